@@ -1,0 +1,163 @@
+#include "apiserver.h"
+
+#include "connectionguard.h"
+#include "errorresponse.h"
+
+#include <QElapsedTimer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QTcpSocket>
+#include <QUuid>
+
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcHttp, "http.server")
+
+namespace tf::http {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: return "UNKNOWN";
+    }
+}
+
+QString requestIdFrom(const QByteArray &given)
+{
+    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9._:-]{1,128}$"));
+    const QString text = QString::fromLatin1(given);
+    if (!text.isEmpty() && valid.match(text).hasMatch())
+        return text;
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+} // namespace
+
+ApiServer::ApiServer(QString serviceName, Router router, HttpLimits limits, RequestStats &stats,
+                     QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_serviceName(std::move(serviceName))
+    , m_router(std::move(router))
+    , m_limits(limits)
+    , m_stats(stats)
+{
+}
+
+quint16 ApiServer::listen(const QHostAddress &address, quint16 port)
+{
+    auto *guard = new ConnectionGuard(m_limits, this);
+    if (!guard->listen(address, port)) {
+        const QString reason = guard->errorString();
+        delete guard;
+        throw Error(Error::Kind::Unavailable,
+                    QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(reason));
+    }
+    bind(guard);
+    m_guard = guard;
+    m_port = guard->serverPort();
+    return m_port;
+}
+
+bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QElapsedTimer timer;
+    timer.start();
+
+    auto apiRequest = std::make_shared<ApiRequest>();
+    apiRequest->method = methodName(request.method());
+    apiRequest->path = request.url().path(QUrl::FullyDecoded);
+    apiRequest->query = request.query();
+    for (const auto &header : request.headers())
+        apiRequest->headers.insert(header.first.toLower(), header.second);
+    apiRequest->body = request.body();
+    apiRequest->remoteAddress = socket->peerAddress();
+    apiRequest->requestId = requestIdFrom(apiRequest->header("x-request-id"));
+
+    auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
+    QPointer<QTcpSocket> alive(socket);
+    auto routeLabel = std::make_shared<QString>(QStringLiteral("unmatched"));
+    auto answered = std::make_shared<bool>(false);
+
+    Router::Reply reply = [this, apiRequest, responder, alive, routeLabel, answered, timer](ApiResponse response) {
+        if (*answered)
+            return;
+        *answered = true;
+        if (m_decorator)
+            m_decorator(*apiRequest, response);
+        const double elapsedMs = double(timer.nsecsElapsed()) / 1e6;
+        m_stats.record(apiRequest->method, *routeLabel, response.status, elapsedMs);
+        qCDebug(lcHttp).noquote() << apiRequest->method << apiRequest->path << response.status
+                                  << QString::number(elapsedMs, 'f', 1) + QStringLiteral(" ms");
+        if (!alive)
+            return; // the client went away; nothing to write to
+        responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
+        const bool head = apiRequest->method == "HEAD";
+        responder->writeHeader("Content-Type", response.contentType);
+        responder->writeHeader("Content-Length", QByteArray::number(response.body.size()));
+        responder->writeHeader("X-Request-Id", apiRequest->requestId.toLatin1());
+        responder->writeHeader("X-Content-Type-Options", "nosniff");
+        responder->writeHeader("Cache-Control", "no-store");
+        for (const auto &header : std::as_const(response.headers))
+            responder->writeHeader(header.first, header.second);
+        if (!head && !response.body.isEmpty())
+            responder->writeBody(response.body);
+        else
+            responder->writeBody(QByteArray());
+    };
+
+    try {
+        if (apiRequest->body.size() > m_limits.maxBodyBytes) {
+            throw Error(Error::Kind::PayloadTooLarge,
+                        QStringLiteral("request body of %1 bytes is larger than the limit of %2 bytes")
+                            .arg(apiRequest->body.size()).arg(m_limits.maxBodyBytes));
+        }
+        Router::Match match = m_router.match(apiRequest->method, apiRequest->path);
+        *routeLabel = match.info.pattern;
+        apiRequest->pathParams = match.params;
+        if (m_filter)
+            m_filter(*apiRequest, match.info);
+        // Errors thrown by async handlers after this call are their own to report.
+        (*match.handler)(*apiRequest, [reply, apiRequest](ApiResponse response) { reply(std::move(response)); });
+    } catch (const Error &error) {
+        ApiResponse response = errorResponse(error, apiRequest->requestId);
+        if (error.kind() == Error::Kind::MethodNotAllowed) {
+            QStringList allow;
+            for (const auto &value : error.details().value(QStringLiteral("allow")).toArray())
+                allow << value.toString();
+            response.withHeader("Allow", allow.join(QStringLiteral(", ")).toLatin1());
+        }
+        if (error.kind() == Error::Kind::Internal || error.kind() == Error::Kind::Unavailable)
+            qCWarning(lcHttp).noquote() << apiRequest->method << apiRequest->path << "failed:" << error.message();
+        reply(std::move(response));
+    } catch (const std::exception &exception) {
+        qCCritical(lcHttp).noquote() << apiRequest->method << apiRequest->path
+                                     << "raised an unexpected exception:" << exception.what();
+        reply(errorResponse(Error(Error::Kind::Internal, QStringLiteral("internal error; see the service log")),
+                            apiRequest->requestId));
+    }
+    return true;
+}
+
+void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // handleRequest always answers; this is only reached for upgrades we do not support.
+    QHttpServerResponder responder = makeResponder(request, socket);
+    const ApiResponse response = errorResponse(Error(Error::Kind::NotFound, QStringLiteral("not found")));
+    responder.write(response.body, response.contentType, QHttpServerResponder::StatusCode::NotFound);
+}
+
+} // namespace tf::http

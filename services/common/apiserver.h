@@ -1,0 +1,59 @@
+#pragma once
+
+#include "httplimits.h"
+#include "requeststats.h"
+#include "router.h"
+
+#include <QAbstractHttpServer>
+#include <QHostAddress>
+
+#include <functional>
+
+namespace tf::http {
+
+class ConnectionGuard;
+
+// The only class that touches QHttpServer types (Qt 6.4's QAbstractHttpServer API). It turns
+// each request into an ApiRequest, dispatches it through the Router, maps any tf::Error to the
+// JSON error body in one place, and writes the answer with X-Request-Id and security headers.
+class ApiServer final : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    using RequestFilter = std::function<void(ApiRequest &, const Router::RouteInfo &)>;
+    using ResponseDecorator = std::function<void(const ApiRequest &, ApiResponse &)>;
+
+    // stats outlives the server: controllers (such as /metrics) read it too.
+    ApiServer(QString serviceName, Router router, HttpLimits limits, RequestStats &stats,
+              QObject *parent = nullptr);
+
+    // Throws tf::Error(Unavailable) naming the address when the port cannot be bound.
+    quint16 listen(const QHostAddress &address, quint16 port);
+    quint16 port() const { return m_port; }
+
+    // Runs before every handler (authentication, rate limits); throws tf::Error to refuse.
+    void setRequestFilter(RequestFilter filter) { m_filter = std::move(filter); }
+    // Runs on every answer (CORS headers and the like).
+    void setResponseDecorator(ResponseDecorator decorator) { m_decorator = std::move(decorator); }
+
+    RequestStats &stats() { return m_stats; }
+    const Router &router() const { return m_router; }
+    ConnectionGuard *connectionGuard() const { return m_guard; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    QString m_serviceName;
+    Router m_router;
+    HttpLimits m_limits;
+    RequestStats &m_stats;
+    RequestFilter m_filter;
+    ResponseDecorator m_decorator;
+    ConnectionGuard *m_guard = nullptr;
+    quint16 m_port = 0;
+};
+
+} // namespace tf::http

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "httplimits.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QTcpServer>
+
+class QTcpSocket;
+
+namespace tf::http {
+
+// A QTcpServer that looks at every connection's bytes before QHttpServer parses them and
+// enforces HttpLimits: oversize bodies (413), header blocks (431) and URLs (414) are answered
+// and the connection closed without the server buffering them; idle connections are closed;
+// connections per client address are capped. Qt 6.4's server has none of these.
+class ConnectionGuard final : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    explicit ConnectionGuard(HttpLimits limits, QObject *parent = nullptr);
+
+    int openConnections() const;
+    qint64 rejectedRequests() const { return m_rejected; }
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+
+private:
+    struct Scanner;
+    void inspect(QTcpSocket *socket);
+    void reject(QTcpSocket *socket, int status, const QByteArray &code, const QString &message);
+
+    HttpLimits m_limits;
+    QHash<QHostAddress, int> m_perAddress;
+    qint64 m_rejected = 0;
+};
+
+} // namespace tf::http

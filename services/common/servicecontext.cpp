@@ -1,0 +1,113 @@
+#include "servicecontext.h"
+
+#include "core/errors.h"
+#include "core/logging.h"
+#include "core/paths.h"
+#include "core/redact.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHostInfo>
+#include <QSysInfo>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace tf {
+
+QHash<QString, QString> ServiceContext::commonDefaults()
+{
+    return {
+        { QStringLiteral("server/bind"), QStringLiteral("127.0.0.1") },
+        { QStringLiteral("http/max_body_bytes"), QString::number(1024 * 1024) },
+        { QStringLiteral("http/max_header_bytes"), QString::number(16 * 1024) },
+        { QStringLiteral("http/max_url_bytes"), QString::number(8 * 1024) },
+        { QStringLiteral("http/idle_timeout_ms"), QString::number(60 * 1000) },
+        { QStringLiteral("http/max_connections_per_address"), QString::number(64) },
+        { QStringLiteral("logging/retention_days"), QStringLiteral("7") },
+        { QStringLiteral("logging/rules"), QStringLiteral("*.debug=false") },
+    };
+}
+
+ServiceContext ServiceContext::resolve(const QString &program, const CommandLine &commandLine,
+                                       QHash<QString, QString> defaults)
+{
+    const QHash<QString, QString> common = commonDefaults();
+    for (auto it = common.cbegin(); it != common.cend(); ++it) {
+        if (!defaults.contains(it.key()))
+            defaults.insert(it.key(), it.value());
+    }
+    defaults.insert(QStringLiteral("paths/data_dir"), paths::defaultDataDir());
+
+    Config::Inputs inputs;
+    inputs.defaults = defaults;
+    inputs.flags = commandLine.flags();
+    ServiceContext context;
+    context.program = program;
+    context.config = Config::load(inputs);
+
+    context.dataDir = QDir(context.config.string(QStringLiteral("paths/data_dir"))).absolutePath();
+    context.port = static_cast<quint16>(context.config.integer(QStringLiteral("server/port"), 0, 65535));
+    const QString bind = context.config.string(QStringLiteral("server/bind")).trimmed();
+    if (bind == QLatin1String("localhost"))
+        context.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    else if (bind == QLatin1String("*") || bind == QLatin1String("any"))
+        context.bindAddress = QHostAddress(QHostAddress::Any);
+    else if (!context.bindAddress.setAddress(bind))
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("server/bind (from %1): '%2' is not an IP address")
+                        .arg(context.config.entry(QStringLiteral("server/bind")).source, bind));
+    context.limits = http::HttpLimits::fromConfig(context.config);
+
+    context.databaseUrl = context.config.string(QStringLiteral("database/url")).trimmed();
+    if (context.databaseUrl.isEmpty()) {
+        context.embeddedDatabase = true;
+        context.databaseUrl = QStringLiteral("sqlite://") + paths::sqliteDatabaseFile(context.dataDir);
+    }
+    context.nodeId = context.config.string(QStringLiteral("node/id"));
+    if (context.nodeId.isEmpty())
+        context.nodeId = QHostInfo::localHostName() + QLatin1Char('-') + QString::number(::getpid());
+    return context;
+}
+
+void ServiceContext::installLogging() const
+{
+    paths::ensureDir(dataDir);
+    logging::Options options;
+    options.program = program;
+    options.logDir = paths::ensureDir(paths::logsDir(dataDir));
+    options.retentionDays = config.integer(QStringLiteral("logging/retention_days"), 1, 3650);
+    options.rules = config.string(QStringLiteral("logging/rules")).replace(QLatin1Char(','), QLatin1Char('\n'));
+    logging::install(options);
+}
+
+void ServiceContext::writeRunFiles(quint16 boundPort) const
+{
+    const QString dir = paths::ensureDir(paths::runDir(dataDir));
+    paths::writeFileAtomically(dir + QLatin1Char('/') + program + QStringLiteral(".pid"),
+                               QByteArray::number(::getpid()) + '\n',
+                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    paths::writeFileAtomically(dir + QLatin1Char('/') + program + QStringLiteral(".port"),
+                               QByteArray::number(boundPort) + '\n',
+                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+}
+
+void ServiceContext::removeRunFiles() const
+{
+    const QString dir = paths::runDir(dataDir);
+    QFile::remove(dir + QLatin1Char('/') + program + QStringLiteral(".pid"));
+    QFile::remove(dir + QLatin1Char('/') + program + QStringLiteral(".port"));
+}
+
+int runService(const QString &program, const std::function<int()> &body)
+{
+    try {
+        return body();
+    } catch (const Error &error) {
+        std::fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(redactSecrets(error.message())));
+        std::fflush(stderr);
+        return error.kind() == Error::Kind::Validation || error.kind() == Error::Kind::BadRequest ? 2 : 1;
+    }
+}
+
+} // namespace tf

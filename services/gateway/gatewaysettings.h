@@ -1,0 +1,26 @@
+#pragma once
+
+#include "common/servicecontext.h"
+
+#include <QUrl>
+
+namespace tf::gateway {
+
+// The gateway's own settings beside the common ones, validated at start.
+struct GatewaySettings
+{
+    QUrl syncUrl;            // where tf-syncd answers
+    bool superviseSync = true;
+    quint16 syncPort = 8080;
+    QString syncProgram;     // path of the tf-syncd binary when supervising
+    int proxyTimeoutMs = 5000;
+    int statusTimeoutMs = 2000;
+    int healthIntervalMs = 1000;
+    int restartMaxAttempts = 10;
+
+    // Throws tf::Error(Validation) naming the key on bad values or contradictions.
+    static GatewaySettings fromContext(const ServiceContext &context);
+    static QHash<QString, QString> defaults();
+};
+
+} // namespace tf::gateway

@@ -1,0 +1,232 @@
+#include "testsupport.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+#include <QUrl>
+#include <QUuid>
+
+#include <csignal>
+
+namespace tf::test {
+
+QString postgresAdminUrl()
+{
+    return qEnvironmentVariable("TF_TEST_PG_URL");
+}
+
+bool postgresRequired()
+{
+    return qEnvironmentVariable("TF_REQUIRE_PG") == QLatin1String("1");
+}
+
+QString createScratchPostgresDatabase(const QString &prefix)
+{
+    const QString adminUrl = postgresAdminUrl();
+    if (adminUrl.isEmpty())
+        return {};
+    const QUrl url(adminUrl);
+    const QString name = prefix + QLatin1Char('_')
+        + QUuid::createUuid().toString(QUuid::Id128).left(12).toLower();
+    const QString connectionName = QStringLiteral("scratch-admin-") + name;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        if (!db.open())
+            qFatal("cannot reach the test PostgreSQL at %s: %s", qPrintable(url.host()),
+                   qPrintable(db.lastError().text()));
+        QSqlQuery query(db);
+        // The name is generated here from a UUID, never from input: safe to paste.
+        if (!query.exec(QStringLiteral("CREATE DATABASE \"%1\"").arg(name)))
+            qFatal("CREATE DATABASE failed: %s", qPrintable(query.lastError().text()));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
+    QUrl scratch = url;
+    scratch.setPath(QLatin1Char('/') + name);
+    return scratch.toString();
+}
+
+quint16 freePort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    return server.serverPort();
+}
+
+QString binDir()
+{
+    const QString dir = qEnvironmentVariable("TF_BIN_DIR");
+    return dir.isEmpty() ? QCoreApplication::applicationDirPath() : dir;
+}
+
+QString binary(const QString &name)
+{
+    return binDir() + QLatin1Char('/') + name;
+}
+
+HttpResult http(const QByteArray &method, const QString &url, const QByteArray &body,
+                const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
+{
+    HttpResult result;
+    QNetworkAccessManager manager;
+    QNetworkRequest request { QUrl(url) };
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    request.setTransferTimeout(timeoutMs);
+    for (const auto &header : headers)
+        request.setRawHeader(header.first, header.second);
+    if (!body.isEmpty() && !request.hasRawHeader("Content-Type"))
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+
+    QElapsedTimer timer;
+    timer.start();
+    QNetworkReply *reply = manager.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs + 1000, &loop, &QEventLoop::quit);
+    loop.exec();
+    result.elapsedMs = timer.elapsed();
+    if (!reply->isFinished()) {
+        reply->abort();
+        result.error = QStringLiteral("timed out");
+    }
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    for (const auto &pair : reply->rawHeaderPairs())
+        result.headers.insert(pair.first.toLower(), pair.second);
+    if (reply->error() != QNetworkReply::NoError && result.status == 0)
+        result.error = reply->errorString();
+    delete reply;
+    return result;
+}
+
+QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(timeoutMs))
+        return {};
+    socket.write(request);
+    socket.flush();
+    QByteArray answer;
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (socket.waitForReadyRead(static_cast<int>(qMax<qint64>(1, deadline.remainingTime()))))
+            answer += socket.readAll();
+        if (socket.state() != QAbstractSocket::ConnectedState) {
+            answer += socket.readAll();
+            break;
+        }
+    }
+    return answer;
+}
+
+ServiceProcess::ServiceProcess(QString program, QStringList arguments,
+                               QProcessEnvironment environment)
+    : m_program(std::move(program))
+    , m_arguments(std::move(arguments))
+    , m_environment(std::move(environment))
+{
+    m_logFile = m_logDir.filePath(QStringLiteral("output.log"));
+}
+
+ServiceProcess::~ServiceProcess()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(5000)) {
+            m_process->kill();
+            m_process->waitForFinished(5000);
+        }
+    }
+}
+
+QProcessEnvironment ServiceProcess::cleanEnvironment()
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : environment.keys()) {
+        if (key == QLatin1String("DATABASE_URL") || key.startsWith(QLatin1String("PG"))
+            || key.startsWith(QLatin1String("TF_")))
+            environment.remove(key);
+    }
+    return environment;
+}
+
+bool ServiceProcess::start()
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessEnvironment(m_environment);
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->setStandardOutputFile(m_logFile, QIODevice::Append);
+    m_process->start(m_program, m_arguments);
+    return m_process->waitForStarted(10000);
+}
+
+bool ServiceProcess::waitHealthy(const QString &url, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (m_process && m_process->state() == QProcess::NotRunning)
+            return false;
+        if (http("GET", url, {}, {}, 1000).status == 200)
+            return true;
+        QThread::msleep(50);
+    }
+    return false;
+}
+
+void ServiceProcess::terminate()
+{
+    if (m_process)
+        m_process->terminate();
+}
+
+void ServiceProcess::kill()
+{
+    if (m_process)
+        ::kill(static_cast<pid_t>(m_process->processId()), SIGKILL);
+}
+
+bool ServiceProcess::waitFinished(int timeoutMs)
+{
+    return !m_process || m_process->waitForFinished(timeoutMs);
+}
+
+qint64 ServiceProcess::pid() const
+{
+    return m_process ? m_process->processId() : 0;
+}
+
+int ServiceProcess::exitCode() const
+{
+    return m_process ? m_process->exitCode() : -1;
+}
+
+QProcess::ExitStatus ServiceProcess::exitStatus() const
+{
+    return m_process ? m_process->exitStatus() : QProcess::CrashExit;
+}
+
+QByteArray ServiceProcess::output() const
+{
+    QFile file(m_logFile);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace tf::test
