@@ -9,6 +9,8 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <sys/socket.h>
+
 Q_LOGGING_CATEGORY(lcHttpGuard, "http.guard")
 
 namespace tf::http {
@@ -132,7 +134,17 @@ void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &c
                   "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n"
                   "X-Request-Id: " + requestId.toLatin1() + "\r\n"
                   "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-    socket->disconnectFromHost();
+    // Lingering close: send the answer, then FIN, and keep discarding what the client still
+    // sends. Closing with unread input would make the kernel send RST, and the client could
+    // lose the answer.
+    socket->flush();
+    auto shutdownWrite = [socket] {
+        if (socket->bytesToWrite() == 0 && socket->state() == QAbstractSocket::ConnectedState)
+            ::shutdown(static_cast<int>(socket->socketDescriptor()), SHUT_WR);
+    };
+    connect(socket, &QTcpSocket::bytesWritten, socket, shutdownWrite);
+    shutdownWrite();
+    QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
 }
 
 void ConnectionGuard::inspect(QTcpSocket *socket)

@@ -85,6 +85,7 @@ void SyncSupervisor::launch()
 
     setState(State::Starting);
     m_probeFailures = 0;
+    ++m_launches;
     m_process->start();
     if (m_process->state() == QProcess::NotRunning && m_process->error() == QProcess::FailedToStart)
         return; // errorOccurred already handled it
@@ -117,7 +118,7 @@ void SyncSupervisor::probe()
                 m_startupTimer.stop();
                 setState(State::Running);
                 const int attempts = m_attempt;
-                if (m_everLive) {
+                if (m_launches > 1) {
                     ++m_restarts;
                     qCInfo(lcSupervisor).noquote() << "SyncService restarted, pid" << probedPid
                                                    << "after" << attempts << "attempt(s)";
@@ -129,7 +130,6 @@ void SyncSupervisor::probe()
                     m_events(QStringLiteral("started"), QStringLiteral("SyncService started"),
                              QJsonObject { { QStringLiteral("pid"), probedPid } });
                 }
-                m_everLive = true;
                 m_attempt = 0;
                 m_alarmRaised = false;
                 m_lastError.clear();

@@ -85,7 +85,7 @@ private:
     int m_restarts = 0;          // successful restarts since the gateway started
     int m_probeFailures = 0;
     bool m_probeInFlight = false;
-    bool m_everLive = false;
+    int m_launches = 0;          // a launch after the first one that goes live is a restart
     bool m_alarmRaised = false;
     QString m_lastError;
 };

@@ -118,22 +118,18 @@ HttpResult http(const QByteArray &method, const QString &url, const QByteArray &
 
 QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
 {
+    // Event-driven, so it also works against a server living in the test's own thread.
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(timeoutMs))
-        return {};
-    socket.write(request);
-    socket.flush();
     QByteArray answer;
-    QDeadlineTimer deadline(timeoutMs);
-    while (!deadline.hasExpired()) {
-        if (socket.waitForReadyRead(static_cast<int>(qMax<qint64>(1, deadline.remainingTime()))))
-            answer += socket.readAll();
-        if (socket.state() != QAbstractSocket::ConnectedState) {
-            answer += socket.readAll();
-            break;
-        }
-    }
+    QEventLoop loop;
+    QObject::connect(&socket, &QTcpSocket::connected, &loop, [&] { socket.write(request); });
+    QObject::connect(&socket, &QTcpSocket::readyRead, &loop, [&] { answer += socket.readAll(); });
+    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QTcpSocket::errorOccurred, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    loop.exec();
+    answer += socket.readAll();
     return answer;
 }
 

@@ -64,6 +64,7 @@ void StatusController::status(const http::ApiRequest &, const http::Router::Repl
             syncd.insert(QStringLiteral("status"), healthy ? QStringLiteral("healthy") : QStringLiteral("degraded"));
             syncd.insert(QStringLiteral("node_id"), health.value(QStringLiteral("node_id")));
             syncd.insert(QStringLiteral("version"), health.value(QStringLiteral("version")));
+            syncd.insert(QStringLiteral("pid"), health.value(QStringLiteral("pid"))); // the process that answered
             if (!healthy) {
                 const QString reason = health.value(QStringLiteral("checks")).toObject()
                                            .value(QStringLiteral("database")).toObject()

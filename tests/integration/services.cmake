@@ -1,0 +1,5 @@
+tf_add_test(NAME tst_apiserver SOURCES integration/tst_apiserver.cpp LIBS tfhttp)
+tf_add_test(NAME tst_syncd SOURCES integration/tst_syncd.cpp LIBS tfcore)
+tf_add_test(NAME tst_gateway SOURCES integration/tst_gateway.cpp LIBS tfcore)
+add_dependencies(tst_syncd tf-syncd)
+add_dependencies(tst_gateway tf-gateway tf-syncd)
