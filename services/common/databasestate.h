@@ -3,18 +3,22 @@
 #include "db/controldatabase.h"
 #include "db/databaseurl.h"
 
+#include <QMutex>
 #include <QObject>
 #include <QString>
-#include <QTimer>
+#include <QThread>
 
 #include <memory>
 
 namespace tf {
 
-// The control database as a running service sees it: the URL is checked at once (a bad URL
-// is a start-up error), but an unreachable server is not fatal. The service keeps running,
-// answers /health/ready with 503 and the reason, and retries connecting and migrating until
-// it succeeds.
+class DatabaseMonitor;
+
+// The control database as a running service sees it. The URL is checked at once (a bad URL
+// is a start-up error), but an unreachable server is not fatal: the service keeps running,
+// answers /health/ready with 503 and the reason, and keeps trying to connect and migrate.
+// Connecting and probing happen on a monitor thread, so a database host that does not answer
+// never stalls the HTTP thread; readiness() returns the monitor's latest finding.
 class DatabaseState final : public QObject
 {
     Q_OBJECT
@@ -25,30 +29,33 @@ public:
     DatabaseState(const QString &url, bool migrate, QObject *parent = nullptr);
     ~DatabaseState() override;
 
-    // First attempt now; on failure retries every retryMs.
-    void start(int retryMs = 2000);
+    // Starts the monitor: first attempt at once, then a probe every intervalMs.
+    void start(int intervalMs = 2000);
 
-    bool isOpen() const { return m_database != nullptr; }
+    bool isOpen() const;
     const db::DatabaseUrl &url() const { return m_url; }
-    QString lastError() const { return m_lastError; }
+    QString lastError() const;
 
-    // The open database; throws tf::Error(Unavailable) naming the reason while it is not.
+    // The open database, for use on the calling thread (each thread gets its own connection).
+    // Throws tf::Error(Unavailable) naming the reason while it is not open.
     db::ControlDatabase &database() const;
-    // Cheap check for health probes: answers, schema current, latency.
+    // The latest probe: answers, schema current, latency. Never blocks on the network.
     db::ControlDatabase::Readiness readiness() const;
 
 Q_SIGNALS:
     void opened();
 
 private:
-    void attempt();
+    friend class DatabaseMonitor;
+    void publish(std::unique_ptr<db::ControlDatabase> database, const db::ControlDatabase::Readiness &readiness);
 
     db::DatabaseUrl m_url;
     bool m_migrate = true;
+    mutable QMutex m_mutex;
     std::unique_ptr<db::ControlDatabase> m_database;
-    QString m_lastError;
-    QTimer m_retry;
-    bool m_loggedFailure = false;
+    db::ControlDatabase::Readiness m_readiness;
+    QThread m_thread;
+    DatabaseMonitor *m_monitor = nullptr;
 };
 
 } // namespace tf

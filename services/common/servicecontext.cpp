@@ -1,6 +1,7 @@
 #include "servicecontext.h"
 
 #include "core/errors.h"
+#include "db/databaseurl.h"
 #include "core/logging.h"
 #include "core/paths.h"
 #include "core/redact.h"
@@ -63,6 +64,12 @@ ServiceContext ServiceContext::resolve(const QString &program, const CommandLine
     if (context.databaseUrl.isEmpty()) {
         context.embeddedDatabase = true;
         context.databaseUrl = QStringLiteral("sqlite://") + paths::sqliteDatabaseFile(context.dataDir);
+    }
+    try {
+        db::DatabaseUrl::parse(context.databaseUrl);
+    } catch (const Error &error) {
+        const QString source = context.config.entry(QStringLiteral("database/url")).source;
+        throw Error(error.kind(), QStringLiteral("%1 (from %2)").arg(error.message(), source), error.details());
     }
     context.nodeId = context.config.string(QStringLiteral("node/id"));
     if (context.nodeId.isEmpty())

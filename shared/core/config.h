@@ -20,7 +20,7 @@ public:
     {
         QString value;
         Origin origin = Origin::Default;
-        QString source; // "default", the file path, the variable name, or "--flag"
+        QString source; // "default", the file path, the variable name, or "command line"
     };
 
     struct Inputs

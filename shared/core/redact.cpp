@@ -21,6 +21,15 @@ const QRegularExpression &namedSecrets()
     return re;
 }
 
+const QRegularExpression &quotedSecrets()
+{
+    // "key": "value" / key="value": the whole quoted string, spaces, commas and \" included.
+    static const QRegularExpression re(
+        QStringLiteral(R"re(((?:[A-Za-z_]*(?:password|passwd|pwd|secret|token|api_?key|credentials?)[A-Za-z_]*)"?\s*[:=]\s*")(?:[^"\\]|\\.)*")re"),
+        QRegularExpression::CaseInsensitiveOption);
+    return re;
+}
+
 const QRegularExpression &bearer()
 {
     static const QRegularExpression re(QStringLiteral(R"re((Bearer\s+)[A-Za-z0-9._~+/=-]+)re"),
@@ -44,6 +53,7 @@ QString redactSecrets(const QString &text)
     QString out = text;
     out.replace(urlCredentials(), QStringLiteral("\\1:***@"));
     out.replace(bearer(), QStringLiteral("\\1***"));
+    out.replace(quotedSecrets(), QStringLiteral("\\1***\""));
     out.replace(namedSecrets(), QStringLiteral("\\1***"));
     return out;
 }

@@ -1,0 +1,123 @@
+#include "syncpairrepository.h"
+
+#include "rowhelpers.h"
+
+namespace tf::db {
+
+namespace {
+const QString kColumns = QStringLiteral(
+    "id, name, description, source_system_id, source_entity, target_system_id, target_entity, "
+    "definition, enabled, schedule, next_run_at, created_at, updated_at");
+} // namespace
+
+QJsonObject SyncPairRecord::toJson() const
+{
+    return { { QStringLiteral("id"), id },
+             { QStringLiteral("name"), name },
+             { QStringLiteral("description"), description },
+             { QStringLiteral("source_system_id"), sourceSystemId },
+             { QStringLiteral("source_entity"), sourceEntity },
+             { QStringLiteral("target_system_id"), targetSystemId },
+             { QStringLiteral("target_entity"), targetEntity },
+             { QStringLiteral("definition"), definition },
+             { QStringLiteral("enabled"), enabled },
+             { QStringLiteral("schedule"),
+               schedule.isEmpty() ? QJsonValue() : QJsonValue(schedule) },
+             { QStringLiteral("next_run_at"), rows::isoOrNull(nextRunAt) },
+             { QStringLiteral("created_at"), rows::isoOrNull(createdAt) },
+             { QStringLiteral("updated_at"), rows::isoOrNull(updatedAt) } };
+}
+
+SyncPairRecord SyncPairRepository::read(const QSqlQuery &query) const
+{
+    const Dialect &dialect = m_database.dialect();
+    SyncPairRecord record;
+    record.id = query.value(0).toLongLong();
+    record.name = query.value(1).toString();
+    record.description = query.value(2).toString();
+    record.sourceSystemId = query.value(3).toLongLong();
+    record.sourceEntity = query.value(4).toString();
+    record.targetSystemId = query.value(5).toLongLong();
+    record.targetEntity = query.value(6).toString();
+    record.definition = rows::jsonObject(query.value(7));
+    record.enabled = query.value(8).toBool();
+    record.schedule = query.value(9).toString();
+    record.nextRunAt = dialect.fromDb(query.value(10));
+    record.createdAt = dialect.fromDb(query.value(11));
+    record.updatedAt = dialect.fromDb(query.value(12));
+    return record;
+}
+
+void SyncPairRepository::bindContent(QSqlQuery &query, const SyncPairRecord &record) const
+{
+    query.addBindValue(record.name);
+    query.addBindValue(rows::nonNull(record.description));
+    query.addBindValue(record.sourceSystemId);
+    query.addBindValue(rows::nonNull(record.sourceEntity));
+    query.addBindValue(record.targetSystemId);
+    query.addBindValue(rows::nonNull(record.targetEntity));
+    query.addBindValue(rows::jsonText(record.definition));
+    query.addBindValue(record.enabled);
+    query.addBindValue(rows::textOrNull(record.schedule));
+    query.addBindValue(m_database.dialect().toDb(record.nextRunAt));
+    query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc())); // updated_at
+}
+
+QList<SyncPairRecord> SyncPairRepository::list() const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
+                                         + QStringLiteral(" FROM sync_pairs ORDER BY name"));
+    m_database.exec(query, "listing sync pairs");
+    QList<SyncPairRecord> records;
+    while (query.next())
+        records.append(read(query));
+    return records;
+}
+
+SyncPairRecord SyncPairRepository::get(qint64 id) const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
+                                         + QStringLiteral(" FROM sync_pairs WHERE id = ?"));
+    query.addBindValue(id);
+    m_database.exec(query, "reading a sync pair");
+    if (!query.next())
+        rows::notFound("sync pair", id);
+    return read(query);
+}
+
+qint64 SyncPairRepository::insert(const SyncPairRecord &record)
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral(
+        "INSERT INTO sync_pairs (name, description, source_system_id, source_entity, "
+        "target_system_id, "
+        "target_entity, definition, enabled, schedule, next_run_at, updated_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    bindContent(query, record);
+    query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
+    m_database.exec(query, "inserting a sync pair");
+    return rows::returnedId(query);
+}
+
+void SyncPairRepository::update(const SyncPairRecord &record)
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral(
+        "UPDATE sync_pairs SET name = ?, description = ?, source_system_id = ?, source_entity = ?, "
+        "target_system_id = ?, target_entity = ?, definition = ?, enabled = ?, schedule = ?, "
+        "next_run_at = ?, updated_at = ? WHERE id = ?"));
+    bindContent(query, record);
+    query.addBindValue(record.id);
+    m_database.exec(query, "updating a sync pair");
+    if (query.numRowsAffected() == 0)
+        rows::notFound("sync pair", record.id);
+}
+
+void SyncPairRepository::remove(qint64 id)
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("DELETE FROM sync_pairs WHERE id = ?"));
+    query.addBindValue(id);
+    m_database.exec(query, "removing a sync pair");
+    if (query.numRowsAffected() == 0)
+        rows::notFound("sync pair", id);
+}
+
+} // namespace tf::db

@@ -1,0 +1,133 @@
+#include "systemrepository.h"
+
+#include "rowhelpers.h"
+
+namespace tf::db {
+
+namespace {
+const QString kColumns
+    = QStringLiteral("id, name, kind, description, settings, credentials_encrypted IS NOT NULL, "
+                     "created_at, updated_at");
+
+QVariant blobOrNull(const QByteArray &bytes)
+{
+    return bytes.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray)) : QVariant(bytes);
+}
+} // namespace
+
+QJsonObject SystemRecord::toJson() const
+{
+    return { { QStringLiteral("id"), id },
+             { QStringLiteral("name"), name },
+             { QStringLiteral("kind"), kind },
+             { QStringLiteral("description"), description },
+             { QStringLiteral("settings"), settings },
+             { QStringLiteral("has_credentials"), hasCredentials },
+             { QStringLiteral("created_at"), rows::isoOrNull(createdAt) },
+             { QStringLiteral("updated_at"), rows::isoOrNull(updatedAt) } };
+}
+
+SystemRecord SystemRepository::read(const QSqlQuery &query) const
+{
+    const Dialect &dialect = m_database.dialect();
+    SystemRecord record;
+    record.id = query.value(0).toLongLong();
+    record.name = query.value(1).toString();
+    record.kind = query.value(2).toString();
+    record.description = query.value(3).toString();
+    record.settings = rows::jsonObject(query.value(4));
+    record.hasCredentials = query.value(5).toBool();
+    record.createdAt = dialect.fromDb(query.value(6));
+    record.updatedAt = dialect.fromDb(query.value(7));
+    return record;
+}
+
+QList<SystemRecord> SystemRepository::list() const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
+                                         + QStringLiteral(" FROM systems ORDER BY name"));
+    m_database.exec(query, "listing systems");
+    QList<SystemRecord> records;
+    while (query.next())
+        records.append(read(query));
+    return records;
+}
+
+SystemRecord SystemRepository::get(qint64 id) const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
+                                         + QStringLiteral(" FROM systems WHERE id = ?"));
+    query.addBindValue(id);
+    m_database.exec(query, "reading a system");
+    if (!query.next())
+        rows::notFound("system", id);
+    return read(query);
+}
+
+qint64 SystemRepository::insert(const SystemRecord &record, const QByteArray &encryptedCredentials)
+{
+    const QVariant now = m_database.dialect().toDb(QDateTime::currentDateTimeUtc());
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("INSERT INTO systems (name, kind, description, settings, "
+                       "credentials_encrypted, created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+    query.addBindValue(record.name);
+    query.addBindValue(record.kind);
+    query.addBindValue(rows::nonNull(record.description));
+    query.addBindValue(rows::jsonText(record.settings));
+    query.addBindValue(blobOrNull(encryptedCredentials));
+    query.addBindValue(now);
+    query.addBindValue(now);
+    m_database.exec(query, "inserting a system");
+    return rows::returnedId(query);
+}
+
+void SystemRepository::update(const SystemRecord &record)
+{
+    QSqlQuery query
+        = m_database.prepare(QStringLiteral("UPDATE systems SET name = ?, kind = ?, description = "
+                                            "?, settings = ?, updated_at = ? WHERE id = ?"));
+    query.addBindValue(record.name);
+    query.addBindValue(record.kind);
+    query.addBindValue(rows::nonNull(record.description));
+    query.addBindValue(rows::jsonText(record.settings));
+    query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
+    query.addBindValue(record.id);
+    m_database.exec(query, "updating a system");
+    if (query.numRowsAffected() == 0)
+        rows::notFound("system", record.id);
+}
+
+void SystemRepository::remove(qint64 id)
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("DELETE FROM systems WHERE id = ?"));
+    query.addBindValue(id);
+    m_database.exec(query, "removing a system");
+    if (query.numRowsAffected() == 0)
+        rows::notFound("system", id);
+}
+
+QByteArray SystemRepository::credentials(qint64 id) const
+{
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("SELECT credentials_encrypted FROM systems WHERE id = ?"));
+    query.addBindValue(id);
+    m_database.exec(query, "reading system credentials");
+    if (!query.next())
+        rows::notFound("system", id);
+    return query.value(0).toByteArray();
+}
+
+void SystemRepository::setCredentials(qint64 id, const QByteArray &encryptedCredentials)
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral(
+        "UPDATE systems SET credentials_encrypted = ?, updated_at = ? WHERE id = ?"));
+    query.addBindValue(blobOrNull(encryptedCredentials));
+    query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
+    query.addBindValue(id);
+    m_database.exec(query, "storing system credentials");
+    if (query.numRowsAffected() == 0)
+        rows::notFound("system", id);
+}
+
+} // namespace tf::db
