@@ -1,0 +1,168 @@
+#pragma once
+
+#include "row.h"
+
+#include <QJsonObject>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace tf::sync {
+
+// What a connector knows of one entity (table, file, layer).
+struct EntityDescription
+{
+    QString name;
+    Schema schema;
+    QStringList keyColumns; // may be empty when the system has no key; pairs then name one
+};
+
+// Position reached by cursor mode: the cursor column's value and the key of the last row
+// read, so ties on the cursor are broken by key.
+struct Checkpoint
+{
+    QVariant cursor;
+    KeyValues key;
+};
+
+// One (key, hash) pair streamed by a source, for hash mode.
+struct KeyHash
+{
+    KeyValues key;
+    QByteArray hash;
+};
+
+// Options every read takes.
+struct ReadRequest
+{
+    QString entity;
+    QStringList columns;     // empty: all columns, in the entity's order
+    QStringList keyColumns;  // the order rows come in (and ties for cursor reads)
+    int batchSize = 5000;
+};
+
+// Callbacks return false to stop early (cancellation).
+using BatchSink = std::function<bool(const RowBatch &)>;
+using KeyHashSink = std::function<bool(const QList<KeyHash> &)>;
+
+class SourceConnector
+{
+public:
+    virtual ~SourceConnector() = default;
+
+    virtual EntityDescription describe(const QString &entity) = 0;
+    virtual QStringList entities() = 0;
+
+    // Every row, ordered by request.keyColumns, in batches.
+    virtual void readAll(const ReadRequest &request, const BatchSink &sink) = 0;
+
+    // True when readKeyHashes computes hashes at the source, so unchanged rows never travel.
+    virtual bool hashesAtSource() const = 0;
+    // (key, hash of the selected columns) for every row, ordered by key. Connectors without
+    // source-side hashing may leave this unimplemented (the engine hashes readAll's rows).
+    virtual void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink);
+
+    // The rows with these keys (any order; missing keys are simply absent).
+    virtual void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) = 0;
+
+    // Rows whose (cursor, key) is past the checkpoint, ordered by (cursor, key).
+    virtual void readSince(const ReadRequest &request, const QString &cursorColumn,
+                           const std::optional<Checkpoint> &after, const BatchSink &sink) = 0;
+};
+
+// State kept per (pair, entity, source key): the source row's hash and the target key it was
+// written under (needed to delete it when the source row disappears).
+struct StateEntry
+{
+    QString sourceKey;  // keyText of the source key
+    QByteArray hash;
+    QString targetKey;  // keyText of the target key
+};
+
+// What one apply writes, atomically where the target is transactional.
+struct ChangeBatch
+{
+    QString pairId;             // scopes the sync state
+    QString entity;             // target entity
+    QStringList keyColumns;     // target key columns
+    SchemaPtr schema;           // target columns of the upsert rows
+    QList<Row> upserts;
+    QList<KeyValues> deletes;   // target keys
+    // Sync state moving with the data.
+    QString stateEntity;        // source entity the state belongs to
+    QList<StateEntry> stateUpserts;
+    QStringList stateDeletes;   // source keys
+    std::optional<Checkpoint> checkpoint;
+};
+
+// Where a pair's sync state lives: inside the target database when it is transactional
+// (committed with the data), otherwise in the control database.
+class StateStore
+{
+public:
+    virtual ~StateStore() = default;
+
+    virtual std::optional<Checkpoint> checkpoint(const QString &pairId, const QString &entity) = 0;
+    virtual void saveCheckpoint(const QString &pairId, const QString &entity, const Checkpoint &checkpoint) = 0;
+
+    // Hash-mode diff: stage every (sourceKey, hash) of this run, then list what differs.
+    virtual void beginStaging(const QString &pairId, const QString &entity) = 0;
+    virtual void stage(const QList<QPair<QString, QByteArray>> &keyHashes) = 0;
+    enum class ChangeKind { Insert, Update, Delete };
+    struct KeyChange
+    {
+        ChangeKind kind;
+        QString sourceKey;
+        QByteArray hash;     // new hash (insert/update)
+        QString targetKey;   // stored target key (update/delete)
+    };
+    // Streams staged-vs-stored differences in batches; deletes are keys stored but not staged.
+    virtual void diff(int batchSize, const std::function<bool(const QList<KeyChange> &)> &sink) = 0;
+    virtual void endStaging() = 0;
+
+    virtual qint64 count(const QString &pairId, const QString &entity) = 0;
+    virtual void clear(const QString &pairId, const QString &entity) = 0; // full resync
+};
+
+class TargetConnector
+{
+public:
+    virtual ~TargetConnector() = default;
+
+    virtual EntityDescription describe(const QString &entity) = 0;
+    virtual QStringList entities() = 0;
+    virtual bool isTransactional() const = 0;
+
+    // Writes upserts (insert or update by key; unchanged rows untouched) and deletes, plus the
+    // batch's sync state where transactional, in one transaction. Idempotent: applying the
+    // same batch twice leaves the same result.
+    virtual void apply(const ChangeBatch &batch) = 0;
+
+    // Called around a run over one entity: file targets write a temporary file and rename it
+    // on success; database targets may do nothing.
+    virtual void beginEntity(const QString &entity, SchemaPtr schema, const QStringList &keyColumns);
+    virtual void endEntity(const QString &entity, bool success);
+
+    // The store holding this target's sync state (itself, when transactional).
+    virtual StateStore &stateStore() = 0;
+
+    // For reference validation: which of these values exist in entity.column, answered with
+    // one query per call (never per row). Returns their canonicalValue() texts.
+    virtual QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
+                                         const QList<QVariant> &values) = 0;
+};
+
+// Connection settings of an external system, as stored in `systems` (credentials decrypted
+// only in memory, never logged).
+struct SystemSettings
+{
+    QString kind;               // "postgres", "sqlite", "csv", "jsonl"
+    QJsonObject settings;       // kind-specific: url/host/port/database, path, delimiter...
+    QJsonObject credentials;    // user/password etc.
+};
+
+} // namespace tf::sync

@@ -1,0 +1,408 @@
+#include "row.h"
+
+#include "core/errors.h"
+
+#include <QCryptographicHash>
+#include <QDate>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTimeZone>
+#include <QUuid>
+
+#include <cmath>
+
+namespace tf::sync {
+
+QString valueTypeName(ValueType type)
+{
+    switch (type) {
+    case ValueType::Text: return QStringLiteral("text");
+    case ValueType::Integer: return QStringLiteral("integer");
+    case ValueType::Decimal: return QStringLiteral("decimal");
+    case ValueType::Double: return QStringLiteral("double");
+    case ValueType::Boolean: return QStringLiteral("boolean");
+    case ValueType::Date: return QStringLiteral("date");
+    case ValueType::Timestamp: return QStringLiteral("timestamp");
+    case ValueType::TimestampTz: return QStringLiteral("timestamptz");
+    case ValueType::Bytes: return QStringLiteral("bytes");
+    case ValueType::Uuid: return QStringLiteral("uuid");
+    case ValueType::Json: return QStringLiteral("json");
+    }
+    return QStringLiteral("text");
+}
+
+bool parseValueType(const QString &name, ValueType *type)
+{
+    static const QHash<QString, ValueType> names {
+        { QStringLiteral("text"), ValueType::Text }, { QStringLiteral("string"), ValueType::Text },
+        { QStringLiteral("varchar"), ValueType::Text }, { QStringLiteral("character varying"), ValueType::Text },
+        { QStringLiteral("char"), ValueType::Text }, { QStringLiteral("character"), ValueType::Text },
+        { QStringLiteral("nvarchar"), ValueType::Text }, { QStringLiteral("bpchar"), ValueType::Text },
+        { QStringLiteral("integer"), ValueType::Integer }, { QStringLiteral("int"), ValueType::Integer },
+        { QStringLiteral("bigint"), ValueType::Integer }, { QStringLiteral("smallint"), ValueType::Integer },
+        { QStringLiteral("int2"), ValueType::Integer }, { QStringLiteral("int4"), ValueType::Integer },
+        { QStringLiteral("int8"), ValueType::Integer },
+        { QStringLiteral("decimal"), ValueType::Decimal }, { QStringLiteral("numeric"), ValueType::Decimal },
+        { QStringLiteral("money"), ValueType::Decimal },
+        { QStringLiteral("double"), ValueType::Double }, { QStringLiteral("float"), ValueType::Double },
+        { QStringLiteral("real"), ValueType::Double }, { QStringLiteral("double precision"), ValueType::Double },
+        { QStringLiteral("float4"), ValueType::Double }, { QStringLiteral("float8"), ValueType::Double },
+        { QStringLiteral("boolean"), ValueType::Boolean }, { QStringLiteral("bool"), ValueType::Boolean },
+        { QStringLiteral("date"), ValueType::Date },
+        { QStringLiteral("timestamp"), ValueType::Timestamp }, { QStringLiteral("datetime"), ValueType::Timestamp },
+        { QStringLiteral("timestamp without time zone"), ValueType::Timestamp },
+        { QStringLiteral("timestamptz"), ValueType::TimestampTz },
+        { QStringLiteral("timestamp with time zone"), ValueType::TimestampTz },
+        { QStringLiteral("bytes"), ValueType::Bytes }, { QStringLiteral("bytea"), ValueType::Bytes },
+        { QStringLiteral("blob"), ValueType::Bytes }, { QStringLiteral("binary"), ValueType::Bytes },
+        { QStringLiteral("uuid"), ValueType::Uuid }, { QStringLiteral("guid"), ValueType::Uuid },
+        { QStringLiteral("uniqueidentifier"), ValueType::Uuid },
+        { QStringLiteral("json"), ValueType::Json }, { QStringLiteral("jsonb"), ValueType::Json },
+    };
+    QString key = name.trimmed().toLower();
+    const qsizetype paren = key.indexOf(QLatin1Char('('));
+    if (paren > 0)
+        key = key.left(paren).trimmed(); // numeric(12,2), varchar(50)
+    const auto it = names.constFind(key);
+    if (it == names.cend())
+        return false;
+    *type = it.value();
+    return true;
+}
+
+Schema::Schema(QList<Column> columns)
+    : m_columns(std::move(columns))
+{
+}
+
+int Schema::indexOf(const QString &name) const
+{
+    for (int i = 0; i < m_columns.size(); ++i) {
+        if (m_columns.at(i).name == name)
+            return i;
+    }
+    return -1;
+}
+
+QStringList Schema::names() const
+{
+    QStringList list;
+    for (const Column &column : m_columns)
+        list << column.name;
+    return list;
+}
+
+QList<int> Schema::indexesOf(const QStringList &names) const
+{
+    QList<int> indexes;
+    for (const QString &name : names) {
+        const int index = indexOf(name);
+        if (index < 0) {
+            throw Error(Error::Kind::Validation, QStringLiteral("no column named '%1'").arg(name),
+                        QJsonObject { { QStringLiteral("column"), name } });
+        }
+        indexes << index;
+    }
+    return indexes;
+}
+
+bool Schema::operator==(const Schema &other) const
+{
+    if (m_columns.size() != other.m_columns.size())
+        return false;
+    for (int i = 0; i < m_columns.size(); ++i) {
+        if (m_columns.at(i).name != other.m_columns.at(i).name || m_columns.at(i).type != other.m_columns.at(i).type)
+            return false;
+    }
+    return true;
+}
+
+namespace {
+
+// Canonical decimal text: no leading '+', no leading zeros, no trailing fractional zeros,
+// "-0" as "0". Returns empty when the text is not a decimal number.
+QString canonicalDecimal(QString text)
+{
+    static const QRegularExpression re(QStringLiteral("^([+-]?)(\\d*)(?:\\.(\\d*))?(?:[eE]([+-]?\\d+))?$"));
+    text = text.trimmed();
+    const auto m = re.match(text);
+    if (!m.hasMatch() || (m.captured(2).isEmpty() && m.captured(3).isEmpty()))
+        return {};
+    QString digits = m.captured(2) + m.captured(3);
+    qsizetype pointPos = m.captured(2).size();
+    if (!m.captured(4).isEmpty()) {
+        bool ok = false;
+        const int exponent = m.captured(4).toInt(&ok);
+        if (!ok || std::abs(exponent) > 1000)
+            return {};
+        pointPos += exponent;
+    }
+    if (pointPos < 0) {
+        digits = QString(-pointPos, QLatin1Char('0')) + digits;
+        pointPos = 0;
+    } else if (pointPos > digits.size()) {
+        digits += QString(pointPos - digits.size(), QLatin1Char('0'));
+    }
+    QString integer = digits.left(pointPos);
+    QString fraction = digits.mid(pointPos);
+    while (integer.size() > 1 && integer.startsWith(QLatin1Char('0')))
+        integer.remove(0, 1);
+    if (integer.isEmpty())
+        integer = QStringLiteral("0");
+    while (fraction.endsWith(QLatin1Char('0')))
+        fraction.chop(1);
+    QString result = fraction.isEmpty() ? integer : integer + QLatin1Char('.') + fraction;
+    if (m.captured(1) == QLatin1String("-") && result != QLatin1String("0"))
+        result.prepend(QLatin1Char('-'));
+    return result;
+}
+
+QDateTime parseTimestamp(const QString &text, bool withZone, bool *ok)
+{
+    QString t = text.trimmed();
+    t.replace(QLatin1Char(' '), QLatin1Char('T'));
+    // PostgreSQL writes offsets as +02 or +05:30; Qt wants +02:00.
+    static const QRegularExpression shortOffset(QStringLiteral("([+-]\\d\\d)$"));
+    t.replace(shortOffset, QStringLiteral("\\1:00"));
+    QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        dt = QDateTime::fromString(t, Qt::ISODate);
+    *ok = dt.isValid();
+    if (!*ok)
+        return {};
+    if (withZone) {
+        if (dt.timeSpec() == Qt::LocalTime)
+            dt.setTimeSpec(Qt::UTC); // no zone given: read as UTC
+        return dt.toUTC();
+    }
+    // Wall-clock time: keep the digits, mark as UTC.
+    return QDateTime(dt.date(), dt.time(), Qt::UTC);
+}
+
+} // namespace
+
+bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *error)
+{
+    if (raw.isNull() || !raw.isValid()) {
+        *out = QVariant();
+        return true;
+    }
+    const auto fail = [&](const QString &what) {
+        QString shown = raw.toString();
+        if (shown.size() > 60)
+            shown = shown.left(57) + QStringLiteral("...");
+        *error = QStringLiteral("'%1' is not %2").arg(shown, what);
+        return false;
+    };
+    const int id = raw.typeId();
+    switch (type) {
+    case ValueType::Text:
+        *out = raw.toString();
+        return true;
+    case ValueType::Integer: {
+        if (id == QMetaType::Double || id == QMetaType::Float) {
+            const double d = raw.toDouble();
+            if (std::floor(d) != d || std::abs(d) > 9.2e18)
+                return fail(QStringLiteral("an integer"));
+            *out = qint64(d);
+            return true;
+        }
+        if (id == QMetaType::Bool) {
+            *out = qint64(raw.toBool() ? 1 : 0);
+            return true;
+        }
+        bool ok = false;
+        const QString text = raw.toString().trimmed();
+        const qint64 v = text.toLongLong(&ok);
+        if (!ok) {
+            // "12.0" from a CSV is an integer; "12.5" is not.
+            const QString dec = canonicalDecimal(text);
+            if (!dec.isEmpty() && !dec.contains(QLatin1Char('.'))) {
+                const qint64 v2 = dec.toLongLong(&ok);
+                if (ok) {
+                    *out = v2;
+                    return true;
+                }
+            }
+            return fail(QStringLiteral("an integer"));
+        }
+        *out = v;
+        return true;
+    }
+    case ValueType::Decimal: {
+        QString text;
+        if (id == QMetaType::Double || id == QMetaType::Float)
+            text = QString::number(raw.toDouble(), 'g', 17);
+        else
+            text = raw.toString();
+        const QString dec = canonicalDecimal(text);
+        if (dec.isEmpty())
+            return fail(QStringLiteral("a decimal number"));
+        *out = dec;
+        return true;
+    }
+    case ValueType::Double: {
+        bool ok = false;
+        const double v = id == QMetaType::QString ? raw.toString().trimmed().toDouble(&ok) : raw.toDouble(&ok);
+        if (!ok || std::isnan(v))
+            return fail(QStringLiteral("a number"));
+        *out = v;
+        return true;
+    }
+    case ValueType::Boolean: {
+        if (id == QMetaType::Bool) {
+            *out = raw.toBool();
+            return true;
+        }
+        const QString text = raw.toString().trimmed().toLower();
+        if (text == QLatin1String("true") || text == QLatin1String("t") || text == QLatin1String("1")
+            || text == QLatin1String("yes") || text == QLatin1String("y")) {
+            *out = true;
+            return true;
+        }
+        if (text == QLatin1String("false") || text == QLatin1String("f") || text == QLatin1String("0")
+            || text == QLatin1String("no") || text == QLatin1String("n")) {
+            *out = false;
+            return true;
+        }
+        return fail(QStringLiteral("a boolean"));
+    }
+    case ValueType::Date: {
+        if (id == QMetaType::QDate) {
+            *out = raw.toDate();
+            return true;
+        }
+        if (id == QMetaType::QDateTime) {
+            *out = raw.toDateTime().date();
+            return true;
+        }
+        const QString text = raw.toString().trimmed();
+        QDate d = QDate::fromString(text.left(10), Qt::ISODate);
+        if (!d.isValid() || (text.size() > 10 && text.at(10) != QLatin1Char('T') && text.at(10) != QLatin1Char(' ')))
+            return fail(QStringLiteral("a date (YYYY-MM-DD)"));
+        *out = d;
+        return true;
+    }
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: {
+        const bool withZone = type == ValueType::TimestampTz;
+        if (id == QMetaType::QDateTime) {
+            const QDateTime dt = raw.toDateTime();
+            *out = withZone ? dt.toUTC() : QDateTime(dt.date(), dt.time(), Qt::UTC);
+            return true;
+        }
+        if (id == QMetaType::QDate) {
+            *out = QDateTime(raw.toDate(), QTime(0, 0), Qt::UTC);
+            return true;
+        }
+        bool ok = false;
+        const QDateTime dt = parseTimestamp(raw.toString(), withZone, &ok);
+        if (!ok)
+            return fail(QStringLiteral("a timestamp (ISO 8601)"));
+        *out = dt;
+        return true;
+    }
+    case ValueType::Bytes:
+        *out = raw.toByteArray();
+        return true;
+    case ValueType::Uuid: {
+        const QUuid uuid(raw.toString().trimmed());
+        if (uuid.isNull() && raw.toString().trimmed() != QLatin1String("00000000-0000-0000-0000-000000000000"))
+            return fail(QStringLiteral("a UUID"));
+        *out = uuid.toString(QUuid::WithoutBraces);
+        return true;
+    }
+    case ValueType::Json: {
+        if (id == QMetaType::QJsonObject || id == QMetaType::QJsonArray || id == QMetaType::QJsonValue
+            || id == QMetaType::QVariantMap || id == QMetaType::QVariantList) {
+            *out = QString::fromUtf8(QJsonDocument::fromVariant(raw).toJson(QJsonDocument::Compact));
+            return true;
+        }
+        QJsonParseError parseError;
+        const QByteArray text = raw.toString().toUtf8();
+        const QJsonDocument doc = QJsonDocument::fromJson("[" + text + "]", &parseError);
+        if (parseError.error != QJsonParseError::NoError)
+            return fail(QStringLiteral("JSON"));
+        const QByteArray compact = QJsonDocument(doc.array()).toJson(QJsonDocument::Compact);
+        *out = QString::fromUtf8(compact.mid(1, compact.size() - 2));
+        return true;
+    }
+    }
+    return fail(QStringLiteral("a known type"));
+}
+
+QByteArray canonicalValue(const QVariant &value, ValueType type)
+{
+    if (value.isNull() || !value.isValid())
+        return QByteArrayLiteral("\\N");
+    switch (type) {
+    case ValueType::Integer: return QByteArray::number(value.toLongLong());
+    case ValueType::Decimal: return value.toString().toUtf8();
+    case ValueType::Double: return QByteArray::number(value.toDouble(), 'g', 17);
+    case ValueType::Boolean: return value.toBool() ? QByteArrayLiteral("t") : QByteArrayLiteral("f");
+    case ValueType::Date: return value.toDate().toString(Qt::ISODate).toLatin1();
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")).toLatin1();
+    case ValueType::Bytes: return "\\x" + value.toByteArray().toHex();
+    case ValueType::Text:
+    case ValueType::Uuid:
+    case ValueType::Json: return value.toString().toUtf8();
+    }
+    return value.toString().toUtf8();
+}
+
+QString keyText(const KeyValues &key, const QList<ValueType> &types)
+{
+    if (key.size() == 1)
+        return QString::fromUtf8(canonicalValue(key.at(0), types.value(0, ValueType::Text)));
+    QJsonArray parts;
+    for (int i = 0; i < key.size(); ++i)
+        parts.append(QString::fromUtf8(canonicalValue(key.at(i), types.value(i, ValueType::Text))));
+    return QString::fromUtf8(QJsonDocument(parts).toJson(QJsonDocument::Compact));
+}
+
+KeyValues keyFromText(const QString &text, const QList<ValueType> &types)
+{
+    QStringList parts;
+    if (types.size() == 1) {
+        parts << text;
+    } else {
+        for (const QJsonValue &v : QJsonDocument::fromJson(text.toUtf8()).array())
+            parts << v.toString();
+    }
+    KeyValues key;
+    for (int i = 0; i < parts.size(); ++i) {
+        const ValueType type = types.value(i, ValueType::Text);
+        const QString &part = parts.at(i);
+        if (part == QLatin1String("\\N")) {
+            key << QVariant();
+            continue;
+        }
+        QVariant value;
+        QString error;
+        if (type == ValueType::Bytes && part.startsWith(QLatin1String("\\x")))
+            value = QByteArray::fromHex(part.mid(2).toLatin1());
+        else if (type == ValueType::Boolean)
+            value = part == QLatin1String("t");
+        else if (!coerceValue(part, type, &value, &error))
+            value = part;
+        key << value;
+    }
+    return key;
+}
+
+QByteArray rowHash(const Row &row, const Schema &schema)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (int i = 0; i < row.size() && i < schema.size(); ++i) {
+        const QByteArray value = canonicalValue(row.at(i), schema.at(i).type);
+        hash.addData(QByteArray::number(value.size()));
+        hash.addData(":");
+        hash.addData(value);
+    }
+    return hash.result().left(16).toHex();
+}
+
+} // namespace tf::sync
