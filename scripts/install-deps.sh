@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages needed to build, run and test TerraFusion SyncService.
+# Idempotent: asks dpkg which packages are missing and installs only those, so a second run
+# is a fast no-op. Set TF_SKIP_DEPS=1 to skip it entirely (e.g. on a machine without sudo
+# where everything is already in place).
+set -euo pipefail
+
+PACKAGES=(
+    build-essential cmake ninja-build ccache pkg-config
+    qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-charts-dev qt6-websockets-dev
+    libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
+    libgl-dev libssl-dev libpq-dev
+    postgresql postgresql-client
+    xvfb xauth curl
+)
+
+log() { printf '==> %s\n' "$*"; }
+
+if [[ "${TF_SKIP_DEPS:-0}" == "1" ]]; then
+    log "dependencies: skipped (TF_SKIP_DEPS=1)"
+    exit 0
+fi
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    log "dependencies: no dpkg-query; this script knows Debian 12 only, install the packages by hand:" >&2
+    printf '    %s\n' "${PACKAGES[*]}" >&2
+    exit 1
+fi
+
+# One dpkg-query for all; "install ok installed" is the only state in which a package is usable.
+declare -A installed=()
+while read -r name status; do
+    [[ "$status" == "install ok installed" ]] && installed["${name%%:*}"]=1
+done < <(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    [[ -n "${installed[$pkg]:-}" ]] || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+    log "dependencies: all ${#PACKAGES[@]} packages present"
+    exit 0
+fi
+log "dependencies: missing ${missing[*]}"
+
+sudo_cmd=()
+if ((EUID != 0)); then
+    if ! command -v sudo >/dev/null 2>&1; then
+        log "dependencies: not root and no sudo; install these packages and re-run: ${missing[*]}" >&2
+        exit 1
+    fi
+    sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+log "dependencies: apt-get update"
+"${sudo_cmd[@]}" apt-get update -qq
+
+# A package with no candidate would make apt-get fail with a less helpful message.
+unknown=()
+for pkg in "${missing[@]}"; do
+    # Captured first: with pipefail, grep -q closing the pipe early would fail apt-cache.
+    policy="$(apt-cache policy "$pkg" 2>/dev/null || true)"
+    if [[ "$policy" != *"Candidate: "[!\(]* ]]; then
+        unknown+=("$pkg")
+    fi
+done
+if ((${#unknown[@]} > 0)); then
+    log "dependencies: no installable version of ${unknown[*]} (is this Debian 12 with main enabled?)" >&2
+    exit 1
+fi
+
+log "dependencies: installing ${missing[*]}"
+apt_log="$(mktemp)"
+trap 'rm -f "$apt_log"' EXIT
+if ! "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >"$apt_log" 2>&1; then
+    cat "$apt_log" >&2
+    log "dependencies: apt-get install failed" >&2
+    exit 1
+fi
+log "dependencies: done"

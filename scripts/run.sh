@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# README command 1: build the release preset and run tf-gateway in the foreground with the
+# embedded defaults (SQLite control database in the data directory; the gateway starts and
+# supervises tf-syncd). Extra arguments go to tf-gateway, e.g. scripts/run.sh --port 5050.
+#   TF_USE_ENV_DB=1  keep DATABASE_URL / PG* from this shell (e.g. to run against PostgreSQL)
+#   TF_DATA_DIR=DIR  data directory (default: the program's own, see docs/operations.md)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '==> %s\n' "$*"; }
+
+bash scripts/install-deps.sh
+
+log "configuring (preset release)"
+cmake --preset release >/dev/null
+log "building (preset release)"
+cmake --build --preset release -j"$(nproc)"
+
+if [[ "${TF_USE_ENV_DB:-0}" != "1" ]]; then
+    # The embedded default: nothing from the shell may point the gateway at another database.
+    unset DATABASE_URL
+    while IFS= read -r name; do
+        unset "$name"
+    done < <(compgen -e | grep '^PG' || true)
+fi
+
+# Show the URLs the gateway will really use when --port/--bind/--sync-port are given.
+gateway_port=5000 sync_port=8080 bind=127.0.0.1
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+    next="${args[i + 1]:-}"
+    case "${args[i]}" in
+        --port) gateway_port="$next" ;;
+        --port=*) gateway_port="${args[i]#*=}" ;;
+        --sync-port) sync_port="$next" ;;
+        --sync-port=*) sync_port="${args[i]#*=}" ;;
+        --bind) bind="$next" ;;
+        --bind=*) bind="${args[i]#*=}" ;;
+    esac
+done
+[[ "$bind" == "0.0.0.0" || "$bind" == "::" ]] && bind=127.0.0.1
+
+if [[ -n "${DATABASE_URL:-}${PGHOST:-}${PGDATABASE:-}" ]]; then
+    log "database: from DATABASE_URL / PG* in the environment (TF_USE_ENV_DB=1)"
+else
+    log "database: embedded SQLite in the data directory"
+fi
+log "data dir: ${TF_DATA_DIR:-the program default (see docs/operations.md)}"
+log "gateway:  http://${bind}:${gateway_port}/api/status"
+log "syncd:    http://127.0.0.1:${sync_port}/health"
+log "starting tf-gateway (Ctrl+C stops it and the tf-syncd it supervises)"
+exec "$ROOT/build/release/bin/tf-gateway" "$@"

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# README command 2: build, start a throwaway PostgreSQL, run every test suite, clean up.
+#   scripts/test.sh                 release preset, all tests
+#   scripts/test.sh --sanitize      debug preset (AddressSanitizer + UndefinedBehaviorSanitizer)
+#   scripts/test.sh -R tst_config   any other arguments go to ctest
+# Exits with ctest's code. The PostgreSQL folder is removed however the run ends.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '==> %s\n' "$*"; }
+
+preset=release
+ctest_args=()
+for arg in "$@"; do
+    case "$arg" in
+        --sanitize) preset=debug ;;
+        *) ctest_args+=("$arg") ;;
+    esac
+done
+
+bash scripts/install-deps.sh
+
+log "configuring (preset $preset)"
+cmake --preset "$preset" >/dev/null
+log "building (preset $preset)"
+cmake --build --preset "$preset" -j"$(nproc)"
+
+# --- throwaway PostgreSQL -------------------------------------------------------------------
+pg_bin="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1)"
+if [[ -z "$pg_bin" || ! -x "$pg_bin/initdb" ]]; then
+    log "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin" >&2
+    exit 1
+fi
+
+# initdb and postgres refuse to run as root: then the postgres system user runs them, on a
+# folder it owns (under /tmp, which that user can reach whatever TMPDIR says).
+run_as=()
+if ((EUID == 0)); then
+    pg_tmp="$(mktemp -d /tmp/tf-test-pg.XXXXXX)"
+    chown postgres:postgres "$pg_tmp"
+    run_as=(runuser -u postgres --)
+else
+    pg_tmp="$(mktemp -d "${TMPDIR:-/tmp}/tf-test-pg.XXXXXX")"
+fi
+pg_data="$pg_tmp/data"
+pg_log="$pg_tmp/postgres.log"
+
+pg() { (cd "$pg_tmp" && "${run_as[@]}" "$@"); }
+
+cleaned=0
+ctest_pid=""
+# shellcheck disable=SC2317  # reached through the traps below
+cleanup() {
+    ((cleaned)) && return
+    cleaned=1
+    if [[ -n "$ctest_pid" ]] && kill -0 "$ctest_pid" 2>/dev/null; then
+        kill -TERM "$ctest_pid" 2>/dev/null || true
+        wait "$ctest_pid" 2>/dev/null || true
+    fi
+    if [[ -f "$pg_data/postmaster.pid" ]]; then
+        pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$pg_tmp"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+pg "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$pg_tmp/initdb.log" 2>&1 || {
+    cat "$pg_tmp/initdb.log" >&2
+    exit 1
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Another process may take the port between the check and the start: try a few.
+pg_port=""
+for _ in 1 2 3 4 5; do
+    candidate=$((20000 + RANDOM % 40000))
+    port_in_use "$candidate" && continue
+    log "starting throwaway PostgreSQL on port $candidate"
+    if pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_log" -w -t 60 -o \
+        "-p $candidate -c listen_addresses=127.0.0.1 -k $pg_tmp -c fsync=off -c wal_level=logical -c max_connections=200" \
+        start >/dev/null; then
+        pg_port="$candidate"
+        break
+    fi
+done
+if [[ -z "$pg_port" ]]; then
+    log "PostgreSQL did not start; its log:" >&2
+    cat "$pg_log" >&2 || true
+    exit 1
+fi
+for _ in $(seq 1 100); do
+    "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -U postgres && break
+    sleep 0.1
+done
+if ! "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -U postgres; then
+    log "PostgreSQL on port $pg_port is not ready; its log:" >&2
+    cat "$pg_log" >&2 || true
+    exit 1
+fi
+
+export TF_TEST_PG_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+export TF_REQUIRE_PG=1
+
+# --- tests ----------------------------------------------------------------------------------
+log "running tests"
+# In the background so that a signal reaches the traps at once instead of after ctest.
+rc=0
+ctest --preset "$preset" -j2 --output-on-failure "${ctest_args[@]}" &
+ctest_pid=$!
+wait "$ctest_pid" || rc=$?
+ctest_pid=""
+if ((rc == 0)); then log "all tests passed"; else log "tests failed (ctest exit code $rc)"; fi
+exit "$rc"

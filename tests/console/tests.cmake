@@ -1,0 +1,14 @@
+# tf-console suites (picked up by the tests/*/tests.cmake glob in tests/CMakeLists.txt).
+# They run with QT_QPA_PLATFORM=offscreen, so they need no display.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_statusmodel
+        SOURCES console/tst_statusmodel.cpp
+        LIBS tfconsolemodels Qt6::Widgets tfcore
+        LABELS console)
+endif()
+
+# The REST client the console (and tfctl) use; it lives in tfcore, so no console needed.
+tf_add_test(NAME tst_restclient
+    SOURCES console/tst_restclient.cpp
+    LIBS tfcore Qt6::Network
+    LABELS console)
