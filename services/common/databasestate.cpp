@@ -85,8 +85,12 @@ DatabaseState::DatabaseState(const QString &url, bool migrate, QObject *parent)
 DatabaseState::~DatabaseState()
 {
     if (m_monitor) {
-        QMetaObject::invokeMethod(m_monitor, [this] { m_monitor->finish(); }, Qt::BlockingQueuedConnection);
-        QMetaObject::invokeMethod(m_monitor, &QObject::deleteLater);
+        // Finish and delete it on its own thread, before that thread stops.
+        QMetaObject::invokeMethod(m_monitor, [this] {
+            m_monitor->finish();
+            delete m_monitor;
+        }, Qt::BlockingQueuedConnection);
+        m_monitor = nullptr;
     }
     m_thread.quit();
     m_thread.wait();
