@@ -1,0 +1,206 @@
+#include "democommand.h"
+
+#include "core/errors.h"
+#include "core/paths.h"
+#include "core/redact.h"
+#include "db/connection.h"
+#include "db/controldatabase.h"
+#include "db/databaseurl.h"
+#include "db/repositories/syncpairrepository.h"
+#include "db/repositories/systemrepository.h"
+#include "db/sqlscript.h"
+#include "sync/definition/syncpairdefinition.h"
+#include "sync/demo/pacsdemogenerator.h"
+#include "sync/systems/systemdefinition.h"
+#include "sync/systems/systemregistry.h"
+#include "tfctl/toolcontext.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+static void initDemoResources()
+{
+    Q_INIT_RESOURCE(demo); // tfcore is a static library: pull in the compiled-in files
+}
+
+namespace tf::tfctl {
+
+namespace {
+
+const QString kPacsName = QStringLiteral("PACS (demo)");
+const QString kCamaName = QStringLiteral("CAMA (demo)");
+const char *const kPairFiles[] = { "property", "owner", "value", "structure" };
+
+QByteArray resource(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(Error::Kind::Internal, QStringLiteral("demo resource %1 is missing from this build").arg(path));
+    return file.readAll();
+}
+
+bool systemExists(db::Database &control, const QString &name, qint64 *id)
+{
+    db::SystemRepository systems(control);
+    for (const auto &system : systems.list()) {
+        if (system.name == name) {
+            *id = system.id;
+            return true;
+        }
+    }
+    return false;
+}
+
+void applySchema(const QString &url, const QString &resourcePath)
+{
+    db::Database target(db::DatabaseUrl::parse(url));
+    const QStringList statements = db::splitSqlStatements(QString::fromUtf8(resource(resourcePath)));
+    db::Transaction transaction(target);
+    for (const QString &statement : statements)
+        target.execDirect(statement, "creating the CAMA demo schema");
+    transaction.commit();
+    target.closeThreadConnection();
+}
+
+void step(const QElapsedTimer &clock, const QString &text)
+{
+    std::printf("[%6.1fs] %s\n", double(clock.elapsed()) / 1000.0, qPrintable(text));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int runDemoCommand(const QStringList &arguments)
+{
+    initDemoResources();
+    CommandLine commandLine(QStringLiteral("tfctl demo"), QStringLiteral("Install the PACS to CAMA demo."));
+    commandLine.addPositional(QStringLiteral("demo"), QStringLiteral("The command group."), QStringLiteral("demo"));
+    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("install"));
+    addToolOptions(commandLine);
+    commandLine.addValueOption(QStringLiteral("parcels"), QStringLiteral("N"),
+                               QStringLiteral("Parcels to generate (default 12000, a mid-size county)."),
+                               QStringLiteral("demo/parcels"));
+    commandLine.addValueOption(QStringLiteral("seed"), QStringLiteral("S"), QStringLiteral("Random seed (default 20251)."),
+                               QStringLiteral("demo/seed"));
+    commandLine.addValueOption(QStringLiteral("cama-url"), QStringLiteral("URL"),
+                               QStringLiteral("Put the CAMA target in this PostgreSQL database instead of SQLite."),
+                               QStringLiteral("demo/cama_url"));
+    commandLine.addSwitch(QStringLiteral("if-missing"), QStringLiteral("Do nothing when the demo is already installed."),
+                          QStringLiteral("demo/if_missing"), QStringLiteral("true"));
+    commandLine.process(arguments);
+    const QStringList positional = commandLine.positionalArguments();
+    if (positional.value(1) != QLatin1String("install") || positional.size() != 2)
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("the only command is: install"));
+
+    sync::PacsDemoGenerator::Options options;
+    bool ok = true;
+    if (commandLine.isSet(QStringLiteral("parcels"))) {
+        options.parcels = commandLine.value(QStringLiteral("parcels")).toInt(&ok);
+        if (!ok || options.parcels < 10 || options.parcels > 2000000)
+            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--parcels must be a number from 10 to 2000000"));
+    }
+    if (commandLine.isSet(QStringLiteral("seed"))) {
+        options.seed = commandLine.value(QStringLiteral("seed")).toUInt(&ok);
+        if (!ok)
+            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--seed must be a non-negative number"));
+    }
+    const QString camaUrl = commandLine.value(QStringLiteral("cama-url"));
+    if (!camaUrl.isEmpty()) {
+        try {
+            if (!db::DatabaseUrl::parse(camaUrl).isPostgres())
+                CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--cama-url must be a postgresql:// URL"));
+        } catch (const Error &error) {
+            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--cama-url: ") + error.message());
+        }
+    }
+
+    try {
+        QElapsedTimer clock;
+        clock.start();
+        auto context = ToolContext::open(commandLine);
+        db::Database &control = context->database().database();
+        qint64 existing = 0;
+        if (systemExists(control, kPacsName, &existing)) {
+            if (commandLine.isSet(QStringLiteral("if-missing"))) {
+                std::printf("demo already installed (system %lld \"%s\")\n", static_cast<long long>(existing), qPrintable(kPacsName));
+                return 0;
+            }
+            throw Error(Error::Kind::Conflict, QStringLiteral("the demo is already installed (system \"%1\"); "
+                                                              "use --if-missing, or a new --data-dir").arg(kPacsName));
+        }
+
+        const QString demoDir = paths::ensureDir(context->service().dataDir + QStringLiteral("/demo"));
+        const QString pacsPath = demoDir + QStringLiteral("/pacs.db");
+        step(clock, QStringLiteral("generating PACS demo data: %1 parcels into %2").arg(options.parcels).arg(pacsPath));
+        const sync::DemoSummary summary = sync::PacsDemoGenerator::generate(pacsPath, options);
+        for (auto it = summary.rowCounts.cbegin(); it != summary.rowCounts.cend(); ++it)
+            step(clock, QStringLiteral("  %1: %2 rows").arg(it.key(), -14).arg(it.value()));
+        step(clock, QStringLiteral("  %1 rows broken on purpose (they will be quarantined)").arg(summary.brokenRows.size()));
+        paths::writeFileAtomically(demoDir + QStringLiteral("/demo-summary.json"),
+                                   QJsonDocument(summary.toJson()).toJson(QJsonDocument::Indented));
+
+        QString targetUrl = camaUrl;
+        QJsonObject camaSettings;
+        QString camaKind;
+        if (camaUrl.isEmpty()) {
+            const QString camaPath = demoDir + QStringLiteral("/cama.db");
+            QFile::remove(camaPath);
+            targetUrl = QStringLiteral("sqlite://") + camaPath;
+            camaKind = QStringLiteral("sqlite");
+            camaSettings.insert(QStringLiteral("path"), camaPath);
+            step(clock, QStringLiteral("creating the CAMA schema in %1").arg(camaPath));
+            applySchema(targetUrl, QStringLiteral(":/demo/cama_sqlite.sql"));
+        } else {
+            camaKind = QStringLiteral("postgres");
+            camaSettings.insert(QStringLiteral("url"), camaUrl);
+            step(clock, QStringLiteral("creating the CAMA schema in %1").arg(redactUrl(camaUrl)));
+            applySchema(camaUrl, QStringLiteral(":/demo/cama_postgres.sql"));
+        }
+
+        sync::SystemRegistry systems(control, context->secrets());
+        sync::SystemDefinition pacs;
+        pacs.name = kPacsName;
+        pacs.kind = QStringLiteral("sqlite");
+        pacs.description = QStringLiteral("Legacy PACS export (generated demo data)");
+        pacs.settings = QJsonObject { { QStringLiteral("path"), pacsPath } };
+        const qint64 pacsId = systems.create(pacs);
+        sync::SystemDefinition cama;
+        cama.name = kCamaName;
+        cama.kind = camaKind;
+        cama.description = QStringLiteral("CAMA database (demo target)");
+        cama.settings = camaSettings;
+        const qint64 camaId = systems.create(cama);
+        step(clock, QStringLiteral("registered systems %1 \"%2\" and %3 \"%4\"").arg(pacsId).arg(kPacsName).arg(camaId).arg(kCamaName));
+
+        db::SyncPairRepository pairs(control);
+        for (const char *name : kPairFiles) {
+            QJsonObject json = QJsonDocument::fromJson(resource(QStringLiteral(":/demo/pairs/%1.json").arg(QLatin1String(name)))).object();
+            json.insert(QStringLiteral("source_system"), pacsId);
+            json.insert(QStringLiteral("target_system"), camaId);
+            const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(json);
+            db::SyncPairRecord record;
+            record.name = definition.name;
+            record.description = definition.description;
+            record.sourceSystemId = pacsId;
+            record.targetSystemId = camaId;
+            record.sourceEntity = definition.entities.value(0).source.entity;
+            record.targetEntity = definition.entities.value(0).target.entity;
+            record.definition = definition.toJson();
+            record.enabled = definition.enabled;
+            record.schedule = definition.schedule;
+            const qint64 id = pairs.insert(record);
+            step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(id).arg(record.name));
+        }
+        std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others reference it)\n");
+        return 0;
+    } catch (const Error &error) {
+        std::fprintf(stderr, "tfctl demo: %s\n", qPrintable(redactSecrets(error.message())));
+        return error.kind() == Error::Kind::Validation ? 2 : 1;
+    }
+}
+
+} // namespace tf::tfctl

@@ -1,0 +1,187 @@
+#include "synccommand.h"
+
+#include "core/errors.h"
+#include "core/jsonutil.h"
+#include "core/redact.h"
+#include "db/controldatabase.h"
+#include "db/repositories/operationrepository.h"
+#include "db/repositories/syncpairrepository.h"
+#include "sync/connectors/controldbstatestore.h"
+#include "sync/connectors/fileconnector.h"
+#include "sync/definition/syncpairdefinition.h"
+#include "sync/engine/pairspec.h"
+#include "sync/engine/quarantinestore.h"
+#include "sync/engine/syncrunner.h"
+#include "sync/systems/systemregistry.h"
+#include "tfctl/progressprinter.h"
+#include "tfctl/toolcontext.h"
+
+#include <QJsonDocument>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+namespace tf::tfctl {
+
+namespace {
+
+std::atomic_bool g_cancel { false };
+
+void requestCancel(int)
+{
+    g_cancel.store(true);
+}
+
+db::SyncPairRecord findPair(db::SyncPairRepository &pairs, const QString &reference)
+{
+    bool isId = false;
+    const qint64 id = reference.toLongLong(&isId);
+    if (isId)
+        return pairs.get(id);
+    for (const db::SyncPairRecord &record : pairs.list()) {
+        if (record.name == reference)
+            return record;
+    }
+    throw Error(Error::Kind::NotFound, QStringLiteral("no sync pair with id or name '%1'").arg(reference));
+}
+
+int list(ToolContext &context)
+{
+    db::SyncPairRepository pairs(context.database().database());
+    const auto records = pairs.list();
+    std::printf("%-5s %-40s %-8s %-22s %s\n", "id", "name", "enabled", "schedule", "source -> target");
+    for (const auto &r : records) {
+        std::printf("%-5lld %-40s %-8s %-22s %s -> %s\n", static_cast<long long>(r.id), qPrintable(r.name),
+                    r.enabled ? "yes" : "no", qPrintable(r.schedule.isEmpty() ? QStringLiteral("-") : r.schedule),
+                    qPrintable(r.sourceEntity), qPrintable(r.targetEntity));
+    }
+    if (records.isEmpty())
+        std::printf("(no sync pairs; `tfctl demo install` adds four demo pairs)\n");
+    return 0;
+}
+
+int run(ToolContext &context, const QString &reference, bool dryRun, bool full, bool json)
+{
+    db::Database &control = context.database().database();
+    db::SyncPairRepository pairs(control);
+    const db::SyncPairRecord record = findPair(pairs, reference);
+    QJsonObject definitionJson = record.definition;
+    definitionJson.insert(QStringLiteral("name"), record.name);
+    definitionJson.insert(QStringLiteral("source_system"), record.sourceSystemId);
+    definitionJson.insert(QStringLiteral("target_system"), record.targetSystemId);
+    const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(definitionJson);
+    const sync::PairSpec spec = sync::pairSpecFrom(definition, QString::number(record.id));
+
+    sync::SystemRegistry systems(control, context.secrets());
+    std::unique_ptr<sync::SourceConnector> source = systems.openSource(record.sourceSystemId);
+    std::unique_ptr<sync::TargetConnector> target = systems.openTarget(record.targetSystemId);
+    sync::ControlDbStateStore controlState(control);
+    if (auto *file = dynamic_cast<sync::FileConnector *>(target.get()))
+        file->setStateStore(&controlState);
+    sync::QuarantineStore quarantine(control);
+
+    db::OperationRepository operations(control);
+    const QString mode = full ? QStringLiteral("full") : sync::changeModeName(spec.entities.value(0).mode);
+    const qint64 operationId = operations.start(record.id, mode, dryRun, QStringLiteral("cli"), context.service().nodeId);
+    std::printf("sync pair %lld \"%s\"%s: operation %lld\n", static_cast<long long>(record.id), qPrintable(record.name),
+                dryRun ? " (dry run: nothing is written)" : "", static_cast<long long>(operationId));
+    std::fflush(stdout);
+
+    ProgressPrinter printer;
+    sync::RunOptions options;
+    options.operationId = operationId;
+    options.dryRun = dryRun;
+    options.forceFull = full;
+    options.cancel = &g_cancel;
+    options.progress = [&](const sync::RunProgress &progress) {
+        printer(progress);
+        try {
+            operations.progress(operationId, qMax(0.0, progress.percent), progress.entity, progress.totals.toJson());
+        } catch (const Error &) {
+            // Progress is advisory; the run goes on.
+        }
+    };
+    std::signal(SIGINT, requestCancel);
+    std::signal(SIGTERM, requestCancel);
+
+    sync::SyncRunner runner(spec, *source, *target, quarantine, sync::DetachedStateStore::of(controlState));
+    const sync::RunResult result = runner.run(options);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    QJsonObject statistics = result.toJson();
+    operations.finish(operationId, sync::runStatusName(result.status), statistics, result.error);
+    if (json) {
+        statistics.insert(QStringLiteral("operation_id"), operationId);
+        std::printf("%s\n", QJsonDocument(statistics).toJson(QJsonDocument::Indented).constData());
+    } else {
+        printer.summary(result);
+        if (dryRun) {
+            std::printf("planned changes: %lld", static_cast<long long>(result.plannedChanges));
+            if (result.plannedChanges > result.changes.size())
+                std::printf(" (first %lld listed with --json)", static_cast<long long>(result.changes.size()));
+            std::printf("\n");
+        }
+        if (result.totals.quarantined > 0)
+            std::printf("%lld row(s) quarantined for pair %lld; fix them at the source or edit and replay them\n",
+                        static_cast<long long>(result.totals.quarantined), static_cast<long long>(record.id));
+    }
+    switch (result.status) {
+    case sync::RunStatus::Completed:
+    case sync::RunStatus::CompletedWithErrors:
+        return 0;
+    case sync::RunStatus::Cancelled:
+        return 130;
+    case sync::RunStatus::Failed:
+        return 1;
+    }
+    return 1;
+}
+
+} // namespace
+
+int runSyncCommand(const QStringList &arguments)
+{
+    CommandLine commandLine(QStringLiteral("tfctl sync"), QStringLiteral("Run and inspect sync pairs."));
+    commandLine.addPositional(QStringLiteral("sync"), QStringLiteral("The command group."), QStringLiteral("sync"));
+    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("run <pair> | list"));
+    commandLine.addPositional(QStringLiteral("pair"), QStringLiteral("Pair id or name (run)."), QStringLiteral("[pair]"));
+    addToolOptions(commandLine);
+    commandLine.addSwitch(QStringLiteral("dry-run"), QStringLiteral("Compute and report the changes; write nothing."),
+                          QStringLiteral("sync/dry_run"), QStringLiteral("true"));
+    commandLine.addSwitch(QStringLiteral("full"), QStringLiteral("Rewrite every entity (full resync)."),
+                          QStringLiteral("sync/full"), QStringLiteral("true"));
+    commandLine.addSwitch(QStringLiteral("json"), QStringLiteral("Print the result as JSON."),
+                          QStringLiteral("sync/json"), QStringLiteral("true"));
+    commandLine.process(arguments);
+    const QStringList positional = commandLine.positionalArguments();
+    const QString command = positional.value(1);
+    if (command != QLatin1String("run") && command != QLatin1String("list"))
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl sync"),
+                                        command.isEmpty() ? QStringLiteral("a command is required: run or list")
+                                                          : QStringLiteral("unknown command '%1'; use run or list").arg(command));
+    if (command == QLatin1String("run") && positional.size() != 3)
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl sync run"), QStringLiteral("name exactly one pair (id or name)"));
+    if (command == QLatin1String("list") && positional.size() != 2)
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl sync list"), QStringLiteral("takes no arguments"));
+
+    try {
+        auto context = ToolContext::open(commandLine);
+        if (command == QLatin1String("list"))
+            return list(*context);
+        return run(*context, positional.value(2), commandLine.isSet(QStringLiteral("dry-run")),
+                   commandLine.isSet(QStringLiteral("full")), commandLine.isSet(QStringLiteral("json")));
+    } catch (const Error &error) {
+        std::fprintf(stderr, "tfctl sync: %s\n", qPrintable(redactSecrets(error.message())));
+        const QJsonArray details = error.details().value(QStringLiteral("errors")).toArray();
+        for (const QJsonValue &detail : details) {
+            std::fprintf(stderr, "  %s: %s\n", qPrintable(detail.toObject().value(QStringLiteral("field")).toString()),
+                         qPrintable(detail.toObject().value(QStringLiteral("message")).toString()));
+        }
+        return error.kind() == Error::Kind::Validation || error.kind() == Error::Kind::NotFound
+                || error.kind() == Error::Kind::BadRequest ? 2 : 1;
+    }
+}
+
+} // namespace tf::tfctl

@@ -1,0 +1,51 @@
+#include "progressprinter.h"
+
+#include <cstdio>
+
+namespace tf::tfctl {
+
+namespace {
+
+QString counts(const sync::EntityStats &s)
+{
+    return QStringLiteral("read %1  +%2 ~%3 -%4 =%5  quarantined %6")
+        .arg(s.read).arg(s.inserted).arg(s.updated).arg(s.deleted).arg(s.unchanged).arg(s.quarantined);
+}
+
+} // namespace
+
+ProgressPrinter::ProgressPrinter()
+{
+    m_clock.start();
+}
+
+void ProgressPrinter::operator()(const sync::RunProgress &progress)
+{
+    const qint64 now = m_clock.elapsed();
+    const bool newEntity = progress.entity != m_lastEntity;
+    if (!newEntity && now - m_lastPrintMs < 250)
+        return;
+    m_lastPrintMs = now;
+    m_lastEntity = progress.entity;
+    const QString percent = progress.percent < 0 ? QStringLiteral("   ...") : QStringLiteral("%1%").arg(progress.percent, 5, 'f', 1);
+    std::printf("[%7.1fs] %s (%d/%d)  %s  %s\n", double(now) / 1000.0, qPrintable(progress.entity),
+                progress.entityIndex + 1, progress.entityCount, qPrintable(percent),
+                qPrintable(counts(progress.entityStats)));
+    std::fflush(stdout);
+}
+
+void ProgressPrinter::summary(const sync::RunResult &result) const
+{
+    for (const auto &entity : result.entities)
+        std::printf("  %-20s %s\n", qPrintable(entity.first), qPrintable(counts(entity.second)));
+    std::printf("%s in %.1fs: %s", qPrintable(sync::runStatusName(result.status)), double(m_clock.elapsed()) / 1000.0,
+                qPrintable(counts(result.totals)));
+    if (result.retries > 0)
+        std::printf("  (%d transient failures retried)", result.retries);
+    std::printf("\n");
+    if (!result.error.isEmpty())
+        std::printf("error: %s\n", qPrintable(result.error));
+    std::fflush(stdout);
+}
+
+} // namespace tf::tfctl

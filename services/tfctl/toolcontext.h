@@ -1,0 +1,41 @@
+#pragma once
+
+#include "common/servicecontext.h"
+
+#include <memory>
+
+namespace tf {
+class SecretBox;
+namespace db {
+class ControlDatabase;
+}
+} // namespace tf
+
+namespace tf::tfctl {
+
+// What a tfctl command needs: the same configuration the services resolve (flags >
+// environment > INI > defaults), the control database (migrated) and the secret box.
+class ToolContext final
+{
+public:
+    // Throws tf::Error: Validation for bad configuration, Unavailable when the database
+    // cannot be opened.
+    static std::unique_ptr<ToolContext> open(const CommandLine &commandLine);
+    ~ToolContext();
+
+    const ServiceContext &service() const { return m_service; }
+    db::ControlDatabase &database() { return *m_database; }
+    const SecretBox &secrets() const { return *m_secrets; }
+
+private:
+    ToolContext() = default;
+
+    ServiceContext m_service;
+    std::unique_ptr<db::ControlDatabase> m_database;
+    std::unique_ptr<SecretBox> m_secrets;
+};
+
+// Adds --data-dir, --database and --config (the service options tfctl understands).
+void addToolOptions(CommandLine &commandLine);
+
+} // namespace tf::tfctl

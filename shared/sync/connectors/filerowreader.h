@@ -1,0 +1,19 @@
+#pragma once
+
+#include "sync/row.h"
+
+namespace tf::sync::files {
+
+// Streams the rows of one file in file order, typed by the entity's schema, one at a time:
+// memory holds one row, never the file.
+class FileRowReader
+{
+public:
+    virtual ~FileRowReader() = default;
+
+    // The next row, in schema order; false at the end. Throws tf::Error(Validation) naming
+    // the file, the line and (for a bad value) the column.
+    virtual bool next(Row *row) = 0;
+};
+
+} // namespace tf::sync::files

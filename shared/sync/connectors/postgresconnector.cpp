@@ -1,0 +1,159 @@
+#include "postgresconnector.h"
+
+#include "core/errors.h"
+#include "db/connection.h"
+#include "postgrescatalog.h"
+#include "postgresreader.h"
+#include "postgresstatestore.h"
+#include "postgrestypes.h"
+#include "postgreswriter.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcPostgresConnector, "sync.postgres")
+
+namespace tf::sync {
+
+namespace {
+
+[[noreturn]] void badSetting(const QString &what)
+{
+    throw Error(Error::Kind::Validation, QStringLiteral("PostgreSQL connector settings: ") + what);
+}
+
+QString stringSetting(const QJsonObject &object, const char *name, const QString &fallback = {})
+{
+    const QJsonValue value = object.value(QLatin1String(name));
+    if (value.isUndefined() || value.isNull())
+        return fallback;
+    if (!value.isString())
+        badSetting(QStringLiteral("'%1' must be a string").arg(QLatin1String(name)));
+    return value.toString();
+}
+
+int portSetting(const QJsonObject &object)
+{
+    const QJsonValue value = object.value(QLatin1String("port"));
+    if (value.isUndefined() || value.isNull())
+        return -1;
+    bool ok = value.isDouble();
+    int port = value.toInt(-1);
+    if (value.isString())
+        port = value.toString().toInt(&ok);
+    if (!ok || port < 1 || port > 65535)
+        badSetting(QStringLiteral("'port' must be a number from 1 to 65535"));
+    return port;
+}
+
+} // namespace
+
+db::DatabaseUrl PostgresConnector::urlFromSettings(const SystemSettings &settings)
+{
+    const QJsonObject &s = settings.settings;
+    db::DatabaseUrl url;
+    const QString text = stringSetting(s, "url");
+    if (!text.isEmpty()) {
+        url = db::DatabaseUrl::parse(text);
+        if (!url.isPostgres())
+            badSetting(QStringLiteral("'url' must be a postgresql:// URL"));
+    } else {
+        url.backend = db::DatabaseUrl::Backend::Postgres;
+        url.host = stringSetting(s, "host");
+        url.port = portSetting(s);
+        url.database = stringSetting(s, "database");
+        const QString sslmode = stringSetting(s, "sslmode");
+        static const QStringList modes {
+            QStringLiteral("disable"), QStringLiteral("allow"),     QStringLiteral("prefer"),
+            QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")
+        };
+        if (!sslmode.isEmpty() && !modes.contains(sslmode))
+            badSetting(
+                QStringLiteral("'sslmode' must be one of %1").arg(modes.join(QLatin1String(", "))));
+        if (!sslmode.isEmpty())
+            url.options.insert(QStringLiteral("sslmode"), sslmode);
+        if (url.database.isEmpty())
+            badSetting(QStringLiteral("give either 'url' or 'database' (with 'host' and 'port')"));
+    }
+    if (url.port < 0)
+        url.port = 5432;
+    const QString user = stringSetting(settings.credentials, "user");
+    const QString password = stringSetting(settings.credentials, "password");
+    if (!user.isEmpty())
+        url.user = user;
+    if (!password.isEmpty())
+        url.password = password;
+    return url;
+}
+
+PostgresConnector::PostgresConnector(const SystemSettings &settings)
+{
+    const db::DatabaseUrl url = urlFromSettings(settings);
+    m_schema = stringSetting(settings.settings, "schema", QStringLiteral("public"));
+    if (m_schema.isEmpty())
+        m_schema = QStringLiteral("public");
+    m_reads = std::make_unique<db::Database>(url);
+    m_writes = std::make_unique<db::Database>(url);
+    m_staging = std::make_unique<db::Database>(url);
+    m_catalog = std::make_unique<pg::PgCatalog>(*m_writes, m_schema);
+    m_state = std::make_unique<PostgresStateStore>(*m_writes, *m_staging, *m_catalog);
+    m_reader = std::make_unique<pg::PgReader>(*m_reads, *m_writes, *m_catalog);
+    m_writer = std::make_unique<pg::PgWriter>(*m_writes, *m_catalog, *m_state);
+    qCDebug(lcPostgresConnector, "PostgreSQL connector for %s, schema %s",
+            qPrintable(url.redacted()), qPrintable(m_schema));
+}
+
+PostgresConnector::~PostgresConnector() = default;
+
+EntityDescription PostgresConnector::describe(const QString &entity)
+{
+    const pg::PgTable table = m_catalog->table(entity, true);
+    QList<Column> columns;
+    for (const pg::PgColumn &column : table.columns)
+        columns << Column { column.name, column.type, column.nullable };
+    return EntityDescription { table.name, Schema(columns), table.primaryKey };
+}
+
+QStringList PostgresConnector::entities()
+{
+    return m_catalog->tables();
+}
+
+void PostgresConnector::readAll(const ReadRequest &request, const BatchSink &sink)
+{
+    m_reader->readAll(request, sink);
+}
+
+void PostgresConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
+{
+    m_reader->readKeyHashes(request, sink);
+}
+
+void PostgresConnector::readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
+                                   const BatchSink &sink)
+{
+    m_reader->readByKeys(request, keys, sink);
+}
+
+void PostgresConnector::readSince(const ReadRequest &request, const QString &cursorColumn,
+                                  const std::optional<Checkpoint> &after, const BatchSink &sink)
+{
+    m_reader->readSince(request, cursorColumn, after, sink);
+}
+
+void PostgresConnector::apply(const ChangeBatch &batch)
+{
+    m_writer->apply(batch);
+}
+
+StateStore &PostgresConnector::stateStore()
+{
+    return *m_state;
+}
+
+QSet<QString> PostgresConnector::existingValues(const QString &entity, const QString &column,
+                                                ValueType type, const QList<QVariant> &values)
+{
+    return m_reader->existingValues(entity, column, type, values);
+}
+
+} // namespace tf::sync

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "sync/connector.h"
+
+#include <memory>
+
+namespace tf::db {
+class Database;
+struct DatabaseUrl;
+} // namespace tf::db
+
+namespace tf::sync {
+
+namespace pg {
+class PgCatalog;
+class PgReader;
+class PgWriter;
+} // namespace pg
+class PostgresStateStore;
+
+// A PostgreSQL database as source and target. Entities are the tables of one schema.
+//
+// settings.settings: {"url": "postgresql://..."} or {"host", "port", "database", "sslmode"},
+// plus "schema" (default "public"); settings.credentials {"user", "password"} override the
+// URL's. Value conversions are described in postgrestypes.h (timestamps keep milliseconds).
+//
+// Connections (opened lazily, one per thread each): one for streaming reads, one for
+// writes, catalog and lookups, one for state staging. A sink may therefore write through
+// this connector while one of its reads or diffs is still streaming.
+class PostgresConnector final : public SourceConnector, public TargetConnector
+{
+    Q_DISABLE_COPY_MOVE(PostgresConnector)
+public:
+    explicit PostgresConnector(const SystemSettings &settings);
+    ~PostgresConnector() override;
+
+    // The connection URL the settings describe (password included: never log it; use
+    // DatabaseUrl::redacted()). Throws tf::Error(Validation) naming the bad setting.
+    static db::DatabaseUrl urlFromSettings(const SystemSettings &settings);
+
+    const QString &schemaName() const { return m_schema; }
+
+    EntityDescription describe(const QString &entity) override;
+    QStringList entities() override;
+
+    void readAll(const ReadRequest &request, const BatchSink &sink) override;
+    bool hashesAtSource() const override { return true; }
+    void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink) override;
+    void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
+                    const BatchSink &sink) override;
+    void readSince(const ReadRequest &request, const QString &cursorColumn,
+                   const std::optional<Checkpoint> &after, const BatchSink &sink) override;
+
+    bool isTransactional() const override { return true; }
+    void apply(const ChangeBatch &batch) override;
+    StateStore &stateStore() override;
+    QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
+                                 const QList<QVariant> &values) override;
+
+private:
+    QString m_schema;
+    std::unique_ptr<db::Database> m_reads;
+    std::unique_ptr<db::Database> m_writes;
+    std::unique_ptr<db::Database> m_staging;
+    std::unique_ptr<pg::PgCatalog> m_catalog;
+    std::unique_ptr<PostgresStateStore> m_state;
+    std::unique_ptr<pg::PgReader> m_reader;
+    std::unique_ptr<pg::PgWriter> m_writer;
+};
+
+} // namespace tf::sync

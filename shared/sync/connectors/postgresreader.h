@@ -1,0 +1,43 @@
+#pragma once
+
+#include "sync/connector.h"
+
+#include <QSet>
+
+namespace tf::db {
+class Database;
+}
+
+namespace tf::sync::pg {
+
+class PgCatalog;
+
+// The read side of the PostgreSQL connector. Every read is one forward-only query (QPSQL
+// then fetches in single-row mode), turned into RowBatches of request.batchSize rows, so
+// memory does not grow with the table. Streams run on their own connection (`streaming`), so
+// a sink may write through the same connector while a read is still streaming; one-shot
+// lookups run on `lookups`.
+class PgReader final
+{
+    Q_DISABLE_COPY_MOVE(PgReader)
+public:
+    PgReader(const db::Database &streaming, const db::Database &lookups, PgCatalog &catalog);
+
+    void readAll(const ReadRequest &request, const BatchSink &sink);
+    void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink);
+    // One query per request.batchSize keys, matched through a JSON array of key records.
+    void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
+                    const BatchSink &sink);
+    void readSince(const ReadRequest &request, const QString &cursorColumn,
+                   const std::optional<Checkpoint> &after, const BatchSink &sink);
+    // One query: which of `values` exist in entity.column, as canonicalValue() texts.
+    QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
+                                 const QList<QVariant> &values);
+
+private:
+    const db::Database &m_streaming;
+    const db::Database &m_lookups;
+    PgCatalog &m_catalog;
+};
+
+} // namespace tf::sync::pg

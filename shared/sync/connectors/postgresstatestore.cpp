@@ -1,0 +1,208 @@
+#include "postgresstatestore.h"
+
+#include "core/errors.h"
+#include "db/connection.h"
+#include "postgrescatalog.h"
+#include "postgressession.h"
+#include "postgresstatetables.h"
+#include "postgrestypes.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace tf::sync {
+
+namespace {
+
+// DROP TABLE IF EXISTS pg_temp.x makes the server send a NOTICE (printed on stderr by libpq)
+// while the session has no temporary schema yet; this does not.
+constexpr char kDropStaged[] = "DO $$BEGIN IF to_regclass('pg_temp.tf_staged') IS NOT NULL THEN"
+                               " DROP TABLE pg_temp.tf_staged; END IF; END$$";
+
+QByteArray utf8(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    return bytes.isNull() ? QByteArrayLiteral("") : bytes;
+}
+
+} // namespace
+
+PostgresStateStore::PostgresStateStore(const db::Database &writes, const db::Database &staging,
+                                       const pg::PgCatalog &catalog)
+    : m_writes(writes)
+    , m_staging(staging)
+    , m_catalog(catalog)
+{ }
+
+void PostgresStateStore::ensureTables()
+{
+    if (m_tablesReady.load())
+        return;
+    pg::PgSession session(m_writes);
+    pg::createStateTables(session, m_catalog);
+    m_tablesReady = true;
+}
+
+std::optional<Checkpoint> PostgresStateStore::checkpoint(const QString &pairId,
+                                                         const QString &entity)
+{
+    ensureTables();
+    QSqlQuery query = m_writes.prepare(
+        QStringLiteral(
+            "SELECT cursor_value, cursor_type, key_text FROM %1 WHERE pair_id = ? AND entity = ?")
+            .arg(m_catalog.checkpointTable()));
+    query.addBindValue(pairId);
+    query.addBindValue(entity);
+    m_writes.exec(query, "reading a checkpoint");
+    if (!query.next())
+        return std::nullopt;
+    const QVariant cursor = query.value(0);
+    return pg::decodeCheckpoint(cursor.isNull() ? QString() : cursor.toString(),
+                                query.value(1).toString(), query.value(2).toString());
+}
+
+void PostgresStateStore::saveCheckpoint(const QString &pairId, const QString &entity,
+                                        const Checkpoint &checkpoint)
+{
+    ensureTables();
+    pg::PgSession session(m_writes);
+    pg::writeCheckpoint(session, m_catalog, pairId, entity, checkpoint);
+}
+
+void PostgresStateStore::beginStaging(const QString &pairId, const QString &entity)
+{
+    ensureTables();
+    pg::PgSession session(m_staging);
+    const QString what = QStringLiteral("staging hashes of pair %1").arg(pairId);
+    session.exec(kDropStaged, what);
+    // The primary key turns a source that yields one key twice into a clear error.
+    session.exec(
+        "CREATE TEMP TABLE tf_staged (source_key text COLLATE \"C\" PRIMARY KEY, hash text)", what);
+    m_pairId = pairId;
+    m_entity = entity;
+    m_stagingOpen = true;
+}
+
+void PostgresStateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashes)
+{
+    requireStaging("stage");
+    if (keyHashes.isEmpty())
+        return;
+    pg::PgSession session(m_staging);
+    pg::PgCopyIn copy(session, "COPY pg_temp.tf_staged (source_key, hash) FROM STDIN",
+                      QStringLiteral("staging hashes of pair %1").arg(m_pairId));
+    for (const auto &[key, hash] : keyHashes) {
+        QByteArray &out = copy.buffer();
+        pg::appendCopyText(out, utf8(key));
+        out += '\t';
+        pg::appendCopyText(out, hash.isNull() ? QByteArrayLiteral("") : hash);
+        copy.endRow();
+    }
+    copy.finish();
+}
+
+void PostgresStateStore::diff(int batchSize,
+                              const std::function<bool(const QList<KeyChange> &)> &sink)
+{
+    requireStaging("diff");
+    {
+        // Temporary tables are never analysed automatically; without statistics the planner
+        // guesses their size and may pick a nested loop over a million keys.
+        pg::PgSession session(m_staging);
+        session.exec("ANALYZE pg_temp.tf_staged", QStringLiteral("analysing staged hashes"));
+    }
+    const QString sql = QStringLiteral("SELECT CASE WHEN s.source_key IS NULL THEN 'I' WHEN "
+                                       "n.source_key IS NULL THEN 'D' ELSE 'U' END,"
+                                       " COALESCE(n.source_key, s.source_key), n.hash, s.target_key"
+                                       " FROM pg_temp.tf_staged AS n"
+                                       " FULL JOIN (SELECT source_key, hash, target_key FROM %1 "
+                                       "WHERE pair_id = ? AND entity = ?) AS s"
+                                       " ON s.source_key = n.source_key"
+                                       " WHERE n.source_key IS NULL OR s.source_key IS NULL OR "
+                                       "n.hash IS DISTINCT FROM s.hash")
+                            .arg(m_catalog.stateTable());
+    QSqlQuery query(m_staging.connection());
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        m_staging.raise(query, "comparing staged hashes with the sync state");
+    query.addBindValue(m_pairId);
+    query.addBindValue(m_entity);
+    if (!query.exec())
+        m_staging.raise(query, "comparing staged hashes with the sync state");
+
+    const int size = qMax(1, batchSize);
+    QList<KeyChange> batch;
+    batch.reserve(size);
+    while (query.next()) {
+        const QString kind = query.value(0).toString();
+        KeyChange change;
+        change.kind = kind == QLatin1String("I") ? ChangeKind::Insert
+            : kind == QLatin1String("D")         ? ChangeKind::Delete
+                                                 : ChangeKind::Update;
+        change.sourceKey = query.value(1).toString();
+        if (change.kind != ChangeKind::Delete)
+            change.hash = query.value(2).toString().toLatin1();
+        if (change.kind != ChangeKind::Insert)
+            change.targetKey = query.value(3).toString();
+        batch << std::move(change);
+        if (batch.size() >= size) {
+            if (!sink(batch))
+                return;
+            batch.clear();
+        }
+    }
+    if (query.lastError().type() != QSqlError::NoError)
+        m_staging.raise(query, "comparing staged hashes with the sync state");
+    if (!batch.isEmpty())
+        sink(batch);
+}
+
+void PostgresStateStore::endStaging()
+{
+    if (!m_stagingOpen)
+        return;
+    m_stagingOpen = false;
+    pg::PgSession session(m_staging);
+    session.exec(kDropStaged, QStringLiteral("dropping staged hashes"));
+}
+
+qint64 PostgresStateStore::count(const QString &pairId, const QString &entity)
+{
+    ensureTables();
+    QSqlQuery query = m_writes.prepare(
+        QStringLiteral("SELECT count(*) FROM %1 WHERE pair_id = ? AND entity = ?")
+            .arg(m_catalog.stateTable()));
+    query.addBindValue(pairId);
+    query.addBindValue(entity);
+    m_writes.exec(query, "counting sync state");
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+void PostgresStateStore::clear(const QString &pairId, const QString &entity)
+{
+    ensureTables();
+    pg::PgSession session(m_writes);
+    pg::PgTransaction transaction(session);
+    const QString what = QStringLiteral("clearing sync state of pair %1").arg(pairId);
+    const QList<QByteArray> params { utf8(pairId), utf8(entity) };
+    session.exec(QStringLiteral("DELETE FROM %1 WHERE pair_id = $1 AND entity = $2")
+                     .arg(m_catalog.stateTable())
+                     .toUtf8(),
+                 what, params);
+    session.exec(QStringLiteral("DELETE FROM %1 WHERE pair_id = $1 AND entity = $2")
+                     .arg(m_catalog.checkpointTable())
+                     .toUtf8(),
+                 what, params);
+    transaction.commit();
+}
+
+void PostgresStateStore::requireStaging(const char *what) const
+{
+    if (!m_stagingOpen) {
+        throw Error(
+            Error::Kind::Internal,
+            QStringLiteral("state store: %1 called without beginStaging").arg(QLatin1String(what)));
+    }
+}
+
+} // namespace tf::sync

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "sync/connector.h"
+
+#include <atomic>
+
+namespace tf::db {
+class Database;
+}
+
+namespace tf::sync::pg {
+class PgCatalog;
+class PgSession;
+} // namespace tf::sync::pg
+
+namespace tf::sync {
+
+// Sync state kept in the target PostgreSQL database (tables described in
+// postgresstatetables.h), so PostgresConnector::apply commits it with the data.
+//
+// Staging (beginStaging .. endStaging) uses a temporary table on the `staging` connection of
+// the calling thread: one diff at a time per store and thread. diff() streams from that
+// connection, so its sink may apply batches (which use `writes`) while it runs.
+class PostgresStateStore final : public StateStore
+{
+    Q_DISABLE_COPY_MOVE(PostgresStateStore)
+public:
+    PostgresStateStore(const db::Database &writes, const db::Database &staging,
+                       const pg::PgCatalog &catalog);
+
+    // Creates the state tables on first use; cheap afterwards.
+    void ensureTables();
+
+    std::optional<Checkpoint> checkpoint(const QString &pairId, const QString &entity) override;
+    void saveCheckpoint(const QString &pairId, const QString &entity,
+                        const Checkpoint &checkpoint) override;
+
+    void beginStaging(const QString &pairId, const QString &entity) override;
+    void stage(const QList<QPair<QString, QByteArray>> &keyHashes) override;
+    void diff(int batchSize, const std::function<bool(const QList<KeyChange> &)> &sink) override;
+    void endStaging() override;
+
+    qint64 count(const QString &pairId, const QString &entity) override;
+    // Forgets the state and the checkpoint of (pair, entity), in one transaction.
+    void clear(const QString &pairId, const QString &entity) override;
+
+private:
+    void requireStaging(const char *what) const;
+
+    const db::Database &m_writes;
+    const db::Database &m_staging;
+    const pg::PgCatalog &m_catalog;
+    std::atomic_bool m_tablesReady { false };
+    QString m_pairId;
+    QString m_entity;
+    bool m_stagingOpen = false;
+};
+
+} // namespace tf::sync

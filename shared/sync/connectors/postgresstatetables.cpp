@@ -1,0 +1,219 @@
+#include "postgresstatetables.h"
+
+#include "core/errors.h"
+#include "postgrescatalog.h"
+#include "postgressession.h"
+#include "postgrestypes.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace tf::sync::pg {
+
+namespace {
+
+constexpr qint64 kStateTablesLock = 0x7466737461746500; // "tfstate"
+
+// The row-model type a checkpoint value is held in; QString stands for every textual type.
+ValueType typeOf(const QVariant &value)
+{
+    switch (value.typeId()) {
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+    case QMetaType::Long:
+    case QMetaType::Short:
+        return ValueType::Integer;
+    case QMetaType::Double:
+    case QMetaType::Float:
+        return ValueType::Double;
+    case QMetaType::Bool:
+        return ValueType::Boolean;
+    case QMetaType::QDate:
+        return ValueType::Date;
+    case QMetaType::QDateTime:
+        return ValueType::TimestampTz;
+    case QMetaType::QByteArray:
+        return ValueType::Bytes;
+    default:
+        return ValueType::Text;
+    }
+}
+
+QVariant fromCanonical(const QString &text, ValueType type)
+{
+    if (text == QLatin1String("\\N"))
+        return {};
+    if (type == ValueType::Bytes && text.startsWith(QLatin1String("\\x")))
+        return QByteArray::fromHex(text.mid(2).toLatin1());
+    if (type == ValueType::Boolean)
+        return text == QLatin1String("t");
+    QVariant value;
+    QString error;
+    if (!coerceValue(text, type, &value, &error))
+        throw Error(Error::Kind::Internal,
+                    QStringLiteral("stored checkpoint value is unreadable: %1").arg(error));
+    return value;
+}
+
+QByteArray utf8(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    return bytes.isNull() ? QByteArrayLiteral("") : bytes;
+}
+
+} // namespace
+
+void createStateTables(PgSession &session, const PgCatalog &catalog)
+{
+    PgTransaction transaction(session);
+    const QString what
+        = QStringLiteral("creating the sync state tables in schema %1").arg(catalog.schema());
+    session.exec("SELECT pg_advisory_xact_lock($1)", what,
+                 { QByteArray::number(kStateTablesLock) });
+    // Keys compare byte-wise (COLLATE "C"): cheaper index maintenance, and no locale is
+    // needed to match canonical key texts.
+    session.exec(QStringLiteral(
+                     "CREATE TABLE IF NOT EXISTS %1 (pair_id text COLLATE \"C\" NOT NULL,"
+                     " entity text COLLATE \"C\" NOT NULL, source_key text COLLATE \"C\" NOT NULL,"
+                     " hash text, target_key text,"
+                     " PRIMARY KEY (pair_id, entity, source_key))")
+                     .arg(catalog.stateTable())
+                     .toUtf8(),
+                 what);
+    session.exec(
+        QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS %1 (pair_id text NOT NULL, entity text NOT NULL,"
+            " cursor_value text, cursor_type text, key_text text,"
+            " updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (pair_id, entity))")
+            .arg(catalog.checkpointTable())
+            .toUtf8(),
+        what);
+    transaction.commit();
+}
+
+void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeBatch &batch)
+{
+    const QString entity = batch.stateEntity.isEmpty() ? batch.entity : batch.stateEntity;
+    const QByteArray pair = utf8(batch.pairId);
+    const QByteArray stateEntity = utf8(entity);
+    const QString what = QStringLiteral("writing sync state of pair %1").arg(batch.pairId);
+
+    if (!batch.stateUpserts.isEmpty()) {
+        // Last entry wins when a key repeats: ON CONFLICT may not touch a row twice.
+        QHash<QString, qsizetype> last;
+        for (qsizetype i = 0; i < batch.stateUpserts.size(); ++i)
+            last.insert(batch.stateUpserts.at(i).sourceKey, i);
+        session.exec("CREATE TEMP TABLE tf_state_upserts (source_key text COLLATE \"C\", hash "
+                     "text, target_key text)"
+                     " ON COMMIT DROP",
+                     what);
+        PgCopyIn copy(session,
+                      "COPY pg_temp.tf_state_upserts (source_key, hash, target_key) FROM STDIN",
+                      what);
+        for (qsizetype i = 0; i < batch.stateUpserts.size(); ++i) {
+            const StateEntry &entry = batch.stateUpserts.at(i);
+            if (last.value(entry.sourceKey) != i)
+                continue;
+            QByteArray &out = copy.buffer();
+            appendCopyText(out, utf8(entry.sourceKey));
+            out += '\t';
+            appendCopyText(out, entry.hash.isNull() ? QByteArrayLiteral("") : entry.hash);
+            out += '\t';
+            appendCopyText(out, utf8(entry.targetKey));
+            copy.endRow();
+        }
+        copy.finish();
+        session.exec(
+            QStringLiteral(
+                "INSERT INTO %1 AS s (pair_id, entity, source_key, hash, target_key)"
+                " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_state_upserts"
+                " ON CONFLICT (pair_id, entity, source_key) DO UPDATE"
+                " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
+                " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, "
+                "EXCLUDED.target_key)")
+                .arg(catalog.stateTable())
+                .toUtf8(),
+            what, { pair, stateEntity });
+    }
+
+    if (!batch.stateDeletes.isEmpty()) {
+        session.exec(
+            "CREATE TEMP TABLE tf_state_deletes (source_key text COLLATE \"C\") ON COMMIT DROP",
+            what);
+        PgCopyIn copy(session, "COPY pg_temp.tf_state_deletes (source_key) FROM STDIN", what);
+        for (const QString &key : batch.stateDeletes) {
+            appendCopyText(copy.buffer(), utf8(key));
+            copy.endRow();
+        }
+        copy.finish();
+        session.exec(QStringLiteral(
+                         "DELETE FROM %1 AS s USING pg_temp.tf_state_deletes AS d"
+                         " WHERE s.pair_id = $1 AND s.entity = $2 AND s.source_key = d.source_key")
+                         .arg(catalog.stateTable())
+                         .toUtf8(),
+                     what, { pair, stateEntity });
+    }
+
+    if (batch.checkpoint)
+        writeCheckpoint(session, catalog, batch.pairId, entity, *batch.checkpoint);
+}
+
+void writeCheckpoint(PgSession &session, const PgCatalog &catalog, const QString &pairId,
+                     const QString &entity, const Checkpoint &checkpoint)
+{
+    const CheckpointText text = encodeCheckpoint(checkpoint);
+    session.exec(
+        QStringLiteral(
+            "INSERT INTO %1 (pair_id, entity, cursor_value, cursor_type, key_text, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (pair_id, entity) DO UPDATE"
+            " SET cursor_value = EXCLUDED.cursor_value, cursor_type = EXCLUDED.cursor_type,"
+            " key_text = EXCLUDED.key_text, updated_at = EXCLUDED.updated_at")
+            .arg(catalog.checkpointTable())
+            .toUtf8(),
+        QStringLiteral("saving the checkpoint of pair %1").arg(pairId),
+        { utf8(pairId), utf8(entity), text.cursorValue, text.cursorType, text.keyText });
+}
+
+CheckpointText encodeCheckpoint(const Checkpoint &checkpoint)
+{
+    CheckpointText text;
+    const ValueType cursorType = typeOf(checkpoint.cursor);
+    text.cursorType = valueTypeName(cursorType).toLatin1();
+    if (checkpoint.cursor.isValid() && !checkpoint.cursor.isNull())
+        text.cursorValue = canonicalValue(checkpoint.cursor, cursorType);
+    QJsonArray key;
+    for (const QVariant &value : checkpoint.key) {
+        const ValueType type = typeOf(value);
+        key.append(
+            QJsonArray { valueTypeName(type), QString::fromUtf8(canonicalValue(value, type)) });
+    }
+    text.keyText = QJsonDocument(key).toJson(QJsonDocument::Compact);
+    return text;
+}
+
+Checkpoint decodeCheckpoint(const QString &cursorValue, const QString &cursorType,
+                            const QString &keyText)
+{
+    Checkpoint checkpoint;
+    ValueType type = ValueType::Text;
+    if (!parseValueType(cursorType, &type))
+        throw Error(
+            Error::Kind::Internal,
+            QStringLiteral("stored checkpoint has unknown cursor type '%1'").arg(cursorType));
+    if (!cursorValue.isNull())
+        checkpoint.cursor = fromCanonical(cursorValue, type);
+    for (const QJsonValue &part : QJsonDocument::fromJson(keyText.toUtf8()).array()) {
+        const QJsonArray pair = part.toArray();
+        ValueType keyType = ValueType::Text;
+        if (pair.size() != 2 || !parseValueType(pair.at(0).toString(), &keyType))
+            throw Error(Error::Kind::Internal,
+                        QStringLiteral("stored checkpoint key is unreadable"));
+        checkpoint.key << fromCanonical(pair.at(1).toString(), keyType);
+    }
+    return checkpoint;
+}
+
+} // namespace tf::sync::pg

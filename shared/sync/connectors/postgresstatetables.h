@@ -1,0 +1,44 @@
+#pragma once
+
+#include "sync/connector.h"
+
+#include <QByteArray>
+#include <QList>
+
+namespace tf::sync::pg {
+
+class PgCatalog;
+class PgSession;
+
+// The sync-state tables in the target's schema, next to the data they describe:
+//   tf_sync_state(pair_id, entity, source_key, hash, target_key)       key (pair_id, entity,
+//   source_key) tf_sync_checkpoint(pair_id, entity, cursor_value, cursor_type, key_text,
+//   updated_at)
+// A checkpoint stores its cursor as canonicalValue() text with the value's type name, and its
+// key as a JSON array of [type, canonical text] pairs, so both come back with their types.
+
+// CREATE TABLE IF NOT EXISTS for both, in a transaction of its own, serialised by an advisory
+// lock so two connectors starting at once do not collide.
+void createStateTables(PgSession &session, const PgCatalog &catalog);
+
+// Writes a batch's stateUpserts, stateDeletes and checkpoint inside the caller's transaction:
+// COPY into temporary tables, then one INSERT ... ON CONFLICT and one DELETE.
+void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeBatch &batch);
+
+// Upserts one checkpoint row (in whatever transaction the session is in).
+void writeCheckpoint(PgSession &session, const PgCatalog &catalog, const QString &pairId,
+                     const QString &entity, const Checkpoint &checkpoint);
+
+// Checkpoint <-> its three text columns. decodeCheckpoint throws tf::Error(Internal) on text
+// it did not write.
+struct CheckpointText
+{
+    QByteArray cursorValue; // null for a NULL cursor
+    QByteArray cursorType;
+    QByteArray keyText;
+};
+CheckpointText encodeCheckpoint(const Checkpoint &checkpoint);
+Checkpoint decodeCheckpoint(const QString &cursorValue, const QString &cursorType,
+                            const QString &keyText);
+
+} // namespace tf::sync::pg

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "sqlitetable.h"
+#include "sync/connector.h"
+
+namespace tf::db {
+class Database;
+}
+
+namespace tf::sync::sqlite {
+
+// Writes a batch's upserts and deletes into `table` inside the caller's open transaction:
+//   INSERT INTO t (...) VALUES (...) ON CONFLICT (key) DO UPDATE SET ...
+//     WHERE (t.c, ...) IS NOT (excluded.c, ...)       -- unchanged rows stay untouched
+//   DELETE FROM t WHERE k1 = ? AND k2 = ?
+// each prepared once per batch and re-used for every row. Throws tf::Error(Validation) when
+// the key is not a PRIMARY KEY or UNIQUE constraint of the table, a column is unknown, a
+// decimal would be rounded by the column's affinity, or a constraint is violated (the
+// message names the constraint and the row's key).
+void writeBatch(const db::Database &database, const Table &table, const ChangeBatch &batch);
+
+} // namespace tf::sync::sqlite

@@ -1,0 +1,126 @@
+#pragma once
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace tf::sync {
+
+// What an administrator defines: which source entities flow into which target entities,
+// how (mode, mapping, validation), when (schedule) and what to do with deletes and bad rows.
+// parse() checks everything that can be checked without connecting; column names in the
+// mapping and rules are checked later by MappingPlan/ValidationPlan::compile, when the
+// schemas are known.
+//
+// Full example (optional keys marked; defaults in brackets):
+// {
+//   "name": "pacs-to-cama",
+//   "description": "Nightly PACS -> CAMA",                 (optional) [""]
+//   "source_system": 1,                                     system ids, positive integers
+//   "target_system": 2,
+//   "mode": "cursor",                                       "hash" | "cursor" | "full" ["hash"]
+//   "schedule": "0 2 * * MON-SAT",                          (optional) five-field cron
+//   "batch_size": 5000,                                     1..100000 [5000]
+//   "invalid_rows": "quarantine",                           "quarantine" | "fail" ["quarantine"]
+//   "delete_policy": {"action": "soft_delete",              "propagate" | "soft_delete" | "ignore"
+//                     "column": "is_deleted"},              required for soft_delete  [propagate]
+//   "cursor": {"column": "LastModified",                    required when mode is cursor
+//              "reconcile_every": 10},                      runs between key reconciliations [10]
+//   "enabled": true,                                        [true]
+//   "entities": [
+//     {"name": "property",
+//      "source": {"entity": "Property", "key": ["PropertyID"]},
+//      "target": {"entity": "cama_property", "key": ["source_id"]},
+//      "mapping": {"fields": [{"target": "source_id", "source": "PropertyID", "transform": ["uuid_from"]},
+//                             {"target": "parcel_number", "source": "ParcelNumber", "transform": ["trim", "upper"]}]},
+//      "validation": [{"field": "parcel_number", "rule": "required"}],      (optional) [[]]
+//      "depends_on": []},                                                   (optional) [[]]
+//     {"name": "owner",
+//      "source": {"entity": "Owner", "key": ["OwnerID"]},
+//      "target": {"entity": "cama_owner", "key": ["source_id"]},
+//      "mapping": {"fields": [{"target": "source_id", "source": "OwnerID", "transform": ["uuid_from"]},
+//                             {"target": "property_source_id", "source": "PropertyID", "transform": ["uuid_from"]}]},
+//      "validation": [{"field": "property_source_id", "rule": "reference",
+//                      "entity": "cama_property", "column": "source_id"}],
+//      "depends_on": ["property"],
+//      "mode": "hash",                                       (optional overrides of the pair's
+//      "cursor": {"column": "LastModified", "reconcile_every": 5},  mode, cursor, delete_policy)
+//      "delete_policy": {"action": "propagate"}}
+//   ]
+// }
+// Entity names are unique; depends_on names other entities of the pair, without cycles; the
+// target key columns must be targets of the mapping. Unknown keys are errors (a misspelt
+// "shedule" would otherwise be silently ignored).
+enum class SyncMode { Hash, Cursor, Full };
+
+QString syncModeName(SyncMode mode);
+
+struct DeletePolicy
+{
+    enum class Action { Propagate, SoftDelete, Ignore };
+    Action action = Action::Propagate;
+    QString column; // the flag column set by soft_delete
+};
+
+QString deleteActionName(DeletePolicy::Action action);
+
+struct CursorSettings
+{
+    QString column;
+    int reconcileEvery = 10; // every Nth cursor run also reconciles keys, to find deletes
+};
+
+struct EntityEndpoint
+{
+    QString entity;
+    QStringList key;
+};
+
+struct EntityDefinition
+{
+    QString name;
+    EntityEndpoint source;
+    EntityEndpoint target;
+    QJsonObject mapping;
+    QJsonArray validation;
+    QStringList dependsOn;
+    std::optional<SyncMode> mode;
+    std::optional<CursorSettings> cursor;
+    std::optional<DeletePolicy> deletePolicy;
+};
+
+struct SyncPairDefinition
+{
+    QString name;
+    QString description;
+    qint64 sourceSystem = 0;
+    qint64 targetSystem = 0;
+    SyncMode mode = SyncMode::Hash;
+    QString schedule; // empty: runs only when triggered
+    int batchSize = 5000;
+    bool quarantineInvalidRows = true; // "invalid_rows": "quarantine"; false: "fail"
+    DeletePolicy deletePolicy;
+    std::optional<CursorSettings> cursor;
+    bool enabled = true;
+    QList<EntityDefinition> entities;
+
+    // Throws tf::Error(Validation, "sync pair definition is invalid", {"errors": [{"field":
+    // "entities[0].target.key", "message": "must list at least one column"}, ...]}) listing
+    // every problem.
+    static SyncPairDefinition parse(const QJsonObject &json);
+    QJsonObject toJson() const;
+
+    // Entity indexes, parents before children; among entities free to go, definition order.
+    QList<int> executionOrder() const;
+
+    // An entity's settings after its overrides.
+    SyncMode modeOf(int entity) const;
+    std::optional<CursorSettings> cursorOf(int entity) const;
+    DeletePolicy deletePolicyOf(int entity) const;
+};
+
+} // namespace tf::sync

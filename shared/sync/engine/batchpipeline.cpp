@@ -1,0 +1,211 @@
+#include "batchpipeline.h"
+
+#include "core/errors.h"
+#include "quarantinestore.h"
+#include "rowjson.h"
+#include "stateroute.h"
+
+namespace tf::sync {
+
+struct BatchPipeline::Mapped
+{
+    Row row;
+    QByteArray hash;
+    QString sourceKey;
+    QList<FieldError> errors;
+};
+
+BatchPipeline::BatchPipeline(RunContext &context, const EntityPlan &plan, TargetConnector &target,
+                             StateRoute &state, EntityStats &stats)
+    : m_context(context)
+    , m_plan(plan)
+    , m_target(target)
+    , m_state(state)
+    , m_stats(stats)
+{ }
+
+ChangeBatch BatchPipeline::newBatch() const
+{
+    ChangeBatch batch;
+    batch.pairId = m_context.pair().pairId;
+    batch.entity = m_plan.spec.targetEntity;
+    batch.keyColumns = m_plan.spec.targetKey;
+    batch.schema = m_plan.targetSchema;
+    // State is per entity of the pair (not per source entity): two entities of one pair may
+    // read the same source entity into different targets.
+    batch.stateEntity = m_plan.spec.name;
+    return batch;
+}
+
+QList<BatchPipeline::Mapped> BatchPipeline::transformAndValidate(const QList<Row> &rows,
+                                                                 const QList<QByteArray> &hashes)
+{
+    QList<Mapped> mapped;
+    mapped.reserve(rows.size());
+    QList<Row> toValidate;
+    QList<int> validatedIndexes;
+    for (int i = 0; i < rows.size(); ++i) {
+        MappingPlan::Result result = m_plan.mapping->apply(rows.at(i));
+        Mapped item { std::move(result.row),
+                      hashes.isEmpty() ? m_plan.hash(rows.at(i)) : hashes.at(i),
+                      m_plan.sourceKeyText(rows.at(i)), std::move(result.errors) };
+        if (item.errors.isEmpty() && m_plan.validator) {
+            toValidate << item.row;
+            validatedIndexes << i;
+        }
+        mapped << std::move(item);
+    }
+    if (!toValidate.isEmpty()) {
+        const ReferenceLookup lookup = [this](const QString &entity, const QString &column,
+                                              ValueType type, const QList<QVariant> &values) {
+            QSet<QString> found;
+            m_context.target().call(
+                QStringLiteral("reference lookup in %1.%2").arg(entity, column),
+                [&] { found = m_target.existingValues(entity, column, type, values); });
+            return found;
+        };
+        const QList<QList<FieldError>> errors = m_plan.validator->validateBatch(toValidate, lookup);
+        for (int j = 0; j < validatedIndexes.size() && j < errors.size(); ++j)
+            mapped[validatedIndexes.at(j)].errors = errors.at(j);
+    }
+    return mapped;
+}
+
+void BatchPipeline::quarantine(const Row &sourceRow, const Mapped &mapped)
+{
+    ++m_stats.quarantined;
+    const FieldError first = mapped.errors.value(0);
+    if (m_context.pair().invalidRows == InvalidRowPolicy::Fail) {
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("entity '%1', row %2: %3")
+                        .arg(m_plan.spec.name, mapped.sourceKey, first.message),
+                    QJsonObject { { QStringLiteral("entity"), m_plan.spec.name },
+                                  { QStringLiteral("source_key"), mapped.sourceKey },
+                                  { QStringLiteral("field"), first.field },
+                                  { QStringLiteral("rule"), first.rule } });
+    }
+    if (m_context.dryRun()) {
+        m_context.plan({ m_plan.spec.name, QStringLiteral("invalid"), mapped.sourceKey,
+                         rowToJson(mapped.row, *m_plan.targetSchema) });
+        return;
+    }
+    QuarantineStore::Record record;
+    record.pairId = m_context.pair().pairId;
+    record.operationId = m_context.options().operationId;
+    record.entity = m_plan.spec.name;
+    record.sourceKey = mapped.sourceKey;
+    record.sourceRow = rowToJson(sourceRow, *m_plan.readSchema);
+    record.transformedRow = rowToJson(mapped.row, *m_plan.targetSchema);
+    record.sourceHash = mapped.hash;
+    record.errors = mapped.errors;
+    m_context.quarantine().record(record);
+}
+
+QSet<QString> BatchPipeline::existingTargetKeys(const QList<Row> &rows)
+{
+    QSet<QString> existing;
+    if (m_plan.targetKeyIndexes.size() != 1 || rows.isEmpty())
+        return existing;
+    const int keyIndex = m_plan.targetKeyIndexes.constFirst();
+    QList<QVariant> keys;
+    keys.reserve(rows.size());
+    for (const Row &row : rows)
+        keys << row.value(keyIndex);
+    m_context.target().call(QStringLiteral("looking up existing keys"), [&] {
+        existing
+            = m_target.existingValues(m_plan.spec.targetEntity, m_plan.spec.targetKey.constFirst(),
+                                      m_plan.targetKeyTypes.constFirst(), keys);
+    });
+    return existing;
+}
+
+void BatchPipeline::upsert(const QList<Row> &rows, const QList<QByteArray> &hashes,
+                           const QList<Known> &kinds, Known all,
+                           const std::optional<Checkpoint> &checkpoint)
+{
+    m_context.holding(rows.size());
+    const QList<Mapped> mapped = transformAndValidate(rows, hashes);
+    ChangeBatch batch = newBatch();
+    batch.checkpoint = checkpoint;
+    QList<Known> batchKinds;
+    for (int i = 0; i < mapped.size(); ++i) {
+        const Mapped &item = mapped.at(i);
+        if (!item.errors.isEmpty()) {
+            quarantine(rows.at(i), item);
+            continue;
+        }
+        batch.upserts << item.row;
+        batch.stateUpserts << StateEntry { item.sourceKey, item.hash,
+                                           m_plan.targetKeyText(item.row) };
+        batchKinds << (kinds.isEmpty() ? all : kinds.at(i));
+    }
+    const bool lookUp = batchKinds.contains(Known::Upsert) && m_plan.targetKeyIndexes.size() == 1;
+    const QSet<QString> existing = lookUp ? existingTargetKeys(batch.upserts) : QSet<QString>();
+    for (int i = 0; i < batch.upserts.size(); ++i) {
+        if (batchKinds.at(i) == Known::Upsert)
+            batchKinds[i] = !lookUp || existing.contains(batch.stateUpserts.at(i).targetKey)
+                ? Known::Update
+                : Known::Insert;
+    }
+    if (!batch.upserts.isEmpty() || batch.checkpoint)
+        apply(batch, "applying a batch");
+    for (int i = 0; i < batch.upserts.size(); ++i) {
+        const bool insert = batchKinds.at(i) == Known::Insert;
+        ++(insert ? m_stats.inserted : m_stats.updated);
+        if (m_context.dryRun()) {
+            m_context.plan({ m_plan.spec.name,
+                             insert ? QStringLiteral("insert") : QStringLiteral("update"),
+                             batch.stateUpserts.at(i).targetKey,
+                             rowToJson(batch.upserts.at(i), *m_plan.targetSchema) });
+        }
+    }
+}
+
+void BatchPipeline::remove(const QList<StateStore::KeyChange> &gone)
+{
+    if (gone.isEmpty())
+        return;
+    m_context.holding(gone.size());
+    const DeleteAction action = m_plan.spec.deleteAction;
+    ChangeBatch batch = newBatch();
+    if (action == DeleteAction::SoftDelete) {
+        // The flag is written as a partial upsert (key columns + flag): the target updates
+        // just that column of the existing row and needs nothing else of it.
+        batch.schema = m_plan.softDeleteSchema;
+    }
+    QStringList targetKeys;
+    for (const StateStore::KeyChange &change : gone) {
+        batch.stateDeletes << change.sourceKey;
+        if (action == DeleteAction::Ignore || change.targetKey.isEmpty())
+            continue;
+        const KeyValues key = keyFromText(change.targetKey, m_plan.targetKeyTypes);
+        if (action == DeleteAction::Propagate)
+            batch.deletes << key;
+        else
+            batch.upserts << (Row(key) << QVariant(true));
+        targetKeys << change.targetKey;
+    }
+    apply(batch, "applying deletes");
+    m_stats.deleted += targetKeys.size();
+    if (m_context.dryRun()) {
+        const QString kind = action == DeleteAction::Propagate ? QStringLiteral("delete")
+                                                               : QStringLiteral("soft_delete");
+        for (const QString &key : std::as_const(targetKeys))
+            m_context.plan({ m_plan.spec.name, kind, key, {} });
+    }
+}
+
+void BatchPipeline::apply(const ChangeBatch &batch, const char *what)
+{
+    if (m_context.dryRun())
+        return;
+    try {
+        m_context.target().call(QString::fromLatin1(what), [&] { m_target.apply(batch); });
+    } catch (const Error &) {
+        m_stats.failed += batch.upserts.size() + batch.deletes.size();
+        throw;
+    }
+    m_state.applied(batch);
+}
+
+} // namespace tf::sync

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "entityplan.h"
+#include "runcontext.h"
+
+namespace tf::sync {
+
+class StateRoute;
+
+// The executor every mode shares: transform -> validate -> quarantine -> apply for one
+// batch of source rows, and apply for one batch of deletes. Each call holds one batch and
+// nothing after it returns.
+class BatchPipeline final
+{
+    Q_DISABLE_COPY_MOVE(BatchPipeline)
+public:
+    // What the caller knows about a row's change: Insert/Update from a hash diff; Upsert when
+    // only the target can tell (cursor, full: looked up once per batch for single-column
+    // keys, else counted as an update).
+    enum class Known { Insert, Update, Upsert };
+
+    BatchPipeline(RunContext &context, const EntityPlan &plan, TargetConnector &target,
+                  StateRoute &state, EntityStats &stats);
+
+    // rows are in plan.readSchema order. hashes: the state hash per row, or empty to hash
+    // the rows here. kinds: per row, or empty for `all`. The checkpoint (cursor mode) goes
+    // in the same ChangeBatch, so it commits with the rows it covers.
+    void upsert(const QList<Row> &rows, const QList<QByteArray> &hashes, const QList<Known> &kinds,
+                Known all, const std::optional<Checkpoint> &checkpoint = std::nullopt);
+    // Source rows gone: delete_policy decides what happens to their target rows; their state
+    // is dropped in the same batch.
+    void remove(const QList<StateStore::KeyChange> &gone);
+
+private:
+    struct Mapped;
+    QList<Mapped> transformAndValidate(const QList<Row> &rows, const QList<QByteArray> &hashes);
+    void quarantine(const Row &sourceRow, const Mapped &mapped);
+    QSet<QString> existingTargetKeys(const QList<Row> &rows);
+    void apply(const ChangeBatch &batch, const char *what);
+    ChangeBatch newBatch() const;
+
+    RunContext &m_context;
+    const EntityPlan &m_plan;
+    TargetConnector &m_target;
+    StateRoute &m_state;
+    EntityStats &m_stats;
+};
+
+} // namespace tf::sync

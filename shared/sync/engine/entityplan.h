@@ -1,0 +1,51 @@
+#pragma once
+
+#include "batchvalidator.h"
+#include "pairspec.h"
+#include "sync/connector.h"
+#include "sync/mapping/mappingplan.h"
+
+#include <memory>
+#include <optional>
+
+namespace tf::sync {
+
+// One entity of a run, planned: everything compiled and resolved once (schemas, column
+// indexes, key types, mapping, validation) so the executors work on plain vectors.
+//
+// Rows are read with readSchema: the source key columns, then the columns the mapping uses,
+// then the cursor column; hashes cover exactly these columns, so a change to a column the
+// pair does not carry is not a change.
+struct EntityPlan
+{
+    EntitySpec spec;
+    ChangeMode mode = ChangeMode::Hash;
+    SchemaPtr readSchema;
+    QList<ValueType> sourceKeyTypes; // source key = first sourceKeyTypes.size() read columns
+    int cursorIndex = -1; // in readSchema
+    std::shared_ptr<const MappingPlan> mapping; // compiled against readSchema
+    SchemaPtr targetSchema; // the mapped columns
+    QList<int> targetKeyIndexes; // in targetSchema
+    QList<ValueType> targetKeyTypes;
+    SchemaPtr softDeleteSchema; // target key columns + the soft-delete column
+    std::shared_ptr<BatchValidator> validator; // null: no rules
+
+    ReadRequest readRequest(int batchSize) const;
+    KeyValues sourceKey(const Row &readRow) const;
+    QString sourceKeyText(const Row &readRow) const;
+    KeyValues targetKey(const Row &mappedRow) const;
+    QString targetKeyText(const Row &mappedRow) const;
+    QByteArray hash(const Row &readRow) const { return rowHash(readRow, *readSchema); }
+    std::optional<Checkpoint> checkpointOf(const Row &readRow) const;
+    // The batch's rows in readSchema order (connectors should already deliver them so).
+    QList<Row> conform(const RowBatch &batch) const;
+    // (source key text, hash) of rows, for StateStore::stage().
+    QList<QPair<QString, QByteArray>> keyHashes(const QList<Row> &rows) const;
+};
+
+// Describes both sides and compiles the entity. Throws tf::Error(Validation) naming what
+// does not fit (a key column the mapping does not produce, a missing cursor column...).
+EntityPlan planEntity(const EntitySpec &spec, ChangeMode mode, SourceConnector &source,
+                      TargetConnector &target, const ValidatorFactory &validators);
+
+} // namespace tf::sync

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "batchpipeline.h"
+
+namespace tf::sync {
+
+class StateRoute;
+
+// Full mode: every source row is written again (an idempotent upsert) with its state, and
+// target rows whose source rows are gone are deleted. One pass: each readAll batch is
+// staged and written; the diff afterwards then differs only by the keys stored but not
+// staged, i.e. the deletes. The stored state is never cleared up front: every surviving
+// row's state is overwritten anyway, and a crash after a clear would lose the knowledge of
+// which target rows to delete. (Target rows the state never knew of are not deleted: that
+// needs a key listing of the target, which TargetConnector does not offer.)
+class FullExecutor final
+{
+public:
+    FullExecutor(RunContext &context, const EntityPlan &plan, SourceConnector &source,
+                 StateRoute &state, BatchPipeline &pipeline, EntityStats &stats);
+
+    void run();
+
+private:
+    RunContext &m_context;
+    const EntityPlan &m_plan;
+    SourceConnector &m_source;
+    StateRoute &m_state;
+    BatchPipeline &m_pipeline;
+    EntityStats &m_stats;
+};
+
+} // namespace tf::sync

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "batchpipeline.h"
+
+namespace tf::sync {
+
+class StagingSession;
+class StateRoute;
+
+// Hash mode: stage every source (key, hash), diff against the stored state, then write
+// only what differs.
+//
+// Sources that hash at the source (hashesAtSource()) stream just keys and hashes, and the
+// changed rows are fetched with readByKeys, one diff batch at a time. Other sources are
+// read twice: a first readAll pass hashes each row and keeps nothing but its batch; the
+// diff then fetches the changed rows with readByKeys. A second read of the changed rows is
+// the price of memory that never grows with the table (keeping rows until the diff would
+// hold the whole table). The hash stored is the one of the row actually written, so a row
+// changed between the passes is simply seen as changed again next run.
+class HashExecutor final
+{
+public:
+    struct Options
+    {
+        bool engineHashes = false; // hash readAll rows even if the source could (cursor state)
+        bool deletesOnly = false; // apply only deletes (full mode wrote every row already)
+        bool countRows = true; // add staged rows to read/unchanged (not when reconciling)
+    };
+
+    HashExecutor(RunContext &context, const EntityPlan &plan, SourceConnector &source,
+                 StateRoute &state, BatchPipeline &pipeline, EntityStats &stats);
+
+    void run(const Options &options);
+
+private:
+    qint64 stage(bool sourceHashes);
+    void upsertChanged(const QList<StateStore::KeyChange> &changes, bool sourceHashes);
+
+    RunContext &m_context;
+    const EntityPlan &m_plan;
+    SourceConnector &m_source;
+    StateRoute &m_state;
+    BatchPipeline &m_pipeline;
+    EntityStats &m_stats;
+    StagingSession *m_staging = nullptr;
+};
+
+} // namespace tf::sync

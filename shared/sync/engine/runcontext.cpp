@@ -1,0 +1,66 @@
+#include "runcontext.h"
+
+namespace tf::sync {
+
+RunContext::RunContext(const PairSpec &pair, const RunOptions &options, QuarantineStore &quarantine,
+                       ResilientCall &source, ResilientCall &target)
+    : m_pair(pair)
+    , m_options(options)
+    , m_quarantine(quarantine)
+    , m_source(source)
+    , m_target(target)
+{ }
+
+bool RunContext::cancelRequested() const
+{
+    return m_options.cancel && m_options.cancel->load();
+}
+
+void RunContext::throwIfCancelled() const
+{
+    if (cancelRequested())
+        throw RunCancelled {};
+}
+
+void RunContext::holding(qsizetype rows)
+{
+    m_result.maxRowsHeld = qMax(m_result.maxRowsHeld, qint64(rows));
+}
+
+void RunContext::plan(PlannedChange change)
+{
+    ++m_result.plannedChanges;
+    if (m_result.changes.size() < m_options.changeLimit)
+        m_result.changes << std::move(change);
+}
+
+void RunContext::beginEntity(const QString &name, int index, int count)
+{
+    m_entity = name;
+    m_entityIndex = index;
+    m_entityCount = count;
+}
+
+void RunContext::reportProgress(const EntityStats &stats, double fraction)
+{
+    if (!m_options.progress)
+        return;
+    RunProgress progress;
+    progress.entity = m_entity;
+    progress.entityIndex = m_entityIndex;
+    progress.entityCount = m_entityCount;
+    if (fraction >= 0 && m_entityCount > 0)
+        progress.percent = 100.0 * (m_entityIndex + qMin(fraction, 1.0)) / m_entityCount;
+    progress.entityStats = stats;
+    progress.totals = m_result.totals;
+    progress.totals += stats;
+    m_options.progress(progress);
+}
+
+void RunContext::endEntity(const EntityStats &stats)
+{
+    m_result.entities.append({ m_entity, stats });
+    m_result.totals += stats;
+}
+
+} // namespace tf::sync

@@ -1,0 +1,120 @@
+#include "syncrunner.h"
+
+#include "batchpipeline.h"
+#include "core/errors.h"
+#include "core/jsonutil.h"
+#include "cursorexecutor.h"
+#include "entityplan.h"
+#include "fullexecutor.h"
+#include "hashexecutor.h"
+#include "quarantinestore.h"
+#include "runcontext.h"
+
+#include <QLoggingCategory>
+
+namespace tf::sync {
+
+Q_LOGGING_CATEGORY(lcEngine, "sync.engine")
+
+SyncRunner::SyncRunner(PairSpec pair, SourceConnector &source, TargetConnector &target,
+                       QuarantineStore &quarantine, DetachedStateStore controlState)
+    : m_pair(std::move(pair))
+    , m_source(source)
+    , m_target(target)
+    , m_quarantine(quarantine)
+    , m_controlState(std::move(controlState))
+    , m_validators(defaultValidatorFactory())
+{ }
+
+SyncRunner::~SyncRunner() = default;
+
+void SyncRunner::setBreakers(std::shared_ptr<CircuitBreaker> source,
+                             std::shared_ptr<CircuitBreaker> target)
+{
+    m_sourceBreaker = std::move(source);
+    m_targetBreaker = std::move(target);
+}
+
+RunResult SyncRunner::run(const RunOptions &options)
+{
+    auto &registry = CircuitBreakerRegistry::instance();
+    ResilientCall source(m_retry,
+                         m_sourceBreaker ? m_sourceBreaker : registry.breaker(m_pair.sourceSystem),
+                         m_sleeper);
+    ResilientCall target(m_retry,
+                         m_targetBreaker ? m_targetBreaker : registry.breaker(m_pair.targetSystem),
+                         m_sleeper);
+    RunContext context(m_pair, options, m_quarantine, source, target);
+    RunResult &result = context.result();
+    try {
+        for (int i = 0; i < m_pair.entities.size(); ++i) {
+            context.throwIfCancelled();
+            runEntity(context, m_pair.entities.at(i), i);
+        }
+        result.status
+            = result.totals.quarantined > 0 ? RunStatus::CompletedWithErrors : RunStatus::Completed;
+    } catch (const RunCancelled &) {
+        result.status = RunStatus::Cancelled;
+    } catch (const Error &error) {
+        result.status = RunStatus::Failed;
+        result.error = error.message();
+        result.errorCode = error.code();
+    } catch (const std::exception &error) {
+        result.status = RunStatus::Failed;
+        result.error = QString::fromUtf8(error.what());
+        result.errorCode = Error::codeFor(Error::Kind::Internal);
+    }
+    result.retries = source.retries() + target.retries();
+    qCInfo(lcEngine).noquote() << "pair" << m_pair.pairId << runStatusName(result.status)
+                               << QString::fromUtf8(json::compact(result.totals.toJson()))
+                               << result.error;
+    return result;
+}
+
+void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int index)
+{
+    context.beginEntity(spec.name, index, int(m_pair.entities.size()));
+    EntityStats stats;
+    bool begun = false;
+    std::unique_ptr<StateRoute> state;
+    try {
+        const ChangeMode mode = context.options().forceFull ? ChangeMode::Full : spec.mode;
+        const EntityPlan plan = planEntity(spec, mode, m_source, m_target, m_validators);
+        state = std::make_unique<StateRoute>(m_target, m_controlState);
+        if (!context.dryRun()) {
+            m_target.beginEntity(spec.targetEntity, plan.targetSchema, spec.targetKey);
+            begun = true;
+        }
+        BatchPipeline pipeline(context, plan, m_target, *state, stats);
+        switch (mode) {
+        case ChangeMode::Hash:
+            HashExecutor(context, plan, m_source, *state, pipeline, stats).run({});
+            break;
+        case ChangeMode::Cursor:
+            CursorExecutor(context, plan, m_source, *state, pipeline, stats).run();
+            break;
+        case ChangeMode::Full:
+            FullExecutor(context, plan, m_source, *state, pipeline, stats).run();
+            break;
+        }
+        if (begun) {
+            begun = false;
+            state->finish(spec.targetEntity, true);
+        }
+    } catch (...) {
+        if (begun) {
+            try {
+                state->finish(spec.targetEntity, false);
+            } catch (const std::exception &error) {
+                qCWarning(lcEngine) << "ending entity" << spec.name
+                                    << "after a failure failed too:" << error.what();
+            }
+        }
+        context.endEntity(stats);
+        throw;
+    }
+    context.reportProgress(stats, 1.0);
+    context.endEntity(stats);
+}
+
+} // namespace tf::sync

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "sync/connector.h"
+#include "systemdefinition.h"
+
+#include <QtGlobal>
+#include <memory>
+
+namespace tf {
+class SecretBox;
+namespace db {
+class Database;
+}
+} // namespace tf
+
+namespace tf::sync {
+
+// External systems as the sync engine sees them: definitions validated before they are
+// stored, credentials sealed with the SecretBox into systems.credentials_encrypted and
+// opened only in memory, connectors built from the stored settings. Credentials are never
+// logged, and nothing here returns them except load() and settings(), for the engine.
+class SystemRegistry final
+{
+    Q_DISABLE_COPY_MOVE(SystemRegistry)
+public:
+    SystemRegistry(db::Database &control, const SecretBox &box);
+
+    // Validates, stores, returns the new id. Conflict when the name is taken.
+    qint64 create(const SystemDefinition &definition);
+    // Replaces name, kind, description and settings. The stored credentials are kept unless
+    // replaceCredentials, in which case they become definition.credentials (empty clears
+    // them): an API client that never saw the secrets can edit the rest without losing them.
+    void update(qint64 id, const SystemDefinition &definition, bool replaceCredentials);
+    // The definition with its credentials decrypted. NotFound for an unknown id; Validation
+    // when the credentials cannot be decrypted (wrong key or damaged data).
+    SystemDefinition load(qint64 id) const;
+    SystemSettings settings(qint64 id) const;
+
+    std::unique_ptr<SourceConnector> openSource(qint64 id) const;
+    std::unique_ptr<TargetConnector> openTarget(qint64 id) const;
+
+private:
+    QByteArray sealCredentials(const QJsonObject &credentials) const;
+
+    db::Database &m_control;
+    const SecretBox &m_box;
+};
+
+} // namespace tf::sync

@@ -1,0 +1,2 @@
+# The PostgreSQL connector against a real scratch database (COPY, ON CONFLICT, state store).
+tf_add_test(NAME tst_pgconnector SOURCES integration/tst_pgconnector.cpp LIBS tfcore LABELS integration TIMEOUT 600)
