@@ -1,5 +1,6 @@
 // tfctl: the operator's command line. One command group per file under commands/, registered
 // in the table below.
+#include "commands/configcommands.h"
 #include "commands/democommand.h"
 #include "commands/synccommand.h"
 #include "core/cli.h"
@@ -20,6 +21,8 @@ struct Group
 
 const Group kGroups[] = {
     { "sync", "run and inspect sync pairs (sync run <pair> [--dry-run])", &tf::tfctl::runSyncCommand },
+    { "system", "register and list external systems (system add <file.json|->, system list)", &tf::tfctl::runSystemCommand },
+    { "pair", "store and list sync pair definitions (pair add <file.json|->, pair list)", &tf::tfctl::runPairCommand },
     { "demo", "install the PACS to CAMA demo (demo install [--parcels N])", &tf::tfctl::runDemoCommand },
 };
 

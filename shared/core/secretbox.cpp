@@ -117,6 +117,7 @@ SecretBox::SecretBox(const QByteArray &key)
     if (key.size() != kKeySize)
         throw Error(Error::Kind::Validation, QStringLiteral("a secret key must be 32 bytes"));
     std::copy(key.cbegin(), key.cend(), m_key.begin());
+    m_hasKey = true;
 }
 
 SecretBox::~SecretBox()
@@ -126,15 +127,19 @@ SecretBox::~SecretBox()
 
 SecretBox::SecretBox(SecretBox &&other) noexcept
     : m_key(other.m_key)
+    , m_hasKey(other.m_hasKey)
 {
     OPENSSL_cleanse(other.m_key.data(), other.m_key.size());
+    other.m_hasKey = false;
 }
 
 SecretBox &SecretBox::operator=(SecretBox &&other) noexcept
 {
     if (this != &other) {
         m_key = other.m_key;
+        m_hasKey = other.m_hasKey;
         OPENSSL_cleanse(other.m_key.data(), other.m_key.size());
+        other.m_hasKey = false;
     }
     return *this;
 }
@@ -188,8 +193,17 @@ SecretBox SecretBox::fromEnvironmentOrKeyFile(const QString &dataDir)
     return box;
 }
 
+// A moved-from box would otherwise encrypt with an all-zero key.
+void SecretBox::requireKey() const
+{
+    if (!m_hasKey)
+        throw Error(Error::Kind::Internal,
+                    QStringLiteral("secret box used after being moved from"));
+}
+
 QByteArray SecretBox::seal(const QByteArray &plaintext) const
 {
+    requireKey();
     const QByteArray nonce = randomBytes(kNonceSize);
     QByteArray sealed(kOverhead + plaintext.size(), Qt::Uninitialized);
     auto *out = reinterpret_cast<unsigned char *>(sealed.data());
@@ -221,6 +235,7 @@ QByteArray SecretBox::seal(const QByteArray &plaintext) const
 
 QByteArray SecretBox::open(const QByteArray &sealed) const
 {
+    requireKey();
     if (sealed.size() < kOverhead || sealed.at(0) != kVersion)
         undecryptable();
     const auto *in = reinterpret_cast<const unsigned char *>(sealed.constData());

@@ -25,13 +25,15 @@ public:
     ~SecretBox();
     SecretBox(const SecretBox &other) = delete;
     SecretBox &operator=(const SecretBox &other) = delete;
-    SecretBox(SecretBox &&other) noexcept; // the moved-from box holds a zero key
+    // The moved-from box holds no key: seal() and open() on it throw tf::Error(Internal).
+    SecretBox(SecretBox &&other) noexcept;
     SecretBox &operator=(SecretBox &&other) noexcept;
 
     // The key from TF_SECRET_KEY (64 hex characters, or 44 base64 characters of 32 bytes),
     // else from <dataDir>/secret.key, created on first use with 32 random bytes, mode 0600.
     // Throws tf::Error(Validation) for a malformed TF_SECRET_KEY (its value is never
-    // repeated), a key file readable or writable by group or others, or a damaged key file.
+    // repeated; set but empty is malformed too), a key file readable or writable by group or
+    // others, or a damaged key file (never overwritten: that would lose every credential).
     static SecretBox fromEnvironmentOrKeyFile(const QString &dataDir);
     // Parses the TF_SECRET_KEY formats; returns false when the text is neither.
     static bool parseKeyText(const QString &text, QByteArray *key);
@@ -43,7 +45,10 @@ public:
     QByteArray open(const QByteArray &sealed) const;
 
 private:
+    void requireKey() const;
+
     std::array<unsigned char, kKeySize> m_key {};
+    bool m_hasKey = false;
 };
 
 } // namespace tf

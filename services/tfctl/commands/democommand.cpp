@@ -9,7 +9,7 @@
 #include "db/repositories/syncpairrepository.h"
 #include "db/repositories/systemrepository.h"
 #include "db/sqlscript.h"
-#include "sync/definition/syncpairdefinition.h"
+#include "sync/definition/pairrecord.h"
 #include "sync/demo/pacsdemogenerator.h"
 #include "sync/systems/systemdefinition.h"
 #include "sync/systems/systemregistry.h"
@@ -182,16 +182,7 @@ int runDemoCommand(const QStringList &arguments)
             json.insert(QStringLiteral("source_system"), pacsId);
             json.insert(QStringLiteral("target_system"), camaId);
             const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(json);
-            db::SyncPairRecord record;
-            record.name = definition.name;
-            record.description = definition.description;
-            record.sourceSystemId = pacsId;
-            record.targetSystemId = camaId;
-            record.sourceEntity = definition.entities.value(0).source.entity;
-            record.targetEntity = definition.entities.value(0).target.entity;
-            record.definition = definition.toJson();
-            record.enabled = definition.enabled;
-            record.schedule = definition.schedule;
+            const db::SyncPairRecord record = sync::pairRecordFrom(definition);
             const qint64 id = pairs.insert(record);
             step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(id).arg(record.name));
         }

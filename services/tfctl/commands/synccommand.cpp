@@ -8,7 +8,7 @@
 #include "db/repositories/syncpairrepository.h"
 #include "sync/connectors/controldbstatestore.h"
 #include "sync/connectors/fileconnector.h"
-#include "sync/definition/syncpairdefinition.h"
+#include "sync/definition/pairrecord.h"
 #include "sync/engine/pairspec.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
@@ -66,11 +66,7 @@ int run(ToolContext &context, const QString &reference, bool dryRun, bool full, 
     db::Database &control = context.database().database();
     db::SyncPairRepository pairs(control);
     const db::SyncPairRecord record = findPair(pairs, reference);
-    QJsonObject definitionJson = record.definition;
-    definitionJson.insert(QStringLiteral("name"), record.name);
-    definitionJson.insert(QStringLiteral("source_system"), record.sourceSystemId);
-    definitionJson.insert(QStringLiteral("target_system"), record.targetSystemId);
-    const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(definitionJson);
+    const sync::SyncPairDefinition definition = sync::definitionOf(record);
     const sync::PairSpec spec = sync::pairSpecFrom(definition, QString::number(record.id));
 
     sync::SystemRegistry systems(control, context.secrets());
