@@ -28,6 +28,7 @@ fi
 
 # Show the URLs the gateway will really use when --port/--bind/--sync-port are given.
 gateway_port=5000 sync_port=8080 bind=127.0.0.1
+data_dir_args=()
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
     next="${args[i + 1]:-}"
@@ -38,6 +39,8 @@ for ((i = 0; i < ${#args[@]}; i++)); do
         --sync-port=*) sync_port="${args[i]#*=}" ;;
         --bind) bind="$next" ;;
         --bind=*) bind="${args[i]#*=}" ;;
+        --data-dir) data_dir_args=(--data-dir "$next") ;;
+        --data-dir=*) data_dir_args=(--data-dir "${args[i]#*=}") ;;
     esac
 done
 [[ "$bind" == "0.0.0.0" || "$bind" == "::" ]] && bind=127.0.0.1
@@ -50,5 +53,12 @@ fi
 log "data dir: ${TF_DATA_DIR:-the program default (see docs/operations.md)}"
 log "gateway:  http://${bind}:${gateway_port}/api/status"
 log "syncd:    http://127.0.0.1:${sync_port}/health"
+# First start: the PACS to CAMA demo (generated legacy data, CAMA schema, four pairs).
+# Set TF_NO_DEMO=1 to start with an empty platform.
+if [[ "${TF_NO_DEMO:-0}" != "1" ]]; then
+    log "demo data: tfctl demo install --if-missing"
+    "$ROOT/build/release/bin/tfctl" demo install --if-missing "${data_dir_args[@]}"
+    log "try: $ROOT/build/release/bin/tfctl sync run 1 ${data_dir_args[*]}   (then 2, 3, 4)"
+fi
 log "starting tf-gateway (Ctrl+C stops it and the tf-syncd it supervises)"
 exec "$ROOT/build/release/bin/tf-gateway" "$@"

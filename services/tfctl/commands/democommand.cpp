@@ -103,6 +103,7 @@ int runDemoCommand(const QStringList &arguments)
         if (!ok || options.parcels < 10 || options.parcels > 2000000)
             CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--parcels must be a number from 10 to 2000000"));
     }
+    options.brokenRows = qMin(options.brokenRows, options.parcels / 4);
     if (commandLine.isSet(QStringLiteral("seed"))) {
         options.seed = commandLine.value(QStringLiteral("seed")).toUInt(&ok);
         if (!ok)
