@@ -2,6 +2,7 @@
 // in the table below.
 #include "commands/configcommands.h"
 #include "commands/democommand.h"
+#include "commands/quarantinecommand.h"
 #include "commands/synccommand.h"
 #include "core/cli.h"
 #include "tfversion.h"
@@ -21,6 +22,7 @@ struct Group
 
 const Group kGroups[] = {
     { "sync", "run and inspect sync pairs (sync run <pair> [--dry-run])", &tf::tfctl::runSyncCommand },
+    { "quarantine", "list, edit, replay and discard quarantined rows", &tf::tfctl::runQuarantineCommand },
     { "system", "register and list external systems (system add <file.json|->, system list)", &tf::tfctl::runSystemCommand },
     { "pair", "store and list sync pair definitions (pair add <file.json|->, pair list)", &tf::tfctl::runPairCommand },
     { "demo", "install the PACS to CAMA demo (demo install [--parcels N])", &tf::tfctl::runDemoCommand },

@@ -158,6 +158,59 @@ private Q_SLOTS:
         QVERIFY(again.out.contains("already installed"));
     }
 
+    void quarantineEditReplayDiscard()
+    {
+        QTemporaryDir dir;
+        const QStringList where { QStringLiteral("--data-dir"), dir.path() };
+        QVERIFY(tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--parcels"), QStringLiteral("200") } + where).exitCode == 0);
+        const Run first = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("1") } + where);
+        QVERIFY2(first.exitCode == 0, qPrintable(describe(first)));
+        const qint64 quarantined = totals(first.out).value(5);
+        QVERIFY(quarantined >= 2);
+
+        const Run listed = tfctl(QStringList { QStringLiteral("quarantine"), QStringLiteral("list"), QStringLiteral("1"), QStringLiteral("--json") } + where);
+        QVERIFY2(listed.exitCode == 0, qPrintable(describe(listed)));
+        const QJsonArray entries = QJsonDocument::fromJson(listed.out).array();
+        QCOMPARE(entries.size(), int(quarantined));
+        // The zip code breakage is fixable by an edit; find it.
+        QJsonObject zip;
+        QJsonObject other;
+        for (const QJsonValue &value : entries) {
+            const QJsonObject entry = value.toObject();
+            if (entry.value(QStringLiteral("field")).toString() == QLatin1String("zip_code"))
+                zip = entry;
+            else if (other.isEmpty())
+                other = entry;
+        }
+        QVERIFY2(!zip.isEmpty(), listed.out.constData());
+        const QString zipId = QString::number(zip.value(QStringLiteral("id")).toInteger());
+        const QString otherId = QString::number(other.value(QStringLiteral("id")).toInteger());
+
+        // A replay without an edit stays open; after the edit it lands.
+        const Run unfixed = tfctl(QStringList { QStringLiteral("quarantine"), QStringLiteral("replay"), zipId } + where);
+        QCOMPARE(unfixed.exitCode, 1);
+        QVERIFY(unfixed.out.contains("still invalid"));
+        QCOMPARE(tfctl(QStringList { QStringLiteral("quarantine"), QStringLiteral("edit"), zipId, QStringLiteral("zip_code=99301") } + where).exitCode, 0);
+        const Run fixed = tfctl(QStringList { QStringLiteral("quarantine"), QStringLiteral("replay"), zipId } + where);
+        QVERIFY2(fixed.exitCode == 0, qPrintable(describe(fixed)));
+        QVERIFY(fixed.out.contains("1 of 1 replayed"));
+        QCOMPARE(tfctl(QStringList { QStringLiteral("quarantine"), QStringLiteral("discard"), otherId } + where).exitCode, 0);
+
+        // The replayed row is in the target with the edited value and counts as synced.
+        auto target = db::ControlDatabase::open(QStringLiteral("sqlite://") + dir.filePath(QStringLiteral("demo/cama.db")), false);
+        QSqlQuery query(target->database().connection());
+        QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM cama_property WHERE zip_code = '99301'")));
+        QVERIFY(query.next());
+        QVERIFY(query.value(0).toInt() >= 1);
+        const Run again = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("1") } + where);
+        const QList<qint64> t = totals(again.out);
+        QCOMPARE(t.value(1) + t.value(2) + t.value(3), qint64(0)); // nothing rewritten
+        const Run open = tfctl(QStringList { QStringLiteral("quarantine"), QStringLiteral("list"), QStringLiteral("1"), QStringLiteral("--json") } + where);
+        QCOMPARE(QJsonDocument::fromJson(open.out).array().size(), int(quarantined) - 2);
+        const Run bad = tfctl(QStringList { QStringLiteral("quarantine"), QStringLiteral("edit"), otherId, QStringLiteral("no_such_field=1") } + where);
+        QCOMPARE(bad.exitCode, 2);
+    }
+
     void badUsageExitsTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");

@@ -13,6 +13,7 @@
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
 #include "sync/systems/systemregistry.h"
+#include "tfctl/pairruntime.h"
 #include "tfctl/progressprinter.h"
 #include "tfctl/toolcontext.h"
 
@@ -33,19 +34,6 @@ void requestCancel(int)
     g_cancel.store(true);
 }
 
-db::SyncPairRecord findPair(db::SyncPairRepository &pairs, const QString &reference)
-{
-    bool isId = false;
-    const qint64 id = reference.toLongLong(&isId);
-    if (isId)
-        return pairs.get(id);
-    for (const db::SyncPairRecord &record : pairs.list()) {
-        if (record.name == reference)
-            return record;
-    }
-    throw Error(Error::Kind::NotFound, QStringLiteral("no sync pair with id or name '%1'").arg(reference));
-}
-
 int list(ToolContext &context)
 {
     db::SyncPairRepository pairs(context.database().database());
@@ -64,18 +52,9 @@ int list(ToolContext &context)
 int run(ToolContext &context, const QString &reference, bool dryRun, bool full, bool json)
 {
     db::Database &control = context.database().database();
-    db::SyncPairRepository pairs(control);
-    const db::SyncPairRecord record = findPair(pairs, reference);
-    const sync::SyncPairDefinition definition = sync::definitionOf(record);
-    const sync::PairSpec spec = sync::pairSpecFrom(definition, QString::number(record.id));
-
-    sync::SystemRegistry systems(control, context.secrets());
-    std::unique_ptr<sync::SourceConnector> source = systems.openSource(record.sourceSystemId);
-    std::unique_ptr<sync::TargetConnector> target = systems.openTarget(record.targetSystemId);
-    sync::ControlDbStateStore controlState(control);
-    if (auto *file = dynamic_cast<sync::FileConnector *>(target.get()))
-        file->setStateStore(&controlState);
-    sync::QuarantineStore quarantine(control);
+    auto runtime = PairRuntime::open(context, reference);
+    const db::SyncPairRecord &record = runtime->record;
+    const sync::PairSpec &spec = runtime->spec;
 
     db::OperationRepository operations(control);
     const QString mode = full ? QStringLiteral("full") : sync::changeModeName(spec.entities.value(0).mode);
@@ -101,7 +80,7 @@ int run(ToolContext &context, const QString &reference, bool dryRun, bool full, 
     std::signal(SIGINT, requestCancel);
     std::signal(SIGTERM, requestCancel);
 
-    sync::SyncRunner runner(spec, *source, *target, quarantine, sync::DetachedStateStore::of(controlState));
+    sync::SyncRunner runner(spec, *runtime->source, *runtime->target, *runtime->quarantine, runtime->detachedState());
     const sync::RunResult result = runner.run(options);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);

@@ -1,0 +1,194 @@
+#include "quarantinecommand.h"
+
+#include "core/errors.h"
+#include "core/redact.h"
+#include "db/controldatabase.h"
+#include "sync/engine/quarantinereplayer.h"
+#include "sync/engine/quarantinestore.h"
+#include "tfctl/pairruntime.h"
+#include "tfctl/toolcontext.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace tf::tfctl {
+
+namespace {
+
+const QString kProgram = QStringLiteral("tfctl quarantine");
+
+qint64 parseId(const QString &text)
+{
+    bool ok = false;
+    const qint64 id = text.toLongLong(&ok);
+    if (!ok || id <= 0)
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("'%1' is not a quarantine entry id").arg(text));
+    return id;
+}
+
+void printEntry(const sync::QuarantineEntry &entry)
+{
+    std::printf("%-6lld %-9s %-10s %-38s %-10s %s\n", static_cast<long long>(entry.id), qPrintable(entry.status),
+                qPrintable(entry.entity), qPrintable(entry.sourceKey.left(38)), qPrintable(entry.rule),
+                qPrintable(entry.message));
+}
+
+int list(ToolContext &context, const QString &pair, const QString &status, bool json)
+{
+    auto runtime = PairRuntime::open(context, pair);
+    const QString filter = status == QLatin1String("all") ? QString() : status;
+    qint64 after = 0;
+    QJsonArray all;
+    if (!json)
+        std::printf("%-6s %-9s %-10s %-38s %-10s %s\n", "id", "status", "entity", "source key", "rule", "message");
+    do {
+        const auto page = runtime->quarantine->list(runtime->spec.pairId, filter, 500, after);
+        for (const auto &entry : page.entries) {
+            if (json)
+                all.append(entry.toJson());
+            else
+                printEntry(entry);
+        }
+        after = page.nextAfterId;
+    } while (after > 0);
+    if (json)
+        std::printf("%s\n", QJsonDocument(all).toJson(QJsonDocument::Indented).constData());
+    return 0;
+}
+
+int edit(ToolContext &context, qint64 id, const QStringList &assignments)
+{
+    sync::QuarantineStore store(context.database().database());
+    sync::QuarantineEntry entry = store.get(id);
+    QJsonObject row = entry.transformedRow;
+    for (const QString &assignment : assignments) {
+        const qsizetype equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0)
+            CommandLine::exitWithUsageError(kProgram, QStringLiteral("'%1' is not field=value").arg(assignment));
+        const QString field = assignment.left(equals);
+        if (!row.contains(field)) {
+            throw Error(Error::Kind::Validation, QStringLiteral("entry %1 has no field '%2'; fields: %3")
+                                                     .arg(id).arg(field, row.keys().join(QStringLiteral(", "))));
+        }
+        const QString value = assignment.mid(equals + 1);
+        row.insert(field, value == QLatin1String("null") ? QJsonValue(QJsonValue::Null) : QJsonValue(value));
+    }
+    store.edit(id, row);
+    std::printf("entry %lld edited; replay it with `tfctl quarantine replay %lld`\n", static_cast<long long>(id),
+                static_cast<long long>(id));
+    return 0;
+}
+
+int replay(ToolContext &context, QList<qint64> ids, const QString &pair)
+{
+    sync::QuarantineStore store(context.database().database());
+    QString pairId = pair;
+    if (pair.isEmpty())
+        pairId = store.get(ids.first()).pairId;
+    auto runtime = PairRuntime::open(context, pairId);
+    if (!pair.isEmpty()) {
+        qint64 after = 0;
+        do {
+            const auto page = runtime->quarantine->list(runtime->spec.pairId, QStringLiteral("open"), 500, after);
+            for (const auto &entry : page.entries)
+                ids << entry.id;
+            after = page.nextAfterId;
+        } while (after > 0);
+    }
+    for (const qint64 id : std::as_const(ids)) {
+        if (store.get(id).pairId != runtime->spec.pairId)
+            throw Error(Error::Kind::Validation, QStringLiteral("entry %1 belongs to another pair; replay one pair at a time").arg(id));
+    }
+    sync::QuarantineReplayer replayer(runtime->spec, *runtime->source, *runtime->target, *runtime->quarantine,
+                                      runtime->detachedState());
+    int landed = 0;
+    for (const auto &outcome : replayer.replay(ids)) {
+        if (outcome.replayed) {
+            ++landed;
+            std::printf("%lld replayed\n", static_cast<long long>(outcome.id));
+            continue;
+        }
+        QStringList reasons;
+        for (const auto &error : outcome.errors)
+            reasons << error.message;
+        if (!outcome.error.isEmpty())
+            reasons << outcome.error;
+        std::printf("%lld still invalid: %s\n", static_cast<long long>(outcome.id), qPrintable(reasons.join(QStringLiteral("; "))));
+    }
+    std::printf("%d of %lld replayed\n", landed, static_cast<long long>(ids.size()));
+    return landed == ids.size() ? 0 : 1;
+}
+
+} // namespace
+
+int runQuarantineCommand(const QStringList &arguments)
+{
+    CommandLine commandLine(kProgram, QStringLiteral("List, edit, replay and discard quarantined rows."));
+    commandLine.addPositional(QStringLiteral("quarantine"), QStringLiteral("The command group."), QStringLiteral("quarantine"));
+    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("list <pair> | show <id> | edit <id> field=value... | replay <id>... | discard <id>..."));
+    addToolOptions(commandLine);
+    commandLine.addValueOption(QStringLiteral("status"), QStringLiteral("STATUS"),
+                               QStringLiteral("list: open (default), replayed, discarded or all."), QStringLiteral("quarantine/status"));
+    commandLine.addValueOption(QStringLiteral("pair"), QStringLiteral("PAIR"),
+                               QStringLiteral("replay: every open entry of this pair."), QStringLiteral("quarantine/pair"));
+    commandLine.addSwitch(QStringLiteral("json"), QStringLiteral("list/show: print JSON."), QStringLiteral("quarantine/json"),
+                          QStringLiteral("true"));
+    commandLine.process(arguments);
+    const QStringList positional = commandLine.positionalArguments();
+    const QString command = positional.value(1);
+    const QStringList rest = positional.mid(2);
+    const QString status = commandLine.isSet(QStringLiteral("status")) ? commandLine.value(QStringLiteral("status")) : QStringLiteral("open");
+    static const QStringList statuses { QStringLiteral("open"), QStringLiteral("replayed"), QStringLiteral("discarded"), QStringLiteral("all") };
+    if (!statuses.contains(status))
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("--status must be open, replayed, discarded or all"));
+    const QString pair = commandLine.value(QStringLiteral("pair"));
+    if (command == QLatin1String("list") && rest.size() != 1)
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("list takes one pair (id or name)"));
+    if ((command == QLatin1String("show")) && rest.size() != 1)
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("show takes one entry id"));
+    if (command == QLatin1String("edit") && rest.size() < 2)
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("edit takes an entry id and at least one field=value"));
+    if (command == QLatin1String("replay") && rest.isEmpty() == pair.isEmpty())
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("replay takes entry ids or --pair, not both"));
+    if (command == QLatin1String("discard") && rest.isEmpty())
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("discard takes at least one entry id"));
+    static const QStringList commands { QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("edit"),
+                                        QStringLiteral("replay"), QStringLiteral("discard") };
+    if (!commands.contains(command))
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("use list, show, edit, replay or discard"));
+    QList<qint64> ids;
+    if (command == QLatin1String("replay") || command == QLatin1String("discard")) {
+        for (const QString &text : rest)
+            ids << parseId(text);
+    }
+    const qint64 firstId = (command == QLatin1String("show") || command == QLatin1String("edit")) ? parseId(rest.first()) : 0;
+
+    try {
+        auto context = ToolContext::open(commandLine);
+        if (command == QLatin1String("list"))
+            return list(*context, rest.first(), status, commandLine.isSet(QStringLiteral("json")));
+        if (command == QLatin1String("show")) {
+            sync::QuarantineStore store(context->database().database());
+            std::printf("%s\n", QJsonDocument(store.get(firstId).toJson()).toJson(QJsonDocument::Indented).constData());
+            return 0;
+        }
+        if (command == QLatin1String("edit"))
+            return edit(*context, firstId, rest.mid(1));
+        if (command == QLatin1String("replay"))
+            return replay(*context, ids, pair);
+        sync::QuarantineStore store(context->database().database());
+        for (const qint64 id : std::as_const(ids)) {
+            store.discard(id);
+            std::printf("%lld discarded\n", static_cast<long long>(id));
+        }
+        return 0;
+    } catch (const Error &error) {
+        std::fprintf(stderr, "%s: %s\n", qPrintable(kProgram), qPrintable(redactSecrets(error.message())));
+        return error.kind() == Error::Kind::Validation || error.kind() == Error::Kind::NotFound
+                || error.kind() == Error::Kind::Conflict ? 2 : 1;
+    }
+}
+
+} // namespace tf::tfctl

@@ -1,0 +1,46 @@
+#include "pairruntime.h"
+
+#include "core/errors.h"
+#include "db/controldatabase.h"
+#include "sync/connectors/fileconnector.h"
+#include "sync/definition/pairrecord.h"
+#include "sync/systems/systemregistry.h"
+#include "toolcontext.h"
+
+namespace tf::tfctl {
+
+namespace {
+
+db::SyncPairRecord findPair(db::SyncPairRepository &pairs, const QString &reference)
+{
+    bool isId = false;
+    const qint64 id = reference.toLongLong(&isId);
+    if (isId)
+        return pairs.get(id);
+    for (const db::SyncPairRecord &record : pairs.list()) {
+        if (record.name == reference)
+            return record;
+    }
+    throw Error(Error::Kind::NotFound, QStringLiteral("no sync pair with id or name '%1'").arg(reference));
+}
+
+} // namespace
+
+std::unique_ptr<PairRuntime> PairRuntime::open(ToolContext &context, const QString &reference)
+{
+    db::Database &control = context.database().database();
+    auto runtime = std::make_unique<PairRuntime>();
+    db::SyncPairRepository pairs(control);
+    runtime->record = findPair(pairs, reference);
+    runtime->spec = sync::pairSpecFrom(sync::definitionOf(runtime->record), QString::number(runtime->record.id));
+    sync::SystemRegistry systems(control, context.secrets());
+    runtime->source = systems.openSource(runtime->record.sourceSystemId);
+    runtime->target = systems.openTarget(runtime->record.targetSystemId);
+    runtime->controlState = std::make_unique<sync::ControlDbStateStore>(control);
+    if (auto *file = dynamic_cast<sync::FileConnector *>(runtime->target.get()))
+        file->setStateStore(runtime->controlState.get());
+    runtime->quarantine = std::make_unique<sync::QuarantineStore>(control);
+    return runtime;
+}
+
+} // namespace tf::tfctl
