@@ -5,7 +5,7 @@
 #include "db/controldatabase.h"
 #include "sync/engine/quarantinereplayer.h"
 #include "sync/engine/quarantinestore.h"
-#include "tfctl/pairruntime.h"
+#include "sync/runtime/pairruntime.h"
 #include "tfctl/toolcontext.h"
 
 #include <QJsonArray>
@@ -37,7 +37,7 @@ void printEntry(const sync::QuarantineEntry &entry)
 
 int list(ToolContext &context, const QString &pair, const QString &status, bool json)
 {
-    auto runtime = PairRuntime::open(context, pair);
+    auto runtime = sync::PairRuntime::open(context.database().database(), context.secrets(), pair);
     const QString filter = status == QLatin1String("all") ? QString() : status;
     qint64 after = 0;
     QJsonArray all;
@@ -87,7 +87,7 @@ int replay(ToolContext &context, QList<qint64> ids, const QString &pair)
     QString pairId = pair;
     if (pair.isEmpty())
         pairId = store.get(ids.first()).pairId;
-    auto runtime = PairRuntime::open(context, pairId);
+    auto runtime = sync::PairRuntime::open(context.database().database(), context.secrets(), pairId);
     if (!pair.isEmpty()) {
         qint64 after = 0;
         do {

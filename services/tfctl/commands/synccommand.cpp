@@ -13,7 +13,7 @@
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
 #include "sync/systems/systemregistry.h"
-#include "tfctl/pairruntime.h"
+#include "sync/runtime/pairruntime.h"
 #include "tfctl/progressprinter.h"
 #include "tfctl/toolcontext.h"
 
@@ -52,7 +52,7 @@ int list(ToolContext &context)
 int run(ToolContext &context, const QString &reference, bool dryRun, bool full, bool json)
 {
     db::Database &control = context.database().database();
-    auto runtime = PairRuntime::open(context, reference);
+    auto runtime = sync::PairRuntime::open(context.database().database(), context.secrets(), reference);
     const db::SyncPairRecord &record = runtime->record;
     const sync::PairSpec &spec = runtime->spec;
 

@@ -5,9 +5,8 @@
 #include "sync/connectors/fileconnector.h"
 #include "sync/definition/pairrecord.h"
 #include "sync/systems/systemregistry.h"
-#include "toolcontext.h"
 
-namespace tf::tfctl {
+namespace tf::sync {
 
 namespace {
 
@@ -26,21 +25,20 @@ db::SyncPairRecord findPair(db::SyncPairRepository &pairs, const QString &refere
 
 } // namespace
 
-std::unique_ptr<PairRuntime> PairRuntime::open(ToolContext &context, const QString &reference)
+std::unique_ptr<PairRuntime> PairRuntime::open(db::Database &control, const SecretBox &secrets, const QString &reference)
 {
-    db::Database &control = context.database().database();
     auto runtime = std::make_unique<PairRuntime>();
     db::SyncPairRepository pairs(control);
     runtime->record = findPair(pairs, reference);
-    runtime->spec = sync::pairSpecFrom(sync::definitionOf(runtime->record), QString::number(runtime->record.id));
-    sync::SystemRegistry systems(control, context.secrets());
+    runtime->spec = pairSpecFrom(definitionOf(runtime->record), QString::number(runtime->record.id));
+    SystemRegistry systems(control, secrets);
     runtime->source = systems.openSource(runtime->record.sourceSystemId);
     runtime->target = systems.openTarget(runtime->record.targetSystemId);
-    runtime->controlState = std::make_unique<sync::ControlDbStateStore>(control);
-    if (auto *file = dynamic_cast<sync::FileConnector *>(runtime->target.get()))
+    runtime->controlState = std::make_unique<ControlDbStateStore>(control);
+    if (auto *file = dynamic_cast<FileConnector *>(runtime->target.get()))
         file->setStateStore(runtime->controlState.get());
-    runtime->quarantine = std::make_unique<sync::QuarantineStore>(control);
+    runtime->quarantine = std::make_unique<QuarantineStore>(control);
     return runtime;
 }
 
-} // namespace tf::tfctl
+} // namespace tf::sync

@@ -8,9 +8,14 @@
 
 #include <memory>
 
-namespace tf::tfctl {
+namespace tf {
+class SecretBox;
+namespace db {
+class Database;
+}
+} // namespace tf
 
-class ToolContext;
+namespace tf::sync {
 
 // Everything needed to run or replay one stored pair: its record and engine spec, both
 // connectors (credentials decrypted in memory only), the control-database state store for
@@ -18,16 +23,16 @@ class ToolContext;
 struct PairRuntime
 {
     db::SyncPairRecord record;
-    sync::PairSpec spec;
-    std::unique_ptr<sync::SourceConnector> source;
-    std::unique_ptr<sync::TargetConnector> target;
-    std::unique_ptr<sync::ControlDbStateStore> controlState;
-    std::unique_ptr<sync::QuarantineStore> quarantine;
+    PairSpec spec;
+    std::unique_ptr<SourceConnector> source;
+    std::unique_ptr<TargetConnector> target;
+    std::unique_ptr<ControlDbStateStore> controlState;
+    std::unique_ptr<QuarantineStore> quarantine;
 
-    sync::DetachedStateStore detachedState() { return sync::DetachedStateStore::of(*controlState); }
+    DetachedStateStore detachedState() { return DetachedStateStore::of(*controlState); }
 
     // reference: the pair's id or its name. Throws tf::Error (NotFound, Validation...).
-    static std::unique_ptr<PairRuntime> open(ToolContext &context, const QString &reference);
+    static std::unique_ptr<PairRuntime> open(db::Database &control, const SecretBox &secrets, const QString &reference);
 };
 
-} // namespace tf::tfctl
+} // namespace tf::sync
