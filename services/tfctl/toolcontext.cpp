@@ -1,9 +1,15 @@
 #include "toolcontext.h"
 
+#include "core/errors.h"
 #include "core/logging.h"
+#include "core/redact.h"
 #include "core/paths.h"
 #include "core/secretbox.h"
 #include "db/controldatabase.h"
+
+#include <QJsonArray>
+
+#include <cstdio>
 
 namespace tf::tfctl {
 
@@ -40,5 +46,23 @@ std::unique_ptr<ToolContext> ToolContext::open(const CommandLine &commandLine)
 }
 
 ToolContext::~ToolContext() = default;
+
+int reportError(const QString &program, const Error &error)
+{
+    std::fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(redactSecrets(error.message())));
+    for (const QJsonValue &detail : error.details().value(QStringLiteral("errors")).toArray()) {
+        std::fprintf(stderr, "  %s: %s\n", qPrintable(detail.toObject().value(QStringLiteral("field")).toString()),
+                     qPrintable(redactSecrets(detail.toObject().value(QStringLiteral("message")).toString())));
+    }
+    switch (error.kind()) {
+    case Error::Kind::Validation:
+    case Error::Kind::BadRequest:
+    case Error::Kind::NotFound:
+    case Error::Kind::Conflict:
+        return 2;
+    default:
+        return 1;
+    }
+}
 
 } // namespace tf::tfctl

@@ -5,6 +5,7 @@
 #include <memory>
 
 namespace tf {
+class Error;
 class SecretBox;
 namespace db {
 class ControlDatabase;
@@ -37,5 +38,10 @@ private:
 
 // Adds --data-dir, --database and --config (the service options tfctl understands).
 void addToolOptions(CommandLine &commandLine);
+
+// Prints "<program>: <message>" (secrets redacted) and one indented line per
+// details.errors entry; returns the exit code: 2 for what the operator can fix in the
+// command or the definition (validation, unknown ids, conflicts), 1 for failures.
+int reportError(const QString &program, const Error &error);
 
 } // namespace tf::tfctl

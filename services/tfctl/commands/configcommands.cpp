@@ -34,24 +34,6 @@ QJsonObject readJsonArgument(const QString &path)
     return json::parseObject(file.readAll());
 }
 
-int failWith(const QString &program, const Error &error)
-{
-    std::fprintf(stderr, "%s: %s\n", qPrintable(program), qPrintable(redactSecrets(error.message())));
-    for (const QJsonValue &detail : error.details().value(QStringLiteral("errors")).toArray()) {
-        std::fprintf(stderr, "  %s: %s\n", qPrintable(detail.toObject().value(QStringLiteral("field")).toString()),
-                     qPrintable(detail.toObject().value(QStringLiteral("message")).toString()));
-    }
-    switch (error.kind()) {
-    case Error::Kind::Validation:
-    case Error::Kind::BadRequest:
-    case Error::Kind::NotFound:
-    case Error::Kind::Conflict:
-        return 2;
-    default:
-        return 1;
-    }
-}
-
 // Parses "<group> <command> [file]" with the tool options; exits 2 on bad usage.
 QStringList parse(CommandLine &commandLine, const QStringList &arguments, const QString &program)
 {
@@ -94,7 +76,7 @@ int runSystemCommand(const QStringList &arguments)
         std::printf("system %lld \"%s\" added\n", static_cast<long long>(id), qPrintable(definition.name));
         return 0;
     } catch (const Error &error) {
-        return failWith(program, error);
+        return reportError(program, error);
     }
 }
 
@@ -120,7 +102,7 @@ int runPairCommand(const QStringList &arguments)
         std::printf("sync pair %lld \"%s\" added\n", static_cast<long long>(id), qPrintable(definition.name));
         return 0;
     } catch (const Error &error) {
-        return failWith(program, error);
+        return reportError(program, error);
     }
 }
 

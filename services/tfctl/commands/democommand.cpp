@@ -190,8 +190,7 @@ int runDemoCommand(const QStringList &arguments)
         std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others reference it)\n");
         return 0;
     } catch (const Error &error) {
-        std::fprintf(stderr, "tfctl demo: %s\n", qPrintable(redactSecrets(error.message())));
-        return error.kind() == Error::Kind::Validation ? 2 : 1;
+        return reportError(QStringLiteral("tfctl demo"), error);
     }
 }
 

@@ -185,9 +185,7 @@ int runQuarantineCommand(const QStringList &arguments)
         }
         return 0;
     } catch (const Error &error) {
-        std::fprintf(stderr, "%s: %s\n", qPrintable(kProgram), qPrintable(redactSecrets(error.message())));
-        return error.kind() == Error::Kind::Validation || error.kind() == Error::Kind::NotFound
-                || error.kind() == Error::Kind::Conflict ? 2 : 1;
+        return reportError(kProgram, error);
     }
 }
 

@@ -148,14 +148,7 @@ int runSyncCommand(const QStringList &arguments)
         return run(*context, positional.value(2), commandLine.isSet(QStringLiteral("dry-run")),
                    commandLine.isSet(QStringLiteral("full")), commandLine.isSet(QStringLiteral("json")));
     } catch (const Error &error) {
-        std::fprintf(stderr, "tfctl sync: %s\n", qPrintable(redactSecrets(error.message())));
-        const QJsonArray details = error.details().value(QStringLiteral("errors")).toArray();
-        for (const QJsonValue &detail : details) {
-            std::fprintf(stderr, "  %s: %s\n", qPrintable(detail.toObject().value(QStringLiteral("field")).toString()),
-                         qPrintable(detail.toObject().value(QStringLiteral("message")).toString()));
-        }
-        return error.kind() == Error::Kind::Validation || error.kind() == Error::Kind::NotFound
-                || error.kind() == Error::Kind::BadRequest ? 2 : 1;
+        return reportError(QStringLiteral("tfctl sync"), error);
     }
 }
 
