@@ -54,6 +54,7 @@ bool HostMetrics::readCpu(quint64 *busy, quint64 *total) const
 
 HostMetrics::Sample HostMetrics::sample()
 {
+    QMutexLocker lock(&m_mutex);
     Sample s;
     quint64 busy = 0;
     quint64 total = 0;

@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonObject>
+#include <QMutex>
 #include <QString>
 
 namespace tf::syncd {
@@ -30,7 +31,8 @@ public:
 
     explicit HostMetrics(QString diskPath);
 
-    // Reads /proc now; cheap (a few small files), safe on the HTTP thread.
+    // Reads /proc now; cheap (a few small files), safe on the HTTP thread. Thread-safe: the
+    // HTTP thread and the monitoring collector both sample.
     Sample sample();
 
     static QJsonObject toJson(const Sample &sample);
@@ -39,6 +41,7 @@ private:
     bool readCpu(quint64 *busy, quint64 *total) const;
 
     QString m_diskPath;
+    QMutex m_mutex; // the CPU figure is a difference between two samples
     QElapsedTimer m_uptime;
     quint64 m_lastBusy = 0;
     quint64 m_lastTotal = 0;

@@ -2,9 +2,14 @@
 
 #include "common/apiserver.h"
 #include "common/databasestate.h"
-#include "controllers/catalogcontroller.h"
 #include "controllers/healthcontroller.h"
 #include "controllers/metricscontroller.h"
+#include "controllers/syncapi.h"
+#include "core/secretbox.h"
+#include "monitoring/monitoringservice.h"
+#include "scheduler/pairscheduler.h"
+#include "sync/queue/operationqueue.h"
+#include "workers/workerpool.h"
 
 #include <QLoggingCategory>
 
@@ -15,16 +20,34 @@ namespace tf::syncd {
 SyncdApp::SyncdApp(ServiceContext context, QObject *parent)
     : QObject(parent)
     , m_context(std::move(context))
+    , m_workerSettings(WorkerSettings::fromConfig(m_context.config))
 {
     m_uptime.start();
     m_database = std::make_unique<DatabaseState>(m_context.databaseUrl, true);
+    // Nodes sharing one control database need the same key (TF_SECRET_KEY) to read the
+    // systems' credentials.
+    m_secrets = std::make_unique<SecretBox>(SecretBox::fromEnvironmentOrKeyFile(m_context.dataDir));
     m_hostMetrics = std::make_unique<HostMetrics>(m_context.dataDir);
     m_health = std::make_unique<HealthController>(*m_database, m_context.nodeId, m_uptime);
     m_metrics = std::make_unique<MetricsController>(*m_hostMetrics, m_stats, m_context.nodeId);
-    m_catalog = std::make_unique<CatalogController>(*m_database);
+    m_workers
+        = std::make_unique<WorkerPool>(*m_database, *m_secrets, m_context.nodeId, m_workerSettings);
+    m_scheduler = std::make_unique<PairScheduler>(*m_database, m_workerSettings.schedulerInterval);
+    m_health->setWorkerState([workers = m_workers.get()] { return workers->state(); });
+    m_monitoring
+        = std::make_unique<MonitoringService>(m_context, *m_database, *m_hostMetrics, m_stats);
+    m_metrics->setMonitoring(m_monitoring.get());
+    // A sync that fails for a reason retries cannot fix raises an alert.
+    m_workers->setAlertHook(m_monitoring->alertHook());
 }
 
-SyncdApp::~SyncdApp() = default;
+SyncdApp::~SyncdApp()
+{
+    sync::OperationQueue::setEnqueueListener({});
+    m_scheduler->stop();
+    m_workers->stop();
+    m_monitoring->stop();
+}
 
 quint16 SyncdApp::start()
 {
@@ -32,14 +55,30 @@ quint16 SyncdApp::start()
     http::Router router;
     m_health->registerRoutes(router);
     m_metrics->registerRoutes(router);
-    m_catalog->registerRoutes(router);
+    m_monitoring->registerRoutes(router);
+    registerSyncApi(router,
+                    { *m_database,
+                      *m_secrets,
+                      {},
+                      [workers = m_workers.get()] { workers->wake(); },
+                      m_context.nodeId });
 
-    m_server = new http::ApiServer(QStringLiteral("tf-syncd"), std::move(router), m_context.limits, m_stats, this);
+    m_server = new http::ApiServer(QStringLiteral("tf-syncd"), std::move(router), m_context.limits,
+                                   m_stats, this);
     const quint16 port = m_server->listen(m_context.bindAddress, m_context.port);
     m_database->start();
-    qCInfo(lcSyncd).noquote() << "tf-syncd listening on"
-                              << QStringLiteral("http://%1:%2").arg(m_context.bindAddress.toString()).arg(port)
-                              << "node" << m_context.nodeId << "database" << m_database->url().redacted();
+
+    // Whatever enqueues on this node (the API, the scheduler) wakes an idle worker at once.
+    sync::OperationQueue::setEnqueueListener(
+        [workers = m_workers.get()](const db::OperationRecord &) { workers->wake(); });
+    m_workers->start();
+    if (m_workerSettings.scheduler)
+        m_scheduler->start();
+    m_monitoring->start();
+    qCInfo(lcSyncd).noquote()
+        << "tf-syncd listening on"
+        << QStringLiteral("http://%1:%2").arg(m_context.bindAddress.toString()).arg(port) << "node"
+        << m_context.nodeId << "database" << m_database->url().redacted();
     return port;
 }
 

@@ -3,14 +3,15 @@
 #include "common/requeststats.h"
 #include "common/servicecontext.h"
 #include "hostmetrics.h"
+#include "workers/workersettings.h"
 
 #include <QElapsedTimer>
 #include <QObject>
-
 #include <memory>
 
 namespace tf {
 class DatabaseState;
+class SecretBox;
 namespace http {
 class ApiServer;
 }
@@ -18,35 +19,45 @@ class ApiServer;
 
 namespace tf::syncd {
 
-class CatalogController;
 class HealthController;
 class MetricsController;
+class MonitoringService;
+class PairScheduler;
+class WorkerPool;
 
-// tf-syncd: owns the control database state, the HTTP API and (later) the scheduler and
-// workers. Controllers are registered in one table in syncdapp.cpp.
+// tf-syncd: owns the control database state, the HTTP API, the sync workers, the lease
+// reaper, the scheduler and the monitoring (metrics and alerts). Controllers are registered in one
+// table in syncdapp.cpp.
 class SyncdApp final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SyncdApp)
 
 public:
+    // Throws tf::Error(Validation) for a bad [sync] value or secret key.
     explicit SyncdApp(ServiceContext context, QObject *parent = nullptr);
+    // Stops the scheduler and the workers first: running operations go back to the queue.
     ~SyncdApp() override;
 
-    // Binds the port (throws tf::Error when it cannot) and starts connecting the database.
+    // Binds the port (throws tf::Error when it cannot), starts connecting the database, the
+    // workers and the scheduler.
     quint16 start();
 
     const ServiceContext &context() const { return m_context; }
 
 private:
     ServiceContext m_context;
+    WorkerSettings m_workerSettings;
     QElapsedTimer m_uptime;
     http::RequestStats m_stats;
     std::unique_ptr<DatabaseState> m_database;
+    std::unique_ptr<SecretBox> m_secrets;
     std::unique_ptr<HostMetrics> m_hostMetrics;
     std::unique_ptr<HealthController> m_health;
     std::unique_ptr<MetricsController> m_metrics;
-    std::unique_ptr<CatalogController> m_catalog;
+    std::unique_ptr<MonitoringService> m_monitoring;
+    std::unique_ptr<WorkerPool> m_workers;
+    std::unique_ptr<PairScheduler> m_scheduler;
     http::ApiServer *m_server = nullptr;
 };
 

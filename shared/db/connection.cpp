@@ -162,6 +162,9 @@ QSqlDatabase Database::open(const QString &name) const
                     QSqlQuery query(db);
                     if (!query.exec(QStringLiteral("SET TIME ZONE 'UTC'")))
                         failure = sqlError(query);
+                    // "relation ... already exists, skipping" and the like are not for operators.
+                    else if (!query.exec(QStringLiteral("SET client_min_messages = warning")))
+                        failure = sqlError(query);
                 } else {
                     configureSqlite(db);
                 }

@@ -2,6 +2,7 @@
 
 #include "common/databasestate.h"
 #include "common/readinessjson.h"
+#include "sync/engine/circuitbreaker.h"
 #include "tfversion.h"
 
 #include <QCoreApplication>
@@ -26,7 +27,7 @@ void HealthController::registerRoutes(http::Router &router)
 http::ApiResponse HealthController::health() const
 {
     const auto readiness = m_database.readiness();
-    const QJsonObject body {
+    QJsonObject body {
         { QStringLiteral("status"), readiness.ready ? QStringLiteral("healthy") : QStringLiteral("unhealthy") },
         { QStringLiteral("service"), QStringLiteral("tf-syncd") },
         { QStringLiteral("version"), QStringLiteral(TF_VERSION_STRING) },
@@ -35,7 +36,11 @@ http::ApiResponse HealthController::health() const
         { QStringLiteral("uptime_s"), double(m_uptime.elapsed()) / 1000.0 },
         { QStringLiteral("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
         { QStringLiteral("checks"), QJsonObject { { QStringLiteral("database"), http::readinessToJson(readiness) } } },
+        // An open breaker is shown, not made unhealthy: the node itself still serves.
+        { QStringLiteral("circuit_breakers"), sync::CircuitBreakerRegistry::instance().snapshot() },
     };
+    if (m_workerState)
+        body.insert(QStringLiteral("workers"), m_workerState());
     return http::ApiResponse::json(body, readiness.ready ? 200 : 503);
 }
 

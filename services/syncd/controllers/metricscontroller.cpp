@@ -2,7 +2,11 @@
 
 #include "common/requeststats.h"
 #include "core/errors.h"
+#include "sync/engine/circuitbreaker.h"
 #include "syncd/hostmetrics.h"
+#include "syncd/monitoring/alertengine.h"
+#include "syncd/monitoring/metricsreport.h"
+#include "syncd/monitoring/monitoringservice.h"
 
 #include <QDateTime>
 
@@ -38,24 +42,22 @@ bool MetricsController::wantsPrometheus(const http::ApiRequest &request)
 
 http::ApiResponse MetricsController::metrics(const http::ApiRequest &request)
 {
-    const HostMetrics::Sample s = m_host.sample();
-    if (wantsPrometheus(request)) {
-        const QByteArray node = m_nodeId.toUtf8();
-        QByteArray out;
-        auto gauge = [&out, &node](const char *name, const char *help, double value) {
-            out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + " gauge\n" + name
-                + "{node=\"" + node + "\"} " + QByteArray::number(value, 'g', 12) + '\n';
-        };
-        gauge("terrafusion_cpu_usage_percent", "Host CPU busy share since the previous sample.", s.cpuPercent);
-        gauge("terrafusion_memory_usage_percent", "Host memory in use.", s.memoryPercent);
-        gauge("terrafusion_memory_total_bytes", "Host memory.", double(s.memoryTotalBytes));
-        gauge("terrafusion_disk_usage_percent", "Use of the disk holding the data directory.", s.diskPercent);
-        gauge("terrafusion_disk_free_bytes", "Free space on the disk holding the data directory.", double(s.diskFreeBytes));
-        gauge("terrafusion_process_resident_memory_bytes", "Resident memory of tf-syncd.", double(s.processRssBytes));
-        gauge("terrafusion_uptime_seconds", "Seconds since tf-syncd started.", s.uptimeSeconds);
-        out += m_stats.toPrometheus(QStringLiteral("tf-syncd"));
-        return http::ApiResponse::raw(out, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"));
+    const bool prometheus = wantsPrometheus(request);
+    MetricsReport report;
+    report.nodeId = m_nodeId;
+    report.host = m_host.sample();
+    report.routes = m_stats.snapshot();
+    report.circuitBreakers = sync::CircuitBreakerRegistry::instance().snapshot();
+    if (m_monitoring) {
+        report.haveSnapshot = true;
+        report.snapshot = m_monitoring->snapshot();
+        report.alertsRaised = m_monitoring->alerts().raisedCount();
+        report.alertsResolved = m_monitoring->alerts().resolvedCount();
     }
+    if (prometheus)
+        return http::ApiResponse::raw(report.prometheus(), QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"));
+
+    const HostMetrics::Sample &s = report.host;
     QJsonObject body = HostMetrics::toJson(s);
     body.insert(QStringLiteral("service"), QStringLiteral("tf-syncd"));
     body.insert(QStringLiteral("node_id"), m_nodeId);
@@ -65,6 +67,9 @@ http::ApiResponse MetricsController::metrics(const http::ApiRequest &request)
     body.insert(QStringLiteral("memory_usage"), s.memoryPercent);
     body.insert(QStringLiteral("disk_usage"), s.diskPercent);
     body.insert(QStringLiteral("requests"), m_stats.toJson());
+    const QJsonObject additions = report.jsonAdditions();
+    for (auto it = additions.constBegin(); it != additions.constEnd(); ++it)
+        body.insert(it.key(), it.value());
     return http::ApiResponse::json(body);
 }
 

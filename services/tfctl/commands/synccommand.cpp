@@ -20,6 +20,9 @@
 #include <QJsonDocument>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <csignal>
 #include <cstdio>
 
@@ -81,7 +84,29 @@ int run(ToolContext &context, const QString &reference, bool dryRun, bool full, 
     std::signal(SIGTERM, requestCancel);
 
     sync::SyncRunner runner(spec, *runtime->source, *runtime->target, *runtime->quarantine, runtime->detachedState());
+    // Staging a large source reports no progress for a while: keep the lease alive meanwhile.
+    std::mutex leaseMutex;
+    std::condition_variable leaseWake;
+    bool runDone = false;
+    std::thread leaseKeeper([&] {
+        std::unique_lock<std::mutex> lock(leaseMutex);
+        while (!leaseWake.wait_for(lock, std::chrono::milliseconds(db::OperationRepository::kDirectRunLeaseMs / 4),
+                                   [&] { return runDone; })) {
+            try {
+                db::OperationRepository(control).renewLease(operationId);
+            } catch (const Error &) {
+                // The next progress() renews it too.
+            }
+        }
+        control.closeThreadConnection();
+    });
     const sync::RunResult result = runner.run(options);
+    {
+        std::lock_guard<std::mutex> lock(leaseMutex);
+        runDone = true;
+    }
+    leaseWake.notify_all();
+    leaseKeeper.join();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
 

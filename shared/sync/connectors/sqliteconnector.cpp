@@ -156,6 +156,36 @@ QString keyExpressions(const db::Database &db, const sqlite::Table &t, const QSt
     return expressions.join(QStringLiteral(", "));
 }
 
+// The cursor as an SQL expression and the checkpoint value bound against it. Date and time
+// cursors are compared in one normal form ('YYYY-MM-DDTHH:MM:SS.SSS', UTC), because legacy
+// tables store them in other spellings ("2024-05-01 13:00:00.000"), and as text a space
+// sorts before 'T': rows changed later on the checkpoint's day would never be read.
+QString cursorExpression(const QString &quotedColumn, ValueType type)
+{
+    switch (type) {
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz:
+        return QStringLiteral("strftime('%Y-%m-%dT%H:%M:%f', %1)").arg(quotedColumn);
+    case ValueType::Date:
+        return QStringLiteral("date(%1)").arg(quotedColumn);
+    default:
+        return quotedColumn;
+    }
+}
+
+QVariant cursorBound(const QVariant &value, ValueType type)
+{
+    switch (type) {
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz:
+        return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"));
+    case ValueType::Date:
+        return value.toDate().toString(Qt::ISODate);
+    default:
+        return sqlite::toStored(value, type);
+    }
+}
+
 } // namespace
 
 void SqliteConnector::readAll(const ReadRequest &request, const BatchSink &sink)
@@ -239,7 +269,7 @@ void SqliteConnector::readSince(const ReadRequest &request, const QString &curso
         for (int i = 0; i < after->key.size(); ++i)
             keyValues << sqlite::toStored(after->key.at(i), keyTypes.at(i));
         const QStringList usedKeys = keyColumns.mid(0, keyValues.size());
-        const QString cursor = quote(db, cursorColumn);
+        const QString cursor = cursorExpression(quote(db, cursorColumn), cursorType);
         if (after->cursor.isNull() || !after->cursor.isValid()) {
             // NULL sorts first and compares to nothing: continue among the NULLs by key.
             sql += QStringLiteral(" WHERE %1 IS NOT NULL").arg(cursor);
@@ -251,11 +281,12 @@ void SqliteConnector::readSince(const ReadRequest &request, const QString &curso
             const QString keys = keyExpressions(db, t, usedKeys);
             sql += QStringLiteral(" WHERE (%1) > %2")
                        .arg(keys.isEmpty() ? cursor : cursor + QStringLiteral(", ") + keys, parameterTuple(int(usedKeys.size()) + 1));
-            bound << sqlite::toStored(after->cursor, cursorType) << keyValues;
+            bound << cursorBound(after->cursor, cursorType) << keyValues;
         }
     }
     const QString orderKeys = keyExpressions(db, t, keyColumns);
-    sql += QStringLiteral(" ORDER BY ") + quote(db, cursorColumn) + (orderKeys.isEmpty() ? QString() : QStringLiteral(", ") + orderKeys);
+    sql += QStringLiteral(" ORDER BY ") + cursorExpression(quote(db, cursorColumn), cursorType)
+        + (orderKeys.isEmpty() ? QString() : QStringLiteral(", ") + orderKeys);
     QSqlQuery query(db.connection());
     query.setForwardOnly(true);
     if (!query.prepare(sql))

@@ -1,0 +1,157 @@
+#include "operationscontroller.h"
+
+#include "apiparams.h"
+#include "common/databasestate.h"
+#include "core/errors.h"
+#include "db/repositories/syncpairrepository.h"
+#include "sync/definition/definitionerrors.h"
+#include "sync/definition/jsonreader.h"
+#include "sync/queue/operationqueue.h"
+
+namespace tf::syncd {
+
+namespace {
+
+const QStringList &statuses()
+{
+    static const QStringList names {
+        QStringLiteral("queued"),    QStringLiteral("running"),
+        QStringLiteral("completed"), QStringLiteral("completed_with_errors"),
+        QStringLiteral("failed"),    QStringLiteral("cancelled")
+    };
+    return names;
+}
+
+// The record plus what a person watching it wants: timings and the log.
+QJsonObject withTimings(const db::OperationRecord &operation)
+{
+    QJsonObject json = operation.toJson();
+    json.insert(QStringLiteral("progress_percent"), operation.progress);
+    const QDateTime end
+        = operation.finishedAt.isValid() ? operation.finishedAt : QDateTime::currentDateTimeUtc();
+    json.insert(QStringLiteral("queued_ms"),
+                operation.startedAt.isValid() && operation.createdAt.isValid()
+                    ? QJsonValue(operation.createdAt.msecsTo(operation.startedAt))
+                    : QJsonValue());
+    json.insert(QStringLiteral("duration_ms"),
+                operation.startedAt.isValid() ? QJsonValue(operation.startedAt.msecsTo(end))
+                                              : QJsonValue());
+    return json;
+}
+
+http::ApiResponse accepted(const db::OperationRecord &operation)
+{
+    return http::ApiResponse::json(withTimings(operation), 202)
+        .withHeader("Location",
+                    QByteArrayLiteral("/sync-operations/") + QByteArray::number(operation.id));
+}
+
+} // namespace
+
+OperationsController::OperationsController(SyncApiContext context)
+    : m_context(std::move(context))
+{ }
+
+void OperationsController::registerRoutes(http::Router &router)
+{
+    router.add("POST", QStringLiteral("/sync/<pair_id>/start"),
+               [this](const http::ApiRequest &r) { return start(r); });
+    router.add("GET", QStringLiteral("/sync-operations"),
+               [this](const http::ApiRequest &r) { return list(r); });
+    router.add("GET", QStringLiteral("/sync-operations/<id>"),
+               [this](const http::ApiRequest &r) { return get(r); });
+    router.add("POST", QStringLiteral("/sync-operations/<id>/cancel"),
+               [this](const http::ApiRequest &r) { return cancel(r); });
+    router.add("POST", QStringLiteral("/sync-operations/<id>/retry"),
+               [this](const http::ApiRequest &r) { return retry(r); });
+    router.add("GET", QStringLiteral("/sync-operations/<id>/changes"),
+               [this](const http::ApiRequest &r) { return changes(r); });
+}
+
+http::ApiResponse OperationsController::start(const http::ApiRequest &request)
+{
+    sync::EnqueueRequest enqueue;
+    enqueue.pairId = request.idParam(QStringLiteral("pair_id"));
+    const QJsonObject body = api::optionalBody(request);
+    sync::DefinitionErrors errors;
+    sync::JsonReader reader(
+        body, QString(), &errors,
+        { QStringLiteral("mode"), QStringLiteral("dry_run"), QStringLiteral("full_resync") });
+    const QStringList &modes = sync::OperationQueue::modes();
+    const int mode = reader.choice(QStringLiteral("mode"), modes, false, -1);
+    enqueue.mode = mode >= 0 ? modes.at(mode) : QString();
+    enqueue.dryRun = reader.boolean(QStringLiteral("dry_run"), false);
+    enqueue.fullResync = reader.boolean(QStringLiteral("full_resync"), false);
+    errors.throwIfAny(QStringLiteral("start request is invalid"));
+    db::SyncPairRepository(m_context.database.database().database())
+        .get(enqueue.pairId); // 404 naming the pair
+    const db::OperationRecord operation = m_context.queue().enqueue(enqueue);
+    if (m_context.wakeWorkers)
+        m_context.wakeWorkers();
+    return accepted(operation);
+}
+
+http::ApiResponse OperationsController::list(const http::ApiRequest &request) const
+{
+    sync::OperationQueue::ListFilter filter;
+    filter.pairId = api::idQueryParam(request, QStringLiteral("pair"));
+    filter.status = api::choiceQueryParam(request, QStringLiteral("status"), statuses());
+    filter.since = api::timeQueryParam(request, QStringLiteral("since"));
+    filter.beforeId = api::idQueryParam(request, QStringLiteral("cursor"));
+    const int limit = api::limitParam(request);
+    filter.limit = limit + 1; // one more tells whether there is a next page
+    QList<db::OperationRecord> operations = m_context.queue().list(filter);
+    const bool more = operations.size() > limit;
+    if (more)
+        operations.resize(limit);
+    QJsonArray items;
+    for (const db::OperationRecord &operation : std::as_const(operations))
+        items.append(withTimings(operation));
+    return http::ApiResponse::json(api::page(items, more ? operations.last().id : 0));
+}
+
+http::ApiResponse OperationsController::get(const http::ApiRequest &request) const
+{
+    const qint64 id = request.idParam();
+    sync::OperationQueue &queue = m_context.queue();
+    QJsonObject json = withTimings(queue.get(id));
+    json.insert(QStringLiteral("log"), QJsonArray::fromStringList(queue.logLines(id)));
+    return http::ApiResponse::json(json);
+}
+
+http::ApiResponse OperationsController::cancel(const http::ApiRequest &request)
+{
+    return http::ApiResponse::json(withTimings(m_context.queue().requestCancel(request.idParam())));
+}
+
+http::ApiResponse OperationsController::retry(const http::ApiRequest &request)
+{
+    const db::OperationRecord operation = m_context.queue().retry(request.idParam());
+    if (m_context.wakeWorkers)
+        m_context.wakeWorkers();
+    return accepted(operation);
+}
+
+http::ApiResponse OperationsController::changes(const http::ApiRequest &request) const
+{
+    const qint64 id = request.idParam();
+    sync::OperationQueue &queue = m_context.queue();
+    const db::OperationRecord operation = queue.get(id);
+    if (!operation.dryRun) {
+        throw Error(Error::Kind::Conflict,
+                    QStringLiteral(
+                        "operation %1 was not a dry run, so it has no change set; start one with "
+                        "{\"dry_run\": true}")
+                        .arg(id),
+                    QJsonObject { { QStringLiteral("operation_id"), id } });
+    }
+    QJsonObject body = api::page(queue.changes(id));
+    body.insert(QStringLiteral("operation_id"), id);
+    body.insert(QStringLiteral("status"), operation.status);
+    // All changes the run planned; items lists at most the first RunOptions::changeLimit.
+    const QJsonValue planned = operation.statistics.value(QStringLiteral("planned_changes"));
+    body.insert(QStringLiteral("planned_changes"), planned.isUndefined() ? QJsonValue() : planned);
+    return http::ApiResponse::json(body);
+}
+
+} // namespace tf::syncd

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "common/router.h"
+#include "syncapicontext.h"
+
+namespace tf::syncd {
+
+// /sync/<pair_id>/start and /sync-operations: queue a run (202; this node's workers are woken),
+// list and inspect operations, cancel, retry, and read a dry run's change set. Everything goes
+// through sync::OperationQueue; no handler runs a sync itself.
+class OperationsController final
+{
+    Q_DISABLE_COPY_MOVE(OperationsController)
+public:
+    explicit OperationsController(SyncApiContext context);
+    void registerRoutes(http::Router &router);
+
+private:
+    http::ApiResponse start(const http::ApiRequest &request);
+    http::ApiResponse list(const http::ApiRequest &request) const;
+    http::ApiResponse get(const http::ApiRequest &request) const;
+    http::ApiResponse cancel(const http::ApiRequest &request);
+    http::ApiResponse retry(const http::ApiRequest &request);
+    http::ApiResponse changes(const http::ApiRequest &request) const;
+
+    SyncApiContext m_context;
+};
+
+} // namespace tf::syncd

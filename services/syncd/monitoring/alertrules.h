@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace tf {
+class Config;
+}
+
+namespace tf::syncd {
+
+// The runbook's thresholds ([alerts] in the configuration). A rule fires when its figure is
+// strictly above the threshold, so a negative threshold always fires (handy in tests).
+struct AlertThresholds
+{
+    double cpuPercent = 80;
+    double memoryPercent = 80;
+    double diskPercent = 85;
+    double responseTimeMs = 500;      // p95 over the sample interval
+    double failedOperationsPerHour = 5;
+    double serviceRestartsPer24h = 3;
+
+    // Throws tf::Error(Validation) naming the key, the value and where it came from.
+    static AlertThresholds fromConfig(const Config &config);
+    QJsonObject toJson() const;
+};
+
+// What one sample saw. Figures that need the database are optional: without it their rules
+// are not evaluated (an alert is neither raised nor resolved on a guess).
+struct Observation
+{
+    QString source;                   // the host the host figures come from
+    double cpuPercent = 0;
+    double memoryPercent = 0;
+    double diskPercent = 0;
+    double responseP95Ms = 0;
+    qint64 requests = 0;              // in the interval the p95 covers
+    double intervalSeconds = 0;
+    bool haveOperationFigures = false;
+    int failedOperationsLastHour = 0;
+    int serviceRestarts24h = 0;
+};
+
+// One rule's finding on one observation.
+struct RuleVerdict
+{
+    QString rule;                     // cpu_percent, memory_percent, ...
+    QString source;                   // the host, or "" for cluster-wide rules
+    QString severity;
+    bool firing = false;
+    double value = 0;
+    double threshold = 0;
+    QString message;                  // for the alert row and the log line
+    QJsonObject details;
+};
+
+namespace alertrules {
+
+inline const QString kCpu = QStringLiteral("cpu_percent");
+inline const QString kMemory = QStringLiteral("memory_percent");
+inline const QString kDisk = QStringLiteral("disk_percent");
+inline const QString kResponseTime = QStringLiteral("response_time_ms");
+inline const QString kFailedOperations = QStringLiteral("failed_operations_per_hour");
+inline const QString kServiceRestarts = QStringLiteral("service_restarts_per_24h");
+
+QStringList names();
+// Pure: the verdict of every rule the observation has figures for.
+QList<RuleVerdict> evaluate(const Observation &observation, const AlertThresholds &thresholds);
+// "CPU usage back to normal: ..." for a verdict that stopped firing.
+QString resolvedMessage(const RuleVerdict &verdict);
+
+} // namespace alertrules
+
+} // namespace tf::syncd

@@ -1,0 +1,54 @@
+#include "alertscontroller.h"
+
+#include "common/databasestate.h"
+#include "syncd/controllers/apiparams.h"
+#include "db/repositories/alertrepository.h"
+
+namespace tf::syncd {
+
+AlertsController::AlertsController(const DatabaseState &database)
+    : m_database(database)
+{
+}
+
+void AlertsController::registerRoutes(http::Router &router)
+{
+    router.add("GET", QStringLiteral("/alerts"), [this](const http::ApiRequest &r) { return list(r); });
+    router.add("POST", QStringLiteral("/alerts/<id>/acknowledge"), [this](const http::ApiRequest &r) { return acknowledge(r); });
+}
+
+http::ApiResponse AlertsController::list(const http::ApiRequest &request) const
+{
+    db::AlertRepository::ListFilter filter;
+    filter.status = api::choiceQueryParam(request, QStringLiteral("status"),
+                                          { QStringLiteral("raised"), QStringLiteral("acknowledged"), QStringLiteral("resolved"),
+                                            QStringLiteral("open"), QStringLiteral("all") });
+    filter.limit = api::limitParam(request);
+    filter.beforeId = api::idQueryParam(request, QStringLiteral("cursor"));
+    // One row more than asked tells whether another page follows.
+    filter.limit += 1;
+    QList<db::AlertRecord> alerts = db::AlertRepository(m_database.database().database()).list(filter);
+    qint64 nextCursor = 0;
+    if (alerts.size() == filter.limit) {
+        alerts.removeLast();
+        nextCursor = alerts.constLast().id;
+    }
+    QJsonArray items;
+    for (const db::AlertRecord &alert : std::as_const(alerts))
+        items.append(alert.toJson());
+    return http::ApiResponse::json(api::page(items, nextCursor));
+}
+
+http::ApiResponse AlertsController::acknowledge(const http::ApiRequest &request) const
+{
+    const qint64 id = request.idParam();
+    const QJsonObject body = api::optionalBody(request);
+    const QJsonValue by = body.value(QStringLiteral("by"));
+    if (!by.isUndefined() && !by.isNull() && !by.isString())
+        api::failField(QStringLiteral("cannot acknowledge the alert"), QStringLiteral("by"), QStringLiteral("must be a string"));
+    const db::AlertRecord alert
+        = db::AlertRepository(m_database.database().database()).acknowledge(id, by.toString().left(200));
+    return http::ApiResponse::json(alert.toJson());
+}
+
+} // namespace tf::syncd

@@ -1,0 +1,180 @@
+#include "pairscheduler.h"
+
+#include "common/databasestate.h"
+#include "core/errors.h"
+#include "db/connection.h"
+#include "sync/queue/operationqueue.h"
+#include "sync/schedule/cronschedule.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcScheduler, "syncd.scheduler")
+
+namespace tf::syncd {
+
+namespace {
+
+struct ScheduledPair
+{
+    qint64 id = 0;
+    QString name;
+    QString schedule;
+    QDateTime nextRunAt;
+    bool enabled = false;
+};
+
+QList<ScheduledPair> scheduledPairs(db::Database &control)
+{
+    QSqlQuery query = control.prepare(QStringLiteral(
+        "SELECT id, name, schedule, next_run_at, enabled FROM sync_pairs "
+        "WHERE (schedule IS NOT NULL AND schedule <> '') OR next_run_at IS NOT NULL ORDER BY id"));
+    control.exec(query, "reading the pairs' schedules");
+    QList<ScheduledPair> pairs;
+    while (query.next()) {
+        ScheduledPair pair;
+        pair.id = query.value(0).toLongLong();
+        pair.name = query.value(1).toString();
+        pair.schedule = query.value(2).toString().trimmed();
+        pair.nextRunAt = control.dialect().fromDb(query.value(3));
+        pair.enabled = query.value(4).toBool();
+        pairs << pair;
+    }
+    return pairs;
+}
+
+void clearNextRun(db::Database &control, qint64 pairId)
+{
+    QSqlQuery query
+        = control.prepare(QStringLiteral("UPDATE sync_pairs SET next_run_at = NULL WHERE id = ?"));
+    query.addBindValue(pairId);
+    control.exec(query, "clearing a pair's next run");
+}
+
+bool setFirstRun(db::Database &control, qint64 pairId, const QDateTime &next)
+{
+    QSqlQuery query = control.prepare(QStringLiteral(
+        "UPDATE sync_pairs SET next_run_at = ? WHERE id = ? AND next_run_at IS NULL"));
+    query.addBindValue(control.dialect().toDb(next));
+    query.addBindValue(pairId);
+    control.exec(query, "setting a pair's next run");
+    return query.numRowsAffected() == 1;
+}
+
+// The compare-and-set that makes a due time fire on one node only: after it, next_run_at is
+// in the future, so every other node's UPDATE matches no row (PostgreSQL re-checks the WHERE
+// on the row it waited for; SQLite writers are serialised).
+bool advanceDueRun(db::Database &control, qint64 pairId, const QDateTime &next,
+                   const QDateTime &now)
+{
+    QSqlQuery query = control.prepare(
+        QStringLiteral("UPDATE sync_pairs SET next_run_at = ? WHERE id = ? AND next_run_at <= ?"));
+    query.addBindValue(control.dialect().toDb(next));
+    query.addBindValue(pairId);
+    query.addBindValue(control.dialect().toDb(now));
+    control.exec(query, "advancing a pair's next run");
+    return query.numRowsAffected() == 1;
+}
+
+} // namespace
+
+PairScheduler::PairScheduler(const DatabaseState &database, std::chrono::milliseconds interval)
+    : m_database(database)
+    , m_startedAt(QDateTime::currentDateTimeUtc())
+    , m_task(QStringLiteral("scheduler"), interval, [this] { tickIfOpen(); })
+{ }
+
+PairScheduler::~PairScheduler()
+{
+    stop();
+}
+
+void PairScheduler::start()
+{
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_task.start();
+}
+
+void PairScheduler::stop()
+{
+    m_task.stop();
+}
+
+QDateTime PairScheduler::nextRun(const QString &schedule, const QDateTime &after)
+{
+    try {
+        return sync::CronSchedule::parse(schedule).next(after.toLocalTime()).toUTC();
+    } catch (const Error &) {
+        return {};
+    }
+}
+
+void PairScheduler::tickIfOpen()
+{
+    if (m_database.isOpen())
+        tick(m_database.database().database());
+}
+
+int PairScheduler::tick(db::Database &control)
+{
+    int enqueued = 0;
+    for (const ScheduledPair &pair : scheduledPairs(control)) {
+        if (!pair.enabled || pair.schedule.isEmpty()) {
+            if (pair.nextRunAt.isValid())
+                clearNextRun(control, pair.id);
+            continue;
+        }
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime next = nextRun(pair.schedule, now);
+        if (!next.isValid()) {
+            const QString key = QStringLiteral("%1:%2").arg(pair.id).arg(pair.schedule);
+            if (!m_warned.contains(key)) {
+                m_warned.insert(key);
+                qCWarning(
+                    lcScheduler,
+                    "sync pair %lld \"%s\": schedule '%s' is not a valid cron expression (or never "
+                    "matches); it is not scheduled until the schedule is fixed",
+                    static_cast<long long>(pair.id), qPrintable(pair.name),
+                    qPrintable(pair.schedule));
+            }
+            continue;
+        }
+        if (!pair.nextRunAt.isValid()) {
+            if (setFirstRun(control, pair.id, next))
+                qCInfo(lcScheduler, "sync pair %lld \"%s\": next run %s",
+                       static_cast<long long>(pair.id), qPrintable(pair.name),
+                       qPrintable(next.toString(Qt::ISODate)));
+            continue;
+        }
+        if (pair.nextRunAt > now || !advanceDueRun(control, pair.id, next, now))
+            continue;
+
+        const QString trigger
+            = pair.nextRunAt < m_startedAt ? QStringLiteral("startup") : QStringLiteral("schedule");
+        try {
+            sync::OperationQueue queue(control);
+            sync::EnqueueRequest request;
+            request.pairId = pair.id;
+            request.trigger = trigger;
+            const db::OperationRecord operation = queue.enqueue(request);
+            queue.appendLog(
+                operation.id,
+                QStringLiteral("%1 run due at %2 (next %3)")
+                    .arg(trigger == QLatin1String("startup") ? QStringLiteral("missed")
+                                                             : QStringLiteral("scheduled"),
+                         pair.nextRunAt.toString(Qt::ISODate), next.toString(Qt::ISODate)));
+            ++enqueued;
+            qCInfo(lcScheduler, "sync pair %lld \"%s\": %s run due at %s queued as operation %lld",
+                   static_cast<long long>(pair.id), qPrintable(pair.name), qPrintable(trigger),
+                   qPrintable(pair.nextRunAt.toString(Qt::ISODate)),
+                   static_cast<long long>(operation.id));
+        } catch (const Error &error) {
+            qCWarning(
+                lcScheduler, "sync pair %lld \"%s\": the run due at %s could not be queued: %s",
+                static_cast<long long>(pair.id), qPrintable(pair.name),
+                qPrintable(pair.nextRunAt.toString(Qt::ISODate)), qPrintable(error.message()));
+        }
+    }
+    return enqueued;
+}
+
+} // namespace tf::syncd

@@ -1,0 +1,284 @@
+#include "operationexecutor.h"
+
+#include "activeoperations.h"
+#include "core/errors.h"
+#include "db/connection.h"
+#include "db/repositories/serviceeventrepository.h"
+#include "failureclass.h"
+#include "sync/engine/syncrunner.h"
+#include "sync/queue/operationqueue.h"
+#include "sync/runtime/pairruntime.h"
+
+#include <QElapsedTimer>
+#include <QLoggingCategory>
+#include <QSet>
+
+Q_LOGGING_CATEGORY(lcExecutor, "syncd.workers")
+
+namespace tf::syncd {
+
+namespace {
+
+QString describeStats(const sync::EntityStats &stats)
+{
+    return QStringLiteral("read %1, +%2 ~%3 -%4 =%5, quarantined %6")
+        .arg(stats.read)
+        .arg(stats.inserted)
+        .arg(stats.updated)
+        .arg(stats.deleted)
+        .arg(stats.unchanged)
+        .arg(stats.quarantined);
+}
+
+// The operation's mode when it differs from the pair's own: "full" (or a full resync) rewrites
+// every entity; "hash" / "cursor" override each entity's mode (cursor only where the entity
+// has a cursor column). The pair's own mode keeps the per-entity choices of its definition.
+void applyMode(sync::PairRuntime &runtime, const db::OperationRecord &operation,
+               sync::RunOptions &options)
+{
+    options.forceFull = operation.fullResync || operation.mode == QLatin1String("full");
+    const QString pairMode
+        = runtime.record.definition.value(QStringLiteral("mode")).toString(QStringLiteral("hash"));
+    if (options.forceFull || operation.mode.isEmpty() || operation.mode == pairMode)
+        return;
+    for (sync::EntitySpec &entity : runtime.spec.entities) {
+        if (operation.mode == QLatin1String("hash"))
+            entity.mode = sync::ChangeMode::Hash;
+        else if (operation.mode == QLatin1String("cursor") && !entity.cursorColumn.isEmpty())
+            entity.mode = sync::ChangeMode::Cursor;
+    }
+}
+
+// Logging must never end a run: the outcome matters more than its log line.
+void logLine(sync::OperationQueue &queue, qint64 id, const QString &line)
+{
+    try {
+        queue.appendLog(id, line);
+    } catch (const Error &error) {
+        qCWarning(lcExecutor, "operation %lld: could not write the log line '%s': %s",
+                  static_cast<long long>(id), qPrintable(line), qPrintable(error.message()));
+    }
+}
+
+} // namespace
+
+OperationExecutor::OperationExecutor(Context context)
+    : m_context(std::move(context))
+{ }
+
+void OperationExecutor::run(const db::OperationRecord &operation)
+{
+    sync::OperationQueue queue(m_context.control);
+    const QString &node = m_context.nodeId;
+    logLine(queue, operation.id,
+            QStringLiteral("started on node %1 (attempt %2 of %3)")
+                .arg(node)
+                .arg(operation.attempt)
+                .arg(m_context.settings.maxAttempts));
+    qCInfo(lcExecutor, "operation %lld (pair %lld, %s) started, attempt %d",
+           static_cast<long long>(operation.id), static_cast<long long>(operation.pairId),
+           qPrintable(operation.trigger), operation.attempt);
+
+    if (operation.attempt > m_context.settings.maxAttempts) {
+        // Claimed again after its node died on every attempt: something in this operation
+        // kills nodes, or they keep losing it. Stop here instead of looping forever.
+        const QString message
+            = QStringLiteral("gave up after %1 attempts: the nodes running it stopped or lost "
+                             "the lease every time; look at the logs of %2")
+                  .arg(operation.attempt - 1)
+                  .arg(operation.nodeId.isEmpty() ? node : operation.nodeId);
+        queue.finish(operation.id, node, QStringLiteral("failed"), operation.statistics, message);
+        logLine(queue, operation.id, QStringLiteral("failed: ") + message);
+        reportPermanentFailure(operation, message);
+        return;
+    }
+
+    std::atomic_bool cancel { false };
+    m_context.active.add(operation.id, operation.pairId, &cancel);
+    sync::RunResult result;
+    try {
+        result = execute(queue, operation, cancel);
+    } catch (const Error &error) {
+        result.status = sync::RunStatus::Failed;
+        result.error = error.message();
+        result.errorCode = error.code();
+    }
+    m_context.active.remove(operation.id);
+    conclude(queue, operation, result);
+}
+
+sync::RunResult OperationExecutor::execute(sync::OperationQueue &queue,
+                                           const db::OperationRecord &operation,
+                                           std::atomic_bool &cancel)
+{
+    // Opening the pair can fail (a system that is down, a definition that no longer
+    // parses); that failure is classified like any other.
+    auto runtime = sync::PairRuntime::open(m_context.control, m_context.secrets,
+                                           QString::number(operation.pairId));
+    sync::RunOptions options;
+    options.operationId = operation.id;
+    options.dryRun = operation.dryRun;
+    options.cancel = &cancel;
+    applyMode(*runtime, operation, options);
+
+    QString lastEntity;
+    sync::EntityStats lastEntityStats;
+    QSet<QString> logged;
+    options.progress = [&](const sync::RunProgress &progress) {
+        if (progress.entity != lastEntity) {
+            if (!lastEntity.isEmpty() && !logged.contains(lastEntity)) {
+                logLine(queue, operation.id,
+                        QStringLiteral("entity %1 done: %2")
+                            .arg(lastEntity, describeStats(lastEntityStats)));
+                logged.insert(lastEntity);
+            }
+            lastEntity = progress.entity;
+        }
+        lastEntityStats = progress.entityStats;
+        const QJsonObject totals = progress.totals.toJson();
+        m_context.active.update(operation.id, progress.percent, progress.entity, totals);
+        try {
+            if (!queue.heartbeat(operation.id, m_context.nodeId, m_context.settings.lease,
+                                 progress.percent, progress.entity, totals))
+                cancel.store(true);
+        } catch (const Error &error) {
+            // The control database blinked; the lease keeper keeps trying between batches.
+            qCWarning(lcExecutor, "operation %lld: heartbeat failed: %s",
+                      static_cast<long long>(operation.id), qPrintable(error.message()));
+        }
+    };
+    if (m_context.stopping.load())
+        cancel.store(true);
+
+    sync::SyncRunner runner(runtime->spec, *runtime->source, *runtime->target, *runtime->quarantine,
+                            runtime->detachedState());
+    sync::RunResult result = runner.run(options);
+    // The last entity of a run that failed or stopped did not finish.
+    const bool completed = result.status == sync::RunStatus::Completed
+        || result.status == sync::RunStatus::CompletedWithErrors;
+    for (int i = 0; i < result.entities.size(); ++i) {
+        const auto &entity = result.entities.at(i);
+        if (logged.contains(entity.first))
+            continue;
+        const bool done = completed || i + 1 < result.entities.size();
+        logLine(queue, operation.id,
+                QStringLiteral("entity %1 %2: %3")
+                    .arg(entity.first, done ? QStringLiteral("done") : QStringLiteral("stopped"),
+                         describeStats(entity.second)));
+    }
+    return result;
+}
+
+void OperationExecutor::conclude(sync::OperationQueue &queue, const db::OperationRecord &operation,
+                                 const sync::RunResult &result)
+{
+    const QString &node = m_context.nodeId;
+    const qint64 id = operation.id;
+    switch (result.status) {
+    case sync::RunStatus::Completed:
+    case sync::RunStatus::CompletedWithErrors: {
+        if (operation.dryRun) {
+            QJsonArray changes;
+            for (const sync::PlannedChange &change : result.changes)
+                changes.append(change.toJson());
+            queue.saveChanges(id, changes);
+        }
+        const QString status = sync::runStatusName(result.status);
+        queue.finish(id, node, status, result.toJson(), QString());
+        logLine(queue, id,
+                QStringLiteral("finished: %1 (%2)%3")
+                    .arg(status, describeStats(result.totals),
+                         operation.dryRun ? QStringLiteral(", dry run: %1 planned change(s)")
+                                                .arg(result.plannedChanges)
+                                          : QString()));
+        qCInfo(lcExecutor, "operation %lld %s", static_cast<long long>(id), qPrintable(status));
+        return;
+    }
+    case sync::RunStatus::Cancelled: {
+        if (m_context.stopping.load()) {
+            if (queue.release(id, node, std::chrono::milliseconds(0), QString(), false))
+                logLine(queue, id,
+                        QStringLiteral(
+                            "node %1 is stopping; re-queued (resumes from the pair's checkpoint)")
+                            .arg(node));
+            return;
+        }
+        const db::OperationRecord now = queue.get(id);
+        if (now.status == QLatin1String("running") && now.leaseOwner == node
+            && now.cancelRequested) {
+            queue.finish(id, node, QStringLiteral("cancelled"), result.toJson(),
+                         QStringLiteral("cancelled on request"));
+            logLine(queue, id,
+                    QStringLiteral("cancelled on request (%1)").arg(describeStats(result.totals)));
+        } else {
+            logLine(queue, id,
+                    QStringLiteral("node %1 lost the lease and stopped; the operation is %2%3")
+                        .arg(node, now.status,
+                             now.leaseOwner.isEmpty()
+                                 ? QString()
+                                 : QStringLiteral(" on node ") + now.leaseOwner));
+        }
+        return;
+    }
+    case sync::RunStatus::Failed:
+        concludeFailure(queue, operation, result);
+        return;
+    }
+}
+
+void OperationExecutor::concludeFailure(sync::OperationQueue &queue,
+                                        const db::OperationRecord &operation,
+                                        const sync::RunResult &result)
+{
+    const QString &node = m_context.nodeId;
+    const qint64 id = operation.id;
+    const FailureClass failure = classifyFailure(result.errorCode, result.error);
+    if (failure == FailureClass::Transient && operation.attempt < m_context.settings.maxAttempts
+        && !m_context.stopping.load()) {
+        const auto delay = retryDelay(operation.attempt, m_context.settings.retryBase,
+                                      m_context.settings.retryMax);
+        if (queue.release(id, node, delay, result.error))
+            logLine(queue, id,
+                    QStringLiteral("attempt %1 failed (transient): %2; retry in %3 s")
+                        .arg(operation.attempt)
+                        .arg(result.error)
+                        .arg(double(delay.count()) / 1000.0, 0, 'f', 1));
+        qCWarning(lcExecutor, "operation %lld attempt %d failed (transient), retry in %lld ms: %s",
+                  static_cast<long long>(id), operation.attempt,
+                  static_cast<long long>(delay.count()), qPrintable(result.error));
+        return;
+    }
+    QString message = result.error.isEmpty() ? QStringLiteral("the sync failed without a message")
+                                             : result.error;
+    if (failure == FailureClass::Transient)
+        message
+            = QStringLiteral("gave up after %1 attempts: %2").arg(operation.attempt).arg(message);
+    queue.finish(id, node, QStringLiteral("failed"), result.toJson(), message);
+    logLine(queue, id, QStringLiteral("failed (%1): %2").arg(failureClassName(failure), message));
+    qCWarning(lcExecutor, "operation %lld failed (%s): %s", static_cast<long long>(id),
+              qPrintable(failureClassName(failure)), qPrintable(message));
+    reportPermanentFailure(operation, message);
+}
+
+void OperationExecutor::reportPermanentFailure(const db::OperationRecord &operation,
+                                               const QString &message)
+{
+    const QString text = QStringLiteral("sync pair %1: operation %2 failed: %3")
+                             .arg(operation.pairId)
+                             .arg(operation.id)
+                             .arg(message);
+    try {
+        db::ServiceEventRepository events(m_context.control);
+        events.record(QStringLiteral("tf-syncd"), QStringLiteral("sync_failed"), text,
+                      QJsonObject { { QStringLiteral("operation_id"), operation.id },
+                                    { QStringLiteral("pair_id"), operation.pairId } },
+                      m_context.nodeId);
+    } catch (const Error &error) {
+        qCWarning(lcExecutor, "could not record the failure of operation %lld: %s",
+                  static_cast<long long>(operation.id), qPrintable(error.message()));
+    }
+    if (m_context.alert)
+        m_context.alert(QStringLiteral("sync_failed"), text);
+}
+
+} // namespace tf::syncd

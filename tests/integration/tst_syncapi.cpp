@@ -1,0 +1,622 @@
+// The sync API of tf-syncd over real loopback HTTP, in process, on a temporary SQLite control
+// database and again on a scratch PostgreSQL one: an endpoint matrix of bad input (malformed
+// JSON, wrong types, unknown ids, duplicates, conflicts) and the life of systems, pairs and
+// operations. Credentials are never in any answer.
+#include "sync/queue/operationqueue.h"
+#include "tst_syncapi_fixture.h"
+
+using namespace tf;
+using namespace tf::test;
+
+namespace {
+
+const QByteArray kPassword = "Pw-only-in-requests-7f3a9c";
+const QByteArray kNewPassword = "Pw-replaced-later-51d2e0";
+const QString kNode = QStringLiteral("test-worker");
+
+QJsonObject object(const QByteArray &json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+
+} // namespace
+
+class TestSyncApi final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TestSyncApi(Backend backend)
+        : m_backend(backend)
+    { }
+
+private:
+    Backend m_backend;
+    SyncApiFixture m_api;
+    qint64 m_pacs = 0, m_cama = 0, m_unreachable = 0, m_pair = 0, m_cancelledOp = 0;
+
+    QString expand(QString path) const
+    {
+        return path.replace(QStringLiteral("{pacs}"), QString::number(m_pacs))
+            .replace(QStringLiteral("{cama}"), QString::number(m_cama))
+            .replace(QStringLiteral("{pair}"), QString::number(m_pair))
+            .replace(QStringLiteral("{op}"), QString::number(m_cancelledOp));
+    }
+
+    qint64 create(const QString &path, const QJsonObject &body)
+    {
+        const HttpResult result = m_api.call("POST", path, body);
+        if (result.status != 201)
+            qWarning().noquote() << "POST" << path << "->" << describe(result);
+        return result.status == 201 ? result.json().value(QStringLiteral("id")).toInteger() : 0;
+    }
+
+    QJsonObject propertyPair(const QString &name) const
+    {
+        QJsonObject json = SyncApiFixture::demoPair(QStringLiteral("property"), m_pacs, m_cama);
+        json.insert(QStringLiteral("name"), name);
+        return json;
+    }
+
+    // Runs the queue as a worker would, without running a sync: claim, then finish.
+    qint64 claimFor(qint64 pairId)
+    {
+        sync::OperationQueue queue(m_api.control());
+        const auto claimed = queue.claim(kNode, std::chrono::seconds(60));
+        return claimed && claimed->pairId == pairId ? claimed->id : 0;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString url = m_api.controlUrl(m_backend);
+        TF_REQUIRE_POSTGRES(url);
+        QVERIFY2(m_api.start(url), "the control database did not open");
+        m_api.makeDemoSystems(100);
+        const QJsonObject credentials { { QStringLiteral("user"), QStringLiteral("sync") },
+                                        { QStringLiteral("password"),
+                                          QString::fromLatin1(kPassword) } };
+        m_pacs = create(
+            QStringLiteral("/systems"),
+            QJsonObject { { QStringLiteral("name"), QStringLiteral("PACS") },
+                          { QStringLiteral("kind"), QStringLiteral("sqlite") },
+                          { QStringLiteral("description"), QStringLiteral("legacy export") },
+                          { QStringLiteral("settings"),
+                            QJsonObject { { QStringLiteral("path"), m_api.pacsPath() } } },
+                          { QStringLiteral("credentials"), credentials } });
+        QVERIFY(m_pacs > 0);
+        // A replacement without "credentials" keeps the stored ones.
+        const HttpResult put = m_api.call(
+            "PUT", QStringLiteral("/systems/%1").arg(m_pacs),
+            QJsonObject { { QStringLiteral("name"), QStringLiteral("PACS") },
+                          { QStringLiteral("kind"), QStringLiteral("sqlite") },
+                          { QStringLiteral("settings"),
+                            QJsonObject { { QStringLiteral("path"), m_api.pacsPath() } } } });
+        QVERIFY2(put.status == 200, qPrintable(describe(put)));
+        QVERIFY(put.json().value(QStringLiteral("has_credentials")).toBool());
+        m_cama = create(
+            QStringLiteral("/systems"),
+            QJsonObject { { QStringLiteral("name"), QStringLiteral("CAMA") },
+                          { QStringLiteral("kind"), QStringLiteral("sqlite") },
+                          { QStringLiteral("settings"),
+                            QJsonObject { { QStringLiteral("path"), m_api.camaPath() } } } });
+        QVERIFY(m_cama > 0);
+        m_unreachable
+            = create(QStringLiteral("/systems"),
+                     QJsonObject {
+                         { QStringLiteral("name"), QStringLiteral("Nowhere") },
+                         { QStringLiteral("kind"), QStringLiteral("postgres") },
+                         { QStringLiteral("settings"),
+                           QJsonObject { { QStringLiteral("url"),
+                                           QStringLiteral("postgresql://127.0.0.1:1/nowhere") } } },
+                         { QStringLiteral("credentials"), credentials } });
+        QVERIFY(m_unreachable > 0);
+        m_pair = create(QStringLiteral("/sync-pairs"), propertyPair(QStringLiteral("property")));
+        QVERIFY(m_pair > 0);
+
+        const HttpResult started = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair));
+        QVERIFY2(started.status == 202, qPrintable(describe(started)));
+        m_cancelledOp = started.json().value(QStringLiteral("id")).toInteger();
+        QCOMPARE(m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(m_cancelledOp))
+                     .status,
+                 200);
+    }
+
+    void cleanupTestCase() { m_api.stop(); }
+
+    void badInput_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>(
+            "field"); // expected in details.errors[].field (422/409), "" when none
+
+        const QByteArray sqliteSystem
+            = R"({"name": "X", "kind": "sqlite", "settings": {"path": "/tmp/x.db"}})";
+        auto pairWith = [this](const QString &key, const QJsonValue &value) {
+            QJsonObject json = propertyPair(QStringLiteral("another"));
+            json.insert(key, value);
+            return QJsonDocument(json).toJson(QJsonDocument::Compact);
+        };
+        QJsonObject badKey = propertyPair(QStringLiteral("another"));
+        QJsonArray entities = badKey.value(QStringLiteral("entities")).toArray();
+        QJsonObject entity = entities.at(0).toObject();
+        entity.insert(
+            QStringLiteral("target"),
+            QJsonObject { { QStringLiteral("entity"), QStringLiteral("cama_property") },
+                          { QStringLiteral("key"), QJsonArray { QStringLiteral("not_mapped") } } });
+        entities[0] = entity;
+        badKey.insert(QStringLiteral("entities"), entities);
+
+        // Systems
+        QTest::newRow("system malformed json")
+            << QByteArray("POST") << "/systems" << QByteArray(R"({"name": )") << 400 << "";
+        QTest::newRow("system body not object")
+            << QByteArray("POST") << "/systems" << QByteArray("[1]") << 400 << "";
+        QTest::newRow("system empty body")
+            << QByteArray("POST") << "/systems" << QByteArray() << 400 << "";
+        QTest::newRow("system name wrong type")
+            << QByteArray("POST") << "/systems"
+            << QByteArray(R"({"name": 5, "kind": "sqlite", "settings": {"path": "/tmp/x.db"}})")
+            << 422 << "name";
+        QTest::newRow("system unknown kind")
+            << QByteArray("POST") << "/systems"
+            << QByteArray(R"({"name": "X", "kind": "oracle", "settings": {}})") << 422 << "kind";
+        QTest::newRow("system relative path")
+            << QByteArray("POST") << "/systems"
+            << QByteArray(R"({"name": "X", "kind": "sqlite", "settings": {"path": "x.db"}})") << 422
+            << "settings.path";
+        QTest::newRow("system settings wrong type")
+            << QByteArray("POST") << "/systems"
+            << QByteArray(R"({"name": "X", "kind": "sqlite", "settings": "x.db"})") << 422
+            << "settings";
+        QTest::newRow("system password wrong type")
+            << QByteArray("POST") << "/systems"
+            << QByteArray(
+                   R"({"name": "X", "kind": "sqlite", "settings": {"path": "/tmp/x.db"}, "credentials": {"password": 5}})")
+            << 422 << "credentials.password";
+        QTest::newRow("system duplicate name")
+            << QByteArray("POST") << "/systems"
+            << QByteArray(
+                   R"({"name": "CAMA", "kind": "sqlite", "settings": {"path": "/tmp/x.db"}})")
+            << 409 << "name";
+        QTest::newRow("system get unknown")
+            << QByteArray("GET") << "/systems/999999" << QByteArray() << 404 << "";
+        QTest::newRow("system get not an id")
+            << QByteArray("GET") << "/systems/abc" << QByteArray() << 404 << "";
+        QTest::newRow("system put unknown")
+            << QByteArray("PUT") << "/systems/999999" << sqliteSystem << 404 << "";
+        QTest::newRow("system put malformed")
+            << QByteArray("PUT") << "/systems/{pacs}" << QByteArray("{,}") << 400 << "";
+        QTest::newRow("system put kind wrong type")
+            << QByteArray("PUT") << "/systems/{pacs}"
+            << QByteArray(R"({"name": "PACS", "kind": true, "settings": {"path": "/tmp/x.db"}})")
+            << 422 << "kind";
+        QTest::newRow("system put taken name")
+            << QByteArray("PUT") << "/systems/{pacs}"
+            << QByteArray(
+                   R"({"name": "CAMA", "kind": "sqlite", "settings": {"path": "/tmp/x.db"}})")
+            << 409 << "name";
+        QTest::newRow("system delete unknown")
+            << QByteArray("DELETE") << "/systems/999999" << QByteArray() << 404 << "";
+        QTest::newRow("system delete in use")
+            << QByteArray("DELETE") << "/systems/{pacs}" << QByteArray() << 409 << "";
+        QTest::newRow("system test unknown")
+            << QByteArray("POST") << "/systems/999999/test" << QByteArray() << 404 << "";
+        QTest::newRow("system entities unknown")
+            << QByteArray("GET") << "/systems/999999/entities" << QByteArray() << 404 << "";
+        // Sync pairs
+        QTest::newRow("pair malformed json")
+            << QByteArray("POST") << "/sync-pairs" << QByteArray(R"({"name": "x",)") << 400 << "";
+        QTest::newRow("pair name wrong type")
+            << QByteArray("POST") << "/sync-pairs" << pairWith(QStringLiteral("name"), 7) << 422
+            << "name";
+        QTest::newRow("pair batch_size wrong type")
+            << QByteArray("POST") << "/sync-pairs"
+            << pairWith(QStringLiteral("batch_size"), QStringLiteral("big")) << 422 << "batch_size";
+        QTest::newRow("pair bad schedule")
+            << QByteArray("POST") << "/sync-pairs"
+            << pairWith(QStringLiteral("schedule"), QStringLiteral("61 * * * *")) << 422
+            << "schedule";
+        QTest::newRow("pair source system missing")
+            << QByteArray("POST") << "/sync-pairs"
+            << pairWith(QStringLiteral("source_system"), 999999) << 422 << "source_system";
+        QTest::newRow("pair target system missing")
+            << QByteArray("POST") << "/sync-pairs"
+            << pairWith(QStringLiteral("target_system"), 999998) << 422 << "target_system";
+        QTest::newRow("pair source system wrong type")
+            << QByteArray("POST") << "/sync-pairs"
+            << pairWith(QStringLiteral("source_system"), QStringLiteral("PACS")) << 422
+            << "source_system";
+        QTest::newRow("pair key not mapped")
+            << QByteArray("POST") << "/sync-pairs" << QJsonDocument(badKey).toJson() << 422
+            << "entities[0].target.key";
+        QTest::newRow("pair duplicate name")
+            << QByteArray("POST") << "/sync-pairs"
+            << pairWith(QStringLiteral("name"), QStringLiteral("property")) << 409 << "name";
+        QTest::newRow("pair get unknown")
+            << QByteArray("GET") << "/sync-pairs/999999" << QByteArray() << 404 << "";
+        QTest::newRow("pair put unknown")
+            << QByteArray("PUT") << "/sync-pairs/999999"
+            << pairWith(QStringLiteral("name"), QStringLiteral("x")) << 404 << "";
+        QTest::newRow("pair put mode wrong type")
+            << QByteArray("PUT") << "/sync-pairs/{pair}" << pairWith(QStringLiteral("mode"), 3)
+            << 422 << "mode";
+        QTest::newRow("pair put malformed")
+            << QByteArray("PUT") << "/sync-pairs/{pair}" << QByteArray("nope") << 400 << "";
+        QTest::newRow("pair delete unknown")
+            << QByteArray("DELETE") << "/sync-pairs/999999" << QByteArray() << 404 << "";
+        QTest::newRow("pair enable unknown")
+            << QByteArray("POST") << "/sync-pairs/999999/enable" << QByteArray() << 404 << "";
+        QTest::newRow("pair disable unknown")
+            << QByteArray("POST") << "/sync-pairs/999999/disable" << QByteArray() << 404 << "";
+        QTest::newRow("pair test unknown")
+            << QByteArray("POST") << "/sync-pairs/999999/test" << QByteArray() << 404 << "";
+        QTest::newRow("pair wrong method")
+            << QByteArray("PATCH") << "/sync-pairs/{pair}" << QByteArray("{}") << 405 << "";
+        // Operations
+        QTest::newRow("start unknown pair")
+            << QByteArray("POST") << "/sync/999999/start" << QByteArray() << 404 << "";
+        QTest::newRow("start malformed") << QByteArray("POST") << "/sync/{pair}/start"
+                                         << QByteArray(R"({"dry_run": tru})") << 400 << "";
+        QTest::newRow("start dry_run wrong type")
+            << QByteArray("POST") << "/sync/{pair}/start" << QByteArray(R"({"dry_run": "yes"})")
+            << 422 << "dry_run";
+        QTest::newRow("start full_resync wrong type")
+            << QByteArray("POST") << "/sync/{pair}/start" << QByteArray(R"({"full_resync": 1})")
+            << 422 << "full_resync";
+        QTest::newRow("start unknown mode") << QByteArray("POST") << "/sync/{pair}/start"
+                                            << QByteArray(R"({"mode": "fast"})") << 422 << "mode";
+        QTest::newRow("start unknown key") << QByteArray("POST") << "/sync/{pair}/start"
+                                           << QByteArray(R"({"dryrun": true})") << 422 << "dryrun";
+        QTest::newRow("list limit 0")
+            << QByteArray("GET") << "/sync-operations?limit=0" << QByteArray() << 400 << "";
+        QTest::newRow("list limit 501")
+            << QByteArray("GET") << "/sync-operations?limit=501" << QByteArray() << 400 << "";
+        QTest::newRow("list bad status")
+            << QByteArray("GET") << "/sync-operations?status=sleeping" << QByteArray() << 400 << "";
+        QTest::newRow("list bad since")
+            << QByteArray("GET") << "/sync-operations?since=yesterday" << QByteArray() << 400 << "";
+        QTest::newRow("list bad cursor")
+            << QByteArray("GET") << "/sync-operations?cursor=-4" << QByteArray() << 400 << "";
+        QTest::newRow("list bad pair")
+            << QByteArray("GET") << "/sync-operations?pair=abc" << QByteArray() << 400 << "";
+        QTest::newRow("operation unknown")
+            << QByteArray("GET") << "/sync-operations/999999" << QByteArray() << 404 << "";
+        QTest::newRow("cancel unknown")
+            << QByteArray("POST") << "/sync-operations/999999/cancel" << QByteArray() << 404 << "";
+        QTest::newRow("retry unknown")
+            << QByteArray("POST") << "/sync-operations/999999/retry" << QByteArray() << 404 << "";
+        QTest::newRow("changes unknown")
+            << QByteArray("GET") << "/sync-operations/999999/changes" << QByteArray() << 404 << "";
+        QTest::newRow("changes of a real run")
+            << QByteArray("GET") << "/sync-operations/{op}/changes" << QByteArray() << 409 << "";
+        QTest::newRow("cancel finished")
+            << QByteArray("POST") << "/sync-operations/{op}/cancel" << QByteArray() << 409 << "";
+        // Quarantine
+        QTest::newRow("quarantine of unknown pair")
+            << QByteArray("GET") << "/sync-pairs/999999/quarantine" << QByteArray() << 404 << "";
+        QTest::newRow("quarantine bad status")
+            << QByteArray("GET") << "/sync-pairs/{pair}/quarantine?status=lost" << QByteArray()
+            << 400 << "";
+        QTest::newRow("quarantine bad limit")
+            << QByteArray("GET") << "/sync-pairs/{pair}/quarantine?limit=x" << QByteArray() << 400
+            << "";
+        QTest::newRow("quarantine entry unknown")
+            << QByteArray("GET") << "/quarantine/999999" << QByteArray() << 404 << "";
+        QTest::newRow("quarantine edit unknown") << QByteArray("PUT") << "/quarantine/999999"
+                                                 << QByteArray(R"({"row": {}})") << 404 << "";
+        QTest::newRow("quarantine edit malformed")
+            << QByteArray("PUT") << "/quarantine/999999" << QByteArray(R"({"row": )") << 400 << "";
+        QTest::newRow("quarantine replay unknown")
+            << QByteArray("POST") << "/quarantine/999999/replay" << QByteArray() << 404 << "";
+        QTest::newRow("quarantine discard unknown")
+            << QByteArray("POST") << "/quarantine/999999/discard" << QByteArray() << 404 << "";
+        QTest::newRow("quarantine replay unknown pair")
+            << QByteArray("POST") << "/sync-pairs/999999/quarantine/replay" << QByteArray() << 404
+            << "";
+    }
+
+    void badInput()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, field);
+        const HttpResult result = m_api.call(method, expand(path), body);
+        QVERIFY2(result.status == status, qPrintable(describe(result)));
+        const QJsonObject error = errorOf(result);
+        QVERIFY2(!error.value(QStringLiteral("message")).toString().isEmpty(),
+                 qPrintable(describe(result)));
+        QVERIFY(!error.value(QStringLiteral("code")).toString().isEmpty());
+        if (!field.isEmpty())
+            QVERIFY2(errorFields(result).contains(field), qPrintable(describe(result)));
+        if (status == 400 && body.size() > 0 && !body.startsWith('['))
+            QVERIFY2(
+                error.value(QStringLiteral("message")).toString().contains(QStringLiteral("offset"))
+                    || error.value(QStringLiteral("details"))
+                           .toObject()
+                           .contains(QStringLiteral("parameter")),
+                qPrintable(describe(result)));
+    }
+
+    void nothingWasCreatedByBadInput()
+    {
+        QCOMPARE(m_api.call("GET", QStringLiteral("/systems"))
+                     .json()
+                     .value(QStringLiteral("items"))
+                     .toArray()
+                     .size(),
+                 3);
+        const QJsonObject pairs = m_api.call("GET", QStringLiteral("/sync-pairs")).json();
+        QCOMPARE(pairs.value(QStringLiteral("items")).toArray().size(), 1);
+        QVERIFY(pairs.contains(QStringLiteral("next_cursor"))
+                && pairs.value(QStringLiteral("next_cursor")).isNull());
+        // The bad start requests queued nothing.
+        sync::OperationQueue::ListFilter queued;
+        queued.status = QStringLiteral("queued");
+        QCOMPARE(sync::OperationQueue(m_api.control()).list(queued).size(), 0);
+    }
+
+    void systemsAnswerWithoutCredentials()
+    {
+        const HttpResult one = m_api.call("GET", QStringLiteral("/systems/%1").arg(m_pacs));
+        QCOMPARE(one.status, 200);
+        QCOMPARE(one.json().value(QStringLiteral("name")).toString(), QStringLiteral("PACS"));
+        QVERIFY(one.json().value(QStringLiteral("has_credentials")).toBool());
+        QVERIFY(!one.json().contains(QStringLiteral("credentials")));
+
+        QJsonObject body = one.json();
+        body.insert(
+            QStringLiteral("credentials"),
+            QJsonObject { { QStringLiteral("user"), QStringLiteral("sync") },
+                          { QStringLiteral("password"), QString::fromLatin1(kNewPassword) } });
+        body.remove(QStringLiteral("has_credentials"));
+        body.remove(QStringLiteral("id"));
+        body.remove(QStringLiteral("created_at"));
+        body.remove(QStringLiteral("updated_at"));
+        const HttpResult replaced
+            = m_api.call("PUT", QStringLiteral("/systems/%1").arg(m_pacs), body);
+        QVERIFY2(replaced.status == 200, qPrintable(describe(replaced)));
+        QVERIFY(replaced.json().value(QStringLiteral("has_credentials")).toBool());
+
+        const HttpResult unreachable
+            = m_api.call("POST", QStringLiteral("/systems/%1/test").arg(m_unreachable));
+        QVERIFY2(unreachable.status == 200, qPrintable(describe(unreachable)));
+        QCOMPARE(unreachable.json().value(QStringLiteral("ok")).toBool(), false);
+        QVERIFY(!unreachable.json().value(QStringLiteral("error")).toString().isEmpty());
+    }
+
+    void systemTestAndEntities()
+    {
+        const HttpResult test = m_api.call("POST", QStringLiteral("/systems/%1/test").arg(m_pacs));
+        QVERIFY2(test.status == 200, qPrintable(describe(test)));
+        QVERIFY2(test.json().value(QStringLiteral("ok")).toBool(), qPrintable(describe(test)));
+        QCOMPARE(test.json().value(QStringLiteral("entities_count")).toInt(), 4);
+        QVERIFY(test.json().value(QStringLiteral("error")).isNull());
+
+        const HttpResult entities
+            = m_api.call("GET", QStringLiteral("/systems/%1/entities").arg(m_pacs));
+        QVERIFY2(entities.status == 200, qPrintable(describe(entities)));
+        QJsonObject property;
+        for (const QJsonValue &item : entities.json().value(QStringLiteral("items")).toArray()) {
+            if (item[QStringLiteral("name")].toString() == QLatin1String("Property"))
+                property = item.toObject();
+        }
+        QCOMPARE(property.value(QStringLiteral("key")).toArray(),
+                 QJsonArray { QStringLiteral("PropertyID") });
+        bool sawParcel = false;
+        for (const QJsonValue &column : property.value(QStringLiteral("columns")).toArray()) {
+            QVERIFY(!column[QStringLiteral("type")].toString().isEmpty());
+            sawParcel = sawParcel
+                || column[QStringLiteral("name")].toString() == QLatin1String("ParcelNumber");
+        }
+        QVERIFY(sawParcel);
+        QVERIFY(entities.json().value(QStringLiteral("next_cursor")).isNull());
+
+        const HttpResult unreachable
+            = m_api.call("GET", QStringLiteral("/systems/%1/entities").arg(m_unreachable));
+        QVERIFY2(unreachable.status >= 400 && unreachable.status != 500,
+                 qPrintable(describe(unreachable)));
+    }
+
+    void systemLifecycle()
+    {
+        const qint64 id = create(
+            QStringLiteral("/systems"),
+            object(R"({"name": "Spare", "kind": "csv", "settings": {"path": "/tmp/spare"}})"));
+        QVERIFY(id > 0);
+        QCOMPARE(m_api.call("GET", QStringLiteral("/systems/%1").arg(id))
+                     .json()
+                     .value(QStringLiteral("has_credentials"))
+                     .toBool(),
+                 false);
+        const HttpResult deleted = m_api.call("DELETE", QStringLiteral("/systems/%1").arg(id));
+        QVERIFY2(deleted.status == 200, qPrintable(describe(deleted)));
+        QCOMPARE(m_api.call("GET", QStringLiteral("/systems/%1").arg(id)).status, 404);
+    }
+
+    void pairDetailEnableDisableReplace()
+    {
+        const HttpResult detail = m_api.call("GET", QStringLiteral("/sync-pairs/%1").arg(m_pair));
+        QVERIFY2(detail.status == 200, qPrintable(describe(detail)));
+        const QJsonObject pair = detail.json();
+        QCOMPARE(pair.value(QStringLiteral("name")).toString(), QStringLiteral("property"));
+        QCOMPARE(pair.value(QStringLiteral("schedule")).toString(),
+                 QStringLiteral("0 2 * * MON-SAT"));
+        QVERIFY(QDateTime::fromString(pair.value(QStringLiteral("next_run_at")).toString(),
+                                      Qt::ISODateWithMs)
+                > QDateTime::currentDateTimeUtc());
+        QCOMPARE(pair.value(QStringLiteral("last_operation"))[QStringLiteral("id")].toInteger(),
+                 m_cancelledOp);
+        QCOMPARE(pair.value(QStringLiteral("open_quarantine")).toInt(), 0);
+        QCOMPARE(
+            pair.value(QStringLiteral("definition"))[QStringLiteral("entities")].toArray().size(),
+            1);
+
+        const HttpResult disabled
+            = m_api.call("POST", QStringLiteral("/sync-pairs/%1/disable").arg(m_pair));
+        QCOMPARE(disabled.status, 200);
+        QCOMPARE(disabled.json().value(QStringLiteral("enabled")).toBool(), false);
+        QVERIFY(disabled.json().value(QStringLiteral("next_run_at")).isNull());
+        QCOMPARE(m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair)).status, 409);
+        const HttpResult enabled
+            = m_api.call("POST", QStringLiteral("/sync-pairs/%1/enable").arg(m_pair));
+        QCOMPARE(enabled.json().value(QStringLiteral("enabled")).toBool(), true);
+        QVERIFY(!enabled.json().value(QStringLiteral("next_run_at")).isNull());
+
+        // The stored definition can be sent back as a full replacement.
+        QJsonObject definition = enabled.json().value(QStringLiteral("definition")).toObject();
+        definition.insert(QStringLiteral("description"), QStringLiteral("replaced"));
+        definition.remove(QStringLiteral("schedule"));
+        const HttpResult replaced
+            = m_api.call("PUT", QStringLiteral("/sync-pairs/%1").arg(m_pair), definition);
+        QVERIFY2(replaced.status == 200, qPrintable(describe(replaced)));
+        QCOMPARE(replaced.json().value(QStringLiteral("description")).toString(),
+                 QStringLiteral("replaced"));
+        QVERIFY(replaced.json().value(QStringLiteral("schedule")).isNull());
+        QVERIFY(replaced.json().value(QStringLiteral("next_run_at")).isNull());
+    }
+
+    void startQueuesOnceAndWakesWorkers()
+    {
+        const int wakes = m_api.wakes();
+        const HttpResult first
+            = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair),
+                         QJsonObject { { QStringLiteral("dry_run"), true },
+                                       { QStringLiteral("mode"), QStringLiteral("full") } });
+        QVERIFY2(first.status == 202, qPrintable(describe(first)));
+        QCOMPARE(first.json().value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
+        QCOMPARE(first.json().value(QStringLiteral("dry_run")).toBool(), true);
+        QCOMPARE(first.json().value(QStringLiteral("mode")).toString(), QStringLiteral("full"));
+        QCOMPARE(first.headers.value("location"),
+                 QByteArray("/sync-operations/")
+                     + QByteArray::number(first.json().value(QStringLiteral("id")).toInteger()));
+        QVERIFY(m_api.wakes() > wakes);
+        const HttpResult second = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair));
+        QCOMPARE(second.status, 202);
+        QCOMPARE(second.json().value(QStringLiteral("id")).toInteger(),
+                 first.json().value(QStringLiteral("id")).toInteger());
+
+        // Cancel (queued -> cancelled at once), retry (a new queued one), cancel that too.
+        const qint64 id = first.json().value(QStringLiteral("id")).toInteger();
+        const HttpResult cancelled
+            = m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(id));
+        QCOMPARE(cancelled.json().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("cancelled"));
+        const HttpResult retried
+            = m_api.call("POST", QStringLiteral("/sync-operations/%1/retry").arg(id));
+        QVERIFY2(retried.status == 202, qPrintable(describe(retried)));
+        QCOMPARE(retried.json().value(QStringLiteral("retry_of")).toInteger(), id);
+        QCOMPARE(retried.json().value(QStringLiteral("dry_run")).toBool(), true);
+        const qint64 retry = retried.json().value(QStringLiteral("id")).toInteger();
+        QCOMPARE(m_api.call("POST", QStringLiteral("/sync-operations/%1/retry").arg(retry)).status,
+                 409); // still queued
+        QCOMPARE(m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(retry)).status,
+                 200);
+    }
+
+    void deletePairWithRunningOperationIs409()
+    {
+        const qint64 pair
+            = create(QStringLiteral("/sync-pairs"), propertyPair(QStringLiteral("doomed")));
+        QVERIFY(pair > 0);
+        QCOMPARE(m_api.call("POST", QStringLiteral("/sync/%1/start").arg(pair)).status, 202);
+        const qint64 running = claimFor(pair);
+        QVERIFY(running > 0);
+        const HttpResult refused = m_api.call("DELETE", QStringLiteral("/sync-pairs/%1").arg(pair));
+        QVERIFY2(refused.status == 409, qPrintable(describe(refused)));
+        QCOMPARE(errorOf(refused)
+                     .value(QStringLiteral("details"))[QStringLiteral("operation_id")]
+                     .toInteger(),
+                 running);
+
+        const HttpResult cancel
+            = m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(running));
+        QCOMPARE(cancel.status, 200);
+        QCOMPARE(cancel.json().value(QStringLiteral("cancel_requested")).toBool(), true);
+        const HttpResult detail
+            = m_api.call("GET", QStringLiteral("/sync-operations/%1").arg(running));
+        QCOMPARE(detail.json().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("running"));
+        QCOMPARE(detail.json().value(QStringLiteral("node_id")).toString(), kNode);
+        QVERIFY(detail.json().value(QStringLiteral("log")).isArray());
+        QVERIFY(detail.json().value(QStringLiteral("duration_ms")).toDouble() >= 0);
+        sync::OperationQueue(m_api.control())
+            .finish(running, kNode, QStringLiteral("cancelled"), {}, QString());
+
+        const HttpResult deleted = m_api.call("DELETE", QStringLiteral("/sync-pairs/%1").arg(pair));
+        QVERIFY2(deleted.status == 200, qPrintable(describe(deleted)));
+        QCOMPARE(m_api.call("GET", QStringLiteral("/sync-pairs/%1").arg(pair)).status, 404);
+    }
+
+    void operationsListFiltersAndPages()
+    {
+        sync::OperationQueue queue(m_api.control());
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair)).status, 202);
+            const qint64 id = claimFor(m_pair);
+            QVERIFY(id > 0);
+            queue.finish(id, kNode, QStringLiteral("completed"),
+                         QJsonObject { { QStringLiteral("run"), i } }, QString());
+        }
+        // This pair now has 6 operations: 3 cancelled (start, dry run, retry), 3 completed.
+        QList<qint64> seen;
+        QString path = QStringLiteral("/sync-operations?pair=%1&limit=4").arg(m_pair);
+        int pages = 0;
+        while (!path.isEmpty() && pages < 5) {
+            const HttpResult page = m_api.call("GET", path);
+            QVERIFY2(page.status == 200, qPrintable(describe(page)));
+            for (const QJsonValue &item : page.json().value(QStringLiteral("items")).toArray()) {
+                QCOMPARE(item[QStringLiteral("pair_id")].toInteger(), m_pair);
+                seen << item[QStringLiteral("id")].toInteger();
+            }
+            const QJsonValue next = page.json().value(QStringLiteral("next_cursor"));
+            path = next.isNull() ? QString()
+                                 : QStringLiteral("/sync-operations?pair=%1&limit=4&cursor=%2")
+                                       .arg(m_pair)
+                                       .arg(next.toInteger());
+            ++pages;
+        }
+        QCOMPARE(pages, 2);
+        QCOMPARE(seen.size(), 6);
+        for (int i = 1; i < seen.size(); ++i)
+            QVERIFY(seen.at(i) < seen.at(i - 1)); // newest first, no repeats
+
+        const HttpResult completed = m_api.call(
+            "GET", QStringLiteral("/sync-operations?status=completed&pair=%1").arg(m_pair));
+        QCOMPARE(completed.json().value(QStringLiteral("items")).toArray().size(), 3);
+        const HttpResult future
+            = m_api.call("GET", QStringLiteral("/sync-operations?since=2999-01-01T00:00:00Z"));
+        QCOMPARE(future.json().value(QStringLiteral("items")).toArray().size(), 0);
+        const HttpResult past = m_api.call(
+            "GET", QStringLiteral("/sync-operations?since=2000-01-01T00:00:00Z&limit=500"));
+        QVERIFY(past.json().value(QStringLiteral("items")).toArray().size() >= 6);
+    }
+
+    void noAnswerEverContainedAPassword()
+    {
+        QVERIFY(m_api.answers().size() > 60);
+        for (const QByteArray &answer : m_api.answers()) {
+            QVERIFY2(!answer.contains(kPassword), answer.constData());
+            QVERIFY2(!answer.contains(kNewPassword), answer.constData());
+        }
+    }
+};
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    int failures = 0;
+    for (const Backend backend : { Backend::Sqlite, Backend::Postgres }) {
+        qInfo().noquote() << "=== control database:" << backendName(backend);
+        TestSyncApi test(backend);
+        failures += QTest::qExec(&test, argc, argv);
+    }
+    return failures;
+}
+
+#include "tst_syncapi.moc"
