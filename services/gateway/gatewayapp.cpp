@@ -92,4 +92,9 @@ void GatewayApp::recordServiceEvent(const QString &event, const QString &message
     }
 }
 
+QList<http::Router::RouteInfo> GatewayApp::routes() const
+{
+    return m_server ? m_server->router().routes() : QList<http::Router::RouteInfo>();
+}
+
 } // namespace tf::gateway

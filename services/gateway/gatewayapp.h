@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/requeststats.h"
+#include "common/router.h"
 #include "common/servicecontext.h"
 #include "gatewaysettings.h"
 
@@ -35,6 +36,8 @@ public:
     ~GatewayApp() override;
 
     quint16 start();
+    // The routing table in effect (after start()), for the API contract test.
+    QList<http::Router::RouteInfo> routes() const;
     // Stops the supervised tf-syncd (if any) before the gateway exits.
     void stop();
 

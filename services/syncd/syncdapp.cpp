@@ -82,4 +82,9 @@ quint16 SyncdApp::start()
     return port;
 }
 
+QList<http::Router::RouteInfo> SyncdApp::routes() const
+{
+    return m_server ? m_server->router().routes() : QList<http::Router::RouteInfo>();
+}
+
 } // namespace tf::syncd

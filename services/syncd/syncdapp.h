@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/requeststats.h"
+#include "common/router.h"
 #include "common/servicecontext.h"
 #include "hostmetrics.h"
 #include "workers/workersettings.h"
@@ -42,6 +43,8 @@ public:
     // Binds the port (throws tf::Error when it cannot), starts connecting the database, the
     // workers and the scheduler.
     quint16 start();
+    // The routing table in effect (after start()), for the API contract test.
+    QList<http::Router::RouteInfo> routes() const;
 
     const ServiceContext &context() const { return m_context; }
 

@@ -1,0 +1,133 @@
+// The OpenAPI files describe every route the services register, and nothing they do not:
+// resources/openapi-syncd.yaml for tf-syncd, resources/openapi.yaml for tf-gateway.
+#include "gateway/gatewayapp.h"
+#include "gateway/gatewaysettings.h"
+#include "syncd/syncdapp.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace tf;
+
+namespace {
+
+// "METHOD /path/{param}" for every operation in an OpenAPI file (a line-based reading of
+// the two-space indented layout these files use).
+QSet<QString> documentedRoutes(const QString &file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    static const QRegularExpression pathLine(QStringLiteral("^  (/[^:]*):\\s*$"));
+    static const QRegularExpression methodLine(QStringLiteral("^    (get|post|put|delete|patch):"));
+    QSet<QString> routes;
+    QString path;
+    bool inPaths = false;
+    for (const QByteArray &raw : f.readAll().split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (line.startsWith(QLatin1String("paths:"))) {
+            inPaths = true;
+            continue;
+        }
+        if (inPaths && !line.isEmpty() && !line.startsWith(QLatin1Char(' ')))
+            inPaths = false;
+        if (!inPaths)
+            continue;
+        const auto p = pathLine.match(line);
+        if (p.hasMatch()) {
+            path = p.captured(1);
+            continue;
+        }
+        const auto m = methodLine.match(line);
+        if (m.hasMatch() && !path.isEmpty())
+            routes.insert(m.captured(1).toUpper() + QLatin1Char(' ') + path);
+    }
+    return routes;
+}
+
+QSet<QString> registeredRoutes(const QList<http::Router::RouteInfo> &routes)
+{
+    static const QRegularExpression param(QStringLiteral("<\\*?([^>]+)>"));
+    QSet<QString> out;
+    for (const auto &route : routes) {
+        QString path = route.pattern;
+        path.replace(param, QStringLiteral("{\\1}"));
+        out.insert(QString::fromLatin1(route.method) + QLatin1Char(' ') + path);
+    }
+    return out;
+}
+
+ServiceContext contextFor(const QString &program, const QString &dataDir, QHash<QString, QString> defaults)
+{
+    const QHash<QString, QString> common = ServiceContext::commonDefaults();
+    for (auto it = common.cbegin(); it != common.cend(); ++it)
+        defaults.insert(it.key(), it.value());
+    Config::Inputs inputs;
+    inputs.defaults = defaults;
+    inputs.environment = test::ServiceProcess::cleanEnvironment();
+    ServiceContext context;
+    context.program = program;
+    context.config = Config::load(inputs);
+    context.dataDir = dataDir;
+    context.databaseUrl = QStringLiteral("sqlite://") + dataDir + QStringLiteral("/terrafusion.db");
+    context.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    context.port = 0;
+    context.nodeId = program + QStringLiteral("-contract");
+    return context;
+}
+
+void compare(const QSet<QString> &registered, const QSet<QString> &documented, const char *file)
+{
+    QStringList undocumented = QStringList(registered.cbegin(), registered.cend());
+    undocumented.removeIf([&](const QString &route) { return documented.contains(route); });
+    QStringList stale = QStringList(documented.cbegin(), documented.cend());
+    stale.removeIf([&](const QString &route) { return registered.contains(route); });
+    undocumented.sort();
+    stale.sort();
+    QVERIFY2(undocumented.isEmpty(), qPrintable(QStringLiteral("routes missing from %1: %2").arg(QLatin1String(file), undocumented.join(QStringLiteral(", ")))));
+    QVERIFY2(stale.isEmpty(), qPrintable(QStringLiteral("%1 describes routes that do not exist: %2").arg(QLatin1String(file), stale.join(QStringLiteral(", ")))));
+}
+
+} // namespace
+
+class TestApiContract final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void syncdRoutesAreDocumented()
+    {
+        QTemporaryDir dir;
+        ServiceContext context = contextFor(QStringLiteral("tf-syncd"), dir.path(),
+                                            { { QStringLiteral("server/port"), QStringLiteral("0") },
+                                              { QStringLiteral("sync/workers"), QStringLiteral("0") } });
+        syncd::SyncdApp app(context);
+        app.start();
+        const QSet<QString> registered = registeredRoutes(app.routes());
+        QVERIFY(registered.size() > 20);
+        compare(registered, documentedRoutes(qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/resources/openapi-syncd.yaml")),
+                "resources/openapi-syncd.yaml");
+    }
+
+    void gatewayRoutesAreDocumented()
+    {
+        QTemporaryDir dir;
+        ServiceContext context = contextFor(QStringLiteral("tf-gateway"), dir.path(), gateway::GatewaySettings::defaults());
+        context.config.set(QStringLiteral("gateway/supervise_sync"), QStringLiteral("false"), Config::Origin::Flag, QStringLiteral("test"));
+        context.config.set(QStringLiteral("gateway/sync_port"), QString::number(test::freePort()), Config::Origin::Flag, QStringLiteral("test"));
+        const gateway::GatewaySettings settings = gateway::GatewaySettings::fromContext(context);
+        gateway::GatewayApp app(context, settings);
+        app.start();
+        const QSet<QString> registered = registeredRoutes(app.routes());
+        QVERIFY(registered.contains(QStringLiteral("GET /api/status")));
+        compare(registered, documentedRoutes(qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/resources/openapi.yaml")),
+                "resources/openapi.yaml");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApiContract)
+#include "tst_apicontract.moc"
