@@ -13,6 +13,11 @@ PACKAGES=(
     postgresql postgresql-client
     xvfb xauth curl
 )
+# Only the test command needs these: promtool (Debian's prometheus package) checks the
+# Prometheus text that /metrics serves.
+if [[ "${1:-}" == "--test" ]]; then
+    PACKAGES+=(prometheus)
+fi
 
 log() { printf '==> %s\n' "$*"; }
 

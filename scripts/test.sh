@@ -20,7 +20,7 @@ for arg in "$@"; do
     esac
 done
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --test
 
 log "configuring (preset $preset)"
 cmake --preset "$preset" >/dev/null
@@ -105,6 +105,7 @@ fi
 
 export TF_TEST_PG_URL="postgresql://postgres@127.0.0.1:$pg_port/postgres"
 export TF_REQUIRE_PG=1
+export TF_REQUIRE_PROMTOOL=1
 
 # --- tests ----------------------------------------------------------------------------------
 log "running tests"
