@@ -7,6 +7,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# ccache: paths relative to the checkout, so a fresh clone in another folder reuses the cache.
+export CCACHE_BASEDIR="$ROOT"
 cd "$ROOT"
 
 log() { printf '==> %s\n' "$*"; }
