@@ -61,9 +61,9 @@ throughput() {
     python3 - "$OUT" <<'EOF'
 import json, sys
 r = {n: json.load(open(f"{sys.argv[1]}/throughput-{n}/result.json")) for n in (1, 3)}
-for name in ("initial", "no-op"):
+for name in ("initial", "no-op", "no-op from first claim"):
     one, three = r[1][name]["ops_per_s"], r[3][name]["ops_per_s"]
-    print(f"== {name:7} round: 1 node {one:.1f} ops/s, 3 nodes {three:.1f} ops/s, ratio 3/1 = {three / one:.2f}")
+    print(f"== {name:22}: 1 node {one:.1f} ops/s, 3 nodes {three:.1f} ops/s, ratio 3/1 = {three / one:.2f}")
 EOF
     stop_cluster
     PG_DIR=""

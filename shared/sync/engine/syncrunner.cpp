@@ -79,10 +79,18 @@ void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int inde
     std::unique_ptr<StateRoute> state;
     try {
         const ChangeMode mode = context.options().forceFull ? ChangeMode::Full : spec.mode;
+        // Reach each system through its breaker first: a system that is down counts against
+        // its own breaker (and an open breaker fails fast) before any planning is done.
+        context.source().call(QStringLiteral("describing %1").arg(spec.sourceEntity),
+                              [&] { m_source.describe(spec.sourceEntity); });
+        context.target().call(QStringLiteral("describing %1").arg(spec.targetEntity),
+                              [&] { m_target.describe(spec.targetEntity); });
         const EntityPlan plan = planEntity(spec, mode, m_source, m_target, m_validators);
         state = std::make_unique<StateRoute>(m_target, m_controlState);
         if (!context.dryRun()) {
-            m_target.beginEntity(spec.targetEntity, plan.targetSchema, spec.targetKey);
+            context.target().call(QStringLiteral("starting %1").arg(spec.targetEntity), [&] {
+                m_target.beginEntity(spec.targetEntity, plan.targetSchema, spec.targetKey);
+            });
             begun = true;
         }
         BatchPipeline pipeline(context, plan, m_target, *state, stats);
