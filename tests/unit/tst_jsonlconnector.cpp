@@ -9,7 +9,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "fileconnectorfixture.h"
+
 using namespace tf::sync;
+using namespace tf::test::files;
 
 namespace {
 
@@ -18,106 +21,6 @@ SystemSettings jsonlSettings(const QString &path, const QJsonObject &extra = {})
     QJsonObject settings = extra;
     settings.insert(QStringLiteral("path"), path);
     return { QStringLiteral("jsonl"), settings, {} };
-}
-
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QCOMPARE(file.write(bytes), bytes.size());
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-QList<Row> readRows(SourceConnector &source, const QString &entity, int batchSize = 1000)
-{
-    QList<Row> rows;
-    ReadRequest request;
-    request.entity = entity;
-    request.batchSize = batchSize;
-    source.readAll(request, [&](const RowBatch &batch) {
-        rows << batch.rows;
-        return true;
-    });
-    return rows;
-}
-
-void compareRows(const QList<Row> &actual, const QList<Row> &expected, const Schema &schema)
-{
-    QCOMPARE(actual.size(), expected.size());
-    for (int r = 0; r < actual.size(); ++r) {
-        QCOMPARE(actual.at(r).size(), schema.size());
-        for (int c = 0; c < schema.size(); ++c) {
-            const QVariant &a = actual.at(r).at(c);
-            const QVariant &e = expected.at(r).at(c);
-            const QString where = QStringLiteral("row %1 column %2").arg(r).arg(schema.at(c).name);
-            QVERIFY2(a.isNull() == e.isNull(), qPrintable(where));
-            QVERIFY2(canonicalValue(a, schema.at(c).type) == canonicalValue(e, schema.at(c).type),
-                     qPrintable(where + QStringLiteral(": ") + QString::fromUtf8(canonicalValue(a, schema.at(c).type))));
-            if (!e.isNull())
-                QVERIFY2(a.typeId() == e.typeId() && a == e, qPrintable(where));
-        }
-    }
-}
-
-QVariant coerced(const QString &text, ValueType type)
-{
-    QVariant out;
-    QString error;
-    return coerceValue(text, type, &out, &error) ? out : QVariant();
-}
-
-// The nasty values every file format must write and read back exactly.
-Schema nastySchema()
-{
-    return Schema({ { QStringLiteral("Key \"Name\""), ValueType::Text }, { QStringLiteral("n"), ValueType::Integer },
-                    { QStringLiteral("amount"), ValueType::Decimal }, { QStringLiteral("ratio"), ValueType::Double },
-                    { QStringLiteral("when"), ValueType::TimestampTz }, { QStringLiteral("local"), ValueType::Timestamp },
-                    { QStringLiteral("day"), ValueType::Date }, { QStringLiteral("flag"), ValueType::Boolean },
-                    { QStringLiteral("payload"), ValueType::Bytes }, { QStringLiteral("id"), ValueType::Uuid },
-                    { QStringLiteral("doc"), ValueType::Json } });
-}
-
-QList<Row> nastyRows()
-{
-    QByteArray all;
-    for (int i = 0; i < 256; ++i)
-        all.append(char(i));
-    return {
-        { QStringLiteral("👩‍🚀 naïve, \"q\"\r\nline; tab\t"), qint64(1), QStringLiteral("123456789012.34"), 1e-20,
-          QDateTime(QDate(2024, 3, 10), QTime(2, 45, 30, 123), Qt::UTC), QDateTime(QDate(1999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC),
-          QDate(2024, 2, 29), true, all, QStringLiteral("6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"),
-          coerced(QStringLiteral("{\"é\":\"x\",\"a\":[1,2.5,{\"b\":null}]}"), ValueType::Json) },
-        { QString(QLatin1String("")), std::numeric_limits<qint64>::min(), QStringLiteral("-0.12345678901234567891"), -1.5e300,
-          QDateTime(QDate(1970, 1, 1), QTime(0, 0), Qt::UTC), QDateTime(QDate(2000, 1, 1), QTime(0, 0), Qt::UTC),
-          QDate(1, 1, 1), false, QByteArray(""), QStringLiteral("00000000-0000-0000-0000-000000000000"), QStringLiteral("[]") },
-        { QStringLiteral("\\N"), QVariant(), QVariant(), QVariant(), QVariant(), QVariant(), QVariant(), QVariant(), QVariant(),
-          QVariant(), QVariant() },
-    };
-}
-
-QJsonArray declared(const Schema &schema)
-{
-    QJsonArray columns;
-    for (const Column &column : schema.columns())
-        columns.append(QJsonObject { { QStringLiteral("name"), column.name }, { QStringLiteral("type"), valueTypeName(column.type) } });
-    return columns;
-}
-
-qint64 residentKb()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
 }
 
 } // namespace

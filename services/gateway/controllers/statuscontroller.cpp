@@ -105,14 +105,7 @@ http::ApiResponse StatusController::health() const
 
 http::ApiResponse StatusController::ready() const
 {
-    const auto readiness = m_database.readiness();
-    QJsonObject body {
-        { QStringLiteral("status"), readiness.ready ? QStringLiteral("ready") : QStringLiteral("not_ready") },
-        { QStringLiteral("database"), http::readinessToJson(readiness) },
-    };
-    if (!readiness.ready)
-        body.insert(QStringLiteral("reason"), readiness.reason);
-    return http::ApiResponse::json(body, readiness.ready ? 200 : 503);
+    return http::readinessResponse(m_database.readiness());
 }
 
 } // namespace tf::gateway
