@@ -426,7 +426,8 @@ void TestMonitoring::oldSamplesFoldIntoHourlyAverages()
     }
     QCOMPARE(series.last().resolutionSeconds, 0);
     QCOMPARE(series.last().value, 1.0);
-    QVERIFY(repository.count(0) > 1); // the node's own fresh samples
+    // The node's own fresh samples (one every 200 ms; the first may not be written yet).
+    QTRY_VERIFY_WITH_TIMEOUT(repository.count(0) > 1, 10000);
 
     syncd->terminate();
     QVERIFY(syncd->waitFinished(10000));
