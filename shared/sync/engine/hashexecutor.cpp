@@ -39,7 +39,9 @@ void HashExecutor::run(const Options &options)
                 upsertChanged(upserts, sourceHashes);
             }
             seen += changes.size();
-            m_context.reportProgress(m_stats, -1);
+            // The diff holds at most every staged key: changes seen over keys staged is a lower
+            // bound of the work done, exact for an initial load, and never reaches 100% early.
+            m_context.reportProgress(m_stats, staged > 0 ? qMin(0.99, double(seen) / double(staged)) : -1);
             return !m_context.cancelRequested();
         });
     m_staging = nullptr;
