@@ -11,6 +11,19 @@
 
 namespace tf::http {
 
+// Who is calling, filled in by the service's request filter (gateway: user session or API
+// token; tf-syncd: the gateway's service token plus the actor it forwards).
+struct Caller
+{
+    bool authenticated = false;
+    QString username;        // the person (or token name for program tokens); "" when anonymous
+    QString role;            // admin, operator, auditor, viewer, service
+    qint64 userId = 0;       // 0: not a user session / user-bound token
+    qint64 tokenId = 0;      // api_tokens.id, or 0 for sessions / the service token
+    QString credentialKind;  // "session", "api_token", "service"
+    QHostAddress address;    // client address (X-Forwarded-For only from trusted proxies)
+};
+
 // A plain request as controllers see it: no QHttpServer types, so controllers are tested
 // without sockets.
 struct ApiRequest
@@ -23,6 +36,7 @@ struct ApiRequest
     QHostAddress remoteAddress;
     QString requestId;
     QHash<QString, QString> pathParams;     // from <name> segments of the route
+    Caller caller;                          // set by the request filter
 
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
     QString queryValue(const QString &name) const;

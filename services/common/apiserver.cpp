@@ -85,6 +85,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         apiRequest->headers.insert(header.first.toLower(), header.second);
     apiRequest->body = request.body();
     apiRequest->remoteAddress = socket->peerAddress();
+    apiRequest->caller.address = apiRequest->remoteAddress;
     apiRequest->requestId = requestIdFrom(apiRequest->header("x-request-id"));
 
     auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));

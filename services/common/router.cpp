@@ -30,6 +30,20 @@ void Router::addAsync(const QByteArray &method, const QString &pattern, AsyncHan
     m_routes.append(Route { RouteInfo { method, pattern, open }, splitPath(pattern), std::move(handler) });
 }
 
+void Router::add(const QByteArray &method, const QString &pattern, auth::Permission permission, Handler handler)
+{
+    addAsync(method, pattern, permission,
+             [handler = std::move(handler)](const ApiRequest &request, const Reply &reply) {
+                 reply(handler(request));
+             });
+}
+
+void Router::addAsync(const QByteArray &method, const QString &pattern, auth::Permission permission,
+                      AsyncHandler handler)
+{
+    m_routes.append(Route { RouteInfo { method, pattern, false, permission }, splitPath(pattern), std::move(handler) });
+}
+
 bool Router::matches(const Route &route, const QStringList &segments, QHash<QString, QString> *params)
 {
     const QStringList &pattern = route.segments;

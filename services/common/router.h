@@ -2,6 +2,7 @@
 
 #include "apirequest.h"
 #include "apiresponse.h"
+#include "auth/permissions.h"
 
 #include <QByteArray>
 #include <QList>
@@ -28,11 +29,17 @@ public:
         QByteArray method;
         QString pattern;
         bool open = false; // reachable without credentials (health probes)
+        // What the caller needs (gateway); ignored when open.
+        auth::Permission permission = auth::Permission::Authenticated;
     };
 
     void add(const QByteArray &method, const QString &pattern, Handler handler, bool open = false);
     void addAsync(const QByteArray &method, const QString &pattern, AsyncHandler handler,
                   bool open = false);
+    // A route that needs a permission (the gateway's routes).
+    void add(const QByteArray &method, const QString &pattern, auth::Permission permission, Handler handler);
+    void addAsync(const QByteArray &method, const QString &pattern, auth::Permission permission,
+                  AsyncHandler handler);
 
     struct Match
     {
