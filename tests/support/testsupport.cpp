@@ -5,6 +5,8 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -114,6 +116,29 @@ HttpResult http(const QByteArray &method, const QString &url, const QByteArray &
         result.error = reply->errorString();
     delete reply;
     return result;
+}
+
+QByteArray gatewayAdminAuthorization(const QString &baseUrl, const QString &dataDir)
+{
+    QFile file(dataDir + QStringLiteral("/initial-admin-password"));
+    if (!file.open(QIODevice::ReadOnly))
+        return QByteArray();
+    const QString password = QString::fromUtf8(file.readAll()).trimmed();
+    const QByteArray body = QJsonDocument(QJsonObject { { QStringLiteral("username"), QStringLiteral("admin") },
+                                                        { QStringLiteral("password"), password } })
+                                .toJson(QJsonDocument::Compact);
+    const HttpResult result = http("POST", baseUrl + QStringLiteral("/api/auth/login"), body);
+    const QString token = QJsonDocument::fromJson(result.body).object().value(QStringLiteral("token")).toString();
+    if (result.status != 200 || token.isEmpty())
+        return QByteArray();
+    return "Bearer " + token.toUtf8();
+}
+
+QList<QPair<QByteArray, QByteArray>> authorizationHeaders(const QByteArray &value)
+{
+    if (value.isEmpty())
+        return {};
+    return { { QByteArrayLiteral("Authorization"), value } };
 }
 
 QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs)

@@ -56,6 +56,13 @@ struct HttpResult
 HttpResult http(const QByteArray &method, const QString &url, const QByteArray &body = {},
                 const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
 
+// Logs in to a running tf-gateway as the bootstrap admin (the password tf-gateway wrote once to
+// <dataDir>/initial-admin-password) and returns the value for an Authorization header
+// ("Bearer ..."). Returns an empty value when the file does not exist.
+QByteArray gatewayAdminAuthorization(const QString &baseUrl, const QString &dataDir);
+// {"Authorization", value} as a header list, or an empty list for an empty value.
+QList<QPair<QByteArray, QByteArray>> authorizationHeaders(const QByteArray &value);
+
 // Writes raw bytes on a TCP connection and reads until the peer closes or timeoutMs passes.
 QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 5000);
 
