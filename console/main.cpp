@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QFile>
 #include <QUrl>
 
 namespace {
@@ -14,7 +15,14 @@ const QString Program = QStringLiteral("tf-console");
 
 // Parsed under a QCoreApplication so that --help, --version and usage errors work on a
 // machine without a display, where QApplication cannot start.
-QUrl gatewayFromCommandLine(int argc, char **argv)
+struct Options
+{
+    QUrl gateway;
+    QString user;
+    QByteArray token; // from --token-file
+};
+
+Options optionsFromCommandLine(int argc, char **argv)
 {
     int coreArgc = argc;
     QCoreApplication core(coreArgc, argv);
@@ -24,6 +32,12 @@ QUrl gatewayFromCommandLine(int argc, char **argv)
     cli.addValueOption(QStringLiteral("gateway"), QStringLiteral("URL"),
                        QStringLiteral("Gateway base URL (default http://127.0.0.1:5000)."),
                        QStringLiteral("console/gateway"));
+    cli.addValueOption(QStringLiteral("user"), QStringLiteral("NAME"),
+                       QStringLiteral("User name to offer in the sign-in dialog."),
+                       QStringLiteral("console/user"));
+    cli.addValueOption(QStringLiteral("token-file"), QStringLiteral("FILE"),
+                       QStringLiteral("Sign in with the API token stored in FILE instead of a password."),
+                       QStringLiteral("console/token_file"));
     cli.process(QCoreApplication::arguments());
 
     const QString given = cli.flags().value(QStringLiteral("console/gateway"),
@@ -35,14 +49,27 @@ QUrl gatewayFromCommandLine(int argc, char **argv)
         tf::CommandLine::exitWithUsageError(
                 Program, QStringLiteral("--gateway needs an http:// or https:// URL, got \"%1\"").arg(given));
     }
-    return url;
+    Options options;
+    options.gateway = url;
+    options.user = cli.flags().value(QStringLiteral("console/user"));
+    const QString tokenFile = cli.flags().value(QStringLiteral("console/token_file"));
+    if (!tokenFile.isEmpty()) {
+        QFile file(tokenFile);
+        if (!file.open(QIODevice::ReadOnly))
+            tf::CommandLine::exitWithUsageError(Program, QStringLiteral("--token-file: cannot read \"%1\": %2")
+                                                                 .arg(tokenFile, file.errorString()));
+        options.token = file.readAll().trimmed();
+        if (options.token.isEmpty())
+            tf::CommandLine::exitWithUsageError(Program, QStringLiteral("--token-file: \"%1\" is empty").arg(tokenFile));
+    }
+    return options;
 }
 
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    const QUrl gateway = gatewayFromCommandLine(argc, argv);
+    const Options options = optionsFromCommandLine(argc, argv);
 
     QApplication app(argc, argv);
     QApplication::setApplicationName(Program);
@@ -51,7 +78,12 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("TerraFusion"));
     QApplication::setDesktopFileName(QStringLiteral("tf-console"));
 
-    tf::console::MainWindow window(gateway);
+    tf::console::MainWindow window(options.gateway);
+    window.setDefaultUser(options.user);
     window.show();
+    if (!options.token.isEmpty())
+        window.useToken(options.token);
+    else
+        window.promptSignIn();
     return QApplication::exec();
 }

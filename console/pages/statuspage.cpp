@@ -91,7 +91,10 @@ void StatusPage::refresh()
             m_model->setError(tr("The gateway cannot be reached. %1 Retrying every %2 s.")
                                       .arg(reply.error)
                                       .arg(RefreshIntervalMs / 1000));
-        else if (!reply.ok())
+        else if (reply.status == 401) {
+            m_model->setError(tr("Sign in to see the platform's status."));
+            emit authenticationRequired(tr("Your session has ended; sign in again."));
+        } else if (!reply.ok())
             m_model->setError(tr("The gateway refused the status request: %1").arg(reply.error));
         else
             ok = m_model->applyStatus(reply.json);

@@ -37,6 +37,8 @@ public slots:
 
 signals:
     void refreshed(bool ok);
+    // The gateway answered 401: the session is missing, expired or revoked.
+    void authenticationRequired(const QString &reason);
 
 private:
     void showSummary();
