@@ -9,7 +9,7 @@ PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-charts-dev qt6-websockets-dev
     libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
-    libgl-dev libssl-dev libpq-dev
+    libgl-dev libssl-dev libpq-dev libsqlite3-dev
     postgresql postgresql-client
     xvfb xauth curl
 )

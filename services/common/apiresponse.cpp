@@ -29,4 +29,13 @@ ApiResponse ApiResponse::raw(QByteArray body, QByteArray contentType, int status
     return response;
 }
 
+ApiResponse ApiResponse::streamed(std::function<QByteArray()> producer, QByteArray contentType, int status)
+{
+    ApiResponse response;
+    response.status = status;
+    response.stream = std::move(producer);
+    response.contentType = std::move(contentType);
+    return response;
+}
+
 } // namespace tf::http

@@ -1,5 +1,6 @@
 #include "apiserver.h"
 
+#include "chunkedresponsewriter.h"
 #include "connectionguard.h"
 #include "errorresponse.h"
 
@@ -60,6 +61,8 @@ ApiServer::ApiServer(QString serviceName, Router router, HttpLimits limits, Requ
 quint16 ApiServer::listen(const QHostAddress &address, quint16 port)
 {
     auto *guard = new ConnectionGuard(m_limits, this);
+    if (m_tls)
+        guard->setTlsConfiguration(*m_tls);
     if (!guard->listen(address, port)) {
         const QString reason = guard->errorString();
         delete guard;
@@ -70,6 +73,11 @@ quint16 ApiServer::listen(const QHostAddress &address, quint16 port)
     m_guard = guard;
     m_port = guard->serverPort();
     return m_port;
+}
+
+void ApiServer::setTlsConfiguration(const QSslConfiguration &configuration)
+{
+    m_tls = configuration;
 }
 
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -105,19 +113,34 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                                   << QString::number(elapsedMs, 'f', 1) + QStringLiteral(" ms");
         if (!alive)
             return; // the client went away; nothing to write to
-        responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
-        const bool head = apiRequest->method == "HEAD";
-        responder->writeHeader("Content-Type", response.contentType);
-        responder->writeHeader("Content-Length", QByteArray::number(response.body.size()));
-        responder->writeHeader("X-Request-Id", apiRequest->requestId.toLatin1());
-        responder->writeHeader("X-Content-Type-Options", "nosniff");
-        responder->writeHeader("Cache-Control", "no-store");
-        for (const auto &header : std::as_const(response.headers))
-            responder->writeHeader(header.first, header.second);
-        if (!head && !response.body.isEmpty())
-            responder->writeBody(response.body);
-        else
-            responder->writeBody(QByteArray());
+        // Behind a streamed body still going out on this connection (pipelining), wait for it.
+        auto write = [this, apiRequest, responder, alive, response = std::move(response)]() mutable {
+            if (!alive)
+                return;
+            responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
+            const bool head = apiRequest->method == "HEAD";
+            responder->writeHeader("Content-Type", response.contentType);
+            if (response.stream)
+                responder->writeHeader("Transfer-Encoding", "chunked");
+            else
+                responder->writeHeader("Content-Length", QByteArray::number(response.body.size()));
+            responder->writeHeader("X-Request-Id", apiRequest->requestId.toLatin1());
+            responder->writeHeader("X-Content-Type-Options", "nosniff");
+            responder->writeHeader("Cache-Control", "no-store");
+            responder->writeHeader("X-Frame-Options", "DENY");
+            if (m_tls)
+                responder->writeHeader("Strict-Transport-Security", "max-age=31536000");
+            for (const auto &header : std::as_const(response.headers))
+                responder->writeHeader(header.first, header.second);
+            if (!head && response.stream) {
+                responder->writeBody(QByteArray()); // ends the header block
+                ChunkedResponseWriter::start(alive.data(), std::move(response.stream));
+            } else if (!head && !response.body.isEmpty())
+                responder->writeBody(response.body);
+            else
+                responder->writeBody(QByteArray());
+        };
+        ChunkedResponseWriter::whenIdle(alive.data(), std::move(write));
     };
 
     try {
@@ -125,6 +148,13 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             throw Error(Error::Kind::PayloadTooLarge,
                         QStringLiteral("request body of %1 bytes is larger than the limit of %2 bytes")
                             .arg(apiRequest->body.size()).arg(m_limits.maxBodyBytes));
+        }
+        if (m_preRoute) {
+            if (std::optional<ApiResponse> early = m_preRoute(*apiRequest)) {
+                *routeLabel = QStringLiteral("pre-route");
+                reply(std::move(*early));
+                return true;
+            }
         }
         Router::Match match = m_router.match(apiRequest->method, apiRequest->path);
         *routeLabel = match.info.pattern;

@@ -6,8 +6,10 @@
 
 #include <QAbstractHttpServer>
 #include <QHostAddress>
+#include <QSslConfiguration>
 
 #include <functional>
+#include <optional>
 
 namespace tf::http {
 
@@ -23,6 +25,9 @@ class ApiServer final : public QAbstractHttpServer
 public:
     using RequestFilter = std::function<void(ApiRequest &, const Router::RouteInfo &)>;
     using ResponseDecorator = std::function<void(const ApiRequest &, ApiResponse &)>;
+    // Answers a request before routing when it returns a response (CORS preflight: OPTIONS
+    // would otherwise be 405 for every route).
+    using PreRouteHandler = std::function<std::optional<ApiResponse>(const ApiRequest &)>;
 
     // stats outlives the server: controllers (such as /metrics) read it too.
     ApiServer(QString serviceName, Router router, HttpLimits limits, RequestStats &stats,
@@ -30,12 +35,16 @@ public:
 
     // Throws tf::Error(Unavailable) naming the address when the port cannot be bound.
     quint16 listen(const QHostAddress &address, quint16 port);
+    // Serve HTTPS with this configuration (call before listen()); answers then carry HSTS.
+    void setTlsConfiguration(const QSslConfiguration &configuration);
+    bool tlsEnabled() const { return m_tls.has_value(); }
     quint16 port() const { return m_port; }
 
     // Runs before every handler (authentication, rate limits); throws tf::Error to refuse.
     void setRequestFilter(RequestFilter filter) { m_filter = std::move(filter); }
     // Runs on every answer (CORS headers and the like).
     void setResponseDecorator(ResponseDecorator decorator) { m_decorator = std::move(decorator); }
+    void setPreRouteHandler(PreRouteHandler handler) { m_preRoute = std::move(handler); }
 
     RequestStats &stats() { return m_stats; }
     const Router &router() const { return m_router; }
@@ -52,6 +61,8 @@ private:
     RequestStats &m_stats;
     RequestFilter m_filter;
     ResponseDecorator m_decorator;
+    PreRouteHandler m_preRoute;
+    std::optional<QSslConfiguration> m_tls;
     ConnectionGuard *m_guard = nullptr;
     quint16 m_port = 0;
 };

@@ -43,7 +43,10 @@ QJsonObject redactSecrets(const QJsonObject &object)
 {
     QJsonObject redacted;
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
-        if (isSecretKey(it.key()) && !it.value().isNull() && !it.value().isBool())
+        // "key" alone is also a pair's key columns (an array): only string values are secrets.
+        const bool bareKey = it.key().compare(QLatin1String("key"), Qt::CaseInsensitive) == 0;
+        if (isSecretKey(it.key()) && !it.value().isNull() && !it.value().isBool()
+            && (!bareKey || it.value().isString()))
             redacted.insert(it.key(), QStringLiteral("***"));
         else
             redacted.insert(it.key(), redactValue(it.value()));

@@ -5,6 +5,7 @@
 
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUuid>
@@ -41,7 +42,9 @@ struct ConnectionGuard::Scanner
 
 namespace {
 constexpr char kScannerProperty[] = "_tf_scanner";
-}
+constexpr char kHandedOverProperty[] = "_tf_handed_over"; // QHttpServer owns the socket now
+
+} // namespace
 
 ConnectionGuard::ConnectionGuard(HttpLimits limits, QObject *parent)
     : QTcpServer(parent)
@@ -59,7 +62,7 @@ int ConnectionGuard::openConnections() const
 
 void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;
         return;
@@ -91,6 +94,8 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
     connect(idle, &QTimer::timeout, socket, [socket] {
         qCDebug(lcHttpGuard) << "closing idle connection from" << socket->peerAddress().toString();
         socket->abort();
+        if (!socket->property(kHandedOverProperty).toBool())
+            socket->deleteLater(); // a TLS handshake that never finished
     });
     idle->start();
 
@@ -109,6 +114,23 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
         if (it != self->m_perAddress.end() && --it.value() <= 0)
             self->m_perAddress.erase(it);
     });
+    if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
+        tls->setSslConfiguration(*m_tls);
+        connect(tls, &QSslSocket::encrypted, this, [this, tls] {
+            tls->setProperty(kHandedOverProperty, true);
+            addPendingConnection(tls); // emits pendingConnectionAvailable for QHttpServer
+        });
+        connect(tls, &QAbstractSocket::errorOccurred, this, [tls](QAbstractSocket::SocketError) {
+            if (tls->property(kHandedOverProperty).toBool())
+                return;
+            qCDebug(lcHttpGuard) << "TLS handshake with" << tls->peerAddress().toString() << "failed:" << tls->errorString();
+            tls->abort();
+            tls->deleteLater();
+        });
+        tls->startServerEncryption();
+        return;
+    }
+    socket->setProperty(kHandedOverProperty, true);
     addPendingConnection(socket);
 }
 
@@ -131,20 +153,25 @@ void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &c
                                      << "with" << status << ":" << message;
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasons.value(status) + "\r\n"
                   "Content-Type: application/json\r\nConnection: close\r\n"
-                  "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n"
-                  "X-Request-Id: " + requestId.toLatin1() + "\r\n"
+                  "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nX-Frame-Options: DENY\r\n"
+                  + (m_tls ? QByteArrayLiteral("Strict-Transport-Security: max-age=31536000\r\n") : QByteArray())
+                  + "X-Request-Id: " + requestId.toLatin1() + "\r\n"
                   "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
     // Lingering close: send the answer, then FIN, and keep discarding what the client still
     // sends. Closing with unread input would make the kernel send RST, and the client could
     // lose the answer.
     socket->flush();
+    QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
+    // Under TLS a bare FIN (no close_notify) makes the client's TLS layer fail before it reads
+    // the answer; there the answer's "Connection: close" ends the exchange instead.
+    if (qobject_cast<QSslSocket *>(socket))
+        return;
     auto shutdownWrite = [socket] {
         if (socket->bytesToWrite() == 0 && socket->state() == QAbstractSocket::ConnectedState)
             ::shutdown(static_cast<int>(socket->socketDescriptor()), SHUT_WR);
     };
     connect(socket, &QTcpSocket::bytesWritten, socket, shutdownWrite);
     shutdownWrite();
-    QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
 }
 
 void ConnectionGuard::inspect(QTcpSocket *socket)

@@ -4,7 +4,10 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QSslConfiguration>
 #include <QTcpServer>
+
+#include <optional>
 
 class QTcpSocket;
 
@@ -21,6 +24,10 @@ class ConnectionGuard final : public QTcpServer
 public:
     explicit ConnectionGuard(HttpLimits limits, QObject *parent = nullptr);
 
+    // Accept TLS connections with this configuration: each socket is handed to the HTTP server
+    // once its handshake is done, and the limits apply to the decrypted bytes.
+    void setTlsConfiguration(const QSslConfiguration &configuration) { m_tls = configuration; }
+
     int openConnections() const;
     qint64 rejectedRequests() const { return m_rejected; }
 
@@ -33,6 +40,7 @@ private:
     void reject(QTcpSocket *socket, int status, const QByteArray &code, const QString &message);
 
     HttpLimits m_limits;
+    std::optional<QSslConfiguration> m_tls;
     QHash<QHostAddress, int> m_perAddress;
     qint64 m_rejected = 0;
 };

@@ -1,15 +1,31 @@
 #include "gatewayapp.h"
 
+#include "auth/authcontext.h"
 #include "common/apiserver.h"
 #include "common/databasestate.h"
 #include "core/errors.h"
+#include "controllers/auditcontroller.h"
+#include "controllers/authcontroller.h"
+#include "controllers/backupscontroller.h"
+#include "controllers/changescontroller.h"
+#include "controllers/jobscontroller.h"
+#include "controllers/maintenancecontroller.h"
+#include "controllers/metricshistorycontroller.h"
 #include "controllers/metricsproxycontroller.h"
+#include "controllers/recoveryplanscontroller.h"
+#include "controllers/servicescontroller.h"
 #include "controllers/statuscontroller.h"
+#include "controllers/syncproxycontroller.h"
+#include "controllers/tokenscontroller.h"
+#include "controllers/userscontroller.h"
 #include "db/repositories/serviceeventrepository.h"
+#include "jobs/jobregistry.h"
 #include "syncdclient.h"
 #include "syncsupervisor.h"
 
 #include <QLoggingCategory>
+
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcGateway, "gateway.app")
 
@@ -22,7 +38,10 @@ GatewayApp::GatewayApp(ServiceContext context, GatewaySettings settings, QObject
 {
     m_uptime.start();
     m_database = std::make_unique<DatabaseState>(m_context.databaseUrl, true);
-    m_syncd = new SyncdClient(m_settings.syncUrl, m_settings.proxyTimeoutMs, this);
+    m_jobs = std::make_unique<JobRegistry>();
+    // tf-syncd accepts only this token: TF_SERVICE_TOKEN, else <data>/service-token.
+    m_syncd = new SyncdClient(m_settings.syncUrl, m_settings.proxyTimeoutMs,
+                              http::ServiceToken::load(m_context.dataDir), this);
 
     if (m_settings.superviseSync) {
         SyncSupervisor::Options options;
@@ -34,6 +53,8 @@ GatewayApp::GatewayApp(ServiceContext context, GatewaySettings settings, QObject
             options.arguments << QStringLiteral("--config") << m_context.config.configFile();
         // The database URL travels in the environment, not argv, where `ps` would show a password.
         options.environment.insert(QStringLiteral("DATABASE_URL"), m_context.databaseUrl);
+        options.environment.insert(QString::fromLatin1(http::ServiceToken::kEnvironmentVariable),
+                                   QString::fromLatin1(m_syncd->serviceToken().value()));
         options.liveUrl = QUrl(m_settings.syncUrl.toString() + QStringLiteral("/health/live"));
         options.healthIntervalMs = m_settings.healthIntervalMs;
         options.maxAttempts = m_settings.restartMaxAttempts;
@@ -43,9 +64,25 @@ GatewayApp::GatewayApp(ServiceContext context, GatewaySettings settings, QObject
                                           },
                                           this);
     }
+    m_auth = std::make_unique<AuthContext>(*m_database, m_settings.access);
+    m_authController = std::make_unique<AuthController>(*m_auth);
+    m_users = std::make_unique<UsersController>(*m_auth);
+    m_tokens = std::make_unique<TokensController>(*m_auth);
     m_status = std::make_unique<StatusController>(*m_database, *m_syncd, m_supervisor, m_uptime,
                                                   m_settings.statusTimeoutMs);
     m_metrics = std::make_unique<MetricsProxyController>(*m_syncd);
+    m_syncProxy = std::make_unique<SyncProxyController>(*m_syncd, m_settings.proxySlowTimeoutMs);
+    m_services = std::make_unique<ServicesController>(
+        *m_database, *m_jobs, m_supervisor, m_settings.syncUrl,
+        ServicesController::Hooks { [this] { stop(); }, [this] { if (m_supervisor) m_supervisor->start(); } });
+    m_recoveryPlans = std::make_unique<RecoveryPlansController>(*m_database, m_context, m_settings.syncUrl,
+                                                                m_settings.access.tlsEnabled());
+    m_jobsController = std::make_unique<JobsController>(*m_jobs);
+    m_backups = std::make_unique<BackupsController>(*m_database, *m_jobs, m_context);
+    m_maintenance = std::make_unique<MaintenanceController>(*m_database, *m_jobs, m_context);
+    m_audit = std::make_unique<AuditController>(*m_database);
+    m_changes = std::make_unique<ChangesController>(*m_database);
+    m_metricsHistory = std::make_unique<MetricsHistoryController>(*m_database);
 }
 
 GatewayApp::~GatewayApp()
@@ -57,16 +94,42 @@ quint16 GatewayApp::start()
 {
     // The routing table of tf-gateway: one line per controller.
     http::Router router;
+    m_authController->registerRoutes(router);
+    m_users->registerRoutes(router);
+    m_tokens->registerRoutes(router);
     m_status->registerRoutes(router);
     m_metrics->registerRoutes(router);
+    m_syncProxy->registerRoutes(router);
+    m_services->registerRoutes(router);
+    m_recoveryPlans->registerRoutes(router);
+    m_jobsController->registerRoutes(router);
+    m_backups->registerRoutes(router);
+    m_maintenance->registerRoutes(router);
+    m_audit->registerRoutes(router);
+    m_changes->registerRoutes(router);
+    m_metricsHistory->registerRoutes(router);
 
     m_server = new http::ApiServer(QStringLiteral("tf-gateway"), std::move(router), m_context.limits, m_stats, this);
+    // Authentication, rate limits, permissions, CORS and TLS (gateway/auth).
+    AccessFilter &access = m_auth->filter();
+    m_server->setRequestFilter([&access](http::ApiRequest &request, const http::Router::RouteInfo &route) { access.filter(request, route); });
+    m_server->setResponseDecorator([&access](const http::ApiRequest &request, http::ApiResponse &response) { access.decorate(request, response); });
+    m_server->setPreRouteHandler([&access](const http::ApiRequest &request) { return access.preRoute(request); });
+    if (m_settings.access.tlsEnabled())
+        m_server->setTlsConfiguration(m_settings.access.tls);
     const quint16 port = m_server->listen(m_context.bindAddress, m_context.port);
+    connect(m_database.get(), &DatabaseState::opened, this, [this] {
+        m_auth->bootstrap(m_context.dataDir);
+        const auto pending = std::exchange(m_pendingEvents, {});
+        for (const PendingEvent &held : pending)
+            recordServiceEvent(held.event, held.message, held.details);
+    });
     m_database->start();
     if (m_supervisor)
         m_supervisor->start();
     qCInfo(lcGateway).noquote() << "tf-gateway listening on"
-                                << QStringLiteral("http://%1:%2").arg(m_context.bindAddress.toString()).arg(port)
+                                << QStringLiteral("%1://%2:%3").arg(m_settings.access.tlsEnabled() ? QStringLiteral("https") : QStringLiteral("http"),
+                                                                    m_context.bindAddress.toString()).arg(port)
                                 << "; tf-syncd at" << m_settings.syncUrl.toString()
                                 << (m_supervisor ? "(supervised)" : "(external)");
     return port;
@@ -81,7 +144,12 @@ void GatewayApp::stop()
 void GatewayApp::recordServiceEvent(const QString &event, const QString &message, const QJsonObject &details)
 {
     if (!m_database->isOpen()) {
-        qCWarning(lcGateway).noquote() << "service event not stored (database not available):" << event << message;
+        // tf-syncd can be up before the gateway's own connection opens: keep the event until
+        // the database is there (bounded, so a database that never comes does not grow it).
+        if (m_pendingEvents.size() < 100)
+            m_pendingEvents.append({ event, message, details });
+        else
+            qCWarning(lcGateway).noquote() << "service event not stored (database not available):" << event << message;
         return;
     }
     try {

@@ -8,14 +8,17 @@ namespace tf::gateway {
 
 QHash<QString, QString> GatewaySettings::defaults()
 {
-    return {
+    QHash<QString, QString> defaults {
         { QStringLiteral("server/port"), QStringLiteral("5000") },
         { QStringLiteral("gateway/sync_port"), QStringLiteral("8080") },
         { QStringLiteral("gateway/proxy_timeout_ms"), QStringLiteral("5000") },
+        { QStringLiteral("gateway/proxy_slow_timeout_ms"), QStringLiteral("60000") },
         { QStringLiteral("gateway/status_timeout_ms"), QStringLiteral("2000") },
         { QStringLiteral("gateway/health_interval_ms"), QStringLiteral("1000") },
         { QStringLiteral("gateway/restart_max_attempts"), QStringLiteral("10") },
     };
+    defaults.insert(AccessSettings::defaults());
+    return defaults;
 }
 
 GatewaySettings GatewaySettings::fromContext(const ServiceContext &context)
@@ -24,6 +27,7 @@ GatewaySettings GatewaySettings::fromContext(const ServiceContext &context)
     GatewaySettings settings;
     settings.syncPort = static_cast<quint16>(config.integer(QStringLiteral("gateway/sync_port"), 1, 65535));
     settings.proxyTimeoutMs = config.integer(QStringLiteral("gateway/proxy_timeout_ms"), 100, 600000);
+    settings.proxySlowTimeoutMs = config.integer(QStringLiteral("gateway/proxy_slow_timeout_ms"), 100, 600000);
     settings.statusTimeoutMs = config.integer(QStringLiteral("gateway/status_timeout_ms"), 100, 600000);
     settings.healthIntervalMs = config.integer(QStringLiteral("gateway/health_interval_ms"), 100, 600000);
     settings.restartMaxAttempts = config.integer(QStringLiteral("gateway/restart_max_attempts"), 1, 1000);
@@ -52,6 +56,7 @@ GatewaySettings GatewaySettings::fromContext(const ServiceContext &context)
     settings.syncProgram = config.string(QStringLiteral("gateway/sync_program"));
     if (settings.syncProgram.isEmpty())
         settings.syncProgram = QCoreApplication::applicationDirPath() + QStringLiteral("/tf-syncd");
+    settings.access = AccessSettings::fromConfig(config);
     return settings;
 }
 

@@ -9,10 +9,11 @@
 
 namespace tf::gateway {
 
-SyncdClient::SyncdClient(QUrl baseUrl, int timeoutMs, QObject *parent)
+SyncdClient::SyncdClient(QUrl baseUrl, int timeoutMs, http::ServiceToken token, QObject *parent)
     : QObject(parent)
     , m_baseUrl(std::move(baseUrl))
     , m_timeoutMs(timeoutMs)
+    , m_token(std::move(token))
     , m_network(new QNetworkAccessManager(this))
 {
     // Loopback traffic to our own service must never go through an http_proxy from the
@@ -20,11 +21,13 @@ SyncdClient::SyncdClient(QUrl baseUrl, int timeoutMs, QObject *parent)
     m_network->setProxy(QNetworkProxy::NoProxy);
 }
 
-void SyncdClient::request(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+void SyncdClient::request(const QByteArray &method, const QString &pathAndQuery,
+                          const QByteArray &body,
                           const QList<QPair<QByteArray, QByteArray>> &headers, QObject *context,
-                          Callback callback)
+                          Callback callback, int timeoutMs)
 {
-    send(method, pathAndQuery, body, headers, m_timeoutMs, context, std::move(callback));
+    send(method, pathAndQuery, body, headers, timeoutMs > 0 ? timeoutMs : m_timeoutMs, context,
+         std::move(callback));
 }
 
 void SyncdClient::get(const QString &pathAndQuery, QObject *context, Callback callback, int timeoutMs)
@@ -49,6 +52,7 @@ void SyncdClient::send(const QByteArray &method, const QString &pathAndQuery, co
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(timeoutMs);
+    request.setRawHeader("Authorization", m_token.authorization());
     for (const auto &header : headers)
         request.setRawHeader(header.first, header.second);
     if (!body.isEmpty() && !request.hasRawHeader("Content-Type"))
@@ -68,10 +72,12 @@ void SyncdClient::send(const QByteArray &method, const QString &pathAndQuery, co
         result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         result.body = reply->readAll();
         result.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        result.headers = reply->rawHeaderPairs();
         if (result.status == 0) {
-            result.error = reply->error() == QNetworkReply::OperationCanceledError
-                ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
-                : reply->errorString();
+            // A transfer timeout aborts the reply, which reports OperationCanceledError.
+            result.timedOut = reply->error() == QNetworkReply::OperationCanceledError;
+            result.error = result.timedOut ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
+                                           : reply->errorString();
         }
         callback(result);
     });

@@ -165,6 +165,13 @@ void SyncSupervisor::onFinished(int exitCode, QProcess::ExitStatus status)
     m_startupTimer.stop();
     if (m_state == State::Stopping || m_state == State::Stopped)
         return;
+    if (m_restartRequested) {
+        m_restartRequested = false;
+        qCInfo(lcSupervisor).noquote() << "tf-syncd stopped for the requested restart (exit code" << exitCode << ")";
+        m_attempt = 0;
+        launch();
+        return;
+    }
     const bool crashed = status == QProcess::CrashExit;
     const QString reason = crashed ? QStringLiteral("tf-syncd crashed or was killed")
                                    : QStringLiteral("tf-syncd exited with code %1").arg(exitCode);
@@ -200,11 +207,37 @@ void SyncSupervisor::scheduleRestart(const QString &reason)
     m_backoffTimer.start(static_cast<int>(delay));
 }
 
+void SyncSupervisor::restart()
+{
+    if (m_state == State::Stopping)
+        return;
+    const qint64 current = pid();
+    qCInfo(lcSupervisor).noquote() << "restarting tf-syncd on request, pid" << current;
+    m_events(QStringLiteral("restart_requested"), QStringLiteral("SyncService restart requested"),
+             QJsonObject { { QStringLiteral("pid"), current } });
+    m_backoffTimer.stop();
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_restartRequested = true;
+        m_probeTimer.stop();
+        m_startupTimer.stop();
+        m_process->terminate();
+        QProcess *process = m_process;
+        QTimer::singleShot(m_options.stopTimeoutMs, process, [process] {
+            if (process->state() != QProcess::NotRunning)
+                process->kill();
+        });
+        return;
+    }
+    m_attempt = 0;
+    launch();
+}
+
 void SyncSupervisor::stop()
 {
     if (m_state == State::Stopped)
         return;
     setState(State::Stopping);
+    m_restartRequested = false;
     m_probeTimer.stop();
     m_backoffTimer.stop();
     m_startupTimer.stop();

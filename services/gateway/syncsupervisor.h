@@ -44,7 +44,7 @@ public:
     Q_ENUM(State)
 
     // event: "started", "exited", "crashed", "unresponsive", "restarted", "start_failed",
-    // "restart_failed", "stopped".
+    // "restart_failed", "stopped", "restart_requested".
     using EventSink = std::function<void(const QString &event, const QString &message, const QJsonObject &details)>;
 
     SyncSupervisor(Options options, EventSink events, QObject *parent = nullptr);
@@ -53,6 +53,10 @@ public:
     void start();
     // Stops the child: SIGTERM, waits up to stopTimeoutMs, then SIGKILL. Blocks at most that long.
     void stop();
+    // An operator's restart (POST /api/services/sync/restart): SIGTERM to the child (SIGKILL
+    // after stopTimeoutMs) and a new launch as soon as it has exited, without backoff; starts
+    // it at once when it is not running. Does not block.
+    void restart();
 
     State state() const { return m_state; }
     qint64 pid() const;
@@ -87,6 +91,7 @@ private:
     bool m_probeInFlight = false;
     int m_launches = 0;          // a launch after the first one that goes live is a restart
     bool m_alarmRaised = false;
+    bool m_restartRequested = false; // the child was stopped by restart(): launch again at once
     QString m_lastError;
 };
 

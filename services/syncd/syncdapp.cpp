@@ -2,11 +2,14 @@
 
 #include "common/apiserver.h"
 #include "common/databasestate.h"
+#include "common/forwardedcaller.h"
 #include "controllers/healthcontroller.h"
 #include "controllers/metricscontroller.h"
 #include "controllers/syncapi.h"
 #include "core/secretbox.h"
+#include "maintenance/maintenancescheduler.h"
 #include "monitoring/monitoringservice.h"
+#include "ops/maintenancepause.h"
 #include "scheduler/pairscheduler.h"
 #include "sync/queue/operationqueue.h"
 #include "workers/workerpool.h"
@@ -21,8 +24,12 @@ SyncdApp::SyncdApp(ServiceContext context, QObject *parent)
     : QObject(parent)
     , m_context(std::move(context))
     , m_workerSettings(WorkerSettings::fromConfig(m_context.config))
+    // The gateway's token: TF_SERVICE_TOKEN, else <data>/service-token (DESIGN.md section 6).
+    , m_serviceToken(http::ServiceToken::load(m_context.dataDir))
 {
     m_uptime.start();
+    // A restore (tfctl restore, POST /api/backups/<name>/restore) pauses scheduler and workers.
+    m_workerSettings.pauseFile = ops::MaintenancePause::pathFor(m_context.dataDir);
     m_database = std::make_unique<DatabaseState>(m_context.databaseUrl, true);
     // Nodes sharing one control database need the same key (TF_SECRET_KEY) to read the
     // systems' credentials.
@@ -33,6 +40,9 @@ SyncdApp::SyncdApp(ServiceContext context, QObject *parent)
     m_workers
         = std::make_unique<WorkerPool>(*m_database, *m_secrets, m_context.nodeId, m_workerSettings);
     m_scheduler = std::make_unique<PairScheduler>(*m_database, m_workerSettings.schedulerInterval);
+    m_scheduler->setPauseFile(m_workerSettings.pauseFile);
+    m_maintenance = std::make_unique<MaintenanceScheduler>(*m_database, m_context,
+                                                           MaintenanceScheduler::Settings::fromConfig(m_context.config));
     m_health->setWorkerState([workers = m_workers.get()] { return workers->state(); });
     m_monitoring
         = std::make_unique<MonitoringService>(m_context, *m_database, *m_hostMetrics, m_stats);
@@ -44,6 +54,7 @@ SyncdApp::SyncdApp(ServiceContext context, QObject *parent)
 SyncdApp::~SyncdApp()
 {
     sync::OperationQueue::setEnqueueListener({});
+    m_maintenance->stop();
     m_scheduler->stop();
     m_workers->stop();
     m_monitoring->stop();
@@ -65,6 +76,8 @@ quint16 SyncdApp::start()
 
     m_server = new http::ApiServer(QStringLiteral("tf-syncd"), std::move(router), m_context.limits,
                                    m_stats, this);
+    // Only the gateway (its service token) gets past this; health probes stay open.
+    m_server->setRequestFilter(http::serviceTokenFilter(m_serviceToken));
     const quint16 port = m_server->listen(m_context.bindAddress, m_context.port);
     m_database->start();
 
@@ -74,6 +87,7 @@ quint16 SyncdApp::start()
     m_workers->start();
     if (m_workerSettings.scheduler)
         m_scheduler->start();
+    m_maintenance->start(); // does nothing when maintenance/enabled is false
     m_monitoring->start();
     qCInfo(lcSyncd).noquote()
         << "tf-syncd listening on"

@@ -3,6 +3,7 @@
 #include "common/requeststats.h"
 #include "common/router.h"
 #include "common/servicecontext.h"
+#include "common/servicetoken.h"
 #include "hostmetrics.h"
 #include "workers/workersettings.h"
 
@@ -21,6 +22,7 @@ class ApiServer;
 namespace tf::syncd {
 
 class HealthController;
+class MaintenanceScheduler;
 class MetricsController;
 class MonitoringService;
 class PairScheduler;
@@ -35,7 +37,7 @@ class SyncdApp final : public QObject
     Q_DISABLE_COPY_MOVE(SyncdApp)
 
 public:
-    // Throws tf::Error(Validation) for a bad [sync] value or secret key.
+    // Throws tf::Error(Validation) for a bad [sync] value, secret key or service token.
     explicit SyncdApp(ServiceContext context, QObject *parent = nullptr);
     // Stops the scheduler and the workers first: running operations go back to the queue.
     ~SyncdApp() override;
@@ -55,12 +57,14 @@ private:
     http::RequestStats m_stats;
     std::unique_ptr<DatabaseState> m_database;
     std::unique_ptr<SecretBox> m_secrets;
+    http::ServiceToken m_serviceToken;
     std::unique_ptr<HostMetrics> m_hostMetrics;
     std::unique_ptr<HealthController> m_health;
     std::unique_ptr<MetricsController> m_metrics;
     std::unique_ptr<MonitoringService> m_monitoring;
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<PairScheduler> m_scheduler;
+    std::unique_ptr<MaintenanceScheduler> m_maintenance; // the runbook's weekly/monthly/quarterly windows
     http::ApiServer *m_server = nullptr;
 };
 

@@ -1,9 +1,18 @@
 // tfctl: the operator's command line. One command group per file under commands/, registered
 // in the table below.
+#include "commands/auditcommand.h"
+#include "commands/backupcommand.h"
+#include "commands/checkcommand.h"
 #include "commands/configcommands.h"
+#include "commands/createplancommand.h"
 #include "commands/democommand.h"
+#include "commands/maintenancecommand.h"
+#include "commands/fixcorruptioncommand.h"
 #include "commands/quarantinecommand.h"
+#include "commands/recovercommand.h"
+#include "commands/restartcommand.h"
 #include "commands/synccommand.h"
+#include "commands/tunecommand.h"
 #include "core/cli.h"
 #include "tfversion.h"
 
@@ -23,16 +32,29 @@ struct Group
 const Group kGroups[] = {
     { "sync", "run and inspect sync pairs (sync run <pair> [--dry-run])", &tf::tfctl::runSyncCommand },
     { "quarantine", "list, edit, replay and discard quarantined rows", &tf::tfctl::runQuarantineCommand },
+    { "audit", "verify, export and purge the audit trail (audit verify, audit export [--from --to --output FILE], audit purge --older-than DAYS)", &tf::tfctl::runAuditCommand },
     { "system", "register and list external systems (system add <file.json|->, system list)", &tf::tfctl::runSystemCommand },
     { "pair", "store and list sync pair definitions (pair add <file.json|->, pair list)", &tf::tfctl::runPairCommand },
     { "demo", "install the PACS to CAMA demo (demo install [--parcels N])", &tf::tfctl::runDemoCommand },
+    { "maintenance", "run the maintenance windows (maintenance run --type weekly|monthly|quarterly, maintenance next, maintenance history)", &tf::tfctl::runMaintenanceCommand },
+    { "tune", "measure and tune (tune optimize-db|optimize-api|optimize-sync|optimize-all, tune test --endpoint URL)", &tf::tfctl::runTuneCommand },
+    { "backup", "back up the control database (backup [--label L] [--keep N] [--max-age-days D])", &tf::tfctl::runBackupCommand },
+    { "list", "list the backups, newest first, each verified (list [--json])", &tf::tfctl::runListCommand },
+    { "restore", "restore a backup (restore <name|file> [--yes] [--allow-external] [--no-safety-backup])", &tf::tfctl::runRestoreCommand },
+    { "check", "check gateway, syncd and database (exit 0 healthy, 1 degraded, 2 down)", &tf::tfctl::runCheckCommand },
+    { "restart-api", "restart tf-gateway and wait until it is ready", &tf::tfctl::runRestartCommand },
+    { "restart-sync", "restart tf-syncd and wait until it is healthy", &tf::tfctl::runRestartCommand },
+    { "restart-all", "restart tf-syncd and tf-gateway and wait until both are healthy", &tf::tfctl::runRestartCommand },
+    { "recover", "full recovery: stop, restore a backup, migrate, start, verify (recover [--backup FILE])", &tf::tfctl::runRecoverCommand },
+    { "fix-corruption", "repair corrupted control data (fix-corruption <entity_type> [--validation SCRIPT])", &tf::tfctl::runFixCorruptionCommand },
+    { "create-plan", "write a recovery runbook and script (create-plan <scenario> [--components LIST])", &tf::tfctl::runCreatePlanCommand },
 };
 
 void printUsage()
 {
     std::printf("Usage: tfctl <group> <command> [options]\n\nTerraFusion SyncService operator tool.\n\nGroups:\n");
     for (const Group &group : kGroups)
-        std::printf("  %-8s %s\n", group.name, group.summary);
+        std::printf("  %-14s %s\n", group.name, group.summary);
     std::printf("\nEvery command takes --data-dir DIR, --database URL and --config FILE, and --help.\n"
                 "tfctl --version prints the version.\n"
                 "Exit codes: 0 success, 1 the operation failed, 2 bad usage.\n");

@@ -42,6 +42,7 @@ public:
 
     const QUrl &baseUrl() const { return m_baseUrl; }
     void setBearerToken(const QByteArray &token);
+    QByteArray bearerToken() const { return m_bearerToken; }
     void setTimeoutMs(int timeoutMs);
     int timeoutMs() const { return m_timeoutMs; }
 

@@ -44,30 +44,52 @@ struct RestoreResult
 };
 
 // Backups of the control database (DESIGN.md section 9: backup_utilities.py). PostgreSQL:
-// pg_dump custom format; SQLite: the online backup API, consistent while the services run.
-// Each backup has a manifest and a .sha256 beside it. Throws tf::Error: Validation for a bad
-// name, a path outside the folder, or a corrupted/truncated file (nothing is changed then);
-// NotFound for an unknown name; Unavailable when the database or pg_dump cannot be used.
+// pg_dump custom format of one exported snapshot; SQLite: the online backup API, consistent
+// while the services run. Each backup has a manifest (time, schema version, rows and a
+// checksum per table, the file's SHA-256) and a .sha256 beside it (shared/ops/backupmanifest.h),
+// and a row in the `backups` table. Throws tf::Error: BadRequest for a malformed name;
+// Validation for a bad label, a path outside the folder, or a corrupted/truncated file
+// (nothing is changed then); NotFound for an unknown name; Conflict while a restore holds the
+// maintenance pause; Unavailable when the database or pg_dump cannot be used.
 class BackupManager final
 {
 public:
     BackupManager(QString databaseUrl, QString backupsDir);
 
-    BackupInfo create(const QString &label = QString(), const ProgressFn &progress = {});
+    // kind: manual, scheduled (maintenance) or safety (taken by a restore).
+    BackupInfo create(const QString &label = QString(), const ProgressFn &progress = {},
+                      const QString &kind = QStringLiteral("manual"));
     QList<BackupInfo> list() const; // newest first, each verified
     BackupInfo verify(const QString &nameOrPath, bool allowExternal = false) const;
+    // Verifies first (a refused file changes nothing), pauses tf-syncd's scheduler and
+    // workers (MaintenancePause) and waits for running operations, takes a safety backup,
+    // replaces every control table with the backup's, proves it with the manifest's table
+    // checksums, migrates to this program's schema and refreshes the `backups` table from
+    // the folder.
     RestoreResult restore(const QString &nameOrPath, const RestoreOptions &options = {},
                           const ProgressFn &progress = {});
     void remove(const QString &name);
-    // Keeps the newest keepCount and nothing older than maxAgeDays (0: no limit); returns the
-    // names removed.
+    // Keeps the newest keepCount and nothing older than maxAgeDays (0: no limit); the newest
+    // backup is always kept. Returns the names removed.
     QStringList applyRetention(int keepCount, int maxAgeDays);
 
     QString backupsDir() const { return m_backupsDir; }
+    // <data>/maintenance.lock by default (the backups folder's parent is the data directory).
+    void setPauseFile(const QString &path) { m_pauseFile = path; }
+    // How long a restore waits for running sync operations to finish (default 60 s).
+    void setDrainTimeoutMs(int milliseconds) { m_drainTimeoutMs = milliseconds; }
 
 private:
+    QString resolve(const QString &nameOrPath, bool allowExternal) const;
+    BackupInfo inspect(const QString &path, bool useCache, const ProgressFn &progress = {}) const;
+    void drainRunningOperations(const ProgressFn &progress) const;
+    void refreshCatalogue() const;
+
     QString m_databaseUrl;
     QString m_backupsDir;
+    QString m_pauseFile;
+    int m_drainTimeoutMs = 60000;
+    bool m_holdsPause = false;
 };
 
 } // namespace tf::ops

@@ -12,3 +12,11 @@ tf_add_test(NAME tst_restclient
     SOURCES console/tst_restclient.cpp
     LIBS tfcore Qt6::Network
     LABELS console)
+
+# The console's sign-in against a real tf-gateway (needs the console's models library).
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_session
+        SOURCES console/tst_session.cpp
+        LIBS tfconsolemodels tftestsupport tfcore
+        LABELS console)
+endif()

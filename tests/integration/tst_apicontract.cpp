@@ -1,5 +1,6 @@
 // The OpenAPI files describe every route the services register, and nothing they do not:
 // resources/openapi-syncd.yaml for tf-syncd, resources/openapi.yaml for tf-gateway.
+#include "auth/permissions.h"
 #include "gateway/gatewayapp.h"
 #include "gateway/gatewaysettings.h"
 #include "syncd/syncdapp.h"
@@ -47,6 +48,65 @@ QSet<QString> documentedRoutes(const QString &file)
             routes.insert(m.captured(1).toUpper() + QLatin1Char(' ') + path);
     }
     return routes;
+}
+
+// "METHOD /path/{param}" -> what the operation declares: x-permission (a permission name, or
+// "open" for routes without credentials) and x-roles (the roles that hold it).
+struct AccessDeclaration
+{
+    QString permission;
+    QStringList roles;
+    bool hasRoles = false;
+};
+
+QHash<QString, AccessDeclaration> documentedAccess(const QString &file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    static const QRegularExpression pathLine(QStringLiteral("^  (/[^:]*):\\s*$"));
+    static const QRegularExpression methodLine(QStringLiteral("^    (get|post|put|delete|patch):"));
+    static const QRegularExpression permissionLine(QStringLiteral("^      x-permission:\\s*\"?([^\"\\s]+)\"?\\s*$"));
+    static const QRegularExpression rolesLine(QStringLiteral("^      x-roles:\\s*\\[([^\\]]*)\\]\\s*$"));
+    QHash<QString, AccessDeclaration> access;
+    QString path;
+    QString operation;
+    bool inPaths = false;
+    for (const QByteArray &raw : f.readAll().split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (line.startsWith(QLatin1String("paths:"))) {
+            inPaths = true;
+            continue;
+        }
+        if (inPaths && !line.isEmpty() && !line.startsWith(QLatin1Char(' ')))
+            inPaths = false;
+        if (!inPaths)
+            continue;
+        if (const auto p = pathLine.match(line); p.hasMatch()) {
+            path = p.captured(1);
+            operation.clear();
+        } else if (const auto m = methodLine.match(line); m.hasMatch() && !path.isEmpty()) {
+            operation = m.captured(1).toUpper() + QLatin1Char(' ') + path;
+            access.insert(operation, {});
+        } else if (const auto x = permissionLine.match(line); x.hasMatch() && !operation.isEmpty()) {
+            access[operation].permission = x.captured(1);
+        } else if (const auto r = rolesLine.match(line); r.hasMatch() && !operation.isEmpty()) {
+            QStringList roles;
+            for (const QString &role : r.captured(1).split(QLatin1Char(','), Qt::SkipEmptyParts))
+                roles << role.trimmed();
+            access[operation].roles = roles;
+            access[operation].hasRoles = true;
+        }
+    }
+    return access;
+}
+
+QString documentedKey(const http::Router::RouteInfo &route)
+{
+    static const QRegularExpression param(QStringLiteral("<\\*?([^>]+)>"));
+    QString path = route.pattern;
+    path.replace(param, QStringLiteral("{\\1}"));
+    return QString::fromLatin1(route.method) + QLatin1Char(' ') + path;
 }
 
 QSet<QString> registeredRoutes(const QList<http::Router::RouteInfo> &routes)
@@ -126,6 +186,43 @@ private Q_SLOTS:
         QVERIFY(registered.contains(QStringLiteral("GET /api/status")));
         compare(registered, documentedRoutes(qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/resources/openapi.yaml")),
                 "resources/openapi.yaml");
+    }
+
+    void gatewayRoutesDeclareTheirPermission()
+    {
+        // Each operation of resources/openapi.yaml says what it needs, and that matches the
+        // route's permission and the permission table: x-permission: <name> and x-roles: [...],
+        // or x-permission: open for the routes reachable without credentials.
+        QTemporaryDir dir;
+        ServiceContext context = contextFor(QStringLiteral("tf-gateway"), dir.path(), gateway::GatewaySettings::defaults());
+        context.config.set(QStringLiteral("gateway/supervise_sync"), QStringLiteral("false"), Config::Origin::Flag, QStringLiteral("test"));
+        context.config.set(QStringLiteral("gateway/sync_port"), QString::number(test::freePort()), Config::Origin::Flag, QStringLiteral("test"));
+        context.config.set(QStringLiteral("auth/pbkdf2_iterations"), QStringLiteral("1000"), Config::Origin::Flag, QStringLiteral("test"));
+        gateway::GatewayApp app(context, gateway::GatewaySettings::fromContext(context));
+        app.start();
+        const QHash<QString, AccessDeclaration> access
+            = documentedAccess(qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/resources/openapi.yaml"));
+        QStringList problems;
+        for (const http::Router::RouteInfo &route : app.routes()) {
+            const QString key = documentedKey(route);
+            if (!access.contains(key))
+                continue; // gatewayRoutesAreDocumented reports it
+            const AccessDeclaration declared = access.value(key);
+            const QString permission = route.open ? QStringLiteral("open") : auth::permissionName(route.permission);
+            if (declared.permission != permission)
+                problems << QStringLiteral("%1: x-permission is '%2', the route needs '%3'").arg(key, declared.permission, permission);
+            if (route.open) {
+                if (declared.hasRoles && !declared.roles.isEmpty())
+                    problems << QStringLiteral("%1: open, so no x-roles").arg(key);
+                continue;
+            }
+            const QStringList roles = auth::rolesAllowed(route.permission);
+            if (!declared.hasRoles || declared.roles != roles)
+                problems << QStringLiteral("%1: x-roles is [%2], the permission table says [%3]")
+                                .arg(key, declared.roles.join(QStringLiteral(", ")), roles.join(QStringLiteral(", ")));
+        }
+        problems.sort();
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
     }
 };
 

@@ -114,7 +114,7 @@ private:
         return test::http(method, m_base + path,
                           body.isEmpty() ? QByteArray()
                                          : QJsonDocument(body).toJson(QJsonDocument::Compact),
-                          { { "Content-Type", "application/json" } }, 30000);
+                          test::serviceHeaders({ { "Content-Type", "application/json" } }), 30000);
     }
 
     qint64 create(const QString &path, const QJsonObject &body)

@@ -35,7 +35,16 @@ private:
         std::unique_ptr<test::ServiceProcess> process;
         quint16 port = 0;
         quint16 syncPort = 0;
+        QString dataDir;
+        QByteArray authorization; // the bootstrap admin's session, after login()
         QString base() const { return QStringLiteral("http://127.0.0.1:%1").arg(port); }
+        QList<QPair<QByteArray, QByteArray>> headers() const { return test::authorizationHeaders(authorization); }
+        // Logs in as the first admin (its password is in <data>/initial-admin-password).
+        bool login()
+        {
+            authorization = test::gatewayAdminAuthorization(base(), dataDir);
+            return !authorization.isEmpty();
+        }
     };
 
     Running startGateway(const QString &dataDir, QStringList extraArgs = {},
@@ -44,6 +53,7 @@ private:
         Running running;
         running.port = test::freePort();
         running.syncPort = test::freePort();
+        running.dataDir = dataDir;
         QStringList args { QStringLiteral("--port"), QString::number(running.port), QStringLiteral("--data-dir"), dataDir };
         if (!extraArgs.contains(QStringLiteral("--sync-url")) && !extraArgs.contains(QStringLiteral("--sync-port")))
             args << QStringLiteral("--sync-port") << QString::number(running.syncPort);
@@ -55,7 +65,7 @@ private:
 
     static QJsonObject status(const Running &gateway)
     {
-        return test::http("GET", gateway.base() + QStringLiteral("/api/status")).json();
+        return test::http("GET", gateway.base() + QStringLiteral("/api/status"), {}, gateway.headers()).json();
     }
 
     static QJsonObject component(const QJsonObject &status, const QString &name)
@@ -101,6 +111,7 @@ private:
             env.insert(QStringLiteral("DATABASE_URL"), databaseUrl);
         Running gateway = startGateway(dir.path(), {}, env);
         QVERIFY(gateway.process->waitHealthy(gateway.base() + QStringLiteral("/health/live")));
+        QVERIFY(gateway.login());
 
         QJsonObject healthy = waitForStatus(gateway, QStringLiteral("healthy"), 15000);
         QVERIFY2(healthy.value(QStringLiteral("status")).toString() == QLatin1String("healthy"),
@@ -116,7 +127,7 @@ private:
         const qint64 firstPid = component(healthy, QStringLiteral("syncd")).value(QStringLiteral("pid")).toInteger();
         QVERIFY(processAlive(firstPid));
 
-        const auto metrics = test::http("GET", gateway.base() + QStringLiteral("/api/metrics"));
+        const auto metrics = test::http("GET", gateway.base() + QStringLiteral("/api/metrics"), {}, gateway.headers());
         QCOMPARE(metrics.status, 200);
         QCOMPARE(metrics.json().value(QStringLiteral("service")).toString(), QStringLiteral("tf-syncd"));
 
@@ -173,8 +184,9 @@ private Q_SLOTS:
         const quint16 deadPort = test::freePort();
         Running gateway = startGateway(dir.path(), { QStringLiteral("--sync-url"), QStringLiteral("http://127.0.0.1:%1").arg(deadPort) });
         QVERIFY(gateway.process->waitHealthy(gateway.base() + QStringLiteral("/health/ready")));
+        QVERIFY(gateway.login());
 
-        const auto statusResult = test::http("GET", gateway.base() + QStringLiteral("/api/status"));
+        const auto statusResult = test::http("GET", gateway.base() + QStringLiteral("/api/status"), {}, gateway.headers());
         QCOMPARE(statusResult.status, 200);
         QVERIFY(statusResult.elapsedMs < 3000);
         const QJsonObject body = statusResult.json();
@@ -184,7 +196,7 @@ private Q_SLOTS:
         QVERIFY(!component(body, QStringLiteral("syncd")).value(QStringLiteral("error")).toString().isEmpty());
         QCOMPARE(component(body, QStringLiteral("database")).value(QStringLiteral("status")).toString(), QStringLiteral("healthy"));
 
-        const auto metrics = test::http("GET", gateway.base() + QStringLiteral("/api/metrics"));
+        const auto metrics = test::http("GET", gateway.base() + QStringLiteral("/api/metrics"), {}, gateway.headers());
         QCOMPARE(metrics.status, 503);
         QVERIFY(metrics.elapsedMs < 6000);
         const QJsonObject error = metrics.json().value(QStringLiteral("error")).toObject();
@@ -204,10 +216,11 @@ private Q_SLOTS:
         env.insert(QStringLiteral("TF_GATEWAY__STATUS_TIMEOUT_MS"), QStringLiteral("500"));
         Running gateway = startGateway(dir.path(), { QStringLiteral("--sync-url"), QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort()) }, env);
         QVERIFY(gateway.process->waitHealthy(gateway.base() + QStringLiteral("/health/live")));
-        const auto metrics = test::http("GET", gateway.base() + QStringLiteral("/api/metrics"), {}, {}, 10000);
+        QVERIFY(gateway.login());
+        const auto metrics = test::http("GET", gateway.base() + QStringLiteral("/api/metrics"), {}, gateway.headers(), 10000);
         QCOMPARE(metrics.status, 503);
         QVERIFY2(metrics.elapsedMs < 3000, QByteArray::number(metrics.elapsedMs).constData());
-        const auto statusResult = test::http("GET", gateway.base() + QStringLiteral("/api/status"), {}, {}, 10000);
+        const auto statusResult = test::http("GET", gateway.base() + QStringLiteral("/api/status"), {}, gateway.headers(), 10000);
         QCOMPARE(statusResult.status, 200);
         QCOMPARE(component(statusResult.json(), QStringLiteral("syncd")).value(QStringLiteral("status")).toString(), QStringLiteral("down"));
     }
@@ -221,16 +234,17 @@ private Q_SLOTS:
         QVERIFY(syncd.start());
         Running gateway = startGateway(dir.path(), { QStringLiteral("--no-supervise-sync"), QStringLiteral("--sync-port"), QString::number(syncPort) });
         QVERIFY(gateway.process->waitHealthy(gateway.base() + QStringLiteral("/health/ready")));
+        QVERIFY(gateway.login());
         const QJsonObject healthy = waitForStatus(gateway, QStringLiteral("healthy"), 10000);
         QCOMPARE(healthy.value(QStringLiteral("status")).toString(), QStringLiteral("healthy"));
         QCOMPARE(component(healthy, QStringLiteral("syncd")).value(QStringLiteral("supervised")).toBool(), false);
         QCOMPARE(component(healthy, QStringLiteral("syncd")).value(QStringLiteral("pid")).toInteger(), syncd.pid());
 
-        const auto prometheus = test::http("GET", gateway.base() + QStringLiteral("/api/metrics?format=prometheus"));
+        const auto prometheus = test::http("GET", gateway.base() + QStringLiteral("/api/metrics?format=prometheus"), {}, gateway.headers());
         QCOMPARE(prometheus.status, 200);
         QVERIFY(prometheus.headers.value("content-type").startsWith("text/plain"));
         QVERIFY(prometheus.body.contains("terrafusion_uptime_seconds"));
-        const auto badFormat = test::http("GET", gateway.base() + QStringLiteral("/api/metrics?format=xml"));
+        const auto badFormat = test::http("GET", gateway.base() + QStringLiteral("/api/metrics?format=xml"), {}, gateway.headers());
         QCOMPARE(badFormat.status, 400);
         QVERIFY(!badFormat.headers.value("x-request-id").isEmpty());
     }
@@ -243,6 +257,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("TF_GATEWAY__RESTART_MAX_ATTEMPTS"), QStringLiteral("2"));
         Running gateway = startGateway(dir.path(), {}, env);
         QVERIFY(gateway.process->waitHealthy(gateway.base() + QStringLiteral("/health/live")));
+        QVERIFY(gateway.login());
         QTRY_VERIFY_WITH_TIMEOUT(gateway.process->output().contains("Error starting SyncService"), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(gateway.process->output().contains("Failed to restart SyncService after 2 attempts"), 8000);
         const QJsonObject body = status(gateway);

@@ -151,7 +151,7 @@ private:
 
     static QJsonArray alerts(quint16 port, const QString &query)
     {
-        return test::http("GET", base(port) + QStringLiteral("/alerts") + query).json().value(QStringLiteral("items")).toArray();
+        return test::http("GET", base(port) + QStringLiteral("/alerts") + query, {}, test::serviceHeaders()).json().value(QStringLiteral("items")).toArray();
     }
 
     static QJsonObject alertOf(const QJsonArray &items, const QString &rule)
@@ -271,7 +271,7 @@ void TestMonitoring::alertRaisedListedAndResolved()
 
     // Many samples later there is still one cpu alert: raised once while the condition holds.
     const auto samplesWritten = [port] {
-        return test::http("GET", base(port) + QStringLiteral("/metrics")).json().value(QStringLiteral("monitoring")).toObject()
+        return test::http("GET", base(port) + QStringLiteral("/metrics"), {}, test::serviceHeaders()).json().value(QStringLiteral("monitoring")).toObject()
             .value(QStringLiteral("samples_written")).toInteger();
     };
     QTRY_VERIFY_WITH_TIMEOUT(samplesWritten() >= 6, 20000);
@@ -283,7 +283,7 @@ void TestMonitoring::alertRaisedListedAndResolved()
     QVERIFY2(!logText(dir.path()).contains(secret.toUtf8()), "the webhook's secret reached the log");
 
     // /metrics: the JSON gains pairs, queue, alerts, circuit breakers; Prometheus text is clean.
-    const QJsonObject metrics = test::http("GET", base(port) + QStringLiteral("/metrics")).json();
+    const QJsonObject metrics = test::http("GET", base(port) + QStringLiteral("/metrics"), {}, test::serviceHeaders()).json();
     QVERIFY(metrics.value(QStringLiteral("cpu_usage")).isDouble()); // the original shape stays
     QVERIFY(metrics.value(QStringLiteral("requests")).isObject());
     QCOMPARE(metrics.value(QStringLiteral("pairs")).toArray().size(), 1);
@@ -295,7 +295,7 @@ void TestMonitoring::alertRaisedListedAndResolved()
     QCOMPARE(metrics.value(QStringLiteral("queue")).toObject().value(QStringLiteral("queued")).toInt(), 0);
     QVERIFY(metrics.value(QStringLiteral("alerts")).toObject().value(QStringLiteral("open_count")).toInt() >= 1);
     QVERIFY(metrics.value(QStringLiteral("circuit_breakers")).isObject());
-    const auto prometheus = test::http("GET", base(port) + QStringLiteral("/metrics?format=prometheus"));
+    const auto prometheus = test::http("GET", base(port) + QStringLiteral("/metrics?format=prometheus"), {}, test::serviceHeaders());
     QCOMPARE(prometheus.status, 200);
     QVERIFY(prometheus.headers.value("content-type").startsWith("text/plain; version=0.0.4"));
     checkPrometheus(prometheus.body);
@@ -321,16 +321,16 @@ void TestMonitoring::alertRaisedListedAndResolved()
     }
 
     // The API: acknowledge, bad input, unknown ids, filters.
-    const auto acknowledged = test::http("POST", base(port) + QStringLiteral("/alerts/%1/acknowledge").arg(alertId), R"({"by":"tester"})");
+    const auto acknowledged = test::http("POST", base(port) + QStringLiteral("/alerts/%1/acknowledge").arg(alertId), R"({"by":"tester"})", test::serviceHeaders());
     QCOMPARE(acknowledged.status, 200);
     QCOMPARE(acknowledged.json().value(QStringLiteral("status")).toString(), QStringLiteral("acknowledged"));
     QCOMPARE(acknowledged.json().value(QStringLiteral("acknowledged_by")).toString(), QStringLiteral("tester"));
-    QCOMPARE(test::http("POST", base(port) + QStringLiteral("/alerts/999999/acknowledge")).status, 404);
-    QCOMPARE(test::http("POST", base(port) + QStringLiteral("/alerts/%1/acknowledge").arg(alertId), R"({"by":5})").status, 422);
-    QCOMPARE(test::http("POST", base(port) + QStringLiteral("/alerts/%1/acknowledge").arg(alertId), "{bad").status, 400);
-    QCOMPARE(test::http("GET", base(port) + QStringLiteral("/alerts?status=bogus")).status, 400);
-    QCOMPARE(test::http("GET", base(port) + QStringLiteral("/alerts?limit=0")).status, 400);
-    const QJsonObject page = test::http("GET", base(port) + QStringLiteral("/alerts?status=all&limit=1")).json();
+    QCOMPARE(test::http("POST", base(port) + QStringLiteral("/alerts/999999/acknowledge"), {}, test::serviceHeaders()).status, 404);
+    QCOMPARE(test::http("POST", base(port) + QStringLiteral("/alerts/%1/acknowledge").arg(alertId), R"({"by":5})", test::serviceHeaders()).status, 422);
+    QCOMPARE(test::http("POST", base(port) + QStringLiteral("/alerts/%1/acknowledge").arg(alertId), "{bad", test::serviceHeaders()).status, 400);
+    QCOMPARE(test::http("GET", base(port) + QStringLiteral("/alerts?status=bogus"), {}, test::serviceHeaders()).status, 400);
+    QCOMPARE(test::http("GET", base(port) + QStringLiteral("/alerts?limit=0"), {}, test::serviceHeaders()).status, 400);
+    const QJsonObject page = test::http("GET", base(port) + QStringLiteral("/alerts?status=all&limit=1"), {}, test::serviceHeaders()).json();
     QCOMPARE(page.value(QStringLiteral("items")).toArray().size(), 1);
     QVERIFY(page.contains(QStringLiteral("next_cursor")));
     QVERIFY(!alertOf(alerts(port, QStringLiteral("?status=open")), QStringLiteral("cpu_percent")).isEmpty());
@@ -403,7 +403,7 @@ void TestMonitoring::oldSamplesFoldIntoHourlyAverages()
     QVERIFY2(syncd->waitHealthy(base(port) + QStringLiteral("/health/ready")), syncd->output().constData());
     // The retention job runs at start, then every retention interval.
     const auto retention = [port] {
-        return test::http("GET", base(port) + QStringLiteral("/metrics")).json().value(QStringLiteral("monitoring")).toObject()
+        return test::http("GET", base(port) + QStringLiteral("/metrics"), {}, test::serviceHeaders()).json().value(QStringLiteral("monitoring")).toObject()
             .value(QStringLiteral("last_retention")).toObject();
     };
     QTRY_VERIFY2_WITH_TIMEOUT(retention().value(QStringLiteral("raw_rows_folded")).toInt() == 12, syncd->output().constData(), 20000);

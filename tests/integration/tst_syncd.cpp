@@ -54,12 +54,12 @@ private:
         QCOMPARE(ready.status, 200);
         QCOMPARE(ready.json().value(QStringLiteral("status")).toString(), QStringLiteral("ready"));
 
-        const auto pairs = test::http("GET", base(port) + QStringLiteral("/sync-pairs"));
+        const auto pairs = test::http("GET", base(port) + QStringLiteral("/sync-pairs"), {}, test::serviceHeaders());
         QCOMPARE(pairs.status, 200);
         QVERIFY(pairs.json().value(QStringLiteral("items")).isArray());
         QCOMPARE(pairs.json().value(QStringLiteral("count")).toInt(), 0);
 
-        const auto systems = test::http("GET", base(port) + QStringLiteral("/systems"));
+        const auto systems = test::http("GET", base(port) + QStringLiteral("/systems"), {}, test::serviceHeaders());
         QCOMPARE(systems.status, 200);
         QVERIFY(systems.json().value(QStringLiteral("items")).isArray());
 
@@ -95,7 +95,7 @@ private Q_SLOTS:
         QVERIFY(syncd->waitHealthy(base(port) + QStringLiteral("/health/ready")));
         test::http("GET", base(port) + QStringLiteral("/health"));
 
-        const auto json = test::http("GET", base(port) + QStringLiteral("/metrics"));
+        const auto json = test::http("GET", base(port) + QStringLiteral("/metrics"), {}, test::serviceHeaders());
         QCOMPARE(json.status, 200);
         const QJsonObject m = json.json();
         const double cpu = m.value(QStringLiteral("cpu")).toObject().value(QStringLiteral("used_percent")).toDouble(-1);
@@ -109,18 +109,18 @@ private Q_SLOTS:
         const QJsonObject requests = m.value(QStringLiteral("requests")).toObject();
         QVERIFY2(requests.value(QStringLiteral("total")).toInt() >= 2, json.body.constData());
 
-        const auto text = test::http("GET", base(port) + QStringLiteral("/metrics?format=prometheus"));
+        const auto text = test::http("GET", base(port) + QStringLiteral("/metrics?format=prometheus"), {}, test::serviceHeaders());
         QCOMPARE(text.status, 200);
         QVERIFY(text.headers.value("content-type").startsWith("text/plain"));
         QVERIFY(text.body.contains("# TYPE terrafusion_cpu_usage_percent gauge"));
         QVERIFY(text.body.contains("terrafusion_process_resident_memory_bytes{node=\""));
         QVERIFY(text.body.contains("terrafusion_http_requests_total{service=\"tf-syncd\",method=\"GET\",route=\"/health\",status=\"200\"}"));
 
-        const auto accept = test::http("GET", base(port) + QStringLiteral("/metrics"), {}, { { "Accept", "text/plain" } });
+        const auto accept = test::http("GET", base(port) + QStringLiteral("/metrics"), {}, test::serviceHeaders({ { "Accept", "text/plain" } }));
         QCOMPARE(accept.status, 200);
         QVERIFY(accept.body.startsWith("# HELP"));
 
-        const auto bad = test::http("GET", base(port) + QStringLiteral("/metrics?format=xml"));
+        const auto bad = test::http("GET", base(port) + QStringLiteral("/metrics?format=xml"), {}, test::serviceHeaders());
         QCOMPARE(bad.status, 400);
         QVERIFY(bad.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("format")));
     }
@@ -160,7 +160,7 @@ private Q_SLOTS:
         QVERIFY(!ready.body.contains("hunter2secret"));
         const auto health = test::http("GET", base(port) + QStringLiteral("/health"));
         QCOMPARE(health.status, 503);
-        const auto pairs = test::http("GET", base(port) + QStringLiteral("/sync-pairs"));
+        const auto pairs = test::http("GET", base(port) + QStringLiteral("/sync-pairs"), {}, test::serviceHeaders());
         QCOMPARE(pairs.status, 503);
         QCOMPARE(pairs.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
                  QStringLiteral("service_unavailable"));

@@ -121,6 +121,10 @@ HttpResult http(const QByteArray &method, const QString &url, const QByteArray &
 QByteArray gatewayAdminAuthorization(const QString &baseUrl, const QString &dataDir)
 {
     QFile file(dataDir + QStringLiteral("/initial-admin-password"));
+    // tf-gateway writes it once its database is open, a moment after it starts answering.
+    QDeadlineTimer written(10000);
+    while (!file.exists() && !written.hasExpired())
+        QThread::msleep(20);
     if (!file.open(QIODevice::ReadOnly))
         return QByteArray();
     const QString password = QString::fromUtf8(file.readAll()).trimmed();
@@ -139,6 +143,20 @@ QList<QPair<QByteArray, QByteArray>> authorizationHeaders(const QByteArray &valu
     if (value.isEmpty())
         return {};
     return { { QByteArrayLiteral("Authorization"), value } };
+}
+
+QByteArray serviceToken()
+{
+    static const QByteArray token = QUuid::createUuid().toString(QUuid::Id128).toLatin1()
+        + QUuid::createUuid().toString(QUuid::Id128).toLatin1();
+    return token;
+}
+
+QList<QPair<QByteArray, QByteArray>> serviceHeaders(const QList<QPair<QByteArray, QByteArray>> &extra)
+{
+    QList<QPair<QByteArray, QByteArray>> headers { { QByteArrayLiteral("Authorization"), "Bearer " + serviceToken() } };
+    headers.append(extra);
+    return headers;
 }
 
 QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs)
@@ -186,6 +204,10 @@ QProcessEnvironment ServiceProcess::cleanEnvironment()
             || key.startsWith(QLatin1String("TF_")))
             environment.remove(key);
     }
+    environment.insert(QStringLiteral("TF_SERVICE_TOKEN"), QString::fromLatin1(serviceToken()));
+    // PBKDF2 at its production count costs about a second per login with Qt's digestor; tests
+    // log in often. The auth tests check hashing itself at real counts.
+    environment.insert(QStringLiteral("TF_AUTH__PBKDF2_ITERATIONS"), QStringLiteral("1000"));
     return environment;
 }
 

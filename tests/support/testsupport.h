@@ -58,10 +58,18 @@ HttpResult http(const QByteArray &method, const QString &url, const QByteArray &
 
 // Logs in to a running tf-gateway as the bootstrap admin (the password tf-gateway wrote once to
 // <dataDir>/initial-admin-password) and returns the value for an Authorization header
-// ("Bearer ..."). Returns an empty value when the file does not exist.
+// ("Bearer ..."). Waits up to 10 s for the file; returns an empty value when it never appears.
 QByteArray gatewayAdminAuthorization(const QString &baseUrl, const QString &dataDir);
 // {"Authorization", value} as a header list, or an empty list for an empty value.
 QList<QPair<QByteArray, QByteArray>> authorizationHeaders(const QByteArray &value);
+
+// The service token of this test process: random, made once, given to every program started
+// with ServiceProcess::cleanEnvironment() as TF_SERVICE_TOKEN (tf-syncd refuses every route
+// but its health probes without it; tf-gateway sends it to tf-syncd).
+QByteArray serviceToken();
+// {"Authorization", "Bearer <serviceToken()>"} followed by extra: the headers of a direct
+// call to tf-syncd.
+QList<QPair<QByteArray, QByteArray>> serviceHeaders(const QList<QPair<QByteArray, QByteArray>> &extra = {});
 
 // Writes raw bytes on a TCP connection and reads until the peer closes or timeoutMs passes.
 QByteArray rawExchange(quint16 port, const QByteArray &request, int timeoutMs = 5000);
@@ -87,7 +95,8 @@ public:
     QByteArray output() const;   // everything written to stdout and stderr so far
     QProcess &process() { return *m_process; }
 
-    // The test's environment without DATABASE_URL, PG* and TF_* variables.
+    // The test's environment without DATABASE_URL, PG* and TF_* variables, plus
+    // TF_SERVICE_TOKEN=serviceToken() and TF_AUTH__PBKDF2_ITERATIONS=1000 (fast logins).
     static QProcessEnvironment cleanEnvironment();
 
 private:

@@ -16,7 +16,7 @@ MetricsProxyController::MetricsProxyController(SyncdClient &syncd)
 
 void MetricsProxyController::registerRoutes(http::Router &router)
 {
-    router.addAsync("GET", QStringLiteral("/api/metrics"),
+    router.addAsync("GET", QStringLiteral("/api/metrics"), auth::Permission::MetricsRead,
                     [this](const http::ApiRequest &request, const http::Router::Reply &reply) { metrics(request, reply); });
 }
 

@@ -25,7 +25,7 @@ StatusController::StatusController(const DatabaseState &database, SyncdClient &s
 
 void StatusController::registerRoutes(http::Router &router)
 {
-    router.addAsync("GET", QStringLiteral("/api/status"),
+    router.addAsync("GET", QStringLiteral("/api/status"), auth::Permission::StatusRead,
                     [this](const http::ApiRequest &request, const http::Router::Reply &reply) { status(request, reply); });
     router.add("GET", QStringLiteral("/health"), [this](const http::ApiRequest &) { return health(); }, true);
     router.add("GET", QStringLiteral("/health/live"), [](const http::ApiRequest &) {

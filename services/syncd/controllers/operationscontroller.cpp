@@ -1,6 +1,7 @@
 #include "operationscontroller.h"
 
 #include "apiparams.h"
+#include "changeaudit.h"
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "db/repositories/syncpairrepository.h"
@@ -88,6 +89,20 @@ http::ApiResponse OperationsController::start(const http::ApiRequest &request)
     const db::OperationRecord operation = m_context.queue().enqueue(enqueue);
     if (m_context.wakeWorkers)
         m_context.wakeWorkers();
+    auditChange(
+        m_context.database, request,
+        { QStringLiteral("sync_operation.started"),
+          QStringLiteral("sync_operation"),
+          operation.id,
+          QStringLiteral("operation %1 of sync pair %2 requested (mode %3%4%5)")
+              .arg(operation.id)
+              .arg(operation.pairId)
+              .arg(operation.mode.isEmpty() ? QStringLiteral("of the pair") : operation.mode,
+                   operation.dryRun ? QStringLiteral(", dry run") : QString(),
+                   operation.fullResync ? QStringLiteral(", full resync") : QString()),
+          {},
+          operation.toJson(),
+          operation.id });
     return accepted(operation);
 }
 
@@ -121,14 +136,41 @@ http::ApiResponse OperationsController::get(const http::ApiRequest &request) con
 
 http::ApiResponse OperationsController::cancel(const http::ApiRequest &request)
 {
-    return http::ApiResponse::json(withTimings(m_context.queue().requestCancel(request.idParam())));
+    const qint64 id = request.idParam();
+    sync::OperationQueue &queue = m_context.queue();
+    const db::OperationRecord before = queue.get(id);
+    const db::OperationRecord after = queue.requestCancel(id);
+    auditChange(
+        m_context.database, request,
+        { QStringLiteral("sync_operation.cancelled"), QStringLiteral("sync_operation"), id,
+          after.status == QLatin1String("cancelled")
+              ? QStringLiteral("operation %1 of sync pair %2 cancelled").arg(id).arg(after.pairId)
+              : QStringLiteral("cancel of running operation %1 of sync pair %2 requested")
+                    .arg(id)
+                    .arg(after.pairId),
+          QJsonObject { { QStringLiteral("status"), before.status },
+                        { QStringLiteral("cancel_requested"), before.cancelRequested } },
+          QJsonObject { { QStringLiteral("status"), after.status },
+                        { QStringLiteral("cancel_requested"), after.cancelRequested } },
+          id });
+    return http::ApiResponse::json(withTimings(after));
 }
 
 http::ApiResponse OperationsController::retry(const http::ApiRequest &request)
 {
-    const db::OperationRecord operation = m_context.queue().retry(request.idParam());
+    const qint64 failedId = request.idParam();
+    const db::OperationRecord operation = m_context.queue().retry(failedId);
     if (m_context.wakeWorkers)
         m_context.wakeWorkers();
+    auditChange(m_context.database, request,
+                { QStringLiteral("sync_operation.retried"), QStringLiteral("sync_operation"),
+                  operation.id,
+                  QStringLiteral("operation %1 of sync pair %2 retried as operation %3")
+                      .arg(failedId)
+                      .arg(operation.pairId)
+                      .arg(operation.id),
+                  QJsonObject { { QStringLiteral("retry_of"), failedId } }, operation.toJson(),
+                  operation.id });
     return accepted(operation);
 }
 

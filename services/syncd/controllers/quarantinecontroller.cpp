@@ -2,6 +2,7 @@
 
 #include "apiparams.h"
 #include "backgroundjobs.h"
+#include "changeaudit.h"
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "db/repositories/syncpairrepository.h"
@@ -150,15 +151,33 @@ http::ApiResponse QuarantineController::edit(const http::ApiRequest &request)
     }
     errors.throwIfAny(QStringLiteral("quarantine edit is invalid"));
     store.edit(id, row); // Conflict when it stopped being open meanwhile
-    return http::ApiResponse::json(store.get(id).toJson());
+    const sync::QuarantineEntry edited = store.get(id);
+    auditChange(m_context.database, request,
+                { QStringLiteral("quarantine.edited"), QStringLiteral("quarantine"), id,
+                  QStringLiteral("quarantined row %1 (%2 %3) of sync pair %4 edited")
+                      .arg(id)
+                      .arg(entry.entity, entry.sourceKey, entry.pairId),
+                  QJsonObject { { QStringLiteral("transformed_row"), entry.transformedRow } },
+                  QJsonObject { { QStringLiteral("transformed_row"), edited.transformedRow } },
+                  entry.operationId });
+    return http::ApiResponse::json(edited.toJson());
 }
 
 http::ApiResponse QuarantineController::discard(const http::ApiRequest &request)
 {
     const qint64 id = request.idParam();
     sync::QuarantineStore store(m_context.database.database().database());
+    const QString before = store.get(id).status;
     store.discard(id); // NotFound; Conflict when replayed
-    return http::ApiResponse::json(store.get(id).toJson());
+    const sync::QuarantineEntry entry = store.get(id);
+    auditChange(m_context.database, request,
+                { QStringLiteral("quarantine.discarded"), QStringLiteral("quarantine"), id,
+                  QStringLiteral("quarantined row %1 (%2 %3) of sync pair %4 discarded")
+                      .arg(id)
+                      .arg(entry.entity, entry.sourceKey, entry.pairId),
+                  QJsonObject { { QStringLiteral("status"), before } },
+                  QJsonObject { { QStringLiteral("status"), entry.status } }, entry.operationId });
+    return http::ApiResponse::json(entry.toJson());
 }
 
 void QuarantineController::requireIdle(qint64 pairId) const
@@ -212,9 +231,30 @@ void QuarantineController::replayLater(const http::ApiRequest &request,
 {
     const DatabaseState &database = m_context.database;
     const SecretBox &secrets = m_context.secrets;
-    m_context.jobs->run(request, reply, [&database, &secrets, pairId, ids] {
-        return http::ApiResponse::json(
-            replay(database.database().database(), secrets, pairId, ids));
+    m_context.jobs->run(request, reply, [&database, &secrets, pairId, ids, request] {
+        const QJsonObject result = replay(database.database().database(), secrets, pairId, ids);
+        QJsonArray replayed;
+        QJsonArray stillInvalid;
+        for (const QJsonValue &item : result.value(QStringLiteral("items")).toArray()) {
+            const QJsonObject outcome = item.toObject();
+            (outcome.value(QStringLiteral("replayed")).toBool() ? replayed : stillInvalid)
+                .append(outcome.value(QStringLiteral("id")));
+        }
+        // One entry per request: a single row, or every open row of the pair.
+        auditChange(
+            database, request,
+            { QStringLiteral("quarantine.replayed"),
+              ids.size() == 1 ? QStringLiteral("quarantine") : QStringLiteral("sync_pair"),
+              ids.size() == 1 ? ids.first() : pairId,
+              QStringLiteral("%1 quarantined row(s) of sync pair %2 replayed, %3 still invalid")
+                  .arg(replayed.size())
+                  .arg(pairId)
+                  .arg(stillInvalid.size()),
+              {},
+              QJsonObject { { QStringLiteral("pair_id"), pairId },
+                            { QStringLiteral("replayed_ids"), replayed },
+                            { QStringLiteral("still_invalid_ids"), stillInvalid } } });
+        return http::ApiResponse::json(result);
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include "apiparams.h"
 #include "backgroundjobs.h"
+#include "changeaudit.h"
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "db/repositories/syncpairrepository.h"
@@ -127,7 +128,15 @@ http::ApiResponse SyncPairsController::create(const http::ApiRequest &request)
     record.nextRunAt = nextRunOf(record);
     db::SyncPairRepository pairs(m_context.database.database().database());
     const qint64 id = pairs.insert(record);
-    return http::ApiResponse::json(detail(pairs.get(id)), 201)
+    const db::SyncPairRecord created = pairs.get(id);
+    auditChange(m_context.database, request,
+                { QStringLiteral("sync_pair.created"),
+                  QStringLiteral("sync_pair"),
+                  id,
+                  QStringLiteral("sync pair %1 '%2' created").arg(id).arg(created.name),
+                  {},
+                  created.toJson() });
+    return http::ApiResponse::json(detail(created), 201)
         .withHeader("Location", QByteArrayLiteral("/sync-pairs/") + QByteArray::number(id));
 }
 
@@ -147,7 +156,12 @@ http::ApiResponse SyncPairsController::replace(const http::ApiRequest &request)
     const bool sameTiming = record.schedule == old.schedule && record.enabled == old.enabled;
     record.nextRunAt = sameTiming ? old.nextRunAt : nextRunOf(record);
     pairs.update(record);
-    return http::ApiResponse::json(detail(pairs.get(id)));
+    const db::SyncPairRecord updated = pairs.get(id);
+    auditChange(m_context.database, request,
+                { QStringLiteral("sync_pair.updated"), QStringLiteral("sync_pair"), id,
+                  QStringLiteral("sync pair %1 '%2' updated").arg(id).arg(updated.name),
+                  old.toJson(), updated.toJson() });
+    return http::ApiResponse::json(detail(updated));
 }
 
 http::ApiResponse SyncPairsController::remove(const http::ApiRequest &request)
@@ -175,6 +189,14 @@ http::ApiResponse SyncPairsController::remove(const http::ApiRequest &request)
     }
     pairs.remove(id);
     transaction.commit();
+    auditChange(
+        m_context.database, request,
+        { QStringLiteral("sync_pair.deleted"),
+          QStringLiteral("sync_pair"),
+          id,
+          QStringLiteral("sync pair %1 '%2' deleted with its operations").arg(id).arg(record.name),
+          record.toJson(),
+          {} });
     return http::ApiResponse::json(
         QJsonObject { { QStringLiteral("id"), id }, { QStringLiteral("deleted"), true } });
 }
@@ -185,11 +207,22 @@ http::ApiResponse SyncPairsController::setEnabled(const http::ApiRequest &reques
     db::SyncPairRepository pairs(m_context.database.database().database());
     db::SyncPairRecord record = pairs.get(id);
     if (record.enabled != enabled) {
+        const QJsonObject before = record.toJson();
         // The flag lives in the definition too (definitionOf reads it from there).
         record.enabled = enabled;
         record.definition.insert(QStringLiteral("enabled"), enabled);
         record.nextRunAt = nextRunOf(record);
         pairs.update(record);
+        // Only a real change is recorded: enabling an enabled pair changes nothing.
+        auditChange(
+            m_context.database, request,
+            { enabled ? QStringLiteral("sync_pair.enabled") : QStringLiteral("sync_pair.disabled"),
+              QStringLiteral("sync_pair"), id,
+              QStringLiteral("sync pair %1 '%2' %3")
+                  .arg(id)
+                  .arg(record.name,
+                       enabled ? QStringLiteral("enabled") : QStringLiteral("disabled")),
+              before, pairs.get(id).toJson() });
     }
     return http::ApiResponse::json(detail(pairs.get(id)));
 }

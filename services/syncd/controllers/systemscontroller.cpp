@@ -2,6 +2,7 @@
 
 #include "apiparams.h"
 #include "backgroundjobs.h"
+#include "changeaudit.h"
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "db/repositories/syncpairrepository.h"
@@ -78,7 +79,17 @@ http::ApiResponse SystemsController::create(const http::ApiRequest &request)
     db::SystemRepository systems(control);
     requireFreeName(systems, definition.name, 0);
     const qint64 id = sync::SystemRegistry(control, m_secrets).create(definition);
-    return http::ApiResponse::json(systems.get(id).toJson(), 201)
+    const QJsonObject created = systems.get(id).toJson();
+    auditChange(m_database, request,
+                { QStringLiteral("system.created"),
+                  QStringLiteral("system"),
+                  id,
+                  QStringLiteral("system %1 '%2' (%3) created")
+                      .arg(id)
+                      .arg(definition.name, definition.kind),
+                  {},
+                  created });
+    return http::ApiResponse::json(created, 201)
         .withHeader("Location", QByteArrayLiteral("/systems/") + QByteArray::number(id));
 }
 
@@ -94,12 +105,21 @@ http::ApiResponse SystemsController::replace(const http::ApiRequest &request)
     const QJsonObject body = request.jsonBody();
     db::Database &control = m_database.database().database();
     db::SystemRepository systems(control);
-    systems.get(id); // 404 before 422: the resource must exist
+    const QJsonObject before = systems.get(id).toJson(); // 404 before 422: the resource must exist
     const sync::SystemDefinition definition = sync::SystemDefinition::parse(body);
     requireFreeName(systems, definition.name, id);
-    sync::SystemRegistry(control, m_secrets)
-        .update(id, definition, body.contains(QStringLiteral("credentials")));
-    return http::ApiResponse::json(systems.get(id).toJson());
+    const bool newCredentials = body.contains(QStringLiteral("credentials"));
+    sync::SystemRegistry(control, m_secrets).update(id, definition, newCredentials);
+    const QJsonObject after = systems.get(id).toJson();
+    // The credentials themselves never reach the trail; only that they were replaced.
+    auditChange(m_database, request,
+                { QStringLiteral("system.updated"), QStringLiteral("system"), id,
+                  QStringLiteral("system %1 '%2' updated%3")
+                      .arg(id)
+                      .arg(definition.name,
+                           newCredentials ? QStringLiteral(" (credentials replaced)") : QString()),
+                  before, after });
+    return http::ApiResponse::json(after);
 }
 
 http::ApiResponse SystemsController::remove(const http::ApiRequest &request)
@@ -123,6 +143,13 @@ http::ApiResponse SystemsController::remove(const http::ApiRequest &request)
             QJsonObject { { QStringLiteral("pair_ids"), users } });
     }
     systems.remove(id);
+    auditChange(m_database, request,
+                { QStringLiteral("system.deleted"),
+                  QStringLiteral("system"),
+                  id,
+                  QStringLiteral("system %1 '%2' deleted").arg(id).arg(system.name),
+                  system.toJson(),
+                  {} });
     return http::ApiResponse::json(
         QJsonObject { { QStringLiteral("id"), id }, { QStringLiteral("deleted"), true } });
 }

@@ -1,8 +1,9 @@
 #include "alertscontroller.h"
 
 #include "common/databasestate.h"
-#include "syncd/controllers/apiparams.h"
 #include "db/repositories/alertrepository.h"
+#include "syncd/controllers/apiparams.h"
+#include "syncd/controllers/changeaudit.h"
 
 namespace tf::syncd {
 
@@ -46,8 +47,23 @@ http::ApiResponse AlertsController::acknowledge(const http::ApiRequest &request)
     const QJsonValue by = body.value(QStringLiteral("by"));
     if (!by.isUndefined() && !by.isNull() && !by.isString())
         api::failField(QStringLiteral("cannot acknowledge the alert"), QStringLiteral("by"), QStringLiteral("must be a string"));
-    const db::AlertRecord alert
-        = db::AlertRepository(m_database.database().database()).acknowledge(id, by.toString().left(200));
+    // Through the gateway the person acknowledging is known (the forwarded actor, whose role
+    // is a user role) and is who gets named; "by" names someone only on direct service calls.
+    const http::Caller &caller = request.caller;
+    const bool person = !caller.username.isEmpty() && !caller.role.isEmpty()
+        && caller.role != QLatin1String("service");
+    const QString acknowledgedBy = person ? caller.username : by.toString();
+    const db::AlertRecord alert = db::AlertRepository(m_database.database().database())
+                                      .acknowledge(id, acknowledgedBy.left(200));
+    auditChange(
+        m_database, request,
+        { QStringLiteral("alert.acknowledged"),
+          QStringLiteral("alert"),
+          id,
+          QStringLiteral("alert %1 (%2, %3) acknowledged").arg(id).arg(alert.rule, alert.severity),
+          {},
+          QJsonObject { { QStringLiteral("status"), alert.status },
+                        { QStringLiteral("acknowledged_by"), alert.acknowledgedBy } } });
     return http::ApiResponse::json(alert.toJson());
 }
 

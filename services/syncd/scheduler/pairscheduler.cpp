@@ -3,6 +3,7 @@
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "db/connection.h"
+#include "ops/maintenancepause.h"
 #include "sync/queue/operationqueue.h"
 #include "sync/schedule/cronschedule.h"
 
@@ -110,7 +111,15 @@ QDateTime PairScheduler::nextRun(const QString &schedule, const QDateTime &after
 
 void PairScheduler::tickIfOpen()
 {
-    if (m_database.isOpen())
+    const ops::MaintenancePause::State pause = ops::MaintenancePause::current(m_pauseFile);
+    if (pause.active != m_paused) {
+        m_paused = pause.active;
+        if (pause.active)
+            qCInfo(lcScheduler, "scheduler paused: %s", qPrintable(pause.describe()));
+        else
+            qCInfo(lcScheduler, "scheduler resumed: the maintenance pause is over");
+    }
+    if (!pause.active && m_database.isOpen())
         tick(m_database.database().database());
 }
 

@@ -36,6 +36,9 @@ public:
 
     void start();
     void stop();
+    // While this file exists (ops::MaintenancePause: a restore is running) no schedule fires;
+    // a run that fell due meanwhile fires at the first tick after.
+    void setPauseFile(const QString &path) { m_pauseFile = path; }
 
     // One pass over the pairs; returns how many operations this node enqueued. Public for
     // tests; the periodic task calls it.
@@ -51,6 +54,8 @@ private:
     const DatabaseState &m_database;
     QDateTime m_startedAt;
     QSet<QString> m_warned; // "<pair id>:<expression>" already reported as invalid
+    QString m_pauseFile;
+    bool m_paused = false;
     PeriodicTask m_task;
 };
 

@@ -2,6 +2,7 @@
 
 #include "common/databasestate.h"
 #include "core/errors.h"
+#include "ops/maintenancepause.h"
 #include "sync/queue/operationqueue.h"
 
 #include <QLoggingCategory>
@@ -96,6 +97,8 @@ void WorkerPool::workerLoop(int index)
         claimedLastTime = false;
         if (!m_database.isOpen())
             continue; // the monitor is still connecting; /health/ready says why
+        if (paused())
+            continue; // a restore is replacing the control database
         try {
             db::Database &control = m_database.database().database();
             sync::OperationQueue queue(control);
@@ -113,6 +116,18 @@ void WorkerPool::workerLoop(int index)
             qCWarning(lcWorkers, "sync worker %d: %s", index + 1, qPrintable(error.message()));
         }
     }
+}
+
+bool WorkerPool::paused()
+{
+    const ops::MaintenancePause::State pause = ops::MaintenancePause::current(m_settings.pauseFile);
+    if (m_paused.exchange(pause.active) != pause.active) {
+        if (pause.active)
+            qCInfo(lcWorkers, "sync workers paused: %s", qPrintable(pause.describe()));
+        else
+            qCInfo(lcWorkers, "sync workers resumed: the maintenance pause is over");
+    }
+    return pause.active;
 }
 
 void WorkerPool::renewLeases()
@@ -155,6 +170,7 @@ QJsonObject WorkerPool::state() const
         { QStringLiteral("lease_ms"), qint64(m_settings.lease.count()) },
         { QStringLiteral("max_attempts"), m_settings.maxAttempts },
         { QStringLiteral("stopping"), m_stopping.load() },
+        { QStringLiteral("paused"), m_paused.load() },
     };
 }
 

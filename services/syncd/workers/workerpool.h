@@ -53,6 +53,8 @@ private:
     void renewLeases();
     void reap();
     bool waitForWork();
+    // True while the maintenance pause is in effect; logs when it begins and ends.
+    bool paused();
 
     const DatabaseState &m_database;
     const SecretBox &m_secrets;
@@ -61,6 +63,7 @@ private:
     AlertHook m_alert;
     ActiveOperations m_active;
     std::atomic_bool m_stopping { false };
+    std::atomic_bool m_paused { false };
     QMutex m_mutex;
     QWaitCondition m_wake;
     int m_pendingWakes = 0;

@@ -21,6 +21,9 @@ struct WorkerSettings
     std::chrono::milliseconds retryMax { 300000 }; // sync/retry_max_ms: backoff cap
     std::chrono::milliseconds schedulerInterval { 15000 }; // sync/scheduler_interval_ms
     bool scheduler = true; // sync/scheduler
+    // Not configuration: <data>/maintenance.lock; while it exists (a restore is running) no
+    // worker claims an operation (ops::MaintenancePause). Empty: never paused.
+    QString pauseFile;
 
     // Reads the keys above (absent ones keep their defaults); throws tf::Error(Validation)
     // naming the key for a bad value.

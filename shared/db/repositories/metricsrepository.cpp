@@ -3,6 +3,7 @@
 #include "rowhelpers.h"
 
 #include <QHash>
+#include <QJsonArray>
 
 #include <limits>
 
@@ -58,6 +59,19 @@ QJsonObject PairFigures::toJson(const QDateTime &now) const
              { QStringLiteral("last_success_at"), rows::isoOrNull(lastSuccessAt) },
              { QStringLiteral("seconds_since_success"), orNull(secondsSinceSuccess(now)) },
              { QStringLiteral("failures_last_hour"), failuresLastHour } };
+}
+
+QJsonObject MetricSeries::toJson() const
+{
+    QJsonArray list;
+    for (const MetricBucket &point : points) {
+        list.append(QJsonObject { { QStringLiteral("t"), rows::isoOrNull(point.start) },
+                                  { QStringLiteral("avg"), point.average },
+                                  { QStringLiteral("min"), point.minimum },
+                                  { QStringLiteral("max"), point.maximum },
+                                  { QStringLiteral("samples"), point.samples } });
+    }
+    return { { QStringLiteral("node"), node }, { QStringLiteral("labels"), labels }, { QStringLiteral("points"), list } };
 }
 
 QJsonObject QueueFigures::toJson() const
@@ -139,6 +153,49 @@ QList<MetricSample> MetricsRepository::series(const QString &metric, const QDate
     while (query.next())
         samples.append(read(query));
     return samples;
+}
+
+QList<MetricSeries> MetricsRepository::downsample(const QString &metric, const QDateTime &from,
+                                                  const QDateTime &to, int stepSeconds, const QString &node) const
+{
+    const Dialect &dialect = m_database.dialect();
+    const qint64 step = qMax(1, stepSeconds);
+    // The bucket number: whole seconds since the epoch, divided by the step.
+    const QString bucket = dialect.isPostgres()
+        ? QStringLiteral("CAST(FLOOR(EXTRACT(EPOCH FROM created_at) / ?) AS BIGINT)")
+        : QStringLiteral("(CAST(strftime('%s', created_at) AS INTEGER) / ?)");
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("SELECT node, labels, %1 AS bucket, SUM(value * sample_count) / SUM(sample_count), "
+                       "MIN(value), MAX(value), SUM(sample_count) FROM system_metrics "
+                       "WHERE metric = ? AND created_at >= ? AND created_at < ?%2 "
+                       "GROUP BY node, labels, bucket ORDER BY node, labels, bucket")
+            .arg(bucket, node.isEmpty() ? QString() : QStringLiteral(" AND node = ?")));
+    query.addBindValue(step);
+    query.addBindValue(metric);
+    query.addBindValue(dialect.toDb(from));
+    query.addBindValue(dialect.toDb(to));
+    if (!node.isEmpty())
+        query.addBindValue(node);
+    m_database.exec(query, "downsampling a metric series");
+    QList<MetricSeries> series;
+    QString lastKey;
+    while (query.next()) {
+        const QString seriesNode = query.value(0).toString();
+        const QString labels = query.value(1).toString();
+        const QString key = seriesNode + QChar(0x1f) + labels;
+        if (series.isEmpty() || key != lastKey) {
+            series.append(MetricSeries { seriesNode, rows::jsonObject(labels), {} });
+            lastKey = key;
+        }
+        MetricBucket point;
+        point.start = QDateTime::fromSecsSinceEpoch(query.value(2).toLongLong() * step, Qt::UTC);
+        point.average = query.value(3).toDouble();
+        point.minimum = query.value(4).toDouble();
+        point.maximum = query.value(5).toDouble();
+        point.samples = query.value(6).toLongLong();
+        series.last().points.append(point);
+    }
+    return series;
 }
 
 qint64 MetricsRepository::count(int resolutionSeconds) const

@@ -23,6 +23,26 @@ struct MetricSample
     QJsonObject toJson() const;
 };
 
+// One bucket of a downsampled series: the samples taken in [start, start + step).
+struct MetricBucket
+{
+    QDateTime start;
+    double average = 0.0; // weighted by sample_count, so hourly averages count as what they stand for
+    double minimum = 0.0;
+    double maximum = 0.0;
+    qint64 samples = 0;   // raw samples the bucket stands for
+};
+
+// One node's (and label set's) series of a metric, for charts.
+struct MetricSeries
+{
+    QString node;
+    QJsonObject labels;
+    QList<MetricBucket> points; // oldest first; buckets without samples are left out
+
+    QJsonObject toJson() const;
+};
+
 // What sync_operations says about one pair, for the metrics and their alerts.
 struct PairFigures
 {
@@ -69,6 +89,12 @@ public:
     // Samples with from <= at <= to, oldest first; raw samples and hourly averages alike.
     QList<MetricSample> series(const QString &metric, const QDateTime &from,
                                const QDateTime &to) const;
+    // Downsampled for charts: one bucket per stepSeconds (aligned to the Unix epoch) per node
+    // and label set, for from <= at < to, computed by the database (the answer's size depends
+    // on the buckets, not on the samples). node filters when not empty. Over hourly averages
+    // minimum and maximum are those of the averages.
+    QList<MetricSeries> downsample(const QString &metric, const QDateTime &from, const QDateTime &to,
+                                   int stepSeconds, const QString &node = QString()) const;
     // Rows of one resolution (0 raw, 3600 hourly), for tests and the operations guide.
     qint64 count(int resolutionSeconds) const;
 

@@ -1,0 +1,115 @@
+#include "accessfilter.h"
+
+#include "auth/permissions.h"
+#include "authenticator.h"
+#include "authlogging.h"
+#include "core/errors.h"
+
+#include <QJsonDocument>
+
+namespace tf::gateway {
+
+AccessFilter::AccessFilter(const AccessSettings &settings, Authenticator &authenticator)
+    : m_authRequired(settings.authRequired)
+    , m_authenticator(authenticator)
+    , m_addresses(settings.trustedProxies)
+    , m_cors(settings.corsOrigins)
+    , m_perToken(settings.perTokenRps, settings.perTokenBurst)
+    , m_perAddress(settings.perAddressRps, settings.perAddressBurst)
+{
+    if (!m_authRequired) {
+        qCWarning(lcGatewayAuth)
+            << "AUTHENTICATION IS OFF (auth/required = false): every caller without a token"
+            << "is treated as a viewer. Turn it on for anything but a local trial.";
+    }
+}
+
+void AccessFilter::limit(auth::RateLimiter &limiter, const QString &key, const char *what)
+{
+    const qint64 waitMs = limiter.take(key);
+    if (waitMs == 0)
+        return;
+    const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
+    throw Error(Error::Kind::TooManyRequests,
+                QStringLiteral("too many requests from this %1; retry in %2 s")
+                    .arg(QLatin1String(what))
+                    .arg(seconds),
+                QJsonObject { { QStringLiteral("retry_after_s"), seconds },
+                              { QStringLiteral("limit"), QLatin1String(what) } });
+}
+
+void AccessFilter::filter(http::ApiRequest &request, const http::Router::RouteInfo &route)
+{
+    request.caller = http::Caller {};
+    request.caller.address
+        = m_addresses.resolve(request.remoteAddress, request.header("x-forwarded-for"));
+    limit(m_perAddress, request.caller.address.toString(), "address");
+    if (route.open)
+        return;
+
+    const QByteArray authorization = request.header("authorization").trimmed();
+    if (authorization.isEmpty()) {
+        if (m_authRequired) {
+            throw Error(
+                Error::Kind::Unauthorized,
+                QStringLiteral("authentication required: send 'Authorization: Bearer <token>' "
+                               "(POST /api/auth/login gives one)"));
+        }
+        request.caller.role = auth::roleName(auth::Role::Viewer); // auth/required = false
+    } else {
+        const qsizetype space = authorization.indexOf(' ');
+        if (space <= 0 || authorization.left(space).toLower() != "bearer")
+            throw Error(
+                Error::Kind::Unauthorized,
+                QStringLiteral("malformed Authorization header: expected 'Bearer <token>'"));
+        const QHostAddress address = request.caller.address;
+        request.caller
+            = m_authenticator.authenticate(authorization.mid(space + 1).trimmed(), address);
+        limit(m_perToken, QStringLiteral("t:%1").arg(request.caller.tokenId), "token");
+    }
+
+    auth::Role role = auth::Role::Viewer;
+    if (!auth::parseRole(request.caller.role, &role) || !auth::roleAllows(role, route.permission)) {
+        const QString permission = auth::permissionName(route.permission);
+        throw Error(Error::Kind::Forbidden,
+                    QStringLiteral("role '%1' does not have permission '%2' (roles that do: %3)")
+                        .arg(request.caller.role, permission,
+                             auth::rolesAllowed(route.permission).join(QStringLiteral(", "))),
+                    QJsonObject { { QStringLiteral("permission"), permission },
+                                  { QStringLiteral("role"), request.caller.role } });
+    }
+}
+
+void AccessFilter::decorate(const http::ApiRequest &request, http::ApiResponse &response) const
+{
+    m_cors.decorate(request, response);
+    if (response.status == 401) {
+        response.withHeader(
+            "WWW-Authenticate",
+            request.header("authorization").isEmpty()
+                ? QByteArrayLiteral("Bearer realm=\"tf-gateway\"")
+                : QByteArrayLiteral("Bearer realm=\"tf-gateway\", error=\"invalid_token\""));
+    } else if (response.status == 429) {
+        for (const auto &header : std::as_const(response.headers)) {
+            if (header.first.compare("Retry-After", Qt::CaseInsensitive) == 0)
+                return;
+        }
+        const qint64 seconds = QJsonDocument::fromJson(response.body)
+                                   .object()
+                                   .value(QStringLiteral("error"))
+                                   .toObject()
+                                   .value(QStringLiteral("details"))
+                                   .toObject()
+                                   .value(QStringLiteral("retry_after_s"))
+                                   .toInteger();
+        if (seconds > 0)
+            response.withHeader("Retry-After", QByteArray::number(seconds));
+    }
+}
+
+std::optional<http::ApiResponse> AccessFilter::preRoute(const http::ApiRequest &request) const
+{
+    return m_cors.preflight(request);
+}
+
+} // namespace tf::gateway

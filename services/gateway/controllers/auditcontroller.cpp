@@ -1,0 +1,244 @@
+#include "auditcontroller.h"
+
+#include "common/auditlog.h"
+#include "common/databasestate.h"
+#include "common/errorresponse.h"
+#include "core/errors.h"
+#include "db/repositories/auditcsv.h"
+#include "db/repositories/auditrepository.h"
+#include "queryparameters.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QMetaObject>
+
+Q_LOGGING_CATEGORY(lcGatewayAudit, "gateway.audit")
+
+namespace tf::gateway {
+
+namespace {
+
+constexpr int kExportBatch = 500;
+const QStringList kSeverities { QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("error"),
+                                QStringLiteral("critical") };
+const QStringList kFilterNames { QStringLiteral("from"), QStringLiteral("to"), QStringLiteral("event_type"),
+                                 QStringLiteral("severity"), QStringLiteral("resource_type"),
+                                 QStringLiteral("resource_id"), QStringLiteral("user"), QStringLiteral("text") };
+
+db::AuditFilter filterOf(const http::ApiRequest &request)
+{
+    db::AuditFilter filter;
+    filter.from = query::time(request, QStringLiteral("from"));
+    filter.to = query::time(request, QStringLiteral("to"));
+    if (filter.from.isValid() && filter.to.isValid() && filter.from >= filter.to)
+        query::badParameter(QStringLiteral("from"), QStringLiteral("must be earlier than 'to'"));
+    filter.eventType = query::text(request, QStringLiteral("event_type"));
+    filter.severity = query::choice(request, QStringLiteral("severity"), kSeverities);
+    filter.resourceType = query::text(request, QStringLiteral("resource_type"));
+    filter.resourceId = query::text(request, QStringLiteral("resource_id"));
+    filter.username = query::text(request, QStringLiteral("user"));
+    filter.text = query::text(request, QStringLiteral("text"));
+    return filter;
+}
+
+// Cursors are opaque to clients: the base64url of the last id of the previous page.
+QString encodeCursor(qint64 id)
+{
+    return QString::fromLatin1(QByteArray::number(id).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+qint64 decodeCursor(const http::ApiRequest &request)
+{
+    const QString name = QStringLiteral("cursor");
+    if (!request.query.hasQueryItem(name))
+        return 0;
+    const QString text = request.queryValue(name);
+    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::Base64UrlEncoding
+                                                                             | QByteArray::AbortOnBase64DecodingErrors);
+    bool ok = false;
+    const qint64 id = decoded ? decoded.decoded.toLongLong(&ok) : 0;
+    if (text.size() > 40 || !ok || id <= 0)
+        query::badParameter(name, QStringLiteral("is not a cursor this API returned (pass next_cursor unchanged)"));
+    return id;
+}
+
+db::Database &databaseOf(const DatabaseState &state)
+{
+    return state.database().database(); // Unavailable (503) while the database is down
+}
+
+} // namespace
+
+struct AuditController::Verification
+{
+    QList<http::Router::Reply> replies;
+    http::ApiRequest request; // of the first caller, for the audit entry of a broken chain
+};
+
+AuditController::AuditController(const DatabaseState &database)
+    : m_database(database)
+{
+    m_pool.setMaxThreadCount(1);
+}
+
+AuditController::~AuditController()
+{
+    m_stopping = true; // a running verification stops at its next batch
+    m_pool.waitForDone();
+}
+
+void AuditController::registerRoutes(http::Router &router)
+{
+    using auth::Permission;
+    // Literal paths before <id>: the first matching route wins.
+    router.add("GET", QStringLiteral("/api/audit"), Permission::AuditRead, [this](const http::ApiRequest &r) { return list(r); });
+    router.add("GET", QStringLiteral("/api/audit/summary"), Permission::AuditRead,
+               [this](const http::ApiRequest &r) { return summary(r); });
+    router.add("GET", QStringLiteral("/api/audit/export"), Permission::AuditExport,
+               [this](const http::ApiRequest &r) { return exportCsv(r); });
+    router.addAsync("GET", QStringLiteral("/api/audit/verify"), Permission::AuditRead,
+                    [this](const http::ApiRequest &r, const http::Router::Reply &reply) { verify(r, reply); });
+    router.add("GET", QStringLiteral("/api/audit/<id>"), Permission::AuditRead,
+               [this](const http::ApiRequest &r) { return entry(r); });
+}
+
+http::ApiResponse AuditController::list(const http::ApiRequest &request) const
+{
+    query::allowOnly(request, kFilterNames + QStringList { QStringLiteral("limit"), QStringLiteral("cursor") });
+    const db::AuditFilter filter = filterOf(request);
+    const int limit = int(query::integer(request, QStringLiteral("limit"), 1, 1000, 100));
+    const qint64 before = decodeCursor(request);
+    const db::AuditPage page = db::AuditRepository(databaseOf(m_database)).list(filter, limit, before);
+    QJsonArray entries;
+    for (const db::AuditEntry &entry : page.entries)
+        entries.append(entry.toJson());
+    return http::ApiResponse::json(QJsonObject {
+        { QStringLiteral("entries"), entries },
+        { QStringLiteral("next_cursor"), page.nextBeforeId > 0 ? QJsonValue(encodeCursor(page.nextBeforeId)) : QJsonValue() } });
+}
+
+http::ApiResponse AuditController::entry(const http::ApiRequest &request) const
+{
+    const qint64 id = request.idParam();
+    const std::optional<db::AuditEntry> found = db::AuditRepository(databaseOf(m_database)).find(id);
+    if (!found)
+        throw Error(Error::Kind::NotFound, QStringLiteral("audit entry %1 not found").arg(id));
+    return http::ApiResponse::json(found->toJson());
+}
+
+http::ApiResponse AuditController::summary(const http::ApiRequest &request) const
+{
+    query::allowOnly(request, {});
+    return http::ApiResponse::json(db::AuditRepository(databaseOf(m_database)).summary().toJson());
+}
+
+http::ApiResponse AuditController::exportCsv(const http::ApiRequest &request) const
+{
+    query::allowOnly(request, kFilterNames);
+    const db::AuditFilter filter = filterOf(request);
+    db::Database &database = databaseOf(m_database);
+    // A fixed upper bound: entries written while the export runs (its own included) stay out.
+    const qint64 upTo = db::AuditRepository(database).newestId();
+    http::AuditEvent event;
+    event.eventType = QStringLiteral("audit.exported");
+    event.resourceType = QStringLiteral("audit_trail");
+    event.description = QStringLiteral("Audit trail exported as CSV (entries up to id %1)").arg(upTo);
+    event.after = QJsonObject { { QStringLiteral("filter"), filter.toJson() }, { QStringLiteral("up_to_id"), upTo } };
+    if (request.method != "HEAD") // headers only: nothing leaves
+        http::recordAudit(database, request, event);
+
+    struct State
+    {
+        db::AuditFilter filter;
+        qint64 afterId = 0;
+        qint64 upTo = 0;
+        bool headerSent = false;
+        bool done = false;
+    };
+    auto state = std::make_shared<State>();
+    state->filter = filter;
+    state->upTo = upTo;
+    const DatabaseState *source = &m_database;
+    auto producer = [state, source]() -> QByteArray {
+        QByteArray chunk;
+        if (!state->headerSent) {
+            state->headerSent = true;
+            chunk = db::auditcsv::header();
+        }
+        if (state->done)
+            return chunk;
+        const QList<db::AuditEntry> batch
+            = db::AuditRepository(databaseOf(*source)).ascending(state->filter, state->afterId, state->upTo, kExportBatch);
+        if (batch.size() < kExportBatch)
+            state->done = true;
+        if (!batch.isEmpty())
+            state->afterId = batch.constLast().id;
+        return chunk + db::auditcsv::rows(batch);
+    };
+    const QString name = QStringLiteral("audit-%1.csv").arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    http::ApiResponse response = http::ApiResponse::streamed(producer, QByteArrayLiteral("text/csv; charset=utf-8"));
+    response.withHeader("Content-Disposition", "attachment; filename=\"" + name.toLatin1() + '"');
+    return response;
+}
+
+void AuditController::verify(const http::ApiRequest &request, const http::Router::Reply &reply)
+{
+    query::allowOnly(request, {});
+    databaseOf(m_database); // 503 at once while the database is down
+    if (m_running) { // join the verification under way
+        m_running->replies.append(reply);
+        return;
+    }
+    auto running = std::make_shared<Verification>();
+    running->replies.append(reply);
+    running->request = request;
+    m_running = running;
+    const DatabaseState *source = &m_database;
+    std::atomic<bool> *stopping = &m_stopping;
+    QObject *context = &m_context;
+    m_pool.start([this, source, stopping, context, running] {
+        http::ApiResponse response;
+        db::AuditVerification result;
+        bool verified = false;
+        try {
+            result = db::AuditRepository(databaseOf(*source)).verify([stopping](qint64, qint64) {
+                if (*stopping)
+                    throw Error(Error::Kind::Unavailable, QStringLiteral("tf-gateway is stopping"));
+            });
+            response = http::ApiResponse::json(result.toJson());
+            verified = true;
+        } catch (const Error &error) {
+            response = http::errorResponse(error, running->request.requestId);
+        }
+        try {
+            databaseOf(*source).closeThreadConnection(); // no idle connection left on the pool thread
+        } catch (const Error &) {
+        }
+        QMetaObject::invokeMethod(
+            context,
+            [this, running, response, result, verified] {
+                if (m_running == running)
+                    m_running.reset();
+                if (verified && !result.intact) {
+                    qCCritical(lcGatewayAudit).noquote()
+                        << "audit trail verification failed at entry" << result.brokenAt << ":" << result.problem;
+                    http::AuditEvent event;
+                    event.eventType = QStringLiteral("audit.verify_failed");
+                    event.severity = QStringLiteral("critical");
+                    event.resourceType = QStringLiteral("audit_entry");
+                    event.resourceId = QString::number(result.brokenAt);
+                    event.description = QStringLiteral("Audit chain broken at entry %1: %2").arg(result.brokenAt).arg(result.problem);
+                    try {
+                        http::recordAudit(databaseOf(m_database), running->request, event);
+                    } catch (const Error &) {
+                        // the database went away; the log line above stays
+                    }
+                }
+                for (const auto &waiting : std::as_const(running->replies))
+                    waiting(response);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+} // namespace tf::gateway

@@ -1,0 +1,362 @@
+#include "authcontroller.h"
+
+#include "auth/bearertoken.h"
+#include "auth/credentialpolicy.h"
+#include "auth/permissions.h"
+#include "common/auditlog.h"
+#include "common/databasestate.h"
+#include "common/errorresponse.h"
+#include "core/errors.h"
+#include "db/repositories/tokenrepository.h"
+#include "db/repositories/userrepository.h"
+#include "gateway/auth/authcontext.h"
+#include "gateway/auth/authlogging.h"
+#include "gateway/auth/bodyfields.h"
+
+#include <QJsonArray>
+
+namespace tf::gateway {
+
+namespace {
+
+struct Verification
+{
+    bool ok = false;
+    QString newHash; // set when the stored hash should be upgraded, or for a new password
+};
+
+const QString kBadCredentials = QStringLiteral("invalid username or password");
+
+// The ban answer: 429, Retry-After, and a code of its own so a client can tell it from the
+// request rate limit.
+http::ApiResponse bannedResponse(const http::ApiRequest &request,
+                                 const auth::LoginThrottle::Ban &ban)
+{
+    const qint64 seconds = qMax<qint64>(1, (ban.remainingMs + 999) / 1000);
+    const QJsonObject error {
+        { QStringLiteral("code"), QStringLiteral("login_banned") },
+        { QStringLiteral("message"),
+          QStringLiteral("too many failed logins for this %1; try again in %2 minute(s)")
+              .arg(ban.subject)
+              .arg((seconds + 59) / 60) },
+        { QStringLiteral("details"),
+          QJsonObject { { QStringLiteral("retry_after_s"), seconds },
+                        { QStringLiteral("banned"), ban.subject } } },
+        { QStringLiteral("request_id"), request.requestId },
+    };
+    return http::ApiResponse::json(QJsonObject { { QStringLiteral("error"), error } }, 429)
+        .withHeader("Retry-After", QByteArray::number(seconds));
+}
+
+bool isPlausibleUsername(const QString &username)
+{
+    try {
+        auth::validateUsername(username);
+        return true;
+    } catch (const Error &) {
+        return false;
+    }
+}
+
+// Runs a completion on the HTTP thread, turning a thrown tf::Error into the usual answer.
+template<typename Fn>
+void answer(const http::ApiRequest &request, const http::Router::Reply &reply, Fn fn)
+{
+    try {
+        reply(fn());
+    } catch (const Error &error) {
+        reply(http::errorResponse(error, request.requestId));
+    }
+}
+
+} // namespace
+
+AuthController::AuthController(AuthContext &auth)
+    : m_auth(auth)
+{ }
+
+void AuthController::registerRoutes(http::Router &router)
+{
+    // Open: a caller without a token has to be able to get one. Rate limits per address and
+    // the failed-login ban still apply.
+    router.addAsync(
+        "POST", QStringLiteral("/api/auth/login"),
+        [this](const http::ApiRequest &r, const http::Router::Reply &reply) { login(r, reply); },
+        true);
+    router.add("POST", QStringLiteral("/api/auth/logout"), auth::Permission::Authenticated,
+               [this](const http::ApiRequest &r) { return logout(r); });
+    router.add("GET", QStringLiteral("/api/auth/me"), auth::Permission::Authenticated,
+               [this](const http::ApiRequest &r) { return me(r); });
+    router.addAsync("POST", QStringLiteral("/api/auth/password"), auth::Permission::Authenticated,
+                    [this](const http::ApiRequest &r, const http::Router::Reply &reply) {
+                        changePassword(r, reply);
+                    });
+}
+
+void AuthController::login(const http::ApiRequest &request, const http::Router::Reply &reply)
+{
+    const QJsonObject body = request.jsonBody();
+    fields::rejectUnknown(body, { QStringLiteral("username"), QStringLiteral("password") });
+    const QString username = fields::requiredString(body, QStringLiteral("username"));
+    const QString password = fields::requiredString(body, QStringLiteral("password"));
+    const QString address = request.caller.address.toString();
+
+    const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(username, address);
+    if (ban.remainingMs > 0) {
+        reply(bannedResponse(request, ban));
+        return;
+    }
+    std::optional<db::UserRecord> user;
+    if (isPlausibleUsername(username)) // junk never reaches the database
+        user = db::UserRepository(m_auth.database().database().database()).findByUsername(username);
+    const QString stored = user ? user->passwordHash : QString();
+    const auth::PasswordHasher hasher = m_auth.hasher();
+
+    m_auth.offload<Verification>(
+        [hasher, password, stored] {
+            Verification result;
+            // An unknown user costs the same PBKDF2 work as a wrong password.
+            result.ok
+                = stored.isEmpty() ? hasher.verifyDummy(password) : hasher.verify(password, stored);
+            if (result.ok && hasher.needsRehash(stored))
+                result.newHash = hasher.hash(password);
+            return result;
+        },
+        [this, request, reply, username, address, user](Verification result) {
+            answer(request, reply, [&] {
+                // Attempts still in flight when a ban began are refused like those after it,
+                // whatever their outcome, so guessing in parallel gains nothing.
+                const auth::LoginThrottle::Ban inForce
+                    = m_auth.throttle().banFor(username, address);
+                if (inForce.remainingMs > 0)
+                    return bannedResponse(request, inForce);
+                db::Database &database = m_auth.database().database().database();
+                // Only a well-formed name goes into a log line (no forged lines, no passwords
+                // typed into the wrong field).
+                const QString shown = user || isPlausibleUsername(username)
+                    ? username
+                    : QStringLiteral("<not a username>");
+                if (!result.ok || !user || user->disabled) {
+                    const QString reason = !user ? QStringLiteral("unknown user")
+                                                 : (result.ok ? QStringLiteral("account disabled")
+                                                              : QStringLiteral("wrong password"));
+                    const auth::LoginThrottle::Ban started
+                        = m_auth.throttle().recordFailure(username, address);
+                    qCWarning(lcGatewayAuth).noquote()
+                        << "failed login for" << shown << "from" << address
+                        << QStringLiteral("(%1)").arg(reason);
+                    if (started.remainingMs > 0) {
+                        qCWarning(lcGatewayAuth).noquote()
+                            << "login banned for" << (started.remainingMs / 60000)
+                            << "minutes:" << started.subject
+                            << (started.subject == QLatin1String("address") ? address : shown);
+                    }
+                    http::recordAudit(database, request,
+                                      { QStringLiteral("auth.login_failed"),
+                                        QStringLiteral("warning"),
+                                        QStringLiteral("user"),
+                                        user ? QString::number(user->id) : QString(),
+                                        0,
+                                        QStringLiteral("failed login for '%1' from %2: %3")
+                                            .arg(shown, address, reason),
+                                        {},
+                                        QJsonObject { { QStringLiteral("username"), shown } } });
+                    throw Error(Error::Kind::Unauthorized, kBadCredentials);
+                }
+                m_auth.throttle().recordSuccess(username, address);
+                db::UserRepository users(database);
+                if (!result.newHash.isEmpty())
+                    users.setPassword(user->id, result.newHash, user->mustChangePassword);
+                const auth::IssuedToken token = auth::issueToken(auth::TokenKind::Session);
+                db::NewToken row;
+                row.name = QStringLiteral("login");
+                row.kind = auth::tokenKindName(auth::TokenKind::Session);
+                row.tokenHash = token.hash;
+                row.prefix = token.prefix;
+                row.userId = user->id;
+                row.role = user->role;
+                row.createdBy = user->username;
+                row.expiresAt = QDateTime::currentDateTimeUtc().addSecs(
+                    qint64(m_auth.settings().sessionTtlMinutes) * 60);
+                const db::TokenRecord session = db::TokenRepository(database).create(row);
+                users.recordLogin(user->id);
+
+                http::ApiRequest actor = request;
+                actor.caller.username = user->username;
+                actor.caller.role = user->role;
+                actor.caller.userId = user->id;
+                http::recordAudit(database, actor,
+                                  { QStringLiteral("auth.login"),
+                                    QStringLiteral("info"),
+                                    QStringLiteral("user"),
+                                    QString::number(user->id),
+                                    0,
+                                    QStringLiteral("'%1' logged in from %2 (session %3)")
+                                        .arg(user->username, address)
+                                        .arg(session.id),
+                                    {},
+                                    QJsonObject { { QStringLiteral("session_id"), session.id } } });
+                qCInfo(lcGatewayAuth).noquote()
+                    << "login:" << user->username << "from" << address << "session" << session.id;
+                return http::ApiResponse::json(QJsonObject {
+                    { QStringLiteral("token"), token.value },
+                    { QStringLiteral("token_type"), QStringLiteral("Bearer") },
+                    { QStringLiteral("expires_at"),
+                      session.expiresAt.toUTC().toString(Qt::ISODateWithMs) },
+                    { QStringLiteral("expires_in_s"),
+                      QDateTime::currentDateTimeUtc().secsTo(session.expiresAt) },
+                    { QStringLiteral("session_id"), session.id },
+                    { QStringLiteral("user_id"), user->id },
+                    { QStringLiteral("username"), user->username },
+                    { QStringLiteral("role"), user->role },
+                    { QStringLiteral("must_change_password"), user->mustChangePassword },
+                });
+            });
+        });
+}
+
+http::ApiResponse AuthController::logout(const http::ApiRequest &request)
+{
+    if (request.caller.credentialKind != QLatin1String("session")) {
+        throw Error(
+            Error::Kind::BadRequest,
+            QStringLiteral(
+                "logout ends a login session; revoke an API token with DELETE /api/tokens/<id>"));
+    }
+    db::Database &database = m_auth.database().database().database();
+    db::TokenRepository(database).revoke(request.caller.tokenId);
+    m_auth.authenticator().forgetAll();
+    http::recordAudit(database, request,
+                      { QStringLiteral("auth.logout"),
+                        QStringLiteral("info"),
+                        QStringLiteral("user"),
+                        QString::number(request.caller.userId),
+                        0,
+                        QStringLiteral("'%1' logged out (session %2)")
+                            .arg(request.caller.username)
+                            .arg(request.caller.tokenId),
+                        {},
+                        {} });
+    return http::ApiResponse::json(
+        QJsonObject { { QStringLiteral("status"), QStringLiteral("logged_out") } });
+}
+
+http::ApiResponse AuthController::me(const http::ApiRequest &request) const
+{
+    const http::Caller &caller = request.caller;
+    QJsonArray permissions;
+    auth::Role role = auth::Role::Viewer;
+    if (auth::parseRole(caller.role, &role)) {
+        for (auth::Permission permission : auth::allPermissions()) {
+            if (auth::roleAllows(role, permission))
+                permissions.append(auth::permissionName(permission));
+        }
+    }
+    QJsonObject me {
+        { QStringLiteral("authenticated"), caller.authenticated },
+        { QStringLiteral("username"), caller.username },
+        { QStringLiteral("role"), caller.role },
+        { QStringLiteral("credential"),
+          caller.credentialKind.isEmpty() ? QStringLiteral("none") : caller.credentialKind },
+        { QStringLiteral("permissions"), permissions },
+        { QStringLiteral("must_change_password"), false },
+    };
+    if (caller.tokenId > 0) {
+        db::Database &database = m_auth.database().database().database();
+        const db::TokenRecord token = db::TokenRepository(database).get(caller.tokenId);
+        me.insert(QStringLiteral("token_id"), token.id);
+        me.insert(QStringLiteral("expires_at"),
+                  token.expiresAt.isValid()
+                      ? QJsonValue(token.expiresAt.toUTC().toString(Qt::ISODateWithMs))
+                      : QJsonValue());
+        if (caller.userId > 0) {
+            me.insert(QStringLiteral("user_id"), caller.userId);
+            me.insert(QStringLiteral("must_change_password"), token.mustChangePassword);
+        }
+    }
+    return http::ApiResponse::json(me);
+}
+
+void AuthController::changePassword(const http::ApiRequest &request,
+                                    const http::Router::Reply &reply)
+{
+    if (request.caller.userId <= 0) {
+        throw Error(
+            Error::Kind::BadRequest,
+            QStringLiteral(
+                "only a logged-in user has a password to change (this caller is an API token)"));
+    }
+    const QJsonObject body = request.jsonBody();
+    fields::rejectUnknown(body,
+                          { QStringLiteral("current_password"), QStringLiteral("new_password") });
+    const QString current = fields::requiredString(body, QStringLiteral("current_password"));
+    const QString replacement = fields::requiredString(body, QStringLiteral("new_password"));
+    auth::validatePassword(replacement, QStringLiteral("new_password"));
+    if (replacement == current) {
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("new_password must differ from current_password"),
+                    QJsonObject { { QStringLiteral("field"), QStringLiteral("new_password") } });
+    }
+    const QString address = request.caller.address.toString();
+    const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(request.caller.username, address);
+    if (ban.remainingMs > 0) {
+        reply(bannedResponse(request, ban));
+        return;
+    }
+    const db::UserRecord user
+        = db::UserRepository(m_auth.database().database().database()).get(request.caller.userId);
+    const auth::PasswordHasher hasher = m_auth.hasher();
+    const QString stored = user.passwordHash;
+
+    m_auth.offload<Verification>(
+        [hasher, current, replacement, stored] {
+            Verification result;
+            result.ok = hasher.verify(current, stored);
+            if (result.ok)
+                result.newHash = hasher.hash(replacement);
+            return result;
+        },
+        [this, request, reply, user, address](Verification result) {
+            answer(request, reply, [&] {
+                db::Database &database = m_auth.database().database().database();
+                if (!result.ok) {
+                    m_auth.throttle().recordFailure(user.username, address);
+                    http::recordAudit(
+                        database, request,
+                        { QStringLiteral("user.password_change_failed"),
+                          QStringLiteral("warning"),
+                          QStringLiteral("user"),
+                          QString::number(user.id),
+                          0,
+                          QStringLiteral("'%1' gave a wrong current password").arg(user.username),
+                          {},
+                          {} });
+                    throw Error(Error::Kind::Validation,
+                                QStringLiteral("current_password is not right"),
+                                QJsonObject { { QStringLiteral("field"),
+                                                QStringLiteral("current_password") } });
+                }
+                db::UserRepository(database).setPassword(user.id, result.newHash, false);
+                const int revoked = db::TokenRepository(database).revokeSessionsOf(
+                    user.id, request.caller.tokenId);
+                m_auth.authenticator().forgetAll();
+                http::recordAudit(
+                    database, request,
+                    { QStringLiteral("user.password_changed"),
+                      QStringLiteral("info"),
+                      QStringLiteral("user"),
+                      QString::number(user.id),
+                      0,
+                      QStringLiteral("'%1' changed their password; %2 other session(s) ended")
+                          .arg(user.username)
+                          .arg(revoked),
+                      {},
+                      {} });
+                return http::ApiResponse::json(
+                    QJsonObject { { QStringLiteral("status"), QStringLiteral("password_changed") },
+                                  { QStringLiteral("revoked_sessions"), revoked } });
+            });
+        });
+}
+
+} // namespace tf::gateway

@@ -1,0 +1,212 @@
+#include "syncproxycontroller.h"
+
+#include "common/errorresponse.h"
+#include "common/forwardedcaller.h"
+#include "core/errors.h"
+#include "core/jsonutil.h"
+#include "gateway/syncdclient.h"
+#include "sync/definition/jsonreader.h"
+#include "sync/queue/operationqueue.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcSyncProxy, "gateway.proxy")
+
+namespace tf::gateway {
+
+namespace {
+
+using auth::Permission;
+
+struct ProxyRoute
+{
+    const char *method;
+    const char *pattern; // the gateway's; tf-syncd's is the same without "/api"
+    Permission permission;
+    bool slow; // tf-syncd connects to external systems to answer
+};
+
+// Every sync route of tf-syncd (resources/openapi-syncd.yaml) but its start route, which
+// POST /api/sync-operations replaces.
+const ProxyRoute kRoutes[] = {
+    { "GET", "/api/systems", Permission::PairsRead, false },
+    { "POST", "/api/systems", Permission::PairsWrite, false },
+    { "GET", "/api/systems/<id>", Permission::PairsRead, false },
+    { "PUT", "/api/systems/<id>", Permission::PairsWrite, false },
+    { "DELETE", "/api/systems/<id>", Permission::PairsWrite, false },
+    { "POST", "/api/systems/<id>/test", Permission::PairsWrite, true },
+    { "GET", "/api/systems/<id>/entities", Permission::PairsRead, true },
+
+    { "GET", "/api/sync-pairs", Permission::PairsRead, false },
+    { "POST", "/api/sync-pairs", Permission::PairsWrite, false },
+    { "GET", "/api/sync-pairs/<id>", Permission::PairsRead, false },
+    { "PUT", "/api/sync-pairs/<id>", Permission::PairsWrite, false },
+    { "DELETE", "/api/sync-pairs/<id>", Permission::PairsWrite, false },
+    { "POST", "/api/sync-pairs/<id>/enable", Permission::PairsWrite, false },
+    { "POST", "/api/sync-pairs/<id>/disable", Permission::PairsWrite, false },
+    { "POST", "/api/sync-pairs/<id>/test", Permission::PairsWrite, true },
+
+    { "GET", "/api/sync-operations", Permission::OperationsRead, false },
+    { "GET", "/api/sync-operations/<id>", Permission::OperationsRead, false },
+    { "POST", "/api/sync-operations/<id>/cancel", Permission::SyncRun, false },
+    { "POST", "/api/sync-operations/<id>/retry", Permission::SyncRun, false },
+    { "GET", "/api/sync-operations/<id>/changes", Permission::OperationsRead, false },
+
+    { "GET", "/api/sync-pairs/<id>/quarantine", Permission::QuarantineRead, false },
+    { "POST", "/api/sync-pairs/<id>/quarantine/replay", Permission::QuarantineWrite, true },
+    { "GET", "/api/quarantine/<id>", Permission::QuarantineRead, false },
+    { "PUT", "/api/quarantine/<id>", Permission::QuarantineWrite, false },
+    { "POST", "/api/quarantine/<id>/replay", Permission::QuarantineWrite, true },
+    { "POST", "/api/quarantine/<id>/discard", Permission::QuarantineWrite, false },
+
+    { "GET", "/api/alerts", Permission::AlertsRead, false },
+    { "POST", "/api/alerts/<id>/acknowledge", Permission::AlertsAcknowledge, false },
+};
+
+// The tf-syncd path for a gateway pattern: "/api" dropped, each "<name>" replaced by the
+// request's id (checked here: a non-numeric id is a 404 before tf-syncd is asked).
+QString upstreamPath(const QString &upstreamPattern, const http::ApiRequest &request)
+{
+    QStringList segments = upstreamPattern.split(QLatin1Char('/'));
+    for (QString &segment : segments) {
+        if (segment.startsWith(QLatin1Char('<')) && segment.endsWith(QLatin1Char('>')))
+            segment = QString::number(request.idParam(segment.mid(1, segment.size() - 2)));
+    }
+    return segments.join(QLatin1Char('/'));
+}
+
+// tf-syncd's answer as the client's: passed through, but a transport failure is ours to word,
+// and a 401 can only mean tf-syncd refused the gateway's service token (the caller has
+// passed the gateway's own checks), which is a fault of the deployment, not of the caller.
+http::ApiResponse relay(const SyncdClient::Result &result, const QString &requestId, int timeoutMs,
+                        const QString &route, bool changes)
+{
+    const QJsonObject upstream { { QStringLiteral("upstream"), QStringLiteral("tf-syncd") } };
+    if (result.status == 0 && result.timedOut) {
+        qCWarning(lcSyncProxy).noquote()
+            << route << ": SyncService did not answer within" << timeoutMs << "ms";
+        QJsonObject details = upstream;
+        details.insert(QStringLiteral("timeout_ms"), timeoutMs);
+        return http::errorResponse(
+            Error(
+                Error::Kind::Timeout,
+                QStringLiteral("SyncService (tf-syncd) did not answer within %1 ms%2")
+                    .arg(timeoutMs)
+                    .arg(changes ? QStringLiteral(
+                             "; the change may still have been made, so check before repeating it")
+                                 : QString()),
+                details),
+            requestId);
+    }
+    if (result.status == 0) {
+        qCWarning(lcSyncProxy).noquote()
+            << route << ": SyncService cannot be reached:" << result.error;
+        return http::errorResponse(
+            Error(Error::Kind::Unavailable,
+                  QStringLiteral("SyncService (tf-syncd) cannot be reached: %1").arg(result.error),
+                  upstream),
+            requestId);
+    }
+    if (result.status == 401) {
+        qCCritical(lcSyncProxy).noquote()
+            << route << ": tf-syncd refused the gateway's service token;"
+            << "give both the same TF_SERVICE_TOKEN (or data directory)";
+        QJsonObject details = upstream;
+        details.insert(QStringLiteral("reason"), QStringLiteral("service_token_rejected"));
+        return http::errorResponse(
+            Error(
+                Error::Kind::Unavailable,
+                QStringLiteral(
+                    "SyncService (tf-syncd) refused the gateway's service token; the operator must "
+                    "give both programs the same TF_SERVICE_TOKEN"),
+                details),
+            requestId);
+    }
+    http::ApiResponse response = http::ApiResponse::raw(
+        result.body,
+        result.contentType.isEmpty() ? QByteArrayLiteral("application/json") : result.contentType,
+        result.status);
+    for (const auto &header : result.headers) {
+        // tf-syncd's Location (/sync-operations/7) as the client reaches it
+        // (/api/sync-operations/7).
+        if (header.first.compare("Location", Qt::CaseInsensitive) == 0
+            && header.second.startsWith('/'))
+            response.withHeader("Location", QByteArrayLiteral("/api") + header.second);
+    }
+    return response;
+}
+
+} // namespace
+
+SyncProxyController::SyncProxyController(SyncdClient &syncd, int slowTimeoutMs)
+    : m_syncd(syncd)
+    , m_slowTimeoutMs(slowTimeoutMs)
+{ }
+
+void SyncProxyController::registerRoutes(http::Router &router)
+{
+    for (const ProxyRoute &route : kRoutes) {
+        const QString upstream = QString::fromLatin1(route.pattern).mid(4);
+        const bool slow = route.slow;
+        router.addAsync(route.method, QString::fromLatin1(route.pattern), route.permission,
+                        [this, upstream, slow](const http::ApiRequest &request,
+                                               const http::Router::Reply &reply) {
+                            forward(request, reply, upstream, slow);
+                        });
+    }
+    router.addAsync("POST", QStringLiteral("/api/sync-operations"), Permission::SyncRun,
+                    [this](const http::ApiRequest &request, const http::Router::Reply &reply) {
+                        start(request, reply);
+                    });
+}
+
+void SyncProxyController::forward(const http::ApiRequest &request, const http::Router::Reply &reply,
+                                  const QString &upstreamPattern, bool slow)
+{
+    const QString query = request.query.toString(QUrl::FullyEncoded);
+    const QString path = upstreamPath(upstreamPattern, request)
+        + (query.isEmpty() ? QString() : QLatin1Char('?') + query);
+    const bool hasBody = request.method == "POST" || request.method == "PUT";
+    send(request, reply, request.method, path, hasBody ? request.body : QByteArray(),
+         slow ? m_slowTimeoutMs : m_syncd.timeoutMs());
+}
+
+void SyncProxyController::start(const http::ApiRequest &request, const http::Router::Reply &reply)
+{
+    // Checked here, so a bad body never reaches tf-syncd: 400 for malformed JSON, 422 naming
+    // every bad field (the same shape as tf-syncd's own 422s).
+    const QJsonObject body
+        = request.body.trimmed().isEmpty() ? QJsonObject() : json::parseObject(request.body);
+    sync::DefinitionErrors errors;
+    sync::JsonReader reader(body, QString(), &errors,
+                            { QStringLiteral("pair_id"), QStringLiteral("mode"),
+                              QStringLiteral("dry_run"), QStringLiteral("full_resync") });
+    const qint64 pairId = reader.positiveId(QStringLiteral("pair_id"));
+    reader.choice(QStringLiteral("mode"), sync::OperationQueue::modes(), false, -1);
+    reader.boolean(QStringLiteral("dry_run"), false);
+    reader.boolean(QStringLiteral("full_resync"), false);
+    errors.throwIfAny(QStringLiteral("start request is invalid"));
+
+    QJsonObject options = body;
+    options.remove(QStringLiteral("pair_id"));
+    send(request, reply, "POST", QStringLiteral("/sync/%1/start").arg(pairId),
+         json::compact(options), m_syncd.timeoutMs());
+}
+
+void SyncProxyController::send(const http::ApiRequest &request, const http::Router::Reply &reply,
+                               const QByteArray &method, const QString &upstreamPath,
+                               const QByteArray &body, int timeoutMs)
+{
+    const QString requestId = request.requestId;
+    const QString route = QString::fromLatin1(request.method) + QLatin1Char(' ') + request.path;
+    const bool changes = method != "GET" && method != "HEAD";
+    m_syncd.request(
+        method, upstreamPath, body, http::forwardedCallerHeaders(request, m_syncd.serviceToken()),
+        nullptr,
+        [reply, requestId, timeoutMs, route, changes](const SyncdClient::Result &result) {
+            reply(relay(result, requestId, timeoutMs, route, changes));
+        },
+        timeoutMs);
+}
+
+} // namespace tf::gateway

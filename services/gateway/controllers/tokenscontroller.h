@@ -1,0 +1,27 @@
+#pragma once
+
+#include "common/router.h"
+
+namespace tf::gateway {
+
+class AuthContext;
+
+// /api/tokens: API tokens for programs (and, with ?kind=session, login sessions).
+//   GET    /api/tokens       ?kind=api_token (default) | session | all, ?include_inactive=true
+//   POST   /api/tokens       {name, role, expires_in_days?} -> 201, the token value shown once
+//   DELETE /api/tokens/<id>  revokes it (a session: that login ends)
+class TokensController final
+{
+public:
+    explicit TokensController(AuthContext &auth);
+    void registerRoutes(http::Router &router);
+
+private:
+    http::ApiResponse list(const http::ApiRequest &request) const;
+    http::ApiResponse create(const http::ApiRequest &request);
+    http::ApiResponse revoke(const http::ApiRequest &request);
+
+    AuthContext &m_auth;
+};
+
+} // namespace tf::gateway
