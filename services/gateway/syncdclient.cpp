@@ -14,11 +14,14 @@ SyncdClient::SyncdClient(QUrl baseUrl, int timeoutMs, http::ServiceToken token, 
     , m_baseUrl(std::move(baseUrl))
     , m_timeoutMs(timeoutMs)
     , m_token(std::move(token))
-    , m_network(new QNetworkAccessManager(this))
 {
-    // Loopback traffic to our own service must never go through an http_proxy from the
-    // environment.
-    m_network->setProxy(QNetworkProxy::NoProxy);
+    for (int i = 0; i < kManagers; ++i) {
+        auto *network = new QNetworkAccessManager(this);
+        // Loopback traffic to our own service must never go through an http_proxy from the
+        // environment.
+        network->setProxy(QNetworkProxy::NoProxy);
+        m_networks.append(network);
+    }
 }
 
 void SyncdClient::request(const QByteArray &method, const QString &pathAndQuery,
@@ -60,7 +63,9 @@ void SyncdClient::send(const QByteArray &method, const QString &pathAndQuery, co
 
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
-    QNetworkReply *reply = m_network->sendCustomRequest(request, method, body);
+    QNetworkAccessManager *network = m_networks.at(m_next);
+    m_next = (m_next + 1) % m_networks.size();
+    QNetworkReply *reply = network->sendCustomRequest(request, method, body);
     QPointer<QObject> guard(context);
     const bool needsContext = context != nullptr;
     connect(reply, &QNetworkReply::finished, this, [reply, timer, guard, needsContext, callback = std::move(callback), timeoutMs] {

@@ -57,7 +57,12 @@ private:
     QUrl m_baseUrl;
     int m_timeoutMs;
     http::ServiceToken m_token;
-    QNetworkAccessManager *m_network;
+    // Qt 6.4's QNetworkAccessManager opens at most 6 HTTP/1.1 connections per host, which
+    // would queue a busy gateway's proxied calls behind each other; a small pool of managers
+    // used in turn gives tf-syncd up to 6 x kManagers concurrent keep-alive connections.
+    static constexpr int kManagers = 8;
+    QList<QNetworkAccessManager *> m_networks;
+    int m_next = 0;
 };
 
 } // namespace tf::gateway
