@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QMutexLocker>
 #include <QSqlDriver>
@@ -167,6 +168,10 @@ QSqlDatabase Database::open(const QString &name) const
                         failure = sqlError(query);
                 } else {
                     configureSqlite(db);
+                    // The control database holds users, token hashes and encrypted credentials:
+                    // owner only (SQLite gives its -wal and -shm files the same mode).
+                    if (m_url.sqlitePath != QLatin1String(":memory:") && QFile::exists(m_url.sqlitePath))
+                        QFile::setPermissions(m_url.sqlitePath, QFile::ReadOwner | QFile::WriteOwner);
                 }
             } catch (const Error &error) {
                 failure = error.message();
