@@ -2,6 +2,7 @@
 // --version exit 0; every usage or configuration error exits 2 with exactly one line,
 // "<program>: <what is wrong>", on stderr, nothing else on either channel, and no secret in it.
 #include "testsupport.h"
+#include "toolrun.h"
 #include "tfversion.h"
 
 #include <QElapsedTimer>
@@ -22,14 +23,9 @@ QStringList strings(std::initializer_list<const char *> items)
     return list;
 }
 
-struct Run
+struct Run : tf::test::ToolRun
 {
     bool finished = false;
-    QProcess::ExitStatus exitStatus = QProcess::NormalExit;
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    qint64 elapsedMs = 0;
 
     QString describe() const
     {
@@ -44,26 +40,14 @@ struct Run
 Run runProgram(const QString &program, const QStringList &arguments, const QProcessEnvironment &environment,
                int timeoutMs = 15000)
 {
+    tf::test::ToolOptions options;
+    options.environment = environment;
+    options.stdinNullDevice = true;
+    options.timeoutMs = timeoutMs;
+    options.killWaitMs = 5000;
     Run run;
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.setProcessChannelMode(QProcess::SeparateChannels);
-    process.setStandardInputFile(QProcess::nullDevice());
-    QElapsedTimer timer;
-    timer.start();
-    process.start(program, arguments);
-    if (!process.waitForStarted(10000))
-        return run;
-    run.finished = process.waitForFinished(timeoutMs);
-    run.elapsedMs = timer.elapsed();
-    if (!run.finished) {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-    run.exitStatus = process.exitStatus();
-    run.exitCode = process.exitCode();
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
+    static_cast<tf::test::ToolRun &>(run) = tf::test::runTool(program, arguments, options);
+    run.finished = run.started && !run.timedOut;
     return run;
 }
 

@@ -2,6 +2,7 @@
 // <data>/recovery_scripts/, every step of the script a real tfctl command (the service-outage
 // script is run against a real tf-gateway), names checked, bad scenarios refused.
 #include "testsupport.h"
+#include "toolrun.h"
 
 #include <QDir>
 #include <QFile>
@@ -16,26 +17,16 @@ using namespace tf;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
+using Run = test::ToolRun;
 
+// Scripts and tools here get 90 s and keep stdin an open pipe, as before the shared helper.
 Run runProgram(const QString &program, const QStringList &arguments, QProcessEnvironment environment = test::ServiceProcess::cleanEnvironment())
 {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(program, arguments);
-    Run run;
-    if (!process.waitForFinished(90000))
-        process.kill();
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    test::ToolOptions options;
+    options.environment = environment;
+    options.closeStdin = false;
+    options.timeoutMs = 90000;
+    return test::runTool(program, arguments, options);
 }
 
 Run tfctl(const QStringList &arguments)
@@ -45,7 +36,7 @@ Run tfctl(const QStringList &arguments)
 
 QString describe(const Run &run)
 {
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(run.exitCode).arg(QString::fromUtf8(run.out), QString::fromUtf8(run.err));
+    return run.describe();
 }
 
 } // namespace

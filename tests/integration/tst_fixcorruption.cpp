@@ -5,6 +5,7 @@
 #include "db/controldatabase.h"
 #include "db/repositories/auditrepository.h"
 #include "testsupport.h"
+#include "toolrun.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -18,31 +19,19 @@ using namespace tf;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
+using Run = test::ToolRun;
 
 Run tfctl(const QStringList &arguments)
 {
-    QProcess process;
-    process.setProcessEnvironment(test::ServiceProcess::cleanEnvironment());
-    process.start(test::binary(QStringLiteral("tfctl")), arguments);
-    Run run;
-    if (!process.waitForFinished(60000))
-        process.kill();
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    test::ToolOptions options;
+    options.closeStdin = false; // stdin stays an open pipe
+    options.timeoutMs = 60000;
+    return test::runTool(QStringLiteral("tfctl"), arguments, options);
 }
 
 QString describe(const Run &run)
 {
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(run.exitCode).arg(QString::fromUtf8(run.out), QString::fromUtf8(run.err));
+    return run.describe();
 }
 
 } // namespace

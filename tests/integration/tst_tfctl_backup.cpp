@@ -2,6 +2,7 @@
 // restore --yes (every table back), restore without --yes and without a terminal (exit 2,
 // nothing changed), damaged files and bad arguments (exit 2 with one line), retention.
 #include "tst_backup_fixture.h"
+#include "toolrun.h"
 
 #include <QJsonArray>
 #include <QProcess>
@@ -11,28 +12,13 @@ using namespace tf;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = test::ToolRun;
 
 Run tfctl(const QStringList &arguments)
 {
-    QProcess process;
-    process.setProcessEnvironment(test::ServiceProcess::cleanEnvironment());
-    process.start(test::binary(QStringLiteral("tfctl")), arguments);
-    process.closeWriteChannel(); // stdin: an empty pipe, not a terminal
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    test::ToolOptions options; // closeStdin: stdin an empty pipe, not a terminal
+    options.timeoutMs = 60000;
+    return test::runTool(QStringLiteral("tfctl"), arguments, options);
 }
 
 QByteArray describe(const Run &run)

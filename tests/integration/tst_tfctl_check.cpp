@@ -2,6 +2,7 @@
 // supervises a real tf-syncd (SQLite in a temporary data directory), and the gateway's
 // POST /api/services/<name>/restart.
 #include "testsupport.h"
+#include "toolrun.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -17,32 +18,19 @@ using namespace tf;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = test::ToolRun;
 
 Run tfctl(const QStringList &arguments, int timeoutMs = 90000)
 {
-    QProcess process;
-    process.setProcessEnvironment(test::ServiceProcess::cleanEnvironment());
-    process.start(test::binary(QStringLiteral("tfctl")), arguments);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    test::ToolOptions options;
+    options.closeStdin = false; // stdin stays an open pipe
+    options.timeoutMs = timeoutMs;
+    return test::runTool(QStringLiteral("tfctl"), arguments, options);
 }
 
 QString describe(const Run &run)
 {
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(run.exitCode).arg(QString::fromUtf8(run.out), QString::fromUtf8(run.err));
+    return run.describe();
 }
 
 bool alive(qint64 pid)

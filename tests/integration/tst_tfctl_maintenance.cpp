@@ -2,6 +2,7 @@
 // directory, next for given "now" values, history; bad arguments exit 2 with one usage line.
 #include "db/controldatabase.h"
 #include "testsupport.h"
+#include "toolrun.h"
 
 #include <QDir>
 #include <QFile>
@@ -15,27 +16,14 @@ using namespace tf;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = test::ToolRun;
 
 Run tfctl(const QStringList &arguments, int timeoutMs = 60000)
 {
-    QProcess process;
-    process.setProcessEnvironment(test::ServiceProcess::cleanEnvironment());
-    process.start(test::binary(QStringLiteral("tfctl")), arguments);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    test::ToolOptions options;
+    options.closeStdin = false; // stdin stays an open pipe
+    options.timeoutMs = timeoutMs;
+    return test::runTool(QStringLiteral("tfctl"), arguments, options);
 }
 
 QString describe(const Run &run)

@@ -3,6 +3,7 @@
 // CAMA target in PostgreSQL.
 #include "db/controldatabase.h"
 #include "testsupport.h"
+#include "toolrun.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -17,27 +18,14 @@ using namespace tf;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = test::ToolRun;
 
 Run tfctl(const QStringList &arguments, int timeoutMs = 120000)
 {
-    QProcess process;
-    process.setProcessEnvironment(test::ServiceProcess::cleanEnvironment());
-    process.start(test::binary(QStringLiteral("tfctl")), arguments);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    test::ToolOptions options;
+    options.closeStdin = false; // stdin stays an open pipe
+    options.timeoutMs = timeoutMs;
+    return test::runTool(QStringLiteral("tfctl"), arguments, options);
 }
 
 QString describe(const Run &run)

@@ -4,6 +4,7 @@
 // trials measured best, optimize-api writes its connection limit into the config file.
 #include "db/controldatabase.h"
 #include "testsupport.h"
+#include "toolrun.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -18,27 +19,14 @@ using namespace tf;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = test::ToolRun;
 
 Run tfctl(const QStringList &arguments, int timeoutMs = 60000)
 {
-    QProcess process;
-    process.setProcessEnvironment(test::ServiceProcess::cleanEnvironment());
-    process.start(test::binary(QStringLiteral("tfctl")), arguments);
-    Run run;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    test::ToolOptions options;
+    options.closeStdin = false; // stdin stays an open pipe
+    options.timeoutMs = timeoutMs;
+    return test::runTool(QStringLiteral("tfctl"), arguments, options);
 }
 
 QString describe(const Run &run)

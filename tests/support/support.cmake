@@ -1,4 +1,5 @@
 # The in-memory fake system the sync engine's tests run against (no network).
 target_sources(tftestsupport PRIVATE
     "${CMAKE_CURRENT_LIST_DIR}/fakeconnector.cpp" "${CMAKE_CURRENT_LIST_DIR}/fakeconnector.h"
-    "${CMAKE_CURRENT_LIST_DIR}/memorystatestore.cpp" "${CMAKE_CURRENT_LIST_DIR}/memorystatestore.h")
+    "${CMAKE_CURRENT_LIST_DIR}/memorystatestore.cpp" "${CMAKE_CURRENT_LIST_DIR}/memorystatestore.h"
+    "${CMAKE_CURRENT_LIST_DIR}/toolrun.cpp" "${CMAKE_CURRENT_LIST_DIR}/toolrun.h")
