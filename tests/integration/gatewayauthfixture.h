@@ -75,40 +75,7 @@ public:
     {
         if (m_ca.isEmpty())
             return http(method, url, body, headers, timeoutMs);
-        HttpResult result;
-        QNetworkAccessManager manager;
-        QNetworkRequest networkRequest { QUrl(url) };
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setCaCertificates(m_ca);
-        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        networkRequest.setSslConfiguration(tls);
-        networkRequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-        networkRequest.setTransferTimeout(timeoutMs);
-        for (const auto &header : headers)
-            networkRequest.setRawHeader(header.first, header.second);
-        if (!body.isEmpty())
-            networkRequest.setHeader(QNetworkRequest::ContentTypeHeader,
-                                     QByteArrayLiteral("application/json"));
-        QElapsedTimer timer;
-        timer.start();
-        QNetworkReply *reply = manager.sendCustomRequest(networkRequest, method, body);
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(timeoutMs + 1000, &loop, &QEventLoop::quit);
-        loop.exec();
-        result.elapsedMs = timer.elapsed();
-        if (!reply->isFinished()) {
-            reply->abort();
-            result.error = QStringLiteral("timed out");
-        }
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.body = reply->readAll();
-        for (const auto &pair : reply->rawHeaderPairs())
-            result.headers.insert(pair.first.toLower(), pair.second);
-        if (reply->error() != QNetworkReply::NoError && result.status == 0)
-            result.error = reply->errorString();
-        delete reply;
-        return result;
+        return https(m_ca, method, url, body, headers, timeoutMs);
     }
     quint16 port() const { return m_port; }
     QString dataDir() const { return m_dir.path(); }

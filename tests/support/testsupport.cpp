@@ -15,6 +15,8 @@
 #include <QSqlQuery>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QSslSocket>
+#include <QSslConfiguration>
 #include <QThread>
 #include <QTimer>
 #include <QUrl>
@@ -83,12 +85,20 @@ QString binary(const QString &name)
     return binDir() + QLatin1Char('/') + name;
 }
 
-HttpResult http(const QByteArray &method, const QString &url, const QByteArray &body,
-                const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
+namespace {
+
+HttpResult exchange(const QList<QSslCertificate> *trustedCas, const QByteArray &method, const QString &url,
+                    const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
 {
     HttpResult result;
     QNetworkAccessManager manager;
     QNetworkRequest request { QUrl(url) };
+    if (trustedCas) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(*trustedCas);
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        request.setSslConfiguration(tls);
+    }
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setTransferTimeout(timeoutMs);
     for (const auto &header : headers)
@@ -116,6 +126,20 @@ HttpResult http(const QByteArray &method, const QString &url, const QByteArray &
         result.error = reply->errorString();
     delete reply;
     return result;
+}
+
+} // namespace
+
+HttpResult http(const QByteArray &method, const QString &url, const QByteArray &body,
+                const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
+{
+    return exchange(nullptr, method, url, body, headers, timeoutMs);
+}
+
+HttpResult https(const QList<QSslCertificate> &trustedCas, const QByteArray &method, const QString &url,
+                 const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs)
+{
+    return exchange(&trustedCas, method, url, body, headers, timeoutMs);
 }
 
 QByteArray gatewayAdminAuthorization(const QString &baseUrl, const QString &dataDir)

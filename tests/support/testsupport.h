@@ -7,6 +7,7 @@
 #include <QList>
 #include <QPair>
 #include <QProcess>
+#include <QSslCertificate>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -55,6 +56,10 @@ struct HttpResult
 // One synchronous HTTP request over loopback, with a timeout.
 HttpResult http(const QByteArray &method, const QString &url, const QByteArray &body = {},
                 const QList<QPair<QByteArray, QByteArray>> &headers = {}, int timeoutMs = 10000);
+// The same over https, trusting only the given certificate authorities.
+HttpResult https(const QList<QSslCertificate> &trustedCas, const QByteArray &method, const QString &url,
+                 const QByteArray &body = {}, const QList<QPair<QByteArray, QByteArray>> &headers = {},
+                 int timeoutMs = 10000);
 
 // Logs in to a running tf-gateway as the bootstrap admin (the password tf-gateway wrote once to
 // <dataDir>/initial-admin-password) and returns the value for an Authorization header
