@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QFile>
+#include <QIcon>
 #include <QUrl>
 
 namespace {
@@ -76,7 +77,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("TerraFusion Console"));
     QApplication::setApplicationVersion(QStringLiteral(TF_VERSION_STRING));
     QApplication::setOrganizationName(QStringLiteral("TerraFusion"));
-    QApplication::setDesktopFileName(QStringLiteral("tf-console"));
+    // The application id of the desktop entry, icons and metainfo (packaging/console/).
+    QApplication::setDesktopFileName(QStringLiteral("org.terrafusion.Console"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("org.terrafusion.Console")));
 
     tf::console::MainWindow window(options.gateway);
     window.setDefaultUser(options.user);

@@ -6,17 +6,36 @@
 set -euo pipefail
 
 PACKAGES=(
-    build-essential cmake ninja-build ccache pkg-config
+    build-essential cmake ninja-build ccache pkg-config file dpkg-dev help2man librsvg2-bin
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-charts-dev qt6-websockets-dev
-    libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
+    libqt6opengl6-dev libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins libxcursor1
     libgl-dev libssl-dev libpq-dev libsqlite3-dev
     postgresql postgresql-client
     xvfb xauth curl
 )
+# libxcursor1: Qt's xcb platform plugin loads it when present (cursor themes); listed so the
+# console behaves the same on every machine (scripts/check-deps.sh saw it loaded).
+
 # Only the test command needs these: promtool (Debian's prometheus package) checks the
-# Prometheus text that /metrics serves.
-if [[ "${1:-}" == "--test" ]]; then
-    PACKAGES+=(prometheus)
+# Prometheus text that /metrics serves; lintian, appstreamcli and desktop-file-validate check
+# the packages; xwininfo (x11-utils) finds the installed console's window under Xvfb;
+# systemd brings systemd-analyze for the unit checks (man-db for the units' man: links); jq
+# reads the API answers in the install test; bash-completion runs the tfctl completion.
+TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion)
+
+# --list [--test]: print the package names, one per line, and install nothing. The dependency
+# check (scripts/check-deps.sh) reads this list, so the two cannot drift apart.
+list_only=0
+for arg in "$@"; do
+    case "$arg" in
+        --test) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+        --list) list_only=1 ;;
+        *) printf 'install-deps.sh: unknown argument "%s" (expected --test and/or --list)\n' "$arg" >&2; exit 2 ;;
+    esac
+done
+if ((list_only)); then
+    printf '%s\n' "${PACKAGES[@]}"
+    exit 0
 fi
 
 log() { printf '==> %s\n' "$*"; }

@@ -28,6 +28,8 @@ log "configuring (preset $preset)"
 cmake --preset "$preset" >/dev/null
 log "building (preset $preset)"
 cmake --build --preset "$preset" -j"$(nproc)"
+# Everything the build, its programs and their plugins use must come from install-deps.sh.
+bash scripts/check-deps.sh --build-dir "build/$preset"
 
 # --- throwaway PostgreSQL -------------------------------------------------------------------
 pg_bin="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1)"
@@ -117,5 +119,22 @@ ctest --preset "$preset" -j2 --output-on-failure "${ctest_args[@]}" &
 ctest_pid=$!
 wait "$ctest_pid" || rc=$?
 ctest_pid=""
-if ((rc == 0)); then log "all tests passed"; else log "tests failed (ctest exit code $rc)"; fi
+if ((rc == 0)); then log "all test suites passed"; else log "tests failed (ctest exit code $rc)"; fi
+
+# --- packages -------------------------------------------------------------------------------
+# A whole run (no ctest filter, release preset) also builds and checks the two Debian packages;
+# as root it installs, upgrades and purges them for real (packaging/test-install.sh).
+pkg_rc=0
+if ((${#ctest_args[@]} > 0)) || [[ "$preset" != release ]]; then
+    log "packages: skipped (only a whole run of the release preset checks them)"
+elif ((EUID == 0)); then
+    bash packaging/test-install.sh --build-dir "build/$preset" || pkg_rc=$?
+else
+    bash packaging/check-packages.sh --build-dir "build/$preset" || pkg_rc=$?
+    log "install test: skipped, it installs and purges packages and needs root (sudo packaging/test-install.sh)"
+fi
+if ((rc == 0 && pkg_rc != 0)); then
+    log "package checks failed"
+    rc=1
+fi
 exit "$rc"

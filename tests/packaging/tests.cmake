@@ -1,0 +1,7 @@
+# Checks of the build machine and the packages that are scripts, not QtTest programs.
+# The dependency check must name a package that install-deps.sh no longer lists, both one
+# found at configure time (libqt6opengl6-dev: Qt6Charts' CMake files need Qt6OpenGL) and one
+# loaded only at run time (libqt6sql6-psql: the QPSQL plugin).
+add_test(NAME depcheck_names_removed_packages
+    COMMAND bash "${CMAKE_CURRENT_LIST_DIR}/depcheck-selftest.sh" "${CMAKE_BINARY_DIR}")
+set_tests_properties(depcheck_names_removed_packages PROPERTIES TIMEOUT 180 LABELS "packaging")
