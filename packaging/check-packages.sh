@@ -19,6 +19,7 @@ while (($#)); do
         *) printf 'check-packages.sh: unknown argument "%s"\n' "$1" >&2; exit 2 ;;
     esac
 done
+build_dir="$(cd "$build_dir" 2>/dev/null && pwd)" || { echo "${0##*/}: no build folder" >&2; exit 2; }
 
 log() { printf '==> %s\n' "$*"; }
 failures=0

@@ -24,6 +24,7 @@ while (($#)); do
         *) printf 'test-install.sh: unknown argument "%s"\n' "$1" >&2; exit 2 ;;
     esac
 done
+build_dir="$(cd "$build_dir" 2>/dev/null && pwd)" || { echo "${0##*/}: no build folder" >&2; exit 2; }
 if ((EUID != 0)); then
     echo "test-install.sh: needs root (it installs and purges packages on this machine)" >&2
     exit 2
@@ -190,7 +191,8 @@ token="$(sign_in)" || die "signing in as admin with the initial password failed"
 log "signed in as admin"
 api() { curl -fsS --max-time 30 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
 
-as_service() { runuser -u terrafusion -- env -i PATH=/usr/bin:/bin HOME="$DATA" LANG=C.UTF-8 TF_DATA_DIR="$DATA" "$@"; }
+# No TF_DATA_DIR: tfctl finds the packaged service's data and settings by itself.
+as_service() { runuser -u terrafusion -- env -i PATH=/usr/bin:/bin HOME="$DATA" LANG=C.UTF-8 "$@"; }
 as_service tfctl demo install --if-missing --parcels 300 >"$work/demo.log" 2>&1 || die "tfctl demo install failed"
 run_sync() { # run_sync PAIR: start a sync through the API, wait for its end, print its id
     local id state=""
@@ -212,7 +214,9 @@ log "demo sync $operation: $status, $synced rows inserted"
 as_service tfctl backup --label install-test >"$work/backup.log" 2>&1 || die "tfctl backup as terrafusion failed"
 backup_count() { as_service tfctl list --json 2>/dev/null | jq '[.. | objects | select(has("label")) | select(.label == "install-test")] | length'; }
 [[ "$(backup_count)" -ge 1 ]] || die "tfctl list does not show the install-test backup"
-log "tfctl backup as terrafusion: done"
+grep -q "^tfctl: control database sqlite://$DATA/terrafusion.db (data directory $DATA" "$work/backup.log" \
+    || die "tfctl did not say it uses the packaged control database: $(head -n 1 "$work/backup.log")"
+log "tfctl backup as terrafusion: done ($(head -n 1 "$work/backup.log"))"
 
 # --- 4. the installed console reaches its sign-in dialog -------------------------------------
 cat >"$work/console.sh" <<'EOF'

@@ -58,7 +58,8 @@ log "syncd:    http://127.0.0.1:${sync_port}/health"
 # First start: the PACS to CAMA demo (generated legacy data, CAMA schema, four pairs).
 # Set TF_NO_DEMO=1 to start with an empty platform.
 if [[ "${TF_NO_DEMO:-0}" != "1" ]]; then
-    log "demo data: tfctl demo install --if-missing"
+    log "demo data: tfctl init --if-missing; tfctl demo install --if-missing"
+    "$ROOT/build/release/bin/tfctl" init --if-missing "${data_dir_args[@]}"
     "$ROOT/build/release/bin/tfctl" demo install --if-missing "${data_dir_args[@]}"
     log "try: $ROOT/build/release/bin/tfctl sync run 1 ${data_dir_args[*]}   (then 2, 3, 4)"
 fi

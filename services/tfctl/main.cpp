@@ -8,6 +8,7 @@
 #include "commands/democommand.h"
 #include "commands/maintenancecommand.h"
 #include "commands/fixcorruptioncommand.h"
+#include "commands/initcommand.h"
 #include "commands/quarantinecommand.h"
 #include "commands/recovercommand.h"
 #include "commands/restartcommand.h"
@@ -30,6 +31,7 @@ struct Group
 };
 
 const Group kGroups[] = {
+    { "init", "create a new platform: data directory, control database, secret.key (init [--if-missing])", &tf::tfctl::runInitCommand },
     { "sync", "run and inspect sync pairs (sync run <pair> [--dry-run])", &tf::tfctl::runSyncCommand },
     { "quarantine", "list, edit, replay and discard quarantined rows", &tf::tfctl::runQuarantineCommand },
     { "audit", "verify, export and purge the audit trail (audit verify, audit export [--from --to --output FILE], audit purge --older-than DAYS)", &tf::tfctl::runAuditCommand },
@@ -56,6 +58,9 @@ void printUsage()
     for (const Group &group : kGroups)
         std::printf("  %-14s %s\n", group.name, group.summary);
     std::printf("\nEvery command takes --data-dir DIR, --database URL and --config FILE, and --help.\n"
+                "It says on stderr which control database it uses and why, and never creates one\n"
+                "(only init does). Without --data-dir or TF_DATA_DIR it uses your own platform, or\n"
+                "the packaged service's /var/lib/terrafusion (then with /etc/default/terrafusion).\n"
                 "tfctl --version prints the version.\n"
                 "Exit codes: 0 success, 1 the operation failed, 2 bad usage.\n");
 }

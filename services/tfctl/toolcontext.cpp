@@ -1,5 +1,7 @@
 #include "toolcontext.h"
 
+#include "platformlocation.h"
+
 #include "core/errors.h"
 #include "core/logging.h"
 #include "core/redact.h"
@@ -7,6 +9,7 @@
 #include "core/secretbox.h"
 #include "db/controldatabase.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 
 #include <cstdio>
@@ -28,21 +31,29 @@ void addToolOptions(CommandLine &commandLine)
 std::unique_ptr<ToolContext> ToolContext::open(const CommandLine &commandLine)
 {
     std::unique_ptr<ToolContext> context(new ToolContext);
-    context->m_service = ServiceContext::resolve(QStringLiteral("tfctl"), commandLine,
-                                                 { { QStringLiteral("server/port"), QStringLiteral("0") } });
-    // tfctl talks to a person: warnings to stderr only, no log files of its own.
-    logging::Options options;
-    options.program = QStringLiteral("tfctl");
-    // Quiet by default; TF_LOGGING__RULES (or [logging] rules) turns categories back on.
-    const Config &config = context->m_service.config;
-    options.rules = config.entry(QStringLiteral("logging/rules")).origin == Config::Origin::Default
-        ? QStringLiteral("*.debug=false\n*.info=false")
-        : config.string(QStringLiteral("logging/rules")).replace(QLatin1Char(','), QLatin1Char('\n'));
-    logging::install(options);
-    paths::ensureDir(context->m_service.dataDir);
+    context->m_service = platform::resolve(commandLine);
+    // Never a new database by accident: an empty folder or database is an error naming it.
+    platform::requireControlDatabase(context->m_service);
     context->m_database = db::ControlDatabase::open(context->m_service.databaseUrl, true);
-    context->m_secrets = std::make_unique<SecretBox>(SecretBox::fromEnvironmentOrKeyFile(context->m_service.dataDir));
     return context;
+}
+
+const SecretBox &ToolContext::secrets() const
+{
+    if (!m_secrets) {
+        // A new key here would make every stored credential unreadable: only `tfctl init` and
+        // the services' first start create one.
+        if (!qEnvironmentVariableIsSet("TF_SECRET_KEY")
+            && !QFileInfo::exists(SecretBox::keyFilePath(m_service.dataDir))) {
+            throw Error(Error::Kind::Validation,
+                        QStringLiteral("no secret.key in %1: the key that encrypts the systems' "
+                                       "credentials is missing; restore it from the backup set "
+                                       "(tfctl restore) or set TF_SECRET_KEY")
+                            .arg(m_service.dataDir));
+        }
+        m_secrets = std::make_unique<SecretBox>(SecretBox::fromEnvironmentOrKeyFile(m_service.dataDir));
+    }
+    return *m_secrets;
 }
 
 ToolContext::~ToolContext() = default;

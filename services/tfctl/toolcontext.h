@@ -15,7 +15,8 @@ class ControlDatabase;
 namespace tf::tfctl {
 
 // What a tfctl command needs: the same configuration the services resolve (flags >
-// environment > INI > defaults), the control database (migrated) and the secret box.
+// environment > INI > defaults, see platformlocation.h), the control database (existing,
+// migrated) and the secret box.
 class ToolContext final
 {
 public:
@@ -26,14 +27,15 @@ public:
 
     const ServiceContext &service() const { return m_service; }
     db::ControlDatabase &database() { return *m_database; }
-    const SecretBox &secrets() const { return *m_secrets; }
+    // The key is loaded on first use; a missing key throws tf::Error(Validation).
+    const SecretBox &secrets() const;
 
 private:
     ToolContext() = default;
 
     ServiceContext m_service;
     std::unique_ptr<db::ControlDatabase> m_database;
-    std::unique_ptr<SecretBox> m_secrets;
+    mutable std::unique_ptr<SecretBox> m_secrets;
 };
 
 // Adds --data-dir, --database and --config (the service options tfctl understands).

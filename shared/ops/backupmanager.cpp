@@ -99,6 +99,7 @@ void removeFiles(const BackupFiles &files)
     QFile::remove(files.dataPath);
     QFile::remove(files.manifestPath());
     QFile::remove(files.checksumPath());
+    QFile::remove(files.keyPath());
     QFile::remove(files.dataPath + QStringLiteral(".partial"));
 }
 
@@ -123,6 +124,7 @@ QJsonObject BackupInfo::toJson() const
         { QStringLiteral("label"), manifest.value(QStringLiteral("label")).toString() },
         { QStringLiteral("sha256"), manifest.value(QStringLiteral("sha256")).toString() },
         { QStringLiteral("row_counts"), manifest.value(QStringLiteral("row_counts")).toObject() },
+        { QStringLiteral("secret_key_included"), manifest.value(QStringLiteral("secret_key_sha256")).isString() },
     };
     if (!problem.isEmpty())
         object.insert(QStringLiteral("problem"), problem);
@@ -142,6 +144,7 @@ QJsonObject RestoreResult::toJson() const
         { QStringLiteral("schema_version_after"), schemaVersionAfter },
         { QStringLiteral("row_counts"), rowCounts },
         { QStringLiteral("total_rows"), rows },
+        { QStringLiteral("secret_key"), keyOutcome },
     };
 }
 
@@ -149,6 +152,7 @@ BackupManager::BackupManager(QString databaseUrl, QString backupsDir)
     : m_databaseUrl(std::move(databaseUrl))
     , m_backupsDir(QDir::cleanPath(QFileInfo(backupsDir).absoluteFilePath()))
     , m_pauseFile(MaintenancePause::pathFor(QFileInfo(m_backupsDir).absolutePath()))
+    , m_keyFile(QFileInfo(m_backupsDir).absolutePath() + QStringLiteral("/secret.key"))
 { }
 
 BackupInfo BackupManager::create(const QString &label, const ProgressFn &progress,
@@ -193,6 +197,23 @@ BackupInfo BackupManager::create(const QString &label, const ProgressFn &progres
         if (!QFile::rename(partial, files.dataPath))
             throw Error(Error::Kind::Unavailable,
                         QStringLiteral("cannot rename %1 to %2").arg(partial, files.dataPath));
+        if (m_includeKey && QFileInfo::exists(m_keyFile)) {
+            QFile::remove(files.keyPath());
+            if (!QFile::copy(m_keyFile, files.keyPath())
+                || !QFile::setPermissions(files.keyPath(), QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+                throw Error(Error::Kind::Unavailable,
+                            QStringLiteral("cannot copy the secret key %1 into the backup").arg(m_keyFile));
+            manifest.keySha256 = sha256OfFile(files.keyPath());
+            if (progress)
+                progress(0.97, QStringLiteral("secret key included (%1)").arg(QFileInfo(files.keyPath()).fileName()));
+        } else if (progress) {
+            progress(0.97, m_includeKey
+                               ? QStringLiteral("WARNING: no %1 to include (TF_SECRET_KEY?); keep the key with "
+                                                "this backup yourself, or its systems' credentials cannot be read")
+                                     .arg(m_keyFile)
+                               : QStringLiteral("WARNING: the secret key is NOT in this backup; restored "
+                                                "elsewhere, its systems' credentials cannot be read without it"));
+        }
         writeManifest(files, manifest);
     } catch (...) {
         removeFiles(files);

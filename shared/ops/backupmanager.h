@@ -31,6 +31,11 @@ struct RestoreOptions
 {
     bool allowExternal = false;   // a file outside the backups folder
     bool safetyBackup = true;     // take a backup of the current data first
+    // When the backup holds a secret key and another one is in place: Refuse (the default;
+    // nothing is changed), use the backup's (the current one is kept beside it as
+    // secret.key.replaced-<time>), or keep the current one.
+    enum class KeyChoice { Refuse, UseBackupKey, KeepCurrentKey };
+    KeyChoice keyChoice = KeyChoice::Refuse;
 };
 
 struct RestoreResult
@@ -40,6 +45,7 @@ struct RestoreResult
     int schemaVersionBefore = 0;  // of the restored file
     int schemaVersionAfter = 0;   // after migrating to this binary's schema
     QJsonObject rowCounts;        // per table, after the restore
+    QString keyOutcome;           // what happened to secret.key, one line for people
     QJsonObject toJson() const;
 };
 
@@ -78,16 +84,26 @@ public:
     void setPauseFile(const QString &path) { m_pauseFile = path; }
     // How long a restore waits for running sync operations to finish (default 60 s).
     void setDrainTimeoutMs(int milliseconds) { m_drainTimeoutMs = milliseconds; }
+    // The secret key that encrypts the systems' credentials travels with every backup
+    // (<name>.key, 0600, its SHA-256 in the manifest) unless turned off here.
+    // <data>/secret.key by default (the backups folder's parent is the data directory).
+    void setSecretKeyFile(const QString &path) { m_keyFile = path; }
+    QString secretKeyFile() const { return m_keyFile; }
+    void setIncludeSecretKey(bool include) { m_includeKey = include; }
 
 private:
     QString resolve(const QString &nameOrPath, bool allowExternal) const;
     BackupInfo inspect(const QString &path, bool useCache, const ProgressFn &progress = {}) const;
     void drainRunningOperations(const ProgressFn &progress) const;
     void refreshCatalogue() const;
+    QString checkKeyChoice(const BackupInfo &backup, const RestoreOptions &options) const;
+    QString restoreKey(const QString &backupPath, const RestoreOptions &options) const;
 
     QString m_databaseUrl;
     QString m_backupsDir;
     QString m_pauseFile;
+    QString m_keyFile;
+    bool m_includeKey = true;
     int m_drainTimeoutMs = 60000;
     bool m_holdsPause = false;
 };

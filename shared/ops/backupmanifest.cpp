@@ -96,6 +96,7 @@ QJsonObject BackupManifest::toJson() const
         { QStringLiteral("tool"), tool },
         { QStringLiteral("host"), host },
         { QStringLiteral("program_version"), programVersion },
+        { QStringLiteral("secret_key_sha256"), keySha256.isEmpty() ? QJsonValue() : QJsonValue(keySha256) },
     };
 }
 
@@ -139,6 +140,7 @@ BackupManifest BackupManifest::fromJson(const QJsonObject &object)
     manifest.tool = object.value(QStringLiteral("tool")).toString();
     manifest.host = object.value(QStringLiteral("host")).toString();
     manifest.programVersion = object.value(QStringLiteral("program_version")).toString();
+    manifest.keySha256 = object.value(QStringLiteral("secret_key_sha256")).toString();
     if (manifest.file.isEmpty())
         badManifest(QStringLiteral("no file name"));
     if (!manifest.createdAt.isValid())
@@ -155,6 +157,8 @@ BackupManifest BackupManifest::fromJson(const QJsonObject &object)
         badManifest(QStringLiteral("sha256 is not 64 hex digits"));
     if (manifest.tables.isEmpty())
         badManifest(QStringLiteral("no tables"));
+    if (!manifest.keySha256.isEmpty() && !hex.match(manifest.keySha256).hasMatch())
+        badManifest(QStringLiteral("secret_key_sha256 is not 64 hex digits"));
     return manifest;
 }
 
@@ -341,6 +345,18 @@ BackupCheck checkBackupFiles(const BackupFiles &files, bool useCache, const Prog
                             .arg(dataName, actual.left(16) + QStringLiteral("..."),
                                  check.manifest.sha256.left(16) + QStringLiteral("..."));
         return check;
+    }
+    // The key travels with the data: a backup that says it holds one must have it intact.
+    if (!check.manifest.keySha256.isEmpty()) {
+        const QString keyName = QFileInfo(files.keyPath()).fileName();
+        if (!QFileInfo::exists(files.keyPath())) {
+            check.problem = QStringLiteral("the secret key %1 is missing").arg(keyName);
+            return check;
+        }
+        if (sha256OfFile(files.keyPath()) != check.manifest.keySha256) {
+            check.problem = QStringLiteral("corrupted: the secret key %1 does not match the manifest").arg(keyName);
+            return check;
+        }
     }
     return check;
 }

@@ -19,6 +19,8 @@ struct BackupFiles
 
     QString manifestPath() const { return dataPath + QStringLiteral(".manifest.json"); }
     QString checksumPath() const { return dataPath + QStringLiteral(".sha256"); }
+    // The data directory's secret.key as it was at backup time (0600), when included.
+    QString keyPath() const { return dataPath + QStringLiteral(".key"); }
 };
 
 // What a backup holds: the manifest beside the data file.
@@ -38,6 +40,9 @@ struct BackupManifest
     QString tool; // "pg_dump (PostgreSQL) 15.18", "SQLite 3.40.1 online backup"
     QString host;
     QString programVersion;
+    // SHA-256 of the secret key stored beside the data file (BackupFiles::keyPath); empty
+    // when the backup was taken without it (--without-key, or a key from TF_SECRET_KEY).
+    QString keySha256;
 
     QJsonObject toJson() const;
     QJsonObject rowCounts() const;

@@ -2,6 +2,7 @@
 #include "backupmanager.h"
 #include "backupmanifest.h"
 #include "core/errors.h"
+#include "core/paths.h"
 #include "db/connection.h"
 #include "db/controldatabase.h"
 #include "db/databaseurl.h"
@@ -10,7 +11,9 @@
 #include "postgresdump.h"
 #include "sqlitebackup.h"
 
+#include <QDateTime>
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -102,6 +105,9 @@ QString postgresDropStatements(const db::Database &database)
 void BackupManager::drainRunningOperations(const ProgressFn &progress) const
 {
     db::Database database(db::DatabaseUrl::parse(m_databaseUrl));
+    // A new server (no schema yet) has no operations to wait for.
+    if (db::Migrator::currentVersion(database) == 0)
+        return;
     QDeadlineTimer deadline(m_drainTimeoutMs);
     while (true) {
         QSqlQuery query
@@ -132,6 +138,57 @@ void BackupManager::drainRunningOperations(const ProgressFn &progress) const
                     .arg(running.join(QStringLiteral(", "))));
         QThread::msleep(250);
     }
+}
+
+// Refuses (Validation, nothing changed) when the backup's key differs from the one in place
+// and the caller did not say which to keep. Returns "" or a note.
+QString BackupManager::checkKeyChoice(const BackupInfo &backup, const RestoreOptions &options) const
+{
+    const QString backupKey = backup.manifest.value(QStringLiteral("secret_key_sha256")).toString();
+    if (backupKey.isEmpty() || !QFileInfo::exists(m_keyFile))
+        return QString();
+    if (sha256OfFile(m_keyFile) == backupKey || options.keyChoice != RestoreOptions::KeyChoice::Refuse)
+        return QString();
+    throw Error(Error::Kind::Validation,
+                QStringLiteral("backup %1 is refused: its secret key differs from %2, so the credentials "
+                               "in one of them cannot be read with the other key; choose --use-backup-key "
+                               "(the backup's systems work; the current key is kept beside it) or "
+                               "--keep-current-key; nothing was changed")
+                    .arg(backup.name, m_keyFile),
+                QJsonObject { { QStringLiteral("backup"), backup.name },
+                              { QStringLiteral("problem"), QStringLiteral("secret key differs") } });
+}
+
+// Puts the backup's key in place when there is none, or when asked to.
+QString BackupManager::restoreKey(const QString &backupPath, const RestoreOptions &options) const
+{
+    const BackupFiles files { backupPath };
+    if (!QFileInfo::exists(files.keyPath())) {
+        return QFileInfo::exists(m_keyFile)
+            ? QStringLiteral("the backup holds no secret key; %1 stays as it was").arg(m_keyFile)
+            : QStringLiteral("WARNING: the backup holds no secret key and there is none in %1: stored "
+                             "credentials cannot be read until the right key is put there")
+                  .arg(QFileInfo(m_keyFile).absolutePath());
+    }
+    const bool present = QFileInfo::exists(m_keyFile);
+    if (present && sha256OfFile(m_keyFile) == sha256OfFile(files.keyPath()))
+        return QStringLiteral("secret key: the backup's is the one in place");
+    if (present && options.keyChoice == RestoreOptions::KeyChoice::KeepCurrentKey)
+        return QStringLiteral("secret key: kept the current %1 (--keep-current-key)").arg(m_keyFile);
+    QString replaced;
+    if (present) {
+        replaced = m_keyFile + QStringLiteral(".replaced-")
+            + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+        if (!QFile::rename(m_keyFile, replaced))
+            throw Error(Error::Kind::Unavailable, QStringLiteral("cannot move %1 aside").arg(m_keyFile));
+    }
+    paths::ensureDir(QFileInfo(m_keyFile).absolutePath());
+    if (!QFile::copy(files.keyPath(), m_keyFile)
+        || !QFile::setPermissions(m_keyFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        throw Error(Error::Kind::Unavailable, QStringLiteral("cannot put the backup's secret key in %1").arg(m_keyFile));
+    return replaced.isEmpty()
+        ? QStringLiteral("secret key: restored the backup's to %1").arg(m_keyFile)
+        : QStringLiteral("secret key: the backup's is in %1; the previous one is %2").arg(m_keyFile, replaced);
 }
 
 RestoreResult BackupManager::restore(const QString &nameOrPath, const RestoreOptions &options,
@@ -182,6 +239,8 @@ RestoreResult BackupManager::restore(const QString &nameOrPath, const RestoreOpt
                              .arg(differences.mid(0, 3).join(QStringLiteral("; "))));
     }
 
+    checkKeyChoice(backup, options); // a key conflict refuses before anything changes
+
     RestoreResult result;
     result.restored = backup;
     result.schemaVersionBefore = backup.schemaVersion;
@@ -199,7 +258,13 @@ RestoreResult BackupManager::restore(const QString &nameOrPath, const RestoreOpt
         progress(0.08, QStringLiteral("scheduler paused (%1)").arg(m_pauseFile));
     drainRunningOperations(progressSpan(progress, 0.08, 0.1));
 
-    if (options.safetyBackup) {
+    // Nothing to keep on a new server: an SQLite file or a PostgreSQL database without schema.
+    const bool currentExists = url.isPostgres()
+        ? db::Migrator::currentVersion(db::Database(url)) > 0
+        : QFileInfo::exists(url.sqlitePath) && db::Migrator::currentVersion(db::Database(url)) > 0;
+    if (options.safetyBackup && !currentExists && progress)
+        progress(0.1, QStringLiteral("no safety backup: the control database is new (no schema yet)"));
+    if (options.safetyBackup && currentExists) {
         const BackupInfo safety
             = create(QStringLiteral("pre-restore"), progressSpan(progress, 0.1, 0.4),
                      QStringLiteral("safety"));
@@ -232,6 +297,9 @@ RestoreResult BackupManager::restore(const QString &nameOrPath, const RestoreOpt
         const auto migrated = db::ControlDatabase::open(m_databaseUrl, true);
         result.schemaVersionAfter = db::Migrator::currentVersion(migrated->database());
     }
+    result.keyOutcome = restoreKey(path, options);
+    if (progress)
+        progress(0.9, result.keyOutcome);
     try {
         refreshCatalogue();
     } catch (const Error &error) {

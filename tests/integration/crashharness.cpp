@@ -94,7 +94,12 @@ QList<qint64> ToolRun::totals() const
 
 Tfctl::Tfctl(QString dataDir)
     : m_dataDir(std::move(dataDir))
-{ }
+{
+    // tfctl creates no platform of its own: every harness starts from `tfctl init`.
+    const ToolRun initialised = run({ QStringLiteral("init"), QStringLiteral("--if-missing") });
+    if (initialised.exitCode != 0)
+        qWarning("tfctl init failed (exit %d): %s", initialised.exitCode, initialised.err.constData());
+}
 
 ToolRun Tfctl::run(const QStringList &arguments, int timeoutMs) const
 {

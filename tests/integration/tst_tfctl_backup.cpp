@@ -4,6 +4,13 @@
 #include "tst_backup_fixture.h"
 #include "toolrun.h"
 
+#include "core/secretbox.h"
+#include "db/repositories/systemrepository.h"
+#include "sync/systems/systemdefinition.h"
+#include "sync/systems/systemregistry.h"
+
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
@@ -34,6 +41,26 @@ bool oneLine(const Run &run, const char *needle)
 {
     const QByteArray text = run.err.trimmed();
     return run.exitCode == 2 && !text.contains('\n') && text.contains(needle);
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(bytes);
+}
+
+// The newest backup data file in a folder (names sort by time).
+QString latestBackup(const QString &dir)
+{
+    QStringList names = QDir(dir).entryList({ QStringLiteral("*.sqlite"), QStringLiteral("*.dump") }, QDir::Files, QDir::Name);
+    return names.isEmpty() ? QString() : names.last();
 }
 
 } // namespace
@@ -120,6 +147,97 @@ private Q_SLOTS:
                 env.database(),
                 QStringLiteral("SELECT event_type FROM audit_entries ORDER BY id DESC LIMIT 1")),
             QStringList { QStringLiteral("backup.restored") });
+    }
+
+    // The secret key travels with every backup: restored onto a fresh data directory (and,
+    // for PostgreSQL, a fresh database) the systems' credentials decrypt. A different key in
+    // place is never overwritten silently. A damaged key makes the backup unverified.
+    void keyTravelsWithBackups_data() { backupListRestore_data(); }
+    void keyTravelsWithBackups()
+    {
+        QFETCH(QString, backend);
+        BACKUP_ENV(env, backend);
+        QStringList where { QStringLiteral("--data-dir"), env.dataDir() };
+        if (backend == QLatin1String("postgres"))
+            where << QStringLiteral("--database") << env.url;
+        SecretBox::fromEnvironmentOrKeyFile(env.dataDir()); // what the services' first start makes
+        const QByteArray originalKey = readAll(env.dataDir() + QStringLiteral("/secret.key"));
+        QVERIFY(!originalKey.isEmpty());
+
+        const QString definition = env.dir.filePath(QStringLiteral("system.json"));
+        writeFile(definition, QJsonDocument(QJsonObject {
+            { QStringLiteral("name"), QStringLiteral("CAMA") }, { QStringLiteral("kind"), QStringLiteral("postgres") },
+            { QStringLiteral("settings"), QJsonObject { { QStringLiteral("url"), QStringLiteral("postgresql://db.example:5432/cama") } } },
+            { QStringLiteral("credentials"), QJsonObject { { QStringLiteral("user"), QStringLiteral("sync") },
+                                                           { QStringLiteral("password"), QStringLiteral("kept-secret-42") } } } }).toJson());
+        const Run added = tfctl(QStringList { QStringLiteral("system"), QStringLiteral("add"), definition } + where);
+        QVERIFY2(added.exitCode == 0, describe(added));
+
+        const Run backup = tfctl(QStringList { QStringLiteral("backup"), QStringLiteral("--label"), QStringLiteral("keyed") } + where);
+        QVERIFY2(backup.exitCode == 0, describe(backup));
+        QVERIFY2(backup.out.contains(".key (0600)"), describe(backup));
+        const QString name = latestBackup(env.backupsDir());
+        const QString data = env.backupsDir() + QLatin1Char('/') + name;
+        QCOMPARE(readAll(data + QStringLiteral(".key")), originalKey);
+        QCOMPARE(QFileInfo(data + QStringLiteral(".key")).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
+
+        // A new server: an empty data directory (and an empty PostgreSQL database).
+        QTemporaryDir fresh;
+        QStringList there { QStringLiteral("--data-dir"), fresh.path() };
+        QString freshUrl = QStringLiteral("sqlite://") + fresh.filePath(QStringLiteral("terrafusion.db"));
+        if (backend == QLatin1String("postgres")) {
+            freshUrl = test::createScratchPostgresDatabase(QStringLiteral("tfbknew"));
+            there << QStringLiteral("--database") << freshUrl;
+        }
+        const QString copied = fresh.filePath(name);
+        for (const QString &suffix : { QString(), QStringLiteral(".manifest.json"), QStringLiteral(".sha256"), QStringLiteral(".key") })
+            QVERIFY(QFile::copy(data + suffix, copied + suffix));
+        const Run restored = tfctl(QStringList { QStringLiteral("restore"), copied, QStringLiteral("--yes"),
+                                                 QStringLiteral("--allow-external") } + there);
+        QVERIFY2(restored.exitCode == 0, describe(restored));
+        QVERIFY2(restored.out.contains("no safety backup: the control database is new"), describe(restored));
+        QVERIFY2(restored.out.contains("restored the backup's"), describe(restored));
+        QCOMPARE(readAll(fresh.filePath(QStringLiteral("secret.key"))), originalKey);
+        {
+            auto control = db::ControlDatabase::open(freshUrl, false);
+            const SecretBox box = SecretBox::fromEnvironmentOrKeyFile(fresh.path());
+            sync::SystemRegistry registry(control->database(), box);
+            const qint64 id = db::SystemRepository(control->database()).list().first().id;
+            QCOMPARE(registry.load(id).credentials.value(QStringLiteral("password")).toString(), QStringLiteral("kept-secret-42"));
+        }
+
+        // Another key in place: refused with the reason, nothing changed; then each choice.
+        QVERIFY(QFile::remove(fresh.filePath(QStringLiteral("secret.key"))));
+        SecretBox::fromEnvironmentOrKeyFile(fresh.path());
+        const QByteArray otherKey = readAll(fresh.filePath(QStringLiteral("secret.key")));
+        QVERIFY(otherKey != originalKey);
+        const QStringList again = QStringList { QStringLiteral("restore"), copied, QStringLiteral("--yes"),
+                                                QStringLiteral("--allow-external"), QStringLiteral("--no-safety-backup") } + there;
+        const Run refused = tfctl(again);
+        QVERIFY2(oneLine(refused, "its secret key differs"), describe(refused));
+        QCOMPARE(readAll(fresh.filePath(QStringLiteral("secret.key"))), otherKey);
+        const Run kept = tfctl(again + QStringList { QStringLiteral("--keep-current-key") });
+        QVERIFY2(kept.exitCode == 0, describe(kept));
+        QCOMPARE(readAll(fresh.filePath(QStringLiteral("secret.key"))), otherKey);
+        const Run replaced = tfctl(again + QStringList { QStringLiteral("--use-backup-key") });
+        QVERIFY2(replaced.exitCode == 0, describe(replaced));
+        QCOMPARE(readAll(fresh.filePath(QStringLiteral("secret.key"))), originalKey);
+        const QStringList aside = QDir(fresh.path()).entryList({ QStringLiteral("secret.key.replaced-*") });
+        QCOMPARE(aside.size(), 1);
+        QCOMPARE(readAll(fresh.filePath(aside.first())), otherKey);
+
+        // A damaged key: the backup is no longer verified.
+        writeFile(data + QStringLiteral(".key"), QByteArray(32, 'x'));
+        const Run listed = tfctl(QStringList { QStringLiteral("list") } + where);
+        QVERIFY2(listed.out.contains("secret key") && listed.out.contains("NO: "), describe(listed));
+
+        // --without-key: warned loudly, and the manifest says no key.
+        const Run keyless = tfctl(QStringList { QStringLiteral("backup"), QStringLiteral("--without-key") } + where);
+        QVERIFY2(keyless.exitCode == 0, describe(keyless));
+        QVERIFY2(keyless.err.contains("WARNING: --without-key"), describe(keyless));
+        QVERIFY2(keyless.out.contains("key:    NOT INCLUDED"), describe(keyless));
+        QVERIFY(!QFile::exists(env.backupsDir() + QLatin1Char('/') + latestBackup(env.backupsDir()) + QStringLiteral(".key")));
     }
 
     void refusesDamageAndBadArguments()

@@ -58,6 +58,7 @@ private Q_SLOTS:
 void TestTfctlMaintenance::runEachTypeAndListThem()
 {
     QTemporaryDir dir;
+    QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
     const QStringList data { QStringLiteral("--data-dir"), dir.path() };
     QDir().mkpath(dir.filePath(QStringLiteral("logs")));
     const QString oldLog
@@ -191,6 +192,7 @@ void TestTfctlMaintenance::badArgumentsExit2()
     QFETCH(QStringList, arguments);
     QFETCH(QString, expected);
     QTemporaryDir dir;
+    QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
     const Run run = tfctl(arguments + QStringList { QStringLiteral("--data-dir"), dir.path() });
     QCOMPARE(run.exitCode, 2);
     const QList<QByteArray> lines = run.err.trimmed().split('\n');

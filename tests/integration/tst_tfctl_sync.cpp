@@ -5,20 +5,44 @@
 #include "testsupport.h"
 #include "toolrun.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <pwd.h>
+#include <unistd.h>
 
 using namespace tf;
 
 namespace {
 
 using Run = test::ToolRun;
+
+QString osUser()
+{
+    const passwd *entry = ::getpwuid(::geteuid());
+    return entry ? QString::fromLocal8Bit(entry->pw_name) : QString();
+}
+
+// The data directory's SQLite control database, on this thread's connection.
+QSqlDatabase control(const QString &dataDir)
+{
+    const QString name = QStringLiteral("control-") + dataDir;
+    QSqlDatabase database = QSqlDatabase::contains(name) ? QSqlDatabase::database(name)
+                                                         : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+    database.setDatabaseName(dataDir + QStringLiteral("/terrafusion.db"));
+    database.open();
+    return database;
+}
 
 Run tfctl(const QStringList &arguments, int timeoutMs = 120000)
 {
@@ -62,6 +86,7 @@ private:
                               QStringLiteral("--data-dir"), dir.path() };
         if (!camaUrl.isEmpty())
             install << QStringLiteral("--cama-url") << camaUrl;
+        QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
         const Run installed = tfctl(install);
         QVERIFY2(installed.exitCode == 0, qPrintable(describe(installed)));
         QVERIFY(installed.out.contains("added sync pair 4"));
@@ -128,6 +153,7 @@ private Q_SLOTS:
     void dryRunWritesNothing()
     {
         QTemporaryDir dir;
+        QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
         QVERIFY(tfctl({ QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--parcels"), QStringLiteral("100"),
                         QStringLiteral("--data-dir"), dir.path() }).exitCode == 0);
         const Run dry = tfctl({ QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("1"), QStringLiteral("--dry-run"),
@@ -149,6 +175,7 @@ private Q_SLOTS:
     void quarantineEditReplayDiscard()
     {
         QTemporaryDir dir;
+        QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
         const QStringList where { QStringLiteral("--data-dir"), dir.path() };
         QVERIFY(tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--parcels"), QStringLiteral("200") } + where).exitCode == 0);
         const Run first = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("1") } + where);
@@ -197,6 +224,47 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(open.out).array().size(), int(quarantined) - 2);
         const Run bad = tfctl(QStringList { QStringLiteral("quarantine"), QStringLiteral("edit"), otherId, QStringLiteral("no_such_field=1") } + where);
         QCOMPARE(bad.exitCode, 2);
+
+        // A system added twice under one name is a conflict in plain words, not an SQL error.
+        QFile definition(dir.filePath(QStringLiteral("system.json")));
+        QVERIFY(definition.open(QIODevice::WriteOnly));
+        definition.write(QJsonDocument(QJsonObject {
+            { QStringLiteral("name"), QStringLiteral("extra (sqlite)") }, { QStringLiteral("kind"), QStringLiteral("sqlite") },
+            { QStringLiteral("settings"), QJsonObject { { QStringLiteral("path"), dir.filePath(QStringLiteral("extra.db")) } } } }).toJson());
+        definition.close();
+        const QStringList addSystem = QStringList { QStringLiteral("system"), QStringLiteral("add"), definition.fileName() } + where;
+        const Run added = tfctl(addSystem);
+        QVERIFY2(added.exitCode == 0, qPrintable(describe(added)));
+        const Run twice = tfctl(addSystem);
+        QCOMPARE(twice.exitCode, 2);
+        QVERIFY2(twice.err.contains("a system named \"extra (sqlite)\" already exists"), twice.err.constData());
+        QCOMPARE(twice.err.count('\n'), 1);
+
+        // Every change above is in the audit trail, by the operating-system account that ran
+        // tfctl (not $USER), and the chain is intact.
+        QSqlQuery audit(control(dir.path()));
+        QVERIFY(audit.exec(QStringLiteral("SELECT event_type, username FROM audit_entries ORDER BY id")));
+        QStringList events;
+        const QString expectedActor = QStringLiteral("tfctl:%1@%2").arg(osUser(), QHostInfo::localHostName());
+        while (audit.next()) {
+            events << audit.value(0).toString();
+            QCOMPARE(audit.value(1).toString(), expectedActor);
+        }
+        for (const char *expected : { "platform.initialized", "sync_pair.created", "sync_operation.started", "quarantine.edited",
+                                      "quarantine.replayed", "quarantine.discarded", "system.created" }) {
+            QVERIFY2(events.contains(QLatin1String(expected)), qPrintable(QLatin1String(expected) + QStringLiteral(" missing from ") + events.join(QLatin1Char(','))));
+        }
+        QCOMPARE(events.count(QStringLiteral("sync_pair.created")), 4);
+        QCOMPARE(events.count(QStringLiteral("sync_operation.started")), 2);
+        QCOMPARE(events.count(QStringLiteral("quarantine.replayed")), 2);
+        QCOMPARE(events.count(QStringLiteral("system.created")), 1);
+        test::ToolOptions spoofed;
+        spoofed.environment.insert(QStringLiteral("USER"), QStringLiteral("somebody-else"));
+        spoofed.environment.insert(QStringLiteral("LOGNAME"), QStringLiteral("somebody-else"));
+        const Run verify = test::runTool(QStringLiteral("tfctl"), QStringList { QStringLiteral("audit"), QStringLiteral("verify") } + where, spoofed);
+        QVERIFY2(verify.exitCode == 0, qPrintable(describe(verify)));
+        QVERIFY(audit.exec(QStringLiteral("SELECT username FROM audit_entries WHERE username LIKE '%somebody-else%'")));
+        QVERIFY(!audit.next());
     }
 
     void badUsageExitsTwo_data()
@@ -210,10 +278,69 @@ private Q_SLOTS:
         QTest::newRow("cama url not postgres") << QStringList { QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--cama-url"), QStringLiteral("mysql://x/y") };
     }
 
+    // tfctl never creates a platform by accident: pointed at an empty folder every command
+    // exits 2 naming it, and the folder stays empty. Each says which database it would use.
+    void emptyFolderStaysEmpty_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("sync list") << QStringList { QStringLiteral("sync"), QStringLiteral("list") };
+        QTest::newRow("sync run") << QStringList { QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("1") };
+        QTest::newRow("pair list") << QStringList { QStringLiteral("pair"), QStringLiteral("list") };
+        QTest::newRow("system list") << QStringList { QStringLiteral("system"), QStringLiteral("list") };
+        QTest::newRow("demo install") << QStringList { QStringLiteral("demo"), QStringLiteral("install") };
+        QTest::newRow("backup") << QStringList { QStringLiteral("backup") };
+        QTest::newRow("quarantine list") << QStringList { QStringLiteral("quarantine"), QStringLiteral("list"), QStringLiteral("1") };
+        QTest::newRow("audit verify") << QStringList { QStringLiteral("audit"), QStringLiteral("verify") };
+        QTest::newRow("maintenance history") << QStringList { QStringLiteral("maintenance"), QStringLiteral("history") };
+        QTest::newRow("tune optimize-db") << QStringList { QStringLiteral("tune"), QStringLiteral("optimize-db") };
+    }
+
+    void emptyFolderStaysEmpty()
+    {
+        QFETCH(QStringList, arguments);
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("empty"));
+        QVERIFY(QDir().mkpath(folder));
+        const Run run = tfctl(arguments + QStringList { QStringLiteral("--data-dir"), folder });
+        QVERIFY2(run.exitCode == 2, qPrintable(describe(run)));
+        QCOMPARE(run.err.count('\n'), 1);
+        QVERIFY2(run.err.contains(QByteArray("no TerraFusion platform in ").append(folder.toUtf8())), run.err.constData());
+        QVERIFY2(run.err.contains("tfctl init"), run.err.constData());
+        QVERIFY2(run.location.contains(folder.toUtf8()) && run.location.contains("from the command line"),
+                 run.location.constData());
+        QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList());
+    }
+
+    // init makes the database and the key, once; --if-missing makes a second call a no-op.
+    void initCreatesOnce()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("new"));
+        const QStringList where { QStringLiteral("--data-dir"), folder };
+        const Run first = tfctl(QStringList { QStringLiteral("init") } + where);
+        QVERIFY2(first.exitCode == 0, qPrintable(describe(first)));
+        QVERIFY(QFile::exists(folder + QStringLiteral("/terrafusion.db")));
+        QVERIFY(QFile::exists(folder + QStringLiteral("/secret.key")));
+        QCOMPARE(QFileInfo(folder + QStringLiteral("/secret.key")).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
+        QFile key(folder + QStringLiteral("/secret.key"));
+        QVERIFY(key.open(QIODevice::ReadOnly));
+        const QByteArray keyBytes = key.readAll();
+        const Run again = tfctl(QStringList { QStringLiteral("init") } + where);
+        QCOMPARE(again.exitCode, 2);
+        QVERIFY2(again.err.contains("a platform exists already"), again.err.constData());
+        QCOMPARE(tfctl(QStringList { QStringLiteral("init"), QStringLiteral("--if-missing") } + where).exitCode, 0);
+        key.seek(0);
+        QCOMPARE(key.readAll(), keyBytes);
+        const Run list = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("list") } + where);
+        QVERIFY2(list.exitCode == 0, qPrintable(describe(list)));
+    }
+
     void badUsageExitsTwo()
     {
         QFETCH(QStringList, arguments);
         QTemporaryDir dir;
+        QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
         const Run run = tfctl(arguments + QStringList { QStringLiteral("--data-dir"), dir.path() });
         QVERIFY2(run.exitCode == 2, qPrintable(describe(run)));
         QCOMPARE(run.err.count('\n'), 1);

@@ -184,6 +184,7 @@ void TestTune::badArgumentsExit2()
     QFETCH(QStringList, arguments);
     QFETCH(QString, expected);
     QTemporaryDir dir;
+    QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
     const Run run = tfctl(arguments + QStringList { QStringLiteral("--data-dir"), dir.path() });
     QCOMPARE(run.exitCode, 2);
     const QList<QByteArray> lines = run.err.trimmed().split('\n');
@@ -210,6 +211,7 @@ void TestTune::optimizeDbPrintsBeforeAndAfter()
         TF_REQUIRE_POSTGRES(url);
         arguments << QStringLiteral("--database") << url;
     }
+    QCOMPARE(test::initPlatform(arguments.mid(2)).exitCode, 0);
     const Run run = tfctl(arguments);
     QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
     const QString out = QString::fromUtf8(run.out);
@@ -239,6 +241,7 @@ void TestTune::optimizeDbPrintsBeforeAndAfter()
 void TestTune::optimizeSyncStoresTheMeasuredBest()
 {
     QTemporaryDir dir;
+    QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
     const QStringList data { QStringLiteral("--data-dir"), dir.path() };
     const Run install = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"),
                                             QStringLiteral("--parcels"), QStringLiteral("200") }
@@ -280,6 +283,7 @@ void TestTune::optimizeSyncStoresTheMeasuredBest()
 void TestTune::optimizeApiWritesTheConfigFile()
 {
     QTemporaryDir dir;
+    QCOMPARE(test::initPlatform({ QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
     const QString ini = dir.filePath(QStringLiteral("terrafusion.ini"));
     QFile file(ini);
     QVERIFY(file.open(QIODevice::WriteOnly));

@@ -13,7 +13,10 @@ QJsonObject ToolRun::json() const
 
 QString ToolRun::describe() const
 {
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(exitCode).arg(QString::fromUtf8(out), QString::fromUtf8(err));
+    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3%4")
+        .arg(exitCode)
+        .arg(QString::fromUtf8(out), location.isEmpty() ? QString() : QString::fromUtf8(location) + QLatin1Char('\n'),
+             QString::fromUtf8(err));
 }
 
 ToolRun runTool(const QString &program, const QStringList &arguments, const ToolOptions &options)
@@ -51,7 +54,22 @@ ToolRun runTool(const QString &program, const QStringList &arguments, const Tool
     run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
+    // tfctl's first stderr line says which control database it uses ("tfctl: control database
+    // ..."): context, not a diagnostic. Kept apart so that "one line saying what is wrong"
+    // stays checkable on err.
+    static const QByteArray kLocation = "tfctl: control database ";
+    if (run.err.startsWith(kLocation)) {
+        const qsizetype end = run.err.indexOf('\n');
+        run.location = run.err.left(end < 0 ? run.err.size() : end);
+        run.err.remove(0, end < 0 ? run.err.size() : end + 1);
+    }
     return run;
+}
+
+ToolRun initPlatform(const QStringList &where, const ToolOptions &options)
+{
+    return runTool(QStringLiteral("tfctl"), QStringList { QStringLiteral("init"), QStringLiteral("--if-missing") } + where,
+                   options);
 }
 
 } // namespace tf::test

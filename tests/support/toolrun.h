@@ -19,7 +19,8 @@ struct ToolRun
     QProcess::ExitStatus exitStatus = QProcess::NormalExit;
     int exitCode = -1;       // -1 unless it exited normally
     QByteArray out;
-    QByteArray err;
+    QByteArray err;          // stderr without tfctl's location line
+    QByteArray location;     // tfctl's "tfctl: control database ..." line, when it printed one
     qint64 elapsedMs = 0;    // from start until it finished (or timed out)
 
     QJsonObject json() const; // stdout parsed as a JSON object
@@ -41,5 +42,9 @@ struct ToolOptions
 // built programs ("tfctl") is resolved with binary(); a path (a script) is run as given, and any
 // other bare name ("bash") is looked up in PATH by QProcess.
 ToolRun runTool(const QString &program, const QStringList &arguments, const ToolOptions &options = {});
+
+// `tfctl init --if-missing <where>` (where: --data-dir D [--database URL]): a platform for a
+// test to run tfctl against, since tfctl itself never creates one. QVERIFY the exitCode.
+ToolRun initPlatform(const QStringList &where, const ToolOptions &options = {});
 
 } // namespace tf::test

@@ -9,6 +9,8 @@
 
 #include <cstdio>
 
+#include <unistd.h>
+
 namespace tf::gateway {
 
 namespace {
@@ -75,14 +77,23 @@ void AuthContext::bootstrap(const QString &dataDir)
                 if (!result.created)
                     return; // another gateway was first
                 // Printed once on stdout, deliberately not through the logger: log files (and
-                // whatever collects them) must never hold a password.
-                std::fprintf(
-                    stdout,
-                    "\ntf-gateway: created the first administrator account\n"
-                    "  username: admin\n"
-                    "  password: %s\n"
-                    "  (also written to %s, readable only by this user; log in and change it)\n\n",
-                    credentials.password.toUtf8().constData(), qPrintable(result.passwordFile));
+                // whatever collects them) must never hold a password. Only to a terminal: under
+                // systemd stdout is the journal, which would keep it; then only the path.
+                if (::isatty(::fileno(stdout))) {
+                    std::fprintf(
+                        stdout,
+                        "\ntf-gateway: created the first administrator account\n"
+                        "  username: admin\n"
+                        "  password: %s\n"
+                        "  (also written to %s, readable only by this user; log in and change it)\n\n",
+                        credentials.password.toUtf8().constData(), qPrintable(result.passwordFile));
+                } else {
+                    std::fprintf(stdout,
+                                 "tf-gateway: created the first administrator account 'admin'; its "
+                                 "password is in %s (readable only by this user; it is not printed "
+                                 "because standard output is not a terminal)\n",
+                                 qPrintable(result.passwordFile));
+                }
                 std::fflush(stdout);
                 qCInfo(lcGatewayAuth).noquote()
                     << "created the first administrator account 'admin'; its password is in"

@@ -1,5 +1,7 @@
 #include "auditcommand.h"
 
+#include "tfctl/platformlocation.h"
+
 #include "common/auditlog.h"
 #include "core/errors.h"
 #include "db/controldatabase.h"
@@ -22,10 +24,6 @@ namespace {
 const QString kProgram = QStringLiteral("tfctl audit");
 constexpr int kExportBatch = 1000;
 
-QString actor()
-{
-    return QStringLiteral("tfctl:%1").arg(qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", QStringLiteral("unknown"))));
-}
 
 // At most one line every 250 ms (and always the last), to `stream`.
 class ProgressLines
@@ -103,7 +101,7 @@ int verify(db::ControlDatabase &control, bool json)
     event.resourceType = QStringLiteral("audit_entry");
     event.resourceId = QString::number(result.brokenAt);
     event.description = QStringLiteral("Audit chain broken at entry %1: %2").arg(result.brokenAt).arg(result.problem);
-    http::recordAudit(control.database(), actor(), QStringLiteral("local"), event);
+    http::recordAudit(control.database(), platform::actor(), QStringLiteral("local"), event);
     return 1;
 }
 
@@ -159,7 +157,7 @@ int exportCsv(db::ControlDatabase &control, const db::AuditFilter &filter, const
     event.description = QStringLiteral("Audit trail exported as CSV by tfctl (%1 entries up to id %2)").arg(rows).arg(upTo);
     event.after = QJsonObject { { QStringLiteral("filter"), filter.toJson() }, { QStringLiteral("up_to_id"), upTo },
                                 { QStringLiteral("rows"), rows } };
-    http::recordAudit(control.database(), actor(), QStringLiteral("local"), event);
+    http::recordAudit(control.database(), platform::actor(), QStringLiteral("local"), event);
     return 0;
 }
 
@@ -185,7 +183,7 @@ int purge(db::ControlDatabase &control, int days)
     event.resourceType = QStringLiteral("audit_trail");
     event.description = QStringLiteral("Audit retention: %1 entries older than %2 days removed").arg(result.removed).arg(days);
     event.after = result.toJson();
-    http::recordAudit(control.database(), actor(), QStringLiteral("local"), event);
+    http::recordAudit(control.database(), platform::actor(), QStringLiteral("local"), event);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "backupcommand.h"
 
 #include "common/auditlog.h"
+#include "tfctl/platformlocation.h"
 #include "common/servicecontext.h"
 #include "core/errors.h"
 #include "core/logging.h"
@@ -60,33 +61,14 @@ private:
 // when the database is the problem.
 ServiceContext resolveContext(const CommandLine &commandLine)
 {
-    ServiceContext context
-        = ServiceContext::resolve(QStringLiteral("tfctl"), commandLine,
-                                  { { QStringLiteral("server/port"), QStringLiteral("0") } });
-    logging::Options options;
-    options.program = QStringLiteral("tfctl");
-    options.rules
-        = context.config.entry(QStringLiteral("logging/rules")).origin == Config::Origin::Default
-        ? QStringLiteral("*.debug=false\n*.info=false")
-        : context.config.string(QStringLiteral("logging/rules"))
-              .replace(QLatin1Char(','), QLatin1Char('\n'));
-    logging::install(options);
-    paths::ensureDir(context.dataDir);
-    return context;
-}
-
-QString actor()
-{
-    const QString user
-        = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", QStringLiteral("unknown")));
-    return QStringLiteral("tfctl:%1").arg(user);
+    return platform::resolve(commandLine);
 }
 
 void audit(const QString &databaseUrl, const http::AuditEvent &event)
 {
     try {
         const auto database = db::ControlDatabase::open(databaseUrl, false);
-        http::recordAudit(database->database(), actor(), QStringLiteral("local"), event);
+        platform::audit(*database, event);
     } catch (const Error &error) {
         std::fprintf(stderr, "tfctl: audit entry %s not stored: %s\n", qPrintable(event.eventType),
                      qPrintable(error.message()));
@@ -155,6 +137,10 @@ int runBackupCommand(const QStringList &arguments)
         QStringLiteral("max-age-days"), QStringLiteral("D"),
         QStringLiteral("Afterwards remove backups older than D days (0: no limit)."),
         QStringLiteral("backup/max_age_days"));
+    commandLine.addSwitch(QStringLiteral("without-key"),
+                          QStringLiteral("Leave secret.key out of the backup set (it is in by default; "
+                                         "without it a restore elsewhere cannot read the credentials)."),
+                          QStringLiteral("backup/without_key"), QStringLiteral("true"));
     commandLine.process(arguments);
     if (commandLine.positionalArguments().size() != 1)
         CommandLine::exitWithUsageError(
@@ -168,19 +154,28 @@ int runBackupCommand(const QStringList &arguments)
         const int maxAgeDays = retentionSetting(config, QStringLiteral("backup/max_age_days"));
         ops::BackupManager manager(context->service().databaseUrl,
                                    paths::backupsDir(context->service().dataDir));
+        const bool withoutKey = commandLine.isSet(QStringLiteral("without-key"));
+        manager.setIncludeSecretKey(!withoutKey);
+        if (withoutKey)
+            std::fprintf(stderr, "tfctl backup: WARNING: --without-key: %s is NOT in this backup; restored on "
+                                 "another machine, its systems' credentials cannot be read without it\n",
+                         qPrintable(manager.secretKeyFile()));
         StepPrinter printer;
         const ops::BackupInfo backup
             = manager.create(commandLine.value(QStringLiteral("label")), std::ref(printer));
         std::printf("backup %s written: %s, %lld tables, %lld rows, schema version %d\n  file:   "
-                    "%s\n  sha256: %s\n",
+                    "%s\n  sha256: %s\n  key:    %s\n",
                     qPrintable(backup.name), qPrintable(mebibytes(backup.sizeBytes)),
                     static_cast<long long>(
                         backup.manifest.value(QStringLiteral("row_counts")).toObject().size()),
                     static_cast<long long>(
                         totalRows(backup.manifest.value(QStringLiteral("row_counts")).toObject())),
                     backup.schemaVersion, qPrintable(backup.path),
-                    qPrintable(backup.manifest.value(QStringLiteral("sha256")).toString()));
-        http::recordAudit(context->database().database(), actor(), QStringLiteral("local"),
+                    qPrintable(backup.manifest.value(QStringLiteral("sha256")).toString()),
+                    backup.manifest.value(QStringLiteral("secret_key_sha256")).isString()
+                        ? qPrintable(backup.path + QStringLiteral(".key (0600)"))
+                        : "NOT INCLUDED");
+        http::recordAudit(context->database().database(), platform::actor(), QStringLiteral("local"),
                           { QStringLiteral("backup.created"),
                             QStringLiteral("info"),
                             QStringLiteral("backup"),
@@ -274,6 +269,13 @@ int runRestoreCommand(const QStringList &arguments)
     commandLine.addSwitch(QStringLiteral("no-safety-backup"),
                           QStringLiteral("Do not back up the current data first."),
                           QStringLiteral("restore/no_safety_backup"), QStringLiteral("true"));
+    commandLine.addSwitch(QStringLiteral("use-backup-key"),
+                          QStringLiteral("When the backup's secret key differs from the one in place, put the "
+                                         "backup's in place (the current one is kept beside it)."),
+                          QStringLiteral("restore/use_backup_key"), QStringLiteral("true"));
+    commandLine.addSwitch(QStringLiteral("keep-current-key"),
+                          QStringLiteral("When the backup's secret key differs, keep the one in place."),
+                          QStringLiteral("restore/keep_current_key"), QStringLiteral("true"));
     commandLine.process(arguments);
     const QStringList positional = commandLine.positionalArguments();
     if (positional.size() < 2)
@@ -287,6 +289,12 @@ int runRestoreCommand(const QStringList &arguments)
     ops::RestoreOptions options;
     options.allowExternal = commandLine.isSet(QStringLiteral("allow-external"));
     options.safetyBackup = !commandLine.isSet(QStringLiteral("no-safety-backup"));
+    if (commandLine.isSet(QStringLiteral("use-backup-key")) && commandLine.isSet(QStringLiteral("keep-current-key")))
+        CommandLine::exitWithUsageError(program, QStringLiteral("--use-backup-key and --keep-current-key exclude each other"));
+    if (commandLine.isSet(QStringLiteral("use-backup-key")))
+        options.keyChoice = ops::RestoreOptions::KeyChoice::UseBackupKey;
+    if (commandLine.isSet(QStringLiteral("keep-current-key")))
+        options.keyChoice = ops::RestoreOptions::KeyChoice::KeepCurrentKey;
     try {
         const ServiceContext context = resolveContext(commandLine);
         ops::BackupManager manager(context.databaseUrl, paths::backupsDir(context.dataDir));
@@ -307,8 +315,9 @@ int runRestoreCommand(const QStringList &arguments)
             return 1;
         }
         StepPrinter printer;
-        const ops::RestoreResult result
-            = manager.restore(backup.path, { true, options.safetyBackup }, std::ref(printer));
+        ops::RestoreOptions verified = options;
+        verified.allowExternal = true; // resolved and verified above
+        const ops::RestoreResult result = manager.restore(backup.path, verified, std::ref(printer));
         std::printf("restored %s: %lld tables, %lld rows, each identical to the backup; schema "
                     "version %d -> %d\n",
                     qPrintable(backup.name), static_cast<long long>(result.rowCounts.size()),
@@ -317,6 +326,7 @@ int runRestoreCommand(const QStringList &arguments)
         if (!result.safetyBackup.isEmpty())
             std::printf("the data from before is in %s (tfctl restore %s undoes this restore)\n",
                         qPrintable(result.safetyBackup), qPrintable(result.safetyBackup));
+        std::printf("%s\n", qPrintable(result.keyOutcome));
         std::printf("tf-syncd's scheduler and workers were paused meanwhile and resume now\n");
         audit(context.databaseUrl,
               { QStringLiteral("backup.restored"),

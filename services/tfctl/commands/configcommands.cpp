@@ -9,6 +9,8 @@
 #include "sync/definition/pairrecord.h"
 #include "sync/systems/systemdefinition.h"
 #include "sync/systems/systemregistry.h"
+#include "common/auditlog.h"
+#include "tfctl/platformlocation.h"
 #include "tfctl/toolcontext.h"
 
 #include <QFile>
@@ -71,8 +73,20 @@ int runSystemCommand(const QStringList &arguments)
             return 0;
         }
         const sync::SystemDefinition definition = sync::SystemDefinition::parse(readJsonArgument(positional.at(2)));
+        db::SystemRepository systems(control);
+        for (const auto &existing : systems.list()) {
+            if (existing.name == definition.name)
+                throw Error(Error::Kind::Conflict, QStringLiteral("a system named \"%1\" already exists (id %2)")
+                                                       .arg(definition.name).arg(existing.id));
+        }
         sync::SystemRegistry registry(control, context->secrets());
         const qint64 id = registry.create(definition);
+        // The same entry the API writes (system.created), credentials redacted by recordAudit.
+        platform::audit(context->database(),
+                        { QStringLiteral("system.created"), QStringLiteral("info"), QStringLiteral("system"),
+                          QString::number(id), 0,
+                          QStringLiteral("system %1 '%2' (%3) created").arg(id).arg(definition.name, definition.kind),
+                          {}, systems.get(id).toJson() });
         std::printf("system %lld \"%s\" added\n", static_cast<long long>(id), qPrintable(definition.name));
         return 0;
     } catch (const Error &error) {
@@ -98,7 +112,17 @@ int runPairCommand(const QStringList &arguments)
         db::SystemRepository systems(control);
         systems.get(definition.sourceSystem); // NotFound names the missing system
         systems.get(definition.targetSystem);
+        for (const auto &existing : pairs.list()) {
+            if (existing.name == definition.name)
+                throw Error(Error::Kind::Conflict, QStringLiteral("a sync pair named \"%1\" already exists (id %2)")
+                                                       .arg(definition.name).arg(existing.id));
+        }
         const qint64 id = pairs.insert(sync::pairRecordFrom(definition));
+        const db::SyncPairRecord created = pairs.get(id);
+        platform::audit(context->database(),
+                        { QStringLiteral("sync_pair.created"), QStringLiteral("info"), QStringLiteral("sync_pair"),
+                          QString::number(id), 0, QStringLiteral("sync pair %1 '%2' created").arg(id).arg(created.name),
+                          {}, created.toJson() });
         std::printf("sync pair %lld \"%s\" added\n", static_cast<long long>(id), qPrintable(definition.name));
         return 0;
     } catch (const Error &error) {

@@ -13,6 +13,8 @@
 #include "sync/demo/pacsdemogenerator.h"
 #include "sync/systems/systemdefinition.h"
 #include "sync/systems/systemregistry.h"
+#include "common/auditlog.h"
+#include "tfctl/platformlocation.h"
 #include "tfctl/toolcontext.h"
 
 #include <QDir>
@@ -185,6 +187,11 @@ int runDemoCommand(const QStringList &arguments)
             const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(json);
             const db::SyncPairRecord record = sync::pairRecordFrom(definition);
             const qint64 id = pairs.insert(record);
+            platform::audit(context->database(),
+                            { QStringLiteral("sync_pair.created"), QStringLiteral("info"), QStringLiteral("sync_pair"),
+                              QString::number(id), 0,
+                              QStringLiteral("sync pair %1 '%2' created by the demo install").arg(id).arg(record.name),
+                              {}, pairs.get(id).toJson() });
             step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(id).arg(record.name));
         }
         std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others reference it)\n");

@@ -1,5 +1,7 @@
 #include "maintenancecommand.h"
 
+#include "tfctl/platformlocation.h"
+
 #include "core/errors.h"
 #include "db/controldatabase.h"
 #include "ops/maintenancerunner.h"
@@ -19,11 +21,6 @@ namespace {
 
 const QString kProgram = QStringLiteral("tfctl maintenance");
 
-QString actor()
-{
-    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
-    return QStringLiteral("tfctl:") + (user.isEmpty() ? QStringLiteral("local") : user);
-}
 
 void printJson(const QJsonObject &object)
 {
@@ -39,7 +36,7 @@ int run(ToolContext &context, ops::MaintenanceKind kind, bool json)
                                              service.nodeId));
     ops::MaintenanceRequest request;
     request.kind = kind;
-    request.triggeredBy = actor();
+    request.triggeredBy = platform::actor();
     const qint64 runId = runner.claim(request);
     if (!json) {
         std::printf("%s maintenance: run %lld (%s)\n", qPrintable(ops::maintenanceKindName(kind)),

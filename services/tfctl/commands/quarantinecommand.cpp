@@ -1,9 +1,12 @@
 #include "quarantinecommand.h"
 
+#include "common/auditlog.h"
+
 #include "core/errors.h"
 #include "core/redact.h"
 #include "db/controldatabase.h"
 #include "sync/engine/quarantinereplayer.h"
+#include "tfctl/platformlocation.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/runtime/pairruntime.h"
 #include "tfctl/toolcontext.h"
@@ -76,6 +79,14 @@ int edit(ToolContext &context, qint64 id, const QStringList &assignments)
         row.insert(field, value == QLatin1String("null") ? QJsonValue(QJsonValue::Null) : QJsonValue(value));
     }
     store.edit(id, row);
+    platform::audit(context.database(),
+                    { QStringLiteral("quarantine.edited"), QStringLiteral("info"), QStringLiteral("quarantine"),
+                      QString::number(id), entry.operationId,
+                      QStringLiteral("quarantined row %1 (%2 %3) of sync pair %4 edited")
+                          .arg(id)
+                          .arg(entry.entity, entry.sourceKey, entry.pairId),
+                      QJsonObject { { QStringLiteral("transformed_row"), entry.transformedRow } },
+                      QJsonObject { { QStringLiteral("transformed_row"), row } } });
     std::printf("entry %lld edited; replay it with `tfctl quarantine replay %lld`\n", static_cast<long long>(id),
                 static_cast<long long>(id));
     return 0;
@@ -104,7 +115,10 @@ int replay(ToolContext &context, QList<qint64> ids, const QString &pair)
     sync::QuarantineReplayer replayer(runtime->spec, *runtime->source, *runtime->target, *runtime->quarantine,
                                       runtime->detachedState());
     int landed = 0;
+    QJsonArray replayedIds;
+    QJsonArray stillInvalidIds;
     for (const auto &outcome : replayer.replay(ids)) {
+        (outcome.replayed ? replayedIds : stillInvalidIds).append(outcome.id);
         if (outcome.replayed) {
             ++landed;
             std::printf("%lld replayed\n", static_cast<long long>(outcome.id));
@@ -117,6 +131,18 @@ int replay(ToolContext &context, QList<qint64> ids, const QString &pair)
             reasons << outcome.error;
         std::printf("%lld still invalid: %s\n", static_cast<long long>(outcome.id), qPrintable(reasons.join(QStringLiteral("; "))));
     }
+    platform::audit(context.database(),
+                    { QStringLiteral("quarantine.replayed"), QStringLiteral("info"),
+                      ids.size() == 1 ? QStringLiteral("quarantine") : QStringLiteral("sync_pair"),
+                      ids.size() == 1 ? QString::number(ids.first()) : runtime->spec.pairId, 0,
+                      QStringLiteral("%1 quarantined row(s) of sync pair %2 replayed, %3 still invalid")
+                          .arg(replayedIds.size())
+                          .arg(runtime->spec.pairId)
+                          .arg(stillInvalidIds.size()),
+                      {},
+                      QJsonObject { { QStringLiteral("pair_id"), runtime->spec.pairId },
+                                    { QStringLiteral("replayed_ids"), replayedIds },
+                                    { QStringLiteral("still_invalid_ids"), stillInvalidIds } } });
     std::printf("%d of %lld replayed\n", landed, static_cast<long long>(ids.size()));
     return landed == ids.size() ? 0 : 1;
 }
@@ -180,7 +206,16 @@ int runQuarantineCommand(const QStringList &arguments)
             return replay(*context, ids, pair);
         sync::QuarantineStore store(context->database().database());
         for (const qint64 id : std::as_const(ids)) {
+            const sync::QuarantineEntry before = store.get(id);
             store.discard(id);
+            platform::audit(context->database(),
+                            { QStringLiteral("quarantine.discarded"), QStringLiteral("info"), QStringLiteral("quarantine"),
+                              QString::number(id), before.operationId,
+                              QStringLiteral("quarantined row %1 (%2 %3) of sync pair %4 discarded")
+                                  .arg(id)
+                                  .arg(before.entity, before.sourceKey, before.pairId),
+                              QJsonObject { { QStringLiteral("status"), before.status } },
+                              QJsonObject { { QStringLiteral("status"), QStringLiteral("discarded") } } });
             std::printf("%lld discarded\n", static_cast<long long>(id));
         }
         return 0;

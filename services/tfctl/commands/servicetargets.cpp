@@ -1,5 +1,7 @@
 #include "servicetargets.h"
 
+#include "tfctl/platformlocation.h"
+
 #include "core/errors.h"
 #include "core/logging.h"
 #include "db/controldatabase.h"
@@ -59,14 +61,8 @@ ServiceTargets resolveServiceTargets(const CommandLine &commandLine, int default
     if (commandLine.isSet(QStringLiteral("sync-url")))
         syncUrl = parseUrl(program, QStringLiteral("sync-url"), commandLine.value(QStringLiteral("sync-url")));
 
-    targets.service = ServiceContext::resolve(QStringLiteral("tfctl"), commandLine, { { QStringLiteral("server/port"), QStringLiteral("0") } });
-    logging::Options options;
-    options.program = QStringLiteral("tfctl");
+    targets.service = platform::resolve(commandLine);
     const Config &config = targets.service.config;
-    options.rules = config.entry(QStringLiteral("logging/rules")).origin == Config::Origin::Default
-        ? QStringLiteral("*.debug=false\n*.info=false")
-        : config.string(QStringLiteral("logging/rules")).replace(QLatin1Char(','), QLatin1Char('\n'));
-    logging::install(options);
 
     ops::ServiceControl::Options &control = targets.control;
     control.dataDir = targets.service.dataDir;
@@ -122,9 +118,7 @@ ops::HealthCheck::Targets ServiceTargets::healthTargets(const ops::ServiceContro
 
 QString osActor()
 {
-    const passwd *entry = ::getpwuid(::geteuid());
-    const QString user = entry ? QString::fromLocal8Bit(entry->pw_name) : QString::number(::geteuid());
-    return QStringLiteral("tfctl:") + user;
+    return platform::actor();
 }
 
 void auditAction(const QString &databaseUrl, const http::AuditEvent &event)

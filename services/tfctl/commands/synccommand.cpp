@@ -1,5 +1,7 @@
 #include "synccommand.h"
 
+#include "common/auditlog.h"
+
 #include "core/errors.h"
 #include "core/jsonutil.h"
 #include "core/redact.h"
@@ -15,6 +17,7 @@
 #include "sync/systems/systemregistry.h"
 #include "sync/runtime/pairruntime.h"
 #include "tfctl/progressprinter.h"
+#include "tfctl/platformlocation.h"
 #include "tfctl/toolcontext.h"
 
 #include <QJsonDocument>
@@ -62,6 +65,17 @@ int run(ToolContext &context, const QString &reference, bool dryRun, bool full, 
     db::OperationRepository operations(control);
     const QString mode = full ? QStringLiteral("full") : sync::changeModeName(spec.entities.value(0).mode);
     const qint64 operationId = operations.start(record.id, mode, dryRun, QStringLiteral("cli"), context.service().nodeId);
+    platform::audit(context.database(),
+                    { QStringLiteral("sync_operation.started"), QStringLiteral("info"), QStringLiteral("sync_operation"),
+                      QString::number(operationId), operationId,
+                      QStringLiteral("operation %1 of sync pair %2 run by tfctl (mode %3%4)")
+                          .arg(operationId)
+                          .arg(record.id)
+                          .arg(mode, dryRun ? QStringLiteral(", dry run") : QString()),
+                      {},
+                      QJsonObject { { QStringLiteral("pair_id"), record.id },
+                                    { QStringLiteral("mode"), mode },
+                                    { QStringLiteral("dry_run"), dryRun } } });
     std::printf("sync pair %lld \"%s\"%s: operation %lld\n", static_cast<long long>(record.id), qPrintable(record.name),
                 dryRun ? " (dry run: nothing is written)" : "", static_cast<long long>(operationId));
     std::fflush(stdout);

@@ -8,6 +8,7 @@
 #include "ops/loadtest.h"
 #include "ops/performancereview.h"
 #include "ops/synctuning.h"
+#include "tfctl/platformlocation.h"
 #include "tfctl/toolcontext.h"
 
 #include <QFile>
@@ -25,11 +26,6 @@ const QString kUsage
                      "--endpoint URL [--concurrency N] "
                      "[--duration S] [--token T]");
 
-QString actor()
-{
-    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME"));
-    return QStringLiteral("tfctl:") + (user.isEmpty() ? QStringLiteral("local") : user);
-}
 
 void line(const QString &text)
 {
@@ -191,7 +187,7 @@ int optimizeSync(ToolContext &context, const CommandLine &commandLine, bool appl
     ops::SyncTuningOptions options;
     options.pair = commandLine.value(QStringLiteral("pair"));
     options.apply = apply;
-    options.actor = actor();
+    options.actor = platform::actor();
     options.trialSeconds = numberOption(commandLine, QStringLiteral("trial-seconds"), 10, 0.1, 3600,
                                         QStringLiteral("optimize-sync"));
     if (commandLine.isSet(QStringLiteral("batch-sizes"))) {
@@ -328,9 +324,7 @@ int runTuneCommand(const QStringList &arguments)
         if (command == QLatin1String("test"))
             return test(commandLine, json);
         if (command == QLatin1String("optimize-api")) {
-            const ServiceContext service = ServiceContext::resolve(
-                QStringLiteral("tfctl"), commandLine,
-                { { QStringLiteral("server/port"), QStringLiteral("0") } });
+            const ServiceContext service = platform::resolve(commandLine);
             return optimizeApi(service, commandLine, apply);
         }
         auto context = ToolContext::open(commandLine);
