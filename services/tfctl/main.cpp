@@ -14,6 +14,7 @@
 #include "commands/restartcommand.h"
 #include "commands/synccommand.h"
 #include "commands/tunecommand.h"
+#include "commands/usercommand.h"
 #include "core/cli.h"
 #include "tfversion.h"
 
@@ -37,6 +38,7 @@ const Group kGroups[] = {
     { "audit", "verify, export and purge the audit trail (audit verify, audit export [--from --to --output FILE], audit purge --older-than DAYS)", &tf::tfctl::runAuditCommand },
     { "system", "register and list external systems (system add <file.json|->, system list)", &tf::tfctl::runSystemCommand },
     { "pair", "store and list sync pair definitions (pair add <file.json|->, pair list)", &tf::tfctl::runPairCommand },
+    { "user", "manage the gateway's users: the way back in (user list|add|set-role|disable|enable|reset-password)", &tf::tfctl::runUserCommand },
     { "demo", "install the PACS to CAMA demo (demo install [--parcels N])", &tf::tfctl::runDemoCommand },
     { "maintenance", "run the maintenance windows (maintenance run --type weekly|monthly|quarterly, maintenance next, maintenance history)", &tf::tfctl::runMaintenanceCommand },
     { "tune", "measure and tune (tune optimize-db|optimize-api|optimize-sync|optimize-all, tune test --endpoint URL)", &tf::tfctl::runTuneCommand },

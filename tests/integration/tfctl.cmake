@@ -1,2 +1,6 @@
 tf_add_test(NAME tst_tfctl_sync SOURCES integration/tst_tfctl_sync.cpp LIBS tfcore TIMEOUT 600)
 add_dependencies(tst_tfctl_sync tfctl)
+# tfctl user against a running gateway on the same data directory.
+tf_add_test(NAME tst_tfctl_user SOURCES integration/tst_tfctl_user.cpp integration/gatewayauthfixture.h
+            LIBS tfcore LABELS integration TIMEOUT 120)
+add_dependencies(tst_tfctl_user tfctl tf-gateway)
