@@ -14,7 +14,8 @@ QString counts(const sync::EntityStats &s)
 
 } // namespace
 
-ProgressPrinter::ProgressPrinter()
+ProgressPrinter::ProgressPrinter(std::FILE *stream)
+    : m_stream(stream)
 {
     m_clock.start();
 }
@@ -28,24 +29,24 @@ void ProgressPrinter::operator()(const sync::RunProgress &progress)
     m_lastPrintMs = now;
     m_lastEntity = progress.entity;
     const QString percent = progress.percent < 0 ? QStringLiteral("   ...") : QStringLiteral("%1%").arg(progress.percent, 5, 'f', 1);
-    std::printf("[%7.1fs] %s (%d/%d)  %s  %s\n", double(now) / 1000.0, qPrintable(progress.entity),
+    std::fprintf(m_stream, "[%7.1fs] %s (%d/%d)  %s  %s\n", double(now) / 1000.0, qPrintable(progress.entity),
                 progress.entityIndex + 1, progress.entityCount, qPrintable(percent),
                 qPrintable(counts(progress.entityStats)));
-    std::fflush(stdout);
+    std::fflush(m_stream);
 }
 
 void ProgressPrinter::summary(const sync::RunResult &result) const
 {
     for (const auto &entity : result.entities)
-        std::printf("  %-20s %s\n", qPrintable(entity.first), qPrintable(counts(entity.second)));
-    std::printf("%s in %.1fs: %s", qPrintable(sync::runStatusName(result.status)), double(m_clock.elapsed()) / 1000.0,
+        std::fprintf(m_stream, "  %-20s %s\n", qPrintable(entity.first), qPrintable(counts(entity.second)));
+    std::fprintf(m_stream, "%s in %.1fs: %s", qPrintable(sync::runStatusName(result.status)), double(m_clock.elapsed()) / 1000.0,
                 qPrintable(counts(result.totals)));
     if (result.retries > 0)
-        std::printf("  (%d transient failures retried)", result.retries);
-    std::printf("\n");
+        std::fprintf(m_stream, "  (%d transient failures retried)", result.retries);
+    std::fprintf(m_stream, "\n");
     if (!result.error.isEmpty())
-        std::printf("error: %s\n", qPrintable(result.error));
-    std::fflush(stdout);
+        std::fprintf(m_stream, "error: %s\n", qPrintable(result.error));
+    std::fflush(m_stream);
 }
 
 } // namespace tf::tfctl

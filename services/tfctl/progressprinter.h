@@ -4,6 +4,8 @@
 
 #include <QElapsedTimer>
 
+#include <cstdio>
+
 namespace tf::tfctl {
 
 // Prints one progress line per batch (at most every 250 ms, always the last of an entity):
@@ -11,7 +13,8 @@ namespace tf::tfctl {
 class ProgressPrinter final
 {
 public:
-    ProgressPrinter();
+    // stream: stdout for people; stderr when stdout carries JSON (--json).
+    explicit ProgressPrinter(std::FILE *stream = stdout);
     void operator()(const sync::RunProgress &progress);
     void summary(const sync::RunResult &result) const;
 
@@ -19,6 +22,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastPrintMs = -1000;
     QString m_lastEntity;
+    std::FILE *m_stream;
 };
 
 } // namespace tf::tfctl

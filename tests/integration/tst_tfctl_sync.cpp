@@ -267,6 +267,37 @@ private Q_SLOTS:
         QVERIFY(!audit.next());
     }
 
+    // --json: stdout holds one JSON document and nothing else (progress goes to stderr).
+    void jsonOutputParses()
+    {
+        QTemporaryDir dir;
+        const QStringList where { QStringLiteral("--data-dir"), dir.path() };
+        QCOMPARE(test::initPlatform(where).exitCode, 0);
+        QVERIFY(tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--parcels"), QStringLiteral("100") } + where).exitCode == 0);
+        const QList<QStringList> commands {
+            { QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("1"), QStringLiteral("--json") },
+            { QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("2"), QStringLiteral("--dry-run"), QStringLiteral("--json") },
+            { QStringLiteral("quarantine"), QStringLiteral("list"), QStringLiteral("1"), QStringLiteral("--json") },
+            { QStringLiteral("list"), QStringLiteral("--json") },
+            { QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--json") },
+            { QStringLiteral("maintenance"), QStringLiteral("next"), QStringLiteral("--json") },
+            { QStringLiteral("maintenance"), QStringLiteral("history"), QStringLiteral("--json") },
+            { QStringLiteral("tune"), QStringLiteral("optimize-db"), QStringLiteral("--json") },
+            { QStringLiteral("user"), QStringLiteral("list"), QStringLiteral("--json") },
+            { QStringLiteral("fix-corruption"), QStringLiteral("sync_pairs"), QStringLiteral("--dry-run"), QStringLiteral("--json") },
+        };
+        for (const QStringList &command : commands) {
+            const Run run = tfctl(command + where);
+            QJsonParseError error;
+            const QJsonDocument document = QJsonDocument::fromJson(run.out, &error);
+            QVERIFY2(error.error == QJsonParseError::NoError && !document.isNull(),
+                     qPrintable(command.join(u' ') + QStringLiteral(": ") + error.errorString() + QStringLiteral("\n") + describe(run)));
+        }
+        // The progress of a JSON run went to stderr, with real counts.
+        const Run run = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("3"), QStringLiteral("--json") } + where);
+        QVERIFY2(run.err.contains("operation ") && run.err.contains("%"), qPrintable(describe(run)));
+    }
+
     void badUsageExitsTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");

@@ -76,11 +76,13 @@ int run(ToolContext &context, const QString &reference, bool dryRun, bool full, 
                       QJsonObject { { QStringLiteral("pair_id"), record.id },
                                     { QStringLiteral("mode"), mode },
                                     { QStringLiteral("dry_run"), dryRun } } });
-    std::printf("sync pair %lld \"%s\"%s: operation %lld\n", static_cast<long long>(record.id), qPrintable(record.name),
+    // With --json stdout holds the JSON only: the rest goes to stderr.
+    std::FILE *const talk = json ? stderr : stdout;
+    std::fprintf(talk, "sync pair %lld \"%s\"%s: operation %lld\n", static_cast<long long>(record.id), qPrintable(record.name),
                 dryRun ? " (dry run: nothing is written)" : "", static_cast<long long>(operationId));
-    std::fflush(stdout);
+    std::fflush(talk);
 
-    ProgressPrinter printer;
+    ProgressPrinter printer(talk);
     sync::RunOptions options;
     options.operationId = operationId;
     options.dryRun = dryRun;
@@ -137,7 +139,11 @@ int run(ToolContext &context, const QString &reference, bool dryRun, bool full, 
                 std::printf(" (first %lld listed with --json)", static_cast<long long>(result.changes.size()));
             std::printf("\n");
         }
-        if (result.totals.quarantined > 0)
+        if (result.totals.quarantined > 0 && dryRun)
+            std::printf("%lld row(s) would be quarantined (a dry run stores nothing); fix them at the source "
+                        "before the real run, or edit and replay them after it\n",
+                        static_cast<long long>(result.totals.quarantined));
+        else if (result.totals.quarantined > 0)
             std::printf("%lld row(s) quarantined for pair %lld; fix them at the source or edit and replay them\n",
                         static_cast<long long>(result.totals.quarantined), static_cast<long long>(record.id));
     }
