@@ -3,6 +3,7 @@
 #include "commands/auditcommand.h"
 #include "commands/backupcommand.h"
 #include "commands/checkcommand.h"
+#include "commands/configcheckcommand.h"
 #include "commands/configcommands.h"
 #include "commands/createplancommand.h"
 #include "commands/democommand.h"
@@ -39,6 +40,7 @@ const Group kGroups[] = {
     { "system", "register and list external systems (system add <file.json|->, system list)", &tf::tfctl::runSystemCommand },
     { "pair", "store and list sync pair definitions (pair add <file.json|->, pair list)", &tf::tfctl::runPairCommand },
     { "user", "manage the gateway's users: the way back in (user list|add|set-role|disable|enable|reset-password)", &tf::tfctl::runUserCommand },
+    { "config", "check a configuration file: every key known (config check [FILE])", &tf::tfctl::runConfigCommand },
     { "demo", "install the PACS to CAMA demo (demo install [--parcels N])", &tf::tfctl::runDemoCommand },
     { "maintenance", "run the maintenance windows (maintenance run --type weekly|monthly|quarterly, maintenance next, maintenance history)", &tf::tfctl::runMaintenanceCommand },
     { "tune", "measure and tune (tune optimize-db|optimize-api|optimize-sync|optimize-all, tune test --endpoint URL)", &tf::tfctl::runTuneCommand },

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "configschema.h"
 #include "errors.h"
 
 #include <QDir>
@@ -95,6 +96,8 @@ Config Config::load(const Inputs &inputs)
             throw Error(Error::Kind::Validation,
                         QStringLiteral("config file '%1' does not exist or cannot be read").arg(file));
         }
+        // A misspelled key would otherwise be ignored silently.
+        configschema::checkFile(info.absoluteFilePath());
         QSettings settings(info.absoluteFilePath(), QSettings::IniFormat);
         if (settings.status() != QSettings::NoError) {
             throw Error(Error::Kind::Validation,

@@ -298,6 +298,29 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains("operation ") && run.err.contains("%"), qPrintable(describe(run)));
     }
 
+    // tfctl config check: a misspelled key exits 2 naming the file line; the example passes.
+    void configCheck()
+    {
+        QTemporaryDir dir;
+        QFile bad(dir.filePath(QStringLiteral("bad.ini")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("[sync]\nworkers = 2\nworkrs = 3\n");
+        bad.close();
+        const Run refused = tfctl({ QStringLiteral("config"), QStringLiteral("check"), bad.fileName() });
+        QCOMPARE(refused.exitCode, 2);
+        QCOMPARE(refused.err.count('\n'), 1);
+        QVERIFY2(refused.err.contains("line 3: unknown key [sync] workrs (did you mean workers?)"), refused.err.constData());
+        const QString example = qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/resources/config/terrafusion.example.ini");
+        const Run fine = tfctl({ QStringLiteral("config"), QStringLiteral("check"), example });
+        QVERIFY2(fine.exitCode == 0, qPrintable(describe(fine)));
+        QVERIFY(fine.out.contains("every key known"));
+        // Every other command refuses the same file before touching anything.
+        const Run list = tfctl({ QStringLiteral("sync"), QStringLiteral("list"), QStringLiteral("--config"), bad.fileName(),
+                                 QStringLiteral("--data-dir"), dir.path() });
+        QCOMPARE(list.exitCode, 2);
+        QVERIFY2(list.err.contains("workrs"), list.err.constData());
+    }
+
     void badUsageExitsTwo_data()
     {
         QTest::addColumn<QStringList>("arguments");

@@ -594,15 +594,15 @@ void TestConfig::listGetter()
     QFETCH(QStringList, expected);
 
     Config config;
-    config.set(QStringLiteral("cors/origins"), text, Config::Origin::Default, QStringLiteral("default"));
-    QCOMPARE(config.list(QStringLiteral("cors/origins")), expected);
+    config.set(QStringLiteral("cors/allowed_origins"), text, Config::Origin::Default, QStringLiteral("default"));
+    QCOMPARE(config.list(QStringLiteral("cors/allowed_origins")), expected);
 
     // The same list written in an INI file, where QSettings splits on commas itself.
     if (!text.trimmed().isEmpty()) {
         Config::Inputs inputs;
         inputs.environment = isolatedEnvironment(*m_configHome);
-        inputs.configFile = writeIni(QStringLiteral("list.ini"), "[cors]\norigins=" + text.toUtf8() + "\n");
-        QCOMPARE(Config::load(inputs).list(QStringLiteral("cors/origins")), expected);
+        inputs.configFile = writeIni(QStringLiteral("list.ini"), "[cors]\nallowed_origins=" + text.toUtf8() + "\n");
+        QCOMPARE(Config::load(inputs).list(QStringLiteral("cors/allowed_origins")), expected);
     }
 }
 
