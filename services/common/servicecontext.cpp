@@ -16,6 +16,37 @@
 
 namespace tf {
 
+namespace {
+
+// [gateway] and [syncd] port and bind are each service's own; [server] (read by both, so one
+// shared file could put them on one port) is still honoured for one release, with a warning.
+// A --port or --bind flag wins over both.
+void applyServiceSection(const QString &program, Config &config)
+{
+    const QString section = program == QLatin1String("tf-gateway") ? QStringLiteral("gateway")
+        : program == QLatin1String("tf-syncd")                     ? QStringLiteral("syncd")
+                                                                   : QString();
+    if (section.isEmpty())
+        return;
+    for (const QString name : { QStringLiteral("port"), QStringLiteral("bind") }) {
+        const QString shared = QStringLiteral("server/") + name;
+        const Config::Entry sharedEntry = config.entry(shared);
+        if (sharedEntry.origin == Config::Origin::File || sharedEntry.origin == Config::Origin::Environment) {
+            std::fprintf(stderr, "%s: warning: [server] %s (from %s) is read by both services and will be "
+                                 "removed; use [%s] %s\n",
+                         qPrintable(program), qPrintable(name), qPrintable(sharedEntry.source), qPrintable(section),
+                         qPrintable(name));
+        }
+        const QString own = section + QLatin1Char('/') + name;
+        if (!config.contains(own) || sharedEntry.origin == Config::Origin::Flag)
+            continue;
+        const Config::Entry ownEntry = config.entry(own);
+        config.set(shared, ownEntry.value, ownEntry.origin, ownEntry.source);
+    }
+}
+
+} // namespace
+
 QHash<QString, QString> ServiceContext::commonDefaults()
 {
     return {
@@ -47,6 +78,8 @@ ServiceContext ServiceContext::resolve(const QString &program, const CommandLine
     context.program = program;
     context.config = Config::load(inputs);
 
+    applyServiceSection(program, context.config);
+
     context.dataDir = QDir(context.config.string(QStringLiteral("paths/data_dir"))).absolutePath();
     context.port = static_cast<quint16>(context.config.integer(QStringLiteral("server/port"), 0, 65535));
     const QString bind = context.config.string(QStringLiteral("server/bind")).trimmed();
@@ -58,6 +91,16 @@ ServiceContext ServiceContext::resolve(const QString &program, const CommandLine
         throw Error(Error::Kind::Validation,
                     QStringLiteral("server/bind (from %1): '%2' is not an IP address")
                         .arg(context.config.entry(QStringLiteral("server/bind")).source, bind));
+    // tf-syncd speaks plain HTTP and trusts one bearer token: it stays on loopback unless an
+    // administrator says otherwise, knowing the traffic is in clear text.
+    if (program == QLatin1String("tf-syncd") && !context.bindAddress.isLoopback()
+        && context.config.string(QStringLiteral("syncd/allow_remote")).trimmed().toLower() != QLatin1String("true")) {
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("tf-syncd refuses to listen on %1 (from %2): it has no TLS and only the gateway "
+                                   "should reach it; keep it on 127.0.0.1, or set [syncd] allow_remote = true for "
+                                   "a private network between gateway and tf-syncd hosts")
+                        .arg(bind, context.config.entry(QStringLiteral("server/bind")).source));
+    }
     context.limits = http::HttpLimits::fromConfig(context.config);
 
     context.databaseUrl = context.config.string(QStringLiteral("database/url")).trimmed();
