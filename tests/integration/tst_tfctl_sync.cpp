@@ -284,6 +284,7 @@ private Q_SLOTS:
             { QStringLiteral("maintenance"), QStringLiteral("history"), QStringLiteral("--json") },
             { QStringLiteral("tune"), QStringLiteral("optimize-db"), QStringLiteral("--json") },
             { QStringLiteral("user"), QStringLiteral("list"), QStringLiteral("--json") },
+            { QStringLiteral("sync"), QStringLiteral("history"), QStringLiteral("1"), QStringLiteral("--json") },
             { QStringLiteral("fix-corruption"), QStringLiteral("sync_pairs"), QStringLiteral("--dry-run"), QStringLiteral("--json") },
         };
         for (const QStringList &command : commands) {
@@ -293,6 +294,10 @@ private Q_SLOTS:
             QVERIFY2(error.error == QJsonParseError::NoError && !document.isNull(),
                      qPrintable(command.join(u' ') + QStringLiteral(": ") + error.errorString() + QStringLiteral("\n") + describe(run)));
         }
+        const Run history = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("history"), QStringLiteral("1"), QStringLiteral("--json") } + where);
+        QCOMPARE(QJsonDocument::fromJson(history.out).array().size(), 1); // the run above
+        const Run listed = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("list") } + where);
+        QVERIFY2(listed.out.contains("completed") && listed.out.contains("never"), qPrintable(describe(listed)));
         // The progress of a JSON run went to stderr, with real counts.
         const Run run = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("run"), QStringLiteral("3"), QStringLiteral("--json") } + where);
         QVERIFY2(run.err.contains("operation ") && run.err.contains("%"), qPrintable(describe(run)));

@@ -27,6 +27,7 @@
 #include <mutex>
 #include <thread>
 #include <csignal>
+#include <QJsonArray>
 #include <cstdio>
 
 namespace tf::tfctl {
@@ -40,15 +41,82 @@ void requestCancel(int)
     g_cancel.store(true);
 }
 
+QString shortTime(const QDateTime &at)
+{
+    return at.isValid() ? at.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QStringLiteral("-");
+}
+
+QString totalsText(const QJsonObject &statistics)
+{
+    const QJsonObject t = statistics.value(QStringLiteral("totals")).toObject();
+    if (t.isEmpty())
+        return QStringLiteral("-");
+    return QStringLiteral("read %1 +%2 ~%3 -%4 quarantined %5")
+        .arg(t.value(QStringLiteral("read")).toInteger())
+        .arg(t.value(QStringLiteral("inserted")).toInteger())
+        .arg(t.value(QStringLiteral("updated")).toInteger())
+        .arg(t.value(QStringLiteral("deleted")).toInteger())
+        .arg(t.value(QStringLiteral("quarantined")).toInteger());
+}
+
+db::SyncPairRecord pairByReference(db::SyncPairRepository &pairs, const QString &reference)
+{
+    bool isNumber = false;
+    const qint64 id = reference.toLongLong(&isNumber);
+    if (isNumber)
+        return pairs.get(id);
+    for (const db::SyncPairRecord &record : pairs.list()) {
+        if (record.name == reference)
+            return record;
+    }
+    throw Error(Error::Kind::NotFound, QStringLiteral("no sync pair '%1' (tfctl sync list shows them)").arg(reference));
+}
+
+// sync history <pair>: the pair's operations, newest first.
+int history(ToolContext &context, const QString &reference, int limit, bool json)
+{
+    db::SyncPairRepository pairs(context.database().database());
+    const db::SyncPairRecord pair = pairByReference(pairs, reference);
+    const QList<db::OperationRecord> runs = db::OperationRepository(context.database().database()).listForPair(pair.id, limit);
+    if (json) {
+        QJsonArray array;
+        for (const db::OperationRecord &run : runs)
+            array.append(run.toJson());
+        std::printf("%s", QJsonDocument(array).toJson(QJsonDocument::Indented).constData());
+        return 0;
+    }
+    std::printf("sync pair %lld \"%s\": %lld run(s), newest first\n", static_cast<long long>(pair.id),
+                qPrintable(pair.name), static_cast<long long>(runs.size()));
+    std::printf("%-6s %-22s %-7s %-9s %-16s %-16s %s\n", "id", "status", "mode", "trigger", "started (UTC)",
+                "finished (UTC)", "totals");
+    for (const db::OperationRecord &run : runs) {
+        std::printf("%-6lld %-22s %-7s %-9s %-16s %-16s %s%s\n", static_cast<long long>(run.id),
+                    qPrintable(run.status + (run.dryRun ? QStringLiteral(" (dry)") : QString())), qPrintable(run.mode),
+                    qPrintable(run.trigger), qPrintable(shortTime(run.startedAt)), qPrintable(shortTime(run.finishedAt)),
+                    qPrintable(totalsText(run.statistics)),
+                    run.error.isEmpty() ? "" : qPrintable(QStringLiteral("  error: ") + run.error));
+    }
+    return 0;
+}
+
 int list(ToolContext &context)
 {
     db::SyncPairRepository pairs(context.database().database());
+    db::OperationRepository operations(context.database().database());
     const auto records = pairs.list();
-    std::printf("%-5s %-40s %-8s %-22s %s\n", "id", "name", "enabled", "schedule", "source -> target");
+    std::printf("%-5s %-40s %-8s %-22s %-40s %s\n", "id", "name", "enabled", "schedule", "source -> target",
+                "last run");
     for (const auto &r : records) {
-        std::printf("%-5lld %-40s %-8s %-22s %s -> %s\n", static_cast<long long>(r.id), qPrintable(r.name),
+        const QList<db::OperationRecord> last = operations.listForPair(r.id, 1);
+        const QString lastRun = last.isEmpty()
+            ? QStringLiteral("never")
+            : QStringLiteral("%1 %2 (operation %3)")
+                  .arg(last.first().status, shortTime(last.first().finishedAt.isValid() ? last.first().finishedAt
+                                                                                        : last.first().createdAt))
+                  .arg(last.first().id);
+        std::printf("%-5lld %-40s %-8s %-22s %-40s %s\n", static_cast<long long>(r.id), qPrintable(r.name),
                     r.enabled ? "yes" : "no", qPrintable(r.schedule.isEmpty() ? QStringLiteral("-") : r.schedule),
-                    qPrintable(r.sourceEntity), qPrintable(r.targetEntity));
+                    qPrintable(r.sourceEntity + QStringLiteral(" -> ") + r.targetEntity), qPrintable(lastRun));
     }
     if (records.isEmpty())
         std::printf("(no sync pairs; `tfctl demo install` adds four demo pairs)\n");
@@ -165,8 +233,8 @@ int runSyncCommand(const QStringList &arguments)
 {
     CommandLine commandLine(QStringLiteral("tfctl sync"), QStringLiteral("Run and inspect sync pairs."));
     commandLine.addPositional(QStringLiteral("sync"), QStringLiteral("The command group."), QStringLiteral("sync"));
-    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("run <pair> | list"));
-    commandLine.addPositional(QStringLiteral("pair"), QStringLiteral("Pair id or name (run)."), QStringLiteral("[pair]"));
+    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("run <pair> | list | history <pair>"));
+    commandLine.addPositional(QStringLiteral("pair"), QStringLiteral("Pair id or name (run, history)."), QStringLiteral("[pair]"));
     addToolOptions(commandLine);
     commandLine.addSwitch(QStringLiteral("dry-run"), QStringLiteral("Compute and report the changes; write nothing."),
                           QStringLiteral("sync/dry_run"), QStringLiteral("true"));
@@ -174,13 +242,25 @@ int runSyncCommand(const QStringList &arguments)
                           QStringLiteral("sync/full"), QStringLiteral("true"));
     commandLine.addSwitch(QStringLiteral("json"), QStringLiteral("Print the result as JSON."),
                           QStringLiteral("sync/json"), QStringLiteral("true"));
+    commandLine.addValueOption(QStringLiteral("limit"), QStringLiteral("N"),
+                               QStringLiteral("history: at most N runs (default 20, at most 1000)."),
+                               QStringLiteral("sync/limit"));
     commandLine.process(arguments);
     const QStringList positional = commandLine.positionalArguments();
     const QString command = positional.value(1);
-    if (command != QLatin1String("run") && command != QLatin1String("list"))
+    if (command != QLatin1String("run") && command != QLatin1String("list") && command != QLatin1String("history"))
         CommandLine::exitWithUsageError(QStringLiteral("tfctl sync"),
-                                        command.isEmpty() ? QStringLiteral("a command is required: run or list")
-                                                          : QStringLiteral("unknown command '%1'; use run or list").arg(command));
+                                        command.isEmpty() ? QStringLiteral("a command is required: run, list or history")
+                                                          : QStringLiteral("unknown command '%1'; use run, list or history").arg(command));
+    if (command == QLatin1String("history") && positional.size() != 3)
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl sync history"), QStringLiteral("name exactly one pair (id or name)"));
+    int limit = 20;
+    if (commandLine.isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        limit = commandLine.value(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || limit < 1 || limit > 1000)
+            CommandLine::exitWithUsageError(QStringLiteral("tfctl sync history"), QStringLiteral("--limit must be a number from 1 to 1000"));
+    }
     if (command == QLatin1String("run") && positional.size() != 3)
         CommandLine::exitWithUsageError(QStringLiteral("tfctl sync run"), QStringLiteral("name exactly one pair (id or name)"));
     if (command == QLatin1String("list") && positional.size() != 2)
@@ -190,6 +270,8 @@ int runSyncCommand(const QStringList &arguments)
         auto context = ToolContext::open(commandLine);
         if (command == QLatin1String("list"))
             return list(*context);
+        if (command == QLatin1String("history"))
+            return history(*context, positional.value(2), limit, commandLine.isSet(QStringLiteral("json")));
         return run(*context, positional.value(2), commandLine.isSet(QStringLiteral("dry-run")),
                    commandLine.isSet(QStringLiteral("full")), commandLine.isSet(QStringLiteral("json")));
     } catch (const Error &error) {
