@@ -66,7 +66,12 @@ public:
     // source-side hashing may leave this unimplemented (the engine hashes readAll's rows).
     virtual void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink);
 
-    // The rows with these keys (any order; missing keys are simply absent).
+    // The state hash of a row read from this source (columns in `schema` order). A source that
+    // hashes at the source returns exactly what readKeyHashes computes for the row, so state
+    // written by any mode compares equal in hash mode. The default is rowHash().
+    virtual QByteArray hashRow(const Row &row, const Schema &schema) const;
+
+    // The rows with these keys (any order; a key with no row is absent from the result).
     virtual void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) = 0;
 
     // Rows whose (cursor, key) is past the checkpoint, ordered by (cursor, key).

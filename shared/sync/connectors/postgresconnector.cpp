@@ -123,6 +123,11 @@ void PostgresConnector::readAll(const ReadRequest &request, const BatchSink &sin
     m_reader->readAll(request, sink);
 }
 
+QByteArray PostgresConnector::hashRow(const Row &row, const Schema &schema) const
+{
+    return pg::recordHash(row, schema);
+}
+
 void PostgresConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
 {
     m_reader->readKeyHashes(request, sink);

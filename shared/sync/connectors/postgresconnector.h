@@ -22,7 +22,7 @@ class PostgresStateStore;
 //
 // settings.settings: {"url": "postgresql://..."} or {"host", "port", "database", "sslmode"},
 // plus "schema" (default "public"); settings.credentials {"user", "password"} override the
-// URL's. Value conversions are described in postgrestypes.h (timestamps keep milliseconds).
+// URL's. Value conversions are described in postgrestypes.h (every value exact).
 //
 // Connections (opened lazily, one per thread each): one for streaming reads, one for
 // writes, catalog and lookups, one for state staging. A sink may therefore write through
@@ -46,6 +46,7 @@ public:
     void readAll(const ReadRequest &request, const BatchSink &sink) override;
     bool hashesAtSource() const override { return true; }
     void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink) override;
+    QByteArray hashRow(const Row &row, const Schema &schema) const override;
     void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
                     const BatchSink &sink) override;
     void readSince(const ReadRequest &request, const QString &cursorColumn,

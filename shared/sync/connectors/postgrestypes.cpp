@@ -2,12 +2,12 @@
 
 #include "core/errors.h"
 
-#include <QDate>
-#include <QDateTime>
+#include <QCryptographicHash>
 #include <QHash>
 #include <QLocale>
 #include <QTime>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace tf::sync::pg {
@@ -23,22 +23,6 @@ namespace {
                 QStringLiteral("column \"%1\": value '%2' cannot be carried as %3")
                     .arg(columnName, shown, valueTypeName(type)),
                 QJsonObject { { QStringLiteral("column"), columnName } });
-}
-
-// "YYYY-MM-DDTHH:MI:SS.US" as to_char writes it; microseconds truncated to milliseconds.
-QDateTime parseTimestampText(const QString &text, bool *ok)
-{
-    *ok = false;
-    if (text.size() != 26 || text.at(10) != QLatin1Char('T'))
-        return {};
-    const QDate date = QDate::fromString(text.left(10), Qt::ISODate);
-    bool h = false, m = false, s = false, f = false;
-    const QTime time(text.mid(11, 2).toInt(&h), text.mid(14, 2).toInt(&m),
-                     text.mid(17, 2).toInt(&s), text.mid(20, 3).toInt(&f));
-    if (!date.isValid() || !time.isValid() || !h || !m || !s || !f)
-        return {};
-    *ok = true;
-    return QDateTime(date, time, Qt::UTC);
 }
 
 QVariant coerced(const QVariant &value, ValueType type, const QString &columnName)
@@ -68,14 +52,11 @@ bool isIntegral(int typeId)
     }
 }
 
-QByteArray timestampText(const QDateTime &value, bool withZone)
+TimeValue::Kind timeKind(ValueType type)
 {
-    const QDateTime dt = withZone ? value.toUTC() : value;
-    QByteArray text = dt.date().toString(Qt::ISODate).toLatin1() + ' '
-        + dt.time().toString(QStringLiteral("HH:mm:ss.zzz")).toLatin1();
-    if (withZone)
-        text += "+00";
-    return text;
+    return type == ValueType::Date ? TimeValue::Kind::Date
+        : type == ValueType::Timestamp ? TimeValue::Kind::Timestamp
+                                       : TimeValue::Kind::TimestampTz;
 }
 
 } // namespace
@@ -138,11 +119,12 @@ ValueType valueTypeForPgType(const QString &typeName)
 QString textExpression(const QString &qualified, const PgColumn &column)
 {
     const QString asText = QStringLiteral("CAST(%1 AS text)").arg(qualified);
-    // to_char ignores DateStyle and TimeZone; values it cannot write (infinity, BC) fall back
-    // to their text so valueFromText() reports them instead of reading a wrong date.
-    const auto guarded = [&](const QString &lowest, const QString &formatted) {
-        return QStringLiteral("CASE WHEN isfinite(%1) AND %1 >= %2 THEN %3 ELSE %4 END")
-            .arg(qualified, lowest, formatted, asText);
+    // Exact and independent of session settings (DateStyle, TimeZone, extra_float_digits):
+    // days or microseconds since 1970-01-01 for finite dates and timestamps ("infinity" as
+    // itself), the IEEE bits of a float, numeric without trailing zeros.
+    const auto finiteOr = [&](const QString &finite) {
+        return QStringLiteral("CASE WHEN isfinite(%1) THEN %2 ELSE %3 END")
+            .arg(qualified, finite, asText);
     };
     switch (column.type) {
     case ValueType::Text: {
@@ -151,28 +133,105 @@ QString textExpression(const QString &qualified, const PgColumn &column)
         return textual.contains(column.baseName) ? qualified : asText;
     }
     case ValueType::Date:
-        return guarded(QStringLiteral("DATE '0001-01-01'"),
-                       QStringLiteral("to_char(%1, 'YYYY-MM-DD')").arg(qualified));
+        return finiteOr(QStringLiteral("CAST(%1 - DATE '1970-01-01' AS text)").arg(qualified));
     case ValueType::Timestamp:
-        return guarded(
-            QStringLiteral("TIMESTAMP '0001-01-01'"),
-            QStringLiteral("to_char(%1, 'YYYY-MM-DD\"T\"HH24:MI:SS.US')").arg(qualified));
     case ValueType::TimestampTz:
-        return guarded(
-            QStringLiteral("TIMESTAMPTZ '0001-01-01 00:00:00+00'"),
-            QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')")
+        return finiteOr(
+            QStringLiteral("CAST(CAST(extract(epoch FROM %1) * 1000000 AS int8) AS text)")
                 .arg(qualified));
+    case ValueType::Double:
+        return QStringLiteral("encode(float8send(CAST(%1 AS float8)), 'hex')").arg(qualified);
+    case ValueType::Decimal:
+        return QStringLiteral("CAST(trim_scale(CAST(%1 AS numeric)) AS text)").arg(qualified);
     case ValueType::Bytes:
         return QStringLiteral("encode(%1, 'hex')").arg(qualified);
     case ValueType::Integer:
-    case ValueType::Decimal:
-    case ValueType::Double:
     case ValueType::Boolean:
     case ValueType::Uuid:
     case ValueType::Json:
         return asText;
     }
     return asText;
+}
+
+QByteArray hashText(const QVariant &value, ValueType type)
+{
+    if (!value.isValid() || value.isNull())
+        return {};
+    switch (type) {
+    case ValueType::Date:
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: {
+        TimeValue time = TimeValue::fromVariant(value);
+        if (!time.isValid()) {
+            QVariant out;
+            QString error;
+            if (coerceValue(value, type, &out, &error))
+                time = TimeValue::fromVariant(out);
+        }
+        time = time.as(timeKind(type));
+        if (!time.isFinite())
+            return time.toPgText();
+        return QByteArray::number(type == ValueType::Date ? time.days() : time.micros());
+    }
+    case ValueType::Double: {
+        const double d = value.toDouble();
+        quint64 bits = 0;
+        static_assert(sizeof bits == sizeof d);
+        std::memcpy(&bits, &d, sizeof d);
+        return QByteArray::number(bits, 16).rightJustified(16, '0');
+    }
+    case ValueType::Bytes:
+        return value.toByteArray().toHex();
+    case ValueType::Boolean:
+        return value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
+    case ValueType::Integer:
+        return QByteArray::number(value.toLongLong());
+    case ValueType::Text:
+    case ValueType::Decimal:
+    case ValueType::Uuid:
+    case ValueType::Json: {
+        const QByteArray text = value.toString().toUtf8();
+        return text.isNull() ? QByteArrayLiteral("") : text;
+    }
+    }
+    return value.toString().toUtf8();
+}
+
+QByteArray recordHash(const Row &row, const Schema &schema)
+{
+    // record_out's text of ROW(textExpression...): NULL is nothing, a value is quoted when
+    // empty or holding a quote, backslash, parenthesis, comma or white space, and quotes and
+    // backslashes inside are doubled.
+    QByteArray record = "(";
+    for (int i = 0; i < schema.size(); ++i) {
+        if (i > 0)
+            record += ',';
+        const QByteArray text = hashText(row.value(i), schema.at(i).type);
+        if (text.isNull())
+            continue;
+        bool quote = text.isEmpty();
+        for (const char c : text) {
+            if (c == '"' || c == '\\' || c == '(' || c == ')' || c == ',' || c == ' ' || c == '\t'
+                || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+                quote = true;
+                break;
+            }
+        }
+        if (!quote) {
+            record += text;
+            continue;
+        }
+        record += '"';
+        for (const char c : text) {
+            if (c == '"' || c == '\\')
+                record += c;
+            record += c;
+        }
+        record += '"';
+    }
+    record += ')';
+    return QCryptographicHash::hash(record, QCryptographicHash::Md5).toHex();
 }
 
 QVariant valueFromText(const QString &text, ValueType type, const QString &columnName)
@@ -183,7 +242,7 @@ QVariant valueFromText(const QString &text, ValueType type, const QString &colum
     case ValueType::Uuid:
         return text;
     case ValueType::Json:
-        return compactJson(text);
+        return text; // exactly as stored: json keeps its own spelling, jsonb its canonical one
     case ValueType::Integer: {
         const qint64 v = text.toLongLong(&ok);
         if (!ok)
@@ -198,15 +257,12 @@ QVariant valueFromText(const QString &text, ValueType type, const QString &colum
         return out;
     }
     case ValueType::Double: {
-        if (text == QLatin1String("Infinity"))
-            return std::numeric_limits<double>::infinity();
-        if (text == QLatin1String("-Infinity"))
-            return -std::numeric_limits<double>::infinity();
-        if (text == QLatin1String("NaN"))
-            return std::numeric_limits<double>::quiet_NaN();
-        const double v = text.toDouble(&ok);
+        // The IEEE bits, as textExpression() writes them: NaN, infinities and -0.0 included.
+        const quint64 bits = text.size() == 16 ? text.toULongLong(&ok, 16) : 0;
         if (!ok)
             cannotCarry(columnName, text, type);
+        double v = 0;
+        std::memcpy(&v, &bits, sizeof v);
         return v;
     }
     case ValueType::Boolean:
@@ -215,18 +271,22 @@ QVariant valueFromText(const QString &text, ValueType type, const QString &colum
         if (text == QLatin1String("false"))
             return false;
         cannotCarry(columnName, text, type);
-    case ValueType::Date: {
-        const QDate date = text.size() == 10 ? QDate::fromString(text, Qt::ISODate) : QDate();
-        if (!date.isValid())
-            cannotCarry(columnName, text, type);
-        return date;
-    }
+    case ValueType::Date:
     case ValueType::Timestamp:
     case ValueType::TimestampTz: {
-        const QDateTime dt = parseTimestampText(text, &ok);
-        if (!ok)
+        const TimeValue::Kind kind = timeKind(type);
+        TimeValue time;
+        if (text == QLatin1String("infinity") || text == QLatin1String("-infinity")) {
+            time = TimeValue::infinity(kind, text.at(0) != QLatin1Char('-'));
+        } else {
+            const qint64 number = text.toLongLong(&ok);
+            if (ok)
+                time = kind == TimeValue::Kind::Date ? TimeValue::fromDays(number)
+                                                     : TimeValue::fromMicros(kind, number);
+        }
+        if (!time.isValid())
             cannotCarry(columnName, text, type);
-        return dt;
+        return time.toVariant();
     }
     case ValueType::Bytes:
         return QByteArray::fromHex(text.toLatin1());
@@ -268,14 +328,13 @@ QByteArray inputText(const QVariant &value, ValueType type, const QString &colum
             return value.toBool() ? QByteArrayLiteral("t") : QByteArrayLiteral("f");
         return inputText(coerced(value, type, columnName), type, columnName);
     case ValueType::Date:
-        if (id == QMetaType::QDate)
-            return value.toDate().toString(Qt::ISODate).toLatin1();
-        return inputText(coerced(value, type, columnName), type, columnName);
     case ValueType::Timestamp:
-    case ValueType::TimestampTz:
-        if (id == QMetaType::QDateTime)
-            return timestampText(value.toDateTime(), type == ValueType::TimestampTz);
+    case ValueType::TimestampTz: {
+        const TimeValue time = TimeValue::fromVariant(value);
+        if (time.isValid() && time.kind() == timeKind(type))
+            return time.toPgText();
         return inputText(coerced(value, type, columnName), type, columnName);
+    }
     case ValueType::Bytes:
         return QByteArrayLiteral("\\x") + value.toByteArray().toHex();
     }

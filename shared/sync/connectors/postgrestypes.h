@@ -16,11 +16,9 @@ namespace tf::sync::pg {
 // (DateStyle, TimeZone, bytea_output) and parse it here, so each ValueType gets exactly the
 // row model's representation. Writes send PostgreSQL's text input form (COPY, parameters).
 //
-// Precision: QDateTime holds milliseconds, PostgreSQL microseconds. Timestamps are truncated
-// to the millisecond when read (never rounded, so a cursor never moves past a row it has not
-// read; at worst the rows of the last millisecond are read again). Millisecond values
-// round-trip exactly. JSON is carried as PostgreSQL's text with the insignificant whitespace
-// removed, not re-serialised, so numbers keep every digit and keys keep their order.
+// Exactness: dates and timestamps are read as days or microseconds since 1970-01-01 (or
+// "infinity"), floats as their IEEE bits, numeric as its digits, JSON as its stored text, so
+// every value arrives exactly as PostgreSQL holds it and is written back the same.
 
 // A column as the catalog describes it.
 struct PgColumn
@@ -54,8 +52,16 @@ ValueType valueTypeForPgType(const QString &typeName);
 // A text-typed SQL expression for column `qualified` that valueFromText() parses back.
 QString textExpression(const QString &qualified, const PgColumn &column);
 
+// The text textExpression() yields for a row-model value (a null QByteArray for NULL): the
+// inverse of valueFromText().
+QByteArray hashText(const QVariant &value, ValueType type);
+
+// md5 (hex) of the record of textExpression()s, exactly as PgReader::readKeyHashes computes it
+// in SQL: rows hashed by the engine and rows hashed by the server give the same hash.
+QByteArray recordHash(const Row &row, const Schema &schema);
+
 // Parses what textExpression() produced (callers handle NULL). Throws tf::Error(Validation) naming
-// the column when the value has no row-model representation (infinity, BC dates, NaN decimals).
+// the column when the text is not what textExpression() writes.
 QVariant valueFromText(const QString &text, ValueType type, const QString &columnName);
 
 // PostgreSQL's text input form of a row-model value (no COPY escaping); a null QByteArray

@@ -177,10 +177,15 @@ QVariant cursorBound(const QVariant &value, ValueType type)
 {
     switch (type) {
     case ValueType::Timestamp:
-    case ValueType::TimestampTz:
-        return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"));
+    case ValueType::TimestampTz: {
+        // strftime's %f has milliseconds: both sides of the comparison are cut the same way.
+        const TimeValue time = timeValueOf(value, type);
+        const QDateTime dateTime = time.toQDateTime();
+        return dateTime.isValid() ? dateTime.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"))
+                                  : time.toString();
+    }
     case ValueType::Date:
-        return value.toDate().toString(Qt::ISODate);
+        return timeValueOf(value, type).toString();
     default:
         return sqlite::toStored(value, type);
     }
