@@ -101,6 +101,22 @@ void BatchPipeline::quarantine(const Row &sourceRow, const Mapped &mapped)
     m_context.quarantine().record(record);
 }
 
+void BatchPipeline::quarantineUnreadable(const KeyValues &key, const QString &sourceKey,
+                                         const QByteArray &hash)
+{
+    Mapped item;
+    item.hash = hash;
+    item.sourceKey = sourceKey;
+    item.errors << FieldError {
+        m_plan.spec.sourceKey.value(0), QStringLiteral("missing_at_source"),
+        QStringLiteral("the source listed key %1 but returned no row for it when read by key "
+                       "(deleted since the run started, or a key value it cannot match); the "
+                       "next run reads it again")
+            .arg(sourceKey)
+    };
+    quarantine(Row(key), item);
+}
+
 QSet<QString> BatchPipeline::existingTargetKeys(const QList<Row> &rows)
 {
     QSet<QString> existing;
