@@ -14,6 +14,11 @@ QByteArray SourceConnector::hashRow(const Row &row, const Schema &schema) const
     return rowHash(row, schema);
 }
 
+QList<FieldError> TargetConnector::unrepresentable(const QString &, const Schema &, const Row &)
+{
+    return {};
+}
+
 void TargetConnector::beginEntity(const QString &, SchemaPtr, const QStringList &) { }
 
 void TargetConnector::endEntity(const QString &, bool) { }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "row.h"
+#include "mapping/fielderror.h"
 
 #include <QJsonObject>
 #include <QSet>
@@ -154,6 +155,12 @@ public:
 
     // The store holding this target's sync state (itself, when transactional).
     virtual StateStore &stateStore() = 0;
+
+    // Why a mapped row cannot be stored exactly in `entity` (one FieldError per column, rule
+    // "target_type"), or nothing when it can. Such a row is quarantined, never altered: e.g. a
+    // PostgreSQL date column cannot hold a date past 5874897. The default accepts everything.
+    virtual QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
+                                              const Row &row);
 
     // For reference validation: which of these values exist in entity.column, answered with
     // one query per call (never per row). Returns their canonicalValue() texts.

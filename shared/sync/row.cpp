@@ -322,13 +322,14 @@ bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *er
             *out = QString::fromUtf8(QJsonDocument::fromVariant(raw).toJson(QJsonDocument::Compact));
             return true;
         }
+        // Checked, but kept exactly as written: re-serialising would round numbers past a
+        // double's precision and reorder keys.
         QJsonParseError parseError;
-        const QByteArray text = raw.toString().toUtf8();
-        const QJsonDocument doc = QJsonDocument::fromJson("[" + text + "]", &parseError);
-        if (parseError.error != QJsonParseError::NoError)
+        const QString text = raw.toString();
+        QJsonDocument::fromJson("[" + text.toUtf8() + "]", &parseError);
+        if (parseError.error != QJsonParseError::NoError || text.trimmed().isEmpty())
             return fail(QStringLiteral("JSON"));
-        const QByteArray compact = QJsonDocument(doc.array()).toJson(QJsonDocument::Compact);
-        *out = QString::fromUtf8(compact.mid(1, compact.size() - 2));
+        *out = text;
         return true;
     }
     }
@@ -357,6 +358,33 @@ QByteArray canonicalValue(const QVariant &value, ValueType type)
     case ValueType::Json: return value.toString().toUtf8();
     }
     return value.toString().toUtf8();
+}
+
+QString compactJson(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    bool inString = false;
+    bool escaped = false;
+    for (const QChar c : text) {
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == QLatin1Char('\\'))
+                escaped = true;
+            else if (c == QLatin1Char('"'))
+                inString = false;
+            continue;
+        }
+        if (c == QLatin1Char(' ') || c == QLatin1Char('\n') || c == QLatin1Char('\r')
+            || c == QLatin1Char('\t'))
+            continue;
+        if (c == QLatin1Char('"'))
+            inString = true;
+        out += c;
+    }
+    return out;
 }
 
 TimeValue timeValueOf(const QVariant &value, ValueType type)

@@ -24,7 +24,8 @@ namespace tf::sync {
 //   (exact over PostgreSQL's whole range; QDate/QDateTime input is converted by coerceValue)
 //   Bytes       QByteArray
 //   Uuid        QString, lower-case canonical 8-4-4-4-12
-//   Json        QString, compact JSON text
+//   Json        QString, the JSON text exactly as the source holds it (checked, never
+//               re-serialised: that would round numbers and reorder keys)
 // NULL is an invalid QVariant (QVariant()) for every type.
 enum class ValueType { Text, Integer, Decimal, Double, Boolean, Date, Timestamp, TimestampTz, Bytes, Uuid, Json };
 
@@ -87,6 +88,10 @@ QByteArray rowHash(const Row &row, const Schema &schema);
 // Converts a raw value (e.g. what a driver or file produced) to the representation of
 // `type`. Returns false and sets *error ("'abc' is not an integer") when it cannot.
 bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *error);
+
+// JSON text with the white space outside strings removed (for one-line formats); numbers,
+// strings and key order are untouched.
+QString compactJson(const QString &text);
 
 // The exact value of a Date/Timestamp/TimestampTz column in any representation coerceValue
 // accepts (TimeValue, QDate, QDateTime, text), as that type's kind; invalid when none.

@@ -7,12 +7,17 @@ namespace tf::sync {
 namespace {
 
 constexpr qint64 kMicrosPerDay = 86400LL * 1000000LL;
+// Timestamps count from PostgreSQL's epoch, 2000-01-01 (10957 days after 1970-01-01): from
+// 1970, 294276-12-31 would not fit in 64 bits.
+constexpr qint64 kEpochShiftDays = 10957;
+// Days from 2000-01-01 whose midnight still fits in qint64 microseconds.
+constexpr qint64 kMaxTimestampDays = 106751990;
 // PostgreSQL's limits: 4714-11-24 BC (Julian day 0) up to 294276-12-31 for timestamps and
 // 5874897-12-31 for dates.
 constexpr qint64 kPgMinDays = -2440588;
 constexpr qint64 kPgMaxDateDays = 2145042905;
-constexpr qint64 kPgMinMicros = kPgMinDays * kMicrosPerDay;
-constexpr qint64 kPgEndMicros = 9224318016000000000LL; // 294277-01-01, exclusive
+constexpr qint64 kPgMinMicros = (kPgMinDays - kEpochShiftDays) * kMicrosPerDay;
+constexpr qint64 kPgEndMicros = 9223371331200000000LL; // 294277-01-01, exclusive
 // What this type parses at all (keeps the arithmetic inside qint64).
 constexpr qint64 kMaxYear = 5874898;
 
@@ -88,7 +93,7 @@ TimeValue TimeValue::fromDays(qint64 daysSinceEpoch)
 TimeValue TimeValue::fromMicros(Kind kind, qint64 microsSinceEpoch)
 {
     if (kind == Kind::Date)
-        return fromDays(floorDiv(microsSinceEpoch, kMicrosPerDay));
+        return fromDays(floorDiv(microsSinceEpoch, kMicrosPerDay) + kEpochShiftDays);
     TimeValue v;
     v.m_kind = kind;
     v.m_value = microsSinceEpoch;
@@ -117,8 +122,10 @@ TimeValue TimeValue::fromCivil(Kind kind, qint64 year, int month, int day, int h
     const qint64 days = daysFromCivil(year, month, day);
     if (kind == Kind::Date)
         return fromDays(days);
+    if (qAbs(days - kEpochShiftDays) > kMaxTimestampDays)
+        return {};
     // A leap second (60) is the next second, as PostgreSQL reads it.
-    const qint64 micros = days * kMicrosPerDay
+    const qint64 micros = (days - kEpochShiftDays) * kMicrosPerDay
         + ((qint64(hour) * 60 + minute) * 60 + second) * 1000000LL + micro;
     return fromMicros(kind, micros);
 }
@@ -210,7 +217,7 @@ TimeValue TimeValue::parse(const QString &input, Kind kind)
 
 qint64 TimeValue::days() const
 {
-    return m_kind == Kind::Date ? m_value : floorDiv(m_value, kMicrosPerDay);
+    return m_kind == Kind::Date ? m_value : floorDiv(m_value, kMicrosPerDay) + kEpochShiftDays;
 }
 
 TimeValue TimeValue::as(Kind kind) const
@@ -219,8 +226,11 @@ TimeValue TimeValue::as(Kind kind) const
         return *this;
     if (m_infinity != 0)
         return infinity(kind, m_infinity > 0);
-    if (m_kind == Kind::Date)
-        return fromMicros(kind, m_value * kMicrosPerDay);
+    if (m_kind == Kind::Date) {
+        if (qAbs(m_value - kEpochShiftDays) > kMaxTimestampDays)
+            return {};
+        return fromMicros(kind, (m_value - kEpochShiftDays) * kMicrosPerDay);
+    }
     return fromMicros(kind, m_value);
 }
 
@@ -261,7 +271,7 @@ QString TimeValue::toString() const
     QString text = yearText(y) + QLatin1Char('-') + twoDigits(mo) + QLatin1Char('-') + twoDigits(d);
     if (m_kind == Kind::Date)
         return text;
-    const qint64 inDay = m_value - day * kMicrosPerDay;
+    const qint64 inDay = m_value - (day - kEpochShiftDays) * kMicrosPerDay;
     const qint64 seconds = inDay / 1000000;
     text += QLatin1Char('T') + twoDigits(seconds / 3600) + QLatin1Char(':')
         + twoDigits(seconds / 60 % 60) + QLatin1Char(':') + twoDigits(seconds % 60)
@@ -289,7 +299,7 @@ QByteArray TimeValue::toPgText() const
     QString text = QString::number(bc ? 1 - y : y).rightJustified(4, QLatin1Char('0'))
         + QLatin1Char('-') + twoDigits(mo) + QLatin1Char('-') + twoDigits(d);
     if (m_kind != Kind::Date) {
-        const qint64 inDay = m_value - day * kMicrosPerDay;
+        const qint64 inDay = m_value - (day - kEpochShiftDays) * kMicrosPerDay;
         const qint64 seconds = inDay / 1000000;
         text += QLatin1Char(' ') + twoDigits(seconds / 3600) + QLatin1Char(':')
             + twoDigits(seconds / 60 % 60) + QLatin1Char(':') + twoDigits(seconds % 60)
@@ -319,7 +329,7 @@ QDateTime TimeValue::toQDateTime() const
         return {};
     if (m_kind == Kind::Date)
         return QDateTime(date, QTime(0, 0), Qt::UTC);
-    const qint64 inDay = m_value - days() * kMicrosPerDay;
+    const qint64 inDay = m_value - (days() - kEpochShiftDays) * kMicrosPerDay;
     return QDateTime(date, QTime::fromMSecsSinceStartOfDay(int(inDay / 1000)), Qt::UTC);
 }
 
@@ -364,13 +374,16 @@ int TimeValue::compare(const TimeValue &a, const TimeValue &b)
         return a.m_infinity < b.m_infinity ? -1 : 1;
     if (a.m_infinity != 0)
         return 0;
-    qint64 av = a.m_value;
-    qint64 bv = b.m_value;
-    if (a.m_kind == Kind::Date && b.m_kind != Kind::Date)
-        av *= kMicrosPerDay;
-    else if (b.m_kind == Kind::Date && a.m_kind != Kind::Date)
-        bv *= kMicrosPerDay;
-    return av < bv ? -1 : (av > bv ? 1 : 0);
+    if ((a.m_kind == Kind::Date) == (b.m_kind == Kind::Date))
+        return a.m_value < b.m_value ? -1 : (a.m_value > b.m_value ? 1 : 0);
+    // A date against a timestamp: by day, then a date is its day's midnight.
+    const qint64 ad = a.days();
+    const qint64 bd = b.days();
+    if (ad != bd)
+        return ad < bd ? -1 : 1;
+    const qint64 at = a.m_kind == Kind::Date ? 0 : a.m_value - (ad - kEpochShiftDays) * kMicrosPerDay;
+    const qint64 bt = b.m_kind == Kind::Date ? 0 : b.m_value - (bd - kEpochShiftDays) * kMicrosPerDay;
+    return at < bt ? -1 : (at > bt ? 1 : 0);
 }
 
 QDataStream &operator<<(QDataStream &out, const TimeValue &value)

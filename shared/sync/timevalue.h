@@ -12,8 +12,9 @@ namespace tf::sync {
 
 // An exact date or timestamp as rows carry it. QDate/QDateTime cannot hold what databases
 // hold (QDateTime keeps milliseconds, PostgreSQL microseconds; neither has infinity), so the
-// row model keeps days or microseconds since 1970-01-01 (UTC for TimestampTz; the wall clock
-// for Timestamp), or +/-infinity. The whole PostgreSQL range fits: timestamps from
+// row model keeps days since 1970-01-01 for dates and, as PostgreSQL does, microseconds since
+// 2000-01-01 for timestamps (UTC for TimestampTz; the wall clock for Timestamp), or
+// +/-infinity. The whole PostgreSQL range fits: timestamps from
 // 4714-11-24 BC to 294276-12-31 23:59:59.999999, dates to 5874897-12-31.
 //
 // Years are astronomical inside (year 0 is 1 BC). Canonical text (toString) is ISO 8601 with
@@ -28,7 +29,8 @@ public:
     TimeValue() = default; // invalid
 
     static TimeValue fromDays(qint64 daysSinceEpoch);
-    static TimeValue fromMicros(Kind kind, qint64 microsSinceEpoch); // kind Timestamp or TimestampTz
+    // Timestamp(Tz): microseconds since 2000-01-01 00:00 (PostgreSQL's epoch).
+    static TimeValue fromMicros(Kind kind, qint64 microsSince2000);
     static TimeValue infinity(Kind kind, bool positive);
     // From civil fields (astronomical year); invalid when a field is out of range.
     static TimeValue fromCivil(Kind kind, qint64 year, int month, int day, int hour = 0,
@@ -48,7 +50,7 @@ public:
     bool isFinite() const { return m_valid && m_infinity == 0; }
     int infinitySign() const { return m_infinity; } // 0 finite, +1, -1
     qint64 days() const; // Date: days since epoch; timestamps: the day of the value
-    qint64 micros() const { return m_value; } // timestamps: microseconds since epoch
+    qint64 micros() const { return m_value; } // timestamps: microseconds since 2000-01-01
 
     // The same value as another kind (Date <-> Timestamp(Tz) at midnight; Timestamp and
     // TimestampTz keep the digits, read as UTC).
@@ -85,7 +87,7 @@ public:
     static int compare(const TimeValue &a, const TimeValue &b);
 
 private:
-    qint64 m_value = 0; // days (Date) or microseconds (timestamps) since 1970-01-01
+    qint64 m_value = 0; // days since 1970-01-01 (Date), microseconds since 2000-01-01
     Kind m_kind = Kind::Date;
     qint8 m_infinity = 0;
     bool m_valid = false;

@@ -170,7 +170,7 @@ void TestJsonlConnector::nastyValuesRoundTrip()
     QVERIFY2(lines.at(0).startsWith("{\"Key \\\"Name\\\"\":\"👩‍🚀 naïve, \\\"q\\\"\\r\\nline; tab\\t\",\"n\":1,\"amount\":\"123456789012.34\","
                                     "\"ratio\":1e-20,\"when\":\"2024-03-10T02:45:30.123456Z\",\"local\":\"1999-12-31T23:59:59.999999\",\"day\":\"infinity\""),
              lines.at(0).constData());
-    QVERIFY(lines.at(0).endsWith(",\"doc\":{\"a\":[1,2.5,{\"b\":null}],\"é\":\"x\"}}"));
+    QVERIFY(lines.at(0).endsWith(",\"doc\":{\"é\":\"x\",\"a\":[1,2.5,{\"b\":null}]}}"));
     QVERIFY(lines.at(1).contains("\"ctl \\u0001\\u001f\\t\\\"\\\\ end\""));
     QVERIFY(lines.at(2).contains("\"ratio\":null"));
 

@@ -45,7 +45,8 @@ void appendValue(QByteArray *out, const QVariant &value, const Column &column)
     switch (column.type) {
     case ValueType::Integer: out->append(QByteArray::number(value.toLongLong())); return;
     case ValueType::Boolean: out->append(value.toBool() ? "true" : "false"); return;
-    case ValueType::Json: out->append(value.toString().toUtf8()); return; // compact JSON already
+    // One line per row: the white space between tokens goes, nothing else changes.
+    case ValueType::Json: out->append(compactJson(value.toString()).toUtf8()); return;
     case ValueType::Double: {
         const double number = value.toDouble();
         if (!std::isfinite(number)) {

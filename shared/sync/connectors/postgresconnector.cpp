@@ -155,6 +155,22 @@ StateStore &PostgresConnector::stateStore()
     return *m_state;
 }
 
+QList<FieldError> PostgresConnector::unrepresentable(const QString &entity, const Schema &schema,
+                                                     const Row &row)
+{
+    const pg::PgTable table = m_catalog->table(entity);
+    QList<FieldError> errors;
+    for (int c = 0; c < schema.size() && c < row.size(); ++c) {
+        const int index = table.indexOf(schema.at(c).name);
+        if (index < 0)
+            continue; // the write names the missing column
+        const QString reason = pg::cannotHold(row.at(c), table.columns.at(index));
+        if (!reason.isEmpty())
+            errors << FieldError { schema.at(c).name, QStringLiteral("target_type"), reason };
+    }
+    return errors;
+}
+
 QSet<QString> PostgresConnector::existingValues(const QString &entity, const QString &column,
                                                 ValueType type, const QList<QVariant> &values)
 {

@@ -55,6 +55,8 @@ public:
     bool isTransactional() const override { return true; }
     void apply(const ChangeBatch &batch) override;
     StateStore &stateStore() override;
+    QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
+                                      const Row &row) override;
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;
 

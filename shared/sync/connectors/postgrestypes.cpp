@@ -120,7 +120,8 @@ QString textExpression(const QString &qualified, const PgColumn &column)
 {
     const QString asText = QStringLiteral("CAST(%1 AS text)").arg(qualified);
     // Exact and independent of session settings (DateStyle, TimeZone, extra_float_digits):
-    // days or microseconds since 1970-01-01 for finite dates and timestamps ("infinity" as
+    // days since 1970-01-01 for finite dates, microseconds since 2000-01-01 (PostgreSQL's
+    // own epoch: from 1970, 294276 would not fit in int8) for finite timestamps ("infinity" as
     // itself), the IEEE bits of a float, numeric without trailing zeros.
     const auto finiteOr = [&](const QString &finite) {
         return QStringLiteral("CASE WHEN isfinite(%1) THEN %2 ELSE %3 END")
@@ -136,9 +137,15 @@ QString textExpression(const QString &qualified, const PgColumn &column)
         return finiteOr(QStringLiteral("CAST(%1 - DATE '1970-01-01' AS text)").arg(qualified));
     case ValueType::Timestamp:
     case ValueType::TimestampTz:
+        // Through an interval: extract(epoch) of the timestamp itself loses the microseconds
+        // near the top of the range.
         return finiteOr(
-            QStringLiteral("CAST(CAST(extract(epoch FROM %1) * 1000000 AS int8) AS text)")
-                .arg(qualified));
+            QStringLiteral("CAST(CAST(extract(epoch FROM %1 - %2 '2000-01-01 00:00:00%3') * 1000000 "
+                           "AS int8) AS text)")
+                .arg(qualified,
+                     column.type == ValueType::Timestamp ? QStringLiteral("TIMESTAMP")
+                                                         : QStringLiteral("TIMESTAMPTZ"),
+                     column.type == ValueType::Timestamp ? QString() : QStringLiteral("+00")));
     case ValueType::Double:
         return QStringLiteral("encode(float8send(CAST(%1 AS float8)), 'hex')").arg(qualified);
     case ValueType::Decimal:
@@ -181,8 +188,10 @@ QByteArray hashText(const QVariant &value, ValueType type)
         std::memcpy(&bits, &d, sizeof d);
         return QByteArray::number(bits, 16).rightJustified(16, '0');
     }
-    case ValueType::Bytes:
-        return value.toByteArray().toHex();
+    case ValueType::Bytes: {
+        const QByteArray hex = value.toByteArray().toHex();
+        return hex.isNull() ? QByteArrayLiteral("") : hex; // empty is not NULL
+    }
     case ValueType::Boolean:
         return value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
     case ValueType::Integer:
@@ -321,6 +330,8 @@ QByteArray inputText(const QVariant &value, ValueType type, const QString &colum
             return QByteArrayLiteral("NaN");
         if (std::isinf(d))
             return d > 0 ? QByteArrayLiteral("Infinity") : QByteArrayLiteral("-Infinity");
+        if (d == 0 && std::signbit(d))
+            return QByteArrayLiteral("-0"); // the shortest form drops the sign
         return QString::number(d, 'g', QLocale::FloatingPointShortest).toLatin1();
     }
     case ValueType::Boolean:
@@ -339,6 +350,44 @@ QByteArray inputText(const QVariant &value, ValueType type, const QString &colum
         return QByteArrayLiteral("\\x") + value.toByteArray().toHex();
     }
     return value.toString().toUtf8();
+}
+
+QString cannotHold(const QVariant &value, const PgColumn &column)
+{
+    if (!value.isValid() || value.isNull())
+        return {};
+    switch (column.type) {
+    case ValueType::Date:
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: {
+        const TimeValue time = timeValueOf(value, column.type);
+        if (time.isValid() && !time.inPostgresRange())
+            return QStringLiteral("%1 %2 is outside PostgreSQL's range")
+                .arg(column.sqlType, time.toIsoString());
+        return {};
+    }
+    case ValueType::Integer: {
+        bool ok = false;
+        const qint64 v = value.toLongLong(&ok);
+        const qint64 limit = column.baseName == QLatin1String("int2") ? 32767
+            : column.baseName == QLatin1String("int4")                ? 2147483647
+                                                                      : 0;
+        if (ok && limit > 0 && (v > limit || v < -limit - 1))
+            return QStringLiteral("%1 does not fit in %2").arg(v).arg(column.sqlType);
+        return {};
+    }
+    case ValueType::Double: {
+        if (column.baseName != QLatin1String("float4") || value.typeId() != QMetaType::Double)
+            return {};
+        const double d = value.toDouble();
+        if (std::isnan(d) || std::isinf(d) || double(float(d)) == d)
+            return {};
+        return QStringLiteral("%1 cannot be stored in real without rounding")
+            .arg(QString::number(d, 'g', QLocale::FloatingPointShortest));
+    }
+    default:
+        return {};
+    }
 }
 
 void appendCopyText(QByteArray &out, const QByteArray &text)
@@ -372,33 +421,6 @@ void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,
         out += "\\N";
     else
         appendCopyText(out, text);
-}
-
-QString compactJson(const QString &text)
-{
-    QString out;
-    out.reserve(text.size());
-    bool inString = false;
-    bool escaped = false;
-    for (const QChar c : text) {
-        if (inString) {
-            out += c;
-            if (escaped)
-                escaped = false;
-            else if (c == QLatin1Char('\\'))
-                escaped = true;
-            else if (c == QLatin1Char('"'))
-                inString = false;
-            continue;
-        }
-        if (c == QLatin1Char(' ') || c == QLatin1Char('\n') || c == QLatin1Char('\r')
-            || c == QLatin1Char('\t'))
-            continue;
-        if (c == QLatin1Char('"'))
-            inString = true;
-        out += c;
-    }
-    return out;
 }
 
 } // namespace tf::sync::pg

@@ -16,8 +16,8 @@ namespace tf::sync::pg {
 // (DateStyle, TimeZone, bytea_output) and parse it here, so each ValueType gets exactly the
 // row model's representation. Writes send PostgreSQL's text input form (COPY, parameters).
 //
-// Exactness: dates and timestamps are read as days or microseconds since 1970-01-01 (or
-// "infinity"), floats as their IEEE bits, numeric as its digits, JSON as its stored text, so
+// Exactness: dates are read as days since 1970-01-01, timestamps as microseconds since
+// 2000-01-01 (or "infinity"), floats as their IEEE bits, numeric as its digits, JSON as its stored text, so
 // every value arrives exactly as PostgreSQL holds it and is written back the same.
 
 // A column as the catalog describes it.
@@ -74,7 +74,9 @@ void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,
                      const QString &columnName);
 void appendCopyText(QByteArray &out, const QByteArray &text);
 
-// JSON text with whitespace outside strings removed.
-QString compactJson(const QString &text);
+// Why `value` cannot be stored exactly in `column` ("date 5874898-01-01 is outside PostgreSQL's
+// range"), or empty. Checks what the server would refuse or round: dates and timestamps
+// outside its range, integers too wide for int2/int4, doubles a float4 cannot hold.
+QString cannotHold(const QVariant &value, const PgColumn &column);
 
 } // namespace tf::sync::pg

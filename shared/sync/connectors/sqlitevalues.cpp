@@ -36,9 +36,14 @@ QVariant toStored(const QVariant &value, ValueType type)
     switch (type) {
     case ValueType::Integer: return value.toLongLong();
     case ValueType::Double: {
-        // SQLite stores a NaN REAL as NULL: the text survives (and reads back as NaN).
+        // SQLite stores a NaN REAL as NULL and drops the sign of -0.0 (even turning it into
+        // text): as text both survive in a TEXT column and read back exactly.
         const double d = value.toDouble();
-        return std::isnan(d) ? QVariant(QStringLiteral("NaN")) : QVariant(d);
+        if (std::isnan(d))
+            return QStringLiteral("NaN");
+        if (d == 0 && std::signbit(d))
+            return QStringLiteral("-0");
+        return d;
     }
     case ValueType::Boolean: return qint64(value.toBool() ? 1 : 0);
     case ValueType::Date:

@@ -49,6 +49,9 @@ QList<BatchPipeline::Mapped> BatchPipeline::transformAndValidate(const QList<Row
         Mapped item { std::move(result.row),
                       hashes.isEmpty() ? m_plan.hash(rows.at(i)) : hashes.at(i),
                       m_plan.sourceKeyText(rows.at(i)), std::move(result.errors) };
+        // What the target cannot hold exactly is quarantined like a rule failure, never altered.
+        if (item.errors.isEmpty())
+            item.errors = m_target.unrepresentable(m_plan.spec.targetEntity, *m_plan.targetSchema, item.row);
         if (item.errors.isEmpty() && m_plan.validator) {
             toValidate << item.row;
             validatedIndexes << i;
