@@ -9,6 +9,11 @@ void SourceConnector::readKeyHashes(const ReadRequest &, const KeyHashSink &)
     throw Error(Error::Kind::Internal, QStringLiteral("this source does not compute hashes itself"));
 }
 
+CursorHorizon SourceConnector::cursorHorizon(const QString &, const QString &)
+{
+    return {};
+}
+
 QByteArray SourceConnector::hashRow(const Row &row, const Schema &schema) const
 {
     return rowHash(row, schema);

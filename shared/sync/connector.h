@@ -30,6 +30,20 @@ struct Checkpoint
     KeyValues key;
 };
 
+// How far a cursor run's checkpoint may advance (DESIGN.md section 4): transactions still
+// open at the source may yet commit rows whose cursor lies below the newest value a read
+// sees. Rows past the horizon are still written; they are read again next run.
+struct CursorHorizon
+{
+    enum class Kind {
+        None,  // nothing can appear below what a read sees (files; SQLite's single writer)
+        Below, // the checkpoint covers only rows whose cursor is below `value`
+        Hold   // the checkpoint does not advance in this run (cursor types without a horizon)
+    };
+    Kind kind = Kind::None;
+    QVariant value; // Below: in the cursor column's row-model type
+};
+
 // One (key, hash) pair streamed by a source, for hash mode.
 struct KeyHash
 {
@@ -74,6 +88,10 @@ public:
 
     // The rows with these keys (any order; a key with no row is absent from the result).
     virtual void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) = 0;
+
+    // Asked before each cursor read: how far the checkpoint of that read may advance. The
+    // default (None) suits sources whose reads see every row that will ever sit below them.
+    virtual CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn);
 
     // Rows whose (cursor, key) is past the checkpoint, ordered by (cursor, key).
     virtual void readSince(const ReadRequest &request, const QString &cursorColumn,

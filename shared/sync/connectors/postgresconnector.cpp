@@ -123,6 +123,11 @@ void PostgresConnector::readAll(const ReadRequest &request, const BatchSink &sin
     m_reader->readAll(request, sink);
 }
 
+CursorHorizon PostgresConnector::cursorHorizon(const QString &entity, const QString &cursorColumn)
+{
+    return m_reader->cursorHorizon(entity, cursorColumn);
+}
+
 QByteArray PostgresConnector::hashRow(const Row &row, const Schema &schema) const
 {
     return pg::recordHash(row, schema);

@@ -49,6 +49,7 @@ public:
     QByteArray hashRow(const Row &row, const Schema &schema) const override;
     void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
                     const BatchSink &sink) override;
+    CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn) override;
     void readSince(const ReadRequest &request, const QString &cursorColumn,
                    const std::optional<Checkpoint> &after, const BatchSink &sink) override;
 
