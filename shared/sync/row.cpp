@@ -343,7 +343,12 @@ QByteArray canonicalValue(const QVariant &value, ValueType type)
     switch (type) {
     case ValueType::Integer: return QByteArray::number(value.toLongLong());
     case ValueType::Decimal: return value.toString().toUtf8();
-    case ValueType::Double: return QByteArray::number(value.toDouble(), 'g', 17);
+    case ValueType::Double: {
+        const double d = value.toDouble();
+        if (d == 0 && std::signbit(d))
+            return QByteArrayLiteral("-0"); // a change from 0 to -0 is a change
+        return QByteArray::number(d, 'g', 17);
+    }
     case ValueType::Boolean: return value.toBool() ? QByteArrayLiteral("t") : QByteArrayLiteral("f");
     case ValueType::Date:
     case ValueType::Timestamp:
