@@ -160,6 +160,10 @@ public:
     virtual EntityDescription describe(const QString &entity) = 0;
     virtual QStringList entities() = 0;
     virtual bool isTransactional() const = 0;
+    // True when a run replaces the whole entity (file targets write a new file): the engine
+    // then writes every row, in full mode, whatever the pair's mode, since a row a hash or
+    // cursor run leaves out would vanish from the new file.
+    virtual bool rewritesEntity() const { return false; }
 
     // Writes upserts (insert or update by key; unchanged rows untouched) and deletes, plus the
     // batch's sync state where transactional, in one transaction. Idempotent: applying the

@@ -365,7 +365,7 @@ QByteArray canonicalValue(const QVariant &value, ValueType type)
     return value.toString().toUtf8();
 }
 
-QString compactJson(const QString &text)
+QString oneLineJson(const QString &text)
 {
     QString out;
     out.reserve(text.size());
@@ -382,8 +382,7 @@ QString compactJson(const QString &text)
                 inString = false;
             continue;
         }
-        if (c == QLatin1Char(' ') || c == QLatin1Char('\n') || c == QLatin1Char('\r')
-            || c == QLatin1Char('\t'))
+        if (c == QLatin1Char('\n') || c == QLatin1Char('\r'))
             continue;
         if (c == QLatin1Char('"'))
             inString = true;

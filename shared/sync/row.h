@@ -89,9 +89,9 @@ QByteArray rowHash(const Row &row, const Schema &schema);
 // `type`. Returns false and sets *error ("'abc' is not an integer") when it cannot.
 bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *error);
 
-// JSON text with the white space outside strings removed (for one-line formats); numbers,
-// strings and key order are untouched.
-QString compactJson(const QString &text);
+// JSON text on one line: line breaks outside strings removed (JSON Lines); everything else,
+// spaces between tokens included, is untouched.
+QString oneLineJson(const QString &text);
 
 // The exact value of a Date/Timestamp/TimestampTz column in any representation coerceValue
 // accepts (TimeValue, QDate, QDateTime, text), as that type's kind; invalid when none.

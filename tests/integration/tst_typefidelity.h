@@ -25,6 +25,17 @@ const char kSqliteColumns[] = R"sql(("Case Name" TEXT, "At" TIMESTAMPTZ TEXT, "A
     jb JSONB TEXT, b BLOB, u UUID TEXT, iv TEXT, updated_at TIMESTAMPTZ TEXT NOT NULL,
     PRIMARY KEY ("Case Name", "At", "Amount")))sql";
 
+// The same columns declared to the CSV and JSON Lines connectors (files carry no types).
+const char kFileColumns[] = R"json([{"name": "Case Name", "type": "text"},
+    {"name": "At", "type": "timestamptz"}, {"name": "Amount", "type": "decimal"},
+    {"name": "Label", "type": "text"}, {"name": "Note", "type": "text"},
+    {"name": "plain ts", "type": "timestamp"}, {"name": "tstz", "type": "timestamptz"},
+    {"name": "d", "type": "date"}, {"name": "f8", "type": "double"}, {"name": "f4", "type": "double"},
+    {"name": "num", "type": "decimal"}, {"name": "int list", "type": "text"},
+    {"name": "text list", "type": "text"}, {"name": "j", "type": "json"}, {"name": "jb", "type": "json"},
+    {"name": "b", "type": "bytes"}, {"name": "u", "type": "uuid"}, {"name": "iv", "type": "text"},
+    {"name": "updated_at", "type": "timestamptz"}])json";
+
 const QStringList kColumnNames { QStringLiteral("Case Name"), QStringLiteral("At"),
                                  QStringLiteral("Amount"), QStringLiteral("Label"),
                                  QStringLiteral("Note"), QStringLiteral("plain ts"),

@@ -2,6 +2,8 @@
 
 #include <QLocale>
 
+#include <cmath>
+
 namespace tf::sync::files {
 
 namespace {
@@ -55,7 +57,12 @@ QString formatValue(const QVariant &value, ValueType type)
 {
     switch (type) {
     case ValueType::Integer: return QString::number(value.toLongLong());
-    case ValueType::Double: return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
+    case ValueType::Double: {
+        const double d = value.toDouble();
+        if (d == 0 && std::signbit(d))
+            return QStringLiteral("-0"); // the shortest form would drop the sign
+        return QString::number(d, 'g', QLocale::FloatingPointShortest);
+    }
     case ValueType::Boolean: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     case ValueType::Date:
     case ValueType::Timestamp:

@@ -199,7 +199,7 @@ bool JsonlRowReader::next(Row *row)
     row->fill(QVariant(), m_schema.size());
     QHash<QString, QByteArray> raw;
     for (int i = 0; i < m_schema.size() && raw.isEmpty(); ++i) {
-        if (m_schema.at(i).type == ValueType::Json)
+        if (m_schema.at(i).type == ValueType::Json || m_schema.at(i).type == ValueType::Double)
             raw = rawMembers(m_lines.lastLine());
     }
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
@@ -219,7 +219,11 @@ bool JsonlRowReader::next(Row *row)
         }
         QString error;
         const ValueType type = m_schema.at(index.value()).type;
-        const bool exact = type == ValueType::Json && !it.value().isNull() && raw.contains(it.key());
+        // JSON and numbers from their text: QJsonValue reorders keys, rounds long numbers and
+        // turns -0.0 into 0.
+        const bool exact = ((type == ValueType::Json && !it.value().isNull())
+                            || (type == ValueType::Double && it.value().isDouble()))
+            && raw.contains(it.key());
         const bool ok = exact ? coerceValue(QString::fromUtf8(raw.value(it.key())), type, &(*row)[index.value()], &error)
                               : toValue(it.value(), type, &(*row)[index.value()], &error);
         if (!ok) {
