@@ -91,6 +91,7 @@ private slots:
     void fullThenHashFindsNothing();
     void valueTheTargetCannotHoldIsQuarantined();
     void minusZeroIntoSqliteRealIsQuarantined();
+    void typeModifiersAreNotRoundedAway();
 
 private:
     void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
@@ -414,6 +415,57 @@ void TestTypeFidelity::minusZeroIntoSqliteRealIsQuarantined()
     QCOMPARE(page.entries.first().sourceKey, u"1"_s);
     QCOMPARE(page.entries.first().field, u"x"_s);
     QVERIFY2(page.entries.first().message.contains(u"lose its sign"_s), qPrintable(page.entries.first().message));
+}
+
+void TestTypeFidelity::typeModifiersAreNotRoundedAway()
+{
+    // PostgreSQL rounds into numeric(p,s) and timestamp(p) without a word, and refuses a too
+    // long varchar with an error for the whole batch: each such row is quarantined instead.
+    const QString name = u"Modifiers"_s;
+    sql(u"CREATE TABLE %1 (id int8 PRIMARY KEY, amount numeric, at timestamptz, code text)"_s
+            .arg(qualified(kSrc, name)));
+    sql(u"INSERT INTO %1 VALUES (1, 1234.5, '2024-01-01 00:00:01+00', 'abc'),"
+        " (2, 1.255, '2024-01-01 00:00:01+00', 'abc'), (3, 1, '2024-01-01 00:00:01.5+00', 'abc'),"
+        " (4, 1, '2024-01-01 00:00:01+00', 'abcd'), (5, 12345.6, '2024-01-01 00:00:01+00', 'a'),"
+        " (6, 'NaN', 'infinity', 'éé😀')"_s.arg(qualified(kSrc, name)));
+    sql(u"CREATE TABLE %1 (id int8 PRIMARY KEY, amount numeric(6,2), at timestamptz(0), code varchar(3))"_s
+            .arg(qualified(kDst, name)));
+    EntitySpec entity;
+    entity.name = u"modifiers"_s;
+    entity.sourceEntity = name;
+    entity.sourceKey = { u"id"_s };
+    entity.targetEntity = name;
+    entity.targetKey = { u"id"_s };
+    QJsonArray fields;
+    for (const QString &column : { u"id"_s, u"amount"_s, u"at"_s, u"code"_s })
+        fields.append(QJsonObject { { u"target"_s, column }, { u"source"_s, column } });
+    entity.mapping = QJsonObject { { u"fields"_s, fields } };
+    PairSpec spec;
+    spec.pairId = u"modifiers"_s;
+    spec.sourceSystem = u"modifiers-source"_s;
+    spec.targetSystem = u"modifiers-target"_s;
+    spec.entities = { entity };
+    const RunResult result = run(*m_src, *m_dst, spec);
+    QVERIFY2(result.status == RunStatus::CompletedWithErrors, qPrintable(describe(result)));
+    QCOMPARE(result.totals.inserted, 2);
+    QCOMPARE(result.totals.quarantined, 4);
+    const QuarantineStore::Page page = m_quarantine->list(u"modifiers"_s, u"open"_s, 10);
+    QCOMPARE(page.entries.size(), 4);
+    QStringList seen;
+    for (const QuarantineEntry &entry : page.entries)
+        seen << entry.sourceKey + u":"_s + entry.field + u":"_s + entry.rule;
+    QCOMPARE(seen, (QStringList { u"2:amount:target_type"_s, u"3:at:target_type"_s,
+                                  u"4:code:target_type"_s, u"5:amount:target_type"_s }));
+    QVERIFY2(page.entries.at(0).message.contains(u"rounded"_s), qPrintable(page.entries.at(0).message));
+    QVERIFY2(page.entries.at(1).message.contains(u"fractional digits"_s), qPrintable(page.entries.at(1).message));
+    // What was written is exactly the source's.
+    QSqlQuery query = m_admin->prepare(
+        u"SELECT count(*) FROM %1 AS t JOIN %2 AS s USING (id) WHERE t.amount IS NOT DISTINCT FROM s.amount"
+        " AND t.at IS NOT DISTINCT FROM s.at AND t.code IS NOT DISTINCT FROM s.code"_s
+            .arg(qualified(kDst, name), qualified(kSrc, name)));
+    m_admin->exec(query, "comparing");
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toInt(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestTypeFidelity)

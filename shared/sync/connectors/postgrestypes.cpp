@@ -364,6 +364,60 @@ QString cannotHold(const QVariant &value, const PgColumn &column)
         if (time.isValid() && !time.inPostgresRange())
             return QStringLiteral("%1 %2 is outside PostgreSQL's range")
                 .arg(column.sqlType, time.toIsoString());
+        // timestamp(p) rounds to p fractional digits.
+        if (column.type != ValueType::Date && column.typmod >= 0 && column.typmod < 6
+            && time.isFinite()) {
+            qint64 unit = 1;
+            for (int i = column.typmod; i < 6; ++i)
+                unit *= 10;
+            if (time.micros() % unit != 0)
+                return QStringLiteral("%1 has more fractional digits than %2(%3) keeps")
+                    .arg(time.toIsoString(), column.sqlType)
+                    .arg(column.typmod);
+        }
+        return {};
+    }
+    case ValueType::Decimal: {
+        if (column.baseName != QLatin1String("numeric") || column.typmod < 4)
+            return {};
+        const int precision = ((column.typmod - 4) >> 16) & 0xffff;
+        const int scale = (((column.typmod - 4) & 0x7ff) ^ 1024) - 1024; // may be negative
+        const QString text = value.toString();
+        const QString shape = QStringLiteral("numeric(%1,%2)").arg(precision).arg(scale);
+        if (text == QLatin1String("NaN"))
+            return {};
+        if (text.endsWith(QLatin1String("Infinity")))
+            return QStringLiteral("%1 does not fit in %2").arg(text, shape);
+        QString digits = text;
+        digits.remove(QLatin1Char('-'));
+        const qsizetype point = digits.indexOf(QLatin1Char('.'));
+        const QString integer = point < 0 ? digits : digits.left(point);
+        const qsizetype fraction = point < 0 ? 0 : digits.size() - point - 1;
+        qsizetype trailingZeros = 0;
+        while (trailingZeros < integer.size() && integer.at(integer.size() - 1 - trailingZeros) == QLatin1Char('0'))
+            ++trailingZeros;
+        const bool rounded = scale >= 0 ? fraction > scale
+                                        : fraction > 0 || (integer != QLatin1String("0") && trailingZeros < -scale);
+        if (rounded)
+            return QStringLiteral("%1 would be rounded to %2 decimal places by %3")
+                .arg(text)
+                .arg(scale)
+                .arg(shape);
+        const qsizetype integerDigits = integer == QLatin1String("0") ? 0 : integer.size();
+        if (integerDigits > precision - scale)
+            return QStringLiteral("%1 does not fit in %2").arg(text, shape);
+        return {};
+    }
+    case ValueType::Text: {
+        static const QStringList bounded { QStringLiteral("varchar"), QStringLiteral("bpchar") };
+        if (column.typmod < 4 || !bounded.contains(column.baseName))
+            return {};
+        const qsizetype length = value.toString().toUcs4().size();
+        if (length > column.typmod - 4)
+            return QStringLiteral("%1 characters do not fit in %2(%3)")
+                .arg(length)
+                .arg(column.sqlType)
+                .arg(column.typmod - 4);
         return {};
     }
     case ValueType::Integer: {

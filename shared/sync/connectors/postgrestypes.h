@@ -28,6 +28,7 @@ struct PgColumn
     QString sqlType; // format_type() without modifiers, safe to paste into a CAST
     QString baseName; // pg_type.typname of the (domain's base) type: int4, numeric, json...
     bool nullable = true;
+    int typmod = -1; // the type modifier: numeric(p,s), varchar(n), timestamp(p); -1 for none
 };
 
 struct PgTable
@@ -76,7 +77,9 @@ void appendCopyText(QByteArray &out, const QByteArray &text);
 
 // Why `value` cannot be stored exactly in `column` ("date 5874898-01-01 is outside PostgreSQL's
 // range"), or empty. Checks what the server would refuse or round: dates and timestamps
-// outside its range, integers too wide for int2/int4, doubles a float4 cannot hold.
+// outside its range or finer than timestamp(p), integers too wide for int2/int4, doubles a
+// float4 cannot hold, decimals numeric(p,s) would round or refuse, text longer than
+// varchar(n)/char(n).
 QString cannotHold(const QVariant &value, const PgColumn &column);
 
 } // namespace tf::sync::pg
