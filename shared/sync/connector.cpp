@@ -9,6 +9,21 @@ void SourceConnector::readKeyHashes(const ReadRequest &, const KeyHashSink &)
     throw Error(Error::Kind::Internal, QStringLiteral("this source does not compute hashes itself"));
 }
 
+CursorHorizon SourceConnector::cursorHorizon(const QString &, const QString &)
+{
+    return {};
+}
+
+QByteArray SourceConnector::hashRow(const Row &row, const Schema &schema) const
+{
+    return rowHash(row, schema);
+}
+
+QList<FieldError> TargetConnector::unrepresentable(const QString &, const Schema &, const Row &)
+{
+    return {};
+}
+
 void TargetConnector::beginEntity(const QString &, SchemaPtr, const QStringList &) { }
 
 void TargetConnector::endEntity(const QString &, bool) { }

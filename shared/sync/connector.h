@@ -1,6 +1,7 @@
 #pragma once
 
 #include "row.h"
+#include "mapping/fielderror.h"
 
 #include <QJsonObject>
 #include <QSet>
@@ -27,6 +28,20 @@ struct Checkpoint
 {
     QVariant cursor;
     KeyValues key;
+};
+
+// How far a cursor run's checkpoint may advance (DESIGN.md section 4): transactions still
+// open at the source may yet commit rows whose cursor lies below the newest value a read
+// sees. Rows past the horizon are still written; they are read again next run.
+struct CursorHorizon
+{
+    enum class Kind {
+        None,  // nothing can appear below what a read sees (files; SQLite's single writer)
+        Below, // the checkpoint covers only rows whose cursor is below `value`
+        Hold   // the checkpoint does not advance in this run (cursor types without a horizon)
+    };
+    Kind kind = Kind::None;
+    QVariant value; // Below: in the cursor column's row-model type
 };
 
 // One (key, hash) pair streamed by a source, for hash mode.
@@ -66,8 +81,17 @@ public:
     // source-side hashing may leave this unimplemented (the engine hashes readAll's rows).
     virtual void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink);
 
-    // The rows with these keys (any order; missing keys are simply absent).
+    // The state hash of a row read from this source (columns in `schema` order). A source that
+    // hashes at the source returns exactly what readKeyHashes computes for the row, so state
+    // written by any mode compares equal in hash mode. The default is rowHash().
+    virtual QByteArray hashRow(const Row &row, const Schema &schema) const;
+
+    // The rows with these keys (any order; a key with no row is absent from the result).
     virtual void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) = 0;
+
+    // Asked before each cursor read: how far the checkpoint of that read may advance. The
+    // default (None) suits sources whose reads see every row that will ever sit below them.
+    virtual CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn);
 
     // Rows whose (cursor, key) is past the checkpoint, ordered by (cursor, key).
     virtual void readSince(const ReadRequest &request, const QString &cursorColumn,
@@ -136,6 +160,10 @@ public:
     virtual EntityDescription describe(const QString &entity) = 0;
     virtual QStringList entities() = 0;
     virtual bool isTransactional() const = 0;
+    // True when a run replaces the whole entity (file targets write a new file): the engine
+    // then writes every row, in full mode, whatever the pair's mode, since a row a hash or
+    // cursor run leaves out would vanish from the new file.
+    virtual bool rewritesEntity() const { return false; }
 
     // Writes upserts (insert or update by key; unchanged rows untouched) and deletes, plus the
     // batch's sync state where transactional, in one transaction. Idempotent: applying the
@@ -149,6 +177,12 @@ public:
 
     // The store holding this target's sync state (itself, when transactional).
     virtual StateStore &stateStore() = 0;
+
+    // Why a mapped row cannot be stored exactly in `entity` (one FieldError per column, rule
+    // "target_type"), or nothing when it can. Such a row is quarantined, never altered: e.g. a
+    // PostgreSQL date column cannot hold a date past 5874897. The default accepts everything.
+    virtual QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
+                                              const Row &row);
 
     // For reference validation: which of these values exist in entity.column, answered with
     // one query per call (never per row). Returns their canonicalValue() texts.

@@ -1,6 +1,7 @@
 #include "row.h"
 
 #include "core/errors.h"
+#include "timevalue.h"
 
 #include <QCryptographicHash>
 #include <QDate>
@@ -12,6 +13,7 @@
 #include <QUuid>
 
 #include <cmath>
+#include <limits>
 
 namespace tf::sync {
 
@@ -127,6 +129,14 @@ QString canonicalDecimal(QString text)
 {
     static const QRegularExpression re(QStringLiteral("^([+-]?)(\\d*)(?:\\.(\\d*))?(?:[eE]([+-]?\\d+))?$"));
     text = text.trimmed();
+    // PostgreSQL's numeric also holds these; they are carried, never turned into numbers.
+    if (text.compare(QLatin1String("NaN"), Qt::CaseInsensitive) == 0)
+        return QStringLiteral("NaN");
+    if (text.compare(QLatin1String("Infinity"), Qt::CaseInsensitive) == 0
+        || text.compare(QLatin1String("+Infinity"), Qt::CaseInsensitive) == 0)
+        return QStringLiteral("Infinity");
+    if (text.compare(QLatin1String("-Infinity"), Qt::CaseInsensitive) == 0)
+        return QStringLiteral("-Infinity");
     const auto m = re.match(text);
     if (!m.hasMatch() || (m.captured(2).isEmpty() && m.captured(3).isEmpty()))
         return {};
@@ -159,26 +169,13 @@ QString canonicalDecimal(QString text)
     return result;
 }
 
-QDateTime parseTimestamp(const QString &text, bool withZone, bool *ok)
+TimeValue::Kind timeKind(ValueType type)
 {
-    QString t = text.trimmed();
-    t.replace(QLatin1Char(' '), QLatin1Char('T'));
-    // PostgreSQL writes offsets as +02 or +05:30; Qt wants +02:00.
-    static const QRegularExpression shortOffset(QStringLiteral("([+-]\\d\\d)$"));
-    t.replace(shortOffset, QStringLiteral("\\1:00"));
-    QDateTime dt = QDateTime::fromString(t, Qt::ISODateWithMs);
-    if (!dt.isValid())
-        dt = QDateTime::fromString(t, Qt::ISODate);
-    *ok = dt.isValid();
-    if (!*ok)
-        return {};
-    if (withZone) {
-        if (dt.timeSpec() == Qt::LocalTime)
-            dt.setTimeSpec(Qt::UTC); // no zone given: read as UTC
-        return dt.toUTC();
+    switch (type) {
+    case ValueType::Date: return TimeValue::Kind::Date;
+    case ValueType::Timestamp: return TimeValue::Kind::Timestamp;
+    default: return TimeValue::Kind::TimestampTz;
     }
-    // Wall-clock time: keep the digits, mark as UTC.
-    return QDateTime(dt.date(), dt.time(), Qt::UTC);
 }
 
 } // namespace
@@ -245,8 +242,29 @@ bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *er
     }
     case ValueType::Double: {
         bool ok = false;
-        const double v = id == QMetaType::QString ? raw.toString().trimmed().toDouble(&ok) : raw.toDouble(&ok);
-        if (!ok || std::isnan(v))
+        double v = 0;
+        if (id == QMetaType::QString) {
+            // PostgreSQL's spellings of the IEEE specials, carried like any other value.
+            const QString text = raw.toString().trimmed();
+            if (text.compare(QLatin1String("NaN"), Qt::CaseInsensitive) == 0) {
+                *out = std::numeric_limits<double>::quiet_NaN();
+                return true;
+            }
+            if (text.compare(QLatin1String("Infinity"), Qt::CaseInsensitive) == 0
+                || text.compare(QLatin1String("inf"), Qt::CaseInsensitive) == 0) {
+                *out = std::numeric_limits<double>::infinity();
+                return true;
+            }
+            if (text.compare(QLatin1String("-Infinity"), Qt::CaseInsensitive) == 0
+                || text.compare(QLatin1String("-inf"), Qt::CaseInsensitive) == 0) {
+                *out = -std::numeric_limits<double>::infinity();
+                return true;
+            }
+            v = text.toDouble(&ok);
+        } else {
+            v = raw.toDouble(&ok);
+        }
+        if (!ok || (std::isnan(v) && id == QMetaType::QString))
             return fail(QStringLiteral("a number"));
         *out = v;
         return true;
@@ -269,39 +287,23 @@ bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *er
         }
         return fail(QStringLiteral("a boolean"));
     }
-    case ValueType::Date: {
-        if (id == QMetaType::QDate) {
-            *out = raw.toDate();
-            return true;
-        }
-        if (id == QMetaType::QDateTime) {
-            *out = raw.toDateTime().date();
-            return true;
-        }
-        const QString text = raw.toString().trimmed();
-        QDate d = QDate::fromString(text.left(10), Qt::ISODate);
-        if (!d.isValid() || (text.size() > 10 && text.at(10) != QLatin1Char('T') && text.at(10) != QLatin1Char(' ')))
-            return fail(QStringLiteral("a date (YYYY-MM-DD)"));
-        *out = d;
-        return true;
-    }
+    case ValueType::Date:
     case ValueType::Timestamp:
     case ValueType::TimestampTz: {
-        const bool withZone = type == ValueType::TimestampTz;
-        if (id == QMetaType::QDateTime) {
-            const QDateTime dt = raw.toDateTime();
-            *out = withZone ? dt.toUTC() : QDateTime(dt.date(), dt.time(), Qt::UTC);
-            return true;
-        }
-        if (id == QMetaType::QDate) {
-            *out = QDateTime(raw.toDate(), QTime(0, 0), Qt::UTC);
-            return true;
-        }
-        bool ok = false;
-        const QDateTime dt = parseTimestamp(raw.toString(), withZone, &ok);
-        if (!ok)
-            return fail(QStringLiteral("a timestamp (ISO 8601)"));
-        *out = dt;
+        const TimeValue::Kind kind = timeKind(type);
+        TimeValue time;
+        if (id == TimeValue::metaTypeId())
+            time = raw.value<TimeValue>().as(kind);
+        else if (id == QMetaType::QDate)
+            time = TimeValue::fromQDate(raw.toDate()).as(kind);
+        else if (id == QMetaType::QDateTime)
+            time = TimeValue::fromQDateTime(raw.toDateTime(), kind);
+        else
+            time = TimeValue::parse(raw.toString(), kind);
+        if (!time.isValid())
+            return fail(type == ValueType::Date ? QStringLiteral("a date (YYYY-MM-DD)")
+                                                : QStringLiteral("a timestamp (ISO 8601)"));
+        *out = time.toVariant();
         return true;
     }
     case ValueType::Bytes:
@@ -320,13 +322,14 @@ bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *er
             *out = QString::fromUtf8(QJsonDocument::fromVariant(raw).toJson(QJsonDocument::Compact));
             return true;
         }
+        // Checked, but kept exactly as written: re-serialising would round numbers past a
+        // double's precision and reorder keys.
         QJsonParseError parseError;
-        const QByteArray text = raw.toString().toUtf8();
-        const QJsonDocument doc = QJsonDocument::fromJson("[" + text + "]", &parseError);
-        if (parseError.error != QJsonParseError::NoError)
+        const QString text = raw.toString();
+        QJsonDocument::fromJson("[" + text.toUtf8() + "]", &parseError);
+        if (parseError.error != QJsonParseError::NoError || text.trimmed().isEmpty())
             return fail(QStringLiteral("JSON"));
-        const QByteArray compact = QJsonDocument(doc.array()).toJson(QJsonDocument::Compact);
-        *out = QString::fromUtf8(compact.mid(1, compact.size() - 2));
+        *out = text;
         return true;
     }
     }
@@ -340,17 +343,64 @@ QByteArray canonicalValue(const QVariant &value, ValueType type)
     switch (type) {
     case ValueType::Integer: return QByteArray::number(value.toLongLong());
     case ValueType::Decimal: return value.toString().toUtf8();
-    case ValueType::Double: return QByteArray::number(value.toDouble(), 'g', 17);
+    case ValueType::Double: {
+        const double d = value.toDouble();
+        if (d == 0 && std::signbit(d))
+            return QByteArrayLiteral("-0"); // a change from 0 to -0 is a change
+        return QByteArray::number(d, 'g', 17);
+    }
     case ValueType::Boolean: return value.toBool() ? QByteArrayLiteral("t") : QByteArrayLiteral("f");
-    case ValueType::Date: return value.toDate().toString(Qt::ISODate).toLatin1();
+    case ValueType::Date:
     case ValueType::Timestamp:
-    case ValueType::TimestampTz: return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")).toLatin1();
+    case ValueType::TimestampTz: {
+        // Exact, so the same instant always gives the same bytes (never a truncation).
+        const TimeValue time = timeValueOf(value, type);
+        return time.isValid() ? time.toString().toLatin1() : value.toString().toUtf8();
+    }
     case ValueType::Bytes: return "\\x" + value.toByteArray().toHex();
     case ValueType::Text:
     case ValueType::Uuid:
     case ValueType::Json: return value.toString().toUtf8();
     }
     return value.toString().toUtf8();
+}
+
+QString oneLineJson(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    bool inString = false;
+    bool escaped = false;
+    for (const QChar c : text) {
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == QLatin1Char('\\'))
+                escaped = true;
+            else if (c == QLatin1Char('"'))
+                inString = false;
+            continue;
+        }
+        if (c == QLatin1Char('\n') || c == QLatin1Char('\r'))
+            continue;
+        if (c == QLatin1Char('"'))
+            inString = true;
+        out += c;
+    }
+    return out;
+}
+
+TimeValue timeValueOf(const QVariant &value, ValueType type)
+{
+    const TimeValue held = TimeValue::fromVariant(value);
+    if (held.isValid())
+        return held.as(timeKind(type));
+    QVariant out;
+    QString ignored;
+    if (!coerceValue(value, type, &out, &ignored))
+        return {};
+    return TimeValue::fromVariant(out);
 }
 
 QString keyText(const KeyValues &key, const QList<ValueType> &types)

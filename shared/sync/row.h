@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <QVariant>
 
+#include "timevalue.h"
+
 #include <memory>
 
 namespace tf::sync {
@@ -14,14 +16,16 @@ namespace tf::sync {
 //   Text        QString
 //   Integer     qint64
 //   Decimal     QString holding canonical decimal text ("123456789012.34"); never a double
-//   Double      double (1e-20 survives)
+//   Double      double (1e-20, NaN, +/-Infinity and -0.0 survive)
 //   Boolean     bool
-//   Date        QDate
-//   Timestamp   QDateTime, Qt::UTC spec, holding the wall-clock time (no zone known)
-//   TimestampTz QDateTime, Qt::UTC spec, holding the instant
+//   Date        TimeValue (timevalue.h): days since 1970-01-01, or +/-infinity
+//   Timestamp   TimeValue: microseconds since 1970-01-01 of the wall-clock time (no zone known)
+//   TimestampTz TimeValue: microseconds since 1970-01-01T00:00Z of the instant
+//   (exact over PostgreSQL's whole range; QDate/QDateTime input is converted by coerceValue)
 //   Bytes       QByteArray
 //   Uuid        QString, lower-case canonical 8-4-4-4-12
-//   Json        QString, compact JSON text
+//   Json        QString, the JSON text exactly as the source holds it (checked, never
+//               re-serialised: that would round numbers and reorder keys)
 // NULL is an invalid QVariant (QVariant()) for every type.
 enum class ValueType { Text, Integer, Decimal, Double, Boolean, Date, Timestamp, TimestampTz, Bytes, Uuid, Json };
 
@@ -84,5 +88,13 @@ QByteArray rowHash(const Row &row, const Schema &schema);
 // Converts a raw value (e.g. what a driver or file produced) to the representation of
 // `type`. Returns false and sets *error ("'abc' is not an integer") when it cannot.
 bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *error);
+
+// JSON text on one line: line breaks outside strings removed (JSON Lines); everything else,
+// spaces between tokens included, is untouched.
+QString oneLineJson(const QString &text);
+
+// The exact value of a Date/Timestamp/TimestampTz column in any representation coerceValue
+// accepts (TimeValue, QDate, QDateTime, text), as that type's kind; invalid when none.
+TimeValue timeValueOf(const QVariant &value, ValueType type);
 
 } // namespace tf::sync

@@ -161,18 +161,18 @@ void TestPgConnector::nastyRoundTripKeepsEveryValue()
     QCOMPARE(col("amount").toString(), u"123456789012.34"_s);
     QCOMPARE(col("tiny").toDouble(), 1e-20);
     QCOMPARE(col("precise").toString(), u"0.12345678901234567891"_s);
-    QCOMPARE(col("at").toDateTime(), QDateTime(QDate(2024, 3, 10), QTime(3, 0, 0, 123), Qt::UTC));
-    QCOMPARE(col("day").toDate(), QDate(2024, 2, 29));
+    QCOMPARE(TimeValue::fromVariant(col("at")).toIsoString(), u"2024-03-10T03:00:00.123Z"_s);
+    QCOMPARE(TimeValue::fromVariant(col("day")).toString(), u"2024-02-29"_s);
     QCOMPARE(col("flag").toBool(), true);
     const QByteArray blob = col("blob").toByteArray();
     QCOMPARE(blob.size(), 256);
     for (int i = 0; i < 256; ++i)
         QCOMPARE(quint8(blob.at(i)), quint8(i));
     QCOMPARE(col("id").toString(), u"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"_s);
-    QCOMPARE(col("doc").toString(), u"{\"a\":null,\"b\":[1,2.50,\"x\"]}"_s);
-    QCOMPARE(col("raw json").toString(), u"{\"z\":1,\"a\":\"s p\"}"_s);
-    QCOMPARE(col("plain ts").toDateTime(),
-             QDateTime(QDate(2001, 2, 3), QTime(4, 5, 6, 789), Qt::UTC));
+    // JSON exactly as stored: jsonb's own spelling, json's text with its white space.
+    QCOMPARE(col("doc").toString(), u"{\"a\": null, \"b\": [1, 2.50, \"x\"]}"_s);
+    QCOMPARE(col("raw json").toString(), u"{ \"z\" : 1,\n        \"a\": \"s p\" }"_s);
+    QCOMPARE(TimeValue::fromVariant(col("plain ts")).toString(), u"2001-02-03T04:05:06.789"_s);
     QCOMPARE(col("big").toLongLong(), Q_INT64_C(9223372036854775807));
     QCOMPARE(rows.at(0).at(schema->indexOf(u"precise"_s)).toString(), u"1.00000000000000000001"_s);
     QVERIFY(!rows.at(0).at(2).isNull()); // '' stays '' (not NULL)

@@ -50,9 +50,12 @@ void TestPgConnector::checkpointRoundTrip_data()
     QTest::addColumn<QVariant>("cursor");
     QTest::addColumn<QVariantList>("key");
     QTest::newRow("integer") << QVariant(qint64(42)) << QVariantList { qint64(7) };
-    QTest::newRow("timestamptz") << QVariant(
-        QDateTime(QDate(2024, 5, 6), QTime(7, 8, 9, 10), Qt::UTC))
-                                 << QVariantList { u"a\"b"_s, qint64(-3) };
+    QTest::newRow("timestamptz")
+        << TimeValue::parse(u"2024-05-06T07:08:09.010203Z"_s, TimeValue::Kind::TimestampTz).toVariant()
+        << QVariantList { u"a\"b"_s, qint64(-3) };
+    QTest::newRow("infinite date + timestamp key")
+        << TimeValue::infinity(TimeValue::Kind::Date, true).toVariant()
+        << QVariantList { TimeValue::parse(u"0044-03-15 12:00:00.000001 BC"_s, TimeValue::Kind::Timestamp).toVariant() };
     QTest::newRow("text + bytes key")
         << QVariant(u"\u00e9t\u00e9"_s) << QVariantList { QByteArray("\x00\xff", 2), true };
     QTest::newRow("null cursor") << QVariant() << QVariantList {};

@@ -260,6 +260,8 @@ void FakeSystem::readByKeys(const ReadRequest &request, const QList<KeyValues> &
                             const BatchSink &sink)
 {
     ++m_counters.readByKeysCalls;
+    if (m_beforeReadByKeys)
+        m_beforeReadByKeys();
     const Entity &e = entity(request.entity);
     QList<int> indexes;
     const SchemaPtr schema = projection(e, request.columns, &indexes);

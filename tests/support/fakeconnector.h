@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "core/errors.h"
 #include "memorystatestore.h"
 #include "sync/connector.h"
@@ -43,6 +45,9 @@ public:
     void failApplyAt(int n, Error::Kind kind, int times = 1);
     void failApplyAfterCommitAt(int n, Error::Kind kind);
     void failReadAt(int n, Error::Kind kind, int times = 1);
+    // Runs at the start of each readByKeys() (e.g. a concurrent delete between hash staging
+    // and reading the changed rows).
+    void setBeforeReadByKeys(std::function<void()> hook) { m_beforeReadByKeys = std::move(hook); }
     void clearFaults();
 
     struct Counters
@@ -108,6 +113,7 @@ private:
     void applyTo(QHash<QString, Entity> &entities, const sync::ChangeBatch &batch);
 
     QString m_name;
+    std::function<void()> m_beforeReadByKeys;
     QHash<QString, Entity> m_entities;
     std::optional<QHash<QString, Entity>>
         m_pending; // non-transactional: visible at endEntity(true)

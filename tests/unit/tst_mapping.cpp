@@ -181,14 +181,20 @@ private slots:
             text("03/09/2024"));
         row("format_date timestamp", R"([{"fn": "format_date", "args": ["yyyy-MM-dd HH:mm"]}])",
             QDateTime(QDate(2024, 3, 9), QTime(14, 5), Qt::UTC), ValueType::Text, text("2024-03-09 14:05"));
+        row("format_date exact timestamp", R"([{"fn": "format_date", "args": ["yyyy-MM-dd HH:mm:ss.zzz"]}])",
+            TimeValue::parse(QStringLiteral("2024-03-09T14:05:06.789999"), TimeValue::Kind::Timestamp).toVariant(),
+            ValueType::Text, text("2024-03-09 14:05:06.789"));
+        row("format_date infinity", R"([{"fn": "format_date", "args": ["MM/dd/yyyy"]}])",
+            TimeValue::infinity(TimeValue::Kind::Date, true).toVariant(), ValueType::Text, null,
+            "format_date: 'infinity' cannot be formatted with a date format");
         row("format_date iso text", R"([{"fn": "format_date", "args": ["MM/dd/yyyy"]}])", text("2024-03-09"),
             ValueType::Text, text("03/09/2024"));
         row("format_date bad", R"([{"fn": "format_date", "args": ["MM/dd/yyyy"]}])", text("soon"), ValueType::Text, null,
             "format_date: 'soon' is not a date or timestamp");
         row("parse_date", R"([{"fn": "parse_date", "args": ["MM/dd/yyyy"]}])", text("03/09/2024"), ValueType::Date,
-            QDate(2024, 3, 9));
+            TimeValue::fromCivil(TimeValue::Kind::Date, 2024, 3, 9).toVariant());
         row("parse_date timestamp", R"([{"fn": "parse_date", "args": ["yyyy-MM-dd HH:mm"]}])", text("2024-03-09 14:05"),
-            ValueType::Timestamp, QDateTime(QDate(2024, 3, 9), QTime(14, 5), Qt::UTC));
+            ValueType::Timestamp, TimeValue::fromCivil(TimeValue::Kind::Timestamp, 2024, 3, 9, 14, 5).toVariant());
         row("parse_date bad", R"([{"fn": "parse_date", "args": ["MM/dd/yyyy"]}])", text("13/45/2024"), ValueType::Date,
             null, "parse_date: '13/45/2024' does not match the date format 'MM/dd/yyyy'");
 

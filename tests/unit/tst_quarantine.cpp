@@ -20,6 +20,8 @@ private slots:
     void fixedSourceRowIsPickedUp();
     void discardRemovesFromTheOpenList();
     void invalidRowsFailTheRun();
+    void keyListedButNotReadableIsQuarantined_data();
+    void keyListedButNotReadableIsQuarantined();
 
 private:
     static QuarantineStore::Record record(const QString &key, const QByteArray &hash = "h1");
@@ -241,6 +243,44 @@ void TestQuarantine::discardRemovesFromTheOpenList()
     QCOMPARE(world.run().totals.quarantined, 2);
     QCOMPARE(world.quarantine->get(open.at(0).id).status, QStringLiteral("discarded"));
     QCOMPARE(world.quarantine->list(world.pair.pairId, {}, 10).entries.size(), 2);
+}
+
+void TestQuarantine::keyListedButNotReadableIsQuarantined_data()
+{
+    QTest::addColumn<bool>("hashesAtSource");
+    QTest::newRow("source hashes") << true;
+    QTest::newRow("engine hashes") << false;
+}
+
+void TestQuarantine::keyListedButNotReadableIsQuarantined()
+{
+    // Hash mode lists keys first and reads the changed rows by key afterwards; a row gone in
+    // between (or a key the source cannot match) is reported, never skipped in silence.
+    QFETCH(bool, hashesAtSource);
+    EngineWorld world;
+    world.source.setHashesAtSource(hashesAtSource);
+    world.putProperty(1, QStringLiteral("p-1"), QStringLiteral("1.5"));
+    world.putProperty(2, QStringLiteral("p-2"), QStringLiteral("2.5"));
+    world.putProperty(3, QStringLiteral("p-3"), QStringLiteral("3.5"));
+    world.source.setBeforeReadByKeys([&] { world.removeProperty(2); });
+    RunResult result = world.run();
+    QCOMPARE(result.status, RunStatus::CompletedWithErrors);
+    QCOMPARE(result.totals.inserted, 2);
+    QCOMPARE(result.totals.quarantined, 1);
+    QCOMPARE(world.target.rowCount(QStringLiteral("cama_property")), 2);
+    const auto entries = world.quarantine->list(world.pair.pairId, QStringLiteral("open"), 10).entries;
+    QCOMPARE(entries.size(), 1);
+    QCOMPARE(entries.at(0).sourceKey, QStringLiteral("2"));
+    QCOMPARE(entries.at(0).rule, QStringLiteral("missing_at_source"));
+    QCOMPARE(entries.at(0).field, QStringLiteral("PropertyID"));
+    QVERIFY2(entries.at(0).message.contains(QStringLiteral("returned no row")), qPrintable(entries.at(0).message));
+    QCOMPARE(world.state().keys(), QStringList({ QStringLiteral("1"), QStringLiteral("3") }));
+
+    // The row is gone for good: the next run has nothing to do for it.
+    world.source.setBeforeReadByKeys({});
+    result = world.run();
+    QCOMPARE(result.status, RunStatus::Completed);
+    QCOMPARE(result.totals.writes(), 0);
 }
 
 void TestQuarantine::invalidRowsFailTheRun()

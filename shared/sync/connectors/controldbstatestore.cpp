@@ -84,8 +84,17 @@ ValueType representationOf(const QVariant &value)
     case QMetaType::QDate: return ValueType::Date;
     case QMetaType::QDateTime: return ValueType::TimestampTz;
     case QMetaType::QByteArray: return ValueType::Bytes;
-    default: return ValueType::Text;
+    default: break;
     }
+    const TimeValue time = TimeValue::fromVariant(value);
+    if (!time.isValid())
+        return ValueType::Text;
+    switch (time.kind()) {
+    case TimeValue::Kind::Date: return ValueType::Date;
+    case TimeValue::Kind::Timestamp: return ValueType::Timestamp;
+    case TimeValue::Kind::TimestampTz: return ValueType::TimestampTz;
+    }
+    return ValueType::Text;
 }
 
 ValueType typeNamed(const QString &name)

@@ -47,6 +47,8 @@ public:
                    const BatchSink &sink) override;
 
     bool isTransactional() const override { return false; }
+
+    bool rewritesEntity() const override { return true; }
     void beginEntity(const QString &entity, SchemaPtr schema, const QStringList &keyColumns) override;
     void apply(const ChangeBatch &batch) override;
     void endEntity(const QString &entity, bool success) override;

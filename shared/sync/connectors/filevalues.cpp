@@ -1,8 +1,8 @@
 #include "filevalues.h"
 
-#include <QDate>
-#include <QDateTime>
 #include <QLocale>
+
+#include <cmath>
 
 namespace tf::sync::files {
 
@@ -57,11 +57,16 @@ QString formatValue(const QVariant &value, ValueType type)
 {
     switch (type) {
     case ValueType::Integer: return QString::number(value.toLongLong());
-    case ValueType::Double: return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
+    case ValueType::Double: {
+        const double d = value.toDouble();
+        if (d == 0 && std::signbit(d))
+            return QStringLiteral("-0"); // the shortest form would drop the sign
+        return QString::number(d, 'g', QLocale::FloatingPointShortest);
+    }
     case ValueType::Boolean: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case ValueType::Date: return value.toDate().toString(Qt::ISODate);
-    case ValueType::Timestamp: return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"));
-    case ValueType::TimestampTz: return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+    case ValueType::Date:
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: return timeValueOf(value, type).toIsoString();
     case ValueType::Bytes: return QStringLiteral("\\x") + QString::fromLatin1(value.toByteArray().toHex());
     case ValueType::Text:
     case ValueType::Decimal:
@@ -97,9 +102,9 @@ int compareValues(const QVariant &a, const QVariant &b, ValueType type)
     case ValueType::Double: return order(a.toDouble(), b.toDouble());
     case ValueType::Decimal: return compareDecimals(a.toString(), b.toString());
     case ValueType::Boolean: return order(int(a.toBool()), int(b.toBool()));
-    case ValueType::Date: return order(a.toDate(), b.toDate());
+    case ValueType::Date:
     case ValueType::Timestamp:
-    case ValueType::TimestampTz: return order(a.toDateTime(), b.toDateTime());
+    case ValueType::TimestampTz: return TimeValue::compare(timeValueOf(a, type), timeValueOf(b, type));
     case ValueType::Bytes: return order(a.toByteArray(), b.toByteArray());
     case ValueType::Text:
     case ValueType::Uuid:

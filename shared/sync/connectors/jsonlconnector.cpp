@@ -45,12 +45,20 @@ void appendValue(QByteArray *out, const QVariant &value, const Column &column)
     switch (column.type) {
     case ValueType::Integer: out->append(QByteArray::number(value.toLongLong())); return;
     case ValueType::Boolean: out->append(value.toBool() ? "true" : "false"); return;
-    case ValueType::Json: out->append(value.toString().toUtf8()); return; // compact JSON already
+    // One line per row: line breaks between tokens go, nothing else changes.
+    case ValueType::Json: out->append(oneLineJson(value.toString()).toUtf8()); return;
     case ValueType::Double: {
         const double number = value.toDouble();
         if (!std::isfinite(number)) {
-            throw Error(Error::Kind::Validation,
-                        QStringLiteral("column '%1': JSON has no infinite or NaN numbers").arg(column.name));
+            // JSON has no such numbers: the string reads back as the same double.
+            appendJsonString(out, std::isnan(number) ? QStringLiteral("NaN")
+                                      : number > 0   ? QStringLiteral("Infinity")
+                                                     : QStringLiteral("-Infinity"));
+            return;
+        }
+        if (number == 0 && std::signbit(number)) {
+            out->append("-0.0"); // the shortest form would drop the sign
+            return;
         }
         QByteArray text = QByteArray::number(number, 'g', QLocale::FloatingPointShortest);
         if (!text.contains('.') && !text.contains('e'))

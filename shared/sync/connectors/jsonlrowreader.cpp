@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QHash>
 #include <QMap>
 
 namespace tf::sync::files {
@@ -17,6 +18,66 @@ QString compactJson(const QJsonValue &value)
 {
     const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+}
+
+// The text of each top-level member's value in a line QJsonDocument has accepted, so JSON
+// columns keep their numbers' digits and their keys' order (QJsonObject has neither).
+QHash<QString, QByteArray> rawMembers(const QByteArray &line)
+{
+    QHash<QString, QByteArray> members;
+    qsizetype i = line.indexOf('{') + 1;
+    const auto skipSpace = [&] {
+        while (i < line.size() && (line.at(i) == ' ' || line.at(i) == '\t' || line.at(i) == '\r' || line.at(i) == '\n'))
+            ++i;
+    };
+    const auto skipString = [&] { // at the opening quote; stops after the closing one
+        for (++i; i < line.size() && line.at(i) != '"'; ++i) {
+            if (line.at(i) == '\\')
+                ++i;
+        }
+        ++i;
+    };
+    while (i > 0 && i < line.size()) {
+        skipSpace();
+        if (i >= line.size() || line.at(i) != '"')
+            break;
+        const qsizetype keyStart = i;
+        skipString();
+        const QByteArray keyText = line.mid(keyStart, i - keyStart);
+        const QString key = QJsonDocument::fromJson("[" + keyText + "]").array().at(0).toString();
+        skipSpace();
+        ++i; // ':'
+        skipSpace();
+        const qsizetype valueStart = i;
+        int depth = 0;
+        while (i < line.size()) {
+            const char c = line.at(i);
+            if (c == '"') {
+                skipString();
+                if (depth == 0)
+                    break;
+                continue;
+            }
+            if (c == '{' || c == '[')
+                ++depth;
+            else if (c == '}' || c == ']')
+                --depth;
+            if (depth < 0 || (depth == 0 && (c == ',' || c == '}' || c == ']'))) {
+                if (c == '}' || c == ']')
+                    ++i; // the end of this value, not of the line's object
+                break;
+            }
+            ++i;
+        }
+        QByteArray raw = line.mid(valueStart, i - valueStart).trimmed();
+        if (depth < 0)
+            raw.chop(1); // the line's closing brace
+        members.insert(key, raw);
+        skipSpace();
+        if (i < line.size() && line.at(i) == ',')
+            ++i;
+    }
+    return members;
 }
 
 bool isInteger(const QJsonValue &value)
@@ -90,6 +151,7 @@ bool JsonlLines::next(QJsonObject *object)
                         QJsonObject { { QStringLiteral("file"), m_fileName }, { QStringLiteral("line"), m_line } });
         }
         *object = document.object();
+        m_lastLine = line;
         return true;
     }
 }
@@ -135,6 +197,11 @@ bool JsonlRowReader::next(Row *row)
     if (!m_lines.next(&object))
         return false;
     row->fill(QVariant(), m_schema.size());
+    QHash<QString, QByteArray> raw;
+    for (int i = 0; i < m_schema.size() && raw.isEmpty(); ++i) {
+        if (m_schema.at(i).type == ValueType::Json || m_schema.at(i).type == ValueType::Double)
+            raw = rawMembers(m_lines.lastLine());
+    }
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
         const auto index = m_indexes.constFind(it.key());
         const auto where = [&] {
@@ -151,7 +218,15 @@ bool JsonlRowReader::next(Row *row)
                         where());
         }
         QString error;
-        if (!toValue(it.value(), m_schema.at(index.value()).type, &(*row)[index.value()], &error)) {
+        const ValueType type = m_schema.at(index.value()).type;
+        // JSON and numbers from their text: QJsonValue reorders keys, rounds long numbers and
+        // turns -0.0 into 0.
+        const bool exact = ((type == ValueType::Json && !it.value().isNull())
+                            || (type == ValueType::Double && it.value().isDouble()))
+            && raw.contains(it.key());
+        const bool ok = exact ? coerceValue(QString::fromUtf8(raw.value(it.key())), type, &(*row)[index.value()], &error)
+                              : toValue(it.value(), type, &(*row)[index.value()], &error);
+        if (!ok) {
             throw Error(Error::Kind::Validation,
                         QStringLiteral("%1 line %2, column '%3': %4").arg(m_lines.fileName()).arg(m_lines.line()).arg(it.key(), error),
                         where());

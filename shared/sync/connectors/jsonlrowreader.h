@@ -17,11 +17,13 @@ public:
     explicit JsonlLines(const QString &path);
 
     bool next(QJsonObject *object);
+    const QByteArray &lastLine() const { return m_lastLine; } // the line next() parsed
     qint64 line() const { return m_line; }
     const QString &fileName() const { return m_fileName; }
 
 private:
     QFile m_file;
+    QByteArray m_lastLine;
     QString m_fileName;
     qint64 m_line = 0;
 };

@@ -12,7 +12,8 @@ namespace {
 
 const QString kColumnsSql = QStringLiteral(
     "SELECT a.attname, format_type(a.atttypid, NULL),"
-    " CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END, a.attnotnull"
+    " CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END, a.attnotnull,"
+    " CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END"
     " FROM pg_catalog.pg_attribute a"
     " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -75,6 +76,7 @@ PgTable PgCatalog::load(const QString &name) const
         column.baseName = columns.value(2).toString();
         column.type = valueTypeForPgType(column.baseName);
         column.nullable = !columns.value(3).toBool();
+        column.typmod = columns.value(4).toInt();
         table.columns << column;
     }
     if (table.columns.isEmpty()) {

@@ -123,6 +123,16 @@ void PostgresConnector::readAll(const ReadRequest &request, const BatchSink &sin
     m_reader->readAll(request, sink);
 }
 
+CursorHorizon PostgresConnector::cursorHorizon(const QString &entity, const QString &cursorColumn)
+{
+    return m_reader->cursorHorizon(entity, cursorColumn);
+}
+
+QByteArray PostgresConnector::hashRow(const Row &row, const Schema &schema) const
+{
+    return pg::recordHash(row, schema);
+}
+
 void PostgresConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
 {
     m_reader->readKeyHashes(request, sink);
@@ -148,6 +158,22 @@ void PostgresConnector::apply(const ChangeBatch &batch)
 StateStore &PostgresConnector::stateStore()
 {
     return *m_state;
+}
+
+QList<FieldError> PostgresConnector::unrepresentable(const QString &entity, const Schema &schema,
+                                                     const Row &row)
+{
+    const pg::PgTable table = m_catalog->table(entity);
+    QList<FieldError> errors;
+    for (int c = 0; c < schema.size() && c < row.size(); ++c) {
+        const int index = table.indexOf(schema.at(c).name);
+        if (index < 0)
+            continue; // the write names the missing column
+        const QString reason = pg::cannotHold(row.at(c), table.columns.at(index));
+        if (!reason.isEmpty())
+            errors << FieldError { schema.at(c).name, QStringLiteral("target_type"), reason };
+    }
+    return errors;
 }
 
 QSet<QString> PostgresConnector::existingValues(const QString &entity, const QString &column,

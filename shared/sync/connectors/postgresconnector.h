@@ -22,7 +22,7 @@ class PostgresStateStore;
 //
 // settings.settings: {"url": "postgresql://..."} or {"host", "port", "database", "sslmode"},
 // plus "schema" (default "public"); settings.credentials {"user", "password"} override the
-// URL's. Value conversions are described in postgrestypes.h (timestamps keep milliseconds).
+// URL's. Value conversions are described in postgrestypes.h (every value exact).
 //
 // Connections (opened lazily, one per thread each): one for streaming reads, one for
 // writes, catalog and lookups, one for state staging. A sink may therefore write through
@@ -46,14 +46,18 @@ public:
     void readAll(const ReadRequest &request, const BatchSink &sink) override;
     bool hashesAtSource() const override { return true; }
     void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink) override;
+    QByteArray hashRow(const Row &row, const Schema &schema) const override;
     void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
                     const BatchSink &sink) override;
+    CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn) override;
     void readSince(const ReadRequest &request, const QString &cursorColumn,
                    const std::optional<Checkpoint> &after, const BatchSink &sink) override;
 
     bool isTransactional() const override { return true; }
     void apply(const ChangeBatch &batch) override;
     StateStore &stateStore() override;
+    QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
+                                      const Row &row) override;
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;
 

@@ -319,6 +319,40 @@ void PgReader::readSince(const ReadRequest &request, const QString &cursorColumn
         batcher.flush();
 }
 
+CursorHorizon PgReader::cursorHorizon(const QString &entity, const QString &cursorColumn)
+{
+    const PgTable table = m_catalog.table(entity);
+    const PgColumn cursor = table.column(cursorColumn);
+    const bool temporal = cursor.type == ValueType::Date || cursor.type == ValueType::Timestamp
+        || cursor.type == ValueType::TimestampTz;
+    // Other client sessions of this database only: not ours, not autovacuum or WAL senders.
+    const QString others = QStringLiteral(
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        " AND backend_type = 'client backend' AND xact_start IS NOT NULL");
+    const QString label = QStringLiteral("finding the open transactions of %1").arg(table.qualifiedName());
+    CursorHorizon horizon;
+    if (!temporal) {
+        bool writing = false;
+        stream(m_lookups, QStringLiteral("SELECT count(*) %1 AND backend_xid IS NOT NULL").arg(others),
+               {}, label, [&](const QSqlQuery &query) {
+                   writing = query.value(0).toLongLong() > 0;
+                   return true;
+               });
+        horizon.kind = writing ? CursorHorizon::Kind::Hold : CursorHorizon::Kind::None;
+        return horizon;
+    }
+    // A timestamp cursor is compared in this session's time zone (the writers' usually).
+    const QString start = QStringLiteral("CAST((SELECT least(now(), min(xact_start)) %1) AS %2)")
+                              .arg(others, cursor.sqlType);
+    stream(m_lookups, QStringLiteral("SELECT %1").arg(textExpression(start, cursor)), {}, label,
+           [&](const QSqlQuery &query) {
+               horizon.kind = CursorHorizon::Kind::Below;
+               horizon.value = cell(query, 0, cursor);
+               return true;
+           });
+    return horizon;
+}
+
 QSet<QString> PgReader::existingValues(const QString &entity, const QString &column, ValueType type,
                                        const QList<QVariant> &values)
 {

@@ -28,6 +28,11 @@ public:
     // One query per request.batchSize keys, matched through a JSON array of key records.
     void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
                     const BatchSink &sink);
+    // The start of the oldest open transaction of another client session of this database
+    // (any transaction: one that has not written yet may still write with now() = its start),
+    // or now() when there is none, as the cursor column's type. Date and time cursors only;
+    // other cursors Hold while a transaction holding an xid is open. Runs on `lookups`.
+    CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn);
     void readSince(const ReadRequest &request, const QString &cursorColumn,
                    const std::optional<Checkpoint> &after, const BatchSink &sink);
     // One query: which of `values` exist in entity.column, as canonicalValue() texts.

@@ -38,8 +38,17 @@ ValueType typeOf(const QVariant &value)
     case QMetaType::QByteArray:
         return ValueType::Bytes;
     default:
-        return ValueType::Text;
+        break;
     }
+    const TimeValue time = TimeValue::fromVariant(value);
+    if (time.isValid()) {
+        switch (time.kind()) {
+        case TimeValue::Kind::Date: return ValueType::Date;
+        case TimeValue::Kind::Timestamp: return ValueType::Timestamp;
+        case TimeValue::Kind::TimestampTz: return ValueType::TimestampTz;
+        }
+    }
+    return ValueType::Text;
 }
 
 QVariant fromCanonical(const QString &text, ValueType type)

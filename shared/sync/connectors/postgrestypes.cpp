@@ -2,12 +2,12 @@
 
 #include "core/errors.h"
 
-#include <QDate>
-#include <QDateTime>
+#include <QCryptographicHash>
 #include <QHash>
 #include <QLocale>
 #include <QTime>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace tf::sync::pg {
@@ -23,22 +23,6 @@ namespace {
                 QStringLiteral("column \"%1\": value '%2' cannot be carried as %3")
                     .arg(columnName, shown, valueTypeName(type)),
                 QJsonObject { { QStringLiteral("column"), columnName } });
-}
-
-// "YYYY-MM-DDTHH:MI:SS.US" as to_char writes it; microseconds truncated to milliseconds.
-QDateTime parseTimestampText(const QString &text, bool *ok)
-{
-    *ok = false;
-    if (text.size() != 26 || text.at(10) != QLatin1Char('T'))
-        return {};
-    const QDate date = QDate::fromString(text.left(10), Qt::ISODate);
-    bool h = false, m = false, s = false, f = false;
-    const QTime time(text.mid(11, 2).toInt(&h), text.mid(14, 2).toInt(&m),
-                     text.mid(17, 2).toInt(&s), text.mid(20, 3).toInt(&f));
-    if (!date.isValid() || !time.isValid() || !h || !m || !s || !f)
-        return {};
-    *ok = true;
-    return QDateTime(date, time, Qt::UTC);
 }
 
 QVariant coerced(const QVariant &value, ValueType type, const QString &columnName)
@@ -68,14 +52,11 @@ bool isIntegral(int typeId)
     }
 }
 
-QByteArray timestampText(const QDateTime &value, bool withZone)
+TimeValue::Kind timeKind(ValueType type)
 {
-    const QDateTime dt = withZone ? value.toUTC() : value;
-    QByteArray text = dt.date().toString(Qt::ISODate).toLatin1() + ' '
-        + dt.time().toString(QStringLiteral("HH:mm:ss.zzz")).toLatin1();
-    if (withZone)
-        text += "+00";
-    return text;
+    return type == ValueType::Date ? TimeValue::Kind::Date
+        : type == ValueType::Timestamp ? TimeValue::Kind::Timestamp
+                                       : TimeValue::Kind::TimestampTz;
 }
 
 } // namespace
@@ -138,11 +119,13 @@ ValueType valueTypeForPgType(const QString &typeName)
 QString textExpression(const QString &qualified, const PgColumn &column)
 {
     const QString asText = QStringLiteral("CAST(%1 AS text)").arg(qualified);
-    // to_char ignores DateStyle and TimeZone; values it cannot write (infinity, BC) fall back
-    // to their text so valueFromText() reports them instead of reading a wrong date.
-    const auto guarded = [&](const QString &lowest, const QString &formatted) {
-        return QStringLiteral("CASE WHEN isfinite(%1) AND %1 >= %2 THEN %3 ELSE %4 END")
-            .arg(qualified, lowest, formatted, asText);
+    // Exact and independent of session settings (DateStyle, TimeZone, extra_float_digits):
+    // days since 1970-01-01 for finite dates, microseconds since 2000-01-01 (PostgreSQL's
+    // own epoch: from 1970, 294276 would not fit in int8) for finite timestamps ("infinity" as
+    // itself), the IEEE bits of a float, numeric without trailing zeros.
+    const auto finiteOr = [&](const QString &finite) {
+        return QStringLiteral("CASE WHEN isfinite(%1) THEN %2 ELSE %3 END")
+            .arg(qualified, finite, asText);
     };
     switch (column.type) {
     case ValueType::Text: {
@@ -151,28 +134,113 @@ QString textExpression(const QString &qualified, const PgColumn &column)
         return textual.contains(column.baseName) ? qualified : asText;
     }
     case ValueType::Date:
-        return guarded(QStringLiteral("DATE '0001-01-01'"),
-                       QStringLiteral("to_char(%1, 'YYYY-MM-DD')").arg(qualified));
+        return finiteOr(QStringLiteral("CAST(%1 - DATE '1970-01-01' AS text)").arg(qualified));
     case ValueType::Timestamp:
-        return guarded(
-            QStringLiteral("TIMESTAMP '0001-01-01'"),
-            QStringLiteral("to_char(%1, 'YYYY-MM-DD\"T\"HH24:MI:SS.US')").arg(qualified));
     case ValueType::TimestampTz:
-        return guarded(
-            QStringLiteral("TIMESTAMPTZ '0001-01-01 00:00:00+00'"),
-            QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')")
-                .arg(qualified));
+        // Through an interval: extract(epoch) of the timestamp itself loses the microseconds
+        // near the top of the range.
+        return finiteOr(
+            QStringLiteral("CAST(CAST(extract(epoch FROM %1 - %2 '2000-01-01 00:00:00%3') * 1000000 "
+                           "AS int8) AS text)")
+                .arg(qualified,
+                     column.type == ValueType::Timestamp ? QStringLiteral("TIMESTAMP")
+                                                         : QStringLiteral("TIMESTAMPTZ"),
+                     column.type == ValueType::Timestamp ? QString() : QStringLiteral("+00")));
+    case ValueType::Double:
+        return QStringLiteral("encode(float8send(CAST(%1 AS float8)), 'hex')").arg(qualified);
+    case ValueType::Decimal:
+        return QStringLiteral("CAST(trim_scale(CAST(%1 AS numeric)) AS text)").arg(qualified);
     case ValueType::Bytes:
         return QStringLiteral("encode(%1, 'hex')").arg(qualified);
     case ValueType::Integer:
-    case ValueType::Decimal:
-    case ValueType::Double:
     case ValueType::Boolean:
     case ValueType::Uuid:
     case ValueType::Json:
         return asText;
     }
     return asText;
+}
+
+QByteArray hashText(const QVariant &value, ValueType type)
+{
+    if (!value.isValid() || value.isNull())
+        return {};
+    switch (type) {
+    case ValueType::Date:
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: {
+        TimeValue time = TimeValue::fromVariant(value);
+        if (!time.isValid()) {
+            QVariant out;
+            QString error;
+            if (coerceValue(value, type, &out, &error))
+                time = TimeValue::fromVariant(out);
+        }
+        time = time.as(timeKind(type));
+        if (!time.isFinite())
+            return time.toPgText();
+        return QByteArray::number(type == ValueType::Date ? time.days() : time.micros());
+    }
+    case ValueType::Double: {
+        const double d = value.toDouble();
+        quint64 bits = 0;
+        static_assert(sizeof bits == sizeof d);
+        std::memcpy(&bits, &d, sizeof d);
+        return QByteArray::number(bits, 16).rightJustified(16, '0');
+    }
+    case ValueType::Bytes: {
+        const QByteArray hex = value.toByteArray().toHex();
+        return hex.isNull() ? QByteArrayLiteral("") : hex; // empty is not NULL
+    }
+    case ValueType::Boolean:
+        return value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
+    case ValueType::Integer:
+        return QByteArray::number(value.toLongLong());
+    case ValueType::Text:
+    case ValueType::Decimal:
+    case ValueType::Uuid:
+    case ValueType::Json: {
+        const QByteArray text = value.toString().toUtf8();
+        return text.isNull() ? QByteArrayLiteral("") : text;
+    }
+    }
+    return value.toString().toUtf8();
+}
+
+QByteArray recordHash(const Row &row, const Schema &schema)
+{
+    // record_out's text of ROW(textExpression...): NULL is nothing, a value is quoted when
+    // empty or holding a quote, backslash, parenthesis, comma or white space, and quotes and
+    // backslashes inside are doubled.
+    QByteArray record = "(";
+    for (int i = 0; i < schema.size(); ++i) {
+        if (i > 0)
+            record += ',';
+        const QByteArray text = hashText(row.value(i), schema.at(i).type);
+        if (text.isNull())
+            continue;
+        bool quote = text.isEmpty();
+        for (const char c : text) {
+            if (c == '"' || c == '\\' || c == '(' || c == ')' || c == ',' || c == ' ' || c == '\t'
+                || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+                quote = true;
+                break;
+            }
+        }
+        if (!quote) {
+            record += text;
+            continue;
+        }
+        record += '"';
+        for (const char c : text) {
+            if (c == '"' || c == '\\')
+                record += c;
+            record += c;
+        }
+        record += '"';
+    }
+    record += ')';
+    return QCryptographicHash::hash(record, QCryptographicHash::Md5).toHex();
 }
 
 QVariant valueFromText(const QString &text, ValueType type, const QString &columnName)
@@ -183,7 +251,7 @@ QVariant valueFromText(const QString &text, ValueType type, const QString &colum
     case ValueType::Uuid:
         return text;
     case ValueType::Json:
-        return compactJson(text);
+        return text; // exactly as stored: json keeps its own spelling, jsonb its canonical one
     case ValueType::Integer: {
         const qint64 v = text.toLongLong(&ok);
         if (!ok)
@@ -198,15 +266,12 @@ QVariant valueFromText(const QString &text, ValueType type, const QString &colum
         return out;
     }
     case ValueType::Double: {
-        if (text == QLatin1String("Infinity"))
-            return std::numeric_limits<double>::infinity();
-        if (text == QLatin1String("-Infinity"))
-            return -std::numeric_limits<double>::infinity();
-        if (text == QLatin1String("NaN"))
-            return std::numeric_limits<double>::quiet_NaN();
-        const double v = text.toDouble(&ok);
+        // The IEEE bits, as textExpression() writes them: NaN, infinities and -0.0 included.
+        const quint64 bits = text.size() == 16 ? text.toULongLong(&ok, 16) : 0;
         if (!ok)
             cannotCarry(columnName, text, type);
+        double v = 0;
+        std::memcpy(&v, &bits, sizeof v);
         return v;
     }
     case ValueType::Boolean:
@@ -215,18 +280,22 @@ QVariant valueFromText(const QString &text, ValueType type, const QString &colum
         if (text == QLatin1String("false"))
             return false;
         cannotCarry(columnName, text, type);
-    case ValueType::Date: {
-        const QDate date = text.size() == 10 ? QDate::fromString(text, Qt::ISODate) : QDate();
-        if (!date.isValid())
-            cannotCarry(columnName, text, type);
-        return date;
-    }
+    case ValueType::Date:
     case ValueType::Timestamp:
     case ValueType::TimestampTz: {
-        const QDateTime dt = parseTimestampText(text, &ok);
-        if (!ok)
+        const TimeValue::Kind kind = timeKind(type);
+        TimeValue time;
+        if (text == QLatin1String("infinity") || text == QLatin1String("-infinity")) {
+            time = TimeValue::infinity(kind, text.at(0) != QLatin1Char('-'));
+        } else {
+            const qint64 number = text.toLongLong(&ok);
+            if (ok)
+                time = kind == TimeValue::Kind::Date ? TimeValue::fromDays(number)
+                                                     : TimeValue::fromMicros(kind, number);
+        }
+        if (!time.isValid())
             cannotCarry(columnName, text, type);
-        return dt;
+        return time.toVariant();
     }
     case ValueType::Bytes:
         return QByteArray::fromHex(text.toLatin1());
@@ -261,6 +330,8 @@ QByteArray inputText(const QVariant &value, ValueType type, const QString &colum
             return QByteArrayLiteral("NaN");
         if (std::isinf(d))
             return d > 0 ? QByteArrayLiteral("Infinity") : QByteArrayLiteral("-Infinity");
+        if (d == 0 && std::signbit(d))
+            return QByteArrayLiteral("-0"); // the shortest form drops the sign
         return QString::number(d, 'g', QLocale::FloatingPointShortest).toLatin1();
     }
     case ValueType::Boolean:
@@ -268,18 +339,109 @@ QByteArray inputText(const QVariant &value, ValueType type, const QString &colum
             return value.toBool() ? QByteArrayLiteral("t") : QByteArrayLiteral("f");
         return inputText(coerced(value, type, columnName), type, columnName);
     case ValueType::Date:
-        if (id == QMetaType::QDate)
-            return value.toDate().toString(Qt::ISODate).toLatin1();
-        return inputText(coerced(value, type, columnName), type, columnName);
     case ValueType::Timestamp:
-    case ValueType::TimestampTz:
-        if (id == QMetaType::QDateTime)
-            return timestampText(value.toDateTime(), type == ValueType::TimestampTz);
+    case ValueType::TimestampTz: {
+        const TimeValue time = TimeValue::fromVariant(value);
+        if (time.isValid() && time.kind() == timeKind(type))
+            return time.toPgText();
         return inputText(coerced(value, type, columnName), type, columnName);
+    }
     case ValueType::Bytes:
         return QByteArrayLiteral("\\x") + value.toByteArray().toHex();
     }
     return value.toString().toUtf8();
+}
+
+QString cannotHold(const QVariant &value, const PgColumn &column)
+{
+    if (!value.isValid() || value.isNull())
+        return {};
+    switch (column.type) {
+    case ValueType::Date:
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: {
+        const TimeValue time = timeValueOf(value, column.type);
+        if (time.isValid() && !time.inPostgresRange())
+            return QStringLiteral("%1 %2 is outside PostgreSQL's range")
+                .arg(column.sqlType, time.toIsoString());
+        // timestamp(p) rounds to p fractional digits.
+        if (column.type != ValueType::Date && column.typmod >= 0 && column.typmod < 6
+            && time.isFinite()) {
+            qint64 unit = 1;
+            for (int i = column.typmod; i < 6; ++i)
+                unit *= 10;
+            if (time.micros() % unit != 0)
+                return QStringLiteral("%1 has more fractional digits than %2(%3) keeps")
+                    .arg(time.toIsoString(), column.sqlType)
+                    .arg(column.typmod);
+        }
+        return {};
+    }
+    case ValueType::Decimal: {
+        if (column.baseName != QLatin1String("numeric") || column.typmod < 4)
+            return {};
+        const int precision = ((column.typmod - 4) >> 16) & 0xffff;
+        const int scale = (((column.typmod - 4) & 0x7ff) ^ 1024) - 1024; // may be negative
+        const QString text = value.toString();
+        const QString shape = QStringLiteral("numeric(%1,%2)").arg(precision).arg(scale);
+        if (text == QLatin1String("NaN"))
+            return {};
+        if (text.endsWith(QLatin1String("Infinity")))
+            return QStringLiteral("%1 does not fit in %2").arg(text, shape);
+        QString digits = text;
+        digits.remove(QLatin1Char('-'));
+        const qsizetype point = digits.indexOf(QLatin1Char('.'));
+        const QString integer = point < 0 ? digits : digits.left(point);
+        const qsizetype fraction = point < 0 ? 0 : digits.size() - point - 1;
+        qsizetype trailingZeros = 0;
+        while (trailingZeros < integer.size() && integer.at(integer.size() - 1 - trailingZeros) == QLatin1Char('0'))
+            ++trailingZeros;
+        const bool rounded = scale >= 0 ? fraction > scale
+                                        : fraction > 0 || (integer != QLatin1String("0") && trailingZeros < -scale);
+        if (rounded)
+            return QStringLiteral("%1 would be rounded to %2 decimal places by %3")
+                .arg(text)
+                .arg(scale)
+                .arg(shape);
+        const qsizetype integerDigits = integer == QLatin1String("0") ? 0 : integer.size();
+        if (integerDigits > precision - scale)
+            return QStringLiteral("%1 does not fit in %2").arg(text, shape);
+        return {};
+    }
+    case ValueType::Text: {
+        static const QStringList bounded { QStringLiteral("varchar"), QStringLiteral("bpchar") };
+        if (column.typmod < 4 || !bounded.contains(column.baseName))
+            return {};
+        const qsizetype length = value.toString().toUcs4().size();
+        if (length > column.typmod - 4)
+            return QStringLiteral("%1 characters do not fit in %2(%3)")
+                .arg(length)
+                .arg(column.sqlType)
+                .arg(column.typmod - 4);
+        return {};
+    }
+    case ValueType::Integer: {
+        bool ok = false;
+        const qint64 v = value.toLongLong(&ok);
+        const qint64 limit = column.baseName == QLatin1String("int2") ? 32767
+            : column.baseName == QLatin1String("int4")                ? 2147483647
+                                                                      : 0;
+        if (ok && limit > 0 && (v > limit || v < -limit - 1))
+            return QStringLiteral("%1 does not fit in %2").arg(v).arg(column.sqlType);
+        return {};
+    }
+    case ValueType::Double: {
+        if (column.baseName != QLatin1String("float4") || value.typeId() != QMetaType::Double)
+            return {};
+        const double d = value.toDouble();
+        if (std::isnan(d) || std::isinf(d) || double(float(d)) == d)
+            return {};
+        return QStringLiteral("%1 cannot be stored in real without rounding")
+            .arg(QString::number(d, 'g', QLocale::FloatingPointShortest));
+    }
+    default:
+        return {};
+    }
 }
 
 void appendCopyText(QByteArray &out, const QByteArray &text)
@@ -313,33 +475,6 @@ void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,
         out += "\\N";
     else
         appendCopyText(out, text);
-}
-
-QString compactJson(const QString &text)
-{
-    QString out;
-    out.reserve(text.size());
-    bool inString = false;
-    bool escaped = false;
-    for (const QChar c : text) {
-        if (inString) {
-            out += c;
-            if (escaped)
-                escaped = false;
-            else if (c == QLatin1Char('\\'))
-                escaped = true;
-            else if (c == QLatin1Char('"'))
-                inString = false;
-            continue;
-        }
-        if (c == QLatin1Char(' ') || c == QLatin1Char('\n') || c == QLatin1Char('\r')
-            || c == QLatin1Char('\t'))
-            continue;
-        if (c == QLatin1Char('"'))
-            inString = true;
-        out += c;
-    }
-    return out;
 }
 
 } // namespace tf::sync::pg

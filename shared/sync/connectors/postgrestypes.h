@@ -16,11 +16,9 @@ namespace tf::sync::pg {
 // (DateStyle, TimeZone, bytea_output) and parse it here, so each ValueType gets exactly the
 // row model's representation. Writes send PostgreSQL's text input form (COPY, parameters).
 //
-// Precision: QDateTime holds milliseconds, PostgreSQL microseconds. Timestamps are truncated
-// to the millisecond when read (never rounded, so a cursor never moves past a row it has not
-// read; at worst the rows of the last millisecond are read again). Millisecond values
-// round-trip exactly. JSON is carried as PostgreSQL's text with the insignificant whitespace
-// removed, not re-serialised, so numbers keep every digit and keys keep their order.
+// Exactness: dates are read as days since 1970-01-01, timestamps as microseconds since
+// 2000-01-01 (or "infinity"), floats as their IEEE bits, numeric as its digits, JSON as its stored text, so
+// every value arrives exactly as PostgreSQL holds it and is written back the same.
 
 // A column as the catalog describes it.
 struct PgColumn
@@ -30,6 +28,7 @@ struct PgColumn
     QString sqlType; // format_type() without modifiers, safe to paste into a CAST
     QString baseName; // pg_type.typname of the (domain's base) type: int4, numeric, json...
     bool nullable = true;
+    int typmod = -1; // the type modifier: numeric(p,s), varchar(n), timestamp(p); -1 for none
 };
 
 struct PgTable
@@ -54,8 +53,16 @@ ValueType valueTypeForPgType(const QString &typeName);
 // A text-typed SQL expression for column `qualified` that valueFromText() parses back.
 QString textExpression(const QString &qualified, const PgColumn &column);
 
+// The text textExpression() yields for a row-model value (a null QByteArray for NULL): the
+// inverse of valueFromText().
+QByteArray hashText(const QVariant &value, ValueType type);
+
+// md5 (hex) of the record of textExpression()s, exactly as PgReader::readKeyHashes computes it
+// in SQL: rows hashed by the engine and rows hashed by the server give the same hash.
+QByteArray recordHash(const Row &row, const Schema &schema);
+
 // Parses what textExpression() produced (callers handle NULL). Throws tf::Error(Validation) naming
-// the column when the value has no row-model representation (infinity, BC dates, NaN decimals).
+// the column when the text is not what textExpression() writes.
 QVariant valueFromText(const QString &text, ValueType type, const QString &columnName);
 
 // PostgreSQL's text input form of a row-model value (no COPY escaping); a null QByteArray
@@ -68,7 +75,11 @@ void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,
                      const QString &columnName);
 void appendCopyText(QByteArray &out, const QByteArray &text);
 
-// JSON text with whitespace outside strings removed.
-QString compactJson(const QString &text);
+// Why `value` cannot be stored exactly in `column` ("date 5874898-01-01 is outside PostgreSQL's
+// range"), or empty. Checks what the server would refuse or round: dates and timestamps
+// outside its range or finer than timestamp(p), integers too wide for int2/int4, doubles a
+// float4 cannot hold, decimals numeric(p,s) would round or refuse, text longer than
+// varchar(n)/char(n).
+QString cannotHold(const QVariant &value, const PgColumn &column);
 
 } // namespace tf::sync::pg

@@ -6,6 +6,7 @@
 #include "sqlitebatchwriter.h"
 
 #include <QDir>
+#include <cmath>
 #include <QFileInfo>
 #include <QSqlQuery>
 
@@ -177,10 +178,15 @@ QVariant cursorBound(const QVariant &value, ValueType type)
 {
     switch (type) {
     case ValueType::Timestamp:
-    case ValueType::TimestampTz:
-        return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"));
+    case ValueType::TimestampTz: {
+        // strftime's %f has milliseconds: both sides of the comparison are cut the same way.
+        const TimeValue time = timeValueOf(value, type);
+        const QDateTime dateTime = time.toQDateTime();
+        return dateTime.isValid() ? dateTime.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"))
+                                  : time.toString();
+    }
     case ValueType::Date:
-        return value.toDate().toString(Qt::ISODate);
+        return timeValueOf(value, type).toString();
     default:
         return sqlite::toStored(value, type);
     }
@@ -320,6 +326,34 @@ ControlDbStateStore &SqliteConnector::ownStateStore()
 StateStore &SqliteConnector::stateStore()
 {
     return ownStateStore();
+}
+
+QList<FieldError> SqliteConnector::unrepresentable(const QString &entity, const Schema &schema, const Row &row)
+{
+    const sqlite::Table &t = table(entity);
+    QList<FieldError> errors;
+    for (int c = 0; c < schema.size() && c < row.size(); ++c) {
+        const QVariant &value = row.at(c);
+        const int index = t.description.schema.indexOf(schema.at(c).name);
+        if (index < 0 || value.isNull() || !value.isValid())
+            continue;
+        const sqlite::Affinity affinity = t.affinities.at(index);
+        const bool numeric = affinity != sqlite::Affinity::Text && affinity != sqlite::Affinity::Blob;
+        QString reason;
+        if (schema.at(c).type == ValueType::Decimal && !sqlite::decimalSurvives(value.toString(), affinity)) {
+            reason = QStringLiteral("%1 would be rounded: SQLite keeps 15 digits in a column declared '%2'; "
+                                    "declare it with TEXT affinity, e.g. 'DECIMAL TEXT'")
+                         .arg(value.toString(), t.declaredTypes.at(index));
+        } else if (schema.at(c).type == ValueType::Double && numeric && value.toDouble() == 0
+                   && std::signbit(value.toDouble())) {
+            reason = QStringLiteral("-0 would lose its sign: SQLite stores it as 0 in a column declared '%1'; "
+                                    "declare it with TEXT or BLOB affinity to keep it")
+                         .arg(t.declaredTypes.at(index));
+        }
+        if (!reason.isEmpty())
+            errors << FieldError { schema.at(c).name, QStringLiteral("target_type"), reason };
+    }
+    return errors;
 }
 
 QSet<QString> SqliteConnector::existingValues(const QString &entity, const QString &column, ValueType type,

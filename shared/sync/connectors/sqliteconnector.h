@@ -57,6 +57,8 @@ public:
     // tf::Error(Validation) naming the constraint when one is violated; nothing is kept.
     void apply(const ChangeBatch &batch) override;
     StateStore &stateStore() override;
+    QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
+                                      const Row &row) override;
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;
 

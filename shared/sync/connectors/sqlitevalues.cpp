@@ -1,7 +1,6 @@
 #include "sqlitevalues.h"
 
-#include <QDate>
-#include <QDateTime>
+#include <cmath>
 
 namespace tf::sync::sqlite {
 
@@ -36,13 +35,20 @@ QVariant toStored(const QVariant &value, ValueType type)
         return {};
     switch (type) {
     case ValueType::Integer: return value.toLongLong();
-    case ValueType::Double: return value.toDouble();
+    case ValueType::Double: {
+        // SQLite stores a NaN REAL as NULL and drops the sign of -0.0 (even turning it into
+        // text): as text both survive in a TEXT column and read back exactly.
+        const double d = value.toDouble();
+        if (std::isnan(d))
+            return QStringLiteral("NaN");
+        if (d == 0 && std::signbit(d))
+            return QStringLiteral("-0");
+        return d;
+    }
     case ValueType::Boolean: return qint64(value.toBool() ? 1 : 0);
-    case ValueType::Date: return value.toDate().toString(Qt::ISODate);
+    case ValueType::Date:
     case ValueType::Timestamp:
-        return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"));
-    case ValueType::TimestampTz:
-        return value.toDateTime().toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+    case ValueType::TimestampTz: return timeValueOf(value, type).toIsoString();
     case ValueType::Bytes: {
         // QSQLITE binds a null QByteArray or QString as NULL: keep empty values empty.
         const QByteArray bytes = value.toByteArray();

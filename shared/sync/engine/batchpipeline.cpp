@@ -49,6 +49,9 @@ QList<BatchPipeline::Mapped> BatchPipeline::transformAndValidate(const QList<Row
         Mapped item { std::move(result.row),
                       hashes.isEmpty() ? m_plan.hash(rows.at(i)) : hashes.at(i),
                       m_plan.sourceKeyText(rows.at(i)), std::move(result.errors) };
+        // What the target cannot hold exactly is quarantined like a rule failure, never altered.
+        if (item.errors.isEmpty())
+            item.errors = m_target.unrepresentable(m_plan.spec.targetEntity, *m_plan.targetSchema, item.row);
         if (item.errors.isEmpty() && m_plan.validator) {
             toValidate << item.row;
             validatedIndexes << i;
@@ -99,6 +102,22 @@ void BatchPipeline::quarantine(const Row &sourceRow, const Mapped &mapped)
     record.sourceHash = mapped.hash;
     record.errors = mapped.errors;
     m_context.quarantine().record(record);
+}
+
+void BatchPipeline::quarantineUnreadable(const KeyValues &key, const QString &sourceKey,
+                                         const QByteArray &hash)
+{
+    Mapped item;
+    item.hash = hash;
+    item.sourceKey = sourceKey;
+    item.errors << FieldError {
+        m_plan.spec.sourceKey.value(0), QStringLiteral("missing_at_source"),
+        QStringLiteral("the source listed key %1 but returned no row for it when read by key "
+                       "(deleted since the run started, or a key value it cannot match); the "
+                       "next run reads it again")
+            .arg(sourceKey)
+    };
+    quarantine(Row(key), item);
 }
 
 QSet<QString> BatchPipeline::existingTargetKeys(const QList<Row> &rows)

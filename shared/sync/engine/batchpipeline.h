@@ -27,6 +27,9 @@ public:
     // in the same ChangeBatch, so it commits with the rows it covers.
     void upsert(const QList<Row> &rows, const QList<QByteArray> &hashes, const QList<Known> &kinds,
                 Known all, const std::optional<Checkpoint> &checkpoint = std::nullopt);
+    // A key the source listed (hash mode) but returned no row for when read by key: the row
+    // is quarantined with the reason, never skipped in silence. `key` is the source key.
+    void quarantineUnreadable(const KeyValues &key, const QString &sourceKey, const QByteArray &hash);
     // Source rows gone: delete_policy decides what happens to their target rows; their state
     // is dropped in the same batch.
     void remove(const QList<StateStore::KeyChange> &gone);

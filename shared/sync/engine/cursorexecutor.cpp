@@ -27,6 +27,12 @@ void CursorExecutor::run()
     const QString &pairId = m_context.pair().pairId;
     std::optional<Checkpoint> position = m_state.store().checkpoint(pairId, m_plan.spec.name);
     const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    // Asked before the read: a transaction open now may still commit rows below what the
+    // read will see, so the checkpoint stops short of its start (the safe horizon).
+    CursorHorizon horizon;
+    m_context.source().call(
+        QStringLiteral("finding the safe horizon of %1").arg(m_plan.spec.sourceEntity),
+        [&] { horizon = m_source.cursorHorizon(request.entity, m_plan.spec.cursorColumn); });
     // A retried read resumes after the last batch applied: `position` moves with each one.
     m_context.source().call(
         QStringLiteral("reading %1 since its checkpoint").arg(m_plan.spec.sourceEntity), [&] {
@@ -36,7 +42,8 @@ void CursorExecutor::run()
                     if (rows.isEmpty())
                         return !m_context.cancelRequested();
                     const std::optional<Checkpoint> last = m_plan.checkpointOf(rows.constLast());
-                    m_pipeline.upsert(rows, {}, {}, BatchPipeline::Known::Upsert, last);
+                    m_pipeline.upsert(rows, {}, {}, BatchPipeline::Known::Upsert,
+                                      coveredCheckpoint(rows, horizon));
                     m_stats.read += rows.size();
                     position = last;
                     m_context.reportProgress(m_stats, -1);
@@ -59,6 +66,27 @@ void CursorExecutor::run()
     if (!m_context.dryRun())
         m_state.store().saveCheckpoint(pairId, runsEntity(m_plan.spec.name),
                                        Checkpoint { runsAfterThis, {} });
+}
+
+std::optional<Checkpoint> CursorExecutor::coveredCheckpoint(const QList<Row> &rows,
+                                                           const CursorHorizon &horizon) const
+{
+    if (horizon.kind == CursorHorizon::Kind::None)
+        return m_plan.checkpointOf(rows.constLast());
+    if (horizon.kind == CursorHorizon::Kind::Hold)
+        return std::nullopt;
+    // Rows come ordered by cursor: the covered ones are a prefix of the batch.
+    const ValueType type = m_plan.readSchema->at(m_plan.cursorIndex).type;
+    const TimeValue limit = timeValueOf(horizon.value, type);
+    for (qsizetype i = rows.size() - 1; i >= 0; --i) {
+        const QVariant &cursor = rows.at(i).value(m_plan.cursorIndex);
+        if (cursor.isNull() || !cursor.isValid())
+            continue; // never a checkpoint on a NULL cursor here
+        const TimeValue value = timeValueOf(cursor, type);
+        if (limit.isValid() && value.isValid() && TimeValue::compare(value, limit) < 0)
+            return m_plan.checkpointOf(rows.at(i));
+    }
+    return std::nullopt;
 }
 
 bool CursorExecutor::reconciliationDue(qint64 *runsAfterThis)

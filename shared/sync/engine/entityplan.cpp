@@ -127,6 +127,7 @@ EntityPlan planEntity(const EntitySpec &spec, ChangeMode mode, SourceConnector &
     EntityPlan plan;
     plan.spec = spec;
     plan.mode = mode;
+    plan.source = &source;
     plan.readSchema = std::make_shared<const Schema>(columns);
     for (int i = 0; i < spec.sourceKey.size(); ++i)
         plan.sourceKeyTypes << columns.at(i).type;

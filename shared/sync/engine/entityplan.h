@@ -35,7 +35,11 @@ struct EntityPlan
     QString sourceKeyText(const Row &readRow) const;
     KeyValues targetKey(const Row &mappedRow) const;
     QString targetKeyText(const Row &mappedRow) const;
-    QByteArray hash(const Row &readRow) const { return rowHash(readRow, *readSchema); }
+    const SourceConnector *source = nullptr; // hashes rows as its own readKeyHashes does
+    QByteArray hash(const Row &readRow) const
+    {
+        return source ? source->hashRow(readRow, *readSchema) : rowHash(readRow, *readSchema);
+    }
     std::optional<Checkpoint> checkpointOf(const Row &readRow) const;
     // The batch's rows in readSchema order (connectors should already deliver them so).
     QList<Row> conform(const RowBatch &batch) const;

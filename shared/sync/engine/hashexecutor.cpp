@@ -119,18 +119,26 @@ void HashExecutor::upsertChanged(const QList<StateStore::KeyChange> &changes, bo
     QList<QByteArray> hashes;
     QList<BatchPipeline::Known> kinds;
     QList<Row> found;
+    QList<bool> read(changes.size(), false);
     for (const Row &row : std::as_const(rows)) {
         const int index = bySourceKey.value(m_plan.sourceKeyText(row), -1);
         if (index < 0)
             continue; // not asked for (a connector returning extra rows)
+        read[index] = true;
         const StateStore::KeyChange &change = changes.at(index);
         found << row;
         hashes << (sourceHashes ? change.hash : m_plan.hash(row));
         kinds << (change.kind == StateStore::ChangeKind::Insert ? BatchPipeline::Known::Insert
                                                                 : BatchPipeline::Known::Update);
     }
-    // Rows gone since staging are left alone: the next run sees them as deletes.
     m_pipeline.upsert(found, hashes, kinds, BatchPipeline::Known::Update);
+    // A key listed but not read back is never skipped in silence: it is quarantined with the
+    // reason (or fails the run under invalid_rows: fail). Its state does not move, so a row
+    // deleted since staging is simply gone next run, and any other row is read again.
+    for (int i = 0; i < changes.size(); ++i) {
+        if (!read.at(i))
+            m_pipeline.quarantineUnreadable(keys.at(i), changes.at(i).sourceKey, changes.at(i).hash);
+    }
 }
 
 } // namespace tf::sync

@@ -78,7 +78,10 @@ void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int inde
     bool begun = false;
     std::unique_ptr<StateRoute> state;
     try {
-        const ChangeMode mode = context.options().forceFull ? ChangeMode::Full : spec.mode;
+        // A target rewritten whole each run (a file) needs every row every run.
+        const ChangeMode mode = context.options().forceFull || m_target.rewritesEntity()
+            ? ChangeMode::Full
+            : spec.mode;
         // Reach each system through its breaker first: a system that is down counts against
         // its own breaker (and an open breaker fails fast) before any planning is done.
         context.source().call(QStringLiteral("describing %1").arg(spec.sourceEntity),

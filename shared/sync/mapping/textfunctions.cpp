@@ -84,16 +84,22 @@ TransformStep formatDate(FunctionArgs &args)
             value = value.toDateTime().toString(format);
             return true;
         }
-        // ISO text from a Text column: a date, or a timestamp when longer.
-        const QString text = value.toString().trimmed();
-        QVariant parsed;
-        QString ignored;
-        if (text.size() <= 10 && coerceValue(text, ValueType::Date, &parsed, &ignored)) {
-            value = parsed.toDate().toString(format);
-            return true;
+        TimeValue time = TimeValue::fromVariant(value);
+        if (!time.isValid()) {
+            // ISO text from a Text column: a date, or a timestamp when longer.
+            const QString text = value.toString().trimmed();
+            time = TimeValue::parse(text, text.size() <= 10 ? TimeValue::Kind::Date
+                                                            : TimeValue::Kind::Timestamp);
         }
-        if (coerceValue(text, ValueType::Timestamp, &parsed, &ignored)) {
-            value = parsed.toDateTime().toString(format);
+        if (time.isValid()) {
+            const QDateTime dateTime = time.toQDateTime();
+            if (!dateTime.isValid()) {
+                *error = QStringLiteral("%1 cannot be formatted with a date format")
+                             .arg(valuetext::shown(value));
+                return false;
+            }
+            value = time.kind() == TimeValue::Kind::Date ? dateTime.date().toString(format)
+                                                         : dateTime.toString(format);
             return true;
         }
         *error = QStringLiteral("%1 is not a date or timestamp").arg(valuetext::shown(value));
@@ -106,19 +112,23 @@ TransformStep parseDate(FunctionArgs &args)
     const QString format = args.text(0);
     const bool withTime = formatHasTime(format);
     return [format, withTime](QVariant &value, const Row &, QString *error) {
-        if (isNull(value) || value.typeId() == QMetaType::QDate || value.typeId() == QMetaType::QDateTime)
+        if (isNull(value) || value.typeId() == QMetaType::QDate || value.typeId() == QMetaType::QDateTime
+            || TimeValue::fromVariant(value).isValid())
             return true;
         const QString text = value.toString().trimmed();
         if (withTime) {
             const QDateTime parsed = QDateTime::fromString(text, format);
             if (parsed.isValid()) {
-                value = QDateTime(parsed.date(), parsed.time(), Qt::UTC); // wall clock, as Timestamp holds it
+                // The wall clock, as Timestamp holds it.
+                value = TimeValue::fromQDateTime(QDateTime(parsed.date(), parsed.time(), Qt::UTC),
+                                                 TimeValue::Kind::Timestamp)
+                            .toVariant();
                 return true;
             }
         } else {
             const QDate parsed = QDate::fromString(text, format);
             if (parsed.isValid()) {
-                value = parsed;
+                value = TimeValue::fromQDate(parsed).toVariant();
                 return true;
             }
         }

@@ -154,7 +154,11 @@ QByteArray uuidSourceText(const QVariant &value)
     case QMetaType::QDate: return canonicalValue(value, ValueType::Date);
     case QMetaType::QDateTime: return canonicalValue(value, ValueType::TimestampTz);
     case QMetaType::QByteArray: return canonicalValue(value, ValueType::Bytes);
-    default: return value.toString().toUtf8();
+    default: {
+        // Dates and timestamps as their canonical text (millisecond values as they always were).
+        const TimeValue time = TimeValue::fromVariant(value);
+        return time.isValid() ? time.toString().toUtf8() : value.toString().toUtf8();
+    }
     }
 }
 

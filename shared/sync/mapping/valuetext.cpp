@@ -199,8 +199,10 @@ QString plainText(const QVariant &value)
         return value.toDate().toString(Qt::ISODate);
     case QMetaType::QDateTime:
         return value.toDateTime().toString(Qt::ISODateWithMs);
-    default:
-        return value.toString();
+    default: {
+        const TimeValue time = TimeValue::fromVariant(value);
+        return time.isValid() ? time.toIsoString() : value.toString();
+    }
     }
 }
 

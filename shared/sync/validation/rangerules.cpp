@@ -5,7 +5,6 @@
 
 #include "sync/mapping/valuetext.h"
 
-#include <QDateTime>
 
 namespace tf::sync {
 
@@ -44,8 +43,7 @@ protected:
                 *message = QStringLiteral("%1 must be a date, got %2").arg(m_field.name, valuetext::shown(value));
                 return false;
             }
-            order = m_field.type == ValueType::Date ? compare(typed.toDate(), m_limit.toDate())
-                                                    : compare(typed.toDateTime(), m_limit.toDateTime());
+            order = TimeValue::compare(TimeValue::fromVariant(typed), TimeValue::fromVariant(m_limit));
             shownValue = valuetext::plainText(typed);
         } else {
             shownValue = valuetext::decimalFromVariant(value);
@@ -64,13 +62,7 @@ protected:
     }
 
 private:
-    template<typename T>
-    static int compare(const T &a, const T &b)
-    {
-        return a < b ? -1 : (b < a ? 1 : 0);
-    }
-
-    QVariant m_limit; // decimal text, or QDate/QDateTime for temporal columns
+    QVariant m_limit; // decimal text, or a TimeValue for temporal columns
     bool m_isMinimum;
     bool m_temporal;
 };

@@ -86,7 +86,7 @@ private:
         }
         if (m_expected == QLatin1String("date"))
             return value.typeId() == QMetaType::QDate || value.typeId() == QMetaType::QDateTime
-                || readsAs(value, ValueType::Date);
+                || TimeValue::fromVariant(value).isValid() || readsAs(value, ValueType::Date);
         // Deliberately loose: one @, no spaces, a dot in the domain. Deliverability is not
         // something a sync can judge.
         static const QRegularExpression email(QStringLiteral("^[^@\\s]+@[^@\\s]+\\.[^@\\s.]+$"));

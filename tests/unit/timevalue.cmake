@@ -1,0 +1,3 @@
+# The row model's exact values: TimeValue (microseconds, BC, 294276, infinity), NaN/-0.0,
+# decimal specials and JSON text kept as written.
+tf_add_test(NAME tst_timevalue SOURCES unit/tst_timevalue.cpp LIBS tfcore LABELS unit)
