@@ -14,7 +14,7 @@ int main(int argc, char *argv[])
 
     tf::CommandLine commandLine(QStringLiteral("tf-gateway"),
                                 QStringLiteral("TerraFusion SyncService gateway: the public REST API."));
-    commandLine.addServiceOptions();
+    commandLine.addServiceOptions(5000, QStringLiteral("gateway"));
     commandLine.addValueOption(QStringLiteral("sync-url"), QStringLiteral("URL"),
                                QStringLiteral("URL of an external tf-syncd (implies --no-supervise-sync)."),
                                QStringLiteral("gateway/sync_url"));

@@ -14,7 +14,7 @@ int main(int argc, char *argv[])
 
     tf::CommandLine commandLine(QStringLiteral("tf-syncd"),
                                 QStringLiteral("TerraFusion SyncService sync engine: scheduler, workers, metrics, health."));
-    commandLine.addServiceOptions();
+    commandLine.addServiceOptions(8080, QStringLiteral("syncd"));
     commandLine.process(QCoreApplication::arguments());
 
     return tf::runService(QStringLiteral("tf-syncd"), [&] {

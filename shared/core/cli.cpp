@@ -36,22 +36,32 @@ void CommandLine::addPositional(const QString &name, const QString &description,
     m_parser.addPositionalArgument(name, description, syntax);
 }
 
-void CommandLine::addServiceOptions()
+void CommandLine::addServiceOptions(int defaultPort, const QString &section)
 {
+    const QString where = section.isEmpty() ? QStringLiteral("[server]") : QStringLiteral("[%1]").arg(section);
     addValueOption(QStringLiteral("port"), QStringLiteral("N"),
-                   QStringLiteral("TCP port to listen on (0 picks a free one)."),
+                   defaultPort > 0
+                       ? QStringLiteral("TCP port to listen on (default %1, or %2 port; 0 picks a free one).")
+                             .arg(defaultPort)
+                             .arg(where)
+                       : QStringLiteral("TCP port to listen on (0 picks a free one)."),
                    QStringLiteral("server/port"));
     addValueOption(QStringLiteral("bind"), QStringLiteral("ADDR"),
-                   QStringLiteral("Address to listen on."), QStringLiteral("server/bind"));
+                   QStringLiteral("Address to listen on (default 127.0.0.1, or %1 bind).").arg(where),
+                   QStringLiteral("server/bind"));
     addValueOption(QStringLiteral("data-dir"), QStringLiteral("DIR"),
-                   QStringLiteral("Data directory (logs, backups, SQLite file, secrets)."),
+                   QStringLiteral("Data directory: logs, backups, SQLite file, secrets (default TF_DATA_DIR, "
+                                  "else ~/.local/share/terrafusion; /var/lib/terrafusion for the packaged service)."),
                    QStringLiteral("paths/data_dir"));
     addValueOption(QStringLiteral("database"), QStringLiteral("URL"),
-                   QStringLiteral("Control database: postgresql://user:pass@host:port/db, "
-                                  "sqlite:///path or a file path."),
+                   QStringLiteral("Control database: postgresql://user:pass@host:port/db, sqlite:///path or a "
+                                  "file path (default DATABASE_URL, else PG* variables, else the SQLite file "
+                                  "terrafusion.db in the data directory)."),
                    QStringLiteral("database/url"));
     addValueOption(QStringLiteral("config"), QStringLiteral("FILE"),
-                   QStringLiteral("INI configuration file."), QStringLiteral("config/file"));
+                   QStringLiteral("INI configuration file (default TF_CONFIG, else "
+                                  "~/.config/terrafusion/terrafusion.ini when it exists)."),
+                   QStringLiteral("config/file"));
 }
 
 void CommandLine::exitWithUsageError(const QString &program, const QString &message)

@@ -23,8 +23,8 @@ public:
     void addSwitch(const QString &name, const QString &description, const QString &configKey,
                    const QString &value);
     void addPositional(const QString &name, const QString &description, const QString &syntax = {});
-    // --port, --bind, --data-dir, --database, --config: the contract of both services.
-    void addServiceOptions();
+    // --port, --bind, --data-dir, --database, --config, each with its default in the help.
+    void addServiceOptions(int defaultPort = 0, const QString &section = QString());
 
     // Handles --help and --version (exit 0) and usage errors (exit 2).
     void process(const QStringList &arguments);

@@ -115,6 +115,11 @@ void TestCli::helpAndVersion_data()
                                                                                 : QStringLiteral("--port"));
     }
     QTest::newRow("tf-gateway --help lists --sync-url") << "tf-gateway" << "--help" << "--sync-url";
+    // The services' help shows each default.
+    QTest::newRow("tf-gateway --help default port") << "tf-gateway" << "--help" << "default 5000";
+    QTest::newRow("tf-syncd --help default port") << "tf-syncd" << "--help" << "default 8080";
+    QTest::newRow("tf-syncd --help default bind") << "tf-syncd" << "--help" << "default 127.0.0.1";
+    QTest::newRow("tf-gateway --help default database") << "tf-gateway" << "--help" << "default DATABASE_URL";
 }
 
 void TestCli::helpAndVersion()
