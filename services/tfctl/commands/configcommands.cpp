@@ -74,11 +74,6 @@ int runSystemCommand(const QStringList &arguments)
         }
         const sync::SystemDefinition definition = sync::SystemDefinition::parse(readJsonArgument(positional.at(2)));
         db::SystemRepository systems(control);
-        for (const auto &existing : systems.list()) {
-            if (existing.name == definition.name)
-                throw Error(Error::Kind::Conflict, QStringLiteral("a system named \"%1\" already exists (id %2)")
-                                                       .arg(definition.name).arg(existing.id));
-        }
         sync::SystemRegistry registry(control, context->secrets());
         const qint64 id = registry.create(definition);
         // The same entry the API writes (system.created), credentials redacted by recordAudit.
@@ -112,11 +107,6 @@ int runPairCommand(const QStringList &arguments)
         db::SystemRepository systems(control);
         systems.get(definition.sourceSystem); // NotFound names the missing system
         systems.get(definition.targetSystem);
-        for (const auto &existing : pairs.list()) {
-            if (existing.name == definition.name)
-                throw Error(Error::Kind::Conflict, QStringLiteral("a sync pair named \"%1\" already exists (id %2)")
-                                                       .arg(definition.name).arg(existing.id));
-        }
         const qint64 id = pairs.insert(sync::pairRecordFrom(definition));
         const db::SyncPairRecord created = pairs.get(id);
         platform::audit(context->database(),

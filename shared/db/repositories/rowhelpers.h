@@ -59,4 +59,35 @@ inline qint64 returnedId(QSqlQuery &query)
                 QStringLiteral("%1 %2 not found").arg(QLatin1String(what)).arg(id));
 }
 
+// Runs an INSERT or UPDATE of a row with a unique name. A duplicate name becomes a Conflict
+// that says so in words ("a sync pair named "X" already exists (id 3)", details.field =
+// "name") instead of the database's constraint text; any other failure is rethrown as is.
+// table and noun are literals of ours, never input.
+inline void execNamed(const Database &database, QSqlQuery &query, const char *what, const char *table,
+                      const char *noun, const QString &name, qint64 selfId = 0)
+{
+    try {
+        database.exec(query, what);
+    } catch (const Error &error) {
+        if (error.kind() != Error::Kind::Conflict)
+            throw;
+        qint64 existing = 0;
+        try { // inside a failed PostgreSQL transaction the lookup fails too: keep the original
+            QSqlQuery lookup = database.prepare(QStringLiteral("SELECT id FROM %1 WHERE name = ?").arg(QLatin1String(table)));
+            lookup.addBindValue(name);
+            database.exec(lookup, "looking up a name");
+            if (lookup.next())
+                existing = lookup.value(0).toLongLong();
+        } catch (const Error &) {
+            existing = 0;
+        }
+        if (existing == 0 || existing == selfId)
+            throw;
+        throw Error(Error::Kind::Conflict,
+                    QStringLiteral("a %1 named \"%2\" already exists (id %3)").arg(QLatin1String(noun), name).arg(existing),
+                    QJsonObject { { QStringLiteral("field"), QStringLiteral("name") },
+                                  { QStringLiteral("existing_id"), existing } });
+    }
+}
+
 } // namespace tf::db::rows

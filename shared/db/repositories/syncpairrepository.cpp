@@ -94,7 +94,7 @@ qint64 SyncPairRepository::insert(const SyncPairRecord &record)
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     bindContent(query, record);
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
-    m_database.exec(query, "inserting a sync pair");
+    rows::execNamed(m_database, query, "inserting a sync pair", "sync_pairs", "sync pair", record.name);
     return rows::returnedId(query);
 }
 
@@ -106,7 +106,7 @@ void SyncPairRepository::update(const SyncPairRecord &record)
         "next_run_at = ?, updated_at = ? WHERE id = ?"));
     bindContent(query, record);
     query.addBindValue(record.id);
-    m_database.exec(query, "updating a sync pair");
+    rows::execNamed(m_database, query, "updating a sync pair", "sync_pairs", "sync pair", record.name, record.id);
     if (query.numRowsAffected() == 0)
         rows::notFound("sync pair", record.id);
 }

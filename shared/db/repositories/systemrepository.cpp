@@ -78,7 +78,7 @@ qint64 SystemRepository::insert(const SystemRecord &record, const QByteArray &en
     query.addBindValue(blobOrNull(encryptedCredentials));
     query.addBindValue(now);
     query.addBindValue(now);
-    m_database.exec(query, "inserting a system");
+    rows::execNamed(m_database, query, "inserting a system", "systems", "system", record.name);
     return rows::returnedId(query);
 }
 
@@ -93,7 +93,7 @@ void SystemRepository::update(const SystemRecord &record)
     query.addBindValue(rows::jsonText(record.settings));
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(record.id);
-    m_database.exec(query, "updating a system");
+    rows::execNamed(m_database, query, "updating a system", "systems", "system", record.name, record.id);
     if (query.numRowsAffected() == 0)
         rows::notFound("system", record.id);
 }
