@@ -9,6 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # ccache: paths relative to the checkout, so a fresh clone in another folder reuses the cache.
 export CCACHE_BASEDIR="$ROOT"
+export CCACHE_NOHASHDIR=1 # clones in other folders reuse the cache (see scripts/test.sh)
 cd "$ROOT"
 
 log() { printf '==> %s\n' "$*"; }

@@ -9,6 +9,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # ccache: paths relative to the checkout, so a fresh clone in another folder reuses the cache.
 export CCACHE_BASEDIR="$ROOT"
+# Debug info (-g) makes ccache hash the working directory too; without this, clones in other
+# folders never hit the cache (seen: 15 hits in 2,290 calls). Paths inside stay relative.
+export CCACHE_NOHASHDIR=1
 cd "$ROOT"
 
 log() { printf '==> %s\n' "$*"; }
