@@ -59,24 +59,11 @@ QString totalsText(const QJsonObject &statistics)
         .arg(t.value(QStringLiteral("quarantined")).toInteger());
 }
 
-db::SyncPairRecord pairByReference(db::SyncPairRepository &pairs, const QString &reference)
-{
-    bool isNumber = false;
-    const qint64 id = reference.toLongLong(&isNumber);
-    if (isNumber)
-        return pairs.get(id);
-    for (const db::SyncPairRecord &record : pairs.list()) {
-        if (record.name == reference)
-            return record;
-    }
-    throw Error(Error::Kind::NotFound, QStringLiteral("no sync pair '%1' (tfctl sync list shows them)").arg(reference));
-}
-
 // sync history <pair>: the pair's operations, newest first.
 int history(ToolContext &context, const QString &reference, int limit, bool json)
 {
     db::SyncPairRepository pairs(context.database().database());
-    const db::SyncPairRecord pair = pairByReference(pairs, reference);
+    const db::SyncPairRecord pair = sync::findPair(pairs, reference);
     const QList<db::OperationRecord> runs = db::OperationRepository(context.database().database()).listForPair(pair.id, limit);
     if (json) {
         QJsonArray array;

@@ -8,8 +8,6 @@
 
 namespace tf::sync {
 
-namespace {
-
 db::SyncPairRecord findPair(db::SyncPairRepository &pairs, const QString &reference)
 {
     bool isId = false;
@@ -22,8 +20,6 @@ db::SyncPairRecord findPair(db::SyncPairRepository &pairs, const QString &refere
     }
     throw Error(Error::Kind::NotFound, QStringLiteral("no sync pair with id or name '%1'").arg(reference));
 }
-
-} // namespace
 
 std::unique_ptr<PairRuntime> PairRuntime::open(db::Database &control, const SecretBox &secrets, const QString &reference)
 {

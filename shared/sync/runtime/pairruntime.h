@@ -35,4 +35,7 @@ struct PairRuntime
     static std::unique_ptr<PairRuntime> open(db::Database &control, const SecretBox &secrets, const QString &reference);
 };
 
+// The pair a reference names: its id, or else its exact name. Throws tf::Error(NotFound).
+db::SyncPairRecord findPair(db::SyncPairRepository &pairs, const QString &reference);
+
 } // namespace tf::sync
