@@ -16,6 +16,7 @@
 #include "commands/synccommand.h"
 #include "commands/tunecommand.h"
 #include "commands/usercommand.h"
+#include "commands/verifycommand.h"
 #include "core/cli.h"
 #include "tfversion.h"
 
@@ -35,6 +36,7 @@ struct Group
 const Group kGroups[] = {
     { "init", "create a new platform: data directory, control database, secret.key (init [--if-missing])", &tf::tfctl::runInitCommand },
     { "sync", "run and inspect sync pairs (sync run <pair> [--dry-run])", &tf::tfctl::runSyncCommand },
+    { "verify", "compare a pair's target with its source; --repair writes the differences (verify <pair> [--entity E] [--repair] [--json])", &tf::tfctl::runVerifyCommand },
     { "quarantine", "list, edit, replay and discard quarantined rows", &tf::tfctl::runQuarantineCommand },
     { "audit", "verify, export and purge the audit trail (audit verify, audit export [--from --to --output FILE], audit purge --older-than DAYS)", &tf::tfctl::runAuditCommand },
     { "system", "register and list external systems (system add <file.json|->, system list)", &tf::tfctl::runSystemCommand },

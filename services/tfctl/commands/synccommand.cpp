@@ -16,6 +16,7 @@
 #include "sync/engine/syncrunner.h"
 #include "sync/systems/systemregistry.h"
 #include "sync/runtime/pairruntime.h"
+#include "tfctl/leasekeeper.h"
 #include "tfctl/progressprinter.h"
 #include "tfctl/platformlocation.h"
 #include "tfctl/toolcontext.h"
@@ -23,9 +24,6 @@
 #include <QJsonDocument>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <csignal>
 #include <QJsonArray>
 #include <cstdio>
@@ -155,29 +153,12 @@ int run(ToolContext &context, const QString &reference, bool dryRun, bool full, 
     std::signal(SIGTERM, requestCancel);
 
     sync::SyncRunner runner(spec, *runtime->source, *runtime->target, *runtime->quarantine, runtime->detachedState());
-    // Staging a large source reports no progress for a while: keep the lease alive meanwhile.
-    std::mutex leaseMutex;
-    std::condition_variable leaseWake;
-    bool runDone = false;
-    std::thread leaseKeeper([&] {
-        std::unique_lock<std::mutex> lock(leaseMutex);
-        while (!leaseWake.wait_for(lock, std::chrono::milliseconds(db::OperationRepository::kDirectRunLeaseMs / 4),
-                                   [&] { return runDone; })) {
-            try {
-                db::OperationRepository(control).renewLease(operationId);
-            } catch (const Error &) {
-                // The next progress() renews it too.
-            }
-        }
-        control.closeThreadConnection();
-    });
-    const sync::RunResult result = runner.run(options);
+    sync::RunResult result;
     {
-        std::lock_guard<std::mutex> lock(leaseMutex);
-        runDone = true;
+        // Staging a large source reports no progress for a while: keep the lease alive meanwhile.
+        LeaseKeeper lease(control, operationId);
+        result = runner.run(options);
     }
-    leaseWake.notify_all();
-    leaseKeeper.join();
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
 

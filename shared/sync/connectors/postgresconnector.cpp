@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "postgrescatalog.h"
+#include "postgresranges.h"
 #include "postgresreader.h"
 #include "postgresstatestore.h"
 #include "postgrestypes.h"
@@ -98,6 +99,7 @@ PostgresConnector::PostgresConnector(const SystemSettings &settings)
     m_state = std::make_unique<PostgresStateStore>(*m_writes, *m_staging, *m_catalog);
     m_reader = std::make_unique<pg::PgReader>(*m_reads, *m_writes, *m_catalog);
     m_writer = std::make_unique<pg::PgWriter>(*m_writes, *m_catalog, *m_state);
+    m_ranges = std::make_unique<pg::PgRanges>(*m_reads, *m_staging, *m_catalog);
     qCDebug(lcPostgresConnector, "PostgreSQL connector for %s, schema %s",
             qPrintable(url.redacted()), qPrintable(m_schema));
 }
@@ -180,6 +182,27 @@ QSet<QString> PostgresConnector::existingValues(const QString &entity, const QSt
                                                 ValueType type, const QList<QVariant> &values)
 {
     return m_reader->existingValues(entity, column, type, values);
+}
+
+bool PostgresConnector::canRangeBy(const QString &entity, const QString &column)
+{
+    return m_ranges->canRangeBy(entity, column);
+}
+
+QList<RangeSum> PostgresConnector::rangeSums(const ReadRequest &request, const KeyRange &range,
+                                             const QStringList &splits)
+{
+    return m_ranges->rangeSums(request, range, splits);
+}
+
+QStringList PostgresConnector::splitPoints(const ReadRequest &request, const KeyRange &range, int parts)
+{
+    return m_ranges->splitPoints(request, range, parts);
+}
+
+void PostgresConnector::readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink)
+{
+    m_ranges->readRange(request, range, sink);
 }
 
 } // namespace tf::sync

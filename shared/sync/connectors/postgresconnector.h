@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sync/connector.h"
+#include "sync/rangechecksums.h"
 
 #include <memory>
 
@@ -15,6 +16,7 @@ namespace pg {
 class PgCatalog;
 class PgReader;
 class PgWriter;
+class PgRanges;
 } // namespace pg
 class PostgresStateStore;
 
@@ -27,7 +29,7 @@ class PostgresStateStore;
 // Connections (opened lazily, one per thread each): one for streaming reads, one for
 // writes, catalog and lookups, one for state staging. A sink may therefore write through
 // this connector while one of its reads or diffs is still streaming.
-class PostgresConnector final : public SourceConnector, public TargetConnector
+class PostgresConnector final : public SourceConnector, public TargetConnector, public RangeChecksums
 {
     Q_DISABLE_COPY_MOVE(PostgresConnector)
 public:
@@ -61,6 +63,12 @@ public:
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;
 
+    bool canRangeBy(const QString &entity, const QString &column) override;
+    QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
+                              const QStringList &splits) override;
+    QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
+    void readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink) override;
+
 private:
     QString m_schema;
     std::unique_ptr<db::Database> m_reads;
@@ -70,6 +78,7 @@ private:
     std::unique_ptr<PostgresStateStore> m_state;
     std::unique_ptr<pg::PgReader> m_reader;
     std::unique_ptr<pg::PgWriter> m_writer;
+    std::unique_ptr<pg::PgRanges> m_ranges;
 };
 
 } // namespace tf::sync

@@ -3,17 +3,10 @@
 #include "core/errors.h"
 #include "quarantinestore.h"
 #include "rowjson.h"
+#include "rowtransformer.h"
 #include "stateroute.h"
 
 namespace tf::sync {
-
-struct BatchPipeline::Mapped
-{
-    Row row;
-    QByteArray hash;
-    QString sourceKey;
-    QList<FieldError> errors;
-};
 
 BatchPipeline::BatchPipeline(RunContext &context, const EntityPlan &plan, TargetConnector &target,
                              StateRoute &state, EntityStats &stats)
@@ -40,38 +33,7 @@ ChangeBatch BatchPipeline::newBatch() const
 QList<BatchPipeline::Mapped> BatchPipeline::transformAndValidate(const QList<Row> &rows,
                                                                  const QList<QByteArray> &hashes)
 {
-    QList<Mapped> mapped;
-    mapped.reserve(rows.size());
-    QList<Row> toValidate;
-    QList<int> validatedIndexes;
-    for (int i = 0; i < rows.size(); ++i) {
-        MappingPlan::Result result = m_plan.mapping->apply(rows.at(i));
-        Mapped item { std::move(result.row),
-                      hashes.isEmpty() ? m_plan.hash(rows.at(i)) : hashes.at(i),
-                      m_plan.sourceKeyText(rows.at(i)), std::move(result.errors) };
-        // What the target cannot hold exactly is quarantined like a rule failure, never altered.
-        if (item.errors.isEmpty())
-            item.errors = m_target.unrepresentable(m_plan.spec.targetEntity, *m_plan.targetSchema, item.row);
-        if (item.errors.isEmpty() && m_plan.validator) {
-            toValidate << item.row;
-            validatedIndexes << i;
-        }
-        mapped << std::move(item);
-    }
-    if (!toValidate.isEmpty()) {
-        const ReferenceLookup lookup = [this](const QString &entity, const QString &column,
-                                              ValueType type, const QList<QVariant> &values) {
-            QSet<QString> found;
-            m_context.target().call(
-                QStringLiteral("reference lookup in %1.%2").arg(entity, column),
-                [&] { found = m_target.existingValues(entity, column, type, values); });
-            return found;
-        };
-        const QList<QList<FieldError>> errors = m_plan.validator->validateBatch(toValidate, lookup);
-        for (int j = 0; j < validatedIndexes.size() && j < errors.size(); ++j)
-            mapped[validatedIndexes.at(j)].errors = errors.at(j);
-    }
-    return mapped;
+    return RowTransformer(m_plan, m_target, m_context.target()).apply(rows, hashes);
 }
 
 void BatchPipeline::quarantine(const Row &sourceRow, const Mapped &mapped)
@@ -211,6 +173,22 @@ void BatchPipeline::remove(const QList<StateStore::KeyChange> &gone)
                                                                : QStringLiteral("soft_delete");
         for (const QString &key : std::as_const(targetKeys))
             m_context.plan({ m_plan.spec.name, kind, key, {} });
+    }
+}
+
+void BatchPipeline::removeTargetRows(const QStringList &targetKeys)
+{
+    if (targetKeys.isEmpty())
+        return;
+    m_context.holding(targetKeys.size());
+    ChangeBatch batch = newBatch();
+    for (const QString &key : targetKeys)
+        batch.deletes << keyFromText(key, m_plan.targetKeyTypes);
+    apply(batch, "deleting extra rows");
+    m_stats.deleted += targetKeys.size();
+    if (m_context.dryRun()) {
+        for (const QString &key : targetKeys)
+            m_context.plan({ m_plan.spec.name, QStringLiteral("delete"), key, {} });
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "entityplan.h"
+#include "rowtransformer.h"
 #include "runcontext.h"
 
 namespace tf::sync {
@@ -33,9 +34,12 @@ public:
     // Source rows gone: delete_policy decides what happens to their target rows; their state
     // is dropped in the same batch.
     void remove(const QList<StateStore::KeyChange> &gone);
+    // Target rows no source row accounts for (verify's repair of extra rows): deleted by key;
+    // no sync state names them.
+    void removeTargetRows(const QStringList &targetKeys);
 
 private:
-    struct Mapped;
+    using Mapped = RowTransformer::Mapped;
     QList<Mapped> transformAndValidate(const QList<Row> &rows, const QList<QByteArray> &hashes);
     void quarantine(const Row &sourceRow, const Mapped &mapped);
     QSet<QString> existingTargetKeys(const QList<Row> &rows);

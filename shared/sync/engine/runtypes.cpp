@@ -89,6 +89,8 @@ QJsonObject RunResult::toJson() const
         json.insert(QStringLiteral("changes"), list);
         json.insert(QStringLiteral("planned_changes"), plannedChanges);
     }
+    if (!verify.isEmpty())
+        json.insert(QStringLiteral("verify"), verify);
     return json;
 }
 

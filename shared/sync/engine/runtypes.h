@@ -72,6 +72,7 @@ struct RunResult
     qint64 plannedChanges = 0; // dry run: all of them, listed or not
     qint64 maxRowsHeld = 0; // largest number of rows/keys held at once
     int retries = 0; // transient failures retried
+    QJsonObject verify; // a verify operation's report (VerifyReport::toJson), else empty
 
     QJsonObject toJson() const;
 };

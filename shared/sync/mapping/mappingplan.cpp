@@ -172,4 +172,13 @@ MappingPlan::Result MappingPlan::apply(const Row &sourceRow) const
     return result;
 }
 
+QList<int> MappingPlan::directSourceIndexes() const
+{
+    QList<int> indexes;
+    indexes.reserve(m_fields.size());
+    for (const Field &field : m_fields)
+        indexes << (field.directCopy ? field.sourceIndex : -1);
+    return indexes;
+}
+
 } // namespace tf::sync

@@ -67,6 +67,9 @@ public:
     SchemaPtr targetSchema() const { return m_targetSchema; }
     // Source columns read (as "source" or as function arguments), in order of first use.
     QStringList sourceColumnsUsed() const { return m_sourceColumnsUsed; }
+    // Per target column: the index (in the source schema given to compile()) of the source
+    // column it copies unchanged (same type, no transform), or -1 when it is computed.
+    QList<int> directSourceIndexes() const;
 
     // sourceRow is in the order of the source schema given to compile(). A field that fails
     // is NULL in the result row and has one FieldError.

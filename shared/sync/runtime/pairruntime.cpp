@@ -37,4 +37,15 @@ std::unique_ptr<PairRuntime> PairRuntime::open(db::Database &control, const Secr
     return runtime;
 }
 
+SourceConnector &PairRuntime::targetReader()
+{
+    auto *reader = dynamic_cast<SourceConnector *>(target.get());
+    if (!reader)
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("the target system of sync pair %1 cannot be read back, so it "
+                                   "cannot be verified")
+                        .arg(record.id));
+    return *reader;
+}
+
 } // namespace tf::sync

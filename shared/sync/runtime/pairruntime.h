@@ -30,6 +30,9 @@ struct PairRuntime
     std::unique_ptr<QuarantineStore> quarantine;
 
     DetachedStateStore detachedState() { return DetachedStateStore::of(*controlState); }
+    // The target system read as a source (verify compares what it holds). Every connector
+    // kind plays both roles; throws tf::Error(Validation) for one that cannot be read.
+    SourceConnector &targetReader();
 
     // reference: the pair's id or its name. Throws tf::Error (NotFound, Validation...).
     static std::unique_ptr<PairRuntime> open(db::Database &control, const SecretBox &secrets, const QString &reference);

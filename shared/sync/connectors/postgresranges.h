@@ -1,0 +1,35 @@
+#pragma once
+
+#include "sync/rangechecksums.h"
+
+namespace tf::db {
+class Database;
+}
+
+namespace tf::sync::pg {
+
+class PgCatalog;
+
+// Key-range checksums computed by the server (RangeChecksums for PostgresConnector): one
+// aggregate query per call, grouping the range's rows into buckets with width_bucket, so a
+// table of a million identical rows costs one scan per side and no row leaves the server.
+// Row hashes are md5 over the same session-independent texts readKeyHashes uses; text keys
+// are ordered byte-wise (COLLATE "C") so two servers with different collations agree.
+class PgRanges final
+{
+public:
+    PgRanges(const db::Database &streaming, const db::Database &lookups, PgCatalog &catalog);
+
+    bool canRangeBy(const QString &entity, const QString &column);
+    QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
+                              const QStringList &splits);
+    QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts);
+    void readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink);
+
+private:
+    const db::Database &m_streaming;
+    const db::Database &m_lookups;
+    PgCatalog &m_catalog;
+};
+
+} // namespace tf::sync::pg

@@ -1,0 +1,50 @@
+#include "rowtransformer.h"
+
+#include "resilientcall.h"
+
+namespace tf::sync {
+
+RowTransformer::RowTransformer(const EntityPlan &plan, TargetConnector &target,
+                               ResilientCall &targetCalls)
+    : m_plan(plan)
+    , m_target(target)
+    , m_targetCalls(targetCalls)
+{ }
+
+QList<RowTransformer::Mapped> RowTransformer::apply(const QList<Row> &rows,
+                                                    const QList<QByteArray> &hashes) const
+{
+    QList<Mapped> mapped;
+    mapped.reserve(rows.size());
+    QList<Row> toValidate;
+    QList<int> validatedIndexes;
+    for (int i = 0; i < rows.size(); ++i) {
+        MappingPlan::Result result = m_plan.mapping->apply(rows.at(i));
+        Mapped item { std::move(result.row),
+                      hashes.isEmpty() ? m_plan.hash(rows.at(i)) : hashes.at(i),
+                      m_plan.sourceKeyText(rows.at(i)), std::move(result.errors) };
+        // What the target cannot hold exactly is quarantined like a rule failure, never altered.
+        if (item.errors.isEmpty())
+            item.errors = m_target.unrepresentable(m_plan.spec.targetEntity, *m_plan.targetSchema, item.row);
+        if (item.errors.isEmpty() && m_plan.validator) {
+            toValidate << item.row;
+            validatedIndexes << i;
+        }
+        mapped << std::move(item);
+    }
+    if (!toValidate.isEmpty()) {
+        const ReferenceLookup lookup = [this](const QString &entity, const QString &column,
+                                              ValueType type, const QList<QVariant> &values) {
+            QSet<QString> found;
+            m_targetCalls.call(QStringLiteral("reference lookup in %1.%2").arg(entity, column),
+                               [&] { found = m_target.existingValues(entity, column, type, values); });
+            return found;
+        };
+        const QList<QList<FieldError>> errors = m_plan.validator->validateBatch(toValidate, lookup);
+        for (int j = 0; j < validatedIndexes.size() && j < errors.size(); ++j)
+            mapped[validatedIndexes.at(j)].errors = errors.at(j);
+    }
+    return mapped;
+}
+
+} // namespace tf::sync

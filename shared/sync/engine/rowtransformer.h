@@ -1,0 +1,35 @@
+#pragma once
+
+#include "entityplan.h"
+
+namespace tf::sync {
+
+class ResilientCall;
+
+// transform -> what the target cannot hold -> validation, for one batch of source rows (in
+// plan.readSchema order). Shared by the run's BatchPipeline and by verify, so both judge a
+// row the same way.
+class RowTransformer final
+{
+public:
+    struct Mapped
+    {
+        Row row; // in plan.targetSchema order
+        QByteArray hash; // the source row's state hash
+        QString sourceKey;
+        QList<FieldError> errors; // empty: the row may be written
+    };
+
+    // targetCalls: the target's resilient caller, for reference-validation lookups.
+    RowTransformer(const EntityPlan &plan, TargetConnector &target, ResilientCall &targetCalls);
+
+    // hashes: the state hash per row, or empty to hash the rows here.
+    QList<Mapped> apply(const QList<Row> &rows, const QList<QByteArray> &hashes = {}) const;
+
+private:
+    const EntityPlan &m_plan;
+    TargetConnector &m_target;
+    ResilientCall &m_targetCalls;
+};
+
+} // namespace tf::sync

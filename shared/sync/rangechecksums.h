@@ -1,0 +1,53 @@
+#pragma once
+
+#include "connector.h"
+
+#include <optional>
+
+namespace tf::sync {
+
+// A half-open range of a single-column key: from <= key < to; an absent end is unbounded.
+// The ends are canonical key texts (canonicalValue) of a type every server orders alike
+// (integer, decimal, uuid, and text compared byte by byte).
+struct KeyRange
+{
+    std::optional<QString> from;
+    std::optional<QString> to;
+};
+
+// The checksum of the rows of one key range: their number and two 32-bit halves of the sum
+// of every row's hash, so the order of rows does not matter and a changed row changes it.
+struct RangeSum
+{
+    qint64 rows = 0;
+    qint64 a = 0;
+    qint64 b = 0;
+    bool operator==(const RangeSum &other) const
+    {
+        return rows == other.rows && a == other.a && b == other.b;
+    }
+    bool operator!=(const RangeSum &other) const { return !(*this == other); }
+};
+
+// Optional capability of a source: checksums of key ranges computed inside its own database,
+// so verify compares two databases without moving unchanged rows (PostgreSQL). The row hash
+// is the one readKeyHashes computes, over request.columns in request's order: two systems
+// holding equal values in columns of the same value types give equal sums.
+class RangeChecksums
+{
+public:
+    virtual ~RangeChecksums() = default;
+
+    // True when `column` of `entity` can key ranges (a type every server orders alike).
+    virtual bool canRangeBy(const QString &entity, const QString &column) = 0;
+    // splits.size() + 1 sums: rows of range below splits[0], between splits, and from the last.
+    // request.keyColumns holds exactly the range's key column.
+    virtual QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
+                                      const QStringList &splits) = 0;
+    // At most parts - 1 distinct keys, ascending, cutting the range's rows into about equal parts.
+    virtual QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) = 0;
+    // The rows of the range, ordered by key, like readAll.
+    virtual void readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink) = 0;
+};
+
+} // namespace tf::sync

@@ -1,0 +1,95 @@
+#include "rangebisector.h"
+
+#include "core/errors.h"
+
+#include <future>
+
+namespace tf::sync {
+
+namespace {
+
+struct Pending
+{
+    KeyRange range;
+    RangeSum source;
+    RangeSum target;
+};
+
+// Both sides at once: the source on a helper thread, the target here.
+QPair<QList<RangeSum>, QList<RangeSum>> sumsOfBoth(RangeBisector::Side &source,
+                                                   RangeBisector::Side &target,
+                                                   const KeyRange &range, const QStringList &splits)
+{
+    auto sourceSums = std::async(std::launch::async, [&] {
+        return source.ranges->rangeSums(source.request, range, splits);
+    });
+    QList<RangeSum> targetSums;
+    try {
+        targetSums = target.ranges->rangeSums(target.request, range, splits);
+    } catch (...) {
+        sourceSums.wait();
+        throw;
+    }
+    return { sourceSums.get(), targetSums };
+}
+
+} // namespace
+
+RangeBisector::RangeBisector(Side source, Side target, const std::atomic_bool *cancel)
+    : m_source(std::move(source))
+    , m_target(std::move(target))
+    , m_cancel(cancel)
+{ }
+
+RangeBisector::Result RangeBisector::run()
+{
+    Result result;
+    const auto whole = sumsOfBoth(m_source, m_target, KeyRange {}, {});
+    ++m_queries;
+    result.sourceRows = whole.first.value(0).rows;
+    result.targetRows = whole.second.value(0).rows;
+    QList<Pending> work;
+    if (whole.first.value(0) != whole.second.value(0))
+        work << Pending { KeyRange {}, whole.first.value(0), whole.second.value(0) };
+    while (!work.isEmpty()) {
+        if (m_cancel && m_cancel->load())
+            break;
+        const Pending pending = work.takeFirst();
+        if (qMax(pending.source.rows, pending.target.rows) <= kLeafRows) {
+            result.differing << pending.range;
+            continue;
+        }
+        // Cut where the side holding more rows has its quantiles: the other may be empty here.
+        Side &cutter = pending.source.rows >= pending.target.rows ? m_source : m_target;
+        const QStringList splits = cutter.ranges->splitPoints(cutter.request, pending.range, kFanOut);
+        ++m_queries;
+        if (splits.isEmpty()) {
+            result.differing << pending.range;
+            continue;
+        }
+        const auto sums = sumsOfBoth(m_source, m_target, pending.range, splits);
+        ++m_queries;
+        QList<Pending> parts;
+        for (int i = 0; i <= splits.size(); ++i) {
+            KeyRange part;
+            part.from = i == 0 ? pending.range.from : std::optional<QString>(splits.at(i - 1));
+            part.to = i == splits.size() ? pending.range.to : std::optional<QString>(splits.at(i));
+            const RangeSum s = sums.first.value(i);
+            const RangeSum t = sums.second.value(i);
+            if (s == t)
+                continue;
+            // A cut that does not shrink the range (one key held by many rows where the key
+            // is not unique) ends the bisection there.
+            if (part.from == pending.range.from && part.to == pending.range.to)
+                result.differing << part;
+            else
+                parts << Pending { part, s, t };
+        }
+        // Depth first keeps the result in key order.
+        work = parts + work;
+    }
+    result.queries = m_queries;
+    return result;
+}
+
+} // namespace tf::sync

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "sync/rangechecksums.h"
+
+#include <atomic>
+
+namespace tf::sync {
+
+// Finds the key ranges where two databases differ without moving their rows: both sides
+// checksum the same ranges concurrently, each in its own database; equal ranges are done,
+// different ones are cut at the source's quantiles (kFanOut parts) and checksummed again,
+// until a differing range is small enough to compare row by row (kLeafRows).
+// Identical tables cost one checksum scan per side.
+class RangeBisector final
+{
+public:
+    static constexpr int kFanOut = 32;
+    static constexpr qint64 kLeafRows = 4096;
+
+    struct Side
+    {
+        RangeChecksums *ranges = nullptr;
+        ReadRequest request; // the hashed columns, in the order both sides share; one key column
+    };
+    struct Result
+    {
+        qint64 sourceRows = 0;
+        qint64 targetRows = 0;
+        QList<KeyRange> differing; // ascending, disjoint
+        int queries = 0; // checksum and split queries per side
+    };
+
+    RangeBisector(Side source, Side target, const std::atomic_bool *cancel = nullptr);
+
+    Result run();
+
+private:
+    Side m_source;
+    Side m_target;
+    const std::atomic_bool *m_cancel;
+    int m_queries = 0;
+};
+
+} // namespace tf::sync
