@@ -2,6 +2,7 @@
 
 #include "common/errorresponse.h"
 #include "common/forwardedcaller.h"
+#include "auth/permissions.h"
 #include "core/errors.h"
 #include "core/jsonutil.h"
 #include "gateway/syncdclient.h"
@@ -154,6 +155,11 @@ void SyncProxyController::registerRoutes(http::Router &router)
                             forward(request, reply, upstream, slow);
                         });
     }
+    // Reading is enough to verify; writing the differences (repair) needs sync:run.
+    router.addAsync("POST", QStringLiteral("/api/sync-pairs/<id>/verify"), Permission::OperationsRead,
+                    [this](const http::ApiRequest &request, const http::Router::Reply &reply) {
+                        verify(request, reply);
+                    });
     router.addAsync("POST", QStringLiteral("/api/sync-operations"), Permission::SyncRun,
                     [this](const http::ApiRequest &request, const http::Router::Reply &reply) {
                         start(request, reply);
@@ -191,6 +197,28 @@ void SyncProxyController::start(const http::ApiRequest &request, const http::Rou
     options.remove(QStringLiteral("pair_id"));
     send(request, reply, "POST", QStringLiteral("/sync/%1/start").arg(pairId),
          json::compact(options), m_syncd.timeoutMs());
+}
+
+void SyncProxyController::verify(const http::ApiRequest &request, const http::Router::Reply &reply)
+{
+    const QJsonObject body
+        = request.body.trimmed().isEmpty() ? QJsonObject() : json::parseObject(request.body);
+    sync::DefinitionErrors errors;
+    sync::JsonReader reader(body, QString(), &errors, { QStringLiteral("repair") });
+    const bool repair = reader.boolean(QStringLiteral("repair"), false);
+    errors.throwIfAny(QStringLiteral("verify request is invalid"));
+    auth::Role role;
+    if (repair && !(auth::parseRole(request.caller.role, &role) && auth::roleAllows(role, Permission::SyncRun)))
+        throw Error(Error::Kind::Forbidden,
+                    QStringLiteral("repair writes to the target and needs the %1 permission (roles: %2); "
+                                   "a verify without repair needs only %3")
+                        .arg(auth::permissionName(Permission::SyncRun),
+                             auth::rolesAllowed(Permission::SyncRun).join(QStringLiteral(", ")),
+                             auth::permissionName(Permission::OperationsRead)),
+                    QJsonObject { { QStringLiteral("permission"), auth::permissionName(Permission::SyncRun) } });
+    send(request, reply, "POST",
+         QStringLiteral("/sync-pairs/%1/verify").arg(request.idParam(QStringLiteral("id"))),
+         json::compact(body), m_syncd.timeoutMs());
 }
 
 void SyncProxyController::send(const http::ApiRequest &request, const http::Router::Reply &reply,

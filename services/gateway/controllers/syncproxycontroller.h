@@ -25,6 +25,7 @@ private:
     // POST /api/sync-operations {"pair_id", "mode", "dry_run", "full_resync"} ->
     // /sync/<pair_id>/start
     void start(const http::ApiRequest &request, const http::Router::Reply &reply);
+    void verify(const http::ApiRequest &request, const http::Router::Reply &reply);
     void send(const http::ApiRequest &request, const http::Router::Reply &reply,
               const QByteArray &method, const QString &upstreamPath, const QByteArray &body,
               int timeoutMs);

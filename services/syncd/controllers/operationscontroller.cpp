@@ -57,6 +57,8 @@ void OperationsController::registerRoutes(http::Router &router)
 {
     router.add("POST", QStringLiteral("/sync/<pair_id>/start"),
                [this](const http::ApiRequest &r) { return start(r); });
+    router.add("POST", QStringLiteral("/sync-pairs/<id>/verify"),
+               [this](const http::ApiRequest &r) { return verify(r); });
     router.add("GET", QStringLiteral("/sync-operations"),
                [this](const http::ApiRequest &r) { return list(r); });
     router.add("GET", QStringLiteral("/sync-operations/<id>"),
@@ -103,6 +105,34 @@ http::ApiResponse OperationsController::start(const http::ApiRequest &request)
           {},
           operation.toJson(),
           operation.id });
+    return accepted(operation);
+}
+
+http::ApiResponse OperationsController::verify(const http::ApiRequest &request)
+{
+    const qint64 pairId = request.idParam(QStringLiteral("id"));
+    const QJsonObject body = api::optionalBody(request);
+    sync::DefinitionErrors errors;
+    sync::JsonReader reader(body, QString(), &errors, { QStringLiteral("repair") });
+    const bool repair = reader.boolean(QStringLiteral("repair"), false);
+    errors.throwIfAny(QStringLiteral("verify request is invalid"));
+    db::SyncPairRepository(m_context.database.database().database()).get(pairId); // 404 naming the pair
+    // 409 while a run of the pair holds it.
+    const db::OperationRecord operation
+        = m_context.queue().enqueueVerify(pairId, repair, QStringLiteral("manual"));
+    if (m_context.wakeWorkers)
+        m_context.wakeWorkers();
+    auditChange(m_context.database, request,
+                { QStringLiteral("sync_operation.started"),
+                  QStringLiteral("sync_operation"),
+                  operation.id,
+                  QStringLiteral("operation %1 of sync pair %2 requested (%3)")
+                      .arg(operation.id)
+                      .arg(pairId)
+                      .arg(repair ? QStringLiteral("verify and repair") : QStringLiteral("verify")),
+                  {},
+                  operation.toJson(),
+                  operation.id });
     return accepted(operation);
 }
 

@@ -17,6 +17,8 @@ public:
 
 private:
     http::ApiResponse start(const http::ApiRequest &request);
+    // POST /sync-pairs/<id>/verify {"repair": bool}: 202 with the queued verify operation.
+    http::ApiResponse verify(const http::ApiRequest &request);
     http::ApiResponse list(const http::ApiRequest &request) const;
     http::ApiResponse get(const http::ApiRequest &request) const;
     http::ApiResponse cancel(const http::ApiRequest &request);

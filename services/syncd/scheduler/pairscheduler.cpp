@@ -5,6 +5,7 @@
 #include "db/connection.h"
 #include "ops/maintenancepause.h"
 #include "sync/queue/operationqueue.h"
+#include "db/repositories/rowhelpers.h"
 #include "sync/schedule/cronschedule.h"
 
 #include <QLoggingCategory>
@@ -43,18 +44,20 @@ QList<ScheduledPair> scheduledPairs(db::Database &control)
     return pairs;
 }
 
-void clearNextRun(db::Database &control, qint64 pairId)
+// column: next_run_at (the sync schedule) or next_verify_at (verify_schedule).
+void clearNextRun(db::Database &control, qint64 pairId, const char *column = "next_run_at")
 {
-    QSqlQuery query
-        = control.prepare(QStringLiteral("UPDATE sync_pairs SET next_run_at = NULL WHERE id = ?"));
+    QSqlQuery query = control.prepare(
+        QStringLiteral("UPDATE sync_pairs SET %1 = NULL WHERE id = ?").arg(QLatin1String(column)));
     query.addBindValue(pairId);
     control.exec(query, "clearing a pair's next run");
 }
 
-bool setFirstRun(db::Database &control, qint64 pairId, const QDateTime &next)
+bool setFirstRun(db::Database &control, qint64 pairId, const QDateTime &next,
+                 const char *column = "next_run_at")
 {
-    QSqlQuery query = control.prepare(QStringLiteral(
-        "UPDATE sync_pairs SET next_run_at = ? WHERE id = ? AND next_run_at IS NULL"));
+    QSqlQuery query = control.prepare(
+        QStringLiteral("UPDATE sync_pairs SET %1 = ? WHERE id = ? AND %1 IS NULL").arg(QLatin1String(column)));
     query.addBindValue(control.dialect().toDb(next));
     query.addBindValue(pairId);
     control.exec(query, "setting a pair's next run");
@@ -65,15 +68,46 @@ bool setFirstRun(db::Database &control, qint64 pairId, const QDateTime &next)
 // in the future, so every other node's UPDATE matches no row (PostgreSQL re-checks the WHERE
 // on the row it waited for; SQLite writers are serialised).
 bool advanceDueRun(db::Database &control, qint64 pairId, const QDateTime &next,
-                   const QDateTime &now)
+                   const QDateTime &now, const char *column = "next_run_at")
 {
     QSqlQuery query = control.prepare(
-        QStringLiteral("UPDATE sync_pairs SET next_run_at = ? WHERE id = ? AND next_run_at <= ?"));
+        QStringLiteral("UPDATE sync_pairs SET %1 = ? WHERE id = ? AND %1 <= ?").arg(QLatin1String(column)));
     query.addBindValue(control.dialect().toDb(next));
     query.addBindValue(pairId);
     query.addBindValue(control.dialect().toDb(now));
     control.exec(query, "advancing a pair's next run");
     return query.numRowsAffected() == 1;
+}
+
+struct VerifiedPair
+{
+    qint64 id = 0;
+    QString name;
+    QString schedule; // the definition's verify_schedule
+    QDateTime nextVerifyAt;
+    bool enabled = false;
+};
+
+QList<VerifiedPair> verifiedPairs(db::Database &control)
+{
+    QSqlQuery query = control.prepare(QStringLiteral(
+        "SELECT id, name, definition, next_verify_at, enabled FROM sync_pairs ORDER BY id"));
+    control.exec(query, "reading the pairs' verify schedules");
+    QList<VerifiedPair> pairs;
+    while (query.next()) {
+        VerifiedPair pair;
+        pair.id = query.value(0).toLongLong();
+        pair.name = query.value(1).toString();
+        pair.schedule = db::rows::jsonObject(query.value(2))
+                            .value(QStringLiteral("verify_schedule"))
+                            .toString()
+                            .trimmed();
+        pair.nextVerifyAt = control.dialect().fromDb(query.value(3));
+        pair.enabled = query.value(4).toBool();
+        if (!pair.schedule.isEmpty() || pair.nextVerifyAt.isValid())
+            pairs << pair;
+    }
+    return pairs;
 }
 
 } // namespace
@@ -181,6 +215,49 @@ int PairScheduler::tick(db::Database &control)
                 lcScheduler, "sync pair %lld \"%s\": the run due at %s could not be queued: %s",
                 static_cast<long long>(pair.id), qPrintable(pair.name),
                 qPrintable(pair.nextRunAt.toString(Qt::ISODate)), qPrintable(error.message()));
+        }
+    }
+    return enqueued + tickVerify(control);
+}
+
+int PairScheduler::tickVerify(db::Database &control)
+{
+    int enqueued = 0;
+    for (const VerifiedPair &pair : verifiedPairs(control)) {
+        if (!pair.enabled || pair.schedule.isEmpty()) {
+            if (pair.nextVerifyAt.isValid())
+                clearNextRun(control, pair.id, "next_verify_at");
+            continue;
+        }
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime next = nextRun(pair.schedule, now);
+        if (!next.isValid())
+            continue; // the definition's check refuses such an expression
+        // A schedule changed to an earlier time takes effect at once.
+        if (pair.nextVerifyAt.isValid() && pair.nextVerifyAt > next)
+            clearNextRun(control, pair.id, "next_verify_at");
+        if (!pair.nextVerifyAt.isValid() || pair.nextVerifyAt > next) {
+            setFirstRun(control, pair.id, next, "next_verify_at");
+            continue;
+        }
+        if (pair.nextVerifyAt > now || !advanceDueRun(control, pair.id, next, now, "next_verify_at"))
+            continue;
+        try {
+            sync::OperationQueue queue(control);
+            const db::OperationRecord operation
+                = queue.enqueueVerify(pair.id, false, QStringLiteral("schedule"));
+            queue.appendLog(operation.id, QStringLiteral("scheduled verify due at %1 (next %2)")
+                                              .arg(pair.nextVerifyAt.toString(Qt::ISODate),
+                                                   next.toString(Qt::ISODate)));
+            ++enqueued;
+            qCInfo(lcScheduler, "sync pair %lld \"%s\": scheduled verify queued as operation %lld",
+                   static_cast<long long>(pair.id), qPrintable(pair.name),
+                   static_cast<long long>(operation.id));
+        } catch (const Error &error) {
+            // A run holding the pair: this due time is skipped, the next one tries again.
+            qCWarning(lcScheduler, "sync pair %lld \"%s\": the verify due at %s was not queued: %s",
+                      static_cast<long long>(pair.id), qPrintable(pair.name),
+                      qPrintable(pair.nextVerifyAt.toString(Qt::ISODate)), qPrintable(error.message()));
         }
     }
     return enqueued;

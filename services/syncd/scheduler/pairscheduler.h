@@ -49,6 +49,9 @@ public:
     static QDateTime nextRun(const QString &schedule, const QDateTime &after);
 
 private:
+    // The pairs' verify_schedule: a due time queues a verify (trigger "schedule"); drift it
+    // finds raises the alert "Sync drift detected on pair N" (OperationExecutor).
+    int tickVerify(db::Database &control);
     void tickIfOpen();
 
     const DatabaseState &m_database;

@@ -3,6 +3,7 @@
 #include "db/repositories/operationrepository.h"
 #include "workersettings.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <atomic>
 #include <functional>
@@ -54,6 +55,8 @@ private:
                             std::atomic_bool &cancel);
     void conclude(sync::OperationQueue &queue, const db::OperationRecord &operation,
                   const sync::RunResult &result);
+    void concludeVerify(sync::OperationQueue &queue, const db::OperationRecord &operation,
+                        const QJsonObject &report);
     void concludeFailure(sync::OperationQueue &queue, const db::OperationRecord &operation,
                          const sync::RunResult &result);
     void reportPermanentFailure(const db::OperationRecord &operation, const QString &message);

@@ -192,7 +192,7 @@ SyncPairDefinition SyncPairDefinition::parse(const QJsonObject &json)
     DefinitionErrors errors;
     JsonReader reader(json, QString(), &errors,
                       { QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("source_system"),
-                        QStringLiteral("target_system"), QStringLiteral("mode"), QStringLiteral("schedule"),
+                        QStringLiteral("target_system"), QStringLiteral("mode"), QStringLiteral("schedule"), QStringLiteral("verify_schedule"),
                         QStringLiteral("batch_size"), QStringLiteral("invalid_rows"), QStringLiteral("delete_policy"),
                         QStringLiteral("cursor"), QStringLiteral("enabled"), QStringLiteral("entities") });
     SyncPairDefinition pair;
@@ -209,6 +209,14 @@ SyncPairDefinition SyncPairDefinition::parse(const QJsonObject &json)
             pair.schedule = CronSchedule::parse(pair.schedule).expression();
         } catch (const Error &error) {
             reader.fail(QStringLiteral("schedule"), error.message());
+        }
+    }
+    pair.verifySchedule = reader.text(QStringLiteral("verify_schedule"), false).trimmed();
+    if (!pair.verifySchedule.isEmpty()) {
+        try {
+            pair.verifySchedule = CronSchedule::parse(pair.verifySchedule).expression();
+        } catch (const Error &error) {
+            reader.fail(QStringLiteral("verify_schedule"), error.message());
         }
     }
     pair.batchSize = reader.integer(QStringLiteral("batch_size"), 1, 100000, 5000);

@@ -24,6 +24,8 @@ namespace tf::sync {
 //   "target_system": 2,
 //   "mode": "cursor",                                       "hash" | "cursor" | "full" ["hash"]
 //   "schedule": "0 2 * * MON-SAT",                          (optional) five-field cron
+//   "verify_schedule": "0 4 * * SUN",                       (optional) cron: verify the target,
+//                                                            alert "Sync drift detected on pair N"
 //   "batch_size": 5000,                                     1..100000 [5000]
 //   "invalid_rows": "quarantine",                           "quarantine" | "fail" ["quarantine"]
 //   "delete_policy": {"action": "soft_delete",              "propagate" | "soft_delete" | "ignore"
@@ -101,6 +103,7 @@ struct SyncPairDefinition
     qint64 targetSystem = 0;
     SyncMode mode = SyncMode::Hash;
     QString schedule; // empty: runs only when triggered
+    QString verifySchedule; // empty: verified only when asked
     int batchSize = 5000;
     bool quarantineInvalidRows = true; // "invalid_rows": "quarantine"; false: "fail"
     DeletePolicy deletePolicy;

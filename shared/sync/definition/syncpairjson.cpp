@@ -64,6 +64,8 @@ QJsonObject SyncPairDefinition::toJson() const
     };
     if (!schedule.isEmpty())
         json.insert(QStringLiteral("schedule"), schedule);
+    if (!verifySchedule.isEmpty())
+        json.insert(QStringLiteral("verify_schedule"), verifySchedule);
     if (cursor)
         json.insert(QStringLiteral("cursor"), tf::sync::toJson(*cursor));
     return json;

@@ -82,14 +82,50 @@ QDateTime OperationQueue::now() const
     return QDateTime::currentDateTimeUtc();
 }
 
+const QStringList &OperationQueue::verifyModes()
+{
+    static const QStringList names { QStringLiteral("verify"), QStringLiteral("repair") };
+    return names;
+}
+
 db::OperationRecord OperationQueue::enqueue(const EnqueueRequest &request)
 {
+    if (isVerifyMode(request.mode))
+        return enqueueVerify(request.pairId, request.mode == QLatin1String("repair"), request.trigger);
+    return insertQueued(request, 0);
+}
+
+db::OperationRecord OperationQueue::enqueueVerify(qint64 pairId, bool repair, const QString &trigger)
+{
+    QSqlQuery running = m_database.prepare(
+        QStringLiteral("SELECT id, mode FROM sync_operations WHERE pair_id = ? AND status = 'running'"));
+    running.addBindValue(pairId);
+    m_database.exec(running, "looking for a running operation of the pair");
+    if (running.next()) {
+        const qint64 id = running.value(0).toLongLong();
+        const QString mode = running.value(1).toString();
+        running.finish();
+        throw Error(Error::Kind::Conflict,
+                    QStringLiteral("sync pair %1 is busy: operation %2 (%3) is running; verify it "
+                                   "after that operation ends")
+                        .arg(pairId)
+                        .arg(id)
+                        .arg(mode),
+                    QJsonObject { { QStringLiteral("pair_id"), pairId },
+                                  { QStringLiteral("operation_id"), id } });
+    }
+    running.finish();
+    EnqueueRequest request;
+    request.pairId = pairId;
+    request.mode = repair ? QStringLiteral("repair") : QStringLiteral("verify");
+    request.dryRun = !repair;
+    request.trigger = trigger;
     return insertQueued(request, 0);
 }
 
 db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, qint64 retryOf)
 {
-    if (!request.mode.isEmpty() && !modes().contains(request.mode))
+    if (!request.mode.isEmpty() && !modes().contains(request.mode) && !isVerifyMode(request.mode))
         invalidField(
             QStringLiteral("mode"),
             QStringLiteral("'%1' is not a sync mode; use %2 or leave it out for the pair's own")
@@ -123,12 +159,16 @@ db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, 
                                      .toString(QStringLiteral("hash"));
         pair.finish();
 
-        QSqlQuery queued
-            = m_database.prepare(QStringLiteral("SELECT %1 FROM sync_operations "
-                                                "WHERE pair_id = ? AND status = 'queued' "
-                                                "ORDER BY id LIMIT 1")
-                                     .arg(db::OperationRepository::columns()));
+        // A verify joins only a queued verify of its kind; a sync, only a queued sync.
+        const bool verify = isVerifyMode(request.mode);
+        QSqlQuery queued = m_database.prepare(
+            QStringLiteral("SELECT %1 FROM sync_operations "
+                           "WHERE pair_id = ? AND status = 'queued' AND %2 ORDER BY id LIMIT 1")
+                .arg(db::OperationRepository::columns(),
+                     verify ? QStringLiteral("mode = ?") : QStringLiteral("mode NOT IN ('verify', 'repair')")));
         queued.addBindValue(request.pairId);
+        if (verify)
+            queued.addBindValue(request.mode);
         m_database.exec(queued, "looking for a queued operation of the pair");
         if (queued.next()) {
             record = db::OperationRepository::readRecord(queued, m_database.dialect());

@@ -97,6 +97,14 @@ public:
 
     static const QStringList &triggers();
     static const QStringList &modes();
+    // Operation modes that compare instead of sync: "verify" (report only, dry_run) and
+    // "repair" (write the differences). Enqueued through enqueueVerify().
+    static const QStringList &verifyModes();
+    static bool isVerifyMode(const QString &mode) { return verifyModes().contains(mode); }
+    // Queues a verify (or repair) of the pair. A queued verify of the same kind is returned
+    // instead of a second one; Conflict while an operation of the pair runs (it holds the
+    // pair: verify it after it ends); NotFound, and Conflict for a disabled pair, as enqueue().
+    db::OperationRecord enqueueVerify(qint64 pairId, bool repair, const QString &trigger);
 
 private:
     std::optional<db::OperationRecord> claimOnce(const QString &nodeId,
