@@ -24,6 +24,7 @@ private Q_SLOTS:
     void badStartBodiesAre422NamingTheField_data();
     void badStartBodiesAre422NamingTheField();
     void dryRunThenSyncToCompletion();
+    void verifyAndRepairThroughTheGateway();
     void quarantineEditReplayDiscard();
     void cancelAndRetry();
     void alertsListAndAcknowledge();
@@ -311,6 +312,52 @@ void TestGatewayProxy::dryRunThenSyncToCompletion()
     QCOMPARE(list.json().value(QStringLiteral("next_cursor")).toInteger(),
              m_completed); // the dry run is on page 2
     QCOMPARE(api("GET", QStringLiteral("/api/sync-operations?status=bogus")).status, 400);
+}
+
+void TestGatewayProxy::verifyAndRepairThroughTheGateway()
+{
+    // A row changed in the target behind the engine's back.
+    makeSqlite(m_dir.filePath(QStringLiteral("target.db")),
+               { QStringLiteral("UPDATE parcel_copy SET name = 'changed by hand' WHERE source_id = 3") });
+    const auto verifyAs = [&](const QByteArray &authorization, const QJsonObject &body) {
+        QList<QPair<QByteArray, QByteArray>> headers = test::authorizationHeaders(authorization);
+        return test::http("POST", base() + QStringLiteral("/api/sync-pairs/%1/verify").arg(m_pair),
+                          compact(body), headers, 15000);
+    };
+    QByteArray viewer = m_authorization;
+    if (!m_authorization.isEmpty()) {
+        const test::HttpResult token = api("POST", QStringLiteral("/api/tokens"),
+                                           QJsonObject { { QStringLiteral("name"), QStringLiteral("verify-viewer") },
+                                                         { QStringLiteral("role"), QStringLiteral("viewer") } });
+        QCOMPARE(token.status, 201);
+        viewer = "Bearer " + token.json().value(QStringLiteral("token")).toString().toLatin1();
+        // A viewer may verify, but repairing writes to the target: 403 naming the permission.
+        const test::HttpResult refused = verifyAs(viewer, { { QStringLiteral("repair"), true } });
+        QCOMPARE(refused.status, 403);
+        QVERIFY2(refused.body.contains("sync:run"), refused.body.constData());
+    }
+    QCOMPARE(verifyAs(viewer, { { QStringLiteral("repair"), QStringLiteral("yes") } }).status, 422);
+
+    const test::HttpResult started = verifyAs(viewer, {});
+    QCOMPARE(started.status, 202);
+    QVERIFY2(started.headers.value("location").startsWith("/api/sync-operations/"), started.body.constData());
+    const qint64 id = started.json().value(QStringLiteral("id")).toInteger();
+    const QJsonObject done = waitForOperation(id, finished);
+    QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+    const QJsonObject report = done.value(QStringLiteral("statistics")).toObject().value(QStringLiteral("verify")).toObject();
+    QCOMPARE(report.value(QStringLiteral("differences")).toInteger(), 1);
+    QCOMPARE(report.value(QStringLiteral("invalid")).toInteger(), 2); // rows 7 and 8, quarantined by runs
+    const QJsonObject entity = report.value(QStringLiteral("entities")).toArray().at(0).toObject();
+    QCOMPARE(entity.value(QStringLiteral("different_keys")).toArray().at(0).toObject().value(QStringLiteral("key")).toString(),
+             QStringLiteral("3"));
+
+    const test::HttpResult repair = api("POST", QStringLiteral("/api/sync-pairs/%1/verify").arg(m_pair),
+                                        QJsonObject { { QStringLiteral("repair"), true } });
+    QCOMPARE(repair.status, 202);
+    const QJsonObject repaired = waitForOperation(repair.json().value(QStringLiteral("id")).toInteger(), finished);
+    const QJsonObject after = repaired.value(QStringLiteral("statistics")).toObject().value(QStringLiteral("verify")).toObject();
+    QCOMPARE(after.value(QStringLiteral("repaired")).toBool(), true);
+    QCOMPARE(after.value(QStringLiteral("differences_after_repair")).toInteger(), 0);
 }
 
 void TestGatewayProxy::quarantineEditReplayDiscard()
