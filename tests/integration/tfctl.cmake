@@ -4,3 +4,6 @@ add_dependencies(tst_tfctl_sync tfctl)
 tf_add_test(NAME tst_tfctl_user SOURCES integration/tst_tfctl_user.cpp integration/gatewayauthfixture.h
             LIBS tfcore LABELS integration TIMEOUT 120)
 add_dependencies(tst_tfctl_user tfctl tf-gateway)
+# A dry run checks the target (table, columns, types, key constraint) on SQLite and PostgreSQL.
+tf_add_test(NAME tst_tfctl_dryrun SOURCES integration/tst_tfctl_dryrun.cpp LIBS tfcore TIMEOUT 300)
+add_dependencies(tst_tfctl_dryrun tfctl)

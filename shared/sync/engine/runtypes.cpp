@@ -69,6 +69,17 @@ QJsonObject PlannedChange::toJson() const
              { QStringLiteral("row"), row } };
 }
 
+QJsonObject TargetProblem::toJson() const
+{
+    QJsonObject json { { QStringLiteral("entity"), entity },
+                       { QStringLiteral("kind"), kind },
+                       { QStringLiteral("table"), table },
+                       { QStringLiteral("message"), message } };
+    if (!column.isEmpty())
+        json.insert(QStringLiteral("column"), column);
+    return json;
+}
+
 QJsonObject RunResult::toJson() const
 {
     QJsonObject perEntity;
@@ -88,6 +99,12 @@ QJsonObject RunResult::toJson() const
             list.append(change.toJson());
         json.insert(QStringLiteral("changes"), list);
         json.insert(QStringLiteral("planned_changes"), plannedChanges);
+    }
+    if (!targetProblems.isEmpty()) {
+        QJsonArray list;
+        for (const TargetProblem &problem : targetProblems)
+            list.append(problem.toJson());
+        json.insert(QStringLiteral("target_problems"), list);
     }
     return json;
 }
