@@ -13,3 +13,6 @@ add_dependencies(tst_tfctl_catalog tfctl)
 # tfctl quarantine list across pairs with filters, on the demo's broken rows.
 tf_add_test(NAME tst_tfctl_quarantine SOURCES integration/tst_tfctl_quarantine.cpp LIBS tfcore TIMEOUT 300)
 add_dependencies(tst_tfctl_quarantine tfctl)
+# Every tfctl command has its own --help with an example and the doc section.
+tf_add_test(NAME tst_tfctl_help SOURCES integration/tst_tfctl_help.cpp LIBS tfcore TIMEOUT 120)
+add_dependencies(tst_tfctl_help tfctl)

@@ -48,15 +48,6 @@ QStringList parse(CommandLine &commandLine, const QStringList &arguments)
     addToolOptions(commandLine);
     commandLine.addSwitch(QStringLiteral("json"), QStringLiteral("show, test: print JSON."), QStringLiteral("pair/json"),
                           QStringLiteral("true"));
-    commandLine.setEpilog(QStringLiteral(
-        "Examples:\n"
-        "  tfctl pair add parcels.json\n"
-        "  tfctl pair test parcels\n"
-        "  tfctl pair disable parcels\n"
-        "test connects to both systems and compiles the mapping against the real tables;\n"
-        "then `tfctl sync run <pair> --dry-run` checks the target table and key constraint.\n"
-        "Read: docs/admin-guide.md, section 5 \"Define a sync pair, dry-run it and run it\";\n"
-        "docs/sync-engine.md \"Sync pairs\" for every field."));
     commandLine.process(arguments);
     const QStringList positional = commandLine.positionalArguments();
     const QString command = positional.value(1);

@@ -197,13 +197,6 @@ int runQuarantineCommand(const QStringList &arguments)
     commandLine.addValueOption(QStringLiteral("limit"), QStringLiteral("N"),
                                QStringLiteral("list: at most N entries, newest first (default 100, at most 10000)."),
                                QStringLiteral("quarantine/limit"));
-    commandLine.setEpilog(QStringLiteral(
-        "Examples:\n"
-        "  tfctl quarantine list --since 7d --rule pattern\n"
-        "  tfctl quarantine edit 42 zip_code=98901\n"
-        "  tfctl quarantine replay --pair parcels\n"
-        "list covers every pair unless --pair (or a pair argument) names one.\n"
-        "Read: docs/admin-guide.md, section 6 \"Schedules and quarantine\"; docs/sync-engine.md \"Quarantine\"."));
     commandLine.addSwitch(QStringLiteral("json"), QStringLiteral("list/show: print JSON."), QStringLiteral("quarantine/json"),
                           QStringLiteral("true"));
     commandLine.process(arguments);

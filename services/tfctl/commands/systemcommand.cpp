@@ -49,14 +49,6 @@ QStringList parse(CommandLine &commandLine, const QStringList &arguments)
     addToolOptions(commandLine);
     commandLine.addSwitch(QStringLiteral("json"), QStringLiteral("show, test: print JSON."), QStringLiteral("system/json"),
                           QStringLiteral("true"));
-    commandLine.setEpilog(QStringLiteral(
-        "Examples:\n"
-        "  tfctl system add cama.json\n"
-        "  tfctl system show CAMA\n"
-        "  tfctl system test CAMA\n"
-        "A definition: {\"name\": \"CAMA\", \"kind\": \"sqlite\", \"settings\": {\"path\": \"/srv/cama.db\"}}.\n"
-        "show never prints credentials; edit keeps them unless the file has \"credentials\".\n"
-        "Read: docs/admin-guide.md, section 3 \"Connect your systems\"; docs/sync-engine.md \"Systems\"."));
     commandLine.process(arguments);
     const QStringList positional = commandLine.positionalArguments();
     const QString command = positional.value(1);
