@@ -20,8 +20,9 @@ PACKAGES=(
 # Prometheus text that /metrics serves; lintian, appstreamcli and desktop-file-validate check
 # the packages; xwininfo (x11-utils) finds the installed console's window under Xvfb;
 # systemd brings systemd-analyze for the unit checks (man-db for the units' man: links); jq
-# reads the API answers in the install test; bash-completion runs the tfctl completion.
-TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion)
+# reads the API answers in the install test and the admin guide's examples; bash-completion runs
+# the tfctl completion; sqlite3 prepares target tables in the admin guide's examples.
+TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3)
 
 # --list [--test]: print the package names, one per line, and install nothing. The dependency
 # check (scripts/check-deps.sh) reads this list, so the two cannot drift apart.

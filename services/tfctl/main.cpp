@@ -4,7 +4,8 @@
 #include "commands/backupcommand.h"
 #include "commands/checkcommand.h"
 #include "commands/configcheckcommand.h"
-#include "commands/configcommands.h"
+#include "commands/paircommand.h"
+#include "commands/systemcommand.h"
 #include "commands/createplancommand.h"
 #include "commands/democommand.h"
 #include "commands/maintenancecommand.h"
@@ -39,8 +40,8 @@ const Group kGroups[] = {
     { "verify", "compare a pair's target with its source; --repair writes the differences (verify <pair> [--entity E] [--repair] [--json])", &tf::tfctl::runVerifyCommand },
     { "quarantine", "list, edit, replay and discard quarantined rows", &tf::tfctl::runQuarantineCommand },
     { "audit", "verify, export and purge the audit trail (audit verify, audit export [--from --to --output FILE], audit purge --older-than DAYS)", &tf::tfctl::runAuditCommand },
-    { "system", "register and list external systems (system add <file.json|->, system list)", &tf::tfctl::runSystemCommand },
-    { "pair", "store and list sync pair definitions (pair add <file.json|->, pair list)", &tf::tfctl::runPairCommand },
+    { "system", "external systems (system list|add|show|edit|remove|test)", &tf::tfctl::runSystemCommand },
+    { "pair", "sync pairs (pair list|add|show|edit|remove|enable|disable|test)", &tf::tfctl::runPairCommand },
     { "user", "manage the gateway's users: the way back in (user list|add|set-role|disable|enable|reset-password)", &tf::tfctl::runUserCommand },
     { "config", "check a configuration file: every key known (config check [FILE])", &tf::tfctl::runConfigCommand },
     { "demo", "install the PACS to CAMA demo (demo install [--parcels N])", &tf::tfctl::runDemoCommand },

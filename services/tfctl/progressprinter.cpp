@@ -44,8 +44,15 @@ void ProgressPrinter::summary(const sync::RunResult &result) const
     if (result.retries > 0)
         std::fprintf(m_stream, "  (%d transient failures retried)", result.retries);
     std::fprintf(m_stream, "\n");
-    if (!result.error.isEmpty())
+    if (!result.targetProblems.isEmpty()) {
+        // One line per problem: the joined error text would be one long line.
+        std::fprintf(m_stream, "error: the target is not ready, the real run would fail: %lld problem(s)\n",
+                     static_cast<long long>(result.targetProblems.size()));
+        for (const sync::TargetProblem &problem : result.targetProblems)
+            std::fprintf(m_stream, "  - %s: %s\n", qPrintable(problem.entity), qPrintable(problem.message));
+    } else if (!result.error.isEmpty()) {
         std::fprintf(m_stream, "error: %s\n", qPrintable(result.error));
+    }
     std::fflush(m_stream);
 }
 

@@ -1,5 +1,7 @@
 #include "toolcontext.h"
 
+#include "commandhelp.h"
+
 #include "platformlocation.h"
 
 #include "core/errors.h"
@@ -26,6 +28,7 @@ void addToolOptions(CommandLine &commandLine)
                                QStringLiteral("database/url"));
     commandLine.addValueOption(QStringLiteral("config"), QStringLiteral("FILE"),
                                QStringLiteral("INI configuration file."), QStringLiteral("config/file"));
+    commandLine.setEpilog(commandHelp(commandLine.program()));
 }
 
 std::unique_ptr<ToolContext> ToolContext::open(const CommandLine &commandLine)

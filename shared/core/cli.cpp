@@ -77,6 +77,8 @@ void CommandLine::process(const QStringList &arguments)
         exitWithUsageError(m_program, m_parser.errorText().replace(QLatin1Char('\n'), QLatin1Char(' ')));
     if (m_parser.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(m_parser.helpText()), stdout);
+        if (!m_epilog.isEmpty())
+            std::printf("\n%s\n", qPrintable(m_epilog.trimmed()));
         std::exit(0);
     }
     if (m_parser.isSet(QStringLiteral("version"))) {

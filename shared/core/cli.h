@@ -25,6 +25,8 @@ public:
     void addPositional(const QString &name, const QString &description, const QString &syntax = {});
     // --port, --bind, --data-dir, --database, --config, each with its default in the help.
     void addServiceOptions(int defaultPort = 0, const QString &section = QString());
+    // Text printed after the options in --help: the examples and the doc section to read.
+    void setEpilog(const QString &text) { m_epilog = text; }
 
     // Handles --help and --version (exit 0) and usage errors (exit 2).
     void process(const QStringList &arguments);
@@ -49,6 +51,7 @@ private:
     QCommandLineParser m_parser;
     QList<Mapping> m_mappings;
     QHash<QString, QString> m_flags;
+    QString m_epilog;
 };
 
 } // namespace tf

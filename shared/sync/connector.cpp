@@ -24,6 +24,11 @@ QList<FieldError> TargetConnector::unrepresentable(const QString &, const Schema
     return {};
 }
 
+bool TargetConnector::hasUniqueKey(const QString &, const QStringList &)
+{
+    return true;
+}
+
 void TargetConnector::beginEntity(const QString &, SchemaPtr, const QStringList &) { }
 
 void TargetConnector::endEntity(const QString &, bool) { }

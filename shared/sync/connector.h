@@ -184,6 +184,10 @@ public:
     virtual QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
                                               const Row &row);
 
+    // True when `entity` has a primary key or a unique constraint on exactly these columns,
+    // which upserts by key need. A target without constraints (a file) answers true.
+    virtual bool hasUniqueKey(const QString &entity, const QStringList &columns);
+
     // For reference validation: which of these values exist in entity.column, answered with
     // one query per call (never per row). Returns their canonicalValue() texts.
     virtual QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,

@@ -4,3 +4,15 @@ add_dependencies(tst_tfctl_sync tfctl)
 tf_add_test(NAME tst_tfctl_user SOURCES integration/tst_tfctl_user.cpp integration/gatewayauthfixture.h
             LIBS tfcore LABELS integration TIMEOUT 120)
 add_dependencies(tst_tfctl_user tfctl tf-gateway)
+# A dry run checks the target (table, columns, types, key constraint) on SQLite and PostgreSQL.
+tf_add_test(NAME tst_tfctl_dryrun SOURCES integration/tst_tfctl_dryrun.cpp LIBS tfcore TIMEOUT 300)
+add_dependencies(tst_tfctl_dryrun tfctl)
+# tfctl system/pair show, edit, remove, enable, disable, test: secrets hidden, audited.
+tf_add_test(NAME tst_tfctl_catalog SOURCES integration/tst_tfctl_catalog.cpp LIBS tfcore TIMEOUT 300)
+add_dependencies(tst_tfctl_catalog tfctl)
+# tfctl quarantine list across pairs with filters, on the demo's broken rows.
+tf_add_test(NAME tst_tfctl_quarantine SOURCES integration/tst_tfctl_quarantine.cpp LIBS tfcore TIMEOUT 300)
+add_dependencies(tst_tfctl_quarantine tfctl)
+# Every tfctl command has its own --help with an example and the doc section.
+tf_add_test(NAME tst_tfctl_help SOURCES integration/tst_tfctl_help.cpp LIBS tfcore TIMEOUT 120)
+add_dependencies(tst_tfctl_help tfctl)

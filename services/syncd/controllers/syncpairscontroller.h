@@ -12,7 +12,8 @@ namespace tf::syncd {
 // /sync-pairs: create, read, replace, delete, enable, disable and test sync pairs. A body is
 // a SyncPairDefinition JSON; an invalid one answers 422 with details.errors [{field, message}]
 // naming every bad field, including source_system/target_system when those systems do not
-// exist. Testing connects to both systems, on a BackgroundJobs thread.
+// exist. Testing connects to both systems, on a BackgroundJobs thread. The changes and their
+// checks are sync::PairStore's, shared with `tfctl pair`; this class audits and answers.
 class SyncPairsController final
 {
     Q_DISABLE_COPY_MOVE(SyncPairsController)
@@ -31,7 +32,6 @@ private:
 
     // The stored row plus next_run_at, the last operation and the open quarantine count.
     QJsonObject detail(const db::SyncPairRecord &record) const;
-    db::SyncPairRecord validated(const QJsonObject &body, qint64 exceptId) const;
 
     SyncApiContext m_context;
 };

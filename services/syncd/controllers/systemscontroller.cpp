@@ -13,25 +13,6 @@
 
 namespace tf::syncd {
 
-namespace {
-
-// A friendlier 409 than the unique index's, raised before the insert; the index still
-// decides a race between two requests.
-void requireFreeName(db::SystemRepository &systems, const QString &name, qint64 exceptId)
-{
-    for (const db::SystemRecord &system : systems.list()) {
-        if (system.name == name && system.id != exceptId) {
-            throw Error(Error::Kind::Conflict,
-                        QStringLiteral("a system named '%1' already exists (id %2)")
-                            .arg(name)
-                            .arg(system.id),
-                        QJsonObject { { QStringLiteral("field"), QStringLiteral("name") },
-                                      { QStringLiteral("id"), system.id } });
-        }
-    }
-}
-
-} // namespace
 
 SystemsController::SystemsController(const DatabaseState &database, const SecretBox &secrets,
                                      std::shared_ptr<BackgroundJobs> jobs)
@@ -77,7 +58,6 @@ http::ApiResponse SystemsController::create(const http::ApiRequest &request)
     const sync::SystemDefinition definition = sync::SystemDefinition::parse(request.jsonBody());
     db::Database &control = m_database.database().database();
     db::SystemRepository systems(control);
-    requireFreeName(systems, definition.name, 0);
     const qint64 id = sync::SystemRegistry(control, m_secrets).create(definition);
     const QJsonObject created = systems.get(id).toJson();
     auditChange(m_database, request,
@@ -107,7 +87,6 @@ http::ApiResponse SystemsController::replace(const http::ApiRequest &request)
     db::SystemRepository systems(control);
     const QJsonObject before = systems.get(id).toJson(); // 404 before 422: the resource must exist
     const sync::SystemDefinition definition = sync::SystemDefinition::parse(body);
-    requireFreeName(systems, definition.name, id);
     const bool newCredentials = body.contains(QStringLiteral("credentials"));
     sync::SystemRegistry(control, m_secrets).update(id, definition, newCredentials);
     const QJsonObject after = systems.get(id).toJson();
@@ -126,23 +105,7 @@ http::ApiResponse SystemsController::remove(const http::ApiRequest &request)
 {
     const qint64 id = request.idParam();
     db::Database &control = m_database.database().database();
-    db::SystemRepository systems(control);
-    const db::SystemRecord system = systems.get(id);
-    QJsonArray users;
-    for (const db::SyncPairRecord &pair : db::SyncPairRepository(control).list()) {
-        if (pair.sourceSystemId == id || pair.targetSystemId == id)
-            users.append(pair.id);
-    }
-    if (!users.isEmpty()) {
-        throw Error(
-            Error::Kind::Conflict,
-            QStringLiteral("system %1 '%2' is used by %3 sync pair(s); delete or change them first")
-                .arg(id)
-                .arg(system.name)
-                .arg(users.size()),
-            QJsonObject { { QStringLiteral("pair_ids"), users } });
-    }
-    systems.remove(id);
+    const db::SystemRecord system = sync::SystemRegistry(control, m_secrets).remove(id);
     auditChange(m_database, request,
                 { QStringLiteral("system.deleted"),
                   QStringLiteral("system"),

@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "core/redact.h"
 #include "db/controldatabase.h"
+#include "db/repositories/syncpairrepository.h"
 #include "sync/engine/quarantinereplayer.h"
 #include "tfctl/platformlocation.h"
 #include "sync/engine/quarantinestore.h"
@@ -12,6 +13,7 @@
 #include "tfctl/toolcontext.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QJsonDocument>
 
 #include <cstdio>
@@ -33,31 +35,55 @@ qint64 parseId(const QString &text)
 
 void printEntry(const sync::QuarantineEntry &entry)
 {
-    std::printf("%-6lld %-9s %-10s %-38s %-10s %s\n", static_cast<long long>(entry.id), qPrintable(entry.status),
-                qPrintable(entry.entity), qPrintable(entry.sourceKey.left(38)), qPrintable(entry.rule),
+    std::printf("%-6lld %-5s %-9s %-10s %-38s %-10s %s\n", static_cast<long long>(entry.id), qPrintable(entry.pairId),
+                qPrintable(entry.status), qPrintable(entry.entity), qPrintable(entry.sourceKey.left(38)), qPrintable(entry.rule),
                 qPrintable(entry.message));
 }
 
-int list(ToolContext &context, const QString &pair, const QString &status, bool json)
+// "2024-05-01", "2024-05-01T02:00:00" (local time unless it says Z or an offset), "36h" or "7d".
+QDateTime parseSince(const QString &text)
 {
-    auto runtime = sync::PairRuntime::open(context.database().database(), context.secrets(), pair);
-    const QString filter = status == QLatin1String("all") ? QString() : status;
-    qint64 after = 0;
-    QJsonArray all;
-    if (!json)
-        std::printf("%-6s %-9s %-10s %-38s %-10s %s\n", "id", "status", "entity", "source key", "rule", "message");
-    do {
-        const auto page = runtime->quarantine->list(runtime->spec.pairId, filter, 500, after);
-        for (const auto &entry : page.entries) {
-            if (json)
-                all.append(entry.toJson());
-            else
-                printEntry(entry);
-        }
-        after = page.nextAfterId;
-    } while (after > 0);
-    if (json)
+    static const QRegularExpression relative(QStringLiteral("^(\\d{1,5})([hd])$"));
+    const QRegularExpressionMatch match = relative.match(text);
+    if (match.hasMatch()) {
+        const qint64 amount = match.captured(1).toLongLong();
+        return QDateTime::currentDateTimeUtc().addSecs(-amount * (match.captured(2) == QLatin1String("h") ? 3600 : 86400));
+    }
+    QDateTime at = QDateTime::fromString(text, Qt::ISODate);
+    if (!at.isValid()) {
+        const QDate day = QDate::fromString(text, Qt::ISODate);
+        if (day.isValid())
+            at = day.startOfDay();
+    }
+    if (!at.isValid())
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("--since '%1' is not a date (2024-05-01), a time "
+                                                                 "(2024-05-01T02:00) or an age (36h, 7d)").arg(text));
+    return at.toUTC();
+}
+
+int list(ToolContext &context, sync::QuarantineStore::Filter filter, const QString &pair, bool json)
+{
+    if (!pair.isEmpty()) {
+        db::SyncPairRepository pairs(context.database().database());
+        filter.pairId = QString::number(sync::findPair(pairs, pair).id);
+    }
+    const sync::QuarantineStore store(context.database().database());
+    const auto page = store.search(filter);
+    if (json) {
+        QJsonArray all;
+        for (const auto &entry : page.entries)
+            all.append(entry.toJson());
         std::printf("%s\n", QJsonDocument(all).toJson(QJsonDocument::Indented).constData());
+    } else {
+        std::printf("%-6s %-5s %-9s %-10s %-38s %-10s %s\n", "id", "pair", "status", "entity", "source key", "rule", "message");
+        for (const auto &entry : page.entries)
+            printEntry(entry);
+        if (page.entries.isEmpty())
+            std::printf("(no quarantined rows match)\n");
+    }
+    if (page.nextAfterId > 0)
+        std::fprintf(stderr, "tfctl quarantine: more than %d entries match; raise --limit or narrow the filters\n",
+                     filter.limit);
     return 0;
 }
 
@@ -153,12 +179,24 @@ int runQuarantineCommand(const QStringList &arguments)
 {
     CommandLine commandLine(kProgram, QStringLiteral("List, edit, replay and discard quarantined rows."));
     commandLine.addPositional(QStringLiteral("quarantine"), QStringLiteral("The command group."), QStringLiteral("quarantine"));
-    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("list <pair> | show <id> | edit <id> field=value... | replay <id>... | discard <id>..."));
+    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("list [pair] | show <id> | edit <id> field=value... | replay <id>... | discard <id>..."));
     addToolOptions(commandLine);
     commandLine.addValueOption(QStringLiteral("status"), QStringLiteral("STATUS"),
                                QStringLiteral("list: open (default), replayed, discarded or all."), QStringLiteral("quarantine/status"));
     commandLine.addValueOption(QStringLiteral("pair"), QStringLiteral("PAIR"),
-                               QStringLiteral("replay: every open entry of this pair."), QStringLiteral("quarantine/pair"));
+                               QStringLiteral("list: only this pair (id or name); replay: every open entry of this pair."),
+                               QStringLiteral("quarantine/pair"));
+    commandLine.addValueOption(QStringLiteral("entity"), QStringLiteral("NAME"), QStringLiteral("list: only this entity of the pair(s)."),
+                               QStringLiteral("quarantine/entity"));
+    commandLine.addValueOption(QStringLiteral("rule"), QStringLiteral("RULE"),
+                               QStringLiteral("list: only rows that failed this rule (required, pattern, mapping, target_type...)."),
+                               QStringLiteral("quarantine/rule"));
+    commandLine.addValueOption(QStringLiteral("since"), QStringLiteral("WHEN"),
+                               QStringLiteral("list: only rows detected or changed since WHEN: 2024-05-01, 2024-05-01T02:00, 36h, 7d."),
+                               QStringLiteral("quarantine/since"));
+    commandLine.addValueOption(QStringLiteral("limit"), QStringLiteral("N"),
+                               QStringLiteral("list: at most N entries, newest first (default 100, at most 10000)."),
+                               QStringLiteral("quarantine/limit"));
     commandLine.addSwitch(QStringLiteral("json"), QStringLiteral("list/show: print JSON."), QStringLiteral("quarantine/json"),
                           QStringLiteral("true"));
     commandLine.process(arguments);
@@ -170,8 +208,24 @@ int runQuarantineCommand(const QStringList &arguments)
     if (!statuses.contains(status))
         CommandLine::exitWithUsageError(kProgram, QStringLiteral("--status must be open, replayed, discarded or all"));
     const QString pair = commandLine.value(QStringLiteral("pair"));
-    if (command == QLatin1String("list") && rest.size() != 1)
-        CommandLine::exitWithUsageError(kProgram, QStringLiteral("list takes one pair (id or name)"));
+    if (command == QLatin1String("list") && (rest.size() > 1 || (rest.size() == 1 && !pair.isEmpty())))
+        CommandLine::exitWithUsageError(kProgram, QStringLiteral("list takes at most one pair (id or name), as argument or --pair"));
+    sync::QuarantineStore::Filter filter;
+    filter.entity = commandLine.value(QStringLiteral("entity"));
+    filter.rule = commandLine.value(QStringLiteral("rule"));
+    filter.status = status == QLatin1String("all") ? QString() : status;
+    if (commandLine.isSet(QStringLiteral("since")))
+        filter.since = parseSince(commandLine.value(QStringLiteral("since")));
+    if (commandLine.isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        filter.limit = commandLine.value(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || filter.limit < 1 || filter.limit > 10000)
+            CommandLine::exitWithUsageError(kProgram, QStringLiteral("--limit must be a number from 1 to 10000"));
+    }
+    for (const QString option : { QStringLiteral("entity"), QStringLiteral("rule"), QStringLiteral("since"), QStringLiteral("limit") }) {
+        if (commandLine.isSet(option) && command != QLatin1String("list"))
+            CommandLine::exitWithUsageError(kProgram, QStringLiteral("--%1 is for list only").arg(option));
+    }
     if ((command == QLatin1String("show")) && rest.size() != 1)
         CommandLine::exitWithUsageError(kProgram, QStringLiteral("show takes one entry id"));
     if (command == QLatin1String("edit") && rest.size() < 2)
@@ -194,7 +248,7 @@ int runQuarantineCommand(const QStringList &arguments)
     try {
         auto context = ToolContext::open(commandLine);
         if (command == QLatin1String("list"))
-            return list(*context, rest.first(), status, commandLine.isSet(QStringLiteral("json")));
+            return list(*context, filter, rest.isEmpty() ? pair : rest.first(), commandLine.isSet(QStringLiteral("json")));
         if (command == QLatin1String("show")) {
             sync::QuarantineStore store(context->database().database());
             std::printf("%s\n", QJsonDocument(store.get(firstId).toJson()).toJson(QJsonDocument::Indented).constData());

@@ -188,9 +188,7 @@ int runVerifyCommand(const QStringList &arguments)
 {
     CommandLine commandLine(QStringLiteral("tfctl verify"),
                             QStringLiteral("Compare a pair's target with its source, row by row, and optionally repair it.\n"
-                                           "Example: tfctl verify parcels --repair\n"
-                                           "Exit 0: no differences; 3: differences found; 1: failed; 2: bad input.\n"
-                                           "See docs/sync-engine.md, section \"Verify and repair\"."));
+                                           "Exit 0: no differences; 3: differences found; 1: failed; 2: bad input."));
     commandLine.addPositional(QStringLiteral("verify"), QStringLiteral("The command."), QStringLiteral("verify"));
     commandLine.addPositional(QStringLiteral("pair"), QStringLiteral("Pair id or name."));
     addToolOptions(commandLine);

@@ -31,6 +31,15 @@ const QString kPrimaryKeySql = QStringLiteral(
     " WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary"
     " ORDER BY array_position(CAST(i.indkey AS int2[]), a.attnum)");
 
+const QString kUniqueKeysSql = QStringLiteral(
+    "SELECT i.indexrelid, a.attname FROM pg_catalog.pg_index i"
+    " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+    " WHERE n.nspname = ? AND c.relname = ? AND i.indisunique AND i.indpred IS NULL"
+    " AND NOT (0 = ANY(CAST(i.indkey AS int2[])))"
+    " ORDER BY i.indexrelid, array_position(CAST(i.indkey AS int2[]), a.attnum)");
+
 const QString kTablesSql
     = QStringLiteral("SELECT c.relname FROM pg_catalog.pg_class c"
                      " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -94,6 +103,25 @@ PgTable PgCatalog::load(const QString &name) const
     while (key.next())
         table.primaryKey << key.value(0).toString();
     return table;
+}
+
+QList<QStringList> PgCatalog::uniqueKeys(const QString &name) const
+{
+    QSqlQuery query = m_database.prepare(kUniqueKeysSql);
+    query.addBindValue(m_schema);
+    query.addBindValue(name);
+    m_database.exec(query, "reading unique indexes");
+    QList<QStringList> keys;
+    qint64 index = -1;
+    while (query.next()) {
+        const qint64 oid = query.value(0).toLongLong();
+        if (oid != index || keys.isEmpty()) {
+            keys << QStringList();
+            index = oid;
+        }
+        keys.last() << query.value(1).toString();
+    }
+    return keys;
 }
 
 QStringList PgCatalog::tables() const

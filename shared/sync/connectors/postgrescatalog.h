@@ -25,6 +25,9 @@ public:
 
     // Throws tf::Error(NotFound) naming schema and table when there is no such table or view.
     PgTable table(const QString &name, bool refresh = false);
+    // The column sets of the table's primary key and full unique indexes (not partial, not
+    // on expressions): what INSERT ... ON CONFLICT (columns) can use. Read fresh each call.
+    QList<QStringList> uniqueKeys(const QString &name) const;
     // Ordinary and partitioned tables (not partitions), without our own state tables.
     QStringList tables() const;
 

@@ -10,6 +10,7 @@
 #include "postgreswriter.h"
 
 #include <QLoggingCategory>
+#include <QSet>
 
 Q_LOGGING_CATEGORY(lcPostgresConnector, "sync.postgres")
 
@@ -176,6 +177,16 @@ QList<FieldError> PostgresConnector::unrepresentable(const QString &entity, cons
             errors << FieldError { schema.at(c).name, QStringLiteral("target_type"), reason };
     }
     return errors;
+}
+
+bool PostgresConnector::hasUniqueKey(const QString &entity, const QStringList &columns)
+{
+    const QSet<QString> wanted(columns.cbegin(), columns.cend());
+    for (const QStringList &key : m_catalog->uniqueKeys(entity)) {
+        if (QSet<QString>(key.cbegin(), key.cend()) == wanted)
+            return true;
+    }
+    return false;
 }
 
 QSet<QString> PostgresConnector::existingValues(const QString &entity, const QString &column,

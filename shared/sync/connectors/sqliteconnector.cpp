@@ -106,6 +106,11 @@ EntityDescription SqliteConnector::describe(const QString &entity)
     return table(entity).description;
 }
 
+bool SqliteConnector::hasUniqueKey(const QString &entity, const QStringList &columns)
+{
+    return table(entity).hasUniqueKey(columns);
+}
+
 QStringList SqliteConnector::entities()
 {
     return sqlite::tableNames(database());

@@ -61,6 +61,7 @@ public:
                                       const Row &row) override;
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;
+    bool hasUniqueKey(const QString &entity, const QStringList &columns) override;
 
 private:
     const db::Database &database();

@@ -217,4 +217,35 @@ void QuarantineStore::setStatus(qint64 id, const QString &status, const QString 
     }
 }
 
+QuarantineStore::Page QuarantineStore::search(const Filter &filter) const
+{
+    const int pageSize = qBound(1, filter.limit, 10000);
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("SELECT %1 FROM quarantine WHERE (? = '' OR pair_id = ?) AND (? = '' OR entity = ?) "
+                       "AND (? = '' OR rule = ?) AND (? = '' OR status = ?) AND (? = 0 OR updated_at >= ?) "
+                       "AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?")
+            .arg(kColumns));
+    for (const QString &value : { filter.pairId, filter.entity, filter.rule, filter.status }) {
+        const QString bound = db::rows::nonNull(value);
+        query.addBindValue(bound);
+        query.addBindValue(bound);
+    }
+    const bool hasSince = filter.since.isValid();
+    query.addBindValue(hasSince ? 1 : 0);
+    query.addBindValue(m_database.dialect().toDb(hasSince ? filter.since : QDateTime::fromSecsSinceEpoch(0, Qt::UTC)));
+    query.addBindValue(filter.beforeId);
+    query.addBindValue(filter.beforeId);
+    query.addBindValue(pageSize + 1);
+    m_database.exec(query, "searching quarantined rows");
+    Page page;
+    while (query.next()) {
+        if (page.entries.size() == pageSize) {
+            page.nextAfterId = page.entries.constLast().id;
+            break;
+        }
+        page.entries << readEntry(query, m_database.dialect());
+    }
+    return page;
+}
+
 } // namespace tf::sync

@@ -67,6 +67,19 @@ public:
     };
     // Entries of a pair by ascending id, after `afterId`; status empty means any.
     Page list(const QString &pairId, const QString &status, int limit, qint64 afterId = 0) const;
+    // Entries across pairs, newest first (by id), narrowed by every filter that is set.
+    struct Filter
+    {
+        QString pairId; // empty: every pair
+        QString entity; // EntitySpec::name
+        QString rule;
+        QString status; // empty: any
+        QDateTime since; // last detected or changed at or after; invalid: any time
+        int limit = 100; // 1 to 10000
+        qint64 beforeId = 0; // next page: ids below this
+    };
+    // nextAfterId holds the beforeId of the next page (0 when this was the last).
+    Page search(const Filter &filter) const;
     // Throws tf::Error(NotFound).
     QuarantineEntry get(qint64 id) const;
     qint64 countOpen(const QString &pairId) const;

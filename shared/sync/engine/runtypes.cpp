@@ -69,6 +69,17 @@ QJsonObject PlannedChange::toJson() const
              { QStringLiteral("row"), row } };
 }
 
+QJsonObject TargetProblem::toJson() const
+{
+    QJsonObject json { { QStringLiteral("entity"), entity },
+                       { QStringLiteral("kind"), kind },
+                       { QStringLiteral("table"), table },
+                       { QStringLiteral("message"), message } };
+    if (!column.isEmpty())
+        json.insert(QStringLiteral("column"), column);
+    return json;
+}
+
 QJsonObject RunResult::toJson() const
 {
     QJsonObject perEntity;
@@ -91,6 +102,12 @@ QJsonObject RunResult::toJson() const
     }
     if (!verify.isEmpty())
         json.insert(QStringLiteral("verify"), verify);
+    if (!targetProblems.isEmpty()) {
+        QJsonArray list;
+        for (const TargetProblem &problem : targetProblems)
+            list.append(problem.toJson());
+        json.insert(QStringLiteral("target_problems"), list);
+    }
     return json;
 }
 

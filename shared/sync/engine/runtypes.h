@@ -41,6 +41,18 @@ struct PlannedChange
     QJsonObject toJson() const;
 };
 
+// A reason the target cannot take the pair's writes, found by a dry run before any row is
+// read (TargetCheck): the real run would fail on it.
+struct TargetProblem
+{
+    QString entity; // the pair's entity label
+    QString kind; // missing_table, missing_column, type_mismatch, unmapped_key, missing_key_constraint
+    QString table; // target entity
+    QString column; // empty for table-wide problems
+    QString message; // one sentence naming table, column and what to do
+    QJsonObject toJson() const;
+};
+
 struct RunProgress
 {
     QString entity;
@@ -70,6 +82,7 @@ struct RunResult
     EntityStats totals;
     QList<PlannedChange> changes; // dry run only, capped
     qint64 plannedChanges = 0; // dry run: all of them, listed or not
+    QList<TargetProblem> targetProblems; // dry run: every problem the target check found
     qint64 maxRowsHeld = 0; // largest number of rows/keys held at once
     int retries = 0; // transient failures retried
     QJsonObject verify; // a verify operation's report (VerifyReport::toJson), else empty

@@ -9,6 +9,7 @@
 #include "hashexecutor.h"
 #include "quarantinestore.h"
 #include "runcontext.h"
+#include "targetcheck.h"
 
 #include <QLoggingCategory>
 
@@ -47,12 +48,16 @@ RunResult SyncRunner::run(const RunOptions &options)
     RunContext context(m_pair, options, m_quarantine, source, target);
     RunResult &result = context.result();
     try {
-        for (int i = 0; i < m_pair.entities.size(); ++i) {
-            context.throwIfCancelled();
-            runEntity(context, m_pair.entities.at(i), i);
+        // A dry run first checks the target as the real run will use it (failing with every
+        // problem listed); a real run meets the same problems at its first write.
+        if (!options.dryRun || checkTargetFirst(context)) {
+            for (int i = 0; i < m_pair.entities.size(); ++i) {
+                context.throwIfCancelled();
+                runEntity(context, m_pair.entities.at(i), i);
+            }
+            result.status = result.totals.quarantined > 0 ? RunStatus::CompletedWithErrors
+                                                          : RunStatus::Completed;
         }
-        result.status
-            = result.totals.quarantined > 0 ? RunStatus::CompletedWithErrors : RunStatus::Completed;
     } catch (const RunCancelled &) {
         result.status = RunStatus::Cancelled;
     } catch (const Error &error) {
@@ -69,6 +74,27 @@ RunResult SyncRunner::run(const RunOptions &options)
                                << QString::fromUtf8(json::compact(result.totals.toJson()))
                                << result.error;
     return result;
+}
+
+bool SyncRunner::checkTargetFirst(RunContext &context)
+{
+    QList<TargetProblem> problems;
+    context.target().call(QStringLiteral("checking the target"),
+                          [&] { problems = checkTarget(m_pair, m_source, m_target); });
+    if (problems.isEmpty())
+        return true;
+    RunResult &result = context.result();
+    result.status = RunStatus::Failed;
+    result.targetProblems = problems;
+    QStringList messages;
+    for (const TargetProblem &problem : problems)
+        messages << problem.message;
+    result.error = QStringLiteral("the target is not ready, the real run would fail: %1 problem(s): %2")
+                       .arg(problems.size())
+                       .arg(messages.join(QStringLiteral("; ")));
+    result.errorCode = Error::codeFor(Error::Kind::Validation);
+    qCInfo(lcEngine).noquote() << "pair" << m_pair.pairId << "dry run:" << result.error;
+    return false;
 }
 
 void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int index)

@@ -46,6 +46,9 @@ public:
     RunResult run(const RunOptions &options = {});
 
 private:
+    // Dry run: checks the target as the real run would use it (targetcheck.h); false, with
+    // the result failed and every problem listed, when it cannot take the writes.
+    bool checkTargetFirst(RunContext &context);
     void runEntity(RunContext &context, const EntitySpec &spec, int index);
 
     PairSpec m_pair;

@@ -76,6 +76,7 @@ MappingPlan MappingPlan::build(const QJsonObject &mapping, const Schema *sourceS
             if (source.isEmpty()) {
                 errors->add(path + QStringLiteral(".source"), QStringLiteral("must name a source column"));
             } else {
+                field.sourceName = source;
                 useSource(source);
                 field.sourceIndex = sourceSchema ? sourceSchema->indexOf(source) : -1;
                 if (sourceSchema && field.sourceIndex < 0)
@@ -113,6 +114,7 @@ MappingPlan MappingPlan::build(const QJsonObject &mapping, const Schema *sourceS
         if (sourceSchema && field.sourceIndex >= 0 && field.steps.isEmpty())
             field.directCopy = sourceSchema->at(field.sourceIndex).type == field.targetType;
         field.typedByChain = !field.steps.isEmpty() && chainType == field.targetType;
+        field.valueType = chainType;
         plan.m_fields << field;
     }
     plan.m_targetSchema = std::make_shared<const Schema>(columns);
@@ -125,6 +127,16 @@ MappingPlan MappingPlan::compile(const QJsonObject &mapping, const Schema &sourc
     MappingPlan plan = build(mapping, &sourceSchema, &targetSchema, QString(), &errors);
     errors.throwIfAny(QStringLiteral("mapping is invalid"));
     return plan;
+}
+
+QList<MappingPlan::MappedValue> MappingPlan::mappedValues(const QJsonObject &mapping, const Schema &sourceSchema)
+{
+    DefinitionErrors errors; // the definition was checked when stored; problems here are the source's
+    const MappingPlan plan = build(mapping, &sourceSchema, nullptr, QString(), &errors);
+    QList<MappedValue> values;
+    for (const Field &field : plan.m_fields)
+        values << MappedValue { field.targetName, field.sourceName, field.valueType };
+    return values;
 }
 
 void MappingPlan::checkStructure(const QJsonObject &mapping, const QString &pathPrefix, DefinitionErrors *errors)

@@ -8,6 +8,8 @@
 #include <QList>
 #include <QStringList>
 
+#include <optional>
+
 namespace tf::sync {
 
 class DefinitionErrors;
@@ -63,6 +65,18 @@ public:
     // The "target" names of a structurally valid mapping, in order.
     static QStringList targetNames(const QJsonObject &mapping);
 
+    // What each field hands to its target column before the final coercion: the source
+    // column's type, or the last function's output type; unknown (nullopt) when a function's
+    // output type depends on its arguments (default, map, constant...). Compiled against the
+    // source schema only, so it works while the target is still missing columns.
+    struct MappedValue
+    {
+        QString target;
+        QString source; // empty when the chain starts from NULL
+        std::optional<ValueType> type;
+    };
+    static QList<MappedValue> mappedValues(const QJsonObject &mapping, const Schema &sourceSchema);
+
     // The mapped columns in mapping order, typed from the target schema.
     SchemaPtr targetSchema() const { return m_targetSchema; }
     // Source columns read (as "source" or as function arguments), in order of first use.
@@ -85,6 +99,8 @@ private:
         QString targetName;
         QList<TransformStep> steps;
         QStringList stepNames;     // for messages
+        QString sourceName;
+        std::optional<ValueType> valueType; // before coercion, when known
     };
 
     static MappingPlan build(const QJsonObject &mapping, const Schema *sourceSchema, const Schema *targetSchema,

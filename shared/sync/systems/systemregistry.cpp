@@ -4,8 +4,10 @@
 #include "core/errors.h"
 #include "core/secretbox.h"
 #include "db/connection.h"
+#include "db/repositories/syncpairrepository.h"
 #include "db/repositories/systemrepository.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
@@ -26,7 +28,33 @@ db::SystemRecord toRecord(const SystemDefinition &definition, qint64 id = 0)
     return record;
 }
 
+// A friendlier Conflict than the unique index's, raised before the write; the index still
+// decides a race between two writers.
+void requireFreeName(const db::SystemRepository &systems, const QString &name, qint64 exceptId)
+{
+    for (const db::SystemRecord &system : systems.list()) {
+        if (system.name == name && system.id != exceptId) {
+            throw Error(Error::Kind::Conflict,
+                        QStringLiteral("a system named \"%1\" already exists (id %2)").arg(name).arg(system.id),
+                        QJsonObject { { QStringLiteral("field"), QStringLiteral("name") }, { QStringLiteral("id"), system.id } });
+        }
+    }
+}
+
 } // namespace
+
+db::SystemRecord findSystem(const db::SystemRepository &systems, const QString &reference)
+{
+    bool isId = false;
+    const qint64 id = reference.toLongLong(&isId);
+    if (isId)
+        return systems.get(id);
+    for (const db::SystemRecord &record : systems.list()) {
+        if (record.name == reference)
+            return record;
+    }
+    throw Error(Error::Kind::NotFound, QStringLiteral("no system with id or name '%1'").arg(reference));
+}
 
 SystemRegistry::SystemRegistry(db::Database &control, const SecretBox &box)
     : m_control(control)
@@ -47,6 +75,7 @@ qint64 SystemRegistry::create(const SystemDefinition &definition)
 {
     definition.validate();
     db::SystemRepository repository(m_control);
+    requireFreeName(repository, definition.name, 0);
     const qint64 id
         = repository.insert(toRecord(definition), sealCredentials(definition.credentials));
     qCInfo(lcSystems).noquote() << "system" << id << definition.name << "created, kind"
@@ -60,6 +89,8 @@ void SystemRegistry::update(qint64 id, const SystemDefinition &definition, bool 
 {
     definition.validate();
     db::SystemRepository repository(m_control);
+    repository.get(id); // NotFound before Conflict
+    requireFreeName(repository, definition.name, id);
     db::Transaction transaction(m_control);
     repository.update(toRecord(definition, id));
     if (replaceCredentials)
@@ -67,6 +98,31 @@ void SystemRegistry::update(qint64 id, const SystemDefinition &definition, bool 
     transaction.commit();
     qCInfo(lcSystems).noquote() << "system" << id << definition.name << "updated"
                                 << (replaceCredentials ? "with new credentials" : "");
+}
+
+db::SystemRecord SystemRegistry::remove(qint64 id)
+{
+    db::SystemRepository repository(m_control);
+    const db::SystemRecord system = repository.get(id);
+    QJsonArray ids;
+    QStringList names;
+    for (const db::SyncPairRecord &pair : db::SyncPairRepository(m_control).list()) {
+        if (pair.sourceSystemId == id || pair.targetSystemId == id) {
+            ids.append(pair.id);
+            names << QStringLiteral("%1 '%2'").arg(pair.id).arg(pair.name);
+        }
+    }
+    if (!ids.isEmpty()) {
+        throw Error(Error::Kind::Conflict,
+                    QStringLiteral("system %1 '%2' is used by sync pair %3; delete or change %4 first")
+                        .arg(id)
+                        .arg(system.name, names.join(QStringLiteral(", ")),
+                             ids.size() == 1 ? QStringLiteral("it") : QStringLiteral("them")),
+                    QJsonObject { { QStringLiteral("pair_ids"), ids } });
+    }
+    repository.remove(id);
+    qCInfo(lcSystems).noquote() << "system" << id << system.name << "removed";
+    return system;
 }
 
 SystemDefinition SystemRegistry::load(qint64 id) const

@@ -10,6 +10,8 @@ namespace tf {
 class SecretBox;
 namespace db {
 class Database;
+class SystemRepository;
+struct SystemRecord;
 }
 } // namespace tf
 
@@ -25,12 +27,17 @@ class SystemRegistry final
 public:
     SystemRegistry(db::Database &control, const SecretBox &box);
 
-    // Validates, stores, returns the new id. Conflict when the name is taken.
+    // Validates, stores, returns the new id. Conflict when the name is taken. Every way of
+    // changing systems (the API's SystemsController, `tfctl system`) goes through here.
     qint64 create(const SystemDefinition &definition);
     // Replaces name, kind, description and settings. The stored credentials are kept unless
     // replaceCredentials, in which case they become definition.credentials (empty clears
     // them): an API client that never saw the secrets can edit the rest without losing them.
+    // NotFound, then Conflict when another system has the name.
     void update(qint64 id, const SystemDefinition &definition, bool replaceCredentials);
+    // Deletes the system and returns what it was. Conflict naming every sync pair that uses
+    // it (details.pair_ids): those must be deleted or changed first.
+    db::SystemRecord remove(qint64 id);
     // The definition with its credentials decrypted. NotFound for an unknown id; Validation
     // when the credentials cannot be decrypted (wrong key or damaged data).
     SystemDefinition load(qint64 id) const;
@@ -45,5 +52,8 @@ private:
     db::Database &m_control;
     const SecretBox &m_box;
 };
+
+// The system a reference names: its id, or else its exact name. Throws tf::Error(NotFound).
+db::SystemRecord findSystem(const db::SystemRepository &systems, const QString &reference);
 
 } // namespace tf::sync

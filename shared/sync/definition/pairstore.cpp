@@ -1,0 +1,126 @@
+#include "pairstore.h"
+
+#include "core/errors.h"
+#include "db/repositories/systemrepository.h"
+#include "definitionerrors.h"
+#include "pairrecord.h"
+#include "sync/queue/operationqueue.h"
+#include "sync/schedule/cronschedule.h"
+#include "syncpairdefinition.h"
+
+namespace tf::sync {
+
+namespace {
+
+void requireSystem(db::SystemRepository &systems, qint64 id, const QString &field, DefinitionErrors *errors)
+{
+    try {
+        systems.get(id);
+    } catch (const Error &error) {
+        if (error.kind() != Error::Kind::NotFound)
+            throw;
+        errors->add(field, QStringLiteral("system %1 does not exist").arg(id));
+    }
+}
+
+// A friendlier Conflict than the unique index's, raised before the write; the index still
+// decides a race between two writers.
+void requireFreeName(db::SyncPairRepository &pairs, const QString &name, qint64 exceptId)
+{
+    for (const db::SyncPairRecord &pair : pairs.list()) {
+        if (pair.name == name && pair.id != exceptId) {
+            throw Error(Error::Kind::Conflict,
+                        QStringLiteral("a sync pair named \"%1\" already exists (id %2)").arg(name).arg(pair.id),
+                        QJsonObject { { QStringLiteral("field"), QStringLiteral("name") }, { QStringLiteral("id"), pair.id } });
+        }
+    }
+}
+
+} // namespace
+
+PairStore::PairStore(db::Database &control)
+    : m_control(control)
+{ }
+
+QDateTime PairStore::nextRunOf(const db::SyncPairRecord &record)
+{
+    if (!record.enabled || record.schedule.isEmpty())
+        return {};
+    return CronSchedule::parse(record.schedule).next(QDateTime::currentDateTime()).toUTC();
+}
+
+db::SyncPairRecord PairStore::validated(const QJsonObject &body, qint64 exceptId) const
+{
+    const SyncPairDefinition definition = SyncPairDefinition::parse(body);
+    db::SystemRepository systems(m_control);
+    DefinitionErrors errors;
+    requireSystem(systems, definition.sourceSystem, QStringLiteral("source_system"), &errors);
+    requireSystem(systems, definition.targetSystem, QStringLiteral("target_system"), &errors);
+    errors.throwIfAny(QStringLiteral("sync pair definition is invalid"));
+    db::SyncPairRepository pairs(m_control);
+    requireFreeName(pairs, definition.name, exceptId);
+    db::SyncPairRecord record = pairRecordFrom(definition);
+    record.id = exceptId;
+    return record;
+}
+
+db::SyncPairRecord PairStore::create(const QJsonObject &definition)
+{
+    db::SyncPairRecord record = validated(definition, 0);
+    record.nextRunAt = nextRunOf(record);
+    db::SyncPairRepository pairs(m_control);
+    return pairs.get(pairs.insert(record));
+}
+
+PairStore::Change PairStore::replace(qint64 id, const QJsonObject &definition)
+{
+    db::SyncPairRepository pairs(m_control);
+    const db::SyncPairRecord old = pairs.get(id); // NotFound before Validation
+    db::SyncPairRecord record = validated(definition, id);
+    const bool sameTiming = record.schedule == old.schedule && record.enabled == old.enabled;
+    record.nextRunAt = sameTiming ? old.nextRunAt : nextRunOf(record);
+    pairs.update(record);
+    return Change { old, pairs.get(id) };
+}
+
+db::SyncPairRecord PairStore::remove(qint64 id)
+{
+    db::SyncPairRepository pairs(m_control);
+    const db::SyncPairRecord record = pairs.get(id);
+    // Checked and deleted in one transaction, so a claim cannot slip in between on SQLite
+    // (BEGIN IMMEDIATE); on PostgreSQL a claim racing the delete loses its row to the cascade.
+    db::Transaction transaction(m_control);
+    OperationQueue::ListFilter filter;
+    filter.pairId = id;
+    filter.status = QStringLiteral("running");
+    filter.limit = 1;
+    const QList<db::OperationRecord> running = OperationQueue(m_control).list(filter);
+    if (!running.isEmpty()) {
+        throw Error(Error::Kind::Conflict,
+                    QStringLiteral("sync pair %1 '%2' has a running operation (%3); cancel it or wait for it to finish")
+                        .arg(id)
+                        .arg(record.name)
+                        .arg(running.first().id),
+                    QJsonObject { { QStringLiteral("operation_id"), running.first().id } });
+    }
+    pairs.remove(id);
+    transaction.commit();
+    return record;
+}
+
+std::optional<PairStore::Change> PairStore::setEnabled(qint64 id, bool enabled)
+{
+    db::SyncPairRepository pairs(m_control);
+    db::SyncPairRecord record = pairs.get(id);
+    if (record.enabled == enabled)
+        return std::nullopt;
+    const db::SyncPairRecord before = record;
+    // The flag lives in the definition too (definitionOf reads it from there).
+    record.enabled = enabled;
+    record.definition.insert(QStringLiteral("enabled"), enabled);
+    record.nextRunAt = nextRunOf(record);
+    pairs.update(record);
+    return Change { before, pairs.get(id) };
+}
+
+} // namespace tf::sync

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "db/repositories/syncpairrepository.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+
+#include <optional>
+
+namespace tf::sync {
+
+// Every change to a stored sync pair, with the checks that go with it, for each way of
+// making one: the API (tf-syncd's SyncPairsController) and `tfctl pair`. The callers audit
+// what it returns (before and after), each in its own way.
+class PairStore final
+{
+    Q_DISABLE_COPY_MOVE(PairStore)
+public:
+    explicit PairStore(db::Database &control);
+
+    struct Change
+    {
+        db::SyncPairRecord before; // id 0 when created
+        db::SyncPairRecord after; // id 0 when removed
+    };
+
+    // Validation listing every problem (the definition's, and each system that does not
+    // exist); Conflict when another pair has the name.
+    db::SyncPairRecord create(const QJsonObject &definition);
+    // NotFound before Validation: the pair must exist. The next run is kept when neither the
+    // schedule nor the enabled flag changed.
+    Change replace(qint64 id, const QJsonObject &definition);
+    // Conflict while an operation of the pair is running. Its operations go with it.
+    db::SyncPairRecord remove(qint64 id);
+    // Nothing when the pair already was so (enabling an enabled pair changes nothing).
+    std::optional<Change> setEnabled(qint64 id, bool enabled);
+
+    // The next due time of an enabled, scheduled pair; cron fields are in the local time zone
+    // (a county's "0 2 * * SUN" means 2 a.m. there). Invalid: not scheduled.
+    static QDateTime nextRunOf(const db::SyncPairRecord &record);
+
+private:
+    db::SyncPairRecord validated(const QJsonObject &definition, qint64 exceptId) const;
+
+    db::Database &m_control;
+};
+
+} // namespace tf::sync
