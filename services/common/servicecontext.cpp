@@ -28,7 +28,7 @@ void applyServiceSection(const QString &program, Config &config)
                                                                    : QString();
     if (section.isEmpty())
         return;
-    for (const QString name : { QStringLiteral("port"), QStringLiteral("bind") }) {
+    for (const QString &name : { QStringLiteral("port"), QStringLiteral("bind") }) {
         const QString shared = QStringLiteral("server/") + name;
         const Config::Entry sharedEntry = config.entry(shared);
         if (sharedEntry.origin == Config::Origin::File || sharedEntry.origin == Config::Origin::Environment) {

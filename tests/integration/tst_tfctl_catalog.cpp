@@ -100,7 +100,7 @@ private Q_SLOTS:
 
     void systemsAddShowTest()
     {
-        for (const QString name : { QStringLiteral("pacs"), QStringLiteral("cama") }) {
+        for (const QString &name : { QStringLiteral("pacs"), QStringLiteral("cama") }) {
             const Run added = tfctl({ QStringLiteral("system"), QStringLiteral("add"), QStringLiteral("-") },
                                     QStringLiteral(R"({"name": "%1", "kind": "sqlite", "settings": {"path": "%2"}})")
                                         .arg(name.toUpper(), m_dir.filePath(name + QStringLiteral(".db")))

@@ -173,7 +173,7 @@ int test(ToolContext &context, const QString &reference, bool json)
         return ok ? 0 : 1;
     }
     std::printf("sync pair %lld \"%s\": %s\n", static_cast<long long>(pair.id), qPrintable(pair.name), ok ? "OK" : "FAILED");
-    for (const QString side : { QStringLiteral("source"), QStringLiteral("target") }) {
+    for (const QString &side : { QStringLiteral("source"), QStringLiteral("target") }) {
         const QJsonObject system = result.value(side).toObject();
         std::printf("  %s system %lld: %s\n", qPrintable(side), static_cast<long long>(system.value(QStringLiteral("system_id")).toInteger()),
                     system.value(QStringLiteral("ok")).toBool() ? "connected"

@@ -222,7 +222,7 @@ int runQuarantineCommand(const QStringList &arguments)
         if (!ok || filter.limit < 1 || filter.limit > 10000)
             CommandLine::exitWithUsageError(kProgram, QStringLiteral("--limit must be a number from 1 to 10000"));
     }
-    for (const QString option : { QStringLiteral("entity"), QStringLiteral("rule"), QStringLiteral("since"), QStringLiteral("limit") }) {
+    for (const QString &option : { QStringLiteral("entity"), QStringLiteral("rule"), QStringLiteral("since"), QStringLiteral("limit") }) {
         if (commandLine.isSet(option) && command != QLatin1String("list"))
             CommandLine::exitWithUsageError(kProgram, QStringLiteral("--%1 is for list only").arg(option));
     }
