@@ -15,7 +15,7 @@ class TestTfctlHelp final : public QObject
 private Q_SLOTS:
     void everyCommandHasItsOwnHelp()
     {
-        const QStringList commands { QStringLiteral("init"), QStringLiteral("sync"), QStringLiteral("quarantine"),
+        const QStringList commands { QStringLiteral("init"), QStringLiteral("sync"), QStringLiteral("verify"), QStringLiteral("quarantine"),
                                      QStringLiteral("audit"), QStringLiteral("system"), QStringLiteral("pair"),
                                      QStringLiteral("user"), QStringLiteral("config"), QStringLiteral("demo"),
                                      QStringLiteral("maintenance"), QStringLiteral("tune"), QStringLiteral("backup"),
