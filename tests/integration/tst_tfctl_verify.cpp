@@ -98,6 +98,7 @@ private Q_SLOTS:
         const test::ToolRun repaired = tfctl(QStringList { QStringLiteral("verify"), QStringLiteral("1"), QStringLiteral("--repair") } + m_where);
         QVERIFY2(repaired.exitCode == 0, qPrintable(repaired.describe()));
         QVERIFY2(repaired.out.contains("repair: 3 difference(s) written; verified again: 0 left"), qPrintable(repaired.describe()));
+        QVERIFY2(repaired.out.contains("(city)"), qPrintable(repaired.describe())); // named before it was overwritten
         QCOMPARE(tfctl(QStringList { QStringLiteral("verify"), QStringLiteral("1") } + m_where).exitCode, 0);
 
         // The repair is in the audit trail, by the operating-system user.

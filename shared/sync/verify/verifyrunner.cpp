@@ -181,6 +181,7 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
     const bool writeHere = repair && !m_target.rewritesEntity();
     std::unique_ptr<StateRoute> state;
     std::unique_ptr<BatchPipeline> pipeline;
+    qsizetype described = 0; // firstDifferent() rows whose columns are named
     bool begun = false;
     if (writeHere) {
         state = std::make_unique<StateRoute>(m_target, m_controlState);
@@ -190,6 +191,9 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
         begun = true;
         pipeline = std::make_unique<BatchPipeline>(context, plan, m_target, *state, stats);
         collector.setRepairSink({ [&](const QList<Row> &rows, const QList<BatchPipeline::Known> &kinds) {
+                                     // Name the differing columns before the rows are overwritten.
+                                     describeDifferences(plan, drift, collector.firstDifferent().mid(described));
+                                     described = collector.firstDifferent().size();
                                      pipeline->upsert(rows, {}, kinds, BatchPipeline::Known::Update);
                                  },
                                   [&](const QStringList &keys) { pipeline->removeTargetRows(keys); } });
@@ -267,7 +271,7 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
         context.endEntity(stats);
         throw;
     }
-    describeDifferences(plan, drift, collector.firstDifferent());
+    describeDifferences(plan, drift, collector.firstDifferent().mid(described));
     stats.read = drift.sourceRows;
     stats.unchanged = drift.matching;
     stats.quarantined = 0;
