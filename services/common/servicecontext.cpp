@@ -1,5 +1,7 @@
 #include "servicecontext.h"
 
+#include "tlsconfiguration.h"
+
 #include "core/errors.h"
 #include "db/databaseurl.h"
 #include "core/logging.h"
@@ -91,15 +93,30 @@ ServiceContext ServiceContext::resolve(const QString &program, const CommandLine
         throw Error(Error::Kind::Validation,
                     QStringLiteral("server/bind (from %1): '%2' is not an IP address")
                         .arg(context.config.entry(QStringLiteral("server/bind")).source, bind));
-    // tf-syncd speaks plain HTTP and trusts one bearer token: it stays on loopback unless an
-    // administrator says otherwise, knowing the traffic is in clear text.
-    if (program == QLatin1String("tf-syncd") && !context.bindAddress.isLoopback()
-        && context.config.string(QStringLiteral("syncd/allow_remote")).trimmed().toLower() != QLatin1String("true")) {
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("tf-syncd refuses to listen on %1 (from %2): it has no TLS and only the gateway "
-                                   "should reach it; keep it on 127.0.0.1, or set [syncd] allow_remote = true for "
-                                   "a private network between gateway and tf-syncd hosts")
-                        .arg(bind, context.config.entry(QStringLiteral("server/bind")).source));
+    if (program == QLatin1String("tf-syncd")) {
+        const QString certificate = context.config.string(QStringLiteral("syncd/tls_certificate")).trimmed();
+        const QString privateKey = context.config.string(QStringLiteral("syncd/tls_private_key")).trimmed();
+        if (certificate.isEmpty() != privateKey.isEmpty())
+            throw Error(Error::Kind::Validation,
+                        QStringLiteral("syncd/tls_certificate and syncd/tls_private_key must be set together (only %1 is)")
+                            .arg(certificate.isEmpty() ? QStringLiteral("syncd/tls_private_key")
+                                                       : QStringLiteral("syncd/tls_certificate")));
+        if (!certificate.isEmpty())
+            context.tls = http::loadTlsConfiguration(certificate, privateKey);
+        // tf-syncd trusts one bearer token: it stays on loopback unless an administrator says
+        // otherwise, and then only encrypted, so the token never crosses a network in clear.
+        const bool allowRemote
+            = context.config.string(QStringLiteral("syncd/allow_remote")).trimmed().toLower() == QLatin1String("true");
+        if (!context.bindAddress.isLoopback() && (!allowRemote || !context.tls)) {
+            throw Error(Error::Kind::Validation,
+                        QStringLiteral("tf-syncd refuses to listen on %1 (from %2): only the gateway should reach it, "
+                                       "and its service token must not cross a network in clear text; keep it on "
+                                       "127.0.0.1, or set [syncd] allow_remote = true %3")
+                            .arg(bind, context.config.entry(QStringLiteral("server/bind")).source,
+                                 context.tls ? QStringLiteral("(TLS is set)")
+                                             : QStringLiteral("and give it TLS with [syncd] tls_certificate and "
+                                                              "tls_private_key")));
+        }
     }
     context.limits = http::HttpLimits::fromConfig(context.config);
 

@@ -7,6 +7,8 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QSslConfiguration>
+#include <optional>
 #include <QString>
 
 #include <functional>
@@ -26,6 +28,7 @@ struct ServiceContext
     quint16 port = 0;
     http::HttpLimits limits;
     QString nodeId;
+    std::optional<QSslConfiguration> tls; // tf-syncd: [syncd] tls_certificate/tls_private_key
 
     // Builds the context; throws tf::Error(Validation) on any bad value. Does not log yet.
     static ServiceContext resolve(const QString &program, const CommandLine &commandLine,

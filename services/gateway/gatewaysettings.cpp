@@ -1,5 +1,6 @@
 #include "gatewaysettings.h"
 
+#include "common/tlsconfiguration.h"
 #include "core/errors.h"
 
 #include <QCoreApplication>
@@ -51,6 +52,24 @@ GatewaySettings GatewaySettings::fromContext(const ServiceContext &context)
         }
     } else {
         settings.syncUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(settings.syncPort));
+        // The supervised tf-syncd reads the same configuration: it listens on loopback, where
+        // TLS protects nothing, and the gateway calls it over plain http.
+        if (!config.string(QStringLiteral("syncd/tls_certificate")).trimmed().isEmpty())
+            throw Error(Error::Kind::Validation,
+                        QStringLiteral("[syncd] tls_certificate (from %1) is for a tf-syncd on another host, reached "
+                                       "with [gateway] sync_url = https://...; the tf-syncd this gateway supervises "
+                                       "listens on 127.0.0.1 without TLS: remove the key or set sync_url")
+                            .arg(config.entry(QStringLiteral("syncd/tls_certificate")).source));
+    }
+    // A tf-syncd whose certificate a private authority signed.
+    settings.syncCaCertificate = config.string(QStringLiteral("gateway/sync_ca_certificate")).trimmed();
+    if (!settings.syncCaCertificate.isEmpty()) {
+        if (settings.syncUrl.scheme() != QLatin1String("https"))
+            throw Error(Error::Kind::Validation,
+                        QStringLiteral("gateway/sync_ca_certificate is set, but tf-syncd is reached over %1: set "
+                                       "[gateway] sync_url = https://...")
+                            .arg(settings.syncUrl.toString()));
+        http::trustCertificateAuthorities(settings.syncCaCertificate);
     }
 
     settings.syncProgram = config.string(QStringLiteral("gateway/sync_program"));

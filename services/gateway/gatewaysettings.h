@@ -11,6 +11,7 @@ namespace tf::gateway {
 struct GatewaySettings
 {
     QUrl syncUrl;            // where tf-syncd answers
+    QString syncCaCertificate; // gateway/sync_ca_certificate: PEM authorities trusted for an https sync_url
     bool superviseSync = true;
     quint16 syncPort = 8080;
     QString syncProgram;     // path of the tf-syncd binary when supervising

@@ -78,6 +78,8 @@ quint16 SyncdApp::start()
                                    m_stats, this);
     // Only the gateway (its service token) gets past this; health probes stay open.
     m_server->setRequestFilter(http::serviceTokenFilter(m_serviceToken));
+    if (m_context.tls)
+        m_server->setTlsConfiguration(*m_context.tls);
     const quint16 port = m_server->listen(m_context.bindAddress, m_context.port);
     m_database->start();
 
@@ -91,7 +93,10 @@ quint16 SyncdApp::start()
     m_monitoring->start();
     qCInfo(lcSyncd).noquote()
         << "tf-syncd listening on"
-        << QStringLiteral("http://%1:%2").arg(m_context.bindAddress.toString()).arg(port) << "node"
+        << QStringLiteral("%1://%2:%3")
+               .arg(m_context.tls ? QStringLiteral("https") : QStringLiteral("http"), m_context.bindAddress.toString())
+               .arg(port)
+        << "node"
         << m_context.nodeId << "database" << m_database->url().redacted();
     return port;
 }

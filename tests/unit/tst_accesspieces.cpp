@@ -2,6 +2,7 @@
 #include "common/apirequest.h"
 #include "core/config.h"
 #include "core/errors.h"
+#include "common/tlsconfiguration.h"
 #include "gateway/auth/accesssettings.h"
 #include "gateway/auth/clientaddress.h"
 #include "gateway/auth/corspolicy.h"
@@ -107,7 +108,7 @@ private Q_SLOTS:
         garbage.write("not a certificate");
         garbage.close();
         try {
-            loadTlsConfiguration(cert, key);
+            http::loadTlsConfiguration(cert, key);
             QFAIL("accepted");
         } catch (const Error &error) {
             QVERIFY2(error.message().contains(cert), qPrintable(error.message()));

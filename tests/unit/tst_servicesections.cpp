@@ -1,5 +1,6 @@
 // Each service's own [gateway] / [syncd] port and bind; [server] still read (deprecated);
-// flags win; tf-syncd stays on loopback unless [syncd] allow_remote = true.
+// flags win; tf-syncd stays on loopback unless [syncd] allow_remote = true and TLS is set
+// (tst_syncdtls starts it with a real certificate).
 #include "common/servicecontext.h"
 #include "core/cli.h"
 #include "core/errors.h"
@@ -65,7 +66,14 @@ private Q_SLOTS:
             QCOMPARE(error.kind(), Error::Kind::Validation);
             QVERIFY2(error.message().contains(QStringLiteral("allow_remote")), qPrintable(error.message()));
         }
-        QVERIFY(!resolve(QStringLiteral("tf-syncd"), "[syncd]\nbind = 0.0.0.0\nallow_remote = true\n").bindAddress.isLoopback());
+        // allow_remote alone is not enough: the service token would cross the network in clear.
+        try {
+            resolve(QStringLiteral("tf-syncd"), "[syncd]\nbind = 0.0.0.0\nallow_remote = true\n");
+            QFAIL("tf-syncd accepted a non-loopback bind without TLS");
+        } catch (const Error &error) {
+            QCOMPARE(error.kind(), Error::Kind::Validation);
+            QVERIFY2(error.message().contains(QStringLiteral("tls_certificate")), qPrintable(error.message()));
+        }
         // The gateway's own bind does not move tf-syncd.
         QVERIFY(resolve(QStringLiteral("tf-syncd"), "[gateway]\nbind = 0.0.0.0\n").bindAddress.isLoopback());
     }

@@ -2,6 +2,7 @@
 
 #include "core/config.h"
 #include "core/errors.h"
+#include "common/tlsconfiguration.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -52,18 +53,6 @@ QPair<QHostAddress, int> subnet(const Config &config, const QString &key, const 
         throw invalid(config, key,
                       QStringLiteral("'%1' is not an address or CIDR range").arg(text));
     return { address, address.protocol() == QAbstractSocket::IPv4Protocol ? 32 : 128 };
-}
-
-QByteArray readPem(const QString &file, const char *what)
-{
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) {
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("TLS %1 file %2 cannot be read: %3")
-                        .arg(QLatin1String(what), file, f.errorString()),
-                    QJsonObject { { QStringLiteral("file"), file } });
-    }
-    return f.readAll();
 }
 
 } // namespace
@@ -123,46 +112,8 @@ AccessSettings AccessSettings::fromConfig(const Config &config)
                       QStringLiteral("tls/certificate and tls/private_key must be set together"));
     }
     if (settings.tlsEnabled())
-        settings.tls = loadTlsConfiguration(settings.tlsCertificate, settings.tlsPrivateKey);
+        settings.tls = http::loadTlsConfiguration(settings.tlsCertificate, settings.tlsPrivateKey);
     return settings;
-}
-
-QSslConfiguration loadTlsConfiguration(const QString &certificateFile,
-                                       const QString &privateKeyFile)
-{
-    if (!QSslSocket::supportsSsl()) {
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("TLS is configured (%1) but this Qt has no TLS backend")
-                        .arg(certificateFile));
-    }
-    const QList<QSslCertificate> chain
-        = QSslCertificate::fromData(readPem(certificateFile, "certificate"), QSsl::Pem);
-    if (chain.isEmpty() || chain.first().isNull()) {
-        throw Error(
-            Error::Kind::Validation,
-            QStringLiteral("TLS certificate file %1 holds no PEM certificate").arg(certificateFile),
-            QJsonObject { { QStringLiteral("file"), certificateFile } });
-    }
-    const QByteArray keyPem = readPem(privateKeyFile, "private key");
-    QSslKey key;
-    for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec, QSsl::Dsa }) {
-        key = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
-        if (!key.isNull())
-            break;
-    }
-    if (key.isNull()) {
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral(
-                        "TLS private key file %1 holds no unencrypted PEM private key (RSA or EC)")
-                        .arg(privateKeyFile),
-                    QJsonObject { { QStringLiteral("file"), privateKeyFile } });
-    }
-    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
-    configuration.setLocalCertificateChain(chain);
-    configuration.setPrivateKey(key);
-    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens
-    configuration.setProtocol(QSsl::TlsV1_2OrLater);
-    return configuration;
 }
 
 } // namespace tf::gateway

@@ -40,10 +40,4 @@ struct AccessSettings
     static QHash<QString, QString> defaults();
 };
 
-// Reads a PEM certificate (chain) and private key (RSA or EC, unencrypted) into a server TLS
-// configuration. Throws tf::Error(Validation) naming the file that is missing, unreadable or
-// not what it should be.
-QSslConfiguration loadTlsConfiguration(const QString &certificateFile,
-                                       const QString &privateKeyFile);
-
 } // namespace tf::gateway
