@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # TerraFusion SyncService benchmark: tfctl sync PostgreSQL -> PostgreSQL against the COPY pipe
-# (psql \copy to stdout | psql \copy from stdin) and pgloader, on a throwaway PostgreSQL 15.
+# (psql \copy to stdout | psql \copy from stdin) and pgloader, on a throwaway PostgreSQL 15,
+# then tfctl verify (checksum bisection) and verify --repair on a pair with a plain mapping.
 # Not part of ctest. See docs/performance.md for what it measures and the last results.
 #
 #   bench/run.sh [--rows N] [--big-rows N | --skip-big] [--pipe-runs N] [--batch-size N]
-#                [--skip-pgloader] [--pg-stats] [--perf] [--out DIR] [--keep]
+#                [--skip-pgloader] [--only-verify] [--pg-stats] [--perf] [--out DIR] [--keep]
 #
 # Binaries: $TF_BIN_DIR/tfctl, else build/release/bin/tfctl (the release preset is configured
 # and built first; ninja makes that a no-op when it is up to date).
@@ -16,6 +17,7 @@ SKIP_BIG=0
 PIPE_RUNS=3
 BATCH=5000
 SKIP_PGLOADER=0
+ONLY_VERIFY=0
 PG_STATS=0
 PERF=0
 KEEP=0
@@ -23,7 +25,7 @@ OUT=""
 
 usage()
 {
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     cat <<'EOF'
 Options:
   --rows N          rows of the main table (default 1000000)
@@ -32,6 +34,8 @@ Options:
   --pipe-runs N     repetitions of the COPY pipe baseline; the median is used (default 3)
   --batch-size N    the pairs' batch_size (default 5000, the product default)
   --skip-pgloader   do not run pgloader
+  --only-verify     only the COPY pipe baseline and the verify/repair steps (no pgloader,
+                    no sync steps of bench-hash and bench-cursor, no big run)
   --pg-stats        load pg_stat_statements and save the top statements of each tfctl step
   --perf            run each tfctl step under `perf record` and save a flat profile
                     (for profiling only: it perturbs the timings and the peak RSS)
@@ -48,6 +52,7 @@ while (($#)); do
     --pipe-runs) PIPE_RUNS=$2; shift 2 ;;
     --batch-size) BATCH=$2; shift 2 ;;
     --skip-pgloader) SKIP_PGLOADER=1; shift ;;
+    --only-verify) ONLY_VERIFY=1; shift ;;
     --pg-stats) PG_STATS=1; shift ;;
     --perf) PERF=1; shift ;;
     --out) OUT=$2; shift 2 ;;
@@ -56,6 +61,7 @@ while (($#)); do
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
+((ONLY_VERIFY)) && SKIP_PGLOADER=1 SKIP_BIG=1
 for n in "$ROWS" "$BIG_ROWS" "$PIPE_RUNS" "$BATCH"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
@@ -195,7 +201,7 @@ log "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 104857
     "load $(loadavg); PostgreSQL $("$PGBIN/postgres" --version | awk '{ print $3 }'); rows $ROWS, batch_size $BATCH"
 {
     echo "date: $(date -Is)"
-    echo "command: bench/run.sh --rows $ROWS --big-rows $BIG_ROWS$( ((SKIP_BIG)) && echo ' --skip-big') --pipe-runs $PIPE_RUNS --batch-size $BATCH"
+    echo "command: bench/run.sh --rows $ROWS --big-rows $BIG_ROWS$( ((SKIP_BIG)) && echo ' --skip-big')$( ((SKIP_PGLOADER)) && echo ' --skip-pgloader')$( ((ONLY_VERIFY)) && echo ' --only-verify') --pipe-runs $PIPE_RUNS --batch-size $BATCH"
     echo "tfctl: $TFCTL"
     echo "git: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet 2>/dev/null || echo ' (dirty)')"
     echo "cpu: $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -206,13 +212,13 @@ log "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 104857
 } >"$OUT/machine.txt"
 
 # --- data -------------------------------------------------------------------------------------
-for db in src dst dstc pipe pgl; do pq postgres -c "CREATE DATABASE $db"; done
+for db in src dst dstc dstv pipe pgl; do pq postgres -c "CREATE DATABASE $db"; done
 log "generating $ROWS rows in src"
 t0=$(now)
 fill_source src "$ROWS"
 log "  generated in $(since "$t0") s; src.t is $(pqv src -c "SELECT pg_size_pretty(pg_total_relation_size('t'))")"
 SRC_SUM=$(checksum src)
-for db in dst dstc; do empty_table "$db"; done
+for db in dst dstc dstv; do empty_table "$db"; done
 
 # --- baseline: the COPY pipe ------------------------------------------------------------------
 copy_pipe() # src-db dst-db -> prints seconds
@@ -259,7 +265,9 @@ fi
 # --- tfctl setup --------------------------------------------------------------------------------
 TFDATA=$WORK/tf
 mkdir -p "$TFDATA"
-tf() { "$TFCTL" "$@" --data-dir "$TFDATA"; }
+tf() { "$TFCTL" "$@" --data-dir "$TFDATA" 2>>"$OUT/tfctl.err"; }
+# tfctl never creates a platform by itself (only `tfctl init` does).
+tf init >"$OUT/tfctl-init.log" 2>&1 || die "tfctl init failed, see $OUT/tfctl-init.log"
 add_system()
 {
     printf '{"name": "%s", "kind": "postgres", "settings": {"url": "%s"}, "credentials": {"user": "postgres"}}' \
@@ -279,31 +287,54 @@ MAPPING='{"fields": [
 RULES='[{"field": "name", "rule": "required"},
     {"field": "code", "rule": "pattern", "value": "^[0-9A-F]{8}$"},
     {"field": "qty", "rule": "min_value", "value": 0}]'
-add_pair() # name source-id target-id mode extra-json
+add_pair() # name source-id target-id mode extra-json [mapping-json [rules-json]]
 {
     cat <<EOF | tf pair add - >/dev/null
 {"name": "$1", "source_system": $2, "target_system": $3, "mode": "$4", "batch_size": $BATCH,
  "delete_policy": {"action": "propagate"} $5,
  "entities": [{"name": "t", "source": {"entity": "t", "key": ["id"]},
                "target": {"entity": "t", "key": ["id"]},
-               "mapping": $MAPPING, "validation": $RULES}]}
+               "mapping": ${6:-$MAPPING}, "validation": ${7:-$RULES}}]}
 EOF
 }
 SYS_SRC=$(add_system bench-src src)
 SYS_DST=$(add_system bench-dst dst)
 SYS_DSTC=$(add_system bench-dstc dstc)
-[[ -n $SYS_SRC && -n $SYS_DST && -n $SYS_DSTC ]] || die "tfctl system add failed"
+SYS_DSTV=$(add_system bench-dstv dstv)
+[[ -n $SYS_SRC && -n $SYS_DST && -n $SYS_DSTC && -n $SYS_DSTV ]] || die "tfctl system add failed, see $OUT/tfctl.err"
 add_pair bench-hash "$SYS_SRC" "$SYS_DST" hash ""
 add_pair bench-cursor "$SYS_SRC" "$SYS_DSTC" cursor ', "cursor": {"column": "modified_at", "reconcile_every": 10000}'
+# Every column copied as it is (no transform, no rule): tfctl verify can then compare source
+# and target with checksums of key ranges computed by each server (method "checksum").
+PLAIN_MAPPING=$(jq -c '{fields: [.[] | {target: ., source: .}]}' \
+    <<<'["id", "name", "code", "city", "note", "amount", "qty", "score", "created_at", "modified_at"]')
+add_pair bench-verify "$SYS_SRC" "$SYS_DSTV" hash "" "$PLAIN_MAPPING" '[]'
+
+# pg_stat_statements counts per server: one reset covers source and target databases.
+pgstat_reset() { ((PG_STATS)) && pq "$1" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+    -c "SELECT pg_stat_statements_reset()" >/dev/null || true; }
+pgstat_save() # db step
+{
+    ((PG_STATS)) || return 0
+    # Statements on a per-batch temporary table get a new query id per batch: group by text.
+    pq "$1" -c "SELECT d.datname AS db, sum(s.calls) AS calls, round(sum(s.total_exec_time)) AS ms,
+            sum(s.rows) AS rows, left(regexp_replace(s.query, '\s+', ' ', 'g'), 200) AS query
+        FROM pg_stat_statements AS s JOIN pg_database AS d ON d.oid = s.dbid
+        GROUP BY 1, 5 ORDER BY 3 DESC LIMIT 20" >"$OUT/$2.pgstat.txt" 2>&1 || true
+}
+perf_save() # step
+{
+    ((PERF)) || return 0
+    perf report -i "$OUT/$1.perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null \
+        | grep -v '^$' | head -70 >"$OUT/$1.perf.txt" || true
+}
 
 # Runs tfctl sync under /usr/bin/time; sets WALL (s), RSS_MB (peak), STATS (totals JSON).
 tf_sync() # step-name tfctl-args...
 {
     local step=$1; shift
     local target_db=${TARGET_DB:-dst}
-    # pg_stat_statements counts per server: one reset covers source and target databases.
-    ((PG_STATS)) && pq "$target_db" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
-        -c "SELECT pg_stat_statements_reset()" >/dev/null
+    pgstat_reset "$target_db"
     local t0 rc=0
     t0=$(now)
     local wrap=()
@@ -314,92 +345,205 @@ tf_sync() # step-name tfctl-args...
     ((rc == 0)) || die "tfctl sync run $* exited $rc, see $OUT/$step.out and .err"
     RSS_MB=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$OUT/$step.time")
     CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "tfctl cpu %.1f s", u + s }' "$OUT/$step.time")
-    if ((PERF)); then
-        perf report -i "$OUT/$step.perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null \
-            | grep -v '^$' | head -70 >"$OUT/$step.perf.txt" || true
-    fi
+    perf_save "$step"
     STATS=$(sed -n '/^{/,$p' "$OUT/$step.out" | jq -c '{status, totals}')
     [[ $(jq -r .status <<<"$STATS") == completed ]] || die "$step: $STATS"
-    if ((PG_STATS)); then
-        # Statements on a per-batch temporary table get a new query id per batch: group by text.
-        pq "$target_db" -c "SELECT d.datname AS db, sum(s.calls) AS calls, round(sum(s.total_exec_time)) AS ms,
-                sum(s.rows) AS rows, left(regexp_replace(s.query, '\s+', ' ', 'g'), 200) AS query
-            FROM pg_stat_statements AS s JOIN pg_database AS d ON d.oid = s.dbid
-            GROUP BY 1, 5 ORDER BY 3 DESC LIMIT 20" >"$OUT/$step.pgstat.txt" 2>&1 || true
-    fi
+    pgstat_save "$target_db" "$step"
     log "$step: $WALL s ($CPU), peak RSS $RSS_MB MB, $(jq -c .totals <<<"$STATS") (load $(loadavg))"
 }
 
-# --- full sync ----------------------------------------------------------------------------------
-tf_sync full-1 bench-hash --full
-FULL=$WALL FULL_RSS=$RSS_MB FULL_CPU=$CPU
-[[ $(checksum dst) == "$SRC_SUM" ]] || die "after the full sync dst differs from src"
-record "tfctl full sync (mapping + 3 rules)" "$FULL" "$(ratio "$FULL" "$PIPE")" "<= 1.3x" \
-    "$(verdict "$(ratio "$FULL" "$PIPE")" '<=' 1.3)" "$FULL_CPU; load $(loadavg)"
-if [[ -n $PGLOADER ]]; then
-    speed=$(ratio "$PGLOADER" "$FULL")
-    record "tfctl full sync vs pgloader (pgloader s / tfctl s)" "-" "${speed}x faster" ">= 3x faster" \
-        "$(verdict "$speed" '>=' 3)" ""
+# The sync steps of bench-hash and bench-cursor (--only-verify skips them).
+if ((!ONLY_VERIFY)); then
+    # --- full sync ------------------------------------------------------------------------------
+    tf_sync full-1 bench-hash --full
+    FULL=$WALL FULL_RSS=$RSS_MB FULL_CPU=$CPU
+    [[ $(checksum dst) == "$SRC_SUM" ]] || die "after the full sync dst differs from src"
+    record "tfctl full sync (mapping + 3 rules)" "$FULL" "$(ratio "$FULL" "$PIPE")" "<= 1.3x" \
+        "$(verdict "$(ratio "$FULL" "$PIPE")" '<=' 1.3)" "$FULL_CPU; load $(loadavg)"
+    if [[ -n $PGLOADER ]]; then
+        speed=$(ratio "$PGLOADER" "$FULL")
+        record "tfctl full sync vs pgloader (pgloader s / tfctl s)" "-" "${speed}x faster" ">= 3x faster" \
+            "$(verdict "$speed" '>=' 3)" ""
+    fi
+
+    # --- hash mode, no changes --------------------------------------------------------------------
+    tf_sync hash-nochange-1 bench-hash
+    H1=$WALL H1_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
+    tf_sync hash-nochange-2 bench-hash
+    H2=$WALL H2_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
+    [[ $(checksum dst) == "$SRC_SUM" ]] || die "after the hash runs dst differs from src"
+    record "hash re-run, no changes (1st run after --full)" "$H1" "$(ratio "$H1" "$PIPE")" "<= 0.2x" \
+        "$(verdict "$(ratio "$H1" "$PIPE")" '<=' 0.2)" "$H1_STATS"
+    record "hash re-run, no changes (steady state)" "$H2" "$(ratio "$H2" "$PIPE")" "<= 0.2x" \
+        "$(verdict "$(ratio "$H2" "$PIPE")" '<=' 0.2)" "$H2_STATS"
+
+    # --- cursor pair: initial load and a no-change run (informational) ---------------------------
+    TARGET_DB=dstc tf_sync cursor-initial bench-cursor
+    CI=$WALL CI_RSS=$RSS_MB CI_CPU=$CPU
+    [[ $(checksum dstc) == "$SRC_SUM" ]] || die "after the cursor pair's first run dstc differs from src"
+    record "(info) cursor pair, first run (no checkpoint: reads all)" "$CI" "$(ratio "$CI" "$PIPE")" "-" "-" "$CI_CPU; peak RSS $CI_RSS MB"
+    TARGET_DB=dstc tf_sync cursor-nochange bench-cursor
+    CN=$WALL
+    record "(info) cursor run, no changes" "$CN" "$(ratio "$CN" "$PIPE")" "-" "-" "$(jq -c .totals <<<"$STATS" | tr -d '"{}')"
+
+    # --- 0.1% changed -----------------------------------------------------------------------------
+    CHANGES=$((ROWS / 1000))
+    N_UPD=$(((CHANGES + 2) / 3)) N_DEL=$(((CHANGES + 1) / 3)) N_INS=$((CHANGES / 3))
+    log "changing $CHANGES rows in src: $N_UPD updates, $N_DEL deletes, $N_INS inserts (uniformly random keys)"
+    # Timestamps are written at millisecond precision: tfctl carries timestamptz through QDateTime,
+    # which keeps milliseconds only (see docs/performance.md, "Findings"), and the checksum below
+    # would otherwise report the truncated microseconds.
+    pq src <<SQL
+    BEGIN;
+    CREATE TEMP TABLE picked AS
+        SELECT id, row_number() OVER () AS n FROM (SELECT id FROM t ORDER BY random() LIMIT $N_UPD + $N_DEL) AS r;
+    UPDATE t SET note = md5(random()::text), amount = amount + 1, qty = qty + 1, modified_at = date_trunc('milliseconds', clock_timestamp())
+        WHERE id IN (SELECT id FROM picked WHERE n <= $N_UPD);
+    DELETE FROM t WHERE id IN (SELECT id FROM picked WHERE n > $N_UPD);
+    INSERT INTO t
+    SELECT g, 'customer ' || g, upper(substr(md5(g::text), 1, 8)), 'Seattle', md5(g::text), 1.00, 1, g / 3.0,
+           date_trunc('milliseconds', clock_timestamp()), date_trunc('milliseconds', clock_timestamp())
+    FROM generate_series((SELECT max(id) FROM t) + 1, (SELECT max(id) FROM t) + $N_INS) AS g;
+    COMMIT;
+    VACUUM (ANALYZE) t;
+SQL
+    SRC_SUM2=$(checksum src)
+
+    tf_sync hash-changed bench-hash
+    HC=$WALL HC_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
+    [[ $(checksum dst) == "$SRC_SUM2" ]] || die "after the hash run with changes dst differs from src"
+    record "hash run, 0.1% changed" "$HC" "$(ratio "$HC" "$PIPE")" "<= 0.3x" \
+        "$(verdict "$(ratio "$HC" "$PIPE")" '<=' 0.3)" "$HC_STATS"
+
+    TARGET_DB=dstc tf_sync cursor-changed bench-cursor
+    CC=$WALL CC_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
+    # Cursor mode finds deletes only when it reconciles keys (every reconcile_every runs).
+    missing=$(pqv dstc -c "SELECT count(*) FROM t" )
+    record "cursor run, 0.1% changed" "$CC" "$(ratio "$CC" "$PIPE")" "<= 0.05x" \
+        "$(verdict "$(ratio "$CC" "$PIPE")" '<=' 0.05)" "$CC_STATS; deletes wait for reconciliation"
+    log "  dstc has $missing rows, src $(pqv src -c 'SELECT count(*) FROM t') (the $N_DEL deletes wait for reconciliation)"
+
+    record "peak RSS, full sync of $ROWS rows" "-" "$FULL_RSS MB" "<= 150 MB" "$(verdict "$FULL_RSS" '<=' 150)" ""
 fi
 
-# --- hash mode, no changes ------------------------------------------------------------------------
-tf_sync hash-nochange-1 bench-hash
-H1=$WALL H1_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
-tf_sync hash-nochange-2 bench-hash
-H2=$WALL H2_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
-[[ $(checksum dst) == "$SRC_SUM" ]] || die "after the hash runs dst differs from src"
-record "hash re-run, no changes (1st run after --full)" "$H1" "$(ratio "$H1" "$PIPE")" "<= 0.2x" \
-    "$(verdict "$(ratio "$H1" "$PIPE")" '<=' 0.2)" "$H1_STATS"
-record "hash re-run, no changes (steady state)" "$H2" "$(ratio "$H2" "$PIPE")" "<= 0.2x" \
-    "$(verdict "$(ratio "$H2" "$PIPE")" '<=' 0.2)" "$H2_STATS"
+# --- verify and repair (pair bench-verify: src -> dstv, plain mapping) -----------------------
+# Runs tfctl verify under /usr/bin/time; sets WALL (s), CPU and REPORT (the run's "verify" report).
+# Exit codes: 0 no differences, 3 differences found, 1 failed, 2 bad input.
+tf_verify() # step-name expected-exit tfctl-verify-args...
+{
+    local step=$1 expect=$2; shift 2
+    pgstat_reset dstv
+    pq dstv -c "CHECKPOINT" >/dev/null
+    local t0 rc=0 wrap=()
+    ((PERF)) && wrap=(perf record -q -F 499 -o "$OUT/$step.perf.data" --)
+    t0=$(now)
+    /usr/bin/time -v -o "$OUT/$step.time" "${wrap[@]}" "$TFCTL" verify "$@" --json --data-dir "$TFDATA" \
+        >"$OUT/$step.out" 2>"$OUT/$step.err" || rc=$?
+    WALL=$(since "$t0")
+    ((rc == expect)) || die "tfctl verify $* exited $rc (expected $expect), see $OUT/$step.out and .err"
+    CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "tfctl cpu %.1f s", u + s }' "$OUT/$step.time")
+    perf_save "$step"
+    local result
+    result=$(sed -n '/^{/,$p' "$OUT/$step.out")
+    [[ $(jq -r .status <<<"$result") == completed ]] || die "$step: $(jq -c '{status, error}' <<<"$result")"
+    REPORT=$(jq -c .verify <<<"$result")
+    pgstat_save dstv "$step"
+    log "$step: $WALL s ($CPU), $(jq -c '{differences, missing, extra, different, repaired,
+        differences_after_repair, method: [.entities[].method], rows_fetched: [.entities[].rows_fetched]}' \
+        <<<"$REPORT") (load $(loadavg))"
+}
+# The report's figures the checks below look at, as one line.
+verify_figures()
+{
+    jq -r '[.differences, .missing, .extra, .different, (.differences_after_repair // "-"),
+        ([.entities[].method] | join(","))] | map(tostring) | join(" ")' <<<"$REPORT"
+}
+sorted_keys() { jq -r "$1 | map(tostring) | sort | join(\" \")" <<<"$REPORT"; }
+verify_note() { jq -r '"method " + ([.entities[].method] | join(",")) + ", rows fetched "
+    + ([.entities[].rows_fetched] | add | tostring)' <<<"$REPORT"; }
 
-# --- cursor pair: initial load and a no-change run (informational) -------------------------------
-TARGET_DB=dstc tf_sync cursor-initial bench-cursor
-CI=$WALL CI_RSS=$RSS_MB CI_CPU=$CPU
-[[ $(checksum dstc) == "$SRC_SUM" ]] || die "after the cursor pair's first run dstc differs from src"
-record "(info) cursor pair, first run (no checkpoint: reads all)" "$CI" "$(ratio "$CI" "$PIPE")" "-" "-" "$CI_CPU; peak RSS $CI_RSS MB"
-TARGET_DB=dstc tf_sync cursor-nochange bench-cursor
-CN=$WALL
-record "(info) cursor run, no changes" "$CN" "$(ratio "$CN" "$PIPE")" "-" "-" "$(jq -c .totals <<<"$STATS" | tr -d '"{}')"
+VSRC_SUM=$(checksum src)
+TARGET_DB=dstv tf_sync verify-fill bench-verify --full
+VF=$WALL VF_CPU=$CPU
+[[ $(checksum dstv) == "$VSRC_SUM" ]] || die "after the full sync of bench-verify dstv differs from src"
+record "(info) bench-verify full sync (plain mapping, fills dstv)" "$VF" "$(ratio "$VF" "$PIPE")" "-" "-" "$VF_CPU"
 
-# --- 0.1% changed ---------------------------------------------------------------------------------
-CHANGES=$((ROWS / 1000))
-N_UPD=$(((CHANGES + 2) / 3)) N_DEL=$(((CHANGES + 1) / 3)) N_INS=$((CHANGES / 3))
-log "changing $CHANGES rows in src: $N_UPD updates, $N_DEL deletes, $N_INS inserts (uniformly random keys)"
-# Timestamps are written at millisecond precision: tfctl carries timestamptz through QDateTime,
-# which keeps milliseconds only (see docs/performance.md, "Findings"), and the checksum below
-# would otherwise report the truncated microseconds.
-pq src <<SQL
-BEGIN;
-CREATE TEMP TABLE picked AS
-    SELECT id, row_number() OVER () AS n FROM (SELECT id FROM t ORDER BY random() LIMIT $N_UPD + $N_DEL) AS r;
-UPDATE t SET note = md5(random()::text), amount = amount + 1, qty = qty + 1, modified_at = date_trunc('milliseconds', clock_timestamp())
-    WHERE id IN (SELECT id FROM picked WHERE n <= $N_UPD);
-DELETE FROM t WHERE id IN (SELECT id FROM picked WHERE n > $N_UPD);
-INSERT INTO t
-SELECT g, 'customer ' || g, upper(substr(md5(g::text), 1, 8)), 'Seattle', md5(g::text), 1.00, 1, g / 3.0,
-       date_trunc('milliseconds', clock_timestamp()), date_trunc('milliseconds', clock_timestamp())
-FROM generate_series((SELECT max(id) FROM t) + 1, (SELECT max(id) FROM t) + $N_INS) AS g;
-COMMIT;
-VACUUM (ANALYZE) t;
+# The first scan of freshly written rows also sets their hint bits (and writes those pages).
+tf_verify verify-first 0 bench-verify
+[[ $(verify_figures) == "0 0 0 0 - checksum" ]] || die "verify-first: $(verify_figures)"
+record "(info) verify identical, first scan after the load" "$WALL" "$(ratio "$WALL" "$PIPE")" "-" "-" \
+    "$CPU; $(verify_note); before VACUUM"
+pq dstv -c "VACUUM (ANALYZE) t"
+
+tf_verify verify-identical 0 bench-verify
+[[ $(verify_figures) == "0 0 0 0 - checksum" ]] || die "verify-identical: $(verify_figures)"
+VI=$WALL
+record "verify identical ($ROWS rows)" "$VI" "$(ratio "$VI" "$PIPE")" "<= 0.5x" \
+    "$(verdict "$(ratio "$VI" "$PIPE")" '<=' 0.5)" "$CPU; $(verify_note)"
+
+# 10 rows changed in the target behind the engine's back, spread over the key range (at the
+# 5%, 15%, ..., 85% quantiles of the key): 8 updated (one column each, one of them by a
+# single microsecond), 1 deleted, and 1 extra row inserted after the last key.
+log "changing 10 rows in dstv: 8 updates, 1 delete, 1 extra insert"
+pq dstv <<SQL
+CREATE SCHEMA bench;
+CREATE TABLE bench.picked AS
+    SELECT p.id, p.n FROM unnest((SELECT percentile_disc(ARRAY[0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85])
+        WITHIN GROUP (ORDER BY id) FROM t)) WITH ORDINALITY AS p (id, n);
+CREATE TABLE bench.saved AS SELECT * FROM t WHERE id IN (SELECT id FROM bench.picked);
+CREATE TABLE bench.extra AS SELECT max(id) + 1 AS id FROM t;
+UPDATE t SET note = 'changed in the target' WHERE id = (SELECT id FROM bench.picked WHERE n = 1);
+UPDATE t SET amount = amount + 0.01 WHERE id = (SELECT id FROM bench.picked WHERE n = 2);
+UPDATE t SET city = NULL WHERE id = (SELECT id FROM bench.picked WHERE n = 3);
+UPDATE t SET score = score * 2 WHERE id = (SELECT id FROM bench.picked WHERE n = 4);
+UPDATE t SET modified_at = modified_at + interval '1 microsecond' WHERE id = (SELECT id FROM bench.picked WHERE n = 5);
+UPDATE t SET name = name || ' ' WHERE id = (SELECT id FROM bench.picked WHERE n = 6);
+UPDATE t SET qty = qty + 1 WHERE id = (SELECT id FROM bench.picked WHERE n = 7);
+UPDATE t SET created_at = NULL WHERE id = (SELECT id FROM bench.picked WHERE n = 8);
+DELETE FROM t WHERE id = (SELECT id FROM bench.picked WHERE n = 9);
+INSERT INTO t SELECT id, 'extra', 'EXTRA', NULL, NULL, NULL, NULL, NULL, NULL, now() FROM bench.extra;
 SQL
-SRC_SUM2=$(checksum src)
+CHANGED=$(pqv dstv -c "SELECT string_agg(id::text, ' ' ORDER BY id::text) FROM bench.picked WHERE n <= 8")
+DELETED=$(pqv dstv -c "SELECT id FROM bench.picked WHERE n = 9")
+EXTRA=$(pqv dstv -c "SELECT id FROM bench.extra")
+tf_verify verify-10 3 bench-verify
+[[ $(verify_figures) == "10 1 1 8 - checksum" ]] || die "verify-10: $(verify_figures), expected 10 1 1 8 - checksum"
+[[ $(sorted_keys '[.entities[].different_keys[].key]') == "$CHANGED" ]] \
+    || die "verify-10: different keys $(sorted_keys '[.entities[].different_keys[].key]'), expected $CHANGED"
+[[ $(sorted_keys '[.entities[].missing_keys[]]') == "$DELETED" ]] || die "verify-10: missing keys differ"
+[[ $(sorted_keys '[.entities[].extra_keys[]]') == "$EXTRA" ]] || die "verify-10: extra keys differ"
+V10=$WALL
+record "verify, 10 rows changed in the target" "$V10" "$(ratio "$V10" "$PIPE")" "<= 0.5x" \
+    "$(verdict "$(ratio "$V10" "$PIPE")" '<=' 0.5)" "$CPU; $(verify_note); found exactly the 10"
 
-tf_sync hash-changed bench-hash
-HC=$WALL HC_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
-[[ $(checksum dst) == "$SRC_SUM2" ]] || die "after the hash run with changes dst differs from src"
-record "hash run, 0.1% changed" "$HC" "$(ratio "$HC" "$PIPE")" "<= 0.3x" \
-    "$(verdict "$(ratio "$HC" "$PIPE")" '<=' 0.3)" "$HC_STATS"
-
-TARGET_DB=dstc tf_sync cursor-changed bench-cursor
-CC=$WALL CC_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
-# Cursor mode finds deletes only when it reconciles keys (every reconcile_every runs).
-missing=$(pqv dstc -c "SELECT count(*) FROM t" )
-record "cursor run, 0.1% changed" "$CC" "$(ratio "$CC" "$PIPE")" "<= 0.05x" \
-    "$(verdict "$(ratio "$CC" "$PIPE")" '<=' 0.05)" "$CC_STATS; deletes wait for reconciliation"
-log "  dstc has $missing rows, src $(pqv src -c 'SELECT count(*) FROM t') (the $N_DEL deletes wait for reconciliation)"
-
-record "peak RSS, full sync of $ROWS rows" "-" "$FULL_RSS MB" "<= 150 MB" "$(verdict "$FULL_RSS" '<=' 150)" ""
+# Back to identical (in SQL), then 1000 differences: 600 updated, 200 deleted (keys picked
+# uniformly at random) and 200 extra rows after the last key.
+pq dstv <<SQL
+DELETE FROM t WHERE id IN (SELECT id FROM bench.picked UNION ALL SELECT id FROM bench.extra);
+INSERT INTO t SELECT * FROM bench.saved;
+SQL
+[[ $(checksum dstv) == "$VSRC_SUM" ]] || die "dstv does not equal src after undoing the 10 changes"
+log "changing 1000 rows in dstv: 600 updates, 200 deletes, 200 extra inserts"
+pq dstv <<SQL
+CREATE TABLE bench.picked1000 AS
+    SELECT id, row_number() OVER () AS n FROM (SELECT id FROM t ORDER BY random() LIMIT 800) AS r;
+UPDATE t SET note = md5(random()::text), amount = amount + 1, qty = qty + 1 FROM bench.picked1000 AS p
+    WHERE t.id = p.id AND p.n <= 300;
+UPDATE t SET modified_at = modified_at + interval '1 microsecond', score = -score FROM bench.picked1000 AS p
+    WHERE t.id = p.id AND p.n > 300 AND p.n <= 600;
+DELETE FROM t USING bench.picked1000 AS p WHERE t.id = p.id AND p.n > 600;
+INSERT INTO t
+SELECT g, 'extra ' || g, 'EXTRA', 'Seattle', md5(g::text), 1.00, 1, g / 3.0, clock_timestamp(), clock_timestamp()
+FROM generate_series((SELECT max(id) FROM t) + 1, (SELECT max(id) FROM t) + 200) AS g;
+SQL
+tf_verify repair-1000 0 bench-verify --repair
+[[ $(verify_figures) == "1000 200 200 600 0 checksum" ]] \
+    || die "repair-1000: $(verify_figures), expected 1000 200 200 600 0 checksum"
+[[ $(checksum dstv) == "$VSRC_SUM" ]] || die "after the repair dstv differs from src"
+VR=$WALL
+record "repair, 1000 rows changed (verify, repair, verify)" "$VR" "$(ratio "$VR" "$PIPE")" \
+    "<= 0.6x" "$(verdict "$(ratio "$VR" "$PIPE")" '<=' 0.6)" \
+    "$CPU; $(verify_note); repaired $(jq -r .repaired <<<"$REPORT"), 0 after repair"
 
 # --- big run: peak RSS ----------------------------------------------------------------------------
 if ((!SKIP_BIG)); then

@@ -13,7 +13,8 @@ class PgCatalog;
 // Key-range checksums computed by the server (RangeChecksums for PostgresConnector): one
 // aggregate query per call, grouping the range's rows into buckets with width_bucket, so a
 // table of a million identical rows costs one scan per side and no row leaves the server.
-// Row hashes are md5 over the same session-independent texts readKeyHashes uses; text keys
+// Row hashes are hashtextextended over the same session-independent texts readKeyHashes uses
+// (readKeyHashes takes their md5); text keys
 // are ordered byte-wise (COLLATE "C") so two servers with different collations agree.
 class PgRanges final
 {

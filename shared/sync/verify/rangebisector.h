@@ -9,8 +9,9 @@ namespace tf::sync {
 // Finds the key ranges where two databases differ without moving their rows: both sides
 // checksum the same ranges concurrently, each in its own database; equal ranges are done,
 // different ones are cut at the source's quantiles (kFanOut parts) and checksummed again,
-// until a differing range is small enough to compare row by row (kLeafRows).
-// Identical tables cost one checksum scan per side.
+// until a differing range is small enough to compare row by row (kLeafRows). The whole
+// range is cut from the start, so identical tables cost one sort of the source's keys and
+// one checksum scan per side, and so does the first level of tables that differ.
 class RangeBisector final
 {
 public:
