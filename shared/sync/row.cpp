@@ -336,10 +336,24 @@ bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *er
     return fail(QStringLiteral("a known type"));
 }
 
+QVariant unreadableValue(const QString &text, const QString &reason)
+{
+    return QVariant::fromValue(UnreadableValue { text, reason });
+}
+
+const UnreadableValue *unreadableOf(const QVariant &value)
+{
+    if (value.typeId() != qMetaTypeId<UnreadableValue>())
+        return nullptr;
+    return static_cast<const UnreadableValue *>(value.constData());
+}
+
 QByteArray canonicalValue(const QVariant &value, ValueType type)
 {
     if (value.isNull() || !value.isValid())
         return QByteArrayLiteral("\\N");
+    if (const UnreadableValue *unreadable = unreadableOf(value)) // no value of a type that can fail to read starts so
+        return QByteArrayLiteral("\\?") + unreadable->text.toUtf8();
     switch (type) {
     case ValueType::Integer: return QByteArray::number(value.toLongLong());
     case ValueType::Decimal: return value.toString().toUtf8();

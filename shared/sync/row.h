@@ -85,6 +85,20 @@ KeyValues keyFromText(const QString &text, const QList<ValueType> &types);
 // SHA-256 (first 16 bytes, hex) of the canonical values of a row, in schema order.
 QByteArray rowHash(const Row &row, const Schema &schema);
 
+// A source value that cannot be read as its column's type ("2024-13-45" in a CSV date
+// column): a source connector puts one in place of the value instead of failing the whole
+// read, and the engine quarantines the row naming the column and the reason (rule
+// "source_type"). In a key or cursor column it fails the entity: such a row cannot be placed.
+// Hashes and canonical text carry the source's text, so a fix at the source is a change.
+struct UnreadableValue
+{
+    QString text; // as the source holds it
+    QString reason; // coerceValue's error: "'2024-13-45' is not a date"
+};
+QVariant unreadableValue(const QString &text, const QString &reason);
+// The unreadable value a QVariant holds, or nullptr for any other value.
+const UnreadableValue *unreadableOf(const QVariant &value);
+
 // Converts a raw value (e.g. what a driver or file produced) to the representation of
 // `type`. Returns false and sets *error ("'abc' is not an integer") when it cannot.
 bool coerceValue(const QVariant &raw, ValueType type, QVariant *out, QString *error);
@@ -98,3 +112,5 @@ QString oneLineJson(const QString &text);
 TimeValue timeValueOf(const QVariant &value, ValueType type);
 
 } // namespace tf::sync
+
+Q_DECLARE_METATYPE(tf::sync::UnreadableValue)

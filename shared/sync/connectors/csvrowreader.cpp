@@ -85,10 +85,8 @@ bool CsvRowReader::next(Row *row)
         }
         QString error;
         if (!parseValue(field.text, m_schema.at(i).type, &(*row)[i], &error)) {
-            throw Error(Error::Kind::Validation,
-                        QStringLiteral("%1 line %2, column '%3': %4").arg(m_fileName).arg(m_parser.line()).arg(m_schema.at(i).name, error),
-                        QJsonObject { { QStringLiteral("file"), m_fileName }, { QStringLiteral("line"), m_parser.line() },
-                                      { QStringLiteral("column"), m_schema.at(i).name } });
+            // One bad field costs its row (quarantined by the engine), not the file's read.
+            (*row)[i] = unreadableValue(field.text, QStringLiteral("%1 line %2: %3").arg(m_fileName).arg(m_parser.line()).arg(error));
         }
     }
     return true;

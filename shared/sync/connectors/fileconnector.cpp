@@ -234,6 +234,14 @@ void FileConnector::readSince(const ReadRequest &request, const QString &cursorC
         checkpoint = QList<QVariant> { after->cursor } + after->key;
     QList<Row> rows;
     scan(request.entity, schema, [&](const Row &row) {
+        for (int index : std::as_const(position)) {
+            // A row that cannot be placed in cursor order cannot be read past safely.
+            if (const UnreadableValue *unreadable = unreadableOf(row.at(index))) {
+                throw Error(Error::Kind::Validation,
+                            QStringLiteral("entity '%1', column '%2': %3").arg(request.entity, schema.at(index).name, unreadable->reason),
+                            QJsonObject { { QStringLiteral("entity"), request.entity }, { QStringLiteral("column"), schema.at(index).name } });
+            }
+        }
         if (!after || compare(row, checkpoint) > 0)
             rows << row;
         return true;
@@ -327,7 +335,7 @@ QSet<QString> FileConnector::existingValues(const QString &entity, const QString
     scan(entity, schema, [&](const Row &row) {
         QVariant value;
         QString error;
-        if (!row.at(index).isNull() && coerceValue(row.at(index), type, &value, &error)) {
+        if (!row.at(index).isNull() && !unreadableOf(row.at(index)) && coerceValue(row.at(index), type, &value, &error)) {
             const QString text = QString::fromUtf8(canonicalValue(value, type));
             if (wanted.contains(text))
                 found.insert(text);

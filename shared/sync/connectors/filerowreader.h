@@ -12,7 +12,8 @@ public:
     virtual ~FileRowReader() = default;
 
     // The next row, in schema order; false at the end. Throws tf::Error(Validation) naming
-    // the file, the line and (for a bad value) the column.
+    // the file and the line for a line it cannot parse; a value it cannot read as its
+    // column's type is an UnreadableValue (row.h) naming the file, the line and the reason.
     virtual bool next(Row *row) = 0;
 };
 

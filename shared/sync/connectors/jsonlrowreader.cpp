@@ -226,10 +226,22 @@ bool JsonlRowReader::next(Row *row)
             && raw.contains(it.key());
         const bool ok = exact ? coerceValue(QString::fromUtf8(raw.value(it.key())), type, &(*row)[index.value()], &error)
                               : toValue(it.value(), type, &(*row)[index.value()], &error);
-        if (!ok) {
+        if (!ok && m_strictKeys) {
+            // The type was guessed from the first lines, and the guess is what is wrong.
             throw Error(Error::Kind::Validation,
-                        QStringLiteral("%1 line %2, column '%3': %4").arg(m_lines.fileName()).arg(m_lines.line()).arg(it.key(), error),
+                        QStringLiteral("%1 line %2, column '%3': %4 (its type was inferred from the first lines; "
+                                       "declare \"columns\" in the settings)")
+                            .arg(m_lines.fileName()).arg(m_lines.line()).arg(it.key(), error),
                         where());
+        }
+        if (!ok) {
+            // With declared columns, one bad value costs its row (quarantined by the engine),
+            // not the file's read.
+            const QString text = it.value().isString() ? it.value().toString()
+                : raw.contains(it.key())               ? QString::fromUtf8(raw.value(it.key()))
+                                                       : compactJson(it.value());
+            (*row)[index.value()] = unreadableValue(
+                text, QStringLiteral("%1 line %2: %3").arg(m_lines.fileName()).arg(m_lines.line()).arg(error));
         }
     }
     return true;

@@ -35,7 +35,9 @@ Schema inferJsonlSchema(const QString &path, int sampleLines);
 
 // The rows of a JSON Lines file typed by `schema`. A key missing from a line is NULL. With
 // strictKeys (an inferred schema), a key outside the schema is an error naming the line,
-// rather than data silently dropped; with declared columns other keys are ignored.
+// rather than data silently dropped; with declared columns other keys are ignored. A value
+// that does not read as its column's type is an error too with an inferred schema (the guess
+// is wrong); with declared columns it is an UnreadableValue, quarantined with its row.
 class JsonlRowReader final : public FileRowReader
 {
 public:

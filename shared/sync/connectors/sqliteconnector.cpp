@@ -130,9 +130,8 @@ bool SqliteConnector::stream(QSqlQuery &query, const QString &entity, const Sche
             QVariant value;
             QString error;
             if (!sqlite::fromStored(query.value(i), schema->at(i).type, &value, &error)) {
-                throw Error(Error::Kind::Validation,
-                            QStringLiteral("table '%1', column '%2': %3").arg(entity, schema->at(i).name, error),
-                            QJsonObject { { QStringLiteral("entity"), entity }, { QStringLiteral("column"), schema->at(i).name } });
+                // One bad value costs its row (quarantined by the engine), not the table's read.
+                value = unreadableValue(query.value(i).toString(), QStringLiteral("table '%1': %2").arg(entity, error));
             }
             row << value;
         }

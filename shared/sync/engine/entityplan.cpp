@@ -75,20 +75,45 @@ std::optional<Checkpoint> EntityPlan::checkpointOf(const Row &readRow) const
     return Checkpoint { readRow.value(cursorIndex), sourceKey(readRow) };
 }
 
+void EntityPlan::requireReadable(const Row &readRow) const
+{
+    // A value elsewhere in the row is quarantined with the row; a key or a cursor value is
+    // what places the row (state, deletes, checkpoints): without it the read cannot go on.
+    const auto check = [&](int index) {
+        const UnreadableValue *unreadable = unreadableOf(readRow.value(index));
+        if (!unreadable)
+            return;
+        const QString column = readSchema->at(index).name;
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("entity '%1', %2 column '%3': %4")
+                        .arg(spec.name, index == cursorIndex ? QStringLiteral("cursor") : QStringLiteral("key"),
+                             column, unreadable->reason),
+                    QJsonObject { { QStringLiteral("entity"), spec.name }, { QStringLiteral("column"), column } });
+    };
+    for (int i = 0; i < sourceKeyTypes.size(); ++i)
+        check(i);
+    if (cursorIndex >= 0)
+        check(cursorIndex);
+}
+
 QList<Row> EntityPlan::conform(const RowBatch &batch) const
 {
-    if (!batch.schema || batch.schema->names() == readSchema->names())
-        return batch.rows;
-    const QList<int> indexes = batch.schema->indexesOf(readSchema->names());
     QList<Row> rows;
-    rows.reserve(batch.rows.size());
-    for (const Row &row : batch.rows) {
-        Row reordered;
-        reordered.reserve(indexes.size());
-        for (int index : indexes)
-            reordered << row.value(index);
-        rows << reordered;
+    if (!batch.schema || batch.schema->names() == readSchema->names()) {
+        rows = batch.rows;
+    } else {
+        const QList<int> indexes = batch.schema->indexesOf(readSchema->names());
+        rows.reserve(batch.rows.size());
+        for (const Row &row : batch.rows) {
+            Row reordered;
+            reordered.reserve(indexes.size());
+            for (int index : indexes)
+                reordered << row.value(index);
+            rows << reordered;
+        }
     }
+    for (const Row &row : std::as_const(rows))
+        requireReadable(row);
     return rows;
 }
 

@@ -42,7 +42,10 @@ struct EntityPlan
     }
     std::optional<Checkpoint> checkpointOf(const Row &readRow) const;
     // The batch's rows in readSchema order (connectors should already deliver them so).
+    // Throws tf::Error(Validation) naming the column when a key or cursor value is an
+    // UnreadableValue; one anywhere else is left for RowTransformer to quarantine.
     QList<Row> conform(const RowBatch &batch) const;
+    void requireReadable(const Row &readRow) const;
     // (source key text, hash) of rows, for StateStore::stage().
     QList<QPair<QString, QByteArray>> keyHashes(const QList<Row> &rows) const;
 };

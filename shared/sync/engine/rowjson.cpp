@@ -13,6 +13,8 @@ QJsonObject rowToJson(const Row &row, const Schema &schema)
         QJsonValue json;
         if (value.isNull() || !value.isValid()) {
             json = QJsonValue::Null;
+        } else if (const UnreadableValue *unreadable = unreadableOf(value)) {
+            json = unreadable->text; // as the source holds it, for the person fixing it
         } else {
             switch (column.type) {
             case ValueType::Integer:

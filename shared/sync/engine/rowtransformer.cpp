@@ -19,10 +19,22 @@ QList<RowTransformer::Mapped> RowTransformer::apply(const QList<Row> &rows,
     QList<Row> toValidate;
     QList<int> validatedIndexes;
     for (int i = 0; i < rows.size(); ++i) {
-        MappingPlan::Result result = m_plan.mapping->apply(rows.at(i));
+        // A value the source could not read is quarantined with its column and reason; the
+        // mapping sees NULL there, so the transformed row shown in quarantine stays readable.
+        QList<FieldError> unreadable;
+        Row readable = rows.at(i);
+        for (int c = 0; c < readable.size(); ++c) {
+            if (const UnreadableValue *value = unreadableOf(readable.at(c))) {
+                unreadable << FieldError { m_plan.readSchema->at(c).name, QStringLiteral("source_type"),
+                                           value->reason };
+                readable[c] = QVariant();
+            }
+        }
+        MappingPlan::Result result = m_plan.mapping->apply(readable);
         Mapped item { std::move(result.row),
                       hashes.isEmpty() ? m_plan.hash(rows.at(i)) : hashes.at(i),
-                      m_plan.sourceKeyText(rows.at(i)), std::move(result.errors) };
+                      m_plan.sourceKeyText(rows.at(i)),
+                      unreadable.isEmpty() ? std::move(result.errors) : unreadable };
         // What the target cannot hold exactly is quarantined like a rule failure, never altered.
         if (item.errors.isEmpty())
             item.errors = m_target.unrepresentable(m_plan.spec.targetEntity, *m_plan.targetSchema, item.row);
