@@ -29,6 +29,12 @@ struct RangeSum
     bool operator!=(const RangeSum &other) const { return !(*this == other); }
 };
 
+// How rows are hashed for range sums; both sides must use the same. Typed hashes the values
+// themselves, normalised by value type (integers as int8, floats by their bits, text byte-wise),
+// with no text conversion (PostgreSQL 14's hash_record_extended): several times faster. Text
+// hashes each row's session-independent text, as readKeyHashes does (any version).
+enum class RangeHash { Text, Typed };
+
 // Optional capability of a source: checksums of key ranges computed inside its own database,
 // so verify compares two databases without moving unchanged rows (PostgreSQL). The row hash
 // is the one readKeyHashes computes, over request.columns in request's order: two systems
@@ -40,10 +46,12 @@ public:
 
     // True when `column` of `entity` can key ranges (a type every server orders alike).
     virtual bool canRangeBy(const QString &entity, const QString &column) = 0;
+    // Whether RangeHash::Typed is available (else only Text).
+    virtual bool typedRangeHash() = 0;
     // splits.size() + 1 sums: rows of range below splits[0], between splits, and from the last.
     // request.keyColumns holds exactly the range's key column.
     virtual QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
-                                      const QStringList &splits) = 0;
+                                      const QStringList &splits, RangeHash hash) = 0;
     // At most parts - 1 distinct keys, ascending, cutting the range's rows into about equal parts.
     virtual QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) = 0;
     // The rows of the range, ordered by key, like readAll.

@@ -461,7 +461,14 @@ QByteArray rowHash(const Row &row, const Schema &schema)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
     for (int i = 0; i < row.size() && i < schema.size(); ++i) {
-        const QByteArray value = canonicalValue(row.at(i), schema.at(i).type);
+        const QVariant &cell = row.at(i);
+        if (cell.isNull() || !cell.isValid()) {
+            // Not canonicalValue's "\N", which the two-character text \N also gives: a change
+            // between NULL and that text must change the hash. No "<length>:" starts with 'N'.
+            hash.addData("N;");
+            continue;
+        }
+        const QByteArray value = canonicalValue(cell, schema.at(i).type);
         hash.addData(QByteArray::number(value.size()));
         hash.addData(":");
         hash.addData(value);

@@ -1,3 +1,4 @@
 # The row model's exact values: TimeValue (microseconds, BC, 294276, infinity), NaN/-0.0,
 # decimal specials and JSON text kept as written.
 tf_add_test(NAME tst_timevalue SOURCES unit/tst_timevalue.cpp LIBS tfcore LABELS unit)
+tf_add_test(NAME tst_rowhash SOURCES unit/tst_rowhash.cpp LIBS tfcore LABELS unit)

@@ -200,10 +200,15 @@ bool PostgresConnector::canRangeBy(const QString &entity, const QString &column)
     return m_ranges->canRangeBy(entity, column);
 }
 
-QList<RangeSum> PostgresConnector::rangeSums(const ReadRequest &request, const KeyRange &range,
-                                             const QStringList &splits)
+bool PostgresConnector::typedRangeHash()
 {
-    return m_ranges->rangeSums(request, range, splits);
+    return m_ranges->typedRangeHash();
+}
+
+QList<RangeSum> PostgresConnector::rangeSums(const ReadRequest &request, const KeyRange &range,
+                                             const QStringList &splits, RangeHash hash)
+{
+    return m_ranges->rangeSums(request, range, splits, hash);
 }
 
 QStringList PostgresConnector::splitPoints(const ReadRequest &request, const KeyRange &range, int parts)

@@ -64,9 +64,10 @@ public:
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;
 
+    bool typedRangeHash() override;
     bool canRangeBy(const QString &entity, const QString &column) override;
     QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
-                              const QStringList &splits) override;
+                              const QStringList &splits, RangeHash hash) override;
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
     void readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink) override;
 

@@ -32,6 +32,38 @@ KeyOrder keyOrder(const PgColumn &column)
     }
 }
 
+// A value normalised by its value type for hash_record_extended: the same value hashes the
+// same whatever the column's exact type, and equal-comparing but different values (-0 and 0,
+// 'a' and 'A' under a case-insensitive collation) hash apart.
+QString typedExpression(const PgColumn &column)
+{
+    const QString ref = columnRef(column);
+    switch (column.type) {
+    case ValueType::Integer: return QStringLiteral("CAST(%1 AS int8)").arg(ref);
+    case ValueType::Decimal: return QStringLiteral("CAST(%1 AS numeric)").arg(ref);
+    case ValueType::Double: return QStringLiteral("float8send(CAST(%1 AS float8))").arg(ref);
+    case ValueType::Boolean: return QStringLiteral("CAST(%1 AS bool)").arg(ref);
+    case ValueType::Date: return QStringLiteral("CAST(%1 AS date)").arg(ref);
+    case ValueType::Timestamp: return QStringLiteral("CAST(%1 AS timestamp)").arg(ref);
+    case ValueType::TimestampTz: return QStringLiteral("CAST(%1 AS timestamptz)").arg(ref);
+    case ValueType::Bytes: return QStringLiteral("CAST(%1 AS bytea)").arg(ref);
+    case ValueType::Uuid: return QStringLiteral("CAST(%1 AS uuid)").arg(ref);
+    case ValueType::Text:
+    case ValueType::Json:
+        // Text of every other type (arrays, intervals, json as the source wrote it), byte-wise.
+        return QStringLiteral("(CAST(%1 AS text) COLLATE \"C\")").arg(ref);
+    }
+    return QStringLiteral("(CAST(%1 AS text) COLLATE \"C\")").arg(ref);
+}
+
+QString typedList(const QList<PgColumn> &columns)
+{
+    QStringList parts;
+    for (const PgColumn &column : columns)
+        parts << typedExpression(column);
+    return parts.join(QLatin1String(", "));
+}
+
 struct RangeQuery
 {
     Selection selection;
@@ -82,8 +114,22 @@ bool PgRanges::canRangeBy(const QString &entity, const QString &column)
     return false;
 }
 
+bool PgRanges::typedRangeHash()
+{
+    if (m_serverVersion < 0) {
+        int version = 0;
+        stream(m_lookups, QStringLiteral("SELECT current_setting('server_version_num')"), {},
+               QStringLiteral("reading the server version"), [&](const QSqlQuery &row) {
+                   version = row.value(0).toInt();
+                   return false;
+               });
+        m_serverVersion = version;
+    }
+    return m_serverVersion >= 140000; // hash_record_extended
+}
+
 QList<RangeSum> PgRanges::rangeSums(const ReadRequest &request, const KeyRange &range,
-                                    const QStringList &splits)
+                                    const QStringList &splits, RangeHash hash)
 {
     RangeQuery query = rangeQuery(m_catalog, request, range);
     QVariantList binds;
@@ -105,13 +151,18 @@ QList<RangeSum> PgRanges::rangeSums(const ReadRequest &request, const KeyRange &
     // Only ranges are compared this way: rows of ranges whose sums differ are fetched and
     // compared value by value, so a hash that differed between two servers for equal rows
     // (one of each byte order) would cost time, never report a difference that is not there.
+    // Typed: the values themselves, each normalised by its value type so that two tables whose
+    // column types differ within one value type (int4 and int8, varchar and text, numeric(p,s)
+    // and numeric) hash equal values alike; 0.27 s per 1M rows of bench/run.sh's table against
+    // 0.54 s for the text of the row and about 3 s for its session-independent text.
+    const QString rowHash = hash == RangeHash::Typed
+        ? QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(typedList(query.selection.columns))
+        : QStringLiteral("hashtextextended(CAST(ROW(%1) AS text) COLLATE \"C\", 0)").arg(textList(query.selection.columns));
     const QString sql
         = QStringLiteral("SELECT b, count(*), sum(CAST(h >> 32 AS int4)), "
                          "sum(CAST((h & 4294967295) - 2147483648 AS int4)) "
-                         "FROM (SELECT %1 AS b, hashtextextended(CAST(ROW(%2) AS text) COLLATE \"C\", 0) AS h "
-                         "FROM %3 AS t%4) AS s GROUP BY b")
-              .arg(bucket, textList(query.selection.columns), query.selection.table.qualifiedName(),
-                   query.where);
+                         "FROM (SELECT %1 AS b, %2 AS h FROM %3 AS t%4) AS s GROUP BY b")
+              .arg(bucket, rowHash, query.selection.table.qualifiedName(), query.where);
     QList<RangeSum> sums(splits.size() + 1);
     stream(m_lookups, sql, binds, QStringLiteral("checksumming %1").arg(query.selection.table.qualifiedName()),
            [&](const QSqlQuery &row) {

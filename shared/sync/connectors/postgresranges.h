@@ -21,9 +21,10 @@ class PgRanges final
 public:
     PgRanges(const db::Database &streaming, const db::Database &lookups, PgCatalog &catalog);
 
+    bool typedRangeHash();
     bool canRangeBy(const QString &entity, const QString &column);
     QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
-                              const QStringList &splits);
+                              const QStringList &splits, RangeHash hash);
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts);
     void readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink);
 
@@ -31,6 +32,7 @@ private:
     const db::Database &m_streaming;
     const db::Database &m_lookups;
     PgCatalog &m_catalog;
+    int m_serverVersion = -1; // server_version_num, read once
 };
 
 } // namespace tf::sync::pg

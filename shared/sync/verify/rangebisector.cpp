@@ -21,11 +21,11 @@ QPair<QList<RangeSum>, QList<RangeSum>> sumsOfBoth(RangeBisector::Side &source,
                                                    const KeyRange &range, const QStringList &splits)
 {
     auto sourceSums = std::async(std::launch::async, [&] {
-        return source.ranges->rangeSums(source.request, range, splits);
+        return source.ranges->rangeSums(source.request, range, splits, source.hash);
     });
     QList<RangeSum> targetSums;
     try {
-        targetSums = target.ranges->rangeSums(target.request, range, splits);
+        targetSums = target.ranges->rangeSums(target.request, range, splits, target.hash);
     } catch (...) {
         sourceSums.wait();
         throw;

@@ -22,6 +22,7 @@ public:
     {
         RangeChecksums *ranges = nullptr;
         ReadRequest request; // the hashed columns, in the order both sides share; one key column
+        RangeHash hash = RangeHash::Text; // the same on both sides
     };
     struct Result
     {

@@ -50,6 +50,10 @@ checksumSides(const EntityPlan &plan, SourceConnector &source, SourceConnector &
     targetSide.request.entity = plan.spec.targetEntity;
     targetSide.request.columns = plan.targetSchema->names();
     targetSide.request.keyColumns = plan.spec.targetKey;
+    const RangeHash hash = sourceRanges->typedRangeHash() && targetRanges->typedRangeHash() ? RangeHash::Typed
+                                                                                          : RangeHash::Text;
+    sourceSide.hash = hash;
+    targetSide.hash = hash;
     return qMakePair(sourceSide, targetSide);
 }
 
