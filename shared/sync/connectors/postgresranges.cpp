@@ -39,13 +39,17 @@ QString typedExpression(const PgColumn &column)
 {
     const QString ref = columnRef(column);
     switch (column.type) {
-    case ValueType::Integer: return QStringLiteral("CAST(%1 AS int8)").arg(ref);
-    case ValueType::Decimal: return QStringLiteral("CAST(%1 AS numeric)").arg(ref);
+    // Integers and times by their bytes: int8's own hash folds the high half into the low one
+    // (-5 and 4294967291 hash alike, for int4 compatibility in hash joins).
+    case ValueType::Integer: return QStringLiteral("int8send(CAST(%1 AS int8))").arg(ref);
+    // Not numeric's own hash: it leaves out the sign (1.00 and -1.00 hash alike), fine for
+    // hash joins, not for telling values apart. Its text without trailing zeros instead.
+    case ValueType::Decimal: return QStringLiteral("CAST(trim_scale(CAST(%1 AS numeric)) AS text)").arg(ref);
     case ValueType::Double: return QStringLiteral("float8send(CAST(%1 AS float8))").arg(ref);
     case ValueType::Boolean: return QStringLiteral("CAST(%1 AS bool)").arg(ref);
-    case ValueType::Date: return QStringLiteral("CAST(%1 AS date)").arg(ref);
-    case ValueType::Timestamp: return QStringLiteral("CAST(%1 AS timestamp)").arg(ref);
-    case ValueType::TimestampTz: return QStringLiteral("CAST(%1 AS timestamptz)").arg(ref);
+    case ValueType::Date: return QStringLiteral("date_send(CAST(%1 AS date))").arg(ref);
+    case ValueType::Timestamp: return QStringLiteral("timestamp_send(CAST(%1 AS timestamp))").arg(ref);
+    case ValueType::TimestampTz: return QStringLiteral("timestamptz_send(CAST(%1 AS timestamptz))").arg(ref);
     case ValueType::Bytes: return QStringLiteral("CAST(%1 AS bytea)").arg(ref);
     case ValueType::Uuid: return QStringLiteral("CAST(%1 AS uuid)").arg(ref);
     case ValueType::Text:
