@@ -2,6 +2,8 @@
 
 #include "connector.h"
 
+#include <QHash>
+
 #include <optional>
 
 namespace tf::sync {
@@ -54,8 +56,10 @@ public:
                                       const QStringList &splits, RangeHash hash) = 0;
     // At most parts - 1 distinct keys, ascending, cutting the range's rows into about equal parts.
     virtual QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) = 0;
-    // The rows of the range, ordered by key, like readAll.
-    virtual void readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink) = 0;
+    // Every row of the range as (canonical key text, the row's hash): what a small differing
+    // range is narrowed down with before only the rows that differ are read by key.
+    virtual QHash<QString, qint64> rangeHashes(const ReadRequest &request, const KeyRange &range,
+                                               RangeHash hash) = 0;
 };
 
 } // namespace tf::sync

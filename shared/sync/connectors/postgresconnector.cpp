@@ -216,9 +216,10 @@ QStringList PostgresConnector::splitPoints(const ReadRequest &request, const Key
     return m_ranges->splitPoints(request, range, parts);
 }
 
-void PostgresConnector::readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink)
+QHash<QString, qint64> PostgresConnector::rangeHashes(const ReadRequest &request, const KeyRange &range,
+                                                      RangeHash hash)
 {
-    m_ranges->readRange(request, range, sink);
+    return m_ranges->rangeHashes(request, range, hash);
 }
 
 } // namespace tf::sync

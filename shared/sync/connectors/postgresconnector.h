@@ -69,7 +69,7 @@ public:
     QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
                               const QStringList &splits, RangeHash hash) override;
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
-    void readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink) override;
+    QHash<QString, qint64> rangeHashes(const ReadRequest &request, const KeyRange &range, RangeHash hash) override;
 
 private:
     QString m_schema;

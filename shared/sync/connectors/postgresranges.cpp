@@ -68,6 +68,13 @@ QString typedList(const QList<PgColumn> &columns)
     return parts.join(QLatin1String(", "));
 }
 
+QString rowHashExpression(const QList<PgColumn> &columns, RangeHash hash)
+{
+    return hash == RangeHash::Typed
+        ? QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(typedList(columns))
+        : QStringLiteral("hashtextextended(CAST(ROW(%1) AS text) COLLATE \"C\", 0)").arg(textList(columns));
+}
+
 struct RangeQuery
 {
     Selection selection;
@@ -159,9 +166,7 @@ QList<RangeSum> PgRanges::rangeSums(const ReadRequest &request, const KeyRange &
     // column types differ within one value type (int4 and int8, varchar and text, numeric(p,s)
     // and numeric) hash equal values alike; 0.27 s per 1M rows of bench/run.sh's table against
     // 0.54 s for the text of the row and about 3 s for its session-independent text.
-    const QString rowHash = hash == RangeHash::Typed
-        ? QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(typedList(query.selection.columns))
-        : QStringLiteral("hashtextextended(CAST(ROW(%1) AS text) COLLATE \"C\", 0)").arg(textList(query.selection.columns));
+    const QString rowHash = rowHashExpression(query.selection.columns, hash);
     const QString sql
         = QStringLiteral("SELECT b, count(*), sum(CAST(h >> 32 AS int4)), "
                          "sum(CAST((h & 4294967295) - 2147483648 AS int4)) "
@@ -185,6 +190,32 @@ QStringList PgRanges::splitPoints(const ReadRequest &request, const KeyRange &ra
     if (parts < 2)
         return splits;
     RangeQuery query = rangeQuery(m_catalog, request, range);
+    if (query.selection.keys.constFirst().type == ValueType::Integer) {
+        // Integer keys are cut into equal widths between their least and greatest value, which
+        // the key's index answers at once: no sort of every key.
+        qint64 low = 0, high = 0;
+        bool any = false;
+        stream(m_lookups,
+               QStringLiteral("SELECT min(%1), max(%1) FROM %2 AS t%3")
+                   .arg(query.order.expression, query.selection.table.qualifiedName(), query.where),
+               query.binds, QStringLiteral("splitting %1").arg(query.selection.table.qualifiedName()),
+               [&](const QSqlQuery &row) {
+                   any = !row.value(0).isNull();
+                   low = row.value(0).toLongLong();
+                   high = row.value(1).toLongLong();
+                   return false;
+               });
+        if (!any || high <= low)
+            return splits;
+        // In long double: high - low may not fit in qint64.
+        const long double width = ((long double)high - (long double)low + 1) / parts;
+        for (int i = 1; i < parts; ++i) {
+            const qint64 split = low + qint64(width * i);
+            if (split > low && (splits.isEmpty() || splits.constLast() != QString::number(split)))
+                splits << QString::number(split);
+        }
+        return splits;
+    }
     QList<QByteArray> fractions;
     for (int i = 1; i < parts; ++i)
         fractions << QByteArray::number(double(i) / parts, 'g', 17);
@@ -205,20 +236,25 @@ QStringList PgRanges::splitPoints(const ReadRequest &request, const KeyRange &ra
     return splits;
 }
 
-void PgRanges::readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink)
+QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const KeyRange &range,
+                                             RangeHash hash)
 {
     RangeQuery query = rangeQuery(m_catalog, request, range);
-    const QString sql = QStringLiteral("SELECT %1 FROM %2 AS t%3 ORDER BY %4")
-                            .arg(textList(query.selection.columns), query.selection.table.qualifiedName(),
-                                 query.where, query.order.expression);
-    Batcher batcher(query.selection.schema, request.batchSize, sink);
-    bool more = true;
-    stream(m_streaming, sql, query.binds, labelFor(query.selection.table), [&](const QSqlQuery &row) {
-        more = readRow(row, query.selection, batcher);
-        return more;
-    });
-    if (more)
-        batcher.flush();
+    const PgColumn &key = query.selection.keys.constFirst();
+    // The key as keyText() spells it: numeric without trailing zeros, uuid in lower case.
+    const QString keyText = key.type == ValueType::Decimal
+        ? QStringLiteral("CAST(trim_scale(%1) AS text)").arg(columnRef(key))
+        : QStringLiteral("CAST(%1 AS text)").arg(columnRef(key));
+    const QString sql = QStringLiteral("SELECT %1, %2 FROM %3 AS t%4")
+                            .arg(keyText, rowHashExpression(query.selection.columns, hash),
+                                 query.selection.table.qualifiedName(), query.where);
+    QHash<QString, qint64> hashes;
+    stream(m_lookups, sql, query.binds, QStringLiteral("hashing rows of %1").arg(query.selection.table.qualifiedName()),
+           [&](const QSqlQuery &row) {
+               hashes.insert(row.value(0).toString(), row.value(1).toLongLong());
+               return true;
+           });
+    return hashes;
 }
 
 } // namespace tf::sync::pg

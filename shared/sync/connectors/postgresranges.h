@@ -26,7 +26,7 @@ public:
     QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
                               const QStringList &splits, RangeHash hash);
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts);
-    void readRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink);
+    QHash<QString, qint64> rangeHashes(const ReadRequest &request, const KeyRange &range, RangeHash hash);
 
 private:
     const db::Database &m_streaming;

@@ -2,7 +2,6 @@
 
 #include "core/errors.h"
 
-#include <future>
 
 namespace tf::sync {
 
@@ -15,12 +14,12 @@ struct Pending
     RangeSum target;
 };
 
-// Both sides at once: the source on a helper thread, the target here.
-QPair<QList<RangeSum>, QList<RangeSum>> sumsOfBoth(RangeBisector::Side &source,
+// Both sides at once: the source on its side thread, the target here.
+QPair<QList<RangeSum>, QList<RangeSum>> sumsOfBoth(SideThread &thread, RangeBisector::Side &source,
                                                    RangeBisector::Side &target,
                                                    const KeyRange &range, const QStringList &splits)
 {
-    auto sourceSums = std::async(std::launch::async, [&] {
+    auto sourceSums = thread.run([&] {
         return source.ranges->rangeSums(source.request, range, splits, source.hash);
     });
     QList<RangeSum> targetSums;
@@ -35,8 +34,9 @@ QPair<QList<RangeSum>, QList<RangeSum>> sumsOfBoth(RangeBisector::Side &source,
 
 } // namespace
 
-RangeBisector::RangeBisector(Side source, Side target, const std::atomic_bool *cancel)
-    : m_source(std::move(source))
+RangeBisector::RangeBisector(SideThread &thread, Side source, Side target, const std::atomic_bool *cancel)
+    : m_thread(thread)
+    , m_source(std::move(source))
     , m_target(std::move(target))
     , m_cancel(cancel)
 { }
@@ -64,24 +64,27 @@ RangeBisector::Result RangeBisector::run()
         }
         return parts;
     };
-    // The whole range is cut at once at the source's quantiles: a table that differs then
-    // costs one checksum scan per side before the bisection narrows down, not two (the whole
-    // range, then its parts), for one sort of the source's keys more when nothing differs.
-    const QStringList firstSplits = m_source.ranges->splitPoints(m_source.request, KeyRange {}, kFanOut);
+    // One checksum of the whole table per side first: identical tables cost that and nothing
+    // more. A table that differs is then cut into parts of about kLeafRows rows at once, so a
+    // few changed rows are found with one more scan instead of a descent level by level.
+    const auto whole = sumsOfBoth(m_thread, m_source, m_target, KeyRange {}, {});
     ++m_queries;
-    const auto whole = sumsOfBoth(m_source, m_target, KeyRange {}, firstSplits);
-    ++m_queries;
-    for (const RangeSum &sum : whole.first)
-        result.sourceRows += sum.rows;
-    for (const RangeSum &sum : whole.second)
-        result.targetRows += sum.rows;
+    result.sourceRows = whole.first.value(0).rows;
+    result.targetRows = whole.second.value(0).rows;
     QList<Pending> work;
-    if (firstSplits.isEmpty()) {
-        // An empty source (or one key): the target's quantiles cut it below.
-        if (whole.first.value(0) != whole.second.value(0))
+    if (whole.first.value(0) != whole.second.value(0)) {
+        const qint64 rows = qMax(result.sourceRows, result.targetRows);
+        const int parts = int(qBound(qint64(kFanOut), rows / kLeafRows + 1, qint64(kMaxFirstParts)));
+        Side &cutter = result.sourceRows >= result.targetRows ? m_source : m_target;
+        const QStringList firstSplits = cutter.ranges->splitPoints(cutter.request, KeyRange {}, parts);
+        ++m_queries;
+        if (firstSplits.isEmpty()) {
             work << Pending { KeyRange {}, whole.first.value(0), whole.second.value(0) };
-    } else {
-        work = differingParts(KeyRange {}, firstSplits, whole);
+        } else {
+            const auto cut = sumsOfBoth(m_thread, m_source, m_target, KeyRange {}, firstSplits);
+            ++m_queries;
+            work = differingParts(KeyRange {}, firstSplits, cut);
+        }
     }
     while (!work.isEmpty()) {
         if (m_cancel && m_cancel->load())
@@ -99,7 +102,7 @@ RangeBisector::Result RangeBisector::run()
             result.differing << pending.range;
             continue;
         }
-        const auto sums = sumsOfBoth(m_source, m_target, pending.range, splits);
+        const auto sums = sumsOfBoth(m_thread, m_source, m_target, pending.range, splits);
         ++m_queries;
         // Depth first keeps the result in key order.
         work = differingParts(pending.range, splits, sums) + work;

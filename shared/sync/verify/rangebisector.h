@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sidethread.h"
 #include "sync/rangechecksums.h"
 
 #include <atomic>
@@ -17,6 +18,7 @@ class RangeBisector final
 public:
     static constexpr int kFanOut = 32;
     static constexpr qint64 kLeafRows = 4096;
+    static constexpr qint64 kMaxFirstParts = 4096; // the first cut of a differing table
 
     struct Side
     {
@@ -32,11 +34,13 @@ public:
         int queries = 0; // checksum and split queries per side
     };
 
-    RangeBisector(Side source, Side target, const std::atomic_bool *cancel = nullptr);
+    // The source's queries run on `thread`, the target's on the calling thread.
+    RangeBisector(SideThread &thread, Side source, Side target, const std::atomic_bool *cancel = nullptr);
 
     Result run();
 
 private:
+    SideThread &m_thread;
     Side m_source;
     Side m_target;
     const std::atomic_bool *m_cancel;

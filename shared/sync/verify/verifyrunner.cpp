@@ -4,6 +4,7 @@
 #include "core/jsonutil.h"
 #include "driftcollector.h"
 #include "rangebisector.h"
+#include "sidethread.h"
 #include "sync/engine/batchpipeline.h"
 #include "sync/engine/circuitbreaker.h"
 #include "sync/engine/entityplan.h"
@@ -212,29 +213,65 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
         const ReadRequest targetRows = targetRequest(plan, batchSize);
         if (const auto sides = checksumSides(plan, m_source, m_targetReader)) {
             drift.method = QStringLiteral("checksum");
+            SideThread sourceThread;
             RangeBisector::Result ranges;
             context.source().call(QStringLiteral("checksumming %1").arg(spec.sourceEntity), [&] {
-                ranges = RangeBisector(sides->first, sides->second, context.options().cancel).run();
+                ranges = RangeBisector(sourceThread, sides->first, sides->second, context.options().cancel).run();
             });
             context.throwIfCancelled();
-            auto *sourceRanges = sides->first.ranges;
-            auto *targetRanges = sides->second.ranges;
-            for (const KeyRange &range : std::as_const(ranges.differing)) {
+            // In each small differing range, the rows' hashes (both sides at once) tell which
+            // keys differ; only those rows are read, by key, and compared value by value.
+            QStringList keys;
+            const auto compareKeys = [&] {
+                if (keys.isEmpty())
+                    return;
+                QList<KeyValues> targetKeys, sourceKeys;
+                for (const QString &key : std::as_const(keys)) {
+                    targetKeys << keyFromText(key, plan.targetKeyTypes);
+                    sourceKeys << keyFromText(key, plan.sourceKeyTypes);
+                }
                 context.target().call(QStringLiteral("reading %1").arg(spec.targetEntity), [&] {
-                    targetRanges->readRange(targetRows, range, [&](const RowBatch &batch) {
+                    m_targetReader.readByKeys(targetRows, targetKeys, [&](const RowBatch &batch) {
                         collector.addTargetRows(batch.rows);
                         return true;
                     });
                 });
                 context.source().call(QStringLiteral("reading %1").arg(spec.sourceEntity), [&] {
-                    sourceRanges->readRange(sourceRows, range, [&](const RowBatch &batch) {
+                    m_source.readByKeys(sourceRows, sourceKeys, [&](const RowBatch &batch) {
                         collector.addSourceRows(plan.conform(batch));
                         return progress();
                     });
                 });
                 context.throwIfCancelled();
                 collector.endRange();
+                keys.clear();
+            };
+            for (const KeyRange &range : std::as_const(ranges.differing)) {
+                QHash<QString, qint64> sourceHashes, targetHashes;
+                context.target().call(QStringLiteral("hashing rows of %1").arg(spec.targetEntity), [&] {
+                    auto fromSource = sourceThread.run([&] {
+                        return sides->first.ranges->rangeHashes(sides->first.request, range, sides->first.hash);
+                    });
+                    try {
+                        targetHashes = sides->second.ranges->rangeHashes(sides->second.request, range, sides->second.hash);
+                    } catch (...) {
+                        fromSource.wait();
+                        throw;
+                    }
+                    sourceHashes = fromSource.get();
+                });
+                for (auto it = sourceHashes.cbegin(); it != sourceHashes.cend(); ++it) {
+                    const auto target = targetHashes.constFind(it.key());
+                    if (target == targetHashes.cend() || target.value() != it.value())
+                        keys << it.key();
+                    if (target != targetHashes.cend())
+                        targetHashes.erase(target);
+                }
+                keys << targetHashes.keys(); // in the target only
+                if (keys.size() >= batchSize)
+                    compareKeys();
             }
+            compareKeys();
             drift.rowsFetched = drift.sourceRows + drift.targetRows;
             const qint64 fetchedSource = drift.sourceRows;
             drift.sourceRows = ranges.sourceRows;
