@@ -54,6 +54,9 @@ public:
     // request.keyColumns holds exactly the range's key column.
     virtual QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
                                       const QStringList &splits, RangeHash hash) = 0;
+    // True when splitPoints costs next to nothing (integer keys: equal widths between the key's
+    // least and greatest value, read from its index), so a verify may cut before it sums.
+    virtual bool splitsCheaply(const ReadRequest &request) = 0;
     // At most parts - 1 distinct keys, ascending, cutting the range's rows into about equal parts.
     virtual QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) = 0;
     // Every row of the range as (canonical key text, the row's hash): what a small differing

@@ -211,6 +211,11 @@ QList<RangeSum> PostgresConnector::rangeSums(const ReadRequest &request, const K
     return m_ranges->rangeSums(request, range, splits, hash);
 }
 
+bool PostgresConnector::splitsCheaply(const ReadRequest &request)
+{
+    return m_ranges->splitsCheaply(request);
+}
+
 QStringList PostgresConnector::splitPoints(const ReadRequest &request, const KeyRange &range, int parts)
 {
     return m_ranges->splitPoints(request, range, parts);

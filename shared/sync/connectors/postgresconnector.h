@@ -68,6 +68,7 @@ public:
     bool canRangeBy(const QString &entity, const QString &column) override;
     QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
                               const QStringList &splits, RangeHash hash) override;
+    bool splitsCheaply(const ReadRequest &request) override;
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
     QHash<QString, qint64> rangeHashes(const ReadRequest &request, const KeyRange &range, RangeHash hash) override;
 

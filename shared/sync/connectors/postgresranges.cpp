@@ -1,9 +1,14 @@
 #include "postgresranges.h"
 
 #include "core/errors.h"
+#include "db/connection.h"
 #include "postgrescatalog.h"
 #include "postgresquery.h"
 #include "postgrestypes.h"
+
+#include <cmath>
+#include <limits>
+#include <optional>
 
 namespace tf::sync::pg {
 
@@ -68,12 +73,60 @@ QString typedList(const QList<PgColumn> &columns)
     return parts.join(QLatin1String(", "));
 }
 
+// The common difference of splits of an integer key that step evenly, if they do.
+std::optional<qint64> equalStep(const PgColumn &key, const QStringList &splits)
+{
+    if (key.type != ValueType::Integer || splits.size() < 2)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 first = splits.constFirst().toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    const qint64 second = splits.at(1).toLongLong(&ok);
+    if (!ok || second <= first || (first < 0 && second > std::numeric_limits<qint64>::max() + first))
+        return std::nullopt;
+    const qint64 step = second - first;
+    for (int i = 2; i < splits.size(); ++i) {
+        const qint64 value = splits.at(i).toLongLong(&ok);
+        if (!ok || value - splits.at(i - 1).toLongLong() != step)
+            return std::nullopt;
+    }
+    return step;
+}
+
 QString rowHashExpression(const QList<PgColumn> &columns, RangeHash hash)
 {
     return hash == RangeHash::Typed
         ? QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(typedList(columns))
         : QStringLiteral("hashtextextended(CAST(ROW(%1) AS text) COLLATE \"C\", 0)").arg(textList(columns));
 }
+
+// Planner settings for one checksum query on a connection, put back after it: the planner
+// cannot know that a bucket expression of a unique key yields a few thousand values, so it
+// would sort every row to group them (enable_sort off makes it hash them), and JIT compiling
+// the row-hash expression costs more than it saves for a scan of this kind.
+class ChecksumSettings final
+{
+public:
+    explicit ChecksumSettings(const db::Database &database)
+        : m_database(database)
+    {
+        m_database.execDirect(QStringLiteral("SET jit = off"), "preparing a checksum");
+        m_database.execDirect(QStringLiteral("SET enable_sort = off"), "preparing a checksum");
+    }
+    ~ChecksumSettings()
+    {
+        try {
+            m_database.execDirect(QStringLiteral("RESET jit"), "ending a checksum");
+            m_database.execDirect(QStringLiteral("RESET enable_sort"), "ending a checksum");
+        } catch (const Error &) {
+            // A broken connection is dropped and reopened with the defaults anyway.
+        }
+    }
+
+private:
+    const db::Database &m_database;
+};
 
 struct RangeQuery
 {
@@ -149,9 +202,22 @@ QList<RangeSum> PgRanges::rangeSums(const ReadRequest &request, const KeyRange &
         QList<QByteArray> elements;
         for (const QString &split : splits)
             elements << split.toUtf8();
-        bucket = QStringLiteral("width_bucket(%1, CAST(CAST(? AS text[]) AS %2[]))")
-                     .arg(query.order.expression, query.order.castType);
-        binds << arrayLiteral(elements);
+        const std::optional<qint64> step = equalStep(query.selection.keys.constFirst(), splits);
+        if (step) {
+            // Equal widths (integer keys): the bucket by arithmetic, no search. In the ELSE
+            // branch first <= key < last, so key - first cannot overflow.
+            bucket = QStringLiteral("CASE WHEN %1 < CAST(? AS int8) THEN 0 WHEN %1 >= CAST(? AS int8) THEN %2 "
+                                    "ELSE (CAST(%1 AS int8) - CAST(? AS int8)) / CAST(? AS int8) + 1 END")
+                         .arg(query.order.expression)
+                         .arg(splits.size());
+            binds << splits.constFirst() << splits.constLast() << splits.constFirst() << QString::number(*step);
+        } else {
+            // The parameter typed as the array itself: a cast of a text[] parameter would be
+            // evaluated again for every row.
+            bucket = QStringLiteral("width_bucket(%1, CAST(? AS %2[]))")
+                         .arg(query.order.expression, query.order.castType);
+            binds << arrayLiteral(elements);
+        }
     }
     binds << query.binds;
     // Each row's hash is hashtextextended (64 bits; the hash of hash partitioning, so it stays
@@ -173,6 +239,7 @@ QList<RangeSum> PgRanges::rangeSums(const ReadRequest &request, const KeyRange &
                          "FROM (SELECT %1 AS b, %2 AS h FROM %3 AS t%4) AS s GROUP BY b")
               .arg(bucket, rowHash, query.selection.table.qualifiedName(), query.where);
     QList<RangeSum> sums(splits.size() + 1);
+    const ChecksumSettings settings(m_lookups);
     stream(m_lookups, sql, binds, QStringLiteral("checksumming %1").arg(query.selection.table.qualifiedName()),
            [&](const QSqlQuery &row) {
                const int index = row.value(0).toInt();
@@ -182,6 +249,11 @@ QList<RangeSum> PgRanges::rangeSums(const ReadRequest &request, const KeyRange &
                return true;
            });
     return sums;
+}
+
+bool PgRanges::splitsCheaply(const ReadRequest &request)
+{
+    return rangeQuery(m_catalog, request, KeyRange {}).selection.keys.constFirst().type == ValueType::Integer;
 }
 
 QStringList PgRanges::splitPoints(const ReadRequest &request, const KeyRange &range, int parts)
@@ -207,12 +279,15 @@ QStringList PgRanges::splitPoints(const ReadRequest &request, const KeyRange &ra
                });
         if (!any || high <= low)
             return splits;
+        // An integral width, so the parts step evenly (rangeSums buckets them by arithmetic).
         // In long double: high - low may not fit in qint64.
-        const long double width = ((long double)high - (long double)low + 1) / parts;
+        const long double span = (long double)high - (long double)low + 1;
+        const qint64 width = qMax<qint64>(1, qint64(std::ceil(span / parts)));
         for (int i = 1; i < parts; ++i) {
-            const qint64 split = low + qint64(width * i);
-            if (split > low && (splits.isEmpty() || splits.constLast() != QString::number(split)))
-                splits << QString::number(split);
+            const long double split = (long double)low + (long double)width * i;
+            if (split > (long double)high)
+                break;
+            splits << QString::number(qint64(split));
         }
         return splits;
     }
@@ -249,6 +324,7 @@ QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const K
                             .arg(keyText, rowHashExpression(query.selection.columns, hash),
                                  query.selection.table.qualifiedName(), query.where);
     QHash<QString, qint64> hashes;
+    const ChecksumSettings settings(m_lookups);
     stream(m_lookups, sql, query.binds, QStringLiteral("hashing rows of %1").arg(query.selection.table.qualifiedName()),
            [&](const QSqlQuery &row) {
                hashes.insert(row.value(0).toString(), row.value(1).toLongLong());

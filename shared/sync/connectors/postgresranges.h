@@ -25,6 +25,7 @@ public:
     bool canRangeBy(const QString &entity, const QString &column);
     QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
                               const QStringList &splits, RangeHash hash);
+    bool splitsCheaply(const ReadRequest &request);
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts);
     QHash<QString, qint64> rangeHashes(const ReadRequest &request, const KeyRange &range, RangeHash hash);
 

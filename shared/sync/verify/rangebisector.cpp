@@ -64,26 +64,42 @@ RangeBisector::Result RangeBisector::run()
         }
         return parts;
     };
-    // One checksum of the whole table per side first: identical tables cost that and nothing
-    // more. A table that differs is then cut into parts of about kLeafRows rows at once, so a
-    // few changed rows are found with one more scan instead of a descent level by level.
-    const auto whole = sumsOfBoth(m_thread, m_source, m_target, KeyRange {}, {});
-    ++m_queries;
-    result.sourceRows = whole.first.value(0).rows;
-    result.targetRows = whole.second.value(0).rows;
     QList<Pending> work;
-    if (whole.first.value(0) != whole.second.value(0)) {
-        const qint64 rows = qMax(result.sourceRows, result.targetRows);
-        const int parts = int(qBound(qint64(kFanOut), rows / kLeafRows + 1, qint64(kMaxFirstParts)));
-        Side &cutter = result.sourceRows >= result.targetRows ? m_source : m_target;
-        const QStringList firstSplits = cutter.ranges->splitPoints(cutter.request, KeyRange {}, parts);
+    // Integer keys are cut for free (equal widths from the key's index) and bucketed by
+    // arithmetic: one scan per side sums every part at once, identical tables included.
+    const QStringList cheapSplits = m_source.ranges->splitsCheaply(m_source.request)
+        ? m_source.ranges->splitPoints(m_source.request, KeyRange {}, kMaxFirstParts)
+        : QStringList();
+    if (!cheapSplits.isEmpty()) {
         ++m_queries;
-        if (firstSplits.isEmpty()) {
-            work << Pending { KeyRange {}, whole.first.value(0), whole.second.value(0) };
-        } else {
-            const auto cut = sumsOfBoth(m_thread, m_source, m_target, KeyRange {}, firstSplits);
+        const auto cut = sumsOfBoth(m_thread, m_source, m_target, KeyRange {}, cheapSplits);
+        ++m_queries;
+        for (const RangeSum &sum : cut.first)
+            result.sourceRows += sum.rows;
+        for (const RangeSum &sum : cut.second)
+            result.targetRows += sum.rows;
+        work = differingParts(KeyRange {}, cheapSplits, cut);
+    } else {
+        // Otherwise one checksum of the whole table per side first: identical tables cost that
+        // and nothing more. A table that differs is then cut into parts of about kLeafRows rows
+        // at its quantiles, so a few changed rows are found with one more scan.
+        const auto whole = sumsOfBoth(m_thread, m_source, m_target, KeyRange {}, {});
+        ++m_queries;
+        result.sourceRows = whole.first.value(0).rows;
+        result.targetRows = whole.second.value(0).rows;
+        if (whole.first.value(0) != whole.second.value(0)) {
+            const qint64 rows = qMax(result.sourceRows, result.targetRows);
+            const int parts = int(qBound(qint64(kFanOut), rows / kLeafRows + 1, qint64(kMaxFirstParts)));
+            Side &cutter = result.sourceRows >= result.targetRows ? m_source : m_target;
+            const QStringList firstSplits = cutter.ranges->splitPoints(cutter.request, KeyRange {}, parts);
             ++m_queries;
-            work = differingParts(KeyRange {}, firstSplits, cut);
+            if (firstSplits.isEmpty()) {
+                work << Pending { KeyRange {}, whole.first.value(0), whole.second.value(0) };
+            } else {
+                const auto cut = sumsOfBoth(m_thread, m_source, m_target, KeyRange {}, firstSplits);
+                ++m_queries;
+                work = differingParts(KeyRange {}, firstSplits, cut);
+            }
         }
     }
     while (!work.isEmpty()) {

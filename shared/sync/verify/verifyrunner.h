@@ -4,7 +4,10 @@
 #include "sync/engine/pairspec.h"
 #include "sync/engine/runtypes.h"
 #include "sync/engine/stateroute.h"
+#include "sync/rangechecksums.h"
 #include "verifyreport.h"
+
+#include <QHash>
 
 namespace tf::sync {
 
@@ -32,8 +35,9 @@ struct VerifyOptions
 // A source row the mapping or validation rejects is counted as invalid (a run quarantines
 // it), never as a difference. With repair, missing and different rows are written and
 // extra rows deleted through the run's own BatchPipeline (sync state kept in step), then
-// the pair is verified again. A target that rewrites whole entities (files) is repaired by
-// a full run. The report is RunResult::verify; the status is the run's.
+// the pair is verified again (with the checksum method, the key ranges that differed: the
+// others were equal a moment before). A target that rewrites whole entities (files) is
+// repaired by a full run, then verified whole. The report is RunResult::verify; the status is the run's.
 class VerifyRunner final
 {
     Q_DISABLE_COPY_MOVE(VerifyRunner)
@@ -65,6 +69,9 @@ private:
     QuarantineStore &m_quarantine;
     DetachedStateStore m_controlState;
     ValidatorFactory m_validators;
+    // Repair's second look (checksum method): the key ranges that differed, per entity.
+    QHash<QString, QList<KeyRange>> m_repairedRanges;
+    bool m_recheck = false;
 };
 
 } // namespace tf::sync
