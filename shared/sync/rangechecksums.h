@@ -59,9 +59,9 @@ public:
     virtual bool splitsCheaply(const ReadRequest &request) = 0;
     // At most parts - 1 distinct keys, ascending, cutting the range's rows into about equal parts.
     virtual QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) = 0;
-    // Every row of the range as (canonical key text, the row's hash): what a small differing
-    // range is narrowed down with before only the rows that differ are read by key.
-    virtual QHash<QString, qint64> rangeHashes(const ReadRequest &request, const KeyRange &range,
+    // Every row of the ranges as (canonical key text, the row's hash), in one query: what small
+    // differing ranges are narrowed down with before only the rows that differ are read by key.
+    virtual QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges,
                                                RangeHash hash) = 0;
 };
 

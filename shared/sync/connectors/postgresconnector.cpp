@@ -221,10 +221,10 @@ QStringList PostgresConnector::splitPoints(const ReadRequest &request, const Key
     return m_ranges->splitPoints(request, range, parts);
 }
 
-QHash<QString, qint64> PostgresConnector::rangeHashes(const ReadRequest &request, const KeyRange &range,
+QHash<QString, qint64> PostgresConnector::rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges,
                                                       RangeHash hash)
 {
-    return m_ranges->rangeHashes(request, range, hash);
+    return m_ranges->rangeHashes(request, ranges, hash);
 }
 
 } // namespace tf::sync

@@ -70,7 +70,7 @@ public:
                               const QStringList &splits, RangeHash hash) override;
     bool splitsCheaply(const ReadRequest &request) override;
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
-    QHash<QString, qint64> rangeHashes(const ReadRequest &request, const KeyRange &range, RangeHash hash) override;
+    QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges, RangeHash hash) override;
 
 private:
     QString m_schema;

@@ -136,7 +136,15 @@ struct RangeQuery
     QVariantList binds;
 };
 
+RangeQuery rangesQuery(PgCatalog &catalog, const ReadRequest &request, const QList<KeyRange> &ranges);
+
 RangeQuery rangeQuery(PgCatalog &catalog, const ReadRequest &request, const KeyRange &range)
+{
+    return rangesQuery(catalog, request, { range });
+}
+
+// Rows in any of the ranges (one index scan per range, OR'ed by the planner).
+RangeQuery rangesQuery(PgCatalog &catalog, const ReadRequest &request, const QList<KeyRange> &ranges)
 {
     RangeQuery query;
     query.selection = selectionFor(catalog, request);
@@ -146,17 +154,25 @@ RangeQuery rangeQuery(PgCatalog &catalog, const ReadRequest &request, const KeyR
     if (query.order.expression.isEmpty())
         throw Error(Error::Kind::Internal,
                     QStringLiteral("column %1 cannot key ranges").arg(query.selection.keys.constFirst().name));
-    QStringList conditions;
-    if (range.from) {
-        conditions << QStringLiteral("%1 >= CAST(? AS %2)").arg(query.order.expression, query.order.castType);
-        query.binds << *range.from;
+    QStringList any;
+    for (const KeyRange &range : ranges) {
+        QStringList conditions;
+        if (range.from) {
+            conditions << QStringLiteral("%1 >= CAST(? AS %2)").arg(query.order.expression, query.order.castType);
+            query.binds << *range.from;
+        }
+        if (range.to) {
+            conditions << QStringLiteral("%1 < CAST(? AS %2)").arg(query.order.expression, query.order.castType);
+            query.binds << *range.to;
+        }
+        if (conditions.isEmpty())
+            return query; // one range is everything: no condition at all
+        any << conditions.join(QLatin1String(" AND "));
     }
-    if (range.to) {
-        conditions << QStringLiteral("%1 < CAST(? AS %2)").arg(query.order.expression, query.order.castType);
-        query.binds << *range.to;
-    }
-    if (!conditions.isEmpty())
-        query.where = QStringLiteral(" WHERE ") + conditions.join(QLatin1String(" AND "));
+    if (any.size() == 1)
+        query.where = QStringLiteral(" WHERE ") + any.constFirst();
+    else if (!any.isEmpty())
+        query.where = QStringLiteral(" WHERE (") + any.join(QLatin1String(") OR (")) + QLatin1Char(')');
     return query;
 }
 
@@ -311,10 +327,10 @@ QStringList PgRanges::splitPoints(const ReadRequest &request, const KeyRange &ra
     return splits;
 }
 
-QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const KeyRange &range,
+QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges,
                                              RangeHash hash)
 {
-    RangeQuery query = rangeQuery(m_catalog, request, range);
+    RangeQuery query = rangesQuery(m_catalog, request, ranges);
     const PgColumn &key = query.selection.keys.constFirst();
     // The key as keyText() spells it: numeric without trailing zeros, uuid in lower case.
     const QString keyText = key.type == ValueType::Decimal
@@ -324,7 +340,6 @@ QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const K
                             .arg(keyText, rowHashExpression(query.selection.columns, hash),
                                  query.selection.table.qualifiedName(), query.where);
     QHash<QString, qint64> hashes;
-    const ChecksumSettings settings(m_lookups);
     stream(m_lookups, sql, query.binds, QStringLiteral("hashing rows of %1").arg(query.selection.table.qualifiedName()),
            [&](const QSqlQuery &row) {
                hashes.insert(row.value(0).toString(), row.value(1).toLongLong());

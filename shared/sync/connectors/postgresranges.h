@@ -27,7 +27,7 @@ public:
                               const QStringList &splits, RangeHash hash);
     bool splitsCheaply(const ReadRequest &request);
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts);
-    QHash<QString, qint64> rangeHashes(const ReadRequest &request, const KeyRange &range, RangeHash hash);
+    QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges, RangeHash hash);
 
 private:
     const db::Database &m_streaming;

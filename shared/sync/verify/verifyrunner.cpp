@@ -264,14 +264,17 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
                 collector.endRange();
                 keys.clear();
             };
-            for (const KeyRange &range : std::as_const(ranges.differing)) {
+            // Up to 100 ranges (about 400,000 rows at most) per query and side.
+            constexpr qsizetype kRangesPerQuery = 100;
+            for (qsizetype start = 0; start < ranges.differing.size(); start += kRangesPerQuery) {
+                const QList<KeyRange> chunk = ranges.differing.mid(start, kRangesPerQuery);
                 QHash<QString, qint64> sourceHashes, targetHashes;
                 context.target().call(QStringLiteral("hashing rows of %1").arg(spec.targetEntity), [&] {
                     auto fromSource = sourceThread.run([&] {
-                        return sides->first.ranges->rangeHashes(sides->first.request, range, sides->first.hash);
+                        return sides->first.ranges->rangeHashes(sides->first.request, chunk, sides->first.hash);
                     });
                     try {
-                        targetHashes = sides->second.ranges->rangeHashes(sides->second.request, range, sides->second.hash);
+                        targetHashes = sides->second.ranges->rangeHashes(sides->second.request, chunk, sides->second.hash);
                     } catch (...) {
                         fromSource.wait();
                         throw;
@@ -288,6 +291,7 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
                 keys << targetHashes.keys(); // in the target only
                 if (keys.size() >= batchSize)
                     compareKeys();
+                context.throwIfCancelled();
             }
             compareKeys();
             qCInfo(lcVerify, "entity %s: differing ranges compared row by row in %lld ms",
