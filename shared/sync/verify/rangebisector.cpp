@@ -68,7 +68,7 @@ RangeBisector::Result RangeBisector::run()
     // Integer keys are cut for free (equal widths from the key's index) and bucketed by
     // arithmetic: one scan per side sums every part at once, identical tables included.
     const QStringList cheapSplits = m_source.ranges->splitsCheaply(m_source.request)
-        ? m_source.ranges->splitPoints(m_source.request, KeyRange {}, kMaxFirstParts)
+        ? m_source.ranges->splitPoints(m_source.request, KeyRange {}, kCheapFirstParts)
         : QStringList();
     if (!cheapSplits.isEmpty()) {
         ++m_queries;

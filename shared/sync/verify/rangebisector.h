@@ -19,6 +19,7 @@ public:
     static constexpr int kFanOut = 32;
     static constexpr qint64 kLeafRows = 4096;
     static constexpr qint64 kMaxFirstParts = 4096; // the first cut of a differing table
+    static constexpr qint64 kCheapFirstParts = 16384; // the first cut when splitting is free
 
     struct Side
     {

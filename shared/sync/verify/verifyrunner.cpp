@@ -220,16 +220,13 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
             QElapsedTimer clock;
             clock.start();
             RangeBisector::Result ranges;
-            if (m_recheck && m_repairedRanges.contains(spec.name)) {
-                // After a repair: the ranges it wrote are compared again; every other range was
-                // equal a moment ago.
-                ranges.differing = m_repairedRanges.value(spec.name);
-            } else {
+            const bool recheck = m_recheck && m_repairedKeys.contains(spec.name);
+            if (repair)
+                m_repairedKeys[spec.name]; // known, even with nothing to write
+            if (!recheck) {
                 context.source().call(QStringLiteral("checksumming %1").arg(spec.sourceEntity), [&] {
                     ranges = RangeBisector(sourceThread, sides->first, sides->second, context.options().cancel).run();
                 });
-                if (repair)
-                    m_repairedRanges.insert(spec.name, ranges.differing);
             }
             context.throwIfCancelled();
             qCInfo(lcVerify, "entity %s: %lld source and %lld target rows checksummed, %lld differing range(s), "
@@ -240,9 +237,15 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
             // In each small differing range, the rows' hashes (both sides at once) tell which
             // keys differ; only those rows are read, by key, and compared value by value.
             QStringList keys;
+            // After a repair, the rows it wrote are compared again (every other row was equal a
+            // moment before): its keys, read again from both sides.
+            if (recheck)
+                keys = m_repairedKeys.value(spec.name);
             const auto compareKeys = [&] {
                 if (keys.isEmpty())
                     return;
+                if (repair && !recheck)
+                    m_repairedKeys[spec.name] << keys;
                 QList<KeyValues> targetKeys, sourceKeys;
                 for (const QString &key : std::as_const(keys)) {
                     targetKeys << keyFromText(key, plan.targetKeyTypes);
@@ -301,7 +304,8 @@ EntityDrift VerifyRunner::verifyEntity(RunContext &context, const EntitySpec &sp
             drift.sourceRows = ranges.sourceRows;
             drift.targetRows = ranges.targetRows;
             // Rows in equal ranges matched without being fetched.
-            drift.matching += ranges.sourceRows - fetchedSource;
+            if (!recheck)
+                drift.matching += ranges.sourceRows - fetchedSource;
         } else {
             drift.method = QStringLiteral("merge");
             context.target().call(QStringLiteral("reading %1").arg(spec.targetEntity), [&] {

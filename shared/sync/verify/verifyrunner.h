@@ -35,8 +35,8 @@ struct VerifyOptions
 // A source row the mapping or validation rejects is counted as invalid (a run quarantines
 // it), never as a difference. With repair, missing and different rows are written and
 // extra rows deleted through the run's own BatchPipeline (sync state kept in step), then
-// the pair is verified again (with the checksum method, the key ranges that differed: the
-// others were equal a moment before). A target that rewrites whole entities (files) is
+// the pair is verified again (with the checksum method, the rows that differed, read again by
+// key: the others were equal a moment before). A target that rewrites whole entities (files) is
 // repaired by a full run, then verified whole. The report is RunResult::verify; the status is the run's.
 class VerifyRunner final
 {
@@ -69,8 +69,8 @@ private:
     QuarantineStore &m_quarantine;
     DetachedStateStore m_controlState;
     ValidatorFactory m_validators;
-    // Repair's second look (checksum method): the key ranges that differed, per entity.
-    QHash<QString, QList<KeyRange>> m_repairedRanges;
+    // Repair's second look (checksum method): the keys whose rows differed, per entity.
+    QHash<QString, QStringList> m_repairedKeys;
     bool m_recheck = false;
 };
 
