@@ -210,8 +210,9 @@ private slots:
             text("must be an integer from 1 to 10000"));
         row("enabled text", R"({"enabled": "yes"})", "enabled", text("must be true or false"));
         row("misspelt key", R"({"shedule": "0 2 * * *"})", "shedule",
-            text("unknown key (expected one of: name, description, source_system, target_system, mode, schedule, "
+            text("unknown key (expected one of: name, description, source_system, target_system, mode, schedule, verify_schedule, "
                  "batch_size, invalid_rows, delete_policy, cursor, enabled, entities)"));
+        row("bad verify schedule", R"({"verify_schedule": "0 4 * * SUX"})", "verify_schedule", text("day-of-week: 'SUX' is not a day name"));
         row("no entities", R"({"entities": null})", "entities", text("is required"));
         row("empty entities", R"({"entities": []})", "entities", text("must list at least one entity"));
         row("entity not object", R"({"entities[0]": "property"})", "entities[0]", text("must be an object"));
