@@ -1,6 +1,25 @@
 #include "runcontext.h"
 
+#include "core/errors.h"
+
 namespace tf::sync {
+
+void captureRunFailure(RunResult &result, const std::function<void()> &body)
+{
+    try {
+        body();
+    } catch (const RunCancelled &) {
+        result.status = RunStatus::Cancelled;
+    } catch (const Error &error) {
+        result.status = RunStatus::Failed;
+        result.error = error.message();
+        result.errorCode = error.code();
+    } catch (const std::exception &error) {
+        result.status = RunStatus::Failed;
+        result.error = QString::fromUtf8(error.what());
+        result.errorCode = Error::codeFor(Error::Kind::Internal);
+    }
+}
 
 RunContext::RunContext(const PairSpec &pair, const RunOptions &options, QuarantineStore &quarantine,
                        ResilientCall &source, ResilientCall &target)

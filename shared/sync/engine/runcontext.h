@@ -4,6 +4,8 @@
 #include "resilientcall.h"
 #include "runtypes.h"
 
+#include <functional>
+
 namespace tf::sync {
 
 class QuarantineStore;
@@ -12,6 +14,10 @@ class QuarantineStore;
 struct RunCancelled
 {
 };
+
+// Runs body (a whole run); a cancel, a tf::Error or another exception ends it with that status
+// and message in result instead of escaping (SyncRunner and VerifyRunner never throw).
+void captureRunFailure(RunResult &result, const std::function<void()> &body);
 
 // What every executor of one run shares: the pair, the options, the two systems' resilient
 // callers, the quarantine, and the result being built.

@@ -47,7 +47,7 @@ RunResult SyncRunner::run(const RunOptions &options)
                          m_sleeper);
     RunContext context(m_pair, options, m_quarantine, source, target);
     RunResult &result = context.result();
-    try {
+    captureRunFailure(result, [&] {
         // A dry run first checks the target as the real run will use it (failing with every
         // problem listed); a real run meets the same problems at its first write.
         if (!options.dryRun || checkTargetFirst(context)) {
@@ -58,17 +58,7 @@ RunResult SyncRunner::run(const RunOptions &options)
             result.status = result.totals.quarantined > 0 ? RunStatus::CompletedWithErrors
                                                           : RunStatus::Completed;
         }
-    } catch (const RunCancelled &) {
-        result.status = RunStatus::Cancelled;
-    } catch (const Error &error) {
-        result.status = RunStatus::Failed;
-        result.error = error.message();
-        result.errorCode = error.code();
-    } catch (const std::exception &error) {
-        result.status = RunStatus::Failed;
-        result.error = QString::fromUtf8(error.what());
-        result.errorCode = Error::codeFor(Error::Kind::Internal);
-    }
+    });
     result.retries = source.retries() + target.retries();
     qCInfo(lcEngine).noquote() << "pair" << m_pair.pairId << runStatusName(result.status)
                                << QString::fromUtf8(json::compact(result.totals.toJson()))

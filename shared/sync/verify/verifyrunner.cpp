@@ -13,6 +13,7 @@
 #include "sync/rangechecksums.h"
 
 #include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QLoggingCategory>
 
 namespace tf::sync {
@@ -114,7 +115,8 @@ RunResult VerifyRunner::run(const VerifyOptions &options)
     RunContext context(m_pair, runOptions, m_quarantine, source, target);
     RunResult &result = context.result();
     VerifyReport report;
-    try {
+    m_repairedKeys.clear();
+    captureRunFailure(result, [&] {
         checkEntity(m_pair, options.entity);
         report = verifyAll(context, options, options.repair);
         if (options.repair && report.differences() > 0) {
@@ -133,22 +135,12 @@ RunResult VerifyRunner::run(const VerifyOptions &options)
             }
             RunContext again(m_pair, options.run, m_quarantine, source, target);
             m_recheck = !m_target.rewritesEntity(); // a full run rewrote everything: verify it all
+            const auto recheckOff = qScopeGuard([this] { m_recheck = false; });
             const VerifyReport after = verifyAll(again, options, false);
-            m_recheck = false;
             report.differencesAfterRepair = after.differences();
         }
         result.status = RunStatus::Completed;
-    } catch (const RunCancelled &) {
-        result.status = RunStatus::Cancelled;
-    } catch (const Error &error) {
-        result.status = RunStatus::Failed;
-        result.error = error.message();
-        result.errorCode = error.code();
-    } catch (const std::exception &error) {
-        result.status = RunStatus::Failed;
-        result.error = QString::fromUtf8(error.what());
-        result.errorCode = Error::codeFor(Error::Kind::Internal);
-    }
+    });
     result.verify = report.toJson();
     result.retries = source.retries() + target.retries();
     qCInfo(lcVerify).noquote() << "pair" << m_pair.pairId << "verify" << runStatusName(result.status)
