@@ -159,8 +159,19 @@ private Q_SLOTS:
         QVERIFY(second.dryRun);
         QVERIFY(second.fullResync);
         QCOMPARE(notified, 2);
-        QCOMPARE(queue.enqueue(request(b)).mode,
-                 QStringLiteral("full")); // the queued one, unchanged
+        // Other options than the queued operation's: refused, never merged into it silently.
+        try {
+            queue.enqueue(request(b));
+            QFAIL("a start with other options joined the queued operation");
+        } catch (const Error &error) {
+            QCOMPARE(error.kind(), Error::Kind::Conflict);
+            QCOMPARE(error.details().value(QStringLiteral("reason")).toString(), QStringLiteral("operation_queued"));
+            QCOMPARE(error.details().value(QStringLiteral("operation_id")).toInteger(), second.id);
+        }
+        bool created = true;
+        QCOMPARE(queue.enqueue(full, &created).id, second.id); // the same options join it
+        QVERIFY(!created);
+        QCOMPARE(notified, 2);
 
         EXPECT_ERROR(Error::Kind::NotFound, queue.enqueue(request(9999)));
         const qint64 disabled = addPair(false);

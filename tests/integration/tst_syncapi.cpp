@@ -307,10 +307,28 @@ private Q_SLOTS:
                  QByteArray("/sync-operations/")
                      + QByteArray::number(first.json().value(QStringLiteral("id")).toInteger()));
         QVERIFY(m_api.wakes() > wakes);
-        const HttpResult second = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair));
+        // The same start again joins the queued operation (audited once); a start with other
+        // options is refused naming it, never merged into it (issue 13).
+        const HttpResult second
+            = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair),
+                         QJsonObject { { QStringLiteral("dry_run"), true },
+                                       { QStringLiteral("mode"), QStringLiteral("full") } });
         QCOMPARE(second.status, 202);
         QCOMPARE(second.json().value(QStringLiteral("id")).toInteger(),
                  first.json().value(QStringLiteral("id")).toInteger());
+        const HttpResult other = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair));
+        QCOMPARE(other.status, 409);
+        const QJsonObject details = other.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("details")).toObject();
+        QCOMPARE(details.value(QStringLiteral("reason")).toString(), QStringLiteral("operation_queued"));
+        QCOMPARE(details.value(QStringLiteral("operation_id")).toInteger(), first.json().value(QStringLiteral("id")).toInteger());
+        {
+            QSqlQuery audit = m_api.control().prepare(QStringLiteral(
+                "SELECT COUNT(*) FROM audit_entries WHERE event_type = 'sync_operation.started' AND resource_id = ?"));
+            audit.addBindValue(QString::number(first.json().value(QStringLiteral("id")).toInteger()));
+            m_api.control().exec(audit, "counting audit entries");
+            QVERIFY(audit.next());
+            QCOMPARE(audit.value(0).toInt(), 1);
+        }
 
         // Cancel (queued -> cancelled at once), retry (a new queued one), cancel that too.
         const qint64 id = first.json().value(QStringLiteral("id")).toInteger();

@@ -88,9 +88,12 @@ http::ApiResponse OperationsController::start(const http::ApiRequest &request)
     errors.throwIfAny(QStringLiteral("start request is invalid"));
     db::SyncPairRepository(m_context.database.database().database())
         .get(enqueue.pairId); // 404 naming the pair
-    const db::OperationRecord operation = m_context.queue().enqueue(enqueue);
+    bool created = false;
+    const db::OperationRecord operation = m_context.queue().enqueue(enqueue, &created);
     if (m_context.wakeWorkers)
         m_context.wakeWorkers();
+    if (!created)
+        return accepted(operation); // the same start, already queued: audited when it was made
     auditChange(
         m_context.database, request,
         { QStringLiteral("sync_operation.started"),
@@ -118,10 +121,13 @@ http::ApiResponse OperationsController::verify(const http::ApiRequest &request)
     errors.throwIfAny(QStringLiteral("verify request is invalid"));
     db::SyncPairRepository(m_context.database.database().database()).get(pairId); // 404 naming the pair
     // 409 while a run of the pair holds it.
+    bool created = false;
     const db::OperationRecord operation
-        = m_context.queue().enqueueVerify(pairId, repair, QStringLiteral("manual"));
+        = m_context.queue().enqueueVerify(pairId, repair, QStringLiteral("manual"), &created);
     if (m_context.wakeWorkers)
         m_context.wakeWorkers();
+    if (!created)
+        return accepted(operation); // joined the queued verify: audited when it was made
     auditChange(m_context.database, request,
                 { QStringLiteral("sync_operation.started"),
                   QStringLiteral("sync_operation"),

@@ -88,14 +88,15 @@ const QStringList &OperationQueue::verifyModes()
     return names;
 }
 
-db::OperationRecord OperationQueue::enqueue(const EnqueueRequest &request)
+db::OperationRecord OperationQueue::enqueue(const EnqueueRequest &request, bool *created)
 {
     if (isVerifyMode(request.mode))
-        return enqueueVerify(request.pairId, request.mode == QLatin1String("repair"), request.trigger);
-    return insertQueued(request, 0);
+        return enqueueVerify(request.pairId, request.mode == QLatin1String("repair"), request.trigger, created);
+    return insertQueued(request, 0, created);
 }
 
-db::OperationRecord OperationQueue::enqueueVerify(qint64 pairId, bool repair, const QString &trigger)
+db::OperationRecord OperationQueue::enqueueVerify(qint64 pairId, bool repair, const QString &trigger,
+                                                  bool *created)
 {
     QSqlQuery running = m_database.prepare(
         QStringLiteral("SELECT id, mode FROM sync_operations WHERE pair_id = ? AND status = 'running'"));
@@ -120,11 +121,14 @@ db::OperationRecord OperationQueue::enqueueVerify(qint64 pairId, bool repair, co
     request.mode = repair ? QStringLiteral("repair") : QStringLiteral("verify");
     request.dryRun = !repair;
     request.trigger = trigger;
-    return insertQueued(request, 0);
+    return insertQueued(request, 0, created);
 }
 
-db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, qint64 retryOf)
+db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, qint64 retryOf,
+                                                 bool *created)
 {
+    if (created)
+        *created = false;
     if (!request.mode.isEmpty() && !modes().contains(request.mode) && !isVerifyMode(request.mode))
         invalidField(
             QStringLiteral("mode"),
@@ -136,7 +140,7 @@ db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, 
                          .arg(request.trigger, triggers().join(QStringLiteral(", "))));
 
     db::OperationRecord record;
-    bool created = false;
+    bool inserted = false;
     {
         db::Transaction transaction(m_database);
         transaction.lock(kEnqueueLockBase + request.pairId);
@@ -170,15 +174,31 @@ db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, 
         if (verify)
             queued.addBindValue(request.mode);
         m_database.exec(queued, "looking for a queued operation of the pair");
+        const QString mode = request.mode.isEmpty() ? pairMode : request.mode;
         if (queued.next()) {
             record = db::OperationRepository::readRecord(queued, m_database.dialect());
             queued.finish();
             transaction.commit();
+            // The same options join the queued operation; other options are never merged into
+            // it silently (the caller asked for something else).
+            if (record.mode != mode || record.dryRun != request.dryRun || record.fullResync != request.fullResync) {
+                throw Error(Error::Kind::Conflict,
+                            QStringLiteral("sync pair %1 already has operation %2 queued with other options "
+                                           "(mode %3%4%5); wait for it, or cancel it and start again")
+                                .arg(request.pairId)
+                                .arg(record.id)
+                                .arg(record.mode, record.dryRun ? QStringLiteral(", dry run") : QString(),
+                                     record.fullResync ? QStringLiteral(", full resync") : QString()),
+                            QJsonObject { { QStringLiteral("reason"), QStringLiteral("operation_queued") },
+                                          { QStringLiteral("pair_id"), request.pairId },
+                                          { QStringLiteral("operation_id"), record.id } });
+            }
+            if (created)
+                *created = false;
             return record;
         }
         queued.finish();
 
-        const QString mode = request.mode.isEmpty() ? pairMode : request.mode;
         QSqlQuery insert = m_database.prepare(
             QStringLiteral("INSERT INTO sync_operations (pair_id, status, mode, dry_run, "
                            "full_resync, trigger, attempt, retry_of, created_at) "
@@ -198,11 +218,13 @@ db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, 
                       + (retryOf > 0 ? QStringLiteral(" as a retry of operation %1").arg(retryOf)
                                      : QString()));
         transaction.commit();
-        created = true;
+        inserted = true;
         record = get(id);
     }
-    if (created)
+    if (inserted)
         notifyEnqueued(record);
+    if (created)
+        *created = inserted;
     return record;
 }
 

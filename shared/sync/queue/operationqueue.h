@@ -42,10 +42,12 @@ class OperationQueue final
 public:
     explicit OperationQueue(const db::Database &control);
 
-    // A pair that already has a queued operation gets that one back (no duplicate); NotFound
-    // for an unknown pair; Conflict for a disabled pair; Validation for an unknown mode or
-    // trigger.
-    db::OperationRecord enqueue(const EnqueueRequest &request);
+    // A pair that already has a queued operation with the same options (mode, dry run, full
+    // resync) gets that one back (no duplicate; *created false); with other options, Conflict
+    // (details.reason "operation_queued", details.operation_id): never merged silently.
+    // NotFound for an unknown pair; Conflict for a disabled pair; Validation for an unknown
+    // mode or trigger.
+    db::OperationRecord enqueue(const EnqueueRequest &request, bool *created = nullptr);
     // The oldest queued operation (past its not_before) whose pair has nothing running ->
     // running, with lease_owner/node_id = nodeId, lease expiry now + lease, attempt + 1.
     std::optional<db::OperationRecord> claim(const QString &nodeId,
@@ -104,12 +106,13 @@ public:
     // Queues a verify (or repair) of the pair. A queued verify of the same kind is returned
     // instead of a second one; Conflict while an operation of the pair runs (it holds the
     // pair: verify it after it ends); NotFound, and Conflict for a disabled pair, as enqueue().
-    db::OperationRecord enqueueVerify(qint64 pairId, bool repair, const QString &trigger);
+    db::OperationRecord enqueueVerify(qint64 pairId, bool repair, const QString &trigger,
+                                      bool *created = nullptr);
 
 private:
     std::optional<db::OperationRecord> claimOnce(const QString &nodeId,
                                                  std::chrono::milliseconds lease);
-    db::OperationRecord insertQueued(const EnqueueRequest &request, qint64 retryOf);
+    db::OperationRecord insertQueued(const EnqueueRequest &request, qint64 retryOf, bool *created = nullptr);
     QDateTime now() const;
 
     const db::Database &m_database;
