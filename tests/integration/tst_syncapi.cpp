@@ -44,13 +44,7 @@ private:
             .replace(QStringLiteral("{op}"), QString::number(m_cancelledOp));
     }
 
-    qint64 create(const QString &path, const QJsonObject &body)
-    {
-        const HttpResult result = m_api.call("POST", path, body);
-        if (result.status != 201)
-            qWarning().noquote() << "POST" << path << "->" << describe(result);
-        return result.status == 201 ? result.json().value(QStringLiteral("id")).toInteger() : 0;
-    }
+    qint64 create(const QString &path, const QJsonObject &body) { return m_api.create(path, body); }
 
     QJsonObject propertyPair(const QString &name) const
     {

@@ -37,6 +37,13 @@ inline QString backendName(Backend backend)
     return backend == Backend::Sqlite ? QStringLiteral("sqlite") : QStringLiteral("postgres");
 }
 
+inline QString describe(const HttpResult &result)
+{
+    return QStringLiteral("HTTP %1 %2 %3")
+        .arg(result.status)
+        .arg(QString::fromUtf8(result.body.left(2000)), result.error);
+}
+
 class SyncApiFixture final
 {
 public:
@@ -87,6 +94,23 @@ public:
     HttpResult call(const QByteArray &method, const QString &path, const QJsonObject &body)
     {
         return call(method, path, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    }
+
+    // POST path body; the new resource's id, or 0 (with a warning naming the answer).
+    qint64 create(const QString &path, const QJsonObject &body)
+    {
+        const HttpResult result = call("POST", path, body);
+        if (result.status != 201)
+            qWarning().noquote() << "POST" << path << "->" << describe(result);
+        return result.status == 201 ? result.json().value(QStringLiteral("id")).toInteger() : 0;
+    }
+
+    // A system body for a SQLite file.
+    static QJsonObject sqliteSystem(const QString &name, const QString &path)
+    {
+        return { { QStringLiteral("name"), name },
+                 { QStringLiteral("kind"), QStringLiteral("sqlite") },
+                 { QStringLiteral("settings"), QJsonObject { { QStringLiteral("path"), path } } } };
     }
 
     // Writes the PACS demo source and an empty CAMA target; returns the demo summary.
@@ -169,13 +193,6 @@ inline QStringList errorFields(const HttpResult &result)
     if (details.contains(QStringLiteral("field")))
         fields << details.value(QStringLiteral("field")).toString();
     return fields;
-}
-
-inline QString describe(const HttpResult &result)
-{
-    return QStringLiteral("HTTP %1 %2 %3")
-        .arg(result.status)
-        .arg(QString::fromUtf8(result.body.left(2000)), result.error);
 }
 
 } // namespace tf::test

@@ -40,20 +40,8 @@ private:
     qint64 m_broken = 0; // Property rows the demo broke on purpose
     qint64 m_parcels = 0;
 
-    qint64 create(const QString &path, const QJsonObject &body)
-    {
-        const HttpResult result = m_api.call("POST", path, body);
-        if (result.status != 201)
-            qWarning().noquote() << "POST" << path << "->" << describe(result);
-        return result.status == 201 ? result.json().value(QStringLiteral("id")).toInteger() : 0;
-    }
+    qint64 create(const QString &path, const QJsonObject &body) { return m_api.create(path, body); }
 
-    QJsonObject sqliteSystem(const QString &name, const QString &path) const
-    {
-        return { { QStringLiteral("name"), name },
-                 { QStringLiteral("kind"), QStringLiteral("sqlite") },
-                 { QStringLiteral("settings"), QJsonObject { { QStringLiteral("path"), path } } } };
-    }
 
     // What a worker does with a claimed operation: run the pair, record the outcome.
     sync::RunResult runClaimed(qint64 expectedOperation, bool dryRun)
@@ -137,9 +125,9 @@ private Q_SLOTS:
         m_broken = m_summary.brokenKeys(QStringLiteral("Property")).size();
         QVERIFY(m_broken >= 3);
         m_pacs = create(QStringLiteral("/systems"),
-                        sqliteSystem(QStringLiteral("PACS (demo)"), m_api.pacsPath()));
+                        SyncApiFixture::sqliteSystem(QStringLiteral("PACS (demo)"), m_api.pacsPath()));
         m_cama = create(QStringLiteral("/systems"),
-                        sqliteSystem(QStringLiteral("CAMA (demo)"), m_api.camaPath()));
+                        SyncApiFixture::sqliteSystem(QStringLiteral("CAMA (demo)"), m_api.camaPath()));
         QVERIFY(m_pacs > 0 && m_cama > 0);
         m_pair = create(QStringLiteral("/sync-pairs"),
                         SyncApiFixture::demoPair(QStringLiteral("property"), m_pacs, m_cama));

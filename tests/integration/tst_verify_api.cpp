@@ -24,20 +24,8 @@ private:
     qint64 m_pair = 0;
     QStringList m_alerts;
 
-    qint64 create(const QString &path, const QJsonObject &body)
-    {
-        const HttpResult result = m_api.call("POST", path, body);
-        if (result.status != 201)
-            qWarning().noquote() << "POST" << path << "->" << describe(result);
-        return result.status == 201 ? result.json().value(QStringLiteral("id")).toInteger() : 0;
-    }
+    qint64 create(const QString &path, const QJsonObject &body) { return m_api.create(path, body); }
 
-    QJsonObject sqliteSystem(const QString &name, const QString &path) const
-    {
-        return { { QStringLiteral("name"), name },
-                 { QStringLiteral("kind"), QStringLiteral("sqlite") },
-                 { QStringLiteral("settings"), QJsonObject { { QStringLiteral("path"), path } } } };
-    }
 
     // What a tf-syncd worker does: claim the next operation and execute it.
     qint64 work()
@@ -86,9 +74,9 @@ private Q_SLOTS:
     {
         QVERIFY2(m_api.start(m_api.controlUrl(Backend::Sqlite)), "the control database did not open");
         m_api.makeDemoSystems(60);
-        const qint64 pacs = create(QStringLiteral("/systems"), sqliteSystem(QStringLiteral("PACS"), m_api.pacsPath()));
+        const qint64 pacs = create(QStringLiteral("/systems"), SyncApiFixture::sqliteSystem(QStringLiteral("PACS"), m_api.pacsPath()));
         const qint64 camaSystem
-            = create(QStringLiteral("/systems"), sqliteSystem(QStringLiteral("CAMA"), m_api.camaPath()));
+            = create(QStringLiteral("/systems"), SyncApiFixture::sqliteSystem(QStringLiteral("CAMA"), m_api.camaPath()));
         QJsonObject pair = SyncApiFixture::demoPair(QStringLiteral("property"), pacs, camaSystem);
         pair.insert(QStringLiteral("verify_schedule"), QStringLiteral("*/5 * * * *"));
         m_pair = create(QStringLiteral("/sync-pairs"), pair);
