@@ -12,8 +12,8 @@ QString refusal(const api::RestClient::Reply &reply)
 {
     if (reply.status == 0)
         return Session::tr("The gateway cannot be reached: %1").arg(reply.error);
-    const QString message = reply.json.object().value(QStringLiteral("error")).toObject()
-                                    .value(QStringLiteral("message")).toString();
+    // RFC 9457 problem details: "detail" says what is wrong.
+    const QString message = reply.json.object().value(QStringLiteral("detail")).toString();
     if (!message.isEmpty())
         return message;
     return reply.error.isEmpty() ? Session::tr("HTTP %1").arg(reply.status) : reply.error;

@@ -3,6 +3,8 @@
 #include "core/errors.h"
 #include "core/jsonutil.h"
 
+#include <QJsonArray>
+
 namespace tf::http {
 
 QString ApiRequest::queryValue(const QString &name) const
@@ -16,8 +18,12 @@ qint64 ApiRequest::idParam(const QString &name) const
     bool ok = false;
     const qint64 id = text.toLongLong(&ok);
     if (!ok || id <= 0) {
-        throw Error(Error::Kind::NotFound, QStringLiteral("'%1' is not a valid id").arg(text.left(64)),
-                    QJsonObject { { name, text.left(64) } });
+        throw Error(Error::Kind::BadRequest, QStringLiteral("invalid_id"),
+                    QStringLiteral("'%1' is not a valid id: %2 is a positive integer").arg(text.left(64), name),
+                    QJsonObject { { QStringLiteral("errors"),
+                                    QJsonArray { QJsonObject { { QStringLiteral("field"), name },
+                                                               { QStringLiteral("code"), QStringLiteral("invalid_id") },
+                                                               { QStringLiteral("message"), QStringLiteral("not a positive integer") } } } } });
     }
     return id;
 }

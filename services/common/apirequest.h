@@ -40,7 +40,8 @@ struct ApiRequest
 
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
     QString queryValue(const QString &name) const;
-    // Path parameter as a positive integer id; throws tf::Error(NotFound) when it is not one.
+    // Path parameter as a positive integer id; throws tf::Error(BadRequest, "invalid_id") when it
+    // is not one (a malformed id is the caller's mistake, not an unknown resource).
     qint64 idParam(const QString &name = QStringLiteral("id")) const;
     // Body as a JSON object; throws tf::Error(BadRequest) naming the parse error and offset.
     QJsonObject jsonBody() const;

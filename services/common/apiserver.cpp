@@ -5,6 +5,7 @@
 #include "errorresponse.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
@@ -44,6 +45,29 @@ QString requestIdFrom(const QByteArray &given)
     if (!text.isEmpty() && valid.match(text).hasMatch())
         return text;
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+} // namespace
+
+namespace {
+
+// Bodies are JSON (PATCH also as application/merge-patch+json). Anything else is a 415 that
+// names what to send: a body read as JSON under another label is a body the caller did not
+// mean to send as JSON.
+void checkContentType(const ApiRequest &request)
+{
+    if (request.body.trimmed().isEmpty())
+        return;
+    const QByteArray mediaType = request.header("content-type").split(';').first().trimmed().toLower();
+    if (mediaType == "application/json" || (mediaType.startsWith("application/") && mediaType.endsWith("+json")))
+        return;
+    throw Error(Error::Kind::UnsupportedMediaType, QStringLiteral("unsupported_media_type"),
+                mediaType.isEmpty()
+                    ? QStringLiteral("the request has a body but no Content-Type; send it as application/json")
+                    : QStringLiteral("a body of type '%1' is not accepted; send application/json")
+                          .arg(QString::fromLatin1(mediaType.left(100))),
+                QJsonObject { { QStringLiteral("accept"), QJsonArray { QStringLiteral("application/json"),
+                                                                        QStringLiteral("application/merge-patch+json") } } });
 }
 
 } // namespace
@@ -88,6 +112,12 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     auto apiRequest = std::make_shared<ApiRequest>();
     apiRequest->method = methodName(request.method());
     apiRequest->path = request.url().path(QUrl::FullyDecoded);
+    for (const auto &[alias, prefix] : std::as_const(m_aliases)) {
+        if (apiRequest->path == alias || apiRequest->path.startsWith(alias + QLatin1Char('/'))) {
+            apiRequest->path = prefix + apiRequest->path.mid(alias.size());
+            break;
+        }
+    }
     apiRequest->query = request.query();
     for (const auto &header : request.headers())
         apiRequest->headers.insert(header.first.toLower(), header.second);
@@ -161,6 +191,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         apiRequest->pathParams = match.params;
         if (m_filter)
             m_filter(*apiRequest, match.info);
+        checkContentType(*apiRequest);
         // Errors thrown by async handlers after this call are their own to report.
         (*match.handler)(*apiRequest, [reply, apiRequest](ApiResponse response) { reply(std::move(response)); });
     } catch (const Error &error) {

@@ -45,6 +45,9 @@ public:
     // Runs on every answer (CORS headers and the like).
     void setResponseDecorator(ResponseDecorator decorator) { m_decorator = std::move(decorator); }
     void setPreRouteHandler(PreRouteHandler handler) { m_preRoute = std::move(handler); }
+    // A versioned alias: a path under `alias` (e.g. "/api/v1") is routed as if it were under
+    // `prefix` ("/api"). The unversioned paths stay what operators and scripts know.
+    void addPathAlias(const QString &alias, const QString &prefix) { m_aliases.append({ alias, prefix }); }
 
     RequestStats &stats() { return m_stats; }
     const Router &router() const { return m_router; }
@@ -62,6 +65,7 @@ private:
     RequestFilter m_filter;
     ResponseDecorator m_decorator;
     PreRouteHandler m_preRoute;
+    QList<QPair<QString, QString>> m_aliases;
     std::optional<QSslConfiguration> m_tls;
     ConnectionGuard *m_guard = nullptr;
     quint16 m_port = 0;

@@ -1,6 +1,8 @@
 #include "connectionguard.h"
 
 #include "core/config.h"
+#include "core/errors.h"
+#include "errorresponse.h"
 #include "core/jsonutil.h"
 
 #include <QLoggingCategory>
@@ -73,11 +75,10 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
         ++m_rejected;
         qCWarning(lcHttpGuard) << "refusing connection from" << address.toString()
                                << ": already" << count << "open";
-        const QByteArray body = json::compact(QJsonObject { { QStringLiteral("error"), QJsonObject {
-            { QStringLiteral("code"), QStringLiteral("too_many_connections") },
-            { QStringLiteral("message"), QStringLiteral("too many open connections from this address") },
-            { QStringLiteral("details"), QJsonObject {} } } } });
-        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+        const QByteArray body = errorResponse(Error(Error::Kind::Unavailable, QStringLiteral("too_many_connections"),
+                                                    QStringLiteral("too many open connections from this address"), {}))
+                                    .body;
+        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nConnection: close\r\nContent-Length: "
                       + QByteArray::number(body.size()) + "\r\n\r\n" + body);
         socket->disconnectFromHost();
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -141,18 +142,14 @@ void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &c
     scanner->state = Scanner::State::Rejected;
     socket->readAll(); // QHttpServer must not see the rest of this request
     const QString requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    const QByteArray body = json::compact(QJsonObject { { QStringLiteral("error"), QJsonObject {
-        { QStringLiteral("code"), QString::fromLatin1(code) },
-        { QStringLiteral("message"), message },
-        { QStringLiteral("details"), QJsonObject {} },
-        { QStringLiteral("request_id"), requestId } } } });
+    const QByteArray body = problemResponse(status, QString::fromLatin1(code), message, requestId).body;
     static const QHash<int, QByteArray> reasons {
         { 400, "Bad Request" }, { 413, "Payload Too Large" }, { 414, "URI Too Long" },
         { 431, "Request Header Fields Too Large" } };
     qCWarning(lcHttpGuard).noquote() << "rejected request from" << socket->peerAddress().toString()
                                      << "with" << status << ":" << message;
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasons.value(status) + "\r\n"
-                  "Content-Type: application/json\r\nConnection: close\r\n"
+                  "Content-Type: application/problem+json\r\nConnection: close\r\n"
                   "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nX-Frame-Options: DENY\r\n"
                   + (m_tls ? QByteArrayLiteral("Strict-Transport-Security: max-age=31536000\r\n") : QByteArray())
                   + "X-Request-Id: " + requestId.toLatin1() + "\r\n"

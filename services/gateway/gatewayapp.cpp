@@ -115,6 +115,8 @@ quint16 GatewayApp::start()
     m_server->setRequestFilter([&access](http::ApiRequest &request, const http::Router::RouteInfo &route) { access.filter(request, route); });
     m_server->setResponseDecorator([&access](const http::ApiRequest &request, http::ApiResponse &response) { access.decorate(request, response); });
     m_server->setPreRouteHandler([&access](const http::ApiRequest &request) { return access.preRoute(request); });
+    // Version 1 of the API by its explicit name; /api/... stays version 1 (docs/api-conventions.md).
+    m_server->addPathAlias(QStringLiteral("/api/v1"), QStringLiteral("/api"));
     if (m_settings.access.tlsEnabled())
         m_server->setTlsConfiguration(m_settings.access.tls);
     const quint16 port = m_server->listen(m_context.bindAddress, m_context.port);

@@ -73,6 +73,8 @@ int reportError(const QString &program, const Error &error)
     case Error::Kind::BadRequest:
     case Error::Kind::NotFound:
     case Error::Kind::Conflict:
+    case Error::Kind::PreconditionFailed:
+    case Error::Kind::UnsupportedMediaType:
         return 2;
     default:
         return 1;

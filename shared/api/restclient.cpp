@@ -19,13 +19,10 @@ namespace {
 
 bool isSuccess(int status) { return status >= 200 && status < 300; }
 
-// {"error": {"code": "...", "message": "...", "details": {...}}}: the platform's error body.
+// RFC 9457 problem details, the platform's error body: "detail" is the message.
 QString errorMessageFrom(const QJsonDocument &json)
 {
-    const QJsonValue error = json.object().value(QLatin1String("error"));
-    if (error.isObject())
-        return error.toObject().value(QLatin1String("message")).toString();
-    return error.toString();
+    return json.object().value(QLatin1String("detail")).toString();
 }
 
 } // namespace

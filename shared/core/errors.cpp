@@ -10,9 +10,18 @@ Error::Error(Kind kind, QString message, QJsonObject details)
 {
 }
 
+Error::Error(Kind kind, QString code, QString message, QJsonObject details)
+    : m_kind(kind)
+    , m_code(std::move(code))
+    , m_message(std::move(message))
+    , m_details(std::move(details))
+    , m_utf8(m_message.toUtf8())
+{
+}
+
 QString Error::code() const
 {
-    return codeFor(m_kind);
+    return m_code.isEmpty() ? codeFor(m_kind) : m_code;
 }
 
 QString Error::codeFor(Kind kind)
@@ -25,6 +34,8 @@ QString Error::codeFor(Kind kind)
     case Kind::NotFound: return QStringLiteral("not_found");
     case Kind::MethodNotAllowed: return QStringLiteral("method_not_allowed");
     case Kind::Conflict: return QStringLiteral("conflict");
+    case Kind::PreconditionFailed: return QStringLiteral("precondition_failed");
+    case Kind::UnsupportedMediaType: return QStringLiteral("unsupported_media_type");
     case Kind::PayloadTooLarge: return QStringLiteral("payload_too_large");
     case Kind::HeadersTooLarge: return QStringLiteral("headers_too_large");
     case Kind::TooManyRequests: return QStringLiteral("rate_limited");

@@ -20,6 +20,8 @@ public:
         NotFound,         // unknown route or resource id
         MethodNotAllowed, // route exists, method does not
         Conflict,         // state forbids the change (running operation, duplicate name)
+        PreconditionFailed,   // If-Match names another version of the resource (HTTP 412)
+        UnsupportedMediaType, // a body in a format the route does not take (HTTP 415)
         PayloadTooLarge,  // body over the configured limit
         HeadersTooLarge,  // header block or URL over the configured limit
         TooManyRequests,  // rate limited
@@ -29,6 +31,10 @@ public:
     };
 
     Error(Kind kind, QString message, QJsonObject details = {});
+    // With a specific, stable code instead of the kind's generic one ("name_taken",
+    // "in_use", "operation_queued", ...). Every such code is listed in docs/api-conventions.md
+    // and the OpenAPI file's ProblemCode enum.
+    Error(Kind kind, QString code, QString message, QJsonObject details);
 
     Kind kind() const { return m_kind; }
     const QString &message() const { return m_message; }
@@ -41,6 +47,7 @@ public:
 
 private:
     Kind m_kind;
+    QString m_code; // empty: codeFor(m_kind)
     QString m_message;
     QJsonObject m_details;
     QByteArray m_utf8;

@@ -85,7 +85,7 @@ void TestRestClient::getParsesJsonAndSendsToken()
 void TestRestClient::errorBodyMessageBecomesError()
 {
     CannedServer server(httpResponse(404, "Not Found",
-                                     R"({"error":{"code":"not_found","message":"No sync pair 42.","details":{}}})"));
+                                     R"({"type":"urn:terrafusion:problem:not_found","title":"Not Found","status":404,"code":"not_found","detail":"No sync pair 42."})"));
     RestClient client(server.url());
     RestClient::Reply reply;
     bool called = false;

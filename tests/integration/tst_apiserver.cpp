@@ -2,6 +2,7 @@
 // body, one JSON error shape, request ids, 404/405, pipelining, idle and per-address limits.
 #include "common/apiserver.h"
 #include "common/connectionguard.h"
+#include "common/listquery.h"
 #include "core/errors.h"
 #include "testsupport.h"
 
@@ -44,11 +45,21 @@ private:
         router.add("GET", QStringLiteral("/conflict"), [](const ApiRequest &) -> ApiResponse {
             throw Error(Error::Kind::Conflict, QStringLiteral("pair 3 is running"), QJsonObject { { QStringLiteral("pair_id"), 3 } });
         });
+        router.add("GET", QStringLiteral("/api/list"), [](const ApiRequest &request) {
+            const QueryParams params = QueryParams::forList(request, { QStringLiteral("pair_id"), QStringLiteral("created_after") });
+            QJsonArray items;
+            const qint64 after = params.cursorId();
+            for (qint64 id = after + 1; id <= qMin<qint64>(after + params.limit(), 7); ++id)
+                items.append(QJsonObject { { QStringLiteral("id"), id } });
+            const qint64 last = after + items.size();
+            return listResponse(request, params, items, last < 7 ? QString::number(last) : QString());
+        });
         router.addAsync("GET", QStringLiteral("/slow"), [](const ApiRequest &, const Router::Reply &reply) {
             QTimer::singleShot(200, [reply] { reply(ApiResponse::json(QJsonObject { { QStringLiteral("slow"), true } })); });
         });
         m_stats = std::make_unique<RequestStats>();
         m_server = std::make_unique<ApiServer>(QStringLiteral("test"), router, limits, *m_stats);
+        m_server->addPathAlias(QStringLiteral("/api/v1"), QStringLiteral("/api"));
         m_port = m_server->listen(QHostAddress::LocalHost, 0);
     }
 
@@ -85,7 +96,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("code");
         QTest::newRow("unknown route") << QByteArray("GET") << "/nowhere" << QByteArray() << 404 << "not_found";
         QTest::newRow("wrong method") << QByteArray("DELETE") << "/echo" << QByteArray() << 405 << "method_not_allowed";
-        QTest::newRow("bad id") << QByteArray("GET") << "/items/abc" << QByteArray() << 404 << "not_found";
+        QTest::newRow("bad id") << QByteArray("GET") << "/items/abc" << QByteArray() << 400 << "invalid_id";
         QTest::newRow("malformed json") << QByteArray("POST") << "/echo" << QByteArray("{\"a\": ") << 400 << "bad_request";
         QTest::newRow("json not object") << QByteArray("POST") << "/echo" << QByteArray("[1,2]") << 400 << "bad_request";
         QTest::newRow("empty body") << QByteArray("POST") << "/echo" << QByteArray() << 400 << "bad_request";
@@ -102,12 +113,110 @@ private Q_SLOTS:
         QFETCH(QString, code);
         const auto result = test::http(method, url(path), body);
         QCOMPARE(result.status, status);
-        const QJsonObject error = result.json().value(QStringLiteral("error")).toObject();
+        // RFC 9457 problem details.
+        const QJsonObject error = result.json();
+        QCOMPARE(result.headers.value("content-type"), QByteArray("application/problem+json"));
         QCOMPARE(error.value(QStringLiteral("code")).toString(), code);
-        QVERIFY(!error.value(QStringLiteral("message")).toString().isEmpty());
-        QVERIFY(error.value(QStringLiteral("details")).isObject());
-        QCOMPARE(error.value(QStringLiteral("request_id")).toString().toLatin1(), result.headers.value("x-request-id"));
+        QCOMPARE(error.value(QStringLiteral("type")).toString(), QStringLiteral("urn:terrafusion:problem:") + code);
+        QCOMPARE(error.value(QStringLiteral("status")).toInt(), status);
+        QVERIFY(!error.value(QStringLiteral("title")).toString().isEmpty());
+        QVERIFY(!error.value(QStringLiteral("detail")).toString().isEmpty());
+        QCOMPARE(error.value(QStringLiteral("instance")).toString().toLatin1(), result.headers.value("x-request-id"));
         QVERIFY2(!result.body.contains("secret internals"), "exception text must not leak");
+    }
+
+    void bodyOfAnotherTypeIs415()
+    {
+        for (const QByteArray type : { QByteArray("text/plain"), QByteArray("application/x-www-form-urlencoded") }) {
+            const QList<QPair<QByteArray, QByteArray>> headers { { QByteArray("Content-Type"), type } };
+            const auto result = test::http("POST", url(QStringLiteral("/echo")), QByteArray("{\"a\": 1}"), headers);
+            QVERIFY2(result.status == 415, result.body.constData());
+            QCOMPARE(result.json().value(QStringLiteral("code")).toString(), QStringLiteral("unsupported_media_type"));
+        }
+        for (const QByteArray type : { QByteArray("application/json; charset=utf-8"), QByteArray("application/merge-patch+json") }) {
+            const auto result = test::http("POST", url(QStringLiteral("/echo")), QByteArray("{\"a\": 1}"), { { "Content-Type", type } });
+            QVERIFY2(result.status == 200, result.body.constData());
+        }
+    }
+
+    void headCarriesTheRealContentLength()
+    {
+        const auto get = test::http("GET", url(QStringLiteral("/items/12345")));
+        QCOMPARE(get.status, 200);
+        const auto head = test::http("HEAD", url(QStringLiteral("/items/12345")));
+        QCOMPARE(head.status, 200);
+        QVERIFY(head.body.isEmpty());
+        QCOMPARE(head.headers.value("content-length"), QByteArray::number(get.body.size()));
+    }
+
+    void listsPageByOpaqueCursor()
+    {
+        // /api/v1 is the same route as /api.
+        QStringList seen;
+        QString next = url(QStringLiteral("/api/v1/list?limit=3&pair_id=4"));
+        int pages = 0;
+        while (!next.isEmpty() && pages < 10) {
+            const auto page = test::http("GET", next);
+            QVERIFY2(page.status == 200, page.body.constData());
+            const QJsonObject body = page.json();
+            QCOMPARE(body.keys(), (QStringList { QStringLiteral("items"), QStringLiteral("next_cursor") }));
+            for (const QJsonValue &item : body.value(QStringLiteral("items")).toArray())
+                seen << QString::number(item.toObject().value(QStringLiteral("id")).toInteger());
+            ++pages;
+            if (body.value(QStringLiteral("next_cursor")).isNull()) {
+                QVERIFY(!page.headers.contains("link"));
+                break;
+            }
+            QVERIFY(body.value(QStringLiteral("next_cursor")).isString());
+            const QByteArray link = page.headers.value("link");
+            QVERIFY2(link.startsWith("<?") && link.endsWith(">; rel=\"next\""), link.constData());
+            QVERIFY(link.contains("pair_id=4"));
+            next = url(QStringLiteral("/api/v1/list")) + QString::fromLatin1(link.mid(1, link.indexOf('>') - 1));
+        }
+        QCOMPARE(pages, 3);
+        QCOMPARE(seen.join(QLatin1Char(',')), QStringLiteral("1,2,3,4,5,6,7"));
+
+        const auto clamped = test::http("GET", url(QStringLiteral("/api/list?limit=100000")));
+        QCOMPARE(clamped.status, 200);
+        QCOMPARE(clamped.headers.value("page-limit"), QByteArray("500; clamped"));
+
+        struct Bad { const char *query; const char *code; const char *field; };
+        for (const Bad &bad : { Bad { "pair=4", "unknown_parameter", "pair" }, Bad { "limit=0", "invalid_parameter", "limit" },
+                                Bad { "cursor=42", "invalid_parameter", "cursor" }, Bad { "cursor=!!", "invalid_parameter", "cursor" },
+                                Bad { "pair_id=x", "invalid_parameter", "pair_id" }, Bad { "pair_id=1&pair_id=2", "repeated_parameter", "pair_id" },
+                                Bad { "created_after=2025-01-31T02:00:00", "invalid_parameter", "created_after" } }) {
+            QString query = QString::fromLatin1(bad.query);
+            if (query == QLatin1String("cursor=42")) // a payload that is no id, well encoded
+                query = QStringLiteral("cursor=") + encodeCursor(QStringLiteral("x"));
+            const auto result = test::http("GET", url(QStringLiteral("/api/list?") + query));
+            if (query.startsWith(QLatin1String("pair_id=x")) || query.startsWith(QLatin1String("created_after")))
+                continue; // the handler reads neither; covered by QueryParams below
+            QVERIFY2(result.status == 400, qPrintable(query + QLatin1Char(' ') + QString::fromUtf8(result.body)));
+            QCOMPARE(result.json().value(QStringLiteral("code")).toString(), QString::fromLatin1(bad.code));
+            QCOMPARE(result.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("field")).toString(),
+                     QString::fromLatin1(bad.field));
+        }
+    }
+
+    void queryParamsRefuseMalformedValues()
+    {
+        auto request = [](const QString &query) {
+            ApiRequest r;
+            r.query = QUrlQuery(query);
+            return r;
+        };
+        const ApiRequest withZone = request(QStringLiteral("created_after=2025-01-31T04:00:00%2B02:00"));
+        QCOMPARE(QueryParams(withZone, { QStringLiteral("created_after") }).time(QStringLiteral("created_after")),
+                 QDateTime(QDate(2025, 1, 31), QTime(2, 0), Qt::UTC));
+        for (const QString &bad : { QStringLiteral("created_after=2025-01-31T02:00:00"), QStringLiteral("created_after=2025-01-31"),
+                                    QStringLiteral("created_after=yesterday") }) {
+            const ApiRequest r = request(bad);
+            QVERIFY_THROWS_EXCEPTION(Error, QueryParams(r, { QStringLiteral("created_after") }).time(QStringLiteral("created_after")));
+        }
+        const ApiRequest badId = request(QStringLiteral("pair_id=abc"));
+        QVERIFY_THROWS_EXCEPTION(Error, QueryParams(badId, { QStringLiteral("pair_id") }).id(QStringLiteral("pair_id")));
+        const ApiRequest goodId = request(QStringLiteral("pair_id=12"));
+        QCOMPARE(QueryParams(goodId, { QStringLiteral("pair_id") }).id(QStringLiteral("pair_id")), 12);
     }
 
     void methodNotAllowedListsAllow()
@@ -121,14 +230,14 @@ private Q_SLOTS:
     {
         const auto result = test::http("POST", url(QStringLiteral("/echo")), QByteArray("{\"a\": tru}"));
         QCOMPARE(result.status, 400);
-        QVERIFY2(result.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("offset")),
+        QVERIFY2(result.json().value(QStringLiteral("detail")).toString().contains(QStringLiteral("offset")),
                  result.body.constData());
     }
 
     void bodyAtLimitIsAccepted()
     {
         const QByteArray body(1024 * 1024, 'x');
-        const auto result = test::http("PUT", url(QStringLiteral("/echo")), body, { { "Content-Type", "text/plain" } });
+        const auto result = test::http("PUT", url(QStringLiteral("/echo")), body, { { "Content-Type", "application/json" } });
         QCOMPARE(result.status, 200);
         QCOMPARE(result.json().value(QStringLiteral("size")).toInt(), body.size());
     }
@@ -149,7 +258,7 @@ private Q_SLOTS:
         const QByteArray body(1024 * 1024 + 1, 'x');
         const auto result = test::http("PUT", url(QStringLiteral("/echo")), body, { { "Content-Type", "text/plain" } });
         QCOMPARE(result.status, 413);
-        QCOMPARE(result.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+        QCOMPARE(result.json().value(QStringLiteral("code")).toString(),
                  QStringLiteral("payload_too_large"));
     }
 

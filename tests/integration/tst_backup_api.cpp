@@ -251,9 +251,7 @@ private Q_SLOTS:
             = call("DELETE", QStringLiteral("/api/backups/..%2F..%2Fetc%2Fpasswd"));
         QCOMPARE(error.status, 400);
         QVERIFY2(error.json()
-                     .value(QStringLiteral("error"))
-                     .toObject()
-                     .value(QStringLiteral("message"))
+                     .value(QStringLiteral("detail"))
                      .toString()
                      .contains(QLatin1String("path separator")),
                  error.body.constData());

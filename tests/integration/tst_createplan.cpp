@@ -209,7 +209,7 @@ private Q_SLOTS:
                                     QStringLiteral("..%2Frecovery_scripts%2Frecovery.log") }) {
             const auto refused = test::http("GET", base() + QStringLiteral("/api/recovery-plans/") + bad, {}, m_auth);
             QVERIFY2(refused.status == 400 || refused.status == 404, qPrintable(bad));
-            QVERIFY2(!refused.body.contains("BEGIN") && refused.json().contains(QStringLiteral("error")), refused.body.constData());
+            QVERIFY2(!refused.body.contains("BEGIN") && refused.json().contains(QStringLiteral("detail")), refused.body.constData());
         }
         QCOMPARE(test::http("GET", base() + QStringLiteral("/api/recovery-plans/secret.key"), {}, m_auth).status, 400);
         QCOMPARE(test::http("GET", base() + QStringLiteral("/api/recovery-plans/recovery_plan_service_outage_19990101_000000.md"), {}, m_auth).status, 404);

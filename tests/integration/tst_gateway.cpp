@@ -199,9 +199,9 @@ private Q_SLOTS:
         const auto metrics = test::http("GET", gateway.base() + QStringLiteral("/api/metrics"), {}, gateway.headers());
         QCOMPARE(metrics.status, 503);
         QVERIFY(metrics.elapsedMs < 6000);
-        const QJsonObject error = metrics.json().value(QStringLiteral("error")).toObject();
+        const QJsonObject error = metrics.json();
         QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("service_unavailable"));
-        QVERIFY(error.value(QStringLiteral("message")).toString().startsWith(QStringLiteral("Failed to get metrics from SyncService")));
+        QVERIFY(error.value(QStringLiteral("detail")).toString().startsWith(QStringLiteral("Failed to get metrics from SyncService")));
         QTRY_VERIFY_WITH_TIMEOUT(gateway.process->output().contains("Failed to get metrics from SyncService"), 3000);
     }
 

@@ -58,8 +58,6 @@ private:
     static QString errorCode(const test::HttpResult &result)
     {
         return result.json()
-            .value(QStringLiteral("error"))
-            .toObject()
             .value(QStringLiteral("code"))
             .toString();
     }
@@ -137,15 +135,11 @@ private Q_SLOTS:
         QCOMPARE(wrong.status, 401);
         QCOMPARE(nobody.status, 401);
         const QString wrongMessage = wrong.json()
-                                         .value(QStringLiteral("error"))
-                                         .toObject()
-                                         .value(QStringLiteral("message"))
+                                         .value(QStringLiteral("detail"))
                                          .toString();
         QCOMPARE(wrongMessage, QStringLiteral("invalid username or password"));
         QCOMPARE(nobody.json()
-                     .value(QStringLiteral("error"))
-                     .toObject()
-                     .value(QStringLiteral("message"))
+                     .value(QStringLiteral("detail"))
                      .toString(),
                  wrongMessage);
         QVERIFY(!wrong.body.contains("not-the-password"));
@@ -155,10 +149,6 @@ private Q_SLOTS:
                    QJsonObject { { QStringLiteral("username"), QStringLiteral("admin") } });
         QCOMPARE(missing.status, 422);
         QCOMPARE(missing.json()
-                     .value(QStringLiteral("error"))
-                     .toObject()
-                     .value(QStringLiteral("details"))
-                     .toObject()
                      .value(QStringLiteral("field"))
                      .toString(),
                  QStringLiteral("password"));
@@ -318,10 +308,6 @@ private Q_SLOTS:
                    m_admin);
         QCOMPARE(shortPassword.status, 422);
         QCOMPARE(shortPassword.json()
-                     .value(QStringLiteral("error"))
-                     .toObject()
-                     .value(QStringLiteral("details"))
-                     .toObject()
                      .value(QStringLiteral("field"))
                      .toString(),
                  QStringLiteral("password"));
@@ -397,9 +383,7 @@ private Q_SLOTS:
             = call("DELETE", QStringLiteral("/api/users/%1").arg(adminId), {}, m_admin);
         QCOMPARE(refused.status, 409);
         QVERIFY(refused.json()
-                    .value(QStringLiteral("error"))
-                    .toObject()
-                    .value(QStringLiteral("message"))
+                    .value(QStringLiteral("detail"))
                     .toString()
                     .contains(QStringLiteral("last enabled admin")));
 

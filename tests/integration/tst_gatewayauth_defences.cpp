@@ -15,8 +15,6 @@ namespace {
 QString errorCode(const test::HttpResult &result)
 {
     return result.json()
-        .value(QStringLiteral("error"))
-        .toObject()
         .value(QStringLiteral("code"))
         .toString();
 }
@@ -169,10 +167,6 @@ private Q_SLOTS:
         QCOMPARE(errorCode(limited), QStringLiteral("rate_limited"));
         QVERIFY(limited.headers.value("retry-after").toInt() >= 1);
         QCOMPARE(limited.json()
-                     .value(QStringLiteral("error"))
-                     .toObject()
-                     .value(QStringLiteral("details"))
-                     .toObject()
                      .value(QStringLiteral("limit"))
                      .toString(),
                  QStringLiteral("token"));

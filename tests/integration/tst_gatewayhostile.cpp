@@ -20,8 +20,6 @@ private:
     static QString code(const test::HttpResult &result)
     {
         return result.json()
-            .value(QStringLiteral("error"))
-            .toObject()
             .value(QStringLiteral("code"))
             .toString();
     }
@@ -33,9 +31,7 @@ private:
             && result.headers.value("content-type").startsWith("application/json")
             && !code(result).isEmpty()
             && !result.json()
-                    .value(QStringLiteral("error"))
-                    .toObject()
-                    .value(QStringLiteral("message"))
+                    .value(QStringLiteral("detail"))
                     .toString()
                     .isEmpty();
     }

@@ -39,10 +39,6 @@ inline QStringList errorFields(const HttpResult &result)
 {
     QStringList fields;
     const QJsonArray errors = result.json()
-                                  .value(QStringLiteral("error"))
-                                  .toObject()
-                                  .value(QStringLiteral("details"))
-                                  .toObject()
                                   .value(QStringLiteral("errors"))
                                   .toArray();
     for (const QJsonValue &error : errors)
@@ -53,8 +49,6 @@ inline QStringList errorFields(const HttpResult &result)
 inline QString errorCode(const HttpResult &result)
 {
     return result.json()
-        .value(QStringLiteral("error"))
-        .toObject()
         .value(QStringLiteral("code"))
         .toString();
 }

@@ -134,17 +134,15 @@ private Q_SLOTS:
         const HttpResult result = m_api.call(method, expand(path), body);
         QVERIFY2(result.status == status, qPrintable(describe(result)));
         const QJsonObject error = errorOf(result);
-        QVERIFY2(!error.value(QStringLiteral("message")).toString().isEmpty(),
+        QVERIFY2(!error.value(QStringLiteral("detail")).toString().isEmpty(),
                  qPrintable(describe(result)));
         QVERIFY(!error.value(QStringLiteral("code")).toString().isEmpty());
         if (!field.isEmpty())
             QVERIFY2(errorFields(result).contains(field), qPrintable(describe(result)));
         if (status == 400 && body.size() > 0 && !body.startsWith('['))
             QVERIFY2(
-                error.value(QStringLiteral("message")).toString().contains(QStringLiteral("offset"))
-                    || error.value(QStringLiteral("details"))
-                           .toObject()
-                           .contains(QStringLiteral("parameter")),
+                error.value(QStringLiteral("detail")).toString().contains(QStringLiteral("offset"))
+                    || !error.value(QStringLiteral("errors")).toArray().isEmpty(),
                 qPrintable(describe(result)));
     }
 
@@ -312,7 +310,7 @@ private Q_SLOTS:
                  first.json().value(QStringLiteral("id")).toInteger());
         const HttpResult other = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair));
         QCOMPARE(other.status, 409);
-        const QJsonObject details = other.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("details")).toObject();
+        const QJsonObject details = other.json();
         QCOMPARE(details.value(QStringLiteral("reason")).toString(), QStringLiteral("operation_queued"));
         QCOMPARE(details.value(QStringLiteral("operation_id")).toInteger(), first.json().value(QStringLiteral("id")).toInteger());
         {
@@ -353,7 +351,7 @@ private Q_SLOTS:
         const HttpResult refused = m_api.call("DELETE", QStringLiteral("/sync-pairs/%1").arg(pair));
         QVERIFY2(refused.status == 409, qPrintable(describe(refused)));
         QCOMPARE(errorOf(refused)
-                     .value(QStringLiteral("details"))[QStringLiteral("operation_id")]
+                     .value(QStringLiteral("operation_id"))
                      .toInteger(),
                  running);
 

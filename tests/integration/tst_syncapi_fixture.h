@@ -178,20 +178,18 @@ private:
     int m_wakes = 0;
 };
 
-// JSON helpers for the tests' assertions.
+// JSON helpers for the tests' assertions. Errors are RFC 9457 problem details: the body is
+// the problem.
 inline QJsonObject errorOf(const HttpResult &result)
 {
-    return result.json().value(QStringLiteral("error")).toObject();
+    return result.json();
 }
 
 inline QStringList errorFields(const HttpResult &result)
 {
     QStringList fields;
-    const QJsonObject details = errorOf(result).value(QStringLiteral("details")).toObject();
-    for (const QJsonValue &entry : details.value(QStringLiteral("errors")).toArray())
+    for (const QJsonValue &entry : errorOf(result).value(QStringLiteral("errors")).toArray())
         fields << entry.toObject().value(QStringLiteral("field")).toString();
-    if (details.contains(QStringLiteral("field")))
-        fields << details.value(QStringLiteral("field")).toString();
     return fields;
 }
 

@@ -122,7 +122,7 @@ private Q_SLOTS:
 
         const auto bad = test::http("GET", base(port) + QStringLiteral("/metrics?format=xml"), {}, test::serviceHeaders());
         QCOMPARE(bad.status, 400);
-        QVERIFY(bad.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("format")));
+        QVERIFY(bad.json().value(QStringLiteral("detail")).toString().contains(QStringLiteral("format")));
     }
 
     void errorsAreJson()
@@ -134,12 +134,12 @@ private Q_SLOTS:
         QVERIFY(syncd->waitHealthy(base(port) + QStringLiteral("/health/live")));
         const auto missing = test::http("GET", base(port) + QStringLiteral("/no/such/route"));
         QCOMPARE(missing.status, 404);
-        QCOMPARE(missing.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+        QCOMPARE(missing.json().value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
         const auto method = test::http("POST", base(port) + QStringLiteral("/health"), "{}");
         QCOMPARE(method.status, 405);
         const auto big = test::http("POST", base(port) + QStringLiteral("/sync-pairs"), QByteArray(2 * 1024 * 1024, 'x'));
         QCOMPARE(big.status, 413);
-        QCOMPARE(big.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("payload_too_large"));
+        QCOMPARE(big.json().value(QStringLiteral("code")).toString(), QStringLiteral("payload_too_large"));
     }
 
     void notReadyWhileDatabaseUnreachable()
@@ -162,7 +162,7 @@ private Q_SLOTS:
         QCOMPARE(health.status, 503);
         const auto pairs = test::http("GET", base(port) + QStringLiteral("/sync-pairs"), {}, test::serviceHeaders());
         QCOMPARE(pairs.status, 503);
-        QCOMPARE(pairs.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+        QCOMPARE(pairs.json().value(QStringLiteral("code")).toString(),
                  QStringLiteral("service_unavailable"));
         syncd->terminate();
         QVERIFY(syncd->waitFinished());

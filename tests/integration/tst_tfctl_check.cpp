@@ -226,7 +226,7 @@ private Q_SLOTS:
         QCOMPARE(test::http("POST", base() + QStringLiteral("/api/services/sync/restart")).status, 401);
         const auto unknown = test::http("POST", base() + QStringLiteral("/api/services/database/restart"), {}, headers);
         QCOMPARE(unknown.status, 404);
-        QVERIFY(unknown.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("gateway, sync"))
+        QVERIFY(unknown.json().value(QStringLiteral("detail")).toString().contains(QStringLiteral("gateway, sync"))
                 || unknown.body.contains("gateway, sync"));
 
         const qint64 before = runFilePid(m_data, QStringLiteral("tf-syncd"));

@@ -96,10 +96,6 @@ void AccessFilter::decorate(const http::ApiRequest &request, http::ApiResponse &
         }
         const qint64 seconds = QJsonDocument::fromJson(response.body)
                                    .object()
-                                   .value(QStringLiteral("error"))
-                                   .toObject()
-                                   .value(QStringLiteral("details"))
-                                   .toObject()
                                    .value(QStringLiteral("retry_after_s"))
                                    .toInteger();
         if (seconds > 0)

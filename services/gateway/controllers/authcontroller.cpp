@@ -33,18 +33,13 @@ http::ApiResponse bannedResponse(const http::ApiRequest &request,
                                  const auth::LoginThrottle::Ban &ban)
 {
     const qint64 seconds = qMax<qint64>(1, (ban.remainingMs + 999) / 1000);
-    const QJsonObject error {
-        { QStringLiteral("code"), QStringLiteral("login_banned") },
-        { QStringLiteral("message"),
-          QStringLiteral("too many failed logins for this %1; try again in %2 minute(s)")
-              .arg(ban.subject)
-              .arg((seconds + 59) / 60) },
-        { QStringLiteral("details"),
-          QJsonObject { { QStringLiteral("retry_after_s"), seconds },
-                        { QStringLiteral("banned"), ban.subject } } },
-        { QStringLiteral("request_id"), request.requestId },
-    };
-    return http::ApiResponse::json(QJsonObject { { QStringLiteral("error"), error } }, 429)
+    const Error error(Error::Kind::TooManyRequests, QStringLiteral("login_banned"),
+                      QStringLiteral("too many failed logins for this %1; try again in %2 minute(s)")
+                          .arg(ban.subject)
+                          .arg((seconds + 59) / 60),
+                      QJsonObject { { QStringLiteral("retry_after_s"), seconds },
+                                    { QStringLiteral("banned"), ban.subject } });
+    return http::errorResponse(error, request.requestId)
         .withHeader("Retry-After", QByteArray::number(seconds));
 }
 
