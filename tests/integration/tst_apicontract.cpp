@@ -101,6 +101,34 @@ QHash<QString, AccessDeclaration> documentedAccess(const QString &file)
     return access;
 }
 
+// "METHOD /path/{param}" of the operations marked "x-pending: <why>": documented ahead of the
+// code (issue 13 adds PATCH routes while the description is written), so their absence from
+// the registry is not a failure. Once the route is registered the marker should go.
+QSet<QString> pendingRoutes(const QString &file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    static const QRegularExpression pathLine(QStringLiteral("^  (/[^:]*):\\s*$"));
+    static const QRegularExpression methodLine(QStringLiteral("^    (get|post|put|delete|patch):"));
+    static const QRegularExpression pendingLine(QStringLiteral("^      x-pending:"));
+    QSet<QString> pending;
+    QString path;
+    QString operation;
+    for (const QByteArray &raw : f.readAll().split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (const auto p = pathLine.match(line); p.hasMatch()) {
+            path = p.captured(1);
+            operation.clear();
+        } else if (const auto m = methodLine.match(line); m.hasMatch() && !path.isEmpty()) {
+            operation = m.captured(1).toUpper() + QLatin1Char(' ') + path;
+        } else if (pendingLine.match(line).hasMatch() && !operation.isEmpty()) {
+            pending.insert(operation);
+        }
+    }
+    return pending;
+}
+
 QString documentedKey(const http::Router::RouteInfo &route)
 {
     static const QRegularExpression param(QStringLiteral("<\\*?([^>]+)>"));
@@ -142,10 +170,15 @@ ServiceContext contextFor(const QString &program, const QString &dataDir, QHash<
 
 void compare(const QSet<QString> &registered, const QSet<QString> &documented, const char *file)
 {
+    const QSet<QString> pending = pendingRoutes(qEnvironmentVariable("TF_SOURCE_DIR") + QLatin1Char('/') + QLatin1String(file));
+    for (const QString &route : pending) {
+        if (registered.contains(route))
+            qWarning("%s: %s is registered now; drop its x-pending marker", file, qPrintable(route));
+    }
     QStringList undocumented = QStringList(registered.cbegin(), registered.cend());
     undocumented.removeIf([&](const QString &route) { return documented.contains(route); });
     QStringList stale = QStringList(documented.cbegin(), documented.cend());
-    stale.removeIf([&](const QString &route) { return registered.contains(route); });
+    stale.removeIf([&](const QString &route) { return registered.contains(route) || pending.contains(route); });
     undocumented.sort();
     stale.sort();
     QVERIFY2(undocumented.isEmpty(), qPrintable(QStringLiteral("routes missing from %1: %2").arg(QLatin1String(file), undocumented.join(QStringLiteral(", ")))));
