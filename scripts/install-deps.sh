@@ -22,7 +22,14 @@ PACKAGES=(
 # systemd brings systemd-analyze for the unit checks (man-db for the units' man: links); jq
 # reads the API answers in the install test and the admin guide's examples; bash-completion runs
 # the tfctl completion; sqlite3 prepares target tables in the admin guide's examples.
-TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3)
+# nodejs runs the OpenAPI checks (tests/api/check-openapi.sh: redocly, openapi-typescript, ajv,
+# pinned in tests/api/package-lock.json and installed by npm ci into the build tree); npm
+# installs them. Debian 12 ships npm as its own package; a nodejs from elsewhere (NodeSource)
+# brings its own npm and conflicts with Debian's, so npm is only named when it is missing.
+TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs)
+if ! command -v npm >/dev/null 2>&1; then
+    TEST_PACKAGES+=(npm)
+fi
 
 # --list [--test]: print the package names, one per line, and install nothing. The dependency
 # check (scripts/check-deps.sh) reads this list, so the two cannot drift apart.

@@ -1,0 +1,7 @@
+# The OpenAPI descriptions (resources/openapi.yaml, resources/openapi-syncd.yaml): redocly lint,
+# TypeScript generation and the answer validator's self-test (tests/api/check-openapi.sh).
+# The pinned npm tools are installed with npm ci into the build tree on the first run (which
+# needs the npm registry; later runs reuse them while the lock file is unchanged).
+add_test(NAME tst_openapi
+         COMMAND bash "${CMAKE_CURRENT_LIST_DIR}/check-openapi.sh" --work "${CMAKE_BINARY_DIR}/api-tools")
+set_tests_properties(tst_openapi PROPERTIES TIMEOUT 600 LABELS "api")
