@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks resources/openapi.yaml (tf-gateway) and resources/openapi-syncd.yaml (tf-syncd):
 #   1. redocly lint with tests/api/redocly.yaml (the recommended rules): 0 errors, 0 warnings;
+#      and the ProblemCode enum of each lists exactly the codes of docs/api-conventions.md;
 #   2. openapi-typescript generates a TypeScript client model of each, which compiles
 #      (tsc --strict) and types every answer (tests/api/check-types.mjs: no "content?: never"
 #      but for 204);
@@ -90,6 +91,32 @@ process.exit(t.errors === 0 && t.warnings === 0 ? 0 : 1);
         [[ -s "$work/$name.lint.log" ]] && grep -v '^$' "$work/$name.lint.log" | sed 's/^/  /' | tail -n 20
     fi
 done
+
+# --- the ProblemCode enums and the codes table of docs/api-conventions.md ------------------
+log "ProblemCode enum and docs/api-conventions.md"
+if ! node -e '
+const fs = require("fs");
+const yaml = require("js-yaml");
+const [doc, ...specs] = process.argv.slice(1);
+const table = fs.readFileSync(doc, "utf8").split("### Codes")[1].split("\n## ")[0];
+const codes = [];
+for (const line of table.split("\n")) {
+    const cells = line.split("|").map((c) => c.trim());
+    if (/^[0-9]{3}$/.test(cells[1] || "")) for (const m of (cells[2] || "").matchAll(/`([a-z_]+)`/g)) codes.push(m[1]);
+}
+let bad = 0;
+for (const spec of specs) {
+    const e = ((yaml.load(fs.readFileSync(spec, "utf8")).components || {}).schemas || {}).ProblemCode;
+    const listed = (e && e.enum) || [];
+    const name = spec.replace(/.*\/resources\//, "resources/");
+    for (const c of codes) if (!listed.includes(c)) { console.log(`FAIL: ${name}: ProblemCode lacks ${c} (docs/api-conventions.md lists it)`); bad = 1; }
+    for (const c of listed) if (!codes.includes(c)) { console.log(`FAIL: ${name}: ProblemCode has ${c}, which docs/api-conventions.md does not list`); bad = 1; }
+}
+if (!bad) console.log(`ProblemCode: the ${codes.length} codes of docs/api-conventions.md in both files`);
+process.exit(bad);
+' "$ROOT/docs/api-conventions.md" "$GATEWAY" "$SYNCD"; then
+    failed=1
+fi
 
 # --- 2. TypeScript ------------------------------------------------------------------------
 for spec in "$GATEWAY" "$SYNCD"; do
