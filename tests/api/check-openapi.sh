@@ -24,7 +24,7 @@ work="${TF_API_TOOLS_DIR:-$ROOT/build/api-tools}"
 while (($#)); do
     case "$1" in
         --work) work="${2:?--work needs a folder}"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) printf 'check-openapi.sh: unknown argument "%s"\n' "$1" >&2; exit 2 ;;
     esac
 done
