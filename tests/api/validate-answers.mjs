@@ -225,10 +225,10 @@ answers.forEach((answer, index) => {
     if (!response) return report(`the response ${key} cannot be resolved`);
 
     const headers = Object.fromEntries(Object.entries(answer.headers || {}).map(([k, v]) => [k.toLowerCase(), v]));
-    for (const [name, header] of Object.entries(response.headers || {})) {
-        const [h] = deref(header, "");
-        if (h?.required && !(name.toLowerCase() in headers)) report(`header ${name} is required but missing`);
-    }
+    const missing = Object.entries(response.headers || {})
+        .filter(([name, header]) => deref(header, "")[0]?.required && !(name.toLowerCase() in headers))
+        .map(([name]) => name);
+    if (missing.length > 0) report(`required header${missing.length > 1 ? "s" : ""} missing: ${missing.join(", ")}`);
 
     const hasBody = answer.body !== null && answer.body !== undefined && method !== "HEAD";
     if (!hasBody) {
