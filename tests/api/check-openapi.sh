@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks resources/openapi.yaml (tf-gateway) and resources/openapi-syncd.yaml (tf-syncd):
 #   1. redocly lint with tests/api/redocly.yaml (the recommended rules): 0 errors, 0 warnings;
-#      and the ProblemCode enum of each lists exactly the codes of docs/api-conventions.md;
+#      the ProblemCode enum of each lists exactly the codes of docs/api-conventions.md, and
+#      tests/api/check-conventions.mjs holds each to the rest of those conventions;
 #   2. openapi-typescript generates a TypeScript client model of each, which compiles
 #      (tsc --strict) and types every answer (tests/api/check-types.mjs: no "content?: never"
 #      but for 204);
@@ -117,6 +118,18 @@ process.exit(bad);
 ' "$ROOT/docs/api-conventions.md" "$GATEWAY" "$SYNCD"; then
     failed=1
 fi
+
+# --- the conventions that lint does not know (tests/api/check-conventions.mjs) --------------
+log "conventions (examples, problem answers, 400/404/412/415, lists, ETags, 401/403/429, RateLimit)"
+for spec in "$GATEWAY" "$SYNCD"; do
+    flags=()
+    [[ "$spec" == "$GATEWAY" ]] && flags=(--gateway)
+    if ! node "$HERE/check-conventions.mjs" "${flags[@]}" "$spec" >"$work/conventions.out" 2>"$work/conventions.err"; then
+        sed "s|^|FAIL: ${spec#"$ROOT"/}: |" "$work/conventions.out"
+        failed=1
+    fi
+    cat "$work/conventions.err"
+done
 
 # --- 2. TypeScript ------------------------------------------------------------------------
 for spec in "$GATEWAY" "$SYNCD"; do
