@@ -74,20 +74,7 @@ for spec in "$GATEWAY" "$SYNCD"; do
     lint_json="$work/$name.lint.json"
     # Exit status 1 means problems were found; the JSON report says which (read below).
     "$bin/redocly" lint --config "$HERE/redocly.yaml" --format=json "$spec" >"$lint_json" 2>"$work/$name.lint.log" || true
-    if ! node -e '
-const fs = require("fs");
-let r;
-const file = process.argv[3];
-try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch (e) { console.log(`FAIL: ${file}: redocly lint gave no report: ${e.message}`); process.exit(1); }
-for (const p of r.problems || []) {
-    if (p.ignored) continue;
-    const loc = (p.location || [])[0] || {};
-    console.log(`FAIL: ${file} ${loc.pointer || ""}: ${p.severity} ${p.ruleId}: ${p.message}`);
-}
-const t = r.totals || {};
-console.log(`${file}: ${t.errors} error(s), ${t.warnings} warning(s), ${t.ignored} ignored (each with its reason in tests/api/.redocly.lint-ignore.yaml)`);
-process.exit(t.errors === 0 && t.warnings === 0 ? 0 : 1);
-' "$lint_json" "$ROOT" "${spec#"$ROOT"/}"; then
+    if ! node "$HERE/lint-report.mjs" "$lint_json" "${spec#"$ROOT"/}"; then
         failed=1
         [[ -s "$work/$name.lint.log" ]] && grep -v '^$' "$work/$name.lint.log" | sed 's/^/  /' | tail -n 20
     fi
@@ -95,27 +82,7 @@ done
 
 # --- the ProblemCode enums and the codes table of docs/api-conventions.md ------------------
 log "ProblemCode enum and docs/api-conventions.md"
-if ! node -e '
-const fs = require("fs");
-const yaml = require("js-yaml");
-const [doc, ...specs] = process.argv.slice(1);
-const table = fs.readFileSync(doc, "utf8").split("### Codes")[1].split("\n## ")[0];
-const codes = [];
-for (const line of table.split("\n")) {
-    const cells = line.split("|").map((c) => c.trim());
-    if (/^[0-9]{3}$/.test(cells[1] || "")) for (const m of (cells[2] || "").matchAll(/`([a-z_]+)`/g)) codes.push(m[1]);
-}
-let bad = 0;
-for (const spec of specs) {
-    const e = ((yaml.load(fs.readFileSync(spec, "utf8")).components || {}).schemas || {}).ProblemCode;
-    const listed = (e && e.enum) || [];
-    const name = spec.replace(/.*\/resources\//, "resources/");
-    for (const c of codes) if (!listed.includes(c)) { console.log(`FAIL: ${name}: ProblemCode lacks ${c} (docs/api-conventions.md lists it)`); bad = 1; }
-    for (const c of listed) if (!codes.includes(c)) { console.log(`FAIL: ${name}: ProblemCode has ${c}, which docs/api-conventions.md does not list`); bad = 1; }
-}
-if (!bad) console.log(`ProblemCode: the ${codes.length} codes of docs/api-conventions.md in both files`);
-process.exit(bad);
-' "$ROOT/docs/api-conventions.md" "$GATEWAY" "$SYNCD"; then
+if ! node "$HERE/check-problem-codes.mjs" "$ROOT/docs/api-conventions.md" "$GATEWAY" "$SYNCD"; then
     failed=1
 fi
 

@@ -31,6 +31,7 @@ done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tf-record.XXXXXX")"
 gateway_pid=""
+# shellcheck disable=SC2317  # reached through the trap below
 cleanup() {
     if [[ -n "$gateway_pid" ]] && kill -0 "$gateway_pid" 2>/dev/null; then
         kill -TERM "$gateway_pid" 2>/dev/null || true
@@ -45,7 +46,9 @@ for name in $(env | sed -n 's/^\(DATABASE_URL\|PG[A-Z_]*\|TF_[A-Z0-9_]*\|XDG_[A-
     unset "$name"
 done
 export HOME="$work/home" TF_DATA_DIR="$work/data"
-export TF_GATEWAY__PORT="$(free_port)" TF_GATEWAY__SYNC_PORT="$(free_port)" TF_AUTH__PBKDF2_ITERATIONS=1000
+TF_GATEWAY__PORT="$(free_port)"
+TF_GATEWAY__SYNC_PORT="$(free_port)"
+export TF_GATEWAY__PORT TF_GATEWAY__SYNC_PORT TF_AUTH__PBKDF2_ITERATIONS=1000
 mkdir -p "$HOME"
 PATH="$bin_dir:$PATH" "$bin_dir/tf-gateway" >"$work/gateway.log" 2>&1 &
 gateway_pid=$!
