@@ -2,7 +2,8 @@
 // Holds an OpenAPI description to the parts of docs/api-conventions.md that redocly's rules
 // do not know:
 //   - every request body and every 2xx answer with content has an example;
-//   - every 4xx/5xx answer and "default" is application/problem+json with the Problem schema;
+//   - every 4xx/5xx answer and "default" is application/problem+json with the Problem schema
+//     (but the 503 of the health probes, which answer their own body);
 //   - operations with a path parameter declare 400 and 404, with a body 400 and 415;
 //     PUT, PATCH and DELETE take If-Match and declare 412;
 //   - a list (a 2xx whose schema has items and next_cursor) takes limit and cursor and
@@ -59,6 +60,8 @@ for (const [path, item] of Object.entries(doc.paths || {})) {
                 for (const [mt, media] of Object.entries(content)) {
                     if (media.example === undefined && !media.examples) miss(`no example for the ${code} ${mt} answer`);
                 }
+            } else if (code === "503" && path.startsWith("/health")) {
+                // the health probes answer their own JSON body with 503 (load balancers read it)
             } else if (/^[45]/.test(code) || code === "default") {
                 const media = content["application/problem+json"];
                 if (!media || Object.keys(content).length !== 1) miss(`${code} is not (only) application/problem+json`);
