@@ -66,7 +66,6 @@ bin="$work/node_modules/.bin"
 export NODE_PATH="$work/node_modules"
 log "tools: node $(node --version), redocly $("$bin/redocly" --version 2>/dev/null), openapi-typescript $(node -p "require('$work/node_modules/openapi-typescript/package.json').version")"
 
-
 # --- 1. lint ------------------------------------------------------------------------------
 log "redocly lint"
 for spec in "$GATEWAY" "$SYNCD"; do
