@@ -99,8 +99,11 @@ http::ApiResponse ChangesController::changes(const http::ApiRequest &request) co
         for (const db::ResourceChange &change : std::as_const(set.changes))
             items.append(change.toJson());
     }
-    // The feed has no last page: next_cursor is always the position to poll from.
-    return http::listResponse(request, params, items, QString::number(set.cursor));
+    // The feed has no last page: next_cursor is always the position to poll from. The Link
+    // to it carries the cursor alone, not a deprecated since= beside it.
+    http::ApiRequest linkBase = request;
+    linkBase.query.removeAllQueryItems(QStringLiteral("since"));
+    return http::listResponse(linkBase, params, items, QString::number(set.cursor));
 }
 
 void ChangesController::prune()

@@ -155,7 +155,9 @@ http::ApiResponse MaintenanceController::start(const http::ApiRequest &request)
                                                   error.message());
         throw;
     }
-    return JobsController::accepted(started.job);
+    // The run this job fills, beside the job itself.
+    return JobsController::accepted(started.job)
+        .withHeader("Link", QStringLiteral("</api/maintenance/runs/%1>; rel=\"related\"").arg(runId).toUtf8());
 }
 
 } // namespace tf::gateway
