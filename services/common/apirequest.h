@@ -24,6 +24,15 @@ struct Caller
     QHostAddress address;    // client address (X-Forwarded-For only from trusted proxies)
 };
 
+// The caller's tightest rate-limit bucket after this request, for the RateLimit-* headers
+// every gateway answer carries.
+struct RateLimitState
+{
+    qint64 limit = 0;        // the burst: requests in a full bucket
+    qint64 remaining = 0;    // whole requests left now
+    qint64 resetSeconds = 0; // until the bucket is full again
+};
+
 // A plain request as controllers see it: no QHttpServer types, so controllers are tested
 // without sockets.
 struct ApiRequest
@@ -37,6 +46,7 @@ struct ApiRequest
     QString requestId;
     QHash<QString, QString> pathParams;     // from <name> segments of the route
     Caller caller;                          // set by the request filter
+    std::optional<RateLimitState> rateLimit; // set by the gateway's request filter
 
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
     QString queryValue(const QString &name) const;

@@ -38,7 +38,7 @@ GatewayApp::GatewayApp(ServiceContext context, GatewaySettings settings, QObject
 {
     m_uptime.start();
     m_database = std::make_unique<DatabaseState>(m_context.databaseUrl, true);
-    m_jobs = std::make_unique<JobRegistry>();
+    m_jobs = std::make_unique<JobRegistry>(m_database.get());
     // tf-syncd accepts only this token: TF_SERVICE_TOKEN, else <data>/service-token.
     m_syncd = new SyncdClient(m_settings.syncUrl, m_settings.proxyTimeoutMs,
                               http::ServiceToken::load(m_context.dataDir), this);
@@ -122,6 +122,7 @@ quint16 GatewayApp::start()
     const quint16 port = m_server->listen(m_context.bindAddress, m_context.port);
     connect(m_database.get(), &DatabaseState::opened, this, [this] {
         m_auth->bootstrap(m_context.dataDir);
+        m_jobs->databaseOpened(); // jobs of an earlier process that never finished: interrupted
         const auto pending = std::exchange(m_pendingEvents, {});
         for (const PendingEvent &held : pending)
             recordServiceEvent(held.event, held.message, held.details);

@@ -10,7 +10,26 @@ RateLimiter::RateLimiter(double ratePerSecond, double burst, MonotonicClock cloc
     , m_clock(std::move(clock))
 { }
 
-qint64 RateLimiter::take(const QString &key)
+RateLimiter::State RateLimiter::stateOf(double tokens) const
+{
+    State state;
+    state.limit = qint64(std::floor(m_burst));
+    state.remaining = qMax<qint64>(0, qint64(std::floor(tokens)));
+    state.resetSeconds = qint64(std::ceil(qMax(0.0, m_burst - tokens) / m_rate - 1e-9));
+    return state;
+}
+
+RateLimiter::State RateLimiter::peek(const QString &key) const
+{
+    if (!enabled())
+        return {};
+    const auto it = m_buckets.constFind(key);
+    if (it == m_buckets.constEnd())
+        return stateOf(m_burst);
+    return stateOf(qMin(m_burst, it->tokens + double(m_clock() - it->updatedMs) * m_rate / 1000.0));
+}
+
+qint64 RateLimiter::take(const QString &key, State *state)
 {
     if (!enabled())
         return 0;
@@ -22,10 +41,13 @@ qint64 RateLimiter::take(const QString &key)
     Bucket &bucket = *it;
     bucket.tokens = qMin(m_burst, bucket.tokens + double(now - bucket.updatedMs) * m_rate / 1000.0);
     bucket.updatedMs = now;
-    if (bucket.tokens >= 1.0) {
+    const bool allowed = bucket.tokens >= 1.0;
+    if (allowed)
         bucket.tokens -= 1.0;
+    if (state)
+        *state = stateOf(bucket.tokens);
+    if (allowed)
         return 0;
-    }
     return qMax<qint64>(1, qint64(std::ceil((1.0 - bucket.tokens) * 1000.0 / m_rate)));
 }
 

@@ -15,9 +15,19 @@ public:
     RateLimiter(double ratePerSecond, double burst, MonotonicClock clock = steadyNowMs);
 
     bool enabled() const { return m_rate > 0; }
+    // What a caller's bucket holds, for RateLimit-Limit / -Remaining / -Reset headers.
+    struct State
+    {
+        qint64 limit = 0;        // burst, whole requests
+        qint64 remaining = 0;    // whole tokens left
+        qint64 resetSeconds = 0; // until the bucket is full again (rounded up)
+    };
+
     // 0 when the request may go ahead (one token taken); else the milliseconds until a token
-    // will be there.
-    qint64 take(const QString &key);
+    // will be there. `state`, when given, receives the bucket after the request.
+    qint64 take(const QString &key, State *state = nullptr);
+    // The bucket as it is now, taking nothing (a key never seen: full).
+    State peek(const QString &key) const;
 
 private:
     struct Bucket
@@ -26,6 +36,7 @@ private:
         qint64 updatedMs = 0;
     };
     void prune(qint64 now);
+    State stateOf(double tokens) const;
 
     double m_rate;
     double m_burst;

@@ -179,15 +179,17 @@ std::optional<MaintenanceRunRecord> MaintenanceRunStore::get(qint64 id) const
     return record;
 }
 
-QList<MaintenanceRunRecord> MaintenanceRunStore::list(int limit, const QString &kind) const
+QList<MaintenanceRunRecord> MaintenanceRunStore::list(int limit, const QString &kind, qint64 beforeId) const
 {
     QSqlQuery query = m_database.prepare(
         QStringLiteral(
-            "SELECT %1 FROM maintenance_runs WHERE (? = '' OR kind = ?) ORDER BY id DESC LIMIT ?")
+            "SELECT %1 FROM maintenance_runs WHERE (? = '' OR kind = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?")
             .arg(kColumns));
     query.addBindValue(db::rows::nonNull(kind));
     query.addBindValue(db::rows::nonNull(kind));
-    query.addBindValue(qBound(1, limit, 1000));
+    query.addBindValue(beforeId);
+    query.addBindValue(beforeId);
+    query.addBindValue(qBound(1, limit, 1001));
     m_database.exec(query, "listing maintenance runs");
     QList<MaintenanceRunRecord> records;
     while (query.next())

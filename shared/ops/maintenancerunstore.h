@@ -65,7 +65,8 @@ public:
 
     std::optional<MaintenanceRunRecord> get(qint64 id) const;
     // Newest first; empty kind: every kind.
-    QList<MaintenanceRunRecord> list(int limit, const QString &kind = QString()) const;
+    // Newest first; ids below beforeId (0: from the newest).
+    QList<MaintenanceRunRecord> list(int limit, const QString &kind = QString(), qint64 beforeId = 0) const;
     // The newest run of the kind that finished (any outcome).
     std::optional<MaintenanceRunRecord> lastFinished(MaintenanceKind kind) const;
 

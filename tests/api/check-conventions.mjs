@@ -7,7 +7,8 @@
 //   - operations with a path parameter declare 400 and 404, with a body 400 and 415;
 //     PUT, PATCH and DELETE take If-Match and declare 412;
 //   - a list (a 2xx whose schema has items and next_cursor) takes limit and cursor and
-//     answers Link;
+//     answers Link, unless the operation says x-paging: none (a single page, next_cursor
+//     always null) or x-paging: cursor-only (no limit);
 //   - a single resource (a path ending in {id} or {name}) answers GET, PUT and PATCH with ETag;
 //   - with --gateway: operations that need credentials declare 401, 403 and 429, and every
 //     answer declares RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.
@@ -92,8 +93,12 @@ for (const [path, item] of Object.entries(doc.paths || {})) {
             const response = deref(ref);
             const schema = response?.content?.["application/json"]?.schema;
             if (method === "get" && schema && isList(schema)) {
-                for (const name of ["limit", "cursor"]) if (!params.some((p) => p.in === "query" && p.name === name)) miss(`a list without the ${name} parameter`);
-                if (!response.headers?.Link) miss(`the list answer ${code} does not declare Link`);
+                // x-paging: none (one page, next_cursor always null) or cursor-only (no limit)
+                const paging = op["x-paging"];
+                if (paging !== undefined && paging !== "none" && paging !== "cursor-only") miss(`x-paging is "${paging}", not none or cursor-only`);
+                const wanted = paging === "none" ? [] : paging === "cursor-only" ? ["cursor"] : ["limit", "cursor"];
+                for (const name of wanted) if (!params.some((p) => p.in === "query" && p.name === name)) miss(`a list without the ${name} parameter`);
+                if (paging !== "none" && !response.headers?.Link) miss(`the list answer ${code} does not declare Link`);
             }
             if (/\/\{(id|name)\}$/.test(path) && ["get", "put", "patch"].includes(method) && !response?.headers?.ETag)
                 miss(`${code} of a single resource does not declare ETag`);

@@ -20,6 +20,7 @@ private:
     std::unique_ptr<backuptest::Env> m_env;
     quint16 m_port = 0;
     QByteArray m_authorization;
+    QProcessEnvironment m_environment;
 
     QString base() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
     QString url() const { return m_env->url; }
@@ -34,9 +35,16 @@ private:
             return false;
         backuptest::seed(m_env->database(), 500);
         m_env->control.reset();
-        QProcessEnvironment environment = test::ServiceProcess::cleanEnvironment();
+        m_environment = test::ServiceProcess::cleanEnvironment();
         if (backend == QLatin1String("postgres"))
-            environment.insert(QStringLiteral("DATABASE_URL"), m_env->url);
+            m_environment.insert(QStringLiteral("DATABASE_URL"), m_env->url);
+        return launchGateway();
+    }
+
+    // A gateway process over the current data directory and database.
+    bool launchGateway()
+    {
+        const QProcessEnvironment environment = m_environment;
         m_port = test::freePort();
         m_gateway = std::make_unique<test::ServiceProcess>(
             test::binary(QStringLiteral("tf-gateway")),
@@ -50,7 +58,7 @@ private:
             return false;
         }
         m_authorization = test::gatewayAdminAuthorization(base(), dataDir());
-        qInfo("%s gateway; logins %s", qPrintable(backend),
+        qInfo("%s gateway; logins %s", m_environment.contains(QStringLiteral("DATABASE_URL")) ? "postgres" : "sqlite",
               m_authorization.isEmpty() ? "not available" : "used");
         return true;
     }
@@ -64,9 +72,9 @@ private:
     }
 
     test::HttpResult call(const QByteArray &method, const QString &path,
-                          const QByteArray &body = {})
+                          const QByteArray &body = {}, const QList<QPair<QByteArray, QByteArray>> &extra = {})
     {
-        auto headers = test::authorizationHeaders(m_authorization);
+        auto headers = test::authorizationHeaders(m_authorization) + extra;
         if (!body.isEmpty())
             headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
         return test::http(method, base() + path, body, headers, 30000);
@@ -95,23 +103,34 @@ private:
         return answer.startsWith("HTTP/1.1 ") ? answer.mid(9, 3).toInt() : 0;
     }
 
-    // Polls the job until it is no longer running.
+    // Polls the job until it has finished.
     QJsonObject finished(const test::HttpResult &accepted)
     {
-        const QString id = accepted.json()
-                               .value(QStringLiteral("job"))
-                               .toObject()
-                               .value(QStringLiteral("id"))
-                               .toString();
+        const qint64 id = accepted.json().value(QStringLiteral("id")).toInteger();
         QDeadlineTimer deadline(30000);
         QJsonObject job;
         while (!deadline.hasExpired()) {
-            job = call("GET", QStringLiteral("/api/jobs/") + id).json();
-            if (job.value(QStringLiteral("status")).toString() != QLatin1String("running"))
+            const test::HttpResult polled = call("GET", QStringLiteral("/api/jobs/%1").arg(id));
+            job = polled.json();
+            const QString status = job.value(QStringLiteral("status")).toString();
+            if (status == QLatin1String("completed") || status == QLatin1String("failed") || status == QLatin1String("cancelled")) {
+                if (polled.headers.contains("retry-after"))
+                    return QJsonObject { { QStringLiteral("status"), QStringLiteral("finished, yet with Retry-After") } };
                 return job;
+            }
+            if (polled.headers.value("retry-after") != "2") // the poll interval while it runs
+                return QJsonObject { { QStringLiteral("status"), QStringLiteral("running without Retry-After") } };
             QThread::msleep(50);
         }
         return job;
+    }
+
+    QJsonArray items(const QString &path)
+    {
+        const test::HttpResult list = call("GET", path);
+        if (list.status != 200 || list.json().keys() != QStringList({ QStringLiteral("items"), QStringLiteral("next_cursor") }))
+            qWarning("not a list answer: %d %s", list.status, list.body.constData());
+        return list.json().value(QStringLiteral("items")).toArray();
     }
 
 private Q_SLOTS:
@@ -132,11 +151,15 @@ private Q_SLOTS:
         const test::HttpResult accepted
             = call("POST", QStringLiteral("/api/backups"), R"({"label":"api"})");
         QCOMPARE(accepted.status, 202);
-        const QJsonObject acceptedJob = accepted.json().value(QStringLiteral("job")).toObject();
-        QCOMPARE(acceptedJob.value(QStringLiteral("kind")).toString(),
-                 QStringLiteral("backup.create"));
+        const QJsonObject acceptedJob = accepted.json();
+        QCOMPARE(acceptedJob.value(QStringLiteral("kind")).toString(), QStringLiteral("backup"));
+        QVERIFY(acceptedJob.value(QStringLiteral("id")).isDouble());
         QCOMPARE(accepted.headers.value("location"),
-                 "/api/jobs/" + acceptedJob.value(QStringLiteral("id")).toString().toUtf8());
+                 "/api/jobs/" + QByteArray::number(acceptedJob.value(QStringLiteral("id")).toInteger()));
+        if (acceptedJob.value(QStringLiteral("status")).toString() != QLatin1String("completed"))
+            QCOMPARE(accepted.headers.value("retry-after"), QByteArray("2"));
+        for (const char *member : { "progress", "message", "result", "error", "created_at", "started_at", "finished_at", "created_by" })
+            QVERIFY2(acceptedJob.contains(QLatin1String(member)), member);
         const QJsonObject job = finished(accepted);
         QVERIFY2(job.value(QStringLiteral("status")).toString() == QLatin1String("completed"),
                  QJsonDocument(job).toJson().constData());
@@ -149,14 +172,15 @@ private Q_SLOTS:
                                                                     : QLatin1String("-api.sqlite")),
                  qPrintable(name));
 
-        const test::HttpResult list = call("GET", QStringLiteral("/api/backups"));
-        QCOMPARE(list.status, 200);
-        const QJsonArray backups = list.json().value(QStringLiteral("backups")).toArray();
+        const QJsonArray backups = items(QStringLiteral("/api/backups"));
         QCOMPARE(backups.size(), 1);
         QCOMPARE(backups.first().toObject().value(QStringLiteral("name")).toString(), name);
         QVERIFY(backups.first().toObject().value(QStringLiteral("verified")).toBool());
         const test::HttpResult one = call("GET", QStringLiteral("/api/backups/") + name);
         QCOMPARE(one.status, 200);
+        const QByteArray etag = one.headers.value("etag");
+        QVERIFY2(etag.startsWith("\"sha256:") && etag.endsWith('"'), etag.constData());
+        QCOMPARE(call("GET", QStringLiteral("/api/backups/") + name).headers.value("etag"), etag); // stable
         QCOMPARE(one.json()
                      .value(QStringLiteral("manifest"))
                      .toObject()
@@ -165,10 +189,7 @@ private Q_SLOTS:
                      .value(QStringLiteral("sync_state"))
                      .toInt(),
                  500);
-        const QJsonArray jobs = call("GET", QStringLiteral("/api/jobs"))
-                                    .json()
-                                    .value(QStringLiteral("jobs"))
-                                    .toArray();
+        const QJsonArray jobs = items(QStringLiteral("/api/jobs?kind=backup"));
         QVERIFY(!jobs.isEmpty());
         QCOMPARE(jobs.first().toObject().value(QStringLiteral("id")),
                  acceptedJob.value(QStringLiteral("id")));
@@ -199,21 +220,27 @@ private Q_SLOTS:
                                     QStringLiteral("SELECT name FROM sync_pairs ORDER BY id"))
                      .value(0),
                  QStringLiteral("Property"));
-        QCOMPARE(call("GET", QStringLiteral("/api/backups"))
-                     .json()
-                     .value(QStringLiteral("count"))
-                     .toInt(),
-                 2);
+        QCOMPARE(items(QStringLiteral("/api/backups")).size(), 2);
+        // Paged one by one: both, newest (the safety backup) first, then the end.
+        const test::HttpResult firstPage = call("GET", QStringLiteral("/api/backups?limit=1"));
+        QCOMPARE(firstPage.json().value(QStringLiteral("items")).toArray().size(), 1);
+        const QString cursor = firstPage.json().value(QStringLiteral("next_cursor")).toString();
+        QVERIFY(!cursor.isEmpty());
+        const QJsonObject secondPage = call("GET", QStringLiteral("/api/backups?limit=1&cursor=") + cursor).json();
+        QCOMPARE(secondPage.value(QStringLiteral("items")).toArray().first().toObject().value(QStringLiteral("name")).toString(), name);
+        QVERIFY(secondPage.value(QStringLiteral("next_cursor")).isNull());
 
-        const test::HttpResult deleted = call("DELETE", QStringLiteral("/api/backups/") + name);
+        // Delete honours If-Match: another file's tag changes nothing.
+        const test::HttpResult stale = call("DELETE", QStringLiteral("/api/backups/") + name, {},
+                                            { { "If-Match", "\"sha256:0000\"" } });
+        QCOMPARE(stale.status, 412);
+        QCOMPARE(stale.json().value(QStringLiteral("current_etag")).toString().toLatin1(), etag);
+        QCOMPARE(call("GET", QStringLiteral("/api/backups/") + name).status, 200);
+        const test::HttpResult deleted = call("DELETE", QStringLiteral("/api/backups/") + name, {}, { { "If-Match", etag } });
         QCOMPARE(deleted.status, 200);
         QCOMPARE(call("GET", QStringLiteral("/api/backups/") + name).status, 404);
         QCOMPARE(call("DELETE", QStringLiteral("/api/backups/") + name).status, 404);
-        QCOMPARE(call("GET", QStringLiteral("/api/backups"))
-                     .json()
-                     .value(QStringLiteral("count"))
-                     .toInt(),
-                 1);
+        QCOMPARE(items(QStringLiteral("/api/backups")).size(), 1);
 
         // Each admin action is in the audit trail.
         const QStringList events = backuptest::column(
@@ -256,9 +283,14 @@ private Q_SLOTS:
                      .contains(QLatin1String("path separator")),
                  error.body.constData());
         QCOMPARE(call("POST", QStringLiteral("/api/backups"), R"({"label":"../x"})").status, 422);
-        QCOMPARE(call("POST", QStringLiteral("/api/backups"), R"({"level":"x"})").status, 422);
+        // Every problem at once.
+        const test::HttpResult both = call("POST", QStringLiteral("/api/backups"), R"({"level":"x","label":5})");
+        QCOMPARE(both.status, 422);
+        QCOMPARE(both.json().value(QStringLiteral("errors")).toArray().size(), 2);
         QCOMPARE(call("POST", QStringLiteral("/api/backups"), "{not json").status, 400);
-        QCOMPARE(call("GET", QStringLiteral("/api/jobs/not-a-job")).status, 404);
+        QCOMPARE(call("GET", QStringLiteral("/api/jobs/not-a-job")).status, 400); // invalid_id
+        QCOMPARE(call("GET", QStringLiteral("/api/jobs/99999999")).status, 404);
+        QCOMPARE(call("GET", QStringLiteral("/api/jobs?kind=teleport")).status, 400);
     }
 
     void damagedBackupRestoreJobFailsWithTheReason()
@@ -279,10 +311,7 @@ private Q_SLOTS:
         QVERIFY(file.putChar('\x42') && file.putChar('\x24'));
         file.close();
 
-        const int before = call("GET", QStringLiteral("/api/backups"))
-                               .json()
-                               .value(QStringLiteral("count"))
-                               .toInt();
+        const qsizetype before = items(QStringLiteral("/api/backups")).size();
         const QJsonObject job
             = finished(call("POST", QStringLiteral("/api/backups/%1/restore").arg(name)));
         QCOMPARE(job.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
@@ -292,19 +321,67 @@ private Q_SLOTS:
         QVERIFY2(
             error.value(QStringLiteral("message")).toString().contains(QLatin1String("corrupted")),
             QJsonDocument(job).toJson().constData());
-        QCOMPARE(call("GET", QStringLiteral("/api/backups"))
-                     .json()
-                     .value(QStringLiteral("count"))
-                     .toInt(),
-                 before);
-        const QJsonArray backups = call("GET", QStringLiteral("/api/backups"))
-                                       .json()
-                                       .value(QStringLiteral("backups"))
-                                       .toArray();
+        const QJsonArray backups = items(QStringLiteral("/api/backups"));
+        QCOMPARE(backups.size(), before);
         for (const QJsonValue &backup : backups) {
             if (backup.toObject().value(QStringLiteral("name")).toString() == name)
                 QVERIFY(!backup.toObject().value(QStringLiteral("verified")).toBool());
         }
+    }
+
+    void jobsSurviveAGatewayRestart()
+    {
+        const QJsonObject made = finished(call("POST", QStringLiteral("/api/backups"), R"({"label":"kept"})"));
+        QCOMPARE(made.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        const qint64 id = made.value(QStringLiteral("id")).toInteger();
+        // A job an earlier process left running (it died mid-way).
+        {
+            auto control = db::ControlDatabase::open(url(), false);
+            control->database().execDirect(
+                QStringLiteral("INSERT INTO admin_jobs (id, kind, status, progress, message, created_by, created_at, started_at) "
+                               "VALUES (%1, 'restore', 'running', 0.5, 'restoring', 'admin', '2026-01-01T00:00:00.000Z', "
+                               "'2026-01-01T00:00:01.000Z')").arg(id + 1000),
+                "a job left running");
+        }
+        // The same data directory and database, a new process.
+        m_gateway->terminate();
+        m_gateway->waitFinished();
+        m_gateway.reset();
+        QVERIFY(launchGateway());
+
+        const test::HttpResult again = call("GET", QStringLiteral("/api/jobs/%1").arg(id));
+        QCOMPARE(again.status, 200);
+        QCOMPARE(again.json(), made);
+        QVERIFY(!again.headers.contains("retry-after"));
+        const QJsonObject interrupted = call("GET", QStringLiteral("/api/jobs/%1").arg(id + 1000)).json();
+        QCOMPARE(interrupted.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+        QCOMPARE(interrupted.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("interrupted"));
+        QVERIFY(interrupted.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString()
+                    .contains(QLatin1String("gateway restarted")));
+        QVERIFY(!interrupted.value(QStringLiteral("finished_at")).isNull());
+
+        // The list pages through every job of both processes, newest first.
+        QList<qint64> ids;
+        QString cursor;
+        for (int page = 0; page < 50; ++page) {
+            const QJsonObject answer = call("GET", QStringLiteral("/api/jobs?limit=2") + (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor)).json();
+            for (const QJsonValue &job : answer.value(QStringLiteral("items")).toArray())
+                ids << job.toObject().value(QStringLiteral("id")).toInteger();
+            cursor = answer.value(QStringLiteral("next_cursor")).toString();
+            if (cursor.isEmpty())
+                break;
+        }
+        QVERIFY(ids.size() >= 3);
+        QCOMPARE(ids.first(), id + 1000);
+        QVERIFY(ids.contains(id));
+        for (int i = 1; i < ids.size(); ++i)
+            QVERIFY(ids.at(i) < ids.at(i - 1));
+        const QJsonArray failed = items(QStringLiteral("/api/jobs?status=failed&kind=restore"));
+        QVERIFY(!failed.isEmpty());
+        // A new job takes the next id after every one kept.
+        const QJsonObject next = finished(call("POST", QStringLiteral("/api/backups")));
+        QCOMPARE(next.value(QStringLiteral("id")).toInteger(), id + 1001);
     }
 
     void cleanupTestCase() { stopGateway(); }

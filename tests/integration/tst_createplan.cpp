@@ -195,12 +195,27 @@ private Q_SLOTS:
 
         const auto list = test::http("GET", base() + QStringLiteral("/api/recovery-plans"), {}, m_auth);
         QCOMPARE(list.status, 200);
-        const QJsonArray plans = list.json().value(QStringLiteral("plans")).toArray();
+        QCOMPARE(list.json().keys(), QStringList({ QStringLiteral("items"), QStringLiteral("next_cursor") }));
+        const QJsonArray plans = list.json().value(QStringLiteral("items")).toArray();
         QVERIFY(plans.size() >= 4); // three from tfctl above, one from the API
         QCOMPARE(plans.first().toObject().value(QStringLiteral("scenario")).toString(), QStringLiteral("complete_failure"));
+        // Paged one at a time, the same plans in the same order.
+        QJsonArray paged;
+        QString cursor;
+        for (int i = 0; i < 20; ++i) {
+            const QJsonObject page = test::http("GET", base() + QStringLiteral("/api/recovery-plans?limit=1") + (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor),
+                                                {}, m_auth).json();
+            for (const QJsonValue &plan : page.value(QStringLiteral("items")).toArray())
+                paged.append(plan);
+            cursor = page.value(QStringLiteral("next_cursor")).toString();
+            if (cursor.isEmpty())
+                break;
+        }
+        QCOMPARE(paged, plans);
 
         const auto one = test::http("GET", base() + QStringLiteral("/api/recovery-plans/") + name, {}, m_auth);
         QCOMPARE(one.status, 200);
+        QVERIFY2(one.headers.value("etag").startsWith("\"sha256:"), one.headers.value("etag").constData());
         QVERIFY(one.json().value(QStringLiteral("markdown")).toString().contains(QStringLiteral("**Issue Type:** complete_failure")));
         QVERIFY(one.json().value(QStringLiteral("script_text")).toString().contains(QStringLiteral("\"$TFCTL\" recover")));
 
@@ -217,6 +232,16 @@ private Q_SLOTS:
         const auto badScenario = test::http("POST", base() + QStringLiteral("/api/recovery-plans"), R"({"scenario": "meteor_strike"})", m_auth);
         QCOMPARE(badScenario.status, 422);
         QVERIFY(badScenario.body.contains("scenario"));
+        // Every problem at once, each named by its JSON path.
+        const auto several = test::http("POST", base() + QStringLiteral("/api/recovery-plans"),
+                                        R"({"scenario": "meteor_strike", "components": ["gateway", "dns", 7], "path": "/etc"})", m_auth);
+        QCOMPARE(several.status, 422);
+        QStringList fields;
+        for (const QJsonValue &problem : several.json().value(QStringLiteral("errors")).toArray())
+            fields << problem.toObject().value(QStringLiteral("field")).toString();
+        fields.sort();
+        QCOMPARE(fields, QStringList({ QStringLiteral("components[1]"), QStringLiteral("components[2]"), QStringLiteral("path"),
+                                       QStringLiteral("scenario") }));
         QCOMPARE(test::http("POST", base() + QStringLiteral("/api/recovery-plans"), R"({"scenario": "service_outage", "components": ["dns"]})", m_auth).status, 422);
         QCOMPARE(test::http("POST", base() + QStringLiteral("/api/recovery-plans"), R"({"scenario": 5})", m_auth).status, 422);
         QCOMPARE(test::http("POST", base() + QStringLiteral("/api/recovery-plans"), R"({"scenario": "service_outage", "path": "/etc"})", m_auth).status, 422);

@@ -33,6 +33,7 @@ private slots:
     void singleEntry();
     void badParametersAre400NamingThem_data();
     void badParametersAre400NamingThem();
+    void unknownMetricNamesTheKnownOnes();
     void exportStreamsEveryFieldAsCsv();
     void tfctlVerifiesAndExports();
     void verifyCatchesAnEditBehindItsBack();
@@ -98,7 +99,12 @@ void TestGatewayAudit::initTestCase()
     const QStringList args { QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--data-dir"), m_dir.path(),
                              // No tf-syncd: these routes are the gateway's own.
                              QStringLiteral("--sync-url"), QStringLiteral("http://127.0.0.1:%1").arg(test::freePort()) };
-    m_gateway = std::make_unique<test::ServiceProcess>(test::binary(QStringLiteral("tf-gateway")), args);
+    // Rate limits off: these tests page through thousands of entries in a few seconds
+    // (the limits have their own test, tst_gatewayauth_defences).
+    QProcessEnvironment environment = test::ServiceProcess::cleanEnvironment();
+    environment.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
+    environment.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
+    m_gateway = std::make_unique<test::ServiceProcess>(test::binary(QStringLiteral("tf-gateway")), args, environment);
     QVERIFY(m_gateway->start());
     QVERIFY2(m_gateway->waitHealthy(m_base + QStringLiteral("/health/ready")), m_gateway->output().constData());
     m_authorization = test::gatewayAdminAuthorization(m_base, m_dir.path());
@@ -145,7 +151,11 @@ QList<QJsonObject> TestGatewayAudit::allPages(const QString &query, int limit, i
         }
         ++count;
         const QJsonObject page = result.json();
-        for (const QJsonValue &value : page.value(QStringLiteral("entries")).toArray())
+        if (page.keys() != QStringList({ QStringLiteral("items"), QStringLiteral("next_cursor") })) {
+            qWarning("not the list envelope: %s", result.body.constData());
+            return {};
+        }
+        for (const QJsonValue &value : page.value(QStringLiteral("items")).toArray())
             entries << value.toObject();
         if (page.value(QStringLiteral("next_cursor")).isNull())
             break;
@@ -170,10 +180,26 @@ void TestGatewayAudit::pagesWithOpaqueCursors()
         QCOMPARE(entries.at(i).value(QStringLiteral("id")).toInteger(), expected.at(i).id);
     QCOMPARE(entries.at(0), expected.at(0).toJson());
 
-    // The default page is 100; next_cursor is an opaque string.
-    const QJsonObject first = get(QStringLiteral("/api/audit")).json();
-    QCOMPARE(first.value(QStringLiteral("entries")).toArray().size(), 100);
+    // The default page is 50; next_cursor is an opaque string, also in a Link to the next
+    // page (query-only, so it resolves against /api or /api/v1 alike).
+    const test::HttpResult firstPage = get(QStringLiteral("/api/audit"));
+    const QJsonObject first = firstPage.json();
+    QCOMPARE(first.value(QStringLiteral("items")).toArray().size(), 50);
     QVERIFY(first.value(QStringLiteral("next_cursor")).isString());
+    QVERIFY(!first.contains(QStringLiteral("count")));
+    const QByteArray link = firstPage.headers.value("link");
+    const QByteArray expectedLink = QByteArray("<?cursor=") + first.value(QStringLiteral("next_cursor")).toString().toLatin1()
+        + QByteArray(">; rel=\"next\"");
+    QVERIFY2(link == expectedLink, link.constData());
+    const QJsonObject second = get(QStringLiteral("/api/audit?cursor=") + first.value(QStringLiteral("next_cursor")).toString()).json();
+    QCOMPARE(second.value(QStringLiteral("items")).toArray().first().toObject().value(QStringLiteral("id")).toInteger(),
+             expected.at(50).id);
+
+    // More than 500 is clamped, and the answer says so.
+    const test::HttpResult clamped = get(QStringLiteral("/api/audit?limit=1001"));
+    QCOMPARE(clamped.status, 200);
+    QCOMPARE(clamped.headers.value("page-limit"), QByteArray("500; clamped"));
+    QCOMPARE(clamped.json().value(QStringLiteral("items")).toArray().size(), qMin<qsizetype>(500, expected.size()));
 }
 
 void TestGatewayAudit::filters()
@@ -188,18 +214,18 @@ void TestGatewayAudit::filters()
     QCOMPARE(entries.size(), 23);
     for (const QJsonObject &entry : entries)
         QCOMPARE(entry.value(QStringLiteral("event_type")).toString(), QStringLiteral("sync.failed"));
-    QCOMPARE(allPages(QStringLiteral("severity=error&user=bob"), 100).size(),
+    QCOMPARE(allPages(QStringLiteral("severity=error&username=bob"), 100).size(),
              countWhere([](const db::AuditEntry &e) { return e.severity == QLatin1String("error") && e.username == QLatin1String("bob"); }));
     QCOMPARE(allPages(QStringLiteral("text=BENTON&resource_type=sync_pair&resource_id=3"), 100).size(),
              countWhere([](const db::AuditEntry &e) { return e.description.contains(QLatin1String("Benton")) && e.resourceId == QLatin1String("3"); }));
-    // from is inclusive, to exclusive: entries 10..19.
+    // created_after is inclusive, created_before exclusive: entries 10..19.
     const QString from = m_seededFrom.addSecs(10).toString(Qt::ISODateWithMs);
     const QString to = m_seededFrom.addSecs(20).toString(Qt::ISODateWithMs);
-    entries = allPages(QStringLiteral("from=%1&to=%2").arg(from, to), 3);
+    entries = allPages(QStringLiteral("created_after=%1&created_before=%2").arg(from, to), 3);
     QCOMPARE(entries.size(), 10);
     QCOMPARE(entries.first().value(QStringLiteral("id")).toInteger(), m_seeded.at(19).id);
     QCOMPARE(entries.last().value(QStringLiteral("id")).toInteger(), m_seeded.at(10).id);
-    QCOMPARE(allPages(QStringLiteral("user=nobody"), 10).size(), 0);
+    QCOMPARE(allPages(QStringLiteral("username=nobody"), 10).size(), 0);
 }
 
 void TestGatewayAudit::singleEntry()
@@ -219,29 +245,40 @@ void TestGatewayAudit::badParametersAre400NamingThem_data()
     QTest::addColumn<QString>("parameter");
     const QByteArray negative = QByteArray("-5").toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     QTest::newRow("limit 0") << QStringLiteral("/api/audit?limit=0") << QStringLiteral("limit");
-    QTest::newRow("limit 1001") << QStringLiteral("/api/audit?limit=1001") << QStringLiteral("limit");
+    QTest::newRow("limit negative") << QStringLiteral("/api/audit?limit=-3") << QStringLiteral("limit");
     QTest::newRow("limit text") << QStringLiteral("/api/audit?limit=many") << QStringLiteral("limit");
+    QTest::newRow("limit twice") << QStringLiteral("/api/audit?limit=5&limit=6") << QStringLiteral("limit");
     QTest::newRow("cursor garbage") << QStringLiteral("/api/audit?cursor=%21%21%21") << QStringLiteral("cursor");
     QTest::newRow("cursor negative") << QStringLiteral("/api/audit?cursor=%1").arg(QString::fromLatin1(negative)) << QStringLiteral("cursor");
     QTest::newRow("cursor empty") << QStringLiteral("/api/audit?cursor=") << QStringLiteral("cursor");
-    QTest::newRow("from words") << QStringLiteral("/api/audit?from=yesterday") << QStringLiteral("from");
-    QTest::newRow("to month 13") << QStringLiteral("/api/audit?to=2025-13-01") << QStringLiteral("to");
-    QTest::newRow("time without zone") << QStringLiteral("/api/audit?from=2025-01-01T10:00:00") << QStringLiteral("from");
-    QTest::newRow("from after to") << QStringLiteral("/api/audit?from=2025-02-01&to=2025-01-01") << QStringLiteral("from");
+    QTest::newRow("created_after words") << QStringLiteral("/api/audit?created_after=yesterday") << QStringLiteral("created_after");
+    QTest::newRow("created_before month 13") << QStringLiteral("/api/audit?created_before=2025-13-01T00:00:00Z")
+                                             << QStringLiteral("created_before");
+    QTest::newRow("date only") << QStringLiteral("/api/audit?created_after=2025-01-01") << QStringLiteral("created_after");
+    QTest::newRow("time without zone") << QStringLiteral("/api/audit?created_after=2025-01-01T10:00:00") << QStringLiteral("created_after");
+    QTest::newRow("after later than before")
+        << QStringLiteral("/api/audit?created_after=2025-02-01T00:00:00Z&created_before=2025-01-01T00:00:00Z") << QStringLiteral("created_after");
+    QTest::newRow("from is gone") << QStringLiteral("/api/audit?from=2025-01-01T00:00:00Z") << QStringLiteral("from");
     QTest::newRow("severity") << QStringLiteral("/api/audit?severity=loud") << QStringLiteral("severity");
     QTest::newRow("unknown") << QStringLiteral("/api/audit?usr=alice") << QStringLiteral("usr");
-    QTest::newRow("empty filter") << QStringLiteral("/api/audit?user=") << QStringLiteral("user");
-    QTest::newRow("export date") << QStringLiteral("/api/audit/export?to=31.01.2025") << QStringLiteral("to");
+    QTest::newRow("empty filter") << QStringLiteral("/api/audit?username=") << QStringLiteral("username");
+    QTest::newRow("summary takes none") << QStringLiteral("/api/audit/summary?limit=5") << QStringLiteral("limit");
+    QTest::newRow("export date") << QStringLiteral("/api/audit/export?created_before=31.01.2025") << QStringLiteral("created_before");
     QTest::newRow("export limit") << QStringLiteral("/api/audit/export?limit=5") << QStringLiteral("limit");
     QTest::newRow("changes text") << QStringLiteral("/api/changes?since=latest") << QStringLiteral("since");
     QTest::newRow("changes negative") << QStringLiteral("/api/changes?since=-1") << QStringLiteral("since");
+    QTest::newRow("changes cursor garbage") << QStringLiteral("/api/changes?cursor=%21%21") << QStringLiteral("cursor");
+    QTest::newRow("changes cursor and since") << QStringLiteral("/api/changes?cursor=MQ&since=1") << QStringLiteral("since");
     QTest::newRow("history no metric") << QStringLiteral("/api/metrics/history") << QStringLiteral("metric");
     QTest::newRow("history bad metric") << QStringLiteral("/api/metrics/history?metric=cpu%20percent") << QStringLiteral("metric");
+    QTest::newRow("history unknown metric") << QStringLiteral("/api/metrics/history?metric=nonsense") << QStringLiteral("metric");
     QTest::newRow("history step 0") << QStringLiteral("/api/metrics/history?metric=cpu_percent&step=0") << QStringLiteral("step");
     QTest::newRow("history step unit") << QStringLiteral("/api/metrics/history?metric=cpu_percent&step=5y") << QStringLiteral("step");
     QTest::newRow("history too many buckets")
-        << QStringLiteral("/api/metrics/history?metric=cpu_percent&from=2025-01-01&to=2025-02-01&step=1") << QStringLiteral("step");
-    QTest::newRow("history from") << QStringLiteral("/api/metrics/history?metric=cpu_percent&from=soon") << QStringLiteral("from");
+        << QStringLiteral("/api/metrics/history?metric=cpu_percent&created_after=2025-01-01T00:00:00Z&created_before=2025-02-01T00:00:00Z&step=1")
+        << QStringLiteral("step");
+    QTest::newRow("history created_after") << QStringLiteral("/api/metrics/history?metric=cpu_percent&created_after=soon")
+                                           << QStringLiteral("created_after");
 }
 
 void TestGatewayAudit::badParametersAre400NamingThem()
@@ -252,10 +289,22 @@ void TestGatewayAudit::badParametersAre400NamingThem()
     QCOMPARE(result.status, 400);
     const QJsonObject error = result.json();
     QVERIFY2(error.value(QStringLiteral("code")).toString() == QLatin1String("invalid_parameter")
-                 || error.value(QStringLiteral("code")).toString() == QLatin1String("unknown_parameter"),
+                 || error.value(QStringLiteral("code")).toString() == QLatin1String("unknown_parameter")
+                 || error.value(QStringLiteral("code")).toString() == QLatin1String("repeated_parameter"),
              result.body.constData());
     QCOMPARE(error.value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("field")).toString(), parameter);
     QVERIFY2(error.value(QStringLiteral("detail")).toString().contains(parameter), qPrintable(error.value(QStringLiteral("detail")).toString()));
+    QCOMPARE(result.headers.value("content-type"), QByteArray("application/problem+json"));
+}
+
+void TestGatewayAudit::unknownMetricNamesTheKnownOnes()
+{
+    const test::HttpResult result = get(QStringLiteral("/api/metrics/history?metric=nonsense"));
+    QCOMPARE(result.status, 400);
+    const QString message = result.json().value(QStringLiteral("errors")).toArray().first().toObject()
+                                .value(QStringLiteral("message")).toString();
+    for (const char *known : { "cpu_percent", "memory_percent", "http_p95_ms", "pair_rows_per_second" })
+        QVERIFY2(message.contains(QLatin1String(known)), qPrintable(message));
 }
 
 void TestGatewayAudit::exportStreamsEveryFieldAsCsv()
@@ -312,7 +361,7 @@ void TestGatewayAudit::exportStreamsEveryFieldAsCsv()
     // A bigger export comes in many chunks; the export itself is audited.
     for (int i = 0; i < 1500; ++i)
         append(QStringLiteral("bulk.export"), QStringLiteral("info"), QStringLiteral("carol"), QStringLiteral("bulk %1").arg(i));
-    const test::ChunkedAnswer big = test::getChunked(m_port, QStringLiteral("/api/audit/export?user=carol"), m_authorization);
+    const test::ChunkedAnswer big = test::getChunked(m_port, QStringLiteral("/api/audit/export?username=carol"), m_authorization);
     QCOMPARE(big.status, 200);
     QVERIFY(big.complete);
     QCOMPARE(test::parseCsv(big.body).size(), 1501);
@@ -404,26 +453,36 @@ void TestGatewayAudit::changesWhileIdleAndAfterAChange()
         QCOMPARE(test::http("GET", m_base + QStringLiteral("/api/audit"), {}, test::authorizationHeaders(viewer)).status, 403);
     }
 
+    // The list envelope; without a cursor, one item says "reload everything", and next_cursor
+    // is where to poll from (never null: the feed goes on).
+    const QJsonObject reload { { QStringLiteral("resource_type"), QStringLiteral("*") },
+                               { QStringLiteral("resource_id"), QJsonValue() },
+                               { QStringLiteral("action"), QStringLiteral("reload") } };
     const QJsonObject start = get(QStringLiteral("/api/changes")).json();
-    QCOMPARE(start.value(QStringLiteral("full")).toBool(), true);
-    const qint64 cursor = start.value(QStringLiteral("cursor")).toInteger();
-    QVERIFY(cursor > 0);
+    QCOMPARE(start.keys(), QStringList({ QStringLiteral("items"), QStringLiteral("next_cursor") }));
+    QCOMPARE(start.value(QStringLiteral("items")).toArray(), QJsonArray { reload });
+    const QString cursor = start.value(QStringLiteral("next_cursor")).toString();
+    QVERIFY(!cursor.isEmpty());
+    // The cursor is the feed position; ?since=<position> is its deprecated alias.
+    const qint64 position = QByteArray::fromBase64(cursor.toLatin1(), QByteArray::Base64UrlEncoding).toLongLong();
+    QVERIFY(position > 0);
 
     // Idle: nothing changed, twice (our own polling changes nothing).
     for (int i = 0; i < 2; ++i) {
-        const test::HttpResult idle = get(QStringLiteral("/api/changes?since=%1").arg(cursor));
+        const test::HttpResult idle = get(QStringLiteral("/api/changes?cursor=") + cursor);
         QCOMPARE(idle.status, 200);
-        QCOMPARE(idle.json(), (QJsonObject { { QStringLiteral("cursor"), cursor }, { QStringLiteral("full"), false },
-                                            { QStringLiteral("changes"), QJsonArray() } }));
+        QCOMPARE(idle.json(), (QJsonObject { { QStringLiteral("items"), QJsonArray() }, { QStringLiteral("next_cursor"), cursor } }));
     }
+    QCOMPARE(get(QStringLiteral("/api/changes?since=%1").arg(position)).json(),
+             (QJsonObject { { QStringLiteral("items"), QJsonArray() }, { QStringLiteral("next_cursor"), cursor } }));
 
     db::Database &database = m_control->database();
     database.execDirect(QStringLiteral("INSERT INTO systems (name, kind) VALUES ('pacs', 'sqlserver')"), "test insert");
     const db::AuditEntry entry = append(QStringLiteral("system.created"), QStringLiteral("info"), QStringLiteral("alice"), QStringLiteral("pacs"));
-    const QJsonObject changed = get(QStringLiteral("/api/changes?since=%1").arg(cursor)).json();
-    QCOMPARE(changed.value(QStringLiteral("full")).toBool(), false);
-    QCOMPARE(changed.value(QStringLiteral("cursor")).toInteger(), cursor + 2);
-    const QJsonArray changes = changed.value(QStringLiteral("changes")).toArray();
+    const QString after = QString::fromLatin1(QByteArray::number(position + 2).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    const QJsonObject changed = get(QStringLiteral("/api/changes?cursor=") + cursor).json();
+    QCOMPARE(changed.value(QStringLiteral("next_cursor")).toString(), after);
+    const QJsonArray changes = changed.value(QStringLiteral("items")).toArray();
     QCOMPARE(changes.size(), 2);
     QCOMPARE(changes.at(0).toObject().value(QStringLiteral("resource_type")).toString(), QStringLiteral("system"));
     QCOMPARE(changes.at(0).toObject().value(QStringLiteral("action")).toString(), QStringLiteral("created"));
@@ -433,20 +492,19 @@ void TestGatewayAudit::changesWhileIdleAndAfterAChange()
 
     // A viewer may not read the audit trail, so it is not told about audit entries.
     if (!viewer.isEmpty()) {
-        const test::HttpResult seen = test::http("GET", m_base + QStringLiteral("/api/changes?since=%1").arg(cursor), {},
+        const test::HttpResult seen = test::http("GET", m_base + QStringLiteral("/api/changes?cursor=") + cursor, {},
                                                  test::authorizationHeaders(viewer));
         QCOMPARE(seen.status, 200);
-        const QJsonArray visible = seen.json().value(QStringLiteral("changes")).toArray();
+        const QJsonArray visible = seen.json().value(QStringLiteral("items")).toArray();
         QCOMPARE(visible.size(), 1);
         QCOMPARE(visible.at(0).toObject().value(QStringLiteral("resource_type")).toString(), QStringLiteral("system"));
-        QCOMPARE(seen.json().value(QStringLiteral("cursor")).toInteger(), cursor + 2);
+        QCOMPARE(seen.json().value(QStringLiteral("next_cursor")).toString(), after);
     }
 
-    // A cursor the feed never handed out: reload everything.
-    const QJsonObject future = get(QStringLiteral("/api/changes?since=%1").arg(cursor + 1000000)).json();
-    QCOMPARE(future.value(QStringLiteral("full")).toBool(), true);
-    QCOMPARE(future.value(QStringLiteral("cursor")).toInteger(), cursor + 2);
-    QVERIFY(!future.contains(QStringLiteral("changes")));
+    // A position the feed never handed out: reload everything.
+    const QJsonObject future = get(QStringLiteral("/api/changes?since=%1").arg(position + 1000000)).json();
+    QCOMPARE(future.value(QStringLiteral("items")).toArray(), QJsonArray { reload });
+    QCOMPARE(future.value(QStringLiteral("next_cursor")).toString(), after);
 }
 
 void TestGatewayAudit::metricsHistoryBuckets()
@@ -464,13 +522,16 @@ void TestGatewayAudit::metricsHistoryBuckets()
     metrics.insert(QStringLiteral("node-a"), samples);
     metrics.insert(QStringLiteral("node-b"), { samples.first() });
 
-    const QString range = QStringLiteral("from=%1&to=%2").arg(t0.toString(Qt::ISODate), t0.addSecs(120).toString(Qt::ISODate));
+    const QString range = QStringLiteral("created_after=%1&created_before=%2").arg(t0.toString(Qt::ISODate), t0.addSecs(120).toString(Qt::ISODate));
     test::HttpResult result = get(QStringLiteral("/api/metrics/history?metric=cpu_percent&step=1m&node=node-a&") + range);
     QCOMPARE(result.status, 200);
     QJsonObject body = result.json();
-    QCOMPARE(body.value(QStringLiteral("step")).toInteger(), 60);
-    QJsonArray series = body.value(QStringLiteral("series")).toArray();
+    QCOMPARE(body.value(QStringLiteral("next_cursor")), QJsonValue());
+    QJsonArray series = body.value(QStringLiteral("items")).toArray();
     QCOMPARE(series.size(), 1);
+    QCOMPARE(series.at(0).toObject().value(QStringLiteral("metric")).toString(), QStringLiteral("cpu_percent"));
+    QCOMPARE(series.at(0).toObject().value(QStringLiteral("step")).toInteger(), 60);
+    QCOMPARE(series.at(0).toObject().value(QStringLiteral("from")).toString(), QStringLiteral("2025-06-01T10:00:00.000Z"));
     const QJsonArray points = series.at(0).toObject().value(QStringLiteral("points")).toArray();
     QCOMPARE(points.size(), 2);
     QCOMPARE(points.at(0).toObject().value(QStringLiteral("t")).toString(), QStringLiteral("2025-06-01T10:00:00.000Z"));
@@ -484,9 +545,9 @@ void TestGatewayAudit::metricsHistoryBuckets()
     result = get(QStringLiteral("/api/metrics/history?metric=cpu_percent&") + range);
     QCOMPARE(result.status, 200);
     body = result.json();
-    QCOMPARE(body.value(QStringLiteral("step")).toInteger(), 1);
-    series = body.value(QStringLiteral("series")).toArray();
+    series = body.value(QStringLiteral("items")).toArray();
     QCOMPARE(series.size(), 2);
+    QCOMPARE(series.at(0).toObject().value(QStringLiteral("step")).toInteger(), 1);
     QCOMPARE(series.at(0).toObject().value(QStringLiteral("points")).toArray().size(), 12);
     QCOMPARE(series.at(1).toObject().value(QStringLiteral("node")).toString(), QStringLiteral("node-b"));
 }

@@ -148,10 +148,11 @@ private Q_SLOTS:
             = call("POST", QStringLiteral("/api/auth/login"),
                    QJsonObject { { QStringLiteral("username"), QStringLiteral("admin") } });
         QCOMPARE(missing.status, 422);
-        QCOMPARE(missing.json()
-                     .value(QStringLiteral("field"))
-                     .toString(),
-                 QStringLiteral("password"));
+        QCOMPARE(errorCode(missing), QStringLiteral("validation_failed"));
+        QCOMPARE(missing.json().value(QStringLiteral("errors")).toArray(),
+                 (QJsonArray { QJsonObject { { QStringLiteral("field"), QStringLiteral("password") },
+                                             { QStringLiteral("code"), QStringLiteral("required") },
+                                             { QStringLiteral("message"), QStringLiteral("is required") } } }));
     }
 
     void logoutEndsTheSessionAtOnce()
@@ -208,8 +209,27 @@ private Q_SLOTS:
                              .isNull()); // it was used above
         }
 
-        const auto revoked = call("DELETE", QStringLiteral("/api/tokens/%1").arg(id), {}, m_admin);
+        // One token with an ETag; a revoke with a stale If-Match changes nothing.
+        const auto one = call("GET", QStringLiteral("/api/tokens/%1").arg(id), {}, m_admin);
+        QCOMPARE(one.status, 200);
+        QCOMPARE(one.headers.value("etag"), QByteArray("\"1\""));
+        const auto stale = m_gateway.call("DELETE", QStringLiteral("/api/tokens/%1").arg(id), {}, m_admin,
+                                          { { "If-Match", "\"7\"" } });
+        QCOMPARE(stale.status, 412);
+        QCOMPARE(errorCode(stale), QStringLiteral("precondition_failed"));
+        QCOMPARE(call("GET", QStringLiteral("/api/auth/me"), {}, bearer).status, 200);
+        // Another active token of the same name is refused.
+        const auto sameName = call("POST", QStringLiteral("/api/tokens"),
+                                   QJsonObject { { QStringLiteral("name"), QStringLiteral("nightly export") },
+                                                 { QStringLiteral("role"), QStringLiteral("viewer") } },
+                                   m_admin);
+        QCOMPARE(sameName.status, 409);
+        QCOMPARE(errorCode(sameName), QStringLiteral("name_taken"));
+
+        const auto revoked = m_gateway.call("DELETE", QStringLiteral("/api/tokens/%1").arg(id), {}, m_admin,
+                                            { { "If-Match", one.headers.value("etag") } });
         QCOMPARE(revoked.status, 200);
+        QCOMPARE(revoked.headers.value("etag"), QByteArray("\"2\""));
         QVERIFY(!revoked.json().value(QStringLiteral("revoked_at")).isNull());
         QCOMPARE(call("GET", QStringLiteral("/api/auth/me"), {}, bearer).status,
                  401); // at once, despite the cache
@@ -221,6 +241,8 @@ private Q_SLOTS:
                                  { QStringLiteral("expires_in_days"), 0 } },
                    m_admin);
         QCOMPARE(badExpiry.status, 422);
+        QCOMPARE(badExpiry.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("field")).toString(),
+                 QStringLiteral("expires_in_days"));
         const auto badRole
             = call("POST", QStringLiteral("/api/tokens"),
                    QJsonObject { { QStringLiteral("name"), QStringLiteral("x") },
@@ -257,7 +279,7 @@ private Q_SLOTS:
         QCOMPARE(call("GET", QStringLiteral("/api/users"), {}, viewer).status, 200);
 
         // Disabled: sessions stop at once and logins fail.
-        put = call("PUT", QStringLiteral("/api/users/%1").arg(veraId),
+        put = call("PATCH", QStringLiteral("/api/users/%1").arg(veraId),
                    QJsonObject { { QStringLiteral("disabled"), true } }, m_admin);
         QCOMPARE(put.status, 200);
         QVERIFY(put.json().value(QStringLiteral("disabled")).toBool());
@@ -265,9 +287,10 @@ private Q_SLOTS:
         QCOMPARE(m_gateway.loginResult(QStringLiteral("vera"), QStringLiteral("vera-password-123"))
                      .status,
                  401);
-        put = call("PUT", QStringLiteral("/api/users/%1").arg(veraId),
+        put = call("PATCH", QStringLiteral("/api/users/%1").arg(veraId),
                    QJsonObject { { QStringLiteral("disabled"), false } }, m_admin);
         QCOMPARE(put.status, 200);
+        QCOMPARE(put.json().value(QStringLiteral("role")).toString(), QStringLiteral("auditor")); // kept
         const QByteArray again
             = session(QStringLiteral("vera"), QStringLiteral("vera-password-123"));
         QVERIFY(!again.isEmpty());
@@ -292,14 +315,13 @@ private Q_SLOTS:
                     .toBool());
 
         // Bad input names the field.
-        QCOMPARE(
-            call("POST", QStringLiteral("/api/users"),
-                 QJsonObject { { QStringLiteral("username"), QStringLiteral("vera") },
-                               { QStringLiteral("password"), QStringLiteral("another-long-one") },
-                               { QStringLiteral("role"), QStringLiteral("viewer") } },
-                 m_admin)
-                .status,
-            409);
+        const auto taken = call("POST", QStringLiteral("/api/users"),
+                                QJsonObject { { QStringLiteral("username"), QStringLiteral("vera") },
+                                              { QStringLiteral("password"), QStringLiteral("another-long-one") },
+                                              { QStringLiteral("role"), QStringLiteral("viewer") } },
+                                m_admin);
+        QCOMPARE(taken.status, 409);
+        QCOMPARE(errorCode(taken), QStringLiteral("name_taken"));
         const auto shortPassword
             = call("POST", QStringLiteral("/api/users"),
                    QJsonObject { { QStringLiteral("username"), QStringLiteral("sam") },
@@ -307,9 +329,8 @@ private Q_SLOTS:
                                  { QStringLiteral("role"), QStringLiteral("viewer") } },
                    m_admin);
         QCOMPARE(shortPassword.status, 422);
-        QCOMPARE(shortPassword.json()
-                     .value(QStringLiteral("field"))
-                     .toString(),
+        QCOMPARE(shortPassword.json().value(QStringLiteral("errors")).toArray().size(), 1);
+        QCOMPARE(shortPassword.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("field")).toString(),
                  QStringLiteral("password"));
         QCOMPARE(
             call("POST", QStringLiteral("/api/users"),
@@ -375,13 +396,14 @@ private Q_SLOTS:
                       QJsonObject { { QStringLiteral("role"), QStringLiteral("viewer") } }, m_admin)
                      .status,
                  409);
-        QCOMPARE(call("PUT", QStringLiteral("/api/users/%1").arg(adminId),
-                      QJsonObject { { QStringLiteral("disabled"), true } }, m_admin)
-                     .status,
-                 409);
+        const auto disable = call("PATCH", QStringLiteral("/api/users/%1").arg(adminId),
+                                  QJsonObject { { QStringLiteral("disabled"), true } }, m_admin);
+        QCOMPARE(disable.status, 409);
+        QCOMPARE(errorCode(disable), QStringLiteral("last_admin"));
         const auto refused
             = call("DELETE", QStringLiteral("/api/users/%1").arg(adminId), {}, m_admin);
         QCOMPARE(refused.status, 409);
+        QCOMPARE(errorCode(refused), QStringLiteral("last_admin"));
         QVERIFY(refused.json()
                     .value(QStringLiteral("detail"))
                     .toString()
@@ -403,6 +425,163 @@ private Q_SLOTS:
                      .status,
                  200);
         QCOMPARE(call("GET", QStringLiteral("/api/users"), {}, m_admin).status, 200);
+    }
+
+    void usersListPagesWithCursors()
+    {
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(!createUser(QStringLiteral("pager%1").arg(i), QStringLiteral("viewer"),
+                                QStringLiteral("pager-password-%1x").arg(i)).isEmpty());
+        const auto all = call("GET", QStringLiteral("/api/users?limit=500"), {}, m_admin);
+        QCOMPARE(all.status, 200);
+        const QJsonArray everyone = all.json().value(QStringLiteral("items")).toArray();
+        QVERIFY(everyone.size() >= 6);
+        QVERIFY(all.json().value(QStringLiteral("next_cursor")).isNull());
+        QVERIFY(all.headers.value("link").isEmpty());
+
+        QList<qint64> paged;
+        QString cursor;
+        int pages = 0;
+        do {
+            const auto page = call("GET", QStringLiteral("/api/users?limit=2") + (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor),
+                                   {}, m_admin);
+            QCOMPARE(page.status, 200);
+            QCOMPARE(page.json().keys(), QStringList({ QStringLiteral("items"), QStringLiteral("next_cursor") }));
+            const QJsonArray items = page.json().value(QStringLiteral("items")).toArray();
+            QVERIFY(items.size() <= 2);
+            for (const QJsonValue &item : items)
+                paged << item.toObject().value(QStringLiteral("id")).toInteger();
+            cursor = page.json().value(QStringLiteral("next_cursor")).toString();
+            QCOMPARE(page.headers.value("link").isEmpty(), cursor.isEmpty());
+            ++pages;
+        } while (!cursor.isEmpty() && pages < 100);
+        QCOMPARE(paged.size(), everyone.size());
+        for (int i = 0; i < paged.size(); ++i)
+            QCOMPARE(paged.at(i), everyone.at(i).toObject().value(QStringLiteral("id")).toInteger());
+        QCOMPARE(pages, int((everyone.size() + 1) / 2));
+
+        const auto bad = call("GET", QStringLiteral("/api/users?cursor=bm90LWFuLWlk"), {}, m_admin); // "not-an-id"
+        QCOMPARE(bad.status, 400);
+        QCOMPARE(errorCode(bad), QStringLiteral("invalid_parameter"));
+        QCOMPARE(call("GET", QStringLiteral("/api/users?role=admin"), {}, m_admin).status, 400); // not a filter here
+    }
+
+    void staleIfMatchChangesNothing()
+    {
+        QVERIFY(!createUser(QStringLiteral("etta"), QStringLiteral("viewer"), QStringLiteral("etta-password-123")).isEmpty());
+        qint64 id = 0;
+        for (const QJsonValue &item : call("GET", QStringLiteral("/api/users?limit=500"), {}, m_admin).json().value(QStringLiteral("items")).toArray()) {
+            if (item.toObject().value(QStringLiteral("username")).toString() == QLatin1String("etta"))
+                id = item.toObject().value(QStringLiteral("id")).toInteger();
+        }
+        QVERIFY(id > 0);
+        const QString path = QStringLiteral("/api/users/%1").arg(id);
+        const auto read = call("GET", path, {}, m_admin);
+        QCOMPARE(read.status, 200);
+        const QByteArray etag = read.headers.value("etag");
+        QCOMPARE(etag, QByteArray("\"") + QByteArray::number(read.json().value(QStringLiteral("version")).toInteger()) + '"');
+
+        // Someone else changes it: the version moves on.
+        const auto other = m_gateway.call("PATCH", path, QJsonObject { { QStringLiteral("role"), QStringLiteral("operator") } },
+                                          m_admin, { { "If-Match", etag } });
+        QCOMPARE(other.status, 200);
+        const QByteArray current = other.headers.value("etag");
+        QVERIFY(current != etag);
+        const QJsonObject afterOther = call("GET", path, {}, m_admin).json();
+
+        // A change from the stale read is refused, and nothing changes: PUT, PATCH, DELETE.
+        const QList<QPair<QByteArray, QJsonObject>> attempts {
+            { "PUT", QJsonObject { { QStringLiteral("role"), QStringLiteral("auditor") }, { QStringLiteral("disabled"), true } } },
+            { "PATCH", QJsonObject { { QStringLiteral("disabled"), true } } },
+            { "DELETE", QJsonObject() },
+        };
+        for (const auto &attempt : attempts) {
+            const auto refused = m_gateway.call(attempt.first, path, attempt.second, m_admin, { { "If-Match", etag } });
+            QCOMPARE(refused.status, 412);
+            QCOMPARE(errorCode(refused), QStringLiteral("precondition_failed"));
+            QCOMPARE(refused.json().value(QStringLiteral("current_etag")).toString().toLatin1(), current);
+            const auto now = call("GET", path, {}, m_admin);
+            QCOMPARE(now.status, 200);
+            QCOMPARE(now.json(), afterOther);
+            QCOMPARE(now.headers.value("etag"), current);
+        }
+        // With the current tag the delete goes ahead.
+        QCOMPARE(m_gateway.call("DELETE", path, {}, m_admin, { { "If-Match", current } }).status, 200);
+        QCOMPARE(call("GET", path, {}, m_admin).status, 404);
+    }
+
+    void putReplacesAndPatchMerges()
+    {
+        QVERIFY(!createUser(QStringLiteral("pia"), QStringLiteral("viewer"), QStringLiteral("pia-password-1234")).isEmpty());
+        qint64 id = 0;
+        for (const QJsonValue &item : call("GET", QStringLiteral("/api/users?limit=500"), {}, m_admin).json().value(QStringLiteral("items")).toArray()) {
+            if (item.toObject().value(QStringLiteral("username")).toString() == QLatin1String("pia"))
+                id = item.toObject().value(QStringLiteral("id")).toInteger();
+        }
+        const QString path = QStringLiteral("/api/users/%1").arg(id);
+        // PATCH as a merge patch: only disabled changes.
+        const auto before = call("GET", path, {}, m_admin);
+        auto patched = m_gateway.call("PATCH", path, QJsonObject(), m_admin,
+                                      { { "Content-Type", "application/merge-patch+json" } });
+        QCOMPARE(patched.status, 200); // an empty merge patch changes nothing
+        QCOMPARE(patched.json(), before.json());
+        QCOMPARE(patched.headers.value("etag"), before.headers.value("etag"));
+        patched = call("PATCH", path, QJsonObject { { QStringLiteral("disabled"), true } }, m_admin);
+        QCOMPARE(patched.status, 200);
+        QCOMPARE(patched.json().value(QStringLiteral("role")).toString(), QStringLiteral("viewer"));
+        QVERIFY(patched.json().value(QStringLiteral("disabled")).toBool());
+        // null resets a field to its default (disabled: false)...
+        patched = call("PATCH", path, QJsonObject { { QStringLiteral("disabled"), QJsonValue() } }, m_admin);
+        QCOMPARE(patched.status, 200);
+        QVERIFY(!patched.json().value(QStringLiteral("disabled")).toBool());
+        // ...and a required one cannot be removed.
+        patched = call("PATCH", path, QJsonObject { { QStringLiteral("role"), QJsonValue() } }, m_admin);
+        QCOMPARE(patched.status, 422);
+        QCOMPARE(patched.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("field")).toString(),
+                 QStringLiteral("role"));
+
+        // PUT replaces the editable fields: role is required, disabled falls back to false.
+        call("PATCH", path, QJsonObject { { QStringLiteral("disabled"), true } }, m_admin);
+        const auto missingRole = call("PUT", path, QJsonObject { { QStringLiteral("disabled"), true } }, m_admin);
+        QCOMPARE(missingRole.status, 422);
+        const auto put = call("PUT", path, QJsonObject { { QStringLiteral("role"), QStringLiteral("auditor") } }, m_admin);
+        QCOMPARE(put.status, 200);
+        QCOMPARE(put.json().value(QStringLiteral("role")).toString(), QStringLiteral("auditor"));
+        QVERIFY(!put.json().value(QStringLiteral("disabled")).toBool());
+        // The same PUT again changes nothing, so the version stays.
+        const auto again = call("PUT", path, QJsonObject { { QStringLiteral("role"), QStringLiteral("auditor") } }, m_admin);
+        QCOMPARE(again.headers.value("etag"), put.headers.value("etag"));
+    }
+
+    void validationListsEveryProblem()
+    {
+        const auto bad = call("POST", QStringLiteral("/api/users"),
+                              QJsonObject { { QStringLiteral("username"), QStringLiteral("../etc") },
+                                            { QStringLiteral("password"), QStringLiteral("short") },
+                                            { QStringLiteral("role"), QStringLiteral("root") },
+                                            { QStringLiteral("must_change_password"), QStringLiteral("yes") },
+                                            { QStringLiteral("shoe_size"), 44 } },
+                              m_admin);
+        QCOMPARE(bad.status, 422);
+        QCOMPARE(errorCode(bad), QStringLiteral("validation_failed"));
+        QMap<QString, QString> problems;
+        for (const QJsonValue &value : bad.json().value(QStringLiteral("errors")).toArray()) {
+            const QJsonObject problem = value.toObject();
+            QVERIFY(!problem.value(QStringLiteral("message")).toString().isEmpty());
+            problems.insert(problem.value(QStringLiteral("field")).toString(), problem.value(QStringLiteral("code")).toString());
+        }
+        QCOMPARE(problems, (QMap<QString, QString> { { QStringLiteral("username"), QStringLiteral("invalid") },
+                                                     { QStringLiteral("password"), QStringLiteral("invalid") },
+                                                     { QStringLiteral("role"), QStringLiteral("invalid_choice") },
+                                                     { QStringLiteral("must_change_password"), QStringLiteral("invalid_type") },
+                                                     { QStringLiteral("shoe_size"), QStringLiteral("unknown_field") } }));
+        // Tokens too.
+        const auto token = call("POST", QStringLiteral("/api/tokens"),
+                                QJsonObject { { QStringLiteral("role"), QStringLiteral("boss") },
+                                              { QStringLiteral("expires_in_days"), 99999 } },
+                                m_admin);
+        QCOMPARE(token.status, 422);
+        QCOMPARE(token.json().value(QStringLiteral("errors")).toArray().size(), 3); // name, role, expires_in_days
     }
 
     void changesAreAudited()

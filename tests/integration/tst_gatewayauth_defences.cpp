@@ -158,11 +158,20 @@ private Q_SLOTS:
         };
         int ok = 0;
         test::HttpResult limited;
+        QList<qint64> remaining;
         for (int i = 0; i < 12 && limited.status != 429; ++i) {
             limited = as(admin, i % 2 ? "198.51.100.2" : "198.51.100.3");
             ok += limited.status == 200 ? 1 : 0;
+            // Every answer, successes too, tells where the tightest bucket (the token's) stands.
+            QCOMPARE(limited.headers.value("ratelimit-limit"), QByteArray("5"));
+            QVERIFY(limited.headers.value("ratelimit-reset").toLongLong() >= 1);
+            remaining << limited.headers.value("ratelimit-remaining").toLongLong();
         }
         QCOMPARE(limited.status, 429);
+        QCOMPARE(remaining.last(), 0);
+        for (int i = 1; i < remaining.size(); ++i)
+            QVERIFY2(remaining.at(i) <= remaining.at(i - 1), qPrintable(QString::number(remaining.at(i))));
+        QVERIFY(remaining.first() >= 3 && remaining.first() > remaining.at(qMin<qsizetype>(3, remaining.size() - 1)));
         QVERIFY2(ok >= 4 && ok <= 6, qPrintable(QString::number(ok)));
         QCOMPARE(errorCode(limited), QStringLiteral("rate_limited"));
         QVERIFY(limited.headers.value("retry-after").toInt() >= 1);
@@ -178,6 +187,12 @@ private Q_SLOTS:
                                         from("198.51.100.50"));
         QCOMPARE(addressLimited.status, 429);
         QVERIFY(addressLimited.headers.value("retry-after").toInt() >= 1);
+        QCOMPARE(addressLimited.headers.value("ratelimit-limit"), QByteArray("8"));
+        QCOMPARE(addressLimited.headers.value("ratelimit-remaining"), QByteArray("0"));
+        // An answer no route gave (404) shows the address's bucket as well.
+        const auto unknown = test::http("GET", gateway.base() + QStringLiteral("/api/no-such-route"), {}, from("198.51.100.60"));
+        QCOMPARE(unknown.status, 404);
+        QCOMPARE(unknown.headers.value("ratelimit-limit"), QByteArray("8"));
         // Others are still served.
         QCOMPARE(test::http("GET", gateway.base() + QStringLiteral("/health/live"), {},
                             from("198.51.100.51"))
@@ -235,12 +250,15 @@ private Q_SLOTS:
         QCOMPARE(allowed.headers.value("access-control-allow-origin"),
                  QByteArray("https://console.example.org"));
         QVERIFY(allowed.headers.value("access-control-allow-headers").contains("Authorization"));
+        for (const char *header : { "If-Match", "Idempotency-Key", "Content-Type" })
+            QVERIFY2(allowed.headers.value("access-control-allow-headers").contains(header), header);
         QVERIFY(allowed.headers.value("access-control-allow-methods").contains("DELETE"));
+        QVERIFY(allowed.headers.value("access-control-allow-methods").contains("PATCH"));
 
         const auto refused = preflight("https://evil.example");
         QCOMPARE(refused.status, 403);
         QVERIFY(!refused.headers.contains("access-control-allow-origin"));
-        QVERIFY(refused.headers.value("content-type").startsWith("application/json"));
+        QCOMPARE(refused.headers.value("content-type"), QByteArray("application/problem+json")); // RFC 9457
 
         const QByteArray admin = gateway.loginAdmin();
         const auto fromConsole = test::http(
@@ -249,6 +267,11 @@ private Q_SLOTS:
         QCOMPARE(fromConsole.status, 200);
         QCOMPARE(fromConsole.headers.value("access-control-allow-origin"),
                  QByteArray("https://console.example.org"));
+        // A browser script may read the headers the conventions give it.
+        for (const char *header : { "ETag", "Link", "Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+                                    "Idempotent-Replayed", "Page-Limit", "Retry-After", "X-Request-Id" })
+            QVERIFY2(fromConsole.headers.value("access-control-expose-headers").contains(header), header);
+        QVERIFY(fromConsole.headers.contains("ratelimit-remaining"));
         const auto fromElsewhere
             = test::http("GET", gateway.base() + QStringLiteral("/api/auth/me"), {},
                          { { "Origin", "https://evil.example" }, { "Authorization", admin } });

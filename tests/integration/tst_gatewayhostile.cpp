@@ -24,11 +24,12 @@ private:
             .toString();
     }
 
-    // A 4xx with the one JSON error shape.
+    // A 4xx as RFC 9457 problem details.
     static bool refusedWithJson(const test::HttpResult &result, int status)
     {
         return result.status == status
-            && result.headers.value("content-type").startsWith("application/json")
+            && result.headers.value("content-type").startsWith("application/problem+json")
+            && result.json().value(QStringLiteral("status")).toInt() == status
             && !code(result).isEmpty()
             && !result.json()
                     .value(QStringLiteral("detail"))
@@ -227,25 +228,31 @@ private Q_SLOTS:
 
     void hostilePathParameters_data()
     {
+        // A malformed id is the caller's mistake (400 invalid_id); a path that matches no
+        // route is 404.
         QTest::addColumn<QString>("path");
-        QTest::newRow("dot dot") << QStringLiteral("/api/users/..%2F..%2Fetc%2Fpasswd");
-        QTest::newRow("sql") << QStringLiteral("/api/users/1%20OR%201=1");
-        QTest::newRow("negative") << QStringLiteral("/api/users/-1");
-        QTest::newRow("huge") << QStringLiteral("/api/users/99999999999999999999999");
-        QTest::newRow("unicode") << QStringLiteral("/api/users/%E2%9C%93");
-        QTest::newRow("token") << QStringLiteral("/api/tokens/abc");
+        QTest::addColumn<int>("status");
+        QTest::newRow("dot dot") << QStringLiteral("/api/users/..%2F..%2Fetc%2Fpasswd") << 404;
+        QTest::newRow("sql") << QStringLiteral("/api/users/1%20OR%201=1") << 400;
+        QTest::newRow("negative") << QStringLiteral("/api/users/-1") << 400;
+        QTest::newRow("huge") << QStringLiteral("/api/users/99999999999999999999999") << 400;
+        QTest::newRow("unicode") << QStringLiteral("/api/users/%E2%9C%93") << 400;
+        QTest::newRow("token") << QStringLiteral("/api/tokens/abc") << 400;
     }
 
     void hostilePathParameters()
     {
         QFETCH(QString, path);
+        QFETCH(int, status);
         const QByteArray method = path.startsWith(QLatin1String("/api/tokens"))
             ? QByteArray("DELETE")
             : QByteArray("GET");
         const auto result
             = test::http(method, m_gateway.base() + path, {}, { { "Authorization", m_admin } });
-        QVERIFY2(refusedWithJson(result, 404),
+        QVERIFY2(refusedWithJson(result, status),
                  QByteArray(QByteArray::number(result.status) + ' ' + result.body).constData());
+        if (status == 400)
+            QCOMPARE(code(result), QStringLiteral("invalid_id"));
     }
 
     void hostileAuthorizationHeaders_data()

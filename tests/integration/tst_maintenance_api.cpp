@@ -38,13 +38,14 @@ private:
         return test::http(method, base() + path, body, headers, 30000);
     }
 
-    QJsonObject pollJob(const QString &id)
+    QJsonObject pollJob(qint64 id)
     {
         QDeadlineTimer deadline(30000);
         QJsonObject job;
         while (!deadline.hasExpired()) {
-            job = call("GET", QStringLiteral("/api/jobs/") + id).json();
-            if (job.value(QStringLiteral("status")).toString() != QLatin1String("running"))
+            job = call("GET", QStringLiteral("/api/jobs/%1").arg(id)).json();
+            const QString status = job.value(QStringLiteral("status")).toString();
+            if (status != QLatin1String("running") && status != QLatin1String("queued"))
                 return job;
             QThread::msleep(50);
         }
@@ -95,7 +96,10 @@ private Q_SLOTS:
             QVERIFY(next > QDateTime::currentDateTime());
             QVERIFY(next < QDateTime::currentDateTime().addDays(93));
         }
-        QCOMPARE(result.json().value(QStringLiteral("runs")).toArray().size(), 0);
+        QVERIFY(!result.json().contains(QStringLiteral("runs"))); // a list of its own now
+        const test::HttpResult runs = call("GET", QStringLiteral("/api/maintenance/runs"));
+        QCOMPARE(runs.status, 200);
+        QCOMPARE(runs.json(), (QJsonObject { { QStringLiteral("items"), QJsonArray() }, { QStringLiteral("next_cursor"), QJsonValue() } }));
     }
 
     void runAnswers202AndTheJobCompletes()
@@ -103,15 +107,18 @@ private Q_SLOTS:
         const test::HttpResult accepted
             = call("POST", QStringLiteral("/api/maintenance/run"), R"({"type":"quarterly"})");
         QCOMPARE(accepted.status, 202);
-        const QJsonObject job = accepted.json().value(QStringLiteral("job")).toObject();
-        const qint64 runId = accepted.json().value(QStringLiteral("run_id")).toInteger();
+        const QJsonObject job = accepted.json();
+        // The run it fills is linked beside the job.
+        const QByteArray link = accepted.headers.value("link");
+        QVERIFY2(link.startsWith("</api/maintenance/runs/") && link.endsWith(">; rel=\"related\""), link.constData());
+        const qint64 runId = link.mid(23, link.indexOf('>') - 23).toLongLong();
         QVERIFY(runId > 0);
-        QCOMPARE(job.value(QStringLiteral("kind")).toString(),
-                 QStringLiteral("maintenance.quarterly"));
+        QCOMPARE(job.value(QStringLiteral("kind")).toString(), QStringLiteral("maintenance"));
+        QVERIFY(job.value(QStringLiteral("message")).toString().contains(QStringLiteral("quarterly")));
         QCOMPARE(accepted.headers.value("location"),
-                 "/api/jobs/" + job.value(QStringLiteral("id")).toString().toUtf8());
+                 "/api/jobs/" + QByteArray::number(job.value(QStringLiteral("id")).toInteger()));
 
-        const QJsonObject done = pollJob(job.value(QStringLiteral("id")).toString());
+        const QJsonObject done = pollJob(job.value(QStringLiteral("id")).toInteger());
         QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
         QCOMPARE(done.value(QStringLiteral("progress")).toDouble(), 1.0);
         const QJsonObject result = done.value(QStringLiteral("result")).toObject();
@@ -121,8 +128,8 @@ private Q_SLOTS:
 
         // GET shows the run, with its report.
         const QJsonObject overview = call("GET", QStringLiteral("/api/maintenance")).json();
-        const QJsonObject listed
-            = overview.value(QStringLiteral("runs")).toArray().first().toObject();
+        const QJsonObject listed = call("GET", QStringLiteral("/api/maintenance/runs?type=quarterly"))
+                                       .json().value(QStringLiteral("items")).toArray().first().toObject();
         QCOMPARE(listed.value(QStringLiteral("id")).toInteger(), runId);
         QCOMPARE(listed.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
         const QString expectedActor
@@ -170,18 +177,24 @@ private Q_SLOTS:
             = call("POST", QStringLiteral("/api/maintenance/run"), R"({"type":"daily"})");
         QCOMPARE(daily.status, 422);
         QVERIFY2(daily.body.contains("weekly, monthly, quarterly"), daily.body.constData());
-        QVERIFY(daily.body.contains("\"type\""));
+        QCOMPARE(daily.json().value(QStringLiteral("errors")).toArray().first().toObject().value(QStringLiteral("field")).toString(),
+                 QStringLiteral("type"));
+        // Every problem at once: the unknown member and the missing type.
+        const test::HttpResult both = call("POST", QStringLiteral("/api/maintenance/run"), R"({"kind":"weekly"})");
+        QCOMPARE(both.status, 422);
+        QCOMPARE(both.json().value(QStringLiteral("errors")).toArray().size(), 2);
         QCOMPARE(call("POST", QStringLiteral("/api/maintenance/run"), R"({"type":7})").status, 422);
         QCOMPARE(
             call("POST", QStringLiteral("/api/maintenance/run"), R"({"kind":"weekly"})").status,
             422);
         QCOMPARE(call("POST", QStringLiteral("/api/maintenance/run"), "{not json").status, 400);
-        QCOMPARE(call("GET", QStringLiteral("/api/maintenance?type=hourly")).status, 400);
-        QCOMPARE(call("GET", QStringLiteral("/api/maintenance?limit=0")).status, 400);
+        QCOMPARE(call("GET", QStringLiteral("/api/maintenance/runs?type=hourly")).status, 400);
+        QCOMPARE(call("GET", QStringLiteral("/api/maintenance/runs?limit=0")).status, 400);
+        QCOMPARE(call("GET", QStringLiteral("/api/maintenance?type=weekly")).status, 400); // the overview takes none
         // Nothing was started by any of them.
-        QCOMPARE(call("GET", QStringLiteral("/api/maintenance"))
+        QCOMPARE(call("GET", QStringLiteral("/api/maintenance/runs"))
                      .json()
-                     .value(QStringLiteral("runs"))
+                     .value(QStringLiteral("items"))
                      .toArray()
                      .size(),
                  1);
@@ -201,9 +214,9 @@ private Q_SLOTS:
                 .status,
             403);
         QCOMPARE(call("GET", QStringLiteral("/api/maintenance"), {}, viewer).status, 403);
-        QCOMPARE(call("GET", QStringLiteral("/api/maintenance"))
+        QCOMPARE(call("GET", QStringLiteral("/api/maintenance/runs"))
                      .json()
-                     .value(QStringLiteral("runs"))
+                     .value(QStringLiteral("items"))
                      .toArray()
                      .size(),
                  1);

@@ -232,13 +232,15 @@ private Q_SLOTS:
         const qint64 before = runFilePid(m_data, QStringLiteral("tf-syncd"));
         const auto accepted = test::http("POST", base() + QStringLiteral("/api/services/sync/restart"), {}, headers);
         QVERIFY2(accepted.status == 202, accepted.body.constData());
-        const QString jobId = accepted.json().value(QStringLiteral("job")).toObject().value(QStringLiteral("id")).toString();
-        QVERIFY(!jobId.isEmpty());
+        QCOMPARE(accepted.json().value(QStringLiteral("kind")).toString(), QStringLiteral("restart"));
+        const QString jobId = QString::number(accepted.json().value(QStringLiteral("id")).toInteger());
+        QVERIFY(jobId != QLatin1String("0"));
         QJsonObject job;
         QDeadlineTimer deadline(30000);
         while (!deadline.hasExpired()) {
             job = test::http("GET", base() + QStringLiteral("/api/jobs/") + jobId, {}, headers).json();
-            if (job.value(QStringLiteral("status")).toString() != QLatin1String("running"))
+            const QString status = job.value(QStringLiteral("status")).toString();
+            if (status != QLatin1String("running") && status != QLatin1String("queued"))
                 break;
             QThread::msleep(100);
         }
@@ -257,7 +259,7 @@ private Q_SLOTS:
         const qint64 syncBefore = runFilePid(m_data, QStringLiteral("tf-syncd"));
         const auto accepted = test::http("POST", base() + QStringLiteral("/api/services/gateway/restart"), {}, headers);
         QVERIFY2(accepted.status == 202, accepted.body.constData());
-        QCOMPARE(accepted.json().value(QStringLiteral("job")).toObject().value(QStringLiteral("result")).toObject()
+        QCOMPARE(accepted.json().value(QStringLiteral("result")).toObject()
                      .value(QStringLiteral("method")).toString(), QStringLiteral("re-exec"));
         // Same process (re-executed in place), answering again with a fresh uptime.
         QDeadlineTimer deadline(20000);

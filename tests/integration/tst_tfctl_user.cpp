@@ -138,10 +138,10 @@ private Q_SLOTS:
         }();
         QVERIFY(!admin.isEmpty());
         const QString actor = QStringLiteral("tfctl:%1@%2").arg(osAccount(), QHostInfo::localHostName());
-        const test::HttpResult entries = m_gateway.call("GET", QStringLiteral("/api/audit?user=%1&limit=100").arg(QString::fromUtf8(QUrl::toPercentEncoding(actor))), {}, admin);
+        const test::HttpResult entries = m_gateway.call("GET", QStringLiteral("/api/audit?username=%1&limit=100").arg(QString::fromUtf8(QUrl::toPercentEncoding(actor))), {}, admin);
         QCOMPARE(entries.status, 200);
         QStringList events;
-        for (const QJsonValue &value : entries.json().value(QStringLiteral("entries")).toArray())
+        for (const QJsonValue &value : entries.json().value(QStringLiteral("items")).toArray())
             events << value.toObject().value(QStringLiteral("event_type")).toString();
         for (const char *expected : { "user.password_reset", "user.created", "user.updated", "user.disabled" })
             QVERIFY2(events.contains(QLatin1String(expected)), qPrintable(events.join(QLatin1Char(','))));

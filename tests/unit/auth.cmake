@@ -4,3 +4,4 @@ tf_add_test(NAME tst_passwordhasher SOURCES unit/tst_passwordhasher.cpp LIBS tfc
 tf_add_test(NAME tst_auththrottles SOURCES unit/tst_auththrottles.cpp LIBS tfcore LABELS unit)
 tf_add_test(NAME tst_authrepositories SOURCES unit/tst_authrepositories.cpp LIBS tfcore LABELS unit)
 tf_add_test(NAME tst_accesspieces SOURCES unit/tst_accesspieces.cpp LIBS tfgateway LABELS unit)
+tf_add_test(NAME tst_jobregistry SOURCES unit/tst_jobregistry.cpp LIBS tfgateway LABELS unit)

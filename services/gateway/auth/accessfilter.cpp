@@ -24,9 +24,25 @@ AccessFilter::AccessFilter(const AccessSettings &settings, Authenticator &authen
     }
 }
 
-void AccessFilter::limit(auth::RateLimiter &limiter, const QString &key, const char *what)
+namespace {
+
+// The tighter of two buckets: fewer requests left, then the longer wait to be full.
+bool tighter(const http::RateLimitState &a, const http::RateLimitState &b)
 {
-    const qint64 waitMs = limiter.take(key);
+    return a.remaining != b.remaining ? a.remaining < b.remaining : a.resetSeconds > b.resetSeconds;
+}
+
+} // namespace
+
+void AccessFilter::limit(http::ApiRequest &request, auth::RateLimiter &limiter, const QString &key, const char *what)
+{
+    if (!limiter.enabled())
+        return;
+    auth::RateLimiter::State state;
+    const qint64 waitMs = limiter.take(key, &state);
+    const http::RateLimitState bucket { state.limit, state.remaining, state.resetSeconds };
+    if (!request.rateLimit || tighter(bucket, *request.rateLimit))
+        request.rateLimit = bucket;
     if (waitMs == 0)
         return;
     const qint64 seconds = qMax<qint64>(1, (waitMs + 999) / 1000);
@@ -41,9 +57,10 @@ void AccessFilter::limit(auth::RateLimiter &limiter, const QString &key, const c
 void AccessFilter::filter(http::ApiRequest &request, const http::Router::RouteInfo &route)
 {
     request.caller = http::Caller {};
+    request.rateLimit.reset();
     request.caller.address
         = m_addresses.resolve(request.remoteAddress, request.header("x-forwarded-for"));
-    limit(m_perAddress, request.caller.address.toString(), "address");
+    limit(request, m_perAddress, request.caller.address.toString(), "address");
     if (route.open)
         return;
 
@@ -65,7 +82,7 @@ void AccessFilter::filter(http::ApiRequest &request, const http::Router::RouteIn
         const QHostAddress address = request.caller.address;
         request.caller
             = m_authenticator.authenticate(authorization.mid(space + 1).trimmed(), address);
-        limit(m_perToken, QStringLiteral("t:%1").arg(request.caller.tokenId), "token");
+        limit(request, m_perToken, QStringLiteral("t:%1").arg(request.caller.tokenId), "token");
     }
 
     auth::Role role = auth::Role::Viewer;
@@ -83,6 +100,19 @@ void AccessFilter::filter(http::ApiRequest &request, const http::Router::RouteIn
 void AccessFilter::decorate(const http::ApiRequest &request, http::ApiResponse &response) const
 {
     m_cors.decorate(request, response);
+    // Every answer says where the caller stands, so a script can pace itself before a 429.
+    // Answers the filter never saw (no such route, CORS preflight) show the address's bucket.
+    std::optional<http::RateLimitState> bucket = request.rateLimit;
+    if (!bucket && m_perAddress.enabled()) {
+        const QHostAddress address = request.caller.address.isNull() ? request.remoteAddress : request.caller.address;
+        const auth::RateLimiter::State state = m_perAddress.peek(address.toString());
+        bucket = http::RateLimitState { state.limit, state.remaining, state.resetSeconds };
+    }
+    if (bucket) {
+        response.withHeader("RateLimit-Limit", QByteArray::number(bucket->limit))
+            .withHeader("RateLimit-Remaining", QByteArray::number(bucket->remaining))
+            .withHeader("RateLimit-Reset", QByteArray::number(bucket->resetSeconds));
+    }
     if (response.status == 401) {
         response.withHeader(
             "WWW-Authenticate",

@@ -17,6 +17,7 @@ class Authenticator;
 // too); for every route that is not open, the bearer token (401 with WWW-Authenticate when it
 // is missing, malformed, unknown, revoked or expired), the per-token rate limit, and the
 // route's permission for the caller's role (403). Also the response decorator (CORS headers,
+// RateLimit-Limit/-Remaining/-Reset of the caller's tightest bucket on every answer,
 // WWW-Authenticate, Retry-After) and the pre-route handler (CORS preflight).
 class AccessFilter final
 {
@@ -30,7 +31,9 @@ public:
     const ClientAddressResolver &addresses() const { return m_addresses; }
 
 private:
-    void limit(auth::RateLimiter &limiter, const QString &key, const char *what);
+    // Takes a token of the caller's bucket (429 when empty) and keeps the tightest bucket
+    // seen in request.rateLimit for the RateLimit-* headers.
+    void limit(http::ApiRequest &request, auth::RateLimiter &limiter, const QString &key, const char *what);
 
     bool m_authRequired;
     Authenticator &m_authenticator;

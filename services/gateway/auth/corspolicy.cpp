@@ -51,7 +51,8 @@ std::optional<http::ApiResponse> CorsPolicy::preflight(const http::ApiRequest &r
         = http::ApiResponse::raw(QByteArray(), QByteArrayLiteral("text/plain"), 204);
     response.withHeader("Access-Control-Allow-Origin", origin)
         .withHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
-        .withHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id")
+        .withHeader("Access-Control-Allow-Headers",
+                    "Authorization, Content-Type, X-Request-Id, If-Match, Idempotency-Key")
         .withHeader("Access-Control-Max-Age", "600")
         .withHeader("Vary", "Origin");
     return response;
@@ -63,7 +64,9 @@ void CorsPolicy::decorate(const http::ApiRequest &request, http::ApiResponse &re
     if (!allows(origin) || hasHeader(response, "Access-Control-Allow-Origin"))
         return;
     response.withHeader("Access-Control-Allow-Origin", origin)
-        .withHeader("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, WWW-Authenticate")
+        .withHeader("Access-Control-Expose-Headers",
+                    "X-Request-Id, Retry-After, WWW-Authenticate, ETag, Link, Location, RateLimit-Limit, "
+                    "RateLimit-Remaining, RateLimit-Reset, Idempotent-Replayed, Page-Limit")
         .withHeader("Vary", "Origin");
 }
 

@@ -6,7 +6,7 @@
 #include "core/errors.h"
 #include "db/repositories/auditcsv.h"
 #include "db/repositories/auditrepository.h"
-#include "queryparameters.h"
+#include "common/listquery.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -21,45 +21,24 @@ namespace {
 constexpr int kExportBatch = 500;
 const QStringList kSeverities { QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("error"),
                                 QStringLiteral("critical") };
-const QStringList kFilterNames { QStringLiteral("from"), QStringLiteral("to"), QStringLiteral("event_type"),
-                                 QStringLiteral("severity"), QStringLiteral("resource_type"),
-                                 QStringLiteral("resource_id"), QStringLiteral("user"), QStringLiteral("text") };
+const QStringList kFilterNames { QStringLiteral("created_after"), QStringLiteral("created_before"),
+                                 QStringLiteral("event_type"), QStringLiteral("severity"), QStringLiteral("resource_type"),
+                                 QStringLiteral("resource_id"), QStringLiteral("username"), QStringLiteral("text") };
 
-db::AuditFilter filterOf(const http::ApiRequest &request)
+db::AuditFilter filterOf(const http::QueryParams &params)
 {
     db::AuditFilter filter;
-    filter.from = query::time(request, QStringLiteral("from"));
-    filter.to = query::time(request, QStringLiteral("to"));
+    filter.from = params.time(QStringLiteral("created_after"));
+    filter.to = params.time(QStringLiteral("created_before"));
     if (filter.from.isValid() && filter.to.isValid() && filter.from >= filter.to)
-        query::badParameter(QStringLiteral("from"), QStringLiteral("must be earlier than 'to'"));
-    filter.eventType = query::text(request, QStringLiteral("event_type"));
-    filter.severity = query::choice(request, QStringLiteral("severity"), kSeverities);
-    filter.resourceType = query::text(request, QStringLiteral("resource_type"));
-    filter.resourceId = query::text(request, QStringLiteral("resource_id"));
-    filter.username = query::text(request, QStringLiteral("user"));
-    filter.text = query::text(request, QStringLiteral("text"));
+        http::QueryParams::invalid(QStringLiteral("created_after"), QStringLiteral("must be earlier than created_before"));
+    filter.eventType = params.text(QStringLiteral("event_type"));
+    filter.severity = params.choice(QStringLiteral("severity"), kSeverities);
+    filter.resourceType = params.text(QStringLiteral("resource_type"));
+    filter.resourceId = params.text(QStringLiteral("resource_id"));
+    filter.username = params.text(QStringLiteral("username"));
+    filter.text = params.text(QStringLiteral("text"));
     return filter;
-}
-
-// Cursors are opaque to clients: the base64url of the last id of the previous page.
-QString encodeCursor(qint64 id)
-{
-    return QString::fromLatin1(QByteArray::number(id).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-qint64 decodeCursor(const http::ApiRequest &request)
-{
-    const QString name = QStringLiteral("cursor");
-    if (!request.query.hasQueryItem(name))
-        return 0;
-    const QString text = request.queryValue(name);
-    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::Base64UrlEncoding
-                                                                             | QByteArray::AbortOnBase64DecodingErrors);
-    bool ok = false;
-    const qint64 id = decoded ? decoded.decoded.toLongLong(&ok) : 0;
-    if (text.size() > 40 || !ok || id <= 0)
-        query::badParameter(name, QStringLiteral("is not a cursor this API returned (pass next_cursor unchanged)"));
-    return id;
 }
 
 db::Database &databaseOf(const DatabaseState &state)
@@ -104,17 +83,13 @@ void AuditController::registerRoutes(http::Router &router)
 
 http::ApiResponse AuditController::list(const http::ApiRequest &request) const
 {
-    query::allowOnly(request, kFilterNames + QStringList { QStringLiteral("limit"), QStringLiteral("cursor") });
-    const db::AuditFilter filter = filterOf(request);
-    const int limit = int(query::integer(request, QStringLiteral("limit"), 1, 1000, 100));
-    const qint64 before = decodeCursor(request);
-    const db::AuditPage page = db::AuditRepository(databaseOf(m_database)).list(filter, limit, before);
-    QJsonArray entries;
+    const http::QueryParams params = http::QueryParams::forList(request, kFilterNames);
+    const db::AuditFilter filter = filterOf(params);
+    const db::AuditPage page = db::AuditRepository(databaseOf(m_database)).list(filter, params.limit(), params.cursorId());
+    QJsonArray items;
     for (const db::AuditEntry &entry : page.entries)
-        entries.append(entry.toJson());
-    return http::ApiResponse::json(QJsonObject {
-        { QStringLiteral("entries"), entries },
-        { QStringLiteral("next_cursor"), page.nextBeforeId > 0 ? QJsonValue(encodeCursor(page.nextBeforeId)) : QJsonValue() } });
+        items.append(entry.toJson());
+    return http::listResponse(request, params, items, page.nextBeforeId > 0 ? QString::number(page.nextBeforeId) : QString());
 }
 
 http::ApiResponse AuditController::entry(const http::ApiRequest &request) const
@@ -128,14 +103,13 @@ http::ApiResponse AuditController::entry(const http::ApiRequest &request) const
 
 http::ApiResponse AuditController::summary(const http::ApiRequest &request) const
 {
-    query::allowOnly(request, {});
+    http::QueryParams(request, {});
     return http::ApiResponse::json(db::AuditRepository(databaseOf(m_database)).summary().toJson());
 }
 
 http::ApiResponse AuditController::exportCsv(const http::ApiRequest &request) const
 {
-    query::allowOnly(request, kFilterNames);
-    const db::AuditFilter filter = filterOf(request);
+    const db::AuditFilter filter = filterOf(http::QueryParams(request, kFilterNames));
     db::Database &database = databaseOf(m_database);
     // A fixed upper bound: entries written while the export runs (its own included) stay out.
     const qint64 upTo = db::AuditRepository(database).newestId();
@@ -183,7 +157,7 @@ http::ApiResponse AuditController::exportCsv(const http::ApiRequest &request) co
 
 void AuditController::verify(const http::ApiRequest &request, const http::Router::Reply &reply)
 {
-    query::allowOnly(request, {});
+    http::QueryParams(request, {});
     databaseOf(m_database); // 503 at once while the database is down
     if (m_running) { // join the verification under way
         m_running->replies.append(reply);

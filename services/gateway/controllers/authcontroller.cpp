@@ -90,10 +90,11 @@ void AuthController::registerRoutes(http::Router &router)
 
 void AuthController::login(const http::ApiRequest &request, const http::Router::Reply &reply)
 {
-    const QJsonObject body = request.jsonBody();
-    fields::rejectUnknown(body, { QStringLiteral("username"), QStringLiteral("password") });
-    const QString username = fields::requiredString(body, QStringLiteral("username"));
-    const QString password = fields::requiredString(body, QStringLiteral("password"));
+    fields::BodyCheck check(request.jsonBody());
+    check.allowOnly({ QStringLiteral("username"), QStringLiteral("password") });
+    const QString username = check.requiredString(QStringLiteral("username"));
+    const QString password = check.requiredString(QStringLiteral("password"));
+    check.finish();
     const QString address = request.caller.address.toString();
 
     const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(username, address);
@@ -281,17 +282,17 @@ void AuthController::changePassword(const http::ApiRequest &request,
             QStringLiteral(
                 "only a logged-in user has a password to change (this caller is an API token)"));
     }
-    const QJsonObject body = request.jsonBody();
-    fields::rejectUnknown(body,
-                          { QStringLiteral("current_password"), QStringLiteral("new_password") });
-    const QString current = fields::requiredString(body, QStringLiteral("current_password"));
-    const QString replacement = fields::requiredString(body, QStringLiteral("new_password"));
-    auth::validatePassword(replacement, QStringLiteral("new_password"));
-    if (replacement == current) {
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("new_password must differ from current_password"),
-                    QJsonObject { { QStringLiteral("field"), QStringLiteral("new_password") } });
-    }
+    fields::BodyCheck check(request.jsonBody());
+    check.allowOnly({ QStringLiteral("current_password"), QStringLiteral("new_password") });
+    const QString current = check.requiredString(QStringLiteral("current_password"));
+    const QString replacement = check.requiredString(QStringLiteral("new_password"));
+    check.validate(QStringLiteral("new_password"),
+                   [&] { auth::validatePassword(replacement, QStringLiteral("new_password")); });
+    if (!check.hasProblem(QStringLiteral("new_password")) && !check.hasProblem(QStringLiteral("current_password"))
+        && replacement == current)
+        check.problem(QStringLiteral("new_password"), QStringLiteral("unchanged"),
+                      QStringLiteral("must differ from current_password"));
+    check.finish();
     const QString address = request.caller.address.toString();
     const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(request.caller.username, address);
     if (ban.remainingMs > 0) {

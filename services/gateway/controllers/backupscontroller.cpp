@@ -4,12 +4,17 @@
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "core/paths.h"
+#include "common/listquery.h"
+#include "contentetag.h"
+#include "gateway/auth/bodyfields.h"
 #include "gateway/jobs/jobregistry.h"
+#include "jobscontroller.h"
 #include "ops/backupmanager.h"
 #include "ops/backupmanifest.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace tf::gateway {
 
@@ -24,26 +29,16 @@ QString actorOf(const http::ApiRequest &request)
 }
 
 // The body may be empty; when present it is a JSON object with only the named fields.
-QJsonObject optionalBody(const http::ApiRequest &request, const QStringList &fields)
+fields::BodyCheck optionalBody(const http::ApiRequest &request, const QStringList &allowed)
 {
-    if (request.body.trimmed().isEmpty())
-        return {};
-    const QJsonObject body = request.jsonBody();
-    for (auto it = body.constBegin(); it != body.constEnd(); ++it) {
-        if (!fields.contains(it.key()))
-            throw Error(Error::Kind::Validation,
-                        QStringLiteral("unknown field '%1'; allowed: %2")
-                            .arg(it.key().left(64), fields.join(QStringLiteral(", "))),
-                        QJsonObject { { QStringLiteral("field"), it.key().left(64) } });
-    }
-    return body;
+    fields::BodyCheck check(request.body.trimmed().isEmpty() ? QJsonObject() : request.jsonBody());
+    check.allowOnly(allowed);
+    return check;
 }
 
-http::ApiResponse accepted(const QJsonObject &job)
+QByteArray manifestEtag(const ops::BackupInfo &backup)
 {
-    const QString id = job.value(QStringLiteral("id")).toString();
-    return http::ApiResponse::json(QJsonObject { { QStringLiteral("job"), job } }, 202)
-        .withHeader("Location", QStringLiteral("/api/jobs/%1").arg(id).toUtf8());
+    return contentEtag(QJsonDocument(backup.manifest).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -59,7 +54,7 @@ void BackupsController::registerRoutes(http::Router &router)
 {
     using auth::Permission;
     router.add("GET", QStringLiteral("/api/backups"), Permission::BackupsRead,
-               [this](const http::ApiRequest &) { return list(); });
+               [this](const http::ApiRequest &request) { return list(request); });
     router.add("POST", QStringLiteral("/api/backups"), Permission::BackupsCreate,
                [this](const http::ApiRequest &request) { return create(request); });
     router.add("POST", QStringLiteral("/api/backups/<name>/restore"), Permission::BackupsRestore,
@@ -89,14 +84,34 @@ QString BackupsController::existingName(const http::ApiRequest &request) const
     return name;
 }
 
-http::ApiResponse BackupsController::list() const
+http::ApiResponse BackupsController::list(const http::ApiRequest &request) const
 {
+    // Newest first (created_at, then name); the cursor is the last item's "<created_at>|<name>".
+    const http::QueryParams params = http::QueryParams::forList(request);
+    QDateTime afterTime;
+    QString afterName;
+    if (!params.cursor().isEmpty()) {
+        const qsizetype bar = params.cursor().indexOf(QLatin1Char('|'));
+        afterTime = QDateTime::fromString(params.cursor().left(bar), Qt::ISODateWithMs);
+        afterName = params.cursor().mid(bar + 1);
+        if (bar <= 0 || afterName.isEmpty())
+            http::QueryParams::invalid(QStringLiteral("cursor"), QStringLiteral("is not a cursor this route gave out; pass next_cursor unchanged"));
+    }
     const ops::BackupManager manager(m_context.databaseUrl, backupsDir());
-    QJsonArray backups;
-    for (const ops::BackupInfo &backup : manager.list())
-        backups.append(backup.toJson());
-    return http::ApiResponse::json(QJsonObject { { QStringLiteral("backups"), backups },
-                                                 { QStringLiteral("count"), backups.size() } });
+    QJsonArray items;
+    QString next;
+    for (const ops::BackupInfo &backup : manager.list()) {
+        if (!afterName.isEmpty()
+            && (backup.createdAt > afterTime || (backup.createdAt == afterTime && backup.name >= afterName)))
+            continue;
+        if (items.size() == params.limit()) {
+            const QJsonObject last = items.last().toObject();
+            next = last.value(QStringLiteral("created_at")).toString() + QLatin1Char('|') + last.value(QStringLiteral("name")).toString();
+            break;
+        }
+        items.append(backup.toJson());
+    }
+    return http::listResponse(request, params, items, next);
 }
 
 http::ApiResponse BackupsController::get(const http::ApiRequest &request) const
@@ -106,25 +121,23 @@ http::ApiResponse BackupsController::get(const http::ApiRequest &request) const
         = ops::BackupManager(m_context.databaseUrl, backupsDir()).verify(name);
     QJsonObject object = backup.toJson();
     object.insert(QStringLiteral("manifest"), backup.manifest);
-    return http::ApiResponse::json(object);
+    return http::ApiResponse::json(object).withHeader("ETag", manifestEtag(backup));
 }
 
 http::ApiResponse BackupsController::create(const http::ApiRequest &request)
 {
-    const QJsonObject body = optionalBody(request, { QStringLiteral("label") });
-    const QJsonValue labelValue = body.value(QStringLiteral("label"));
-    if (!labelValue.isUndefined() && !labelValue.isString())
-        throw Error(Error::Kind::Validation, QStringLiteral("label must be a string"),
-                    QJsonObject { { QStringLiteral("field"), QStringLiteral("label") } });
-    const QString label = labelValue.toString();
-    ops::checkBackupLabel(label); // 422 now rather than a failed job
+    fields::BodyCheck check = optionalBody(request, { QStringLiteral("label") });
+    const QString label = check.optionalString(QStringLiteral("label")).value_or(QString());
+    check.validate(QStringLiteral("label"), [&] { ops::checkBackupLabel(label); }); // 422 now rather than a failed job
+    check.finish();
 
     const DatabaseState *state = &m_database;
     const QString databaseUrl = m_context.databaseUrl;
     const QString dir = backupsDir();
     const http::ApiRequest origin = request;
-    return accepted(m_jobs.start(
-        QStringLiteral("backup.create"), actorOf(request),
+    const JobRegistry::Action action { QStringLiteral("backup"), label, kDatabaseJobs, actorOf(request),
+                                       QStringLiteral("backup queued") };
+    return JobsController::accepted(m_jobs.start(action,
         [state, databaseUrl, dir, label, origin](JobRegistry::Context &context) {
             ops::BackupManager manager(databaseUrl, dir);
             const ops::BackupInfo backup
@@ -143,27 +156,25 @@ http::ApiResponse BackupsController::create(const http::ApiRequest &request)
                                 backup.toJson() });
             control.closeThreadConnection();
             return backup.toJson();
-        },
-        kDatabaseJobs));
+        }).job);
 }
 
 http::ApiResponse BackupsController::restore(const http::ApiRequest &request)
 {
     const QString name = existingName(request);
-    const QJsonObject body = optionalBody(request, { QStringLiteral("safety_backup") });
-    const QJsonValue safetyValue = body.value(QStringLiteral("safety_backup"));
-    if (!safetyValue.isUndefined() && !safetyValue.isBool())
-        throw Error(Error::Kind::Validation, QStringLiteral("safety_backup must be true or false"),
-                    QJsonObject { { QStringLiteral("field"), QStringLiteral("safety_backup") } });
+    fields::BodyCheck check = optionalBody(request, { QStringLiteral("safety_backup") });
     ops::RestoreOptions options;
-    options.safetyBackup = safetyValue.toBool(true);
+    options.safetyBackup = check.optionalBool(QStringLiteral("safety_backup")).value_or(true);
+    check.finish();
 
     const DatabaseState *state = &m_database;
     const QString databaseUrl = m_context.databaseUrl;
     const QString dir = backupsDir();
     const http::ApiRequest origin = request;
-    return accepted(m_jobs.start(
-        QStringLiteral("backup.restore"), actorOf(request),
+    const JobRegistry::Action action { QStringLiteral("restore"),
+                                       name + (options.safetyBackup ? QStringLiteral("|safety") : QString()),
+                                       kDatabaseJobs, actorOf(request), QStringLiteral("restore of %1 queued").arg(name) };
+    return JobsController::accepted(m_jobs.start(action,
         [state, databaseUrl, dir, name, options, origin](JobRegistry::Context &context) {
             ops::BackupManager manager(databaseUrl, dir);
             const ops::RestoreResult result = manager.restore(
@@ -188,15 +199,17 @@ http::ApiResponse BackupsController::restore(const http::ApiRequest &request)
                                 result.toJson() });
             control.closeThreadConnection();
             return result.toJson();
-        },
-        kDatabaseJobs));
+        }).job);
 }
 
 http::ApiResponse BackupsController::remove(const http::ApiRequest &request)
 {
     const QString name = existingName(request);
     const qint64 size = QFileInfo(backupsDir() + QLatin1Char('/') + name).size();
-    ops::BackupManager(m_context.databaseUrl, backupsDir()).remove(name);
+    ops::BackupManager manager(m_context.databaseUrl, backupsDir());
+    if (!request.header("if-match").isEmpty())
+        checkIfMatchContent(request, manifestEtag(manager.verify(name)));
+    manager.remove(name);
     http::recordAudit(
         m_database.database().database(), request,
         { QStringLiteral("backup.deleted"),

@@ -12,15 +12,16 @@ namespace tf::gateway {
 class JobRegistry;
 
 // /api/backups (backup_utilities.py over HTTP; ops::BackupManager does the work).
-//   GET    /api/backups                  the backups, newest first, each verified
-//   POST   /api/backups                  {"label"?} -> 202 with a job (poll /api/jobs/<id>)
-//   GET    /api/backups/<name>           one backup with its manifest
-//   POST   /api/backups/<name>/restore   {"safety_backup"?: true} -> 202 with a job
-//   DELETE /api/backups/<name>
+//   GET    /api/backups                  {items, next_cursor}: newest first (?limit, ?cursor)
+//   POST   /api/backups                  {"label"?} -> 202 with the job (poll /api/jobs/<id>)
+//   GET    /api/backups/<name>           one backup with its manifest; ETag: the manifest's hash
+//   POST   /api/backups/<name>/restore   {"safety_backup"?: true} -> 202 with the job
+//   DELETE /api/backups/<name>           honours If-Match (412 when the file was replaced)
 // A name is a file name in the backups folder ([A-Za-z0-9._-], not starting with '.'):
 // anything else, a separator or traversal included, is 400 before the disk is touched; an
 // unknown one 404. Backup and restore jobs run one at a time ("database" jobs); the restore
 // job fails with the reason when the file is corrupted or truncated (nothing changed).
+// The same start while it runs joins the running job; another one is 409 job_running.
 class BackupsController final
 {
 public:
@@ -29,7 +30,7 @@ public:
     void registerRoutes(http::Router &router);
 
 private:
-    http::ApiResponse list() const;
+    http::ApiResponse list(const http::ApiRequest &request) const;
     http::ApiResponse get(const http::ApiRequest &request) const;
     http::ApiResponse create(const http::ApiRequest &request);
     http::ApiResponse restore(const http::ApiRequest &request);

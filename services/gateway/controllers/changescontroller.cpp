@@ -3,9 +3,10 @@
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "db/repositories/changefeedrepository.h"
-#include "queryparameters.h"
+#include "common/listquery.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QLoggingCategory>
 
 #include <algorithm>
@@ -69,14 +70,40 @@ void ChangesController::registerRoutes(http::Router &router)
 
 http::ApiResponse ChangesController::changes(const http::ApiRequest &request) const
 {
-    query::allowOnly(request, { QStringLiteral("since") });
+    // ?cursor= is the position (next_cursor of the last answer); ?since=N, the feed position
+    // as a number, is its deprecated alias from before issue 13.
+    const http::QueryParams params(request, { QStringLiteral("cursor"), QStringLiteral("since") });
+    if (params.has(QStringLiteral("cursor")) && params.has(QStringLiteral("since")))
+        http::QueryParams::invalid(QStringLiteral("since"), QStringLiteral("is the deprecated form of cursor; give one of them"));
+    std::optional<qint64> position;
+    if (params.has(QStringLiteral("cursor"))) {
+        bool ok = false;
+        const qint64 value = params.cursor().toLongLong(&ok);
+        if (!ok || value < 0)
+            http::QueryParams::invalid(QStringLiteral("cursor"), QStringLiteral("is not a cursor this route gave out; pass next_cursor unchanged"));
+        position = value;
+    } else if (params.has(QStringLiteral("since"))) {
+        position = params.integer(QStringLiteral("since"), 0, std::numeric_limits<qint64>::max() - 1, 0);
+    }
     db::ChangeFeedRepository feed(m_database.database().database());
-    if (!request.query.hasQueryItem(QStringLiteral("since")))
-        return http::ApiResponse::json(feed.current().toJson());
-    const qint64 since = query::integer(request, QStringLiteral("since"), 0, std::numeric_limits<qint64>::max() - 1, 0);
-    db::ChangeSet set = feed.since(since);
+    db::ChangeSet set = position ? feed.since(*position) : feed.current();
     keepReadable(request.caller, &set);
-    return http::ApiResponse::json(set.toJson());
+    QJsonArray items;
+    if (set.full) {
+        // The feed cannot say what changed (no position yet, pruned past it, or too much):
+        // one item tells the client to reload everything, then continue from next_cursor.
+        items.append(QJsonObject { { QStringLiteral("resource_type"), QStringLiteral("*") },
+                                   { QStringLiteral("resource_id"), QJsonValue() },
+                                   { QStringLiteral("action"), QStringLiteral("reload") } });
+    } else {
+        for (const db::ResourceChange &change : std::as_const(set.changes))
+            items.append(change.toJson());
+    }
+    // The feed has no last page: next_cursor is always the position to poll from. The Link
+    // to it carries the cursor alone, not a deprecated since= beside it.
+    http::ApiRequest linkBase = request;
+    linkBase.query.removeAllQueryItems(QStringLiteral("since"));
+    return http::listResponse(linkBase, params, items, QString::number(set.cursor));
 }
 
 void ChangesController::prune()

@@ -10,12 +10,15 @@ class DatabaseState;
 
 namespace tf::gateway {
 
-// GET /api/changes?since=N: what changed since cursor N, so a console polling every few
-// seconds costs a few index lookups while nothing happens.
-//   {"cursor": M, "changes": [{"resource_type", "resource_id", "action"}...], "full": false}
-//   {"cursor": M, "full": true}   reload everything, then ask with since=M
-// full comes without `since`, when `since` is older than the retained feed, or when more than
-// 500 resources changed. Also prunes the feed every minute (a day, 100,000 rows).
+// GET /api/changes?cursor=C: what changed since position C, so a console polling every few
+// seconds costs a few index lookups while nothing happens. The list envelope:
+//   {"items": [{"resource_type", "resource_id", "action"}...], "next_cursor": "<position>"}
+//   {"items": [{"resource_type": "*", "resource_id": null, "action": "reload"}], ...}
+//                                 reload everything, then poll with next_cursor
+// The reload item comes without a cursor, when the cursor is older than the retained feed, or
+// when more than 500 resources changed. next_cursor is never null (the feed goes on).
+// ?since=N (the position as a number) is the deprecated form of ?cursor. Also prunes the
+// feed every minute (a day, 100,000 rows).
 class ChangesController final
 {
 public:

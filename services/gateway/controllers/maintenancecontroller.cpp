@@ -2,7 +2,10 @@
 
 #include "common/databasestate.h"
 #include "core/errors.h"
+#include "common/listquery.h"
+#include "gateway/auth/bodyfields.h"
 #include "gateway/jobs/jobregistry.h"
+#include "jobscontroller.h"
 #include "ops/maintenancerunner.h"
 #include "ops/maintenancerunstore.h"
 #include "ops/maintenanceschedule.h"
@@ -13,12 +16,6 @@
 namespace tf::gateway {
 
 namespace {
-
-[[noreturn]] void badParameter(const QString &name, const QString &problem)
-{
-    throw Error(Error::Kind::BadRequest, QStringLiteral("query parameter %1 %2").arg(name, problem),
-                QJsonObject { { QStringLiteral("parameter"), name } });
-}
 
 QString actorOf(const http::ApiRequest &request)
 {
@@ -47,6 +44,8 @@ void MaintenanceController::registerRoutes(http::Router &router)
     using auth::Permission;
     router.add("GET", QStringLiteral("/api/maintenance"), Permission::MaintenanceRead,
                [this](const http::ApiRequest &r) { return overview(r); });
+    router.add("GET", QStringLiteral("/api/maintenance/runs"), Permission::MaintenanceRead,
+               [this](const http::ApiRequest &r) { return runs(r); });
     router.add("GET", QStringLiteral("/api/maintenance/runs/<id>"), Permission::MaintenanceRead,
                [this](const http::ApiRequest &r) { return run(r); });
     router.add("POST", QStringLiteral("/api/maintenance/run"), Permission::MaintenanceRun,
@@ -55,19 +54,7 @@ void MaintenanceController::registerRoutes(http::Router &router)
 
 http::ApiResponse MaintenanceController::overview(const http::ApiRequest &request) const
 {
-    const QString type = request.queryValue(QStringLiteral("type"));
-    if (!type.isEmpty() && !ops::maintenanceKindNames().contains(type))
-        badParameter(QStringLiteral("type"),
-                     QStringLiteral("must be weekly, monthly or quarterly"));
-    int limit = 20;
-    const QString limitText = request.queryValue(QStringLiteral("limit"));
-    if (!limitText.isEmpty()) {
-        bool ok = false;
-        limit = limitText.toInt(&ok);
-        if (!ok || limit < 1 || limit > 200)
-            badParameter(QStringLiteral("limit"),
-                         QStringLiteral("must be an integer from 1 to 200"));
-    }
+    http::QueryParams(request, {});
     db::Database &database = m_database.database().database();
     ops::MaintenanceRunStore store(database);
     const QDateTime now = QDateTime::currentDateTime();
@@ -79,15 +66,24 @@ http::ApiResponse MaintenanceController::overview(const http::ApiRequest &reques
                       last ? QJsonValue(last->toJson(false)) : QJsonValue());
         schedule.append(window);
     }
-    QJsonArray runs;
-    for (const ops::MaintenanceRunRecord &record : store.list(limit, type))
-        runs.append(record.toJson(false));
     return http::ApiResponse::json(QJsonObject {
         { QStringLiteral("time_zone"), QString::fromUtf8(QTimeZone::systemTimeZoneId()) },
         { QStringLiteral("now"), ops::isoWithOffset(now) },
         { QStringLiteral("schedule"), schedule },
-        { QStringLiteral("runs"), runs },
     });
+}
+
+http::ApiResponse MaintenanceController::runs(const http::ApiRequest &request) const
+{
+    const http::QueryParams params = http::QueryParams::forList(request, { QStringLiteral("type") });
+    const QString type = params.choice(QStringLiteral("type"), ops::maintenanceKindNames());
+    const QList<ops::MaintenanceRunRecord> records
+        = ops::MaintenanceRunStore(m_database.database().database()).list(params.limit() + 1, type, params.cursorId());
+    QJsonArray items;
+    for (qsizetype i = 0; i < records.size() && i < params.limit(); ++i)
+        items.append(records.at(i).toJson(false));
+    const QString next = records.size() > params.limit() ? QString::number(records.at(params.limit() - 1).id) : QString();
+    return http::listResponse(request, params, items, next);
 }
 
 http::ApiResponse MaintenanceController::run(const http::ApiRequest &request) const
@@ -101,20 +97,24 @@ http::ApiResponse MaintenanceController::run(const http::ApiRequest &request) co
 
 http::ApiResponse MaintenanceController::start(const http::ApiRequest &request)
 {
-    const QJsonObject body = request.jsonBody();
-    for (auto it = body.constBegin(); it != body.constEnd(); ++it) {
-        if (it.key() != QLatin1String("type"))
-            throw Error(Error::Kind::Validation,
-                        QStringLiteral("unknown field '%1'; the body is {\"type\": ...}")
-                            .arg(it.key().left(64)),
-                        QJsonObject { { QStringLiteral("field"), it.key().left(64) } });
-    }
-    const QJsonValue typeValue = body.value(QStringLiteral("type"));
-    if (!typeValue.isString())
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("type is required: weekly, monthly or quarterly"),
-                    QJsonObject { { QStringLiteral("field"), QStringLiteral("type") } });
-    const ops::MaintenanceKind kind = ops::parseMaintenanceKind(typeValue.toString());
+    fields::BodyCheck check(request.jsonBody());
+    check.allowOnly({ QStringLiteral("type") });
+    const QString type = check.requiredString(QStringLiteral("type"));
+    if (!check.hasProblem(QStringLiteral("type")) && !ops::maintenanceKindNames().contains(type))
+        check.problem(QStringLiteral("type"), QStringLiteral("invalid_choice"),
+                      QStringLiteral("must be one of %1").arg(ops::maintenanceKindNames().join(QStringLiteral(", "))));
+    check.finish();
+    const ops::MaintenanceKind kind = ops::parseMaintenanceKind(type);
+
+    // Weekly (backup) and monthly (VACUUM) work on the whole database: not beside a backup or
+    // a restore job. The same type while it runs joins the running job.
+    JobRegistry::Action action;
+    action.kind = QStringLiteral("maintenance");
+    action.signature = type;
+    action.group = kind == ops::MaintenanceKind::Quarterly ? QString() : QStringLiteral("database");
+    action.createdBy = actorOf(request);
+    if (const std::optional<QJsonObject> running = m_jobs.admit(action))
+        return JobsController::accepted(*running);
 
     ops::MaintenanceSettings settings = ops::MaintenanceSettings::fromConfig(
         m_context.config, m_context.dataDir, m_context.databaseUrl, m_context.nodeId);
@@ -122,54 +122,42 @@ http::ApiResponse MaintenanceController::start(const http::ApiRequest &request)
     maintenance.kind = kind;
     maintenance.triggeredBy = actorOf(request);
     maintenance.address = addressOf(request);
-    // Claimed here, so a run of this type already going is a 409 at once rather than a
-    // failed job later.
+    // Claimed here, so a run of this type already going elsewhere (a scheduled one on a
+    // tf-syncd node) is a 409 at once rather than a failed job later.
     db::Database &database = m_database.database().database();
     const qint64 runId = ops::MaintenanceRunner(database, settings).claim(maintenance);
+    action.message = QStringLiteral("%1 maintenance run %2 queued (/api/maintenance/runs/%2)").arg(type).arg(runId);
 
     const DatabaseState *state = &m_database;
-    QJsonObject job;
+    JobRegistry::Started started;
     try {
-        // Weekly (backup) and monthly (VACUUM) work on the whole database: not beside a
-        // backup or a restore job.
-        const QString exclusive
-            = kind == ops::MaintenanceKind::Quarterly ? QString() : QStringLiteral("database");
-        job = m_jobs.start(
-            QStringLiteral("maintenance.") + ops::maintenanceKindName(kind),
-            maintenance.triggeredBy,
-            [state, settings, maintenance, runId](JobRegistry::Context &context) {
-                db::Database &control = state->database().database();
-                ops::MaintenanceRunner runner(control, settings);
-                const ops::MaintenanceReport report = runner.execute(
-                    runId, maintenance, [&context](double fraction, const QString &message) {
-                        context.progress(fraction, message);
-                    });
-                control.closeThreadConnection();
-                QJsonArray steps;
-                for (const ops::StepResult &step : report.steps)
-                    steps.append(QJsonObject { { QStringLiteral("name"), step.name },
-                                               { QStringLiteral("status"), step.status },
-                                               { QStringLiteral("summary"), step.summary } });
-                return QJsonObject { { QStringLiteral("run_id"), runId },
-                                     { QStringLiteral("status"), report.status },
-                                     { QStringLiteral("finding_counts"), report.findingCounts() },
-                                     { QStringLiteral("steps"), steps },
-                                     { QStringLiteral("markdown_path"), report.markdownPath } };
-            },
-            exclusive);
+        started = m_jobs.start(action, [state, settings, maintenance, runId](JobRegistry::Context &context) {
+            db::Database &control = state->database().database();
+            ops::MaintenanceRunner runner(control, settings);
+            const ops::MaintenanceReport report = runner.execute(
+                runId, maintenance, [&context](double fraction, const QString &message) {
+                    context.progress(fraction, message);
+                });
+            control.closeThreadConnection();
+            QJsonArray steps;
+            for (const ops::StepResult &step : report.steps)
+                steps.append(QJsonObject { { QStringLiteral("name"), step.name },
+                                           { QStringLiteral("status"), step.status },
+                                           { QStringLiteral("summary"), step.summary } });
+            return QJsonObject { { QStringLiteral("run_id"), runId },
+                                 { QStringLiteral("status"), report.status },
+                                 { QStringLiteral("finding_counts"), report.findingCounts() },
+                                 { QStringLiteral("steps"), steps },
+                                 { QStringLiteral("markdown_path"), report.markdownPath } };
+        });
     } catch (const Error &error) {
         ops::MaintenanceRunStore(database).finish(runId, QStringLiteral("cancelled"), {},
                                                   error.message());
         throw;
     }
-    const QString jobId = job.value(QStringLiteral("id")).toString();
-    return http::ApiResponse::json(
-               QJsonObject { { QStringLiteral("job"), job },
-                             { QStringLiteral("run_id"), runId },
-                             { QStringLiteral("run"),
-                               QStringLiteral("/api/maintenance/runs/%1").arg(runId) } },
-               202)
-        .withHeader("Location", QStringLiteral("/api/jobs/%1").arg(jobId).toUtf8());
+    // The run this job fills, beside the job itself.
+    return JobsController::accepted(started.job)
+        .withHeader("Link", QStringLiteral("</api/maintenance/runs/%1>; rel=\"related\"").arg(runId).toUtf8());
 }
 
 } // namespace tf::gateway

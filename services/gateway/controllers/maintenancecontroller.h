@@ -12,12 +12,14 @@ namespace tf::gateway {
 class JobRegistry;
 
 // /api/maintenance: the runbook's maintenance windows and their runs.
-//   GET  /api/maintenance              schedule (next run of each window, local time) and the
-//                                      last runs (?type=weekly|monthly|quarterly, ?limit=1..200)
+//   GET  /api/maintenance              schedule (next run of each window, local time)
+//   GET  /api/maintenance/runs         {items, next_cursor}: the runs, newest first
+//                                      (?type=weekly|monthly|quarterly, ?limit, ?cursor)
 //   GET  /api/maintenance/runs/<id>    one run with its full report (progress while running)
-//   POST /api/maintenance/run          {"type": "weekly"|"monthly"|"quarterly"} -> 202 with a
-//                                      job (poll /api/jobs/<id> or the run); 409 when a run of
-//                                      that type is going
+//   POST /api/maintenance/run          {"type": "weekly"|"monthly"|"quarterly"} -> 202 with the
+//                                      job (poll /api/jobs/<id> or the run). The same type
+//                                      while it runs joins that job; a weekly/monthly run
+//                                      beside a backup or restore is 409 job_running
 class MaintenanceController final
 {
 public:
@@ -27,6 +29,7 @@ public:
 
 private:
     http::ApiResponse overview(const http::ApiRequest &request) const;
+    http::ApiResponse runs(const http::ApiRequest &request) const;
     http::ApiResponse run(const http::ApiRequest &request) const;
     http::ApiResponse start(const http::ApiRequest &request);
 

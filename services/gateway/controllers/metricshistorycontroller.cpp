@@ -2,7 +2,7 @@
 
 #include "common/databasestate.h"
 #include "db/repositories/metricsrepository.h"
-#include "queryparameters.h"
+#include "common/listquery.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -47,48 +47,63 @@ void MetricsHistoryController::registerRoutes(http::Router &router)
                [this](const http::ApiRequest &r) { return history(r); });
 }
 
+const QStringList &MetricsHistoryController::knownMetrics()
+{
+    // What tf-syncd's collector samples (services/syncd/monitoring/metricscollector.cpp).
+    static const QStringList names {
+        QStringLiteral("cpu_percent"), QStringLiteral("memory_percent"), QStringLiteral("disk_percent"),
+        QStringLiteral("http_requests"), QStringLiteral("http_server_errors"), QStringLiteral("http_p50_ms"),
+        QStringLiteral("http_p95_ms"), QStringLiteral("operations_queued"), QStringLiteral("operations_running"),
+        QStringLiteral("operations_failed_last_hour"), QStringLiteral("service_restarts_24h"),
+        QStringLiteral("pair_rows_per_second"), QStringLiteral("pair_last_duration_s"),
+        QStringLiteral("pair_seconds_since_success"), QStringLiteral("pair_failures_last_hour"),
+    };
+    return names;
+}
+
 http::ApiResponse MetricsHistoryController::history(const http::ApiRequest &request) const
 {
-    query::allowOnly(request, { QStringLiteral("metric"), QStringLiteral("from"), QStringLiteral("to"),
-                                QStringLiteral("step"), QStringLiteral("node") });
-    static const QRegularExpression metricName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_:.]{0,99}$"));
-    const QString metric = request.queryValue(QStringLiteral("metric"));
-    if (metric.isEmpty())
-        query::badParameter(QStringLiteral("metric"), QStringLiteral("is required, e.g. metric=cpu_percent"));
-    if (!metricName.match(metric).hasMatch())
-        query::badParameter(QStringLiteral("metric"), QStringLiteral("is not a metric name (letters, digits, _ : .)"));
-    QDateTime to = query::time(request, QStringLiteral("to"));
-    QDateTime from = query::time(request, QStringLiteral("from"));
+    const http::QueryParams params(request, { QStringLiteral("metric"), QStringLiteral("created_after"),
+                                              QStringLiteral("created_before"), QStringLiteral("step"),
+                                              QStringLiteral("node") });
+    if (!params.has(QStringLiteral("metric")))
+        http::QueryParams::invalid(QStringLiteral("metric"),
+                                   QStringLiteral("is required; one of: %1").arg(knownMetrics().join(QStringLiteral(", "))));
+    const QString metric = params.choice(QStringLiteral("metric"), knownMetrics());
+    QDateTime to = params.time(QStringLiteral("created_before"));
+    QDateTime from = params.time(QStringLiteral("created_after"));
     if (!to.isValid())
         to = QDateTime::currentDateTimeUtc();
     if (!from.isValid())
         from = to.addSecs(-3600);
     if (from >= to)
-        query::badParameter(QStringLiteral("from"), QStringLiteral("must be earlier than 'to'"));
+        http::QueryParams::invalid(QStringLiteral("created_after"), QStringLiteral("must be earlier than created_before"));
     const qint64 range = from.secsTo(to);
     qint64 step = 0;
-    if (request.query.hasQueryItem(QStringLiteral("step"))) {
+    if (params.has(QStringLiteral("step"))) {
         step = parseStep(request.queryValue(QStringLiteral("step")));
         if (step < 1 || step > 366LL * 86400)
-            query::badParameter(QStringLiteral("step"), QStringLiteral("must be seconds (60) or a duration such as 30s, 5m, 1h, 1d"));
+            http::QueryParams::invalid(QStringLiteral("step"), QStringLiteral("must be seconds (60) or a duration such as 30s, 5m, 1h, 1d"));
         if (range / step > kMaxBuckets)
-            query::badParameter(QStringLiteral("step"), QStringLiteral("gives %1 buckets over this range; at most %2 are answered")
-                                                            .arg(range / step).arg(kMaxBuckets));
+            http::QueryParams::invalid(QStringLiteral("step"), QStringLiteral("gives %1 buckets over this range; at most %2 are answered")
+                                                                   .arg(range / step).arg(kMaxBuckets));
     } else {
         step = defaultStep(range, kDefaultPoints);
     }
-    const QString node = query::text(request, QStringLiteral("node"));
+    const QString node = params.text(QStringLiteral("node"));
 
     db::MetricsRepository metrics(m_database.database().database());
-    QJsonArray series;
-    for (const db::MetricSeries &one : metrics.downsample(metric, from, to, int(step), node))
-        series.append(one.toJson());
-    return http::ApiResponse::json(QJsonObject {
-        { QStringLiteral("metric"), metric },
-        { QStringLiteral("from"), from.toString(Qt::ISODateWithMs) },
-        { QStringLiteral("to"), to.toString(Qt::ISODateWithMs) },
-        { QStringLiteral("step"), step },
-        { QStringLiteral("series"), series } });
+    QJsonArray items;
+    for (const db::MetricSeries &one : metrics.downsample(metric, from, to, int(step), node)) {
+        QJsonObject series = one.toJson();
+        series.insert(QStringLiteral("metric"), metric);
+        series.insert(QStringLiteral("step"), step);
+        series.insert(QStringLiteral("from"), from.toString(Qt::ISODateWithMs));
+        series.insert(QStringLiteral("to"), to.toString(Qt::ISODateWithMs));
+        items.append(series);
+    }
+    // One page: a series per node and label set (the range and step bound its size).
+    return http::listResponse(request, params, items);
 }
 
 } // namespace tf::gateway

@@ -2,16 +2,19 @@
 
 #include "common/router.h"
 
+#include <QStringList>
+
 namespace tf {
 class DatabaseState;
 }
 
 namespace tf::gateway {
 
-// GET /api/metrics/history?metric=&from=&to=&step=[&node=]: a metric of system_metrics (what
-// tf-syncd's collector samples: cpu_percent, memory_percent, disk_percent, http_p95_ms,
-// operations_queued, pair_rows_per_second...) downsampled by the database into step-wide
-// buckets (average, minimum, maximum, samples), one series per node and label set, for charts.
+// GET /api/metrics/history?metric=&created_after=&created_before=&step=[&node=]: a metric of
+// system_metrics (what tf-syncd's collector samples: knownMetrics(); another name is a 400
+// listing them) downsampled by the database into step-wide buckets (average, minimum,
+// maximum, samples). The list envelope: {"items": [series...], "next_cursor": null}, one
+// series {metric, node, labels, step, from, to, points} per node and label set, for charts.
 // Defaults: the last hour, a step giving at most 300 points; at most 10,000 buckets.
 class MetricsHistoryController final
 {
@@ -21,6 +24,7 @@ public:
 
     static constexpr int kMaxBuckets = 10000;
     static constexpr int kDefaultPoints = 300;
+    static const QStringList &knownMetrics();
 
 private:
     http::ApiResponse history(const http::ApiRequest &request) const;

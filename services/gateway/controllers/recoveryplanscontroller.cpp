@@ -3,7 +3,10 @@
 #include "common/auditlog.h"
 #include "common/databasestate.h"
 #include "core/errors.h"
+#include "common/listquery.h"
+#include "contentetag.h"
 #include "core/paths.h"
+#include "gateway/auth/bodyfields.h"
 #include "ops/recoveryplan.h"
 
 #include <QCoreApplication>
@@ -12,17 +15,6 @@
 namespace tf::gateway {
 
 using auth::Permission;
-
-namespace {
-
-Error invalidField(const QString &field, const QString &message)
-{
-    return Error(Error::Kind::Validation, message,
-                 QJsonObject { { QStringLiteral("errors"), QJsonArray { QJsonObject { { QStringLiteral("field"), field },
-                                                                                      { QStringLiteral("message"), message } } } } });
-}
-
-} // namespace
 
 RecoveryPlansController::RecoveryPlansController(DatabaseState &database, const ServiceContext &context, QUrl syncUrl, bool tls)
     : m_database(database)
@@ -42,14 +34,31 @@ void RecoveryPlansController::registerRoutes(http::Router &router)
                [this](const http::ApiRequest &request) { return create(request); });
 }
 
-http::ApiResponse RecoveryPlansController::list(const http::ApiRequest &) const
+http::ApiResponse RecoveryPlansController::list(const http::ApiRequest &request) const
 {
+    // Newest first; the cursor is the last plan's name (names are unique).
+    const http::QueryParams params = http::QueryParams::forList(request, { QStringLiteral("scenario") });
+    const QString scenario = params.choice(QStringLiteral("scenario"), ops::RecoveryPlans::scenarios());
     const ops::RecoveryPlans plans(paths::recoveryScriptsDir(m_context.dataDir));
     QJsonArray items;
-    for (const ops::RecoveryPlan &plan : plans.list())
+    QString next;
+    bool reached = params.cursor().isEmpty();
+    for (const ops::RecoveryPlan &plan : plans.list()) {
+        if (!reached) {
+            reached = plan.name == params.cursor();
+            continue;
+        }
+        if (!scenario.isEmpty() && plan.scenario != scenario)
+            continue;
+        if (items.size() == params.limit()) {
+            next = items.last().toObject().value(QStringLiteral("name")).toString();
+            break;
+        }
         items.append(plan.toJson());
-    return http::ApiResponse::json(QJsonObject { { QStringLiteral("plans"), items },
-                                                 { QStringLiteral("scenarios"), QJsonArray::fromStringList(ops::RecoveryPlans::scenarios()) } });
+    }
+    if (!reached) // the plan the cursor names is gone (deleted on disk) or never was
+        http::QueryParams::invalid(QStringLiteral("cursor"), QStringLiteral("names no plan (any more); start again without it"));
+    return http::listResponse(request, params, items, next);
 }
 
 http::ApiResponse RecoveryPlansController::get(const http::ApiRequest &request) const
@@ -57,38 +66,43 @@ http::ApiResponse RecoveryPlansController::get(const http::ApiRequest &request) 
     const ops::RecoveryPlans plans(paths::recoveryScriptsDir(m_context.dataDir));
     const QString name = request.pathParams.value(QStringLiteral("name"));
     QJsonObject body = plans.get(name).toJson();
-    body.insert(QStringLiteral("markdown"), plans.markdown(name));
-    body.insert(QStringLiteral("script_text"), plans.script(name));
-    return http::ApiResponse::json(body);
+    const QString markdown = plans.markdown(name);
+    const QString script = plans.script(name);
+    body.insert(QStringLiteral("markdown"), markdown);
+    body.insert(QStringLiteral("script_text"), script);
+    // Plans are immutable files: a strong tag of what they hold.
+    return http::ApiResponse::json(body).withHeader("ETag", contentEtag((markdown + QChar(0) + script).toUtf8()));
 }
 
 http::ApiResponse RecoveryPlansController::create(const http::ApiRequest &request)
 {
-    const QJsonObject body = request.jsonBody();
-    for (auto it = body.begin(); it != body.end(); ++it) {
-        if (it.key() != QLatin1String("scenario") && it.key() != QLatin1String("components"))
-            throw invalidField(it.key(), QStringLiteral("unknown field '%1'; a plan takes scenario and components").arg(it.key().left(64)));
-    }
-    if (!body.value(QStringLiteral("scenario")).isString())
-        throw invalidField(QStringLiteral("scenario"), QStringLiteral("scenario is required: one of %1")
-                                                          .arg(ops::RecoveryPlans::scenarios().join(QStringLiteral(", "))));
+    fields::BodyCheck check(request.jsonBody());
+    check.allowOnly({ QStringLiteral("scenario"), QStringLiteral("components") });
     ops::RecoveryPlanRequest plan;
-    plan.scenario = body.value(QStringLiteral("scenario")).toString();
-    if (!ops::RecoveryPlans::scenarios().contains(plan.scenario))
-        throw invalidField(QStringLiteral("scenario"), QStringLiteral("unknown scenario '%1'; use %2")
-                                                          .arg(plan.scenario.left(64), ops::RecoveryPlans::scenarios().join(QStringLiteral(", "))));
-    if (body.contains(QStringLiteral("components"))) {
-        if (!body.value(QStringLiteral("components")).isArray())
-            throw invalidField(QStringLiteral("components"), QStringLiteral("components must be an array of gateway, syncd, database"));
-        for (const QJsonValue &value : body.value(QStringLiteral("components")).toArray()) {
+    plan.scenario = check.requiredString(QStringLiteral("scenario"));
+    if (!check.hasProblem(QStringLiteral("scenario")) && !ops::RecoveryPlans::scenarios().contains(plan.scenario))
+        check.problem(QStringLiteral("scenario"), QStringLiteral("invalid_choice"),
+                      QStringLiteral("unknown scenario '%1'; use %2")
+                          .arg(plan.scenario.left(64), ops::RecoveryPlans::scenarios().join(QStringLiteral(", "))));
+    const QJsonValue components = check.body().value(QStringLiteral("components"));
+    if (!components.isUndefined() && !components.isArray()) {
+        check.problem(QStringLiteral("components"), QStringLiteral("invalid_type"),
+                      QStringLiteral("must be an array of %1").arg(ops::RecoveryPlans::componentNames().join(QStringLiteral(", "))));
+    } else {
+        const QJsonArray list = components.toArray();
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            const QJsonValue value = list.at(i);
             if (!value.isString() || !ops::RecoveryPlans::componentNames().contains(value.toString())) {
-                throw invalidField(QStringLiteral("components"), QStringLiteral("unknown component %1; use %2")
-                                                                    .arg(value.isString() ? QStringLiteral("'%1'").arg(value.toString().left(64)) : QStringLiteral("(not a string)"),
-                                                                         ops::RecoveryPlans::componentNames().join(QStringLiteral(", "))));
+                check.problem(QStringLiteral("components[%1]").arg(i), QStringLiteral("invalid_choice"),
+                              QStringLiteral("unknown component %1; use %2")
+                                  .arg(value.isString() ? QStringLiteral("'%1'").arg(value.toString().left(64)) : QStringLiteral("(not a string)"),
+                                       ops::RecoveryPlans::componentNames().join(QStringLiteral(", "))));
+                continue;
             }
             plan.components << value.toString();
         }
     }
+    check.finish();
     plan.tfctl = QCoreApplication::applicationDirPath() + QStringLiteral("/tfctl");
     plan.tfctlArguments = { QStringLiteral("--data-dir"), m_context.dataDir };
     if (!m_context.config.configFile().isEmpty())

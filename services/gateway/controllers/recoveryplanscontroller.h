@@ -12,9 +12,11 @@ class DatabaseState;
 namespace tf::gateway {
 
 // /api/recovery-plans: the runbooks of `tfctl create-plan`, in <data>/recovery_scripts/.
-//   GET  /api/recovery-plans         the plans, newest first
+//   GET  /api/recovery-plans         {items, next_cursor}: the plans, newest first
+//                                    (?scenario, ?limit, ?cursor)
 //   GET  /api/recovery-plans/<name>  one plan with its Markdown and script (400 for a name
-//                                    that is not a plan's, 404 for one that does not exist)
+//                                    that is not a plan's, 404 for one that does not exist);
+//                                    ETag: a hash of both (plans are immutable files)
 //   POST /api/recovery-plans         {"scenario": "service_outage|data_corruption|complete_failure",
 //                                     "components": ["gateway", "syncd", "database"]} -> 201
 class RecoveryPlansController final

@@ -4,6 +4,7 @@
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "gateway/jobs/jobregistry.h"
+#include "jobscontroller.h"
 #include "gateway/syncsupervisor.h"
 #include "ops/healthcheck.h"
 
@@ -30,7 +31,7 @@ using auth::Permission;
 
 namespace {
 
-const QString kJobKind = QStringLiteral("service_restart");
+const QString kJobKind = QStringLiteral("restart");
 const QString kExclusive = QStringLiteral("services");
 
 } // namespace
@@ -98,7 +99,11 @@ http::ApiResponse ServicesController::restartSync(const http::ApiRequest &reques
     url.setPath(QStringLiteral("/health"));
     const int timeoutMs = m_restartTimeoutMs;
     const std::shared_ptr<std::atomic_bool> closing = m_closing;
-    const QJsonObject job = m_jobs.start(kJobKind, request.caller.username, [=](JobRegistry::Context &context) {
+    const JobRegistry::Action action { kJobKind, QStringLiteral("sync"), kExclusive, request.caller.username,
+                                       QStringLiteral("restart of tf-syncd queued") };
+    if (const std::optional<QJsonObject> running = m_jobs.admit(action))
+        return JobsController::accepted(*running); // joined: restarted and audited once
+    const QJsonObject job = m_jobs.start(action, [=](JobRegistry::Context &context) {
         QElapsedTimer clock;
         clock.start();
         context.progress(0.1, oldPid > 0 ? QStringLiteral("stopping tf-syncd (pid %1)").arg(oldPid) : QStringLiteral("starting tf-syncd"));
@@ -120,39 +125,40 @@ http::ApiResponse ServicesController::restartSync(const http::ApiRequest &reques
             QThread::msleep(200);
         }
         throw Error(Error::Kind::Timeout, QStringLiteral("tf-syncd is not healthy again after %1 s: %2").arg(timeoutMs / 1000).arg(last));
-    }, kExclusive);
+    }).job;
     m_supervisor->restart();
     audit(request, QStringLiteral("sync"), QStringLiteral("restart of tf-syncd (pid %1) requested").arg(oldPid));
-    const QString jobId = job.value(QStringLiteral("id")).toString();
-    return http::ApiResponse::json(QJsonObject { { QStringLiteral("job"), job } }, 202)
-        .withHeader("Location", QStringLiteral("/api/jobs/%1").arg(jobId).toUtf8());
+    return JobsController::accepted(job);
 }
 
 http::ApiResponse ServicesController::restartGateway(const http::ApiRequest &request)
 {
+    const JobRegistry::Action action { kJobKind, QStringLiteral("gateway"), kExclusive, request.caller.username,
+                                       QStringLiteral("restart of tf-gateway queued") };
+    if (const std::optional<QJsonObject> running = m_jobs.admit(action))
+        return JobsController::accepted(*running);
     // The re-exec ends every job of this process: refuse while one runs.
-    for (const QJsonObject &other : m_jobs.jobs()) {
-        if (other.value(QStringLiteral("status")).toString() == QLatin1String("running")) {
-            throw Error(Error::Kind::Conflict, QStringLiteral("job %1 (%2) is still running; restart the gateway when it has finished")
-                                                   .arg(other.value(QStringLiteral("id")).toString(), other.value(QStringLiteral("kind")).toString()),
-                        QJsonObject { { QStringLiteral("job_id"), other.value(QStringLiteral("id")) } });
-        }
+    if (const std::optional<QJsonObject> other = m_jobs.anyUnfinished()) {
+        throw Error(Error::Kind::Conflict, QStringLiteral("job_running"),
+                    QStringLiteral("job %1 (%2) is still running; restart the gateway when it has finished")
+                        .arg(other->value(QStringLiteral("id")).toInteger())
+                        .arg(other->value(QStringLiteral("kind")).toString()),
+                    QJsonObject { { QStringLiteral("job_id"), other->value(QStringLiteral("id")) } });
     }
     const qint64 pid = QCoreApplication::applicationPid();
-    const QJsonObject job = m_jobs.start(kJobKind, request.caller.username, [pid](JobRegistry::Context &context) {
+    const QJsonObject job = m_jobs.start(action, [pid](JobRegistry::Context &context) {
         context.progress(0.5, QStringLiteral("tf-gateway re-executes itself in place (pid %1)").arg(pid));
         return QJsonObject { { QStringLiteral("service"), QStringLiteral("gateway") },
                              { QStringLiteral("pid"), pid },
                              { QStringLiteral("method"), QStringLiteral("re-exec") },
                              { QStringLiteral("poll"), QStringLiteral("/health/ready") } };
-    }, kExclusive);
+    }).job;
     audit(request, QStringLiteral("gateway"), QStringLiteral("restart of tf-gateway (pid %1) requested").arg(pid));
-    m_jobs.waitFor(job.value(QStringLiteral("id")).toString(), 2000);
+    const qint64 jobId = job.value(QStringLiteral("id")).toInteger();
+    m_jobs.waitFor(jobId, 2000);
     // Half a second for this answer to reach the client before the process image is replaced.
     QTimer::singleShot(500, m_timers.get(), [this] { reexec(); });
-    const QString jobId = job.value(QStringLiteral("id")).toString();
-    return http::ApiResponse::json(QJsonObject { { QStringLiteral("job"), m_jobs.job(jobId) } }, 202)
-        .withHeader("Location", QStringLiteral("/api/jobs/%1").arg(jobId).toUtf8());
+    return JobsController::accepted(m_jobs.job(jobId));
 }
 
 void ServicesController::reexec()

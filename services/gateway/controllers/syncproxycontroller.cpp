@@ -173,7 +173,10 @@ void SyncProxyController::forward(const http::ApiRequest &request, const http::R
     const QString path = upstreamPath(upstreamPattern, request)
         + (query.isEmpty() ? QString() : QLatin1Char('?') + query);
     const bool hasBody = request.method == "POST" || request.method == "PUT";
-    send(request, reply, request.method, path, hasBody ? request.body : QByteArray(),
+    // HEAD goes upstream as GET: the gateway needs the body's length for its own answer's
+    // Content-Length (ApiServer leaves the body out of a HEAD answer).
+    const QByteArray method = request.method == "HEAD" ? QByteArrayLiteral("GET") : request.method;
+    send(request, reply, method, path, hasBody ? request.body : QByteArray(),
          slow ? m_slowTimeoutMs : m_syncd.timeoutMs());
 }
 

@@ -8,7 +8,8 @@ namespace {
 const QString kSelect = QStringLiteral(
     "SELECT t.id, t.name, t.kind, t.prefix, t.user_id, u.username, COALESCE(u.role, t.role), "
     "t.created_by, "
-    "t.created_at, t.expires_at, t.last_used_at, t.revoked_at, u.disabled, u.must_change_password "
+    "t.created_at, t.expires_at, t.last_used_at, t.revoked_at, u.disabled, u.must_change_password, "
+    "t.version "
     "FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id ");
 } // namespace
 
@@ -26,7 +27,8 @@ QJsonObject TokenRecord::toJson() const
                        { QStringLiteral("last_used_at"), rows::isoOrNull(lastUsedAt) },
                        { QStringLiteral("revoked_at"), rows::isoOrNull(revokedAt) },
                        { QStringLiteral("active"),
-                         !isRevoked() && !isExpired(QDateTime::currentDateTimeUtc()) } };
+                         !isRevoked() && !isExpired(QDateTime::currentDateTimeUtc()) },
+                       { QStringLiteral("version"), version } };
     if (userId > 0) {
         json.insert(QStringLiteral("user_id"), userId);
         json.insert(QStringLiteral("username"), username);
@@ -52,6 +54,7 @@ TokenRecord TokenRepository::read(const QSqlQuery &query) const
     record.revokedAt = dialect.fromDb(query.value(11));
     record.userDisabled = query.value(12).toBool();
     record.mustChangePassword = query.value(13).toBool();
+    record.version = query.value(14).toLongLong();
     return record;
 }
 
@@ -96,11 +99,27 @@ TokenRecord TokenRepository::get(qint64 id) const
     return read(query);
 }
 
+std::optional<TokenRecord> TokenRepository::findActiveApiToken(const QString &name) const
+{
+    QSqlQuery query = m_database.prepare(kSelect + QStringLiteral(
+        "WHERE t.kind = 'api_token' AND t.name = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)"));
+    query.addBindValue(name);
+    query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
+    m_database.exec(query, "looking up a token by name");
+    if (!query.next())
+        return std::nullopt;
+    return read(query);
+}
+
 QList<TokenRecord> TokenRepository::list(const ListFilter &filter) const
 {
     QString sql = kSelect + QStringLiteral("WHERE 1 = 1");
     if (!filter.kind.isEmpty())
         sql += QStringLiteral(" AND t.kind = ?");
+    if (filter.excludeService)
+        sql += QStringLiteral(" AND t.kind <> 'service'");
+    if (filter.beforeId > 0)
+        sql += QStringLiteral(" AND t.id < ?");
     if (!filter.includeInactive)
         sql += QStringLiteral(
             " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)");
@@ -108,6 +127,8 @@ QList<TokenRecord> TokenRepository::list(const ListFilter &filter) const
     QSqlQuery query = m_database.prepare(sql);
     if (!filter.kind.isEmpty())
         query.addBindValue(filter.kind);
+    if (filter.beforeId > 0)
+        query.addBindValue(filter.beforeId);
     if (!filter.includeInactive)
         query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(filter.limit);
@@ -121,7 +142,7 @@ QList<TokenRecord> TokenRepository::list(const ListFilter &filter) const
 bool TokenRepository::revoke(qint64 id)
 {
     QSqlQuery query = m_database.prepare(
-        QStringLiteral("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"));
+        QStringLiteral("UPDATE api_tokens SET revoked_at = ?, version = version + 1 WHERE id = ? AND revoked_at IS NULL"));
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(id);
     m_database.exec(query, "revoking a token");
@@ -131,10 +152,26 @@ bool TokenRepository::revoke(qint64 id)
     return false;
 }
 
+std::optional<bool> TokenRepository::revokeAt(qint64 id, qint64 expectedVersion)
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral(
+        "UPDATE api_tokens SET revoked_at = ?, version = version + 1 WHERE id = ? AND version = ? AND revoked_at IS NULL"));
+    query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
+    query.addBindValue(id);
+    query.addBindValue(expectedVersion);
+    m_database.exec(query, "revoking a token");
+    if (query.numRowsAffected() > 0)
+        return true;
+    const TokenRecord current = get(id); // NotFound when there is no such token
+    if (current.version != expectedVersion)
+        return std::nullopt;
+    return false; // at that version and revoked already
+}
+
 int TokenRepository::revokeSessionsOf(qint64 userId, qint64 exceptTokenId)
 {
     QSqlQuery query = m_database.prepare(QStringLiteral(
-        "UPDATE api_tokens SET revoked_at = ? "
+        "UPDATE api_tokens SET revoked_at = ?, version = version + 1 "
         "WHERE user_id = ? AND kind = 'session' AND revoked_at IS NULL AND id <> ?"));
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(userId);

@@ -29,6 +29,7 @@ struct TokenRecord
     QDateTime revokedAt;
     bool userDisabled = false;
     bool mustChangePassword = false;
+    qint64 version = 1; // moves on revocation: the ETag
 
     bool isRevoked() const { return revokedAt.isValid(); }
     bool isExpired(const QDateTime &now) const { return expiresAt.isValid() && expiresAt <= now; }
@@ -59,17 +60,24 @@ public:
     // The token with this hash, revoked or expired ones included (the caller decides).
     std::optional<TokenRecord> findByHash(const QString &tokenHash) const;
     TokenRecord get(qint64 id) const; // NotFound
+    // An API token with this name that is neither revoked nor expired.
+    std::optional<TokenRecord> findActiveApiToken(const QString &name) const;
 
     struct ListFilter
     {
         QString kind; // "" for every kind
         bool includeInactive = false; // revoked and expired ones too
         int limit = 200;
+        qint64 beforeId = 0; // keyset paging: only ids below it (0: from the newest)
+        bool excludeService = false; // leave the gateway's service token out
     };
     QList<TokenRecord> list(const ListFilter &filter) const; // newest first
 
     // Sets revoked_at; false when it was revoked already. NotFound for an unknown id.
     bool revoke(qint64 id);
+    // Compare-and-set revoke: nullopt when the token is no longer at expectedVersion (nothing
+    // changed); else as revoke(). NotFound for an unknown id.
+    std::optional<bool> revokeAt(qint64 id, qint64 expectedVersion);
     // Revokes the user's sessions except one (0: all); returns how many.
     int revokeSessionsOf(qint64 userId, qint64 exceptTokenId = 0);
     void touch(qint64 id, const QDateTime &at);

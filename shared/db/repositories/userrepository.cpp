@@ -7,7 +7,7 @@ namespace tf::db {
 namespace {
 const QString kColumns
     = QStringLiteral("id, username, password_hash, role, disabled, must_change_password, "
-                     "created_at, updated_at, last_login_at");
+                     "created_at, updated_at, last_login_at, version");
 } // namespace
 
 QJsonObject UserRecord::toJson() const
@@ -19,7 +19,8 @@ QJsonObject UserRecord::toJson() const
              { QStringLiteral("must_change_password"), mustChangePassword },
              { QStringLiteral("created_at"), rows::isoOrNull(createdAt) },
              { QStringLiteral("updated_at"), rows::isoOrNull(updatedAt) },
-             { QStringLiteral("last_login_at"), rows::isoOrNull(lastLoginAt) } };
+             { QStringLiteral("last_login_at"), rows::isoOrNull(lastLoginAt) },
+             { QStringLiteral("version"), version } };
 }
 
 UserRecord UserRepository::read(const QSqlQuery &query) const
@@ -35,6 +36,7 @@ UserRecord UserRepository::read(const QSqlQuery &query) const
     record.createdAt = dialect.fromDb(query.value(6));
     record.updatedAt = dialect.fromDb(query.value(7));
     record.lastLoginAt = dialect.fromDb(query.value(8));
+    record.version = query.value(9).toLongLong();
     return record;
 }
 
@@ -87,6 +89,19 @@ QList<UserRecord> UserRepository::list() const
     return users;
 }
 
+QList<UserRecord> UserRepository::page(qint64 afterId, int limit) const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
+                                         + QStringLiteral(" FROM users WHERE id > ? ORDER BY id LIMIT ?"));
+    query.addBindValue(afterId);
+    query.addBindValue(limit);
+    m_database.exec(query, "listing users");
+    QList<UserRecord> users;
+    while (query.next())
+        users.append(read(query));
+    return users;
+}
+
 UserRecord UserRepository::create(const QString &username, const QString &passwordHash,
                                   const QString &role, bool mustChangePassword)
 {
@@ -114,7 +129,7 @@ UserRecord UserRepository::create(const QString &username, const QString &passwo
 UserRecord UserRepository::update(qint64 id, const QString &role, bool disabled)
 {
     QSqlQuery query = m_database.prepare(
-        QStringLiteral("UPDATE users SET role = ?, disabled = ?, updated_at = ? WHERE id = ?"));
+        QStringLiteral("UPDATE users SET role = ?, disabled = ?, updated_at = ?, version = version + 1 WHERE id = ?"));
     query.addBindValue(role);
     query.addBindValue(disabled);
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
@@ -125,11 +140,25 @@ UserRecord UserRepository::update(qint64 id, const QString &role, bool disabled)
     return get(id);
 }
 
+bool UserRepository::compareAndUpdate(qint64 id, const QString &role, bool disabled, qint64 expectedVersion)
+{
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("UPDATE users SET role = ?, disabled = ?, updated_at = ?, version = version + 1 "
+                       "WHERE id = ? AND version = ?"));
+    query.addBindValue(role);
+    query.addBindValue(disabled);
+    query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
+    query.addBindValue(id);
+    query.addBindValue(expectedVersion);
+    m_database.exec(query, "updating a user");
+    return query.numRowsAffected() > 0;
+}
+
 void UserRepository::setPassword(qint64 id, const QString &passwordHash, bool mustChangePassword)
 {
     QSqlQuery query = m_database.prepare(
         QStringLiteral("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = "
-                       "? WHERE id = ?"));
+                       "?, version = version + 1 WHERE id = ?"));
     query.addBindValue(passwordHash);
     query.addBindValue(mustChangePassword);
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
@@ -139,8 +168,17 @@ void UserRepository::setPassword(qint64 id, const QString &passwordHash, bool mu
         rows::notFound("user", id);
 }
 
-void UserRepository::remove(qint64 id)
+bool UserRepository::remove(qint64 id, qint64 expectedVersion)
 {
+    if (expectedVersion > 0) {
+        QSqlQuery current = m_database.prepare(QStringLiteral("SELECT version FROM users WHERE id = ?"));
+        current.addBindValue(id);
+        m_database.exec(current, "reading a user's version");
+        if (!current.next())
+            rows::notFound("user", id);
+        if (current.value(0).toLongLong() != expectedVersion)
+            return false;
+    }
     // Explicitly, not only by ON DELETE CASCADE: SQLite enforces foreign keys only when the
     // connection turned them on.
     QSqlQuery tokens
@@ -152,6 +190,7 @@ void UserRepository::remove(qint64 id)
     m_database.exec(query, "deleting a user");
     if (query.numRowsAffected() == 0)
         rows::notFound("user", id);
+    return true;
 }
 
 void UserRepository::recordLogin(qint64 id)

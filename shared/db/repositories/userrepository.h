@@ -22,6 +22,7 @@ struct UserRecord
     QDateTime createdAt;
     QDateTime updatedAt;
     QDateTime lastLoginAt;
+    qint64 version = 1; // of the editable fields (role, disabled, must_change_password): the ETag
 
     QJsonObject toJson() const;
 };
@@ -40,13 +41,20 @@ public:
     std::optional<UserRecord> findByUsername(const QString &username) const;
     UserRecord get(qint64 id) const; // NotFound
     QList<UserRecord> list() const; // by username
+    // A page by id: at most `limit` users with an id above afterId.
+    QList<UserRecord> page(qint64 afterId, int limit) const;
 
     // Conflict when the username is taken.
     UserRecord create(const QString &username, const QString &passwordHash, const QString &role,
                       bool mustChangePassword);
-    UserRecord update(qint64 id, const QString &role, bool disabled); // NotFound
+    // Compare-and-set: changes the row only while it is still at expectedVersion and moves it
+    // to the next version; false (nothing changed) when another change came first.
+    bool compareAndUpdate(qint64 id, const QString &role, bool disabled, qint64 expectedVersion);
+    UserRecord update(qint64 id, const QString &role, bool disabled); // NotFound; whatever the version
     void setPassword(qint64 id, const QString &passwordHash, bool mustChangePassword); // NotFound
-    void remove(qint64 id); // NotFound; the user's sessions go with it (ON DELETE CASCADE)
+    // Compare-and-set as update(); expectedVersion 0: whatever the version. The user's
+    // sessions go with it (ON DELETE CASCADE).
+    bool remove(qint64 id, qint64 expectedVersion = 0);
     void recordLogin(qint64 id);
 
 private:

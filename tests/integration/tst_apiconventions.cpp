@@ -1,0 +1,361 @@
+// docs/api-conventions.md held against every route of a real tf-gateway supervising a real
+// tf-syncd: the route list is resources/openapi.yaml's (tst_apicontract proves it is exactly
+// the registered routes), every id is filled in from data this test creates, and each route
+// is called for real. What a route answers is recorded; when the OpenAPI tooling is installed
+// (TF_API_TOOLS, set by scripts/test.sh) every recorded answer is validated against its
+// schema by tests/api/validate-answers.mjs.
+#include "tst_gatewayproxy_fixture.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace tf;
+using namespace tf::test;
+
+namespace {
+
+struct Route
+{
+    QByteArray method;
+    QString path; // the OpenAPI template, /api/sync-pairs/{id}
+};
+
+QList<Route> documentedRoutes(const QString &file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    static const QRegularExpression pathLine(QStringLiteral("^  (/[^:]*):\\s*$"));
+    static const QRegularExpression methodLine(QStringLiteral("^    (get|post|put|delete|patch):"));
+    QList<Route> routes;
+    QString path;
+    bool inPaths = false;
+    for (const QByteArray &raw : f.readAll().split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (line.startsWith(QLatin1String("paths:"))) {
+            inPaths = true;
+            continue;
+        }
+        if (inPaths && !line.isEmpty() && !line.startsWith(QLatin1Char(' ')) && !line.startsWith(QLatin1Char('#')))
+            inPaths = false;
+        if (!inPaths)
+            continue;
+        const auto p = pathLine.match(line);
+        if (p.hasMatch()) {
+            path = p.captured(1);
+            continue;
+        }
+        const auto m = methodLine.match(line);
+        if (m.hasMatch() && !path.isEmpty())
+            routes.append({ m.captured(1).toUpper().toLatin1(), path });
+    }
+    return routes;
+}
+
+// Every problem on its own line in the log (QVERIFY2 cuts long messages), then the verdict.
+void expectNone(const QStringList &problems)
+{
+    for (const QString &problem : problems)
+        qWarning().noquote() << problem;
+    QVERIFY2(problems.isEmpty(), qPrintable(QStringLiteral("%1 problem(s), listed above").arg(problems.size())));
+}
+
+bool isProblem(const HttpResult &result)
+{
+    const QJsonObject body = result.json();
+    return result.headers.value("content-type").startsWith("application/problem+json")
+        && body.value(QStringLiteral("status")).toInt() == result.status
+        && !body.value(QStringLiteral("type")).toString().isEmpty()
+        && !body.value(QStringLiteral("title")).toString().isEmpty()
+        && !body.value(QStringLiteral("detail")).toString().isEmpty()
+        && !body.value(QStringLiteral("code")).toString().isEmpty();
+}
+
+} // namespace
+
+class TestApiConventions final : public QObject, public GatewayProxyFixture
+{
+    Q_OBJECT
+
+    QHash<QString, QString> m_ids; // "{id} of /api/systems" -> "3"
+    QJsonArray m_answers;          // what every route answered, for validate-answers.mjs
+    QList<Route> m_routes;
+
+    QString filled(const QString &path) const
+    {
+        QString out = path;
+        static const QRegularExpression param(QStringLiteral("\\{([a-z_]+)\\}"));
+        auto it = param.globalMatch(path);
+        while (it.hasNext()) {
+            const auto m = it.next();
+            const QString prefix = path.left(m.capturedStart());
+            out.replace(m.captured(0), m_ids.value(prefix, QStringLiteral("1")));
+        }
+        return out;
+    }
+
+    void record(const Route &route, const HttpResult &result)
+    {
+        QJsonObject headers;
+        for (auto it = result.headers.cbegin(); it != result.headers.cend(); ++it)
+            headers.insert(QString::fromLatin1(it.key()), QString::fromLatin1(it.value()));
+        const QJsonDocument document = QJsonDocument::fromJson(result.body);
+        m_answers.append(QJsonObject {
+            { QStringLiteral("method"), QString::fromLatin1(route.method) },
+            { QStringLiteral("path"), route.path },
+            { QStringLiteral("status"), result.status },
+            { QStringLiteral("content_type"), QString::fromLatin1(result.headers.value("content-type")) },
+            { QStringLiteral("body"), document.isObject() ? QJsonValue(document.object())
+                                      : document.isArray() ? QJsonValue(document.array()) : QJsonValue() },
+            { QStringLiteral("headers"), headers } });
+    }
+
+    static bool isOpen(const Route &route) { return route.path.startsWith(QLatin1String("/health")) || route.path == QLatin1String("/api/auth/login"); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QStringList source { QStringLiteral("CREATE TABLE parcel (id INTEGER PRIMARY KEY, name TEXT NOT NULL, value INTEGER NOT NULL)") };
+        for (int id = 1; id <= 30; ++id) // row 7 breaks the min_value rule: one quarantine entry
+            source << QStringLiteral("INSERT INTO parcel VALUES (%1, 'parcel %1', %2)").arg(id).arg(id == 7 ? -7 : id * 10);
+        makeSqlite(m_dir.filePath(QStringLiteral("source.db")), source);
+        makeSqlite(m_dir.filePath(QStringLiteral("target.db")),
+                   { QStringLiteral("CREATE TABLE parcel_copy (source_id INTEGER PRIMARY KEY, name TEXT, value INTEGER)") });
+
+        QProcessEnvironment env = ServiceProcess::cleanEnvironment();
+        // Rate limits stay on (their headers are a convention) but far above this test's pace.
+        env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("2000"));
+        env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_BURST"), QStringLiteral("4000"));
+        env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("2000"));
+        env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_BURST"), QStringLiteral("4000"));
+        m_port = freePort();
+        m_syncPort = freePort();
+        m_gateway = std::make_unique<ServiceProcess>(
+            binary(QStringLiteral("tf-gateway")),
+            QStringList { QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--data-dir"), dataDir(),
+                          QStringLiteral("--sync-port"), QString::number(m_syncPort) },
+            env);
+        QVERIFY(m_gateway->start());
+        QVERIFY2(m_gateway->waitHealthy(base() + QStringLiteral("/health/ready"), 20000), m_gateway->output().constData());
+        QVERIFY2(m_gateway->waitHealthy(syncBase() + QStringLiteral("/health/ready"), 20000), m_gateway->output().constData());
+        m_authorization = gatewayAdminAuthorization(base(), dataDir());
+        QVERIFY(!m_authorization.isEmpty());
+
+        // Data for every id a path takes.
+        auto system = [&](const char *name, const QString &file) {
+            return create(QStringLiteral("/api/systems"),
+                          QJsonObject { { QStringLiteral("name"), QLatin1String(name) },
+                                        { QStringLiteral("kind"), QStringLiteral("sqlite") },
+                                        { QStringLiteral("settings"), QJsonObject { { QStringLiteral("path"), m_dir.filePath(file) } } } });
+        };
+        const qint64 sourceSystem = system("conventions-source", QStringLiteral("source.db"));
+        const qint64 targetSystem = system("conventions-target", QStringLiteral("target.db"));
+        QVERIFY(sourceSystem > 0 && targetSystem > 0);
+        m_ids.insert(QStringLiteral("/api/systems/"), QString::number(sourceSystem));
+        m_pair = create(QStringLiteral("/api/sync-pairs"), pairBody(QStringLiteral("conventions"), sourceSystem, targetSystem, QStringLiteral("parcel")));
+        QVERIFY(m_pair > 0);
+        m_ids.insert(QStringLiteral("/api/sync-pairs/"), QString::number(m_pair));
+        const qint64 operation = startOperation(QJsonObject { { QStringLiteral("pair_id"), m_pair } });
+        QVERIFY(operation > 0);
+        QVERIFY(finished(waitForOperation(operation, finished)));
+        m_ids.insert(QStringLiteral("/api/sync-operations/"), QString::number(operation));
+
+        const QJsonArray quarantined = api("GET", QStringLiteral("/api/sync-pairs/%1/quarantine").arg(m_pair)).json().value(QStringLiteral("items")).toArray();
+        QVERIFY2(!quarantined.isEmpty(), "row 7 should be quarantined");
+        m_ids.insert(QStringLiteral("/api/quarantine/"), QString::number(quarantined.first().toObject().value(QStringLiteral("id")).toInteger()));
+
+        const HttpResult user = api("POST", QStringLiteral("/api/users"),
+                                    compact(QJsonObject { { QStringLiteral("username"), QStringLiteral("walker") },
+                                                          { QStringLiteral("password"), QStringLiteral("walker-Password-1234") },
+                                                          { QStringLiteral("role"), QStringLiteral("viewer") } }));
+        QVERIFY2(user.status == 201, user.body.constData());
+        m_ids.insert(QStringLiteral("/api/users/"), QString::number(user.json().value(QStringLiteral("id")).toInteger()));
+        const HttpResult token = api("POST", QStringLiteral("/api/tokens"),
+                                     compact(QJsonObject { { QStringLiteral("name"), QStringLiteral("walker-token") },
+                                                           { QStringLiteral("role"), QStringLiteral("viewer") } }));
+        QVERIFY2(token.status == 201, token.body.constData());
+        m_ids.insert(QStringLiteral("/api/tokens/"), QString::number(token.json().value(QStringLiteral("id")).toInteger()));
+
+        const QJsonArray audit = api("GET", QStringLiteral("/api/audit?limit=1")).json().value(QStringLiteral("items")).toArray();
+        QVERIFY(!audit.isEmpty());
+        m_ids.insert(QStringLiteral("/api/audit/"), QString::number(audit.first().toObject().value(QStringLiteral("id")).toInteger()));
+
+        const HttpResult backup = api("POST", QStringLiteral("/api/backups"), compact(QJsonObject { { QStringLiteral("label"), QStringLiteral("walk") } }));
+        QVERIFY2(backup.status == 202, backup.body.constData());
+        const QString job = QString::fromLatin1(backup.headers.value("location")).section(QLatin1Char('/'), -1);
+        QVERIFY2(!job.isEmpty(), "a started job answers with its Location");
+        m_ids.insert(QStringLiteral("/api/jobs/"), job);
+        QJsonObject ended;
+        QDeadlineTimer deadline(30000);
+        while (!deadline.hasExpired()) {
+            ended = api("GET", QStringLiteral("/api/jobs/") + job).json();
+            if (ended.value(QStringLiteral("status")).toString() != QLatin1String("running")
+                && ended.value(QStringLiteral("status")).toString() != QLatin1String("queued"))
+                break;
+            QThread::msleep(100);
+        }
+        QCOMPARE(ended.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        const QJsonArray backups = api("GET", QStringLiteral("/api/backups")).json().value(QStringLiteral("items")).toArray();
+        QVERIFY(!backups.isEmpty());
+        m_ids.insert(QStringLiteral("/api/backups/"), backups.first().toObject().value(QStringLiteral("name")).toString());
+
+        const HttpResult plan = api("POST", QStringLiteral("/api/recovery-plans"), compact(QJsonObject { { QStringLiteral("scenario"), QStringLiteral("service_outage") } }));
+        QVERIFY2(plan.status == 201, plan.body.constData());
+        m_ids.insert(QStringLiteral("/api/recovery-plans/"), plan.json().value(QStringLiteral("name")).toString());
+        m_ids.insert(QStringLiteral("/api/services/"), QStringLiteral("sync"));
+
+        const HttpResult run = api("POST", QStringLiteral("/api/maintenance/run"), compact(QJsonObject { { QStringLiteral("type"), QStringLiteral("weekly") } }));
+        QVERIFY2(run.status == 202, run.body.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(!api("GET", QStringLiteral("/api/maintenance?limit=1")).json().value(QStringLiteral("items")).toArray().isEmpty(), 20000);
+        const QJsonObject lastRun = api("GET", QStringLiteral("/api/maintenance?limit=1")).json().value(QStringLiteral("items")).toArray().first().toObject();
+        m_ids.insert(QStringLiteral("/api/maintenance/runs/"), QString::number(lastRun.value(QStringLiteral("id")).toInteger()));
+
+        m_routes = documentedRoutes(qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/resources/openapi.yaml"));
+        QVERIFY(m_routes.size() > 50);
+    }
+
+    void everyReadAnswersByTheConventions()
+    {
+        QStringList problems;
+        for (const Route &route : std::as_const(m_routes)) {
+            if (route.method != "GET")
+                continue;
+            const QString path = filled(route.path);
+            const HttpResult result = api("GET", path);
+            record(route, result);
+            const QString where = QStringLiteral("GET ") + path;
+            if (result.status != 200) {
+                problems << QStringLiteral("%1: HTTP %2 %3").arg(where).arg(result.status).arg(QString::fromUtf8(result.body.left(300)));
+                continue;
+            }
+            if (!isOpen(route)) {
+                for (const QByteArray header : { QByteArray("ratelimit-limit"), QByteArray("ratelimit-remaining"), QByteArray("ratelimit-reset") }) {
+                    if (!result.headers.contains(header))
+                        problems << QStringLiteral("%1: no %2 header").arg(where, QString::fromLatin1(header));
+                }
+            }
+            const QJsonObject body = result.json();
+            const bool single = route.path.endsWith(QLatin1Char('}'));
+            if (body.contains(QStringLiteral("items"))) {
+                QStringList keys = body.keys();
+                if (keys != QStringList { QStringLiteral("items"), QStringLiteral("next_cursor") })
+                    problems << QStringLiteral("%1: a list answers {items, next_cursor} and nothing else, not {%2}").arg(where, keys.join(QStringLiteral(", ")));
+                const QJsonValue next = body.value(QStringLiteral("next_cursor"));
+                if (!next.isNull() && !next.isString())
+                    problems << QStringLiteral("%1: next_cursor is an opaque string or null").arg(where);
+                const HttpResult one = api("GET", path + QStringLiteral("?limit=1"));
+                if (one.status != 200 || one.json().value(QStringLiteral("items")).toArray().size() > 1)
+                    problems << QStringLiteral("%1?limit=1: HTTP %2 with %3 items").arg(where).arg(one.status).arg(one.json().value(QStringLiteral("items")).toArray().size());
+                const HttpResult huge = api("GET", path + QStringLiteral("?limit=100000"));
+                if (huge.status != 200 || !huge.headers.value("page-limit").startsWith("500"))
+                    problems << QStringLiteral("%1?limit=100000: HTTP %2, Page-Limit '%3'").arg(where).arg(huge.status).arg(QString::fromLatin1(huge.headers.value("page-limit")));
+            } else if (single && !result.headers.contains("etag") && !route.path.startsWith(QLatin1String("/api/jobs"))
+                       && !route.path.startsWith(QLatin1String("/api/sync-operations")) && !route.path.startsWith(QLatin1String("/api/audit/"))
+                       && !route.path.startsWith(QLatin1String("/api/maintenance/runs")) && !route.path.startsWith(QLatin1String("/api/quarantine"))) {
+                problems << QStringLiteral("%1: a single resource answers with an ETag").arg(where);
+            }
+            // HEAD: the same headers, the real Content-Length, no body. Live figures (metrics)
+            // may change between two calls, so a HEAD and a GET right after it get three tries.
+            if (!result.headers.contains("transfer-encoding")) {
+                HttpResult head;
+                HttpResult get;
+                for (int attempt = 0; attempt < 3; ++attempt) {
+                    head = http("HEAD", base() + path, {}, authorizationHeaders(m_authorization), 3000);
+                    get = api("GET", path);
+                    if (head.headers.value("content-length") == QByteArray::number(get.body.size()))
+                        break;
+                }
+                if (head.status != 200 || !head.body.isEmpty() || head.headers.value("content-length") != QByteArray::number(get.body.size()))
+                    problems << QStringLiteral("HEAD %1: HTTP %2, Content-Length %3, GET had %4 bytes")
+                                    .arg(path).arg(head.status).arg(QString::fromLatin1(head.headers.value("content-length"))).arg(get.body.size());
+            }
+        }
+        expectNone(problems);
+    }
+
+    void unknownParametersAndMalformedIdsAre400()
+    {
+        QStringList problems;
+        for (const Route &route : std::as_const(m_routes)) {
+            if (route.method != "GET" || route.path.startsWith(QLatin1String("/health")))
+                continue;
+            const QString path = filled(route.path);
+            const HttpResult unknown = api("GET", path + QStringLiteral("?no_such_parameter=1"));
+            record(route, unknown);
+            if (unknown.status != 400 || unknown.json().value(QStringLiteral("code")).toString() != QLatin1String("unknown_parameter") || !isProblem(unknown))
+                problems << QStringLiteral("GET %1?no_such_parameter=1: HTTP %2 %3").arg(path).arg(unknown.status).arg(QString::fromUtf8(unknown.body.left(200)));
+        }
+        for (const Route &route : std::as_const(m_routes)) {
+            if (!route.path.contains(QLatin1String("{id}")))
+                continue;
+            QString path = route.path;
+            path.replace(QLatin1String("{id}"), QLatin1String("abc"));
+            path = filled(path);
+            const QByteArray body = route.method == "GET" || route.method == "DELETE" ? QByteArray() : QByteArray("{}");
+            const HttpResult result = api(route.method, path, body);
+            record(route, result);
+            if (result.status != 400 || result.json().value(QStringLiteral("code")).toString() != QLatin1String("invalid_id") || !isProblem(result))
+                problems << QStringLiteral("%1 %2: HTTP %3 %4").arg(QString::fromLatin1(route.method), path).arg(result.status).arg(QString::fromUtf8(result.body.left(200)));
+        }
+        expectNone(problems);
+    }
+
+    void bodiesOfAnotherTypeAre415()
+    {
+        QStringList problems;
+        for (const Route &route : std::as_const(m_routes)) {
+            if (route.method != "POST" && route.method != "PUT" && route.method != "PATCH")
+                continue;
+            const QString path = filled(route.path);
+            const HttpResult result = api(route.method, path, QByteArray("{\"name\": \"x\"}"), {},
+                                          { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain") } });
+            if (route.path != QLatin1String("/api/auth/login"))
+                record(route, result);
+            if (result.status != 415 || !isProblem(result))
+                problems << QStringLiteral("%1 %2 as text/plain: HTTP %3 %4").arg(QString::fromLatin1(route.method), path).arg(result.status).arg(QString::fromUtf8(result.body.left(200)));
+        }
+        expectNone(problems);
+    }
+
+    void everyAnswerMatchesItsSchema()
+    {
+        const QString tools = qEnvironmentVariable("TF_API_TOOLS");
+        const QString file = m_dir.filePath(QStringLiteral("answers.json"));
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(m_answers).toJson());
+        out.close();
+        QVERIFY(m_answers.size() > 100);
+        if (tools.isEmpty())
+            QSKIP("TF_API_TOOLS is not set: the OpenAPI tools are installed by scripts/test.sh");
+        QProcess node;
+        node.setProcessChannelMode(QProcess::MergedChannels);
+        node.setProcessEnvironment([&] {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("NODE_PATH"), tools + QStringLiteral("/node_modules"));
+            return env;
+        }());
+        const QString source = qEnvironmentVariable("TF_SOURCE_DIR");
+        node.start(QStringLiteral("node"), { source + QStringLiteral("/tests/api/validate-answers.mjs"),
+                                             QStringLiteral("--spec"), source + QStringLiteral("/resources/openapi.yaml"),
+                                             QStringLiteral("--modules"), tools + QStringLiteral("/node_modules"), file });
+        QVERIFY(node.waitForFinished(120000));
+        const QByteArray output = node.readAll();
+        QVERIFY2(node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0, output.constData());
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_gateway) {
+            m_gateway->terminate();
+            m_gateway->waitFinished(15000);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApiConventions)
+#include "tst_apiconventions.moc"
