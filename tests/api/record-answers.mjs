@@ -77,7 +77,10 @@ try {
     await call("GET", "/api/metrics");
     await call("GET", "/api/metrics", {}, { query: "?format=xml" });
     await call("GET", "/api/metrics/history", {}, { query: "?metric=cpu_percent" });
-    await call("GET", "/api/changes");
+    await call("GET", "/api/metrics/history", {}, { query: "?metric=no_such_metric" });
+    const feed = await call("GET", "/api/changes");
+    if (typeof feed.body?.next_cursor === "string") await call("GET", "/api/changes", {}, { query: `?cursor=${encodeURIComponent(feed.body.next_cursor)}` });
+    await call("GET", "/api/changes", {}, { query: "?cursor=bogus" });
 
     // systems
     writeFileSync(join(work, "a.csv"), "id,name\n1,one\n");
@@ -149,6 +152,7 @@ try {
     await call("GET", "/api/recovery-plans");
     if (plan.body?.name) await call("GET", "/api/recovery-plans/{name}", { name: plan.body.name });
     await call("GET", "/api/maintenance");
+    await call("GET", "/api/maintenance/runs", {}, { query: "?limit=5" });
     await call("GET", "/api/maintenance/runs/{id}", { id: 999999 });
     const user = await call("POST", "/api/users", {}, { body: { username: "recorder", password: newPassword, role: "viewer" } });
     await call("GET", "/api/users");
@@ -161,7 +165,10 @@ try {
     }
     const tok = await call("POST", "/api/tokens", {}, { body: { name: "recorded", role: "viewer" } });
     await call("GET", "/api/tokens");
-    if (tok.body?.id) await call("DELETE", "/api/tokens/{id}", { id: tok.body.id });
+    if (tok.body?.id) {
+        const one = await call("GET", "/api/tokens/{id}", { id: tok.body.id });
+        await call("DELETE", "/api/tokens/{id}", { id: tok.body.id }, { headers: one.headers.etag ? { "If-Match": one.headers.etag } : {} });
+    }
     const audit = await call("GET", "/api/audit", {}, { query: "?limit=2" });
     await call("GET", "/api/audit/summary");
     await call("GET", "/api/audit/verify");
