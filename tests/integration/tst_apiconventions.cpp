@@ -210,8 +210,8 @@ private Q_SLOTS:
 
         const HttpResult run = api("POST", QStringLiteral("/api/maintenance/run"), compact(QJsonObject { { QStringLiteral("type"), QStringLiteral("weekly") } }));
         QVERIFY2(run.status == 202, run.body.constData());
-        QTRY_VERIFY_WITH_TIMEOUT(!api("GET", QStringLiteral("/api/maintenance?limit=1")).json().value(QStringLiteral("items")).toArray().isEmpty(), 20000);
-        const QJsonObject lastRun = api("GET", QStringLiteral("/api/maintenance?limit=1")).json().value(QStringLiteral("items")).toArray().first().toObject();
+        QTRY_VERIFY_WITH_TIMEOUT(!api("GET", QStringLiteral("/api/maintenance/runs?limit=1")).json().value(QStringLiteral("items")).toArray().isEmpty(), 20000);
+        const QJsonObject lastRun = api("GET", QStringLiteral("/api/maintenance/runs?limit=1")).json().value(QStringLiteral("items")).toArray().first().toObject();
         m_ids.insert(QStringLiteral("/api/maintenance/runs/"), QString::number(lastRun.value(QStringLiteral("id")).toInteger()));
 
         m_routes = documentedRoutes(qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/resources/openapi.yaml"));
