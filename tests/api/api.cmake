@@ -5,3 +5,5 @@
 add_test(NAME tst_openapi
          COMMAND bash "${CMAKE_CURRENT_LIST_DIR}/check-openapi.sh" --work "${CMAKE_BINARY_DIR}/api-tools")
 set_tests_properties(tst_openapi PROPERTIES TIMEOUT 600 LABELS "api")
+# tst_apiconventions validates real answers with the tools installed here.
+set_tests_properties(tst_openapi PROPERTIES FIXTURES_SETUP api_tools)
