@@ -47,6 +47,11 @@ struct ApiRequest
     QHash<QString, QString> pathParams;     // from <name> segments of the route
     Caller caller;                          // set by the request filter
     std::optional<RateLimitState> rateLimit; // set by the gateway's request filter
+    // Set when the handler read its query parameters through http::QueryParams (which refuses
+    // the ones the route does not know), or handed them on to a service that does. A GET
+    // answered without it while the request had parameters is turned into a 400
+    // unknown_parameter by ApiServer: no route ignores a parameter silently.
+    mutable bool queryChecked = false;
 
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
     QString queryValue(const QString &name) const;

@@ -70,6 +70,30 @@ void checkContentType(const ApiRequest &request)
                                                                         QStringLiteral("application/merge-patch+json") } } });
 }
 
+// A read that had query parameters but never looked at them: the caller meant to filter and
+// would silently get everything. Reads have no side effects, so the answer is replaced.
+void refuseUncheckedQuery(const ApiRequest &request, ApiResponse &response)
+{
+    if (request.queryChecked || request.query.isEmpty() || response.status >= 400
+        || (request.method != "GET" && request.method != "HEAD"))
+        return;
+    QJsonArray errors;
+    QStringList names;
+    for (const auto &item : request.query.queryItems(QUrl::FullyDecoded)) {
+        if (names.contains(item.first))
+            continue;
+        names << item.first.left(64);
+        errors.append(QJsonObject { { QStringLiteral("field"), item.first.left(64) },
+                                    { QStringLiteral("code"), QStringLiteral("unknown_parameter") },
+                                    { QStringLiteral("message"), QStringLiteral("this route takes no query parameters") } });
+    }
+    response = errorResponse(Error(Error::Kind::BadRequest, QStringLiteral("unknown_parameter"),
+                                   QStringLiteral("query parameter '%1' is not known here: this route takes no query parameters")
+                                       .arg(names.join(QStringLiteral("', '"))),
+                                   QJsonObject { { QStringLiteral("errors"), errors } }),
+                             request.requestId);
+}
+
 } // namespace
 
 ApiServer::ApiServer(QString serviceName, Router router, HttpLimits limits, RequestStats &stats,
@@ -135,6 +159,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         if (*answered)
             return;
         *answered = true;
+        refuseUncheckedQuery(*apiRequest, response);
         if (m_decorator)
             m_decorator(*apiRequest, response);
         const double elapsedMs = double(timer.nsecsElapsed()) / 1e6;

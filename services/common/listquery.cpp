@@ -22,6 +22,7 @@ void QueryParams::invalid(const QString &name, const QString &problem)
 QueryParams::QueryParams(const ApiRequest &request, const QStringList &known)
     : m_request(request)
 {
+    request.queryChecked = true;
     QJsonArray problems;
     const auto items = request.query.queryItems(QUrl::FullyDecoded);
     QStringList seen;

@@ -71,8 +71,10 @@ void ChangesController::registerRoutes(http::Router &router)
 http::ApiResponse ChangesController::changes(const http::ApiRequest &request) const
 {
     // ?cursor= is the position (next_cursor of the last answer); ?since=N, the feed position
-    // as a number, is its deprecated alias from before issue 13.
-    const http::QueryParams params(request, { QStringLiteral("cursor"), QStringLiteral("since") });
+    // as a number, is its deprecated alias from before issue 13. ?limit= (the one list rule:
+    // default 50, at most 500) caps the changed resources answered one by one: when more
+    // changed, the answer is the one "reload" item.
+    const http::QueryParams params = http::QueryParams::forList(request, { QStringLiteral("since") });
     if (params.has(QStringLiteral("cursor")) && params.has(QStringLiteral("since")))
         http::QueryParams::invalid(QStringLiteral("since"), QStringLiteral("is the deprecated form of cursor; give one of them"));
     std::optional<qint64> position;
@@ -86,7 +88,7 @@ http::ApiResponse ChangesController::changes(const http::ApiRequest &request) co
         position = params.integer(QStringLiteral("since"), 0, std::numeric_limits<qint64>::max() - 1, 0);
     }
     db::ChangeFeedRepository feed(m_database.database().database());
-    db::ChangeSet set = position ? feed.since(*position) : feed.current();
+    db::ChangeSet set = position ? feed.since(*position, params.limit()) : feed.current();
     keepReadable(request.caller, &set);
     QJsonArray items;
     if (set.full) {

@@ -23,6 +23,7 @@ void MetricsProxyController::registerRoutes(http::Router &router)
 void MetricsProxyController::metrics(const http::ApiRequest &request, const http::Router::Reply &reply)
 {
     const QString query = request.query.toString(QUrl::FullyEncoded);
+    request.queryChecked = true; // tf-syncd refuses the parameters it does not know
     QList<QPair<QByteArray, QByteArray>> headers { { "X-Request-Id", request.requestId.toLatin1() } };
     if (!request.header("accept").isEmpty())
         headers.append({ "Accept", request.header("accept") });

@@ -170,6 +170,7 @@ void SyncProxyController::forward(const http::ApiRequest &request, const http::R
                                   const QString &upstreamPattern, bool slow)
 {
     const QString query = request.query.toString(QUrl::FullyEncoded);
+    request.queryChecked = true; // tf-syncd refuses the parameters it does not know
     const QString path = upstreamPath(upstreamPattern, request)
         + (query.isEmpty() ? QString() : QLatin1Char('?') + query);
     const bool hasBody = request.method == "POST" || request.method == "PUT";

@@ -1,5 +1,6 @@
 #include "metricscontroller.h"
 
+#include "common/listquery.h"
 #include "common/requeststats.h"
 #include "core/errors.h"
 #include "sync/engine/circuitbreaker.h"
@@ -26,14 +27,12 @@ void MetricsController::registerRoutes(http::Router &router)
 
 bool MetricsController::wantsPrometheus(const http::ApiRequest &request)
 {
+    const http::QueryParams params(request, { QStringLiteral("format") });
     const QString format = request.queryValue(QStringLiteral("format")).toLower();
     if (format == QLatin1String("prometheus") || format == QLatin1String("text"))
         return true;
-    if (!format.isEmpty() && format != QLatin1String("json")) {
-        throw Error(Error::Kind::BadRequest,
-                    QStringLiteral("format must be 'json' or 'prometheus', not '%1'").arg(format.left(32)),
-                    QJsonObject { { QStringLiteral("parameter"), QStringLiteral("format") } });
-    }
+    if (!format.isEmpty() && format != QLatin1String("json"))
+        http::QueryParams::invalid(QStringLiteral("format"), QStringLiteral("must be 'json' or 'prometheus', not '%1'").arg(format.left(32)));
     if (!format.isEmpty())
         return false;
     const QByteArray accept = request.header("accept");
