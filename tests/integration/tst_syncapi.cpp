@@ -311,7 +311,7 @@ private Q_SLOTS:
         const HttpResult other = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair));
         QCOMPARE(other.status, 409);
         const QJsonObject details = other.json();
-        QCOMPARE(details.value(QStringLiteral("reason")).toString(), QStringLiteral("operation_queued"));
+        QCOMPARE(details.value(QStringLiteral("code")).toString(), QStringLiteral("operation_queued"));
         QCOMPARE(details.value(QStringLiteral("operation_id")).toInteger(), first.json().value(QStringLiteral("id")).toInteger());
         {
             QSqlQuery audit = m_api.control().prepare(QStringLiteral(
@@ -334,8 +334,9 @@ private Q_SLOTS:
         QCOMPARE(retried.json().value(QStringLiteral("retry_of")).toInteger(), id);
         QCOMPARE(retried.json().value(QStringLiteral("dry_run")).toBool(), true);
         const qint64 retry = retried.json().value(QStringLiteral("id")).toInteger();
-        QCOMPARE(m_api.call("POST", QStringLiteral("/sync-operations/%1/retry").arg(retry)).status,
-                 409); // still queued
+        const HttpResult stillQueued = m_api.call("POST", QStringLiteral("/sync-operations/%1/retry").arg(retry));
+        QCOMPARE(stillQueued.status, 409);
+        QCOMPARE(stillQueued.json().value(QStringLiteral("code")).toString(), QStringLiteral("operation_queued"));
         QCOMPARE(m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(retry)).status,
                  200);
     }
@@ -350,6 +351,7 @@ private Q_SLOTS:
         QVERIFY(running > 0);
         const HttpResult refused = m_api.call("DELETE", QStringLiteral("/sync-pairs/%1").arg(pair));
         QVERIFY2(refused.status == 409, qPrintable(describe(refused)));
+        QCOMPARE(errorOf(refused).value(QStringLiteral("code")).toString(), QStringLiteral("operation_running"));
         QCOMPARE(errorOf(refused)
                      .value(QStringLiteral("operation_id"))
                      .toInteger(),
@@ -386,7 +388,7 @@ private Q_SLOTS:
         }
         // This pair now has 6 operations: 3 cancelled (start, dry run, retry), 3 completed.
         QList<qint64> seen;
-        QString path = QStringLiteral("/sync-operations?pair=%1&limit=4").arg(m_pair);
+        QString path = QStringLiteral("/sync-operations?pair_id=%1&limit=4").arg(m_pair);
         int pages = 0;
         while (!path.isEmpty() && pages < 5) {
             const HttpResult page = m_api.call("GET", path);
@@ -396,10 +398,16 @@ private Q_SLOTS:
                 seen << item[QStringLiteral("id")].toInteger();
             }
             const QJsonValue next = page.json().value(QStringLiteral("next_cursor"));
+            QVERIFY(next.isNull() || next.isString()); // opaque
+            // Link rel=next: a query-only reference with the same filters and the cursor.
+            QCOMPARE(page.headers.contains("link"), !next.isNull());
+            const QByteArray linkStart = "<?pair_id=" + QByteArray::number(m_pair) + "&limit=4&cursor=";
+            if (!next.isNull())
+                QVERIFY(page.headers.value("link").startsWith(linkStart));
             path = next.isNull() ? QString()
-                                 : QStringLiteral("/sync-operations?pair=%1&limit=4&cursor=%2")
+                                 : QStringLiteral("/sync-operations?pair_id=%1&limit=4&cursor=%2")
                                        .arg(m_pair)
-                                       .arg(next.toInteger());
+                                       .arg(next.toString());
             ++pages;
         }
         QCOMPARE(pages, 2);
@@ -408,14 +416,27 @@ private Q_SLOTS:
             QVERIFY(seen.at(i) < seen.at(i - 1)); // newest first, no repeats
 
         const HttpResult completed = m_api.call(
-            "GET", QStringLiteral("/sync-operations?status=completed&pair=%1").arg(m_pair));
+            "GET", QStringLiteral("/sync-operations?status=completed&pair_id=%1").arg(m_pair));
         QCOMPARE(completed.json().value(QStringLiteral("items")).toArray().size(), 3);
+        const HttpResult otherPair = m_api.call("GET", QStringLiteral("/sync-operations?pair_id=999999"));
+        QCOMPARE(otherPair.status, 200);
+        QCOMPARE(otherPair.json().value(QStringLiteral("items")).toArray().size(), 0); // filtered, not ignored
         const HttpResult future
-            = m_api.call("GET", QStringLiteral("/sync-operations?since=2999-01-01T00:00:00Z"));
+            = m_api.call("GET", QStringLiteral("/sync-operations?created_after=2999-01-01T00:00:00Z"));
         QCOMPARE(future.json().value(QStringLiteral("items")).toArray().size(), 0);
         const HttpResult past = m_api.call(
-            "GET", QStringLiteral("/sync-operations?since=2000-01-01T00:00:00Z&limit=500"));
+            "GET", QStringLiteral("/sync-operations?created_after=2000-01-01T00:00:00%2B02:00&limit=500"));
+        QVERIFY2(past.status == 200, qPrintable(describe(past)));
         QVERIFY(past.json().value(QStringLiteral("items")).toArray().size() >= 6);
+        const HttpResult beforeAll = m_api.call(
+            "GET", QStringLiteral("/sync-operations?created_before=2000-01-01T00:00:00Z"));
+        QCOMPARE(beforeAll.json().value(QStringLiteral("items")).toArray().size(), 0);
+        // A limit over 500 is clamped, and the answer says so.
+        const HttpResult clamped = m_api.call("GET", QStringLiteral("/sync-operations?limit=501"));
+        QCOMPARE(clamped.status, 200);
+        QCOMPARE(clamped.headers.value("page-limit"), QByteArray("500; clamped"));
+        // Nothing but the envelope at the top level.
+        QCOMPARE(past.json().keys(), (QStringList { QStringLiteral("items"), QStringLiteral("next_cursor") }));
     }
 
     void noAnswerEverContainedAPassword()
