@@ -164,6 +164,8 @@ inline void addSyncApiBadInputRows(const std::function<QJsonObject(const QString
                                         << QByteArray(R"({"mode": "fast"})") << 422 << "mode";
     QTest::newRow("start unknown key") << QByteArray("POST") << "/sync/{pair}/start"
                                        << QByteArray(R"({"dryrun": true})") << 422 << "dryrun";
+    QTest::newRow("start unknown query parameter")
+        << QByteArray("POST") << "/sync/{pair}/start?force=1" << QByteArray() << 400 << "force";
     QTest::newRow("list limit 0")
         << QByteArray("GET") << "/sync-operations?limit=0" << QByteArray() << 400 << "";
     QTest::newRow("list limit text")

@@ -2,6 +2,7 @@
 
 #include "common/errorresponse.h"
 #include "common/forwardedcaller.h"
+#include "common/listquery.h"
 #include "auth/permissions.h"
 #include "core/errors.h"
 #include "core/jsonutil.h"
@@ -189,6 +190,7 @@ void SyncProxyController::start(const http::ApiRequest &request, const http::Rou
 {
     // Checked here, so a bad body never reaches tf-syncd: 400 for malformed JSON, 422 naming
     // every bad field (the same shape as tf-syncd's own 422s).
+    http::QueryParams(request, {});
     const QJsonObject body
         = request.body.trimmed().isEmpty() ? QJsonObject() : json::parseObject(request.body);
     sync::DefinitionErrors errors;
@@ -209,6 +211,7 @@ void SyncProxyController::start(const http::ApiRequest &request, const http::Rou
 
 void SyncProxyController::verify(const http::ApiRequest &request, const http::Router::Reply &reply)
 {
+    http::QueryParams(request, {});
     const QJsonObject body
         = request.body.trimmed().isEmpty() ? QJsonObject() : json::parseObject(request.body);
     sync::DefinitionErrors errors;
