@@ -7,6 +7,8 @@
 #include "tst_gatewayproxy_fixture.h"
 
 #include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSet>
 #include <QTest>
 #include <csignal>
@@ -786,19 +788,29 @@ void TestGatewayProxy::idempotentStartsRacing()
     };
     const qsizetype before = operationsOfPair();
     const QByteArray body = compact({ { QStringLiteral("pair_id"), m_pair }, { QStringLiteral("full_resync"), true } });
-    const QString url = base() + QStringLiteral("/api/sync-operations");
-    Headers headers = test::authorizationHeaders(m_authorization);
-    headers.append({ QByteArrayLiteral("Idempotency-Key"), QByteArrayLiteral("race-1") });
+    // All sent at once (one connection each), answered in whatever order the gateway likes.
+    QNetworkAccessManager manager;
+    QList<QNetworkReply *> replies;
     constexpr int kRacers = 4;
-    QList<test::HttpResult> results(kRacers);
-    QList<QThread *> threads;
-    for (int i = 0; i < kRacers; ++i)
-        threads << QThread::create([&results, i, url, body, headers] { results[i] = test::http("POST", url, body, headers, 15000); });
-    for (QThread *thread : std::as_const(threads))
-        thread->start();
-    for (QThread *thread : std::as_const(threads)) {
-        QVERIFY(thread->wait(30000));
-        delete thread;
+    for (int i = 0; i < kRacers; ++i) {
+        QNetworkRequest request(QUrl(base() + QStringLiteral("/api/sync-operations")));
+        for (const auto &header : test::authorizationHeaders(m_authorization))
+            request.setRawHeader(header.first, header.second);
+        request.setRawHeader("Idempotency-Key", "race-1");
+        request.setRawHeader("Content-Type", "application/json");
+        replies << manager.post(request, body);
+    }
+    for (QNetworkReply *reply : std::as_const(replies))
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 30000);
+    QList<test::HttpResult> results;
+    for (QNetworkReply *reply : std::as_const(replies)) {
+        test::HttpResult result;
+        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        result.body = reply->readAll();
+        for (const auto &header : reply->rawHeaderPairs())
+            result.headers.insert(header.first.toLower(), header.second);
+        results << result;
+        reply->deleteLater();
     }
     QSet<qint64> ids;
     int replayed = 0;
@@ -815,6 +827,12 @@ void TestGatewayProxy::idempotentStartsRacing()
     QCOMPARE(ids.size(), 1); // one operation, whichever request made it
     QCOMPARE(operationsOfPair(), before + 1);
     const qint64 id = *ids.cbegin();
+    // Exactly one request did the work; every other was answered from the key (a replay) or
+    // told the first one is still being answered: none reached the queue on its own.
+    QCOMPARE(int(std::count_if(results.cbegin(), results.cend(), [](const test::HttpResult &r) {
+                 return r.status == 202 && r.headers.value("idempotent-replayed") != "true";
+             })),
+             1);
     QVERIFY(replayed <= kRacers - 1);
     waitForOperation(id, finished);
 }

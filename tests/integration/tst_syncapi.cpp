@@ -3,6 +3,9 @@
 // JSON, wrong types, unknown ids, duplicates, conflicts) and the life of systems, pairs and
 // operations. Credentials are never in any answer.
 #include "sync/queue/operationqueue.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include "tst_syncapi_badinput.h"
 #include "tst_syncapi_fixture.h"
 
@@ -339,6 +342,115 @@ private Q_SLOTS:
         QCOMPARE(stillQueued.json().value(QStringLiteral("code")).toString(), QStringLiteral("operation_queued"));
         QCOMPARE(m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(retry)).status,
                  200);
+    }
+
+    // Several writers with the same If-Match: exactly one wins, the others are 412 and their
+    // changes are not made (the version is compared by the UPDATE itself).
+    void concurrentEditsWithOneEtagOneWins()
+    {
+        const qint64 pair = create(QStringLiteral("/sync-pairs"), propertyPair(QStringLiteral("contended")));
+        QVERIFY(pair > 0);
+        const HttpResult read = m_api.call("GET", QStringLiteral("/sync-pairs/%1").arg(pair));
+        const QByteArray etag = read.headers.value("etag");
+        QCOMPARE(etag, QByteArray("\"1\""));
+        constexpr int kWriters = 4;
+        // All sent at once on this thread's event loop (which the server answers on too).
+        QNetworkAccessManager manager;
+        QList<QNetworkReply *> replies;
+        const QString url = QStringLiteral("/sync-pairs/%1").arg(pair);
+        for (int i = 0; i < kWriters; ++i) {
+            QJsonObject body = propertyPair(QStringLiteral("contended"));
+            body.insert(QStringLiteral("description"), QStringLiteral("writer %1").arg(i));
+            const QByteArray method = i % 2 == 0 ? QByteArray("PUT") : QByteArray("PATCH");
+            const QByteArray payload = QJsonDocument(i % 2 == 0 ? body
+                                                                : QJsonObject { { QStringLiteral("description"),
+                                                                                  QStringLiteral("writer %1").arg(i) } })
+                                           .toJson(QJsonDocument::Compact);
+            QNetworkRequest request(QUrl(m_api.baseUrl() + url));
+            request.setRawHeader("If-Match", etag);
+            request.setRawHeader("Content-Type", "application/json");
+            replies << manager.sendCustomRequest(request, method, payload);
+        }
+        for (QNetworkReply *reply : std::as_const(replies))
+            QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 30000);
+        QList<HttpResult> results;
+        for (QNetworkReply *reply : std::as_const(replies)) {
+            HttpResult result;
+            result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            result.body = reply->readAll();
+            for (const auto &header : reply->rawHeaderPairs())
+                result.headers.insert(header.first.toLower(), header.second);
+            results << result;
+            reply->deleteLater();
+        }
+        int won = -1;
+        for (int i = 0; i < kWriters; ++i) {
+            if (results.at(i).status == 200) {
+                QCOMPARE(won, -1);
+                won = i;
+                QCOMPARE(results.at(i).headers.value("etag"), QByteArray("\"2\""));
+            } else {
+                QVERIFY2(results.at(i).status == 412, qPrintable(describe(results.at(i))));
+                QCOMPARE(results.at(i).json().value(QStringLiteral("code")).toString(), QStringLiteral("precondition_failed"));
+            }
+        }
+        QVERIFY(won >= 0);
+        const HttpResult after = m_api.call("GET", url);
+        QCOMPARE(after.headers.value("etag"), QByteArray("\"2\""));
+        QCOMPARE(after.json().value(QStringLiteral("description")).toString(), QStringLiteral("writer %1").arg(won));
+        // A delete with the ETag the winner replaced changes nothing either.
+        QCOMPARE(m_api.call("DELETE", url, QByteArray(), { { QByteArrayLiteral("If-Match"), etag } }).status, 412);
+        QCOMPARE(m_api.call("DELETE", url, QByteArray(), { { QByteArrayLiteral("If-Match"), QByteArray("\"2\"") } }).status, 200);
+    }
+
+    void specificConflictCodes()
+    {
+        // name_taken
+        const HttpResult taken = m_api.call("POST", QStringLiteral("/systems"),
+                                            SyncApiFixture::sqliteSystem(QStringLiteral("PACS"), QStringLiteral("/tmp/pacs-again.db")));
+        QCOMPARE(taken.status, 409);
+        QCOMPARE(taken.json().value(QStringLiteral("code")).toString(), QStringLiteral("name_taken"));
+        // in_use, naming the pairs
+        const HttpResult inUse = m_api.call("DELETE", QStringLiteral("/systems/%1").arg(m_pacs));
+        QCOMPARE(inUse.status, 409);
+        QCOMPARE(inUse.json().value(QStringLiteral("code")).toString(), QStringLiteral("in_use"));
+        QVERIFY(inUse.json().value(QStringLiteral("pair_ids")).toArray().contains(QJsonValue(m_pair)));
+        // pair_disabled
+        const qint64 off = create(QStringLiteral("/sync-pairs"), propertyPair(QStringLiteral("switched off")));
+        QCOMPARE(m_api.call("POST", QStringLiteral("/sync-pairs/%1/disable").arg(off)).status, 200);
+        const HttpResult disabled = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(off));
+        QCOMPARE(disabled.status, 409);
+        QCOMPARE(disabled.json().value(QStringLiteral("code")).toString(), QStringLiteral("pair_disabled"));
+        // operation_finished (a cancelled operation cannot be cancelled again)
+        const HttpResult finished = m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(m_cancelledOp));
+        QCOMPARE(finished.status, 409);
+        QCOMPARE(finished.json().value(QStringLiteral("code")).toString(), QStringLiteral("operation_finished"));
+        // not_dry_run
+        const HttpResult notDry = m_api.call("GET", QStringLiteral("/sync-operations/%1/changes").arg(m_cancelledOp));
+        QCOMPARE(notDry.status, 409);
+        QCOMPARE(notDry.json().value(QStringLiteral("code")).toString(), QStringLiteral("not_dry_run"));
+        QCOMPARE(m_api.call("DELETE", QStringLiteral("/sync-pairs/%1").arg(off)).status, 200);
+    }
+
+    // Systems list every problem of a definition at once, each with a code.
+    void systemValidationListsEveryProblem()
+    {
+        const HttpResult invalid = m_api.call(
+            "POST", QStringLiteral("/systems"),
+            QJsonObject { { QStringLiteral("kind"), QStringLiteral("postgres") },
+                          { QStringLiteral("settings"), QJsonObject { { QStringLiteral("password"), QStringLiteral("x") },
+                                                                      { QStringLiteral("port"), 0 } } },
+                          { QStringLiteral("credentials"), QJsonObject { { QStringLiteral("pin"), QStringLiteral("1") } } } });
+        QCOMPARE(invalid.status, 422);
+        QStringList fields;
+        for (const QJsonValue &problem : invalid.json().value(QStringLiteral("errors")).toArray()) {
+            fields << problem[QStringLiteral("field")].toString();
+            QVERIFY(!problem[QStringLiteral("code")].toString().isEmpty());
+            QVERIFY(!problem[QStringLiteral("message")].toString().isEmpty());
+        }
+        for (const char *field : { "name", "settings.password", "credentials.pin" })
+            QVERIFY2(fields.contains(QLatin1String(field)), qPrintable(fields.join(QStringLiteral(", "))));
+        QVERIFY(!invalid.body.contains("\"x\"")); // no secret echoed
     }
 
     void deletePairWithRunningOperationIs409()

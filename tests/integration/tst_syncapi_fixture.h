@@ -84,6 +84,8 @@ public:
 
     using Headers = QList<QPair<QByteArray, QByteArray>>;
 
+    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
+
     HttpResult call(const QByteArray &method, const QString &path, const QByteArray &body = {},
                     const Headers &headers = {})
     {

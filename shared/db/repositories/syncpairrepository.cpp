@@ -12,6 +12,15 @@ const QString kColumns = QStringLiteral(
 
 QJsonObject SyncPairRecord::toJson() const
 {
+    // Definitions stored before issue 13 name the systems source_system/target_system; the
+    // answer uses the resource's names.
+    QJsonObject definition = this->definition;
+    for (const QString &key : { QStringLiteral("source_system"), QStringLiteral("target_system") }) {
+        if (definition.contains(key)) {
+            definition.insert(key + QStringLiteral("_id"), definition.value(key));
+            definition.remove(key);
+        }
+    }
     return { { QStringLiteral("id"), id },
              { QStringLiteral("name"), name },
              { QStringLiteral("description"), description },
