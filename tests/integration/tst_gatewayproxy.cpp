@@ -777,6 +777,22 @@ void TestGatewayProxy::idempotentStarts()
     const test::HttpResult detail = api("GET", QStringLiteral("/api/sync-operations/%1").arg(id));
     QVERIFY(!detail.headers.contains("retry-after"));
     QVERIFY(!detail.json().contains(QStringLiteral("progress_percent")));
+
+    // Keys are per caller: another account may use the same key for its own request.
+    if (!m_authorization.isEmpty()) {
+        const test::HttpResult token = api("POST", QStringLiteral("/api/tokens"),
+                                           QJsonObject { { QStringLiteral("name"), QStringLiteral("idem-operator") },
+                                                         { QStringLiteral("role"), QStringLiteral("operator") } });
+        QCOMPARE(token.status, 201);
+        Headers headers = test::authorizationHeaders("Bearer " + token.json().value(QStringLiteral("token")).toString().toLatin1());
+        headers.append(key.first());
+        const test::HttpResult theirs
+            = test::http("POST", base() + QStringLiteral("/api/sync-operations"), compact(other), headers, 15000);
+        QVERIFY2(theirs.status == 202, theirs.body.constData());
+        QVERIFY(!theirs.headers.contains("idempotent-replayed"));
+        QVERIFY(theirs.json().value(QStringLiteral("id")).toInteger() != id);
+        waitForOperation(theirs.json().value(QStringLiteral("id")).toInteger(), finished);
+    }
 }
 
 void TestGatewayProxy::idempotentStartsRacing()
