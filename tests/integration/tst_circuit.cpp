@@ -317,7 +317,7 @@ private Q_SLOTS:
                                "connection is transient)");
             if (status == QLatin1String("queued")) {
                 sawQueued = true;
-                lastError = op.value(QStringLiteral("error")).toString();
+                lastError = op.value(QStringLiteral("error"))[QStringLiteral("message")].toString(); // {code, message}
             }
             sawOpen = sawOpen || breakerState() == QLatin1String("open");
             QTest::qWait(100);

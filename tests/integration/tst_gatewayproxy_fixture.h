@@ -229,8 +229,8 @@ protected:
                                          { QStringLiteral("value"), 0 } } } },
         };
         return { { QStringLiteral("name"), name },
-                 { QStringLiteral("source_system"), source },
-                 { QStringLiteral("target_system"), target },
+                 { QStringLiteral("source_system_id"), source },
+                 { QStringLiteral("target_system_id"), target },
                  { QStringLiteral("mode"), QStringLiteral("hash") },
                  { QStringLiteral("invalid_rows"), QStringLiteral("quarantine") },
                  { QStringLiteral("entities"), QJsonArray { entity } } };

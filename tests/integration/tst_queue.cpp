@@ -38,6 +38,19 @@ Error::Kind errorKindOf(const std::function<void()> &call)
 
 #define EXPECT_ERROR(kind, call) QCOMPARE(errorKindOf([&] { call; }), kind)
 
+// The specific code of the problem the call raises (docs/api-conventions.md); "" when none.
+QString errorCodeOf(const std::function<void()> &call)
+{
+    try {
+        call();
+    } catch (const Error &error) {
+        return error.code();
+    }
+    return QString();
+}
+
+#define EXPECT_CODE(code, call) QCOMPARE(errorCodeOf([&] { call; }), QStringLiteral(code))
+
 EnqueueRequest request(qint64 pairId, const QString &trigger = QStringLiteral("manual"))
 {
     EnqueueRequest r;
@@ -165,7 +178,7 @@ private Q_SLOTS:
             QFAIL("a start with other options joined the queued operation");
         } catch (const Error &error) {
             QCOMPARE(error.kind(), Error::Kind::Conflict);
-            QCOMPARE(error.details().value(QStringLiteral("reason")).toString(), QStringLiteral("operation_queued"));
+            QCOMPARE(error.code(), QStringLiteral("operation_queued"));
             QCOMPARE(error.details().value(QStringLiteral("operation_id")).toInteger(), second.id);
         }
         bool created = true;
@@ -176,6 +189,7 @@ private Q_SLOTS:
         EXPECT_ERROR(Error::Kind::NotFound, queue.enqueue(request(9999)));
         const qint64 disabled = addPair(false);
         EXPECT_ERROR(Error::Kind::Conflict, queue.enqueue(request(disabled)));
+        EXPECT_CODE("pair_disabled", queue.enqueue(request(disabled)));
         EnqueueRequest badMode = request(a);
         badMode.mode = QStringLiteral("sideways");
         EXPECT_ERROR(Error::Kind::Validation, queue.enqueue(badMode));
@@ -383,6 +397,7 @@ private Q_SLOTS:
         QCOMPARE(cancelled.status, QStringLiteral("cancelled"));
         QVERIFY(cancelled.finishedAt.isValid());
         EXPECT_ERROR(Error::Kind::Conflict, queue.requestCancel(queuedId));
+        EXPECT_CODE("operation_finished", queue.requestCancel(queuedId));
         EXPECT_ERROR(Error::Kind::NotFound, queue.requestCancel(424242));
         QVERIFY(!queue.claim(QStringLiteral("node-a"), 30s));
 
@@ -417,8 +432,10 @@ private Q_SLOTS:
         dry.dryRun = true;
         const qint64 id = queue.enqueue(dry).id;
         EXPECT_ERROR(Error::Kind::Conflict, queue.retry(id)); // still queued
+        EXPECT_CODE("operation_queued", queue.retry(id));
         QVERIFY(queue.claim(QStringLiteral("node-a"), 30s));
         EXPECT_ERROR(Error::Kind::Conflict, queue.retry(id)); // running
+        EXPECT_CODE("operation_running", queue.retry(id));
         queue.finish(id, QStringLiteral("node-a"), QStringLiteral("failed"), {},
                      QStringLiteral("no such table: parcels"));
         const db::OperationRecord retried = queue.retry(id);
@@ -435,6 +452,7 @@ private Q_SLOTS:
         QVERIFY(queue.claim(QStringLiteral("node-a"), 30s));
         queue.finish(retried.id, QStringLiteral("node-a"), QStringLiteral("completed"), {}, {});
         EXPECT_ERROR(Error::Kind::Conflict, queue.retry(retried.id));
+        EXPECT_CODE("operation_finished", queue.retry(retried.id));
     }
 
     void logsAndChanges()

@@ -3,6 +3,9 @@
 // JSON, wrong types, unknown ids, duplicates, conflicts) and the life of systems, pairs and
 // operations. Credentials are never in any answer.
 #include "sync/queue/operationqueue.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include "tst_syncapi_badinput.h"
 #include "tst_syncapi_fixture.h"
 
@@ -311,7 +314,7 @@ private Q_SLOTS:
         const HttpResult other = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(m_pair));
         QCOMPARE(other.status, 409);
         const QJsonObject details = other.json();
-        QCOMPARE(details.value(QStringLiteral("reason")).toString(), QStringLiteral("operation_queued"));
+        QCOMPARE(details.value(QStringLiteral("code")).toString(), QStringLiteral("operation_queued"));
         QCOMPARE(details.value(QStringLiteral("operation_id")).toInteger(), first.json().value(QStringLiteral("id")).toInteger());
         {
             QSqlQuery audit = m_api.control().prepare(QStringLiteral(
@@ -334,10 +337,120 @@ private Q_SLOTS:
         QCOMPARE(retried.json().value(QStringLiteral("retry_of")).toInteger(), id);
         QCOMPARE(retried.json().value(QStringLiteral("dry_run")).toBool(), true);
         const qint64 retry = retried.json().value(QStringLiteral("id")).toInteger();
-        QCOMPARE(m_api.call("POST", QStringLiteral("/sync-operations/%1/retry").arg(retry)).status,
-                 409); // still queued
+        const HttpResult stillQueued = m_api.call("POST", QStringLiteral("/sync-operations/%1/retry").arg(retry));
+        QCOMPARE(stillQueued.status, 409);
+        QCOMPARE(stillQueued.json().value(QStringLiteral("code")).toString(), QStringLiteral("operation_queued"));
         QCOMPARE(m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(retry)).status,
                  200);
+    }
+
+    // Several writers with the same If-Match: exactly one wins, the others are 412 and their
+    // changes are not made (the version is compared by the UPDATE itself).
+    void concurrentEditsWithOneEtagOneWins()
+    {
+        const qint64 pair = create(QStringLiteral("/sync-pairs"), propertyPair(QStringLiteral("contended")));
+        QVERIFY(pair > 0);
+        const HttpResult read = m_api.call("GET", QStringLiteral("/sync-pairs/%1").arg(pair));
+        const QByteArray etag = read.headers.value("etag");
+        QCOMPARE(etag, QByteArray("\"1\""));
+        constexpr int kWriters = 4;
+        // All sent at once on this thread's event loop (which the server answers on too).
+        QNetworkAccessManager manager;
+        QList<QNetworkReply *> replies;
+        const QString url = QStringLiteral("/sync-pairs/%1").arg(pair);
+        for (int i = 0; i < kWriters; ++i) {
+            QJsonObject body = propertyPair(QStringLiteral("contended"));
+            body.insert(QStringLiteral("description"), QStringLiteral("writer %1").arg(i));
+            const QByteArray method = i % 2 == 0 ? QByteArray("PUT") : QByteArray("PATCH");
+            const QByteArray payload = QJsonDocument(i % 2 == 0 ? body
+                                                                : QJsonObject { { QStringLiteral("description"),
+                                                                                  QStringLiteral("writer %1").arg(i) } })
+                                           .toJson(QJsonDocument::Compact);
+            QNetworkRequest request(QUrl(m_api.baseUrl() + url));
+            request.setRawHeader("If-Match", etag);
+            request.setRawHeader("Content-Type", "application/json");
+            replies << manager.sendCustomRequest(request, method, payload);
+        }
+        for (QNetworkReply *reply : std::as_const(replies))
+            QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 30000);
+        QList<HttpResult> results;
+        for (QNetworkReply *reply : std::as_const(replies)) {
+            HttpResult result;
+            result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            result.body = reply->readAll();
+            for (const auto &header : reply->rawHeaderPairs())
+                result.headers.insert(header.first.toLower(), header.second);
+            results << result;
+            reply->deleteLater();
+        }
+        int won = -1;
+        for (int i = 0; i < kWriters; ++i) {
+            if (results.at(i).status == 200) {
+                QCOMPARE(won, -1);
+                won = i;
+                QCOMPARE(results.at(i).headers.value("etag"), QByteArray("\"2\""));
+            } else {
+                QVERIFY2(results.at(i).status == 412, qPrintable(describe(results.at(i))));
+                QCOMPARE(results.at(i).json().value(QStringLiteral("code")).toString(), QStringLiteral("precondition_failed"));
+            }
+        }
+        QVERIFY(won >= 0);
+        const HttpResult after = m_api.call("GET", url);
+        QCOMPARE(after.headers.value("etag"), QByteArray("\"2\""));
+        QCOMPARE(after.json().value(QStringLiteral("description")).toString(), QStringLiteral("writer %1").arg(won));
+        // A delete with the ETag the winner replaced changes nothing either.
+        QCOMPARE(m_api.call("DELETE", url, QByteArray(), { { QByteArrayLiteral("If-Match"), etag } }).status, 412);
+        QCOMPARE(m_api.call("DELETE", url, QByteArray(), { { QByteArrayLiteral("If-Match"), QByteArray("\"2\"") } }).status, 200);
+    }
+
+    void specificConflictCodes()
+    {
+        // name_taken
+        const HttpResult taken = m_api.call("POST", QStringLiteral("/systems"),
+                                            SyncApiFixture::sqliteSystem(QStringLiteral("PACS"), QStringLiteral("/tmp/pacs-again.db")));
+        QCOMPARE(taken.status, 409);
+        QCOMPARE(taken.json().value(QStringLiteral("code")).toString(), QStringLiteral("name_taken"));
+        // in_use, naming the pairs
+        const HttpResult inUse = m_api.call("DELETE", QStringLiteral("/systems/%1").arg(m_pacs));
+        QCOMPARE(inUse.status, 409);
+        QCOMPARE(inUse.json().value(QStringLiteral("code")).toString(), QStringLiteral("in_use"));
+        QVERIFY(inUse.json().value(QStringLiteral("pair_ids")).toArray().contains(QJsonValue(m_pair)));
+        // pair_disabled
+        const qint64 off = create(QStringLiteral("/sync-pairs"), propertyPair(QStringLiteral("switched off")));
+        QCOMPARE(m_api.call("POST", QStringLiteral("/sync-pairs/%1/disable").arg(off)).status, 200);
+        const HttpResult disabled = m_api.call("POST", QStringLiteral("/sync/%1/start").arg(off));
+        QCOMPARE(disabled.status, 409);
+        QCOMPARE(disabled.json().value(QStringLiteral("code")).toString(), QStringLiteral("pair_disabled"));
+        // operation_finished (a cancelled operation cannot be cancelled again)
+        const HttpResult finished = m_api.call("POST", QStringLiteral("/sync-operations/%1/cancel").arg(m_cancelledOp));
+        QCOMPARE(finished.status, 409);
+        QCOMPARE(finished.json().value(QStringLiteral("code")).toString(), QStringLiteral("operation_finished"));
+        // not_dry_run
+        const HttpResult notDry = m_api.call("GET", QStringLiteral("/sync-operations/%1/changes").arg(m_cancelledOp));
+        QCOMPARE(notDry.status, 409);
+        QCOMPARE(notDry.json().value(QStringLiteral("code")).toString(), QStringLiteral("not_dry_run"));
+        QCOMPARE(m_api.call("DELETE", QStringLiteral("/sync-pairs/%1").arg(off)).status, 200);
+    }
+
+    // Systems list every problem of a definition at once, each with a code.
+    void systemValidationListsEveryProblem()
+    {
+        const HttpResult invalid = m_api.call(
+            "POST", QStringLiteral("/systems"),
+            QJsonObject { { QStringLiteral("kind"), QStringLiteral("postgres") },
+                          { QStringLiteral("settings"), QJsonObject { { QStringLiteral("password"), QStringLiteral("x") },
+                                                                      { QStringLiteral("port"), 0 } } },
+                          { QStringLiteral("credentials"), QJsonObject { { QStringLiteral("pin"), QStringLiteral("1") } } } });
+        QCOMPARE(invalid.status, 422);
+        QStringList fields;
+        for (const QJsonValue &problem : invalid.json().value(QStringLiteral("errors")).toArray()) {
+            fields << problem[QStringLiteral("field")].toString();
+            QVERIFY(!problem[QStringLiteral("code")].toString().isEmpty());
+            QVERIFY(!problem[QStringLiteral("message")].toString().isEmpty());
+        }
+        for (const char *field : { "name", "settings.password", "credentials.pin" })
+            QVERIFY2(fields.contains(QLatin1String(field)), qPrintable(fields.join(QStringLiteral(", "))));
+        QVERIFY(!invalid.body.contains("\"x\"")); // no secret echoed
     }
 
     void deletePairWithRunningOperationIs409()
@@ -350,6 +463,7 @@ private Q_SLOTS:
         QVERIFY(running > 0);
         const HttpResult refused = m_api.call("DELETE", QStringLiteral("/sync-pairs/%1").arg(pair));
         QVERIFY2(refused.status == 409, qPrintable(describe(refused)));
+        QCOMPARE(errorOf(refused).value(QStringLiteral("code")).toString(), QStringLiteral("operation_running"));
         QCOMPARE(errorOf(refused)
                      .value(QStringLiteral("operation_id"))
                      .toInteger(),
@@ -386,7 +500,7 @@ private Q_SLOTS:
         }
         // This pair now has 6 operations: 3 cancelled (start, dry run, retry), 3 completed.
         QList<qint64> seen;
-        QString path = QStringLiteral("/sync-operations?pair=%1&limit=4").arg(m_pair);
+        QString path = QStringLiteral("/sync-operations?pair_id=%1&limit=4").arg(m_pair);
         int pages = 0;
         while (!path.isEmpty() && pages < 5) {
             const HttpResult page = m_api.call("GET", path);
@@ -396,10 +510,16 @@ private Q_SLOTS:
                 seen << item[QStringLiteral("id")].toInteger();
             }
             const QJsonValue next = page.json().value(QStringLiteral("next_cursor"));
+            QVERIFY(next.isNull() || next.isString()); // opaque
+            // Link rel=next: a query-only reference with the same filters and the cursor.
+            QCOMPARE(page.headers.contains("link"), !next.isNull());
+            const QByteArray linkStart = "<?pair_id=" + QByteArray::number(m_pair) + "&limit=4&cursor=";
+            if (!next.isNull())
+                QVERIFY(page.headers.value("link").startsWith(linkStart));
             path = next.isNull() ? QString()
-                                 : QStringLiteral("/sync-operations?pair=%1&limit=4&cursor=%2")
+                                 : QStringLiteral("/sync-operations?pair_id=%1&limit=4&cursor=%2")
                                        .arg(m_pair)
-                                       .arg(next.toInteger());
+                                       .arg(next.toString());
             ++pages;
         }
         QCOMPARE(pages, 2);
@@ -408,14 +528,27 @@ private Q_SLOTS:
             QVERIFY(seen.at(i) < seen.at(i - 1)); // newest first, no repeats
 
         const HttpResult completed = m_api.call(
-            "GET", QStringLiteral("/sync-operations?status=completed&pair=%1").arg(m_pair));
+            "GET", QStringLiteral("/sync-operations?status=completed&pair_id=%1").arg(m_pair));
         QCOMPARE(completed.json().value(QStringLiteral("items")).toArray().size(), 3);
+        const HttpResult otherPair = m_api.call("GET", QStringLiteral("/sync-operations?pair_id=999999"));
+        QCOMPARE(otherPair.status, 200);
+        QCOMPARE(otherPair.json().value(QStringLiteral("items")).toArray().size(), 0); // filtered, not ignored
         const HttpResult future
-            = m_api.call("GET", QStringLiteral("/sync-operations?since=2999-01-01T00:00:00Z"));
+            = m_api.call("GET", QStringLiteral("/sync-operations?created_after=2999-01-01T00:00:00Z"));
         QCOMPARE(future.json().value(QStringLiteral("items")).toArray().size(), 0);
         const HttpResult past = m_api.call(
-            "GET", QStringLiteral("/sync-operations?since=2000-01-01T00:00:00Z&limit=500"));
+            "GET", QStringLiteral("/sync-operations?created_after=2000-01-01T00:00:00%2B02:00&limit=500"));
+        QVERIFY2(past.status == 200, qPrintable(describe(past)));
         QVERIFY(past.json().value(QStringLiteral("items")).toArray().size() >= 6);
+        const HttpResult beforeAll = m_api.call(
+            "GET", QStringLiteral("/sync-operations?created_before=2000-01-01T00:00:00Z"));
+        QCOMPARE(beforeAll.json().value(QStringLiteral("items")).toArray().size(), 0);
+        // A limit over 500 is clamped, and the answer says so.
+        const HttpResult clamped = m_api.call("GET", QStringLiteral("/sync-operations?limit=501"));
+        QCOMPARE(clamped.status, 200);
+        QCOMPARE(clamped.headers.value("page-limit"), QByteArray("500; clamped"));
+        // Nothing but the envelope at the top level.
+        QCOMPARE(past.json().keys(), (QStringList { QStringLiteral("items"), QStringLiteral("next_cursor") }));
     }
 
     void noAnswerEverContainedAPassword()

@@ -74,7 +74,7 @@ inline void addSyncApiBadInputRows(const std::function<QJsonObject(const QString
     QTest::newRow("system get unknown")
         << QByteArray("GET") << "/systems/999999" << QByteArray() << 404 << "";
     QTest::newRow("system get not an id")
-        << QByteArray("GET") << "/systems/abc" << QByteArray() << 404 << "";
+        << QByteArray("GET") << "/systems/abc" << QByteArray() << 400 << "id";
     QTest::newRow("system put unknown")
         << QByteArray("PUT") << "/systems/999999" << sqliteSystem << 404 << "";
     QTest::newRow("system put malformed")
@@ -144,7 +144,11 @@ inline void addSyncApiBadInputRows(const std::function<QJsonObject(const QString
     QTest::newRow("pair test unknown")
         << QByteArray("POST") << "/sync-pairs/999999/test" << QByteArray() << 404 << "";
     QTest::newRow("pair wrong method")
-        << QByteArray("PATCH") << "/sync-pairs/{pair}" << QByteArray("{}") << 405 << "";
+        << QByteArray("POST") << "/sync-pairs/{pair}" << QByteArray("{}") << 405 << "";
+    QTest::newRow("pair patch not an object")
+        << QByteArray("PATCH") << "/sync-pairs/{pair}" << QByteArray("[1]") << 400 << "";
+    QTest::newRow("system patch bad kind")
+        << QByteArray("PATCH") << "/systems/{pacs}" << QByteArray(R"({"kind": "ftp"})") << 422 << "kind";
     // Operations
     QTest::newRow("start unknown pair")
         << QByteArray("POST") << "/sync/999999/start" << QByteArray() << 404 << "";
@@ -160,18 +164,35 @@ inline void addSyncApiBadInputRows(const std::function<QJsonObject(const QString
                                         << QByteArray(R"({"mode": "fast"})") << 422 << "mode";
     QTest::newRow("start unknown key") << QByteArray("POST") << "/sync/{pair}/start"
                                        << QByteArray(R"({"dryrun": true})") << 422 << "dryrun";
+    QTest::newRow("start unknown query parameter")
+        << QByteArray("POST") << "/sync/{pair}/start?force=1" << QByteArray() << 400 << "force";
     QTest::newRow("list limit 0")
         << QByteArray("GET") << "/sync-operations?limit=0" << QByteArray() << 400 << "";
-    QTest::newRow("list limit 501")
-        << QByteArray("GET") << "/sync-operations?limit=501" << QByteArray() << 400 << "";
+    QTest::newRow("list limit text")
+        << QByteArray("GET") << "/sync-operations?limit=many" << QByteArray() << 400 << "limit";
     QTest::newRow("list bad status")
         << QByteArray("GET") << "/sync-operations?status=sleeping" << QByteArray() << 400 << "";
-    QTest::newRow("list bad since")
-        << QByteArray("GET") << "/sync-operations?since=yesterday" << QByteArray() << 400 << "";
+    QTest::newRow("list bad created_after")
+        << QByteArray("GET") << "/sync-operations?created_after=yesterday" << QByteArray() << 400 << "created_after";
+    QTest::newRow("list time without zone")
+        << QByteArray("GET") << "/sync-operations?created_before=2025-01-31T02:00:00" << QByteArray() << 400
+        << "created_before";
+    QTest::newRow("list old since parameter")
+        << QByteArray("GET") << "/sync-operations?since=2025-01-31T02:00:00Z" << QByteArray() << 400 << "since";
+    QTest::newRow("list old pair parameter")
+        << QByteArray("GET") << "/sync-operations?pair=1" << QByteArray() << 400 << "pair";
+    QTest::newRow("list repeated parameter")
+        << QByteArray("GET") << "/sync-operations?status=queued&status=running" << QByteArray() << 400 << "status";
+    QTest::newRow("systems list unknown parameter")
+        << QByteArray("GET") << "/systems?name=PACS" << QByteArray() << 400 << "name";
+    QTest::newRow("pairs list unknown parameter")
+        << QByteArray("GET") << "/sync-pairs?enabled=true" << QByteArray() << 400 << "enabled";
+    QTest::newRow("quarantine list unknown parameter")
+        << QByteArray("GET") << "/sync-pairs/{pair}/quarantine?pair_id=1" << QByteArray() << 400 << "pair_id";
     QTest::newRow("list bad cursor")
         << QByteArray("GET") << "/sync-operations?cursor=-4" << QByteArray() << 400 << "";
     QTest::newRow("list bad pair")
-        << QByteArray("GET") << "/sync-operations?pair=abc" << QByteArray() << 400 << "";
+        << QByteArray("GET") << "/sync-operations?pair_id=abc" << QByteArray() << 400 << "pair_id";
     QTest::newRow("operation unknown")
         << QByteArray("GET") << "/sync-operations/999999" << QByteArray() << 404 << "";
     QTest::newRow("cancel unknown")

@@ -82,18 +82,24 @@ public:
         m_database.reset();
     }
 
-    HttpResult call(const QByteArray &method, const QString &path, const QByteArray &body = {})
+    using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
+
+    HttpResult call(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                    const Headers &headers = {})
     {
         HttpResult result = http(
-            method, QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path), body, {}, 30000);
+            method, QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path), body, headers, 30000);
         m_answers.append(result.body);
         for (auto it = result.headers.cbegin(); it != result.headers.cend(); ++it)
             m_answers.append(it.value());
         return result;
     }
-    HttpResult call(const QByteArray &method, const QString &path, const QJsonObject &body)
+    HttpResult call(const QByteArray &method, const QString &path, const QJsonObject &body,
+                    const Headers &headers = {})
     {
-        return call(method, path, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        return call(method, path, QJsonDocument(body).toJson(QJsonDocument::Compact), headers);
     }
 
     // POST path body; the new resource's id, or 0 (with a warning naming the answer).

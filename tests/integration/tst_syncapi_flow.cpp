@@ -93,7 +93,7 @@ private:
                 : QStringLiteral("/sync-pairs/%1/quarantine?status=%2&limit=3&cursor=%3")
                       .arg(m_pair)
                       .arg(status)
-                      .arg(next.toInteger());
+                      .arg(next.toString());
         }
         return entries;
     }
@@ -239,24 +239,39 @@ private Q_SLOTS:
 
         const sync::RunResult result = runClaimed(id, true);
         QVERIFY2(result.status != sync::RunStatus::Failed, qPrintable(result.error));
-        const HttpResult changes
-            = m_api.call("GET", QStringLiteral("/sync-operations/%1/changes").arg(id));
-        QVERIFY2(changes.status == 200, qPrintable(describe(changes)));
+        // The change set in pages of 40, following next_cursor.
         int inserts = 0;
-        for (const QJsonValue &change : items(changes)) {
-            QCOMPARE(change[QStringLiteral("entity")].toString(), QStringLiteral("property"));
-            inserts += change[QStringLiteral("kind")].toString() == QLatin1String("insert") ? 1 : 0;
+        int pages = 0;
+        QString path = QStringLiteral("/sync-operations/%1/changes?limit=40").arg(id);
+        while (!path.isEmpty() && pages < 10) {
+            const HttpResult changes = m_api.call("GET", path);
+            QVERIFY2(changes.status == 200, qPrintable(describe(changes)));
+            for (const QJsonValue &change : items(changes)) {
+                QCOMPARE(change[QStringLiteral("entity")].toString(), QStringLiteral("property"));
+                inserts += change[QStringLiteral("kind")].toString() == QLatin1String("insert") ? 1 : 0;
+            }
+            const QJsonValue next = changes.json().value(QStringLiteral("next_cursor"));
+            path = next.isNull() ? QString()
+                                 : QStringLiteral("/sync-operations/%1/changes?limit=40&cursor=%2").arg(id).arg(next.toString());
+            ++pages;
         }
         QCOMPARE(qint64(inserts), m_parcels - m_broken);
-        QCOMPARE(changes.json().value(QStringLiteral("planned_changes")).toInteger(),
-                 result.plannedChanges);
-        QVERIFY(changes.json().value(QStringLiteral("next_cursor")).isNull());
+        QCOMPARE(pages, int((m_parcels - m_broken + 39) / 40));
         QCOMPARE(m_api.camaCount(QStringLiteral("cama_property")),
                  qint64(0)); // a dry run writes nothing
 
         const HttpResult operation
             = m_api.call("GET", QStringLiteral("/sync-operations/%1").arg(id));
         QCOMPARE(operation.json().value(QStringLiteral("node_id")).toString(), kNode);
+        // planned_changes (all the run planned) is in the statistics and the result.
+        QCOMPARE(operation.json()[QStringLiteral("statistics")][QStringLiteral("planned_changes")].toInteger(),
+                 result.plannedChanges);
+        QCOMPARE(operation.json().value(QStringLiteral("result")), operation.json().value(QStringLiteral("statistics")));
+        QCOMPARE(operation.json().value(QStringLiteral("progress")).toDouble(), 1.0);
+        QCOMPARE(operation.json().value(QStringLiteral("kind")).toString(), QStringLiteral("sync"));
+        QVERIFY(operation.json().value(QStringLiteral("error")).isNull());
+        QVERIFY(!operation.json().contains(QStringLiteral("progress_percent")));
+        QVERIFY(!operation.headers.contains("retry-after")); // finished: nothing to poll
         QVERIFY(operation.json()
                     .value(QStringLiteral("log"))
                     .toArray()
@@ -295,6 +310,12 @@ private Q_SLOTS:
 
         const QList<QJsonObject> open = quarantine(QStringLiteral("open"));
         QCOMPARE(qint64(open.size()), m_broken);
+        for (const QJsonObject &entry : open) {
+            QVERIFY(entry.value(QStringLiteral("pair_id")).isDouble()); // an id is a JSON integer
+            QCOMPARE(entry.value(QStringLiteral("pair_id")).toInteger(), m_pair);
+        }
+        const HttpResult one = m_api.call("GET", QStringLiteral("/quarantine/%1").arg(open.first().value(QStringLiteral("id")).toInteger()));
+        QVERIFY(one.json().value(QStringLiteral("pair_id")).isDouble());
 
         // Bad edits name the field.
         const QJsonObject zip = entryFor(QStringLiteral("zip_code"));

@@ -63,7 +63,8 @@ private Q_SLOTS:
         QSet<QString> pairs;
         qint64 previousId = std::numeric_limits<qint64>::max();
         for (const QJsonValue &entry : all) {
-            pairs.insert(entry[QStringLiteral("pair_id")].toString());
+            QVERIFY(entry[QStringLiteral("pair_id")].isDouble()); // the demo's pairs have integer ids
+            pairs.insert(QString::number(entry[QStringLiteral("pair_id")].toInteger()));
             QVERIFY(entry[QStringLiteral("id")].toInteger() < previousId); // newest first
             previousId = entry[QStringLiteral("id")].toInteger();
         }

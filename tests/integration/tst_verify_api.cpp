@@ -107,7 +107,7 @@ private Q_SLOTS:
                                               QJsonObject { { QStringLiteral("entity"), 1 } });
         QCOMPARE(unknown.status, 422);
         QVERIFY2(unknown.body.contains("entity"), unknown.body.constData());
-        QCOMPARE(m_api.call("GET", QStringLiteral("/sync-operations?pair=%1&status=queued").arg(m_pair))
+        QCOMPARE(m_api.call("GET", QStringLiteral("/sync-operations?pair_id=%1&status=queued").arg(m_pair))
                      .json()
                      .value(QStringLiteral("items"))
                      .toArray()
@@ -198,7 +198,7 @@ private Q_SLOTS:
         due.addBindValue(m_pair);
         m_api.control().exec(due, "making the verify due");
         QCOMPARE(scheduler.tick(m_api.control()), 1);
-        const QJsonArray queued = m_api.call("GET", QStringLiteral("/sync-operations?pair=%1&status=queued").arg(m_pair))
+        const QJsonArray queued = m_api.call("GET", QStringLiteral("/sync-operations?pair_id=%1&status=queued").arg(m_pair))
                                       .json()
                                       .value(QStringLiteral("items"))
                                       .toArray();

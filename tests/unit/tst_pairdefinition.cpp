@@ -14,8 +14,8 @@ namespace {
 const char *const fullDefinition = R"({
   "name": "pacs-to-cama",
   "description": "Nightly PACS to CAMA",
-  "source_system": 1,
-  "target_system": 2,
+  "source_system_id": 1,
+  "target_system_id": 2,
   "mode": "cursor",
   "schedule": "0 2 * * MON-SAT",
   "batch_size": 5000,
@@ -119,8 +119,8 @@ QJsonObject entity(const QString &name, const QStringList &dependsOn)
 QJsonObject pairOf(const QJsonArray &entities)
 {
     return QJsonObject { { QStringLiteral("name"), QStringLiteral("p") },
-                         { QStringLiteral("source_system"), 1 },
-                         { QStringLiteral("target_system"), 2 },
+                         { QStringLiteral("source_system_id"), 1 },
+                         { QStringLiteral("target_system_id"), 2 },
                          { QStringLiteral("entities"), entities } };
 }
 
@@ -189,9 +189,14 @@ private slots:
         row("no name", R"({"name": null})", "name", text("is required"));
         row("empty name", R"({"name": "  "})", "name", text("must be a non-empty string"));
         row("description not text", R"({"description": 5})", "description", text("must be a string"));
-        row("source system zero", R"({"source_system": 0})", "source_system", text("must be a positive integer id"));
-        row("source system text", R"({"source_system": "1"})", "source_system", text("must be a positive integer id"));
-        row("no target system", R"({"target_system": null})", "target_system", text("is required"));
+        row("source system zero", R"({"source_system_id": 0})", "source_system_id", text("must be a positive integer id"));
+        row("source system text", R"({"source_system_id": "1"})", "source_system_id", text("must be a positive integer id"));
+        row("no target system", R"({"target_system_id": null})", "target_system_id", text("is required"));
+        // The deprecated names (before issue 13) are still read, and errors name what was sent.
+        row("deprecated source name zero", R"({"source_system_id": null, "source_system": 0})", "source_system",
+            text("must be a positive integer id"));
+        row("both source names", R"({"source_system": 1})", "source_system",
+            text("give source_system_id only (source_system is its deprecated name)"));
         row("unknown mode", R"({"mode": "cdc"})", "mode", text("must be one of: hash, cursor, full"));
         row("bad schedule", R"({"schedule": "0 2 * * MOX"})", "schedule", text("day-of-week: 'MOX' is not a day name"));
         row("short schedule", R"({"schedule": "0 2 *"})", "schedule",
@@ -210,7 +215,8 @@ private slots:
             text("must be an integer from 1 to 10000"));
         row("enabled text", R"({"enabled": "yes"})", "enabled", text("must be true or false"));
         row("misspelt key", R"({"shedule": "0 2 * * *"})", "shedule",
-            text("unknown key (expected one of: name, description, source_system, target_system, mode, schedule, verify_schedule, "
+            text("unknown key (expected one of: name, description, source_system_id, target_system_id, source_system, target_system, "
+                 "mode, schedule, verify_schedule, "
                  "batch_size, invalid_rows, delete_policy, cursor, enabled, entities)"));
         row("bad verify schedule", R"({"verify_schedule": "0 4 * * SUX"})", "verify_schedule", text("day-of-week: 'SUX' is not a day name"));
         row("no entities", R"({"entities": null})", "entities", text("is required"));

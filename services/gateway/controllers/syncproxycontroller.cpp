@@ -2,6 +2,7 @@
 
 #include "common/errorresponse.h"
 #include "common/forwardedcaller.h"
+#include "common/listquery.h"
 #include "auth/permissions.h"
 #include "core/errors.h"
 #include "core/jsonutil.h"
@@ -34,6 +35,7 @@ const ProxyRoute kRoutes[] = {
     { "POST", "/api/systems", Permission::PairsWrite, false },
     { "GET", "/api/systems/<id>", Permission::PairsRead, false },
     { "PUT", "/api/systems/<id>", Permission::PairsWrite, false },
+    { "PATCH", "/api/systems/<id>", Permission::PairsWrite, false },
     { "DELETE", "/api/systems/<id>", Permission::PairsWrite, false },
     { "POST", "/api/systems/<id>/test", Permission::PairsWrite, true },
     { "GET", "/api/systems/<id>/entities", Permission::PairsRead, true },
@@ -42,6 +44,7 @@ const ProxyRoute kRoutes[] = {
     { "POST", "/api/sync-pairs", Permission::PairsWrite, false },
     { "GET", "/api/sync-pairs/<id>", Permission::PairsRead, false },
     { "PUT", "/api/sync-pairs/<id>", Permission::PairsWrite, false },
+    { "PATCH", "/api/sync-pairs/<id>", Permission::PairsWrite, false },
     { "DELETE", "/api/sync-pairs/<id>", Permission::PairsWrite, false },
     { "POST", "/api/sync-pairs/<id>/enable", Permission::PairsWrite, false },
     { "POST", "/api/sync-pairs/<id>/disable", Permission::PairsWrite, false },
@@ -127,12 +130,18 @@ http::ApiResponse relay(const SyncdClient::Result &result, const QString &reques
         result.body,
         result.contentType.isEmpty() ? QByteArrayLiteral("application/json") : result.contentType,
         result.status);
+    // What tf-syncd says about its answer that the client needs: concurrency (ETag), paging
+    // (Link is a query-only reference, so it resolves against the client's own path;
+    // Page-Limit), polling (Retry-After) and idempotent replays.
+    static const QList<QByteArray> passed { "etag", "link", "page-limit", "retry-after", "idempotent-replayed" };
     for (const auto &header : result.headers) {
         // tf-syncd's Location (/sync-operations/7) as the client reaches it
         // (/api/sync-operations/7).
         if (header.first.compare("Location", Qt::CaseInsensitive) == 0
             && header.second.startsWith('/'))
             response.withHeader("Location", QByteArrayLiteral("/api") + header.second);
+        else if (passed.contains(header.first.toLower()))
+            response.withHeader(header.first, header.second);
     }
     return response;
 }
@@ -173,7 +182,7 @@ void SyncProxyController::forward(const http::ApiRequest &request, const http::R
     request.queryChecked = true; // tf-syncd refuses the parameters it does not know
     const QString path = upstreamPath(upstreamPattern, request)
         + (query.isEmpty() ? QString() : QLatin1Char('?') + query);
-    const bool hasBody = request.method == "POST" || request.method == "PUT";
+    const bool hasBody = request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
     // HEAD goes upstream as GET: the gateway needs the body's length for its own answer's
     // Content-Length (ApiServer leaves the body out of a HEAD answer).
     const QByteArray method = request.method == "HEAD" ? QByteArrayLiteral("GET") : request.method;
@@ -185,6 +194,7 @@ void SyncProxyController::start(const http::ApiRequest &request, const http::Rou
 {
     // Checked here, so a bad body never reaches tf-syncd: 400 for malformed JSON, 422 naming
     // every bad field (the same shape as tf-syncd's own 422s).
+    http::QueryParams(request, {});
     const QJsonObject body
         = request.body.trimmed().isEmpty() ? QJsonObject() : json::parseObject(request.body);
     sync::DefinitionErrors errors;
@@ -205,6 +215,7 @@ void SyncProxyController::start(const http::ApiRequest &request, const http::Rou
 
 void SyncProxyController::verify(const http::ApiRequest &request, const http::Router::Reply &reply)
 {
+    http::QueryParams(request, {});
     const QJsonObject body
         = request.body.trimmed().isEmpty() ? QJsonObject() : json::parseObject(request.body);
     sync::DefinitionErrors errors;
@@ -232,8 +243,17 @@ void SyncProxyController::send(const http::ApiRequest &request, const http::Rout
     const QString requestId = request.requestId;
     const QString route = QString::fromLatin1(request.method) + QLatin1Char(' ') + request.path;
     const bool changes = method != "GET" && method != "HEAD";
+    QList<QPair<QByteArray, QByteArray>> headers = http::forwardedCallerHeaders(request, m_syncd.serviceToken());
+    // The client's preconditions and idempotency key are tf-syncd's to check (it holds the
+    // versions and the keys); a PATCH keeps its media type (application/merge-patch+json).
+    for (const QByteArray name : { QByteArrayLiteral("If-Match"), QByteArrayLiteral("Idempotency-Key") }) {
+        if (request.headers.contains(name.toLower()))
+            headers.append({ name, request.header(name) });
+    }
+    if (method == "PATCH" && !request.header("content-type").isEmpty())
+        headers.append({ QByteArrayLiteral("Content-Type"), request.header("content-type") });
     m_syncd.request(
-        method, upstreamPath, body, http::forwardedCallerHeaders(request, m_syncd.serviceToken()),
+        method, upstreamPath, body, headers,
         nullptr,
         [reply, requestId, timeoutMs, route, changes](const SyncdClient::Result &result) {
             reply(relay(result, requestId, timeoutMs, route, changes));

@@ -3,7 +3,10 @@
 #include "apiparams.h"
 #include "changeaudit.h"
 #include "common/databasestate.h"
+#include "common/idempotencystore.h"
+#include "common/listquery.h"
 #include "core/errors.h"
+#include "core/jsonutil.h"
 #include "db/repositories/syncpairrepository.h"
 #include "sync/definition/definitionerrors.h"
 #include "sync/definition/jsonreader.h"
@@ -23,11 +26,13 @@ const QStringList &statuses()
     return names;
 }
 
+// The suggested poll interval while an operation is not finished (Retry-After).
+constexpr int kPollSeconds = 2;
+
 // The record plus what a person watching it wants: timings and the log.
 QJsonObject withTimings(const db::OperationRecord &operation)
 {
     QJsonObject json = operation.toJson();
-    json.insert(QStringLiteral("progress_percent"), operation.progress);
     const QDateTime end
         = operation.finishedAt.isValid() ? operation.finishedAt : QDateTime::currentDateTimeUtc();
     json.insert(QStringLiteral("queued_ms"),
@@ -40,11 +45,20 @@ QJsonObject withTimings(const db::OperationRecord &operation)
     return json;
 }
 
+// Retry-After while the operation is not finished: when to look again.
+http::ApiResponse &withPollHint(http::ApiResponse &response, const db::OperationRecord &operation)
+{
+    if (!operation.isFinished())
+        response.withHeader("Retry-After", QByteArray::number(kPollSeconds));
+    return response;
+}
+
 http::ApiResponse accepted(const db::OperationRecord &operation)
 {
-    return http::ApiResponse::json(withTimings(operation), 202)
-        .withHeader("Location",
-                    QByteArrayLiteral("/sync-operations/") + QByteArray::number(operation.id));
+    http::ApiResponse response = http::ApiResponse::json(withTimings(operation), 202);
+    response.withHeader("Location",
+                        QByteArrayLiteral("/sync-operations/") + QByteArray::number(operation.id));
+    return withPollHint(response, operation);
 }
 
 } // namespace
@@ -86,6 +100,31 @@ http::ApiResponse OperationsController::start(const http::ApiRequest &request)
     enqueue.dryRun = reader.boolean(QStringLiteral("dry_run"), false);
     enqueue.fullResync = reader.boolean(QStringLiteral("full_resync"), false);
     errors.throwIfAny(QStringLiteral("start request is invalid"));
+    // The same key and request within 24 h replays the first answer; the key is claimed
+    // before the operation is queued, so two racing requests cannot both queue one.
+    const auto claim = http::IdempotencyStore::claimFor(request, QStringLiteral("sync-operations.start"),
+                                                        json::compact(body));
+    if (!claim)
+        return startNow(request, enqueue);
+    http::IdempotencyStore keys(m_context.database.database().database());
+    if (std::optional<http::ApiResponse> replay = keys.begin(*claim)) {
+        if (replay->status == 202)
+            replay->withHeader("Retry-After", QByteArray::number(kPollSeconds));
+        return *replay;
+    }
+    try {
+        const http::ApiResponse response = startNow(request, enqueue);
+        keys.finish(*claim, response);
+        return response;
+    } catch (...) {
+        keys.release(*claim); // a failed start may be repeated with the same key
+        throw;
+    }
+}
+
+http::ApiResponse OperationsController::startNow(const http::ApiRequest &request,
+                                                 const sync::EnqueueRequest &enqueue)
+{
     db::SyncPairRepository(m_context.database.database().database())
         .get(enqueue.pairId); // 404 naming the pair
     bool created = false;
@@ -144,12 +183,16 @@ http::ApiResponse OperationsController::verify(const http::ApiRequest &request)
 
 http::ApiResponse OperationsController::list(const http::ApiRequest &request) const
 {
+    const http::QueryParams params = http::QueryParams::forList(
+        request, { QStringLiteral("pair_id"), QStringLiteral("status"), QStringLiteral("created_after"),
+                   QStringLiteral("created_before") });
     sync::OperationQueue::ListFilter filter;
-    filter.pairId = api::idQueryParam(request, QStringLiteral("pair"));
-    filter.status = api::choiceQueryParam(request, QStringLiteral("status"), statuses());
-    filter.since = api::timeQueryParam(request, QStringLiteral("since"));
-    filter.beforeId = api::idQueryParam(request, QStringLiteral("cursor"));
-    const int limit = api::limitParam(request);
+    filter.pairId = params.id(QStringLiteral("pair_id"));
+    filter.status = params.choice(QStringLiteral("status"), statuses());
+    filter.since = params.time(QStringLiteral("created_after"));
+    filter.before = params.time(QStringLiteral("created_before"));
+    filter.beforeId = params.cursorId(); // newest first: the next page has smaller ids
+    const int limit = params.limit();
     filter.limit = limit + 1; // one more tells whether there is a next page
     QList<db::OperationRecord> operations = m_context.queue().list(filter);
     const bool more = operations.size() > limit;
@@ -158,16 +201,19 @@ http::ApiResponse OperationsController::list(const http::ApiRequest &request) co
     QJsonArray items;
     for (const db::OperationRecord &operation : std::as_const(operations))
         items.append(withTimings(operation));
-    return http::ApiResponse::json(api::page(items, more ? operations.last().id : 0));
+    return http::listResponse(request, params, items, more ? QString::number(operations.last().id) : QString());
 }
 
 http::ApiResponse OperationsController::get(const http::ApiRequest &request) const
 {
     const qint64 id = request.idParam();
+    http::QueryParams(request, {});
     sync::OperationQueue &queue = m_context.queue();
-    QJsonObject json = withTimings(queue.get(id));
+    const db::OperationRecord operation = queue.get(id);
+    QJsonObject json = withTimings(operation);
     json.insert(QStringLiteral("log"), QJsonArray::fromStringList(queue.logLines(id)));
-    return http::ApiResponse::json(json);
+    http::ApiResponse response = http::ApiResponse::json(json);
+    return withPollHint(response, operation);
 }
 
 http::ApiResponse OperationsController::cancel(const http::ApiRequest &request)
@@ -189,7 +235,8 @@ http::ApiResponse OperationsController::cancel(const http::ApiRequest &request)
           QJsonObject { { QStringLiteral("status"), after.status },
                         { QStringLiteral("cancel_requested"), after.cancelRequested } },
           id });
-    return http::ApiResponse::json(withTimings(after));
+    http::ApiResponse response = http::ApiResponse::json(withTimings(after));
+    return withPollHint(response, after);
 }
 
 http::ApiResponse OperationsController::retry(const http::ApiRequest &request)
@@ -213,23 +260,27 @@ http::ApiResponse OperationsController::retry(const http::ApiRequest &request)
 http::ApiResponse OperationsController::changes(const http::ApiRequest &request) const
 {
     const qint64 id = request.idParam();
+    const http::QueryParams params = http::QueryParams::forList(request);
     sync::OperationQueue &queue = m_context.queue();
     const db::OperationRecord operation = queue.get(id);
     if (!operation.dryRun) {
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("not_dry_run"),
                     QStringLiteral(
                         "operation %1 was not a dry run, so it has no change set; start one with "
                         "{\"dry_run\": true}")
                         .arg(id),
                     QJsonObject { { QStringLiteral("operation_id"), id } });
     }
-    QJsonObject body = api::page(queue.changes(id));
-    body.insert(QStringLiteral("operation_id"), id);
-    body.insert(QStringLiteral("status"), operation.status);
-    // All changes the run planned; items lists at most the first RunOptions::changeLimit.
-    const QJsonValue planned = operation.statistics.value(QStringLiteral("planned_changes"));
-    body.insert(QStringLiteral("planned_changes"), planned.isUndefined() ? QJsonValue() : planned);
-    return http::ApiResponse::json(body);
+    // The change set is stored whole; pages are slices of it (the cursor is an offset).
+    // planned_changes (all the run planned; the set keeps at most RunOptions::changeLimit) is
+    // in the operation's statistics.
+    const QJsonArray all = queue.changes(id);
+    const qint64 offset = params.cursorId();
+    QJsonArray items;
+    for (qint64 i = offset; i < all.size() && items.size() < params.limit(); ++i)
+        items.append(all.at(i));
+    const qint64 next = offset + items.size();
+    return http::listResponse(request, params, items, next < all.size() ? QString::number(next) : QString());
 }
 
 } // namespace tf::syncd

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/router.h"
+#include "sync/queue/operationqueue.h"
 #include "syncapicontext.h"
 
 namespace tf::syncd {
@@ -16,7 +17,9 @@ public:
     void registerRoutes(http::Router &router);
 
 private:
+    // Honours Idempotency-Key (http::IdempotencyStore, scope "sync-operations.start").
     http::ApiResponse start(const http::ApiRequest &request);
+    http::ApiResponse startNow(const http::ApiRequest &request, const sync::EnqueueRequest &enqueue);
     // POST /sync-pairs/<id>/verify {"repair": bool}: 202 with the queued verify operation.
     http::ApiResponse verify(const http::ApiRequest &request);
     http::ApiResponse list(const http::ApiRequest &request) const;

@@ -4,6 +4,7 @@
 #include "backgroundjobs.h"
 #include "changeaudit.h"
 #include "common/databasestate.h"
+#include "common/listquery.h"
 #include "core/errors.h"
 #include "db/repositories/syncpairrepository.h"
 #include "sync/definition/definitionerrors.h"
@@ -54,7 +55,7 @@ QJsonObject replay(db::Database &control, const SecretBox &secrets, qint64 pairI
         replayed += outcome.replayed ? 1 : 0;
         items.append(outcomeJson(outcome));
     }
-    QJsonObject body = api::page(items);
+    QJsonObject body = http::listEnvelope(items);
     body.insert(QStringLiteral("pair_id"), pairId);
     body.insert(QStringLiteral("replayed"), replayed);
     body.insert(QStringLiteral("still_invalid"), int(items.size()) - replayed);
@@ -90,13 +91,14 @@ void QuarantineController::registerRoutes(http::Router &router)
 http::ApiResponse QuarantineController::list(const http::ApiRequest &request) const
 {
     const qint64 pairId = request.idParam();
+    const http::QueryParams params = http::QueryParams::forList(request, { QStringLiteral("status") });
     static const QStringList statuses { QStringLiteral("open"), QStringLiteral("replayed"),
                                         QStringLiteral("discarded"), QStringLiteral("all") };
-    QString status = api::choiceQueryParam(request, QStringLiteral("status"), statuses);
+    QString status = params.choice(QStringLiteral("status"), statuses);
     if (status == QLatin1String("all"))
         status.clear();
-    const qint64 after = api::idQueryParam(request, QStringLiteral("cursor"));
-    const int limit = api::limitParam(request);
+    const qint64 after = params.cursorId();
+    const int limit = params.limit();
     db::Database &control = m_context.database.database().database();
     db::SyncPairRepository(control).get(pairId);
     const sync::QuarantineStore store(control);
@@ -105,13 +107,14 @@ http::ApiResponse QuarantineController::list(const http::ApiRequest &request) co
     QJsonArray items;
     for (const sync::QuarantineEntry &entry : page.entries)
         items.append(entry.toJson());
-    QJsonObject body = api::page(items, page.nextAfterId);
-    body.insert(QStringLiteral("open"), store.countOpen(QString::number(pairId)));
-    return http::ApiResponse::json(body);
+    // The open count is the pair's open_quarantine; the envelope carries nothing else.
+    return http::listResponse(request, params, items,
+                              page.nextAfterId > 0 ? QString::number(page.nextAfterId) : QString());
 }
 
 http::ApiResponse QuarantineController::get(const http::ApiRequest &request) const
 {
+    http::QueryParams(request, {});
     const sync::QuarantineStore store(m_context.database.database().database());
     return http::ApiResponse::json(store.get(request.idParam()).toJson());
 }
@@ -123,7 +126,7 @@ http::ApiResponse QuarantineController::edit(const http::ApiRequest &request)
     sync::QuarantineStore store(m_context.database.database().database());
     const sync::QuarantineEntry entry = store.get(id); // 404, then 409, then 422
     if (entry.status != QLatin1String("open")) {
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("entry_not_open"),
                     QStringLiteral("quarantine entry %1 is %2; only open entries can be edited")
                         .arg(id)
                         .arg(entry.status),
@@ -189,7 +192,7 @@ void QuarantineController::requireIdle(qint64 pairId) const
     const QList<db::OperationRecord> running = m_context.queue().list(filter);
     if (!running.isEmpty()) {
         throw Error(
-            Error::Kind::Conflict,
+            Error::Kind::Conflict, QStringLiteral("operation_running"),
             QStringLiteral("sync pair %1 is running operation %2; replay when it has finished")
                 .arg(pairId)
                 .arg(running.first().id),
@@ -205,7 +208,7 @@ void QuarantineController::replayOne(const http::ApiRequest &request,
         = sync::QuarantineStore(m_context.database.database().database()).get(id);
     if (entry.status != QLatin1String("open")) {
         throw Error(
-            Error::Kind::Conflict,
+            Error::Kind::Conflict, QStringLiteral("entry_not_open"),
             QStringLiteral("quarantine entry %1 is %2, not open; only open entries are replayed")
                 .arg(id)
                 .arg(entry.status),

@@ -2,6 +2,7 @@
 
 #include "backgroundjobs.h"
 #include "common/databasestate.h"
+#include "common/listquery.h"
 #include "operationscontroller.h"
 #include "quarantinecontroller.h"
 #include "sync/queue/operationqueue.h"
@@ -43,8 +44,12 @@ void registerOwned(http::Router &router, std::shared_ptr<Controller> controller)
         const http::Router::Match match = routes.match(info.method, info.pattern);
         router.addAsync(
             info.method, info.pattern,
-            [controller, handler = *match.handler](const http::ApiRequest &request,
-                                                   const http::Router::Reply &reply) {
+            [controller, handler = *match.handler, method = info.method](const http::ApiRequest &request,
+                                                                         const http::Router::Reply &reply) {
+                // Changes take no query parameters: an unknown one is a 400, never ignored
+                // (GET routes name the ones they take themselves).
+                if (method != "GET" && method != "HEAD")
+                    http::QueryParams(request, {});
                 handler(request, reply);
             },
             info.open);

@@ -4,6 +4,8 @@
 #include "backgroundjobs.h"
 #include "changeaudit.h"
 #include "common/databasestate.h"
+#include "common/listquery.h"
+#include "common/preconditions.h"
 #include "core/errors.h"
 #include "db/repositories/syncpairrepository.h"
 #include "db/repositories/systemrepository.h"
@@ -22,13 +24,15 @@ SyncPairsController::SyncPairsController(SyncApiContext context)
 void SyncPairsController::registerRoutes(http::Router &router)
 {
     router.add("GET", QStringLiteral("/sync-pairs"),
-               [this](const http::ApiRequest &) { return list(); });
+               [this](const http::ApiRequest &r) { return list(r); });
     router.add("POST", QStringLiteral("/sync-pairs"),
                [this](const http::ApiRequest &r) { return create(r); });
     router.add("GET", QStringLiteral("/sync-pairs/<id>"),
                [this](const http::ApiRequest &r) { return get(r); });
     router.add("PUT", QStringLiteral("/sync-pairs/<id>"),
                [this](const http::ApiRequest &r) { return replace(r); });
+    router.add("PATCH", QStringLiteral("/sync-pairs/<id>"),
+               [this](const http::ApiRequest &r) { return patch(r); });
     router.add("DELETE", QStringLiteral("/sync-pairs/<id>"),
                [this](const http::ApiRequest &r) { return remove(r); });
     router.add("POST", QStringLiteral("/sync-pairs/<id>/enable"),
@@ -55,15 +59,24 @@ QJsonObject SyncPairsController::detail(const db::SyncPairRecord &record) const
     return json;
 }
 
-http::ApiResponse SyncPairsController::list() const
+http::ApiResponse SyncPairsController::single(const db::SyncPairRecord &record, int status) const
 {
+    http::ApiResponse response = http::ApiResponse::json(detail(record), status);
+    return http::withEtag(response, record.version);
+}
+
+http::ApiResponse SyncPairsController::list(const http::ApiRequest &request) const
+{
+    const http::QueryParams params = http::QueryParams::forList(request);
     db::SyncPairRepository pairs(m_context.database.database().database());
+    QList<db::SyncPairRecord> page = pairs.page(params.cursorId(), params.limit() + 1);
+    const bool more = page.size() > params.limit();
+    if (more)
+        page.resize(params.limit());
     QJsonArray items;
-    for (const db::SyncPairRecord &pair : pairs.list())
+    for (const db::SyncPairRecord &pair : std::as_const(page))
         items.append(pair.toJson());
-    QJsonObject body = api::page(items);
-    body.insert(QStringLiteral("count"), items.size());
-    return http::ApiResponse::json(body);
+    return http::listResponse(request, params, items, more ? QString::number(page.last().id) : QString());
 }
 
 http::ApiResponse SyncPairsController::create(const http::ApiRequest &request)
@@ -78,33 +91,53 @@ http::ApiResponse SyncPairsController::create(const http::ApiRequest &request)
                   QStringLiteral("sync pair %1 '%2' created").arg(id).arg(created.name),
                   {},
                   created.toJson() });
-    return http::ApiResponse::json(detail(created), 201)
-        .withHeader("Location", QByteArrayLiteral("/sync-pairs/") + QByteArray::number(id));
+    http::ApiResponse response = single(created, 201);
+    return response.withHeader("Location", QByteArrayLiteral("/sync-pairs/") + QByteArray::number(id));
 }
 
 http::ApiResponse SyncPairsController::get(const http::ApiRequest &request) const
 {
+    http::QueryParams(request, {});
     db::SyncPairRepository pairs(m_context.database.database().database());
-    return http::ApiResponse::json(detail(pairs.get(request.idParam())));
+    return single(pairs.get(request.idParam()));
 }
 
 http::ApiResponse SyncPairsController::replace(const http::ApiRequest &request)
 {
     const qint64 id = request.idParam();
-    const sync::PairStore::Change change
-        = sync::PairStore(m_context.database.database().database()).replace(id, request.jsonBody());
+    const QJsonObject body = request.jsonBody();
+    db::Database &control = m_context.database.database().database();
+    const qint64 expected = api::expectedVersion(request, db::SyncPairRepository(control).get(id).version);
+    return updated(request, sync::PairStore(control).replace(id, body, expected));
+}
+
+http::ApiResponse SyncPairsController::patch(const http::ApiRequest &request)
+{
+    const qint64 id = request.idParam();
+    const QJsonObject body = request.jsonBody();
+    db::Database &control = m_context.database.database().database();
+    const qint64 current = db::SyncPairRepository(control).get(id).version;
+    const qint64 expected = api::expectedVersion(request, current, current);
+    return updated(request, sync::PairStore(control).patch(id, body, &http::mergePatch, expected));
+}
+
+http::ApiResponse SyncPairsController::updated(const http::ApiRequest &request,
+                                               const sync::PairStore::Change &change)
+{
+    const qint64 id = change.after.id;
     auditChange(m_context.database, request,
                 { QStringLiteral("sync_pair.updated"), QStringLiteral("sync_pair"), id,
                   QStringLiteral("sync pair %1 '%2' updated").arg(id).arg(change.after.name),
                   change.before.toJson(), change.after.toJson() });
-    return http::ApiResponse::json(detail(change.after));
+    return single(change.after);
 }
 
 http::ApiResponse SyncPairsController::remove(const http::ApiRequest &request)
 {
     const qint64 id = request.idParam();
-    const db::SyncPairRecord record
-        = sync::PairStore(m_context.database.database().database()).remove(id);
+    db::Database &control = m_context.database.database().database();
+    const qint64 expected = api::expectedVersion(request, db::SyncPairRepository(control).get(id).version);
+    const db::SyncPairRecord record = sync::PairStore(control).remove(id, expected);
     auditChange(
         m_context.database, request,
         { QStringLiteral("sync_pair.deleted"),
@@ -133,7 +166,7 @@ http::ApiResponse SyncPairsController::setEnabled(const http::ApiRequest &reques
                        enabled ? QStringLiteral("enabled") : QStringLiteral("disabled")),
               change->before.toJson(), change->after.toJson() });
     }
-    return http::ApiResponse::json(detail(db::SyncPairRepository(control).get(id)));
+    return single(db::SyncPairRepository(control).get(id));
 }
 
 void SyncPairsController::test(const http::ApiRequest &request, const http::Router::Reply &reply)

@@ -1,6 +1,7 @@
 #include "alertscontroller.h"
 
 #include "common/databasestate.h"
+#include "common/listquery.h"
 #include "db/repositories/alertrepository.h"
 #include "syncd/controllers/apiparams.h"
 #include "syncd/controllers/changeaudit.h"
@@ -20,12 +21,13 @@ void AlertsController::registerRoutes(http::Router &router)
 
 http::ApiResponse AlertsController::list(const http::ApiRequest &request) const
 {
+    const http::QueryParams params = http::QueryParams::forList(request, { QStringLiteral("status") });
     db::AlertRepository::ListFilter filter;
-    filter.status = api::choiceQueryParam(request, QStringLiteral("status"),
-                                          { QStringLiteral("raised"), QStringLiteral("acknowledged"), QStringLiteral("resolved"),
-                                            QStringLiteral("open"), QStringLiteral("all") });
-    filter.limit = api::limitParam(request);
-    filter.beforeId = api::idQueryParam(request, QStringLiteral("cursor"));
+    filter.status = params.choice(QStringLiteral("status"),
+                                  { QStringLiteral("raised"), QStringLiteral("acknowledged"), QStringLiteral("resolved"),
+                                    QStringLiteral("open"), QStringLiteral("all") });
+    filter.limit = params.limit();
+    filter.beforeId = params.cursorId(); // newest first: the next page has smaller ids
     // One row more than asked tells whether another page follows.
     filter.limit += 1;
     QList<db::AlertRecord> alerts = db::AlertRepository(m_database.database().database()).list(filter);
@@ -37,7 +39,7 @@ http::ApiResponse AlertsController::list(const http::ApiRequest &request) const
     QJsonArray items;
     for (const db::AlertRecord &alert : std::as_const(alerts))
         items.append(alert.toJson());
-    return http::ApiResponse::json(api::page(items, nextCursor));
+    return http::listResponse(request, params, items, nextCursor > 0 ? QString::number(nextCursor) : QString());
 }
 
 http::ApiResponse AlertsController::acknowledge(const http::ApiRequest &request) const

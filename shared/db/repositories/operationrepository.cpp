@@ -54,8 +54,20 @@ OperationRecord OperationRepository::readRecord(const QSqlQuery &query, const Di
 
 QJsonObject OperationRecord::toJson() const
 {
+    // The long-running-operation shape of docs/api-conventions.md: kind, status, progress as a
+    // fraction, result when finished, error as {code, message}.
+    const bool finished = isFinished();
+    const bool succeeded = status == QLatin1String("completed") || status == QLatin1String("completed_with_errors");
+    QJsonValue errorJson;
+    if (!error.isEmpty()) {
+        errorJson = QJsonObject { { QStringLiteral("code"),
+                                    status == QLatin1String("cancelled") ? QStringLiteral("cancelled")
+                                                                          : QStringLiteral("operation_failed") },
+                                  { QStringLiteral("message"), error } };
+    }
     return {
         { QStringLiteral("id"), id },
+        { QStringLiteral("kind"), kindOf(mode) },
         { QStringLiteral("pair_id"), pairId },
         { QStringLiteral("status"), status },
         { QStringLiteral("mode"), mode },
@@ -63,10 +75,11 @@ QJsonObject OperationRecord::toJson() const
         { QStringLiteral("trigger"), trigger },
         { QStringLiteral("node_id"), nodeId },
         { QStringLiteral("attempt"), attempt },
-        { QStringLiteral("progress"), progress },
+        { QStringLiteral("progress"), qBound(0.0, progress / 100.0, 1.0) },
         { QStringLiteral("current_entity"), currentEntity },
         { QStringLiteral("statistics"), statistics },
-        { QStringLiteral("error"), error.isEmpty() ? QJsonValue() : QJsonValue(error) },
+        { QStringLiteral("result"), finished && succeeded ? QJsonValue(statistics) : QJsonValue() },
+        { QStringLiteral("error"), errorJson },
         { QStringLiteral("created_at"), rows::isoOrNull(createdAt) },
         { QStringLiteral("started_at"), rows::isoOrNull(startedAt) },
         { QStringLiteral("finished_at"), rows::isoOrNull(finishedAt) },
@@ -79,6 +92,18 @@ QJsonObject OperationRecord::toJson() const
         { QStringLiteral("not_before"), rows::isoOrNull(notBefore) },
         { QStringLiteral("retry_of"), retryOf > 0 ? QJsonValue(retryOf) : QJsonValue() },
     };
+}
+
+QString OperationRecord::kindOf(const QString &mode)
+{
+    if (mode == QLatin1String("verify") || mode == QLatin1String("repair"))
+        return mode;
+    return QStringLiteral("sync");
+}
+
+bool OperationRecord::isFinished() const
+{
+    return status != QLatin1String("queued") && status != QLatin1String("running");
 }
 
 namespace {

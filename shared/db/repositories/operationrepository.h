@@ -41,7 +41,12 @@ struct OperationRecord
     QDateTime notBefore;
     qint64 retryOf = 0;
 
+    // The API's long-running-operation shape: kind (sync, verify, repair), status, progress
+    // as a fraction 0..1, result (the statistics once it completed, else null), error
+    // ({code, message} or null) and the times.
     QJsonObject toJson() const;
+    bool isFinished() const; // not queued or running
+    static QString kindOf(const QString &mode);
 };
 
 // sync_operations, for runs started outside the queue (tfctl sync run); the queue

@@ -59,6 +59,18 @@ inline qint64 returnedId(QSqlQuery &query)
                 QStringLiteral("%1 %2 not found").arg(QLatin1String(what)).arg(id));
 }
 
+// A compare-and-set UPDATE or DELETE changed nothing although the row exists (the caller
+// read get() to learn that): its version is no longer the expected one.
+[[noreturn]] inline void staleOrMissing(const char *what, qint64 currentVersion)
+{
+    const QString etag = QStringLiteral("\"%1\"").arg(currentVersion);
+    throw Error(Error::Kind::PreconditionFailed, QStringLiteral("precondition_failed"),
+                QStringLiteral("the %1 was changed meanwhile (now at version %2); read it again, reapply your "
+                               "change and send the new ETag in If-Match")
+                    .arg(QLatin1String(what), etag),
+                QJsonObject { { QStringLiteral("current_etag"), etag } });
+}
+
 // Runs an INSERT or UPDATE of a row with a unique name. A duplicate name becomes a Conflict
 // that says so in words ("a sync pair named "X" already exists (id 3)", details.field =
 // "name") instead of the database's constraint text; any other failure is rethrown as is.
@@ -83,7 +95,7 @@ inline void execNamed(const Database &database, QSqlQuery &query, const char *wh
         }
         if (existing == 0 || existing == selfId)
             throw;
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("name_taken"),
                     QStringLiteral("a %1 named \"%2\" already exists (id %3)").arg(QLatin1String(noun), name).arg(existing),
                     QJsonObject { { QStringLiteral("field"), QStringLiteral("name") },
                                   { QStringLiteral("existing_id"), existing } });

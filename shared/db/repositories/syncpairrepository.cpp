@@ -7,11 +7,20 @@ namespace tf::db {
 namespace {
 const QString kColumns = QStringLiteral(
     "id, name, description, source_system_id, source_entity, target_system_id, target_entity, "
-    "definition, enabled, schedule, next_run_at, created_at, updated_at");
+    "definition, enabled, schedule, next_run_at, created_at, updated_at, version");
 } // namespace
 
 QJsonObject SyncPairRecord::toJson() const
 {
+    // Definitions stored before issue 13 name the systems source_system/target_system; the
+    // answer uses the resource's names.
+    QJsonObject definition = this->definition;
+    for (const QString &key : { QStringLiteral("source_system"), QStringLiteral("target_system") }) {
+        if (definition.contains(key)) {
+            definition.insert(key + QStringLiteral("_id"), definition.value(key));
+            definition.remove(key);
+        }
+    }
     return { { QStringLiteral("id"), id },
              { QStringLiteral("name"), name },
              { QStringLiteral("description"), description },
@@ -45,6 +54,7 @@ SyncPairRecord SyncPairRepository::read(const QSqlQuery &query) const
     record.nextRunAt = dialect.fromDb(query.value(10));
     record.createdAt = dialect.fromDb(query.value(11));
     record.updatedAt = dialect.fromDb(query.value(12));
+    record.version = query.value(13).toLongLong();
     return record;
 }
 
@@ -67,6 +77,19 @@ QList<SyncPairRecord> SyncPairRepository::list() const
 {
     QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
                                          + QStringLiteral(" FROM sync_pairs ORDER BY name"));
+    m_database.exec(query, "listing sync pairs");
+    QList<SyncPairRecord> records;
+    while (query.next())
+        records.append(read(query));
+    return records;
+}
+
+QList<SyncPairRecord> SyncPairRepository::page(qint64 afterId, int limit) const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
+                                         + QStringLiteral(" FROM sync_pairs WHERE id > ? ORDER BY id LIMIT ?"));
+    query.addBindValue(afterId);
+    query.addBindValue(limit);
     m_database.exec(query, "listing sync pairs");
     QList<SyncPairRecord> records;
     while (query.next())
@@ -98,26 +121,37 @@ qint64 SyncPairRepository::insert(const SyncPairRecord &record)
     return rows::returnedId(query);
 }
 
-void SyncPairRepository::update(const SyncPairRecord &record)
+qint64 SyncPairRepository::update(const SyncPairRecord &record, qint64 expectedVersion)
 {
-    QSqlQuery query = m_database.prepare(QStringLiteral(
-        "UPDATE sync_pairs SET name = ?, description = ?, source_system_id = ?, source_entity = ?, "
-        "target_system_id = ?, target_entity = ?, definition = ?, enabled = ?, schedule = ?, "
-        "next_run_at = ?, updated_at = ? WHERE id = ?"));
+    // Compare and set: the version is checked by the UPDATE itself, never read first.
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral(
+            "UPDATE sync_pairs SET name = ?, description = ?, source_system_id = ?, source_entity = ?, "
+            "target_system_id = ?, target_entity = ?, definition = ?, enabled = ?, schedule = ?, "
+            "next_run_at = ?, updated_at = ?, version = version + 1 WHERE id = ?")
+        + (expectedVersion != 0 ? QStringLiteral(" AND version = ?") : QString())
+        + QStringLiteral(" RETURNING version"));
     bindContent(query, record);
     query.addBindValue(record.id);
+    if (expectedVersion != 0)
+        query.addBindValue(expectedVersion);
     rows::execNamed(m_database, query, "updating a sync pair", "sync_pairs", "sync pair", record.name, record.id);
-    if (query.numRowsAffected() == 0)
-        rows::notFound("sync pair", record.id);
+    if (!query.next())
+        rows::staleOrMissing("sync pair", get(record.id).version);
+    return query.value(0).toLongLong();
 }
 
-void SyncPairRepository::remove(qint64 id)
+void SyncPairRepository::remove(qint64 id, qint64 expectedVersion)
 {
-    QSqlQuery query = m_database.prepare(QStringLiteral("DELETE FROM sync_pairs WHERE id = ?"));
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("DELETE FROM sync_pairs WHERE id = ?")
+        + (expectedVersion != 0 ? QStringLiteral(" AND version = ?") : QString()));
     query.addBindValue(id);
+    if (expectedVersion != 0)
+        query.addBindValue(expectedVersion);
     m_database.exec(query, "removing a sync pair");
     if (query.numRowsAffected() == 0)
-        rows::notFound("sync pair", id);
+        rows::staleOrMissing("sync pair", get(id).version);
 }
 
 } // namespace tf::db

@@ -26,6 +26,7 @@ struct SyncPairRecord
     QDateTime nextRunAt; // invalid: not scheduled
     QDateTime createdAt;
     QDateTime updatedAt;
+    qint64 version = 1; // of the editable fields (the ETag); not next_run_at
 
     QJsonObject toJson() const;
 };
@@ -40,10 +41,16 @@ public:
     { }
 
     QList<SyncPairRecord> list() const; // by name
+    // A page by ascending id: ids above afterId, at most limit (keyset paging).
+    QList<SyncPairRecord> page(qint64 afterId, int limit) const;
     SyncPairRecord get(qint64 id) const; // NotFound when missing
     qint64 insert(const SyncPairRecord &record); // Conflict: duplicate name or unknown system
-    void update(const SyncPairRecord &record); // every field but id and createdAt
-    void remove(qint64 id); // its operations go with it (ON DELETE CASCADE)
+    // Every field but id and createdAt; the version goes up by one and is returned.
+    // expectedVersion != 0: only when the stored version is that one, else
+    // PreconditionFailed (NotFound when the pair is gone).
+    qint64 update(const SyncPairRecord &record, qint64 expectedVersion = 0);
+    // Its operations go with it (ON DELETE CASCADE). expectedVersion as update().
+    void remove(qint64 id, qint64 expectedVersion = 0);
 
 private:
     SyncPairRecord read(const QSqlQuery &query) const;

@@ -7,7 +7,7 @@ namespace tf::db {
 namespace {
 const QString kColumns
     = QStringLiteral("id, name, kind, description, settings, credentials_encrypted IS NOT NULL, "
-                     "created_at, updated_at");
+                     "created_at, updated_at, version");
 
 QVariant blobOrNull(const QByteArray &bytes)
 {
@@ -39,6 +39,7 @@ SystemRecord SystemRepository::read(const QSqlQuery &query) const
     record.hasCredentials = query.value(5).toBool();
     record.createdAt = dialect.fromDb(query.value(6));
     record.updatedAt = dialect.fromDb(query.value(7));
+    record.version = query.value(8).toLongLong();
     return record;
 }
 
@@ -46,6 +47,19 @@ QList<SystemRecord> SystemRepository::list() const
 {
     QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
                                          + QStringLiteral(" FROM systems ORDER BY name"));
+    m_database.exec(query, "listing systems");
+    QList<SystemRecord> records;
+    while (query.next())
+        records.append(read(query));
+    return records;
+}
+
+QList<SystemRecord> SystemRepository::page(qint64 afterId, int limit) const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + kColumns
+                                         + QStringLiteral(" FROM systems WHERE id > ? ORDER BY id LIMIT ?"));
+    query.addBindValue(afterId);
+    query.addBindValue(limit);
     m_database.exec(query, "listing systems");
     QList<SystemRecord> records;
     while (query.next())
@@ -82,29 +96,39 @@ qint64 SystemRepository::insert(const SystemRecord &record, const QByteArray &en
     return rows::returnedId(query);
 }
 
-void SystemRepository::update(const SystemRecord &record)
+qint64 SystemRepository::update(const SystemRecord &record, qint64 expectedVersion)
 {
-    QSqlQuery query
-        = m_database.prepare(QStringLiteral("UPDATE systems SET name = ?, kind = ?, description = "
-                                            "?, settings = ?, updated_at = ? WHERE id = ?"));
+    // Compare and set: the version is checked by the UPDATE itself, never read first.
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("UPDATE systems SET name = ?, kind = ?, description = ?, settings = ?, "
+                       "updated_at = ?, version = version + 1 WHERE id = ?")
+        + (expectedVersion != 0 ? QStringLiteral(" AND version = ?") : QString())
+        + QStringLiteral(" RETURNING version"));
     query.addBindValue(record.name);
     query.addBindValue(record.kind);
     query.addBindValue(rows::nonNull(record.description));
     query.addBindValue(rows::jsonText(record.settings));
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(record.id);
+    if (expectedVersion != 0)
+        query.addBindValue(expectedVersion);
     rows::execNamed(m_database, query, "updating a system", "systems", "system", record.name, record.id);
-    if (query.numRowsAffected() == 0)
-        rows::notFound("system", record.id);
+    if (!query.next())
+        rows::staleOrMissing("system", get(record.id).version);
+    return query.value(0).toLongLong();
 }
 
-void SystemRepository::remove(qint64 id)
+void SystemRepository::remove(qint64 id, qint64 expectedVersion)
 {
-    QSqlQuery query = m_database.prepare(QStringLiteral("DELETE FROM systems WHERE id = ?"));
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("DELETE FROM systems WHERE id = ?")
+        + (expectedVersion != 0 ? QStringLiteral(" AND version = ?") : QString()));
     query.addBindValue(id);
+    if (expectedVersion != 0)
+        query.addBindValue(expectedVersion);
     m_database.exec(query, "removing a system");
     if (query.numRowsAffected() == 0)
-        rows::notFound("system", id);
+        rows::staleOrMissing("system", get(id).version);
 }
 
 QByteArray SystemRepository::credentials(qint64 id) const

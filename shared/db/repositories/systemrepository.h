@@ -21,6 +21,7 @@ struct SystemRecord
     bool hasCredentials = false;
     QDateTime createdAt;
     QDateTime updatedAt;
+    qint64 version = 1; // of the editable fields (the ETag); credentials included
 
     // Never includes the credentials, only whether there are any.
     QJsonObject toJson() const;
@@ -37,10 +38,15 @@ public:
     { }
 
     QList<SystemRecord> list() const; // by name
+    // A page by ascending id: ids above afterId, at most limit (keyset paging).
+    QList<SystemRecord> page(qint64 afterId, int limit) const;
     SystemRecord get(qint64 id) const; // NotFound when missing
     qint64 insert(const SystemRecord &record, const QByteArray &encryptedCredentials = {});
-    void update(const SystemRecord &record); // name, kind, description, settings
-    void remove(qint64 id); // Conflict while sync pairs use it
+    // Name, kind, description, settings; the version goes up by one and is returned.
+    // expectedVersion != 0: only when the stored version is that one, else
+    // PreconditionFailed (NotFound when the system is gone).
+    qint64 update(const SystemRecord &record, qint64 expectedVersion = 0);
+    void remove(qint64 id, qint64 expectedVersion = 0); // as update()
     QByteArray credentials(qint64 id) const; // empty when none
     void setCredentials(qint64 id, const QByteArray &encryptedCredentials); // empty clears
 

@@ -21,8 +21,10 @@ SyncPairDefinition definitionOf(const db::SyncPairRecord &record)
 {
     QJsonObject json = record.definition;
     json.insert(QStringLiteral("name"), record.name);
-    json.insert(QStringLiteral("source_system"), record.sourceSystemId);
-    json.insert(QStringLiteral("target_system"), record.targetSystemId);
+    json.remove(QStringLiteral("source_system")); // stored before issue 13
+    json.remove(QStringLiteral("target_system"));
+    json.insert(QStringLiteral("source_system_id"), record.sourceSystemId);
+    json.insert(QStringLiteral("target_system_id"), record.targetSystemId);
     return SyncPairDefinition::parse(json);
 }
 

@@ -29,7 +29,7 @@ void requireFreeName(db::SyncPairRepository &pairs, const QString &name, qint64 
 {
     for (const db::SyncPairRecord &pair : pairs.list()) {
         if (pair.name == name && pair.id != exceptId) {
-            throw Error(Error::Kind::Conflict,
+            throw Error(Error::Kind::Conflict, QStringLiteral("name_taken"),
                         QStringLiteral("a sync pair named \"%1\" already exists (id %2)").arg(name).arg(pair.id),
                         QJsonObject { { QStringLiteral("field"), QStringLiteral("name") }, { QStringLiteral("id"), pair.id } });
         }
@@ -54,8 +54,10 @@ db::SyncPairRecord PairStore::validated(const QJsonObject &body, qint64 exceptId
     const SyncPairDefinition definition = SyncPairDefinition::parse(body);
     db::SystemRepository systems(m_control);
     DefinitionErrors errors;
-    requireSystem(systems, definition.sourceSystem, QStringLiteral("source_system"), &errors);
-    requireSystem(systems, definition.targetSystem, QStringLiteral("target_system"), &errors);
+    requireSystem(systems, definition.sourceSystem,
+                  SyncPairDefinition::systemKey(body, QStringLiteral("source_system_id")), &errors);
+    requireSystem(systems, definition.targetSystem,
+                  SyncPairDefinition::systemKey(body, QStringLiteral("target_system_id")), &errors);
     errors.throwIfAny(QStringLiteral("sync pair definition is invalid"));
     db::SyncPairRepository pairs(m_control);
     requireFreeName(pairs, definition.name, exceptId);
@@ -72,18 +74,38 @@ db::SyncPairRecord PairStore::create(const QJsonObject &definition)
     return pairs.get(pairs.insert(record));
 }
 
-PairStore::Change PairStore::replace(qint64 id, const QJsonObject &definition)
+PairStore::Change PairStore::replace(qint64 id, const QJsonObject &definition, qint64 expectedVersion)
 {
     db::SyncPairRepository pairs(m_control);
     const db::SyncPairRecord old = pairs.get(id); // NotFound before Validation
     db::SyncPairRecord record = validated(definition, id);
     const bool sameTiming = record.schedule == old.schedule && record.enabled == old.enabled;
     record.nextRunAt = sameTiming ? old.nextRunAt : nextRunOf(record);
-    pairs.update(record);
+    pairs.update(record, expectedVersion);
     return Change { old, pairs.get(id) };
 }
 
-db::SyncPairRecord PairStore::remove(qint64 id)
+PairStore::Change PairStore::patch(qint64 id, const QJsonObject &mergePatch,
+                                   const std::function<QJsonObject(const QJsonObject &, const QJsonObject &)> &merge,
+                                   qint64 expectedVersion)
+{
+    db::SyncPairRepository pairs(m_control);
+    const db::SyncPairRecord old = pairs.get(id);
+    QJsonObject patchBody = mergePatch;
+    // A patch may use the deprecated names; it then changes the fields of the new names.
+    for (const QString &key : { QStringLiteral("source_system"), QStringLiteral("target_system") }) {
+        if (patchBody.contains(key) && !patchBody.contains(key + QStringLiteral("_id"))) {
+            patchBody.insert(key + QStringLiteral("_id"), patchBody.value(key));
+            patchBody.remove(key);
+        }
+    }
+    const QJsonObject merged = merge(definitionOf(old).toJson(), patchBody);
+    // Without If-Match the version read here guards the write: a change made between the
+    // read and the write is not silently overwritten.
+    return replace(id, merged, expectedVersion != 0 ? expectedVersion : old.version);
+}
+
+db::SyncPairRecord PairStore::remove(qint64 id, qint64 expectedVersion)
 {
     db::SyncPairRepository pairs(m_control);
     const db::SyncPairRecord record = pairs.get(id);
@@ -96,14 +118,14 @@ db::SyncPairRecord PairStore::remove(qint64 id)
     filter.limit = 1;
     const QList<db::OperationRecord> running = OperationQueue(m_control).list(filter);
     if (!running.isEmpty()) {
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("operation_running"),
                     QStringLiteral("sync pair %1 '%2' has a running operation (%3); cancel it or wait for it to finish")
                         .arg(id)
                         .arg(record.name)
                         .arg(running.first().id),
                     QJsonObject { { QStringLiteral("operation_id"), running.first().id } });
     }
-    pairs.remove(id);
+    pairs.remove(id, expectedVersion);
     transaction.commit();
     return record;
 }

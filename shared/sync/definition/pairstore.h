@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 
+#include <functional>
 #include <optional>
 
 namespace tf::sync {
@@ -29,9 +30,18 @@ public:
     db::SyncPairRecord create(const QJsonObject &definition);
     // NotFound before Validation: the pair must exist. The next run is kept when neither the
     // schedule nor the enabled flag changed.
-    Change replace(qint64 id, const QJsonObject &definition);
-    // Conflict while an operation of the pair is running. Its operations go with it.
-    db::SyncPairRecord remove(qint64 id);
+    // expectedVersion != 0: only when the pair is still at that version (If-Match), else
+    // PreconditionFailed and nothing changes (checked by the UPDATE itself).
+    Change replace(qint64 id, const QJsonObject &definition, qint64 expectedVersion = 0);
+    // RFC 7396: `merge` (http::mergePatch) applies the patch to the stored definition, which
+    // is then validated and stored as replace() does. Without expectedVersion, the version
+    // read is the one expected, so a concurrent change is a PreconditionFailed, never lost.
+    Change patch(qint64 id, const QJsonObject &mergePatch,
+                 const std::function<QJsonObject(const QJsonObject &, const QJsonObject &)> &merge,
+                 qint64 expectedVersion = 0);
+    // Conflict (operation_running) while an operation of the pair is running. Its operations
+    // go with it. expectedVersion as replace().
+    db::SyncPairRecord remove(qint64 id, qint64 expectedVersion = 0);
     // Nothing when the pair already was so (enabling an enabled pair changes nothing).
     std::optional<Change> setEnabled(qint64 id, bool enabled);
 

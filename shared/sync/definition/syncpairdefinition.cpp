@@ -187,11 +187,25 @@ QString deleteActionName(DeletePolicy::Action action)
     return deleteActionNames().value(int(action));
 }
 
+QString SyncPairDefinition::systemKey(const QJsonObject &json, const QString &key)
+{
+    const QString legacy = key.chopped(3); // "source_system_id" -> "source_system"
+    return json.contains(legacy) && !json.contains(key) ? legacy : key;
+}
+
 SyncPairDefinition SyncPairDefinition::parse(const QJsonObject &json)
 {
     DefinitionErrors errors;
+    const QString sourceKey = systemKey(json, QStringLiteral("source_system_id"));
+    const QString targetKey = systemKey(json, QStringLiteral("target_system_id"));
+    for (const QString &key : { sourceKey, targetKey }) {
+        const QString legacy = key.endsWith(QLatin1String("_id")) ? key.chopped(3) : key;
+        if (json.contains(legacy) && json.contains(legacy + QStringLiteral("_id")))
+            errors.add(legacy, QStringLiteral("give %1_id only (%1 is its deprecated name)").arg(legacy));
+    }
     JsonReader reader(json, QString(), &errors,
-                      { QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("source_system"),
+                      { QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("source_system_id"),
+                        QStringLiteral("target_system_id"), QStringLiteral("source_system"),
                         QStringLiteral("target_system"), QStringLiteral("mode"), QStringLiteral("schedule"), QStringLiteral("verify_schedule"),
                         QStringLiteral("batch_size"), QStringLiteral("invalid_rows"), QStringLiteral("delete_policy"),
                         QStringLiteral("cursor"), QStringLiteral("enabled"), QStringLiteral("entities") });
@@ -200,8 +214,8 @@ SyncPairDefinition SyncPairDefinition::parse(const QJsonObject &json)
     if (pair.name.size() > 200)
         reader.fail(QStringLiteral("name"), QStringLiteral("must be at most 200 characters"));
     pair.description = reader.text(QStringLiteral("description"), false);
-    pair.sourceSystem = reader.positiveId(QStringLiteral("source_system"));
-    pair.targetSystem = reader.positiveId(QStringLiteral("target_system"));
+    pair.sourceSystem = reader.positiveId(sourceKey);
+    pair.targetSystem = reader.positiveId(targetKey);
     pair.mode = *readMode(reader, int(SyncMode::Hash));
     pair.schedule = reader.text(QStringLiteral("schedule"), false).trimmed();
     if (!pair.schedule.isEmpty()) {

@@ -20,8 +20,10 @@ namespace tf::sync {
 // {
 //   "name": "pacs-to-cama",
 //   "description": "Nightly PACS -> CAMA",                 (optional) [""]
-//   "source_system": 1,                                     system ids, positive integers
-//   "target_system": 2,
+//   "source_system_id": 1,                                  system ids, positive integers (the
+//   "target_system_id": 2,                                  names of the pair resource; the old
+//                                                           source_system/target_system are
+//                                                           accepted until API v2, deprecated)
 //   "mode": "cursor",                                       "hash" | "cursor" | "full" ["hash"]
 //   "schedule": "0 2 * * MON-SAT",                          (optional) five-field cron
 //   "verify_schedule": "0 4 * * SUN",                       (optional) cron: verify the target,
@@ -115,6 +117,9 @@ struct SyncPairDefinition
     // "entities[0].target.key", "message": "must list at least one column"}, ...]}) listing
     // every problem.
     static SyncPairDefinition parse(const QJsonObject &json);
+    // The key a body gives a system id under: `key` ("source_system_id"), or its deprecated
+    // name without "_id" when only that one is given (errors then name what the client sent).
+    static QString systemKey(const QJsonObject &json, const QString &key);
     QJsonObject toJson() const;
 
     // Entity indexes, parents before children; among entities free to go, definition order.

@@ -53,8 +53,8 @@ QJsonObject SyncPairDefinition::toJson() const
     QJsonObject json {
         { QStringLiteral("name"), name },
         { QStringLiteral("description"), description },
-        { QStringLiteral("source_system"), sourceSystem },
-        { QStringLiteral("target_system"), targetSystem },
+        { QStringLiteral("source_system_id"), sourceSystem },
+        { QStringLiteral("target_system_id"), targetSystem },
         { QStringLiteral("mode"), syncModeName(mode) },
         { QStringLiteral("batch_size"), batchSize },
         { QStringLiteral("invalid_rows"), quarantineInvalidRows ? QStringLiteral("quarantine") : QStringLiteral("fail") },

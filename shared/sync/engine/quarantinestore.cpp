@@ -45,10 +45,21 @@ QuarantineEntry readEntry(const QSqlQuery &query, const db::Dialect &dialect)
 
 } // namespace
 
+namespace {
+QJsonValue pairIdJson(const QString &pairId)
+{
+    bool isId = false;
+    const qint64 id = pairId.toLongLong(&isId);
+    return isId ? QJsonValue(id) : QJsonValue(pairId);
+}
+} // namespace
+
 QJsonObject QuarantineEntry::toJson() const
 {
     return { { QStringLiteral("id"), id },
-             { QStringLiteral("pair_id"), pairId },
+             // The column is text (file-defined runs of tfctl name their pair); the API's pairs
+             // have integer ids, and ids are JSON integers.
+             { QStringLiteral("pair_id"), pairIdJson(pairId) },
              { QStringLiteral("operation_id"), operationId },
              { QStringLiteral("entity"), entity },
              { QStringLiteral("source_key"), sourceKey },
@@ -162,10 +173,11 @@ void QuarantineStore::edit(qint64 id, const QJsonObject &transformedRow)
     m_database.exec(query, "editing a quarantined row");
     if (query.numRowsAffected() == 0) {
         const QuarantineEntry entry = get(id); // NotFound when absent
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("entry_not_open"),
                     QStringLiteral("quarantine entry %1 is %2, only open entries can be edited")
                         .arg(id)
-                        .arg(entry.status));
+                        .arg(entry.status),
+                    QJsonObject { { QStringLiteral("status"), entry.status } });
     }
 }
 
@@ -210,10 +222,11 @@ void QuarantineStore::setStatus(qint64 id, const QString &status, const QString 
         const QuarantineEntry entry = get(id);
         if (entry.status == status)
             return; // already there: idempotent
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("entry_not_open"),
                     QStringLiteral("quarantine entry %1 is %2, not %3")
                         .arg(id)
-                        .arg(entry.status, allowedFrom));
+                        .arg(entry.status, allowedFrom),
+                    QJsonObject { { QStringLiteral("status"), entry.status } });
     }
 }
 

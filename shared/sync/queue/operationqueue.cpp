@@ -106,7 +106,7 @@ db::OperationRecord OperationQueue::enqueueVerify(qint64 pairId, bool repair, co
         const qint64 id = running.value(0).toLongLong();
         const QString mode = running.value(1).toString();
         running.finish();
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("operation_running"),
                     QStringLiteral("sync pair %1 is busy: operation %2 (%3) is running; verify it "
                                    "after that operation ends")
                         .arg(pairId)
@@ -154,7 +154,7 @@ db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, 
                         QStringLiteral("sync pair %1 not found").arg(request.pairId),
                         QJsonObject { { QStringLiteral("pair_id"), request.pairId } });
         if (!pair.value(0).toBool())
-            throw Error(Error::Kind::Conflict,
+            throw Error(Error::Kind::Conflict, QStringLiteral("pair_disabled"),
                         QStringLiteral("sync pair %1 is disabled; enable it before starting a sync")
                             .arg(request.pairId),
                         QJsonObject { { QStringLiteral("pair_id"), request.pairId } });
@@ -182,15 +182,14 @@ db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, 
             // The same options join the queued operation; other options are never merged into
             // it silently (the caller asked for something else).
             if (record.mode != mode || record.dryRun != request.dryRun || record.fullResync != request.fullResync) {
-                throw Error(Error::Kind::Conflict,
+                throw Error(Error::Kind::Conflict, QStringLiteral("operation_queued"),
                             QStringLiteral("sync pair %1 already has operation %2 queued with other options "
                                            "(mode %3%4%5); wait for it, or cancel it and start again")
                                 .arg(request.pairId)
                                 .arg(record.id)
                                 .arg(record.mode, record.dryRun ? QStringLiteral(", dry run") : QString(),
                                      record.fullResync ? QStringLiteral(", full resync") : QString()),
-                            QJsonObject { { QStringLiteral("reason"), QStringLiteral("operation_queued") },
-                                          { QStringLiteral("pair_id"), request.pairId },
+                            QJsonObject { { QStringLiteral("pair_id"), request.pairId },
                                           { QStringLiteral("operation_id"), record.id } });
             }
             if (created)
@@ -255,11 +254,11 @@ db::OperationRecord OperationQueue::requestCancel(qint64 id)
 
     const db::OperationRecord record = get(id);
     if (record.status != QLatin1String("running"))
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("operation_finished"),
                     QStringLiteral("operation %1 already finished (%2); nothing to cancel")
                         .arg(id)
                         .arg(record.status),
-                    QJsonObject { { QStringLiteral("status"), record.status } });
+                    QJsonObject { { QStringLiteral("operation_id"), id }, { QStringLiteral("status"), record.status } });
     return record;
 }
 
@@ -268,11 +267,14 @@ db::OperationRecord OperationQueue::retry(qint64 id)
     const db::OperationRecord original = get(id);
     if (original.status != QLatin1String("failed") && original.status != QLatin1String("cancelled"))
         throw Error(Error::Kind::Conflict,
+                    original.status == QLatin1String("queued") || original.status == QLatin1String("running")
+                        ? QStringLiteral("operation_%1").arg(original.status)
+                        : QStringLiteral("operation_finished"),
                     QStringLiteral(
                         "operation %1 is %2; only a failed or cancelled operation can be retried")
                         .arg(id)
                         .arg(original.status),
-                    QJsonObject { { QStringLiteral("status"), original.status } });
+                    QJsonObject { { QStringLiteral("operation_id"), id }, { QStringLiteral("status"), original.status } });
     EnqueueRequest request;
     request.pairId = original.pairId;
     request.mode = modes().contains(original.mode) ? original.mode : QString();
@@ -317,6 +319,10 @@ QList<db::OperationRecord> OperationQueue::list(const ListFilter &filter) const
     if (filter.since.isValid()) {
         where << QStringLiteral("created_at >= ?");
         values << m_database.dialect().toDb(filter.since);
+    }
+    if (filter.before.isValid()) {
+        where << QStringLiteral("created_at < ?");
+        values << m_database.dialect().toDb(filter.before);
     }
     if (filter.beforeId > 0) {
         where << QStringLiteral("id < ?");

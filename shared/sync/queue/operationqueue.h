@@ -80,6 +80,7 @@ public:
         qint64 pairId = 0;
         QString status;
         QDateTime since; // created at or after
+        QDateTime before; // created before
         int limit = 50;
         qint64 beforeId = 0; // cursor: ids below this
     };

@@ -34,7 +34,7 @@ void requireFreeName(const db::SystemRepository &systems, const QString &name, q
 {
     for (const db::SystemRecord &system : systems.list()) {
         if (system.name == name && system.id != exceptId) {
-            throw Error(Error::Kind::Conflict,
+            throw Error(Error::Kind::Conflict, QStringLiteral("name_taken"),
                         QStringLiteral("a system named \"%1\" already exists (id %2)").arg(name).arg(system.id),
                         QJsonObject { { QStringLiteral("field"), QStringLiteral("name") }, { QStringLiteral("id"), system.id } });
         }
@@ -85,22 +85,24 @@ qint64 SystemRegistry::create(const SystemDefinition &definition)
     return id;
 }
 
-void SystemRegistry::update(qint64 id, const SystemDefinition &definition, bool replaceCredentials)
+qint64 SystemRegistry::update(qint64 id, const SystemDefinition &definition, bool replaceCredentials,
+                              qint64 expectedVersion)
 {
     definition.validate();
     db::SystemRepository repository(m_control);
     repository.get(id); // NotFound before Conflict
     requireFreeName(repository, definition.name, id);
     db::Transaction transaction(m_control);
-    repository.update(toRecord(definition, id));
+    const qint64 version = repository.update(toRecord(definition, id), expectedVersion);
     if (replaceCredentials)
         repository.setCredentials(id, sealCredentials(definition.credentials));
     transaction.commit();
-    qCInfo(lcSystems).noquote() << "system" << id << definition.name << "updated"
+    qCInfo(lcSystems).noquote() << "system" << id << definition.name << "updated to version" << version
                                 << (replaceCredentials ? "with new credentials" : "");
+    return version;
 }
 
-db::SystemRecord SystemRegistry::remove(qint64 id)
+db::SystemRecord SystemRegistry::remove(qint64 id, qint64 expectedVersion)
 {
     db::SystemRepository repository(m_control);
     const db::SystemRecord system = repository.get(id);
@@ -113,14 +115,14 @@ db::SystemRecord SystemRegistry::remove(qint64 id)
         }
     }
     if (!ids.isEmpty()) {
-        throw Error(Error::Kind::Conflict,
+        throw Error(Error::Kind::Conflict, QStringLiteral("in_use"),
                     QStringLiteral("system %1 '%2' is used by sync pair %3; delete or change %4 first")
                         .arg(id)
                         .arg(system.name, names.join(QStringLiteral(", ")),
                              ids.size() == 1 ? QStringLiteral("it") : QStringLiteral("them")),
                     QJsonObject { { QStringLiteral("pair_ids"), ids } });
     }
-    repository.remove(id);
+    repository.remove(id, expectedVersion);
     qCInfo(lcSystems).noquote() << "system" << id << system.name << "removed";
     return system;
 }

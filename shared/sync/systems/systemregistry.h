@@ -33,11 +33,15 @@ public:
     // Replaces name, kind, description and settings. The stored credentials are kept unless
     // replaceCredentials, in which case they become definition.credentials (empty clears
     // them): an API client that never saw the secrets can edit the rest without losing them.
-    // NotFound, then Conflict when another system has the name.
-    void update(qint64 id, const SystemDefinition &definition, bool replaceCredentials);
+    // NotFound, then Conflict (name_taken) when another system has the name. Returns the new
+    // version; expectedVersion != 0: only when the system is still at that version (If-Match),
+    // else PreconditionFailed and nothing changes (checked by the UPDATE itself).
+    qint64 update(qint64 id, const SystemDefinition &definition, bool replaceCredentials,
+                  qint64 expectedVersion = 0);
     // Deletes the system and returns what it was. Conflict naming every sync pair that uses
-    // it (details.pair_ids): those must be deleted or changed first.
-    db::SystemRecord remove(qint64 id);
+    // it (code in_use, details.pair_ids): those must be deleted or changed first.
+    // expectedVersion as update().
+    db::SystemRecord remove(qint64 id, qint64 expectedVersion = 0);
     // The definition with its credentials decrypted. NotFound for an unknown id; Validation
     // when the credentials cannot be decrypted (wrong key or damaged data).
     SystemDefinition load(qint64 id) const;
