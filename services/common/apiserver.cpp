@@ -4,6 +4,7 @@
 #include "connectionguard.h"
 #include "errorresponse.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QHttpServerRequest>
@@ -94,6 +95,20 @@ void refuseUncheckedQuery(const ApiRequest &request, ApiResponse &response)
                              request.requestId);
 }
 
+// Every read answer has a validator: routes with a version column set ETag themselves (it is
+// what If-Match compares); any other JSON read gets a strong ETag over its exact bytes.
+void addContentEtag(const ApiRequest &request, ApiResponse &response)
+{
+    if ((request.method != "GET" && request.method != "HEAD") || response.status != 200 || response.stream)
+        return;
+    for (const auto &header : std::as_const(response.headers)) {
+        if (header.first.compare("ETag", Qt::CaseInsensitive) == 0)
+            return;
+    }
+    const QByteArray digest = QCryptographicHash::hash(response.body, QCryptographicHash::Sha256).toHex().left(32);
+    response.withHeader("ETag", "\"sha256:" + digest + '"');
+}
+
 } // namespace
 
 ApiServer::ApiServer(QString serviceName, Router router, HttpLimits limits, RequestStats &stats,
@@ -160,6 +175,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             return;
         *answered = true;
         refuseUncheckedQuery(*apiRequest, response);
+        addContentEtag(*apiRequest, response);
         if (m_decorator)
             m_decorator(*apiRequest, response);
         const double elapsedMs = double(timer.nsecsElapsed()) / 1e6;

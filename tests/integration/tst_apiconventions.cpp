@@ -127,7 +127,9 @@ class TestApiConventions final : public QObject, public GatewayProxyFixture
             { QStringLiteral("status"), result.status },
             { QStringLiteral("content_type"), QString::fromLatin1(result.headers.value("content-type")) },
             { QStringLiteral("body"), document.isObject() ? QJsonValue(document.object())
-                                      : document.isArray() ? QJsonValue(document.array()) : QJsonValue() },
+                                      : document.isArray() ? QJsonValue(document.array())
+                                      : result.headers.value("content-type").startsWith("text/") ? QJsonValue(QString::fromUtf8(result.body))
+                                                                                                 : QJsonValue() },
             { QStringLiteral("headers"), headers } });
     }
 
@@ -369,7 +371,8 @@ private Q_SLOTS:
                                              QStringLiteral("--spec"), source + QStringLiteral("/resources/openapi.yaml"), file });
         QVERIFY(node.waitForFinished(120000));
         const QByteArray output = node.readAll();
-        QVERIFY2(node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0, output.constData());
+        if (node.exitStatus() != QProcess::NormalExit || node.exitCode() != 0)
+            expectNone(QString::fromUtf8(output).split(QLatin1Char('\n'), Qt::SkipEmptyParts));
     }
 
     void cleanupTestCase()

@@ -63,9 +63,9 @@ const QStringList &MetricsHistoryController::knownMetrics()
 
 http::ApiResponse MetricsHistoryController::history(const http::ApiRequest &request) const
 {
-    const http::QueryParams params(request, { QStringLiteral("metric"), QStringLiteral("created_after"),
-                                              QStringLiteral("created_before"), QStringLiteral("step"),
-                                              QStringLiteral("node") });
+    const http::QueryParams params = http::QueryParams::forList(
+        request, { QStringLiteral("metric"), QStringLiteral("created_after"), QStringLiteral("created_before"),
+                   QStringLiteral("step"), QStringLiteral("node") });
     if (!params.has(QStringLiteral("metric")))
         http::QueryParams::invalid(QStringLiteral("metric"),
                                    QStringLiteral("is required; one of: %1").arg(knownMetrics().join(QStringLiteral(", "))));
@@ -92,18 +92,22 @@ http::ApiResponse MetricsHistoryController::history(const http::ApiRequest &requ
     }
     const QString node = params.text(QStringLiteral("node"));
 
+    // A series per node and label set, in the repository's stable order; the list rule pages
+    // over them (the cursor is the position of the next series).
     db::MetricsRepository metrics(m_database.database().database());
+    const QList<db::MetricSeries> all = metrics.downsample(metric, from, to, int(step), node);
+    const qint64 first = params.cursor().isEmpty() ? 0 : params.cursorId();
     QJsonArray items;
-    for (const db::MetricSeries &one : metrics.downsample(metric, from, to, int(step), node)) {
-        QJsonObject series = one.toJson();
+    for (qint64 i = first; i < all.size() && items.size() < params.limit(); ++i) {
+        QJsonObject series = all.at(i).toJson();
         series.insert(QStringLiteral("metric"), metric);
         series.insert(QStringLiteral("step"), step);
         series.insert(QStringLiteral("from"), from.toString(Qt::ISODateWithMs));
         series.insert(QStringLiteral("to"), to.toString(Qt::ISODateWithMs));
         items.append(series);
     }
-    // One page: a series per node and label set (the range and step bound its size).
-    return http::listResponse(request, params, items);
+    const qint64 next = first + items.size();
+    return http::listResponse(request, params, items, next < all.size() ? QString::number(next) : QString());
 }
 
 } // namespace tf::gateway

@@ -76,6 +76,7 @@ QJsonObject OperationRecord::toJson() const
         { QStringLiteral("node_id"), nodeId },
         { QStringLiteral("attempt"), attempt },
         { QStringLiteral("progress"), qBound(0.0, progress / 100.0, 1.0) },
+        { QStringLiteral("message"), message() },
         { QStringLiteral("current_entity"), currentEntity },
         { QStringLiteral("statistics"), statistics },
         { QStringLiteral("result"), finished && succeeded ? QJsonValue(statistics) : QJsonValue() },
@@ -92,6 +93,24 @@ QJsonObject OperationRecord::toJson() const
         { QStringLiteral("not_before"), rows::isoOrNull(notBefore) },
         { QStringLiteral("retry_of"), retryOf > 0 ? QJsonValue(retryOf) : QJsonValue() },
     };
+}
+
+QString OperationRecord::message() const
+{
+    // One line for a person, as a job's message: what the operation is doing or how it ended.
+    if (status == QLatin1String("queued")) {
+        if (notBefore.isValid() && attempt > 1)
+            return QStringLiteral("waiting to retry (attempt %1) after %2").arg(attempt).arg(notBefore.toUTC().toString(Qt::ISODate));
+        return cancelRequested ? QStringLiteral("cancel requested") : QStringLiteral("queued");
+    }
+    if (status == QLatin1String("running")) {
+        if (cancelRequested)
+            return QStringLiteral("cancel requested");
+        return currentEntity.isEmpty() ? QStringLiteral("running") : QStringLiteral("syncing %1").arg(currentEntity);
+    }
+    if (!error.isEmpty())
+        return QStringLiteral("%1: %2").arg(status, error.left(500));
+    return status;
 }
 
 QString OperationRecord::kindOf(const QString &mode)

@@ -46,6 +46,8 @@ struct OperationRecord
     // ({code, message} or null) and the times.
     QJsonObject toJson() const;
     bool isFinished() const; // not queued or running
+    // One line for a person: what it is doing, or how it ended.
+    QString message() const;
     static QString kindOf(const QString &mode);
 };
 
