@@ -8,7 +8,7 @@
 #
 # --tools: where check-openapi.sh installed the npm tools (default build/api-tools).
 # Exit code: validate-answers.mjs's (0 every answer matches, 1 some do not), 2 on bad use.
-# Not a ctest test: it says how far the routes are from the description, for the integrator.
+# ctest runs it as tst_api_answers (tests/api/api.cmake).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -368,7 +368,7 @@ private Q_SLOTS:
         }());
         const QString source = qEnvironmentVariable("TF_SOURCE_DIR");
         node.start(QStringLiteral("node"), { source + QStringLiteral("/tests/api/validate-answers.mjs"),
-                                             QStringLiteral("--spec"), source + QStringLiteral("/resources/openapi.yaml"), file });
+                                             QStringLiteral("--strict"), QStringLiteral("--spec"), source + QStringLiteral("/resources/openapi.yaml"), file });
         QVERIFY(node.waitForFinished(120000));
         const QByteArray output = node.readAll();
         if (node.exitStatus() != QProcess::NormalExit || node.exitCode() != 0)
