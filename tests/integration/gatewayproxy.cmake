@@ -2,3 +2,7 @@
 # the service token, audit entries with the caller, 503 and 504 when tf-syncd fails.
 tf_add_test(NAME tst_gatewayproxy SOURCES integration/tst_gatewayproxy.cpp integration/tst_gatewayproxy_fixture.h LIBS tfcore LABELS integration TIMEOUT 120)
 add_dependencies(tst_gatewayproxy tf-gateway tf-syncd)
+
+# Writes through the gateway: ETags and If-Match (412), merge patch, idempotent starts.
+tf_add_test(NAME tst_gatewayproxy_writes SOURCES integration/tst_gatewayproxy_writes.cpp integration/tst_gatewayproxy_fixture.h LIBS tfcore LABELS integration TIMEOUT 120)
+add_dependencies(tst_gatewayproxy_writes tf-gateway tf-syncd)

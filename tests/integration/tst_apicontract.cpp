@@ -4,6 +4,7 @@
 #include "gateway/gatewayapp.h"
 #include "gateway/gatewaysettings.h"
 #include "syncd/syncdapp.h"
+#include "openapioperations.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -16,115 +17,33 @@ using namespace tf;
 
 namespace {
 
-// "METHOD /path/{param}" for every operation in an OpenAPI file (a line-based reading of
-// the two-space indented layout these files use).
+// "METHOD /path/{param}" for every operation in an OpenAPI file.
 QSet<QString> documentedRoutes(const QString &file)
 {
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    static const QRegularExpression pathLine(QStringLiteral("^  (/[^:]*):\\s*$"));
-    static const QRegularExpression methodLine(QStringLiteral("^    (get|post|put|delete|patch):"));
     QSet<QString> routes;
-    QString path;
-    bool inPaths = false;
-    for (const QByteArray &raw : f.readAll().split('\n')) {
-        const QString line = QString::fromUtf8(raw);
-        if (line.startsWith(QLatin1String("paths:"))) {
-            inPaths = true;
-            continue;
-        }
-        if (inPaths && !line.isEmpty() && !line.startsWith(QLatin1Char(' ')))
-            inPaths = false;
-        if (!inPaths)
-            continue;
-        const auto p = pathLine.match(line);
-        if (p.hasMatch()) {
-            path = p.captured(1);
-            continue;
-        }
-        const auto m = methodLine.match(line);
-        if (m.hasMatch() && !path.isEmpty())
-            routes.insert(m.captured(1).toUpper() + QLatin1Char(' ') + path);
-    }
+    for (const test::DocumentedOperation &operation : test::documentedOperations(file))
+        routes.insert(operation.key());
     return routes;
 }
 
 // "METHOD /path/{param}" -> what the operation declares: x-permission (a permission name, or
 // "open" for routes without credentials) and x-roles (the roles that hold it).
-struct AccessDeclaration
+QHash<QString, test::DocumentedOperation> documentedAccess(const QString &file)
 {
-    QString permission;
-    QStringList roles;
-    bool hasRoles = false;
-};
-
-QHash<QString, AccessDeclaration> documentedAccess(const QString &file)
-{
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    static const QRegularExpression pathLine(QStringLiteral("^  (/[^:]*):\\s*$"));
-    static const QRegularExpression methodLine(QStringLiteral("^    (get|post|put|delete|patch):"));
-    static const QRegularExpression permissionLine(QStringLiteral("^      x-permission:\\s*\"?([^\"\\s]+)\"?\\s*$"));
-    static const QRegularExpression rolesLine(QStringLiteral("^      x-roles:\\s*\\[([^\\]]*)\\]\\s*$"));
-    QHash<QString, AccessDeclaration> access;
-    QString path;
-    QString operation;
-    bool inPaths = false;
-    for (const QByteArray &raw : f.readAll().split('\n')) {
-        const QString line = QString::fromUtf8(raw);
-        if (line.startsWith(QLatin1String("paths:"))) {
-            inPaths = true;
-            continue;
-        }
-        if (inPaths && !line.isEmpty() && !line.startsWith(QLatin1Char(' ')))
-            inPaths = false;
-        if (!inPaths)
-            continue;
-        if (const auto p = pathLine.match(line); p.hasMatch()) {
-            path = p.captured(1);
-            operation.clear();
-        } else if (const auto m = methodLine.match(line); m.hasMatch() && !path.isEmpty()) {
-            operation = m.captured(1).toUpper() + QLatin1Char(' ') + path;
-            access.insert(operation, {});
-        } else if (const auto x = permissionLine.match(line); x.hasMatch() && !operation.isEmpty()) {
-            access[operation].permission = x.captured(1);
-        } else if (const auto r = rolesLine.match(line); r.hasMatch() && !operation.isEmpty()) {
-            QStringList roles;
-            for (const QString &role : r.captured(1).split(QLatin1Char(','), Qt::SkipEmptyParts))
-                roles << role.trimmed();
-            access[operation].roles = roles;
-            access[operation].hasRoles = true;
-        }
-    }
+    QHash<QString, test::DocumentedOperation> access;
+    for (const test::DocumentedOperation &operation : test::documentedOperations(file))
+        access.insert(operation.key(), operation);
     return access;
 }
 
-// "METHOD /path/{param}" of the operations marked "x-pending: <why>": documented ahead of the
-// code (issue 13 adds PATCH routes while the description is written), so their absence from
-// the registry is not a failure. Once the route is registered the marker should go.
+// The operations marked "x-pending: <why>": documented ahead of the code, so their absence
+// from the registry is not a failure. Once the route is registered the marker should go.
 QSet<QString> pendingRoutes(const QString &file)
 {
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    static const QRegularExpression pathLine(QStringLiteral("^  (/[^:]*):\\s*$"));
-    static const QRegularExpression methodLine(QStringLiteral("^    (get|post|put|delete|patch):"));
-    static const QRegularExpression pendingLine(QStringLiteral("^      x-pending:"));
     QSet<QString> pending;
-    QString path;
-    QString operation;
-    for (const QByteArray &raw : f.readAll().split('\n')) {
-        const QString line = QString::fromUtf8(raw);
-        if (const auto p = pathLine.match(line); p.hasMatch()) {
-            path = p.captured(1);
-            operation.clear();
-        } else if (const auto m = methodLine.match(line); m.hasMatch() && !path.isEmpty()) {
-            operation = m.captured(1).toUpper() + QLatin1Char(' ') + path;
-        } else if (pendingLine.match(line).hasMatch() && !operation.isEmpty()) {
-            pending.insert(operation);
-        }
+    for (const test::DocumentedOperation &operation : test::documentedOperations(file)) {
+        if (operation.pending)
+            pending.insert(operation.key());
     }
     return pending;
 }
@@ -233,14 +152,14 @@ private Q_SLOTS:
         context.config.set(QStringLiteral("auth/pbkdf2_iterations"), QStringLiteral("1000"), Config::Origin::Flag, QStringLiteral("test"));
         gateway::GatewayApp app(context, gateway::GatewaySettings::fromContext(context));
         app.start();
-        const QHash<QString, AccessDeclaration> access
+        const QHash<QString, test::DocumentedOperation> access
             = documentedAccess(qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/resources/openapi.yaml"));
         QStringList problems;
         for (const http::Router::RouteInfo &route : app.routes()) {
             const QString key = documentedKey(route);
             if (!access.contains(key))
                 continue; // gatewayRoutesAreDocumented reports it
-            const AccessDeclaration declared = access.value(key);
+            const test::DocumentedOperation declared = access.value(key);
             const QString permission = route.open ? QStringLiteral("open") : auth::permissionName(route.permission);
             if (declared.permission != permission)
                 problems << QStringLiteral("%1: x-permission is '%2', the route needs '%3'").arg(key, declared.permission, permission);

@@ -127,13 +127,13 @@ private Q_SLOTS:
 
     void bodyOfAnotherTypeIs415()
     {
-        for (const QByteArray type : { QByteArray("text/plain"), QByteArray("application/x-www-form-urlencoded") }) {
+        for (const QByteArray &type : { QByteArray("text/plain"), QByteArray("application/x-www-form-urlencoded") }) {
             const QList<QPair<QByteArray, QByteArray>> headers { { QByteArray("Content-Type"), type } };
             const auto result = test::http("POST", url(QStringLiteral("/echo")), QByteArray("{\"a\": 1}"), headers);
             QVERIFY2(result.status == 415, result.body.constData());
             QCOMPARE(result.json().value(QStringLiteral("code")).toString(), QStringLiteral("unsupported_media_type"));
         }
-        for (const QByteArray type : { QByteArray("application/json; charset=utf-8"), QByteArray("application/merge-patch+json") }) {
+        for (const QByteArray &type : { QByteArray("application/json; charset=utf-8"), QByteArray("application/merge-patch+json") }) {
             const auto result = test::http("POST", url(QStringLiteral("/echo")), QByteArray("{\"a\": 1}"), { { "Content-Type", type } });
             QVERIFY2(result.status == 200, result.body.constData());
         }

@@ -188,6 +188,49 @@ protected:
         return rows.first();
     }
 
+    // source.db with `rows` parcels (those in `badRows` break the pair's min_value rule) and
+    // an empty target.db in the test folder.
+    void makeSourceAndTarget(int rows, const QList<int> &badRows)
+    {
+        QStringList source { QStringLiteral("CREATE TABLE parcel (id INTEGER PRIMARY KEY, name TEXT NOT NULL, value INTEGER NOT NULL)") };
+        for (int id = 1; id <= rows; ++id)
+            source << QStringLiteral("INSERT INTO parcel VALUES (%1, 'parcel %1', %2)").arg(id).arg(badRows.contains(id) ? -id : id * 10);
+        makeSqlite(m_dir.filePath(QStringLiteral("source.db")), source);
+        makeSqlite(m_dir.filePath(QStringLiteral("target.db")),
+                   { QStringLiteral("CREATE TABLE parcel_copy (source_id INTEGER PRIMARY KEY, name TEXT, value INTEGER)") });
+    }
+
+    // A tf-gateway supervising tf-syncd on free ports over the test folder's data directory,
+    // both answering /health/ready, and the bootstrap admin's Authorization when logins exist.
+    bool startGateway(const QProcessEnvironment &env)
+    {
+        m_port = freePort();
+        m_syncPort = freePort();
+        m_gateway = std::make_unique<ServiceProcess>(
+            binary(QStringLiteral("tf-gateway")),
+            QStringList { QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--data-dir"), dataDir(),
+                          QStringLiteral("--sync-port"), QString::number(m_syncPort) },
+            env);
+        if (!m_gateway->start() || !m_gateway->waitHealthy(base() + QStringLiteral("/health/ready"), 20000)
+            || !m_gateway->waitHealthy(syncBase() + QStringLiteral("/health/ready"), 20000)) {
+            qWarning("the gateway did not become ready: %s", m_gateway->output().constData());
+            return false;
+        }
+        m_authorization = gatewayAdminAuthorization(base(), dataDir());
+        m_actor = m_authorization.isEmpty() ? QStringLiteral("service") : QStringLiteral("admin");
+        return true;
+    }
+
+    // An SQLite system over a file of the test folder; 0 when refused.
+    qint64 createSqliteSystem(const QString &name, const QString &file, const QByteArray &requestId = {})
+    {
+        return create(QStringLiteral("/api/systems"),
+                      { { QStringLiteral("name"), name },
+                        { QStringLiteral("kind"), QStringLiteral("sqlite") },
+                        { QStringLiteral("settings"), QJsonObject { { QStringLiteral("path"), m_dir.filePath(file) } } } },
+                      requestId);
+    }
+
     static void makeSqlite(const QString &path, const QStringList &statements)
     {
         db::Database database(db::DatabaseUrl::parse(QStringLiteral("sqlite://") + path));
