@@ -20,7 +20,8 @@ AlertsModel::AlertsModel(QObject *parent)
     columns[IdColumn] = numberColumn(tr("ID"), QStringLiteral("id"));
     columns[SeverityColumn] = fieldColumn(tr("Severity"), QStringLiteral("severity"));
     columns[SeverityColumn].sortValue = [](const QJsonObject &alert) -> QVariant {
-        return severityRank(alert.value(QLatin1String("severity")).toString());
+        const int rank = severityRank(alert.value(QLatin1String("severity")).toString());
+        return rank < 0 ? QVariant() : QVariant(rank);
     };
     columns[RuleColumn] = fieldColumn(tr("Rule"), QStringLiteral("rule"));
     columns[SourceColumn] = fieldColumn(tr("Source"), QStringLiteral("source"));

@@ -29,7 +29,7 @@ public:
 
     explicit AlertsModel(QObject *parent = nullptr);
 
-    static int severityRank(const QString &severity); // -1 for an unknown one
+    static int severityRank(const QString &severity); // -1 for an unknown one (sorts as empty)
 };
 
 } // namespace tf::console
