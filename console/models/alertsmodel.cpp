@@ -29,21 +29,23 @@ AlertsModel::AlertsModel(QObject *parent)
     columns[MessageColumn].toolTip = columns[MessageColumn].display;
     columns[RaisedColumn] = timeColumn(tr("Raised"), QStringLiteral("raised_at"));
     columns[StatusColumn] = fieldColumn(tr("State"), QStringLiteral("status"));
-    columns[AcknowledgedByColumn] = fieldColumn(tr("Acknowledged by"),
-                                                QStringLiteral("acknowledged_by"));
-    columns[AcknowledgedAtColumn] = timeColumn(tr("Acknowledged at"),
-                                               QStringLiteral("acknowledged_at"));
+    columns[AcknowledgedByColumn]
+        = fieldColumn(tr("Acknowledged by"), QStringLiteral("acknowledged_by"));
+    columns[AcknowledgedAtColumn]
+        = timeColumn(tr("Acknowledged at"), QStringLiteral("acknowledged_at"));
 
     // The measured value that raised the alert (details.value, set by the alert rules).
     auto &value = columns[ValueColumn];
     value.header = tr("Value");
     value.alignment = Qt::AlignRight | Qt::AlignVCenter;
     value.sortValue = [](const QJsonObject &alert) -> QVariant {
-        const QJsonValue v = alert.value(QLatin1String("details")).toObject().value(QLatin1String("value"));
+        const QJsonValue v
+            = alert.value(QLatin1String("details")).toObject().value(QLatin1String("value"));
         return v.isDouble() ? QVariant(v.toDouble()) : QVariant();
     };
     value.display = [](const QJsonObject &alert) -> QVariant {
-        const QJsonValue v = alert.value(QLatin1String("details")).toObject().value(QLatin1String("value"));
+        const QJsonValue v
+            = alert.value(QLatin1String("details")).toObject().value(QLatin1String("value"));
         if (v.isDouble())
             return QString::number(v.toDouble(), 'g', 6);
         return v.isString() ? QVariant(v.toString()) : QVariant();

@@ -57,8 +57,8 @@ bool writeRow(const QAbstractItemModel &model, int row, QIODevice &device,
 QByteArray csvField(const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
-    const bool mustQuote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n')
-            || utf8.contains('\r');
+    const bool mustQuote
+        = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r');
     if (!mustQuote)
         return utf8;
     QByteArray quoted = utf8;
@@ -66,8 +66,7 @@ QByteArray csvField(const QString &text)
     return '"' + quoted + '"';
 }
 
-bool exportCsv(const QAbstractItemModel &model, QIODevice &device,
-               const CsvExportOptions &options)
+bool exportCsv(const QAbstractItemModel &model, QIODevice &device, const CsvExportOptions &options)
 {
     const QList<int> columns = columnsToWrite(model, options);
     if (!writeHeader(model, device, options, columns))

@@ -16,7 +16,7 @@ namespace tf::console {
 // in its order) and, as columns, the view's visible columns in visual order.
 struct CsvExportOptions
 {
-    QList<int> columns;     // the columns to write, in this order; empty: all of them
+    QList<int> columns; // the columns to write, in this order; empty: all of them
     bool header = true;
     bool byteOrderMark = false; // for spreadsheets that guess the encoding otherwise
 };

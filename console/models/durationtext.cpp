@@ -6,9 +6,8 @@ namespace tf::console {
 
 QString durationText(qint64 ms)
 {
-    const auto tr = [](const char *text) {
-        return QCoreApplication::translate("DurationText", text);
-    };
+    const auto tr
+        = [](const char *text) { return QCoreApplication::translate("DurationText", text); };
     if (ms < 0)
         return {};
     if (ms < 1000)

@@ -16,7 +16,10 @@ std::optional<double> progressOf(const QJsonObject &operation)
 
 QString errorMessage(const QJsonObject &operation)
 {
-    return operation.value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString();
+    return operation.value(QLatin1String("error"))
+        .toObject()
+        .value(QLatin1String("message"))
+        .toString();
 }
 
 } // namespace
@@ -26,7 +29,8 @@ std::optional<double> OperationsModel::rowsPerSecond(const QJsonObject &operatio
     const QJsonObject statistics = operation.value(QLatin1String("statistics")).toObject();
     if (const QJsonValue rate = statistics.value(QLatin1String("rows_per_second")); rate.isDouble())
         return rate.toDouble();
-    const QJsonValue read = statistics.value(QLatin1String("totals")).toObject().value(QLatin1String("read"));
+    const QJsonValue read
+        = statistics.value(QLatin1String("totals")).toObject().value(QLatin1String("read"));
     const QJsonValue duration = operation.value(QLatin1String("duration_ms"));
     if (!read.isDouble() || !duration.isDouble() || duration.toDouble() <= 0)
         return std::nullopt;
@@ -89,7 +93,10 @@ OperationsModel::OperationsModel(QObject *parent)
         return message.isEmpty() ? QVariant() : QVariant(message);
     };
     error.toolTip = [](const QJsonObject &operation) -> QVariant {
-        const QString code = operation.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString();
+        const QString code = operation.value(QLatin1String("error"))
+                                 .toObject()
+                                 .value(QLatin1String("code"))
+                                 .toString();
         if (code.isEmpty())
             return {};
         return QStringLiteral("%1: %2").arg(code, errorMessage(operation));

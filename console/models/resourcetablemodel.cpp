@@ -2,7 +2,6 @@
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
-
 #include <algorithm>
 #include <cmath>
 
@@ -212,7 +211,7 @@ qint64 ResourceTableModel::readId(const QJsonValue &value)
 }
 
 ResourceTableModel::ColumnSpec ResourceTableModel::fieldColumn(const QString &header,
-                                                           const QString &field)
+                                                               const QString &field)
 {
     ColumnSpec column;
     column.header = header;
@@ -221,7 +220,7 @@ ResourceTableModel::ColumnSpec ResourceTableModel::fieldColumn(const QString &he
 }
 
 ResourceTableModel::ColumnSpec ResourceTableModel::numberColumn(const QString &header,
-                                                            const QString &field)
+                                                                const QString &field)
 {
     ColumnSpec column = fieldColumn(header, field);
     column.alignment = Qt::AlignRight | Qt::AlignVCenter;
@@ -229,7 +228,7 @@ ResourceTableModel::ColumnSpec ResourceTableModel::numberColumn(const QString &h
 }
 
 ResourceTableModel::ColumnSpec ResourceTableModel::timeColumn(const QString &header,
-                                                          const QString &field) const
+                                                              const QString &field) const
 {
     ColumnSpec column;
     column.header = header;

@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
-
 #include <functional>
 
 namespace tf::console {
@@ -28,8 +27,8 @@ class ResourceTableModel : public QAbstractTableModel
 public:
     enum Role {
         SortRole = Qt::UserRole + 1, // the column's value to sort by (numbers, times, ranks)
-        IdRole,                      // the row's id, on every column
-        ProgressRole,                // a 0..1 fraction, on a progress column
+        IdRole, // the row's id, on every column
+        ProgressRole, // a 0..1 fraction, on a progress column
         UserRoleBase = Qt::UserRole + 32 // subclasses number their roles from here
     };
 
@@ -38,12 +37,12 @@ public:
 
     struct ColumnSpec
     {
-        QString header;                 // translated by the subclass
-        Getter display;                 // Qt::DisplayRole
-        Getter sortValue;               // SortRole; the display value when empty
-        Getter toolTip;                 // Qt::ToolTipRole; none when empty
+        QString header; // translated by the subclass
+        Getter display; // Qt::DisplayRole
+        Getter sortValue; // SortRole; the display value when empty
+        Getter toolTip; // Qt::ToolTipRole; none when empty
         Qt::Alignment alignment = Qt::AlignLeft | Qt::AlignVCenter;
-        QHash<int, Getter> roles;       // any other role (ProgressRole, ForegroundRole, ...)
+        QHash<int, Getter> roles; // any other role (ProgressRole, ForegroundRole, ...)
     };
 
     explicit ResourceTableModel(QObject *parent = nullptr);
@@ -62,9 +61,9 @@ public:
     void upsert(const QJsonObject &item);
     void removeId(qint64 id);
 
-    qint64 idAt(int row) const;       // -1 outside the rows
+    qint64 idAt(int row) const; // -1 outside the rows
     QJsonObject itemAt(int row) const; // empty outside the rows
-    int rowOf(qint64 id) const;       // -1 when absent
+    int rowOf(qint64 id) const; // -1 when absent
 
     // How many times the model was reset (a refresh must leave it at 0).
     int resetCount() const { return m_resetCount; }

@@ -38,9 +38,8 @@ SyncPairsModel::SyncPairsModel(QObject *parent)
     auto &mode = columns[ModeColumn];
     mode.header = tr("Mode");
     mode.display = [](const QJsonObject &pair) -> QVariant {
-        const QJsonValue value = pair.value(QLatin1String("definition"))
-                                         .toObject()
-                                         .value(QLatin1String("mode"));
+        const QJsonValue value
+            = pair.value(QLatin1String("definition")).toObject().value(QLatin1String("mode"));
         return value.isString() ? QVariant(value.toString()) : QVariant();
     };
 
@@ -68,9 +67,9 @@ SyncPairsModel::SyncPairsModel(QObject *parent)
     lastRun.toolTip = [lastOperation](const QJsonObject &pair) -> QVariant {
         const QJsonObject operation = lastOperation(pair);
         const QString error = operation.value(QLatin1String("error"))
-                                      .toObject()
-                                      .value(QLatin1String("message"))
-                                      .toString();
+                                  .toObject()
+                                  .value(QLatin1String("message"))
+                                  .toString();
         const QString message = operation.value(QLatin1String("message")).toString();
         const QString text = error.isEmpty() ? message : error;
         return text.isEmpty() ? QVariant() : QVariant(text);
@@ -88,8 +87,8 @@ SyncPairsModel::SyncPairsModel(QObject *parent)
         return ms.isDouble() ? QVariant(durationText(ms.toInteger())) : QVariant();
     };
 
-    columns[OpenQuarantineColumn] = numberColumn(tr("Open quarantine"),
-                                                 QStringLiteral("open_quarantine"));
+    columns[OpenQuarantineColumn]
+        = numberColumn(tr("Open quarantine"), QStringLiteral("open_quarantine"));
     setColumns(std::move(columns));
 }
 

@@ -58,12 +58,15 @@ void TestCsvExport::fieldsAreQuotedOnlyWhenNeeded_data()
     QTest::newRow("empty") << QString() << QByteArray();
     QTest::newRow("comma") << QStringLiteral("a,b") << QByteArray("\"a,b\"");
     QTest::newRow("quote") << QStringLiteral("say \"hi\"") << QByteArray("\"say \"\"hi\"\"\"");
-    QTest::newRow("newline") << QStringLiteral("line 1\nline 2") << QByteArray("\"line 1\nline 2\"");
+    QTest::newRow("newline") << QStringLiteral("line 1\nline 2")
+                             << QByteArray("\"line 1\nline 2\"");
     QTest::newRow("carriage return") << QStringLiteral("a\r\nb") << QByteArray("\"a\r\nb\"");
     QTest::newRow("spaces kept") << QStringLiteral(" padded ") << QByteArray(" padded ");
-    QTest::newRow("unicode") << QStringLiteral("Zürich → 東京 ✓") << QStringLiteral("Zürich → 東京 ✓").toUtf8();
-    QTest::newRow("unicode and comma") << QStringLiteral("Ærø, Danmark")
-                                       << QByteArray("\"") + QStringLiteral("Ærø, Danmark").toUtf8() + "\"";
+    QTest::newRow("unicode") << QStringLiteral("Zürich → 東京 ✓")
+                             << QStringLiteral("Zürich → 東京 ✓").toUtf8();
+    QTest::newRow("unicode and comma")
+        << QStringLiteral("Ærø, Danmark")
+        << QByteArray("\"") + QStringLiteral("Ærø, Danmark").toUtf8() + "\"";
 }
 
 void TestCsvExport::fieldsAreQuotedOnlyWhenNeeded()
@@ -76,11 +79,13 @@ void TestCsvExport::fieldsAreQuotedOnlyWhenNeeded()
 void TestCsvExport::wholeTableWithHeader()
 {
     QStandardItemModel model;
-    fill(model, { { QStringLiteral("PACS"), QStringLiteral("nightly, at 2") },
-                  { QStringLiteral("Müller"), QStringLiteral("said \"ok\"\nthen left") } });
+    fill(model,
+         { { QStringLiteral("PACS"), QStringLiteral("nightly, at 2") },
+           { QStringLiteral("Müller"), QStringLiteral("said \"ok\"\nthen left") } });
     QCOMPARE(exportToBytes(model),
              QStringLiteral("Name,Note\r\nPACS,\"nightly, at 2\"\r\n"
-                            "Müller,\"said \"\"ok\"\"\nthen left\"\r\n").toUtf8());
+                            "Müller,\"said \"\"ok\"\"\nthen left\"\r\n")
+                 .toUtf8());
 
     CsvExportOptions options;
     options.header = false;
@@ -103,9 +108,10 @@ void TestCsvExport::chosenColumnsInTheirOrder()
 void TestCsvExport::filteredViewThroughTheProxy()
 {
     QStandardItemModel model;
-    fill(model, { { QStringLiteral("beta"), QStringLiteral("1") },
-                  { QStringLiteral("alpha"), QStringLiteral("2") },
-                  { QStringLiteral("gamma"), QStringLiteral("3") } });
+    fill(model,
+         { { QStringLiteral("beta"), QStringLiteral("1") },
+           { QStringLiteral("alpha"), QStringLiteral("2") },
+           { QStringLiteral("gamma"), QStringLiteral("3") } });
     QSortFilterProxyModel proxy;
     proxy.setSourceModel(&model);
     proxy.setFilterRegularExpression(QStringLiteral("a$"));
@@ -118,9 +124,10 @@ void TestCsvExport::filteredViewThroughTheProxy()
 void TestCsvExport::acceptedRowsInSourceOrder()
 {
     QStandardItemModel model;
-    fill(model, { { QStringLiteral("gamma"), QStringLiteral("3") },
-                  { QStringLiteral("beta"), QStringLiteral("1") },
-                  { QStringLiteral("alpha"), QStringLiteral("2") } });
+    fill(model,
+         { { QStringLiteral("gamma"), QStringLiteral("3") },
+           { QStringLiteral("beta"), QStringLiteral("1") },
+           { QStringLiteral("alpha"), QStringLiteral("2") } });
     QSortFilterProxyModel proxy;
     proxy.setSourceModel(&model);
     proxy.sort(0);
@@ -134,15 +141,16 @@ void TestCsvExport::acceptedRowsInSourceOrder()
 void TestCsvExport::resourceModelHeadersAndEmptyCells()
 {
     QuarantineModel model;
-    model.applyItems(QJsonArray{
-            QJsonObject{ { QStringLiteral("id"), 7 },
-                         { QStringLiteral("pair_id"), 3 },
-                         { QStringLiteral("entity"), QStringLiteral("patients") },
-                         { QStringLiteral("message"), QStringLiteral("name, \"first\" is empty") },
-                         { QStringLiteral("created_at"), QStringLiteral("2026-11-28T15:06:37.000Z") } } });
-    QCOMPARE(exportToBytes(model),
-             QByteArray("ID,Pair,Entity,Rule,Field,Message,Attempts,Created,Status\r\n"
-                        "7,3,patients,,,\"name, \"\"first\"\" is empty\",,2026-11-28T15:06:37Z,\r\n"));
+    model.applyItems(QJsonArray { QJsonObject {
+        { QStringLiteral("id"), 7 },
+        { QStringLiteral("pair_id"), 3 },
+        { QStringLiteral("entity"), QStringLiteral("patients") },
+        { QStringLiteral("message"), QStringLiteral("name, \"first\" is empty") },
+        { QStringLiteral("created_at"), QStringLiteral("2026-11-28T15:06:37.000Z") } } });
+    QCOMPARE(
+        exportToBytes(model),
+        QByteArray("ID,Pair,Entity,Rule,Field,Message,Attempts,Created,Status\r\n"
+                   "7,3,patients,,,\"name, \"\"first\"\" is empty\",,2026-11-28T15:06:37Z,\r\n"));
 }
 
 void TestCsvExport::failingDeviceReportsFailure()

@@ -11,7 +11,6 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTest>
-
 #include <memory>
 
 using namespace tf::console;
@@ -164,10 +163,10 @@ void TestResourceModels::everyModelPassesTheTester()
     first.insert(QStringLiteral("name"), QStringLiteral("changed"));
     changed.replace(1, first);
     model->applyItems(changed);
-    QCOMPARE(idsOf(*model), (QList<qint64>{ 1, 3, 5, 6, 7 }));
+    QCOMPARE(idsOf(*model), (QList<qint64> { 1, 3, 5, 6, 7 }));
 
     model->upsert(withId(object(sample), 9));
-    model->upsert(withId(QJsonObject{ { QStringLiteral("status"), QStringLiteral("x") } }, 3));
+    model->upsert(withId(QJsonObject { { QStringLiteral("status"), QStringLiteral("x") } }, 3));
     model->removeId(5);
     model->removeId(42);
     model->applyItems({});
@@ -186,13 +185,13 @@ void TestResourceModels::missingFieldsShowEmpty()
     QAbstractItemModelTester tester(model.get(),
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
     // Only an id, then every field of the wrong type.
-    QJsonObject wrong{ { QStringLiteral("id"), 2 } };
+    QJsonObject wrong { { QStringLiteral("id"), 2 } };
     const QJsonObject sample = object(sampleFor(kind));
     for (auto it = sample.constBegin(); it != sample.constEnd(); ++it) {
         if (it.key() != QLatin1String("id"))
-            wrong.insert(it.key(), QJsonValue(QJsonArray{ 1, 2 }));
+            wrong.insert(it.key(), QJsonValue(QJsonArray { 1, 2 }));
     }
-    model->applyItems(QJsonArray{ QJsonObject{ { QStringLiteral("id"), 1 } }, wrong });
+    model->applyItems(QJsonArray { QJsonObject { { QStringLiteral("id"), 1 } }, wrong });
     QCOMPARE(model->rowCount(), 2);
     const int roles[] = { Qt::DisplayRole, Qt::ToolTipRole, ResourceTableModel::SortRole,
                           ResourceTableModel::ProgressRole };
@@ -203,8 +202,11 @@ void TestResourceModels::missingFieldsShowEmpty()
                 // The id columns show the id; nothing else may invent a value.
                 if (value.isValid() && value.toLongLong() != row + 1)
                     QFAIL(qPrintable(QStringLiteral("%1 row %2 column %3 role %4: %5")
-                                             .arg(kind).arg(row).arg(c).arg(role)
-                                             .arg(value.toString())));
+                                         .arg(kind)
+                                         .arg(row)
+                                         .arg(c)
+                                         .arg(role)
+                                         .arg(value.toString())));
             }
         }
         QCOMPARE(model->index(row, 0).data(ResourceTableModel::IdRole).toLongLong(), row + 1);
@@ -214,7 +216,7 @@ void TestResourceModels::missingFieldsShowEmpty()
 void TestResourceModels::samplesShowTheirFields()
 {
     SyncPairsModel pairs;
-    pairs.applyItems(QJsonArray{ object(pairSample) });
+    pairs.applyItems(QJsonArray { object(pairSample) });
     QCOMPARE(cell(pairs, 0, SyncPairsModel::NameColumn), QStringLiteral("PACS"));
     QCOMPARE(cell(pairs, 0, SyncPairsModel::SystemsColumn), QStringLiteral("1 → 2"));
     QCOMPARE(cell(pairs, 0, SyncPairsModel::SystemsColumn, Qt::ToolTipRole),
@@ -227,7 +229,10 @@ void TestResourceModels::samplesShowTheirFields()
     QCOMPARE(cell(pairs, 0, SyncPairsModel::LastRunColumn, Qt::ToolTipRole),
              QStringLiteral("source did not answer"));
     QCOMPARE(cell(pairs, 0, SyncPairsModel::LastDurationColumn), QStringLiteral("2 min 5 s"));
-    QCOMPARE(pairs.index(0, SyncPairsModel::LastDurationColumn).data(ResourceTableModel::SortRole).toLongLong(), 125000);
+    QCOMPARE(pairs.index(0, SyncPairsModel::LastDurationColumn)
+                 .data(ResourceTableModel::SortRole)
+                 .toLongLong(),
+             125000);
     QCOMPARE(pairs.index(0, SyncPairsModel::OpenQuarantineColumn).data().toLongLong(), 3);
     QCOMPARE(pairs.itemAt(0).value(QStringLiteral("name")).toString(), QStringLiteral("PACS"));
     QCOMPARE(pairs.rowOf(3), 0);
@@ -235,28 +240,36 @@ void TestResourceModels::samplesShowTheirFields()
     QCOMPARE(pairs.idAt(1), -1);
 
     OperationsModel operations;
-    operations.applyItems(QJsonArray{ object(operationSample) });
+    operations.applyItems(QJsonArray { object(operationSample) });
     QCOMPARE(cell(operations, 0, OperationsModel::ProgressColumn), QStringLiteral("42 %"));
-    QCOMPARE(operations.index(0, OperationsModel::ProgressColumn).data(ResourceTableModel::ProgressRole).toDouble(), 0.42);
+    QCOMPARE(operations.index(0, OperationsModel::ProgressColumn)
+                 .data(ResourceTableModel::ProgressRole)
+                 .toDouble(),
+             0.42);
     QCOMPARE(cell(operations, 0, OperationsModel::RowsPerSecondColumn), QStringLiteral("2500"));
     QCOMPARE(cell(operations, 0, OperationsModel::NodeColumn), QStringLiteral("node-a"));
     QCOMPARE(operations.index(0, OperationsModel::AttemptColumn).data().toInt(), 3);
-    QCOMPARE(cell(operations, 0, OperationsModel::StartedColumn), QStringLiteral("2026-11-28T15:06:38Z"));
-    QCOMPARE(cell(operations, 0, OperationsModel::StartedColumn, Qt::ToolTipRole), QStringLiteral("2026-11-28T15:06:38.250Z"));
+    QCOMPARE(cell(operations, 0, OperationsModel::StartedColumn),
+             QStringLiteral("2026-11-28T15:06:38Z"));
+    QCOMPARE(cell(operations, 0, OperationsModel::StartedColumn, Qt::ToolTipRole),
+             QStringLiteral("2026-11-28T15:06:38.250Z"));
     QVERIFY(!operations.index(0, OperationsModel::FinishedColumn).data().isValid());
     QVERIFY(!operations.index(0, OperationsModel::ErrorColumn).data().isValid());
     QJsonObject failed = object(operationSample);
     failed.insert(QStringLiteral("status"), QStringLiteral("failed"));
-    failed.insert(QStringLiteral("error"), QJsonObject{ { QStringLiteral("code"), QStringLiteral("timeout") },
-                                                        { QStringLiteral("message"), QStringLiteral("no answer") } });
-    failed.insert(QStringLiteral("statistics"), QJsonObject{ { QStringLiteral("rows_per_second"), 7.2 } });
+    failed.insert(QStringLiteral("error"),
+                  QJsonObject { { QStringLiteral("code"), QStringLiteral("timeout") },
+                                { QStringLiteral("message"), QStringLiteral("no answer") } });
+    failed.insert(QStringLiteral("statistics"),
+                  QJsonObject { { QStringLiteral("rows_per_second"), 7.2 } });
     operations.upsert(failed);
     QCOMPARE(cell(operations, 0, OperationsModel::ErrorColumn), QStringLiteral("no answer"));
-    QCOMPARE(cell(operations, 0, OperationsModel::ErrorColumn, Qt::ToolTipRole), QStringLiteral("timeout: no answer"));
+    QCOMPARE(cell(operations, 0, OperationsModel::ErrorColumn, Qt::ToolTipRole),
+             QStringLiteral("timeout: no answer"));
     QCOMPARE(cell(operations, 0, OperationsModel::RowsPerSecondColumn), QStringLiteral("7.2"));
 
     QuarantineModel quarantine;
-    quarantine.applyItems(QJsonArray{ object(quarantineSample) });
+    quarantine.applyItems(QJsonArray { object(quarantineSample) });
     QCOMPARE(cell(quarantine, 0, QuarantineModel::PairColumn), QStringLiteral("3"));
     QCOMPARE(cell(quarantine, 0, QuarantineModel::EntityColumn), QStringLiteral("patients"));
     QCOMPARE(cell(quarantine, 0, QuarantineModel::RuleColumn), QStringLiteral("not_null"));
@@ -265,12 +278,14 @@ void TestResourceModels::samplesShowTheirFields()
     QCOMPARE(cell(quarantine, 0, QuarantineModel::StatusColumn), QStringLiteral("open"));
 
     AlertsModel alerts;
-    alerts.applyItems(QJsonArray{ object(alertSample) });
+    alerts.applyItems(QJsonArray { object(alertSample) });
     QCOMPARE(cell(alerts, 0, AlertsModel::SeverityColumn), QStringLiteral("critical"));
-    QCOMPARE(alerts.index(0, AlertsModel::SeverityColumn).data(ResourceTableModel::SortRole).toInt(), 2);
+    QCOMPARE(
+        alerts.index(0, AlertsModel::SeverityColumn).data(ResourceTableModel::SortRole).toInt(), 2);
     QCOMPARE(cell(alerts, 0, AlertsModel::StatusColumn), QStringLiteral("acknowledged"));
     QCOMPARE(cell(alerts, 0, AlertsModel::AcknowledgedByColumn), QStringLiteral("alice"));
-    QCOMPARE(cell(alerts, 0, AlertsModel::AcknowledgedAtColumn), QStringLiteral("2026-11-28T15:10:00Z"));
+    QCOMPARE(cell(alerts, 0, AlertsModel::AcknowledgedAtColumn),
+             QStringLiteral("2026-11-28T15:10:00Z"));
     QCOMPARE(cell(alerts, 0, AlertsModel::ValueColumn), QStringLiteral("93.5"));
 }
 
@@ -293,7 +308,7 @@ void TestResourceModels::refreshIsADiffById()
     next.replace(3, three);
     model.applyItems(next);
 
-    QCOMPARE(idsOf(model), (QList<qint64>{ 1, 3, 4, 6, 8, 7 }));
+    QCOMPARE(idsOf(model), (QList<qint64> { 1, 3, 4, 6, 8, 7 }));
     QCOMPARE(resets.count(), 0);
     QCOMPARE(model.resetCount(), 0);
 
@@ -314,7 +329,8 @@ void TestResourceModels::refreshIsADiffById()
     QCOMPARE(bottomRight.row(), model.rowOf(3));
     QCOMPARE(topLeft.column(), int(QuarantineModel::StatusColumn));
     QCOMPARE(bottomRight.column(), int(QuarantineModel::StatusColumn));
-    QCOMPARE(cell(model, model.rowOf(3), QuarantineModel::StatusColumn), QStringLiteral("replayed"));
+    QCOMPARE(cell(model, model.rowOf(3), QuarantineModel::StatusColumn),
+             QStringLiteral("replayed"));
     QCOMPARE(model.itemAt(model.rowOf(3)).value(QStringLiteral("updated_at")).toString(),
              QStringLiteral("2026-11-29T00:00:00Z"));
 }
@@ -329,7 +345,7 @@ void TestResourceModels::unchangedRefreshEmitsNothing()
     QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
     model.applyItems(list(alertSample, { 3, 2, 1 })); // another order is not a change
     QCOMPARE(changed.count() + removed.count() + inserted.count() + layout.count(), 0);
-    QCOMPARE(idsOf(model), (QList<qint64>{ 1, 2, 3 }));
+    QCOMPARE(idsOf(model), (QList<qint64> { 1, 2, 3 }));
 }
 
 void TestResourceModels::itemsWithoutIntegerIdAreSkipped()
@@ -337,9 +353,9 @@ void TestResourceModels::itemsWithoutIntegerIdAreSkipped()
     OperationsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     QJsonArray items = list(operationSample, { 1 });
-    items.append(QJsonObject{ { QStringLiteral("id"), QStringLiteral("2") } });
-    items.append(QJsonObject{ { QStringLiteral("id"), 2.5 } });
-    items.append(QJsonObject{ { QStringLiteral("status"), QStringLiteral("queued") } });
+    items.append(QJsonObject { { QStringLiteral("id"), QStringLiteral("2") } });
+    items.append(QJsonObject { { QStringLiteral("id"), 2.5 } });
+    items.append(QJsonObject { { QStringLiteral("status"), QStringLiteral("queued") } });
     items.append(QStringLiteral("not an object"));
     // A repeated id: the last object wins, at the first one's place.
     QJsonObject again = withId(object(operationSample), 1);
@@ -348,7 +364,7 @@ void TestResourceModels::itemsWithoutIntegerIdAreSkipped()
     for (int i = 0; i < 4; ++i)
         QTest::ignoreMessage(QtWarningMsg, "skipping an item without an integer id");
     model.applyItems(items);
-    QCOMPARE(idsOf(model), (QList<qint64>{ 1 }));
+    QCOMPARE(idsOf(model), (QList<qint64> { 1 }));
     QCOMPARE(cell(model, 0, OperationsModel::StatusColumn), QStringLiteral("completed"));
 }
 
@@ -365,9 +381,14 @@ void TestResourceModels::upsertAndRemoveFromTheChangeFeed()
     progressed.insert(QStringLiteral("progress"), 0.9);
     model.upsert(progressed);
     QCOMPARE(changed.count(), 1);
-    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(OperationsModel::ProgressColumn));
-    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().column(), int(OperationsModel::ProgressColumn));
-    QCOMPARE(model.index(1, OperationsModel::ProgressColumn).data(ResourceTableModel::ProgressRole).toDouble(), 0.9);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(),
+             int(OperationsModel::ProgressColumn));
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().column(),
+             int(OperationsModel::ProgressColumn));
+    QCOMPARE(model.index(1, OperationsModel::ProgressColumn)
+                 .data(ResourceTableModel::ProgressRole)
+                 .toDouble(),
+             0.9);
 
     model.upsert(progressed); // the same again: nothing to say
     QCOMPARE(changed.count(), 1);
@@ -380,7 +401,7 @@ void TestResourceModels::upsertAndRemoveFromTheChangeFeed()
     model.removeId(1);
     QCOMPARE(removed.count(), 1);
     QCOMPARE(removed.at(0).at(1).toInt(), 0);
-    QCOMPARE(idsOf(model), (QList<qint64>{ 2, 3, 10 }));
+    QCOMPARE(idsOf(model), (QList<qint64> { 2, 3, 10 }));
     QCOMPARE(model.rowOf(10), 2);
     QCOMPARE(model.rowOf(1), -1);
     QCOMPARE(model.resetCount(), 0);
@@ -398,16 +419,16 @@ void TestResourceModels::selectionSurvivesRefreshThroughSortProxy()
     QJsonArray items;
     for (qint64 id = 1; id <= 20; ++id) {
         QJsonObject pair = withId(object(pairSample), id);
-        pair.insert(QStringLiteral("name"), QStringLiteral("pair %1").arg(id, 2, 10, QLatin1Char('0')));
+        pair.insert(QStringLiteral("name"),
+                    QStringLiteral("pair %1").arg(id, 2, 10, QLatin1Char('0')));
         items.append(pair);
     }
     model.applyItems(items);
     proxy.sort(SyncPairsModel::NameColumn, Qt::DescendingOrder);
 
     QItemSelectionModel selection(&proxy);
-    const auto proxyRowOf = [&](qint64 id) {
-        return proxy.mapFromSource(model.index(model.rowOf(id), 0)).row();
-    };
+    const auto proxyRowOf
+        = [&](qint64 id) { return proxy.mapFromSource(model.index(model.rowOf(id), 0)).row(); };
     selection.setCurrentIndex(proxy.index(proxyRowOf(7), 0),
                               QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QCOMPARE(selection.selectedRows().size(), 1);
@@ -416,7 +437,8 @@ void TestResourceModels::selectionSurvivesRefreshThroughSortProxy()
     QJsonArray next;
     for (qint64 id = 6; id <= 21; ++id) {
         QJsonObject pair = withId(object(pairSample), id);
-        pair.insert(QStringLiteral("name"), QStringLiteral("pair %1").arg(id, 2, 10, QLatin1Char('0')));
+        pair.insert(QStringLiteral("name"),
+                    QStringLiteral("pair %1").arg(id, 2, 10, QLatin1Char('0')));
         if (id == 7)
             pair.insert(QStringLiteral("name"), QStringLiteral("zz pair 7"));
         if (id == 8)
@@ -491,10 +513,11 @@ void TestResourceModels::timesFollowTheFormatter()
     AlertsModel model;
     QJsonObject alert = withId(object(alertSample), 1);
     alert.insert(QStringLiteral("raised_at"), QStringLiteral("2025-01-31T04:00:00.123456+02:00"));
-    model.applyItems(QJsonArray{ alert });
+    model.applyItems(QJsonArray { alert });
     QCOMPARE(cell(model, 0, AlertsModel::RaisedColumn), QStringLiteral("2025-01-31T02:00:00Z"));
-    QCOMPARE(model.index(0, AlertsModel::RaisedColumn).data(ResourceTableModel::SortRole).toDateTime(),
-             QDateTime(QDate(2025, 1, 31), QTime(2, 0, 0, 123), Qt::UTC));
+    QCOMPARE(
+        model.index(0, AlertsModel::RaisedColumn).data(ResourceTableModel::SortRole).toDateTime(),
+        QDateTime(QDate(2025, 1, 31), QTime(2, 0, 0, 123), Qt::UTC));
 
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     model.setTimeFormatter([](const QDateTime &time) {
