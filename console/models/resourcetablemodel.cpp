@@ -186,8 +186,12 @@ int ResourceTableModel::rowOf(qint64 id) const
 void ResourceTableModel::setTimeFormatter(TimeFormatter formatter)
 {
     m_timeFormatter = std::move(formatter);
-    if (!m_items.isEmpty() && !m_columns.isEmpty())
-        emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+    if (m_items.isEmpty())
+        return;
+    for (int c = 0; c < m_columns.size(); ++c) {
+        if (m_columns.at(c).showsTime)
+            emit dataChanged(index(0, c), index(rowCount() - 1, c), { Qt::DisplayRole });
+    }
 }
 
 QString ResourceTableModel::formatTime(const QDateTime &time) const
@@ -236,6 +240,7 @@ ResourceTableModel::ColumnSpec ResourceTableModel::timeColumn(const QString &hea
         const QDateTime time = parseTime(item.value(field));
         return time.isValid() ? QVariant(formatTime(time)) : QVariant();
     };
+    column.showsTime = true;
     column.sortValue = [field](const QJsonObject &item) -> QVariant {
         const QDateTime time = parseTime(item.value(field));
         return time.isValid() ? QVariant(time) : QVariant();

@@ -43,6 +43,7 @@ public:
         Getter toolTip; // Qt::ToolTipRole; none when empty
         Qt::Alignment alignment = Qt::AlignLeft | Qt::AlignVCenter;
         QHash<int, Getter> roles; // any other role (ProgressRole, ForegroundRole, ...)
+        bool showsTime = false; // repainted when the time formatter changes
     };
 
     explicit ResourceTableModel(QObject *parent = nullptr);
@@ -57,7 +58,9 @@ public:
     // The whole refreshed list. Items without an integer "id" are skipped; for a repeated
     // id the last object wins, at the place of the first.
     void applyItems(const QJsonArray &items);
-    // One change from the change feed: updates the row with the item's id, or appends it.
+    // One change from the change feed (the whole resource, fetched after a created or updated
+    // change): updates the row with the item's id, or appends it. A deleted change is
+    // removeId(); a reload is a fresh list for applyItems().
     void upsert(const QJsonObject &item);
     void removeId(qint64 id);
 

@@ -523,8 +523,12 @@ void TestResourceModels::timesFollowTheFormatter()
     model.setTimeFormatter([](const QDateTime &time) {
         return time.toUTC().toString(QStringLiteral("dd.MM.yyyy HH:mm"));
     });
-    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.count(), 2); // the two time columns, nothing else
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(AlertsModel::RaisedColumn));
+    QCOMPARE(changed.at(1).at(0).value<QModelIndex>().column(),
+             int(AlertsModel::AcknowledgedAtColumn));
     QCOMPARE(cell(model, 0, AlertsModel::RaisedColumn), QStringLiteral("31.01.2025 02:00"));
+    QCOMPARE(cell(model, 0, AlertsModel::AcknowledgedAtColumn), QStringLiteral("28.11.2026 15:10"));
     QCOMPARE(model.resetCount(), 0);
 }
 
