@@ -35,3 +35,10 @@ if(TF_BUILD_CONSOLE)
         LIBS tfconsolemodels
         LABELS console)
 endif()
+
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_resourcefiltermodel
+        SOURCES console/tst_resourcefiltermodel.cpp
+        LIBS tfconsolemodels
+        LABELS console)
+endif()
