@@ -1,6 +1,7 @@
 // The console's resource tables: every model passes QAbstractItemModelTester, and a refresh
 // is a diff by id (inserts, removes, dataChanged for changed cells), never a reset.
 #include "models/alertsmodel.h"
+#include "models/durationtext.h"
 #include "models/operationsmodel.h"
 #include "models/quarantinemodel.h"
 #include "models/syncpairsmodel.h"
@@ -132,6 +133,8 @@ private slots:
     void selectionSurvivesRefreshThroughSortProxy();
     void tenThousandRowsWithOnePercentChanged();
     void timesFollowTheFormatter();
+    void durationsReadAsPeopleSay_data();
+    void durationsReadAsPeopleSay();
 };
 
 void TestResourceModels::everyModelPassesTheTester_data()
@@ -530,6 +533,25 @@ void TestResourceModels::timesFollowTheFormatter()
     QCOMPARE(cell(model, 0, AlertsModel::RaisedColumn), QStringLiteral("31.01.2025 02:00"));
     QCOMPARE(cell(model, 0, AlertsModel::AcknowledgedAtColumn), QStringLiteral("28.11.2026 15:10"));
     QCOMPARE(model.resetCount(), 0);
+}
+
+void TestResourceModels::durationsReadAsPeopleSay_data()
+{
+    QTest::addColumn<qint64>("ms");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("negative") << qint64(-1) << QString();
+    QTest::newRow("ms") << qint64(850) << QStringLiteral("850 ms");
+    QTest::newRow("s") << qint64(12400) << QStringLiteral("12.4 s");
+    QTest::newRow("min") << qint64(185000) << QStringLiteral("3 min 5 s");
+    QTest::newRow("h") << qint64(7800000) << QStringLiteral("2 h 10 min");
+    QTest::newRow("d") << qint64(90000000) << QStringLiteral("1 d 1 h");
+}
+
+void TestResourceModels::durationsReadAsPeopleSay()
+{
+    QFETCH(qint64, ms);
+    QFETCH(QString, text);
+    QCOMPARE(durationText(ms), text);
 }
 
 QTEST_GUILESS_MAIN(TestResourceModels)
