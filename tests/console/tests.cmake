@@ -20,3 +20,25 @@ if(TF_BUILD_CONSOLE)
         LIBS tfconsolemodels tftestsupport tfcore
         LABELS console)
 endif()
+
+# The resource tables (sync pairs, operations, quarantine, alerts) and their CSV export: no window.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_resourcemodels
+        SOURCES console/tst_resourcemodels.cpp
+        LIBS tfconsolemodels
+        LABELS console)
+endif()
+
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_csvexport
+        SOURCES console/tst_csvexport.cpp
+        LIBS tfconsolemodels
+        LABELS console)
+endif()
+
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_resourcefiltermodel
+        SOURCES console/tst_resourcefiltermodel.cpp
+        LIBS tfconsolemodels
+        LABELS console)
+endif()

@@ -1,0 +1,95 @@
+#include "syncpairsmodel.h"
+
+#include "durationtext.h"
+
+namespace tf::console {
+
+SyncPairsModel::SyncPairsModel(QObject *parent)
+    : ResourceTableModel(parent)
+{
+    QList<ColumnSpec> columns(ColumnCount);
+    columns[NameColumn] = fieldColumn(tr("Name"), QStringLiteral("name"));
+    columns[NameColumn].toolTip = [](const QJsonObject &pair) -> QVariant {
+        const QString description = pair.value(QLatin1String("description")).toString();
+        return description.isEmpty() ? QVariant() : QVariant(description);
+    };
+
+    auto &systems = columns[SystemsColumn];
+    systems.header = tr("Source → target");
+    systems.display = [](const QJsonObject &pair) -> QVariant {
+        const QJsonValue source = pair.value(QLatin1String("source_system_id"));
+        const QJsonValue target = pair.value(QLatin1String("target_system_id"));
+        if (!source.isDouble() && !target.isDouble())
+            return {};
+        const auto text = [](const QJsonValue &id) {
+            return id.isDouble() ? QString::number(id.toInteger()) : QStringLiteral("?");
+        };
+        return QStringLiteral("%1 → %2").arg(text(source), text(target));
+    };
+    systems.toolTip = [](const QJsonObject &pair) -> QVariant {
+        const QString source = pair.value(QLatin1String("source_entity")).toString();
+        const QString target = pair.value(QLatin1String("target_entity")).toString();
+        if (source.isEmpty() && target.isEmpty())
+            return {};
+        return QStringLiteral("%1 → %2").arg(source, target);
+    };
+
+    // The list item carries mode only inside its definition.
+    auto &mode = columns[ModeColumn];
+    mode.header = tr("Mode");
+    mode.display = [](const QJsonObject &pair) -> QVariant {
+        const QJsonValue value
+            = pair.value(QLatin1String("definition")).toObject().value(QLatin1String("mode"));
+        return value.isString() ? QVariant(value.toString()) : QVariant();
+    };
+
+    auto &enabled = columns[EnabledColumn];
+    enabled.header = tr("Status");
+    enabled.display = [](const QJsonObject &pair) -> QVariant {
+        const QJsonValue value = pair.value(QLatin1String("enabled"));
+        if (!value.isBool())
+            return {};
+        return value.toBool() ? tr("enabled") : tr("disabled");
+    };
+
+    columns[ScheduleColumn] = fieldColumn(tr("Schedule"), QStringLiteral("schedule"));
+    columns[NextRunColumn] = timeColumn(tr("Next run"), QStringLiteral("next_run_at"));
+
+    const auto lastOperation = [](const QJsonObject &pair) {
+        return pair.value(QLatin1String("last_operation")).toObject();
+    };
+    auto &lastRun = columns[LastRunColumn];
+    lastRun.header = tr("Last run");
+    lastRun.display = [lastOperation](const QJsonObject &pair) -> QVariant {
+        const QJsonValue status = lastOperation(pair).value(QLatin1String("status"));
+        return status.isString() ? QVariant(status.toString()) : QVariant();
+    };
+    lastRun.toolTip = [lastOperation](const QJsonObject &pair) -> QVariant {
+        const QJsonObject operation = lastOperation(pair);
+        const QString error = operation.value(QLatin1String("error"))
+                                  .toObject()
+                                  .value(QLatin1String("message"))
+                                  .toString();
+        const QString message = operation.value(QLatin1String("message")).toString();
+        const QString text = error.isEmpty() ? message : error;
+        return text.isEmpty() ? QVariant() : QVariant(text);
+    };
+
+    auto &duration = columns[LastDurationColumn];
+    duration.header = tr("Last duration");
+    duration.alignment = Qt::AlignRight | Qt::AlignVCenter;
+    duration.sortValue = [lastOperation](const QJsonObject &pair) -> QVariant {
+        const QJsonValue ms = lastOperation(pair).value(QLatin1String("duration_ms"));
+        return ms.isDouble() ? QVariant(ms.toInteger()) : QVariant();
+    };
+    duration.display = [lastOperation](const QJsonObject &pair) -> QVariant {
+        const QJsonValue ms = lastOperation(pair).value(QLatin1String("duration_ms"));
+        return ms.isDouble() ? QVariant(durationText(ms.toInteger())) : QVariant();
+    };
+
+    columns[OpenQuarantineColumn]
+        = numberColumn(tr("Open quarantine"), QStringLiteral("open_quarantine"));
+    setColumns(std::move(columns));
+}
+
+} // namespace tf::console
