@@ -32,6 +32,10 @@ private slots:
                 env);
         QVERIFY(m_gateway->start());
         QVERIFY2(m_gateway->waitHealthy(base() + QStringLiteral("/health/ready")), m_gateway->output().constData());
+        // The answer must be our gateway's (a port taken by another test's process between
+        // freePort() and the bind makes ours exit), and the password file may follow it.
+        QVERIFY2(m_gateway->process().state() == QProcess::Running, m_gateway->output().constData());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_data.filePath(QStringLiteral("initial-admin-password"))), 10000);
         QFile file(m_data.filePath(QStringLiteral("initial-admin-password")));
         QVERIFY2(file.open(QIODevice::ReadOnly), "the gateway wrote no initial-admin-password");
         m_password = QString::fromUtf8(file.readAll()).trimmed();
