@@ -1,5 +1,6 @@
 // tf-console: the desktop console of TerraFusion SyncService. Talks only to the gateway.
 #include "mainwindow.h"
+#include "settings/displaysettings.h"
 #include "tfversion.h"
 
 #include "core/cli.h"
@@ -8,6 +9,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QIcon>
+#include <QSettings>
 #include <QUrl>
 
 namespace {
@@ -28,10 +30,12 @@ Options optionsFromCommandLine(int argc, char **argv)
     int coreArgc = argc;
     QCoreApplication core(coreArgc, argv);
     QCoreApplication::setApplicationVersion(QStringLiteral(TF_VERSION_STRING));
+    QCoreApplication::setOrganizationName(QStringLiteral("TerraFusion"));
+    QCoreApplication::setApplicationName(Program);
 
     tf::CommandLine cli(Program, QStringLiteral("TerraFusion SyncService desktop console."));
     cli.addValueOption(QStringLiteral("gateway"), QStringLiteral("URL"),
-                       QStringLiteral("Gateway base URL (default http://127.0.0.1:5000)."),
+                       QStringLiteral("Gateway base URL (default: the last one used, else http://127.0.0.1:5000)."),
                        QStringLiteral("console/gateway"));
     cli.addValueOption(QStringLiteral("user"), QStringLiteral("NAME"),
                        QStringLiteral("User name to offer in the sign-in dialog."),
@@ -41,8 +45,10 @@ Options optionsFromCommandLine(int argc, char **argv)
                        QStringLiteral("console/token_file"));
     cli.process(QCoreApplication::arguments());
 
-    const QString given = cli.flags().value(QStringLiteral("console/gateway"),
-                                            QStringLiteral("http://127.0.0.1:5000"));
+    // Without --gateway: the server used last time (QSettings keeps the URL, never the token).
+    const QString last = QSettings().value(QStringLiteral("connection/last_gateway"),
+                                           QStringLiteral("http://127.0.0.1:5000")).toString();
+    const QString given = cli.flags().value(QStringLiteral("console/gateway"), last);
     const QUrl url(given, QUrl::StrictMode);
     const QString scheme = url.scheme();
     if (!url.isValid() || url.host().isEmpty()
@@ -80,6 +86,9 @@ int main(int argc, char *argv[])
     // The application id of the desktop entry, icons and metainfo (packaging/console/).
     QApplication::setDesktopFileName(QStringLiteral("org.terrafusion.Console"));
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("org.terrafusion.Console")));
+
+    tf::console::DisplaySettings *display = tf::console::DisplaySettings::instance();
+    display->setTheme(display->theme()); // Fusion with the remembered palette
 
     tf::console::MainWindow window(options.gateway);
     window.setDefaultUser(options.user);

@@ -1,6 +1,6 @@
 #include "statuspage.h"
 
-#include "api/restclient.h"
+#include "client/gatewayclient.h"
 #include "models/statusmodel.h"
 #include "widgets/errorbanner.h"
 #include "widgets/healthbadge.h"
@@ -17,7 +17,7 @@
 
 namespace tf::console {
 
-StatusPage::StatusPage(api::RestClient *client, QWidget *parent)
+StatusPage::StatusPage(GatewayClient *client, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_model(new StatusModel(this))
@@ -80,7 +80,7 @@ void StatusPage::refresh()
     m_busy->show();
     m_refreshButton->setEnabled(false);
 
-    m_client->get(QStringLiteral("/api/status"), this, [this](const api::RestClient::Reply &reply) {
+    m_client->get(QStringLiteral("/api/status"), this, [this](const ApiResult &reply) {
         m_inFlight = false;
         m_busy->hide();
         m_refreshButton->setEnabled(true);
@@ -89,13 +89,13 @@ void StatusPage::refresh()
         m_reachable = reply.status != 0;
         if (!m_reachable)
             m_model->setError(tr("The gateway cannot be reached. %1 Retrying every %2 s.")
-                                      .arg(reply.error)
+                                      .arg(reply.error.message())
                                       .arg(RefreshIntervalMs / 1000));
         else if (reply.status == 401) {
             m_model->setError(tr("Sign in to see the platform's status."));
             emit authenticationRequired(tr("Your session has ended; sign in again."));
         } else if (!reply.ok())
-            m_model->setError(tr("The gateway refused the status request: %1").arg(reply.error));
+            m_model->setError(tr("The gateway refused the status request: %1").arg(reply.error.message()));
         else
             ok = m_model->applyStatus(reply.json);
         emit refreshed(ok);

@@ -8,11 +8,9 @@ class QPushButton;
 class QTableView;
 class QTimer;
 
-namespace tf::api {
-class RestClient;
-}
-
 namespace tf::console {
+
+class GatewayClient;
 
 class ErrorBanner;
 class HealthBadge;
@@ -27,7 +25,7 @@ class StatusPage final : public QWidget
 public:
     static constexpr int RefreshIntervalMs = 5000;
 
-    explicit StatusPage(api::RestClient *client, QWidget *parent = nullptr);
+    explicit StatusPage(GatewayClient *client, QWidget *parent = nullptr);
 
     StatusModel *model() const { return m_model; }
     bool isRefreshing() const { return m_inFlight; }
@@ -43,7 +41,7 @@ signals:
 private:
     void showSummary();
 
-    api::RestClient *m_client;
+    GatewayClient *m_client;
     StatusModel *m_model;
     ErrorBanner *m_banner;
     HealthBadge *m_badge;
