@@ -96,7 +96,9 @@ QAction *MainWindow::addPage(const QString &id, const QString &title, const QIco
     page->setObjectName(id + QStringLiteral("Page"));
     page->setAccessibleName(title);
     m_pages->addWidget(page);
-    auto *item = new QListWidgetItem(icon, title, m_navigation);
+    // Every entry has an icon, so the titles line up.
+    auto *item = new QListWidgetItem(icon.isNull() ? style()->standardIcon(QStyle::SP_FileDialogDetailedView) : icon,
+                                     title, m_navigation);
     item->setData(Qt::UserRole, id);
     item->setSizeHint(QSize(0, 32));
     m_pageIds.append(id);

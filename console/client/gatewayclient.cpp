@@ -23,6 +23,7 @@ struct GatewayClient::Call
     bool reauthenticated = false; // retried once after a new sign-in already
     int rateLimitRetries = 0;
     bool mayReauthenticate = true; // not for /api/auth/*: those answer 401 for bad credentials
+    QByteArray sentToken; // the token this attempt carried
 };
 
 GatewayClient::GatewayClient(QUrl baseUrl, QObject *parent)
@@ -155,6 +156,7 @@ void GatewayClient::send(const std::shared_ptr<Call> &call)
     request.setRawHeader("Accept", "application/json, application/problem+json");
     if (call->hasBody)
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    call->sentToken = m_token;
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
     if (!call->ifMatch.isEmpty())
@@ -191,6 +193,10 @@ void GatewayClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *r
         result.error = ApiError::fromProblem(result.status, result.json.object());
     }
 
+    if (result.status == 401 && call->mayReauthenticate && !m_token.isEmpty() && call->sentToken != m_token) {
+        send(call); // signed in again while this call was on its way: try the new token
+        return;
+    }
     if (result.status == 401 && call->mayReauthenticate && !call->reauthenticated) {
         call->reauthenticated = true;
         const bool first = m_waiting.isEmpty();

@@ -36,3 +36,12 @@ if(TF_BUILD_CONSOLE)
         LIBS tfconsoleclient tftestsupport tfcore Qt6::Widgets
         LABELS console)
 endif()
+
+# The main window driven against a real tf-gateway; saves screenshots (light and dark) into
+# <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_mainwindow
+        SOURCES console/tst_mainwindow.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console)
+endif()
