@@ -1,5 +1,6 @@
 // tf-console: the desktop console of TerraFusion SyncService. Talks only to the gateway.
 #include "mainwindow.h"
+#include "client/gatewayclient.h"
 #include "settings/displaysettings.h"
 #include "tfversion.h"
 
@@ -23,6 +24,7 @@ struct Options
     QUrl gateway;
     QString user;
     QByteArray token; // from --token-file
+    QString caFile;   // extra certificate authorities for an https gateway
 };
 
 Options optionsFromCommandLine(int argc, char **argv)
@@ -43,6 +45,9 @@ Options optionsFromCommandLine(int argc, char **argv)
     cli.addValueOption(QStringLiteral("token-file"), QStringLiteral("FILE"),
                        QStringLiteral("Sign in with the API token stored in FILE instead of a password."),
                        QStringLiteral("console/token_file"));
+    cli.addValueOption(QStringLiteral("ca-file"), QStringLiteral("FILE"),
+                       QStringLiteral("Trust the certificate authorities in this PEM file for an https gateway."),
+                       QStringLiteral("console/ca_file"));
     cli.process(QCoreApplication::arguments());
 
     // Without --gateway: the server used last time (QSettings keeps the URL, never the token).
@@ -59,6 +64,7 @@ Options optionsFromCommandLine(int argc, char **argv)
     Options options;
     options.gateway = url;
     options.user = cli.flags().value(QStringLiteral("console/user"));
+    options.caFile = cli.flags().value(QStringLiteral("console/ca_file"));
     const QString tokenFile = cli.flags().value(QStringLiteral("console/token_file"));
     if (!tokenFile.isEmpty()) {
         QFile file(tokenFile);
@@ -92,6 +98,8 @@ int main(int argc, char *argv[])
 
     tf::console::MainWindow window(options.gateway);
     window.setDefaultUser(options.user);
+    if (!options.caFile.isEmpty() && !window.client()->setCaCertificatesFile(options.caFile))
+        tf::CommandLine::exitWithUsageError(Program, QStringLiteral("--ca-file: no PEM certificate in \"%1\"").arg(options.caFile));
     window.show();
     if (!options.token.isEmpty())
         window.useToken(options.token);

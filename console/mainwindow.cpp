@@ -136,6 +136,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     QAction *refreshAction = file->addAction(tr("&Refresh"), this, &MainWindow::refresh);
     refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_permissions->bind(refreshAction, QStringLiteral("status:read"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
@@ -188,12 +189,16 @@ void MainWindow::connectSession()
         QSettings().setValue(LastUserKey, m_session->username());
         m_permissions->setFromMe(m_session->me());
         updateIdentity();
-        m_statusPage->refresh();
+        m_statusPage->start();
         m_poller->start();
     });
     connect(m_session, &Session::signedOut, this, [this] {
+        m_statusPage->stop();
         m_permissions->clear();
         updateIdentity();
+    });
+    connect(m_client, &GatewayClient::rateLimited, this, [this](int seconds) {
+        statusBar()->showMessage(tr("The gateway asked to slow down; retrying in %n s.", nullptr, seconds), seconds * 1000);
     });
     connect(m_poller, &ChangePoller::connectionStateChanged, this, &MainWindow::showConnectionState);
     connect(m_poller, &ChangePoller::updated, m_connection, &ConnectionStatus::setLastUpdate);

@@ -1,6 +1,7 @@
 #include "statuspage.h"
 
 #include "client/gatewayclient.h"
+#include "settings/displaysettings.h"
 #include "models/statusmodel.h"
 #include "widgets/errorbanner.h"
 #include "widgets/healthbadge.h"
@@ -68,8 +69,19 @@ StatusPage::StatusPage(GatewayClient *client, QWidget *parent)
     connect(m_refreshButton, &QPushButton::clicked, this, &StatusPage::refresh);
     connect(m_model, &StatusModel::summaryChanged, this, &StatusPage::showSummary);
     connect(m_timer, &QTimer::timeout, this, &StatusPage::refresh);
-    m_timer->start(RefreshIntervalMs);
-    QTimer::singleShot(0, this, &StatusPage::refresh);
+    m_timer->setInterval(RefreshIntervalMs);
+    connect(DisplaySettings::instance(), &DisplaySettings::changed, this, &StatusPage::showSummary);
+}
+
+void StatusPage::start()
+{
+    m_timer->start();
+    refresh();
+}
+
+void StatusPage::stop()
+{
+    m_timer->stop();
 }
 
 void StatusPage::refresh()
@@ -104,7 +116,6 @@ void StatusPage::refresh()
 
 void StatusPage::showSummary()
 {
-    const QLocale locale;
     if (m_model->hasError()) {
         m_banner->showMessage(m_model->errorString());
         m_badge->setHealth(Health::Down, m_reachable ? tr("ERROR") : tr("UNREACHABLE"));
@@ -119,7 +130,7 @@ void StatusPage::showSummary()
     }
     const QDateTime updated = m_model->lastUpdated();
     m_lastUpdated->setText(updated.isValid()
-                                   ? tr("Last updated %1").arg(locale.toString(updated.time(), QLocale::LongFormat))
+                                   ? tr("Last updated %1").arg(DisplaySettings::instance()->formatDateTime(updated))
                                    : tr("Never updated"));
     m_version->setText(m_model->version().isEmpty() ? QString()
                                                      : tr("Gateway version %1").arg(m_model->version()));

@@ -16,7 +16,8 @@ class ErrorBanner;
 class HealthBadge;
 class StatusModel;
 
-// The platform at a glance: overall health, one row per component, refreshed every 5 s.
+// The platform at a glance: overall health, one row per component, refreshed every 5 s
+// while signed in.
 class StatusPage final : public QWidget
 {
     Q_OBJECT
@@ -29,6 +30,10 @@ public:
 
     StatusModel *model() const { return m_model; }
     bool isRefreshing() const { return m_inFlight; }
+
+    // Polls every RefreshIntervalMs while signed in (the main window starts and stops it).
+    void start();
+    void stop();
 
 public slots:
     void refresh();
