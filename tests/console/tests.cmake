@@ -44,4 +44,8 @@ if(TF_BUILD_CONSOLE)
         SOURCES console/tst_mainwindow.cpp
         LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
         LABELS console)
+    tf_add_test(NAME tst_displaysettings
+        SOURCES console/tst_displaysettings.cpp
+        LIBS tfconsoleui Qt6::Widgets
+        LABELS console)
 endif()

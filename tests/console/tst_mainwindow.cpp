@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -36,6 +37,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true); // QSettings under a test directory
         QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QSettings().clear();
         DisplaySettings::instance()->setTheme(DisplaySettings::Theme::Light);
         QVERIFY2(m_gateway.start(), m_gateway.output().constData());
         m_token = m_gateway.adminToken();
@@ -119,6 +121,41 @@ private slots:
         QVERIFY(signedIn.wait(10000));
         QTRY_VERIFY_WITH_TIMEOUT(!dialog || !dialog->isVisible(), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(m_window->client()->waitingForAuthentication(), 0, 5000);
+    }
+
+    void refreshFollowsThePermissions()
+    {
+        QAction *refresh = nullptr;
+        for (QAction *action : m_window->findChildren<QAction *>()) {
+            if (action->shortcut() == QKeySequence(Qt::Key_F5))
+                refresh = action;
+        }
+        QVERIFY(refresh);
+        QVERIFY(refresh->isEnabled()); // the admin holds status:read
+        m_window->session()->signOut();
+        QVERIFY(!refresh->isEnabled());
+        QVERIFY2(refresh->toolTip().contains(QStringLiteral("viewer")), qPrintable(refresh->toolTip()));
+        QVERIFY(m_window->banner()->isHidden()); // signing out is not an outage
+        QSignalSpy signedIn(m_window->session(), &console::Session::signedIn);
+        m_window->useToken(m_token);
+        QVERIFY(signedIn.wait(10000));
+        QVERIFY(refresh->isEnabled());
+    }
+
+    void settingsAreRemembered()
+    {
+        m_window->showPage(QStringLiteral("second"));
+        m_window->resize(900, 600);
+        m_window->close(); // saves geometry, state and the page
+        MainWindow again { QUrl(m_gateway.base()) };
+        again.addPage(QStringLiteral("second"), QStringLiteral("Second"), QIcon(), new QLabel);
+        QCOMPARE(again.size(), QSize(900, 600));
+        QSettings settings;
+        QCOMPARE(settings.value(QStringLiteral("connection/last_gateway")).toString(), m_gateway.base());
+        QCOMPARE(settings.value(QStringLiteral("connection/last_user")).toString(), QStringLiteral("admin"));
+        QCOMPARE(settings.value(QStringLiteral("window/page")).toString(), QStringLiteral("second"));
+        for (const QString &key : settings.allKeys())
+            QVERIFY2(!key.contains(QStringLiteral("token")) && !key.contains(QStringLiteral("password")), qPrintable(key));
     }
 
     void cleanupTestCase()
