@@ -132,7 +132,9 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_signIn = file->addAction(tr("&Sign In…"), this, [this] { promptSignIn(); });
+    m_signIn->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     m_signOut = file->addAction(tr("Sign &Out"), m_session, &Session::signOut);
+    m_signOut->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q));
     file->addSeparator();
     QAction *refreshAction = file->addAction(tr("&Refresh"), this, &MainWindow::refresh);
     refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
@@ -148,7 +150,8 @@ void MainWindow::createMenus()
         m_goMenu->addAction(action); // the pages added before the menu existed
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About TerraFusion Console"), this, &MainWindow::showAbout);
+    QAction *about = help->addAction(tr("&About TerraFusion Console"), this, &MainWindow::showAbout);
+    about->setShortcut(QKeySequence(Qt::Key_F1));
 }
 
 void MainWindow::createViewMenu(QMenu *view)
