@@ -15,7 +15,7 @@ struct ApiFieldError
 };
 
 // The console's one error type: an RFC 9457 problem details answer of the gateway, or a
-// transport failure (status 0, code "unreachable" or "client_timeout"). Pages show
+// transport failure (status 0, code "unreachable", "client_timeout" or "tls_error"). Pages show
 // message() and look at code; they never parse bodies themselves.
 struct ApiError
 {

@@ -184,11 +184,15 @@ void GatewayClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *r
     if (result.status == 0) {
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
             || reply->error() == QNetworkReply::TimeoutError;
-        result.error = timedOut
-            ? ApiError::transport(QStringLiteral("client_timeout"),
-                                  tr("The gateway did not answer within %1 s.").arg(m_timeoutMs / 1000.0))
-            : ApiError::transport(QStringLiteral("unreachable"),
-                                  tr("The gateway cannot be reached: %1").arg(reply->errorString()));
+        if (timedOut)
+            result.error = ApiError::transport(QStringLiteral("client_timeout"),
+                                               tr("The gateway did not answer within %1 s.").arg(m_timeoutMs / 1000.0));
+        else if (reply->error() == QNetworkReply::SslHandshakeFailedError)
+            result.error = ApiError::transport(QStringLiteral("tls_error"),
+                                               tr("The gateway's certificate is not trusted: %1").arg(reply->errorString()));
+        else
+            result.error = ApiError::transport(QStringLiteral("unreachable"),
+                                               tr("The gateway cannot be reached: %1").arg(reply->errorString()));
     } else if (result.status >= 400) {
         result.error = ApiError::fromProblem(result.status, result.json.object());
     }

@@ -20,7 +20,10 @@ public:
         , m_extra(std::move(extraEnvironment))
     { }
 
-    bool start()
+    // Starts the process and waits until it answers /health/ready (over http).
+    bool start() { return launch() && m_process->waitHealthy(base() + QStringLiteral("/health/ready")); }
+    // Starts the process only: the test waits for it itself (an https gateway).
+    bool launch()
     {
         QProcessEnvironment env = ServiceProcess::cleanEnvironment();
         for (auto it = m_extra.cbegin(); it != m_extra.cend(); ++it)
@@ -31,7 +34,7 @@ public:
                               QStringLiteral("--no-supervise-sync"), QStringLiteral("--sync-url"),
                               QStringLiteral("http://127.0.0.1:%1").arg(m_syncPort) },
                 env);
-        return m_process->start() && m_process->waitHealthy(base() + QStringLiteral("/health/ready"));
+        return m_process->start();
     }
     void kill()
     {
@@ -39,6 +42,7 @@ public:
         m_process->waitFinished();
     }
     QString base() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
+    quint16 port() const { return m_port; }
     QString dataDir() const { return m_data.path(); }
     QByteArray output() const { return m_process ? m_process->output() : QByteArray(); }
     // The bootstrap admin's bearer token (without "Bearer ").

@@ -1,10 +1,14 @@
 // The console's one gateway client against a real tf-gateway: a success with its ETag, a
 // problem details error with errors[], a 401 that asks for a sign-in and then succeeds, a 429
-// waited out (Retry-After), a list that follows next_cursor, and If-Match.
+// waited out (Retry-After), a list that follows next_cursor, If-Match, and https trusting
+// the CA file it was given (and refusing a certificate it was not told to trust).
 #include "client/gatewayclient.h"
 #include "gatewayfixture.h"
 
+#include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace tf;
@@ -174,6 +178,52 @@ private slots:
         client.put(path, change, read.result.etag(), this, fresh.callback());
         QTRY_VERIFY_WITH_TIMEOUT(fresh.done, 10000);
         QVERIFY2(fresh.result.ok(), qPrintable(fresh.result.error.message()));
+    }
+
+    void tlsTrustsTheConfiguredCa()
+    {
+        const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+        if (openssl.isEmpty())
+            QSKIP("openssl is needed to make the test certificate");
+        QTemporaryDir certs;
+        const QString certificate = certs.filePath(QStringLiteral("gateway.crt"));
+        const QString key = certs.filePath(QStringLiteral("gateway.key"));
+        QProcess make;
+        make.setProcessChannelMode(QProcess::MergedChannels);
+        make.start(openssl, { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                              QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                              QStringLiteral("-keyout"), key, QStringLiteral("-out"), certificate, QStringLiteral("-days"),
+                              QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                              QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1") });
+        QVERIFY(make.waitForFinished(30000));
+        QVERIFY2(make.exitCode() == 0, make.readAll().constData());
+
+        test::GatewayFixture tls({ { QStringLiteral("TF_TLS__CERTIFICATE"), certificate },
+                                   { QStringLiteral("TF_TLS__PRIVATE_KEY"), key } });
+        QVERIFY(tls.launch());
+        const QUrl url(QStringLiteral("https://127.0.0.1:%1").arg(tls.port()));
+
+        GatewayClient trusting { url };
+        QVERIFY(trusting.setCaCertificatesFile(certificate));
+        ApiResult health;
+        QDeadlineTimer deadline(15000);
+        while (!deadline.hasExpired()) {
+            Answer answer;
+            trusting.get(QStringLiteral("/health"), this, answer.callback());
+            QTRY_VERIFY_WITH_TIMEOUT(answer.done, 10000);
+            health = answer.result;
+            if (health.ok())
+                break;
+            QTest::qWait(100);
+        }
+        QVERIFY2(health.ok(), qPrintable(health.error.message() + QLatin1Char(' ') + QString::fromUtf8(tls.output())));
+
+        GatewayClient doubting { url }; // a self-signed certificate the system does not trust
+        Answer refused;
+        doubting.get(QStringLiteral("/health"), this, refused.callback());
+        QTRY_VERIFY_WITH_TIMEOUT(refused.done, 10000);
+        QCOMPARE(refused.result.status, 0);
+        QCOMPARE(refused.result.error.code, QStringLiteral("tls_error"));
     }
 
     void rateLimitedCallsWaitRetryAfter()
