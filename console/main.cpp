@@ -1,5 +1,7 @@
 // tf-console: the desktop console of TerraFusion SyncService. Talks only to the gateway.
 #include "mainwindow.h"
+#include "client/gatewayclient.h"
+#include "settings/displaysettings.h"
 #include "tfversion.h"
 
 #include "core/cli.h"
@@ -8,6 +10,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QIcon>
+#include <QSettings>
 #include <QUrl>
 
 namespace {
@@ -21,6 +24,7 @@ struct Options
     QUrl gateway;
     QString user;
     QByteArray token; // from --token-file
+    QString caFile;   // extra certificate authorities for an https gateway
 };
 
 Options optionsFromCommandLine(int argc, char **argv)
@@ -28,10 +32,12 @@ Options optionsFromCommandLine(int argc, char **argv)
     int coreArgc = argc;
     QCoreApplication core(coreArgc, argv);
     QCoreApplication::setApplicationVersion(QStringLiteral(TF_VERSION_STRING));
+    QCoreApplication::setOrganizationName(QStringLiteral("TerraFusion"));
+    QCoreApplication::setApplicationName(Program);
 
     tf::CommandLine cli(Program, QStringLiteral("TerraFusion SyncService desktop console."));
     cli.addValueOption(QStringLiteral("gateway"), QStringLiteral("URL"),
-                       QStringLiteral("Gateway base URL (default http://127.0.0.1:5000)."),
+                       QStringLiteral("Gateway base URL (default: the last one used, else http://127.0.0.1:5000)."),
                        QStringLiteral("console/gateway"));
     cli.addValueOption(QStringLiteral("user"), QStringLiteral("NAME"),
                        QStringLiteral("User name to offer in the sign-in dialog."),
@@ -39,10 +45,15 @@ Options optionsFromCommandLine(int argc, char **argv)
     cli.addValueOption(QStringLiteral("token-file"), QStringLiteral("FILE"),
                        QStringLiteral("Sign in with the API token stored in FILE instead of a password."),
                        QStringLiteral("console/token_file"));
+    cli.addValueOption(QStringLiteral("ca-file"), QStringLiteral("FILE"),
+                       QStringLiteral("Trust the certificate authorities in this PEM file for an https gateway."),
+                       QStringLiteral("console/ca_file"));
     cli.process(QCoreApplication::arguments());
 
-    const QString given = cli.flags().value(QStringLiteral("console/gateway"),
-                                            QStringLiteral("http://127.0.0.1:5000"));
+    // Without --gateway: the server used last time (QSettings keeps the URL, never the token).
+    const QString last = QSettings().value(QStringLiteral("connection/last_gateway"),
+                                           QStringLiteral("http://127.0.0.1:5000")).toString();
+    const QString given = cli.flags().value(QStringLiteral("console/gateway"), last);
     const QUrl url(given, QUrl::StrictMode);
     const QString scheme = url.scheme();
     if (!url.isValid() || url.host().isEmpty()
@@ -53,6 +64,7 @@ Options optionsFromCommandLine(int argc, char **argv)
     Options options;
     options.gateway = url;
     options.user = cli.flags().value(QStringLiteral("console/user"));
+    options.caFile = cli.flags().value(QStringLiteral("console/ca_file"));
     const QString tokenFile = cli.flags().value(QStringLiteral("console/token_file"));
     if (!tokenFile.isEmpty()) {
         QFile file(tokenFile);
@@ -81,8 +93,13 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("org.terrafusion.Console"));
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("org.terrafusion.Console")));
 
+    tf::console::DisplaySettings *display = tf::console::DisplaySettings::instance();
+    display->setTheme(display->theme()); // Fusion with the remembered palette
+
     tf::console::MainWindow window(options.gateway);
     window.setDefaultUser(options.user);
+    if (!options.caFile.isEmpty() && !window.client()->setCaCertificatesFile(options.caFile))
+        tf::CommandLine::exitWithUsageError(Program, QStringLiteral("--ca-file: no PEM certificate in \"%1\"").arg(options.caFile));
     window.show();
     if (!options.token.isEmpty())
         window.useToken(options.token);

@@ -1,80 +1,243 @@
 #include "mainwindow.h"
 
-#include "api/restclient.h"
+#include "client/changepoller.h"
+#include "client/gatewayclient.h"
+#include "client/permissions.h"
 #include "dialogs/logindialog.h"
 #include "models/session.h"
+#include "models/statusmodel.h"
 #include "pages/statuspage.h"
+#include "settings/displaysettings.h"
 #include "tfversion.h"
+#include "widgets/connectionstatus.h"
+#include "widgets/errorbanner.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QKeySequence>
-#include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QTabWidget>
+#include <QStyle>
+#include <QVBoxLayout>
 
 namespace tf::console {
 
 namespace {
-// Shorter than the refresh interval, so a hung gateway shows up before the next poll is due.
-constexpr int StatusTimeoutMs = 4000;
-}
+// Shorter than the status page's refresh interval, so a hung gateway shows before the next poll.
+constexpr int RequestTimeoutMs = 4000;
+const QString GeometryKey = QStringLiteral("window/geometry");
+const QString StateKey = QStringLiteral("window/state");
+const QString PageKey = QStringLiteral("window/page");
+const QString LastGatewayKey = QStringLiteral("connection/last_gateway");
+const QString LastUserKey = QStringLiteral("connection/last_user");
+} // namespace
 
 MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     : QMainWindow(parent)
-    , m_client(new api::RestClient(gatewayUrl, this))
-    , m_statusPage(nullptr)
+    , m_client(new GatewayClient(gatewayUrl, this))
     , m_session(new Session(m_client, this))
-    , m_identity(new QLabel(this))
+    , m_permissions(new Permissions(this))
+    , m_poller(new ChangePoller(m_client, this))
+    , m_navigation(new QListWidget(this))
+    , m_pages(new QStackedWidget(this))
+    , m_banner(new ErrorBanner(this))
+    , m_connection(new ConnectionStatus(this))
+    , m_statusPage(nullptr)
 {
-    m_client->setTimeoutMs(StatusTimeoutMs);
+    setObjectName(QStringLiteral("mainWindow"));
+    m_client->setTimeoutMs(RequestTimeoutMs);
+    m_gateway = gatewayUrl.toString(QUrl::RemoveUserInfo);
+
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->setAccessibleName(tr("Pages"));
+    m_navigation->setIconSize(QSize(20, 20));
+    m_navigation->setFixedWidth(180);
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_banner->setObjectName(QStringLiteral("connectionBanner"));
+    m_banner->setAccessibleName(tr("Connection problem"));
+    connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->setSpacing(0);
+    rightLayout->addWidget(m_banner);
+    rightLayout->addWidget(m_pages, 1);
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_navigation);
+    layout->addWidget(right, 1);
+    setCentralWidget(central);
+
     m_statusPage = new StatusPage(m_client, this);
-    connect(m_statusPage, &StatusPage::authenticationRequired, this, [this](const QString &reason) {
-        m_session->expire(reason);
-        promptSignIn(reason);
-    });
-    connect(m_session, &Session::signedIn, this, [this] {
-        updateIdentity();
-        m_statusPage->refresh();
-    });
-    connect(m_session, &Session::signedOut, this, [this] { updateIdentity(); });
+    addPage(QStringLiteral("overview"), tr("Overview"), style()->standardIcon(QStyle::SP_ComputerIcon), m_statusPage);
 
-    auto *pages = new QTabWidget(this);
-    pages->setDocumentMode(true);
-    pages->addTab(m_statusPage, tr("Status"));
-    setCentralWidget(pages);
-
+    statusBar()->addPermanentWidget(m_connection);
     createMenus();
-    const QString gateway = gatewayUrl.toString(QUrl::RemoveUserInfo);
-    m_gateway = gateway;
-    statusBar()->addPermanentWidget(m_identity);
-    statusBar()->addPermanentWidget(new QLabel(tr("Gateway: %1").arg(gateway), this));
+    connectSession();
     updateIdentity();
-    setWindowTitle(tr("TerraFusion Console — %1").arg(gateway));
-    resize(960, 560);
+    setWindowTitle(tr("TerraFusion Console — %1").arg(m_gateway));
+    resize(1000, 620);
+    restoreSettings();
+    QSettings().setValue(LastGatewayKey, m_gateway);
+}
+
+QAction *MainWindow::addPage(const QString &id, const QString &title, const QIcon &icon, QWidget *page)
+{
+    page->setObjectName(id + QStringLiteral("Page"));
+    page->setAccessibleName(title);
+    m_pages->addWidget(page);
+    // Every entry has an icon, so the titles line up.
+    auto *item = new QListWidgetItem(icon.isNull() ? style()->standardIcon(QStyle::SP_FileDialogDetailedView) : icon,
+                                     title, m_navigation);
+    item->setData(Qt::UserRole, id);
+    item->setSizeHint(QSize(0, 32));
+    m_pageIds.append(id);
+    const int number = int(m_pageIds.size());
+    auto *action = new QAction(icon, title, this);
+    if (number <= 9)
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + number)));
+    connect(action, &QAction::triggered, this, [this, id] { showPage(id); });
+    addAction(action); // the shortcut works even while the menu is closed
+    if (m_goMenu)
+        m_goMenu->addAction(action);
+    if (m_navigation->currentRow() < 0)
+        m_navigation->setCurrentRow(0);
+    return action;
+}
+
+void MainWindow::showPage(const QString &id)
+{
+    const int index = int(m_pageIds.indexOf(id));
+    if (index >= 0)
+        m_navigation->setCurrentRow(index);
+}
+
+QString MainWindow::currentPageId() const
+{
+    const int index = m_pages->currentIndex();
+    return index >= 0 && index < m_pageIds.size() ? m_pageIds.at(index) : QString();
 }
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_signIn = file->addAction(tr("&Sign In…"), this, [this] { promptSignIn(); });
+    m_signIn->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     m_signOut = file->addAction(tr("Sign &Out"), m_session, &Session::signOut);
+    m_signOut->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q));
     file->addSeparator();
-    QAction *refresh = file->addAction(tr("&Refresh"), m_statusPage, &StatusPage::refresh);
-    refresh->setShortcut(QKeySequence::Refresh);
+    QAction *refreshAction = file->addAction(tr("&Refresh"), this, &MainWindow::refresh);
+    refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_permissions->bind(refreshAction, QStringLiteral("status:read"));
     file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quit->setShortcut(QKeySequence::Quit);
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+
+    createViewMenu(menuBar()->addMenu(tr("&View")));
+
+    m_goMenu = menuBar()->addMenu(tr("&Go"));
+    for (QAction *action : actions())
+        m_goMenu->addAction(action); // the pages added before the menu existed
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About TerraFusion Console"), this, &MainWindow::showAbout);
+    QAction *about = help->addAction(tr("&About TerraFusion Console"), this, &MainWindow::showAbout);
+    about->setShortcut(QKeySequence(Qt::Key_F1));
+}
+
+void MainWindow::createViewMenu(QMenu *view)
+{
+    DisplaySettings *display = DisplaySettings::instance();
+    auto *zones = new QActionGroup(this);
+    QAction *utc = view->addAction(tr("Times in &UTC"));
+    QAction *local = view->addAction(tr("Times in &Local Time"));
+    for (QAction *action : { utc, local }) {
+        action->setCheckable(true);
+        zones->addAction(action);
+    }
+    (display->timeZone() == DisplaySettings::TimeZone::Utc ? utc : local)->setChecked(true);
+    connect(utc, &QAction::triggered, display, [display] { display->setTimeZone(DisplaySettings::TimeZone::Utc); });
+    connect(local, &QAction::triggered, display, [display] { display->setTimeZone(DisplaySettings::TimeZone::Local); });
+    view->addSeparator();
+    auto *themes = new QActionGroup(this);
+    QAction *light = view->addAction(tr("L&ight Theme"));
+    QAction *dark = view->addAction(tr("&Dark Theme"));
+    light->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    dark->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    for (QAction *action : { light, dark }) {
+        action->setCheckable(true);
+        themes->addAction(action);
+    }
+    (display->theme() == DisplaySettings::Theme::Dark ? dark : light)->setChecked(true);
+    connect(light, &QAction::triggered, display, [display] { display->setTheme(DisplaySettings::Theme::Light); });
+    connect(dark, &QAction::triggered, display, [display] { display->setTheme(DisplaySettings::Theme::Dark); });
+}
+
+void MainWindow::connectSession()
+{
+    connect(m_client, &GatewayClient::authenticationRequired, this, [this](const QString &reason) {
+        m_session->expire(reason);
+        promptSignIn(reason);
+    });
+    connect(m_session, &Session::signedIn, this, [this] {
+        QSettings().setValue(LastUserKey, m_session->username());
+        m_permissions->setFromMe(m_session->me());
+        updateIdentity();
+        m_statusPage->start();
+        m_poller->start();
+    });
+    connect(m_session, &Session::signedOut, this, [this] {
+        m_statusPage->stop();
+        m_permissions->clear();
+        updateIdentity();
+    });
+    connect(m_client, &GatewayClient::rateLimited, this, [this](int seconds) {
+        statusBar()->showMessage(tr("The gateway asked to slow down; retrying in %n s.", nullptr, seconds), seconds * 1000);
+    });
+    connect(m_poller, &ChangePoller::connectionStateChanged, this, &MainWindow::showConnectionState);
+    connect(m_poller, &ChangePoller::updated, m_connection, &ConnectionStatus::setLastUpdate);
+    connect(m_poller, &ChangePoller::reloadAll, m_statusPage, &StatusPage::refresh);
+    connect(m_statusPage->model(), &StatusModel::summaryChanged, this,
+            [this] { m_connection->setServerVersion(m_statusPage->model()->version()); });
+}
+
+void MainWindow::showConnectionState()
+{
+    const ChangePoller::ConnectionState state = m_poller->state();
+    m_connection->setState(state);
+    if (state == ChangePoller::ConnectionState::Connected) {
+        m_banner->clear();
+        m_statusPage->refresh();
+    } else if (m_poller->isRunning()) {
+        m_banner->showMessage(tr("The gateway at %1 cannot be reached; retrying. What you see is the last known state.")
+                                      .arg(m_gateway));
+    }
+}
+
+void MainWindow::refresh()
+{
+    m_statusPage->refresh();
+    m_poller->pollNow();
 }
 
 void MainWindow::useToken(const QByteArray &token)
 {
     m_session->useToken(token);
+}
+
+void MainWindow::setDefaultUser(const QString &username)
+{
+    if (!username.isEmpty())
+        m_defaultUser = username;
 }
 
 void MainWindow::promptSignIn(const QString &reason)
@@ -85,19 +248,40 @@ void MainWindow::promptSignIn(const QString &reason)
     auto *dialog = new LoginDialog(m_session, m_gateway, reason, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setUsername(m_session->username().isEmpty() ? m_defaultUser : m_session->username());
-    connect(dialog, &QDialog::finished, this, [this] { m_prompting = false; });
+    connect(dialog, &QDialog::finished, this, [this](int result) {
+        m_prompting = false;
+        if (result != QDialog::Accepted)
+            m_client->abandonAuthentication(); // the calls that waited for a sign-in fail now
+    });
     dialog->open();
 }
 
 void MainWindow::updateIdentity()
 {
     const bool signedIn = m_session->isSignedIn();
-    m_identity->setText(signedIn ? tr("Signed in as %1 (%2)").arg(m_session->username(), m_session->role())
-                                 : tr("Not signed in"));
-    if (m_signIn)
-        m_signIn->setEnabled(!signedIn);
-    if (m_signOut)
-        m_signOut->setEnabled(signedIn);
+    m_connection->setIdentity(signedIn ? m_session->username() : QString(), m_session->role());
+    m_signIn->setEnabled(!signedIn);
+    m_signOut->setEnabled(signedIn);
+    if (!signedIn)
+        m_poller->stop();
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(GeometryKey).toByteArray());
+    restoreState(settings.value(StateKey).toByteArray());
+    m_defaultUser = settings.value(LastUserKey).toString();
+    showPage(settings.value(PageKey).toString());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(GeometryKey, saveGeometry());
+    settings.setValue(StateKey, saveState());
+    settings.setValue(PageKey, currentPageId());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showAbout()

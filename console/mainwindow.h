@@ -1,23 +1,30 @@
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <QUrl>
 
 class QAction;
-class QLabel;
-
-namespace tf::api {
-class RestClient;
-}
+class QActionGroup;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
 
 namespace tf::console {
 
+class ChangePoller;
+class ConnectionStatus;
+class ErrorBanner;
+class GatewayClient;
+class Permissions;
 class Session;
 class StatusPage;
 
-// The console's frame: a page per area of the platform (only Status so far), a menu and
-// a status bar naming the gateway it talks to and who is signed in. Every call carries the
-// session's bearer token; a 401 asks the user to sign in again.
+// The console's frame: a navigation sidebar and a stack of pages (addPage() is all a new page
+// needs: it gets a sidebar entry, a Go menu action and Ctrl+<n>), menus whose every command
+// is a QAction with a shortcut, a banner while the gateway is unreachable, and a status bar
+// with the connection state, the signed-in user and role, the server version and the age of
+// the last update. One GatewayClient serves every page; its 401s reopen the sign-in dialog.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -26,26 +33,52 @@ class MainWindow final : public QMainWindow
 public:
     explicit MainWindow(const QUrl &gatewayUrl, QWidget *parent = nullptr);
 
-    StatusPage *statusPage() const { return m_statusPage; }
-    Session *session() const { return m_session; }
+    // Adds a page; returns the action that shows it (Ctrl+1 for the first page, ...).
+    QAction *addPage(const QString &id, const QString &title, const QIcon &icon, QWidget *page);
+    void showPage(const QString &id);
+    QString currentPageId() const;
 
-    // Signs in with a program token (from --token-file); otherwise the sign-in dialog opens
-    // when the window is shown.
+    GatewayClient *client() const { return m_client; }
+    Session *session() const { return m_session; }
+    Permissions *permissions() const { return m_permissions; }
+    ChangePoller *poller() const { return m_poller; }
+    StatusPage *statusPage() const { return m_statusPage; }
+    ErrorBanner *banner() const { return m_banner; }
+    ConnectionStatus *connectionStatus() const { return m_connection; }
+
+    // Signs in with a program token (from --token-file); otherwise the sign-in dialog opens.
     void useToken(const QByteArray &token);
-    void setDefaultUser(const QString &username) { m_defaultUser = username; }
+    void setDefaultUser(const QString &username);
     void promptSignIn(const QString &reason = QString());
+
+public slots:
+    void refresh();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    void createViewMenu(QMenu *view);
+    void connectSession();
+    void showConnectionState();
     void showAbout();
     void updateIdentity();
+    void restoreSettings();
 
-    api::RestClient *m_client;
-    StatusPage *m_statusPage;
+    GatewayClient *m_client;
     Session *m_session;
-    QLabel *m_identity;
+    Permissions *m_permissions;
+    ChangePoller *m_poller;
+    QListWidget *m_navigation;
+    QStackedWidget *m_pages;
+    ErrorBanner *m_banner;
+    ConnectionStatus *m_connection;
+    StatusPage *m_statusPage;
+    QMenu *m_goMenu = nullptr;
     QAction *m_signIn = nullptr;
     QAction *m_signOut = nullptr;
+    QStringList m_pageIds;
     QString m_defaultUser;
     QString m_gateway;
     bool m_prompting = false;

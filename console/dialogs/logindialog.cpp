@@ -25,6 +25,10 @@ LoginDialog::LoginDialog(Session *session, const QString &gateway, const QString
     m_username->setObjectName(QStringLiteral("username"));
     m_password->setObjectName(QStringLiteral("password"));
     m_password->setEchoMode(QLineEdit::Password);
+    m_username->setAccessibleName(tr("User name"));
+    m_password->setAccessibleName(tr("Password"));
+    m_message->setAccessibleName(tr("Sign-in problem"));
+    m_busy->setAccessibleName(tr("Signing in"));
     m_username->setMaxLength(64);
     m_message->setObjectName(QStringLiteral("message"));
     m_message->setWordWrap(true);

@@ -1,6 +1,6 @@
 #include "session.h"
 
-#include "api/restclient.h"
+#include "client/gatewayclient.h"
 
 #include <QJsonObject>
 
@@ -8,20 +8,15 @@ namespace tf::console {
 
 namespace {
 
-QString refusal(const api::RestClient::Reply &reply)
+QString refusal(const ApiResult &reply)
 {
-    if (reply.status == 0)
-        return Session::tr("The gateway cannot be reached: %1").arg(reply.error);
-    // RFC 9457 problem details: "detail" says what is wrong.
-    const QString message = reply.json.object().value(QStringLiteral("detail")).toString();
-    if (!message.isEmpty())
-        return message;
-    return reply.error.isEmpty() ? Session::tr("HTTP %1").arg(reply.status) : reply.error;
+    const QString message = reply.error.message();
+    return message.isEmpty() ? Session::tr("HTTP %1").arg(reply.status) : message;
 }
 
 } // namespace
 
-Session::Session(api::RestClient *client, QObject *parent)
+Session::Session(GatewayClient *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
 { }
@@ -41,6 +36,7 @@ void Session::clear()
     m_role.clear();
     m_expiresAt = QDateTime();
     m_mustChangePassword = false;
+    m_me = QJsonObject();
 }
 
 void Session::signIn(const QString &username, const QString &password)
@@ -53,7 +49,7 @@ void Session::signIn(const QString &username, const QString &password)
     setBusy(true);
     const QJsonObject body { { QStringLiteral("username"), username.trimmed() },
                              { QStringLiteral("password"), password } };
-    m_client->send("POST", QStringLiteral("/api/auth/login"), body, this, [this](const api::RestClient::Reply &reply) {
+    m_client->post(QStringLiteral("/api/auth/login"), body, this, [this](const ApiResult &reply) {
         if (!reply.ok()) {
             setBusy(false);
             emit signInFailed(refusal(reply));
@@ -85,7 +81,7 @@ void Session::useToken(const QByteArray &token)
 
 void Session::loadIdentity(const QString &failurePrefix)
 {
-    m_client->get(QStringLiteral("/api/auth/me"), this, [this, failurePrefix](const api::RestClient::Reply &reply) {
+    m_client->get(QStringLiteral("/api/auth/me"), this, [this, failurePrefix](const ApiResult &reply) {
         setBusy(false);
         if (!reply.ok()) {
             clear();
@@ -93,6 +89,7 @@ void Session::loadIdentity(const QString &failurePrefix)
             return;
         }
         const QJsonObject me = reply.json.object();
+        m_me = me;
         m_username = me.value(QStringLiteral("username")).toString();
         m_role = me.value(QStringLiteral("role")).toString();
         m_expiresAt = QDateTime::fromString(me.value(QStringLiteral("expires_at")).toString(), Qt::ISODateWithMs);
@@ -110,7 +107,7 @@ void Session::signOut()
     if (!isSignedIn())
         return;
     // Revoke at the gateway, then forget locally whatever the answer (the token may be dead).
-    m_client->send("POST", QStringLiteral("/api/auth/logout"), QJsonObject(), this, [](const api::RestClient::Reply &) {});
+    m_client->post(QStringLiteral("/api/auth/logout"), QJsonObject(), this, [](const ApiResult &) {});
     clear();
     emit signedOut(tr("Signed out."));
 }

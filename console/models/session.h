@@ -1,17 +1,16 @@
 #pragma once
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 
-namespace tf::api {
-class RestClient;
-}
-
 namespace tf::console {
 
+class GatewayClient;
+
 // The console's sign-in with the gateway: POST /api/auth/login gives a bearer token that the
-// shared RestClient then sends on every call. The token lives in memory only; signing out
+// console's GatewayClient then sends on every call. The token lives in memory only; signing out
 // revokes it at the gateway (POST /api/auth/logout). No widgets here, so tests drive it
 // against a real gateway.
 class Session final : public QObject
@@ -20,7 +19,7 @@ class Session final : public QObject
     Q_DISABLE_COPY_MOVE(Session)
 
 public:
-    explicit Session(api::RestClient *client, QObject *parent = nullptr);
+    explicit Session(GatewayClient *client, QObject *parent = nullptr);
 
     bool isSignedIn() const { return !m_username.isEmpty(); }
     QString username() const { return m_username; }
@@ -28,6 +27,8 @@ public:
     QDateTime expiresAt() const { return m_expiresAt; }
     bool mustChangePassword() const { return m_mustChangePassword; }
     bool isBusy() const { return m_busy; }
+    // The last answer of /api/auth/me (role, permissions), empty when signed out.
+    QJsonObject me() const { return m_me; }
 
     void signIn(const QString &username, const QString &password);
     // A program token (tfk_...) given on the command line or in a file: checked with /api/auth/me.
@@ -47,7 +48,8 @@ private:
     void loadIdentity(const QString &failurePrefix);
     void clear();
 
-    api::RestClient *m_client;
+    GatewayClient *m_client;
+    QJsonObject m_me;
     QString m_username;
     QString m_role;
     QDateTime m_expiresAt;

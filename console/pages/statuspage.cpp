@@ -1,6 +1,7 @@
 #include "statuspage.h"
 
-#include "api/restclient.h"
+#include "client/gatewayclient.h"
+#include "settings/displaysettings.h"
 #include "models/statusmodel.h"
 #include "widgets/errorbanner.h"
 #include "widgets/healthbadge.h"
@@ -17,7 +18,7 @@
 
 namespace tf::console {
 
-StatusPage::StatusPage(api::RestClient *client, QWidget *parent)
+StatusPage::StatusPage(GatewayClient *client, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_model(new StatusModel(this))
@@ -68,8 +69,19 @@ StatusPage::StatusPage(api::RestClient *client, QWidget *parent)
     connect(m_refreshButton, &QPushButton::clicked, this, &StatusPage::refresh);
     connect(m_model, &StatusModel::summaryChanged, this, &StatusPage::showSummary);
     connect(m_timer, &QTimer::timeout, this, &StatusPage::refresh);
-    m_timer->start(RefreshIntervalMs);
-    QTimer::singleShot(0, this, &StatusPage::refresh);
+    m_timer->setInterval(RefreshIntervalMs);
+    connect(DisplaySettings::instance(), &DisplaySettings::changed, this, &StatusPage::showSummary);
+}
+
+void StatusPage::start()
+{
+    m_timer->start();
+    refresh();
+}
+
+void StatusPage::stop()
+{
+    m_timer->stop();
 }
 
 void StatusPage::refresh()
@@ -80,7 +92,7 @@ void StatusPage::refresh()
     m_busy->show();
     m_refreshButton->setEnabled(false);
 
-    m_client->get(QStringLiteral("/api/status"), this, [this](const api::RestClient::Reply &reply) {
+    m_client->get(QStringLiteral("/api/status"), this, [this](const ApiResult &reply) {
         m_inFlight = false;
         m_busy->hide();
         m_refreshButton->setEnabled(true);
@@ -89,13 +101,13 @@ void StatusPage::refresh()
         m_reachable = reply.status != 0;
         if (!m_reachable)
             m_model->setError(tr("The gateway cannot be reached. %1 Retrying every %2 s.")
-                                      .arg(reply.error)
+                                      .arg(reply.error.message())
                                       .arg(RefreshIntervalMs / 1000));
         else if (reply.status == 401) {
             m_model->setError(tr("Sign in to see the platform's status."));
             emit authenticationRequired(tr("Your session has ended; sign in again."));
         } else if (!reply.ok())
-            m_model->setError(tr("The gateway refused the status request: %1").arg(reply.error));
+            m_model->setError(tr("The gateway refused the status request: %1").arg(reply.error.message()));
         else
             ok = m_model->applyStatus(reply.json);
         emit refreshed(ok);
@@ -104,7 +116,6 @@ void StatusPage::refresh()
 
 void StatusPage::showSummary()
 {
-    const QLocale locale;
     if (m_model->hasError()) {
         m_banner->showMessage(m_model->errorString());
         m_badge->setHealth(Health::Down, m_reachable ? tr("ERROR") : tr("UNREACHABLE"));
@@ -119,7 +130,7 @@ void StatusPage::showSummary()
     }
     const QDateTime updated = m_model->lastUpdated();
     m_lastUpdated->setText(updated.isValid()
-                                   ? tr("Last updated %1").arg(locale.toString(updated.time(), QLocale::LongFormat))
+                                   ? tr("Last updated %1").arg(DisplaySettings::instance()->formatDateTime(updated))
                                    : tr("Never updated"));
     m_version->setText(m_model->version().isEmpty() ? QString()
                                                      : tr("Gateway version %1").arg(m_model->version()));

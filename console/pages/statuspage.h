@@ -8,17 +8,16 @@ class QPushButton;
 class QTableView;
 class QTimer;
 
-namespace tf::api {
-class RestClient;
-}
-
 namespace tf::console {
+
+class GatewayClient;
 
 class ErrorBanner;
 class HealthBadge;
 class StatusModel;
 
-// The platform at a glance: overall health, one row per component, refreshed every 5 s.
+// The platform at a glance: overall health, one row per component, refreshed every 5 s
+// while signed in.
 class StatusPage final : public QWidget
 {
     Q_OBJECT
@@ -27,10 +26,14 @@ class StatusPage final : public QWidget
 public:
     static constexpr int RefreshIntervalMs = 5000;
 
-    explicit StatusPage(api::RestClient *client, QWidget *parent = nullptr);
+    explicit StatusPage(GatewayClient *client, QWidget *parent = nullptr);
 
     StatusModel *model() const { return m_model; }
     bool isRefreshing() const { return m_inFlight; }
+
+    // Polls every RefreshIntervalMs while signed in (the main window starts and stops it).
+    void start();
+    void stop();
 
 public slots:
     void refresh();
@@ -43,7 +46,7 @@ signals:
 private:
     void showSummary();
 
-    api::RestClient *m_client;
+    GatewayClient *m_client;
     StatusModel *m_model;
     ErrorBanner *m_banner;
     HealthBadge *m_badge;

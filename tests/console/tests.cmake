@@ -42,3 +42,32 @@ if(TF_BUILD_CONSOLE)
         LIBS tfconsolemodels
         LABELS console)
 endif()
+
+# The console's gateway client, change poller and permissions against a real tf-gateway.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_gatewayclient
+        SOURCES console/tst_gatewayclient.cpp
+        LIBS tfconsoleclient tftestsupport tfcore
+        LABELS console)
+    tf_add_test(NAME tst_changepoller
+        SOURCES console/tst_changepoller.cpp
+        LIBS tfconsoleclient tftestsupport tfcore
+        LABELS console)
+    tf_add_test(NAME tst_permissions
+        SOURCES console/tst_permissions.cpp
+        LIBS tfconsoleclient tftestsupport tfcore Qt6::Widgets
+        LABELS console)
+endif()
+
+# The main window driven against a real tf-gateway; saves screenshots (light and dark) into
+# <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_mainwindow
+        SOURCES console/tst_mainwindow.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console)
+    tf_add_test(NAME tst_displaysettings
+        SOURCES console/tst_displaysettings.cpp
+        LIBS tfconsoleui Qt6::Widgets
+        LABELS console)
+endif()

@@ -2,7 +2,7 @@
 // password signs in and /api/auth/me names the user and role; a wrong password and a bogus
 // program token are refused with the gateway's message; signing out revokes the token at the
 // gateway, so the old token no longer works.
-#include "api/restclient.h"
+#include "client/gatewayclient.h"
 #include "models/session.h"
 #include "testsupport.h"
 
@@ -44,7 +44,7 @@ private slots:
 
     void wrongPasswordIsRefused()
     {
-        api::RestClient client { QUrl(base()) };
+        console::GatewayClient client { QUrl(base()) };
         console::Session session(&client);
         QSignalSpy failed(&session, &console::Session::signInFailed);
         session.signIn(QStringLiteral("admin"), QStringLiteral("not-the-password"));
@@ -56,7 +56,7 @@ private slots:
 
     void emptyFieldsAreRefusedLocally()
     {
-        api::RestClient client { QUrl(base()) };
+        console::GatewayClient client { QUrl(base()) };
         console::Session session(&client);
         QSignalSpy failed(&session, &console::Session::signInFailed);
         session.signIn(QStringLiteral("  "), QStringLiteral("x"));
@@ -66,7 +66,7 @@ private slots:
 
     void signInThenOutRevokesTheToken()
     {
-        api::RestClient client { QUrl(base()) };
+        console::GatewayClient client { QUrl(base()) };
         console::Session session(&client);
         QSignalSpy signedIn(&session, &console::Session::signedIn);
         QSignalSpy failed(&session, &console::Session::signInFailed);
@@ -78,10 +78,11 @@ private slots:
         QVERIFY(session.mustChangePassword()); // the bootstrap password must be changed
 
         // The token works for the console's calls...
-        const api::RestClient::Reply status = client.getBlocking(QStringLiteral("/api/auth/me"));
-        QCOMPARE(status.status, 200);
         const QByteArray token = client.bearerToken();
         QVERIFY(!token.isEmpty());
+        QCOMPARE(test::http("GET", base() + QStringLiteral("/api/auth/me"), {},
+                            test::authorizationHeaders("Bearer " + token)).status, 200);
+        QCOMPARE(session.me().value(QStringLiteral("role")).toString(), QStringLiteral("admin"));
 
         QSignalSpy signedOut(&session, &console::Session::signedOut);
         session.signOut();
@@ -102,7 +103,7 @@ private slots:
 
     void bogusProgramTokenIsRefused()
     {
-        api::RestClient client { QUrl(base()) };
+        console::GatewayClient client { QUrl(base()) };
         console::Session session(&client);
         QSignalSpy failed(&session, &console::Session::signInFailed);
         session.useToken("tfk_this-is-not-a-token");

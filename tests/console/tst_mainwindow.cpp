@@ -1,0 +1,195 @@
+// The console's main window against a real tf-gateway: signed in with a token, the status bar
+// shows the connection, the user and role and the server version; a page added with addPage()
+// is reached with Ctrl+2; the gateway going away shows the banner without leaving the page,
+// and coming back clears it; a 401 reopens the sign-in dialog. Screenshots of the window in
+// the light and dark palettes go to <build>/console-screenshots/.
+#include "client/changepoller.h"
+#include "client/gatewayclient.h"
+#include "dialogs/logindialog.h"
+#include "gatewayfixture.h"
+#include "mainwindow.h"
+#include "models/session.h"
+#include "settings/displaysettings.h"
+#include "widgets/connectionstatus.h"
+#include "widgets/errorbanner.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QLabel>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace tf;
+using console::ChangePoller;
+using console::DisplaySettings;
+using console::MainWindow;
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings under a test directory
+        QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QSettings().clear();
+        DisplaySettings::instance()->setTheme(DisplaySettings::Theme::Light);
+        QVERIFY2(m_gateway.start(), m_gateway.output().constData());
+        m_token = m_gateway.adminToken();
+        QVERIFY(!m_token.isEmpty());
+        m_shots = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
+        QVERIFY(QDir().mkpath(m_shots));
+
+        m_window = std::make_unique<MainWindow>(QUrl(m_gateway.base()));
+        m_window->poller()->setInterval(200);
+        m_window->poller()->setBackoff(100, 400);
+        m_window->resize(1100, 640);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void signedInShowsConnectionUserAndVersion()
+    {
+        QSignalSpy signedIn(m_window->session(), &console::Session::signedIn);
+        m_window->useToken(m_token);
+        QVERIFY(signedIn.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->poller()->state(), ChangePoller::ConnectionState::Connected, 10000);
+        auto *identity = m_window->findChild<QLabel *>(QStringLiteral("identity"));
+        QVERIFY(identity);
+        QVERIFY2(identity->text().contains(QStringLiteral("admin")), qPrintable(identity->text()));
+        auto *version = m_window->findChild<QLabel *>(QStringLiteral("serverVersion"));
+        QTRY_VERIFY_WITH_TIMEOUT(!version->text().isEmpty(), 10000);
+        QVERIFY(m_window->connectionStatus()->stateText().contains(QStringLiteral("Connected")));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->connectionStatus()->updatedText().contains(QStringLiteral("ago")), 5000);
+        QVERIFY(m_window->banner()->isHidden());
+        QCOMPARE(m_window->currentPageId(), QStringLiteral("overview"));
+        QTest::qWait(300); // let the status table fill before the picture
+        grab(QStringLiteral("overview"));
+    }
+
+    void addedPageIsReachedByShortcut()
+    {
+        auto *page = new QLabel(QStringLiteral("Second page"));
+        QAction *show = m_window->addPage(QStringLiteral("second"), QStringLiteral("Second"), QIcon(), page);
+        QCOMPARE(show->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_2));
+        QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(m_window->currentPageId(), QStringLiteral("second"));
+        QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(m_window->currentPageId(), QStringLiteral("overview"));
+    }
+
+    void outageShowsBannerAndKeepsThePage()
+    {
+        m_window->showPage(QStringLiteral("second"));
+        m_gateway.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->banner()->isVisible(), 10000);
+        QVERIFY(m_window->poller()->state() != ChangePoller::ConnectionState::Connected);
+        QCOMPARE(m_window->currentPageId(), QStringLiteral("second"));
+        m_window->showPage(QStringLiteral("overview"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->banner()->text().isEmpty(), 1000);
+        QTest::qWait(200);
+        grab(QStringLiteral("unreachable"));
+        m_window->showPage(QStringLiteral("second"));
+
+        QVERIFY2(m_gateway.start(), m_gateway.output().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->poller()->state(), ChangePoller::ConnectionState::Connected, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->banner()->isHidden(), 5000);
+        QCOMPARE(m_window->currentPageId(), QStringLiteral("second"));
+        QVERIFY(m_window->session()->isSignedIn());
+        m_window->showPage(QStringLiteral("overview"));
+    }
+
+    void unauthorizedReopensSignIn()
+    {
+        m_window->client()->setBearerToken("tfk_revoked-meanwhile");
+        m_window->refresh();
+        console::LoginDialog *dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = m_window->findChild<console::LoginDialog *>()) && dialog->isVisible(), 10000);
+        QVERIFY(!m_window->session()->isSignedIn());
+        QVERIFY(m_window->client()->waitingForAuthentication() > 0);
+        QTest::qWait(100);
+        save(dialog->grab(), QStringLiteral("signin-light"));
+
+        // Signing in again resends what waited, and the window is connected again.
+        QSignalSpy signedIn(m_window->session(), &console::Session::signedIn);
+        m_window->useToken(m_token);
+        QVERIFY(signedIn.wait(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog || !dialog->isVisible(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->client()->waitingForAuthentication(), 0, 5000);
+    }
+
+    void refreshFollowsThePermissions()
+    {
+        QAction *refresh = nullptr;
+        for (QAction *action : m_window->findChildren<QAction *>()) {
+            if (action->shortcut() == QKeySequence(Qt::Key_F5))
+                refresh = action;
+        }
+        QVERIFY(refresh);
+        QVERIFY(refresh->isEnabled()); // the admin holds status:read
+        m_window->session()->signOut();
+        QVERIFY(!refresh->isEnabled());
+        QVERIFY2(refresh->toolTip().contains(QStringLiteral("viewer")), qPrintable(refresh->toolTip()));
+        QVERIFY(m_window->banner()->isHidden()); // signing out is not an outage
+        QSignalSpy signedIn(m_window->session(), &console::Session::signedIn);
+        m_window->useToken(m_token);
+        QVERIFY(signedIn.wait(10000));
+        QVERIFY(refresh->isEnabled());
+    }
+
+    void settingsAreRemembered()
+    {
+        m_window->showPage(QStringLiteral("second"));
+        m_window->resize(900, 600);
+        m_window->close(); // saves geometry, state and the page
+        MainWindow again { QUrl(m_gateway.base()) };
+        again.addPage(QStringLiteral("second"), QStringLiteral("Second"), QIcon(), new QLabel);
+        QCOMPARE(again.size(), QSize(900, 600));
+        QSettings settings;
+        QCOMPARE(settings.value(QStringLiteral("connection/last_gateway")).toString(), m_gateway.base());
+        QCOMPARE(settings.value(QStringLiteral("connection/last_user")).toString(), QStringLiteral("admin"));
+        QCOMPARE(settings.value(QStringLiteral("window/page")).toString(), QStringLiteral("second"));
+        for (const QString &key : settings.allKeys())
+            QVERIFY2(!key.contains(QStringLiteral("token")) && !key.contains(QStringLiteral("password")), qPrintable(key));
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        DisplaySettings::instance()->setTheme(DisplaySettings::Theme::Light);
+    }
+
+private:
+    void grab(const QString &name)
+    {
+        DisplaySettings *display = DisplaySettings::instance();
+        display->setTheme(DisplaySettings::Theme::Light);
+        QApplication::processEvents();
+        save(m_window->grab(), name + QStringLiteral("-light"));
+        display->setTheme(DisplaySettings::Theme::Dark);
+        QApplication::processEvents();
+        save(m_window->grab(), name + QStringLiteral("-dark"));
+        display->setTheme(DisplaySettings::Theme::Light);
+        QApplication::processEvents();
+    }
+    void save(const QPixmap &pixmap, const QString &name)
+    {
+        QVERIFY(!pixmap.isNull());
+        const QString path = m_shots + QLatin1Char('/') + name + QStringLiteral(".png");
+        QVERIFY2(pixmap.save(path), qPrintable(path));
+        qInfo().noquote() << "screenshot:" << path;
+    }
+
+    test::GatewayFixture m_gateway;
+    QByteArray m_token;
+    QString m_shots;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
