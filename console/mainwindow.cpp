@@ -6,6 +6,8 @@
 #include "dialogs/logindialog.h"
 #include "models/session.h"
 #include "models/statusmodel.h"
+#include "pages/alertspage.h"
+#include "pages/dashboardpage.h"
 #include "pages/statuspage.h"
 #include "settings/displaysettings.h"
 #include "tfversion.h"
@@ -80,6 +82,18 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
 
     m_statusPage = new StatusPage(m_client, this);
     addPage(QStringLiteral("overview"), tr("Overview"), style()->standardIcon(QStyle::SP_ComputerIcon), m_statusPage);
+    auto *dashboard = new DashboardPage(m_client, m_poller, m_statusPage->model(), this);
+    connect(this, &MainWindow::refreshRequested, dashboard, [dashboard] {
+        if (dashboard->isVisible())
+            dashboard->refresh();
+    });
+    addPage(QStringLiteral("dashboard"), tr("Dashboard"), style()->standardIcon(QStyle::SP_DesktopIcon), dashboard);
+    auto *alerts = new AlertsPage(m_client, m_poller, m_permissions, this);
+    connect(this, &MainWindow::refreshRequested, alerts, &AlertsPage::refresh);
+    connect(alerts, &AlertsPage::openCountChanged, this, [this](int open) {
+        setPageBadge(QStringLiteral("alerts"), open > 0 ? QString::number(open) : QString());
+    });
+    addPage(QStringLiteral("alerts"), tr("Alerts"), style()->standardIcon(QStyle::SP_MessageBoxWarning), alerts);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();
@@ -120,6 +134,18 @@ void MainWindow::showPage(const QString &id)
     const int index = int(m_pageIds.indexOf(id));
     if (index >= 0)
         m_navigation->setCurrentRow(index);
+}
+
+void MainWindow::setPageBadge(const QString &id, const QString &text)
+{
+    const int index = int(m_pageIds.indexOf(id));
+    QListWidgetItem *item = index >= 0 ? m_navigation->item(index) : nullptr;
+    if (!item)
+        return;
+    const QString title = m_pages->widget(index)->accessibleName();
+    item->setText(text.isEmpty() ? title : tr("%1  (%2)").arg(title, text));
+    item->setData(Qt::UserRole + 1, text);
+    item->setToolTip(text.isEmpty() ? title : tr("%1: %2").arg(title, text));
 }
 
 QString MainWindow::currentPageId() const
@@ -227,6 +253,7 @@ void MainWindow::refresh()
 {
     m_statusPage->refresh();
     m_poller->pollNow();
+    emit refreshRequested();
 }
 
 void MainWindow::useToken(const QByteArray &token)

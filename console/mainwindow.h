@@ -36,6 +36,8 @@ public:
     // Adds a page; returns the action that shows it (Ctrl+1 for the first page, ...).
     QAction *addPage(const QString &id, const QString &title, const QIcon &icon, QWidget *page);
     void showPage(const QString &id);
+    // Text shown after the page's title in the navigation (a count of open alerts); empty clears it.
+    void setPageBadge(const QString &id, const QString &text);
     QString currentPageId() const;
 
     GatewayClient *client() const { return m_client; }
@@ -53,6 +55,10 @@ public:
 
 public slots:
     void refresh();
+
+signals:
+    // F5: the shown page refreshes itself.
+    void refreshRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;

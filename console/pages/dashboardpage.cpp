@@ -1,0 +1,245 @@
+#include "dashboardpage.h"
+
+#include "client/changepoller.h"
+#include "client/gatewayclient.h"
+#include "models/health.h"
+#include "models/statusmodel.h"
+#include "settings/displaysettings.h"
+#include "widgets/metricchart.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QVBoxLayout>
+
+namespace tf::console {
+
+DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, StatusModel *status, QWidget *parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_status(status)
+    , m_health(new QLabel(this))
+    , m_range(new QComboBox(this))
+    , m_updated(new QLabel(this))
+    , m_timer(new QTimer(this))
+{
+    m_health->setObjectName(QStringLiteral("dashboardHealth"));
+    m_health->setAccessibleName(tr("Health"));
+    m_health->setTextFormat(Qt::RichText);
+    m_range->setObjectName(QStringLiteral("dashboardRange"));
+    m_range->setAccessibleName(tr("Time range"));
+    m_range->addItem(tr("Last hour"), 3600);
+    m_range->addItem(tr("Last 24 hours"), 24 * 3600);
+    m_range->addItem(tr("Last 7 days"), 7 * 24 * 3600);
+    m_range->addItem(tr("Last 30 days"), 30 * 24 * 3600);
+    m_updated->setObjectName(QStringLiteral("dashboardUpdated"));
+
+    auto *refreshAction = new QAction(tr("&Refresh Dashboard"), this);
+    connect(refreshAction, &QAction::triggered, this, &DashboardPage::refresh);
+    auto *refreshButton = new QPushButton(tr("Refresh"), this);
+    refreshButton->setObjectName(QStringLiteral("dashboardRefresh"));
+    refreshButton->setAccessibleName(tr("Refresh the dashboard"));
+    refreshButton->setToolTip(tr("Refresh (F5)"));
+    connect(refreshButton, &QPushButton::clicked, refreshAction, &QAction::trigger);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_health, 1);
+    top->addWidget(m_updated);
+    top->addWidget(new QLabel(tr("Range:"), this));
+    top->addWidget(m_range);
+    top->addWidget(refreshButton);
+
+    auto *counters = new QHBoxLayout;
+    auto addTo = [&](QLabel *label) { counters->addWidget(label->parentWidget(), 1); };
+    m_failed = addCounter(QStringLiteral("counterFailedSyncs"), tr("Failed syncs, last hour (threshold 5)"));
+    addTo(m_failed);
+    m_restarts = addCounter(QStringLiteral("counterRestarts"), tr("Restarts in 24 h (threshold 3)"));
+    addTo(m_restarts);
+    m_alerts = addCounter(QStringLiteral("counterOpenAlerts"), tr("Open alerts"));
+    addTo(m_alerts);
+    m_quarantine = addCounter(QStringLiteral("counterOpenQuarantine"), tr("Open quarantine"));
+    addTo(m_quarantine);
+
+    auto *grid = new QGridLayout;
+    grid->setSpacing(6);
+    addChart(QStringLiteral("cpu_percent"), tr("CPU %"), QStringLiteral("%"))->addThreshold(80, tr("threshold 80 %"));
+    addChart(QStringLiteral("memory_percent"), tr("Memory %"), QStringLiteral("%"))->addThreshold(80, tr("threshold 80 %"));
+    addChart(QStringLiteral("disk_percent"), tr("Disk %"), QStringLiteral("%"))->addThreshold(85, tr("threshold 85 %"));
+    addChart(QStringLiteral("http_p95_ms"), tr("HTTP p95 response time (ms)"), QStringLiteral("ms"))
+            ->addThreshold(500, tr("threshold 500 ms"));
+    addChart(QStringLiteral("pair_rows_per_second"), tr("Pair throughput (rows/s)"), tr("rows/s"));
+    addChart(QStringLiteral("operations_failed_last_hour"), tr("Operations failed in the last hour"), tr("operations"))
+            ->addThreshold(5, tr("threshold 5"));
+    for (int i = 0; i < m_metrics.size(); ++i)
+        grid->addWidget(m_charts.value(m_metrics.at(i)), i / 3, i % 3);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addLayout(counters);
+    layout->addLayout(grid, 1);
+    addAction(refreshAction);
+
+    m_timer->setInterval(RefreshIntervalMs);
+    connect(m_timer, &QTimer::timeout, this, &DashboardPage::refresh);
+    connect(m_range, &QComboBox::currentIndexChanged, this, &DashboardPage::refresh);
+    if (poller) {
+        connect(poller, &ChangePoller::reloadAll, this, [this] {
+            if (isVisible())
+                refresh();
+        });
+        connect(poller, &ChangePoller::changed, this, [this](const QString &type) {
+            if (isVisible() && (type == QLatin1String("alert") || type == QLatin1String("quarantine_entry")))
+                refreshCounters();
+        });
+    }
+    if (m_status) {
+        connect(m_status, &StatusModel::summaryChanged, this, &DashboardPage::showHealth);
+        connect(m_status, &QAbstractItemModel::dataChanged, this, &DashboardPage::showHealth);
+        connect(m_status, &QAbstractItemModel::rowsInserted, this, &DashboardPage::showHealth);
+    }
+    showHealth();
+}
+
+MetricChart *DashboardPage::addChart(const QString &metric, const QString &title, const QString &unit)
+{
+    auto *chart = new MetricChart(title, unit, this);
+    chart->setObjectName(metric + QStringLiteral("Chart"));
+    m_charts.insert(metric, chart);
+    m_metrics.append(metric);
+    return chart;
+}
+
+QLabel *DashboardPage::addCounter(const QString &name, const QString &caption)
+{
+    auto *frame = new QFrame(this);
+    frame->setFrameShape(QFrame::StyledPanel);
+    auto *box = new QVBoxLayout(frame);
+    box->setContentsMargins(8, 4, 8, 4);
+    auto *value = new QLabel(QStringLiteral("—"), frame);
+    value->setObjectName(name);
+    value->setAccessibleName(caption);
+    QFont big = value->font();
+    big.setPointSizeF(big.pointSizeF() * 2);
+    big.setBold(true);
+    value->setFont(big);
+    auto *label = new QLabel(caption, frame);
+    label->setWordWrap(true);
+    box->addWidget(value);
+    box->addWidget(label);
+    return value;
+}
+
+qint64 DashboardPage::rangeSeconds() const
+{
+    return m_range->currentData().toLongLong();
+}
+
+void DashboardPage::refresh()
+{
+    const quint64 generation = ++m_generation;
+    const QDateTime to = QDateTime::currentDateTimeUtc();
+    const QDateTime from = to.addSecs(-rangeSeconds());
+    m_pending = int(m_metrics.size()) + 1;
+    for (const QString &metric : std::as_const(m_metrics)) {
+        MetricChart *chart = m_charts.value(metric);
+        // About one bucket per pixel of the plot.
+        const int width = qMax(100, chart->width() - 60);
+        const qint64 step = qMax<qint64>(1, (rangeSeconds() + width - 1) / width);
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("metric"), metric);
+        query.addQueryItem(QStringLiteral("created_after"), from.toString(Qt::ISODate));
+        query.addQueryItem(QStringLiteral("created_before"), to.toString(Qt::ISODate));
+        query.addQueryItem(QStringLiteral("step"), QString::number(step));
+        m_lastQuery.insert(metric, query.toString());
+        ++m_historyRequests;
+        m_client->list(QStringLiteral("/api/metrics/history"), query, this,
+                       [this, chart, generation, from, to](const QJsonArray &items, const ApiResult &last) {
+                           if (generation != m_generation)
+                               return;
+                           if (last.ok()) {
+                               chart->setRange(from, to);
+                               chart->setSeriesItems(items);
+                           }
+                           answered();
+                       });
+    }
+    refreshCounters();
+}
+
+void DashboardPage::refreshCounters()
+{
+    m_client->get(QStringLiteral("/api/metrics"), this, [this](const ApiResult &result) {
+        if (result.ok()) {
+            const QJsonObject body = result.object();
+            const int failed = body.value(QLatin1String("queue")).toObject().value(QLatin1String("failed_last_hour")).toInt();
+            const int restarts
+                    = body.value(QLatin1String("monitoring")).toObject().value(QLatin1String("service_restarts_24h")).toInt();
+            const int open = body.value(QLatin1String("alerts")).toObject().value(QLatin1String("open_count")).toInt();
+            setCounter(m_failed, QString::number(failed), failed > 5);
+            setCounter(m_restarts, QString::number(restarts), restarts > 3);
+            setCounter(m_alerts, QString::number(open), open > 0);
+        }
+        answered();
+    });
+    QUrlQuery open;
+    open.addQueryItem(QStringLiteral("status"), QStringLiteral("open"));
+    m_client->list(QStringLiteral("/api/quarantine"), open, this, [this](const QJsonArray &items, const ApiResult &last) {
+        if (last.ok())
+            setCounter(m_quarantine, QString::number(items.size()), !items.isEmpty());
+        else
+            setCounter(m_quarantine, QStringLiteral("—"), false);
+    });
+}
+
+void DashboardPage::setCounter(QLabel *label, const QString &value, bool over)
+{
+    label->setText(value);
+    label->setStyleSheet(over ? QStringLiteral("color: %1;").arg(healthColor(Health::Down).name()) : QString());
+}
+
+void DashboardPage::answered()
+{
+    if (m_pending > 0 && --m_pending == 0) {
+        m_updated->setText(tr("Updated %1").arg(DisplaySettings::instance()->formatDateTime(QDateTime::currentDateTimeUtc())));
+        emit refreshed();
+    }
+}
+
+void DashboardPage::showHealth()
+{
+    if (!m_status)
+        return;
+    QStringList parts;
+    for (int row = 0; row < m_status->rowCount(); ++row) {
+        const QModelIndex status = m_status->index(row, StatusModel::StatusColumn);
+        const auto health = Health(m_status->data(status, StatusModel::HealthRole).toInt());
+        parts << QStringLiteral("<b>%1</b> <span style=\"color:%2\">●</span> %3")
+                         .arg(m_status->componentName(row).toHtmlEscaped(), healthColor(health).name(),
+                              m_status->data(status).toString().toHtmlEscaped());
+    }
+    m_health->setText(parts.isEmpty() ? tr("Health: not known yet")
+                                      : tr("Health: %1").arg(parts.join(QStringLiteral(" &nbsp;&nbsp; "))));
+}
+
+void DashboardPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_timer->start();
+    if (m_client->hasBearerToken())
+        refresh();
+}
+
+void DashboardPage::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_timer->stop();
+}
+
+} // namespace tf::console
