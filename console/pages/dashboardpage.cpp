@@ -19,6 +19,8 @@
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
+#include <memory>
+
 namespace tf::console {
 
 DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, StatusModel *status, QWidget *parent)
@@ -188,13 +190,31 @@ void DashboardPage::refreshCounters()
         }
         answered();
     });
-    QUrlQuery open;
-    open.addQueryItem(QStringLiteral("status"), QStringLiteral("open"));
-    m_client->list(QStringLiteral("/api/quarantine"), open, this, [this](const QJsonArray &items, const ApiResult &last) {
-        if (last.ok())
-            setCounter(m_quarantine, QString::number(items.size()), !items.isEmpty());
-        else
+    // The gateway has no quarantine total: each pair's detail carries its open_quarantine.
+    m_client->list(QStringLiteral("/api/sync-pairs"), {}, this, [this](const QJsonArray &pairs, const ApiResult &last) {
+        if (!last.ok()) {
             setCounter(m_quarantine, QStringLiteral("—"), false);
+            return;
+        }
+        if (pairs.isEmpty()) {
+            setCounter(m_quarantine, QStringLiteral("0"), false);
+            return;
+        }
+        auto total = std::make_shared<int>(0);
+        auto waiting = std::make_shared<int>(int(pairs.size()));
+        auto failed = std::make_shared<bool>(false);
+        for (const QJsonValue &pair : pairs) {
+            const qint64 id = pair.toObject().value(QLatin1String("id")).toInteger();
+            m_client->get(QStringLiteral("/api/sync-pairs/%1").arg(id), this,
+                          [this, total, waiting, failed](const ApiResult &detail) {
+                              if (detail.ok())
+                                  *total += detail.object().value(QLatin1String("open_quarantine")).toInt();
+                              else
+                                  *failed = true;
+                              if (--*waiting == 0)
+                                  setCounter(m_quarantine, *failed ? QStringLiteral("—") : QString::number(*total), *total > 0);
+                          });
+        }
     });
 }
 

@@ -71,3 +71,20 @@ if(TF_BUILD_CONSOLE)
         LIBS tfconsoleui Qt6::Widgets
         LABELS console)
 endif()
+
+# The Dashboard and Alerts pages against a real tf-gateway supervising tf-syncd (SQLite);
+# screenshots (light and dark) into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_dashboardpage
+        SOURCES console/tst_dashboardpage.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets Qt6::Charts
+        LABELS console TIMEOUT 120)
+    target_include_directories(tst_dashboardpage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_dashboardpage tf-gateway tf-syncd)
+    tf_add_test(NAME tst_alertspage
+        SOURCES console/tst_alertspage.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 120)
+    target_include_directories(tst_alertspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_alertspage tf-gateway tf-syncd)
+endif()

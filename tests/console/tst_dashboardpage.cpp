@@ -1,0 +1,180 @@
+// The Dashboard page against a real tf-gateway supervising tf-syncd (SQLite): once the
+// collector has stored a few samples (sampling every 300 ms here) and a pair has run, the
+// dashboard shows the health of the components, its counters, and a CPU chart with at least
+// one line of points and the 80 % threshold; choosing another range asks for the history
+// again with a wider step. Screenshots (light and dark) go to <build>/console-screenshots/.
+#include "client/changepoller.h"
+#include "integration/tst_gatewayproxy_fixture.h"
+#include "mainwindow.h"
+#include "pages/dashboardpage.h"
+#include "settings/displaysettings.h"
+#include "widgets/metricchart.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineSeries>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace tf;
+using console::DashboardPage;
+using console::DisplaySettings;
+using console::MainWindow;
+
+class TestDashboardPage final : public QObject, private test::GatewayProxyFixture
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_dashboardpage"));
+        QSettings().clear();
+        DisplaySettings::instance()->setTheme(DisplaySettings::Theme::Light);
+        QVERIFY(m_dir.isValid());
+        makeSourceAndTarget(200, { 7 });
+        QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
+        env.insert(QStringLiteral("TF_MONITORING__SAMPLE_INTERVAL_MS"), QStringLiteral("300"));
+        env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
+        env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
+        QVERIFY(startGateway(env));
+        QVERIFY(!m_authorization.isEmpty());
+
+        // A pair that has run, so the throughput chart has a line too.
+        const qint64 source = createSqliteSystem(QStringLiteral("source"), QStringLiteral("source.db"));
+        const qint64 target = createSqliteSystem(QStringLiteral("target"), QStringLiteral("target.db"));
+        QVERIFY(source > 0 && target > 0);
+        const qint64 pair = create(QStringLiteral("/api/sync-pairs"),
+                                   pairBody(QStringLiteral("parcels"), source, target, QStringLiteral("parcel")));
+        QVERIFY(pair > 0);
+        const qint64 operation = startOperation({ { QStringLiteral("pair_id"), pair } });
+        QVERIFY(operation > 0);
+        QVERIFY(finished(waitForOperation(operation, finished)));
+
+        // A few CPU samples stored.
+        QDeadlineTimer deadline(20000);
+        int points = 0;
+        while (points < 3 && !deadline.hasExpired()) {
+            const test::HttpResult history = api("GET", QStringLiteral("/api/metrics/history?metric=cpu_percent&step=1"));
+            const QJsonArray items = history.json().value(QStringLiteral("items")).toArray();
+            points = items.isEmpty() ? 0 : int(items.first().toObject().value(QStringLiteral("points")).toArray().size());
+            QThread::msleep(200);
+        }
+        QVERIFY2(points >= 3, "the collector stored no CPU samples");
+        QThread::msleep(1500); // a few more, for a line rather than a dot
+
+        m_shots = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
+        QVERIFY(QDir().mkpath(m_shots));
+        m_window = std::make_unique<MainWindow>(QUrl(base()));
+        m_window->poller()->setInterval(300);
+        m_window->resize(1280, 820);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->useToken(m_authorization.mid(int(qstrlen("Bearer "))));
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->poller()->state(), console::ChangePoller::ConnectionState::Connected, 10000);
+    }
+
+    void dashboardShowsChartsWithThresholds()
+    {
+        m_page = m_window->findChild<DashboardPage *>();
+        QVERIFY(m_page);
+        QSignalSpy refreshed(m_page, &DashboardPage::refreshed);
+        m_window->showPage(QStringLiteral("dashboard"));
+        QCOMPARE(m_window->currentPageId(), QStringLiteral("dashboard"));
+        QVERIFY(refreshed.wait(15000));
+
+        console::MetricChart *cpu = m_page->chart(QStringLiteral("cpu_percent"));
+        QVERIFY(cpu);
+        QVERIFY(!cpu->dataSeries().isEmpty());
+        QVERIFY(cpu->dataSeries().first()->count() >= 1);
+        QCOMPARE(cpu->thresholdSeries().size(), 1);
+        QCOMPARE(cpu->thresholdSeries().first()->at(0).y(), 80.0);
+        QVERIFY(cpu->chart()->series().size() >= 2);
+        QCOMPARE(m_page->chart(QStringLiteral("disk_percent"))->thresholdSeries().first()->at(0).y(), 85.0);
+        QCOMPARE(m_page->chart(QStringLiteral("http_p95_ms"))->thresholdSeries().first()->at(0).y(), 500.0);
+        QVERIFY(!m_page->chart(QStringLiteral("pair_rows_per_second"))->dataSeries().isEmpty());
+
+        // The health of the components, as the overview shows it.
+        auto *health = m_page->findChild<QLabel *>(QStringLiteral("dashboardHealth"));
+        QTRY_VERIFY_WITH_TIMEOUT(health->text().contains(QStringLiteral("database")), 10000);
+        // The counters read /api/metrics.
+        auto *failed = m_page->findChild<QLabel *>(QStringLiteral("counterFailedSyncs"));
+        QTRY_VERIFY_WITH_TIMEOUT(failed->text() != QStringLiteral("—"), 5000);
+        auto *alerts = m_page->findChild<QLabel *>(QStringLiteral("counterOpenAlerts"));
+        QVERIFY(alerts->text() != QStringLiteral("—"));
+        auto *quarantine = m_page->findChild<QLabel *>(QStringLiteral("counterOpenQuarantine"));
+        QTRY_COMPARE_WITH_TIMEOUT(quarantine->text(), QStringLiteral("1"), 5000); // row 7 broke a rule
+        QTest::qWait(300);
+        grab(QStringLiteral("dashboard"));
+    }
+
+    void rangeChangeRequestsTheHistoryAgain()
+    {
+        const int before = m_page->historyRequests();
+        const QString hourQuery = m_page->lastQuery(QStringLiteral("cpu_percent"));
+        QSignalSpy refreshed(m_page, &DashboardPage::refreshed);
+        m_page->rangePicker()->setCurrentIndex(2); // 7 days
+        QVERIFY(refreshed.wait(15000));
+        QVERIFY(m_page->historyRequests() > before);
+        QCOMPARE(m_page->rangeSeconds(), qint64(7 * 24 * 3600));
+        const QString weekQuery = m_page->lastQuery(QStringLiteral("cpu_percent"));
+        QVERIFY2(weekQuery != hourQuery, qPrintable(weekQuery));
+        const QUrlQuery hour(hourQuery);
+        const QUrlQuery week(weekQuery);
+        QVERIFY(week.queryItemValue(QStringLiteral("step")).toLongLong()
+                > hour.queryItemValue(QStringLiteral("step")).toLongLong());
+        QVERIFY(!m_page->chart(QStringLiteral("cpu_percent"))->dataSeries().isEmpty());
+        m_page->rangePicker()->setCurrentIndex(0);
+        QVERIFY(refreshed.wait(15000));
+    }
+
+    void f5RefreshesTheDashboard()
+    {
+        const int before = m_page->historyRequests();
+        QSignalSpy refreshed(m_page, &DashboardPage::refreshed);
+        QTest::keyClick(m_window.get(), Qt::Key_F5);
+        QVERIFY(refreshed.wait(15000));
+        QVERIFY(m_page->historyRequests() > before);
+    }
+
+    void cleanupTestCase()
+    {
+        m_window.reset();
+        DisplaySettings::instance()->setTheme(DisplaySettings::Theme::Light);
+    }
+
+private:
+    void grab(const QString &name)
+    {
+        DisplaySettings *display = DisplaySettings::instance();
+        display->setTheme(DisplaySettings::Theme::Light);
+        QApplication::processEvents();
+        save(m_window->grab(), name + QStringLiteral("-light"));
+        display->setTheme(DisplaySettings::Theme::Dark);
+        QApplication::processEvents();
+        save(m_window->grab(), name + QStringLiteral("-dark"));
+        display->setTheme(DisplaySettings::Theme::Light);
+        QApplication::processEvents();
+    }
+    void save(const QPixmap &pixmap, const QString &name)
+    {
+        QVERIFY(!pixmap.isNull());
+        const QString path = m_shots + QLatin1Char('/') + name + QStringLiteral(".png");
+        QVERIFY2(pixmap.save(path), qPrintable(path));
+        qInfo().noquote() << "screenshot:" << path;
+    }
+
+    QString m_shots;
+    std::unique_ptr<MainWindow> m_window;
+    DashboardPage *m_page = nullptr;
+};
+
+QTEST_MAIN(TestDashboardPage)
+#include "tst_dashboardpage.moc"
