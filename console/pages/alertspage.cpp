@@ -161,6 +161,17 @@ void AlertsPage::refresh()
         if (last.ok()) {
             notifyNew(items);
             m_model->applyItems(items);
+            if (!m_sized && !items.isEmpty()) {
+                m_sized = true; // once: later the user's widths stay
+                for (int column : { int(AlertsModel::SeverityColumn), int(AlertsModel::RuleColumn), int(AlertsModel::SourceColumn),
+                                    int(AlertsModel::StatusColumn), int(AlertsModel::AcknowledgedByColumn),
+                                    int(AlertsModel::ValueColumn) })
+                    m_table->resizeColumnToContents(column);
+                // Wide enough for the longest state, which an acknowledge brings later.
+                m_table->setColumnWidth(AlertsModel::StatusColumn,
+                                        qMax(m_table->columnWidth(AlertsModel::StatusColumn),
+                                             m_table->fontMetrics().horizontalAdvance(tr("acknowledged")) + 16));
+            }
             int open = 0;
             for (const QJsonValue &item : items)
                 open += isOpen(item.toObject()) ? 1 : 0;

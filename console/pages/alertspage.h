@@ -63,6 +63,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QSet<qint64> m_seen;
     bool m_loaded = false;
+    bool m_sized = false;
     bool m_inFlight = false;
     bool m_again = false;
     int m_openCount = -1;

@@ -4,6 +4,7 @@
 // one line of points and the 80 % threshold; choosing another range asks for the history
 // again with a wider step. Screenshots (light and dark) go to <build>/console-screenshots/.
 #include "client/changepoller.h"
+#include "db/repositories/metricsrepository.h"
 #include "integration/tst_gatewayproxy_fixture.h"
 #include "mainwindow.h"
 #include "pages/dashboardpage.h"
@@ -20,6 +21,8 @@
 #include <QStandardPaths>
 #include <QTest>
 #include <QUrlQuery>
+
+#include <cmath>
 
 using namespace tf;
 using console::DashboardPage;
@@ -68,7 +71,8 @@ private slots:
             QThread::msleep(200);
         }
         QVERIFY2(points >= 3, "the collector stored no CPU samples");
-        QThread::msleep(1500); // a few more, for a line rather than a dot
+        QThread::msleep(1000);
+        storeHistory();
 
         m_shots = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
         QVERIFY(QDir().mkpath(m_shots));
@@ -151,6 +155,47 @@ private slots:
     }
 
 private:
+    // Thirty days of samples before the collector's own: one a minute for the last two hours,
+    // then one every 30 min, for the collector's node and a second node, so the charts show
+    // lines across every range (as a running installation would).
+    void storeHistory()
+    {
+        const QJsonArray cpu = api("GET", QStringLiteral("/api/metrics/history?metric=cpu_percent")).json().value(QStringLiteral("items")).toArray();
+        QVERIFY(!cpu.isEmpty());
+        const QString node = cpu.first().toObject().value(QStringLiteral("node")).toString();
+        const QJsonArray rates = api("GET", QStringLiteral("/api/metrics/history?metric=pair_rows_per_second")).json().value(QStringLiteral("items")).toArray();
+        const QJsonObject pairLabels = rates.isEmpty() ? QJsonObject { { QStringLiteral("pair"), QStringLiteral("parcels") } }
+                                                       : rates.first().toObject().value(QStringLiteral("labels")).toObject();
+        db::Database control(db::DatabaseUrl::parse(QStringLiteral("sqlite://") + dataDir() + QStringLiteral("/terrafusion.db")));
+        db::MetricsRepository metrics(control);
+        const QDateTime now = QDateTime::currentDateTimeUtc().addSecs(-30);
+        for (const QString &who : { node, QStringLiteral("syncd-b") }) {
+            const double shift = who == node ? 0.0 : 1.7;
+            QList<db::MetricSample> samples;
+            for (qint64 ago = 30 * 24 * 3600; ago > 0; ago -= (ago > 7200 ? 1800 : 60)) {
+                const QDateTime at = now.addSecs(-ago);
+                const double x = double(ago) / 1800.0 + shift;
+                auto add = [&](const char *metric, double value, const QJsonObject &labels = {}) {
+                    db::MetricSample sample;
+                    sample.metric = QLatin1String(metric);
+                    sample.value = value;
+                    sample.labels = labels;
+                    sample.at = at;
+                    samples << sample;
+                };
+                add("cpu_percent", 35 + 25 * std::sin(x));
+                add("memory_percent", 55 + 12 * std::sin(x / 3));
+                add("disk_percent", 60 + shift * 5 + double(30 * 24 * 3600 - ago) / (30 * 24 * 3600) * 8);
+                add("http_p95_ms", 150 + 90 * std::sin(x * 1.3) + (int(ago / 60) % 97 == 0 ? 450 : 0));
+                add("operations_failed_last_hour", double(int(ago / 3600) % 9 == 0 ? 2 : 0));
+                if (who == node)
+                    add("pair_rows_per_second", 900 + 400 * std::sin(x / 2), pairLabels);
+            }
+            metrics.insert(who, samples);
+        }
+        control.closeThreadConnection();
+    }
+
     void grab(const QString &name)
     {
         DisplaySettings *display = DisplaySettings::instance();
