@@ -35,6 +35,7 @@ DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, Status
     m_health->setObjectName(QStringLiteral("dashboardHealth"));
     m_health->setAccessibleName(tr("Health"));
     m_health->setTextFormat(Qt::RichText);
+    m_health->setWordWrap(true);
     m_range->setObjectName(QStringLiteral("dashboardRange"));
     m_range->setAccessibleName(tr("Time range"));
     m_range->addItem(tr("Last hour"), 3600);
@@ -82,10 +83,20 @@ DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, Status
     for (int i = 0; i < m_metrics.size(); ++i)
         grid->addWidget(m_charts.value(m_metrics.at(i)), i / 3, i % 3);
 
-    auto *layout = new QVBoxLayout(this);
+    // In a scroll area, so the dashboard never widens the window past a small screen.
+    auto *content = new QWidget;
+    auto *layout = new QVBoxLayout(content);
     layout->addLayout(top);
     layout->addLayout(counters);
     layout->addLayout(grid, 1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("dashboardScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
     addAction(refreshAction);
 
     m_timer->setInterval(RefreshIntervalMs);
