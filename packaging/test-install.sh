@@ -174,7 +174,11 @@ else
     log "no systemd here: starting the units' ExecStart lines as their User"
 fi
 start_services
-[[ "$(stat -c %U "/proc/$(pgrep -x tf-gateway | head -n 1)")" == terrafusion ]] || die "tf-gateway does not run as terrafusion"
+# The process answering on the gateway's port is the installed one (other tf-gateway
+# processes, of a developer's tests say, may run beside it as other users).
+gateway_pid="$(ss -Hltnp "sport = :5000" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)"
+[[ -n "$gateway_pid" ]] || die "nothing listens on port 5000"
+[[ "$(stat -c %U "/proc/$gateway_pid")" == terrafusion ]] || die "tf-gateway on port 5000 does not run as terrafusion"
 
 # --- 3. sign in, sync the demo, back up ------------------------------------------------------
 password_file="$DATA/initial-admin-password"

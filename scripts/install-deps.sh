@@ -24,9 +24,10 @@ PACKAGES=(
 # the tfctl completion; sqlite3 prepares target tables in the admin guide's examples.
 # nodejs runs the OpenAPI checks (tests/api/check-openapi.sh: redocly, openapi-typescript, ajv,
 # pinned in tests/api/package-lock.json and installed by npm ci into the build tree); npm
-# installs them. Debian 12 ships npm as its own package; a nodejs from elsewhere (NodeSource)
+# installs them; iproute2 brings ss, with which the install test finds the process on the
+# gateway's port. Debian 12 ships npm as its own package; a nodejs from elsewhere (NodeSource)
 # brings its own npm and conflicts with Debian's, so npm is only named when it is missing.
-TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs)
+TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi
