@@ -139,6 +139,9 @@ private slots:
         QVERIFY(!refresh->isEnabled());
         QVERIFY2(refresh->toolTip().contains(QStringLiteral("viewer")), qPrintable(refresh->toolTip()));
         QVERIFY(m_window->banner()->isHidden()); // signing out is not an outage
+        // Signing out revoked that session's token at the gateway: sign in with a new one.
+        m_token = m_gateway.adminToken();
+        QVERIFY(!m_token.isEmpty());
         QSignalSpy signedIn(m_window->session(), &console::Session::signedIn);
         m_window->useToken(m_token);
         QVERIFY(signedIn.wait(10000));
