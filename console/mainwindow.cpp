@@ -6,6 +6,8 @@
 #include "dialogs/logindialog.h"
 #include "models/session.h"
 #include "models/statusmodel.h"
+#include "pages/operationspage.h"
+#include "pages/quarantinepage.h"
 #include "pages/statuspage.h"
 #include "settings/displaysettings.h"
 #include "tfversion.h"
@@ -80,6 +82,10 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
 
     m_statusPage = new StatusPage(m_client, this);
     addPage(QStringLiteral("overview"), tr("Overview"), style()->standardIcon(QStyle::SP_ComputerIcon), m_statusPage);
+    addPage(QStringLiteral("operations"), tr("Operations"), style()->standardIcon(QStyle::SP_BrowserReload),
+            new OperationsPage(m_client, m_poller, m_permissions, this));
+    addPage(QStringLiteral("quarantine"), tr("Quarantine"), style()->standardIcon(QStyle::SP_MessageBoxWarning),
+            new QuarantinePage(m_client, m_poller, m_permissions, this));
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();
