@@ -362,7 +362,8 @@ void QuarantinePage::finishRefresh(bool ok)
     m_model->applyItems(m_collected);
     rebuildFilterChoices();
     if (ok && m_batch.isEmpty() && !m_status->property("keep").toBool())
-        say(tr("%n open quarantined row(s).", "", m_model->rowCount()));
+        say(m_model->rowCount() == 1 ? tr("1 open quarantined row.")
+                                     : tr("%1 open quarantined rows.").arg(m_model->rowCount()));
     m_status->setProperty("keep", false);
     // The entry shown may have gone (replayed or discarded elsewhere).
     if (!m_entry.isEmpty() && m_model->rowOf(m_entry.value(QLatin1String("id")).toInteger()) < 0)
@@ -423,7 +424,7 @@ void QuarantinePage::loadDetail()
     if (ids.size() != 1) {
         showDetail({});
         if (ids.size() > 1)
-            m_failure->setText(tr("%n rows selected.", "", int(ids.size())));
+            m_failure->setText(tr("%1 rows selected.").arg(ids.size()));
         return;
     }
     const qint64 id = ids.first();
@@ -534,7 +535,7 @@ void QuarantinePage::replaySelected()
     }
     if (ids.size() > 1
         && QMessageBox::question(this, tr("Replay Quarantined Rows"),
-                                 tr("Replay %n quarantined row(s) through validation into the target?", "", int(ids.size())))
+                                 tr("Replay %1 quarantined rows through validation into the target?").arg(ids.size()))
                    != QMessageBox::Yes)
         return;
     runBatch(Batch::Replay, ids);
@@ -546,7 +547,8 @@ void QuarantinePage::discardSelected()
     if (ids.isEmpty())
         return;
     if (QMessageBox::question(this, tr("Discard Quarantined Rows"),
-                              tr("Discard %n quarantined row(s)? They are not written to the target.", "", int(ids.size())))
+                              ids.size() == 1 ? tr("Discard 1 quarantined row? It is not written to the target.")
+                                              : tr("Discard %1 quarantined rows? They are not written to the target.").arg(ids.size()))
         != QMessageBox::Yes)
         return;
     runBatch(Batch::Discard, ids);
