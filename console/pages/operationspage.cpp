@@ -297,8 +297,14 @@ void OperationsPage::refresh()
                        m_inFlight = false;
                        const bool ok = last.ok();
                        if (ok) {
+                           const bool first = m_model->rowCount() == 0;
                            m_model->applyItems(items);
                            m_message->hide();
+                           if (first && m_model->rowCount() > 0) { // size the columns once, then leave them to the user
+                               for (int column = 0; column < OperationsModel::MessageColumn; ++column)
+                                   if (column != OperationsModel::ProgressColumn)
+                                       m_table->resizeColumnToContents(column);
+                           }
                            if (m_table->selectionModel()->selectedRows().isEmpty() == false)
                                loadDetail();
                        } else {

@@ -210,7 +210,7 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(QuarantineModel::IdColumn, Qt::AscendingOrder);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QuarantineModel::MessageColumn, QHeaderView::Stretch);
     m_table->setWordWrap(false);
 
     // The detail pane: what failed, the source row, the editable transformed row.
@@ -368,8 +368,9 @@ void QuarantinePage::finishRefresh(bool ok)
     // The entry shown may have gone (replayed or discarded elsewhere).
     if (!m_entry.isEmpty() && m_model->rowOf(m_entry.value(QLatin1String("id")).toInteger()) < 0)
         showDetail({});
-    for (int column = 0; column < QuarantineModel::MessageColumn; ++column)
-        m_table->resizeColumnToContents(column);
+    for (int column = 0; column < QuarantineModel::ColumnCount; ++column)
+        if (column != QuarantineModel::MessageColumn)
+            m_table->resizeColumnToContents(column);
     updateActions();
     emit refreshed(ok);
 }

@@ -38,6 +38,7 @@ private slots:
     void dryRunShowsItsChangeSet();
     void runIsFollowedToCompletion();
     void logIsSearchable();
+    void failedOperationIsRetried();
     void viewerCannotCancelOrRetry();
     void cleanupTestCase();
 
@@ -189,6 +190,35 @@ void TestOperationsPage::logIsSearchable()
     QVERIFY(log->toPlainText().isEmpty());
     search->clear();
     QCOMPARE(log->toPlainText().split(QLatin1Char('\n')).size(), all);
+}
+
+void TestOperationsPage::failedOperationIsRetried()
+{
+    // A pair whose source table does not exist fails for good; Retry queues a new operation.
+    const qint64 source = createSqliteSystem(QStringLiteral("broken source"), QStringLiteral("source.db"));
+    const qint64 target = createSqliteSystem(QStringLiteral("broken target"), QStringLiteral("target.db"));
+    m_brokenPair = create(QStringLiteral("/api/sync-pairs"),
+                          pairBody(QStringLiteral("broken"), source, target, QStringLiteral("no_such_table")));
+    QVERIFY(m_brokenPair > 0);
+    const qint64 id = startOperation({ { QStringLiteral("pair_id"), m_brokenPair } });
+    QVERIFY(id > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(id) >= 0, 15000);
+    m_page->selectId(id);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(id), QStringLiteral("failed"), 30000);
+    auto *retry = m_page->findChild<QAction *>(QStringLiteral("retryOperation"));
+    auto *cancel = m_page->findChild<QAction *>(QStringLiteral("cancelOperation"));
+    QTRY_VERIFY(retry->isEnabled());
+    QVERIFY(!cancel->isEnabled()); // it has finished
+    auto *summary = m_page->findChild<QTextBrowser *>(QStringLiteral("operationSummary"));
+    QTRY_VERIFY_WITH_TIMEOUT(summary->toPlainText().contains(QStringLiteral("Error")), 10000);
+    grab(QStringLiteral("failed"));
+    retry->trigger();
+    // The new operation is listed and selected; it names the failed one as retry_of.
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->selectedId() > id, 10000);
+    const qint64 retried = m_page->selectedId();
+    QCOMPARE(m_page->model()->itemAt(m_page->model()->rowOf(retried)).value(QStringLiteral("retry_of")).toInteger(), id);
+    QTRY_VERIFY_WITH_TIMEOUT(isFinished(statusOf(retried)), 30000);
+    QCOMPARE(m_page->selectedId(), retried);
 }
 
 void TestOperationsPage::viewerCannotCancelOrRetry()
