@@ -382,12 +382,19 @@ void OperationsPage::showDetail(const QJsonObject &op)
         return QStringLiteral("<tr><td style='padding-right:16px'><b>%1</b></td><td>%2</td></tr>")
                 .arg(name.toHtmlEscaped(), value.toHtmlEscaped());
     };
-    QString html = QStringLiteral("<h3>%1</h3><table>")
+    QString html = QStringLiteral("<h3>%1</h3>")
                            .arg(tr("Operation %1 — pair %2 — %3")
                                         .arg(op.value(QLatin1String("id")).toInteger())
                                         .arg(op.value(QLatin1String("pair_id")).toInteger())
                                         .arg(op.value(QLatin1String("status")).toString())
                                         .toHtmlEscaped());
+    const QJsonObject error = op.value(QLatin1String("error")).toObject();
+    if (!error.isEmpty()) // first: it is what the reader looks for
+        html += QStringLiteral("<p style='color:#e74c3c'><b>%1</b> %2</p>")
+                        .arg(tr("Error %1:").arg(error.value(QLatin1String("code")).toString()).toHtmlEscaped(),
+                             error.value(QLatin1String("message")).toString().toHtmlEscaped());
+    // Two columns: the run and its timings, then its counts.
+    html += QStringLiteral("<table><tr><td valign='top'><table>");
     html += row(tr("Kind / mode"), QStringLiteral("%1 / %2%3")
                                            .arg(op.value(QLatin1String("kind")).toString(),
                                                 op.value(QLatin1String("mode")).toString(),
@@ -404,6 +411,7 @@ void OperationsPage::showDetail(const QJsonObject &op)
     html += row(tr("Finished"), timeText(op.value(QLatin1String("finished_at"))));
     html += row(tr("Queued for"), msText(op.value(QLatin1String("queued_ms"))));
     html += row(tr("Duration"), msText(op.value(QLatin1String("duration_ms"))));
+    html += QStringLiteral("</table></td><td width='48'></td><td valign='top'><table>");
     if (const auto rate = OperationsModel::rowsPerSecond(op))
         html += row(tr("Rows/s"), QString::number(*rate, 'f', 1));
     const QJsonObject statistics = op.value(QLatin1String("statistics")).toObject();
@@ -412,12 +420,7 @@ void OperationsPage::showDetail(const QJsonObject &op)
         html += row(tr("Rows %1").arg(it.key()), scalarText(it.value()));
     if (statistics.contains(QLatin1String("retries")))
         html += row(tr("Retries"), scalarText(statistics.value(QLatin1String("retries"))));
-    html += QStringLiteral("</table>");
-    const QJsonObject error = op.value(QLatin1String("error")).toObject();
-    if (!error.isEmpty())
-        html += QStringLiteral("<p style='color:#c0392b'><b>%1</b> %2</p>")
-                        .arg(tr("Error %1:").arg(error.value(QLatin1String("code")).toString()).toHtmlEscaped(),
-                             error.value(QLatin1String("message")).toString().toHtmlEscaped());
+    html += QStringLiteral("</table></td></tr></table>");
     m_summary->setHtml(html);
     showLog();
 }
