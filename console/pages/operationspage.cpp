@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -248,6 +249,28 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
     });
     connect(poller, &ChangePoller::reloadAll, this, &OperationsPage::refresh);
     connect(DisplaySettings::instance(), &DisplaySettings::changed, this, [this] { showDetail(m_detail); });
+
+    // The splitter and the filters are remembered.
+    QSettings settings;
+    m_splitter->restoreState(settings.value(QStringLiteral("operations/splitter")).toByteArray());
+    {
+        const QSignalBlocker blockStatus(m_status);
+        m_status->setCurrentIndex(qMax(0, m_status->findData(settings.value(QStringLiteral("operations/status")).toString())));
+        m_pair->setText(settings.value(QStringLiteral("operations/pair")).toString());
+        m_text->setText(settings.value(QStringLiteral("operations/text")).toString());
+    }
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        QSettings().setValue(QStringLiteral("operations/splitter"), m_splitter->saveState());
+    });
+    connect(m_status, &QComboBox::currentIndexChanged, this, [this] {
+        QSettings().setValue(QStringLiteral("operations/status"), statusFilter());
+    });
+    connect(m_pair, &QLineEdit::editingFinished, this, [this] {
+        QSettings().setValue(QStringLiteral("operations/pair"), m_pair->text());
+    });
+    connect(m_text, &QLineEdit::textChanged, this, [](const QString &text) {
+        QSettings().setValue(QStringLiteral("operations/text"), text);
+    });
 
     showDetail({});
     updateActions();

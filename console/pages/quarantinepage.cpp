@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QSet>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
@@ -211,6 +212,7 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     m_table->sortByColumn(QuarantineModel::IdColumn, Qt::AscendingOrder);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QuarantineModel::MessageColumn, QHeaderView::Stretch);
+    m_table->hideColumn(QuarantineModel::StatusColumn); // the page lists open entries only
     m_table->setWordWrap(false);
 
     // The detail pane: what failed, the source row, the editable transformed row.
@@ -241,6 +243,7 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     m_splitter->addWidget(detail);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({ 600, 400 });
     m_splitter->setChildrenCollapsible(false);
 
     m_status->setObjectName(QStringLiteral("quarantineStatus"));
@@ -274,6 +277,17 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
             coalesce->start();
     });
     connect(poller, &ChangePoller::reloadAll, this, &QuarantinePage::refresh);
+
+    // The splitter and the text filter are remembered (the choice filters follow the data).
+    QSettings settings;
+    m_splitter->restoreState(settings.value(QStringLiteral("quarantine/splitter")).toByteArray());
+    m_text->setText(settings.value(QStringLiteral("quarantine/text")).toString());
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        QSettings().setValue(QStringLiteral("quarantine/splitter"), m_splitter->saveState());
+    });
+    connect(m_text, &QLineEdit::textChanged, this, [](const QString &text) {
+        QSettings().setValue(QStringLiteral("quarantine/text"), text);
+    });
 
     showDetail({});
     updateActions();

@@ -21,6 +21,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -78,6 +80,10 @@ private:
 void TestOperationsPage::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+    QStandardPaths::setTestModeEnabled(true); // QSettings under a test directory
+    QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_operationspage"));
+    QSettings().clear();
     DisplaySettings::instance()->setTheme(DisplaySettings::Theme::Light);
     makeSourceAndTarget(400, { 5, 9 });
     QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();

@@ -24,6 +24,8 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
 
@@ -88,6 +90,10 @@ private:
 void TestQuarantinePage::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+    QStandardPaths::setTestModeEnabled(true); // QSettings under a test directory
+    QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_quarantinepage"));
+    QSettings().clear();
     DisplaySettings::instance()->setTheme(DisplaySettings::Theme::Light);
     makeSourceAndTarget(20, { 3, 7, 11, 15 });
     QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
