@@ -320,15 +320,19 @@ void OperationsPage::refresh()
                        m_inFlight = false;
                        const bool ok = last.ok();
                        if (ok) {
-                           const bool first = m_model->rowCount() == 0;
                            m_model->applyItems(items);
                            m_message->hide();
-                           if (first && m_model->rowCount() > 0) { // size the columns once, then leave them to the user
-                               for (int column = 0; column < OperationsModel::MessageColumn; ++column)
-                                   if (column != OperationsModel::ProgressColumn)
-                                       m_table->resizeColumnToContents(column);
+                           // Columns grow to fit what they show (never shrink under the user's hand).
+                           for (int column = 0; column < OperationsModel::MessageColumn; ++column) {
+                               if (column == OperationsModel::ProgressColumn)
+                                   continue;
+                               const int wanted = qMax(static_cast<QAbstractItemView *>(m_table)->sizeHintForColumn(column),
+                                                       m_table->horizontalHeader()->sectionSizeHint(column));
+                               if (!m_sized || wanted > m_table->columnWidth(column))
+                                   m_table->setColumnWidth(column, wanted);
                            }
-                           if (m_table->selectionModel()->selectedRows().isEmpty() == false)
+                           m_sized = m_sized || m_model->rowCount() > 0;
+                           if (!m_table->selectionModel()->selectedRows().isEmpty())
                                loadDetail();
                        } else {
                            m_message->setText(tr("The operations could not be listed: %1").arg(last.error.message()));

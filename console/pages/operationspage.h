@@ -91,6 +91,7 @@ private:
     QTimer *m_coalesce;
     QJsonObject m_detail;
     qint64 m_changesFor = -1;
+    bool m_sized = false; // the columns were fitted to the first rows
     bool m_inFlight = false;
     bool m_again = false;
     bool m_detailInFlight = false;

@@ -196,6 +196,10 @@ void TestOperationsPage::logIsSearchable()
     QVERIFY(log->toPlainText().isEmpty());
     search->clear();
     QCOMPARE(log->toPlainText().split(QLatin1Char('\n')).size(), all);
+    auto *tabs = m_page->findChild<QTabWidget *>(QStringLiteral("operationDetail"));
+    tabs->setCurrentIndex(2);
+    grab(QStringLiteral("log"));
+    tabs->setCurrentIndex(0);
 }
 
 void TestOperationsPage::failedOperationIsRetried()
