@@ -30,6 +30,7 @@
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QTimer>
+#include <QToolBar>
 #include <QToolButton>
 #include <QUrlQuery>
 #include <QVBoxLayout>
@@ -41,15 +42,6 @@ namespace {
 bool isActive(const QString &status)
 {
     return status == QLatin1String("queued") || status == QLatin1String("running");
-}
-
-QToolButton *buttonFor(QAction *action, QWidget *parent)
-{
-    auto *button = new QToolButton(parent);
-    button->setDefaultAction(action);
-    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    button->setAccessibleName(action->text().remove(QLatin1Char('&')));
-    return button;
 }
 
 QString scalarText(const QJsonValue &value)
@@ -162,10 +154,6 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
     bar->addWidget(new QLabel(tr("Pair:"), this));
     bar->addWidget(m_pair);
     bar->addWidget(m_text, 1);
-    bar->addWidget(buttonFor(m_refreshAction, this));
-    bar->addWidget(buttonFor(m_cancelAction, this));
-    bar->addWidget(buttonFor(m_retryAction, this));
-    bar->addWidget(buttonFor(m_exportAction, this));
 
     m_table->setObjectName(QStringLiteral("operationsTable"));
     m_table->setAccessibleName(tr("Sync operations"));
@@ -222,6 +210,13 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
     m_message->setObjectName(QStringLiteral("operationsMessage"));
     m_message->setWordWrap(true);
     m_message->hide();
+
+    // The commands sit in a tool bar: when the page is narrow they fold into its extension menu.
+    auto *tools = new QToolBar(this);
+    tools->setObjectName(QStringLiteral("operationsTools"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addActions({ m_refreshAction, m_cancelAction, m_retryAction, m_exportAction });
+    bar->addWidget(tools);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);

@@ -28,6 +28,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
+#include <QToolBar>
 #include <QToolButton>
 #include <QUrlQuery>
 #include <QVBoxLayout>
@@ -196,10 +197,6 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     bar->addWidget(m_ruleFilter);
     bar->addWidget(m_fieldFilter);
     bar->addWidget(m_text, 1);
-    bar->addWidget(buttonFor(m_refreshAction, this));
-    bar->addWidget(buttonFor(m_replayAction, this));
-    bar->addWidget(buttonFor(m_discardAction, this));
-    bar->addWidget(buttonFor(m_exportAction, this));
 
     m_table->setObjectName(QStringLiteral("quarantineTable"));
     m_table->setAccessibleName(tr("Quarantined rows"));
@@ -248,6 +245,13 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
 
     m_status->setObjectName(QStringLiteral("quarantineStatus"));
     m_status->setWordWrap(true);
+
+    // The commands sit in a tool bar: when the page is narrow they fold into its extension menu.
+    auto *tools = new QToolBar(this);
+    tools->setObjectName(QStringLiteral("quarantineTools"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addActions({ m_refreshAction, m_replayAction, m_discardAction, m_exportAction });
+    bar->addWidget(tools);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
