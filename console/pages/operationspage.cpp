@@ -508,6 +508,11 @@ void OperationsPage::updatePolling()
     }
 }
 
+bool OperationsPage::isPolling() const
+{
+    return m_poll->isActive();
+}
+
 void OperationsPage::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);

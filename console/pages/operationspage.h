@@ -44,6 +44,8 @@ public:
     qint64 selectedId() const;
     void selectId(qint64 id);
     QJsonObject detail() const { return m_detail; }
+    // The 2 s poll runs only while an operation is queued or running and the page is visible.
+    bool isPolling() const;
 
 public slots:
     void refresh();

@@ -41,6 +41,7 @@ private slots:
     void runIsFollowedToCompletion();
     void logIsSearchable();
     void failedOperationIsRetried();
+    void waitingOperationIsPolledWhileVisibleAndCancelled();
     void viewerCannotCancelOrRetry();
     void cleanupTestCase();
 
@@ -229,6 +230,49 @@ void TestOperationsPage::failedOperationIsRetried()
     QCOMPARE(m_page->model()->itemAt(m_page->model()->rowOf(retried)).value(QStringLiteral("retry_of")).toInteger(), id);
     QTRY_VERIFY_WITH_TIMEOUT(isFinished(statusOf(retried)), 30000);
     QCOMPARE(m_page->selectedId(), retried);
+}
+
+void TestOperationsPage::waitingOperationIsPolledWhileVisibleAndCancelled()
+{
+    // A target nobody listens on: the first attempt fails (transient) and the operation waits
+    // in the queue for its next attempt.
+    const test::HttpResult dead = api(
+            "POST", QStringLiteral("/api/systems"),
+            QJsonObject { { QStringLiteral("name"), QStringLiteral("nobody home") },
+                          { QStringLiteral("kind"), QStringLiteral("postgres") },
+                          { QStringLiteral("settings"),
+                            QJsonObject { { QStringLiteral("url"),
+                                            QStringLiteral("postgresql://tf@127.0.0.1:%1/gone").arg(test::freePort()) } } },
+                          { QStringLiteral("credentials"), QJsonObject { { QStringLiteral("password"), m_password } } } });
+    QCOMPARE(dead.status, 201);
+    m_deadSystem = dead.json().value(QStringLiteral("id")).toInteger();
+    const qint64 source = createSqliteSystem(QStringLiteral("dead source"), QStringLiteral("source.db"));
+    m_deadPair = create(QStringLiteral("/api/sync-pairs"),
+                        pairBody(QStringLiteral("dead target"), source, m_deadSystem, QStringLiteral("parcel")));
+    QVERIFY(m_deadPair > 0);
+    const qint64 id = startOperation({ { QStringLiteral("pair_id"), m_deadPair } });
+    QVERIFY(id > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(id) >= 0, 15000);
+    m_page->selectId(id);
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(id) == QLatin1String("queued")
+                                     && m_page->model()->itemAt(m_page->model()->rowOf(id)).value(QStringLiteral("attempt")).toInt() >= 1,
+                             30000);
+    // Polled while it waits and the page is visible; not while the page is hidden.
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->isPolling(), 5000);
+    m_page->hide();
+    QVERIFY(!m_page->isPolling());
+    m_page->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->isPolling(), 5000);
+    auto *cancel = m_page->findChild<QAction *>(QStringLiteral("cancelOperation"));
+    QTRY_VERIFY(cancel->isEnabled());
+    QCOMPARE(m_page->selectedId(), id);
+    grab(QStringLiteral("queued"));
+    cancel->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(id), QStringLiteral("cancelled"), 10000);
+    QTRY_VERIFY(!cancel->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_page->isPolling(), 5000); // nothing is queued or running any more
+    QCOMPARE(m_page->selectedId(), id);
 }
 
 void TestOperationsPage::viewerCannotCancelOrRetry()
