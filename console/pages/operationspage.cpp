@@ -433,6 +433,12 @@ void OperationsPage::showDetail(const QJsonObject &op)
     html += row(tr("Finished"), timeText(op.value(QLatin1String("finished_at"))));
     html += row(tr("Queued for"), msText(op.value(QLatin1String("queued_ms"))));
     html += row(tr("Duration"), msText(op.value(QLatin1String("duration_ms"))));
+    if (!op.value(QLatin1String("not_before")).isNull() && op.value(QLatin1String("not_before")).isString())
+        html += row(tr("Next attempt"), timeText(op.value(QLatin1String("not_before"))));
+    if (op.value(QLatin1String("retry_of")).isDouble())
+        html += row(tr("Retry of"), tr("operation %1").arg(op.value(QLatin1String("retry_of")).toInteger()));
+    if (op.value(QLatin1String("cancel_requested")).toBool())
+        html += row(tr("Cancel"), tr("requested; it stops at its next heartbeat"));
     html += QStringLiteral("</table></td><td width='48'></td><td valign='top'><table>");
     if (const auto rate = OperationsModel::rowsPerSecond(op))
         html += row(tr("Rows/s"), QString::number(*rate, 'f', 1));
