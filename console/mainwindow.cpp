@@ -8,6 +8,8 @@
 #include "models/statusmodel.h"
 #include "pages/alertspage.h"
 #include "pages/dashboardpage.h"
+#include "pages/operationspage.h"
+#include "pages/quarantinepage.h"
 #include "pages/statuspage.h"
 #include "settings/displaysettings.h"
 #include "tfversion.h"
@@ -88,6 +90,10 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
             dashboard->refresh();
     });
     addPage(QStringLiteral("dashboard"), tr("Dashboard"), style()->standardIcon(QStyle::SP_DesktopIcon), dashboard);
+    addPage(QStringLiteral("operations"), tr("Operations"), style()->standardIcon(QStyle::SP_BrowserReload),
+            new OperationsPage(m_client, m_poller, m_permissions, this));
+    addPage(QStringLiteral("quarantine"), tr("Quarantine"), style()->standardIcon(QStyle::SP_MessageBoxWarning),
+            new QuarantinePage(m_client, m_poller, m_permissions, this));
     auto *alerts = new AlertsPage(m_client, m_poller, m_permissions, this);
     connect(this, &MainWindow::refreshRequested, alerts, &AlertsPage::refresh);
     connect(alerts, &AlertsPage::openCountChanged, this, [this](int open) {

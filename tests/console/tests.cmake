@@ -88,3 +88,20 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_alertspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_alertspage tf-gateway tf-syncd)
 endif()
+
+# The Operations and Quarantine pages against a real tf-gateway supervising a real tf-syncd
+# (the integration tests' GatewayProxyFixture); they save screenshots to <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_operationspage
+        SOURCES console/tst_operationspage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    target_include_directories(tst_operationspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_operationspage tf-gateway tf-syncd)
+    tf_add_test(NAME tst_quarantinepage
+        SOURCES console/tst_quarantinepage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    target_include_directories(tst_quarantinepage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_quarantinepage tf-gateway tf-syncd)
+endif()

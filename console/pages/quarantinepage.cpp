@@ -1,0 +1,675 @@
+#include "quarantinepage.h"
+
+#include "client/changepoller.h"
+#include "client/gatewayclient.h"
+#include "client/permissions.h"
+#include "models/csvexport.h"
+#include "models/quarantinemodel.h"
+#include "models/resourcefiltermodel.h"
+#include "settings/displaysettings.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QSet>
+#include <QSettings>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUrlQuery>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace tf::console {
+
+namespace {
+
+constexpr int OriginalRole = Qt::UserRole + 1; // the JSON value a cell started from
+
+QToolButton *buttonFor(QAction *action, QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setDefaultAction(action);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    button->setAccessibleName(action->text().remove(QLatin1Char('&')));
+    return button;
+}
+
+QString valueText(const QJsonValue &value)
+{
+    if (value.isNull() || value.isUndefined())
+        return QString();
+    if (value.isString())
+        return value.toString();
+    if (value.isDouble()) {
+        const double number = value.toDouble();
+        if (number == double(qint64(number)))
+            return QString::number(qint64(number));
+        return QString::number(number, 'g', 15);
+    }
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+}
+
+// The edited text as the JSON type the field had: numbers stay numbers, empty is null.
+QJsonValue valueFromText(const QString &text, const QJsonValue &original)
+{
+    if (text.isEmpty() && !original.isString())
+        return QJsonValue::Null;
+    if (original.isDouble() || original.isNull()) {
+        bool ok = false;
+        const qint64 integer = text.toLongLong(&ok);
+        if (ok)
+            return integer;
+        const double number = text.toDouble(&ok);
+        if (ok)
+            return number;
+    }
+    if (original.isBool()) {
+        if (text.compare(QLatin1String("true"), Qt::CaseInsensitive) == 0)
+            return true;
+        if (text.compare(QLatin1String("false"), Qt::CaseInsensitive) == 0)
+            return false;
+    }
+    return text;
+}
+
+void fillRowTable(QTableWidget *table, const QJsonObject &row, bool editable)
+{
+    table->setRowCount(int(row.size()));
+    int i = 0;
+    for (auto it = row.begin(); it != row.end(); ++it, ++i) {
+        auto *name = new QTableWidgetItem(it.key());
+        name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        auto *value = new QTableWidgetItem(valueText(it.value()));
+        value->setData(OriginalRole, QVariant::fromValue(it.value().toVariant()));
+        value->setData(OriginalRole + 1, int(it.value().type()));
+        Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+        if (editable)
+            flags |= Qt::ItemIsEditable;
+        value->setFlags(flags);
+        table->setItem(i, 0, name);
+        table->setItem(i, 1, value);
+    }
+    table->resizeColumnToContents(0);
+}
+
+QTableWidget *makeRowTable(const QString &objectName, const QString &accessibleName, QWidget *parent)
+{
+    auto *table = new QTableWidget(0, 2, parent);
+    table->setObjectName(objectName);
+    table->setAccessibleName(accessibleName);
+    table->setHorizontalHeaderLabels({ QObject::tr("Field"), QObject::tr("Value") });
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setAlternatingRowColors(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectItems);
+    return table;
+}
+
+QComboBox *makeChoice(const QString &objectName, const QString &accessibleName, const QString &all, QWidget *parent)
+{
+    auto *combo = new QComboBox(parent);
+    combo->setObjectName(objectName);
+    combo->setAccessibleName(accessibleName);
+    combo->addItem(all, QString());
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    return combo;
+}
+
+} // namespace
+
+QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Permissions *permissions, QWidget *parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_permissions(permissions)
+    , m_model(new QuarantineModel(this))
+    , m_filter(new ResourceFilterModel(this))
+    , m_table(new QTableView(this))
+    , m_pairFilter(makeChoice(QStringLiteral("pairFilter"), tr("Pair filter"), tr("All pairs"), this))
+    , m_entityFilter(makeChoice(QStringLiteral("entityFilter"), tr("Entity filter"), tr("All entities"), this))
+    , m_ruleFilter(makeChoice(QStringLiteral("ruleFilter"), tr("Rule filter"), tr("All rules"), this))
+    , m_fieldFilter(makeChoice(QStringLiteral("fieldFilter"), tr("Field filter"), tr("All fields"), this))
+    , m_text(new QLineEdit(this))
+    , m_status(new QLabel(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_failure(new QLabel(this))
+    , m_source(makeRowTable(QStringLiteral("sourceRow"), tr("Source row"), this))
+    , m_transformed(makeRowTable(QStringLiteral("transformedRow"), tr("Transformed row, editable"), this))
+{
+    setObjectName(QStringLiteral("quarantinePage"));
+    m_model->setTimeFormatter([](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); });
+    m_filter->setSourceModel(m_model);
+    m_text->setObjectName(QStringLiteral("filter"));
+    m_text->setAccessibleName(tr("Filter text"));
+    m_text->setPlaceholderText(tr("Filter (Ctrl+F)"));
+    m_text->setClearButtonEnabled(true);
+    m_source->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_transformed->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
+                                   | QAbstractItemView::AnyKeyPressed);
+
+    const auto makeAction = [this](const QString &text, const char *name, const QKeySequence &keys) {
+        auto *action = new QAction(text, this);
+        action->setObjectName(QString::fromLatin1(name));
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(action);
+        return action;
+    };
+    m_refreshAction = makeAction(tr("&Refresh"), "refreshQuarantine", QKeySequence::Refresh);
+    m_saveAction = makeAction(tr("&Save Edits"), "saveQuarantineEdits", QKeySequence::Save);
+    m_replayAction = makeAction(tr("Re&play"), "replayQuarantine", QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_discardAction = makeAction(tr("&Discard"), "discardQuarantine", QKeySequence(Qt::CTRL | Qt::Key_Delete));
+    m_exportAction = makeAction(tr("E&xport CSV..."), "exportQuarantine", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    QAction *find = makeAction(tr("Find"), "findQuarantine", QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_text->setFocus(Qt::ShortcutFocusReason);
+        m_text->selectAll();
+    });
+    connect(m_refreshAction, &QAction::triggered, this, &QuarantinePage::refresh);
+    connect(m_saveAction, &QAction::triggered, this, &QuarantinePage::saveEdits);
+    connect(m_replayAction, &QAction::triggered, this, &QuarantinePage::replaySelected);
+    connect(m_discardAction, &QAction::triggered, this, &QuarantinePage::discardSelected);
+    connect(m_exportAction, &QAction::triggered, this, &QuarantinePage::exportCsv);
+    for (QAction *action : { m_saveAction, m_replayAction, m_discardAction })
+        m_permissions->bind(action, QStringLiteral("quarantine:write"));
+    connect(m_permissions, &Permissions::changed, this, &QuarantinePage::updateActions);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_pairFilter);
+    bar->addWidget(m_entityFilter);
+    bar->addWidget(m_ruleFilter);
+    bar->addWidget(m_fieldFilter);
+    bar->addWidget(m_text, 1);
+
+    m_table->setObjectName(QStringLiteral("quarantineTable"));
+    m_table->setAccessibleName(tr("Quarantined rows"));
+    m_table->setModel(m_filter);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(QuarantineModel::IdColumn, Qt::AscendingOrder);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QuarantineModel::MessageColumn, QHeaderView::Stretch);
+    m_table->hideColumn(QuarantineModel::StatusColumn); // the page lists open entries only
+    m_table->setWordWrap(false);
+
+    // The detail pane: what failed, the source row, the editable transformed row.
+    m_failure->setObjectName(QStringLiteral("quarantineFailure"));
+    m_failure->setWordWrap(true);
+    m_failure->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_failure->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    auto *sourceBox = new QGroupBox(tr("Source row"), this);
+    (new QVBoxLayout(sourceBox))->addWidget(m_source);
+    auto *editBox = new QGroupBox(tr("Transformed row (double-click a value to edit)"), this);
+    auto *editLayout = new QVBoxLayout(editBox);
+    editLayout->addWidget(m_transformed);
+    auto *editButtons = new QHBoxLayout;
+    editButtons->addStretch(1);
+    editButtons->addWidget(buttonFor(m_saveAction, this));
+    editButtons->addWidget(buttonFor(m_replayAction, this));
+    editLayout->addLayout(editButtons);
+    auto *detail = new QWidget(this);
+    detail->setObjectName(QStringLiteral("quarantineDetail"));
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_failure);
+    detailLayout->addWidget(sourceBox, 1);
+    detailLayout->addWidget(editBox, 1);
+
+    m_splitter->setObjectName(QStringLiteral("quarantineSplitter"));
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({ 600, 400 });
+    m_splitter->setChildrenCollapsible(false);
+
+    m_status->setObjectName(QStringLiteral("quarantineStatus"));
+    m_status->setWordWrap(true);
+
+    // The commands sit in a tool bar: when the page is narrow they fold into its extension menu.
+    auto *tools = new QToolBar(this);
+    tools->setObjectName(QStringLiteral("quarantineTools"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addActions({ m_refreshAction, m_replayAction, m_discardAction, m_exportAction });
+    bar->addWidget(tools);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_splitter, 1);
+    layout->addWidget(m_status);
+
+    for (QComboBox *combo : { m_pairFilter, m_entityFilter, m_ruleFilter, m_fieldFilter })
+        connect(combo, &QComboBox::currentIndexChanged, this, &QuarantinePage::applyFilters);
+    connect(m_text, &QLineEdit::textChanged, m_filter, &ResourceFilterModel::setText);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        loadDetail();
+        updateActions();
+    });
+    connect(m_transformed, &QTableWidget::itemChanged, this, [this] {
+        if (m_filling)
+            return;
+        m_dirty = true;
+        updateActions();
+    });
+
+    auto *coalesce = new QTimer(this);
+    coalesce->setSingleShot(true);
+    coalesce->setInterval(150);
+    connect(coalesce, &QTimer::timeout, this, &QuarantinePage::refresh);
+    connect(poller, &ChangePoller::changed, this, [coalesce](const QString &type, const QString &, const QString &) {
+        if (type == QLatin1String("quarantine_entry") || type == QLatin1String("sync_pair"))
+            coalesce->start();
+    });
+    connect(poller, &ChangePoller::reloadAll, this, &QuarantinePage::refresh);
+
+    // The splitter and the text filter are remembered (the choice filters follow the data).
+    QSettings settings;
+    m_splitter->restoreState(settings.value(QStringLiteral("quarantine/splitter")).toByteArray());
+    m_text->setText(settings.value(QStringLiteral("quarantine/text")).toString());
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        QSettings().setValue(QStringLiteral("quarantine/splitter"), m_splitter->saveState());
+    });
+    connect(m_text, &QLineEdit::textChanged, this, [](const QString &text) {
+        QSettings().setValue(QStringLiteral("quarantine/text"), text);
+    });
+
+    showDetail({});
+    updateActions();
+}
+
+QList<qint64> QuarantinePage::selectedIds() const
+{
+    QList<qint64> ids;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        ids << index.data(ResourceTableModel::IdRole).toLongLong();
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void QuarantinePage::selectIds(const QList<qint64> &ids)
+{
+    QItemSelection selection;
+    for (qint64 id : ids) {
+        const int row = m_model->rowOf(id);
+        const QModelIndex index = row < 0 ? QModelIndex() : m_filter->mapFromSource(m_model->index(row, 0));
+        if (index.isValid())
+            selection.select(index, index.siblingAtColumn(m_filter->columnCount() - 1));
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+QString QuarantinePage::statusText() const
+{
+    return m_status->text();
+}
+
+void QuarantinePage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
+}
+
+void QuarantinePage::refresh()
+{
+    const int generation = ++m_generation;
+    m_client->list(QStringLiteral("/api/sync-pairs"), {}, this,
+                   [this, generation](const QJsonArray &pairs, const ApiResult &last) {
+                       if (generation != m_generation)
+                           return;
+                       if (!last.ok()) {
+                           say(tr("The sync pairs could not be listed: %1").arg(last.error.message()), true);
+                           emit refreshed(false);
+                           return;
+                       }
+                       m_pairNames.clear();
+                       m_collected = {};
+                       m_listOk = true;
+                       m_pending = int(pairs.size());
+                       if (m_pending == 0) {
+                           finishRefresh(true);
+                           return;
+                       }
+                       for (const QJsonValue &value : pairs) {
+                           const QJsonObject pair = value.toObject();
+                           const qint64 id = pair.value(QLatin1String("id")).toInteger();
+                           m_pairNames.insert(id, pair.value(QLatin1String("name")).toString());
+                           QUrlQuery query;
+                           query.addQueryItem(QStringLiteral("status"), QStringLiteral("open"));
+                           m_client->list(QStringLiteral("/api/sync-pairs/%1/quarantine").arg(id), query, this,
+                                          [this, generation](const QJsonArray &items, const ApiResult &reply) {
+                                              if (generation != m_generation)
+                                                  return;
+                                              if (reply.ok()) {
+                                                  for (const QJsonValue &item : items)
+                                                      m_collected.append(item);
+                                              } else {
+                                                  m_listOk = false;
+                                                  say(tr("A pair's quarantine could not be listed: %1")
+                                                              .arg(reply.error.message()),
+                                                      true);
+                                              }
+                                              if (--m_pending == 0)
+                                                  finishRefresh(m_listOk);
+                                          });
+                       }
+                   });
+}
+
+void QuarantinePage::finishRefresh(bool ok)
+{
+    m_model->applyItems(m_collected);
+    rebuildFilterChoices();
+    if (ok && m_batch.isEmpty() && !m_status->property("keep").toBool())
+        say(m_model->rowCount() == 1 ? tr("1 open quarantined row.")
+                                     : tr("%1 open quarantined rows.").arg(m_model->rowCount()));
+    m_status->setProperty("keep", false);
+    // The entry shown may have gone (replayed or discarded elsewhere).
+    if (!m_entry.isEmpty() && m_model->rowOf(m_entry.value(QLatin1String("id")).toInteger()) < 0)
+        showDetail({});
+    for (int column = 0; column < QuarantineModel::ColumnCount; ++column)
+        if (column != QuarantineModel::MessageColumn)
+            m_table->resizeColumnToContents(column);
+    updateActions();
+    emit refreshed(ok);
+}
+
+void QuarantinePage::rebuildFilterChoices()
+{
+    const auto rebuild = [this](QComboBox *combo, const QString &field, bool pairs) {
+        QSet<QString> values;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            values.insert(ResourceFilterModel::fieldText(m_model->itemAt(row), field));
+        if (pairs)
+            for (auto it = m_pairNames.cbegin(); it != m_pairNames.cend(); ++it)
+                values.insert(QString::number(it.key()));
+        values.remove(QString());
+        QStringList sorted(values.begin(), values.end());
+        std::sort(sorted.begin(), sorted.end(), [pairs](const QString &a, const QString &b) {
+            return pairs ? a.toLongLong() < b.toLongLong() : a < b;
+        });
+        const QString current = combo->currentData().toString();
+        const QSignalBlocker block(combo);
+        while (combo->count() > 1)
+            combo->removeItem(1);
+        for (const QString &value : sorted) {
+            const QString label = pairs ? tr("%1 (#%2)").arg(m_pairNames.value(value.toLongLong()), value) : value;
+            combo->addItem(label, value);
+        }
+        const int index = combo->findData(current);
+        combo->setCurrentIndex(index < 0 ? 0 : index);
+    };
+    rebuild(m_pairFilter, QStringLiteral("pair_id"), true);
+    rebuild(m_entityFilter, QStringLiteral("entity"), false);
+    rebuild(m_ruleFilter, QStringLiteral("rule"), false);
+    rebuild(m_fieldFilter, QStringLiteral("field"), false);
+    applyFilters();
+}
+
+void QuarantinePage::applyFilters()
+{
+    const auto values = [](QComboBox *combo) {
+        const QString value = combo->currentData().toString();
+        return value.isEmpty() ? QStringList() : QStringList { value };
+    };
+    m_filter->setFieldFilter(QStringLiteral("pair_id"), values(m_pairFilter));
+    m_filter->setFieldFilter(QStringLiteral("entity"), values(m_entityFilter));
+    m_filter->setFieldFilter(QStringLiteral("rule"), values(m_ruleFilter));
+    m_filter->setFieldFilter(QStringLiteral("field"), values(m_fieldFilter));
+}
+
+void QuarantinePage::loadDetail()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.size() != 1) {
+        showDetail({});
+        if (ids.size() > 1)
+            m_failure->setText(tr("%1 rows selected.").arg(ids.size()));
+        return;
+    }
+    const qint64 id = ids.first();
+    if (m_entry.value(QLatin1String("id")).toInteger() == id)
+        return; // already shown (and maybe being edited)
+    m_client->get(QStringLiteral("/api/quarantine/%1").arg(id), this, [this, id](const ApiResult &reply) {
+        if (selectedIds() != QList<qint64> { id })
+            return;
+        if (!reply.ok()) {
+            m_failure->setText(tr("The entry could not be read: %1").arg(reply.error.message()));
+            return;
+        }
+        m_etag = reply.etag();
+        showDetail(reply.object());
+        emit detailShown(id);
+    });
+}
+
+void QuarantinePage::showDetail(const QJsonObject &entry)
+{
+    m_entry = entry;
+    m_dirty = false;
+    m_filling = true;
+    if (entry.isEmpty()) {
+        m_etag.clear();
+        m_failure->setText(tr("<i>Select a quarantined row to see why it failed and to edit it.</i>"));
+        m_source->setRowCount(0);
+        m_transformed->setRowCount(0);
+    } else {
+        const auto text = [&entry](const char *name) {
+            return valueText(entry.value(QLatin1String(name))).toHtmlEscaped();
+        };
+        m_failure->setText(tr("<b>Rule</b> %1 failed on <b>field</b> %2: <span style='color:#c0392b'>%3</span><br>"
+                              "Pair %4 · entity %5 · source key %6 · operation %7 · %8 attempt(s) · since %9")
+                                   .arg(text("rule"), text("field"), text("message"), text("pair_id"), text("entity"),
+                                        text("source_key"), text("operation_id"), text("attempts"),
+                                        DisplaySettings::instance()->formatDateTime(
+                                                ResourceTableModel::parseTime(entry.value(QLatin1String("created_at"))))));
+        fillRowTable(m_source, entry.value(QLatin1String("source_row")).toObject(), false);
+        fillRowTable(m_transformed, entry.value(QLatin1String("transformed_row")).toObject(),
+                     m_permissions->has(QStringLiteral("quarantine:write")));
+        // The failing field stands out in the editor.
+        const QString failing = entry.value(QLatin1String("field")).toString();
+        for (int row = 0; row < m_transformed->rowCount(); ++row)
+            if (m_transformed->item(row, 0)->text() == failing) {
+                QFont bold = m_transformed->item(row, 0)->font();
+                bold.setBold(true);
+                m_transformed->item(row, 0)->setFont(bold);
+                m_transformed->item(row, 1)->setFont(bold);
+            }
+    }
+    m_filling = false;
+    updateActions();
+}
+
+void QuarantinePage::updateActions()
+{
+    const bool mayWrite = m_permissions->has(QStringLiteral("quarantine:write"));
+    const int selected = int(m_table->selectionModel()->selectedRows().size());
+    m_replayAction->setEnabled(mayWrite && selected > 0 && m_batch.isEmpty());
+    m_discardAction->setEnabled(mayWrite && selected > 0 && m_batch.isEmpty());
+    m_saveAction->setEnabled(mayWrite && m_dirty && !m_entry.isEmpty());
+}
+
+void QuarantinePage::saveEdits()
+{
+    if (m_entry.isEmpty())
+        return;
+    QJsonObject row;
+    for (int i = 0; i < m_transformed->rowCount(); ++i) {
+        const QTableWidgetItem *value = m_transformed->item(i, 1);
+        const QJsonValue original = QJsonValue::fromVariant(value->data(OriginalRole));
+        row.insert(m_transformed->item(i, 0)->text(), valueFromText(value->text(), original));
+    }
+    const qint64 id = m_entry.value(QLatin1String("id")).toInteger();
+    m_client->put(QStringLiteral("/api/quarantine/%1").arg(id), QJsonObject { { QStringLiteral("row"), row } }, m_etag,
+                  this, [this, id](const ApiResult &reply) {
+                      if (!reply.ok()) {
+                          QString message = reply.error.message();
+                          say(tr("The edits of entry %1 were refused: %2").arg(id).arg(message), true);
+                          emit saved(false);
+                          return;
+                      }
+                      m_model->upsert(reply.object());
+                      if (m_entry.value(QLatin1String("id")).toInteger() == id) {
+                          m_etag = reply.etag();
+                          showDetail(reply.object());
+                      }
+                      say(tr("Entry %1 saved. Replay it to write it to the target.").arg(id));
+                      emit saved(true);
+                  });
+}
+
+void QuarantinePage::replaySelected()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    if (m_dirty && ids.size() == 1) { // save what was typed first, then replay it
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(this, &QuarantinePage::saved, this, [this, ids, connection](bool ok) {
+            disconnect(*connection);
+            if (ok)
+                runBatch(Batch::Replay, ids);
+        });
+        saveEdits();
+        return;
+    }
+    if (ids.size() > 1
+        && QMessageBox::question(this, tr("Replay Quarantined Rows"),
+                                 tr("Replay %1 quarantined rows through validation into the target?").arg(ids.size()))
+                   != QMessageBox::Yes)
+        return;
+    runBatch(Batch::Replay, ids);
+}
+
+void QuarantinePage::discardSelected()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    if (QMessageBox::question(this, tr("Discard Quarantined Rows"),
+                              ids.size() == 1 ? tr("Discard 1 quarantined row? It is not written to the target.")
+                                              : tr("Discard %1 quarantined rows? They are not written to the target.").arg(ids.size()))
+        != QMessageBox::Yes)
+        return;
+    runBatch(Batch::Discard, ids);
+}
+
+void QuarantinePage::runBatch(Batch kind, const QList<qint64> &ids)
+{
+    m_batchKind = kind;
+    m_batch = ids;
+    m_batchDone = 0;
+    m_batchFailed = 0;
+    m_batchErrors.clear();
+    if (ids.size() > 1) {
+        m_progress = new QProgressDialog(kind == Batch::Replay ? tr("Replaying quarantined rows...")
+                                                               : tr("Discarding quarantined rows..."),
+                                         tr("Cancel"), 0, int(ids.size()), this);
+        m_progress->setObjectName(QStringLiteral("batchProgress"));
+        m_progress->setWindowModality(Qt::WindowModal);
+        m_progress->setMinimumDuration(0);
+        m_progress->setAutoClose(false);
+        m_progress->setAutoReset(false);
+        m_progress->setValue(0);
+    }
+    updateActions();
+    runNext();
+}
+
+void QuarantinePage::runNext()
+{
+    const bool cancelled = m_progress && m_progress->wasCanceled();
+    if (cancelled || m_batchDone >= m_batch.size()) {
+        const int succeeded = m_batchDone - m_batchFailed;
+        const int total = int(m_batch.size());
+        if (m_progress) {
+            m_progress->close();
+            m_progress->deleteLater();
+        }
+        m_batch.clear();
+        QString text = m_batchKind == Batch::Replay ? tr("Replayed %1 of %2 row(s).").arg(succeeded).arg(total)
+                                                    : tr("Discarded %1 of %2 row(s).").arg(succeeded).arg(total);
+        if (cancelled)
+            text += QLatin1Char(' ') + tr("Cancelled after %n row(s).", "", m_batchDone);
+        if (!m_batchErrors.isEmpty())
+            text += QLatin1Char(' ') + m_batchErrors.join(QLatin1String("; "));
+        say(text, m_batchFailed > 0);
+        m_status->setProperty("keep", true);
+        updateActions();
+        emit batchFinished(succeeded, m_batchFailed);
+        refresh();
+        return;
+    }
+    const qint64 id = m_batch.at(m_batchDone);
+    const QString path = QStringLiteral("/api/quarantine/%1/%2")
+                                 .arg(id)
+                                 .arg(m_batchKind == Batch::Replay ? QStringLiteral("replay") : QStringLiteral("discard"));
+    m_client->post(path, {}, this, [this, id](const ApiResult &reply) {
+        bool ok = reply.ok();
+        if (!ok) {
+            m_batchErrors << tr("#%1: %2").arg(id).arg(reply.error.message());
+        } else if (m_batchKind == Batch::Replay) {
+            const QJsonObject outcome = reply.object().value(QLatin1String("items")).toArray().first().toObject();
+            ok = outcome.value(QLatin1String("replayed")).toBool();
+            if (!ok) {
+                QStringList why;
+                for (const QJsonValue &error : outcome.value(QLatin1String("errors")).toArray())
+                    why << tr("%1 %2: %3").arg(error.toObject().value(QLatin1String("rule")).toString(),
+                                               error.toObject().value(QLatin1String("field")).toString(),
+                                               error.toObject().value(QLatin1String("message")).toString());
+                if (outcome.value(QLatin1String("error")).isString())
+                    why << outcome.value(QLatin1String("error")).toString();
+                m_batchErrors << tr("#%1 still invalid: %2").arg(id).arg(why.join(QLatin1String(", ")));
+            }
+        }
+        if (ok) {
+            m_model->removeId(id);
+            if (m_entry.value(QLatin1String("id")).toInteger() == id)
+                showDetail({});
+        } else {
+            ++m_batchFailed;
+        }
+        ++m_batchDone;
+        if (m_progress)
+            m_progress->setValue(m_batchDone);
+        runNext();
+    });
+}
+
+void QuarantinePage::say(const QString &text, bool error)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
+}
+
+void QuarantinePage::exportCsv()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Quarantine"), QStringLiteral("quarantine.csv"),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !console::exportCsv(*m_filter, file))
+        say(tr("Could not write %1.").arg(path), true);
+}
+
+} // namespace tf::console
