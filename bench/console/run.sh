@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The console's benchmarks (issue 14): chart first paint with 30 days of minute samples,
+# a table refresh without a reset against a rebuild, and memory after an hour of live
+# updates. Figures are printed against a baseline run in the same invocation (this machine
+# is noisy). Not part of ctest.
+#
+#   bench/console/run.sh
+#
+# Binary: $TF_BIN_DIR/tf-bench-console, else build/release/bin/tf-bench-console (the
+# release preset is built first; a no-op when it is up to date).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BIN="${TF_BIN_DIR:-$ROOT/build/release/bin}"
+if [[ -z "${TF_BIN_DIR:-}" ]]; then
+    (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build --preset release --target tf-bench-console >/dev/null)
+fi
+exec "$BIN/tf-bench-console"
