@@ -7,6 +7,7 @@
 #include "models/session.h"
 #include "models/statusmodel.h"
 #include "pages/statuspage.h"
+#include "pages/syncpairspage.h"
 #include "settings/displaysettings.h"
 #include "tfversion.h"
 #include "widgets/connectionstatus.h"
@@ -80,6 +81,9 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
 
     m_statusPage = new StatusPage(m_client, this);
     addPage(QStringLiteral("overview"), tr("Overview"), style()->standardIcon(QStyle::SP_ComputerIcon), m_statusPage);
+    auto *pairsPage = new SyncPairsPage(m_client, m_permissions, m_poller, this);
+    addPage(QStringLiteral("syncPairs"), tr("Sync Pairs"), style()->standardIcon(QStyle::SP_BrowserReload), pairsPage);
+    connect(m_session, &Session::signedIn, pairsPage, &SyncPairsPage::refresh);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();
