@@ -24,6 +24,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
+#include <QStyledItemDelegate>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -32,6 +33,45 @@
 namespace tf::console {
 
 namespace {
+
+// The source and target column: system names rather than the ids the model holds.
+class SystemsDelegate final : public QStyledItemDelegate
+{
+public:
+    SystemsDelegate(const SyncPairsPage *page, const SyncPairsModel *model, QObject *parent)
+        : QStyledItemDelegate(parent), m_page(page), m_model(model) { }
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const qint64 id = index.data(ResourceTableModel::IdRole).toLongLong();
+        const QJsonObject pair = m_model->itemAt(m_model->rowOf(id));
+        if (pair.contains(QLatin1String("source_system_id")))
+            option->text = QStringLiteral("%1 → %2").arg(m_page->systemName(pair.value(QLatin1String("source_system_id")).toInteger()),
+                                                       m_page->systemName(pair.value(QLatin1String("target_system_id")).toInteger()));
+    }
+
+private:
+    const SyncPairsPage *m_page;
+    const SyncPairsModel *m_model;
+};
+
+// The pair detail's last_operation carries no duration_ms: derive it from its times.
+QJsonObject withDuration(QJsonObject pair)
+{
+    QJsonObject operation = pair.value(QLatin1String("last_operation")).toObject();
+    if (operation.isEmpty() || operation.value(QLatin1String("duration_ms")).isDouble())
+        return pair;
+    const QDateTime started = ResourceTableModel::parseTime(operation.value(QLatin1String("started_at")));
+    const QDateTime finished = ResourceTableModel::parseTime(operation.value(QLatin1String("finished_at")));
+    if (started.isValid() && finished.isValid()) {
+        operation.insert(QStringLiteral("duration_ms"), started.msecsTo(finished));
+        pair.insert(QStringLiteral("last_operation"), operation);
+    }
+    return pair;
+}
+
 QString pairPath(qint64 id, const QString &tail = {})
 {
     return QStringLiteral("/api/sync-pairs/%1").arg(id) + tail;
@@ -98,8 +138,15 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionsMovable(true);
-    m_table->setColumnWidth(SyncPairsModel::NameColumn, 160);
-    m_table->setColumnWidth(SyncPairsModel::NextRunColumn, 150);
+    m_table->setItemDelegateForColumn(SyncPairsModel::SystemsColumn, new SystemsDelegate(this, m_model, m_table));
+    m_table->setWordWrap(false);
+    m_table->setColumnWidth(SyncPairsModel::NameColumn, 150);
+    m_table->setColumnWidth(SyncPairsModel::SystemsColumn, 210);
+    m_table->setColumnWidth(SyncPairsModel::ModeColumn, 70);
+    m_table->setColumnWidth(SyncPairsModel::EnabledColumn, 80);
+    m_table->setColumnWidth(SyncPairsModel::ScheduleColumn, 130);
+    m_table->setColumnWidth(SyncPairsModel::NextRunColumn, 170);
+    m_table->setColumnWidth(SyncPairsModel::LastRunColumn, 160);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         updateActions();
         showDetail();
@@ -263,6 +310,7 @@ void SyncPairsPage::loadSystems()
             return;
         }
         m_systems.clear();
+        m_table->viewport()->update();
         for (const QJsonValue &value : items) {
             const QJsonObject system = value.toObject();
             m_systems.insert(system.value(QLatin1String("id")).toInteger(), system.value(QLatin1String("name")).toString());
@@ -336,7 +384,7 @@ void SyncPairsPage::fetchDetail(qint64 id)
         }
         if (!result.ok())
             return;
-        const QJsonObject pair = result.object();
+        const QJsonObject pair = withDuration(result.object());
         m_details.insert(id, pair);
         m_model->upsert(pair);
         applySystemFilter();
@@ -430,7 +478,7 @@ void SyncPairsPage::setEnabledOf(bool enable)
                 done(result.error.message());
                 return;
             }
-            QJsonObject pair = result.object();
+            const QJsonObject pair = withDuration(result.object());
             if (pair.value(QLatin1String("id")).toInteger() == id) {
                 m_details.insert(id, pair);
                 m_model->upsert(pair);
@@ -498,7 +546,7 @@ void SyncPairsPage::showDetail()
         html += QStringLiteral("<br><br>") + tr("Entity <b>%1</b>: %2 → %3").arg(esc(entity.value(QLatin1String("name")).toString()),
                                                                              esc(source.value(QLatin1String("entity")).toString()),
                                                                              esc(target.value(QLatin1String("entity")).toString()));
-        html += QStringLiteral("<table cellspacing=0 cellpadding=2><tr><th align=left>%1</th><th align=left>%2</th><th align=left>%3</th></tr>")
+        html += QStringLiteral("<table cellspacing=0 cellpadding=4><tr><th align=left>%1</th><th align=left>%2</th><th align=left>%3</th></tr>")
                         .arg(tr("Target"), tr("Source"), tr("Transform"));
         for (const QJsonValue &fieldValue : entity.value(QLatin1String("mapping")).toObject().value(QLatin1String("fields")).toArray()) {
             const QJsonObject field = fieldValue.toObject();
@@ -518,6 +566,7 @@ void SyncPairsPage::showDetail()
         if (id != m_shownPair || !result.ok())
             return;
         m_operations->applyItems(result.object().value(QLatin1String("items")).toArray());
+        m_operationsTable->resizeColumnsToContents();
     });
 }
 

@@ -65,7 +65,9 @@ private slots:
         a.insert(QStringLiteral("schedule"), QStringLiteral("0 2 * * MON-SAT"));
         a.insert(QStringLiteral("description"), QStringLiteral("Nightly parcels"));
         m_pairA = create(QStringLiteral("/api/sync-pairs"), a);
-        m_pairB = create(QStringLiteral("/api/sync-pairs"), pairBody(QStringLiteral("parcels-b"), m_source, m_target, QStringLiteral("parcel")));
+        QJsonObject b = pairBody(QStringLiteral("parcels-b"), m_source, m_target, QStringLiteral("parcel"));
+        b.insert(QStringLiteral("schedule"), QStringLiteral("30 3 * * *"));
+        m_pairB = create(QStringLiteral("/api/sync-pairs"), b);
         QVERIFY(m_pairA > 0 && m_pairB > 0);
 
         m_shots = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
@@ -152,6 +154,7 @@ private slots:
 
     void runQueuesAnOperation()
     {
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(m_pairB) >= 0, 10000);
         m_page->selectId(m_pairB);
         QSignalSpy finished(m_page, &SyncPairsPage::actionFinished);
         action(QStringLiteral("runPairsAction"))->trigger();
@@ -169,7 +172,11 @@ private slots:
         action(QStringLiteral("runPairsAction"))->trigger();
         QVERIFY(finished.wait(10000));
         QVERIFY2(!finished.first().at(1).toString().isEmpty(), "running a disabled pair must report a failure");
-        QTRY_VERIFY_WITH_TIMEOUT(cell(m_pairB, SyncPairsModel::LastRunColumn).size() > 0, 15000);
+        // The change feed brings the operation's end to the row.
+        QTRY_VERIFY_WITH_TIMEOUT(cell(m_pairB, SyncPairsModel::LastRunColumn).startsWith(QStringLiteral("completed")), 20000);
+        QVERIFY2(!cell(m_pairB, SyncPairsModel::LastDurationColumn).isEmpty(),
+                 QJsonDocument(m_page->model()->itemAt(m_page->model()->rowOf(m_pairB)).value(QStringLiteral("last_operation")).toObject()).toJson().constData());
+        QVERIFY(cell(m_pairB, SyncPairsModel::SystemsColumn).size() > 0);
         m_page->selectId(m_pairB);
         QTest::qWait(300);
         grabWindow(QStringLiteral("syncpairs"));
