@@ -4,7 +4,9 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
+#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -268,7 +270,14 @@ void PairEditorDialog::buildForm()
 
     auto *mappingBox = new QGroupBox(tr("Field mapping"), this);
     auto *mappingLayout = new QVBoxLayout(mappingBox);
-    mappingLayout->addWidget(m_mapping, 1);
+    // The grid's red frame is drawn by this frame: a style sheet on the grid itself would pin
+    // its viewport to the palette of the moment (white in the dark theme).
+    m_mappingFrame = new QFrame(this);
+    m_mappingFrame->setObjectName(QStringLiteral("mappingFrame"));
+    auto *frameLayout = new QVBoxLayout(m_mappingFrame);
+    frameLayout->setContentsMargins(2, 2, 2, 2);
+    frameLayout->addWidget(m_mapping);
+    mappingLayout->addWidget(m_mappingFrame, 1);
     mappingLayout->addWidget(row({ new QWidget(this), m_addRow, m_removeRow }, 0));
 
     auto *run = new QFormLayout;
@@ -618,13 +627,39 @@ void PairEditorDialog::showErrors(const ApiError &error)
 
 void PairEditorDialog::markInvalid(const QString &field, QWidget *widget, const QString &message)
 {
+    if (!widget->property("invalid").toBool())
+        widget->setProperty("baseToolTip", widget->toolTip());
     m_invalid.insert(field, widget);
     widget->setProperty("invalid", true);
-    widget->setStyleSheet(InvalidStyle.arg(QString::fromLatin1(widget->metaObject()->className())));
+    applyInvalidStyle(widget);
     const QString previous = widget->property("invalidMessages").toString();
     const QString messages = previous.isEmpty() ? message : previous + QLatin1Char('\n') + message;
     widget->setProperty("invalidMessages", messages);
     widget->setToolTip(messages);
+}
+
+void PairEditorDialog::applyInvalidStyle(QWidget *widget)
+{
+    QWidget *styled = widget == m_mapping ? static_cast<QWidget *>(m_mappingFrame) : widget;
+    const QString style = widget == m_mapping ? QStringLiteral("QFrame#mappingFrame { border: 2px solid #d32f2f; }")
+                                              : InvalidStyle.arg(QString::fromLatin1(widget->metaObject()->className()));
+    styled->setStyleSheet(QString());
+    styled->setStyleSheet(style);
+}
+
+void PairEditorDialog::changeEvent(QEvent *event)
+{
+    QDialog::changeEvent(event);
+    // A style sheet keeps the palette it was polished with: apply the red frames again
+    // when the theme changes, so the fields follow the dark or light palette.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        if (m_restyling)
+            return;
+        m_restyling = true;
+        for (QWidget *widget : std::as_const(m_invalid))
+            applyInvalidStyle(widget);
+        m_restyling = false;
+    }
 }
 
 void PairEditorDialog::clearErrors()
@@ -633,8 +668,9 @@ void PairEditorDialog::clearErrors()
         widget->setProperty("invalid", false);
         widget->setProperty("invalidMessages", QVariant());
         widget->setStyleSheet(QString());
-        widget->setToolTip(QString());
+        widget->setToolTip(widget->property("baseToolTip").toString());
     }
+    m_mappingFrame->setStyleSheet(QString());
     m_invalid.clear();
     for (int row = 0; row < m_mapping->rowCount(); ++row) {
         for (int column = 0; column < MappingColumnCount; ++column) {

@@ -7,6 +7,7 @@
 
 class QComboBox;
 class QDialogButtonBox;
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -60,7 +61,11 @@ signals:
     // A save was refused: the HTTP status and the message shown.
     void saveFailed(int status, const QString &message);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    void applyInvalidStyle(QWidget *widget);
     void buildForm();
     void loadSystems();
     void loadPair();
@@ -80,6 +85,7 @@ private:
     QHash<QString, QJsonObject> m_entities; // "source:name"/"target:name" -> entity
     bool m_loaded = false;
     bool m_saving = false;
+    bool m_restyling = false;
 
     QLineEdit *m_name;
     QLineEdit *m_description;
@@ -94,6 +100,7 @@ private:
     QLineEdit *m_sourceKey;
     QLineEdit *m_targetKey;
     QTableWidget *m_mapping;
+    QFrame *m_mappingFrame = nullptr;
     QPushButton *m_addRow;
     QPushButton *m_removeRow;
     QComboBox *m_mode;

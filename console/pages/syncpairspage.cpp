@@ -140,13 +140,12 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->setItemDelegateForColumn(SyncPairsModel::SystemsColumn, new SystemsDelegate(this, m_model, m_table));
     m_table->setWordWrap(false);
-    m_table->setColumnWidth(SyncPairsModel::NameColumn, 150);
-    m_table->setColumnWidth(SyncPairsModel::SystemsColumn, 210);
-    m_table->setColumnWidth(SyncPairsModel::ModeColumn, 70);
-    m_table->setColumnWidth(SyncPairsModel::EnabledColumn, 80);
-    m_table->setColumnWidth(SyncPairsModel::ScheduleColumn, 130);
-    m_table->setColumnWidth(SyncPairsModel::NextRunColumn, 170);
-    m_table->setColumnWidth(SyncPairsModel::LastRunColumn, 160);
+    const QList<QPair<int, int>> widths { { SyncPairsModel::NameColumn, 120 }, { SyncPairsModel::SystemsColumn, 180 },
+                                          { SyncPairsModel::ModeColumn, 55 }, { SyncPairsModel::EnabledColumn, 70 },
+                                          { SyncPairsModel::ScheduleColumn, 105 }, { SyncPairsModel::NextRunColumn, 165 },
+                                          { SyncPairsModel::LastRunColumn, 160 }, { SyncPairsModel::LastDurationColumn, 100 } };
+    for (const auto &[column, width] : widths)
+        m_table->setColumnWidth(column, width);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         updateActions();
         showDetail();
