@@ -342,9 +342,12 @@ void SyncPairsPage::refresh()
         m_listing = false;
         if (!last.ok()) {
             m_banner->showMessage(tr("Sync pairs could not be read: %1").arg(last.error.message()));
+            m_readFailed = true;
             return;
         }
-        m_banner->clear();
+        if (m_readFailed)
+            m_banner->clear(); // a failed action's report stays until the next action
+        m_readFailed = false;
         applyList(items);
         for (const QJsonValue &value : items)
             fetchDetail(value.toObject().value(QLatin1String("id")).toInteger());

@@ -94,6 +94,7 @@ private:
     QHash<qint64, QJsonObject> m_details; // last_operation and open_quarantine by pair
     qint64 m_shownPair = -1;
     bool m_listing = false;
+    bool m_readFailed = false;
 };
 
 } // namespace tf::console
