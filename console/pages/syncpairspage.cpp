@@ -21,6 +21,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -71,6 +72,8 @@ QJsonObject withDuration(QJsonObject pair)
     }
     return pair;
 }
+
+const QString SettingsGroup = QStringLiteral("pages/syncPairs");
 
 QString pairPath(qint64 id, const QString &tail = {})
 {
@@ -219,6 +222,40 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     if (permissions)
         connect(permissions, &Permissions::changed, this, &SyncPairsPage::updateActions);
     updateActions();
+    restoreSettings();
+}
+
+SyncPairsPage::~SyncPairsPage()
+{
+    saveSettings();
+}
+
+void SyncPairsPage::restoreSettings()
+{
+    // Columns (width, order, sort), the splitter and the filters, as the user left them.
+    QSettings settings;
+    settings.beginGroup(SettingsGroup);
+    m_restoring = true;
+    m_table->horizontalHeader()->restoreState(settings.value(QStringLiteral("header")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
+    const int status = m_statusFilter->findData(settings.value(QStringLiteral("status")).toString());
+    m_statusFilter->setCurrentIndex(qMax(0, status));
+    m_textFilter->setText(settings.value(QStringLiteral("text")).toString());
+    m_pendingSystem = settings.value(QStringLiteral("system"), -1).toLongLong();
+    m_restoring = false;
+    applyFilters();
+}
+
+void SyncPairsPage::saveSettings() const
+{
+    QSettings settings;
+    settings.beginGroup(SettingsGroup);
+    settings.setValue(QStringLiteral("header"), m_table->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("status"), m_statusFilter->currentData().toString());
+    settings.setValue(QStringLiteral("text"), m_textFilter->text());
+    settings.setValue(QStringLiteral("system"),
+                      m_pendingSystem > 0 ? m_pendingSystem : m_systemFilter->currentData().toLongLong());
 }
 
 void SyncPairsPage::createActions(Permissions *permissions)
@@ -314,7 +351,8 @@ void SyncPairsPage::loadSystems()
             const QJsonObject system = value.toObject();
             m_systems.insert(system.value(QLatin1String("id")).toInteger(), system.value(QLatin1String("name")).toString());
         }
-        const qint64 chosen = m_systemFilter->currentData().toLongLong();
+        const qint64 chosen = m_pendingSystem > 0 ? m_pendingSystem : m_systemFilter->currentData().toLongLong();
+        m_pendingSystem = -1;
         const QSignalBlocker blocker(m_systemFilter);
         while (m_systemFilter->count() > 1)
             m_systemFilter->removeItem(1);
@@ -325,6 +363,7 @@ void SyncPairsPage::loadSystems()
         }
         const int index = m_systemFilter->findData(chosen);
         m_systemFilter->setCurrentIndex(index < 0 ? 0 : index);
+        applyFilters();
         showDetail();
     });
 }
@@ -417,6 +456,8 @@ void SyncPairsPage::applyFilters()
     m_filter->setFieldFilter(QStringLiteral("enabled"), status.isEmpty() ? QStringList() : QStringList { status });
     m_filter->setText(m_textFilter->text());
     applySystemFilter();
+    if (!m_restoring && m_pendingSystem <= 0)
+        saveSettings();
 }
 
 void SyncPairsPage::applySystemFilter()

@@ -35,6 +35,7 @@ class SyncPairsPage final : public QWidget
 public:
     SyncPairsPage(GatewayClient *client, Permissions *permissions, ChangePoller *poller,
                   QWidget *parent = nullptr);
+    ~SyncPairsPage() override;
 
     SyncPairsModel *model() const { return m_model; }
     ResourceFilterModel *filter() const { return m_filter; }
@@ -68,6 +69,8 @@ private:
     void showDetail();
     void exportCsv();
     void updateActions();
+    void restoreSettings();
+    void saveSettings() const;
 
     GatewayClient *m_client;
     Permissions *m_permissions;
@@ -95,6 +98,8 @@ private:
     qint64 m_shownPair = -1;
     bool m_listing = false;
     bool m_readFailed = false;
+    bool m_restoring = false;
+    qint64 m_pendingSystem = -1; // the system filter restored before the systems are read
 };
 
 } // namespace tf::console

@@ -148,7 +148,20 @@ private slots:
         auto *status = m_page->findChild<QComboBox *>(QStringLiteral("statusFilter"));
         status->setCurrentIndex(status->findData(QStringLiteral("false")));
         QCOMPARE(m_page->filter()->rowCount(), 1);
+        // The filters are remembered: a new page starts with them.
+        auto *system = m_page->findChild<QComboBox *>(QStringLiteral("systemFilter"));
+        system->setCurrentIndex(system->findData(m_target));
+        QCOMPARE(m_page->filter()->rowCount(), 1);
+        {
+            SyncPairsPage again(m_window->client(), nullptr, nullptr);
+            QCOMPARE(again.findChild<QComboBox *>(QStringLiteral("statusFilter"))->currentData().toString(), QStringLiteral("false"));
+            auto *againSystem = again.findChild<QComboBox *>(QStringLiteral("systemFilter"));
+            again.refresh();
+            QTRY_COMPARE_WITH_TIMEOUT(againSystem->currentData().toLongLong(), m_target, 10000);
+            QTRY_COMPARE_WITH_TIMEOUT(again.filter()->rowCount(), 1, 10000);
+        }
         status->setCurrentIndex(0);
+        system->setCurrentIndex(0);
         QCOMPARE(m_page->filter()->rowCount(), 2);
     }
 
@@ -166,6 +179,17 @@ private slots:
         // The detail pane lists it.
         auto *recent = m_page->findChild<QTableView *>(QStringLiteral("recentOperations"));
         QTRY_VERIFY_WITH_TIMEOUT(recent->model()->rowCount() > 0, 10000);
+        // A dry run is queued as one.
+        const qint64 before = operations.size();
+        finished.clear();
+        QTRY_VERIFY_WITH_TIMEOUT(cell(m_pairB, SyncPairsModel::LastRunColumn).startsWith(QStringLiteral("completed")), 20000);
+        action(QStringLiteral("dryRunPairsAction"))->trigger();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.first().at(1).toString(), QString());
+        const QJsonArray after = api("GET", QStringLiteral("/api/sync-operations?pair_id=%1").arg(m_pairB))
+                                         .json().value(QStringLiteral("items")).toArray();
+        QCOMPARE(after.size(), before + 1);
+        QVERIFY(after.first().toObject().value(QStringLiteral("dry_run")).toBool());
         // Running a disabled pair is refused: the failure is reported, not swallowed.
         m_page->selectId(m_pairA);
         finished.clear();
