@@ -11,6 +11,7 @@
 #include "pages/operationspage.h"
 #include "pages/quarantinepage.h"
 #include "pages/statuspage.h"
+#include "pages/syncpairspage.h"
 #include "settings/displaysettings.h"
 #include "tfversion.h"
 #include "widgets/connectionstatus.h"
@@ -90,6 +91,9 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
             dashboard->refresh();
     });
     addPage(QStringLiteral("dashboard"), tr("Dashboard"), style()->standardIcon(QStyle::SP_DesktopIcon), dashboard);
+    auto *pairsPage = new SyncPairsPage(m_client, m_permissions, m_poller, this);
+    addPage(QStringLiteral("syncPairs"), tr("Sync Pairs"), style()->standardIcon(QStyle::SP_FileDialogDetailedView), pairsPage);
+    connect(m_session, &Session::signedIn, pairsPage, &SyncPairsPage::refresh);
     addPage(QStringLiteral("operations"), tr("Operations"), style()->standardIcon(QStyle::SP_BrowserReload),
             new OperationsPage(m_client, m_poller, m_permissions, this));
     addPage(QStringLiteral("quarantine"), tr("Quarantine"), style()->standardIcon(QStyle::SP_MessageBoxWarning),

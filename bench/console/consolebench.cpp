@@ -18,6 +18,8 @@
 #include <QJsonObject>
 #include <QTableView>
 
+#include <cmath>
+
 #include <cstdio>
 
 using namespace tf::console;
@@ -27,7 +29,7 @@ namespace {
 QJsonArray history(int points, const QDateTime &from, qint64 stepSeconds)
 {
     QJsonArray series;
-    for (const QString node : { QStringLiteral("syncd-a"), QStringLiteral("syncd-b") }) {
+    for (const QString &node : { QStringLiteral("syncd-a"), QStringLiteral("syncd-b") }) {
         QJsonArray samples;
         for (int i = 0; i < points; ++i) {
             const double value = 40 + 30 * std::sin(i / 500.0) + (node.endsWith(QLatin1Char('b')) ? 10 : 0);

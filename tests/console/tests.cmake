@@ -105,3 +105,14 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_quarantinepage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_quarantinepage tf-gateway tf-syncd)
 endif()
+
+# The Sync pairs page and the pair editor against a real tf-gateway supervising tf-syncd;
+# saves screenshots (light and dark) into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_syncpairspage
+        SOURCES console/tst_syncpairspage.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    add_dependencies(tst_syncpairspage tf-gateway tf-syncd)
+    target_include_directories(tst_syncpairspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+endif()

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <QDialog>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+
+class QComboBox;
+class QDialogButtonBox;
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace tf::console {
+
+class GatewayClient;
+struct ApiError;
+
+// Creates (POST /api/sync-pairs) or edits (PUT /api/sync-pairs/{id} with If-Match) a sync
+// pair of one entity: systems (with Test connection), entities from the systems' catalogues,
+// keys, a field-mapping grid, mode, schedule, batch size and invalid rows. A 422 marks each
+// field it names (red frame and tooltip) and keeps the dialog open; a 412 offers a reload.
+class PairEditorDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PairEditorDialog)
+
+public:
+    enum MappingColumn { TargetColumn, SourceColumn, TransformColumn, MappingColumnCount };
+
+    // pairId 0 creates a pair.
+    PairEditorDialog(GatewayClient *client, qint64 pairId, QWidget *parent = nullptr);
+
+    qint64 pairId() const { return m_pairId; }
+    bool isLoaded() const { return m_loaded; }
+    bool isDirty() const;
+    // The definition the form holds, as the API takes it.
+    QJsonObject definition() const;
+    void setDefinition(const QJsonObject &definition);
+    // Widgets marked by the last 422, by the field path they answer.
+    QStringList invalidFields() const { return m_invalid.keys(); }
+    QWidget *widgetForField(const QString &field) const;
+    void addMappingRow(const QString &target = {}, const QString &source = {}, const QString &transform = {});
+
+    // "trim | upper | round(4)" <-> [trim, upper, {fn: round, args: [4]}]
+    static QString transformText(const QJsonArray &transform);
+    static QJsonArray parseTransform(const QString &text);
+    static QStringList transformFunctions();
+
+public slots:
+    void save();
+    void reload();
+    void reject() override;
+
+signals:
+    void loaded();
+    void saved(const QJsonObject &pair);
+    // A save was refused: the HTTP status and the message shown.
+    void saveFailed(int status, const QString &message);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void applyInvalidStyle(QWidget *widget);
+    void buildForm();
+    void loadSystems();
+    void loadPair();
+    void loadEntities(QComboBox *systemCombo, QComboBox *entityCombo, QLineEdit *keyEdit);
+    void testConnection(QComboBox *systemCombo, QLabel *result);
+    void showErrors(const ApiError &error);
+    void markInvalid(const QString &field, QWidget *widget, const QString &message);
+    void clearErrors();
+    void selectSystem(QComboBox *combo, qint64 id);
+
+    GatewayClient *m_client;
+    qint64 m_pairId;
+    QByteArray m_etag;
+    QJsonObject m_initial; // the definition as loaded (or the empty form)
+    QJsonObject m_loadedDefinition; // kept for keys the form does not edit
+    QHash<QString, QWidget *> m_invalid;
+    QHash<QString, QJsonObject> m_entities; // "source:name"/"target:name" -> entity
+    bool m_loaded = false;
+    bool m_saving = false;
+    bool m_restyling = false;
+
+    QLineEdit *m_name;
+    QLineEdit *m_description;
+    QComboBox *m_sourceSystem;
+    QComboBox *m_targetSystem;
+    QPushButton *m_testSource;
+    QPushButton *m_testTarget;
+    QLabel *m_sourceTest;
+    QLabel *m_targetTest;
+    QComboBox *m_sourceEntity;
+    QComboBox *m_targetEntity;
+    QLineEdit *m_sourceKey;
+    QLineEdit *m_targetKey;
+    QTableWidget *m_mapping;
+    QFrame *m_mappingFrame = nullptr;
+    QPushButton *m_addRow;
+    QPushButton *m_removeRow;
+    QComboBox *m_mode;
+    QLineEdit *m_schedule;
+    QSpinBox *m_batchSize;
+    QComboBox *m_invalidRows;
+    QLabel *m_summary;
+    QPushButton *m_reload;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace tf::console

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonObject>
+#include <QWidget>
+#include <functional>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSplitter;
+class QTableView;
+class QTimer;
+
+namespace tf::console {
+
+class ChangePoller;
+class ErrorBanner;
+class GatewayClient;
+class OperationsModel;
+class Permissions;
+class ResourceFilterModel;
+class SyncPairsModel;
+
+// The sync pairs: a sortable, filterable table (status, system, text) with bulk Enable,
+// Disable, Run and Dry run on the selection, New and Edit through the pair editor, and a
+// detail pane with the selected pair's definition and its recent operations. Follows the
+// change feed (sync_pair, system, sync_operation, quarantine_entry) without resetting.
+class SyncPairsPage final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SyncPairsPage)
+
+public:
+    SyncPairsPage(GatewayClient *client, Permissions *permissions, ChangePoller *poller,
+                  QWidget *parent = nullptr);
+    ~SyncPairsPage() override;
+
+    SyncPairsModel *model() const { return m_model; }
+    ResourceFilterModel *filter() const { return m_filter; }
+    QTableView *table() const { return m_table; }
+    QList<qint64> selectedIds() const;
+    void selectId(qint64 id);
+    QString systemName(qint64 id) const;
+
+public slots:
+    void refresh();
+    void newPair();
+    void editPair();
+
+signals:
+    void refreshed();
+    // A bulk action finished: what it did and the failures ("" when none).
+    void actionFinished(const QString &summary, const QString &failures);
+    void detailShown(qint64 pairId);
+
+private:
+    void createActions(Permissions *permissions);
+    void loadSystems();
+    void applyList(const QJsonArray &items);
+    void fetchDetail(qint64 id);
+    void onChanged(const QString &type, const QString &id, const QString &action);
+    void applyFilters();
+    void applySystemFilter();
+    void bulk(const QString &verb, const std::function<void(qint64, std::function<void(const QString &)>)> &call);
+    void setEnabledOf(bool enable);
+    void run(bool dryRun);
+    void showDetail();
+    void exportCsv();
+    void updateActions();
+    void restoreSettings();
+    void saveSettings() const;
+
+    GatewayClient *m_client;
+    Permissions *m_permissions;
+    SyncPairsModel *m_model;
+    ResourceFilterModel *m_filter;
+    OperationsModel *m_operations;
+    ErrorBanner *m_banner;
+    QLabel *m_message;
+    QComboBox *m_statusFilter;
+    QComboBox *m_systemFilter;
+    QLineEdit *m_textFilter;
+    QTableView *m_table;
+    QSplitter *m_splitter;
+    QLabel *m_definition;
+    QTableView *m_operationsTable;
+    QTimer *m_debounce;
+    QAction *m_new = nullptr;
+    QAction *m_edit = nullptr;
+    QAction *m_enable = nullptr;
+    QAction *m_disable = nullptr;
+    QAction *m_run = nullptr;
+    QAction *m_dryRun = nullptr;
+    QHash<qint64, QString> m_systems;
+    QHash<qint64, QJsonObject> m_details; // last_operation and open_quarantine by pair
+    qint64 m_shownPair = -1;
+    bool m_listing = false;
+    bool m_readFailed = false;
+    bool m_restoring = false;
+    qint64 m_pendingSystem = -1; // the system filter restored before the systems are read
+};
+
+} // namespace tf::console
