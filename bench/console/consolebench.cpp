@@ -99,8 +99,9 @@ int main(int argc, char *argv[])
     chartFirstPaintMs(600); // warm-up: fonts, theme
     const double downsampled = chartFirstPaintMs(600);
     const double full = chartFirstPaintMs(43200);
-    std::printf("chart first paint: 43,200 points x 2 nodes %.0f ms, 600 points (downsampled) %.0f ms, ratio %.1fx; goal < 500 ms: %s\n",
-                full, downsampled, full / downsampled, downsampled < 500 ? "met (downsampled, as the dashboard asks)" : "not met");
+    std::printf("chart first paint: 43,200 points x 2 nodes %.0f ms, 600 points (as the dashboard asks) %.0f ms, ratio %.1fx; "
+                "goal < 500 ms: %s with every point, %s downsampled\n",
+                full, downsampled, full / downsampled, full < 500 ? "met" : "not met", downsampled < 500 ? "met" : "not met");
 
     // 2. Table refresh without a reset, against a rebuild.
     const int rows = 10000;
@@ -109,15 +110,18 @@ int main(int argc, char *argv[])
     view.setModel(&model);
     view.resize(1000, 600);
     model.applyItems(operations(rows, 0, 100));
+    QList<QJsonArray> answers; // the answers, made before the clock starts
+    for (int round = 1; round <= 20; ++round)
+        answers << operations(rows, round, 100);
     QElapsedTimer timer;
     timer.start();
-    for (int round = 1; round <= 20; ++round)
-        model.applyItems(operations(rows, round, 100));
+    for (const QJsonArray &answer : std::as_const(answers))
+        model.applyItems(answer);
     const double incremental = double(timer.nsecsElapsed()) / 1e6 / 20;
     timer.restart();
-    for (int round = 1; round <= 20; ++round) {
+    for (const QJsonArray &answer : std::as_const(answers)) {
         auto *fresh = new OperationsModel(&view);
-        fresh->applyItems(operations(rows, round, 100));
+        fresh->applyItems(answer);
         QAbstractItemModel *old = view.model();
         view.setModel(fresh); // what a reset costs a view: everything rebuilt
         if (old != &model)
