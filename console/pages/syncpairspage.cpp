@@ -5,11 +5,11 @@
 #include "client/permissions.h"
 #include "dialogs/paireditordialog.h"
 #include "models/csvexport.h"
-#include "models/operationsmodel.h"
 #include "models/resourcefiltermodel.h"
 #include "models/syncpairsmodel.h"
 #include "settings/displaysettings.h"
 #include "widgets/errorbanner.h"
+#include "widgets/pairdetail.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -87,7 +87,6 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     , m_permissions(permissions)
     , m_model(new SyncPairsModel(this))
     , m_filter(new ResourceFilterModel(this))
-    , m_operations(new OperationsModel(this))
     , m_banner(new ErrorBanner(this))
     , m_message(new QLabel(this))
     , m_statusFilter(new QComboBox(this))
@@ -95,18 +94,14 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     , m_textFilter(new QLineEdit(this))
     , m_table(new QTableView(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
-    , m_definition(new QLabel(this))
-    , m_operationsTable(new QTableView(this))
+    , m_detail(new PairDetail(client, [this](qint64 id) { return systemName(id); }, this))
     , m_debounce(new QTimer(this))
 {
     m_filter->setSourceModel(m_model);
     const auto formatter = [](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); };
     m_model->setTimeFormatter(formatter);
-    m_operations->setTimeFormatter(formatter);
-    connect(DisplaySettings::instance(), &DisplaySettings::changed, this, [this, formatter] {
-        m_model->setTimeFormatter(formatter);
-        m_operations->setTimeFormatter(formatter);
-    });
+    connect(DisplaySettings::instance(), &DisplaySettings::changed, this,
+            [this, formatter] { m_model->setTimeFormatter(formatter); });
 
     m_banner->setObjectName(QStringLiteral("pairsBanner"));
     m_banner->setAccessibleName(tr("Sync pair problem"));
@@ -155,33 +150,10 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     });
     connect(m_table, &QTableView::doubleClicked, this, &SyncPairsPage::editPair);
 
-    m_definition->setObjectName(QStringLiteral("pairDefinition"));
-    m_definition->setAccessibleName(tr("Pair definition"));
-    m_definition->setTextFormat(Qt::RichText);
-    m_definition->setWordWrap(true);
-    m_definition->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_definition->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_definition->setMargin(6);
-    m_definition->setText(tr("Select a pair to see its definition and recent operations."));
-    m_operationsTable->setObjectName(QStringLiteral("recentOperations"));
-    m_operationsTable->setAccessibleName(tr("Recent operations"));
-    m_operationsTable->setModel(m_operations);
-    m_operationsTable->verticalHeader()->hide();
-    m_operationsTable->horizontalHeader()->setStretchLastSection(true);
-    m_operationsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    for (int column : { int(OperationsModel::PairColumn), int(OperationsModel::NodeColumn),
-                        int(OperationsModel::StartedColumn), int(OperationsModel::RowsPerSecondColumn) })
-        m_operationsTable->setColumnHidden(column, true);
-
-    auto *detail = new QSplitter(Qt::Horizontal, this);
-    detail->setObjectName(QStringLiteral("pairDetail"));
-    detail->addWidget(m_definition);
-    detail->addWidget(m_operationsTable);
-    detail->setStretchFactor(0, 2);
-    detail->setStretchFactor(1, 3);
+    connect(m_detail, &PairDetail::shown, this, &SyncPairsPage::detailShown);
     m_splitter->setObjectName(QStringLiteral("pairsSplitter"));
     m_splitter->addWidget(m_table);
-    m_splitter->addWidget(detail);
+    m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
 
@@ -390,7 +362,7 @@ void SyncPairsPage::refresh()
         applyList(items);
         for (const QJsonValue &value : items)
             fetchDetail(value.toObject().value(QLatin1String("id")).toInteger());
-        if (m_shownPair > 0)
+        if (m_detail->shownPair() > 0)
             showDetail();
         emit refreshed();
     });
@@ -429,7 +401,7 @@ void SyncPairsPage::fetchDetail(qint64 id)
         m_details.insert(id, pair);
         m_model->upsert(pair);
         applySystemFilter();
-        if (id == m_shownPair)
+        if (id == m_detail->shownPair())
             showDetail();
     });
 }
@@ -525,7 +497,7 @@ void SyncPairsPage::setEnabledOf(bool enable)
             if (pair.value(QLatin1String("id")).toInteger() == id) {
                 m_details.insert(id, pair);
                 m_model->upsert(pair);
-                if (id == m_shownPair)
+                if (id == m_detail->shownPair())
                     showDetail();
             }
             done(QString());
@@ -545,7 +517,7 @@ void SyncPairsPage::run(bool dryRun)
                 return;
             }
             fetchDetail(id);
-            if (id == m_shownPair)
+            if (id == m_detail->shownPair())
                 showDetail();
             done(QString());
         });
@@ -555,62 +527,10 @@ void SyncPairsPage::run(bool dryRun)
 void SyncPairsPage::showDetail()
 {
     const QList<qint64> ids = selectedIds();
-    const qint64 id = ids.size() == 1 ? ids.first() : -1;
-    if (id < 0) {
-        m_shownPair = -1;
-        m_definition->setText(ids.isEmpty() ? tr("Select a pair to see its definition and recent operations.")
-                                            : tr("%n pairs selected.", nullptr, int(ids.size())));
-        m_operations->applyItems({});
-        return;
-    }
-    if (id != m_shownPair)
-        m_operations->applyItems({});
-    m_shownPair = id;
-    const QJsonObject pair = m_model->itemAt(m_model->rowOf(id));
-    const QJsonObject definition = pair.value(QLatin1String("definition")).toObject();
-    const auto esc = [](const QString &text) { return text.toHtmlEscaped(); };
-    QString html = QStringLiteral("<b>%1</b>").arg(esc(pair.value(QLatin1String("name")).toString()));
-    const QString description = pair.value(QLatin1String("description")).toString();
-    if (!description.isEmpty())
-        html += QStringLiteral("<br><i>%1</i>").arg(esc(description));
-    html += QStringLiteral("<br>") + tr("%1 → %2").arg(esc(systemName(pair.value(QLatin1String("source_system_id")).toInteger())),
-                                                      esc(systemName(pair.value(QLatin1String("target_system_id")).toInteger())));
-    html += QStringLiteral("<br>") + tr("Mode %1, schedule %2, batch size %3, invalid rows: %4")
-                                             .arg(esc(definition.value(QLatin1String("mode")).toString(QStringLiteral("hash"))),
-                                                  esc(pair.value(QLatin1String("schedule")).toString(tr("none"))),
-                                                  definition.value(QLatin1String("batch_size")).isDouble()
-                                                          ? QString::number(definition.value(QLatin1String("batch_size")).toInteger())
-                                                          : tr("default"),
-                                                  esc(definition.value(QLatin1String("invalid_rows")).toString(QStringLiteral("quarantine"))));
-    for (const QJsonValue &value : definition.value(QLatin1String("entities")).toArray()) {
-        const QJsonObject entity = value.toObject();
-        const QJsonObject source = entity.value(QLatin1String("source")).toObject();
-        const QJsonObject target = entity.value(QLatin1String("target")).toObject();
-        html += QStringLiteral("<br><br>") + tr("Entity <b>%1</b>: %2 → %3").arg(esc(entity.value(QLatin1String("name")).toString()),
-                                                                             esc(source.value(QLatin1String("entity")).toString()),
-                                                                             esc(target.value(QLatin1String("entity")).toString()));
-        html += QStringLiteral("<table cellspacing=0 cellpadding=4><tr><th align=left>%1</th><th align=left>%2</th><th align=left>%3</th></tr>")
-                        .arg(tr("Target"), tr("Source"), tr("Transform"));
-        for (const QJsonValue &fieldValue : entity.value(QLatin1String("mapping")).toObject().value(QLatin1String("fields")).toArray()) {
-            const QJsonObject field = fieldValue.toObject();
-            html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
-                            .arg(esc(field.value(QLatin1String("target")).toString()), esc(field.value(QLatin1String("source")).toString()),
-                                 esc(PairEditorDialog::transformText(field.value(QLatin1String("transform")).toArray())));
-        }
-        html += QStringLiteral("</table>");
-    }
-    m_definition->setText(html);
-    emit detailShown(id);
-
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("pair_id"), QString::number(id));
-    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("10"));
-    m_client->get(QStringLiteral("/api/sync-operations"), query, this, [this, id](const ApiResult &result) {
-        if (id != m_shownPair || !result.ok())
-            return;
-        m_operations->applyItems(result.object().value(QLatin1String("items")).toArray());
-        m_operationsTable->resizeColumnsToContents();
-    });
+    if (ids.size() != 1)
+        m_detail->showNone(int(ids.size()));
+    else
+        m_detail->showPair(ids.first(), m_model->itemAt(m_model->rowOf(ids.first())));
 }
 
 void SyncPairsPage::newPair()

@@ -18,7 +18,7 @@ namespace tf::console {
 class ChangePoller;
 class ErrorBanner;
 class GatewayClient;
-class OperationsModel;
+class PairDetail;
 class Permissions;
 class ResourceFilterModel;
 class SyncPairsModel;
@@ -76,7 +76,6 @@ private:
     Permissions *m_permissions;
     SyncPairsModel *m_model;
     ResourceFilterModel *m_filter;
-    OperationsModel *m_operations;
     ErrorBanner *m_banner;
     QLabel *m_message;
     QComboBox *m_statusFilter;
@@ -84,8 +83,7 @@ private:
     QLineEdit *m_textFilter;
     QTableView *m_table;
     QSplitter *m_splitter;
-    QLabel *m_definition;
-    QTableView *m_operationsTable;
+    PairDetail *m_detail;
     QTimer *m_debounce;
     QAction *m_new = nullptr;
     QAction *m_edit = nullptr;
@@ -95,7 +93,6 @@ private:
     QAction *m_dryRun = nullptr;
     QHash<qint64, QString> m_systems;
     QHash<qint64, QJsonObject> m_details; // last_operation and open_quarantine by pair
-    qint64 m_shownPair = -1;
     bool m_listing = false;
     bool m_readFailed = false;
     bool m_restoring = false;
