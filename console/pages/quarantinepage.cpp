@@ -7,17 +7,15 @@
 #include "models/quarantinemodel.h"
 #include "models/resourcefiltermodel.h"
 #include "settings/displaysettings.h"
+#include "widgets/quarantinedetail.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
-#include <QFormLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -26,10 +24,8 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
-#include <QTableWidget>
 #include <QTimer>
 #include <QToolBar>
-#include <QToolButton>
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
@@ -38,90 +34,6 @@
 namespace tf::console {
 
 namespace {
-
-constexpr int OriginalRole = Qt::UserRole + 1; // the JSON value a cell started from
-
-QToolButton *buttonFor(QAction *action, QWidget *parent)
-{
-    auto *button = new QToolButton(parent);
-    button->setDefaultAction(action);
-    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    button->setAccessibleName(action->text().remove(QLatin1Char('&')));
-    return button;
-}
-
-QString valueText(const QJsonValue &value)
-{
-    if (value.isNull() || value.isUndefined())
-        return QString();
-    if (value.isString())
-        return value.toString();
-    if (value.isDouble()) {
-        const double number = value.toDouble();
-        if (number == double(qint64(number)))
-            return QString::number(qint64(number));
-        return QString::number(number, 'g', 15);
-    }
-    if (value.isBool())
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-}
-
-// The edited text as the JSON type the field had: numbers stay numbers, empty is null.
-QJsonValue valueFromText(const QString &text, const QJsonValue &original)
-{
-    if (text.isEmpty() && !original.isString())
-        return QJsonValue::Null;
-    if (original.isDouble() || original.isNull()) {
-        bool ok = false;
-        const qint64 integer = text.toLongLong(&ok);
-        if (ok)
-            return integer;
-        const double number = text.toDouble(&ok);
-        if (ok)
-            return number;
-    }
-    if (original.isBool()) {
-        if (text.compare(QLatin1String("true"), Qt::CaseInsensitive) == 0)
-            return true;
-        if (text.compare(QLatin1String("false"), Qt::CaseInsensitive) == 0)
-            return false;
-    }
-    return text;
-}
-
-void fillRowTable(QTableWidget *table, const QJsonObject &row, bool editable)
-{
-    table->setRowCount(int(row.size()));
-    int i = 0;
-    for (auto it = row.begin(); it != row.end(); ++it, ++i) {
-        auto *name = new QTableWidgetItem(it.key());
-        name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        auto *value = new QTableWidgetItem(valueText(it.value()));
-        value->setData(OriginalRole, QVariant::fromValue(it.value().toVariant()));
-        value->setData(OriginalRole + 1, int(it.value().type()));
-        Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
-        if (editable)
-            flags |= Qt::ItemIsEditable;
-        value->setFlags(flags);
-        table->setItem(i, 0, name);
-        table->setItem(i, 1, value);
-    }
-    table->resizeColumnToContents(0);
-}
-
-QTableWidget *makeRowTable(const QString &objectName, const QString &accessibleName, QWidget *parent)
-{
-    auto *table = new QTableWidget(0, 2, parent);
-    table->setObjectName(objectName);
-    table->setAccessibleName(accessibleName);
-    table->setHorizontalHeaderLabels({ QObject::tr("Field"), QObject::tr("Value") });
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->setAlternatingRowColors(true);
-    table->setSelectionBehavior(QAbstractItemView::SelectItems);
-    return table;
-}
 
 QComboBox *makeChoice(const QString &objectName, const QString &accessibleName, const QString &all, QWidget *parent)
 {
@@ -149,9 +61,7 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     , m_text(new QLineEdit(this))
     , m_status(new QLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
-    , m_failure(new QLabel(this))
-    , m_source(makeRowTable(QStringLiteral("sourceRow"), tr("Source row"), this))
-    , m_transformed(makeRowTable(QStringLiteral("transformedRow"), tr("Transformed row, editable"), this))
+    , m_detail(new QuarantineDetail(this))
 {
     setObjectName(QStringLiteral("quarantinePage"));
     m_model->setTimeFormatter([](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); });
@@ -160,9 +70,6 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     m_text->setAccessibleName(tr("Filter text"));
     m_text->setPlaceholderText(tr("Filter (Ctrl+F)"));
     m_text->setClearButtonEnabled(true);
-    m_source->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_transformed->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
-                                   | QAbstractItemView::AnyKeyPressed);
 
     const auto makeAction = [this](const QString &text, const char *name, const QKeySequence &keys) {
         auto *action = new QAction(text, this);
@@ -213,31 +120,12 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     m_table->setWordWrap(false);
 
     // The detail pane: what failed, the source row, the editable transformed row.
-    m_failure->setObjectName(QStringLiteral("quarantineFailure"));
-    m_failure->setWordWrap(true);
-    m_failure->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_failure->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    auto *sourceBox = new QGroupBox(tr("Source row"), this);
-    (new QVBoxLayout(sourceBox))->addWidget(m_source);
-    auto *editBox = new QGroupBox(tr("Transformed row (double-click a value to edit)"), this);
-    auto *editLayout = new QVBoxLayout(editBox);
-    editLayout->addWidget(m_transformed);
-    auto *editButtons = new QHBoxLayout;
-    editButtons->addStretch(1);
-    editButtons->addWidget(buttonFor(m_saveAction, this));
-    editButtons->addWidget(buttonFor(m_replayAction, this));
-    editLayout->addLayout(editButtons);
-    auto *detail = new QWidget(this);
-    detail->setObjectName(QStringLiteral("quarantineDetail"));
-    auto *detailLayout = new QVBoxLayout(detail);
-    detailLayout->setContentsMargins(0, 0, 0, 0);
-    detailLayout->addWidget(m_failure);
-    detailLayout->addWidget(sourceBox, 1);
-    detailLayout->addWidget(editBox, 1);
+    m_detail->addCommand(m_saveAction);
+    m_detail->addCommand(m_replayAction);
 
     m_splitter->setObjectName(QStringLiteral("quarantineSplitter"));
     m_splitter->addWidget(m_table);
-    m_splitter->addWidget(detail);
+    m_splitter->addWidget(m_detail);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setSizes({ 600, 400 });
@@ -265,12 +153,7 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
         loadDetail();
         updateActions();
     });
-    connect(m_transformed, &QTableWidget::itemChanged, this, [this] {
-        if (m_filling)
-            return;
-        m_dirty = true;
-        updateActions();
-    });
+    connect(m_detail, &QuarantineDetail::edited, this, &QuarantinePage::updateActions);
 
     auto *coalesce = new QTimer(this);
     coalesce->setSingleShot(true);
@@ -316,6 +199,11 @@ void QuarantinePage::selectIds(const QList<qint64> &ids)
             selection.select(index, index.siblingAtColumn(m_filter->columnCount() - 1));
     }
     m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+QTableWidget *QuarantinePage::rowEditor() const
+{
+    return m_detail->rowEditor();
 }
 
 QString QuarantinePage::statusText() const
@@ -384,7 +272,7 @@ void QuarantinePage::finishRefresh(bool ok)
                                      : tr("%1 open quarantined rows.").arg(m_model->rowCount()));
     m_status->setProperty("keep", false);
     // The entry shown may have gone (replayed or discarded elsewhere).
-    if (!m_entry.isEmpty() && m_model->rowOf(m_entry.value(QLatin1String("id")).toInteger()) < 0)
+    if (!m_detail->entry().isEmpty() && m_model->rowOf(m_detail->entryId()) < 0)
         showDetail({});
     for (int column = 0; column < QuarantineModel::ColumnCount; ++column)
         if (column != QuarantineModel::MessageColumn)
@@ -443,59 +331,27 @@ void QuarantinePage::loadDetail()
     if (ids.size() != 1) {
         showDetail({});
         if (ids.size() > 1)
-            m_failure->setText(tr("%1 rows selected.").arg(ids.size()));
+            m_detail->setMessage(tr("%1 rows selected.").arg(ids.size()));
         return;
     }
     const qint64 id = ids.first();
-    if (m_entry.value(QLatin1String("id")).toInteger() == id)
+    if (m_detail->entryId() == id)
         return; // already shown (and maybe being edited)
     m_client->get(QStringLiteral("/api/quarantine/%1").arg(id), this, [this, id](const ApiResult &reply) {
         if (selectedIds() != QList<qint64> { id })
             return;
         if (!reply.ok()) {
-            m_failure->setText(tr("The entry could not be read: %1").arg(reply.error.message()));
+            m_detail->setMessage(tr("The entry could not be read: %1").arg(reply.error.message()));
             return;
         }
-        m_etag = reply.etag();
-        showDetail(reply.object());
+        showDetail(reply.object(), reply.etag());
         emit detailShown(id);
     });
 }
 
-void QuarantinePage::showDetail(const QJsonObject &entry)
+void QuarantinePage::showDetail(const QJsonObject &entry, const QByteArray &etag)
 {
-    m_entry = entry;
-    m_dirty = false;
-    m_filling = true;
-    if (entry.isEmpty()) {
-        m_etag.clear();
-        m_failure->setText(tr("<i>Select a quarantined row to see why it failed and to edit it.</i>"));
-        m_source->setRowCount(0);
-        m_transformed->setRowCount(0);
-    } else {
-        const auto text = [&entry](const char *name) {
-            return valueText(entry.value(QLatin1String(name))).toHtmlEscaped();
-        };
-        m_failure->setText(tr("<b>Rule</b> %1 failed on <b>field</b> %2: <span style='color:#c0392b'>%3</span><br>"
-                              "Pair %4 · entity %5 · source key %6 · operation %7 · %8 attempt(s) · since %9")
-                                   .arg(text("rule"), text("field"), text("message"), text("pair_id"), text("entity"),
-                                        text("source_key"), text("operation_id"), text("attempts"),
-                                        DisplaySettings::instance()->formatDateTime(
-                                                ResourceTableModel::parseTime(entry.value(QLatin1String("created_at"))))));
-        fillRowTable(m_source, entry.value(QLatin1String("source_row")).toObject(), false);
-        fillRowTable(m_transformed, entry.value(QLatin1String("transformed_row")).toObject(),
-                     m_permissions->has(QStringLiteral("quarantine:write")));
-        // The failing field stands out in the editor.
-        const QString failing = entry.value(QLatin1String("field")).toString();
-        for (int row = 0; row < m_transformed->rowCount(); ++row)
-            if (m_transformed->item(row, 0)->text() == failing) {
-                QFont bold = m_transformed->item(row, 0)->font();
-                bold.setBold(true);
-                m_transformed->item(row, 0)->setFont(bold);
-                m_transformed->item(row, 1)->setFont(bold);
-            }
-    }
-    m_filling = false;
+    m_detail->showEntry(entry, etag, m_permissions->has(QStringLiteral("quarantine:write")));
     updateActions();
 }
 
@@ -505,21 +361,16 @@ void QuarantinePage::updateActions()
     const int selected = int(m_table->selectionModel()->selectedRows().size());
     m_replayAction->setEnabled(mayWrite && selected > 0 && m_batch.isEmpty());
     m_discardAction->setEnabled(mayWrite && selected > 0 && m_batch.isEmpty());
-    m_saveAction->setEnabled(mayWrite && m_dirty && !m_entry.isEmpty());
+    m_saveAction->setEnabled(mayWrite && m_detail->isDirty() && !m_detail->entry().isEmpty());
 }
 
 void QuarantinePage::saveEdits()
 {
-    if (m_entry.isEmpty())
+    if (m_detail->entry().isEmpty())
         return;
-    QJsonObject row;
-    for (int i = 0; i < m_transformed->rowCount(); ++i) {
-        const QTableWidgetItem *value = m_transformed->item(i, 1);
-        const QJsonValue original = QJsonValue::fromVariant(value->data(OriginalRole));
-        row.insert(m_transformed->item(i, 0)->text(), valueFromText(value->text(), original));
-    }
-    const qint64 id = m_entry.value(QLatin1String("id")).toInteger();
-    m_client->put(QStringLiteral("/api/quarantine/%1").arg(id), QJsonObject { { QStringLiteral("row"), row } }, m_etag,
+    const QJsonObject row = m_detail->editedRow();
+    const qint64 id = m_detail->entryId();
+    m_client->put(QStringLiteral("/api/quarantine/%1").arg(id), QJsonObject { { QStringLiteral("row"), row } }, m_detail->etag(),
                   this, [this, id](const ApiResult &reply) {
                       if (!reply.ok()) {
                           QString message = reply.error.message();
@@ -528,10 +379,8 @@ void QuarantinePage::saveEdits()
                           return;
                       }
                       m_model->upsert(reply.object());
-                      if (m_entry.value(QLatin1String("id")).toInteger() == id) {
-                          m_etag = reply.etag();
-                          showDetail(reply.object());
-                      }
+                      if (m_detail->entryId() == id)
+                          showDetail(reply.object(), reply.etag());
                       say(tr("Entry %1 saved. Replay it to write it to the target.").arg(id));
                       emit saved(true);
                   });
@@ -542,7 +391,7 @@ void QuarantinePage::replaySelected()
     const QList<qint64> ids = selectedIds();
     if (ids.isEmpty())
         return;
-    if (m_dirty && ids.size() == 1) { // save what was typed first, then replay it
+    if (m_detail->isDirty() && ids.size() == 1) { // save what was typed first, then replay it
         auto connection = std::make_shared<QMetaObject::Connection>();
         *connection = connect(this, &QuarantinePage::saved, this, [this, ids, connection](bool ok) {
             disconnect(*connection);
@@ -643,7 +492,7 @@ void QuarantinePage::runNext()
         }
         if (ok) {
             m_model->removeId(id);
-            if (m_entry.value(QLatin1String("id")).toInteger() == id)
+            if (m_detail->entryId() == id)
                 showDetail({});
         } else {
             ++m_batchFailed;

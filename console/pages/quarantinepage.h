@@ -22,6 +22,7 @@ namespace tf::console {
 class ChangePoller;
 class GatewayClient;
 class Permissions;
+class QuarantineDetail;
 class QuarantineModel;
 class ResourceFilterModel;
 
@@ -43,7 +44,7 @@ public:
     QuarantineModel *model() const { return m_model; }
     ResourceFilterModel *filter() const { return m_filter; }
     QTableView *table() const { return m_table; }
-    QTableWidget *rowEditor() const { return m_transformed; }
+    QTableWidget *rowEditor() const;
     QList<qint64> selectedIds() const;
     void selectIds(const QList<qint64> &ids);
     QString statusText() const;
@@ -68,7 +69,7 @@ private:
     void listPairs();
     void finishRefresh(bool ok);
     void loadDetail();
-    void showDetail(const QJsonObject &entry);
+    void showDetail(const QJsonObject &entry, const QByteArray &etag = {});
     void rebuildFilterChoices();
     void applyFilters();
     void updateActions();
@@ -89,18 +90,12 @@ private:
     QLineEdit *m_text;
     QLabel *m_status;
     QSplitter *m_splitter;
-    QLabel *m_failure;
-    QTableWidget *m_source;
-    QTableWidget *m_transformed;
+    QuarantineDetail *m_detail;
     QAction *m_refreshAction;
     QAction *m_saveAction;
     QAction *m_replayAction;
     QAction *m_discardAction;
     QAction *m_exportAction;
-    QJsonObject m_entry;
-    QByteArray m_etag;
-    bool m_dirty = false;
-    bool m_filling = false;
 
     // The refresh: one list per pair, gathered before applyItems().
     int m_generation = 0;
