@@ -246,7 +246,7 @@ void SyncProxyController::send(const http::ApiRequest &request, const http::Rout
     QList<QPair<QByteArray, QByteArray>> headers = http::forwardedCallerHeaders(request, m_syncd.serviceToken());
     // The client's preconditions and idempotency key are tf-syncd's to check (it holds the
     // versions and the keys); a PATCH keeps its media type (application/merge-patch+json).
-    for (const QByteArray name : { QByteArrayLiteral("If-Match"), QByteArrayLiteral("Idempotency-Key") }) {
+    for (const QByteArray &name : { QByteArrayLiteral("If-Match"), QByteArrayLiteral("Idempotency-Key") }) {
         if (request.headers.contains(name.toLower()))
             headers.append({ name, request.header(name) });
     }

@@ -14,11 +14,11 @@ QJsonObject SyncPairRecord::toJson() const
 {
     // Definitions stored before issue 13 name the systems source_system/target_system; the
     // answer uses the resource's names.
-    QJsonObject definition = this->definition;
+    QJsonObject shown = definition;
     for (const QString &key : { QStringLiteral("source_system"), QStringLiteral("target_system") }) {
-        if (definition.contains(key)) {
-            definition.insert(key + QStringLiteral("_id"), definition.value(key));
-            definition.remove(key);
+        if (shown.contains(key)) {
+            shown.insert(key + QStringLiteral("_id"), shown.value(key));
+            shown.remove(key);
         }
     }
     return { { QStringLiteral("id"), id },
@@ -28,7 +28,7 @@ QJsonObject SyncPairRecord::toJson() const
              { QStringLiteral("source_entity"), sourceEntity },
              { QStringLiteral("target_system_id"), targetSystemId },
              { QStringLiteral("target_entity"), targetEntity },
-             { QStringLiteral("definition"), definition },
+             { QStringLiteral("definition"), shown },
              { QStringLiteral("enabled"), enabled },
              { QStringLiteral("schedule"),
                schedule.isEmpty() ? QJsonValue() : QJsonValue(schedule) },
