@@ -1,22 +1,20 @@
 #include "paireditordialog.h"
 
 #include "client/gatewayclient.h"
+#include "widgets/mappinggrid.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QEvent>
 #include <QFormLayout>
 #include <QFrame>
-#include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
-#include <QStyledItemDelegate>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -25,30 +23,6 @@ namespace tf::console {
 namespace {
 
 const QString InvalidStyle = QStringLiteral("%1 { border: 2px solid #d32f2f; }");
-
-// The transform cell: pick a function from the engine's list, or type a chain.
-class TransformDelegate final : public QStyledItemDelegate
-{
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &) const override
-    {
-        auto *combo = new QComboBox(parent);
-        combo->setEditable(true);
-        combo->addItem(QString());
-        combo->addItems(PairEditorDialog::transformFunctions());
-        combo->setAccessibleName(PairEditorDialog::tr("Transform"));
-        return combo;
-    }
-    void setEditorData(QWidget *editor, const QModelIndex &index) const override
-    {
-        static_cast<QComboBox *>(editor)->setCurrentText(index.data().toString());
-    }
-    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override
-    {
-        model->setData(index, static_cast<QComboBox *>(editor)->currentText());
-    }
-};
 
 QStringList splitKey(const QString &text)
 {
@@ -80,67 +54,17 @@ QString keyText(const QJsonValue &key)
 
 QStringList PairEditorDialog::transformFunctions()
 {
-    // docs/sync-engine.md, Mapping functions.
-    return { QStringLiteral("trim"),       QStringLiteral("upper"),         QStringLiteral("lower"),
-             QStringLiteral("capitalize"), QStringLiteral("to_int"),        QStringLiteral("to_float"),
-             QStringLiteral("to_decimal"), QStringLiteral("to_bool"),       QStringLiteral("invert_bool"),
-             QStringLiteral("round(2)"),   QStringLiteral("format_date(yyyy-MM-dd)"),
-             QStringLiteral("parse_date(yyyy-MM-dd)"), QStringLiteral("concat(\" \", field)"),
-             QStringLiteral("split(\",\", 0)"), QStringLiteral("default(value)"),
-             QStringLiteral("coalesce(field)"), QStringLiteral("map({\"a\": \"b\"})"),
-             QStringLiteral("constant(value)"), QStringLiteral("uuid_from") };
+    return MappingGrid::transformFunctions();
 }
 
 QString PairEditorDialog::transformText(const QJsonArray &transform)
 {
-    QStringList steps;
-    for (const QJsonValue &step : transform) {
-        if (step.isString()) {
-            steps << step.toString();
-            continue;
-        }
-        const QJsonObject object = step.toObject();
-        QStringList args;
-        for (const QJsonValue &arg : object.value(QLatin1String("args")).toArray()) {
-            const QJsonDocument doc(QJsonArray { arg });
-            QString text = QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
-            args << text.mid(1, text.size() - 2);
-        }
-        steps << QStringLiteral("%1(%2)").arg(object.value(QLatin1String("fn")).toString(), args.join(QStringLiteral(", ")));
-    }
-    return steps.join(QStringLiteral(" | "));
+    return MappingGrid::transformText(transform);
 }
 
 QJsonArray PairEditorDialog::parseTransform(const QString &text)
 {
-    static const QRegularExpression call(QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(?:\\((.*)\\))?\\s*$"),
-                                         QRegularExpression::DotMatchesEverythingOption);
-    QJsonArray steps;
-    for (const QString &part : text.split(QLatin1Char('|'), Qt::SkipEmptyParts)) {
-        if (part.trimmed().isEmpty())
-            continue;
-        const QRegularExpressionMatch match = call.match(part);
-        if (!match.hasMatch()) {
-            steps.append(part.trimmed()); // the server names what is wrong with it
-            continue;
-        }
-        if (match.capturedLength(2) == 0 && !part.contains(QLatin1Char('('))) {
-            steps.append(match.captured(1));
-            continue;
-        }
-        // Arguments are JSON values ("x", 4, {"a": "b"}); bare words are strings.
-        const QString inner = match.captured(2);
-        QJsonArray args;
-        const QJsonDocument doc = QJsonDocument::fromJson(QStringLiteral("[%1]").arg(inner).toUtf8());
-        if (doc.isArray()) {
-            args = doc.array();
-        } else {
-            for (const QString &arg : inner.split(QLatin1Char(',')))
-                args.append(arg.trimmed());
-        }
-        steps.append(QJsonObject { { QStringLiteral("fn"), match.captured(1) }, { QStringLiteral("args"), args } });
-    }
-    return steps;
+    return MappingGrid::parseTransform(text);
 }
 
 PairEditorDialog::PairEditorDialog(GatewayClient *client, qint64 pairId, QWidget *parent)
@@ -190,32 +114,9 @@ void PairEditorDialog::buildForm()
     named(m_targetKey, QStringLiteral("targetKeyEdit"), tr("Target key columns"));
     m_targetKey->setPlaceholderText(tr("key columns, comma-separated"));
 
-    m_mapping = new QTableWidget(0, MappingColumnCount, this);
-    named(m_mapping, QStringLiteral("mappingTable"), tr("Field mapping"));
-    m_mapping->setHorizontalHeaderLabels({ tr("Target field"), tr("Source field"), tr("Transform (a | b(args))") });
-    m_mapping->horizontalHeader()->setStretchLastSection(true);
-    m_mapping->setColumnWidth(TargetColumn, 180);
-    m_mapping->setColumnWidth(SourceColumn, 180);
-    m_mapping->verticalHeader()->setDefaultSectionSize(24);
-    m_mapping->setItemDelegateForColumn(TransformColumn, new TransformDelegate(m_mapping));
-    m_mapping->setToolTip(tr("Transforms: %1").arg(transformFunctions().join(QStringLiteral(", "))));
-    m_addRow = new QPushButton(tr("&Add Field"), this);
-    named(m_addRow, QStringLiteral("addFieldButton"), tr("Add a mapped field"));
-    m_removeRow = new QPushButton(tr("&Remove Field"), this);
-    named(m_removeRow, QStringLiteral("removeFieldButton"), tr("Remove the selected mapped fields"));
-    connect(m_addRow, &QPushButton::clicked, this, [this] {
-        addMappingRow();
-        m_mapping->editItem(m_mapping->item(m_mapping->rowCount() - 1, TargetColumn));
-    });
-    connect(m_removeRow, &QPushButton::clicked, this, [this] {
-        QList<int> rows;
-        for (const QModelIndex &index : m_mapping->selectionModel()->selectedIndexes())
-            if (!rows.contains(index.row()))
-                rows << index.row();
-        std::sort(rows.begin(), rows.end(), std::greater<int>());
-        for (int row : rows)
-            m_mapping->removeRow(row);
-    });
+    m_mappingGrid = new MappingGrid(this);
+    m_mapping = m_mappingGrid->table();
+    m_mappingFrame = m_mappingGrid->frame();
 
     m_mode = new QComboBox(this);
     named(m_mode, QStringLiteral("modeCombo"), tr("Mode"));
@@ -268,18 +169,6 @@ void PairEditorDialog::buildForm()
     m_sourceTest->setMinimumWidth(160);
     m_targetTest->setMinimumWidth(160);
 
-    auto *mappingBox = new QGroupBox(tr("Field mapping"), this);
-    auto *mappingLayout = new QVBoxLayout(mappingBox);
-    // The grid's red frame is drawn by this frame: a style sheet on the grid itself would pin
-    // its viewport to the palette of the moment (white in the dark theme).
-    m_mappingFrame = new QFrame(this);
-    m_mappingFrame->setObjectName(QStringLiteral("mappingFrame"));
-    auto *frameLayout = new QVBoxLayout(m_mappingFrame);
-    frameLayout->setContentsMargins(2, 2, 2, 2);
-    frameLayout->addWidget(m_mapping);
-    mappingLayout->addWidget(m_mappingFrame, 1);
-    mappingLayout->addWidget(row({ new QWidget(this), m_addRow, m_removeRow }, 0));
-
     auto *run = new QFormLayout;
     run->addRow(tr("&Mode:"), m_mode);
     run->addRow(tr("Sc&hedule:"), m_schedule);
@@ -288,7 +177,7 @@ void PairEditorDialog::buildForm()
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(general);
-    layout->addWidget(mappingBox, 1);
+    layout->addWidget(m_mappingGrid, 1);
     layout->addLayout(run);
     layout->addWidget(row({ m_summary, m_reload }, 0));
     layout->addWidget(m_buttons);
@@ -312,11 +201,7 @@ void PairEditorDialog::buildForm()
 
 void PairEditorDialog::addMappingRow(const QString &target, const QString &source, const QString &transform)
 {
-    const int row = m_mapping->rowCount();
-    m_mapping->insertRow(row);
-    m_mapping->setItem(row, TargetColumn, new QTableWidgetItem(target));
-    m_mapping->setItem(row, SourceColumn, new QTableWidgetItem(source));
-    m_mapping->setItem(row, TransformColumn, new QTableWidgetItem(transform));
+    m_mappingGrid->addRow(target, source, transform);
 }
 
 void PairEditorDialog::loadSystems()
@@ -404,12 +289,7 @@ void PairEditorDialog::setDefinition(const QJsonObject &definition)
     }
     m_sourceKey->setText(keyText(source.value(QLatin1String("key"))));
     m_targetKey->setText(keyText(target.value(QLatin1String("key"))));
-    m_mapping->setRowCount(0);
-    for (const QJsonValue &value : entity.value(QLatin1String("mapping")).toObject().value(QLatin1String("fields")).toArray()) {
-        const QJsonObject field = value.toObject();
-        addMappingRow(field.value(QLatin1String("target")).toString(), field.value(QLatin1String("source")).toString(),
-                      transformText(field.value(QLatin1String("transform")).toArray()));
-    }
+    m_mappingGrid->setFields(entity.value(QLatin1String("mapping")).toObject().value(QLatin1String("fields")).toArray());
     m_mode->setCurrentText(definition.value(QLatin1String("mode")).toString(QStringLiteral("hash")));
     m_schedule->setText(definition.value(QLatin1String("schedule")).toString());
     m_batchSize->setValue(int(definition.value(QLatin1String("batch_size")).toInteger(0)));
@@ -446,22 +326,8 @@ QJsonObject PairEditorDialog::definition() const
                                                           { QStringLiteral("key"), toArray(splitKey(m_sourceKey->text())) } });
     entity.insert(QStringLiteral("target"), QJsonObject { { QStringLiteral("entity"), m_targetEntity->currentText().trimmed() },
                                                           { QStringLiteral("key"), toArray(splitKey(m_targetKey->text())) } });
-    QJsonArray fields;
-    for (int row = 0; row < m_mapping->rowCount(); ++row) {
-        const auto text = [this, row](int column) {
-            const QTableWidgetItem *item = m_mapping->item(row, column);
-            return item ? item->text().trimmed() : QString();
-        };
-        QJsonObject field { { QStringLiteral("target"), text(TargetColumn) } };
-        if (!text(SourceColumn).isEmpty())
-            field.insert(QStringLiteral("source"), text(SourceColumn));
-        const QJsonArray transform = parseTransform(text(TransformColumn));
-        if (!transform.isEmpty())
-            field.insert(QStringLiteral("transform"), transform);
-        fields.append(field);
-    }
     QJsonObject mapping = entity.value(QLatin1String("mapping")).toObject();
-    mapping.insert(QStringLiteral("fields"), fields);
+    mapping.insert(QStringLiteral("fields"), m_mappingGrid->fields());
     entity.insert(QStringLiteral("mapping"), mapping);
     if (entities.isEmpty())
         entities.append(entity);
@@ -606,17 +472,8 @@ void PairEditorDialog::showErrors(const ApiError &error)
             markInvalid(problem.field, widget, problem.message);
         static const QRegularExpression cell(QStringLiteral("^entities\\[0\\]\\.mapping\\.fields\\[(\\d+)\\](?:\\.(\\w+))?"));
         const QRegularExpressionMatch match = cell.match(problem.field);
-        if (match.hasMatch()) {
-            const int row = match.captured(1).toInt();
-            const QString part = match.captured(2);
-            const int column = part == QLatin1String("source")      ? SourceColumn
-                               : part == QLatin1String("transform") ? TransformColumn
-                                                                    : TargetColumn;
-            if (QTableWidgetItem *item = m_mapping->item(row, column)) {
-                item->setBackground(QColor(0xd3, 0x2f, 0x2f, 90));
-                item->setToolTip(problem.message);
-            }
-        }
+        if (match.hasMatch())
+            m_mappingGrid->markCell(match.captured(1).toInt(), match.captured(2), problem.message);
     }
     m_summary->setText(tr("The pair was not saved: %n problem(s).", nullptr, int(error.errors.size())) + QLatin1Char('\n')
                        + lines.join(QLatin1Char('\n')));
@@ -672,14 +529,7 @@ void PairEditorDialog::clearErrors()
     }
     m_mappingFrame->setStyleSheet(QString());
     m_invalid.clear();
-    for (int row = 0; row < m_mapping->rowCount(); ++row) {
-        for (int column = 0; column < MappingColumnCount; ++column) {
-            if (QTableWidgetItem *item = m_mapping->item(row, column)) {
-                item->setBackground(QBrush());
-                item->setToolTip(QString());
-            }
-        }
-    }
+    m_mappingGrid->clearCellMarks();
     m_summary->hide();
     m_summary->clear();
 }

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include "widgets/mappinggrid.h"
+
 class QComboBox;
 class QDialogButtonBox;
 class QFrame;
@@ -29,7 +31,12 @@ class PairEditorDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(PairEditorDialog)
 
 public:
-    enum MappingColumn { TargetColumn, SourceColumn, TransformColumn, MappingColumnCount };
+    enum MappingColumn {
+        TargetColumn = MappingGrid::TargetColumn,
+        SourceColumn = MappingGrid::SourceColumn,
+        TransformColumn = MappingGrid::TransformColumn,
+        MappingColumnCount = MappingGrid::ColumnCount
+    };
 
     // pairId 0 creates a pair.
     PairEditorDialog(GatewayClient *client, qint64 pairId, QWidget *parent = nullptr);
@@ -99,10 +106,9 @@ private:
     QComboBox *m_targetEntity;
     QLineEdit *m_sourceKey;
     QLineEdit *m_targetKey;
+    MappingGrid *m_mappingGrid;
     QTableWidget *m_mapping;
     QFrame *m_mappingFrame = nullptr;
-    QPushButton *m_addRow;
-    QPushButton *m_removeRow;
     QComboBox *m_mode;
     QLineEdit *m_schedule;
     QSpinBox *m_batchSize;
