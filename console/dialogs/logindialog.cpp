@@ -1,6 +1,7 @@
 #include "logindialog.h"
 
 #include "models/session.h"
+#include "settings/displaysettings.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -32,7 +33,13 @@ LoginDialog::LoginDialog(Session *session, const QString &gateway, const QString
     m_username->setMaxLength(64);
     m_message->setObjectName(QStringLiteral("message"));
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
+    // A red that reads on both palettes: darker on light, lighter on dark.
+    auto colourMessage = [this] {
+        const bool dark = DisplaySettings::instance()->theme() == DisplaySettings::Theme::Dark;
+        m_message->setStyleSheet(dark ? QStringLiteral("color: #ff6b6b;") : QStringLiteral("color: #b00020;"));
+    };
+    colourMessage();
+    connect(DisplaySettings::instance(), &DisplaySettings::changed, m_message, colourMessage);
     m_message->setText(reason);
     m_message->setVisible(!reason.isEmpty());
     m_busy->setRange(0, 0); // indeterminate: the gateway is checking the password

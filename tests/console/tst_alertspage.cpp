@@ -4,6 +4,7 @@
 // Acknowledge moves it to acknowledged (named after the signed-in admin), the filtered view
 // exports to CSV, and a viewer finds Acknowledge disabled. Screenshots (light and dark) go to
 // <build>/console-screenshots/.
+#include "screenshots.h"
 #include "client/changepoller.h"
 #include "client/permissions.h"
 #include "integration/tst_gatewayproxy_fixture.h"
@@ -58,8 +59,6 @@ private slots:
             QThread::msleep(200);
         QVERIFY2(openAlerts() > 0, "no alert was raised");
 
-        m_shots = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
-        QVERIFY(QDir().mkpath(m_shots));
         m_window = std::make_unique<MainWindow>(QUrl(base()));
         m_window->poller()->setInterval(300);
         m_window->resize(1200, 640);
@@ -189,27 +188,8 @@ private:
         }
         return {};
     }
-    void grab(const QString &name)
-    {
-        DisplaySettings *display = DisplaySettings::instance();
-        display->setTheme(DisplaySettings::Theme::Light);
-        QApplication::processEvents();
-        save(m_window->grab(), name + QStringLiteral("-light"));
-        display->setTheme(DisplaySettings::Theme::Dark);
-        QApplication::processEvents();
-        save(m_window->grab(), name + QStringLiteral("-dark"));
-        display->setTheme(DisplaySettings::Theme::Light);
-        QApplication::processEvents();
-    }
-    void save(const QPixmap &pixmap, const QString &name)
-    {
-        QVERIFY(!pixmap.isNull());
-        const QString path = m_shots + QLatin1Char('/') + name + QStringLiteral(".png");
-        QVERIFY2(pixmap.save(path), qPrintable(path));
-        qInfo().noquote() << "screenshot:" << path;
-    }
+    void grab(const QString &name) { QVERIFY(test::saveScreenshots(m_window.get(), name)); }
 
-    QString m_shots;
     std::unique_ptr<MainWindow> m_window;
     AlertsPage *m_page = nullptr;
 };

@@ -3,6 +3,7 @@
 // dashboard shows the health of the components, its counters, and a CPU chart with at least
 // one line of points and the 80 % threshold; choosing another range asks for the history
 // again with a wider step. Screenshots (light and dark) go to <build>/console-screenshots/.
+#include "screenshots.h"
 #include "client/changepoller.h"
 #include "db/repositories/metricsrepository.h"
 #include "integration/tst_gatewayproxy_fixture.h"
@@ -74,8 +75,6 @@ private slots:
         QThread::msleep(1000);
         storeHistory();
 
-        m_shots = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
-        QVERIFY(QDir().mkpath(m_shots));
         m_window = std::make_unique<MainWindow>(QUrl(base()));
         m_window->poller()->setInterval(300);
         m_window->resize(1280, 820);
@@ -196,27 +195,8 @@ private:
         control.closeThreadConnection();
     }
 
-    void grab(const QString &name)
-    {
-        DisplaySettings *display = DisplaySettings::instance();
-        display->setTheme(DisplaySettings::Theme::Light);
-        QApplication::processEvents();
-        save(m_window->grab(), name + QStringLiteral("-light"));
-        display->setTheme(DisplaySettings::Theme::Dark);
-        QApplication::processEvents();
-        save(m_window->grab(), name + QStringLiteral("-dark"));
-        display->setTheme(DisplaySettings::Theme::Light);
-        QApplication::processEvents();
-    }
-    void save(const QPixmap &pixmap, const QString &name)
-    {
-        QVERIFY(!pixmap.isNull());
-        const QString path = m_shots + QLatin1Char('/') + name + QStringLiteral(".png");
-        QVERIFY2(pixmap.save(path), qPrintable(path));
-        qInfo().noquote() << "screenshot:" << path;
-    }
+    void grab(const QString &name) { QVERIFY(test::saveScreenshots(m_window.get(), name)); }
 
-    QString m_shots;
     std::unique_ptr<MainWindow> m_window;
     DashboardPage *m_page = nullptr;
 };

@@ -3,6 +3,7 @@
 // is reached with Ctrl+2; the gateway going away shows the banner without leaving the page,
 // and coming back clears it; a 401 reopens the sign-in dialog. Screenshots of the window in
 // the light and dark palettes go to <build>/console-screenshots/.
+#include "screenshots.h"
 #include "client/changepoller.h"
 #include "client/gatewayclient.h"
 #include "dialogs/logindialog.h"
@@ -43,8 +44,6 @@ private slots:
         QVERIFY2(m_gateway.start(), m_gateway.output().constData());
         m_token = m_gateway.adminToken();
         QVERIFY(!m_token.isEmpty());
-        m_shots = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
-        QVERIFY(QDir().mkpath(m_shots));
 
         m_window = std::make_unique<MainWindow>(QUrl(m_gateway.base()));
         m_window->poller()->setInterval(200);
@@ -118,7 +117,7 @@ private slots:
         QVERIFY(!m_window->session()->isSignedIn());
         QVERIFY(m_window->client()->waitingForAuthentication() > 0);
         QTest::qWait(100);
-        save(dialog->grab(), QStringLiteral("signin-light"));
+        QVERIFY(test::saveScreenshots(dialog, QStringLiteral("signin")));
 
         // Signing in again resends what waited, and the window is connected again.
         QSignalSpy signedIn(m_window->session(), &console::Session::signedIn);
@@ -173,29 +172,10 @@ private slots:
     }
 
 private:
-    void grab(const QString &name)
-    {
-        DisplaySettings *display = DisplaySettings::instance();
-        display->setTheme(DisplaySettings::Theme::Light);
-        QApplication::processEvents();
-        save(m_window->grab(), name + QStringLiteral("-light"));
-        display->setTheme(DisplaySettings::Theme::Dark);
-        QApplication::processEvents();
-        save(m_window->grab(), name + QStringLiteral("-dark"));
-        display->setTheme(DisplaySettings::Theme::Light);
-        QApplication::processEvents();
-    }
-    void save(const QPixmap &pixmap, const QString &name)
-    {
-        QVERIFY(!pixmap.isNull());
-        const QString path = m_shots + QLatin1Char('/') + name + QStringLiteral(".png");
-        QVERIFY2(pixmap.save(path), qPrintable(path));
-        qInfo().noquote() << "screenshot:" << path;
-    }
+    void grab(const QString &name) { QVERIFY(test::saveScreenshots(m_window.get(), name)); }
 
     test::GatewayFixture m_gateway;
     QByteArray m_token;
-    QString m_shots;
     std::unique_ptr<MainWindow> m_window;
 };
 
