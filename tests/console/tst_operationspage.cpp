@@ -278,26 +278,9 @@ void TestOperationsPage::waitingOperationIsPolledWhileVisibleAndCancelled()
 void TestOperationsPage::viewerCannotCancelOrRetry()
 {
     // A real viewer: created through the API, signed in, and its /api/auth/me read.
-    const QByteArray password = "Pw-viewer-correct-horse-9";
-    QCOMPARE(api("POST", QStringLiteral("/api/users"),
-                 QJsonObject { { QStringLiteral("username"), QStringLiteral("viewer1") },
-                               { QStringLiteral("password"), QString::fromUtf8(password) },
-                               { QStringLiteral("role"), QStringLiteral("viewer") },
-                               { QStringLiteral("must_change_password"), false } })
-                     .status,
-             201);
-    const test::HttpResult login = test::http(
-            "POST", base() + QStringLiteral("/api/auth/login"),
-            QJsonDocument(QJsonObject { { QStringLiteral("username"), QStringLiteral("viewer1") },
-                                        { QStringLiteral("password"), QString::fromUtf8(password) } })
-                    .toJson(QJsonDocument::Compact),
-            { { "Content-Type", "application/json" } });
-    QCOMPARE(login.status, 200);
-    const QByteArray token = login.json().value(QStringLiteral("token")).toString().toUtf8();
-    const test::HttpResult me = test::http("GET", base() + QStringLiteral("/api/auth/me"), {},
-                                           { { "Authorization", "Bearer " + token } });
-    QCOMPARE(me.status, 200);
-    m_permissions->setFromMe(me.json());
+    const QJsonObject me = meOfNewUser(QStringLiteral("viewer1"), QStringLiteral("viewer"));
+    QCOMPARE(me.value(QStringLiteral("role")).toString(), QStringLiteral("viewer"));
+    m_permissions->setFromMe(me);
     QVERIFY(!m_permissions->has(QStringLiteral("sync:run")));
 
     auto *cancel = m_page->findChild<QAction *>(QStringLiteral("cancelOperation"));

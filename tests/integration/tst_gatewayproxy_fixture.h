@@ -221,6 +221,27 @@ protected:
         return true;
     }
 
+    // /api/auth/me of a new user with this role, created through the API and signed in (what
+    // a console signed in as that user reads its permissions from); empty when refused.
+    QJsonObject meOfNewUser(const QString &username, const QString &role)
+    {
+        const QString password = QStringLiteral("Pw-") + username + QStringLiteral("-correct-horse-9");
+        const HttpResult created = api("POST", QStringLiteral("/api/users"),
+                                       QJsonObject { { QStringLiteral("username"), username },
+                                                     { QStringLiteral("password"), password },
+                                                     { QStringLiteral("role"), role },
+                                                     { QStringLiteral("must_change_password"), false } });
+        const HttpResult login = http("POST", base() + QStringLiteral("/api/auth/login"),
+                                      compact({ { QStringLiteral("username"), username }, { QStringLiteral("password"), password } }),
+                                      { { "Content-Type", "application/json" } });
+        if (created.status != 201 || login.status != 200) {
+            qWarning("new user %s: HTTP %d / %d", qPrintable(username), created.status, login.status);
+            return {};
+        }
+        const QByteArray token = login.json().value(QStringLiteral("token")).toString().toUtf8();
+        return http("GET", base() + QStringLiteral("/api/auth/me"), {}, { { "Authorization", "Bearer " + token } }).json();
+    }
+
     // An SQLite system over a file of the test folder; 0 when refused.
     qint64 createSqliteSystem(const QString &name, const QString &file, const QByteArray &requestId = {})
     {
