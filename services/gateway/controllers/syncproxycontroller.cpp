@@ -49,6 +49,7 @@ const ProxyRoute kRoutes[] = {
     { "POST", "/api/sync-pairs/<id>/enable", Permission::PairsWrite, false },
     { "POST", "/api/sync-pairs/<id>/disable", Permission::PairsWrite, false },
     { "POST", "/api/sync-pairs/<id>/test", Permission::PairsWrite, true },
+    { "POST", "/api/sync-pairs/preview", Permission::PairsWrite, true },
 
     { "GET", "/api/sync-operations", Permission::OperationsRead, false },
     { "GET", "/api/sync-operations/<id>", Permission::OperationsRead, false },

@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "db/repositories/syncpairrepository.h"
 #include "db/repositories/systemrepository.h"
+#include "pairpreview.h"
 #include "pairprobe.h"
 #include "sync/definition/pairstore.h"
 #include "sync/engine/quarantinestore.h"
@@ -39,6 +40,9 @@ void SyncPairsController::registerRoutes(http::Router &router)
                [this](const http::ApiRequest &r) { return setEnabled(r, true); });
     router.add("POST", QStringLiteral("/sync-pairs/<id>/disable"),
                [this](const http::ApiRequest &r) { return setEnabled(r, false); });
+    router.addAsync(
+        "POST", QStringLiteral("/sync-pairs/preview"),
+        [this](const http::ApiRequest &r, const http::Router::Reply &reply) { preview(r, reply); });
     router.addAsync(
         "POST", QStringLiteral("/sync-pairs/<id>/test"),
         [this](const http::ApiRequest &r, const http::Router::Reply &reply) { test(r, reply); });
@@ -178,6 +182,17 @@ void SyncPairsController::test(const http::ApiRequest &request, const http::Rout
     m_context.jobs->run(request, reply, [&database, &secrets, id] {
         return http::ApiResponse::json(
             pairprobe::test(database.database().database(), secrets, id));
+    });
+}
+
+void SyncPairsController::preview(const http::ApiRequest &request, const http::Router::Reply &reply)
+{
+    const QJsonObject body = request.jsonBody(); // 400/415 at once
+    const DatabaseState &database = m_context.database;
+    const SecretBox &secrets = m_context.secrets;
+    m_context.jobs->run(request, reply, [&database, &secrets, body] {
+        return http::ApiResponse::json(
+            pairpreview::preview(database.database().database(), secrets, body));
     });
 }
 

@@ -35,6 +35,7 @@ private:
     http::ApiResponse remove(const http::ApiRequest &request);
     http::ApiResponse setEnabled(const http::ApiRequest &request, bool enabled);
     void test(const http::ApiRequest &request, const http::Router::Reply &reply);
+    void preview(const http::ApiRequest &request, const http::Router::Reply &reply);
 
     // The stored row plus next_run_at, the last operation and the open quarantine count.
     QJsonObject detail(const db::SyncPairRecord &record) const;
