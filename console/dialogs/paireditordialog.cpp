@@ -1,16 +1,24 @@
 #include "paireditordialog.h"
 
 #include "client/gatewayclient.h"
+#include "widgets/crontimespreview.h"
+#include "widgets/cursoreditor.h"
+#include "widgets/deletepolicyeditor.h"
+#include "widgets/dependsoneditor.h"
 #include "widgets/mappinggrid.h"
+#include "widgets/mappingpreview.h"
+#include "widgets/validationruleseditor.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QEvent>
 #include <QFormLayout>
 #include <QFrame>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -75,7 +83,7 @@ PairEditorDialog::PairEditorDialog(GatewayClient *client, qint64 pairId, QWidget
     setObjectName(QStringLiteral("pairEditor"));
     setWindowTitle(pairId > 0 ? tr("Edit Sync Pair") : tr("New Sync Pair"));
     buildForm();
-    resize(760, 680);
+    resize(1240, 860);
     loadSystems();
 }
 
@@ -169,16 +177,21 @@ void PairEditorDialog::buildForm()
     m_sourceTest->setMinimumWidth(160);
     m_targetTest->setMinimumWidth(160);
 
-    auto *run = new QFormLayout;
-    run->addRow(tr("&Mode:"), m_mode);
-    run->addRow(tr("Sc&hedule:"), m_schedule);
-    run->addRow(tr("&Batch size:"), m_batchSize);
-    run->addRow(tr("&Invalid rows:"), m_invalidRows);
+    m_rules = new ValidationRulesEditor(this);
+
+    auto *left = new QVBoxLayout;
+    left->addLayout(general);
+    left->addWidget(m_mappingGrid, 3);
+    left->addWidget(m_rules, 2);
+    auto *right = new QVBoxLayout;
+    right->addWidget(buildRunForm());
+    right->addWidget(m_preview, 1);
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(left, 1);
+    columns->addLayout(right, 1);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(general);
-    layout->addWidget(m_mappingGrid, 1);
-    layout->addLayout(run);
+    layout->addLayout(columns, 1);
     layout->addWidget(row({ m_summary, m_reload }, 0));
     layout->addWidget(m_buttons);
 
@@ -195,8 +208,44 @@ void PairEditorDialog::buildForm()
         if (!entity.isEmpty() && key->text().isEmpty())
             key->setText(keyText(entity.value(QLatin1String("key"))));
     };
-    connect(m_sourceEntity, &QComboBox::currentTextChanged, this, [entityChosen] { entityChosen(true); });
+    connect(m_sourceEntity, &QComboBox::currentTextChanged, this, [this, entityChosen] {
+        entityChosen(true);
+        QStringList columns;
+        for (const QJsonValue &column : m_entities.value(QStringLiteral("source:") + m_sourceEntity->currentText())
+                                            .value(QLatin1String("columns")).toArray())
+            columns << column[QLatin1String("name")].toString();
+        m_cursor->setColumns(columns);
+    });
     connect(m_targetEntity, &QComboBox::currentTextChanged, this, [entityChosen] { entityChosen(false); });
+}
+
+QWidget *PairEditorDialog::buildRunForm()
+{
+    m_cursor = new CursorEditor(this);
+    m_cronPreview = new CronTimesPreview(this);
+    m_deletePolicy = new DeletePolicyEditor(this);
+    m_dependsOn = new DependsOnEditor(this);
+    m_preview = new MappingPreview(m_client, [this] { return definition(); }, this);
+    connect(m_mode, &QComboBox::currentTextChanged, this,
+            [this](const QString &mode) { m_cursor->setCursorMode(mode == QLatin1String("cursor")); });
+    connect(m_schedule, &QLineEdit::textChanged, m_cronPreview, &CronTimesPreview::setExpression);
+    connect(m_preview, &MappingPreview::refused, this, [this](const ApiError &error) {
+        clearErrors();
+        if (!error.errors.isEmpty())
+            showErrors(error);
+    });
+
+    auto *box = new QGroupBox(tr("Running"), this);
+    auto *run = new QFormLayout(box);
+    run->addRow(tr("&Mode:"), m_mode);
+    run->addRow(tr("C&ursor:"), m_cursor);
+    run->addRow(tr("Sc&hedule:"), m_schedule);
+    run->addRow(QString(), m_cronPreview);
+    run->addRow(tr("&Batch size:"), m_batchSize);
+    run->addRow(tr("&Invalid rows:"), m_invalidRows);
+    run->addRow(tr("De&letes:"), m_deletePolicy);
+    run->addRow(tr("Depends &on:"), m_dependsOn);
+    return box;
 }
 
 void PairEditorDialog::addMappingRow(const QString &target, const QString &source, const QString &transform)
@@ -295,13 +344,27 @@ void PairEditorDialog::setDefinition(const QJsonObject &definition)
     m_batchSize->setValue(int(definition.value(QLatin1String("batch_size")).toInteger(0)));
     const int invalid = m_invalidRows->findData(definition.value(QLatin1String("invalid_rows")).toString(QStringLiteral("quarantine")));
     m_invalidRows->setCurrentIndex(qMax(0, invalid));
+    m_cursor->setCursor(definition.value(QLatin1String("cursor")).toObject());
+    m_cursor->setCursorMode(m_mode->currentText() == QLatin1String("cursor"));
+    m_deletePolicy->setPolicy(definition.value(QLatin1String("delete_policy")).toObject());
+    m_rules->setRules(entity.value(QLatin1String("validation")).toArray());
+    QStringList others; // depends_on names the pair's other entities
+    const QJsonArray entities = definition.value(QLatin1String("entities")).toArray();
+    for (qsizetype i = 1; i < entities.size(); ++i)
+        others << entities.at(i)[QLatin1String("name")].toString();
+    m_dependsOn->setChoices(others);
+    QStringList dependsOn;
+    for (const QJsonValue &name : entity.value(QLatin1String("depends_on")).toArray())
+        dependsOn << name.toString();
+    m_dependsOn->setDependsOn(dependsOn);
+    m_preview->setEntity(entity.value(QLatin1String("name")).toString());
 }
 
 QJsonObject PairEditorDialog::definition() const
 {
     QJsonObject definition = m_loadedDefinition; // keeps what the form does not edit
     for (const char *key : { "name", "description", "source_system_id", "target_system_id", "source_system",
-                             "target_system", "mode", "schedule", "batch_size", "invalid_rows" })
+                             "target_system", "mode", "schedule", "batch_size", "invalid_rows", "cursor", "delete_policy" })
         definition.remove(QLatin1String(key));
     definition.insert(QStringLiteral("name"), m_name->text().trimmed());
     if (!m_description->text().trimmed().isEmpty())
@@ -316,6 +379,10 @@ QJsonObject PairEditorDialog::definition() const
     if (m_batchSize->value() > 0)
         definition.insert(QStringLiteral("batch_size"), m_batchSize->value());
     definition.insert(QStringLiteral("invalid_rows"), m_invalidRows->currentData().toString());
+    if (const QJsonObject cursor = m_cursor->cursor(); !cursor.isEmpty())
+        definition.insert(QStringLiteral("cursor"), cursor);
+    if (const QJsonObject policy = m_deletePolicy->policy(); !policy.isEmpty())
+        definition.insert(QStringLiteral("delete_policy"), policy);
 
     QJsonArray entities = definition.value(QLatin1String("entities")).toArray();
     QJsonObject entity = entities.isEmpty() ? QJsonObject() : entities.first().toObject();
@@ -329,6 +396,14 @@ QJsonObject PairEditorDialog::definition() const
     QJsonObject mapping = entity.value(QLatin1String("mapping")).toObject();
     mapping.insert(QStringLiteral("fields"), m_mappingGrid->fields());
     entity.insert(QStringLiteral("mapping"), mapping);
+    // Lists left empty stay absent when they were (an unchanged pair saves what it loaded).
+    const auto list = [&entity](const QString &key, const QJsonArray &items) {
+        if (items.isEmpty() && !entity.contains(key))
+            return;
+        entity.insert(key, items);
+    };
+    list(QStringLiteral("validation"), m_rules->rules());
+    list(QStringLiteral("depends_on"), toArray(m_dependsOn->dependsOn()));
     if (entities.isEmpty())
         entities.append(entity);
     else
@@ -445,6 +520,16 @@ QWidget *PairEditorDialog::widgetForField(const QString &field) const
     }
     if (field == QLatin1String("entities[0].name"))
         return m_sourceEntity;
+    if (field.startsWith(QLatin1String("entities[0].validation")))
+        return m_rules->table();
+    if (field.startsWith(QLatin1String("entities[0].depends_on")))
+        return m_dependsOn->list();
+    if (field.startsWith(QLatin1String("entities[0].cursor")) || field.startsWith(QLatin1String("cursor")))
+        return m_cursor->columnCombo();
+    if (field == QLatin1String("delete_policy.column") || field == QLatin1String("entities[0].delete_policy.column"))
+        return m_deletePolicy->columnEdit();
+    if (field.startsWith(QLatin1String("delete_policy")) || field.startsWith(QLatin1String("entities[0].delete_policy")))
+        return m_deletePolicy->actionCombo();
     const QString top = field.section(QLatin1Char('.'), 0, 0).section(QLatin1Char('['), 0, 0);
     static const QHash<QString, QString> widgets {
         { QStringLiteral("name"), QStringLiteral("nameEdit") },
@@ -474,6 +559,10 @@ void PairEditorDialog::showErrors(const ApiError &error)
         const QRegularExpressionMatch match = cell.match(problem.field);
         if (match.hasMatch())
             m_mappingGrid->markCell(match.captured(1).toInt(), match.captured(2), problem.message);
+        static const QRegularExpression rule(QStringLiteral("^entities\\[0\\]\\.validation\\[(\\d+)\\](?:\\.(\\w+))?"));
+        const QRegularExpressionMatch ruleMatch = rule.match(problem.field);
+        if (ruleMatch.hasMatch())
+            m_rules->markCell(ruleMatch.captured(1).toInt(), ruleMatch.captured(2), problem.message);
     }
     m_summary->setText(tr("The pair was not saved: %n problem(s).", nullptr, int(error.errors.size())) + QLatin1Char('\n')
                        + lines.join(QLatin1Char('\n')));
@@ -530,6 +619,7 @@ void PairEditorDialog::clearErrors()
     m_mappingFrame->setStyleSheet(QString());
     m_invalid.clear();
     m_mappingGrid->clearCellMarks();
+    m_rules->clearCellMarks();
     m_summary->hide();
     m_summary->clear();
 }

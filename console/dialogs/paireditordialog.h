@@ -18,13 +18,22 @@ class QTableWidget;
 
 namespace tf::console {
 
+class CronTimesPreview;
+class CursorEditor;
+class DeletePolicyEditor;
+class DependsOnEditor;
 class GatewayClient;
+class MappingPreview;
+class ValidationRulesEditor;
 struct ApiError;
 
 // Creates (POST /api/sync-pairs) or edits (PUT /api/sync-pairs/{id} with If-Match) a sync
 // pair of one entity: systems (with Test connection), entities from the systems' catalogues,
-// keys, a field-mapping grid, mode, schedule, batch size and invalid rows. A 422 marks each
-// field it names (red frame and tooltip) and keeps the dialog open; a 412 offers a reload.
+// keys, a field-mapping grid, validation rules, mode and cursor, schedule (with its next runs),
+// batch size, invalid rows, delete policy and the entity's depends_on; Test pair previews the
+// first rows as edited. Keys the form does not show are kept, so an unchanged pair saves the
+// very body it was loaded with. A 422 marks each field it names (red frame and tooltip) and
+// keeps the dialog open; a 412 offers a reload.
 class PairEditorDialog final : public QDialog
 {
     Q_OBJECT
@@ -82,6 +91,7 @@ private:
     void markInvalid(const QString &field, QWidget *widget, const QString &message);
     void clearErrors();
     void selectSystem(QComboBox *combo, qint64 id);
+    QWidget *buildRunForm();
 
     GatewayClient *m_client;
     qint64 m_pairId;
@@ -113,6 +123,12 @@ private:
     QLineEdit *m_schedule;
     QSpinBox *m_batchSize;
     QComboBox *m_invalidRows;
+    ValidationRulesEditor *m_rules;
+    CursorEditor *m_cursor;
+    DeletePolicyEditor *m_deletePolicy;
+    DependsOnEditor *m_dependsOn;
+    CronTimesPreview *m_cronPreview;
+    MappingPreview *m_preview;
     QLabel *m_summary;
     QPushButton *m_reload;
     QDialogButtonBox *m_buttons;
