@@ -232,7 +232,7 @@ QWidget *PairEditorDialog::buildRunForm()
     connect(m_preview, &MappingPreview::refused, this, [this](const ApiError &error) {
         clearErrors();
         if (!error.errors.isEmpty())
-            showErrors(error);
+            showErrors(error, tr("Test pair: the definition does not fit, %n problem(s).", nullptr, int(error.errors.size())));
     });
 
     auto *box = new QGroupBox(tr("Running"), this);
@@ -547,7 +547,7 @@ QWidget *PairEditorDialog::widgetForField(const QString &field) const
     return name.isEmpty() ? nullptr : findChild<QWidget *>(name);
 }
 
-void PairEditorDialog::showErrors(const ApiError &error)
+void PairEditorDialog::showErrors(const ApiError &error, const QString &headline)
 {
     QStringList lines;
     for (const ApiFieldError &problem : error.errors) {
@@ -564,7 +564,8 @@ void PairEditorDialog::showErrors(const ApiError &error)
         if (ruleMatch.hasMatch())
             m_rules->markCell(ruleMatch.captured(1).toInt(), ruleMatch.captured(2), problem.message);
     }
-    m_summary->setText(tr("The pair was not saved: %n problem(s).", nullptr, int(error.errors.size())) + QLatin1Char('\n')
+    m_summary->setText((headline.isEmpty() ? tr("The pair was not saved: %n problem(s).", nullptr, int(error.errors.size())) : headline)
+                       + QLatin1Char('\n')
                        + lines.join(QLatin1Char('\n')));
     m_summary->show();
     if (!m_invalid.isEmpty())

@@ -87,7 +87,7 @@ private:
     void loadPair();
     void loadEntities(QComboBox *systemCombo, QComboBox *entityCombo, QLineEdit *keyEdit);
     void testConnection(QComboBox *systemCombo, QLabel *result);
-    void showErrors(const ApiError &error);
+    void showErrors(const ApiError &error, const QString &headline = {});
     void markInvalid(const QString &field, QWidget *widget, const QString &message);
     void clearErrors();
     void selectSystem(QComboBox *combo, qint64 id);

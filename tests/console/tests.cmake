@@ -116,3 +116,15 @@ if(TF_BUILD_CONSOLE)
     add_dependencies(tst_syncpairspage tf-gateway tf-syncd)
     target_include_directories(tst_syncpairspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 endif()
+
+# The pair editor's validation rules, cursor, delete policy, depends_on, cron preview and
+# Test pair against a real tf-gateway supervising tf-syncd; screenshots of the whole editor and
+# of the preview (light and dark) into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_paireditor
+        SOURCES console/tst_paireditor.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    add_dependencies(tst_paireditor tf-gateway tf-syncd)
+    target_include_directories(tst_paireditor PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+endif()

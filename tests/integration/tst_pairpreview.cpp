@@ -8,6 +8,7 @@
 #include <QTest>
 
 using namespace tf;
+using namespace tf::test;
 using namespace tf::test::proxyfixture;
 
 class TestPairPreview final : public QObject, private test::GatewayProxyFixture
