@@ -181,8 +181,8 @@ void PairEditorDialog::buildForm()
 
     auto *left = new QVBoxLayout;
     left->addLayout(general);
-    left->addWidget(m_mappingGrid, 3);
-    left->addWidget(m_rules, 2);
+    left->addWidget(m_mappingGrid, 1);
+    left->addWidget(m_rules, 1);
     auto *right = new QVBoxLayout;
     right->addWidget(buildRunForm());
     right->addWidget(m_preview, 1);

@@ -11,7 +11,7 @@ CronTimesPreview::CronTimesPreview(QWidget *parent)
 {
     setObjectName(QStringLiteral("cronPreview"));
     setAccessibleName(tr("Next runs"));
-    setWordWrap(true);
+    setWordWrap(false); // one run a line; a message too long for the column is in the tooltip
     setTextInteractionFlags(Qt::TextSelectableByMouse);
     connect(DisplaySettings::instance(), &DisplaySettings::changed, this, &CronTimesPreview::render);
     render();
@@ -35,6 +35,7 @@ void CronTimesPreview::render()
     m_error.clear();
     setProperty("invalid", false);
     setStyleSheet(QString());
+    setToolTip(QString());
     if (m_expression.isEmpty()) {
         setText(tr("No schedule: the pair runs only when started."));
         return;
@@ -55,6 +56,7 @@ void CronTimesPreview::render()
         setProperty("invalid", true);
         setStyleSheet(QStringLiteral("QLabel { color: #d32f2f; }"));
         setText(tr("✗ %1").arg(m_error));
+        setToolTip(m_error);
         return;
     }
     if (m_runs.isEmpty()) {
@@ -64,7 +66,7 @@ void CronTimesPreview::render()
     QStringList lines;
     for (const QDateTime &run : std::as_const(m_runs))
         lines << DisplaySettings::instance()->formatDateTime(run);
-    setText(tr("Next runs: %1").arg(lines.join(QStringLiteral(" · "))));
+    setText(tr("Next runs:") + QLatin1Char('\n') + lines.join(QLatin1Char('\n')));
 }
 
 } // namespace tf::console

@@ -27,7 +27,7 @@ DeletePolicyEditor::DeletePolicyEditor(QWidget *parent)
     m_column = new QLineEdit(this);
     m_column->setObjectName(QStringLiteral("softDeleteColumnEdit"));
     m_column->setAccessibleName(tr("Soft delete column"));
-    m_column->setPlaceholderText(tr("target flag column, e.g. is_deleted"));
+    m_column->setPlaceholderText(tr("flag column, e.g. is_deleted"));
     auto *columnLabel = new QLabel(tr("column:"), this);
     columnLabel->setBuddy(m_column);
     auto *layout = new QHBoxLayout(this);

@@ -126,6 +126,9 @@ private slots:
         QCOMPARE(depends->item(0)->text(), QStringLiteral("owner"));
         QCOMPARE(depends->item(0)->checkState(), Qt::Checked);
 
+        QTest::qWait(100);
+        QVERIFY(test::saveScreenshots(dialog, QStringLiteral("paireditor-every-field")));
+
         // Saved unchanged, the server holds the very same definition.
         QSignalSpy saved(dialog, &PairEditorDialog::saved);
         dialog->save();
