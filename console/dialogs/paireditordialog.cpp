@@ -4,6 +4,7 @@
 #include "widgets/crontimespreview.h"
 #include "widgets/cursoreditor.h"
 #include "widgets/deletepolicyeditor.h"
+#include "widgets/fielderrormarks.h"
 #include "widgets/dependsoneditor.h"
 #include "widgets/mappinggrid.h"
 #include "widgets/mappingpreview.h"
@@ -11,9 +12,7 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QEvent>
 #include <QFormLayout>
-#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -29,8 +28,6 @@
 namespace tf::console {
 
 namespace {
-
-const QString InvalidStyle = QStringLiteral("%1 { border: 2px solid #d32f2f; }");
 
 QStringList splitKey(const QString &text)
 {
@@ -124,7 +121,6 @@ void PairEditorDialog::buildForm()
 
     m_mappingGrid = new MappingGrid(this);
     m_mapping = m_mappingGrid->table();
-    m_mappingFrame = m_mappingGrid->frame();
 
     m_mode = new QComboBox(this);
     named(m_mode, QStringLiteral("modeCombo"), tr("Mode"));
@@ -178,6 +174,9 @@ void PairEditorDialog::buildForm()
     m_targetTest->setMinimumWidth(160);
 
     m_rules = new ValidationRulesEditor(this);
+    m_marks = new FieldErrorMarks(this);
+    m_marks->setFrame(m_mapping, m_mappingGrid->frame());
+    m_marks->setFrame(m_rules->table(), m_rules->frame());
 
     auto *left = new QVBoxLayout;
     left->addLayout(general);
@@ -186,12 +185,12 @@ void PairEditorDialog::buildForm()
     auto *right = new QVBoxLayout;
     right->addWidget(buildRunForm());
     right->addWidget(m_preview, 1);
-    auto *columns = new QHBoxLayout;
-    columns->addLayout(left, 1);
-    columns->addLayout(right, 1);
+    auto *sides = new QHBoxLayout;
+    sides->addLayout(left, 1);
+    sides->addLayout(right, 1);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(columns, 1);
+    layout->addLayout(sides, 1);
     layout->addWidget(row({ m_summary, m_reload }, 0));
     layout->addWidget(m_buttons);
 
@@ -412,6 +411,11 @@ QJsonObject PairEditorDialog::definition() const
     return definition;
 }
 
+QStringList PairEditorDialog::invalidFields() const
+{
+    return m_marks->fields();
+}
+
 bool PairEditorDialog::isDirty() const
 {
     return m_loaded && definition() != m_initial;
@@ -554,7 +558,7 @@ void PairEditorDialog::showErrors(const ApiError &error, const QString &headline
         lines << QStringLiteral("• %1: %2").arg(problem.field, problem.message);
         QWidget *widget = widgetForField(problem.field);
         if (widget)
-            markInvalid(problem.field, widget, problem.message);
+            m_marks->mark(problem.field, widget, problem.message);
         static const QRegularExpression cell(QStringLiteral("^entities\\[0\\]\\.mapping\\.fields\\[(\\d+)\\](?:\\.(\\w+))?"));
         const QRegularExpressionMatch match = cell.match(problem.field);
         if (match.hasMatch())
@@ -568,57 +572,13 @@ void PairEditorDialog::showErrors(const ApiError &error, const QString &headline
                        + QLatin1Char('\n')
                        + lines.join(QLatin1Char('\n')));
     m_summary->show();
-    if (!m_invalid.isEmpty())
-        m_invalid.cbegin().value()->setFocus(Qt::OtherFocusReason);
-}
-
-void PairEditorDialog::markInvalid(const QString &field, QWidget *widget, const QString &message)
-{
-    if (!widget->property("invalid").toBool())
-        widget->setProperty("baseToolTip", widget->toolTip());
-    m_invalid.insert(field, widget);
-    widget->setProperty("invalid", true);
-    applyInvalidStyle(widget);
-    const QString previous = widget->property("invalidMessages").toString();
-    const QString messages = previous.isEmpty() ? message : previous + QLatin1Char('\n') + message;
-    widget->setProperty("invalidMessages", messages);
-    widget->setToolTip(messages);
-}
-
-void PairEditorDialog::applyInvalidStyle(QWidget *widget)
-{
-    QWidget *styled = widget == m_mapping ? static_cast<QWidget *>(m_mappingFrame) : widget;
-    const QString style = widget == m_mapping ? QStringLiteral("QFrame#mappingFrame { border: 2px solid #d32f2f; }")
-                                              : InvalidStyle.arg(QString::fromLatin1(widget->metaObject()->className()));
-    styled->setStyleSheet(QString());
-    styled->setStyleSheet(style);
-}
-
-void PairEditorDialog::changeEvent(QEvent *event)
-{
-    QDialog::changeEvent(event);
-    // A style sheet keeps the palette it was polished with: apply the red frames again
-    // when the theme changes, so the fields follow the dark or light palette.
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
-        if (m_restyling)
-            return;
-        m_restyling = true;
-        for (QWidget *widget : std::as_const(m_invalid))
-            applyInvalidStyle(widget);
-        m_restyling = false;
-    }
+    if (QWidget *first = m_marks->anyWidget())
+        first->setFocus(Qt::OtherFocusReason);
 }
 
 void PairEditorDialog::clearErrors()
 {
-    for (QWidget *widget : std::as_const(m_invalid)) {
-        widget->setProperty("invalid", false);
-        widget->setProperty("invalidMessages", QVariant());
-        widget->setStyleSheet(QString());
-        widget->setToolTip(widget->property("baseToolTip").toString());
-    }
-    m_mappingFrame->setStyleSheet(QString());
-    m_invalid.clear();
+    m_marks->clear();
     m_mappingGrid->clearCellMarks();
     m_rules->clearCellMarks();
     m_summary->hide();

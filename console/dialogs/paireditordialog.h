@@ -9,7 +9,6 @@
 
 class QComboBox;
 class QDialogButtonBox;
-class QFrame;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -22,6 +21,7 @@ class CronTimesPreview;
 class CursorEditor;
 class DeletePolicyEditor;
 class DependsOnEditor;
+class FieldErrorMarks;
 class GatewayClient;
 class MappingPreview;
 class ValidationRulesEditor;
@@ -57,7 +57,7 @@ public:
     QJsonObject definition() const;
     void setDefinition(const QJsonObject &definition);
     // Widgets marked by the last 422, by the field path they answer.
-    QStringList invalidFields() const { return m_invalid.keys(); }
+    QStringList invalidFields() const;
     QWidget *widgetForField(const QString &field) const;
     void addMappingRow(const QString &target = {}, const QString &source = {}, const QString &transform = {});
 
@@ -77,18 +77,13 @@ signals:
     // A save was refused: the HTTP status and the message shown.
     void saveFailed(int status, const QString &message);
 
-protected:
-    void changeEvent(QEvent *event) override;
-
 private:
-    void applyInvalidStyle(QWidget *widget);
     void buildForm();
     void loadSystems();
     void loadPair();
     void loadEntities(QComboBox *systemCombo, QComboBox *entityCombo, QLineEdit *keyEdit);
     void testConnection(QComboBox *systemCombo, QLabel *result);
     void showErrors(const ApiError &error, const QString &headline = {});
-    void markInvalid(const QString &field, QWidget *widget, const QString &message);
     void clearErrors();
     void selectSystem(QComboBox *combo, qint64 id);
     QWidget *buildRunForm();
@@ -98,11 +93,10 @@ private:
     QByteArray m_etag;
     QJsonObject m_initial; // the definition as loaded (or the empty form)
     QJsonObject m_loadedDefinition; // kept for keys the form does not edit
-    QHash<QString, QWidget *> m_invalid;
+    FieldErrorMarks *m_marks = nullptr;
     QHash<QString, QJsonObject> m_entities; // "source:name"/"target:name" -> entity
     bool m_loaded = false;
     bool m_saving = false;
-    bool m_restyling = false;
 
     QLineEdit *m_name;
     QLineEdit *m_description;
@@ -118,7 +112,6 @@ private:
     QLineEdit *m_targetKey;
     MappingGrid *m_mappingGrid;
     QTableWidget *m_mapping;
-    QFrame *m_mappingFrame = nullptr;
     QComboBox *m_mode;
     QLineEdit *m_schedule;
     QSpinBox *m_batchSize;

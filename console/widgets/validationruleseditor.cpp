@@ -1,6 +1,7 @@
 #include "validationruleseditor.h"
 
 #include <QComboBox>
+#include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -135,7 +136,12 @@ ValidationRulesEditor::ValidationRulesEditor(QWidget *parent)
     });
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_table, 1);
+    m_frame = new QFrame(this);
+    m_frame->setObjectName(QStringLiteral("validationFrame"));
+    auto *frameLayout = new QVBoxLayout(m_frame);
+    frameLayout->setContentsMargins(2, 2, 2, 2);
+    frameLayout->addWidget(m_table);
+    layout->addWidget(m_frame, 1);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);
     buttons->addWidget(m_add);

@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+class QFrame;
 class QPushButton;
 class QTableWidget;
 
@@ -27,6 +28,8 @@ public:
     explicit ValidationRulesEditor(QWidget *parent = nullptr);
 
     QTableWidget *table() const { return m_table; }
+    // The frame around the table ("validationFrame"); it carries the table's red border.
+    QFrame *frame() const { return m_frame; }
     void addRule(const QString &field = {}, const QString &rule = QStringLiteral("required"),
                  const QString &arguments = {}, const QString &message = {});
     QJsonArray rules() const;
@@ -44,6 +47,7 @@ private:
     QJsonObject ruleAt(int row) const;
 
     QTableWidget *m_table;
+    QFrame *m_frame;
     QPushButton *m_add;
     QPushButton *m_remove;
 };

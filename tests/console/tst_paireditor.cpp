@@ -26,6 +26,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -169,6 +170,16 @@ private slots:
         auto *depends = dialog->findChild<QListWidget *>(QStringLiteral("dependsOnList"));
         depends->item(0)->setCheckState(Qt::Unchecked);
         QVERIFY(dialog->isDirty());
+        // A rule the server does not know: its cell and the table are marked, the dialog stays.
+        rules->item(0, console::ValidationRulesEditor::RuleColumn)->setText(QStringLiteral("max_valeu"));
+        QSignalSpy failed(dialog, &PairEditorDialog::saveFailed);
+        dialog->save();
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(failed.first().at(0).toInt(), 422);
+        QVERIFY2(rules->property("invalid").toBool(), qPrintable(dialog->invalidFields().join(u',')));
+        QVERIFY(rules->item(0, console::ValidationRulesEditor::RuleColumn)->toolTip().contains(QStringLiteral("max_valeu")));
+        QVERIFY(!dialog->findChild<QFrame *>(QStringLiteral("validationFrame"))->styleSheet().isEmpty());
+        rules->item(0, console::ValidationRulesEditor::RuleColumn)->setText(QStringLiteral("max_value"));
         QSignalSpy saved(dialog, &PairEditorDialog::saved);
         dialog->save();
         QVERIFY(saved.wait(10000));
