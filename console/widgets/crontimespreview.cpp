@@ -13,7 +13,8 @@ CronTimesPreview::CronTimesPreview(QWidget *parent)
     setAccessibleName(tr("Next runs"));
     setWordWrap(false); // one run a line; a message too long for the column is in the tooltip
     setTextInteractionFlags(Qt::TextSelectableByMouse);
-    connect(DisplaySettings::instance(), &DisplaySettings::changed, this, &CronTimesPreview::render);
+    connect(DisplaySettings::instance(), &DisplaySettings::changed, this,
+            &CronTimesPreview::render);
     render();
 }
 

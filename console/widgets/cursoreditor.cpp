@@ -22,13 +22,15 @@ CursorEditor::CursorEditor(QWidget *parent)
     m_column->setObjectName(QStringLiteral("cursorColumnCombo"));
     m_column->setAccessibleName(tr("Cursor column"));
     m_column->lineEdit()->setPlaceholderText(tr("source column, e.g. updated_at"));
-    m_column->setToolTip(tr("A cursor run reads the source rows past the last value of this column"));
+    m_column->setToolTip(
+        tr("A cursor run reads the source rows past the last value of this column"));
     m_reconcileEvery = new QSpinBox(this);
     m_reconcileEvery->setObjectName(QStringLiteral("reconcileEverySpin"));
     m_reconcileEvery->setAccessibleName(tr("Reconcile keys every N runs"));
     m_reconcileEvery->setRange(1, 10000);
     m_reconcileEvery->setValue(DefaultReconcileEvery);
-    m_reconcileEvery->setToolTip(tr("Every Nth cursor run also reconciles keys, so deletes are found"));
+    m_reconcileEvery->setToolTip(
+        tr("Every Nth cursor run also reconciles keys, so deletes are found"));
     auto *reconcileLabel = new QLabel(tr("reconcile every"), this);
     reconcileLabel->setBuddy(m_reconcileEvery);
     auto *layout = new QHBoxLayout(this);
@@ -54,7 +56,9 @@ void CursorEditor::setCursorMode(bool cursorMode)
     m_column->setEnabled(cursorMode);
     m_reconcileEvery->setEnabled(cursorMode);
     const QString why = cursorMode ? QString() : tr("Only used in cursor mode");
-    m_column->setToolTip(why.isEmpty() ? tr("A cursor run reads the source rows past the last value of this column") : why);
+    m_column->setToolTip(
+        why.isEmpty() ? tr("A cursor run reads the source rows past the last value of this column")
+                      : why);
 }
 
 void CursorEditor::setCursor(const QJsonObject &cursor)
@@ -68,7 +72,8 @@ QJsonObject CursorEditor::cursor() const
 {
     const QString column = m_column->currentText().trimmed();
     if (!m_original.isEmpty() && column == m_original.value(ColumnKey).toString()
-        && m_reconcileEvery->value() == m_original.value(ReconcileKey).toInteger(DefaultReconcileEvery))
+        && m_reconcileEvery->value()
+            == m_original.value(ReconcileKey).toInteger(DefaultReconcileEvery))
         return m_original;
     if (column.isEmpty())
         return {};

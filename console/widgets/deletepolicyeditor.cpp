@@ -48,7 +48,8 @@ DeletePolicyEditor::DeletePolicyEditor(QWidget *parent)
 void DeletePolicyEditor::setPolicy(const QJsonObject &policy)
 {
     m_original = policy;
-    m_action->setCurrentIndex(qMax(0, m_action->findData(policy.value(ActionKey).toString(Propagate))));
+    m_action->setCurrentIndex(
+        qMax(0, m_action->findData(policy.value(ActionKey).toString(Propagate))));
     m_column->setText(policy.value(ColumnKey).toString());
 }
 

@@ -44,7 +44,8 @@ bool FieldErrorMarks::eventFilter(QObject *watched, QEvent *event)
 {
     // A style sheet keeps the palette it was polished with: apply the red borders again when
     // the theme changes, so the fields follow the dark or light palette.
-    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) && !m_restyling) {
+    if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
+        && !m_restyling) {
         m_restyling = true;
         for (QWidget *widget : std::as_const(m_marked))
             applyStyle(widget);

@@ -22,7 +22,8 @@ QString cellText(const QJsonValue &value)
         return QStringLiteral("NULL");
     if (value.isString())
         return value.toString();
-    const QString text = QString::fromUtf8(QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact));
+    const QString text
+        = QString::fromUtf8(QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact));
     return text.mid(1, text.size() - 2);
 }
 
@@ -54,7 +55,8 @@ MappingPreview::MappingPreview(GatewayClient *client, DefinitionSource definitio
     m_limit->setRange(1, 100);
     m_limit->setValue(20);
     m_limit->setSuffix(tr(" rows"));
-    m_status = new QLabel(tr("Test the pair to see its first rows as the target would get them."), this);
+    m_status
+        = new QLabel(tr("Test the pair to see its first rows as the target would get them."), this);
     m_status->setObjectName(QStringLiteral("previewStatus"));
     m_status->setWordWrap(true);
     m_table = new QTableWidget(0, 0, this);
@@ -84,22 +86,24 @@ void MappingPreview::testPair()
     m_status->setText(tr("Reading the first rows…"));
     QJsonObject body = m_definition();
     body.insert(QStringLiteral("limit"), m_limit->value());
-    m_client->post(QStringLiteral("/api/sync-pairs/preview"), body, this, [this](const ApiResult &result) {
-        m_running = false;
-        m_testAction->setEnabled(true);
-        m_testButton->setEnabled(true);
-        if (!result.ok()) {
-            m_table->setRowCount(0);
-            m_status->setText(result.error.errors.isEmpty()
-                                  ? tr("✗ %1").arg(result.error.message())
-                                  : tr("✗ The definition does not fit: %n problem(s), marked on the form.", nullptr,
-                                       int(result.error.errors.size())));
-            emit refused(result.error);
-            return;
-        }
-        showRows(result.object());
-        emit previewed(result.object());
-    });
+    m_client->post(
+        QStringLiteral("/api/sync-pairs/preview"), body, this, [this](const ApiResult &result) {
+            m_running = false;
+            m_testAction->setEnabled(true);
+            m_testButton->setEnabled(true);
+            if (!result.ok()) {
+                m_table->setRowCount(0);
+                m_status->setText(
+                    result.error.errors.isEmpty()
+                        ? tr("✗ %1").arg(result.error.message())
+                        : tr("✗ The definition does not fit: %n problem(s), marked on the form.",
+                             nullptr, int(result.error.errors.size())));
+                emit refused(result.error);
+                return;
+            }
+            showRows(result.object());
+            emit previewed(result.object());
+        });
 }
 
 void MappingPreview::showRows(const QJsonObject &answer)
@@ -116,7 +120,8 @@ void MappingPreview::showRows(const QJsonObject &answer)
     const QJsonArray rows = entity.value(QLatin1String("rows")).toArray();
     m_table->clear();
     m_table->setColumnCount(int(columns.size()) + 2);
-    m_table->setHorizontalHeaderLabels(QStringList { tr("Source key") } + columns + QStringList { tr("Validation") });
+    m_table->setHorizontalHeaderLabels(QStringList { tr("Source key") } + columns
+                                       + QStringList { tr("Validation") });
     m_table->setRowCount(int(rows.size()));
     int invalid = 0;
     const QColor tint(0xd3, 0x2f, 0x2f, 70);

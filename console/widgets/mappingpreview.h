@@ -3,7 +3,6 @@
 #include <QGroupBox>
 #include <QJsonArray>
 #include <QJsonObject>
-
 #include <functional>
 
 class QAction;

@@ -25,7 +25,8 @@ class RuleDelegate final : public QStyledItemDelegate
 {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
-    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &) const override
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &,
+                          const QModelIndex &) const override
     {
         auto *combo = new QComboBox(parent);
         combo->addItems(ValidationRulesEditor::ruleNames());
@@ -36,7 +37,8 @@ public:
     {
         static_cast<QComboBox *>(editor)->setCurrentText(index.data().toString());
     }
-    void setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const override
+    void setModelData(QWidget *editor, QAbstractItemModel *model,
+                      const QModelIndex &index) const override
     {
         model->setData(index, static_cast<QComboBox *>(editor)->currentText());
     }
@@ -46,7 +48,8 @@ QString scalarText(const QJsonValue &value)
 {
     if (value.isString())
         return value.toString();
-    const QString text = QString::fromUtf8(QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact));
+    const QString text
+        = QString::fromUtf8(QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact));
     return text.mid(1, text.size() - 2);
 }
 
@@ -55,10 +58,11 @@ QString scalarText(const QJsonValue &value)
 QStringList ValidationRulesEditor::ruleNames()
 {
     // docs/sync-engine.md, Validation rules.
-    return { QStringLiteral("required"),   QStringLiteral("type"),      QStringLiteral("min_length"),
-             QStringLiteral("max_length"), QStringLiteral("min_value"), QStringLiteral("max_value"),
-             QStringLiteral("pattern"),    QStringLiteral("enum"),      QStringLiteral("unique"),
-             QStringLiteral("reference") };
+    return { QStringLiteral("required"),   QStringLiteral("type"),
+             QStringLiteral("min_length"), QStringLiteral("max_length"),
+             QStringLiteral("min_value"),  QStringLiteral("max_value"),
+             QStringLiteral("pattern"),    QStringLiteral("enum"),
+             QStringLiteral("unique"),     QStringLiteral("reference") };
 }
 
 QString ValidationRulesEditor::argumentsText(const QJsonObject &rule)
@@ -71,7 +75,8 @@ QString ValidationRulesEditor::argumentsText(const QJsonObject &rule)
         return values.join(QStringLiteral(", "));
     }
     if (name == QLatin1String("reference"))
-        return rule.value(QLatin1String("entity")).toString() + QLatin1Char('.') + rule.value(QLatin1String("column")).toString();
+        return rule.value(QLatin1String("entity")).toString() + QLatin1Char('.')
+            + rule.value(QLatin1String("column")).toString();
     return rule.contains(ValueKey) ? scalarText(rule.value(ValueKey)) : QString();
 }
 
@@ -95,7 +100,8 @@ QJsonObject ValidationRulesEditor::parseArguments(const QString &rule, const QSt
     const qint64 integer = trimmed.toLongLong(&isInteger);
     if (rule == QLatin1String("min_length") || rule == QLatin1String("max_length")
         || rule == QLatin1String("min_value") || rule == QLatin1String("max_value"))
-        return { { ValueKey, isInteger ? QJsonValue(integer) : QJsonValue(trimmed) } }; // text stays exact
+        return { { ValueKey,
+                   isInteger ? QJsonValue(integer) : QJsonValue(trimmed) } }; // text stays exact
     return { { ValueKey, trimmed } };
 }
 
@@ -105,16 +111,18 @@ ValidationRulesEditor::ValidationRulesEditor(QWidget *parent)
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("validationTable"));
     m_table->setAccessibleName(tr("Validation rules"));
-    m_table->setHorizontalHeaderLabels({ tr("Target field"), tr("Rule"), tr("Arguments"), tr("Message (optional)") });
+    m_table->setHorizontalHeaderLabels(
+        { tr("Target field"), tr("Rule"), tr("Arguments"), tr("Message (optional)") });
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(FieldColumn, 150);
     m_table->setColumnWidth(RuleColumn, 110);
     m_table->setColumnWidth(ArgumentsColumn, 170);
     m_table->verticalHeader()->setDefaultSectionSize(24);
     m_table->setItemDelegateForColumn(RuleColumn, new RuleDelegate(m_table));
-    m_table->setToolTip(tr("Arguments: type: string, integer, float, decimal, boolean, date or email; "
-                           "min/max_length: a count; min/max_value: a number or date; pattern: a regular "
-                           "expression; enum: values, comma-separated; reference: entity.column"));
+    m_table->setToolTip(
+        tr("Arguments: type: string, integer, float, decimal, boolean, date or email; "
+           "min/max_length: a count; min/max_value: a number or date; pattern: a regular "
+           "expression; enum: values, comma-separated; reference: entity.column"));
     m_add = new QPushButton(tr("Add R&ule"), this);
     m_add->setObjectName(QStringLiteral("addRuleButton"));
     m_add->setAccessibleName(tr("Add a validation rule"));
@@ -149,7 +157,8 @@ ValidationRulesEditor::ValidationRulesEditor(QWidget *parent)
     layout->addLayout(buttons);
 }
 
-void ValidationRulesEditor::addRule(const QString &field, const QString &rule, const QString &arguments, const QString &message)
+void ValidationRulesEditor::addRule(const QString &field, const QString &rule,
+                                    const QString &arguments, const QString &message)
 {
     const int row = m_table->rowCount();
     m_table->insertRow(row);
@@ -164,8 +173,8 @@ void ValidationRulesEditor::setRules(const QJsonArray &rules)
     m_table->setRowCount(0);
     for (const QJsonValue &value : rules) {
         const QJsonObject rule = value.toObject();
-        addRule(rule.value(FieldKey).toString(), rule.value(RuleKey).toString(), argumentsText(rule),
-                rule.value(MessageKey).toString());
+        addRule(rule.value(FieldKey).toString(), rule.value(RuleKey).toString(),
+                argumentsText(rule), rule.value(MessageKey).toString());
         m_table->item(m_table->rowCount() - 1, FieldColumn)->setData(OriginalRole, rule);
     }
 }
@@ -201,11 +210,11 @@ QJsonArray ValidationRulesEditor::rules() const
 
 void ValidationRulesEditor::markCell(int row, const QString &part, const QString &message)
 {
-    const int column = part == FieldKey      ? FieldColumn
-                       : part == RuleKey     ? RuleColumn
-                       : part == MessageKey  ? MessageColumn
-                       : part.isEmpty()      ? FieldColumn
-                                             : ArgumentsColumn;
+    const int column = part == FieldKey ? FieldColumn
+        : part == RuleKey               ? RuleColumn
+        : part == MessageKey            ? MessageColumn
+        : part.isEmpty()                ? FieldColumn
+                                        : ArgumentsColumn;
     if (QTableWidgetItem *item = m_table->item(row, column)) {
         item->setBackground(QColor(0xd3, 0x2f, 0x2f, 90));
         item->setToolTip(message);

@@ -121,6 +121,23 @@ private Q_SLOTS:
         QVERIFY2(!fields.isEmpty() && fields.first().startsWith(QLatin1String("entities[0].mapping.fields[1]")),
                  badMapping.body.constData());
         QVERIFY(badMapping.body.contains("nmae"));
+
+        // A source table that does not exist: the entity's field, not a server error.
+        QJsonObject missing = definition();
+        entities = missing.value(QStringLiteral("entities")).toArray();
+        entity = entities.at(0).toObject();
+        entity.insert(QStringLiteral("source"), QJsonObject { { QStringLiteral("entity"), QStringLiteral("no_such_table") },
+                                                              { QStringLiteral("key"), QJsonArray { QStringLiteral("id") } } });
+        entities[0] = entity;
+        missing.insert(QStringLiteral("entities"), entities);
+        const HttpResult noTable = api("POST", QStringLiteral("/api/sync-pairs/preview"), missing);
+        QVERIFY2(noTable.status == 422, noTable.body.constData());
+        QCOMPARE(errorFields(noTable), QStringList { QStringLiteral("entities[0].source.entity") });
+        QVERIFY(noTable.body.contains("no_such_table"));
+
+        // Not a JSON object: 400.
+        const HttpResult notAnObject = api("POST", QStringLiteral("/api/sync-pairs/preview"), QByteArray("[1, 2]"));
+        QVERIFY2(notAnObject.status == 400, notAnObject.body.constData());
     }
 
     void aViewerIsRefused()

@@ -31,14 +31,16 @@ int limitOf(const QJsonObject &body)
     const double number = value.toDouble(-1);
     if (!value.isDouble() || number != qint64(number) || number < 1 || number > kMaxLimit) {
         sync::DefinitionErrors errors;
-        errors.add(QStringLiteral("limit"), QStringLiteral("must be an integer from 1 to %1").arg(kMaxLimit));
+        errors.add(QStringLiteral("limit"),
+                   QStringLiteral("must be an integer from 1 to %1").arg(kMaxLimit));
         errors.throwIfAny(QStringLiteral("preview request is invalid"));
     }
     return int(number);
 }
 
 // The systems must exist: named like PairStore names them, before anything connects.
-void requireSystems(db::Database &control, const sync::SyncPairDefinition &pair, const QJsonObject &body)
+void requireSystems(db::Database &control, const sync::SyncPairDefinition &pair,
+                    const QJsonObject &body)
 {
     db::SystemRepository systems(control);
     sync::DefinitionErrors errors;
@@ -48,7 +50,8 @@ void requireSystems(db::Database &control, const sync::SyncPairDefinition &pair,
         } catch (const Error &error) {
             if (error.kind() != Error::Kind::NotFound)
                 throw;
-            errors.add(sync::SyncPairDefinition::systemKey(body, key), QStringLiteral("system %1 does not exist").arg(id));
+            errors.add(sync::SyncPairDefinition::systemKey(body, key),
+                       QStringLiteral("system %1 does not exist").arg(id));
         }
     };
     require(pair.sourceSystem, QStringLiteral("source_system_id"));
@@ -67,23 +70,35 @@ void requireSystems(db::Database &control, const sync::SyncPairDefinition &pair,
                    systemprobe::scrub(entry[QLatin1String("message")].toString(), credentials));
     if (listed.isEmpty()) {
         const QString field = error.details().value(QLatin1String("field")).toString();
-        errors.add(field.isEmpty() ? prefix.chopped(1) : prefix + field, systemprobe::scrub(error.message(), credentials));
+        errors.add(field.isEmpty() ? prefix.chopped(1) : prefix + field,
+                   systemprobe::scrub(error.message(), credentials));
     }
     errors.throwIfAny(QStringLiteral("the definition does not fit the systems' schemas"));
     throw error; // not reached
 }
 
-QJsonObject previewEntity(const sync::EntitySpec &spec, int index, int limit, sync::SourceConnector &source,
-                          sync::TargetConnector &target, sync::ResilientCall &targetCalls,
-                          const QJsonObject &credentials)
+QJsonObject previewEntity(const sync::EntitySpec &spec, int index, int limit,
+                          sync::SourceConnector &source, sync::TargetConnector &target,
+                          sync::ResilientCall &targetCalls, const QJsonObject &credentials)
 {
     std::optional<sync::EntityPlan> plan;
     try {
-        plan.emplace(sync::planEntity(spec, sync::ChangeMode::Full, source, target, sync::defaultValidatorFactory()));
+        plan.emplace(sync::planEntity(spec, sync::ChangeMode::Full, source, target,
+                                      sync::defaultValidatorFactory()));
     } catch (const Error &error) {
-        if (error.kind() != Error::Kind::Validation)
+        if (error.kind() == Error::Kind::Validation)
+            rethrowForEntity(error, index, credentials);
+        if (error.kind() != Error::Kind::NotFound)
             throw;
-        rethrowForEntity(error, index, credentials);
+        // A table a system does not have is a field of the definition, not a missing route.
+        const bool onTarget
+            = error.details().value(QLatin1String("entity")).toString() == spec.targetEntity
+            && spec.targetEntity != spec.sourceEntity;
+        rethrowForEntity(Error(Error::Kind::Validation, error.message(),
+                               QJsonObject { { QStringLiteral("field"),
+                                               onTarget ? QStringLiteral("target.entity")
+                                                        : QStringLiteral("source.entity") } }),
+                         index, credentials);
     }
     QList<sync::Row> rows;
     source.readAll(plan->readRequest(limit), [&](const sync::RowBatch &batch) {
@@ -99,8 +114,9 @@ QJsonObject previewEntity(const sync::EntitySpec &spec, int index, int limit, sy
         = sync::RowTransformer(*plan, target, targetCalls).apply(rows);
     QJsonArray columns;
     for (const sync::Column &column : plan->targetSchema->columns())
-        columns.append(QJsonObject { { QStringLiteral("name"), column.name },
-                                     { QStringLiteral("type"), sync::valueTypeName(column.type) } });
+        columns.append(
+            QJsonObject { { QStringLiteral("name"), column.name },
+                          { QStringLiteral("type"), sync::valueTypeName(column.type) } });
     QJsonArray answered;
     for (const sync::RowTransformer::Mapped &row : mapped) {
         QJsonArray errors;
@@ -108,10 +124,11 @@ QJsonObject previewEntity(const sync::EntitySpec &spec, int index, int limit, sy
             errors.append(QJsonObject { { QStringLiteral("field"), error.field },
                                         { QStringLiteral("rule"), error.rule },
                                         { QStringLiteral("message"), error.message } });
-        answered.append(QJsonObject { { QStringLiteral("source_key"), row.sourceKey },
-                                      { QStringLiteral("values"), sync::rowToJson(row.row, *plan->targetSchema) },
-                                      { QStringLiteral("valid"), row.errors.isEmpty() },
-                                      { QStringLiteral("errors"), errors } });
+        answered.append(QJsonObject {
+            { QStringLiteral("source_key"), row.sourceKey },
+            { QStringLiteral("values"), sync::rowToJson(row.row, *plan->targetSchema) },
+            { QStringLiteral("valid"), row.errors.isEmpty() },
+            { QStringLiteral("errors"), errors } });
     }
     return { { QStringLiteral("name"), spec.name },
              { QStringLiteral("source_entity"), spec.sourceEntity },
@@ -141,29 +158,37 @@ QJsonObject preview(db::Database &control, const SecretBox &secrets, const QJson
     std::unique_ptr<sync::SourceConnector> source;
     std::unique_ptr<sync::TargetConnector> target;
     try {
-        source = sync::makeSource({ sourceSystem.kind, sourceSystem.settings, sourceSystem.credentials });
-        target = sync::makeTarget({ targetSystem.kind, targetSystem.settings, targetSystem.credentials });
+        source = sync::makeSource(
+            { sourceSystem.kind, sourceSystem.settings, sourceSystem.credentials });
+        target = sync::makeTarget(
+            { targetSystem.kind, targetSystem.settings, targetSystem.credentials });
     } catch (const Error &error) {
-        throw Error(error.kind(), systemprobe::scrub(error.message(), credentials), error.details());
+        throw Error(error.kind(), systemprobe::scrub(error.message(), credentials),
+                    error.details());
     }
 
     // One attempt, as the pair test: a preview is simply asked again.
     sync::RetryPolicy once;
     once.attempts = 1;
     sync::ResilientCall targetCalls(
-        once, sync::CircuitBreakerRegistry::instance().breaker(QString::number(definition.targetSystem)), {});
+        once,
+        sync::CircuitBreakerRegistry::instance().breaker(QString::number(definition.targetSystem)),
+        {});
     const sync::PairSpec spec = sync::pairSpecFrom(definition, QStringLiteral("preview"));
     QJsonArray entities;
     for (const sync::EntitySpec &entity : spec.entities) {
         int index = 0;
-        while (index < definition.entities.size() && definition.entities.at(index).name != entity.name)
+        while (index < definition.entities.size()
+               && definition.entities.at(index).name != entity.name)
             ++index;
         try {
-            entities.append(previewEntity(entity, index, limit, *source, *target, targetCalls, credentials));
+            entities.append(
+                previewEntity(entity, index, limit, *source, *target, targetCalls, credentials));
         } catch (const Error &error) {
             if (error.kind() == Error::Kind::Validation)
                 throw;
-            throw Error(error.kind(), systemprobe::scrub(error.message(), credentials), error.details());
+            throw Error(error.kind(), systemprobe::scrub(error.message(), credentials),
+                        error.details());
         }
     }
     return { { QStringLiteral("limit"), limit },

@@ -24,7 +24,8 @@ namespace tf::syncd::pairpreview {
 //                          "rows": [{"source_key": "7", "values": {"source_id": 7, ...},
 //                                    "valid": false,
 //                                    "errors": [{"field": "value", "rule": "min_value",
-//                                                "message": "value must be at least 0, got -5"}]}]}]}
+//                                                "message": "value must be at least 0, got
+//                                                -5"}]}]}]}
 // A definition that does not parse is a 422 listing its fields; an unknown system a 422 on
 // source_system_id/target_system_id; a mapping or rule that does not fit the real schemas a
 // 422 on the entity's field. Does I/O: call it on a BackgroundJobs thread.
