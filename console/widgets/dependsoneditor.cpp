@@ -23,7 +23,6 @@ DependsOnEditor::DependsOnEditor(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_list);
     layout->addWidget(m_hint);
-    connect(m_list, &QListWidget::itemChanged, this, &DependsOnEditor::changed);
     updateHint();
 }
 

@@ -27,9 +27,6 @@ public:
 
     QListWidget *list() const { return m_list; }
 
-signals:
-    void changed();
-
 private:
     void addName(const QString &name, bool checked);
     void updateHint();
