@@ -1,9 +1,9 @@
 // tf-console: the desktop console of TerraFusion SyncService. Talks only to the gateway.
 #include "mainwindow.h"
 #include "client/gatewayclient.h"
-#include "models/session.h"
 #include "settings/displaysettings.h"
 #include "settings/serverlist.h"
+#include "startsignin.h"
 #include "tfversion.h"
 
 #include "core/cli.h"
@@ -105,17 +105,6 @@ int main(int argc, char *argv[])
     if (!options.caFile.isEmpty() && !window.client()->setCaCertificatesFile(options.caFile))
         tf::CommandLine::exitWithUsageError(Program, QStringLiteral("--ca-file: no PEM certificate in \"%1\"").arg(options.caFile));
     window.show();
-    tf::console::Session *session = window.session();
-    if (!options.token.isEmpty()) {
-        window.useToken(options.token);
-    } else if (session->hasRememberedSignIn() && (options.user.isEmpty() || options.user == session->rememberedUser())) {
-        // "Remember me": the token from the keychain signs in silently; a refused one was
-        // deleted, and the dialog says why.
-        QObject::connect(session, &tf::console::Session::rememberedSignInFailed, &window,
-                         [&window](const QString &reason) { window.promptSignIn(reason); });
-        session->resumeRememberedSignIn();
-    } else {
-        window.promptSignIn();
-    }
+    tf::console::startSignIn(window, options.user, options.token);
     return QApplication::exec();
 }

@@ -8,13 +8,16 @@
 #include "client/gatewayclient.h"
 #include "dialogs/logindialog.h"
 #include "gatewayfixture.h"
+#include "mainwindow.h"
 #include "models/session.h"
 #include "screenshots.h"
 #include "settings/tokenkeychain.h"
+#include "startsignin.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QFile>
+#include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -150,6 +153,23 @@ private slots:
         QCOMPARE(session.role(), QStringLiteral("viewer"));
     }
 
+    void windowStartsSignedInWithoutTheDialog()
+    {
+        REQUIRE_KEYCHAIN();
+        MainWindow window { QUrl(m_gateway.base()) };
+        window.show();
+        QSignalSpy signedIn(window.session(), &Session::signedIn);
+        startSignIn(window, QString(), QByteArray()); // what tf-console does at start
+        QVERIFY(signedIn.wait(10000));
+        QCOMPARE(window.session()->username(), user());
+        QVERIFY2(!window.findChild<LoginDialog *>(), "the sign-in dialog opened although a token was remembered");
+        // Another --user than the remembered one: the dialog, not the remembered token.
+        MainWindow other { QUrl(m_gateway.base()) };
+        startSignIn(other, QStringLiteral("someone-else"), QByteArray());
+        QVERIFY(other.findChild<LoginDialog *>());
+        QVERIFY(!other.session()->isBusy());
+    }
+
     void signOutDeletesTheToken()
     {
         REQUIRE_KEYCHAIN();
@@ -193,6 +213,32 @@ private slots:
         QVERIFY(updated.at(0).at(0).toBool());
         QVERIFY(readBack(next.gateway(), user()).first.isEmpty());
         QVERIFY(!next.hasRememberedSignIn());
+    }
+
+    void windowWithARefusedTokenShowsTheDialogWithTheReason()
+    {
+        REQUIRE_KEYCHAIN();
+        {
+            GatewayClient client { QUrl(m_gateway.base()) };
+            Session session(&client);
+            QVERIFY(signInRemembered(session));
+            const test::HttpResult revoked = test::http("POST", m_gateway.base() + QStringLiteral("/api/auth/logout"), "{}",
+                                                        { { "Authorization", "Bearer " + client.bearerToken() },
+                                                          { "Content-Type", "application/json" } });
+            QVERIFY2(revoked.status / 100 == 2, revoked.body.constData());
+        }
+        MainWindow window { QUrl(m_gateway.base()) };
+        window.show();
+        QSignalSpy updated(window.session(), &Session::keychainUpdated);
+        startSignIn(window, QString(), QByteArray());
+        QTRY_VERIFY_WITH_TIMEOUT(window.findChild<LoginDialog *>(), 10000);
+        auto *message = window.findChild<LoginDialog *>()->findChild<QLabel *>(QStringLiteral("message"));
+        QVERIFY(message);
+        QVERIFY(!message->isHidden());
+        QVERIFY2(message->text().contains(QStringLiteral("sign in again")), qPrintable(message->text()));
+        QVERIFY(!window.session()->isSignedIn());
+        QTRY_COMPARE_WITH_TIMEOUT(updated.size(), 1, 10000);
+        QVERIFY(readBack(window.session()->gateway(), user()).first.isEmpty());
     }
 
     void untickedSignInForgetsTheToken()
