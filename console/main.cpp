@@ -2,6 +2,8 @@
 #include "mainwindow.h"
 #include "client/gatewayclient.h"
 #include "settings/displaysettings.h"
+#include "settings/serverlist.h"
+#include "startsignin.h"
 #include "tfversion.h"
 
 #include "core/cli.h"
@@ -10,7 +12,6 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QIcon>
-#include <QSettings>
 #include <QUrl>
 
 namespace {
@@ -37,7 +38,7 @@ Options optionsFromCommandLine(int argc, char **argv)
 
     tf::CommandLine cli(Program, QStringLiteral("TerraFusion SyncService desktop console."));
     cli.addValueOption(QStringLiteral("gateway"), QStringLiteral("URL"),
-                       QStringLiteral("Gateway base URL (default: the last one used, else http://127.0.0.1:5000)."),
+                       QStringLiteral("Gateway base URL (default: the active server of Settings, else http://127.0.0.1:5000)."),
                        QStringLiteral("console/gateway"));
     cli.addValueOption(QStringLiteral("user"), QStringLiteral("NAME"),
                        QStringLiteral("User name to offer in the sign-in dialog."),
@@ -50,10 +51,11 @@ Options optionsFromCommandLine(int argc, char **argv)
                        QStringLiteral("console/ca_file"));
     cli.process(QCoreApplication::arguments());
 
-    // Without --gateway: the server used last time (QSettings keeps the URL, never the token).
-    const QString last = QSettings().value(QStringLiteral("connection/last_gateway"),
-                                           QStringLiteral("http://127.0.0.1:5000")).toString();
-    const QString given = cli.flags().value(QStringLiteral("console/gateway"), last);
+    // Without --gateway: the active server of Settings → Servers (QSettings keeps URLs and CA
+    // file names, never a token). A --gateway becomes the active server.
+    const tf::console::ServerEntry active = tf::console::ServerList::active();
+    const bool chosen = cli.flags().contains(QStringLiteral("console/gateway"));
+    const QString given = cli.flags().value(QStringLiteral("console/gateway"), active.url);
     const QUrl url(given, QUrl::StrictMode);
     const QString scheme = url.scheme();
     if (!url.isValid() || url.host().isEmpty()
@@ -64,7 +66,9 @@ Options optionsFromCommandLine(int argc, char **argv)
     Options options;
     options.gateway = url;
     options.user = cli.flags().value(QStringLiteral("console/user"));
-    options.caFile = cli.flags().value(QStringLiteral("console/ca_file"));
+    options.caFile = cli.flags().value(QStringLiteral("console/ca_file"), chosen ? QString() : active.caFile);
+    if (chosen)
+        tf::console::ServerList::makeActive(url.toString(QUrl::RemoveUserInfo));
     const QString tokenFile = cli.flags().value(QStringLiteral("console/token_file"));
     if (!tokenFile.isEmpty()) {
         QFile file(tokenFile);
@@ -101,9 +105,6 @@ int main(int argc, char *argv[])
     if (!options.caFile.isEmpty() && !window.client()->setCaCertificatesFile(options.caFile))
         tf::CommandLine::exitWithUsageError(Program, QStringLiteral("--ca-file: no PEM certificate in \"%1\"").arg(options.caFile));
     window.show();
-    if (!options.token.isEmpty())
-        window.useToken(options.token);
-    else
-        window.promptSignIn();
+    tf::console::startSignIn(window, options.user, options.token);
     return QApplication::exec();
 }

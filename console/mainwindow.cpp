@@ -3,7 +3,9 @@
 #include "client/changepoller.h"
 #include "client/gatewayclient.h"
 #include "client/permissions.h"
+#include "dialogs/aboutdialog.h"
 #include "dialogs/logindialog.h"
+#include "dialogs/settingsdialog.h"
 #include "models/session.h"
 #include "models/statusmodel.h"
 #include "pages/alertspage.h"
@@ -13,7 +15,6 @@
 #include "pages/statuspage.h"
 #include "pages/syncpairspage.h"
 #include "settings/displaysettings.h"
-#include "tfversion.h"
 #include "widgets/connectionstatus.h"
 #include "widgets/errorbanner.h"
 
@@ -24,7 +25,6 @@
 #include <QKeySequence>
 #include <QListWidget>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -179,6 +179,11 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *settings = edit->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+
     createViewMenu(menuBar()->addMenu(tr("&View")));
 
     m_goMenu = menuBar()->addMenu(tr("&Go"));
@@ -187,6 +192,7 @@ void MainWindow::createMenus()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About TerraFusion Console"), this, &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("aboutAction"));
     about->setShortcut(QKeySequence(Qt::Key_F1));
 }
 
@@ -216,6 +222,13 @@ void MainWindow::createViewMenu(QMenu *view)
     (display->theme() == DisplaySettings::Theme::Dark ? dark : light)->setChecked(true);
     connect(light, &QAction::triggered, display, [display] { display->setTheme(DisplaySettings::Theme::Light); });
     connect(dark, &QAction::triggered, display, [display] { display->setTheme(DisplaySettings::Theme::Dark); });
+    // The Settings dialog changes the same settings: the checks follow, the poller its interval.
+    connect(display, &DisplaySettings::changed, this, [display, utc, local, light, dark] {
+        (display->timeZone() == DisplaySettings::TimeZone::Utc ? utc : local)->setChecked(true);
+        (display->theme() == DisplaySettings::Theme::Dark ? dark : light)->setChecked(true);
+    });
+    connect(display, &DisplaySettings::refreshIntervalChanged, m_poller, &ChangePoller::setInterval);
+    m_poller->setInterval(display->refreshIntervalMs());
 }
 
 void MainWindow::connectSession()
@@ -323,9 +336,16 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About TerraFusion Console"),
-                       tr("<b>%1</b> console %2<br>Keeps county assessment systems in step.")
-                               .arg(QStringLiteral(TF_PRODUCT_NAME), QStringLiteral(TF_VERSION_STRING)));
+    auto *dialog = new AboutDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::showSettings()
+{
+    auto *dialog = new SettingsDialog(m_gateway, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 } // namespace tf::console

@@ -69,6 +69,7 @@ private:
     void connectSession();
     void showConnectionState();
     void showAbout();
+    void showSettings();
     void updateIdentity();
     void restoreSettings();
 

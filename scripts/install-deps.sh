@@ -7,7 +7,7 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config file dpkg-dev help2man librsvg2-bin
-    qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-charts-dev qt6-websockets-dev
+    qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-charts-dev qt6-websockets-dev qtkeychain-qt6-dev libsecret-1-0
     libqt6opengl6-dev libqt6sql6-psql libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins libxcursor1
     libgl-dev libssl-dev libpq-dev libsqlite3-dev
     postgresql postgresql-client
@@ -15,6 +15,8 @@ PACKAGES=(
 )
 # libxcursor1: Qt's xcb platform plugin loads it when present (cursor themes); listed so the
 # console behaves the same on every machine (scripts/check-deps.sh saw it loaded).
+# qtkeychain-qt6-dev: the console's "Remember me" keeps its token in the system keychain
+# (TF_CONSOLE_KEYCHAIN); QtKeychain loads libsecret-1-0 at run time to reach the Secret Service.
 
 # Only the test command needs these: promtool (Debian's prometheus package) checks the
 # Prometheus text that /metrics serves; lintian, appstreamcli and desktop-file-validate check
@@ -27,7 +29,9 @@ PACKAGES=(
 # installs them; iproute2 brings ss, with which the install test finds the process on the
 # gateway's port. Debian 12 ships npm as its own package; a nodejs from elsewhere (NodeSource)
 # brings its own npm and conflicts with Debian's, so npm is only named when it is missing.
-TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2)
+# dbus (dbus-run-session) and gnome-keyring give the "Remember me" test a real, private Secret
+# Service (tests/console/with-secret-service.sh).
+TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi

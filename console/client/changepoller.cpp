@@ -15,6 +15,13 @@ ChangePoller::ChangePoller(GatewayClient *client, QObject *parent)
     connect(&m_timer, &QTimer::timeout, this, &ChangePoller::poll);
 }
 
+void ChangePoller::setInterval(int ms)
+{
+    m_intervalMs = qMax(10, ms);
+    if (m_running && m_failures == 0 && m_timer.isActive())
+        m_timer.start(m_intervalMs); // not during a back-off: that waits for the gateway
+}
+
 void ChangePoller::setBackoff(int firstMs, int maxMs)
 {
     m_firstBackoffMs = qMax(10, firstMs);

@@ -31,7 +31,9 @@ public:
 
     explicit ChangePoller(GatewayClient *client, QObject *parent = nullptr);
 
-    void setInterval(int ms) { m_intervalMs = qMax(10, ms); }
+    // Applies at once: a wait under way for the next poll restarts with the new interval.
+    void setInterval(int ms);
+    int interval() const { return m_intervalMs; }
     void setBackoff(int firstMs, int maxMs);
     void start();
     void stop();

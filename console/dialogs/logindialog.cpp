@@ -2,6 +2,9 @@
 
 #include "models/session.h"
 #include "settings/displaysettings.h"
+#include "settings/tokenkeychain.h"
+
+#include <QCheckBox>
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -18,6 +21,7 @@ LoginDialog::LoginDialog(Session *session, const QString &gateway, const QString
     , m_session(session)
     , m_username(new QLineEdit(this))
     , m_password(new QLineEdit(this))
+    , m_remember(new QCheckBox(tr("&Remember me on this computer"), this))
     , m_message(new QLabel(this))
     , m_busy(new QProgressBar(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
@@ -52,6 +56,8 @@ LoginDialog::LoginDialog(Session *session, const QString &gateway, const QString
     auto *form = new QFormLayout;
     form->addRow(tr("&User name:"), m_username);
     form->addRow(tr("&Password:"), m_password);
+    form->addRow(QString(), m_remember);
+    setUpRemember();
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
@@ -80,9 +86,36 @@ void LoginDialog::setUsername(const QString &username)
         m_password->setFocus();
 }
 
+void LoginDialog::setUpRemember()
+{
+    m_remember->setObjectName(QStringLiteral("rememberMe"));
+    m_remember->setAccessibleName(tr("Remember me"));
+    m_remember->setVisible(TokenKeychain::isBuiltIn()); // built without QtKeychain: no such choice
+    m_remember->setChecked(m_session->remember());
+    TokenKeychain *keychain = m_session->keychain();
+    auto show = [this, keychain] {
+        const TokenKeychain::Availability availability = keychain->availability();
+        m_remember->setEnabled(availability == TokenKeychain::Availability::Available && !m_session->isBusy());
+        if (availability == TokenKeychain::Availability::Available)
+            m_remember->setToolTip(tr("Keeps the sign-in (not the password) in the system keychain; "
+                                      "Sign Out forgets it."));
+        else if (availability == TokenKeychain::Availability::Unknown)
+            m_remember->setToolTip(tr("Looking for the system keychain…"));
+        else
+            m_remember->setToolTip(keychain->unavailableReason() + QLatin1Char(' ')
+                                   + tr("The console cannot remember the sign-in."));
+    };
+    show();
+    connect(keychain, &TokenKeychain::availabilityChanged, m_remember, show);
+    if (TokenKeychain::isBuiltIn())
+        keychain->probe();
+}
+
 void LoginDialog::submit()
 {
     m_message->hide();
+    if (m_remember->isEnabled())
+        m_session->setRemember(m_remember->isChecked());
     m_session->signIn(m_username->text(), m_password->text());
 }
 
@@ -92,6 +125,7 @@ void LoginDialog::setBusy(bool busy)
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!busy);
     m_username->setEnabled(!busy);
     m_password->setEnabled(!busy);
+    m_remember->setEnabled(!busy && m_session->keychain()->availability() == TokenKeychain::Availability::Available);
 }
 
 } // namespace tf::console

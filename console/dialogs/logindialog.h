@@ -2,6 +2,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -11,8 +12,9 @@ namespace tf::console {
 
 class Session;
 
-// Sign in to the gateway: user name and password, an error line, a busy bar while the
-// gateway answers. Accepts once the session is signed in.
+// Sign in to the gateway: user name and password, "Remember me" (the token in the system
+// keychain; disabled with the reason as tooltip when no keychain answers, hidden when built
+// without one), an error line, a busy bar while the gateway answers. Accepts once signed in.
 class LoginDialog final : public QDialog
 {
     Q_OBJECT
@@ -24,12 +26,14 @@ public:
     void setUsername(const QString &username);
 
 private:
+    void setUpRemember();
     void submit();
     void setBusy(bool busy);
 
     Session *m_session;
     QLineEdit *m_username;
     QLineEdit *m_password;
+    QCheckBox *m_remember;
     QLabel *m_message;
     QProgressBar *m_busy;
     QDialogButtonBox *m_buttons;

@@ -1,12 +1,18 @@
 #include "session.h"
 
 #include "client/gatewayclient.h"
+#include "settings/tokenkeychain.h"
 
 #include <QJsonObject>
+#include <QSettings>
 
 namespace tf::console {
 
 namespace {
+// Which sign-in the keychain holds a token for: names only, never the token.
+const QString RememberKey = QStringLiteral("connection/remember_me");
+const QString RememberedGatewayKey = QStringLiteral("connection/remembered_gateway");
+const QString RememberedUserKey = QStringLiteral("connection/remembered_user");
 
 QString refusal(const ApiResult &reply)
 {
@@ -19,7 +25,32 @@ QString refusal(const ApiResult &reply)
 Session::Session(GatewayClient *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
+    , m_keychain(new TokenKeychain(this))
+    , m_remember(QSettings().value(RememberKey, false).toBool())
 { }
+
+QString Session::gateway() const
+{
+    return m_client->baseUrl().toString(QUrl::RemoveUserInfo);
+}
+
+void Session::setRemember(bool remember)
+{
+    m_remember = remember;
+    QSettings().setValue(RememberKey, remember);
+}
+
+QString Session::rememberedUser() const
+{
+    QSettings settings;
+    return settings.value(RememberedGatewayKey).toString() == gateway() ? settings.value(RememberedUserKey).toString()
+                                                                         : QString();
+}
+
+bool Session::hasRememberedSignIn() const
+{
+    return TokenKeychain::isBuiltIn() && !rememberedUser().isEmpty();
+}
 
 void Session::setBusy(bool busy)
 {
@@ -63,7 +94,17 @@ void Session::signIn(const QString &username, const QString &password)
             return;
         }
         m_client->setBearerToken(token);
-        loadIdentity(tr("Signed in, but"));
+        const bool remember = m_remember && m_keychain->availability() != TokenKeychain::Availability::Unavailable;
+        loadIdentity(
+                [this, token, remember] {
+                    if (remember)
+                        keepToken(token);
+                    else
+                        forgetToken(m_username);
+                },
+                [this](const ApiResult &refused) {
+                    emit signInFailed(tr("Signed in, but") + QLatin1Char(' ') + refusal(refused));
+                });
     });
 }
 
@@ -76,16 +117,49 @@ void Session::useToken(const QByteArray &token)
     }
     setBusy(true);
     m_client->setBearerToken(token.trimmed());
-    loadIdentity(tr("The token was refused:"));
+    loadIdentity({}, [this](const ApiResult &refused) {
+        emit signInFailed(tr("The token was refused:") + QLatin1Char(' ') + refusal(refused));
+    });
 }
 
-void Session::loadIdentity(const QString &failurePrefix)
+void Session::resumeRememberedSignIn()
 {
-    m_client->get(QStringLiteral("/api/auth/me"), this, [this, failurePrefix](const ApiResult &reply) {
+    const QString user = rememberedUser();
+    if (user.isEmpty()) {
+        emit rememberedSignInFailed(QString());
+        return;
+    }
+    clear();
+    setBusy(true);
+    m_keychain->read(gateway(), user, [this, user](const QByteArray &token, const QString &error) {
+        if (token.isEmpty()) {
+            setBusy(false);
+            if (error.isEmpty())
+                forgetToken(user); // the keychain no longer has it
+            emit rememberedSignInFailed(error.isEmpty() ? QString()
+                                                        : tr("The keychain did not give the remembered sign-in: %1").arg(error));
+            return;
+        }
+        m_client->setBearerToken(token);
+        loadIdentity({}, [this, user](const ApiResult &refused) {
+            if (refused.status == 401) {
+                forgetToken(user);
+                emit rememberedSignInFailed(tr("The remembered sign-in has ended; sign in again."));
+            } else {
+                emit rememberedSignInFailed(tr("The remembered sign-in could not be checked:") + QLatin1Char(' ')
+                                            + refusal(refused));
+            }
+        });
+    });
+}
+
+void Session::loadIdentity(std::function<void()> onSuccess, std::function<void(const ApiResult &)> onFailure)
+{
+    m_client->get(QStringLiteral("/api/auth/me"), this, [this, onSuccess, onFailure](const ApiResult &reply) {
         setBusy(false);
         if (!reply.ok()) {
             clear();
-            emit signInFailed(failurePrefix + QLatin1Char(' ') + refusal(reply));
+            onFailure(reply);
             return;
         }
         const QJsonObject me = reply.json.object();
@@ -98,8 +172,36 @@ void Session::loadIdentity(const QString &failurePrefix)
             m_username = me.value(QStringLiteral("name")).toString();
         if (m_username.isEmpty())
             m_username = tr("(token)");
+        if (onSuccess)
+            onSuccess();
         emit signedIn();
     });
+}
+
+void Session::keepToken(const QByteArray &token)
+{
+    const QString user = m_username;
+    const QString url = gateway();
+    m_keychain->store(url, user, token, [this, url, user](bool ok, const QString &error) {
+        if (ok) {
+            QSettings settings;
+            settings.setValue(RememberedGatewayKey, url);
+            settings.setValue(RememberedUserKey, user);
+        }
+        emit keychainUpdated(ok, error);
+    });
+}
+
+void Session::forgetToken(const QString &username)
+{
+    // Only a sign-in this console remembered is deleted: an unticked box on a machine that
+    // never stored one must not make the keychain ask to be unlocked.
+    if (username.isEmpty() || rememberedUser() != username)
+        return;
+    QSettings settings;
+    settings.remove(RememberedGatewayKey);
+    settings.remove(RememberedUserKey);
+    m_keychain->remove(gateway(), username, [this](bool ok, const QString &error) { emit keychainUpdated(ok, error); });
 }
 
 void Session::signOut()
@@ -108,6 +210,7 @@ void Session::signOut()
         return;
     // Revoke at the gateway, then forget locally whatever the answer (the token may be dead).
     m_client->post(QStringLiteral("/api/auth/logout"), QJsonObject(), this, [](const ApiResult &) {});
+    forgetToken(m_username);
     clear();
     emit signedOut(tr("Signed out."));
 }
@@ -116,6 +219,7 @@ void Session::expire(const QString &reason)
 {
     if (!isSignedIn())
         return;
+    forgetToken(m_username); // the gateway refused the token: a remembered copy is dead too
     clear();
     emit signedOut(reason);
 }

@@ -205,7 +205,8 @@ void AlertsPage::notifyNew(const QJsonArray &items)
     }
     m_loaded = true;
     QWidget *top = window();
-    if (m_tray && !fresh.isEmpty() && (top->isHidden() || top->isMinimized())) {
+    if (m_tray && !fresh.isEmpty() && (top->isHidden() || top->isMinimized())
+        && DisplaySettings::instance()->notifies(DisplaySettings::Event::NewAlert)) {
         m_tray->show();
         m_tray->showMessage(tr("%n new alert(s)", nullptr, int(fresh.size())), fresh.join(QLatin1Char('\n')),
                             QSystemTrayIcon::Warning);

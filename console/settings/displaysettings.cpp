@@ -11,6 +11,17 @@ namespace tf::console {
 namespace {
 const QString TimeZoneKey = QStringLiteral("display/time_zone");
 const QString ThemeKey = QStringLiteral("display/theme");
+const QString RefreshIntervalKey = QStringLiteral("polling/interval_ms");
+
+QString notifyKey(DisplaySettings::Event event)
+{
+    switch (event) {
+    case DisplaySettings::Event::NewAlert: return QStringLiteral("notifications/new_alert");
+    case DisplaySettings::Event::OperationFailed: return QStringLiteral("notifications/operation_failed");
+    case DisplaySettings::Event::QuarantineGrew: return QStringLiteral("notifications/quarantine_grew");
+    }
+    return QString();
+}
 
 QPalette darkPalette()
 {
@@ -51,6 +62,10 @@ DisplaySettings::DisplaySettings(QObject *parent)
     QSettings settings;
     m_timeZone = settings.value(TimeZoneKey).toString() == QLatin1String("utc") ? TimeZone::Utc : TimeZone::Local;
     m_theme = settings.value(ThemeKey).toString() == QLatin1String("dark") ? Theme::Dark : Theme::Light;
+    m_refreshIntervalMs = qBound(MinRefreshIntervalMs, settings.value(RefreshIntervalKey, DefaultRefreshIntervalMs).toInt(),
+                                 MaxRefreshIntervalMs);
+    for (const Event event : { Event::NewAlert, Event::OperationFailed, Event::QuarantineGrew })
+        m_notify.insert(int(event), settings.value(notifyKey(event), true).toBool());
 }
 
 void DisplaySettings::save() const
@@ -58,6 +73,29 @@ void DisplaySettings::save() const
     QSettings settings;
     settings.setValue(TimeZoneKey, m_timeZone == TimeZone::Utc ? QStringLiteral("utc") : QStringLiteral("local"));
     settings.setValue(ThemeKey, m_theme == Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light"));
+    settings.setValue(RefreshIntervalKey, m_refreshIntervalMs);
+    for (auto it = m_notify.cbegin(); it != m_notify.cend(); ++it)
+        settings.setValue(notifyKey(Event(it.key())), it.value());
+}
+
+void DisplaySettings::setRefreshIntervalMs(int ms)
+{
+    ms = qBound(MinRefreshIntervalMs, ms, MaxRefreshIntervalMs);
+    if (m_refreshIntervalMs == ms)
+        return;
+    m_refreshIntervalMs = ms;
+    save();
+    emit refreshIntervalChanged(ms);
+    emit changed();
+}
+
+void DisplaySettings::setNotifies(Event event, bool on)
+{
+    if (notifies(event) == on)
+        return;
+    m_notify.insert(int(event), on);
+    save();
+    emit changed();
 }
 
 void DisplaySettings::setTimeZone(TimeZone zone)

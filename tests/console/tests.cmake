@@ -128,3 +128,38 @@ if(TF_BUILD_CONSOLE)
     add_dependencies(tst_paireditor tf-gateway tf-syncd)
     target_include_directories(tst_paireditor PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 endif()
+
+# "Remember me" (the token in the system keychain) against a real tf-gateway. The same binary
+# runs twice: under with-secret-service.sh (a private D-Bus session with a real, unlocked
+# gnome-keyring Secret Service) and with no session bus (the checkbox is disabled, saying why).
+if(TF_BUILD_CONSOLE AND TF_CONSOLE_KEYCHAIN)
+    tf_add_test(NAME tst_rememberme
+        SOURCES console/tst_rememberme.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 120)
+    target_include_directories(tst_rememberme PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_rememberme tf-gateway)
+    set_property(TEST tst_rememberme APPEND PROPERTY ENVIRONMENT
+        "TF_EXPECT_KEYCHAIN=0;DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/tf-no-session-bus")
+    add_test(NAME tst_rememberme_keychain
+        COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/console/with-secret-service.sh $<TARGET_FILE:tst_rememberme>)
+    set_tests_properties(tst_rememberme_keychain PROPERTIES
+        TIMEOUT 120
+        LABELS console
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;TF_BIN_DIR=${CMAKE_BINARY_DIR}/bin;TF_SOURCE_DIR=${CMAKE_SOURCE_DIR};TF_EXPECT_KEYCHAIN=1")
+endif()
+
+# The Settings and About dialogs against a real tf-gateway, and the client/server
+# compatibility rule as a unit; screenshots (light and dark) into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_settingsdialog
+        SOURCES console/tst_settingsdialog.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 120)
+    target_include_directories(tst_settingsdialog PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_settingsdialog tf-gateway)
+    tf_add_test(NAME tst_compatibility
+        SOURCES console/tst_compatibility.cpp
+        LIBS tfconsolemodels
+        LABELS console)
+endif()
