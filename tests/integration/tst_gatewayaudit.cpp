@@ -240,7 +240,7 @@ void TestGatewayAudit::summaryCountsWhatTheFilterLists()
     for (const QString &filter : filters) {
         const QList<QJsonObject> listed = allPages(filter, 100);
         const test::HttpResult result = get(QStringLiteral("/api/audit/summary?") + QUrlQuery(filter).toString(QUrl::FullyEncoded));
-        QCOMPARE(result.status, 200);
+        QVERIFY2(result.status == 200, result.body.constData());
         const QJsonObject summary = result.json();
         QCOMPARE(summary.value(QStringLiteral("total_entries")).toInteger(), listed.size());
         QMap<QString, qint64> byDay;
