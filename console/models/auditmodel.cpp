@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QColor>
 #include <QPalette>
 #include <QGuiApplication>
 
@@ -117,7 +118,7 @@ QVariant AuditModel::data(const QModelIndex &index, int role) const
     const int row = index.row();
     if (row >= m_head.size()) {
         const int page = pageOfRow(row);
-        m_touchedPage = page;
+        m_pages[page].lastUse = ++m_useClock;
         if (!m_pages.at(page).loaded) {
             const_cast<AuditModel *>(this)->requestPage(page);
             switch (role) {
@@ -138,6 +139,8 @@ QVariant AuditModel::data(const QModelIndex &index, int role) const
         return text(entry, index.column());
     case Qt::ToolTipRole:
         return index.column() == DescriptionColumn ? text(entry, DescriptionColumn) : QVariant();
+    case Qt::BackgroundRole:
+        return m_markedId != 0 && idOf(entry) == m_markedId ? QVariant(QColor(211, 47, 47, 110)) : QVariant();
     case EntryRole:
         return entry;
     case EntryIdRole:
@@ -214,6 +217,7 @@ void AuditModel::appendPage(const QString &cursor, const QList<QJsonObject> &row
     page.firstId = idOf(rows.constFirst());
     page.lastId = idOf(rows.constLast());
     page.loaded = true;
+    page.lastUse = ++m_useClock;
     // Only the last page may be short; a short page followed by more (entries purged while
     // paging) ends the list here rather than leaving a hole in the row numbers.
     if (!m_pages.isEmpty() && m_pages.constLast().count < m_pageSize) {
@@ -225,7 +229,7 @@ void AuditModel::appendPage(const QString &cursor, const QList<QJsonObject> &row
     m_pages.append(page);
     endInsertRows();
     const int number = int(m_pages.size() - 1);
-    evictFarFrom(m_toEnd || m_seekId ? number : m_touchedPage);
+    evictLeastUsed(number);
     emit pageLoaded(number);
 }
 
@@ -234,10 +238,12 @@ void AuditModel::continueAfterFetch()
     if (m_seekId > 0) {
         const int row = rowOfId(m_seekId);
         if (row >= 0 || m_nextCursor.isEmpty()) {
-            m_seekId = 0;
+            const qint64 id = std::exchange(m_seekId, 0);
             auto found = std::exchange(m_found, {});
-            if (found)
-                found(row);
+            if (found && row >= 0)
+                locate(id, found); // its page may be evicted already: locate() reads it back
+            else if (found)
+                found(-1);
         } else {
             fetchMore({});
             return;
@@ -277,30 +283,31 @@ void AuditModel::pageArrived(int number, const QList<QJsonObject> &rows)
     Page &page = m_pages[number];
     page.rows = rows.mid(0, page.count);
     page.loaded = true;
+    page.lastUse = ++m_useClock;
+    evictLeastUsed(number);
     const int first = firstRowOf(number);
     emit dataChanged(index(first, 0), index(first + page.count - 1, ColumnCount - 1));
-    evictFarFrom(m_touchedPage);
     emit pageLoaded(number);
 }
 
-void AuditModel::evictFarFrom(int keep)
+void AuditModel::evictLeastUsed(int keep)
 {
     for (;;) {
-        int farthest = -1;
+        int oldest = -1;
         int loaded = 0;
         for (int i = 0; i < m_pages.size(); ++i) {
             if (!m_pages.at(i).loaded)
                 continue;
             ++loaded;
-            if (farthest < 0 || qAbs(i - keep) > qAbs(farthest - keep))
-                farthest = i;
+            if (i != keep && (oldest < 0 || m_pages.at(i).lastUse < m_pages.at(oldest).lastUse))
+                oldest = i;
         }
-        if (loaded <= m_windowPages || farthest < 0 || farthest == keep)
+        if (loaded <= m_windowPages || oldest < 0)
             return;
-        Page &page = m_pages[farthest];
+        Page &page = m_pages[oldest];
         page.loaded = false;
         page.rows = {};
-        const int first = firstRowOf(farthest);
+        const int first = firstRowOf(oldest);
         emit dataChanged(index(first, 0), index(first + page.count - 1, ColumnCount - 1));
     }
 }
@@ -359,7 +366,7 @@ void AuditModel::locate(qint64 id, std::function<void(int row)> found)
             disconnect(*connection);
             found(rowOfId(id));
         });
-        m_touchedPage = page;
+        m_pages[page].lastUse = ++m_useClock;
         requestPage(page);
         return;
     }
@@ -372,6 +379,15 @@ void AuditModel::locate(qint64 id, std::function<void(int row)> found)
     m_found = std::move(found);
     if (!m_fetching)
         fetchMore({});
+}
+
+void AuditModel::setMarkedId(qint64 id)
+{
+    const int before = rowOfId(m_markedId);
+    m_markedId = id;
+    for (int row : { before, rowOfId(id) })
+        if (row >= 0)
+            emit dataChanged(index(row, 0), index(row, ColumnCount - 1), { Qt::BackgroundRole });
 }
 
 void AuditModel::fetchToEnd()
@@ -398,7 +414,6 @@ void AuditModel::setFilter(const QUrlQuery &filter)
     m_toEnd = false;
     m_seekId = 0;
     m_found = {};
-    m_touchedPage = 0;
     m_summary = {};
     endResetModel();
     emit summaryChanged();

@@ -15,7 +15,8 @@ class GatewayClient;
 // arrive a page at a time by keyset (canFetchMore/fetchMore follow next_cursor); only a window
 // of pages around the rows the view last asked for stays in memory, the rest are evicted and
 // shown as placeholders until they are asked for again (each page keeps the cursor that reads
-// it, so a page comes back in one request). Every request carries the generation it was made
+// it, so a page comes back in one request; the page whose rows were asked for longest ago goes
+// first, so the pages on screen, which the view asks for at every paint, stay). Every request carries the generation it was made
 // in; a new filter starts a new generation and answers of an older one are dropped
 // (sqlitebrowser's row cache). The true total of the filter comes from /api/audit/summary.
 class AuditModel final : public QAbstractTableModel
@@ -63,6 +64,9 @@ public:
     int rowOfId(qint64 id) const;
     // Fetches pages until the entry's row is known (or the list ends); found gets the row or -1.
     void locate(qint64 id, std::function<void(int row)> found);
+    // Rows of this entry are painted as marked (the first broken entry of the chain); 0: none.
+    void setMarkedId(qint64 id);
+    qint64 markedId() const { return m_markedId; }
     // Fetches pages until the last one; endReached() follows.
     void fetchToEnd();
 
@@ -82,6 +86,7 @@ private:
         qint64 lastId = 0;  // oldest
         bool loaded = false;
         bool loading = false;
+        quint64 lastUse = 0; // when a row of it was last asked for (or it arrived)
     };
     int pageOfRow(int row) const;
     int firstRowOf(int page) const;
@@ -89,7 +94,7 @@ private:
     void requestPage(int page);
     void pageArrived(int page, const QList<QJsonObject> &rows);
     void appendPage(const QString &cursor, const QList<QJsonObject> &rows, const QString &next);
-    void evictFarFrom(int page);
+    void evictLeastUsed(int keep);
     void continueAfterFetch();
     QString text(const QJsonObject &entry, int column) const;
     QUrlQuery pageQuery(const QString &cursor) const;
@@ -99,7 +104,7 @@ private:
     QJsonObject m_summary;
     QList<QJsonObject> m_head; // entries written after the first page was read, newest first
     mutable QList<Page> m_pages;
-    mutable int m_touchedPage = 0;
+    mutable quint64 m_useClock = 0;
     QString m_nextCursor;
     bool m_started = false;
     bool m_fetching = false;
@@ -107,6 +112,7 @@ private:
     qint64 m_seekId = 0;
     std::function<void(int)> m_found;
     quint64 m_generation = 0;
+    qint64 m_markedId = 0;
     int m_pageSize = DefaultPageSize;
     int m_windowPages = DefaultWindowPages;
     TimeFormatter m_formatTime;

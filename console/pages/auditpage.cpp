@@ -92,10 +92,12 @@ AuditPage::AuditPage(GatewayClient *client, Permissions *permissions, QWidget *p
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed); // no per-row measuring of a million rows
     m_table->horizontalHeader()->setStretchLastSection(true);
-    for (auto [column, width] : { std::pair { AuditModel::IdColumn, 70 }, std::pair { AuditModel::TimeColumn, 150 },
-                                  std::pair { AuditModel::UserColumn, 90 }, std::pair { AuditModel::ActionColumn, 160 },
-                                  std::pair { AuditModel::SeverityColumn, 70 }, std::pair { AuditModel::TargetColumn, 110 } })
-        m_table->setColumnWidth(column, width);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
+    for (auto [column, chars] : { std::pair { AuditModel::IdColumn, 9 }, std::pair { AuditModel::TimeColumn, 21 },
+                                  std::pair { AuditModel::UserColumn, 10 }, std::pair { AuditModel::ActionColumn, 18 },
+                                  std::pair { AuditModel::SeverityColumn, 8 }, std::pair { AuditModel::TargetColumn, 13 } })
+        m_table->setColumnWidth(column, chars * digit);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &AuditPage::showSelected);
     connect(m_model, &AuditModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
         const int current = m_table->currentIndex().row();
@@ -112,6 +114,7 @@ AuditPage::AuditPage(GatewayClient *client, Permissions *permissions, QWidget *p
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({ 800, 520 });
 
     auto *progressRow = new QHBoxLayout;
     m_progress->setObjectName(QStringLiteral("auditProgress"));
@@ -241,6 +244,7 @@ void AuditPage::verifyChain()
         if (answer.value(QLatin1String("intact")).toBool()) {
             m_brokenAt = 0;
             m_detail->setBroken(0, {});
+            m_model->setMarkedId(0);
             m_verifyState->setStyleSheet(QStringLiteral("QLabel { color: #2e7d32; font-weight: bold; }"));
             m_verifyState->setText(tr("✔ Chain intact: %1 entries checked").arg(locale.toString(answer.value(QLatin1String("checked")).toInteger())));
             emit verified(true, 0);
@@ -252,6 +256,7 @@ void AuditPage::verifyChain()
         m_verifyState->setText(tr("✖ Chain broken at entry %1").arg(m_brokenAt));
         m_verifyState->setToolTip(problem);
         m_detail->setBroken(m_brokenAt, problem);
+        m_model->setMarkedId(m_brokenAt);
         m_tabs->setCurrentWidget(m_detail);
         showBrokenEntry(m_brokenAt);
     });

@@ -77,6 +77,8 @@ AuditDetail::AuditDetail(QWidget *parent)
     m_diff->setColumnWidth(0, 140);
     m_diff->setColumnWidth(1, 160);
     layout->addWidget(m_diff, 1);
+    layout->addStretch(); // takes the room when there is no diff to show
+    m_broken->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     setEntry({});
 }
 

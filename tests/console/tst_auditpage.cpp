@@ -227,6 +227,8 @@ private slots:
         QVERIFY(row >= 0);
         QCOMPARE(m_page->model()->entryAt(row).value(QStringLiteral("id")).toInteger(), victim);
         QCOMPARE(m_page->detail()->entry().value(QStringLiteral("username")).toString(), QStringLiteral("mallory"));
+        QVERIFY(m_page->model()->data(m_page->model()->index(row, AuditModel::IdColumn), Qt::BackgroundRole).isValid());
+        QVERIFY(!m_page->model()->data(m_page->model()->index(row + 1, AuditModel::IdColumn), Qt::BackgroundRole).isValid());
         QTRY_VERIFY(m_page->detail()->findChild<QLabel *>(QStringLiteral("auditBroken"))->isVisible());
         grab(QStringLiteral("audit-verify-broken"));
     }
