@@ -203,7 +203,7 @@ void AuditPage::selectRow(int row)
 {
     if (row < 0 || row >= m_model->rowCount())
         return;
-    const QModelIndex index = m_model->index(row, AuditModel::DescriptionColumn);
+    const QModelIndex index = m_model->index(row, AuditModel::IdColumn); // no sideways scroll
     m_table->setCurrentIndex(index);
     m_table->scrollTo(index, QAbstractItemView::PositionAtCenter);
     showSelected();

@@ -87,7 +87,7 @@ private slots:
 
     void detailShowsTheDiff()
     {
-        m_page->table()->setCurrentIndex(m_page->model()->index(0, AuditModel::DescriptionColumn));
+        m_page->table()->setCurrentIndex(m_page->model()->index(0, AuditModel::IdColumn));
         const db::AuditEntry &expected = m_seeded.at(395);
         QCOMPARE(m_page->detail()->entry().value(QStringLiteral("id")).toInteger(), expected.id);
         QTreeWidget *diff = m_page->detail()->diff();
@@ -191,7 +191,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(page->model()->total(), before, 10000);
         QVERIFY(page->verifyAction()->isEnabled());
         QVERIFY(page->exportAction()->isEnabled());
-        page->table()->setCurrentIndex(page->model()->index(1, AuditModel::DescriptionColumn));
+        page->table()->setCurrentIndex(page->model()->index(1, AuditModel::IdColumn));
         QVERIFY(!page->detail()->entry().isEmpty());
         QSignalSpy verified(page, &AuditPage::verified);
         page->verifyAction()->trigger();
