@@ -9,6 +9,7 @@
 #include "widgets/auditsummarychart.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -302,6 +303,8 @@ bool AuditPage::exportTo(const QString &path)
     m_progress->setRange(0, total > 0 ? int(qMin<qint64>(total, INT_MAX)) : 0);
     m_progress->setValue(0);
     m_progress->setFormat(tr("Exporting: %v of %m entries"));
+    m_verifyState->setStyleSheet({});
+    m_verifyState->setText(tr("Exporting to %1…").arg(QDir::toNativeSeparators(path)));
     m_progress->show();
     m_cancelButton->show();
     m_cancel->setEnabled(true);

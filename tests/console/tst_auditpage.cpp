@@ -150,6 +150,7 @@ private slots:
     void cancelledExportLeavesNoFile()
     {
         m_page->filterBar()->setQuery({});
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->total() > 0 && m_page->model()->rowCount() > 0, 10000);
         QSignalSpy exported(m_page, &AuditPage::exported);
         // Progress while the whole trail streams (it may be done before the light-and-dark grab is).
         QVERIFY(m_page->exportTo(m_dir.filePath(QStringLiteral("whole.csv"))));
