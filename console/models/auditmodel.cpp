@@ -201,6 +201,8 @@ void AuditModel::fetchMore(const QModelIndex &parent)
             return;
         }
         appendPage(cursor, itemsOf(result.object()), result.object().value(QLatin1String("next_cursor")).toString());
+        if (cursor.isEmpty())
+            loadSummary();
         continueAfterFetch();
     });
 }
@@ -417,8 +419,8 @@ void AuditModel::setFilter(const QUrlQuery &filter)
     m_summary = {};
     endResetModel();
     emit summaryChanged();
-    fetchMore({}); // the rows first: counting a large trail takes the gateway longer
-    loadSummary();
+    fetchMore({}); // the rows first: counting a large trail takes the gateway longer, so the
+                   // summary is asked for once the first page is in (appendPage)
 }
 
 void AuditModel::loadSummary()

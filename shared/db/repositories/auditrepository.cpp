@@ -315,23 +315,27 @@ AuditSummary AuditRepository::summary(const AuditFilter &filter, int latestError
         if (query.next())
             summary.latestTimestamp = dialect.fromDb(query.value(0));
     }
-    // One pass over the matching entries for every count (four GROUP BYs would read a million
-    // entries four times); the groups are few: severities x event types x users x days.
+    // Without a filter each GROUP BY reads only its (column, id) index (the day: the created_at
+    // index, in order), which is faster than one GROUP BY of all four that must sort the rows.
+    // The column names are constants of this file, never input.
+    auto countBy = [&](const QString &column, QMap<QString, qint64> *counts) {
+        QSqlQuery query = bound(QStringLiteral("SELECT %1, COUNT(*) FROM audit_entries").arg(column) + where.sql()
+                                + QStringLiteral(" GROUP BY 1"));
+        m_database.exec(query, "counting audit entries");
+        qint64 total = 0;
+        while (query.next()) {
+            counts->insert(query.value(0).toString(), query.value(1).toLongLong());
+            total += query.value(1).toLongLong();
+        }
+        return total;
+    };
+    summary.totalEntries = countBy(QStringLiteral("severity"), &summary.bySeverity);
+    countBy(QStringLiteral("event_type"), &summary.byEventType);
+    countBy(QStringLiteral("COALESCE(username, '')"), &summary.byUsername);
     // SQLite stores UTC as "yyyy-MM-ddTHH:mm:ss.zzzZ", so the day is its first ten characters.
-    const QString day = dialect.isPostgres() ? QStringLiteral("to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
-                                             : QStringLiteral("substr(created_at, 1, 10)");
-    QSqlQuery counts = bound(QStringLiteral("SELECT severity, event_type, COALESCE(username, ''), %1, COUNT(*) FROM audit_entries")
-                                 .arg(day)
-                             + where.sql() + QStringLiteral(" GROUP BY 1, 2, 3, 4"));
-    m_database.exec(counts, "counting audit entries");
-    while (counts.next()) {
-        const qint64 n = counts.value(4).toLongLong();
-        summary.totalEntries += n;
-        summary.bySeverity[counts.value(0).toString()] += n;
-        summary.byEventType[counts.value(1).toString()] += n;
-        summary.byUsername[counts.value(2).toString()] += n;
-        summary.byDay[counts.value(3).toString()] += n;
-    }
+    countBy(dialect.isPostgres() ? QStringLiteral("to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
+                                 : QStringLiteral("substr(created_at, 1, 10)"),
+            &summary.byDay);
     audit::WhereClause errorsWhere = where;
     errorsWhere.conditions << QStringLiteral("severity IN ('error', 'critical')");
     QSqlQuery errors = m_database.prepare(QStringLiteral("SELECT ") + audit::kEntryColumns + QStringLiteral(" FROM audit_entries")
