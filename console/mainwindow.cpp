@@ -9,6 +9,7 @@
 #include "models/session.h"
 #include "models/statusmodel.h"
 #include "pages/alertspage.h"
+#include "pages/auditpage.h"
 #include "pages/dashboardpage.h"
 #include "pages/operationspage.h"
 #include "pages/quarantinepage.h"
@@ -104,6 +105,8 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         setPageBadge(QStringLiteral("alerts"), open > 0 ? QString::number(open) : QString());
     });
     addPage(QStringLiteral("alerts"), tr("Alerts"), style()->standardIcon(QStyle::SP_MessageBoxWarning), alerts);
+    addPage(QStringLiteral("audit"), tr("Audit trail"), style()->standardIcon(QStyle::SP_FileDialogContentsView),
+            new AuditPage(m_client, m_permissions, this));
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();

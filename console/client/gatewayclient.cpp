@@ -1,6 +1,7 @@
 #include "gatewayclient.h"
 
 #include <QLoggingCategory>
+#include <QIODevice>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSslConfiguration>
@@ -149,37 +150,41 @@ void GatewayClient::listPage(const QString &path, QUrlQuery query, QPointer<QObj
     });
 }
 
-void GatewayClient::send(const std::shared_ptr<Call> &call)
+QNetworkRequest GatewayClient::requestFor(const QUrl &url, const QByteArray &accept) const
 {
-    QNetworkRequest request(call->url);
+    QNetworkRequest request(url);
     request.setTransferTimeout(m_timeoutMs);
-    request.setRawHeader("Accept", "application/json, application/problem+json");
-    if (call->hasBody)
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    call->sentToken = m_token;
+    request.setRawHeader("Accept", accept);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
-    if (!call->ifMatch.isEmpty())
-        request.setRawHeader("If-Match", call->ifMatch);
-    if (!m_caCertificates.isEmpty() && call->url.scheme() == QLatin1String("https")) {
+    if (!m_caCertificates.isEmpty() && url.scheme() == QLatin1String("https")) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.addCaCertificates(m_caCertificates);
         request.setSslConfiguration(tls);
     }
+    return request;
+}
+
+void GatewayClient::send(const std::shared_ptr<Call> &call)
+{
+    QNetworkRequest request = requestFor(call->url, "application/json, application/problem+json");
+    if (call->hasBody)
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    call->sentToken = m_token;
+    if (!call->ifMatch.isEmpty())
+        request.setRawHeader("If-Match", call->ifMatch);
     QNetworkReply *reply = call->hasBody || call->method != "GET"
         ? m_network.sendCustomRequest(request, call->method, call->body)
         : m_network.get(request);
     connect(reply, &QNetworkReply::finished, this, [this, call, reply] { finished(call, reply); });
 }
 
-void GatewayClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *reply)
+ApiResult GatewayClient::resultOf(QNetworkReply *reply, const QByteArray &body) const
 {
-    reply->deleteLater();
     ApiResult result;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     for (const auto &pair : reply->rawHeaderPairs())
         result.headers.insert(pair.first.toLower(), pair.second);
-    const QByteArray body = reply->readAll();
     result.json = QJsonDocument::fromJson(body);
     if (result.status == 0) {
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
@@ -196,6 +201,13 @@ void GatewayClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *r
     } else if (result.status >= 400) {
         result.error = ApiError::fromProblem(result.status, result.json.object());
     }
+    return result;
+}
+
+void GatewayClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *reply)
+{
+    reply->deleteLater();
+    const ApiResult result = resultOf(reply, reply->readAll());
 
     if (result.status == 401 && call->mayReauthenticate && !m_token.isEmpty() && call->sentToken != m_token) {
         send(call); // signed in again while this call was on its way: try the new token
@@ -221,6 +233,72 @@ void GatewayClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *r
         return;
     }
     deliver(call, result);
+}
+
+GatewayClient::Cancel GatewayClient::download(const QString &path, const QUrlQuery &query, QIODevice *sink, QObject *context,
+                                              Progress progress, Callback done)
+{
+    QNetworkReply *reply = m_network.get(requestFor(urlFor(path, query), "text/csv, application/problem+json"));
+    reply->setReadBufferSize(DownloadBufferBytes); // the socket waits while the sink catches up
+    struct Transfer
+    {
+        qint64 written = 0;
+        bool cancelled = false;
+        bool failed = false; // the sink refused a write
+        QByteArray problem;  // the body of a 4xx/5xx, never written to the sink
+    };
+    auto transfer = std::make_shared<Transfer>();
+    const QPointer<QObject> guard(context);
+    const bool hasContext = context != nullptr;
+    const QPointer<QNetworkReply> watched(reply);
+    connect(reply, &QNetworkReply::readyRead, this, [reply, sink, transfer, guard, hasContext, progress] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status >= 300) {
+            transfer->problem += reply->readAll();
+            return;
+        }
+        while (reply->bytesAvailable() > 0 && !transfer->failed) {
+            const QByteArray chunk = reply->read(DownloadBufferBytes);
+            if (sink->write(chunk) != chunk.size()) {
+                transfer->failed = true;
+                reply->abort();
+                return;
+            }
+            transfer->written += chunk.size();
+            if (progress && (!hasContext || guard))
+                progress(transfer->written, chunk);
+        }
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, transfer, guard, hasContext, done, sink, progress] {
+        reply->deleteLater();
+        const bool open = reply->isOpen(); // not after an abort
+        if (open && reply->bytesAvailable() > 0 && reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() < 300
+            && !transfer->cancelled && !transfer->failed) {
+            const QByteArray rest = reply->readAll();
+            transfer->failed = sink->write(rest) != rest.size();
+            transfer->written += rest.size();
+            if (progress && (!hasContext || guard))
+                progress(transfer->written, rest);
+        }
+        ApiResult result = resultOf(reply, transfer->problem + (open ? reply->readAll() : QByteArray()));
+        if (transfer->cancelled)
+            result.error = ApiError::transport(QStringLiteral("cancelled"), tr("The download was cancelled."));
+        else if (transfer->failed)
+            result.error = ApiError::transport(QStringLiteral("write_failed"), tr("The file could not be written: %1").arg(sink->errorString()));
+        else if (!result.error.isError() && reply->error() != QNetworkReply::NoError)
+            result.error = ApiError::transport(QStringLiteral("incomplete"),
+                                               tr("The download broke off: %1").arg(reply->errorString()));
+        if (hasContext && !guard)
+            return;
+        if (done)
+            done(result);
+    });
+    return [watched, transfer] {
+        if (!watched || watched->isFinished())
+            return;
+        transfer->cancelled = true;
+        watched->abort();
+    };
 }
 
 void GatewayClient::deliver(const std::shared_ptr<Call> &call, const ApiResult &result)

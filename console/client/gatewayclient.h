@@ -18,7 +18,9 @@
 #include <functional>
 #include <memory>
 
+class QIODevice;
 class QNetworkReply;
+class QNetworkRequest;
 
 namespace tf::console {
 
@@ -85,6 +87,18 @@ public:
     // Every item of a list route: follows next_cursor until null (or maxPages pages).
     void list(const QString &path, const QUrlQuery &query, QObject *context, ListCallback callback, int maxPages = 100);
 
+    // A streamed GET (a CSV export): the body goes to sink as it arrives, never held whole (the
+    // reply buffers at most DownloadBufferBytes). progress gets the bytes written so far and the
+    // chunk just written (to count rows, say); done
+    // gets the status and, on failure, the error (the problem body of a 4xx/5xx is not written
+    // to sink). The returned function cancels: done then reports code "cancelled". Neither
+    // callback runs once context is destroyed.
+    static constexpr qint64 DownloadBufferBytes = 256 * 1024;
+    using Progress = std::function<void(qint64 bytesWritten, QByteArrayView chunk)>;
+    using Cancel = std::function<void()>;
+    Cancel download(const QString &path, const QUrlQuery &query, QIODevice *sink, QObject *context, Progress progress,
+                    Callback done);
+
     QUrl urlFor(const QString &path, const QUrlQuery &query = {}) const;
 
 signals:
@@ -97,8 +111,10 @@ private:
     struct Call;
     void start(const QByteArray &method, const QString &path, const QUrlQuery &query, const QJsonObject *body,
                const QByteArray &ifMatch, QObject *context, Callback callback);
+    QNetworkRequest requestFor(const QUrl &url, const QByteArray &accept) const;
     void send(const std::shared_ptr<Call> &call);
     void finished(const std::shared_ptr<Call> &call, QNetworkReply *reply);
+    ApiResult resultOf(QNetworkReply *reply, const QByteArray &body) const;
     void deliver(const std::shared_ptr<Call> &call, const ApiResult &result);
     void listPage(const QString &path, QUrlQuery query, QPointer<QObject> context, ListCallback callback,
                   QJsonArray collected, int pagesLeft);

@@ -163,3 +163,20 @@ if(TF_BUILD_CONSOLE)
         LIBS tfconsolemodels
         LABELS console)
 endif()
+
+# The Audit trail page and its lazily paged model against a real tf-gateway supervising
+# tf-syncd; the page test saves screenshots (light and dark) into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_auditmodel
+        SOURCES console/tst_auditmodel.cpp console/auditseed.h
+        LIBS tfconsolemodels tftestsupport tfcore Qt6::Test
+        LABELS console TIMEOUT 180)
+    target_include_directories(tst_auditmodel PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_auditmodel tf-gateway tf-syncd)
+    tf_add_test(NAME tst_auditpage
+        SOURCES console/tst_auditpage.cpp console/auditseed.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    target_include_directories(tst_auditpage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_auditpage tf-gateway tf-syncd)
+endif()

@@ -30,6 +30,7 @@ private slots:
 
     void pagesWithOpaqueCursors();
     void filters();
+    void summaryCountsWhatTheFilterLists();
     void singleEntry();
     void badParametersAre400NamingThem_data();
     void badParametersAre400NamingThem();
@@ -228,6 +229,45 @@ void TestGatewayAudit::filters()
     QCOMPARE(allPages(QStringLiteral("username=nobody"), 10).size(), 0);
 }
 
+void TestGatewayAudit::summaryCountsWhatTheFilterLists()
+{
+    const QString from = m_seededFrom.addSecs(10).toString(Qt::ISODateWithMs);
+    const QString to = m_seededFrom.addSecs(20).toString(Qt::ISODateWithMs);
+    const QStringList filters { QStringLiteral("event_type=sync.failed"), QStringLiteral("severity=error&username=bob"),
+                                QStringLiteral("text=benton&resource_type=sync_pair&resource_id=3"),
+                                QStringLiteral("created_after=%1&created_before=%2").arg(from, to),
+                                QStringLiteral("username=nobody") };
+    for (const QString &filter : filters) {
+        const QList<QJsonObject> listed = allPages(filter, 100);
+        const test::HttpResult result = get(QStringLiteral("/api/audit/summary?") + QUrlQuery(filter).toString(QUrl::FullyEncoded));
+        QVERIFY2(result.status == 200, result.body.constData());
+        const QJsonObject summary = result.json();
+        QCOMPARE(summary.value(QStringLiteral("total_entries")).toInteger(), listed.size());
+        QMap<QString, qint64> byDay;
+        QMap<QString, qint64> byUsername;
+        for (const QJsonObject &entry : listed) {
+            ++byDay[entry.value(QStringLiteral("timestamp")).toString().left(10)];
+            ++byUsername[entry.value(QStringLiteral("username")).toString()];
+        }
+        auto counts = [&summary](const char *key) {
+            QMap<QString, qint64> map;
+            const QJsonObject object = summary.value(QLatin1String(key)).toObject();
+            for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+                map.insert(it.key(), it.value().toInteger());
+            return map;
+        };
+        QCOMPARE(counts("by_day"), byDay);
+        QCOMPARE(counts("by_username"), byUsername);
+    }
+    // The ten entries of the time range: bob and alice alternate.
+    const QJsonObject range = get(QStringLiteral("/api/audit/summary?created_after=%1&created_before=%2")
+                                      .arg(QString::fromLatin1(QUrl::toPercentEncoding(from)),
+                                           QString::fromLatin1(QUrl::toPercentEncoding(to))))
+                                  .json();
+    QCOMPARE(range.value(QStringLiteral("total_entries")).toInteger(), 10);
+    QCOMPARE(range.value(QStringLiteral("by_username")).toObject(), (QJsonObject { { QStringLiteral("alice"), 5 }, { QStringLiteral("bob"), 5 } }));
+}
+
 void TestGatewayAudit::singleEntry()
 {
     const db::AuditEntry &entry = m_seeded.at(7);
@@ -262,7 +302,12 @@ void TestGatewayAudit::badParametersAre400NamingThem_data()
     QTest::newRow("severity") << QStringLiteral("/api/audit?severity=loud") << QStringLiteral("severity");
     QTest::newRow("unknown") << QStringLiteral("/api/audit?usr=alice") << QStringLiteral("usr");
     QTest::newRow("empty filter") << QStringLiteral("/api/audit?username=") << QStringLiteral("username");
-    QTest::newRow("summary takes none") << QStringLiteral("/api/audit/summary?limit=5") << QStringLiteral("limit");
+    QTest::newRow("summary limit") << QStringLiteral("/api/audit/summary?limit=5") << QStringLiteral("limit");
+    QTest::newRow("summary cursor") << QStringLiteral("/api/audit/summary?cursor=MQ") << QStringLiteral("cursor");
+    QTest::newRow("summary severity") << QStringLiteral("/api/audit/summary?severity=loud") << QStringLiteral("severity");
+    QTest::newRow("summary date only") << QStringLiteral("/api/audit/summary?created_before=2025-01-01") << QStringLiteral("created_before");
+    QTest::newRow("summary empty filter") << QStringLiteral("/api/audit/summary?event_type=") << QStringLiteral("event_type");
+    QTest::newRow("summary unknown") << QStringLiteral("/api/audit/summary?actor=alice") << QStringLiteral("actor");
     QTest::newRow("export date") << QStringLiteral("/api/audit/export?created_before=31.01.2025") << QStringLiteral("created_before");
     QTest::newRow("export limit") << QStringLiteral("/api/audit/export?limit=5") << QStringLiteral("limit");
     QTest::newRow("changes text") << QStringLiteral("/api/changes?since=latest") << QStringLiteral("since");

@@ -203,19 +203,41 @@ void TestAuditRepository::summary()
     const qint64 critical = m_fixture.append("audit.verify_failed", "critical", "", "chain broken", at.addSecs(-5)).id;
     m_fixture.append("auth.login_failed", "warning", "m", "x", at);
 
-    const AuditSummary summary = audit.summary(1);
-    QCOMPARE(summary.totalEntries, 5);
-    QCOMPARE(summary.latestTimestamp, at);
-    QCOMPARE(summary.byEventType.value(QStringLiteral("auth.login")), 2);
+    m_fixture.append("auth.login", "info", "m", "next day", at.addDays(1));
+
+    const AuditSummary summary = audit.summary({}, 1);
+    QCOMPARE(summary.totalEntries, 6);
+    QCOMPARE(summary.byDay, (QMap<QString, qint64> { { QStringLiteral("2025-05-02"), 5 }, { QStringLiteral("2025-05-03"), 1 } }));
+    QCOMPARE(summary.byUsername,
+             (QMap<QString, qint64> { { QString(), 2 }, { QStringLiteral("a"), 2 }, { QStringLiteral("m"), 2 } }));
+    // Every count is of the filter's entries: the true total of what the list pages through.
+    AuditFilter filter;
+    filter.username = QStringLiteral("m");
+    filter.to = at.addSecs(1);
+    const AuditSummary filtered = audit.summary(filter);
+    QCOMPARE(filtered.totalEntries, 1);
+    QCOMPARE(filtered.latestTimestamp, at);
+    QCOMPARE(filtered.byDay, (QMap<QString, qint64> { { QStringLiteral("2025-05-02"), 1 } }));
+    QCOMPARE(filtered.byEventType, (QMap<QString, qint64> { { QStringLiteral("auth.login_failed"), 1 } }));
+    QVERIFY(filtered.latestErrors.isEmpty());
+    filter = {};
+    filter.text = QStringLiteral("boom");
+    QCOMPARE(audit.summary(filter).latestErrors.size(), 1);
+    QCOMPARE(audit.summary(filter).latestErrors.first().id, firstError);
+
+    QCOMPARE(summary.latestTimestamp, at.addDays(1));
+    QCOMPARE(summary.byEventType.value(QStringLiteral("auth.login")), 3);
     QCOMPARE(summary.byEventType.size(), 4);
-    QCOMPARE(summary.bySeverity.value(QStringLiteral("info")), 2);
+    QCOMPARE(summary.bySeverity.value(QStringLiteral("info")), 3);
     QCOMPARE(summary.bySeverity.value(QStringLiteral("error")), 1);
     QCOMPARE(summary.bySeverity.value(QStringLiteral("critical")), 1);
     QCOMPARE(summary.latestErrors.size(), 1);
     QCOMPARE(summary.latestErrors.first().id, critical);
     const QJsonObject json = audit.summary().toJson();
-    QCOMPARE(json.value(QStringLiteral("total_entries")).toInteger(), 5);
-    QCOMPARE(json.value(QStringLiteral("latest_timestamp")).toString(), QStringLiteral("2025-05-02T08:30:15.250Z"));
+    QCOMPARE(json.value(QStringLiteral("total_entries")).toInteger(), 6);
+    QCOMPARE(json.value(QStringLiteral("latest_timestamp")).toString(), QStringLiteral("2025-05-03T08:30:15.250Z"));
+    QCOMPARE(json.value(QStringLiteral("by_day")).toObject().value(QStringLiteral("2025-05-03")).toInteger(), 1);
+    QCOMPARE(json.value(QStringLiteral("by_username")).toObject().value(QStringLiteral("a")).toInteger(), 2);
     QCOMPARE(json.value(QStringLiteral("latest_errors")).toArray().size(), 2);
     QCOMPARE(json.value(QStringLiteral("latest_errors")).toArray().at(1).toObject().value(QStringLiteral("id")).toInteger(),
              firstError);

@@ -103,8 +103,8 @@ http::ApiResponse AuditController::entry(const http::ApiRequest &request) const
 
 http::ApiResponse AuditController::summary(const http::ApiRequest &request) const
 {
-    http::QueryParams(request, {});
-    return http::ApiResponse::json(db::AuditRepository(databaseOf(m_database)).summary().toJson());
+    const db::AuditFilter filter = filterOf(http::QueryParams(request, kFilterNames));
+    return http::ApiResponse::json(db::AuditRepository(databaseOf(m_database)).summary(filter).toJson());
 }
 
 http::ApiResponse AuditController::exportCsv(const http::ApiRequest &request) const

@@ -15,13 +15,13 @@ class DatabaseState;
 namespace tf::gateway {
 
 // /api/audit: the audit trail (DESIGN.md section 5), read-only.
-//   GET /api/audit            filters from, to, event_type, severity, resource_type,
-//                             resource_id, user, text; newest first, paged with limit (1..1000,
+//   GET /api/audit            filters created_after, created_before, event_type, severity,
+//                             resource_type, resource_id, username, text; newest first, paged with limit (1..1000,
 //                             default 100) and the opaque cursor of the previous page:
 //                             {"entries": [...], "next_cursor": "..." | null}
 //   GET /api/audit/<id>       one entry
-//   GET /api/audit/summary    totals, latest timestamp, counts by event type and severity,
-//                             latest errors
+//   GET /api/audit/summary    the same filters: the true total, latest timestamp, counts by
+//                             event type, severity, day and username, latest errors
 //   GET /api/audit/export     the same filters as CSV, streamed (chunked), oldest first
 //   GET /api/audit/verify     walks the hash chain on a worker thread; names the first entry
 //                             where it breaks (200 either way: the answer says)

@@ -161,6 +161,8 @@ QJsonObject AuditSummary::toJson() const
              { QStringLiteral("latest_timestamp"), rows::isoOrNull(latestTimestamp) },
              { QStringLiteral("by_event_type"), countsJson(byEventType) },
              { QStringLiteral("by_severity"), countsJson(bySeverity) },
+             { QStringLiteral("by_day"), countsJson(byDay) },
+             { QStringLiteral("by_username"), countsJson(byUsername) },
              { QStringLiteral("latest_errors"), errors } };
 }
 
@@ -295,21 +297,30 @@ qint64 AuditRepository::newestId() const
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 
-AuditSummary AuditRepository::summary(int latestErrors) const
+AuditSummary AuditRepository::summary(const AuditFilter &filter, int latestErrors) const
 {
     AuditSummary summary;
     const Dialect &dialect = m_database.dialect();
+    const audit::WhereClause where = audit::whereClause(dialect, filter);
+    auto bound = [this, &where](const QString &sql) {
+        QSqlQuery query = m_database.prepare(sql);
+        for (const QVariant &value : std::as_const(where.values))
+            query.addBindValue(value);
+        return query;
+    };
     {
-        QSqlQuery query = m_database.prepare(
-            QStringLiteral("SELECT created_at FROM audit_entries ORDER BY id DESC LIMIT 1"));
+        QSqlQuery query = bound(QStringLiteral("SELECT created_at FROM audit_entries") + where.sql()
+                                + QStringLiteral(" ORDER BY id DESC LIMIT 1"));
         m_database.exec(query, "reading the newest audit entry");
         if (query.next())
             summary.latestTimestamp = dialect.fromDb(query.value(0));
     }
-    // Both GROUP BYs read only their (column, id) index.
-    auto countBy = [this](const char *column, QMap<QString, qint64> *counts) {
-        QSqlQuery query = m_database.prepare(
-            QStringLiteral("SELECT %1, COUNT(*) FROM audit_entries GROUP BY %1").arg(QLatin1String(column)));
+    // Without a filter each GROUP BY reads only its (column, id) index (the day: the created_at
+    // index, in order), which is faster than one GROUP BY of all four that must sort the rows.
+    // The column names are constants of this file, never input.
+    auto countBy = [&](const QString &column, QMap<QString, qint64> *counts) {
+        QSqlQuery query = bound(QStringLiteral("SELECT %1, COUNT(*) FROM audit_entries").arg(column) + where.sql()
+                                + QStringLiteral(" GROUP BY 1"));
         m_database.exec(query, "counting audit entries");
         qint64 total = 0;
         while (query.next()) {
@@ -318,11 +329,19 @@ AuditSummary AuditRepository::summary(int latestErrors) const
         }
         return total;
     };
-    summary.totalEntries = countBy("severity", &summary.bySeverity);
-    countBy("event_type", &summary.byEventType);
-    QSqlQuery errors = m_database.prepare(QStringLiteral("SELECT ") + audit::kEntryColumns
-                                          + QStringLiteral(" FROM audit_entries WHERE severity IN ('error', 'critical') "
-                                                           "ORDER BY id DESC LIMIT ?"));
+    summary.totalEntries = countBy(QStringLiteral("severity"), &summary.bySeverity);
+    countBy(QStringLiteral("event_type"), &summary.byEventType);
+    countBy(QStringLiteral("COALESCE(username, '')"), &summary.byUsername);
+    // SQLite stores UTC as "yyyy-MM-ddTHH:mm:ss.zzzZ", so the day is its first ten characters.
+    countBy(dialect.isPostgres() ? QStringLiteral("to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
+                                 : QStringLiteral("substr(created_at, 1, 10)"),
+            &summary.byDay);
+    audit::WhereClause errorsWhere = where;
+    errorsWhere.conditions << QStringLiteral("severity IN ('error', 'critical')");
+    QSqlQuery errors = m_database.prepare(QStringLiteral("SELECT ") + audit::kEntryColumns + QStringLiteral(" FROM audit_entries")
+                                          + errorsWhere.sql() + QStringLiteral(" ORDER BY id DESC LIMIT ?"));
+    for (const QVariant &value : std::as_const(errorsWhere.values))
+        errors.addBindValue(value);
     errors.addBindValue(qMax(0, latestErrors));
     m_database.exec(errors, "reading the latest audit errors");
     while (errors.next())

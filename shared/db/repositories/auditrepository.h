@@ -67,6 +67,8 @@ struct AuditSummary
     QDateTime latestTimestamp; // invalid when the trail is empty
     QMap<QString, qint64> byEventType;
     QMap<QString, qint64> bySeverity;
+    QMap<QString, qint64> byDay;      // "yyyy-MM-dd" (UTC) -> entries that day
+    QMap<QString, qint64> byUsername; // "" for entries without a user
     QList<AuditEntry> latestErrors; // severity error or critical, newest first
 
     QJsonObject toJson() const;
@@ -124,7 +126,8 @@ public:
     // Oldest first: entries with afterId < id <= upToId that match, at most limit (export).
     QList<AuditEntry> ascending(const AuditFilter &filter, qint64 afterId, qint64 upToId, int limit) const;
     qint64 newestId() const; // 0 when empty
-    AuditSummary summary(int latestErrors = 10) const;
+    // Every count is of the entries that match the filter: totalEntries is the true total.
+    AuditSummary summary(const AuditFilter &filter = {}, int latestErrors = 10) const;
 
     // Walks the whole chain in batches (memory stays flat); progress gets (checked, last id).
     using Progress = std::function<void(qint64 checked, qint64 lastId)>;

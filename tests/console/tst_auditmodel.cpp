@@ -1,0 +1,199 @@
+// AuditModel against a real tf-gateway (SQLite control database, 600 seeded entries): pages
+// arrive lazily by keyset through fetchMore, only a window of pages stays loaded and an evicted
+// page comes back when a row of it is asked for, the total is the filter's true total from
+// /api/audit/summary, answers for an earlier filter are dropped, locate() and fetchToEnd()
+// walk the chain, and refresh() puts new entries on top without a reset. QAbstractItemModelTester
+// watches every step.
+#include "auditseed.h"
+#include "client/gatewayclient.h"
+#include "integration/tst_gatewayproxy_fixture.h"
+#include "models/auditmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace tf;
+using console::AuditModel;
+
+class TestAuditModel final : public QObject, private test::GatewayProxyFixture
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
+        env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
+        env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
+        QVERIFY(startGateway(env));
+        QVERIFY(!m_authorization.isEmpty());
+        m_seeded = test::seedAuditTrail(dataDir(), 600, QDateTime::currentDateTimeUtc().addDays(-2));
+        m_client.setBaseUrl(QUrl(base()));
+        m_client.setBearerToken(m_authorization.mid(int(qstrlen("Bearer "))));
+    }
+
+    void pagesLazilyInAWindow()
+    {
+        AuditModel model(&m_client);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        model.setPageSize(50);
+        model.setWindowPages(3);
+        model.setFilter(bob());
+        // (The tester calls fetchMore itself after each change, so more pages may follow at once.)
+        QTRY_VERIFY_WITH_TIMEOUT(model.rowCount() >= 50, 10000);
+        QCOMPARE(model.rowCount() % 50, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(model.total(), 300, 10000); // the true total, not what is loaded
+        while (model.rowCount() < 300) {
+            const int before = model.rowCount();
+            model.fetchMore({});
+            QTRY_VERIFY_WITH_TIMEOUT(model.rowCount() > before, 10000);
+            QVERIFY(model.loadedPages() <= 3);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!model.canFetchMore({}), 5000);
+        QVERIFY(model.atEnd());
+        QCOMPARE(model.rowCount(), 300);
+        QCOMPARE(model.loadedRows(), 150); // three pages of fifty, whatever the trail's length
+
+        // Half the pages were evicted (the tester keeps reading row 0, so page 0 stays): such a
+        // row is a placeholder until asked for.
+        int evicted = 0;
+        while (evicted < model.rowCount() && model.isLoaded(evicted))
+            ++evicted;
+        QVERIFY(evicted < model.rowCount());
+        QCOMPARE(model.data(model.index(evicted, AuditModel::IdColumn), AuditModel::LoadedRole).toBool(), false);
+        QCOMPARE(model.data(model.index(evicted, AuditModel::DescriptionColumn)).toString(), QStringLiteral("Loading…"));
+        QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(evicted), 10000);
+        QCOMPARE(model.entryAt(evicted).value(QStringLiteral("id")).toInteger(), m_seeded.at(598 - 2 * evicted).id);
+        model.data(model.index(0, 0));
+        QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(0), 10000);
+        QVERIFY(model.loadedPages() <= 3);
+        QCOMPARE(model.entryAt(0).value(QStringLiteral("id")).toInteger(), m_seeded.at(598).id);
+        // Every row read back in order: ids fall and every row is bob's.
+        qint64 previous = std::numeric_limits<qint64>::max();
+        for (int row = 0; row < model.rowCount(); ++row) {
+            model.data(model.index(row, AuditModel::IdColumn)); // asks for the page
+            QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(row), 10000);
+            const QJsonObject entry = model.entryAt(row);
+            QCOMPARE(entry.value(QStringLiteral("username")).toString(), QStringLiteral("bob"));
+            QVERIFY(entry.value(QStringLiteral("id")).toInteger() < previous);
+            previous = entry.value(QStringLiteral("id")).toInteger();
+            QVERIFY(model.loadedPages() <= 3);
+        }
+        QCOMPARE(previous, m_seeded.at(0).id);
+        QCOMPARE(model.data(model.index(1, AuditModel::UserColumn)).toString(), QStringLiteral("bob"));
+        QCOMPARE(model.data(model.index(0, AuditModel::TargetColumn)).toString(), QStringLiteral("sync_pair %1").arg(598 % 7));
+    }
+
+    void fetchesOnlyWhenAsked()
+    {
+        // No tester here: it calls fetchMore itself. The first page, and nothing more until asked.
+        AuditModel model(&m_client);
+        model.setPageSize(50);
+        model.setFilter(bob());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 50, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.total(), 300, 10000);
+        QTest::qWait(200);
+        QCOMPARE(model.rowCount(), 50);
+        QVERIFY(model.canFetchMore({}));
+        model.fetchMore({});
+        QVERIFY(!model.canFetchMore({})); // one request at a time
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 100, 10000);
+        QVERIFY(model.canFetchMore({}));
+    }
+
+    void staleAnswersAreDropped()
+    {
+        AuditModel model(&m_client);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        model.setPageSize(20);
+        model.setFilter(bob());
+        const quint64 first = model.generation();
+        QUrlQuery alice;
+        alice.addQueryItem(QStringLiteral("username"), QStringLiteral("alice"));
+        alice.addQueryItem(QStringLiteral("event_type"), QStringLiteral("sync_pair.updated"));
+        model.setFilter(alice); // bob's page and summary are on their way: they must not land
+        QVERIFY(model.generation() > first);
+        QTRY_COMPARE_WITH_TIMEOUT(model.total(), 60, 10000);
+        // The tester calls fetchMore after every change, so the whole list arrives: 60, not 300.
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 60, 10000);
+        QTest::qWait(300); // room for a late answer of the old filter to (wrongly) arrive
+        QCOMPARE(model.rowCount(), 60);
+        QCOMPARE(model.total(), 60);
+        for (int row = 0; row < model.rowCount(); ++row) {
+            QCOMPARE(model.entryAt(row).value(QStringLiteral("username")).toString(), QStringLiteral("alice"));
+            QCOMPARE(model.entryAt(row).value(QStringLiteral("event_type")).toString(), QStringLiteral("sync_pair.updated"));
+        }
+    }
+
+    void locatesAndFetchesToTheEnd()
+    {
+        AuditModel model(&m_client);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        model.setPageSize(40);
+        model.setWindowPages(2);
+        model.setFilter(bob());
+        QTRY_VERIFY_WITH_TIMEOUT(model.rowCount() >= 40, 10000);
+        int found = -2;
+        qint64 foundId = 0; // read in the callback: later pages may evict it again
+        model.locate(m_seeded.at(100).id, [&](int row) {
+            found = row;
+            foundId = model.entryAt(row).value(QStringLiteral("id")).toInteger();
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(found != -2, 10000);
+        QCOMPARE(found, (598 - 100) / 2); // bob writes every second entry
+        QCOMPARE(foundId, m_seeded.at(100).id);
+        found = -2;
+        model.locate(m_seeded.at(101).id, [&found](int row) { found = row; }); // alice's: not in this list
+        QTRY_COMPARE_WITH_TIMEOUT(found, -1, 10000);
+
+        QSignalSpy end(&model, &AuditModel::endReached);
+        model.fetchToEnd();
+        QTRY_COMPARE_WITH_TIMEOUT(end.size(), 1, 10000); // at once when the tester fetched everything already
+        QCOMPARE(model.rowCount(), 300);
+        model.data(model.index(299, 0)); // (read back if the window moved on meanwhile)
+        QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(299), 10000);
+        QCOMPARE(model.entryAt(299).value(QStringLiteral("id")).toInteger(), m_seeded.at(0).id);
+        QVERIFY(model.loadedPages() <= 2);
+    }
+
+    void refreshPutsNewEntriesOnTop()
+    {
+        AuditModel model(&m_client);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        model.setPageSize(30);
+        model.setFilter(bob());
+        QTRY_COMPARE_WITH_TIMEOUT(model.total(), 300, 10000);
+        model.fetchToEnd(); // (the tester fetches them all anyway) so that the count below is exact
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 300, 10000);
+        QSignalSpy resets(&model, &AuditModel::modelReset);
+        QSignalSpy inserted(&model, &AuditModel::rowsInserted);
+        const QList<db::AuditEntry> more = test::seedAuditTrail(dataDir(), 6, QDateTime::currentDateTimeUtc());
+        model.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 303, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.total(), 303, 10000);
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(inserted.first().at(1).toInt(), 0);
+        QCOMPARE(model.entryAt(0).value(QStringLiteral("id")).toInteger(), more.at(4).id);
+        QCOMPARE(model.entryAt(3).value(QStringLiteral("id")).toInteger(), m_seeded.at(598).id);
+    }
+
+private:
+    static QUrlQuery bob()
+    {
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("username"), QStringLiteral("bob"));
+        return query;
+    }
+
+    console::GatewayClient m_client;
+    QList<db::AuditEntry> m_seeded;
+};
+
+QTEST_MAIN(TestAuditModel)
+#include "tst_auditmodel.moc"
