@@ -1,7 +1,9 @@
 // The Operations page against a real tf-gateway supervising a real tf-syncd (SQLite systems):
 // an operation started through the API appears and its progress reaches completed, with the
 // selection kept across the refreshes and no model reset; a dry run's change set is listed in
-// the detail pane; the log is searchable; a viewer finds Cancel and Retry disabled.
+// the detail pane, and a dry run of updates shows before -> after of each changed field; the log
+// is tailed, searchable (matches highlighted and counted), jumps to errors, follows new lines
+// unless scroll-locked and downloads whole; a viewer finds Cancel and Retry disabled.
 // Screenshots (light and dark) go to <build>/console-screenshots/.
 #include "client/changepoller.h"
 #include "client/gatewayclient.h"
@@ -10,13 +12,20 @@
 #include "models/operationsmodel.h"
 #include "models/resourcefiltermodel.h"
 #include "pages/operationspage.h"
+#include "screenshots.h"
 #include "settings/displaysettings.h"
+#include "widgets/changesetview.h"
+#include "widgets/operationlogview.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QLineEdit>
+#include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QTemporaryDir>
+#include <QTextBlock>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -40,6 +49,8 @@ private slots:
     void dryRunShowsItsChangeSet();
     void runIsFollowedToCompletion();
     void logIsSearchable();
+    void logIsTailedAndFollowsUnlessLocked();
+    void dryRunOfUpdatesShowsBeforeAndAfter();
     void failedOperationIsRetried();
     void waitingOperationIsPolledWhileVisibleAndCancelled();
     void viewerCannotCancelOrRetry();
@@ -129,12 +140,17 @@ void TestOperationsPage::dryRunShowsItsChangeSet()
     QVERIFY(changes);
     // 400 rows to insert, 2 of them invalid (quarantined when run for real).
     QTRY_VERIFY_WITH_TIMEOUT(changes->rowCount() >= 398, 15000);
-    QCOMPARE(changes->horizontalHeaderItem(0)->text(), QStringLiteral("Action"));
+    QCOMPARE(changes->horizontalHeaderItem(console::ChangeSetView::ActionColumn)->text(), QStringLiteral("Action"));
+    QCOMPARE(changes->horizontalHeaderItem(console::ChangeSetView::BeforeColumn)->text(), QStringLiteral("Before"));
+    QCOMPARE(changes->horizontalHeaderItem(console::ChangeSetView::AfterColumn)->text(), QStringLiteral("After"));
     QSet<QString> kinds;
     for (int row = 0; row < changes->rowCount(); ++row)
         kinds.insert(changes->item(row, 0)->text());
     QVERIFY2(kinds.contains(QStringLiteral("insert")), qPrintable(QStringList(kinds.begin(), kinds.end()).join(QLatin1Char(','))));
-    QVERIFY(changes->item(0, 3)->text().contains(QStringLiteral("source_id")));
+    // An insert has no before: the row it writes is its after.
+    QVERIFY(changes->item(0, console::ChangeSetView::AfterColumn)->text().contains(QStringLiteral("source_id")));
+    QVERIFY(changes->item(0, console::ChangeSetView::BeforeColumn)->text().isEmpty());
+    QVERIFY2(m_page->changeSetView()->summary().contains(QStringLiteral("398 insert")), qPrintable(m_page->changeSetView()->summary()));
     auto *tabs = m_page->findChild<QTabWidget *>(QStringLiteral("operationDetail"));
     tabs->setCurrentWidget(changes);
     grab(QStringLiteral("dryrun"));
@@ -161,8 +177,8 @@ void TestOperationsPage::runIsFollowedToCompletion()
     QVERIFY2(summary->toPlainText().contains(QStringLiteral("Rows quarantined")), qPrintable(summary->toPlainText()));
     QVERIFY(summary->toPlainText().contains(QStringLiteral("Duration")));
     auto *changes = m_page->findChild<QTableWidget *>(QStringLiteral("changeSet"));
-    QTRY_VERIFY_WITH_TIMEOUT(changes->rowCount() == 1 && changes->item(0, 3)
-                                     && changes->item(0, 3)->text().contains(QStringLiteral("Not a dry run")),
+    QTRY_VERIFY_WITH_TIMEOUT(changes->rowCount() == 0
+                                     && m_page->changeSetView()->summary().contains(QStringLiteral("Not a dry run")),
                              5000);
     QCOMPARE(count(m_dir.filePath(QStringLiteral("target.db")), QStringLiteral("parcel_copy")), 398);
     // The text filter narrows the table; clearing it brings the selection back into view.
@@ -179,28 +195,192 @@ void TestOperationsPage::runIsFollowedToCompletion()
 
 void TestOperationsPage::logIsSearchable()
 {
+    // The completed run of runIsFollowedToCompletion is selected: its whole log is shown, the
+    // same lines as GET /api/sync-operations/{id}/logs lists.
+    console::OperationLogView *view = m_page->logView();
+    QVERIFY(view);
+    const qint64 id = m_page->selectedId();
+    QVERIFY(id > 0);
+    const QJsonArray lines = api("GET", QStringLiteral("/api/sync-operations/%1/logs").arg(id)).json().value(QStringLiteral("items")).toArray();
+    QVERIFY(lines.size() >= 3); // started, entity done, finished
+    QTRY_COMPARE_WITH_TIMEOUT(int(view->lines().size()), int(lines.size()), 10000);
     auto *log = m_page->findChild<QPlainTextEdit *>(QStringLiteral("operationLog"));
     QVERIFY(log);
-    const QJsonArray lines = m_page->detail().value(QStringLiteral("log")).toArray();
-    if (lines.isEmpty())
-        QSKIP("the operation's detail has no log lines");
-    QTRY_VERIFY(!log->toPlainText().isEmpty());
-    const int all = log->toPlainText().split(QLatin1Char('\n')).size();
-    QCOMPARE(all, int(lines.size()));
-    const QString first = lines.first().toString();
-    const QString word = first.section(QLatin1Char(' '), 1, 1); // a word of the first line (after the time)
-    auto *search = m_page->findChild<QLineEdit *>(QStringLiteral("logSearch"));
-    search->setText(word);
-    for (const QString &line : log->toPlainText().split(QLatin1Char('\n')))
-        QVERIFY2(line.contains(word, Qt::CaseInsensitive), qPrintable(line));
-    search->setText(QStringLiteral("no line says this zzqx"));
-    QVERIFY(log->toPlainText().isEmpty());
-    search->clear();
-    QCOMPARE(log->toPlainText().split(QLatin1Char('\n')).size(), all);
+    QCOMPARE(log->document()->blockCount(), int(lines.size()));
+    for (int i = 0; i < lines.size(); ++i)
+        QVERIFY2(log->document()->findBlockByNumber(i).text().endsWith(lines.at(i)[QStringLiteral("line")].toString()),
+                 qPrintable(log->document()->findBlockByNumber(i).text()));
+
+    // Ctrl+F in the log goes to the log's search field (the page's own Ctrl+F filters the table).
     auto *tabs = m_page->findChild<QTabWidget *>(QStringLiteral("operationDetail"));
-    tabs->setCurrentIndex(2);
-    grab(QStringLiteral("log"));
+    tabs->setCurrentWidget(view);
+    m_page->activateWindow();
+    QTRY_VERIFY(m_page->isActiveWindow());
+    log->setFocus();
+    QTRY_VERIFY(log->hasFocus());
+    QTest::keyClick(log, Qt::Key_F, Qt::ControlModifier);
+    auto *search = m_page->findChild<QLineEdit *>(QStringLiteral("logSearch"));
+    QTRY_VERIFY(search->hasFocus());
+
+    // Search: every match highlighted and counted; nothing is hidden; F3 / Shift+F3 move.
+    const QString word = QStringLiteral("entity");
+    int expected = 0;
+    for (const QJsonValue &line : lines)
+        expected += int(line[QStringLiteral("line")].toString().count(word, Qt::CaseInsensitive));
+    QVERIFY(expected >= 1);
+    QTest::keyClicks(search, word);
+    QCOMPARE(view->matchCount(), expected);
+    QCOMPARE(view->currentMatch(), 0);
+    QCOMPARE(log->document()->blockCount(), int(lines.size()));
+    QCOMPARE(log->textCursor().selectedText().toLower(), word);
+    int highlighted = 0;
+    for (const QTextEdit::ExtraSelection &selection : log->extraSelections())
+        highlighted += selection.cursor.selectedText().compare(word, Qt::CaseInsensitive) == 0 ? 1 : 0;
+    QCOMPARE(highlighted, expected);
+    auto *count = m_page->findChild<QLabel *>(QStringLiteral("logMatches"));
+    QCOMPARE(count->text(), QStringLiteral("1 of %1").arg(expected));
+    view->nextMatchAction()->trigger();
+    QCOMPARE(view->currentMatch(), expected > 1 ? 1 : 0);
+    view->previousMatchAction()->trigger();
+    QCOMPARE(view->currentMatch(), 0);
+    view->previousMatchAction()->trigger(); // wraps
+    QCOMPARE(view->currentMatch(), expected - 1);
+    QCOMPARE(count->text(), QStringLiteral("%1 of %1").arg(expected));
+    m_page->resize(1200, 760);
+    QVERIFY(test::saveScreenshots(m_page.get(), QStringLiteral("operations-log-search")));
+    search->setText(QStringLiteral("no line says this zzqx"));
+    QCOMPARE(view->matchCount(), 0);
+    QCOMPARE(count->text(), QStringLiteral("no match"));
+    search->clear();
+    QVERIFY(count->text().isEmpty());
+
+    // Download: every line, fetched from the gateway, into a file.
+    QTemporaryDir files;
+    const QString path = files.filePath(QStringLiteral("operation.log"));
+    bool done = false, ok = false;
+    view->downloadTo(path, [&](bool success, const QString &) { done = true; ok = success; });
+    QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+    QVERIFY(ok);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+    const QStringList written = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(written.size(), int(lines.size()));
+    for (int i = 0; i < lines.size(); ++i) {
+        const QJsonObject line = lines.at(i).toObject();
+        QVERIFY2(written.at(i).startsWith(line.value(QStringLiteral("created_at")).toString()), qPrintable(written.at(i)));
+        QVERIFY2(written.at(i).endsWith(line.value(QStringLiteral("line")).toString()), qPrintable(written.at(i)));
+    }
     tabs->setCurrentIndex(0);
+}
+
+void TestOperationsPage::logIsTailedAndFollowsUnlessLocked()
+{
+    // A target nobody listens on: attempt after attempt fails (transient) and each is logged
+    // while the operation stays queued, so its log grows while it is shown.
+    const test::HttpResult dead = api(
+            "POST", QStringLiteral("/api/systems"),
+            QJsonObject { { QStringLiteral("name"), QStringLiteral("nobody home for the log") },
+                          { QStringLiteral("kind"), QStringLiteral("postgres") },
+                          { QStringLiteral("settings"),
+                            QJsonObject { { QStringLiteral("url"),
+                                            QStringLiteral("postgresql://tf@127.0.0.1:%1/gone").arg(test::freePort()) } } },
+                          { QStringLiteral("credentials"), QJsonObject { { QStringLiteral("password"), m_password } } } });
+    QCOMPARE(dead.status, 201);
+    const qint64 source = createSqliteSystem(QStringLiteral("log source"), QStringLiteral("source.db"));
+    const qint64 pair = create(QStringLiteral("/api/sync-pairs"),
+                               pairBody(QStringLiteral("log tail"), source, dead.json().value(QStringLiteral("id")).toInteger(),
+                                        QStringLiteral("parcel")));
+    QVERIFY(pair > 0);
+    const qint64 id = startOperation({ { QStringLiteral("pair_id"), pair } });
+    QVERIFY(id > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(id) >= 0, 15000);
+    m_page->selectId(id);
+    console::OperationLogView *view = m_page->logView();
+    auto *tabs = m_page->findChild<QTabWidget *>(QStringLiteral("operationDetail"));
+    tabs->setCurrentWidget(view);
+    QVERIFY(view->isFollowing());
+    // The first failed attempt arrives without selecting again: the page's refreshes tail it.
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(view->lines().cbegin(), view->lines().cend(),
+                                         [](const console::OperationLogView::Line &line) { return line.level == QLatin1String("warning"); }),
+                             30000);
+    QCOMPARE(view->operationId(), id);
+    // Lines are never fetched twice: ids only grow.
+    for (int i = 1; i < view->lines().size(); ++i)
+        QVERIFY(view->lines().at(i).id > view->lines().at(i - 1).id);
+
+    // Next Error goes to the warning line.
+    view->text()->moveCursor(QTextCursor::Start);
+    view->nextErrorAction()->trigger();
+    const int errorLine = view->currentLine();
+    QVERIFY(errorLine >= 0 && errorLine < view->lines().size());
+    QCOMPARE(view->lines().at(errorLine).level, QStringLiteral("warning"));
+    QVERIFY(view->text()->textCursor().selectedText().contains(view->lines().at(errorLine).text));
+    QVERIFY(!view->isFollowing()); // looking back locks the scroll
+
+    // Unlocked, new lines are followed to the end; a scroll up locks it again.
+    view->scrollLockAction()->setChecked(false);
+    QVERIFY(view->isFollowing());
+    auto *bar = view->text()->verticalScrollBar();
+    QCOMPARE(bar->value(), bar->maximum());
+    view->text()->setFixedHeight(50); // a line or two high: the log scrolls
+    const int before = int(view->lines().size());
+    api("POST", QStringLiteral("/api/sync-operations/%1/cancel").arg(id)); // writes a line or two
+    QTRY_VERIFY_WITH_TIMEOUT(int(view->lines().size()) > before, 15000);
+    QTRY_VERIFY(bar->maximum() > 0);
+    QCOMPARE(bar->value(), bar->maximum());
+    bar->setValue(0); // the user scrolls up
+    QVERIFY(!view->isFollowing());
+    QVERIFY(view->scrollLockAction()->isChecked());
+    view->text()->setMinimumHeight(0);
+    view->text()->setMaximumHeight(QWIDGETSIZE_MAX);
+    QTRY_VERIFY_WITH_TIMEOUT(isFinished(statusOf(id)), 15000);
+    tabs->setCurrentIndex(0);
+}
+
+void TestOperationsPage::dryRunOfUpdatesShowsBeforeAndAfter()
+{
+    // After the real run: parcel 3 renamed and revalued, parcel 4 revalued, parcel 401 new.
+    makeSqlite(m_dir.filePath(QStringLiteral("source.db")),
+               { QStringLiteral("UPDATE parcel SET name = 'parcel three', value = 31 WHERE id = 3"),
+                 QStringLiteral("UPDATE parcel SET value = 41 WHERE id = 4"),
+                 QStringLiteral("INSERT INTO parcel VALUES (401, 'parcel 401', 4010)") });
+    const qint64 id = startOperation({ { QStringLiteral("pair_id"), m_pair }, { QStringLiteral("dry_run"), true } });
+    QVERIFY(id > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(id) >= 0, 15000);
+    m_page->selectId(id);
+    QTRY_VERIFY_WITH_TIMEOUT(isFinished(statusOf(id)), 30000);
+    auto *changes = m_page->findChild<QTableWidget *>(QStringLiteral("changeSet"));
+    using View = console::ChangeSetView;
+    // Two fields of parcel 3, one of parcel 4, the insert of 401, and the two rows the pair's
+    // rule refuses (quarantined by the real run, so read again) as invalid.
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->changeSetView()->summary().contains(QStringLiteral("update")), 15000);
+    QCOMPARE(changes->rowCount(), 6);
+    QMap<QString, QStringList> byKeyField;
+    QMap<QString, int> rowsOfKind;
+    for (int row = 0; row < changes->rowCount(); ++row) {
+        const QString kind = changes->item(row, View::ActionColumn)->text();
+        const QString key = changes->item(row, View::KeyColumn)->text();
+        const QString field = changes->item(row, View::FieldColumn)->text();
+        byKeyField[key + QLatin1Char('/') + field] = { kind, changes->item(row, View::BeforeColumn)->text(),
+                                                       changes->item(row, View::AfterColumn)->text() };
+        ++rowsOfKind[kind];
+        const bool update = kind == QLatin1String("update");
+        QCOMPARE(View::isMarked(changes, row, View::BeforeColumn), update);
+        QCOMPARE(View::isMarked(changes, row, View::AfterColumn), update);
+        QVERIFY(!View::isMarked(changes, row, View::KeyColumn));
+    }
+    QCOMPARE(byKeyField.value(QStringLiteral("3/name")), (QStringList { QStringLiteral("update"), QStringLiteral("parcel 3"), QStringLiteral("parcel three") }));
+    QCOMPARE(byKeyField.value(QStringLiteral("3/value")), (QStringList { QStringLiteral("update"), QStringLiteral("30"), QStringLiteral("31") }));
+    QCOMPARE(byKeyField.value(QStringLiteral("4/value")), (QStringList { QStringLiteral("update"), QStringLiteral("40"), QStringLiteral("41") }));
+    QCOMPARE(rowsOfKind, (QMap<QString, int> { { QStringLiteral("update"), 3 }, { QStringLiteral("insert"), 1 }, { QStringLiteral("invalid"), 2 } }));
+    QCOMPARE(byKeyField.value(QStringLiteral("401/")).value(0), QStringLiteral("insert"));
+    QVERIFY(byKeyField.value(QStringLiteral("401/")).value(2).contains(QStringLiteral("parcel 401")));
+    QVERIFY2(m_page->changeSetView()->summary().contains(QStringLiteral("2 update")), qPrintable(m_page->changeSetView()->summary()));
+    auto *tabs = m_page->findChild<QTabWidget *>(QStringLiteral("operationDetail"));
+    tabs->setCurrentWidget(m_page->changeSetView());
+    QVERIFY(test::saveScreenshots(m_page.get(), QStringLiteral("operations-dryrun-updates")));
+    tabs->setCurrentIndex(0);
+    QCOMPARE(count(m_dir.filePath(QStringLiteral("target.db")), QStringLiteral("parcel_copy")), 398); // nothing written
 }
 
 void TestOperationsPage::failedOperationIsRetried()
