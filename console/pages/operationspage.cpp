@@ -177,6 +177,7 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
     m_summary->setObjectName(QStringLiteral("operationSummary"));
     m_summary->setAccessibleName(tr("Operation statistics and timings"));
     m_summary->addAction(findAction);
+    m_changeSet->addAction(findAction);
     m_tabs->setObjectName(QStringLiteral("operationDetail"));
     m_tabs->addTab(m_summary, tr("Statistics"));
     m_tabs->addTab(m_changeSet, tr("Change Set"));
