@@ -63,7 +63,8 @@ ChangeSetView::ChangeSetView(QWidget *parent)
     m_summary->setWordWrap(true);
     m_table->setObjectName(QStringLiteral("changeSet"));
     m_table->setAccessibleName(tr("Change set of the dry run"));
-    m_table->setHorizontalHeaderLabels({ tr("Action"), tr("Entity"), tr("Key"), tr("Field"), tr("Before"), tr("After") });
+    m_table->setHorizontalHeaderLabels(
+        { tr("Action"), tr("Entity"), tr("Key"), tr("Field"), tr("Before"), tr("After") });
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
@@ -87,17 +88,18 @@ void ChangeSetView::setChanges(const QJsonArray &changes, const QString &note)
     const QColor afterTint(46, 204, 113, 70);
     QMap<QString, int> counts;
     int rows = 0;
-    const auto addRow = [&](const QString &kind, const QString &entity, const QString &key, QTableWidgetItem *field,
-                            QTableWidgetItem *before, QTableWidgetItem *after) {
-        m_table->setRowCount(rows + 1);
-        m_table->setItem(rows, ActionColumn, cell(kind));
-        m_table->setItem(rows, EntityColumn, cell(entity));
-        m_table->setItem(rows, KeyColumn, cell(key));
-        m_table->setItem(rows, FieldColumn, field);
-        m_table->setItem(rows, BeforeColumn, before);
-        m_table->setItem(rows, AfterColumn, after);
-        ++rows;
-    };
+    const auto addRow
+        = [&](const QString &kind, const QString &entity, const QString &key,
+              QTableWidgetItem *field, QTableWidgetItem *before, QTableWidgetItem *after) {
+              m_table->setRowCount(rows + 1);
+              m_table->setItem(rows, ActionColumn, cell(kind));
+              m_table->setItem(rows, EntityColumn, cell(entity));
+              m_table->setItem(rows, KeyColumn, cell(key));
+              m_table->setItem(rows, FieldColumn, field);
+              m_table->setItem(rows, BeforeColumn, before);
+              m_table->setItem(rows, AfterColumn, after);
+              ++rows;
+          };
     m_table->setUpdatesEnabled(false);
     for (const QJsonValue &value : changes) {
         const QJsonObject change = value.toObject();
@@ -109,7 +111,8 @@ void ChangeSetView::setChanges(const QJsonArray &changes, const QString &note)
             const QJsonObject before = change.value(QLatin1String("before")).toObject();
             const QJsonObject after = change.value(QLatin1String("after")).toObject();
             if (before.isEmpty()) { // the row differs in nothing the pair maps
-                addRow(kind, entity, key, cell(QString()), cell(QString()), cell(tr("(no mapped field changes)")));
+                addRow(kind, entity, key, cell(QString()), cell(QString()),
+                       cell(tr("(no mapped field changes)")));
                 continue;
             }
             for (auto it = before.begin(); it != before.end(); ++it)
@@ -118,13 +121,15 @@ void ChangeSetView::setChanges(const QJsonArray &changes, const QString &note)
             continue;
         }
         const QJsonObject row = change.value(QLatin1String("row")).toObject();
-        addRow(kind, entity, key, cell(QString()), cell(QString()), cell(row.isEmpty() ? QString() : valueText(row)));
+        addRow(kind, entity, key, cell(QString()), cell(QString()),
+               cell(row.isEmpty() ? QString() : valueText(row)));
     }
     m_table->setUpdatesEnabled(true);
     QStringList parts;
     for (auto it = counts.begin(); it != counts.end(); ++it)
         parts << tr("%1 %2").arg(it.value()).arg(it.key());
-    m_summary->setText(note.isEmpty() ? tr("%n planned change(s): %1", nullptr, int(changes.size())).arg(parts.join(QStringLiteral(", ")))
+    m_summary->setText(note.isEmpty() ? tr("%n planned change(s): %1", nullptr, int(changes.size()))
+                                            .arg(parts.join(QStringLiteral(", ")))
                                       : note);
     m_table->resizeColumnsToContents();
     for (int column = 0; column < AfterColumn; ++column)

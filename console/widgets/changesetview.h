@@ -19,7 +19,15 @@ class ChangeSetView final : public QWidget
     Q_DISABLE_COPY_MOVE(ChangeSetView)
 
 public:
-    enum Column { ActionColumn, EntityColumn, KeyColumn, FieldColumn, BeforeColumn, AfterColumn, ColumnCount };
+    enum Column {
+        ActionColumn,
+        EntityColumn,
+        KeyColumn,
+        FieldColumn,
+        BeforeColumn,
+        AfterColumn,
+        ColumnCount
+    };
 
     explicit ChangeSetView(QWidget *parent = nullptr);
 

@@ -26,7 +26,8 @@ constexpr int kPageSize = 500;
 QString displayText(const OperationLogView::Line &line)
 {
     const QString level = line.level == QLatin1String("info") ? QString() : line.level.toUpper();
-    return QStringLiteral("%1  %2%3").arg(line.createdAt, level.isEmpty() ? QString() : level + QStringLiteral(": "), line.text);
+    return QStringLiteral("%1  %2%3")
+        .arg(line.createdAt, level.isEmpty() ? QString() : level + QStringLiteral(": "), line.text);
 }
 
 QList<OperationLogView::Line> linesOf(const QJsonArray &items)
@@ -61,7 +62,8 @@ OperationLogView::OperationLogView(GatewayClient *client, QWidget *parent)
     m_search->setClearButtonEnabled(true);
     m_count->setObjectName(QStringLiteral("logMatches"));
     m_count->setAccessibleName(tr("Search matches"));
-    m_count->setMinimumWidth(m_count->fontMetrics().horizontalAdvance(tr("%1 of %2").arg(8888).arg(8888)));
+    m_count->setMinimumWidth(
+        m_count->fontMetrics().horizontalAdvance(tr("%1 of %2").arg(8888).arg(8888)));
     m_status->setObjectName(QStringLiteral("logStatus"));
     m_status->setAccessibleName(tr("Log status"));
     m_text->setObjectName(QStringLiteral("operationLog"));
@@ -81,12 +83,16 @@ OperationLogView::OperationLogView(GatewayClient *client, QWidget *parent)
     m_findAction = action(tr("Find in Log"), QStringLiteral("findInLog"), QKeySequence::Find);
     m_nextAction = action(tr("Next Match"), QStringLiteral("nextLogMatch"), QKeySequence::FindNext);
     m_nextAction->setToolTip(tr("Next match (F3)"));
-    m_previousAction = action(tr("Previous Match"), QStringLiteral("previousLogMatch"), QKeySequence::FindPrevious);
+    m_previousAction = action(tr("Previous Match"), QStringLiteral("previousLogMatch"),
+                              QKeySequence::FindPrevious);
     m_previousAction->setToolTip(tr("Previous match (Shift+F3)"));
-    m_scrollLockAction = action(tr("Scroll Lock"), QStringLiteral("logScrollLock"), QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_scrollLockAction = action(tr("Scroll Lock"), QStringLiteral("logScrollLock"),
+                                QKeySequence(Qt::CTRL | Qt::Key_L));
     m_scrollLockAction->setCheckable(true);
-    m_scrollLockAction->setToolTip(tr("Scroll lock (Ctrl+L): off, the log follows new lines; scrolling up turns it on"));
-    m_nextErrorAction = action(tr("Next Error"), QStringLiteral("nextLogError"), QKeySequence(Qt::Key_F8));
+    m_scrollLockAction->setToolTip(
+        tr("Scroll lock (Ctrl+L): off, the log follows new lines; scrolling up turns it on"));
+    m_nextErrorAction
+        = action(tr("Next Error"), QStringLiteral("nextLogError"), QKeySequence(Qt::Key_F8));
     m_nextErrorAction->setToolTip(tr("Jump to the next warning or error line (F8)"));
     m_downloadAction = action(tr("Download..."), QStringLiteral("downloadLog"), QKeySequence::Save);
     m_downloadAction->setToolTip(tr("Save the whole log of the operation to a file (Ctrl+S)"));
@@ -180,30 +186,32 @@ void OperationLogView::fetch()
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("after"), QString::number(m_lastId));
     query.addQueryItem(QStringLiteral("limit"), QString::number(kPageSize));
-    m_client->list(QStringLiteral("/api/sync-operations/%1/logs").arg(m_operationId), query, this,
-                   [this, wasActive, generation](const QJsonArray &items, const ApiResult &last) {
-                       if (generation != m_generation)
-                           return; // another operation is shown now
-                       m_inFlight = false;
-                       QList<Line> added;
-                       for (const Line &line : linesOf(items)) {
-                           if (line.id > m_lastId)
-                               added << line;
-                       }
-                       append(added);
-                       if (last.ok()) {
-                           m_complete = !wasActive;
-                           m_status->setText(m_active ? tr("%n line(s); following the running operation", nullptr, int(m_lines.size()))
-                                                      : tr("%n line(s)", nullptr, int(m_lines.size())));
-                       } else {
-                           m_status->setText(tr("The log could not be read: %1").arg(last.error.message()));
-                       }
-                       emit fetched(last.ok(), int(added.size()));
-                       if (m_again) {
-                           m_again = false;
-                           fetch();
-                       }
-                   });
+    m_client->list(
+        QStringLiteral("/api/sync-operations/%1/logs").arg(m_operationId), query, this,
+        [this, wasActive, generation](const QJsonArray &items, const ApiResult &last) {
+            if (generation != m_generation)
+                return; // another operation is shown now
+            m_inFlight = false;
+            QList<Line> added;
+            for (const Line &line : linesOf(items)) {
+                if (line.id > m_lastId)
+                    added << line;
+            }
+            append(added);
+            if (last.ok()) {
+                m_complete = !wasActive;
+                m_status->setText(m_active ? tr("%n line(s); following the running operation",
+                                                nullptr, int(m_lines.size()))
+                                           : tr("%n line(s)", nullptr, int(m_lines.size())));
+            } else {
+                m_status->setText(tr("The log could not be read: %1").arg(last.error.message()));
+            }
+            emit fetched(last.ok(), int(added.size()));
+            if (m_again) {
+                m_again = false;
+                fetch();
+            }
+        });
 }
 
 void OperationLogView::append(const QList<Line> &lines)
@@ -274,7 +282,8 @@ void OperationLogView::showMatch(int index)
     if (index >= 0 && index < m_matches.size()) {
         QTextCursor cursor(m_text->document());
         cursor.setPosition(m_matches.at(index).first);
-        cursor.setPosition(m_matches.at(index).first + m_matches.at(index).second, QTextCursor::KeepAnchor);
+        cursor.setPosition(m_matches.at(index).first + m_matches.at(index).second,
+                           QTextCursor::KeepAnchor);
         m_text->setTextCursor(cursor);
         // Looking at a match is looking back: the view stays where the match is.
         m_scrollLockAction->setChecked(true);
@@ -300,8 +309,8 @@ void OperationLogView::findPrevious()
 void OperationLogView::nextError()
 {
     const int from = m_text->textCursor().hasSelection() || m_text->textCursor().blockNumber() > 0
-                         ? currentLine() + 1
-                         : 0;
+        ? currentLine() + 1
+        : 0;
     for (int step = 0; step < m_lines.size(); ++step) {
         const int index = (from + step) % int(m_lines.size());
         if (m_lines.at(index).level == QLatin1String("info"))
@@ -312,7 +321,10 @@ void OperationLogView::nextError()
         m_text->setTextCursor(cursor);
         m_scrollLockAction->setChecked(true);
         m_text->ensureCursorVisible();
-        m_status->setText(tr("Line %1 of %2: %3").arg(index + 1).arg(m_lines.size()).arg(m_lines.at(index).level));
+        m_status->setText(tr("Line %1 of %2: %3")
+                              .arg(index + 1)
+                              .arg(m_lines.size())
+                              .arg(m_lines.at(index).level));
         return;
     }
     m_status->setText(tr("No warning or error in the log."));
@@ -329,14 +341,16 @@ void OperationLogView::updateSelections()
         QTextEdit::ExtraSelection selection;
         selection.cursor = QTextCursor(m_text->document()->findBlockByNumber(i));
         selection.format.setProperty(QTextFormat::FullWidthSelection, true);
-        selection.format.setBackground(level == QLatin1String("error") ? QColor(231, 76, 60, 70) : QColor(241, 196, 15, 60));
+        selection.format.setBackground(level == QLatin1String("error") ? QColor(231, 76, 60, 70)
+                                                                       : QColor(241, 196, 15, 60));
         selections << selection;
     }
     for (int i = 0; i < m_matches.size(); ++i) {
         QTextEdit::ExtraSelection selection;
         selection.cursor = QTextCursor(m_text->document());
         selection.cursor.setPosition(m_matches.at(i).first);
-        selection.cursor.setPosition(m_matches.at(i).first + m_matches.at(i).second, QTextCursor::KeepAnchor);
+        selection.cursor.setPosition(m_matches.at(i).first + m_matches.at(i).second,
+                                     QTextCursor::KeepAnchor);
         selection.format.setBackground(i == m_current ? QColor(255, 140, 0) : QColor(255, 221, 87));
         selection.format.setForeground(Qt::black);
         selections << selection;
@@ -347,7 +361,8 @@ void OperationLogView::updateSelections()
     else if (m_matches.isEmpty())
         m_count->setText(tr("no match"));
     else
-        m_count->setText(tr("%1 of %2").arg(m_current < 0 ? 0 : m_current + 1).arg(m_matches.size()));
+        m_count->setText(
+            tr("%1 of %2").arg(m_current < 0 ? 0 : m_current + 1).arg(m_matches.size()));
     m_nextAction->setEnabled(!m_matches.isEmpty());
     m_previousAction->setEnabled(!m_matches.isEmpty());
 }
@@ -356,7 +371,8 @@ QString OperationLogView::fileText(const QList<Line> &lines)
 {
     QString text;
     for (const Line &line : lines)
-        text += QStringLiteral("%1 %2 %3\n").arg(line.createdAt, line.level.toUpper().leftJustified(7), line.text);
+        text += QStringLiteral("%1 %2 %3\n")
+                    .arg(line.createdAt, line.level.toUpper().leftJustified(7), line.text);
     return text;
 }
 
@@ -364,36 +380,41 @@ void OperationLogView::download()
 {
     if (m_operationId < 0)
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Download Operation Log"),
-                                                      QStringLiteral("operation-%1.log").arg(m_operationId),
-                                                      tr("Log files (*.log);;Text files (*.txt)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Download Operation Log"), QStringLiteral("operation-%1.log").arg(m_operationId),
+        tr("Log files (*.log);;Text files (*.txt)"));
     if (path.isEmpty())
         return;
     downloadTo(path, [this](bool, const QString &message) { m_status->setText(message); });
 }
 
-void OperationLogView::downloadTo(const QString &path, const std::function<void(bool, const QString &)> &done)
+void OperationLogView::downloadTo(const QString &path,
+                                  const std::function<void(bool, const QString &)> &done)
 {
     const qint64 id = m_operationId;
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("limit"), QString::number(kPageSize));
-    m_client->list(QStringLiteral("/api/sync-operations/%1/logs").arg(id), query, this,
-                   [this, path, id, done](const QJsonArray &items, const ApiResult &last) {
-                       bool ok = last.ok();
-                       QString message;
-                       if (!ok) {
-                           message = tr("The log could not be read: %1").arg(last.error.message());
-                       } else {
-                           QFile file(path);
-                           ok = file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)
-                                && file.write(fileText(linesOf(items)).toUtf8()) >= 0 && file.flush();
-                           message = ok ? tr("Saved %n line(s) of operation %1 to %2.", nullptr, int(items.size())).arg(id).arg(path)
-                                        : tr("Could not write %1.").arg(path);
-                       }
-                       done(ok, message);
-                       emit downloaded(ok, message);
-                   },
-                   100000); // every page: 500 lines each
+    m_client->list(
+        QStringLiteral("/api/sync-operations/%1/logs").arg(id), query, this,
+        [this, path, id, done](const QJsonArray &items, const ApiResult &last) {
+            bool ok = last.ok();
+            QString message;
+            if (!ok) {
+                message = tr("The log could not be read: %1").arg(last.error.message());
+            } else {
+                QFile file(path);
+                ok = file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)
+                    && file.write(fileText(linesOf(items)).toUtf8()) >= 0 && file.flush();
+                message = ok
+                    ? tr("Saved %n line(s) of operation %1 to %2.", nullptr, int(items.size()))
+                          .arg(id)
+                          .arg(path)
+                    : tr("Could not write %1.").arg(path);
+            }
+            done(ok, message);
+            emit downloaded(ok, message);
+        },
+        100000); // every page: 500 lines each
 }
 
 } // namespace tf::console

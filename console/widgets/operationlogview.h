@@ -2,7 +2,6 @@
 
 #include <QList>
 #include <QWidget>
-
 #include <functional>
 
 class QAction;
@@ -64,7 +63,8 @@ public:
     QAction *downloadAction() const { return m_downloadAction; }
 
     // Download without the file dialog: every line of the operation into `path`; done(ok, message).
-    void downloadTo(const QString &path, const std::function<void(bool ok, const QString &message)> &done);
+    void downloadTo(const QString &path,
+                    const std::function<void(bool ok, const QString &message)> &done);
     // The text a download writes for these lines (one line each: time, level, text).
     static QString fileText(const QList<Line> &lines);
 

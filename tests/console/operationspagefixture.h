@@ -38,16 +38,21 @@ protected:
         env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
         if (!startGateway(env))
             return false;
-        const qint64 source = createSqliteSystem(QStringLiteral("parcels source"), QStringLiteral("source.db"));
-        const qint64 target = createSqliteSystem(QStringLiteral("parcels target"), QStringLiteral("target.db"));
+        const qint64 source
+            = createSqliteSystem(QStringLiteral("parcels source"), QStringLiteral("source.db"));
+        const qint64 target
+            = createSqliteSystem(QStringLiteral("parcels target"), QStringLiteral("target.db"));
         m_pair = source > 0 && target > 0
-                ? create(QStringLiteral("/api/sync-pairs"), pairBody(QStringLiteral("parcels"), source, target, QStringLiteral("parcel")))
-                : 0;
+            ? create(QStringLiteral("/api/sync-pairs"),
+                     pairBody(QStringLiteral("parcels"), source, target, QStringLiteral("parcel")))
+            : 0;
         if (m_pair <= 0 || !m_authorization.startsWith("Bearer ")) {
             qWarning("the parcels pair could not be created");
             return false;
         }
-        m_shots = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
+        m_shots = QDir(QCoreApplication::applicationDirPath()
+                       + QStringLiteral("/../console-screenshots"))
+                      .absolutePath();
         QDir().mkpath(m_shots);
 
         m_client = std::make_unique<console::GatewayClient>(QUrl(base()));
@@ -57,7 +62,8 @@ protected:
         m_permissions = std::make_unique<console::Permissions>();
         m_adminMe = api("GET", QStringLiteral("/api/auth/me")).json();
         m_permissions->setFromMe(m_adminMe);
-        m_page = std::make_unique<console::OperationsPage>(m_client.get(), m_poller.get(), m_permissions.get());
+        m_page = std::make_unique<console::OperationsPage>(m_client.get(), m_poller.get(),
+                                                           m_permissions.get());
         m_page->resize(1200, 760);
         m_page->show();
         if (!QTest::qWaitForWindowExposed(m_page.get()))
@@ -78,12 +84,14 @@ protected:
     QString statusOf(qint64 id) const
     {
         const int row = m_page->model()->rowOf(id);
-        return row < 0 ? QString() : m_page->model()->itemAt(row).value(QStringLiteral("status")).toString();
+        return row < 0 ? QString()
+                       : m_page->model()->itemAt(row).value(QStringLiteral("status")).toString();
     }
     static bool isFinished(const QString &status)
     {
-        return status == QLatin1String("completed") || status == QLatin1String("completed_with_errors")
-                || status == QLatin1String("failed") || status == QLatin1String("cancelled");
+        return status == QLatin1String("completed")
+            || status == QLatin1String("completed_with_errors") || status == QLatin1String("failed")
+            || status == QLatin1String("cancelled");
     }
 
     std::unique_ptr<console::GatewayClient> m_client;

@@ -51,14 +51,18 @@ void TestOperationLog::logIsSearchable()
     QVERIFY(view);
     const qint64 id = m_page->selectedId();
     QVERIFY(id > 0);
-    const QJsonArray lines = api("GET", QStringLiteral("/api/sync-operations/%1/logs").arg(id)).json().value(QStringLiteral("items")).toArray();
+    const QJsonArray lines = api("GET", QStringLiteral("/api/sync-operations/%1/logs").arg(id))
+                                 .json()
+                                 .value(QStringLiteral("items"))
+                                 .toArray();
     QVERIFY(lines.size() >= 3); // started, entity done, finished
     QTRY_COMPARE_WITH_TIMEOUT(int(view->lines().size()), int(lines.size()), 10000);
     auto *log = m_page->findChild<QPlainTextEdit *>(QStringLiteral("operationLog"));
     QVERIFY(log);
     QCOMPARE(log->document()->blockCount(), int(lines.size()));
     for (int i = 0; i < lines.size(); ++i)
-        QVERIFY2(log->document()->findBlockByNumber(i).text().endsWith(lines.at(i)[QStringLiteral("line")].toString()),
+        QVERIFY2(log->document()->findBlockByNumber(i).text().endsWith(
+                     lines.at(i)[QStringLiteral("line")].toString()),
                  qPrintable(log->document()->findBlockByNumber(i).text()));
 
     // Ctrl+F in the log goes to the log's search field (the page's own Ctrl+F filters the table).
@@ -73,10 +77,12 @@ void TestOperationLog::logIsSearchable()
     QTRY_VERIFY(search->hasFocus());
 
     // Search: every match highlighted and counted; nothing is hidden; F3 / Shift+F3 move.
-    const QString word = QStringLiteral("read"); // "read 400" of the entity line and of the last line
+    const QString word
+        = QStringLiteral("read"); // "read 400" of the entity line and of the last line
     int expected = 0;
     for (int i = 0; i < log->document()->blockCount(); ++i)
-        expected += int(log->document()->findBlockByNumber(i).text().count(word, Qt::CaseInsensitive));
+        expected
+            += int(log->document()->findBlockByNumber(i).text().count(word, Qt::CaseInsensitive));
     QVERIFY(expected >= 2);
     QTest::keyClicks(search, word);
     QCOMPARE(view->matchCount(), expected);
@@ -85,7 +91,8 @@ void TestOperationLog::logIsSearchable()
     QCOMPARE(log->textCursor().selectedText().toLower(), word);
     int highlighted = 0;
     for (const QTextEdit::ExtraSelection &selection : log->extraSelections())
-        highlighted += selection.cursor.selectedText().compare(word, Qt::CaseInsensitive) == 0 ? 1 : 0;
+        highlighted
+            += selection.cursor.selectedText().compare(word, Qt::CaseInsensitive) == 0 ? 1 : 0;
     QCOMPARE(highlighted, expected);
     auto *count = m_page->findChild<QLabel *>(QStringLiteral("logMatches"));
     QCOMPARE(count->text(), QStringLiteral("1 of %1").arg(expected));
@@ -108,17 +115,23 @@ void TestOperationLog::logIsSearchable()
     QTemporaryDir files;
     const QString path = files.filePath(QStringLiteral("operation.log"));
     bool done = false, ok = false;
-    view->downloadTo(path, [&](bool success, const QString &) { done = true; ok = success; });
+    view->downloadTo(path, [&](bool success, const QString &) {
+        done = true;
+        ok = success;
+    });
     QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
     QVERIFY(ok);
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
-    const QStringList written = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList written
+        = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(written.size(), int(lines.size()));
     for (int i = 0; i < lines.size(); ++i) {
         const QJsonObject line = lines.at(i).toObject();
-        QVERIFY2(written.at(i).startsWith(line.value(QStringLiteral("created_at")).toString()), qPrintable(written.at(i)));
-        QVERIFY2(written.at(i).endsWith(line.value(QStringLiteral("line")).toString()), qPrintable(written.at(i)));
+        QVERIFY2(written.at(i).startsWith(line.value(QStringLiteral("created_at")).toString()),
+                 qPrintable(written.at(i)));
+        QVERIFY2(written.at(i).endsWith(line.value(QStringLiteral("line")).toString()),
+                 qPrintable(written.at(i)));
     }
     tabs->setCurrentIndex(0);
 }
@@ -128,17 +141,22 @@ void TestOperationLog::logIsTailedAndFollowsUnlessLocked()
     // A target nobody listens on: attempt after attempt fails (transient) and each is logged
     // while the operation stays queued, so its log grows while it is shown.
     const test::HttpResult dead = api(
-            "POST", QStringLiteral("/api/systems"),
-            QJsonObject { { QStringLiteral("name"), QStringLiteral("nobody home for the log") },
-                          { QStringLiteral("kind"), QStringLiteral("postgres") },
-                          { QStringLiteral("settings"),
-                            QJsonObject { { QStringLiteral("url"),
-                                            QStringLiteral("postgresql://tf@127.0.0.1:%1/gone").arg(test::freePort()) } } },
-                          { QStringLiteral("credentials"), QJsonObject { { QStringLiteral("password"), m_password } } } });
+        "POST", QStringLiteral("/api/systems"),
+        QJsonObject {
+            { QStringLiteral("name"), QStringLiteral("nobody home for the log") },
+            { QStringLiteral("kind"), QStringLiteral("postgres") },
+            { QStringLiteral("settings"),
+              QJsonObject {
+                  { QStringLiteral("url"),
+                    QStringLiteral("postgresql://tf@127.0.0.1:%1/gone").arg(test::freePort()) } } },
+            { QStringLiteral("credentials"),
+              QJsonObject { { QStringLiteral("password"), m_password } } } });
     QCOMPARE(dead.status, 201);
-    const qint64 source = createSqliteSystem(QStringLiteral("log source"), QStringLiteral("source.db"));
+    const qint64 source
+        = createSqliteSystem(QStringLiteral("log source"), QStringLiteral("source.db"));
     const qint64 pair = create(QStringLiteral("/api/sync-pairs"),
-                               pairBody(QStringLiteral("log tail"), source, dead.json().value(QStringLiteral("id")).toInteger(),
+                               pairBody(QStringLiteral("log tail"), source,
+                                        dead.json().value(QStringLiteral("id")).toInteger(),
                                         QStringLiteral("parcel")));
     QVERIFY(pair > 0);
     const qint64 id = startOperation({ { QStringLiteral("pair_id"), pair } });
@@ -152,7 +170,9 @@ void TestOperationLog::logIsTailedAndFollowsUnlessLocked()
     QVERIFY(view->isFollowing()); // another operation's log starts unlocked
     // The first failed attempt arrives without selecting again: the page's refreshes tail it.
     QTRY_VERIFY_WITH_TIMEOUT(std::any_of(view->lines().cbegin(), view->lines().cend(),
-                                         [](const console::OperationLogView::Line &line) { return line.level == QLatin1String("warning"); }),
+                                         [](const console::OperationLogView::Line &line) {
+                                             return line.level == QLatin1String("warning");
+                                         }),
                              30000);
     QCOMPARE(view->operationId(), id);
     // Lines are never fetched twice: ids only grow.

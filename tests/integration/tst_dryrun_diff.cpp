@@ -93,7 +93,8 @@ void TestDryRunDiff::cleanupTestCase()
 
 QString TestDryRunDiff::targetText(const QString &column, int id)
 {
-    QSqlQuery query = m_admin->prepare(u"SELECT %1::text FROM \"%2\".%3 WHERE id = ?"_s.arg(column, kDst, kTable));
+    QSqlQuery query = m_admin->prepare(
+        u"SELECT %1::text FROM \"%2\".%3 WHERE id = ?"_s.arg(column, kDst, kTable));
     query.addBindValue(id);
     m_admin->exec(query, "reading the target");
     return query.next() ? query.value(0).toString() : u"<no row>"_s;
@@ -150,7 +151,8 @@ void TestDryRunDiff::updatesShowExactBeforeAndAfterOfChangedFields()
     QCOMPARE(one.kind, u"update"_s);
     QVERIFY(one.beforeAfter.has_value());
     QCOMPARE(one.beforeAfter->first,
-             (QJsonObject { { u"val"_s, u"12.345678"_s }, { u"seen"_s, one.beforeAfter->first.value(u"seen"_s) } }));
+             (QJsonObject { { u"val"_s, u"12.345678"_s },
+                            { u"seen"_s, one.beforeAfter->first.value(u"seen"_s) } }));
     QCOMPARE(one.beforeAfter->first.keys(), (QStringList { u"seen"_s, u"val"_s }));
     QCOMPARE(one.beforeAfter->second.value(u"val"_s).toString(), u"98765432109876.000001"_s);
     QVERIFY2(one.beforeAfter->first.value(u"seen"_s).toString().contains(u"00:00:00.000001"_s),
@@ -165,7 +167,8 @@ void TestDryRunDiff::updatesShowExactBeforeAndAfterOfChangedFields()
     QCOMPARE(two.kind, u"update"_s);
     QVERIFY(two.beforeAfter.has_value());
     QCOMPARE(two.beforeAfter->first, (QJsonObject { { u"note"_s, u"second"_s }, { u"qty"_s, 8 } }));
-    QCOMPARE(two.beforeAfter->second, (QJsonObject { { u"note"_s, QJsonValue::Null }, { u"qty"_s, -2147483648LL } }));
+    QCOMPARE(two.beforeAfter->second,
+             (QJsonObject { { u"note"_s, QJsonValue::Null }, { u"qty"_s, -2147483648LL } }));
 
     QCOMPARE(byKey.value(u"4"_s).kind, u"delete"_s);
     QVERIFY(!byKey.value(u"4"_s).beforeAfter.has_value());

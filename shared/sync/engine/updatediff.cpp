@@ -25,21 +25,23 @@ QHash<QString, UpdateDiff> diffAgainstTarget(const EntityPlan &plan, TargetConne
     request.keyColumns = plan.spec.targetKey;
     request.batchSize = int(rows.size());
     QList<Row> current; // in targetSchema order
-    targetCalls.call(QStringLiteral("reading %1 for the dry run's before values").arg(plan.spec.targetEntity), [&] {
-        current.clear();
-        reader->readByKeys(request, keys, [&](const RowBatch &batch) {
-            QList<int> from;
-            for (const Column &column : schema.columns())
-                from << (batch.schema ? batch.schema->indexOf(column.name) : int(from.size()));
-            for (const Row &read : batch.rows) {
-                Row row;
-                for (const int index : std::as_const(from))
-                    row << (index >= 0 ? read.value(index) : QVariant());
-                current << row;
-            }
-            return true;
+    targetCalls.call(
+        QStringLiteral("reading %1 for the dry run's before values").arg(plan.spec.targetEntity),
+        [&] {
+            current.clear();
+            reader->readByKeys(request, keys, [&](const RowBatch &batch) {
+                QList<int> from;
+                for (const Column &column : schema.columns())
+                    from << (batch.schema ? batch.schema->indexOf(column.name) : int(from.size()));
+                for (const Row &read : batch.rows) {
+                    Row row;
+                    for (const int index : std::as_const(from))
+                        row << (index >= 0 ? read.value(index) : QVariant());
+                    current << row;
+                }
+                return true;
+            });
         });
-    });
     for (const Row &now : std::as_const(current)) {
         const QString key = plan.targetKeyText(now);
         const auto found = wanted.constFind(key);
