@@ -86,11 +86,14 @@ OperationLogView::OperationLogView(GatewayClient *client, QWidget *parent)
     m_previousAction = action(tr("Previous Match"), QStringLiteral("previousLogMatch"),
                               QKeySequence::FindPrevious);
     m_previousAction->setToolTip(tr("Previous match (Shift+F3)"));
+    // The Scroll Lock key, or Ctrl+Alt+L on keyboards without one (Ctrl+L is Sign In).
     m_scrollLockAction = action(tr("Scroll Lock"), QStringLiteral("logScrollLock"),
-                                QKeySequence(Qt::CTRL | Qt::Key_L));
+                                QKeySequence(Qt::Key_ScrollLock));
+    m_scrollLockAction->setShortcuts(
+        { QKeySequence(Qt::Key_ScrollLock), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_L) });
     m_scrollLockAction->setCheckable(true);
-    m_scrollLockAction->setToolTip(
-        tr("Scroll lock (Ctrl+L): off, the log follows new lines; scrolling up turns it on"));
+    m_scrollLockAction->setToolTip(tr("Scroll lock (Scroll Lock or Ctrl+Alt+L): off, the log follows "
+                                      "new lines; scrolling up turns it on"));
     m_nextErrorAction
         = action(tr("Next Error"), QStringLiteral("nextLogError"), QKeySequence(Qt::Key_F8));
     m_nextErrorAction->setToolTip(tr("Jump to the next warning or error line (F8)"));
