@@ -7,6 +7,8 @@
 #include "models/operationsmodel.h"
 #include "models/resourcefiltermodel.h"
 #include "settings/displaysettings.h"
+#include "widgets/changesetview.h"
+#include "widgets/operationlogview.h"
 #include "widgets/progressdelegate.h"
 
 #include <QAction>
@@ -21,13 +23,10 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
-#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTableWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QToolBar>
@@ -89,9 +88,8 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_tabs(new QTabWidget(this))
     , m_summary(new QTextBrowser(this))
-    , m_changes(new QTableWidget(0, 4, this))
-    , m_logSearch(new QLineEdit(this))
-    , m_log(new QPlainTextEdit(this))
+    , m_changeSet(new ChangeSetView(this))
+    , m_logView(new OperationLogView(client, this))
     , m_poll(new QTimer(this))
     , m_coalesce(new QTimer(this))
 {
@@ -135,7 +133,11 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
     auto *findAction = new QAction(tr("Find"), this);
     findAction->setShortcut(QKeySequence::Find);
     findAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    addActions({ m_refreshAction, m_cancelAction, m_retryAction, m_exportAction, findAction });
+    addActions({ m_refreshAction, m_cancelAction, m_retryAction, m_exportAction });
+    // Ctrl+F filters the table from the table and the filter bar; in the log it searches the log
+    // (the log view's own Find action), so the two never claim the same key press.
+    for (QWidget *widget : std::initializer_list<QWidget *> { m_table, m_text, m_status, m_pair })
+        widget->addAction(findAction);
     connect(findAction, &QAction::triggered, this, [this] {
         m_text->setFocus(Qt::ShortcutFocusReason);
         m_text->selectAll();
@@ -174,31 +176,12 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
     // The detail pane.
     m_summary->setObjectName(QStringLiteral("operationSummary"));
     m_summary->setAccessibleName(tr("Operation statistics and timings"));
-    m_changes->setObjectName(QStringLiteral("changeSet"));
-    m_changes->setAccessibleName(tr("Change set of the dry run"));
-    m_changes->setHorizontalHeaderLabels({ tr("Action"), tr("Entity"), tr("Key"), tr("Row after") });
-    m_changes->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_changes->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_changes->verticalHeader()->hide();
-    m_changes->horizontalHeader()->setStretchLastSection(true);
-    m_changes->setAlternatingRowColors(true);
-    m_logSearch->setObjectName(QStringLiteral("logSearch"));
-    m_logSearch->setAccessibleName(tr("Search the log"));
-    m_logSearch->setPlaceholderText(tr("Search the log"));
-    m_logSearch->setClearButtonEnabled(true);
-    m_log->setObjectName(QStringLiteral("operationLog"));
-    m_log->setAccessibleName(tr("Operation log"));
-    m_log->setReadOnly(true);
-    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
-    auto *logPane = new QWidget(this);
-    auto *logLayout = new QVBoxLayout(logPane);
-    logLayout->setContentsMargins(0, 0, 0, 0);
-    logLayout->addWidget(m_logSearch);
-    logLayout->addWidget(m_log, 1);
+    m_summary->addAction(findAction);
+    m_changeSet->addAction(findAction);
     m_tabs->setObjectName(QStringLiteral("operationDetail"));
     m_tabs->addTab(m_summary, tr("Statistics"));
-    m_tabs->addTab(m_changes, tr("Change Set"));
-    m_tabs->addTab(logPane, tr("Log"));
+    m_tabs->addTab(m_changeSet, tr("Change Set"));
+    m_tabs->addTab(m_logView, tr("Log"));
 
     m_splitter->setObjectName(QStringLiteral("operationsSplitter"));
     m_splitter->addWidget(m_table);
@@ -226,7 +209,6 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
     connect(m_status, &QComboBox::currentIndexChanged, this, &OperationsPage::refresh);
     connect(m_pair, &QLineEdit::editingFinished, this, &OperationsPage::refresh);
     connect(m_text, &QLineEdit::textChanged, m_filter, &ResourceFilterModel::setText);
-    connect(m_logSearch, &QLineEdit::textChanged, this, &OperationsPage::showLog);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         m_changesFor = -1;
         loadDetail();
@@ -367,6 +349,7 @@ void OperationsPage::loadDetail()
         }
         m_detail = reply.object();
         showDetail(m_detail);
+        m_logView->tail(id, isActive(m_detail.value(QLatin1String("status")).toString()));
         const bool dryRun = m_detail.value(QLatin1String("dry_run")).toBool();
         const bool finished = !isActive(m_detail.value(QLatin1String("status")).toString());
         if (!dryRun) {
@@ -396,7 +379,7 @@ void OperationsPage::showDetail(const QJsonObject &op)
 {
     if (op.isEmpty()) {
         m_summary->setHtml(tr("<p><i>Select an operation to see its statistics, timings, log and change set.</i></p>"));
-        m_log->clear();
+        m_logView->clear();
         showChanges({}, QString());
         return;
     }
@@ -450,46 +433,11 @@ void OperationsPage::showDetail(const QJsonObject &op)
         html += row(tr("Retries"), scalarText(statistics.value(QLatin1String("retries"))));
     html += QStringLiteral("</table></td></tr></table>");
     m_summary->setHtml(html);
-    showLog();
 }
 
 void OperationsPage::showChanges(const QJsonArray &changes, const QString &note)
 {
-    m_changes->setRowCount(0);
-    if (!note.isEmpty()) {
-        m_changes->setRowCount(1);
-        auto *item = new QTableWidgetItem(note);
-        m_changes->setItem(0, 3, item);
-        m_changes->setItem(0, 0, new QTableWidgetItem(QStringLiteral("—")));
-        return;
-    }
-    m_changes->setRowCount(int(changes.size()));
-    for (int i = 0; i < changes.size(); ++i) {
-        const QJsonObject change = changes.at(i).toObject();
-        m_changes->setItem(i, 0, new QTableWidgetItem(change.value(QLatin1String("kind")).toString()));
-        m_changes->setItem(i, 1, new QTableWidgetItem(change.value(QLatin1String("entity")).toString()));
-        m_changes->setItem(i, 2, new QTableWidgetItem(scalarText(change.value(QLatin1String("key")))));
-        m_changes->setItem(i, 3, new QTableWidgetItem(scalarText(change.value(QLatin1String("row")))));
-    }
-    m_changes->resizeColumnsToContents();
-}
-
-void OperationsPage::showLog()
-{
-    const QString needle = m_logSearch->text();
-    QStringList lines;
-    for (const QJsonValue &line : m_detail.value(QLatin1String("log")).toArray()) {
-        const QString text = line.toString();
-        if (needle.isEmpty() || text.contains(needle, Qt::CaseInsensitive))
-            lines << text;
-    }
-    const bool atEnd = m_log->verticalScrollBar()->value() == m_log->verticalScrollBar()->maximum();
-    const QString text = lines.join(QLatin1Char('\n'));
-    if (m_log->toPlainText() != text) {
-        m_log->setPlainText(text);
-        if (atEnd) // follows the tail unless the user scrolled up
-            m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
-    }
+    m_changeSet->setChanges(changes, note);
 }
 
 void OperationsPage::updateActions()

@@ -7,27 +7,29 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QSplitter;
 class QTabWidget;
 class QTableView;
-class QTableWidget;
 class QTextBrowser;
 class QTimer;
 
 namespace tf::console {
 
 class ChangePoller;
+class ChangeSetView;
 class GatewayClient;
+class OperationLogView;
 class OperationsModel;
 class Permissions;
 class ResourceFilterModel;
 
 // Sync operations, newest first: a live table (a progress bar per running operation, rows/s,
 // node, attempt, times, message), Cancel and Retry (sync:run), and a detail pane with the
-// selected operation's statistics, timings, error, log lines (searchable) and, for a dry run,
-// its change set. Refreshed by the change feed (sync_operation) and, while an operation is
-// queued or running and the page is visible, every PollIntervalMs.
+// selected operation's statistics, timings, error, log (OperationLogView: tailed while it runs,
+// searchable, downloadable) and, for a dry run, its change set (ChangeSetView: before -> after
+// of each changed field of an update). Refreshed by the change feed (sync_operation) and, while
+// an operation is queued or running and the page is visible, every PollIntervalMs; each refresh
+// also asks the log for the lines written since (one request at a time).
 class OperationsPage final : public QWidget
 {
     Q_OBJECT
@@ -44,6 +46,8 @@ public:
     qint64 selectedId() const;
     void selectId(qint64 id);
     QJsonObject detail() const { return m_detail; }
+    OperationLogView *logView() const { return m_logView; }
+    ChangeSetView *changeSetView() const { return m_changeSet; }
     // The 2 s poll runs only while an operation is queued or running and the page is visible.
     bool isPolling() const;
 
@@ -63,7 +67,6 @@ private:
     void loadDetail();
     void showDetail(const QJsonObject &operation);
     void showChanges(const QJsonArray &changes, const QString &note);
-    void showLog();
     void updateActions();
     void updatePolling();
     void cancelSelected();
@@ -82,9 +85,8 @@ private:
     QSplitter *m_splitter;
     QTabWidget *m_tabs;
     QTextBrowser *m_summary;
-    QTableWidget *m_changes;
-    QLineEdit *m_logSearch;
-    QPlainTextEdit *m_log;
+    ChangeSetView *m_changeSet;
+    OperationLogView *m_logView;
     QAction *m_refreshAction;
     QAction *m_cancelAction;
     QAction *m_retryAction;

@@ -129,6 +129,8 @@ try {
     await call("GET", "/api/sync-operations", {}, { query: `?pair_id=${pairId}&status=completed` });
     await call("GET", "/api/sync-operations/{id}", { id: opId });
     await call("GET", "/api/sync-operations/{id}/changes", { id: opId });
+    await call("GET", "/api/sync-operations/{id}/logs", { id: opId });
+    await call("GET", "/api/sync-operations/{id}/logs", { id: opId }, { query: "?after=1&limit=2" });
     await call("POST", "/api/sync-operations/{id}/cancel", { id: opId });
     await call("POST", "/api/sync-operations/{id}/retry", { id: opId });
     await call("POST", "/api/sync-pairs/{id}/verify", { id: pairId }, { body: { repair: false } });

@@ -93,7 +93,7 @@ endif()
 # (the integration tests' GatewayProxyFixture); they save screenshots to <build>/console-screenshots/.
 if(TF_BUILD_CONSOLE)
     tf_add_test(NAME tst_operationspage
-        SOURCES console/tst_operationspage.cpp integration/tst_gatewayproxy_fixture.h
+        SOURCES console/tst_operationspage.cpp console/operationspagefixture.h integration/tst_gatewayproxy_fixture.h
         LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
         LABELS console TIMEOUT 180)
     target_include_directories(tst_operationspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -179,4 +179,15 @@ if(TF_BUILD_CONSOLE)
         LABELS console TIMEOUT 240)
     target_include_directories(tst_auditpage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_auditpage tf-gateway tf-syncd)
+endif()
+
+# The Operations page's log view (tailing, search, next error, scroll lock, download) against a
+# real tf-gateway and tf-syncd.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_operationlog
+        SOURCES console/tst_operationlog.cpp console/operationspagefixture.h integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    target_include_directories(tst_operationlog PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_operationlog tf-gateway tf-syncd)
 endif()

@@ -39,6 +39,7 @@ private:
     qint64 m_pacs = 0, m_cama = 0, m_pair = 0;
     qint64 m_broken = 0; // Property rows the demo broke on purpose
     qint64 m_parcels = 0;
+    qint64 m_dryRun = 0; // the finished dry run of dryRunChangeSet
 
     qint64 create(const QString &path, const QJsonObject &body) { return m_api.create(path, body); }
 
@@ -232,6 +233,7 @@ private Q_SLOTS:
         QCOMPARE(started.json().value(QStringLiteral("status")).toString(),
                  QStringLiteral("queued"));
         const qint64 id = started.json().value(QStringLiteral("id")).toInteger();
+        m_dryRun = id;
         const HttpResult early
             = m_api.call("GET", QStringLiteral("/sync-operations/%1/changes").arg(id));
         QCOMPARE(early.status, 200);
@@ -279,6 +281,66 @@ private Q_SLOTS:
                     .toString()
                     .endsWith(QStringLiteral("run by the test")));
         QVERIFY(!operation.json().value(QStringLiteral("finished_at")).isNull());
+    }
+
+    // GET /sync-operations/<id>/logs: the lines oldest first with their level, keyset-paged by
+    // line id; ?after= the last id held lists only the lines written since.
+    void operationLogIsTailedByLineId()
+    {
+        QVERIFY(m_dryRun > 0);
+        const QString base = QStringLiteral("/sync-operations/%1/logs").arg(m_dryRun);
+        const HttpResult all = m_api.call("GET", base);
+        QVERIFY2(all.status == 200, qPrintable(describe(all)));
+        const QJsonArray lines = items(all);
+        QVERIFY(!lines.isEmpty());
+        QVERIFY(all.json().value(QStringLiteral("next_cursor")).isNull());
+        QCOMPARE(lines.last()[QStringLiteral("line")].toString(), QStringLiteral("run by the test"));
+        QCOMPARE(lines.last()[QStringLiteral("level")].toString(), QStringLiteral("info"));
+        // The same lines as the operation's own log array, in the same order.
+        const QJsonArray log = m_api.call("GET", QStringLiteral("/sync-operations/%1").arg(m_dryRun))
+                                   .json().value(QStringLiteral("log")).toArray();
+        QCOMPARE(lines.size(), log.size());
+        for (int i = 0; i < lines.size(); ++i)
+            QVERIFY(log.at(i).toString().endsWith(lines.at(i)[QStringLiteral("line")].toString()));
+        const qint64 last = lines.last()[QStringLiteral("id")].toInteger();
+
+        const HttpResult nothingNew = m_api.call("GET", base + QStringLiteral("?after=%1").arg(last));
+        QVERIFY2(nothingNew.status == 200, qPrintable(describe(nothingNew)));
+        QCOMPARE(items(nothingNew).size(), 0);
+
+        sync::OperationQueue queue(m_api.control());
+        queue.appendLog(m_dryRun, QStringLiteral("attempt 1 failed (transient): connection refused; retry in 2 s"));
+        queue.appendLog(m_dryRun, QStringLiteral("failed (permanent): the target refused the row"));
+        queue.appendLog(m_dryRun, QStringLiteral("entity property done: 3 read"));
+        const HttpResult tail = m_api.call("GET", base + QStringLiteral("?after=%1").arg(last));
+        QVERIFY2(tail.status == 200, qPrintable(describe(tail)));
+        const QJsonArray added = items(tail);
+        QCOMPARE(added.size(), 3);
+        QCOMPARE(added.at(0)[QStringLiteral("level")].toString(), QStringLiteral("warning"));
+        QCOMPARE(added.at(1)[QStringLiteral("level")].toString(), QStringLiteral("error"));
+        QCOMPARE(added.at(1)[QStringLiteral("line")].toString(), QStringLiteral("failed (permanent): the target refused the row"));
+        QCOMPARE(added.at(2)[QStringLiteral("level")].toString(), QStringLiteral("info"));
+        QVERIFY(added.at(0)[QStringLiteral("id")].toInteger() > last);
+        QVERIFY(QDateTime::fromString(added.at(0)[QStringLiteral("created_at")].toString(), Qt::ISODateWithMs).isValid());
+
+        // Pages of 2 following next_cursor give the same lines.
+        QStringList paged;
+        QString path = base + QStringLiteral("?after=%1&limit=2").arg(last);
+        for (int pages = 0; !path.isEmpty() && pages < 5; ++pages) {
+            const HttpResult page = m_api.call("GET", path);
+            QVERIFY2(page.status == 200, qPrintable(describe(page)));
+            for (const QJsonValue &line : items(page))
+                paged << line[QStringLiteral("line")].toString();
+            const QJsonValue next = page.json().value(QStringLiteral("next_cursor"));
+            path = next.isNull() ? QString() : base + QStringLiteral("?limit=2&cursor=%1").arg(next.toString());
+        }
+        QCOMPARE(paged.size(), 3);
+        QCOMPARE(paged.last(), QStringLiteral("entity property done: 3 read"));
+
+        QCOMPARE(m_api.call("GET", base + QStringLiteral("?after=-1")).status, 400);
+        QCOMPARE(m_api.call("GET", base + QStringLiteral("?after=x")).status, 400);
+        QCOMPARE(m_api.call("GET", base + QStringLiteral("?since=1")).status, 400);
+        QCOMPARE(m_api.call("GET", QStringLiteral("/sync-operations/999999/logs")).status, 404);
     }
 
     void runThenQuarantineOverHttp()

@@ -56,6 +56,7 @@ const ProxyRoute kRoutes[] = {
     { "POST", "/api/sync-operations/<id>/cancel", Permission::SyncRun, false },
     { "POST", "/api/sync-operations/<id>/retry", Permission::SyncRun, false },
     { "GET", "/api/sync-operations/<id>/changes", Permission::OperationsRead, false },
+    { "GET", "/api/sync-operations/<id>/logs", Permission::OperationsRead, false },
 
     { "GET", "/api/sync-pairs/<id>/quarantine", Permission::QuarantineRead, false },
     { "POST", "/api/sync-pairs/<id>/quarantine/replay", Permission::QuarantineWrite, true },

@@ -10,6 +10,7 @@
 #include "db/repositories/syncpairrepository.h"
 #include "sync/definition/definitionerrors.h"
 #include "sync/definition/jsonreader.h"
+#include "sync/queue/operationlog.h"
 #include "sync/queue/operationqueue.h"
 
 namespace tf::syncd {
@@ -83,6 +84,8 @@ void OperationsController::registerRoutes(http::Router &router)
                [this](const http::ApiRequest &r) { return retry(r); });
     router.add("GET", QStringLiteral("/sync-operations/<id>/changes"),
                [this](const http::ApiRequest &r) { return changes(r); });
+    router.add("GET", QStringLiteral("/sync-operations/<id>/logs"),
+               [this](const http::ApiRequest &r) { return logs(r); });
 }
 
 http::ApiResponse OperationsController::start(const http::ApiRequest &request)
@@ -281,6 +284,32 @@ http::ApiResponse OperationsController::changes(const http::ApiRequest &request)
         items.append(all.at(i));
     const qint64 next = offset + items.size();
     return http::listResponse(request, params, items, next < all.size() ? QString::number(next) : QString());
+}
+
+http::ApiResponse OperationsController::logs(const http::ApiRequest &request) const
+{
+    const qint64 id = request.idParam();
+    const http::QueryParams params = http::QueryParams::forList(request, { QStringLiteral("after") });
+    m_context.queue().get(id); // 404 naming the operation
+    // Keyset paging by line id: ?after= starts past a line the reader holds (a tail asks only
+    // for new lines); the cursor continues a listing.
+    const qint64 after = params.has(QStringLiteral("cursor"))
+        ? params.cursorId()
+        : params.integer(QStringLiteral("after"), 0, std::numeric_limits<qint64>::max(), 0);
+    const int limit = params.limit();
+    QList<sync::OperationLog::Line> lines
+        = sync::OperationLog(m_context.database.database().database()).page(id, after, limit + 1);
+    const bool more = lines.size() > limit;
+    if (more)
+        lines.resize(limit);
+    QJsonArray items;
+    for (const sync::OperationLog::Line &line : std::as_const(lines)) {
+        items.append(QJsonObject { { QStringLiteral("id"), line.id },
+                                   { QStringLiteral("created_at"), line.createdAt.toUTC().toString(Qt::ISODateWithMs) },
+                                   { QStringLiteral("level"), line.level },
+                                   { QStringLiteral("line"), line.text } });
+    }
+    return http::listResponse(request, params, items, more ? QString::number(lines.last().id) : QString());
 }
 
 } // namespace tf::syncd

@@ -7,7 +7,8 @@
 namespace tf::syncd {
 
 // /sync/<pair_id>/start and /sync-operations: queue a run (202; this node's workers are woken),
-// list and inspect operations, cancel, retry, and read a dry run's change set. Everything goes
+// list and inspect operations, cancel, retry, read a dry run's change set and an operation's
+// log lines. Everything goes
 // through sync::OperationQueue; no handler runs a sync itself.
 class OperationsController final
 {
@@ -27,6 +28,8 @@ private:
     http::ApiResponse cancel(const http::ApiRequest &request);
     http::ApiResponse retry(const http::ApiRequest &request);
     http::ApiResponse changes(const http::ApiRequest &request) const;
+    // GET /sync-operations/<id>/logs?after=<line id>: the log lines, oldest first, keyset-paged.
+    http::ApiResponse logs(const http::ApiRequest &request) const;
 
     SyncApiContext m_context;
 };

@@ -5,6 +5,7 @@
 #include "rowjson.h"
 #include "rowtransformer.h"
 #include "stateroute.h"
+#include "updatediff.h"
 
 namespace tf::sync {
 
@@ -51,7 +52,7 @@ void BatchPipeline::quarantine(const Row &sourceRow, const Mapped &mapped)
     }
     if (m_context.dryRun()) {
         m_context.plan({ m_plan.spec.name, QStringLiteral("invalid"), mapped.sourceKey,
-                         rowToJson(mapped.row, *m_plan.targetSchema) });
+                         rowToJson(mapped.row, *m_plan.targetSchema), std::nullopt });
         return;
     }
     QuarantineStore::Record record;
@@ -130,14 +131,29 @@ void BatchPipeline::upsert(const QList<Row> &rows, const QList<QByteArray> &hash
     }
     if (!batch.upserts.isEmpty() || batch.checkpoint)
         apply(batch, "applying a batch");
+    // A dry run's updates show the target's current values of the fields they change.
+    QHash<QString, UpdateDiff> diffs;
+    if (m_context.dryRun()) {
+        QList<Row> updates;
+        for (int i = 0; i < batch.upserts.size(); ++i) {
+            if (batchKinds.at(i) != Known::Insert)
+                updates << batch.upserts.at(i);
+        }
+        diffs = diffAgainstTarget(m_plan, m_target, m_context.target(), updates);
+    }
     for (int i = 0; i < batch.upserts.size(); ++i) {
         const bool insert = batchKinds.at(i) == Known::Insert;
         ++(insert ? m_stats.inserted : m_stats.updated);
         if (m_context.dryRun()) {
-            m_context.plan({ m_plan.spec.name,
-                             insert ? QStringLiteral("insert") : QStringLiteral("update"),
-                             batch.stateUpserts.at(i).targetKey,
-                             rowToJson(batch.upserts.at(i), *m_plan.targetSchema) });
+            PlannedChange change { m_plan.spec.name,
+                                   insert ? QStringLiteral("insert") : QStringLiteral("update"),
+                                   batch.stateUpserts.at(i).targetKey,
+                                   rowToJson(batch.upserts.at(i), *m_plan.targetSchema),
+                                   std::nullopt };
+            const auto diff = diffs.constFind(change.key);
+            if (!insert && diff != diffs.constEnd())
+                change.beforeAfter = qMakePair(diff->before, diff->after);
+            m_context.plan(std::move(change));
         }
     }
 }
@@ -172,7 +188,7 @@ void BatchPipeline::remove(const QList<StateStore::KeyChange> &gone)
         const QString kind = action == DeleteAction::Propagate ? QStringLiteral("delete")
                                                                : QStringLiteral("soft_delete");
         for (const QString &key : std::as_const(targetKeys))
-            m_context.plan({ m_plan.spec.name, kind, key, {} });
+            m_context.plan({ m_plan.spec.name, kind, key, {}, std::nullopt });
     }
 }
 
@@ -188,7 +204,7 @@ void BatchPipeline::removeTargetRows(const QStringList &targetKeys)
     m_stats.deleted += targetKeys.size();
     if (m_context.dryRun()) {
         for (const QString &key : targetKeys)
-            m_context.plan({ m_plan.spec.name, QStringLiteral("delete"), key, {} });
+            m_context.plan({ m_plan.spec.name, QStringLiteral("delete"), key, {}, std::nullopt });
     }
 }
 

@@ -63,10 +63,15 @@ QJsonObject EntityStats::toJson() const
 
 QJsonObject PlannedChange::toJson() const
 {
-    return { { QStringLiteral("entity"), entity },
-             { QStringLiteral("kind"), kind },
-             { QStringLiteral("key"), key },
-             { QStringLiteral("row"), row } };
+    QJsonObject json { { QStringLiteral("entity"), entity },
+                       { QStringLiteral("kind"), kind },
+                       { QStringLiteral("key"), key },
+                       { QStringLiteral("row"), row } };
+    if (beforeAfter) {
+        json.insert(QStringLiteral("before"), beforeAfter->first);
+        json.insert(QStringLiteral("after"), beforeAfter->second);
+    }
+    return json;
 }
 
 QJsonObject TargetProblem::toJson() const

@@ -8,6 +8,7 @@
 #include <QString>
 #include <atomic>
 #include <functional>
+#include <optional>
 
 namespace tf::sync {
 
@@ -38,6 +39,9 @@ struct PlannedChange
     QString kind; // insert, update, upsert (cursor/full: not known), delete, soft_delete, invalid
     QString key; // target key text (source key text for "invalid")
     QJsonObject row; // the transformed row (empty for deletes)
+    // Updates the target could be read back for: the changed fields only, the target's
+    // current values (before) and the ones the run would write (after). Absent otherwise.
+    std::optional<QPair<QJsonObject, QJsonObject>> beforeAfter;
     QJsonObject toJson() const;
 };
 
