@@ -2,7 +2,9 @@
 // tf-syncd over SQLite systems: the page lists the pairs created through the API; Disable
 // shows the row disabled with the same row still selected; the editor shows a 422 on the
 // fields it names and stays open, then creates the pair, which appears in the table; Run
-// queues an operation; a viewer sees New, Enable, Disable and Run disabled. Screenshots of the
+// queues an operation; the open quarantine and backlog columns come from three reads for all
+// pairs, an enabled pair past its next run is overdue, the detail's sparkline plots the rows/s
+// of the pair's finished operations, and "Source → target" is not cut at 1280 px; a viewer sees New, Enable, Disable and Run disabled. Screenshots of the
 // page and of the editor with a 422 (light and dark) go to <build>/console-screenshots/.
 #include "integration/tst_gatewayproxy_fixture.h"
 
@@ -11,11 +13,14 @@
 #include "client/permissions.h"
 #include "dialogs/paireditordialog.h"
 #include "mainwindow.h"
+#include "models/paircounters.h"
 #include "models/session.h"
 #include "models/resourcefiltermodel.h"
 #include "models/syncpairsmodel.h"
 #include "pages/syncpairspage.h"
+#include "screenshots.h"
 #include "settings/displaysettings.h"
+#include "widgets/sparkline.h"
 
 #include <QAction>
 #include <QApplication>
@@ -206,6 +211,58 @@ private slots:
         grabWindow(QStringLiteral("syncpairs"));
     }
 
+    void countersBacklogAndThroughput()
+    {
+        // Open quarantine comes from /api/quarantine/summary: pair B's run quarantined row 5.
+        const qint64 open = api("GET", QStringLiteral("/api/sync-pairs/%1").arg(m_pairB)).json().value(QStringLiteral("open_quarantine")).toInteger();
+        QVERIFY(open > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(m_pairB, SyncPairsModel::OpenQuarantineColumn), QString::number(open), 10000);
+        QCOMPARE(cell(m_pairA, SyncPairsModel::OpenQuarantineColumn), QStringLiteral("0"));
+        // Backlog: nothing queued or running once the runs ended; A is disabled, never overdue.
+        QTRY_COMPARE_WITH_TIMEOUT(cell(m_pairB, SyncPairsModel::BacklogColumn), QStringLiteral("0"), 10000);
+        QCOMPARE(cell(m_pairA, SyncPairsModel::BacklogColumn), QStringLiteral("0"));
+        QVERIFY(cell(m_pairB, SyncPairsModel::BacklogColumn, Qt::ToolTipRole).contains(QStringLiteral("0 operation(s) queued")));
+
+        // Overdue: an enabled pair whose next run is past (by more than the grace) and not queued.
+        console::PairCounters counters(m_window->client());
+        QSignalSpy updated(&counters, &console::PairCounters::updated);
+        counters.refresh();
+        QVERIFY(updated.wait(10000));
+        QCOMPARE(updated.first().at(0).toBool(), true);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto backlogOf = [&](bool enabled, qint64 nextRunInSeconds) {
+            const QJsonObject pair { { QStringLiteral("id"), m_pairB },
+                                     { QStringLiteral("enabled"), enabled },
+                                     { QStringLiteral("next_run_at"), now.addSecs(nextRunInSeconds).toString(Qt::ISODate) } };
+            const QJsonObject decorated = counters.decorate(pair, now);
+            [&] { QCOMPARE(decorated.value(QStringLiteral("open_quarantine")).toInteger(), open); }();
+            return decorated.value(QStringLiteral("backlog")).toObject();
+        };
+        QCOMPARE(backlogOf(true, -3600).value(QStringLiteral("overdue")).toBool(), true);
+        QCOMPARE(backlogOf(true, -10).value(QStringLiteral("overdue")).toBool(), false); // within the grace
+        QCOMPARE(backlogOf(true, 3600).value(QStringLiteral("overdue")).toBool(), false);
+        QCOMPARE(backlogOf(false, -3600).value(QStringLiteral("overdue")).toBool(), false);
+        QCOMPARE(backlogOf(true, -3600).value(QStringLiteral("queued")).toInt(), 0);
+
+        // The detail's sparkline: rows/s of B's finished operations, from the operations table's model.
+        m_page->selectId(m_pairB);
+        auto *sparkline = m_page->findChild<console::Sparkline *>(QStringLiteral("pairThroughput"));
+        QVERIFY(sparkline);
+        QTRY_VERIFY_WITH_TIMEOUT(!sparkline->points().isEmpty(), 10000);
+        for (const QPointF &point : sparkline->points())
+            QVERIFY2(point.y() > 0, qPrintable(QString::number(point.y())));
+        QVERIFY(sparkline->toolTip().contains(QStringLiteral("rows/s")));
+
+        // At 1280 px the "Source → target" names are not cut.
+        QTableView *table = m_page->table();
+        QVERIFY(table->sizeHintForColumn(SyncPairsModel::SystemsColumn) > 0);
+        QVERIFY2(table->columnWidth(SyncPairsModel::SystemsColumn) >= table->sizeHintForColumn(SyncPairsModel::SystemsColumn),
+                 qPrintable(QStringLiteral("%1 < %2").arg(table->columnWidth(SyncPairsModel::SystemsColumn))
+                                    .arg(table->sizeHintForColumn(SyncPairsModel::SystemsColumn))));
+        QTest::qWait(300);
+        QVERIFY(test::saveScreenshots(m_window.get(), QStringLiteral("syncpairs-backlog-throughput")));
+    }
+
     void editorShowsA422OnItsFieldsThenCreates()
     {
         m_page->newPair();
@@ -337,10 +394,10 @@ private slots:
     }
 
 private:
-    QString cell(qint64 id, int column) const
+    QString cell(qint64 id, int column, int role = Qt::DisplayRole) const
     {
         const int row = m_page->model()->rowOf(id);
-        return row < 0 ? QString() : m_page->model()->index(row, column).data().toString();
+        return row < 0 ? QString() : m_page->model()->index(row, column).data(role).toString();
     }
     QAction *action(const QString &name) const
     {
