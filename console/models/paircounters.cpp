@@ -36,7 +36,7 @@ void PairCounters::refresh()
         }
         finishRead();
     });
-    for (const QString status : { QStringLiteral("queued"), QStringLiteral("running") }) {
+    for (const QString &status : { QStringLiteral("queued"), QStringLiteral("running") }) {
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("status"), status);
         query.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));

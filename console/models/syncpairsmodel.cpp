@@ -78,7 +78,7 @@ SyncPairsModel::SyncPairsModel(QObject *parent)
     };
 
     auto &duration = columns[LastDurationColumn];
-    duration.header = tr("Last duration");
+    duration.header = tr("Duration"); // of the last run
     duration.alignment = Qt::AlignRight | Qt::AlignVCenter;
     duration.sortValue = [lastOperation](const QJsonObject &pair) -> QVariant {
         const QJsonValue ms = lastOperation(pair).value(QLatin1String("duration_ms"));
@@ -116,7 +116,7 @@ SyncPairsModel::SyncPairsModel(QObject *parent)
     });
 
     columns[OpenQuarantineColumn]
-        = numberColumn(tr("Open quarantine"), QStringLiteral("open_quarantine"));
+        = numberColumn(tr("Quarantine"), QStringLiteral("open_quarantine")); // open rows
     setColumns(std::move(columns));
 }
 

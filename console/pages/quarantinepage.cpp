@@ -287,9 +287,17 @@ void QuarantinePage::listPairNames()
 void QuarantinePage::finishRefresh(bool ok)
 {
     rebuildFilterChoices();
-    if (ok && m_batch.isEmpty() && !m_status->property("keep").toBool())
-        say(m_model->rowCount() == 1 ? tr("1 open quarantined row.")
-                                     : tr("%1 open quarantined rows.").arg(m_model->rowCount()));
+    bool narrowed = m_ageFilter->currentIndex() > 0; // on the server: the count is of the matches
+    for (const QComboBox *combo : { m_pairFilter, m_entityFilter, m_ruleFilter })
+        narrowed = narrowed || !combo->currentData().toString().isEmpty();
+    if (ok && m_batch.isEmpty() && !m_status->property("keep").toBool()) {
+        const int rows = m_model->rowCount();
+        if (narrowed)
+            say(rows == 1 ? tr("1 open quarantined row matches the pair, entity, rule and age filters.")
+                          : tr("%1 open quarantined rows match the pair, entity, rule and age filters.").arg(rows));
+        else
+            say(rows == 1 ? tr("1 open quarantined row.") : tr("%1 open quarantined rows.").arg(rows));
+    }
     m_status->setProperty("keep", false);
     // The entry shown may have gone (replayed or discarded elsewhere).
     if (!m_detail->entry().isEmpty() && m_model->rowOf(m_detail->entryId()) < 0)

@@ -148,11 +148,12 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->setItemDelegateForColumn(SyncPairsModel::SystemsColumn, new SystemsDelegate(this, m_model, m_table));
     m_table->setWordWrap(false);
-    const QList<QPair<int, int>> widths { { SyncPairsModel::NameColumn, 120 }, { SyncPairsModel::SystemsColumn, 180 },
-                                          { SyncPairsModel::ModeColumn, 55 }, { SyncPairsModel::EnabledColumn, 70 },
-                                          { SyncPairsModel::ScheduleColumn, 105 }, { SyncPairsModel::NextRunColumn, 165 },
-                                          { SyncPairsModel::LastRunColumn, 160 }, { SyncPairsModel::LastDurationColumn, 100 },
-                                          { SyncPairsModel::BacklogColumn, 110 } };
+    // At 1280 px every column fits beside the sidebar; Source → target widens to its names.
+    const QList<QPair<int, int>> widths { { SyncPairsModel::NameColumn, 100 }, { SyncPairsModel::SystemsColumn, 180 },
+                                          { SyncPairsModel::ModeColumn, 50 }, { SyncPairsModel::EnabledColumn, 65 },
+                                          { SyncPairsModel::ScheduleColumn, 106 }, { SyncPairsModel::NextRunColumn, 165 },
+                                          { SyncPairsModel::LastRunColumn, 150 }, { SyncPairsModel::LastDurationColumn, 80 },
+                                          { SyncPairsModel::BacklogColumn, 75 } };
     for (const auto &[column, width] : widths)
         m_table->setColumnWidth(column, width);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
@@ -439,7 +440,8 @@ void SyncPairsPage::onChanged(const QString &type, const QString &id, const QStr
 void SyncPairsPage::fitSystemsColumn()
 {
     // "source → target" names are never cut: the column grows to them (the user may widen it).
-    const int needed = m_table->sizeHintForColumn(SyncPairsModel::SystemsColumn);
+    const QAbstractItemView *view = m_table; // QAbstractItemView::sizeHintForColumn is public
+    const int needed = view->sizeHintForColumn(SyncPairsModel::SystemsColumn);
     if (needed > m_table->columnWidth(SyncPairsModel::SystemsColumn))
         m_table->setColumnWidth(SyncPairsModel::SystemsColumn, needed);
 }

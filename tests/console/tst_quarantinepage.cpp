@@ -170,7 +170,7 @@ void TestQuarantinePage::filtersNarrowTheList()
     QSignalSpy refreshed(m_page.get(), &QuarantinePage::refreshed);
     rule->setCurrentIndex(rule->findData(QStringLiteral("min_value")));
     pair->setCurrentIndex(pair->findData(QString::number(m_pair)));
-    QTRY_VERIFY(refreshed.size() >= 2);
+    QTRY_VERIFY(refreshed.size() >= 1);
     QTRY_COMPARE(m_page->filter()->rowCount(), 4);
 
     // Older than 1 hour: every row was quarantined just now, so none; the choices stay.
@@ -179,7 +179,7 @@ void TestQuarantinePage::filtersNarrowTheList()
     QTRY_COMPARE_WITH_TIMEOUT(m_page->model()->rowCount(), 0, 10000);
     QVERIFY(rule->findData(QStringLiteral("min_value")) > 0);
     QVERIFY(pair->findData(QString::number(m_pair)) > 0);
-    QVERIFY2(m_page->statusText().contains(QStringLiteral("0 open")), qPrintable(m_page->statusText()));
+    QVERIFY2(m_page->statusText().contains(QStringLiteral("0 open quarantined rows match")), qPrintable(m_page->statusText()));
     test::saveScreenshots(m_page.get(), QStringLiteral("quarantine-age-filter"));
     age->setCurrentIndex(0);
     QTRY_COMPARE_WITH_TIMEOUT(m_page->model()->rowCount(), 4, 10000);

@@ -28,6 +28,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QPushButton>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
@@ -254,11 +255,16 @@ private slots:
         QVERIFY(sparkline->toolTip().contains(QStringLiteral("rows/s")));
 
         // At 1280 px the "Source → target" names are not cut.
-        QTableView *table = m_page->table();
+        const QAbstractItemView *table = m_page->table(); // sizeHintForColumn is public here
         QVERIFY(table->sizeHintForColumn(SyncPairsModel::SystemsColumn) > 0);
-        QVERIFY2(table->columnWidth(SyncPairsModel::SystemsColumn) >= table->sizeHintForColumn(SyncPairsModel::SystemsColumn),
-                 qPrintable(QStringLiteral("%1 < %2").arg(table->columnWidth(SyncPairsModel::SystemsColumn))
+        const int width = m_page->table()->columnWidth(SyncPairsModel::SystemsColumn);
+        QVERIFY2(width >= table->sizeHintForColumn(SyncPairsModel::SystemsColumn),
+                 qPrintable(QStringLiteral("%1 < %2").arg(width)
                                     .arg(table->sizeHintForColumn(SyncPairsModel::SystemsColumn))));
+        // ... and every column fits: no horizontal scrolling to reach Open quarantine.
+        QVERIFY2(m_page->table()->horizontalHeader()->length() <= m_page->table()->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(m_page->table()->horizontalHeader()->length())
+                                    .arg(m_page->table()->viewport()->width())));
         QTest::qWait(300);
         QVERIFY(test::saveScreenshots(m_window.get(), QStringLiteral("syncpairs-backlog-throughput")));
     }

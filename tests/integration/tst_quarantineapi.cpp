@@ -3,7 +3,7 @@
 // break their min_value rule; the cross-pair list pages newest first and narrows by pair,
 // entity, rule, status and creation time; the summary counts the open rows in total and per
 // pair, and follows a discard; malformed parameters are 400 naming the parameter.
-#include "integration/tst_gatewayproxy_fixture.h"
+#include "tst_gatewayproxy_fixture.h"
 
 #include <QTest>
 #include <QUrl>
