@@ -149,9 +149,9 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     m_table->setItemDelegateForColumn(SyncPairsModel::SystemsColumn, new SystemsDelegate(this, m_model, m_table));
     m_table->setWordWrap(false);
     // At 1280 px every column fits beside the sidebar; Source → target widens to its names.
-    const QList<QPair<int, int>> widths { { SyncPairsModel::NameColumn, 100 }, { SyncPairsModel::SystemsColumn, 180 },
+    const QList<QPair<int, int>> widths { { SyncPairsModel::NameColumn, 88 }, { SyncPairsModel::SystemsColumn, 180 },
                                           { SyncPairsModel::ModeColumn, 50 }, { SyncPairsModel::EnabledColumn, 65 },
-                                          { SyncPairsModel::ScheduleColumn, 106 }, { SyncPairsModel::NextRunColumn, 165 },
+                                          { SyncPairsModel::ScheduleColumn, 108 }, { SyncPairsModel::NextRunColumn, 165 },
                                           { SyncPairsModel::LastRunColumn, 150 }, { SyncPairsModel::LastDurationColumn, 80 },
                                           { SyncPairsModel::BacklogColumn, 75 } };
     for (const auto &[column, width] : widths)

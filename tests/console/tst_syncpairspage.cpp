@@ -62,6 +62,9 @@ private slots:
         QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
         env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
         env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
+        // A run whose target cannot be reached waits a minute in the queue (the backlog test).
+        env.insert(QStringLiteral("TF_SYNC__RETRY_BASE_MS"), QStringLiteral("60000"));
+        env.insert(QStringLiteral("TF_SYNC__RETRY_MAX_MS"), QStringLiteral("120000"));
         QVERIFY(startGateway(env));
         QVERIFY(!m_authorization.isEmpty());
         m_source = createSqliteSystem(QStringLiteral("county-source"), QStringLiteral("source.db"));
@@ -245,13 +248,40 @@ private slots:
         QCOMPARE(backlogOf(false, -3600).value(QStringLiteral("overdue")).toBool(), false);
         QCOMPARE(backlogOf(true, -3600).value(QStringLiteral("queued")).toInt(), 0);
 
+        // A run that cannot reach its target waits in the queue for its next attempt: backlog 1.
+        const test::HttpResult dead = api(
+            "POST", QStringLiteral("/api/systems"),
+            QJsonObject { { QStringLiteral("name"), QStringLiteral("nobody home") },
+                          { QStringLiteral("kind"), QStringLiteral("postgres") },
+                          { QStringLiteral("settings"),
+                            QJsonObject { { QStringLiteral("url"), QStringLiteral("postgresql://tf@127.0.0.1:%1/gone").arg(test::freePort()) } } } });
+        QCOMPARE(dead.status, 201);
+        const qint64 deadPair = create(QStringLiteral("/api/sync-pairs"),
+                                       pairBody(QStringLiteral("dead target"), m_source, dead.json().value(QStringLiteral("id")).toInteger(),
+                                                QStringLiteral("parcel")));
+        QVERIFY(deadPair > 0);
+        const qint64 waiting = startOperation({ { QStringLiteral("pair_id"), deadPair } });
+        QVERIFY(waiting > 0);
+        const QJsonObject queued = waitForOperation(waiting, [](const QJsonObject &op) {
+            return op.value(QStringLiteral("status")).toString() == QLatin1String("queued") && op.value(QStringLiteral("attempt")).toInt() >= 1;
+        });
+        QCOMPARE(queued.value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
+        m_page->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(cell(deadPair, SyncPairsModel::BacklogColumn), QStringLiteral("1"), 10000);
+        QVERIFY2(cell(deadPair, SyncPairsModel::BacklogColumn, Qt::ToolTipRole).contains(QStringLiteral("1 operation(s) queued and 0 running")),
+                 qPrintable(cell(deadPair, SyncPairsModel::BacklogColumn, Qt::ToolTipRole)));
+        QCOMPARE(cell(m_pairB, SyncPairsModel::BacklogColumn), QStringLiteral("0"));
+
         // The detail's sparkline: rows/s of B's finished operations, from the operations table's model.
         m_page->selectId(m_pairB);
         auto *sparkline = m_page->findChild<console::Sparkline *>(QStringLiteral("pairThroughput"));
         QVERIFY(sparkline);
         QTRY_VERIFY_WITH_TIMEOUT(!sparkline->points().isEmpty(), 10000);
-        for (const QPointF &point : sparkline->points())
-            QVERIFY2(point.y() > 0, qPrintable(QString::number(point.y())));
+        const QList<QPointF> points = sparkline->points();
+        for (qsizetype i = 0; i < points.size(); ++i) {
+            QVERIFY2(points.at(i).y() > 0, qPrintable(QString::number(points.at(i).y())));
+            QVERIFY(i == 0 || points.at(i - 1).x() <= points.at(i).x()); // oldest first
+        }
         QVERIFY(sparkline->toolTip().contains(QStringLiteral("rows/s")));
 
         // At 1280 px the "Source → target" names are not cut.
@@ -267,6 +297,10 @@ private slots:
                                     .arg(m_page->table()->viewport()->width())));
         QTest::qWait(300);
         QVERIFY(test::saveScreenshots(m_window.get(), QStringLiteral("syncpairs-backlog-throughput")));
+
+        // Cancelled, it leaves the backlog (the change feed brings it to the page).
+        QCOMPARE(api("POST", QStringLiteral("/api/sync-operations/%1/cancel").arg(waiting)).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(deadPair, SyncPairsModel::BacklogColumn), QStringLiteral("0"), 10000);
     }
 
     void editorShowsA422OnItsFieldsThenCreates()
