@@ -40,17 +40,19 @@ void PairCounters::refresh()
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("status"), status);
         query.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));
-        QHash<qint64, int> *counts = status == QLatin1String("queued") ? &m_nextQueued : &m_nextRunning;
-        m_client->list(QStringLiteral("/api/sync-operations"), query, this,
-                       [this, counts](const QJsonArray &items, const ApiResult &last) {
-                           if (last.ok()) {
-                               for (const QJsonValue &value : items)
-                                   ++(*counts)[value.toObject().value(QLatin1String("pair_id")).toInteger()];
-                           } else {
-                               m_ok = false;
-                           }
-                           finishRead();
-                       });
+        QHash<qint64, int> *counts
+            = status == QLatin1String("queued") ? &m_nextQueued : &m_nextRunning;
+        m_client->list(
+            QStringLiteral("/api/sync-operations"), query, this,
+            [this, counts](const QJsonArray &items, const ApiResult &last) {
+                if (last.ok()) {
+                    for (const QJsonValue &value : items)
+                        ++(*counts)[value.toObject().value(QLatin1String("pair_id")).toInteger()];
+                } else {
+                    m_ok = false;
+                }
+                finishRead();
+            });
     }
 }
 
@@ -78,12 +80,13 @@ QJsonObject PairCounters::decorate(QJsonObject pair, const QDateTime &now) const
     const int queued = m_queued.value(id);
     const int running = m_running.value(id);
     const QDateTime next = ResourceTableModel::parseTime(pair.value(QLatin1String("next_run_at")));
-    const bool overdue = pair.value(QLatin1String("enabled")).toBool() && queued == 0 && running == 0
-        && next.isValid() && next.secsTo(now) > OverdueGraceSeconds;
+    const bool overdue = pair.value(QLatin1String("enabled")).toBool() && queued == 0
+        && running == 0 && next.isValid() && next.secsTo(now) > OverdueGraceSeconds;
     pair.insert(QStringLiteral("open_quarantine"), m_open.value(id));
-    pair.insert(QStringLiteral("backlog"), QJsonObject { { QStringLiteral("queued"), queued },
-                                                          { QStringLiteral("running"), running },
-                                                          { QStringLiteral("overdue"), overdue } });
+    pair.insert(QStringLiteral("backlog"),
+                QJsonObject { { QStringLiteral("queued"), queued },
+                              { QStringLiteral("running"), running },
+                              { QStringLiteral("overdue"), overdue } });
     return pair;
 }
 

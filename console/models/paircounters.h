@@ -28,7 +28,8 @@ public:
     // Reads the three lists; `updated` once all have answered (ok false when one failed).
     void refresh();
     bool hasRead() const { return m_read; }
-    QJsonObject decorate(QJsonObject pair, const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+    QJsonObject decorate(QJsonObject pair,
+                         const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
 
 signals:
     void updated(bool ok);

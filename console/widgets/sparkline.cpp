@@ -7,7 +7,6 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
-
 #include <algorithm>
 
 namespace tf::console {
@@ -19,7 +18,8 @@ Sparkline::Sparkline(QAbstractItemModel *model, int valueColumn, int timeColumn,
     , m_timeColumn(timeColumn)
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    for (const auto signal : { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
+    for (const auto signal :
+         { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
         connect(model, signal, this, &Sparkline::reload);
     connect(model, &QAbstractItemModel::dataChanged, this, &Sparkline::reload);
     connect(model, &QAbstractItemModel::modelReset, this, &Sparkline::reload);
@@ -33,16 +33,20 @@ void Sparkline::reload()
     if (!m_model)
         return;
     for (int row = 0; row < m_model->rowCount(); ++row) {
-        const QVariant value = m_model->index(row, m_valueColumn).data(ResourceTableModel::SortRole);
-        const QDateTime time = m_model->index(row, m_timeColumn).data(ResourceTableModel::SortRole).toDateTime();
+        const QVariant value
+            = m_model->index(row, m_valueColumn).data(ResourceTableModel::SortRole);
+        const QDateTime time
+            = m_model->index(row, m_timeColumn).data(ResourceTableModel::SortRole).toDateTime();
         if (value.isValid() && !value.isNull() && time.isValid())
             m_points << QPointF(double(time.toMSecsSinceEpoch()), value.toDouble());
     }
-    std::sort(m_points.begin(), m_points.end(), [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); });
-    setToolTip(m_points.isEmpty() ? tr("No finished operation with a row count yet")
-                                  : tr("%1 per finished operation, oldest on the left; %n operation(s)", nullptr,
-                                       int(m_points.size()))
-                                            .arg(m_unit));
+    std::sort(m_points.begin(), m_points.end(),
+              [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); });
+    setToolTip(m_points.isEmpty()
+                   ? tr("No finished operation with a row count yet")
+                   : tr("%1 per finished operation, oldest on the left; %n operation(s)", nullptr,
+                        int(m_points.size()))
+                         .arg(m_unit));
     update();
 }
 
@@ -57,14 +61,17 @@ void Sparkline::paintEvent(QPaintEvent *)
         painter.drawText(rect(), Qt::AlignCenter, tr("No throughput yet"));
         return;
     }
-    const double top = std::max_element(m_points.cbegin(), m_points.cend(), [](const QPointF &a, const QPointF &b) {
-                           return a.y() < b.y();
-                       })->y();
+    const double top
+        = std::max_element(m_points.cbegin(), m_points.cend(),
+                           [](const QPointF &a, const QPointF &b) { return a.y() < b.y(); })
+              ->y();
     const QLocale locale;
-    const auto number = [&locale](double value) { return locale.toString(value, 'f', value < 10 ? 1 : 0); };
+    const auto number
+        = [&locale](double value) { return locale.toString(value, 'f', value < 10 ? 1 : 0); };
     const QString last = tr("%1 %2").arg(number(m_points.constLast().y()), m_unit);
     const QString peak = tr("max %1").arg(number(top));
-    const int labelWidth = std::max(metrics.horizontalAdvance(last), metrics.horizontalAdvance(peak)) + 8;
+    const int labelWidth
+        = std::max(metrics.horizontalAdvance(last), metrics.horizontalAdvance(peak)) + 8;
     const QRectF plot = QRectF(rect()).adjusted(3, 4, -labelWidth - 3, -4);
 
     painter.setPen(QPen(colors.color(QPalette::Mid), 1, Qt::DotLine));
@@ -74,7 +81,9 @@ void Sparkline::paintEvent(QPaintEvent *)
     const double span = std::max(1.0, m_points.constLast().x() - first);
     const double height = top > 0 ? top : 1.0;
     const auto at = [&](const QPointF &point) {
-        const double x = m_points.size() == 1 ? plot.center().x() : plot.left() + (point.x() - first) / span * plot.width();
+        const double x = m_points.size() == 1
+            ? plot.center().x()
+            : plot.left() + (point.x() - first) / span * plot.width();
         return QPointF(x, plot.bottom() - point.y() / height * plot.height());
     };
     QPainterPath line;

@@ -19,10 +19,15 @@ class Sparkline final : public QWidget
     Q_DISABLE_COPY_MOVE(Sparkline)
 
 public:
-    Sparkline(QAbstractItemModel *model, int valueColumn, int timeColumn, QWidget *parent = nullptr);
+    Sparkline(QAbstractItemModel *model, int valueColumn, int timeColumn,
+              QWidget *parent = nullptr);
 
     // "rows/s": written after the numbers.
-    void setUnit(const QString &unit) { m_unit = unit; update(); }
+    void setUnit(const QString &unit)
+    {
+        m_unit = unit;
+        update();
+    }
     // (milliseconds since the epoch, value), oldest first.
     QList<QPointF> points() const { return m_points; }
     QSize sizeHint() const override { return { 240, 56 }; }

@@ -29,7 +29,8 @@ private:
     {
         const test::HttpResult result = api("GET", QStringLiteral("/api/quarantine") + query);
         if (result.status != 200) {
-            qWarning("GET /api/quarantine%s: HTTP %d %s", qPrintable(query), result.status, result.body.constData());
+            qWarning("GET /api/quarantine%s: HTTP %d %s", qPrintable(query), result.status,
+                     result.body.constData());
             return { -1 };
         }
         QList<qint64> found;
@@ -49,17 +50,23 @@ void TestQuarantineApi::initTestCase()
     env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
     env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
     QVERIFY(startGateway(env));
-    const qint64 source = createSqliteSystem(QStringLiteral("parcels source"), QStringLiteral("source.db"));
-    const qint64 target = createSqliteSystem(QStringLiteral("parcels target"), QStringLiteral("target.db"));
+    const qint64 source
+        = createSqliteSystem(QStringLiteral("parcels source"), QStringLiteral("source.db"));
+    const qint64 target
+        = createSqliteSystem(QStringLiteral("parcels target"), QStringLiteral("target.db"));
     QVERIFY(source > 0 && target > 0);
-    m_pair = create(QStringLiteral("/api/sync-pairs"), pairBody(QStringLiteral("parcels"), source, target, QStringLiteral("parcel")));
-    m_otherPair = create(QStringLiteral("/api/sync-pairs"), pairBody(QStringLiteral("parcels again"), source, target, QStringLiteral("parcel")));
+    m_pair = create(QStringLiteral("/api/sync-pairs"),
+                    pairBody(QStringLiteral("parcels"), source, target, QStringLiteral("parcel")));
+    m_otherPair = create(
+        QStringLiteral("/api/sync-pairs"),
+        pairBody(QStringLiteral("parcels again"), source, target, QStringLiteral("parcel")));
     QVERIFY(m_pair > 0 && m_otherPair > 0);
     for (const qint64 pair : { m_pair, m_otherPair }) {
         const qint64 operation = startOperation({ { QStringLiteral("pair_id"), pair } });
         QVERIFY(operation > 0);
         const QJsonObject done = waitForOperation(operation, &GatewayProxyFixture::finished);
-        QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("completed_with_errors"));
+        QCOMPARE(done.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("completed_with_errors"));
     }
 }
 
@@ -115,15 +122,21 @@ void TestQuarantineApi::filtersNarrowTheList()
     QCOMPARE(ids(QStringLiteral("?rule=not_null")).size(), 0);
     // Creation time: every entry was made in the last hour, none before it.
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const auto at = [](const QDateTime &time) { return QString::fromLatin1(QUrl::toPercentEncoding(time.toString(Qt::ISODate))); };
+    const auto at = [](const QDateTime &time) {
+        return QString::fromLatin1(QUrl::toPercentEncoding(time.toString(Qt::ISODate)));
+    };
     QCOMPARE(ids(QStringLiteral("?created_before=%1").arg(at(now.addSecs(-3600)))).size(), 0);
     QCOMPARE(ids(QStringLiteral("?created_after=%1").arg(at(now.addSecs(-3600)))).size(), 8);
     QCOMPARE(ids(QStringLiteral("?created_before=%1").arg(at(now.addSecs(60)))).size(), 8);
-    QCOMPARE(ids(QStringLiteral("?created_after=%1&created_before=%2").arg(at(now.addSecs(-3600)), at(now.addSecs(60)))).size(), 8);
+    QCOMPARE(ids(QStringLiteral("?created_after=%1&created_before=%2")
+                     .arg(at(now.addSecs(-3600)), at(now.addSecs(60))))
+                 .size(),
+             8);
 
     // A discarded entry leaves the default (open) list and shows under status=discarded.
     const QList<qint64> other = ids(QStringLiteral("?pair_id=%1").arg(m_otherPair));
-    QCOMPARE(api("POST", QStringLiteral("/api/quarantine/%1/discard").arg(other.first())).status, 200);
+    QCOMPARE(api("POST", QStringLiteral("/api/quarantine/%1/discard").arg(other.first())).status,
+             200);
     QCOMPARE(ids(QString()).size(), 7);
     QCOMPARE(ids(QStringLiteral("?status=discarded")), QList<qint64> { other.first() });
     QCOMPARE(ids(QStringLiteral("?status=all")).size(), 8);
@@ -138,12 +151,17 @@ void TestQuarantineApi::summaryCountsPerPair()
     QCOMPARE(body.value(QStringLiteral("open")).toInteger(), 7); // one discarded above
     QHash<qint64, qint64> counts;
     for (const QJsonValue &value : body.value(QStringLiteral("pairs")).toArray())
-        counts.insert(value.toObject().value(QStringLiteral("pair_id")).toInteger(), value.toObject().value(QStringLiteral("open")).toInteger());
+        counts.insert(value.toObject().value(QStringLiteral("pair_id")).toInteger(),
+                      value.toObject().value(QStringLiteral("open")).toInteger());
     QCOMPARE(counts.size(), 2);
     QCOMPARE(counts.value(m_pair), 4);
     QCOMPARE(counts.value(m_otherPair), 3);
     // It agrees with the pair's own open_quarantine.
-    QCOMPARE(api("GET", QStringLiteral("/api/sync-pairs/%1").arg(m_otherPair)).json().value(QStringLiteral("open_quarantine")).toInteger(), 3);
+    QCOMPARE(api("GET", QStringLiteral("/api/sync-pairs/%1").arg(m_otherPair))
+                 .json()
+                 .value(QStringLiteral("open_quarantine"))
+                 .toInteger(),
+             3);
     QCOMPARE(api("GET", QStringLiteral("/api/quarantine/summary?pair_id=1")).status, 400);
 }
 
@@ -152,17 +170,37 @@ void TestQuarantineApi::badParametersAre400_data()
     QTest::addColumn<QString>("query");
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("field");
-    QTest::newRow("pair_id not a number") << "pair_id=abc" << "invalid_parameter" << "pair_id";
-    QTest::newRow("pair_id zero") << "pair_id=0" << "invalid_parameter" << "pair_id";
-    QTest::newRow("unknown status") << "status=stale" << "invalid_parameter" << "status";
-    QTest::newRow("time without zone") << "created_before=2026-01-01T00:00:00" << "invalid_parameter" << "created_before";
-    QTest::newRow("not a time") << "created_after=yesterday" << "invalid_parameter" << "created_after";
-    QTest::newRow("empty range") << "created_after=2026-02-01T00:00:00Z&created_before=2026-01-01T00:00:00Z"
-                                 << "invalid_parameter" << "created_before";
-    QTest::newRow("foreign cursor") << "cursor=bm90LWFuLWlk" << "invalid_parameter" << "cursor";
-    QTest::newRow("limit zero") << "limit=0" << "invalid_parameter" << "limit";
-    QTest::newRow("unknown parameter") << "age=24h" << "unknown_parameter" << "age";
-    QTest::newRow("repeated parameter") << "rule=a&rule=b" << "repeated_parameter" << "rule";
+    QTest::newRow("pair_id not a number") << "pair_id=abc"
+                                          << "invalid_parameter"
+                                          << "pair_id";
+    QTest::newRow("pair_id zero") << "pair_id=0"
+                                  << "invalid_parameter"
+                                  << "pair_id";
+    QTest::newRow("unknown status") << "status=stale"
+                                    << "invalid_parameter"
+                                    << "status";
+    QTest::newRow("time without zone") << "created_before=2026-01-01T00:00:00"
+                                       << "invalid_parameter"
+                                       << "created_before";
+    QTest::newRow("not a time") << "created_after=yesterday"
+                                << "invalid_parameter"
+                                << "created_after";
+    QTest::newRow("empty range")
+        << "created_after=2026-02-01T00:00:00Z&created_before=2026-01-01T00:00:00Z"
+        << "invalid_parameter"
+        << "created_before";
+    QTest::newRow("foreign cursor") << "cursor=bm90LWFuLWlk"
+                                    << "invalid_parameter"
+                                    << "cursor";
+    QTest::newRow("limit zero") << "limit=0"
+                                << "invalid_parameter"
+                                << "limit";
+    QTest::newRow("unknown parameter") << "age=24h"
+                                       << "unknown_parameter"
+                                       << "age";
+    QTest::newRow("repeated parameter") << "rule=a&rule=b"
+                                        << "repeated_parameter"
+                                        << "rule";
 }
 
 void TestQuarantineApi::badParametersAre400()
