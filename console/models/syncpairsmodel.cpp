@@ -2,6 +2,8 @@
 
 #include "durationtext.h"
 
+#include <QColor>
+
 namespace tf::console {
 
 SyncPairsModel::SyncPairsModel(QObject *parent)
@@ -76,7 +78,7 @@ SyncPairsModel::SyncPairsModel(QObject *parent)
     };
 
     auto &duration = columns[LastDurationColumn];
-    duration.header = tr("Last duration");
+    duration.header = tr("Duration"); // of the last run
     duration.alignment = Qt::AlignRight | Qt::AlignVCenter;
     duration.sortValue = [lastOperation](const QJsonObject &pair) -> QVariant {
         const QJsonValue ms = lastOperation(pair).value(QLatin1String("duration_ms"));
@@ -87,9 +89,53 @@ SyncPairsModel::SyncPairsModel(QObject *parent)
         return ms.isDouble() ? QVariant(durationText(ms.toInteger())) : QVariant();
     };
 
+    // The page adds "backlog" from the queued and running operations and next_run_at.
+    auto &backlog = columns[BacklogColumn];
+    backlog.header = tr("Backlog");
+    backlog.alignment = Qt::AlignCenter;
+    const auto backlogOf = [](const QJsonObject &pair) { return pair.value(QLatin1String("backlog")).toObject(); };
+    backlog.display = [backlogOf](const QJsonObject &pair) -> QVariant {
+        return pair.contains(QLatin1String("backlog")) ? QVariant(backlogText(backlogOf(pair))) : QVariant();
+    };
+    backlog.sortValue = [backlogOf](const QJsonObject &pair) -> QVariant {
+        return pair.contains(QLatin1String("backlog")) ? QVariant(backlogWeight(backlogOf(pair))) : QVariant();
+    };
+    backlog.toolTip = [backlogOf](const QJsonObject &pair) -> QVariant {
+        if (!pair.contains(QLatin1String("backlog")))
+            return {};
+        const QJsonObject value = backlogOf(pair);
+        QString text = tr("Backlog: %1 operation(s) queued and %2 running for this pair.")
+                               .arg(value.value(QLatin1String("queued")).toInt())
+                               .arg(value.value(QLatin1String("running")).toInt());
+        if (value.value(QLatin1String("overdue")).toBool())
+            text += QLatin1Char(' ') + tr("The next scheduled run is overdue: its time has passed and it has not started.");
+        return text;
+    };
+    backlog.roles.insert(Qt::ForegroundRole, [backlogOf](const QJsonObject &pair) -> QVariant {
+        return backlogOf(pair).value(QLatin1String("overdue")).toBool() ? QVariant(QColor(0xd3, 0x54, 0x00)) : QVariant();
+    });
+
     columns[OpenQuarantineColumn]
-        = numberColumn(tr("Open quarantine"), QStringLiteral("open_quarantine"));
+        = numberColumn(tr("Quarantine"), QStringLiteral("open_quarantine")); // open rows
     setColumns(std::move(columns));
+}
+
+QString SyncPairsModel::backlogText(const QJsonObject &backlog)
+{
+    const int queued = backlog.value(QLatin1String("queued")).toInt();
+    const int running = backlog.value(QLatin1String("running")).toInt();
+    QString text = QString::number(queued + running);
+    if (running > 0)
+        text += QLatin1Char(' ') + tr("(%1 running)").arg(running);
+    if (backlog.value(QLatin1String("overdue")).toBool())
+        text += QLatin1Char(' ') + tr("overdue");
+    return text;
+}
+
+int SyncPairsModel::backlogWeight(const QJsonObject &backlog)
+{
+    return backlog.value(QLatin1String("queued")).toInt() + backlog.value(QLatin1String("running")).toInt()
+        + (backlog.value(QLatin1String("overdue")).toBool() ? 1 : 0);
 }
 
 } // namespace tf::console

@@ -58,6 +58,7 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     , m_entityFilter(makeChoice(QStringLiteral("entityFilter"), tr("Entity filter"), tr("All entities"), this))
     , m_ruleFilter(makeChoice(QStringLiteral("ruleFilter"), tr("Rule filter"), tr("All rules"), this))
     , m_fieldFilter(makeChoice(QStringLiteral("fieldFilter"), tr("Field filter"), tr("All fields"), this))
+    , m_ageFilter(makeChoice(QStringLiteral("ageFilter"), tr("Age filter"), tr("Any age"), this))
     , m_text(new QLineEdit(this))
     , m_status(new QLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
@@ -66,6 +67,13 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     setObjectName(QStringLiteral("quarantinePage"));
     m_model->setTimeFormatter([](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); });
     m_filter->setSourceModel(m_model);
+    // Older than N hours: the list asks for entries created before now - N hours.
+    m_ageFilter->setItemData(0, 0);
+    m_ageFilter->addItem(tr("Older than 1 hour"), 1);
+    m_ageFilter->addItem(tr("Older than 24 hours"), 24);
+    m_ageFilter->addItem(tr("Older than 7 days"), 7 * 24);
+    m_ageFilter->addItem(tr("Older than 30 days"), 30 * 24);
+    m_ageFilter->setToolTip(tr("Only rows first quarantined longer ago than this"));
     m_text->setObjectName(QStringLiteral("filter"));
     m_text->setAccessibleName(tr("Filter text"));
     m_text->setPlaceholderText(tr("Filter (Ctrl+F)"));
@@ -103,6 +111,7 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     bar->addWidget(m_entityFilter);
     bar->addWidget(m_ruleFilter);
     bar->addWidget(m_fieldFilter);
+    bar->addWidget(m_ageFilter);
     bar->addWidget(m_text, 1);
 
     m_table->setObjectName(QStringLiteral("quarantineTable"));
@@ -146,8 +155,10 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     layout->addWidget(m_splitter, 1);
     layout->addWidget(m_status);
 
-    for (QComboBox *combo : { m_pairFilter, m_entityFilter, m_ruleFilter, m_fieldFilter })
-        connect(combo, &QComboBox::currentIndexChanged, this, &QuarantinePage::applyFilters);
+    // Pair, entity, rule and age narrow the list on the server; field and text here.
+    for (QComboBox *combo : { m_pairFilter, m_entityFilter, m_ruleFilter, m_ageFilter })
+        connect(combo, &QComboBox::currentIndexChanged, this, &QuarantinePage::refresh);
+    connect(m_fieldFilter, &QComboBox::currentIndexChanged, this, &QuarantinePage::applyFilters);
     connect(m_text, &QLineEdit::textChanged, m_filter, &ResourceFilterModel::setText);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         loadDetail();
@@ -219,57 +230,74 @@ void QuarantinePage::showEvent(QShowEvent *event)
 
 void QuarantinePage::refresh()
 {
+    if (m_pairNames.isEmpty())
+        listPairNames();
     const int generation = ++m_generation;
-    m_client->list(QStringLiteral("/api/sync-pairs"), {}, this,
-                   [this, generation](const QJsonArray &pairs, const ApiResult &last) {
+    m_client->list(QStringLiteral("/api/quarantine"), listQuery(), this,
+                   [this, generation](const QJsonArray &items, const ApiResult &last) {
                        if (generation != m_generation)
-                           return;
+                           return; // the filters changed while it was read
                        if (!last.ok()) {
-                           say(tr("The sync pairs could not be listed: %1").arg(last.error.message()), true);
+                           say(tr("The quarantine could not be listed: %1").arg(last.error.message()), true);
                            emit refreshed(false);
                            return;
                        }
-                       m_pairNames.clear();
-                       m_collected = {};
-                       m_listOk = true;
-                       m_pending = int(pairs.size());
-                       if (m_pending == 0) {
-                           finishRefresh(true);
-                           return;
-                       }
-                       for (const QJsonValue &value : pairs) {
-                           const QJsonObject pair = value.toObject();
-                           const qint64 id = pair.value(QLatin1String("id")).toInteger();
-                           m_pairNames.insert(id, pair.value(QLatin1String("name")).toString());
-                           QUrlQuery query;
-                           query.addQueryItem(QStringLiteral("status"), QStringLiteral("open"));
-                           m_client->list(QStringLiteral("/api/sync-pairs/%1/quarantine").arg(id), query, this,
-                                          [this, generation](const QJsonArray &items, const ApiResult &reply) {
-                                              if (generation != m_generation)
-                                                  return;
-                                              if (reply.ok()) {
-                                                  for (const QJsonValue &item : items)
-                                                      m_collected.append(item);
-                                              } else {
-                                                  m_listOk = false;
-                                                  say(tr("A pair's quarantine could not be listed: %1")
-                                                              .arg(reply.error.message()),
-                                                      true);
-                                              }
-                                              if (--m_pending == 0)
-                                                  finishRefresh(m_listOk);
-                                          });
-                       }
+                       m_model->applyItems(items);
+                       finishRefresh(true);
                    });
+}
+
+QUrlQuery QuarantinePage::listQuery() const
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("status"), QStringLiteral("open"));
+    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));
+    const auto add = [&query](const QString &name, QComboBox *combo) {
+        const QString value = combo->currentData().toString();
+        if (!value.isEmpty())
+            query.addQueryItem(name, value);
+    };
+    add(QStringLiteral("pair_id"), m_pairFilter);
+    add(QStringLiteral("entity"), m_entityFilter);
+    add(QStringLiteral("rule"), m_ruleFilter);
+    const int hours = m_ageFilter->currentData().toInt();
+    if (hours > 0) {
+        const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-qint64(hours) * 3600);
+        query.addQueryItem(QStringLiteral("created_before"), before.toString(Qt::ISODate)); // "...Z"
+    }
+    return query;
+}
+
+void QuarantinePage::listPairNames()
+{
+    m_client->list(QStringLiteral("/api/sync-pairs"), {}, this, [this](const QJsonArray &pairs, const ApiResult &last) {
+        if (!last.ok()) {
+            say(tr("The sync pairs could not be listed: %1").arg(last.error.message()), true);
+            return;
+        }
+        m_pairNames.clear();
+        for (const QJsonValue &value : pairs) {
+            const QJsonObject pair = value.toObject();
+            m_pairNames.insert(pair.value(QLatin1String("id")).toInteger(), pair.value(QLatin1String("name")).toString());
+        }
+        rebuildFilterChoices();
+    });
 }
 
 void QuarantinePage::finishRefresh(bool ok)
 {
-    m_model->applyItems(m_collected);
     rebuildFilterChoices();
-    if (ok && m_batch.isEmpty() && !m_status->property("keep").toBool())
-        say(m_model->rowCount() == 1 ? tr("1 open quarantined row.")
-                                     : tr("%1 open quarantined rows.").arg(m_model->rowCount()));
+    bool narrowed = m_ageFilter->currentIndex() > 0; // on the server: the count is of the matches
+    for (const QComboBox *combo : { m_pairFilter, m_entityFilter, m_ruleFilter })
+        narrowed = narrowed || !combo->currentData().toString().isEmpty();
+    if (ok && m_batch.isEmpty() && !m_status->property("keep").toBool()) {
+        const int rows = m_model->rowCount();
+        if (narrowed)
+            say(rows == 1 ? tr("1 open quarantined row matches the pair, entity, rule and age filters.")
+                          : tr("%1 open quarantined rows match the pair, entity, rule and age filters.").arg(rows));
+        else
+            say(rows == 1 ? tr("1 open quarantined row.") : tr("%1 open quarantined rows.").arg(rows));
+    }
     m_status->setProperty("keep", false);
     // The entry shown may have gone (replayed or discarded elsewhere).
     if (!m_detail->entry().isEmpty() && m_model->rowOf(m_detail->entryId()) < 0)
@@ -284,13 +312,15 @@ void QuarantinePage::finishRefresh(bool ok)
 void QuarantinePage::rebuildFilterChoices()
 {
     const auto rebuild = [this](QComboBox *combo, const QString &field, bool pairs) {
-        QSet<QString> values;
+        QSet<QString> &values = m_seen[combo];
         for (int row = 0; row < m_model->rowCount(); ++row)
             values.insert(ResourceFilterModel::fieldText(m_model->itemAt(row), field));
         if (pairs)
             for (auto it = m_pairNames.cbegin(); it != m_pairNames.cend(); ++it)
                 values.insert(QString::number(it.key()));
         values.remove(QString());
+        if (!combo->currentData().toString().isEmpty())
+            values.insert(combo->currentData().toString());
         QStringList sorted(values.begin(), values.end());
         std::sort(sorted.begin(), sorted.end(), [pairs](const QString &a, const QString &b) {
             return pairs ? a.toLongLong() < b.toLongLong() : a < b;
@@ -315,14 +345,9 @@ void QuarantinePage::rebuildFilterChoices()
 
 void QuarantinePage::applyFilters()
 {
-    const auto values = [](QComboBox *combo) {
-        const QString value = combo->currentData().toString();
-        return value.isEmpty() ? QStringList() : QStringList { value };
-    };
-    m_filter->setFieldFilter(QStringLiteral("pair_id"), values(m_pairFilter));
-    m_filter->setFieldFilter(QStringLiteral("entity"), values(m_entityFilter));
-    m_filter->setFieldFilter(QStringLiteral("rule"), values(m_ruleFilter));
-    m_filter->setFieldFilter(QStringLiteral("field"), values(m_fieldFilter));
+    // Pair, entity, rule and age were applied by the server.
+    const QString field = m_fieldFilter->currentData().toString();
+    m_filter->setFieldFilter(QStringLiteral("field"), field.isEmpty() ? QStringList() : QStringList { field });
 }
 
 void QuarantinePage::loadDetail()

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QList>
 #include <QPointer>
+#include <QSet>
+#include <QUrlQuery>
 #include <QWidget>
 
 class QAction;
@@ -26,8 +28,8 @@ class QuarantineDetail;
 class QuarantineModel;
 class ResourceFilterModel;
 
-// Open quarantined rows of every pair (GET /api/sync-pairs/{id}/quarantine?status=open for
-// each pair: the gateway has no cross-pair list), filtered by pair, entity, rule, field and
+// Open quarantined rows of every pair in one list (GET /api/quarantine), narrowed on the
+// server by pair, entity, rule and age ("older than": created_before), and here by field and
 // text. The detail pane shows the source row, the failing rule, field and message, and the
 // transformed row with editable values (Save Edits: PUT /api/quarantine/{id} with If-Match).
 // Replay and Discard act on the selected rows (quarantine:write); more than one row asks for
@@ -66,7 +68,9 @@ protected:
 
 private:
     enum class Batch { Replay, Discard };
-    void listPairs();
+    void listPairNames();
+    // The server-side filters of GET /api/quarantine.
+    QUrlQuery listQuery() const;
     void finishRefresh(bool ok);
     void loadDetail();
     void showDetail(const QJsonObject &entry, const QByteArray &etag = {});
@@ -87,6 +91,7 @@ private:
     QComboBox *m_entityFilter;
     QComboBox *m_ruleFilter;
     QComboBox *m_fieldFilter;
+    QComboBox *m_ageFilter;
     QLineEdit *m_text;
     QLabel *m_status;
     QSplitter *m_splitter;
@@ -97,12 +102,11 @@ private:
     QAction *m_discardAction;
     QAction *m_exportAction;
 
-    // The refresh: one list per pair, gathered before applyItems().
+    // The refresh: an answer to an older one (the filters changed since) is dropped.
     int m_generation = 0;
-    int m_pending = 0;
-    bool m_listOk = true;
-    QJsonArray m_collected;
     QHash<qint64, QString> m_pairNames;
+    // Entities and rules seen in any answer: the choices stay while a filter narrows the list.
+    QHash<QComboBox *, QSet<QString>> m_seen;
 
     // A running batch.
     Batch m_batchKind = Batch::Replay;

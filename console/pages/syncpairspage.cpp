@@ -5,6 +5,7 @@
 #include "client/permissions.h"
 #include "dialogs/paireditordialog.h"
 #include "models/csvexport.h"
+#include "models/paircounters.h"
 #include "models/resourcefiltermodel.h"
 #include "models/syncpairsmodel.h"
 #include "settings/displaysettings.h"
@@ -96,7 +97,16 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_detail(new PairDetail(client, [this](qint64 id) { return systemName(id); }, this))
     , m_debounce(new QTimer(this))
+    , m_counters(new PairCounters(client, this))
 {
+    // Open quarantine and backlog of every pair in three reads, not one per pair.
+    connect(m_counters, &PairCounters::updated, this, [this](bool ok) {
+        if (!ok)
+            return;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            m_model->upsert(m_counters->decorate(m_model->itemAt(row)));
+        applySystemFilter();
+    });
     m_filter->setSourceModel(m_model);
     const auto formatter = [](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); };
     m_model->setTimeFormatter(formatter);
@@ -138,10 +148,12 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->setItemDelegateForColumn(SyncPairsModel::SystemsColumn, new SystemsDelegate(this, m_model, m_table));
     m_table->setWordWrap(false);
-    const QList<QPair<int, int>> widths { { SyncPairsModel::NameColumn, 120 }, { SyncPairsModel::SystemsColumn, 180 },
-                                          { SyncPairsModel::ModeColumn, 55 }, { SyncPairsModel::EnabledColumn, 70 },
-                                          { SyncPairsModel::ScheduleColumn, 105 }, { SyncPairsModel::NextRunColumn, 165 },
-                                          { SyncPairsModel::LastRunColumn, 160 }, { SyncPairsModel::LastDurationColumn, 100 } };
+    // At 1280 px every column fits beside the sidebar; Source → target widens to its names.
+    const QList<QPair<int, int>> widths { { SyncPairsModel::NameColumn, 88 }, { SyncPairsModel::SystemsColumn, 180 },
+                                          { SyncPairsModel::ModeColumn, 50 }, { SyncPairsModel::EnabledColumn, 65 },
+                                          { SyncPairsModel::ScheduleColumn, 108 }, { SyncPairsModel::NextRunColumn, 165 },
+                                          { SyncPairsModel::LastRunColumn, 150 }, { SyncPairsModel::LastDurationColumn, 80 },
+                                          { SyncPairsModel::BacklogColumn, 75 } };
     for (const auto &[column, width] : widths)
         m_table->setColumnWidth(column, width);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
@@ -337,6 +349,7 @@ void SyncPairsPage::loadSystems()
         m_systemFilter->setCurrentIndex(index < 0 ? 0 : index);
         applyFilters();
         showDetail();
+        fitSystemsColumn();
     });
 }
 
@@ -349,6 +362,7 @@ void SyncPairsPage::refresh()
         return;
     }
     m_listing = true;
+    m_counters->refresh();
     m_client->list(QStringLiteral("/api/sync-pairs"), {}, this, [this](const QJsonArray &items, const ApiResult &last) {
         m_listing = false;
         if (!last.ok()) {
@@ -379,10 +393,11 @@ void SyncPairsPage::applyList(const QJsonArray &items)
             if (!pair.contains(key) && detail.contains(key))
                 pair.insert(key, detail.value(key));
         }
-        merged.append(pair);
+        merged.append(m_counters->decorate(pair));
     }
     m_model->applyItems(merged);
     applySystemFilter();
+    fitSystemsColumn();
 }
 
 void SyncPairsPage::fetchDetail(qint64 id)
@@ -399,7 +414,7 @@ void SyncPairsPage::fetchDetail(qint64 id)
             return;
         const QJsonObject pair = withDuration(result.object());
         m_details.insert(id, pair);
-        m_model->upsert(pair);
+        m_model->upsert(m_counters->decorate(pair));
         applySystemFilter();
         if (id == m_detail->shownPair())
             showDetail();
@@ -420,6 +435,15 @@ void SyncPairsPage::onChanged(const QString &type, const QString &id, const QStr
     } else if (type == QLatin1String("sync_operation") || type == QLatin1String("quarantine_entry")) {
         m_debounce->start(); // which pair it touched is in the resource: re-read them all
     }
+}
+
+void SyncPairsPage::fitSystemsColumn()
+{
+    // "source → target" names are never cut: the column grows to them (the user may widen it).
+    const QAbstractItemView *view = m_table; // QAbstractItemView::sizeHintForColumn is public
+    const int needed = view->sizeHintForColumn(SyncPairsModel::SystemsColumn);
+    if (needed > m_table->columnWidth(SyncPairsModel::SystemsColumn))
+        m_table->setColumnWidth(SyncPairsModel::SystemsColumn, needed);
 }
 
 void SyncPairsPage::applyFilters()

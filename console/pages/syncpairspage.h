@@ -18,6 +18,7 @@ namespace tf::console {
 class ChangePoller;
 class ErrorBanner;
 class GatewayClient;
+class PairCounters;
 class PairDetail;
 class Permissions;
 class ResourceFilterModel;
@@ -25,8 +26,10 @@ class SyncPairsModel;
 
 // The sync pairs: a sortable, filterable table (status, system, text) with bulk Enable,
 // Disable, Run and Dry run on the selection, New and Edit through the pair editor, and a
-// detail pane with the selected pair's definition and its recent operations. Follows the
-// change feed (sync_pair, system, sync_operation, quarantine_entry) without resetting.
+// detail pane with the selected pair's definition, its recent operations and their
+// throughput. Open quarantine and backlog come from PairCounters (three reads for all pairs).
+// Follows the change feed (sync_pair, system, sync_operation, quarantine_entry) without
+// resetting.
 class SyncPairsPage final : public QWidget
 {
     Q_OBJECT
@@ -63,6 +66,7 @@ private:
     void onChanged(const QString &type, const QString &id, const QString &action);
     void applyFilters();
     void applySystemFilter();
+    void fitSystemsColumn();
     void bulk(const QString &verb, const std::function<void(qint64, std::function<void(const QString &)>)> &call);
     void setEnabledOf(bool enable);
     void run(bool dryRun);
@@ -85,6 +89,7 @@ private:
     QSplitter *m_splitter;
     PairDetail *m_detail;
     QTimer *m_debounce;
+    PairCounters *m_counters;
     QAction *m_new = nullptr;
     QAction *m_edit = nullptr;
     QAction *m_enable = nullptr;

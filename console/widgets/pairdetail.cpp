@@ -4,6 +4,7 @@
 #include "dialogs/paireditordialog.h"
 #include "models/operationsmodel.h"
 #include "settings/displaysettings.h"
+#include "widgets/sparkline.h"
 
 #include <QHeaderView>
 #include <QJsonArray>
@@ -11,6 +12,7 @@
 #include <QLabel>
 #include <QTableView>
 #include <QUrlQuery>
+#include <QVBoxLayout>
 
 namespace tf::console {
 
@@ -21,6 +23,7 @@ PairDetail::PairDetail(GatewayClient *client, std::function<QString(qint64)> sys
     , m_operations(new OperationsModel(this))
     , m_definition(new QLabel(this))
     , m_operationsTable(new QTableView(this))
+    , m_throughput(new Sparkline(m_operations, OperationsModel::RowsPerSecondColumn, OperationsModel::FinishedColumn, this))
 {
     const auto formatter = [](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); };
     m_operations->setTimeFormatter(formatter);
@@ -45,9 +48,22 @@ PairDetail::PairDetail(GatewayClient *client, std::function<QString(qint64)> sys
                         int(OperationsModel::StartedColumn), int(OperationsModel::RowsPerSecondColumn) })
         m_operationsTable->setColumnHidden(column, true);
 
+    // Rows/s of the same operations the table lists, oldest on the left.
+    m_throughput->setObjectName(QStringLiteral("pairThroughput"));
+    m_throughput->setAccessibleName(tr("Throughput of recent operations, rows per second"));
+    m_throughput->setUnit(tr("rows/s"));
+    auto *caption = new QLabel(tr("Throughput (rows/s per operation):"), this);
+    auto *operations = new QWidget(this);
+    auto *column = new QVBoxLayout(operations);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    column->addWidget(caption);
+    column->addWidget(m_throughput);
+    column->addWidget(m_operationsTable, 1);
+
     setObjectName(QStringLiteral("pairDetail"));
     addWidget(m_definition);
-    addWidget(m_operationsTable);
+    addWidget(operations);
     setStretchFactor(0, 2);
     setStretchFactor(1, 3);
 }
@@ -102,7 +118,7 @@ void PairDetail::showPair(qint64 id, const QJsonObject &pair)
 
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("pair_id"), QString::number(id));
-    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("10"));
+    query.addQueryItem(QStringLiteral("limit"), QString::number(RecentOperations));
     m_client->get(QStringLiteral("/api/sync-operations"), query, this, [this, id](const ApiResult &result) {
         if (id != m_shownPair || !result.ok())
             return;

@@ -11,9 +11,11 @@ namespace tf::console {
 
 class GatewayClient;
 class OperationsModel;
+class Sparkline;
 
 // The sync pairs page's detail pane: the selected pair's definition (systems, entities and
-// their field mapping) beside a table of its recent operations, read from the gateway.
+// their field mapping) beside its recent operations, read from the gateway: a sparkline of
+// their throughput (rows/s) over the table that lists them.
 class PairDetail final : public QSplitter
 {
     Q_OBJECT
@@ -23,7 +25,11 @@ public:
     // systemName turns a system id into the name shown for it.
     PairDetail(GatewayClient *client, std::function<QString(qint64)> systemName, QWidget *parent = nullptr);
 
+    static constexpr int RecentOperations = 20;
+
     qint64 shownPair() const { return m_shownPair; }
+    OperationsModel *operations() const { return m_operations; }
+    Sparkline *throughput() const { return m_throughput; }
     // No single pair: a hint, or how many pairs are selected.
     void showNone(int selected);
     // One pair: its definition now, its recent operations once read.
@@ -39,6 +45,7 @@ private:
     OperationsModel *m_operations;
     QLabel *m_definition;
     QTableView *m_operationsTable;
+    Sparkline *m_throughput;
     qint64 m_shownPair = -1;
 };
 

@@ -136,6 +136,10 @@ try {
     await call("POST", "/api/sync-pairs/{id}/verify", { id: pairId }, { body: { repair: false } });
     await call("GET", "/api/sync-pairs/{id}/quarantine", { id: pairId });
     await call("GET", "/api/quarantine/{id}", { id: 999999 });
+    await call("GET", "/api/quarantine");
+    await call("GET", "/api/quarantine", {}, { query: `?pair_id=${pairId}&status=all&created_after=2020-01-01T00:00:00Z&limit=2` });
+    await call("GET", "/api/quarantine", {}, { query: "?created_before=yesterday" }); // 400
+    await call("GET", "/api/quarantine/summary");
     await call("GET", "/api/alerts");
     await call("POST", "/api/alerts/{id}/acknowledge", { id: 999999 });
 

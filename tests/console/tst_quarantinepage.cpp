@@ -2,8 +2,8 @@
 // a pair run quarantines the rows that break its min_value rule; the page lists them with the
 // failing rule, field and source row; editing one to a valid value and replaying it removes it
 // from the open list and writes it to the target; bulk discard of the rest, after a
-// confirmation that states the count, empties the list; a viewer finds Replay and Discard
-// disabled. Screenshots (light and dark) go to <build>/console-screenshots/.
+// confirmation that states the count, empties the list; the pair, rule and age filters
+// narrow the one cross-pair list on the server; a viewer finds Replay and Discard disabled. Screenshots (light and dark) go to <build>/console-screenshots/.
 #include "client/changepoller.h"
 #include "client/gatewayclient.h"
 #include "client/permissions.h"
@@ -12,6 +12,7 @@
 #include "models/resourcefiltermodel.h"
 #include "pages/quarantinepage.h"
 #include "settings/displaysettings.h"
+#include "screenshots.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -159,19 +160,38 @@ void TestQuarantinePage::filtersNarrowTheList()
 {
     auto *rule = m_page->findChild<QComboBox *>(QStringLiteral("ruleFilter"));
     auto *pair = m_page->findChild<QComboBox *>(QStringLiteral("pairFilter"));
-    QVERIFY(rule && pair);
+    auto *age = m_page->findChild<QComboBox *>(QStringLiteral("ageFilter"));
+    QVERIFY(rule && pair && age);
     QVERIFY(rule->findData(QStringLiteral("min_value")) > 0);
-    QVERIFY(pair->findData(QString::number(m_pair)) > 0);
+    QTRY_VERIFY(pair->findData(QString::number(m_pair)) > 0);
+    QVERIFY2(pair->itemText(pair->findData(QString::number(m_pair))).contains(QStringLiteral("parcels")),
+             qPrintable(pair->itemText(pair->findData(QString::number(m_pair)))));
+    // Pair, rule and age go to the server: each change is one new list, answered with the match.
+    QSignalSpy refreshed(m_page.get(), &QuarantinePage::refreshed);
     rule->setCurrentIndex(rule->findData(QStringLiteral("min_value")));
     pair->setCurrentIndex(pair->findData(QString::number(m_pair)));
-    QCOMPARE(m_page->filter()->rowCount(), 4);
+    QTRY_VERIFY(refreshed.size() >= 1);
+    QTRY_COMPARE(m_page->filter()->rowCount(), 4);
+
+    // Older than 1 hour: every row was quarantined just now, so none; the choices stay.
+    QCOMPARE(age->count(), 5);
+    age->setCurrentIndex(age->findData(1));
+    QTRY_COMPARE_WITH_TIMEOUT(m_page->model()->rowCount(), 0, 10000);
+    QVERIFY(rule->findData(QStringLiteral("min_value")) > 0);
+    QVERIFY(pair->findData(QString::number(m_pair)) > 0);
+    QVERIFY2(m_page->statusText().contains(QStringLiteral("0 open quarantined rows match")), qPrintable(m_page->statusText()));
+    test::saveScreenshots(m_page.get(), QStringLiteral("quarantine-age-filter"));
+    age->setCurrentIndex(0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_page->model()->rowCount(), 4, 10000);
+
     auto *text = m_page->findChild<QLineEdit *>(QStringLiteral("filter"));
     text->setText(QStringLiteral("no entry says this zzqx"));
     QCOMPARE(m_page->filter()->rowCount(), 0);
     text->clear();
     rule->setCurrentIndex(0);
     pair->setCurrentIndex(0);
-    QCOMPARE(m_page->filter()->rowCount(), 4);
+    QTRY_COMPARE(m_page->filter()->rowCount(), 4);
+    QCOMPARE(m_page->model()->resetCount(), 0);
 }
 
 void TestQuarantinePage::editedRowIsReplayedIntoTheTarget()

@@ -237,6 +237,23 @@ void TestResourceModels::samplesShowTheirFields()
                  .toLongLong(),
              125000);
     QCOMPARE(pairs.index(0, SyncPairsModel::OpenQuarantineColumn).data().toLongLong(), 3);
+    // The backlog the sync pairs page adds: queued + running, and overdue.
+    QVERIFY(!pairs.index(0, SyncPairsModel::BacklogColumn).data().isValid());
+    QJsonObject withBacklog = object(pairSample);
+    withBacklog.insert(QStringLiteral("backlog"), QJsonObject { { QStringLiteral("queued"), 2 },
+                                                               { QStringLiteral("running"), 1 },
+                                                               { QStringLiteral("overdue"), true } });
+    pairs.upsert(withBacklog);
+    QCOMPARE(cell(pairs, 0, SyncPairsModel::BacklogColumn), QStringLiteral("3 (1 running) overdue"));
+    QCOMPARE(pairs.index(0, SyncPairsModel::BacklogColumn).data(ResourceTableModel::SortRole).toInt(), 4);
+    QVERIFY(cell(pairs, 0, SyncPairsModel::BacklogColumn, Qt::ToolTipRole).contains(QStringLiteral("2 operation(s) queued and 1 running")));
+    QVERIFY(pairs.index(0, SyncPairsModel::BacklogColumn).data(Qt::ForegroundRole).isValid());
+    withBacklog.insert(QStringLiteral("backlog"), QJsonObject { { QStringLiteral("queued"), 0 },
+                                                               { QStringLiteral("running"), 0 },
+                                                               { QStringLiteral("overdue"), false } });
+    pairs.upsert(withBacklog);
+    QCOMPARE(cell(pairs, 0, SyncPairsModel::BacklogColumn), QStringLiteral("0"));
+    QVERIFY(!pairs.index(0, SyncPairsModel::BacklogColumn).data(Qt::ForegroundRole).isValid());
     QCOMPARE(pairs.itemAt(0).value(QStringLiteral("name")).toString(), QStringLiteral("PACS"));
     QCOMPARE(pairs.rowOf(3), 0);
     QCOMPARE(pairs.rowOf(4), -1);

@@ -2,7 +2,9 @@
 // tf-syncd over SQLite systems: the page lists the pairs created through the API; Disable
 // shows the row disabled with the same row still selected; the editor shows a 422 on the
 // fields it names and stays open, then creates the pair, which appears in the table; Run
-// queues an operation; a viewer sees New, Enable, Disable and Run disabled. Screenshots of the
+// queues an operation; the open quarantine and backlog columns come from three reads for all
+// pairs, an enabled pair past its next run is overdue, the detail's sparkline plots the rows/s
+// of the pair's finished operations, and "Source → target" is not cut at 1280 px; a viewer sees New, Enable, Disable and Run disabled. Screenshots of the
 // page and of the editor with a 422 (light and dark) go to <build>/console-screenshots/.
 #include "integration/tst_gatewayproxy_fixture.h"
 
@@ -11,11 +13,14 @@
 #include "client/permissions.h"
 #include "dialogs/paireditordialog.h"
 #include "mainwindow.h"
+#include "models/paircounters.h"
 #include "models/session.h"
 #include "models/resourcefiltermodel.h"
 #include "models/syncpairsmodel.h"
 #include "pages/syncpairspage.h"
+#include "screenshots.h"
 #include "settings/displaysettings.h"
+#include "widgets/sparkline.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,6 +28,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QPushButton>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
@@ -56,6 +62,9 @@ private slots:
         QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
         env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
         env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
+        // A run whose target cannot be reached waits a minute in the queue (the backlog test).
+        env.insert(QStringLiteral("TF_SYNC__RETRY_BASE_MS"), QStringLiteral("60000"));
+        env.insert(QStringLiteral("TF_SYNC__RETRY_MAX_MS"), QStringLiteral("120000"));
         QVERIFY(startGateway(env));
         QVERIFY(!m_authorization.isEmpty());
         m_source = createSqliteSystem(QStringLiteral("county-source"), QStringLiteral("source.db"));
@@ -206,6 +215,94 @@ private slots:
         grabWindow(QStringLiteral("syncpairs"));
     }
 
+    void countersBacklogAndThroughput()
+    {
+        // Open quarantine comes from /api/quarantine/summary: pair B's run quarantined row 5.
+        const qint64 open = api("GET", QStringLiteral("/api/sync-pairs/%1").arg(m_pairB)).json().value(QStringLiteral("open_quarantine")).toInteger();
+        QVERIFY(open > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(m_pairB, SyncPairsModel::OpenQuarantineColumn), QString::number(open), 10000);
+        QCOMPARE(cell(m_pairA, SyncPairsModel::OpenQuarantineColumn), QStringLiteral("0"));
+        // Backlog: nothing queued or running once the runs ended; A is disabled, never overdue.
+        QTRY_COMPARE_WITH_TIMEOUT(cell(m_pairB, SyncPairsModel::BacklogColumn), QStringLiteral("0"), 10000);
+        QCOMPARE(cell(m_pairA, SyncPairsModel::BacklogColumn), QStringLiteral("0"));
+        QVERIFY(cell(m_pairB, SyncPairsModel::BacklogColumn, Qt::ToolTipRole).contains(QStringLiteral("0 operation(s) queued")));
+
+        // Overdue: an enabled pair whose next run is past (by more than the grace) and not queued.
+        console::PairCounters counters(m_window->client());
+        QSignalSpy updated(&counters, &console::PairCounters::updated);
+        counters.refresh();
+        QVERIFY(updated.wait(10000));
+        QCOMPARE(updated.first().at(0).toBool(), true);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto backlogOf = [&](bool enabled, qint64 nextRunInSeconds) {
+            const QJsonObject pair { { QStringLiteral("id"), m_pairB },
+                                     { QStringLiteral("enabled"), enabled },
+                                     { QStringLiteral("next_run_at"), now.addSecs(nextRunInSeconds).toString(Qt::ISODate) } };
+            const QJsonObject decorated = counters.decorate(pair, now);
+            [&] { QCOMPARE(decorated.value(QStringLiteral("open_quarantine")).toInteger(), open); }();
+            return decorated.value(QStringLiteral("backlog")).toObject();
+        };
+        QCOMPARE(backlogOf(true, -3600).value(QStringLiteral("overdue")).toBool(), true);
+        QCOMPARE(backlogOf(true, -10).value(QStringLiteral("overdue")).toBool(), false); // within the grace
+        QCOMPARE(backlogOf(true, 3600).value(QStringLiteral("overdue")).toBool(), false);
+        QCOMPARE(backlogOf(false, -3600).value(QStringLiteral("overdue")).toBool(), false);
+        QCOMPARE(backlogOf(true, -3600).value(QStringLiteral("queued")).toInt(), 0);
+
+        // A run that cannot reach its target waits in the queue for its next attempt: backlog 1.
+        const test::HttpResult dead = api(
+            "POST", QStringLiteral("/api/systems"),
+            QJsonObject { { QStringLiteral("name"), QStringLiteral("nobody home") },
+                          { QStringLiteral("kind"), QStringLiteral("postgres") },
+                          { QStringLiteral("settings"),
+                            QJsonObject { { QStringLiteral("url"), QStringLiteral("postgresql://tf@127.0.0.1:%1/gone").arg(test::freePort()) } } } });
+        QCOMPARE(dead.status, 201);
+        const qint64 deadPair = create(QStringLiteral("/api/sync-pairs"),
+                                       pairBody(QStringLiteral("dead target"), m_source, dead.json().value(QStringLiteral("id")).toInteger(),
+                                                QStringLiteral("parcel")));
+        QVERIFY(deadPair > 0);
+        const qint64 waiting = startOperation({ { QStringLiteral("pair_id"), deadPair } });
+        QVERIFY(waiting > 0);
+        const QJsonObject queued = waitForOperation(waiting, [](const QJsonObject &op) {
+            return op.value(QStringLiteral("status")).toString() == QLatin1String("queued") && op.value(QStringLiteral("attempt")).toInt() >= 1;
+        });
+        QCOMPARE(queued.value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
+        m_page->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(cell(deadPair, SyncPairsModel::BacklogColumn), QStringLiteral("1"), 10000);
+        QVERIFY2(cell(deadPair, SyncPairsModel::BacklogColumn, Qt::ToolTipRole).contains(QStringLiteral("1 operation(s) queued and 0 running")),
+                 qPrintable(cell(deadPair, SyncPairsModel::BacklogColumn, Qt::ToolTipRole)));
+        QCOMPARE(cell(m_pairB, SyncPairsModel::BacklogColumn), QStringLiteral("0"));
+
+        // The detail's sparkline: rows/s of B's finished operations, from the operations table's model.
+        m_page->selectId(m_pairB);
+        auto *sparkline = m_page->findChild<console::Sparkline *>(QStringLiteral("pairThroughput"));
+        QVERIFY(sparkline);
+        QTRY_VERIFY_WITH_TIMEOUT(!sparkline->points().isEmpty(), 10000);
+        const QList<QPointF> points = sparkline->points();
+        for (qsizetype i = 0; i < points.size(); ++i) {
+            QVERIFY2(points.at(i).y() > 0, qPrintable(QString::number(points.at(i).y())));
+            QVERIFY(i == 0 || points.at(i - 1).x() <= points.at(i).x()); // oldest first
+        }
+        QVERIFY(sparkline->toolTip().contains(QStringLiteral("rows/s")));
+
+        // At 1280 px the "Source → target" names are not cut.
+        const QAbstractItemView *table = m_page->table(); // sizeHintForColumn is public here
+        QVERIFY(table->sizeHintForColumn(SyncPairsModel::SystemsColumn) > 0);
+        const int width = m_page->table()->columnWidth(SyncPairsModel::SystemsColumn);
+        QVERIFY2(width >= table->sizeHintForColumn(SyncPairsModel::SystemsColumn),
+                 qPrintable(QStringLiteral("%1 < %2").arg(width)
+                                    .arg(table->sizeHintForColumn(SyncPairsModel::SystemsColumn))));
+        // ... and every column fits: no horizontal scrolling to reach Open quarantine.
+        QVERIFY2(m_page->table()->horizontalHeader()->length() <= m_page->table()->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 > %2").arg(m_page->table()->horizontalHeader()->length())
+                                    .arg(m_page->table()->viewport()->width())));
+        QTest::qWait(300);
+        QVERIFY(test::saveScreenshots(m_window.get(), QStringLiteral("syncpairs-backlog-throughput")));
+
+        // Cancelled, it leaves the backlog (the change feed brings it to the page).
+        QCOMPARE(api("POST", QStringLiteral("/api/sync-operations/%1/cancel").arg(waiting)).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(cell(deadPair, SyncPairsModel::BacklogColumn), QStringLiteral("0"), 10000);
+    }
+
     void editorShowsA422OnItsFieldsThenCreates()
     {
         m_page->newPair();
@@ -337,10 +434,10 @@ private slots:
     }
 
 private:
-    QString cell(qint64 id, int column) const
+    QString cell(qint64 id, int column, int role = Qt::DisplayRole) const
     {
         const int row = m_page->model()->rowOf(id);
-        return row < 0 ? QString() : m_page->model()->index(row, column).data().toString();
+        return row < 0 ? QString() : m_page->model()->index(row, column).data(role).toString();
     }
     QAction *action(const QString &name) const
     {

@@ -60,6 +60,9 @@ const ProxyRoute kRoutes[] = {
 
     { "GET", "/api/sync-pairs/<id>/quarantine", Permission::QuarantineRead, false },
     { "POST", "/api/sync-pairs/<id>/quarantine/replay", Permission::QuarantineWrite, true },
+    // Before /api/quarantine/<id>: the first pattern that matches is taken.
+    { "GET", "/api/quarantine", Permission::QuarantineRead, false },
+    { "GET", "/api/quarantine/summary", Permission::QuarantineRead, false },
     { "GET", "/api/quarantine/<id>", Permission::QuarantineRead, false },
     { "PUT", "/api/quarantine/<id>", Permission::QuarantineWrite, false },
     { "POST", "/api/quarantine/<id>/replay", Permission::QuarantineWrite, true },

@@ -76,6 +76,11 @@ void QuarantineController::registerRoutes(http::Router &router)
                     [this](const http::ApiRequest &r, const http::Router::Reply &reply) {
                         replayPair(r, reply);
                     });
+    // Before /quarantine/<id>: the router takes the first pattern that matches.
+    router.add("GET", QStringLiteral("/quarantine"),
+               [this](const http::ApiRequest &r) { return listAll(r); });
+    router.add("GET", QStringLiteral("/quarantine/summary"),
+               [this](const http::ApiRequest &r) { return summary(r); });
     router.add("GET", QStringLiteral("/quarantine/<id>"),
                [this](const http::ApiRequest &r) { return get(r); });
     router.add("PUT", QStringLiteral("/quarantine/<id>"),
@@ -110,6 +115,61 @@ http::ApiResponse QuarantineController::list(const http::ApiRequest &request) co
     // The open count is the pair's open_quarantine; the envelope carries nothing else.
     return http::listResponse(request, params, items,
                               page.nextAfterId > 0 ? QString::number(page.nextAfterId) : QString());
+}
+
+http::ApiResponse QuarantineController::listAll(const http::ApiRequest &request) const
+{
+    const http::QueryParams params = http::QueryParams::forList(
+        request, { QStringLiteral("pair_id"), QStringLiteral("entity"), QStringLiteral("rule"),
+                   QStringLiteral("status"), QStringLiteral("created_after"),
+                   QStringLiteral("created_before") });
+    static const QStringList statuses { QStringLiteral("open"), QStringLiteral("replayed"),
+                                        QStringLiteral("discarded"), QStringLiteral("all") };
+    sync::QuarantineStore::Filter filter;
+    const qint64 pairId = params.id(QStringLiteral("pair_id"));
+    filter.pairId = pairId > 0 ? QString::number(pairId) : QString();
+    filter.entity = params.text(QStringLiteral("entity"));
+    filter.rule = params.text(QStringLiteral("rule"));
+    // Open entries unless asked otherwise: the list is the work still to do.
+    filter.status = params.choice(QStringLiteral("status"), statuses);
+    if (filter.status.isEmpty())
+        filter.status = QStringLiteral("open");
+    else if (filter.status == QLatin1String("all"))
+        filter.status.clear();
+    filter.createdAfter = params.time(QStringLiteral("created_after"));
+    filter.createdBefore = params.time(QStringLiteral("created_before"));
+    if (filter.createdAfter.isValid() && filter.createdBefore.isValid()
+        && filter.createdAfter >= filter.createdBefore)
+        http::QueryParams::invalid(QStringLiteral("created_before"),
+                                   QStringLiteral("must be later than created_after"));
+    filter.beforeId = params.cursorId(); // newest first: the next page has smaller ids
+    filter.limit = params.limit();
+    const sync::QuarantineStore store(m_context.database.database().database());
+    const sync::QuarantineStore::Page page = store.search(filter);
+    QJsonArray items;
+    for (const sync::QuarantineEntry &entry : page.entries)
+        items.append(entry.toJson());
+    return http::listResponse(request, params, items,
+                              page.nextAfterId > 0 ? QString::number(page.nextAfterId) : QString());
+}
+
+http::ApiResponse QuarantineController::summary(const http::ApiRequest &request) const
+{
+    http::QueryParams(request, {});
+    const sync::QuarantineStore store(m_context.database.database().database());
+    qint64 total = 0;
+    QJsonArray pairs;
+    for (const auto &[pairId, open] : store.countOpenByPair()) {
+        total += open;
+        bool isId = false;
+        const qint64 id = pairId.toLongLong(&isId);
+        // Entries of file-defined tfctl runs name their pair; the API's pairs are numbered.
+        if (isId)
+            pairs.append(QJsonObject { { QStringLiteral("pair_id"), id },
+                                       { QStringLiteral("open"), open } });
+    }
+    return http::ApiResponse::json(QJsonObject { { QStringLiteral("open"), total },
+                                                 { QStringLiteral("pairs"), pairs } });
 }
 
 http::ApiResponse QuarantineController::get(const http::ApiRequest &request) const

@@ -5,7 +5,8 @@
 
 namespace tf::syncd {
 
-// The quarantine of rows that failed mapping or validation: list per pair, read, edit the
+// The quarantine of rows that failed mapping or validation: list per pair or across pairs
+// (with the open counts per pair), read, edit the
 // transformed row, discard, and replay (one entry, or every open entry of a pair). A replay
 // writes to the target system, so it runs through QuarantineReplayer on a BackgroundJobs
 // thread and answers with each entry's outcome.
@@ -18,6 +19,10 @@ public:
 
 private:
     http::ApiResponse list(const http::ApiRequest &request) const;
+    // Entries across pairs, newest first, with filters (open ones by default).
+    http::ApiResponse listAll(const http::ApiRequest &request) const;
+    // The open total and the open count of each pair that has any.
+    http::ApiResponse summary(const http::ApiRequest &request) const;
     http::ApiResponse get(const http::ApiRequest &request) const;
     http::ApiResponse edit(const http::ApiRequest &request);
     http::ApiResponse discard(const http::ApiRequest &request);

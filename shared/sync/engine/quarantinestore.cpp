@@ -162,6 +162,17 @@ qint64 QuarantineStore::countOpen(const QString &pairId) const
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 
+QList<QPair<QString, qint64>> QuarantineStore::countOpenByPair() const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral(
+        "SELECT pair_id, COUNT(*) FROM quarantine WHERE status = 'open' GROUP BY pair_id ORDER BY pair_id"));
+    m_database.exec(query, "counting quarantined rows per pair");
+    QList<QPair<QString, qint64>> counts;
+    while (query.next())
+        counts.append({ query.value(0).toString(), query.value(1).toLongLong() });
+    return counts;
+}
+
 void QuarantineStore::edit(qint64 id, const QJsonObject &transformedRow)
 {
     QSqlQuery query
@@ -236,16 +247,18 @@ QuarantineStore::Page QuarantineStore::search(const Filter &filter) const
     QSqlQuery query = m_database.prepare(
         QStringLiteral("SELECT %1 FROM quarantine WHERE (? = '' OR pair_id = ?) AND (? = '' OR entity = ?) "
                        "AND (? = '' OR rule = ?) AND (? = '' OR status = ?) AND (? = 0 OR updated_at >= ?) "
-                       "AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?")
+                       "AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?")
             .arg(kColumns));
     for (const QString &value : { filter.pairId, filter.entity, filter.rule, filter.status }) {
         const QString bound = db::rows::nonNull(value);
         query.addBindValue(bound);
         query.addBindValue(bound);
     }
-    const bool hasSince = filter.since.isValid();
-    query.addBindValue(hasSince ? 1 : 0);
-    query.addBindValue(m_database.dialect().toDb(hasSince ? filter.since : QDateTime::fromSecsSinceEpoch(0, Qt::UTC)));
+    for (const QDateTime &time : { filter.since, filter.createdAfter, filter.createdBefore }) {
+        const bool has = time.isValid();
+        query.addBindValue(has ? 1 : 0);
+        query.addBindValue(m_database.dialect().toDb(has ? time : QDateTime::fromSecsSinceEpoch(0, Qt::UTC)));
+    }
     query.addBindValue(filter.beforeId);
     query.addBindValue(filter.beforeId);
     query.addBindValue(pageSize + 1);

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
+#include <QPair>
 #include <QString>
 
 namespace tf::db {
@@ -75,6 +76,8 @@ public:
         QString rule;
         QString status; // empty: any
         QDateTime since; // last detected or changed at or after; invalid: any time
+        QDateTime createdAfter; // first quarantined at or after; invalid: any time
+        QDateTime createdBefore; // first quarantined before; invalid: any time
         int limit = 100; // 1 to 10000
         qint64 beforeId = 0; // next page: ids below this
     };
@@ -83,6 +86,8 @@ public:
     // Throws tf::Error(NotFound).
     QuarantineEntry get(qint64 id) const;
     qint64 countOpen(const QString &pairId) const;
+    // Open entries per pair (pairs with none left out), by pair id as stored.
+    QList<QPair<QString, qint64>> countOpenByPair() const;
 
     // Replaces the transformed row of an open entry. Throws NotFound, or Conflict when the
     // entry is not open.
