@@ -64,25 +64,34 @@ void MetricChart::setRange(const QDateTime &from, const QDateTime &to)
 
 void MetricChart::setSeriesItems(const QJsonArray &items)
 {
-    // The data lines are replaced, the thresholds stay (a refresh redraws the figures only).
-    QList<QLineSeries *> old = m_data;
-    m_data.clear();
+    QList<Line> lines;
     for (const QJsonValue &value : items) {
         const QJsonObject item = value.toObject();
         QString name = item.value(QLatin1String("node")).toString();
         const QJsonObject labels = item.value(QLatin1String("labels")).toObject();
         if (labels.contains(QLatin1String("pair")))
             name = labels.value(QLatin1String("pair")).toString() + QStringLiteral(" (") + name + QLatin1Char(')');
-        QList<QPointF> points;
+        Line line { name.isEmpty() ? tr("all nodes") : name, {}, {} };
         for (const QJsonValue &p : item.value(QLatin1String("points")).toArray()) {
             const QJsonObject point = p.toObject();
             const QDateTime t = QDateTime::fromString(point.value(QLatin1String("t")).toString(), Qt::ISODateWithMs);
             if (t.isValid())
-                points.append(QPointF(double(t.toMSecsSinceEpoch()), point.value(QLatin1String("avg")).toDouble()));
+                line.points.append(QPointF(double(t.toMSecsSinceEpoch()), point.value(QLatin1String("avg")).toDouble()));
         }
+        lines.append(line);
+    }
+    setLines(lines);
+}
+
+void MetricChart::setLines(const QList<Line> &lines)
+{
+    // The data lines are replaced, the thresholds stay (a refresh redraws the figures only).
+    QList<QLineSeries *> old = m_data;
+    m_data.clear();
+    for (const Line &wanted : lines) {
         QLineSeries *line = nullptr;
         for (QLineSeries *candidate : old) {
-            if (candidate->name() == name) {
+            if (candidate->name() == wanted.name) {
                 line = candidate;
                 old.removeOne(candidate);
                 break;
@@ -90,7 +99,7 @@ void MetricChart::setSeriesItems(const QJsonArray &items)
         }
         if (!line) {
             line = new QLineSeries(this);
-            line->setName(name.isEmpty() ? tr("all nodes") : name);
+            line->setName(wanted.name);
             line->setPointsVisible(false);
             chart()->addSeries(line);
             line->attachAxis(m_timeAxis);
@@ -98,13 +107,17 @@ void MetricChart::setSeriesItems(const QJsonArray &items)
             connect(line, &QLineSeries::hovered, this,
                     [this, line](const QPointF &point, bool state) { showValue(line, point, state); });
         }
-        line->replace(points);
+        if (wanted.color.isValid())
+            m_colors.insert(line, wanted.color);
+        line->replace(wanted.points);
         m_data.append(line);
     }
     for (QLineSeries *gone : old) {
+        m_colors.remove(gone);
         chart()->removeSeries(gone);
         gone->deleteLater();
     }
+    applyTheme();
     updateValueAxis();
 }
 
@@ -144,6 +157,8 @@ void MetricChart::applyTheme()
     }
     for (QLineSeries *line : m_data) {
         QPen pen = line->pen();
+        if (m_colors.contains(line))
+            pen.setColor(m_colors.value(line));
         pen.setWidthF(2);
         line->setPen(pen);
     }

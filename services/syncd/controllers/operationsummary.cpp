@@ -32,7 +32,7 @@ http::ApiResponse OperationSummary::answer(const db::Database &database, const h
     const qint64 maxBuckets = byDay ? MaxDayBuckets : MaxHourBuckets;
     if (last - first + 1 > maxBuckets)
         http::QueryParams::invalid(QStringLiteral("to"),
-                                   QStringLiteral("the range spans more than %1 %2s").arg(maxBuckets).arg(byDay ? "day" : "hour"));
+                                   QStringLiteral("the range spans more than %1 %2s").arg(maxBuckets).arg(byDay ? QStringLiteral("day") : QStringLiteral("hour")));
 
     // Only constant fragments are pasted; every value is bound.
     QSqlQuery query = database.prepare(
