@@ -1,5 +1,6 @@
 #include "timerangepicker.h"
 
+#include "models/health.h"
 #include "settings/displaysettings.h"
 
 #include <QComboBox>
@@ -35,7 +36,7 @@ TimeRangePicker::TimeRangePicker(QWidget *parent)
     m_to->setObjectName(QStringLiteral("dashboardTo"));
     m_to->setAccessibleName(tr("Range to"));
     m_problem->setObjectName(QStringLiteral("dashboardRangeProblem"));
-    m_problem->setStyleSheet(QStringLiteral("color: palette(link);"));
+    m_problem->setStyleSheet(QStringLiteral("color: %1;").arg(healthColor(Health::Down).name()));
     m_problem->setVisible(false);
 
     auto *layout = new QHBoxLayout(this);

@@ -11,9 +11,12 @@
 #include "pages/dashboardpage.h"
 #include "settings/displaysettings.h"
 #include "widgets/metricchart.h"
+#include "widgets/timerangepicker.h"
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDateTimeEdit>
+#include <QToolTip>
 #include <QDir>
 #include <QLabel>
 #include <QLineSeries>
@@ -61,6 +64,13 @@ private slots:
         const qint64 operation = startOperation({ { QStringLiteral("pair_id"), pair } });
         QVERIFY(operation > 0);
         QVERIFY(finished(waitForOperation(operation, finished)));
+        // And one that fails (its source table does not exist), for the operations chart.
+        const qint64 broken = create(QStringLiteral("/api/sync-pairs"),
+                                     pairBody(QStringLiteral("broken"), source, target, QStringLiteral("no_such_table")));
+        QVERIFY(broken > 0);
+        const qint64 failing = startOperation({ { QStringLiteral("pair_id"), broken } });
+        QVERIFY(failing > 0);
+        QCOMPARE(waitForOperation(failing, finished).value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
 
         // A few CPU samples stored.
         QDeadlineTimer deadline(20000);
@@ -136,6 +146,88 @@ private slots:
         QVERIFY(!m_page->chart(QStringLiteral("cpu_percent"))->dataSeries().isEmpty());
         m_page->rangePicker()->setCurrentIndex(0);
         QVERIFY(refreshed.wait(15000));
+    }
+
+    void operationsChartSplitsSucceededAndFailed()
+    {
+        // The last hour: one run that succeeded (with a quarantined row) and one that failed.
+        QCOMPARE(m_page->rangePicker()->currentIndex(), 0);
+        QSignalSpy refreshed(m_page, &DashboardPage::refreshed);
+        m_page->refresh();
+        QVERIFY(refreshed.wait(15000));
+        console::MetricChart *chart = m_page->operationsChart();
+        QCOMPARE(chart->dataSeries().size(), 2);
+        QLineSeries *succeeded = chart->dataSeries().at(0);
+        QLineSeries *failed = chart->dataSeries().at(1);
+        QCOMPARE(succeeded->name(), QStringLiteral("succeeded"));
+        QCOMPARE(failed->name(), QStringLiteral("failed"));
+        // One point per hour the range touches (no merging at this width), summing to 1 and 1.
+        QVERIFY(succeeded->count() >= 1 && succeeded->count() <= 2);
+        double ok = 0;
+        double bad = 0;
+        for (const QPointF &p : succeeded->points())
+            ok += p.y();
+        for (const QPointF &p : failed->points())
+            bad += p.y();
+        QCOMPARE(ok, 1.0);
+        QCOMPARE(bad, 1.0);
+        QCOMPARE(succeeded->pen().color(), QColor(46, 160, 67));
+        QCOMPARE(failed->pen().color(), QColor(215, 58, 73));
+        // Hovering a point shows its value.
+        const QPointF last = failed->points().last();
+        const QPointF hit = last.y() > 0 ? last : failed->points().first();
+        emit failed->hovered(hit, true);
+        QTRY_VERIFY_WITH_TIMEOUT(QToolTip::isVisible(), 2000);
+        QVERIFY2(QToolTip::text().startsWith(QStringLiteral("failed: 1.0")), qPrintable(QToolTip::text()));
+        emit failed->hovered(hit, false);
+        // The summary asked for is the range's, by hour.
+        const QUrlQuery query(m_page->lastSummaryQuery());
+        QCOMPARE(query.queryItemValue(QStringLiteral("bucket")), QStringLiteral("hour"));
+        const QDateTime from = QDateTime::fromString(query.queryItemValue(QStringLiteral("from")), Qt::ISODate);
+        const QDateTime to = QDateTime::fromString(query.queryItemValue(QStringLiteral("to")), Qt::ISODate);
+        QCOMPARE(from.secsTo(to), qint64(3600));
+    }
+
+    void customRangeIsValidatedAndUsed()
+    {
+        console::TimeRangePicker *picker = m_page->timeRange();
+        QSignalSpy refreshed(m_page, &DashboardPage::refreshed);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        // From after to, and more than 90 days: refused with the reason, no request.
+        const int before = m_page->historyRequests();
+        QVERIFY(!picker->setCustomRange(now, now.addDays(-1)));
+        QVERIFY(picker->problemLabel()->isVisible());
+        QCOMPARE(picker->problemLabel()->text(), QStringLiteral("From must be before To."));
+        QVERIFY(!picker->setCustomRange(now.addDays(-91), now));
+        QCOMPARE(picker->problemLabel()->text(), QStringLiteral("At most 90 days."));
+        QTest::qWait(200);
+        QCOMPARE(m_page->historyRequests(), before);
+        QVERIFY(picker->fromEdit()->isVisible() && picker->toEdit()->isVisible());
+        // Two days ending 30 minutes ago, in the chosen time zone (UTC here).
+        const QDateTime to = QDateTime::fromSecsSinceEpoch(now.addSecs(-1800).toSecsSinceEpoch() / 60 * 60, Qt::UTC);
+        const QDateTime from = to.addDays(-2);
+        QVERIFY(picker->setCustomRange(from, to));
+        QVERIFY(!picker->problemLabel()->isVisible());
+        QVERIFY(refreshed.wait(15000));
+        QCOMPARE(m_page->rangeSeconds(), qint64(2 * 24 * 3600));
+        QCOMPARE(picker->fromEdit()->dateTime().toUTC(), from);
+        const QUrlQuery history(m_page->lastQuery(QStringLiteral("cpu_percent")));
+        QCOMPARE(history.queryItemValue(QStringLiteral("created_after")), from.toString(Qt::ISODate));
+        QCOMPARE(history.queryItemValue(QStringLiteral("created_before")), to.toString(Qt::ISODate));
+        const QUrlQuery summary(m_page->lastSummaryQuery());
+        QCOMPARE(summary.queryItemValue(QStringLiteral("from")), from.toString(Qt::ISODate));
+        QCOMPARE(summary.queryItemValue(QStringLiteral("to")), to.toString(Qt::ISODate));
+        // 48 hours by hour: both runs are in them.
+        double ok = 0;
+        for (const QPointF &p : m_page->operationsChart()->dataSeries().at(0)->points())
+            ok += p.y();
+        QCOMPARE(ok, 1.0);
+        QVERIFY(!m_page->chart(QStringLiteral("cpu_percent"))->dataSeries().isEmpty());
+        QTest::qWait(300);
+        grab(QStringLiteral("dashboard-custom-range"));
+        m_page->rangePicker()->setCurrentIndex(0);
+        QVERIFY(refreshed.wait(15000));
+        QVERIFY(!picker->fromEdit()->isVisible());
     }
 
     void f5RefreshesTheDashboard()
