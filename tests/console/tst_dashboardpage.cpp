@@ -203,8 +203,8 @@ private slots:
         QTest::qWait(200);
         QCOMPARE(m_page->historyRequests(), before);
         QVERIFY(picker->fromEdit()->isVisible() && picker->toEdit()->isVisible());
-        // Two days ending 30 minutes ago, in the chosen time zone (UTC here).
-        const QDateTime to = QDateTime::fromSecsSinceEpoch(now.addSecs(-1800).toSecsSinceEpoch() / 60 * 60, Qt::UTC);
+        // Two days to the next whole minute but one (the editors show minutes).
+        const QDateTime to = QDateTime::fromSecsSinceEpoch((now.toSecsSinceEpoch() / 60 + 2) * 60, Qt::UTC);
         const QDateTime from = to.addDays(-2);
         QVERIFY(picker->setCustomRange(from, to));
         QVERIFY(!picker->problemLabel()->isVisible());
