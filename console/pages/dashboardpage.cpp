@@ -201,12 +201,12 @@ void DashboardPage::refreshOperations(quint64 generation, const QDateTime &from,
                       if (generation != m_generation)
                           return;
                       if (result.ok()) {
-                          // Hours merged to about one point per pixel, as the other charts:
-                          // each point the mean per hour of its hours.
+                          // Hours merged to about one step per pixel, as the other charts:
+                          // each step the mean per hour of its hours.
                           const QJsonArray buckets = result.object().value(QLatin1String("buckets")).toArray();
                           const int width = qMax(100, m_operations->width() - 60);
                           const int group = qMax(1, int((buckets.size() + width - 1) / width));
-                          MetricChart::Line succeeded { tr("succeeded"), {}, QColor(46, 160, 67) };
+                          MetricChart::Line succeeded { tr("succeeded"), {}, QColor(46, 160, 67), 4.5 };
                           MetricChart::Line failed { tr("failed"), {}, QColor(215, 58, 73) };
                           for (int i = 0; i < buckets.size(); i += group) {
                               double ok = 0;
@@ -216,9 +216,12 @@ void DashboardPage::refreshOperations(quint64 generation, const QDateTime &from,
                                   ok += buckets.at(j)[QLatin1String("succeeded")].toDouble();
                                   bad += buckets.at(j)[QLatin1String("failed")].toDouble();
                               }
+                              // A step across the hours it stands for, not a slope between them.
                               const QDateTime start = QDateTime::fromString(buckets.at(i)[QLatin1String("start")].toString(), Qt::ISODate);
-                              succeeded.points.append(QPointF(double(start.toMSecsSinceEpoch()), ok / n));
-                              failed.points.append(QPointF(double(start.toMSecsSinceEpoch()), bad / n));
+                              const double begin = double(start.toMSecsSinceEpoch());
+                              const double end = double(start.addSecs(qint64(n) * 3600).toMSecsSinceEpoch()) - 1;
+                              succeeded.points << QPointF(begin, ok / n) << QPointF(end, ok / n);
+                              failed.points << QPointF(begin, bad / n) << QPointF(end, bad / n);
                           }
                           m_operations->setRange(from, to);
                           m_operations->setLines({ succeeded, failed });

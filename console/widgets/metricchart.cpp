@@ -56,7 +56,11 @@ void MetricChart::setRange(const QDateTime &from, const QDateTime &to)
     m_from = from;
     m_to = to;
     const qint64 span = from.secsTo(to);
-    m_timeAxis->setFormat(span <= 36 * 3600 ? QStringLiteral("HH:mm") : QStringLiteral("dd MMM"));
+    m_timeAxis->setFormat(span <= 36 * 3600     ? QStringLiteral("HH:mm")
+                          : span <= 4 * 86400 ? QStringLiteral("dd MMM HH:mm")
+                                              : QStringLiteral("dd MMM"));
+    // The day-and-time labels are long: three of them fit a small chart.
+    m_timeAxis->setTickCount(span > 36 * 3600 && span <= 4 * 86400 ? 3 : 5);
     const bool utc = DisplaySettings::instance()->timeZone() == DisplaySettings::TimeZone::Utc;
     m_timeAxis->setRange(utc ? from.toUTC() : from.toLocalTime(), utc ? to.toUTC() : to.toLocalTime());
     updateThresholds();
@@ -107,13 +111,12 @@ void MetricChart::setLines(const QList<Line> &lines)
             connect(line, &QLineSeries::hovered, this,
                     [this, line](const QPointF &point, bool state) { showValue(line, point, state); });
         }
-        if (wanted.color.isValid())
-            m_colors.insert(line, wanted.color);
+        m_pens.insert(line, { wanted.color, wanted.width });
         line->replace(wanted.points);
         m_data.append(line);
     }
     for (QLineSeries *gone : old) {
-        m_colors.remove(gone);
+        m_pens.remove(gone);
         chart()->removeSeries(gone);
         gone->deleteLater();
     }
@@ -142,6 +145,8 @@ void MetricChart::updateValueAxis()
     }
     m_valueAxis->setRange(0, top * 1.1);
     m_valueAxis->applyNiceNumbers();
+    // Small ranges tick in fractions: whole-number labels would repeat.
+    m_valueAxis->setLabelFormat(m_valueAxis->max() < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
 }
 
 void MetricChart::applyTheme()
@@ -157,9 +162,10 @@ void MetricChart::applyTheme()
     }
     for (QLineSeries *line : m_data) {
         QPen pen = line->pen();
-        if (m_colors.contains(line))
-            pen.setColor(m_colors.value(line));
-        pen.setWidthF(2);
+        const QPair<QColor, qreal> wanted = m_pens.value(line, { QColor(), 2.0 });
+        if (wanted.first.isValid())
+            pen.setColor(wanted.first);
+        pen.setWidthF(wanted.second);
         line->setPen(pen);
     }
 }

@@ -38,6 +38,7 @@ public:
         QString name;
         QList<QPointF> points;
         QColor color;
+        qreal width = 2; // a wider line drawn first stays visible under a narrower one
     };
     // Replaces the data lines; a line keeps its series (and hover) while its name stays.
     void setLines(const QList<Line> &lines);
@@ -59,7 +60,7 @@ private:
     QList<QLineSeries *> m_data;
     QList<QLineSeries *> m_thresholds;
     QList<double> m_thresholdValues;
-    QHash<QLineSeries *, QColor> m_colors;
+    QHash<QLineSeries *, QPair<QColor, qreal>> m_pens;
     QDateTime m_from;
     QDateTime m_to;
 };

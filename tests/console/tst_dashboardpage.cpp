@@ -161,16 +161,11 @@ private slots:
         QLineSeries *failed = chart->dataSeries().at(1);
         QCOMPARE(succeeded->name(), QStringLiteral("succeeded"));
         QCOMPARE(failed->name(), QStringLiteral("failed"));
-        // One point per hour the range touches (no merging at this width), summing to 1 and 1.
-        QVERIFY(succeeded->count() >= 1 && succeeded->count() <= 2);
-        double ok = 0;
-        double bad = 0;
-        for (const QPointF &p : succeeded->points())
-            ok += p.y();
-        for (const QPointF &p : failed->points())
-            bad += p.y();
-        QCOMPARE(ok, 1.0);
-        QCOMPARE(bad, 1.0);
+        // One step (two points, an hour apart) per hour the range touches (no merging at this
+        // width), summing to 1 and 1.
+        QVERIFY(succeeded->count() == 2 || succeeded->count() == 4);
+        QCOMPARE(stepSum(succeeded), 1.0);
+        QCOMPARE(stepSum(failed), 1.0);
         QCOMPARE(succeeded->pen().color(), QColor(46, 160, 67));
         QCOMPARE(failed->pen().color(), QColor(215, 58, 73));
         // Hovering a point shows its value.
@@ -218,10 +213,10 @@ private slots:
         QCOMPARE(summary.queryItemValue(QStringLiteral("from")), from.toString(Qt::ISODate));
         QCOMPARE(summary.queryItemValue(QStringLiteral("to")), to.toString(Qt::ISODate));
         // 48 hours by hour: both runs are in them.
-        double ok = 0;
-        for (const QPointF &p : m_page->operationsChart()->dataSeries().at(0)->points())
-            ok += p.y();
-        QCOMPARE(ok, 1.0);
+        // Every hour the 48 touch (49 unless they start on the hour), one step each.
+        const qint64 hours = (to.toSecsSinceEpoch() - 1) / 3600 - from.toSecsSinceEpoch() / 3600 + 1;
+        QCOMPARE(m_page->operationsChart()->dataSeries().at(0)->count(), 2 * hours);
+        QCOMPARE(stepSum(m_page->operationsChart()->dataSeries().at(0)), 1.0);
         QVERIFY(!m_page->chart(QStringLiteral("cpu_percent"))->dataSeries().isEmpty());
         QTest::qWait(300);
         grab(QStringLiteral("dashboard-custom-range"));
@@ -285,6 +280,19 @@ private:
             metrics.insert(who, samples);
         }
         control.closeThreadConnection();
+    }
+
+    // The values of a step line's steps, summed; each step must be level and an hour long.
+    static double stepSum(QLineSeries *line)
+    {
+        double sum = 0;
+        const QList<QPointF> points = line->points();
+        for (int i = 0; i + 1 < points.size(); i += 2) {
+            if (points.at(i).y() != points.at(i + 1).y() || qint64(points.at(i + 1).x() - points.at(i).x()) != 3600 * 1000 - 1)
+                return -1;
+            sum += points.at(i).y();
+        }
+        return points.size() % 2 == 0 ? sum : -1;
     }
 
     void grab(const QString &name) { QVERIFY(test::saveScreenshots(m_window.get(), name)); }
