@@ -22,6 +22,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFile>
 #include <QKeySequence>
 #include <QListWidget>
 #include <QMenuBar>
@@ -49,9 +50,14 @@ const QString StateKey = QStringLiteral("window/state");
 const QString PageKey = QStringLiteral("window/page");
 const QString LastGatewayKey = QStringLiteral("connection/last_gateway");
 const QString LastUserKey = QStringLiteral("connection/last_user");
+// A white variant (icons/selected/) draws the selected navigation entry on its highlight.
 QIcon consoleIcon(const char *name)
 {
-    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+    QIcon icon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+    const QString selected = QStringLiteral(":/icons/selected/%1.svg").arg(QLatin1String(name));
+    if (QFile::exists(selected))
+        icon.addFile(selected, QSize(), QIcon::Selected);
+    return icon;
 }
 } // namespace
 
