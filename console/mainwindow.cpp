@@ -34,6 +34,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <utility>
+
 // The console's own icons (console/icons, a resource of this static library).
 static void initIconResources()
 {
@@ -113,6 +115,10 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     auto *pairsPage = new SyncPairsPage(m_client, m_permissions, m_poller, this);
     addPage(QStringLiteral("syncPairs"), tr("Sync Pairs"), consoleIcon("syncpairs"), pairsPage);
     connect(m_session, &Session::signedIn, pairsPage, &SyncPairsPage::refresh);
+    connect(this, &MainWindow::refreshRequested, pairsPage, [pairsPage] {
+        if (pairsPage->isVisible())
+            pairsPage->refresh();
+    });
     auto *operations = new OperationsPage(m_client, m_poller, m_permissions, this);
     addPage(QStringLiteral("operations"), tr("Operations"), consoleIcon("operations"), operations);
     auto *quarantine = new QuarantinePage(m_client, m_poller, m_permissions, this);
@@ -285,7 +291,12 @@ void MainWindow::showConnectionState()
     if (state == ChangePoller::ConnectionState::Connected) {
         m_banner->clear();
         m_statusPage->refresh();
+        // Back after an outage: the shown page reads again what it could not read meanwhile
+        // (its models update in place, so selection and scroll stay).
+        if (std::exchange(m_outage, false))
+            emit refreshRequested();
     } else if (m_poller->isRunning()) {
+        m_outage = true;
         m_banner->showMessage(tr("The gateway at %1 cannot be reached; retrying. What you see is the last known state.")
                                       .arg(m_gateway));
     }

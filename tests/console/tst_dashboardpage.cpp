@@ -220,6 +220,14 @@ private slots:
         QVERIFY(!m_page->chart(QStringLiteral("cpu_percent"))->dataSeries().isEmpty());
         QTest::qWait(300);
         grab(QStringLiteral("dashboard-custom-range"));
+        // 90 days (the most) by hour: 2160 hours merged to about one step per pixel.
+        QVERIFY(picker->setCustomRange(to.addDays(-90), to));
+        QVERIFY(refreshed.wait(15000));
+        QLineSeries *merged = m_page->operationsChart()->dataSeries().at(0);
+        QVERIFY2(merged->count() / 2 <= m_page->operationsChart()->width(), qPrintable(QString::number(merged->count())));
+        QVERIFY(merged->count() / 2 < 90 * 24);
+        QCOMPARE(stepSum(merged), 1.0);
+        QCOMPARE(stepSum(m_page->operationsChart()->dataSeries().at(1)), 1.0);
         m_page->rangePicker()->setCurrentIndex(0);
         QVERIFY(refreshed.wait(15000));
         QVERIFY(!picker->fromEdit()->isVisible());
@@ -282,15 +290,17 @@ private:
         control.closeThreadConnection();
     }
 
-    // The values of a step line's steps, summed; each step must be level and an hour long.
+    // The operations a step line stands for: each step's mean per hour times its hours. -1
+    // when a step is not level or not a whole number of hours long.
     static double stepSum(QLineSeries *line)
     {
         double sum = 0;
         const QList<QPointF> points = line->points();
         for (int i = 0; i + 1 < points.size(); i += 2) {
-            if (points.at(i).y() != points.at(i + 1).y() || qint64(points.at(i + 1).x() - points.at(i).x()) != 3600 * 1000 - 1)
+            const qint64 length = qint64(points.at(i + 1).x() - points.at(i).x()) + 1;
+            if (points.at(i).y() != points.at(i + 1).y() || length % (3600 * 1000) != 0)
                 return -1;
-            sum += points.at(i).y();
+            sum += points.at(i).y() * double(length / (3600 * 1000));
         }
         return points.size() % 2 == 0 ? sum : -1;
     }
