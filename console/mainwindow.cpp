@@ -155,7 +155,7 @@ QAction *MainWindow::addPage(const QString &id, const QString &title, const QIco
     page->setAccessibleName(title);
     m_pages->addWidget(page);
     // Every entry has an icon, so the titles line up.
-    auto *item = new QListWidgetItem(icon.isNull() ? tf::console::consoleIcon("overview") : icon, title, m_navigation);
+    auto *item = new QListWidgetItem(icon.isNull() ? consoleIcon("page") : icon, title, m_navigation);
     item->setData(Qt::UserRole, id);
     item->setSizeHint(QSize(0, 32));
     m_pageIds.append(id);

@@ -191,7 +191,7 @@ private slots:
             for (int j = i + 1; j < ids.size(); ++j)
                 QVERIFY2(icons.value(ids.at(i)) != icons.value(ids.at(j)), qPrintable(ids.at(i) + QStringLiteral(" = ") + ids.at(j)));
         }
-        for (const char *name : { "overview", "dashboard", "syncpairs", "operations", "quarantine", "alerts", "refresh", "signin", "signout" })
+        for (const char *name : { "overview", "dashboard", "syncpairs", "operations", "quarantine", "alerts", "refresh", "signin", "signout", "page" })
             QVERIFY2(QFile::exists(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))), name);
     }
 
