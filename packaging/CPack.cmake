@@ -81,8 +81,9 @@ audit trail.
 .
 This package is for an administrator's workstation. It holds only the
 tf-console program; the services are in terrafusion-server.")
-# The platform plugins (xcb, offscreen) are loaded at run time, so dpkg-shlibdeps cannot see them.
-set(CPACK_DEBIAN_CONSOLE_PACKAGE_DEPENDS "qt6-qpa-plugins (>= 6.4)")
+# The platform plugins (xcb, offscreen) and the SVG icon engine that draws the console's own
+# icons (console/icons) are loaded at run time, so dpkg-shlibdeps cannot see them.
+set(CPACK_DEBIAN_CONSOLE_PACKAGE_DEPENDS "qt6-qpa-plugins (>= 6.4), libqt6svg6 (>= 6.4)")
 set(CPACK_DEBIAN_CONSOLE_PACKAGE_RECOMMENDS "hicolor-icon-theme")
 
 include(CPack)

@@ -52,11 +52,17 @@ TimeRangePicker::TimeRangePicker(QWidget *parent)
     applyTimeZone();
     connect(DisplaySettings::instance(), &DisplaySettings::changed, this, &TimeRangePicker::applyTimeZone);
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
-        const bool custom = isCustom();
-        m_from->setVisible(custom);
-        m_to->setVisible(custom);
-        m_problem->setVisible(custom && !problem().isEmpty());
-        emit changed();
+        if (!isCustom()) {
+            m_presetSeconds = m_range->currentData().toLongLong();
+            m_from->setVisible(false);
+            m_to->setVisible(false);
+            m_problem->setVisible(false);
+            emit changed();
+            return;
+        }
+        // Custom starts from the preset it replaces, ending now.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        setCustomRange(now.addSecs(-m_presetSeconds), now);
     });
     connect(m_from, &QDateTimeEdit::editingFinished, this, &TimeRangePicker::customEdited);
     connect(m_to, &QDateTimeEdit::editingFinished, this, &TimeRangePicker::customEdited);

@@ -51,6 +51,7 @@ private:
     QLabel *m_problem;
     QDateTime m_customFrom;
     QDateTime m_customTo;
+    qint64 m_presetSeconds = 3600;
 };
 
 } // namespace tf::console

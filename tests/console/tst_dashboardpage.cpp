@@ -187,6 +187,13 @@ private slots:
     {
         console::TimeRangePicker *picker = m_page->timeRange();
         QSignalSpy refreshed(m_page, &DashboardPage::refreshed);
+        // Choosing Custom… starts from the preset shown (the last hour), ending now.
+        QVERIFY(!picker->fromEdit()->isVisible());
+        m_page->rangePicker()->setCurrentIndex(console::TimeRangePicker::CustomIndex);
+        QVERIFY(refreshed.wait(15000));
+        QVERIFY(picker->fromEdit()->isVisible() && picker->toEdit()->isVisible());
+        QCOMPARE(m_page->rangeSeconds(), qint64(3600));
+        QVERIFY(qAbs(picker->to().secsTo(QDateTime::currentDateTimeUtc())) < 60);
         const QDateTime now = QDateTime::currentDateTimeUtc();
         // From after to, and more than 90 days: refused with the reason, no request.
         const int before = m_page->historyRequests();
