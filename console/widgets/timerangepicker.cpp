@@ -48,8 +48,10 @@ TimeRangePicker::TimeRangePicker(QWidget *parent)
     layout->addWidget(m_problem);
 
     m_customTo = QDateTime::currentDateTimeUtc();
-    m_customFrom = m_customTo.addDays(-1);
+    m_customFrom = m_customTo.addSecs(-m_presetSeconds);
     applyTimeZone();
+    m_from->setDateTime(shownAs(m_customFrom));
+    m_to->setDateTime(shownAs(m_customTo));
     connect(DisplaySettings::instance(), &DisplaySettings::changed, this, &TimeRangePicker::applyTimeZone);
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
         if (!isCustom()) {
@@ -107,11 +109,8 @@ bool TimeRangePicker::setCustomRange(const QDateTime &from, const QDateTime &to)
     m_range->setCurrentIndex(CustomIndex);
     m_from->setVisible(true);
     m_to->setVisible(true);
-    m_from->setDateTime(from);
-    m_to->setDateTime(to);
-    applyTimeZone();
-    m_from->setDateTime(from);
-    m_to->setDateTime(to);
+    m_from->setDateTime(shownAs(from));
+    m_to->setDateTime(shownAs(to));
     const QString why = problem();
     m_problem->setText(why);
     m_problem->setVisible(!why.isEmpty());
@@ -128,18 +127,19 @@ void TimeRangePicker::customEdited()
     setCustomRange(m_from->dateTime(), m_to->dateTime());
 }
 
+QDateTime TimeRangePicker::shownAs(const QDateTime &instant)
+{
+    return DisplaySettings::instance()->timeZone() == DisplaySettings::TimeZone::Utc ? instant.toUTC() : instant.toLocalTime();
+}
+
 void TimeRangePicker::applyTimeZone()
 {
+    // The same instants, shown in the console's time zone.
     const bool utc = DisplaySettings::instance()->timeZone() == DisplaySettings::TimeZone::Utc;
     for (QDateTimeEdit *edit : { m_from, m_to }) {
-        const QDateTime shown = edit->dateTime().isValid() ? edit->dateTime() : QDateTime();
+        const QDateTime instant = edit->dateTime();
         edit->setTimeSpec(utc ? Qt::UTC : Qt::LocalTime);
-        if (shown.isValid())
-            edit->setDateTime(utc ? shown.toUTC() : shown.toLocalTime());
-    }
-    if (!m_from->dateTime().isValid() || m_from->date().year() <= 2000) {
-        m_from->setDateTime(utc ? m_customFrom.toUTC() : m_customFrom.toLocalTime());
-        m_to->setDateTime(utc ? m_customTo.toUTC() : m_customTo.toLocalTime());
+        edit->setDateTime(shownAs(instant));
     }
     const QString zone = utc ? tr("UTC") : tr("local time");
     m_from->setToolTip(tr("From (%1)").arg(zone));

@@ -42,6 +42,7 @@ signals:
     void changed();
 
 private:
+    static QDateTime shownAs(const QDateTime &instant);
     void applyTimeZone();
     void customEdited();
 

@@ -213,6 +213,16 @@ private slots:
         QVERIFY(refreshed.wait(15000));
         QCOMPARE(m_page->rangeSeconds(), qint64(2 * 24 * 3600));
         QCOMPARE(picker->fromEdit()->dateTime().toUTC(), from);
+        // The editors show the same instants in the time zone the View menu chooses.
+        DisplaySettings::instance()->setTimeZone(DisplaySettings::TimeZone::Utc);
+        QCOMPARE(picker->fromEdit()->timeSpec(), Qt::UTC);
+        QCOMPARE(picker->fromEdit()->dateTime().toUTC(), from);
+        QCOMPARE(picker->toEdit()->dateTime().toUTC(), to);
+        DisplaySettings::instance()->setTimeZone(DisplaySettings::TimeZone::Local);
+        QCOMPARE(picker->fromEdit()->timeSpec(), Qt::LocalTime);
+        QCOMPARE(picker->fromEdit()->dateTime().toUTC(), from);
+        QCOMPARE(picker->toEdit()->dateTime().toUTC(), to);
+        DisplaySettings::instance()->setTimeZone(DisplaySettings::TimeZone::Utc);
         const QUrlQuery history(m_page->lastQuery(QStringLiteral("cpu_percent")));
         QCOMPARE(history.queryItemValue(QStringLiteral("created_after")), from.toString(Qt::ISODate));
         QCOMPARE(history.queryItemValue(QStringLiteral("created_before")), to.toString(Qt::ISODate));
