@@ -18,11 +18,13 @@
 #include "settings/displaysettings.h"
 #include "widgets/connectionstatus.h"
 #include "widgets/errorbanner.h"
+#include "widgets/tablestate.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFile>
 #include <QKeySequence>
 #include <QListWidget>
 #include <QMenuBar>
@@ -30,7 +32,16 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTableView>
 #include <QVBoxLayout>
+
+#include <utility>
+
+// The console's own icons (console/icons, a resource of this static library).
+static void initIconResources()
+{
+    Q_INIT_RESOURCE(icons);
+}
 
 namespace tf::console {
 
@@ -42,6 +53,15 @@ const QString StateKey = QStringLiteral("window/state");
 const QString PageKey = QStringLiteral("window/page");
 const QString LastGatewayKey = QStringLiteral("connection/last_gateway");
 const QString LastUserKey = QStringLiteral("connection/last_user");
+// A white variant (icons/selected/) draws the selected navigation entry on its highlight.
+QIcon consoleIcon(const char *name)
+{
+    QIcon icon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+    const QString selected = QStringLiteral(":/icons/selected/%1.svg").arg(QLatin1String(name));
+    if (QFile::exists(selected))
+        icon.addFile(selected, QSize(), QIcon::Selected);
+    return icon;
+}
 } // namespace
 
 MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
@@ -56,6 +76,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     , m_connection(new ConnectionStatus(this))
     , m_statusPage(nullptr)
 {
+    initIconResources();
     setObjectName(QStringLiteral("mainWindow"));
     m_client->setTimeoutMs(RequestTimeoutMs);
     m_gateway = gatewayUrl.toString(QUrl::RemoveUserInfo);
@@ -85,28 +106,40 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     setCentralWidget(central);
 
     m_statusPage = new StatusPage(m_client, this);
-    addPage(QStringLiteral("overview"), tr("Overview"), style()->standardIcon(QStyle::SP_ComputerIcon), m_statusPage);
+    addPage(QStringLiteral("overview"), tr("Overview"), consoleIcon("overview"), m_statusPage);
     auto *dashboard = new DashboardPage(m_client, m_poller, m_statusPage->model(), this);
     connect(this, &MainWindow::refreshRequested, dashboard, [dashboard] {
         if (dashboard->isVisible())
             dashboard->refresh();
     });
-    addPage(QStringLiteral("dashboard"), tr("Dashboard"), style()->standardIcon(QStyle::SP_DesktopIcon), dashboard);
+    addPage(QStringLiteral("dashboard"), tr("Dashboard"), consoleIcon("dashboard"), dashboard);
     auto *pairsPage = new SyncPairsPage(m_client, m_permissions, m_poller, this);
-    addPage(QStringLiteral("syncPairs"), tr("Sync Pairs"), style()->standardIcon(QStyle::SP_FileDialogDetailedView), pairsPage);
+    addPage(QStringLiteral("syncPairs"), tr("Sync Pairs"), consoleIcon("syncpairs"), pairsPage);
     connect(m_session, &Session::signedIn, pairsPage, &SyncPairsPage::refresh);
-    addPage(QStringLiteral("operations"), tr("Operations"), style()->standardIcon(QStyle::SP_BrowserReload),
-            new OperationsPage(m_client, m_poller, m_permissions, this));
-    addPage(QStringLiteral("quarantine"), tr("Quarantine"), style()->standardIcon(QStyle::SP_MessageBoxWarning),
-            new QuarantinePage(m_client, m_poller, m_permissions, this));
+    connect(this, &MainWindow::refreshRequested, pairsPage, [pairsPage] {
+        if (pairsPage->isVisible())
+            pairsPage->refresh();
+    });
+    auto *operations = new OperationsPage(m_client, m_poller, m_permissions, this);
+    addPage(QStringLiteral("operations"), tr("Operations"), consoleIcon("operations"), operations);
+    auto *quarantine = new QuarantinePage(m_client, m_poller, m_permissions, this);
+    addPage(QStringLiteral("quarantine"), tr("Quarantine"), consoleIcon("quarantine"), quarantine);
+    // F5 is one window-wide action; the shown page refreshes itself.
+    connect(this, &MainWindow::refreshRequested, operations, [operations] {
+        if (operations->isVisible())
+            operations->refresh();
+    });
+    connect(this, &MainWindow::refreshRequested, quarantine, [quarantine] {
+        if (quarantine->isVisible())
+            quarantine->refresh();
+    });
     auto *alerts = new AlertsPage(m_client, m_poller, m_permissions, this);
     connect(this, &MainWindow::refreshRequested, alerts, &AlertsPage::refresh);
     connect(alerts, &AlertsPage::openCountChanged, this, [this](int open) {
         setPageBadge(QStringLiteral("alerts"), open > 0 ? QString::number(open) : QString());
     });
-    addPage(QStringLiteral("alerts"), tr("Alerts"), style()->standardIcon(QStyle::SP_MessageBoxWarning), alerts);
-    addPage(QStringLiteral("audit"), tr("Audit trail"), style()->standardIcon(QStyle::SP_FileDialogContentsView),
-            new AuditPage(m_client, m_permissions, this));
+    addPage(QStringLiteral("alerts"), tr("Alerts"), consoleIcon("alerts"), alerts);
+    addPage(QStringLiteral("audit"), tr("Audit trail"), QIcon(), new AuditPage(m_client, m_permissions, this));
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();
@@ -124,11 +157,15 @@ QAction *MainWindow::addPage(const QString &id, const QString &title, const QIco
     page->setAccessibleName(title);
     m_pages->addWidget(page);
     // Every entry has an icon, so the titles line up.
-    auto *item = new QListWidgetItem(icon.isNull() ? style()->standardIcon(QStyle::SP_FileDialogDetailedView) : icon,
-                                     title, m_navigation);
+    auto *item = new QListWidgetItem(icon.isNull() ? consoleIcon("page") : icon, title, m_navigation);
     item->setData(Qt::UserRole, id);
     item->setSizeHint(QSize(0, 32));
     m_pageIds.append(id);
+    // Every named table keeps its column widths, order and sort across sessions.
+    for (QTableView *table : page->findChildren<QTableView *>()) {
+        if (!table->objectName().isEmpty() && !table->findChild<TableStateSaver *>(QString(), Qt::FindDirectChildrenOnly))
+            TableStateSaver::attach(table, id + QLatin1Char('/') + table->objectName());
+    }
     const int number = int(m_pageIds.size());
     auto *action = new QAction(icon, title, this);
     if (number <= 9)
@@ -170,12 +207,12 @@ QString MainWindow::currentPageId() const
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    m_signIn = file->addAction(tr("&Sign In…"), this, [this] { promptSignIn(); });
+    m_signIn = file->addAction(consoleIcon("signin"), tr("&Sign In…"), this, [this] { promptSignIn(); });
     m_signIn->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    m_signOut = file->addAction(tr("Sign &Out"), m_session, &Session::signOut);
+    m_signOut = file->addAction(consoleIcon("signout"), tr("Sign &Out"), m_session, &Session::signOut);
     m_signOut->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Q));
     file->addSeparator();
-    QAction *refreshAction = file->addAction(tr("&Refresh"), this, &MainWindow::refresh);
+    QAction *refreshAction = file->addAction(consoleIcon("refresh"), tr("&Refresh"), this, &MainWindow::refresh);
     refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
     m_permissions->bind(refreshAction, QStringLiteral("status:read"));
     file->addSeparator();
@@ -269,7 +306,12 @@ void MainWindow::showConnectionState()
     if (state == ChangePoller::ConnectionState::Connected) {
         m_banner->clear();
         m_statusPage->refresh();
+        // Back after an outage: the shown page reads again what it could not read meanwhile
+        // (its models update in place, so selection and scroll stay).
+        if (std::exchange(m_outage, false))
+            emit refreshRequested();
     } else if (m_poller->isRunning()) {
+        m_outage = true;
         m_banner->showMessage(tr("The gateway at %1 cannot be reached; retrying. What you see is the last known state.")
                                       .arg(m_gateway));
     }

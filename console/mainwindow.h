@@ -57,7 +57,7 @@ public slots:
     void refresh();
 
 signals:
-    // F5: the shown page refreshes itself.
+    // F5, and the gateway back after an outage: the shown page refreshes itself.
     void refreshRequested();
 
 protected:
@@ -89,6 +89,7 @@ private:
     QString m_defaultUser;
     QString m_gateway;
     bool m_prompting = false;
+    bool m_outage = false; // the gateway was unreachable since the last connection
 };
 
 } // namespace tf::console

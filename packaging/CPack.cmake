@@ -81,11 +81,12 @@ audit trail.
 .
 This package is for an administrator's workstation. It holds only the
 tf-console program; the services are in terrafusion-server.")
-# The platform plugins (xcb, offscreen) are loaded at run time, so dpkg-shlibdeps cannot see them;
-# nor libsecret, which QtKeychain (found by dpkg-shlibdeps: libqt6keychain1) loads at run time to
-# reach the Secret Service for "Remember me". A keychain service (gnome-keyring, KWallet) is the
-# desktop's own; without one the console works and only "Remember me" is disabled.
-set(CPACK_DEBIAN_CONSOLE_PACKAGE_DEPENDS "qt6-qpa-plugins (>= 6.4)")
+# The platform plugins (xcb, offscreen) and the SVG icon engine that draws the console's own
+# icons (console/icons) are loaded at run time, so dpkg-shlibdeps cannot see them; nor libsecret,
+# which QtKeychain (found by dpkg-shlibdeps: libqt6keychain1) loads at run time to reach the
+# Secret Service for "Remember me". A keychain service (gnome-keyring, KWallet) is the desktop's
+# own; without one the console works and only "Remember me" is disabled.
+set(CPACK_DEBIAN_CONSOLE_PACKAGE_DEPENDS "qt6-qpa-plugins (>= 6.4), libqt6svg6 (>= 6.4)")
 if(TF_CONSOLE_KEYCHAIN)
     string(APPEND CPACK_DEBIAN_CONSOLE_PACKAGE_DEPENDS ", libsecret-1-0")
 endif()

@@ -6,6 +6,7 @@
 #include "models/statusmodel.h"
 #include "settings/displaysettings.h"
 #include "widgets/metricchart.h"
+#include "widgets/timerangepicker.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -28,7 +29,8 @@ DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, Status
     , m_client(client)
     , m_status(status)
     , m_health(new QLabel(this))
-    , m_range(new QComboBox(this))
+    , m_range(new TimeRangePicker(this))
+    , m_operations(new MetricChart(tr("Operations per hour: succeeded and failed"), tr("operations/h"), this))
     , m_updated(new QLabel(this))
     , m_timer(new QTimer(this))
 {
@@ -36,12 +38,7 @@ DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, Status
     m_health->setAccessibleName(tr("Health"));
     m_health->setTextFormat(Qt::RichText);
     m_health->setWordWrap(true);
-    m_range->setObjectName(QStringLiteral("dashboardRange"));
-    m_range->setAccessibleName(tr("Time range"));
-    m_range->addItem(tr("Last hour"), 3600);
-    m_range->addItem(tr("Last 24 hours"), 24 * 3600);
-    m_range->addItem(tr("Last 7 days"), 7 * 24 * 3600);
-    m_range->addItem(tr("Last 30 days"), 30 * 24 * 3600);
+    m_operations->setObjectName(QStringLiteral("operationsPerHourChart"));
     m_updated->setObjectName(QStringLiteral("dashboardUpdated"));
 
     auto *refreshAction = new QAction(tr("&Refresh Dashboard"), this);
@@ -55,7 +52,6 @@ DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, Status
     auto *top = new QHBoxLayout;
     top->addWidget(m_health, 1);
     top->addWidget(m_updated);
-    top->addWidget(new QLabel(tr("Range:"), this));
     top->addWidget(m_range);
     top->addWidget(refreshButton);
 
@@ -82,6 +78,7 @@ DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, Status
             ->addThreshold(5, tr("threshold 5"));
     for (int i = 0; i < m_metrics.size(); ++i)
         grid->addWidget(m_charts.value(m_metrics.at(i)), i / 3, i % 3);
+    grid->addWidget(m_operations, int(m_metrics.size() + 2) / 3, 0, 1, 3);
 
     // In a scroll area, so the dashboard never widens the window past a small screen.
     auto *content = new QWidget;
@@ -101,7 +98,7 @@ DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, Status
 
     m_timer->setInterval(RefreshIntervalMs);
     connect(m_timer, &QTimer::timeout, this, &DashboardPage::refresh);
-    connect(m_range, &QComboBox::currentIndexChanged, this, &DashboardPage::refresh);
+    connect(m_range, &TimeRangePicker::changed, this, &DashboardPage::refresh);
     if (poller) {
         connect(poller, &ChangePoller::reloadAll, this, [this] {
             if (isVisible())
@@ -149,17 +146,22 @@ QLabel *DashboardPage::addCounter(const QString &name, const QString &caption)
     return value;
 }
 
+QComboBox *DashboardPage::rangePicker() const
+{
+    return m_range->presets();
+}
+
 qint64 DashboardPage::rangeSeconds() const
 {
-    return m_range->currentData().toLongLong();
+    return m_range->seconds();
 }
 
 void DashboardPage::refresh()
 {
     const quint64 generation = ++m_generation;
-    const QDateTime to = QDateTime::currentDateTimeUtc();
-    const QDateTime from = to.addSecs(-rangeSeconds());
-    m_pending = int(m_metrics.size()) + 1;
+    const QDateTime to = m_range->to();
+    const QDateTime from = m_range->from();
+    m_pending = int(m_metrics.size()) + 2;
     for (const QString &metric : std::as_const(m_metrics)) {
         MetricChart *chart = m_charts.value(metric);
         // About one bucket per pixel of the plot.
@@ -183,7 +185,49 @@ void DashboardPage::refresh()
                            answered();
                        });
     }
+    refreshOperations(generation, from, to);
     refreshCounters();
+}
+
+void DashboardPage::refreshOperations(quint64 generation, const QDateTime &from, const QDateTime &to)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("from"), from.toString(Qt::ISODate));
+    query.addQueryItem(QStringLiteral("to"), to.toString(Qt::ISODate));
+    query.addQueryItem(QStringLiteral("bucket"), QStringLiteral("hour"));
+    m_lastSummaryQuery = query.toString();
+    m_client->get(QStringLiteral("/api/sync-operations/summary"), query, this,
+                  [this, generation, from, to](const ApiResult &result) {
+                      if (generation != m_generation)
+                          return;
+                      if (result.ok()) {
+                          // Hours merged to about one step per pixel, as the other charts:
+                          // each step the mean per hour of its hours.
+                          const QJsonArray buckets = result.object().value(QLatin1String("buckets")).toArray();
+                          const int width = qMax(100, m_operations->width() - 60);
+                          const int group = qMax(1, int((buckets.size() + width - 1) / width));
+                          MetricChart::Line succeeded { tr("succeeded"), {}, QColor(46, 160, 67), 4.5 };
+                          MetricChart::Line failed { tr("failed"), {}, QColor(215, 58, 73) };
+                          for (int i = 0; i < buckets.size(); i += group) {
+                              double ok = 0;
+                              double bad = 0;
+                              const int n = int(qMin<qsizetype>(group, buckets.size() - i));
+                              for (int j = i; j < i + n; ++j) {
+                                  ok += buckets.at(j)[QLatin1String("succeeded")].toDouble();
+                                  bad += buckets.at(j)[QLatin1String("failed")].toDouble();
+                              }
+                              // A step across the hours it stands for, not a slope between them.
+                              const QDateTime start = QDateTime::fromString(buckets.at(i)[QLatin1String("start")].toString(), Qt::ISODate);
+                              const double begin = double(start.toMSecsSinceEpoch());
+                              const double end = double(start.addSecs(qint64(n) * 3600).toMSecsSinceEpoch()) - 1;
+                              succeeded.points << QPointF(begin, ok / n) << QPointF(end, ok / n);
+                              failed.points << QPointF(begin, bad / n) << QPointF(end, bad / n);
+                          }
+                          m_operations->setRange(from, to);
+                          m_operations->setLines({ succeeded, failed });
+                      }
+                      answered();
+                  });
 }
 
 void DashboardPage::refreshCounters()

@@ -15,12 +15,15 @@ class ChangePoller;
 class GatewayClient;
 class MetricChart;
 class StatusModel;
+class TimeRangePicker;
 
 // The platform at a glance: the health of the gateway, syncd and the database (from the
 // status page's model), four counters against the runbook's thresholds (failed syncs in the
 // last hour, restarts in 24 h, open alerts, open quarantine) and charts of the metrics
-// history (CPU, memory, disk, HTTP p95, pair throughput, failed operations) over a chosen
-// range. Refreshes on F5, on a range change and every 30 s while shown.
+// history (CPU, memory, disk, HTTP p95, pair throughput, failed operations) and of the
+// operations per hour, succeeded and failed (GET /api/sync-operations/summary), over a chosen
+// range: a preset or a custom from/to (TimeRangePicker). Refreshes on F5, on a range change
+// and every 30 s while shown.
 class DashboardPage final : public QWidget
 {
     Q_OBJECT
@@ -32,7 +35,11 @@ public:
     DashboardPage(GatewayClient *client, ChangePoller *poller, StatusModel *status, QWidget *parent = nullptr);
 
     MetricChart *chart(const QString &metric) const { return m_charts.value(metric); }
-    QComboBox *rangePicker() const { return m_range; }
+    QComboBox *rangePicker() const;
+    TimeRangePicker *timeRange() const { return m_range; }
+    // The chart of operations per hour (lines "succeeded" and "failed").
+    MetricChart *operationsChart() const { return m_operations; }
+    QString lastSummaryQuery() const { return m_lastSummaryQuery; }
     int historyRequests() const { return m_historyRequests; }
     // Seconds of the chosen range.
     qint64 rangeSeconds() const;
@@ -56,11 +63,14 @@ private:
     void setCounter(QLabel *label, const QString &value, bool over);
     void showHealth();
     void answered();
+    void refreshOperations(quint64 generation, const QDateTime &from, const QDateTime &to);
 
     GatewayClient *m_client;
     StatusModel *m_status;
     QLabel *m_health;
-    QComboBox *m_range;
+    TimeRangePicker *m_range;
+    MetricChart *m_operations;
+    QString m_lastSummaryQuery;
     QLabel *m_updated;
     QHash<QString, MetricChart *> m_charts;
     QStringList m_metrics;

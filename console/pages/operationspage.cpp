@@ -116,8 +116,7 @@ OperationsPage::OperationsPage(GatewayClient *client, ChangePoller *poller, Perm
 
     m_refreshAction = new QAction(tr("&Refresh"), this);
     m_refreshAction->setObjectName(QStringLiteral("refreshOperations"));
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
     m_cancelAction = new QAction(tr("&Cancel Operation"), this);
     m_cancelAction->setObjectName(QStringLiteral("cancelOperation"));
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));

@@ -87,7 +87,8 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
         addAction(action);
         return action;
     };
-    m_refreshAction = makeAction(tr("&Refresh"), "refreshQuarantine", QKeySequence::Refresh);
+    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
+    m_refreshAction = makeAction(tr("&Refresh"), "refreshQuarantine", QKeySequence());
     m_saveAction = makeAction(tr("&Save Edits"), "saveQuarantineEdits", QKeySequence::Save);
     m_replayAction = makeAction(tr("Re&play"), "replayQuarantine", QKeySequence(Qt::CTRL | Qt::Key_R));
     m_discardAction = makeAction(tr("&Discard"), "discardQuarantine", QKeySequence(Qt::CTRL | Qt::Key_Delete));

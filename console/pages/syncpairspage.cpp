@@ -254,12 +254,12 @@ void SyncPairsPage::createActions(Permissions *permissions)
     };
     m_new = make(tr("&New…"), QStringLiteral("newPairAction"), QKeySequence::New);
     m_edit = make(tr("&Edit…"), QStringLiteral("editPairAction"), QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_enable = make(tr("En&able"), QStringLiteral("enablePairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_enable = make(tr("En&able"), QStringLiteral("enablePairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     m_disable = make(tr("&Disable"), QStringLiteral("disablePairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
     m_run = make(tr("&Run"), QStringLiteral("runPairsAction"), QKeySequence(Qt::CTRL | Qt::Key_R));
     m_dryRun = make(tr("Dr&y Run"), QStringLiteral("dryRunPairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     QAction *reload = make(tr("Re&load"), QStringLiteral("reloadPairsAction"), QKeySequence(Qt::ALT | Qt::Key_F5));
-    QAction *csv = make(tr("Export &CSV…"), QStringLiteral("exportPairsCsvAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    QAction *csv = make(tr("Export &CSV…"), QStringLiteral("exportPairsCsvAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     QAction *find = make(tr("Find"), QStringLiteral("findPairsAction"), QKeySequence::Find);
     find->setProperty("hidden", true);
     m_new->setToolTip(tr("Create a sync pair"));

@@ -56,7 +56,11 @@ void MetricChart::setRange(const QDateTime &from, const QDateTime &to)
     m_from = from;
     m_to = to;
     const qint64 span = from.secsTo(to);
-    m_timeAxis->setFormat(span <= 36 * 3600 ? QStringLiteral("HH:mm") : QStringLiteral("dd MMM"));
+    m_timeAxis->setFormat(span <= 36 * 3600     ? QStringLiteral("HH:mm")
+                          : span <= 4 * 86400 ? QStringLiteral("dd MMM HH:mm")
+                                              : QStringLiteral("dd MMM"));
+    // The day-and-time labels are long: three of them fit a small chart.
+    m_timeAxis->setTickCount(span > 36 * 3600 && span <= 4 * 86400 ? 3 : 5);
     const bool utc = DisplaySettings::instance()->timeZone() == DisplaySettings::TimeZone::Utc;
     m_timeAxis->setRange(utc ? from.toUTC() : from.toLocalTime(), utc ? to.toUTC() : to.toLocalTime());
     updateThresholds();
@@ -64,25 +68,34 @@ void MetricChart::setRange(const QDateTime &from, const QDateTime &to)
 
 void MetricChart::setSeriesItems(const QJsonArray &items)
 {
-    // The data lines are replaced, the thresholds stay (a refresh redraws the figures only).
-    QList<QLineSeries *> old = m_data;
-    m_data.clear();
+    QList<Line> lines;
     for (const QJsonValue &value : items) {
         const QJsonObject item = value.toObject();
         QString name = item.value(QLatin1String("node")).toString();
         const QJsonObject labels = item.value(QLatin1String("labels")).toObject();
         if (labels.contains(QLatin1String("pair")))
             name = labels.value(QLatin1String("pair")).toString() + QStringLiteral(" (") + name + QLatin1Char(')');
-        QList<QPointF> points;
+        Line line { name.isEmpty() ? tr("all nodes") : name, {}, {} };
         for (const QJsonValue &p : item.value(QLatin1String("points")).toArray()) {
             const QJsonObject point = p.toObject();
             const QDateTime t = QDateTime::fromString(point.value(QLatin1String("t")).toString(), Qt::ISODateWithMs);
             if (t.isValid())
-                points.append(QPointF(double(t.toMSecsSinceEpoch()), point.value(QLatin1String("avg")).toDouble()));
+                line.points.append(QPointF(double(t.toMSecsSinceEpoch()), point.value(QLatin1String("avg")).toDouble()));
         }
+        lines.append(line);
+    }
+    setLines(lines);
+}
+
+void MetricChart::setLines(const QList<Line> &lines)
+{
+    // The data lines are replaced, the thresholds stay (a refresh redraws the figures only).
+    QList<QLineSeries *> old = m_data;
+    m_data.clear();
+    for (const Line &wanted : lines) {
         QLineSeries *line = nullptr;
         for (QLineSeries *candidate : old) {
-            if (candidate->name() == name) {
+            if (candidate->name() == wanted.name) {
                 line = candidate;
                 old.removeOne(candidate);
                 break;
@@ -90,7 +103,7 @@ void MetricChart::setSeriesItems(const QJsonArray &items)
         }
         if (!line) {
             line = new QLineSeries(this);
-            line->setName(name.isEmpty() ? tr("all nodes") : name);
+            line->setName(wanted.name);
             line->setPointsVisible(false);
             chart()->addSeries(line);
             line->attachAxis(m_timeAxis);
@@ -98,13 +111,16 @@ void MetricChart::setSeriesItems(const QJsonArray &items)
             connect(line, &QLineSeries::hovered, this,
                     [this, line](const QPointF &point, bool state) { showValue(line, point, state); });
         }
-        line->replace(points);
+        m_pens.insert(line, { wanted.color, wanted.width });
+        line->replace(wanted.points);
         m_data.append(line);
     }
     for (QLineSeries *gone : old) {
+        m_pens.remove(gone);
         chart()->removeSeries(gone);
         gone->deleteLater();
     }
+    applyTheme();
     updateValueAxis();
 }
 
@@ -129,6 +145,8 @@ void MetricChart::updateValueAxis()
     }
     m_valueAxis->setRange(0, top * 1.1);
     m_valueAxis->applyNiceNumbers();
+    // Small ranges tick in fractions: whole-number labels would repeat.
+    m_valueAxis->setLabelFormat(m_valueAxis->max() < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
 }
 
 void MetricChart::applyTheme()
@@ -144,7 +162,10 @@ void MetricChart::applyTheme()
     }
     for (QLineSeries *line : m_data) {
         QPen pen = line->pen();
-        pen.setWidthF(2);
+        const QPair<QColor, qreal> wanted = m_pens.value(line, { QColor(), 2.0 });
+        if (wanted.first.isValid())
+            pen.setColor(wanted.first);
+        pen.setWidthF(wanted.second);
         line->setPen(pen);
     }
 }

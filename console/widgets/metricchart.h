@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QChartView>
+#include <QColor>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
 #include <QList>
 
@@ -29,6 +31,17 @@ public:
     void setRange(const QDateTime &from, const QDateTime &to);
     // Replaces the data lines with the history answer's series (one line per node and labels).
     void setSeriesItems(const QJsonArray &items);
+    // One data line: its name (the legend and the hover text), points (x: ms since the
+    // epoch) and a fixed colour (invalid: the theme's).
+    struct Line
+    {
+        QString name;
+        QList<QPointF> points;
+        QColor color;
+        qreal width = 2; // a wider line drawn first stays visible under a narrower one
+    };
+    // Replaces the data lines; a line keeps its series (and hover) while its name stays.
+    void setLines(const QList<Line> &lines);
 
     // What tests and the dashboard read.
     QList<QLineSeries *> dataSeries() const { return m_data; }
@@ -47,6 +60,7 @@ private:
     QList<QLineSeries *> m_data;
     QList<QLineSeries *> m_thresholds;
     QList<double> m_thresholdValues;
+    QHash<QLineSeries *, QPair<QColor, qreal>> m_pens;
     QDateTime m_from;
     QDateTime m_to;
 };

@@ -127,6 +127,8 @@ try {
     await new Promise((r) => setTimeout(r, 1500));
     await call("GET", "/api/sync-operations");
     await call("GET", "/api/sync-operations", {}, { query: `?pair_id=${pairId}&status=completed` });
+    await call("GET", "/api/sync-operations/summary", {}, { query: "?bucket=day" });
+    await call("GET", "/api/sync-operations/summary", {}, { query: "?bucket=week" }); // 400 invalid_parameter
     await call("GET", "/api/sync-operations/{id}", { id: opId });
     await call("GET", "/api/sync-operations/{id}/changes", { id: opId });
     await call("GET", "/api/sync-operations/{id}/logs", { id: opId });

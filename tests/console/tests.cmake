@@ -191,3 +191,14 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_operationlog PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_operationlog tf-gateway tf-syncd)
 endif()
+
+# The gateway killed and restarted on the same port while the Sync Pairs page is open: the
+# console reconnects by itself and keeps the page, selection and scroll position.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_gatewayoutage
+        SOURCES console/tst_gatewayoutage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 120)
+    target_include_directories(tst_gatewayoutage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_gatewayoutage tf-gateway tf-syncd)
+endif()

@@ -11,9 +11,12 @@
 #include "pages/dashboardpage.h"
 #include "settings/displaysettings.h"
 #include "widgets/metricchart.h"
+#include "widgets/timerangepicker.h"
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDateTimeEdit>
+#include <QToolTip>
 #include <QDir>
 #include <QLabel>
 #include <QLineSeries>
@@ -61,6 +64,13 @@ private slots:
         const qint64 operation = startOperation({ { QStringLiteral("pair_id"), pair } });
         QVERIFY(operation > 0);
         QVERIFY(finished(waitForOperation(operation, finished)));
+        // And one that fails (its source table does not exist), for the operations chart.
+        const qint64 broken = create(QStringLiteral("/api/sync-pairs"),
+                                     pairBody(QStringLiteral("broken"), source, target, QStringLiteral("no_such_table")));
+        QVERIFY(broken > 0);
+        const qint64 failing = startOperation({ { QStringLiteral("pair_id"), broken } });
+        QVERIFY(failing > 0);
+        QCOMPARE(waitForOperation(failing, finished).value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
 
         // A few CPU samples stored.
         QDeadlineTimer deadline(20000);
@@ -138,6 +148,108 @@ private slots:
         QVERIFY(refreshed.wait(15000));
     }
 
+    void operationsChartSplitsSucceededAndFailed()
+    {
+        // The last hour: one run that succeeded (with a quarantined row) and one that failed.
+        QCOMPARE(m_page->rangePicker()->currentIndex(), 0);
+        QSignalSpy refreshed(m_page, &DashboardPage::refreshed);
+        m_page->refresh();
+        QVERIFY(refreshed.wait(15000));
+        console::MetricChart *chart = m_page->operationsChart();
+        QCOMPARE(chart->dataSeries().size(), 2);
+        QLineSeries *succeeded = chart->dataSeries().at(0);
+        QLineSeries *failed = chart->dataSeries().at(1);
+        QCOMPARE(succeeded->name(), QStringLiteral("succeeded"));
+        QCOMPARE(failed->name(), QStringLiteral("failed"));
+        // One step (two points, an hour apart) per hour the range touches (no merging at this
+        // width), summing to 1 and 1.
+        QVERIFY(succeeded->count() == 2 || succeeded->count() == 4);
+        QCOMPARE(stepSum(succeeded), 1.0);
+        QCOMPARE(stepSum(failed), 1.0);
+        QCOMPARE(succeeded->pen().color(), QColor(46, 160, 67));
+        QCOMPARE(failed->pen().color(), QColor(215, 58, 73));
+        // Hovering a point shows its value.
+        const QPointF last = failed->points().last();
+        const QPointF hit = last.y() > 0 ? last : failed->points().first();
+        emit failed->hovered(hit, true);
+        QTRY_VERIFY_WITH_TIMEOUT(QToolTip::isVisible(), 2000);
+        QVERIFY2(QToolTip::text().startsWith(QStringLiteral("failed: 1.0")), qPrintable(QToolTip::text()));
+        emit failed->hovered(hit, false);
+        // The summary asked for is the range's, by hour.
+        const QUrlQuery query(m_page->lastSummaryQuery());
+        QCOMPARE(query.queryItemValue(QStringLiteral("bucket")), QStringLiteral("hour"));
+        const QDateTime from = QDateTime::fromString(query.queryItemValue(QStringLiteral("from")), Qt::ISODate);
+        const QDateTime to = QDateTime::fromString(query.queryItemValue(QStringLiteral("to")), Qt::ISODate);
+        QCOMPARE(from.secsTo(to), qint64(3600));
+    }
+
+    void customRangeIsValidatedAndUsed()
+    {
+        console::TimeRangePicker *picker = m_page->timeRange();
+        QSignalSpy refreshed(m_page, &DashboardPage::refreshed);
+        // Choosing Custom… starts from the preset shown (the last hour), ending now.
+        QVERIFY(!picker->fromEdit()->isVisible());
+        m_page->rangePicker()->setCurrentIndex(console::TimeRangePicker::CustomIndex);
+        QVERIFY(refreshed.wait(15000));
+        QVERIFY(picker->fromEdit()->isVisible() && picker->toEdit()->isVisible());
+        QCOMPARE(m_page->rangeSeconds(), qint64(3600));
+        QVERIFY(qAbs(picker->to().secsTo(QDateTime::currentDateTimeUtc())) < 60);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        // From after to, and more than 90 days: refused with the reason, no request.
+        const int before = m_page->historyRequests();
+        QVERIFY(!picker->setCustomRange(now, now.addDays(-1)));
+        QVERIFY(picker->problemLabel()->isVisible());
+        QCOMPARE(picker->problemLabel()->text(), QStringLiteral("From must be before To."));
+        QVERIFY(!picker->setCustomRange(now.addDays(-91), now));
+        QCOMPARE(picker->problemLabel()->text(), QStringLiteral("At most 90 days."));
+        QTest::qWait(200);
+        QCOMPARE(m_page->historyRequests(), before);
+        QVERIFY(picker->fromEdit()->isVisible() && picker->toEdit()->isVisible());
+        // Two days to the next whole minute but one (the editors show minutes).
+        const QDateTime to = QDateTime::fromSecsSinceEpoch((now.toSecsSinceEpoch() / 60 + 2) * 60, Qt::UTC);
+        const QDateTime from = to.addDays(-2);
+        QVERIFY(picker->setCustomRange(from, to));
+        QVERIFY(!picker->problemLabel()->isVisible());
+        QVERIFY(refreshed.wait(15000));
+        QCOMPARE(m_page->rangeSeconds(), qint64(2 * 24 * 3600));
+        QCOMPARE(picker->fromEdit()->dateTime().toUTC(), from);
+        // The editors show the same instants in the time zone the View menu chooses.
+        DisplaySettings::instance()->setTimeZone(DisplaySettings::TimeZone::Utc);
+        QCOMPARE(picker->fromEdit()->timeSpec(), Qt::UTC);
+        QCOMPARE(picker->fromEdit()->dateTime().toUTC(), from);
+        QCOMPARE(picker->toEdit()->dateTime().toUTC(), to);
+        DisplaySettings::instance()->setTimeZone(DisplaySettings::TimeZone::Local);
+        QCOMPARE(picker->fromEdit()->timeSpec(), Qt::LocalTime);
+        QCOMPARE(picker->fromEdit()->dateTime().toUTC(), from);
+        QCOMPARE(picker->toEdit()->dateTime().toUTC(), to);
+        DisplaySettings::instance()->setTimeZone(DisplaySettings::TimeZone::Utc);
+        const QUrlQuery history(m_page->lastQuery(QStringLiteral("cpu_percent")));
+        QCOMPARE(history.queryItemValue(QStringLiteral("created_after")), from.toString(Qt::ISODate));
+        QCOMPARE(history.queryItemValue(QStringLiteral("created_before")), to.toString(Qt::ISODate));
+        const QUrlQuery summary(m_page->lastSummaryQuery());
+        QCOMPARE(summary.queryItemValue(QStringLiteral("from")), from.toString(Qt::ISODate));
+        QCOMPARE(summary.queryItemValue(QStringLiteral("to")), to.toString(Qt::ISODate));
+        // 48 hours by hour: both runs are in them.
+        // Every hour the 48 touch (49 unless they start on the hour), one step each.
+        const qint64 hours = (to.toSecsSinceEpoch() - 1) / 3600 - from.toSecsSinceEpoch() / 3600 + 1;
+        QCOMPARE(m_page->operationsChart()->dataSeries().at(0)->count(), 2 * hours);
+        QCOMPARE(stepSum(m_page->operationsChart()->dataSeries().at(0)), 1.0);
+        QVERIFY(!m_page->chart(QStringLiteral("cpu_percent"))->dataSeries().isEmpty());
+        QTest::qWait(300);
+        grab(QStringLiteral("dashboard-custom-range"));
+        // 90 days (the most) by hour: 2160 hours merged to about one step per pixel.
+        QVERIFY(picker->setCustomRange(to.addDays(-90), to));
+        QVERIFY(refreshed.wait(15000));
+        QLineSeries *merged = m_page->operationsChart()->dataSeries().at(0);
+        QVERIFY2(merged->count() / 2 <= m_page->operationsChart()->width(), qPrintable(QString::number(merged->count())));
+        QVERIFY(merged->count() / 2 < 90 * 24);
+        QCOMPARE(stepSum(merged), 1.0);
+        QCOMPARE(stepSum(m_page->operationsChart()->dataSeries().at(1)), 1.0);
+        m_page->rangePicker()->setCurrentIndex(0);
+        QVERIFY(refreshed.wait(15000));
+        QVERIFY(!picker->fromEdit()->isVisible());
+    }
+
     void f5RefreshesTheDashboard()
     {
         const int before = m_page->historyRequests();
@@ -193,6 +305,21 @@ private:
             metrics.insert(who, samples);
         }
         control.closeThreadConnection();
+    }
+
+    // The operations a step line stands for: each step's mean per hour times its hours. -1
+    // when a step is not level or not a whole number of hours long.
+    static double stepSum(QLineSeries *line)
+    {
+        double sum = 0;
+        const QList<QPointF> points = line->points();
+        for (int i = 0; i + 1 < points.size(); i += 2) {
+            const qint64 length = qint64(points.at(i + 1).x() - points.at(i).x()) + 1;
+            if (points.at(i).y() != points.at(i + 1).y() || length % (3600 * 1000) != 0)
+                return -1;
+            sum += points.at(i).y() * double(length / (3600 * 1000));
+        }
+        return points.size() % 2 == 0 ? sum : -1;
     }
 
     void grab(const QString &name) { QVERIFY(test::saveScreenshots(m_window.get(), name)); }

@@ -13,10 +13,15 @@
 #include "settings/displaysettings.h"
 #include "widgets/connectionstatus.h"
 #include "widgets/errorbanner.h"
+#include "widgets/tablestate.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QFile>
+#include <QHeaderView>
+#include <QMenu>
+#include <QTableView>
 #include <QLabel>
 #include <QListWidget>
 #include <QSettings>
@@ -149,6 +154,77 @@ private slots:
         QVERIFY(refresh->isEnabled());
     }
 
+    void shortcutsAreUnambiguous()
+    {
+        const QStringList clashes = ambiguousShortcuts(m_window.get());
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
+        // The check finds a clash: F5 on a page as well as the window's F5.
+        auto *page = m_window->findChild<QWidget *>(QStringLiteral("operationsPage"));
+        QVERIFY(page);
+        auto *clash = new QAction(QStringLiteral("Second Refresh"), page);
+        clash->setShortcut(QKeySequence(Qt::Key_F5));
+        clash->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        page->addAction(clash);
+        QCOMPARE(ambiguousShortcuts(m_window.get()).size(), 1);
+        delete clash;
+        QVERIFY(ambiguousShortcuts(m_window.get()).isEmpty());
+    }
+
+    void navigationHasOwnCrispIcons()
+    {
+        auto *navigation = m_window->findChild<QListWidget *>(QStringLiteral("navigation"));
+        QHash<QString, QImage> icons;
+        for (int row = 0; row < navigation->count(); ++row) {
+            const QListWidgetItem *item = navigation->item(row);
+            const QString id = item->data(Qt::UserRole).toString();
+            if (id == QLatin1String("second"))
+                continue;
+            // Drawn from the SVG at twice the size for a 2x screen, not scaled up.
+            const QPixmap pixmap = item->icon().pixmap(QSize(20, 20), 2.0);
+            QVERIFY2(!pixmap.isNull(), qPrintable(id));
+            QCOMPARE(pixmap.size(), QSize(40, 40));
+            icons.insert(id, pixmap.toImage());
+        }
+        QCOMPARE(icons.size(), 6);
+        const QStringList ids = icons.keys();
+        for (int i = 0; i < ids.size(); ++i) {
+            for (int j = i + 1; j < ids.size(); ++j)
+                QVERIFY2(icons.value(ids.at(i)) != icons.value(ids.at(j)), qPrintable(ids.at(i) + QStringLiteral(" = ") + ids.at(j)));
+        }
+        for (const char *name : { "overview", "dashboard", "syncpairs", "operations", "quarantine", "alerts", "refresh", "signin", "signout", "page" })
+            QVERIFY2(QFile::exists(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))), name);
+    }
+
+    void tableStateSurvivesANewWindow()
+    {
+        QHeaderView *header = nullptr;
+        int movedFrom = -1;
+        {
+            MainWindow first { QUrl(m_gateway.base()) };
+            auto *table = first.findChild<QTableView *>(QStringLiteral("operationsTable"));
+            QVERIFY(table);
+            QVERIFY(table->findChild<console::TableStateSaver *>());
+            header = table->horizontalHeader();
+            QVERIFY(header->count() >= 3);
+            header->resizeSection(1, 217);
+            movedFrom = header->visualIndex(0);
+            header->moveSection(movedFrom, 2);
+            header->setSortIndicator(1, Qt::DescendingOrder);
+        }
+        MainWindow second { QUrl(m_gateway.base()) };
+        auto *table = second.findChild<QTableView *>(QStringLiteral("operationsTable"));
+        header = table->horizontalHeader();
+        QCOMPARE(header->sectionSize(1), 217);
+        QCOMPARE(header->visualIndex(0), 2);
+        QCOMPARE(header->sortIndicatorSection(), 1);
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        // Every named table of every page is remembered.
+        for (QTableView *view : second.findChildren<QTableView *>()) {
+            if (!view->objectName().isEmpty())
+                QVERIFY2(view->findChild<console::TableStateSaver *>(), qPrintable(view->objectName()));
+        }
+    }
+
     void settingsAreRemembered()
     {
         m_window->showPage(QStringLiteral("second"));
@@ -172,6 +248,58 @@ private slots:
     }
 
 private:
+    // "key: A / B" for every two actions of the window that one key press could mean both of:
+    // the same key, and contexts that overlap (the window, or a widget and one of its
+    // descendants). Disabled actions count too: they are enabled when the user may.
+    static QStringList ambiguousShortcuts(QWidget *window)
+    {
+        struct Scope
+        {
+            QAction *action;
+            QWidget *widget; // the window for window shortcuts
+            bool children;
+        };
+        QList<Scope> scopes;
+        for (QAction *action : window->findChildren<QAction *>()) {
+            if (action->shortcuts().isEmpty())
+                continue;
+            for (QObject *object : action->associatedObjects()) {
+                auto *widget = qobject_cast<QWidget *>(object);
+                // A menu's shortcuts work in the window of the menu bar it hangs from.
+                while (qobject_cast<QMenu *>(widget))
+                    widget = widget->parentWidget();
+                if (!widget)
+                    continue;
+                const Qt::ShortcutContext context = action->shortcutContext();
+                if (context == Qt::WindowShortcut || context == Qt::ApplicationShortcut)
+                    scopes.append({ action, widget->window(), true });
+                else
+                    scopes.append({ action, widget, context == Qt::WidgetWithChildrenShortcut });
+            }
+        }
+        const auto covers = [](const Scope &outer, const QWidget *inner) {
+            return outer.widget == inner || (outer.children && outer.widget->isAncestorOf(inner));
+        };
+        QStringList clashes;
+        for (int i = 0; i < scopes.size(); ++i) {
+            for (int j = i + 1; j < scopes.size(); ++j) {
+                const Scope &a = scopes.at(i);
+                const Scope &b = scopes.at(j);
+                if (a.action == b.action || !(covers(a, b.widget) || covers(b, a.widget)))
+                    continue;
+                for (const QKeySequence &key : a.action->shortcuts()) {
+                    if (b.action->shortcuts().contains(key)) {
+                        const QString clash = QStringLiteral("%1: %2 / %3")
+                                                      .arg(key.toString(), a.action->text(), b.action->text());
+                        if (!clashes.contains(clash))
+                            clashes << clash;
+                    }
+                }
+            }
+        }
+        return clashes;
+    }
+
     void grab(const QString &name) { QVERIFY(test::saveScreenshots(m_window.get(), name)); }
 
     test::GatewayFixture m_gateway;

@@ -52,6 +52,7 @@ const ProxyRoute kRoutes[] = {
     { "POST", "/api/sync-pairs/preview", Permission::PairsWrite, true },
 
     { "GET", "/api/sync-operations", Permission::OperationsRead, false },
+    { "GET", "/api/sync-operations/summary", Permission::OperationsRead, false }, // before <id>
     { "GET", "/api/sync-operations/<id>", Permission::OperationsRead, false },
     { "POST", "/api/sync-operations/<id>/cancel", Permission::SyncRun, false },
     { "POST", "/api/sync-operations/<id>/retry", Permission::SyncRun, false },

@@ -3,6 +3,7 @@
 #include "apiparams.h"
 #include "changeaudit.h"
 #include "common/databasestate.h"
+#include "operationsummary.h"
 #include "common/idempotencystore.h"
 #include "common/listquery.h"
 #include "core/errors.h"
@@ -76,6 +77,10 @@ void OperationsController::registerRoutes(http::Router &router)
                [this](const http::ApiRequest &r) { return verify(r); });
     router.add("GET", QStringLiteral("/sync-operations"),
                [this](const http::ApiRequest &r) { return list(r); });
+    // Before /sync-operations/<id>: the first route that matches answers.
+    router.add("GET", QStringLiteral("/sync-operations/summary"), [this](const http::ApiRequest &r) {
+        return OperationSummary::answer(m_context.database.database().database(), r);
+    });
     router.add("GET", QStringLiteral("/sync-operations/<id>"),
                [this](const http::ApiRequest &r) { return get(r); });
     router.add("POST", QStringLiteral("/sync-operations/<id>/cancel"),

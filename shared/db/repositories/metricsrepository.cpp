@@ -1,5 +1,6 @@
 #include "metricsrepository.h"
 
+#include "db/epochbucket.h"
 #include "rowhelpers.h"
 
 #include <QHash>
@@ -161,9 +162,7 @@ QList<MetricSeries> MetricsRepository::downsample(const QString &metric, const Q
     const Dialect &dialect = m_database.dialect();
     const qint64 step = qMax(1, stepSeconds);
     // The bucket number: whole seconds since the epoch, divided by the step.
-    const QString bucket = dialect.isPostgres()
-        ? QStringLiteral("CAST(FLOOR(EXTRACT(EPOCH FROM created_at) / ?) AS BIGINT)")
-        : QStringLiteral("(CAST(strftime('%s', created_at) AS INTEGER) / ?)");
+    const QString bucket = epochBucketSql(dialect, QStringLiteral("created_at"));
     QSqlQuery query = m_database.prepare(
         QStringLiteral("SELECT node, labels, %1 AS bucket, SUM(value * sample_count) / SUM(sample_count), "
                        "MIN(value), MAX(value), SUM(sample_count) FROM system_metrics "
