@@ -12,6 +12,7 @@
 #include "pages/quarantinepage.h"
 #include "pages/statuspage.h"
 #include "pages/syncpairspage.h"
+#include "pages/userspage.h"
 #include "settings/displaysettings.h"
 #include "tfversion.h"
 #include "widgets/connectionstatus.h"
@@ -104,6 +105,11 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         setPageBadge(QStringLiteral("alerts"), open > 0 ? QString::number(open) : QString());
     });
     addPage(QStringLiteral("alerts"), tr("Alerts"), style()->standardIcon(QStyle::SP_MessageBoxWarning), alerts);
+    auto *users = new UsersPage(m_client, m_session, m_permissions, this);
+    connect(m_session, &Session::signedIn, users, &UsersPage::signedIn); // the forced password change first
+    connect(users, &UsersPage::passwordChanged, this, &MainWindow::refresh);
+    connect(this, &MainWindow::refreshRequested, users, &UsersPage::refresh);
+    addPage(QStringLiteral("users"), tr("Users and Tokens"), style()->standardIcon(QStyle::SP_DirHomeIcon), users);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();
