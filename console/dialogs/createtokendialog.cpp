@@ -40,7 +40,7 @@ CreateTokenDialog::CreateTokenDialog(QWidget *parent)
     expiry->addStretch(1);
     form()->addRow(tr("&Name:"), m_name);
     form()->addRow(tr("R&ole:"), m_role);
-    form()->addRow(tr("&Expires in:"), expiry);
+    form()->addRow(tr("Expires in:"), expiry);
     connect(m_name, &QLineEdit::textChanged, this, &CreateTokenDialog::validate);
     validate();
 }

@@ -1,6 +1,6 @@
 #include "formdialog.h"
 
-#include "settings/displaysettings.h"
+#include "widgets/problemtext.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -50,17 +50,13 @@ void FormDialog::validate()
 {
     const QString why = problem();
     okButton()->setEnabled(why.isEmpty() && !m_busy);
-    m_message->setStyleSheet(QString());
-    m_message->setText(why);
+    showMessage(m_message, why, false);
 }
 
 void FormDialog::showError(const QString &message)
 {
     setBusy(false);
-    // A red that reads on both palettes: darker on light, lighter on dark.
-    const bool dark = DisplaySettings::instance()->theme() == DisplaySettings::Theme::Dark;
-    m_message->setStyleSheet(dark ? QStringLiteral("color: #ff6b6b;") : QStringLiteral("color: #b00020;"));
-    m_message->setText(message);
+    showMessage(m_message, message, true);
 }
 
 void FormDialog::setBusy(bool busy)

@@ -4,6 +4,7 @@
 #include "client/permissions.h"
 #include "models/resourcefiltermodel.h"
 #include "models/resourcetablemodel.h"
+#include "problemtext.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -40,6 +41,7 @@ ResourcePanel::ResourcePanel(GatewayClient *client, Permissions *permissions, Re
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnHidden(0, true); // the id: the name says which
+    m_table->resizeColumnsToContents(); // the headers fit before any row arrives
     m_message->setWordWrap(true);
     // The selected row's state (disabled or not) names some actions, so a change of the
     // row counts like a change of the selection.
@@ -112,7 +114,7 @@ void ResourcePanel::updateActions()
 void ResourcePanel::clear(const QString &why)
 {
     m_model->applyItems({});
-    m_message->setText(why);
+    showMessage(m_message, why, false);
 }
 
 void ResourcePanel::refresh()
@@ -138,7 +140,7 @@ void ResourcePanel::refresh()
             }
             updateActions();
         } else {
-            m_message->setText(tr("Could not load the list: %1").arg(last.error.message()));
+            showMessage(m_message, tr("Could not load the list: %1").arg(last.error.message()), true);
         }
         emit refreshed(last.ok());
         if (m_again) {
@@ -162,7 +164,7 @@ void ResourcePanel::withEtag(qint64 id, const QString &what, std::function<void(
 
 void ResourcePanel::report(const ApiResult &result, const QString &done, const QString &what)
 {
-    m_message->setText(result.ok() ? done : tr("%1 failed: %2").arg(what, result.error.message()));
+    showMessage(m_message, result.ok() ? done : tr("%1 failed: %2").arg(what, result.error.message()), !result.ok());
     emit actionFinished(result.ok());
 }
 
