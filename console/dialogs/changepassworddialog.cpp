@@ -8,12 +8,15 @@
 
 namespace tf::console {
 
-ChangePasswordDialog::ChangePasswordDialog(GatewayClient *client, const QString &username, bool forced, QWidget *parent)
+ChangePasswordDialog::ChangePasswordDialog(GatewayClient *client, const QString &username,
+                                           bool forced, QWidget *parent)
     : FormDialog(tr("Change Password"),
-                 forced ? tr("<b>%1</b>, your password was set by an administrator. Choose your own "
-                             "before anything else: until then the gateway answers nothing but this.")
-                                  .arg(username.toHtmlEscaped())
-                        : tr("A new password for <b>%1</b>. Your other sessions end.").arg(username.toHtmlEscaped()),
+                 forced
+                     ? tr("<b>%1</b>, your password was set by an administrator. Choose your own "
+                          "before anything else: until then the gateway answers nothing but this.")
+                           .arg(username.toHtmlEscaped())
+                     : tr("A new password for <b>%1</b>. Your other sessions end.")
+                           .arg(username.toHtmlEscaped()),
                  tr("Change Password"), parent)
     , m_client(client)
     , m_current(new QLineEdit(this))
@@ -43,15 +46,16 @@ void ChangePasswordDialog::send()
     setBusy(true);
     const QJsonObject body { { QStringLiteral("current_password"), m_current->text() },
                              { QStringLiteral("new_password"), m_password->password() } };
-    m_client->post(QStringLiteral("/api/auth/password"), body, this, [this](const ApiResult &result) {
-        if (!result.ok()) {
-            showError(result.error.message());
-            return;
-        }
-        setBusy(false);
-        emit passwordChanged();
-        accept();
-    });
+    m_client->post(QStringLiteral("/api/auth/password"), body, this,
+                   [this](const ApiResult &result) {
+                       if (!result.ok()) {
+                           showError(result.error.message());
+                           return;
+                       }
+                       setBusy(false);
+                       emit passwordChanged();
+                       accept();
+                   });
 }
 
 } // namespace tf::console

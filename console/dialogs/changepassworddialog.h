@@ -19,7 +19,8 @@ class ChangePasswordDialog final : public FormDialog
     Q_DISABLE_COPY_MOVE(ChangePasswordDialog)
 
 public:
-    ChangePasswordDialog(GatewayClient *client, const QString &username, bool forced, QWidget *parent = nullptr);
+    ChangePasswordDialog(GatewayClient *client, const QString &username, bool forced,
+                         QWidget *parent = nullptr);
 
 signals:
     void passwordChanged();

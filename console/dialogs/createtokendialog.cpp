@@ -47,7 +47,8 @@ CreateTokenDialog::CreateTokenDialog(QWidget *parent)
 
 QJsonObject CreateTokenDialog::body() const
 {
-    QJsonObject body { { QStringLiteral("name"), m_name->text().trimmed() }, { QStringLiteral("role"), m_role->role() } };
+    QJsonObject body { { QStringLiteral("name"), m_name->text().trimmed() },
+                       { QStringLiteral("role"), m_role->role() } };
     if (!m_never->isChecked())
         body.insert(QStringLiteral("expires_in_days"), m_days->value());
     return body;
@@ -55,7 +56,8 @@ QJsonObject CreateTokenDialog::body() const
 
 QString CreateTokenDialog::problem() const
 {
-    return m_name->text().trimmed().isEmpty() ? tr("Name the token after what uses it.") : QString();
+    return m_name->text().trimmed().isEmpty() ? tr("Name the token after what uses it.")
+                                              : QString();
 }
 
 } // namespace tf::console

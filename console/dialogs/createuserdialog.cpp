@@ -10,7 +10,8 @@
 namespace tf::console {
 
 CreateUserDialog::CreateUserDialog(QWidget *parent)
-    : FormDialog(tr("New User"), tr("A local account for one person. Give them the least role they need."),
+    : FormDialog(tr("New User"),
+                 tr("A local account for one person. Give them the least role they need."),
                  tr("Create User"), parent)
     , m_username(new QLineEdit(this))
     , m_role(new RoleCombo(this))

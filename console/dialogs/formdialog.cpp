@@ -10,7 +10,8 @@
 
 namespace tf::console {
 
-FormDialog::FormDialog(const QString &title, const QString &intro, const QString &okText, QWidget *parent)
+FormDialog::FormDialog(const QString &title, const QString &intro, const QString &okText,
+                       QWidget *parent)
     : QDialog(parent)
     , m_form(new QFormLayout)
     , m_message(new QLabel(this))

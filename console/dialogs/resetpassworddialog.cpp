@@ -11,7 +11,7 @@ ResetPasswordDialog::ResetPasswordDialog(const QString &username, QWidget *paren
     : FormDialog(tr("Reset Password"),
                  tr("A new password for <b>%1</b>. Their sessions end at once; tell them the new "
                     "password another way.")
-                         .arg(username.toHtmlEscaped()),
+                     .arg(username.toHtmlEscaped()),
                  tr("Reset Password"), parent)
     , m_password(nullptr)
     , m_mustChange(new QCheckBox(tr("Must change it at the next sign-in"), this))

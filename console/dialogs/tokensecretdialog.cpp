@@ -22,11 +22,12 @@ TokenSecretDialog::TokenSecretDialog(const QString &name, const QString &secret,
     setWindowTitle(tr("API Token Created"));
     auto *icon = new QLabel(this);
     icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(32, 32));
-    auto *warning = new QLabel(tr("<b>Copy the secret of “%1” now.</b> This is the only time it is shown: "
-                                  "the gateway keeps only a hash of it. If it is lost, revoke the token "
-                                  "and make a new one.")
-                                       .arg(name.toHtmlEscaped()),
-                               this);
+    auto *warning
+        = new QLabel(tr("<b>Copy the secret of “%1” now.</b> This is the only time it is shown: "
+                        "the gateway keeps only a hash of it. If it is lost, revoke the token "
+                        "and make a new one.")
+                         .arg(name.toHtmlEscaped()),
+                     this);
     warning->setObjectName(QStringLiteral("warning"));
     warning->setWordWrap(true);
     m_secret->setObjectName(QStringLiteral("secret"));

@@ -12,7 +12,15 @@ class UsersModel final : public ResourceTableModel
     Q_DISABLE_COPY_MOVE(UsersModel)
 
 public:
-    enum Column { IdColumn, UsernameColumn, RoleColumn, DisabledColumn, MustChangeColumn, LastLoginColumn, ColumnCount };
+    enum Column {
+        IdColumn,
+        UsernameColumn,
+        RoleColumn,
+        DisabledColumn,
+        MustChangeColumn,
+        LastLoginColumn,
+        ColumnCount
+    };
 
     explicit UsersModel(QObject *parent = nullptr);
 };

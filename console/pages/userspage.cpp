@@ -26,7 +26,8 @@ QGroupBox *framed(const QString &title, QWidget *panel, QWidget *parent)
 }
 } // namespace
 
-UsersPage::UsersPage(GatewayClient *client, Session *session, Permissions *permissions, QWidget *parent)
+UsersPage::UsersPage(GatewayClient *client, Session *session, Permissions *permissions,
+                     QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_session(session)
@@ -68,7 +69,8 @@ UsersPage::UsersPage(GatewayClient *client, Session *session, Permissions *permi
 
 void UsersPage::refresh()
 {
-    const bool password = m_session->isSignedIn() && m_session->me().value(QLatin1String("credential")).toString()
+    const bool password = m_session->isSignedIn()
+        && m_session->me().value(QLatin1String("credential")).toString()
             == QLatin1String("session");
     m_changePassword->setEnabled(password);
     if (!m_session->isSignedIn()) {
@@ -78,15 +80,17 @@ void UsersPage::refresh()
         return;
     }
     if (m_session->mustChangePassword()) {
-        m_identity->setText(tr("Signed in as <b>%1</b>. Change your password (Ctrl+Shift+P) to use the console.")
-                                    .arg(m_session->username().toHtmlEscaped()));
+        m_identity->setText(
+            tr("Signed in as <b>%1</b>. Change your password (Ctrl+Shift+P) to use the console.")
+                .arg(m_session->username().toHtmlEscaped()));
         const QString why = tr("Shown once your password is changed.");
         m_users->clear(why); // the gateway answers nothing else until then
         m_tokens->clear(why);
         return;
     }
-    m_identity->setText(tr("Signed in as <b>%1</b> (%2).")
-                                .arg(m_session->username().toHtmlEscaped(), m_session->role().toHtmlEscaped()));
+    m_identity->setText(
+        tr("Signed in as <b>%1</b> (%2).")
+            .arg(m_session->username().toHtmlEscaped(), m_session->role().toHtmlEscaped()));
     m_users->refresh();
     m_tokens->refresh();
 }

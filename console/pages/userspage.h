@@ -27,7 +27,8 @@ class UsersPage final : public QWidget
     Q_DISABLE_COPY_MOVE(UsersPage)
 
 public:
-    UsersPage(GatewayClient *client, Session *session, Permissions *permissions, QWidget *parent = nullptr);
+    UsersPage(GatewayClient *client, Session *session, Permissions *permissions,
+              QWidget *parent = nullptr);
 
     UsersPanel *users() const { return m_users; }
     TokensPanel *tokens() const { return m_tokens; }

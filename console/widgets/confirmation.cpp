@@ -14,10 +14,11 @@ void confirm(QWidget *parent, const QString &title, const QString &text, const Q
     QPushButton *yes = box->addButton(confirmText, QMessageBox::DestructiveRole);
     yes->setObjectName(QStringLiteral("confirmButton"));
     box->setDefaultButton(QMessageBox::Cancel);
-    QObject::connect(box, &QMessageBox::finished, box, [box, yes, onConfirmed = std::move(onConfirmed)] {
-        if (box->clickedButton() == yes)
-            onConfirmed();
-    });
+    QObject::connect(box, &QMessageBox::finished, box,
+                     [box, yes, onConfirmed = std::move(onConfirmed)] {
+                         if (box->clickedButton() == yes)
+                             onConfirmed();
+                     });
     box->open();
 }
 

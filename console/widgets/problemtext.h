@@ -11,7 +11,9 @@ namespace tf::console {
 inline void showMessage(QLabel *label, const QString &text, bool problem)
 {
     const bool dark = DisplaySettings::instance()->theme() == DisplaySettings::Theme::Dark;
-    label->setStyleSheet(!problem ? QString() : dark ? QStringLiteral("color: #ff6b6b;") : QStringLiteral("color: #b00020;"));
+    label->setStyleSheet(!problem   ? QString()
+                             : dark ? QStringLiteral("color: #ff6b6b;")
+                                    : QStringLiteral("color: #b00020;"));
     label->setText(text);
 }
 

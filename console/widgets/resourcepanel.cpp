@@ -17,8 +17,9 @@
 
 namespace tf::console {
 
-ResourcePanel::ResourcePanel(GatewayClient *client, Permissions *permissions, ResourceTableModel *model,
-                             const QString &path, const QString &readPermission, QWidget *parent)
+ResourcePanel::ResourcePanel(GatewayClient *client, Permissions *permissions,
+                             ResourceTableModel *model, const QString &path,
+                             const QString &readPermission, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_permissions(permissions)
@@ -49,7 +50,8 @@ ResourcePanel::ResourcePanel(GatewayClient *client, Permissions *permissions, Re
         updateActions();
         selectionChanged();
     };
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, selectedChanged);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            selectedChanged);
     connect(m_model, &QAbstractItemModel::dataChanged, this, selectedChanged);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, selectedChanged);
     auto *bar = new QHBoxLayout(m_bar);
@@ -89,7 +91,8 @@ void ResourcePanel::bindWrite(QAction *action, const QString &permission, bool n
 QJsonObject ResourcePanel::selected() const
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    return rows.isEmpty() ? QJsonObject() : m_model->itemAt(m_filter->mapToSource(rows.first()).row());
+    return rows.isEmpty() ? QJsonObject()
+                          : m_model->itemAt(m_filter->mapToSource(rows.first()).row());
 }
 
 bool ResourcePanel::select(qint64 id)
@@ -120,8 +123,9 @@ void ResourcePanel::clear(const QString &why)
 void ResourcePanel::refresh()
 {
     if (!m_permissions->has(m_readPermission)) {
-        clear(tr("Needs %1 (the role %2) to list these.")
-                      .arg(m_readPermission, Permissions::rolesWith(m_readPermission).join(tr(" or "))));
+        clear(
+            tr("Needs %1 (the role %2) to list these.")
+                .arg(m_readPermission, Permissions::rolesWith(m_readPermission).join(tr(" or "))));
         emit refreshed(false);
         return;
     }
@@ -140,7 +144,8 @@ void ResourcePanel::refresh()
             }
             updateActions();
         } else {
-            showMessage(m_message, tr("Could not load the list: %1").arg(last.error.message()), true);
+            showMessage(m_message, tr("Could not load the list: %1").arg(last.error.message()),
+                        true);
         }
         emit refreshed(last.ok());
         if (m_again) {
@@ -150,7 +155,8 @@ void ResourcePanel::refresh()
     });
 }
 
-void ResourcePanel::withEtag(qint64 id, const QString &what, std::function<void(const QByteArray &)> write)
+void ResourcePanel::withEtag(qint64 id, const QString &what,
+                             std::function<void(const QByteArray &)> write)
 {
     m_client->get(QStringLiteral("%1/%2").arg(m_path).arg(id), this,
                   [this, what, write = std::move(write)](const ApiResult &read) {
@@ -164,7 +170,9 @@ void ResourcePanel::withEtag(qint64 id, const QString &what, std::function<void(
 
 void ResourcePanel::report(const ApiResult &result, const QString &done, const QString &what)
 {
-    showMessage(m_message, result.ok() ? done : tr("%1 failed: %2").arg(what, result.error.message()), !result.ok());
+    showMessage(m_message,
+                result.ok() ? done : tr("%1 failed: %2").arg(what, result.error.message()),
+                !result.ok());
     emit actionFinished(result.ok());
 }
 

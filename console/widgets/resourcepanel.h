@@ -2,7 +2,6 @@
 
 #include <QJsonObject>
 #include <QWidget>
-
 #include <functional>
 
 class QAction;
@@ -46,8 +45,8 @@ signals:
     void actionFinished(bool ok);
 
 protected:
-    ResourcePanel(GatewayClient *client, Permissions *permissions, ResourceTableModel *model, const QString &path,
-                  const QString &readPermission, QWidget *parent);
+    ResourcePanel(GatewayClient *client, Permissions *permissions, ResourceTableModel *model,
+                  const QString &path, const QString &readPermission, QWidget *parent);
 
     GatewayClient *client() const { return m_client; }
     Permissions *permissions() const { return m_permissions; }
@@ -57,10 +56,11 @@ protected:
     // needsSelection, while a row is selected.
     void bindWrite(QAction *action, const QString &permission, bool needsSelection);
     // Reads path/<id> for its ETag, then calls write with it (a failed read is reported).
-    void withEtag(qint64 id, const QString &what, std::function<void(const QByteArray &etag)> write);
+    void withEtag(qint64 id, const QString &what,
+                  std::function<void(const QByteArray &etag)> write);
     // Shows "<what>: done" or the gateway's words, and emits actionFinished.
     void report(const ApiResult &result, const QString &done, const QString &what);
-    virtual void selectionChanged() {}
+    virtual void selectionChanged() { }
 
 private:
     void updateActions();

@@ -13,8 +13,8 @@
 namespace tf::console {
 
 TokensPanel::TokensPanel(GatewayClient *client, Permissions *permissions, QWidget *parent)
-    : ResourcePanel(client, permissions, new TokensModel, QStringLiteral("/api/tokens"), QStringLiteral("tokens:read"),
-                    parent)
+    : ResourcePanel(client, permissions, new TokensModel, QStringLiteral("/api/tokens"),
+                    QStringLiteral("tokens:read"), parent)
     , m_create(new QAction(tr("New &Token…"), this))
     , m_revoke(new QAction(tr("Re&voke…"), this))
 {
@@ -69,19 +69,21 @@ void TokensPanel::revokeToken()
         return;
     const qint64 id = token.value(QLatin1String("id")).toInteger();
     const QString name = token.value(QLatin1String("name")).toString();
-    confirm(this, tr("Revoke Token"),
-            tr("Revoke the token %1? Programs using it are refused from now on; this cannot be undone.").arg(name),
-            tr("Revoke"), [this, id, name] {
-                const QString what = tr("Revoking %1").arg(name);
-                withEtag(id, what, [this, id, name, what](const QByteArray &etag) {
-                    client()->del(QStringLiteral("%1/%2").arg(path()).arg(id), etag, this,
-                                  [this, id, name, what](const ApiResult &result) {
-                                      if (result.ok())
-                                          model()->removeId(id); // the list shows active tokens only
-                                      report(result, tr("Token %1 revoked.").arg(name), what);
-                                  });
-                });
+    confirm(
+        this, tr("Revoke Token"),
+        tr("Revoke the token %1? Programs using it are refused from now on; this cannot be undone.")
+            .arg(name),
+        tr("Revoke"), [this, id, name] {
+            const QString what = tr("Revoking %1").arg(name);
+            withEtag(id, what, [this, id, name, what](const QByteArray &etag) {
+                client()->del(QStringLiteral("%1/%2").arg(path()).arg(id), etag, this,
+                              [this, id, name, what](const ApiResult &result) {
+                                  if (result.ok())
+                                      model()->removeId(id); // the list shows active tokens only
+                                  report(result, tr("Token %1 revoked.").arg(name), what);
+                              });
             });
+        });
 }
 
 } // namespace tf::console

@@ -25,8 +25,8 @@ qint64 idOf(const QJsonObject &user)
 } // namespace
 
 UsersPanel::UsersPanel(GatewayClient *client, Permissions *permissions, QWidget *parent)
-    : ResourcePanel(client, permissions, new UsersModel, QStringLiteral("/api/users"), QStringLiteral("users:read"),
-                    parent)
+    : ResourcePanel(client, permissions, new UsersModel, QStringLiteral("/api/users"),
+                    QStringLiteral("users:read"), parent)
     , m_create(new QAction(tr("&New User…"), this))
     , m_role(new QAction(tr("Change &Role…"), this))
     , m_disable(new QAction(tr("&Disable"), this))
@@ -46,11 +46,19 @@ UsersPanel::UsersPanel(GatewayClient *client, Permissions *permissions, QWidget 
         bool needsSelection;
         void (UsersPanel::*slot)();
     };
-    for (const Spec &spec : { Spec { m_create, "newUser", QKeySequence(Qt::CTRL | Qt::Key_N), tr("Create a user (Ctrl+N)"), false, &UsersPanel::createUser },
-                              Spec { m_role, "changeRole", QKeySequence(Qt::CTRL | Qt::Key_R), tr("Change the selected user's role (Ctrl+R)"), true, &UsersPanel::changeRole },
-                              Spec { m_disable, "disableUser", QKeySequence(Qt::CTRL | Qt::Key_D), tr("Disable or enable the selected user (Ctrl+D)"), true, &UsersPanel::toggleDisabled },
-                              Spec { m_reset, "resetPassword", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), tr("Give the selected user a new password (Ctrl+Shift+R)"), true, &UsersPanel::resetPassword },
-                              Spec { m_delete, "deleteUser", QKeySequence(QKeySequence::Delete), tr("Delete the selected user (Del)"), true, &UsersPanel::deleteUser } }) {
+    for (const Spec &spec :
+         { Spec { m_create, "newUser", QKeySequence(Qt::CTRL | Qt::Key_N),
+                  tr("Create a user (Ctrl+N)"), false, &UsersPanel::createUser },
+           Spec { m_role, "changeRole", QKeySequence(Qt::CTRL | Qt::Key_R),
+                  tr("Change the selected user's role (Ctrl+R)"), true, &UsersPanel::changeRole },
+           Spec { m_disable, "disableUser", QKeySequence(Qt::CTRL | Qt::Key_D),
+                  tr("Disable or enable the selected user (Ctrl+D)"), true,
+                  &UsersPanel::toggleDisabled },
+           Spec { m_reset, "resetPassword", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+                  tr("Give the selected user a new password (Ctrl+Shift+R)"), true,
+                  &UsersPanel::resetPassword },
+           Spec { m_delete, "deleteUser", QKeySequence(QKeySequence::Delete),
+                  tr("Delete the selected user (Del)"), true, &UsersPanel::deleteUser } }) {
         spec.action->setObjectName(QLatin1String(spec.name));
         spec.action->setShortcut(spec.shortcut);
         spec.action->setToolTip(spec.tip);
@@ -63,7 +71,8 @@ UsersPanel::UsersPanel(GatewayClient *client, Permissions *permissions, QWidget 
 void UsersPanel::selectionChanged()
 {
     const QJsonObject user = selected();
-    m_disable->setText(user.value(QLatin1String("disabled")).toBool() ? tr("&Enable") : tr("&Disable"));
+    m_disable->setText(user.value(QLatin1String("disabled")).toBool() ? tr("&Enable")
+                                                                      : tr("&Disable"));
 }
 
 void UsersPanel::createUser()
@@ -88,7 +97,8 @@ void UsersPanel::createUser()
     dialog->open();
 }
 
-void UsersPanel::patchUser(const QJsonObject &user, const QJsonObject &change, const QString &done, const QString &what)
+void UsersPanel::patchUser(const QJsonObject &user, const QJsonObject &change, const QString &done,
+                           const QString &what)
 {
     const qint64 id = idOf(user);
     withEtag(id, what, [this, id, change, done, what](const QByteArray &etag) {
@@ -111,15 +121,16 @@ void UsersPanel::changeRole()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Change Role"));
     dialog->setLabelText(tr("Role of %1:").arg(nameOf(user)));
-    const QStringList roles { QStringLiteral("viewer"), QStringLiteral("auditor"), QStringLiteral("operator"),
-                              QStringLiteral("admin") };
+    const QStringList roles { QStringLiteral("viewer"), QStringLiteral("auditor"),
+                              QStringLiteral("operator"), QStringLiteral("admin") };
     dialog->setComboBoxItems(roles);
     dialog->setTextValue(user.value(QLatin1String("role")).toString());
     connect(dialog, &QInputDialog::textValueSelected, this, [this, user](const QString &role) {
         if (role == user.value(QLatin1String("role")).toString())
             return;
         patchUser(user, QJsonObject { { QStringLiteral("role"), role } },
-                  tr("%1 is now %2.").arg(nameOf(user), role), tr("Changing the role of %1").arg(nameOf(user)));
+                  tr("%1 is now %2.").arg(nameOf(user), role),
+                  tr("Changing the role of %1").arg(nameOf(user)));
     });
     dialog->open();
 }
@@ -131,16 +142,18 @@ void UsersPanel::toggleDisabled()
         return;
     const QString name = nameOf(user);
     if (user.value(QLatin1String("disabled")).toBool()) {
-        patchUser(user, QJsonObject { { QStringLiteral("disabled"), false } }, tr("%1 enabled.").arg(name),
-                  tr("Enabling %1").arg(name));
+        patchUser(user, QJsonObject { { QStringLiteral("disabled"), false } },
+                  tr("%1 enabled.").arg(name), tr("Enabling %1").arg(name));
         return;
     }
-    confirm(this, tr("Disable User"),
-            tr("Disable %1? Their sessions end at once and they cannot sign in until enabled again.").arg(name),
-            tr("Disable"), [this, user, name] {
-                patchUser(user, QJsonObject { { QStringLiteral("disabled"), true } }, tr("%1 disabled.").arg(name),
-                          tr("Disabling %1").arg(name));
-            });
+    confirm(
+        this, tr("Disable User"),
+        tr("Disable %1? Their sessions end at once and they cannot sign in until enabled again.")
+            .arg(name),
+        tr("Disable"), [this, user, name] {
+            patchUser(user, QJsonObject { { QStringLiteral("disabled"), true } },
+                      tr("%1 disabled.").arg(name), tr("Disabling %1").arg(name));
+        });
 }
 
 void UsersPanel::resetPassword()
@@ -153,9 +166,10 @@ void UsersPanel::resetPassword()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &FormDialog::submitted, this, [this, dialog, user, name] {
         dialog->setBusy(true);
-        client()->post(QStringLiteral("/api/users/%1/password").arg(idOf(user)), dialog->body(), dialog,
-                       [this, dialog, name](const ApiResult &result) {
-                           report(result, tr("%1 has a new password.").arg(name), tr("Resetting the password of %1").arg(name));
+        client()->post(QStringLiteral("/api/users/%1/password").arg(idOf(user)), dialog->body(),
+                       dialog, [this, dialog, name](const ApiResult &result) {
+                           report(result, tr("%1 has a new password.").arg(name),
+                                  tr("Resetting the password of %1").arg(name));
                            if (!result.ok()) {
                                dialog->showError(result.error.message());
                                return;
@@ -174,8 +188,9 @@ void UsersPanel::deleteUser()
         return;
     const QString name = nameOf(user);
     const qint64 id = idOf(user);
-    confirm(this, tr("Delete User"), tr("Delete %1? This cannot be undone; their sessions end.").arg(name),
-            tr("Delete"), [this, id, name] {
+    confirm(this, tr("Delete User"),
+            tr("Delete %1? This cannot be undone; their sessions end.").arg(name), tr("Delete"),
+            [this, id, name] {
                 const QString what = tr("Deleting %1").arg(name);
                 withEtag(id, what, [this, id, name, what](const QByteArray &etag) {
                     client()->del(QStringLiteral("/api/users/%1").arg(id), etag, this,

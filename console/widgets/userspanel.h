@@ -32,7 +32,8 @@ protected:
     void selectionChanged() override;
 
 private:
-    void patchUser(const QJsonObject &user, const QJsonObject &change, const QString &done, const QString &what);
+    void patchUser(const QJsonObject &user, const QJsonObject &change, const QString &done,
+                   const QString &what);
 
     QAction *m_create;
     QAction *m_role;

@@ -5,7 +5,6 @@
 // the dialog right after signing in, is refused everything else until done, then the pages
 // load. A viewer finds every write disabled. Screenshots (light and dark) of the page and
 // each dialog go to <build>/console-screenshots/.
-#include "screenshots.h"
 #include "client/changepoller.h"
 #include "client/gatewayclient.h"
 #include "client/permissions.h"
@@ -20,6 +19,7 @@
 #include "models/tokensmodel.h"
 #include "models/usersmodel.h"
 #include "pages/userspage.h"
+#include "screenshots.h"
 #include "settings/displaysettings.h"
 #include "widgets/rolecombo.h"
 #include "widgets/tokenspanel.h"
@@ -54,11 +54,11 @@ QString passwordOf(const QString &username)
 }
 
 // The visible top-level widget of this type and objectName, or null.
-template<typename T>
-T *shown(const QString &name)
+template<typename T> T *shown(const QString &name)
 {
     for (QWidget *widget : QApplication::topLevelWidgets()) {
-        if (auto *match = qobject_cast<T *>(widget); match && match->isVisible() && widget->objectName() == name)
+        if (auto *match = qobject_cast<T *>(widget);
+            match && match->isVisible() && widget->objectName() == name)
             return match;
     }
     return nullptr;
@@ -78,7 +78,8 @@ QString everything(const console::ResourceTableModel *model)
     for (int row = 0; row < model->rowCount(); ++row) {
         all += QString::fromUtf8(QJsonDocument(model->itemAt(row)).toJson());
         for (int column = 0; column < model->columnCount(); ++column)
-            all += model->data(model->index(row, column)).toString() + model->data(model->index(row, column), Qt::ToolTipRole).toString();
+            all += model->data(model->index(row, column)).toString()
+                + model->data(model->index(row, column), Qt::ToolTipRole).toString();
     }
     return all;
 }
@@ -96,7 +97,8 @@ private:
     console::UsersPanel *users() const { return m_page->users(); }
     console::TokensPanel *tokens() const { return m_page->tokens(); }
 
-    int rowOf(const console::ResourceTableModel *model, const QString &field, const QString &value) const
+    int rowOf(const console::ResourceTableModel *model, const QString &field,
+              const QString &value) const
     {
         for (int row = 0; row < model->rowCount(); ++row) {
             if (model->itemAt(row).value(field).toString() == value)
@@ -115,7 +117,8 @@ private:
     {
         QMessageBox *box = nullptr;
         QDeadlineTimer deadline(5000);
-        while (!(box = shown<QMessageBox>(QStringLiteral("confirmation"))) && !deadline.hasExpired())
+        while (!(box = shown<QMessageBox>(QStringLiteral("confirmation")))
+               && !deadline.hasExpired())
             QTest::qWait(20);
         if (!box)
             return false;
@@ -148,8 +151,10 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         m_page = m_window->findChild<UsersPage *>();
         QVERIFY(m_page);
-        new QAbstractItemModelTester(users()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, this);
-        new QAbstractItemModelTester(tokens()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, this);
+        new QAbstractItemModelTester(users()->model(),
+                                     QAbstractItemModelTester::FailureReportingMode::QtTest, this);
+        new QAbstractItemModelTester(tokens()->model(),
+                                     QAbstractItemModelTester::FailureReportingMode::QtTest, this);
         m_window->useToken(m_authorization.mid(int(qstrlen("Bearer "))));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->isSignedIn(), 10000);
         m_window->showPage(QStringLiteral("users"));
@@ -169,16 +174,19 @@ private slots:
     {
         QSignalSpy finished(users(), &console::UsersPanel::actionFinished);
         users()->createAction()->trigger();
-        QPointer<console::CreateUserDialog> create = m_page->findChild<console::CreateUserDialog *>();
+        QPointer<console::CreateUserDialog> create
+            = m_page->findChild<console::CreateUserDialog *>();
         QVERIFY(create);
         QTRY_VERIFY(create->isVisible());
         QVERIFY(!create->okButton()->isEnabled());
         setText(create, QStringLiteral("username"), QStringLiteral("maria"));
         setText(create, QStringLiteral("newPassword"), passwordOf(QStringLiteral("maria")));
-        setText(create, QStringLiteral("confirmPassword"), passwordOf(QStringLiteral("maria")) + QStringLiteral("x"));
+        setText(create, QStringLiteral("confirmPassword"),
+                passwordOf(QStringLiteral("maria")) + QStringLiteral("x"));
         QVERIFY(!create->okButton()->isEnabled()); // the two differ
         setText(create, QStringLiteral("confirmPassword"), passwordOf(QStringLiteral("maria")));
-        create->findChild<console::RoleCombo *>(QStringLiteral("role"))->setRole(QStringLiteral("operator"));
+        create->findChild<console::RoleCombo *>(QStringLiteral("role"))
+            ->setRole(QStringLiteral("operator"));
         create->findChild<QCheckBox *>(QStringLiteral("mustChange"))->setChecked(false);
         QVERIFY(create->okButton()->isEnabled());
         QVERIFY(test::saveScreenshots(create, QStringLiteral("users-create-user-dialog")));
@@ -196,18 +204,24 @@ private slots:
         QVERIFY(users()->roleAction()->isEnabled());
         users()->roleAction()->trigger();
         QInputDialog *role = nullptr;
-        QTRY_VERIFY((role = users()->findChild<QInputDialog *>(QStringLiteral("roleDialog"))) && role->isVisible());
+        QTRY_VERIFY((role = users()->findChild<QInputDialog *>(QStringLiteral("roleDialog")))
+                    && role->isVisible());
         role->setTextValue(QStringLiteral("viewer"));
         role->accept();
         QVERIFY(finished.wait(10000));
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(users()->message()->text()));
-        QCOMPARE(userNamed(QStringLiteral("maria")).value(QStringLiteral("role")).toString(), QStringLiteral("viewer"));
-        QCOMPARE(api("GET", QStringLiteral("/api/users/%1").arg(id)).json().value(QStringLiteral("role")).toString(),
+        QCOMPARE(userNamed(QStringLiteral("maria")).value(QStringLiteral("role")).toString(),
+                 QStringLiteral("viewer"));
+        QCOMPARE(api("GET", QStringLiteral("/api/users/%1").arg(id))
+                     .json()
+                     .value(QStringLiteral("role"))
+                     .toString(),
                  QStringLiteral("viewer"));
 
         // Reset the password: the new one signs in and must be changed.
         users()->resetAction()->trigger();
-        QPointer<console::ResetPasswordDialog> reset = m_page->findChild<console::ResetPasswordDialog *>();
+        QPointer<console::ResetPasswordDialog> reset
+            = m_page->findChild<console::ResetPasswordDialog *>();
         QVERIFY(reset);
         QTRY_VERIFY(reset->isVisible());
         setText(reset, QStringLiteral("newPassword"), QStringLiteral("maria-reset-password-1"));
@@ -217,12 +231,16 @@ private slots:
         QVERIFY(finished.wait(10000));
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(users()->message()->text()));
         QTRY_VERIFY(reset.isNull());
-        const test::HttpResult login = test::http("POST", base() + QStringLiteral("/api/auth/login"),
-                                            test::compact({ { QStringLiteral("username"), QStringLiteral("maria") },
-                                                      { QStringLiteral("password"), QStringLiteral("maria-reset-password-1") } }));
+        const test::HttpResult login
+            = test::http("POST", base() + QStringLiteral("/api/auth/login"),
+                         test::compact({ { QStringLiteral("username"), QStringLiteral("maria") },
+                                         { QStringLiteral("password"),
+                                           QStringLiteral("maria-reset-password-1") } }));
         QCOMPARE(login.status, 200);
         QVERIFY(login.json().value(QStringLiteral("must_change_password")).toBool());
-        QTRY_VERIFY(userNamed(QStringLiteral("maria")).value(QStringLiteral("must_change_password")).toBool());
+        QTRY_VERIFY(userNamed(QStringLiteral("maria"))
+                        .value(QStringLiteral("must_change_password"))
+                        .toBool());
 
         // Disable (after a confirmation), then enable.
         QVERIFY(users()->select(id));
@@ -232,7 +250,10 @@ private slots:
         QVERIFY(finished.wait(10000));
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(users()->message()->text()));
         QVERIFY(userNamed(QStringLiteral("maria")).value(QStringLiteral("disabled")).toBool());
-        QVERIFY(api("GET", QStringLiteral("/api/users/%1").arg(id)).json().value(QStringLiteral("disabled")).toBool());
+        QVERIFY(api("GET", QStringLiteral("/api/users/%1").arg(id))
+                    .json()
+                    .value(QStringLiteral("disabled"))
+                    .toBool());
         QCOMPARE(users()->disableAction()->text(), tr("&Enable"));
         users()->disableAction()->trigger(); // enabling asks nothing
         QVERIFY(finished.wait(10000));
@@ -251,13 +272,15 @@ private slots:
     void deletingTheLastAdminShowsTheGatewaysRefusal()
     {
         QSignalSpy finished(users(), &console::UsersPanel::actionFinished);
-        const qint64 admin = userNamed(QStringLiteral("admin")).value(QStringLiteral("id")).toInteger();
+        const qint64 admin
+            = userNamed(QStringLiteral("admin")).value(QStringLiteral("id")).toInteger();
         QVERIFY(users()->select(admin));
         users()->deleteAction()->trigger();
         QVERIFY(confirmShown());
         QVERIFY(finished.wait(10000));
         QVERIFY(!finished.last().at(0).toBool());
-        QVERIFY2(users()->message()->text().contains(QStringLiteral("last enabled admin")), qPrintable(users()->message()->text()));
+        QVERIFY2(users()->message()->text().contains(QStringLiteral("last enabled admin")),
+                 qPrintable(users()->message()->text()));
         QVERIFY(!userNamed(QStringLiteral("admin")).isEmpty());
     }
 
@@ -265,31 +288,39 @@ private slots:
     {
         QSignalSpy finished(tokens(), &console::TokensPanel::actionFinished);
         tokens()->createAction()->trigger();
-        QPointer<console::CreateTokenDialog> create = tokens()->findChild<console::CreateTokenDialog *>();
+        QPointer<console::CreateTokenDialog> create
+            = tokens()->findChild<console::CreateTokenDialog *>();
         QVERIFY(create);
         QTRY_VERIFY(create->isVisible());
         setText(create, QStringLiteral("tokenName"), QStringLiteral("nightly export"));
-        create->findChild<console::RoleCombo *>(QStringLiteral("role"))->setRole(QStringLiteral("viewer"));
+        create->findChild<console::RoleCombo *>(QStringLiteral("role"))
+            ->setRole(QStringLiteral("viewer"));
         QVERIFY(test::saveScreenshots(create, QStringLiteral("users-create-token-dialog")));
         create->okButton()->click();
         QVERIFY(finished.wait(10000));
         QVERIFY2(finished.last().at(0).toBool(), qPrintable(tokens()->message()->text()));
 
         console::TokenSecretDialog *secretDialog = nullptr;
-        QTRY_VERIFY((secretDialog = tokens()->findChild<console::TokenSecretDialog *>()) && secretDialog->isVisible());
-        const QString secret = secretDialog->findChild<QLineEdit *>(QStringLiteral("secret"))->text();
+        QTRY_VERIFY((secretDialog = tokens()->findChild<console::TokenSecretDialog *>())
+                    && secretDialog->isVisible());
+        const QString secret
+            = secretDialog->findChild<QLineEdit *>(QStringLiteral("secret"))->text();
         QVERIFY2(secret.startsWith(QStringLiteral("tfk_")), qPrintable(secret.left(4)));
-        QVERIFY(secretDialog->findChild<QLabel *>(QStringLiteral("warning"))->text().contains(QStringLiteral("only time")));
+        QVERIFY(secretDialog->findChild<QLabel *>(QStringLiteral("warning"))
+                    ->text()
+                    .contains(QStringLiteral("only time")));
         QVERIFY(test::saveScreenshots(secretDialog, QStringLiteral("users-token-secret-dialog")));
         QApplication::clipboard()->clear();
         secretDialog->copyButton()->click();
         QCOMPARE(QApplication::clipboard()->text(), secret);
         // The secret works, and the list never holds it.
-        const test::HttpResult me = test::http("GET", base() + QStringLiteral("/api/auth/me"), {},
-                                         { { "Authorization", "Bearer " + secret.toUtf8() } });
+        const test::HttpResult me
+            = test::http("GET", base() + QStringLiteral("/api/auth/me"), {},
+                         { { "Authorization", "Bearer " + secret.toUtf8() } });
         QCOMPARE(me.status, 200);
         QCOMPARE(me.json().value(QStringLiteral("role")).toString(), QStringLiteral("viewer"));
-        const int row = rowOf(tokens()->model(), QStringLiteral("name"), QStringLiteral("nightly export"));
+        const int row
+            = rowOf(tokens()->model(), QStringLiteral("name"), QStringLiteral("nightly export"));
         QVERIFY(row >= 0);
         QVERIFY(!tokens()->model()->itemAt(row).contains(QStringLiteral("token")));
         QVERIFY(!everything(tokens()->model()).contains(secret));
@@ -298,12 +329,14 @@ private slots:
         QSignalSpy refreshed(tokens(), &console::TokensPanel::refreshed);
         tokens()->refresh();
         QVERIFY(refreshed.wait(10000));
-        QVERIFY(rowOf(tokens()->model(), QStringLiteral("name"), QStringLiteral("nightly export")) >= 0);
+        QVERIFY(rowOf(tokens()->model(), QStringLiteral("name"), QStringLiteral("nightly export"))
+                >= 0);
         QVERIFY(!everything(tokens()->model()).contains(secret));
         QVERIFY(test::saveScreenshots(m_page, QStringLiteral("users-page")));
 
         // Revoke, after a confirmation: the secret stops working.
-        const qint64 id = tokens()->model()->idAt(rowOf(tokens()->model(), QStringLiteral("name"), QStringLiteral("nightly export")));
+        const qint64 id = tokens()->model()->idAt(
+            rowOf(tokens()->model(), QStringLiteral("name"), QStringLiteral("nightly export")));
         QVERIFY(tokens()->select(id));
         QVERIFY(tokens()->revokeAction()->isEnabled());
         tokens()->revokeAction()->trigger();
@@ -313,19 +346,20 @@ private slots:
         QCOMPARE(tokens()->model()->rowOf(id), -1);
         QTRY_COMPARE_WITH_TIMEOUT(test::http("GET", base() + QStringLiteral("/api/auth/me"), {},
                                              { { "Authorization", "Bearer " + secret.toUtf8() } })
-                                          .status,
+                                      .status,
                                   401, 8000);
     }
 
     void forcedPasswordChangeComesFirst()
     {
-        QCOMPARE(api("POST", QStringLiteral("/api/users"),
-                     QJsonObject { { QStringLiteral("username"), QStringLiteral("pat") },
-                                   { QStringLiteral("password"), passwordOf(QStringLiteral("pat")) },
-                                   { QStringLiteral("role"), QStringLiteral("admin") },
-                                   { QStringLiteral("must_change_password"), true } })
-                         .status,
-                 201);
+        QCOMPARE(
+            api("POST", QStringLiteral("/api/users"),
+                QJsonObject { { QStringLiteral("username"), QStringLiteral("pat") },
+                              { QStringLiteral("password"), passwordOf(QStringLiteral("pat")) },
+                              { QStringLiteral("role"), QStringLiteral("admin") },
+                              { QStringLiteral("must_change_password"), true } })
+                .status,
+            201);
         MainWindow window { QUrl(base()) };
         window.resize(1000, 640);
         window.show();
@@ -333,15 +367,22 @@ private slots:
         auto *page = window.findChild<UsersPage *>();
         QVERIFY(page);
         window.session()->signIn(QStringLiteral("pat"), passwordOf(QStringLiteral("pat")));
-        QTRY_VERIFY_WITH_TIMEOUT(page->passwordDialog() && page->passwordDialog()->isVisible(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->passwordDialog() && page->passwordDialog()->isVisible(),
+                                 10000);
         console::ChangePasswordDialog *dialog = page->passwordDialog();
-        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("intro"))->text().contains(QStringLiteral("before anything else")));
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("intro"))
+                    ->text()
+                    .contains(QStringLiteral("before anything else")));
 
         // Until changed: the gateway refuses the rest and the page lists nothing.
-        const QList<QPair<QByteArray, QByteArray>> bearer { { "Authorization", "Bearer " + window.client()->bearerToken() } };
-        const test::HttpResult refused = test::http("GET", base() + QStringLiteral("/api/users"), {}, bearer);
+        const QList<QPair<QByteArray, QByteArray>> bearer {
+            { "Authorization", "Bearer " + window.client()->bearerToken() }
+        };
+        const test::HttpResult refused
+            = test::http("GET", base() + QStringLiteral("/api/users"), {}, bearer);
         QCOMPARE(refused.status, 403);
-        QCOMPARE(refused.json().value(QStringLiteral("code")).toString(), QStringLiteral("password_change_required"));
+        QCOMPARE(refused.json().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("password_change_required"));
         QCOMPARE(page->users()->model()->rowCount(), 0);
         QCOMPARE(page->tokens()->model()->rowCount(), 0);
 
@@ -351,7 +392,8 @@ private slots:
         setText(dialog, QStringLiteral("confirmPassword"), QStringLiteral("pat-own-password-2"));
         dialog->okButton()->click();
         auto *message = dialog->findChild<QLabel *>(QStringLiteral("message"));
-        QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QStringLiteral("current_password")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QStringLiteral("current_password")),
+                                 10000);
         QVERIFY(dialog->isVisible());
         setText(dialog, QStringLiteral("currentPassword"), passwordOf(QStringLiteral("pat")));
         QVERIFY(test::saveScreenshots(dialog, QStringLiteral("users-change-password-dialog")));
@@ -391,7 +433,8 @@ private slots:
         for (const auto &[action, permission] : writes) {
             QVERIFY2(!action->isEnabled(), qPrintable(action->objectName()));
             QVERIFY2(action->toolTip().contains(permission), qPrintable(action->toolTip()));
-            QVERIFY2(action->toolTip().contains(QStringLiteral("viewer")), qPrintable(action->toolTip()));
+            QVERIFY2(action->toolTip().contains(QStringLiteral("viewer")),
+                     qPrintable(action->toolTip()));
         }
         // A viewer may not read users either: the panel says what it needs and lists nothing.
         QTRY_VERIFY(page.users()->message()->text().contains(QStringLiteral("users:read")));
@@ -400,10 +443,7 @@ private slots:
         QVERIFY(test::saveScreenshots(&page, QStringLiteral("users-page-viewer")));
     }
 
-    void cleanupTestCase()
-    {
-        m_window.reset();
-    }
+    void cleanupTestCase() { m_window.reset(); }
 };
 
 QTEST_MAIN(TestUsersPage)

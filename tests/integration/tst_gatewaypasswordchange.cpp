@@ -73,18 +73,22 @@ private Q_SLOTS:
                { "POST", QStringLiteral("/api/tokens") } }) {
             const test::HttpResult refused = m_gateway.call(
                 method, path,
-                method == "POST" ? QJsonObject { { QStringLiteral("name"), QStringLiteral("x") },
-                                                 { QStringLiteral("role"), QStringLiteral("viewer") } }
-                                 : QJsonObject {},
+                method == "POST"
+                    ? QJsonObject { { QStringLiteral("name"), QStringLiteral("x") },
+                                    { QStringLiteral("role"), QStringLiteral("viewer") } }
+                    : QJsonObject {},
                 session);
             QVERIFY2(refused.status == 403, qPrintable(path));
             QCOMPARE(errorCode(refused), QStringLiteral("password_change_required"));
-            QVERIFY2(refused.json().value(QStringLiteral("detail")).toString().contains(
-                         QStringLiteral("/api/auth/password")),
+            QVERIFY2(refused.json()
+                         .value(QStringLiteral("detail"))
+                         .toString()
+                         .contains(QStringLiteral("/api/auth/password")),
                      refused.body.constData());
         }
         // Allowed: who am I (it says why), health without a token.
-        const test::HttpResult me = m_gateway.call("GET", QStringLiteral("/api/auth/me"), {}, session);
+        const test::HttpResult me
+            = m_gateway.call("GET", QStringLiteral("/api/auth/me"), {}, session);
         QCOMPARE(me.status, 200);
         QVERIFY(me.json().value(QStringLiteral("must_change_password")).toBool());
         QCOMPARE(m_gateway.call("GET", QStringLiteral("/health")).status, 200);
@@ -109,7 +113,8 @@ private Q_SLOTS:
         QVERIFY(!session.isEmpty());
         QCOMPARE(errorCode(m_gateway.call("GET", QStringLiteral("/api/sync-pairs"), {}, session)),
                  QStringLiteral("password_change_required"));
-        QCOMPARE(m_gateway.call("POST", QStringLiteral("/api/auth/logout"), {}, session).status, 200);
+        QCOMPARE(m_gateway.call("POST", QStringLiteral("/api/auth/logout"), {}, session).status,
+                 200);
         QCOMPARE(m_gateway.call("GET", QStringLiteral("/api/auth/me"), {}, session).status, 401);
     }
 
