@@ -172,10 +172,18 @@ QByteArray gatewayAdminAuthorization(const QString &baseUrl, const QString &data
         const QByteArray change = QJsonDocument(QJsonObject { { QStringLiteral("current_password"), password },
                                                               { QStringLiteral("new_password"), fresh } })
                                       .toJson(QJsonDocument::Compact);
-        if (http("POST", baseUrl + QStringLiteral("/api/auth/password"), change,
-                 { { QByteArrayLiteral("Authorization"), authorization } })
-                .status
-            != 200)
+        // A gateway with tight rate limits may ask to wait (429, Retry-After): that is the
+        // login's bucket, not a refusal.
+        HttpResult answer;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            answer = http("POST", baseUrl + QStringLiteral("/api/auth/password"), change,
+                          { { QByteArrayLiteral("Authorization"), authorization } });
+            if (answer.status != 429)
+                break;
+            const int seconds = qBound(1, answer.headers.value("retry-after").toInt(), 10);
+            QThread::msleep(seconds * 1000);
+        }
+        if (answer.status != 200)
             return QByteArray();
         changed.insert(dataDir, fresh);
     }
