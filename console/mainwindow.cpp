@@ -107,7 +107,12 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     addPage(QStringLiteral("alerts"), tr("Alerts"), style()->standardIcon(QStyle::SP_MessageBoxWarning), alerts);
     auto *users = new UsersPage(m_client, m_session, m_permissions, this);
     connect(m_session, &Session::signedIn, users, &UsersPage::signedIn); // the forced password change first
-    connect(users, &UsersPage::passwordChanged, this, &MainWindow::refresh);
+    connect(users, &UsersPage::passwordChanged, this, [this, pairsPage] {
+        m_statusPage->start();
+        m_poller->start();
+        pairsPage->refresh();
+        refresh();
+    });
     connect(this, &MainWindow::refreshRequested, users, &UsersPage::refresh);
     addPage(QStringLiteral("users"), tr("Users and Tokens"), style()->standardIcon(QStyle::SP_DirHomeIcon), users);
 
@@ -234,6 +239,8 @@ void MainWindow::connectSession()
         QSettings().setValue(LastUserKey, m_session->username());
         m_permissions->setFromMe(m_session->me());
         updateIdentity();
+        if (m_session->mustChangePassword())
+            return; // the gateway answers nothing else until then; passwordChanged starts them
         m_statusPage->start();
         m_poller->start();
     });

@@ -385,6 +385,7 @@ private slots:
                  QStringLiteral("password_change_required"));
         QCOMPARE(page->users()->model()->rowCount(), 0);
         QCOMPARE(page->tokens()->model()->rowCount(), 0);
+        QVERIFY(!window.poller()->isRunning()); // no "gateway unreachable" from its refusals
 
         // A wrong current password: the gateway's words, the dialog stays.
         setText(dialog, QStringLiteral("currentPassword"), QStringLiteral("not-the-password"));
@@ -400,6 +401,7 @@ private slots:
         dialog->okButton()->click();
         QTRY_VERIFY_WITH_TIMEOUT(page->passwordDialog() == nullptr, 10000);
         QVERIFY(!window.session()->mustChangePassword());
+        QVERIFY(window.poller()->isRunning());
         QCOMPARE(test::http("GET", base() + QStringLiteral("/api/users"), {}, bearer).status, 200);
         window.showPage(QStringLiteral("users"));
         QTRY_VERIFY_WITH_TIMEOUT(page->users()->model()->rowCount() >= 2, 10000);
