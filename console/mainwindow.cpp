@@ -15,6 +15,7 @@
 #include "pages/quarantinepage.h"
 #include "pages/statuspage.h"
 #include "pages/syncpairspage.h"
+#include "pages/userspage.h"
 #include "settings/displaysettings.h"
 #include "widgets/connectionstatus.h"
 #include "widgets/errorbanner.h"
@@ -140,6 +141,16 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     });
     addPage(QStringLiteral("alerts"), tr("Alerts"), consoleIcon("alerts"), alerts);
     addPage(QStringLiteral("audit"), tr("Audit trail"), QIcon(), new AuditPage(m_client, m_permissions, this));
+    auto *users = new UsersPage(m_client, m_session, m_permissions, this);
+    connect(m_session, &Session::signedIn, users, &UsersPage::signedIn); // the forced password change first
+    connect(users, &UsersPage::passwordChanged, this, [this, pairsPage] {
+        m_statusPage->start();
+        m_poller->start();
+        pairsPage->refresh();
+        refresh();
+    });
+    connect(this, &MainWindow::refreshRequested, users, &UsersPage::refresh);
+    addPage(QStringLiteral("users"), tr("Users and Tokens"), QIcon(), users);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();
@@ -281,6 +292,8 @@ void MainWindow::connectSession()
         QSettings().setValue(LastUserKey, m_session->username());
         m_permissions->setFromMe(m_session->me());
         updateIdentity();
+        if (m_session->mustChangePassword())
+            return; // the gateway answers nothing else until then; passwordChanged starts them
         m_statusPage->start();
         m_poller->start();
     });

@@ -194,6 +194,11 @@ sign_in() {
 token="$(sign_in)" || die "signing in as admin with the initial password failed"
 log "signed in as admin"
 api() { curl -fsS --max-time 30 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+# The initial password must be changed before the gateway answers anything else.
+new_password="$password-changed"
+jq -n --arg c "$password" --arg n "$new_password" '{current_password: $c, new_password: $n}' \
+    | api --data-binary @- "$GATEWAY/api/auth/password" >/dev/null || die "changing the initial admin password failed"
+password="$new_password"
 
 # No TF_DATA_DIR: tfctl finds the packaged service's data and settings by itself.
 as_service() { runuser -u terrafusion -- env -i PATH=/usr/bin:/bin HOME="$DATA" LANG=C.UTF-8 "$@"; }

@@ -79,6 +79,10 @@ PASSWORD="$(cat "$DATA/initial-admin-password")"
 TOKEN="$(curl -fsS -H 'Content-Type: application/json' \
     -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" \
     "http://127.0.0.1:$GATEWAY_PORT/api/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+# The first admin must change its password before the gateway answers anything else.
+curl -fsS -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
+    -d "{\"current_password\":\"$PASSWORD\",\"new_password\":\"$PASSWORD-bench\"}" \
+    "http://127.0.0.1:$GATEWAY_PORT/api/auth/password"
 
 cat >"$WORK/nginx.conf" <<CONF
 worker_processes 1;

@@ -66,8 +66,8 @@ QString Permissions::refusal(const QString &permission) const
     const QStringList roles = rolesWith(permission);
     if (roles.isEmpty())
         return tr("Your role (%1) may not do this.").arg(m_role.isEmpty() ? tr("not signed in") : m_role);
-    return tr("Needs the role %1; you are signed in as %2.")
-            .arg(roles.join(tr(" or ")), m_role.isEmpty() ? tr("nobody") : m_role);
+    return tr("Needs %1 (the role %2); you are signed in as %3.")
+            .arg(permission, roles.join(tr(" or ")), m_role.isEmpty() ? tr("nobody") : m_role);
 }
 
 void Permissions::bind(QAction *action, const QString &permission)

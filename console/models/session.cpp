@@ -224,4 +224,10 @@ void Session::expire(const QString &reason)
     emit signedOut(reason);
 }
 
+void Session::passwordChanged()
+{
+    m_mustChangePassword = false;
+    m_me.insert(QStringLiteral("must_change_password"), false);
+}
+
 } // namespace tf::console

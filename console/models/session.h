@@ -57,6 +57,8 @@ public:
     void signOut();
     // A call answered 401: the token expired or was revoked.
     void expire(const QString &reason);
+    // POST /api/auth/password succeeded: the gateway no longer holds this session back.
+    void passwordChanged();
 
 signals:
     void signedIn();

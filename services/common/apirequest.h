@@ -21,6 +21,7 @@ struct Caller
     qint64 userId = 0;       // 0: not a user session / user-bound token
     qint64 tokenId = 0;      // api_tokens.id, or 0 for sessions / the service token
     QString credentialKind;  // "session", "api_token", "service"
+    bool mustChangePassword = false; // a session whose user must change the password first
     QHostAddress address;    // client address (X-Forwarded-For only from trusted proxies)
 };
 

@@ -202,3 +202,15 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_gatewayoutage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_gatewayoutage tf-gateway tf-syncd)
 endif()
+
+# The Users and Tokens page and its dialogs against a real tf-gateway supervising tf-syncd,
+# including the forced password change after sign-in; screenshots (light and dark) into
+# <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_userspage
+        SOURCES console/tst_userspage.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    target_include_directories(tst_userspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_userspage tf-gateway tf-syncd)
+endif()

@@ -5,12 +5,14 @@ tf_add_test(NAME tst_gatewayauth SOURCES integration/tst_gatewayauth.cpp integra
             LIBS tfcore LABELS integration TIMEOUT 120)
 tf_add_test(NAME tst_gatewayauth_defences SOURCES integration/tst_gatewayauth_defences.cpp integration/gatewayauthfixture.h
             LIBS tfcore LABELS integration TIMEOUT 120)
+tf_add_test(NAME tst_gatewaypasswordchange SOURCES integration/tst_gatewaypasswordchange.cpp integration/gatewayauthfixture.h
+            LIBS tfcore LABELS integration TIMEOUT 120)
 tf_add_test(NAME tst_gatewaytls SOURCES integration/tst_gatewaytls.cpp integration/gatewayauthfixture.h
             LIBS tfcore LABELS integration TIMEOUT 120)
 tf_add_test(NAME tst_gatewayhostile SOURCES integration/tst_gatewayhostile.cpp integration/gatewayauthfixture.h
             LIBS tfcore LABELS integration TIMEOUT 120)
 tf_add_test(NAME tst_gatewayaccess SOURCES integration/tst_gatewayaccess.cpp integration/gatewayauthfixture.h
             LIBS tfgateway LABELS integration TIMEOUT 120)
-foreach(test tst_gatewayauth tst_gatewayauth_defences tst_gatewaytls tst_gatewayhostile tst_gatewayaccess)
+foreach(test tst_gatewayauth tst_gatewayauth_defences tst_gatewaypasswordchange tst_gatewaytls tst_gatewayhostile tst_gatewayaccess)
     add_dependencies(${test} tf-gateway)
 endforeach()

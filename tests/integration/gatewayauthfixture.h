@@ -85,11 +85,32 @@ public:
     }
     ServiceProcess &process() { return *m_process; }
 
-    QString adminPassword() const
+    // The password the gateway wrote once to initial-admin-password.
+    QString initialAdminPassword() const
     {
         QFile file(passwordFile());
         return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed()
                                               : QString();
+    }
+    // The admin's password now: the initial one until changeAdminPassword() replaced it.
+    QString adminPassword() const
+    {
+        return m_changedAdminPassword.isEmpty() ? initialAdminPassword() : m_changedAdminPassword;
+    }
+    // What every admin does first (the gateway refuses that session everything else until
+    // then): gives the admin a password of its own. The session stays signed in.
+    bool changeAdminPassword(const QByteArray &adminSession)
+    {
+        const QString fresh = initialAdminPassword() + QStringLiteral("-changed");
+        const HttpResult changed
+            = call("POST", QStringLiteral("/api/auth/password"),
+                   QJsonObject { { QStringLiteral("current_password"), adminPassword() },
+                                 { QStringLiteral("new_password"), fresh } },
+                   adminSession);
+        if (changed.status != 200)
+            return false;
+        m_changedAdminPassword = fresh;
+        return true;
     }
 
     // Every log file the gateway wrote, concatenated.
@@ -133,16 +154,30 @@ public:
         return result.status == 200 && !token.isEmpty() ? "Bearer " + token.toUtf8() : QByteArray();
     }
 
-    QByteArray loginAdmin() const { return login(QStringLiteral("admin"), adminPassword()); }
+    // An admin session that may do everything: the first one changes the initial password.
+    QByteArray loginAdmin()
+    {
+        const HttpResult result = loginResult(QStringLiteral("admin"), adminPassword());
+        const QString token = result.json().value(QStringLiteral("token")).toString();
+        if (result.status != 200 || token.isEmpty())
+            return QByteArray();
+        const QByteArray session = "Bearer " + token.toUtf8();
+        if (result.json().value(QStringLiteral("must_change_password")).toBool()
+            && !changeAdminPassword(session))
+            return QByteArray();
+        return session;
+    }
 
-    // Creates a user (as admin) and logs them in; returns the authorization value.
+    // Creates a user (as admin) who need not change the password, and logs them in; returns
+    // the authorization value.
     QByteArray userSession(const QByteArray &admin, const QString &username, const QString &role,
                            const QString &password = QStringLiteral("a-long-password-1")) const
     {
         const HttpResult created = call("POST", QStringLiteral("/api/users"),
                                         QJsonObject { { QStringLiteral("username"), username },
                                                       { QStringLiteral("password"), password },
-                                                      { QStringLiteral("role"), role } },
+                                                      { QStringLiteral("role"), role },
+                                                      { QStringLiteral("must_change_password"), false } },
                                         admin);
         if (created.status != 201)
             return QByteArray();
@@ -151,6 +186,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    QString m_changedAdminPassword;
     std::unique_ptr<ServiceProcess> m_process;
     quint16 m_port = 0;
     QString m_scheme = QStringLiteral("http");

@@ -19,6 +19,7 @@ class TestGatewayAuth final : public QObject
 private:
     test::AuthGateway m_gateway;
     QByteArray m_admin;
+    test::HttpResult m_firstMe; // the first admin's /api/auth/me, before its password changed
     // Every secret the test handed out or received, and every answer it saw (bar the one
     // answer that issued each token), for the final leak search.
     QStringList m_secrets;
@@ -47,7 +48,8 @@ private:
         const auto created = call("POST", QStringLiteral("/api/users"),
                                   QJsonObject { { QStringLiteral("username"), username },
                                                 { QStringLiteral("password"), password },
-                                                { QStringLiteral("role"), role } },
+                                                { QStringLiteral("role"), role },
+                                                { QStringLiteral("must_change_password"), false } },
                                   m_admin);
         if (created.status != 201)
             qWarning("creating %s: %d %s", qPrintable(username), created.status,
@@ -79,11 +81,14 @@ private Q_SLOTS:
         m_secrets << m_gateway.adminPassword();
         m_admin = session(QStringLiteral("admin"), m_gateway.adminPassword());
         QVERIFY(!m_admin.isEmpty());
+        m_firstMe = call("GET", QStringLiteral("/api/auth/me"), {}, m_admin);
+        QVERIFY(m_gateway.changeAdminPassword(m_admin)); // what every admin does first
+        m_secrets << m_gateway.adminPassword();
     }
 
     void firstAdminIsBootstrapped()
     {
-        const QString password = m_gateway.adminPassword();
+        const QString password = m_gateway.initialAdminPassword();
         QCOMPARE(password.size(), 24);
         const QFileInfo file(m_gateway.passwordFile());
         QCOMPARE(file.permissions()
@@ -99,7 +104,7 @@ private Q_SLOTS:
         QVERIFY(!m_gateway.logFiles().contains(password.toUtf8()));
         QVERIFY(m_gateway.logFiles().contains("created the first administrator account"));
 
-        const auto me = call("GET", QStringLiteral("/api/auth/me"), {}, m_admin);
+        const auto &me = m_firstMe; // before the password was changed
         QCOMPARE(me.status, 200);
         QCOMPARE(me.json().value(QStringLiteral("username")).toString(), QStringLiteral("admin"));
         QCOMPARE(me.json().value(QStringLiteral("role")).toString(), QStringLiteral("admin"));
@@ -618,7 +623,7 @@ private Q_SLOTS:
                 QVERIFY2(!body.contains(needle), body.constData());
             QVERIFY2(!logs.contains(needle), qPrintable(secret.left(6)));
             QVERIFY2(!auditText.contains(needle), qPrintable(secret.left(6)));
-            if (secret != m_gateway.adminPassword()) // printed once by design, checked above
+            if (secret != m_gateway.initialAdminPassword()) // printed once by design, checked above
                 QVERIFY2(!output.contains(needle), qPrintable(secret.left(6)));
         }
         static const QRegularExpression anyToken(QStringLiteral("tf[sk]_[A-Za-z0-9_-]{43}"));

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -151,15 +152,42 @@ QByteArray gatewayAdminAuthorization(const QString &baseUrl, const QString &data
         QThread::msleep(20);
     if (!file.open(QIODevice::ReadOnly))
         return QByteArray();
-    const QString password = QString::fromUtf8(file.readAll()).trimmed();
+    // The gateway refuses the first admin everything but a password change until it has one
+    // of its own; this process remembers the new password per data directory, so a restarted
+    // gateway over the same data signs in again.
+    static QHash<QString, QString> changed;
+    const QString initial = QString::fromUtf8(file.readAll()).trimmed();
+    const QString password = changed.value(dataDir, initial);
     const QByteArray body = QJsonDocument(QJsonObject { { QStringLiteral("username"), QStringLiteral("admin") },
                                                         { QStringLiteral("password"), password } })
                                 .toJson(QJsonDocument::Compact);
     const HttpResult result = http("POST", baseUrl + QStringLiteral("/api/auth/login"), body);
-    const QString token = QJsonDocument::fromJson(result.body).object().value(QStringLiteral("token")).toString();
+    const QJsonObject login = QJsonDocument::fromJson(result.body).object();
+    const QString token = login.value(QStringLiteral("token")).toString();
     if (result.status != 200 || token.isEmpty())
         return QByteArray();
-    return "Bearer " + token.toUtf8();
+    const QByteArray authorization = "Bearer " + token.toUtf8();
+    if (login.value(QStringLiteral("must_change_password")).toBool()) {
+        const QString fresh = password + QStringLiteral("-changed");
+        const QByteArray change = QJsonDocument(QJsonObject { { QStringLiteral("current_password"), password },
+                                                              { QStringLiteral("new_password"), fresh } })
+                                      .toJson(QJsonDocument::Compact);
+        // A gateway with tight rate limits may ask to wait (429, Retry-After): that is the
+        // login's bucket, not a refusal.
+        HttpResult answer;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            answer = http("POST", baseUrl + QStringLiteral("/api/auth/password"), change,
+                          { { QByteArrayLiteral("Authorization"), authorization } });
+            if (answer.status != 429)
+                break;
+            const int seconds = qBound(1, answer.headers.value("retry-after").toInt(), 10);
+            QThread::msleep(seconds * 1000);
+        }
+        if (answer.status != 200)
+            return QByteArray();
+        changed.insert(dataDir, fresh);
+    }
+    return authorization;
 }
 
 QList<QPair<QByteArray, QByteArray>> authorizationHeaders(const QByteArray &value)

@@ -64,6 +64,8 @@ HttpResult https(const QList<QSslCertificate> &trustedCas, const QByteArray &met
 // Logs in to a running tf-gateway as the bootstrap admin (the password tf-gateway wrote once to
 // <dataDir>/initial-admin-password) and returns the value for an Authorization header
 // ("Bearer ..."). Waits up to 10 s for the file; returns an empty value when it never appears.
+// The first time, it changes that password (the gateway refuses everything else until then)
+// and signs in with the new one afterwards.
 QByteArray gatewayAdminAuthorization(const QString &baseUrl, const QString &dataDir);
 // {"Authorization", value} as a header list, or an empty list for an empty value.
 QList<QPair<QByteArray, QByteArray>> authorizationHeaders(const QByteArray &value);

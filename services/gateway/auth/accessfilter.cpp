@@ -32,6 +32,15 @@ bool tighter(const http::RateLimitState &a, const http::RateLimitState &b)
     return a.remaining != b.remaining ? a.remaining < b.remaining : a.resetSeconds > b.resetSeconds;
 }
 
+// What a session that must change its password may still do: read who it is, change the
+// password, sign out. Open routes (health) never reach the check.
+bool allowedBeforePasswordChange(const http::Router::RouteInfo &route)
+{
+    return (route.method == "GET" && route.pattern == QLatin1String("/api/auth/me"))
+        || (route.method == "POST" && route.pattern == QLatin1String("/api/auth/password"))
+        || (route.method == "POST" && route.pattern == QLatin1String("/api/auth/logout"));
+}
+
 } // namespace
 
 void AccessFilter::limit(http::ApiRequest &request, auth::RateLimiter &limiter, const QString &key, const char *what)
@@ -83,6 +92,14 @@ void AccessFilter::filter(http::ApiRequest &request, const http::Router::RouteIn
         request.caller
             = m_authenticator.authenticate(authorization.mid(space + 1).trimmed(), address);
         limit(request, m_perToken, QStringLiteral("t:%1").arg(request.caller.tokenId), "token");
+    }
+
+    if (request.caller.mustChangePassword && !allowedBeforePasswordChange(route)) {
+        throw Error(Error::Kind::Forbidden, QStringLiteral("password_change_required"),
+                    QStringLiteral("'%1' must change the password first: POST /api/auth/password "
+                                   "(GET /api/auth/me and POST /api/auth/logout still answer)")
+                        .arg(request.caller.username),
+                    QJsonObject { { QStringLiteral("username"), request.caller.username } });
     }
 
     auth::Role role = auth::Role::Viewer;

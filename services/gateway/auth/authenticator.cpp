@@ -83,6 +83,7 @@ http::Caller Authenticator::lookUp(const QString &hash, QDateTime *expiresAt)
     caller.userId = session ? token->userId : 0;
     caller.tokenId = token->id;
     caller.credentialKind = token->kind;
+    caller.mustChangePassword = session && token->mustChangePassword; // API tokens have no password
     *expiresAt = token->expiresAt;
     return caller;
 }
