@@ -7,6 +7,7 @@
 #include "models/session.h"
 #include "models/statusmodel.h"
 #include "pages/alertspage.h"
+#include "pages/backupspage.h"
 #include "pages/dashboardpage.h"
 #include "pages/operationspage.h"
 #include "pages/quarantinepage.h"
@@ -104,6 +105,10 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         setPageBadge(QStringLiteral("alerts"), open > 0 ? QString::number(open) : QString());
     });
     addPage(QStringLiteral("alerts"), tr("Alerts"), style()->standardIcon(QStyle::SP_MessageBoxWarning), alerts);
+    auto *backups = new BackupsPage(m_client, m_permissions, this);
+    connect(m_session, &Session::signedIn, backups, &BackupsPage::refresh);
+    connect(this, &MainWindow::refreshRequested, backups, &BackupsPage::refresh);
+    addPage(QStringLiteral("backups"), tr("Backups"), style()->standardIcon(QStyle::SP_DriveHDIcon), backups);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();

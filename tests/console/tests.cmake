@@ -116,3 +116,21 @@ if(TF_BUILD_CONSOLE)
     add_dependencies(tst_syncpairspage tf-gateway tf-syncd)
     target_include_directories(tst_syncpairspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 endif()
+
+# The admin job follower against a real tf-gateway (killed and started again mid-follow),
+# and the Backups page with its restore dialog against a real tf-gateway supervising tf-syncd;
+# screenshots (light and dark) into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_jobfollower
+        SOURCES console/tst_jobfollower.cpp
+        LIBS tfconsoleclient tftestsupport tfcore
+        LABELS console TIMEOUT 120)
+    target_include_directories(tst_jobfollower PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_jobfollower tf-gateway)
+    tf_add_test(NAME tst_backupspage
+        SOURCES console/tst_backupspage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    target_include_directories(tst_backupspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_backupspage tf-gateway tf-syncd)
+endif()

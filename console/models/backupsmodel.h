@@ -1,0 +1,34 @@
+#pragma once
+
+#include "resourcetablemodel.h"
+
+#include <QHash>
+
+namespace tf::console {
+
+// Backups of the control database (GET /api/backups items, the Backup schema): name, time,
+// size, backend, schema version and whether the file checks out (verified, or the problem).
+// A backup is named, not numbered: applyBackups() gives each name a stable row id so a
+// refresh keeps rows, selection and sort like every other model.
+class BackupsModel final : public ResourceTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BackupsModel)
+
+public:
+    enum Column { NameColumn, CreatedColumn, SizeColumn, BackendColumn, SchemaColumn, VerifiedColumn, LabelColumn, ColumnCount };
+
+    explicit BackupsModel(QObject *parent = nullptr);
+
+    void applyBackups(const QJsonArray &items);
+    QString nameAt(int row) const;
+    int rowOfName(const QString &name) const;
+
+    // "3.2 MB" and the like, in powers of 1024.
+    static QString sizeText(qint64 bytes);
+
+private:
+    QHash<QString, qint64> m_idByName;
+};
+
+} // namespace tf::console
