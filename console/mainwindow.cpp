@@ -11,6 +11,7 @@
 #include "pages/dashboardpage.h"
 #include "pages/operationspage.h"
 #include "pages/quarantinepage.h"
+#include "pages/servicespage.h"
 #include "pages/statuspage.h"
 #include "pages/syncpairspage.h"
 #include "settings/displaysettings.h"
@@ -109,6 +110,10 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     connect(m_session, &Session::signedIn, backups, &BackupsPage::refresh);
     connect(this, &MainWindow::refreshRequested, backups, &BackupsPage::refresh);
     addPage(QStringLiteral("backups"), tr("Backups"), style()->standardIcon(QStyle::SP_DriveHDIcon), backups);
+    auto *services = new ServicesPage(m_client, m_permissions, this);
+    connect(m_session, &Session::signedIn, services, &ServicesPage::refresh);
+    connect(this, &MainWindow::refreshRequested, services, &ServicesPage::refresh);
+    addPage(QStringLiteral("services"), tr("Services"), style()->standardIcon(QStyle::SP_ComputerIcon), services);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();

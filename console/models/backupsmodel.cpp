@@ -46,19 +46,7 @@ BackupsModel::BackupsModel(QObject *parent)
 
 void BackupsModel::applyBackups(const QJsonArray &items)
 {
-    QJsonArray keyed;
-    for (const QJsonValue &value : items) {
-        QJsonObject backup = value.toObject();
-        const QString name = backup.value(QLatin1String("name")).toString();
-        if (name.isEmpty())
-            continue;
-        auto it = m_idByName.constFind(name);
-        if (it == m_idByName.constEnd())
-            it = m_idByName.insert(name, m_idByName.size() + 1);
-        backup.insert(QStringLiteral("id"), it.value());
-        keyed.append(backup);
-    }
-    applyItems(keyed);
+    applyItemsKeyedBy(items, QStringLiteral("name"));
 }
 
 QString BackupsModel::nameAt(int row) const
@@ -68,8 +56,7 @@ QString BackupsModel::nameAt(int row) const
 
 int BackupsModel::rowOfName(const QString &name) const
 {
-    const auto it = m_idByName.constFind(name);
-    return it == m_idByName.constEnd() ? -1 : rowOf(it.value());
+    return rowOfKey(name);
 }
 
 QString BackupsModel::sizeText(qint64 bytes)

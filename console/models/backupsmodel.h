@@ -2,14 +2,12 @@
 
 #include "resourcetablemodel.h"
 
-#include <QHash>
-
 namespace tf::console {
 
 // Backups of the control database (GET /api/backups items, the Backup schema): name, time,
 // size, backend, schema version and whether the file checks out (verified, or the problem).
-// A backup is named, not numbered: applyBackups() gives each name a stable row id so a
-// refresh keeps rows, selection and sort like every other model.
+// A backup is named, not numbered: rows are keyed by name (applyItemsKeyedBy), so a refresh
+// keeps rows, selection and sort like every other model.
 class BackupsModel final : public ResourceTableModel
 {
     Q_OBJECT
@@ -26,9 +24,6 @@ public:
 
     // "3.2 MB" and the like, in powers of 1024.
     static QString sizeText(qint64 bytes);
-
-private:
-    QHash<QString, qint64> m_idByName;
 };
 
 } // namespace tf::console

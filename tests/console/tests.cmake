@@ -134,3 +134,14 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_backupspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_backupspage tf-gateway tf-syncd)
 endif()
+
+# The Services page against a real tf-gateway supervising tf-syncd: restarts of tf-syncd and of
+# the gateway itself, followed until they are back; screenshots into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_servicespage
+        SOURCES console/tst_servicespage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    target_include_directories(tst_servicespage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_servicespage tf-gateway tf-syncd)
+endif()
