@@ -9,6 +9,7 @@
 #include "pages/alertspage.h"
 #include "pages/backupspage.h"
 #include "pages/dashboardpage.h"
+#include "pages/maintenancepage.h"
 #include "pages/operationspage.h"
 #include "pages/quarantinepage.h"
 #include "pages/servicespage.h"
@@ -114,6 +115,10 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     connect(m_session, &Session::signedIn, services, &ServicesPage::refresh);
     connect(this, &MainWindow::refreshRequested, services, &ServicesPage::refresh);
     addPage(QStringLiteral("services"), tr("Services"), style()->standardIcon(QStyle::SP_ComputerIcon), services);
+    auto *maintenance = new MaintenancePage(m_client, m_permissions, this);
+    connect(m_session, &Session::signedIn, maintenance, &MaintenancePage::refresh);
+    connect(this, &MainWindow::refreshRequested, maintenance, &MaintenancePage::refresh);
+    addPage(QStringLiteral("maintenance"), tr("Maintenance"), style()->standardIcon(QStyle::SP_BrowserReload), maintenance);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();

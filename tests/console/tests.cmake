@@ -145,3 +145,14 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_servicespage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_servicespage tf-gateway tf-syncd)
 endif()
+
+# The Maintenance page against a real tf-gateway supervising tf-syncd: windows in the chosen
+# time zone, a weekly run started from the page and its rendered report; screenshots.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_maintenancepage
+        SOURCES console/tst_maintenancepage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    target_include_directories(tst_maintenancepage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_maintenancepage tf-gateway tf-syncd)
+endif()
