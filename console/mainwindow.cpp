@@ -12,6 +12,7 @@
 #include "pages/maintenancepage.h"
 #include "pages/operationspage.h"
 #include "pages/quarantinepage.h"
+#include "pages/recoveryplanspage.h"
 #include "pages/servicespage.h"
 #include "pages/statuspage.h"
 #include "pages/syncpairspage.h"
@@ -119,6 +120,14 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     connect(m_session, &Session::signedIn, maintenance, &MaintenancePage::refresh);
     connect(this, &MainWindow::refreshRequested, maintenance, &MaintenancePage::refresh);
     addPage(QStringLiteral("maintenance"), tr("Maintenance"), style()->standardIcon(QStyle::SP_BrowserReload), maintenance);
+    auto *recovery = new RecoveryPlansPage(m_client, m_permissions, this);
+    connect(m_session, &Session::signedIn, recovery, &RecoveryPlansPage::refresh);
+    connect(this, &MainWindow::refreshRequested, recovery, &RecoveryPlansPage::refresh);
+    connect(alerts, &AlertsPage::recoveryPlanRequested, this, [this, recovery](const QString &rule) {
+        showPage(QStringLiteral("recoveryPlans"));
+        recovery->openScenario(RecoveryPlansPage::scenarioForAlertRule(rule));
+    });
+    addPage(QStringLiteral("recoveryPlans"), tr("Recovery Plans"), style()->standardIcon(QStyle::SP_DialogHelpButton), recovery);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();

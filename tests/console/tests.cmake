@@ -156,3 +156,14 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_maintenancepage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_maintenancepage tf-gateway tf-syncd)
 endif()
+
+# The Recovery plans page against a real tf-gateway supervising tf-syncd: create, read
+# rendered, save the script; screenshots into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_recoveryplanspage
+        SOURCES console/tst_recoveryplanspage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    target_include_directories(tst_recoveryplanspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_recoveryplanspage tf-gateway tf-syncd)
+endif()
