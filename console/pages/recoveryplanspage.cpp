@@ -87,6 +87,8 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
         QKeySequence key;
         QString tip;
     };
+    // Two rows, so the page fits a narrow window: writing a plan, then reading one.
+    auto *readBar = new QHBoxLayout;
     for (const Command &command : { Command { m_create, "createRecoveryPlan", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
                                               tr("Write a plan for the scenario and components (Ctrl+Shift+N)") },
                                     Command { m_saveScript, "saveRecoveryScript", QKeySequence::Save,
@@ -99,9 +101,10 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
         button->setDefaultAction(command.action);
         button->setObjectName(QString::fromLatin1(command.name) + QStringLiteral("Button"));
         button->setAccessibleName(command.action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
-        bar->addWidget(button);
+        (command.action == m_create ? bar : readBar)->addWidget(button);
         addAction(command.action);
     }
+    bar->addStretch(1);
     if (permissions)
         permissions->bind(m_create, QStringLiteral("recovery:write"));
     connect(m_create, &QAction::changed, this, [this] {
@@ -117,11 +120,11 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(refreshAction, &QAction::triggered, this, &RecoveryPlansPage::refresh);
     addAction(refreshAction);
-    bar->addStretch(1);
+    readBar->addStretch(1);
     auto *refreshButton = new QToolButton(this);
     refreshButton->setDefaultAction(refreshAction);
     refreshButton->setAccessibleName(tr("Refresh"));
-    bar->addWidget(refreshButton);
+    readBar->addWidget(refreshButton);
     applyScenarioDefaults();
 
     m_status->setObjectName(QStringLiteral("recoveryStatus"));
@@ -132,6 +135,7 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     splitter->setStretchFactor(1, 3);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addLayout(readBar);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
 }
