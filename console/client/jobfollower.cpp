@@ -12,7 +12,8 @@ namespace {
 // No answer, or a proxy/gateway saying it is not there right now: wait and ask again.
 bool isUnreachable(const ApiResult &result)
 {
-    return result.status == 0 || result.status == 502 || result.status == 503 || result.status == 504;
+    return result.status == 0 || result.status == 502 || result.status == 503
+        || result.status == 504;
 }
 } // namespace
 
@@ -26,7 +27,8 @@ JobFollower::JobFollower(GatewayClient *client, QObject *parent)
 
 bool JobFollower::isFinished(const QString &status)
 {
-    return status == QLatin1String("completed") || status == QLatin1String("failed") || status == QLatin1String("cancelled");
+    return status == QLatin1String("completed") || status == QLatin1String("failed")
+        || status == QLatin1String("cancelled");
 }
 
 void JobFollower::follow(const ApiResult &accepted)
@@ -68,10 +70,11 @@ void JobFollower::poll()
     if (!m_active)
         return;
     const int generation = m_generation;
-    m_client->get(QStringLiteral("/api/jobs/%1").arg(m_id), this, [this, generation](const ApiResult &result) {
-        if (generation == m_generation)
-            answered(result);
-    });
+    m_client->get(QStringLiteral("/api/jobs/%1").arg(m_id), this,
+                  [this, generation](const ApiResult &result) {
+                      if (generation == m_generation)
+                          answered(result);
+                  });
 }
 
 void JobFollower::answered(const ApiResult &result)
@@ -108,13 +111,16 @@ void JobFollower::take(const QJsonObject &job, int retryAfterSeconds)
     if (isFinished(status)) {
         end();
         const QJsonObject error = job.value(QLatin1String("error")).toObject();
-        ApiError failure = ApiError::transport(error.value(QLatin1String("code")).toString(status),
-                                               error.value(QLatin1String("message")).toString(job.value(QLatin1String("message")).toString()));
+        ApiError failure
+            = ApiError::transport(error.value(QLatin1String("code")).toString(status),
+                                  error.value(QLatin1String("message"))
+                                      .toString(job.value(QLatin1String("message")).toString()));
         failure.problem = error;
         emit failed(failure);
         return;
     }
-    const int seconds = qBound(1, retryAfterSeconds > 0 ? retryAfterSeconds : 1, GatewayClient::MaxRetryAfterSeconds);
+    const int seconds = qBound(1, retryAfterSeconds > 0 ? retryAfterSeconds : 1,
+                               GatewayClient::MaxRetryAfterSeconds);
     m_timer.start(seconds * 1000);
 }
 
@@ -123,15 +129,19 @@ void JobFollower::retryLater(const ApiError &error)
     if (!m_lost) {
         m_lost = true;
         m_unreachableSince.start();
-        qCInfo(lcJobs).noquote() << QStringLiteral("job %1: the gateway does not answer (%2); retrying").arg(m_id).arg(error.message());
+        qCInfo(lcJobs).noquote() << QStringLiteral(
+                                        "job %1: the gateway does not answer (%2); retrying")
+                                        .arg(m_id)
+                                        .arg(error.message());
         emit connectionLost(error.message());
     } else if (m_unreachableSince.elapsed() > m_giveUpMs) {
         end();
-        emit failed(ApiError::transport(QStringLiteral("unreachable"),
-                                        tr("The gateway did not answer for %n second(s) while following job %1: %2", nullptr,
-                                           m_giveUpMs / 1000)
-                                                .arg(m_id)
-                                                .arg(error.message())));
+        emit failed(ApiError::transport(
+            QStringLiteral("unreachable"),
+            tr("The gateway did not answer for %n second(s) while following job %1: %2", nullptr,
+               m_giveUpMs / 1000)
+                .arg(m_id)
+                .arg(error.message())));
         return;
     }
     m_timer.start(m_backoffMs);

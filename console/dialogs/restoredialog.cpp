@@ -31,17 +31,19 @@ RestoreDialog::RestoreDialog(GatewayClient *client, const QJsonObject &backup, Q
     explanation->setWordWrap(true);
     explanation->setTextFormat(Qt::RichText);
     explanation->setText(
-            tr("<p>Restore the control database from <b>%1</b> (%2, schema %3, %4)?</p>"
-               "<ul><li>A <b>safety backup</b> of the current database is taken first.</li>"
-               "<li>Syncs are <b>paused</b> while the restore runs; running operations are waited for.</li>"
-               "<li>Every control table is replaced: sync pairs, schedules, <b>users and tokens</b> return "
-               "to their state at the time of the backup. Sign-ins made since may stop working.</li>"
-               "<li>The database is then migrated to the current schema and syncs resume.</li></ul>"
-               "<p>Type the backup's name to confirm.</p>")
-                    .arg(m_backupName.toHtmlEscaped(),
-                         BackupsModel::sizeText(backup.value(QLatin1String("size_bytes")).toInteger()),
-                         QString::number(backup.value(QLatin1String("schema_version")).toInt()),
-                         backup.value(QLatin1String("backend")).toString().toHtmlEscaped()));
+        tr("<p>Restore the control database from <b>%1</b> (%2, schema %3, %4)?</p>"
+           "<ul><li>A <b>safety backup</b> of the current database is taken first.</li>"
+           "<li>Syncs are <b>paused</b> while the restore runs; running operations are waited "
+           "for.</li>"
+           "<li>Every control table is replaced: sync pairs, schedules, <b>users and tokens</b> "
+           "return "
+           "to their state at the time of the backup. Sign-ins made since may stop working.</li>"
+           "<li>The database is then migrated to the current schema and syncs resume.</li></ul>"
+           "<p>Type the backup's name to confirm.</p>")
+            .arg(m_backupName.toHtmlEscaped(),
+                 BackupsModel::sizeText(backup.value(QLatin1String("size_bytes")).toInteger()),
+                 QString::number(backup.value(QLatin1String("schema_version")).toInt()),
+                 backup.value(QLatin1String("backend")).toString().toHtmlEscaped()));
     explanation->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_name->setObjectName(QStringLiteral("restoreName"));
@@ -74,12 +76,14 @@ RestoreDialog::RestoreDialog(GatewayClient *client, const QJsonObject &backup, Q
         mismatch->setVisible(!text.isEmpty() && !m_backupName.startsWith(text));
     });
 
-    connect(m_follower, &JobFollower::progress, this, [this](double fraction, const QString &message) {
-        m_progress->setValue(int(fraction * 1000));
-        m_status->setText(message);
-    });
+    connect(m_follower, &JobFollower::progress, this,
+            [this](double fraction, const QString &message) {
+                m_progress->setValue(int(fraction * 1000));
+                m_status->setText(message);
+            });
     connect(m_follower, &JobFollower::connectionLost, this, [this](const QString &reason) {
-        m_status->setText(tr("The gateway does not answer (%1); still following the restore…").arg(reason));
+        m_status->setText(
+            tr("The gateway does not answer (%1); still following the restore…").arg(reason));
     });
     connect(m_follower, &JobFollower::finished, this, &RestoreDialog::showFinished);
     connect(m_follower, &JobFollower::failed, this, &RestoreDialog::showFailed);
@@ -117,11 +121,12 @@ void RestoreDialog::showFinished(const QJsonObject &job)
 {
     const QJsonObject result = job.value(QLatin1String("result")).toObject();
     m_progress->setValue(1000);
-    m_status->setText(tr("Restored %n row(s) from %1. Safety backup: %2. Schema %3 → %4.", nullptr,
-                         result.value(QLatin1String("total_rows")).toInt())
-                              .arg(m_backupName, result.value(QLatin1String("safety_backup")).toString(tr("none")),
-                                   QString::number(result.value(QLatin1String("schema_version_before")).toInt()),
-                                   QString::number(result.value(QLatin1String("schema_version_after")).toInt())));
+    m_status->setText(
+        tr("Restored %n row(s) from %1. Safety backup: %2. Schema %3 → %4.", nullptr,
+           result.value(QLatin1String("total_rows")).toInt())
+            .arg(m_backupName, result.value(QLatin1String("safety_backup")).toString(tr("none")),
+                 QString::number(result.value(QLatin1String("schema_version_before")).toInt()),
+                 QString::number(result.value(QLatin1String("schema_version_after")).toInt())));
     m_close->setText(tr("Close"));
     emit restored(job);
 }

@@ -32,7 +32,9 @@ BackupsModel::BackupsModel(QObject *parent)
     };
     verified.toolTip = verified.display;
     verified.roles.insert(Qt::ForegroundRole, [](const QJsonObject &backup) -> QVariant {
-        return backup.value(QLatin1String("verified")).toBool() ? QVariant() : QVariant(QBrush(QColor(0xd0, 0x3a, 0x2f)));
+        return backup.value(QLatin1String("verified")).toBool()
+            ? QVariant()
+            : QVariant(QBrush(QColor(0xd0, 0x3a, 0x2f)));
     });
     auto &label = columns[LabelColumn];
     label.header = tr("Kind / label");

@@ -14,7 +14,16 @@ class BackupsModel final : public ResourceTableModel
     Q_DISABLE_COPY_MOVE(BackupsModel)
 
 public:
-    enum Column { NameColumn, CreatedColumn, SizeColumn, BackendColumn, SchemaColumn, VerifiedColumn, LabelColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        CreatedColumn,
+        SizeColumn,
+        BackendColumn,
+        SchemaColumn,
+        VerifiedColumn,
+        LabelColumn,
+        ColumnCount
+    };
 
     explicit BackupsModel(QObject *parent = nullptr);
 

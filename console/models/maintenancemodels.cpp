@@ -12,7 +12,9 @@ MaintenanceWindowsModel::MaintenanceWindowsModel(QObject *parent)
     QList<ColumnSpec> columns(ColumnCount);
     columns[TypeColumn] = fieldColumn(tr("Window"), QStringLiteral("type"));
     columns[WhenColumn] = fieldColumn(tr("When"), QStringLiteral("when"));
-    columns[WhenColumn].toolTip = [](const QJsonObject &window) -> QVariant { return window.value(QLatin1String("cron")).toString(); };
+    columns[WhenColumn].toolTip = [](const QJsonObject &window) -> QVariant {
+        return window.value(QLatin1String("cron")).toString();
+    };
     columns[NextRunColumn] = timeColumn(tr("Next run"), QStringLiteral("next_run_utc"));
     auto &last = columns[LastRunColumn];
     last.header = tr("Last run");
@@ -20,7 +22,9 @@ MaintenanceWindowsModel::MaintenanceWindowsModel(QObject *parent)
         const QJsonObject run = window.value(QLatin1String("last_run")).toObject();
         if (run.isEmpty())
             return tr("never");
-        return tr("#%1 %2").arg(run.value(QLatin1String("id")).toInteger()).arg(run.value(QLatin1String("status")).toString());
+        return tr("#%1 %2")
+            .arg(run.value(QLatin1String("id")).toInteger())
+            .arg(run.value(QLatin1String("status")).toString());
     };
     auto &tasks = columns[TasksColumn];
     tasks.header = tr("Tasks");
@@ -41,7 +45,9 @@ MaintenanceRunsModel::MaintenanceRunsModel(QObject *parent)
     columns[IdColumn] = numberColumn(tr("Run"), QStringLiteral("id"));
     columns[TypeColumn] = fieldColumn(tr("Window"), QStringLiteral("type"));
     columns[StatusColumn] = fieldColumn(tr("Status"), QStringLiteral("status"));
-    columns[StatusColumn].toolTip = [](const QJsonObject &run) -> QVariant { return run.value(QLatin1String("message")).toString(); };
+    columns[StatusColumn].toolTip = [](const QJsonObject &run) -> QVariant {
+        return run.value(QLatin1String("message")).toString();
+    };
     columns[TriggeredByColumn] = fieldColumn(tr("Triggered by"), QStringLiteral("triggered_by"));
     columns[StartedColumn] = timeColumn(tr("Started"), QStringLiteral("started_at"));
     auto &duration = columns[DurationColumn];
@@ -50,7 +56,8 @@ MaintenanceRunsModel::MaintenanceRunsModel(QObject *parent)
     duration.sortValue = [](const QJsonObject &run) -> QVariant {
         const QDateTime started = parseTime(run.value(QLatin1String("started_at")));
         const QDateTime finished = parseTime(run.value(QLatin1String("finished_at")));
-        return started.isValid() && finished.isValid() ? QVariant(started.msecsTo(finished)) : QVariant();
+        return started.isValid() && finished.isValid() ? QVariant(started.msecsTo(finished))
+                                                       : QVariant();
     };
     duration.display = [sort = duration.sortValue](const QJsonObject &run) -> QVariant {
         const QVariant ms = sort(run);

@@ -16,7 +16,10 @@ public:
 
     explicit MaintenanceWindowsModel(QObject *parent = nullptr);
 
-    void applySchedule(const QJsonArray &schedule) { applyItemsKeyedBy(schedule, QStringLiteral("type")); }
+    void applySchedule(const QJsonArray &schedule)
+    {
+        applyItemsKeyedBy(schedule, QStringLiteral("type"));
+    }
 };
 
 // Maintenance runs (GET /api/maintenance/runs items), newest first by id: type, status, who,
@@ -27,7 +30,16 @@ class MaintenanceRunsModel final : public ResourceTableModel
     Q_DISABLE_COPY_MOVE(MaintenanceRunsModel)
 
 public:
-    enum Column { IdColumn, TypeColumn, StatusColumn, TriggeredByColumn, StartedColumn, DurationColumn, FindingsColumn, ColumnCount };
+    enum Column {
+        IdColumn,
+        TypeColumn,
+        StatusColumn,
+        TriggeredByColumn,
+        StartedColumn,
+        DurationColumn,
+        FindingsColumn,
+        ColumnCount
+    };
 
     explicit MaintenanceRunsModel(QObject *parent = nullptr);
 };

@@ -12,7 +12,14 @@ class RecoveryPlansModel final : public ResourceTableModel
     Q_DISABLE_COPY_MOVE(RecoveryPlansModel)
 
 public:
-    enum Column { NameColumn, ScenarioColumn, ComponentsColumn, CreatedColumn, CreatedByColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        ScenarioColumn,
+        ComponentsColumn,
+        CreatedColumn,
+        CreatedByColumn,
+        ColumnCount
+    };
 
     explicit RecoveryPlansModel(QObject *parent = nullptr);
 

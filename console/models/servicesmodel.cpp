@@ -28,26 +28,33 @@ ServicesModel::ServicesModel(QObject *parent)
         const QString text = service.value(QLatin1String("status")).toString();
         return state.isEmpty() || state == text ? text : QStringLiteral("%1 (%2)").arg(text, state);
     };
-    status.toolTip = [](const QJsonObject &service) -> QVariant { return service.value(QLatin1String("error")).toString(); };
+    status.toolTip = [](const QJsonObject &service) -> QVariant {
+        return service.value(QLatin1String("error")).toString();
+    };
     status.roles.insert(Qt::ForegroundRole, [](const QJsonObject &service) -> QVariant {
-        return service.value(QLatin1String("status")).toString() == QLatin1String("running") ? QVariant()
-                                                                                              : QVariant(QBrush(QColor(0xd0, 0x3a, 0x2f)));
+        return service.value(QLatin1String("status")).toString() == QLatin1String("running")
+            ? QVariant()
+            : QVariant(QBrush(QColor(0xd0, 0x3a, 0x2f)));
     });
     columns[PidColumn] = numberColumn(tr("PID"), QStringLiteral("pid"));
     auto &uptime = columns[UptimeColumn];
     uptime = numberColumn(tr("Uptime"), QStringLiteral("uptime_s"));
     uptime.display = [](const QJsonObject &service) -> QVariant {
         const QJsonValue seconds = service.value(QLatin1String("uptime_s"));
-        return seconds.isDouble() ? QVariant(durationText(qint64(seconds.toDouble() * 1000))) : QVariant();
+        return seconds.isDouble() ? QVariant(durationText(qint64(seconds.toDouble() * 1000)))
+                                  : QVariant();
     };
-    uptime.sortValue = [](const QJsonObject &service) -> QVariant { return service.value(QLatin1String("uptime_s")).toVariant(); };
+    uptime.sortValue = [](const QJsonObject &service) -> QVariant {
+        return service.value(QLatin1String("uptime_s")).toVariant();
+    };
     columns[VersionColumn] = fieldColumn(tr("Version"), QStringLiteral("version"));
     auto &restarts = columns[RestartsColumn];
     restarts = numberColumn(tr("Restarts (24 h)"), QStringLiteral("restarts_24h"));
     restarts.toolTip = [](const QJsonObject &service) -> QVariant {
-        return overThreshold(service) ? tr("At or over the runbook's threshold of %1 restarts in 24 hours: find out why.")
-                                                .arg(RestartThreshold)
-                                      : QVariant();
+        return overThreshold(service)
+            ? tr("At or over the runbook's threshold of %1 restarts in 24 hours: find out why.")
+                  .arg(RestartThreshold)
+            : QVariant();
     };
     restarts.roles.insert(Qt::BackgroundRole, [](const QJsonObject &service) -> QVariant {
         return overThreshold(service) ? QVariant(QBrush(QColor(0xd0, 0x3a, 0x2f))) : QVariant();

@@ -15,11 +15,23 @@ class ServicesModel final : public ResourceTableModel
 public:
     static constexpr int RestartThreshold = 3; // restarts in 24 h (the runbook's)
 
-    enum Column { ServiceColumn, NodeColumn, StatusColumn, PidColumn, UptimeColumn, VersionColumn, RestartsColumn, ColumnCount };
+    enum Column {
+        ServiceColumn,
+        NodeColumn,
+        StatusColumn,
+        PidColumn,
+        UptimeColumn,
+        VersionColumn,
+        RestartsColumn,
+        ColumnCount
+    };
 
     explicit ServicesModel(QObject *parent = nullptr);
 
-    void applyServices(const QJsonArray &items) { applyItemsKeyedBy(items, QStringLiteral("name")); }
+    void applyServices(const QJsonArray &items)
+    {
+        applyItemsKeyedBy(items, QStringLiteral("name"));
+    }
     QJsonObject service(const QString &name) const { return itemAt(rowOfKey(name)); }
 };
 

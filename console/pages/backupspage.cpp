@@ -39,7 +39,8 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
     , m_restore(new QAction(tr("&Restore…"), this))
 {
     auto formatTimes = [this] {
-        m_model->setTimeFormatter([](const QDateTime &t) { return DisplaySettings::instance()->formatDateTime(t); });
+        m_model->setTimeFormatter(
+            [](const QDateTime &t) { return DisplaySettings::instance()->formatDateTime(t); });
     };
     formatTimes();
     connect(DisplaySettings::instance(), &DisplaySettings::changed, m_model, formatTimes);
@@ -49,7 +50,8 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
     m_label->setObjectName(QStringLiteral("backupLabel"));
     m_label->setAccessibleName(tr("Backup label"));
     m_label->setPlaceholderText(tr("Label (optional)"));
-    m_label->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[A-Za-z0-9_-][A-Za-z0-9._-]{0,39}")), m_label));
+    m_label->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral("[A-Za-z0-9_-][A-Za-z0-9._-]{0,39}")), m_label));
     m_label->setMaximumWidth(220);
 
     m_table->setObjectName(QStringLiteral("backupsTable"));
@@ -61,7 +63,8 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(BackupsModel::NameColumn, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(BackupsModel::NameColumn,
+                                                      QHeaderView::Stretch);
 
     m_progress->setObjectName(QStringLiteral("backupProgress"));
     m_progress->setAccessibleName(tr("Backup progress"));
@@ -79,10 +82,13 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
         const char *permission;
     };
     const QList<Command> commands {
-        { m_create, "createBackup", QKeySequence(Qt::CTRL | Qt::Key_B), tr("Back up the control database now (Ctrl+B)"), "backups:create" },
-        { m_delete, "deleteBackup", QKeySequence::Delete, tr("Delete the selected backup file (Del)"), "backups:delete" },
+        { m_create, "createBackup", QKeySequence(Qt::CTRL | Qt::Key_B),
+          tr("Back up the control database now (Ctrl+B)"), "backups:create" },
+        { m_delete, "deleteBackup", QKeySequence::Delete,
+          tr("Delete the selected backup file (Del)"), "backups:delete" },
         { m_restore, "restoreBackup", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
-          tr("Restore the control database from the selected backup (Ctrl+Shift+R)"), "backups:restore" },
+          tr("Restore the control database from the selected backup (Ctrl+Shift+R)"),
+          "backups:restore" },
     };
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
     refreshAction->setObjectName(QStringLiteral("refreshBackups"));
@@ -101,7 +107,8 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
         auto *button = new QToolButton(this);
         button->setDefaultAction(command.action);
         button->setObjectName(QString::fromLatin1(command.name) + QStringLiteral("Button"));
-        button->setAccessibleName(command.action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
+        button->setAccessibleName(
+            command.action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
         button->setToolButtonStyle(Qt::ToolButtonTextOnly);
         bar->addWidget(button);
         addAction(command.action);
@@ -113,7 +120,8 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
     bar->addWidget(refreshButton);
     addAction(refreshAction);
     connect(m_create, &QAction::triggered, this, &BackupsPage::createBackup);
-    connect(m_create, &QAction::changed, m_label, [this] { m_label->setEnabled(m_create->isEnabled()); });
+    connect(m_create, &QAction::changed, m_label,
+            [this] { m_label->setEnabled(m_create->isEnabled()); });
     m_label->setEnabled(m_create->isEnabled());
     connect(m_delete, &QAction::triggered, this, &BackupsPage::deleteSelected);
     connect(m_restore, &QAction::triggered, this, &BackupsPage::openRestoreDialog);
@@ -122,24 +130,28 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
             openRestoreDialog();
     });
 
-    connect(m_follower, &JobFollower::progress, this, [this](double fraction, const QString &message) {
-        m_progress->setValue(int(fraction * 1000));
-        showStatus(tr("Backing up: %1").arg(message));
-    });
+    connect(m_follower, &JobFollower::progress, this,
+            [this](double fraction, const QString &message) {
+                m_progress->setValue(int(fraction * 1000));
+                showStatus(tr("Backing up: %1").arg(message));
+            });
     connect(m_follower, &JobFollower::connectionLost, this, [this](const QString &reason) {
         showStatus(tr("The gateway does not answer (%1); still following the backup…").arg(reason));
     });
     connect(m_follower, &JobFollower::finished, this, [this](const QJsonObject &job) {
-        const QString name = job.value(QLatin1String("result")).toObject().value(QLatin1String("name")).toString();
+        const QString name
+            = job.value(QLatin1String("result")).toObject().value(QLatin1String("name")).toString();
         m_progress->setVisible(false);
-        m_create->setEnabled(!m_permissions || m_permissions->has(QStringLiteral("backups:create")));
+        m_create->setEnabled(!m_permissions
+                             || m_permissions->has(QStringLiteral("backups:create")));
         showStatus(tr("Backup %1 created.").arg(name));
         refresh();
         emit backupCreated(name, true);
     });
     connect(m_follower, &JobFollower::failed, this, [this](const ApiError &error) {
         m_progress->setVisible(false);
-        m_create->setEnabled(!m_permissions || m_permissions->has(QStringLiteral("backups:create")));
+        m_create->setEnabled(!m_permissions
+                             || m_permissions->has(QStringLiteral("backups:create")));
         showStatus(tr("The backup failed: %1").arg(error.message()));
         emit backupCreated(QString(), false);
     });
@@ -178,21 +190,24 @@ bool BackupsPage::selectName(const QString &name)
 
 void BackupsPage::refresh()
 {
-    m_client->list(QStringLiteral("/api/backups"), {}, this, [this](const QJsonArray &items, const ApiResult &last) {
-        if (last.ok()) {
-            m_model->applyBackups(items);
-            if (!m_sized && !items.isEmpty()) {
-                m_sized = true;
-                for (int column = BackupsModel::CreatedColumn; column < BackupsModel::ColumnCount; ++column)
-                    m_table->resizeColumnToContents(column);
-            }
-            if (!m_follower->isActive())
-                showStatus(tr("%n backup(s).", nullptr, int(items.size())));
-        } else {
-            showStatus(tr("Could not load the backups: %1").arg(last.error.message()));
-        }
-        emit refreshed(last.ok());
-    });
+    m_client->list(QStringLiteral("/api/backups"), {}, this,
+                   [this](const QJsonArray &items, const ApiResult &last) {
+                       if (last.ok()) {
+                           m_model->applyBackups(items);
+                           if (!m_sized && !items.isEmpty()) {
+                               m_sized = true;
+                               for (int column = BackupsModel::CreatedColumn;
+                                    column < BackupsModel::ColumnCount; ++column)
+                                   m_table->resizeColumnToContents(column);
+                           }
+                           if (!m_follower->isActive())
+                               showStatus(tr("%n backup(s).", nullptr, int(items.size())));
+                       } else {
+                           showStatus(
+                               tr("Could not load the backups: %1").arg(last.error.message()));
+                       }
+                       emit refreshed(last.ok());
+                   });
 }
 
 void BackupsPage::createBackup()
@@ -206,7 +221,8 @@ void BackupsPage::createBackup()
     m_progress->setValue(0);
     m_progress->setVisible(true);
     showStatus(tr("Starting the backup…"));
-    m_client->post(QStringLiteral("/api/backups"), body, this, [this](const ApiResult &result) { m_follower->follow(result); });
+    m_client->post(QStringLiteral("/api/backups"), body, this,
+                   [this](const ApiResult &result) { m_follower->follow(result); });
 }
 
 void BackupsPage::deleteSelected()
@@ -216,15 +232,19 @@ void BackupsPage::deleteSelected()
         showStatus(tr("Select a backup to delete."));
         return;
     }
-    if (QMessageBox::question(this, tr("Delete Backup"), tr("Delete the backup %1? The file cannot be recovered.").arg(name))
+    if (QMessageBox::question(this, tr("Delete Backup"),
+                              tr("Delete the backup %1? The file cannot be recovered.").arg(name))
         != QMessageBox::Yes)
         return;
-    m_client->del(QStringLiteral("/api/backups/%1").arg(name), {}, this, [this, name](const ApiResult &result) {
-        showStatus(result.ok() ? tr("Backup %1 deleted.").arg(name)
-                               : tr("Could not delete %1: %2").arg(name, result.error.message()));
-        refresh();
-        emit backupDeleted(name, result.ok());
-    });
+    m_client->del(QStringLiteral("/api/backups/%1").arg(name), {}, this,
+                  [this, name](const ApiResult &result) {
+                      showStatus(
+                          result.ok()
+                              ? tr("Backup %1 deleted.").arg(name)
+                              : tr("Could not delete %1: %2").arg(name, result.error.message()));
+                      refresh();
+                      emit backupDeleted(name, result.ok());
+                  });
 }
 
 void BackupsPage::openRestoreDialog()

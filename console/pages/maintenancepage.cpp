@@ -24,7 +24,8 @@
 namespace tf::console {
 
 namespace {
-QTableView *makeTable(QWidget *parent, QAbstractItemModel *model, const QString &name, const QString &accessible)
+QTableView *makeTable(QWidget *parent, QAbstractItemModel *model, const QString &name,
+                      const QString &accessible)
 {
     auto *table = new QTableView(parent);
     table->setObjectName(name);
@@ -54,7 +55,8 @@ MaintenancePage::MaintenancePage(GatewayClient *client, Permissions *permissions
     , m_runNow(new QAction(tr("&Run Now…"), this))
 {
     auto formatTimes = [this] {
-        const auto format = [](const QDateTime &t) { return DisplaySettings::instance()->formatDateTime(t); };
+        const auto format
+            = [](const QDateTime &t) { return DisplaySettings::instance()->formatDateTime(t); };
         m_windows->setTimeFormatter(format);
         m_runs->setTimeFormatter(format);
     };
@@ -64,13 +66,16 @@ MaintenancePage::MaintenancePage(GatewayClient *client, Permissions *permissions
     m_sortedRuns->setSortRole(MaintenanceRunsModel::SortRole);
     m_sortedRuns->sort(MaintenanceRunsModel::IdColumn, Qt::DescendingOrder);
 
-    m_windowsTable = makeTable(this, m_windows, QStringLiteral("maintenanceWindows"), tr("Maintenance windows"));
+    m_windowsTable = makeTable(this, m_windows, QStringLiteral("maintenanceWindows"),
+                               tr("Maintenance windows"));
     m_windowsTable->setWordWrap(false); // the task list is elided; its tooltip has it whole
     m_windowsTable->setMaximumHeight(m_windowsTable->verticalHeader()->defaultSectionSize() * 3
                                      + m_windowsTable->horizontalHeader()->sizeHint().height() + 4);
-    m_runsTable = makeTable(this, m_sortedRuns, QStringLiteral("maintenanceRuns"), tr("Maintenance runs"));
+    m_runsTable
+        = makeTable(this, m_sortedRuns, QStringLiteral("maintenanceRuns"), tr("Maintenance runs"));
     connect(m_runsTable, &QTableView::activated, this, &MaintenancePage::openSelected);
-    connect(m_runsTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MaintenancePage::openSelected);
+    connect(m_runsTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MaintenancePage::openSelected);
     m_report->setObjectName(QStringLiteral("maintenanceReport"));
     m_report->setAccessibleName(tr("Maintenance report"));
     m_report->setOpenLinks(false);
@@ -88,7 +93,8 @@ MaintenancePage::MaintenancePage(GatewayClient *client, Permissions *permissions
     if (m_permissions)
         m_permissions->bind(m_runNow, QStringLiteral("maintenance:run"));
     connect(m_runNow, &QAction::triggered, this, &MaintenancePage::runNow);
-    connect(m_runNow, &QAction::changed, m_type, [this] { m_type->setEnabled(m_runNow->isEnabled()); });
+    connect(m_runNow, &QAction::changed, m_type,
+            [this] { m_type->setEnabled(m_runNow->isEnabled()); });
     m_type->setEnabled(m_runNow->isEnabled());
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
     refreshAction->setShortcut(QKeySequence::Refresh);
@@ -116,15 +122,18 @@ MaintenancePage::MaintenancePage(GatewayClient *client, Permissions *permissions
     m_progress->setVisible(false);
     m_status->setObjectName(QStringLiteral("maintenanceStatus"));
     m_status->setWordWrap(true);
-    connect(m_follower, &JobFollower::progress, this, [this](double fraction, const QString &message) {
-        m_progress->setValue(int(fraction * 1000));
-        m_status->setText(message);
-    });
+    connect(m_follower, &JobFollower::progress, this,
+            [this](double fraction, const QString &message) {
+                m_progress->setValue(int(fraction * 1000));
+                m_status->setText(message);
+            });
     connect(m_follower, &JobFollower::finished, this, [this](const QJsonObject &job) {
         const QJsonObject result = job.value(QLatin1String("result")).toObject();
         const qint64 runId = result.value(QLatin1String("run_id")).toInteger();
         m_progress->setVisible(false);
-        m_status->setText(tr("Maintenance run %1 finished: %2.").arg(runId).arg(result.value(QLatin1String("status")).toString()));
+        m_status->setText(tr("Maintenance run %1 finished: %2.")
+                              .arg(runId)
+                              .arg(result.value(QLatin1String("status")).toString()));
         refresh();
         openReport(runId);
         emit runFinished(runId, true);
@@ -160,16 +169,20 @@ void MaintenancePage::refresh()
             m_windows->applySchedule(result.object().value(QLatin1String("schedule")).toArray());
             m_windowsTable->resizeColumnsToContents();
         } else {
-            m_status->setText(tr("Could not load the maintenance windows: %1").arg(result.error.message()));
+            m_status->setText(
+                tr("Could not load the maintenance windows: %1").arg(result.error.message()));
         }
         emit refreshed(result.ok());
     });
-    m_client->list(QStringLiteral("/api/maintenance/runs"), {}, this, [this](const QJsonArray &items, const ApiResult &last) {
-        if (last.ok()) {
-            m_runs->applyItems(items);
-            m_runsTable->resizeColumnsToContents();
-        }
-    }, 4);
+    m_client->list(
+        QStringLiteral("/api/maintenance/runs"), {}, this,
+        [this](const QJsonArray &items, const ApiResult &last) {
+            if (last.ok()) {
+                m_runs->applyItems(items);
+                m_runsTable->resizeColumnsToContents();
+            }
+        },
+        4);
 }
 
 void MaintenancePage::runNow()
@@ -177,14 +190,17 @@ void MaintenancePage::runNow()
     if (m_follower->isActive())
         return;
     const QString type = m_type->currentData().toString();
-    if (QMessageBox::question(this, tr("Run Maintenance"),
-                              tr("Run the %1 maintenance window now? It runs its tasks at once, beside the syncs.").arg(type))
+    if (QMessageBox::question(
+            this, tr("Run Maintenance"),
+            tr("Run the %1 maintenance window now? It runs its tasks at once, beside the syncs.")
+                .arg(type))
         != QMessageBox::Yes)
         return;
     m_progress->setValue(0);
     m_progress->setVisible(true);
     m_status->setText(tr("Starting the %1 maintenance…").arg(type));
-    m_client->post(QStringLiteral("/api/maintenance/run"), QJsonObject { { QStringLiteral("type"), type } }, this,
+    m_client->post(QStringLiteral("/api/maintenance/run"),
+                   QJsonObject { { QStringLiteral("type"), type } }, this,
                    [this](const ApiResult &result) { m_follower->follow(result); });
 }
 
@@ -199,17 +215,21 @@ void MaintenancePage::openReport(qint64 runId)
 {
     if (runId <= 0)
         return;
-    m_client->get(QStringLiteral("/api/maintenance/runs/%1").arg(runId), this, [this, runId](const ApiResult &result) {
-        const QJsonValue markdown = result.object().value(QLatin1String("markdown"));
-        if (result.ok() && markdown.isString()) {
-            m_report->setMarkdown(markdown.toString());
-        } else if (result.ok()) {
-            m_report->setPlainText(tr("The report file of run %1 is no longer there.").arg(runId));
-        } else {
-            m_report->setPlainText(tr("Could not read run %1: %2").arg(runId).arg(result.error.message()));
-        }
-        emit reportOpened(runId, result.ok() && markdown.isString());
-    });
+    m_client->get(
+        QStringLiteral("/api/maintenance/runs/%1").arg(runId), this,
+        [this, runId](const ApiResult &result) {
+            const QJsonValue markdown = result.object().value(QLatin1String("markdown"));
+            if (result.ok() && markdown.isString()) {
+                m_report->setMarkdown(markdown.toString());
+            } else if (result.ok()) {
+                m_report->setPlainText(
+                    tr("The report file of run %1 is no longer there.").arg(runId));
+            } else {
+                m_report->setPlainText(
+                    tr("Could not read run %1: %2").arg(runId).arg(result.error.message()));
+            }
+            emit reportOpened(runId, result.ok() && markdown.isString());
+        });
 }
 
 } // namespace tf::console

@@ -23,7 +23,8 @@
 
 namespace tf::console {
 
-RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permissions, QWidget *parent)
+RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permissions,
+                                     QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_model(new RecoveryPlansModel(this))
@@ -36,7 +37,8 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     , m_saveScript(new QAction(tr("&Save Script…"), this))
 {
     auto formatTimes = [this] {
-        m_model->setTimeFormatter([](const QDateTime &t) { return DisplaySettings::instance()->formatDateTime(t); });
+        m_model->setTimeFormatter(
+            [](const QDateTime &t) { return DisplaySettings::instance()->formatDateTime(t); });
     };
     formatTimes();
     connect(DisplaySettings::instance(), &DisplaySettings::changed, m_model, formatTimes);
@@ -51,11 +53,15 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(RecoveryPlansModel::NameColumn, QHeaderView::Stretch);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        if (current.isValid())
-            openPlan(m_model->itemAt(m_sorted->mapToSource(current).row()).value(QLatin1String("name")).toString());
-    });
+    m_table->horizontalHeader()->setSectionResizeMode(RecoveryPlansModel::NameColumn,
+                                                      QHeaderView::Stretch);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    openPlan(m_model->itemAt(m_sorted->mapToSource(current).row())
+                                 .value(QLatin1String("name"))
+                                 .toString());
+            });
     m_plan->setObjectName(QStringLiteral("recoveryPlanText"));
     m_plan->setAccessibleName(tr("Recovery plan"));
     m_plan->setOpenLinks(false);
@@ -66,7 +72,8 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     m_scenario->addItem(tr("Service outage"), QStringLiteral("service_outage"));
     m_scenario->addItem(tr("Data corruption"), QStringLiteral("data_corruption"));
     m_scenario->addItem(tr("Complete failure"), QStringLiteral("complete_failure"));
-    connect(m_scenario, &QComboBox::currentIndexChanged, this, &RecoveryPlansPage::applyScenarioDefaults);
+    connect(m_scenario, &QComboBox::currentIndexChanged, this,
+            &RecoveryPlansPage::applyScenarioDefaults);
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Scenario:"), this));
     bar->addWidget(m_scenario);
@@ -89,10 +96,11 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     };
     // Two rows, so the page fits a narrow window: writing a plan, then reading one.
     auto *readBar = new QHBoxLayout;
-    for (const Command &command : { Command { m_create, "createRecoveryPlan", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
-                                              tr("Write a plan for the scenario and components (Ctrl+Shift+N)") },
-                                    Command { m_saveScript, "saveRecoveryScript", QKeySequence::Save,
-                                              tr("Save the shown plan's script to a file (Ctrl+S)") } }) {
+    for (const Command &command :
+         { Command { m_create, "createRecoveryPlan", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+                     tr("Write a plan for the scenario and components (Ctrl+Shift+N)") },
+           Command { m_saveScript, "saveRecoveryScript", QKeySequence::Save,
+                     tr("Save the shown plan's script to a file (Ctrl+S)") } }) {
         command.action->setObjectName(QString::fromLatin1(command.name));
         command.action->setShortcut(command.key);
         command.action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -100,7 +108,8 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
         auto *button = new QToolButton(this);
         button->setDefaultAction(command.action);
         button->setObjectName(QString::fromLatin1(command.name) + QStringLiteral("Button"));
-        button->setAccessibleName(command.action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
+        button->setAccessibleName(
+            command.action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
         (command.action == m_create ? bar : readBar)->addWidget(button);
         addAction(command.action);
     }
@@ -158,24 +167,31 @@ void RecoveryPlansPage::applyScenarioDefaults()
     // The gateway's defaults per scenario: outage gateway + syncd, corruption the database,
     // complete failure all three.
     const QString scenario = m_scenario->currentData().toString();
-    m_components.value(QStringLiteral("gateway"))->setChecked(scenario != QLatin1String("data_corruption"));
-    m_components.value(QStringLiteral("syncd"))->setChecked(scenario != QLatin1String("data_corruption"));
-    m_components.value(QStringLiteral("database"))->setChecked(scenario != QLatin1String("service_outage"));
+    m_components.value(QStringLiteral("gateway"))
+        ->setChecked(scenario != QLatin1String("data_corruption"));
+    m_components.value(QStringLiteral("syncd"))
+        ->setChecked(scenario != QLatin1String("data_corruption"));
+    m_components.value(QStringLiteral("database"))
+        ->setChecked(scenario != QLatin1String("service_outage"));
 }
 
 void RecoveryPlansPage::refresh()
 {
-    m_client->list(QStringLiteral("/api/recovery-plans"), {}, this, [this](const QJsonArray &items, const ApiResult &last) {
-        if (last.ok()) {
-            m_model->applyPlans(items);
-            m_table->resizeColumnsToContents();
-            if (!m_pendingScenario.isEmpty())
-                openScenario(std::exchange(m_pendingScenario, QString()));
-        } else {
-            m_status->setText(tr("Could not load the recovery plans: %1").arg(last.error.message()));
-        }
-        emit refreshed(last.ok());
-    }, 4);
+    m_client->list(
+        QStringLiteral("/api/recovery-plans"), {}, this,
+        [this](const QJsonArray &items, const ApiResult &last) {
+            if (last.ok()) {
+                m_model->applyPlans(items);
+                m_table->resizeColumnsToContents();
+                if (!m_pendingScenario.isEmpty())
+                    openScenario(std::exchange(m_pendingScenario, QString()));
+            } else {
+                m_status->setText(
+                    tr("Could not load the recovery plans: %1").arg(last.error.message()));
+            }
+            emit refreshed(last.ok());
+        },
+        4);
 }
 
 void RecoveryPlansPage::createPlan()
@@ -187,33 +203,37 @@ void RecoveryPlansPage::createPlan()
     const QJsonObject body { { QStringLiteral("scenario"), m_scenario->currentData().toString() },
                              { QStringLiteral("components"), components } };
     m_status->setText(tr("Writing the plan…"));
-    m_client->post(QStringLiteral("/api/recovery-plans"), body, this, [this](const ApiResult &result) {
-        const QString name = result.object().value(QLatin1String("name")).toString();
-        if (result.ok()) {
-            m_status->setText(tr("Plan %1 written.").arg(name));
-            refresh();
-            openPlan(name);
-        } else {
-            m_status->setText(tr("Could not write the plan: %1").arg(result.error.message()));
-        }
-        emit planCreated(name, result.ok());
-    });
+    m_client->post(
+        QStringLiteral("/api/recovery-plans"), body, this, [this](const ApiResult &result) {
+            const QString name = result.object().value(QLatin1String("name")).toString();
+            if (result.ok()) {
+                m_status->setText(tr("Plan %1 written.").arg(name));
+                refresh();
+                openPlan(name);
+            } else {
+                m_status->setText(tr("Could not write the plan: %1").arg(result.error.message()));
+            }
+            emit planCreated(name, result.ok());
+        });
 }
 
 void RecoveryPlansPage::openPlan(const QString &name)
 {
     if (name.isEmpty() || name == shownPlan())
         return;
-    m_client->get(QStringLiteral("/api/recovery-plans/%1").arg(name), this, [this, name](const ApiResult &result) {
-        if (result.ok()) {
-            m_shown = result.object();
-            m_plan->setMarkdown(m_shown.value(QLatin1String("markdown")).toString());
-            m_saveScript->setEnabled(!m_shown.value(QLatin1String("script_text")).toString().isEmpty());
-        } else {
-            m_status->setText(tr("Could not read %1: %2").arg(name, result.error.message()));
-        }
-        emit planOpened(name, result.ok());
-    });
+    m_client->get(QStringLiteral("/api/recovery-plans/%1").arg(name), this,
+                  [this, name](const ApiResult &result) {
+                      if (result.ok()) {
+                          m_shown = result.object();
+                          m_plan->setMarkdown(m_shown.value(QLatin1String("markdown")).toString());
+                          m_saveScript->setEnabled(
+                              !m_shown.value(QLatin1String("script_text")).toString().isEmpty());
+                      } else {
+                          m_status->setText(
+                              tr("Could not read %1: %2").arg(name, result.error.message()));
+                      }
+                      emit planOpened(name, result.ok());
+                  });
 }
 
 void RecoveryPlansPage::openScenario(const QString &scenario)
@@ -226,7 +246,8 @@ void RecoveryPlansPage::openScenario(const QString &scenario)
     }
     const QString newest = m_model->newestOf(scenario);
     if (newest.isEmpty()) {
-        m_status->setText(tr("There is no %1 plan yet: choose its components and Create Plan.").arg(m_scenario->currentText().toLower()));
+        m_status->setText(tr("There is no %1 plan yet: choose its components and Create Plan.")
+                              .arg(m_scenario->currentText().toLower()));
         return;
     }
     m_table->selectRow(m_sorted->mapFromSource(m_model->index(m_model->rowOfKey(newest), 0)).row());
@@ -243,14 +264,16 @@ bool RecoveryPlansPage::saveScript(const QString &path)
     }
     const bool written = file.write(script.toUtf8()) == script.toUtf8().size();
     file.setPermissions(file.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeUser);
-    m_status->setText(written ? tr("Script saved to %1.").arg(path) : tr("Could not write %1.").arg(path));
+    m_status->setText(written ? tr("Script saved to %1.").arg(path)
+                              : tr("Could not write %1.").arg(path));
     return written;
 }
 
 void RecoveryPlansPage::chooseScriptFile()
 {
     const QString suggested = m_shown.value(QLatin1String("script")).toString();
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Recovery Script"), suggested, tr("Shell scripts (*.sh)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Recovery Script"), suggested,
+                                                      tr("Shell scripts (*.sh)"));
     if (!path.isEmpty())
         saveScript(path);
 }

@@ -33,7 +33,10 @@ public:
     RecoveryPlansModel *model() const { return m_model; }
     QTextBrowser *plan() const { return m_plan; }
     QComboBox *scenarioChooser() const { return m_scenario; }
-    QCheckBox *componentBox(const QString &component) const { return m_components.value(component); }
+    QCheckBox *componentBox(const QString &component) const
+    {
+        return m_components.value(component);
+    }
     QAction *createAction() const { return m_create; }
     QAction *saveScriptAction() const { return m_saveScript; }
     QString shownPlan() const { return m_shown.value(QLatin1String("name")).toString(); }

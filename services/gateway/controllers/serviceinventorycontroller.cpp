@@ -23,22 +23,25 @@ const QString kGatewayService = QStringLiteral("tf-gateway");
 const QString kSyncService = QStringLiteral("tf-syncd");
 } // namespace
 
-ServiceInventoryController::ServiceInventoryController(const DatabaseState &database, SyncdClient &syncd,
-                                                       const SyncSupervisor *supervisor, const QElapsedTimer &uptime,
-                                                       QString nodeId, int statusTimeoutMs)
+ServiceInventoryController::ServiceInventoryController(const DatabaseState &database,
+                                                       SyncdClient &syncd,
+                                                       const SyncSupervisor *supervisor,
+                                                       const QElapsedTimer &uptime, QString nodeId,
+                                                       int statusTimeoutMs)
     : m_database(database)
     , m_syncd(syncd)
     , m_supervisor(supervisor)
     , m_uptime(uptime)
     , m_nodeId(std::move(nodeId))
     , m_statusTimeoutMs(statusTimeoutMs)
-{
-}
+{ }
 
 void ServiceInventoryController::registerRoutes(http::Router &router)
 {
     router.addAsync("GET", QStringLiteral("/api/services"), auth::Permission::StatusRead,
-                    [this](const http::ApiRequest &request, const http::Router::Reply &reply) { services(request, reply); });
+                    [this](const http::ApiRequest &request, const http::Router::Reply &reply) {
+                        services(request, reply);
+                    });
     router.add("GET", QStringLiteral("/api/services/events"), auth::Permission::StatusRead,
                [this](const http::ApiRequest &request) { return events(request); });
 }
@@ -57,7 +60,8 @@ int ServiceInventoryController::restartsIn24h(const QString &service) const
     }
 }
 
-void ServiceInventoryController::services(const http::ApiRequest &request, const http::Router::Reply &reply)
+void ServiceInventoryController::services(const http::ApiRequest &request,
+                                          const http::Router::Reply &reply)
 {
     // Two items at most, but a list like every other: limit and cursor (the index to start at).
     const http::QueryParams first = http::QueryParams::forList(request);
@@ -88,38 +92,52 @@ void ServiceInventoryController::services(const http::ApiRequest &request, const
         if (supervision.contains(QStringLiteral("last_error")))
             sync.insert(QStringLiteral("error"), supervision.value(QStringLiteral("last_error")));
     }
-    m_syncd.get(QStringLiteral("/health"), nullptr, [gateway, sync, reply, request, start](const SyncdClient::Result &result) mutable {
-        if (result.status == 0) {
-            sync.insert(QStringLiteral("status"), QStringLiteral("down"));
-            sync.insert(QStringLiteral("error"), QString(QStringLiteral("tf-syncd unreachable: ") + result.error));
-        } else {
-            const QJsonObject health = QJsonDocument::fromJson(result.body).object();
-            const bool healthy = result.status == 200 && health.value(QStringLiteral("status")).toString() == QLatin1String("healthy");
-            sync.insert(QStringLiteral("status"), healthy ? QStringLiteral("running") : QStringLiteral("degraded"));
-            for (const char *key : { "node_id", "pid", "uptime_s", "version" })
-                sync.insert(key == QByteArrayView("node_id") ? QStringLiteral("node") : QString::fromLatin1(key),
-                            health.value(QLatin1String(key)));
-        }
-        const http::QueryParams params = http::QueryParams::forList(request);
-        const QJsonArray all { gateway, sync };
-        QJsonArray items;
-        for (qsizetype i = start; i < all.size() && items.size() < params.limit(); ++i)
-            items.append(all.at(i));
-        const qint64 end = start + items.size();
-        reply(http::listResponse(request, params, items, end < all.size() ? QString::number(end) : QString()));
-    }, m_statusTimeoutMs);
+    m_syncd.get(
+        QStringLiteral("/health"), nullptr,
+        [gateway, sync, reply, request, start](const SyncdClient::Result &result) mutable {
+            if (result.status == 0) {
+                sync.insert(QStringLiteral("status"), QStringLiteral("down"));
+                sync.insert(QStringLiteral("error"),
+                            QString(QStringLiteral("tf-syncd unreachable: ") + result.error));
+            } else {
+                const QJsonObject health = QJsonDocument::fromJson(result.body).object();
+                const bool healthy = result.status == 200
+                    && health.value(QStringLiteral("status")).toString()
+                        == QLatin1String("healthy");
+                sync.insert(QStringLiteral("status"),
+                            healthy ? QStringLiteral("running") : QStringLiteral("degraded"));
+                for (const char *key : { "node_id", "pid", "uptime_s", "version" })
+                    sync.insert(key == QByteArrayView("node_id") ? QStringLiteral("node")
+                                                                 : QString::fromLatin1(key),
+                                health.value(QLatin1String(key)));
+            }
+            const http::QueryParams params = http::QueryParams::forList(request);
+            const QJsonArray all { gateway, sync };
+            QJsonArray items;
+            for (qsizetype i = start; i < all.size() && items.size() < params.limit(); ++i)
+                items.append(all.at(i));
+            const qint64 end = start + items.size();
+            reply(http::listResponse(request, params, items,
+                                     end < all.size() ? QString::number(end) : QString()));
+        },
+        m_statusTimeoutMs);
 }
 
 http::ApiResponse ServiceInventoryController::events(const http::ApiRequest &request) const
 {
-    const http::QueryParams params = http::QueryParams::forList(request, { QStringLiteral("service") });
-    const QString service = params.choice(QStringLiteral("service"), { kGatewayService, kSyncService });
+    const http::QueryParams params
+        = http::QueryParams::forList(request, { QStringLiteral("service") });
+    const QString service
+        = params.choice(QStringLiteral("service"), { kGatewayService, kSyncService });
     const QList<db::ServiceEventRecord> records
-        = db::ServiceEventRepository(m_database.database().database()).page(service, params.cursorId(), params.limit() + 1);
+        = db::ServiceEventRepository(m_database.database().database())
+              .page(service, params.cursorId(), params.limit() + 1);
     QJsonArray items;
     for (qsizetype i = 0; i < records.size() && i < params.limit(); ++i)
         items.append(records.at(i).toJson());
-    const QString next = records.size() > params.limit() ? QString::number(records.at(params.limit() - 1).id) : QString();
+    const QString next = records.size() > params.limit()
+        ? QString::number(records.at(params.limit() - 1).id)
+        : QString();
     return http::listResponse(request, params, items, next);
 }
 

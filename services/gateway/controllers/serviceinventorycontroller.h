@@ -17,15 +17,17 @@ class SyncSupervisor;
 // What runs and what it did (the read side of /api/services; restarts are ServicesController):
 //   GET /api/services         the gateway and its tf-syncd: status, node, pid, uptime, version
 //                             and restarts in the last 24 h (service_events "restarted", written
-//                             for every relaunch, requested or not; the runbook's threshold is 3). tf-syncd is
-//                             asked /health with the status timeout, so this never hangs.
+//                             for every relaunch, requested or not; the runbook's threshold is 3).
+//                             tf-syncd is asked /health with the status timeout, so this never
+//                             hangs.
 //   GET /api/services/events  service_events, newest first (keyset on id), ?service= filter
 // Both need status:read, like /api/status.
 class ServiceInventoryController final
 {
 public:
-    ServiceInventoryController(const DatabaseState &database, SyncdClient &syncd, const SyncSupervisor *supervisor,
-                               const QElapsedTimer &uptime, QString nodeId, int statusTimeoutMs);
+    ServiceInventoryController(const DatabaseState &database, SyncdClient &syncd,
+                               const SyncSupervisor *supervisor, const QElapsedTimer &uptime,
+                               QString nodeId, int statusTimeoutMs);
     void registerRoutes(http::Router &router);
 
 private:
