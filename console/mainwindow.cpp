@@ -10,9 +10,13 @@
 #include "models/statusmodel.h"
 #include "pages/alertspage.h"
 #include "pages/auditpage.h"
+#include "pages/backupspage.h"
 #include "pages/dashboardpage.h"
+#include "pages/maintenancepage.h"
 #include "pages/operationspage.h"
 #include "pages/quarantinepage.h"
+#include "pages/recoveryplanspage.h"
+#include "pages/servicespage.h"
 #include "pages/statuspage.h"
 #include "pages/syncpairspage.h"
 #include "pages/userspage.h"
@@ -151,6 +155,26 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     });
     connect(this, &MainWindow::refreshRequested, users, &UsersPage::refresh);
     addPage(QStringLiteral("users"), tr("Users and Tokens"), QIcon(), users);
+    auto *backups = new BackupsPage(m_client, m_permissions, this);
+    connect(m_session, &Session::signedIn, backups, &BackupsPage::refresh);
+    connect(this, &MainWindow::refreshRequested, backups, &BackupsPage::refresh);
+    addPage(QStringLiteral("backups"), tr("Backups"), QIcon(), backups);
+    auto *services = new ServicesPage(m_client, m_permissions, this);
+    connect(m_session, &Session::signedIn, services, &ServicesPage::refresh);
+    connect(this, &MainWindow::refreshRequested, services, &ServicesPage::refresh);
+    addPage(QStringLiteral("services"), tr("Services"), QIcon(), services);
+    auto *maintenance = new MaintenancePage(m_client, m_permissions, this);
+    connect(m_session, &Session::signedIn, maintenance, &MaintenancePage::refresh);
+    connect(this, &MainWindow::refreshRequested, maintenance, &MaintenancePage::refresh);
+    addPage(QStringLiteral("maintenance"), tr("Maintenance"), QIcon(), maintenance);
+    auto *recovery = new RecoveryPlansPage(m_client, m_permissions, this);
+    connect(m_session, &Session::signedIn, recovery, &RecoveryPlansPage::refresh);
+    connect(this, &MainWindow::refreshRequested, recovery, &RecoveryPlansPage::refresh);
+    connect(alerts, &AlertsPage::recoveryPlanRequested, this, [this, recovery](const QString &rule) {
+        showPage(QStringLiteral("recoveryPlans"));
+        recovery->openScenario(RecoveryPlansPage::scenarioForAlertRule(rule));
+    });
+    addPage(QStringLiteral("recoveryPlans"), tr("Recovery Plans"), QIcon(), recovery);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();

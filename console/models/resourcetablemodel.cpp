@@ -322,4 +322,27 @@ void ResourceTableModel::reindexFrom(int row)
         m_rowById[m_ids.at(r)] = r;
 }
 
+void ResourceTableModel::applyItemsKeyedBy(const QJsonArray &items, const QString &keyField)
+{
+    QJsonArray keyed;
+    for (const QJsonValue &value : items) {
+        QJsonObject item = value.toObject();
+        const QString key = item.value(keyField).toString();
+        if (key.isEmpty())
+            continue;
+        auto it = m_idByKey.constFind(key);
+        if (it == m_idByKey.constEnd())
+            it = m_idByKey.insert(key, m_idByKey.size() + 1);
+        item.insert(QStringLiteral("id"), it.value());
+        keyed.append(item);
+    }
+    applyItems(keyed);
+}
+
+int ResourceTableModel::rowOfKey(const QString &key) const
+{
+    const auto it = m_idByKey.constFind(key);
+    return it == m_idByKey.constEnd() ? -1 : rowOf(it.value());
+}
+
 } // namespace tf::console

@@ -63,6 +63,11 @@ public:
     // removeId(); a reload is a fresh list for applyItems().
     void upsert(const QJsonObject &item);
     void removeId(qint64 id);
+    // For resources named rather than numbered (backups, services, plans): each value of
+    // keyField gets a stable row id the first time it is seen, then applyItems(). rowOfKey()
+    // finds it again; -1 when absent.
+    void applyItemsKeyedBy(const QJsonArray &items, const QString &keyField);
+    int rowOfKey(const QString &key) const;
 
     qint64 idAt(int row) const; // -1 outside the rows
     QJsonObject itemAt(int row) const; // empty outside the rows
@@ -98,6 +103,7 @@ private:
     QList<QJsonObject> m_items;
     QList<qint64> m_ids;
     QHash<qint64, int> m_rowById;
+    QHash<QString, qint64> m_idByKey;
     TimeFormatter m_timeFormatter;
     int m_resetCount = 0;
 };

@@ -102,7 +102,17 @@ AlertsPage::AlertsPage(GatewayClient *client, ChangePoller *poller, Permissions 
     connect(exportAction, &QAction::triggered, this, &AlertsPage::chooseExportFile);
     auto *refreshAction = new QAction(tr("Refresh Alerts"), this);
     connect(refreshAction, &QAction::triggered, this, &AlertsPage::refresh);
-    addActions({ m_acknowledge, find, exportAction });
+    auto *recoveryPlan = new QAction(tr("Recovery &Plan"), this);
+    recoveryPlan->setObjectName(QStringLiteral("openRecoveryPlan"));
+    recoveryPlan->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    recoveryPlan->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    recoveryPlan->setToolTip(tr("Open the recovery plan for the selected alert (Ctrl+Shift+P)"));
+    connect(recoveryPlan, &QAction::triggered, this, [this] {
+        const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+        if (!rows.isEmpty())
+            emit recoveryPlanRequested(m_model->itemAt(m_filter->mapToSource(rows.first()).row()).value(QLatin1String("rule")).toString());
+    });
+    addActions({ m_acknowledge, find, exportAction, recoveryPlan });
 
     auto button = [this](QAction *action, const QString &name) {
         auto *b = new QToolButton(this);
@@ -118,6 +128,7 @@ AlertsPage::AlertsPage(GatewayClient *client, ChangePoller *poller, Permissions 
     bar->addWidget(m_text, 1);
     bar->addWidget(button(m_acknowledge, QStringLiteral("acknowledgeButton")));
     bar->addWidget(button(exportAction, QStringLiteral("exportButton")));
+    bar->addWidget(button(recoveryPlan, QStringLiteral("recoveryPlanButton")));
     bar->addWidget(button(refreshAction, QStringLiteral("refreshButton")));
     m_message->setObjectName(QStringLiteral("alertsMessage"));
     auto *layout = new QVBoxLayout(this);

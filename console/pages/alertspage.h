@@ -46,6 +46,8 @@ signals:
     void openCountChanged(int count);
     void refreshed(bool ok);
     void acknowledged(qint64 id, bool ok);
+    // "Open Recovery Plan" on the selected alert: the plan scenario that answers its rule.
+    void recoveryPlanRequested(const QString &alertRule);
 
 private:
     void applyStatusFilter();

@@ -13,6 +13,7 @@
 #include "controllers/metricshistorycontroller.h"
 #include "controllers/metricsproxycontroller.h"
 #include "controllers/recoveryplanscontroller.h"
+#include "controllers/serviceinventorycontroller.h"
 #include "controllers/servicescontroller.h"
 #include "controllers/statuscontroller.h"
 #include "controllers/syncproxycontroller.h"
@@ -75,6 +76,8 @@ GatewayApp::GatewayApp(ServiceContext context, GatewaySettings settings, QObject
     m_services = std::make_unique<ServicesController>(
         *m_database, *m_jobs, m_supervisor, m_settings.syncUrl,
         ServicesController::Hooks { [this] { stop(); }, [this] { if (m_supervisor) m_supervisor->start(); } });
+    m_serviceInventory = std::make_unique<ServiceInventoryController>(*m_database, *m_syncd, m_supervisor, m_uptime,
+                                                                      m_context.nodeId, m_settings.statusTimeoutMs);
     m_recoveryPlans = std::make_unique<RecoveryPlansController>(*m_database, m_context, m_settings.syncUrl,
                                                                 m_settings.access.tlsEnabled());
     m_jobsController = std::make_unique<JobsController>(*m_jobs);
@@ -101,6 +104,7 @@ quint16 GatewayApp::start()
     m_metrics->registerRoutes(router);
     m_syncProxy->registerRoutes(router);
     m_services->registerRoutes(router);
+    m_serviceInventory->registerRoutes(router);
     m_recoveryPlans->registerRoutes(router);
     m_jobsController->registerRoutes(router);
     m_backups->registerRoutes(router);

@@ -32,6 +32,7 @@ class MaintenanceController;
 class MetricsHistoryController;
 class MetricsProxyController;
 class RecoveryPlansController;
+class ServiceInventoryController;
 class ServicesController;
 class TokensController;
 class UsersController;
@@ -85,6 +86,7 @@ private:
     std::unique_ptr<MetricsProxyController> m_metrics;
     std::unique_ptr<SyncProxyController> m_syncProxy;
     std::unique_ptr<ServicesController> m_services;
+    std::unique_ptr<ServiceInventoryController> m_serviceInventory;
     std::unique_ptr<RecoveryPlansController> m_recoveryPlans;
     std::unique_ptr<JobsController> m_jobsController;
     std::unique_ptr<BackupsController> m_backups;

@@ -214,3 +214,54 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_userspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_userspage tf-gateway tf-syncd)
 endif()
+
+# The admin job follower against a real tf-gateway (killed and started again mid-follow),
+# and the Backups page with its restore dialog against a real tf-gateway supervising tf-syncd;
+# screenshots (light and dark) into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_jobfollower
+        SOURCES console/tst_jobfollower.cpp
+        LIBS tfconsoleclient tftestsupport tfcore
+        LABELS console TIMEOUT 120)
+    target_include_directories(tst_jobfollower PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_jobfollower tf-gateway)
+    tf_add_test(NAME tst_backupspage
+        SOURCES console/tst_backupspage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    target_include_directories(tst_backupspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_backupspage tf-gateway tf-syncd)
+endif()
+
+# The Services page against a real tf-gateway supervising tf-syncd: restarts of tf-syncd and of
+# the gateway itself, followed until they are back; screenshots into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_servicespage
+        SOURCES console/tst_servicespage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    target_include_directories(tst_servicespage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_servicespage tf-gateway tf-syncd)
+endif()
+
+# The Maintenance page against a real tf-gateway supervising tf-syncd: windows in the chosen
+# time zone, a weekly run started from the page and its rendered report; screenshots.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_maintenancepage
+        SOURCES console/tst_maintenancepage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    target_include_directories(tst_maintenancepage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_maintenancepage tf-gateway tf-syncd)
+endif()
+
+# The Recovery plans page against a real tf-gateway supervising tf-syncd: create, read
+# rendered, save the script; screenshots into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_recoveryplanspage
+        SOURCES console/tst_recoveryplanspage.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    target_include_directories(tst_recoveryplanspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_recoveryplanspage tf-gateway tf-syncd)
+endif()

@@ -13,6 +13,7 @@
 #include "models/resourcefiltermodel.h"
 #include "models/session.h"
 #include "pages/alertspage.h"
+#include "pages/recoveryplanspage.h"
 #include "settings/displaysettings.h"
 
 #include <QAction>
@@ -130,6 +131,21 @@ private slots:
         const QString csv = QString::fromUtf8(file.readAll());
         QVERIFY(csv.startsWith(QStringLiteral("Severity,Rule")));
         QVERIFY(csv.contains(QStringLiteral("memory_percent")));
+    }
+
+    void alertOpensItsRecoveryPlan()
+    {
+        const int row = memoryRow();
+        QVERIFY(row >= 0);
+        m_page->table()->selectRow(m_page->filter()->mapFromSource(m_page->model()->index(row, AlertsModel::RuleColumn)).row());
+        auto *open = m_page->findChild<QAction *>(QStringLiteral("openRecoveryPlan"));
+        QVERIFY(open);
+        open->trigger();
+        QCOMPARE(m_window->currentPageId(), QStringLiteral("recoveryPlans"));
+        auto *recovery = m_window->findChild<console::RecoveryPlansPage *>();
+        QVERIFY(recovery);
+        QCOMPARE(recovery->scenarioChooser()->currentData().toString(), QStringLiteral("service_outage"));
+        m_window->showPage(QStringLiteral("alerts"));
     }
 
     void viewerSeesAcknowledgeDisabled()

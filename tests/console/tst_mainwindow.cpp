@@ -81,13 +81,17 @@ private slots:
     {
         auto *page = new QLabel(QStringLiteral("Second page"));
         QAction *show = m_window->addPage(QStringLiteral("second"), QStringLiteral("Second"), QIcon(), page);
-        // The console's own pages come first: the new one is the last, Ctrl+<count>.
-        const int number = m_window->findChild<QListWidget *>(QStringLiteral("navigation"))->count();
-        QVERIFY(number >= 2 && number <= 9);
-        const auto key = Qt::Key(Qt::Key_0 + number);
-        QCOMPARE(show->shortcut(), QKeySequence(Qt::CTRL | key));
-        QTest::keyClick(m_window.get(), key, Qt::ControlModifier);
+        // The console's own pages come first, the first nine with Ctrl+1..9. It has more than
+        // nine now, so the new one, the last, is reached from its action (the Go menu) only.
+        auto *navigation = m_window->findChild<QListWidget *>(QStringLiteral("navigation"));
+        const int number = navigation->count();
+        QVERIFY(number > 9);
+        QCOMPARE(navigation->item(number - 1)->data(Qt::UserRole).toString(), QStringLiteral("second"));
+        QVERIFY(show->shortcut().isEmpty());
+        show->trigger();
         QCOMPARE(m_window->currentPageId(), QStringLiteral("second"));
+        QTest::keyClick(m_window.get(), Qt::Key_9, Qt::ControlModifier);
+        QCOMPARE(m_window->currentPageId(), navigation->item(8)->data(Qt::UserRole).toString());
         QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
         QCOMPARE(m_window->currentPageId(), QStringLiteral("overview"));
     }

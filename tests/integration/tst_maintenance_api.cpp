@@ -156,6 +156,12 @@ private Q_SLOTS:
                      .toString(),
                  QStringLiteral("security audit"));
         QVERIFY(QFile::exists(report.value(QStringLiteral("markdown_path")).toString()));
+        // The Markdown report itself, as the file holds it.
+        QFile markdownFile(report.value(QStringLiteral("markdown_path")).toString());
+        QVERIFY(markdownFile.open(QIODevice::ReadOnly));
+        const QString markdown = single.json().value(QStringLiteral("markdown")).toString();
+        QCOMPARE(markdown, QString::fromUtf8(markdownFile.readAll()));
+        QVERIFY2(markdown.startsWith(QStringLiteral("# Quarterly maintenance report")), qPrintable(markdown.left(80)));
         QCOMPARE(call("GET", QStringLiteral("/api/maintenance/runs/999999")).status, 404);
 
         // The audit trail has it, with who and from where.

@@ -10,6 +10,9 @@
 #include "ops/maintenancerunstore.h"
 #include "ops/maintenanceschedule.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QTimeZone>
 
@@ -92,7 +95,25 @@ http::ApiResponse MaintenanceController::run(const http::ApiRequest &request) co
     const auto record = ops::MaintenanceRunStore(m_database.database().database()).get(id);
     if (!record)
         throw Error(Error::Kind::NotFound, QStringLiteral("maintenance run %1 not found").arg(id));
-    return http::ApiResponse::json(record->toJson(true));
+    QJsonObject body = record->toJson(true);
+    body.insert(QStringLiteral("markdown"), reportMarkdown(body.value(QStringLiteral("report")).toObject()
+                                                                .value(QStringLiteral("markdown_path")).toString()));
+    return http::ApiResponse::json(body);
+}
+
+QJsonValue MaintenanceController::reportMarkdown(const QString &path) const
+{
+    // Only a report of <data>/reports, and not an unbounded one: the path comes from the table.
+    constexpr qint64 kMaxBytes = 2 * 1024 * 1024;
+    const QString reports = QDir(m_context.dataDir).absoluteFilePath(QStringLiteral("reports"));
+    const QFileInfo info(path);
+    if (path.isEmpty() || QDir::cleanPath(info.absolutePath()) != QDir::cleanPath(reports) || !info.isFile()
+        || info.size() > kMaxBytes)
+        return QJsonValue::Null;
+    QFile file(info.absoluteFilePath());
+    if (!file.open(QIODevice::ReadOnly))
+        return QJsonValue::Null;
+    return QString::fromUtf8(file.readAll());
 }
 
 http::ApiResponse MaintenanceController::start(const http::ApiRequest &request)

@@ -3,6 +3,8 @@
 #include "common/router.h"
 #include "common/servicecontext.h"
 
+#include <QJsonValue>
+
 namespace tf {
 class DatabaseState;
 }
@@ -32,6 +34,9 @@ private:
     http::ApiResponse runs(const http::ApiRequest &request) const;
     http::ApiResponse run(const http::ApiRequest &request) const;
     http::ApiResponse start(const http::ApiRequest &request);
+
+    // The run's Markdown report from <data>/reports; null when it is not there.
+    QJsonValue reportMarkdown(const QString &path) const;
 
     const DatabaseState &m_database;
     JobRegistry &m_jobs;

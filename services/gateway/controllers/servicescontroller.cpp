@@ -3,6 +3,7 @@
 #include "common/auditlog.h"
 #include "common/databasestate.h"
 #include "core/errors.h"
+#include "db/repositories/serviceeventrepository.h"
 #include "gateway/jobs/jobregistry.h"
 #include "jobscontroller.h"
 #include "gateway/syncsupervisor.h"
@@ -154,11 +155,26 @@ http::ApiResponse ServicesController::restartGateway(const http::ApiRequest &req
                              { QStringLiteral("poll"), QStringLiteral("/health/ready") } };
     }).job;
     audit(request, QStringLiteral("gateway"), QStringLiteral("restart of tf-gateway (pid %1) requested").arg(pid));
+    recordGatewayRestart(pid);
     const qint64 jobId = job.value(QStringLiteral("id")).toInteger();
     m_jobs.waitFor(jobId, 2000);
     // Half a second for this answer to reach the client before the process image is replaced.
     QTimer::singleShot(500, m_timers.get(), [this] { reexec(); });
     return JobsController::accepted(m_jobs.job(jobId));
+}
+
+void ServicesController::recordGatewayRestart(qint64 pid)
+{
+    // GET /api/services counts it into the gateway's restarts in 24 h.
+    if (!m_database.isOpen())
+        return;
+    try {
+        db::ServiceEventRepository(m_database.database().database())
+            .record(QStringLiteral("tf-gateway"), QStringLiteral("restarted"),
+                    QStringLiteral("tf-gateway re-executes itself in place on request"), QJsonObject { { QStringLiteral("pid"), pid } });
+    } catch (const Error &error) {
+        qCWarning(lcServices).noquote() << "service event not stored:" << error.message();
+    }
 }
 
 void ServicesController::reexec()

@@ -48,6 +48,7 @@ private:
     http::ApiResponse restartSync(const http::ApiRequest &request);
     http::ApiResponse restartGateway(const http::ApiRequest &request);
     void reexec();
+    void recordGatewayRestart(qint64 pid);
     void audit(const http::ApiRequest &request, const QString &service, const QString &description);
 
     DatabaseState &m_database;

@@ -43,6 +43,26 @@ QList<ServiceEventRecord> ServiceEventRepository::list(const QString &service, i
     query.addBindValue(filter);
     query.addBindValue(qMax(0, limit));
     m_database.exec(query, "listing service events");
+    return readRecords(query);
+}
+
+QList<ServiceEventRecord> ServiceEventRepository::page(const QString &service, qint64 beforeId, int limit) const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral(
+        "SELECT id, created_at, node, service, event, message, details FROM service_events "
+        "WHERE (? = '' OR service = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
+    const QString filter = rows::nonNull(service);
+    query.addBindValue(filter);
+    query.addBindValue(filter);
+    query.addBindValue(beforeId);
+    query.addBindValue(beforeId);
+    query.addBindValue(qMax(0, limit));
+    m_database.exec(query, "paging service events");
+    return readRecords(query);
+}
+
+QList<ServiceEventRecord> ServiceEventRepository::readRecords(QSqlQuery &query) const
+{
     QList<ServiceEventRecord> records;
     while (query.next()) {
         ServiceEventRecord record;

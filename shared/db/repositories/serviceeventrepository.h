@@ -36,9 +36,13 @@ public:
                   const QJsonObject &details = {}, const QString &node = {});
     // Newest first; an empty service means all services.
     QList<ServiceEventRecord> list(const QString &service, int limit) const;
+    // One page newest first by id, ids below beforeId (0: from the newest), for keyset paging.
+    QList<ServiceEventRecord> page(const QString &service, qint64 beforeId, int limit) const;
     int countSince(const QString &service, const QString &event, const QDateTime &since) const;
 
 private:
+    QList<ServiceEventRecord> readRecords(QSqlQuery &query) const;
+
     Database &m_database;
 };
 
