@@ -20,8 +20,6 @@
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
-#include <memory>
-
 namespace tf::console {
 
 DashboardPage::DashboardPage(GatewayClient *client, ChangePoller *poller, StatusModel *status, QWidget *parent)
@@ -245,31 +243,14 @@ void DashboardPage::refreshCounters()
         }
         answered();
     });
-    // The gateway has no quarantine total: each pair's detail carries its open_quarantine.
-    m_client->list(QStringLiteral("/api/sync-pairs"), {}, this, [this](const QJsonArray &pairs, const ApiResult &last) {
-        if (!last.ok()) {
+    // One request for every pair: the summary's open is the total of open quarantined rows.
+    m_client->get(QStringLiteral("/api/quarantine/summary"), this, [this](const ApiResult &result) {
+        if (!result.ok()) {
             setCounter(m_quarantine, QStringLiteral("—"), false);
             return;
         }
-        if (pairs.isEmpty()) {
-            setCounter(m_quarantine, QStringLiteral("0"), false);
-            return;
-        }
-        auto total = std::make_shared<int>(0);
-        auto waiting = std::make_shared<int>(int(pairs.size()));
-        auto failed = std::make_shared<bool>(false);
-        for (const QJsonValue &pair : pairs) {
-            const qint64 id = pair.toObject().value(QLatin1String("id")).toInteger();
-            m_client->get(QStringLiteral("/api/sync-pairs/%1").arg(id), this,
-                          [this, total, waiting, failed](const ApiResult &detail) {
-                              if (detail.ok())
-                                  *total += detail.object().value(QLatin1String("open_quarantine")).toInt();
-                              else
-                                  *failed = true;
-                              if (--*waiting == 0)
-                                  setCounter(m_quarantine, *failed ? QStringLiteral("—") : QString::number(*total), *total > 0);
-                          });
-        }
+        const qint64 open = result.object().value(QLatin1String("open")).toInteger();
+        setCounter(m_quarantine, QString::number(open), open > 0);
     });
 }
 
