@@ -23,6 +23,7 @@
 #include "settings/displaysettings.h"
 #include "widgets/connectionstatus.h"
 #include "widgets/errorbanner.h"
+#include "widgets/eventnotifier.h"
 #include "widgets/tablestate.h"
 
 #include <QAction>
@@ -84,6 +85,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     initIconResources();
     setObjectName(QStringLiteral("mainWindow"));
     m_client->setTimeoutMs(RequestTimeoutMs);
+    new EventNotifier(m_client, m_poller, this, this); // failed operations, quarantine growth
     m_gateway = gatewayUrl.toString(QUrl::RemoveUserInfo);
 
     m_navigation->setObjectName(QStringLiteral("navigation"));

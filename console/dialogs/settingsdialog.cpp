@@ -117,12 +117,6 @@ QWidget *SettingsDialog::createNotificationsTab()
         box->setAccessibleName(text.mid(0).remove(QLatin1Char('&')));
         box->setProperty("event", int(event));
         connect(box, &QCheckBox::toggled, display, [display, event = event](bool on) { display->setNotifies(event, on); });
-        if (event != Event::NewAlert) {
-            // Stored already; the Operations and Quarantine pages do not notify yet.
-            box->setEnabled(false);
-            box->setText(tr("%1 (not sent yet)").arg(text));
-            box->setToolTip(tr("Not available yet: this console does not notify about this event."));
-        }
         m_notify.append(box);
         layout->addWidget(box);
     }

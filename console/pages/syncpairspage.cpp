@@ -216,11 +216,11 @@ SyncPairsPage::~SyncPairsPage()
 
 void SyncPairsPage::restoreSettings()
 {
-    // Columns (width, order, sort), the splitter and the filters, as the user left them.
+    // The splitter and the filters, as the user left them (the columns are MainWindow's
+    // TableStateSaver's, as for every named table).
     QSettings settings;
     settings.beginGroup(SettingsGroup);
     m_restoring = true;
-    m_table->horizontalHeader()->restoreState(settings.value(QStringLiteral("header")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
     const int status = m_statusFilter->findData(settings.value(QStringLiteral("status")).toString());
     m_statusFilter->setCurrentIndex(qMax(0, status));
@@ -234,7 +234,6 @@ void SyncPairsPage::saveSettings() const
 {
     QSettings settings;
     settings.beginGroup(SettingsGroup);
-    settings.setValue(QStringLiteral("header"), m_table->horizontalHeader()->saveState());
     settings.setValue(QStringLiteral("splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("status"), m_statusFilter->currentData().toString());
     settings.setValue(QStringLiteral("text"), m_textFilter->text());

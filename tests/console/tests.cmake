@@ -265,3 +265,14 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_recoveryplanspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_recoveryplanspage tf-gateway tf-syncd)
 endif()
+
+# EventNotifier against a real tf-gateway supervising tf-syncd: failed operations and
+# quarantine growth notify only while the window is hidden and their switch is on.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_eventnotifier
+        SOURCES console/tst_eventnotifier.cpp integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 180)
+    target_include_directories(tst_eventnotifier PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_eventnotifier tf-gateway tf-syncd)
+endif()

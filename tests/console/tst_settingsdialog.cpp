@@ -31,6 +31,8 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include <tuple>
+
 using namespace tf;
 using namespace tf::console;
 
@@ -177,6 +179,23 @@ private slots:
         alert->setChecked(false);
         QVERIFY(!DisplaySettings::instance()->notifies(DisplaySettings::Event::NewAlert));
         QCOMPARE(QSettings().value(QStringLiteral("notifications/new_alert")).toBool(), false);
+        // The other two are sent too now (EventNotifier): enabled, no "(not sent yet)".
+        const QList<std::tuple<const char *, DisplaySettings::Event, const char *>> others {
+            { "notifyOperationFailed", DisplaySettings::Event::OperationFailed, "notifications/operation_failed" },
+            { "notifyQuarantineGrew", DisplaySettings::Event::QuarantineGrew, "notifications/quarantine_grew" },
+        };
+        for (const auto &[name, event, key] : others) {
+            auto *box = dialog->findChild<QCheckBox *>(QString::fromLatin1(name));
+            QVERIFY2(box, name);
+            QVERIFY2(box->isEnabled(), name);
+            QVERIFY2(!box->text().contains(QStringLiteral("not sent")), qPrintable(box->text()));
+            QVERIFY(box->isChecked());
+            box->setChecked(false);
+            QVERIFY(!DisplaySettings::instance()->notifies(event));
+            QCOMPARE(QSettings().value(QString::fromLatin1(key)).toBool(), false);
+            box->setChecked(true);
+            QVERIFY(DisplaySettings::instance()->notifies(event));
+        }
         QVERIFY(test::saveScreenshots(dialog, QStringLiteral("settings-notifications")));
         alert->setChecked(true);
         QVERIFY(DisplaySettings::instance()->notifies(DisplaySettings::Event::NewAlert));

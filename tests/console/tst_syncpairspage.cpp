@@ -21,6 +21,7 @@
 #include "screenshots.h"
 #include "settings/displaysettings.h"
 #include "widgets/sparkline.h"
+#include "widgets/tablestate.h"
 
 #include <QAction>
 #include <QApplication>
@@ -33,6 +34,7 @@
 #include <QLineEdit>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
@@ -425,6 +427,31 @@ private slots:
         m_page->refresh();
         QVERIFY(refreshed.wait(10000));
         QVERIFY(m_page->model()->rowOf(m_pairA) >= 0);
+    }
+
+    void columnsAreTheTableSaversAndTheSplitterThePages()
+    {
+        // The pairs table's columns are kept by MainWindow's TableStateSaver only; the page
+        // keeps its splitter (and filters) under its own group.
+        auto *table = m_page->findChild<QTableView *>(QStringLiteral("pairsTable"));
+        QVERIFY(table);
+        auto *saver = table->findChild<console::TableStateSaver *>();
+        QVERIFY(saver);
+        const QString tableKey = saver->settingsKey();
+        table->horizontalHeader()->resizeSection(2, 173);
+        auto *splitter = m_page->findChild<QSplitter *>(QStringLiteral("pairsSplitter"));
+        QVERIFY(splitter);
+        m_window.reset();
+        m_page = nullptr;
+        QSettings settings;
+        QVERIFY(!settings.contains(QStringLiteral("pages/syncPairs/header")));
+        QVERIFY(settings.contains(QStringLiteral("pages/syncPairs/splitter")));
+        QVERIFY2(settings.contains(tableKey), qPrintable(tableKey));
+
+        MainWindow second { QUrl(base()) };
+        auto *restored = second.findChild<QTableView *>(QStringLiteral("pairsTable"));
+        QVERIFY(restored);
+        QCOMPARE(restored->horizontalHeader()->sectionSize(2), 173);
     }
 
     void cleanupTestCase()
