@@ -14,26 +14,29 @@
 
 namespace tf::console {
 
-EventNotifier::EventNotifier(GatewayClient *client, ChangePoller *poller, QWidget *window, QObject *parent)
+EventNotifier::EventNotifier(GatewayClient *client, ChangePoller *poller, QWidget *window,
+                             QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_window(window)
 {
-    connect(poller, &ChangePoller::changed, this, [this](const QString &type, const QString &, const QString &) {
-        if (type == QLatin1String("sync_operation"))
-            readFailedOperations();
-        else if (type == QLatin1String("quarantine_entry"))
-            readQuarantine();
-    });
+    connect(poller, &ChangePoller::changed, this,
+            [this](const QString &type, const QString &, const QString &) {
+                if (type == QLatin1String("sync_operation"))
+                    readFailedOperations();
+                else if (type == QLatin1String("quarantine_entry"))
+                    readQuarantine();
+            });
     connect(poller, &ChangePoller::reloadAll, this, [this] {
         readFailedOperations();
         readQuarantine();
     });
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        m_tray = new QSystemTrayIcon(QApplication::windowIcon().isNull()
-                                             ? QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning)
-                                             : QApplication::windowIcon(),
-                                     this);
+        m_tray = new QSystemTrayIcon(
+            QApplication::windowIcon().isNull()
+                ? QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning)
+                : QApplication::windowIcon(),
+            this);
         m_tray->setToolTip(tr("TerraFusion"));
     }
 }
@@ -49,39 +52,44 @@ void EventNotifier::readFailedOperations()
     query.addQueryItem(QStringLiteral("status"), QStringLiteral("failed"));
     query.addQueryItem(QStringLiteral("limit"), QString::number(FailedPageSize));
     m_client->list(
-            QStringLiteral("/api/sync-operations"), query, this,
-            [this](const QJsonArray &items, const ApiResult &last) {
-                m_failedReading = false;
-                if (last.ok()) {
-                    QStringList fresh;
-                    for (const QJsonValue &value : items) {
-                        const QJsonObject operation = value.toObject();
-                        const qint64 id = operation.value(QLatin1String("id")).toInteger(-1);
-                        if (m_failedSeen.contains(id))
-                            continue;
-                        m_failedSeen.insert(id);
-                        if (!m_failedKnown)
-                            continue;
-                        const QString error = operation.value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString();
-                        fresh << (error.isEmpty() ? tr("Operation %1 of pair %2")
-                                                            .arg(id)
-                                                            .arg(operation.value(QLatin1String("pair_id")).toInteger())
-                                                  : tr("Operation %1 of pair %2: %3")
-                                                            .arg(id)
-                                                            .arg(operation.value(QLatin1String("pair_id")).toInteger())
-                                                            .arg(error));
-                    }
-                    m_failedKnown = true;
-                    if (!fresh.isEmpty())
-                        notify(DisplaySettings::Event::OperationFailed,
-                               tr("%n operation(s) failed", nullptr, int(fresh.size())), fresh.join(QLatin1Char('\n')));
+        QStringLiteral("/api/sync-operations"), query, this,
+        [this](const QJsonArray &items, const ApiResult &last) {
+            m_failedReading = false;
+            if (last.ok()) {
+                QStringList fresh;
+                for (const QJsonValue &value : items) {
+                    const QJsonObject operation = value.toObject();
+                    const qint64 id = operation.value(QLatin1String("id")).toInteger(-1);
+                    if (m_failedSeen.contains(id))
+                        continue;
+                    m_failedSeen.insert(id);
+                    if (!m_failedKnown)
+                        continue;
+                    const QString error = operation.value(QLatin1String("error"))
+                                              .toObject()
+                                              .value(QLatin1String("message"))
+                                              .toString();
+                    fresh << (error.isEmpty()
+                                  ? tr("Operation %1 of pair %2")
+                                        .arg(id)
+                                        .arg(operation.value(QLatin1String("pair_id")).toInteger())
+                                  : tr("Operation %1 of pair %2: %3")
+                                        .arg(id)
+                                        .arg(operation.value(QLatin1String("pair_id")).toInteger())
+                                        .arg(error));
                 }
-                if (m_failedAgain) {
-                    m_failedAgain = false;
-                    readFailedOperations();
-                }
-            },
-            1);
+                m_failedKnown = true;
+                if (!fresh.isEmpty())
+                    notify(DisplaySettings::Event::OperationFailed,
+                           tr("%n operation(s) failed", nullptr, int(fresh.size())),
+                           fresh.join(QLatin1Char('\n')));
+            }
+            if (m_failedAgain) {
+                m_failedAgain = false;
+                readFailedOperations();
+            }
+        },
+        1);
 }
 
 void EventNotifier::readQuarantine()

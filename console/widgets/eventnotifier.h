@@ -29,7 +29,8 @@ class EventNotifier final : public QObject
 public:
     static constexpr int FailedPageSize = 50;
 
-    EventNotifier(GatewayClient *client, ChangePoller *poller, QWidget *window, QObject *parent = nullptr);
+    EventNotifier(GatewayClient *client, ChangePoller *poller, QWidget *window,
+                  QObject *parent = nullptr);
 
     // The open quarantine total last read; -1 before the first read.
     qint64 openQuarantine() const { return m_open; }
@@ -39,7 +40,8 @@ public:
     bool knowsFailure(qint64 operationId) const { return m_failedSeen.contains(operationId); }
 
 signals:
-    void notified(tf::console::DisplaySettings::Event event, const QString &title, const QString &text);
+    void notified(tf::console::DisplaySettings::Event event, const QString &title,
+                  const QString &text);
 
 private:
     void readFailedOperations();

@@ -49,7 +49,8 @@ private slots:
         m_window->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         m_window->useToken(m_authorization.mid(int(qstrlen("Bearer "))));
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->poller()->state(), console::ChangePoller::ConnectionState::Connected, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->poller()->state(),
+                                  console::ChangePoller::ConnectionState::Connected, 10000);
         m_notifier = m_window->findChild<EventNotifier *>();
         QVERIFY(m_notifier);
         QTRY_VERIFY_WITH_TIMEOUT(m_notifier->hasBaseline(), 10000);
@@ -116,15 +117,13 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(count(notified, Event::QuarantineGrew), 1, 10000);
         const QList<QVariant> args = first(notified, Event::QuarantineGrew);
         QCOMPARE(args.at(1).toString(), QStringLiteral("2 more row(s) quarantined"));
-        QCOMPARE(args.at(2).toString(), QStringLiteral("%1 open quarantined row(s) in all.").arg(after));
+        QCOMPARE(args.at(2).toString(),
+                 QStringLiteral("%1 open quarantined row(s) in all.").arg(after));
         QCOMPARE(count(notified, Event::OperationFailed), 0); // the runs succeeded
         m_window->show();
     }
 
-    void cleanupTestCase()
-    {
-        m_window.reset();
-    }
+    void cleanupTestCase() { m_window.reset(); }
 
 private:
     qint64 runFailing(const QString &name)
@@ -135,22 +134,28 @@ private:
     qint64 runGood(const QString &name)
     {
         // Rows 3 and 7 go to quarantine, the others are copied.
-        return run(name, QStringLiteral("parcel"), { QStringLiteral("completed"), QStringLiteral("completed_with_errors") });
+        return run(name, QStringLiteral("parcel"),
+                   { QStringLiteral("completed"), QStringLiteral("completed_with_errors") });
     }
     qint64 run(const QString &name, const QString &sourceEntity, const QStringList &expected)
     {
-        const qint64 pair = create(QStringLiteral("/api/sync-pairs"), pairBody(name, m_source, m_target, sourceEntity));
+        const qint64 pair = create(QStringLiteral("/api/sync-pairs"),
+                                   pairBody(name, m_source, m_target, sourceEntity));
         if (pair <= 0)
             return -1;
         const qint64 operation = startOperation({ { QStringLiteral("pair_id"), pair } });
-        const QString status = waitForOperation(operation, finished).value(QStringLiteral("status")).toString();
+        const QString status
+            = waitForOperation(operation, finished).value(QStringLiteral("status")).toString();
         if (!expected.contains(status))
             qWarning("operation %lld of %s: %s", operation, qPrintable(name), qPrintable(status));
         return expected.contains(status) ? operation : -1;
     }
     qint64 openQuarantine()
     {
-        return api("GET", QStringLiteral("/api/quarantine/summary")).json().value(QStringLiteral("open")).toInteger(-1);
+        return api("GET", QStringLiteral("/api/quarantine/summary"))
+            .json()
+            .value(QStringLiteral("open"))
+            .toInteger(-1);
     }
     static int count(const QSignalSpy &spy, Event event)
     {
