@@ -92,7 +92,7 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
     };
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
     refreshAction->setObjectName(QStringLiteral("refreshBackups"));
-    refreshAction->setShortcut(QKeySequence::Refresh);
+    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
     refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(refreshAction, &QAction::triggered, this, &BackupsPage::refresh);
     auto *bar = new QHBoxLayout;

@@ -97,7 +97,7 @@ MaintenancePage::MaintenancePage(GatewayClient *client, Permissions *permissions
             [this] { m_type->setEnabled(m_runNow->isEnabled()); });
     m_type->setEnabled(m_runNow->isEnabled());
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
-    refreshAction->setShortcut(QKeySequence::Refresh);
+    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
     refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(refreshAction, &QAction::triggered, this, &MaintenancePage::refresh);
     addActions({ m_runNow, refreshAction });

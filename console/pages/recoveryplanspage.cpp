@@ -125,7 +125,7 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     connect(m_create, &QAction::triggered, this, &RecoveryPlansPage::createPlan);
     connect(m_saveScript, &QAction::triggered, this, &RecoveryPlansPage::chooseScriptFile);
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
-    refreshAction->setShortcut(QKeySequence::Refresh);
+    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
     refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(refreshAction, &QAction::triggered, this, &RecoveryPlansPage::refresh);
     addAction(refreshAction);

@@ -107,7 +107,7 @@ ServicesPage::ServicesPage(GatewayClient *client, Permissions *permissions, QWid
     }
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
     refreshAction->setObjectName(QStringLiteral("refreshServices"));
-    refreshAction->setShortcut(QKeySequence::Refresh);
+    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
     refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(refreshAction, &QAction::triggered, this, &ServicesPage::refresh);
     addAction(refreshAction);
