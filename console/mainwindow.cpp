@@ -67,6 +67,33 @@ QIcon consoleIcon(const char *name)
         icon.addFile(selected, QSize(), QIcon::Selected);
     return icon;
 }
+
+// The navigation lists the pages under section headers. A header is no page: it cannot be
+// selected, clicked or reached with the arrow keys, and the page ids (Qt::UserRole) are on
+// the page entries only, so showPage(), the badges and Ctrl+<n> count pages, not rows.
+void addNavigationHeader(QListWidget *navigation, const QString &title)
+{
+    auto *item = new QListWidgetItem(title, navigation);
+    item->setFlags(Qt::NoItemFlags);
+    QFont font = navigation->font();
+    font.setBold(true);
+    font.setCapitalization(QFont::SmallCaps);
+    item->setFont(font);
+    // A header after pages keeps some room above it, so the sections stand apart.
+    const bool first = navigation->count() == 1;
+    item->setSizeHint(QSize(0, first ? 26 : 38));
+    item->setTextAlignment(Qt::AlignLeft | Qt::AlignBottom);
+}
+
+QListWidgetItem *navigationItem(const QListWidget *navigation, const QString &id)
+{
+    for (int row = 0; row < navigation->count(); ++row) {
+        QListWidgetItem *item = navigation->item(row);
+        if ((item->flags() & Qt::ItemIsSelectable) && item->data(Qt::UserRole).toString() == id)
+            return item;
+    }
+    return nullptr;
+}
 } // namespace
 
 MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
@@ -94,7 +121,11 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     m_pages->setObjectName(QStringLiteral("pages"));
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
     m_banner->setAccessibleName(tr("Connection problem"));
-    connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_navigation, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
+        const int index = item ? int(m_pageIds.indexOf(item->data(Qt::UserRole).toString())) : -1;
+        if (index >= 0)
+            m_pages->setCurrentIndex(index);
+    });
 
     auto *right = new QWidget(this);
     auto *rightLayout = new QVBoxLayout(right);
@@ -110,6 +141,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     layout->addWidget(right, 1);
     setCentralWidget(central);
 
+    addNavigationHeader(m_navigation, tr("Operations"));
     m_statusPage = new StatusPage(m_client, this);
     addPage(QStringLiteral("overview"), tr("Overview"), consoleIcon("overview"), m_statusPage);
     auto *dashboard = new DashboardPage(m_client, m_poller, m_statusPage->model(), this);
@@ -144,7 +176,8 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         setPageBadge(QStringLiteral("alerts"), open > 0 ? QString::number(open) : QString());
     });
     addPage(QStringLiteral("alerts"), tr("Alerts"), consoleIcon("alerts"), alerts);
-    addPage(QStringLiteral("audit"), tr("Audit trail"), QIcon(), new AuditPage(m_client, m_permissions, this));
+    addNavigationHeader(m_navigation, tr("Administration"));
+    addPage(QStringLiteral("audit"), tr("Audit trail"), consoleIcon("audit"), new AuditPage(m_client, m_permissions, this));
     auto *users = new UsersPage(m_client, m_session, m_permissions, this);
     connect(m_session, &Session::signedIn, users, &UsersPage::signedIn); // the forced password change first
     connect(users, &UsersPage::passwordChanged, this, [this, pairsPage] {
@@ -154,19 +187,19 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         refresh();
     });
     connect(this, &MainWindow::refreshRequested, users, &UsersPage::refresh);
-    addPage(QStringLiteral("users"), tr("Users and Tokens"), QIcon(), users);
+    addPage(QStringLiteral("users"), tr("Users and Tokens"), consoleIcon("users"), users);
     auto *backups = new BackupsPage(m_client, m_permissions, this);
     connect(m_session, &Session::signedIn, backups, &BackupsPage::refresh);
     connect(this, &MainWindow::refreshRequested, backups, &BackupsPage::refresh);
-    addPage(QStringLiteral("backups"), tr("Backups"), QIcon(), backups);
+    addPage(QStringLiteral("backups"), tr("Backups"), consoleIcon("backups"), backups);
     auto *services = new ServicesPage(m_client, m_permissions, this);
     connect(m_session, &Session::signedIn, services, &ServicesPage::refresh);
     connect(this, &MainWindow::refreshRequested, services, &ServicesPage::refresh);
-    addPage(QStringLiteral("services"), tr("Services"), QIcon(), services);
+    addPage(QStringLiteral("services"), tr("Services"), consoleIcon("services"), services);
     auto *maintenance = new MaintenancePage(m_client, m_permissions, this);
     connect(m_session, &Session::signedIn, maintenance, &MaintenancePage::refresh);
     connect(this, &MainWindow::refreshRequested, maintenance, &MaintenancePage::refresh);
-    addPage(QStringLiteral("maintenance"), tr("Maintenance"), QIcon(), maintenance);
+    addPage(QStringLiteral("maintenance"), tr("Maintenance"), consoleIcon("maintenance"), maintenance);
     auto *recovery = new RecoveryPlansPage(m_client, m_permissions, this);
     connect(m_session, &Session::signedIn, recovery, &RecoveryPlansPage::refresh);
     connect(this, &MainWindow::refreshRequested, recovery, &RecoveryPlansPage::refresh);
@@ -174,7 +207,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         showPage(QStringLiteral("recoveryPlans"));
         recovery->openScenario(RecoveryPlansPage::scenarioForAlertRule(rule));
     });
-    addPage(QStringLiteral("recoveryPlans"), tr("Recovery Plans"), QIcon(), recovery);
+    addPage(QStringLiteral("recoveryPlans"), tr("Recovery Plans"), consoleIcon("recovery"), recovery);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();
@@ -209,22 +242,21 @@ QAction *MainWindow::addPage(const QString &id, const QString &title, const QIco
     addAction(action); // the shortcut works even while the menu is closed
     if (m_goMenu)
         m_goMenu->addAction(action);
-    if (m_navigation->currentRow() < 0)
-        m_navigation->setCurrentRow(0);
+    if (!m_navigation->currentItem())
+        m_navigation->setCurrentItem(item);
     return action;
 }
 
 void MainWindow::showPage(const QString &id)
 {
-    const int index = int(m_pageIds.indexOf(id));
-    if (index >= 0)
-        m_navigation->setCurrentRow(index);
+    if (QListWidgetItem *item = navigationItem(m_navigation, id))
+        m_navigation->setCurrentItem(item);
 }
 
 void MainWindow::setPageBadge(const QString &id, const QString &text)
 {
     const int index = int(m_pageIds.indexOf(id));
-    QListWidgetItem *item = index >= 0 ? m_navigation->item(index) : nullptr;
+    QListWidgetItem *item = navigationItem(m_navigation, id);
     if (!item)
         return;
     const QString title = m_pages->widget(index)->accessibleName();
