@@ -30,6 +30,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFile>
+#include <QKeyEvent>
 #include <QKeySequence>
 #include <QListWidget>
 #include <QMenuBar>
@@ -94,6 +95,50 @@ QListWidgetItem *navigationItem(const QListWidget *navigation, const QString &id
     }
     return nullptr;
 }
+
+// The arrow keys pass over the headers by themselves; Home, End, Page Up and Page Down may
+// land on one, which cannot become current, so the key did nothing: then they go to the first
+// (Home, Page Up) or the last page (End, Page Down).
+class HeaderSkipper final : public QObject
+{
+public:
+    explicit HeaderSkipper(QListWidget *navigation)
+        : QObject(navigation)
+        , m_navigation(navigation)
+    {
+        navigation->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (m_forwarding || watched != m_navigation || event->type() != QEvent::KeyPress)
+            return false;
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if (key != Qt::Key_Home && key != Qt::Key_End && key != Qt::Key_PageUp && key != Qt::Key_PageDown)
+            return false;
+        const QListWidgetItem *before = m_navigation->currentItem();
+        m_forwarding = true;
+        QCoreApplication::sendEvent(m_navigation, event);
+        m_forwarding = false;
+        if (m_navigation->currentItem() != before)
+            return true;
+        const bool up = key == Qt::Key_Home || key == Qt::Key_PageUp;
+        const int count = m_navigation->count();
+        for (int i = 0; i < count; ++i) {
+            QListWidgetItem *item = m_navigation->item(up ? i : count - 1 - i);
+            if (item->flags() & Qt::ItemIsSelectable) {
+                m_navigation->setCurrentItem(item);
+                break;
+            }
+        }
+        return true;
+    }
+
+private:
+    QListWidget *m_navigation;
+    bool m_forwarding = false;
+};
 } // namespace
 
 MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
@@ -118,6 +163,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     m_navigation->setIconSize(QSize(20, 20));
     m_navigation->setFixedWidth(180);
     m_navigation->setFrameShape(QFrame::NoFrame);
+    new HeaderSkipper(m_navigation);
     m_pages->setObjectName(QStringLiteral("pages"));
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
     m_banner->setAccessibleName(tr("Connection problem"));
