@@ -23,6 +23,7 @@
 #include "settings/displaysettings.h"
 #include "widgets/connectionstatus.h"
 #include "widgets/errorbanner.h"
+#include "widgets/navigationlist.h"
 #include "widgets/tablestate.h"
 
 #include <QAction>
@@ -30,9 +31,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFile>
-#include <QKeyEvent>
 #include <QKeySequence>
-#include <QListWidget>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStackedWidget>
@@ -69,76 +68,6 @@ QIcon consoleIcon(const char *name)
     return icon;
 }
 
-// The navigation lists the pages under section headers. A header is no page: it cannot be
-// selected, clicked or reached with the arrow keys, and the page ids (Qt::UserRole) are on
-// the page entries only, so showPage(), the badges and Ctrl+<n> count pages, not rows.
-void addNavigationHeader(QListWidget *navigation, const QString &title)
-{
-    auto *item = new QListWidgetItem(title, navigation);
-    item->setFlags(Qt::NoItemFlags);
-    QFont font = navigation->font();
-    font.setBold(true);
-    font.setCapitalization(QFont::SmallCaps);
-    item->setFont(font);
-    // A header after pages keeps some room above it, so the sections stand apart.
-    const bool first = navigation->count() == 1;
-    item->setSizeHint(QSize(0, first ? 26 : 38));
-    item->setTextAlignment(Qt::AlignLeft | Qt::AlignBottom);
-}
-
-QListWidgetItem *navigationItem(const QListWidget *navigation, const QString &id)
-{
-    for (int row = 0; row < navigation->count(); ++row) {
-        QListWidgetItem *item = navigation->item(row);
-        if ((item->flags() & Qt::ItemIsSelectable) && item->data(Qt::UserRole).toString() == id)
-            return item;
-    }
-    return nullptr;
-}
-
-// The arrow keys pass over the headers by themselves; Home, End, Page Up and Page Down may
-// land on one, which cannot become current, so the key did nothing: then they go to the first
-// (Home, Page Up) or the last page (End, Page Down).
-class HeaderSkipper final : public QObject
-{
-public:
-    explicit HeaderSkipper(QListWidget *navigation)
-        : QObject(navigation)
-        , m_navigation(navigation)
-    {
-        navigation->installEventFilter(this);
-    }
-
-protected:
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (m_forwarding || watched != m_navigation || event->type() != QEvent::KeyPress)
-            return false;
-        const int key = static_cast<QKeyEvent *>(event)->key();
-        if (key != Qt::Key_Home && key != Qt::Key_End && key != Qt::Key_PageUp && key != Qt::Key_PageDown)
-            return false;
-        const QListWidgetItem *before = m_navigation->currentItem();
-        m_forwarding = true;
-        QCoreApplication::sendEvent(m_navigation, event);
-        m_forwarding = false;
-        if (m_navigation->currentItem() != before)
-            return true;
-        const bool up = key == Qt::Key_Home || key == Qt::Key_PageUp;
-        const int count = m_navigation->count();
-        for (int i = 0; i < count; ++i) {
-            QListWidgetItem *item = m_navigation->item(up ? i : count - 1 - i);
-            if (item->flags() & Qt::ItemIsSelectable) {
-                m_navigation->setCurrentItem(item);
-                break;
-            }
-        }
-        return true;
-    }
-
-private:
-    QListWidget *m_navigation;
-    bool m_forwarding = false;
-};
 } // namespace
 
 MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
@@ -147,7 +76,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     , m_session(new Session(m_client, this))
     , m_permissions(new Permissions(this))
     , m_poller(new ChangePoller(m_client, this))
-    , m_navigation(new QListWidget(this))
+    , m_navigation(new NavigationList(this))
     , m_pages(new QStackedWidget(this))
     , m_banner(new ErrorBanner(this))
     , m_connection(new ConnectionStatus(this))
@@ -158,18 +87,11 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     m_client->setTimeoutMs(RequestTimeoutMs);
     m_gateway = gatewayUrl.toString(QUrl::RemoveUserInfo);
 
-    m_navigation->setObjectName(QStringLiteral("navigation"));
-    m_navigation->setAccessibleName(tr("Pages"));
-    m_navigation->setIconSize(QSize(20, 20));
-    m_navigation->setFixedWidth(180);
-    m_navigation->setFrameShape(QFrame::NoFrame);
-    new HeaderSkipper(m_navigation);
     m_pages->setObjectName(QStringLiteral("pages"));
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
     m_banner->setAccessibleName(tr("Connection problem"));
-    connect(m_navigation, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
-        const int index = item ? int(m_pageIds.indexOf(item->data(Qt::UserRole).toString())) : -1;
-        if (index >= 0)
+    connect(m_navigation, &NavigationList::currentPageChanged, this, [this](const QString &id) {
+        if (const int index = int(m_pageIds.indexOf(id)); index >= 0)
             m_pages->setCurrentIndex(index);
     });
 
@@ -187,7 +109,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     layout->addWidget(right, 1);
     setCentralWidget(central);
 
-    addNavigationHeader(m_navigation, tr("Operations"));
+    m_navigation->addHeader(tr("Operations"));
     m_statusPage = new StatusPage(m_client, this);
     addPage(QStringLiteral("overview"), tr("Overview"), consoleIcon("overview"), m_statusPage);
     auto *dashboard = new DashboardPage(m_client, m_poller, m_statusPage->model(), this);
@@ -222,7 +144,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         setPageBadge(QStringLiteral("alerts"), open > 0 ? QString::number(open) : QString());
     });
     addPage(QStringLiteral("alerts"), tr("Alerts"), consoleIcon("alerts"), alerts);
-    addNavigationHeader(m_navigation, tr("Administration"));
+    m_navigation->addHeader(tr("Administration"));
     addPage(QStringLiteral("audit"), tr("Audit trail"), consoleIcon("audit"), new AuditPage(m_client, m_permissions, this));
     auto *users = new UsersPage(m_client, m_session, m_permissions, this);
     connect(m_session, &Session::signedIn, users, &UsersPage::signedIn); // the forced password change first
@@ -271,10 +193,8 @@ QAction *MainWindow::addPage(const QString &id, const QString &title, const QIco
     page->setAccessibleName(title);
     m_pages->addWidget(page);
     // Every entry has an icon, so the titles line up.
-    auto *item = new QListWidgetItem(icon.isNull() ? consoleIcon("page") : icon, title, m_navigation);
-    item->setData(Qt::UserRole, id);
-    item->setSizeHint(QSize(0, 32));
     m_pageIds.append(id);
+    m_navigation->addPage(id, title, icon.isNull() ? consoleIcon("page") : icon);
     // Every named table keeps its column widths, order and sort across sessions.
     for (QTableView *table : page->findChildren<QTableView *>()) {
         if (!table->objectName().isEmpty() && !table->findChild<TableStateSaver *>(QString(), Qt::FindDirectChildrenOnly))
@@ -288,21 +208,19 @@ QAction *MainWindow::addPage(const QString &id, const QString &title, const QIco
     addAction(action); // the shortcut works even while the menu is closed
     if (m_goMenu)
         m_goMenu->addAction(action);
-    if (!m_navigation->currentItem())
-        m_navigation->setCurrentItem(item);
     return action;
 }
 
 void MainWindow::showPage(const QString &id)
 {
-    if (QListWidgetItem *item = navigationItem(m_navigation, id))
+    if (QListWidgetItem *item = m_navigation->pageItem(id))
         m_navigation->setCurrentItem(item);
 }
 
 void MainWindow::setPageBadge(const QString &id, const QString &text)
 {
     const int index = int(m_pageIds.indexOf(id));
-    QListWidgetItem *item = navigationItem(m_navigation, id);
+    QListWidgetItem *item = m_navigation->pageItem(id);
     if (!item)
         return;
     const QString title = m_pages->widget(index)->accessibleName();

@@ -245,6 +245,12 @@ private slots:
             }
         }
         QCOMPARE(headers, (QStringList { QStringLiteral("Operations"), QStringLiteral("Administration") }));
+        // The headers' quiet colour follows the theme.
+        for (const DisplaySettings::Theme theme : { DisplaySettings::Theme::Dark, DisplaySettings::Theme::Light }) {
+            DisplaySettings::instance()->setTheme(theme);
+            QApplication::processEvents();
+            QCOMPARE(list->item(0)->foreground().color(), list->palette().color(QPalette::Active, QPalette::PlaceholderText));
+        }
         QCOMPARE(list->item(0)->text(), QStringLiteral("Operations"));
         QCOMPARE(sections.value(QStringLiteral("Operations")),
                  (QStringList { QStringLiteral("overview"), QStringLiteral("dashboard"), QStringLiteral("syncPairs"),
