@@ -23,6 +23,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QMenu>
+#include <QRegularExpression>
 #include <QTableView>
 #include <QLabel>
 #include <QListWidget>
@@ -175,6 +176,28 @@ private slots:
         QCOMPARE(ambiguousShortcuts(m_window.get()).size(), 1);
         delete clash;
         QVERIFY(ambiguousShortcuts(m_window.get()).isEmpty());
+    }
+
+    // docs/console.md's "Keyboard shortcuts" table names every key of every page and of the window.
+    void shortcutsAreDocumented()
+    {
+        QFile file(qEnvironmentVariable("TF_SOURCE_DIR") + QStringLiteral("/docs/console.md"));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        const QString doc = QString::fromUtf8(file.readAll());
+        const qsizetype start = doc.indexOf(QStringLiteral("### Keyboard shortcuts"));
+        QVERIFY(start >= 0);
+        const QString section = doc.mid(start, doc.indexOf(QStringLiteral("\n## "), start) - start);
+        int keys = 0;
+        for (QAction *action : m_window->findChildren<QAction *>()) {
+            for (const QKeySequence &key : action->shortcuts()) {
+                const QString text = key.toString(QKeySequence::PortableText);
+                // "Ctrl+R" is not found in "Ctrl+Return", nor "Del" in "Ctrl+Del".
+                const QRegularExpression named(QStringLiteral("(?<![\\w+])%1(?!\\w)").arg(QRegularExpression::escape(text)));
+                QVERIFY2(section.contains(named), qPrintable(text + QStringLiteral(" (") + action->text() + QStringLiteral(") is not in docs/console.md")));
+                ++keys;
+            }
+        }
+        QVERIFY(keys > 40);
     }
 
     void navigationHasOwnCrispIcons()
