@@ -24,6 +24,7 @@
 #include "widgets/connectionstatus.h"
 #include "widgets/errorbanner.h"
 #include "widgets/eventnotifier.h"
+#include "widgets/navigationlist.h"
 #include "widgets/tablestate.h"
 
 #include <QAction>
@@ -32,7 +33,6 @@
 #include <QCloseEvent>
 #include <QFile>
 #include <QKeySequence>
-#include <QListWidget>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStackedWidget>
@@ -68,6 +68,7 @@ QIcon consoleIcon(const char *name)
         icon.addFile(selected, QSize(), QIcon::Selected);
     return icon;
 }
+
 } // namespace
 
 MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
@@ -76,7 +77,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     , m_session(new Session(m_client, this))
     , m_permissions(new Permissions(this))
     , m_poller(new ChangePoller(m_client, this))
-    , m_navigation(new QListWidget(this))
+    , m_navigation(new NavigationList(this))
     , m_pages(new QStackedWidget(this))
     , m_banner(new ErrorBanner(this))
     , m_connection(new ConnectionStatus(this))
@@ -88,15 +89,13 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     new EventNotifier(m_client, m_poller, this, this); // failed operations, quarantine growth
     m_gateway = gatewayUrl.toString(QUrl::RemoveUserInfo);
 
-    m_navigation->setObjectName(QStringLiteral("navigation"));
-    m_navigation->setAccessibleName(tr("Pages"));
-    m_navigation->setIconSize(QSize(20, 20));
-    m_navigation->setFixedWidth(180);
-    m_navigation->setFrameShape(QFrame::NoFrame);
     m_pages->setObjectName(QStringLiteral("pages"));
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
     m_banner->setAccessibleName(tr("Connection problem"));
-    connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_navigation, &NavigationList::currentPageChanged, this, [this](const QString &id) {
+        if (const int index = int(m_pageIds.indexOf(id)); index >= 0)
+            m_pages->setCurrentIndex(index);
+    });
 
     auto *right = new QWidget(this);
     auto *rightLayout = new QVBoxLayout(right);
@@ -112,6 +111,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     layout->addWidget(right, 1);
     setCentralWidget(central);
 
+    m_navigation->addHeader(tr("Operations"));
     m_statusPage = new StatusPage(m_client, this);
     addPage(QStringLiteral("overview"), tr("Overview"), consoleIcon("overview"), m_statusPage);
     auto *dashboard = new DashboardPage(m_client, m_poller, m_statusPage->model(), this);
@@ -146,7 +146,8 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         setPageBadge(QStringLiteral("alerts"), open > 0 ? QString::number(open) : QString());
     });
     addPage(QStringLiteral("alerts"), tr("Alerts"), consoleIcon("alerts"), alerts);
-    addPage(QStringLiteral("audit"), tr("Audit trail"), QIcon(), new AuditPage(m_client, m_permissions, this));
+    m_navigation->addHeader(tr("Administration"));
+    addPage(QStringLiteral("audit"), tr("Audit trail"), consoleIcon("audit"), new AuditPage(m_client, m_permissions, this));
     auto *users = new UsersPage(m_client, m_session, m_permissions, this);
     connect(m_session, &Session::signedIn, users, &UsersPage::signedIn); // the forced password change first
     connect(users, &UsersPage::passwordChanged, this, [this, pairsPage] {
@@ -156,19 +157,19 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         refresh();
     });
     connect(this, &MainWindow::refreshRequested, users, &UsersPage::refresh);
-    addPage(QStringLiteral("users"), tr("Users and Tokens"), QIcon(), users);
+    addPage(QStringLiteral("users"), tr("Users and Tokens"), consoleIcon("users"), users);
     auto *backups = new BackupsPage(m_client, m_permissions, this);
     connect(m_session, &Session::signedIn, backups, &BackupsPage::refresh);
     connect(this, &MainWindow::refreshRequested, backups, &BackupsPage::refresh);
-    addPage(QStringLiteral("backups"), tr("Backups"), QIcon(), backups);
+    addPage(QStringLiteral("backups"), tr("Backups"), consoleIcon("backups"), backups);
     auto *services = new ServicesPage(m_client, m_permissions, this);
     connect(m_session, &Session::signedIn, services, &ServicesPage::refresh);
     connect(this, &MainWindow::refreshRequested, services, &ServicesPage::refresh);
-    addPage(QStringLiteral("services"), tr("Services"), QIcon(), services);
+    addPage(QStringLiteral("services"), tr("Services"), consoleIcon("services"), services);
     auto *maintenance = new MaintenancePage(m_client, m_permissions, this);
     connect(m_session, &Session::signedIn, maintenance, &MaintenancePage::refresh);
     connect(this, &MainWindow::refreshRequested, maintenance, &MaintenancePage::refresh);
-    addPage(QStringLiteral("maintenance"), tr("Maintenance"), QIcon(), maintenance);
+    addPage(QStringLiteral("maintenance"), tr("Maintenance"), consoleIcon("maintenance"), maintenance);
     auto *recovery = new RecoveryPlansPage(m_client, m_permissions, this);
     connect(m_session, &Session::signedIn, recovery, &RecoveryPlansPage::refresh);
     connect(this, &MainWindow::refreshRequested, recovery, &RecoveryPlansPage::refresh);
@@ -176,7 +177,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
         showPage(QStringLiteral("recoveryPlans"));
         recovery->openScenario(RecoveryPlansPage::scenarioForAlertRule(rule));
     });
-    addPage(QStringLiteral("recoveryPlans"), tr("Recovery Plans"), QIcon(), recovery);
+    addPage(QStringLiteral("recoveryPlans"), tr("Recovery Plans"), consoleIcon("recovery"), recovery);
 
     statusBar()->addPermanentWidget(m_connection);
     createMenus();
@@ -194,10 +195,8 @@ QAction *MainWindow::addPage(const QString &id, const QString &title, const QIco
     page->setAccessibleName(title);
     m_pages->addWidget(page);
     // Every entry has an icon, so the titles line up.
-    auto *item = new QListWidgetItem(icon.isNull() ? consoleIcon("page") : icon, title, m_navigation);
-    item->setData(Qt::UserRole, id);
-    item->setSizeHint(QSize(0, 32));
     m_pageIds.append(id);
+    m_navigation->addPage(id, title, icon.isNull() ? consoleIcon("page") : icon);
     // Every named table keeps its column widths, order and sort across sessions.
     for (QTableView *table : page->findChildren<QTableView *>()) {
         if (!table->objectName().isEmpty() && !table->findChild<TableStateSaver *>(QString(), Qt::FindDirectChildrenOnly))
@@ -211,22 +210,19 @@ QAction *MainWindow::addPage(const QString &id, const QString &title, const QIco
     addAction(action); // the shortcut works even while the menu is closed
     if (m_goMenu)
         m_goMenu->addAction(action);
-    if (m_navigation->currentRow() < 0)
-        m_navigation->setCurrentRow(0);
     return action;
 }
 
 void MainWindow::showPage(const QString &id)
 {
-    const int index = int(m_pageIds.indexOf(id));
-    if (index >= 0)
-        m_navigation->setCurrentRow(index);
+    if (QListWidgetItem *item = m_navigation->pageItem(id))
+        m_navigation->setCurrentItem(item);
 }
 
 void MainWindow::setPageBadge(const QString &id, const QString &text)
 {
     const int index = int(m_pageIds.indexOf(id));
-    QListWidgetItem *item = index >= 0 ? m_navigation->item(index) : nullptr;
+    QListWidgetItem *item = m_navigation->pageItem(id);
     if (!item)
         return;
     const QString title = m_pages->widget(index)->accessibleName();

@@ -6,7 +6,6 @@
 
 class QAction;
 class QActionGroup;
-class QListWidget;
 class QMenu;
 class QStackedWidget;
 
@@ -16,6 +15,7 @@ class ChangePoller;
 class ConnectionStatus;
 class ErrorBanner;
 class GatewayClient;
+class NavigationList;
 class Permissions;
 class Session;
 class StatusPage;
@@ -77,7 +77,7 @@ private:
     Session *m_session;
     Permissions *m_permissions;
     ChangePoller *m_poller;
-    QListWidget *m_navigation;
+    NavigationList *m_navigation;
     QStackedWidget *m_pages;
     ErrorBanner *m_banner;
     ConnectionStatus *m_connection;

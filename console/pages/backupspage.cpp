@@ -92,8 +92,7 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
     };
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
     refreshAction->setObjectName(QStringLiteral("refreshBackups"));
-    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
-    refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    // No key of its own: the window's F5 refreshes the shown page (a second F5 would be ambiguous).
     connect(refreshAction, &QAction::triggered, this, &BackupsPage::refresh);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_label);

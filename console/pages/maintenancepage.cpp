@@ -97,8 +97,7 @@ MaintenancePage::MaintenancePage(GatewayClient *client, Permissions *permissions
             [this] { m_type->setEnabled(m_runNow->isEnabled()); });
     m_type->setEnabled(m_runNow->isEnabled());
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
-    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
-    refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    // No key of its own: the window's F5 refreshes the shown page (a second F5 would be ambiguous).
     connect(refreshAction, &QAction::triggered, this, &MaintenancePage::refresh);
     addActions({ m_runNow, refreshAction });
 

@@ -125,8 +125,7 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     connect(m_create, &QAction::triggered, this, &RecoveryPlansPage::createPlan);
     connect(m_saveScript, &QAction::triggered, this, &RecoveryPlansPage::chooseScriptFile);
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
-    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
-    refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    // No key of its own: the window's F5 refreshes the shown page (a second F5 would be ambiguous).
     connect(refreshAction, &QAction::triggered, this, &RecoveryPlansPage::refresh);
     addAction(refreshAction);
     readBar->addStretch(1);

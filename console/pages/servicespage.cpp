@@ -107,8 +107,7 @@ ServicesPage::ServicesPage(GatewayClient *client, Permissions *permissions, QWid
     }
     auto *refreshAction = new QAction(tr("Re&fresh"), this);
     refreshAction->setObjectName(QStringLiteral("refreshServices"));
-    // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
-    refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    // No key of its own: the window's F5 refreshes the shown page (a second F5 would be ambiguous).
     connect(refreshAction, &QAction::triggered, this, &ServicesPage::refresh);
     addAction(refreshAction);
     auto *refreshButton = new QToolButton(this);
