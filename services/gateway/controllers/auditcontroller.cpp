@@ -83,9 +83,14 @@ void AuditController::registerRoutes(http::Router &router)
 
 http::ApiResponse AuditController::list(const http::ApiRequest &request) const
 {
-    const http::QueryParams params = http::QueryParams::forList(request, kFilterNames);
+    // order: which end the keyset starts from; a cursor continues the order it was given for.
+    const http::QueryParams params = http::QueryParams::forList(request, kFilterNames + QStringList { QStringLiteral("order") });
     const db::AuditFilter filter = filterOf(params);
-    const db::AuditPage page = db::AuditRepository(databaseOf(m_database)).list(filter, params.limit(), params.cursorId());
+    const db::AuditOrder order = params.choice(QStringLiteral("order"), { QStringLiteral("newest"), QStringLiteral("oldest") })
+            == QLatin1String("oldest")
+        ? db::AuditOrder::OldestFirst
+        : db::AuditOrder::NewestFirst;
+    const db::AuditPage page = db::AuditRepository(databaseOf(m_database)).list(filter, params.limit(), params.cursorId(), order);
     QJsonArray items;
     for (const db::AuditEntry &entry : page.entries)
         items.append(entry.toJson());
