@@ -15,8 +15,9 @@ namespace tf::console {
 
 namespace {
 const QString kAuditPath = QStringLiteral("/api/audit");
+} // namespace
 
-QList<QJsonObject> itemsOf(const QJsonObject &page)
+QList<QJsonObject> AuditModel::itemsOf(const QJsonObject &page)
 {
     QList<QJsonObject> rows;
     const QJsonArray items = page.value(QLatin1String("items")).toArray();
@@ -26,11 +27,25 @@ QList<QJsonObject> itemsOf(const QJsonObject &page)
     return rows;
 }
 
-qint64 idOf(const QJsonObject &entry)
+qint64 AuditModel::idOf(const QJsonObject &entry)
 {
     return entry.value(QLatin1String("id")).toInteger();
 }
-} // namespace
+
+AuditModel::Page AuditModel::pageOf(const QString &cursor, const QList<QJsonObject> &rows)
+{
+    Page page;
+    page.cursor = cursor;
+    page.rows = rows;
+    page.count = int(rows.size());
+    page.loaded = true;
+    for (const QJsonObject &row : rows) {
+        const qint64 id = idOf(row);
+        page.maxId = page.maxId == 0 ? id : qMax(page.maxId, id);
+        page.minId = page.minId == 0 ? id : qMin(page.minId, id);
+    }
+    return page;
+}
 
 AuditModel::AuditModel(GatewayClient *client, QObject *parent)
     : QAbstractTableModel(parent)
@@ -45,11 +60,24 @@ void AuditModel::setTimeFormatter(TimeFormatter formatter)
         emit dataChanged(index(0, TimeColumn), index(rowCount() - 1, TimeColumn), { Qt::DisplayRole });
 }
 
+int AuditModel::headRows() const
+{
+    return m_pages.isEmpty() ? 0 : int(m_pages.size() - 1) * m_pageSize + m_pages.constLast().count;
+}
+
+int AuditModel::tailRows() const
+{
+    return m_tail.isEmpty() ? 0 : int(m_tail.size() - 1) * m_pageSize + m_tail.constLast().count;
+}
+
+int AuditModel::fetchedRows() const
+{
+    return headEnd() + tailRows();
+}
+
 int AuditModel::rowCount(const QModelIndex &parent) const
 {
-    if (parent.isValid() || m_pages.isEmpty())
-        return parent.isValid() ? 0 : int(m_head.size());
-    return int(m_head.size()) + int(m_pages.size() - 1) * m_pageSize + m_pages.constLast().count;
+    return parent.isValid() ? 0 : headEnd() + m_gap + tailRows();
 }
 
 int AuditModel::columnCount(const QModelIndex &parent) const
@@ -57,32 +85,62 @@ int AuditModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-int AuditModel::pageOfRow(int row) const
+AuditModel::Slot AuditModel::slotOf(int row) const
 {
-    return (row - int(m_head.size())) / m_pageSize;
+    Slot slot;
+    if (row < m_head.size()) {
+        slot.offset = row;
+        return slot;
+    }
+    if (row < headEnd()) {
+        slot.kind = Slot::HeadPage;
+        slot.page = (row - int(m_head.size())) / m_pageSize;
+        slot.offset = (row - int(m_head.size())) % m_pageSize;
+        return slot;
+    }
+    if (row < headEnd() + m_gap) {
+        slot.kind = Slot::Gap;
+        slot.offset = row - headEnd();
+        return slot;
+    }
+    const int k = rowCount() - 1 - row; // the k-th oldest
+    slot.kind = Slot::TailPage;
+    slot.page = k / m_pageSize;
+    slot.offset = k % m_pageSize;
+    return slot;
 }
 
-int AuditModel::firstRowOf(int page) const
+int AuditModel::firstRowOf(bool tail, int page) const
 {
-    return int(m_head.size()) + page * m_pageSize;
+    if (!tail)
+        return int(m_head.size()) + page * m_pageSize;
+    // The top row of an oldest-end page: its newest entry.
+    return rowCount() - page * m_pageSize - m_tail.at(page).count;
 }
 
 bool AuditModel::isLoaded(int row) const
 {
     if (row < 0 || row >= rowCount())
         return false;
-    return row < m_head.size() || m_pages.at(pageOfRow(row)).loaded;
+    const Slot slot = slotOf(row);
+    switch (slot.kind) {
+    case Slot::Head: return true;
+    case Slot::HeadPage: return m_pages.at(slot.page).loaded;
+    case Slot::TailPage: return m_tail.at(slot.page).loaded;
+    case Slot::Gap: return false;
+    }
+    return false;
 }
 
 QJsonObject AuditModel::entryAt(int row) const
 {
     if (!isLoaded(row))
         return {};
-    if (row < m_head.size())
+    const Slot slot = slotOf(row);
+    if (slot.kind == Slot::Head)
         return m_head.at(row);
-    const Page &page = m_pages.at(pageOfRow(row));
-    const int offset = row - firstRowOf(pageOfRow(row));
-    return offset < page.rows.size() ? page.rows.at(offset) : QJsonObject();
+    const Page &page = pageAt(slot.kind == Slot::TailPage, slot.page);
+    return slot.offset < page.rows.size() ? page.rows.at(slot.offset) : QJsonObject();
 }
 
 QString AuditModel::text(const QJsonObject &entry, int column) const
@@ -116,11 +174,21 @@ QVariant AuditModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const int row = index.row();
-    if (row >= m_head.size()) {
-        const int page = pageOfRow(row);
-        m_pages[page].lastUse = ++m_useClock;
-        if (!m_pages.at(page).loaded) {
-            const_cast<AuditModel *>(this)->requestPage(page);
+    const Slot slot = slotOf(row);
+    if (slot.kind != Slot::Head) {
+        auto *self = const_cast<AuditModel *>(this);
+        bool loaded = false;
+        if (slot.kind == Slot::Gap) {
+            self->fillGapNear(row);
+        } else {
+            const bool tail = slot.kind == Slot::TailPage;
+            Page &page = pageAt(tail, slot.page);
+            page.lastUse = ++m_useClock;
+            loaded = page.loaded;
+            if (!loaded)
+                self->requestPage(tail, slot.page);
+        }
+        if (!loaded) {
             switch (role) {
             case Qt::DisplayRole:
                 return index.column() == DescriptionColumn ? tr("Loading…") : QStringLiteral("…");
@@ -170,30 +238,46 @@ QVariant AuditModel::headerData(int section, Qt::Orientation orientation, int ro
 
 bool AuditModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_fetching && (!m_started || !m_nextCursor.isEmpty());
+    // With the oldest end read, every row is counted: the gap fills as it is looked at.
+    return !parent.isValid() && m_tail.isEmpty() && !m_fetching && (!m_started || !m_nextCursor.isEmpty());
 }
 
-QUrlQuery AuditModel::pageQuery(const QString &cursor) const
+QUrlQuery AuditModel::pageQuery(const QString &cursor, bool oldestFirst) const
 {
     QUrlQuery query = m_filter;
+    if (oldestFirst)
+        query.addQueryItem(QStringLiteral("order"), QStringLiteral("oldest"));
     query.addQueryItem(QStringLiteral("limit"), QString::number(m_pageSize));
     if (!cursor.isEmpty())
         query.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
     return query;
 }
 
+void AuditModel::auditGet(const QUrlQuery &query, std::function<void(const ApiResult &)> done)
+{
+    ++m_requests;
+    const quint64 generation = m_generation;
+    m_client->get(kAuditPath, query, this, [this, generation, done = std::move(done)](const ApiResult &result) {
+        if (generation == m_generation) // else an answer for a filter no longer shown
+            done(result);
+    });
+}
+
 void AuditModel::fetchMore(const QModelIndex &parent)
 {
-    if (!canFetchMore(parent))
+    if (canFetchMore(parent))
+        fetchHead();
+}
+
+void AuditModel::fetchHead()
+{
+    if (m_fetching || (m_started && m_nextCursor.isEmpty()))
         return;
     m_fetching = true;
     const bool first = !m_started;
     m_started = true;
     const QString cursor = first ? QString() : m_nextCursor;
-    const quint64 generation = m_generation;
-    m_client->get(kAuditPath, pageQuery(cursor), this, [this, cursor, generation](const ApiResult &result) {
-        if (generation != m_generation)
-            return; // an answer for a filter no longer shown
+    auditGet(pageQuery(cursor), [this, cursor](const ApiResult &result) {
         m_fetching = false;
         if (!result.ok()) {
             m_toEnd = false;
@@ -210,29 +294,39 @@ void AuditModel::fetchMore(const QModelIndex &parent)
 void AuditModel::appendPage(const QString &cursor, const QList<QJsonObject> &rows, const QString &next)
 {
     m_nextCursor = next;
+    if (!m_tail.isEmpty()) { // the rows fill the gap from above
+        QList<QJsonObject> fresh;
+        const qint64 oldestEnd = m_tail.constLast().maxId;
+        for (const QJsonObject &row : rows)
+            if (idOf(row) > oldestEnd)
+                fresh.append(row);
+        const bool meets = fresh.size() < rows.size() || next.isEmpty();
+        if (meets) {
+            m_nextCursor.clear();
+            m_tailNext.clear();
+        }
+        fillGap(false, pageOf(cursor, fresh), meets);
+        return;
+    }
     if (rows.isEmpty())
         return;
-    Page page;
-    page.cursor = cursor;
-    page.rows = rows;
-    page.count = int(rows.size());
-    page.firstId = idOf(rows.constFirst());
-    page.lastId = idOf(rows.constLast());
-    page.loaded = true;
-    page.lastUse = ++m_useClock;
     // Only the last page may be short; a short page followed by more (entries purged while
     // paging) ends the list here rather than leaving a hole in the row numbers.
     if (!m_pages.isEmpty() && m_pages.constLast().count < m_pageSize) {
         m_nextCursor.clear();
         return;
     }
+    Page page = pageOf(cursor, rows);
+    page.lastUse = ++m_useClock;
     const int first = rowCount();
     beginInsertRows({}, first, first + page.count - 1);
     m_pages.append(page);
     endInsertRows();
     const int number = int(m_pages.size() - 1);
-    evictLeastUsed(number);
+    evictLeastUsed(false, number);
     emit pageLoaded(number);
+    if (m_jumping)
+        installTail();
 }
 
 void AuditModel::continueAfterFetch()
@@ -247,7 +341,7 @@ void AuditModel::continueAfterFetch()
             else if (found)
                 found(-1);
         } else {
-            fetchMore({});
+            fetchHead();
             return;
         }
     }
@@ -256,74 +350,83 @@ void AuditModel::continueAfterFetch()
             m_toEnd = false;
             emit endReached();
         } else {
-            fetchMore({});
+            fetchHead();
         }
     }
 }
 
-void AuditModel::requestPage(int number)
+void AuditModel::requestPage(bool tail, int number)
 {
-    Page &page = m_pages[number];
+    Page &page = pageAt(tail, number);
     if (page.loaded || page.loading)
         return;
     page.loading = true;
-    const quint64 generation = m_generation;
-    m_client->get(kAuditPath, pageQuery(page.cursor), this, [this, number, generation](const ApiResult &result) {
-        if (generation != m_generation || number >= m_pages.size())
+    auditGet(pageQuery(page.cursor, tail), [this, tail, number](const ApiResult &result) {
+        if (number >= (tail ? m_tail.size() : m_pages.size()))
             return;
-        m_pages[number].loading = false;
+        pageAt(tail, number).loading = false;
         if (!result.ok()) {
             emit loadFailed(result.error.message());
             return;
         }
-        pageArrived(number, itemsOf(result.object()));
+        pageArrived(tail, number, itemsOf(result.object()));
     });
 }
 
-void AuditModel::pageArrived(int number, const QList<QJsonObject> &rows)
+void AuditModel::pageArrived(bool tail, int number, const QList<QJsonObject> &rows)
 {
-    Page &page = m_pages[number];
+    Page &page = pageAt(tail, number);
     page.rows = rows.mid(0, page.count);
     page.loaded = true;
     page.lastUse = ++m_useClock;
-    evictLeastUsed(number);
-    const int first = firstRowOf(number);
+    evictLeastUsed(tail, number);
+    const int first = firstRowOf(tail, number);
     emit dataChanged(index(first, 0), index(first + page.count - 1, ColumnCount - 1));
-    emit pageLoaded(number);
+    emit pageLoaded(tail ? -1 - number : number);
 }
 
-void AuditModel::evictLeastUsed(int keep)
+void AuditModel::evictLeastUsed(bool keepTail, int keep)
 {
     for (;;) {
-        int oldest = -1;
+        const Page *oldest = nullptr;
+        bool oldestTail = false;
+        int oldestNumber = -1;
         int loaded = 0;
-        for (int i = 0; i < m_pages.size(); ++i) {
-            if (!m_pages.at(i).loaded)
-                continue;
-            ++loaded;
-            if (i != keep && (oldest < 0 || m_pages.at(i).lastUse < m_pages.at(oldest).lastUse))
-                oldest = i;
+        for (const bool tail : { false, true }) {
+            const QList<Page> &pages = tail ? m_tail : m_pages;
+            for (int i = 0; i < pages.size(); ++i) {
+                if (!pages.at(i).loaded)
+                    continue;
+                ++loaded;
+                if ((tail != keepTail || i != keep) && (!oldest || pages.at(i).lastUse < oldest->lastUse)) {
+                    oldest = &pages.at(i);
+                    oldestTail = tail;
+                    oldestNumber = i;
+                }
+            }
         }
-        if (loaded <= m_windowPages || oldest < 0)
+        if (loaded <= m_windowPages || !oldest)
             return;
-        Page &page = m_pages[oldest];
+        Page &page = pageAt(oldestTail, oldestNumber);
         page.loaded = false;
         page.rows = {};
-        const int first = firstRowOf(oldest);
+        const int first = firstRowOf(oldestTail, oldestNumber);
         emit dataChanged(index(first, 0), index(first + page.count - 1, ColumnCount - 1));
     }
 }
 
 int AuditModel::loadedPages() const
 {
-    return int(std::count_if(m_pages.cbegin(), m_pages.cend(), [](const Page &p) { return p.loaded; }));
+    auto loaded = [](const Page &p) { return p.loaded; };
+    return int(std::count_if(m_pages.cbegin(), m_pages.cend(), loaded) + std::count_if(m_tail.cbegin(), m_tail.cend(), loaded));
 }
 
 int AuditModel::loadedRows() const
 {
     int rows = int(m_head.size());
-    for (const Page &page : std::as_const(m_pages))
-        rows += int(page.rows.size());
+    for (const QList<Page> *pages : { &m_pages, &m_tail })
+        for (const Page &page : *pages)
+            rows += int(page.rows.size());
     return rows;
 }
 
@@ -338,16 +441,20 @@ int AuditModel::rowOfId(qint64 id) const
     for (int i = 0; i < m_head.size(); ++i)
         if (idOf(m_head.at(i)) == id)
             return i;
-    for (int number = 0; number < m_pages.size(); ++number) {
-        const Page &page = m_pages.at(number);
-        if (id > page.firstId || id < page.lastId)
-            continue;
-        if (!page.loaded) // ids fall by one or more per row: narrow down once it is read
-            return firstRowOf(number);
-        for (int offset = 0; offset < page.rows.size(); ++offset)
-            if (idOf(page.rows.at(offset)) == id)
-                return firstRowOf(number) + offset;
-        return -1;
+    for (const bool tail : { false, true }) {
+        const QList<Page> &pages = tail ? m_tail : m_pages;
+        for (int number = 0; number < pages.size(); ++number) {
+            const Page &page = pages.at(number);
+            if (id > page.maxId || id < page.minId)
+                continue;
+            const int first = firstRowOf(tail, number);
+            if (!page.loaded) // ids fall by one or more per row: narrow down once it is read
+                return first;
+            for (int offset = 0; offset < page.rows.size(); ++offset)
+                if (idOf(page.rows.at(offset)) == id)
+                    return tail ? first + page.count - 1 - offset : first + offset;
+            return -1;
+        }
     }
     return -1;
 }
@@ -360,27 +467,31 @@ void AuditModel::locate(qint64 id, std::function<void(int row)> found)
         return;
     }
     if (row >= 0) { // on an evicted page: read it back, then look again
-        const int page = pageOfRow(row);
+        const Slot slot = slotOf(row);
+        const bool tail = slot.kind == Slot::TailPage;
+        const int signalled = tail ? -1 - slot.page : slot.page;
         auto connection = std::make_shared<QMetaObject::Connection>();
-        *connection = connect(this, &AuditModel::pageLoaded, this, [this, page, id, found, connection](int loaded) {
-            if (loaded != page)
+        *connection = connect(this, &AuditModel::pageLoaded, this, [this, signalled, id, found, connection](int loaded) {
+            if (loaded != signalled)
                 return;
             disconnect(*connection);
             found(rowOfId(id));
         });
-        m_pages[page].lastUse = ++m_useClock;
-        requestPage(page);
+        pageAt(tail, slot.page).lastUse = ++m_useClock;
+        requestPage(tail, slot.page);
         return;
     }
-    const bool beyond = m_pages.isEmpty() || id < m_pages.constLast().lastId;
-    if (!beyond || m_nextCursor.isEmpty()) {
+    // Not read yet: between the newest end's last page and the oldest end's first (the gap),
+    // which the newest end walks into.
+    const bool beyond = m_pages.isEmpty() || id < m_pages.constLast().minId;
+    const bool belowTail = !m_tail.isEmpty() && id < m_tail.constFirst().minId;
+    if (!beyond || belowTail || m_nextCursor.isEmpty()) {
         found(-1);
         return;
     }
     m_seekId = id;
     m_found = std::move(found);
-    if (!m_fetching)
-        fetchMore({});
+    fetchHead();
 }
 
 void AuditModel::setMarkedId(qint64 id)
@@ -394,13 +505,12 @@ void AuditModel::setMarkedId(qint64 id)
 
 void AuditModel::fetchToEnd()
 {
-    if (m_started && m_nextCursor.isEmpty() && !m_fetching) {
+    if (atEnd() || !m_tail.isEmpty()) { // the last row is addressable already
         emit endReached();
         return;
     }
-    m_toEnd = true;
-    if (!m_fetching)
-        fetchMore({});
+    m_jumping = true;
+    requestTail();
 }
 
 void AuditModel::setFilter(const QUrlQuery &filter)
@@ -411,6 +521,14 @@ void AuditModel::setFilter(const QUrlQuery &filter)
     m_pages.clear();
     m_head.clear();
     m_nextCursor.clear();
+    m_tail.clear();
+    m_tailNext.clear();
+    m_gap = 0;
+    m_pendingRows.clear();
+    m_pendingNext.clear();
+    m_tailPending = false;
+    m_tailFetching = false;
+    m_jumping = false;
     m_started = false;
     m_fetching = false;
     m_toEnd = false;
@@ -419,8 +537,8 @@ void AuditModel::setFilter(const QUrlQuery &filter)
     m_summary = {};
     endResetModel();
     emit summaryChanged();
-    fetchMore({}); // the rows first: counting a large trail takes the gateway longer, so the
-                   // summary is asked for once the first page is in (appendPage)
+    fetchHead(); // the rows first: counting a large trail takes the gateway longer, so the
+                 // summary is asked for once the first page is in (fetchHead)
 }
 
 void AuditModel::loadSummary()
@@ -435,20 +553,21 @@ void AuditModel::loadSummary()
         }
         m_summary = result.object();
         emit summaryChanged();
+        if (m_jumping)
+            installTail();
     });
 }
 
 void AuditModel::refresh()
 {
     if (!m_started) {
-        fetchMore({});
+        fetchHead();
         return;
     }
-    loadSummary();
-    const qint64 newest = m_head.isEmpty() ? (m_pages.isEmpty() ? 0 : m_pages.constFirst().firstId) : idOf(m_head.constFirst());
-    const quint64 generation = m_generation;
-    m_client->get(kAuditPath, pageQuery({}), this, [this, newest, generation](const ApiResult &result) {
-        if (generation != m_generation || !result.ok())
+    const qint64 newest = m_head.isEmpty() ? (m_pages.isEmpty() ? 0 : m_pages.constFirst().maxId) : idOf(m_head.constFirst());
+    // The page first, then the total: the gateway counts a large trail for seconds.
+    auditGet(pageQuery({}), [this, newest](const ApiResult &result) {
+        if (!result.ok())
             return;
         const QList<QJsonObject> rows = itemsOf(result.object());
         if (m_pages.isEmpty()) { // the list was empty: this is its first page
@@ -470,6 +589,7 @@ void AuditModel::refresh()
         m_head = fresh + m_head;
         endInsertRows();
     });
+    loadSummary();
 }
 
 } // namespace tf::console

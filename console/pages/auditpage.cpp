@@ -192,7 +192,7 @@ void AuditPage::showTotal()
     const qint64 total = m_model->total();
     const QLocale locale;
     m_total->setText(total < 0 ? tr("Counting…")
-                               : tr("%1 entries · %2 listed").arg(locale.toString(total), locale.toString(m_model->rowCount())));
+                               : tr("%1 entries · %2 listed").arg(locale.toString(total), locale.toString(m_model->fetchedRows())));
 }
 
 void AuditPage::showSelected()
