@@ -26,12 +26,14 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMap>
+#include <QMetaEnum>
 #include <QNetworkReply>
 #include <QProgressBar>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <cstdio>
@@ -71,7 +73,8 @@ public:
 
     bool notify(QObject *receiver, QEvent *event) override
     {
-        if (!recording || m_depth > 0)
+        // Only the GUI thread's events (the network's own thread goes through here too).
+        if (!recording || m_depth > 0 || QThread::currentThread() != thread())
             return QApplication::notify(receiver, event);
         ++m_depth;
         QElapsedTimer clock;
@@ -87,7 +90,7 @@ public:
                 what += QLatin1Char('#') + receiver->objectName();
             else if (receiver->parent())
                 what += QStringLiteral(" in ") + QString::fromLatin1(receiver->parent()->metaObject()->className());
-            what += QStringLiteral(" event %1").arg(int(event->type()));
+            what += QStringLiteral(" %1").arg(QString::fromLatin1(QMetaEnum::fromType<QEvent::Type>().valueToKey(event->type())));
             auto &total = totals[what];
             ++total.first;
             total.second += ms;

@@ -231,7 +231,7 @@ void TestGatewayAudit::oldestFirstPagesFromTheOtherEnd()
 
     // An entry written while paging from the oldest end shows up on the last page, once.
     const QJsonObject head = get(QStringLiteral("/api/audit?order=oldest&limit=5")).json();
-    const db::AuditEntry later = append(QStringLiteral("sync.paged"), QStringLiteral("info"), QStringLiteral("carol"),
+    const db::AuditEntry later = append(QStringLiteral("sync.paged"), QStringLiteral("info"), QStringLiteral("dave"),
                                         QStringLiteral("written while paging"));
     QList<QJsonObject> rest;
     QString cursor = head.value(QStringLiteral("next_cursor")).toString();
