@@ -193,12 +193,6 @@ void AuditPage::showTotal()
     const QLocale locale;
     m_total->setText(total < 0 ? tr("Counting…")
                                : tr("%1 entries · %2 listed").arg(locale.toString(total), locale.toString(m_model->fetchedRows())));
-    // A label of fixed size does not ask its window for a new layout when its text changes:
-    // the count changes with every page read while scrolling, and each layout of the main
-    // window took 8 to 26 ms of the GUI thread (bench/console/run.sh audit). It only grows.
-    const QSize hint = m_total->sizeHint();
-    if (hint.width() > m_total->minimumWidth() || hint.height() != m_total->minimumHeight())
-        m_total->setFixedSize(qMax(hint.width(), m_total->minimumWidth()), hint.height());
 }
 
 void AuditPage::showSelected()
