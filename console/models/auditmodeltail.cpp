@@ -53,14 +53,17 @@ void AuditModel::tailArrived(const QString &cursor, QList<QJsonObject> rows, con
 
 void AuditModel::installTail()
 {
-    if (!m_jumping || !m_tailPending || m_pages.isEmpty())
+    if (!m_jumping || !m_tailPending)
         return;
-    if (atEnd()) { // the newest end got there first (a short list)
+    if (atEnd()) { // the newest end got there first (a short or empty list)
         m_jumping = false;
         m_tailPending = false;
+        m_pendingRows.clear();
         emit endReached();
         return;
     }
+    if (m_pages.isEmpty())
+        return; // the first page is on its way: it calls again
     const qint64 newestEnd = m_pages.constLast().minId;
     QList<QJsonObject> rows = std::exchange(m_pendingRows, {});
     const qsizetype before = rows.size();

@@ -141,6 +141,8 @@ AuditPage::AuditPage(GatewayClient *client, Permissions *permissions, QWidget *p
         showTotal();
     });
     connect(m_model, &AuditModel::rowsInserted, this, &AuditPage::showTotal);
+    connect(m_model, &AuditModel::pageLoaded, this, &AuditPage::showTotal); // placeholders filled: more listed
+    connect(m_model, &AuditModel::rowsRemoved, this, &AuditPage::showTotal); // the ends met
     connect(m_model, &AuditModel::modelReset, this, [this] {
         m_detail->setEntry({});
         showTotal();

@@ -217,7 +217,10 @@ void TestGatewayAudit::oldestFirstPagesFromTheOtherEnd()
     QCOMPARE(allPages(QStringLiteral("order=newest"), 50).size(), oldest.size());
 
     // The end of the trail is one request: its first item is the oldest entry.
-    const QJsonObject first = get(QStringLiteral("/api/audit?order=oldest&limit=3")).json();
+    const test::HttpResult firstPage = get(QStringLiteral("/api/audit?order=oldest&limit=3"));
+    const QJsonObject first = firstPage.json();
+    // The Link to the next page keeps the order (the cursor continues it).
+    QVERIFY2(firstPage.headers.value("link").startsWith("<?order=oldest&limit=3&cursor="), firstPage.headers.value("link").constData());
     const QJsonArray items = first.value(QStringLiteral("items")).toArray();
     QCOMPARE(items.size(), 3);
     QCOMPARE(items.at(0).toObject().value(QStringLiteral("id")).toInteger(), oldest.at(0).value(QStringLiteral("id")).toInteger());
