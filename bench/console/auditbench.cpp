@@ -147,6 +147,7 @@ struct Heartbeat
     double stopMs()
     {
         timer.stop();
+        longest = qMax(longest, clock.nsecsElapsed() - last); // the gap still open counts too
         return double(longest) / 1e6;
     }
 };
