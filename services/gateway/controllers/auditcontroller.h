@@ -16,7 +16,8 @@ namespace tf::gateway {
 
 // /api/audit: the audit trail (DESIGN.md section 5), read-only.
 //   GET /api/audit            filters created_after, created_before, event_type, severity,
-//                             resource_type, resource_id, username, text; newest first, paged with limit (1..1000,
+//                             resource_type, resource_id, username, text; newest first (order=oldest:
+//                             oldest first), paged with limit (1..1000,
 //                             default 100) and the opaque cursor of the previous page:
 //                             {"entries": [...], "next_cursor": "..." | null}
 //   GET /api/audit/<id>       one entry
