@@ -10,15 +10,26 @@
 namespace tf::console {
 
 class GatewayClient;
+struct ApiResult;
 
 // The audit trail (GET /api/audit), newest first, for trails of millions of entries. Rows
 // arrive a page at a time by keyset (canFetchMore/fetchMore follow next_cursor); only a window
 // of pages around the rows the view last asked for stays in memory, the rest are evicted and
 // shown as placeholders until they are asked for again (each page keeps the cursor that reads
 // it, so a page comes back in one request; the page whose rows were asked for longest ago goes
-// first, so the pages on screen, which the view asks for at every paint, stay). Every request carries the generation it was made
-// in; a new filter starts a new generation and answers of an older one are dropped
-// (sqlitebrowser's row cache). The true total of the filter comes from /api/audit/summary.
+// first, so the pages on screen, which the view asks for at every paint, stay). Every request
+// carries the generation it was made in; a new filter starts a new generation and answers of
+// an older one are dropped (sqlitebrowser's row cache). The true total of the filter comes
+// from /api/audit/summary, asked for after the first page (the rows never wait for it).
+//
+// The end of the list (fetchToEnd, Ctrl+End) is read from the other end of the keyset
+// (order=oldest) once the total is known: the rows between the pages read from the newest end
+// and those read from the oldest end are placeholders (the gap), the oldest pages are
+// addressed from the bottom (row = rowCount - 1 - k for the k-th oldest), so entries put on
+// top by refresh() shift neither them nor the ids they show. A gap row asked for reads the
+// next page from the nearer end; when the two ends meet (an id seen from both sides, or a
+// list that ends) the overlap is dropped and what is left of the gap removed, so a total that
+// was off by the entries written meanwhile corrects itself.
 class AuditModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -54,7 +65,11 @@ public:
 
     QJsonObject summary() const { return m_summary; }
     qint64 total() const; // -1 until the summary has arrived
-    bool atEnd() const { return m_nextCursor.isEmpty() && !m_fetching; }
+    // The list from the newest end is complete (read to its end, or joined to the oldest end).
+    bool atEnd() const { return m_started && m_nextCursor.isEmpty() && !m_fetching; }
+    int gapRows() const { return m_gap; } // placeholders between the two ends
+    int fetchedRows() const;              // rows read so far (loaded or evicted), gap excluded
+    int requestsSent() const { return m_requests; } // GET /api/audit calls of this model
     bool isLoaded(int row) const;
     QJsonObject entryAt(int row) const; // empty while the row is a placeholder
     int loadedPages() const;
@@ -67,12 +82,13 @@ public:
     // Rows of this entry are painted as marked (the first broken entry of the chain); 0: none.
     void setMarkedId(qint64 id);
     qint64 markedId() const { return m_markedId; }
-    // Fetches pages until the last one; endReached() follows.
+    // Makes the last rows addressable: one page from the oldest end once the total is known
+    // (no walk through the list); endReached() follows when the last row is loaded.
     void fetchToEnd();
 
 signals:
     void summaryChanged();
-    void pageLoaded(int page);
+    void pageLoaded(int page); // from the newest end; -1 - n for the n-th page from the oldest end
     void endReached();
     void loadFailed(const QString &message);
 
@@ -80,24 +96,46 @@ private:
     struct Page
     {
         QString cursor; // reads this page; empty for the first
-        QList<QJsonObject> rows;
+        QList<QJsonObject> rows; // in the order of its list (the oldest end's: ascending)
         int count = 0;
-        qint64 firstId = 0; // newest entry of the page
-        qint64 lastId = 0;  // oldest
+        qint64 maxId = 0;
+        qint64 minId = 0;
         bool loaded = false;
         bool loading = false;
         quint64 lastUse = 0; // when a row of it was last asked for (or it arrived)
     };
-    int pageOfRow(int row) const;
-    int firstRowOf(int page) const;
+    // Where a row is: m_head, a page from either end, or the gap.
+    struct Slot
+    {
+        enum Kind { Head, HeadPage, Gap, TailPage } kind = Head;
+        int page = 0;
+        int offset = 0;
+    };
+    Slot slotOf(int row) const;
+    int headRows() const;
+    int tailRows() const;
+    int headEnd() const { return int(m_head.size()) + headRows(); }
+    int firstRowOf(bool tail, int page) const;
+    Page &pageAt(bool tail, int number) const { return tail ? m_tail[number] : m_pages[number]; }
     void loadSummary();
-    void requestPage(int page);
-    void pageArrived(int page, const QList<QJsonObject> &rows);
+    void fetchHead();
+    void requestPage(bool tail, int page);
+    void pageArrived(bool tail, int page, const QList<QJsonObject> &rows);
     void appendPage(const QString &cursor, const QList<QJsonObject> &rows, const QString &next);
-    void evictLeastUsed(int keep);
+    void evictLeastUsed(bool keepTail, int keep);
     void continueAfterFetch();
     QString text(const QJsonObject &entry, int column) const;
-    QUrlQuery pageQuery(const QString &cursor) const;
+    QUrlQuery pageQuery(const QString &cursor, bool oldestFirst = false) const;
+    void auditGet(const QUrlQuery &query, std::function<void(const ApiResult &)> done);
+    // The oldest end (auditmodeltail.cpp).
+    static Page pageOf(const QString &cursor, const QList<QJsonObject> &rows);
+    static qint64 idOf(const QJsonObject &entry);
+    static QList<QJsonObject> itemsOf(const QJsonObject &page);
+    void requestTail();
+    void tailArrived(const QString &cursor, QList<QJsonObject> rows, const QString &next);
+    void installTail();
+    void fillGap(bool tail, const Page &page, bool meets);
+    void fillGapNear(int row);
 
     GatewayClient *m_client;
     QUrlQuery m_filter;
@@ -108,7 +146,16 @@ private:
     QString m_nextCursor;
     bool m_started = false;
     bool m_fetching = false;
-    bool m_toEnd = false;
+    bool m_toEnd = false;     // walking the newest end to its end (a trail shorter than the jump)
+    bool m_jumping = false;   // fetchToEnd() waits for the oldest page and the total
+    bool m_tailFetching = false;
+    bool m_tailPending = false; // the oldest page arrived before the total
+    QList<QJsonObject> m_pendingRows;
+    QString m_pendingNext;
+    mutable QList<Page> m_tail; // from the oldest end: m_tail[0] holds the oldest entries
+    QString m_tailNext;         // reads the next page from the oldest end (newer entries)
+    int m_gap = 0;
+    int m_requests = 0;
     qint64 m_seekId = 0;
     std::function<void(int)> m_found;
     quint64 m_generation = 0;

@@ -141,6 +141,8 @@ AuditPage::AuditPage(GatewayClient *client, Permissions *permissions, QWidget *p
         showTotal();
     });
     connect(m_model, &AuditModel::rowsInserted, this, &AuditPage::showTotal);
+    connect(m_model, &AuditModel::pageLoaded, this, &AuditPage::showTotal); // placeholders filled: more listed
+    connect(m_model, &AuditModel::rowsRemoved, this, &AuditPage::showTotal); // the ends met
     connect(m_model, &AuditModel::modelReset, this, [this] {
         m_detail->setEntry({});
         showTotal();
@@ -192,7 +194,7 @@ void AuditPage::showTotal()
     const qint64 total = m_model->total();
     const QLocale locale;
     m_total->setText(total < 0 ? tr("Counting…")
-                               : tr("%1 entries · %2 listed").arg(locale.toString(total), locale.toString(m_model->rowCount())));
+                               : tr("%1 entries · %2 listed").arg(locale.toString(total), locale.toString(m_model->fetchedRows())));
 }
 
 void AuditPage::showSelected()

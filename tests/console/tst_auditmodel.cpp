@@ -1,9 +1,11 @@
 // AuditModel against a real tf-gateway (SQLite control database, 600 seeded entries): pages
 // arrive lazily by keyset through fetchMore, only a window of pages stays loaded and an evicted
 // page comes back when a row of it is asked for, the total is the filter's true total from
-// /api/audit/summary, answers for an earlier filter are dropped, locate() and fetchToEnd()
-// walk the chain, and refresh() puts new entries on top without a reset. QAbstractItemModelTester
-// watches every step.
+// /api/audit/summary, answers for an earlier filter are dropped, locate() walks the chain,
+// fetchToEnd() reads the last page from the oldest end in one request (the rows between are
+// placeholders that fill from the nearer end and close up when the ends meet), and refresh()
+// puts new entries on top without a reset and without moving the ids of the oldest rows.
+// QAbstractItemModelTester watches every step.
 #include "auditseed.h"
 #include "client/gatewayclient.h"
 #include "integration/tst_gatewayproxy_fixture.h"
@@ -181,6 +183,79 @@ private slots:
         QCOMPARE(inserted.first().at(1).toInt(), 0);
         QCOMPARE(model.entryAt(0).value(QStringLiteral("id")).toInteger(), more.at(4).id);
         QCOMPARE(model.entryAt(3).value(QStringLiteral("id")).toInteger(), m_seeded.at(598).id);
+    }
+
+    void jumpsToTheEndInOneRequest()
+    {
+        // No tester: it would fetch the whole list from the newest end by itself.
+        AuditModel model(&m_client);
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        model.setPageSize(20);
+        model.setWindowPages(3);
+        model.setFilter(bob());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 20, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(model.total() >= 300, 10000); // (refreshPutsNewEntriesOnTop added some)
+        const int total = int(model.total());
+        const int before = model.requestsSent();
+        QSignalSpy end(&model, &AuditModel::endReached);
+        model.fetchToEnd();
+        QTRY_COMPARE_WITH_TIMEOUT(end.size(), 1, 10000);
+        QCOMPARE(model.requestsSent() - before, 1); // the oldest page, not the 14 pages before it
+        QCOMPARE(model.rowCount(), total);
+        QCOMPARE(model.gapRows(), total - 40);
+        QCOMPARE(model.fetchedRows(), 40);
+        // The k-th oldest entry is row total - 1 - k (bob writes every second entry).
+        QVERIFY(model.isLoaded(total - 1));
+        QCOMPARE(model.entryAt(total - 1).value(QStringLiteral("id")).toInteger(), m_seeded.at(0).id);
+        QCOMPARE(model.entryAt(total - 20).value(QStringLiteral("id")).toInteger(), m_seeded.at(38).id);
+        QVERIFY(!model.canFetchMore({})); // every row is counted
+        // A row between the ends is a placeholder; asked for, the nearer end reads on.
+        QVERIFY(!model.isLoaded(total - 21));
+        QCOMPARE(model.data(model.index(total - 21, AuditModel::DescriptionColumn)).toString(), QStringLiteral("Loading…"));
+        QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(total - 21), 10000);
+        QCOMPARE(model.requestsSent() - before, 2);
+        QCOMPARE(model.entryAt(total - 21).value(QStringLiteral("id")).toInteger(), m_seeded.at(40).id);
+        QCOMPARE(model.gapRows(), total - 60);
+
+        // New entries on top: the rows shift down by as many, the ids at the bottom stay.
+        const QList<db::AuditEntry> more = test::seedAuditTrail(dataDir(), 4, QDateTime::currentDateTimeUtc());
+        QSignalSpy resets(&model, &AuditModel::modelReset);
+        model.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), total + 2, 10000);
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(model.entryAt(0).value(QStringLiteral("id")).toInteger(), more.at(2).id);
+        QCOMPARE(model.entryAt(total + 1).value(QStringLiteral("id")).toInteger(), m_seeded.at(0).id);
+        QCOMPARE(model.rowOfId(m_seeded.at(40).id), total + 1 - 20);
+    }
+
+    void theEndsMeetWithoutAGapOrADuplicate()
+    {
+        AuditModel model(&m_client);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        model.setPageSize(25);
+        model.setWindowPages(4);
+        model.setFilter(bob());
+        QTRY_VERIFY_WITH_TIMEOUT(model.total() >= 300, 10000);
+        const int total = int(model.total());
+        QSignalSpy end(&model, &AuditModel::endReached);
+        model.fetchToEnd();
+        QTRY_COMPARE_WITH_TIMEOUT(end.size(), 1, 10000);
+        // Every row read from the bottom up: ids rise by bob's step, no gap, no duplicate, and
+        // the placeholders are gone once the ends have met.
+        qint64 previous = 0;
+        for (int row = model.rowCount() - 1; row >= 0; --row) {
+            model.data(model.index(row, AuditModel::IdColumn));
+            QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(row), 10000);
+            const qint64 id = model.entryAt(row).value(QStringLiteral("id")).toInteger();
+            QVERIFY2(id > previous, qPrintable(QStringLiteral("row %1: id %2 after %3").arg(row).arg(id).arg(previous)));
+            QCOMPARE(model.entryAt(row).value(QStringLiteral("username")).toString(), QStringLiteral("bob"));
+            previous = id;
+            QVERIFY(model.loadedPages() <= 4);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(model.gapRows(), 0, 10000);
+        QCOMPARE(model.rowCount(), total);
+        QVERIFY(model.atEnd());
     }
 
 private:

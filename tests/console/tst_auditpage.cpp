@@ -107,6 +107,42 @@ private slots:
         grab(QStringLiteral("audit-detail"));
     }
 
+    void oldestIsOneRequestFromTheOtherEnd()
+    {
+        // bob's 200 entries in pages of 20: Ctrl+End reads the oldest page, not the nine between.
+        AuditModel *model = m_page->model();
+        model->setPageSize(20);
+        setField("audit_username", QStringLiteral("bob"));
+        setField("audit_event_type", QString());
+        m_page->filterBar()->applyAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(model->total(), 200, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!model->atEnd() && model->fetchedRows() < 200 && model->fetchedRows() > 0, 10000);
+        QTest::qWait(100); // the view's own fetchMore calls settle
+        const int requests = model->requestsSent();
+        int atEnd = -1; // requests when the last row was there
+        connect(model, &AuditModel::endReached, this, [&atEnd, model] { atEnd = model->requestsSent(); }, Qt::SingleShotConnection);
+        m_page->oldestAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(m_page->table()->currentIndex().row(), 199, 10000);
+        QCOMPARE(atEnd - requests, 1);
+        QCOMPARE(model->rowCount(), 200);
+        QVERIFY(model->gapRows() > 0);
+        QCOMPARE(m_page->detail()->entry().value(QStringLiteral("id")).toInteger(), m_seeded.at(0).id);
+        QVERIFY2(label("auditTotal").startsWith(QStringLiteral("200 entries · %1 listed").arg(model->fetchedRows())),
+                 qPrintable(label("auditTotal")));
+        // The placeholders on screen fill from the nearer (oldest) end.
+        QTableView *table = m_page->table();
+        QTRY_VERIFY_WITH_TIMEOUT(model->isLoaded(table->rowAt(0)) && model->isLoaded(table->rowAt(table->viewport()->height() - 1)), 10000);
+        // A screen is taller than a page of 20: at most one more page for the rows above it.
+        QVERIFY2(model->requestsSent() - requests <= 2, qPrintable(QString::number(model->requestsSent() - requests)));
+        QCOMPARE(table->currentIndex().row(), model->rowCount() - 1);
+        grab(QStringLiteral("audit-oldest"));
+        model->setPageSize(AuditModel::DefaultPageSize);
+        setField("audit_username", QStringLiteral("alice"));
+        setField("audit_event_type", QStringLiteral("sync_pair.updated"));
+        m_page->filterBar()->applyAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(model->total(), 40, 10000);
+    }
+
     void summaryChartCountsPerDayAndUser()
     {
         m_page->filterBar()->setQuery({});

@@ -29,6 +29,7 @@ private slots:
     void cleanupTestCase();
 
     void pagesWithOpaqueCursors();
+    void oldestFirstPagesFromTheOtherEnd();
     void filters();
     void summaryCountsWhatTheFilterLists();
     void singleEntry();
@@ -203,6 +204,51 @@ void TestGatewayAudit::pagesWithOpaqueCursors()
     QCOMPARE(clamped.json().value(QStringLiteral("items")).toArray().size(), qMin<qsizetype>(500, expected.size()));
 }
 
+void TestGatewayAudit::oldestFirstPagesFromTheOtherEnd()
+{
+    // order=oldest walks the same entries the other way: the reverse of the default order.
+    QList<QJsonObject> newest = allPages(QString(), 50);
+    std::reverse(newest.begin(), newest.end());
+    int pages = 0;
+    const QList<QJsonObject> oldest = allPages(QStringLiteral("order=oldest"), 50, &pages);
+    QVERIFY(oldest.size() > 50);
+    QCOMPARE(pages, int((oldest.size() + 49) / 50));
+    QCOMPARE(oldest, newest);
+    QCOMPARE(allPages(QStringLiteral("order=newest"), 50).size(), oldest.size());
+
+    // The end of the trail is one request: its first item is the oldest entry.
+    const test::HttpResult firstPage = get(QStringLiteral("/api/audit?order=oldest&limit=3"));
+    const QJsonObject first = firstPage.json();
+    // The Link to the next page keeps the order (the cursor continues it).
+    QVERIFY2(firstPage.headers.value("link").startsWith("<?order=oldest&limit=3&cursor="), firstPage.headers.value("link").constData());
+    const QJsonArray items = first.value(QStringLiteral("items")).toArray();
+    QCOMPARE(items.size(), 3);
+    QCOMPARE(items.at(0).toObject().value(QStringLiteral("id")).toInteger(), oldest.at(0).value(QStringLiteral("id")).toInteger());
+    QVERIFY(items.at(0).toObject().value(QStringLiteral("id")).toInteger() < items.at(2).toObject().value(QStringLiteral("id")).toInteger());
+
+    // With a filter, in pages of 7 (the last one short): the filtered list reversed.
+    QList<QJsonObject> failed = allPages(QStringLiteral("event_type=sync.failed"), 7);
+    std::reverse(failed.begin(), failed.end());
+    QCOMPARE(failed.size(), 23);
+    QCOMPARE(allPages(QStringLiteral("event_type=sync.failed&order=oldest"), 7), failed);
+
+    // An entry written while paging from the oldest end shows up on the last page, once.
+    const QJsonObject head = get(QStringLiteral("/api/audit?order=oldest&limit=5")).json();
+    const db::AuditEntry later = append(QStringLiteral("sync.paged"), QStringLiteral("info"), QStringLiteral("dave"),
+                                        QStringLiteral("written while paging"));
+    QList<QJsonObject> rest;
+    QString cursor = head.value(QStringLiteral("next_cursor")).toString();
+    while (!cursor.isEmpty()) {
+        const QJsonObject page = get(QStringLiteral("/api/audit?order=oldest&limit=200&cursor=") + cursor).json();
+        for (const QJsonValue &value : page.value(QStringLiteral("items")).toArray())
+            rest << value.toObject();
+        cursor = page.value(QStringLiteral("next_cursor")).toString();
+    }
+    QCOMPARE(rest.size(), oldest.size() - 5 + 1);
+    QCOMPARE(rest.last().value(QStringLiteral("id")).toInteger(), later.id);
+    m_seeded.append(later);
+}
+
 void TestGatewayAudit::filters()
 {
     auto countWhere = [this](const std::function<bool(const db::AuditEntry &)> &keep) {
@@ -300,6 +346,9 @@ void TestGatewayAudit::badParametersAre400NamingThem_data()
         << QStringLiteral("/api/audit?created_after=2025-02-01T00:00:00Z&created_before=2025-01-01T00:00:00Z") << QStringLiteral("created_after");
     QTest::newRow("from is gone") << QStringLiteral("/api/audit?from=2025-01-01T00:00:00Z") << QStringLiteral("from");
     QTest::newRow("severity") << QStringLiteral("/api/audit?severity=loud") << QStringLiteral("severity");
+    QTest::newRow("order") << QStringLiteral("/api/audit?order=sideways") << QStringLiteral("order");
+    QTest::newRow("order empty") << QStringLiteral("/api/audit?order=") << QStringLiteral("order");
+    QTest::newRow("summary order") << QStringLiteral("/api/audit/summary?order=oldest") << QStringLiteral("order");
     QTest::newRow("unknown") << QStringLiteral("/api/audit?usr=alice") << QStringLiteral("usr");
     QTest::newRow("empty filter") << QStringLiteral("/api/audit?username=") << QStringLiteral("username");
     QTest::newRow("summary limit") << QStringLiteral("/api/audit/summary?limit=5") << QStringLiteral("limit");

@@ -27,6 +27,8 @@ private slots:
     void filters();
     void pagingHasNoDuplicatesOrGapsWhileEntriesArrive_data() { test::AuditDatabaseFixture::backends(); }
     void pagingHasNoDuplicatesOrGapsWhileEntriesArrive();
+    void oldestFirstIsTheSameListReversed_data() { test::AuditDatabaseFixture::backends(); }
+    void oldestFirstIsTheSameListReversed();
     void findAndAscending_data() { test::AuditDatabaseFixture::backends(); }
     void findAndAscending();
     void summary_data() { test::AuditDatabaseFixture::backends(); }
@@ -35,13 +37,13 @@ private slots:
     void deepFilteredPageUsesAnIndex();
 
 private:
-    QList<qint64> ids(const AuditFilter &filter, int pageSize = 1000)
+    QList<qint64> ids(const AuditFilter &filter, int pageSize = 1000, AuditOrder order = AuditOrder::NewestFirst)
     {
         AuditRepository audit(m_fixture.database());
         QList<qint64> result;
         qint64 before = 0;
         do {
-            const AuditPage page = audit.list(filter, pageSize, before);
+            const AuditPage page = audit.list(filter, pageSize, before, order);
             for (const AuditEntry &entry : page.entries)
                 result << entry.id;
             before = page.nextBeforeId;
@@ -158,6 +160,26 @@ void TestAuditRepository::pagingHasNoDuplicatesOrGapsWhileEntriesArrive()
         m_fixture.append("sync.completed", "info", "late", QStringLiteral("arrived"));
     } while (before > 0);
     QCOMPARE(seen, expected);
+}
+
+void TestAuditRepository::oldestFirstIsTheSameListReversed()
+{
+    for (int i = 0; i < 23; ++i)
+        m_fixture.append(i % 3 == 0 ? "sync.completed" : "auth.login", "info", "op", QStringLiteral("entry %1").arg(i));
+    for (const QString &type : { QString(), QStringLiteral("sync.completed") }) {
+        AuditFilter filter;
+        filter.eventType = type;
+        QList<qint64> newest = ids(filter, 4);
+        std::reverse(newest.begin(), newest.end());
+        QVERIFY(newest.size() >= 8);
+        QCOMPARE(ids(filter, 4, AuditOrder::OldestFirst), newest);
+        // The first page from the oldest end holds the oldest entries, ascending.
+        const AuditPage first = AuditRepository(m_fixture.database()).list(filter, 3, 0, AuditOrder::OldestFirst);
+        QCOMPARE(first.entries.size(), 3);
+        QCOMPARE(first.entries.at(0).id, newest.at(0));
+        QCOMPARE(first.entries.at(2).id, newest.at(2));
+        QCOMPARE(first.nextBeforeId, newest.at(2));
+    }
 }
 
 void TestAuditRepository::findAndAscending()

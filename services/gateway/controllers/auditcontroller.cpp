@@ -58,12 +58,14 @@ AuditController::AuditController(const DatabaseState &database)
     : m_database(database)
 {
     m_pool.setMaxThreadCount(1);
+    m_summaries.setMaxThreadCount(1);
 }
 
 AuditController::~AuditController()
 {
     m_stopping = true; // a running verification stops at its next batch
     m_pool.waitForDone();
+    m_summaries.waitForDone();
 }
 
 void AuditController::registerRoutes(http::Router &router)
@@ -71,8 +73,8 @@ void AuditController::registerRoutes(http::Router &router)
     using auth::Permission;
     // Literal paths before <id>: the first matching route wins.
     router.add("GET", QStringLiteral("/api/audit"), Permission::AuditRead, [this](const http::ApiRequest &r) { return list(r); });
-    router.add("GET", QStringLiteral("/api/audit/summary"), Permission::AuditRead,
-               [this](const http::ApiRequest &r) { return summary(r); });
+    router.addAsync("GET", QStringLiteral("/api/audit/summary"), Permission::AuditRead,
+                    [this](const http::ApiRequest &r, const http::Router::Reply &reply) { summary(r, reply); });
     router.add("GET", QStringLiteral("/api/audit/export"), Permission::AuditExport,
                [this](const http::ApiRequest &r) { return exportCsv(r); });
     router.addAsync("GET", QStringLiteral("/api/audit/verify"), Permission::AuditRead,
@@ -83,9 +85,14 @@ void AuditController::registerRoutes(http::Router &router)
 
 http::ApiResponse AuditController::list(const http::ApiRequest &request) const
 {
-    const http::QueryParams params = http::QueryParams::forList(request, kFilterNames);
+    // order: which end the keyset starts from; a cursor continues the order it was given for.
+    const http::QueryParams params = http::QueryParams::forList(request, kFilterNames + QStringList { QStringLiteral("order") });
     const db::AuditFilter filter = filterOf(params);
-    const db::AuditPage page = db::AuditRepository(databaseOf(m_database)).list(filter, params.limit(), params.cursorId());
+    const db::AuditOrder order = params.choice(QStringLiteral("order"), { QStringLiteral("newest"), QStringLiteral("oldest") })
+            == QLatin1String("oldest")
+        ? db::AuditOrder::OldestFirst
+        : db::AuditOrder::NewestFirst;
+    const db::AuditPage page = db::AuditRepository(databaseOf(m_database)).list(filter, params.limit(), params.cursorId(), order);
     QJsonArray items;
     for (const db::AuditEntry &entry : page.entries)
         items.append(entry.toJson());
@@ -101,10 +108,27 @@ http::ApiResponse AuditController::entry(const http::ApiRequest &request) const
     return http::ApiResponse::json(found->toJson());
 }
 
-http::ApiResponse AuditController::summary(const http::ApiRequest &request) const
+void AuditController::summary(const http::ApiRequest &request, const http::Router::Reply &reply)
 {
+    // Bad parameters (400) and a database that is down (503) answer at once.
     const db::AuditFilter filter = filterOf(http::QueryParams(request, kFilterNames));
-    return http::ApiResponse::json(db::AuditRepository(databaseOf(m_database)).summary(filter).toJson());
+    databaseOf(m_database);
+    const DatabaseState *source = &m_database;
+    QObject *context = &m_context;
+    const QString requestId = request.requestId;
+    m_summaries.start([source, context, filter, requestId, reply] {
+        http::ApiResponse response;
+        try {
+            response = http::ApiResponse::json(db::AuditRepository(databaseOf(*source)).summary(filter).toJson());
+        } catch (const Error &error) {
+            response = http::errorResponse(error, requestId);
+        }
+        try {
+            databaseOf(*source).closeThreadConnection(); // no idle connection left on the pool thread
+        } catch (const Error &) {
+        }
+        QMetaObject::invokeMethod(context, [reply, response] { reply(response); }, Qt::QueuedConnection);
+    });
 }
 
 http::ApiResponse AuditController::exportCsv(const http::ApiRequest &request) const

@@ -230,18 +230,20 @@ qint64 AuditRepository::count() const
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 
-AuditPage AuditRepository::list(const AuditFilter &filter, int limit, qint64 beforeId) const
+AuditPage AuditRepository::list(const AuditFilter &filter, int limit, qint64 beforeId, AuditOrder order) const
 {
     limit = qMax(1, limit);
+    const bool oldestFirst = order == AuditOrder::OldestFirst;
     audit::WhereClause where = audit::whereClause(m_database.dialect(), filter);
     if (beforeId > 0) {
-        where.conditions << QStringLiteral("id < ?");
+        where.conditions << (oldestFirst ? QStringLiteral("id > ?") : QStringLiteral("id < ?"));
         where.values << beforeId;
     }
     // One row more than asked says whether there is a next page.
     QSqlQuery query = m_database.prepare(QStringLiteral("SELECT ") + audit::kEntryColumns
                                          + QStringLiteral(" FROM audit_entries") + where.sql()
-                                         + QStringLiteral(" ORDER BY id DESC LIMIT ?"));
+                                         + (oldestFirst ? QStringLiteral(" ORDER BY id LIMIT ?")
+                                                        : QStringLiteral(" ORDER BY id DESC LIMIT ?")));
     for (const QVariant &value : std::as_const(where.values))
         query.addBindValue(value);
     query.addBindValue(limit + 1);

@@ -55,10 +55,13 @@ struct AuditFilter
     QJsonObject toJson() const; // the set fields, for the audit entry of an export
 };
 
+// Which end of the trail a list starts from.
+enum class AuditOrder { NewestFirst, OldestFirst };
+
 struct AuditPage
 {
-    QList<AuditEntry> entries; // newest first
-    qint64 nextBeforeId = 0;   // pass as beforeId for the next page; 0 on the last page
+    QList<AuditEntry> entries; // in the order asked for
+    qint64 nextBeforeId = 0;   // pass as beforeId (the keyset id) for the next page; 0 on the last page
 };
 
 struct AuditSummary
@@ -119,9 +122,11 @@ public:
     QList<AuditEntry> latest(int limit) const; // newest first
     qint64 count() const;
 
-    // Keyset paging, newest first: entries with id < beforeId (0: from the newest) that match.
-    // Each equality filter has an (column, id) index, so a deep page costs what the first does.
-    AuditPage list(const AuditFilter &filter, int limit, qint64 beforeId = 0) const;
+    // Keyset paging, newest first: entries with id < beforeId (0: from the newest) that match;
+    // OldestFirst: entries with id > beforeId (0: from the oldest), ascending. Each equality
+    // filter has an (column, id) index, read either way, so a deep page costs what the first does.
+    AuditPage list(const AuditFilter &filter, int limit, qint64 beforeId = 0,
+                   AuditOrder order = AuditOrder::NewestFirst) const;
     std::optional<AuditEntry> find(qint64 id) const;
     // Oldest first: entries with afterId < id <= upToId that match, at most limit (export).
     QList<AuditEntry> ascending(const AuditFilter &filter, qint64 afterId, qint64 upToId, int limit) const;
