@@ -147,7 +147,12 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     });
     addPage(QStringLiteral("alerts"), tr("Alerts"), consoleIcon("alerts"), alerts);
     m_navigation->addHeader(tr("Administration"));
-    addPage(QStringLiteral("audit"), tr("Audit trail"), consoleIcon("audit"), new AuditPage(m_client, m_permissions, this));
+    auto *audit = new AuditPage(m_client, m_permissions, this);
+    connect(this, &MainWindow::refreshRequested, audit, [audit] {
+        if (audit->isVisible())
+            audit->refresh();
+    });
+    addPage(QStringLiteral("audit"), tr("Audit trail"), consoleIcon("audit"), audit);
     auto *users = new UsersPage(m_client, m_session, m_permissions, this);
     connect(m_session, &Session::signedIn, users, &UsersPage::signedIn); // the forced password change first
     connect(users, &UsersPage::passwordChanged, this, [this, pairsPage] {

@@ -62,9 +62,9 @@ AuditPage::AuditPage(GatewayClient *client, Permissions *permissions, QWidget *p
     , m_verifyState(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_cancelButton(new QPushButton(tr("Cancel"), this))
-    , m_refresh(newAction(tr("&Refresh"), QKeySequence(Qt::CTRL | Qt::Key_R), this))
+    , m_refresh(newAction(tr("&Refresh"), QKeySequence(), this)) // F5 is the window's Refresh
     , m_verify(newAction(tr("&Verify chain"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), this))
-    , m_export(newAction(tr("&Export CSV…"), QKeySequence(Qt::CTRL | Qt::Key_E), this))
+    , m_export(newAction(tr("&Export CSV…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this))
     , m_cancel(newAction(tr("&Cancel export"), QKeySequence(Qt::Key_Escape), this))
     , m_newest(newAction(tr("&Newest"), QKeySequence(Qt::CTRL | Qt::Key_Home), this))
     , m_oldest(newAction(tr("&Oldest"), QKeySequence(Qt::CTRL | Qt::Key_End), this))
