@@ -10,54 +10,29 @@
 #include "models/syncpairsmodel.h"
 #include "settings/displaysettings.h"
 #include "widgets/errorbanner.h"
+#include "widgets/pairbulkactions.h"
 #include "widgets/pairdetail.h"
+#include "widgets/pairfilterbar.h"
+#include "widgets/syncpairstable.h"
 
 #include <QAction>
-#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonArray>
 #include <QLabel>
-#include <QLineEdit>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
-#include <QStyledItemDelegate>
 #include <QToolBar>
 #include <QVBoxLayout>
 
-#include <memory>
 
 namespace tf::console {
 
 namespace {
-
-// The source and target column: system names rather than the ids the model holds.
-class SystemsDelegate final : public QStyledItemDelegate
-{
-public:
-    SystemsDelegate(const SyncPairsPage *page, const SyncPairsModel *model, QObject *parent)
-        : QStyledItemDelegate(parent), m_page(page), m_model(model) { }
-
-protected:
-    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
-    {
-        QStyledItemDelegate::initStyleOption(option, index);
-        const qint64 id = index.data(ResourceTableModel::IdRole).toLongLong();
-        const QJsonObject pair = m_model->itemAt(m_model->rowOf(id));
-        if (pair.contains(QLatin1String("source_system_id")))
-            option->text = QStringLiteral("%1 → %2").arg(m_page->systemName(pair.value(QLatin1String("source_system_id")).toInteger()),
-                                                       m_page->systemName(pair.value(QLatin1String("target_system_id")).toInteger()));
-    }
-
-private:
-    const SyncPairsPage *m_page;
-    const SyncPairsModel *m_model;
-};
 
 // The pair detail's last_operation carries no duration_ms: derive it from its times.
 QJsonObject withDuration(QJsonObject pair)
@@ -90,14 +65,12 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     , m_filter(new ResourceFilterModel(this))
     , m_banner(new ErrorBanner(this))
     , m_message(new QLabel(this))
-    , m_statusFilter(new QComboBox(this))
-    , m_systemFilter(new QComboBox(this))
-    , m_textFilter(new QLineEdit(this))
-    , m_table(new QTableView(this))
+    , m_filters(new PairFilterBar(this))
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_detail(new PairDetail(client, [this](qint64 id) { return systemName(id); }, this))
     , m_debounce(new QTimer(this))
     , m_counters(new PairCounters(client, this))
+    , m_bulk(new PairBulkActions(client, this))
 {
     // Open quarantine and backlog of every pair in three reads, not one per pair.
     connect(m_counters, &PairCounters::updated, this, [this](bool ok) {
@@ -108,6 +81,8 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
         applySystemFilter();
     });
     m_filter->setSourceModel(m_model);
+    // The table sets its column widths: the filter must hold the model's columns first.
+    m_table = new SyncPairsTable(m_model, m_filter, [this](qint64 id) { return systemName(id); }, this);
     const auto formatter = [](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); };
     m_model->setTimeFormatter(formatter);
     connect(DisplaySettings::instance(), &DisplaySettings::changed, this,
@@ -118,44 +93,7 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     m_message->setObjectName(QStringLiteral("pairsMessage"));
     m_message->setAccessibleName(tr("Last action"));
 
-    m_statusFilter->setObjectName(QStringLiteral("statusFilter"));
-    m_statusFilter->setAccessibleName(tr("Status filter"));
-    m_statusFilter->addItem(tr("All statuses"), QString());
-    m_statusFilter->addItem(tr("Enabled"), QStringLiteral("true"));
-    m_statusFilter->addItem(tr("Disabled"), QStringLiteral("false"));
-    m_systemFilter->setObjectName(QStringLiteral("systemFilter"));
-    m_systemFilter->setAccessibleName(tr("System filter"));
-    m_systemFilter->addItem(tr("All systems"), qint64(-1));
-    m_systemFilter->setMinimumContentsLength(14);
-    m_textFilter->setObjectName(QStringLiteral("textFilter"));
-    m_textFilter->setAccessibleName(tr("Filter text"));
-    m_textFilter->setPlaceholderText(tr("Filter (Ctrl+F)"));
-    m_textFilter->setClearButtonEnabled(true);
-    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &SyncPairsPage::applyFilters);
-    connect(m_systemFilter, &QComboBox::currentIndexChanged, this, &SyncPairsPage::applyFilters);
-    connect(m_textFilter, &QLineEdit::textChanged, this, &SyncPairsPage::applyFilters);
-
-    m_table->setObjectName(QStringLiteral("pairsTable"));
-    m_table->setAccessibleName(tr("Sync pairs"));
-    m_table->setModel(m_filter);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(SyncPairsModel::NameColumn, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionsMovable(true);
-    m_table->setItemDelegateForColumn(SyncPairsModel::SystemsColumn, new SystemsDelegate(this, m_model, m_table));
-    m_table->setWordWrap(false);
-    // At 1280 px every column fits beside the sidebar; Source → target widens to its names.
-    const QList<QPair<int, int>> widths { { SyncPairsModel::NameColumn, 88 }, { SyncPairsModel::SystemsColumn, 180 },
-                                          { SyncPairsModel::ModeColumn, 50 }, { SyncPairsModel::EnabledColumn, 65 },
-                                          { SyncPairsModel::ScheduleColumn, 108 }, { SyncPairsModel::NextRunColumn, 165 },
-                                          { SyncPairsModel::LastRunColumn, 150 }, { SyncPairsModel::LastDurationColumn, 80 },
-                                          { SyncPairsModel::BacklogColumn, 75 } };
-    for (const auto &[column, width] : widths)
-        m_table->setColumnWidth(column, width);
+    connect(m_filters, &PairFilterBar::changed, this, &SyncPairsPage::applyFilters);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         updateActions();
         showDetail();
@@ -178,20 +116,37 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
             toolbar->addAction(action);
     }
 
-    auto *filters = new QHBoxLayout;
-    filters->addWidget(new QLabel(tr("Status:"), this));
-    filters->addWidget(m_statusFilter);
-    filters->addWidget(new QLabel(tr("System:"), this));
-    filters->addWidget(m_systemFilter);
-    filters->addWidget(m_textFilter, 1);
-
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->addWidget(m_banner);
     layout->addWidget(toolbar);
-    layout->addLayout(filters);
+    layout->addWidget(m_filters);
     layout->addWidget(m_splitter, 1);
     layout->addWidget(m_message);
+
+    connect(m_bulk, &PairBulkActions::started, this, [this](const QString &text) {
+        m_banner->clear();
+        m_message->setText(text);
+    });
+    connect(m_bulk, &PairBulkActions::pairChanged, this, [this](const QJsonObject &answer) {
+        const QJsonObject pair = withDuration(answer);
+        const qint64 id = pair.value(QLatin1String("id")).toInteger();
+        m_details.insert(id, pair);
+        m_model->upsert(pair);
+        if (id == m_detail->shownPair())
+            showDetail();
+    });
+    connect(m_bulk, &PairBulkActions::runQueued, this, [this](qint64 id) {
+        fetchDetail(id);
+        if (id == m_detail->shownPair())
+            showDetail();
+    });
+    connect(m_bulk, &PairBulkActions::finished, this, [this](const QString &summary, const QString &failures) {
+        m_message->setText(summary);
+        if (!failures.isEmpty())
+            m_banner->showMessage(failures);
+        emit actionFinished(summary, failures);
+    });
 
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(300);
@@ -222,10 +177,7 @@ void SyncPairsPage::restoreSettings()
     settings.beginGroup(SettingsGroup);
     m_restoring = true;
     m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
-    const int status = m_statusFilter->findData(settings.value(QStringLiteral("status")).toString());
-    m_statusFilter->setCurrentIndex(qMax(0, status));
-    m_textFilter->setText(settings.value(QStringLiteral("text")).toString());
-    m_pendingSystem = settings.value(QStringLiteral("system"), -1).toLongLong();
+    m_filters->restoreSettings(settings);
     m_restoring = false;
     applyFilters();
 }
@@ -235,10 +187,7 @@ void SyncPairsPage::saveSettings() const
     QSettings settings;
     settings.beginGroup(SettingsGroup);
     settings.setValue(QStringLiteral("splitter"), m_splitter->saveState());
-    settings.setValue(QStringLiteral("status"), m_statusFilter->currentData().toString());
-    settings.setValue(QStringLiteral("text"), m_textFilter->text());
-    settings.setValue(QStringLiteral("system"),
-                      m_pendingSystem > 0 ? m_pendingSystem : m_systemFilter->currentData().toLongLong());
+    m_filters->saveSettings(settings);
 }
 
 void SyncPairsPage::createActions(Permissions *permissions)
@@ -278,10 +227,7 @@ void SyncPairsPage::createActions(Permissions *permissions)
         refresh();
     });
     connect(csv, &QAction::triggered, this, &SyncPairsPage::exportCsv);
-    connect(find, &QAction::triggered, this, [this] {
-        m_textFilter->setFocus(Qt::ShortcutFocusReason);
-        m_textFilter->selectAll();
-    });
+    connect(find, &QAction::triggered, m_filters, &PairFilterBar::focusText);
     if (permissions) {
         for (QAction *action : { m_new, m_edit, m_enable, m_disable })
             permissions->bind(action, QStringLiteral("pairs:write"));
@@ -296,6 +242,11 @@ void SyncPairsPage::updateActions()
     // and say so when triggered, so only Edit needs exactly one row.
     const int count = int(selectedIds().size());
     m_edit->setProperty("needsOne", count == 1);
+}
+
+QTableView *SyncPairsPage::table() const
+{
+    return m_table;
 }
 
 QList<qint64> SyncPairsPage::selectedIds() const
@@ -334,21 +285,10 @@ void SyncPairsPage::loadSystems()
             const QJsonObject system = value.toObject();
             m_systems.insert(system.value(QLatin1String("id")).toInteger(), system.value(QLatin1String("name")).toString());
         }
-        const qint64 chosen = m_pendingSystem > 0 ? m_pendingSystem : m_systemFilter->currentData().toLongLong();
-        m_pendingSystem = -1;
-        const QSignalBlocker blocker(m_systemFilter);
-        while (m_systemFilter->count() > 1)
-            m_systemFilter->removeItem(1);
-        for (const QJsonValue &value : items) {
-            const QJsonObject system = value.toObject();
-            m_systemFilter->addItem(system.value(QLatin1String("name")).toString(),
-                                    system.value(QLatin1String("id")).toInteger());
-        }
-        const int index = m_systemFilter->findData(chosen);
-        m_systemFilter->setCurrentIndex(index < 0 ? 0 : index);
+        m_filters->setSystems(items);
         applyFilters();
         showDetail();
-        fitSystemsColumn();
+        m_table->fitSystemsColumn();
     });
 }
 
@@ -396,7 +336,7 @@ void SyncPairsPage::applyList(const QJsonArray &items)
     }
     m_model->applyItems(merged);
     applySystemFilter();
-    fitSystemsColumn();
+    m_table->fitSystemsColumn();
 }
 
 void SyncPairsPage::fetchDetail(qint64 id)
@@ -436,29 +376,20 @@ void SyncPairsPage::onChanged(const QString &type, const QString &id, const QStr
     }
 }
 
-void SyncPairsPage::fitSystemsColumn()
-{
-    // "source → target" names are never cut: the column grows to them (the user may widen it).
-    const QAbstractItemView *view = m_table; // QAbstractItemView::sizeHintForColumn is public
-    const int needed = view->sizeHintForColumn(SyncPairsModel::SystemsColumn);
-    if (needed > m_table->columnWidth(SyncPairsModel::SystemsColumn))
-        m_table->setColumnWidth(SyncPairsModel::SystemsColumn, needed);
-}
-
 void SyncPairsPage::applyFilters()
 {
-    const QString status = m_statusFilter->currentData().toString();
+    const QString status = m_filters->status();
     m_filter->setFieldFilter(QStringLiteral("enabled"), status.isEmpty() ? QStringList() : QStringList { status });
-    m_filter->setText(m_textFilter->text());
+    m_filter->setText(m_filters->text());
     applySystemFilter();
-    if (!m_restoring && m_pendingSystem <= 0)
+    if (!m_restoring && !m_filters->isSystemPending())
         saveSettings();
 }
 
 void SyncPairsPage::applySystemFilter()
 {
     // A pair matches a system as its source or its target: filter on the ids that match.
-    const qint64 system = m_systemFilter->currentData().toLongLong();
+    const qint64 system = m_filters->systemId();
     QStringList ids;
     if (system > 0) {
         ids << QStringLiteral("0"); // matches nothing when no pair uses the system
@@ -472,79 +403,28 @@ void SyncPairsPage::applySystemFilter()
     m_filter->setFieldFilter(QStringLiteral("id"), ids);
 }
 
-void SyncPairsPage::bulk(const QString &verb, const std::function<void(qint64, std::function<void(const QString &)>)> &call)
+QList<QPair<qint64, QString>> SyncPairsPage::selectedForBulk()
 {
-    const QList<qint64> ids = selectedIds();
-    if (ids.isEmpty()) {
+    PairBulkActions::Pairs pairs;
+    for (qint64 id : selectedIds())
+        pairs.append({ id, m_model->itemAt(m_model->rowOf(id)).value(QLatin1String("name")).toString() });
+    if (pairs.isEmpty()) {
         m_message->setText(tr("Select one or more pairs first."));
         emit actionFinished(m_message->text(), QString());
-        return;
     }
-    struct Progress
-    {
-        int left = 0;
-        QStringList failures;
-    };
-    auto progress = std::make_shared<Progress>();
-    progress->left = int(ids.size());
-    m_banner->clear();
-    m_message->setText(tr("%1: %n pair(s)…", nullptr, int(ids.size())).arg(verb));
-    for (qint64 id : ids) {
-        const QString name = m_model->itemAt(m_model->rowOf(id)).value(QLatin1String("name")).toString();
-        call(id, [this, progress, verb, name, count = int(ids.size())](const QString &failure) {
-            if (!failure.isEmpty())
-                progress->failures << tr("%1: %2").arg(name, failure);
-            if (--progress->left > 0)
-                return;
-            const int done = count - int(progress->failures.size());
-            const QString summary = tr("%1: %2 of %n pair(s) done.", nullptr, count).arg(verb).arg(done);
-            m_message->setText(summary);
-            const QString failures = progress->failures.join(QLatin1Char('\n'));
-            if (!failures.isEmpty())
-                m_banner->showMessage(failures);
-            emit actionFinished(summary, failures);
-        });
-    }
+    return pairs;
 }
 
 void SyncPairsPage::setEnabledOf(bool enable)
 {
-    const QString tail = enable ? QStringLiteral("/enable") : QStringLiteral("/disable");
-    bulk(enable ? tr("Enable") : tr("Disable"), [this, tail](qint64 id, std::function<void(const QString &)> done) {
-        m_client->post(pairPath(id, tail), {}, this, [this, id, done](const ApiResult &result) {
-            if (!result.ok()) {
-                done(result.error.message());
-                return;
-            }
-            const QJsonObject pair = withDuration(result.object());
-            if (pair.value(QLatin1String("id")).toInteger() == id) {
-                m_details.insert(id, pair);
-                m_model->upsert(pair);
-                if (id == m_detail->shownPair())
-                    showDetail();
-            }
-            done(QString());
-        });
-    });
+    if (const PairBulkActions::Pairs pairs = selectedForBulk(); !pairs.isEmpty())
+        m_bulk->setEnabledOf(pairs, enable);
 }
 
 void SyncPairsPage::run(bool dryRun)
 {
-    bulk(dryRun ? tr("Dry run") : tr("Run"), [this, dryRun](qint64 id, std::function<void(const QString &)> done) {
-        QJsonObject body { { QStringLiteral("pair_id"), id } };
-        if (dryRun)
-            body.insert(QStringLiteral("dry_run"), true);
-        m_client->post(QStringLiteral("/api/sync-operations"), body, this, [this, id, done](const ApiResult &result) {
-            if (!result.ok()) {
-                done(result.error.message());
-                return;
-            }
-            fetchDetail(id);
-            if (id == m_detail->shownPair())
-                showDetail();
-            done(QString());
-        });
-    });
+    if (const PairBulkActions::Pairs pairs = selectedForBulk(); !pairs.isEmpty())
+        m_bulk->run(pairs, dryRun);
 }
 
 void SyncPairsPage::showDetail()
