@@ -1,20 +1,19 @@
 #include "paireditordialog.h"
 
 #include "client/gatewayclient.h"
-#include "widgets/crontimespreview.h"
 #include "widgets/cursoreditor.h"
 #include "widgets/deletepolicyeditor.h"
 #include "widgets/fielderrormarks.h"
 #include "widgets/dependsoneditor.h"
 #include "widgets/mappinggrid.h"
 #include "widgets/mappingpreview.h"
+#include "widgets/pairrunsection.h"
 #include "widgets/pairsystemssection.h"
 #include "widgets/validationruleseditor.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -22,7 +21,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -82,21 +80,6 @@ void PairEditorDialog::buildForm()
     m_mappingGrid = new MappingGrid(this);
     m_mapping = m_mappingGrid->table();
 
-    m_mode = new QComboBox(this);
-    named(m_mode, QStringLiteral("modeCombo"), tr("Mode"));
-    m_mode->addItems({ QStringLiteral("hash"), QStringLiteral("cursor"), QStringLiteral("full") });
-    m_schedule = new QLineEdit(this);
-    named(m_schedule, QStringLiteral("scheduleEdit"), tr("Schedule"));
-    m_schedule->setPlaceholderText(tr("cron, e.g. 0 2 * * MON-SAT; empty: manual only"));
-    m_batchSize = new QSpinBox(this);
-    named(m_batchSize, QStringLiteral("batchSizeSpin"), tr("Batch size"));
-    m_batchSize->setRange(0, 100000);
-    m_batchSize->setSpecialValueText(tr("default"));
-    m_invalidRows = new QComboBox(this);
-    named(m_invalidRows, QStringLiteral("invalidRowsCombo"), tr("Invalid rows"));
-    m_invalidRows->addItem(tr("quarantine"), QStringLiteral("quarantine"));
-    m_invalidRows->addItem(tr("fail the operation"), QStringLiteral("fail"));
-
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("errorSummary"));
     m_summary->setAccessibleName(tr("Problems"));
@@ -149,37 +132,19 @@ void PairEditorDialog::buildForm()
     layout->addWidget(row({ m_summary, m_reload }, 0));
     layout->addWidget(m_buttons);
 
-    connect(m_systems, &PairSystemsSection::sourceColumnsChanged, this,
-            [this](const QStringList &columns) { m_cursor->setColumns(columns); });
+    connect(m_systems, &PairSystemsSection::sourceColumnsChanged, m_run, &PairRunSection::setColumns);
 }
 
 QWidget *PairEditorDialog::buildRunForm()
 {
-    m_cursor = new CursorEditor(this);
-    m_cronPreview = new CronTimesPreview(this);
-    m_deletePolicy = new DeletePolicyEditor(this);
-    m_dependsOn = new DependsOnEditor(this);
+    m_run = new PairRunSection(this);
     m_preview = new MappingPreview(m_client, [this] { return definition(); }, this);
-    connect(m_mode, &QComboBox::currentTextChanged, this,
-            [this](const QString &mode) { m_cursor->setCursorMode(mode == QLatin1String("cursor")); });
-    connect(m_schedule, &QLineEdit::textChanged, m_cronPreview, &CronTimesPreview::setExpression);
     connect(m_preview, &MappingPreview::refused, this, [this](const ApiError &error) {
         clearErrors();
         if (!error.errors.isEmpty())
             showErrors(error, tr("Test pair: the definition does not fit, %n problem(s).", nullptr, int(error.errors.size())));
     });
-
-    auto *box = new QGroupBox(tr("Running"), this);
-    auto *run = new QFormLayout(box);
-    run->addRow(tr("&Mode:"), m_mode);
-    run->addRow(tr("C&ursor:"), m_cursor);
-    run->addRow(tr("Sc&hedule:"), m_schedule);
-    run->addRow(QString(), m_cronPreview);
-    run->addRow(tr("&Batch size:"), m_batchSize);
-    run->addRow(tr("&Invalid rows:"), m_invalidRows);
-    run->addRow(tr("De&letes:"), m_deletePolicy);
-    run->addRow(tr("Depends &on:"), m_dependsOn);
-    return box;
+    return m_run;
 }
 
 void PairEditorDialog::addMappingRow(const QString &target, const QString &source, const QString &transform)
@@ -241,24 +206,8 @@ void PairEditorDialog::setDefinition(const QJsonObject &definition)
     const QJsonObject entity = definition.value(QLatin1String("entities")).toArray().first().toObject();
     m_systems->setDefinition(definition, entity);
     m_mappingGrid->setFields(entity.value(QLatin1String("mapping")).toObject().value(QLatin1String("fields")).toArray());
-    m_mode->setCurrentText(definition.value(QLatin1String("mode")).toString(QStringLiteral("hash")));
-    m_schedule->setText(definition.value(QLatin1String("schedule")).toString());
-    m_batchSize->setValue(int(definition.value(QLatin1String("batch_size")).toInteger(0)));
-    const int invalid = m_invalidRows->findData(definition.value(QLatin1String("invalid_rows")).toString(QStringLiteral("quarantine")));
-    m_invalidRows->setCurrentIndex(qMax(0, invalid));
-    m_cursor->setCursor(definition.value(QLatin1String("cursor")).toObject());
-    m_cursor->setCursorMode(m_mode->currentText() == QLatin1String("cursor"));
-    m_deletePolicy->setPolicy(definition.value(QLatin1String("delete_policy")).toObject());
+    m_run->setDefinition(definition);
     m_rules->setRules(entity.value(QLatin1String("validation")).toArray());
-    QStringList others; // depends_on names the pair's other entities
-    const QJsonArray entities = definition.value(QLatin1String("entities")).toArray();
-    for (qsizetype i = 1; i < entities.size(); ++i)
-        others << entities.at(i)[QLatin1String("name")].toString();
-    m_dependsOn->setChoices(others);
-    QStringList dependsOn;
-    for (const QJsonValue &name : entity.value(QLatin1String("depends_on")).toArray())
-        dependsOn << name.toString();
-    m_dependsOn->setDependsOn(dependsOn);
     m_preview->setEntity(entity.value(QLatin1String("name")).toString());
 }
 
@@ -272,16 +221,7 @@ QJsonObject PairEditorDialog::definition() const
     if (!m_description->text().trimmed().isEmpty())
         definition.insert(QStringLiteral("description"), m_description->text().trimmed());
     m_systems->writeSystems(definition);
-    definition.insert(QStringLiteral("mode"), m_mode->currentText());
-    if (!m_schedule->text().trimmed().isEmpty())
-        definition.insert(QStringLiteral("schedule"), m_schedule->text().trimmed());
-    if (m_batchSize->value() > 0)
-        definition.insert(QStringLiteral("batch_size"), m_batchSize->value());
-    definition.insert(QStringLiteral("invalid_rows"), m_invalidRows->currentData().toString());
-    if (const QJsonObject cursor = m_cursor->cursor(); !cursor.isEmpty())
-        definition.insert(QStringLiteral("cursor"), cursor);
-    if (const QJsonObject policy = m_deletePolicy->policy(); !policy.isEmpty())
-        definition.insert(QStringLiteral("delete_policy"), policy);
+    m_run->writeDefinition(definition);
 
     QJsonArray entities = definition.value(QLatin1String("entities")).toArray();
     QJsonObject entity = entities.isEmpty() ? QJsonObject() : entities.first().toObject();
@@ -296,7 +236,7 @@ QJsonObject PairEditorDialog::definition() const
         entity.insert(key, items);
     };
     list(QStringLiteral("validation"), m_rules->rules());
-    list(QStringLiteral("depends_on"), toArray(m_dependsOn->dependsOn()));
+    list(QStringLiteral("depends_on"), toArray(m_run->dependsOn()));
     if (entities.isEmpty())
         entities.append(entity);
     else
@@ -365,13 +305,13 @@ QWidget *PairEditorDialog::widgetForField(const QString &field) const
     if (field.startsWith(QLatin1String("entities[0].validation")))
         return m_rules->table();
     if (field.startsWith(QLatin1String("entities[0].depends_on")))
-        return m_dependsOn->list();
+        return m_run->dependsOnEditor()->list();
     if (field.startsWith(QLatin1String("entities[0].cursor")) || field.startsWith(QLatin1String("cursor")))
-        return m_cursor->columnCombo();
+        return m_run->cursor()->columnCombo();
     if (field == QLatin1String("delete_policy.column") || field == QLatin1String("entities[0].delete_policy.column"))
-        return m_deletePolicy->columnEdit();
+        return m_run->deletePolicy()->columnEdit();
     if (field.startsWith(QLatin1String("delete_policy")) || field.startsWith(QLatin1String("entities[0].delete_policy")))
-        return m_deletePolicy->actionCombo();
+        return m_run->deletePolicy()->actionCombo();
     const QString top = field.section(QLatin1Char('.'), 0, 0).section(QLatin1Char('['), 0, 0);
     static const QHash<QString, QString> widgets {
         { QStringLiteral("name"), QStringLiteral("nameEdit") },

@@ -12,18 +12,14 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSpinBox;
 class QTableWidget;
 
 namespace tf::console {
 
-class CronTimesPreview;
-class CursorEditor;
-class DeletePolicyEditor;
-class DependsOnEditor;
 class FieldErrorMarks;
 class GatewayClient;
 class MappingPreview;
+class PairRunSection;
 class PairSystemsSection;
 class ValidationRulesEditor;
 struct ApiError;
@@ -100,15 +96,8 @@ private:
     PairSystemsSection *m_systems;
     MappingGrid *m_mappingGrid;
     QTableWidget *m_mapping;
-    QComboBox *m_mode;
-    QLineEdit *m_schedule;
-    QSpinBox *m_batchSize;
-    QComboBox *m_invalidRows;
+    PairRunSection *m_run;
     ValidationRulesEditor *m_rules;
-    CursorEditor *m_cursor;
-    DeletePolicyEditor *m_deletePolicy;
-    DependsOnEditor *m_dependsOn;
-    CronTimesPreview *m_cronPreview;
     MappingPreview *m_preview;
     QLabel *m_summary;
     QPushButton *m_reload;
