@@ -5,9 +5,9 @@
 #include "client/permissions.h"
 #include "dialogs/paireditordialog.h"
 #include "models/csvexport.h"
-#include "models/paircounters.h"
 #include "models/resourcefiltermodel.h"
 #include "models/syncpairsmodel.h"
+#include "models/syncpairsreader.h"
 #include "settings/displaysettings.h"
 #include "widgets/errorbanner.h"
 #include "widgets/pairbulkactions.h"
@@ -18,7 +18,6 @@
 #include <QAction>
 #include <QFile>
 #include <QFileDialog>
-#include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonArray>
 #include <QLabel>
@@ -34,27 +33,8 @@ namespace tf::console {
 
 namespace {
 
-// The pair detail's last_operation carries no duration_ms: derive it from its times.
-QJsonObject withDuration(QJsonObject pair)
-{
-    QJsonObject operation = pair.value(QLatin1String("last_operation")).toObject();
-    if (operation.isEmpty() || operation.value(QLatin1String("duration_ms")).isDouble())
-        return pair;
-    const QDateTime started = ResourceTableModel::parseTime(operation.value(QLatin1String("started_at")));
-    const QDateTime finished = ResourceTableModel::parseTime(operation.value(QLatin1String("finished_at")));
-    if (started.isValid() && finished.isValid()) {
-        operation.insert(QStringLiteral("duration_ms"), started.msecsTo(finished));
-        pair.insert(QStringLiteral("last_operation"), operation);
-    }
-    return pair;
-}
-
 const QString SettingsGroup = QStringLiteral("pages/syncPairs");
 
-QString pairPath(qint64 id, const QString &tail = {})
-{
-    return QStringLiteral("/api/sync-pairs/%1").arg(id) + tail;
-}
 } // namespace
 
 SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, ChangePoller *poller, QWidget *parent)
@@ -69,16 +49,28 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     , m_splitter(new QSplitter(Qt::Vertical, this))
     , m_detail(new PairDetail(client, [this](qint64 id) { return systemName(id); }, this))
     , m_debounce(new QTimer(this))
-    , m_counters(new PairCounters(client, this))
+    , m_reader(new SyncPairsReader(client, m_model, this))
     , m_bulk(new PairBulkActions(client, this))
 {
-    // Open quarantine and backlog of every pair in three reads, not one per pair.
-    connect(m_counters, &PairCounters::updated, this, [this](bool ok) {
-        if (!ok)
-            return;
-        for (int row = 0; row < m_model->rowCount(); ++row)
-            m_model->upsert(m_counters->decorate(m_model->itemAt(row)));
+    connect(m_reader, &SyncPairsReader::countersApplied, this, &SyncPairsPage::applySystemFilter);
+    connect(m_reader, &SyncPairsReader::listFailed, this, [this](const QString &message) {
+        m_banner->showMessage(tr("Sync pairs could not be read: %1").arg(message));
+        m_readFailed = true;
+    });
+    connect(m_reader, &SyncPairsReader::listed, this, [this] {
+        if (m_readFailed)
+            m_banner->clear(); // a failed action's report stays until the next action
+        m_readFailed = false;
         applySystemFilter();
+        m_table->fitSystemsColumn();
+        if (m_detail->shownPair() > 0)
+            showDetail();
+        emit refreshed();
+    });
+    connect(m_reader, &SyncPairsReader::detailRead, this, [this](qint64 id) {
+        applySystemFilter();
+        if (id == m_detail->shownPair())
+            showDetail();
     });
     m_filter->setSourceModel(m_model);
     // The table sets its column widths: the filter must hold the model's columns first.
@@ -128,16 +120,13 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
         m_banner->clear();
         m_message->setText(text);
     });
-    connect(m_bulk, &PairBulkActions::pairChanged, this, [this](const QJsonObject &answer) {
-        const QJsonObject pair = withDuration(answer);
-        const qint64 id = pair.value(QLatin1String("id")).toInteger();
-        m_details.insert(id, pair);
-        m_model->upsert(pair);
-        if (id == m_detail->shownPair())
+    connect(m_bulk, &PairBulkActions::pairChanged, this, [this](const QJsonObject &pair) {
+        m_reader->store(pair);
+        if (pair.value(QLatin1String("id")).toInteger() == m_detail->shownPair())
             showDetail();
     });
     connect(m_bulk, &PairBulkActions::runQueued, this, [this](qint64 id) {
-        fetchDetail(id);
+        m_reader->fetchDetail(id);
         if (id == m_detail->shownPair())
             showDetail();
     });
@@ -296,68 +285,10 @@ void SyncPairsPage::refresh()
 {
     if (m_systems.isEmpty())
         loadSystems();
-    if (m_listing) {
+    if (m_reader->isListing())
         m_debounce->start();
-        return;
-    }
-    m_listing = true;
-    m_counters->refresh();
-    m_client->list(QStringLiteral("/api/sync-pairs"), {}, this, [this](const QJsonArray &items, const ApiResult &last) {
-        m_listing = false;
-        if (!last.ok()) {
-            m_banner->showMessage(tr("Sync pairs could not be read: %1").arg(last.error.message()));
-            m_readFailed = true;
-            return;
-        }
-        if (m_readFailed)
-            m_banner->clear(); // a failed action's report stays until the next action
-        m_readFailed = false;
-        applyList(items);
-        for (const QJsonValue &value : items)
-            fetchDetail(value.toObject().value(QLatin1String("id")).toInteger());
-        if (m_detail->shownPair() > 0)
-            showDetail();
-        emit refreshed();
-    });
-}
-
-void SyncPairsPage::applyList(const QJsonArray &items)
-{
-    // The list carries no last operation or quarantine count: keep the ones last read.
-    QJsonArray merged;
-    for (const QJsonValue &value : items) {
-        QJsonObject pair = value.toObject();
-        const QJsonObject detail = m_details.value(pair.value(QLatin1String("id")).toInteger());
-        for (const QString &key : { QStringLiteral("last_operation"), QStringLiteral("open_quarantine") }) {
-            if (!pair.contains(key) && detail.contains(key))
-                pair.insert(key, detail.value(key));
-        }
-        merged.append(m_counters->decorate(pair));
-    }
-    m_model->applyItems(merged);
-    applySystemFilter();
-    m_table->fitSystemsColumn();
-}
-
-void SyncPairsPage::fetchDetail(qint64 id)
-{
-    if (id <= 0)
-        return;
-    m_client->get(pairPath(id), this, [this, id](const ApiResult &result) {
-        if (result.status == 404) {
-            m_details.remove(id);
-            m_model->removeId(id);
-            return;
-        }
-        if (!result.ok())
-            return;
-        const QJsonObject pair = withDuration(result.object());
-        m_details.insert(id, pair);
-        m_model->upsert(m_counters->decorate(pair));
-        applySystemFilter();
-        if (id == m_detail->shownPair())
-            showDetail();
-    });
+    else
+        m_reader->refresh();
 }
 
 void SyncPairsPage::onChanged(const QString &type, const QString &id, const QString &action)
@@ -366,10 +297,9 @@ void SyncPairsPage::onChanged(const QString &type, const QString &id, const QStr
         loadSystems();
     } else if (type == QLatin1String("sync_pair")) {
         if (action == QLatin1String("deleted")) {
-            m_details.remove(id.toLongLong());
-            m_model->removeId(id.toLongLong());
+            m_reader->remove(id.toLongLong());
         } else {
-            fetchDetail(id.toLongLong());
+            m_reader->fetchDetail(id.toLongLong());
         }
     } else if (type == QLatin1String("sync_operation") || type == QLatin1String("quarantine_entry")) {
         m_debounce->start(); // which pair it touched is in the resource: re-read them all
@@ -443,7 +373,7 @@ void SyncPairsPage::newPair()
     connect(dialog, &PairEditorDialog::saved, this, [this](const QJsonObject &pair) {
         const qint64 id = pair.value(QLatin1String("id")).toInteger();
         m_model->upsert(pair);
-        fetchDetail(id);
+        m_reader->fetchDetail(id);
         selectId(id);
     });
     dialog->open();
@@ -460,7 +390,7 @@ void SyncPairsPage::editPair()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &PairEditorDialog::saved, this, [this](const QJsonObject &pair) {
         m_model->upsert(pair);
-        fetchDetail(pair.value(QLatin1String("id")).toInteger());
+        m_reader->fetchDetail(pair.value(QLatin1String("id")).toInteger());
     });
     dialog->open();
 }
@@ -473,12 +403,7 @@ void SyncPairsPage::exportCsv()
         return;
     QFile file(path);
     CsvExportOptions options;
-    QHeaderView *header = m_table->horizontalHeader();
-    for (int visual = 0; visual < header->count(); ++visual) {
-        const int logical = header->logicalIndex(visual);
-        if (!header->isSectionHidden(logical))
-            options.columns << logical;
-    }
+    options.columns = m_table->visibleColumns();
     if (!file.open(QIODevice::WriteOnly) || !tf::console::exportCsv(*m_filter, file, options))
         m_banner->showMessage(tr("Could not write %1.").arg(path));
     else

@@ -16,12 +16,12 @@ class ChangePoller;
 class ErrorBanner;
 class GatewayClient;
 class PairBulkActions;
-class PairCounters;
 class PairDetail;
 class PairFilterBar;
 class Permissions;
 class ResourceFilterModel;
 class SyncPairsModel;
+class SyncPairsReader;
 class SyncPairsTable;
 
 // The sync pairs: a sortable, filterable table (status, system, text) with bulk Enable,
@@ -61,8 +61,6 @@ signals:
 private:
     void createActions(Permissions *permissions);
     void loadSystems();
-    void applyList(const QJsonArray &items);
-    void fetchDetail(qint64 id);
     void onChanged(const QString &type, const QString &id, const QString &action);
     void applyFilters();
     void applySystemFilter();
@@ -87,7 +85,7 @@ private:
     QSplitter *m_splitter;
     PairDetail *m_detail;
     QTimer *m_debounce;
-    PairCounters *m_counters;
+    SyncPairsReader *m_reader;
     PairBulkActions *m_bulk;
     QAction *m_new = nullptr;
     QAction *m_edit = nullptr;
@@ -96,8 +94,6 @@ private:
     QAction *m_run = nullptr;
     QAction *m_dryRun = nullptr;
     QHash<qint64, QString> m_systems;
-    QHash<qint64, QJsonObject> m_details; // last_operation and open_quarantine by pair
-    bool m_listing = false;
     bool m_readFailed = false;
     bool m_restoring = false;
 };

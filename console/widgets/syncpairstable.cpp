@@ -69,4 +69,16 @@ void SyncPairsTable::fitSystemsColumn()
         setColumnWidth(SyncPairsModel::SystemsColumn, needed);
 }
 
+QList<int> SyncPairsTable::visibleColumns() const
+{
+    QList<int> columns;
+    const QHeaderView *header = horizontalHeader();
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (!header->isSectionHidden(logical))
+            columns << logical;
+    }
+    return columns;
+}
+
 } // namespace tf::console

@@ -21,6 +21,8 @@ public:
     SyncPairsTable(const SyncPairsModel *model, QAbstractItemModel *proxy, SystemName systemName, QWidget *parent = nullptr);
 
     void fitSystemsColumn();
+    // The columns shown, in the order shown (for the CSV export).
+    QList<int> visibleColumns() const;
 };
 
 } // namespace tf::console
