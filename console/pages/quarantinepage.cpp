@@ -7,6 +7,7 @@
 #include "models/quarantinemodel.h"
 #include "models/resourcefiltermodel.h"
 #include "settings/displaysettings.h"
+#include "widgets/pageaction.h"
 #include "widgets/quarantinebatch.h"
 #include "widgets/quarantinedetail.h"
 #include "widgets/quarantinefilterbar.h"
@@ -57,21 +58,13 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     m_model->setTimeFormatter([](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); });
     m_filter->setSourceModel(m_model);
 
-    const auto makeAction = [this](const QString &text, const char *name, const QKeySequence &keys) {
-        auto *action = new QAction(text, this);
-        action->setObjectName(QString::fromLatin1(name));
-        action->setShortcut(keys);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        addAction(action);
-        return action;
-    };
     // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
-    m_refreshAction = makeAction(tr("&Refresh"), "refreshQuarantine", QKeySequence());
-    m_saveAction = makeAction(tr("&Save Edits"), "saveQuarantineEdits", QKeySequence::Save);
-    m_replayAction = makeAction(tr("Re&play"), "replayQuarantine", QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_discardAction = makeAction(tr("&Discard"), "discardQuarantine", QKeySequence(Qt::CTRL | Qt::Key_Delete));
-    m_exportAction = makeAction(tr("E&xport CSV..."), "exportQuarantine", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    QAction *find = makeAction(tr("Find"), "findQuarantine", QKeySequence::Find);
+    m_refreshAction = addPageAction(this, tr("&Refresh"), QStringLiteral("refreshQuarantine"), QKeySequence());
+    m_saveAction = addPageAction(this, tr("&Save Edits"), QStringLiteral("saveQuarantineEdits"), QKeySequence::Save);
+    m_replayAction = addPageAction(this, tr("Re&play"), QStringLiteral("replayQuarantine"), QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_discardAction = addPageAction(this, tr("&Discard"), QStringLiteral("discardQuarantine"), QKeySequence(Qt::CTRL | Qt::Key_Delete));
+    m_exportAction = addPageAction(this, tr("E&xport CSV..."), QStringLiteral("exportQuarantine"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    QAction *find = addPageAction(this, tr("Find"), QStringLiteral("findQuarantine"), QKeySequence::Find);
     connect(find, &QAction::triggered, this, [this] {
         m_text->setFocus(Qt::ShortcutFocusReason);
         m_text->selectAll();

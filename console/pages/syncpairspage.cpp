@@ -12,6 +12,7 @@
 #include "widgets/errorbanner.h"
 #include "widgets/pairbulkactions.h"
 #include "widgets/pairdetail.h"
+#include "widgets/pageaction.h"
 #include "widgets/pairfilterbar.h"
 #include "widgets/syncpairstable.h"
 
@@ -181,23 +182,15 @@ void SyncPairsPage::saveSettings() const
 
 void SyncPairsPage::createActions(Permissions *permissions)
 {
-    const auto make = [this](const QString &text, const QString &name, const QKeySequence &shortcut) {
-        auto *action = new QAction(text, this);
-        action->setObjectName(name);
-        action->setShortcut(shortcut);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        addAction(action);
-        return action;
-    };
-    m_new = make(tr("&New…"), QStringLiteral("newPairAction"), QKeySequence::New);
-    m_edit = make(tr("&Edit…"), QStringLiteral("editPairAction"), QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_enable = make(tr("En&able"), QStringLiteral("enablePairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
-    m_disable = make(tr("&Disable"), QStringLiteral("disablePairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
-    m_run = make(tr("&Run"), QStringLiteral("runPairsAction"), QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_dryRun = make(tr("Dr&y Run"), QStringLiteral("dryRunPairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-    QAction *reload = make(tr("Re&load"), QStringLiteral("reloadPairsAction"), QKeySequence(Qt::ALT | Qt::Key_F5));
-    QAction *csv = make(tr("Export &CSV…"), QStringLiteral("exportPairsCsvAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    QAction *find = make(tr("Find"), QStringLiteral("findPairsAction"), QKeySequence::Find);
+    m_new = addPageAction(this, tr("&New…"), QStringLiteral("newPairAction"), QKeySequence::New);
+    m_edit = addPageAction(this, tr("&Edit…"), QStringLiteral("editPairAction"), QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_enable = addPageAction(this, tr("En&able"), QStringLiteral("enablePairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    m_disable = addPageAction(this, tr("&Disable"), QStringLiteral("disablePairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+    m_run = addPageAction(this, tr("&Run"), QStringLiteral("runPairsAction"), QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_dryRun = addPageAction(this, tr("Dr&y Run"), QStringLiteral("dryRunPairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    QAction *reload = addPageAction(this, tr("Re&load"), QStringLiteral("reloadPairsAction"), QKeySequence(Qt::ALT | Qt::Key_F5));
+    QAction *csv = addPageAction(this, tr("Export &CSV…"), QStringLiteral("exportPairsCsvAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    QAction *find = addPageAction(this, tr("Find"), QStringLiteral("findPairsAction"), QKeySequence::Find);
     find->setProperty("hidden", true);
     m_new->setToolTip(tr("Create a sync pair"));
     m_enable->setToolTip(tr("Enable the selected pairs"));
@@ -318,19 +311,7 @@ void SyncPairsPage::applyFilters()
 
 void SyncPairsPage::applySystemFilter()
 {
-    // A pair matches a system as its source or its target: filter on the ids that match.
-    const qint64 system = m_filters->systemId();
-    QStringList ids;
-    if (system > 0) {
-        ids << QStringLiteral("0"); // matches nothing when no pair uses the system
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            const QJsonObject pair = m_model->itemAt(row);
-            if (pair.value(QLatin1String("source_system_id")).toInteger() == system
-                || pair.value(QLatin1String("target_system_id")).toInteger() == system)
-                ids << QString::number(m_model->idAt(row));
-        }
-    }
-    m_filter->setFieldFilter(QStringLiteral("id"), ids);
+    m_filter->setFieldFilter(QStringLiteral("id"), m_filters->systemMatches(*m_model));
 }
 
 QList<QPair<qint64, QString>> SyncPairsPage::selectedForBulk()

@@ -1,5 +1,7 @@
 #include "pairfilterbar.h"
 
+#include "models/resourcetablemodel.h"
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QJsonArray>
@@ -55,6 +57,22 @@ qint64 PairFilterBar::systemId() const
 QString PairFilterBar::text() const
 {
     return m_text->text();
+}
+
+QStringList PairFilterBar::systemMatches(const ResourceTableModel &model) const
+{
+    const qint64 system = systemId();
+    QStringList ids;
+    if (system > 0) {
+        ids << QStringLiteral("0"); // matches nothing when no pair uses the system
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QJsonObject pair = model.itemAt(row);
+            if (pair.value(QLatin1String("source_system_id")).toInteger() == system
+                || pair.value(QLatin1String("target_system_id")).toInteger() == system)
+                ids << QString::number(model.idAt(row));
+        }
+    }
+    return ids;
 }
 
 void PairFilterBar::setSystems(const QJsonArray &systems)

@@ -9,6 +9,8 @@ class QSettings;
 
 namespace tf::console {
 
+class ResourceTableModel;
+
 // The Sync pairs page's filters: status (enabled or not), a system (as source or target) and
 // text. The chosen system is restored before the systems are read: it stays pending until
 // setSystems() offers it.
@@ -26,6 +28,9 @@ public:
     qint64 systemId() const;
     QString text() const;
     bool isSystemPending() const { return m_pendingSystem > 0; }
+    // The ids of the pairs (rows of model) whose source or target is the chosen system: empty
+    // for every system, "0" alone when no pair uses it.
+    QStringList systemMatches(const ResourceTableModel &model) const;
     // The system choices: id and name of each system.
     void setSystems(const QJsonArray &systems);
     void focusText();
