@@ -12,18 +12,15 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSpinBox;
 class QTableWidget;
 
 namespace tf::console {
 
-class CronTimesPreview;
-class CursorEditor;
-class DeletePolicyEditor;
-class DependsOnEditor;
 class FieldErrorMarks;
 class GatewayClient;
 class MappingPreview;
+class PairRunSection;
+class PairSystemsSection;
 class ValidationRulesEditor;
 struct ApiError;
 
@@ -81,11 +78,8 @@ private:
     void buildForm();
     void loadSystems();
     void loadPair();
-    void loadEntities(QComboBox *systemCombo, QComboBox *entityCombo, QLineEdit *keyEdit);
-    void testConnection(QComboBox *systemCombo, QLabel *result);
     void showErrors(const ApiError &error, const QString &headline = {});
     void clearErrors();
-    void selectSystem(QComboBox *combo, qint64 id);
     QWidget *buildRunForm();
 
     GatewayClient *m_client;
@@ -94,33 +88,16 @@ private:
     QJsonObject m_initial; // the definition as loaded (or the empty form)
     QJsonObject m_loadedDefinition; // kept for keys the form does not edit
     FieldErrorMarks *m_marks = nullptr;
-    QHash<QString, QJsonObject> m_entities; // "source:name"/"target:name" -> entity
     bool m_loaded = false;
     bool m_saving = false;
 
     QLineEdit *m_name;
     QLineEdit *m_description;
-    QComboBox *m_sourceSystem;
-    QComboBox *m_targetSystem;
-    QPushButton *m_testSource;
-    QPushButton *m_testTarget;
-    QLabel *m_sourceTest;
-    QLabel *m_targetTest;
-    QComboBox *m_sourceEntity;
-    QComboBox *m_targetEntity;
-    QLineEdit *m_sourceKey;
-    QLineEdit *m_targetKey;
+    PairSystemsSection *m_systems;
     MappingGrid *m_mappingGrid;
     QTableWidget *m_mapping;
-    QComboBox *m_mode;
-    QLineEdit *m_schedule;
-    QSpinBox *m_batchSize;
-    QComboBox *m_invalidRows;
+    PairRunSection *m_run;
     ValidationRulesEditor *m_rules;
-    CursorEditor *m_cursor;
-    DeletePolicyEditor *m_deletePolicy;
-    DependsOnEditor *m_dependsOn;
-    CronTimesPreview *m_cronPreview;
     MappingPreview *m_preview;
     QLabel *m_summary;
     QPushButton *m_reload;

@@ -7,10 +7,12 @@
 #include "models/quarantinemodel.h"
 #include "models/resourcefiltermodel.h"
 #include "settings/displaysettings.h"
+#include "widgets/pageaction.h"
+#include "widgets/quarantinebatch.h"
 #include "widgets/quarantinedetail.h"
+#include "widgets/quarantinefilterbar.h"
 
 #include <QAction>
-#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -18,9 +20,6 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
-#include <QProgressDialog>
-#include <QSet>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
@@ -30,22 +29,9 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 namespace tf::console {
-
-namespace {
-
-QComboBox *makeChoice(const QString &objectName, const QString &accessibleName, const QString &all, QWidget *parent)
-{
-    auto *combo = new QComboBox(parent);
-    combo->setObjectName(objectName);
-    combo->setAccessibleName(accessibleName);
-    combo->addItem(all, QString());
-    combo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    return combo;
-}
-
-} // namespace
 
 QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Permissions *permissions, QWidget *parent)
     : QWidget(parent)
@@ -54,46 +40,31 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     , m_model(new QuarantineModel(this))
     , m_filter(new ResourceFilterModel(this))
     , m_table(new QTableView(this))
-    , m_pairFilter(makeChoice(QStringLiteral("pairFilter"), tr("Pair filter"), tr("All pairs"), this))
-    , m_entityFilter(makeChoice(QStringLiteral("entityFilter"), tr("Entity filter"), tr("All entities"), this))
-    , m_ruleFilter(makeChoice(QStringLiteral("ruleFilter"), tr("Rule filter"), tr("All rules"), this))
-    , m_fieldFilter(makeChoice(QStringLiteral("fieldFilter"), tr("Field filter"), tr("All fields"), this))
-    , m_ageFilter(makeChoice(QStringLiteral("ageFilter"), tr("Age filter"), tr("Any age"), this))
-    , m_text(new QLineEdit(this))
+    , m_filters(new QuarantineFilterBar(this))
+    , m_text(m_filters->textEdit())
     , m_status(new QLabel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_detail(new QuarantineDetail(this))
+    , m_batch(new QuarantineBatch(client, this))
 {
     setObjectName(QStringLiteral("quarantinePage"));
+    connect(m_batch, &QuarantineBatch::started, this, &QuarantinePage::updateActions);
+    connect(m_batch, &QuarantineBatch::rowDone, this, [this](qint64 id) {
+        m_model->removeId(id);
+        if (m_detail->entryId() == id)
+            showDetail({});
+    });
+    connect(m_batch, &QuarantineBatch::finished, this, &QuarantinePage::finishBatch);
     m_model->setTimeFormatter([](const QDateTime &when) { return DisplaySettings::instance()->formatDateTime(when); });
     m_filter->setSourceModel(m_model);
-    // Older than N hours: the list asks for entries created before now - N hours.
-    m_ageFilter->setItemData(0, 0);
-    m_ageFilter->addItem(tr("Older than 1 hour"), 1);
-    m_ageFilter->addItem(tr("Older than 24 hours"), 24);
-    m_ageFilter->addItem(tr("Older than 7 days"), 7 * 24);
-    m_ageFilter->addItem(tr("Older than 30 days"), 30 * 24);
-    m_ageFilter->setToolTip(tr("Only rows first quarantined longer ago than this"));
-    m_text->setObjectName(QStringLiteral("filter"));
-    m_text->setAccessibleName(tr("Filter text"));
-    m_text->setPlaceholderText(tr("Filter (Ctrl+F)"));
-    m_text->setClearButtonEnabled(true);
 
-    const auto makeAction = [this](const QString &text, const char *name, const QKeySequence &keys) {
-        auto *action = new QAction(text, this);
-        action->setObjectName(QString::fromLatin1(name));
-        action->setShortcut(keys);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        addAction(action);
-        return action;
-    };
     // No key of its own: F5 is the window's Refresh, which refreshes the shown page.
-    m_refreshAction = makeAction(tr("&Refresh"), "refreshQuarantine", QKeySequence());
-    m_saveAction = makeAction(tr("&Save Edits"), "saveQuarantineEdits", QKeySequence::Save);
-    m_replayAction = makeAction(tr("Re&play"), "replayQuarantine", QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_discardAction = makeAction(tr("&Discard"), "discardQuarantine", QKeySequence(Qt::CTRL | Qt::Key_Delete));
-    m_exportAction = makeAction(tr("E&xport CSV..."), "exportQuarantine", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    QAction *find = makeAction(tr("Find"), "findQuarantine", QKeySequence::Find);
+    m_refreshAction = addPageAction(this, tr("&Refresh"), QStringLiteral("refreshQuarantine"), QKeySequence());
+    m_saveAction = addPageAction(this, tr("&Save Edits"), QStringLiteral("saveQuarantineEdits"), QKeySequence::Save);
+    m_replayAction = addPageAction(this, tr("Re&play"), QStringLiteral("replayQuarantine"), QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_discardAction = addPageAction(this, tr("&Discard"), QStringLiteral("discardQuarantine"), QKeySequence(Qt::CTRL | Qt::Key_Delete));
+    m_exportAction = addPageAction(this, tr("E&xport CSV..."), QStringLiteral("exportQuarantine"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    QAction *find = addPageAction(this, tr("Find"), QStringLiteral("findQuarantine"), QKeySequence::Find);
     connect(find, &QAction::triggered, this, [this] {
         m_text->setFocus(Qt::ShortcutFocusReason);
         m_text->selectAll();
@@ -108,12 +79,7 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     connect(m_permissions, &Permissions::changed, this, &QuarantinePage::updateActions);
 
     auto *bar = new QHBoxLayout;
-    bar->addWidget(m_pairFilter);
-    bar->addWidget(m_entityFilter);
-    bar->addWidget(m_ruleFilter);
-    bar->addWidget(m_fieldFilter);
-    bar->addWidget(m_ageFilter);
-    bar->addWidget(m_text, 1);
+    bar->addWidget(m_filters, 1);
 
     m_table->setObjectName(QStringLiteral("quarantineTable"));
     m_table->setAccessibleName(tr("Quarantined rows"));
@@ -157,9 +123,8 @@ QuarantinePage::QuarantinePage(GatewayClient *client, ChangePoller *poller, Perm
     layout->addWidget(m_status);
 
     // Pair, entity, rule and age narrow the list on the server; field and text here.
-    for (QComboBox *combo : { m_pairFilter, m_entityFilter, m_ruleFilter, m_ageFilter })
-        connect(combo, &QComboBox::currentIndexChanged, this, &QuarantinePage::refresh);
-    connect(m_fieldFilter, &QComboBox::currentIndexChanged, this, &QuarantinePage::applyFilters);
+    connect(m_filters, &QuarantineFilterBar::serverFiltersChanged, this, &QuarantinePage::refresh);
+    connect(m_filters, &QuarantineFilterBar::fieldChanged, this, &QuarantinePage::applyFilters);
     connect(m_text, &QLineEdit::textChanged, m_filter, &ResourceFilterModel::setText);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         loadDetail();
@@ -253,19 +218,7 @@ QUrlQuery QuarantinePage::listQuery() const
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("status"), QStringLiteral("open"));
     query.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));
-    const auto add = [&query](const QString &name, QComboBox *combo) {
-        const QString value = combo->currentData().toString();
-        if (!value.isEmpty())
-            query.addQueryItem(name, value);
-    };
-    add(QStringLiteral("pair_id"), m_pairFilter);
-    add(QStringLiteral("entity"), m_entityFilter);
-    add(QStringLiteral("rule"), m_ruleFilter);
-    const int hours = m_ageFilter->currentData().toInt();
-    if (hours > 0) {
-        const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-qint64(hours) * 3600);
-        query.addQueryItem(QStringLiteral("created_before"), before.toString(Qt::ISODate)); // "...Z"
-    }
+    m_filters->addServerFilters(query);
     return query;
 }
 
@@ -288,10 +241,8 @@ void QuarantinePage::listPairNames()
 void QuarantinePage::finishRefresh(bool ok)
 {
     rebuildFilterChoices();
-    bool narrowed = m_ageFilter->currentIndex() > 0; // on the server: the count is of the matches
-    for (const QComboBox *combo : { m_pairFilter, m_entityFilter, m_ruleFilter })
-        narrowed = narrowed || !combo->currentData().toString().isEmpty();
-    if (ok && m_batch.isEmpty() && !m_status->property("keep").toBool()) {
+    const bool narrowed = m_filters->narrowsOnServer(); // the count is of the matches
+    if (ok && !m_batch->isRunning() && !m_status->property("keep").toBool()) {
         const int rows = m_model->rowCount();
         if (narrowed)
             say(rows == 1 ? tr("1 open quarantined row matches the pair, entity, rule and age filters.")
@@ -312,42 +263,14 @@ void QuarantinePage::finishRefresh(bool ok)
 
 void QuarantinePage::rebuildFilterChoices()
 {
-    const auto rebuild = [this](QComboBox *combo, const QString &field, bool pairs) {
-        QSet<QString> &values = m_seen[combo];
-        for (int row = 0; row < m_model->rowCount(); ++row)
-            values.insert(ResourceFilterModel::fieldText(m_model->itemAt(row), field));
-        if (pairs)
-            for (auto it = m_pairNames.cbegin(); it != m_pairNames.cend(); ++it)
-                values.insert(QString::number(it.key()));
-        values.remove(QString());
-        if (!combo->currentData().toString().isEmpty())
-            values.insert(combo->currentData().toString());
-        QStringList sorted(values.begin(), values.end());
-        std::sort(sorted.begin(), sorted.end(), [pairs](const QString &a, const QString &b) {
-            return pairs ? a.toLongLong() < b.toLongLong() : a < b;
-        });
-        const QString current = combo->currentData().toString();
-        const QSignalBlocker block(combo);
-        while (combo->count() > 1)
-            combo->removeItem(1);
-        for (const QString &value : sorted) {
-            const QString label = pairs ? tr("%1 (#%2)").arg(m_pairNames.value(value.toLongLong()), value) : value;
-            combo->addItem(label, value);
-        }
-        const int index = combo->findData(current);
-        combo->setCurrentIndex(index < 0 ? 0 : index);
-    };
-    rebuild(m_pairFilter, QStringLiteral("pair_id"), true);
-    rebuild(m_entityFilter, QStringLiteral("entity"), false);
-    rebuild(m_ruleFilter, QStringLiteral("rule"), false);
-    rebuild(m_fieldFilter, QStringLiteral("field"), false);
+    m_filters->rebuildChoices(*m_model, m_pairNames);
     applyFilters();
 }
 
 void QuarantinePage::applyFilters()
 {
     // Pair, entity, rule and age were applied by the server.
-    const QString field = m_fieldFilter->currentData().toString();
+    const QString field = m_filters->field();
     m_filter->setFieldFilter(QStringLiteral("field"), field.isEmpty() ? QStringList() : QStringList { field });
 }
 
@@ -385,8 +308,8 @@ void QuarantinePage::updateActions()
 {
     const bool mayWrite = m_permissions->has(QStringLiteral("quarantine:write"));
     const int selected = int(m_table->selectionModel()->selectedRows().size());
-    m_replayAction->setEnabled(mayWrite && selected > 0 && m_batch.isEmpty());
-    m_discardAction->setEnabled(mayWrite && selected > 0 && m_batch.isEmpty());
+    m_replayAction->setEnabled(mayWrite && selected > 0 && !m_batch->isRunning());
+    m_discardAction->setEnabled(mayWrite && selected > 0 && !m_batch->isRunning());
     m_saveAction->setEnabled(mayWrite && m_detail->isDirty() && !m_detail->entry().isEmpty());
 }
 
@@ -422,112 +345,29 @@ void QuarantinePage::replaySelected()
         *connection = connect(this, &QuarantinePage::saved, this, [this, ids, connection](bool ok) {
             disconnect(*connection);
             if (ok)
-                runBatch(Batch::Replay, ids);
+                m_batch->start(QuarantineBatch::Kind::Replay, ids);
         });
         saveEdits();
         return;
     }
-    if (ids.size() > 1
-        && QMessageBox::question(this, tr("Replay Quarantined Rows"),
-                                 tr("Replay %1 quarantined rows through validation into the target?").arg(ids.size()))
-                   != QMessageBox::Yes)
-        return;
-    runBatch(Batch::Replay, ids);
+    if (m_batch->confirmReplay(int(ids.size())))
+        m_batch->start(QuarantineBatch::Kind::Replay, ids);
 }
 
 void QuarantinePage::discardSelected()
 {
     const QList<qint64> ids = selectedIds();
-    if (ids.isEmpty())
-        return;
-    if (QMessageBox::question(this, tr("Discard Quarantined Rows"),
-                              ids.size() == 1 ? tr("Discard 1 quarantined row? It is not written to the target.")
-                                              : tr("Discard %1 quarantined rows? They are not written to the target.").arg(ids.size()))
-        != QMessageBox::Yes)
-        return;
-    runBatch(Batch::Discard, ids);
+    if (!ids.isEmpty() && m_batch->confirmDiscard(int(ids.size())))
+        m_batch->start(QuarantineBatch::Kind::Discard, ids);
 }
 
-void QuarantinePage::runBatch(Batch kind, const QList<qint64> &ids)
+void QuarantinePage::finishBatch(int succeeded, int failed, const QString &summary)
 {
-    m_batchKind = kind;
-    m_batch = ids;
-    m_batchDone = 0;
-    m_batchFailed = 0;
-    m_batchErrors.clear();
-    if (ids.size() > 1) {
-        m_progress = new QProgressDialog(kind == Batch::Replay ? tr("Replaying quarantined rows...")
-                                                               : tr("Discarding quarantined rows..."),
-                                         tr("Cancel"), 0, int(ids.size()), this);
-        m_progress->setObjectName(QStringLiteral("batchProgress"));
-        m_progress->setWindowModality(Qt::WindowModal);
-        m_progress->setMinimumDuration(0);
-        m_progress->setAutoClose(false);
-        m_progress->setAutoReset(false);
-        m_progress->setValue(0);
-    }
+    say(summary, failed > 0);
+    m_status->setProperty("keep", true);
     updateActions();
-    runNext();
-}
-
-void QuarantinePage::runNext()
-{
-    const bool cancelled = m_progress && m_progress->wasCanceled();
-    if (cancelled || m_batchDone >= m_batch.size()) {
-        const int succeeded = m_batchDone - m_batchFailed;
-        const int total = int(m_batch.size());
-        if (m_progress) {
-            m_progress->close();
-            m_progress->deleteLater();
-        }
-        m_batch.clear();
-        QString text = m_batchKind == Batch::Replay ? tr("Replayed %1 of %2 row(s).").arg(succeeded).arg(total)
-                                                    : tr("Discarded %1 of %2 row(s).").arg(succeeded).arg(total);
-        if (cancelled)
-            text += QLatin1Char(' ') + tr("Cancelled after %n row(s).", "", m_batchDone);
-        if (!m_batchErrors.isEmpty())
-            text += QLatin1Char(' ') + m_batchErrors.join(QLatin1String("; "));
-        say(text, m_batchFailed > 0);
-        m_status->setProperty("keep", true);
-        updateActions();
-        emit batchFinished(succeeded, m_batchFailed);
-        refresh();
-        return;
-    }
-    const qint64 id = m_batch.at(m_batchDone);
-    const QString path = QStringLiteral("/api/quarantine/%1/%2")
-                                 .arg(id)
-                                 .arg(m_batchKind == Batch::Replay ? QStringLiteral("replay") : QStringLiteral("discard"));
-    m_client->post(path, {}, this, [this, id](const ApiResult &reply) {
-        bool ok = reply.ok();
-        if (!ok) {
-            m_batchErrors << tr("#%1: %2").arg(id).arg(reply.error.message());
-        } else if (m_batchKind == Batch::Replay) {
-            const QJsonObject outcome = reply.object().value(QLatin1String("items")).toArray().first().toObject();
-            ok = outcome.value(QLatin1String("replayed")).toBool();
-            if (!ok) {
-                QStringList why;
-                for (const QJsonValue &error : outcome.value(QLatin1String("errors")).toArray())
-                    why << tr("%1 %2: %3").arg(error.toObject().value(QLatin1String("rule")).toString(),
-                                               error.toObject().value(QLatin1String("field")).toString(),
-                                               error.toObject().value(QLatin1String("message")).toString());
-                if (outcome.value(QLatin1String("error")).isString())
-                    why << outcome.value(QLatin1String("error")).toString();
-                m_batchErrors << tr("#%1 still invalid: %2").arg(id).arg(why.join(QLatin1String(", ")));
-            }
-        }
-        if (ok) {
-            m_model->removeId(id);
-            if (m_detail->entryId() == id)
-                showDetail({});
-        } else {
-            ++m_batchFailed;
-        }
-        ++m_batchDone;
-        if (m_progress)
-            m_progress->setValue(m_batchDone);
-        runNext();
-    });
+    emit batchFinished(succeeded, failed);
+    refresh();
 }
 
 void QuarantinePage::say(const QString &text, bool error)

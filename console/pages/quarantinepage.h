@@ -5,16 +5,12 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
-#include <QPointer>
-#include <QSet>
 #include <QUrlQuery>
 #include <QWidget>
 
 class QAction;
-class QComboBox;
 class QLabel;
 class QLineEdit;
-class QProgressDialog;
 class QSplitter;
 class QTableView;
 class QTableWidget;
@@ -24,7 +20,9 @@ namespace tf::console {
 class ChangePoller;
 class GatewayClient;
 class Permissions;
+class QuarantineBatch;
 class QuarantineDetail;
+class QuarantineFilterBar;
 class QuarantineModel;
 class ResourceFilterModel;
 
@@ -67,7 +65,6 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    enum class Batch { Replay, Discard };
     void listPairNames();
     // The server-side filters of GET /api/quarantine.
     QUrlQuery listQuery() const;
@@ -77,8 +74,7 @@ private:
     void rebuildFilterChoices();
     void applyFilters();
     void updateActions();
-    void runBatch(Batch kind, const QList<qint64> &ids);
-    void runNext();
+    void finishBatch(int succeeded, int failed, const QString &summary);
     void say(const QString &text, bool error = false);
     void exportCsv();
 
@@ -87,11 +83,7 @@ private:
     QuarantineModel *m_model;
     ResourceFilterModel *m_filter;
     QTableView *m_table;
-    QComboBox *m_pairFilter;
-    QComboBox *m_entityFilter;
-    QComboBox *m_ruleFilter;
-    QComboBox *m_fieldFilter;
-    QComboBox *m_ageFilter;
+    QuarantineFilterBar *m_filters;
     QLineEdit *m_text;
     QLabel *m_status;
     QSplitter *m_splitter;
@@ -105,16 +97,8 @@ private:
     // The refresh: an answer to an older one (the filters changed since) is dropped.
     int m_generation = 0;
     QHash<qint64, QString> m_pairNames;
-    // Entities and rules seen in any answer: the choices stay while a filter narrows the list.
-    QHash<QComboBox *, QSet<QString>> m_seen;
 
-    // A running batch.
-    Batch m_batchKind = Batch::Replay;
-    QList<qint64> m_batch;
-    int m_batchDone = 0;
-    int m_batchFailed = 0;
-    QStringList m_batchErrors;
-    QPointer<QProgressDialog> m_progress;
+    QuarantineBatch *m_batch;
 };
 
 } // namespace tf::console

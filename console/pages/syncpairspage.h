@@ -3,12 +3,9 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QWidget>
-#include <functional>
 
 class QAction;
-class QComboBox;
 class QLabel;
-class QLineEdit;
 class QSplitter;
 class QTableView;
 class QTimer;
@@ -18,11 +15,14 @@ namespace tf::console {
 class ChangePoller;
 class ErrorBanner;
 class GatewayClient;
-class PairCounters;
+class PairBulkActions;
 class PairDetail;
+class PairFilterBar;
 class Permissions;
 class ResourceFilterModel;
 class SyncPairsModel;
+class SyncPairsReader;
+class SyncPairsTable;
 
 // The sync pairs: a sortable, filterable table (status, system, text) with bulk Enable,
 // Disable, Run and Dry run on the selection, New and Edit through the pair editor, and a
@@ -42,7 +42,7 @@ public:
 
     SyncPairsModel *model() const { return m_model; }
     ResourceFilterModel *filter() const { return m_filter; }
-    QTableView *table() const { return m_table; }
+    QTableView *table() const;
     QList<qint64> selectedIds() const;
     void selectId(qint64 id);
     QString systemName(qint64 id) const;
@@ -61,13 +61,11 @@ signals:
 private:
     void createActions(Permissions *permissions);
     void loadSystems();
-    void applyList(const QJsonArray &items);
-    void fetchDetail(qint64 id);
     void onChanged(const QString &type, const QString &id, const QString &action);
     void applyFilters();
     void applySystemFilter();
-    void fitSystemsColumn();
-    void bulk(const QString &verb, const std::function<void(qint64, std::function<void(const QString &)>)> &call);
+    // The selected pairs, or none after saying that a selection is needed.
+    QList<QPair<qint64, QString>> selectedForBulk();
     void setEnabledOf(bool enable);
     void run(bool dryRun);
     void showDetail();
@@ -82,14 +80,13 @@ private:
     ResourceFilterModel *m_filter;
     ErrorBanner *m_banner;
     QLabel *m_message;
-    QComboBox *m_statusFilter;
-    QComboBox *m_systemFilter;
-    QLineEdit *m_textFilter;
-    QTableView *m_table;
+    PairFilterBar *m_filters;
+    SyncPairsTable *m_table = nullptr;
     QSplitter *m_splitter;
     PairDetail *m_detail;
     QTimer *m_debounce;
-    PairCounters *m_counters;
+    SyncPairsReader *m_reader;
+    PairBulkActions *m_bulk;
     QAction *m_new = nullptr;
     QAction *m_edit = nullptr;
     QAction *m_enable = nullptr;
@@ -97,11 +94,8 @@ private:
     QAction *m_run = nullptr;
     QAction *m_dryRun = nullptr;
     QHash<qint64, QString> m_systems;
-    QHash<qint64, QJsonObject> m_details; // last_operation and open_quarantine by pair
-    bool m_listing = false;
     bool m_readFailed = false;
     bool m_restoring = false;
-    qint64 m_pendingSystem = -1; // the system filter restored before the systems are read
 };
 
 } // namespace tf::console
