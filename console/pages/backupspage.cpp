@@ -6,6 +6,7 @@
 #include "dialogs/restoredialog.h"
 #include "models/backupsmodel.h"
 #include "settings/displaysettings.h"
+#include "widgets/resourcetableview.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -31,7 +32,8 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
     , m_sorted(new QSortFilterProxyModel(this))
     , m_follower(new JobFollower(client, this))
     , m_label(new QLineEdit(this))
-    , m_table(new QTableView(this))
+    , m_table(makeResourceTable(this, m_sorted, QStringLiteral("backupsTable"), tr("Backups"),
+                                LastColumn::Fixed))
     , m_progress(new QProgressBar(this))
     , m_status(new QLabel(this))
     , m_create(new QAction(tr("&Create Backup"), this))
@@ -54,15 +56,8 @@ BackupsPage::BackupsPage(GatewayClient *client, Permissions *permissions, QWidge
         QRegularExpression(QStringLiteral("[A-Za-z0-9_-][A-Za-z0-9._-]{0,39}")), m_label));
     m_label->setMaximumWidth(220);
 
-    m_table->setObjectName(QStringLiteral("backupsTable"));
-    m_table->setAccessibleName(tr("Backups"));
-    m_table->setModel(m_sorted);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(BackupsModel::CreatedColumn, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(BackupsModel::NameColumn,
                                                       QHeaderView::Stretch);
 

@@ -5,6 +5,7 @@
 #include "client/permissions.h"
 #include "models/maintenancemodels.h"
 #include "settings/displaysettings.h"
+#include "widgets/resourcetableview.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -22,23 +23,6 @@
 #include <QVBoxLayout>
 
 namespace tf::console {
-
-namespace {
-QTableView *makeTable(QWidget *parent, QAbstractItemModel *model, const QString &name,
-                      const QString &accessible)
-{
-    auto *table = new QTableView(parent);
-    table->setObjectName(name);
-    table->setAccessibleName(accessible);
-    table->setModel(model);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->setAlternatingRowColors(true);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-    return table;
-}
-} // namespace
 
 MaintenancePage::MaintenancePage(GatewayClient *client, Permissions *permissions, QWidget *parent)
     : QWidget(parent)
@@ -66,13 +50,13 @@ MaintenancePage::MaintenancePage(GatewayClient *client, Permissions *permissions
     m_sortedRuns->setSortRole(MaintenanceRunsModel::SortRole);
     m_sortedRuns->sort(MaintenanceRunsModel::IdColumn, Qt::DescendingOrder);
 
-    m_windowsTable = makeTable(this, m_windows, QStringLiteral("maintenanceWindows"),
-                               tr("Maintenance windows"));
+    m_windowsTable = makeResourceTable(this, m_windows, QStringLiteral("maintenanceWindows"),
+                                       tr("Maintenance windows"));
     m_windowsTable->setWordWrap(false); // the task list is elided; its tooltip has it whole
     m_windowsTable->setMaximumHeight(m_windowsTable->verticalHeader()->defaultSectionSize() * 3
                                      + m_windowsTable->horizontalHeader()->sizeHint().height() + 4);
-    m_runsTable
-        = makeTable(this, m_sortedRuns, QStringLiteral("maintenanceRuns"), tr("Maintenance runs"));
+    m_runsTable = makeResourceTable(this, m_sortedRuns, QStringLiteral("maintenanceRuns"),
+                                    tr("Maintenance runs"));
     connect(m_runsTable, &QTableView::activated, this, &MaintenancePage::openSelected);
     connect(m_runsTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MaintenancePage::openSelected);

@@ -4,6 +4,7 @@
 #include "client/permissions.h"
 #include "models/recoveryplansmodel.h"
 #include "settings/displaysettings.h"
+#include "widgets/resourcetableview.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -29,7 +30,8 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     , m_client(client)
     , m_model(new RecoveryPlansModel(this))
     , m_sorted(new QSortFilterProxyModel(this))
-    , m_table(new QTableView(this))
+    , m_table(makeResourceTable(this, m_sorted, QStringLiteral("recoveryPlansTable"),
+                                tr("Recovery plans"), LastColumn::Fixed))
     , m_plan(new QTextBrowser(this))
     , m_scenario(new QComboBox(this))
     , m_status(new QLabel(this))
@@ -44,15 +46,8 @@ RecoveryPlansPage::RecoveryPlansPage(GatewayClient *client, Permissions *permiss
     connect(DisplaySettings::instance(), &DisplaySettings::changed, m_model, formatTimes);
     m_sorted->setSourceModel(m_model);
     m_sorted->setSortRole(RecoveryPlansModel::SortRole);
-    m_table->setObjectName(QStringLiteral("recoveryPlansTable"));
-    m_table->setAccessibleName(tr("Recovery plans"));
-    m_table->setModel(m_sorted);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(RecoveryPlansModel::CreatedColumn, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(RecoveryPlansModel::NameColumn,
                                                       QHeaderView::Stretch);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,

@@ -6,6 +6,7 @@
 #include "models/servicesmodel.h"
 #include "settings/displaysettings.h"
 #include "widgets/errorbanner.h"
+#include "widgets/resourcetableview.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -20,23 +21,6 @@
 #include <QVBoxLayout>
 
 namespace tf::console {
-
-namespace {
-QTableView *makeTable(QWidget *parent, QAbstractItemModel *model, const QString &name,
-                      const QString &accessible)
-{
-    auto *table = new QTableView(parent);
-    table->setObjectName(name);
-    table->setAccessibleName(accessible);
-    table->setModel(model);
-    table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->setAlternatingRowColors(true);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setStretchLastSection(true);
-    return table;
-}
-} // namespace
 
 ServicesPage::ServicesPage(GatewayClient *client, Permissions *permissions, QWidget *parent)
     : QWidget(parent)
@@ -57,10 +41,10 @@ ServicesPage::ServicesPage(GatewayClient *client, Permissions *permissions, QWid
     };
     formatTimes();
     connect(DisplaySettings::instance(), &DisplaySettings::changed, m_events, formatTimes);
-    m_table = makeTable(this, m_model, QStringLiteral("servicesTable"), tr("Services"));
+    m_table = makeResourceTable(this, m_model, QStringLiteral("servicesTable"), tr("Services"),
+                                LastColumn::Fixed); // a red threshold cell stays a cell
     m_table->setMaximumHeight(m_table->verticalHeader()->defaultSectionSize() * 3
                               + m_table->horizontalHeader()->sizeHint().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(false); // a red threshold cell stays a cell
     m_table->horizontalHeader()->setSectionResizeMode(ServicesModel::StatusColumn,
                                                       QHeaderView::Stretch);
     auto *newestFirst = new QSortFilterProxyModel(this);
@@ -68,8 +52,8 @@ ServicesPage::ServicesPage(GatewayClient *client, Permissions *permissions, QWid
     newestFirst->setSortRole(
         ServiceEventsModel::IdRole); // ids grow with time; ties in created_at are common
     newestFirst->sort(ServiceEventsModel::TimeColumn, Qt::DescendingOrder);
-    m_eventsTable
-        = makeTable(this, newestFirst, QStringLiteral("serviceEventsTable"), tr("Service events"));
+    m_eventsTable = makeResourceTable(this, newestFirst, QStringLiteral("serviceEventsTable"),
+                                      tr("Service events"));
     m_banner->setObjectName(QStringLiteral("servicesBanner"));
     m_progress->setObjectName(QStringLiteral("restartProgress"));
     m_progress->setAccessibleName(tr("Restart progress"));

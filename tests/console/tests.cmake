@@ -226,7 +226,7 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_jobfollower PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_jobfollower tf-gateway)
     tf_add_test(NAME tst_backupspage
-        SOURCES console/tst_backupspage.cpp integration/tst_gatewayproxy_fixture.h
+        SOURCES console/tst_backupspage.cpp console/adminpagefixture.h integration/tst_gatewayproxy_fixture.h
         LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
         LABELS console TIMEOUT 240)
     target_include_directories(tst_backupspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -237,7 +237,7 @@ endif()
 # the gateway itself, followed until they are back; screenshots into <build>/console-screenshots/.
 if(TF_BUILD_CONSOLE)
     tf_add_test(NAME tst_servicespage
-        SOURCES console/tst_servicespage.cpp integration/tst_gatewayproxy_fixture.h
+        SOURCES console/tst_servicespage.cpp console/adminpagefixture.h integration/tst_gatewayproxy_fixture.h
         LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
         LABELS console TIMEOUT 240)
     target_include_directories(tst_servicespage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -248,7 +248,7 @@ endif()
 # time zone, a weekly run started from the page and its rendered report; screenshots.
 if(TF_BUILD_CONSOLE)
     tf_add_test(NAME tst_maintenancepage
-        SOURCES console/tst_maintenancepage.cpp integration/tst_gatewayproxy_fixture.h
+        SOURCES console/tst_maintenancepage.cpp console/adminpagefixture.h integration/tst_gatewayproxy_fixture.h
         LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
         LABELS console TIMEOUT 240)
     target_include_directories(tst_maintenancepage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -259,7 +259,7 @@ endif()
 # rendered, save the script; screenshots into <build>/console-screenshots/.
 if(TF_BUILD_CONSOLE)
     tf_add_test(NAME tst_recoveryplanspage
-        SOURCES console/tst_recoveryplanspage.cpp integration/tst_gatewayproxy_fixture.h
+        SOURCES console/tst_recoveryplanspage.cpp console/adminpagefixture.h integration/tst_gatewayproxy_fixture.h
         LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
         LABELS console TIMEOUT 180)
     target_include_directories(tst_recoveryplanspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})

@@ -4,10 +4,8 @@
 // name, then restores (a safety backup first) and the system created after the backup is gone;
 // Delete asks first and removes the file; a viewer and an auditor find every write disabled.
 // Screenshots (light and dark) go to <build>/console-screenshots/.
-#include "client/gatewayclient.h"
-#include "client/permissions.h"
+#include "adminpagefixture.h"
 #include "dialogs/restoredialog.h"
-#include "integration/tst_gatewayproxy_fixture.h"
 #include "models/backupsmodel.h"
 #include "pages/backupspage.h"
 #include "screenshots.h"
@@ -20,9 +18,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -32,7 +28,7 @@ using console::BackupsModel;
 using console::BackupsPage;
 using console::RestoreDialog;
 
-class TestBackupsPage final : public QObject, public test::GatewayProxyFixture
+class TestBackupsPage final : public QObject, public test::AdminPageFixture<BackupsPage>
 {
     Q_OBJECT
 
@@ -54,42 +50,18 @@ private:
         return false;
     }
 
-    std::unique_ptr<console::GatewayClient> m_client;
-    std::unique_ptr<console::Permissions> m_permissions;
-    std::unique_ptr<BackupsPage> m_page;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
-    QJsonObject m_adminMe;
     QString m_backup;
 };
 
 void TestBackupsPage::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_backupspage"));
-    QSettings().clear();
-    QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
-    env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
-    env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
-    QVERIFY(startGateway(env));
-    QVERIFY(m_authorization.startsWith("Bearer "));
-    m_client = std::make_unique<console::GatewayClient>(QUrl(base()));
-    m_client->setBearerToken(m_authorization.mid(7));
-    m_permissions = std::make_unique<console::Permissions>();
-    m_adminMe = api("GET", QStringLiteral("/api/auth/me")).json();
-    m_permissions->setFromMe(m_adminMe);
-    QVERIFY(m_permissions->has(QStringLiteral("backups:restore")));
-
-    m_page = std::make_unique<BackupsPage>(m_client.get(), m_permissions.get());
+    QVERIFY(setUpAdminPage(QStringLiteral("tst_backupspage"), QStringLiteral("backups:restore")));
     m_tester = std::make_unique<QAbstractItemModelTester>(m_page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_page->resize(1100, 560);
-    m_page->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
-    QSignalSpy refreshed(m_page.get(), &BackupsPage::refreshed);
-    m_page->refresh();
-    QVERIFY(refreshed.wait(10000));
-    QVERIFY(refreshed.first().first().toBool());
+    QVERIFY(showPage(1100, 560));
+    bool refreshedOk = false;
+    QVERIFY(refreshPage(&refreshedOk));
+    QVERIFY(refreshedOk);
 }
 
 void TestBackupsPage::createsABackupAsAJob()
@@ -214,8 +186,7 @@ void TestBackupsPage::viewerAndAuditorCannotWrite()
 void TestBackupsPage::cleanupTestCase()
 {
     m_tester.reset();
-    m_page.reset();
-    m_gateway.reset();
+    tearDownAdminPage();
 }
 
 QTEST_MAIN(TestBackupsPage)

@@ -4,9 +4,7 @@
 // its status and duration and opens its report rendered from the Markdown the API answers; a
 // viewer and an auditor find Run Now disabled. Screenshots (light and dark) go to
 // <build>/console-screenshots/.
-#include "client/gatewayclient.h"
-#include "client/permissions.h"
-#include "integration/tst_gatewayproxy_fixture.h"
+#include "adminpagefixture.h"
 #include "models/maintenancemodels.h"
 #include "pages/maintenancepage.h"
 #include "screenshots.h"
@@ -19,9 +17,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextBrowser>
@@ -34,7 +30,7 @@ using console::MaintenancePage;
 using console::MaintenanceRunsModel;
 using console::MaintenanceWindowsModel;
 
-class TestMaintenancePage final : public QObject, public test::GatewayProxyFixture
+class TestMaintenancePage final : public QObject, public test::AdminPageFixture<MaintenancePage>
 {
     Q_OBJECT
 
@@ -46,43 +42,20 @@ private slots:
     void cleanupTestCase();
 
 private:
-    std::unique_ptr<console::GatewayClient> m_client;
-    std::unique_ptr<console::Permissions> m_permissions;
-    std::unique_ptr<MaintenancePage> m_page;
     std::unique_ptr<QAbstractItemModelTester> m_windowsTester;
     std::unique_ptr<QAbstractItemModelTester> m_runsTester;
-    QJsonObject m_adminMe;
 };
 
 void TestMaintenancePage::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_maintenancepage"));
-    QSettings().clear();
-    QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
-    env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
-    env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
-    QVERIFY(startGateway(env));
-    QVERIFY(m_authorization.startsWith("Bearer "));
-    m_client = std::make_unique<console::GatewayClient>(QUrl(base()));
-    m_client->setBearerToken(m_authorization.mid(7));
-    m_permissions = std::make_unique<console::Permissions>();
-    m_adminMe = api("GET", QStringLiteral("/api/auth/me")).json();
-    m_permissions->setFromMe(m_adminMe);
-    QVERIFY(m_permissions->has(QStringLiteral("maintenance:run")));
-    m_page = std::make_unique<MaintenancePage>(m_client.get(), m_permissions.get());
+    QVERIFY(setUpAdminPage(QStringLiteral("tst_maintenancepage"), QStringLiteral("maintenance:run")));
     using Mode = QAbstractItemModelTester::FailureReportingMode;
     m_windowsTester = std::make_unique<QAbstractItemModelTester>(m_page->windows(), Mode::QtTest);
     m_runsTester = std::make_unique<QAbstractItemModelTester>(m_page->runs(), Mode::QtTest);
-    m_page->resize(1100, 700);
-    m_page->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
-    QSignalSpy refreshed(m_page.get(), &MaintenancePage::refreshed);
-    m_page->refresh();
-    QVERIFY(refreshed.wait(10000));
-    QVERIFY(refreshed.first().first().toBool());
+    QVERIFY(showPage(1100, 700));
+    bool refreshedOk = false;
+    QVERIFY(refreshPage(&refreshedOk));
+    QVERIFY(refreshedOk);
 }
 
 void TestMaintenancePage::windowsShowTheirNextRunInTheChosenZone()
@@ -176,8 +149,7 @@ void TestMaintenancePage::cleanupTestCase()
 {
     m_windowsTester.reset();
     m_runsTester.reset();
-    m_page.reset();
-    m_gateway.reset();
+    tearDownAdminPage();
 }
 
 QTEST_MAIN(TestMaintenancePage)

@@ -4,9 +4,7 @@
 // rule leads to its scenario (openScenario), the newest plan of it shown, or the form readied
 // when there is none; a viewer and an auditor find Create Plan disabled. Screenshots (light and
 // dark) go to <build>/console-screenshots/.
-#include "client/gatewayclient.h"
-#include "client/permissions.h"
-#include "integration/tst_gatewayproxy_fixture.h"
+#include "adminpagefixture.h"
 #include "models/recoveryplansmodel.h"
 #include "pages/recoveryplanspage.h"
 #include "screenshots.h"
@@ -16,9 +14,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -29,7 +25,7 @@ using namespace tf;
 using console::RecoveryPlansModel;
 using console::RecoveryPlansPage;
 
-class TestRecoveryPlansPage final : public QObject, public test::GatewayProxyFixture
+class TestRecoveryPlansPage final : public QObject, public test::AdminPageFixture<RecoveryPlansPage>
 {
     Q_OBJECT
 
@@ -41,40 +37,16 @@ private slots:
     void cleanupTestCase();
 
 private:
-    std::unique_ptr<console::GatewayClient> m_client;
-    std::unique_ptr<console::Permissions> m_permissions;
-    std::unique_ptr<RecoveryPlansPage> m_page;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
-    QJsonObject m_adminMe;
     QString m_plan;
 };
 
 void TestRecoveryPlansPage::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_recoveryplanspage"));
-    QSettings().clear();
-    QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
-    env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
-    env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
-    QVERIFY(startGateway(env));
-    QVERIFY(m_authorization.startsWith("Bearer "));
-    m_client = std::make_unique<console::GatewayClient>(QUrl(base()));
-    m_client->setBearerToken(m_authorization.mid(7));
-    m_permissions = std::make_unique<console::Permissions>();
-    m_adminMe = api("GET", QStringLiteral("/api/auth/me")).json();
-    m_permissions->setFromMe(m_adminMe);
-    QVERIFY(m_permissions->has(QStringLiteral("recovery:write")));
-    m_page = std::make_unique<RecoveryPlansPage>(m_client.get(), m_permissions.get());
+    QVERIFY(setUpAdminPage(QStringLiteral("tst_recoveryplanspage"), QStringLiteral("recovery:write")));
     m_tester = std::make_unique<QAbstractItemModelTester>(m_page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_page->resize(1100, 700);
-    m_page->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
-    QSignalSpy refreshed(m_page.get(), &RecoveryPlansPage::refreshed);
-    m_page->refresh();
-    QVERIFY(refreshed.wait(10000));
+    QVERIFY(showPage(1100, 700));
+    QVERIFY(refreshPage());
     QCOMPARE(m_page->model()->rowCount(), 0);
 }
 
@@ -155,8 +127,7 @@ void TestRecoveryPlansPage::viewerAndAuditorCannotCreate()
 void TestRecoveryPlansPage::cleanupTestCase()
 {
     m_tester.reset();
-    m_page.reset();
-    m_gateway.reset();
+    tearDownAdminPage();
 }
 
 QTEST_MAIN(TestRecoveryPlansPage)

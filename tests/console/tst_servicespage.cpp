@@ -4,9 +4,7 @@
 // (3 in 24 h) are highlighted; Restart Gateway is followed through the gateway's re-exec until
 // the console has reconnected and says so; a viewer and an auditor find both restarts disabled.
 // Screenshots (light and dark) go to <build>/console-screenshots/.
-#include "client/gatewayclient.h"
-#include "client/permissions.h"
-#include "integration/tst_gatewayproxy_fixture.h"
+#include "adminpagefixture.h"
 #include "models/servicesmodel.h"
 #include "pages/servicespage.h"
 #include "screenshots.h"
@@ -18,9 +16,7 @@
 #include <QFont>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -30,7 +26,7 @@ using console::ServiceEventsModel;
 using console::ServicesModel;
 using console::ServicesPage;
 
-class TestServicesPage final : public QObject, public test::GatewayProxyFixture
+class TestServicesPage final : public QObject, public test::AdminPageFixture<ServicesPage>
 {
     Q_OBJECT
 
@@ -75,40 +71,17 @@ private:
         return false;
     }
 
-    std::unique_ptr<console::GatewayClient> m_client;
-    std::unique_ptr<console::Permissions> m_permissions;
-    std::unique_ptr<ServicesPage> m_page;
     std::unique_ptr<QAbstractItemModelTester> m_servicesTester;
     std::unique_ptr<QAbstractItemModelTester> m_eventsTester;
-    QJsonObject m_adminMe;
 };
 
 void TestServicesPage::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("TerraFusionTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_servicespage"));
-    QSettings().clear();
-    QProcessEnvironment env = test::ServiceProcess::cleanEnvironment();
-    env.insert(QStringLiteral("TF_RATE_LIMIT__PER_TOKEN_RPS"), QStringLiteral("0"));
-    env.insert(QStringLiteral("TF_RATE_LIMIT__PER_ADDRESS_RPS"), QStringLiteral("0"));
-    QVERIFY(startGateway(env));
-    QVERIFY(m_authorization.startsWith("Bearer "));
-    m_client = std::make_unique<console::GatewayClient>(QUrl(base()));
-    m_client->setBearerToken(m_authorization.mid(7));
-    m_permissions = std::make_unique<console::Permissions>();
-    m_adminMe = api("GET", QStringLiteral("/api/auth/me")).json();
-    m_permissions->setFromMe(m_adminMe);
-    QVERIFY(m_permissions->has(QStringLiteral("services:restart")));
-
-    m_page = std::make_unique<ServicesPage>(m_client.get(), m_permissions.get());
+    QVERIFY(setUpAdminPage(QStringLiteral("tst_servicespage"), QStringLiteral("services:restart")));
     using Mode = QAbstractItemModelTester::FailureReportingMode;
     m_servicesTester = std::make_unique<QAbstractItemModelTester>(m_page->model(), Mode::QtTest);
     m_eventsTester = std::make_unique<QAbstractItemModelTester>(m_page->events(), Mode::QtTest);
-    m_page->resize(1100, 560);
-    m_page->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QVERIFY(showPage(1100, 560));
 }
 
 void TestServicesPage::listsServicesAndEvents()
@@ -233,8 +206,7 @@ void TestServicesPage::cleanupTestCase()
 {
     m_servicesTester.reset();
     m_eventsTester.reset();
-    m_page.reset();
-    m_gateway.reset();
+    tearDownAdminPage();
 }
 
 QTEST_MAIN(TestServicesPage)
