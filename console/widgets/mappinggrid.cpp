@@ -1,4 +1,5 @@
 #include "mappinggrid.h"
+#include "widgets/tablerows.h"
 
 #include <QComboBox>
 #include <QFrame>
@@ -132,13 +133,7 @@ MappingGrid::MappingGrid(QWidget *parent)
         m_table->editItem(m_table->item(m_table->rowCount() - 1, TargetColumn));
     });
     connect(m_removeRow, &QPushButton::clicked, this, [this] {
-        QList<int> rows;
-        for (const QModelIndex &index : m_table->selectionModel()->selectedIndexes())
-            if (!rows.contains(index.row()))
-                rows << index.row();
-        std::sort(rows.begin(), rows.end(), std::greater<int>());
-        for (int row : rows)
-            m_table->removeRow(row);
+        removeSelectedRows(m_table);
     });
 
     auto *layout = new QVBoxLayout(this);

@@ -1,4 +1,5 @@
 #include "validationruleseditor.h"
+#include "widgets/tablerows.h"
 
 #include <QComboBox>
 #include <QFrame>
@@ -134,13 +135,7 @@ ValidationRulesEditor::ValidationRulesEditor(QWidget *parent)
         m_table->editItem(m_table->item(m_table->rowCount() - 1, FieldColumn));
     });
     connect(m_remove, &QPushButton::clicked, this, [this] {
-        QList<int> rows;
-        for (const QModelIndex &index : m_table->selectionModel()->selectedIndexes())
-            if (!rows.contains(index.row()))
-                rows << index.row();
-        std::sort(rows.begin(), rows.end(), std::greater<int>());
-        for (int row : rows)
-            m_table->removeRow(row);
+        removeSelectedRows(m_table);
     });
 
     auto *layout = new QVBoxLayout(this);
