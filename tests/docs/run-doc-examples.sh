@@ -24,11 +24,34 @@ cleanup() {
 trap cleanup EXIT
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A port below the kernel's ephemeral range: a port inside it can be the local end of any
+# program's outgoing connection at the moment the gateway binds (seen under a loaded ctest).
+ephemeral_low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 free_port() {
-    local candidate
+    local candidate low=10000
+    local span=$((ephemeral_low - low))
     while :; do
-        candidate=$((20000 + RANDOM % 40000))
+        candidate=$((low + RANDOM % span))
         port_in_use "$candidate" || { echo "$candidate"; return; }
+    done
+}
+# What a failure leaves to read: the programs the examples started, their state, their logs.
+diagnose() {
+    echo "--- programs of the examples ---" >&2
+    ps -o pid,stat,wchan:24,etime,args -s "$examples_pid" >&2 2>/dev/null || true
+    local pid
+    for pid in $(pgrep -s "$examples_pid" -f 'tf-(gateway|syncd)' 2>/dev/null); do
+        echo "--- /proc/$pid: $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" >&2
+        grep -E '^(State|Threads)' "/proc/$pid/status" >&2 2>/dev/null || true
+        cat "/proc/$pid/stack" >&2 2>/dev/null || true
+    done
+    echo "--- gateway.log (last lines) ---" >&2
+    tail -n 30 "$work/run/gateway.log" >&2 2>/dev/null || echo "(no gateway.log)" >&2
+    local log
+    for log in "$work"/home/.local/share/terrafusion/logs/tf-syncd-*.log; do
+        [[ -f "$log" ]] || continue
+        echo "--- $log (last lines) ---" >&2
+        tail -n 15 "$log" >&2
     done
 }
 
@@ -82,7 +105,6 @@ setsid bash "$script" &
 examples_pid=$!
 wait "$examples_pid" || rc=$?
 if ((rc != 0)); then
-    echo "--- gateway.log (last lines) ---" >&2
-    tail -n 30 "$work/run/gateway.log" 2>/dev/null >&2 || true
+    diagnose
 fi
 exit "$rc"
