@@ -5,9 +5,13 @@
 //   2. jump to the oldest entry (Ctrl+End: the last page read from the oldest end, order=oldest;
 //      goal < 1 s) until the last row is loaded and selected, with the requests it took,
 //      given at most JUMP_SECONDS (60) before it is reported as not reached;
+//   2b. the same jump pressed right after the first page, before the filter's total is known
+//      (the jump does not wait for /api/audit/summary);
 //   3. event-loop stalls while scrolling 200 screens down: the longest gap of a 5 ms QTimer
 //      heartbeat (goal < 50 ms), against the same heartbeat idle, and the slowest events
-//      delivered meanwhile (receiver, type) to say where the time goes;
+//      delivered meanwhile (receiver, type) to say where the time goes; 200 screens with the
+//      cells drawn by Qt's QStyledItemDelegate (baseline), then 200 with AuditCellDelegate,
+//      each with the window's paints counted (UpdateRequest, any length) and their total time;
 //   4. console resident memory after the scrolling (goal < 150 MB), against before the page;
 //   5. export of the whole trail to a file: time, rows, resident memory at its peak against
 //      before (bounded memory), progress updates.
@@ -31,6 +35,7 @@
 #include <QProgressBar>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
@@ -55,6 +60,12 @@ long residentKb()
     return -1;
 }
 
+QByteArray loadAverage()
+{
+    QFile loadavg(QStringLiteral("/proc/loadavg"));
+    return loadavg.open(QIODevice::ReadOnly) ? loadavg.readAll().trimmed() : QByteArray("?");
+}
+
 // Where the GUI thread's time goes: every event delivered from the event loop (not the ones
 // sent from inside another) is timed by receiver and type; the slowest are reported by the
 // scroll figure (a QNetworkReply's finish is named by its path: the callbacks run in it).
@@ -70,6 +81,8 @@ public:
     bool recording = false;
     QList<Slow> slowest;
     QMap<QString, QPair<int, double>> totals; // what -> (count, ms)
+    int paints = 0;                           // the window's UpdateRequest events, any length
+    double paintMs = 0;
 
     bool notify(QObject *receiver, QEvent *event) override
     {
@@ -82,6 +95,10 @@ public:
         const bool result = QApplication::notify(receiver, event);
         const double ms = double(clock.nsecsElapsed()) / 1e6;
         --m_depth;
+        if (event->type() == QEvent::UpdateRequest || event->type() == QEvent::Paint) {
+            ++paints;
+            paintMs += ms;
+        }
         if (ms >= 2) {
             QString what = QString::fromLatin1(receiver->metaObject()->className());
             if (auto *reply = qobject_cast<QNetworkReply *>(receiver))
@@ -112,8 +129,12 @@ public:
         for (int i = 0; i < qMin(5, int(byTotal.size())); ++i)
             std::printf("  %s, events of 2 ms or more, by total: %.0f ms for %s\n", phase, byTotal.at(i).first,
                         qPrintable(byTotal.at(i).second));
+        std::printf("  %s, paints of the window: %d, %.0f ms in all (%.2f ms each)\n", phase, paints, paintMs,
+                    paints > 0 ? paintMs / paints : 0.0);
         slowest.clear();
         totals.clear();
+        paints = 0;
+        paintMs = 0;
     }
 
 private:
@@ -210,6 +231,8 @@ int main(int argc, char *argv[])
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
     TimedApplication app(argc, argv);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0); // every line out at once (a crash loses nothing)
+    std::printf("load average at the start: %s\n", loadAverage().constData());
     const int entries = qEnvironmentVariableIsSet("ENTRIES") ? qEnvironmentVariableIntValue("ENTRIES") : 1000000;
     const int jumpSeconds = qEnvironmentVariableIsSet("JUMP_SECONDS") ? qEnvironmentVariableIntValue("JUMP_SECONDS") : 60;
     QTemporaryDir dir;
@@ -261,7 +284,42 @@ int main(int argc, char *argv[])
     std::printf("first page shown: %.0f ms on %lld entries, %.0f ms on a few (baseline), ratio %.1fx; goal < 300 ms: %s\n",
                 bigFirst, model->total(), smallFirst, bigFirst / smallFirst, bigFirst >= 0 && bigFirst < 300 ? "met" : "not met");
 
-    // 3. Stalls while scrolling 200 screens, against the idle heartbeat.
+    // 2b. The jump pressed right after the first page: the total is still being counted.
+    {
+        const double first = firstPageMs(window);
+        const bool counting = model->total() < 0;
+        Heartbeat heartbeat;
+        heartbeat.start();
+        QElapsedTimer jump;
+        jump.start();
+        page->oldestAction()->trigger();
+        qint64 totalWhenReached = -2;
+        const bool reached = waitFor([model, page, &totalWhenReached] {
+            const int last = model->rowCount() - 1;
+            if (!model->isLoaded(last) || page->table()->currentIndex().row() != last)
+                return false;
+            totalWhenReached = model->total();
+            return true;
+        }, jumpSeconds * 1000);
+        page->table()->viewport()->repaint();
+        const double jumpMs = double(jump.nsecsElapsed()) / 1e6;
+        const double stall = heartbeat.stopMs();
+        std::printf("jump to the oldest entry before the total (first page %.0f ms, total %s when pressed): %s after %.0f ms, "
+                    "total %s then (last row %d is id %lld; longest stall %.1f ms); goal < 1 s: %s\n",
+                    first, counting ? "not known" : "KNOWN already", reached ? "reached" : "NOT reached", jumpMs,
+                    totalWhenReached < 0 ? "still not known" : "known", model->rowCount() - 1,
+                    model->entryAt(model->rowCount() - 1).value(QStringLiteral("id")).toInteger(), stall,
+                    reached && jumpMs < 1000 ? "met" : "not met");
+        waitFor([model] { return model->total() >= 0; }, 60000);
+        std::printf("  when the total arrived: %d rows, last row %d is id %lld, still selected: %s\n", model->rowCount(),
+                    model->rowCount() - 1, model->entryAt(model->rowCount() - 1).value(QStringLiteral("id")).toInteger(),
+                    page->table()->currentIndex().row() == model->rowCount() - 1 ? "yes" : "NO");
+        firstPageMs(window); // the list from the top again for the scrolling
+        waitFor([model] { return model->total() >= 0; }, 60000);
+    }
+
+    // 3. Stalls while scrolling 200 screens, against the idle heartbeat; the style's delegate
+    // first (baseline), then the page's own.
     Heartbeat heartbeat;
     heartbeat.start();
     QElapsedTimer idle;
@@ -270,24 +328,32 @@ int main(int argc, char *argv[])
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     const double idleStall = heartbeat.stopMs();
     QScrollBar *bar = page->table()->verticalScrollBar();
-    app.recording = true;
-    heartbeat.start();
-    QElapsedTimer scrolling;
-    scrolling.start();
-    for (int screen = 0; screen < 200; ++screen) {
-        const int rows = model->rowCount();
-        bar->setValue(bar->maximum()); // at the bottom the view asks for more (fetchMore)
-        page->table()->viewport()->repaint();
-        waitFor([model, rows] { return model->rowCount() > rows || model->atEnd(); }, 10000);
+    QAbstractItemDelegate *auditDelegate = page->table()->itemDelegate();
+    QStyledItemDelegate styled;
+    double scrollStall = 0;
+    for (QAbstractItemDelegate *delegate : { static_cast<QAbstractItemDelegate *>(&styled), auditDelegate }) {
+        const bool baseline = delegate == &styled;
+        page->table()->setItemDelegate(delegate);
+        app.recording = true;
+        heartbeat.start();
+        QElapsedTimer scrolling;
+        scrolling.start();
+        for (int screen = 0; screen < 200; ++screen) {
+            const int rows = model->rowCount();
+            bar->setValue(bar->maximum()); // at the bottom the view asks for more (fetchMore)
+            page->table()->viewport()->repaint();
+            waitFor([model, rows] { return model->rowCount() > rows || model->atEnd(); }, 10000);
+        }
+        scrollStall = heartbeat.stopMs();
+        app.recording = false;
+        std::printf("scrolling 200 screens, cells by %s (%d rows listed, %.1f s): longest event-loop stall %.1f ms, idle %.1f ms "
+                    "(baseline), ratio %.1fx; goal < 50 ms: %s; pages in memory %d of %d rows each (%d rows held)\n",
+                    baseline ? "QStyledItemDelegate (baseline)" : "AuditCellDelegate", model->rowCount(),
+                    double(scrolling.elapsed()) / 1000, scrollStall, idleStall, scrollStall / idleStall,
+                    scrollStall < 50 ? "met" : "not met", model->loadedPages(), model->pageSize(), model->loadedRows());
+        app.report(baseline ? "scrolling, QStyledItemDelegate" : "scrolling, AuditCellDelegate");
     }
-    const double scrollStall = heartbeat.stopMs();
-    app.recording = false;
-    std::printf("scrolling 200 screens (%d rows listed, %.1f s): longest event-loop stall %.1f ms, idle %.1f ms (baseline), ratio %.1fx; "
-                "goal < 50 ms: %s; pages in memory %d of %d rows each (%d rows held)\n",
-                model->rowCount(), double(scrolling.elapsed()) / 1000, scrollStall, idleStall, scrollStall / idleStall,
-                scrollStall < 50 ? "met" : "not met", model->loadedPages(), model->pageSize(), model->loadedRows());
-
-    app.report("scrolling");
+    std::printf("load average after the scrolling: %s\n", loadAverage().constData());
 
     // 4. Memory.
     const long afterScrollKb = residentKb();

@@ -235,9 +235,8 @@ void AuditModel::loadSummary()
             return;
         }
         m_summary = result.object();
+        resizeGap(); // before the signal: the listed count shown with the total is current
         emit summaryChanged();
-        if (m_jumping)
-            installTail();
     });
 }
 
@@ -248,7 +247,8 @@ void AuditModel::refresh()
         return;
     }
     const qint64 newest = m_head.isEmpty() ? (m_pages.isEmpty() ? 0 : m_pages.constFirst().maxId) : idOf(m_head.constFirst());
-    // The page first, then the total: the gateway counts a large trail for seconds.
+    // The page first, then the total once the page is in: the gateway counts a large trail for
+    // seconds, and a total counted before the new rows are listed would size the gap for them.
     auditGet(pageQuery({}), [this, newest](const ApiResult &result) {
         if (!result.ok())
             return;
@@ -256,6 +256,7 @@ void AuditModel::refresh()
         if (m_pages.isEmpty()) { // the list was empty: this is its first page
             if (!rows.isEmpty())
                 appendPage({}, rows, result.object().value(QLatin1String("next_cursor")).toString());
+            loadSummary();
             return;
         }
         QList<QJsonObject> fresh;
@@ -266,13 +267,13 @@ void AuditModel::refresh()
             setFilter(m_filter); // more new entries than a page: start over rather than leave a gap
             return;
         }
-        if (fresh.isEmpty())
-            return;
-        beginInsertRows({}, 0, int(fresh.size()) - 1);
-        m_head = fresh + m_head;
-        endInsertRows();
+        if (!fresh.isEmpty()) {
+            beginInsertRows({}, 0, int(fresh.size()) - 1);
+            m_head = fresh + m_head;
+            endInsertRows();
+        }
+        loadSummary();
     });
-    loadSummary();
 }
 
 } // namespace tf::console

@@ -23,8 +23,9 @@ struct ApiResult;
 // from /api/audit/summary, asked for after the first page (the rows never wait for it).
 //
 // The end of the list (fetchToEnd, Ctrl+End) is read from the other end of the keyset
-// (order=oldest) once the total is known: the rows between the pages read from the newest end
-// and those read from the oldest end are placeholders (the gap), the oldest pages are
+// (order=oldest) at once, without waiting for the total: the rows between the pages read from
+// the newest end and those read from the oldest end are placeholders (the gap: the ids between
+// the ends until the total arrives, then the total less the rows read), the oldest pages are
 // addressed from the bottom (row = rowCount - 1 - k for the k-th oldest), so entries put on
 // top by refresh() shift neither them nor the ids they show. A gap row asked for reads the
 // next page from the nearer end; when the two ends meet (an id seen from both sides, or a
@@ -82,8 +83,8 @@ public:
     // Rows of this entry are painted as marked (the first broken entry of the chain); 0: none.
     void setMarkedId(qint64 id);
     qint64 markedId() const { return m_markedId; }
-    // Makes the last rows addressable: one page from the oldest end once the total is known
-    // (no walk through the list); endReached() follows when the last row is loaded.
+    // Makes the last rows addressable: one page from the oldest end, without waiting for the
+    // total (no walk through the list); endReached() follows when the last row is loaded.
     void fetchToEnd();
 
 signals:
@@ -134,6 +135,7 @@ private:
     void requestTail();
     void tailArrived(const QString &cursor, QList<QJsonObject> rows, const QString &next);
     void installTail();
+    void resizeGap();
     void fillGap(bool tail, const Page &page, bool meets);
     void fillGapNear(int row);
 
@@ -147,9 +149,9 @@ private:
     bool m_started = false;
     bool m_fetching = false;
     bool m_toEnd = false;     // walking the newest end to its end (a trail shorter than the jump)
-    bool m_jumping = false;   // fetchToEnd() waits for the oldest page and the total
+    bool m_jumping = false;   // fetchToEnd() waits for the oldest page (and the first page)
     bool m_tailFetching = false;
-    bool m_tailPending = false; // the oldest page arrived before the total
+    bool m_tailPending = false; // the oldest page arrived before the first page
     QList<QJsonObject> m_pendingRows;
     QString m_pendingNext;
     mutable QList<Page> m_tail; // from the oldest end: m_tail[0] holds the oldest entries

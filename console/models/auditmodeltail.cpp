@@ -70,17 +70,18 @@ void AuditModel::installTail()
     rows.erase(std::remove_if(rows.begin(), rows.end(), [newestEnd](const QJsonObject &row) { return idOf(row) >= newestEnd; }),
                rows.end());
     const bool meets = rows.size() < before || m_pendingNext.isEmpty();
-    if (!meets && total() < 0) { // wait for the total (the summary's answer calls again)
-        m_pendingRows = rows;
-        return;
-    }
     m_jumping = false;
     m_tailPending = false;
     Page page = pageOf(QString(), rows);
     page.lastUse = ++m_useClock;
     // Rows between the ends: the total less what either end holds; off by the entries written
-    // since the total was counted until the ends meet (fillGap puts that right).
-    const qint64 gap = meets ? 0 : qMax<qint64>(0, total() - fetchedRows() - page.count);
+    // since the total was counted until the ends meet (fillGap puts that right). The jump does
+    // not wait for the total: until it arrives the gap is the ids between the ends (exact on an
+    // unfiltered trail, at most that many under a filter), resized once it is known
+    // (resizeGap). At least one row while the ends have not met, for the view to ask for.
+    const qint64 gap = meets ? 0
+        : total() >= 0   ? qMax<qint64>(1, total() - fetchedRows() - page.count)
+                         : qMax<qint64>(1, m_pages.constLast().minId - page.maxId - 1);
     const int added = int(qMin<qint64>(gap + page.count, std::numeric_limits<int>::max() - rowCount()));
     if (added > 0) {
         beginInsertRows({}, rowCount(), rowCount() + added - 1);
@@ -97,6 +98,24 @@ void AuditModel::installTail()
         emit pageLoaded(-1);
     }
     emit endReached();
+}
+
+void AuditModel::resizeGap()
+{
+    if (m_tail.isEmpty() || m_tailNext.isEmpty() || total() < 0)
+        return; // no oldest end, or the ends have met: every row is read
+    const qint64 wanted = qMax<qint64>(1, total() - fetchedRows());
+    const int target = int(qMin<qint64>(wanted, qint64(m_gap) + std::numeric_limits<int>::max() - rowCount()));
+    const int first = headEnd();
+    if (target > m_gap) {
+        beginInsertRows({}, first, first + target - m_gap - 1);
+        m_gap = target;
+        endInsertRows();
+    } else if (target < m_gap) {
+        beginRemoveRows({}, first, first + m_gap - target - 1);
+        m_gap = target;
+        endRemoveRows();
+    }
 }
 
 void AuditModel::fillGap(bool tail, const Page &arrived, bool meets)

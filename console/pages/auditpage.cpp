@@ -7,6 +7,7 @@
 #include "widgets/auditdetail.h"
 #include "widgets/auditfilterbar.h"
 #include "widgets/auditsummarychart.h"
+#include "widgets/audittableview.h"
 
 #include <QAction>
 #include <QDir>
@@ -54,7 +55,7 @@ AuditPage::AuditPage(GatewayClient *client, Permissions *permissions, QWidget *p
     , m_client(client)
     , m_model(new AuditModel(client, this))
     , m_filterBar(new AuditFilterBar(this))
-    , m_table(new QTableView(this))
+    , m_table(new AuditTableView(this))
     , m_tabs(new QTabWidget(this))
     , m_detail(new AuditDetail(this))
     , m_chart(new AuditSummaryChart(this))
@@ -89,11 +90,7 @@ AuditPage::AuditPage(GatewayClient *client, Permissions *permissions, QWidget *p
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed); // no per-row measuring of a million rows
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
     for (auto [column, chars] : { std::pair { AuditModel::IdColumn, 9 }, std::pair { AuditModel::TimeColumn, 21 },
                                   std::pair { AuditModel::UserColumn, 10 }, std::pair { AuditModel::ActionColumn, 18 },

@@ -276,3 +276,12 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_eventnotifier PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_eventnotifier tf-gateway tf-syncd)
 endif()
+
+# The audit page's table view on a plain item model: appended rows repaint nothing on screen,
+# rows changed above the screen do not move it (no gateway needed).
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_audittableview
+        SOURCES console/tst_audittableview.cpp
+        LIBS tfconsoleui Qt6::Widgets
+        LABELS console TIMEOUT 60)
+endif()

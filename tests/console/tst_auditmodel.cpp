@@ -3,7 +3,8 @@
 // page comes back when a row of it is asked for, the total is the filter's true total from
 // /api/audit/summary, answers for an earlier filter are dropped, locate() walks the chain,
 // fetchToEnd() reads the last page from the oldest end in one request (the rows between are
-// placeholders that fill from the nearer end and close up when the ends meet), and refresh()
+// placeholders that fill from the nearer end and close up when the ends meet), also before the
+// total is known (the placeholders are resized when it arrives), and refresh()
 // puts new entries on top without a reset and without moving the ids of the oldest rows.
 // QAbstractItemModelTester watches every step.
 #include "auditseed.h"
@@ -256,6 +257,53 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model.gapRows(), 0, 10000);
         QCOMPARE(model.rowCount(), total);
         QVERIFY(model.atEnd());
+    }
+
+    void jumpsBeforeTheTotalIsKnown()
+    {
+        // Ctrl+End right after the filter: the oldest page is placed at once, the gap sized by
+        // the ids between the ends (bob writes every second entry: about twice too many rows),
+        // then resized to the true total when it arrives, without touching the oldest rows.
+        AuditModel model(&m_client);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        model.setPageSize(25);
+        model.setWindowPages(4);
+        model.setFilter(bob());
+        qint64 totalAtEnd = 0;
+        qint64 oldestAtEnd = 0;
+        int rowsAtEnd = 0;
+        connect(&model, &AuditModel::endReached, this, [&] {
+            totalAtEnd = model.total();
+            rowsAtEnd = model.rowCount();
+            oldestAtEnd = model.entryAt(model.rowCount() - 1).value(QStringLiteral("id")).toInteger();
+        }, Qt::SingleShotConnection);
+        model.fetchToEnd(); // the first page and the summary are not in yet
+        QTRY_VERIFY_WITH_TIMEOUT(rowsAtEnd > 0, 10000);
+        QCOMPARE(totalAtEnd, -1);               // the jump did not wait for the count
+        QCOMPARE(oldestAtEnd, m_seeded.at(0).id); // the last row is the oldest entry, loaded
+        QTRY_VERIFY_WITH_TIMEOUT(model.total() >= 300, 10000);
+        const int total = int(model.total());
+        // The ids between the ends are everyone's entries, not only bob's.
+        QVERIFY2(rowsAtEnd > total, qPrintable(QStringLiteral("%1 rows before the total, %2 after").arg(rowsAtEnd).arg(total)));
+        QCOMPARE(model.rowCount(), total); // the gap shrank to the rows not read yet
+        QCOMPARE(model.gapRows(), total - model.fetchedRows());
+        model.data(model.index(total - 1, 0)); // (read back if the tester's reads moved the window on)
+        QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(total - 1), 10000);
+        QCOMPARE(model.entryAt(total - 1).value(QStringLiteral("id")).toInteger(), m_seeded.at(0).id);
+        QCOMPARE(model.rowOfId(m_seeded.at(0).id), total - 1);
+        // Read from the bottom up: bob's entries in order, no placeholder left, none twice.
+        qint64 previous = 0;
+        for (int row = model.rowCount() - 1; row >= 0; --row) {
+            model.data(model.index(row, AuditModel::IdColumn));
+            QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(row), 10000);
+            const qint64 id = model.entryAt(row).value(QStringLiteral("id")).toInteger();
+            QVERIFY2(id > previous, qPrintable(QStringLiteral("row %1: id %2 after %3").arg(row).arg(id).arg(previous)));
+            QCOMPARE(model.entryAt(row).value(QStringLiteral("username")).toString(), QStringLiteral("bob"));
+            previous = id;
+        }
+        QCOMPARE(model.gapRows(), 0);
+        QCOMPARE(model.rowCount(), total);
     }
 
 private:

@@ -23,6 +23,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLayout>
 #include <QLineEdit>
@@ -136,6 +137,45 @@ private slots:
         QVERIFY2(model->requestsSent() - requests <= 2, qPrintable(QString::number(model->requestsSent() - requests)));
         QCOMPARE(table->currentIndex().row(), model->rowCount() - 1);
         grab(QStringLiteral("audit-oldest"));
+        model->setPageSize(AuditModel::DefaultPageSize);
+        setField("audit_username", QStringLiteral("alice"));
+        setField("audit_event_type", QStringLiteral("sync_pair.updated"));
+        m_page->filterBar()->applyAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(model->total(), 40, 10000);
+    }
+
+    void oldestShownBeforeTheTotal()
+    {
+        // Ctrl+End at once after a new filter: the oldest entry is selected before the count is
+        // in; when it arrives the placeholders are resized above the screen and the view stays.
+        AuditModel *model = m_page->model();
+        QTableView *table = m_page->table();
+        model->setPageSize(20);
+        setField("audit_username", QStringLiteral("bob"));
+        setField("audit_event_type", QString());
+        qint64 totalWhenShown = 0;
+        QString labelWhenShown;
+        const QMetaObject::Connection shown = connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+                                                      [&](const QModelIndex &current) {
+            if (totalWhenShown != 0 || current.row() != model->rowCount() - 1)
+                return; // the first time the last row is selected
+            totalWhenShown = model->total();
+            labelWhenShown = label("auditTotal");
+        });
+        m_page->filterBar()->applyAction()->trigger();
+        m_page->oldestAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(m_page->detail()->entry().value(QStringLiteral("id")).toInteger(), m_seeded.at(0).id, 10000);
+        disconnect(shown);
+        QCOMPARE(totalWhenShown, -1);
+        QCOMPARE(labelWhenShown, QStringLiteral("Counting…"));
+        QTRY_COMPARE_WITH_TIMEOUT(model->total(), 200, 10000);
+        QCOMPARE(model->rowCount(), 200); // the ids between the ends were everyone's: fewer rows now
+        QCOMPARE(table->currentIndex().row(), 199);
+        QCOMPARE(table->rowAt(table->viewport()->height() - 1), 199); // still at the bottom
+        QCOMPARE(m_page->detail()->entry().value(QStringLiteral("id")).toInteger(), m_seeded.at(0).id);
+        QVERIFY2(label("auditTotal").startsWith(QStringLiteral("200 entries")), qPrintable(label("auditTotal")));
+        QTRY_VERIFY_WITH_TIMEOUT(model->isLoaded(table->rowAt(0)), 10000); // the placeholders on screen fill
+        grab(QStringLiteral("audit-oldest-at-once"));
         model->setPageSize(AuditModel::DefaultPageSize);
         setField("audit_username", QStringLiteral("alice"));
         setField("audit_event_type", QStringLiteral("sync_pair.updated"));
