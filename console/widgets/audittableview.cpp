@@ -73,7 +73,9 @@ void AuditTableView::doItemsLayout()
 
 void AuditTableView::holdTopRow(int first)
 {
-    const int top = rowAt(0);
+    // One item per step: the scroll bar's value is the first row wholly on screen (at the
+    // bottom, the row above it may show in part), so the bottom stays the bottom too.
+    const int top = verticalScrollBar()->value();
     m_top = top > 0 && first <= top ? QPersistentModelIndex(model()->index(top, 0)) : QPersistentModelIndex();
 }
 

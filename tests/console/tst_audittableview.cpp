@@ -95,6 +95,20 @@ private slots:
         QCOMPARE(topText(), QStringLiteral("row 40"));
         QCOMPARE(m_view->currentIndex().data().toString(), QStringLiteral("row 45"));
 
+        // At the bottom, the last row (selected, as after Ctrl+End) stays wholly on screen.
+        const int last = m_model->rowCount() - 1;
+        m_view->setCurrentIndex(m_model->index(last, 0));
+        m_view->scrollToBottom();
+        const QString lastText = m_model->index(last, 0).data().toString();
+        QVERIFY(m_view->visualRect(m_model->index(last, 0)).bottom() < m_view->viewport()->height());
+        m_model->removeRows(10, 20);
+        m_model->insertRows(5, 3);
+        QTest::qWait(50);
+        QCOMPARE(m_model->index(m_model->rowCount() - 1, 0).data().toString(), lastText);
+        const QRect lastRect = m_view->visualRect(m_model->index(m_model->rowCount() - 1, 0));
+        QVERIFY2(lastRect.top() >= 0 && lastRect.bottom() < m_view->viewport()->height(),
+                 qPrintable(QStringLiteral("last row at %1..%2 of %3").arg(lastRect.top()).arg(lastRect.bottom()).arg(m_view->viewport()->height())));
+
         // At the top, new rows come into view.
         m_view->verticalScrollBar()->setValue(0);
         m_model->insertRow(0, rowOf(QStringLiteral("newest")));
