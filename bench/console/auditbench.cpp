@@ -92,6 +92,7 @@ public:
     int paints = 0;                           // the window's paints, any length
     double paintMs = 0;
     double paintCpuMs = 0; // the GUI thread's CPU time in them: what the code costs, whatever the load
+    Slow mostCpu { 0, {} }; // the event that took the GUI thread the most CPU time (a stall on an idle machine)
 
     bool notify(QObject *receiver, QEvent *event) override
     {
@@ -105,12 +106,13 @@ public:
         const bool result = QApplication::notify(receiver, event);
         const double ms = double(clock.nsecsElapsed()) / 1e6;
         --m_depth;
+        const double cpu = threadCpuMs() - cpuBefore;
         if (event->type() == QEvent::UpdateRequest || event->type() == QEvent::Paint) {
             ++paints;
             paintMs += ms;
-            paintCpuMs += threadCpuMs() - cpuBefore;
+            paintCpuMs += cpu;
         }
-        if (ms >= 2) {
+        if (ms >= 2 || cpu > mostCpu.ms) {
             QString what = QString::fromLatin1(receiver->metaObject()->className());
             if (auto *reply = qobject_cast<QNetworkReply *>(receiver))
                 what += QLatin1Char(' ') + reply->url().path();
@@ -119,6 +121,10 @@ public:
             else if (receiver->parent())
                 what += QStringLiteral(" in ") + QString::fromLatin1(receiver->parent()->metaObject()->className());
             what += QStringLiteral(" %1").arg(QString::fromLatin1(QMetaEnum::fromType<QEvent::Type>().valueToKey(event->type())));
+            if (cpu > mostCpu.ms)
+                mostCpu = { cpu, what };
+            if (ms < 2)
+                return result;
             auto &total = totals[what];
             ++total.first;
             total.second += ms;
@@ -143,6 +149,8 @@ public:
         std::printf("  %s, paints of the window: %d, %.0f ms in all (%.2f ms each), of which CPU time of the GUI thread "
                     "%.0f ms (%.2f ms each)\n",
                     phase, paints, paintMs, paints > 0 ? paintMs / paints : 0.0, paintCpuMs, paints > 0 ? paintCpuMs / paints : 0.0);
+        std::printf("  %s, most CPU time of the GUI thread in one event: %.1f ms in %s\n", phase, mostCpu.ms, qPrintable(mostCpu.what));
+        mostCpu = { 0, {} };
         slowest.clear();
         totals.clear();
         paints = 0;
@@ -272,6 +280,9 @@ int main(int argc, char *argv[])
     signedIn.wait(10000);
     auto *page = window.findChild<AuditPage *>();
     AuditModel *model = page->model();
+    QObject::connect(model, &AuditModel::loadFailed, [](const QString &message) {
+        std::printf("  (the model could not read: %s)\n", qPrintable(message));
+    });
 
     // 1. First page, a few entries against a million.
     firstPageMs(window); // warm-up: fonts, first connection
@@ -302,6 +313,7 @@ int main(int argc, char *argv[])
         const double first = firstPageMs(window);
         const bool notCounted = model->total() < 0;
         Heartbeat heartbeat;
+        app.recording = true;
         heartbeat.start();
         QElapsedTimer jump;
         jump.start();
@@ -317,12 +329,14 @@ int main(int argc, char *argv[])
         page->table()->viewport()->repaint();
         const double jumpMs = double(jump.nsecsElapsed()) / 1e6;
         const double stall = heartbeat.stopMs();
+        app.recording = false;
         std::printf("jump to the oldest entry before the total (first page %.0f ms, total %s when pressed): %s after %.0f ms, "
                     "total %s then (last row %d is id %lld; longest stall %.1f ms); goal < 1 s: %s\n",
                     first, notCounted ? "not known" : "KNOWN already", reached ? "reached" : "NOT reached", jumpMs,
                     totalWhenReached < 0 ? "still not known" : "known", model->rowCount() - 1,
                     model->entryAt(model->rowCount() - 1).value(QStringLiteral("id")).toInteger(), stall,
                     reached && jumpMs < 1000 ? "met" : "not met");
+        app.report("jump before the total");
         waitFor([model] { return model->total() >= 0; }, 60000);
         std::printf("  when the total arrived: %d rows, last row %d is id %lld, still selected: %s\n", model->rowCount(),
                     model->rowCount() - 1, model->entryAt(model->rowCount() - 1).value(QStringLiteral("id")).toInteger(),

@@ -22,9 +22,13 @@ const QStaticText &AuditCellDelegate::laidOut(const QString &text, int width, co
     Key key { text, width, font };
     if (QStaticText *found = m_texts.object(key))
         return *found;
-    auto *laid = new QStaticText(QFontMetrics(font).elidedText(text, Qt::ElideRight, width));
+    auto *laid = new QStaticText(text);
     laid->setTextFormat(Qt::PlainText);
     laid->prepare(QTransform(), font);
+    if (laid->size().width() > width) { // most cells fit: only the others are shaped twice
+        laid->setText(QFontMetrics(font).elidedText(text, Qt::ElideRight, width));
+        laid->prepare(QTransform(), font);
+    }
     m_texts.insert(std::move(key), laid);
     return *laid;
 }
