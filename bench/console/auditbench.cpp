@@ -32,6 +32,7 @@
 #include <QMap>
 #include <QMetaEnum>
 #include <QNetworkReply>
+#include <QPointer>
 #include <QProgressBar>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -100,6 +101,11 @@ public:
         if (!recording || m_depth > 0 || QThread::currentThread() != thread())
             return QApplication::notify(receiver, event);
         ++m_depth;
+        // The receiver may be gone afterwards (a DeferredDelete, a reply deleted in its own
+        // handler): what it was is noted before, the rest read only if it is still there.
+        const QPointer<QObject> alive(receiver);
+        const char *className = receiver->metaObject()->className();
+        const QEvent::Type type = event->type();
         QElapsedTimer clock;
         clock.start();
         const double cpuBefore = threadCpuMs();
@@ -107,20 +113,22 @@ public:
         const double ms = double(clock.nsecsElapsed()) / 1e6;
         --m_depth;
         const double cpu = threadCpuMs() - cpuBefore;
-        if (event->type() == QEvent::UpdateRequest || event->type() == QEvent::Paint) {
+        if (type == QEvent::UpdateRequest || type == QEvent::Paint) {
             ++paints;
             paintMs += ms;
             paintCpuMs += cpu;
         }
         if (ms >= 2 || cpu > mostCpu.ms) {
-            QString what = QString::fromLatin1(receiver->metaObject()->className());
-            if (auto *reply = qobject_cast<QNetworkReply *>(receiver))
+            QString what = QString::fromLatin1(className);
+            if (!alive)
+                what += QStringLiteral(" (deleted)");
+            else if (auto *reply = qobject_cast<QNetworkReply *>(receiver))
                 what += QLatin1Char(' ') + reply->url().path();
             else if (!receiver->objectName().isEmpty())
                 what += QLatin1Char('#') + receiver->objectName();
             else if (receiver->parent())
                 what += QStringLiteral(" in ") + QString::fromLatin1(receiver->parent()->metaObject()->className());
-            what += QStringLiteral(" %1").arg(QString::fromLatin1(QMetaEnum::fromType<QEvent::Type>().valueToKey(event->type())));
+            what += QStringLiteral(" %1").arg(QString::fromLatin1(QMetaEnum::fromType<QEvent::Type>().valueToKey(type)));
             if (cpu > mostCpu.ms)
                 mostCpu = { cpu, what };
             if (ms < 2)
@@ -169,6 +177,7 @@ struct Heartbeat
     QElapsedTimer clock;
     qint64 last = 0;
     qint64 longest = 0;
+    QList<qint64> gaps; // every gap: a longest gap grows with the time measured, a share does not
     Heartbeat()
     {
         timer.setInterval(5);
@@ -176,6 +185,7 @@ struct Heartbeat
         QObject::connect(&timer, &QTimer::timeout, [this] {
             const qint64 now = clock.nsecsElapsed();
             longest = qMax(longest, now - last);
+            gaps.append(now - last);
             last = now;
         });
     }
@@ -184,13 +194,29 @@ struct Heartbeat
         clock.start();
         last = 0;
         longest = 0;
+        gaps.clear();
         timer.start();
     }
     double stopMs()
     {
         timer.stop();
-        longest = qMax(longest, clock.nsecsElapsed() - last); // the gap still open counts too
+        gaps.append(clock.nsecsElapsed() - last);
+        longest = qMax(longest, gaps.constLast()); // the gap still open counts too
         return double(longest) / 1e6;
+    }
+    // "n gaps, x over 50 ms (share), 99th percentile y ms", after stopMs().
+    QByteArray spread() const
+    {
+        QList<qint64> sorted = gaps;
+        std::sort(sorted.begin(), sorted.end());
+        const qsizetype over = std::count_if(sorted.cbegin(), sorted.cend(), [](qint64 gap) { return gap > 50'000'000; });
+        const double p99 = sorted.isEmpty() ? 0 : double(sorted.at(qsizetype(double(sorted.size() - 1) * 0.99))) / 1e6;
+        return QStringLiteral("%1 gaps, %2 over 50 ms (%3 %), 99th percentile %4 ms")
+            .arg(sorted.size())
+            .arg(over)
+            .arg(sorted.isEmpty() ? 0.0 : 100.0 * double(over) / double(sorted.size()), 0, 'f', 2)
+            .arg(p99, 0, 'f', 1)
+            .toUtf8();
     }
 };
 
@@ -351,9 +377,10 @@ int main(int argc, char *argv[])
     heartbeat.start();
     QElapsedTimer idle;
     idle.start();
-    while (idle.elapsed() < 1000)
+    while (idle.elapsed() < 5000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     const double idleStall = heartbeat.stopMs();
+    std::printf("idle heartbeat for 5 s (baseline): longest gap %.1f ms; %s\n", idleStall, heartbeat.spread().constData());
     QScrollBar *bar = page->table()->verticalScrollBar();
     QAbstractItemDelegate *auditDelegate = page->table()->itemDelegate();
     QStyledItemDelegate styled;
@@ -378,6 +405,7 @@ int main(int argc, char *argv[])
                     baseline ? "QStyledItemDelegate (baseline)" : "AuditCellDelegate", model->rowCount(),
                     double(scrolling.elapsed()) / 1000, scrollStall, idleStall, scrollStall / idleStall,
                     scrollStall < 50 ? "met" : "not met", model->loadedPages(), model->pageSize(), model->loadedRows());
+        std::printf("  heartbeat while scrolling: %s\n", heartbeat.spread().constData());
         app.report(baseline ? "scrolling, QStyledItemDelegate" : "scrolling, AuditCellDelegate");
     }
     std::printf("load average after the scrolling: %s\n", loadAverage().constData());
