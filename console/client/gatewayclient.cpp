@@ -25,6 +25,7 @@ struct GatewayClient::Call
     int rateLimitRetries = 0;
     bool mayReauthenticate = true; // not for /api/auth/*: those answer 401 for bad credentials
     QByteArray sentToken; // the token this attempt carried
+    int timeoutMs = 0; // 0: the client's
 };
 
 GatewayClient::GatewayClient(QUrl baseUrl, QObject *parent)
@@ -79,10 +80,11 @@ QUrl GatewayClient::urlFor(const QString &path, const QUrlQuery &query) const
 }
 
 void GatewayClient::start(const QByteArray &method, const QString &path, const QUrlQuery &query, const QJsonObject *body,
-                          const QByteArray &ifMatch, QObject *context, Callback callback)
+                          const QByteArray &ifMatch, QObject *context, Callback callback, int timeoutMs)
 {
     auto call = std::make_shared<Call>();
     call->method = method;
+    call->timeoutMs = timeoutMs;
     call->url = urlFor(path, query);
     if (body) {
         call->body = QJsonDocument(*body).toJson(QJsonDocument::Compact);
@@ -99,6 +101,12 @@ void GatewayClient::start(const QByteArray &method, const QString &path, const Q
 void GatewayClient::get(const QString &path, const QUrlQuery &query, QObject *context, Callback callback)
 {
     start("GET", path, query, nullptr, {}, context, std::move(callback));
+}
+
+void GatewayClient::getSlow(const QString &path, const QUrlQuery &query, int timeoutMs, QObject *context,
+                            Callback callback)
+{
+    start("GET", path, query, nullptr, {}, context, std::move(callback), qMax(1, timeoutMs));
 }
 
 void GatewayClient::post(const QString &path, const QJsonObject &body, QObject *context, Callback callback)
@@ -150,10 +158,10 @@ void GatewayClient::listPage(const QString &path, QUrlQuery query, QPointer<QObj
     });
 }
 
-QNetworkRequest GatewayClient::requestFor(const QUrl &url, const QByteArray &accept) const
+QNetworkRequest GatewayClient::requestFor(const QUrl &url, const QByteArray &accept, int timeoutMs) const
 {
     QNetworkRequest request(url);
-    request.setTransferTimeout(m_timeoutMs);
+    request.setTransferTimeout(timeoutMs > 0 ? timeoutMs : m_timeoutMs);
     request.setRawHeader("Accept", accept);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
@@ -167,7 +175,7 @@ QNetworkRequest GatewayClient::requestFor(const QUrl &url, const QByteArray &acc
 
 void GatewayClient::send(const std::shared_ptr<Call> &call)
 {
-    QNetworkRequest request = requestFor(call->url, "application/json, application/problem+json");
+    QNetworkRequest request = requestFor(call->url, "application/json, application/problem+json", call->timeoutMs);
     if (call->hasBody)
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     call->sentToken = m_token;
@@ -179,7 +187,7 @@ void GatewayClient::send(const std::shared_ptr<Call> &call)
     connect(reply, &QNetworkReply::finished, this, [this, call, reply] { finished(call, reply); });
 }
 
-ApiResult GatewayClient::resultOf(QNetworkReply *reply, const QByteArray &body) const
+ApiResult GatewayClient::resultOf(QNetworkReply *reply, const QByteArray &body, int timeoutMs) const
 {
     ApiResult result;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -191,7 +199,8 @@ ApiResult GatewayClient::resultOf(QNetworkReply *reply, const QByteArray &body) 
             || reply->error() == QNetworkReply::TimeoutError;
         if (timedOut)
             result.error = ApiError::transport(QStringLiteral("client_timeout"),
-                                               tr("The gateway did not answer within %1 s.").arg(m_timeoutMs / 1000.0));
+                                               tr("The gateway did not answer within %1 s.")
+                                                   .arg((timeoutMs > 0 ? timeoutMs : m_timeoutMs) / 1000.0));
         else if (reply->error() == QNetworkReply::SslHandshakeFailedError)
             result.error = ApiError::transport(QStringLiteral("tls_error"),
                                                tr("The gateway's certificate is not trusted: %1").arg(reply->errorString()));
@@ -207,7 +216,8 @@ ApiResult GatewayClient::resultOf(QNetworkReply *reply, const QByteArray &body) 
 void GatewayClient::finished(const std::shared_ptr<Call> &call, QNetworkReply *reply)
 {
     reply->deleteLater();
-    const ApiResult result = resultOf(reply, reply->readAll());
+    // A reply aborted by its timeout is closed: nothing to read.
+    const ApiResult result = resultOf(reply, reply->isOpen() ? reply->readAll() : QByteArray(), call->timeoutMs);
 
     if (result.status == 401 && call->mayReauthenticate && !m_token.isEmpty() && call->sentToken != m_token) {
         send(call); // signed in again while this call was on its way: try the new token

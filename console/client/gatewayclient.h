@@ -79,6 +79,9 @@ public:
     // runs on this object's thread and is dropped when context is destroyed first.
     void get(const QString &path, const QUrlQuery &query, QObject *context, Callback callback);
     void get(const QString &path, QObject *context, Callback callback) { get(path, {}, context, std::move(callback)); }
+    // A read the server may take long to answer (a count over millions of rows): the same
+    // call with its own timeout instead of the client's.
+    void getSlow(const QString &path, const QUrlQuery &query, int timeoutMs, QObject *context, Callback callback);
     void post(const QString &path, const QJsonObject &body, QObject *context, Callback callback);
     // ifMatch: the ETag of the version being changed (ApiResult::etag() of its read).
     void put(const QString &path, const QJsonObject &body, const QByteArray &ifMatch, QObject *context, Callback callback);
@@ -110,11 +113,11 @@ signals:
 private:
     struct Call;
     void start(const QByteArray &method, const QString &path, const QUrlQuery &query, const QJsonObject *body,
-               const QByteArray &ifMatch, QObject *context, Callback callback);
-    QNetworkRequest requestFor(const QUrl &url, const QByteArray &accept) const;
+               const QByteArray &ifMatch, QObject *context, Callback callback, int timeoutMs = 0);
+    QNetworkRequest requestFor(const QUrl &url, const QByteArray &accept, int timeoutMs = 0) const;
     void send(const std::shared_ptr<Call> &call);
     void finished(const std::shared_ptr<Call> &call, QNetworkReply *reply);
-    ApiResult resultOf(QNetworkReply *reply, const QByteArray &body) const;
+    ApiResult resultOf(QNetworkReply *reply, const QByteArray &body, int timeoutMs = 0) const;
     void deliver(const std::shared_ptr<Call> &call, const ApiResult &result);
     void listPage(const QString &path, QUrlQuery query, QPointer<QObject> context, ListCallback callback,
                   QJsonArray collected, int pagesLeft);

@@ -227,7 +227,8 @@ void AuditModel::setFilter(const QUrlQuery &filter)
 void AuditModel::loadSummary()
 {
     const quint64 generation = m_generation;
-    m_client->get(QStringLiteral("/api/audit/summary"), m_filter, this, [this, generation](const ApiResult &result) {
+    m_client->getSlow(QStringLiteral("/api/audit/summary"), m_filter, SummaryTimeoutMs, this,
+                      [this, generation](const ApiResult &result) {
         if (generation != m_generation)
             return;
         if (!result.ok()) {

@@ -43,6 +43,7 @@ public:
     }
     QString base() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process ? m_process->pid() : 0; }
     QString dataDir() const { return m_data.path(); }
     QByteArray output() const { return m_process ? m_process->output() : QByteArray(); }
     // The bootstrap admin's bearer token (without "Bearer ").

@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 using namespace tf;
 using console::ApiResult;
 using console::GatewayClient;
@@ -253,6 +255,34 @@ private slots:
             QVERIFY2(answer.result.ok(), qPrintable(answer.result.error.message()));
         QVERIFY2(!waited.isEmpty(), "no 429 was waited out");
         QVERIFY(waited.at(0).at(0).toInt() >= 1);
+    }
+
+    // A stopped gateway (SIGSTOP: the process is there, it does not answer) times an ordinary
+    // call out at the client's timeout; getSlow waits its own, longer one and gets the answer
+    // once the gateway runs again.
+    void slowReadsHaveTheirOwnTimeout()
+    {
+        GatewayClient client { QUrl(m_gateway.base()) };
+        client.setBearerToken(m_token);
+        client.setTimeoutMs(300);
+        const auto pid = static_cast<pid_t>(m_gateway.pid());
+        QVERIFY(pid > 0);
+        QCOMPARE(::kill(pid, SIGSTOP), 0);
+        Answer ordinary;
+        Answer slow;
+        client.get(QStringLiteral("/api/auth/me"), this, ordinary.callback());
+        client.getSlow(QStringLiteral("/api/auth/me"), {}, 20000, this, slow.callback());
+        QTRY_VERIFY_WITH_TIMEOUT(ordinary.done, 10000);
+        const bool slowDoneWhileStopped = slow.done;
+        QCOMPARE(::kill(pid, SIGCONT), 0);
+        QVERIFY(!ordinary.result.ok());
+        QCOMPARE(ordinary.result.error.code, QStringLiteral("client_timeout"));
+        QVERIFY2(ordinary.result.error.message().contains(QStringLiteral("0.3 s")),
+                 qPrintable(ordinary.result.error.message()));
+        QVERIFY(!slowDoneWhileStopped);
+        QTRY_VERIFY_WITH_TIMEOUT(slow.done, 20000);
+        QVERIFY2(slow.result.ok(), qPrintable(slow.result.error.message()));
+        QCOMPARE(slow.result.object().value(QStringLiteral("username")).toString(), QStringLiteral("admin"));
     }
 
 private:
