@@ -276,3 +276,9 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_eventnotifier PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     add_dependencies(tst_eventnotifier tf-gateway tf-syncd)
 endif()
+
+# The Services page's every-node test starts extra tf-syncd nodes with tst_nodes' NodeCluster.
+if(TF_BUILD_CONSOLE)
+    target_sources(tst_servicespage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_nodes_cluster.cpp
+                                            ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_nodes_cluster.h)
+endif()
