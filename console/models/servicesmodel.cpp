@@ -94,8 +94,8 @@ ServicesModel::ServicesModel(QObject *parent)
         const QDateTime at = QDateTime::fromString(service.value(QLatin1String("heartbeat_at")).toString(), Qt::ISODateWithMs);
         if (!at.isValid())
             return {};
-        const qint64 seconds = qMax<qint64>(0, at.secsTo(QDateTime::currentDateTimeUtc()));
-        return seconds < 60 ? tr("%1 s ago").arg(seconds) : tr("%1 ago").arg(durationText(seconds * 1000));
+        const qint64 ms = qMax<qint64>(0, at.msecsTo(QDateTime::currentDateTimeUtc()));
+        return tr("%1 ago").arg(durationText(ms < 10'000 ? ms : ms / 1000 * 1000)); // whole seconds past 10 s
     };
     heartbeat.toolTip = [](const QJsonObject &service) -> QVariant {
         return service.value(QLatin1String("heartbeat_at")).toString();
