@@ -13,10 +13,19 @@ QString ServiceNodeRecord::statusAt(const QDateTime &now) const
     return recent ? QStringLiteral("running") : QStringLiteral("stale");
 }
 
+void ServiceNodeRepository::boundLockWait() const
+{
+    // The services write their row from their event loop's thread: a table locked by a
+    // restore must cost a missed heartbeat, not a stalled service. (SQLite: busy_timeout.)
+    if (m_database.dialect().isPostgres())
+        m_database.execDirect(QStringLiteral("SET LOCAL lock_timeout = '2s'"), "bounding the wait for a lock");
+}
+
 void ServiceNodeRepository::registerNode(const ServiceNodeRecord &node)
 {
     const QVariant now = m_database.dialect().toDb(QDateTime::currentDateTimeUtc());
     Transaction transaction(m_database);
+    boundLockWait();
     if (!node.url.isEmpty()) {
         QSqlQuery replaced = m_database.prepare(QStringLiteral(
             "DELETE FROM service_nodes WHERE service = ? AND host = ? AND url = ? AND node_id <> ?"));
@@ -49,17 +58,24 @@ void ServiceNodeRepository::registerNode(const ServiceNodeRecord &node)
 
 bool ServiceNodeRepository::heartbeat(const QString &service, const QString &nodeId, const QDateTime &at)
 {
+    Transaction transaction(m_database);
+    boundLockWait();
     QSqlQuery query = m_database.prepare(QStringLiteral(
         "UPDATE service_nodes SET heartbeat_at = ? WHERE service = ? AND node_id = ? AND stopped_at IS NULL"));
     query.addBindValue(m_database.dialect().toDb(at));
     query.addBindValue(service);
     query.addBindValue(nodeId);
     m_database.exec(query, "refreshing a service node's heartbeat");
-    return query.numRowsAffected() > 0;
+    const bool found = query.numRowsAffected() > 0;
+    query.finish();
+    transaction.commit();
+    return found;
 }
 
 void ServiceNodeRepository::markStopped(const QString &service, const QString &nodeId, const QDateTime &at)
 {
+    Transaction transaction(m_database);
+    boundLockWait();
     QSqlQuery query = m_database.prepare(QStringLiteral(
         "UPDATE service_nodes SET stopped_at = ?, heartbeat_at = ? WHERE service = ? AND node_id = ?"));
     const QVariant when = m_database.dialect().toDb(at);
@@ -68,17 +84,24 @@ void ServiceNodeRepository::markStopped(const QString &service, const QString &n
     query.addBindValue(service);
     query.addBindValue(nodeId);
     m_database.exec(query, "marking a service node stopped");
+    query.finish();
+    transaction.commit();
 }
 
 int ServiceNodeRepository::prune(const QDateTime &before)
 {
+    Transaction transaction(m_database);
+    boundLockWait();
     QSqlQuery query = m_database.prepare(QStringLiteral(
         "DELETE FROM service_nodes WHERE (stopped_at IS NOT NULL AND stopped_at < ?) OR heartbeat_at < ?"));
     const QVariant limit = m_database.dialect().toDb(before);
     query.addBindValue(limit);
     query.addBindValue(limit);
     m_database.exec(query, "pruning old service nodes");
-    return query.numRowsAffected();
+    const int removed = query.numRowsAffected();
+    query.finish();
+    transaction.commit();
+    return removed;
 }
 
 QList<ServiceNodeRecord> ServiceNodeRepository::list() const

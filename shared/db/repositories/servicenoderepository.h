@@ -29,7 +29,8 @@ struct ServiceNodeRecord
     QString statusAt(const QDateTime &now) const;
 };
 
-// The `service_nodes` table (migration 0012).
+// The `service_nodes` table (migration 0012). Every write is its own transaction that waits at
+// most 2 s for a lock (a restore holds the tables), so a heartbeat never stalls a service.
 class ServiceNodeRepository final
 {
     Q_DISABLE_COPY_MOVE(ServiceNodeRepository)
@@ -52,6 +53,8 @@ public:
     QList<ServiceNodeRecord> list() const;
 
 private:
+    void boundLockWait() const; // inside a transaction: PostgreSQL waits 2 s at most for a lock
+
     Database &m_database;
 };
 
