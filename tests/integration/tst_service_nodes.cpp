@@ -1,8 +1,9 @@
 // The node registry behind GET /api/services, with real processes on a real PostgreSQL control
-// database: a tf-gateway supervising its tf-syncd plus two more tf-syncd nodes (ClusterFixture's
-// NodeCluster) with a short [node] heartbeat_ms. All four are listed as running, with host,
-// pid, URL, started_at and heartbeat_at, and page like any list; a node killed with SIGKILL
-// turns stale once three heartbeats are missed; a node stopped with SIGTERM is stopped.
+// database: a tf-gateway supervising its tf-syncd, a second tf-gateway using node-1 as its
+// external tf-syncd, and two more tf-syncd nodes (tst_nodes' NodeCluster), all with a short
+// [node] heartbeat_ms. All five are listed as running, with host, pid, URL, started_at and
+// heartbeat_at, and page like any list; a node killed with SIGKILL turns stale once three
+// heartbeats are missed; a node or gateway stopped with SIGTERM is stopped at once.
 #include "tst_gatewayproxy_fixture.h"
 #include "tst_nodes_cluster.h"
 
@@ -21,6 +22,8 @@ class TestServiceNodes final : public QObject, public GatewayProxyFixture
 
 private:
     std::unique_ptr<NodeCluster> m_cluster;
+    std::unique_ptr<ServiceProcess> m_secondGateway;
+    QString m_secondGatewayUrl;
 
     QJsonArray services(const QString &query = {})
     {
@@ -55,18 +58,33 @@ private slots:
         m_cluster->setNodeVariable(QStringLiteral("TF_MAINTENANCE__ENABLED"), QStringLiteral("false"));
         QVERIFY2(m_cluster->startNode(1), qPrintable(m_cluster->logs()));
         QVERIFY2(m_cluster->startNode(2), qPrintable(m_cluster->logs()));
+        // A second gateway on the same control database, not supervising anything.
+        const quint16 port = freePort();
+        m_secondGatewayUrl = QStringLiteral("http://127.0.0.1:%1").arg(port);
+        env.insert(QStringLiteral("TF_NODE__ID"), QStringLiteral("gateway-b"));
+        m_secondGateway = std::make_unique<ServiceProcess>(
+            binary(QStringLiteral("tf-gateway")),
+            QStringList { QStringLiteral("--port"), QString::number(port), QStringLiteral("--data-dir"),
+                          m_dir.filePath(QStringLiteral("gateway-b")), QStringLiteral("--sync-url"), m_cluster->baseUrl(1) },
+            env);
+        QVERIFY(m_secondGateway->start());
+        QVERIFY2(m_secondGateway->waitHealthy(m_secondGatewayUrl + QStringLiteral("/health/live"), 20000),
+                 m_secondGateway->output().constData());
     }
 
     void listsEveryNodeAsRunning()
     {
-        QTRY_COMPARE_WITH_TIMEOUT(services().size(), 4, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(services().size(), 5, 10000);
         const QJsonArray items = services();
         QStringList names;
         for (const QJsonValue &value : items)
             names << value.toObject().value(QStringLiteral("name")).toString();
-        // This gateway and its tf-syncd first, the other nodes after them by node id.
-        QCOMPARE(names, (QStringList { QStringLiteral("gateway"), QStringLiteral("sync"), QStringLiteral("tf-syncd@node-1"),
-                                       QStringLiteral("tf-syncd@node-2") }));
+        // This gateway and its tf-syncd first, the other nodes after them by service and node id.
+        QCOMPARE(names, (QStringList { QStringLiteral("gateway"), QStringLiteral("sync"), QStringLiteral("tf-gateway@gateway-b"),
+                                       QStringLiteral("tf-syncd@node-1"), QStringLiteral("tf-syncd@node-2") }));
+        const QJsonObject second = items.at(2).toObject();
+        QCOMPARE(second.value(QStringLiteral("pid")).toInteger(), m_secondGateway->pid());
+        QCOMPARE(second.value(QStringLiteral("url")).toString(), m_secondGatewayUrl);
         for (const QJsonValue &value : items) {
             const QJsonObject node = value.toObject();
             const QString name = node.value(QStringLiteral("name")).toString();
@@ -82,7 +100,7 @@ private slots:
         QCOMPARE(items.at(0).toObject().value(QStringLiteral("url")).toString(), base());
         QVERIFY(items.at(1).toObject().value(QStringLiteral("supervised")).toBool());
         for (int index : { 1, 2 }) {
-            const QJsonObject node = items.at(index + 1).toObject();
+            const QJsonObject node = items.at(index + 2).toObject();
             QCOMPARE(node.value(QStringLiteral("service")).toString(), QStringLiteral("tf-syncd"));
             QCOMPARE(node.value(QStringLiteral("node")).toString(), m_cluster->nodeId(index));
             QCOMPARE(node.value(QStringLiteral("pid")).toInteger(), m_cluster->node(index).pid());
@@ -91,20 +109,27 @@ private slots:
             QVERIFY(node.value(QStringLiteral("uptime_s")).toDouble() > 0);
         }
         // The heartbeat moves on.
-        const QString before = items.at(2).toObject().value(QStringLiteral("heartbeat_at")).toString();
+        const QString before = items.at(3).toObject().value(QStringLiteral("heartbeat_at")).toString();
         QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("tf-syncd@node-1")).value(QStringLiteral("heartbeat_at")).toString() != before,
                                  5000);
 
-        // Pages of two: the live pair, then the registered nodes.
-        const HttpResult first = api("GET", QStringLiteral("/api/services?limit=2"));
-        QCOMPARE(first.json().value(QStringLiteral("items")).toArray().size(), 2);
-        const QString cursor = first.json().value(QStringLiteral("next_cursor")).toString();
-        QVERIFY(!cursor.isEmpty());
-        const HttpResult second = api("GET", QStringLiteral("/api/services?limit=2&cursor=") + cursor);
-        const QJsonArray rest = second.json().value(QStringLiteral("items")).toArray();
-        QCOMPARE(rest.size(), 2);
-        QCOMPARE(rest.at(0).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("tf-syncd@node-1"));
-        QVERIFY(second.json().value(QStringLiteral("next_cursor")).isNull());
+        // Pages of two: the live pair, then the registered nodes, two and one.
+        QStringList paged;
+        QString cursor;
+        int pages = 0;
+        do {
+            ++pages;
+            const HttpResult page = api("GET", QStringLiteral("/api/services?limit=2")
+                                                   + (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor));
+            QCOMPARE(page.status, 200);
+            const QJsonArray pageItems = page.json().value(QStringLiteral("items")).toArray();
+            QVERIFY(pageItems.size() <= 2);
+            for (const QJsonValue &value : pageItems)
+                paged << value.toObject().value(QStringLiteral("name")).toString();
+            cursor = page.json().value(QStringLiteral("next_cursor")).toString();
+        } while (!cursor.isEmpty() && pages < 10);
+        QCOMPARE(pages, 3);
+        QCOMPARE(paged, names);
     }
 
     void aKilledNodeTurnsStale()
@@ -130,12 +155,23 @@ private slots:
         // At once, not after the staleness window.
         QCOMPARE(status(QStringLiteral("tf-syncd@node-2")), QStringLiteral("stopped"));
         QCOMPARE(status(QStringLiteral("tf-syncd@node-1")), QStringLiteral("stale"));
-        QCOMPARE(services().size(), 4);
+        QCOMPARE(services().size(), 5);
         QCOMPARE(status(QStringLiteral("sync")), QStringLiteral("running"));
+
+        // A gateway stops cleanly the same way.
+        QCOMPARE(status(QStringLiteral("tf-gateway@gateway-b")), QStringLiteral("running"));
+        m_secondGateway->terminate();
+        QVERIFY(m_secondGateway->waitFinished(15000));
+        QCOMPARE(status(QStringLiteral("tf-gateway@gateway-b")), QStringLiteral("stopped"));
+        QCOMPARE(status(QStringLiteral("gateway")), QStringLiteral("running"));
     }
 
     void cleanupTestCase()
     {
+        if (m_secondGateway && m_secondGateway->process().state() != QProcess::NotRunning) {
+            m_secondGateway->terminate();
+            m_secondGateway->waitFinished(15000);
+        }
         m_cluster.reset();
         if (m_gateway) {
             m_gateway->terminate();
