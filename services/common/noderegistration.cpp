@@ -1,14 +1,13 @@
 #include "noderegistration.h"
 
 #include "common/databasestate.h"
-#include "core/config.h"
 #include "common/servicecontext.h"
+#include "core/config.h"
 #include "core/errors.h"
 #include "tfversion.h"
 
 #include <QCoreApplication>
 #include <QHostInfo>
-
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcNodes, "service.nodes")
@@ -23,8 +22,9 @@ int NodeRegistration::heartbeatMsFromConfig(const Config &config)
     return config.integer(key, 100, 3600000);
 }
 
-db::ServiceNodeRecord NodeRegistration::describe(const QString &service, const ServiceContext &context,
-                                                bool tls, quint16 port)
+db::ServiceNodeRecord NodeRegistration::describe(const QString &service,
+                                                 const ServiceContext &context, bool tls,
+                                                 quint16 port)
 {
     db::ServiceNodeRecord node;
     node.service = service;
@@ -36,16 +36,20 @@ db::ServiceNodeRecord NodeRegistration::describe(const QString &service, const S
     node.heartbeatMs = heartbeatMsFromConfig(context.config);
     // Listening on every address: the host name is how the others reach it.
     const QHostAddress &bind = context.bindAddress;
-    QString address = bind == QHostAddress::Any || bind == QHostAddress::AnyIPv4 || bind == QHostAddress::AnyIPv6
+    QString address = bind == QHostAddress::Any || bind == QHostAddress::AnyIPv4
+            || bind == QHostAddress::AnyIPv6
         ? node.host
         : bind.toString();
     if (bind.protocol() == QAbstractSocket::IPv6Protocol && address == bind.toString())
         address = QLatin1Char('[') + address + QLatin1Char(']');
-    node.url = QStringLiteral("%1://%2:%3").arg(tls ? QStringLiteral("https") : QStringLiteral("http"), address).arg(port);
+    node.url = QStringLiteral("%1://%2:%3")
+                   .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), address)
+                   .arg(port);
     return node;
 }
 
-NodeRegistration::NodeRegistration(const DatabaseState &database, db::ServiceNodeRecord node, QObject *parent)
+NodeRegistration::NodeRegistration(const DatabaseState &database, db::ServiceNodeRecord node,
+                                   QObject *parent)
     : QObject(parent)
     , m_database(database)
     , m_node(std::move(node))
@@ -93,7 +97,8 @@ void NodeRegistration::tick()
         return;
     try {
         db::ServiceNodeRepository nodes(m_database.database().database());
-        if (m_registered && nodes.heartbeat(m_node.service, m_node.nodeId, QDateTime::currentDateTimeUtc())) {
+        if (m_registered
+            && nodes.heartbeat(m_node.service, m_node.nodeId, QDateTime::currentDateTimeUtc())) {
             m_failing = false;
             return;
         }
@@ -102,12 +107,14 @@ void NodeRegistration::tick()
         const int pruned = nodes.prune(now.addDays(-kKeepDays));
         nodes.registerNode(m_node);
         if (!m_registered)
-            qCInfo(lcNodes).noquote() << m_node.service << "node" << m_node.nodeId << "registered"
-                                      << (pruned > 0 ? QStringLiteral("(%1 old nodes pruned)").arg(pruned) : QString());
+            qCInfo(lcNodes).noquote()
+                << m_node.service << "node" << m_node.nodeId << "registered"
+                << (pruned > 0 ? QStringLiteral("(%1 old nodes pruned)").arg(pruned) : QString());
         m_registered = true;
         m_failing = false;
     } catch (const Error &error) {
-        failed(m_registered ? QStringLiteral("heartbeat") : QStringLiteral("registration"), error.message());
+        failed(m_registered ? QStringLiteral("heartbeat") : QStringLiteral("registration"),
+               error.message());
     }
 }
 

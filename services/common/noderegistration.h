@@ -36,11 +36,12 @@ public:
                                           bool tls, quint16 port);
 
     // node: service, nodeId, host, pid, url, version, supervisor and heartbeatMs filled in.
-    NodeRegistration(const DatabaseState &database, db::ServiceNodeRecord node, QObject *parent = nullptr);
+    NodeRegistration(const DatabaseState &database, db::ServiceNodeRecord node,
+                     QObject *parent = nullptr);
     ~NodeRegistration() override;
 
     void start(); // registers at once if the database is open, else when it opens
-    void stop();  // marks the row stopped (once); the timer stops
+    void stop(); // marks the row stopped (once); the timer stops
 
     const db::ServiceNodeRecord &node() const { return m_node; }
 

@@ -29,7 +29,8 @@ private:
     {
         const HttpResult result = api("GET", QStringLiteral("/api/services") + query);
         if (result.status != 200)
-            qWarning("GET /api/services%s: HTTP %d %s", qPrintable(query), result.status, result.body.constData());
+            qWarning("GET /api/services%s: HTTP %d %s", qPrintable(query), result.status,
+                     result.body.constData());
         return result.json().value(QStringLiteral("items")).toArray();
     }
     QJsonObject item(const QString &name)
@@ -39,7 +40,10 @@ private:
                 return value.toObject();
         return {};
     }
-    QString status(const QString &name) { return item(name).value(QStringLiteral("status")).toString(); }
+    QString status(const QString &name)
+    {
+        return item(name).value(QStringLiteral("status")).toString();
+    }
 
 private slots:
     void initTestCase()
@@ -51,11 +55,16 @@ private slots:
         env.insert(QStringLiteral("DATABASE_URL"), url);
         env.insert(QStringLiteral("TF_NODE__HEARTBEAT_MS"), QString::number(kHeartbeatMs));
         QVERIFY(startGateway(env));
-        // Two more tf-syncd nodes that run nothing (no workers, no schedule): only their rows matter.
-        m_cluster = std::make_unique<NodeCluster>(url, QHash<QString, QString> { { QStringLiteral("workers"), QStringLiteral("0") },
-                                                                                { QStringLiteral("scheduler"), QStringLiteral("false") } });
-        m_cluster->setNodeVariable(QStringLiteral("TF_NODE__HEARTBEAT_MS"), QString::number(kHeartbeatMs));
-        m_cluster->setNodeVariable(QStringLiteral("TF_MAINTENANCE__ENABLED"), QStringLiteral("false"));
+        // Two more tf-syncd nodes that run nothing (no workers, no schedule): only their rows
+        // matter.
+        m_cluster = std::make_unique<NodeCluster>(
+            url,
+            QHash<QString, QString> { { QStringLiteral("workers"), QStringLiteral("0") },
+                                      { QStringLiteral("scheduler"), QStringLiteral("false") } });
+        m_cluster->setNodeVariable(QStringLiteral("TF_NODE__HEARTBEAT_MS"),
+                                   QString::number(kHeartbeatMs));
+        m_cluster->setNodeVariable(QStringLiteral("TF_MAINTENANCE__ENABLED"),
+                                   QStringLiteral("false"));
         QVERIFY2(m_cluster->startNode(1), qPrintable(m_cluster->logs()));
         QVERIFY2(m_cluster->startNode(2), qPrintable(m_cluster->logs()));
         // A second gateway on the same control database, not supervising anything.
@@ -64,11 +73,13 @@ private slots:
         env.insert(QStringLiteral("TF_NODE__ID"), QStringLiteral("gateway-b"));
         m_secondGateway = std::make_unique<ServiceProcess>(
             binary(QStringLiteral("tf-gateway")),
-            QStringList { QStringLiteral("--port"), QString::number(port), QStringLiteral("--data-dir"),
-                          m_dir.filePath(QStringLiteral("gateway-b")), QStringLiteral("--sync-url"), m_cluster->baseUrl(1) },
+            QStringList { QStringLiteral("--port"), QString::number(port),
+                          QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("gateway-b")),
+                          QStringLiteral("--sync-url"), m_cluster->baseUrl(1) },
             env);
         QVERIFY(m_secondGateway->start());
-        QVERIFY2(m_secondGateway->waitHealthy(m_secondGatewayUrl + QStringLiteral("/health/live"), 20000),
+        QVERIFY2(m_secondGateway->waitHealthy(m_secondGatewayUrl + QStringLiteral("/health/live"),
+                                              20000),
                  m_secondGateway->output().constData());
     }
 
@@ -80,19 +91,27 @@ private slots:
         for (const QJsonValue &value : items)
             names << value.toObject().value(QStringLiteral("name")).toString();
         // This gateway and its tf-syncd first, the other nodes after them by service and node id.
-        QCOMPARE(names, (QStringList { QStringLiteral("gateway"), QStringLiteral("sync"), QStringLiteral("tf-gateway@gateway-b"),
-                                       QStringLiteral("tf-syncd@node-1"), QStringLiteral("tf-syncd@node-2") }));
+        QCOMPARE(
+            names,
+            (QStringList { QStringLiteral("gateway"), QStringLiteral("sync"),
+                           QStringLiteral("tf-gateway@gateway-b"),
+                           QStringLiteral("tf-syncd@node-1"), QStringLiteral("tf-syncd@node-2") }));
         const QJsonObject second = items.at(2).toObject();
         QCOMPARE(second.value(QStringLiteral("pid")).toInteger(), m_secondGateway->pid());
         QCOMPARE(second.value(QStringLiteral("url")).toString(), m_secondGatewayUrl);
         for (const QJsonValue &value : items) {
             const QJsonObject node = value.toObject();
             const QString name = node.value(QStringLiteral("name")).toString();
-            QVERIFY2(node.value(QStringLiteral("status")).toString() == QLatin1String("running"), qPrintable(name));
-            QVERIFY2(!node.value(QStringLiteral("host")).toString().isEmpty(), qPrintable(name));
-            QVERIFY2(QDateTime::fromString(node.value(QStringLiteral("heartbeat_at")).toString(), Qt::ISODateWithMs).isValid(),
+            QVERIFY2(node.value(QStringLiteral("status")).toString() == QLatin1String("running"),
                      qPrintable(name));
-            QVERIFY2(QDateTime::fromString(node.value(QStringLiteral("started_at")).toString(), Qt::ISODateWithMs).isValid(),
+            QVERIFY2(!node.value(QStringLiteral("host")).toString().isEmpty(), qPrintable(name));
+            QVERIFY2(QDateTime::fromString(node.value(QStringLiteral("heartbeat_at")).toString(),
+                                           Qt::ISODateWithMs)
+                         .isValid(),
+                     qPrintable(name));
+            QVERIFY2(QDateTime::fromString(node.value(QStringLiteral("started_at")).toString(),
+                                           Qt::ISODateWithMs)
+                         .isValid(),
                      qPrintable(name));
             QVERIFY2(node.value(QStringLiteral("restarts_24h")).toInt(-1) == 0, qPrintable(name));
         }
@@ -109,9 +128,12 @@ private slots:
             QVERIFY(node.value(QStringLiteral("uptime_s")).toDouble() > 0);
         }
         // The heartbeat moves on.
-        const QString before = items.at(3).toObject().value(QStringLiteral("heartbeat_at")).toString();
-        QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("tf-syncd@node-1")).value(QStringLiteral("heartbeat_at")).toString() != before,
-                                 5000);
+        const QString before
+            = items.at(3).toObject().value(QStringLiteral("heartbeat_at")).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            item(QStringLiteral("tf-syncd@node-1")).value(QStringLiteral("heartbeat_at")).toString()
+                != before,
+            5000);
 
         // Pages of two: the live pair, then the registered nodes, two and one.
         QStringList paged;
@@ -119,8 +141,10 @@ private slots:
         int pages = 0;
         do {
             ++pages;
-            const HttpResult page = api("GET", QStringLiteral("/api/services?limit=2")
-                                                   + (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor));
+            const HttpResult page
+                = api("GET",
+                      QStringLiteral("/api/services?limit=2")
+                          + (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor));
             QCOMPARE(page.status, 200);
             const QJsonArray pageItems = page.json().value(QStringLiteral("items")).toArray();
             QVERIFY(pageItems.size() <= 2);
@@ -138,7 +162,8 @@ private slots:
         const qint64 pid = m_cluster->node(1).pid();
         m_cluster->node(1).kill(); // SIGKILL: no clean stop
         QVERIFY(m_cluster->node(1).waitFinished(10000));
-        QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("tf-syncd@node-1")), QStringLiteral("stale"), 3 * kHeartbeatMs + 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(status(QStringLiteral("tf-syncd@node-1")),
+                                  QStringLiteral("stale"), 3 * kHeartbeatMs + 5000);
         const QJsonObject stale = item(QStringLiteral("tf-syncd@node-1"));
         QVERIFY(stale.value(QStringLiteral("uptime_s")).isNull());
         QCOMPARE(stale.value(QStringLiteral("pid")).toInteger(), pid); // the last one it had

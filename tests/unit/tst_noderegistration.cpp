@@ -21,7 +21,8 @@ private:
 
     static std::optional<db::ServiceNodeRecord> row(const DatabaseState &state)
     {
-        for (const db::ServiceNodeRecord &node : db::ServiceNodeRepository(state.database().database()).list())
+        for (const db::ServiceNodeRecord &node :
+             db::ServiceNodeRepository(state.database().database()).list())
             if (node.nodeId == QLatin1String("node-t"))
                 return node;
         return std::nullopt;
@@ -30,7 +31,8 @@ private:
 private slots:
     void registersBeatsSurvivesFailuresAndStops()
     {
-        DatabaseState state(QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("control.db")), true);
+        DatabaseState state(
+            QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("control.db")), true);
         db::ServiceNodeRecord node;
         node.service = QStringLiteral("tf-syncd");
         node.nodeId = QStringLiteral("node-t");
@@ -50,15 +52,22 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(row(state)->heartbeatAt > first, 5000);
 
         // The table away for a while: one warning, no crash, and the heartbeat resumes after.
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("node heartbeat not written, tried again in 100 ms")));
-        state.database().database().execDirect(QStringLiteral("ALTER TABLE service_nodes RENAME TO service_nodes_away"), "hiding the table");
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral(
+                                 "node heartbeat not written, tried again in 100 ms")));
+        state.database().database().execDirect(
+            QStringLiteral("ALTER TABLE service_nodes RENAME TO service_nodes_away"),
+            "hiding the table");
         QTest::qWait(350); // three ticks fail; only the first warns
-        state.database().database().execDirect(QStringLiteral("ALTER TABLE service_nodes_away RENAME TO service_nodes"), "bringing it back");
+        state.database().database().execDirect(
+            QStringLiteral("ALTER TABLE service_nodes_away RENAME TO service_nodes"),
+            "bringing it back");
         const QDateTime before = row(state)->heartbeatAt;
         QTRY_VERIFY_WITH_TIMEOUT(row(state)->heartbeatAt > before, 5000);
 
         // A row that went away (pruned, replaced) is written again.
-        state.database().database().execDirect(QStringLiteral("DELETE FROM service_nodes"), "removing the row");
+        state.database().database().execDirect(QStringLiteral("DELETE FROM service_nodes"),
+                                               "removing the row");
         QTRY_VERIFY_WITH_TIMEOUT(row(state).has_value(), 5000);
 
         registration.stop();

@@ -9,7 +9,8 @@ QString ServiceNodeRecord::statusAt(const QDateTime &now) const
     if (stoppedAt.isValid())
         return QStringLiteral("stopped");
     // A heartbeat "in the future" is a node whose clock runs ahead: it did answer lately.
-    const bool recent = heartbeatAt.isValid() && heartbeatAt.msecsTo(now) <= 3 * qint64(heartbeatMs);
+    const bool recent
+        = heartbeatAt.isValid() && heartbeatAt.msecsTo(now) <= 3 * qint64(heartbeatMs);
     return recent ? QStringLiteral("running") : QStringLiteral("stale");
 }
 
@@ -18,7 +19,8 @@ void ServiceNodeRepository::boundLockWait() const
     // The services write their row from their event loop's thread: a table locked by a
     // restore must cost a missed heartbeat, not a stalled service. (SQLite: busy_timeout.)
     if (m_database.dialect().isPostgres())
-        m_database.execDirect(QStringLiteral("SET LOCAL lock_timeout = '2s'"), "bounding the wait for a lock");
+        m_database.execDirect(QStringLiteral("SET LOCAL lock_timeout = '2s'"),
+                              "bounding the wait for a lock");
 }
 
 void ServiceNodeRepository::registerNode(const ServiceNodeRecord &node)
@@ -27,8 +29,9 @@ void ServiceNodeRepository::registerNode(const ServiceNodeRecord &node)
     Transaction transaction(m_database);
     boundLockWait();
     if (!node.url.isEmpty()) {
-        QSqlQuery replaced = m_database.prepare(QStringLiteral(
-            "DELETE FROM service_nodes WHERE service = ? AND host = ? AND url = ? AND node_id <> ?"));
+        QSqlQuery replaced
+            = m_database.prepare(QStringLiteral("DELETE FROM service_nodes WHERE service = ? AND "
+                                                "host = ? AND url = ? AND node_id <> ?"));
         replaced.addBindValue(node.service);
         replaced.addBindValue(rows::nonNull(node.host));
         replaced.addBindValue(node.url);
@@ -37,7 +40,8 @@ void ServiceNodeRepository::registerNode(const ServiceNodeRecord &node)
     }
     QSqlQuery upsert = m_database.prepare(QStringLiteral(
         "INSERT INTO service_nodes (service, node_id, host, pid, url, version, supervisor, "
-        "heartbeat_ms, started_at, heartbeat_at, stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) "
+        "heartbeat_ms, started_at, heartbeat_at, stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "NULL) "
         "ON CONFLICT (service, node_id) DO UPDATE SET host = excluded.host, pid = excluded.pid, "
         "url = excluded.url, version = excluded.version, supervisor = excluded.supervisor, "
         "heartbeat_ms = excluded.heartbeat_ms, started_at = excluded.started_at, "
@@ -56,12 +60,14 @@ void ServiceNodeRepository::registerNode(const ServiceNodeRecord &node)
     transaction.commit();
 }
 
-bool ServiceNodeRepository::heartbeat(const QString &service, const QString &nodeId, const QDateTime &at)
+bool ServiceNodeRepository::heartbeat(const QString &service, const QString &nodeId,
+                                      const QDateTime &at)
 {
     Transaction transaction(m_database);
     boundLockWait();
-    QSqlQuery query = m_database.prepare(QStringLiteral(
-        "UPDATE service_nodes SET heartbeat_at = ? WHERE service = ? AND node_id = ? AND stopped_at IS NULL"));
+    QSqlQuery query
+        = m_database.prepare(QStringLiteral("UPDATE service_nodes SET heartbeat_at = ? WHERE "
+                                            "service = ? AND node_id = ? AND stopped_at IS NULL"));
     query.addBindValue(m_database.dialect().toDb(at));
     query.addBindValue(service);
     query.addBindValue(nodeId);
@@ -72,12 +78,14 @@ bool ServiceNodeRepository::heartbeat(const QString &service, const QString &nod
     return found;
 }
 
-void ServiceNodeRepository::markStopped(const QString &service, const QString &nodeId, const QDateTime &at)
+void ServiceNodeRepository::markStopped(const QString &service, const QString &nodeId,
+                                        const QDateTime &at)
 {
     Transaction transaction(m_database);
     boundLockWait();
-    QSqlQuery query = m_database.prepare(QStringLiteral(
-        "UPDATE service_nodes SET stopped_at = ?, heartbeat_at = ? WHERE service = ? AND node_id = ?"));
+    QSqlQuery query
+        = m_database.prepare(QStringLiteral("UPDATE service_nodes SET stopped_at = ?, heartbeat_at "
+                                            "= ? WHERE service = ? AND node_id = ?"));
     const QVariant when = m_database.dialect().toDb(at);
     query.addBindValue(when);
     query.addBindValue(when);
@@ -92,8 +100,9 @@ int ServiceNodeRepository::prune(const QDateTime &before)
 {
     Transaction transaction(m_database);
     boundLockWait();
-    QSqlQuery query = m_database.prepare(QStringLiteral(
-        "DELETE FROM service_nodes WHERE (stopped_at IS NOT NULL AND stopped_at < ?) OR heartbeat_at < ?"));
+    QSqlQuery query
+        = m_database.prepare(QStringLiteral("DELETE FROM service_nodes WHERE (stopped_at IS NOT "
+                                            "NULL AND stopped_at < ?) OR heartbeat_at < ?"));
     const QVariant limit = m_database.dialect().toDb(before);
     query.addBindValue(limit);
     query.addBindValue(limit);
