@@ -43,8 +43,7 @@ ServicesPage::ServicesPage(GatewayClient *client, Permissions *permissions, QWid
     connect(DisplaySettings::instance(), &DisplaySettings::changed, m_events, formatTimes);
     m_table = makeResourceTable(this, m_model, QStringLiteral("servicesTable"), tr("Services"),
                                 LastColumn::Fixed); // a red threshold cell stays a cell
-    m_table->setMaximumHeight(m_table->verticalHeader()->defaultSectionSize() * 3
-                              + m_table->horizontalHeader()->sizeHint().height() + 6);
+    fitTableToRows();
     m_table->horizontalHeader()->setSectionResizeMode(ServicesModel::StatusColumn,
                                                       QHeaderView::Stretch);
     auto *newestFirst = new QSortFilterProxyModel(this);
@@ -122,6 +121,14 @@ ServicesPage::ServicesPage(GatewayClient *client, Permissions *permissions, QWid
     layout->addWidget(m_status);
 }
 
+void ServicesPage::fitTableToRows()
+{
+    // Every node's row without scrolling up to MaxVisibleNodes; the events get the rest.
+    const int rows = qBound(2, m_model->rowCount(), MaxVisibleNodes);
+    m_table->setFixedHeight(m_table->verticalHeader()->defaultSectionSize() * rows
+                            + m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth() + 2);
+}
+
 QString ServicesPage::statusText() const
 {
     return m_status->text();
@@ -133,6 +140,7 @@ void ServicesPage::refresh()
         if (result.ok()) {
             m_model->applyServices(result.object().value(QLatin1String("items")).toArray());
             m_table->resizeColumnsToContents();
+            fitTableToRows();
         } else if (m_restarting.isEmpty()) {
             m_status->setText(tr("Could not load the services: %1").arg(result.error.message()));
         }

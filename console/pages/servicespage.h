@@ -21,9 +21,9 @@ class Permissions;
 class ServiceEventsModel;
 class ServicesModel;
 
-// The gateway and its tf-syncd (GET /api/services: status, node, pid, uptime, version, restarts
-// in 24 h, at or over the runbook's 3 highlighted) over the recent service events
-// (GET /api/services/events). Restart tf-syncd / Restart Gateway (services:restart) ask first,
+// Every tf-gateway and tf-syncd node (GET /api/services: status running/stale/stopped/..., node,
+// host, pid, uptime, heartbeat age, version, restarts in 24 h, at or over the runbook's 3
+// highlighted) over the recent service events (GET /api/services/events). Restart tf-syncd / Restart Gateway (services:restart) ask first,
 // follow the job, then wait until the service is back: tf-syncd with a new pid; the gateway
 // after its connection dropped and came back, which the page says in a banner while it waits
 // and in its status line when it has reconnected.
@@ -44,6 +44,7 @@ public:
 
     static constexpr int BackTimeoutMs = 60000;
     static constexpr int ReconnectPollMs = 500;
+    static constexpr int MaxVisibleNodes = 8; // more rows scroll
 
 public slots:
     void refresh();
@@ -60,6 +61,7 @@ private:
     void waitUntilBack();
     void backCheck(const QJsonArray &items, bool answered);
     void endRestart(bool ok, const QString &message);
+    void fitTableToRows();
 
     GatewayClient *m_client;
     Permissions *m_permissions;

@@ -3,6 +3,7 @@
 #include "auth/authcontext.h"
 #include "common/apiserver.h"
 #include "common/databasestate.h"
+#include "common/noderegistration.h"
 #include "core/errors.h"
 #include "controllers/auditcontroller.h"
 #include "controllers/authcontroller.h"
@@ -56,6 +57,8 @@ GatewayApp::GatewayApp(ServiceContext context, GatewaySettings settings, QObject
         options.environment.insert(QStringLiteral("DATABASE_URL"), m_context.databaseUrl);
         options.environment.insert(QString::fromLatin1(http::ServiceToken::kEnvironmentVariable),
                                    QString::fromLatin1(m_syncd->serviceToken().value()));
+        // Its node row names this gateway: the restarts recorded here are its restarts.
+        options.environment.insert(QString::fromLatin1(NodeRegistration::kSupervisorVariable), m_context.nodeId);
         options.liveUrl = QUrl(m_settings.syncUrl.toString() + QStringLiteral("/health/live"));
         options.healthIntervalMs = m_settings.healthIntervalMs;
         options.maxAttempts = m_settings.restartMaxAttempts;
@@ -74,8 +77,13 @@ GatewayApp::GatewayApp(ServiceContext context, GatewaySettings settings, QObject
     m_metrics = std::make_unique<MetricsProxyController>(*m_syncd);
     m_syncProxy = std::make_unique<SyncProxyController>(*m_syncd, m_settings.proxySlowTimeoutMs);
     m_services = std::make_unique<ServicesController>(
-        *m_database, *m_jobs, m_supervisor, m_settings.syncUrl,
-        ServicesController::Hooks { [this] { stop(); }, [this] { if (m_supervisor) m_supervisor->start(); } });
+        *m_database, *m_jobs, m_supervisor, m_settings.syncUrl, m_context.nodeId,
+        ServicesController::Hooks { [this] { stop(); }, [this] {
+            if (m_registration)
+                m_registration->start();
+            if (m_supervisor)
+                m_supervisor->start();
+        } });
     m_serviceInventory = std::make_unique<ServiceInventoryController>(*m_database, *m_syncd, m_supervisor, m_uptime,
                                                                       m_context.nodeId, m_settings.statusTimeoutMs);
     m_recoveryPlans = std::make_unique<RecoveryPlansController>(*m_database, m_context, m_settings.syncUrl,
@@ -132,6 +140,9 @@ quint16 GatewayApp::start()
             recordServiceEvent(held.event, held.message, held.details);
     });
     m_database->start();
+    m_registration = std::make_unique<NodeRegistration>(
+        *m_database, NodeRegistration::describe(QStringLiteral("tf-gateway"), m_context, m_settings.access.tlsEnabled(), port));
+    m_registration->start();
     if (m_supervisor)
         m_supervisor->start();
     qCInfo(lcGateway).noquote() << "tf-gateway listening on"
@@ -144,6 +155,8 @@ quint16 GatewayApp::start()
 
 void GatewayApp::stop()
 {
+    if (m_registration)
+        m_registration->stop(); // also before a re-exec: the new image registers again
     if (m_supervisor)
         m_supervisor->stop();
 }

@@ -14,6 +14,7 @@
 
 namespace tf {
 class DatabaseState;
+class NodeRegistration;
 namespace http {
 class ApiServer;
 }
@@ -95,6 +96,7 @@ private:
     std::unique_ptr<ChangesController> m_changes;
     std::unique_ptr<MetricsHistoryController> m_metricsHistory;
     http::ApiServer *m_server = nullptr;
+    std::unique_ptr<NodeRegistration> m_registration; // this gateway's row in service_nodes
 };
 
 } // namespace tf::gateway

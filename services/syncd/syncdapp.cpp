@@ -3,6 +3,7 @@
 #include "common/apiserver.h"
 #include "common/databasestate.h"
 #include "common/forwardedcaller.h"
+#include "common/noderegistration.h"
 #include "controllers/healthcontroller.h"
 #include "controllers/metricscontroller.h"
 #include "controllers/syncapi.h"
@@ -53,6 +54,8 @@ SyncdApp::SyncdApp(ServiceContext context, QObject *parent)
 
 SyncdApp::~SyncdApp()
 {
+    if (m_registration)
+        m_registration->stop(); // a clean stop: "stopped" on the Services page, not "stale"
     sync::OperationQueue::setEnqueueListener({});
     m_maintenance->stop();
     m_scheduler->stop();
@@ -82,6 +85,9 @@ quint16 SyncdApp::start()
         m_server->setTlsConfiguration(*m_context.tls);
     const quint16 port = m_server->listen(m_context.bindAddress, m_context.port);
     m_database->start();
+    m_registration = std::make_unique<NodeRegistration>(
+        *m_database, NodeRegistration::describe(QStringLiteral("tf-syncd"), m_context, m_context.tls.has_value(), port));
+    m_registration->start();
 
     // Whatever enqueues on this node (the API, the scheduler) wakes an idle worker at once.
     sync::OperationQueue::setEnqueueListener(

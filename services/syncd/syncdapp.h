@@ -13,6 +13,7 @@
 
 namespace tf {
 class DatabaseState;
+class NodeRegistration;
 class SecretBox;
 namespace http {
 class ApiServer;
@@ -66,6 +67,7 @@ private:
     std::unique_ptr<PairScheduler> m_scheduler;
     std::unique_ptr<MaintenanceScheduler> m_maintenance; // the runbook's weekly/monthly/quarterly windows
     http::ApiServer *m_server = nullptr;
+    std::unique_ptr<NodeRegistration> m_registration; // this node's row in service_nodes
 };
 
 } // namespace tf::syncd

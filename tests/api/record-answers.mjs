@@ -74,6 +74,10 @@ try {
     await call("POST", "/api/auth/password", {}, { body: { current_password: initial, new_password: newPassword } });
     await call("GET", "/api/auth/me");
     await call("GET", "/api/status");
+    // The node registry: this gateway and its tf-syncd with host, started_at and heartbeat_at.
+    await call("GET", "/api/services");
+    await call("GET", "/api/services", {}, { query: "?limit=1" });
+    await call("GET", "/api/services/events");
     await call("GET", "/api/metrics");
     await call("GET", "/api/metrics", {}, { query: "?format=xml" });
     await call("GET", "/api/metrics/history", {}, { query: "?metric=cpu_percent" });

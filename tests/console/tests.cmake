@@ -285,3 +285,9 @@ if(TF_BUILD_CONSOLE)
         LIBS tfconsoleui Qt6::Widgets
         LABELS console TIMEOUT 60)
 endif()
+
+# The Services page's every-node test starts extra tf-syncd nodes with tst_nodes' NodeCluster.
+if(TF_BUILD_CONSOLE)
+    target_sources(tst_servicespage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_nodes_cluster.cpp
+                                            ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_nodes_cluster.h)
+endif()

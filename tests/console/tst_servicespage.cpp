@@ -2,9 +2,13 @@
 // pid, uptime, version and restarts in 24 h, and the recent service events; Restart tf-syncd
 // asks first and is followed until a new tf-syncd answers; restarts at the runbook's threshold
 // (3 in 24 h) are highlighted; Restart Gateway is followed through the gateway's re-exec until
-// the console has reconnected and says so; a viewer and an auditor find both restarts disabled.
+// the console has reconnected and says so; a viewer and an auditor find both restarts disabled;
+// three more tf-syncd nodes on the same control database (one running, one killed: stale, one
+// stopped cleanly) are rows of their own with their status colour, heartbeat age and a tooltip
+// saying why they cannot be restarted from here.
 // Screenshots (light and dark) go to <build>/console-screenshots/.
 #include "adminpagefixture.h"
+#include "integration/tst_nodes_cluster.h"
 #include "models/servicesmodel.h"
 #include "pages/servicespage.h"
 #include "screenshots.h"
@@ -13,7 +17,9 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QColor>
 #include <QFont>
+#include <QHeaderView>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -37,6 +43,7 @@ private slots:
     void restartsAtTheThresholdAreHighlighted();
     void gatewayRestartReconnectsByItself();
     void viewerAndAuditorCannotRestart();
+    void showsEveryNode();
     void cleanupTestCase();
 
 private:
@@ -60,12 +67,23 @@ private:
             return false;
         const QString id = QString::number(accepted.json().value(QStringLiteral("id")).toInteger());
         QDeadlineTimer deadline(60000);
-        while (!deadline.hasExpired()) {
+        bool completed = false;
+        while (!deadline.hasExpired() && !completed) {
             const QString status = api("GET", QStringLiteral("/api/jobs/") + id).json().value(QStringLiteral("status")).toString();
-            if (status == QLatin1String("completed"))
-                return true;
             if (status == QLatin1String("failed"))
                 return false;
+            completed = status == QLatin1String("completed");
+            if (!completed)
+                QTest::qWait(100);
+        }
+        // The job ends when the new tf-syncd answers; the supervisor records "restarted" when its
+        // own probe sees it, and a restart requested before that would go uncounted.
+        while (!deadline.hasExpired()) {
+            const QJsonArray items = api("GET", QStringLiteral("/api/services")).json().value(QStringLiteral("items")).toArray();
+            for (const QJsonValue &item : items)
+                if (item.toObject().value(QStringLiteral("name")).toString() == QLatin1String("sync")
+                    && item.toObject().value(QStringLiteral("state")).toString() == QLatin1String("running"))
+                    return completed;
             QTest::qWait(100);
         }
         return false;
@@ -200,6 +218,60 @@ void TestServicesPage::viewerAndAuditorCannotRestart()
     }
     m_permissions->setFromMe(m_adminMe);
     QVERIFY(m_page->restartSyncAction()->isEnabled());
+}
+
+void TestServicesPage::showsEveryNode()
+{
+    // Three more tf-syncd nodes on the gateway's control database, running nothing, with a
+    // short heartbeat so that the killed one turns stale quickly.
+    constexpr int heartbeatMs = 300;
+    NodeCluster cluster(QStringLiteral("sqlite://") + dataDir() + QStringLiteral("/terrafusion.db"),
+                        { { QStringLiteral("workers"), QStringLiteral("0") }, { QStringLiteral("scheduler"), QStringLiteral("false") } });
+    cluster.setNodeVariable(QStringLiteral("TF_NODE__HEARTBEAT_MS"), QString::number(heartbeatMs));
+    cluster.setNodeVariable(QStringLiteral("TF_MAINTENANCE__ENABLED"), QStringLiteral("false"));
+    for (int index : { 1, 2, 3 })
+        QVERIFY2(cluster.startNode(index), qPrintable(cluster.logs()));
+    cluster.node(2).kill();
+    QVERIFY(cluster.node(2).waitFinished(10000));
+    cluster.node(3).terminate();
+    QVERIFY(cluster.node(3).waitFinished(10000));
+    auto statusOf = [this](const QString &name) {
+        return m_page->model()->service(name).value(QStringLiteral("status")).toString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT((refreshPage(), statusOf(QStringLiteral("tf-syncd@node-2")) == QLatin1String("stale")),
+                             3 * heartbeatMs + 10000);
+    QCOMPARE(m_page->model()->rowCount(), 5);
+    QCOMPARE(statusOf(QStringLiteral("tf-syncd@node-1")), QStringLiteral("running"));
+    QCOMPARE(statusOf(QStringLiteral("tf-syncd@node-3")), QStringLiteral("stopped"));
+    QCOMPARE(statusOf(QStringLiteral("gateway")), QStringLiteral("running"));
+    QCOMPARE(statusOf(QStringLiteral("sync")), QStringLiteral("running"));
+
+    ServicesModel *model = m_page->model();
+    auto cell = [model](const QString &name, int column) { return model->index(model->rowOfKey(name), column); };
+    // Every status its own colour, drawn as the cell's decoration.
+    QCOMPARE(cell(QStringLiteral("tf-syncd@node-1"), ServicesModel::StatusColumn).data(Qt::DecorationRole).value<QColor>(),
+             ServicesModel::statusColour(QStringLiteral("running")));
+    const QColor stale = cell(QStringLiteral("tf-syncd@node-2"), ServicesModel::StatusColumn).data(Qt::DecorationRole).value<QColor>();
+    const QColor stopped = cell(QStringLiteral("tf-syncd@node-3"), ServicesModel::StatusColumn).data(Qt::DecorationRole).value<QColor>();
+    QCOMPARE(stale, ServicesModel::statusColour(QStringLiteral("stale")));
+    QCOMPARE(stopped, ServicesModel::statusColour(QStringLiteral("stopped")));
+    QVERIFY(stale != stopped && stale != ServicesModel::statusColour(QStringLiteral("running")));
+    QVERIFY(cell(QStringLiteral("tf-syncd@node-2"), ServicesModel::StatusColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("died")));
+    // The heartbeat's age, the host and the node.
+    QVERIFY(cell(QStringLiteral("tf-syncd@node-1"), ServicesModel::HeartbeatColumn).data().toString().endsWith(QStringLiteral("ago")));
+    QVERIFY(!cell(QStringLiteral("tf-syncd@node-1"), ServicesModel::HostColumn).data().toString().isEmpty());
+    QCOMPARE(cell(QStringLiteral("tf-syncd@node-1"), ServicesModel::NodeColumn).data().toString(), QStringLiteral("node-1"));
+    // Only this gateway and its tf-syncd restart from here; the other rows say why not.
+    for (const char *name : { "tf-syncd@node-1", "tf-syncd@node-2", "tf-syncd@node-3" }) {
+        const QString why = cell(QLatin1String(name), ServicesModel::ServiceColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(why.contains(QStringLiteral("restart it where it runs")), qPrintable(why));
+    }
+    for (const char *name : { "gateway", "sync" })
+        QVERIFY(!cell(QLatin1String(name), ServicesModel::ServiceColumn).data(Qt::ToolTipRole).isValid());
+    // All five rows are shown without scrolling.
+    const auto *table = m_page->findChild<QTableView *>(QStringLiteral("servicesTable"));
+    QVERIFY(table->viewport()->height() >= 5 * table->verticalHeader()->defaultSectionSize());
+    QVERIFY(test::saveScreenshots(m_page.get(), QStringLiteral("services-page-nodes")));
 }
 
 void TestServicesPage::cleanupTestCase()

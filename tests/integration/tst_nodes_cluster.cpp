@@ -38,6 +38,8 @@ NodeCluster::NodeCluster(QString controlUrl, QHash<QString, QString> syncSetting
 NodeCluster::~NodeCluster()
 {
     for (test::ServiceProcess *node : std::as_const(m_nodes)) {
+        if (!node)
+            continue; // an index never started (startNode(2) before startNode(1))
         if (node->process().state() != QProcess::NotRunning) {
             node->terminate();
             if (!node->waitFinished(10000))
@@ -138,6 +140,8 @@ bool NodeCluster::startNode(int index)
     env.insert(QStringLiteral("TF_NODE__ID"), nodeId(index));
     for (auto it = m_syncSettings.cbegin(); it != m_syncSettings.cend(); ++it)
         env.insert(QStringLiteral("TF_SYNC__") + it.key().toUpper(), it.value());
+    for (auto it = m_variables.cbegin(); it != m_variables.cend(); ++it)
+        env.insert(it.key(), it.value());
     const quint16 port = test::freePort();
     auto *node = new test::ServiceProcess(
         test::binary(QStringLiteral("tf-syncd")),

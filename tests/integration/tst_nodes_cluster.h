@@ -29,6 +29,8 @@ public:
                    const QString &schedule = {});
     qint64 addSystem(const QString &name, const QString &path);
 
+    // Every node started from now on also gets this variable (e.g. TF_NODE__HEARTBEAT_MS).
+    void setNodeVariable(const QString &name, const QString &value) { m_variables.insert(name, value); }
     bool startNode(int index); // node-<index>
     tf::test::ServiceProcess &node(int index) { return *m_nodes.at(index); }
     QString nodeId(int index) const { return QStringLiteral("node-%1").arg(index); }
@@ -43,6 +45,7 @@ public:
 private:
     QString m_controlUrl;
     QHash<QString, QString> m_syncSettings;
+    QHash<QString, QString> m_variables;
     QTemporaryDir m_dir;
     std::unique_ptr<tf::db::ControlDatabase> m_control;
     QList<tf::test::ServiceProcess *> m_nodes;

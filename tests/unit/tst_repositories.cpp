@@ -4,6 +4,7 @@
 #include "db/repositories/auditrepository.h"
 #include "db/repositories/metricsrepository.h"
 #include "db/repositories/serviceeventrepository.h"
+#include "db/repositories/servicenoderepository.h"
 #include "db/repositories/syncpairrepository.h"
 #include "db/repositories/systemrepository.h"
 #include "testsupport.h"
@@ -38,6 +39,8 @@ private slots:
     void syncPairsRoundTrip();
     void serviceEventsCountSince_data() { backends(); }
     void serviceEventsCountSince();
+    void serviceNodesRegisterBeatStopPrune_data() { backends(); }
+    void serviceNodesRegisterBeatStopPrune();
     void auditChainLinksEntries_data() { backends(); }
     void auditChainLinksEntries();
     void metricsSeries_data() { backends(); }
@@ -210,6 +213,13 @@ void TestRepositories::serviceEventsCountSince()
              0);
     QCOMPARE(events.countSince(QStringLiteral("tf-gateway"), QStringLiteral("restarted"), start),
              0);
+    // Per node: the events recorded under one of the nodes given.
+    const QString syncService = QStringLiteral("tf-syncd");
+    const QString restarted = QStringLiteral("restarted");
+    QCOMPARE(events.countSince(syncService, restarted, start, { QStringLiteral("node-a") }), 1);
+    QCOMPARE(events.countSince(syncService, restarted, start, { QStringLiteral("node-a"), QString() }), 2);
+    QCOMPARE(events.countSince(syncService, restarted, start, { QStringLiteral("node-b") }), 0);
+    QCOMPARE(events.countSince(syncService, restarted, start, QStringList()), 0);
 
     const QList<ServiceEventRecord> all = events.list(QString(), 10);
     QCOMPARE(all.size(), 3);
@@ -222,6 +232,85 @@ void TestRepositories::serviceEventsCountSince()
     QCOMPARE(first.last().node, QStringLiteral("node-a"));
     QCOMPARE(first.last().toJson().value(QStringLiteral("event")).toString(),
              QStringLiteral("restarted"));
+}
+
+void TestRepositories::serviceNodesRegisterBeatStopPrune()
+{
+    ServiceNodeRepository nodes(m_control->database());
+    ServiceNodeRecord a;
+    a.service = QStringLiteral("tf-syncd");
+    a.nodeId = QStringLiteral("node-a");
+    a.host = QStringLiteral("app1");
+    a.pid = 4130;
+    a.url = QStringLiteral("http://127.0.0.1:8080");
+    a.version = QStringLiteral("1.4.0");
+    a.supervisor = QStringLiteral("gw-1");
+    a.heartbeatMs = 500;
+    a.startedAt = QDateTime::currentDateTimeUtc().addSecs(-60);
+    nodes.registerNode(a);
+    // A gateway may share the node id of its tf-syncd (one [node] id in one INI file).
+    ServiceNodeRecord gateway = a;
+    gateway.service = QStringLiteral("tf-gateway");
+    gateway.url = QStringLiteral("http://0.0.0.0:8443");
+    gateway.supervisor.clear();
+    nodes.registerNode(gateway);
+
+    QList<ServiceNodeRecord> all = nodes.list();
+    QCOMPARE(all.size(), 2);
+    QCOMPARE(all.at(0).service, QStringLiteral("tf-gateway")); // by service, then node id
+    const ServiceNodeRecord read = all.at(1);
+    QCOMPARE(read.nodeId, a.nodeId);
+    QCOMPARE(read.host, a.host);
+    QCOMPARE(read.pid, a.pid);
+    QCOMPARE(read.url, a.url);
+    QCOMPARE(read.version, a.version);
+    QCOMPARE(read.supervisor, a.supervisor);
+    QCOMPARE(read.heartbeatMs, 500);
+    QCOMPARE(read.startedAt.toSecsSinceEpoch(), a.startedAt.toSecsSinceEpoch());
+    QVERIFY(!read.stoppedAt.isValid());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(read.statusAt(now), QStringLiteral("running"));
+    QCOMPARE(read.statusAt(read.heartbeatAt.addMSecs(1500)), QStringLiteral("running")); // 3 intervals
+    QCOMPARE(read.statusAt(read.heartbeatAt.addMSecs(1501)), QStringLiteral("stale"));
+
+    // A heartbeat moves heartbeat_at; an unknown node has no row to move.
+    const QDateTime later = now.addSecs(30);
+    QVERIFY(nodes.heartbeat(a.service, a.nodeId, later));
+    QVERIFY(!nodes.heartbeat(a.service, QStringLiteral("node-x"), later));
+    QCOMPARE(nodes.list().at(1).heartbeatAt.toSecsSinceEpoch(), later.toSecsSinceEpoch());
+    QCOMPARE(nodes.list().at(0).heartbeatAt.toSecsSinceEpoch() <= now.toSecsSinceEpoch(), true);
+
+    // A clean stop: stopped, and no more heartbeats; registering again starts it over.
+    nodes.markStopped(a.service, a.nodeId, later);
+    QCOMPARE(nodes.list().at(1).statusAt(later), QStringLiteral("stopped"));
+    QVERIFY(!nodes.heartbeat(a.service, a.nodeId, later));
+    nodes.registerNode(a);
+    QCOMPARE(nodes.list().at(1).statusAt(QDateTime::currentDateTimeUtc()), QStringLiteral("running"));
+
+    // A process on the same host and URL replaces its predecessor (a supervised restart);
+    // the same URL on another host, or another service, does not.
+    ServiceNodeRecord b = a;
+    b.nodeId = QStringLiteral("node-b");
+    b.host = QStringLiteral("app2");
+    nodes.registerNode(b);
+    QCOMPARE(nodes.list().size(), 3);
+    ServiceNodeRecord successor = a;
+    successor.nodeId = QStringLiteral("node-a2");
+    successor.pid = 4200;
+    nodes.registerNode(successor);
+    all = nodes.list();
+    QStringList ids;
+    for (const ServiceNodeRecord &node : all)
+        ids << node.service + QLatin1Char('/') + node.nodeId;
+    QCOMPARE(ids, (QStringList { QStringLiteral("tf-gateway/node-a"), QStringLiteral("tf-syncd/node-a2"),
+                                 QStringLiteral("tf-syncd/node-b") }));
+
+    // Pruning: rows stopped, or silent, before the limit; running ones stay.
+    nodes.markStopped(b.service, b.nodeId, now.addDays(-8));
+    QVERIFY(nodes.heartbeat(gateway.service, gateway.nodeId, now.addDays(-9)));
+    QCOMPARE(nodes.prune(now.addDays(-7)), 2);
+    QCOMPARE(nodes.list().size(), 1);
+    QCOMPARE(nodes.list().at(0).nodeId, QStringLiteral("node-a2"));
 }
 
 void TestRepositories::auditChainLinksEntries()

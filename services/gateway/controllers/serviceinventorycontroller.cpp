@@ -3,7 +3,9 @@
 #include "common/databasestate.h"
 #include "common/listquery.h"
 #include "core/errors.h"
+#include "db/repositories/rowhelpers.h"
 #include "db/repositories/serviceeventrepository.h"
+#include "db/repositories/servicenoderepository.h"
 #include "gateway/syncdclient.h"
 #include "gateway/syncsupervisor.h"
 #include "tfversion.h"
@@ -46,27 +48,97 @@ void ServiceInventoryController::registerRoutes(http::Router &router)
                [this](const http::ApiRequest &request) { return events(request); });
 }
 
-int ServiceInventoryController::restartsIn24h(const QString &service) const
+int ServiceInventoryController::restartsIn24h(const QString &service, const QStringList &nodes) const
 {
     if (!m_database.isOpen())
         return -1;
     try {
         db::ServiceEventRepository events(m_database.database().database());
         const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-24 * 3600);
-        return events.countSince(service, QStringLiteral("restarted"), since);
+        return events.countSince(service, QStringLiteral("restarted"), since, nodes);
     } catch (const Error &error) {
         qCWarning(lcServiceInventory).noquote() << "restarts not counted:" << error.message();
         return -1;
     }
 }
 
+QList<db::ServiceNodeRecord> ServiceInventoryController::registeredNodes() const
+{
+    if (!m_database.isOpen())
+        return {};
+    try {
+        return db::ServiceNodeRepository(m_database.database().database()).list();
+    } catch (const Error &error) {
+        qCWarning(lcServiceInventory).noquote() << "node registry not read:" << error.message();
+        return {};
+    }
+}
+
+QJsonArray ServiceInventoryController::inventory(QJsonObject gateway, QJsonObject sync) const
+{
+    // The live view of this gateway and its tf-syncd first; every other registered node after
+    // them. A registered row of a live one only adds what the live view does not know.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto count = [](int restarts) { return restarts < 0 ? QJsonValue() : QJsonValue(restarts); };
+    const QString syncNode = sync.value(QStringLiteral("node")).toString();
+    // The supervisor records tf-syncd's restarts under the gateway's node id.
+    QStringList syncRecorders { syncNode };
+    if (m_supervisor)
+        syncRecorders << m_nodeId;
+    sync.insert(QStringLiteral("restarts_24h"), count(restartsIn24h(kSyncService, syncRecorders)));
+    gateway.insert(QStringLiteral("restarts_24h"), count(restartsIn24h(kGatewayService, { m_nodeId })));
+    QJsonArray others;
+    for (const db::ServiceNodeRecord &node : registeredNodes()) {
+        const QJsonObject registered = nodeJson(node, now);
+        QJsonObject *live = node.service == kGatewayService && node.nodeId == m_nodeId ? &gateway
+            : node.service == kSyncService && !syncNode.isEmpty() && node.nodeId == syncNode ? &sync
+                                                                                               : nullptr;
+        if (live) {
+            for (auto it = registered.begin(); it != registered.end(); ++it)
+                if (!live->contains(it.key()))
+                    live->insert(it.key(), it.value());
+            continue;
+        }
+        QJsonObject item = registered;
+        QStringList recorders { node.nodeId };
+        if (!node.supervisor.isEmpty())
+            recorders << node.supervisor;
+        item.insert(QStringLiteral("restarts_24h"), count(restartsIn24h(node.service, recorders)));
+        others.append(item);
+    }
+    QJsonArray all { gateway, sync };
+    for (const QJsonValue &item : std::as_const(others))
+        all.append(item);
+    return all;
+}
+
+QJsonObject ServiceInventoryController::nodeJson(const db::ServiceNodeRecord &node, const QDateTime &now)
+{
+    const QString status = node.statusAt(now);
+    return {
+        // Unique among the items, and not a name /api/services/<name>/restart accepts.
+        { QStringLiteral("name"), QStringLiteral("%1@%2").arg(node.service, node.nodeId) },
+        { QStringLiteral("service"), node.service },
+        { QStringLiteral("node"), node.nodeId },
+        { QStringLiteral("status"), status },
+        { QStringLiteral("host"), node.host },
+        { QStringLiteral("pid"), node.pid },
+        { QStringLiteral("url"), node.url },
+        { QStringLiteral("version"), node.version },
+        { QStringLiteral("supervised"), !node.supervisor.isEmpty() },
+        { QStringLiteral("uptime_s"), status == QLatin1String("running")
+              ? QJsonValue(double(node.startedAt.msecsTo(now)) / 1000.0) : QJsonValue() },
+        { QStringLiteral("started_at"), db::rows::isoOrNull(node.startedAt) },
+        { QStringLiteral("heartbeat_at"), db::rows::isoOrNull(node.heartbeatAt) },
+    };
+}
+
 void ServiceInventoryController::services(const http::ApiRequest &request,
                                           const http::Router::Reply &reply)
 {
-    // Two items at most, but a list like every other: limit and cursor (the index to start at).
+    // A list like every other: limit and cursor (the index to start at).
     const http::QueryParams first = http::QueryParams::forList(request);
     const qint64 start = first.cursorId();
-    auto count = [](int restarts) { return restarts < 0 ? QJsonValue() : QJsonValue(restarts); };
     const QJsonObject gateway {
         { QStringLiteral("name"), QStringLiteral("gateway") },
         { QStringLiteral("service"), kGatewayService },
@@ -75,7 +147,6 @@ void ServiceInventoryController::services(const http::ApiRequest &request,
         { QStringLiteral("pid"), QCoreApplication::applicationPid() },
         { QStringLiteral("uptime_s"), double(m_uptime.elapsed()) / 1000.0 },
         { QStringLiteral("version"), QStringLiteral(TF_VERSION_STRING) },
-        { QStringLiteral("restarts_24h"), count(restartsIn24h(kGatewayService)) },
         { QStringLiteral("supervised"), false },
     };
     QJsonObject sync {
@@ -83,7 +154,6 @@ void ServiceInventoryController::services(const http::ApiRequest &request,
         { QStringLiteral("service"), kSyncService },
         { QStringLiteral("url"), m_syncd.baseUrl().toString() },
         { QStringLiteral("supervised"), m_supervisor != nullptr },
-        { QStringLiteral("restarts_24h"), count(restartsIn24h(kSyncService)) },
     };
     if (m_supervisor) {
         const QJsonObject supervision = m_supervisor->toJson();
@@ -94,7 +164,7 @@ void ServiceInventoryController::services(const http::ApiRequest &request,
     }
     m_syncd.get(
         QStringLiteral("/health"), nullptr,
-        [gateway, sync, reply, request, start](const SyncdClient::Result &result) mutable {
+        [this, gateway, sync, reply, request, start](const SyncdClient::Result &result) mutable {
             if (result.status == 0) {
                 sync.insert(QStringLiteral("status"), QStringLiteral("down"));
                 sync.insert(QStringLiteral("error"),
@@ -112,7 +182,7 @@ void ServiceInventoryController::services(const http::ApiRequest &request,
                                 health.value(QLatin1String(key)));
             }
             const http::QueryParams params = http::QueryParams::forList(request);
-            const QJsonArray all { gateway, sync };
+            const QJsonArray all = inventory(gateway, sync);
             QJsonArray items;
             for (qsizetype i = start; i < all.size() && items.size() < params.limit(); ++i)
                 items.append(all.at(i));

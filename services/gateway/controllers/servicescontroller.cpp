@@ -38,11 +38,12 @@ const QString kExclusive = QStringLiteral("services");
 } // namespace
 
 ServicesController::ServicesController(DatabaseState &database, JobRegistry &jobs, SyncSupervisor *supervisor, QUrl syncUrl,
-                                       Hooks hooks, int restartTimeoutMs)
+                                       QString nodeId, Hooks hooks, int restartTimeoutMs)
     : m_database(database)
     , m_jobs(jobs)
     , m_supervisor(supervisor)
     , m_syncUrl(std::move(syncUrl))
+    , m_nodeId(std::move(nodeId))
     , m_hooks(std::move(hooks))
     , m_restartTimeoutMs(restartTimeoutMs)
     , m_closing(std::make_shared<std::atomic_bool>(false))
@@ -171,7 +172,8 @@ void ServicesController::recordGatewayRestart(qint64 pid)
     try {
         db::ServiceEventRepository(m_database.database().database())
             .record(QStringLiteral("tf-gateway"), QStringLiteral("restarted"),
-                    QStringLiteral("tf-gateway re-executes itself in place on request"), QJsonObject { { QStringLiteral("pid"), pid } });
+                    QStringLiteral("tf-gateway re-executes itself in place on request"), QJsonObject { { QStringLiteral("pid"), pid } },
+                    m_nodeId);
     } catch (const Error &error) {
         qCWarning(lcServices).noquote() << "service event not stored:" << error.message();
     }

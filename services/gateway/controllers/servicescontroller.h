@@ -38,8 +38,9 @@ public:
         std::function<void()> resumeAfterFailedRestart;
     };
 
+    // nodeId: this gateway's node id, recorded on its restart events (counted per node).
     ServicesController(DatabaseState &database, JobRegistry &jobs, SyncSupervisor *supervisor, QUrl syncUrl,
-                       Hooks hooks, int restartTimeoutMs = 60000);
+                       QString nodeId, Hooks hooks, int restartTimeoutMs = 60000);
     ~ServicesController();
     void registerRoutes(http::Router &router);
 
@@ -55,6 +56,7 @@ private:
     JobRegistry &m_jobs;
     SyncSupervisor *m_supervisor;
     QUrl m_syncUrl;
+    QString m_nodeId;
     Hooks m_hooks;
     int m_restartTimeoutMs;
     // Jobs may outlive this controller (the registry waits for them at exit): they hold

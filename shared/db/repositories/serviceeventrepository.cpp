@@ -90,4 +90,25 @@ int ServiceEventRepository::countSince(const QString &service, const QString &ev
     return query.next() ? query.value(0).toInt() : 0;
 }
 
+int ServiceEventRepository::countSince(const QString &service, const QString &event,
+                                       const QDateTime &since, const QStringList &nodes) const
+{
+    if (nodes.isEmpty())
+        return 0;
+    // One placeholder per node: the statement's shape depends on the count, never on a value.
+    QStringList placeholders;
+    placeholders.fill(QStringLiteral("?"), nodes.size());
+    QSqlQuery query = m_database.prepare(
+        QStringLiteral("SELECT COUNT(*) FROM service_events WHERE service = ? AND event = ? "
+                       "AND created_at >= ? AND node IN (%1)")
+            .arg(placeholders.join(QStringLiteral(", "))));
+    query.addBindValue(rows::nonNull(service));
+    query.addBindValue(rows::nonNull(event));
+    query.addBindValue(m_database.dialect().toDb(since));
+    for (const QString &node : nodes)
+        query.addBindValue(rows::nonNull(node));
+    m_database.exec(query, "counting a node's service events");
+    return query.next() ? query.value(0).toInt() : 0;
+}
+
 } // namespace tf::db

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace tf::db {
 
@@ -39,6 +40,9 @@ public:
     // One page newest first by id, ids below beforeId (0: from the newest), for keyset paging.
     QList<ServiceEventRecord> page(const QString &service, qint64 beforeId, int limit) const;
     int countSince(const QString &service, const QString &event, const QDateTime &since) const;
+    // The same, only events recorded under one of `nodes` (none: no event counts).
+    int countSince(const QString &service, const QString &event, const QDateTime &since,
+                   const QStringList &nodes) const;
 
 private:
     QList<ServiceEventRecord> readRecords(QSqlQuery &query) const;
