@@ -446,25 +446,18 @@ QString cannotHold(const QVariant &value, const PgColumn &column)
 
 void appendCopyText(QByteArray &out, const QByteArray &text)
 {
-    for (const char c : text) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            out += c;
-            break;
-        }
+    // Runs without a special byte are appended at once, the rest escaped one by one.
+    const char *run = text.constData();
+    const char *const end = run + text.size();
+    for (const char *p = run; p < end; ++p) {
+        const char c = *p;
+        if (c != '\\' && c != '\n' && c != '\r' && c != '\t')
+            continue;
+        out.append(run, p - run);
+        out.append('\\').append(c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        run = p + 1;
     }
+    out.append(run, end - run);
 }
 
 void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,
