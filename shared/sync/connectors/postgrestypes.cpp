@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QLocale>
 #include <QTime>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -51,6 +52,8 @@ bool isIntegral(int typeId)
         return false;
     }
 }
+
+const QVariant kNullValue;
 
 TimeValue::Kind timeKind(ValueType type)
 {
@@ -207,16 +210,67 @@ QByteArray hashText(const QVariant &value, ValueType type)
     return value.toString().toUtf8();
 }
 
+namespace {
+
+// hashText() of the values whose text is a number, appended without a temporary: integers,
+// finite dates and timestamps, doubles' bits. False for every other value (hashText decides).
+bool appendNumericHashText(QByteArray &out, const QVariant &value, ValueType type)
+{
+    char digits[24];
+    switch (type) {
+    case ValueType::Integer: {
+        const auto end = std::to_chars(digits, digits + sizeof digits, value.toLongLong()).ptr;
+        out.append(digits, end - digits);
+        return true;
+    }
+    case ValueType::Date:
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: {
+        TimeValue time = TimeValue::fromVariant(value);
+        if (!time.isValid())
+            return false;
+        time = time.as(timeKind(type));
+        if (!time.isFinite())
+            return false;
+        const qint64 number = type == ValueType::Date ? time.days() : time.micros();
+        const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+        out.append(digits, end - digits);
+        return true;
+    }
+    case ValueType::Double: {
+        const double d = value.toDouble();
+        quint64 bits = 0;
+        std::memcpy(&bits, &d, sizeof d);
+        static const char hex[] = "0123456789abcdef";
+        for (int shift = 60; shift >= 0; shift -= 4)
+            digits[(60 - shift) / 4] = hex[(bits >> shift) & 0xf];
+        out.append(digits, 16);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
 QByteArray recordHash(const Row &row, const Schema &schema)
 {
     // record_out's text of ROW(textExpression...): NULL is nothing, a value is quoted when
     // empty or holding a quote, backslash, parenthesis, comma or white space, and quotes and
-    // backslashes inside are doubled.
-    QByteArray record = "(";
+    // backslashes inside are doubled. Numbers never need quotes; one buffer per thread.
+    thread_local QByteArray record;
+    record.resize(0);
+    record += '(';
     for (int i = 0; i < schema.size(); ++i) {
         if (i > 0)
             record += ',';
-        const QByteArray text = hashText(row.value(i), schema.at(i).type);
+        const QVariant &value = i < row.size() ? row.at(i) : kNullValue;
+        if (!value.isValid() || value.isNull())
+            continue;
+        if (appendNumericHashText(record, value, schema.at(i).type))
+            continue;
+        const QByteArray text = hashText(value, schema.at(i).type);
         if (text.isNull())
             continue;
         bool quote = text.isEmpty();
