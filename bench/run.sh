@@ -344,7 +344,9 @@ tf_sync() # step-name tfctl-args...
     WALL=$(since "$t0")
     ((rc == 0)) || die "tfctl sync run $* exited $rc, see $OUT/$step.out and .err"
     RSS_MB=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$OUT/$step.time")
-    CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "tfctl cpu %.1f s", u + s }' "$OUT/$step.time")
+    # CPU over wall: above 1 when tfctl's threads (the prefetching read) work at once.
+    CPU=$(awk -F': ' -v wall="$WALL" '/User time/ { u = $2 } /System time/ { s = $2 }
+        END { printf "tfctl cpu %.1f s = %.2f x wall", u + s, (u + s) / (wall > 0 ? wall : 1) }' "$OUT/$step.time")
     perf_save "$step"
     STATS=$(sed -n '/^{/,$p' "$OUT/$step.out" | jq -c '{status, totals}')
     [[ $(jq -r .status <<<"$STATS") == completed ]] || die "$step: $STATS"

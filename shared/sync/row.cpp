@@ -12,6 +12,7 @@
 #include <QTimeZone>
 #include <QUuid>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -459,21 +460,32 @@ KeyValues keyFromText(const QString &text, const QList<ValueType> &types)
 
 QByteArray rowHash(const Row &row, const Schema &schema)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    // One buffer per thread, reused: the bytes hashed are "<length>:<canonical value>" per
+    // value and "N;" per NULL, in schema order, hashed at once.
+    thread_local QByteArray bytes;
+    bytes.resize(0);
+    char digits[24];
     for (int i = 0; i < row.size() && i < schema.size(); ++i) {
         const QVariant &cell = row.at(i);
         if (cell.isNull() || !cell.isValid()) {
             // Not canonicalValue's "\N", which the two-character text \N also gives: a change
             // between NULL and that text must change the hash. No "<length>:" starts with 'N'.
-            hash.addData("N;");
+            bytes.append("N;", 2);
             continue;
         }
-        const QByteArray value = canonicalValue(cell, schema.at(i).type);
-        hash.addData(QByteArray::number(value.size()));
-        hash.addData(":");
-        hash.addData(value);
+        const ValueType type = schema.at(i).type;
+        if (type == ValueType::Integer && unreadableOf(cell) == nullptr) {
+            // canonicalValue's QByteArray::number, without the temporary.
+            const auto end = std::to_chars(digits, digits + sizeof digits, cell.toLongLong()).ptr;
+            const auto length = std::to_chars(end, digits + sizeof digits, end - digits).ptr;
+            bytes.append(end, length - end).append(':').append(digits, end - digits);
+            continue;
+        }
+        const QByteArray value = canonicalValue(cell, type);
+        const auto length = std::to_chars(digits, digits + sizeof digits, value.size()).ptr;
+        bytes.append(digits, length - digits).append(':').append(value);
     }
-    return hash.result().left(16).toHex();
+    return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).left(16).toHex();
 }
 
 } // namespace tf::sync

@@ -2,6 +2,9 @@
 
 #include "postgresquery.h"
 
+#include "pgcopyread.h"
+#include "prefetchingreader.h"
+
 #include "core/errors.h"
 #include "db/connection.h"
 #include "postgrescatalog.h"
@@ -29,14 +32,20 @@ void PgReader::readAll(const ReadRequest &request, const BatchSink &sink)
     const QString sql = QStringLiteral("SELECT %1 FROM %2 AS t%3")
                             .arg(textList(selection.columns), selection.table.qualifiedName(),
                                  orderBy(selection.keys));
-    Batcher batcher(selection.schema, request.batchSize, sink);
-    bool more = true;
-    stream(m_streaming, sql, {}, labelFor(selection.table), [&](const QSqlQuery &query) {
-        more = readRow(query, selection, batcher);
-        return more;
-    });
-    if (more)
-        batcher.flush();
+    prefetch(selection, {}, [sql](const QStringList &) { return sql; }, request.batchSize, sink);
+}
+
+void PgReader::prefetch(const Selection &selection, const QList<QByteArray> &params,
+                        const SelectBuilder &buildSelect, int batchSize, const BatchSink &sink)
+{
+    // The read runs on its own thread and connection, a batch or two ahead of the sink.
+    const QString label = labelFor(selection.table);
+    PrefetchingBatchSource::run(
+        selection.schema, batchSize,
+        [&](const RowSink &addRow) {
+            copyRows(m_streaming, selection, params, buildSelect, label, addRow);
+        },
+        sink);
 }
 
 void PgReader::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
@@ -84,14 +93,17 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
     }
     // The keys travel as one JSON parameter; jsonb_populate_recordset turns them into records
     // of the table's own row type, so every key value is parsed by its column's type.
-    const QString sql
-        = QStringLiteral("SELECT %1 FROM %2 AS t WHERE (%3) IN (SELECT %4 FROM "
-                         "jsonb_populate_recordset(CAST(NULL AS %2), CAST(? AS jsonb)) AS k)%5")
-              .arg(textList(selection.columns), selection.table.qualifiedName(),
-                   refList(selection.keys), refList(selection.keys, QStringLiteral("k.")),
-                   orderBy(selection.keys));
+    const SelectBuilder select = [&](const QStringList &params) {
+        return QStringLiteral("SELECT %1 FROM %2 AS t WHERE (%3) IN (SELECT %4 FROM "
+                              "jsonb_populate_recordset(CAST(NULL AS %2), CAST(%5 AS jsonb)) AS k)%6")
+            .arg(textList(selection.columns), selection.table.qualifiedName(),
+                 refList(selection.keys), refList(selection.keys, QStringLiteral("k.")),
+                 params.value(0), orderBy(selection.keys));
+    };
     const int chunkSize = qMax(1, request.batchSize);
     Batcher batcher(selection.schema, request.batchSize, sink);
+    const RowSink addRow = [&](Row &&row) { return batcher.add(std::move(row)); };
+    const QString label = labelFor(selection.table);
     bool more = true;
     for (qsizetype start = 0; more && start < keys.size(); start += chunkSize) {
         QJsonArray records;
@@ -113,10 +125,9 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
             }
             records.append(record);
         }
-        const QString json
-            = QString::fromUtf8(QJsonDocument(records).toJson(QJsonDocument::Compact));
-        stream(m_streaming, sql, { json }, labelFor(selection.table), [&](const QSqlQuery &query) {
-            more = readRow(query, selection, batcher);
+        const QByteArray json = QJsonDocument(records).toJson(QJsonDocument::Compact);
+        copyRows(m_streaming, selection, { json }, select, label, [&](Row &&row) {
+            more = addRow(std::move(row));
             return more;
         });
     }
@@ -132,35 +143,35 @@ void PgReader::readSince(const ReadRequest &request, const QString &cursorColumn
     QList<PgColumn> order { cursor };
     order << selection.keys;
 
-    QString where;
-    QVariantList binds;
+    QList<QByteArray> params;
+    QList<PgColumn> compared;
+    bool withKey = false;
     if (after && !(after->cursor.isNull() || !after->cursor.isValid())) {
         // (cursor, key...) > (checkpoint): ties on the cursor are broken by key. Without a
         // stored key, rows at the checkpoint's cursor are read again rather than skipped.
-        const bool withKey = !after->key.isEmpty() && after->key.size() == selection.keys.size();
-        const QList<PgColumn> compared = withKey ? order : QList<PgColumn> { cursor };
-        QStringList params;
+        withKey = !after->key.isEmpty() && after->key.size() == selection.keys.size();
+        compared = withKey ? order : QList<PgColumn> { cursor };
         for (int i = 0; i < compared.size(); ++i) {
             const PgColumn &column = compared.at(i);
             const QVariant value = i == 0 ? after->cursor : after->key.at(i - 1);
-            params << QStringLiteral("CAST(? AS %1)").arg(column.sqlType);
-            binds << QString::fromUtf8(inputText(value, column.type, column.name));
+            params << inputText(value, column.type, column.name);
         }
-        where = QStringLiteral(" WHERE (%1) %2 (%3)")
-                    .arg(refList(compared), withKey ? QStringLiteral(">") : QStringLiteral(">="),
-                         params.join(QLatin1String(", ")));
     }
-    const QString sql = QStringLiteral("SELECT %1 FROM %2 AS t%3%4")
-                            .arg(textList(selection.columns), selection.table.qualifiedName(),
-                                 where, orderBy(order));
-    Batcher batcher(selection.schema, request.batchSize, sink);
-    bool more = true;
-    stream(m_streaming, sql, binds, labelFor(selection.table), [&](const QSqlQuery &query) {
-        more = readRow(query, selection, batcher);
-        return more;
-    });
-    if (more)
-        batcher.flush();
+    const SelectBuilder select = [=](const QStringList &reads) {
+        QString where;
+        if (!compared.isEmpty()) {
+            QStringList casts;
+            for (int i = 0; i < compared.size(); ++i)
+                casts << QStringLiteral("CAST(%1 AS %2)").arg(reads.at(i), compared.at(i).sqlType);
+            where = QStringLiteral(" WHERE (%1) %2 (%3)")
+                        .arg(refList(compared), withKey ? QStringLiteral(">") : QStringLiteral(">="),
+                             casts.join(QLatin1String(", ")));
+        }
+        return QStringLiteral("SELECT %1 FROM %2 AS t%3%4")
+            .arg(textList(selection.columns), selection.table.qualifiedName(), where,
+                 orderBy(order));
+    };
+    prefetch(selection, params, select, request.batchSize, sink);
 }
 
 CursorHorizon PgReader::cursorHorizon(const QString &entity, const QString &cursorColumn)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pgcopyread.h"
 #include "sync/connector.h"
 
 #include <QSet>
@@ -12,11 +13,14 @@ namespace tf::sync::pg {
 
 class PgCatalog;
 
-// The read side of the PostgreSQL connector. Every read is one forward-only query (QPSQL
-// then fetches in single-row mode), turned into RowBatches of request.batchSize rows, so
-// memory does not grow with the table. Streams run on their own connection (`streaming`), so
-// a sink may write through the same connector while a read is still streaming; one-shot
-// lookups run on `lookups`.
+// The read side of the PostgreSQL connector. Rows are read through COPY (SELECT ...) TO STDOUT
+// (copyRows: no PGresult and no QVariant detour per value), turned into RowBatches of
+// request.batchSize rows, so memory does not grow with the table. readAll and readSince run
+// on their own thread with their own connection of `streaming`, at most two batches ahead of
+// the sink (PrefetchingBatchSource), so reading overlaps transforming and writing; readByKeys
+// reads on the calling thread's `streaming` connection. A sink may write through the same
+// connector while a read is still streaming; hashes and one-shot lookups run as queries
+// (`lookups` for the latter).
 class PgReader final
 {
     Q_DISABLE_COPY_MOVE(PgReader)
@@ -40,6 +44,10 @@ public:
                                  const QList<QVariant> &values);
 
 private:
+    // Runs the read on its own thread (PrefetchingBatchSource) through COPY (copyRows).
+    void prefetch(const Selection &selection, const QList<QByteArray> &params,
+                  const SelectBuilder &buildSelect, int batchSize, const BatchSink &sink);
+
     const db::Database &m_streaming;
     const db::Database &m_lookups;
     PgCatalog &m_catalog;

@@ -2,7 +2,6 @@
 
 #include "core/errors.h"
 
-#include <QCryptographicHash>
 #include <QHash>
 #include <QLocale>
 #include <QTime>
@@ -52,14 +51,14 @@ bool isIntegral(int typeId)
     }
 }
 
+} // namespace
+
 TimeValue::Kind timeKind(ValueType type)
 {
     return type == ValueType::Date ? TimeValue::Kind::Date
         : type == ValueType::Timestamp ? TimeValue::Kind::Timestamp
                                        : TimeValue::Kind::TimestampTz;
 }
-
-} // namespace
 
 int PgTable::indexOf(const QString &column) const
 {
@@ -159,88 +158,6 @@ QString textExpression(const QString &qualified, const PgColumn &column)
         return asText;
     }
     return asText;
-}
-
-QByteArray hashText(const QVariant &value, ValueType type)
-{
-    if (!value.isValid() || value.isNull())
-        return {};
-    switch (type) {
-    case ValueType::Date:
-    case ValueType::Timestamp:
-    case ValueType::TimestampTz: {
-        TimeValue time = TimeValue::fromVariant(value);
-        if (!time.isValid()) {
-            QVariant out;
-            QString error;
-            if (coerceValue(value, type, &out, &error))
-                time = TimeValue::fromVariant(out);
-        }
-        time = time.as(timeKind(type));
-        if (!time.isFinite())
-            return time.toPgText();
-        return QByteArray::number(type == ValueType::Date ? time.days() : time.micros());
-    }
-    case ValueType::Double: {
-        const double d = value.toDouble();
-        quint64 bits = 0;
-        static_assert(sizeof bits == sizeof d);
-        std::memcpy(&bits, &d, sizeof d);
-        return QByteArray::number(bits, 16).rightJustified(16, '0');
-    }
-    case ValueType::Bytes: {
-        const QByteArray hex = value.toByteArray().toHex();
-        return hex.isNull() ? QByteArrayLiteral("") : hex; // empty is not NULL
-    }
-    case ValueType::Boolean:
-        return value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
-    case ValueType::Integer:
-        return QByteArray::number(value.toLongLong());
-    case ValueType::Text:
-    case ValueType::Decimal:
-    case ValueType::Uuid:
-    case ValueType::Json: {
-        const QByteArray text = value.toString().toUtf8();
-        return text.isNull() ? QByteArrayLiteral("") : text;
-    }
-    }
-    return value.toString().toUtf8();
-}
-
-QByteArray recordHash(const Row &row, const Schema &schema)
-{
-    // record_out's text of ROW(textExpression...): NULL is nothing, a value is quoted when
-    // empty or holding a quote, backslash, parenthesis, comma or white space, and quotes and
-    // backslashes inside are doubled.
-    QByteArray record = "(";
-    for (int i = 0; i < schema.size(); ++i) {
-        if (i > 0)
-            record += ',';
-        const QByteArray text = hashText(row.value(i), schema.at(i).type);
-        if (text.isNull())
-            continue;
-        bool quote = text.isEmpty();
-        for (const char c : text) {
-            if (c == '"' || c == '\\' || c == '(' || c == ')' || c == ',' || c == ' ' || c == '\t'
-                || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
-                quote = true;
-                break;
-            }
-        }
-        if (!quote) {
-            record += text;
-            continue;
-        }
-        record += '"';
-        for (const char c : text) {
-            if (c == '"' || c == '\\')
-                record += c;
-            record += c;
-        }
-        record += '"';
-    }
-    record += ')';
-    return QCryptographicHash::hash(record, QCryptographicHash::Md5).toHex();
 }
 
 QVariant valueFromText(const QString &text, ValueType type, const QString &columnName)
@@ -446,25 +363,18 @@ QString cannotHold(const QVariant &value, const PgColumn &column)
 
 void appendCopyText(QByteArray &out, const QByteArray &text)
 {
-    for (const char c : text) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            out += c;
-            break;
-        }
+    // Runs without a special byte are appended at once, the rest escaped one by one.
+    const char *run = text.constData();
+    const char *const end = run + text.size();
+    for (const char *p = run; p < end; ++p) {
+        const char c = *p;
+        if (c != '\\' && c != '\n' && c != '\r' && c != '\t')
+            continue;
+        out.append(run, p - run);
+        out.append('\\').append(c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        run = p + 1;
     }
+    out.append(run, end - run);
 }
 
 void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,

@@ -50,6 +50,9 @@ QString quoteIdentifier(const QString &name);
 // The row-model type of a pg_type name (int4 -> Integer, ...); unknown types are Text.
 ValueType valueTypeForPgType(const QString &typeName);
 
+// The TimeValue kind of a Date, Timestamp or TimestampTz column (TimestampTz for others).
+TimeValue::Kind timeKind(ValueType type);
+
 // A text-typed SQL expression for column `qualified` that valueFromText() parses back.
 QString textExpression(const QString &qualified, const PgColumn &column);
 

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "postgresquery.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <functional>
+
+namespace tf::db {
+class Database;
+}
+
+namespace tf::sync::pg {
+
+using RowSink = std::function<bool(Row &&)>;
+// Builds the SELECT of a read from the expressions that read its parameters back.
+using SelectBuilder = std::function<QString(const QStringList &params)>;
+
+// Reads rows through COPY (select) TO STDOUT on the calling thread's connection of `database`:
+// `params` are bound as session settings (bindAsSettings), the SELECT must return
+// textList(selection.columns), and each row, parsed by valueFromCopyText into exactly what the
+// query path's cell() gives, goes to onRow until it returns false. Errors are the query
+// path's kinds, their messages starting with `label`.
+void copyRows(const db::Database &database, const Selection &selection,
+              const QList<QByteArray> &params, const SelectBuilder &buildSelect,
+              const QString &label, const RowSink &onRow);
+
+} // namespace tf::sync::pg

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "sync/connector.h"
+
+#include <functional>
+
+namespace tf::sync::pg {
+
+// Reads on its own thread while the caller's thread consumes: `produce` runs on a new thread
+// (so a database read there opens its own connection, closed when the thread ends) and hands
+// rows to the RowSink it gets; they are grouped into batches of batchSize and queued, at most
+// `depth` batches, for `sink`, which runs on the calling thread. Memory stays bounded: the
+// queue, the batch being filled and the batch being consumed.
+//
+// Behaves like calling `produce` directly: when `sink` returns false, the producer's RowSink
+// returns false from then on and run() returns once the producer has stopped; an error the
+// producer throws reaches the caller unchanged after the batches read before it; an error
+// `sink` throws stops the producer and is rethrown.
+class PrefetchingBatchSource final
+{
+public:
+    using RowProducer = std::function<void(const std::function<bool(Row &&)> &addRow)>;
+
+    static void run(SchemaPtr schema, int batchSize, const RowProducer &produce,
+                    const BatchSink &sink, int depth = 2);
+};
+
+} // namespace tf::sync::pg
