@@ -76,8 +76,10 @@ void PostgresStateStore::beginStaging(const QString &pairId, const QString &enti
     const QString what = QStringLiteral("staging hashes of pair %1").arg(pairId);
     session.exec(kDropStaged, what);
     // The primary key turns a source that yields one key twice into a clear error.
-    session.exec(
-        "CREATE TEMP TABLE tf_staged (source_key text COLLATE \"C\" PRIMARY KEY, hash text)", what);
+    // target_key is set for the rows of a full run whose data is written (stageWritten).
+    session.exec("CREATE TEMP TABLE tf_staged (source_key text COLLATE \"C\" PRIMARY KEY, hash "
+                 "text, target_key text)",
+                 what);
     m_pairId = pairId;
     m_entity = entity;
     m_stagingOpen = true;
@@ -99,6 +101,45 @@ void PostgresStateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashe
         copy.endRow();
     }
     copy.finish();
+}
+
+void PostgresStateStore::stageWritten(const QList<StateEntry> &entries)
+{
+    requireStaging("stageWritten");
+    if (entries.isEmpty())
+        return;
+    pg::PgSession session(m_staging);
+    pg::PgCopyIn copy(session,
+                      "COPY pg_temp.tf_staged (source_key, hash, target_key) FROM STDIN",
+                      QStringLiteral("staging sync state of pair %1").arg(m_pairId));
+    for (const StateEntry &entry : entries) {
+        QByteArray &out = copy.buffer();
+        pg::appendCopyText(out, utf8(entry.sourceKey));
+        out += '\t';
+        pg::appendCopyText(out, entry.hash.isNull() ? QByteArrayLiteral("") : entry.hash);
+        out += '\t';
+        pg::appendCopyText(out, utf8(entry.targetKey));
+        copy.endRow();
+    }
+    copy.finish();
+}
+
+void PostgresStateStore::applyStaged()
+{
+    requireStaging("applyStaged");
+    pg::PgSession session(m_staging);
+    session.exec(
+        QStringLiteral(
+            "INSERT INTO %1 AS s (pair_id, entity, source_key, hash, target_key)"
+            " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_staged"
+            " WHERE target_key IS NOT NULL"
+            " ON CONFLICT (pair_id, entity, source_key) DO UPDATE"
+            " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
+            " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, EXCLUDED.target_key)")
+            .arg(m_catalog.stateTable())
+            .toUtf8(),
+        QStringLiteral("writing sync state of pair %1").arg(m_pairId),
+        { utf8(m_pairId), utf8(m_entity) });
 }
 
 void PostgresStateStore::diff(int batchSize,
