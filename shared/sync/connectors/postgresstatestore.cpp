@@ -5,6 +5,7 @@
 #include "postgrescatalog.h"
 #include "postgressession.h"
 #include "postgresstatetables.h"
+#include "postgrestemptables.h"
 #include "postgrestypes.h"
 
 #include <QSqlError>
@@ -128,18 +129,30 @@ void PostgresStateStore::applyStaged()
 {
     requireStaging("applyStaged");
     pg::PgSession session(m_staging);
-    session.exec(
-        QStringLiteral(
-            "INSERT INTO %1 AS s (pair_id, entity, source_key, hash, target_key)"
-            " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_staged"
-            " WHERE target_key IS NOT NULL"
-            " ON CONFLICT (pair_id, entity, source_key) DO UPDATE"
-            " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
-            " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, EXCLUDED.target_key)")
-            .arg(m_catalog.stateTable())
-            .toUtf8(),
-        QStringLiteral("writing sync state of pair %1").arg(m_pairId),
-        { utf8(m_pairId), utf8(m_entity) });
+    const QString what = QStringLiteral("writing sync state of pair %1").arg(m_pairId);
+    const QList<QByteArray> params { utf8(m_pairId), utf8(m_entity) };
+    // No state yet (a first load): a plain INSERT, about twice as fast as the merge. Should
+    // a row appear meanwhile, its key fails the statement: the state stays behind, never
+    // wrong. In key order, so the index is filled from left to right.
+    const bool none = pg::queryIntegers(session,
+                                        QStringLiteral("SELECT 1 FROM %1 WHERE pair_id = $1 AND "
+                                                       "entity = $2 LIMIT 1")
+                                            .arg(m_catalog.stateTable())
+                                            .toUtf8(),
+                                        what, params)
+                          .isEmpty();
+    const QString merge = none
+        ? QString()
+        : QStringLiteral(
+              " ON CONFLICT (pair_id, entity, source_key) DO UPDATE"
+              " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
+              " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, EXCLUDED.target_key)");
+    session.exec(QStringLiteral("INSERT INTO %1 AS s (pair_id, entity, source_key, hash, target_key)"
+                                " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_staged"
+                                " WHERE target_key IS NOT NULL ORDER BY source_key%2")
+                     .arg(m_catalog.stateTable(), merge)
+                     .toUtf8(),
+                 what, params);
 }
 
 void PostgresStateStore::diff(int batchSize,
