@@ -191,6 +191,20 @@ void TestFullSync::partlyFilledTargetCountsEachKind()
     QCOMPARE(scalar(u"SELECT count(*) FROM %1.tf_sync_state WHERE pair_id = '%2' AND source_key = "
                     "target_key"_s.arg(q(kDst), name)),
              50);
+
+    // The state the full runs left is exact: a hash run finds nothing to do, then one change.
+    PairSpec hash = pair(name);
+    hash.entities[0].mode = ChangeMode::Hash;
+    result = run(hash);
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.writes(), 0);
+    QCOMPARE(result.totals.unchanged, 50);
+    sql(u"UPDATE %1.%2 SET val = 0 WHERE id = 3"_s.arg(q(kSrc), q(name)));
+    result = run(hash);
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.updated, 1);
+    QCOMPARE(result.totals.writes(), 1);
+    QCOMPARE(differences(name), 0);
 }
 
 void TestFullSync::emptyTargetIsFilledByPlainInserts()

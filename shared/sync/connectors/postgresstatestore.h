@@ -52,6 +52,7 @@ public:
 
 private:
     void requireStaging(const char *what) const;
+    void analyseStaged();
 
     const db::Database &m_writes;
     const db::Database &m_staging;
@@ -60,6 +61,7 @@ private:
     QString m_pairId;
     QString m_entity;
     bool m_stagingOpen = false;
+    bool m_stagedAnalysed = false;
 };
 
 } // namespace tf::sync
