@@ -113,8 +113,7 @@ void PostgresStateStore::stageWritten(const QList<StateEntry> &entries)
         return;
     m_stagedAnalysed = false;
     pg::PgSession session(m_staging);
-    pg::PgCopyIn copy(session,
-                      "COPY pg_temp.tf_staged (source_key, hash, target_key) FROM STDIN",
+    pg::PgCopyIn copy(session, "COPY pg_temp.tf_staged (source_key, hash, target_key) FROM STDIN",
                       QStringLiteral("staging sync state of pair %1").arg(m_pairId));
     for (const StateEntry &entry : entries) {
         QByteArray &out = copy.buffer();

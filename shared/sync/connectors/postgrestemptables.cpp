@@ -4,9 +4,7 @@
 
 #include <QCryptographicHash>
 #include <QMutexLocker>
-
 #include <libpq-fe.h>
-
 #include <memory>
 #include <vector>
 
@@ -17,10 +15,9 @@ QString PgTempTables::ensure(PgSession &session, const QString &prefix, const QS
                              const QString &what)
 {
     const QString name = prefix + QLatin1Char('_')
-        + QString::fromLatin1(
-                             QCryptographicHash::hash(shape.toUtf8(), QCryptographicHash::Sha256)
-                                 .toHex()
-                                 .left(16));
+        + QString::fromLatin1(QCryptographicHash::hash(shape.toUtf8(), QCryptographicHash::Sha256)
+                                  .toHex()
+                                  .left(16));
     const QByteArray key = QByteArray::number(quintptr(session.handle())) + ':'
         + QByteArray::number(PQbackendPID(session.handle())) + ':' + name.toUtf8();
     {
@@ -42,8 +39,8 @@ QList<qint64> queryIntegers(PgSession &session, const QByteArray &sql, const QSt
     for (const QByteArray &param : params)
         values.push_back(param.isNull() ? nullptr : param.constData());
     const std::unique_ptr<PGresult, decltype(&PQclear)> result(
-        PQexecParams(session.handle(), sql.constData(), int(values.size()), nullptr,
-                     values.data(), nullptr, nullptr, 0),
+        PQexecParams(session.handle(), sql.constData(), int(values.size()), nullptr, values.data(),
+                     nullptr, nullptr, 0),
         &PQclear);
     if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK)
         session.raise(result.get(), what);

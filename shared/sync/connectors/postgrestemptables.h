@@ -5,7 +5,6 @@
 #include <QMutex>
 #include <QSet>
 #include <QString>
-
 #include <functional>
 
 namespace tf::sync::pg {
@@ -27,8 +26,7 @@ public:
     // columns or their types change), running the statement `create(name)` on this
     // connection the first time. Call while no transaction is open.
     QString ensure(PgSession &session, const QString &prefix, const QString &shape,
-                   const std::function<QString(const QString &name)> &create,
-                   const QString &what);
+                   const std::function<QString(const QString &name)> &create, const QString &what);
 
 private:
     QMutex m_mutex;

@@ -92,8 +92,7 @@ qint64 copyUpserts(PgSession &session, const QString &into, const ChangeBatch &b
 {
     const Schema &schema = *batch.schema;
     PgCopyIn copy(
-        session,
-        QStringLiteral("COPY %1 (%2) FROM STDIN").arg(into, refs(schema.names())).toUtf8(),
+        session, QStringLiteral("COPY %1 (%2) FROM STDIN").arg(into, refs(schema.names())).toUtf8(),
         what);
     QList<qsizetype> order;
     if (all) {
@@ -232,9 +231,10 @@ bool PgWriter::isEmpty(const QString &entity)
 {
     const PgTable table = m_catalog.table(entity);
     PgSession session(m_database);
-    return queryIntegers(session,
-                         QStringLiteral("SELECT 1 FROM %1 LIMIT 1").arg(table.qualifiedName()).toUtf8(),
-                         QStringLiteral("looking into %1").arg(table.qualifiedName()))
+    return queryIntegers(
+               session,
+               QStringLiteral("SELECT 1 FROM %1 LIMIT 1").arg(table.qualifiedName()).toUtf8(),
+               QStringLiteral("looking into %1").arg(table.qualifiedName()))
         .isEmpty();
 }
 
@@ -263,16 +263,14 @@ void PgWriter::apply(const ChangeBatch &batch)
     // Temporary tables first: created outside the batch's transaction, once per connection.
     const QString what = QStringLiteral("writing to %1").arg(table.qualifiedName());
     const bool merge = !batch.upserts.isEmpty() && !batch.intoEmpty;
-    const QString upsertTemp = merge
-        ? tempLike(session, m_temps, QStringLiteral("tf_upserts"), table, batch.schema->names(),
-                   what)
-        : QString();
+    const QString upsertTemp = merge ? tempLike(session, m_temps, QStringLiteral("tf_upserts"),
+                                                table, batch.schema->names(), what)
+                                     : QString();
     const QString deleteTemp = batch.deletes.isEmpty()
         ? QString()
-        : tempLike(session, m_temps, QStringLiteral("tf_deletes"), table, batch.keyColumns,
-                   what);
-    const StateTempTables stateTemps = hasState ? stateTempTables(session, m_temps, batch)
-                                                : StateTempTables();
+        : tempLike(session, m_temps, QStringLiteral("tf_deletes"), table, batch.keyColumns, what);
+    const StateTempTables stateTemps
+        = hasState ? stateTempTables(session, m_temps, batch) : StateTempTables();
 
     PgTransaction transaction(session);
     WriteCounts counts;

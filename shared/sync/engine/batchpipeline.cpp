@@ -134,9 +134,8 @@ QList<StateEntry> BatchPipeline::upsert(const QList<Row> &rows, const QList<QByt
     const QSet<QString> existing = lookUp ? existingTargetKeys(batch.upserts) : QSet<QString>();
     for (int i = 0; i < batch.upserts.size() && !fromWrite; ++i) {
         if (batchKinds.at(i) == Known::Upsert)
-            batchKinds[i] = !lookUp || existing.contains(written.at(i).targetKey)
-                ? Known::Update
-                : Known::Insert;
+            batchKinds[i] = !lookUp || existing.contains(written.at(i).targetKey) ? Known::Update
+                                                                                  : Known::Insert;
     }
     if (!batch.upserts.isEmpty() || batch.checkpoint)
         apply(batch, "applying a batch");
@@ -157,8 +156,7 @@ QList<StateEntry> BatchPipeline::upsert(const QList<Row> &rows, const QList<QByt
         PlannedChange change { m_plan.spec.name,
                                insert ? QStringLiteral("insert") : QStringLiteral("update"),
                                written.at(i).targetKey,
-                               rowToJson(batch.upserts.at(i), *m_plan.targetSchema),
-                               std::nullopt };
+                               rowToJson(batch.upserts.at(i), *m_plan.targetSchema), std::nullopt };
         const auto diff = diffs.constFind(change.key);
         if (!insert && diff != diffs.constEnd())
             change.beforeAfter = qMakePair(diff->before, diff->after);

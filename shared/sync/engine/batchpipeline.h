@@ -39,7 +39,8 @@ public:
     TargetConnector &target() const { return m_target; }
     // A key the source listed (hash mode) but returned no row for when read by key: the row
     // is quarantined with the reason, never skipped in silence. `key` is the source key.
-    void quarantineUnreadable(const KeyValues &key, const QString &sourceKey, const QByteArray &hash);
+    void quarantineUnreadable(const KeyValues &key, const QString &sourceKey,
+                              const QByteArray &hash);
     // Source rows gone: delete_policy decides what happens to their target rows; their state
     // is dropped in the same batch.
     void remove(const QList<StateStore::KeyChange> &gone);

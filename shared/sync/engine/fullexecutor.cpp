@@ -66,8 +66,8 @@ void FullExecutor::run()
     StagingSession staging(m_state.store(), m_context.pair().pairId, m_plan.spec.name);
     const EntityStats before = m_stats;
     const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
-    m_stagedState = m_state.stateTravelsWithData() && m_state.store().stagesState()
-        && !m_context.dryRun();
+    m_stagedState
+        = m_state.stateTravelsWithData() && m_state.store().stagesState() && !m_context.dryRun();
     m_pipeline.setStateStaged(m_stagedState);
     m_pipeline.setIntoEmpty(targetEmpty());
     const auto restart = [&] {
@@ -94,8 +94,9 @@ void FullExecutor::run()
 
     // Every batch staged here has committed: the state follows the data it describes.
     if (m_stagedState) {
-        m_context.target().call(QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
-                                [&] { m_state.store().applyStaged(); });
+        m_context.target().call(
+            QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
+            [&] { m_state.store().applyStaged(); });
     }
 
     m_state.store().diff(m_context.pair().batchSize,

@@ -13,10 +13,10 @@ class StateRoute;
 // target), the batches go without state: each committed batch's (key, hash, target key) is
 // staged, and the state is written once, set-based, after the last batch committed (it
 // lags the data, never leads it). A target with no rows at the start is filled by plain
-// inserts (ChangeBatch::intoEmpty) until a read restarts. The stored state is never cleared up front: every surviving
-// row's state is overwritten anyway, and a crash after a clear would lose the knowledge of
-// which target rows to delete. (Target rows the state never knew of are not deleted: that
-// needs a key listing of the target, which TargetConnector does not offer.)
+// inserts (ChangeBatch::intoEmpty) until a read restarts. The stored state is never cleared up
+// front: every surviving row's state is overwritten anyway, and a crash after a clear would lose
+// the knowledge of which target rows to delete. (Target rows the state never knew of are not
+// deleted: that needs a key listing of the target, which TargetConnector does not offer.)
 class FullExecutor final
 {
 public:
