@@ -19,6 +19,21 @@ QByteArray SourceConnector::hashRow(const Row &row, const Schema &schema) const
     return rowHash(row, schema);
 }
 
+void StateStore::stageWritten(const QList<StateEntry> &)
+{
+    throw Error(Error::Kind::Internal, QStringLiteral("this state store does not stage state"));
+}
+
+void StateStore::applyStaged()
+{
+    throw Error(Error::Kind::Internal, QStringLiteral("this state store does not stage state"));
+}
+
+bool TargetConnector::isEmpty(const QString &)
+{
+    return false;
+}
+
 QList<FieldError> TargetConnector::unrepresentable(const QString &, const Schema &, const Row &)
 {
     return {};

@@ -107,6 +107,15 @@ struct StateEntry
     QString targetKey;  // keyText of the target key
 };
 
+// What one apply did with its upserts, for targets that can tell (countsWrites()).
+// unchanged: rows whose key existed with the same values (not rewritten).
+struct WriteCounts
+{
+    qint64 inserted = 0;
+    qint64 updated = 0;
+    qint64 unchanged = 0;
+};
+
 // What one apply writes, atomically where the target is transactional.
 struct ChangeBatch
 {
@@ -121,6 +130,11 @@ struct ChangeBatch
     QList<StateEntry> stateUpserts;
     QStringList stateDeletes;   // source keys
     std::optional<Checkpoint> checkpoint;
+    // A full run into an entity that had no rows when it started: the upserts are inserted
+    // plainly, without a merge; a key already present fails the batch.
+    bool intoEmpty = false;
+    // Where a target that countsWrites() puts the counts of the upserts, once committed.
+    WriteCounts *counts = nullptr;
 };
 
 // Where a pair's sync state lives: inside the target database when it is transactional
@@ -148,6 +162,15 @@ public:
     virtual void diff(int batchSize, const std::function<bool(const QList<KeyChange> &)> &sink) = 0;
     virtual void endStaging() = 0;
 
+    // Full mode, for stores whose staging sits next to the state (stagesState()): the run
+    // stages the state of the rows whose batch committed, with their target keys
+    // (stageWritten; stage() then only for rows not written, e.g. quarantined), and writes
+    // it in one statement at the end (applyStaged): the state lags the data, never leads it.
+    // The defaults throw tf::Error(Internal).
+    virtual bool stagesState() const { return false; }
+    virtual void stageWritten(const QList<StateEntry> &entries);
+    virtual void applyStaged();
+
     virtual qint64 count(const QString &pairId, const QString &entity) = 0;
     virtual void clear(const QString &pairId, const QString &entity) = 0; // full resync
 };
@@ -169,6 +192,12 @@ public:
     // batch's sync state where transactional, in one transaction. Idempotent: applying the
     // same batch twice leaves the same result.
     virtual void apply(const ChangeBatch &batch) = 0;
+    // True when apply() fills ChangeBatch::counts (inserted/updated/unchanged from the write
+    // itself), so the engine need not look keys up to count.
+    virtual bool countsWrites() const { return false; }
+    // True when `entity` holds no rows (one cheap query): a full run may then insert plainly
+    // (ChangeBatch::intoEmpty). The default says false, which is always safe.
+    virtual bool isEmpty(const QString &entity);
 
     // Called around a run over one entity: file targets write a temporary file and rename it
     // on success; database targets may do nothing.

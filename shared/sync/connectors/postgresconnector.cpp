@@ -158,6 +158,11 @@ void PostgresConnector::apply(const ChangeBatch &batch)
     m_writer->apply(batch);
 }
 
+bool PostgresConnector::isEmpty(const QString &entity)
+{
+    return m_writer->isEmpty(entity);
+}
+
 StateStore &PostgresConnector::stateStore()
 {
     return *m_state;

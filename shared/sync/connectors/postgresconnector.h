@@ -57,6 +57,8 @@ public:
 
     bool isTransactional() const override { return true; }
     void apply(const ChangeBatch &batch) override;
+    bool countsWrites() const override { return true; }
+    bool isEmpty(const QString &entity) override;
     StateStore &stateStore() override;
     QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
                                       const Row &row) override;

@@ -5,6 +5,7 @@
 #include "postgrescatalog.h"
 #include "postgressession.h"
 #include "postgresstatetables.h"
+#include "postgrestemptables.h"
 #include "postgrestypes.h"
 
 #include <QSqlError>
@@ -76,11 +77,14 @@ void PostgresStateStore::beginStaging(const QString &pairId, const QString &enti
     const QString what = QStringLiteral("staging hashes of pair %1").arg(pairId);
     session.exec(kDropStaged, what);
     // The primary key turns a source that yields one key twice into a clear error.
-    session.exec(
-        "CREATE TEMP TABLE tf_staged (source_key text COLLATE \"C\" PRIMARY KEY, hash text)", what);
+    // target_key is set for the rows of a full run whose data is written (stageWritten).
+    session.exec("CREATE TEMP TABLE tf_staged (source_key text COLLATE \"C\" PRIMARY KEY, hash "
+                 "text, target_key text)",
+                 what);
     m_pairId = pairId;
     m_entity = entity;
     m_stagingOpen = true;
+    m_stagedAnalysed = false;
 }
 
 void PostgresStateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashes)
@@ -88,6 +92,7 @@ void PostgresStateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashe
     requireStaging("stage");
     if (keyHashes.isEmpty())
         return;
+    m_stagedAnalysed = false;
     pg::PgSession session(m_staging);
     pg::PgCopyIn copy(session, "COPY pg_temp.tf_staged (source_key, hash) FROM STDIN",
                       QStringLiteral("staging hashes of pair %1").arg(m_pairId));
@@ -101,16 +106,89 @@ void PostgresStateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashe
     copy.finish();
 }
 
+void PostgresStateStore::stageWritten(const QList<StateEntry> &entries)
+{
+    requireStaging("stageWritten");
+    if (entries.isEmpty())
+        return;
+    m_stagedAnalysed = false;
+    pg::PgSession session(m_staging);
+    pg::PgCopyIn copy(session, "COPY pg_temp.tf_staged (source_key, hash, target_key) FROM STDIN",
+                      QStringLiteral("staging sync state of pair %1").arg(m_pairId));
+    for (const StateEntry &entry : entries) {
+        QByteArray &out = copy.buffer();
+        pg::appendCopyText(out, utf8(entry.sourceKey));
+        out += '\t';
+        pg::appendCopyText(out, entry.hash.isNull() ? QByteArrayLiteral("") : entry.hash);
+        out += '\t';
+        pg::appendCopyText(out, utf8(entry.targetKey));
+        copy.endRow();
+    }
+    copy.finish();
+}
+
+void PostgresStateStore::analyseStaged()
+{
+    if (m_stagedAnalysed)
+        return;
+    // Temporary tables are never analysed automatically; without statistics the planner
+    // guesses their size and may pick a nested loop over a million keys.
+    pg::PgSession session(m_staging);
+    session.exec("ANALYZE pg_temp.tf_staged", QStringLiteral("analysing staged hashes"));
+    m_stagedAnalysed = true;
+}
+
+void PostgresStateStore::applyStaged()
+{
+    requireStaging("applyStaged");
+    analyseStaged();
+    pg::PgSession session(m_staging);
+    const QString what = QStringLiteral("writing sync state of pair %1").arg(m_pairId);
+    const QList<QByteArray> params { utf8(m_pairId), utf8(m_entity) };
+    // No state yet (a first load): a plain INSERT, about twice as fast as the merge. Should
+    // a row appear meanwhile, its key fails the statement: the state stays behind, never
+    // wrong. In key order, so the index is filled from left to right.
+    const bool none = pg::queryIntegers(session,
+                                        QStringLiteral("SELECT 1 FROM %1 WHERE pair_id = $1 AND "
+                                                       "entity = $2 LIMIT 1")
+                                            .arg(m_catalog.stateTable())
+                                            .toUtf8(),
+                                        what, params)
+                          .isEmpty();
+    if (none) {
+        session.exec(
+            QStringLiteral("INSERT INTO %1 (pair_id, entity, source_key, hash, target_key)"
+                           " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_staged"
+                           " WHERE target_key IS NOT NULL ORDER BY source_key")
+                .arg(m_catalog.stateTable())
+                .toUtf8(),
+            what, params);
+        return;
+    }
+    // Only what differs goes through the merge: a hash join finds it (the stored state of an
+    // unchanged row is not even probed by key). ON CONFLICT stays for rows that appear
+    // meanwhile.
+    session.exec(
+        QStringLiteral(
+            "INSERT INTO %1 AS s (pair_id, entity, source_key, hash, target_key)"
+            " SELECT $1, $2, n.source_key, n.hash, n.target_key FROM pg_temp.tf_staged AS n"
+            " LEFT JOIN (SELECT source_key, hash, target_key FROM %1 WHERE pair_id = $1 AND"
+            " entity = $2) AS o ON o.source_key = n.source_key"
+            " WHERE n.target_key IS NOT NULL AND (o.source_key IS NULL OR (o.hash, o.target_key)"
+            " IS DISTINCT FROM (n.hash, n.target_key)) ORDER BY n.source_key"
+            " ON CONFLICT (pair_id, entity, source_key) DO UPDATE"
+            " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
+            " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, EXCLUDED.target_key)")
+            .arg(m_catalog.stateTable())
+            .toUtf8(),
+        what, params);
+}
+
 void PostgresStateStore::diff(int batchSize,
                               const std::function<bool(const QList<KeyChange> &)> &sink)
 {
     requireStaging("diff");
-    {
-        // Temporary tables are never analysed automatically; without statistics the planner
-        // guesses their size and may pick a nested loop over a million keys.
-        pg::PgSession session(m_staging);
-        session.exec("ANALYZE pg_temp.tf_staged", QStringLiteral("analysing staged hashes"));
-    }
+    analyseStaged();
     const QString sql = QStringLiteral("SELECT CASE WHEN s.source_key IS NULL THEN 'I' WHEN "
                                        "n.source_key IS NULL THEN 'D' ELSE 'U' END,"
                                        " COALESCE(n.source_key, s.source_key), n.hash, s.target_key"

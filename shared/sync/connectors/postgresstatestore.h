@@ -39,6 +39,12 @@ public:
     void stage(const QList<QPair<QString, QByteArray>> &keyHashes) override;
     void diff(int batchSize, const std::function<bool(const QList<KeyChange> &)> &sink) override;
     void endStaging() override;
+    // Full mode: the state of written rows goes into tf_staged with their target keys and
+    // into tf_sync_state with one INSERT ... SELECT at the end (on the staging connection,
+    // after every batch it describes has committed).
+    bool stagesState() const override { return true; }
+    void stageWritten(const QList<StateEntry> &entries) override;
+    void applyStaged() override;
 
     qint64 count(const QString &pairId, const QString &entity) override;
     // Forgets the state and the checkpoint of (pair, entity), in one transaction.
@@ -46,6 +52,7 @@ public:
 
 private:
     void requireStaging(const char *what) const;
+    void analyseStaged();
 
     const db::Database &m_writes;
     const db::Database &m_staging;
@@ -54,6 +61,7 @@ private:
     QString m_pairId;
     QString m_entity;
     bool m_stagingOpen = false;
+    bool m_stagedAnalysed = false;
 };
 
 } // namespace tf::sync

@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "postgrescatalog.h"
 #include "postgressession.h"
+#include "postgrestemptables.h"
 #include "postgrestypes.h"
 
 #include <QHash>
@@ -103,7 +104,35 @@ void createStateTables(PgSession &session, const PgCatalog &catalog)
     transaction.commit();
 }
 
-void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeBatch &batch)
+StateTempTables stateTempTables(PgSession &session, PgTempTables &temps, const ChangeBatch &batch)
+{
+    const QString what = QStringLiteral("writing sync state of pair %1").arg(batch.pairId);
+    StateTempTables names;
+    if (!batch.stateUpserts.isEmpty()) {
+        names.upserts = temps.ensure(
+            session, QStringLiteral("tf_state_upserts"), QStringLiteral("v1"),
+            [](const QString &name) {
+                return QStringLiteral("CREATE TEMP TABLE %1 (source_key text COLLATE \"C\", hash "
+                                      "text, target_key text) ON COMMIT DELETE ROWS")
+                    .arg(name);
+            },
+            what);
+    }
+    if (!batch.stateDeletes.isEmpty()) {
+        names.deletes = temps.ensure(
+            session, QStringLiteral("tf_state_deletes"), QStringLiteral("v1"),
+            [](const QString &name) {
+                return QStringLiteral(
+                           "CREATE TEMP TABLE %1 (source_key text COLLATE \"C\") ON COMMIT DELETE ROWS")
+                    .arg(name);
+            },
+            what);
+    }
+    return names;
+}
+
+void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeBatch &batch,
+                     const StateTempTables &temps)
 {
     const QString entity = batch.stateEntity.isEmpty() ? batch.entity : batch.stateEntity;
     const QByteArray pair = utf8(batch.pairId);
@@ -115,12 +144,10 @@ void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeB
         QHash<QString, qsizetype> last;
         for (qsizetype i = 0; i < batch.stateUpserts.size(); ++i)
             last.insert(batch.stateUpserts.at(i).sourceKey, i);
-        session.exec("CREATE TEMP TABLE tf_state_upserts (source_key text COLLATE \"C\", hash "
-                     "text, target_key text)"
-                     " ON COMMIT DROP",
-                     what);
         PgCopyIn copy(session,
-                      "COPY pg_temp.tf_state_upserts (source_key, hash, target_key) FROM STDIN",
+                      QStringLiteral("COPY pg_temp.%1 (source_key, hash, target_key) FROM STDIN")
+                          .arg(temps.upserts)
+                          .toUtf8(),
                       what);
         for (qsizetype i = 0; i < batch.stateUpserts.size(); ++i) {
             const StateEntry &entry = batch.stateUpserts.at(i);
@@ -138,30 +165,31 @@ void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeB
         session.exec(
             QStringLiteral(
                 "INSERT INTO %1 AS s (pair_id, entity, source_key, hash, target_key)"
-                " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_state_upserts"
+                " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.%2"
                 " ON CONFLICT (pair_id, entity, source_key) DO UPDATE"
                 " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
                 " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, "
                 "EXCLUDED.target_key)")
-                .arg(catalog.stateTable())
+                .arg(catalog.stateTable(), temps.upserts)
                 .toUtf8(),
             what, { pair, stateEntity });
     }
 
     if (!batch.stateDeletes.isEmpty()) {
-        session.exec(
-            "CREATE TEMP TABLE tf_state_deletes (source_key text COLLATE \"C\") ON COMMIT DROP",
-            what);
-        PgCopyIn copy(session, "COPY pg_temp.tf_state_deletes (source_key) FROM STDIN", what);
+        PgCopyIn copy(session,
+                      QStringLiteral("COPY pg_temp.%1 (source_key) FROM STDIN")
+                          .arg(temps.deletes)
+                          .toUtf8(),
+                      what);
         for (const QString &key : batch.stateDeletes) {
             appendCopyText(copy.buffer(), utf8(key));
             copy.endRow();
         }
         copy.finish();
         session.exec(QStringLiteral(
-                         "DELETE FROM %1 AS s USING pg_temp.tf_state_deletes AS d"
+                         "DELETE FROM %1 AS s USING pg_temp.%2 AS d"
                          " WHERE s.pair_id = $1 AND s.entity = $2 AND s.source_key = d.source_key")
-                         .arg(catalog.stateTable())
+                         .arg(catalog.stateTable(), temps.deletes)
                          .toUtf8(),
                      what, { pair, stateEntity });
     }

@@ -9,6 +9,7 @@ namespace tf::sync::pg {
 
 class PgCatalog;
 class PgSession;
+class PgTempTables;
 
 // The sync-state tables in the target's schema, next to the data they describe:
 //   tf_sync_state(pair_id, entity, source_key, hash, target_key)       key (pair_id, entity,
@@ -21,9 +22,19 @@ class PgSession;
 // lock so two connectors starting at once do not collide.
 void createStateTables(PgSession &session, const PgCatalog &catalog);
 
+// The temporary tables writeBatchState needs for `batch` (empty names for none), made once per
+// connection: call before the batch's transaction begins.
+struct StateTempTables
+{
+    QString upserts;
+    QString deletes;
+};
+StateTempTables stateTempTables(PgSession &session, PgTempTables &temps, const ChangeBatch &batch);
+
 // Writes a batch's stateUpserts, stateDeletes and checkpoint inside the caller's transaction:
-// COPY into temporary tables, then one INSERT ... ON CONFLICT and one DELETE.
-void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeBatch &batch);
+// COPY into the temporary tables, then one INSERT ... ON CONFLICT and one DELETE.
+void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeBatch &batch,
+                     const StateTempTables &temps);
 
 // Upserts one checkpoint row (in whatever transaction the session is in).
 void writeCheckpoint(PgSession &session, const PgCatalog &catalog, const QString &pairId,

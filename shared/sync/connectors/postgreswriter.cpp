@@ -5,6 +5,7 @@
 #include "postgressession.h"
 #include "postgresstatestore.h"
 #include "postgresstatetables.h"
+#include "postgrestemptables.h"
 #include "postgrestypes.h"
 
 #include <QHash>
@@ -59,29 +60,49 @@ QList<qsizetype> lastPerKey(const QList<Row> &rows, const QList<int> &keyIndexes
     return order;
 }
 
-void writeUpserts(PgSession &session, const PgTable &table, const ChangeBatch &batch)
+// What the temporary tables of a write depend on: the target and the columns' types.
+QString shapeOf(const PgTable &table, const QStringList &columns)
+{
+    QString shape = table.qualifiedName();
+    for (const QString &name : columns) {
+        const PgColumn &column = table.column(name);
+        shape += QStringLiteral("|%1:%2:%3").arg(column.name, column.sqlType).arg(column.typmod);
+    }
+    return shape;
+}
+
+// Only the given columns, typed like the target but without its constraints: a NOT NULL or
+// CHECK violation surfaces at the merge with the target's constraint name.
+QString tempLike(PgSession &session, PgTempTables &temps, const QString &prefix,
+                 const PgTable &table, const QStringList &columns, const QString &what)
+{
+    return temps.ensure(
+        session, prefix, shapeOf(table, columns),
+        [&](const QString &name) {
+            return QStringLiteral("CREATE TEMP TABLE %1 ON COMMIT DELETE ROWS AS SELECT %2 FROM "
+                                  "%3 AS t WITH NO DATA")
+                .arg(name, refs(columns, QStringLiteral("t.")), table.qualifiedName());
+        },
+        what);
+}
+
+// COPY of the upsert rows (each key once, unless `all`) into `into`; returns the rows sent.
+qint64 copyUpserts(PgSession &session, const QString &into, const ChangeBatch &batch, bool all,
+                   const QString &what)
 {
     const Schema &schema = *batch.schema;
-    const QStringList columns = schema.names();
-    const QList<int> keyIndexes = schema.indexesOf(batch.keyColumns);
-    QList<PgColumn> targetColumns;
-    for (const QString &name : columns)
-        targetColumns << table.column(name);
-    const QString what = QStringLiteral("writing to %1").arg(table.qualifiedName());
-
-    // Only the batch's columns, typed like the target but without its constraints: a NOT
-    // NULL or CHECK violation surfaces at the INSERT below with the target's constraint name.
-    session.exec(
-        QStringLiteral(
-            "CREATE TEMP TABLE tf_upserts ON COMMIT DROP AS SELECT %1 FROM %2 AS t WITH NO DATA")
-            .arg(refs(columns, QStringLiteral("t.")), table.qualifiedName())
-            .toUtf8(),
-        what);
     PgCopyIn copy(
-        session,
-        QStringLiteral("COPY pg_temp.tf_upserts (%1) FROM STDIN").arg(refs(columns)).toUtf8(),
+        session, QStringLiteral("COPY %1 (%2) FROM STDIN").arg(into, refs(schema.names())).toUtf8(),
         what);
-    for (const qsizetype index : lastPerKey(batch.upserts, keyIndexes, schema)) {
+    QList<qsizetype> order;
+    if (all) {
+        order.reserve(batch.upserts.size());
+        for (qsizetype i = 0; i < batch.upserts.size(); ++i)
+            order << i;
+    } else {
+        order = lastPerKey(batch.upserts, schema.indexesOf(batch.keyColumns), schema);
+    }
+    for (const qsizetype index : std::as_const(order)) {
         const Row &row = batch.upserts.at(index);
         if (row.size() != schema.size()) {
             throw Error(Error::Kind::Validation,
@@ -99,17 +120,30 @@ void writeUpserts(PgSession &session, const PgTable &table, const ChangeBatch &b
         copy.endRow();
     }
     copy.finish();
+    return copy.rows();
+}
+
+// The merge: COPY into the temporary table, then one INSERT ... ON CONFLICT that counts
+// what it inserted and updated (RETURNING xmax = 0: a row version this statement inserted
+// has no xmax, one it updated carries the statement's lock). Rows it leaves alone are
+// unchanged.
+WriteCounts mergeUpserts(PgSession &session, const PgTable &table, const QString &temp,
+                         const ChangeBatch &batch, const QString &what)
+{
+    const QStringList columns = batch.schema->names();
+    copyUpserts(session, QStringLiteral("pg_temp.") + temp, batch, false, what);
 
     QStringList sets;
     QStringList current;
     QStringList incoming;
-    for (const PgColumn &column : std::as_const(targetColumns)) {
-        if (batch.keyColumns.contains(column.name))
+    for (const QString &name : columns) {
+        if (batch.keyColumns.contains(name))
             continue;
-        const QString name = quoteIdentifier(column.name);
-        sets << QStringLiteral("%1 = EXCLUDED.%1").arg(name);
-        current << comparable(QStringLiteral("t.") + name, column);
-        incoming << comparable(QStringLiteral("EXCLUDED.") + name, column);
+        const PgColumn &column = table.column(name);
+        const QString quoted = quoteIdentifier(column.name);
+        sets << QStringLiteral("%1 = EXCLUDED.%1").arg(quoted);
+        current << comparable(QStringLiteral("t.") + quoted, column);
+        incoming << comparable(QStringLiteral("EXCLUDED.") + quoted, column);
     }
     // An unchanged row is left alone (no new row version, no trigger, no WAL).
     const QString action = sets.isEmpty()
@@ -117,11 +151,15 @@ void writeUpserts(PgSession &session, const PgTable &table, const ChangeBatch &b
         : QStringLiteral("DO UPDATE SET %1 WHERE ROW(%2) IS DISTINCT FROM ROW(%3)")
               .arg(sets.join(QLatin1String(", ")), current.join(QLatin1String(", ")),
                    incoming.join(QLatin1String(", ")));
+    QList<qint64> written;
     try {
-        session.exec(
-            QStringLiteral(
-                "INSERT INTO %1 AS t (%2) SELECT %2 FROM pg_temp.tf_upserts ON CONFLICT (%3) %4")
-                .arg(table.qualifiedName(), refs(columns), refs(batch.keyColumns), action)
+        written = queryIntegers(
+            session,
+            QStringLiteral("WITH w AS (INSERT INTO %1 AS t (%2) SELECT %2 FROM pg_temp.%3"
+                           " ON CONFLICT (%4) %5 RETURNING (t.xmax = 0) AS inserted)"
+                           " SELECT count(*) FILTER (WHERE inserted),"
+                           " count(*) FILTER (WHERE NOT inserted) FROM w")
+                .arg(table.qualifiedName(), refs(columns), temp, refs(batch.keyColumns), action)
                 .toUtf8(),
             what);
     } catch (const Error &error) {
@@ -135,9 +173,16 @@ void writeUpserts(PgSession &session, const PgTable &table, const ChangeBatch &b
             QJsonObject { { QStringLiteral("table"), table.name },
                           { QStringLiteral("key"), batch.keyColumns.join(QLatin1Char(',')) } });
     }
+    WriteCounts counts;
+    counts.inserted = written.value(0);
+    counts.updated = written.value(1);
+    // Earlier rows of a key repeated in the batch were superseded: counted as unchanged.
+    counts.unchanged = batch.upserts.size() - counts.inserted - counts.updated;
+    return counts;
 }
 
-void writeDeletes(PgSession &session, const PgTable &table, const ChangeBatch &batch)
+void writeDeletes(PgSession &session, const PgTable &table, const QString &temp,
+                  const ChangeBatch &batch)
 {
     QList<PgColumn> keys;
     QStringList matches;
@@ -146,15 +191,9 @@ void writeDeletes(PgSession &session, const PgTable &table, const ChangeBatch &b
         matches << QStringLiteral("t.%1 = d.%1").arg(quoteIdentifier(name));
     }
     const QString what = QStringLiteral("deleting from %1").arg(table.qualifiedName());
-    session.exec(
-        QStringLiteral(
-            "CREATE TEMP TABLE tf_deletes ON COMMIT DROP AS SELECT %1 FROM %2 AS t WITH NO DATA")
-            .arg(refs(batch.keyColumns, QStringLiteral("t.")), table.qualifiedName())
-            .toUtf8(),
-        what);
     PgCopyIn copy(session,
-                  QStringLiteral("COPY pg_temp.tf_deletes (%1) FROM STDIN")
-                      .arg(refs(batch.keyColumns))
+                  QStringLiteral("COPY pg_temp.%1 (%2) FROM STDIN")
+                      .arg(temp, refs(batch.keyColumns))
                       .toUtf8(),
                   what);
     for (const KeyValues &key : batch.deletes) {
@@ -174,8 +213,8 @@ void writeDeletes(PgSession &session, const PgTable &table, const ChangeBatch &b
         copy.endRow();
     }
     copy.finish();
-    session.exec(QStringLiteral("DELETE FROM %1 AS t USING pg_temp.tf_deletes AS d WHERE %2")
-                     .arg(table.qualifiedName(), matches.join(QLatin1String(" AND ")))
+    session.exec(QStringLiteral("DELETE FROM %1 AS t USING pg_temp.%2 AS d WHERE %3")
+                     .arg(table.qualifiedName(), temp, matches.join(QLatin1String(" AND ")))
                      .toUtf8(),
                  what);
 }
@@ -187,6 +226,17 @@ PgWriter::PgWriter(const db::Database &database, PgCatalog &catalog, PostgresSta
     , m_catalog(catalog)
     , m_state(state)
 { }
+
+bool PgWriter::isEmpty(const QString &entity)
+{
+    const PgTable table = m_catalog.table(entity);
+    PgSession session(m_database);
+    return queryIntegers(
+               session,
+               QStringLiteral("SELECT 1 FROM %1 LIMIT 1").arg(table.qualifiedName()).toUtf8(),
+               QStringLiteral("looking into %1").arg(table.qualifiedName()))
+        .isEmpty();
+}
 
 void PgWriter::apply(const ChangeBatch &batch)
 {
@@ -210,14 +260,33 @@ void PgWriter::apply(const ChangeBatch &batch)
     const PgTable table = hasData ? m_catalog.table(batch.entity) : PgTable();
 
     PgSession session(m_database);
+    // Temporary tables first: created outside the batch's transaction, once per connection.
+    const QString what = QStringLiteral("writing to %1").arg(table.qualifiedName());
+    const bool merge = !batch.upserts.isEmpty() && !batch.intoEmpty;
+    const QString upsertTemp = merge ? tempLike(session, m_temps, QStringLiteral("tf_upserts"),
+                                                table, batch.schema->names(), what)
+                                     : QString();
+    const QString deleteTemp = batch.deletes.isEmpty()
+        ? QString()
+        : tempLike(session, m_temps, QStringLiteral("tf_deletes"), table, batch.keyColumns, what);
+    const StateTempTables stateTemps
+        = hasState ? stateTempTables(session, m_temps, batch) : StateTempTables();
+
     PgTransaction transaction(session);
-    if (!batch.upserts.isEmpty())
-        writeUpserts(session, table, batch);
+    WriteCounts counts;
+    if (merge) {
+        counts = mergeUpserts(session, table, upsertTemp, batch, what);
+    } else if (!batch.upserts.isEmpty()) {
+        // Into an empty table: no merge; a key present twice fails on the target's key.
+        counts.inserted = copyUpserts(session, table.qualifiedName(), batch, true, what);
+    }
     if (!batch.deletes.isEmpty())
-        writeDeletes(session, table, batch);
+        writeDeletes(session, table, deleteTemp, batch);
     if (hasState)
-        writeBatchState(session, m_catalog, batch);
+        writeBatchState(session, m_catalog, batch, stateTemps);
     transaction.commit();
+    if (batch.counts)
+        *batch.counts = counts;
 }
 
 } // namespace tf::sync::pg

@@ -101,14 +101,16 @@ QSet<QString> BatchPipeline::existingTargetKeys(const QList<Row> &rows)
     return existing;
 }
 
-void BatchPipeline::upsert(const QList<Row> &rows, const QList<QByteArray> &hashes,
-                           const QList<Known> &kinds, Known all,
-                           const std::optional<Checkpoint> &checkpoint)
+QList<StateEntry> BatchPipeline::upsert(const QList<Row> &rows, const QList<QByteArray> &hashes,
+                                        const QList<Known> &kinds, Known all,
+                                        const std::optional<Checkpoint> &checkpoint)
 {
     m_context.holding(rows.size());
     const QList<Mapped> mapped = transformAndValidate(rows, hashes);
     ChangeBatch batch = newBatch();
     batch.checkpoint = checkpoint;
+    batch.intoEmpty = m_intoEmpty;
+    QList<StateEntry> written;
     QList<Known> batchKinds;
     for (int i = 0; i < mapped.size(); ++i) {
         const Mapped &item = mapped.at(i);
@@ -117,45 +119,63 @@ void BatchPipeline::upsert(const QList<Row> &rows, const QList<QByteArray> &hash
             continue;
         }
         batch.upserts << item.row;
-        batch.stateUpserts << StateEntry { item.sourceKey, item.hash,
-                                           m_plan.targetKeyText(item.row) };
+        written << StateEntry { item.sourceKey, item.hash, m_plan.targetKeyText(item.row) };
         batchKinds << (kinds.isEmpty() ? all : kinds.at(i));
     }
-    const bool lookUp = batchKinds.contains(Known::Upsert) && m_plan.targetKeyIndexes.size() == 1;
+    if (!m_stateStaged || m_context.dryRun())
+        batch.stateUpserts = written;
+    // Who can tell inserts from updates: the write itself, else a key look-up before it.
+    WriteCounts counts;
+    const bool toDecide = batchKinds.contains(Known::Upsert);
+    const bool fromWrite = toDecide && !m_context.dryRun() && m_target.countsWrites();
+    if (fromWrite)
+        batch.counts = &counts;
+    const bool lookUp = toDecide && !fromWrite && m_plan.targetKeyIndexes.size() == 1;
     const QSet<QString> existing = lookUp ? existingTargetKeys(batch.upserts) : QSet<QString>();
-    for (int i = 0; i < batch.upserts.size(); ++i) {
+    for (int i = 0; i < batch.upserts.size() && !fromWrite; ++i) {
         if (batchKinds.at(i) == Known::Upsert)
-            batchKinds[i] = !lookUp || existing.contains(batch.stateUpserts.at(i).targetKey)
-                ? Known::Update
-                : Known::Insert;
+            batchKinds[i] = !lookUp || existing.contains(written.at(i).targetKey) ? Known::Update
+                                                                                  : Known::Insert;
     }
     if (!batch.upserts.isEmpty() || batch.checkpoint)
         apply(batch, "applying a batch");
+    count(batchKinds, fromWrite ? &counts : nullptr);
+    if (!m_context.dryRun())
+        return written;
+
     // A dry run's updates show the target's current values of the fields they change.
-    QHash<QString, UpdateDiff> diffs;
-    if (m_context.dryRun()) {
-        QList<Row> updates;
-        for (int i = 0; i < batch.upserts.size(); ++i) {
-            if (batchKinds.at(i) != Known::Insert)
-                updates << batch.upserts.at(i);
-        }
-        diffs = diffAgainstTarget(m_plan, m_target, m_context.target(), updates);
+    QList<Row> updates;
+    for (int i = 0; i < batch.upserts.size(); ++i) {
+        if (batchKinds.at(i) != Known::Insert)
+            updates << batch.upserts.at(i);
     }
+    const QHash<QString, UpdateDiff> diffs
+        = diffAgainstTarget(m_plan, m_target, m_context.target(), updates);
     for (int i = 0; i < batch.upserts.size(); ++i) {
         const bool insert = batchKinds.at(i) == Known::Insert;
-        ++(insert ? m_stats.inserted : m_stats.updated);
-        if (m_context.dryRun()) {
-            PlannedChange change { m_plan.spec.name,
-                                   insert ? QStringLiteral("insert") : QStringLiteral("update"),
-                                   batch.stateUpserts.at(i).targetKey,
-                                   rowToJson(batch.upserts.at(i), *m_plan.targetSchema),
-                                   std::nullopt };
-            const auto diff = diffs.constFind(change.key);
-            if (!insert && diff != diffs.constEnd())
-                change.beforeAfter = qMakePair(diff->before, diff->after);
-            m_context.plan(std::move(change));
-        }
+        PlannedChange change { m_plan.spec.name,
+                               insert ? QStringLiteral("insert") : QStringLiteral("update"),
+                               written.at(i).targetKey,
+                               rowToJson(batch.upserts.at(i), *m_plan.targetSchema), std::nullopt };
+        const auto diff = diffs.constFind(change.key);
+        if (!insert && diff != diffs.constEnd())
+            change.beforeAfter = qMakePair(diff->before, diff->after);
+        m_context.plan(std::move(change));
     }
+    return written;
+}
+
+// Rows whose kind the write told (counts) or that were known / looked up (kinds).
+void BatchPipeline::count(const QList<Known> &kinds, const WriteCounts *counts)
+{
+    if (counts) {
+        m_stats.inserted += counts->inserted;
+        m_stats.updated += counts->updated;
+        m_stats.unchanged += counts->unchanged;
+        return;
+    }
+    for (const Known kind : kinds)
+        ++(kind == Known::Insert ? m_stats.inserted : m_stats.updated);
 }
 
 void BatchPipeline::remove(const QList<StateStore::KeyChange> &gone)

@@ -16,8 +16,9 @@ class BatchPipeline final
     Q_DISABLE_COPY_MOVE(BatchPipeline)
 public:
     // What the caller knows about a row's change: Insert/Update from a hash diff; Upsert when
-    // only the target can tell (cursor, full: looked up once per batch for single-column
-    // keys, else counted as an update).
+    // only the target can tell (cursor, full): a target that countsWrites() reports inserted,
+    // updated and unchanged from the write itself; otherwise (and in a dry run) the keys are
+    // looked up once per batch for single-column keys, else counted as updates.
     enum class Known { Insert, Update, Upsert };
 
     BatchPipeline(RunContext &context, const EntityPlan &plan, TargetConnector &target,
@@ -26,11 +27,20 @@ public:
     // rows are in plan.readSchema order. hashes: the state hash per row, or empty to hash
     // the rows here. kinds: per row, or empty for `all`. The checkpoint (cursor mode) goes
     // in the same ChangeBatch, so it commits with the rows it covers.
-    void upsert(const QList<Row> &rows, const QList<QByteArray> &hashes, const QList<Known> &kinds,
-                Known all, const std::optional<Checkpoint> &checkpoint = std::nullopt);
+    // Returns the state entries of the rows written (committed, or planned in a dry run).
+    QList<StateEntry> upsert(const QList<Row> &rows, const QList<QByteArray> &hashes,
+                             const QList<Known> &kinds, Known all,
+                             const std::optional<Checkpoint> &checkpoint = std::nullopt);
+    // Full mode: the caller stages the state of the written rows itself (StateStore::
+    // stagesState()), so upserts go without state; and whether the target had no rows when
+    // the run began (ChangeBatch::intoEmpty).
+    void setStateStaged(bool staged) { m_stateStaged = staged; }
+    void setIntoEmpty(bool intoEmpty) { m_intoEmpty = intoEmpty; }
+    TargetConnector &target() const { return m_target; }
     // A key the source listed (hash mode) but returned no row for when read by key: the row
     // is quarantined with the reason, never skipped in silence. `key` is the source key.
-    void quarantineUnreadable(const KeyValues &key, const QString &sourceKey, const QByteArray &hash);
+    void quarantineUnreadable(const KeyValues &key, const QString &sourceKey,
+                              const QByteArray &hash);
     // Source rows gone: delete_policy decides what happens to their target rows; their state
     // is dropped in the same batch.
     void remove(const QList<StateStore::KeyChange> &gone);
@@ -44,6 +54,7 @@ private:
     void quarantine(const Row &sourceRow, const Mapped &mapped);
     QSet<QString> existingTargetKeys(const QList<Row> &rows);
     void apply(const ChangeBatch &batch, const char *what);
+    void count(const QList<Known> &kinds, const WriteCounts *counts);
     ChangeBatch newBatch() const;
 
     RunContext &m_context;
@@ -51,6 +62,8 @@ private:
     TargetConnector &m_target;
     StateRoute &m_state;
     EntityStats &m_stats;
+    bool m_stateStaged = false;
+    bool m_intoEmpty = false;
 };
 
 } // namespace tf::sync

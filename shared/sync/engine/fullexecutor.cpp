@@ -15,14 +15,66 @@ FullExecutor::FullExecutor(RunContext &context, const EntityPlan &plan, SourceCo
     , m_stats(stats)
 { }
 
+bool FullExecutor::targetEmpty()
+{
+    if (m_context.dryRun())
+        return false;
+    bool empty = false;
+    m_context.target().call(QStringLiteral("looking into %1").arg(m_plan.spec.targetEntity),
+                            [&] { empty = m_pipeline.target().isEmpty(m_plan.spec.targetEntity); });
+    return empty;
+}
+
+void FullExecutor::stageBatch(const QList<Row> &rows)
+{
+    QList<QPair<QString, QByteArray>> keyHashes = m_plan.keyHashes(rows);
+    if (!m_stagedState) {
+        // Staged before the write: a key the source yields twice fails here, before any row.
+        m_state.store().stage(keyHashes);
+        m_pipeline.upsert(rows, hashesOf(keyHashes), {}, BatchPipeline::Known::Upsert);
+        return;
+    }
+    // Staged after the write committed, with the target keys of the rows written; the rows
+    // not written (quarantined) are staged without, so they are no deletes and keep their
+    // stored state.
+    const QList<StateEntry> written
+        = m_pipeline.upsert(rows, hashesOf(keyHashes), {}, BatchPipeline::Known::Upsert);
+    QSet<QString> writtenKeys;
+    writtenKeys.reserve(written.size());
+    for (const StateEntry &entry : written)
+        writtenKeys.insert(entry.sourceKey);
+    QList<QPair<QString, QByteArray>> notWritten;
+    for (auto &keyHash : keyHashes) {
+        if (!writtenKeys.contains(keyHash.first))
+            notWritten << std::move(keyHash);
+    }
+    m_state.store().stageWritten(written);
+    m_state.store().stage(notWritten);
+}
+
+QList<QByteArray> FullExecutor::hashesOf(const QList<QPair<QString, QByteArray>> &keyHashes)
+{
+    QList<QByteArray> hashes;
+    hashes.reserve(keyHashes.size());
+    for (const auto &keyHash : keyHashes)
+        hashes << keyHash.second;
+    return hashes;
+}
+
 void FullExecutor::run()
 {
     StagingSession staging(m_state.store(), m_context.pair().pairId, m_plan.spec.name);
     const EntityStats before = m_stats;
     const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    m_stagedState
+        = m_state.stateTravelsWithData() && m_state.store().stagesState() && !m_context.dryRun();
+    m_pipeline.setStateStaged(m_stagedState);
+    m_pipeline.setIntoEmpty(targetEmpty());
     const auto restart = [&] {
-        // Rows already written stay written (upserts); counting starts over with the read.
+        // Rows already written stay written (upserts); counting starts over with the read,
+        // and the target is no longer empty.
         m_stats = before;
+        m_pipeline.setIntoEmpty(false);
         staging.restart();
     };
     m_context.source().call(
@@ -30,21 +82,22 @@ void FullExecutor::run()
         [&] {
             m_source.readAll(request, downstream([&](const RowBatch &batch) {
                                  const QList<Row> rows = m_plan.conform(batch);
-                                 QList<QByteArray> hashes;
-                                 hashes.reserve(rows.size());
-                                 QList<QPair<QString, QByteArray>> keyHashes
-                                     = m_plan.keyHashes(rows);
-                                 for (const auto &keyHash : std::as_const(keyHashes))
-                                     hashes << keyHash.second;
-                                 m_state.store().stage(keyHashes);
-                                 m_pipeline.upsert(rows, hashes, {}, BatchPipeline::Known::Upsert);
+                                 stageBatch(rows);
                                  m_stats.read += rows.size();
                                  m_context.reportProgress(m_stats, -1);
                                  return !m_context.cancelRequested();
                              }));
         },
         restart);
+    m_pipeline.setIntoEmpty(false);
     m_context.throwIfCancelled();
+
+    // Every batch staged here has committed: the state follows the data it describes.
+    if (m_stagedState) {
+        m_context.target().call(
+            QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
+            [&] { m_state.store().applyStaged(); });
+    }
 
     m_state.store().diff(m_context.pair().batchSize,
                          [&](const QList<StateStore::KeyChange> &changes) {

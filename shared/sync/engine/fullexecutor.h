@@ -9,10 +9,14 @@ class StateRoute;
 // Full mode: every source row is written again (an idempotent upsert) with its state, and
 // target rows whose source rows are gone are deleted. One pass: each readAll batch is
 // staged and written; the diff afterwards then differs only by the keys stored but not
-// staged, i.e. the deletes. The stored state is never cleared up front: every surviving
-// row's state is overwritten anyway, and a crash after a clear would lose the knowledge of
-// which target rows to delete. (Target rows the state never knew of are not deleted: that
-// needs a key listing of the target, which TargetConnector does not offer.)
+// staged, i.e. the deletes. Where the state store stages next to the state (a PostgreSQL
+// target), the batches go without state: each committed batch's (key, hash, target key) is
+// staged, and the state is written once, set-based, after the last batch committed (it
+// lags the data, never leads it). A target with no rows at the start is filled by plain
+// inserts (ChangeBatch::intoEmpty) until a read restarts. The stored state is never cleared up
+// front: every surviving row's state is overwritten anyway, and a crash after a clear would lose
+// the knowledge of which target rows to delete. (Target rows the state never knew of are not
+// deleted: that needs a key listing of the target, which TargetConnector does not offer.)
 class FullExecutor final
 {
 public:
@@ -22,12 +26,17 @@ public:
     void run();
 
 private:
+    bool targetEmpty();
+    void stageBatch(const QList<Row> &rows);
+    static QList<QByteArray> hashesOf(const QList<QPair<QString, QByteArray>> &keyHashes);
+
     RunContext &m_context;
     const EntityPlan &m_plan;
     SourceConnector &m_source;
     StateRoute &m_state;
     BatchPipeline &m_pipeline;
     EntityStats &m_stats;
+    bool m_stagedState = false;
 };
 
 } // namespace tf::sync

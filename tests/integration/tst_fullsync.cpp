@@ -1,0 +1,303 @@
+// Full sync PostgreSQL -> PostgreSQL (issue 16, "set-based state"): inserted, updated and
+// unchanged come from the write itself and are exact over a partly filled target; the state
+// is written once at the end and never ahead of the data; an empty target is filled by plain
+// inserts, where a duplicate key fails its batch; quarantined rows keep their stored state.
+#include "core/errors.h"
+#include "db/connection.h"
+#include "db/controldatabase.h"
+#include "sync/connectors/postgresconnector.h"
+#include "sync/engine/quarantinestore.h"
+#include "sync/engine/syncrunner.h"
+#include "testsupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tf::sync;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kSrc = u"fs src"_s;
+const QString kDst = u"fs dst"_s;
+
+QString q(const QString &name)
+{
+    return QLatin1Char('"') + QString(name).replace(QLatin1Char('"'), QLatin1String("\"\""))
+        + QLatin1Char('"');
+}
+
+QString describe(const RunResult &result)
+{
+    return QString::fromUtf8(QJsonDocument(result.toJson()).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+class TestFullSync final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void partlyFilledTargetCountsEachKind();
+    void emptyTargetIsFilledByPlainInserts();
+    void duplicateKeyIntoEmptyTargetFailsItsBatch();
+    void quarantinedRowsKeepTheirState();
+
+private:
+    void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
+    qint64 scalar(const QString &statement, const QVariantList &values = {});
+    void createTables(const QString &name, bool sourceKey = true);
+    PairSpec pair(const QString &name) const;
+    RunResult run(const PairSpec &spec);
+    qint64 stateRows(const QString &pairId)
+    {
+        return scalar(u"SELECT count(*) FROM %1.tf_sync_state WHERE pair_id = ?"_s.arg(q(kDst)),
+                      { pairId });
+    }
+    // Rows of source and target that differ (either side without an identical row).
+    qint64 differences(const QString &name);
+
+    QTemporaryDir m_dir;
+    QString m_url;
+    std::unique_ptr<tf::db::Database> m_admin;
+    std::unique_ptr<PostgresConnector> m_src;
+    std::unique_ptr<PostgresConnector> m_dst;
+    std::unique_ptr<tf::db::ControlDatabase> m_control;
+    std::unique_ptr<QuarantineStore> m_quarantine;
+};
+
+void TestFullSync::initTestCase()
+{
+    m_url = tf::test::createScratchPostgresDatabase(u"tffull"_s);
+    TF_REQUIRE_POSTGRES(m_url);
+    QVERIFY(m_dir.isValid());
+    m_admin = std::make_unique<tf::db::Database>(tf::db::DatabaseUrl::parse(m_url));
+    sql(u"CREATE SCHEMA %1"_s.arg(q(kSrc)));
+    sql(u"CREATE SCHEMA %1"_s.arg(q(kDst)));
+    m_src = std::make_unique<PostgresConnector>(
+        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kSrc } }, {} });
+    m_dst = std::make_unique<PostgresConnector>(
+        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
+    m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
+    m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
+}
+
+void TestFullSync::cleanupTestCase()
+{
+    m_quarantine.reset();
+    m_control.reset();
+    m_dst.reset();
+    m_src.reset();
+    m_admin.reset();
+}
+
+qint64 TestFullSync::scalar(const QString &statement, const QVariantList &values)
+{
+    QSqlQuery query = m_admin->prepare(statement);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    m_admin->exec(query, "test query");
+    return query.next() ? query.value(0).toLongLong() : -1;
+}
+
+void TestFullSync::createTables(const QString &name, bool sourceKey)
+{
+    sql(u"CREATE TABLE %1.%2 (id int8 %3, val numeric(12,2), note text)"_s.arg(
+        q(kSrc), q(name), sourceKey ? u"PRIMARY KEY"_s : QString()));
+    sql(u"CREATE TABLE %1.%2 (id int8 PRIMARY KEY, val numeric(12,2), note text)"_s.arg(q(kDst),
+                                                                                        q(name)));
+}
+
+PairSpec TestFullSync::pair(const QString &name) const
+{
+    EntitySpec entity;
+    entity.name = name;
+    entity.sourceEntity = name;
+    entity.sourceKey = { u"id"_s };
+    entity.targetEntity = name;
+    entity.targetKey = { u"id"_s };
+    QJsonArray fields;
+    for (const QString &column : { u"id"_s, u"val"_s, u"note"_s })
+        fields.append(QJsonObject { { u"target"_s, column }, { u"source"_s, column } });
+    entity.mapping = QJsonObject { { u"fields"_s, fields } };
+    entity.mode = ChangeMode::Full;
+    PairSpec spec;
+    spec.pairId = name;
+    spec.sourceSystem = name + u"-source"_s;
+    spec.targetSystem = name + u"-target"_s;
+    spec.batchSize = 7; // several batches, and the kinds mix within them
+    spec.entities = { entity };
+    return spec;
+}
+
+RunResult TestFullSync::run(const PairSpec &spec)
+{
+    SyncRunner runner(spec, *m_src, *m_dst, *m_quarantine, DetachedStateStore {});
+    return runner.run({});
+}
+
+qint64 TestFullSync::differences(const QString &name)
+{
+    return scalar(
+               u"SELECT count(*) FROM (SELECT * FROM %1.%3 EXCEPT SELECT * FROM %2.%3) AS a"_s.arg(
+                   q(kSrc), q(kDst), q(name)))
+        + scalar(
+               u"SELECT count(*) FROM (SELECT * FROM %2.%3 EXCEPT SELECT * FROM %1.%3) AS a"_s.arg(
+                   q(kSrc), q(kDst), q(name)));
+}
+
+void TestFullSync::partlyFilledTargetCountsEachKind()
+{
+    const QString name = u"partly filled"_s;
+    createTables(name);
+    sql(u"INSERT INTO %1.%2 SELECT i, i * 1.5, 'n' || i FROM generate_series(1, 50) i"_s.arg(
+        q(kSrc), q(name)));
+    // 1..10 identical, 11..20 different (each in another column), 21..50 missing.
+    sql(u"INSERT INTO %1.%2 SELECT i, i * 1.5, 'n' || i FROM generate_series(1, 10) i"_s.arg(
+        q(kDst), q(name)));
+    sql(u"INSERT INTO %1.%2 SELECT i, CASE WHEN i % 2 = 0 THEN i * 1.5 END,"
+        " CASE WHEN i % 2 = 1 THEN 'n' || i ELSE 'old' END FROM generate_series(11, 20) i"_s.arg(
+            q(kDst), q(name)));
+
+    RunResult result = run(pair(name));
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.read, 50);
+    QCOMPARE(result.totals.inserted, 30);
+    QCOMPARE(result.totals.updated, 10);
+    QCOMPARE(result.totals.unchanged, 10);
+    QCOMPARE(result.totals.deleted, 0);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(stateRows(name), 50);
+
+    // Nothing changed: every row is unchanged, and the state is as it was.
+    result = run(pair(name));
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.inserted, 0);
+    QCOMPARE(result.totals.updated, 0);
+    QCOMPARE(result.totals.unchanged, 50);
+    QCOMPARE(result.totals.writes(), 0);
+
+    // One of each: the deleted key leaves target and state.
+    sql(u"UPDATE %1.%2 SET note = 'changed' WHERE id = 3"_s.arg(q(kSrc), q(name)));
+    sql(u"DELETE FROM %1.%2 WHERE id = 4"_s.arg(q(kSrc), q(name)));
+    sql(u"INSERT INTO %1.%2 VALUES (51, 1, 'new')"_s.arg(q(kSrc), q(name)));
+    result = run(pair(name));
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.read, 50);
+    QCOMPARE(result.totals.inserted, 1);
+    QCOMPARE(result.totals.updated, 1);
+    QCOMPARE(result.totals.deleted, 1);
+    QCOMPARE(result.totals.unchanged, 48);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(stateRows(name), 50);
+    QCOMPARE(scalar(u"SELECT count(*) FROM %1.tf_sync_state WHERE pair_id = ? AND source_key = "
+                    "target_key"_s.arg(q(kDst)),
+                    { name }),
+             50);
+
+    // The state the full runs left is exact: a hash run finds nothing to do, then one change.
+    PairSpec hash = pair(name);
+    hash.entities[0].mode = ChangeMode::Hash;
+    result = run(hash);
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.writes(), 0);
+    QCOMPARE(result.totals.unchanged, 50);
+    sql(u"UPDATE %1.%2 SET val = 0 WHERE id = 3"_s.arg(q(kSrc), q(name)));
+    result = run(hash);
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.updated, 1);
+    QCOMPARE(result.totals.writes(), 1);
+    QCOMPARE(differences(name), 0);
+}
+
+void TestFullSync::emptyTargetIsFilledByPlainInserts()
+{
+    const QString name = u"empty target"_s;
+    createTables(name);
+    sql(u"INSERT INTO %1.%2 SELECT i, i * 0.25, repeat('x', i % 5) FROM generate_series(1, 40) i"_s
+            .arg(q(kSrc), q(name)));
+    const RunResult result = run(pair(name));
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.inserted, 40);
+    QCOMPARE(result.totals.writes(), 40);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(stateRows(name), 40);
+    // Plain inserts: no row version was ever updated.
+    QCOMPARE(scalar(u"SELECT count(*) FROM %1.%2 WHERE xmax <> 0"_s.arg(q(kDst), q(name))), 0);
+}
+
+void TestFullSync::duplicateKeyIntoEmptyTargetFailsItsBatch()
+{
+    const QString name = u"duplicate key"_s;
+    createTables(name, false);
+    // Key 10 twice, in the second batch of 7.
+    sql(u"INSERT INTO %1.%2 SELECT i, i, 'n' || i FROM generate_series(1, 20) i"_s.arg(q(kSrc),
+                                                                                       q(name)));
+    sql(u"INSERT INTO %1.%2 VALUES (10, 99, 'again')"_s.arg(q(kSrc), q(name)));
+    const RunResult result = run(pair(name));
+    QCOMPARE(result.status, RunStatus::Failed);
+    QCOMPARE(result.errorCode, tf::Error::codeFor(tf::Error::Kind::Validation));
+    QVERIFY2(result.error.contains(u"duplicate"_s) || result.error.contains(u"unique"_s),
+             qPrintable(result.error));
+    // The first batch committed; the failing one left nothing; the state is not ahead.
+    QCOMPARE(scalar(u"SELECT count(*) FROM %1.%2"_s.arg(q(kDst), q(name))), 7);
+    QCOMPARE(scalar(u"SELECT max(id) FROM %1.%2"_s.arg(q(kDst), q(name))), 7);
+    QCOMPARE(stateRows(name), 0);
+
+    // The source fixed, the next run (target no longer empty) completes exactly.
+    sql(u"DELETE FROM %1.%2 WHERE note = 'again'"_s.arg(q(kSrc), q(name)));
+    const RunResult fixed = run(pair(name));
+    QVERIFY2(fixed.status == RunStatus::Completed, qPrintable(describe(fixed)));
+    QCOMPARE(fixed.totals.inserted, 13);
+    QCOMPARE(fixed.totals.unchanged, 7);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(stateRows(name), 20);
+}
+
+void TestFullSync::quarantinedRowsKeepTheirState()
+{
+    const QString name = u"quarantined"_s;
+    createTables(name);
+    sql(u"INSERT INTO %1.%2 SELECT i, i, 'n' || i FROM generate_series(1, 20) i"_s.arg(q(kSrc),
+                                                                                       q(name)));
+    PairSpec spec = pair(name);
+    RunResult result = run(spec);
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(stateRows(name), 20);
+    const QString hashOf5
+        = u"SELECT hash FROM %1.tf_sync_state WHERE pair_id = ? AND source_key = '5'"_s.arg(
+            q(kDst));
+    QSqlQuery query = m_admin->prepare(hashOf5);
+    query.addBindValue(name);
+    m_admin->exec(query, "test query");
+    QVERIFY(query.next());
+    const QString storedHash = query.value(0).toString();
+    QVERIFY(!storedHash.isEmpty());
+
+    // Rows 1..5 become invalid: quarantined, not written, not deleted; their state stays.
+    sql(u"UPDATE %1.%2 SET val = 1000 + id WHERE id <= 5"_s.arg(q(kSrc), q(name)));
+    spec.entities[0].validation = QJsonArray { QJsonObject {
+        { u"field"_s, u"val"_s }, { u"rule"_s, u"max_value"_s }, { u"value"_s, 100 } } };
+    result = run(spec);
+    QVERIFY2(result.status == RunStatus::CompletedWithErrors, qPrintable(describe(result)));
+    QCOMPARE(result.totals.quarantined, 5);
+    QCOMPARE(result.totals.unchanged, 15);
+    QCOMPARE(result.totals.deleted, 0);
+    QCOMPARE(stateRows(name), 20);
+    QCOMPARE(
+        scalar(u"SELECT count(*) FROM %1.%2 WHERE id <= 5 AND val < 100"_s.arg(q(kDst), q(name))),
+        5);
+    query.addBindValue(name);
+    m_admin->exec(query, "test query");
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toString(), storedHash);
+}
+
+QTEST_GUILESS_MAIN(TestFullSync)
+#include "tst_fullsync.moc"
