@@ -1,6 +1,7 @@
 #include "postgresreader.h"
 
 #include "postgresquery.h"
+#include "postgressince.h"
 
 #include "core/errors.h"
 #include "db/connection.h"
@@ -132,30 +133,13 @@ void PgReader::readSince(const ReadRequest &request, const QString &cursorColumn
     QList<PgColumn> order { cursor };
     order << selection.keys;
 
-    QString where;
-    QVariantList binds;
-    if (after && !(after->cursor.isNull() || !after->cursor.isValid())) {
-        // (cursor, key...) > (checkpoint): ties on the cursor are broken by key. Without a
-        // stored key, rows at the checkpoint's cursor are read again rather than skipped.
-        const bool withKey = !after->key.isEmpty() && after->key.size() == selection.keys.size();
-        const QList<PgColumn> compared = withKey ? order : QList<PgColumn> { cursor };
-        QStringList params;
-        for (int i = 0; i < compared.size(); ++i) {
-            const PgColumn &column = compared.at(i);
-            const QVariant value = i == 0 ? after->cursor : after->key.at(i - 1);
-            params << QStringLiteral("CAST(? AS %1)").arg(column.sqlType);
-            binds << QString::fromUtf8(inputText(value, column.type, column.name));
-        }
-        where = QStringLiteral(" WHERE (%1) %2 (%3)")
-                    .arg(refList(compared), withKey ? QStringLiteral(">") : QStringLiteral(">="),
-                         params.join(QLatin1String(", ")));
-    }
+    const SinceFilter filter = sinceFilter(cursor, selection.keys, after);
     const QString sql = QStringLiteral("SELECT %1 FROM %2 AS t%3%4")
                             .arg(textList(selection.columns), selection.table.qualifiedName(),
-                                 where, orderBy(order));
+                                 filter.where, orderBy(order));
     Batcher batcher(selection.schema, request.batchSize, sink);
     bool more = true;
-    stream(m_streaming, sql, binds, labelFor(selection.table), [&](const QSqlQuery &query) {
+    stream(m_streaming, sql, filter.binds, labelFor(selection.table), [&](const QSqlQuery &query) {
         more = readRow(query, selection, batcher);
         return more;
     });

@@ -20,6 +20,7 @@ void FullExecutor::run()
     StagingSession staging(m_state.store(), m_context.pair().pairId, m_plan.spec.name);
     const EntityStats before = m_stats;
     const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    m_context.expectRows(m_source, request);
     const auto restart = [&] {
         // Rows already written stay written (upserts); counting starts over with the read.
         m_stats = before;
@@ -39,7 +40,7 @@ void FullExecutor::run()
                                  m_state.store().stage(keyHashes);
                                  m_pipeline.upsert(rows, hashes, {}, BatchPipeline::Known::Upsert);
                                  m_stats.read += rows.size();
-                                 m_context.reportProgress(m_stats, -1);
+                                 m_context.reportProgress(m_stats, m_context.readFraction(m_stats.read - before.read));
                                  return !m_context.cancelRequested();
                              }));
         },
