@@ -298,7 +298,7 @@ void TestEngine::progressWithinAnEntityFromTheEstimate()
 {
     QFETCH(int, mode);
     QFETCH(qint64, estimate);
-    EngineWorld world(ChangeMode(mode));
+    EngineWorld world { ChangeMode(mode) };
     for (int id = 1; id <= 20; ++id)
         world.putProperty(id, QStringLiteral("p-%1").arg(id), QStringLiteral("%1").arg(id), id);
     world.source.setEstimatedRows(estimate);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pairspec.h"
+#include "sync/connector.h"
 #include "resilientcall.h"
 #include "runtypes.h"
 
