@@ -384,16 +384,21 @@ syncd_full()
         sleep 0.1
     done
     ((ready)) || die "tf-syncd did not become ready, see $OUT/syncd-full.log"
-    local pair_id op_id op status t0
-    pair_id=$(curl -fs "$api/sync-pairs?limit=200" | jq -r '.items[] | select(.name == "bench-syncd") | .id')
+    # tf-syncd answers only the gateway: its service token, as the gateway sends it.
+    local token pair_id op_id op status t0 answer
+    token=$(cat "$TFDATA/service-token") || die "no service token in $TFDATA"
+    sd() { curl -fsS -H "Authorization: Bearer $token" -H "X-TF-Actor: bench" -H "X-TF-Actor-Role: admin" "$@"; }
+    answer=$(sd "$api/sync-pairs?limit=100") || die "GET /sync-pairs on tf-syncd failed"
+    pair_id=$(jq -r '.items[] | select(.name == "bench-syncd") | .id' <<<"$answer")
     [[ -n $pair_id ]] || die "tf-syncd does not list pair bench-syncd"
     pq dsts -c "CHECKPOINT" >/dev/null
     t0=$(now)
-    op_id=$(curl -fs -X POST -H 'Content-Type: application/json' -d '{"full_resync": true}' \
-        "$api/sync/$pair_id/start" | jq -r .id)
-    [[ $op_id =~ ^[0-9]+$ ]] || die "POST /sync/$pair_id/start did not queue an operation"
+    answer=$(sd -X POST -H 'Content-Type: application/json' -d '{"full_resync": true}' \
+        "$api/sync/$pair_id/start") || die "POST /sync/$pair_id/start failed"
+    op_id=$(jq -r .id <<<"$answer")
+    [[ $op_id =~ ^[0-9]+$ ]] || die "POST /sync/$pair_id/start did not queue an operation: $answer"
     while :; do
-        op=$(curl -fs "$api/sync-operations/$op_id") || die "GET /sync-operations/$op_id failed"
+        op=$(sd "$api/sync-operations/$op_id") || die "GET /sync-operations/$op_id failed"
         status=$(jq -r .status <<<"$op")
         [[ $status == queued || $status == running ]] || break
         sleep 0.1

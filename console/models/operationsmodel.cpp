@@ -44,8 +44,11 @@ QString OperationsModel::etaText(const QJsonObject &operation)
     const QJsonValue eta = operation.value(QLatin1String("eta_s"));
     if (!eta.isDouble() || operation.value(QLatin1String("status")).toString() != QLatin1String("running"))
         return {};
+    // Whole seconds: an estimate has no tenths to show.
     const qint64 seconds = qint64(eta.toDouble());
-    return seconds < 1 ? tr("< 1 s") : durationText(seconds * 1000);
+    if (seconds < 1)
+        return tr("< 1 s");
+    return seconds < 60 ? tr("%1 s").arg(seconds) : durationText(seconds * 1000);
 }
 
 OperationsModel::OperationsModel(QObject *parent)

@@ -268,6 +268,11 @@ void TestResourceModels::samplesShowTheirFields()
              0.42);
     QCOMPARE(cell(operations, 0, OperationsModel::EtaColumn), QStringLiteral("1 min 5 s"));
     QCOMPARE(operations.index(0, OperationsModel::EtaColumn).data(ResourceTableModel::SortRole).toInt(), 65);
+    QJsonObject nearlyDone = object(operationSample);
+    nearlyDone.insert(QStringLiteral("eta_s"), 12);
+    QCOMPARE(OperationsModel::etaText(nearlyDone), QStringLiteral("12 s"));
+    nearlyDone.insert(QStringLiteral("eta_s"), 0);
+    QCOMPARE(OperationsModel::etaText(nearlyDone), QStringLiteral("< 1 s"));
     QCOMPARE(cell(operations, 0, OperationsModel::RowsPerSecondColumn), QStringLiteral("2500"));
     QCOMPARE(cell(operations, 0, OperationsModel::NodeColumn), QStringLiteral("node-a"));
     QCOMPARE(operations.index(0, OperationsModel::AttemptColumn).data().toInt(), 3);
