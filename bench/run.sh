@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TerraFusion SyncService benchmark: tfctl sync PostgreSQL -> PostgreSQL against the COPY pipe
 # (psql \copy to stdout | psql \copy from stdin) and pgloader, on a throwaway PostgreSQL 15,
-# then tfctl verify (checksum bisection) and verify --repair on a pair with a plain mapping.
+# the same full sync through tf-syncd (when it sits next to tfctl), then tfctl verify
+# (checksum bisection) and verify --repair on a pair with a plain mapping.
 # Not part of ctest. See docs/performance.md for what it measures and the last results.
 #
 #   bench/run.sh [--rows N] [--big-rows N | --skip-big] [--pipe-runs N] [--batch-size N]
@@ -25,7 +26,7 @@ OUT=""
 
 usage()
 {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     cat <<'EOF'
 Options:
   --rows N          rows of the main table (default 1000000)
@@ -83,7 +84,7 @@ if [[ -n ${TF_BIN_DIR:-} ]]; then
 else
     log "building the release preset (no-op when up to date)"
     (cd "$REPO" && { [[ -f build/release/build.ninja ]] || cmake --preset release; } \
-        && cmake --build --preset release -j2 --target tfctl) >"$OUT/build.log" 2>&1 \
+        && cmake --build --preset release -j2 --target tfctl tf-syncd) >"$OUT/build.log" 2>&1 \
         || die "build failed, see $OUT/build.log"
     TFCTL=$REPO/build/release/bin/tfctl
 fi
@@ -112,9 +113,11 @@ WORK=$(mktemp -d /tmp/tfbench-work.XXXXXX)
 ((EUID == 0)) && chown postgres: "$PGROOT"
 PGDATA_DIR=$PGROOT/data
 PG_STARTED=0
+SYNCD_PID=""
 cleanup()
 {
     local rc=$?
+    [[ -n ${SYNCD_PID:-} ]] && kill "$SYNCD_PID" 2>/dev/null
     if ((PG_STARTED)) && ((!KEEP)); then
         as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate stop >/dev/null 2>&1 || true
     fi
@@ -354,6 +357,72 @@ tf_sync() # step-name tfctl-args...
     log "$step: $WALL s ($CPU), peak RSS $RSS_MB MB, $(jq -c .totals <<<"$STATS") (load $(loadavg))"
 }
 
+# Starts tf-syncd on the bench's data directory, runs bench-syncd --full through
+# POST /sync/<id>/start, stops it; records the time and its ratio to tfctl's full sync ($FULL).
+syncd_full()
+{
+    local syncd=${TFCTL%/*}/tf-syncd
+    if [[ ! -x $syncd ]]; then
+        log "no tf-syncd next to tfctl: the tf-syncd vs tfctl figure is skipped"
+        return 0
+    fi
+    pq postgres -c "CREATE DATABASE dsts"
+    empty_table dsts
+    local sys_dsts
+    sys_dsts=$(add_system bench-dsts dsts)
+    add_pair bench-syncd "$SYS_SRC" "$sys_dsts" hash ""
+    local port=""
+    for _ in $(seq 50); do
+        local candidate=$((20000 + RANDOM % 40000))
+        if [[ -z $(ss -ltnH "sport = :$candidate" 2>/dev/null) ]]; then port=$candidate; break; fi
+    done
+    [[ -n $port ]] || die "no free port for tf-syncd"
+    local api=http://127.0.0.1:$port
+    "$syncd" --port "$port" --data-dir "$TFDATA" >"$OUT/syncd-full.log" 2>&1 &
+    SYNCD_PID=$!
+    local ready=0
+    for _ in $(seq 600); do
+        curl -fs "$api/health/ready" >/dev/null 2>&1 && { ready=1; break; }
+        sleep 0.1
+    done
+    ((ready)) || die "tf-syncd did not become ready, see $OUT/syncd-full.log"
+    # tf-syncd answers only the gateway: its service token, as the gateway sends it.
+    local token pair_id op_id op status t0 answer
+    token=$(cat "$TFDATA/service-token") || die "no service token in $TFDATA"
+    sd() { curl -fsS -H "Authorization: Bearer $token" -H "X-TF-Actor: bench" -H "X-TF-Actor-Role: admin" "$@"; }
+    answer=$(sd "$api/sync-pairs?limit=100") || die "GET /sync-pairs on tf-syncd failed"
+    pair_id=$(jq -r '.items[] | select(.name == "bench-syncd") | .id' <<<"$answer")
+    [[ -n $pair_id ]] || die "tf-syncd does not list pair bench-syncd"
+    pq dsts -c "CHECKPOINT" >/dev/null
+    t0=$(now)
+    answer=$(sd -X POST -H 'Content-Type: application/json' -d '{"full_resync": true}' \
+        "$api/sync/$pair_id/start") || die "POST /sync/$pair_id/start failed"
+    op_id=$(jq -r .id <<<"$answer")
+    [[ $op_id =~ ^[0-9]+$ ]] || die "POST /sync/$pair_id/start did not queue an operation: $answer"
+    while :; do
+        op=$(sd "$api/sync-operations/$op_id") || die "GET /sync-operations/$op_id failed"
+        status=$(jq -r .status <<<"$op")
+        [[ $status == queued || $status == running ]] || break
+        sleep 0.1
+    done
+    SYNCD_WALL=$(since "$t0")
+    kill "$SYNCD_PID" && wait "$SYNCD_PID" 2>/dev/null || true
+    SYNCD_PID=""
+    jq . <<<"$op" >"$OUT/syncd-full.json"
+    [[ $status == completed ]] || die "the tf-syncd full sync ended $status, see $OUT/syncd-full.json"
+    [[ $(checksum dsts) == "$SRC_SUM" ]] || die "after the tf-syncd full sync dsts differs from src"
+    local service
+    service=$(awk -v a="$(date -d "$(jq -r .created_at <<<"$op")" +%s.%N)" \
+        -v b="$(date -d "$(jq -r .finished_at <<<"$op")" +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+    log "tf-syncd full sync: $SYNCD_WALL s (operation created_at -> finished_at ${service} s) (load $(loadavg))"
+    record "(info) tf-syncd full sync (bench-syncd: bench-hash's pair, own target)" "$SYNCD_WALL" \
+        "$(ratio "$SYNCD_WALL" "$PIPE")" "-" "-" "operation created_at -> finished_at ${service} s"
+    record "tf-syncd vs tfctl, full sync of the same pair (syncd s / tfctl s)" "-" \
+        "$(ratio "$SYNCD_WALL" "$FULL")x" "<= 1.05x" "$(verdict "$(ratio "$SYNCD_WALL" "$FULL")" '<=' 1.05)" \
+        "tfctl $FULL s, tf-syncd $SYNCD_WALL s; load $(loadavg)"
+    pq postgres -c "DROP DATABASE dsts" >/dev/null 2>&1 || true
+}
+
 # The sync steps of bench-hash and bench-cursor (--only-verify skips them).
 if ((!ONLY_VERIFY)); then
     # --- full sync ------------------------------------------------------------------------------
@@ -368,6 +437,12 @@ if ((!ONLY_VERIFY)); then
             "$(verdict "$speed" '>=' 3)" ""
     fi
 
+    # --- the same full sync through tf-syncd ------------------------------------------------------
+    # Issue 16: tf-syncd vs tfctl on the same pair <= 1.05x. Pair bench-syncd is bench-hash with
+    # its own empty target (dsts), so both runs start alike (empty table, no state). Timed from
+    # POST /sync/<id>/start to the operation's end as seen by polling every 100 ms (the
+    # operation's own created_at -> finished_at is in the note); tfctl's time includes its start.
+    syncd_full
     # --- hash mode, no changes --------------------------------------------------------------------
     tf_sync hash-nochange-1 bench-hash
     H1=$WALL H1_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
@@ -578,7 +653,7 @@ echo "load at end: $(loadavg)" >>"$OUT/machine.txt"
     echo "ratio = seconds / COPY pipe seconds ($PIPE s)"
     echo
     awk -F'|' 'BEGIN { printf "%-58s %9s %14s %14s %-8s %s\n", "figure", "seconds", "ratio", "goal", "verdict", "note" }
-        { printf "%-58s %9s %14s %14s %-8s %s\n", $1, $2, ($3 ~ /MB|faster/) ? $3 : $3 "x", $4, $5, $6 }' "$RESULTS"
+        { printf "%-58s %9s %14s %14s %-8s %s\n", $1, $2, ($3 ~ /MB|faster|x$/) ? $3 : $3 "x", $4, $5, $6 }' "$RESULTS"
     echo
     echo "logs: $OUT"
 } | tee "$OUT/summary.txt"

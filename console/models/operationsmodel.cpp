@@ -1,5 +1,7 @@
 #include "operationsmodel.h"
 
+#include "durationtext.h"
+
 #include <algorithm>
 
 namespace tf::console {
@@ -37,6 +39,18 @@ std::optional<double> OperationsModel::rowsPerSecond(const QJsonObject &operatio
     return read.toDouble() * 1000.0 / duration.toDouble();
 }
 
+QString OperationsModel::etaText(const QJsonObject &operation)
+{
+    const QJsonValue eta = operation.value(QLatin1String("eta_s"));
+    if (!eta.isDouble() || operation.value(QLatin1String("status")).toString() != QLatin1String("running"))
+        return {};
+    // Whole seconds: an estimate has no tenths to show.
+    const qint64 seconds = qint64(eta.toDouble());
+    if (seconds < 1)
+        return tr("< 1 s");
+    return seconds < 60 ? tr("%1 s").arg(seconds) : durationText(seconds * 1000);
+}
+
 OperationsModel::OperationsModel(QObject *parent)
     : ResourceTableModel(parent)
 {
@@ -63,6 +77,23 @@ OperationsModel::OperationsModel(QObject *parent)
         return value ? QVariant(*value) : QVariant();
     };
     progress.roles.insert(ProgressRole, progress.sortValue);
+
+    auto &eta = columns[EtaColumn];
+    eta.header = tr("ETA");
+    eta.alignment = Qt::AlignRight | Qt::AlignVCenter;
+    eta.display = [](const QJsonObject &operation) -> QVariant {
+        const QString text = etaText(operation);
+        return text.isEmpty() ? QVariant() : QVariant(text);
+    };
+    eta.sortValue = [](const QJsonObject &operation) -> QVariant {
+        const QJsonValue value = operation.value(QLatin1String("eta_s"));
+        return value.isDouble() ? QVariant(value.toDouble()) : QVariant();
+    };
+    eta.toolTip = [](const QJsonObject &operation) -> QVariant {
+        if (etaText(operation).isEmpty())
+            return {};
+        return tr("Time left at the rate so far (an estimate: the row counts it rests on come from statistics)");
+    };
 
     auto &rate = columns[RowsPerSecondColumn];
     rate.header = tr("Rows/s");

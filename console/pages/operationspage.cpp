@@ -409,6 +409,8 @@ void OperationsPage::showDetail(const QJsonObject &op)
                                               .arg(op.value(QLatin1String("attempt")).toInteger()));
     if (op.value(QLatin1String("progress")).isDouble())
         html += row(tr("Progress"), tr("%1 %").arg(qRound(op.value(QLatin1String("progress")).toDouble() * 100)));
+    if (const QString eta = OperationsModel::etaText(op); !eta.isEmpty())
+        html += row(tr("Time left"), eta);
     html += row(tr("Message"), op.value(QLatin1String("message")).toString());
     html += row(tr("Created"), timeText(op.value(QLatin1String("created_at"))));
     html += row(tr("Started"), timeText(op.value(QLatin1String("started_at"))));

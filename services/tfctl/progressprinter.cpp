@@ -12,6 +12,19 @@ QString counts(const sync::EntityStats &s)
         .arg(s.read).arg(s.inserted).arg(s.updated).arg(s.deleted).arg(s.unchanged).arg(s.quarantined);
 }
 
+// "  eta 1m05s" from the rate so far; nothing while there is no rate yet.
+QString eta(double seconds)
+{
+    if (seconds < 0)
+        return {};
+    const qint64 whole = qint64(seconds + 0.5);
+    if (whole < 60)
+        return QStringLiteral("  eta %1s").arg(whole);
+    if (whole < 3600)
+        return QStringLiteral("  eta %1m%2s").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("  eta %1h%2m").arg(whole / 3600).arg(whole / 60 % 60, 2, 10, QLatin1Char('0'));
+}
+
 } // namespace
 
 ProgressPrinter::ProgressPrinter(std::FILE *stream)
@@ -29,9 +42,9 @@ void ProgressPrinter::operator()(const sync::RunProgress &progress)
     m_lastPrintMs = now;
     m_lastEntity = progress.entity;
     const QString percent = progress.percent < 0 ? QStringLiteral("   ...") : QStringLiteral("%1%").arg(progress.percent, 5, 'f', 1);
-    std::fprintf(m_stream, "[%7.1fs] %s (%d/%d)  %s  %s\n", double(now) / 1000.0, qPrintable(progress.entity),
+    std::fprintf(m_stream, "[%7.1fs] %s (%d/%d)  %s  %s%s\n", double(now) / 1000.0, qPrintable(progress.entity),
                 progress.entityIndex + 1, progress.entityCount, qPrintable(percent),
-                qPrintable(counts(progress.entityStats)));
+                qPrintable(counts(progress.entityStats)), qPrintable(eta(progress.etaSeconds)));
     std::fflush(m_stream);
 }
 

@@ -9,7 +9,8 @@
 namespace tf::tfctl {
 
 // Prints one progress line per batch (at most every 250 ms, always the last of an entity):
-//   [   1.2s] property (1/4)  42.0%  read 5000  +4990 ~0 -0 =0  quarantined 10
+//   [   1.2s] property (1/4)  42.0%  read 5000  +4990 ~0 -0 =0  quarantined 10  eta 1m05s
+// (the ETA once some of the run is done, at its rate so far)
 class ProgressPrinter final
 {
 public:

@@ -14,6 +14,12 @@ CursorHorizon SourceConnector::cursorHorizon(const QString &, const QString &)
     return {};
 }
 
+qint64 SourceConnector::estimateRows(const ReadRequest &, const QString &,
+                                     const std::optional<Checkpoint> &)
+{
+    return kUnknownRows;
+}
+
 QByteArray SourceConnector::hashRow(const Row &row, const Schema &schema) const
 {
     return rowHash(row, schema);

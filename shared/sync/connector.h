@@ -96,6 +96,14 @@ public:
     // Rows whose (cursor, key) is past the checkpoint, ordered by (cursor, key).
     virtual void readSince(const ReadRequest &request, const QString &cursorColumn,
                            const std::optional<Checkpoint> &after, const BatchSink &sink) = 0;
+
+    // About how many rows the coming read returns, for progress only: readAll's when
+    // cursorColumn is empty, else readSince's past `after`. kUnknownRows (the default) when
+    // the source cannot tell cheaply: from statistics or a bounded count, never a full scan.
+    // It may be wrong either way; the engine never shows more than 99 % from it.
+    static constexpr qint64 kUnknownRows = -1;
+    virtual qint64 estimateRows(const ReadRequest &request, const QString &cursorColumn,
+                                const std::optional<Checkpoint> &after);
 };
 
 // State kept per (pair, entity, source key): the source row's hash and the target key it was

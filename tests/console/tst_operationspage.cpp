@@ -29,6 +29,7 @@ private slots:
     void initTestCase();
     void dryRunShowsItsChangeSet();
     void runIsFollowedToCompletion();
+    void runningOperationShowsItsEta();
     void dryRunOfUpdatesShowsBeforeAndAfter();
     void failedOperationIsRetried();
     void waitingOperationIsPolledWhileVisibleAndCancelled();
@@ -120,6 +121,47 @@ void TestOperationsPage::runIsFollowedToCompletion()
     filter->clear();
     QCOMPARE(m_page->selectedId(), id);
     grab(QStringLiteral("completed"));
+}
+
+void TestOperationsPage::runningOperationShowsItsEta()
+{
+    // A full run of 200,000 rows in batches of 100 runs for seconds: the source's row count
+    // (SQLite: count(*)) lets progress and the ETA move while it runs.
+    makeSqlite(m_dir.filePath(QStringLiteral("big.db")),
+               { QStringLiteral("CREATE TABLE parcel (id INTEGER PRIMARY KEY, name TEXT NOT NULL, value INTEGER NOT NULL)"),
+                 QStringLiteral("WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 200000) "
+                                "INSERT INTO parcel SELECT n, 'parcel ' || n, n * 10 FROM g") });
+    makeSqlite(m_dir.filePath(QStringLiteral("big-target.db")),
+               { QStringLiteral("CREATE TABLE parcel_copy (source_id INTEGER PRIMARY KEY, name TEXT, value INTEGER)") });
+    const qint64 source = createSqliteSystem(QStringLiteral("big source"), QStringLiteral("big.db"));
+    const qint64 target = createSqliteSystem(QStringLiteral("big target"), QStringLiteral("big-target.db"));
+    QJsonObject body = pairBody(QStringLiteral("big parcels"), source, target, QStringLiteral("parcel"));
+    body.insert(QStringLiteral("mode"), QStringLiteral("full"));
+    body.insert(QStringLiteral("batch_size"), 100);
+    const qint64 pair = create(QStringLiteral("/api/sync-pairs"), body);
+    QVERIFY(pair > 0);
+    const qint64 id = startOperation({ { QStringLiteral("pair_id"), pair } });
+    QVERIFY(id > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(id) >= 0, 15000);
+    m_page->selectId(id);
+    const auto cell = [&](int column, int role = Qt::DisplayRole) {
+        return m_page->model()->index(m_page->model()->rowOf(id), column).data(role);
+    };
+    // While it runs: a bar strictly between 0 and 100 % and the time left next to it.
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(id) == QLatin1String("running")
+                                     && !cell(OperationsModel::EtaColumn).toString().isEmpty()
+                                     && cell(OperationsModel::ProgressColumn, console::ResourceTableModel::ProgressRole).toDouble() > 0.02,
+                             30000);
+    const double progress = cell(OperationsModel::ProgressColumn, console::ResourceTableModel::ProgressRole).toDouble();
+    QVERIFY2(progress > 0 && progress < 1, qPrintable(QString::number(progress)));
+    QVERIFY(cell(OperationsModel::EtaColumn, Qt::ToolTipRole).toString().contains(QStringLiteral("rate so far")));
+    auto *summary = m_page->findChild<QTextBrowser *>(QStringLiteral("operationSummary"));
+    QTRY_VERIFY_WITH_TIMEOUT(summary->toPlainText().contains(QStringLiteral("Time left")), 10000);
+    grab(QStringLiteral("running-eta"));
+    // Stopped here: the rest of the run proves nothing more.
+    QCOMPARE(api("POST", QStringLiteral("/api/sync-operations/%1/cancel").arg(id)).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(isFinished(statusOf(id)), 30000);
+    QVERIFY(!cell(OperationsModel::EtaColumn).isValid()); // no ETA once it ended
 }
 
 void TestOperationsPage::dryRunOfUpdatesShowsBeforeAndAfter()

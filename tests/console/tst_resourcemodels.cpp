@@ -34,7 +34,7 @@ const char *const pairSample = R"json({
   "open_quarantine": 3 })json";
 
 const char *const operationSample = R"json({
-  "id": 3, "kind": "sync", "status": "running", "progress": 0.42,
+  "id": 3, "kind": "sync", "status": "running", "progress": 0.42, "eta_s": 65,
   "message": "copying patients (3/7)", "result": null, "error": null,
   "created_at": "2026-11-28T15:06:37.000Z", "started_at": "2026-11-28T15:06:38.250Z",
   "finished_at": null, "pair_id": 3, "mode": "hash", "dry_run": false, "full_resync": false,
@@ -266,6 +266,13 @@ void TestResourceModels::samplesShowTheirFields()
                  .data(ResourceTableModel::ProgressRole)
                  .toDouble(),
              0.42);
+    QCOMPARE(cell(operations, 0, OperationsModel::EtaColumn), QStringLiteral("1 min 5 s"));
+    QCOMPARE(operations.index(0, OperationsModel::EtaColumn).data(ResourceTableModel::SortRole).toInt(), 65);
+    QJsonObject nearlyDone = object(operationSample);
+    nearlyDone.insert(QStringLiteral("eta_s"), 12);
+    QCOMPARE(OperationsModel::etaText(nearlyDone), QStringLiteral("12 s"));
+    nearlyDone.insert(QStringLiteral("eta_s"), 0);
+    QCOMPARE(OperationsModel::etaText(nearlyDone), QStringLiteral("< 1 s"));
     QCOMPARE(cell(operations, 0, OperationsModel::RowsPerSecondColumn), QStringLiteral("2500"));
     QCOMPARE(cell(operations, 0, OperationsModel::NodeColumn), QStringLiteral("node-a"));
     QCOMPARE(operations.index(0, OperationsModel::AttemptColumn).data().toInt(), 3);
@@ -287,6 +294,7 @@ void TestResourceModels::samplesShowTheirFields()
     QCOMPARE(cell(operations, 0, OperationsModel::ErrorColumn, Qt::ToolTipRole),
              QStringLiteral("timeout: no answer"));
     QCOMPARE(cell(operations, 0, OperationsModel::RowsPerSecondColumn), QStringLiteral("7.2"));
+    QVERIFY(!operations.index(0, OperationsModel::EtaColumn).data().isValid()); // not running
 
     QuarantineModel quarantine;
     quarantine.applyItems(QJsonArray { object(quarantineSample) });

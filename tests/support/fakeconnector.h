@@ -40,6 +40,8 @@ public:
     std::optional<sync::Row> row(const QString &entity, const sync::KeyValues &key) const;
 
     void setHashesAtSource(bool on) { m_hashesAtSource = on; }
+    // What estimateRows answers for every read (default: unknown), right or wrong on purpose.
+    void setEstimatedRows(qint64 rows) { m_estimatedRows = rows; }
     void setTransactional(bool on) { m_transactional = on; }
 
     void failApplyAt(int n, Error::Kind kind, int times = 1);
@@ -69,6 +71,11 @@ public:
     QStringList entities() override;
     void readAll(const sync::ReadRequest &request, const sync::BatchSink &sink) override;
     bool hashesAtSource() const override { return m_hashesAtSource; }
+    qint64 estimateRows(const sync::ReadRequest &, const QString &,
+                        const std::optional<sync::Checkpoint> &) override
+    {
+        return m_estimatedRows;
+    }
     void readKeyHashes(const sync::ReadRequest &request, const sync::KeyHashSink &sink) override;
     void readByKeys(const sync::ReadRequest &request, const QList<sync::KeyValues> &keys,
                     const sync::BatchSink &sink) override;
@@ -119,6 +126,7 @@ private:
         m_pending; // non-transactional: visible at endEntity(true)
     MemoryStateStore m_state;
     bool m_hashesAtSource = false;
+    qint64 m_estimatedRows = sync::SourceConnector::kUnknownRows;
     bool m_transactional = true;
     QList<Fault> m_applyFaults;
     QList<Fault> m_readFaults;

@@ -20,6 +20,8 @@ private slots:
     void nonTransactionalTargetWritesStateAfterEndEntity();
     void parentsRunBeforeChildrenAndReferencesAreChecked();
     void progressAfterEveryBatch();
+    void progressWithinAnEntityFromTheEstimate_data();
+    void progressWithinAnEntityFromTheEstimate();
     void memoryStaysWithinOneBatch();
 
 private:
@@ -278,6 +280,50 @@ void TestEngine::progressAfterEveryBatch()
     QCOMPARE(reports.at(0).entityStats.read, 2);
     QCOMPARE(reports.at(2).totals.inserted, 5);
     QCOMPARE(reports.constLast().percent, 100.0);
+}
+
+void TestEngine::progressWithinAnEntityFromTheEstimate_data()
+{
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<qint64>("estimate");
+    QTest::newRow("full, exact") << int(ChangeMode::Full) << qint64(20);
+    QTest::newRow("cursor, exact") << int(ChangeMode::Cursor) << qint64(20);
+    QTest::newRow("full, far too low") << int(ChangeMode::Full) << qint64(3);
+    QTest::newRow("cursor, far too low") << int(ChangeMode::Cursor) << qint64(1);
+    QTest::newRow("full, zero") << int(ChangeMode::Full) << qint64(0);
+    QTest::newRow("full, too high") << int(ChangeMode::Full) << qint64(1000);
+}
+
+void TestEngine::progressWithinAnEntityFromTheEstimate()
+{
+    QFETCH(int, mode);
+    QFETCH(qint64, estimate);
+    EngineWorld world { ChangeMode(mode) };
+    for (int id = 1; id <= 20; ++id)
+        world.putProperty(id, QStringLiteral("p-%1").arg(id), QStringLiteral("%1").arg(id), id);
+    world.source.setEstimatedRows(estimate);
+    QList<RunProgress> reports;
+    RunOptions options;
+    options.progress = [&](const RunProgress &progress) { reports << progress; };
+    QCOMPARE(world.run(options).status, RunStatus::Completed);
+    // 20 rows in batches of 2: ten reports during the read, then the entity's end.
+    QVERIFY2(reports.size() >= 11, qPrintable(QString::number(reports.size())));
+    QCOMPARE(reports.constLast().percent, 100.0);
+    QCOMPARE(reports.constLast().etaSeconds, 0.0);
+    double previous = 0;
+    for (qsizetype i = 0; i + 1 < reports.size(); ++i) {
+        const RunProgress &report = reports.at(i);
+        // Never unknown, never 100 % before the end, never backwards.
+        QVERIFY2(report.percent > 0 && report.percent <= 99.0,
+                 qPrintable(QStringLiteral("report %1: %2").arg(i).arg(report.percent)));
+        QVERIFY(report.percent >= previous);
+        QVERIFY(report.etaSeconds >= 0);
+        if (estimate == 20 && i > 0 && i < 10) // exact: every batch moves it
+            QVERIFY2(report.percent > previous, qPrintable(QString::number(report.percent)));
+        previous = report.percent;
+    }
+    if (estimate == 20)
+        QCOMPARE(reports.at(4).percent, 50.0); // 10 of 20 rows read
 }
 
 void TestEngine::memoryStaysWithinOneBatch()

@@ -2,9 +2,12 @@
 
 #include "rowhelpers.h"
 
+#include "core/eta.h"
+
 #include <QHostInfo>
 
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 
 namespace tf::db {
@@ -76,6 +79,7 @@ QJsonObject OperationRecord::toJson() const
         { QStringLiteral("node_id"), nodeId },
         { QStringLiteral("attempt"), attempt },
         { QStringLiteral("progress"), qBound(0.0, progress / 100.0, 1.0) },
+        { QStringLiteral("eta_s"), etaSeconds() },
         { QStringLiteral("message"), message() },
         { QStringLiteral("current_entity"), currentEntity },
         { QStringLiteral("statistics"), statistics },
@@ -93,6 +97,16 @@ QJsonObject OperationRecord::toJson() const
         { QStringLiteral("not_before"), rows::isoOrNull(notBefore) },
         { QStringLiteral("retry_of"), retryOf > 0 ? QJsonValue(retryOf) : QJsonValue() },
     };
+}
+
+QJsonValue OperationRecord::etaSeconds() const
+{
+    // The rate so far, as of the last progress recorded: from the start to that heartbeat.
+    if (status != QLatin1String("running") || progress <= 0 || progress >= 100
+        || !startedAt.isValid() || !heartbeatAt.isValid() || heartbeatAt < startedAt)
+        return QJsonValue::Null;
+    const double seconds = remainingSeconds(double(startedAt.msecsTo(heartbeatAt)) / 1000.0, progress);
+    return seconds < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(qint64(std::llround(seconds)));
 }
 
 QString OperationRecord::message() const

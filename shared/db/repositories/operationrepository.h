@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QSqlQuery>
 #include <QString>
@@ -45,6 +46,9 @@ struct OperationRecord
     // as a fraction 0..1, result (the statistics once it completed, else null), error
     // ({code, message} or null) and the times.
     QJsonObject toJson() const;
+    // eta_s: seconds left while running, from the rate between started_at and the last
+    // progress (heartbeat_at); null when not running or no progress is known yet.
+    QJsonValue etaSeconds() const;
     bool isFinished() const; // not queued or running
     // One line for a person: what it is doing, or how it ended.
     QString message() const;

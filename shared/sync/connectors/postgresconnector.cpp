@@ -1,5 +1,7 @@
 #include "postgresconnector.h"
 
+#include "postgresestimate.h"
+
 #include "core/errors.h"
 #include "db/connection.h"
 #include "postgrescatalog.h"
@@ -151,6 +153,12 @@ void PostgresConnector::readSince(const ReadRequest &request, const QString &cur
                                   const std::optional<Checkpoint> &after, const BatchSink &sink)
 {
     m_reader->readSince(request, cursorColumn, after, sink);
+}
+
+qint64 PostgresConnector::estimateRows(const ReadRequest &request, const QString &cursorColumn,
+                                      const std::optional<Checkpoint> &after)
+{
+    return pg::estimateRows(*m_writes, *m_catalog, request, cursorColumn, after);
 }
 
 void PostgresConnector::apply(const ChangeBatch &batch)

@@ -54,6 +54,8 @@ public:
     CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn) override;
     void readSince(const ReadRequest &request, const QString &cursorColumn,
                    const std::optional<Checkpoint> &after, const BatchSink &sink) override;
+    qint64 estimateRows(const ReadRequest &request, const QString &cursorColumn,
+                        const std::optional<Checkpoint> &after) override;
 
     bool isTransactional() const override { return true; }
     void apply(const ChangeBatch &batch) override;

@@ -1,6 +1,7 @@
 #include "postgresreader.h"
 
 #include "postgresquery.h"
+#include "postgressince.h"
 
 #include "pgcopyread.h"
 #include "prefetchingreader.h"
@@ -143,32 +144,15 @@ void PgReader::readSince(const ReadRequest &request, const QString &cursorColumn
     QList<PgColumn> order { cursor };
     order << selection.keys;
 
+    // The filter's values travel as COPY parameters (copyRows); the same filter as the row
+    // estimate's (sinceFilter).
     QList<QByteArray> params;
-    QList<PgColumn> compared;
-    bool withKey = false;
-    if (after && !(after->cursor.isNull() || !after->cursor.isValid())) {
-        // (cursor, key...) > (checkpoint): ties on the cursor are broken by key. Without a
-        // stored key, rows at the checkpoint's cursor are read again rather than skipped.
-        withKey = !after->key.isEmpty() && after->key.size() == selection.keys.size();
-        compared = withKey ? order : QList<PgColumn> { cursor };
-        for (int i = 0; i < compared.size(); ++i) {
-            const PgColumn &column = compared.at(i);
-            const QVariant value = i == 0 ? after->cursor : after->key.at(i - 1);
-            params << inputText(value, column.type, column.name);
-        }
-    }
+    for (const QVariant &bind : sinceFilter(cursor, selection.keys, after).binds)
+        params << bind.toString().toUtf8();
     const SelectBuilder select = [=](const QStringList &reads) {
-        QString where;
-        if (!compared.isEmpty()) {
-            QStringList casts;
-            for (int i = 0; i < compared.size(); ++i)
-                casts << QStringLiteral("CAST(%1 AS %2)").arg(reads.at(i), compared.at(i).sqlType);
-            where = QStringLiteral(" WHERE (%1) %2 (%3)")
-                        .arg(refList(compared), withKey ? QStringLiteral(">") : QStringLiteral(">="),
-                             casts.join(QLatin1String(", ")));
-        }
+        const SinceFilter filter = sinceFilter(cursor, selection.keys, after, reads);
         return QStringLiteral("SELECT %1 FROM %2 AS t%3%4")
-            .arg(textList(selection.columns), selection.table.qualifiedName(), where,
+            .arg(textList(selection.columns), selection.table.qualifiedName(), filter.where,
                  orderBy(order));
     };
     prefetch(selection, params, select, request.batchSize, sink);

@@ -51,6 +51,10 @@ public:
     // checkpoint whose cursor is NULL, the rest of the NULLs (by key) and every non-NULL follow.
     void readSince(const ReadRequest &request, const QString &cursorColumn, const std::optional<Checkpoint> &after,
                    const BatchSink &sink) override;
+    // A whole table: count(*) (SQLite walks its smallest b-tree; no statistics to ask).
+    // Past a checkpoint: unknown. In sqliteestimate.cpp.
+    qint64 estimateRows(const ReadRequest &request, const QString &cursorColumn,
+                        const std::optional<Checkpoint> &after) override;
 
     bool isTransactional() const override { return true; }
     // One BEGIN IMMEDIATE transaction: upserts, deletes, sync state, checkpoint. Throws

@@ -33,6 +33,7 @@ void CursorExecutor::run()
     m_context.source().call(
         QStringLiteral("finding the safe horizon of %1").arg(m_plan.spec.sourceEntity),
         [&] { horizon = m_source.cursorHorizon(request.entity, m_plan.spec.cursorColumn); });
+    m_context.expectRows(m_source, request, m_plan.spec.cursorColumn, position);
     // A retried read resumes after the last batch applied: `position` moves with each one.
     m_context.source().call(
         QStringLiteral("reading %1 since its checkpoint").arg(m_plan.spec.sourceEntity), [&] {
@@ -46,7 +47,7 @@ void CursorExecutor::run()
                                       coveredCheckpoint(rows, horizon));
                     m_stats.read += rows.size();
                     position = last;
-                    m_context.reportProgress(m_stats, -1);
+                    m_context.reportProgress(m_stats, m_context.readFraction(m_stats.read));
                     return !m_context.cancelRequested();
                 }));
         });

@@ -70,6 +70,7 @@ void FullExecutor::run()
         = m_state.stateTravelsWithData() && m_state.store().stagesState() && !m_context.dryRun();
     m_pipeline.setStateStaged(m_stagedState);
     m_pipeline.setIntoEmpty(targetEmpty());
+    m_context.expectRows(m_source, request);
     const auto restart = [&] {
         // Rows already written stay written (upserts); counting starts over with the read,
         // and the target is no longer empty.
@@ -84,7 +85,7 @@ void FullExecutor::run()
                                  const QList<Row> rows = m_plan.conform(batch);
                                  stageBatch(rows);
                                  m_stats.read += rows.size();
-                                 m_context.reportProgress(m_stats, -1);
+                                 m_context.reportProgress(m_stats, m_context.readFraction(m_stats.read - before.read));
                                  return !m_context.cancelRequested();
                              }));
         },

@@ -1,8 +1,13 @@
 #include "runcontext.h"
 
 #include "core/errors.h"
+#include "core/eta.h"
+
+#include <QLoggingCategory>
 
 namespace tf::sync {
+
+Q_DECLARE_LOGGING_CATEGORY(lcEngine) // syncrunner.cpp
 
 void captureRunFailure(RunResult &result, const std::function<void()> &body)
 {
@@ -28,7 +33,9 @@ RunContext::RunContext(const PairSpec &pair, const RunOptions &options, Quaranti
     , m_quarantine(quarantine)
     , m_source(source)
     , m_target(target)
-{ }
+{
+    m_clock.start();
+}
 
 bool RunContext::cancelRequested() const
 {
@@ -58,18 +65,42 @@ void RunContext::beginEntity(const QString &name, int index, int count)
     m_entity = name;
     m_entityIndex = index;
     m_entityCount = count;
+    m_expectedRows = SourceConnector::kUnknownRows;
+    m_shownFraction = -1;
+}
+
+void RunContext::expectRows(SourceConnector &source, const ReadRequest &request,
+                            const QString &cursorColumn, const std::optional<Checkpoint> &after)
+{
+    try {
+        m_expectedRows = source.estimateRows(request, cursorColumn, after);
+    } catch (const std::exception &error) {
+        // Progress without a size is what every run had before: not worth failing a run for.
+        qCWarning(lcEngine) << "estimating the rows of" << request.entity << "failed:" << error.what();
+        m_expectedRows = SourceConnector::kUnknownRows;
+    }
+}
+
+double RunContext::readFraction(qint64 rowsRead) const
+{
+    if (m_expectedRows < 0)
+        return -1;
+    return qMin(0.99, double(rowsRead) / double(qMax<qint64>(1, m_expectedRows)));
 }
 
 void RunContext::reportProgress(const EntityStats &stats, double fraction)
 {
     if (!m_options.progress)
         return;
+    m_shownFraction = qMax(m_shownFraction, qMin(fraction, 1.0));
     RunProgress progress;
     progress.entity = m_entity;
     progress.entityIndex = m_entityIndex;
     progress.entityCount = m_entityCount;
-    if (fraction >= 0 && m_entityCount > 0)
-        progress.percent = 100.0 * (m_entityIndex + qMin(fraction, 1.0)) / m_entityCount;
+    if (m_shownFraction >= 0 && m_entityCount > 0)
+        progress.percent = 100.0 * (m_entityIndex + m_shownFraction) / m_entityCount;
+    if (progress.percent > 0)
+        progress.etaSeconds = remainingSeconds(double(m_clock.elapsed()) / 1000.0, progress.percent);
     progress.entityStats = stats;
     progress.totals = m_result.totals;
     progress.totals += stats;

@@ -1,8 +1,11 @@
 #pragma once
 
 #include "pairspec.h"
+#include "sync/connector.h"
 #include "resilientcall.h"
 #include "runtypes.h"
+
+#include <QElapsedTimer>
 
 #include <functional>
 
@@ -42,10 +45,20 @@ public:
     void holding(qsizetype rows);
     void plan(PlannedChange change);
 
-    // Progress of the entity being run; fraction of it done, or negative when unknown.
+    // Progress of the entity being run; fraction of it done, or negative when unknown. The
+    // fraction shown never goes backwards within an entity (a retried read, a reconciliation
+    // after a cursor read), and the run's progress carries an ETA from the rate so far.
     void beginEntity(const QString &name, int index, int count);
     void reportProgress(const EntityStats &stats, double fraction);
     void endEntity(const EntityStats &stats);
+
+    // Asks `source` how many rows the coming read returns (SourceConnector::estimateRows);
+    // a failure only leaves the size unknown. readFraction: rows read over that estimate,
+    // at most 0.99 until the entity ends (the estimate may be low), or -1 when unknown.
+    void expectRows(SourceConnector &source, const ReadRequest &request,
+                    const QString &cursorColumn = {},
+                    const std::optional<Checkpoint> &after = std::nullopt);
+    double readFraction(qint64 rowsRead) const;
 
 private:
     const PairSpec &m_pair;
@@ -57,6 +70,9 @@ private:
     QString m_entity;
     int m_entityIndex = 0;
     int m_entityCount = 0;
+    qint64 m_expectedRows = SourceConnector::kUnknownRows;
+    double m_shownFraction = -1;
+    QElapsedTimer m_clock;
 };
 
 } // namespace tf::sync

@@ -63,6 +63,7 @@ struct RunProgress
     int entityIndex = 0;
     int entityCount = 0;
     double percent = -1; // overall; -1 while the current entity's size is unknown
+    double etaSeconds = -1; // seconds left at the rate so far; -1 while percent is unknown or 0
     EntityStats entityStats;
     EntityStats totals;
 };
