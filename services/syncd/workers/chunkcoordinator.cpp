@@ -113,9 +113,9 @@ bool ChunkCoordinator::load(sync::RunContext &context, const sync::EntityPlan &p
     }
 
     ChunkLease lease { queue, m_nodeId, m_settings.lease, m_stopping };
-    const auto progress = [&](const sync::EntityStats &ownChunk) {
+    // After each batch of a chunk run here: the whole operation's progress, from every chunk.
+    const auto progress = [&](const sync::EntityStats &) {
         const sync::ChunkSummary now = queue.summary(m_operationId, plan.spec.name);
-        Q_UNUSED(ownChunk)
         context.reportProgress(now.stats, now.fraction());
     };
     const unsigned long idle = static_cast<unsigned long>(
@@ -131,6 +131,7 @@ bool ChunkCoordinator::load(sync::RunContext &context, const sync::EntityPlan &p
                 const sync::EntityStats done
                     = runClaimedChunk(context, plan, *chunkSource, target, state, *chunk, lease, progress);
                 queue.finish(*chunk, m_nodeId, done);
+                m_log(QStringLiteral("%1 done on node %2: %3 rows").arg(chunk->describe(), m_nodeId).arg(done.read));
             } catch (...) {
                 // Handed back at once (not failed): the operation's own failure handling
                 // decides whether it is tried again.

@@ -4,9 +4,9 @@
 #include "sync/engine/batchpipeline.h"
 #include "sync/engine/chunkexecutor.h"
 
-#include <QLoggingCategory>
-
 namespace tf::syncd {
+
+Q_LOGGING_CATEGORY(lcChunks, "syncd.workers.chunks")
 
 sync::EntityStats runClaimedChunk(sync::RunContext &context, const sync::EntityPlan &plan,
                                   sync::ChunkSource &source, sync::TargetConnector &target,
@@ -26,7 +26,7 @@ sync::EntityStats runClaimedChunk(sync::RunContext &context, const sync::EntityP
                      } catch (const Error &error) {
                          // The control database blinked: the data is committed; the checkpoint
                          // lags, which only means rows written again after a resume.
-                         qWarning("%s: heartbeat failed: %s", qPrintable(chunk.describe()),
+                         qCWarning(lcChunks, "%s: heartbeat failed: %s", qPrintable(chunk.describe()),
                                   qPrintable(error.message()));
                      }
                      if (afterBatch)

@@ -3,6 +3,7 @@
 #include "sync/engine/runtypes.h"
 #include "sync/queue/chunkqueue.h"
 
+#include <QLoggingCategory>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -16,6 +17,8 @@ struct EntityPlan;
 } // namespace tf::sync
 
 namespace tf::syncd {
+
+Q_DECLARE_LOGGING_CATEGORY(lcChunks)
 
 // Who holds a chunk's lease and for how long.
 struct ChunkLease

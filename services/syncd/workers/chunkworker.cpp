@@ -9,10 +9,6 @@
 #include "sync/queue/operationqueue.h"
 #include "sync/runtime/pairruntime.h"
 
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcChunkWorker, "syncd.workers.chunks")
-
 namespace tf::syncd {
 
 namespace {
@@ -52,7 +48,7 @@ void logLine(db::Database &control, qint64 operationId, const QString &line)
     try {
         sync::OperationQueue(control).appendLog(operationId, line);
     } catch (const Error &error) {
-        qCWarning(lcChunkWorker, "operation %lld: could not write '%s': %s",
+        qCWarning(lcChunks, "operation %lld: could not write '%s': %s",
                   static_cast<long long>(operationId), qPrintable(line), qPrintable(error.message()));
     }
 }
@@ -130,7 +126,7 @@ void ChunkWorker::run(const sync::ChunkRecord &chunk)
         }
     } catch (const Error &error) {
         // The lease runs out and the chunk is claimed again.
-        qCWarning(lcChunkWorker, "%s: recording the outcome failed: %s", qPrintable(chunk.describe()),
+        qCWarning(lcChunks, "%s: recording the outcome failed: %s", qPrintable(chunk.describe()),
                   qPrintable(error.message()));
     }
 }
