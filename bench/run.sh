@@ -503,6 +503,12 @@ SQL
     record "peak RSS, full sync of $ROWS rows" "-" "$FULL_RSS MB" "<= 150 MB" "$(verdict "$FULL_RSS" '<=' 150)" ""
 fi
 
+# --- chunked full load through tf-syncd, 1 and 2 workers (bench/chunkstep.sh) ---------------
+if ((!ONLY_VERIFY)); then
+    source "$REPO/bench/chunkstep.sh"
+    chunk_steps
+fi
+
 # --- verify and repair (pair bench-verify: src -> dstv, plain mapping) -----------------------
 # Runs tfctl verify under /usr/bin/time; sets WALL (s), CPU and REPORT (the run's "verify" report).
 # Exit codes: 0 no differences, 3 differences found, 1 failed, 2 bad input.

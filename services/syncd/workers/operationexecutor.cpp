@@ -1,6 +1,7 @@
 #include "operationexecutor.h"
 
 #include "activeoperations.h"
+#include "chunkcoordinator.h"
 #include "core/errors.h"
 #include "db/connection.h"
 #include "db/repositories/serviceeventrepository.h"
@@ -163,6 +164,10 @@ sync::RunResult OperationExecutor::execute(sync::OperationQueue &queue,
     } else {
         sync::SyncRunner runner(runtime->spec, *runtime->source, *runtime->target,
                                 *runtime->quarantine, runtime->detachedState());
+        ChunkCoordinator chunks(m_context.control, operation.id, m_context.nodeId, m_context.settings,
+                                m_context.stopping,
+                                [&](const QString &line) { logLine(queue, operation.id, line); });
+        runner.setChunkedLoad(&chunks);
         result = runner.run(options);
     }
     // The last entity of a run that failed or stopped did not finish.

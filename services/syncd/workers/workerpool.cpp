@@ -3,6 +3,8 @@
 #include "common/databasestate.h"
 #include "core/errors.h"
 #include "ops/maintenancepause.h"
+#include "chunkworker.h"
+#include "sync/queue/chunkqueue.h"
 #include "sync/queue/operationqueue.h"
 
 #include <QLoggingCategory>
@@ -101,6 +103,13 @@ void WorkerPool::workerLoop(int index)
             continue; // a restore is replacing the control database
         try {
             db::Database &control = m_database.database().database();
+            // A chunk of a running chunked load first: it helps an operation under way.
+            if (const std::optional<sync::ChunkRecord> chunk
+                = sync::ChunkQueue(control).claim(m_nodeId, m_settings.lease)) {
+                claimedLastTime = true;
+                ChunkWorker({ control, m_secrets, m_nodeId, m_settings, m_stopping }).run(*chunk);
+                continue;
+            }
             sync::OperationQueue queue(control);
             const std::optional<db::OperationRecord> operation
                 = queue.claim(m_nodeId, m_settings.lease);

@@ -44,6 +44,8 @@ WorkerSettings WorkerSettings::fromConfig(const Config &config)
                                       settings.retryBase, 0, 3600000);
     settings.retryMax
         = milliseconds(config, QStringLiteral("sync/retry_max_ms"), settings.retryMax, 0, 86400000);
+    if (config.contains(QStringLiteral("sync/chunk_rows")))
+        settings.chunkRows = config.integer64(QStringLiteral("sync/chunk_rows"), 0, 1000000000000LL);
     settings.schedulerInterval = milliseconds(config, QStringLiteral("sync/scheduler_interval_ms"),
                                               settings.schedulerInterval, 50, 3600000);
     return settings;

@@ -21,6 +21,10 @@ struct WorkerSettings
     std::chrono::milliseconds retryMax { 300000 }; // sync/retry_max_ms: backoff cap
     std::chrono::milliseconds schedulerInterval { 15000 }; // sync/scheduler_interval_ms
     bool scheduler = true; // sync/scheduler
+    // sync/chunk_rows: a full run, or a first run, of an entity estimated at this many rows or
+    // more is loaded in key-range chunks of about this size that any worker can claim
+    // (PostgreSQL sources with one integer key column). 0: never chunked.
+    qint64 chunkRows = 250000;
     // Not configuration: <data>/maintenance.lock; while it exists (a restore is running) no
     // worker claims an operation (ops::MaintenancePause). Empty: never paused.
     QString pauseFile;

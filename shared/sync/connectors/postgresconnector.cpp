@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "postgrescatalog.h"
+#include "postgreschunkreader.h"
 #include "postgresranges.h"
 #include "postgresreader.h"
 #include "postgresstatestore.h"
@@ -103,6 +104,7 @@ PostgresConnector::PostgresConnector(const SystemSettings &settings)
     m_reader = std::make_unique<pg::PgReader>(*m_reads, *m_writes, *m_catalog);
     m_writer = std::make_unique<pg::PgWriter>(*m_writes, *m_catalog, *m_state);
     m_ranges = std::make_unique<pg::PgRanges>(*m_reads, *m_staging, *m_catalog);
+    m_chunks = std::make_unique<pg::PgChunkReader>(*m_reads, *m_staging, *m_catalog);
     qCDebug(lcPostgresConnector, "PostgreSQL connector for %s, schema %s",
             qPrintable(url.redacted()), qPrintable(m_schema));
 }
@@ -206,6 +208,21 @@ QSet<QString> PostgresConnector::existingValues(const QString &entity, const QSt
                                                 ValueType type, const QList<QVariant> &values)
 {
     return m_reader->existingValues(entity, column, type, values);
+}
+
+qint64 PostgresConnector::estimateRows(const QString &entity)
+{
+    return m_chunks->estimateRows(entity);
+}
+
+bool PostgresConnector::chunksBy(const ReadRequest &request)
+{
+    return m_chunks->chunksBy(request);
+}
+
+void PostgresConnector::readKeyRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink)
+{
+    m_chunks->readKeyRange(request, range, sink);
 }
 
 bool PostgresConnector::canRangeBy(const QString &entity, const QString &column)

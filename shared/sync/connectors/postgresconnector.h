@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sync/connector.h"
+#include "sync/engine/chunksource.h"
 #include "sync/rangechecksums.h"
 
 #include <memory>
@@ -17,6 +18,7 @@ class PgCatalog;
 class PgReader;
 class PgWriter;
 class PgRanges;
+class PgChunkReader;
 } // namespace pg
 class PostgresStateStore;
 
@@ -29,7 +31,10 @@ class PostgresStateStore;
 // Connections (opened lazily, one per thread each): one for streaming reads, one for
 // writes, catalog and lookups, one for state staging. A sink may therefore write through
 // this connector while one of its reads or diffs is still streaming.
-class PostgresConnector final : public SourceConnector, public TargetConnector, public RangeChecksums
+class PostgresConnector final : public SourceConnector,
+                                public TargetConnector,
+                                public RangeChecksums,
+                                public ChunkSource
 {
     Q_DISABLE_COPY_MOVE(PostgresConnector)
 public:
@@ -76,6 +81,10 @@ public:
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
     QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges, RangeHash hash) override;
 
+    qint64 estimateRows(const QString &entity) override;
+    bool chunksBy(const ReadRequest &request) override;
+    void readKeyRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink) override;
+
 private:
     QString m_schema;
     std::unique_ptr<db::Database> m_reads;
@@ -86,6 +95,7 @@ private:
     std::unique_ptr<pg::PgReader> m_reader;
     std::unique_ptr<pg::PgWriter> m_writer;
     std::unique_ptr<pg::PgRanges> m_ranges;
+    std::unique_ptr<pg::PgChunkReader> m_chunks;
 };
 
 } // namespace tf::sync

@@ -207,7 +207,7 @@ SyncPairDefinition SyncPairDefinition::parse(const QJsonObject &json)
                       { QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("source_system_id"),
                         QStringLiteral("target_system_id"), QStringLiteral("source_system"),
                         QStringLiteral("target_system"), QStringLiteral("mode"), QStringLiteral("schedule"), QStringLiteral("verify_schedule"),
-                        QStringLiteral("batch_size"), QStringLiteral("invalid_rows"), QStringLiteral("delete_policy"),
+                        QStringLiteral("batch_size"), QStringLiteral("workers_per_pair"), QStringLiteral("invalid_rows"), QStringLiteral("delete_policy"),
                         QStringLiteral("cursor"), QStringLiteral("enabled"), QStringLiteral("entities") });
     SyncPairDefinition pair;
     pair.name = reader.text(QStringLiteral("name"), true);
@@ -234,6 +234,7 @@ SyncPairDefinition SyncPairDefinition::parse(const QJsonObject &json)
         }
     }
     pair.batchSize = reader.integer(QStringLiteral("batch_size"), 1, 100000, 5000);
+    pair.workersPerPair = reader.integer(QStringLiteral("workers_per_pair"), 1, 64, 1);
     pair.quarantineInvalidRows = reader.choice(QStringLiteral("invalid_rows"),
                                                { QStringLiteral("quarantine"), QStringLiteral("fail") }, false, 0) == 0;
     pair.deletePolicy = readDeletePolicy(reader, &errors).value_or(DeletePolicy());

@@ -107,6 +107,8 @@ struct SyncPairDefinition
     QString schedule; // empty: runs only when triggered
     QString verifySchedule; // empty: verified only when asked
     int batchSize = 5000;
+    // How many key-range chunks of one chunked full load run at once (workers of any node).
+    int workersPerPair = 1;
     bool quarantineInvalidRows = true; // "invalid_rows": "quarantine"; false: "fail"
     DeletePolicy deletePolicy;
     std::optional<CursorSettings> cursor;

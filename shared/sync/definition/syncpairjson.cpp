@@ -68,6 +68,8 @@ QJsonObject SyncPairDefinition::toJson() const
         json.insert(QStringLiteral("verify_schedule"), verifySchedule);
     if (cursor)
         json.insert(QStringLiteral("cursor"), tf::sync::toJson(*cursor));
+    if (workersPerPair != 1) // the default is left out, as definitions written before it read
+        json.insert(QStringLiteral("workers_per_pair"), workersPerPair);
     return json;
 }
 

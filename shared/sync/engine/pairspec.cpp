@@ -41,6 +41,7 @@ PairSpec pairSpecFrom(const SyncPairDefinition &definition, const QString &pairI
     pair.sourceSystem = QString::number(definition.sourceSystem);
     pair.targetSystem = QString::number(definition.targetSystem);
     pair.batchSize = definition.batchSize;
+    pair.workersPerPair = definition.workersPerPair;
     pair.invalidRows
         = definition.quarantineInvalidRows ? InvalidRowPolicy::Quarantine : InvalidRowPolicy::Fail;
     for (int index : definition.executionOrder()) {

@@ -40,6 +40,7 @@ struct PairSpec
     QString sourceSystem; // circuit breaker ids
     QString targetSystem;
     int batchSize = 5000;
+    int workersPerPair = 1; // chunks of one chunked load running at once
     InvalidRowPolicy invalidRows = InvalidRowPolicy::Quarantine;
     QList<EntitySpec> entities; // in execution (dependency) order
 };

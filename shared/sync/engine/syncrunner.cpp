@@ -1,6 +1,7 @@
 #include "syncrunner.h"
 
 #include "batchpipeline.h"
+#include "chunkedload.h"
 #include "core/errors.h"
 #include "core/jsonutil.h"
 #include "cursorexecutor.h"
@@ -112,17 +113,21 @@ void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int inde
             });
             begun = true;
         }
-        BatchPipeline pipeline(context, plan, m_target, *state, stats);
-        switch (mode) {
-        case ChangeMode::Hash:
-            HashExecutor(context, plan, m_source, *state, pipeline, stats).run({});
-            break;
-        case ChangeMode::Cursor:
-            CursorExecutor(context, plan, m_source, *state, pipeline, stats).run();
-            break;
-        case ChangeMode::Full:
-            FullExecutor(context, plan, m_source, *state, pipeline, stats).run();
-            break;
+        const bool chunked = m_chunked && begun && state->stateTravelsWithData()
+            && m_chunked->load(context, plan, mode, m_source, m_target, *state, stats);
+        if (!chunked) {
+            BatchPipeline pipeline(context, plan, m_target, *state, stats);
+            switch (mode) {
+            case ChangeMode::Hash:
+                HashExecutor(context, plan, m_source, *state, pipeline, stats).run({});
+                break;
+            case ChangeMode::Cursor:
+                CursorExecutor(context, plan, m_source, *state, pipeline, stats).run();
+                break;
+            case ChangeMode::Full:
+                FullExecutor(context, plan, m_source, *state, pipeline, stats).run();
+                break;
+            }
         }
         if (begun) {
             begun = false;

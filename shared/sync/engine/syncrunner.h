@@ -12,6 +12,7 @@
 
 namespace tf::sync {
 
+class ChunkedLoad;
 class QuarantineStore;
 class RunContext;
 
@@ -38,6 +39,8 @@ public:
     void setValidatorFactory(ValidatorFactory factory) { m_validators = std::move(factory); }
     void setRetryPolicy(RetryPolicy policy) { m_retry = policy; }
     void setSleeper(Sleeper sleeper) { m_sleeper = std::move(sleeper); }
+    // Loads entities in key-range chunks where it decides to (chunkedload.h); not owned.
+    void setChunkedLoad(ChunkedLoad *load) { m_chunked = load; }
     // Default: CircuitBreakerRegistry::instance().breaker(pair.sourceSystem / targetSystem).
     void setBreakers(std::shared_ptr<CircuitBreaker> source,
                      std::shared_ptr<CircuitBreaker> target);
@@ -61,6 +64,7 @@ private:
     Sleeper m_sleeper;
     std::shared_ptr<CircuitBreaker> m_sourceBreaker;
     std::shared_ptr<CircuitBreaker> m_targetBreaker;
+    ChunkedLoad *m_chunked = nullptr;
 };
 
 } // namespace tf::sync
