@@ -217,7 +217,7 @@ private slots:
         row("misspelt key", R"({"shedule": "0 2 * * *"})", "shedule",
             text("unknown key (expected one of: name, description, source_system_id, target_system_id, source_system, target_system, "
                  "mode, schedule, verify_schedule, "
-                 "batch_size, invalid_rows, delete_policy, cursor, enabled, entities)"));
+                 "batch_size, workers_per_pair, invalid_rows, delete_policy, cursor, enabled, entities)"));
         row("bad verify schedule", R"({"verify_schedule": "0 4 * * SUX"})", "verify_schedule", text("day-of-week: 'SUX' is not a day name"));
         row("no entities", R"({"entities": null})", "entities", text("is required"));
         row("empty entities", R"({"entities": []})", "entities", text("must list at least one entity"));
