@@ -7,6 +7,7 @@
 #include "sync/connectors/postgresconnector.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
+#include "pgsyncworld.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -98,46 +99,28 @@ private slots:
     void concurrentWritersDuringRepeatedRunsLeaveAnExactTarget();
 
 private:
-    void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
+    void sql(const QString &statement) { m_world.admin->execDirect(statement, "test setup"); }
     void createTables(const QString &name);
     PairSpec pair(const QString &name) const;
     RunResult run(const PairSpec &spec);
     qint64 differences(const QString &name);
 
     QString m_url;
-    QTemporaryDir m_dir;
-    std::unique_ptr<tf::db::Database> m_admin;
-    std::unique_ptr<PostgresConnector> m_src;
-    std::unique_ptr<PostgresConnector> m_dst;
-    std::unique_ptr<tf::db::ControlDatabase> m_control;
-    std::unique_ptr<QuarantineStore> m_quarantine;
+    tf::test::PgSyncWorld m_world;
 };
 
 void TestCursorHorizon::initTestCase()
 {
     m_url = tf::test::createScratchPostgresDatabase(u"tfhor"_s);
     TF_REQUIRE_POSTGRES(m_url);
-    QVERIFY(m_dir.isValid());
-    m_admin = std::make_unique<tf::db::Database>(tf::db::DatabaseUrl::parse(m_url));
-    sql(u"CREATE SCHEMA \"%1\""_s.arg(kSrc));
-    sql(u"CREATE SCHEMA \"%1\""_s.arg(kDst));
+    QVERIFY(m_world.open(m_url, kSrc, kDst));
     sql(u"CREATE FUNCTION \"%1\".touch() RETURNS trigger LANGUAGE plpgsql AS"
         " $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$"_s.arg(kSrc));
-    m_src = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kSrc } }, {} });
-    m_dst = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
-    m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
-    m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
 }
 
 void TestCursorHorizon::cleanupTestCase()
 {
-    m_quarantine.reset();
-    m_control.reset();
-    m_dst.reset();
-    m_src.reset();
-    m_admin.reset();
+    m_world.close();
 }
 
 void TestCursorHorizon::createTables(const QString &name)
@@ -175,18 +158,18 @@ PairSpec TestCursorHorizon::pair(const QString &name) const
 
 RunResult TestCursorHorizon::run(const PairSpec &spec)
 {
-    SyncRunner runner(spec, *m_src, *m_dst, *m_quarantine);
+    SyncRunner runner(spec, *m_world.src, *m_world.dst, *m_world.quarantine);
     return runner.run();
 }
 
 qint64 TestCursorHorizon::differences(const QString &name)
 {
     // PostgreSQL compares: rows of either side with no identical row on the other.
-    QSqlQuery query = m_admin->prepare(
+    QSqlQuery query = m_world.admin->prepare(
         u"SELECT (SELECT count(*) FROM (SELECT * FROM \"%1\".\"%3\" EXCEPT SELECT * FROM \"%2\".\"%3\") a)"
         " + (SELECT count(*) FROM (SELECT * FROM \"%2\".\"%3\" EXCEPT SELECT * FROM \"%1\".\"%3\") b)"_s
             .arg(kSrc, kDst, name));
-    m_admin->exec(query, "comparing");
+    m_world.admin->exec(query, "comparing");
     return query.next() ? query.value(0).toLongLong() : -1;
 }
 

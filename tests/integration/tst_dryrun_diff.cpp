@@ -8,6 +8,7 @@
 #include "sync/connectors/postgresconnector.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
+#include "pgsyncworld.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -42,17 +43,12 @@ private slots:
     void updatesShowExactBeforeAndAfterOfChangedFields();
 
 private:
-    void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
+    void sql(const QString &statement) { m_world.admin->execDirect(statement, "test setup"); }
     QString targetText(const QString &column, int id);
     RunResult run(bool dryRun);
 
     QString m_url;
-    QTemporaryDir m_dir;
-    std::unique_ptr<tf::db::Database> m_admin;
-    std::unique_ptr<PostgresConnector> m_src;
-    std::unique_ptr<PostgresConnector> m_dst;
-    std::unique_ptr<tf::db::ControlDatabase> m_control;
-    std::unique_ptr<QuarantineStore> m_quarantine;
+    tf::test::PgSyncWorld m_world;
     std::unique_ptr<ControlDbStateStore> m_controlState;
 };
 
@@ -60,10 +56,8 @@ void TestDryRunDiff::initTestCase()
 {
     m_url = tf::test::createScratchPostgresDatabase(u"tfdry"_s);
     TF_REQUIRE_POSTGRES(m_url);
-    QVERIFY(m_dir.isValid());
-    m_admin = std::make_unique<tf::db::Database>(tf::db::DatabaseUrl::parse(m_url));
+    QVERIFY(m_world.open(m_url, kSrc, kDst));
     for (const QString &schema : { kSrc, kDst }) {
-        sql(u"CREATE SCHEMA \"%1\""_s.arg(schema));
         sql(u"CREATE TABLE \"%1\".%2 (id int8 PRIMARY KEY, val numeric(20,6), note text, qty int4,"
             " seen timestamptz)"_s.arg(schema, kTable));
     }
@@ -72,31 +66,21 @@ void TestDryRunDiff::initTestCase()
         " (2, 0.1, 'second', 8, '2021-06-30 12:00:00+00'),"
         " (3, 3, 'third', 9, NULL),"
         " (4, 4, 'fourth', 10, NULL)"_s.arg(kSrc, kTable));
-    m_src = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kSrc } }, {} });
-    m_dst = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
-    m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
-    m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
-    m_controlState = std::make_unique<ControlDbStateStore>(m_control->database());
+    m_controlState = std::make_unique<ControlDbStateStore>(m_world.control->database());
 }
 
 void TestDryRunDiff::cleanupTestCase()
 {
     m_controlState.reset();
-    m_quarantine.reset();
-    m_control.reset();
-    m_dst.reset();
-    m_src.reset();
-    m_admin.reset();
+    m_world.close();
 }
 
 QString TestDryRunDiff::targetText(const QString &column, int id)
 {
-    QSqlQuery query = m_admin->prepare(
+    QSqlQuery query = m_world.admin->prepare(
         u"SELECT %1::text FROM \"%2\".%3 WHERE id = ?"_s.arg(column, kDst, kTable));
     query.addBindValue(id);
-    m_admin->exec(query, "reading the target");
+    m_world.admin->exec(query, "reading the target");
     return query.next() ? query.value(0).toString() : u"<no row>"_s;
 }
 
@@ -120,7 +104,7 @@ RunResult TestDryRunDiff::run(bool dryRun)
     spec.targetSystem = u"dry-target"_s;
     spec.batchSize = 2; // the before values are read per batch: several batches
     spec.entities = { entity };
-    SyncRunner runner(spec, *m_src, *m_dst, *m_quarantine, DetachedStateStore::of(*m_controlState));
+    SyncRunner runner(spec, *m_world.src, *m_world.dst, *m_world.quarantine, DetachedStateStore::of(*m_controlState));
     RunOptions options;
     options.dryRun = dryRun;
     return runner.run(options);

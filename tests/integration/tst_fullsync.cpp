@@ -8,6 +8,7 @@
 #include "sync/connectors/postgresconnector.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
+#include "pgsyncworld.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -50,7 +51,7 @@ private slots:
     void quarantinedRowsKeepTheirState();
 
 private:
-    void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
+    void sql(const QString &statement) { m_world.admin->execDirect(statement, "test setup"); }
     qint64 scalar(const QString &statement, const QVariantList &values = {});
     void createTables(const QString &name, bool sourceKey = true);
     PairSpec pair(const QString &name) const;
@@ -63,46 +64,28 @@ private:
     // Rows of source and target that differ (either side without an identical row).
     qint64 differences(const QString &name);
 
-    QTemporaryDir m_dir;
     QString m_url;
-    std::unique_ptr<tf::db::Database> m_admin;
-    std::unique_ptr<PostgresConnector> m_src;
-    std::unique_ptr<PostgresConnector> m_dst;
-    std::unique_ptr<tf::db::ControlDatabase> m_control;
-    std::unique_ptr<QuarantineStore> m_quarantine;
+    tf::test::PgSyncWorld m_world;
 };
 
 void TestFullSync::initTestCase()
 {
     m_url = tf::test::createScratchPostgresDatabase(u"tffull"_s);
     TF_REQUIRE_POSTGRES(m_url);
-    QVERIFY(m_dir.isValid());
-    m_admin = std::make_unique<tf::db::Database>(tf::db::DatabaseUrl::parse(m_url));
-    sql(u"CREATE SCHEMA %1"_s.arg(q(kSrc)));
-    sql(u"CREATE SCHEMA %1"_s.arg(q(kDst)));
-    m_src = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kSrc } }, {} });
-    m_dst = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
-    m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
-    m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
+    QVERIFY(m_world.open(m_url, kSrc, kDst));
 }
 
 void TestFullSync::cleanupTestCase()
 {
-    m_quarantine.reset();
-    m_control.reset();
-    m_dst.reset();
-    m_src.reset();
-    m_admin.reset();
+    m_world.close();
 }
 
 qint64 TestFullSync::scalar(const QString &statement, const QVariantList &values)
 {
-    QSqlQuery query = m_admin->prepare(statement);
+    QSqlQuery query = m_world.admin->prepare(statement);
     for (const QVariant &value : values)
         query.addBindValue(value);
-    m_admin->exec(query, "test query");
+    m_world.admin->exec(query, "test query");
     return query.next() ? query.value(0).toLongLong() : -1;
 }
 
@@ -138,7 +121,7 @@ PairSpec TestFullSync::pair(const QString &name) const
 
 RunResult TestFullSync::run(const PairSpec &spec)
 {
-    SyncRunner runner(spec, *m_src, *m_dst, *m_quarantine, DetachedStateStore {});
+    SyncRunner runner(spec, *m_world.src, *m_world.dst, *m_world.quarantine, DetachedStateStore {});
     return runner.run({});
 }
 
@@ -273,9 +256,9 @@ void TestFullSync::quarantinedRowsKeepTheirState()
     const QString hashOf5
         = u"SELECT hash FROM %1.tf_sync_state WHERE pair_id = ? AND source_key = '5'"_s.arg(
             q(kDst));
-    QSqlQuery query = m_admin->prepare(hashOf5);
+    QSqlQuery query = m_world.admin->prepare(hashOf5);
     query.addBindValue(name);
-    m_admin->exec(query, "test query");
+    m_world.admin->exec(query, "test query");
     QVERIFY(query.next());
     const QString storedHash = query.value(0).toString();
     QVERIFY(!storedHash.isEmpty());
@@ -294,7 +277,7 @@ void TestFullSync::quarantinedRowsKeepTheirState()
         scalar(u"SELECT count(*) FROM %1.%2 WHERE id <= 5 AND val < 100"_s.arg(q(kDst), q(name))),
         5);
     query.addBindValue(name);
-    m_admin->exec(query, "test query");
+    m_world.admin->exec(query, "test query");
     QVERIFY(query.next());
     QCOMPARE(query.value(0).toString(), storedHash);
 }

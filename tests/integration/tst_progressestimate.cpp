@@ -6,6 +6,7 @@
 #include "sync/connectors/postgresconnector.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
+#include "pgsyncworld.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -48,7 +49,7 @@ private slots:
     void cursorRunMovesWithinTheEntity();
 
 private:
-    void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
+    void sql(const QString &statement) { m_world.admin->execDirect(statement, "test setup"); }
     void createTables(const QString &name, int rows);
     PairSpec pair(const QString &name, ChangeMode mode) const;
     // Runs the pair with batch size 50, recording every progress report.
@@ -56,37 +57,19 @@ private:
     static void checkMovesWithin(const QList<RunProgress> &reports, qsizetype readBatches);
 
     QString m_url;
-    QTemporaryDir m_dir;
-    std::unique_ptr<tf::db::Database> m_admin;
-    std::unique_ptr<PostgresConnector> m_src;
-    std::unique_ptr<PostgresConnector> m_dst;
-    std::unique_ptr<tf::db::ControlDatabase> m_control;
-    std::unique_ptr<QuarantineStore> m_quarantine;
+    tf::test::PgSyncWorld m_world;
 };
 
 void TestProgressEstimate::initTestCase()
 {
     m_url = tf::test::createScratchPostgresDatabase(u"tfprog"_s);
     TF_REQUIRE_POSTGRES(m_url);
-    QVERIFY(m_dir.isValid());
-    m_admin = std::make_unique<tf::db::Database>(tf::db::DatabaseUrl::parse(m_url));
-    sql(u"CREATE SCHEMA \"%1\""_s.arg(kSrc));
-    sql(u"CREATE SCHEMA \"%1\""_s.arg(kDst));
-    m_src = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kSrc } }, {} });
-    m_dst = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
-    m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
-    m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
+    QVERIFY(m_world.open(m_url, kSrc, kDst));
 }
 
 void TestProgressEstimate::cleanupTestCase()
 {
-    m_quarantine.reset();
-    m_control.reset();
-    m_dst.reset();
-    m_src.reset();
-    m_admin.reset();
+    m_world.close();
 }
 
 void TestProgressEstimate::createTables(const QString &name, int rows)
@@ -125,7 +108,7 @@ PairSpec TestProgressEstimate::pair(const QString &name, ChangeMode mode) const
 
 RunResult TestProgressEstimate::run(const PairSpec &spec, QList<RunProgress> *reports)
 {
-    SyncRunner runner(spec, *m_src, *m_dst, *m_quarantine);
+    SyncRunner runner(spec, *m_world.src, *m_world.dst, *m_world.quarantine);
     RunOptions options;
     options.progress = [reports](const RunProgress &progress) { *reports << progress; };
     return runner.run(options);
@@ -156,23 +139,23 @@ void TestProgressEstimate::estimatesFromStatisticsOrASmallCount()
     request.entity = name;
     request.keyColumns = { u"id"_s };
     // Never analyzed (reltuples -1) and small: counted.
-    QCOMPARE(m_src->estimateRows(request, {}, std::nullopt), 1234);
+    QCOMPARE(m_world.src->estimateRows(request, {}, std::nullopt), 1234);
     sql(u"ANALYZE \"%1\".\"%2\""_s.arg(kSrc, name));
-    QCOMPARE(m_src->estimateRows(request, {}, std::nullopt), 1234); // reltuples, exact for 1234 rows
+    QCOMPARE(m_world.src->estimateRows(request, {}, std::nullopt), 1234); // reltuples, exact for 1234 rows
     // Grown since ANALYZE: scaled by the pages the table has now, not the rows it had then.
     sql(u"INSERT INTO \"%1\".\"%2\" SELECT g, g, repeat('x', 40) FROM generate_series(1235, 2468) g"_s.arg(kSrc, name));
-    const qint64 grown = m_src->estimateRows(request, {}, std::nullopt);
+    const qint64 grown = m_world.src->estimateRows(request, {}, std::nullopt);
     QVERIFY2(grown > 2000 && grown < 3000, qPrintable(QString::number(grown)));
     // Past a cursor checkpoint: a count of exactly what readSince returns.
     Checkpoint checkpoint { qint64(2000), { qint64(2000) } };
-    QCOMPARE(m_src->estimateRows(request, u"seq"_s, checkpoint), 468);
+    QCOMPARE(m_world.src->estimateRows(request, u"seq"_s, checkpoint), 468);
     Checkpoint withoutKey { qint64(2000), {} }; // the cursor's ties are read again: >=
-    QCOMPARE(m_src->estimateRows(request, u"seq"_s, withoutKey), 469);
+    QCOMPARE(m_world.src->estimateRows(request, u"seq"_s, withoutKey), 469);
     // No checkpoint yet: the whole table.
-    QCOMPARE(m_src->estimateRows(request, u"seq"_s, std::nullopt), grown);
+    QCOMPARE(m_world.src->estimateRows(request, u"seq"_s, std::nullopt), grown);
     // A table that does not exist is an error (the run then goes on without an estimate).
     request.entity = u"no such table"_s;
-    QVERIFY_THROWS_EXCEPTION(tf::Error, m_src->estimateRows(request, {}, std::nullopt));
+    QVERIFY_THROWS_EXCEPTION(tf::Error, m_world.src->estimateRows(request, {}, std::nullopt));
 }
 
 void TestProgressEstimate::fullRunMovesWithinTheEntity()

@@ -11,6 +11,7 @@
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
 #include "sync/verify/verifyrunner.h"
+#include "pgsyncworld.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -68,7 +69,7 @@ private slots:
     void unknownEntityIsRejected();
 
 private:
-    void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
+    void sql(const QString &statement) { m_world.admin->execDirect(statement, "test setup"); }
     void createTables(const QString &name, const QString &keyType = u"int8"_s);
     void fill(const QString &name, int rows);
     PairSpec pair(const QString &name, bool transform = false) const;
@@ -86,12 +87,7 @@ private:
     void checkReport(const RunResult &result, const Expected &expected, const QString &method);
 
     QString m_url;
-    QTemporaryDir m_dir;
-    std::unique_ptr<tf::db::Database> m_admin;
-    std::unique_ptr<PostgresConnector> m_src;
-    std::unique_ptr<PostgresConnector> m_dst;
-    std::unique_ptr<tf::db::ControlDatabase> m_control;
-    std::unique_ptr<QuarantineStore> m_quarantine;
+    tf::test::PgSyncWorld m_world;
     std::unique_ptr<ControlDbStateStore> m_controlState;
 };
 
@@ -99,27 +95,14 @@ void TestVerify::initTestCase()
 {
     m_url = tf::test::createScratchPostgresDatabase(u"tfver"_s);
     TF_REQUIRE_POSTGRES(m_url);
-    QVERIFY(m_dir.isValid());
-    m_admin = std::make_unique<tf::db::Database>(tf::db::DatabaseUrl::parse(m_url));
-    sql(u"CREATE SCHEMA \"%1\""_s.arg(kSrc));
-    sql(u"CREATE SCHEMA \"%1\""_s.arg(kDst));
-    m_src = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kSrc } }, {} });
-    m_dst = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
-    m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
-    m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
-    m_controlState = std::make_unique<ControlDbStateStore>(m_control->database());
+    QVERIFY(m_world.open(m_url, kSrc, kDst));
+    m_controlState = std::make_unique<ControlDbStateStore>(m_world.control->database());
 }
 
 void TestVerify::cleanupTestCase()
 {
     m_controlState.reset();
-    m_quarantine.reset();
-    m_control.reset();
-    m_dst.reset();
-    m_src.reset();
-    m_admin.reset();
+    m_world.close();
 }
 
 void TestVerify::createTables(const QString &name, const QString &keyType)
@@ -165,7 +148,7 @@ PairSpec TestVerify::pair(const QString &name, bool transform) const
 
 RunResult TestVerify::sync(const PairSpec &spec, TargetConnector &target, bool full)
 {
-    SyncRunner runner(spec, *m_src, target, *m_quarantine, DetachedStateStore::of(*m_controlState));
+    SyncRunner runner(spec, *m_world.src, target, *m_world.quarantine, DetachedStateStore::of(*m_controlState));
     RunOptions options;
     options.forceFull = full;
     return runner.run(options);
@@ -174,7 +157,7 @@ RunResult TestVerify::sync(const PairSpec &spec, TargetConnector &target, bool f
 RunResult TestVerify::verify(const PairSpec &spec, TargetConnector &target, SourceConnector &reader,
                              bool repair, const QString &entity)
 {
-    VerifyRunner runner(spec, *m_src, target, reader, *m_quarantine, DetachedStateStore::of(*m_controlState));
+    VerifyRunner runner(spec, *m_world.src, target, reader, *m_world.quarantine, DetachedStateStore::of(*m_controlState));
     VerifyOptions options;
     options.repair = repair;
     options.entity = entity;
@@ -185,11 +168,11 @@ qint64 TestVerify::differences(const QString &name)
 {
     // PostgreSQL's own comparison, not our row model: rows of either side with no equal row
     // on the other.
-    QSqlQuery query = m_admin->prepare(
+    QSqlQuery query = m_world.admin->prepare(
         u"SELECT (SELECT count(*) FROM (SELECT * FROM \"%1\".\"%3\" EXCEPT SELECT * FROM \"%2\".\"%3\") a)"
         " + (SELECT count(*) FROM (SELECT * FROM \"%2\".\"%3\" EXCEPT SELECT * FROM \"%1\".\"%3\") b)"_s
             .arg(kSrc, kDst, name));
-    m_admin->exec(query, "comparing");
+    m_world.admin->exec(query, "comparing");
     return query.next() ? query.value(0).toLongLong() : -1;
 }
 
@@ -232,9 +215,9 @@ void TestVerify::identicalTablesCostOneChecksumPerSide()
     createTables(name);
     fill(name, kRows);
     const PairSpec spec = pair(name);
-    const RunResult first = sync(spec, *m_dst);
+    const RunResult first = sync(spec, *m_world.dst);
     QVERIFY2(first.status == RunStatus::Completed, qPrintable(describe(first)));
-    const RunResult result = verify(spec, *m_dst, *m_dst, false);
+    const RunResult result = verify(spec, *m_world.dst, *m_world.dst, false);
     QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
     const QJsonObject entity = result.verify.value(u"entities"_s).toArray().at(0).toObject();
     QCOMPARE(entity.value(u"method"_s).toString(), u"checksum"_s);
@@ -251,10 +234,10 @@ void TestVerify::checksumReportsExactlyTheRowsChangedBehindTheEngine()
     createTables(name);
     fill(name, kRows);
     const PairSpec spec = pair(name);
-    QCOMPARE(sync(spec, *m_dst, true).status, RunStatus::Completed);
+    QCOMPARE(sync(spec, *m_world.dst, true).status, RunStatus::Completed);
     const Expected expected = changeBehindTheEngine(name);
 
-    const RunResult found = verify(spec, *m_dst, *m_dst, false);
+    const RunResult found = verify(spec, *m_world.dst, *m_world.dst, false);
     checkReport(found, expected, u"checksum"_s);
     const QJsonObject entity = found.verify.value(u"entities"_s).toArray().at(0).toObject();
     // Only the differing ranges' rows crossed the network.
@@ -271,7 +254,7 @@ void TestVerify::checksumReportsExactlyTheRowsChangedBehindTheEngine()
     }
     QCOMPARE(differences(name), 16); // 4 missing + 2 extra + 5 different, counted once per side
 
-    const RunResult repaired = verify(spec, *m_dst, *m_dst, true);
+    const RunResult repaired = verify(spec, *m_world.dst, *m_world.dst, true);
     checkReport(repaired, expected, u"checksum"_s);
     QCOMPARE(repaired.verify.value(u"repaired"_s).toBool(), true);
     QCOMPARE(repaired.verify.value(u"differences_after_repair"_s).toInteger(), 0);
@@ -279,11 +262,11 @@ void TestVerify::checksumReportsExactlyTheRowsChangedBehindTheEngine()
     QCOMPARE(repaired.totals.updated, 5);
     QCOMPARE(repaired.totals.deleted, 2);
     QCOMPARE(differences(name), 0);
-    QCOMPARE(verify(spec, *m_dst, *m_dst, false).verify.value(u"differences"_s).toInteger(), 0);
+    QCOMPARE(verify(spec, *m_world.dst, *m_world.dst, false).verify.value(u"differences"_s).toInteger(), 0);
 
     // The state moved with the repair: the next hash run finds the target in step, except the
     // source row deleted behind its back, whose state it still holds (the row is gone already).
-    const RunResult next = sync(spec, *m_dst);
+    const RunResult next = sync(spec, *m_world.dst);
     QVERIFY2(next.status == RunStatus::Completed, qPrintable(describe(next)));
     QCOMPARE(next.totals.inserted, 0);
     QCOMPARE(next.totals.updated, 0);
@@ -297,13 +280,13 @@ void TestVerify::mergeReportsExactlyTheRowsChangedBehindTheEngine()
     fill(name, kRows);
     // The mapping computes a column, so only the engine can tell what the target should hold.
     const PairSpec spec = pair(name, true);
-    QCOMPARE(sync(spec, *m_dst, true).status, RunStatus::Completed);
+    QCOMPARE(sync(spec, *m_world.dst, true).status, RunStatus::Completed);
     const Expected expected = changeBehindTheEngine(name);
-    checkReport(verify(spec, *m_dst, *m_dst, false), expected, u"merge"_s);
-    const RunResult repaired = verify(spec, *m_dst, *m_dst, true);
+    checkReport(verify(spec, *m_world.dst, *m_world.dst, false), expected, u"merge"_s);
+    const RunResult repaired = verify(spec, *m_world.dst, *m_world.dst, true);
     checkReport(repaired, expected, u"merge"_s);
     QCOMPARE(repaired.verify.value(u"differences_after_repair"_s).toInteger(), 0);
-    QCOMPARE(verify(spec, *m_dst, *m_dst, false).verify.value(u"differences"_s).toInteger(), 0);
+    QCOMPARE(verify(spec, *m_world.dst, *m_world.dst, false).verify.value(u"differences"_s).toInteger(), 0);
 }
 
 void TestVerify::textKeysBisectByteWise()
@@ -315,10 +298,10 @@ void TestVerify::textKeysBisectByteWise()
     sql(u"INSERT INTO \"%1\".\"%2\" SELECT k, g, 'n', NULL FROM (SELECT g, (ARRAY['a','B','é','Z','0'])[1 + g %% 5]"
         " || g AS k FROM generate_series(1, 12000) AS g) s"_s.arg(kSrc, name).replace(u"%%"_s, u"%"_s));
     const PairSpec spec = pair(name);
-    QCOMPARE(sync(spec, *m_dst, true).status, RunStatus::Completed);
+    QCOMPARE(sync(spec, *m_world.dst, true).status, RunStatus::Completed);
     sql(u"UPDATE \"%1\".\"%2\" SET val = -1 WHERE id IN ('B1', 'é2', 'a5000')"_s.arg(kDst, name));
     sql(u"DELETE FROM \"%1\".\"%2\" WHERE id = 'Z3'"_s.arg(kDst, name));
-    const RunResult result = verify(spec, *m_dst, *m_dst, false);
+    const RunResult result = verify(spec, *m_world.dst, *m_world.dst, false);
     checkReport(result, { { u"Z3"_s }, {}, sorted({ u"B1"_s, u"é2"_s, u"a5000"_s }) }, u"checksum"_s);
 }
 
@@ -343,13 +326,13 @@ void TestVerify::changesNativeHashesWouldMissAreFound()
     entity.mapping = QJsonObject { { u"fields"_s, fields } };
     PairSpec spec = pair(name);
     spec.entities = { entity };
-    QCOMPARE(sync(spec, *m_dst, true).status, RunStatus::Completed);
+    QCOMPARE(sync(spec, *m_world.dst, true).status, RunStatus::Completed);
     const auto at = u"\"%1\".\"%2\""_s.arg(kDst, name);
     sql(u"UPDATE %1 SET n = -1.00 WHERE id = 10"_s.arg(at));
     sql(u"UPDATE %1 SET i = -5 WHERE id = 20"_s.arg(at));
     sql(u"UPDATE %1 SET f = '-0' WHERE id = 30"_s.arg(at));
     sql(u"UPDATE %1 SET n = 1.0 WHERE id = 40"_s.arg(at)); // equal by value: no difference
-    checkReport(verify(spec, *m_dst, *m_dst, false), { {}, {}, sorted({ u"10"_s, u"20"_s, u"30"_s }) }, u"checksum"_s);
+    checkReport(verify(spec, *m_world.dst, *m_world.dst, false), { {}, {}, sorted({ u"10"_s, u"20"_s, u"30"_s }) }, u"checksum"_s);
 }
 
 void TestVerify::sqliteTargetIsComparedByMerge()
@@ -358,7 +341,7 @@ void TestVerify::sqliteTargetIsComparedByMerge()
     sql(u"CREATE TABLE \"%1\".\"%2\" (id int8 PRIMARY KEY, val numeric(12,2), note text, seen timestamptz)"_s
             .arg(kSrc, name));
     fill(name, 3000);
-    const QString path = m_dir.filePath(u"target.db"_s);
+    const QString path = m_world.dir.filePath(u"target.db"_s);
     {
         SqliteConnector setup(SystemSettings { u"sqlite"_s, { { u"path"_s, path } }, {} });
     }
@@ -387,9 +370,9 @@ void TestVerify::invalidSourceRowsAreNoDifference()
     PairSpec spec = pair(name);
     spec.entities[0].validation = QJsonArray { QJsonObject {
         { u"field"_s, u"val"_s }, { u"rule"_s, u"max_value"_s }, { u"value"_s, 100 } } };
-    const RunResult first = sync(spec, *m_dst, true);
+    const RunResult first = sync(spec, *m_world.dst, true);
     QCOMPARE(first.totals.quarantined, 20); // val = 1.25 * id > 100 for id 81..100
-    const RunResult result = verify(spec, *m_dst, *m_dst, false);
+    const RunResult result = verify(spec, *m_world.dst, *m_world.dst, false);
     QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
     const QJsonObject entity = result.verify.value(u"entities"_s).toArray().at(0).toObject();
     QCOMPARE(entity.value(u"invalid"_s).toInteger(), 20);
@@ -401,14 +384,14 @@ void TestVerify::missingTargetTableIsReported()
     const QString name = u"no target"_s;
     sql(u"CREATE TABLE \"%1\".\"%2\" (id int8 PRIMARY KEY, val numeric(12,2), note text, seen timestamptz)"_s
             .arg(kSrc, name));
-    const RunResult result = verify(pair(name), *m_dst, *m_dst, false);
+    const RunResult result = verify(pair(name), *m_world.dst, *m_world.dst, false);
     QCOMPARE(result.status, RunStatus::Failed);
     QVERIFY2(result.error.contains(name) && result.error.contains(kDst), qPrintable(result.error));
 }
 
 void TestVerify::unknownEntityIsRejected()
 {
-    const RunResult result = verify(pair(u"identical"_s), *m_dst, *m_dst, false, u"nope"_s);
+    const RunResult result = verify(pair(u"identical"_s), *m_world.dst, *m_world.dst, false, u"nope"_s);
     QCOMPARE(result.status, RunStatus::Failed);
     QCOMPARE(result.errorCode, tf::Error::codeFor(tf::Error::Kind::Validation));
     QVERIFY2(result.error.contains(u"'nope' is not in sync pair"_s), qPrintable(result.error));
