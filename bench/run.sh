@@ -399,12 +399,19 @@ syncd_full()
         "$api/sync/$pair_id/start") || die "POST /sync/$pair_id/start failed"
     op_id=$(jq -r .id <<<"$answer")
     [[ $op_id =~ ^[0-9]+$ ]] || die "POST /sync/$pair_id/start did not queue an operation: $answer"
+    # The poll costs no jq per round: jq is ~14 ms of CPU a call (curl ~6 ms), and ten of them a
+    # second on 2 shared cores are CPU that tfctl's run does not pay (issue 16, docs/performance.md).
+    # The operation's own "status" is the last one in its answer (keys sorted: "statistics" and
+    # "log" come first); jq checks the parse once the loop ends.
+    local status_re='.*"status"[[:space:]]*:[[:space:]]*"([a-z_]+)"'
     while :; do
         op=$(sd "$api/sync-operations/$op_id") || die "GET /sync-operations/$op_id failed"
-        status=$(jq -r .status <<<"$op")
+        [[ $op =~ $status_re ]] || die "GET /sync-operations/$op_id answered no status: $op"
+        status=${BASH_REMATCH[1]}
         [[ $status == queued || $status == running ]] || break
         sleep 0.1
     done
+    [[ $(jq -r .status <<<"$op") == "$status" ]] || die "the poll read status '$status' from: $op"
     SYNCD_WALL=$(since "$t0")
     kill "$SYNCD_PID" && wait "$SYNCD_PID" 2>/dev/null || true
     SYNCD_PID=""
