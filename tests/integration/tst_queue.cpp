@@ -424,6 +424,38 @@ private Q_SLOTS:
         QCOMPARE(queue.get(orphan).status, QStringLiteral("cancelled"));
     }
 
+    // The worker can see a cancel request and stop between the request's UPDATE and its read
+    // of the operation: a trigger stands in for that worker here. The request caused the
+    // cancel, so it succeeds (no 409 'operation_finished' for a cancel that took effect).
+    void cancelThatStopsTheWorkerAtOnceIsASuccess()
+    {
+        OperationQueue queue(database());
+        const qint64 id = queue.enqueue(request(addPair())).id;
+        QVERIFY(queue.claim(QStringLiteral("node-a"), 30s));
+        const bool postgres = database().dialect().isPostgres();
+        if (postgres) {
+            database().execDirect(QStringLiteral(
+                "CREATE FUNCTION worker_stops() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "UPDATE sync_operations SET status = 'cancelled', finished_at = now() WHERE id = NEW.id; "
+                "RETURN NULL; END $$"), "test trigger");
+            database().execDirect(QStringLiteral(
+                "CREATE TRIGGER worker_stops AFTER UPDATE OF cancel_requested ON sync_operations "
+                "FOR EACH ROW WHEN (NEW.cancel_requested AND NEW.status = 'running') EXECUTE FUNCTION worker_stops()"),
+                                  "test trigger");
+        } else {
+            database().execDirect(QStringLiteral(
+                "CREATE TRIGGER worker_stops AFTER UPDATE OF cancel_requested ON sync_operations "
+                "WHEN NEW.cancel_requested AND NEW.status = 'running' BEGIN "
+                "UPDATE sync_operations SET status = 'cancelled', finished_at = '2026-01-01T00:00:00.000Z' "
+                "WHERE id = NEW.id; END"), "test trigger");
+        }
+        const db::OperationRecord after = queue.requestCancel(id);
+        QCOMPARE(after.status, QStringLiteral("cancelled"));
+        QVERIFY(after.cancelRequested);
+        // A second request finds it finished: that one is the conflict.
+        EXPECT_CODE("operation_finished", queue.requestCancel(id));
+    }
+
     void retryMakesANewOperation()
     {
         OperationQueue queue(database());

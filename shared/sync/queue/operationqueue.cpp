@@ -249,11 +249,14 @@ db::OperationRecord OperationQueue::requestCancel(qint64 id)
     running.addBindValue(id);
     running.addBindValue(false);
     m_database.exec(running, "requesting the cancel of a running operation");
-    if (running.numRowsAffected() > 0)
+    const bool requested = running.numRowsAffected() > 0;
+    if (requested)
         appendLog(id, QStringLiteral("cancel requested; the worker stops at its next heartbeat"));
 
+    // The worker may see the request and stop before the read below: the operation is then
+    // already 'cancelled' by this very request, which is a success, not a conflict.
     const db::OperationRecord record = get(id);
-    if (record.status != QLatin1String("running"))
+    if (!requested && record.status != QLatin1String("running"))
         throw Error(Error::Kind::Conflict, QStringLiteral("operation_finished"),
                     QStringLiteral("operation %1 already finished (%2); nothing to cancel")
                         .arg(id)
