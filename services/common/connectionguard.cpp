@@ -4,6 +4,7 @@
 #include "core/errors.h"
 #include "errorresponse.h"
 #include "core/jsonutil.h"
+#include "requestframing.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -29,21 +30,8 @@ HttpLimits HttpLimits::fromConfig(const Config &config)
     return limits;
 }
 
-// A small incremental scanner of the HTTP/1.1 byte stream: it follows request boundaries
-// (header block, then Content-Length bytes or a chunked body) so that pipelined requests on
-// a keep-alive connection are each checked.
-struct ConnectionGuard::Scanner
-{
-    enum class State { Headers, FixedBody, ChunkedBody, Rejected };
-    State state = State::Headers;
-    QByteArray headerBuffer;
-    qint64 bodyRemaining = 0;
-    qint64 chunkedSeen = 0;
-    QByteArray chunkedTail;
-};
-
 namespace {
-constexpr char kScannerProperty[] = "_tf_scanner";
+constexpr char kFramingProperty[] = "_tf_framing";
 constexpr char kHandedOverProperty[] = "_tf_handed_over"; // QHttpServer owns the socket now
 
 } // namespace
@@ -87,8 +75,8 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
     }
     ++count;
 
-    auto *scanner = new Scanner;
-    socket->setProperty(kScannerProperty, QVariant::fromValue(static_cast<void *>(scanner)));
+    auto *framing = new RequestFraming(m_limits);
+    socket->setProperty(kFramingProperty, QVariant::fromValue(static_cast<void *>(framing)));
     auto *idle = new QTimer(socket);
     idle->setSingleShot(true);
     idle->setInterval(m_limits.idleTimeoutMs);
@@ -107,8 +95,8 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
     });
     connect(socket, &QTcpSocket::bytesWritten, idle, [idle] { idle->start(); });
     QPointer<ConnectionGuard> self(this);
-    connect(socket, &QObject::destroyed, socket, [self, address, scanner] {
-        delete scanner;
+    connect(socket, &QObject::destroyed, socket, [self, address, framing] {
+        delete framing;
         if (!self)
             return;
         auto it = self->m_perAddress.find(address);
@@ -138,8 +126,6 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
 void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &code, const QString &message)
 {
     ++m_rejected;
-    auto *scanner = static_cast<Scanner *>(socket->property(kScannerProperty).value<void *>());
-    scanner->state = Scanner::State::Rejected;
     socket->readAll(); // QHttpServer must not see the rest of this request
     const QString requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QByteArray body = problemResponse(status, QString::fromLatin1(code), message, requestId).body;
@@ -173,122 +159,15 @@ void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &c
 
 void ConnectionGuard::inspect(QTcpSocket *socket)
 {
-    auto *scanner = static_cast<Scanner *>(socket->property(kScannerProperty).value<void *>());
-    if (!scanner)
+    auto *framing = static_cast<RequestFraming *>(socket->property(kFramingProperty).value<void *>());
+    if (!framing)
         return;
-    if (scanner->state == Scanner::State::Rejected) {
-        socket->readAll();
+    if (framing->refused()) {
+        socket->readAll(); // the rest of a refused connection reaches no one
         return;
     }
-    QByteArray data = socket->peek(socket->bytesAvailable());
-    qsizetype pos = 0;
-    while (pos < data.size()) {
-        switch (scanner->state) {
-        case Scanner::State::Headers: {
-            const qsizetype take = data.size() - pos;
-            scanner->headerBuffer.append(data.constData() + pos, take);
-            pos += take;
-            // Leading CRLFs between pipelined requests are allowed by RFC 9112.
-            while (scanner->headerBuffer.startsWith("\r\n"))
-                scanner->headerBuffer.remove(0, 2);
-            const qsizetype lineEnd = scanner->headerBuffer.indexOf("\r\n");
-            const qsizetype firstLine = lineEnd < 0 ? scanner->headerBuffer.size() : lineEnd;
-            if (firstLine > m_limits.maxUrlBytes + 32) {
-                reject(socket, 414, "uri_too_long",
-                       QStringLiteral("request line is longer than the limit of %1 bytes").arg(m_limits.maxUrlBytes));
-                return;
-            }
-            const qsizetype end = scanner->headerBuffer.indexOf("\r\n\r\n");
-            if (end < 0) {
-                if (scanner->headerBuffer.size() > m_limits.maxHeaderBytes) {
-                    reject(socket, 431, "headers_too_large",
-                           QStringLiteral("request headers are larger than the limit of %1 bytes").arg(m_limits.maxHeaderBytes));
-                    return;
-                }
-                break;
-            }
-            if (end + 4 > m_limits.maxHeaderBytes) {
-                reject(socket, 431, "headers_too_large",
-                       QStringLiteral("request headers are larger than the limit of %1 bytes").arg(m_limits.maxHeaderBytes));
-                return;
-            }
-            const QByteArray head = scanner->headerBuffer.left(end);
-            const QByteArray rest = scanner->headerBuffer.mid(end + 4);
-            scanner->headerBuffer.clear();
-            const QList<QByteArray> requestLine = head.left(lineEnd).split(' ');
-            if (requestLine.size() >= 2 && requestLine.at(1).size() > m_limits.maxUrlBytes) {
-                reject(socket, 414, "uri_too_long",
-                       QStringLiteral("URL is longer than the limit of %1 bytes").arg(m_limits.maxUrlBytes));
-                return;
-            }
-            qint64 contentLength = 0;
-            bool chunked = false;
-            for (const QByteArray &line : head.split('\n')) {
-                const qsizetype colon = line.indexOf(':');
-                if (colon <= 0)
-                    continue;
-                const QByteArray name = line.left(colon).trimmed().toLower();
-                const QByteArray value = line.mid(colon + 1).trimmed();
-                if (name == "content-length") {
-                    bool ok = false;
-                    contentLength = value.toLongLong(&ok);
-                    if (!ok || contentLength < 0) {
-                        reject(socket, 400, "bad_request", QStringLiteral("invalid Content-Length header"));
-                        return;
-                    }
-                } else if (name == "transfer-encoding" && value.toLower().contains("chunked")) {
-                    chunked = true;
-                }
-            }
-            if (contentLength > m_limits.maxBodyBytes) {
-                reject(socket, 413, "payload_too_large",
-                       QStringLiteral("request body of %1 bytes is larger than the limit of %2 bytes")
-                           .arg(contentLength).arg(m_limits.maxBodyBytes));
-                return;
-            }
-            if (chunked) {
-                scanner->state = Scanner::State::ChunkedBody;
-                scanner->chunkedSeen = 0;
-                scanner->chunkedTail.clear();
-            } else if (contentLength > 0) {
-                scanner->state = Scanner::State::FixedBody;
-                scanner->bodyRemaining = contentLength;
-            }
-            // Whatever followed the header block belongs to the body or the next request.
-            if (!rest.isEmpty()) {
-                data = rest + data.mid(pos);
-                pos = 0;
-            }
-            break;
-        }
-        case Scanner::State::FixedBody: {
-            const qint64 take = qMin<qint64>(scanner->bodyRemaining, data.size() - pos);
-            scanner->bodyRemaining -= take;
-            pos += take;
-            if (scanner->bodyRemaining == 0)
-                scanner->state = Scanner::State::Headers;
-            break;
-        }
-        case Scanner::State::ChunkedBody: {
-            // Counts encoded bytes (a slight over-estimate of the body) and ends at "0\r\n\r\n".
-            const QByteArray chunk = data.mid(pos);
-            pos = data.size();
-            scanner->chunkedSeen += chunk.size();
-            if (scanner->chunkedSeen > m_limits.maxBodyBytes + 64) {
-                reject(socket, 413, "payload_too_large",
-                       QStringLiteral("request body is larger than the limit of %1 bytes").arg(m_limits.maxBodyBytes));
-                return;
-            }
-            const QByteArray combined = scanner->chunkedTail + chunk;
-            scanner->chunkedTail = combined.right(7);
-            if (scanner->chunkedTail.endsWith("\r\n0\r\n\r\n") || scanner->chunkedTail == "0\r\n\r\n")
-                scanner->state = Scanner::State::Headers;
-            break;
-        }
-        case Scanner::State::Rejected:
-            return;
-        }
-    }
+    if (const RequestFraming::Refusal refusal = framing->feed(socket->peek(socket->bytesAvailable())))
+        reject(socket, refusal.status, refusal.code, refusal.message);
 }
 
 } // namespace tf::http

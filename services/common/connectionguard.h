@@ -15,8 +15,10 @@ namespace tf::http {
 
 // A QTcpServer that looks at every connection's bytes before QHttpServer parses them and
 // enforces HttpLimits: oversize bodies (413), header blocks (431) and URLs (414) are answered
-// and the connection closed without the server buffering them; idle connections are closed;
-// connections per client address are capped. Qt 6.4's server has none of these.
+// and the connection closed without the server buffering them; requests whose framing is
+// ambiguous or malformed (RequestFraming: request smuggling) get 400 bad_framing and the
+// connection is closed; idle connections are closed; connections per client address are
+// capped. Qt 6.4's server has none of these.
 class ConnectionGuard final : public QTcpServer
 {
     Q_OBJECT
@@ -35,7 +37,6 @@ protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
-    struct Scanner;
     void inspect(QTcpSocket *socket);
     void reject(QTcpSocket *socket, int status, const QByteArray &code, const QString &message);
 
