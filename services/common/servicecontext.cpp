@@ -102,7 +102,7 @@ ServiceContext ServiceContext::resolve(const QString &program, const CommandLine
                             .arg(certificate.isEmpty() ? QStringLiteral("syncd/tls_private_key")
                                                        : QStringLiteral("syncd/tls_certificate")));
         if (!certificate.isEmpty())
-            context.tls = http::loadTlsConfiguration(certificate, privateKey);
+            context.tls = http::loadTlsConfiguration(certificate, privateKey, http::TlsPolicy::fromConfig(context.config));
         // tf-syncd trusts one bearer token: it stays on loopback unless an administrator says
         // otherwise, and then only encrypted, so the token never crosses a network in clear.
         const bool allowRemote

@@ -1,5 +1,6 @@
 #include "tlsconfiguration.h"
 
+#include "core/config.h"
 #include "core/errors.h"
 
 #include <QFile>
@@ -24,11 +25,61 @@ QByteArray readPem(const QString &file, const char *what)
     return f.readAll();
 }
 
+Error invalidSetting(const Config &config, const QString &key, const QString &problem)
+{
+    return Error(Error::Kind::Validation,
+                 QStringLiteral("%1 (from %2): %3").arg(key, config.entry(key).source, problem),
+                 QJsonObject { { QStringLiteral("key"), key } });
+}
+
+// The named TLS 1.2 suites; with a config, a name that is not one is an error naming `key`.
+QList<QSslCipher> tls12Ciphers(const QString &list, const Config *config, const QString &key)
+{
+    QList<QSslCipher> ciphers;
+    for (const QString &part : list.split(QLatin1Char(':'), Qt::SkipEmptyParts)) {
+        const QString name = part.trimmed();
+        const QSslCipher cipher(name);
+        if (!config && cipher.isNull())
+            continue; // the built-in profile: a suite this OpenSSL lacks is simply not offered
+        if (cipher.isNull() || cipher.protocol() == QSsl::TlsV1_3) {
+            const QString problem = cipher.isNull()
+                ? QStringLiteral("'%1' is not a cipher suite this OpenSSL offers (use OpenSSL names such as "
+                                 "ECDHE-RSA-AES128-GCM-SHA256, separated by ':')")
+                      .arg(name)
+                : QStringLiteral("'%1' is a TLS 1.3 suite; TLS 1.3 always uses OpenSSL's suites, list TLS 1.2 ones")
+                      .arg(name);
+            throw invalidSetting(*config, key, problem);
+        }
+        ciphers.append(cipher);
+    }
+    return ciphers;
+}
 
 } // namespace
 
+TlsPolicy TlsPolicy::fromConfig(const Config &config)
+{
+    TlsPolicy policy;
+    const QString versionKey = QStringLiteral("tls/min_version");
+    const QString version = config.string(versionKey).trimmed();
+    if (version == QLatin1String("1.3"))
+        policy.protocol = QSsl::TlsV1_3OrLater;
+    else if (!version.isEmpty() && version != QLatin1String("1.2"))
+        throw invalidSetting(config, versionKey,
+                             QStringLiteral("'%1' is not 1.2 or 1.3 (TLS 1.0 and 1.1 are never offered)").arg(version));
+    const QString ciphersKey = QStringLiteral("tls/ciphers");
+    const QString list = config.string(ciphersKey).trimmed();
+    if (!list.isEmpty()) {
+        policy.ciphers = tls12Ciphers(list, &config, ciphersKey);
+        if (policy.ciphers.isEmpty())
+            throw invalidSetting(config, ciphersKey, QStringLiteral("'%1' names no cipher suite").arg(list));
+    }
+    return policy;
+}
+
 QSslConfiguration loadTlsConfiguration(const QString &certificateFile,
-                                       const QString &privateKeyFile)
+                                       const QString &privateKeyFile,
+                                       const TlsPolicy &policy)
 {
     if (!QSslSocket::supportsSsl()) {
         throw Error(Error::Kind::Validation,
@@ -61,7 +112,11 @@ QSslConfiguration loadTlsConfiguration(const QString &certificateFile,
     configuration.setLocalCertificateChain(chain);
     configuration.setPrivateKey(key);
     configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens
-    configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    configuration.setProtocol(policy.protocol);
+    // Qt hands the list to OpenSSL's TLS 1.2 cipher list; TLS 1.3 keeps OpenSSL's AEAD suites.
+    configuration.setCiphers(policy.ciphers.isEmpty()
+                                 ? tls12Ciphers(QString::fromLatin1(kIntermediateCiphers), nullptr, {})
+                                 : policy.ciphers);
     return configuration;
 }
 

@@ -112,7 +112,8 @@ AccessSettings AccessSettings::fromConfig(const Config &config)
                       QStringLiteral("tls/certificate and tls/private_key must be set together"));
     }
     if (settings.tlsEnabled())
-        settings.tls = http::loadTlsConfiguration(settings.tlsCertificate, settings.tlsPrivateKey);
+        settings.tls = http::loadTlsConfiguration(settings.tlsCertificate, settings.tlsPrivateKey,
+                                                     http::TlsPolicy::fromConfig(config));
     return settings;
 }
 
