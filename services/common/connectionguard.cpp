@@ -32,6 +32,34 @@ HttpLimits HttpLimits::fromConfig(const Config &config)
 
 namespace {
 constexpr char kFramingProperty[] = "_tf_framing";
+
+// What the guard knows of one connection's byte stream. The guard only peeks; QHttpServer reads.
+// Its readyRead slot may leave bytes unread (the next pipelined request, read on a later
+// readyRead), and those were scanned already: `scannedUnread` counts them, so each byte is fed
+// to the framing exactly once.
+struct GuardedStream
+{
+    explicit GuardedStream(const HttpLimits &limits)
+        : framing(limits)
+    {
+    }
+    RequestFraming framing;
+    qint64 scannedUnread = 0;
+};
+
+GuardedStream *guardedStream(QTcpSocket *socket)
+{
+    return static_cast<GuardedStream *>(socket->property(kFramingProperty).value<void *>());
+}
+
+// Connected after QHttpServer's own readyRead slot: what it left unread has been scanned.
+void handOver(QTcpSocket *socket)
+{
+    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+        if (GuardedStream *stream = guardedStream(socket))
+            stream->scannedUnread = socket->bytesAvailable();
+    });
+}
 constexpr char kHandedOverProperty[] = "_tf_handed_over"; // QHttpServer owns the socket now
 
 } // namespace
@@ -75,8 +103,8 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
     }
     ++count;
 
-    auto *framing = new RequestFraming(m_limits);
-    socket->setProperty(kFramingProperty, QVariant::fromValue(static_cast<void *>(framing)));
+    auto *stream = new GuardedStream(m_limits);
+    socket->setProperty(kFramingProperty, QVariant::fromValue(static_cast<void *>(stream)));
     auto *idle = new QTimer(socket);
     idle->setSingleShot(true);
     idle->setInterval(m_limits.idleTimeoutMs);
@@ -95,8 +123,8 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
     });
     connect(socket, &QTcpSocket::bytesWritten, idle, [idle] { idle->start(); });
     QPointer<ConnectionGuard> self(this);
-    connect(socket, &QObject::destroyed, socket, [self, address, framing] {
-        delete framing;
+    connect(socket, &QObject::destroyed, socket, [self, address, stream] {
+        delete stream;
         if (!self)
             return;
         auto it = self->m_perAddress.find(address);
@@ -108,6 +136,7 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
         connect(tls, &QSslSocket::encrypted, this, [this, tls] {
             tls->setProperty(kHandedOverProperty, true);
             addPendingConnection(tls); // emits pendingConnectionAvailable for QHttpServer
+            handOver(tls);
         });
         connect(tls, &QAbstractSocket::errorOccurred, this, [tls](QAbstractSocket::SocketError) {
             if (tls->property(kHandedOverProperty).toBool())
@@ -121,6 +150,7 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
     }
     socket->setProperty(kHandedOverProperty, true);
     addPendingConnection(socket);
+    handOver(socket);
 }
 
 void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &code, const QString &message)
@@ -146,9 +176,11 @@ void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &c
     socket->flush();
     QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
     // Under TLS a bare FIN (no close_notify) makes the client's TLS layer fail before it reads
-    // the answer; there the answer's "Connection: close" ends the exchange instead.
-    if (qobject_cast<QSslSocket *>(socket))
+    // the answer: there close_notify goes out after the answer, then the connection closes.
+    if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
+        tls->disconnectFromHost(); // waits for the answer to be written
         return;
+    }
     auto shutdownWrite = [socket] {
         if (socket->bytesToWrite() == 0 && socket->state() == QAbstractSocket::ConnectedState)
             ::shutdown(static_cast<int>(socket->socketDescriptor()), SHUT_WR);
@@ -159,14 +191,21 @@ void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &c
 
 void ConnectionGuard::inspect(QTcpSocket *socket)
 {
-    auto *framing = static_cast<RequestFraming *>(socket->property(kFramingProperty).value<void *>());
-    if (!framing)
+    GuardedStream *stream = guardedStream(socket);
+    if (!stream)
         return;
-    if (framing->refused()) {
+    if (stream->framing.refused()) {
         socket->readAll(); // the rest of a refused connection reaches no one
         return;
     }
-    if (const RequestFraming::Refusal refusal = framing->feed(socket->peek(socket->bytesAvailable())))
+    const qint64 available = socket->bytesAvailable();
+    const qint64 scanned = qBound<qint64>(0, stream->scannedUnread, available);
+    stream->scannedUnread = available;
+    if (available == scanned)
+        return;
+    const QByteArray bytes = socket->peek(available);
+    const RequestFraming::Refusal refusal = stream->framing.feed(QByteArrayView(bytes).sliced(scanned));
+    if (refusal)
         reject(socket, refusal.status, refusal.code, refusal.message);
 }
 

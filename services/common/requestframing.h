@@ -13,7 +13,8 @@ namespace tf::http {
 // request whose end a front proxy could place elsewhere (request smuggling, RFC 9112 §6.1/§6.3)
 // or that is over HttpLimits. The syntax it lets through is strict: CRLF line ends only; no NUL,
 // bare CR or other control characters in the head; no obs-fold; one Content-Length of digits or
-// one "Transfer-Encoding: chunked", never both; well-formed chunk sizes and chunk ends.
+// one "Transfer-Encoding: chunked", never both; well-formed chunk sizes and chunk ends; no
+// trailer fields (Qt 6.4's parser loses the request boundary after them).
 class RequestFraming final
 {
 public:
@@ -47,11 +48,11 @@ private:
     Refusal headComplete();
     Refusal chunkSizeComplete();
     Refusal checkFields(const QList<QByteArrayView> &lines, qsizetype first, qint64 *contentLength,
-                        bool *chunked, bool trailers);
+                        bool *chunked);
 
     HttpLimits m_limits;
     State m_state = State::Head;
-    QByteArray m_head; // the request head (or chunk-size line, or trailers) read so far
+    QByteArray m_head; // the request head (or chunk-size line, or end of a chunked body) read so far
     qint64 m_remaining = 0; // bytes left of a Content-Length body or of a chunk
     qint64 m_bodyBytes = 0; // decoded bytes of the current chunked body
     Refusal m_refusal;

@@ -112,7 +112,7 @@ private:
         QCOMPARE(result.answers(), 1);
         const QByteArray status = code == "bad_framing" ? "HTTP/1.1 400 " : "HTTP/1.1 413 ";
         QVERIFY2(result.answer.startsWith(status), result.answer.constData());
-        QVERIFY2(result.answer.contains("\"code\":\"" + code + "\""), result.answer.constData());
+        QVERIFY2(result.answer.contains(QByteArray("\"code\":\"" + code + "\"")), result.answer.constData());
         QVERIFY(result.answer.contains("Connection: close\r\n"));
         QVERIFY2(!result.answer.contains("\"id\":9"), result.answer.constData()); // the hidden request
     }
@@ -149,7 +149,7 @@ private Q_SLOTS:
         QTest::addColumn<bool>("tls");
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<QByteArray>("code");
-        const QByteArray put = "PUT /echo HTTP/1.1\r\nHost: x\r\n";
+        const QByteArray put = "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
         const QByteArray chunked = put + "Transfer-Encoding: chunked\r\n\r\n";
         const QList<std::pair<const char *, QByteArray>> cases {
             // RFC 9112 §6.1: the first finding, a request hidden after the chunked end.
@@ -184,6 +184,7 @@ private Q_SLOTS:
             { "chunk shorter than its size", chunked + "9\r\nhello\r\n0\r\n\r\n" + kHidden },
             { "chunk longer than its size", chunked + "3\r\nhello\r\n0\r\n\r\n" + kHidden },
             { "content-length in the trailer", chunked + "5\r\nhello\r\n0\r\nContent-Length: 40\r\n\r\n" + kHidden },
+            { "a trailer field", chunked + "5\r\nhello\r\n0\r\nX-Checksum: 1\r\n\r\n" + kHidden },
         };
         for (const bool tls : { false, true }) {
             for (const auto &[name, request] : cases)
@@ -218,13 +219,13 @@ private Q_SLOTS:
 
     void wellFramedRequestsStillPass()
     {
-        // A chunked body with an extension and a trailer, a Content-Length body, leading empty
-        // lines, then a GET: all answered on the one connection.
+        // A chunked body with an extension, a Content-Length body after an empty line, then a
+        // GET: all answered on the one connection.
         QFETCH(bool, tls);
         QFETCH(bool, bytewise);
-        const QByteArray request = "PUT /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                   "5;name=value\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-Checksum: 1\r\n\r\n"
-                                   "\r\nPUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+        const QByteArray request = "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                   "5;name=value\r\nhello\r\nA\r\n0123456789\r\n0\r\n\r\n"
+                                   "\r\nPUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3\r\n\r\nabc"
             + kHidden;
         const Exchange result = exchange(port(tls), tls, bytewise ? ::bytewise(request) : QList<QByteArray> { request },
                                          "\"id\":9}", 15000);

@@ -76,8 +76,8 @@ private:
     static void verifyAccepted(const Handshake &result, const QByteArray &protocol, const QByteArray &cipher)
     {
         QVERIFY2(result.ok, result.output.constData());
-        QVERIFY2(result.output.contains("Protocol version: " + protocol), result.output.constData());
-        QVERIFY2(result.output.contains("Ciphersuite: " + cipher), result.output.constData());
+        QVERIFY2(result.output.contains(QByteArray("Protocol version: " + protocol)), result.output.constData());
+        QVERIFY2(result.output.contains(QByteArray("Ciphersuite: " + cipher)), result.output.constData());
     }
 
     QByteArray startFailure(const QString &program, const QHash<QString, QString> &env)
@@ -99,7 +99,7 @@ private:
         if (program == QLatin1String("tf-gateway"))
             arguments << QStringLiteral("--no-supervise-sync");
         const test::ToolRun run = test::runTool(program, arguments, options);
-        return QByteArray::number(run.exitCode) + ' ' + (run.out + run.err).trimmed();
+        return QByteArray::number(run.exitCode) + ' ' + QByteArray(run.out + run.err).trimmed();
     }
 
 private Q_SLOTS:
