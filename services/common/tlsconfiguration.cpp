@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QJsonObject>
 #include <QSslCertificate>
+#include <QSslDiffieHellmanParameters>
 #include <QSslKey>
 #include <QSslSocket>
 
@@ -24,6 +25,18 @@ QByteArray readPem(const QString &file, const char *what)
     }
     return f.readAll();
 }
+
+// RFC 7919's ffdhe2048 group, the DHE parameters of Mozilla's intermediate profile (what
+// `openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048` prints). Without them
+// the DHE suites of the profile would never be chosen.
+constexpr char kFfdhe2048[] = "-----BEGIN DH PARAMETERS-----\n"
+                              "MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz\n"
+                              "+8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a\n"
+                              "87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7\n"
+                              "YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi\n"
+                              "7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD\n"
+                              "ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==\n"
+                              "-----END DH PARAMETERS-----\n";
 
 Error invalidSetting(const Config &config, const QString &key, const QString &problem)
 {
@@ -113,6 +126,9 @@ QSslConfiguration loadTlsConfiguration(const QString &certificateFile,
     configuration.setPrivateKey(key);
     configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens
     configuration.setProtocol(policy.protocol);
+    const QSslDiffieHellmanParameters dh = QSslDiffieHellmanParameters::fromEncoded(QByteArray(kFfdhe2048), QSsl::Pem);
+    if (dh.isValid())
+        configuration.setDiffieHellmanParameters(dh);
     // Qt hands the list to OpenSSL's TLS 1.2 cipher list; TLS 1.3 keeps OpenSSL's AEAD suites.
     configuration.setCiphers(policy.ciphers.isEmpty()
                                  ? tls12Ciphers(QString::fromLatin1(kIntermediateCiphers), nullptr, {})
