@@ -176,9 +176,15 @@ void ConnectionGuard::reject(QTcpSocket *socket, int status, const QByteArray &c
     socket->flush();
     QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
     // Under TLS a bare FIN (no close_notify) makes the client's TLS layer fail before it reads
-    // the answer: there close_notify goes out after the answer, then the connection closes.
+    // the answer. There close_notify and the close follow once the client has been quiet for a
+    // moment (a client still sending a body it was refused would get a reset instead).
     if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
-        tls->disconnectFromHost(); // waits for the answer to be written
+        auto *quiet = new QTimer(tls);
+        quiet->setSingleShot(true);
+        quiet->setInterval(200);
+        connect(quiet, &QTimer::timeout, tls, [tls] { tls->disconnectFromHost(); });
+        connect(tls, &QTcpSocket::readyRead, quiet, qOverload<>(&QTimer::start));
+        quiet->start();
         return;
     }
     auto shutdownWrite = [socket] {
