@@ -31,7 +31,9 @@ PACKAGES=(
 # brings its own npm and conflicts with Debian's, so npm is only named when it is missing.
 # dbus (dbus-run-session) and gnome-keyring give the "Remember me" test a real, private Secret
 # Service (tests/console/with-secret-service.sh).
-TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring)
+# openssl makes the TLS tests' certificates and checks the services' TLS suites from outside
+# (openssl s_client in tst_tlsprofile).
+TEST_PACKAGES=(prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi
