@@ -98,18 +98,24 @@ RequestFraming::Refusal RequestFraming::feed(QByteArrayView bytes)
             // Qt 6.4's parser loses track of the stream after trailer fields: refused, so that
             // it never has to find the end of such a body.
             if (trailers && m_head.size() == 1 && m_head.front() != '\r')
-                return refuse(400, "bad_framing", QStringLiteral("trailer fields after a chunked body are not accepted"));
+                return refuse(
+                    400, "bad_framing",
+                    QStringLiteral("trailer fields after a chunked body are not accepted"));
             if (!trailers && m_head == "\r\n") { // empty lines before a request are allowed
                 m_head.clear();
                 break;
             }
-            if (!trailers && m_head.size() == m_limits.maxUrlBytes + 33 && !m_head.contains("\r\n")) {
+            if (!trailers && m_head.size() == m_limits.maxUrlBytes + 33
+                && !m_head.contains("\r\n")) {
                 return refuse(414, "uri_too_long",
-                              QStringLiteral("request line is longer than the limit of %1 bytes").arg(m_limits.maxUrlBytes));
+                              QStringLiteral("request line is longer than the limit of %1 bytes")
+                                  .arg(m_limits.maxUrlBytes));
             }
             if (m_head.size() > m_limits.maxHeaderBytes) {
-                return refuse(431, "headers_too_large",
-                              QStringLiteral("request headers are larger than the limit of %1 bytes").arg(m_limits.maxHeaderBytes));
+                return refuse(
+                    431, "headers_too_large",
+                    QStringLiteral("request headers are larger than the limit of %1 bytes")
+                        .arg(m_limits.maxHeaderBytes));
             }
             if (trailers && m_head == "\r\n") { // no trailer fields: the chunked body ends here
                 m_head.clear();
@@ -132,8 +138,9 @@ RequestFraming::Refusal RequestFraming::feed(QByteArrayView bytes)
         case State::ChunkDataEnd: {
             const char expected = m_head.isEmpty() ? '\r' : '\n';
             if (bytes.at(pos++) != expected)
-                return refuse(400, "bad_framing",
-                              QStringLiteral("a chunk's data is not followed by CRLF (its size is wrong)"));
+                return refuse(
+                    400, "bad_framing",
+                    QStringLiteral("a chunk's data is not followed by CRLF (its size is wrong)"));
             m_head.append(expected);
             if (m_head.size() == 2) {
                 m_head.clear();
@@ -145,7 +152,9 @@ RequestFraming::Refusal RequestFraming::feed(QByteArrayView bytes)
             if (Refusal refusal = scanHeadByte(bytes.at(pos++), true))
                 return refusal;
             if (m_head.size() > kMaxChunkSizeLine)
-                return refuse(400, "bad_framing", QStringLiteral("a chunk size line is longer than %1 bytes").arg(kMaxChunkSizeLine));
+                return refuse(400, "bad_framing",
+                              QStringLiteral("a chunk size line is longer than %1 bytes")
+                                  .arg(kMaxChunkSizeLine));
             if (m_head.endsWith("\r\n")) {
                 if (Refusal refusal = chunkSizeComplete())
                     return refusal;
@@ -162,12 +171,17 @@ RequestFraming::Refusal RequestFraming::scanHeadByte(char byte, bool trailers)
 {
     const char *where = trailers ? "chunked body" : "request head";
     if (byte == '\0')
-        return refuse(400, "bad_framing", QStringLiteral("the %1 holds a NUL byte").arg(QLatin1String(where)));
+        return refuse(400, "bad_framing",
+                      QStringLiteral("the %1 holds a NUL byte").arg(QLatin1String(where)));
     const bool afterCr = !m_head.isEmpty() && m_head.back() == '\r';
     if (afterCr && byte != '\n')
-        return refuse(400, "bad_framing", QStringLiteral("the %1 holds a CR that does not end a line").arg(QLatin1String(where)));
+        return refuse(
+            400, "bad_framing",
+            QStringLiteral("the %1 holds a CR that does not end a line").arg(QLatin1String(where)));
     if (byte == '\n' && !afterCr)
-        return refuse(400, "bad_framing", QStringLiteral("a line of the %1 ends in LF without CR").arg(QLatin1String(where)));
+        return refuse(
+            400, "bad_framing",
+            QStringLiteral("a line of the %1 ends in LF without CR").arg(QLatin1String(where)));
     m_head.append(byte);
     return {};
 }
@@ -187,21 +201,27 @@ RequestFraming::Refusal RequestFraming::headComplete()
         rest = rest.sliced(space + 1);
     }
     if (requestLine.size() != 3 || !isToken(requestLine.at(0)) || requestLine.at(1).isEmpty())
-        return refuse(400, "bad_framing", QStringLiteral("the request line is not \"METHOD target HTTP/1.1\""));
+        return refuse(400, "bad_framing",
+                      QStringLiteral("the request line is not \"METHOD target HTTP/1.1\""));
     if (requestLine.at(1).size() > m_limits.maxUrlBytes)
-        return refuse(414, "uri_too_long", QStringLiteral("URL is longer than the limit of %1 bytes").arg(m_limits.maxUrlBytes));
+        return refuse(
+            414, "uri_too_long",
+            QStringLiteral("URL is longer than the limit of %1 bytes").arg(m_limits.maxUrlBytes));
     const QByteArrayView version = requestLine.at(2);
     if (version != "HTTP/1.1" && version != "HTTP/1.0")
-        return refuse(400, "bad_framing", QStringLiteral("the HTTP version is not HTTP/1.1 or HTTP/1.0"));
+        return refuse(400, "bad_framing",
+                      QStringLiteral("the HTTP version is not HTTP/1.1 or HTTP/1.0"));
     if (Refusal refusal = checkFields(lines, 1, &contentLength, &chunked))
         return refusal;
     if (chunked && version == "HTTP/1.0")
-        return refuse(400, "bad_framing", QStringLiteral("Transfer-Encoding in an HTTP/1.0 request"));
+        return refuse(400, "bad_framing",
+                      QStringLiteral("Transfer-Encoding in an HTTP/1.0 request"));
     if (contentLength > m_limits.maxBodyBytes) {
-        return refuse(413, "payload_too_large",
-                      QStringLiteral("request body of %1 bytes is larger than the limit of %2 bytes")
-                          .arg(contentLength)
-                          .arg(m_limits.maxBodyBytes));
+        return refuse(
+            413, "payload_too_large",
+            QStringLiteral("request body of %1 bytes is larger than the limit of %2 bytes")
+                .arg(contentLength)
+                .arg(m_limits.maxBodyBytes));
     }
     m_head.clear();
     if (chunked) {
@@ -214,46 +234,58 @@ RequestFraming::Refusal RequestFraming::headComplete()
     return {};
 }
 
-RequestFraming::Refusal RequestFraming::checkFields(const QList<QByteArrayView> &lines, qsizetype first,
-                                                    qint64 *contentLength, bool *chunked)
+RequestFraming::Refusal RequestFraming::checkFields(const QList<QByteArrayView> &lines,
+                                                    qsizetype first, qint64 *contentLength,
+                                                    bool *chunked)
 {
     int contentLengths = 0;
     int transferEncodings = 0;
     for (qsizetype i = first; i < lines.size(); ++i) {
         const QByteArrayView line = lines.at(i);
         if (line.startsWith(' ') || line.startsWith('\t'))
-            return refuse(400, "bad_framing", QStringLiteral("a header field is folded over lines (obs-fold)"));
+            return refuse(400, "bad_framing",
+                          QStringLiteral("a header field is folded over lines (obs-fold)"));
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0 || !isToken(line.first(colon)))
-            return refuse(400, "bad_framing", QStringLiteral("a header line is not \"Name: value\" (no space before the colon)"));
+            return refuse(
+                400, "bad_framing",
+                QStringLiteral("a header line is not \"Name: value\" (no space before the colon)"));
         const QByteArrayView name = line.first(colon);
         const QByteArrayView value = trimmedOws(line.sliced(colon + 1));
         for (char c : value) {
             if (isControl(c))
-                return refuse(400, "bad_framing", QStringLiteral("header %1 holds a control character").arg(printableName(name)));
+                return refuse(
+                    400, "bad_framing",
+                    QStringLiteral("header %1 holds a control character").arg(printableName(name)));
         }
         const bool isContentLength = name.compare("content-length", Qt::CaseInsensitive) == 0;
         const bool isTransferEncoding = name.compare("transfer-encoding", Qt::CaseInsensitive) == 0;
         if (isContentLength) {
             if (++contentLengths > 1)
-                return refuse(400, "bad_framing", QStringLiteral("Content-Length is given more than once"));
+                return refuse(400, "bad_framing",
+                              QStringLiteral("Content-Length is given more than once"));
             bool digits = !value.isEmpty() && value.size() <= 18;
             for (char c : value)
                 digits = digits && c >= '0' && c <= '9';
             if (!digits)
-                return refuse(400, "bad_framing", QStringLiteral("Content-Length is not a number of bytes"));
+                return refuse(400, "bad_framing",
+                              QStringLiteral("Content-Length is not a number of bytes"));
             *contentLength = value.toLongLong();
         } else if (isTransferEncoding) {
             if (++transferEncodings > 1)
-                return refuse(400, "bad_framing", QStringLiteral("Transfer-Encoding is given more than once"));
+                return refuse(400, "bad_framing",
+                              QStringLiteral("Transfer-Encoding is given more than once"));
             if (value.compare("chunked", Qt::CaseInsensitive) != 0)
-                return refuse(400, "bad_framing", QStringLiteral("Transfer-Encoding other than \"chunked\""));
+                return refuse(400, "bad_framing",
+                              QStringLiteral("Transfer-Encoding other than \"chunked\""));
             *chunked = true;
         }
     }
     if (contentLengths > 0 && transferEncodings > 0) {
-        return refuse(400, "bad_framing",
-                      QStringLiteral("both Content-Length and Transfer-Encoding: where the request ends is ambiguous"));
+        return refuse(
+            400, "bad_framing",
+            QStringLiteral(
+                "both Content-Length and Transfer-Encoding: where the request ends is ambiguous"));
     }
     return {};
 }
@@ -267,15 +299,18 @@ RequestFraming::Refusal RequestFraming::chunkSizeComplete()
         size = size * 16 + digit;
         if (size > m_limits.maxBodyBytes) {
             return refuse(413, "payload_too_large",
-                          QStringLiteral("request body is larger than the limit of %1 bytes").arg(m_limits.maxBodyBytes));
+                          QStringLiteral("request body is larger than the limit of %1 bytes")
+                              .arg(m_limits.maxBodyBytes));
         }
     }
     const QByteArrayView extension = trimmedOws(line.sliced(i));
     if (i == 0 || (!extension.isEmpty() && !extension.startsWith(';')))
-        return refuse(400, "bad_framing", QStringLiteral("a chunk size is not a hexadecimal number"));
+        return refuse(400, "bad_framing",
+                      QStringLiteral("a chunk size is not a hexadecimal number"));
     for (char c : extension) {
         if (isControl(c))
-            return refuse(400, "bad_framing", QStringLiteral("a chunk extension holds a control character"));
+            return refuse(400, "bad_framing",
+                          QStringLiteral("a chunk extension holds a control character"));
     }
     m_head.clear();
     if (size == 0) {
@@ -285,7 +320,8 @@ RequestFraming::Refusal RequestFraming::chunkSizeComplete()
     m_bodyBytes += size;
     if (m_bodyBytes > m_limits.maxBodyBytes) {
         return refuse(413, "payload_too_large",
-                      QStringLiteral("request body is larger than the limit of %1 bytes").arg(m_limits.maxBodyBytes));
+                      QStringLiteral("request body is larger than the limit of %1 bytes")
+                          .arg(m_limits.maxBodyBytes));
     }
     m_remaining = size;
     m_state = State::ChunkData;

@@ -28,8 +28,7 @@ public:
 
     explicit RequestFraming(HttpLimits limits)
         : m_limits(limits)
-    {
-    }
+    { }
 
     // Scans the next bytes of the stream. Returns the refusal of the first request that must not
     // reach the HTTP server (then the connection is to be answered and closed, and nothing after
@@ -52,7 +51,7 @@ private:
 
     HttpLimits m_limits;
     State m_state = State::Head;
-    QByteArray m_head; // the request head (or chunk-size line, or end of a chunked body) read so far
+    QByteArray m_head; // the head (or chunk-size line, or body end) read so far
     qint64 m_remaining = 0; // bytes left of a Content-Length body or of a chunk
     qint64 m_bodyBytes = 0; // decoded bytes of the current chunked body
     Refusal m_refusal;
