@@ -93,11 +93,16 @@ RequestFraming::Refusal RequestFraming::feed(QByteArrayView bytes)
         case State::Head:
         case State::Trailers: {
             const bool trailers = m_state == State::Trailers;
-            if (Refusal refusal = scanHeadByte(bytes.at(pos++), trailers))
+            // A line at a time (up to and including its LF), or what there is of it.
+            const QByteArrayView rest = bytes.sliced(pos);
+            const qsizetype lineFeed = rest.indexOf('\n');
+            const QByteArrayView span = lineFeed < 0 ? rest : rest.first(lineFeed + 1);
+            pos += span.size();
+            if (Refusal refusal = scanHeadBytes(span, trailers))
                 return refusal;
             // Qt 6.4's parser loses track of the stream after trailer fields: refused, so that
             // it never has to find the end of such a body.
-            if (trailers && m_head.size() == 1 && m_head.front() != '\r')
+            if (trailers && m_head.front() != '\r')
                 return refuse(
                     400, "bad_framing",
                     QStringLiteral("trailer fields after a chunked body are not accepted"));
@@ -105,8 +110,9 @@ RequestFraming::Refusal RequestFraming::feed(QByteArrayView bytes)
                 m_head.clear();
                 break;
             }
-            if (!trailers && m_head.size() == m_limits.maxUrlBytes + 33
-                && !m_head.contains("\r\n")) {
+            if (!trailers && m_head.size() > m_limits.maxUrlBytes + 32
+                && qsizetype(m_head.indexOf('\n') < 0 ? m_head.size() : m_head.indexOf('\n'))
+                    > m_limits.maxUrlBytes + 32) {
                 return refuse(414, "uri_too_long",
                               QStringLiteral("request line is longer than the limit of %1 bytes")
                                   .arg(m_limits.maxUrlBytes));
@@ -149,7 +155,7 @@ RequestFraming::Refusal RequestFraming::feed(QByteArrayView bytes)
             break;
         }
         case State::ChunkSize: {
-            if (Refusal refusal = scanHeadByte(bytes.at(pos++), true))
+            if (Refusal refusal = scanHeadBytes(bytes.sliced(pos++, 1), true))
                 return refusal;
             if (m_head.size() > kMaxChunkSizeLine)
                 return refuse(400, "bad_framing",
@@ -166,23 +172,23 @@ RequestFraming::Refusal RequestFraming::feed(QByteArrayView bytes)
     return m_state == State::Refused ? m_refusal : Refusal {};
 }
 
-// Every byte of a request head, chunk size line or trailer section: CRLF line ends only, no NUL.
-RequestFraming::Refusal RequestFraming::scanHeadByte(char byte, bool trailers)
+// Bytes of a request head, chunk size line or body end: CRLF line ends only, no NUL.
+RequestFraming::Refusal RequestFraming::scanHeadBytes(QByteArrayView span, bool trailers)
 {
-    const char *where = trailers ? "chunked body" : "request head";
-    if (byte == '\0')
-        return refuse(400, "bad_framing",
-                      QStringLiteral("the %1 holds a NUL byte").arg(QLatin1String(where)));
-    const bool afterCr = !m_head.isEmpty() && m_head.back() == '\r';
-    if (afterCr && byte != '\n')
-        return refuse(
-            400, "bad_framing",
-            QStringLiteral("the %1 holds a CR that does not end a line").arg(QLatin1String(where)));
-    if (byte == '\n' && !afterCr)
-        return refuse(
-            400, "bad_framing",
-            QStringLiteral("a line of the %1 ends in LF without CR").arg(QLatin1String(where)));
-    m_head.append(byte);
+    const QLatin1String where(trailers ? "chunked body" : "request head");
+    char previous = m_head.isEmpty() ? '\0' : m_head.back();
+    for (const char byte : span) {
+        if (byte == '\0')
+            return refuse(400, "bad_framing", QStringLiteral("the %1 holds a NUL byte").arg(where));
+        if (previous == '\r' && byte != '\n')
+            return refuse(400, "bad_framing",
+                          QStringLiteral("the %1 holds a CR that does not end a line").arg(where));
+        if (byte == '\n' && previous != '\r')
+            return refuse(400, "bad_framing",
+                          QStringLiteral("a line of the %1 ends in LF without CR").arg(where));
+        previous = byte;
+    }
+    m_head.append(span);
     return {};
 }
 

@@ -43,7 +43,7 @@ private:
     enum class State { Head, FixedBody, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Refused };
 
     Refusal refuse(int status, const char *code, const QString &message);
-    Refusal scanHeadByte(char byte, bool trailers);
+    Refusal scanHeadBytes(QByteArrayView span, bool trailers);
     Refusal headComplete();
     Refusal chunkSizeComplete();
     Refusal checkFields(const QList<QByteArrayView> &lines, qsizetype first, qint64 *contentLength,
