@@ -32,6 +32,7 @@ HttpLimits HttpLimits::fromConfig(const Config &config)
 
 namespace {
 constexpr char kFramingProperty[] = "_tf_framing";
+constexpr char kHandedOverProperty[] = "_tf_handed_over"; // QHttpServer owns the socket now
 
 // What the guard knows of one connection's byte stream. The guard only peeks; QHttpServer reads.
 // Its readyRead slot may leave bytes unread (the next pipelined request, read on a later
@@ -52,7 +53,9 @@ GuardedStream *guardedStream(QTcpSocket *socket)
     return static_cast<GuardedStream *>(socket->property(kFramingProperty).value<void *>());
 }
 
-// Connected after QHttpServer's own readyRead slot: what it left unread has been scanned.
+// Connected after QHttpServer's own readyRead slot (addPendingConnection emits
+// pendingConnectionAvailable, on which QHttpServer connects its slot, before it returns): what
+// QHttpServer left unread has been scanned (tst_httpframing's pipelined and piecewise cases).
 void handOver(QTcpSocket *socket)
 {
     QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
@@ -60,7 +63,6 @@ void handOver(QTcpSocket *socket)
             stream->scannedUnread = socket->bytesAvailable();
     });
 }
-constexpr char kHandedOverProperty[] = "_tf_handed_over"; // QHttpServer owns the socket now
 
 } // namespace
 
