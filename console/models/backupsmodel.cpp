@@ -27,12 +27,15 @@ BackupsModel::BackupsModel(QObject *parent)
     verified.display = [](const QJsonObject &backup) -> QVariant {
         if (backup.value(QLatin1String("verified")).toBool())
             return tr("verified");
+        if (backup.value(QLatin1String("verified")).isNull()) // the gateway is still hashing it
+            return tr("checking…");
         const QString problem = backup.value(QLatin1String("problem")).toString();
         return problem.isEmpty() ? tr("not verified") : problem;
     };
     verified.toolTip = verified.display;
     verified.roles.insert(Qt::ForegroundRole, [](const QJsonObject &backup) -> QVariant {
-        return backup.value(QLatin1String("verified")).toBool()
+        const QJsonValue verified = backup.value(QLatin1String("verified"));
+        return verified.toBool() || verified.isNull()
             ? QVariant()
             : QVariant(QBrush(QColor(0xd0, 0x3a, 0x2f)));
     });

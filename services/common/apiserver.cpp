@@ -243,7 +243,8 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
                 allow << value.toString();
             response.withHeader("Allow", allow.join(QStringLiteral(", ")).toLatin1());
         }
-        if (error.kind() == Error::Kind::Internal || error.kind() == Error::Kind::Unavailable)
+        if (error.kind() == Error::Kind::Internal || error.kind() == Error::Kind::Unavailable
+            || error.kind() == Error::Kind::InsufficientStorage)
             qCWarning(lcHttp).noquote() << apiRequest->method << apiRequest->path << "failed:" << error.message();
         reply(std::move(response));
     } catch (const std::exception &exception) {

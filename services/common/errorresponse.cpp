@@ -24,6 +24,9 @@ int statusFor(Error::Kind kind)
     case Error::Kind::Internal: return 500;
     case Error::Kind::Unavailable: return 503;
     case Error::Kind::Timeout: return 504;
+    // 507 rather than 503: nothing is down, and a retry only helps once space is freed, which
+    // needs a person; RFC 4918 §11.5 names exactly this condition (docs/api-conventions.md).
+    case Error::Kind::InsufficientStorage: return 507;
     }
     return 500;
 }
@@ -46,6 +49,7 @@ QString problemTitle(int status)
     case 431: return QStringLiteral("Request Header Fields Too Large");
     case 503: return QStringLiteral("Service Unavailable");
     case 504: return QStringLiteral("Gateway Timeout");
+    case 507: return QStringLiteral("Insufficient Storage");
     default: return QStringLiteral("Internal Server Error");
     }
 }

@@ -13,6 +13,7 @@
 #include "ops/maintenancepause.h"
 #include "scheduler/pairscheduler.h"
 #include "sync/queue/operationqueue.h"
+#include "workers/queuenotifications.h"
 #include "workers/workerpool.h"
 
 #include <QLoggingCategory>
@@ -31,6 +32,7 @@ SyncdApp::SyncdApp(ServiceContext context, QObject *parent)
     m_uptime.start();
     // A restore (tfctl restore, POST /api/backups/<name>/restore) pauses scheduler and workers.
     m_workerSettings.pauseFile = ops::MaintenancePause::pathFor(m_context.dataDir);
+    sync::CircuitBreakerRegistry::instance().setDefaultSettings(m_workerSettings.circuit);
     m_database = std::make_unique<DatabaseState>(m_context.databaseUrl, true);
     // Nodes sharing one control database need the same key (TF_SECRET_KEY) to read the
     // systems' credentials.
@@ -57,6 +59,7 @@ SyncdApp::~SyncdApp()
     if (m_registration)
         m_registration->stop(); // a clean stop: "stopped" on the Services page, not "stale"
     sync::OperationQueue::setEnqueueListener({});
+    m_queueNotifications.reset();
     m_maintenance->stop();
     m_scheduler->stop();
     m_workers->stop();
@@ -93,6 +96,10 @@ quint16 SyncdApp::start()
     sync::OperationQueue::setEnqueueListener(
         [workers = m_workers.get()](const db::OperationRecord &) { workers->wake(); });
     m_workers->start();
+    // ...and, on PostgreSQL, whatever any other node enqueues.
+    m_queueNotifications = std::make_unique<QueueNotifications>(
+        m_database->url(), [workers = m_workers.get()] { workers->wake(); });
+    m_queueNotifications->start();
     if (m_workerSettings.scheduler)
         m_scheduler->start();
     m_maintenance->start(); // does nothing when maintenance/enabled is false

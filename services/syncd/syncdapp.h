@@ -27,6 +27,7 @@ class MaintenanceScheduler;
 class MetricsController;
 class MonitoringService;
 class PairScheduler;
+class QueueNotifications;
 class WorkerPool;
 
 // tf-syncd: owns the control database state, the HTTP API, the sync workers, the lease
@@ -64,6 +65,7 @@ private:
     std::unique_ptr<MetricsController> m_metrics;
     std::unique_ptr<MonitoringService> m_monitoring;
     std::unique_ptr<WorkerPool> m_workers;
+    std::unique_ptr<QueueNotifications> m_queueNotifications; // PostgreSQL: wakes on any node's enqueue
     std::unique_ptr<PairScheduler> m_scheduler;
     std::unique_ptr<MaintenanceScheduler> m_maintenance; // the runbook's weekly/monthly/quarterly windows
     http::ApiServer *m_server = nullptr;

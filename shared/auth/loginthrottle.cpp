@@ -1,19 +1,21 @@
 #include "loginthrottle.h"
 
+#include "db/connection.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
 namespace tf::auth {
 
-namespace {
-constexpr qsizetype kPruneAbove = 10000; // entries kept before old ones are swept early
-}
-
-LoginThrottle::LoginThrottle(Settings settings, MonotonicClock clock)
+LoginThrottle::LoginThrottle(Settings settings, WallClock clock)
     : m_settings(settings)
     , m_clock(std::move(clock))
 { }
 
 QString LoginThrottle::userKey(const QString &username)
 {
-    // Bounded, so a hostile username cannot grow memory; case-folded so "Admin" counts as "admin".
+    // Bounded, so a hostile username cannot grow the table's rows; case-folded so "Admin"
+    // counts as "admin".
     return QStringLiteral("u:") + username.left(64).toLower();
 }
 
@@ -22,75 +24,104 @@ QString LoginThrottle::addressKey(const QString &address)
     return QStringLiteral("a:") + address;
 }
 
-qint64 LoginThrottle::remaining(const QString &key, qint64 now) const
-{
-    const auto it = m_entries.constFind(key);
-    if (it == m_entries.constEnd() || it->bannedUntil <= now)
-        return 0;
-    return it->bannedUntil - now;
-}
-
-LoginThrottle::Ban LoginThrottle::banFor(const QString &username, const QString &address)
+LoginThrottle::Ban LoginThrottle::banFor(const db::Database &database, const QString &username,
+                                         const QString &address) const
 {
     const qint64 now = m_clock();
+    const QString user = userKey(username);
+    QSqlQuery query = database.prepare(QStringLiteral(
+        "SELECT subject, banned_until_ms FROM login_bans WHERE subject IN (?, ?) AND banned_until_ms > ?"));
+    query.addBindValue(user);
+    query.addBindValue(addressKey(address));
+    query.addBindValue(now);
+    database.exec(query, "reading login bans");
+    qint64 userRemaining = 0;
+    qint64 addressRemaining = 0;
+    while (query.next()) {
+        const qint64 remaining = query.value(1).toLongLong() - now;
+        (query.value(0).toString() == user ? userRemaining : addressRemaining) = remaining;
+    }
     Ban ban;
-    const qint64 user = remaining(userKey(username), now);
-    const qint64 from = remaining(addressKey(address), now);
-    if (user >= from && user > 0) {
-        ban.remainingMs = user;
+    if (userRemaining >= addressRemaining && userRemaining > 0) {
+        ban.remainingMs = userRemaining;
         ban.subject = QStringLiteral("username");
-    } else if (from > 0) {
-        ban.remainingMs = from;
+    } else if (addressRemaining > 0) {
+        ban.remainingMs = addressRemaining;
         ban.subject = QStringLiteral("address");
     }
     return ban;
 }
 
-void LoginThrottle::count(const QString &key, qint64 now)
+void LoginThrottle::count(const db::Database &database, const QString &key, qint64 now)
 {
-    Entry &entry = m_entries[key];
-    entry.failures.removeIf([&](qint64 at) { return now - at >= m_settings.windowMs; });
-    entry.failures.append(now);
-    if (entry.failures.size() >= m_settings.maxFailures) {
-        entry.bannedUntil = now + m_settings.banMs;
-        entry.failures.clear();
-    }
+    QSqlQuery insert = database.prepare(
+        QStringLiteral("INSERT INTO login_failures (subject, failed_at_ms) VALUES (?, ?)"));
+    insert.addBindValue(key);
+    insert.addBindValue(now);
+    database.exec(insert, "counting a failed login");
+    QSqlQuery recent = database.prepare(
+        QStringLiteral("SELECT COUNT(*) FROM login_failures WHERE subject = ? AND failed_at_ms > ?"));
+    recent.addBindValue(key);
+    recent.addBindValue(now - m_settings.windowMs);
+    database.exec(recent, "counting failed logins");
+    const qint64 failures = recent.next() ? recent.value(0).toLongLong() : 0;
+    recent.finish();
+    if (failures < m_settings.maxFailures)
+        return;
+    QSqlQuery ban = database.prepare(QStringLiteral(
+        "INSERT INTO login_bans (subject, banned_until_ms) VALUES (?, ?) "
+        "ON CONFLICT (subject) DO UPDATE SET banned_until_ms = excluded.banned_until_ms"));
+    ban.addBindValue(key);
+    ban.addBindValue(now + m_settings.banMs);
+    database.exec(ban, "banning logins");
+    // After the ban the count starts again from zero.
+    QSqlQuery forget = database.prepare(QStringLiteral("DELETE FROM login_failures WHERE subject = ?"));
+    forget.addBindValue(key);
+    database.exec(forget, "resetting failed logins");
 }
 
-LoginThrottle::Ban LoginThrottle::recordFailure(const QString &username, const QString &address)
+LoginThrottle::Ban LoginThrottle::recordFailure(const db::Database &database, const QString &username,
+                                                const QString &address)
 {
     const qint64 now = m_clock();
-    prune(now);
-    count(userKey(username), now);
-    count(addressKey(address), now);
-    return banFor(username, address);
+    {
+        // One transaction: two gateways counting the same subject at once see each other's rows.
+        db::Transaction transaction(database);
+        count(database, userKey(username), now);
+        count(database, addressKey(address), now);
+        prune(database, now);
+        transaction.commit();
+    }
+    return banFor(database, username, address);
 }
 
-void LoginThrottle::recordSuccess(const QString &username, const QString &address)
+void LoginThrottle::recordSuccess(const db::Database &database, const QString &username,
+                                  const QString &address)
 {
     for (const QString &key : { userKey(username), addressKey(address) }) {
-        auto it = m_entries.find(key);
-        if (it != m_entries.end() && it->bannedUntil <= m_clock())
-            m_entries.erase(it);
+        QSqlQuery forget = database.prepare(QStringLiteral(
+            "DELETE FROM login_failures WHERE subject = ? AND NOT EXISTS "
+            "(SELECT 1 FROM login_bans WHERE subject = ? AND banned_until_ms > ?)"));
+        forget.addBindValue(key);
+        forget.addBindValue(key);
+        forget.addBindValue(m_clock());
+        database.exec(forget, "forgetting failed logins");
     }
 }
 
-void LoginThrottle::prune(qint64 now)
+void LoginThrottle::prune(const db::Database &database, qint64 now)
 {
-    if (m_entries.size() < m_pruneAbove && now - m_lastPrune < m_settings.windowMs)
+    // Failures out of the window and bans over: at most once a window per gateway, so many
+    // attackers cost rows for one window at most.
+    if (now - m_lastPrune.load() < m_settings.windowMs)
         return;
     m_lastPrune = now;
-    for (auto it = m_entries.begin(); it != m_entries.end();) {
-        const bool banned = it->bannedUntil > now;
-        const bool recent
-            = !it->failures.isEmpty() && now - it->failures.constLast() < m_settings.windowMs;
-        if (!banned && !recent)
-            it = m_entries.erase(it);
-        else
-            ++it;
-    }
-    // Many live entries: sweep again only when their number has doubled (amortised O(1)).
-    m_pruneAbove = qMax(kPruneAbove, m_entries.size() * 2);
+    QSqlQuery failures = database.prepare(QStringLiteral("DELETE FROM login_failures WHERE failed_at_ms <= ?"));
+    failures.addBindValue(now - m_settings.windowMs);
+    database.exec(failures, "pruning failed logins");
+    QSqlQuery bans = database.prepare(QStringLiteral("DELETE FROM login_bans WHERE banned_until_ms <= ?"));
+    bans.addBindValue(now);
+    database.exec(bans, "pruning login bans");
 }
 
 } // namespace tf::auth

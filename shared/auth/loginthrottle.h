@@ -1,17 +1,30 @@
 #pragma once
 
-#include "steadyclock.h"
-
-#include <QHash>
-#include <QList>
+#include <QDateTime>
 #include <QString>
 
+#include <atomic>
+#include <functional>
+
+namespace tf::db {
+class Database;
+}
+
 namespace tf::auth {
+
+// Milliseconds since 1970 (UTC). Bans are shared by every gateway through the control
+// database, so they are kept in wall-clock time; tests pass a clock they move.
+using WallClock = std::function<qint64()>;
+inline qint64 wallNowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 // Failed-login bans, per username and per client address: after maxFailures failures within
 // the window, that username (from anywhere) and that address (for any username) are refused for
 // banMs, whatever password they send. Other users and addresses are not affected. Kept in the
-// memory of one gateway: several gateways behind a load balancer each count their own.
+// control database (login_failures, login_bans; migration 0015), so every gateway sharing it
+// counts the same failures and enforces the same bans.
 class LoginThrottle final
 {
 public:
@@ -22,7 +35,7 @@ public:
         qint64 banMs = 15 * 60 * 1000;
     };
 
-    explicit LoginThrottle(Settings settings, MonotonicClock clock = steadyNowMs);
+    explicit LoginThrottle(Settings settings, WallClock clock = wallNowMs);
 
     struct Ban
     {
@@ -30,31 +43,24 @@ public:
         QString subject; // "username" or "address"
     };
     // The ban in force on this username or address, if any.
-    Ban banFor(const QString &username, const QString &address);
-    // Counts a failure; returns the ban it started (remainingMs 0 when none yet).
-    Ban recordFailure(const QString &username, const QString &address);
-    // A successful login forgets the failures of both.
-    void recordSuccess(const QString &username, const QString &address);
+    Ban banFor(const db::Database &database, const QString &username, const QString &address) const;
+    // Counts a failure; returns the ban in force after it (remainingMs 0 when none yet).
+    Ban recordFailure(const db::Database &database, const QString &username, const QString &address);
+    // A successful login forgets the failures of both (a ban in force stays).
+    void recordSuccess(const db::Database &database, const QString &username, const QString &address);
 
     const Settings &settings() const { return m_settings; }
 
-private:
-    struct Entry
-    {
-        QList<qint64> failures; // times within the window
-        qint64 bannedUntil = 0;
-    };
     static QString userKey(const QString &username);
     static QString addressKey(const QString &address);
-    qint64 remaining(const QString &key, qint64 now) const;
-    void count(const QString &key, qint64 now);
-    void prune(qint64 now);
+
+private:
+    void count(const db::Database &database, const QString &key, qint64 now);
+    void prune(const db::Database &database, qint64 now);
 
     Settings m_settings;
-    MonotonicClock m_clock;
-    QHash<QString, Entry> m_entries;
-    qint64 m_lastPrune = 0;
-    qsizetype m_pruneAbove = 10000;
+    WallClock m_clock;
+    std::atomic<qint64> m_lastPrune { 0 };
 };
 
 } // namespace tf::auth

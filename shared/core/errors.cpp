@@ -41,6 +41,7 @@ QString Error::codeFor(Kind kind)
     case Kind::TooManyRequests: return QStringLiteral("rate_limited");
     case Kind::Unavailable: return QStringLiteral("service_unavailable");
     case Kind::Timeout: return QStringLiteral("timeout");
+    case Kind::InsufficientStorage: return QStringLiteral("insufficient_storage");
     case Kind::Internal: return QStringLiteral("internal_error");
     }
     return QStringLiteral("internal_error");

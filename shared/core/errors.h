@@ -27,6 +27,7 @@ public:
         TooManyRequests,  // rate limited
         Unavailable,      // a dependency (database, tf-syncd) cannot be reached
         Timeout,          // a dependency did not answer in time
+        InsufficientStorage, // a database or file system is full or read-only (HTTP 507)
         Internal,         // a bug or an unexpected state; message is safe to show
     };
 

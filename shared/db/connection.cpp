@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/logging.h"
 #include "core/redact.h"
+#include "storagefailure.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -14,6 +15,7 @@
 #include <QStringList>
 #include <QThread>
 #include <atomic>
+#include <optional>
 #include <utility>
 
 namespace tf::db {
@@ -143,6 +145,7 @@ QSqlDatabase Database::open(const QString &name) const
     }
 
     QString failure;
+    std::optional<Error> storage; // a full disk is its own answer, not "unavailable"
     {
         QSqlDatabase db = QSqlDatabase::contains(name) ? QSqlDatabase::database(name, false)
                                                        : QSqlDatabase::addDatabase(driver, name);
@@ -175,6 +178,8 @@ QSqlDatabase Database::open(const QString &name) const
                 }
             } catch (const Error &error) {
                 failure = error.message();
+                if (error.kind() == Error::Kind::InsufficientStorage)
+                    storage = error;
             }
             if (failure.isEmpty()) {
                 QMutexLocker locker(&m_mutex);
@@ -195,6 +200,8 @@ QSqlDatabase Database::open(const QString &name) const
         }
     }
     QSqlDatabase::removeDatabase(name);
+    if (storage)
+        throw *storage;
     throw Error(Error::Kind::Unavailable, QStringLiteral("database unavailable: ") + failure,
                 QJsonObject { { QStringLiteral("database"), m_url.redacted() } });
 }
@@ -209,8 +216,13 @@ void Database::configureSqlite(QSqlDatabase &db) const
                                 QStringLiteral("PRAGMA synchronous=NORMAL") };
     for (const QString &pragma : pragmas) {
         QSqlQuery query(db);
-        if (!query.exec(pragma))
-            throw Error(Error::Kind::Unavailable, pragma + QStringLiteral(": ") + sqlError(query));
+        if (query.exec(pragma))
+            continue;
+        // Opening a WAL database creates its -wal and -shm files: on a full disk that is the
+        // first thing to fail, and it must say so (and where) like any write.
+        if (std::optional<Error> storage = storageError(m_url, query.lastError(), sqlError(query), pragma))
+            throw *storage;
+        throw Error(Error::Kind::Unavailable, pragma + QStringLiteral(": ") + sqlError(query));
     }
 }
 
@@ -255,6 +267,11 @@ void Database::raise(const QSqlQuery &query, const char *what) const
     const QString code = error.nativeErrorCode();
     const QString message = QString::fromLatin1(what) + QStringLiteral(": ") + text;
 
+    // A full disk or a read-only database is its own answer (507), for every statement.
+    if (std::optional<Error> storage = storageError(m_url, error, text, QString::fromLatin1(what))) {
+        qCWarning(lcDb, "%s", qPrintable(storage->message()));
+        throw *storage;
+    }
     // PostgreSQL SQLSTATEs; SQLite primary/extended codes and messages.
     if (isOneOf(code, { "23505", "23503", "2067", "1555", "787" })
         || text.contains(QLatin1String("UNIQUE constraint failed"))

@@ -42,7 +42,8 @@ public:
 
     // Throws the tf::Error for a failed query: Unavailable for a lost connection (the
     // thread's connection is dropped so the next call reconnects), Conflict for unique and
-    // foreign-key violations, Validation for check violations, Internal otherwise.
+    // foreign-key violations, Validation for check violations, InsufficientStorage for a full
+    // disk or a read-only database (storagefailure.h), Internal otherwise.
     [[noreturn]] void raise(const QSqlQuery &query, const char *what) const;
 
 private:

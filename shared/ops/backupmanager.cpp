@@ -119,7 +119,7 @@ QJsonObject BackupInfo::toJson() const
           createdAt.isValid() ? createdAt.toUTC().toString(Qt::ISODateWithMs) : QString() },
         { QStringLiteral("backend"), backend },
         { QStringLiteral("schema_version"), schemaVersion },
-        { QStringLiteral("verified"), verified },
+        { QStringLiteral("verified"), pending ? QJsonValue() : QJsonValue(verified) },
         { QStringLiteral("kind"), manifest.value(QStringLiteral("kind")).toString() },
         { QStringLiteral("label"), manifest.value(QStringLiteral("label")).toString() },
         { QStringLiteral("sha256"), manifest.value(QStringLiteral("sha256")).toString() },
@@ -197,6 +197,7 @@ BackupInfo BackupManager::create(const QString &label, const ProgressFn &progres
         if (!QFile::rename(partial, files.dataPath))
             throw Error(Error::Kind::Unavailable,
                         QStringLiteral("cannot rename %1 to %2").arg(partial, files.dataPath));
+        rememberSha256(files.dataPath, manifest.sha256); // listing it needs no second read
         if (m_includeKey && QFileInfo::exists(m_keyFile)) {
             QFile::remove(files.keyPath());
             if (!QFile::copy(m_keyFile, files.keyPath())
@@ -252,11 +253,16 @@ BackupInfo BackupManager::create(const QString &label, const ProgressFn &progres
 
 QList<BackupInfo> BackupManager::list() const
 {
+    return list({});
+}
+
+QList<BackupInfo> BackupManager::list(const std::function<void(std::function<void()>)> &runner) const
+{
     QList<BackupInfo> backups;
     const QDir dir(m_backupsDir);
     for (const QString &name : dir.entryList(QDir::Files | QDir::NoDotAndDotDot)) {
         if (isBackupDataFile(name))
-            backups << inspect(dir.filePath(name), true);
+            backups << inspect(dir.filePath(name), true, {}, runner);
     }
     std::sort(backups.begin(), backups.end(), [](const BackupInfo &a, const BackupInfo &b) {
         return a.createdAt != b.createdAt ? a.createdAt > b.createdAt : a.name > b.name;
@@ -303,8 +309,8 @@ QString BackupManager::resolve(const QString &nameOrPath, bool allowExternal) co
     return inside ? path : canonical;
 }
 
-BackupInfo BackupManager::inspect(const QString &path, bool useCache,
-                                  const ProgressFn &progress) const
+BackupInfo BackupManager::inspect(const QString &path, bool useCache, const ProgressFn &progress,
+                                  const BackgroundRunner &runner) const
 {
     const QFileInfo file(path);
     BackupInfo info;
@@ -314,7 +320,8 @@ BackupInfo BackupManager::inspect(const QString &path, bool useCache,
     info.backend = info.name.endsWith(QLatin1String(".dump")) ? QStringLiteral("postgres")
                                                               : QStringLiteral("sqlite");
     info.createdAt = file.lastModified().toUTC();
-    const BackupCheck check = checkBackupFiles(BackupFiles { info.path }, useCache, progress);
+    const BackupCheck check = runner ? checkBackupFilesDeferred(BackupFiles { info.path }, runner)
+                                     : checkBackupFiles(BackupFiles { info.path }, useCache, progress);
     if (check.manifestRead) {
         info.manifest = check.manifest.toJson();
         info.createdAt = check.manifest.createdAt;
@@ -322,7 +329,8 @@ BackupInfo BackupManager::inspect(const QString &path, bool useCache,
         info.schemaVersion = check.manifest.schemaVersion;
     }
     info.problem = check.problem;
-    info.verified = check.problem.isEmpty();
+    info.pending = check.pending;
+    info.verified = check.problem.isEmpty() && !check.pending;
     return info;
 }
 

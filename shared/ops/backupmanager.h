@@ -22,7 +22,8 @@ struct BackupInfo
     QString backend;       // "postgres" or "sqlite"
     int schemaVersion = 0;
     bool verified = false; // checksum and manifest checked
-    QString problem;       // why it is not verified ("" when verified)
+    bool pending = false;  // the checksum is being computed: "verified": null until it is known
+    QString problem;       // why it is not verified ("" when verified or pending)
     QJsonObject manifest;  // time, schema version, row counts per table, checksum
     QJsonObject toJson() const;
 };
@@ -66,6 +67,9 @@ public:
     BackupInfo create(const QString &label = QString(), const ProgressFn &progress = {},
                       const QString &kind = QStringLiteral("manual"));
     QList<BackupInfo> list() const; // newest first, each verified
+    // The same, but a file whose checksum is not known yet is hashed by `runner` and listed as
+    // pending (BackupInfo::pending): what an HTTP handler calls.
+    QList<BackupInfo> list(const std::function<void(std::function<void()>)> &runner) const;
     BackupInfo verify(const QString &nameOrPath, bool allowExternal = false) const;
     // Verifies first (a refused file changes nothing), pauses tf-syncd's scheduler and
     // workers (MaintenancePause) and waits for running operations, takes a safety backup,
@@ -93,7 +97,8 @@ public:
 
 private:
     QString resolve(const QString &nameOrPath, bool allowExternal) const;
-    BackupInfo inspect(const QString &path, bool useCache, const ProgressFn &progress = {}) const;
+    BackupInfo inspect(const QString &path, bool useCache, const ProgressFn &progress = {},
+                       const std::function<void(std::function<void()>)> &runner = {}) const;
     void drainRunningOperations(const ProgressFn &progress) const;
     void refreshCatalogue() const;
     QString checkKeyChoice(const BackupInfo &backup, const RestoreOptions &options) const;

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QMutex>
+#include <QSet>
 #include <QRegularExpression>
 
 namespace tf::ops {
@@ -55,24 +56,41 @@ struct CachedSum
     QString sha256;
 };
 
+QMutex g_sumsMutex;
+QHash<QString, CachedSum> g_sums;
+QSet<QString> g_hashing; // paths a background hashing is running for
+
+CachedSum sumEntry(const QFileInfo &file, const QString &sha256)
+{
+    return CachedSum { file.size(), file.lastModified(), file.metadataChangeTime(), sha256 };
+}
+
+// The cached SHA-256 of the file as it is now (same size and times), or "".
+QString knownSha256(const QFileInfo &file)
+{
+    QMutexLocker lock(&g_sumsMutex);
+    const auto it = g_sums.constFind(file.absoluteFilePath());
+    if (it != g_sums.cend() && it->size == file.size() && it->modified == file.lastModified()
+        && it->changed == file.metadataChangeTime())
+        return it->sha256;
+    return {};
+}
+
+void remember(const QFileInfo &file, const QString &sha256)
+{
+    QMutexLocker lock(&g_sumsMutex);
+    if (g_sums.size() > 1000)
+        g_sums.clear();
+    g_sums.insert(file.absoluteFilePath(), sumEntry(file, sha256));
+}
+
 QString cachedSha256(const QFileInfo &file)
 {
-    static QMutex mutex;
-    static QHash<QString, CachedSum> cache;
-    const QString path = file.absoluteFilePath();
-    {
-        QMutexLocker lock(&mutex);
-        const auto it = cache.constFind(path);
-        if (it != cache.cend() && it->size == file.size() && it->modified == file.lastModified()
-            && it->changed == file.metadataChangeTime())
-            return it->sha256;
-    }
-    const QString sum = sha256OfFile(path);
-    QMutexLocker lock(&mutex);
-    if (cache.size() > 1000)
-        cache.clear();
-    cache.insert(path,
-                 CachedSum { file.size(), file.lastModified(), file.metadataChangeTime(), sum });
+    const QString known = knownSha256(file);
+    if (!known.isEmpty())
+        return known;
+    const QString sum = sha256OfFile(file.absoluteFilePath());
+    remember(file, sum);
     return sum;
 }
 
@@ -269,7 +287,12 @@ void writeManifest(const BackupFiles &files, const BackupManifest &manifest)
                     QStringLiteral("cannot write %1").arg(files.checksumPath()));
 }
 
-BackupCheck checkBackupFiles(const BackupFiles &files, bool useCache, const ProgressFn &progress)
+namespace {
+
+enum class Hashing { Now, Cached, Deferred };
+
+BackupCheck inspectFiles(const BackupFiles &files, Hashing hashing, const ProgressFn &progress,
+                  const BackgroundRunner &runner)
 {
     BackupCheck check;
     const QFileInfo data(files.dataPath);
@@ -339,7 +362,33 @@ BackupCheck checkBackupFiles(const BackupFiles &files, bool useCache, const Prog
                             .arg(check.manifest.sizeBytes);
         return check;
     }
-    const QString actual = useCache ? cachedSha256(data) : sha256OfFile(files.dataPath, progress);
+    QString actual;
+    if (hashing == Hashing::Deferred) {
+        actual = knownSha256(data);
+        if (actual.isEmpty()) {
+            const QString path = data.absoluteFilePath();
+            bool start = false;
+            {
+                QMutexLocker lock(&g_sumsMutex);
+                start = !g_hashing.contains(path);
+                g_hashing.insert(path);
+            }
+            if (start) {
+                runner([path] {
+                    try {
+                        cachedSha256(QFileInfo(path));
+                    } catch (...) { // a file removed meanwhile: the next listing says so
+                    }
+                    QMutexLocker lock(&g_sumsMutex);
+                    g_hashing.remove(path);
+                });
+            }
+            check.pending = true;
+            return check;
+        }
+    } else {
+        actual = hashing == Hashing::Cached ? cachedSha256(data) : sha256OfFile(files.dataPath, progress);
+    }
     if (actual != check.manifest.sha256) {
         check.problem = QStringLiteral("corrupted: the SHA-256 of %1 is %2, the manifest says %3")
                             .arg(dataName, actual.left(16) + QStringLiteral("..."),
@@ -359,6 +408,23 @@ BackupCheck checkBackupFiles(const BackupFiles &files, bool useCache, const Prog
         }
     }
     return check;
+}
+
+} // namespace
+
+BackupCheck checkBackupFiles(const BackupFiles &files, bool useCache, const ProgressFn &progress)
+{
+    return inspectFiles(files, useCache ? Hashing::Cached : Hashing::Now, progress, {});
+}
+
+BackupCheck checkBackupFilesDeferred(const BackupFiles &files, const BackgroundRunner &runner)
+{
+    return inspectFiles(files, Hashing::Deferred, {}, runner);
+}
+
+void rememberSha256(const QString &path, const QString &sha256)
+{
+    remember(QFileInfo(path), sha256);
 }
 
 } // namespace tf::ops

@@ -85,8 +85,18 @@ struct BackupCheck
     BackupManifest manifest;
     bool manifestRead = false;
     QString problem;
+    bool pending = false; // the data's SHA-256 is being computed (deferred hashing): unknown yet
 };
 BackupCheck checkBackupFiles(const BackupFiles &files, bool useCache,
                              const ProgressFn &progress = {});
+
+// Runs a piece of work elsewhere (the gateway's job pool).
+using BackgroundRunner = std::function<void(std::function<void()>)>;
+// checkBackupFiles with the SHA-256 cache, except that a data file not hashed yet (new or
+// changed) is hashed by `runner`, never on the calling thread (an HTTP thread must not read a
+// gigabyte): the check answers pending meanwhile. One hashing per file at a time.
+BackupCheck checkBackupFilesDeferred(const BackupFiles &files, const BackgroundRunner &runner);
+// Remembers the SHA-256 of a file just written (a new backup), so listing it needs no hashing.
+void rememberSha256(const QString &path, const QString &sha256);
 
 } // namespace tf::ops

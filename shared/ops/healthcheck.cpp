@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "db/controldatabase.h"
 #include "db/databaseurl.h"
+#include "ops/maintenancereport.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -13,6 +14,7 @@
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QStorageInfo>
 #include <QTimer>
 
 namespace tf::ops {
@@ -22,6 +24,7 @@ namespace {
 const QString kHealthy = QStringLiteral("healthy");
 const QString kDegraded = QStringLiteral("degraded");
 const QString kDown = QStringLiteral("down");
+const QString kWarning = QStringLiteral("warning");
 
 QUrl withPath(const QUrl &base, const QString &path)
 {
@@ -223,16 +226,54 @@ ComponentHealth HealthCheck::probeDatabase(const QString &databaseUrl)
     return health;
 }
 
+ComponentHealth HealthCheck::probeDisk(const QString &dataDir, double thresholdPercent)
+{
+    ComponentHealth health;
+    health.name = QStringLiteral("disk");
+    health.where = dataDir;
+    QStorageInfo storage(dataDir);
+    storage.refresh();
+    if (!QFileInfo::exists(dataDir) || !storage.isValid() || storage.bytesTotal() <= 0) {
+        health.status = kDegraded;
+        health.error = QStringLiteral("cannot read the free space of %1").arg(dataDir);
+        return health;
+    }
+    const qint64 total = storage.bytesTotal();
+    const qint64 available = storage.bytesAvailable();
+    // The figure of the disk_percent alert rule (tf-syncd's host metrics): what is not
+    // available to us is used.
+    const double used = 100.0 * double(total - available) / double(total);
+    const QString usedText = QString::number(used, 'f', 1);
+    health.detail = QStringLiteral("%1 free of %2, %3% used (threshold %4%)")
+                        .arg(humanBytes(available), humanBytes(total), usedText,
+                             QString::number(thresholdPercent, 'f', 0));
+    if (available <= 0) {
+        health.status = kDegraded;
+        health.error = QStringLiteral("the disk holding %1 (%2) is full: writes fail with "
+                                      "insufficient_storage until space is freed")
+                           .arg(dataDir, storage.rootPath());
+    } else if (used > thresholdPercent) {
+        health.status = kWarning;
+        health.error = QStringLiteral("Disk usage above threshold: %1% of %2 used (threshold %3%)")
+                           .arg(usedText, storage.rootPath(), QString::number(thresholdPercent, 'f', 0));
+    } else {
+        health.status = kHealthy;
+    }
+    return health;
+}
+
 HealthReport HealthCheck::run(const Targets &targets)
 {
     HealthReport report;
     report.checkedAt = QDateTime::currentDateTimeUtc();
     report.components << probeGateway(targets) << probeSync(targets) << probeDatabase(targets.databaseUrl);
+    if (!targets.dataDir.isEmpty())
+        report.components << probeDisk(targets.dataDir, targets.diskPercent);
     const QString gateway = report.components.at(0).status;
     const QString database = report.components.at(2).status;
     bool allHealthy = true;
     for (const ComponentHealth &component : std::as_const(report.components))
-        allHealthy = allHealthy && component.status == kHealthy;
+        allHealthy = allHealthy && (component.status == kHealthy || component.status == kWarning);
     if (allHealthy)
         report.overall = kHealthy;
     else if (gateway == kDown || database == kDown)

@@ -24,8 +24,8 @@ HttpProbe httpGet(const QUrl &url, int timeoutMs);
 // The state of one part of the platform as `tfctl check` sees it.
 struct ComponentHealth
 {
-    QString name;          // "gateway", "syncd", "database"
-    QString status;        // "healthy", "degraded", "down"
+    QString name;          // "gateway", "syncd", "database", "disk"
+    QString status;        // "healthy", "warning" (disk only), "degraded", "down"
     QString where;         // URL, or the redacted database URL
     qint64 latencyMs = -1; // -1: no answer
     qint64 pid = 0;        // from the answer or the run file; 0 unknown
@@ -37,9 +37,10 @@ struct ComponentHealth
 struct HealthReport
 {
     QDateTime checkedAt;
-    QList<ComponentHealth> components; // gateway, syncd, database
-    // healthy: all three healthy. down: the gateway does not answer or the control database
-    // cannot be reached, so no request can succeed. degraded: anything in between.
+    QList<ComponentHealth> components; // gateway, syncd, database, disk
+    // healthy: all healthy (a disk "warning" included). down: the gateway does not answer or
+    // the control database cannot be reached, so no request can succeed. degraded: anything in
+    // between, a full data directory disk included.
     QString overall;
     // 0 healthy, 1 degraded, 2 down (the `tfctl check` exit code).
     int exitCode() const;
@@ -52,6 +53,9 @@ struct HealthReport
 //   syncd    GET /health        (the same)
 //   database a connection of its own: reachable and schema current; an SQLite file that does
 //            not exist is reported down, never created.
+//   disk     the file system of the data directory: used share against the runbook's alert
+//            threshold ([alerts] disk_percent, 85): above it "warning" (the exit code stays
+//            0: nothing fails yet); no byte left "degraded" (writes fail).
 class HealthCheck final
 {
 public:
@@ -65,12 +69,15 @@ public:
         QString gatewayMode;   // how it runs ("systemd unit tf-gateway.service", ...)
         QString syncMode;
         int timeoutMs = 3000;
+        QString dataDir;            // empty: no disk row
+        double diskPercent = 85;    // [alerts] disk_percent
     };
 
     static HealthReport run(const Targets &targets);
     static ComponentHealth probeGateway(const Targets &targets);
     static ComponentHealth probeSync(const Targets &targets);
     static ComponentHealth probeDatabase(const QString &databaseUrl);
+    static ComponentHealth probeDisk(const QString &dataDir, double thresholdPercent);
 };
 
 } // namespace tf::ops

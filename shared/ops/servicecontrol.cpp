@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QStandardPaths>
@@ -59,6 +60,22 @@ QString tail(const QString &path, int lines)
 QString consoleLog(const QString &dataDir, const QString &program)
 {
     return paths::logsDir(dataDir) + QLatin1Char('/') + program + QStringLiteral(".console.log");
+}
+
+// Before a detached start: the previous run's output becomes <log>.1 (.1 -> .2, ...; the oldest
+// of kConsoleLogsKept dropped) instead of being truncated away, so why the last run ended can
+// still be read, and restarts do not pile files up. The names do not end in .log: the monthly
+// rotation (ops/logmaintenance) leaves them alone.
+constexpr int kConsoleLogsKept = 3;
+
+void rotateConsoleLog(const QString &path)
+{
+    if (QFileInfo(path).size() <= 0)
+        return;
+    QFile::remove(QStringLiteral("%1.%2").arg(path).arg(kConsoleLogsKept));
+    for (int generation = kConsoleLogsKept - 1; generation >= 1; --generation)
+        QFile::rename(QStringLiteral("%1.%2").arg(path).arg(generation), QStringLiteral("%1.%2").arg(path).arg(generation + 1));
+    QFile::rename(path, path + QStringLiteral(".1"));
 }
 
 // The reason a health answer gives: "reason" (/health/ready) or checks.database.error (/health).
@@ -189,6 +206,7 @@ qint64 ServiceControl::startGateway(const RunningProcess &previous)
     const QStringList environment = previous.environment.isEmpty() ? m_options.environment : previous.environment;
     paths::ensureDir(paths::logsDir(m_options.dataDir));
     const QString output = consoleLog(m_options.dataDir, kGateway);
+    rotateConsoleLog(output);
     say(QStringLiteral("starting tf-gateway detached: %1 %2 (output: %3)")
             .arg(program, redactSecrets(arguments.join(QLatin1Char(' '))), output));
     return process::spawnDetached(program, arguments, environment, directory, output);
@@ -198,6 +216,7 @@ qint64 ServiceControl::startSync(const RunningProcess &previous)
 {
     paths::ensureDir(paths::logsDir(m_options.dataDir));
     const QString output = consoleLog(m_options.dataDir, kSync);
+    rotateConsoleLog(output);
     const QStringList environment = previous.environment.isEmpty() ? m_options.environment : previous.environment;
     say(QStringLiteral("starting tf-syncd detached: %1 %2 (output: %3)")
             .arg(previous.executable, redactSecrets(previous.arguments.join(QLatin1Char(' '))), output));

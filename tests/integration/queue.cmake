@@ -6,3 +6,7 @@ tf_add_test(NAME tst_queue SOURCES integration/tst_queue.cpp LIBS tfcore LABELS 
 tf_add_test(NAME tst_nodes SOURCES integration/tst_nodes.cpp integration/tst_nodes_cluster.cpp
             integration/tst_nodes_cluster.h LIBS tfcore LABELS integration TIMEOUT 400)
 add_dependencies(tst_nodes tf-syncd tfctl)
+# LISTEN/NOTIFY: nodes that poll every ten minutes start an operation enqueued elsewhere at once.
+tf_add_test(NAME tst_queuewake SOURCES integration/tst_queuewake.cpp integration/tst_nodes_cluster.cpp
+            integration/tst_nodes_cluster.h LIBS tfcore LABELS integration TIMEOUT 180)
+add_dependencies(tst_queuewake tf-syncd)

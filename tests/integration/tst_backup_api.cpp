@@ -293,6 +293,33 @@ private Q_SLOTS:
         QCOMPARE(call("GET", QStringLiteral("/api/jobs?kind=teleport")).status, 400);
     }
 
+    // A backup file the gateway has not hashed in its present state (copied in, touched, made
+    // by tfctl) is hashed on the job pool: the list answers at once with "verified": null and
+    // no problem, then true once the hash is known. A backup the gateway made is known at once.
+    void listingHashesNewFilesOnTheJobPool()
+    {
+        const QJsonObject made = finished(call("POST", QStringLiteral("/api/backups"), R"({"label":"hash"})"));
+        const QString name = made.value(QStringLiteral("result")).toObject().value(QStringLiteral("name")).toString();
+        QVERIFY(!name.isEmpty());
+        auto listed = [this, &name]() -> QJsonObject {
+            for (const QJsonValue &backup : items(QStringLiteral("/api/backups?limit=200"))) {
+                if (backup.toObject().value(QStringLiteral("name")).toString() == name)
+                    return backup.toObject();
+            }
+            return {};
+        };
+        QCOMPARE(listed().value(QStringLiteral("verified")), QJsonValue(true));
+
+        QFile file(dataDir() + QStringLiteral("/backups/") + name);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(QDateTime::currentDateTime().addSecs(-3600), QFileDevice::FileModificationTime));
+        file.close();
+        const QJsonObject pending = listed();
+        QVERIFY2(pending.value(QStringLiteral("verified")).isNull(), QJsonDocument(pending).toJson().constData());
+        QVERIFY(!pending.contains(QStringLiteral("problem")));
+        QTRY_COMPARE_WITH_TIMEOUT(listed().value(QStringLiteral("verified")), QJsonValue(true), 20000);
+    }
+
     void damagedBackupRestoreJobFailsWithTheReason()
     {
         const QJsonObject made = finished(call("POST", QStringLiteral("/api/backups")));

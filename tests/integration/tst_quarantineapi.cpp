@@ -5,7 +5,9 @@
 // pair, and follows a discard; malformed parameters are 400 naming the parameter.
 #include "tst_gatewayproxy_fixture.h"
 
+#include <QSqlQuery>
 #include <QTest>
+#include <QUuid>
 #include <QUrl>
 
 using namespace tf;
@@ -22,6 +24,7 @@ private slots:
     void summaryCountsPerPair();
     void badParametersAre400_data();
     void badParametersAre400();
+    void deletingAPairDeletesItsEntries();
     void cleanupTestCase();
 
 private:
@@ -212,6 +215,32 @@ void TestQuarantineApi::badParametersAre400()
     QCOMPARE(result.status, 400);
     QCOMPARE(test::errorCode(result), code);
     QVERIFY2(test::errorFields(result).contains(field), result.body.constData());
+}
+
+// Runs last: it deletes m_otherPair. Its entries (open and discarded) go with it, in the same
+// transaction, and the audit entry counts them; the other pair's entries stay.
+void TestQuarantineApi::deletingAPairDeletesItsEntries()
+{
+    const QByteArray requestId = QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1();
+    const test::HttpResult removed
+        = api("DELETE", QStringLiteral("/api/sync-pairs/%1").arg(m_otherPair), QByteArray(), requestId);
+    QVERIFY2(removed.status == 200, removed.body.constData());
+    QCOMPARE(ids(QStringLiteral("?pair_id=%1").arg(m_pair)).size(), 4);
+    const QJsonObject summary = api("GET", QStringLiteral("/api/quarantine/summary")).json();
+    QCOMPARE(summary.value(QStringLiteral("open")).toInteger(), 4);
+    QCOMPARE(summary.value(QStringLiteral("pairs")).toArray().size(), 1);
+    const QVariantMap audited = auditedRequest(QStringLiteral("sync_pair.deleted"), requestId);
+    QVERIFY2(audited.value(QStringLiteral("description")).toString().endsWith(QStringLiteral("and 4 quarantine entries")),
+             qPrintable(audited.value(QStringLiteral("description")).toString()));
+    // Nothing of the deleted pair is left in the table itself either.
+    db::Database control(db::DatabaseUrl::parse(QStringLiteral("sqlite://") + dataDir() + QStringLiteral("/terrafusion.db")));
+    QSqlQuery left = control.prepare(QStringLiteral("SELECT COUNT(*) FROM quarantine WHERE pair_id = ?"));
+    left.addBindValue(QString::number(m_otherPair));
+    control.exec(left, "counting quarantine rows");
+    QVERIFY(left.next());
+    QCOMPARE(left.value(0).toLongLong(), 0);
+    left.finish();
+    control.closeThreadConnection();
 }
 
 void TestQuarantineApi::cleanupTestCase()

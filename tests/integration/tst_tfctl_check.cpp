@@ -310,6 +310,42 @@ private Q_SLOTS:
         QVERIFY(!alive(after));
         const Run check = tfctl(QStringList { QStringLiteral("check") } + dataArgs());
         QVERIFY2(check.exitCode == 0, qPrintable(describe(check)));
+
+        // Two detached starts: the second moved the first one's output aside instead of
+        // truncating it (why the previous run ended stays readable).
+        const QString console = m_data + QStringLiteral("/logs/tf-gateway.console.log");
+        QFile current(console);
+        QFile previous(console + QStringLiteral(".1"));
+        QVERIFY(current.open(QIODevice::ReadOnly));
+        QVERIFY2(previous.open(QIODevice::ReadOnly), "the previous run's console log was kept");
+        const QByteArray previousText = previous.readAll();
+        QVERIFY(!previousText.isEmpty());
+        QVERIFY(previousText != current.readAll());
+        QVERIFY(!QFile::exists(console + QStringLiteral(".2")));
+    }
+
+    // The disk row: the data directory's free space against [alerts] disk_percent. Above it a
+    // warning that does not change the exit code; the full disk is tst_diskfull's.
+    void checkReportsDiskSpace()
+    {
+        const Run json = tfctl(QStringList { QStringLiteral("check"), QStringLiteral("--json") } + dataArgs());
+        const QJsonObject disk = QJsonDocument::fromJson(json.out).object().value(QStringLiteral("components")).toObject().value(QStringLiteral("disk")).toObject();
+        QCOMPARE(disk.value(QStringLiteral("where")).toString(), m_data);
+        QVERIFY2(disk.value(QStringLiteral("detail")).toString().contains(QStringLiteral("% used (threshold 85%)")), qPrintable(describe(json)));
+
+        test::ToolOptions options;
+        options.closeStdin = false;
+        options.environment.insert(QStringLiteral("TF_ALERTS__DISK_PERCENT"), QStringLiteral("0"));
+        const Run above = test::runTool(QStringLiteral("tfctl"), QStringList { QStringLiteral("check"), QStringLiteral("--json") } + dataArgs(), options);
+        QVERIFY2(above.exitCode == 0, qPrintable(describe(above)));
+        const QJsonObject report = QJsonDocument::fromJson(above.out).object();
+        const QJsonObject warned = report.value(QStringLiteral("components")).toObject().value(QStringLiteral("disk")).toObject();
+        QCOMPARE(warned.value(QStringLiteral("status")).toString(), QStringLiteral("warning"));
+        QVERIFY2(warned.value(QStringLiteral("error")).toString().startsWith(QStringLiteral("Disk usage above threshold: ")), qPrintable(describe(above)));
+        QCOMPARE(report.value(QStringLiteral("status")).toString(), QStringLiteral("healthy"));
+
+        const Run table = test::runTool(QStringLiteral("tfctl"), QStringList { QStringLiteral("check") } + dataArgs(), options);
+        QVERIFY2(QString::fromUtf8(table.out).contains(QRegularExpression(QStringLiteral("(?m)^disk\\s+warning\\s"))), qPrintable(describe(table)));
     }
 };
 

@@ -65,7 +65,7 @@ private:
             insert.bindValue(5, rows::nonNull(entry.prevHash));
             insert.bindValue(6, entry.entryHash);
             database.exec(insert, "inserting a test chain");
-            ids << rows::returnedId(insert);
+            ids << rows::returnedId(database, insert);
             previous = entry.entryHash;
         }
         transaction.commit();

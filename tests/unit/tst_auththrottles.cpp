@@ -1,8 +1,14 @@
-// The failed-login ban and the token-bucket rate limiter, on a clock the test moves.
+// The failed-login ban (in a migrated control database, shared by every gateway using it) and
+// the token-bucket rate limiter, on a clock the test moves.
 #include "auth/loginthrottle.h"
 #include "auth/ratelimiter.h"
+#include "db/controldatabase.h"
 
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QtTest>
+
+#include <memory>
 
 using namespace tf::auth;
 
@@ -18,6 +24,10 @@ private:
     }
     static constexpr qint64 kMinute = 60 * 1000;
 
+    QTemporaryDir m_dir;
+    std::unique_ptr<tf::db::ControlDatabase> m_control;
+    const tf::db::Database &db() const { return m_control->database(); }
+
     LoginThrottle throttle()
     {
         LoginThrottle::Settings settings;
@@ -27,41 +37,56 @@ private:
         return LoginThrottle(settings, clock());
     }
 
+    qint64 rows(const char *table)
+    {
+        QSqlQuery query = db().prepare(QStringLiteral("SELECT COUNT(*) FROM ") + QLatin1String(table));
+        db().exec(query, "counting");
+        const qint64 n = query.next() ? query.value(0).toLongLong() : -1;
+        query.finish();
+        return n;
+    }
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_control = tf::db::ControlDatabase::open(QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("control.db")));
+    }
+
     void fifthFailureBansUserAndAddress()
     {
         LoginThrottle t = throttle();
         for (int i = 0; i < 4; ++i) {
             QCOMPARE(
-                t.recordFailure(QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs,
+                t.recordFailure(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs,
                 0);
-            QCOMPARE(t.banFor(QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs, 0);
+            QCOMPARE(t.banFor(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs, 0);
             m_now += 1000;
         }
         const LoginThrottle::Ban started
-            = t.recordFailure(QStringLiteral("alice"), QStringLiteral("10.0.0.1"));
+            = t.recordFailure(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.1"));
         QCOMPARE(started.remainingMs, 15 * kMinute);
 
         // The user, from anywhere; the address, for anyone.
-        QCOMPARE(t.banFor(QStringLiteral("alice"), QStringLiteral("10.0.0.2")).subject,
+        QCOMPARE(t.banFor(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.2")).subject,
                  QStringLiteral("username"));
-        QCOMPARE(t.banFor(QStringLiteral("ALICE"), QStringLiteral("10.0.0.2")).subject,
+        QCOMPARE(t.banFor(db(), QStringLiteral("ALICE"), QStringLiteral("10.0.0.2")).subject,
                  QStringLiteral("username"));
-        QCOMPARE(t.banFor(QStringLiteral("bob"), QStringLiteral("10.0.0.1")).subject,
+        QCOMPARE(t.banFor(db(), QStringLiteral("bob"), QStringLiteral("10.0.0.1")).subject,
                  QStringLiteral("address"));
         // Everybody else is untouched.
-        QCOMPARE(t.banFor(QStringLiteral("bob"), QStringLiteral("10.0.0.2")).remainingMs, 0);
+        QCOMPARE(t.banFor(db(), QStringLiteral("bob"), QStringLiteral("10.0.0.2")).remainingMs, 0);
 
         // A success does not lift a ban in force.
-        t.recordSuccess(QStringLiteral("alice"), QStringLiteral("10.0.0.1"));
-        QVERIFY(t.banFor(QStringLiteral("alice"), QStringLiteral("10.0.0.2")).remainingMs > 0);
+        t.recordSuccess(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.1"));
+        QVERIFY(t.banFor(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.2")).remainingMs > 0);
 
         m_now += 15 * kMinute - 1;
-        QCOMPARE(t.banFor(QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs, 1);
+        QCOMPARE(t.banFor(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs, 1);
         m_now += 1;
-        QCOMPARE(t.banFor(QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs, 0);
+        QCOMPARE(t.banFor(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs, 0);
         // After the ban the count starts again from zero.
-        QCOMPARE(t.recordFailure(QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs,
+        QCOMPARE(t.recordFailure(db(), QStringLiteral("alice"), QStringLiteral("10.0.0.1")).remainingMs,
                  0);
     }
 
@@ -69,33 +94,53 @@ private Q_SLOTS:
     {
         LoginThrottle t = throttle();
         for (int i = 0; i < 4; ++i)
-            t.recordFailure(QStringLiteral("carol"), QStringLiteral("10.0.0.3"));
+            t.recordFailure(db(), QStringLiteral("carol"), QStringLiteral("10.0.0.3"));
         m_now += 15 * kMinute;
-        QCOMPARE(t.recordFailure(QStringLiteral("carol"), QStringLiteral("10.0.0.3")).remainingMs,
+        QCOMPARE(t.recordFailure(db(), QStringLiteral("carol"), QStringLiteral("10.0.0.3")).remainingMs,
                  0);
-        QCOMPARE(t.banFor(QStringLiteral("carol"), QStringLiteral("10.0.0.3")).remainingMs, 0);
+        QCOMPARE(t.banFor(db(), QStringLiteral("carol"), QStringLiteral("10.0.0.3")).remainingMs, 0);
     }
 
     void successForgetsFailures()
     {
         LoginThrottle t = throttle();
         for (int i = 0; i < 4; ++i)
-            t.recordFailure(QStringLiteral("dave"), QStringLiteral("10.0.0.4"));
-        t.recordSuccess(QStringLiteral("dave"), QStringLiteral("10.0.0.4"));
+            t.recordFailure(db(), QStringLiteral("dave"), QStringLiteral("10.0.0.4"));
+        t.recordSuccess(db(), QStringLiteral("dave"), QStringLiteral("10.0.0.4"));
         for (int i = 0; i < 4; ++i)
             QCOMPARE(
-                t.recordFailure(QStringLiteral("dave"), QStringLiteral("10.0.0.4")).remainingMs, 0);
+                t.recordFailure(db(), QStringLiteral("dave"), QStringLiteral("10.0.0.4")).remainingMs, 0);
     }
 
     void manyAttackersStayBounded()
     {
         LoginThrottle t = throttle();
-        for (int i = 0; i < 30000; ++i)
-            t.recordFailure(QStringLiteral("user%1").arg(i),
+        for (int i = 0; i < 500; ++i)
+            t.recordFailure(db(), QStringLiteral("user%1").arg(i),
                             QStringLiteral("10.1.%1.%2").arg(i / 256).arg(i % 256));
+        QVERIFY(rows("login_failures") >= 1000);
         m_now += 16 * kMinute;
-        t.recordFailure(QStringLiteral("last"), QStringLiteral("10.9.9.9"));
-        QCOMPARE(t.banFor(QStringLiteral("user1"), QStringLiteral("10.1.0.1")).remainingMs, 0);
+        t.recordFailure(db(), QStringLiteral("last"), QStringLiteral("10.9.9.9"));
+        QCOMPARE(t.banFor(db(), QStringLiteral("user1"), QStringLiteral("10.1.0.1")).remainingMs, 0);
+        // Rows out of the window are gone: only the last failure's two are left.
+        QCOMPARE(rows("login_failures"), 2);
+    }
+
+    // Another gateway on the same control database (another LoginThrottle) sees the ban and
+    // the failures counted by the first.
+    void everyGatewaySharesTheBans()
+    {
+        LoginThrottle first = throttle();
+        LoginThrottle second = throttle();
+        for (int i = 0; i < 2; ++i)
+            first.recordFailure(db(), QStringLiteral("erin"), QStringLiteral("10.0.0.5"));
+        for (int i = 0; i < 2; ++i)
+            second.recordFailure(db(), QStringLiteral("erin"), QStringLiteral("10.0.0.6"));
+        QCOMPARE(second.banFor(db(), QStringLiteral("erin"), QStringLiteral("10.0.0.7")).remainingMs, 0);
+        QCOMPARE(first.recordFailure(db(), QStringLiteral("erin"), QStringLiteral("10.0.0.8")).subject, QStringLiteral("username"));
+        const LoginThrottle::Ban seen = second.banFor(db(), QStringLiteral("Erin"), QStringLiteral("10.0.0.9"));
+        QCOMPARE(seen.subject, QStringLiteral("username"));
+        QCOMPARE(seen.remainingMs, 15 * kMinute);
     }
 
     void bucketAllowsBurstThenRate()

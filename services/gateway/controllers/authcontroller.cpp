@@ -97,7 +97,7 @@ void AuthController::login(const http::ApiRequest &request, const http::Router::
     check.finish();
     const QString address = request.caller.address.toString();
 
-    const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(username, address);
+    const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(m_auth.database().database().database(), username, address);
     if (ban.remainingMs > 0) {
         reply(bannedResponse(request, ban));
         return;
@@ -123,7 +123,7 @@ void AuthController::login(const http::ApiRequest &request, const http::Router::
                 // Attempts still in flight when a ban began are refused like those after it,
                 // whatever their outcome, so guessing in parallel gains nothing.
                 const auth::LoginThrottle::Ban inForce
-                    = m_auth.throttle().banFor(username, address);
+                    = m_auth.throttle().banFor(m_auth.database().database().database(), username, address);
                 if (inForce.remainingMs > 0)
                     return bannedResponse(request, inForce);
                 db::Database &database = m_auth.database().database().database();
@@ -137,7 +137,7 @@ void AuthController::login(const http::ApiRequest &request, const http::Router::
                                                  : (result.ok ? QStringLiteral("account disabled")
                                                               : QStringLiteral("wrong password"));
                     const auth::LoginThrottle::Ban started
-                        = m_auth.throttle().recordFailure(username, address);
+                        = m_auth.throttle().recordFailure(database, username, address);
                     qCWarning(lcGatewayAuth).noquote()
                         << "failed login for" << shown << "from" << address
                         << QStringLiteral("(%1)").arg(reason);
@@ -159,7 +159,7 @@ void AuthController::login(const http::ApiRequest &request, const http::Router::
                                         QJsonObject { { QStringLiteral("username"), shown } } });
                     throw Error(Error::Kind::Unauthorized, kBadCredentials);
                 }
-                m_auth.throttle().recordSuccess(username, address);
+                m_auth.throttle().recordSuccess(database, username, address);
                 db::UserRepository users(database);
                 if (!result.newHash.isEmpty())
                     users.setPassword(user->id, result.newHash, user->mustChangePassword);
@@ -294,7 +294,7 @@ void AuthController::changePassword(const http::ApiRequest &request,
                       QStringLiteral("must differ from current_password"));
     check.finish();
     const QString address = request.caller.address.toString();
-    const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(request.caller.username, address);
+    const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(m_auth.database().database().database(), request.caller.username, address);
     if (ban.remainingMs > 0) {
         reply(bannedResponse(request, ban));
         return;
@@ -316,7 +316,7 @@ void AuthController::changePassword(const http::ApiRequest &request,
             answer(request, reply, [&] {
                 db::Database &database = m_auth.database().database().database();
                 if (!result.ok) {
-                    m_auth.throttle().recordFailure(user.username, address);
+                    m_auth.throttle().recordFailure(database, user.username, address);
                     http::recordAudit(
                         database, request,
                         { QStringLiteral("user.password_change_failed"),

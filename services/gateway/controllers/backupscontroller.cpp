@@ -100,7 +100,9 @@ http::ApiResponse BackupsController::list(const http::ApiRequest &request) const
     const ops::BackupManager manager(m_context.databaseUrl, backupsDir());
     QJsonArray items;
     QString next;
-    for (const ops::BackupInfo &backup : manager.list()) {
+    // New files are hashed on the job pool, not on this HTTP thread: "verified": null until then.
+    const auto onJobPool = [this](std::function<void()> work) { m_jobs.runInBackground(std::move(work)); };
+    for (const ops::BackupInfo &backup : manager.list(onJobPool)) {
         if (!afterName.isEmpty()
             && (backup.createdAt > afterTime || (backup.createdAt == afterTime && backup.name >= afterName)))
             continue;

@@ -66,6 +66,11 @@ JobRegistry::JobRegistry(const DatabaseState *database, QObject *parent)
     m_pool->setMaxThreadCount(2);
 }
 
+void JobRegistry::runInBackground(std::function<void()> work)
+{
+    m_pool->start(std::move(work));
+}
+
 JobRegistry::~JobRegistry()
 {
     m_pool->waitForDone();

@@ -66,6 +66,9 @@ public:
     std::optional<QJsonObject> admit(const Action &action) const;
     // admit(), then a new job unless joined.
     Started start(const Action &action, Body body);
+    // Runs a small piece of work on the job pool without a job record (hashing a new backup
+    // file for GET /api/backups): off the HTTP thread, waited for when the registry goes.
+    void runInBackground(std::function<void()> work);
     // Any job not finished (the gateway's own restart waits for none).
     std::optional<QJsonObject> anyUnfinished() const;
 

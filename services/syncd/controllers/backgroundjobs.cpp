@@ -31,7 +31,8 @@ void BackgroundJobs::run(const http::ApiRequest &request, http::Router::Reply re
         try {
             response = work();
         } catch (const Error &error) {
-            if (error.kind() == Error::Kind::Internal || error.kind() == Error::Kind::Unavailable)
+            if (error.kind() == Error::Kind::Internal || error.kind() == Error::Kind::Unavailable
+            || error.kind() == Error::Kind::InsufficientStorage)
                 qCWarning(lcJobs).noquote() << route << "failed:" << error.message();
             response = http::errorResponse(error, requestId);
         } catch (const std::exception &exception) {

@@ -141,13 +141,17 @@ http::ApiResponse SyncPairsController::remove(const http::ApiRequest &request)
     const qint64 id = request.idParam();
     db::Database &control = m_context.database.database().database();
     const qint64 expected = api::expectedVersion(request, db::SyncPairRepository(control).get(id).version);
-    const db::SyncPairRecord record = sync::PairStore(control).remove(id, expected);
+    qint64 quarantined = 0;
+    const db::SyncPairRecord record = sync::PairStore(control).remove(id, expected, &quarantined);
     auditChange(
         m_context.database, request,
         { QStringLiteral("sync_pair.deleted"),
           QStringLiteral("sync_pair"),
           id,
-          QStringLiteral("sync pair %1 '%2' deleted with its operations").arg(id).arg(record.name),
+          QStringLiteral("sync pair %1 '%2' deleted with its operations and %3 quarantine entries")
+              .arg(id)
+              .arg(record.name)
+              .arg(quarantined),
           record.toJson(),
           {} });
     return http::ApiResponse::json(

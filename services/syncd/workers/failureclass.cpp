@@ -7,10 +7,27 @@
 
 namespace tf::syncd {
 
+bool isStorageFailure(const QString &code, const QString &message)
+{
+    if (code == Error::codeFor(Error::Kind::InsufficientStorage))
+        return true;
+    // Connectors that report a full disk in their driver's words.
+    static const char *const storageSigns[] = {
+        "database or disk is full", "no space left on device", "could not extend file",
+        "disk full",
+    };
+    const QString lower = message.toLower();
+    for (const char *sign : storageSigns) {
+        if (lower.contains(QLatin1String(sign)))
+            return true;
+    }
+    return false;
+}
+
 FailureClass classifyFailure(const QString &code, const QString &message)
 {
     if (code == Error::codeFor(Error::Kind::Unavailable)
-        || code == Error::codeFor(Error::Kind::Timeout))
+        || code == Error::codeFor(Error::Kind::Timeout) || isStorageFailure(code, message))
         return FailureClass::Transient;
     // A driver error that reached us as Internal but is plainly about the connection or a
     // lock: still worth a retry.

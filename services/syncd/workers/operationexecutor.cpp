@@ -310,6 +310,15 @@ void OperationExecutor::concludeFailure(sync::OperationQueue &queue,
         qCWarning(lcExecutor, "operation %lld attempt %d failed (transient), retry in %lld ms: %s",
                   static_cast<long long>(id), operation.attempt,
                   static_cast<long long>(delay.count()), qPrintable(result.error));
+        // A full disk needs a person now, not after the last attempt; the message names the
+        // path (db::storageError). Once per operation: the free space in the message changes.
+        if (operation.attempt == 1 && isStorageFailure(result.errorCode, result.error) && m_context.alert)
+            m_context.alert(QStringLiteral("disk_full"),
+                            QStringLiteral("sync pair %1: operation %2 is waiting for disk space, "
+                                           "retrying: %3")
+                                .arg(operation.pairId)
+                                .arg(id)
+                                .arg(result.error));
         return;
     }
     QString message = result.error.isEmpty() ? QStringLiteral("the sync failed without a message")

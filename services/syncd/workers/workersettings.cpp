@@ -48,6 +48,11 @@ WorkerSettings WorkerSettings::fromConfig(const Config &config)
         settings.chunkRows = config.integer64(QStringLiteral("sync/chunk_rows"), 0, 1000000000000LL);
     settings.schedulerInterval = milliseconds(config, QStringLiteral("sync/scheduler_interval_ms"),
                                               settings.schedulerInterval, 50, 3600000);
+    if (config.contains(QStringLiteral("sync/circuit_failure_threshold")))
+        settings.circuit.failureThreshold
+            = config.integer(QStringLiteral("sync/circuit_failure_threshold"), 1, 1000);
+    settings.circuit.coolDown = milliseconds(config, QStringLiteral("sync/circuit_cooldown_ms"),
+                                             settings.circuit.coolDown, 100, 3600000);
     return settings;
 }
 

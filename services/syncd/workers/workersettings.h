@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sync/engine/circuitbreaker.h"
+
 #include <QString>
 #include <chrono>
 
@@ -25,6 +27,10 @@ struct WorkerSettings
     // more is loaded in key-range chunks of about this size that any worker can claim
     // (PostgreSQL sources with one integer key column). 0: never chunked.
     qint64 chunkRows = 250000;
+    // sync/circuit_failure_threshold and sync/circuit_cooldown_ms: the circuit breaker every
+    // pair shares per external system opens after that many consecutive transient failures and
+    // lets one trial call through after the cool-down.
+    sync::CircuitBreakerSettings circuit;
     // Not configuration: <data>/maintenance.lock; while it exists (a restore is running) no
     // worker claims an operation (ops::MaintenancePause). Empty: never paused.
     QString pauseFile;

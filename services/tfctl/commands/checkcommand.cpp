@@ -37,7 +37,8 @@ void printTable(const ops::HealthReport &report)
 int runCheckCommand(const QStringList &arguments)
 {
     CommandLine commandLine(kProgram, QStringLiteral(
-        "Check tf-gateway, tf-syncd and the control database.\n"
+        "Check tf-gateway, tf-syncd, the control database and the free space of the data directory\n"
+        "(above [alerts] disk_percent, 85 %: warning; full: degraded).\n"
         "Exit code: 0 healthy, 1 degraded (something answers but not everything is healthy),\n"
         "2 down (the gateway does not answer or the database cannot be reached) or bad usage."));
     commandLine.addPositional(QStringLiteral("check"), QStringLiteral("The command."), QStringLiteral("check"));

@@ -103,6 +103,11 @@ ops::HealthCheck::Targets ServiceTargets::healthTargets(const ops::ServiceContro
     health.gatewayPid = gateway.pid;
     health.syncPid = sync.pid;
     health.timeoutMs = qMin(timeoutSeconds, 30) * 1000;
+    health.dataDir = service.dataDir;
+    bool numeric = false; // tf-syncd validates the key; a bad value keeps the runbook's 85 here
+    const double diskPercent = service.config.string(QStringLiteral("alerts/disk_percent")).trimmed().toDouble(&numeric);
+    if (numeric)
+        health.diskPercent = diskPercent;
     if (gateway.running())
         health.gatewayMode = gateway.systemdUnit.isEmpty() ? QStringLiteral("pid file") : QStringLiteral("systemd ") + gateway.systemdUnit;
     if (sync.running()) {

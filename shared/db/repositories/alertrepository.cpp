@@ -1,5 +1,7 @@
 #include "alertrepository.h"
 
+#include <QSqlError>
+
 #include "rowhelpers.h"
 
 namespace tf::db {
@@ -45,10 +47,16 @@ AlertRecord AlertRepository::read(const QSqlQuery &query) const
 
 std::optional<AlertRecord> AlertRepository::readOne(QSqlQuery &query) const
 {
-    if (!query.next())
+    if (!query.next()) {
+        if (query.lastError().isValid())
+            m_database.raise(query, "changing an alert");
         return std::nullopt;
+    }
     AlertRecord record = read(query);
-    query.finish(); // SQLite keeps a RETURNING statement active otherwise
+    // Completing the statement is what commits it outside a transaction (rows::returnedId).
+    if (!query.next() && query.lastError().isValid())
+        m_database.raise(query, "committing an alert");
+    query.finish();
     return record;
 }
 

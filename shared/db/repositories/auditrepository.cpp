@@ -206,7 +206,7 @@ AuditEntry AuditRepository::append(AuditEntry entry)
     insert.addBindValue(rows::nonNull(entry.prevHash));
     insert.addBindValue(entry.entryHash);
     m_database.exec(insert, "appending an audit entry");
-    entry.id = rows::returnedId(insert);
+    entry.id = rows::returnedId(m_database, insert);
     transaction.commit();
     return entry;
 }

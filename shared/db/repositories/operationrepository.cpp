@@ -231,7 +231,7 @@ qint64 OperationRepository::start(qint64 pairId, const QString &mode, bool dryRu
         }
         throw;
     }
-    return rows::returnedId(query);
+    return rows::returnedId(m_database, query);
 }
 
 void OperationRepository::progress(qint64 id, double percent, const QString &entity,

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -42,13 +43,20 @@ inline QJsonValue isoOrNull(const QDateTime &time)
     return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
 }
 
-// Reads the id of an INSERT ... RETURNING id and finishes the statement (SQLite keeps it
-// active otherwise, which would hold up COMMIT).
-inline qint64 returnedId(QSqlQuery &query)
+// Reads the id of an INSERT ... RETURNING id and completes the statement. It steps past the
+// row instead of only finishing it: outside a transaction SQLite commits when the statement
+// completes, and a COMMIT that fails there (a full disk) is reported by that step alone;
+// finish() would drop the error and the caller would announce a row that was never stored.
+inline qint64 returnedId(const Database &database, QSqlQuery &query)
 {
-    if (!query.next())
+    if (!query.next()) {
+        if (query.lastError().isValid())
+            database.raise(query, "inserting a row");
         throw Error(Error::Kind::Internal, QStringLiteral("INSERT returned no id"));
+    }
     const qint64 id = query.value(0).toLongLong();
+    if (!query.next() && query.lastError().isValid())
+        database.raise(query, "committing an inserted row");
     query.finish();
     return id;
 }

@@ -29,7 +29,7 @@ qint64 ServiceEventRepository::record(const QString &service, const QString &eve
     query.addBindValue(rows::nonNull(message));
     query.addBindValue(rows::jsonText(details));
     m_database.exec(query, "recording a service event");
-    return rows::returnedId(query);
+    return rows::returnedId(m_database, query);
 }
 
 QList<ServiceEventRecord> ServiceEventRepository::list(const QString &service, int limit) const

@@ -118,7 +118,7 @@ qint64 SyncPairRepository::insert(const SyncPairRecord &record)
     bindContent(query, record);
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
     rows::execNamed(m_database, query, "inserting a sync pair", "sync_pairs", "sync pair", record.name);
-    return rows::returnedId(query);
+    return rows::returnedId(m_database, query);
 }
 
 qint64 SyncPairRepository::update(const SyncPairRecord &record, qint64 expectedVersion)

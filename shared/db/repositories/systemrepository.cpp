@@ -93,7 +93,7 @@ qint64 SystemRepository::insert(const SystemRecord &record, const QByteArray &en
     query.addBindValue(now);
     query.addBindValue(now);
     rows::execNamed(m_database, query, "inserting a system", "systems", "system", record.name);
-    return rows::returnedId(query);
+    return rows::returnedId(m_database, query);
 }
 
 qint64 SystemRepository::update(const SystemRecord &record, qint64 expectedVersion)

@@ -76,7 +76,7 @@ TokenRecord TokenRepository::create(const NewToken &token)
     query.addBindValue(dialect.toDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(dialect.toDb(token.expiresAt));
     m_database.exec(query, "storing a token");
-    return get(rows::returnedId(query));
+    return get(rows::returnedId(m_database, query));
 }
 
 std::optional<TokenRecord> TokenRepository::findByHash(const QString &tokenHash) const

@@ -123,7 +123,7 @@ UserRecord UserRepository::create(const QString &username, const QString &passwo
     query.addBindValue(now);
     query.addBindValue(now);
     m_database.exec(query, "creating a user");
-    return get(rows::returnedId(query));
+    return get(rows::returnedId(m_database, query));
 }
 
 UserRecord UserRepository::update(qint64 id, const QString &role, bool disabled)

@@ -1,5 +1,7 @@
 #include "pairstore.h"
 
+#include <QSqlQuery>
+
 #include "core/errors.h"
 #include "db/repositories/systemrepository.h"
 #include "definitionerrors.h"
@@ -105,7 +107,7 @@ PairStore::Change PairStore::patch(qint64 id, const QJsonObject &mergePatch,
     return replace(id, merged, expectedVersion != 0 ? expectedVersion : old.version);
 }
 
-db::SyncPairRecord PairStore::remove(qint64 id, qint64 expectedVersion)
+db::SyncPairRecord PairStore::remove(qint64 id, qint64 expectedVersion, qint64 *quarantineDeleted)
 {
     db::SyncPairRepository pairs(m_control);
     const db::SyncPairRecord record = pairs.get(id);
@@ -126,7 +128,15 @@ db::SyncPairRecord PairStore::remove(qint64 id, qint64 expectedVersion)
                     QJsonObject { { QStringLiteral("operation_id"), running.first().id } });
     }
     pairs.remove(id, expectedVersion);
+    // quarantine.pair_id is text without a foreign key (the engine's stores key by any pair
+    // id), so no cascade: deleted here, in the same transaction.
+    QSqlQuery quarantine = m_control.prepare(QStringLiteral("DELETE FROM quarantine WHERE pair_id = ?"));
+    quarantine.addBindValue(QString::number(id));
+    m_control.exec(quarantine, "removing the quarantine entries of a sync pair");
+    const qint64 deleted = quarantine.numRowsAffected();
     transaction.commit();
+    if (quarantineDeleted)
+        *quarantineDeleted = qMax<qint64>(0, deleted);
     return record;
 }
 

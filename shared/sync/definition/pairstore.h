@@ -40,8 +40,10 @@ public:
                  const std::function<QJsonObject(const QJsonObject &, const QJsonObject &)> &merge,
                  qint64 expectedVersion = 0);
     // Conflict (operation_running) while an operation of the pair is running. Its operations
-    // go with it. expectedVersion as replace().
-    db::SyncPairRecord remove(qint64 id, qint64 expectedVersion = 0);
+    // go with it, and so do its quarantine entries (open or not): they could only be replayed
+    // through the pair, and the deletion's audit entry keeps the record of them (the count in
+    // *quarantineDeleted). expectedVersion as replace().
+    db::SyncPairRecord remove(qint64 id, qint64 expectedVersion = 0, qint64 *quarantineDeleted = nullptr);
     // Nothing when the pair already was so (enabling an enabled pair changes nothing).
     std::optional<Change> setEnabled(qint64 id, bool enabled);
 

@@ -111,7 +111,7 @@ qint64 QuarantineStore::record(const Record &record)
     query.addBindValue(now);
     query.addBindValue(now);
     m_database.exec(query, "recording a quarantined row");
-    return db::rows::returnedId(query);
+    return db::rows::returnedId(m_database, query);
 }
 
 QuarantineStore::Page QuarantineStore::list(const QString &pairId, const QString &status, int limit,

@@ -211,11 +211,18 @@ db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, 
                                         : db::Dialect::nullOf(QMetaType::LongLong));
         insert.addBindValue(m_database.dialect().toDb(now()));
         m_database.exec(insert, "queueing a sync operation");
-        const qint64 id = db::rows::returnedId(insert);
+        const qint64 id = db::rows::returnedId(m_database, insert);
         appendLog(id,
                   describe(request, mode)
                       + (retryOf > 0 ? QStringLiteral(" as a retry of operation %1").arg(retryOf)
                                      : QString()));
+        if (m_database.dialect().isPostgres()) { // delivered to every node at the commit
+            QSqlQuery notify = m_database.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
+            notify.addBindValue(QString::fromLatin1(kQueuedChannel));
+            notify.addBindValue(QString::number(id));
+            m_database.exec(notify, "notifying the nodes of a queued operation");
+            notify.finish();
+        }
         transaction.commit();
         inserted = true;
         record = get(id);

@@ -95,6 +95,9 @@ public:
 
     // Called (on the enqueuing thread) after every enqueue in this process that made a new
     // operation, so the local workers can claim it at once instead of at their next poll.
+    // PostgreSQL: every enqueue sends NOTIFY on this channel (payload: the operation id) when
+    // it commits; each node LISTENs (syncd::QueueNotifications) and wakes its workers.
+    static constexpr const char *kQueuedChannel = "tf_operation_queued";
     using EnqueueListener = std::function<void(const db::OperationRecord &)>;
     static void setEnqueueListener(EnqueueListener listener);
 
