@@ -101,6 +101,7 @@ PostgresConnector::PostgresConnector(const SystemSettings &settings)
     m_reader = std::make_unique<pg::PgReader>(*m_reads, *m_writes, *m_catalog);
     m_writer = std::make_unique<pg::PgWriter>(*m_writes, *m_catalog, *m_state);
     m_ranges = std::make_unique<pg::PgRanges>(*m_reads, *m_staging, *m_catalog);
+    m_reader->setRanges(m_ranges.get());
     qCDebug(lcPostgresConnector, "PostgreSQL connector for %s, schema %s",
             qPrintable(url.redacted()), qPrintable(m_schema));
 }
@@ -225,6 +226,11 @@ QHash<QString, qint64> PostgresConnector::rangeHashes(const ReadRequest &request
                                                       RangeHash hash)
 {
     return m_ranges->rangeHashes(request, ranges, hash);
+}
+
+std::optional<QHash<qint64, RangeSum>> PostgresConnector::blockSums(const ReadRequest &request, qint64 width)
+{
+    return m_ranges->blockSums(request, width);
 }
 
 } // namespace tf::sync

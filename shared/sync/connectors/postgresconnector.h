@@ -71,6 +71,7 @@ public:
     bool splitsCheaply(const ReadRequest &request) override;
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
     QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges, RangeHash hash) override;
+    std::optional<QHash<qint64, RangeSum>> blockSums(const ReadRequest &request, qint64 width) override;
 
 private:
     QString m_schema;

@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "postgrescatalog.h"
+#include "postgresranges.h"
 #include "postgrestypes.h"
 
 #include <QJsonArray>
@@ -23,16 +24,29 @@ PgReader::PgReader(const db::Database &streaming, const db::Database &lookups, P
     , m_catalog(catalog)
 { }
 
+bool PgReader::typedHashes()
+{
+    return m_ranges && m_ranges->typedRangeHash();
+}
+
+QString PgReader::rowColumns(const Selection &selection, const ReadRequest &request)
+{
+    if (!request.withSourceHashes)
+        return textList(selection.columns);
+    return textList(selection.columns) + QStringLiteral(", ")
+        + sourceHashExpression(selection.columns, typedHashes());
+}
+
 void PgReader::readAll(const ReadRequest &request, const BatchSink &sink)
 {
     const Selection selection = selectionFor(m_catalog, request);
     const QString sql = QStringLiteral("SELECT %1 FROM %2 AS t%3")
-                            .arg(textList(selection.columns), selection.table.qualifiedName(),
+                            .arg(rowColumns(selection, request), selection.table.qualifiedName(),
                                  orderBy(selection.keys));
     Batcher batcher(selection.schema, request.batchSize, sink);
     bool more = true;
     stream(m_streaming, sql, {}, labelFor(selection.table), [&](const QSqlQuery &query) {
-        more = readRow(query, selection, batcher);
+        more = readRow(query, selection, batcher, request.withSourceHashes);
         return more;
     });
     if (more)
@@ -47,10 +61,8 @@ void PgReader::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink
                     QStringLiteral("%1 has no primary key: name the key columns to hash by")
                         .arg(selection.table.qualifiedName()));
     }
-    // The canonical text of a row is its record of session-independent texts: NULL and ''
-    // differ there, and separators inside values are quoted.
-    const QString sql = QStringLiteral("SELECT %1, md5(CAST(ROW(%2) AS text)) FROM %3 AS t%4")
-                            .arg(textList(selection.keys), textList(selection.columns),
+    const QString sql = QStringLiteral("SELECT %1, %2 FROM %3 AS t%4")
+                            .arg(textList(selection.keys), sourceHashExpression(selection.columns, typedHashes()),
                                  selection.table.qualifiedName(), orderBy(selection.keys));
     const int batchSize = qMax(1, request.batchSize);
     QList<KeyHash> batch;
@@ -87,7 +99,7 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
     const QString sql
         = QStringLiteral("SELECT %1 FROM %2 AS t WHERE (%3) IN (SELECT %4 FROM "
                          "jsonb_populate_recordset(CAST(NULL AS %2), CAST(? AS jsonb)) AS k)%5")
-              .arg(textList(selection.columns), selection.table.qualifiedName(),
+              .arg(rowColumns(selection, request), selection.table.qualifiedName(),
                    refList(selection.keys), refList(selection.keys, QStringLiteral("k.")),
                    orderBy(selection.keys));
     const int chunkSize = qMax(1, request.batchSize);
@@ -116,7 +128,7 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
         const QString json
             = QString::fromUtf8(QJsonDocument(records).toJson(QJsonDocument::Compact));
         stream(m_streaming, sql, { json }, labelFor(selection.table), [&](const QSqlQuery &query) {
-            more = readRow(query, selection, batcher);
+            more = readRow(query, selection, batcher, request.withSourceHashes);
             return more;
         });
     }
@@ -151,12 +163,12 @@ void PgReader::readSince(const ReadRequest &request, const QString &cursorColumn
                          params.join(QLatin1String(", ")));
     }
     const QString sql = QStringLiteral("SELECT %1 FROM %2 AS t%3%4")
-                            .arg(textList(selection.columns), selection.table.qualifiedName(),
+                            .arg(rowColumns(selection, request), selection.table.qualifiedName(),
                                  where, orderBy(order));
     Batcher batcher(selection.schema, request.batchSize, sink);
     bool more = true;
     stream(m_streaming, sql, binds, labelFor(selection.table), [&](const QSqlQuery &query) {
-        more = readRow(query, selection, batcher);
+        more = readRow(query, selection, batcher, request.withSourceHashes);
         return more;
     });
     if (more)

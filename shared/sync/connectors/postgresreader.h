@@ -4,6 +4,8 @@
 
 #include <QSet>
 
+#include "postgresquery.h"
+
 namespace tf::db {
 class Database;
 }
@@ -11,6 +13,7 @@ class Database;
 namespace tf::sync::pg {
 
 class PgCatalog;
+class PgRanges;
 
 // The read side of the PostgreSQL connector. Every read is one forward-only query (QPSQL
 // then fetches in single-row mode), turned into RowBatches of request.batchSize rows, so
@@ -22,6 +25,8 @@ class PgReader final
     Q_DISABLE_COPY_MOVE(PgReader)
 public:
     PgReader(const db::Database &streaming, const db::Database &lookups, PgCatalog &catalog);
+    // Where the server's hash kind is learnt (typed from PostgreSQL 14, else md5 of text).
+    void setRanges(PgRanges *ranges) { m_ranges = ranges; }
 
     void readAll(const ReadRequest &request, const BatchSink &sink);
     void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink);
@@ -40,6 +45,12 @@ public:
                                  const QList<QVariant> &values);
 
 private:
+    bool typedHashes();
+    // The SELECT list of a row read: the columns, then the row's source hash when the request
+    // asks for it (RowBatch::hashes).
+    QString rowColumns(const Selection &selection, const ReadRequest &request);
+
+    PgRanges *m_ranges = nullptr;
     const db::Database &m_streaming;
     const db::Database &m_lookups;
     PgCatalog &m_catalog;

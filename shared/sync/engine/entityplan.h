@@ -46,8 +46,10 @@ struct EntityPlan
     // UnreadableValue; one anywhere else is left for RowTransformer to quarantine.
     QList<Row> conform(const RowBatch &batch) const;
     void requireReadable(const Row &readRow) const;
-    // (source key text, hash) of rows, for StateStore::stage().
-    QList<QPair<QString, QByteArray>> keyHashes(const QList<Row> &rows) const;
+    // (source key text, hash) of rows, for StateStore::stage(); the source's own hashes
+    // (RowBatch::hashes) when there is one per row, else hash().
+    QList<QPair<QString, QByteArray>> keyHashes(const QList<Row> &rows,
+                                                const QList<QByteArray> &sourceHashes = {}) const;
 };
 
 // Describes both sides and compiles the entity. Throws tf::Error(Validation) naming what

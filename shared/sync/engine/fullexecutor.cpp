@@ -19,7 +19,10 @@ void FullExecutor::run()
 {
     StagingSession staging(m_state.store(), m_context.pair().pairId, m_plan.spec.name);
     const EntityStats before = m_stats;
-    const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    // The hash hash mode compares, from the source itself: the first hash run after a full
+    // one then finds nothing to do.
+    request.withSourceHashes = m_source.hashesAtSource();
     const auto restart = [&] {
         // Rows already written stay written (upserts); counting starts over with the read.
         m_stats = before;
@@ -33,7 +36,7 @@ void FullExecutor::run()
                                  QList<QByteArray> hashes;
                                  hashes.reserve(rows.size());
                                  QList<QPair<QString, QByteArray>> keyHashes
-                                     = m_plan.keyHashes(rows);
+                                     = m_plan.keyHashes(rows, batch.hashes);
                                  for (const auto &keyHash : std::as_const(keyHashes))
                                      hashes << keyHash.second;
                                  m_state.store().stage(keyHashes);
