@@ -90,6 +90,14 @@ public:
     // the row's text); where it cannot (PostgreSQL 14+'s typed hash), such a row's state simply
     // differs once and the next hash run reads it again. The default is rowHash().
     virtual QByteArray hashRow(const Row &row, const Schema &schema) const;
+    // The state hashes of rows read with `request` that came without RowBatch::hashes, in one
+    // call; empty when the source cannot do better than hashRow() row by row (the default).
+    virtual QList<QByteArray> hashRows(const ReadRequest &request, const QList<Row> &rows) const
+    {
+        Q_UNUSED(request);
+        Q_UNUSED(rows);
+        return {};
+    }
 
     // The rows with these keys (any order; a key with no row is absent from the result).
     virtual void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) = 0;

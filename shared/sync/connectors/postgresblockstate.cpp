@@ -8,11 +8,20 @@ namespace tf::sync::pg {
 
 namespace {
 
+// True when text column x holds an int8's decimal text. Plain string functions: a regular
+// expression made the state's block sums 15 times slower (4.3 s against 0.27 s per 300,000 rows).
+QString integerText(const QString &x)
+{
+    return QStringLiteral("(%1 <> '' AND %1 <> '-' AND length(%1) <= 20 AND ltrim(CASE WHEN left(%1, 1) = '-'"
+                          " THEN substr(%1, 2) ELSE %1 END, '0123456789') = '')")
+        .arg(x);
+}
+
 // State rows whose source key is an integer's canonical text, and that key's block.
 QString blockedState(const PgCatalog &catalog)
 {
-    return QStringLiteral("FROM %1 WHERE pair_id = ? AND entity = ? AND source_key ~ '^-?[0-9]{1,19}$'")
-        .arg(catalog.stateTable());
+    return QStringLiteral("FROM %1 WHERE pair_id = ? AND entity = ? AND %2")
+        .arg(catalog.stateTable(), integerText(QStringLiteral("source_key")));
 }
 
 QString stateBlock()
@@ -30,9 +39,8 @@ QHash<qint64, RangeSum> stateBlockSums(const db::Database &database, const PgCat
     const QString sql = QStringLiteral(
                             "SELECT b, count(*), count(h), sum(CAST(h >> 32 AS int4)),"
                             " sum(CAST((h & 4294967295) - 2147483648 AS int4)) FROM (SELECT %1 AS b,"
-                            " CASE WHEN hash ~ '^-?[0-9]{1,19}$' THEN CAST(hash AS int8) END AS h %2) AS s"
-                            " GROUP BY b")
-                            .arg(stateBlock(), blockedState(catalog));
+                            " CASE WHEN %3 THEN CAST(hash AS int8) END AS h %2) AS s GROUP BY b")
+                            .arg(stateBlock(), blockedState(catalog), integerText(QStringLiteral("hash")));
     const QString bound = QString::number(width);
     QHash<qint64, RangeSum> sums;
     stream(database, sql, { bound, bound, pairId, entity },

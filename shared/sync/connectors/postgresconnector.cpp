@@ -137,6 +137,11 @@ QByteArray PostgresConnector::hashRow(const Row &row, const Schema &schema) cons
     return pg::recordHash(row, schema);
 }
 
+QList<QByteArray> PostgresConnector::hashRows(const ReadRequest &request, const QList<Row> &rows) const
+{
+    return m_ranges->hashRows(request, rows);
+}
+
 void PostgresConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
 {
     m_reader->readKeyHashes(request, sink);

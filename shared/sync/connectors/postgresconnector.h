@@ -49,6 +49,7 @@ public:
     bool hashesAtSource() const override { return true; }
     void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink) override;
     QByteArray hashRow(const Row &row, const Schema &schema) const override;
+    QList<QByteArray> hashRows(const ReadRequest &request, const QList<Row> &rows) const override;
     void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
                     const BatchSink &sink) override;
     CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn) override;

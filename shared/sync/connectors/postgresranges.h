@@ -43,6 +43,10 @@ public:
     // scan (block -> sum; empty blocks absent). Empty optional: not possible here (no typed
     // hashes, or a key that is not a single integer column).
     std::optional<QHash<qint64, RangeSum>> blockSums(const ReadRequest &request, qint64 width);
+    // sourceHashExpression() of rows the engine holds (request.columns order), computed by the
+    // server from their exact input texts in one query: the state hash of a row written
+    // without one (a quarantine replay, a repair). Empty without typed hashes.
+    QList<QByteArray> hashRows(const ReadRequest &request, const QList<Row> &rows);
 
 private:
     const db::Database &m_streaming;

@@ -117,6 +117,19 @@ QList<Row> EntityPlan::conform(const RowBatch &batch) const
     return rows;
 }
 
+QList<QByteArray> EntityPlan::hashes(const QList<Row> &readRows) const
+{
+    QList<QByteArray> result = source ? source->hashRows(readRequest(int(readRows.size())), readRows)
+                                      : QList<QByteArray> {};
+    if (result.size() == readRows.size())
+        return result;
+    result.clear();
+    result.reserve(readRows.size());
+    for (const Row &row : readRows)
+        result << hash(row);
+    return result;
+}
+
 QList<QPair<QString, QByteArray>> EntityPlan::keyHashes(const QList<Row> &rows,
                                                         const QList<QByteArray> &sourceHashes) const
 {

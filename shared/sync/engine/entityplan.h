@@ -40,6 +40,8 @@ struct EntityPlan
     {
         return source ? source->hashRow(readRow, *readSchema) : rowHash(readRow, *readSchema);
     }
+    // hash() of each row, asked of the source in one call where it can (PostgreSQL's typed hash).
+    QList<QByteArray> hashes(const QList<Row> &readRows) const;
     std::optional<Checkpoint> checkpointOf(const Row &readRow) const;
     // The batch's rows in readSchema order (connectors should already deliver them so).
     // Throws tf::Error(Validation) naming the column when a key or cursor value is an
