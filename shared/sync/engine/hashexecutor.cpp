@@ -4,6 +4,7 @@
 #include "stateroute.h"
 
 #include "sync/blockstates.h"
+#include "sync/verify/sidethread.h"
 
 #include <QHash>
 #include <QLoggingCategory>
@@ -78,13 +79,16 @@ bool HashExecutor::runByBlocks(const Options &options)
     const QString &entity = m_plan.spec.name;
     const qint64 width = options.blockWidth;
     const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    // The state's sums on a thread (and connection) of their own while the source scans: the
+    // two servers work at once.
+    SideThread side;
+    std::future<std::optional<QHash<qint64, RangeSum>>> stateFuture
+        = side.run([&] { return blocks->blockSums(pairId, entity, width); });
     std::optional<QHash<qint64, RangeSum>> sourceSums;
     m_context.source().call(QStringLiteral("checksumming blocks of %1").arg(m_plan.spec.sourceEntity),
                             [&] { sourceSums = ranges->blockSums(request, width); });
-    if (!sourceSums)
-        return false;
-    const std::optional<QHash<qint64, RangeSum>> stateSums = blocks->blockSums(pairId, entity, width);
-    if (!stateSums || stateSums->isEmpty())
+    const std::optional<QHash<qint64, RangeSum>> stateSums = stateFuture.get();
+    if (!sourceSums || !stateSums || stateSums->isEmpty())
         return false;
     m_context.throwIfCancelled();
 
