@@ -6,9 +6,7 @@
 #include "postgresquery.h"
 #include "postgrestypes.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "postgresrowhashes.h"
 
 #include <cmath>
 #include <limits>
@@ -396,37 +394,9 @@ std::optional<QHash<qint64, RangeSum>> PgRanges::blockSums(const ReadRequest &re
 
 QList<QByteArray> PgRanges::hashRows(const ReadRequest &request, const QList<Row> &rows)
 {
-    QList<QByteArray> hashes;
     if (rows.isEmpty() || !typedRangeHash())
-        return hashes;
-    const Selection selection = selectionFor(m_catalog, request);
-    // Every value travels as its input text, declared text in the record and cast by the typed
-    // expression as a column would be: the same bytes as at the source.
-    QStringList declared;
-    for (const PgColumn &column : selection.columns)
-        declared << QStringLiteral("%1 text").arg(quoteIdentifier(column.name));
-    QJsonArray records;
-    for (const Row &row : rows) {
-        QJsonObject record;
-        for (int i = 0; i < selection.columns.size(); ++i) {
-            const PgColumn &column = selection.columns.at(i);
-            const QByteArray text = inputText(row.value(i), column.type, column.name);
-            record.insert(column.name, text.isNull() ? QJsonValue() : QJsonValue(QString::fromUtf8(text)));
-        }
-        records.append(record);
-    }
-    const QString sql = QStringLiteral("SELECT %1 FROM ROWS FROM (jsonb_to_recordset(CAST(? AS jsonb)) AS (%2))"
-                                       " WITH ORDINALITY AS t(%3, tf_ordinal) ORDER BY tf_ordinal")
-                            .arg(sourceHashExpression(selection.columns, true), declared.join(QLatin1String(", ")),
-                                 refList(selection.columns, QString()));
-    stream(m_lookups, sql, { QString::fromUtf8(QJsonDocument(records).toJson(QJsonDocument::Compact)) },
-           QStringLiteral("hashing rows of %1").arg(selection.table.qualifiedName()), [&](const QSqlQuery &row) {
-               hashes << row.value(0).toString().toLatin1();
-               return true;
-           });
-    if (hashes.size() != rows.size())
-        hashes.clear();
-    return hashes;
+        return {};
+    return serverRowHashes(m_lookups, m_catalog, request, rows);
 }
 
 } // namespace tf::sync::pg
