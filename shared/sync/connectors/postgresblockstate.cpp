@@ -43,6 +43,7 @@ QHash<qint64, RangeSum> stateBlockSums(const db::Database &database, const PgCat
                             .arg(stateBlock(), blockedState(catalog), integerText(QStringLiteral("hash")));
     const QString bound = QString::number(width);
     QHash<qint64, RangeSum> sums;
+    const ChecksumSettings settings(database);
     stream(database, sql, { bound, bound, pairId, entity },
            QStringLiteral("checksumming the sync state of %1").arg(entity), [&](const QSqlQuery &row) {
                const qint64 rows = row.value(1).toLongLong();
@@ -67,6 +68,7 @@ QList<StateEntry> stateBlockEntries(const db::Database &database, const PgCatalo
                             .arg(blockedState(catalog), stateBlock());
     const QString bound = QString::number(width);
     QList<StateEntry> entries;
+    const ChecksumSettings settings(database);
     stream(database, sql, { pairId, entity, bound, bound, arrayLiteral(elements) },
            QStringLiteral("reading the sync state of %1").arg(entity), [&](const QSqlQuery &row) {
                entries << StateEntry { row.value(0).toString(), row.value(1).toString().toLatin1(),

@@ -106,33 +106,6 @@ QString rowHashExpression(const QList<PgColumn> &columns, RangeHash hash)
 // The three sums of a RangeSum over a column h of int8 row hashes, as rangeSums adds them.
 const char *const kHashSums = "count(*), sum(CAST(h >> 32 AS int4)), sum(CAST((h & 4294967295) - 2147483648 AS int4))";
 
-// Planner settings for one checksum query on a connection, put back after it: the planner
-// cannot know that a bucket expression of a unique key yields a few thousand values, so it
-// would sort every row to group them (enable_sort off makes it hash them), and JIT compiling
-// the row-hash expression costs more than it saves for a scan of this kind.
-class ChecksumSettings final
-{
-public:
-    explicit ChecksumSettings(const db::Database &database)
-        : m_database(database)
-    {
-        m_database.execDirect(QStringLiteral("SET jit = off"), "preparing a checksum");
-        m_database.execDirect(QStringLiteral("SET enable_sort = off"), "preparing a checksum");
-    }
-    ~ChecksumSettings()
-    {
-        try {
-            m_database.execDirect(QStringLiteral("RESET jit"), "ending a checksum");
-            m_database.execDirect(QStringLiteral("RESET enable_sort"), "ending a checksum");
-        } catch (const Error &) {
-            // A broken connection is dropped and reopened with the defaults anyway.
-        }
-    }
-
-private:
-    const db::Database &m_database;
-};
-
 struct RangeQuery
 {
     Selection selection;
@@ -182,6 +155,23 @@ RangeQuery rangesQuery(PgCatalog &catalog, const ReadRequest &request, const QLi
 }
 
 } // namespace
+
+ChecksumSettings::ChecksumSettings(const db::Database &database)
+    : m_database(database)
+{
+    m_database.execDirect(QStringLiteral("SET jit = off"), "preparing a checksum");
+    m_database.execDirect(QStringLiteral("SET enable_sort = off"), "preparing a checksum");
+}
+
+ChecksumSettings::~ChecksumSettings()
+{
+    try {
+        m_database.execDirect(QStringLiteral("RESET jit"), "ending a checksum");
+        m_database.execDirect(QStringLiteral("RESET enable_sort"), "ending a checksum");
+    } catch (const Error &) {
+        // A broken connection is dropped and reopened with the defaults anyway.
+    }
+}
 
 QString sourceHashExpression(const QList<PgColumn> &columns, bool typed)
 {
