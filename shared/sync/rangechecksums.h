@@ -34,10 +34,8 @@ struct RangeSum
 // How rows are hashed for range sums; both sides must use the same. Typed hashes the values
 // themselves, normalised by value type (integers as int8, floats by their bits, text byte-wise),
 // with no text conversion (PostgreSQL 14's hash_record_extended): several times faster. Text
-// hashes each row's session-independent text, as readKeyHashes does (any version). Exact is
-// Typed except that decimals keep their scale (1.0 and 1.00 differ): the sync state's hash,
-// where a source is compared with itself (hash mode by blocks), not with another column type.
-enum class RangeHash { Text, Typed, Exact };
+// hashes each row's session-independent text, as readKeyHashes does (any version).
+enum class RangeHash { Text, Typed };
 
 // Optional capability of a source: checksums of key ranges computed inside its own database,
 // so verify compares two databases without moving unchanged rows (PostgreSQL). The row hash

@@ -106,6 +106,7 @@ PostgresConnector::PostgresConnector(const SystemSettings &settings)
     m_ranges = std::make_unique<pg::PgRanges>(*m_reads, *m_staging, *m_catalog);
     m_chunks = std::make_unique<pg::PgChunkReader>(*m_reads, *m_staging, *m_catalog);
     m_reader->setRanges(m_ranges.get());
+    m_chunks->setRanges(m_ranges.get());
     qCDebug(lcPostgresConnector, "PostgreSQL connector for %s, schema %s",
             qPrintable(url.redacted()), qPrintable(m_schema));
 }

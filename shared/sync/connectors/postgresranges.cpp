@@ -42,7 +42,7 @@ KeyOrder keyOrder(const PgColumn &column)
 // A value normalised by its value type for hash_record_extended: the same value hashes the
 // same whatever the column's exact type, and equal-comparing but different values (-0 and 0,
 // 'a' and 'A' under a case-insensitive collation) hash apart.
-QString typedExpression(const PgColumn &column, bool exactScale)
+QString typedExpression(const PgColumn &column)
 {
     const QString ref = columnRef(column);
     switch (column.type) {
@@ -51,10 +51,7 @@ QString typedExpression(const PgColumn &column, bool exactScale)
     case ValueType::Integer: return QStringLiteral("int8send(CAST(%1 AS int8))").arg(ref);
     // Not numeric's own hash: it leaves out the sign (1.00 and -1.00 hash alike), fine for
     // hash joins, not for telling values apart. Its text without trailing zeros instead.
-    // RangeHash::Exact keeps the scale: the text as the source holds it.
-    case ValueType::Decimal:
-        return exactScale ? QStringLiteral("CAST(CAST(%1 AS numeric) AS text)").arg(ref)
-                          : QStringLiteral("CAST(trim_scale(CAST(%1 AS numeric)) AS text)").arg(ref);
+    case ValueType::Decimal: return QStringLiteral("CAST(trim_scale(CAST(%1 AS numeric)) AS text)").arg(ref);
     case ValueType::Double: return QStringLiteral("float8send(CAST(%1 AS float8))").arg(ref);
     case ValueType::Boolean: return QStringLiteral("CAST(%1 AS bool)").arg(ref);
     case ValueType::Date: return QStringLiteral("date_send(CAST(%1 AS date))").arg(ref);
@@ -70,11 +67,11 @@ QString typedExpression(const PgColumn &column, bool exactScale)
     return QStringLiteral("(CAST(%1 AS text) COLLATE \"C\")").arg(ref);
 }
 
-QString typedList(const QList<PgColumn> &columns, bool exactScale)
+QString typedList(const QList<PgColumn> &columns)
 {
     QStringList parts;
     for (const PgColumn &column : columns)
-        parts << typedExpression(column, exactScale);
+        parts << typedExpression(column);
     return parts.join(QLatin1String(", "));
 }
 
@@ -101,8 +98,8 @@ std::optional<qint64> equalStep(const PgColumn &key, const QStringList &splits)
 
 QString rowHashExpression(const QList<PgColumn> &columns, RangeHash hash)
 {
-    return hash != RangeHash::Text
-        ? QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(typedList(columns, hash == RangeHash::Exact))
+    return hash == RangeHash::Typed
+        ? QStringLiteral("hash_record_extended(ROW(%1), 0)").arg(typedList(columns))
         : QStringLiteral("hashtextextended(CAST(ROW(%1) AS text) COLLATE \"C\", 0)").arg(textList(columns));
 }
 
@@ -180,7 +177,7 @@ QString sourceHashExpression(const QList<PgColumn> &columns, bool typed)
 {
     // The canonical text of a row is its record of session-independent texts: NULL and ''
     // differ there, and separators inside values are quoted.
-    return typed ? QStringLiteral("CAST(%1 AS text)").arg(rowHashExpression(columns, RangeHash::Exact))
+    return typed ? QStringLiteral("CAST(%1 AS text)").arg(rowHashExpression(columns, RangeHash::Typed))
                  : QStringLiteral("md5(CAST(ROW(%1) AS text))").arg(textList(columns));
 }
 
@@ -370,7 +367,7 @@ std::optional<QHash<qint64, RangeSum>> PgRanges::blockSums(const ReadRequest &re
     const QString sql = QStringLiteral("SELECT b, %1 FROM (SELECT %2 AS b, %3 AS h FROM %4 AS t) AS s GROUP BY b")
                             .arg(QLatin1String(kHashSums),
                                  blockExpression(QStringLiteral("CAST(%1 AS int8)").arg(query.order.expression)),
-                                 rowHashExpression(query.selection.columns, RangeHash::Exact),
+                                 rowHashExpression(query.selection.columns, RangeHash::Typed),
                                  query.selection.table.qualifiedName());
     QHash<qint64, RangeSum> sums;
     const ChecksumSettings settings(m_lookups);

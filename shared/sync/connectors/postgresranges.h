@@ -14,7 +14,7 @@ class PgCatalog;
 struct PgColumn;
 
 // The state hash of a row as SQL (text): the typed row hash of verify (hash_record_extended,
-// PostgreSQL 14+; RangeHash::Exact: decimals keep their scale) as a decimal int8, else the md5 of the row's session-independent text
+// PostgreSQL 14+) as a decimal int8, else the md5 of the row's session-independent text
 // (recordHash() computes that one in C++). One expression for every read that stores a hash.
 QString sourceHashExpression(const QList<PgColumn> &columns, bool typed);
 // The block of an integer key (floor(key / width)) as SQL over an int8 expression; width is

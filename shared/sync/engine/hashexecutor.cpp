@@ -142,7 +142,7 @@ bool HashExecutor::runByBlocks(const Options &options)
         QHash<QString, qint64> sourceHashes;
         for (qsizetype from = 0; from < keyRanges.size(); from += kRangesPerQuery) {
             m_context.source().call(QStringLiteral("hashing rows of %1").arg(m_plan.spec.sourceEntity), [&] {
-                sourceHashes.insert(ranges->rangeHashes(request, keyRanges.mid(from, kRangesPerQuery), RangeHash::Exact));
+                sourceHashes.insert(ranges->rangeHashes(request, keyRanges.mid(from, kRangesPerQuery), RangeHash::Typed));
             });
         }
         const QList<StateEntry> stored = blocks->blockEntries(pairId, entity, width, chunk);
