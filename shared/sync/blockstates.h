@@ -7,10 +7,10 @@
 namespace tf::sync {
 
 // Optional capability of a StateStore, for hash mode by blocks: the stored state read per
-// block of `width` integer keys (block = floor(key / width)). Block sums are computed from
-// the row state itself whenever they are asked for, never kept apart from it, so they always
-// describe exactly the state committed: no crash, and no other mode writing state (full,
-// cursor, quarantine replay, repair), can leave a block sum that hides a row.
+// block of `width` integer keys (block = floor(key / width)). Block sums always describe
+// exactly the state committed: no crash, and no other mode writing state (full, cursor,
+// quarantine replay, repair), can leave a block sum that hides a row (PostgreSQL keeps them
+// with triggers in the transaction that writes the rows: postgresblockstate.h).
 class BlockStates
 {
 public:
