@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     const auto copyPath = [&](const BatchSink &sink) {
         pg::Batcher batcher(selection.schema, batchSize, sink);
         pg::copyRows(database, selection, {}, [&](const QStringList &) { return sql; },
-                     QStringLiteral("reading"), [&](Row &&row) { return batcher.add(std::move(row)); });
+                     QStringLiteral("reading"), [&](Row &&row, QByteArray &&) { return batcher.add(std::move(row)); });
         batcher.flush();
         return qint64(0);
     };

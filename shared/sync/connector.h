@@ -58,6 +58,9 @@ struct ReadRequest
     QStringList columns;     // empty: all columns, in the entity's order
     QStringList keyColumns;  // the order rows come in (and ties for cursor reads)
     int batchSize = 5000;
+    // Row reads (readAll, readSince, readByKeys) of a source that hashesAtSource() also fill
+    // RowBatch::hashes with what readKeyHashes computes, so every mode stores that hash.
+    bool withSourceHashes = false;
 };
 
 // Callbacks return false to stop early (cancellation).
@@ -81,10 +84,20 @@ public:
     // source-side hashing may leave this unimplemented (the engine hashes readAll's rows).
     virtual void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink);
 
-    // The state hash of a row read from this source (columns in `schema` order). A source that
-    // hashes at the source returns exactly what readKeyHashes computes for the row, so state
-    // written by any mode compares equal in hash mode. The default is rowHash().
+    // The state hash of a row read from this source (columns in `schema` order), for rows that
+    // come without RowBatch::hashes (quarantine replays, repairs). A source that hashes at the
+    // source returns what readKeyHashes computes when it can (PostgreSQL before 14: the md5 of
+    // the row's text); where it cannot (PostgreSQL 14+'s typed hash), such a row's state simply
+    // differs once and the next hash run reads it again. The default is rowHash().
     virtual QByteArray hashRow(const Row &row, const Schema &schema) const;
+    // The state hashes of rows read with `request` that came without RowBatch::hashes, in one
+    // call; empty when the source cannot do better than hashRow() row by row (the default).
+    virtual QList<QByteArray> hashRows(const ReadRequest &request, const QList<Row> &rows) const
+    {
+        Q_UNUSED(request);
+        Q_UNUSED(rows);
+        return {};
+    }
 
     // The rows with these keys (any order; a key with no row is absent from the result).
     virtual void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) = 0;

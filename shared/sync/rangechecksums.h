@@ -63,6 +63,15 @@ public:
     // differing ranges are narrowed down with before only the rows that differ are read by key.
     virtual QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges,
                                                RangeHash hash) = 0;
+    // Hash mode by blocks: typed checksums of every block of `width` keys (block =
+    // floor(key / width)) of a single integer key, in one scan; blocks without rows absent.
+    // Empty optional when this source cannot (no typed hashes, another kind of key).
+    virtual std::optional<QHash<qint64, RangeSum>> blockSums(const ReadRequest &request, qint64 width)
+    {
+        Q_UNUSED(request);
+        Q_UNUSED(width);
+        return std::nullopt;
+    }
 };
 
 } // namespace tf::sync

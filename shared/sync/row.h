@@ -70,6 +70,8 @@ struct RowBatch
 {
     SchemaPtr schema;
     QList<Row> rows;
+    // Empty, or each row's source hash (ReadRequest::withSourceHashes), in row order.
+    QList<QByteArray> hashes;
 };
 
 // A key as values of the key columns, in key-column order.

@@ -139,7 +139,7 @@ QList<Row> TestPgCopyRead::readByCopy(const tf::sync::pg::Selection &selection, 
 {
     QList<Row> rows;
     tf::sync::pg::copyRows(*m_reads, selection, {}, [&](const QStringList &) { return sql; },
-                           u"reading"_s, [&](Row &&row) {
+                           u"reading"_s, [&](Row &&row, QByteArray &&) {
                                rows << std::move(row);
                                return true;
                            });

@@ -208,7 +208,7 @@ void FakeSystem::readAll(const ReadRequest &request, const BatchSink &sink)
     QList<int> indexes;
     const SchemaPtr schema = projection(e, request.columns, &indexes);
     // Streams from the map in batches: the fake itself holds no copy of the table.
-    RowBatch batch { schema, {} };
+    RowBatch batch { schema, {}, {} };
     bool delivered = false;
     for (const auto &entry : e.rows) {
         batch.rows << project(entry.second, indexes);
@@ -274,7 +274,7 @@ void FakeSystem::readByKeys(const ReadRequest &request, const QList<KeyValues> &
     inBatches(
         found, request.batchSize, [this] { readStep(); },
         [&](const QList<Row> &rows) {
-            return sink(RowBatch { schema, rows });
+            return sink(RowBatch { schema, rows, {} });
         });
 }
 
@@ -305,7 +305,7 @@ void FakeSystem::readSince(const ReadRequest &request, const QString &cursorColu
     inBatches(
         past, request.batchSize, [this] { readStep(); },
         [&](const QList<const RowMap::value_type *> &items) {
-            RowBatch batch { schema, {} };
+            RowBatch batch { schema, {}, {} };
             for (const auto *item : items)
                 batch.rows << project(item->second, indexes);
             return sink(batch);

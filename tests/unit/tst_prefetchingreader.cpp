@@ -28,11 +28,11 @@ struct Counter
 
     PrefetchingBatchSource::RowProducer producer(qint64 count)
     {
-        return [this, count](const std::function<bool(Row &&)> &addRow) {
+        return [this, count](const tf::sync::pg::RowSink &addRow) {
             thread = QThread::currentThreadId();
             for (qint64 i = 0; i < count; ++i) {
                 ++produced;
-                if (!addRow(Row { i })) {
+                if (!addRow(Row { i }, {})) {
                     stoppedByConsumer = true;
                     return;
                 }
@@ -115,9 +115,9 @@ void TestPrefetchingReader::producerErrorArrivesAfterEarlierBatches()
     try {
         PrefetchingBatchSource::run(
             schema(), 10,
-            [](const std::function<bool(Row &&)> &addRow) {
+            [](const tf::sync::pg::RowSink &addRow) {
                 for (qint64 i = 0; i < 35; ++i)
-                    addRow(Row { i });
+                    addRow(Row { i }, {});
                 throw tf::Error(tf::Error::Kind::Unavailable, u"database unavailable: gone"_s);
             },
             [&](const RowBatch &batch) {

@@ -50,7 +50,7 @@ class Batcher
 {
 public:
     Batcher(SchemaPtr schema, int batchSize, const BatchSink &sink)
-        : m_batch { std::move(schema), {} }
+        : m_batch { std::move(schema), {}, {} }
         , m_limit(qMax(1, batchSize))
         , m_sink(sink)
     { }

@@ -8,7 +8,7 @@ namespace tf::sync::pg {
 
 void copyRows(const db::Database &database, const Selection &selection,
               const QList<QByteArray> &params, const SelectBuilder &buildSelect,
-              const QString &label, const RowSink &onRow)
+              const QString &label, const RowSink &onRow, bool withHash)
 {
     PgSession session(database);
     const QStringList reads = bindAsSettings(session, params, label);
@@ -19,7 +19,7 @@ void copyRows(const db::Database &database, const Selection &selection,
     const int columns = int(selection.columns.size());
     QByteArrayView line;
     while (copy.next(&line)) {
-        parser.parse(line, columns, label);
+        parser.parse(line, withHash ? columns + 1 : columns, label);
         Row row;
         row.reserve(columns);
         for (int i = 0; i < columns; ++i) {
@@ -30,7 +30,10 @@ void copyRows(const db::Database &database, const Selection &selection,
             const PgColumn &column = selection.columns.at(i);
             row.append(valueFromCopyText(parser.field(i), column.type, column.name));
         }
-        if (!onRow(std::move(row)))
+        QByteArray hash;
+        if (withHash) // a decimal int8 or an md5 hex text: never escaped, never NULL
+            hash = parser.field(columns).toByteArray();
+        if (!onRow(std::move(row), std::move(hash)))
             return; // the COPY's destructor cancels what the server still sends
     }
 }

@@ -14,17 +14,17 @@ class Database;
 
 namespace tf::sync::pg {
 
-using RowSink = std::function<bool(Row &&)>;
 // Builds the SELECT of a read from the expressions that read its parameters back.
 using SelectBuilder = std::function<QString(const QStringList &params)>;
 
 // Reads rows through COPY (select) TO STDOUT on the calling thread's connection of `database`:
 // `params` are bound as session settings (bindAsSettings), the SELECT must return
-// textList(selection.columns), and each row, parsed by valueFromCopyText into exactly what the
-// query path's cell() gives, goes to onRow until it returns false. Errors are the query
+// textList(selection.columns) (then, with `withHash`, one more column: the row's source hash),
+// and each row, parsed by valueFromCopyText into exactly what the query path's cell() gives,
+// goes to onRow with its hash (null without `withHash`) until onRow returns false. Errors are the query
 // path's kinds, their messages starting with `label`.
 void copyRows(const db::Database &database, const Selection &selection,
               const QList<QByteArray> &params, const SelectBuilder &buildSelect,
-              const QString &label, const RowSink &onRow);
+              const QString &label, const RowSink &onRow, bool withHash = false);
 
 } // namespace tf::sync::pg

@@ -44,7 +44,7 @@ const QString kTablesSql
     = QStringLiteral("SELECT c.relname FROM pg_catalog.pg_class c"
                      " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                      " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
-                     " AND c.relname NOT IN ('tf_sync_state', 'tf_sync_checkpoint')"
+                     " AND c.relname NOT IN ('tf_sync_state', 'tf_sync_checkpoint', 'tf_sync_state_blocks')"
                      " ORDER BY c.relname");
 
 } // namespace
@@ -143,6 +143,16 @@ QString PgCatalog::stateTable() const
 QString PgCatalog::checkpointTable() const
 {
     return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_checkpoint");
+}
+
+QString PgCatalog::stateBlocksTable() const
+{
+    return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_state_blocks");
+}
+
+QString PgCatalog::schemaObject(const QString &name) const
+{
+    return quoteIdentifier(m_schema) + QLatin1Char('.') + quoteIdentifier(name);
 }
 
 } // namespace tf::sync::pg

@@ -33,6 +33,8 @@ public:
 
     QString stateTable() const; // "schema"."tf_sync_state"
     QString checkpointTable() const; // "schema"."tf_sync_checkpoint"
+    QString stateBlocksTable() const; // "schema"."tf_sync_state_blocks"
+    QString schemaObject(const QString &name) const; // "schema"."name"
 
 private:
     PgTable load(const QString &name) const;

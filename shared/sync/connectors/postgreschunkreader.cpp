@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "postgrescatalog.h"
 #include "postgresquery.h"
+#include "postgresranges.h"
 
 #include <QSqlQuery>
 
@@ -61,15 +62,18 @@ void PgChunkReader::readKeyRange(const ReadRequest &request, const KeyRange &ran
         conditions << key + QStringLiteral(" < CAST(? AS int8)");
         binds << *range.to;
     }
+    QString columns = textList(selection.columns);
+    if (request.withSourceHashes) // the row's state hash, as PgReader reads it
+        columns += QStringLiteral(", ") + sourceHashExpression(selection.columns, m_ranges && m_ranges->typedRangeHash());
     const QString sql = QStringLiteral("SELECT %1 FROM %2 AS t%3%4")
-                            .arg(textList(selection.columns), selection.table.qualifiedName(),
+                            .arg(columns, selection.table.qualifiedName(),
                                  conditions.isEmpty() ? QString()
                                                  : QStringLiteral(" WHERE ") + conditions.join(QLatin1String(" AND ")),
                                  orderBy(selection.keys));
     Batcher batcher(selection.schema, request.batchSize, sink);
     bool more = true;
     stream(m_streaming, sql, binds, labelFor(selection.table), [&](const QSqlQuery &query) {
-        more = readRow(query, selection, batcher);
+        more = readRow(query, selection, batcher, request.withSourceHashes);
         return more;
     });
     if (more)

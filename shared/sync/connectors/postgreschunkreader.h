@@ -9,6 +9,7 @@ class Database;
 namespace tf::sync::pg {
 
 class PgCatalog;
+class PgRanges;
 
 // The chunked-load reads of the PostgreSQL connector (ChunkSource): the row estimate from
 // pg_class.reltuples, and a read of one integer key range on the streaming connection, with
@@ -22,7 +23,11 @@ public:
     bool chunksBy(const ReadRequest &request);
     void readKeyRange(const ReadRequest &request, const KeyRange &range, const BatchSink &sink);
 
+    // Where the server's hash kind is learnt (ReadRequest::withSourceHashes).
+    void setRanges(PgRanges *ranges) { m_ranges = ranges; }
+
 private:
+    PgRanges *m_ranges = nullptr;
     const db::Database &m_streaming;
     const db::Database &m_lookups;
     PgCatalog &m_catalog;

@@ -105,6 +105,8 @@ PostgresConnector::PostgresConnector(const SystemSettings &settings)
     m_writer = std::make_unique<pg::PgWriter>(*m_writes, *m_catalog, *m_state);
     m_ranges = std::make_unique<pg::PgRanges>(*m_reads, *m_staging, *m_catalog);
     m_chunks = std::make_unique<pg::PgChunkReader>(*m_reads, *m_staging, *m_catalog);
+    m_reader->setRanges(m_ranges.get());
+    m_chunks->setRanges(m_ranges.get());
     qCDebug(lcPostgresConnector, "PostgreSQL connector for %s, schema %s",
             qPrintable(url.redacted()), qPrintable(m_schema));
 }
@@ -138,6 +140,11 @@ CursorHorizon PostgresConnector::cursorHorizon(const QString &entity, const QStr
 QByteArray PostgresConnector::hashRow(const Row &row, const Schema &schema) const
 {
     return pg::recordHash(row, schema);
+}
+
+QList<QByteArray> PostgresConnector::hashRows(const ReadRequest &request, const QList<Row> &rows) const
+{
+    return m_ranges->hashRows(request, rows);
 }
 
 void PostgresConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
@@ -255,6 +262,11 @@ QHash<QString, qint64> PostgresConnector::rangeHashes(const ReadRequest &request
                                                       RangeHash hash)
 {
     return m_ranges->rangeHashes(request, ranges, hash);
+}
+
+std::optional<QHash<qint64, RangeSum>> PostgresConnector::blockSums(const ReadRequest &request, qint64 width)
+{
+    return m_ranges->blockSums(request, width);
 }
 
 } // namespace tf::sync

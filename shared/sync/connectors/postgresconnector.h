@@ -54,6 +54,7 @@ public:
     bool hashesAtSource() const override { return true; }
     void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink) override;
     QByteArray hashRow(const Row &row, const Schema &schema) const override;
+    QList<QByteArray> hashRows(const ReadRequest &request, const QList<Row> &rows) const override;
     void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys,
                     const BatchSink &sink) override;
     CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn) override;
@@ -80,6 +81,7 @@ public:
     bool splitsCheaply(const ReadRequest &request) override;
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
     QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges, RangeHash hash) override;
+    std::optional<QHash<qint64, RangeSum>> blockSums(const ReadRequest &request, qint64 width) override;
 
     qint64 estimateRows(const QString &entity) override;
     bool chunksBy(const ReadRequest &request) override;

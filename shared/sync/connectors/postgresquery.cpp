@@ -102,12 +102,14 @@ QString labelFor(const PgTable &table)
     return QStringLiteral("reading %1").arg(table.qualifiedName());
 }
 
-bool readRow(const QSqlQuery &query, const Selection &selection, Batcher &batcher)
+bool readRow(const QSqlQuery &query, const Selection &selection, Batcher &batcher, bool withHash)
 {
     Row row;
     row.reserve(selection.columns.size());
     for (int i = 0; i < selection.columns.size(); ++i)
         row << cell(query, i, selection.columns.at(i));
+    if (withHash)
+        return batcher.add(std::move(row), query.value(int(selection.columns.size())).toString().toLatin1());
     return batcher.add(std::move(row));
 }
 

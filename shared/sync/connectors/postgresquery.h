@@ -38,6 +38,10 @@ QString labelFor(const PgTable &table);
 // A PostgreSQL array literal of text elements, each quoted and escaped.
 QString arrayLiteral(const QList<QByteArray> &elements);
 
+// Takes one row read and, when the read asks for it (ReadRequest::withSourceHashes), the row's
+// source hash (null otherwise); returns false to stop.
+using RowSink = std::function<bool(Row &&row, QByteArray &&hash)>;
+
 // Groups rows into batches of batchSize for the sink.
 class Batcher final
 {
@@ -50,9 +54,11 @@ public:
         m_batch.rows.reserve(m_batchSize);
     }
 
-    bool add(Row row)
+    bool add(Row row, const QByteArray &hash = {})
     {
         m_batch.rows << std::move(row);
+        if (!hash.isNull())
+            m_batch.hashes << hash;
         return m_batch.rows.size() < m_batchSize || flush();
     }
 
@@ -62,6 +68,7 @@ public:
             return true;
         const bool more = m_sink(m_batch);
         m_batch.rows.clear();
+        m_batch.hashes.clear();
         return more;
     }
 
@@ -71,6 +78,7 @@ private:
     RowBatch m_batch;
 };
 
-bool readRow(const QSqlQuery &query, const Selection &selection, Batcher &batcher);
+// withHash: the query has one more column after the selection's, the row's source hash.
+bool readRow(const QSqlQuery &query, const Selection &selection, Batcher &batcher, bool withHash = false);
 
 } // namespace tf::sync::pg

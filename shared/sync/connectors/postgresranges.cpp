@@ -6,6 +6,8 @@
 #include "postgresquery.h"
 #include "postgrestypes.h"
 
+#include "postgresrowhashes.h"
+
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -101,32 +103,8 @@ QString rowHashExpression(const QList<PgColumn> &columns, RangeHash hash)
         : QStringLiteral("hashtextextended(CAST(ROW(%1) AS text) COLLATE \"C\", 0)").arg(textList(columns));
 }
 
-// Planner settings for one checksum query on a connection, put back after it: the planner
-// cannot know that a bucket expression of a unique key yields a few thousand values, so it
-// would sort every row to group them (enable_sort off makes it hash them), and JIT compiling
-// the row-hash expression costs more than it saves for a scan of this kind.
-class ChecksumSettings final
-{
-public:
-    explicit ChecksumSettings(const db::Database &database)
-        : m_database(database)
-    {
-        m_database.execDirect(QStringLiteral("SET jit = off"), "preparing a checksum");
-        m_database.execDirect(QStringLiteral("SET enable_sort = off"), "preparing a checksum");
-    }
-    ~ChecksumSettings()
-    {
-        try {
-            m_database.execDirect(QStringLiteral("RESET jit"), "ending a checksum");
-            m_database.execDirect(QStringLiteral("RESET enable_sort"), "ending a checksum");
-        } catch (const Error &) {
-            // A broken connection is dropped and reopened with the defaults anyway.
-        }
-    }
-
-private:
-    const db::Database &m_database;
-};
+// The three sums of a RangeSum over a column h of int8 row hashes, as rangeSums adds them.
+const char *const kHashSums = "count(*), sum(CAST(h >> 32 AS int4)), sum(CAST((h & 4294967295) - 2147483648 AS int4))";
 
 struct RangeQuery
 {
@@ -177,6 +155,39 @@ RangeQuery rangesQuery(PgCatalog &catalog, const ReadRequest &request, const QLi
 }
 
 } // namespace
+
+ChecksumSettings::ChecksumSettings(const db::Database &database)
+    : m_database(database)
+{
+    m_database.execDirect(QStringLiteral("SET jit = off"), "preparing a checksum");
+    m_database.execDirect(QStringLiteral("SET enable_sort = off"), "preparing a checksum");
+}
+
+ChecksumSettings::~ChecksumSettings()
+{
+    try {
+        m_database.execDirect(QStringLiteral("RESET jit"), "ending a checksum");
+        m_database.execDirect(QStringLiteral("RESET enable_sort"), "ending a checksum");
+    } catch (const Error &) {
+        // A broken connection is dropped and reopened with the defaults anyway.
+    }
+}
+
+QString sourceHashExpression(const QList<PgColumn> &columns, bool typed)
+{
+    // The canonical text of a row is its record of session-independent texts: NULL and ''
+    // differ there, and separators inside values are quoted.
+    return typed ? QStringLiteral("CAST(%1 AS text)").arg(rowHashExpression(columns, RangeHash::Typed))
+                 : QStringLiteral("md5(CAST(ROW(%1) AS text))").arg(textList(columns));
+}
+
+QString blockExpression(const QString &key)
+{
+    // Floor division: blocks of negative keys are as wide as the others. (key + 1) cannot
+    // overflow for key < 0.
+    return QStringLiteral("CASE WHEN %1 >= 0 THEN %1 / CAST(? AS int8) ELSE (%1 + 1) / CAST(? AS int8) - 1 END")
+        .arg(key);
+}
 
 PgRanges::PgRanges(const db::Database &streaming, const db::Database &lookups, PgCatalog &catalog)
     : m_streaming(streaming)
@@ -250,10 +261,8 @@ QList<RangeSum> PgRanges::rangeSums(const ReadRequest &request, const KeyRange &
     // 0.54 s for the text of the row and about 3 s for its session-independent text.
     const QString rowHash = rowHashExpression(query.selection.columns, hash);
     const QString sql
-        = QStringLiteral("SELECT b, count(*), sum(CAST(h >> 32 AS int4)), "
-                         "sum(CAST((h & 4294967295) - 2147483648 AS int4)) "
-                         "FROM (SELECT %1 AS b, %2 AS h FROM %3 AS t%4) AS s GROUP BY b")
-              .arg(bucket, rowHash, query.selection.table.qualifiedName(), query.where);
+        = QStringLiteral("SELECT b, %5 FROM (SELECT %1 AS b, %2 AS h FROM %3 AS t%4) AS s GROUP BY b")
+              .arg(bucket, rowHash, query.selection.table.qualifiedName(), query.where, QLatin1String(kHashSums));
     QList<RangeSum> sums(splits.size() + 1);
     const ChecksumSettings settings(m_lookups);
     stream(m_lookups, sql, binds, QStringLiteral("checksumming %1").arg(query.selection.table.qualifiedName()),
@@ -346,6 +355,38 @@ QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const Q
                return true;
            });
     return hashes;
+}
+
+std::optional<QHash<qint64, RangeSum>> PgRanges::blockSums(const ReadRequest &request, qint64 width)
+{
+    const Selection selection = selectionFor(m_catalog, request);
+    if (width < 1 || selection.keys.size() != 1 || selection.keys.constFirst().type != ValueType::Integer
+        || !typedRangeHash())
+        return std::nullopt;
+    const RangeQuery query = rangeQuery(m_catalog, request, KeyRange {});
+    const QString sql = QStringLiteral("SELECT b, %1 FROM (SELECT %2 AS b, %3 AS h FROM %4 AS t) AS s GROUP BY b")
+                            .arg(QLatin1String(kHashSums),
+                                 blockExpression(QStringLiteral("CAST(%1 AS int8)").arg(query.order.expression)),
+                                 rowHashExpression(query.selection.columns, RangeHash::Typed),
+                                 query.selection.table.qualifiedName());
+    QHash<qint64, RangeSum> sums;
+    const ChecksumSettings settings(m_lookups);
+    const QString bound = QString::number(width);
+    stream(m_lookups, sql, { bound, bound },
+           QStringLiteral("checksumming blocks of %1").arg(query.selection.table.qualifiedName()),
+           [&](const QSqlQuery &row) {
+               sums.insert(row.value(0).toLongLong(), RangeSum { row.value(1).toLongLong(), row.value(2).toLongLong(),
+                                                                 row.value(3).toLongLong() });
+               return true;
+           });
+    return sums;
+}
+
+QList<QByteArray> PgRanges::hashRows(const ReadRequest &request, const QList<Row> &rows)
+{
+    if (rows.isEmpty() || !typedRangeHash())
+        return {};
+    return serverRowHashes(m_lookups, m_catalog, request, rows);
 }
 
 } // namespace tf::sync::pg

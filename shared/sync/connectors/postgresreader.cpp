@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "postgrescatalog.h"
+#include "postgresranges.h"
 #include "postgrestypes.h"
 
 #include <QJsonArray>
@@ -27,24 +28,39 @@ PgReader::PgReader(const db::Database &streaming, const db::Database &lookups, P
     , m_catalog(catalog)
 { }
 
+bool PgReader::typedHashes()
+{
+    return m_ranges && m_ranges->typedRangeHash();
+}
+
+QString PgReader::rowColumns(const Selection &selection, const ReadRequest &request)
+{
+    if (!request.withSourceHashes)
+        return textList(selection.columns);
+    return textList(selection.columns) + QStringLiteral(", ")
+        + sourceHashExpression(selection.columns, typedHashes());
+}
+
 void PgReader::readAll(const ReadRequest &request, const BatchSink &sink)
 {
     const Selection selection = selectionFor(m_catalog, request);
     const QString sql = QStringLiteral("SELECT %1 FROM %2 AS t%3")
-                            .arg(textList(selection.columns), selection.table.qualifiedName(),
+                            .arg(rowColumns(selection, request), selection.table.qualifiedName(),
                                  orderBy(selection.keys));
-    prefetch(selection, {}, [sql](const QStringList &) { return sql; }, request.batchSize, sink);
+    prefetch(selection, {}, [sql](const QStringList &) { return sql; }, request, sink);
 }
 
 void PgReader::prefetch(const Selection &selection, const QList<QByteArray> &params,
-                        const SelectBuilder &buildSelect, int batchSize, const BatchSink &sink)
+                        const SelectBuilder &buildSelect, const ReadRequest &request,
+                        const BatchSink &sink)
 {
     // The read runs on its own thread and connection, a batch or two ahead of the sink.
     const QString label = labelFor(selection.table);
     PrefetchingBatchSource::run(
-        selection.schema, batchSize,
+        selection.schema, request.batchSize,
         [&](const RowSink &addRow) {
-            copyRows(m_streaming, selection, params, buildSelect, label, addRow);
+            copyRows(m_streaming, selection, params, buildSelect, label, addRow,
+                     request.withSourceHashes);
         },
         sink);
 }
@@ -57,10 +73,8 @@ void PgReader::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink
                     QStringLiteral("%1 has no primary key: name the key columns to hash by")
                         .arg(selection.table.qualifiedName()));
     }
-    // The canonical text of a row is its record of session-independent texts: NULL and ''
-    // differ there, and separators inside values are quoted.
-    const QString sql = QStringLiteral("SELECT %1, md5(CAST(ROW(%2) AS text)) FROM %3 AS t%4")
-                            .arg(textList(selection.keys), textList(selection.columns),
+    const QString sql = QStringLiteral("SELECT %1, %2 FROM %3 AS t%4")
+                            .arg(textList(selection.keys), sourceHashExpression(selection.columns, typedHashes()),
                                  selection.table.qualifiedName(), orderBy(selection.keys));
     const int batchSize = qMax(1, request.batchSize);
     QList<KeyHash> batch;
@@ -97,13 +111,12 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
     const SelectBuilder select = [&](const QStringList &params) {
         return QStringLiteral("SELECT %1 FROM %2 AS t WHERE (%3) IN (SELECT %4 FROM "
                               "jsonb_populate_recordset(CAST(NULL AS %2), CAST(%5 AS jsonb)) AS k)%6")
-            .arg(textList(selection.columns), selection.table.qualifiedName(),
+            .arg(rowColumns(selection, request), selection.table.qualifiedName(),
                  refList(selection.keys), refList(selection.keys, QStringLiteral("k.")),
                  params.value(0), orderBy(selection.keys));
     };
     const int chunkSize = qMax(1, request.batchSize);
     Batcher batcher(selection.schema, request.batchSize, sink);
-    const RowSink addRow = [&](Row &&row) { return batcher.add(std::move(row)); };
     const QString label = labelFor(selection.table);
     bool more = true;
     for (qsizetype start = 0; more && start < keys.size(); start += chunkSize) {
@@ -127,10 +140,10 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
             records.append(record);
         }
         const QByteArray json = QJsonDocument(records).toJson(QJsonDocument::Compact);
-        copyRows(m_streaming, selection, { json }, select, label, [&](Row &&row) {
-            more = addRow(std::move(row));
+        copyRows(m_streaming, selection, { json }, select, label, [&](Row &&row, QByteArray &&hash) {
+            more = batcher.add(std::move(row), hash);
             return more;
-        });
+        }, request.withSourceHashes);
     }
     if (more)
         batcher.flush();
@@ -152,10 +165,10 @@ void PgReader::readSince(const ReadRequest &request, const QString &cursorColumn
     const SelectBuilder select = [=](const QStringList &reads) {
         const SinceFilter filter = sinceFilter(cursor, selection.keys, after, reads);
         return QStringLiteral("SELECT %1 FROM %2 AS t%3%4")
-            .arg(textList(selection.columns), selection.table.qualifiedName(), filter.where,
+            .arg(rowColumns(selection, request), selection.table.qualifiedName(), filter.where,
                  orderBy(order));
     };
-    prefetch(selection, params, select, request.batchSize, sink);
+    prefetch(selection, params, select, request, sink);
 }
 
 CursorHorizon PgReader::cursorHorizon(const QString &entity, const QString &cursorColumn)

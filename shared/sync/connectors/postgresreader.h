@@ -5,6 +5,8 @@
 
 #include <QSet>
 
+#include "postgresquery.h"
+
 namespace tf::db {
 class Database;
 }
@@ -12,6 +14,7 @@ class Database;
 namespace tf::sync::pg {
 
 class PgCatalog;
+class PgRanges;
 
 // The read side of the PostgreSQL connector. Rows are read through COPY (SELECT ...) TO STDOUT
 // (copyRows: no PGresult and no QVariant detour per value), turned into RowBatches of
@@ -26,6 +29,8 @@ class PgReader final
     Q_DISABLE_COPY_MOVE(PgReader)
 public:
     PgReader(const db::Database &streaming, const db::Database &lookups, PgCatalog &catalog);
+    // Where the server's hash kind is learnt (typed from PostgreSQL 14, else md5 of text).
+    void setRanges(PgRanges *ranges) { m_ranges = ranges; }
 
     void readAll(const ReadRequest &request, const BatchSink &sink);
     void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink);
@@ -46,8 +51,15 @@ public:
 private:
     // Runs the read on its own thread (PrefetchingBatchSource) through COPY (copyRows).
     void prefetch(const Selection &selection, const QList<QByteArray> &params,
-                  const SelectBuilder &buildSelect, int batchSize, const BatchSink &sink);
+                  const SelectBuilder &buildSelect, const ReadRequest &request,
+                  const BatchSink &sink);
 
+    bool typedHashes();
+    // The SELECT list of a row read: the columns, then the row's source hash when the request
+    // asks for it (RowBatch::hashes).
+    QString rowColumns(const Selection &selection, const ReadRequest &request);
+
+    PgRanges *m_ranges = nullptr;
     const db::Database &m_streaming;
     const db::Database &m_lookups;
     PgCatalog &m_catalog;

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "db/connection.h"
+#include "postgresblockstate.h"
 #include "postgrescatalog.h"
 #include "postgressession.h"
 #include "postgresstatetables.h"
@@ -272,6 +273,20 @@ void PostgresStateStore::clear(const QString &pairId, const QString &entity)
                      .toUtf8(),
                  what, params);
     transaction.commit();
+}
+
+std::optional<QHash<qint64, RangeSum>> PostgresStateStore::blockSums(const QString &pairId, const QString &entity,
+                                                                     qint64 width)
+{
+    ensureTables();
+    return pg::stateBlockSums(m_writes, m_catalog, pairId, entity, width);
+}
+
+QList<StateEntry> PostgresStateStore::blockEntries(const QString &pairId, const QString &entity, qint64 width,
+                                                   const QList<qint64> &blocks)
+{
+    ensureTables();
+    return pg::stateBlockEntries(m_writes, m_catalog, pairId, entity, width, blocks);
 }
 
 void PostgresStateStore::requireStaging(const char *what) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sync/blockstates.h"
 #include "sync/connector.h"
 
 #include <atomic>
@@ -21,7 +22,7 @@ namespace tf::sync {
 // Staging (beginStaging .. endStaging) uses a temporary table on the `staging` connection of
 // the calling thread: one diff at a time per store and thread. diff() streams from that
 // connection, so its sink may apply batches (which use `writes`) while it runs.
-class PostgresStateStore final : public StateStore
+class PostgresStateStore final : public StateStore, public BlockStates
 {
     Q_DISABLE_COPY_MOVE(PostgresStateStore)
 public:
@@ -49,6 +50,12 @@ public:
     qint64 count(const QString &pairId, const QString &entity) override;
     // Forgets the state and the checkpoint of (pair, entity), in one transaction.
     void clear(const QString &pairId, const QString &entity) override;
+
+    // Hash mode by blocks (postgresblockstate.h), on `writes`.
+    std::optional<QHash<qint64, RangeSum>> blockSums(const QString &pairId, const QString &entity,
+                                                     qint64 width) override;
+    QList<StateEntry> blockEntries(const QString &pairId, const QString &entity, qint64 width,
+                                   const QList<qint64> &blocks) override;
 
 private:
     void requireStaging(const char *what) const;

@@ -1,6 +1,7 @@
 #include "postgresstatetables.h"
 
 #include "core/errors.h"
+#include "postgresblockstate.h"
 #include "postgrescatalog.h"
 #include "postgressession.h"
 #include "postgrestemptables.h"
@@ -101,6 +102,7 @@ void createStateTables(PgSession &session, const PgCatalog &catalog)
             .arg(catalog.checkpointTable())
             .toUtf8(),
         what);
+    createStateBlocks(session, catalog);
     transaction.commit();
 }
 

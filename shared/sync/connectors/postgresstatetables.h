@@ -12,14 +12,16 @@ class PgSession;
 class PgTempTables;
 
 // The sync-state tables in the target's schema, next to the data they describe:
-//   tf_sync_state(pair_id, entity, source_key, hash, target_key)       key (pair_id, entity,
-//   source_key) tf_sync_checkpoint(pair_id, entity, cursor_value, cursor_type, key_text,
-//   updated_at)
+//   tf_sync_state(pair_id, entity, source_key, hash, target_key)
+//       key (pair_id, entity, source_key)
+//   tf_sync_checkpoint(pair_id, entity, cursor_value, cursor_type, key_text, updated_at)
+//   tf_sync_state_blocks: block sums of tf_sync_state, kept by its triggers
+//       (postgresblockstate.h)
 // A checkpoint stores its cursor as canonicalValue() text with the value's type name, and its
 // key as a JSON array of [type, canonical text] pairs, so both come back with their types.
 
-// CREATE TABLE IF NOT EXISTS for both, in a transaction of its own, serialised by an advisory
-// lock so two connectors starting at once do not collide.
+// CREATE TABLE IF NOT EXISTS for all three (createStateBlocks), in a transaction of its own,
+// serialised by an advisory lock so two connectors starting at once do not collide.
 void createStateTables(PgSession &session, const PgCatalog &catalog);
 
 // The temporary tables writeBatchState needs for `batch` (empty names for none), made once per

@@ -61,7 +61,8 @@ QString textExpression(const QString &qualified, const PgColumn &column);
 QByteArray hashText(const QVariant &value, ValueType type);
 
 // md5 (hex) of the record of textExpression()s, exactly as PgReader::readKeyHashes computes it
-// in SQL: rows hashed by the engine and rows hashed by the server give the same hash.
+// in SQL on servers before PostgreSQL 14 (sourceHashExpression; from 14 the server's typed hash,
+// which reads carry with the rows).
 QByteArray recordHash(const Row &row, const Schema &schema);
 
 // Parses what textExpression() produced (callers handle NULL). Throws tf::Error(Validation) naming

@@ -47,10 +47,12 @@ void PrefetchingBatchSource::run(SchemaPtr schema, int batchSize, const RowProdu
             RowBatch batch { schema, {} };
             batch.rows.reserve(rowsPerBatch);
             bool more = true;
-            produce([&](Row &&row) {
+            produce([&](Row &&row, QByteArray &&hash) {
                 if (!more)
                     return false;
                 batch.rows.append(std::move(row));
+                if (!hash.isNull())
+                    batch.hashes.append(std::move(hash));
                 if (batch.rows.size() < rowsPerBatch)
                     return true;
                 more = push(std::exchange(batch, RowBatch { schema, {} }));

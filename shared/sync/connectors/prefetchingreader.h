@@ -1,5 +1,6 @@
 #pragma once
 
+#include "postgresquery.h"
 #include "sync/connector.h"
 
 #include <functional>
@@ -19,7 +20,8 @@ namespace tf::sync::pg {
 class PrefetchingBatchSource final
 {
 public:
-    using RowProducer = std::function<void(const std::function<bool(Row &&)> &addRow)>;
+    // addRow's hash (null for none) goes to RowBatch::hashes.
+    using RowProducer = std::function<void(const RowSink &addRow)>;
 
     static void run(SchemaPtr schema, int batchSize, const RowProducer &produce,
                     const BatchSink &sink, int depth = 2);

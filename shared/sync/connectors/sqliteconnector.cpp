@@ -121,7 +121,7 @@ bool SqliteConnector::stream(QSqlQuery &query, const QString &entity, const Sche
 {
     const int size = schema->size();
     const int limit = qMax(1, batchSize);
-    RowBatch batch { schema, {} };
+    RowBatch batch { schema, {}, {} };
     batch.rows.reserve(limit);
     while (query.next()) {
         Row row;

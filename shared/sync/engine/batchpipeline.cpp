@@ -34,7 +34,10 @@ ChangeBatch BatchPipeline::newBatch() const
 QList<BatchPipeline::Mapped> BatchPipeline::transformAndValidate(const QList<Row> &rows,
                                                                  const QList<QByteArray> &hashes)
 {
-    return RowTransformer(m_plan, m_target, m_context.target()).apply(rows, hashes);
+    // Rows that come without the source's hashes (replays, repairs): asked of the source in one
+    // call, so their state compares equal in hash mode.
+    return RowTransformer(m_plan, m_target, m_context.target())
+        .apply(rows, hashes.isEmpty() && !rows.isEmpty() ? m_plan.hashes(rows) : hashes);
 }
 
 void BatchPipeline::quarantine(const Row &sourceRow, const Mapped &mapped)

@@ -1,6 +1,7 @@
 #include "chunkexecutor.h"
 
 #include "chunksource.h"
+#include "sync/connector.h"
 #include "stagingsession.h"
 #include "stateroute.h"
 
@@ -18,7 +19,11 @@ ChunkExecutor::ChunkExecutor(RunContext &context, const EntityPlan &plan, ChunkS
 void ChunkExecutor::run(const KeyRange &range, std::optional<qint64> after,
                         const Committed &committed)
 {
-    const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    // The hash hash mode compares, from the source itself (as FullExecutor): a hash run after
+    // a chunked load finds nothing to do.
+    const auto *connector = dynamic_cast<const SourceConnector *>(&m_source);
+    request.withSourceHashes = connector && connector->hashesAtSource();
     bool stopped = false;
     // A retried read (the source blinked) starts after the last committed batch too.
     m_context.source().call(
@@ -35,7 +40,7 @@ void ChunkExecutor::run(const KeyRange &range, std::optional<qint64> after,
                                       QList<QByteArray> hashes;
                                       hashes.reserve(rows.size());
                                       const QList<QPair<QString, QByteArray>> keyHashes
-                                          = m_plan.keyHashes(rows);
+                                          = m_plan.keyHashes(rows, batch.hashes);
                                       for (const auto &keyHash : keyHashes)
                                           hashes << keyHash.second;
                                       m_pipeline.upsert(rows, hashes, {}, BatchPipeline::Known::Upsert);

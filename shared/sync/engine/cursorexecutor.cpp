@@ -26,7 +26,10 @@ void CursorExecutor::run()
 {
     const QString &pairId = m_context.pair().pairId;
     std::optional<Checkpoint> position = m_state.store().checkpoint(pairId, m_plan.spec.name);
-    const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    // State hashes from the source when it computes them: what hash mode and the key
+    // reconciliation below compare.
+    request.withSourceHashes = m_source.hashesAtSource();
     // Asked before the read: a transaction open now may still commit rows below what the
     // read will see, so the checkpoint stops short of its start (the safe horizon).
     CursorHorizon horizon;
@@ -43,7 +46,9 @@ void CursorExecutor::run()
                     if (rows.isEmpty())
                         return !m_context.cancelRequested();
                     const std::optional<Checkpoint> last = m_plan.checkpointOf(rows.constLast());
-                    m_pipeline.upsert(rows, {}, {}, BatchPipeline::Known::Upsert,
+                    const QList<QByteArray> hashes
+                        = batch.hashes.size() == rows.size() ? batch.hashes : QList<QByteArray> {};
+                    m_pipeline.upsert(rows, hashes, {}, BatchPipeline::Known::Upsert,
                                       coveredCheckpoint(rows, horizon));
                     m_stats.read += rows.size();
                     position = last;
@@ -58,7 +63,9 @@ void CursorExecutor::run()
     if (reconcile) {
         HashExecutor reconciliation(m_context, m_plan, m_source, m_state, m_pipeline, m_stats);
         HashExecutor::Options options;
-        options.engineHashes = true;
+        // Cursor runs store the source's hashes when it has them (readSince above), so the
+        // reconciliation compares those (by blocks where it can); otherwise engine hashes.
+        options.engineHashes = !m_source.hashesAtSource();
         options.countRows = false;
         // A dry run wrote nothing above, so a diff would list those rows a second time.
         options.deletesOnly = m_context.dryRun();

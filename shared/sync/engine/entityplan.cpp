@@ -117,12 +117,27 @@ QList<Row> EntityPlan::conform(const RowBatch &batch) const
     return rows;
 }
 
-QList<QPair<QString, QByteArray>> EntityPlan::keyHashes(const QList<Row> &rows) const
+QList<QByteArray> EntityPlan::hashes(const QList<Row> &readRows) const
 {
+    QList<QByteArray> result = source ? source->hashRows(readRequest(int(readRows.size())), readRows)
+                                      : QList<QByteArray> {};
+    if (result.size() == readRows.size())
+        return result;
+    result.clear();
+    result.reserve(readRows.size());
+    for (const Row &row : readRows)
+        result << hash(row);
+    return result;
+}
+
+QList<QPair<QString, QByteArray>> EntityPlan::keyHashes(const QList<Row> &rows,
+                                                        const QList<QByteArray> &sourceHashes) const
+{
+    const bool fromSource = sourceHashes.size() == rows.size();
     QList<QPair<QString, QByteArray>> pairs;
     pairs.reserve(rows.size());
-    for (const Row &row : rows)
-        pairs.append({ sourceKeyText(row), hash(row) });
+    for (qsizetype i = 0; i < rows.size(); ++i)
+        pairs.append({ sourceKeyText(rows.at(i)), fromSource ? sourceHashes.at(i) : hash(rows.at(i)) });
     return pairs;
 }
 

@@ -40,14 +40,18 @@ struct EntityPlan
     {
         return source ? source->hashRow(readRow, *readSchema) : rowHash(readRow, *readSchema);
     }
+    // hash() of each row, asked of the source in one call where it can (PostgreSQL's typed hash).
+    QList<QByteArray> hashes(const QList<Row> &readRows) const;
     std::optional<Checkpoint> checkpointOf(const Row &readRow) const;
     // The batch's rows in readSchema order (connectors should already deliver them so).
     // Throws tf::Error(Validation) naming the column when a key or cursor value is an
     // UnreadableValue; one anywhere else is left for RowTransformer to quarantine.
     QList<Row> conform(const RowBatch &batch) const;
     void requireReadable(const Row &readRow) const;
-    // (source key text, hash) of rows, for StateStore::stage().
-    QList<QPair<QString, QByteArray>> keyHashes(const QList<Row> &rows) const;
+    // (source key text, hash) of rows, for StateStore::stage(); the source's own hashes
+    // (RowBatch::hashes) when there is one per row, else hash().
+    QList<QPair<QString, QByteArray>> keyHashes(const QList<Row> &rows,
+                                                const QList<QByteArray> &sourceHashes = {}) const;
 };
 
 // Describes both sides and compiles the entity. Throws tf::Error(Validation) naming what

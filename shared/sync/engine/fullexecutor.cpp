@@ -25,9 +25,9 @@ bool FullExecutor::targetEmpty()
     return empty;
 }
 
-void FullExecutor::stageBatch(const QList<Row> &rows)
+void FullExecutor::stageBatch(const QList<Row> &rows, const QList<QByteArray> &sourceHashes)
 {
-    QList<QPair<QString, QByteArray>> keyHashes = m_plan.keyHashes(rows);
+    QList<QPair<QString, QByteArray>> keyHashes = m_plan.keyHashes(rows, sourceHashes);
     if (!m_stagedState) {
         // Staged before the write: a key the source yields twice fails here, before any row.
         m_state.store().stage(keyHashes);
@@ -65,7 +65,10 @@ void FullExecutor::run()
 {
     StagingSession staging(m_state.store(), m_context.pair().pairId, m_plan.spec.name);
     const EntityStats before = m_stats;
-    const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    // The hash hash mode compares, from the source itself: the first hash run after a full
+    // one then finds nothing to do.
+    request.withSourceHashes = m_source.hashesAtSource();
     m_stagedState
         = m_state.stateTravelsWithData() && m_state.store().stagesState() && !m_context.dryRun();
     m_pipeline.setStateStaged(m_stagedState);
@@ -83,7 +86,7 @@ void FullExecutor::run()
         [&] {
             m_source.readAll(request, downstream([&](const RowBatch &batch) {
                                  const QList<Row> rows = m_plan.conform(batch);
-                                 stageBatch(rows);
+                                 stageBatch(rows, batch.hashes);
                                  m_stats.read += rows.size();
                                  m_context.reportProgress(m_stats, m_context.readFraction(m_stats.read - before.read));
                                  return !m_context.cancelRequested();

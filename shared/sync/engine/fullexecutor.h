@@ -27,7 +27,7 @@ public:
 
 private:
     bool targetEmpty();
-    void stageBatch(const QList<Row> &rows);
+    void stageBatch(const QList<Row> &rows, const QList<QByteArray> &sourceHashes);
     static QList<QByteArray> hashesOf(const QList<QPair<QString, QByteArray>> &keyHashes);
 
     RunContext &m_context;

@@ -3,9 +3,17 @@
 #include "stagingsession.h"
 #include "stateroute.h"
 
+#include "sync/blockstates.h"
+#include "sync/verify/sidethread.h"
+
 #include <QHash>
+#include <QLoggingCategory>
+
+#include <algorithm>
 
 namespace tf::sync {
+
+Q_LOGGING_CATEGORY(lcHashExecutor, "sync.hash")
 
 HashExecutor::HashExecutor(RunContext &context, const EntityPlan &plan, SourceConnector &source,
                            StateRoute &state, BatchPipeline &pipeline, EntityStats &stats)
@@ -20,6 +28,8 @@ HashExecutor::HashExecutor(RunContext &context, const EntityPlan &plan, SourceCo
 void HashExecutor::run(const Options &options)
 {
     const bool sourceHashes = !options.engineHashes && m_source.hashesAtSource();
+    if (sourceHashes && runByBlocks(options))
+        return;
     StagingSession staging(m_state.store(), m_context.pair().pairId, m_plan.spec.name);
     m_staging = &staging;
     const qint64 staged = stage(sourceHashes);
@@ -29,15 +39,9 @@ void HashExecutor::run(const Options &options)
     m_state.store().diff(
         m_context.pair().batchSize, [&](const QList<StateStore::KeyChange> &changes) {
             m_context.holding(changes.size());
-            QList<StateStore::KeyChange> gone;
-            QList<StateStore::KeyChange> upserts;
+            applyChanges(changes, options, sourceHashes);
             for (const StateStore::KeyChange &change : changes)
-                (change.kind == StateStore::ChangeKind::Delete ? gone : upserts) << change;
-            m_pipeline.remove(gone);
-            if (!options.deletesOnly && !upserts.isEmpty()) {
-                changed += upserts.size();
-                upsertChanged(upserts, sourceHashes);
-            }
+                changed += change.kind != StateStore::ChangeKind::Delete && !options.deletesOnly;
             seen += changes.size();
             // The diff holds at most every staged key: changes seen over keys staged is a lower
             // bound of the work done, exact for an initial load, and never reaches 100% early.
@@ -50,6 +54,134 @@ void HashExecutor::run(const Options &options)
         m_stats.read += staged;
         m_stats.unchanged += qMax<qint64>(0, staged - changed);
     }
+}
+
+void HashExecutor::applyChanges(const QList<StateStore::KeyChange> &changes, const Options &options,
+                                bool sourceHashes)
+{
+    QList<StateStore::KeyChange> gone;
+    QList<StateStore::KeyChange> upserts;
+    for (const StateStore::KeyChange &change : changes)
+        (change.kind == StateStore::ChangeKind::Delete ? gone : upserts) << change;
+    m_pipeline.remove(gone);
+    if (!options.deletesOnly && !upserts.isEmpty())
+        upsertChanged(upserts, sourceHashes);
+}
+
+bool HashExecutor::runByBlocks(const Options &options)
+{
+    auto *ranges = dynamic_cast<RangeChecksums *>(&m_source);
+    auto *blocks = dynamic_cast<BlockStates *>(&m_state.store());
+    if (!ranges || !blocks || options.blockWidth < 1 || m_plan.sourceKeyTypes.size() != 1
+        || m_plan.sourceKeyTypes.constFirst() != ValueType::Integer)
+        return false;
+    const QString &pairId = m_context.pair().pairId;
+    const QString &entity = m_plan.spec.name;
+    const qint64 width = options.blockWidth;
+    const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    // The state's sums on a thread (and connection) of their own while the source scans: the
+    // two servers work at once.
+    SideThread side;
+    std::future<std::optional<QHash<qint64, RangeSum>>> stateFuture
+        = side.run([&] { return blocks->blockSums(pairId, entity, width); });
+    std::optional<QHash<qint64, RangeSum>> sourceSums;
+    m_context.source().call(QStringLiteral("checksumming blocks of %1").arg(m_plan.spec.sourceEntity),
+                            [&] { sourceSums = ranges->blockSums(request, width); });
+    const std::optional<QHash<qint64, RangeSum>> stateSums = stateFuture.get();
+    if (!sourceSums || !stateSums || stateSums->isEmpty())
+        return false;
+    m_context.throwIfCancelled();
+
+    QList<qint64> differing;
+    qint64 total = 0;
+    for (auto it = sourceSums->cbegin(); it != sourceSums->cend(); ++it) {
+        total += it->rows;
+        if (stateSums->value(it.key()) != it.value())
+            differing << it.key();
+    }
+    for (auto it = stateSums->cbegin(); it != stateSums->cend(); ++it) {
+        if (!sourceSums->contains(it.key()))
+            differing << it.key(); // every row of it gone at the source
+    }
+    std::sort(differing.begin(), differing.end());
+    qint64 differingRows = 0;
+    for (const qint64 block : std::as_const(differing))
+        differingRows += qMax(sourceSums->value(block).rows, stateSums->value(block).rows);
+    // Most of the table differs (a first run over old state, a mass update): one row-hash
+    // pass over everything costs less than expanding block after block.
+    if (differingRows > total / 4 + 1000)
+        return false;
+
+    // Blocks expanded a chunk at a time (memory bounded by the chunk, not the table): the
+    // source's (key, hash) of their rows and the stored entries, compared in memory. Each
+    // chunk costs one scan of the entity's state, so chunks are as large as memory allows.
+    constexpr qint64 kRowsPerChunk = 100000;
+    constexpr qsizetype kRangesPerQuery = 100;
+    qint64 looked = 0;
+    qint64 changed = 0;
+    for (qsizetype start = 0, end = 0; start < differing.size(); start = end) {
+        qint64 chunkRows = 0;
+        for (end = start; end < differing.size() && (end == start || chunkRows < kRowsPerChunk); ++end)
+            chunkRows += qMax(sourceSums->value(differing.at(end)).rows, stateSums->value(differing.at(end)).rows);
+        const QList<qint64> chunk = differing.mid(start, end - start);
+        QList<KeyRange> keyRanges;
+        for (const qint64 block : chunk) {
+            // [block * width, (block + 1) * width), adjacent blocks merged; an end past int8 is
+            // open (block + 1 cannot overflow: block <= max / width).
+            const auto firstKey = [width](qint64 of) -> std::optional<QString> {
+                qint64 key = 0;
+                if (__builtin_mul_overflow(of, width, &key))
+                    return std::nullopt;
+                return QString::number(key);
+            };
+            if (!keyRanges.isEmpty() && keyRanges.constLast().to && keyRanges.constLast().to == firstKey(block))
+                keyRanges.last().to = firstKey(block + 1);
+            else
+                keyRanges << KeyRange { firstKey(block), firstKey(block + 1) };
+        }
+        QHash<QString, qint64> sourceHashes;
+        for (qsizetype from = 0; from < keyRanges.size(); from += kRangesPerQuery) {
+            m_context.source().call(QStringLiteral("hashing rows of %1").arg(m_plan.spec.sourceEntity), [&] {
+                sourceHashes.insert(ranges->rangeHashes(request, keyRanges.mid(from, kRangesPerQuery), RangeHash::Typed));
+            });
+        }
+        const QList<StateEntry> stored = blocks->blockEntries(pairId, entity, width, chunk);
+        m_context.holding(sourceHashes.size() + stored.size());
+        looked += sourceHashes.size();
+        QList<StateStore::KeyChange> changes;
+        for (const StateEntry &entry : stored) {
+            const auto found = sourceHashes.constFind(entry.sourceKey);
+            if (found == sourceHashes.cend()) {
+                changes << StateStore::KeyChange { StateStore::ChangeKind::Delete, entry.sourceKey, entry.hash,
+                                                   entry.targetKey };
+                continue;
+            }
+            const QByteArray hash = QByteArray::number(found.value());
+            if (hash != entry.hash)
+                changes << StateStore::KeyChange { StateStore::ChangeKind::Update, entry.sourceKey, hash,
+                                                   entry.targetKey };
+            sourceHashes.erase(found);
+        }
+        for (auto it = sourceHashes.cbegin(); it != sourceHashes.cend(); ++it)
+            changes << StateStore::KeyChange { StateStore::ChangeKind::Insert, it.key(),
+                                               QByteArray::number(it.value()), QString() };
+        for (qsizetype from = 0; from < changes.size(); from += m_context.pair().batchSize) {
+            const QList<StateStore::KeyChange> batch = changes.mid(from, m_context.pair().batchSize);
+            applyChanges(batch, options, true);
+            for (const StateStore::KeyChange &change : batch)
+                changed += change.kind != StateStore::ChangeKind::Delete && !options.deletesOnly;
+        }
+        m_context.reportProgress(m_stats, qMin(0.99, double(end) / double(differing.size())));
+        m_context.throwIfCancelled();
+    }
+    qCDebug(lcHashExecutor, "%s: %lld blocks of %lld keys, %lld differ, %lld rows compared, %lld changed",
+            qPrintable(entity), qint64(sourceSums->size()), width, qint64(differing.size()), looked, changed);
+    if (options.countRows) {
+        // Rows looked at: those of the blocks that differ; every other row is unchanged.
+        m_stats.read += looked;
+        m_stats.unchanged += qMax<qint64>(0, total - changed);
+    }
+    return true;
 }
 
 qint64 HashExecutor::stage(bool sourceHashes)
@@ -106,28 +238,37 @@ void HashExecutor::upsertChanged(const QList<StateStore::KeyChange> &changes, bo
         keys << keyFromText(changes.at(i).sourceKey, m_plan.sourceKeyTypes);
     }
     QList<Row> rows;
+    QList<QByteArray> rowHashes; // the source's hash of each row read, when it has them
+    ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
+    request.withSourceHashes = sourceHashes;
     m_context.source().call(
         QStringLiteral("reading changed rows of %1").arg(m_plan.spec.sourceEntity), [&] {
             rows.clear();
-            m_source.readByKeys(m_plan.readRequest(m_context.pair().batchSize), keys,
-                                [&](const RowBatch &batch) {
-                                    rows << m_plan.conform(batch);
-                                    return true;
-                                });
+            rowHashes.clear();
+            m_source.readByKeys(request, keys, [&](const RowBatch &batch) {
+                const QList<Row> conformed = m_plan.conform(batch);
+                rows << conformed;
+                rowHashes << (batch.hashes.size() == conformed.size()
+                                  ? batch.hashes
+                                  : QList<QByteArray>(conformed.size()));
+                return true;
+            });
         });
     m_context.holding(rows.size());
     QList<QByteArray> hashes;
     QList<BatchPipeline::Known> kinds;
     QList<Row> found;
     QList<bool> read(changes.size(), false);
-    for (const Row &row : std::as_const(rows)) {
+    for (qsizetype r = 0; r < rows.size(); ++r) {
+        const Row &row = rows.at(r);
         const int index = bySourceKey.value(m_plan.sourceKeyText(row), -1);
         if (index < 0)
             continue; // not asked for (a connector returning extra rows)
         read[index] = true;
         const StateStore::KeyChange &change = changes.at(index);
         found << row;
-        hashes << (sourceHashes ? change.hash : m_plan.hash(row));
+        // The hash of the row as read (it may have changed since it was listed), else the listed one.
+        hashes << (!sourceHashes ? m_plan.hash(row) : rowHashes.at(r).isNull() ? change.hash : rowHashes.at(r));
         kinds << (change.kind == StateStore::ChangeKind::Insert ? BatchPipeline::Known::Insert
                                                                 : BatchPipeline::Known::Update);
     }

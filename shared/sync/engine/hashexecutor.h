@@ -10,6 +10,11 @@ class StateRoute;
 // Hash mode: stage every source (key, hash), diff against the stored state, then write
 // only what differs.
 //
+// By blocks (a PostgreSQL source with typed hashes, one integer key, state in PostgreSQL):
+// the source sums its row hashes per block of keys in one aggregate scan, the state store
+// sums the stored hashes the same way, and only blocks whose sums differ are compared row by
+// row (key hashes), then read. A run with no change moves no row.
+//
 // Sources that hash at the source (hashesAtSource()) stream just keys and hashes, and the
 // changed rows are fetched with readByKeys, one diff batch at a time. Other sources are
 // read twice: a first readAll pass hashes each row and keeps nothing but its batch; the
@@ -25,6 +30,8 @@ public:
         bool engineHashes = false; // hash readAll rows even if the source could (cursor state)
         bool deletesOnly = false; // apply only deletes (full mode wrote every row already)
         bool countRows = true; // add staged rows to read/unchanged (not when reconciling)
+        // Hash mode by blocks: keys per block (block = floor(key / blockWidth)); 0 = rows only.
+        qint64 blockWidth = 100;
     };
 
     HashExecutor(RunContext &context, const EntityPlan &plan, SourceConnector &source,
@@ -33,6 +40,11 @@ public:
     void run(const Options &options);
 
 private:
+    // Compares block sums of the source with those of the stored state and expands only the
+    // blocks that differ. False (nothing done) when the source, the state store or the key
+    // cannot, or when no state is stored yet (the row comparison then costs no more).
+    bool runByBlocks(const Options &options);
+    void applyChanges(const QList<StateStore::KeyChange> &changes, const Options &options, bool sourceHashes);
     qint64 stage(bool sourceHashes);
     void upsertChanged(const QList<StateStore::KeyChange> &changes, bool sourceHashes);
 

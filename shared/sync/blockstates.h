@@ -1,0 +1,29 @@
+#pragma once
+
+#include "rangechecksums.h"
+
+#include <optional>
+
+namespace tf::sync {
+
+// Optional capability of a StateStore, for hash mode by blocks: the stored state read per
+// block of `width` integer keys (block = floor(key / width)). Block sums always describe
+// exactly the state committed: no crash, and no other mode writing state (full, cursor,
+// quarantine replay, repair), can leave a block sum that hides a row (PostgreSQL keeps them
+// with triggers in the transaction that writes the rows: postgresblockstate.h).
+class BlockStates
+{
+public:
+    virtual ~BlockStates() = default;
+
+    // Sums of the stored hashes per block (RangeSum as RangeChecksums adds typed row hashes).
+    // A block holding a hash that is not a typed row hash counts -1 rows, so it never equals a
+    // source block. Empty optional: this store cannot.
+    virtual std::optional<QHash<qint64, RangeSum>> blockSums(const QString &pairId, const QString &entity,
+                                                             qint64 width) = 0;
+    // The stored entries (source key, hash, target key) of the keys in these blocks.
+    virtual QList<StateEntry> blockEntries(const QString &pairId, const QString &entity, qint64 width,
+                                           const QList<qint64> &blocks) = 0;
+};
+
+} // namespace tf::sync
