@@ -23,7 +23,8 @@ struct WorkerSettings
     bool scheduler = true; // sync/scheduler
     // sync/chunk_rows: a full run, or a first run, of an entity estimated at this many rows or
     // more is loaded in key-range chunks of about this size that any worker can claim
-    // (PostgreSQL sources with one integer key column). 0: never chunked.
+    // (PostgreSQL sources with one integer key column), when two chunks can run at once
+    // (ChunkCoordinator::chunksCanOverlap). 0: never chunked.
     qint64 chunkRows = 250000;
     // Not configuration: <data>/maintenance.lock; while it exists (a restore is running) no
     // worker claims an operation (ops::MaintenancePause). Empty: never paused.
