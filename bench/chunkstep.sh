@@ -3,6 +3,8 @@
 # The control database is tfctl's (SQLite, one node); chunk_rows is a eighth of the table, so
 # the load is 8 key-range chunks; the operation is queued with one INSERT and timed from it
 # to its finished_at (tf-syncd polls every 100 ms). Sets CHUNK_1 and CHUNK_2 (seconds).
+# Since session 8 a load is chunked only when two chunks can run at once: with 1 worker
+# (workers_per_pair 1) it runs in one piece, the full path, and "0 chunks" is expected.
 TFSYNCD=$(dirname "$TFCTL")/tf-syncd
 CONTROL_DB=$TFDATA/terrafusion.db
 
@@ -48,10 +50,14 @@ chunk_steps()
     SYS_DSTK=$(add_system bench-dstk dstk)
     [[ -n $SYS_DSTK ]] || die "tfctl system add failed, see $OUT/tfctl.err"
     chunk_step 1; CHUNK_1=$WALL
-    record "chunked full load via tf-syncd, 1 worker" "$CHUNK_1" "$(ratio "$CHUNK_1" "$PIPE")" "-" "-" \
+    [[ $CHUNKS == "0 chunks" ]] || die "with 1 worker the load was cut into $CHUNKS (expected one piece)"
+    record "tf-syncd full load, 1 worker (not chunked: 1 at once)" "$CHUNK_1" "$(ratio "$CHUNK_1" "$PIPE")" "-" "-" \
         "$CHUNKS; load $(loadavg)"
     chunk_step 2; CHUNK_2=$WALL
+    [[ $CHUNKS == "8 chunks" ]] || die "with 2 workers the load was cut into $CHUNKS (expected 8)"
     record "chunked full load via tf-syncd, 2 workers" "$CHUNK_2" "$(ratio "$CHUNK_2" "$PIPE")" "-" "-" \
         "$CHUNKS; 1 worker / 2 workers = $(ratio "$CHUNK_1" "$CHUNK_2"); load $(loadavg)"
+    record "chunked, 2 workers vs tfctl full sync (syncd s / tfctl s)" "-" "$(ratio "$CHUNK_2" "$FULL")x" \
+        "-" "-" "tfctl $FULL s; 2 workers on $(nproc) cores"
     pq postgres -c "DROP DATABASE dstk"
 }

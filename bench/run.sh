@@ -18,6 +18,7 @@ SKIP_BIG=0
 PIPE_RUNS=3
 BATCH=5000
 SKIP_PGLOADER=0
+PGLOADER_HEAP_MB=4096
 ONLY_VERIFY=0
 PG_STATS=0
 PERF=0
@@ -35,6 +36,7 @@ Options:
   --pipe-runs N     repetitions of the COPY pipe baseline; the median is used (default 3)
   --batch-size N    the pairs' batch_size (default 5000, the product default)
   --skip-pgloader   do not run pgloader
+  --pgloader-heap N pgloader's SBCL heap in MB (--dynamic-space-size; default 4096)
   --only-verify     only the COPY pipe baseline and the verify/repair steps (no pgloader,
                     no sync steps of bench-hash and bench-cursor, no big run)
   --pg-stats        load pg_stat_statements and save the top statements of each tfctl step
@@ -53,6 +55,7 @@ while (($#)); do
     --pipe-runs) PIPE_RUNS=$2; shift 2 ;;
     --batch-size) BATCH=$2; shift 2 ;;
     --skip-pgloader) SKIP_PGLOADER=1; shift ;;
+    --pgloader-heap) PGLOADER_HEAP_MB=$2; shift 2 ;;
     --only-verify) ONLY_VERIFY=1; shift ;;
     --pg-stats) PG_STATS=1; shift ;;
     --perf) PERF=1; shift ;;
@@ -63,7 +66,7 @@ while (($#)); do
     esac
 done
 ((ONLY_VERIFY)) && SKIP_PGLOADER=1 SKIP_BIG=1
-for n in "$ROWS" "$BIG_ROWS" "$PIPE_RUNS" "$BATCH"; do
+for n in "$ROWS" "$BIG_ROWS" "$PIPE_RUNS" "$BATCH" "$PGLOADER_HEAP_MB"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
 
@@ -257,7 +260,10 @@ INCLUDING ONLY TABLE NAMES MATCHING 't' IN SCHEMA 'public';
 EOF
     pq pgl -c "CHECKPOINT" >/dev/null
     t0=$(now)
-    pgloader "$WORK/pgloader.load" >"$OUT/pgloader.log" 2>&1 || die "pgloader failed, see $OUT/pgloader.log"
+    # SBCL's default heap (Debian's pgloader: 1 GiB or less) runs out ("Heap exhausted") at
+    # 1M rows of this table; the runtime option has to come first.
+    pgloader --dynamic-space-size "$PGLOADER_HEAP_MB" "$WORK/pgloader.load" >"$OUT/pgloader.log" 2>&1 \
+        || die "pgloader failed, see $OUT/pgloader.log"
     PGLOADER=$(since "$t0")
     [[ $(checksum pgl) == "$SRC_SUM" ]] || die "pgloader's copy differs from the source"
     log "pgloader: $PGLOADER s (load $(loadavg))"

@@ -191,6 +191,10 @@ public:
     virtual bool stagesState() const { return false; }
     virtual void stageWritten(const QList<StateEntry> &entries);
     virtual void applyStaged();
+    // applyStaged for staged keys known to have no state yet (a chunk of a first load, on its
+    // first attempt): a plain INSERT where the store has one, without looking for stored state;
+    // a key that has state after all fails it. The default is applyStaged().
+    virtual void applyStagedNew() { applyStaged(); }
 
     virtual qint64 count(const QString &pairId, const QString &entity) = 0;
     virtual void clear(const QString &pairId, const QString &entity) = 0; // full resync

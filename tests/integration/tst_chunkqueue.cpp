@@ -170,6 +170,41 @@ private Q_SLOTS:
         QCOMPARE(chunks.summary(id, QStringLiteral("parcel")).done, 1);
     }
 
+    void planFlagsAndProgressAheadOfTheCheckpoint()
+    {
+        const qint64 id = operation(true);
+        ChunkQueue chunks(database());
+        ChunkQueue::Plan planned = plan(1, 1);
+        planned.targetEmpty = true;
+        planned.sweep = true;
+        chunks.plan(id, planned);
+        const auto first = chunks.claim(QStringLiteral("node-a"), 60s);
+        QVERIFY(first);
+        QVERIFY(first->targetEmpty);
+        QVERIFY(first->sweep);
+        QCOMPARE(first->stats.read, qint64(0)); // the plan's flag is no statistic
+
+        // State applied up to key 9 (10 rows); 15 more rows committed after it: progress counts
+        // them, the stats a resume starts from do not.
+        sync::EntityStats atCheckpoint;
+        atCheckpoint.read = 10;
+        atCheckpoint.inserted = 10;
+        QVERIFY(chunks.heartbeat(*first, QStringLiteral("node-a"), 60s, 9, atCheckpoint, 25));
+        sync::ChunkSummary summary = chunks.summary(id, QStringLiteral("parcel"));
+        QCOMPARE(summary.rowsDone, qint64(25));
+        QCOMPARE(summary.stats.read, qint64(10));
+        // A heartbeat without a checkpoint keeps the last one; the worker dies with it.
+        QVERIFY(chunks.heartbeat(*first, QStringLiteral("node-a"), 1ms, std::nullopt, atCheckpoint, 40));
+        QCOMPARE(chunks.summary(id, QStringLiteral("parcel")).rowsDone, qint64(40));
+        std::optional<sync::ChunkRecord> second;
+        QTRY_VERIFY(second || (second = chunks.claim(QStringLiteral("node-b"), 60s)).has_value());
+        QCOMPARE(second->attempt, 2);
+        QCOMPARE(second->checkpointKey, std::optional<qint64>(9));
+        QCOMPARE(second->stats.read, qint64(10));
+        QCOMPARE(second->stats.inserted, qint64(10));
+        QVERIFY(second->sweep);
+    }
+
     void failedChunksFailUntilQueuedAgain()
     {
         const qint64 id = operation(true);

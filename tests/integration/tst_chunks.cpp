@@ -13,81 +13,24 @@
 #include "sync/queue/operationqueue.h"
 #include "sync/systems/systemdefinition.h"
 #include "sync/systems/systemregistry.h"
+#include "tst_chunks_support.h"
 #include "tst_nodes_cluster.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QSet>
 #include <QSqlQuery>
 #include <QTest>
+#include <limits>
 
 using namespace tf;
+using namespace chunktest;
 
 namespace {
 
 constexpr int kRows = 60000;
-
-// The key NodeCluster gives every node (TF_SECRET_KEY): systems written here must open there.
-const QString kSecretKey
-    = QStringLiteral("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
-
-QJsonObject totals(const db::OperationRecord &record)
-{
-    return record.statistics.value(QStringLiteral("totals")).toObject();
-}
-
-bool finished(const db::OperationRecord &record)
-{
-    return record.status != QLatin1String("queued") && record.status != QLatin1String("running");
-}
-
-// count|md5 of every row in key order: values, NULLs and the key all count.
-QString fingerprint(const QString &url, const QString &table, const QString &key)
-{
-    db::Database database(db::DatabaseUrl::parse(url));
-    QSqlQuery query = database.prepare(
-        QStringLiteral("SELECT count(*), md5(string_agg(concat_ws('|', %2, name, value, measured_at, "
-                       "COALESCE(note, '<null>')), ',' ORDER BY %2)) FROM %1")
-            .arg(table, key));
-    database.exec(query, "fingerprinting a table");
-    query.next();
-    const QString text = query.value(0).toString() + QLatin1Char('|') + query.value(1).toString();
-    query.finish();
-    database.closeThreadConnection();
-    return text;
-}
-
-void exec(const QString &url, const QStringList &statements)
-{
-    db::Database database(db::DatabaseUrl::parse(url));
-    for (const QString &statement : statements)
-        database.execDirect(statement, "preparing test data");
-    database.closeThreadConnection();
-}
-
-struct ChunkRow
-{
-    int chunkNo = 0;
-    QString status;
-    QString nodeId;
-    int attempt = 0;
-    QString checkpoint;
-    qint64 rowsDone = 0;
-};
-
-QList<ChunkRow> chunksOf(db::Database &control, qint64 operationId)
-{
-    QSqlQuery query = control.prepare(
-        QStringLiteral("SELECT chunk_no, status, node_id, attempt, checkpoint_key, rows_done "
-                       "FROM operation_chunks WHERE operation_id = ? ORDER BY chunk_no"));
-    query.addBindValue(operationId);
-    control.exec(query, "reading chunks");
-    QList<ChunkRow> rows;
-    while (query.next())
-        rows << ChunkRow { query.value(0).toInt(), query.value(1).toString(), query.value(2).toString(),
-                           query.value(3).toInt(), query.value(4).toString(), query.value(5).toLongLong() };
-    return rows;
-}
 
 } // namespace
 
@@ -122,7 +65,7 @@ private:
     }
 
     // A target database with an empty parcel_copy, its system, and a hash-mode pair.
-    qint64 addPair(const QString &name, int batchSize, QString *targetUrl)
+    qint64 addPair(const QString &name, int batchSize, QString *targetUrl, int workersPerPair = 2)
     {
         *targetUrl = test::createScratchPostgresDatabase(QStringLiteral("chunkdst"));
         exec(*targetUrl, { QStringLiteral("CREATE TABLE parcel_copy (source_id bigint PRIMARY KEY, "
@@ -139,7 +82,7 @@ private:
             { QStringLiteral("target_system_id"), target },
             { QStringLiteral("mode"), QStringLiteral("hash") },
             { QStringLiteral("batch_size"), batchSize },
-            { QStringLiteral("workers_per_pair"), 2 },
+            { QStringLiteral("workers_per_pair"), workersPerPair },
             { QStringLiteral("entities"),
               QJsonArray { QJsonObject {
                   { QStringLiteral("name"), QStringLiteral("parcel") },
@@ -175,6 +118,9 @@ private:
         [&] { QTRY_VERIFY2_WITH_TIMEOUT(finished(queue.get(id)), qPrintable(describe(id)), 120000); }();
         return queue.get(id);
     }
+
+    // kRows until chunkedFullLoadIsExact deletes some.
+    qint64 sourceRows() { return sourceFingerprint().section(QLatin1Char('|'), 0, 0).toLongLong(); }
 
     QString sourceFingerprint() { return fingerprint(m_sourceUrl, QStringLiteral("parcel"), QStringLiteral("id")); }
 
@@ -256,6 +202,21 @@ private Q_SLOTS:
                  sourceFingerprint());
     }
 
+    void oneWorkerPerPairLoadsInOnePiece()
+    {
+        // workers_per_pair 1 caps the chunks running at once at one, on every node: in turn they
+        // would only be slower than the full path's single pass, so the load is not chunked.
+        QString targetUrl;
+        const qint64 pair = addPair(QStringLiteral("one at a time"), 1000, &targetUrl, 1);
+        const qint64 id = enqueue(pair, QStringLiteral("full"));
+        const db::OperationRecord done = waitFinished(id);
+        QVERIFY2(done.status == QLatin1String("completed"), qPrintable(describe(id)));
+        QVERIFY2(chunksOf(control(), id).isEmpty(), qPrintable(describe(id)));
+        QCOMPARE(totals(done).value(QStringLiteral("inserted")).toInteger(), sourceRows());
+        QCOMPARE(fingerprint(targetUrl, QStringLiteral("parcel_copy"), QStringLiteral("source_id")),
+                 sourceFingerprint());
+    }
+
     void killedWorkerLosesNothing()
     {
         // A first run (no state yet) of a hash-mode pair is chunked too; small batches make
@@ -312,6 +273,98 @@ private Q_SLOTS:
         qInfo("operation %lld: node %s killed in chunk %d after %lld rows:\n%s", static_cast<long long>(id),
               qPrintable(m_cluster->nodeId(victim)), caught.chunkNo, static_cast<long long>(caught.rowsDone),
               qPrintable(log));
+    }
+
+    void killBetweenDataAndStateLosesNothing()
+    {
+        for (int i = 0; i < 2; ++i) {
+            if (m_cluster->node(i).process().state() == QProcess::NotRunning)
+                QVERIFY2(m_cluster->startNode(i), qPrintable(m_cluster->logs()));
+        }
+        // A chunk writes its batches first and their state set-based every
+        // ChunkExecutor::kApplyEvery (16) batches: caught 1 - 7 batches of 150 rows after a
+        // state apply, its node dies with rows in the target that the state does not know yet.
+        QString targetUrl;
+        const qint64 pair = addPair(QStringLiteral("killed before state"), 150, &targetUrl);
+        const qint64 id = enqueue(pair, QString());
+        sync::OperationQueue queue(control());
+        int victim = -1;
+        int chunkNo = 0;
+        QString from;
+        QString to;
+        auto betweenDataAndState = [&] {
+            const db::OperationRecord operation = queue.get(id);
+            if (operation.status != QLatin1String("running"))
+                return false;
+            QSqlQuery query = control().prepare(QStringLiteral(
+                "SELECT chunk_no, node_id, rows_done, statistics, key_from, key_to FROM operation_chunks "
+                "WHERE operation_id = ? AND status = 'running' AND checkpoint_key IS NOT NULL"));
+            query.addBindValue(id);
+            control().exec(query, "reading chunks");
+            while (query.next()) {
+                const QString node = query.value(1).toString();
+                const qint64 rowsDone = query.value(2).toLongLong();
+                const qint64 atCheckpoint = QJsonDocument::fromJson(query.value(3).toString().toUtf8())
+                                                .object()
+                                                .value(QStringLiteral("read"))
+                                                .toInteger();
+                const qint64 ahead = rowsDone - atCheckpoint;
+                if (node != operation.leaseOwner && atCheckpoint > 0 && ahead >= 150 && ahead <= 1050) {
+                    chunkNo = query.value(0).toInt();
+                    victim = node == m_cluster->nodeId(0) ? 0 : 1;
+                    from = query.value(4).toString();
+                    to = query.value(5).toString();
+                    return true;
+                }
+            }
+            return false;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(victim >= 0 || betweenDataAndState(), qPrintable(describe(id)), 60000);
+        m_cluster->node(victim).kill();
+        QVERIFY(m_cluster->node(victim).waitFinished(5000));
+
+        // Nobody holds the chunk now (its lease runs 3 s): the target has rows of its range
+        // whose state is not written.
+        const auto countIn = [&](const QString &sql) {
+            db::Database target(db::DatabaseUrl::parse(targetUrl));
+            QSqlQuery query = target.prepare(sql);
+            query.addBindValue(from.toLongLong());
+            query.addBindValue(to.isEmpty() ? std::numeric_limits<qint64>::max() : to.toLongLong());
+            target.exec(query, "counting a chunk's rows");
+            query.next();
+            const qint64 count = query.value(0).toLongLong();
+            query.finish();
+            target.closeThreadConnection();
+            return count;
+        };
+        const qint64 rows = countIn(QStringLiteral(
+            "SELECT count(*) FROM parcel_copy WHERE source_id >= ? AND source_id < ?"));
+        const qint64 known = countIn(QStringLiteral(
+            "SELECT count(*) FROM tf_sync_state WHERE entity = 'parcel' AND source_key::bigint >= ? "
+            "AND source_key::bigint < ?"));
+        QVERIFY2(rows > known && known > 0, qPrintable(QStringLiteral("chunk %1: %2 rows, %3 states")
+                                                           .arg(chunkNo).arg(rows).arg(known)));
+
+        const db::OperationRecord done = waitFinished(id);
+        QVERIFY2(done.status == QLatin1String("completed"), qPrintable(describe(id)));
+        QCOMPARE(fingerprint(targetUrl, QStringLiteral("parcel_copy"), QStringLiteral("source_id")),
+                 sourceFingerprint());
+        const QString log = queue.logLines(id).join(QLatin1Char('\n'));
+        QVERIFY2(log.contains(QStringLiteral("chunk %1/8 of parcel").arg(chunkNo))
+                     && log.contains(QStringLiteral("resumed after key")),
+                 qPrintable(log));
+        // Every row's state is there and right: a hash run finds nothing to do.
+        const qint64 hashRun = enqueue(pair, QString());
+        const db::OperationRecord unchanged = waitFinished(hashRun);
+        QVERIFY2(unchanged.status == QLatin1String("completed"), qPrintable(describe(hashRun)));
+        QCOMPARE(totals(unchanged).value(QStringLiteral("unchanged")).toInteger(), sourceRows());
+        QCOMPARE(totals(unchanged).value(QStringLiteral("inserted")).toInteger(), qint64(0));
+        QCOMPARE(totals(unchanged).value(QStringLiteral("updated")).toInteger(), qint64(0));
+        QCOMPARE(totals(unchanged).value(QStringLiteral("deleted")).toInteger(), qint64(0));
+        QCOMPARE(totals(done).value(QStringLiteral("inserted")).toInteger()
+                     + totals(done).value(QStringLiteral("updated")).toInteger()
+                     + totals(done).value(QStringLiteral("unchanged")).toInteger(),
+                 sourceRows());
     }
 };
 

@@ -1,6 +1,7 @@
 #include "chunkcoordinator.h"
 
 #include "core/errors.h"
+#include "db/repositories/servicenoderepository.h"
 #include "sync/engine/batchpipeline.h"
 #include "sync/engine/chunkexecutor.h"
 #include "sync/engine/chunksource.h"
@@ -43,13 +44,30 @@ ChunkCoordinator::ChunkCoordinator(db::Database &control, qint64 operationId, QS
     , m_log(std::move(log))
 { }
 
+bool ChunkCoordinator::chunksCanOverlap(int workersPerPair) const
+{
+    if (workersPerPair < 2)
+        return false;
+    if (m_settings.workers > 1)
+        return true;
+    // One worker here: the other workers would have to be on other live nodes.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QList<db::ServiceNodeRecord> nodes = db::ServiceNodeRepository(m_control).list();
+    return std::any_of(nodes.cbegin(), nodes.cend(), [&](const db::ServiceNodeRecord &node) {
+        return node.service == QLatin1String("tf-syncd") && node.nodeId != m_nodeId
+            && node.statusAt(now) == QLatin1String("running");
+    });
+}
+
 bool ChunkCoordinator::planChunks(sync::RunContext &context, const sync::EntityPlan &plan,
                                   sync::ChangeMode mode, sync::SourceConnector &source,
-                                  sync::StateRoute &state)
+                                  sync::TargetConnector &target, sync::StateRoute &state)
 {
     auto *chunks = dynamic_cast<sync::ChunkSource *>(&source);
     auto *ranges = dynamic_cast<sync::RangeChecksums *>(&source);
     if (!chunks || !ranges || m_settings.chunkRows <= 0 || mode == sync::ChangeMode::Cursor)
+        return false;
+    if (!chunksCanOverlap(context.pair().workersPerPair))
         return false;
     const sync::ReadRequest request = plan.readRequest(context.pair().batchSize);
     bool qualifies = false;
@@ -75,6 +93,8 @@ bool ChunkCoordinator::planChunks(sync::RunContext &context, const sync::EntityP
     if (!qualifies)
         return false;
     sync::ChunkQueue::Plan chunkPlan;
+    context.target().call(QStringLiteral("looking into %1").arg(plan.spec.targetEntity),
+                          [&] { chunkPlan.targetEmpty = target.isEmpty(plan.spec.targetEntity); });
     chunkPlan.entity = plan.spec.name;
     chunkPlan.ranges = rangesBetween(splits);
     chunkPlan.estimate = estimate;
@@ -86,7 +106,9 @@ bool ChunkCoordinator::planChunks(sync::RunContext &context, const sync::EntityP
               .arg(estimate)
               .arg(chunkPlan.ranges.size())
               .arg(chunkPlan.maxWorkers)
-              .arg(chunkPlan.sweep ? QStringLiteral(", then a sweep for deletes") : QString()));
+              .arg(chunkPlan.sweep ? QStringLiteral(", then a sweep for deletes")
+                   : chunkPlan.targetEmpty ? QStringLiteral(", into an empty target")
+                                           : QString()));
     return true;
 }
 
@@ -101,7 +123,7 @@ bool ChunkCoordinator::load(sync::RunContext &context, const sync::EntityPlan &p
     sync::ChunkQueue queue(m_control);
     sync::ChunkSummary summary = queue.summary(m_operationId, plan.spec.name);
     if (summary.total == 0) {
-        if (!planChunks(context, plan, mode, source, state))
+        if (!planChunks(context, plan, mode, source, target, state))
             return false;
     } else if (const int again = queue.requeueFailed(m_operationId, plan.spec.name); again > 0) {
         m_log(QStringLiteral("entity %1: %2 failed chunk(s) queued again").arg(plan.spec.name).arg(again));

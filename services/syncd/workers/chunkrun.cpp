@@ -17,12 +17,20 @@ sync::EntityStats runClaimedChunk(sync::RunContext &context, const sync::EntityP
     // Counting goes on from where the chunk's earlier attempts stopped.
     sync::EntityStats stats = chunk.checkpointKey ? chunk.stats : sync::EntityStats {};
     sync::BatchPipeline pipeline(context, plan, target, state, stats);
-    sync::ChunkExecutor executor(context, plan, source, pipeline, stats);
-    executor.run(chunk.range, chunk.checkpointKey,
-                 [&](qint64 lastKey, const sync::EntityStats &now) {
+    sync::ChunkExecutor executor(context, plan, source, state, pipeline, stats);
+    // Only the first attempt knows that nobody wrote into its range yet: a later one may find
+    // rows (and state) an earlier attempt committed after its last checkpoint.
+    sync::ChunkExecutor::Options options;
+    options.intoEmpty = chunk.attempt == 1 && chunk.targetEmpty && !chunk.checkpointKey;
+    options.keysNew = chunk.attempt == 1 && !chunk.sweep && !chunk.checkpointKey;
+    executor.run(chunk.range, chunk.checkpointKey, options,
+                 [&](std::optional<qint64> checkpoint, const sync::EntityStats &atCheckpoint,
+                     const sync::EntityStats &now) {
                      bool keep = !lease.stopping.load();
                      try {
-                         keep = lease.queue.heartbeat(chunk, lease.nodeId, lease.lease, lastKey, now) && keep;
+                         keep = lease.queue.heartbeat(chunk, lease.nodeId, lease.lease, checkpoint,
+                                                      atCheckpoint, now.read)
+                             && keep;
                      } catch (const Error &error) {
                          // The control database blinked: the data is committed; the checkpoint
                          // lags, which only means rows written again after a resume.

@@ -31,7 +31,8 @@ struct ChunkLease
 
 // Runs one claimed chunk inside an entity's run (the coordinator's, or a ChunkWorker's): a
 // pipeline of its own, continuing after the chunk's checkpoint, and after every committed
-// batch a heartbeat carrying the new checkpoint and the chunk's stats. A heartbeat that finds
+// batch a heartbeat carrying the checkpoint (the last key whose state is written, see
+// ChunkExecutor), the chunk's stats at it and the rows done so far. A heartbeat that finds
 // the lease lost (or the operation cancelled) ends the chunk with RunCancelled. Returns the
 // chunk's stats (resumed chunks include what earlier attempts did); errors propagate.
 sync::EntityStats runClaimedChunk(sync::RunContext &context, const sync::EntityPlan &plan,

@@ -25,7 +25,8 @@ struct WorkerSettings
     bool scheduler = true; // sync/scheduler
     // sync/chunk_rows: a full run, or a first run, of an entity estimated at this many rows or
     // more is loaded in key-range chunks of about this size that any worker can claim
-    // (PostgreSQL sources with one integer key column). 0: never chunked.
+    // (PostgreSQL sources with one integer key column), when two chunks can run at once
+    // (ChunkCoordinator::chunksCanOverlap). 0: never chunked.
     qint64 chunkRows = 250000;
     // sync/circuit_failure_threshold and sync/circuit_cooldown_ms: the circuit breaker every
     // pair shares per external system opens after that many consecutive transient failures and

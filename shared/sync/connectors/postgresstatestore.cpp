@@ -139,6 +139,24 @@ void PostgresStateStore::analyseStaged()
     m_stagedAnalysed = true;
 }
 
+void PostgresStateStore::insertStaged()
+{
+    pg::PgSession session(m_staging);
+    session.exec(QStringLiteral("INSERT INTO %1 (pair_id, entity, source_key, hash, target_key)"
+                                " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_staged"
+                                " WHERE target_key IS NOT NULL ORDER BY source_key")
+                     .arg(m_catalog.stateTable())
+                     .toUtf8(),
+                 QStringLiteral("writing sync state of pair %1").arg(m_pairId),
+                 { utf8(m_pairId), utf8(m_entity) });
+}
+
+void PostgresStateStore::applyStagedNew()
+{
+    requireStaging("applyStagedNew");
+    insertStaged();
+}
+
 void PostgresStateStore::applyStaged()
 {
     requireStaging("applyStaged");
@@ -157,13 +175,7 @@ void PostgresStateStore::applyStaged()
                                         what, params)
                           .isEmpty();
     if (none) {
-        session.exec(
-            QStringLiteral("INSERT INTO %1 (pair_id, entity, source_key, hash, target_key)"
-                           " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_staged"
-                           " WHERE target_key IS NOT NULL ORDER BY source_key")
-                .arg(m_catalog.stateTable())
-                .toUtf8(),
-            what, params);
+        insertStaged();
         return;
     }
     // Only what differs goes through the merge: a hash join finds it (the stored state of an

@@ -46,6 +46,7 @@ public:
     bool stagesState() const override { return true; }
     void stageWritten(const QList<StateEntry> &entries) override;
     void applyStaged() override;
+    void applyStagedNew() override;
 
     qint64 count(const QString &pairId, const QString &entity) override;
     // Forgets the state and the checkpoint of (pair, entity), in one transaction.
@@ -60,6 +61,7 @@ public:
 private:
     void requireStaging(const char *what) const;
     void analyseStaged();
+    void insertStaged(); // the plain INSERT of a first load
 
     const db::Database &m_writes;
     const db::Database &m_staging;

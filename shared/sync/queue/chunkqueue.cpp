@@ -22,7 +22,7 @@ QMutex g_sqliteClaimMutex;
 
 const QString kColumns = QStringLiteral(
     "c.operation_id, o.pair_id, c.entity, c.chunk_no, c.chunk_count, c.key_from, c.key_to, "
-    "c.status, c.node_id, c.attempt, c.checkpoint_key, c.rows_done, c.statistics, c.error");
+    "c.status, c.node_id, c.attempt, c.checkpoint_key, c.rows_done, c.statistics, c.error, c.sweep");
 
 std::optional<QString> optionalText(const QVariant &value)
 {
@@ -47,8 +47,11 @@ ChunkRecord readChunk(const QSqlQuery &query)
     if (!query.value(10).isNull())
         chunk.checkpointKey = query.value(10).toString().toLongLong();
     chunk.rowsDone = query.value(11).toLongLong();
-    chunk.stats = ChunkQueue::statsFrom(db::rows::jsonObject(query.value(12)));
+    const QJsonObject statistics = db::rows::jsonObject(query.value(12));
+    chunk.stats = ChunkQueue::statsFrom(statistics);
+    chunk.targetEmpty = statistics.value(QStringLiteral("target_empty")).toBool();
     chunk.error = query.value(13).toString();
+    chunk.sweep = query.value(14).toBool();
     return chunk;
 }
 
@@ -101,7 +104,7 @@ void ChunkQueue::plan(qint64 operationId, const Plan &plan)
     for (int i = 0; i < plan.ranges.size(); ++i) {
         QSqlQuery insert = m_database.prepare(QStringLiteral(
             "INSERT INTO operation_chunks (operation_id, entity, chunk_no, chunk_count, key_from, "
-            "key_to, estimate, max_workers, sweep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            "key_to, estimate, max_workers, sweep, statistics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         insert.addBindValue(operationId);
         insert.addBindValue(plan.entity);
         insert.addBindValue(i + 1);
@@ -111,6 +114,10 @@ void ChunkQueue::plan(qint64 operationId, const Plan &plan)
         insert.addBindValue(plan.estimate);
         insert.addBindValue(qMax(1, plan.maxWorkers));
         insert.addBindValue(plan.sweep);
+        // Read at the claim; the first heartbeat replaces it with the chunk's stats.
+        insert.addBindValue(plan.targetEmpty
+                                ? QVariant(db::rows::jsonText(QJsonObject { { QStringLiteral("target_empty"), true } }))
+                                : db::Dialect::nullOf(QMetaType::QString));
         m_database.exec(insert, "planning the chunks of a load");
     }
     transaction.commit();
@@ -247,7 +254,7 @@ std::optional<ChunkRecord> ChunkQueue::claimOnce(const QString &nodeId,
 
 bool ChunkQueue::heartbeat(const ChunkRecord &chunk, const QString &nodeId,
                            std::chrono::milliseconds lease, std::optional<qint64> checkpointKey,
-                           const EntityStats &stats)
+                           const EntityStats &stats, qint64 rowsDone)
 {
     const QDateTime at = QDateTime::currentDateTimeUtc();
     // A chunk keeps running while its operation waits for a new coordinator (queued after
@@ -262,7 +269,7 @@ bool ChunkQueue::heartbeat(const ChunkRecord &chunk, const QString &nodeId,
     query.addBindValue(m_database.dialect().toDb(at.addMSecs(lease.count())));
     query.addBindValue(checkpointKey ? QVariant(QString::number(*checkpointKey))
                                      : db::Dialect::nullOf(QMetaType::QString));
-    query.addBindValue(stats.read);
+    query.addBindValue(rowsDone >= 0 ? rowsDone : stats.read);
     query.addBindValue(db::rows::jsonText(statsJson(stats)));
     bindKey(query, chunk);
     query.addBindValue(nodeId);

@@ -27,7 +27,9 @@ struct ChunkRecord
     QString status; // queued, running, done, failed
     QString nodeId;
     int attempt = 0;
-    std::optional<qint64> checkpointKey; // last key whose batch committed
+    std::optional<qint64> checkpointKey; // last key whose batch (and state) committed
+    bool sweep = false; // the entity had state when planned (a full resync sweeps afterwards)
+    bool targetEmpty = false; // the target entity had no row when the chunks were planned
     qint64 rowsDone = 0;
     EntityStats stats;
     QString error;
@@ -67,6 +69,7 @@ public:
         qint64 estimate = 0;
         int maxWorkers = 1;
         bool sweep = false;
+        bool targetEmpty = false; // kept in the chunks' statistics until their first heartbeat
     };
     // Inserts the chunks of plan.entity (all queued).
     void plan(qint64 operationId, const Plan &plan);
@@ -77,10 +80,12 @@ public:
     // operationId 0: a chunk of any running operation; else only of that one.
     std::optional<ChunkRecord> claim(const QString &nodeId, std::chrono::milliseconds lease,
                                      qint64 operationId = 0);
-    // Renews the lease and records the checkpoint and stats. False: the lease is lost, or the
-    // operation stopped running or a cancel was asked: the worker stops.
+    // Renews the lease and records the checkpoint (nullopt: unchanged) and the stats at it;
+    // rowsDone (the progress; -1: stats.read) may run ahead of the checkpoint. False: the
+    // lease is lost, or the operation stopped running or a cancel was asked: the worker stops.
     bool heartbeat(const ChunkRecord &chunk, const QString &nodeId, std::chrono::milliseconds lease,
-                   std::optional<qint64> checkpointKey, const EntityStats &stats);
+                   std::optional<qint64> checkpointKey, const EntityStats &stats,
+                   qint64 rowsDone = -1);
     void finish(const ChunkRecord &chunk, const QString &nodeId, const EntityStats &stats);
     // Back to queued (claimable after delay), or failed for good, with the error.
     void release(const ChunkRecord &chunk, const QString &nodeId, std::chrono::milliseconds delay,
