@@ -89,7 +89,17 @@ void FullExecutor::run()
     m_stagedState
         = m_state.stateTravelsWithData() && m_state.store().stagesState() && !m_context.dryRun();
     m_pipeline.setStateStaged(m_stagedState);
-    m_pipeline.setIntoEmpty(targetEmpty());
+    const bool intoEmpty = targetEmpty();
+    m_pipeline.setIntoEmpty(intoEmpty);
+    // A first load (empty target, no stored state) can have no deletes: the diff that looks
+    // for them is skipped. Counted only when the target is empty, so re-runs pay nothing.
+    bool stateBefore = true;
+    if (intoEmpty && m_stagedState) {
+        m_context.target().call(
+            QStringLiteral("counting the sync state of %1").arg(m_plan.spec.name), [&] {
+                stateBefore = m_state.store().count(m_context.pair().pairId, m_plan.spec.name) > 0;
+            });
+    }
     m_context.expectRows(m_source, request);
     // Where the state is staged after each commit and the write counts its rows, the batches
     // are written on a thread of their own (its own target connection) while this thread
@@ -134,6 +144,8 @@ void FullExecutor::run()
         m_context.target().call(
             QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
             [&] { m_state.store().applyStaged(); });
+        if (!stateBefore)
+            return;
     }
 
     m_state.store().diff(m_context.pair().batchSize,
