@@ -5,10 +5,10 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "db/controldatabase.h"
+#include "pgsyncworld.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
-#include "pgsyncworld.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -49,6 +49,7 @@ private slots:
     void emptyTargetIsFilledByPlainInserts();
     void duplicateKeyIntoEmptyTargetFailsItsBatch();
     void quarantinedRowsKeepTheirState();
+    void emptiedTargetWithStoredStateStillDeletes();
 
 private:
     void sql(const QString &statement) { m_world.admin->execDirect(statement, "test setup"); }
@@ -226,6 +227,8 @@ void TestFullSync::duplicateKeyIntoEmptyTargetFailsItsBatch()
     const RunResult result = run(pair(name));
     QCOMPARE(result.status, RunStatus::Failed);
     QCOMPARE(result.errorCode, tf::Error::codeFor(tf::Error::Kind::Validation));
+    // The rows of the failed batch only (written on the writer thread, counted on the run's).
+    QCOMPARE(result.totals.failed, 7);
     QVERIFY2(result.error.contains(u"duplicate"_s) || result.error.contains(u"unique"_s),
              qPrintable(result.error));
     // The first batch committed; the failing one left nothing; the state is not ahead.
@@ -280,6 +283,30 @@ void TestFullSync::quarantinedRowsKeepTheirState()
     m_world.admin->exec(query, "test query");
     QVERIFY(query.next());
     QCOMPARE(query.value(0).toString(), storedHash);
+}
+
+// An empty target does not mean a first load: with state stored from an earlier run, the
+// diff for deletes still runs (only an empty target with no state skips it).
+void TestFullSync::emptiedTargetWithStoredStateStillDeletes()
+{
+    const QString name = u"emptied target"_s;
+    createTables(name);
+    sql(u"INSERT INTO %1.%2 SELECT i, i, 'n' || i FROM generate_series(1, 12) i"_s.arg(q(kSrc),
+                                                                                       q(name)));
+    RunResult result = run(pair(name));
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.inserted, 12);
+    QCOMPARE(result.totals.deleted, 0);
+    QCOMPARE(stateRows(name), 12);
+
+    sql(u"DELETE FROM %1.%2"_s.arg(q(kDst), q(name)));
+    sql(u"DELETE FROM %1.%2 WHERE id IN (4, 9)"_s.arg(q(kSrc), q(name)));
+    result = run(pair(name));
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.inserted, 10);
+    QCOMPARE(result.totals.deleted, 2);
+    QCOMPARE(stateRows(name), 10);
+    QCOMPARE(differences(name), 0);
 }
 
 QTEST_GUILESS_MAIN(TestFullSync)

@@ -9,6 +9,7 @@
 #include "postgrestypes.h"
 
 #include <QHash>
+#include <charconv>
 
 namespace tf::sync::pg {
 
@@ -86,6 +87,67 @@ QString tempLike(PgSession &session, PgTempTables &temps, const QString &prefix,
         what);
 }
 
+// One COPY field. The common cases are written straight into the COPY buffer: a text-like
+// column's QString (ASCII escaped as appendCopyText does; anything else through toUtf8) and an
+// integer column's 64/32-bit integer; the bytes are those of appendCopyField, which writes
+// every other value.
+void appendField(QByteArray &out, const QVariant &value, const Column &column)
+{
+    const int id = value.typeId();
+    const bool textLike = column.type == ValueType::Text || column.type == ValueType::Decimal
+        || column.type == ValueType::Uuid || column.type == ValueType::Json;
+    if (id == QMetaType::QString && textLike && !value.isNull()) {
+        const QString &text = *static_cast<const QString *>(value.constData());
+        const ushort *chars = text.utf16();
+        const qsizetype size = text.size();
+        bool ascii = true;
+        for (qsizetype i = 0; i < size && ascii; ++i)
+            ascii = chars[i] < 0x80;
+        if (!ascii) {
+            appendCopyText(out, text.toUtf8());
+            return;
+        }
+        const qsizetype start = out.size();
+        out.resize(start + 2 * size); // every character escaped, at most
+        char *write = out.data() + start;
+        for (qsizetype i = 0; i < size; ++i) {
+            const char c = char(chars[i]);
+            switch (c) {
+            case '\\':
+                *write++ = '\\';
+                *write++ = '\\';
+                break;
+            case '\n':
+                *write++ = '\\';
+                *write++ = 'n';
+                break;
+            case '\r':
+                *write++ = '\\';
+                *write++ = 'r';
+                break;
+            case '\t':
+                *write++ = '\\';
+                *write++ = 't';
+                break;
+            default:
+                *write++ = c;
+            }
+        }
+        out.resize(write - out.constData());
+        return;
+    }
+    if ((id == QMetaType::LongLong || id == QMetaType::Int) && column.type == ValueType::Integer) {
+        char digits[24];
+        const qint64 number = id == QMetaType::LongLong
+            ? *static_cast<const qint64 *>(value.constData())
+            : *static_cast<const int *>(value.constData());
+        const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+        out.append(digits, end - digits);
+        return;
+    }
+    appendCopyField(out, value, column.type, column.name);
+}
+
 // COPY of the upsert rows (each key once, unless `all`) into `into`; returns the rows sent.
 qint64 copyUpserts(PgSession &session, const QString &into, const ChangeBatch &batch, bool all,
                    const QString &what)
@@ -115,7 +177,7 @@ qint64 copyUpserts(PgSession &session, const QString &into, const ChangeBatch &b
         for (int c = 0; c < schema.size(); ++c) {
             if (c > 0)
                 out += '\t';
-            appendCopyField(out, row.at(c), schema.at(c).type, schema.at(c).name);
+            appendField(out, row.at(c), schema.at(c));
         }
         copy.endRow();
     }

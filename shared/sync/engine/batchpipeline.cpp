@@ -6,6 +6,7 @@
 #include "rowtransformer.h"
 #include "stateroute.h"
 #include "updatediff.h"
+#include "writerthread.h"
 
 namespace tf::sync {
 
@@ -32,12 +33,14 @@ ChangeBatch BatchPipeline::newBatch() const
 }
 
 QList<BatchPipeline::Mapped> BatchPipeline::transformAndValidate(const QList<Row> &rows,
-                                                                 const QList<QByteArray> &hashes)
+                                                                 const QList<QByteArray> &hashes,
+                                                                 std::function<void()> beforeLookup)
 {
     // Rows that come without the source's hashes (replays, repairs): asked of the source in one
     // call, so their state compares equal in hash mode.
-    return RowTransformer(m_plan, m_target, m_context.target())
-        .apply(rows, hashes.isEmpty() && !rows.isEmpty() ? m_plan.hashes(rows) : hashes);
+    RowTransformer transformer(m_plan, m_target, m_context.target());
+    transformer.setBeforeLookup(std::move(beforeLookup));
+    return transformer.apply(rows, hashes.isEmpty() && !rows.isEmpty() ? m_plan.hashes(rows) : hashes);
 }
 
 void BatchPipeline::quarantine(const Row &sourceRow, const Mapped &mapped)
@@ -104,17 +107,14 @@ QSet<QString> BatchPipeline::existingTargetKeys(const QList<Row> &rows)
     return existing;
 }
 
-QList<StateEntry> BatchPipeline::upsert(const QList<Row> &rows, const QList<QByteArray> &hashes,
-                                        const QList<Known> &kinds, Known all,
-                                        const std::optional<Checkpoint> &checkpoint)
+BatchPipeline::Prepared BatchPipeline::prepare(const QList<Row> &rows, const QList<Mapped> &mapped,
+                                               const QList<Known> &kinds, Known all)
 {
-    m_context.holding(rows.size());
-    const QList<Mapped> mapped = transformAndValidate(rows, hashes);
-    ChangeBatch batch = newBatch();
-    batch.checkpoint = checkpoint;
+    Prepared prepared { newBatch(), {}, {} };
+    ChangeBatch &batch = prepared.batch;
     batch.intoEmpty = m_intoEmpty;
-    QList<StateEntry> written;
-    QList<Known> batchKinds;
+    batch.upserts.reserve(mapped.size());
+    prepared.written.reserve(mapped.size());
     for (int i = 0; i < mapped.size(); ++i) {
         const Mapped &item = mapped.at(i);
         if (!item.errors.isEmpty()) {
@@ -122,11 +122,61 @@ QList<StateEntry> BatchPipeline::upsert(const QList<Row> &rows, const QList<QByt
             continue;
         }
         batch.upserts << item.row;
-        written << StateEntry { item.sourceKey, item.hash, m_plan.targetKeyText(item.row) };
-        batchKinds << (kinds.isEmpty() ? all : kinds.at(i));
+        prepared.written << StateEntry { item.sourceKey, item.hash,
+                                         m_plan.targetKeyText(item.row) };
+        prepared.kinds << (kinds.isEmpty() ? all : kinds.at(i));
     }
     if (!m_stateStaged || m_context.dryRun())
-        batch.stateUpserts = written;
+        batch.stateUpserts = prepared.written;
+    return prepared;
+}
+
+void BatchPipeline::upsertPipelined(WriterThread &writer, const QList<Row> &rows,
+                                    const QList<QByteArray> &hashes,
+                                    std::function<void(const QList<StateEntry> &)> committed)
+{
+    m_context.holding(rows.size());
+    // A reference lookup reads the target: it waits for the batches before this one.
+    const QList<Mapped> mapped
+        = transformAndValidate(rows, hashes, [&writer] { writer.waitIdle(); });
+    // Shared by the writer thread's work and the calling thread's done/failed, never at once.
+    struct InFlight
+    {
+        Prepared prepared;
+        WriteCounts counts;
+    };
+    auto flight
+        = std::make_shared<InFlight>(InFlight { prepare(rows, mapped, {}, Known::Upsert), {} });
+    if (flight->prepared.batch.upserts.isEmpty()) {
+        committed({});
+        return;
+    }
+    flight->prepared.batch.counts = &flight->counts;
+    WriterThread::Job job;
+    job.work = [this, flight] {
+        m_context.target().call(QStringLiteral("applying a batch"),
+                                [&] { m_target.apply(flight->prepared.batch); });
+    };
+    job.done = [this, flight, committed = std::move(committed)] {
+        count({}, &flight->counts);
+        m_state.applied(flight->prepared.batch);
+        committed(flight->prepared.written);
+    };
+    job.failed = [this, flight] { m_stats.failed += flight->prepared.batch.upserts.size(); };
+    writer.submit(std::move(job));
+}
+
+QList<StateEntry> BatchPipeline::upsert(const QList<Row> &rows, const QList<QByteArray> &hashes,
+                                        const QList<Known> &kinds, Known all,
+                                        const std::optional<Checkpoint> &checkpoint)
+{
+    m_context.holding(rows.size());
+    const QList<Mapped> mapped = transformAndValidate(rows, hashes);
+    Prepared prepared = prepare(rows, mapped, kinds, all);
+    ChangeBatch &batch = prepared.batch;
+    batch.checkpoint = checkpoint;
+    const QList<StateEntry> &written = prepared.written;
+    QList<Known> &batchKinds = prepared.kinds;
     // Who can tell inserts from updates: the write itself, else a key look-up before it.
     WriteCounts counts;
     const bool toDecide = batchKinds.contains(Known::Upsert);

@@ -7,6 +7,7 @@
 namespace tf::sync {
 
 class StateRoute;
+class WriterThread;
 
 // The executor every mode shares: transform -> validate -> quarantine -> apply for one
 // batch of source rows, and apply for one batch of deletes. Each call holds one batch and
@@ -31,6 +32,15 @@ public:
     QList<StateEntry> upsert(const QList<Row> &rows, const QList<QByteArray> &hashes,
                              const QList<Known> &kinds, Known all,
                              const std::optional<Checkpoint> &checkpoint = std::nullopt);
+    // Full mode with staged state on a target that countsWrites(), not in a dry run: the same
+    // as upsert(), but the batch is written on `writer`'s thread while the caller goes on
+    // reading and transforming. `committed` runs on the calling thread once the batch has
+    // committed, with the state entries of the rows written (from a later call into
+    // `writer`); a write error is rethrown by `writer`, unchanged, after the failed rows are
+    // counted.
+    void upsertPipelined(WriterThread &writer, const QList<Row> &rows,
+                         const QList<QByteArray> &hashes,
+                         std::function<void(const QList<StateEntry> &)> committed);
     // Full mode: the caller stages the state of the written rows itself (StateStore::
     // stagesState()), so upserts go without state; and whether the target had no rows when
     // the run began (ChangeBatch::intoEmpty).
@@ -50,7 +60,17 @@ public:
 
 private:
     using Mapped = RowTransformer::Mapped;
-    QList<Mapped> transformAndValidate(const QList<Row> &rows, const QList<QByteArray> &hashes);
+    // One batch of upserts, transformed and validated, invalid rows quarantined.
+    struct Prepared
+    {
+        ChangeBatch batch;
+        QList<StateEntry> written;
+        QList<Known> kinds;
+    };
+    QList<Mapped> transformAndValidate(const QList<Row> &rows, const QList<QByteArray> &hashes,
+                                       std::function<void()> beforeLookup = {});
+    Prepared prepare(const QList<Row> &rows, const QList<Mapped> &mapped, const QList<Known> &kinds,
+                     Known all);
     void quarantine(const Row &sourceRow, const Mapped &mapped);
     QSet<QString> existingTargetKeys(const QList<Row> &rows);
     void apply(const ChangeBatch &batch, const char *what);

@@ -2,6 +2,10 @@
 
 #include "stagingsession.h"
 #include "stateroute.h"
+#include "writerthread.h"
+
+#include <QScopeGuard>
+#include <optional>
 
 namespace tf::sync {
 
@@ -34,19 +38,35 @@ void FullExecutor::stageBatch(const QList<Row> &rows, const QList<QByteArray> &s
         m_pipeline.upsert(rows, hashesOf(keyHashes), {}, BatchPipeline::Known::Upsert);
         return;
     }
-    // Staged after the write committed, with the target keys of the rows written; the rows
-    // not written (quarantined) are staged without, so they are no deletes and keep their
-    // stored state.
+    if (m_writer) {
+        const QList<QByteArray> hashes = hashesOf(keyHashes);
+        m_pipeline.upsertPipelined(
+            *m_writer, rows, hashes,
+            [this, keyHashes = std::move(keyHashes)](const QList<StateEntry> &written) mutable {
+                stageWritten(written, std::move(keyHashes));
+            });
+        return;
+    }
     const QList<StateEntry> written
         = m_pipeline.upsert(rows, hashesOf(keyHashes), {}, BatchPipeline::Known::Upsert);
-    QSet<QString> writtenKeys;
-    writtenKeys.reserve(written.size());
-    for (const StateEntry &entry : written)
-        writtenKeys.insert(entry.sourceKey);
+    stageWritten(written, std::move(keyHashes));
+}
+
+// Staged after the write committed, with the target keys of the rows written; the rows not
+// written (quarantined) are staged without, so they are no deletes and keep their stored state.
+void FullExecutor::stageWritten(const QList<StateEntry> &written,
+                                QList<QPair<QString, QByteArray>> keyHashes)
+{
     QList<QPair<QString, QByteArray>> notWritten;
-    for (auto &keyHash : keyHashes) {
-        if (!writtenKeys.contains(keyHash.first))
-            notWritten << std::move(keyHash);
+    if (written.size() != keyHashes.size()) {
+        QSet<QString> writtenKeys;
+        writtenKeys.reserve(written.size());
+        for (const StateEntry &entry : written)
+            writtenKeys.insert(entry.sourceKey);
+        for (auto &keyHash : keyHashes) {
+            if (!writtenKeys.contains(keyHash.first))
+                notWritten << std::move(keyHash);
+        }
     }
     m_state.store().stageWritten(written);
     m_state.store().stage(notWritten);
@@ -72,11 +92,32 @@ void FullExecutor::run()
     m_stagedState
         = m_state.stateTravelsWithData() && m_state.store().stagesState() && !m_context.dryRun();
     m_pipeline.setStateStaged(m_stagedState);
-    m_pipeline.setIntoEmpty(targetEmpty());
+    const bool intoEmpty = targetEmpty();
+    m_pipeline.setIntoEmpty(intoEmpty);
+    // A first load (empty target, no stored state) can have no deletes: the diff that looks
+    // for them is skipped. Counted only when the target is empty, so re-runs pay nothing.
+    bool stateBefore = true;
+    if (intoEmpty && m_stagedState) {
+        m_context.target().call(
+            QStringLiteral("counting the sync state of %1").arg(m_plan.spec.name), [&] {
+                stateBefore = m_state.store().count(m_context.pair().pairId, m_plan.spec.name) > 0;
+            });
+    }
     m_context.expectRows(m_source, request);
+    // Where the state is staged after each commit and the write counts its rows, the batches
+    // are written on a thread of their own (its own target connection) while this thread
+    // reads and transforms the next ones.
+    std::optional<WriterThread> writer;
+    if (m_stagedState && m_pipeline.target().countsWrites())
+        writer.emplace(kWriteQueueDepth);
+    m_writer = writer ? &*writer : nullptr;
+    const auto forgetWriter = qScopeGuard([this] { m_writer = nullptr; });
     const auto restart = [&] {
         // Rows already written stay written (upserts); counting starts over with the read,
-        // and the target is no longer empty.
+        // and the target is no longer empty. The batches of the failed attempt are written
+        // first, so none is staged into the new session.
+        if (m_writer)
+            m_writer->drain();
         m_stats = before;
         m_pipeline.setIntoEmpty(false);
         staging.restart();
@@ -88,11 +129,16 @@ void FullExecutor::run()
                                  const QList<Row> rows = m_plan.conform(batch);
                                  stageBatch(rows, batch.hashes);
                                  m_stats.read += rows.size();
-                                 m_context.reportProgress(m_stats, m_context.readFraction(m_stats.read - before.read));
+                                 m_context.reportProgress(
+                                     m_stats, m_context.readFraction(m_stats.read - before.read));
                                  return !m_context.cancelRequested();
                              }));
         },
         restart);
+    // Every batch read is written (also when cancelled, as without the writer thread); a write
+    // error surfaces here unchanged.
+    if (m_writer)
+        m_writer->drain();
     m_pipeline.setIntoEmpty(false);
     m_context.throwIfCancelled();
 
@@ -101,6 +147,8 @@ void FullExecutor::run()
         m_context.target().call(
             QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
             [&] { m_state.store().applyStaged(); });
+        if (!stateBefore)
+            return;
     }
 
     m_state.store().diff(m_context.pair().batchSize,

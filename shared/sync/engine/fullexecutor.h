@@ -5,6 +5,7 @@
 namespace tf::sync {
 
 class StateRoute;
+class WriterThread;
 
 // Full mode: every source row is written again (an idempotent upsert) with its state, and
 // target rows whose source rows are gone are deleted. One pass: each readAll batch is
@@ -12,11 +13,14 @@ class StateRoute;
 // staged, i.e. the deletes. Where the state store stages next to the state (a PostgreSQL
 // target), the batches go without state: each committed batch's (key, hash, target key) is
 // staged, and the state is written once, set-based, after the last batch committed (it
-// lags the data, never leads it). A target with no rows at the start is filled by plain
-// inserts (ChangeBatch::intoEmpty) until a read restarts. The stored state is never cleared up
-// front: every surviving row's state is overwritten anyway, and a crash after a clear would lose
-// the knowledge of which target rows to delete. (Target rows the state never knew of are not
-// deleted: that needs a key listing of the target, which TargetConnector does not offer.)
+// lags the data, never leads it). There the batches are written on a thread of their own
+// (WriterThread, its own target connection, at most 2 batches queued) while the next ones are
+// read and transformed; each batch's state is staged on this thread once it has committed. A target
+// with no rows at the start is filled by plain inserts (ChangeBatch::intoEmpty) until a read
+// restarts. The stored state is never cleared up front: every surviving row's state is overwritten
+// anyway, and a crash after a clear would lose the knowledge of which target rows to delete.
+// (Target rows the state never knew of are not deleted: that needs a key listing of the target,
+// which TargetConnector does not offer.)
 class FullExecutor final
 {
 public:
@@ -28,6 +32,8 @@ public:
 private:
     bool targetEmpty();
     void stageBatch(const QList<Row> &rows, const QList<QByteArray> &sourceHashes);
+    void stageWritten(const QList<StateEntry> &written,
+                      QList<QPair<QString, QByteArray>> keyHashes);
     static QList<QByteArray> hashesOf(const QList<QPair<QString, QByteArray>> &keyHashes);
 
     RunContext &m_context;
@@ -37,6 +43,9 @@ private:
     BatchPipeline &m_pipeline;
     EntityStats &m_stats;
     bool m_stagedState = false;
+    WriterThread *m_writer
+        = nullptr; // during the read, where batches are written on their own thread
+    static constexpr int kWriteQueueDepth = 2; // batches waiting for the writer, as for the reader
 };
 
 } // namespace tf::sync

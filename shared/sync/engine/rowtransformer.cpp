@@ -25,8 +25,8 @@ QList<RowTransformer::Mapped> RowTransformer::apply(const QList<Row> &rows,
         Row readable = rows.at(i);
         for (int c = 0; c < readable.size(); ++c) {
             if (const UnreadableValue *value = unreadableOf(readable.at(c))) {
-                unreadable << FieldError { m_plan.readSchema->at(c).name, QStringLiteral("source_type"),
-                                           value->reason };
+                unreadable << FieldError { m_plan.readSchema->at(c).name,
+                                           QStringLiteral("source_type"), value->reason };
                 readable[c] = QVariant();
             }
         }
@@ -37,7 +37,8 @@ QList<RowTransformer::Mapped> RowTransformer::apply(const QList<Row> &rows,
                       unreadable.isEmpty() ? std::move(result.errors) : unreadable };
         // What the target cannot hold exactly is quarantined like a rule failure, never altered.
         if (item.errors.isEmpty())
-            item.errors = m_target.unrepresentable(m_plan.spec.targetEntity, *m_plan.targetSchema, item.row);
+            item.errors = m_target.unrepresentable(m_plan.spec.targetEntity, *m_plan.targetSchema,
+                                                   item.row);
         if (item.errors.isEmpty() && m_plan.validator) {
             toValidate << item.row;
             validatedIndexes << i;
@@ -48,8 +49,11 @@ QList<RowTransformer::Mapped> RowTransformer::apply(const QList<Row> &rows,
         const ReferenceLookup lookup = [this](const QString &entity, const QString &column,
                                               ValueType type, const QList<QVariant> &values) {
             QSet<QString> found;
-            m_targetCalls.call(QStringLiteral("reference lookup in %1.%2").arg(entity, column),
-                               [&] { found = m_target.existingValues(entity, column, type, values); });
+            if (m_beforeLookup)
+                m_beforeLookup();
+            m_targetCalls.call(
+                QStringLiteral("reference lookup in %1.%2").arg(entity, column),
+                [&] { found = m_target.existingValues(entity, column, type, values); });
             return found;
         };
         const QList<QList<FieldError>> errors = m_plan.validator->validateBatch(toValidate, lookup);

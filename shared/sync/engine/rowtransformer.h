@@ -2,6 +2,8 @@
 
 #include "entityplan.h"
 
+#include <functional>
+
 namespace tf::sync {
 
 class ResilientCall;
@@ -23,6 +25,13 @@ public:
     // targetCalls: the target's resilient caller, for reference-validation lookups.
     RowTransformer(const EntityPlan &plan, TargetConnector &target, ResilientCall &targetCalls);
 
+    // Runs before each reference-validation lookup: a pipelined writer waits there until the
+    // batches before this one have committed, so a lookup sees what it saw without the pipeline.
+    void setBeforeLookup(std::function<void()> beforeLookup)
+    {
+        m_beforeLookup = std::move(beforeLookup);
+    }
+
     // hashes: the state hash per row, or empty to hash the rows here.
     QList<Mapped> apply(const QList<Row> &rows, const QList<QByteArray> &hashes = {}) const;
 
@@ -30,6 +39,7 @@ private:
     const EntityPlan &m_plan;
     TargetConnector &m_target;
     ResilientCall &m_targetCalls;
+    std::function<void()> m_beforeLookup;
 };
 
 } // namespace tf::sync

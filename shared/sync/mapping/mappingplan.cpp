@@ -157,11 +157,12 @@ MappingPlan::Result MappingPlan::apply(const Row &sourceRow) const
     Result result;
     result.row.reserve(m_fields.size());
     for (const Field &field : m_fields) {
-        QVariant value = field.sourceIndex >= 0 ? sourceRow.at(field.sourceIndex) : QVariant();
         if (field.directCopy) {
-            result.row.append(value);
+            // One reference more on the source's value, nothing else (the hot path).
+            result.row.append(field.sourceIndex >= 0 ? sourceRow.at(field.sourceIndex) : QVariant());
             continue;
         }
+        QVariant value = field.sourceIndex >= 0 ? sourceRow.at(field.sourceIndex) : QVariant();
         QString error;
         bool ok = true;
         for (qsizetype s = 0; s < field.steps.size() && ok; ++s) {
@@ -170,16 +171,19 @@ MappingPlan::Result MappingPlan::apply(const Row &sourceRow) const
                 ok = false;
             }
         }
-        QVariant typed = value;
-        if (ok && !field.typedByChain && !coerceValue(value, field.targetType, &typed, &error)) {
-            error = QStringLiteral("cannot be stored as %1: %2").arg(valueTypeName(field.targetType), error);
-            ok = false;
+        if (!ok || field.typedByChain) {
+            if (!ok)
+                result.errors.append(FieldError { field.targetName, QStringLiteral("mapping"), error });
+            result.row.append(ok ? std::move(value) : QVariant());
+            continue;
         }
-        if (!ok) {
+        QVariant typed = value;
+        if (!coerceValue(value, field.targetType, &typed, &error)) {
+            error = QStringLiteral("cannot be stored as %1: %2").arg(valueTypeName(field.targetType), error);
             result.errors.append(FieldError { field.targetName, QStringLiteral("mapping"), error });
             typed = QVariant();
         }
-        result.row.append(typed);
+        result.row.append(std::move(typed));
     }
     return result;
 }

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QtGlobal>
+#include <exception>
+#include <functional>
+#include <memory>
+
+namespace tf::sync {
+
+// Writes on its own thread while the caller's thread reads and transforms: each job's `work`
+// runs on the writer thread (so a database write there uses that thread's own connection,
+// closed when the thread ends), in the order submitted; its `done` then runs on the caller's
+// thread, in the same order, from submit(), collect() or drain(). At most `depth` jobs wait
+// behind the one being written: submit() blocks while the queue is full, so memory stays
+// bounded.
+//
+// A job that throws stops the writer: the jobs queued behind it are dropped, never run. Its
+// `failed` runs on the caller's thread (after the `done` of every job before it) and the error
+// is rethrown there, unchanged, by the next submit(), collect() or drain(). The destructor
+// lets the writer finish the jobs queued (without running their `done`: a caller unwinding
+// from its own error writes what it had handed over, as it would have without the thread, but
+// records nothing about it) and joins the thread: no write runs on behind the caller.
+class WriterThread final
+{
+    Q_DISABLE_COPY_MOVE(WriterThread)
+public:
+    struct Job
+    {
+        std::function<void()> work; // writer thread
+        std::function<void()> done; // caller's thread, after work returned
+        std::function<void()> failed; // caller's thread, after work threw
+    };
+
+    explicit WriterThread(int depth = 2);
+    ~WriterThread();
+
+    // Queues a job; blocks while `depth` jobs wait. Runs the `done` of finished jobs first, and
+    // rethrows a writer error (then the job is not queued).
+    void submit(Job job);
+    // Runs the `done` of the jobs finished so far; rethrows a writer error.
+    void collect();
+    // Waits until every job submitted has been written, then collect().
+    void drain();
+    // Waits until the writer has nothing queued or running (every job before it committed or
+    // failed), without running any `done`: for a caller that must read what those jobs wrote.
+    void waitIdle();
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+} // namespace tf::sync
