@@ -276,10 +276,11 @@ QJsonObject pairFor(QJsonObject pair, const QString &name, qint64 source, qint64
 }
 
 // The parcel target in MariaDB: the same columns in MySQL's types (boolean as TINYINT(1),
-// timestamptz as TIMESTAMP(6) in UTC, uuid as MariaDB's UUID).
+// timestamptz as TIMESTAMP(6) in UTC; uuid as CHAR(36): the source's md5 UUIDs include
+// versions MariaDB's UUID type refuses).
 const char kParcelMysqlTarget[] = R"sql(
 CREATE TABLE parcel_copy (parcel_id BIGINT PRIMARY KEY, code VARCHAR(40) NOT NULL, owner TEXT,
-    amount DECIMAL(14,2), ratio DOUBLE, born DATE, seen TIMESTAMP(6) NULL, active TINYINT(1), uid UUID,
+    amount DECIMAL(14,2), ratio DOUBLE, born DATE, seen TIMESTAMP(6) NULL, active TINYINT(1), uid CHAR(36),
     note TEXT) ENGINE=InnoDB)sql";
 
 QJsonObject mysqlSystem(const QString &name, quint16 port, const QString &database)

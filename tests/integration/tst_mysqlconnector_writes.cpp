@@ -138,6 +138,12 @@ void TestMysqlConnector::valuesMysqlCannotHoldAreNamed()
         { 1LL, u"-999.99"_s, u"a😀c"_s, 0.0, 0.5, TimeValue::parse(u"2038-01-19T03:14:07"_s, TimeValue::Kind::TimestampTz).toVariant(),
           TimeValue::parse(u"9999-12-31T23:59:59"_s, TimeValue::Kind::Timestamp).toVariant(), -128LL, 4294967295LL, QByteArray("ab") });
     QVERIFY2(good.isEmpty(), qPrintable(QStringList(good.values()).join(u"; "_s)));
+    my(u"CREATE TABLE w_uuid (id INT PRIMARY KEY, u UUID)"_s);
+    const Schema uuidSchema = m_connector->describe(u"w_uuid"_s).schema;
+    const QList<FieldError> refused = m_connector->unrepresentable(u"w_uuid"_s, uuidSchema, { 1LL, u"02522a2b-2726-fb0a-03bb-19f2d8d9524d"_s });
+    QCOMPARE(refused.size(), 1);
+    QVERIFY2(refused.first().message.contains(u"CHAR(36)"_s), qPrintable(refused.first().message));
+    QVERIFY(m_connector->unrepresentable(u"w_uuid"_s, uuidSchema, { 1LL, u"02522a2b-2726-fb0a-83bb-19f2d8d9524d"_s }).isEmpty());
     Row minusZero { 2LL, QVariant(), QVariant(), -0.0, QVariant(), QVariant(), QVariant(), QVariant(), QVariant(), QVariant() };
     QVERIFY2(reasons(minusZero).value(u"x"_s).contains(u"sign"_s), qPrintable(reasons(minusZero).value(u"x"_s)));
 }

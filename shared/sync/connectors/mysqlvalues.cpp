@@ -278,6 +278,17 @@ QString unrepresentableReason(const QVariant &value, ValueType type, const Colum
         if (c.precision > 0 && value.toByteArray().size() > c.precision)
             return QStringLiteral("%1 bytes do not fit %2").arg(value.toByteArray().size()).arg(c.columnType);
         return {};
+    case ValueType::Uuid:
+        if (c.dataType == QLatin1String("uuid")) {
+            // MariaDB's UUID type refuses version 8 and above with the NCS variant (0xxx).
+            const QString text = value.toString();
+            const int version = QString(text.at(14)).toInt(nullptr, 16);
+            const int variant = QString(text.at(19)).toInt(nullptr, 16);
+            if (text.size() == 36 && version >= 8 && variant < 8)
+                return QStringLiteral("MariaDB's UUID type refuses %1 (version %2 with the NCS variant); "
+                                      "use a CHAR(36) column").arg(text).arg(version);
+        }
+        return {};
     default: {
         const QString text = value.toString();
         const bool bytesLimit = c.dataType.endsWith(QLatin1String("text"));
