@@ -84,7 +84,8 @@ bool MariaDbServer::start()
     if (!m_initialized) {
         QProcess install;
         QStringList arguments { QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
-                                QStringLiteral("--auth-root-authentication-method=normal"), QStringLiteral("--skip-test-db") };
+                                QStringLiteral("--auth-root-authentication-method=normal"), QStringLiteral("--skip-test-db"),
+                                QStringLiteral("--innodb-log-file-size=16M") }; // 96 MB by default: tests write little
         if (root)
             arguments << QStringLiteral("--user=root");
         install.setProcessChannelMode(QProcess::MergedChannels);
@@ -105,6 +106,7 @@ bool MariaDbServer::start()
                             QStringLiteral("--port=%1").arg(m_port), QStringLiteral("--bind-address=127.0.0.1"),
                             QStringLiteral("--character-set-server=utf8mb4"), QStringLiteral("--collation-server=utf8mb4_unicode_ci"),
                             QStringLiteral("--skip-log-bin"), QStringLiteral("--innodb-flush-log-at-trx-commit=2"),
+                            QStringLiteral("--innodb-log-file-size=16M"),
                             QStringLiteral("--log-error=") + m_dir.filePath(QStringLiteral("server.log")),
                             QStringLiteral("--pid-file=") + m_dir.filePath(QStringLiteral("server.pid")) };
     if (root)
