@@ -75,8 +75,8 @@ my -e 'SELECT 1' >/dev/null || die "MariaDB did not start: $(tail -5 "$WORK/my.l
 PG_PORT=$(free_port)
 mkdir -p "$WORK/pg" && ((EUID == 0)) && chown postgres "$WORK/pg"
 as_pg "$PGBIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 --no-locale >"$WORK/initdb.log" 2>&1 || die "initdb failed"
-as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
-    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK -c fsync=off" start >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg -c fsync=off" start >/dev/null
 PG_STARTED=1
 pq() { local db=$1; shift; PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "$@"; }
 pq postgres -c "CREATE DATABASE pipe" -c "CREATE DATABASE dst"
@@ -118,7 +118,7 @@ SRC=$(printf '{"name": "bench-mariadb", "kind": "mysql", "settings": {"host": "1
 DST=$(printf '{"name": "bench-pg", "kind": "postgres", "settings": {"url": "postgresql://127.0.0.1:%s/dst"}, "credentials": {"user": "postgres"}}' \
     "$PG_PORT" | tf system add - | sed -n 's/^system \([0-9]*\) .*/\1/p')
 [[ -n $SRC && -n $DST ]] || die "tfctl system add failed: $(tail -5 "$WORK/tfctl.err")"
-FIELDS=$(printf '%s\n' ${COLUMNS//,/} | awk '{ printf "%s{\"target\": \"%s\", \"source\": \"%s\"}", NR > 1 ? ", " : "", $1, $1 }')
+FIELDS=$(printf '%s\n' ${COLUMNS//,/} | awk '{ printf "%s{\"target\": \"%s\", \"source\": \"%s\"}", (NR > 1 ? ", " : ""), $1, $1 }')
 for mode in full hash; do
     cat <<EOF | tf pair add - >/dev/null || die "tfctl pair add failed: $(tail -5 "$WORK/tfctl.err")"
 {"name": "bench-$mode", "source_system": $SRC, "target_system": $DST, "mode": "$mode", "batch_size": $BATCH,
