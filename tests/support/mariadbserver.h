@@ -26,7 +26,7 @@ public:
     bool start();
     void stop();
 
-    // Creates an empty database (utf8mb4) and returns nothing; false with error() set.
+    // Creates an empty database (utf8mb4); false with error() set.
     bool createDatabase(const QString &name);
     // Runs statements as root in `database` (empty: none); false with error() set.
     bool exec(const QString &database, const QString &sql);
@@ -35,7 +35,7 @@ public:
     QString error() const { return m_error; }
     QString serverLog() const;
 
-    // The folder holding mariadbd and mariadb-install-db, or empty when not installed.
+    // True when mariadbd and mariadb-install-db are installed.
     static bool installed();
     // TF_REQUIRE_MARIADB=1 (scripts/test.sh): a missing server fails instead of skipping.
     static bool required();

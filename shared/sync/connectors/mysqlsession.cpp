@@ -227,11 +227,6 @@ QString Session::quote(const QString &name)
     return QLatin1Char('"') + QString(name).replace(QLatin1Char('"'), QLatin1String("\"\"")) + QLatin1Char('"');
 }
 
-QString Session::qualified(const QString &table) const
-{
-    return quote(table);
-}
-
 SessionTransaction::SessionTransaction(Session &session, Session::Role role, bool readSnapshot)
     : m_session(session)
     , m_role(role)

@@ -70,7 +70,6 @@ public:
 
     // Quoted identifier ("name", with " doubled; ANSI_QUOTES is on).
     static QString quote(const QString &name);
-    QString qualified(const QString &table) const;
 
 private:
     QString name(Role role) const;
