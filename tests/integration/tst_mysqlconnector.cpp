@@ -164,6 +164,13 @@ void TestMysqlConnector::exactValuesAreRead()
     QVERIFY(!b.at(12).isNull());
     for (int i = 1; i < rows.at(2).size(); ++i)
         QVERIFY2(rows.at(2).at(i).isNull(), qPrintable(QString::number(i)));
+    // TIME is text as the server writes it, past 24 hours and negative included.
+    my(u"CREATE TABLE time_t (id INT PRIMARY KEY, t TIME(6), ip INET6)"_s);
+    my(u"INSERT INTO time_t VALUES (1, '-838:59:59', '::1'), (2, '25:00:00.000001', NULL)"_s);
+    const QList<Row> times = readAll(*m_connector, u"time_t"_s);
+    QCOMPARE(times.at(0).at(1).toString(), u"-838:59:59.000000"_s);
+    QCOMPARE(times.at(0).at(2).toString(), u"::1"_s);
+    QCOMPARE(times.at(1).at(1).toString(), u"25:00:00.000001"_s);
 }
 
 void TestMysqlConnector::readsInKeyPagesFromOneSnapshot()

@@ -99,7 +99,14 @@ QString readExpression(const ColumnInfo &c, const ZeroDate &zeroDate)
                          QStringLiteral("CONCAT(%1, ' 00:00:00.000000')").arg(zeroDateVariable()), zeroDate);
     case ValueType::Bytes: return QStringLiteral("HEX(%1)").arg(q);
     case ValueType::Uuid: return QStringLiteral("LOWER(CAST(%1 AS CHAR))").arg(q);
-    default: return q;
+    default: {
+        // Strings arrive as they are; TIME, INET6 and the like as the server's text (the
+        // binary protocol would turn a TIME into a QTime, which has no -838:59:59).
+        static const QSet<QString> strings { QStringLiteral("char"), QStringLiteral("varchar"), QStringLiteral("tinytext"),
+                                             QStringLiteral("text"), QStringLiteral("mediumtext"), QStringLiteral("longtext"),
+                                             QStringLiteral("enum"), QStringLiteral("set"), QStringLiteral("json") };
+        return strings.contains(t) ? q : QStringLiteral("CAST(%1 AS CHAR)").arg(q);
+    }
     }
 }
 
