@@ -32,7 +32,7 @@ PACKAGES=(
 # dbus (dbus-run-session) and gnome-keyring give the "Remember me" test a real, private Secret
 # Service (tests/console/with-secret-service.sh). mariadb-server-core gives the MySQL connector's
 # tests a throwaway MariaDB (tests/support/mariadbserver.h) and mariadb-client-core the
-# `mariadb --batch` pipe bench/run.sh compares MariaDB -> PostgreSQL runs with;
+# `mariadb --batch` pipe bench/mariadb.sh compares MariaDB -> PostgreSQL runs with;
 # libqt6sql6-mysql above is the QMYSQL driver the connector itself loads (kind: mysql).
 TEST_PACKAGES=(mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring)
 if ! command -v npm >/dev/null 2>&1; then
