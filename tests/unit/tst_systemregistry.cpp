@@ -181,7 +181,15 @@ void TestSystemRegistry::definitionValidation_data()
                { "settings.path: must be an absolute path" });
     validRow("jsonl ok", R"({"name":"Feed","kind":"jsonl","settings":{"path":"/srv/feed.jsonl"}})");
     invalidRow("unknown kind", R"({"name":"GIS","kind":"arcgis","settings":{}})",
-               { "kind: must be one of: postgres, sqlite, csv, jsonl" });
+               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql" });
+    validRow("mysql ok", R"({"name":"LOB","kind":"mysql","settings":{"host":"db.example","port":3306,"database":"lob","zero_date":"null"}})");
+    validRow("mysql socket", R"({"name":"LOB","kind":"mysql","settings":{"socket":"/run/mysqld/mysqld.sock","database":"lob","zero_date":"1970-01-01"}})");
+    invalidRow("mysql no database", R"({"name":"LOB","kind":"mysql","settings":{"host":"db.example"}})",
+               { "settings.database: is required" });
+    invalidRow("mysql bad zero_date", R"({"name":"LOB","kind":"mysql","settings":{"database":"lob","zero_date":"0000-00-00"}})",
+               { "settings.zero_date: must be \"null\" or a date YYYY-MM-DD" });
+    invalidRow("mysql bad port", R"({"name":"LOB","kind":"mysql","settings":{"database":"lob","port":0}})",
+               { "settings.port: must be an integer from 1 to 65535" });
     validRow("kind case", R"({"name":"PACS","kind":"SQLite","settings":{"path":"/a.db"}})");
     invalidRow("no kind", R"({"name":"PACS","settings":{}})", { "kind: is required" });
     invalidRow("no name", R"({"kind":"sqlite","settings":{"path":"/a.db"}})",

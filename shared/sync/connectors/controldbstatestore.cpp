@@ -1,5 +1,7 @@
 #include "controldbstatestore.h"
 
+#include "checkpointcodec.h"
+
 #include "core/errors.h"
 #include "db/connection.h"
 
@@ -64,46 +66,6 @@ QString nowText()
     return QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
 }
 
-QVariant textOrNull(const QString &text, bool isNull)
-{
-    return isNull ? db::Dialect::nullOf(QMetaType::QString) : QVariant(text);
-}
-
-// The value type whose in-memory representation a value has. Types sharing one
-// representation (Text/Decimal/Uuid/Json, Timestamp/TimestampTz) restore identically.
-ValueType representationOf(const QVariant &value)
-{
-    switch (value.typeId()) {
-    case QMetaType::LongLong:
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::ULongLong: return ValueType::Integer;
-    case QMetaType::Double:
-    case QMetaType::Float: return ValueType::Double;
-    case QMetaType::Bool: return ValueType::Boolean;
-    case QMetaType::QDate: return ValueType::Date;
-    case QMetaType::QDateTime: return ValueType::TimestampTz;
-    case QMetaType::QByteArray: return ValueType::Bytes;
-    default: break;
-    }
-    const TimeValue time = TimeValue::fromVariant(value);
-    if (!time.isValid())
-        return ValueType::Text;
-    switch (time.kind()) {
-    case TimeValue::Kind::Date: return ValueType::Date;
-    case TimeValue::Kind::Timestamp: return ValueType::Timestamp;
-    case TimeValue::Kind::TimestampTz: return ValueType::TimestampTz;
-    }
-    return ValueType::Text;
-}
-
-ValueType typeNamed(const QString &name)
-{
-    ValueType type = ValueType::Text;
-    parseValueType(name, &type);
-    return type;
-}
-
 } // namespace
 
 StateTables StateTables::controlDatabase()
@@ -155,17 +117,7 @@ std::optional<Checkpoint> ControlDbStateStore::checkpoint(const QString &pairId,
     m_database.exec(query, "reading a sync checkpoint");
     if (!query.next())
         return std::nullopt;
-    const QStringList types = query.value(1).toString().split(QLatin1Char(';'));
-    Checkpoint result;
-    if (!query.value(0).isNull())
-        result.cursor = keyFromText(query.value(0).toString(), { typeNamed(types.value(0)) }).value(0);
-    QList<ValueType> keyTypes;
-    const QString keyTypeList = types.value(1);
-    for (const QString &name : keyTypeList.split(QLatin1Char(','), Qt::SkipEmptyParts))
-        keyTypes << typeNamed(name);
-    if (!keyTypes.isEmpty())
-        result.key = keyFromText(query.value(2).toString(), keyTypes);
-    return result;
+    return decodeCheckpoint(query.value(0), query.value(1).toString(), query.value(2).toString());
 }
 
 void ControlDbStateStore::saveCheckpoint(const QString &pairId, const QString &entity, const Checkpoint &checkpoint)
@@ -177,14 +129,7 @@ void ControlDbStateStore::saveCheckpoint(const QString &pairId, const QString &e
 
 void ControlDbStateStore::writeCheckpoint(const QString &pairId, const QString &entity, const Checkpoint &checkpoint)
 {
-    const ValueType cursorType = representationOf(checkpoint.cursor);
-    QStringList keyTypeNames;
-    QList<ValueType> keyTypes;
-    for (const QVariant &value : checkpoint.key) {
-        keyTypes << representationOf(value);
-        keyTypeNames << valueTypeName(keyTypes.last());
-    }
-    const bool nullCursor = checkpoint.cursor.isNull() || !checkpoint.cursor.isValid();
+    const CheckpointText text = encodeCheckpoint(checkpoint);
     QSqlQuery query = m_database.prepare(
         QStringLiteral("INSERT INTO %1 (pair_id, entity, cursor_value, cursor_type, key_text, updated_at) "
                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pair_id, entity) DO UPDATE SET "
@@ -193,9 +138,9 @@ void ControlDbStateStore::writeCheckpoint(const QString &pairId, const QString &
             .arg(quoted(m_tables.checkpoints)));
     query.addBindValue(pairId);
     query.addBindValue(entity);
-    query.addBindValue(textOrNull(QString::fromUtf8(canonicalValue(checkpoint.cursor, cursorType)), nullCursor));
-    query.addBindValue(QString(valueTypeName(cursorType) + QLatin1Char(';') + keyTypeNames.join(QLatin1Char(','))));
-    query.addBindValue(keyTypes.isEmpty() ? QString() : keyText(checkpoint.key, keyTypes));
+    query.addBindValue(text.cursorValue);
+    query.addBindValue(text.types);
+    query.addBindValue(text.keyText);
     query.addBindValue(nowText());
     m_database.exec(query, "saving a sync checkpoint");
 }

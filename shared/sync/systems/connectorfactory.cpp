@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "sync/connectors/csvconnector.h"
 #include "sync/connectors/jsonlconnector.h"
+#include "sync/connectors/mysqlconnector.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/connectors/sqliteconnector.h"
 
@@ -22,6 +23,8 @@ template<typename Role> std::unique_ptr<Role> make(const SystemSettings &setting
         return std::make_unique<CsvConnector>(settings);
     if (kind == QLatin1String("jsonl"))
         return std::make_unique<JsonlConnector>(settings);
+    if (kind == QLatin1String("mysql"))
+        return std::make_unique<MysqlConnector>(settings);
     throw Error(Error::Kind::Validation, QStringLiteral("unknown system kind '%1'").arg(kind),
                 QJsonObject { { QStringLiteral("field"), QStringLiteral("kind") } });
 }

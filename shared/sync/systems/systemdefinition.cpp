@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "db/databaseurl.h"
+#include "sync/connectors/mysqlsession.h"
 #include "sync/definition/definitionerrors.h"
 
 #include <QDir>
@@ -135,6 +136,10 @@ void check(const SystemDefinition &definition, DefinitionErrors *errors)
         checkAbsolutePath(settings, errors);
     else if (definition.kind == QLatin1String("csv") || definition.kind == QLatin1String("jsonl"))
         checkFile(settings, errors);
+    else if (definition.kind == QLatin1String("mysql")) {
+        for (const auto &[field, message] : mysql::settingsProblems(settings))
+            errors->add(QStringLiteral("settings.") + field, message);
+    }
 
     const QJsonObject &credentials = definition.credentials;
     for (auto it = credentials.begin(); it != credentials.end(); ++it) {
@@ -179,7 +184,8 @@ QJsonObject objectField(const QJsonObject &json, const QString &key, DefinitionE
 const QStringList &SystemDefinition::kinds()
 {
     static const QStringList list { QStringLiteral("postgres"), QStringLiteral("sqlite"),
-                                    QStringLiteral("csv"), QStringLiteral("jsonl") };
+                                    QStringLiteral("csv"), QStringLiteral("jsonl"),
+                                    QStringLiteral("mysql") };
     return list;
 }
 

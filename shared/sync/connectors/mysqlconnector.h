@@ -1,0 +1,85 @@
+#pragma once
+
+#include "mysqlcatalog.h"
+#include "sync/connector.h"
+
+#include <QHash>
+#include <QSqlQuery>
+
+#include <memory>
+
+namespace tf::sync {
+
+namespace mysql {
+class Session;
+class StateStore;
+struct PagedRead;
+} // namespace mysql
+
+// A MySQL or MariaDB database (`kind: mysql`) as source and target, through QMYSQL.
+// docs/connectors/mysql.md describes settings, modes, the type mapping and the limits.
+//
+// Reading: QMYSQL buffers every result set whole (mysql_store_result), so a read is paged by
+// key (keyset pagination, batchSize rows a page) inside one consistent-snapshot transaction:
+// memory stays at one batch and every page sees the same rows. Values arrive as text the
+// server builds (mysqlvalues.h), so DECIMAL keeps every digit and DATETIME(6) its
+// microseconds. Hash mode hashes on the server (MD5 over the same text), so unchanged rows
+// do not travel.
+//
+// Writing: one InnoDB transaction per batch: multi-row INSERT ... ON DUPLICATE KEY UPDATE,
+// deletes by DELETE ... JOIN a staging table, the sync state (tf_sync_state,
+// tf_sync_checkpoint) and the checkpoint. Affected rows (1 insert, 2 update, 0 unchanged)
+// give the write counts.
+class MysqlConnector final : public SourceConnector, public TargetConnector
+{
+    Q_DISABLE_COPY_MOVE(MysqlConnector)
+public:
+    // Throws tf::Error(Validation) naming a bad setting; connects on first use.
+    explicit MysqlConnector(const SystemSettings &settings);
+    ~MysqlConnector() override;
+
+    EntityDescription describe(const QString &entity) override;
+    QStringList entities() override;
+
+    void readAll(const ReadRequest &request, const BatchSink &sink) override;
+    bool hashesAtSource() const override { return true; }
+    void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink) override;
+    QByteArray hashRow(const Row &row, const Schema &schema) const override;
+    void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) override;
+    // Date and time cursors: the start of the oldest transaction of another connection
+    // (information_schema.innodb_trx, which needs the PROCESS privilege), or now. Other
+    // cursors hold the checkpoint while another connection has a transaction open.
+    CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn) override;
+    void readSince(const ReadRequest &request, const QString &cursorColumn, const std::optional<Checkpoint> &after,
+                   const BatchSink &sink) override;
+    // information_schema.TABLES.TABLE_ROWS (InnoDB's estimate); past a checkpoint unknown.
+    qint64 estimateRows(const ReadRequest &request, const QString &cursorColumn,
+                        const std::optional<Checkpoint> &after) override;
+
+    bool isTransactional() const override { return true; }
+    void apply(const ChangeBatch &batch) override;
+    bool countsWrites() const override { return true; }
+    bool isEmpty(const QString &entity) override;
+    StateStore &stateStore() override;
+    QList<FieldError> unrepresentable(const QString &entity, const Schema &schema, const Row &row) override;
+    bool hasUniqueKey(const QString &entity, const QStringList &columns) override;
+    QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
+                                 const QList<QVariant> &values) override;
+
+private:
+    const mysql::Table &table(const QString &entity);
+    mysql::StateStore &ownStateStore();
+    QList<mysql::ColumnInfo> selected(const mysql::Table &table, const QStringList &columns) const;
+    // Runs a keyset-paged read (mysqlreader.cpp); `row` gets the query at each row (false: stop).
+    void pagedRead(const mysql::PagedRead &read, const std::function<bool(QSqlQuery &)> &row);
+    void bindZeroDate();
+    void writeRows(const mysql::Table &table, const ChangeBatch &batch, WriteCounts *counts);
+    void deleteRows(const mysql::Table &table, const ChangeBatch &batch);
+
+    std::unique_ptr<mysql::Session> m_session;
+    std::unique_ptr<mysql::StateStore> m_stateStore;
+    QHash<QString, mysql::Table> m_tables;
+    qint64 m_maxPacket = 0;
+};
+
+} // namespace tf::sync

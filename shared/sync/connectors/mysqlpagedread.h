@@ -1,0 +1,31 @@
+#pragma once
+
+#include "mysqlcatalog.h"
+
+#include <QString>
+#include <QVariantList>
+
+#include <optional>
+
+namespace tf::sync::mysql {
+
+// One keyset-paged read: SELECT <select>, <order columns> FROM <table> WHERE <position past
+// the last row> ORDER BY <order columns> LIMIT <page>. The order columns' values of a page's
+// last row start the next page. The first order column may be NULL when `nullsFirst` (a
+// cursor column: NULL sorts first, and a position with a NULL cursor continues among the
+// NULLs by key, then every non-NULL value follows).
+struct PagedRead
+{
+    QString table;
+    QStringList select;               // SQL expressions, read as text
+    QList<ColumnInfo> order;          // position columns
+    bool nullsFirst = false;
+    std::optional<QVariantList> after; // row-model values of the position to start past
+    int pageSize = 5000;
+    QString entity;                   // for messages
+};
+
+// "c1 > ? OR (c1 = ? AND c2 > ?)...": rows past `after` in `order` (values bound in order).
+QString positionPredicate(const PagedRead &read, const QVariantList &after, QVariantList *values);
+
+} // namespace tf::sync::mysql

@@ -1,0 +1,273 @@
+// The reading half of MysqlConnector: keyset-paged reads in one consistent snapshot.
+#include "core/errors.h"
+#include "mysqlconnector.h"
+#include "mysqlpagedread.h"
+#include "mysqlsession.h"
+#include "mysqlvalues.h"
+
+namespace tf::sync {
+
+using mysql::ColumnInfo;
+using mysql::Session;
+
+namespace mysql {
+
+QString positionPredicate(const PagedRead &read, const QVariantList &after, QVariantList *values)
+{
+    const int n = int(qMin(read.order.size(), after.size()));
+    // Innermost first: c_n > v_n, then c_i > v_i OR (c_i = v_i AND <inner>).
+    QString inner;
+    QVariantList innerValues;
+    for (int i = n - 1; i >= 0; --i) {
+        const ColumnInfo &c = read.order.at(i);
+        const QString q = Session::quote(c.name);
+        const QString p = parameterExpression(c);
+        const QVariant v = toParameter(after.at(i), c.type);
+        const bool nullPosition = after.at(i).isNull() || !after.at(i).isValid();
+        if (i == 0 && read.nullsFirst && nullPosition) {
+            QString predicate = QStringLiteral("%1 IS NOT NULL").arg(q);
+            if (!inner.isEmpty())
+                predicate = QStringLiteral("(%1 IS NULL AND (%2)) OR %3").arg(q, inner, predicate);
+            inner = predicate;
+            continue;
+        }
+        if (inner.isEmpty()) {
+            inner = QStringLiteral("%1 > %2").arg(q, p);
+            innerValues = { v };
+        } else {
+            inner = QStringLiteral("%1 > %2 OR (%1 = %2 AND (%3))").arg(q, p, inner);
+            innerValues = QVariantList { v, v } + innerValues;
+        }
+    }
+    *values << innerValues;
+    return inner;
+}
+
+} // namespace mysql
+
+void MysqlConnector::pagedRead(const mysql::PagedRead &read, const std::function<bool(QSqlQuery &)> &row)
+{
+    QStringList orderNames;
+    QStringList select = read.select;
+    for (const ColumnInfo &c : read.order) {
+        orderNames << Session::quote(c.name);
+        select << mysql::readExpression(c, m_session->settings().zeroDate);
+    }
+    const int firstOrder = int(read.select.size());
+    const QString head = QStringLiteral("SELECT %1 FROM %2").arg(select.join(QStringLiteral(", ")), Session::quote(read.table));
+    const QString tail = (orderNames.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + orderNames.join(QStringLiteral(", ")))
+        + (orderNames.isEmpty() ? QString() : QStringLiteral(" LIMIT ?"));
+    mysql::SessionTransaction snapshot(*m_session, Session::Role::Read, true);
+    bindZeroDate();
+    std::optional<QVariantList> position = read.after;
+    for (;;) {
+        QVariantList values;
+        QString sql = head;
+        if (position) {
+            const QString predicate = mysql::positionPredicate(read, *position, &values);
+            if (!predicate.isEmpty())
+                sql += QStringLiteral(" WHERE ") + predicate;
+        }
+        sql += tail;
+        if (!orderNames.isEmpty())
+            values << read.pageSize;
+        QSqlQuery query = m_session->run(Session::Role::Read, sql, values, "reading rows");
+        int rows = 0;
+        QVariantList lastPosition;
+        while (query.next()) {
+            ++rows;
+            lastPosition.clear();
+            for (int i = 0; i < read.order.size(); ++i) {
+                const QVariant value = mysql::fromText(query.value(firstOrder + i), read.order.at(i), read.entity);
+                if (unreadableOf(value)) {
+                    throw Error(Error::Kind::Validation,
+                                QStringLiteral("table '%1': key column '%2' holds '%3', which cannot be read: %4")
+                                    .arg(read.entity, read.order.at(i).name, unreadableOf(value)->text, unreadableOf(value)->reason));
+                }
+                lastPosition << value;
+            }
+            if (!row(query))
+                return;
+        }
+        if (orderNames.isEmpty() || rows < read.pageSize)
+            break;
+        position = lastPosition;
+    }
+    snapshot.commit();
+}
+
+void MysqlConnector::bindZeroDate()
+{
+    const mysql::ZeroDate &zero = m_session->settings().zeroDate;
+    if (!zero.mapped)
+        return;
+    m_session->run(Session::Role::Read, QStringLiteral("SET %1 = ?").arg(mysql::zeroDateVariable()),
+                   { zero.date.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(zero.date) }, "setting zero_date");
+}
+
+namespace {
+
+QList<ColumnInfo> orderOf(const mysql::Table &t, const QStringList &requested)
+{
+    const QStringList names = requested.isEmpty() ? t.description.keyColumns : requested;
+    QList<ColumnInfo> order;
+    for (const QString &name : names)
+        order << t.column(name);
+    return order;
+}
+
+} // namespace
+
+void MysqlConnector::readAll(const ReadRequest &request, const BatchSink &sink)
+{
+    const mysql::Table &t = table(request.entity);
+    const QList<ColumnInfo> columns = selected(t, request.columns);
+    QList<Column> schemaColumns;
+    mysql::PagedRead read;
+    read.table = request.entity;
+    read.entity = request.entity;
+    read.pageSize = qMax(1, request.batchSize);
+    read.order = orderOf(t, request.keyColumns);
+    for (const ColumnInfo &c : columns) {
+        read.select << mysql::readExpression(c, m_session->settings().zeroDate);
+        schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
+    }
+    RowBatch batch { std::make_shared<const Schema>(schemaColumns), {} };
+    bool more = true;
+    pagedRead(read, [&](QSqlQuery &query) {
+        Row row;
+        row.reserve(columns.size());
+        for (int i = 0; i < columns.size(); ++i)
+            row << mysql::fromText(query.value(i), columns.at(i), request.entity);
+        batch.rows << row;
+        if (batch.rows.size() >= read.pageSize) {
+            more = sink(batch);
+            batch.rows.clear();
+        }
+        return more;
+    });
+    if (more && !batch.rows.isEmpty())
+        sink(batch);
+}
+
+void MysqlConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
+{
+    const mysql::Table &t = table(request.entity);
+    mysql::PagedRead read;
+    read.table = request.entity;
+    read.entity = request.entity;
+    read.pageSize = qMax(1, request.batchSize);
+    read.order = orderOf(t, request.keyColumns);
+    read.select << mysql::hashExpression(selected(t, request.columns), m_session->settings().zeroDate);
+    QList<KeyHash> batch;
+    bool more = true;
+    pagedRead(read, [&](QSqlQuery &query) {
+        KeyHash entry;
+        for (int i = 0; i < read.order.size(); ++i)
+            entry.key << mysql::fromText(query.value(1 + i), read.order.at(i), request.entity);
+        entry.hash = query.value(0).toString().toLatin1();
+        batch << entry;
+        if (batch.size() >= read.pageSize) {
+            more = sink(batch);
+            batch.clear();
+        }
+        return more;
+    });
+    if (more && !batch.isEmpty())
+        sink(batch);
+}
+
+QByteArray MysqlConnector::hashRow(const Row &row, const Schema &schema) const
+{
+    return mysql::hashRow(row, schema);
+}
+
+void MysqlConnector::readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink)
+{
+    const mysql::Table &t = table(request.entity);
+    const QList<ColumnInfo> columns = selected(t, request.columns);
+    const QList<ColumnInfo> keyColumns = orderOf(t, request.keyColumns);
+    if (keyColumns.isEmpty())
+        throw Error(Error::Kind::Validation, QStringLiteral("reading '%1' by key needs key columns").arg(request.entity));
+    QStringList select;
+    QList<Column> schemaColumns;
+    for (const ColumnInfo &c : columns) {
+        select << mysql::readExpression(c, m_session->settings().zeroDate);
+        schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
+    }
+    QStringList names;
+    QStringList params;
+    for (const ColumnInfo &c : keyColumns) {
+        names << Session::quote(c.name);
+        params << mysql::parameterExpression(c);
+    }
+    const QString tuple = QLatin1Char('(') + params.join(QStringLiteral(", ")) + QLatin1Char(')');
+    const SchemaPtr schema = std::make_shared<const Schema>(schemaColumns);
+    bindZeroDate();
+    constexpr int kKeysPerStatement = 500;
+    for (qsizetype start = 0; start < keys.size(); start += kKeysPerStatement) {
+        const int count = int(qMin<qsizetype>(kKeysPerStatement, keys.size() - start));
+        QVariantList values;
+        for (int k = 0; k < count; ++k) {
+            const KeyValues &key = keys.at(start + k);
+            if (key.size() != keyColumns.size())
+                throw Error(Error::Kind::Validation, QStringLiteral("a key of '%1' has %2 values for %3 key columns")
+                                                         .arg(request.entity).arg(key.size()).arg(keyColumns.size()));
+            for (int i = 0; i < key.size(); ++i)
+                values << mysql::toParameter(key.at(i), keyColumns.at(i).type);
+        }
+        const QString sql = QStringLiteral("SELECT %1 FROM %2 WHERE (%3) IN (%4)")
+                                .arg(select.join(QStringLiteral(", ")), Session::quote(request.entity),
+                                     names.join(QStringLiteral(", ")), QStringList(count, tuple).join(QStringLiteral(", ")));
+        QSqlQuery query = m_session->run(Session::Role::Read, sql, values, "reading rows by key");
+        RowBatch batch { schema, {} };
+        while (query.next()) {
+            Row row;
+            for (int i = 0; i < columns.size(); ++i)
+                row << mysql::fromText(query.value(i), columns.at(i), request.entity);
+            batch.rows << row;
+        }
+        if (!batch.rows.isEmpty() && !sink(batch))
+            return;
+    }
+}
+
+void MysqlConnector::readSince(const ReadRequest &request, const QString &cursorColumn,
+                               const std::optional<Checkpoint> &after, const BatchSink &sink)
+{
+    const mysql::Table &t = table(request.entity);
+    const QList<ColumnInfo> columns = selected(t, request.columns);
+    mysql::PagedRead read;
+    read.table = request.entity;
+    read.entity = request.entity;
+    read.pageSize = qMax(1, request.batchSize);
+    read.order = QList<ColumnInfo> { t.column(cursorColumn) } + orderOf(t, request.keyColumns);
+    read.nullsFirst = true;
+    if (after) {
+        QVariantList position { after->cursor };
+        position << after->key;
+        read.after = position;
+    }
+    QList<Column> schemaColumns;
+    for (const ColumnInfo &c : columns) {
+        read.select << mysql::readExpression(c, m_session->settings().zeroDate);
+        schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
+    }
+    RowBatch batch { std::make_shared<const Schema>(schemaColumns), {} };
+    bool more = true;
+    pagedRead(read, [&](QSqlQuery &query) {
+        Row row;
+        for (int i = 0; i < columns.size(); ++i)
+            row << mysql::fromText(query.value(i), columns.at(i), request.entity);
+        batch.rows << row;
+        if (batch.rows.size() >= read.pageSize) {
+            more = sink(batch);
+            batch.rows.clear();
+        }
+        return more;
+    });
+    if (more && !batch.rows.isEmpty())
+        sink(batch);
+}
+
+} // namespace tf::sync

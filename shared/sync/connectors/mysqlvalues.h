@@ -1,0 +1,49 @@
+#pragma once
+
+#include "mysqlcatalog.h"
+#include "mysqlsession.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QVariant>
+
+namespace tf::sync::mysql {
+
+// Every column is read as text built by the server, so what arrives does not depend on the
+// protocol (QMYSQL reads prepared statements in the binary protocol, where DATETIME loses its
+// microseconds and DECIMAL may pass through a double):
+//   integers, BIT      CAST(c AS CHAR) (BIT as its number)
+//   DECIMAL            its digits without trailing fractional zeros ("1.5" for 1.50)
+//   DOUBLE, FLOAT      the shortest text that reads back as the same double
+//   DATE, DATETIME(p)  "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS.ffffff"; TIMESTAMP in UTC
+//   binary, BLOB       HEX(c)
+// The same text, length-prefixed with a marker for NULL, is what the server hashes
+// (hashExpression), and hashText() rebuilds it from a row-model value, so a row read by any
+// mode hashes the same.
+QString readExpression(const ColumnInfo &column, const ZeroDate &zeroDate);
+// MD5(CONCAT_WS(',', part...)) over the columns, each part "<bytes>:<text>" or "-" for NULL.
+QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDate);
+// The session variable readExpression() maps zero dates to (set before reading).
+QString zeroDateVariable();
+
+// The row-model value of what readExpression() returned. A zero date (month or day 0) that
+// the settings do not map becomes an unreadable value naming the column (quarantined).
+QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity);
+
+// MD5 hex of the row as hashExpression() computes it on the server.
+QByteArray hashRow(const Row &row, const Schema &schema);
+
+// The value to bind for `value` (of row-model `type`) written to or compared with `column`.
+QVariant toParameter(const QVariant &value, ValueType type);
+// The placeholder for a value compared with `column`: "?", or a CAST for DECIMAL, which
+// MySQL would otherwise compare with a string as a double and lose digits.
+QString parameterExpression(const ColumnInfo &column);
+
+// Why `value` cannot be stored exactly in `column`, or empty when it can.
+QString unrepresentableReason(const QVariant &value, ValueType type, const ColumnInfo &column);
+
+// MariaDB's and MySQL's text of a double (CAST(d AS CHAR)): shortest round-trip digits,
+// exponent form below 1e-15 and for integers past 1e15 ("1e15", "1.5e-16").
+QString doubleText(double value);
+
+} // namespace tf::sync::mysql
