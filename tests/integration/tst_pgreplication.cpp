@@ -4,6 +4,7 @@
 #include "sync/cdc/pgreplicationconnection.h"
 #include "sync/cdc/pgreplicationstream.h"
 #include "sync/cdc/pgsourcecatalog.h"
+#include "sync/cdc/slotsafety.h"
 #include "temporarypostgres.h"
 #include "testsupport.h"
 
@@ -298,6 +299,41 @@ private Q_SLOTS:
         dropper->dropSlot(QStringLiteral("tf_listed_a"));
         dropper->dropSlot(QStringLiteral("someone_else"));
         QVERIFY(catalog.slotNames(QStringLiteral("")).isEmpty());
+    }
+    // Someone advancing or dropping the slot behind the pair's back is caught before it
+    // streams on: each loses changes the pair never applied.
+    void slotTamperingIsDetected()
+    {
+        PgSourceCatalog catalog(*m_source);
+        auto connection = connectReplication();
+        const SystemIdentity server = connection->identifySystem();
+        const CreatedSlot slot = connection->createSlot(QStringLiteral("tf_tampered"));
+        const StoredPosition stored { slot.name, server.systemId, server.timeline,
+                                      slot.consistentPoint };
+        connection.reset();
+        QVERIFY(checkSlot(stored, catalog.slot(slot.name), server).ok());
+        QCOMPARE(catalog.slot(slot.name)->walStatus, QStringLiteral("reserved"));
+
+        m_source->execDirect(QStringLiteral("INSERT INTO parcel VALUES (100, 'skipped', NULL)"),
+                             "insert");
+        m_source->execDirect(
+            QStringLiteral(
+                "SELECT pg_replication_slot_advance('tf_tampered', pg_current_wal_lsn())"),
+            "advance");
+        const SlotVerdict advanced = checkSlot(stored, catalog.slot(slot.name), server);
+        QCOMPARE(advanced.problem, SlotProblem::AdvancedPastUs);
+        QVERIFY2(advanced.message.contains(formatLsn(slot.consistentPoint)),
+                 qPrintable(advanced.message));
+
+        // The server's answer is what the check compares against: another timeline stops it.
+        SystemIdentity failedOver = server;
+        failedOver.timeline = server.timeline + 1;
+        QCOMPARE(checkSlot(stored, catalog.slot(slot.name), failedOver).problem,
+                 SlotProblem::TimelineChanged);
+
+        connectReplication()->dropSlot(slot.name);
+        QCOMPARE(checkSlot(stored, catalog.slot(slot.name), server).problem,
+                 SlotProblem::SlotMissing);
     }
 };
 
