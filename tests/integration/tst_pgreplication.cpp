@@ -91,6 +91,11 @@ private Q_SLOTS:
             // keepalive answers every second.
             admin.execDirect(QStringLiteral("ALTER SYSTEM SET wal_level = 'logical'"), "setup");
             admin.execDirect(QStringLiteral("ALTER SYSTEM SET wal_sender_timeout = '2s'"), "setup");
+            // Server defaults a value's text must not depend on.
+            admin.execDirect(QStringLiteral("ALTER SYSTEM SET timezone = 'America/Chicago'"),
+                             "setup");
+            admin.execDirect(QStringLiteral("ALTER SYSTEM SET datestyle = 'SQL, DMY'"), "setup");
+            admin.execDirect(QStringLiteral("ALTER SYSTEM SET extra_float_digits = 0"), "setup");
             admin.closeThreadConnection();
         }
         QVERIFY2(m_cluster->restart(), qPrintable(m_cluster->error()));
@@ -277,6 +282,40 @@ private Q_SLOTS:
                  QStringLiteral("0"));
     }
 
+    // Values arrive as ISO dates, UTC times and exact floats whatever the server's defaults.
+    void valueTextIgnoresServerDefaults()
+    {
+        m_source->execDirect(QStringLiteral("CREATE TABLE typed (id int PRIMARY KEY, d date, "
+                                            "ts timestamp, tz timestamptz, f float8, i interval)"),
+                             "setup");
+        PgSourceCatalog catalog(*m_source);
+        catalog.ensurePublication(QStringLiteral("tf_typed_pub"), QStringLiteral("public"),
+                                  { QStringLiteral("typed") });
+        auto connection = connectReplication();
+        const CreatedSlot slot = connection->createSlot(QStringLiteral("tf_typed"));
+        m_source->execDirect(
+            QStringLiteral("INSERT INTO typed VALUES (1, '2024-03-05', "
+                           "'2024-03-05 06:07:08.123456', "
+                           "'2024-03-05 06:07:08.5+02', 0.1::float8 + 0.2::float8, "
+                           "'1 day 02:03:04')"),
+            "insert");
+        connection->startReplication(slot.name, slot.consistentPoint,
+                                     { QStringLiteral("tf_typed_pub") });
+        Recorder recorder;
+        PgReplicationStream stream(std::move(connection), recorder, slot.consistentPoint, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(recorder.commits, 1, 10000);
+        const Tuple row = recorder.all<InsertMessage>().value(0).newTuple;
+        QCOMPARE(row.size(), 6);
+        QCOMPARE(row[1].text, QByteArray("2024-03-05"));
+        QCOMPARE(row[2].text, QByteArray("2024-03-05 06:07:08.123456"));
+        QCOMPARE(row[3].text, QByteArray("2024-03-05 04:07:08.5+00"));
+        QCOMPARE(row[4].text, QByteArray("0.30000000000000004")); // "0.3" with 0 digits
+        QCOMPARE(row[5].text, QByteArray("1 day 02:03:04"));
+        stream.stop();
+        connectReplication()->dropSlot(slot.name);
+        catalog.dropPublication(QStringLiteral("tf_typed_pub"));
+    }
+
     void slotsAreListedByPrefix()
     {
         auto connection = connectReplication();
@@ -284,8 +323,10 @@ private Q_SLOTS:
         auto other = connectReplication();
         other->createSlot(QStringLiteral("someone_else"));
         PgSourceCatalog catalog(*m_source);
-        QCOMPARE(catalog.slotNames(QStringLiteral("tf_")),
+        QCOMPARE(catalog.slotNames(QStringLiteral("tf_listed")),
                  QStringList { QStringLiteral("tf_listed_a") });
+        QVERIFY(catalog.slotNames(QStringLiteral("some")).contains(QStringLiteral("someone_else")));
+        QVERIFY(!catalog.slotNames(QStringLiteral("tf_")).contains(QStringLiteral("someone_else")));
         // Making a slot that exists again is a conflict.
         try {
             other->createSlot(QStringLiteral("tf_listed_a"));
@@ -298,7 +339,8 @@ private Q_SLOTS:
         auto dropper = connectReplication();
         dropper->dropSlot(QStringLiteral("tf_listed_a"));
         dropper->dropSlot(QStringLiteral("someone_else"));
-        QVERIFY(catalog.slotNames(QStringLiteral("")).isEmpty());
+        QVERIFY(catalog.slotNames(QStringLiteral("tf_listed")).isEmpty());
+        QVERIFY(catalog.slotNames(QStringLiteral("some")).isEmpty());
     }
     // Someone advancing or dropping the slot behind the pair's back is caught before it
     // streams on: each loses changes the pair never applied.

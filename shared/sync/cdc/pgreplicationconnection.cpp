@@ -56,6 +56,12 @@ PgReplicationConnection::PgReplicationConnection(const db::DatabaseUrl &url)
         add("connect_timeout", QStringLiteral("5"));
     if (!url.options.contains(QStringLiteral("application_name")))
         add("application_name", QStringLiteral("terrafusion-cdc"));
+    // pgoutput sends values as the walsender's output functions print them, under its
+    // session settings: fix those, so a value's text never depends on the server's defaults
+    // (time zone, date order, float digits).
+    if (!url.options.contains(QStringLiteral("options")))
+        add("options", QStringLiteral("-c DateStyle=ISO,YMD -c TimeZone=UTC -c IntervalStyle=postgres "
+                                      "-c extra_float_digits=3"));
     add("replication", QStringLiteral("database"));
     std::vector<const char *> keyPointers;
     std::vector<const char *> valuePointers;

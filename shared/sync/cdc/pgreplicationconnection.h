@@ -37,7 +37,9 @@ struct CreatedSlot
 // open. It runs the replication commands; startReplication() switches it to COPY BOTH mode,
 // after which only PgReplicationStream uses it. Only the simple query protocol works on such
 // a connection, so it takes no values from users: slot and publication names are checked by
-// isValidSlotName() before they go into a command.
+// isValidSlotName() before they go into a command. Values stream in the text of ISO dates
+// and UTC times (DateStyle ISO, TimeZone UTC) and exact floats (extra_float_digits 3),
+// whatever the server's defaults.
 class PgReplicationConnection final
 {
     Q_DISABLE_COPY_MOVE(PgReplicationConnection)
