@@ -1,12 +1,15 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "db/databaseurl.h"
+#include "sync/cdc/pgoutputvalues.h"
 #include "sync/cdc/pgreplicationconnection.h"
 #include "sync/cdc/pgreplicationstream.h"
 #include "sync/cdc/pgsourcecatalog.h"
 #include "sync/cdc/slotsafety.h"
+#include "sync/connectors/postgresconnector.h"
 #include "temporarypostgres.h"
 #include "testsupport.h"
+#include "tst_typefidelity.h"
 
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -314,6 +317,83 @@ private Q_SLOTS:
         stream.stop();
         connectReplication()->dropSlot(slot.name);
         catalog.dropPublication(QStringLiteral("tf_typed_pub"));
+    }
+
+    // Every value class of the type-fidelity matrix, streamed and converted, equals what the
+    // full load reads for the same row: a pair that snapshots then streams sees one truth.
+    void typeFidelityMatchesFullLoad()
+    {
+        const QString table = QStringLiteral("fidelity");
+        m_source->execDirect(
+            QStringLiteral("CREATE TABLE %1 %2").arg(table, QString::fromUtf8(fidelity::kColumns)),
+            "setup");
+        PgSourceCatalog catalog(*m_source);
+        catalog.ensurePublication(QStringLiteral("tf_fidelity_pub"), QStringLiteral("public"),
+                                  { table });
+        auto connection = connectReplication();
+        const CreatedSlot slot = connection->createSlot(QStringLiteral("tf_fidelity"));
+        m_source->execDirect(QStringLiteral("INSERT INTO %1 VALUES %2")
+                                 .arg(table, QString::fromUtf8(fidelity::kRows)),
+                             "insert");
+        connection->startReplication(slot.name, slot.consistentPoint,
+                                     { QStringLiteral("tf_fidelity_pub") });
+        Recorder recorder;
+        PgReplicationStream stream(std::move(connection), recorder, slot.consistentPoint, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(recorder.commits, 1, 10000);
+        stream.stop();
+
+        sync::PostgresConnector connector(sync::SystemSettings {
+            QStringLiteral("postgres"), { { QStringLiteral("url"), m_cluster->url() } }, {} });
+        const sync::EntityDescription description = connector.describe(table);
+        const sync::Schema &schema = description.schema;
+        QHash<QByteArray, sync::Row> loaded; // by the key's canonical text
+        const auto keyText = [&](const sync::Row &row) {
+            QByteArray key;
+            for (const QString &column : description.keyColumns) {
+                const int index = schema.indexOf(column);
+                key += sync::canonicalValue(row[index], schema.at(index).type) + '|';
+            }
+            return key;
+        };
+        connector.readAll(sync::ReadRequest { table, {}, description.keyColumns, 1000 },
+                          [&](const sync::RowBatch &batch) {
+                              for (const sync::Row &row : batch.rows)
+                                  loaded.insert(keyText(row), row);
+                              return true;
+                          });
+        const RelationMessage relation = recorder.all<RelationMessage>().value(0);
+        const QList<InsertMessage> inserts = recorder.all<InsertMessage>();
+        QCOMPARE(inserts.size(), loaded.size());
+        QVERIFY(inserts.size() >= 19);
+        QCOMPARE(relation.columns.size(), schema.size());
+        for (const InsertMessage &insert : inserts) {
+            sync::Row row(schema.size());
+            for (int i = 0; i < schema.size(); ++i) {
+                const RelationColumn &column = relation.columns[i];
+                QCOMPARE(column.name, schema.at(i).name);
+                if (insert.newTuple[i].kind == TupleValue::Kind::Text)
+                    row[i] = valueFromOutputText(insert.newTuple[i].text, schema.at(i).type,
+                                                 column.typeOid, column.name);
+                else
+                    QCOMPARE(insert.newTuple[i].kind, TupleValue::Kind::Null);
+            }
+            const QByteArray key = keyText(row);
+            QVERIFY2(loaded.contains(key), key.constData());
+            const sync::Row &expected = loaded.value(key);
+            for (int i = 0; i < schema.size(); ++i) {
+                const sync::ValueType type = schema.at(i).type;
+                QVERIFY2(sync::canonicalValue(row[i], type)
+                             == sync::canonicalValue(expected[i], type),
+                         qPrintable(
+                             QStringLiteral("row %1, column %2: streamed '%3', loaded '%4'")
+                                 .arg(QString::fromUtf8(key), schema.at(i).name,
+                                      QString::fromUtf8(sync::canonicalValue(row[i], type)),
+                                      QString::fromUtf8(sync::canonicalValue(expected[i], type)))));
+            }
+            QCOMPARE(sync::rowHash(row, schema), sync::rowHash(expected, schema));
+        }
+        connectReplication()->dropSlot(slot.name);
+        catalog.dropPublication(QStringLiteral("tf_fidelity_pub"));
     }
 
     void slotsAreListedByPrefix()

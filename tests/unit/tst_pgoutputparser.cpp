@@ -2,8 +2,10 @@
 #include "pgoutputcapture.h"
 #include "sync/cdc/lsn.h"
 #include "sync/cdc/pgoutputparser.h"
+#include "sync/cdc/pgoutputvalues.h"
 
 #include <QtTest>
+#include <cmath>
 
 using namespace tf;
 using namespace tf::sync::cdc;
@@ -234,6 +236,49 @@ private Q_SLOTS:
             QVERIFY2(error.message().contains(problem), qPrintable(error.message()));
             QVERIFY2(error.message().startsWith(QStringLiteral("pgoutput: ")),
                      qPrintable(error.message()));
+        }
+    }
+    // The exact conversions are proven against the full load in tst_pgreplication; these
+    // are the texts a value's type cannot hold.
+    void outputTextValues()
+    {
+        using sync::ValueType;
+        QCOMPARE(valueFromOutputText("t", ValueType::Boolean, 16, u"b"_s), QVariant(true));
+        QCOMPARE(valueFromOutputText("f", ValueType::Boolean, 16, u"b"_s), QVariant(false));
+        const double minusZero
+            = valueFromOutputText("-0", ValueType::Double, 701, u"x"_s).toDouble();
+        QVERIFY(minusZero == 0 && std::signbit(minusZero));
+        QVERIFY(std::isnan(valueFromOutputText("NaN", ValueType::Double, 701, u"x"_s).toDouble()));
+        QCOMPARE(valueFromOutputText("-Infinity", ValueType::Double, 701, u"x"_s).toDouble(),
+                 -std::numeric_limits<double>::infinity());
+        // A float4's shortest text is read as a float: 0.1f, not 0.1.
+        QCOMPARE(valueFromOutputText("0.1", ValueType::Double, 700, u"x"_s).toDouble(),
+                 double(0.1f));
+        QCOMPARE(valueFromOutputText("0.1", ValueType::Double, 701, u"x"_s).toDouble(), 0.1);
+        QCOMPARE(valueFromOutputText("\\x00ff", ValueType::Bytes, 17, u"b"_s).toByteArray(),
+                 QByteArray::fromHex("00ff"));
+
+        const QList<std::tuple<QByteArray, ValueType, quint32>> bad {
+            { "true", ValueType::Boolean, 16 },
+            { "1.5x", ValueType::Double, 701 },
+            { "", ValueType::Double, 701 },
+            { "1e39", ValueType::Double, 700 },
+            { "0x10", ValueType::Double, 701 },
+            { "2024-13-45", ValueType::Date, 1082 },
+            { "yesterday", ValueType::TimestampTz, 1184 },
+            { "00ff", ValueType::Bytes, 17 },
+            { "\\x0", ValueType::Bytes, 17 },
+            { "12a", ValueType::Integer, 20 },
+            { "$1.00", ValueType::Decimal, 790 },
+        };
+        for (const auto &[text, type, oid] : bad) {
+            try {
+                valueFromOutputText(text, type, oid, u"col"_s);
+                QFAIL(qPrintable(u"accepted '%1'"_s.arg(QString::fromUtf8(text))));
+            } catch (const Error &error) {
+                QCOMPARE(error.kind(), Error::Kind::Validation);
+                QVERIFY2(error.message().contains(u"\"col\""_s), qPrintable(error.message()));
+            }
         }
     }
 };

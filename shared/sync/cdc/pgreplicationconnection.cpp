@@ -61,7 +61,7 @@ PgReplicationConnection::PgReplicationConnection(const db::DatabaseUrl &url)
     // (time zone, date order, float digits).
     if (!url.options.contains(QStringLiteral("options")))
         add("options", QStringLiteral("-c DateStyle=ISO,YMD -c TimeZone=UTC -c IntervalStyle=postgres "
-                                      "-c extra_float_digits=3"));
+                                      "-c extra_float_digits=3 -c bytea_output=hex"));
     add("replication", QStringLiteral("database"));
     std::vector<const char *> keyPointers;
     std::vector<const char *> valuePointers;

@@ -38,8 +38,8 @@ struct CreatedSlot
 // after which only PgReplicationStream uses it. Only the simple query protocol works on such
 // a connection, so it takes no values from users: slot and publication names are checked by
 // isValidSlotName() before they go into a command. Values stream in the text of ISO dates
-// and UTC times (DateStyle ISO, TimeZone UTC) and exact floats (extra_float_digits 3),
-// whatever the server's defaults.
+// and UTC times (DateStyle ISO, TimeZone UTC), exact floats (extra_float_digits 3) and hex
+// bytea, whatever the server's defaults.
 class PgReplicationConnection final
 {
     Q_DISABLE_COPY_MOVE(PgReplicationConnection)
