@@ -22,7 +22,7 @@ using namespace tf::sync::cdc;
 namespace {
 
 // Collects what the stream hands over; can be told to confirm keepalives when idle.
-class Recorder final : public PgReplicationHandler
+class Recorder : public PgReplicationHandler
 {
 public:
     void onMessage(const PgOutputMessage &message, Lsn walStart) override
@@ -394,6 +394,67 @@ private Q_SLOTS:
         }
         connectReplication()->dropSlot(slot.name);
         catalog.dropPublication(QStringLiteral("tf_fidelity_pub"));
+    }
+
+    // A pair whose tables see no writes, on a cluster where another database writes a lot:
+    // confirming the keepalive positions (after storing them, in the executor) keeps the WAL
+    // the slot holds back bounded, instead of growing without end (Debezium's DBZ-892).
+    void idleSlotDoesNotHoldWal()
+    {
+        m_source->execDirect(QStringLiteral("CREATE DATABASE busy"), "setup");
+        db::DatabaseUrl busyUrl = m_url;
+        busyUrl.database = QStringLiteral("busy");
+        db::Database busy(busyUrl);
+        busy.execDirect(QStringLiteral("CREATE TABLE churn (id int, pad text)"), "setup");
+        PgSourceCatalog catalog(*m_source);
+        catalog.ensurePublication(QStringLiteral("tf_idle_pub"), QStringLiteral("public"),
+                                  { QStringLiteral("parcel") });
+        auto connection = connectReplication();
+        const CreatedSlot slot = connection->createSlot(QStringLiteral("tf_idle"));
+        connection->startReplication(slot.name, slot.consistentPoint,
+                                     { QStringLiteral("tf_idle_pub") });
+
+        // Confirms every keepalive position: nothing of ours is in flight.
+        class IdleConfirmer final : public Recorder
+        {
+        public:
+            void onKeepalive(Lsn walEnd) override
+            {
+                Recorder::onKeepalive(walEnd);
+                if (stream)
+                    stream->confirmFlushed(walEnd);
+            }
+            PgReplicationStream *stream = nullptr;
+        } confirmer;
+        PgReplicationStream stream(std::move(connection), confirmer, slot.consistentPoint, 500);
+        confirmer.stream = &stream;
+        QSignalSpy failed(&stream, &PgReplicationStream::failed);
+
+        // About 12 MB of WAL in the other database (small: the disk is shared).
+        constexpr qint64 kBound = 1024 * 1024;
+        for (int round = 0; round < 4; ++round) {
+            busy.execDirect(QStringLiteral("INSERT INTO churn SELECT i, repeat('x', 200) FROM "
+                                           "generate_series(1, 10000) i"),
+                            "churn");
+            QTest::qWait(200);
+        }
+        const qint64 written = catalog.slot(slot.name)->lagBytes;
+        QVERIFY2(written > 2 * kBound, qPrintable(QString::number(written)));
+        QTRY_VERIFY2_WITH_TIMEOUT(catalog.slot(slot.name)->lagBytes < kBound,
+                                  qPrintable(QString::number(catalog.slot(slot.name)->lagBytes)),
+                                  20000);
+        // A checkpoint logs the running transactions, from which the slot's restart point
+        // moves on.
+        m_source->execDirect(QStringLiteral("CHECKPOINT"), "checkpoint");
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            catalog.slot(slot.name)->retainedBytes < kBound,
+            qPrintable(QString::number(catalog.slot(slot.name)->retainedBytes)), 30000);
+        QVERIFY(confirmer.all<InsertMessage>().isEmpty());
+        QCOMPARE(failed.count(), 0);
+        stream.stop();
+        connectReplication()->dropSlot(slot.name);
+        catalog.dropPublication(QStringLiteral("tf_idle_pub"));
+        busy.closeThreadConnection();
     }
 
     void slotsAreListedByPrefix()
