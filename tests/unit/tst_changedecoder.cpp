@@ -1,6 +1,7 @@
 #include "core/errors.h"
 #include "pgoutputcapture.h"
 #include "sync/cdc/changedecoder.h"
+#include "sync/cdc/changerow.h"
 
 #include <QtTest>
 
@@ -240,6 +241,77 @@ private Q_SLOTS:
         } catch (const Error &error) {
             QVERIFY2(error.message().contains(problem), qPrintable(error.message()));
         }
+    }
+    // The captured changes as rows of the columns a pair reads (any subset, any order).
+    void changeRows()
+    {
+        class Collector final : public SourceChangeSink
+        {
+        public:
+            void beginTransaction(const BeginMessage &) override { }
+            void change(const SourceChange &change) override { changes.append(change); }
+            void commitTransaction(const CommitMessage &) override { }
+            void relationChanged(const RelationPtr &, const RelationPtr &) override { }
+            QList<SourceChange> changes;
+        } collector;
+        ChangeDecoder decoder(collector, 0);
+        for (qsizetype i = 0; i < m_fed.messages.size(); ++i)
+            decoder.decode(m_fed.messages[i], m_fed.starts[i]);
+        QCOMPARE(collector.changes.size(), 10);
+        using sync::Column;
+        using sync::ValueType;
+        const sync::Schema parcel({ Column { u"value"_s, ValueType::Decimal, true },
+                                    Column { u"id"_s, ValueType::Integer, false },
+                                    Column { u"notes"_s, ValueType::Text, true },
+                                    Column { u"name"_s, ValueType::Text, true } });
+        const QStringList key { u"id"_s };
+
+        const ChangeRow inserted = toChangeRow(collector.changes[0], parcel, key);
+        QCOMPARE(inserted.row[0], QVariant(u"12.5"_s)); // numeric in canonical form
+        QCOMPARE(inserted.row[1], QVariant(qint64(1)));
+        QCOMPARE(inserted.row[2].toString().size(), 10000);
+        QCOMPARE(inserted.key, sync::KeyValues { qint64(1) });
+        QVERIFY(!inserted.hasUnchanged());
+
+        const ChangeRow nulls = toChangeRow(collector.changes[1], parcel, key);
+        QVERIFY(nulls.row[0].isNull() && nulls.row[2].isNull() && nulls.row[3].isNull());
+
+        // The TOASTed notes were not sent: marked, not NULL.
+        const ChangeRow renamed = toChangeRow(collector.changes[2], parcel, key);
+        QCOMPARE(renamed.unchanged, (QList<bool> { false, false, true, false }));
+        QCOMPARE(renamed.row[3], QVariant(u"Main Street"_s));
+        QVERIFY(renamed.oldKey.isEmpty());
+
+        const ChangeRow rekeyed = toChangeRow(collector.changes[3], parcel, key);
+        QCOMPARE(rekeyed.key, sync::KeyValues { qint64(3) });
+        QCOMPARE(rekeyed.oldKey, sync::KeyValues { qint64(2) });
+
+        // REPLICA IDENTITY DEFAULT: a delete carries the key only.
+        const ChangeRow deleted = toChangeRow(collector.changes[4], parcel, key);
+        QCOMPARE(deleted.kind, SourceChange::Kind::Delete);
+        QCOMPARE(deleted.key, sync::KeyValues { qint64(3) });
+        QVERIFY(deleted.row[0].isNull());
+
+        // REPLICA IDENTITY FULL, composite key: an update that keeps the key has no old key.
+        const sync::Schema link({ Column { u"owner_id"_s, ValueType::Integer, false },
+                                  Column { u"parcel_id"_s, ValueType::Integer, false },
+                                  Column { u"share"_s, ValueType::Decimal, true } });
+        const QStringList linkKey { u"parcel_id"_s, u"owner_id"_s };
+        const ChangeRow share = toChangeRow(collector.changes[7], link, linkKey);
+        QCOMPARE(share.key, (sync::KeyValues { qint64(1), qint64(7) }));
+        QVERIFY(share.oldKey.isEmpty());
+        QCOMPARE(share.row[2], QVariant(u"0.25"_s));
+        const ChangeRow gone = toChangeRow(collector.changes[8], link, linkKey);
+        QCOMPARE(gone.key, (sync::KeyValues { qint64(1), qint64(8) }));
+        QCOMPARE(gone.row[2], QVariant(u"0.5"_s)); // FULL: the whole old row
+
+        // A column the pair reads that the table lost; a key the change cannot give.
+        const sync::Schema lost({ Column { u"id"_s, ValueType::Integer, false },
+                                  Column { u"zoning"_s, ValueType::Text, true } });
+        QVERIFY_THROWS_EXCEPTION(Error, toChangeRow(collector.changes[0], lost, key));
+        QVERIFY_THROWS_EXCEPTION(Error, toChangeRow(collector.changes[4], parcel, { u"name"_s }));
+        QVERIFY_THROWS_EXCEPTION(Error, toChangeRow(collector.changes[2], parcel, { u"notes"_s }));
+        QVERIFY_THROWS_EXCEPTION(Error, toChangeRow(collector.changes[9], parcel, key)); // truncate
     }
 };
 
