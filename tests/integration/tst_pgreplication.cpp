@@ -1,6 +1,7 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "db/databaseurl.h"
+#include "sync/cdc/cdcpositionstore.h"
 #include "sync/cdc/pgoutputvalues.h"
 #include "sync/cdc/pgreplicationconnection.h"
 #include "sync/cdc/pgreplicationstream.h"
@@ -456,6 +457,55 @@ private Q_SLOTS:
         connectReplication()->dropSlot(slot.name);
         catalog.dropPublication(QStringLiteral("tf_idle_pub"));
         busy.closeThreadConnection();
+    }
+
+    // The target's record of where it stands moves with the target's transactions, and
+    // never backwards.
+    void positionStore()
+    {
+        m_source->execDirect(QStringLiteral("CREATE SCHEMA \"Target Schema\""), "setup");
+        CdcPositionStore store(*m_source, QStringLiteral("Target Schema"));
+        store.ensureTable();
+        store.ensureTable(); // a second time changes nothing
+        const QString pair = QStringLiteral("7");
+        QVERIFY(!store.load(pair, QStringLiteral("tf_pair_7")));
+        const StoredPosition first { QStringLiteral("tf_pair_7"), QStringLiteral("7301"), 1,
+                                     0x16B374D848ull };
+        {
+            db::Transaction rolledBack(*m_source);
+            QVERIFY(store.save(pair, first));
+            QVERIFY(store.load(pair, first.slot)); // visible inside its transaction
+            rolledBack.rollback();
+        }
+        QVERIFY(!store.load(pair, first.slot));
+        {
+            db::Transaction committed(*m_source);
+            QVERIFY(store.save(pair, first));
+            committed.commit();
+        }
+        auto loaded = store.load(pair, first.slot);
+        QVERIFY(loaded);
+        QCOMPARE(loaded->appliedEnd, first.appliedEnd);
+        QCOMPARE(loaded->systemId, first.systemId);
+        QCOMPARE(loaded->timeline, 1);
+        QCOMPARE(loaded->slot, first.slot);
+
+        StoredPosition older = first;
+        older.appliedEnd = first.appliedEnd - 1;
+        QVERIFY(!store.save(pair, older));
+        QCOMPARE(store.load(pair, first.slot)->appliedEnd, first.appliedEnd);
+        QVERIFY(store.save(pair, first)); // the same position again: an idle keepalive
+        StoredPosition newer = first;
+        newer.appliedEnd = 0x1700000000ull;
+        newer.timeline = 2;
+        QVERIFY(store.save(pair, newer));
+        QCOMPARE(store.load(pair, first.slot)->appliedEnd, newer.appliedEnd);
+        QCOMPARE(store.load(pair, first.slot)->timeline, 2);
+        // Another pair, or another slot of the same pair, is another row.
+        QVERIFY(!store.load(QStringLiteral("8"), first.slot));
+        QVERIFY(!store.load(pair, QStringLiteral("tf_pair_7_b")));
+        store.remove(pair, first.slot);
+        QVERIFY(!store.load(pair, first.slot));
     }
 
     void slotsAreListedByPrefix()
