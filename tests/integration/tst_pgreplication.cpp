@@ -2,12 +2,14 @@
 #include "db/connection.h"
 #include "db/databaseurl.h"
 #include "sync/cdc/cdcpositionstore.h"
+#include "sync/cdc/cdctargetwriter.h"
 #include "sync/cdc/pgoutputvalues.h"
 #include "sync/cdc/pgreplicationconnection.h"
 #include "sync/cdc/pgreplicationstream.h"
 #include "sync/cdc/pgsourcecatalog.h"
 #include "sync/cdc/slotsafety.h"
 #include "sync/connectors/postgresconnector.h"
+#include "sync/timevalue.h"
 #include "temporarypostgres.h"
 #include "testsupport.h"
 #include "tst_typefidelity.h"
@@ -463,7 +465,8 @@ private Q_SLOTS:
     // never backwards.
     void positionStore()
     {
-        m_source->execDirect(QStringLiteral("CREATE SCHEMA \"Target Schema\""), "setup");
+        m_source->execDirect(QStringLiteral("CREATE SCHEMA IF NOT EXISTS \"Target Schema\""),
+                             "setup");
         CdcPositionStore store(*m_source, QStringLiteral("Target Schema"));
         store.ensureTable();
         store.ensureTable(); // a second time changes nothing
@@ -506,6 +509,96 @@ private Q_SLOTS:
         QVERIFY(!store.load(pair, QStringLiteral("tf_pair_7_b")));
         store.remove(pair, first.slot);
         QVERIFY(!store.load(pair, first.slot));
+    }
+
+    // Changes written inside the caller's transaction; an update leaves the values the source
+    // did not send untouched, never NULL.
+    void targetWriter()
+    {
+        m_source->execDirect(QStringLiteral("CREATE SCHEMA IF NOT EXISTS \"Target Schema\""),
+                             "setup");
+        m_source->execDirect(
+            QStringLiteral("CREATE TABLE \"Target Schema\".\"Copy\" (region text, id bigint, "
+                           "at timestamptz, amount numeric(12,2), notes text, raw bytea, "
+                           "PRIMARY KEY (region, id))"),
+            "setup");
+        using sync::Column;
+        using sync::ValueType;
+        auto schema = std::make_shared<const sync::Schema>(
+            QList<Column> { { QStringLiteral("region"), ValueType::Text, false },
+                            { QStringLiteral("id"), ValueType::Integer, false },
+                            { QStringLiteral("at"), ValueType::TimestampTz, true },
+                            { QStringLiteral("amount"), ValueType::Decimal, true },
+                            { QStringLiteral("notes"), ValueType::Text, true },
+                            { QStringLiteral("raw"), ValueType::Bytes, true } });
+        CdcTargetWriter writer(*m_source, QStringLiteral("Target Schema"), QStringLiteral("Copy"),
+                               schema, { QStringLiteral("region"), QStringLiteral("id") });
+        const auto at = sync::TimeValue::parse(QStringLiteral("0044-03-15 12:00:00.5+00 BC"),
+                                               sync::TimeValue::Kind::TimestampTz)
+                            .toVariant();
+        const QString big(20000, QLatin1Char('n'));
+        const auto row
+            = [&](const QString &region, qint64 id, const QVariant &amount, const QVariant &notes) {
+                  return sync::Row { region, id, at, amount, notes, QByteArray("\x00\xff", 2) };
+              };
+        const auto read = [&](const QString &region, qint64 id) {
+            QSqlQuery query = m_source->prepare(QStringLiteral(
+                "SELECT at::text, coalesce(amount::text, 'NULL'), coalesce(length(notes)::text, "
+                "'NULL'), "
+                "coalesce(notes, '<null>') = "
+                "repeat('n', 20000), "
+                "encode(raw, 'hex') FROM \"Target Schema\".\"Copy\" WHERE region = ? AND id = ?"));
+            query.addBindValue(region);
+            query.addBindValue(id);
+            m_source->exec(query, "read");
+            return query.next()
+                ? QStringList { query.value(0).toString(), query.value(1).toString(),
+                                query.value(2).toString(), query.value(3).toString(),
+                                query.value(4).toString() }
+                : QStringList();
+        };
+        {
+            db::Transaction transaction(*m_source);
+            writer.upsert(row(QStringLiteral("north"), 1, QStringLiteral("12.5"), big));
+            transaction.rollback();
+        }
+        QVERIFY(read(QStringLiteral("north"), 1).isEmpty());
+        db::Transaction transaction(*m_source);
+        writer.upsert(row(QStringLiteral("north"), 1, QStringLiteral("12.5"), big));
+        QCOMPARE(read(QStringLiteral("north"), 1),
+                 (QStringList { QStringLiteral("0044-03-15 12:00:00.5+00 BC"),
+                                QStringLiteral("12.50"), QStringLiteral("20000"),
+                                QStringLiteral("true"), QStringLiteral("00ff") }));
+        // The notes were not sent: untouched, while the amount changes.
+        const QList<bool> notesUnchanged { false, false, false, false, true, false };
+        QVERIFY(writer.update(row(QStringLiteral("north"), 1, QStringLiteral("13"), QVariant()),
+                              notesUnchanged, { QStringLiteral("north"), qint64(1) }));
+        QCOMPARE(read(QStringLiteral("north"), 1).mid(1, 3),
+                 (QStringList { QStringLiteral("13.00"), QStringLiteral("20000"),
+                                QStringLiteral("true") }));
+        // A full update writes NULL where the source has NULL.
+        writer.upsert(row(QStringLiteral("north"), 1, QVariant(), QVariant()));
+        QCOMPARE(read(QStringLiteral("north"), 1).mid(1, 3),
+                 (QStringList { QStringLiteral("NULL"), QStringLiteral("NULL"),
+                                QStringLiteral("false") }));
+        writer.upsert(row(QStringLiteral("north"), 1, QStringLiteral("1"), big));
+        // A key change moves the row; the old key is gone.
+        QVERIFY(writer.update(row(QStringLiteral("south"), 1, QStringLiteral("2"), QVariant()),
+                              notesUnchanged, { QStringLiteral("north"), qint64(1) }));
+        QVERIFY(read(QStringLiteral("north"), 1).isEmpty());
+        QCOMPARE(read(QStringLiteral("south"), 1).value(3), QStringLiteral("true"));
+        // No row with the key: the caller has to know (it cannot write the row whole).
+        QVERIFY(!writer.update(row(QStringLiteral("east"), 9, QStringLiteral("2"), QVariant()),
+                               notesUnchanged, { QStringLiteral("east"), qint64(9) }));
+        QVERIFY(!writer.update(row(QStringLiteral("east"), 9, QVariant(), QVariant()),
+                               QList<bool>(6, true), { QStringLiteral("east"), qint64(9) }));
+        QVERIFY(writer.update(row(QStringLiteral("south"), 1, QVariant(), QVariant()),
+                              QList<bool>(6, true), { QStringLiteral("south"), qint64(1) }));
+        QVERIFY(read(QStringLiteral("east"), 9).isEmpty());
+        QVERIFY(writer.remove({ QStringLiteral("south"), qint64(1) }));
+        QVERIFY(!writer.remove({ QStringLiteral("south"), qint64(1) }));
+        QVERIFY(read(QStringLiteral("south"), 1).isEmpty());
+        transaction.commit();
     }
 
     void slotsAreListedByPrefix()
