@@ -76,7 +76,13 @@ void PgReplicationStream::sendStatus(bool replyRequested)
     putUint64(message, quint64(toPgEpochMicros(QDateTime::currentMSecsSinceEpoch())));
     message.append(char(replyRequested ? 1 : 0));
     PGconn *conn = m_connection->handle();
-    if (PQputCopyData(conn, message.constData(), int(message.size())) <= 0 || PQflush(conn) < 0) {
+    const int queued = PQputCopyData(conn, message.constData(), int(message.size()));
+    if (queued == 0) {
+        // Non-blocking and libpq's buffer is full: the next update carries newer positions.
+        qCDebug(lcStream) << "status update deferred: the send buffer is full";
+        return;
+    }
+    if (queued < 0 || PQflush(conn) < 0) {
         fail(QStringLiteral("sending a standby status update: ")
              + QString::fromUtf8(PQerrorMessage(conn)).trimmed());
         return;
