@@ -1,0 +1,40 @@
+#pragma once
+
+#include "slotsafety.h"
+
+#include <QString>
+#include <optional>
+
+namespace tf::db {
+class Database;
+}
+
+namespace tf::sync::cdc {
+
+// Where a cdc pair's target stands: tf_cdc_position(pair_id, slot, system_id, timeline,
+// end_lsn, updated_at) in the target's schema, next to tf_sync_state. The executor saves the
+// position in the same transaction as the changes it applied, so the target holds exactly the
+// transactions up to end_lsn: a restart streams from there and skips what is not past it.
+// Queries run on the calling thread's connection of `target`, inside whatever transaction is
+// open on it.
+class CdcPositionStore final
+{
+public:
+    CdcPositionStore(const db::Database &target, const QString &schema);
+
+    // CREATE TABLE IF NOT EXISTS, serialised by an advisory lock (two pairs starting at once).
+    void ensureTable();
+    std::optional<StoredPosition> load(const QString &pairId, const QString &slot);
+    // Upserts the position. It never moves backwards: an end LSN below the stored one is not
+    // saved (false), since that would apply transactions twice after a restart.
+    bool save(const QString &pairId, const StoredPosition &position);
+    void remove(const QString &pairId, const QString &slot);
+
+    const QString &table() const { return m_table; }
+
+private:
+    const db::Database &m_target;
+    QString m_table; // "schema"."tf_cdc_position", quoted
+};
+
+} // namespace tf::sync::cdc

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "sync/row.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace tf::db {
+class Database;
+}
+
+namespace tf::sync::cdc {
+
+// Writes one table's mapped changes to a PostgreSQL target inside the caller's transaction
+// (the one that also saves the position), one statement per row, every value bound as its
+// PostgreSQL input text (pg::inputText). Unlike a batch apply it opens no transaction of its
+// own, and an update can leave columns untouched: the values the source did not send.
+class CdcTargetWriter final
+{
+public:
+    // table: the target table's name in schema; rows come in `schema`'s column order.
+    CdcTargetWriter(const db::Database &target, const QString &schema, const QString &table,
+                    SchemaPtr rowSchema, QStringList keyColumns);
+
+    // Insert, or overwrite every column of the row with the same key.
+    void upsert(const Row &row);
+    // Sets the columns not flagged unchanged on the row whose key is `where` (the old key of
+    // a key change, else the row's own). False when no row has that key: the caller cannot
+    // write the row whole (it lacks the unchanged values) and quarantines it.
+    bool update(const Row &row, const QList<bool> &unchanged, const KeyValues &where);
+    // Deletes the row with this key; false when there was none.
+    bool remove(const KeyValues &key);
+
+private:
+    QVariant bound(const QVariant &value, int column) const;
+    QString keyCondition() const;
+
+    const db::Database &m_target;
+    QString m_table;
+    SchemaPtr m_schema;
+    QStringList m_keyColumns;
+    QList<int> m_keyIndexes;
+};
+
+} // namespace tf::sync::cdc

@@ -1,0 +1,77 @@
+#pragma once
+
+// What the cdc integration tests share: a private cluster set up for logical replication,
+// a handler that records what a replication stream hands over, and a one-value query.
+
+#include "db/connection.h"
+#include "db/databaseurl.h"
+#include "sync/cdc/pgreplicationstream.h"
+#include "temporarypostgres.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace tf::test {
+
+using namespace tf::sync::cdc;
+
+// Starts `cluster` (TemporaryPostgres) with wal_level=logical, a 2 s wal_sender_timeout (the
+// server asks for keepalive answers every second), and server defaults a value's text must not
+// depend on (another time zone, date style and float digits). False with cluster.error().
+inline bool startLogicalCluster(TemporaryPostgres &cluster)
+{
+    if (!cluster.start())
+        return false;
+    {
+        db::Database admin(db::DatabaseUrl::parse(cluster.url()));
+        for (const char *setting :
+             { "wal_level = 'logical'", "wal_sender_timeout = '2s'", "timezone = 'America/Chicago'",
+               "datestyle = 'SQL, DMY'", "extra_float_digits = 0" })
+            admin.execDirect(QStringLiteral("ALTER SYSTEM SET ") + QLatin1String(setting), "setup");
+        admin.closeThreadConnection();
+    }
+    return cluster.restart();
+}
+
+// Collects what the stream hands over; can be told to confirm keepalives when idle.
+class Recorder : public PgReplicationHandler
+{
+public:
+    void onMessage(const PgOutputMessage &message, Lsn walStart) override
+    {
+        messages.append(message);
+        starts.append(walStart);
+        if (std::holds_alternative<CommitMessage>(message))
+            ++commits;
+    }
+    void onKeepalive(Lsn walEnd) override
+    {
+        ++keepalives;
+        lastKeepalive = walEnd;
+    }
+
+    template<typename T> QList<T> all() const
+    {
+        QList<T> found;
+        for (const PgOutputMessage &message : messages) {
+            if (std::holds_alternative<T>(message))
+                found.append(std::get<T>(message));
+        }
+        return found;
+    }
+
+    QList<PgOutputMessage> messages;
+    QList<Lsn> starts;
+    int commits = 0;
+    int keepalives = 0;
+    Lsn lastKeepalive = 0;
+};
+
+inline QString scalar(const db::Database &database, const QString &sql)
+{
+    QSqlQuery query = database.prepare(sql);
+    database.exec(query, "test query");
+    return query.next() ? query.value(0).toString() : QString();
+}
+
+} // namespace tf::test
