@@ -130,6 +130,7 @@ void SyncSupervisor::probe()
                     m_events(QStringLiteral("started"), QStringLiteral("SyncService started"),
                              QJsonObject { { QStringLiteral("pid"), probedPid } });
                 }
+                m_livePid->store(probedPid);
                 m_attempt = 0;
                 m_alarmRaised = false;
                 m_lastError.clear();

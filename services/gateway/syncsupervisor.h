@@ -8,7 +8,9 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 
 class QNetworkAccessManager;
 
@@ -64,6 +66,9 @@ public:
     int failedAttempts() const { return m_attempt; }
     QString lastError() const { return m_lastError; }
     QJsonObject toJson() const;
+    // The pid of the child last seen live, set after its "started"/"restarted" event is
+    // recorded; readable from any thread (a restart job waits on it), kept alive by its holders.
+    std::shared_ptr<const std::atomic<qint64>> livePid() const { return m_livePid; }
 
 Q_SIGNALS:
     void stateChanged(tf::gateway::SyncSupervisor::State state);
@@ -93,6 +98,7 @@ private:
     bool m_alarmRaised = false;
     bool m_restartRequested = false; // the child was stopped by restart(): launch again at once
     QString m_lastError;
+    std::shared_ptr<std::atomic<qint64>> m_livePid = std::make_shared<std::atomic<qint64>>(0);
 };
 
 } // namespace tf::gateway

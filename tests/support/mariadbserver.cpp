@@ -1,6 +1,7 @@
 #include "mariadbserver.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
@@ -81,11 +82,19 @@ bool MariaDbServer::start()
     }
     const bool root = ::geteuid() == 0;
     const QString data = m_dir.filePath(QStringLiteral("data"));
+    // Its own temporary folder: with the shared /tmp, a test that cleans /tmp or another
+    // server's files made mariadb-install-db fail ("Error on delete of '/tmp/#sql-temptable-…'").
+    const QString tmp = m_dir.filePath(QStringLiteral("tmp"));
+    if (!QDir().mkpath(tmp)) {
+        m_error = QStringLiteral("cannot create %1").arg(tmp);
+        return false;
+    }
     if (!m_initialized) {
         QProcess install;
         QStringList arguments { QStringLiteral("--no-defaults"), QStringLiteral("--datadir=") + data,
                                 QStringLiteral("--auth-root-authentication-method=normal"), QStringLiteral("--skip-test-db"),
-                                QStringLiteral("--innodb-log-file-size=16M") }; // 96 MB by default: tests write little
+                                QStringLiteral("--innodb-log-file-size=16M"), // 96 MB by default: tests write little
+                                QStringLiteral("--tmpdir=") + tmp };
         if (root)
             arguments << QStringLiteral("--user=root");
         install.setProcessChannelMode(QProcess::MergedChannels);
@@ -106,7 +115,7 @@ bool MariaDbServer::start()
                             QStringLiteral("--port=%1").arg(m_port), QStringLiteral("--bind-address=127.0.0.1"),
                             QStringLiteral("--character-set-server=utf8mb4"), QStringLiteral("--collation-server=utf8mb4_unicode_ci"),
                             QStringLiteral("--skip-log-bin"), QStringLiteral("--innodb-flush-log-at-trx-commit=2"),
-                            QStringLiteral("--innodb-log-file-size=16M"),
+                            QStringLiteral("--innodb-log-file-size=16M"), QStringLiteral("--tmpdir=") + tmp,
                             QStringLiteral("--log-error=") + m_dir.filePath(QStringLiteral("server.log")),
                             QStringLiteral("--pid-file=") + m_dir.filePath(QStringLiteral("server.pid")) };
     if (root)

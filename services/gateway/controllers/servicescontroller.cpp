@@ -101,6 +101,9 @@ http::ApiResponse ServicesController::restartSync(const http::ApiRequest &reques
     url.setPath(QStringLiteral("/health"));
     const int timeoutMs = m_restartTimeoutMs;
     const std::shared_ptr<std::atomic_bool> closing = m_closing;
+    // Done when the supervisor has seen the new child live, so its "restarted" event is
+    // recorded (GET /api/services counts it) before the job says completed.
+    const std::shared_ptr<const std::atomic<qint64>> supervisedPid = m_supervisor->livePid();
     const JobRegistry::Action action { kJobKind, QStringLiteral("sync"), kExclusive, request.caller.username,
                                        QStringLiteral("restart of tf-syncd queued") };
     if (const std::optional<QJsonObject> running = m_jobs.admit(action))
@@ -114,7 +117,7 @@ http::ApiResponse ServicesController::restartSync(const http::ApiRequest &reques
         while (!deadline.hasExpired() && !closing->load()) {
             const ops::HttpProbe probe = ops::httpGet(url, 2000);
             const qint64 pid = probe.json().value(QStringLiteral("pid")).toInteger();
-            if (probe.status == 200 && pid > 0 && pid != oldPid) {
+            if (probe.status == 200 && pid > 0 && pid != oldPid && supervisedPid->load() == pid) {
                 return QJsonObject { { QStringLiteral("service"), QStringLiteral("sync") },
                                      { QStringLiteral("old_pid"), oldPid },
                                      { QStringLiteral("new_pid"), pid },
@@ -122,7 +125,9 @@ http::ApiResponse ServicesController::restartSync(const http::ApiRequest &reques
             }
             last = probe.status == 0 ? probe.error
                 : pid == oldPid     ? QStringLiteral("the old tf-syncd (pid %1) still answers").arg(oldPid)
-                                    : QStringLiteral("HTTP %1 from /health").arg(probe.status);
+                : probe.status == 200 && pid > 0
+                ? QStringLiteral("tf-syncd (pid %1) answers; the supervisor has not seen it live yet").arg(pid)
+                : QStringLiteral("HTTP %1 from /health").arg(probe.status);
             context.progress(0.5, QStringLiteral("waiting for a new tf-syncd to answer /health: %1").arg(last));
             QThread::msleep(200);
         }
