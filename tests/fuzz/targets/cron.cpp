@@ -6,8 +6,6 @@
 #include "core/errors.h"
 #include "sync/schedule/cronschedule.h"
 
-#include <QTimeZone>
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 512)
@@ -15,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QString text = QString::fromUtf8(tf::fuzz::bytesOf(data, size));
     try {
         const tf::sync::CronSchedule schedule = tf::sync::CronSchedule::parse(text);
-        const QDateTime start(QDate(2026, 2, 27), QTime(23, 58, 30), QTimeZone::UTC);
+        const QDateTime start(QDate(2026, 2, 27), QTime(23, 58, 30), Qt::UTC);
         const QDateTime next = schedule.next(start);
         if (next.isValid()) {
             TF_FUZZ_REQUIRE(next > start, "next() is not after its start");

@@ -7,6 +7,7 @@
 #include "core/jsonutil.h"
 #include "sync/systems/systemdefinition.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace {
