@@ -71,8 +71,8 @@ for target in "${TARGETS[@]}"; do
     "$BUILD/bin/fuzz_$target" -max_total_time="$SECONDS_EACH" -print_final_stats=1 -timeout=10 \
         -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$findings/" \
         "$corpus" "tests/fuzz/corpus/$target" >"$logfile" 2>&1 || rc=$?
-    execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logfile" | tail -n 1 | grep -o '[0-9]*$' || true)"
-    speed="$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$logfile" | tail -n 1 | grep -o '[0-9]*$' || true)"
+    execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$logfile" | tail -n 1 | grep -o '[0-9]*$' || true)"
+    speed="$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$logfile" | tail -n 1 | grep -o '[0-9]*$' || true)"
     size="$(find "$corpus" -type f | wc -l)"
     found="$(find "$findings" -type f | wc -l)"
     if ((rc != 0 && found == 0)); then

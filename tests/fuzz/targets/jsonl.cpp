@@ -16,15 +16,19 @@
 
 namespace {
 
-QString inputPath()
+// One file per process, removed at exit.
+struct InputFile
 {
-    static const QString path = [] {
-        const QString dir = QDir(QStringLiteral("/dev/shm")).exists() ? QStringLiteral("/dev/shm") : QDir::tempPath();
-        const QString file = dir + QStringLiteral("/tf-fuzz-jsonl-") + QString::number(::getpid()) + QStringLiteral(".jsonl");
-        std::atexit([] { QFile::remove(inputPath()); });
-        return file;
-    }();
-    return path;
+    QString path;
+    ~InputFile() { QFile::remove(path); }
+};
+
+const QString &inputPath()
+{
+    static const InputFile file { (QDir(QStringLiteral("/dev/shm")).exists() ? QStringLiteral("/dev/shm") : QDir::tempPath())
+                                  + QStringLiteral("/tf-fuzz-jsonl-") + QString::number(::getpid())
+                                  + QStringLiteral(".jsonl") };
+    return file.path;
 }
 
 } // namespace
