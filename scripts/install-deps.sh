@@ -41,14 +41,21 @@ if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi
 
-# --list [--test]: print the package names, one per line, and install nothing. The dependency
+# Only the fuzz build (tests/fuzz, preset "fuzz": bench/fuzz/run.sh and scripts/test.sh
+# --sanitize) needs these: clang++-14, and libFuzzer's runtime with the ASan/UBSan runtimes for
+# clang (libclang_rt.fuzzer*, libclang_rt.asan*), which libclang-rt-14-dev ships. The ordinary
+# build stays on GCC and replays the fuzz corpora without libFuzzer.
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+
+# --list [--test] [--fuzz]: print the package names, one per line, and install nothing. The dependency
 # check (scripts/check-deps.sh) reads this list, so the two cannot drift apart.
 list_only=0
 for arg in "$@"; do
     case "$arg" in
         --test) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+        --fuzz) PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
         --list) list_only=1 ;;
-        *) printf 'install-deps.sh: unknown argument "%s" (expected --test and/or --list)\n' "$arg" >&2; exit 2 ;;
+        *) printf 'install-deps.sh: unknown argument "%s" (expected --test, --fuzz and/or --list)\n' "$arg" >&2; exit 2 ;;
     esac
 done
 if ((list_only)); then

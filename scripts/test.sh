@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # README command 2: build, start a throwaway PostgreSQL, run every test suite, clean up.
 #   scripts/test.sh                 release preset, all tests
-#   scripts/test.sh --sanitize      debug preset (AddressSanitizer + UndefinedBehaviorSanitizer)
+#   scripts/test.sh --sanitize      debug preset (AddressSanitizer + UndefinedBehaviorSanitizer),
+#                                   then a smoke run of every libFuzzer target (bench/fuzz/run.sh,
+#                                   TF_FUZZ_SECONDS seconds each, default 5; clang preset "fuzz")
 #   scripts/test.sh -R tst_config   any other arguments go to ctest
 # Exits with ctest's code. The PostgreSQL folder is removed however the run ends.
 set -euo pipefail
@@ -25,7 +27,11 @@ for arg in "$@"; do
     esac
 done
 
-bash scripts/install-deps.sh --test
+if [[ "$preset" == debug ]]; then
+    bash scripts/install-deps.sh --test --fuzz
+else
+    bash scripts/install-deps.sh --test
+fi
 
 log "configuring (preset $preset)"
 cmake --preset "$preset" >/dev/null
@@ -128,6 +134,17 @@ ctest_pid=$!
 wait "$ctest_pid" || rc=$?
 ctest_pid=""
 if ((rc == 0)); then log "all test suites passed"; else log "tests failed (ctest exit code $rc)"; fi
+
+# --- fuzz smoke run (--sanitize only: it builds the clang preset "fuzz") ------------------------
+if [[ "$preset" == debug ]]; then
+    log "fuzzing every target for ${TF_FUZZ_SECONDS:-5}s (bench/fuzz/run.sh)"
+    fuzz_rc=0
+    bash bench/fuzz/run.sh "${TF_FUZZ_SECONDS:-5}" || fuzz_rc=$?
+    if ((rc == 0 && fuzz_rc != 0)); then
+        log "fuzzing found something (build/fuzz/findings/)"
+        rc=1
+    fi
+fi
 
 # --- packages -------------------------------------------------------------------------------
 # A whole run (no ctest filter, release preset) also builds and checks the two Debian packages;

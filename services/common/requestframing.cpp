@@ -93,10 +93,17 @@ RequestFraming::Refusal RequestFraming::feed(QByteArrayView bytes)
         case State::Head:
         case State::Trailers: {
             const bool trailers = m_state == State::Trailers;
-            // A line at a time (up to and including its LF), or what there is of it.
+            // A line at a time (up to and including its LF), or what there is of it, but never
+            // past the byte at which a size limit is exceeded: whichever comes first in the
+            // stream, a bad byte or the limit, is the answer, however TCP split the bytes
+            // (found by fuzzing: a long URL followed by a bare CR got 400 or 414).
+            qsizetype budget = qsizetype(m_limits.maxHeaderBytes) + 1 - m_head.size();
+            if (!trailers && !m_head.contains('\n'))
+                budget = qMin(budget, qsizetype(m_limits.maxUrlBytes) + 33 - m_head.size());
             const QByteArrayView rest = bytes.sliced(pos);
             const qsizetype lineFeed = rest.indexOf('\n');
-            const QByteArrayView span = lineFeed < 0 ? rest : rest.first(lineFeed + 1);
+            QByteArrayView span = lineFeed < 0 ? rest : rest.first(lineFeed + 1);
+            span = span.first(qMin(span.size(), qMax<qsizetype>(budget, 1)));
             pos += span.size();
             if (Refusal refusal = scanHeadBytes(span, trailers))
                 return refusal;

@@ -127,6 +127,9 @@ void parseAuthority(const QString &authority, DatabaseUrl &url)
     } else {
         const int colon = hostPort.lastIndexOf(QLatin1Char(':'));
         url.host = decode(colon < 0 ? hostPort : hostPort.left(colon));
+        if (url.host.contains(QLatin1Char(':'))) // an IPv6 address goes in brackets
+            fail(QStringLiteral("host '%1' is not a host name, an IP address or a socket directory")
+                     .arg(url.host.left(64)));
         if (colon >= 0)
             portText = hostPort.mid(colon + 1);
         if (colon >= 0 && portText.isEmpty())
@@ -134,6 +137,31 @@ void parseAuthority(const QString &authority, DatabaseUrl &url)
     }
     if (!portText.isEmpty())
         url.port = parsePort(portText);
+}
+
+// libpq takes C strings: a NUL would cut a value short and name another database or user.
+void rejectNul(const QString &value, const char *part)
+{
+    if (value.contains(QChar(0)))
+        fail(QStringLiteral("the %1 holds a NUL character").arg(QLatin1String(part)));
+}
+
+// A host is a name, an IPv4 or IPv6 address, or a socket directory (starting with '/'). Any
+// other text would be ambiguous: "a:b" (host a, port b?), "h/x" written back as a path (found
+// by fuzzing: such hosts did not survive redacted()).
+void checkHost(const QString &host)
+{
+    rejectNul(host, "host");
+    if (host.isEmpty() || host.startsWith(QLatin1Char('/')))
+        return;
+    const bool ipv6 = host.contains(QLatin1Char(':'));
+    for (const QChar c : host) {
+        const bool ok = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+            || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('.') || c == QLatin1Char('-')
+            || (ipv6 ? c == QLatin1Char(':') || c == QLatin1Char('%') : c == QLatin1Char('_'));
+        if (!ok)
+            fail(QStringLiteral("host '%1' is not a host name, an IP address or a socket directory").arg(host.left(64)));
+    }
 }
 
 DatabaseUrl parsePostgres(const QString &rest)
@@ -155,6 +183,12 @@ DatabaseUrl parsePostgres(const QString &rest)
             "missing database name (postgresql://[user[:password]@]host[:port]/database)"));
     if (url.database.contains(QLatin1Char('/')))
         fail(QStringLiteral("database name may not contain '/'"));
+    checkHost(url.host);
+    rejectNul(url.user, "user name");
+    rejectNul(url.password, "password");
+    rejectNul(url.database, "database name");
+    for (auto it = url.options.cbegin(); it != url.options.cend(); ++it)
+        rejectNul(it.value(), "query string");
     if (url.port < 0)
         url.port = kDefaultPostgresPort;
     return url;

@@ -120,6 +120,15 @@ void TestDatabaseUrl::refusesBadUrls_data()
                                  << "sslmode";
     QTest::newRow("ambiguous sqlite") << "sqlite://data/tf.db"
                                       << "sqlite:///absolute/path";
+    // Found by fuzzing (tests/fuzz/corpus/databaseurl): hosts that redacted() could not write back.
+    QTest::newRow("colon in host name") << "postgresql://tf:hunter2@a:b:5432/control"
+                                        << "host 'a:b' is not a host name";
+    QTest::newRow("slash in host name") << "postgresql://tf:hunter2@h%2Fx/control"
+                                        << "host 'h/x' is not a host name";
+    QTest::newRow("bracket in host name") << "postgresql://tf:hunter2@:1][::1]:6543/control"
+                                          << "is not a host name";
+    QTest::newRow("NUL in database name") << "postgresql://tf:hunter2@db/con%00trol"
+                                          << "database name holds a NUL";
 }
 
 void TestDatabaseUrl::refusesBadUrls()
