@@ -61,6 +61,9 @@ private:
     qint64 scalar(const QString &statement);
     // Source and target tables `name` (ids -250 .. kRows-251, every `step`-th), and their pair.
     PairSpec makePair(const QString &name, qint64 step = 1, ChangeMode mode = ChangeMode::Hash);
+    // Source and target tables `name` with these column definitions (no rows), and a pair
+    // `pairName` (the tables of makePair, unused) mapping every column to itself.
+    PairSpec makeTablePair(const QString &name, const QString &pairName, const QStringList &columns);
     RunResult run(const PairSpec &spec, bool full = false);
     qint64 differences(const QString &name);
     // Blocks whose stored sums differ from a recomputation over the pair's rows of
@@ -145,6 +148,23 @@ PairSpec TestBlockHash::makePair(const QString &name, qint64 step, ChangeMode mo
     spec.targetSystem = u"bh-target"_s;
     spec.batchSize = 1000;
     spec.entities = { entity };
+    return spec;
+}
+
+PairSpec TestBlockHash::makeTablePair(const QString &name, const QString &pairName, const QStringList &columns)
+{
+    const QString definition = u"("_s + columns.join(u", "_s) + u")"_s;
+    sql(u"CREATE TABLE %1 %2"_s.arg(src(name), definition));
+    sql(u"CREATE TABLE %1 %2"_s.arg(dst(name), definition));
+    PairSpec spec = makePair(pairName);
+    EntitySpec &entity = spec.entities[0];
+    entity.name = entity.sourceEntity = entity.targetEntity = name;
+    QJsonArray fields;
+    for (const QString &column : columns) {
+        const QString field = column.section(QLatin1Char(' '), 0, 0);
+        fields.append(QJsonObject { { u"target"_s, field }, { u"source"_s, field } });
+    }
+    entity.mapping = QJsonObject { { u"fields"_s, fields } };
     return spec;
 }
 
@@ -387,17 +407,9 @@ void TestBlockHash::valuesAreComparedExactly()
     // 1.0): a change of scale alone is no change, or rows written by a repair would differ
     // from their source for ever.
     const QString name = u"exact"_s;
-    const QString columns = u"(id bigint PRIMARY KEY, d double precision, n numeric, t text)"_s;
-    sql(u"CREATE TABLE %1 %2"_s.arg(src(name), columns));
-    sql(u"CREATE TABLE %1 %2"_s.arg(dst(name), columns));
+    const PairSpec spec = makeTablePair(name, u"exact pair"_s,
+                                        { u"id bigint PRIMARY KEY"_s, u"d double precision"_s, u"n numeric"_s, u"t text"_s });
     sql(u"INSERT INTO %1 SELECT i, 0, 1.0, '' FROM generate_series(1, 1000) AS i"_s.arg(src(name)));
-    PairSpec spec = makePair(u"exact pair"_s);
-    EntitySpec &entity = spec.entities[0];
-    entity.name = entity.sourceEntity = entity.targetEntity = name;
-    QJsonArray fields;
-    for (const QString &column : { u"id"_s, u"d"_s, u"n"_s, u"t"_s })
-        fields.append(QJsonObject { { u"target"_s, column }, { u"source"_s, column } });
-    entity.mapping = QJsonObject { { u"fields"_s, fields } };
     RUN_OK(run(spec));
     RUN_OK(run(spec));
     sql(u"UPDATE %1 SET d = CAST('-0' AS double precision) WHERE id = 110"_s.arg(src(name)));
@@ -458,20 +470,11 @@ void TestBlockHash::firstLoadOfKeysThatOnlyLookLikeIntegers()
     // '00000000000000000042' are integers to them, ' 5', '1e5', '-' and '--1' are not), so the
     // triggers' later deltas of the same keys cancel them exactly.
     const QString name = u"text keys"_s;
-    const QString columns = u"(id text PRIMARY KEY, v integer)"_s;
-    sql(u"CREATE TABLE %1 %2"_s.arg(src(name), columns));
-    sql(u"CREATE TABLE %1 %2"_s.arg(dst(name), columns));
+    const PairSpec spec = makeTablePair(name, u"text keys pair"_s, { u"id text PRIMARY KEY"_s, u"v integer"_s });
     sql(u"INSERT INTO %1 SELECT CAST(i AS text), i FROM generate_series(-150, 1500) AS i"_s.arg(src(name)));
     sql(u"INSERT INTO %1 VALUES ('007', 1), ('-0', 2), ('-', 3), ('1e5', 4), (' 5', 5), ('abc', 6),"
         " ('00000000000000000042', 8), ('9223372036854775807', 9), ('-9223372036854775808', 10), ('--1', 11)"_s
             .arg(src(name)));
-    PairSpec spec = makePair(u"text keys pair"_s);
-    EntitySpec &entity = spec.entities[0];
-    entity.name = entity.sourceEntity = entity.targetEntity = name;
-    QJsonArray fields;
-    for (const QString &column : { u"id"_s, u"v"_s })
-        fields.append(QJsonObject { { u"target"_s, column }, { u"source"_s, column } });
-    entity.mapping = QJsonObject { { u"fields"_s, fields } };
     const RunResult full = run(spec, true);
     RUN_OK(full);
     QCOMPARE(full.totals.read, 1651 + 10);
