@@ -52,14 +52,25 @@ private slots:
     void cursorReconciliationStoresTheSameHashes();
     void stateOfTheLayoutBeforeIsUpgradedInPlace();
     void valuesAreComparedExactly();
+    void firstLoadSumsItsOwnBlocksExactly();
+    void firstLoadOfKeysThatOnlyLookLikeIntegers();
+    void firstLoadUnderTheTriggerFunctionBefore();
 
 private:
     void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
     qint64 scalar(const QString &statement);
     // Source and target tables `name` (ids -250 .. kRows-251, every `step`-th), and their pair.
     PairSpec makePair(const QString &name, qint64 step = 1, ChangeMode mode = ChangeMode::Hash);
+    // Source and target tables `name` with these column definitions (no rows), and a pair
+    // `pairName` (the tables of makePair, unused) mapping every column to itself.
+    PairSpec makeTablePair(const QString &name, const QString &pairName, const QStringList &columns);
     RunResult run(const PairSpec &spec, bool full = false);
     qint64 differences(const QString &name);
+    // Blocks whose stored sums differ from a recomputation over the pair's rows of
+    // tf_sync_state (written here apart from the product's SQL: a regular expression for
+    // integer texts); 0 when they are exact.
+    qint64 blockMismatches(const QString &pairId);
+    void replaceWithTriggerFunctionBefore();
     QString src(const QString &name) const { return q(kSrc) + u"."_s + q(name); }
     QString dst(const QString &name) const { return q(kDst) + u"."_s + q(name); }
 
@@ -140,6 +151,23 @@ PairSpec TestBlockHash::makePair(const QString &name, qint64 step, ChangeMode mo
     return spec;
 }
 
+PairSpec TestBlockHash::makeTablePair(const QString &name, const QString &pairName, const QStringList &columns)
+{
+    const QString definition = u"("_s + columns.join(u", "_s) + u")"_s;
+    sql(u"CREATE TABLE %1 %2"_s.arg(src(name), definition));
+    sql(u"CREATE TABLE %1 %2"_s.arg(dst(name), definition));
+    PairSpec spec = makePair(pairName);
+    EntitySpec &entity = spec.entities[0];
+    entity.name = entity.sourceEntity = entity.targetEntity = name;
+    QJsonArray fields;
+    for (const QString &column : columns) {
+        const QString field = column.section(QLatin1Char(' '), 0, 0);
+        fields.append(QJsonObject { { u"target"_s, field }, { u"source"_s, field } });
+    }
+    entity.mapping = QJsonObject { { u"fields"_s, fields } };
+    return spec;
+}
+
 RunResult TestBlockHash::run(const PairSpec &spec, bool full)
 {
     SyncRunner runner(spec, *m_source, *m_target, *m_quarantine);
@@ -153,6 +181,33 @@ qint64 TestBlockHash::differences(const QString &name)
     return scalar(u"SELECT count(*) FROM %1 AS s FULL JOIN %2 AS d ON s.id = d.id WHERE s.id IS NULL "
                   "OR d.id IS NULL OR (s.name, s.amount, s.at, s.flag, s.modified) IS DISTINCT FROM "
                   "(d.name, d.amount, d.at, d.flag, d.modified)"_s.arg(src(name), dst(name)));
+}
+
+qint64 TestBlockHash::blockMismatches(const QString &pairId)
+{
+    const QString integer = u"(%1 ~ '^-?[0-9]+$' AND length(%1) <= 20)"_s;
+    return scalar(
+        u"WITH s AS (SELECT CASE WHEN k >= 0 THEN k / 100 ELSE (k + 1) / 100 - 1 END AS block,"
+        " count(*) AS rows, count(h) AS hashed, COALESCE(sum(CAST(h >> 32 AS int4)), 0) AS a,"
+        " COALESCE(sum(CAST((h & 4294967295) - 2147483648 AS int4)), 0) AS b"
+        " FROM (SELECT CAST(source_key AS int8) AS k, CASE WHEN %3 THEN CAST(hash AS int8) END AS h"
+        " FROM %1.tf_sync_state WHERE pair_id = '%2' AND %4) AS x GROUP BY 1),"
+        " t AS (SELECT block, sum(rows) AS rows, sum(hashed) AS hashed, sum(a) AS a, sum(b) AS b"
+        " FROM %1.tf_sync_state_blocks WHERE pair_id = '%2' GROUP BY block"
+        " HAVING sum(rows) <> 0 OR sum(hashed) <> 0 OR sum(a) <> 0 OR sum(b) <> 0)"
+        " SELECT count(*) FROM s FULL JOIN t USING (block)"
+        " WHERE (s.rows, s.hashed, s.a, s.b) IS DISTINCT FROM (t.rows, t.hashed, t.a, t.b)"_s.arg(
+            q(kDst), pairId, integer.arg(u"hash"_s), integer.arg(u"source_key"_s)));
+}
+
+void TestBlockHash::replaceWithTriggerFunctionBefore()
+{
+    // The function as the layout before wrote it: no writer sums its own rows.
+    sql(u"DO $d$ DECLARE body text; BEGIN"
+        " SELECT prosrc INTO body FROM pg_proc WHERE oid = to_regproc('%1.tf_sync_state_blocks_delta');"
+        " body := regexp_replace(body, 'IF current_setting[^;]*; END IF;', '');"
+        " EXECUTE format('CREATE OR REPLACE FUNCTION %1.tf_sync_state_blocks_delta() RETURNS trigger"
+        " LANGUAGE plpgsql AS %L', body); END $d$"_s.arg(q(kDst)));
 }
 
 #define RUN_OK(expression)                                                                             \
@@ -352,17 +407,9 @@ void TestBlockHash::valuesAreComparedExactly()
     // 1.0): a change of scale alone is no change, or rows written by a repair would differ
     // from their source for ever.
     const QString name = u"exact"_s;
-    const QString columns = u"(id bigint PRIMARY KEY, d double precision, n numeric, t text)"_s;
-    sql(u"CREATE TABLE %1 %2"_s.arg(src(name), columns));
-    sql(u"CREATE TABLE %1 %2"_s.arg(dst(name), columns));
+    const PairSpec spec = makeTablePair(name, u"exact pair"_s,
+                                        { u"id bigint PRIMARY KEY"_s, u"d double precision"_s, u"n numeric"_s, u"t text"_s });
     sql(u"INSERT INTO %1 SELECT i, 0, 1.0, '' FROM generate_series(1, 1000) AS i"_s.arg(src(name)));
-    PairSpec spec = makePair(u"exact pair"_s);
-    EntitySpec &entity = spec.entities[0];
-    entity.name = entity.sourceEntity = entity.targetEntity = name;
-    QJsonArray fields;
-    for (const QString &column : { u"id"_s, u"d"_s, u"n"_s, u"t"_s })
-        fields.append(QJsonObject { { u"target"_s, column }, { u"source"_s, column } });
-    entity.mapping = QJsonObject { { u"fields"_s, fields } };
     RUN_OK(run(spec));
     RUN_OK(run(spec));
     sql(u"UPDATE %1 SET d = CAST('-0' AS double precision) WHERE id = 110"_s.arg(src(name)));
@@ -378,6 +425,99 @@ void TestBlockHash::valuesAreComparedExactly()
     RUN_OK(again);
     QCOMPARE(again.totals.read, 0);
     QCOMPARE(again.totals.writes(), 0);
+}
+
+void TestBlockHash::firstLoadSumsItsOwnBlocksExactly()
+{
+    // A first load writes its state with one INSERT whose block sums come from the staged
+    // int8 key and hash (the triggers skip it): they equal a recomputation from the rows, the
+    // next hash run finds nothing, and the triggers keep them exact for every later writer.
+    const QString name = u"first load"_s;
+    const PairSpec spec = makePair(name, 3);
+    const RunResult full = run(spec, true);
+    RUN_OK(full);
+    const QString blocks = u"SELECT %2 FROM %1.tf_sync_state_blocks WHERE pair_id = '%3'"_s.arg(q(kDst));
+    QCOMPARE(scalar(blocks.arg(u"sum(rows)"_s, spec.pairId)), full.totals.read);
+    QCOMPARE(scalar(blocks.arg(u"count(*)"_s, spec.pairId)), scalar(blocks.arg(u"count(DISTINCT block)"_s, spec.pairId)));
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+    const RunResult hash = run(spec);
+    RUN_OK(hash);
+    QCOMPARE(hash.totals.read, 0);
+    QCOMPARE(hash.totals.writes(), 0);
+    sql(u"UPDATE %1 SET name = 'changed' WHERE id = 2000"_s.arg(src(name)));
+    sql(u"DELETE FROM %1 WHERE id = 5000"_s.arg(src(name)));
+    sql(u"INSERT INTO %1 VALUES (5001, 'new', 1, now(), true, now())"_s.arg(src(name)));
+    const RunResult changed = run(spec);
+    RUN_OK(changed);
+    QCOMPARE(changed.totals.updated, 1);
+    QCOMPARE(changed.totals.inserted, 1);
+    QCOMPARE(changed.totals.deleted, 1);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+    // A second --full over existing state goes through the merge (and the triggers).
+    sql(u"UPDATE %1 SET amount = amount + 1 WHERE id % 500 = 1"_s.arg(src(name)));
+    RUN_OK(run(spec, true));
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+    QCOMPARE(differences(name), 0);
+    const RunResult again = run(spec);
+    RUN_OK(again);
+    QCOMPARE(again.totals.read, 0);
+}
+
+void TestBlockHash::firstLoadOfKeysThatOnlyLookLikeIntegers()
+{
+    // Text keys: the first load's own sums read a key as the triggers do ('007' and
+    // '00000000000000000042' are integers to them, ' 5', '1e5', '-' and '--1' are not), so the
+    // triggers' later deltas of the same keys cancel them exactly.
+    const QString name = u"text keys"_s;
+    const PairSpec spec = makeTablePair(name, u"text keys pair"_s, { u"id text PRIMARY KEY"_s, u"v integer"_s });
+    sql(u"INSERT INTO %1 SELECT CAST(i AS text), i FROM generate_series(-150, 1500) AS i"_s.arg(src(name)));
+    sql(u"INSERT INTO %1 VALUES ('007', 1), ('-0', 2), ('-', 3), ('1e5', 4), (' 5', 5), ('abc', 6),"
+        " ('00000000000000000042', 8), ('9223372036854775807', 9), ('-9223372036854775808', 10), ('--1', 11)"_s
+            .arg(src(name)));
+    const RunResult full = run(spec, true);
+    RUN_OK(full);
+    QCOMPARE(full.totals.read, 1651 + 10);
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+    const QString blocks = u"SELECT sum(rows) FROM %1.tf_sync_state_blocks WHERE pair_id = '%2'"_s.arg(q(kDst));
+    // '007', '-0', '00000000000000000042' and both ends of int8; not '-', '1e5', ' 5', 'abc', '--1'
+    QCOMPARE(scalar(blocks.arg(spec.pairId)), 1651 + 5);
+    sql(u"DELETE FROM %1 WHERE id IN ('007', '00000000000000000042', 'abc', '-9223372036854775808')"_s.arg(src(name)));
+    sql(u"UPDATE %1 SET v = -v WHERE id IN ('-0', '12', ' 5')"_s.arg(src(name)));
+    const RunResult changed = run(spec);
+    RUN_OK(changed);
+    QCOMPARE(changed.totals.deleted, 4);
+    QCOMPARE(changed.totals.updated, 3);
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+    QCOMPARE(scalar(blocks.arg(spec.pairId)), 1651 + 2);
+}
+
+void TestBlockHash::firstLoadUnderTheTriggerFunctionBefore()
+{
+    // A trigger function of the layout before (another version wrote it meanwhile) sums the
+    // first load's rows itself: the load then adds no sums of its own (not twice). A
+    // connector of this version replaces the function in place, and its first load sums itself.
+    const PairSpec older = makePair(u"older function"_s, 7);
+    RUN_OK(run(makePair(u"state tables"_s, 1000))); // the state tables exist
+    replaceWithTriggerFunctionBefore();
+    const QString skips = u"SELECT strpos(prosrc, 'current_setting') FROM pg_proc"
+                          " WHERE oid = to_regproc('%1.tf_sync_state_blocks_delta')"_s.arg(q(kDst));
+    QCOMPARE(scalar(skips), 0);
+    RUN_OK(run(older, true));
+    QCOMPARE(blockMismatches(older.pairId), 0);
+    QVERIFY(scalar(u"SELECT sum(rows) FROM %1.tf_sync_state_blocks WHERE pair_id = '%2'"_s.arg(q(kDst), older.pairId)) > 0);
+
+    m_target = std::make_unique<PostgresConnector>(
+        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
+    const PairSpec newer = makePair(u"newer function"_s, 5);
+    RUN_OK(run(newer, true));
+    QVERIFY(scalar(skips) > 0);
+    QCOMPARE(blockMismatches(newer.pairId), 0);
+    QCOMPARE(blockMismatches(older.pairId), 0);
+    const RunResult hash = run(newer);
+    RUN_OK(hash);
+    QCOMPARE(hash.totals.read, 0);
+    QCOMPARE(hash.totals.writes(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestBlockHash)

@@ -50,6 +50,29 @@ QString insertDeltas(const QString &blocksTable, const QString &rows)
         .arg(blocksTable, rows);
 }
 
+// The trigger function that appends the deltas of a statement's rows. It skips an INSERT
+// whose writer sums its own rows in the same transaction (insertStagedBlocks), told by the
+// transaction-local setting kStagedBlocksSetting.
+QString createDeltaFunction(PgSession &session, const PgCatalog &catalog, const QString &what)
+{
+    const QString table = catalog.stateBlocksTable();
+    const QString function = catalog.schemaObject(QStringLiteral("tf_sync_state_blocks_delta"));
+    session.exec(
+        QStringLiteral("CREATE OR REPLACE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+                       " IF TG_OP = 'INSERT' THEN"
+                       " IF current_setting('%5', true) = 'on' THEN RETURN NULL; END IF; %2;"
+                       " ELSIF TG_OP = 'DELETE' THEN %3;"
+                       " ELSE %4; END IF; RETURN NULL; END $f$")
+            .arg(function, insertDeltas(table, blockDeltas(QStringLiteral("new_rows"), 1)),
+                 insertDeltas(table, blockDeltas(QStringLiteral("old_rows"), -1)),
+                 insertDeltas(table, blockDeltas(QStringLiteral("new_rows"), 1) + QStringLiteral(" UNION ALL ")
+                                         + blockDeltas(QStringLiteral("old_rows"), -1)),
+                 QLatin1String(kStagedBlocksSetting))
+            .toUtf8(),
+        what);
+    return function;
+}
+
 QHash<qint64, RangeSum> computedBlockSums(const db::Database &database, const PgCatalog &catalog,
                                           const QString &pairId, const QString &entity, qint64 width)
 {
@@ -90,8 +113,19 @@ void createStateBlocks(PgSession &session, const PgCatalog &catalog)
                        "SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass($1)"
                        " AND tgname = 'tf_sync_state_blocks_insert'",
                        what, { catalog.stateTable().toUtf8() })
-             .isEmpty())
+             .isEmpty()) {
+        // A trigger function of the layout before (it knows no writer that sums its own rows):
+        // replaced in place. The sums stay as they are: both versions sum the same rows alike.
+        // Under the lock that keeps the function the same through any writer's transaction
+        // (insertStagedBlocks asks it after its INSERT).
+        if (!deltaFunctionSkipsStaged(session, catalog, what)) {
+            session.exec(
+                QStringLiteral("LOCK TABLE %1 IN SHARE ROW EXCLUSIVE MODE").arg(catalog.stateTable()).toUtf8(),
+                what);
+            createDeltaFunction(session, catalog, what);
+        }
         return;
+    }
     // Existing state is summed below: no row may be written meanwhile. The caller's
     // transaction holds the state tables' advisory lock.
     session.exec(QStringLiteral("LOCK TABLE %1 IN SHARE ROW EXCLUSIVE MODE").arg(catalog.stateTable()).toUtf8(),
@@ -106,18 +140,7 @@ void createStateBlocks(PgSession &session, const PgCatalog &catalog)
                      .toUtf8(),
                  what);
     session.exec(QStringLiteral("CREATE INDEX ON %1 (pair_id, entity)").arg(table).toUtf8(), what);
-    const QString function = catalog.schemaObject(QStringLiteral("tf_sync_state_blocks_delta"));
-    session.exec(
-        QStringLiteral("CREATE OR REPLACE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
-                       " IF TG_OP = 'INSERT' THEN %2;"
-                       " ELSIF TG_OP = 'DELETE' THEN %3;"
-                       " ELSE %4; END IF; RETURN NULL; END $f$")
-            .arg(function, insertDeltas(table, blockDeltas(QStringLiteral("new_rows"), 1)),
-                 insertDeltas(table, blockDeltas(QStringLiteral("old_rows"), -1)),
-                 insertDeltas(table, blockDeltas(QStringLiteral("new_rows"), 1) + QStringLiteral(" UNION ALL ")
-                                         + blockDeltas(QStringLiteral("old_rows"), -1)))
-            .toUtf8(),
-        what);
+    const QString function = createDeltaFunction(session, catalog, what);
     const QString state = catalog.stateTable();
     session.exec(QStringLiteral("CREATE TRIGGER tf_sync_state_blocks_insert AFTER INSERT ON %1"
                                 " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %2()")
@@ -148,6 +171,45 @@ void createStateBlocks(PgSession &session, const PgCatalog &catalog)
                  what);
     // The state written before this layout, summed once.
     session.exec(insertDeltas(table, blockDeltas(state, 1)).toUtf8(), what);
+}
+
+std::optional<qint64> stateInteger(QByteArrayView text, bool *outOfRange)
+{
+    // integerText(): not '' nor '-', at most 20 characters, one optional '-' then digits only.
+    *outOfRange = false;
+    if (text.isEmpty() || text == "-" || text.size() > 20)
+        return std::nullopt;
+    const QByteArrayView digits = text.startsWith('-') ? text.sliced(1) : text;
+    for (const char c : digits) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+    }
+    // CAST(... AS int8): leading zeros allowed, a value past int8 is an error.
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    if (!ok) {
+        *outOfRange = true;
+        return std::nullopt;
+    }
+    return value;
+}
+
+bool deltaFunctionSkipsStaged(PgSession &session, const PgCatalog &catalog, const QString &what)
+{
+    const QString function = catalog.schemaObject(QStringLiteral("tf_sync_state_blocks_delta"));
+    return !queryIntegers(session,
+                          "SELECT 1 FROM pg_catalog.pg_proc WHERE oid = to_regproc($1) AND strpos(prosrc, $2) > 0",
+                          what, { function.toUtf8(), QByteArray(kStagedBlocksSetting) })
+                .isEmpty();
+}
+
+void insertStagedBlocks(PgSession &session, const PgCatalog &catalog, const QString &staged, const QString &what,
+                        const QList<QByteArray> &pairAndEntity)
+{
+    const QString rows = QStringLiteral("SELECT CAST($1 AS text) AS pair_id, CAST($2 AS text) AS entity, %1 AS block,"
+                                        " 1 AS n, h FROM %2 WHERE target_key IS NOT NULL AND k IS NOT NULL")
+                             .arg(literalBlock(QStringLiteral("k")), staged);
+    session.exec(insertDeltas(catalog.stateBlocksTable(), rows).toUtf8(), what, pairAndEntity);
 }
 
 std::optional<QHash<qint64, RangeSum>> stateBlockSums(const db::Database &database, const PgCatalog &catalog,

@@ -2,6 +2,9 @@
 
 #include "sync/rangechecksums.h"
 
+#include <QByteArrayView>
+#include <QList>
+
 #include <optional>
 
 namespace tf::db {
@@ -29,6 +32,28 @@ constexpr qint64 kStateBlockWidth = 100;
 // are missing (a state table of the layout before: upgraded in place), inside the caller's
 // transaction, which holds the state tables' advisory lock.
 void createStateBlocks(PgSession &session, const PgCatalog &catalog);
+
+// The transaction-local setting (set_config(..., true)) under which the INSERT triggers on
+// tf_sync_state add nothing: set to 'on' around one INSERT whose writer adds the sums of its rows
+// itself in the same transaction (insertStagedBlocks), and reset right after it.
+constexpr char kStagedBlocksSetting[] = "tf.state_blocks_written";
+
+// A state text (key or hash) as the triggers read it: an int8 when it is the decimal text of
+// one (an optional '-', digits, at most 20 characters; leading zeros allowed), else nullopt.
+// Text of that form past the int8 range sets *outOfRange: the triggers' cast fails on it.
+std::optional<qint64> stateInteger(QByteArrayView text, bool *outOfRange);
+
+// True when the trigger function honours kStagedBlocksSetting (the layout of this version; one
+// of the layout before is replaced by createStateBlocks, under a SHARE ROW EXCLUSIVE lock on
+// tf_sync_state: asked after a writer's INSERT, the answer holds for that INSERT).
+bool deltaFunctionSkipsStaged(PgSession &session, const PgCatalog &catalog, const QString &what);
+
+// Adds the sums of the rows of the staged table `staged` (pg_temp.tf_staged: source_key, hash,
+// target_key, and k, h: stateInteger() of source_key and hash, NULL for none) that an INSERT
+// from it writes (target_key set) as the triggers would: one set-based statement over int8
+// columns, without the triggers' text tests. Params: the pair id and the entity.
+void insertStagedBlocks(PgSession &session, const PgCatalog &catalog, const QString &staged, const QString &what,
+                        const QList<QByteArray> &pairAndEntity);
 
 // The stored sums per block (RangeSum as PgRanges::blockSums computes them at the source; a
 // block with a hash that is not a typed row hash counts -1 rows). The deltas are folded into

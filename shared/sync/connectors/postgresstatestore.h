@@ -71,6 +71,7 @@ private:
     QString m_entity;
     bool m_stagingOpen = false;
     bool m_stagedAnalysed = false;
+    bool m_blocksStaged = true; // every staged key and hash is one stateInteger() reads
 };
 
 } // namespace tf::sync

@@ -29,12 +29,11 @@ void createStateTables(PgSession &session, const PgCatalog &catalog);
 struct StateTempTables
 {
     QString upserts;
-    QString deletes;
 };
 StateTempTables stateTempTables(PgSession &session, PgTempTables &temps, const ChangeBatch &batch);
 
 // Writes a batch's stateUpserts, stateDeletes and checkpoint inside the caller's transaction:
-// COPY into the temporary tables, then one INSERT ... ON CONFLICT and one DELETE.
+// COPY into the temporary table, then one INSERT ... ON CONFLICT; one DELETE by a key array.
 void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeBatch &batch,
                      const StateTempTables &temps);
 

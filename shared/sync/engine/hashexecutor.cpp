@@ -139,13 +139,16 @@ bool HashExecutor::runByBlocks(const Options &options)
             else
                 keyRanges << KeyRange { firstKey(block), firstKey(block + 1) };
         }
+        // The stored entries on the side thread while the source hashes the same blocks' rows.
+        std::future<QList<StateEntry>> storedFuture
+            = side.run([&, chunk] { return blocks->blockEntries(pairId, entity, width, chunk); });
         QHash<QString, qint64> sourceHashes;
         for (qsizetype from = 0; from < keyRanges.size(); from += kRangesPerQuery) {
             m_context.source().call(QStringLiteral("hashing rows of %1").arg(m_plan.spec.sourceEntity), [&] {
                 sourceHashes.insert(ranges->rangeHashes(request, keyRanges.mid(from, kRangesPerQuery), RangeHash::Typed));
             });
         }
-        const QList<StateEntry> stored = blocks->blockEntries(pairId, entity, width, chunk);
+        const QList<StateEntry> stored = storedFuture.get();
         m_context.holding(sourceHashes.size() + stored.size());
         looked += sourceHashes.size();
         QList<StateStore::KeyChange> changes;
