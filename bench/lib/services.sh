@@ -24,7 +24,8 @@ start_services() {
     # per-address connection cap (default 64) on both services so no run is refused with 503.
     export TF_HTTP__MAX_CONNECTIONS_PER_ADDRESS=512
 
-    # The demo's systems and pairs.
+    # The demo's systems and pairs, on a new platform.
+    "$BIN/tfctl" init --data-dir "$DATA" >/dev/null
     "$BIN/tfctl" demo install --data-dir "$DATA" >/dev/null
 
     "$BIN/tf-syncd" --data-dir "$DATA" --port "$SYNC_PORT" --bind 127.0.0.1 >"$WORK/syncd.log" 2>&1 &
