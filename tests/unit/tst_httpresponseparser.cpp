@@ -63,8 +63,8 @@ void TestHttpResponseParser::framedAnswers_data()
                                 << QByteArray() << true;
     QTest::newRow("chunked, extension, trailer")
         << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                      "5;name=value\r\nhello\r\n1A\r\n, a chunk of 26 bytes....\r\n0\r\nX-Trailer: 1\r\n\r\n")
-        << false << 200 << QByteArray("hello, a chunk of 26 bytes....") << true;
+                      "5;name=value\r\nhello\r\n1A\r\n, a chunk of 26 bytes.....\r\n0\r\nX-Trailer: 1\r\n\r\n")
+        << false << 200 << QByteArray("hello, a chunk of 26 bytes.....") << true;
     QTest::newRow("chunk with binary CR LF inside")
         << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n4\r\n\r\n\r\n\r\n0\r\n\r\n")
         << false << 200 << QByteArray("\r\n\r\n") << true;
