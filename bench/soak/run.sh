@@ -46,15 +46,28 @@ URL="http://127.0.0.1:$GATEWAY_PORT"
 
 soak() { # requests seconds output
     local per_thread=$(( ($1 + THREADS - 1) / THREADS ))
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --timeout 10s -s "$HERE/soak.lua" "$URL" -- "$per_thread" >"$3"
+    export SOAK_DONE_DIR="$WORK/done-$3"
+    mkdir -p "$SOAK_DONE_DIR"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --timeout 10s -s "$HERE/soak.lua" "$URL" -- "$per_thread" >"$WORK/$3" &
+    local wrk_pid=$! started=$SECONDS next=10
+    # wrk sleeps for the whole -d: interrupt it (it then prints its results) when every
+    # thread has had its share of answers.
+    while kill -0 "$wrk_pid" 2>/dev/null; do
+        if (( $(find "$SOAK_DONE_DIR" -type f | wc -l) >= THREADS )); then
+            kill -INT "$wrk_pid"
+            break
+        fi
+        if (( SECONDS - started >= next )); then
+            echo "   $(( SECONDS - started )) s; gateway RSS $(rss_kb "$GATEWAY_PID") kB, tf-syncd RSS $(rss_kb "$SYNC_PID") kB; load $(cut -d' ' -f1 /proc/loadavg)"
+            next=$(( next + 10 ))
+        fi
+        sleep 0.2
+    done
+    wait "$wrk_pid"
 }
 
-echo "-- warm-up: $WARMUP requests"
-soak "$WARMUP" 300 "$WORK/warmup.txt"
-SYNC_RSS0="$(rss_kb "$SYNC_PID")"
-GATEWAY_RSS0="$(rss_kb "$GATEWAY_PID")"
-
-# One sync start per second beside the load, the demo's pairs in turn.
+# One sync start per second beside the load, the demo's pairs in turn, from the warm-up on
+# (so that the workers' first allocations are in the baseline).
 (
     pair=1
     while :; do
@@ -68,15 +81,13 @@ GATEWAY_RSS0="$(rss_kb "$GATEWAY_PID")"
 STARTER=$!
 PIDS+=("$STARTER")
 
-echo "-- main run: $REQUESTS requests (progress: one line per 10 s)"
-soak "$REQUESTS" "$MAX_SECONDS" "$WORK/main.txt" &
-WRK=$!
-started=$SECONDS
-while kill -0 "$WRK" 2>/dev/null; do
-    for _ in $(seq 1 100); do kill -0 "$WRK" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$WRK" 2>/dev/null && echo "   $(( SECONDS - started )) s; gateway RSS $(rss_kb "$GATEWAY_PID") kB, tf-syncd RSS $(rss_kb "$SYNC_PID") kB; load $(cut -d' ' -f1 /proc/loadavg)"
-done
-wait "$WRK"
+echo "-- warm-up: $WARMUP requests"
+soak "$WARMUP" 300 warmup.txt
+SYNC_RSS0="$(rss_kb "$SYNC_PID")"
+GATEWAY_RSS0="$(rss_kb "$GATEWAY_PID")"
+
+echo "-- main run: $REQUESTS requests (progress: a line every 10 s)"
+soak "$REQUESTS" "$MAX_SECONDS" main.txt
 kill "$STARTER" 2>/dev/null || true
 SYNC_RSS1="$(rss_kb "$SYNC_PID")"
 GATEWAY_RSS1="$(rss_kb "$GATEWAY_PID")"

@@ -1,6 +1,7 @@
 -- wrk script for bench/soak/run.sh: a mix of read routes through tf-gateway and, every
 -- LOGIN_EVERY requests, a sign-in. Each thread stops after its share of the requests
--- (wrk's -d is only the upper bound in time). Counts answers by status per thread; done()
+-- (wrk's -d is only the upper bound in time: wrk sleeps for it, so each thread that is done
+-- leaves a file in SOAK_DONE_DIR and run.sh interrupts wrk when all are there). Counts answers by status per thread; done()
 -- prints them as "status <code> <count>" lines and "p99_ms <value>" for run.sh to read.
 local token = os.getenv("SOAK_TOKEN")
 local username = os.getenv("SOAK_USER")
@@ -10,6 +11,7 @@ local threads = {}
 
 function setup(thread)
     table.insert(threads, thread)
+    thread:set("id", #threads)
 end
 
 function init(args)
@@ -42,7 +44,9 @@ end
 function response(status, headers, body)
     codes[status] = (codes[status] or 0) + 1
     answered = answered + 1
-    if answered >= limit then
+    if answered == limit then
+        local marker = io.open(os.getenv("SOAK_DONE_DIR") .. "/" .. id, "w")
+        marker:close()
         wrk.thread:stop()
     end
 end
