@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by bench/gateway/run.sh and bench/soak/run.sh (source it; needs BIN and WORK set and
 # PIDS declared): a tf-syncd on the demo's data and a tf-gateway in front of it, on free
 # loopback ports, and a signed-in admin's token.
