@@ -36,7 +36,9 @@ PACKAGES=(
 # tests a throwaway MariaDB (tests/support/mariadbserver.h) and mariadb-client-core the
 # `mariadb --batch` pipe bench/mariadb.sh compares MariaDB -> PostgreSQL runs with;
 # libqt6sql6-mysql above is the QMYSQL driver the connector itself loads (kind: mysql).
-TEST_PACKAGES=(mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl)
+# wrk and nginx-light: the gateway benchmarks (bench/gateway/run.sh puts nginx beside the
+# gateway as the reference proxy; bench/soak/run.sh drives its mix of routes with wrk's Lua).
+TEST_PACKAGES=(mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl wrk nginx-light)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi

@@ -41,48 +41,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() {
-    for _ in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
-    echo "not healthy: $1" >&2; return 1
-}
+# shellcheck source=../lib/services.sh
+source "$HERE/../lib/services.sh"
 
 echo "== $(date -Is) on $(hostname), $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION; build: $BUILD"
 
-DATA="$WORK/data"
-mkdir -p "$DATA"
-SYNC_PORT="$(free_port)"
-GATEWAY_PORT="$(free_port)"
+start_services
 NGINX_PORT="$(free_port)"
-SERVICE_TOKEN="$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 43)"
-export TF_SERVICE_TOKEN="$SERVICE_TOKEN"
-# The benchmark measures the proxy path, not the limiter: rate limits off for this run only.
-export TF_RATE_LIMIT__PER_TOKEN_RPS=0 TF_RATE_LIMIT__PER_ADDRESS_RPS=0
-# wrk's 64 connections all come from 127.0.0.1, like nginx's upstream pool: lift the
-# per-address connection cap (default 64) on both services so no run is refused with 503.
-export TF_HTTP__MAX_CONNECTIONS_PER_ADDRESS=512
-
-# The demo's systems and pairs, plus more pairs so the listing has some weight.
-"$BIN/tfctl" demo install --data-dir "$DATA" >/dev/null
-
-"$BIN/tf-syncd" --data-dir "$DATA" --port "$SYNC_PORT" --bind 127.0.0.1 >"$WORK/syncd.log" 2>&1 &
-PIDS+=($!)
-wait_up "http://127.0.0.1:$SYNC_PORT/health/ready"
-"$BIN/tf-gateway" --data-dir "$DATA" --port "$GATEWAY_PORT" --bind 127.0.0.1 --no-supervise-sync \
-    --sync-url "http://127.0.0.1:$SYNC_PORT" >"$WORK/gateway.log" 2>&1 &
-PIDS+=($!)
-wait_up "http://127.0.0.1:$GATEWAY_PORT/health/ready"
-
-for _ in $(seq 1 100); do [[ -s "$DATA/initial-admin-password" ]] && break; sleep 0.1; done
-PASSWORD="$(cat "$DATA/initial-admin-password")"
-TOKEN="$(curl -fsS -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" \
-    "http://127.0.0.1:$GATEWAY_PORT/api/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
-# The first admin must change its password before the gateway answers anything else.
-curl -fsS -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \
-    -d "{\"current_password\":\"$PASSWORD\",\"new_password\":\"$PASSWORD-bench\"}" \
-    "http://127.0.0.1:$GATEWAY_PORT/api/auth/password"
 
 cat >"$WORK/nginx.conf" <<CONF
 worker_processes 1;

@@ -1,13 +1,23 @@
 #include "syncdclient.h"
 
-#include <QElapsedTimer>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include "upstream/upstreampool.h"
+
+#include <QMetaObject>
 #include <QPointer>
 
+#include <algorithm>
+#include <memory>
+
 namespace tf::gateway {
+
+namespace {
+
+bool safeFieldText(const QByteArray &text)
+{
+    return !text.contains('\r') && !text.contains('\n') && !text.contains('\0');
+}
+
+} // namespace
 
 SyncdClient::SyncdClient(QUrl baseUrl, int timeoutMs, http::ServiceToken token, QObject *parent)
     : QObject(parent)
@@ -15,13 +25,12 @@ SyncdClient::SyncdClient(QUrl baseUrl, int timeoutMs, http::ServiceToken token, 
     , m_timeoutMs(timeoutMs)
     , m_token(std::move(token))
 {
-    for (int i = 0; i < kManagers; ++i) {
-        auto *network = new QNetworkAccessManager(this);
-        // Loopback traffic to our own service must never go through an http_proxy from the
-        // environment.
-        network->setProxy(QNetworkProxy::NoProxy);
-        m_networks.append(network);
-    }
+    const bool tls = m_baseUrl.scheme() == QLatin1String("https");
+    m_basePath = m_baseUrl.path(QUrl::FullyEncoded).toUtf8();
+    if (m_basePath.endsWith('/'))
+        m_basePath.chop(1);
+    m_host = m_baseUrl.authority(QUrl::RemoveUserInfo | QUrl::FullyEncoded).toUtf8();
+    m_pool = new UpstreamPool(m_baseUrl.host(), quint16(m_baseUrl.port(tls ? 443 : 80)), tls, kConnections, this);
 }
 
 void SyncdClient::request(const QByteArray &method, const QString &pathAndQuery,
@@ -42,50 +51,80 @@ void SyncdClient::send(const QByteArray &method, const QString &pathAndQuery, co
                        const QList<QPair<QByteArray, QByteArray>> &headers, int timeoutMs,
                        QObject *context, Callback callback)
 {
-    QUrl url = m_baseUrl;
-    const qsizetype question = pathAndQuery.indexOf(QLatin1Char('?'));
-    QString basePath = url.path();
-    if (basePath.endsWith(QLatin1Char('/')))
-        basePath.chop(1);
-    url.setPath(basePath + (question < 0 ? pathAndQuery : pathAndQuery.left(question)));
-    if (question >= 0)
-        url.setQuery(pathAndQuery.mid(question + 1));
-
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setTransferTimeout(timeoutMs);
-    request.setRawHeader("Authorization", m_token.authorization());
-    for (const auto &header : headers)
-        request.setRawHeader(header.first, header.second);
-    if (!body.isEmpty() && !request.hasRawHeader("Content-Type"))
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-
-    auto timer = std::make_shared<QElapsedTimer>();
-    timer->start();
-    QNetworkAccessManager *network = m_networks.at(m_next);
-    m_next = (m_next + 1) % m_networks.size();
-    QNetworkReply *reply = network->sendCustomRequest(request, method, body);
     QPointer<QObject> guard(context);
     const bool needsContext = context != nullptr;
-    connect(reply, &QNetworkReply::finished, this, [reply, timer, guard, needsContext, callback = std::move(callback), timeoutMs] {
-        reply->deleteLater();
+    auto deliver = [guard, needsContext, callback = std::move(callback)](const Result &result) {
         if (needsContext && !guard)
             return; // whoever asked is gone
-        Result result;
-        result.elapsedMs = timer->elapsed();
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.body = reply->readAll();
-        result.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        result.headers = reply->rawHeaderPairs();
-        if (result.status == 0) {
-            // A transfer timeout aborts the reply, which reports OperationCanceledError.
-            result.timedOut = reply->error() == QNetworkReply::OperationCanceledError;
-            result.error = result.timedOut ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
-                                           : reply->errorString();
-        }
         callback(result);
+    };
+
+    // The request target, encoded as QUrl encodes it.
+    QUrl target;
+    const qsizetype question = pathAndQuery.indexOf(QLatin1Char('?'));
+    target.setPath(question < 0 ? pathAndQuery : pathAndQuery.left(question));
+    if (question >= 0)
+        target.setQuery(pathAndQuery.mid(question + 1));
+    QByteArray requestTarget = m_basePath + target.path(QUrl::FullyEncoded).toUtf8();
+    if (question >= 0)
+        requestTarget += '?' + target.query(QUrl::FullyEncoded).toUtf8();
+
+    // The caller's fields replace the defaults of the same name (its own Authorization, say).
+    QList<QPair<QByteArray, QByteArray>> fields;
+    fields.reserve(headers.size() + 2);
+    fields.append({ QByteArrayLiteral("Authorization"), m_token.authorization() });
+    bool valid = safeFieldText(method) && safeFieldText(requestTarget) && !requestTarget.contains(' ');
+    for (const auto &header : headers) {
+        valid = valid && safeFieldText(header.first) && safeFieldText(header.second) && !header.first.contains(':');
+        auto same = std::find_if(fields.begin(), fields.end(), [&](const auto &field) {
+            return field.first.compare(header.first, Qt::CaseInsensitive) == 0;
+        });
+        if (same != fields.end())
+            same->second = header.second;
+        else
+            fields.append(header);
+    }
+    const bool hasContentType = std::any_of(fields.cbegin(), fields.cend(), [](const auto &field) {
+        return field.first.compare("Content-Type", Qt::CaseInsensitive) == 0;
     });
+    if (!body.isEmpty() && !hasContentType)
+        fields.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
+    if (!valid) {
+        // Never put a line break into the request head (header injection): refuse the call.
+        Result result;
+        result.error = QStringLiteral("refused to send a header field with a line break or NUL");
+        QMetaObject::invokeMethod(this, [deliver, result] { deliver(result); }, Qt::QueuedConnection);
+        return;
+    }
+
+    auto request = std::make_shared<UpstreamPool::Request>();
+    QByteArray &wire = request->wire;
+    wire.reserve(256 + requestTarget.size() + body.size());
+    wire += method + ' ' + requestTarget + " HTTP/1.1\r\nHost: " + m_host + "\r\n";
+    for (const auto &field : fields)
+        wire += field.first + ": " + field.second + "\r\n";
+    if (!body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH")
+        wire += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    wire += "\r\n";
+    wire += body;
+    request->idempotent = UpstreamPool::idempotent(method);
+    request->headRequest = method == "HEAD";
+    request->timeoutMs = timeoutMs;
+    request->done = [deliver = std::move(deliver), request = request.get()](UpstreamPool::Response &&response) {
+        Result result;
+        result.elapsedMs = request->submitted.elapsed();
+        result.status = response.status;
+        result.body = std::move(response.body);
+        result.headers = std::move(response.headers);
+        for (const auto &header : result.headers) {
+            if (header.first.compare("Content-Type", Qt::CaseInsensitive) == 0)
+                result.contentType = header.second;
+        }
+        result.timedOut = response.timedOut;
+        result.error = std::move(response.error);
+        deliver(result);
+    };
+    m_pool->submit(std::move(request));
 }
 
 } // namespace tf::gateway

@@ -10,13 +10,15 @@
 
 #include <functional>
 
-class QNetworkAccessManager;
 
 namespace tf::gateway {
 
+class UpstreamPool;
+
 // Asynchronous HTTP calls from the gateway to tf-syncd, each bounded by a timeout so that a
 // dead or hung tf-syncd turns into a quick 503, never a hung client. Every call carries the
-// service token (Authorization: Bearer ...), the only credential tf-syncd accepts.
+// service token (Authorization: Bearer ...), the only credential tf-syncd accepts. Calls go out
+// on a pool of keep-alive HTTP/1.1 connections (UpstreamPool).
 class SyncdClient final : public QObject
 {
     Q_OBJECT
@@ -55,14 +57,14 @@ private:
               Callback callback);
 
     QUrl m_baseUrl;
+    QByteArray m_basePath; // without a trailing '/'
+    QByteArray m_host;     // the Host header
     int m_timeoutMs;
     http::ServiceToken m_token;
-    // Qt 6.4's QNetworkAccessManager opens at most 6 HTTP/1.1 connections per host, which
-    // would queue a busy gateway's proxied calls behind each other; a small pool of managers
-    // used in turn gives tf-syncd up to 6 x kManagers concurrent keep-alive connections.
-    static constexpr int kManagers = 8;
-    QList<QNetworkAccessManager *> m_networks;
-    int m_next = 0;
+    // Keep-alive connections to tf-syncd (see UpstreamPool); 48 stays under tf-syncd's
+    // [http] max_connections_per_address (64), which the supervisor's probes also count against.
+    static constexpr int kConnections = 48;
+    UpstreamPool *m_pool = nullptr;
 };
 
 } // namespace tf::gateway
