@@ -1,5 +1,7 @@
 #pragma once
 
+#include "directorysettings.h"
+
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
@@ -32,6 +34,7 @@ struct AccessSettings
     QString tlsPrivateKey; // tls/private_key (PEM file)
     QSslConfiguration tls; // loaded from the two files when both are set
     QList<QPair<QHostAddress, int>> trustedProxies; // gateway/trusted_proxies (address/prefix)
+    DirectorySettings directory; // [ldap]: set by GatewaySettings (it needs the data directory)
 
     bool tlsEnabled() const { return !tlsCertificate.isEmpty(); }
 
