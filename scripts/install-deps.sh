@@ -9,7 +9,7 @@ PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config file dpkg-dev help2man librsvg2-bin
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-charts-dev qt6-websockets-dev qtkeychain-qt6-dev libsecret-1-0
     libqt6opengl6-dev libqt6sql6-psql libqt6sql6-sqlite libqt6sql6-mysql libqt6svg6 qt6-qpa-plugins libxcursor1
-    libgl-dev libssl-dev libpq-dev libsqlite3-dev
+    libgl-dev libssl-dev libpq-dev libsqlite3-dev libldap-dev
     postgresql postgresql-client
     xvfb xauth curl
 )
@@ -36,7 +36,9 @@ PACKAGES=(
 # tests a throwaway MariaDB (tests/support/mariadbserver.h) and mariadb-client-core the
 # `mariadb --batch` pipe bench/mariadb.sh compares MariaDB -> PostgreSQL runs with;
 # libqt6sql6-mysql above is the QMYSQL driver the connector itself loads (kind: mysql).
-TEST_PACKAGES=(mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl)
+# slapd and ldap-utils (ldapmodify) give the directory sign-in test a throwaway OpenLDAP server
+# (tests/support/slapdserver.h); libldap-dev above is what tf-gateway's [ldap] client links.
+TEST_PACKAGES=(mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl slapd ldap-utils)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi
