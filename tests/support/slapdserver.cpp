@@ -1,11 +1,10 @@
 #include "slapdserver.h"
 
+#include "testsupport.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
-#include <QRandomGenerator>
-#include <QStandardPaths>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
 
@@ -15,34 +14,7 @@
 namespace tf::test {
 
 namespace {
-
-const QStringList kBinDirs { QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin"),
-                             QStringLiteral("/usr/local/sbin"), QStringLiteral("/usr/local/bin") };
 const QByteArray kRootPassword = QByteArrayLiteral("slapd-root-secret");
-
-QString tool(const QString &name)
-{
-    return QStandardPaths::findExecutable(name, kBinDirs);
-}
-
-// A port below the ephemeral range that nothing listens on now.
-quint16 pickPort(quint16 other)
-{
-    int low = 32768;
-    QFile range(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
-    if (range.open(QIODevice::ReadOnly))
-        low = QString::fromLatin1(range.readAll()).split(QLatin1Char('\t')).value(0).trimmed().toInt();
-    if (low <= 20000)
-        low = 32768;
-    for (int attempt = 0; attempt < 200; ++attempt) {
-        const quint16 candidate = quint16(QRandomGenerator::global()->bounded(20000, low));
-        QTcpServer probe;
-        if (candidate != other && probe.listen(QHostAddress::LocalHost, candidate))
-            return candidate;
-    }
-    return 0;
-}
-
 } // namespace
 
 SlapdServer::SlapdServer() = default;
@@ -54,8 +26,8 @@ SlapdServer::~SlapdServer()
 
 bool SlapdServer::installed()
 {
-    return !tool(QStringLiteral("slapd")).isEmpty() && !tool(QStringLiteral("ldapmodify")).isEmpty()
-        && !tool(QStringLiteral("openssl")).isEmpty();
+    return !systemTool(QStringLiteral("slapd")).isEmpty() && !systemTool(QStringLiteral("ldapmodify")).isEmpty()
+        && !systemTool(QStringLiteral("openssl")).isEmpty();
 }
 
 bool SlapdServer::required()
@@ -88,7 +60,7 @@ bool SlapdServer::run(const QString &program, const QStringList &arguments, cons
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(tool(program), arguments);
+    process.start(systemTool(program), arguments);
     if (!process.waitForStarted(10000)) {
         m_error = program + QStringLiteral(" did not start");
         return false;
@@ -167,8 +139,8 @@ bool SlapdServer::start()
     if (!m_written && !writeFiles())
         return false;
     m_written = true;
-    m_port = pickPort(0);
-    m_tlsPort = pickPort(m_port);
+    m_port = freeServerPort();
+    m_tlsPort = freeServerPort(m_port);
     if (m_port == 0 || m_tlsPort == 0)
         return (m_error = QStringLiteral("no free port below the ephemeral range")), false;
     m_server = std::make_unique<QProcess>();
@@ -176,7 +148,7 @@ bool SlapdServer::start()
     m_server->setStandardErrorFile(m_dir.filePath(QStringLiteral("slapd.log")), QIODevice::Append);
     // A test that crashes must not leave its server running.
     m_server->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-    m_server->start(tool(QStringLiteral("slapd")),
+    m_server->start(systemTool(QStringLiteral("slapd")),
                     { QStringLiteral("-d"), QStringLiteral("0"), QStringLiteral("-f"),
                       m_dir.filePath(QStringLiteral("slapd.conf")), QStringLiteral("-h"),
                       url() + QStringLiteral("/ ") + ldapsUrl() + QStringLiteral("/") });

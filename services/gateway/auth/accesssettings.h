@@ -12,9 +12,13 @@
 
 namespace tf {
 class Config;
+class Error;
 }
 
 namespace tf::gateway {
+
+// The start-up error for a bad setting: "key (from where): problem", naming the key.
+Error invalidSetting(const Config &config, const QString &key, const QString &problem);
 
 // Who may call the gateway and how often: the [auth], [rate_limit], [cors] and [tls] sections
 // and gateway/trusted_proxies, validated at start (a bad value is exit code 2 naming the key).

@@ -1,5 +1,6 @@
 #include "directorysettings.h"
 
+#include "accesssettings.h"
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/sealedsetting.h"
@@ -14,9 +15,7 @@ namespace {
 
 Error invalid(const Config &config, const QString &key, const QString &problem)
 {
-    return Error(Error::Kind::Validation,
-                 QStringLiteral("%1 (from %2): %3").arg(key, config.entry(key).source, problem),
-                 QJsonObject { { QStringLiteral("key"), key } });
+    return invalidSetting(config, key, problem);
 }
 
 QByteArray openBindPassword(const Config &config, const QString &dataDir)

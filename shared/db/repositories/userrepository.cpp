@@ -112,11 +112,17 @@ UserRecord UserRepository::create(const QString &username, const QString &passwo
                     QStringLiteral("a user named '%1' already exists").arg(username),
                     QJsonObject { { QStringLiteral("username"), username } });
     }
+    return insert(username, passwordHash, role, mustChangePassword, QStringLiteral("local"));
+}
+
+UserRecord UserRepository::insert(const QString &username, const QString &passwordHash,
+                                  const QString &role, bool mustChangePassword, const QString &source)
+{
     const QVariant now = m_database.dialect().toDb(QDateTime::currentDateTimeUtc());
     QSqlQuery query = m_database.prepare(
         QStringLiteral("INSERT INTO users (username, password_hash, role, disabled, "
-                       "must_change_password, created_at, updated_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                       "must_change_password, created_at, updated_at, source) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     query.addBindValue(username);
     query.addBindValue(passwordHash);
     query.addBindValue(role);
@@ -124,6 +130,7 @@ UserRecord UserRepository::create(const QString &username, const QString &passwo
     query.addBindValue(mustChangePassword);
     query.addBindValue(now);
     query.addBindValue(now);
+    query.addBindValue(source);
     m_database.exec(query, "creating a user");
     return get(rows::returnedId(m_database, query));
 }
@@ -224,21 +231,9 @@ UserRecord UserRepository::upsertDirectoryUser(const QString &username, const QS
             m_database.exec(query, "updating a directory user's role");
             return get(existing->id);
         }
-        const QVariant now = m_database.dialect().toDb(QDateTime::currentDateTimeUtc());
-        QSqlQuery query = m_database.prepare(
-            QStringLiteral("INSERT INTO users (username, password_hash, role, disabled, "
-                           "must_change_password, created_at, updated_at, source) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, 'directory') RETURNING id"));
-        query.addBindValue(username);
-        query.addBindValue(QStringLiteral("!directory")); // not a PBKDF2 hash: matches nothing
-        query.addBindValue(role);
-        query.addBindValue(false);
-        query.addBindValue(false);
-        query.addBindValue(now);
-        query.addBindValue(now);
         try {
-            m_database.exec(query, "creating a directory user");
-            return get(rows::returnedId(m_database, query));
+            // Not a PBKDF2 hash: no password matches it.
+            return insert(username, QStringLiteral("!directory"), role, false, QStringLiteral("directory"));
         } catch (const Error &) {
             if (attempt > 0)
                 throw;

@@ -67,6 +67,8 @@ public:
 
 private:
     UserRecord read(const QSqlQuery &query) const;
+    UserRecord insert(const QString &username, const QString &passwordHash, const QString &role,
+                      bool mustChangePassword, const QString &source);
 
     const Database &m_database;
 };
