@@ -157,6 +157,19 @@ private Q_SLOTS:
         QVERIFY(!m_admin.isEmpty());
     }
 
+    void sealRefusesAnEmptySecret()
+    {
+        QTemporaryDir dir;
+        test::ToolOptions options;
+        options.stdinData = "\n";
+        const test::ToolRun run = test::runTool(
+            QStringLiteral("tfctl"), { QStringLiteral("config"), QStringLiteral("seal"), QStringLiteral("--data-dir"), dir.path() },
+            options);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.trimmed().count('\n') == 0 && run.err.contains("one non-empty line"), qPrintable(run.describe()));
+        QVERIFY(run.out.isEmpty());
+    }
+
     void rightPasswordSignsInWithTheGroupsRole()
     {
         const test::HttpResult login = signIn(QStringLiteral("bob"), password("bob"));

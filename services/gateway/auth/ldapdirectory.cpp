@@ -62,14 +62,17 @@ Connection connect(const DirectorySettings &settings)
     timeval timeout { settings.timeoutSeconds, 0 };
     check(ldap_set_option(raw, LDAP_OPT_NETWORK_TIMEOUT, &timeout), "network timeout");
     check(ldap_set_option(raw, LDAP_OPT_TIMEOUT, &timeout), "timeout");
-    // The certificate must be valid for the host and signed by a trusted authority.
+    if (!settings.startTls && !settings.url.startsWith(QLatin1String("ldaps:")))
+        return ld; // allow_plaintext: a test directory
+    // The certificate must be valid for the host and signed by a trusted authority, whatever
+    // /etc/ldap/ldap.conf says. The options take effect in a context of this handle's own.
     const int demand = LDAP_OPT_X_TLS_DEMAND;
     check(ldap_set_option(raw, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand), "TLS certificate check");
     if (!settings.caFile.isEmpty())
         check(ldap_set_option(raw, LDAP_OPT_X_TLS_CACERTFILE, settings.caFile.toUtf8().constData()),
               "TLS CA file");
-    const int server = 0;
-    check(ldap_set_option(raw, LDAP_OPT_X_TLS_NEWCTX, &server), "TLS context");
+    const int client = 0;
+    check(ldap_set_option(raw, LDAP_OPT_X_TLS_NEWCTX, &client), "TLS context");
     if (settings.startTls)
         check(ldap_start_tls_s(raw, nullptr, nullptr), "StartTLS");
     return ld;
