@@ -12,6 +12,7 @@
 #include "slapdserver.h"
 #include "toolrun.h"
 
+#include <QJsonArray>
 #include <QTest>
 
 using namespace tf;
@@ -22,17 +23,19 @@ const QByteArray kServicePassword = QByteArrayLiteral("svc-bind-secret-42");
 const QString kPeople = QStringLiteral("ou=people,dc=tf,dc=test");
 const QString kGroups = QStringLiteral("ou=groups,dc=tf,dc=test");
 
-QByteArray person(const char *uid, const char *password)
+QByteArray person(const char *uid, const QByteArray &password)
 {
     return QStringLiteral("dn: uid=%1,%2\nobjectClass: inetOrgPerson\nuid: %1\ncn: %1\nsn: %1\n"
                           "userPassword: %3\n\n")
-        .arg(QLatin1String(uid), kPeople, QLatin1String(password))
+        .arg(QLatin1String(uid), kPeople, QString::fromLatin1(password))
         .toUtf8();
 }
 
 QByteArray group(const char *cn, const QStringList &uids)
 {
-    QString ldif = QStringLiteral("dn: cn=%1,%2\nobjectClass: groupOfNames\ncn: %1\n").arg(QLatin1String(cn), kGroups);
+    // groupOfNames needs a member even when the test has taken every user out: the service account.
+    QString ldif = QStringLiteral("dn: cn=%1,%2\nobjectClass: groupOfNames\ncn: %1\nmember: cn=svc,dc=tf,dc=test\n")
+                       .arg(QLatin1String(cn), kGroups);
     for (const QString &uid : uids)
         ldif += QStringLiteral("member: uid=%1,%2\n").arg(uid, kPeople);
     return (ldif + QLatin1Char('\n')).toUtf8();
@@ -47,7 +50,7 @@ QByteArray directoryEntries()
                       "cn: svc\nuserPassword: "
         + kServicePassword + "\n\n";
     for (const char *uid : { "alice", "bob", "carol", "dave", "erin", "frank", "gina", "hank" })
-        ldif += person(uid, (QByteArray(uid) + "-dir-pw-1").constData());
+        ldif += person(uid, QByteArray(uid) + QByteArray("-dir-pw-1"));
     ldif += group("TF-Admins", { QStringLiteral("alice") });
     ldif += group("Assessors", { QStringLiteral("bob") });
     ldif += group("Auditors", { QStringLiteral("carol") });
