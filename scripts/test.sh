@@ -124,6 +124,8 @@ if [[ $EUID -eq 0 ]]; then export TF_REQUIRE_MOUNT=1; fi
 
 # The MySQL connector's tests start their own MariaDB (mariadb-server-core): missing, they fail.
 export TF_REQUIRE_MARIADB=1
+# Directory sign-in's test starts its own slapd (slapd, ldap-utils): missing, it fails.
+export TF_REQUIRE_SLAPD=1
 
 # --- tests ----------------------------------------------------------------------------------
 log "running tests"

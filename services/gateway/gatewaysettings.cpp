@@ -19,6 +19,7 @@ QHash<QString, QString> GatewaySettings::defaults()
         { QStringLiteral("gateway/restart_max_attempts"), QStringLiteral("10") },
     };
     defaults.insert(AccessSettings::defaults());
+    defaults.insert(DirectorySettings::defaults());
     return defaults;
 }
 
@@ -76,6 +77,7 @@ GatewaySettings GatewaySettings::fromContext(const ServiceContext &context)
     if (settings.syncProgram.isEmpty())
         settings.syncProgram = QCoreApplication::applicationDirPath() + QStringLiteral("/tf-syncd");
     settings.access = AccessSettings::fromConfig(config);
+    settings.access.directory = DirectorySettings::fromConfig(config, context.dataDir);
     return settings;
 }
 

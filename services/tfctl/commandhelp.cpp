@@ -54,7 +54,8 @@ const QHash<QString, Help> &table()
             "tfctl user reset-password admin",
             "docs/admin-guide.md section 9 \"Users and directory sign-in\"" } },
         { QStringLiteral("config"),
-          { "tfctl config check /etc/terrafusion/terrafusion.ini",
+          { "tfctl config check /etc/terrafusion/terrafusion.ini\n"
+            "sudo -u terrafusion tfctl config seal < bind-password.txt",
             "docs/admin-guide.md section 10 \"Security settings\"; resources/config/terrafusion.example.ini (every key)" } },
         { QStringLiteral("demo"),
           { "tfctl demo install --parcels 1000",

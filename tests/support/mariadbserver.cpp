@@ -1,14 +1,13 @@
 #include "mariadbserver.h"
 
+#include "testsupport.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
-#include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QStandardPaths>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
 
@@ -17,36 +16,6 @@
 #include <unistd.h>
 
 namespace tf::test {
-
-namespace {
-
-const QStringList kBinDirs { QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin"), QStringLiteral("/usr/local/sbin"),
-                             QStringLiteral("/usr/local/bin") };
-
-QString tool(const QString &name)
-{
-    return QStandardPaths::findExecutable(name, kBinDirs);
-}
-
-// A port below the ephemeral range that nothing listens on now.
-quint16 pickPort()
-{
-    int low = 32768;
-    QFile range(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
-    if (range.open(QIODevice::ReadOnly))
-        low = QString::fromLatin1(range.readAll()).split(QLatin1Char('\t')).value(0).trimmed().toInt();
-    if (low <= 20000)
-        low = 32768;
-    for (int attempt = 0; attempt < 200; ++attempt) {
-        const quint16 candidate = quint16(QRandomGenerator::global()->bounded(20000, low));
-        QTcpServer probe;
-        if (probe.listen(QHostAddress::LocalHost, candidate))
-            return candidate;
-    }
-    return 0;
-}
-
-} // namespace
 
 MariaDbServer::MariaDbServer() = default;
 
@@ -64,7 +33,7 @@ MariaDbServer::~MariaDbServer()
 
 bool MariaDbServer::installed()
 {
-    return !tool(QStringLiteral("mariadbd")).isEmpty() && !tool(QStringLiteral("mariadb-install-db")).isEmpty();
+    return !systemTool(QStringLiteral("mariadbd")).isEmpty() && !systemTool(QStringLiteral("mariadb-install-db")).isEmpty();
 }
 
 bool MariaDbServer::required()
@@ -98,14 +67,14 @@ bool MariaDbServer::start()
         if (root)
             arguments << QStringLiteral("--user=root");
         install.setProcessChannelMode(QProcess::MergedChannels);
-        install.start(tool(QStringLiteral("mariadb-install-db")), arguments);
+        install.start(systemTool(QStringLiteral("mariadb-install-db")), arguments);
         if (!install.waitForFinished(180000) || install.exitStatus() != QProcess::NormalExit || install.exitCode() != 0) {
             m_error = QStringLiteral("mariadb-install-db failed: ") + QString::fromLocal8Bit(install.readAll().right(2000));
             return false;
         }
         m_initialized = true;
     }
-    m_port = pickPort();
+    m_port = freeServerPort();
     if (m_port == 0) {
         m_error = QStringLiteral("no free port below the ephemeral range");
         return false;
@@ -124,7 +93,7 @@ bool MariaDbServer::start()
     m_server->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     // A test that crashes must not leave its server running.
     m_server->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-    m_server->start(tool(QStringLiteral("mariadbd")), arguments);
+    m_server->start(systemTool(QStringLiteral("mariadbd")), arguments);
     if (!m_server->waitForStarted(10000)) {
         m_error = QStringLiteral("mariadbd did not start: ") + m_server->errorString();
         m_server.reset();

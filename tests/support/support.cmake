@@ -6,3 +6,6 @@ target_sources(tftestsupport PRIVATE
 # A throwaway MariaDB server (tests/support/mariadbserver.h).
 target_sources(tftestsupport PRIVATE
     "${CMAKE_CURRENT_LIST_DIR}/mariadbserver.cpp" "${CMAKE_CURRENT_LIST_DIR}/mariadbserver.h")
+# A throwaway OpenLDAP server (tests/support/slapdserver.h) for directory sign-in.
+target_sources(tftestsupport PRIVATE
+    "${CMAKE_CURRENT_LIST_DIR}/slapdserver.cpp" "${CMAKE_CURRENT_LIST_DIR}/slapdserver.h")

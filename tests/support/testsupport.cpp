@@ -11,6 +11,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QStandardPaths>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -73,6 +75,30 @@ quint16 freePort()
     QTcpServer server;
     server.listen(QHostAddress::LocalHost, 0);
     return server.serverPort();
+}
+
+quint16 freeServerPort(quint16 except)
+{
+    int low = 32768;
+    QFile range(QStringLiteral("/proc/sys/net/ipv4/ip_local_port_range"));
+    if (range.open(QIODevice::ReadOnly))
+        low = QString::fromLatin1(range.readAll()).split(QLatin1Char('\t')).value(0).trimmed().toInt();
+    if (low <= 20000)
+        low = 32768;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const quint16 candidate = quint16(QRandomGenerator::global()->bounded(20000, low));
+        QTcpServer probe;
+        if (candidate != except && probe.listen(QHostAddress::LocalHost, candidate))
+            return candidate;
+    }
+    return 0;
+}
+
+QString systemTool(const QString &name)
+{
+    static const QStringList dirs { QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin"),
+                                    QStringLiteral("/usr/local/sbin"), QStringLiteral("/usr/local/bin") };
+    return QStandardPaths::findExecutable(name, dirs);
 }
 
 QString binDir()

@@ -37,6 +37,11 @@ QString createScratchPostgresDatabase(const QString &prefix = QStringLiteral("tf
 
 // A TCP port that was free a moment ago on 127.0.0.1.
 quint16 freePort();
+// The same, below the kernel's ephemeral range (a port inside it may be any connection's local
+// end), for servers the tests start; 0 when none is found. Never `except`.
+quint16 freeServerPort(quint16 except = 0);
+// An installed system program (/usr/sbin, /usr/bin, /usr/local/...), or "" when missing.
+QString systemTool(const QString &name);
 
 // Directory holding the built programs (TF_BIN_DIR, set by ctest).
 QString binDir();

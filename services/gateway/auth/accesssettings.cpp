@@ -17,9 +17,7 @@ namespace {
 
 Error invalid(const Config &config, const QString &key, const QString &problem)
 {
-    return Error(Error::Kind::Validation,
-                 QStringLiteral("%1 (from %2): %3").arg(key, config.entry(key).source, problem),
-                 QJsonObject { { QStringLiteral("key"), key } });
+    return invalidSetting(config, key, problem);
 }
 
 QString normalizedOrigin(const Config &config, const QString &key, const QString &text)
@@ -56,6 +54,13 @@ QPair<QHostAddress, int> subnet(const Config &config, const QString &key, const 
 }
 
 } // namespace
+
+Error invalidSetting(const Config &config, const QString &key, const QString &problem)
+{
+    return Error(Error::Kind::Validation,
+                 QStringLiteral("%1 (from %2): %3").arg(key, config.entry(key).source, problem),
+                 QJsonObject { { QStringLiteral("key"), key } });
+}
 
 QHash<QString, QString> AccessSettings::defaults()
 {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "directorysettings.h"
+
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
@@ -10,9 +12,13 @@
 
 namespace tf {
 class Config;
+class Error;
 }
 
 namespace tf::gateway {
+
+// The start-up error for a bad setting: "key (from where): problem", naming the key.
+Error invalidSetting(const Config &config, const QString &key, const QString &problem);
 
 // Who may call the gateway and how often: the [auth], [rate_limit], [cors] and [tls] sections
 // and gateway/trusted_proxies, validated at start (a bad value is exit code 2 naming the key).
@@ -32,6 +38,7 @@ struct AccessSettings
     QString tlsPrivateKey; // tls/private_key (PEM file)
     QSslConfiguration tls; // loaded from the two files when both are set
     QList<QPair<QHostAddress, int>> trustedProxies; // gateway/trusted_proxies (address/prefix)
+    DirectorySettings directory; // [ldap]: set by GatewaySettings (it needs the data directory)
 
     bool tlsEnabled() const { return !tlsCertificate.isEmpty(); }
 

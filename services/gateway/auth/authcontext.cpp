@@ -34,13 +34,18 @@ AuthContext::AuthContext(DatabaseState &database, AccessSettings settings)
     , m_authenticator(database)
     , m_filter(m_settings, m_authenticator)
 {
+    if (m_settings.directory.enabled())
+        m_directory = std::make_unique<LdapDirectory>(m_settings.directory);
     m_pool.setMaxThreadCount(2);
     m_pool.setObjectName(QStringLiteral("pbkdf2"));
+    m_directoryPool.setMaxThreadCount(4);
+    m_directoryPool.setObjectName(QStringLiteral("ldap"));
 }
 
 AuthContext::~AuthContext()
 {
     m_pool.waitForDone();
+    m_directoryPool.waitForDone();
 }
 
 void AuthContext::bootstrap(const QString &dataDir)

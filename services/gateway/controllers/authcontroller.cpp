@@ -12,6 +12,7 @@
 #include "gateway/auth/authcontext.h"
 #include "gateway/auth/authlogging.h"
 #include "gateway/auth/bodyfields.h"
+#include "gateway/auth/signinsteps.h"
 
 #include <QJsonArray>
 
@@ -24,45 +25,6 @@ struct Verification
     bool ok = false;
     QString newHash; // set when the stored hash should be upgraded, or for a new password
 };
-
-const QString kBadCredentials = QStringLiteral("invalid username or password");
-
-// The ban answer: 429, Retry-After, and a code of its own so a client can tell it from the
-// request rate limit.
-http::ApiResponse bannedResponse(const http::ApiRequest &request,
-                                 const auth::LoginThrottle::Ban &ban)
-{
-    const qint64 seconds = qMax<qint64>(1, (ban.remainingMs + 999) / 1000);
-    const Error error(Error::Kind::TooManyRequests, QStringLiteral("login_banned"),
-                      QStringLiteral("too many failed logins for this %1; try again in %2 minute(s)")
-                          .arg(ban.subject)
-                          .arg((seconds + 59) / 60),
-                      QJsonObject { { QStringLiteral("retry_after_s"), seconds },
-                                    { QStringLiteral("banned"), ban.subject } });
-    return http::errorResponse(error, request.requestId)
-        .withHeader("Retry-After", QByteArray::number(seconds));
-}
-
-bool isPlausibleUsername(const QString &username)
-{
-    try {
-        auth::validateUsername(username);
-        return true;
-    } catch (const Error &) {
-        return false;
-    }
-}
-
-// Runs a completion on the HTTP thread, turning a thrown tf::Error into the usual answer.
-template<typename Fn>
-void answer(const http::ApiRequest &request, const http::Router::Reply &reply, Fn fn)
-{
-    try {
-        reply(fn());
-    } catch (const Error &error) {
-        reply(http::errorResponse(error, request.requestId));
-    }
-}
 
 } // namespace
 
@@ -97,14 +59,19 @@ void AuthController::login(const http::ApiRequest &request, const http::Router::
     check.finish();
     const QString address = request.caller.address.toString();
 
-    const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(m_auth.database().database().database(), username, address);
-    if (ban.remainingMs > 0) {
-        reply(bannedResponse(request, ban));
+    if (const auto banned = signin::banInForce(m_auth, request, username, address)) {
+        reply(*banned);
         return;
     }
     std::optional<db::UserRecord> user;
-    if (isPlausibleUsername(username)) // junk never reaches the database
+    const bool plausible = signin::isPlausibleUsername(username);
+    if (plausible) // junk never reaches the database
         user = db::UserRepository(m_auth.database().database().database()).findByUsername(username);
+    // A local account of the same name wins over the directory (docs/admin-guide.md, section 9).
+    if (m_auth.directory() && plausible && (!user || user->isDirectoryUser())) {
+        loginThroughDirectory(request, reply, username, password, user);
+        return;
+    }
     const QString stored = user ? user->passwordHash : QString();
     const auth::PasswordHasher hasher = m_auth.hasher();
 
@@ -119,94 +86,21 @@ void AuthController::login(const http::ApiRequest &request, const http::Router::
             return result;
         },
         [this, request, reply, username, address, user](Verification result) {
-            answer(request, reply, [&] {
+            signin::answer(request, reply, [&] {
                 // Attempts still in flight when a ban began are refused like those after it,
                 // whatever their outcome, so guessing in parallel gains nothing.
-                const auth::LoginThrottle::Ban inForce
-                    = m_auth.throttle().banFor(m_auth.database().database().database(), username, address);
-                if (inForce.remainingMs > 0)
-                    return bannedResponse(request, inForce);
-                db::Database &database = m_auth.database().database().database();
-                // Only a well-formed name goes into a log line (no forged lines, no passwords
-                // typed into the wrong field).
-                const QString shown = user || isPlausibleUsername(username)
-                    ? username
-                    : QStringLiteral("<not a username>");
+                if (const auto banned = signin::banInForce(m_auth, request, username, address))
+                    return *banned;
                 if (!result.ok || !user || user->disabled) {
-                    const QString reason = !user ? QStringLiteral("unknown user")
-                                                 : (result.ok ? QStringLiteral("account disabled")
-                                                              : QStringLiteral("wrong password"));
-                    const auth::LoginThrottle::Ban started
-                        = m_auth.throttle().recordFailure(database, username, address);
-                    qCWarning(lcGatewayAuth).noquote()
-                        << "failed login for" << shown << "from" << address
-                        << QStringLiteral("(%1)").arg(reason);
-                    if (started.remainingMs > 0) {
-                        qCWarning(lcGatewayAuth).noquote()
-                            << "login banned for" << (started.remainingMs / 60000)
-                            << "minutes:" << started.subject
-                            << (started.subject == QLatin1String("address") ? address : shown);
-                    }
-                    http::recordAudit(database, request,
-                                      { QStringLiteral("auth.login_failed"),
-                                        QStringLiteral("warning"),
-                                        QStringLiteral("user"),
-                                        user ? QString::number(user->id) : QString(),
-                                        0,
-                                        QStringLiteral("failed login for '%1' from %2: %3")
-                                            .arg(shown, address, reason),
-                                        {},
-                                        QJsonObject { { QStringLiteral("username"), shown } } });
-                    throw Error(Error::Kind::Unauthorized, kBadCredentials);
+                    signin::refuse(m_auth, request, username, user,
+                                   { !user ? QStringLiteral("unknown user")
+                                           : (result.ok ? QStringLiteral("account disabled")
+                                                        : QStringLiteral("wrong password")) });
                 }
-                m_auth.throttle().recordSuccess(database, username, address);
-                db::UserRepository users(database);
                 if (!result.newHash.isEmpty())
-                    users.setPassword(user->id, result.newHash, user->mustChangePassword);
-                const auth::IssuedToken token = auth::issueToken(auth::TokenKind::Session);
-                db::NewToken row;
-                row.name = QStringLiteral("login");
-                row.kind = auth::tokenKindName(auth::TokenKind::Session);
-                row.tokenHash = token.hash;
-                row.prefix = token.prefix;
-                row.userId = user->id;
-                row.role = user->role;
-                row.createdBy = user->username;
-                row.expiresAt = QDateTime::currentDateTimeUtc().addSecs(
-                    qint64(m_auth.settings().sessionTtlMinutes) * 60);
-                const db::TokenRecord session = db::TokenRepository(database).create(row);
-                users.recordLogin(user->id);
-
-                http::ApiRequest actor = request;
-                actor.caller.username = user->username;
-                actor.caller.role = user->role;
-                actor.caller.userId = user->id;
-                http::recordAudit(database, actor,
-                                  { QStringLiteral("auth.login"),
-                                    QStringLiteral("info"),
-                                    QStringLiteral("user"),
-                                    QString::number(user->id),
-                                    0,
-                                    QStringLiteral("'%1' logged in from %2 (session %3)")
-                                        .arg(user->username, address)
-                                        .arg(session.id),
-                                    {},
-                                    QJsonObject { { QStringLiteral("session_id"), session.id } } });
-                qCInfo(lcGatewayAuth).noquote()
-                    << "login:" << user->username << "from" << address << "session" << session.id;
-                return http::ApiResponse::json(QJsonObject {
-                    { QStringLiteral("token"), token.value },
-                    { QStringLiteral("token_type"), QStringLiteral("Bearer") },
-                    { QStringLiteral("expires_at"),
-                      session.expiresAt.toUTC().toString(Qt::ISODateWithMs) },
-                    { QStringLiteral("expires_in_s"),
-                      QDateTime::currentDateTimeUtc().secsTo(session.expiresAt) },
-                    { QStringLiteral("session_id"), session.id },
-                    { QStringLiteral("user_id"), user->id },
-                    { QStringLiteral("username"), user->username },
-                    { QStringLiteral("role"), user->role },
-                    { QStringLiteral("must_change_password"), user->mustChangePassword },
-                });
+                    db::UserRepository(m_auth.database().database().database())
+                        .setPassword(user->id, result.newHash, user->mustChangePassword);
+                return signin::openSession(m_auth, request, *user);
             });
         });
 }
@@ -294,13 +188,17 @@ void AuthController::changePassword(const http::ApiRequest &request,
                       QStringLiteral("must differ from current_password"));
     check.finish();
     const QString address = request.caller.address.toString();
-    const auth::LoginThrottle::Ban ban = m_auth.throttle().banFor(m_auth.database().database().database(), request.caller.username, address);
-    if (ban.remainingMs > 0) {
-        reply(bannedResponse(request, ban));
+    if (const auto banned = signin::banInForce(m_auth, request, request.caller.username, address)) {
+        reply(*banned);
         return;
     }
     const db::UserRecord user
         = db::UserRepository(m_auth.database().database().database()).get(request.caller.userId);
+    if (user.isDirectoryUser())
+        throw Error(Error::Kind::Conflict, QStringLiteral("directory_account"),
+                    QStringLiteral("'%1' signs in with the directory's password; change it there")
+                        .arg(user.username),
+                    QJsonObject { { QStringLiteral("username"), user.username } });
     const auth::PasswordHasher hasher = m_auth.hasher();
     const QString stored = user.passwordHash;
 
@@ -313,7 +211,7 @@ void AuthController::changePassword(const http::ApiRequest &request,
             return result;
         },
         [this, request, reply, user, address](Verification result) {
-            answer(request, reply, [&] {
+            signin::answer(request, reply, [&] {
                 db::Database &database = m_auth.database().database().database();
                 if (!result.ok) {
                     m_auth.throttle().recordFailure(database, user.username, address);

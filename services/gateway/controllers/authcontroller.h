@@ -1,6 +1,9 @@
 #pragma once
 
 #include "common/router.h"
+#include "db/repositories/userrepository.h"
+
+#include <optional>
 
 namespace tf::gateway {
 
@@ -20,6 +23,11 @@ public:
 
 private:
     void login(const http::ApiRequest &request, const http::Router::Reply &reply);
+    // [ldap] set, and the name is not a local user's: the directory checks the password and
+    // gives the role (directorylogin.cpp).
+    void loginThroughDirectory(const http::ApiRequest &request, const http::Router::Reply &reply,
+                               const QString &username, const QString &password,
+                               const std::optional<db::UserRecord> &user);
     http::ApiResponse logout(const http::ApiRequest &request);
     http::ApiResponse me(const http::ApiRequest &request) const;
     void changePassword(const http::ApiRequest &request, const http::Router::Reply &reply);

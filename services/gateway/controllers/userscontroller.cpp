@@ -261,6 +261,11 @@ void UsersController::resetPassword(const http::ApiRequest &request,
     check.finish();
     const db::UserRecord user
         = db::UserRepository(m_auth.database().database().database()).get(id); // 404 at once
+    if (user.isDirectoryUser())
+        throw Error(Error::Kind::Conflict, QStringLiteral("directory_account"),
+                    QStringLiteral("'%1' signs in with the directory's password; reset it there")
+                        .arg(user.username),
+                    QJsonObject { { QStringLiteral("username"), user.username } });
     const auth::PasswordHasher hasher = m_auth.hasher();
     m_auth.offload<QString>(
         [hasher, password] { return hasher.hash(password); },

@@ -177,6 +177,10 @@ int runUserCommand(const QStringList &arguments)
         const db::UserRecord user = userNamed(users, name);
         db::TokenRepository tokens(database);
         if (command == QLatin1String("reset-password")) {
+            if (user.isDirectoryUser())
+                throw Error(Error::Kind::Conflict,
+                            QStringLiteral("'%1' signs in with the directory's password ([ldap]); reset it "
+                                           "there").arg(name));
             const QString password = newPassword();
             users.setPassword(user.id, hasher.hash(password), true);
             const int revoked = tokens.revokeSessionsOf(user.id);

@@ -7,7 +7,7 @@ namespace tf::db {
 namespace {
 const QString kColumns
     = QStringLiteral("id, username, password_hash, role, disabled, must_change_password, "
-                     "created_at, updated_at, last_login_at, version");
+                     "created_at, updated_at, last_login_at, version, source");
 } // namespace
 
 QJsonObject UserRecord::toJson() const
@@ -20,7 +20,8 @@ QJsonObject UserRecord::toJson() const
              { QStringLiteral("created_at"), rows::isoOrNull(createdAt) },
              { QStringLiteral("updated_at"), rows::isoOrNull(updatedAt) },
              { QStringLiteral("last_login_at"), rows::isoOrNull(lastLoginAt) },
-             { QStringLiteral("version"), version } };
+             { QStringLiteral("version"), version },
+             { QStringLiteral("source"), source } };
 }
 
 UserRecord UserRepository::read(const QSqlQuery &query) const
@@ -37,6 +38,7 @@ UserRecord UserRepository::read(const QSqlQuery &query) const
     record.updatedAt = dialect.fromDb(query.value(7));
     record.lastLoginAt = dialect.fromDb(query.value(8));
     record.version = query.value(9).toLongLong();
+    record.source = query.value(10).toString();
     return record;
 }
 
@@ -110,11 +112,17 @@ UserRecord UserRepository::create(const QString &username, const QString &passwo
                     QStringLiteral("a user named '%1' already exists").arg(username),
                     QJsonObject { { QStringLiteral("username"), username } });
     }
+    return insert(username, passwordHash, role, mustChangePassword, QStringLiteral("local"));
+}
+
+UserRecord UserRepository::insert(const QString &username, const QString &passwordHash,
+                                  const QString &role, bool mustChangePassword, const QString &source)
+{
     const QVariant now = m_database.dialect().toDb(QDateTime::currentDateTimeUtc());
     QSqlQuery query = m_database.prepare(
         QStringLiteral("INSERT INTO users (username, password_hash, role, disabled, "
-                       "must_change_password, created_at, updated_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                       "must_change_password, created_at, updated_at, source) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     query.addBindValue(username);
     query.addBindValue(passwordHash);
     query.addBindValue(role);
@@ -122,6 +130,7 @@ UserRecord UserRepository::create(const QString &username, const QString &passwo
     query.addBindValue(mustChangePassword);
     query.addBindValue(now);
     query.addBindValue(now);
+    query.addBindValue(source);
     m_database.exec(query, "creating a user");
     return get(rows::returnedId(m_database, query));
 }
@@ -200,6 +209,37 @@ void UserRepository::recordLogin(qint64 id)
     query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
     query.addBindValue(id);
     m_database.exec(query, "recording a login");
+}
+
+UserRecord UserRepository::upsertDirectoryUser(const QString &username, const QString &role)
+{
+    for (int attempt = 0;; ++attempt) {
+        const std::optional<UserRecord> existing = findByUsername(username);
+        if (existing && !existing->isDirectoryUser()) {
+            throw Error(Error::Kind::Conflict,
+                        QStringLiteral("a local user named '%1' already exists").arg(username),
+                        QJsonObject { { QStringLiteral("username"), username } });
+        }
+        if (existing) {
+            if (existing->role == role)
+                return *existing;
+            QSqlQuery query = m_database.prepare(QStringLiteral(
+                "UPDATE users SET role = ?, updated_at = ?, version = version + 1 WHERE id = ?"));
+            query.addBindValue(role);
+            query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
+            query.addBindValue(existing->id);
+            m_database.exec(query, "updating a directory user's role");
+            return get(existing->id);
+        }
+        try {
+            // Not a PBKDF2 hash: no password matches it.
+            return insert(username, QStringLiteral("!directory"), role, false, QStringLiteral("directory"));
+        } catch (const Error &) {
+            if (attempt > 0)
+                throw;
+            // Another gateway's first sign-in of the same user came first: read its row.
+        }
+    }
 }
 
 } // namespace tf::db

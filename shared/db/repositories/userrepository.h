@@ -23,6 +23,9 @@ struct UserRecord
     QDateTime updatedAt;
     QDateTime lastLoginAt;
     qint64 version = 1; // of the editable fields (role, disabled, must_change_password): the ETag
+    QString source = QStringLiteral("local"); // local, or directory (password checked by [ldap])
+
+    bool isDirectoryUser() const { return source == QLatin1String("directory"); }
 
     QJsonObject toJson() const;
 };
@@ -57,8 +60,15 @@ public:
     bool remove(qint64 id, qint64 expectedVersion = 0);
     void recordLogin(qint64 id);
 
+    // The row of a directory user (source 'directory'), created at the first directory sign-in
+    // with a password hash no password matches; its role follows the directory's groups and
+    // is written at every sign-in. Conflict when a local user holds the name.
+    UserRecord upsertDirectoryUser(const QString &username, const QString &role);
+
 private:
     UserRecord read(const QSqlQuery &query) const;
+    UserRecord insert(const QString &username, const QString &passwordHash, const QString &role,
+                      bool mustChangePassword, const QString &source);
 
     const Database &m_database;
 };
