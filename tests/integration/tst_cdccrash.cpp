@@ -146,13 +146,7 @@ class TestCdcCrash : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (test::TemporaryPostgres::binDir().isEmpty()) {
-            if (test::postgresRequired())
-                QFAIL("TF_REQUIRE_PG=1 but PostgreSQL is not installed in /usr/lib/postgresql");
-            QSKIP("PostgreSQL is not installed: this test starts its own cluster");
-        }
-        m_cluster = std::make_unique<test::TemporaryPostgres>();
-        QVERIFY2(test::startLogicalCluster(*m_cluster), qPrintable(m_cluster->error()));
+        TF_START_LOGICAL_CLUSTER(m_cluster);
         QVERIFY(m_world.open(m_cluster->url(), kSrc, kDst));
         createTables(*m_world.admin);
         m_world.admin->execDirect(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, "

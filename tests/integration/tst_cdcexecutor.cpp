@@ -4,6 +4,7 @@
 #include "sync/engine/cdcexecutor.h"
 #include "testsupport.h"
 
+#include <QMutex>
 #include <QThread>
 #include <QtTest>
 #include <atomic>
@@ -72,13 +73,7 @@ class TestCdcExecutor : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (test::TemporaryPostgres::binDir().isEmpty()) {
-            if (test::postgresRequired())
-                QFAIL("TF_REQUIRE_PG=1 but PostgreSQL is not installed in /usr/lib/postgresql");
-            QSKIP("PostgreSQL is not installed: this test starts its own cluster");
-        }
-        m_cluster = std::make_unique<test::TemporaryPostgres>();
-        QVERIFY2(test::startLogicalCluster(*m_cluster), qPrintable(m_cluster->error()));
+        TF_START_LOGICAL_CLUSTER(m_cluster);
         QVERIFY(m_world.open(m_cluster->url(), kSrc, kDst));
         createTables(*m_world.admin);
     }

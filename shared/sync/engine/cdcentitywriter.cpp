@@ -2,7 +2,6 @@
 
 #include "core/errors.h"
 #include "quarantinestore.h"
-#include "rowjson.h"
 
 namespace tf::sync {
 
@@ -61,16 +60,7 @@ void CdcEntityWriter::quarantine(const Row &sourceRow, const RowTransformer::Map
                     QStringLiteral("%1 %2: %3 (invalid_rows is fail)")
                         .arg(m_plan.spec.name, mapped.sourceKey,
                              mapped.errors.value(0).message));
-    QuarantineStore::Record record;
-    record.pairId = m_pair.pairId;
-    record.operationId = operationId;
-    record.entity = m_plan.spec.name;
-    record.sourceKey = mapped.sourceKey;
-    record.sourceRow = rowToJson(sourceRow, *m_plan.readSchema);
-    record.transformedRow = rowToJson(mapped.row, *m_plan.targetSchema);
-    record.sourceHash = mapped.hash;
-    record.errors = mapped.errors;
-    m_quarantine.record(record);
+    m_quarantine.record(quarantineRecord(m_plan, m_pair.pairId, operationId, sourceRow, mapped));
     ++stats.quarantined;
 }
 
