@@ -71,7 +71,7 @@ private:
     void run(qint64 firstId)
     {
         db::Database source(db::DatabaseUrl::parse(m_url));
-        QRandomGenerator random(quint32(firstId));
+        QRandomGenerator random { quint32(firstId) };
         m_next = firstId;
         try {
             while (!m_stop.load()) {

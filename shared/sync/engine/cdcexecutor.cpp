@@ -91,6 +91,7 @@ RunResult CdcExecutor::run(const CdcRunOptions &options)
             connection = std::move(identify);
             start = initialSnapshot(connection.get());
         } else {
+            m_applied = stored->appliedEnd;
             PgSourceCatalog catalog(*m_sourceDb);
             const SlotVerdict verdict = checkSlot(*stored, catalog.slot(m_slot), m_server);
             if (!verdict.ok()) {
@@ -210,9 +211,11 @@ void CdcExecutor::stream(std::unique_ptr<PgReplicationConnection> connection, Ls
                                                        m_target.schemaName(), m_quarantine);
     }
     m_applied = qMax(m_applied, start);
-    m_decoder = std::make_unique<ChangeDecoder>(*this, start);
+    SourceChangeSink &sink = *this; // private bases: converted here, where they are accessible
+    PgReplicationHandler &handler = *this;
+    m_decoder = std::make_unique<ChangeDecoder>(sink, start);
     connection->startReplication(m_slot, start, { publicationName(m_pair.pairId) });
-    m_stream = std::make_unique<PgReplicationStream>(std::move(connection), *this, start,
+    m_stream = std::make_unique<PgReplicationStream>(std::move(connection), handler, start,
                                                      m_options.statusIntervalMs);
     connect(m_stream.get(), &PgReplicationStream::failed, this, [this](const QString &message) {
         stopWith(QStringLiteral("replication stream: ") + message,
