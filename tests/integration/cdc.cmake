@@ -7,3 +7,12 @@ tf_add_test(NAME tst_pgreplication SOURCES integration/tst_pgreplication.cpp LIB
 # full load's over the type-fidelity matrix, tf_cdc_position, the target writer.
 tf_add_test(NAME tst_cdcapply SOURCES integration/tst_cdcapply.cpp LIBS tfcore
             LABELS integration TIMEOUT 300)
+# cdc mode end to end (CdcExecutor) on its own wal_level=logical cluster: snapshot then
+# streamed inserts, updates (an unchanged TOAST value), key-only deletes, a key change, TRUNCATE,
+# a composite key; stop and resume with nothing applied twice; a dropped slot stops with an alert.
+tf_add_test(NAME tst_cdcexecutor SOURCES integration/tst_cdcexecutor.cpp integration/cdcpairfixture.h
+            LIBS tfcore LABELS integration TIMEOUT 300)
+# kill -9 of the process running the cdc executor at 20 points (2 in the initial snapshot, 18
+# while streaming) with a concurrent writer: the target equals the source, nothing applied twice.
+tf_add_test(NAME tst_cdccrash SOURCES integration/tst_cdccrash.cpp integration/cdcpairfixture.h
+            LIBS tfcore LABELS integration TIMEOUT 600)

@@ -7,8 +7,10 @@
 #include "db/databaseurl.h"
 #include "sync/cdc/pgreplicationstream.h"
 #include "temporarypostgres.h"
+#include "testsupport.h"
 
 #include <QSqlQuery>
+#include <QTest>
 #include <QVariant>
 
 namespace tf::test {
@@ -32,6 +34,20 @@ inline bool startLogicalCluster(TemporaryPostgres &cluster)
     }
     return cluster.restart();
 }
+
+// In initTestCase: a missing PostgreSQL installation skips (fails under TF_REQUIRE_PG=1);
+// otherwise `cluster` (a std::unique_ptr<TemporaryPostgres>) is made and started for logical
+// replication.
+#define TF_START_LOGICAL_CLUSTER(cluster)                                                        \
+    do {                                                                                         \
+        if (tf::test::TemporaryPostgres::binDir().isEmpty()) {                                   \
+            if (tf::test::postgresRequired())                                                    \
+                QFAIL("TF_REQUIRE_PG=1 but PostgreSQL is not installed in /usr/lib/postgresql"); \
+            QSKIP("PostgreSQL is not installed: this test starts its own cluster");              \
+        }                                                                                        \
+        cluster = std::make_unique<tf::test::TemporaryPostgres>();                               \
+        QVERIFY2(tf::test::startLogicalCluster(*cluster), qPrintable(cluster->error()));         \
+    } while (false)
 
 // Collects what the stream hands over; can be told to confirm keepalives when idle.
 class Recorder : public PgReplicationHandler

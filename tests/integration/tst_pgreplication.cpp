@@ -35,13 +35,7 @@ class TestPgReplication : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (test::TemporaryPostgres::binDir().isEmpty()) {
-            if (test::postgresRequired())
-                QFAIL("TF_REQUIRE_PG=1 but PostgreSQL is not installed in /usr/lib/postgresql");
-            QSKIP("PostgreSQL is not installed: this test starts its own cluster");
-        }
-        m_cluster = std::make_unique<test::TemporaryPostgres>();
-        QVERIFY2(test::startLogicalCluster(*m_cluster), qPrintable(m_cluster->error()));
+        TF_START_LOGICAL_CLUSTER(m_cluster);
         m_url = db::DatabaseUrl::parse(m_cluster->url());
         m_source = std::make_unique<db::Database>(m_url);
         m_source->execDirect(

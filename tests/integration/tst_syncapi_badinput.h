@@ -122,6 +122,11 @@ inline void addSyncApiBadInputRows(const std::function<QJsonObject(const QString
     QTest::newRow("pair key not mapped")
         << QByteArray("POST") << "/sync-pairs" << QJsonDocument(badKey).toJson() << 422
         << "entities[0].target.key";
+    // cdc streams from PostgreSQL into PostgreSQL: the demo's SQLite systems are refused, under
+    // the key the body used (this fixture still sends the deprecated source_system).
+    QTest::newRow("pair cdc between sqlite systems")
+        << QByteArray("POST") << "/sync-pairs" << pairWith(QStringLiteral("mode"), QStringLiteral("cdc"))
+        << 422 << "source_system";
     QTest::newRow("pair duplicate name")
         << QByteArray("POST") << "/sync-pairs"
         << pairWith(QStringLiteral("name"), QStringLiteral("property")) << 409 << "name";

@@ -1,5 +1,6 @@
 #include "core/errors.h"
 #include "sync/definition/syncpairdefinition.h"
+#include "sync/engine/pairspec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -166,6 +167,16 @@ private slots:
         QCOMPARE(json.value(QStringLiteral("mode")).toString(), QStringLiteral("hash"));
         QCOMPARE(SyncPairDefinition::parse(json).toJson(), json);
 
+        QJsonObject cdc = minimal;
+        cdc.insert(QStringLiteral("mode"), QStringLiteral("cdc"));
+        const SyncPairDefinition streamed = SyncPairDefinition::parse(cdc);
+        QCOMPARE(streamed.mode, SyncMode::Cdc);
+        QCOMPARE(streamed.toJson().value(QStringLiteral("mode")).toString(), QStringLiteral("cdc"));
+        const PairSpec spec = pairSpecFrom(streamed, QStringLiteral("9"));
+        QVERIFY(spec.cdc);
+        QCOMPARE(spec.entities.at(0).mode, ChangeMode::Full); // the initial snapshot loads whole
+        QVERIFY(!pairSpecFrom(pair, QStringLiteral("9")).cdc);
+
         const SyncPairDefinition fullPair = SyncPairDefinition::parse(full());
         QCOMPARE(fullPair.modeOf(0), SyncMode::Cursor);
         QCOMPARE(fullPair.modeOf(1), SyncMode::Hash);
@@ -197,7 +208,11 @@ private slots:
             text("must be a positive integer id"));
         row("both source names", R"({"source_system": 1})", "source_system",
             text("give source_system_id only (source_system is its deprecated name)"));
-        row("unknown mode", R"({"mode": "cdc"})", "mode", text("must be one of: hash, cursor, full"));
+        row("unknown mode", R"({"mode": "stream"})", "mode", text("must be one of: hash, cursor, full, cdc"));
+        row("cdc pair with an entity mode", R"({"mode": "cdc"})", "entities[1].mode",
+            text("cannot be overridden in a cdc pair: every entity streams from its slot"));
+        row("cdc as an entity mode", R"({"entities[1].mode": "cdc"})", "entities[1].mode",
+            text("cdc is a mode of the whole pair, not of one entity"));
         row("bad schedule", R"({"schedule": "0 2 * * MOX"})", "schedule", text("day-of-week: 'MOX' is not a day name"));
         row("short schedule", R"({"schedule": "0 2 *"})", "schedule",
             text("expected 5 fields (minute hour day-of-month month day-of-week), got 3"));
@@ -248,7 +263,7 @@ private slots:
             text("unknown rule 'needed'"));
         row("validation not array", R"({"entities[0].validation": {"field": "x"}})", "entities[0].validation",
             text("must be an array"));
-        row("entity mode", R"({"entities[1].mode": "stream"})", "entities[1].mode", text("must be one of: hash, cursor, full"));
+        row("entity mode", R"({"entities[1].mode": "stream"})", "entities[1].mode", text("must be one of: hash, cursor, full, cdc"));
         row("entity cursor mode without cursor", R"({"mode": "hash", "cursor": null, "entities[1].mode": "cursor", "entities[1].cursor": null})",
             "entities[1].cursor", text("is required when mode is cursor"));
         row("entity delete policy", R"({"entities[1].delete_policy": {"action": "soft_delete"}})",

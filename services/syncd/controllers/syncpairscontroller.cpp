@@ -14,6 +14,13 @@
 #include "sync/definition/pairstore.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/queue/operationqueue.h"
+#include "sync/connectors/postgresconnector.h"
+#include "sync/engine/cdcexecutor.h"
+#include "sync/systems/systemregistry.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcPairs, "syncd.pairs")
 
 namespace tf::syncd {
 
@@ -136,6 +143,30 @@ http::ApiResponse SyncPairsController::updated(const http::ApiRequest &request,
     return single(change.after);
 }
 
+// A deleted cdc pair's slot would hold the source's WAL for nobody: it goes with the pair, and
+// its publication too. The pair is gone either way; a drop that fails is said in the audit
+// entry and the log, and `tfctl check` lists the orphan slot.
+QString SyncPairsController::dropCdcReplication(const db::SyncPairRecord &record) const
+{
+    if (record.definition.value(QStringLiteral("mode")).toString() != QLatin1String("cdc"))
+        return {};
+    const QString slot = sync::CdcExecutor::slotName(QString::number(record.id));
+    try {
+        db::Database &control = m_context.database.database().database();
+        const auto source = sync::SystemRegistry(control, m_context.secrets).openSource(record.sourceSystemId);
+        const auto *postgres = dynamic_cast<const sync::PostgresConnector *>(source.get());
+        if (!postgres)
+            return {};
+        sync::CdcExecutor::dropReplication(postgres->url(), QString::number(record.id));
+        return QStringLiteral("; replication slot %1 and its publication dropped").arg(slot);
+    } catch (const Error &error) {
+        qCWarning(lcPairs, "sync pair %lld deleted, but its replication slot %s was not dropped: %s",
+                  static_cast<long long>(record.id), qPrintable(slot), qPrintable(error.message()));
+        return QStringLiteral("; replication slot %1 NOT dropped (%2): drop it on the source")
+            .arg(slot, error.message());
+    }
+}
+
 http::ApiResponse SyncPairsController::remove(const http::ApiRequest &request)
 {
     const qint64 id = request.idParam();
@@ -143,6 +174,7 @@ http::ApiResponse SyncPairsController::remove(const http::ApiRequest &request)
     const qint64 expected = api::expectedVersion(request, db::SyncPairRepository(control).get(id).version);
     qint64 quarantined = 0;
     const db::SyncPairRecord record = sync::PairStore(control).remove(id, expected, &quarantined);
+    const QString replication = dropCdcReplication(record);
     auditChange(
         m_context.database, request,
         { QStringLiteral("sync_pair.deleted"),

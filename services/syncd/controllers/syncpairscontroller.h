@@ -33,6 +33,7 @@ private:
     // Audits a PUT or PATCH and answers with the pair and its new ETag.
     http::ApiResponse updated(const http::ApiRequest &request, const sync::PairStore::Change &change);
     http::ApiResponse remove(const http::ApiRequest &request);
+    QString dropCdcReplication(const db::SyncPairRecord &record) const;
     http::ApiResponse setEnabled(const http::ApiRequest &request, bool enabled);
     void test(const http::ApiRequest &request, const http::Router::Reply &reply);
     void preview(const http::ApiRequest &request, const http::Router::Reply &reply);

@@ -6,6 +6,7 @@
 #include "ops/maintenancepause.h"
 #include "sync/queue/operationqueue.h"
 #include "db/repositories/rowhelpers.h"
+#include "db/repositories/syncpairrepository.h"
 #include "sync/schedule/cronschedule.h"
 
 #include <QLoggingCategory>
@@ -217,7 +218,42 @@ int PairScheduler::tick(db::Database &control)
                 qPrintable(pair.nextRunAt.toString(Qt::ISODate)), qPrintable(error.message()));
         }
     }
-    return enqueued + tickVerify(control);
+    return enqueued + tickVerify(control) + tickCdc(control);
+}
+
+// A cdc pair streams in one long-lived operation: an enabled one with nothing queued or running
+// gets one (after its node died and the lease was re-queued, the queued one is claimed instead).
+int PairScheduler::tickCdc(db::Database &control)
+{
+    int enqueued = 0;
+    db::SyncPairRepository pairs(control);
+    sync::OperationQueue queue(control);
+    for (const db::SyncPairRecord &pair : pairs.list()) {
+        if (!pair.enabled || pair.definition.value(QStringLiteral("mode")).toString() != QLatin1String("cdc"))
+            continue;
+        bool busy = false;
+        for (const char *status : { "queued", "running" }) {
+            sync::OperationQueue::ListFilter filter;
+            filter.pairId = pair.id;
+            filter.status = QLatin1String(status);
+            filter.limit = 1;
+            busy = busy || !queue.list(filter).isEmpty();
+        }
+        if (busy)
+            continue;
+        try {
+            sync::EnqueueRequest request;
+            request.pairId = pair.id;
+            request.trigger = QStringLiteral("startup");
+            const db::OperationRecord operation = queue.enqueue(request);
+            queue.appendLog(operation.id, QStringLiteral("cdc pair: streaming operation queued"));
+            ++enqueued;
+        } catch (const Error &error) {
+            qCWarning(lcScheduler, "sync pair %lld: could not queue its cdc stream: %s",
+                      static_cast<long long>(pair.id), qPrintable(error.message()));
+        }
+    }
+    return enqueued;
 }
 
 int PairScheduler::tickVerify(db::Database &control)

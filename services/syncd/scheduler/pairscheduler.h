@@ -52,6 +52,7 @@ private:
     // The pairs' verify_schedule: a due time queues a verify (trigger "schedule"); drift it
     // finds raises the alert "Sync drift detected on pair N" (OperationExecutor).
     int tickVerify(db::Database &control);
+    int tickCdc(db::Database &control);
     void tickIfOpen();
 
     const DatabaseState &m_database;

@@ -6,6 +6,10 @@
 #include "db/connection.h"
 #include "db/repositories/serviceeventrepository.h"
 #include "failureclass.h"
+#include "db/repositories/syncpairrepository.h"
+#include "sync/cdc/lsn.h"
+#include "sync/connectors/postgresconnector.h"
+#include "sync/engine/cdcexecutor.h"
 #include "sync/engine/syncrunner.h"
 #include "sync/queue/operationqueue.h"
 #include "sync/runtime/pairruntime.h"
@@ -153,6 +157,8 @@ sync::RunResult OperationExecutor::execute(sync::OperationQueue &queue,
         cancel.store(true);
 
     sync::RunResult result;
+    if (runtime->spec.cdc && !sync::OperationQueue::isVerifyMode(operation.mode))
+        return streamCdc(queue, operation, *runtime, cancel);
     if (sync::OperationQueue::isVerifyMode(operation.mode)) {
         sync::VerifyRunner verifier(runtime->spec, *runtime->source, *runtime->target,
                                     runtime->targetReader(), *runtime->quarantine,
@@ -182,6 +188,56 @@ sync::RunResult OperationExecutor::execute(sync::OperationQueue &queue,
                 QStringLiteral("entity %1 %2: %3")
                     .arg(entity.first, done ? QStringLiteral("done") : QStringLiteral("stopped"),
                          describeStats(entity.second)));
+    }
+    return result;
+}
+
+// A cdc pair: one long-lived operation that streams until the pair is disabled, the node
+// stops, a cancel is asked or the lease is lost; the heartbeat carries the stream's position.
+sync::RunResult OperationExecutor::streamCdc(sync::OperationQueue &queue,
+                                             const db::OperationRecord &operation,
+                                             sync::PairRuntime &runtime, std::atomic_bool &cancel)
+{
+    auto *source = dynamic_cast<sync::PostgresConnector *>(runtime.source.get());
+    auto *target = dynamic_cast<sync::PostgresConnector *>(runtime.target.get());
+    if (!source || !target)
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("sync pair %1 is in cdc mode, which needs PostgreSQL on both "
+                                   "sides").arg(operation.pairId));
+    sync::CdcExecutor executor(runtime.spec, *source, *target, *runtime.quarantine,
+                               runtime.detachedState());
+    sync::CdcRunOptions options;
+    options.operationId = operation.id;
+    options.cancel = &cancel;
+    options.alert = m_context.alert;
+    options.log = [&](const QString &line) { logLine(queue, operation.id, line); };
+    bool disabled = false;
+    options.progress = [&](const sync::CdcProgress &progress) {
+        if (m_context.stopping.load())
+            return false;
+        QJsonObject totals = progress.totals.toJson();
+        totals.insert(QStringLiteral("cdc_applied_lsn"), sync::cdc::formatLsn(progress.applied));
+        totals.insert(QStringLiteral("cdc_transactions"), progress.transactions);
+        totals.insert(QStringLiteral("cdc_lag_bytes"), progress.lagBytes);
+        totals.insert(QStringLiteral("cdc_wal_status"), progress.walStatus);
+        m_context.active.update(operation.id, -1, QStringLiteral("streaming"), totals);
+        try {
+            if (!db::SyncPairRepository(m_context.control).get(operation.pairId).enabled) {
+                disabled = true;
+                return false;
+            }
+            return queue.heartbeat(operation.id, m_context.nodeId, m_context.settings.lease, -1,
+                                   QStringLiteral("streaming"), totals);
+        } catch (const Error &error) {
+            qCWarning(lcExecutor, "operation %lld: heartbeat failed: %s",
+                      static_cast<long long>(operation.id), qPrintable(error.message()));
+            return true; // the control database blinked; the lease outlives a few misses
+        }
+    };
+    sync::RunResult result = executor.run(options);
+    if (disabled && result.status == sync::RunStatus::Cancelled) {
+        logLine(queue, operation.id, QStringLiteral("the pair was disabled: streaming stopped"));
+        result.status = sync::RunStatus::Completed;
     }
     return result;
 }

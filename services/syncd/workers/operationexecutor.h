@@ -17,6 +17,7 @@ class Database;
 
 namespace tf::sync {
 struct RunResult;
+struct PairRuntime;
 class OperationQueue;
 } // namespace tf::sync
 
@@ -53,6 +54,8 @@ public:
 private:
     sync::RunResult execute(sync::OperationQueue &queue, const db::OperationRecord &operation,
                             std::atomic_bool &cancel);
+    sync::RunResult streamCdc(sync::OperationQueue &queue, const db::OperationRecord &operation,
+                              sync::PairRuntime &runtime, std::atomic_bool &cancel);
     void conclude(sync::OperationQueue &queue, const db::OperationRecord &operation,
                   const sync::RunResult &result);
     void concludeVerify(sync::OperationQueue &queue, const db::OperationRecord &operation,

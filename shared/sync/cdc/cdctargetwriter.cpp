@@ -99,3 +99,33 @@ bool CdcTargetWriter::remove(const KeyValues &key)
 }
 
 } // namespace tf::sync::cdc
+
+namespace tf::sync::cdc {
+
+bool CdcTargetWriter::markDeleted(const KeyValues &key, const QString &column)
+{
+    QSqlQuery query = m_target.prepare(QStringLiteral("UPDATE %1 SET %2 = true WHERE %3")
+                                           .arg(m_table, pg::quoteIdentifier(column), keyCondition()));
+    for (qsizetype i = 0; i < m_keyIndexes.size(); ++i)
+        query.addBindValue(bound(key.value(i), m_keyIndexes.at(i)));
+    m_target.exec(query, "marking a streamed delete");
+    return query.numRowsAffected() > 0;
+}
+
+qint64 CdcTargetWriter::removeAll()
+{
+    QSqlQuery query = m_target.prepare(QStringLiteral("DELETE FROM %1").arg(m_table));
+    m_target.exec(query, "applying a streamed truncate");
+    return qMax(0, query.numRowsAffected());
+}
+
+qint64 CdcTargetWriter::markAllDeleted(const QString &column)
+{
+    QSqlQuery query = m_target.prepare(
+        QStringLiteral("UPDATE %1 SET %2 = true WHERE %2 IS DISTINCT FROM true")
+            .arg(m_table, pg::quoteIdentifier(column)));
+    m_target.exec(query, "applying a streamed truncate");
+    return qMax(0, query.numRowsAffected());
+}
+
+} // namespace tf::sync::cdc

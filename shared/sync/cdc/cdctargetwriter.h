@@ -31,6 +31,11 @@ public:
     bool update(const Row &row, const QList<bool> &unchanged, const KeyValues &where);
     // Deletes the row with this key; false when there was none.
     bool remove(const KeyValues &key);
+    // soft_delete: sets `column` to true on the row with this key; whether it was there.
+    bool markDeleted(const KeyValues &key, const QString &column);
+    // TRUNCATE of the source table: every row deleted, or (soft_delete) flagged. Rows affected.
+    qint64 removeAll();
+    qint64 markAllDeleted(const QString &column);
 
 private:
     QVariant bound(const QVariant &value, int column) const;

@@ -3,14 +3,40 @@
 #include "copytextparser.h"
 #include "pgcopyout.h"
 #include "postgressession.h"
+#include "core/errors.h"
+
+#include <QRegularExpression>
+#include <QScopeGuard>
 
 namespace tf::sync::pg {
 
+namespace {
+
+// Opens the read's transaction under an exported snapshot (cdc's initial copy). The name is
+// the server's (hex numbers and dashes, "00000003-00000002-1"): checked, since SET
+// TRANSACTION SNAPSHOT takes a literal, not a bound value.
+void beginUnderSnapshot(PgSession &session, const QString &snapshot, const QString &label)
+{
+    static const QRegularExpression name(QStringLiteral("^[0-9A-F]{1,16}(-[0-9A-F]{1,16}){1,2}$"));
+    if (!name.match(snapshot).hasMatch())
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("%1: \"%2\" is not an exported snapshot name").arg(label, snapshot));
+    session.exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", label);
+    session.exec("SET TRANSACTION SNAPSHOT '" + snapshot.toLatin1() + "'", label);
+}
+
+} // namespace
+
 void copyRows(const db::Database &database, const Selection &selection,
               const QList<QByteArray> &params, const SelectBuilder &buildSelect,
-              const QString &label, const RowSink &onRow, bool withHash)
+              const QString &label, const RowSink &onRow, bool withHash, const QString &snapshot)
 {
     PgSession session(database);
+    if (!snapshot.isEmpty())
+        beginUnderSnapshot(session, snapshot, label);
+    auto rollback = qScopeGuard([&] { session.rollbackQuietly(); });
+    if (snapshot.isEmpty())
+        rollback.dismiss();
     const QStringList reads = bindAsSettings(session, params, label);
     const QByteArray sql
         = QStringLiteral("COPY (%1) TO STDOUT").arg(buildSelect(reads)).toUtf8();
@@ -35,6 +61,10 @@ void copyRows(const db::Database &database, const Selection &selection,
             hash = parser.field(columns).toByteArray();
         if (!onRow(std::move(row), std::move(hash)))
             return; // the COPY's destructor cancels what the server still sends
+    }
+    if (!snapshot.isEmpty()) {
+        session.exec("COMMIT", label);
+        rollback.dismiss();
     }
 }
 

@@ -22,9 +22,11 @@ using SelectBuilder = std::function<QString(const QStringList &params)>;
 // textList(selection.columns) (then, with `withHash`, one more column: the row's source hash),
 // and each row, parsed by valueFromCopyText into exactly what the query path's cell() gives,
 // goes to onRow with its hash (null without `withHash`) until onRow returns false. Errors are the query
-// path's kinds, their messages starting with `label`.
+// path's kinds, their messages starting with `label`. With `snapshot` (an exported snapshot's
+// name) the read runs in a REPEATABLE READ transaction under that snapshot.
 void copyRows(const db::Database &database, const Selection &selection,
               const QList<QByteArray> &params, const SelectBuilder &buildSelect,
-              const QString &label, const RowSink &onRow, bool withHash = false);
+              const QString &label, const RowSink &onRow, bool withHash = false,
+              const QString &snapshot = {});
 
 } // namespace tf::sync::pg

@@ -127,6 +127,16 @@ QStringList PostgresConnector::entities()
     return m_catalog->tables();
 }
 
+const db::DatabaseUrl &PostgresConnector::url() const
+{
+    return m_writes->url();
+}
+
+void PostgresConnector::setReadSnapshot(const QString &snapshot)
+{
+    m_reader->setSnapshot(snapshot);
+}
+
 void PostgresConnector::readAll(const ReadRequest &request, const BatchSink &sink)
 {
     m_reader->readAll(request, sink);

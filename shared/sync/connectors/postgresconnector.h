@@ -46,6 +46,10 @@ public:
     static db::DatabaseUrl urlFromSettings(const SystemSettings &settings);
 
     const QString &schemaName() const { return m_schema; }
+    const db::DatabaseUrl &url() const;
+    // cdc's initial copy: row reads run under the replication slot's exported snapshot until
+    // this is called again with an empty name.
+    void setReadSnapshot(const QString &snapshot);
 
     EntityDescription describe(const QString &entity) override;
     QStringList entities() override;

@@ -60,7 +60,7 @@ void PgReader::prefetch(const Selection &selection, const QList<QByteArray> &par
         selection.schema, request.batchSize,
         [&](const RowSink &addRow) {
             copyRows(m_streaming, selection, params, buildSelect, label, addRow,
-                     request.withSourceHashes);
+                     request.withSourceHashes, m_snapshot);
         },
         sink);
 }
@@ -143,7 +143,7 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
         copyRows(m_streaming, selection, { json }, select, label, [&](Row &&row, QByteArray &&hash) {
             more = batcher.add(std::move(row), hash);
             return more;
-        }, request.withSourceHashes);
+        }, request.withSourceHashes, m_snapshot);
     }
     if (more)
         batcher.flush();

@@ -31,6 +31,8 @@ public:
     PgReader(const db::Database &streaming, const db::Database &lookups, PgCatalog &catalog);
     // Where the server's hash kind is learnt (typed from PostgreSQL 14, else md5 of text).
     void setRanges(PgRanges *ranges) { m_ranges = ranges; }
+    // Reads of rows (readAll, readByKeys) run under this exported snapshot; empty: none.
+    void setSnapshot(const QString &snapshot) { m_snapshot = snapshot; }
 
     void readAll(const ReadRequest &request, const BatchSink &sink);
     void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink);
@@ -60,6 +62,7 @@ private:
     QString rowColumns(const Selection &selection, const ReadRequest &request);
 
     PgRanges *m_ranges = nullptr;
+    QString m_snapshot;
     const db::Database &m_streaming;
     const db::Database &m_lookups;
     PgCatalog &m_catalog;

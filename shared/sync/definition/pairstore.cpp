@@ -14,10 +14,18 @@ namespace tf::sync {
 
 namespace {
 
-void requireSystem(db::SystemRepository &systems, qint64 id, const QString &field, DefinitionErrors *errors)
+// kinds: the kinds the pair's mode can use there (empty: any).
+void requireSystem(db::SystemRepository &systems, qint64 id, const QString &field,
+                   const QStringList &kinds, DefinitionErrors *errors)
 {
     try {
-        systems.get(id);
+        const db::SystemRecord system = systems.get(id);
+        if (!kinds.isEmpty() && !kinds.contains(system.kind))
+            errors->add(field, QStringLiteral("system %1 is of kind %2; mode cdc needs a %3 system "
+                                              "(logical replication from the source, changes and "
+                                              "their position in one transaction on the target)")
+                                   .arg(id)
+                                   .arg(system.kind, kinds.join(QStringLiteral(" or "))));
     } catch (const Error &error) {
         if (error.kind() != Error::Kind::NotFound)
             throw;
@@ -56,10 +64,15 @@ db::SyncPairRecord PairStore::validated(const QJsonObject &body, qint64 exceptId
     const SyncPairDefinition definition = SyncPairDefinition::parse(body);
     db::SystemRepository systems(m_control);
     DefinitionErrors errors;
+    // cdc: the source streams through logical replication (PostgreSQL); the target applies each
+    // source transaction with its position in one transaction (CdcTargetWriter: PostgreSQL).
+    const QStringList cdcKinds = definition.mode == SyncMode::Cdc
+        ? QStringList { QStringLiteral("postgres") }
+        : QStringList();
     requireSystem(systems, definition.sourceSystem,
-                  SyncPairDefinition::systemKey(body, QStringLiteral("source_system_id")), &errors);
+                  SyncPairDefinition::systemKey(body, QStringLiteral("source_system_id")), cdcKinds, &errors);
     requireSystem(systems, definition.targetSystem,
-                  SyncPairDefinition::systemKey(body, QStringLiteral("target_system_id")), &errors);
+                  SyncPairDefinition::systemKey(body, QStringLiteral("target_system_id")), cdcKinds, &errors);
     errors.throwIfAny(QStringLiteral("sync pair definition is invalid"));
     db::SyncPairRepository pairs(m_control);
     requireFreeName(pairs, definition.name, exceptId);

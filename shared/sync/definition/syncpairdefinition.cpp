@@ -18,7 +18,8 @@ namespace {
 
 const QStringList &modeNames()
 {
-    static const QStringList names { QStringLiteral("hash"), QStringLiteral("cursor"), QStringLiteral("full") };
+    static const QStringList names { QStringLiteral("hash"), QStringLiteral("cursor"), QStringLiteral("full"),
+                                     QStringLiteral("cdc") };
     return names;
 }
 
@@ -172,6 +173,15 @@ void checkEntities(const SyncPairDefinition &pair, DefinitionErrors *errors)
     }
     if (pairCursorMissing)
         errors->add(QStringLiteral("cursor"), QStringLiteral("is required when mode is cursor"));
+    // cdc streams the whole pair from one replication slot: it is the pair's mode or none.
+    for (int i = 0; i < pair.entities.size(); ++i) {
+        const auto &mode = pair.entities.at(i).mode;
+        if (mode && (pair.mode == SyncMode::Cdc) != (*mode == SyncMode::Cdc))
+            errors->add(QStringLiteral("entities[%1].mode").arg(i),
+                        pair.mode == SyncMode::Cdc
+                            ? QStringLiteral("cannot be overridden in a cdc pair: every entity streams from its slot")
+                            : QStringLiteral("cdc is a mode of the whole pair, not of one entity"));
+    }
     checkCycles(pair.entities, errors);
 }
 

@@ -24,7 +24,9 @@ namespace tf::sync {
 //   "target_system_id": 2,                                  names of the pair resource; the old
 //                                                           source_system/target_system are
 //                                                           accepted until API v2, deprecated)
-//   "mode": "cursor",                                       "hash" | "cursor" | "full" ["hash"]
+//   "mode": "cursor",                                       "hash" | "cursor" | "full" | "cdc" ["hash"]
+//                                                           (cdc: PostgreSQL source and target,
+//                                                            the pair's mode only; docs/cdc.md)
 //   "schedule": "0 2 * * MON-SAT",                          (optional) five-field cron
 //   "verify_schedule": "0 4 * * SUN",                       (optional) cron: verify the target,
 //                                                            alert "Sync drift detected on pair N"
@@ -59,7 +61,7 @@ namespace tf::sync {
 // Entity names are unique; depends_on names other entities of the pair, without cycles; the
 // target key columns must be targets of the mapping. Unknown keys are errors (a misspelt
 // "shedule" would otherwise be silently ignored).
-enum class SyncMode { Hash, Cursor, Full };
+enum class SyncMode { Hash, Cursor, Full, Cdc };
 
 QString syncModeName(SyncMode mode);
 

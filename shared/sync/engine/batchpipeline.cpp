@@ -61,16 +61,8 @@ void BatchPipeline::quarantine(const Row &sourceRow, const Mapped &mapped)
                          rowToJson(mapped.row, *m_plan.targetSchema), std::nullopt });
         return;
     }
-    QuarantineStore::Record record;
-    record.pairId = m_context.pair().pairId;
-    record.operationId = m_context.options().operationId;
-    record.entity = m_plan.spec.name;
-    record.sourceKey = mapped.sourceKey;
-    record.sourceRow = rowToJson(sourceRow, *m_plan.readSchema);
-    record.transformedRow = rowToJson(mapped.row, *m_plan.targetSchema);
-    record.sourceHash = mapped.hash;
-    record.errors = mapped.errors;
-    m_context.quarantine().record(record);
+    m_context.quarantine().record(quarantineRecord(m_plan, m_context.pair().pairId,
+                                                   m_context.options().operationId, sourceRow, mapped));
 }
 
 void BatchPipeline::quarantineUnreadable(const KeyValues &key, const QString &sourceKey,

@@ -14,6 +14,7 @@ ChangeMode changeModeOf(SyncMode mode)
     case SyncMode::Cursor:
         return ChangeMode::Cursor;
     case SyncMode::Full:
+    case SyncMode::Cdc: // a cdc pair's entities are loaded whole by its initial snapshot
         return ChangeMode::Full;
     }
     return ChangeMode::Hash;
@@ -40,6 +41,7 @@ PairSpec pairSpecFrom(const SyncPairDefinition &definition, const QString &pairI
     pair.pairId = pairId;
     pair.sourceSystem = QString::number(definition.sourceSystem);
     pair.targetSystem = QString::number(definition.targetSystem);
+    pair.cdc = definition.mode == SyncMode::Cdc;
     pair.batchSize = definition.batchSize;
     pair.workersPerPair = definition.workersPerPair;
     pair.invalidRows

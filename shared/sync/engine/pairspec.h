@@ -39,6 +39,7 @@ struct PairSpec
     QString pairId; // scopes sync state, checkpoints and quarantine
     QString sourceSystem; // circuit breaker ids
     QString targetSystem;
+    bool cdc = false; // streamed from a logical replication slot (CdcExecutor), not run
     int batchSize = 5000;
     int workersPerPair = 1; // chunks of one chunked load running at once
     InvalidRowPolicy invalidRows = InvalidRowPolicy::Quarantine;

@@ -1,5 +1,7 @@
 #include "rowtransformer.h"
 
+#include "rowjson.h"
+
 #include "resilientcall.h"
 
 namespace tf::sync {
@@ -61,6 +63,22 @@ QList<RowTransformer::Mapped> RowTransformer::apply(const QList<Row> &rows,
             mapped[validatedIndexes.at(j)].errors = errors.at(j);
     }
     return mapped;
+}
+
+QuarantineStore::Record quarantineRecord(const EntityPlan &plan, const QString &pairId,
+                                         qint64 operationId, const Row &sourceRow,
+                                         const RowTransformer::Mapped &mapped)
+{
+    QuarantineStore::Record record;
+    record.pairId = pairId;
+    record.operationId = operationId;
+    record.entity = plan.spec.name;
+    record.sourceKey = mapped.sourceKey;
+    record.sourceRow = rowToJson(sourceRow, *plan.readSchema);
+    record.transformedRow = rowToJson(mapped.row, *plan.targetSchema);
+    record.sourceHash = mapped.hash;
+    record.errors = mapped.errors;
+    return record;
 }
 
 } // namespace tf::sync

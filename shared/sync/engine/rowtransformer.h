@@ -1,6 +1,7 @@
 #pragma once
 
 #include "entityplan.h"
+#include "quarantinestore.h"
 
 #include <functional>
 
@@ -41,5 +42,11 @@ private:
     ResilientCall &m_targetCalls;
     std::function<void()> m_beforeLookup;
 };
+
+// The quarantine entry of a row that failed: the source row as read and what the mapping made
+// of it, with the errors.
+QuarantineStore::Record quarantineRecord(const EntityPlan &plan, const QString &pairId,
+                                         qint64 operationId, const Row &sourceRow,
+                                         const RowTransformer::Mapped &mapped);
 
 } // namespace tf::sync

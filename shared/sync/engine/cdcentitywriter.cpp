@@ -1,0 +1,156 @@
+#include "cdcentitywriter.h"
+
+#include "core/errors.h"
+#include "quarantinestore.h"
+
+namespace tf::sync {
+
+using cdc::ChangeRow;
+using cdc::SourceChange;
+
+CdcEntityWriter::CdcEntityWriter(const PairSpec &pair, EntityPlan plan, TargetConnector &target,
+                                 ResilientCall &targetCalls, const db::Database &targetDb,
+                                 const QString &targetSchema, QuarantineStore &quarantine)
+    : m_pair(pair)
+    , m_plan(std::move(plan))
+    , m_quarantine(quarantine)
+    , m_transformer(m_plan, target, targetCalls)
+    , m_writer(targetDb, targetSchema, m_plan.spec.targetEntity, m_plan.targetSchema,
+               m_plan.spec.targetKey)
+{
+    // A target column is left untouched when the source column it is mapped from was not sent
+    // (an unchanged TOAST value).
+    const QList<MappingPlan::MappedValue> values
+        = MappingPlan::mappedValues(m_plan.spec.mapping, *m_plan.readSchema);
+    for (const Column &column : m_plan.targetSchema->columns()) {
+        int from = -1;
+        for (const MappingPlan::MappedValue &value : values) {
+            if (value.target == column.name && !value.source.isEmpty())
+                from = m_plan.readSchema->indexOf(value.source);
+        }
+        m_sourceOfTarget << from;
+    }
+}
+
+QList<bool> CdcEntityWriter::targetUnchanged(const QList<bool> &sourceUnchanged) const
+{
+    QList<bool> unchanged;
+    for (const int from : m_sourceOfTarget)
+        unchanged << (from >= 0 && sourceUnchanged.value(from));
+    return unchanged;
+}
+
+std::optional<KeyValues> CdcEntityWriter::targetKeyOf(const Row &keyOnlyRow) const
+{
+    // Only the key columns are mapped for this: the other fields' errors do not matter here.
+    const RowTransformer::Mapped mapped = m_transformer.apply({ keyOnlyRow }).value(0);
+    const KeyValues key = m_plan.targetKey(mapped.row);
+    for (const QVariant &value : key) {
+        if (!value.isValid() || value.isNull())
+            return std::nullopt;
+    }
+    return key;
+}
+
+void CdcEntityWriter::quarantine(const Row &sourceRow, const RowTransformer::Mapped &mapped,
+                                 qint64 operationId, EntityStats &stats)
+{
+    if (m_pair.invalidRows == InvalidRowPolicy::Fail)
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("%1 %2: %3 (invalid_rows is fail)")
+                        .arg(m_plan.spec.name, mapped.sourceKey,
+                             mapped.errors.value(0).message));
+    m_quarantine.record(quarantineRecord(m_plan, m_pair.pairId, operationId, sourceRow, mapped));
+    ++stats.quarantined;
+}
+
+void CdcEntityWriter::removeTarget(const Row &keyOnlyRow, const QString &sourceKey,
+                                   qint64 operationId, EntityStats &stats)
+{
+    if (m_plan.spec.deleteAction == DeleteAction::Ignore)
+        return;
+    const std::optional<KeyValues> key = targetKeyOf(keyOnlyRow);
+    if (!key) {
+        RowTransformer::Mapped mapped;
+        mapped.sourceKey = sourceKey;
+        mapped.row = Row(m_plan.targetSchema->size());
+        mapped.errors << FieldError { m_plan.spec.targetKey.value(0), QStringLiteral("delete"),
+                                      QStringLiteral("a streamed delete whose source key maps to no "
+                                                     "target key: the target row was not deleted") };
+        quarantine(keyOnlyRow, mapped, operationId, stats);
+        return;
+    }
+    const bool found = m_plan.spec.deleteAction == DeleteAction::SoftDelete
+        ? m_writer.markDeleted(*key, m_plan.spec.softDeleteColumn)
+        : m_writer.remove(*key);
+    if (found)
+        ++stats.deleted;
+}
+
+void CdcEntityWriter::apply(const SourceChange &change, qint64 operationId, EntityStats &stats)
+{
+    const ChangeRow row = cdc::toChangeRow(change, *m_plan.readSchema, m_plan.spec.sourceKey);
+    const QString sourceKey = m_plan.sourceKeyText(row.row);
+    ++stats.read;
+    if (row.kind == SourceChange::Kind::Delete) {
+        removeTarget(row.row, sourceKey, operationId, stats);
+        return;
+    }
+    if (!row.oldKey.isEmpty()) {
+        // The key changed: the row under the old key goes (its target key from the old source key).
+        Row old(m_plan.readSchema->size());
+        for (qsizetype i = 0; i < row.oldKey.size(); ++i)
+            old[i] = row.oldKey.at(i);
+        if (m_plan.spec.deleteAction != DeleteAction::Ignore) {
+            if (const auto oldTarget = targetKeyOf(old))
+                m_writer.remove(*oldTarget);
+        }
+    }
+    RowTransformer::Mapped mapped = m_transformer.apply({ row.row }).value(0);
+    const QList<bool> unchanged = targetUnchanged(row.unchanged);
+    // A value the server did not send cannot be checked: its column keeps what it holds.
+    mapped.errors.removeIf([&](const FieldError &error) {
+        const int index = m_plan.targetSchema->indexOf(error.field);
+        return index >= 0 && unchanged.value(index);
+    });
+    if (!mapped.errors.isEmpty()) {
+        quarantine(row.row, mapped, operationId, stats);
+        return;
+    }
+    if (!unchanged.contains(true)) {
+        m_writer.upsert(mapped.row);
+    } else if (!m_writer.update(mapped.row, unchanged, m_plan.targetKey(mapped.row))) {
+        QStringList columns;
+        for (int i = 0; i < unchanged.size(); ++i) {
+            if (unchanged.at(i))
+                columns << m_plan.targetSchema->at(i).name;
+        }
+        mapped.errors << FieldError { columns.value(0), QStringLiteral("unchanged_toast"),
+                                      QStringLiteral("an update that did not send %1 (unchanged large "
+                                                     "values) for a row the target does not hold: "
+                                                     "it cannot be written whole")
+                                          .arg(columns.join(QStringLiteral(", "))) };
+        quarantine(row.row, mapped, operationId, stats);
+        return;
+    }
+    if (row.kind == SourceChange::Kind::Insert)
+        ++stats.inserted;
+    else
+        ++stats.updated;
+}
+
+void CdcEntityWriter::truncate(EntityStats &stats)
+{
+    switch (m_plan.spec.deleteAction) {
+    case DeleteAction::Propagate:
+        stats.deleted += m_writer.removeAll();
+        return;
+    case DeleteAction::SoftDelete:
+        stats.deleted += m_writer.markAllDeleted(m_plan.spec.softDeleteColumn);
+        return;
+    case DeleteAction::Ignore:
+        return;
+    }
+}
+
+} // namespace tf::sync

@@ -1,0 +1,427 @@
+#include "cdcexecutor.h"
+
+#include "batchvalidator.h"
+#include "cdcentitywriter.h"
+#include "circuitbreaker.h"
+#include "core/errors.h"
+#include "db/connection.h"
+#include "entityplan.h"
+#include "resilientcall.h"
+#include "retrypolicy.h"
+#include "sync/cdc/cdcpositionstore.h"
+#include "sync/cdc/pgreplicationconnection.h"
+#include "sync/cdc/pgsourcecatalog.h"
+#include "sync/connectors/postgresconnector.h"
+#include "syncrunner.h"
+
+#include <QEventLoop>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcCdc, "sync.cdc")
+
+namespace tf::sync {
+
+using namespace cdc;
+
+namespace {
+
+QString unavailableCode()
+{
+    return Error::codeFor(Error::Kind::Unavailable);
+}
+
+} // namespace
+
+CdcExecutor::CdcExecutor(PairSpec pair, PostgresConnector &source, PostgresConnector &target,
+                         QuarantineStore &quarantine, DetachedStateStore controlState)
+    : m_pair(std::move(pair))
+    , m_source(source)
+    , m_target(target)
+    , m_quarantine(quarantine)
+    , m_controlState(std::move(controlState))
+    , m_slot(slotName(m_pair.pairId))
+{ }
+
+CdcExecutor::~CdcExecutor() = default;
+
+QString CdcExecutor::slotName(const QString &pairId)
+{
+    return QStringLiteral("tf_pair_") + pairId;
+}
+
+QString CdcExecutor::publicationName(const QString &pairId)
+{
+    return slotName(pairId) + QStringLiteral("_pub");
+}
+
+void CdcExecutor::dropReplication(const db::DatabaseUrl &source, const QString &pairId)
+{
+    db::Database database(source);
+    PgSourceCatalog catalog(database);
+    if (catalog.slot(slotName(pairId))) {
+        PgReplicationConnection connection(source);
+        connection.dropSlot(slotName(pairId));
+    }
+    catalog.dropPublication(publicationName(pairId));
+    database.closeThreadConnection();
+}
+
+void CdcExecutor::log(const QString &line) const
+{
+    qCInfo(lcCdc).noquote() << "pair" << m_pair.pairId << line;
+    if (m_options.log)
+        m_options.log(line);
+}
+
+RunResult CdcExecutor::run(const CdcRunOptions &options)
+{
+    m_options = options;
+    RunResult result;
+    try {
+        prepare();
+        auto identify = std::make_unique<PgReplicationConnection>(m_source.url());
+        m_server = identify->identifySystem();
+        CdcPositionStore positions(*m_targetDb, m_target.schemaName());
+        positions.ensureTable();
+        const std::optional<StoredPosition> stored = positions.load(m_pair.pairId, m_slot);
+        Lsn start = 0;
+        std::unique_ptr<PgReplicationConnection> connection;
+        if (!stored) {
+            connection = std::move(identify);
+            start = initialSnapshot(connection.get());
+        } else {
+            m_applied = stored->appliedEnd;
+            PgSourceCatalog catalog(*m_sourceDb);
+            const SlotVerdict verdict = checkSlot(*stored, catalog.slot(m_slot), m_server);
+            if (!verdict.ok()) {
+                if (m_options.alert)
+                    m_options.alert(QStringLiteral("cdc_slot"),
+                                    QStringLiteral("sync pair %1 stopped: %2; repair: %3")
+                                        .arg(m_pair.pairId, verdict.message, verdict.repair));
+                throw Error(Error::Kind::Conflict,
+                            QStringLiteral("%1 (%2); repair: %3")
+                                .arg(verdict.message, slotProblemName(verdict.problem),
+                                     verdict.repair));
+            }
+            start = stored->appliedEnd;
+            connection = std::move(identify);
+            log(QStringLiteral("resuming from %1 on slot %2").arg(formatLsn(start), m_slot));
+        }
+        if (!m_stopped)
+            stream(std::move(connection), start);
+    } catch (const Error &error) {
+        stopWith(error.message(), error.code());
+    } catch (const std::exception &error) {
+        stopWith(QString::fromUtf8(error.what()), Error::codeFor(Error::Kind::Internal));
+    }
+    m_transaction.reset(); // an uncommitted batch rolls back: it is streamed again
+    if (m_stream)
+        m_stream->stop();
+    m_stream.reset();
+    result.totals = m_progress.totals;
+    if (!m_error.isEmpty()) {
+        result.status = RunStatus::Failed;
+        result.error = m_error;
+        result.errorCode = m_errorCode;
+    } else {
+        result.status = RunStatus::Cancelled;
+    }
+    log(QStringLiteral("stopped at %1: %2 transaction(s) applied in %3 commit(s), %4 skipped%5")
+            .arg(formatLsn(m_applied))
+            .arg(m_progress.transactions)
+            .arg(m_progress.commits)
+            .arg(m_progress.skipped)
+            .arg(m_error.isEmpty() ? QString() : QStringLiteral("; ") + m_error));
+    return result;
+}
+
+void CdcExecutor::prepare()
+{
+    m_sourceDb = std::make_unique<db::Database>(m_source.url());
+    m_targetDb = std::make_unique<db::Database>(m_target.url());
+    m_sourceSchema = m_source.schemaName();
+    QStringList tables;
+    for (const EntitySpec &entity : m_pair.entities)
+        tables << entity.sourceEntity;
+    PgSourceCatalog(*m_sourceDb).ensurePublication(publicationName(m_pair.pairId), m_sourceSchema,
+                                                   tables);
+    m_targetCalls = std::make_unique<ResilientCall>(
+        RetryPolicy(), CircuitBreakerRegistry::instance().breaker(m_pair.targetSystem),
+        threadSleeper());
+}
+
+Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
+{
+    PgSourceCatalog catalog(*m_sourceDb);
+    if (catalog.slot(m_slot)) {
+        // Left by a snapshot that did not finish: its changes are in no target.
+        log(QStringLiteral("dropping slot %1 left by an unfinished snapshot").arg(m_slot));
+        connection->dropSlot(m_slot);
+    }
+    const CreatedSlot slot = connection->createSlot(m_slot);
+    log(QStringLiteral("snapshot: slot %1 created, consistent point %2; loading the tables under "
+                       "snapshot %3")
+            .arg(m_slot, formatLsn(slot.consistentPoint), slot.snapshotName));
+    m_source.setReadSnapshot(slot.snapshotName);
+    SyncRunner runner(m_pair, m_source, m_target, m_quarantine, m_controlState);
+    RunOptions load;
+    load.operationId = m_options.operationId;
+    load.cancel = m_options.cancel;
+    load.forceFull = true;
+    const RunResult loaded = runner.run(load);
+    m_source.setReadSnapshot({});
+    m_progress.totals += loaded.totals;
+    if (loaded.status == RunStatus::Failed || loaded.status == RunStatus::Cancelled) {
+        // Never "snapshot now, stream from now": the next attempt starts over with a new slot.
+        try {
+            connection->dropSlot(m_slot);
+        } catch (const Error &error) {
+            log(QStringLiteral("could not drop slot %1 after the failed snapshot (the next attempt "
+                               "drops it): %2")
+                    .arg(m_slot, error.message()));
+        }
+        if (loaded.status == RunStatus::Cancelled) {
+            m_stopped = true;
+            return 0;
+        }
+        throw Error(Error::Kind::Unavailable, QStringLiteral("initial snapshot failed, slot dropped: %1")
+                                                  .arg(loaded.error));
+    }
+    db::Transaction transaction(*m_targetDb);
+    CdcPositionStore(*m_targetDb, m_target.schemaName())
+        .save(m_pair.pairId, StoredPosition { m_slot, m_server.systemId, m_server.timeline,
+                                              slot.consistentPoint });
+    transaction.commit();
+    m_applied = slot.consistentPoint;
+    log(QStringLiteral("snapshot loaded (%1 read, %2 quarantined); streaming from %3")
+            .arg(loaded.totals.read)
+            .arg(loaded.totals.quarantined)
+            .arg(formatLsn(slot.consistentPoint)));
+    return slot.consistentPoint;
+}
+
+void CdcExecutor::stream(std::unique_ptr<PgReplicationConnection> connection, Lsn start)
+{
+    for (const EntitySpec &spec : m_pair.entities) {
+        EntityPlan plan = planEntity(spec, ChangeMode::Full, m_source, m_target,
+                                     defaultValidatorFactory());
+        m_writers << std::make_shared<CdcEntityWriter>(m_pair, std::move(plan), m_target,
+                                                       *m_targetCalls, *m_targetDb,
+                                                       m_target.schemaName(), m_quarantine);
+    }
+    m_applied = qMax(m_applied, start);
+    SourceChangeSink &sink = *this; // private bases: converted here, where they are accessible
+    PgReplicationHandler &handler = *this;
+    m_decoder = std::make_unique<ChangeDecoder>(sink, start);
+    connection->startReplication(m_slot, start, { publicationName(m_pair.pairId) });
+    m_stream = std::make_unique<PgReplicationStream>(std::move(connection), handler, start,
+                                                     m_options.statusIntervalMs);
+    connect(m_stream.get(), &PgReplicationStream::failed, this, [this](const QString &message) {
+        stopWith(QStringLiteral("replication stream: ") + message,
+                 m_errorCode.isEmpty() ? unavailableCode() : m_errorCode);
+    });
+    QTimer checks;
+    checks.setInterval(m_options.checkIntervalMs);
+    connect(&checks, &QTimer::timeout, this, &CdcExecutor::check);
+    checks.start();
+    QEventLoop loop;
+    m_loop = &loop;
+    check();
+    if (!m_stopped)
+        loop.exec();
+    m_loop = nullptr;
+}
+
+void CdcExecutor::check()
+{
+    if (m_stopped)
+        return;
+    if (m_options.cancel && m_options.cancel->load()) {
+        stopWith({});
+        return;
+    }
+    try {
+        PgSourceCatalog catalog(*m_sourceDb);
+        const std::optional<SlotState> slot = catalog.slot(m_slot);
+        if (slot) {
+            m_progress.lagBytes = slot->lagBytes;
+            m_progress.walStatus = slot->walStatus;
+        }
+        const SlotVerdict verdict = checkSlot(
+            StoredPosition { m_slot, m_server.systemId, m_server.timeline, m_applied }, slot,
+            m_server);
+        if (!verdict.ok()) {
+            if (m_options.alert)
+                m_options.alert(QStringLiteral("cdc_slot"),
+                                QStringLiteral("sync pair %1 stopped: %2; repair: %3")
+                                    .arg(m_pair.pairId, verdict.message, verdict.repair));
+            stopWith(QStringLiteral("%1; repair: %2").arg(verdict.message, verdict.repair),
+                     Error::codeFor(Error::Kind::Conflict));
+            return;
+        }
+    } catch (const Error &error) {
+        stopWith(QStringLiteral("checking slot %1: %2").arg(m_slot, error.message()), error.code());
+        return;
+    }
+    report();
+}
+
+void CdcExecutor::report()
+{
+    m_progress.applied = m_applied;
+    m_progress.skipped = m_decoder ? m_decoder->skippedTransactions() : 0;
+    if (m_options.progress && !m_options.progress(m_progress))
+        stopWith({}); // the lease is gone: another node carries on from the stored position
+}
+
+void CdcExecutor::stopWith(const QString &error, const QString &code)
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    m_error = error;
+    m_errorCode = error.isEmpty() ? QString() : code;
+    if (m_loop)
+        m_loop->quit();
+}
+
+void CdcExecutor::onMessage(const PgOutputMessage &message, Lsn walStart)
+{
+    if (m_stopped)
+        return;
+    try {
+        m_decoder->decode(message, walStart);
+    } catch (const Error &error) {
+        m_errorCode = error.code(); // the stream fails with the message; the kind is kept here
+        throw;
+    }
+}
+
+void CdcExecutor::onKeepalive(Lsn walEnd)
+{
+    if (m_stopped || m_decoder->inTransaction())
+        return;
+    try {
+        if (m_transaction)
+            commitTarget();
+        if (walEnd <= m_applied)
+            return;
+        // Idle: everything before walEnd has been received and applied (or was not ours).
+        // Saved first, then confirmed, so the slot never holds WAL for nothing and never runs
+        // ahead of what the target stored.
+        db::Transaction transaction(*m_targetDb);
+        CdcPositionStore(*m_targetDb, m_target.schemaName())
+            .save(m_pair.pairId,
+                  StoredPosition { m_slot, m_server.systemId, m_server.timeline, walEnd });
+        transaction.commit();
+        m_applied = walEnd;
+        m_stream->confirmFlushed(walEnd);
+    } catch (const Error &error) {
+        m_errorCode = error.code();
+        throw;
+    }
+}
+
+void CdcExecutor::openTargetTransaction()
+{
+    if (!m_transaction)
+        m_transaction = std::make_unique<db::Transaction>(*m_targetDb);
+}
+
+void CdcExecutor::beginTransaction(const BeginMessage &)
+{
+    openTargetTransaction();
+}
+
+CdcEntityWriter *CdcExecutor::writerFor(const RelationMessage &relation)
+{
+    if (relation.schema != m_sourceSchema)
+        return nullptr;
+    for (const auto &writer : std::as_const(m_writers)) {
+        if (writer->plan().spec.sourceEntity == relation.name)
+            return writer.get();
+    }
+    return nullptr;
+}
+
+void CdcExecutor::change(const SourceChange &change)
+{
+    openTargetTransaction();
+    if (change.kind == SourceChange::Kind::Truncate) {
+        for (const RelationPtr &relation : change.truncated) {
+            if (CdcEntityWriter *writer = writerFor(*relation))
+                writer->truncate(m_progress.totals);
+        }
+        return;
+    }
+    if (CdcEntityWriter *writer = writerFor(*change.relation))
+        writer->apply(change, m_options.operationId, m_progress.totals);
+}
+
+void CdcExecutor::commitTransaction(const CommitMessage &commit)
+{
+    m_pendingEnd = commit.endLsn;
+    ++m_pendingTransactions;
+    ++m_progress.transactions;
+    if (m_pendingTransactions >= m_options.maxTransactionsPerCommit)
+        commitTarget();
+    else
+        scheduleCommit();
+}
+
+// Runs once the frames already received have been handled: while the stream is busy, the
+// source transactions that arrived together share one target commit.
+void CdcExecutor::scheduleCommit()
+{
+    if (m_commitScheduled)
+        return;
+    m_commitScheduled = true;
+    QTimer::singleShot(0, this, [this] {
+        m_commitScheduled = false;
+        if (m_stopped || !m_transaction || m_decoder->inTransaction() || m_pendingTransactions == 0)
+            return; // mid-transaction: its own commit schedules the next try
+        try {
+            commitTarget();
+        } catch (const Error &error) {
+            stopWith(QStringLiteral("committing streamed changes: ") + error.message(),
+                     error.code());
+        }
+    });
+}
+
+void CdcExecutor::commitTarget()
+{
+    if (!m_transaction)
+        return;
+    if (m_pendingTransactions > 0) {
+        CdcPositionStore(*m_targetDb, m_target.schemaName())
+            .save(m_pair.pairId,
+                  StoredPosition { m_slot, m_server.systemId, m_server.timeline, m_pendingEnd });
+    }
+    m_transaction->commit();
+    m_transaction.reset();
+    if (m_pendingTransactions > 0) {
+        m_applied = qMax(m_applied, m_pendingEnd);
+        ++m_progress.commits;
+        m_stream->confirmFlushed(m_applied);
+    }
+    m_pendingTransactions = 0;
+}
+
+void CdcExecutor::relationChanged(const RelationPtr &before, const RelationPtr &after)
+{
+    Q_UNUSED(before)
+    if (!writerFor(*after))
+        return;
+    const QString message
+        = QStringLiteral("Schema change on %1.%2 held for approval: its columns, types or identity "
+                         "changed while sync pair %3 streamed; the pair stopped before applying "
+                         "the change")
+              .arg(after->schema, after->name, m_pair.pairId);
+    if (m_options.alert)
+        m_options.alert(QStringLiteral("cdc_schema_change"), message);
+    throw Error(Error::Kind::Conflict, message);
+}
+
+} // namespace tf::sync

@@ -1,0 +1,145 @@
+#pragma once
+
+#include "pairspec.h"
+#include "runtypes.h"
+#include "stateroute.h"
+#include "sync/cdc/changedecoder.h"
+#include "sync/cdc/pgreplicationstream.h"
+#include "sync/cdc/slotsafety.h"
+
+#include <QObject>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+class QEventLoop;
+
+namespace tf::db {
+class Database;
+class Transaction;
+struct DatabaseUrl;
+} // namespace tf::db
+
+namespace tf::sync {
+
+class CdcEntityWriter;
+class PostgresConnector;
+class QuarantineStore;
+class ResilientCall;
+
+// What a cdc run reports while it streams (after every target commit and on every check).
+struct CdcProgress
+{
+    cdc::Lsn applied = 0; // end LSN of the last source transaction (or idle position) committed
+    qint64 transactions = 0; // source transactions applied by this run
+    qint64 commits = 0; // target commits (several small source transactions share one when busy)
+    qint64 skipped = 0; // source transactions at or before the stored position (a restart)
+    qint64 lagBytes = -1; // the slot's pg_current_wal_lsn() - confirmed_flush_lsn, -1 unknown
+    QString walStatus;
+    EntityStats totals;
+};
+
+struct CdcRunOptions
+{
+    qint64 operationId = 0;
+    const std::atomic_bool *cancel = nullptr; // checked every checkIntervalMs: ends the run
+    // After each target commit and each check; false (the lease is lost) ends the run.
+    std::function<bool(const CdcProgress &)> progress;
+    std::function<void(const QString &rule, const QString &message)> alert;
+    std::function<void(const QString &line)> log; // operation log lines
+    int statusIntervalMs = 10000; // standby status updates
+    int checkIntervalMs = 5000; // cancel, slot check, progress
+    int maxTransactionsPerCommit = 500; // small source transactions batched when busy
+};
+
+// cdc mode (docs/cdc.md, "Exactly once"): a PostgreSQL source followed through its logical
+// replication slot into a PostgreSQL target.
+//
+// First run (no stored position): the pair's publication, then a slot with an exported
+// snapshot; the tables are loaded whole by SyncRunner (the full-load path, mapping, validation,
+// quarantine) with the source's reads under that snapshot; the slot's consistent point is then
+// saved in tf_cdc_position and streaming starts there. A failure during the load drops the slot:
+// the next attempt starts over, never from "now".
+//
+// Streaming: every source transaction is applied inside one target transaction that also
+// saves (pair, slot, end LSN); the stream is told flush = that LSN only after the commit.
+// While the stream is busy, consecutive source transactions share a target transaction (never
+// splitting one); a large transaction is written as it arrives, never held in memory. Idle
+// keepalive positions are saved, then confirmed. A restart streams from the stored position
+// and the decoder skips every transaction that ends at or before it. The slot is checked
+// (checkSlot) before streaming and every check interval: a problem ends the run with an alert
+// (rule "cdc_slot") naming the repair.
+//
+// run() blocks, running an event loop on the calling thread, until cancelled, the lease is
+// lost, or a failure; it never throws.
+class CdcExecutor final : public QObject,
+                          private cdc::PgReplicationHandler,
+                          private cdc::SourceChangeSink
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CdcExecutor)
+public:
+    CdcExecutor(PairSpec pair, PostgresConnector &source, PostgresConnector &target,
+                QuarantineStore &quarantine, DetachedStateStore controlState = {});
+    ~CdcExecutor() override;
+
+    RunResult run(const CdcRunOptions &options);
+
+    // "tf_pair_<id>" and "tf_pair_<id>_pub" (docs/cdc.md, Names).
+    static QString slotName(const QString &pairId);
+    static QString publicationName(const QString &pairId);
+    // A deleted pair's slot and publication, where they exist. Throws tf::Error.
+    static void dropReplication(const db::DatabaseUrl &source, const QString &pairId);
+
+private:
+    void prepare();
+    cdc::Lsn initialSnapshot(cdc::PgReplicationConnection *connection);
+    void stream(std::unique_ptr<cdc::PgReplicationConnection> connection, cdc::Lsn start);
+    void check();
+    void report();
+    void log(const QString &line) const;
+
+    // PgReplicationHandler
+    void onMessage(const cdc::PgOutputMessage &message, cdc::Lsn walStart) override;
+    void onKeepalive(cdc::Lsn walEnd) override;
+    // SourceChangeSink
+    void beginTransaction(const cdc::BeginMessage &begin) override;
+    void change(const cdc::SourceChange &change) override;
+    void commitTransaction(const cdc::CommitMessage &commit) override;
+    void relationChanged(const cdc::RelationPtr &before, const cdc::RelationPtr &after) override;
+
+    void openTargetTransaction();
+    void commitTarget(); // saves the position, commits, confirms
+    void scheduleCommit();
+    void stopWith(const QString &error, const QString &code = {});
+    CdcEntityWriter *writerFor(const cdc::RelationMessage &relation);
+
+    PairSpec m_pair;
+    PostgresConnector &m_source;
+    PostgresConnector &m_target;
+    QuarantineStore &m_quarantine;
+    DetachedStateStore m_controlState;
+    CdcRunOptions m_options;
+    QString m_slot;
+    QString m_sourceSchema;
+    cdc::SystemIdentity m_server;
+
+    std::unique_ptr<db::Database> m_sourceDb; // catalog: publication, slot state
+    std::unique_ptr<db::Database> m_targetDb; // the stream's writes and positions
+    std::unique_ptr<ResilientCall> m_targetCalls;
+    QList<std::shared_ptr<CdcEntityWriter>> m_writers; // in m_pair.entities order
+    std::unique_ptr<cdc::ChangeDecoder> m_decoder;
+    std::unique_ptr<cdc::PgReplicationStream> m_stream;
+    std::unique_ptr<db::Transaction> m_transaction; // the open target transaction, if any
+    cdc::Lsn m_pendingEnd = 0; // end LSN of the last source transaction in m_transaction
+    int m_pendingTransactions = 0;
+    bool m_commitScheduled = false;
+    cdc::Lsn m_applied = 0; // saved and committed
+    CdcProgress m_progress;
+    QString m_error;
+    QString m_errorCode;
+    bool m_stopped = false;
+    QEventLoop *m_loop = nullptr;
+};
+
+} // namespace tf::sync
