@@ -118,6 +118,8 @@ if [[ $EUID -eq 0 ]]; then export TF_REQUIRE_MOUNT=1; fi
 
 # The MySQL connector's tests start their own MariaDB (mariadb-server-core): missing, they fail.
 export TF_REQUIRE_MARIADB=1
+# The ODBC connector's tests need QODBC, psqlODBC, SQLite ODBC and FreeTDS: missing, they fail.
+export TF_REQUIRE_ODBC=1
 
 # --- tests ----------------------------------------------------------------------------------
 log "running tests"

@@ -72,12 +72,18 @@ QString Dialect::readExpression(const ColumnInfo &c) const
             return QStringLiteral("CONVERT(varchar(33), %1, 126)").arg(q);
         if (c.type == ValueType::Uuid)
             return QStringLiteral("CONVERT(char(36), %1)").arg(q);
+        if (c.type == ValueType::Double) // style 3: 17 digits, every double exactly (SQL Server 2016+)
+            return QStringLiteral("CONVERT(varchar(30), %1, 3)").arg(q);
         return q;
     case Dbms::PostgreSQL:
         if (c.type == ValueType::TimestampTz) // ISO text in UTC whatever the session's TimeZone
             return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").arg(q);
         return isTimestamp(c) ? QStringLiteral("CAST(%1 AS varchar)").arg(q) : q;
     case Dbms::SQLite:
+        // The SQLite ODBC driver turns a REAL into text with 15 digits (0.30000000000000004
+        // would arrive as 0.3): 17 significant digits read back as the same double.
+        if (c.type == ValueType::Double)
+            return QStringLiteral("CASE WHEN %1 IS NULL THEN NULL ELSE printf('%!.17g', %1) END").arg(q); // printf makes NULL 0.0
         return isTimestamp(c) ? QStringLiteral("CAST(%1 AS TEXT)").arg(q) : q;
     case Dbms::Generic:
         break;
