@@ -4,6 +4,7 @@
 #include "odbcsession.h"
 #include "odbcstatestore.h"
 #include "odbcvalues.h"
+#include "sqlserverstatements.h"
 
 namespace tf::sync {
 
@@ -34,6 +35,7 @@ QString pastPosition(const odbc::Dialect &dialect, const QList<ColumnInfo> &orde
 
 OdbcConnector::OdbcConnector(const SystemSettings &settings)
     : m_session(std::make_unique<odbc::Session>(odbc::Settings::parse(settings)))
+    , m_sqlServer(m_session->settings().sqlServer)
 { }
 
 OdbcConnector::~OdbcConnector()
@@ -82,28 +84,63 @@ QList<ColumnInfo> OdbcConnector::keyColumns(const odbc::Table &t, const QStringL
     return t.columnsNamed(requested.isEmpty() ? t.description.keyColumns : requested);
 }
 
-bool OdbcConnector::streamRows(const QString &sql, const QVariantList &values, const odbc::Table &t,
-                               const QList<ColumnInfo> &columns, int batchSize, const BatchSink &sink)
+bool OdbcConnector::streamRows(const ReadRequest &request, const QStringList &order, const QString &where,
+                               const QVariantList &values, const BatchSink &sink)
 {
+    const odbc::Table &t = table(request.entity);
+    const odbc::Dialect &dialect = m_session->dialect();
+    const QList<ColumnInfo> columns = t.columnsNamed(request.columns);
+    const bool hashes = request.withSourceHashes && hashesAtSource();
     QList<Column> schemaColumns;
     for (const ColumnInfo &c : columns)
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
-    const QList<int> order = m_session->dialect().readOrder(columns);
-    RowBatch batch { std::make_shared<const Schema>(schemaColumns), {} };
-    const int limit = qMax(1, batchSize);
+    const QList<int> readOrder = dialect.readOrder(columns);
+    RowBatch batch { std::make_shared<const Schema>(schemaColumns), {}, {} };
+    const int limit = qMax(1, request.batchSize);
+    const QString sql = dialect.select(request.entity, columns, order, where,
+                                       hashes ? sqlserver::hashExpression(dialect, columns) : QString());
     QSqlQuery query = m_session->run(sql, values, "reading rows");
     while (query.next()) {
         Row row(columns.size());
-        for (int i = 0; i < order.size(); ++i)
-            row[order.at(i)] = odbc::fromDriver(query.value(i), columns.at(order.at(i)), t.description.name);
+        for (int i = 0; i < readOrder.size(); ++i)
+            row[readOrder.at(i)] = odbc::fromDriver(query.value(i), columns.at(readOrder.at(i)), request.entity);
         batch.rows << row;
+        if (hashes)
+            batch.hashes << query.value(int(columns.size())).toString().toLatin1();
         if (batch.rows.size() >= limit) {
             if (!sink(batch))
                 return false;
             batch.rows.clear();
+            batch.hashes.clear();
         }
     }
     return batch.rows.isEmpty() || sink(batch);
+}
+
+void OdbcConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
+{
+    if (!hashesAtSource())
+        return SourceConnector::readKeyHashes(request, sink);
+    const odbc::Table &t = table(request.entity);
+    const odbc::Dialect &dialect = m_session->dialect();
+    const QList<ColumnInfo> keys = keyColumns(t, request.keyColumns);
+    const QString sql = sqlserver::hashPage(dialect, request.entity, t.columnsNamed(request.columns), keys);
+    const int limit = qMax(1, request.batchSize);
+    for (qint64 offset = 0;; offset += limit) {
+        QList<KeyHash> batch;
+        QSqlQuery query = m_session->run(sql, { offset, limit }, "hashing rows");
+        while (query.next()) {
+            KeyHash entry;
+            for (int i = 0; i < keys.size(); ++i)
+                entry.key << odbc::fromDriver(query.value(1 + i), keys.at(i), request.entity);
+            entry.hash = query.value(0).toString().toLatin1();
+            batch << entry;
+        }
+        if (!batch.isEmpty() && !sink(batch))
+            return;
+        if (batch.size() < limit)
+            return;
+    }
 }
 
 void OdbcConnector::readAll(const ReadRequest &request, const BatchSink &sink)
@@ -113,8 +150,7 @@ void OdbcConnector::readAll(const ReadRequest &request, const BatchSink &sink)
     QStringList order;
     for (const ColumnInfo &key : keyColumns(t, request.keyColumns))
         order << dialect.quote(key.name);
-    streamRows(dialect.select(request.entity, t.columnsNamed(request.columns), order), {}, t, t.columnsNamed(request.columns),
-               request.batchSize, sink);
+    streamRows(request, order, {}, {}, sink);
 }
 
 void OdbcConnector::readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink)
@@ -136,8 +172,7 @@ void OdbcConnector::readByKeys(const ReadRequest &request, const QList<KeyValues
             for (int i = 0; i < key.size(); ++i)
                 values << odbc::toParameter(key.at(i), keyInfos.at(i).type, dialect.dbms());
         }
-        const QString sql = dialect.select(request.entity, t.columnsNamed(request.columns), {}, dialect.keyMatch(keyInfos, count));
-        if (!streamRows(sql, values, t, t.columnsNamed(request.columns), request.batchSize, sink))
+        if (!streamRows(request, {}, dialect.keyMatch(keyInfos, count), values, sink))
             return;
     }
 }
@@ -194,8 +229,7 @@ void OdbcConnector::readSince(const ReadRequest &request, const QString &cursorC
             values = QVariantList { v, v } + values;
         }
     }
-    streamRows(dialect.select(request.entity, t.columnsNamed(request.columns), order, where), values, t,
-               t.columnsNamed(request.columns), request.batchSize, sink);
+    streamRows(request, order, where, values, sink);
 }
 
 bool OdbcConnector::isEmpty(const QString &entity)

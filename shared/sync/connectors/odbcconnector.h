@@ -40,7 +40,10 @@ public:
     QStringList entities() override;
 
     void readAll(const ReadRequest &request, const BatchSink &sink) override;
-    bool hashesAtSource() const override { return false; }
+    // SQL Server hashes on the server (HASHBYTES('MD5', ...), sqlserverstatements.h); other
+    // databases' rows are hashed by the engine.
+    bool hashesAtSource() const override { return m_sqlServer; }
+    void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink) override;
     void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) override;
     // Held while the database cannot say which transactions are open (SQL Server's rowversion
     // horizon, MIN_ACTIVE_ROWVERSION(), is in sqlserverstatements.h); None for SQLite.
@@ -60,15 +63,17 @@ private:
     const odbc::Table &table(const QString &entity);
     odbc::StateStore &ownStateStore();
     QList<odbc::ColumnInfo> keyColumns(const odbc::Table &table, const QStringList &requested) const;
-    // Runs `sql` and streams its rows (columns in Dialect::readOrder) as batches of `columns`.
-    bool streamRows(const QString &sql, const QVariantList &values, const odbc::Table &table,
-                    const QList<odbc::ColumnInfo> &columns, int batchSize, const BatchSink &sink);
+    // Runs the select of `columns` (Dialect::select, with the server's row hash last when the
+    // request wants source hashes) and streams its rows as batches.
+    bool streamRows(const ReadRequest &request, const QStringList &order, const QString &where, const QVariantList &values,
+                    const BatchSink &sink);
     void writeRows(const odbc::Table &table, const ChangeBatch &batch);
     void deleteKeys(const odbc::Table &table, const QList<odbc::ColumnInfo> &keys, const QList<KeyValues> &deletes);
 
     std::unique_ptr<odbc::Session> m_session;
     std::unique_ptr<odbc::StateStore> m_stateStore;
     QHash<QString, odbc::Table> m_tables;
+    bool m_sqlServer = false;
 };
 
 } // namespace tf::sync

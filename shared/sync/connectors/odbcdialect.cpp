@@ -150,11 +150,13 @@ QList<int> Dialect::readOrder(const QList<ColumnInfo> &columns) const
 }
 
 QString Dialect::select(const QString &table, const QList<ColumnInfo> &columns, const QStringList &order,
-                        const QString &where) const
+                        const QString &where, const QString &extra) const
 {
     QStringList list;
     for (int index : readOrder(columns))
         list << readExpression(columns.at(index));
+    if (!extra.isEmpty())
+        list << extra;
     QString sql = QStringLiteral("SELECT %1 FROM %2").arg(list.join(QStringLiteral(", ")), quote(table));
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where;

@@ -57,9 +57,9 @@ public:
     // The select list in read order: SQL Server's (MAX) columns last (FreeTDS reads long
     // columns only after the short ones). Returns indexes into `columns`.
     QList<int> readOrder(const QList<ColumnInfo> &columns) const;
-    // SELECT <columns in readOrder> FROM <table> [WHERE where] ORDER BY <order>.
+    // SELECT <columns in readOrder>[, extra] FROM <table> [WHERE where] ORDER BY <order>.
     QString select(const QString &table, const QList<ColumnInfo> &columns, const QStringList &order,
-                   const QString &where = QString()) const;
+                   const QString &where = QString(), const QString &extra = QString()) const;
     // `body` (a SELECT ... ORDER BY ...) limited to a bound row count (the last parameter):
     // LIMIT ? or OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY.
     QString firstRows(const QString &body) const;
