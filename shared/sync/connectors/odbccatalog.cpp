@@ -1,5 +1,6 @@
 #include "odbccatalog.h"
 
+#include "columnlookup.h"
 #include "core/errors.h"
 #include "odbcsession.h"
 #include "sqlserverstatements.h"
@@ -13,12 +14,7 @@ namespace tf::sync::odbc {
 
 const ColumnInfo &Table::column(const QString &name) const
 {
-    for (const ColumnInfo &info : columns) {
-        if (info.name == name)
-            return info;
-    }
-    throw Error(Error::Kind::Validation, QStringLiteral("table '%1' has no column '%2'").arg(description.name, name),
-                QJsonObject { { QStringLiteral("column"), name } });
+    return columnNamed(columns, description.name, name);
 }
 
 QList<ColumnInfo> Table::columnsNamed(const QStringList &names) const

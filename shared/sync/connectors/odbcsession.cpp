@@ -1,7 +1,7 @@
 #include "odbcsession.h"
 
 #include "core/errors.h"
-#include "core/redact.h"
+#include "db/connection.h"
 
 #include <QRegularExpression>
 #include <QSqlDriver>
@@ -14,15 +14,6 @@ namespace tf::sync::odbc {
 namespace {
 
 std::atomic<quint64> g_nextSessionId { 1 };
-
-QString errorText(const QSqlError &error)
-{
-    QString text = error.databaseText().trimmed();
-    const QString driver = error.driverText().trimmed();
-    if (!driver.isEmpty() && !text.contains(driver))
-        text = text.isEmpty() ? driver : driver + QStringLiteral(": ") + text;
-    return redactSecrets(text.isEmpty() ? QStringLiteral("unknown error") : text);
-}
 
 // key=value pairs of a connection string, keys lower case (values may be {braced}).
 QHash<QString, QString> attributes(const QString &connectionString)
@@ -196,7 +187,7 @@ QSqlDatabase Session::open()
             m_dialect = Dialect(m_settings.sqlServer ? Dbms::SqlServer : dbmsOf(db));
             return db;
         }
-        failure = errorText(db.lastError());
+        failure = tf::db::sqlError(db.lastError());
         // The string the driver saw holds the password: forget it.
         db.setDatabaseName(QString());
     }
@@ -239,7 +230,7 @@ void Session::raise(const QSqlQuery &query, const char *what)
 {
     const QSqlError error = query.lastError();
     const QString state = error.nativeErrorCode();
-    const QString message = QStringLiteral("ODBC %1: %2").arg(QString::fromLatin1(what), errorText(error));
+    const QString message = QStringLiteral("ODBC %1: %2").arg(QString::fromLatin1(what), tf::db::sqlError(error));
     const QJsonObject details { { QStringLiteral("system"), m_settings.describe() }, { QStringLiteral("sqlstate"), state } };
     // SQLSTATE classes: 08 connection, 40 rollback (deadlock, serialization), HYT timeout.
     if (state.startsWith(QLatin1String("08")) || state.startsWith(QLatin1String("40")) || state.startsWith(QLatin1String("HYT"))
@@ -258,13 +249,13 @@ void Session::raise(const QSqlQuery &query, const char *what)
 void Session::begin()
 {
     if (!connection().transaction())
-        throw Error(Error::Kind::Unavailable, QStringLiteral("ODBC starting a transaction: %1").arg(errorText(connection().lastError())));
+        throw Error(Error::Kind::Unavailable, QStringLiteral("ODBC starting a transaction: %1").arg(tf::db::sqlError(connection().lastError())));
 }
 
 void Session::commit()
 {
     if (!connection().commit())
-        throw Error(Error::Kind::Unavailable, QStringLiteral("ODBC committing: %1").arg(errorText(connection().lastError())));
+        throw Error(Error::Kind::Unavailable, QStringLiteral("ODBC committing: %1").arg(tf::db::sqlError(connection().lastError())));
 }
 
 void Session::rollback()

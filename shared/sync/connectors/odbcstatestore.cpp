@@ -2,6 +2,7 @@
 
 #include "checkpointcodec.h"
 #include "core/errors.h"
+#include "lastperkey.h"
 #include "odbcsession.h"
 
 #include <QCryptographicHash>
@@ -121,7 +122,7 @@ void StateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashes)
     if (!m_staging)
         throw Error(Error::Kind::Internal, QStringLiteral("stage() called before beginStaging()"));
     const QString table = m_session.dialect().temporaryName(m_stageTable);
-    try {
+    stageUniqueKeys(m_entity, [&] {
         runChunked(
             m_session, keyHashes.size(), 3,
             [&](int rows) { return QStringLiteral("INSERT INTO %1 (key_md5, source_key, hash) VALUES %2").arg(table, list(rows, QStringLiteral("(?, ?, ?)"))); },
@@ -130,13 +131,7 @@ void StateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashes)
                 values << md5(key) << key << QString::fromLatin1(hash);
             },
             "staging source keys");
-    } catch (const Error &error) {
-        if (error.kind() != Error::Kind::Conflict)
-            throw;
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("entity '%1' has the same source key twice: its key columns must be unique").arg(m_entity),
-                    QJsonObject { { QStringLiteral("entity"), m_entity } });
-    }
+    });
 }
 
 void StateStore::diff(int batchSize, const std::function<bool(const QList<KeyChange> &)> &sink)
@@ -171,7 +166,7 @@ void StateStore::diff(int batchSize, const std::function<bool(const QList<KeyCha
             while (page.next()) {
                 last = page.value(0).toString();
                 const int kind = page.value(1).toInt();
-                changes.append(KeyChange { kind == 0 ? ChangeKind::Insert : kind == 1 ? ChangeKind::Update : ChangeKind::Delete,
+                changes.append(KeyChange { changeKindOf(kind),
                                            page.value(2).toString(), page.value(3).toString().toLatin1(), page.value(4).toString() });
             }
         }
@@ -216,18 +211,7 @@ void StateStore::clear(const QString &pairId, const QString &entity)
 void StateStore::writeState(const ChangeBatch &batch)
 {
     const QString entity = batch.stateEntity.isEmpty() ? batch.entity : batch.stateEntity;
-    // The last entry of a key wins; its old state row goes with the deleted ones.
-    QList<StateEntry> upserts;
-    QHash<QString, qsizetype> positions;
-    for (const StateEntry &entry : batch.stateUpserts) {
-        const auto it = positions.constFind(entry.sourceKey);
-        if (it != positions.cend()) {
-            upserts[it.value()] = entry;
-        } else {
-            positions.insert(entry.sourceKey, upserts.size());
-            upserts.append(entry);
-        }
-    }
+    const QList<StateEntry> upserts = lastStatePerKey(batch.stateUpserts); // the last entry of a key wins
     QStringList removed = batch.stateDeletes;
     for (const StateEntry &entry : upserts)
         removed << entry.sourceKey;

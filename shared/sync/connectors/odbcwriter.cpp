@@ -1,12 +1,11 @@
 // The writing half of OdbcConnector: one transaction per batch, set-based statements.
 #include "core/errors.h"
+#include "lastperkey.h"
 #include "odbcconnector.h"
 #include "odbcsession.h"
 #include "odbcstatestore.h"
 #include "odbcvalues.h"
 #include "sqlserverstatements.h"
-
-#include <QHash>
 
 namespace tf::sync {
 
@@ -52,25 +51,7 @@ void OdbcConnector::writeRows(const odbc::Table &t, const ChangeBatch &batch)
     const odbc::Dialect &dialect = m_session->dialect();
     const Schema &schema = *batch.schema;
     const QList<int> keyIndexes = schema.indexesOf(batch.keyColumns);
-    QList<ValueType> keyTypes;
-    for (int index : keyIndexes)
-        keyTypes << schema.at(index).type;
-    // The last row of a key wins: one statement must not touch a row twice.
-    QList<Row> rows;
-    QHash<QString, qsizetype> positions;
-    for (const Row &row : batch.upserts) {
-        KeyValues key;
-        for (int index : keyIndexes)
-            key << row.value(index);
-        const QString text = keyText(key, keyTypes);
-        const auto it = positions.constFind(text);
-        if (it != positions.cend()) {
-            rows[it.value()] = row;
-        } else {
-            positions.insert(text, rows.size());
-            rows << row;
-        }
-    }
+    const QList<Row> rows = lastRowPerKey(batch.upserts, schema, batch.keyColumns);
     QList<ColumnInfo> columns;
     for (const Column &column : schema.columns())
         columns << t.column(column.name);
