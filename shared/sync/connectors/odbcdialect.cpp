@@ -101,6 +101,10 @@ QString Dialect::parameter(const ColumnInfo &c) const
         return QStringLiteral("?");
     }
     if (m_dbms == Dbms::PostgreSQL) {
+        // psqlODBC sends text parameters untyped but a NULL as varchar, which no bytea or
+        // integer column takes: every value is cast to its column's own type.
+        if (!c.typeName.isEmpty())
+            return QStringLiteral("CAST(? AS %1)").arg(c.typeName);
         switch (c.type) {
         case ValueType::Decimal: return QStringLiteral("CAST(? AS numeric)");
         case ValueType::Timestamp: return QStringLiteral("CAST(? AS timestamp)");
