@@ -1,4 +1,5 @@
 #include "connection.h"
+#include "sqlerrortext.h"
 
 #include "core/errors.h"
 #include "core/logging.h"

@@ -6,7 +6,6 @@
 #include <QMutex>
 #include <QSet>
 #include <QSqlDatabase>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
 
@@ -14,8 +13,6 @@ namespace tf::db {
 
 // "<driver text>: <database text>" of the query's last error, secrets redacted.
 QString sqlError(const QSqlQuery &query);
-// The same text for any QSqlError (a failed open, a failed commit).
-QString sqlError(const QSqlError &error);
 
 // The control database: a URL, its dialect, and one QSqlDatabase per thread (a QSqlDatabase
 // belongs to the thread that opened it). Connections open lazily on first use and are

@@ -1,7 +1,7 @@
 #include "mysqlsession.h"
 
 #include "core/errors.h"
-#include "db/connection.h"
+#include "db/sqlerrortext.h"
 
 #include <QRegularExpression>
 #include <QSqlError>

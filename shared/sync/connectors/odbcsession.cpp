@@ -1,7 +1,7 @@
 #include "odbcsession.h"
 
 #include "core/errors.h"
-#include "db/connection.h"
+#include "db/sqlerrortext.h"
 
 #include <QRegularExpression>
 #include <QSqlDriver>
