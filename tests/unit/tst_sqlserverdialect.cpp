@@ -77,7 +77,7 @@ void TestSqlServerDialect::catalogStatements()
 {
     QCOMPARE(sqlserver::tablesStatement(),
              u"SELECT t.name FROM sys.tables AS t WHERE t.schema_id = SCHEMA_ID() AND t.is_ms_shipped = 0 "
-             "AND t.name NOT IN (N'tf_sync_state', N'tf_sync_checkpoint') ORDER BY t.name"_s);
+             "AND t.name NOT IN (N'tf_odbc_sync_state', N'tf_odbc_sync_checkpoint') ORDER BY t.name"_s);
     QCOMPARE(sqlserver::columnsStatement(),
              u"SELECT c.name, LOWER(ty.name), c.max_length, c.precision, c.scale, c.is_nullable "
              "FROM sys.columns AS c JOIN sys.types AS ty ON ty.user_type_id = c.user_type_id "

@@ -37,7 +37,7 @@ QStringList tableNames(Session &session)
         return names;
     }
     for (const QString &name : session.connection().tables(QSql::Tables)) {
-        if (!name.startsWith(QLatin1String("tf_sync_")) && !name.startsWith(QLatin1String("sqlite_")))
+        if (!name.startsWith(QLatin1String("tf_odbc_sync_")) && !name.startsWith(QLatin1String("sqlite_")))
             names << name;
     }
     names.sort();

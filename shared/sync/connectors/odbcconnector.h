@@ -26,8 +26,8 @@ class StateStore;
 //
 // Writing: one transaction per batch: set-based upserts (INSERT ... ON CONFLICT on PostgreSQL
 // and SQLite, MERGE on SQL Server, DELETE then INSERT elsewhere) in statements of as many rows
-// as the parameter limit allows, deletes by key, and the sync state (tf_sync_state,
-// tf_sync_checkpoint in the target itself).
+// as the parameter limit allows, deletes by key, and the sync state (tf_odbc_sync_state,
+// tf_odbc_sync_checkpoint in the target itself).
 class OdbcConnector final : public SourceConnector, public TargetConnector
 {
     Q_DISABLE_COPY_MOVE(OdbcConnector)

@@ -84,6 +84,8 @@ QString Dialect::readExpression(const ColumnInfo &c) const
         // would arrive as 0.3): 17 significant digits read back as the same double.
         if (c.type == ValueType::Double)
             return QStringLiteral("CASE WHEN %1 IS NULL THEN NULL ELSE printf('%!.17g', %1) END").arg(q); // printf makes NULL 0.0
+        if (c.type == ValueType::Integer) // the driver reads -9223372036854775808 as 0
+            return QStringLiteral("CAST(%1 AS TEXT)").arg(q);
         return isTimestamp(c) ? QStringLiteral("CAST(%1 AS TEXT)").arg(q) : q;
     case Dbms::Generic:
         break;

@@ -51,14 +51,14 @@ StateStore::StateStore(Session &session)
     const Dialect &d = m_session.dialect();
     const QStringList tables = m_session.connection().tables(QSql::Tables);
     const auto exists = [&](const QString &name) { return tables.contains(name, Qt::CaseInsensitive); };
-    if (!exists(QStringLiteral("tf_sync_state"))) {
-        m_session.execDirect(QStringLiteral("CREATE TABLE tf_sync_state (pair_id %1 NOT NULL, entity %1 NOT NULL, key_md5 CHAR(32) NOT NULL, "
+    if (!exists(QStringLiteral("tf_odbc_sync_state"))) {
+        m_session.execDirect(QStringLiteral("CREATE TABLE tf_odbc_sync_state (pair_id %1 NOT NULL, entity %1 NOT NULL, key_md5 CHAR(32) NOT NULL, "
                                             "source_key %2 NOT NULL, hash %3, target_key %2, PRIMARY KEY (pair_id, entity, key_md5))")
                                  .arg(d.keyType(191), d.textType(), d.keyType(64)),
                              "creating the sync state table");
     }
-    if (!exists(QStringLiteral("tf_sync_checkpoint"))) {
-        m_session.execDirect(QStringLiteral("CREATE TABLE tf_sync_checkpoint (pair_id %1 NOT NULL, entity %1 NOT NULL, cursor_value %2, "
+    if (!exists(QStringLiteral("tf_odbc_sync_checkpoint"))) {
+        m_session.execDirect(QStringLiteral("CREATE TABLE tf_odbc_sync_checkpoint (pair_id %1 NOT NULL, entity %1 NOT NULL, cursor_value %2, "
                                             "cursor_type %3, key_text %2, PRIMARY KEY (pair_id, entity))")
                                  .arg(d.keyType(191), d.textType(), d.keyType(255)),
                              "creating the sync checkpoint table");
@@ -76,7 +76,7 @@ StateStore::~StateStore()
 
 std::optional<Checkpoint> StateStore::checkpoint(const QString &pairId, const QString &entity)
 {
-    QSqlQuery query = m_session.run(QStringLiteral("SELECT cursor_value, cursor_type, key_text FROM tf_sync_checkpoint "
+    QSqlQuery query = m_session.run(QStringLiteral("SELECT cursor_value, cursor_type, key_text FROM tf_odbc_sync_checkpoint "
                                                    "WHERE pair_id = ? AND entity = ?"),
                                     { pairId, entity }, "reading a sync checkpoint");
     if (!query.next())
@@ -94,9 +94,9 @@ void StateStore::saveCheckpoint(const QString &pairId, const QString &entity, co
 void StateStore::writeCheckpoint(const QString &pairId, const QString &entity, const Checkpoint &checkpoint)
 {
     const CheckpointText text = encodeCheckpoint(checkpoint);
-    m_session.run(QStringLiteral("DELETE FROM tf_sync_checkpoint WHERE pair_id = ? AND entity = ?"), { pairId, entity },
+    m_session.run(QStringLiteral("DELETE FROM tf_odbc_sync_checkpoint WHERE pair_id = ? AND entity = ?"), { pairId, entity },
                   "saving a sync checkpoint");
-    m_session.run(QStringLiteral("INSERT INTO tf_sync_checkpoint (pair_id, entity, cursor_value, cursor_type, key_text) "
+    m_session.run(QStringLiteral("INSERT INTO tf_odbc_sync_checkpoint (pair_id, entity, cursor_value, cursor_type, key_text) "
                                  "VALUES (?, ?, ?, ?, ?)"),
                   { pairId, entity, text.cursorValue, text.types, text.keyText }, "saving a sync checkpoint");
 }
@@ -145,12 +145,12 @@ void StateStore::diff(int batchSize, const std::function<bool(const QList<KeyCha
     m_session.execDirect(QStringLiteral("DELETE FROM %1").arg(diffTable), "clearing the diff table");
     m_session.run(QStringLiteral("INSERT INTO %1 (key_md5, kind, source_key, hash, target_key) "
                                  "SELECT s.key_md5, CASE WHEN st.key_md5 IS NULL THEN 0 ELSE 1 END, s.source_key, s.hash, st.target_key "
-                                 "FROM %2 s LEFT JOIN tf_sync_state st ON st.pair_id = ? AND st.entity = ? AND st.key_md5 = s.key_md5 "
+                                 "FROM %2 s LEFT JOIN tf_odbc_sync_state st ON st.pair_id = ? AND st.entity = ? AND st.key_md5 = s.key_md5 "
                                  "WHERE st.key_md5 IS NULL OR st.hash IS NULL OR st.hash <> s.hash")
                       .arg(diffTable, stage),
                   { m_pairId, m_entity }, "finding inserted and updated keys");
     m_session.run(QStringLiteral("INSERT INTO %1 (key_md5, kind, source_key, hash, target_key) "
-                                 "SELECT st.key_md5, 2, st.source_key, NULL, st.target_key FROM tf_sync_state st "
+                                 "SELECT st.key_md5, 2, st.source_key, NULL, st.target_key FROM tf_odbc_sync_state st "
                                  "LEFT JOIN %2 s ON s.key_md5 = st.key_md5 WHERE st.pair_id = ? AND st.entity = ? AND s.key_md5 IS NULL")
                       .arg(diffTable, stage),
                   { m_pairId, m_entity }, "finding deleted keys");
@@ -194,7 +194,7 @@ void StateStore::dropStaging()
 
 qint64 StateStore::count(const QString &pairId, const QString &entity)
 {
-    QSqlQuery query = m_session.run(QStringLiteral("SELECT COUNT(*) FROM tf_sync_state WHERE pair_id = ? AND entity = ?"),
+    QSqlQuery query = m_session.run(QStringLiteral("SELECT COUNT(*) FROM tf_odbc_sync_state WHERE pair_id = ? AND entity = ?"),
                                     { pairId, entity }, "counting sync state");
     return query.next() ? query.value(0).toLongLong() : 0;
 }
@@ -202,7 +202,7 @@ qint64 StateStore::count(const QString &pairId, const QString &entity)
 void StateStore::clear(const QString &pairId, const QString &entity)
 {
     SessionTransaction transaction(m_session);
-    for (const QString &table : { QStringLiteral("tf_sync_state"), QStringLiteral("tf_sync_checkpoint") })
+    for (const QString &table : { QStringLiteral("tf_odbc_sync_state"), QStringLiteral("tf_odbc_sync_checkpoint") })
         m_session.run(QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND entity = ?").arg(table), { pairId, entity },
                       "clearing sync state");
     transaction.commit();
@@ -216,7 +216,7 @@ void StateStore::writeState(const ChangeBatch &batch)
     for (const StateEntry &entry : upserts)
         removed << entry.sourceKey;
     const auto deleteSql = [&](int rows) {
-        return QStringLiteral("DELETE FROM tf_sync_state WHERE pair_id = ? AND entity = ? AND key_md5 IN (%1)").arg(list(rows, QStringLiteral("?")));
+        return QStringLiteral("DELETE FROM tf_odbc_sync_state WHERE pair_id = ? AND entity = ? AND key_md5 IN (%1)").arg(list(rows, QStringLiteral("?")));
     };
     const int chunk = qMax(1, qMin(500, m_session.dialect().maxParameters() - 2));
     for (qsizetype start = 0; start < removed.size(); start += chunk) {
@@ -229,7 +229,7 @@ void StateStore::writeState(const ChangeBatch &batch)
     runChunked(
         m_session, upserts.size(), 6,
         [&](int rows) {
-            return QStringLiteral("INSERT INTO tf_sync_state (pair_id, entity, key_md5, source_key, hash, target_key) VALUES %1")
+            return QStringLiteral("INSERT INTO tf_odbc_sync_state (pair_id, entity, key_md5, source_key, hash, target_key) VALUES %1")
                 .arg(list(rows, QStringLiteral("(?, ?, ?, ?, ?, ?)")));
         },
         [&](QVariantList &values, qsizetype i) {

@@ -7,7 +7,7 @@ namespace tf::sync::odbc {
 class Session;
 
 // The sync state of pairs whose target is this ODBC database, in the target itself, so it
-// commits with the rows: tf_sync_state and tf_sync_checkpoint, created on first use with
+// commits with the rows: tf_odbc_sync_state and tf_odbc_sync_checkpoint, created on first use with
 // portable SQL (TEXT; nvarchar(max) on SQL Server). Keys are matched by the MD5 hex of the
 // source key (key_md5 CHAR(32)), computed here, so no database function is needed. Hash-mode
 // staging uses temporary tables of the connection.
