@@ -155,7 +155,7 @@ void StateStore::diff(int batchSize, const std::function<bool(const QList<KeyCha
                       .arg(diffTable, stage),
                   { m_pairId, m_entity }, "finding deleted keys");
     const int limit = qMax(1, batchSize);
-    QString last;
+    QString last = QStringLiteral(" "); // below every hex digit; a null QString would bind NULL
     for (;;) {
         QList<KeyChange> changes;
         {
