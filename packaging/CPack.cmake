@@ -64,7 +64,9 @@ The administrators' desktop console is in terrafusion-console.")
 # dpkg-shlibdeps finds the linked libraries; these are what Qt loads at run time (the SQL
 # drivers) and what the maintainer scripts call. No GUI, X11 or GL library: a server needs none.
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS
-    "libqt6sql6-sqlite (>= 6.4), libqt6sql6-psql (>= 6.4), libqt6sql6-mysql (>= 6.4), adduser")
+    "libqt6sql6-sqlite (>= 6.4), libqt6sql6-psql (>= 6.4), libqt6sql6-mysql (>= 6.4), libqt6sql6-odbc (>= 6.4), unixodbc, adduser")
+# The ODBC drivers a county's systems need (kind: odbc, sqlserver): recommended, not required.
+set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "tdsodbc, odbc-postgresql")
 set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "postgresql (>= 15), terrafusion-console")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
     "${TF_PACKAGING_DIR}/debian/server/conffiles"

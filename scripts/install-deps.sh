@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config file dpkg-dev help2man librsvg2-bin
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-charts-dev qt6-websockets-dev qtkeychain-qt6-dev libsecret-1-0
-    libqt6opengl6-dev libqt6sql6-psql libqt6sql6-sqlite libqt6sql6-mysql libqt6svg6 qt6-qpa-plugins libxcursor1
+    libqt6opengl6-dev libqt6sql6-psql libqt6sql6-sqlite libqt6sql6-mysql libqt6sql6-odbc unixodbc libqt6svg6 qt6-qpa-plugins libxcursor1
     libgl-dev libssl-dev libpq-dev libsqlite3-dev libldap-dev
     postgresql postgresql-client
     xvfb xauth curl
@@ -40,7 +40,10 @@ PACKAGES=(
 # gateway as the reference proxy; bench/soak/run.sh drives its mix of routes with wrk's Lua).
 # slapd and ldap-utils (ldapmodify) give the directory sign-in test a throwaway OpenLDAP server
 # (tests/support/slapdserver.h); libldap-dev above is what tf-gateway's [ldap] client links.
-TEST_PACKAGES=(mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl wrk nginx-light slapd ldap-utils)
+# libqt6sql6-odbc and unixodbc above are QODBC and the driver manager the ODBC connector loads
+# (kind: odbc, sqlserver); its tests run it against psqlODBC (odbc-postgresql) on the test
+# PostgreSQL and against SQLite ODBC (libsqliteodbc), and load FreeTDS (tdsodbc, kind: sqlserver).
+TEST_PACKAGES=(mariadb-server-core mariadb-client-core odbc-postgresql libsqliteodbc tdsodbc prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl wrk nginx-light slapd ldap-utils)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi

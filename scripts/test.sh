@@ -126,6 +126,8 @@ if [[ $EUID -eq 0 ]]; then export TF_REQUIRE_MOUNT=1; fi
 export TF_REQUIRE_MARIADB=1
 # Directory sign-in's test starts its own slapd (slapd, ldap-utils): missing, it fails.
 export TF_REQUIRE_SLAPD=1
+# The ODBC connector's tests need QODBC, psqlODBC, SQLite ODBC and FreeTDS: missing, they fail.
+export TF_REQUIRE_ODBC=1
 
 # --- tests ----------------------------------------------------------------------------------
 log "running tests"

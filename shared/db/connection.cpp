@@ -1,4 +1,5 @@
 #include "connection.h"
+#include "sqlerrortext.h"
 
 #include "core/errors.h"
 #include "core/logging.h"
@@ -91,7 +92,11 @@ bool isOneOf(const QString &code, std::initializer_list<const char *> codes)
 
 QString sqlError(const QSqlQuery &query)
 {
-    const QSqlError error = query.lastError();
+    return sqlError(query.lastError());
+}
+
+QString sqlError(const QSqlError &error)
+{
     QString text = error.databaseText().trimmed();
     const QString driverText = error.driverText().trimmed();
     if (!driverText.isEmpty() && !text.contains(driverText))

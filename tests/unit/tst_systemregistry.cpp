@@ -181,7 +181,7 @@ void TestSystemRegistry::definitionValidation_data()
                { "settings.path: must be an absolute path" });
     validRow("jsonl ok", R"({"name":"Feed","kind":"jsonl","settings":{"path":"/srv/feed.jsonl"}})");
     invalidRow("unknown kind", R"({"name":"GIS","kind":"arcgis","settings":{}})",
-               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql" });
+               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql, odbc, sqlserver" });
     validRow("mysql ok", R"({"name":"LOB","kind":"mysql","settings":{"host":"db.example","port":3306,"database":"lob","zero_date":"null"}})");
     validRow("mysql socket", R"({"name":"LOB","kind":"mysql","settings":{"socket":"/run/mysqld/mysqld.sock","database":"lob","zero_date":"1970-01-01"}})");
     invalidRow("mysql no database", R"({"name":"LOB","kind":"mysql","settings":{"host":"db.example"}})",
@@ -190,6 +190,16 @@ void TestSystemRegistry::definitionValidation_data()
                { "settings.zero_date: must be \"null\" or a date YYYY-MM-DD" });
     invalidRow("mysql bad port", R"({"name":"LOB","kind":"mysql","settings":{"database":"lob","port":0}})",
                { "settings.port: must be an integer from 1 to 65535" });
+    validRow("odbc ok", R"({"name":"PACS","kind":"odbc","settings":{"connection_string":"Driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so;Server=db;Database=pacs"}})");
+    invalidRow("odbc no driver file", R"({"name":"PACS","kind":"odbc","settings":{"connection_string":"Driver={PostgreSQL Unicode};Server=db"}})",
+               { "settings.connection_string: must name the driver file: Driver=/absolute/path/of/driver.so" });
+    invalidRow("odbc password in string", R"({"name":"PACS","kind":"odbc","settings":{"connection_string":"Driver=/d.so;PWD=x"}})",
+               { "settings.connection_string: must not hold PWD: user and password belong in credentials" });
+    invalidRow("odbc no string", R"({"name":"PACS","kind":"odbc","settings":{}})", { "settings.connection_string: is required" });
+    validRow("sqlserver ok", R"({"name":"PACS","kind":"sqlserver","settings":{"host":"pacs.county.local","port":1433,"database":"PACS"}})");
+    invalidRow("sqlserver no host", R"({"name":"PACS","kind":"sqlserver","settings":{"database":"PACS"}})", { "settings.host: is required" });
+    invalidRow("sqlserver relative driver", R"({"name":"PACS","kind":"sqlserver","settings":{"host":"h","database":"d","driver":"libtdsodbc.so"}})",
+               { "settings.driver: must be the absolute path of the ODBC driver file" });
     validRow("kind case", R"({"name":"PACS","kind":"SQLite","settings":{"path":"/a.db"}})");
     invalidRow("no kind", R"({"name":"PACS","settings":{}})", { "kind: is required" });
     invalidRow("no name", R"({"kind":"sqlite","settings":{"path":"/a.db"}})",

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "db/connection.h"
+#include "lastperkey.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -166,7 +167,7 @@ void ControlDbStateStore::stage(const QList<QPair<QString, QByteArray>> &keyHash
     if (!m_staging)
         throw Error(Error::Kind::Internal, QStringLiteral("stage() called before beginStaging()"));
     const QString insert = QStringLiteral("INSERT INTO %1 (source_key, hash) VALUES ").arg(quoted(m_stageTable));
-    try {
+    stageUniqueKeys(m_entity, [&] {
         runChunked(m_database, keyHashes.size(), [&](int rows) -> QString { return insert + placeholders(rows, 2); },
                    [&](QSqlQuery &query, qsizetype start, int rows) {
                        for (int i = 0; i < rows; ++i) {
@@ -176,14 +177,7 @@ void ControlDbStateStore::stage(const QList<QPair<QString, QByteArray>> &keyHash
                        }
                    },
                    "staging source keys");
-    } catch (const Error &error) {
-        if (error.kind() != Error::Kind::Conflict)
-            throw;
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("entity '%1' has the same source key twice: its key columns must be unique")
-                        .arg(m_entity),
-                    QJsonObject { { QStringLiteral("entity"), m_entity } });
-    }
+    });
 }
 
 void ControlDbStateStore::diff(int batchSize, const std::function<bool(const QList<KeyChange> &)> &sink)
@@ -233,8 +227,7 @@ void ControlDbStateStore::diff(int batchSize, const std::function<bool(const QLi
         while (page.next()) {
             lastKind = page.value(0).toLongLong();
             lastKey = page.value(1).toString();
-            const auto kind = lastKind == 0 ? ChangeKind::Insert : lastKind == 1 ? ChangeKind::Update : ChangeKind::Delete;
-            changes.append(KeyChange { kind, lastKey, page.value(2).toString().toLatin1(), page.value(3).toString() });
+            changes.append(KeyChange { changeKindOf(lastKind), lastKey, page.value(2).toString().toLatin1(), page.value(3).toString() });
         }
         page.finish(); // nothing may stay open on the connection while the sink writes
         if (changes.isEmpty() || !sink(changes) || changes.size() < limit)

@@ -1,5 +1,6 @@
 #include "mysqlcatalog.h"
 
+#include "columnlookup.h"
 #include "core/errors.h"
 #include "mysqlsession.h"
 
@@ -9,12 +10,7 @@ namespace tf::sync::mysql {
 
 const ColumnInfo &Table::column(const QString &name) const
 {
-    for (const ColumnInfo &info : columns) {
-        if (info.name == name)
-            return info;
-    }
-    throw Error(Error::Kind::Validation, QStringLiteral("table '%1' has no column '%2'").arg(description.name, name),
-                QJsonObject { { QStringLiteral("column"), name } });
+    return columnNamed(columns, description.name, name);
 }
 
 bool Table::hasUniqueKey(const QStringList &wanted) const

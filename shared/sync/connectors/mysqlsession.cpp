@@ -1,7 +1,7 @@
 #include "mysqlsession.h"
 
 #include "core/errors.h"
-#include "core/redact.h"
+#include "db/sqlerrortext.h"
 
 #include <QRegularExpression>
 #include <QSqlError>
@@ -26,15 +26,6 @@ bool validDate(const QString &text)
 {
     static const QRegularExpression re(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
     return re.match(text).hasMatch() && QDate::fromString(text, Qt::ISODate).isValid();
-}
-
-QString errorText(const QSqlError &error)
-{
-    QString text = error.databaseText().trimmed();
-    const QString driver = error.driverText().trimmed();
-    if (!driver.isEmpty() && !text.contains(driver))
-        text = text.isEmpty() ? driver : driver + QStringLiteral(": ") + text;
-    return redactSecrets(text.isEmpty() ? QStringLiteral("unknown error") : text);
 }
 
 // MySQL client and server error numbers that a retry can cure.
@@ -169,10 +160,10 @@ QSqlDatabase Session::open(Role role)
                 m_connectionIds[role == Role::Read ? 0 : 1] = setup.value(0).toLongLong();
                 return db;
             }
-            failure = errorText(setup.lastError());
+            failure = tf::db::sqlError(setup.lastError());
             db.close();
         } else {
-            failure = errorText(db.lastError());
+            failure = tf::db::sqlError(db.lastError());
         }
     }
     QSqlDatabase::removeDatabase(connectionName);
@@ -205,7 +196,7 @@ void Session::raise(Role role, const QSqlQuery &query, const char *what)
 {
     const QSqlError error = query.lastError();
     const int code = error.nativeErrorCode().toInt();
-    const QString message = QStringLiteral("MySQL %1: %2").arg(QString::fromLatin1(what), errorText(error));
+    const QString message = QStringLiteral("MySQL %1: %2").arg(QString::fromLatin1(what), tf::db::sqlError(error));
     const QJsonObject details { { QStringLiteral("system"), m_settings.describe() },
                                 { QStringLiteral("mysql_error"), code } };
     if (isTransient(code) || error.type() == QSqlError::ConnectionError) {

@@ -2,6 +2,7 @@
 
 #include "checkpointcodec.h"
 #include "core/errors.h"
+#include "lastperkey.h"
 #include "mysqlsession.h"
 
 #include <QHash>
@@ -115,7 +116,7 @@ void StateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashes)
 {
     if (!m_staging)
         throw Error(Error::Kind::Internal, QStringLiteral("stage() called before beginStaging()"));
-    try {
+    stageUniqueKeys(m_entity, [&] {
         runChunked(
             m_session, keyHashes.size(),
             [&](int rows) {
@@ -127,13 +128,7 @@ void StateStore::stage(const QList<QPair<QString, QByteArray>> &keyHashes)
                 values << key << key << QString::fromLatin1(hash);
             },
             "staging source keys");
-    } catch (const Error &error) {
-        if (error.kind() != Error::Kind::Conflict)
-            throw;
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("entity '%1' has the same source key twice: its key columns must be unique").arg(m_entity),
-                    QJsonObject { { QStringLiteral("entity"), m_entity } });
-    }
+    });
 }
 
 void StateStore::diff(int batchSize, const std::function<bool(const QList<KeyChange> &)> &sink)
@@ -169,7 +164,7 @@ void StateStore::diff(int batchSize, const std::function<bool(const QList<KeyCha
             while (page.next()) {
                 last = page.value(0).toLongLong();
                 const int kind = page.value(1).toInt();
-                changes.append(KeyChange { kind == 0 ? ChangeKind::Insert : kind == 1 ? ChangeKind::Update : ChangeKind::Delete,
+                changes.append(KeyChange { changeKindOf(kind),
                                            page.value(2).toString(), page.value(3).toString().toLatin1(),
                                            page.value(4).toString() });
             }
@@ -219,18 +214,7 @@ void StateStore::writeState(const ChangeBatch &batch)
             values << batch.stateDeletes.at(i);
         },
         "deleting sync state");
-    // The last entry of a key wins.
-    QList<StateEntry> upserts;
-    QHash<QString, qsizetype> positions;
-    for (const StateEntry &entry : batch.stateUpserts) {
-        const auto it = positions.constFind(entry.sourceKey);
-        if (it != positions.cend()) {
-            upserts[it.value()] = entry;
-        } else {
-            positions.insert(entry.sourceKey, upserts.size());
-            upserts.append(entry);
-        }
-    }
+    const QList<StateEntry> upserts = lastStatePerKey(batch.stateUpserts); // the last entry of a key wins
     runChunked(
         m_session, upserts.size(),
         [&](int rows) {

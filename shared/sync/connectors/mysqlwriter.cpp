@@ -1,5 +1,6 @@
 // The writing half of MysqlConnector: one InnoDB transaction per batch.
 #include "core/errors.h"
+#include "lastperkey.h"
 #include "mysqlconnector.h"
 #include "mysqlsession.h"
 #include "mysqlstatestore.h"
@@ -121,22 +122,7 @@ void MysqlConnector::writeRows(const mysql::Table &t, const ChangeBatch &batch, 
     QList<ValueType> keyTypes;
     for (int index : keyIndexes)
         keyTypes << schema.at(index).type;
-    // The last row of a key wins: one statement must not touch a row twice.
-    QList<Row> rows;
-    QHash<QString, qsizetype> positions;
-    for (const Row &row : batch.upserts) {
-        KeyValues key;
-        for (int index : keyIndexes)
-            key << row.value(index);
-        const QString text = keyText(key, keyTypes);
-        const auto it = positions.constFind(text);
-        if (it != positions.cend()) {
-            rows[it.value()] = row;
-        } else {
-            positions.insert(text, rows.size());
-            rows << row;
-        }
-    }
+    const QList<Row> rows = lastRowPerKey(batch.upserts, keyIndexes, keyTypes);
 
     const QList<ColumnInfo> keys = keyInfos(t, batch.keyColumns);
     qint64 existing = 0;

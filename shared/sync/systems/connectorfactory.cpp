@@ -4,6 +4,7 @@
 #include "sync/connectors/csvconnector.h"
 #include "sync/connectors/jsonlconnector.h"
 #include "sync/connectors/mysqlconnector.h"
+#include "sync/connectors/odbcconnector.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/connectors/sqliteconnector.h"
 
@@ -25,6 +26,8 @@ template<typename Role> std::unique_ptr<Role> make(const SystemSettings &setting
         return std::make_unique<JsonlConnector>(settings);
     if (kind == QLatin1String("mysql"))
         return std::make_unique<MysqlConnector>(settings);
+    if (kind == QLatin1String("odbc") || kind == QLatin1String("sqlserver"))
+        return std::make_unique<OdbcConnector>(settings);
     throw Error(Error::Kind::Validation, QStringLiteral("unknown system kind '%1'").arg(kind),
                 QJsonObject { { QStringLiteral("field"), QStringLiteral("kind") } });
 }

@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "db/databaseurl.h"
 #include "sync/connectors/mysqlsession.h"
+#include "sync/connectors/odbcsession.h"
 #include "sync/definition/definitionerrors.h"
 
 #include <QDir>
@@ -139,6 +140,9 @@ void check(const SystemDefinition &definition, DefinitionErrors *errors)
     else if (definition.kind == QLatin1String("mysql")) {
         for (const auto &[field, message] : mysql::settingsProblems(settings))
             errors->add(QStringLiteral("settings.") + field, message);
+    } else if (definition.kind == QLatin1String("odbc") || definition.kind == QLatin1String("sqlserver")) {
+        for (const auto &[field, message] : odbc::settingsProblems(definition.kind, settings))
+            errors->add(QStringLiteral("settings.") + field, message);
     }
 
     const QJsonObject &credentials = definition.credentials;
@@ -185,7 +189,8 @@ const QStringList &SystemDefinition::kinds()
 {
     static const QStringList list { QStringLiteral("postgres"), QStringLiteral("sqlite"),
                                     QStringLiteral("csv"), QStringLiteral("jsonl"),
-                                    QStringLiteral("mysql") };
+                                    QStringLiteral("mysql"), QStringLiteral("odbc"),
+                                    QStringLiteral("sqlserver") };
     return list;
 }
 

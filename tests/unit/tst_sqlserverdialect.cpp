@@ -1,0 +1,214 @@
+// Golden tests of every T-SQL statement the `kind: sqlserver` connector sends (no SQL Server
+// can run here: docs/connectors/sqlserver.md), and the FreeTDS driver loaded for real against
+// a closed local port.
+#include "core/errors.h"
+#include "sync/connectors/odbcconnector.h"
+#include "sync/connectors/odbcdialect.h"
+#include "sync/connectors/odbcsession.h"
+#include "sync/connectors/sqlserverstatements.h"
+
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QTcpServer>
+#include <QtTest>
+
+using namespace tf::sync;
+using namespace tf::sync::odbc;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+ColumnInfo column(const QString &name, const QString &typeName, ValueType type, bool isMax = false, int precision = 0, int scale = 0)
+{
+    ColumnInfo c;
+    c.name = name;
+    c.typeName = typeName;
+    c.type = type;
+    c.isMax = isMax;
+    c.precision = precision;
+    c.scale = scale;
+    return c;
+}
+
+// A PACS parcel table: key, money, datetime2, uniqueidentifier, a (MAX) note, rowversion.
+const QList<ColumnInfo> kParcel {
+    column(u"parcel_id"_s, u"int"_s, ValueType::Integer),
+    column(u"notes"_s, u"nvarchar"_s, ValueType::Text, true),
+    column(u"assessed"_s, u"money"_s, ValueType::Decimal, false, 19, 4),
+    column(u"changed"_s, u"datetime2"_s, ValueType::Timestamp),
+    column(u"owner]id"_s, u"uniqueidentifier"_s, ValueType::Uuid),
+};
+const QList<ColumnInfo> kKey { kParcel.first() };
+const Dialect kTsql(Dbms::SqlServer);
+
+} // namespace
+
+class TestSqlServerDialect final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void quotingAndReadExpressions();
+    void catalogStatements();
+    void readAndPaging();
+    void rowversionCursor();
+    void changeTracking();
+    void hashStatement();
+    void mergeAndDelete();
+    void batchesStayUnderTheParameterLimit();
+    void settingsBuildTheFreeTdsString();
+    void refusedConnectionIsNamed();
+};
+
+void TestSqlServerDialect::quotingAndReadExpressions()
+{
+    QCOMPARE(kTsql.quote(u"owner]id"_s), u"[owner]]id]"_s);
+    QCOMPARE(kTsql.readExpression(kParcel.at(3)), u"CONVERT(varchar(33), [changed], 126)"_s);
+    QCOMPARE(kTsql.readExpression(kParcel.at(4)), u"CONVERT(char(36), [owner]]id])"_s);
+    QCOMPARE(kTsql.readExpression(kParcel.at(2)), u"[assessed]"_s); // HighPrecision: text, never a double
+    QCOMPARE(kTsql.parameter(kParcel.at(3)), u"CONVERT(datetime2, ?, 126)"_s);
+    QCOMPARE(kTsql.parameter(kParcel.at(2)), u"CAST(? AS decimal(19, 4))"_s);
+    QCOMPARE(valueTypeOf(column(u"m"_s, u"money"_s, ValueType::Text), Dbms::SqlServer), ValueType::Decimal);
+    ColumnInfo offset = column(u"o"_s, u"datetimeoffset"_s, ValueType::Text);
+    QCOMPARE(valueTypeOf(offset, Dbms::SqlServer), ValueType::TimestampTz);
+}
+
+void TestSqlServerDialect::catalogStatements()
+{
+    QCOMPARE(sqlserver::tablesStatement(),
+             u"SELECT t.name FROM sys.tables AS t WHERE t.schema_id = SCHEMA_ID() AND t.is_ms_shipped = 0 "
+             "AND t.name NOT IN (N'tf_odbc_sync_state', N'tf_odbc_sync_checkpoint') ORDER BY t.name"_s);
+    QCOMPARE(sqlserver::columnsStatement(),
+             u"SELECT c.name, LOWER(ty.name), c.max_length, c.precision, c.scale, c.is_nullable "
+             "FROM sys.columns AS c JOIN sys.types AS ty ON ty.user_type_id = c.user_type_id "
+             "WHERE c.object_id = OBJECT_ID(?) ORDER BY c.column_id"_s);
+    QCOMPARE(sqlserver::primaryKeyStatement(),
+             u"SELECT c.name FROM sys.indexes AS i "
+             "JOIN sys.index_columns AS ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id "
+             "JOIN sys.columns AS c ON c.object_id = ic.object_id AND c.column_id = ic.column_id "
+             "WHERE i.object_id = OBJECT_ID(?) AND i.is_primary_key = 1 ORDER BY ic.key_ordinal"_s);
+}
+
+void TestSqlServerDialect::readAndPaging()
+{
+    // (MAX) columns last in the select list; the reader maps them back by readOrder().
+    QCOMPARE(kTsql.readOrder(kParcel), (QList<int> { 0, 2, 3, 4, 1 }));
+    QCOMPARE(sqlserver::readPage(kTsql, u"parcel"_s, kParcel, kKey),
+             u"SELECT [parcel_id], [assessed], CONVERT(varchar(33), [changed], 126), CONVERT(char(36), [owner]]id]), [notes] "
+             "FROM [parcel] ORDER BY [parcel_id] OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"_s);
+    QCOMPARE(kTsql.firstRows(u"SELECT 1 FROM [parcel] ORDER BY 1"_s),
+             u"SELECT 1 FROM [parcel] ORDER BY 1 OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY"_s);
+}
+
+void TestSqlServerDialect::rowversionCursor()
+{
+    const QList<ColumnInfo> two { kParcel.at(0), kParcel.at(2) };
+    QCOMPARE(sqlserver::rowversionSince(kTsql, u"parcel"_s, two, u"rv"_s, true),
+             u"SELECT [parcel_id], [assessed] FROM [parcel] WHERE [rv] < MIN_ACTIVE_ROWVERSION() ORDER BY [rv]"_s);
+    QCOMPARE(sqlserver::rowversionSince(kTsql, u"parcel"_s, two, u"rv"_s, false),
+             u"SELECT [parcel_id], [assessed] FROM [parcel] WHERE [rv] > CAST(CAST(? AS bigint) AS binary(8)) "
+             "AND [rv] < MIN_ACTIVE_ROWVERSION() ORDER BY [rv]"_s);
+    QCOMPARE(sqlserver::rowversionHorizon(), u"SELECT CAST(MIN_ACTIVE_ROWVERSION() AS bigint)"_s);
+}
+
+void TestSqlServerDialect::changeTracking()
+{
+    QCOMPARE(sqlserver::changeTrackingCurrentVersion(), u"SELECT CHANGE_TRACKING_CURRENT_VERSION()"_s);
+    QCOMPARE(sqlserver::changeTrackingMinValidVersion(), u"SELECT CHANGE_TRACKING_MIN_VALID_VERSION(OBJECT_ID(?))"_s);
+    const QList<ColumnInfo> columns { kParcel.at(0), kParcel.at(1), kParcel.at(3) };
+    QCOMPARE(sqlserver::changeTrackingChanges(kTsql, u"parcel"_s, columns, kKey),
+             u"SELECT ct.SYS_CHANGE_OPERATION, ct.SYS_CHANGE_VERSION, ct.[parcel_id], t.[parcel_id], "
+             "CONVERT(varchar(33), t.[changed], 126), t.[notes] FROM CHANGETABLE(CHANGES [parcel], ?) AS ct "
+             "LEFT JOIN [parcel] AS t ON t.[parcel_id] = ct.[parcel_id] ORDER BY ct.SYS_CHANGE_VERSION, ct.[parcel_id]"_s);
+    QCOMPARE(sqlserver::changeTrackingResyncMessage(u"parcel"_s, 12, 40),
+             u"SQL Server table 'parcel': stored Change Tracking version 12 is below CHANGE_TRACKING_MIN_VALID_VERSION() 40; "
+             "changes were cleaned up, running a full resync"_s);
+}
+
+void TestSqlServerDialect::hashStatement()
+{
+    const QList<ColumnInfo> columns { kParcel.at(2), kParcel.at(3) };
+    QCOMPARE(sqlserver::hashExpression(kTsql, columns),
+             u"LOWER(CONVERT(char(32), HASHBYTES('MD5', CONCAT_WS(N',', "
+             "COALESCE(CONCAT(DATALENGTH(CONVERT(nvarchar(max), [assessed])), N':', CONVERT(nvarchar(max), [assessed])), N'-'), "
+             "COALESCE(CONCAT(DATALENGTH(CONVERT(nvarchar(max), CONVERT(varchar(33), [changed], 126))), N':', "
+             "CONVERT(nvarchar(max), CONVERT(varchar(33), [changed], 126))), N'-'))), 2))"_s);
+    QVERIFY(sqlserver::hashPage(kTsql, u"parcel"_s, columns, kKey)
+                .endsWith(u"), 2)), [parcel_id] FROM [parcel] ORDER BY [parcel_id] OFFSET ? ROWS FETCH NEXT ? ROWS ONLY"_s));
+}
+
+void TestSqlServerDialect::mergeAndDelete()
+{
+    const QList<ColumnInfo> columns { kParcel.at(0), kParcel.at(2), kParcel.at(3) };
+    QCOMPARE(kTsql.upsert(u"parcel"_s, columns, { u"parcel_id"_s }, 2),
+             u"MERGE INTO [parcel] WITH (HOLDLOCK) AS t USING (VALUES (?, CAST(? AS decimal(19, 4)), CONVERT(datetime2, ?, 126)), "
+             "(?, CAST(? AS decimal(19, 4)), CONVERT(datetime2, ?, 126))) AS s ([parcel_id], [assessed], [changed]) "
+             "ON t.[parcel_id] = s.[parcel_id] WHEN MATCHED THEN UPDATE SET t.[assessed] = s.[assessed], t.[changed] = s.[changed] "
+             "WHEN NOT MATCHED THEN INSERT ([parcel_id], [assessed], [changed]) VALUES (s.[parcel_id], s.[assessed], s.[changed]);"_s);
+    // A table of key columns only: nothing to update.
+    QCOMPARE(kTsql.upsert(u"k"_s, kKey, { u"parcel_id"_s }, 1),
+             u"MERGE INTO [k] WITH (HOLDLOCK) AS t USING (VALUES (?)) AS s ([parcel_id]) ON t.[parcel_id] = s.[parcel_id] "
+             "WHEN NOT MATCHED THEN INSERT ([parcel_id]) VALUES (s.[parcel_id]);"_s);
+    QCOMPARE(kTsql.insert(u"parcel"_s, { kParcel.at(0), kParcel.at(4) }, 2),
+             u"INSERT INTO [parcel] ([parcel_id], [owner]]id]) VALUES (?, ?), (?, ?)"_s);
+    QCOMPARE(sqlserver::deleteKeys(kTsql, u"parcel"_s, { kParcel.at(0), kParcel.at(3) }, 2),
+             u"DELETE t FROM [parcel] AS t WHERE (t.[parcel_id] = ? AND t.[changed] = CONVERT(datetime2, ?, 126)) "
+             "OR (t.[parcel_id] = ? AND t.[changed] = CONVERT(datetime2, ?, 126))"_s);
+    QCOMPARE(kTsql.createTemporary(u"tf_stage_1"_s, u"key_md5 CHAR(32) PRIMARY KEY"_s),
+             u"CREATE TABLE #tf_stage_1 (key_md5 CHAR(32) PRIMARY KEY)"_s);
+}
+
+void TestSqlServerDialect::batchesStayUnderTheParameterLimit()
+{
+    QCOMPARE(sqlserver::rowsPerStatement(kTsql, 1), 1000); // VALUES takes at most 1,000 rows
+    QCOMPARE(sqlserver::rowsPerStatement(kTsql, 3), 699);
+    QCOMPARE(sqlserver::rowsPerStatement(kTsql, 7), 299);
+    QCOMPARE(sqlserver::rowsPerStatement(kTsql, 2100), 1);   // one row, whatever its width
+    for (int width = 1; width <= 2100; ++width) {
+        const int rows = sqlserver::rowsPerStatement(kTsql, width);
+        QVERIFY2(rows * width <= 2100 || rows == 1, qPrintable(u"%1 columns: %2 rows"_s.arg(width).arg(rows)));
+    }
+}
+
+void TestSqlServerDialect::settingsBuildTheFreeTdsString()
+{
+    const Settings s = Settings::parse(SystemSettings { u"sqlserver"_s,
+                                                        { { u"host"_s, u"pacs.county.local"_s }, { u"database"_s, u"PACS"_s } },
+                                                        { { u"user"_s, u"tf"_s }, { u"password"_s, u"se;cret"_s } } });
+    QCOMPARE(s.connectionString, u"Driver=/usr/lib/x86_64-linux-gnu/odbc/libtdsodbc.so;Server=pacs.county.local;Port=1433;"
+                                 "Database=PACS;TDS_Version=7.4;ClientCharset=UTF-8"_s);
+    QCOMPARE(s.connectString(), s.connectionString + u";UID=tf;PWD={se;cret};"_s);
+    QCOMPARE(s.describe(), u"sqlserver://tf@pacs.county.local:1433/PACS"_s);
+    QVERIFY(!s.describe().contains(u"cret"_s));
+}
+
+void TestSqlServerDialect::refusedConnectionIsNamed()
+{
+    const bool require = qEnvironmentVariableIntValue("TF_REQUIRE_ODBC") == 1;
+    if (!QSqlDatabase::isDriverAvailable(u"QODBC"_s) || !QFileInfo::exists(kFreeTdsDriver)) {
+        if (require)
+            QFAIL("TF_REQUIRE_ODBC=1 but QODBC (libqt6sql6-odbc) or FreeTDS (tdsodbc) is not installed");
+        QSKIP("QODBC or FreeTDS is not installed");
+    }
+    quint16 port = 0;
+    {
+        QTcpServer probe; // a port nobody listens on once it is closed
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    OdbcConnector connector(SystemSettings { u"sqlserver"_s,
+                                             { { u"host"_s, u"127.0.0.1"_s }, { u"port"_s, int(port) }, { u"database"_s, u"PACS"_s } },
+                                             { { u"user"_s, u"tf"_s }, { u"password"_s, u"hunter2"_s } } });
+    try {
+        connector.entities();
+        QFAIL("a closed port answered");
+    } catch (const tf::Error &error) {
+        QCOMPARE(error.kind(), tf::Error::Kind::Unavailable);
+        const QString expected = u"SQL Server at 127.0.0.1:%1 did not answer (TDS 7.4)"_s.arg(port);
+        QVERIFY2(error.message().startsWith(expected), qPrintable(error.message()));
+        QVERIFY2(!error.message().contains(u"hunter2"_s), qPrintable(error.message()));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSqlServerDialect)
+#include "tst_sqlserverdialect.moc"
