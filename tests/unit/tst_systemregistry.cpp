@@ -180,8 +180,16 @@ void TestSystemRegistry::definitionValidation_data()
                R"({"name":"Feed","kind":"jsonl","settings":{"path":"feed.jsonl"}})",
                { "settings.path: must be an absolute path" });
     validRow("jsonl ok", R"({"name":"Feed","kind":"jsonl","settings":{"path":"/srv/feed.jsonl"}})");
-    invalidRow("unknown kind", R"({"name":"GIS","kind":"arcgis","settings":{}})",
-               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql" });
+    invalidRow("unknown kind", R"({"name":"GIS","kind":"wfs","settings":{}})",
+               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql, arcgis" });
+    validRow("arcgis ok", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"https://gis.example/arcgis/rest/services/Parcels/FeatureServer","page_size":500,"overlap_seconds":600},"credentials":{"token":"t0ken"}})");
+    invalidRow("arcgis no url", R"({"name":"Parcels","kind":"arcgis","settings":{}})", { "settings.url: is required" });
+    invalidRow("arcgis ftp url", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"ftp://gis.example/x"}})",
+               { "settings.url: must be an http:// or https:// URL" });
+    invalidRow("arcgis token in url", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"https://gis.example/x?token=abc"}})",
+               { "settings.url: must not hold a user, password or query; put a token in credentials.token" });
+    invalidRow("arcgis bad page size", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"https://gis.example/x","page_size":0}})",
+               { "settings.page_size: must be a whole number from 1 to 1000000" });
     validRow("mysql ok", R"({"name":"LOB","kind":"mysql","settings":{"host":"db.example","port":3306,"database":"lob","zero_date":"null"}})");
     validRow("mysql socket", R"({"name":"LOB","kind":"mysql","settings":{"socket":"/run/mysqld/mysqld.sock","database":"lob","zero_date":"1970-01-01"}})");
     invalidRow("mysql no database", R"({"name":"LOB","kind":"mysql","settings":{"host":"db.example"}})",

@@ -1,6 +1,7 @@
 #include "connectorfactory.h"
 
 #include "core/errors.h"
+#include "sync/connectors/arcgisconnector.h"
 #include "sync/connectors/csvconnector.h"
 #include "sync/connectors/jsonlconnector.h"
 #include "sync/connectors/mysqlconnector.h"
@@ -11,7 +12,7 @@ namespace tf::sync {
 
 namespace {
 
-// Every kind is both a source and a target today, so one switch serves both roles.
+// One switch serves both roles; the GIS kinds are sources only.
 template<typename Role> std::unique_ptr<Role> make(const SystemSettings &settings)
 {
     const QString &kind = settings.kind;
@@ -25,6 +26,14 @@ template<typename Role> std::unique_ptr<Role> make(const SystemSettings &setting
         return std::make_unique<JsonlConnector>(settings);
     if (kind == QLatin1String("mysql"))
         return std::make_unique<MysqlConnector>(settings);
+    if (kind == QLatin1String("arcgis")) {
+        // GIS services are sources only.
+        if constexpr (std::is_base_of_v<Role, ArcgisConnector>)
+            return std::make_unique<ArcgisConnector>(settings);
+        else
+            throw Error(Error::Kind::Validation, QStringLiteral("a system of kind '%1' can only be a source").arg(kind),
+                        QJsonObject { { QStringLiteral("field"), QStringLiteral("target_system") } });
+    }
     throw Error(Error::Kind::Validation, QStringLiteral("unknown system kind '%1'").arg(kind),
                 QJsonObject { { QStringLiteral("field"), QStringLiteral("kind") } });
 }

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "db/databaseurl.h"
+#include "sync/connectors/gishttpclient.h"
 #include "sync/connectors/mysqlsession.h"
 #include "sync/definition/definitionerrors.h"
 
@@ -139,6 +140,9 @@ void check(const SystemDefinition &definition, DefinitionErrors *errors)
     else if (definition.kind == QLatin1String("mysql")) {
         for (const auto &[field, message] : mysql::settingsProblems(settings))
             errors->add(QStringLiteral("settings.") + field, message);
+    } else if (definition.kind == QLatin1String("arcgis")) {
+        for (const auto &[field, message] : gis::settingsProblems(settings))
+            errors->add(QStringLiteral("settings.") + field, message);
     }
 
     const QJsonObject &credentials = definition.credentials;
@@ -185,7 +189,7 @@ const QStringList &SystemDefinition::kinds()
 {
     static const QStringList list { QStringLiteral("postgres"), QStringLiteral("sqlite"),
                                     QStringLiteral("csv"), QStringLiteral("jsonl"),
-                                    QStringLiteral("mysql") };
+                                    QStringLiteral("mysql"), QStringLiteral("arcgis") };
     return list;
 }
 
