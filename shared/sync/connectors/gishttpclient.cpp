@@ -96,10 +96,11 @@ HttpSettings HttpSettings::parse(const SystemSettings &system, const QByteArray 
         throw Error(Error::Kind::Validation, QStringLiteral("settings.%1 %2").arg(problems.first().first, problems.first().second),
                     QJsonObject { { QStringLiteral("field"), QStringLiteral("settings.") + problems.first().first } });
     }
-    // Paths are appended to the service URL: it ends with a slash.
+    // resolve() appends paths after one slash: the service URL is kept without a trailing one.
     QString path = out.url.path();
-    if (!path.endsWith(QLatin1Char('/')))
-        out.url.setPath(path + QLatin1Char('/'));
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    out.url.setPath(path);
     return out;
 }
 
@@ -127,7 +128,9 @@ HttpClient::~HttpClient()
 
 QUrl HttpClient::resolve(const QString &path) const
 {
-    return m_settings.url.resolved(QUrl(path));
+    QUrl url = m_settings.url;
+    url.setPath(url.path() + QLatin1Char('/') + path);
+    return url;
 }
 
 QNetworkAccessManager &HttpClient::network()
