@@ -36,6 +36,8 @@ PACKAGES=(
 # tests a throwaway MariaDB (tests/support/mariadbserver.h) and mariadb-client-core the
 # `mariadb --batch` pipe bench/mariadb.sh compares MariaDB -> PostgreSQL runs with;
 # libqt6sql6-mysql above is the QMYSQL driver the connector itself loads (kind: mysql).
+# nodejs/npm also run Koop (tests/gis/package-lock.json: @koopjs/koop-core and
+# provider-file-geojson), the real FeatureServer the ArcGIS connector's test syncs from.
 TEST_PACKAGES=(mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)

@@ -118,6 +118,8 @@ if [[ $EUID -eq 0 ]]; then export TF_REQUIRE_MOUNT=1; fi
 
 # The MySQL connector's tests start their own MariaDB (mariadb-server-core): missing, they fail.
 export TF_REQUIRE_MARIADB=1
+# The ArcGIS connector's test starts Koop (tests/gis, npm ci into the build tree): missing, it fails.
+export TF_REQUIRE_KOOP=1
 
 # --- tests ----------------------------------------------------------------------------------
 log "running tests"
