@@ -94,7 +94,7 @@ HttpSettings HttpSettings::parse(const SystemSettings &system, const QByteArray 
     out.tokenHeader = tokenHeader;
     if (!problems.isEmpty()) {
         throw Error(Error::Kind::Validation, QStringLiteral("settings.%1 %2").arg(problems.first().first, problems.first().second),
-                    QJsonObject { { QStringLiteral("field"), QStringLiteral("settings.") + problems.first().first } });
+                    QJsonObject { { QStringLiteral("field"), QString(QStringLiteral("settings.") + problems.first().first) } });
     }
     // resolve() appends paths after one slash: the service URL is kept without a trailing one.
     QString path = out.url.path();
