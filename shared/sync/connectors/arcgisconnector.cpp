@@ -2,7 +2,7 @@
 
 #include "arcgisgeometry.h"
 #include "core/errors.h"
-#include "filevalues.h"
+#include "gisrows.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -12,6 +12,9 @@
 #include <algorithm>
 
 namespace tf::sync {
+
+using gis::Emitter;
+using gis::jsonText;
 
 namespace {
 
@@ -50,12 +53,6 @@ ValueType valueTypeOf(FieldKind kind)
     }
 }
 
-QString jsonText(const QJsonValue &value)
-{
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
-}
-
 QVariant convert(const QJsonValue &value, FieldKind kind)
 {
     if (value.isNull() || value.isUndefined())
@@ -85,51 +82,6 @@ QVariant convert(const QJsonValue &value, FieldKind kind)
         return jsonText(value);
     }
 }
-
-// Cuts rows into the request's batches of the requested columns.
-class Emitter
-{
-public:
-    Emitter(const Schema &full, const ReadRequest &request, const BatchSink &sink)
-        : m_limit(qMax(1, request.batchSize))
-        , m_sink(sink)
-    {
-        m_indexes = full.indexesOf(request.columns.isEmpty() ? full.names() : request.columns);
-        QList<Column> selected;
-        for (int index : std::as_const(m_indexes))
-            selected << full.at(index);
-        m_batch.schema = std::make_shared<const Schema>(selected);
-    }
-
-    bool add(const QList<Row> &rows)
-    {
-        for (const Row &row : rows) {
-            Row out;
-            out.reserve(m_indexes.size());
-            for (int index : std::as_const(m_indexes))
-                out << row.at(index);
-            m_batch.rows << std::move(out);
-            if (m_batch.rows.size() >= m_limit && !flush())
-                return false;
-        }
-        return true;
-    }
-
-    bool flush()
-    {
-        if (m_batch.rows.isEmpty())
-            return true;
-        const bool more = m_sink(m_batch);
-        m_batch.rows.clear();
-        return more;
-    }
-
-private:
-    int m_limit;
-    const BatchSink &m_sink;
-    QList<int> m_indexes;
-    RowBatch m_batch;
-};
 
 Error badService(const QString &message, const QString &entity)
 {
@@ -485,46 +437,16 @@ void ArcgisConnector::readSince(const ReadRequest &request, const QString &curso
 {
     const Layer &l = layer(request.entity);
     const QString where = sinceWhere(l.schema, cursorColumn, after, l.entity);
-    QList<int> position = l.schema.indexesOf({ cursorColumn });
-    position << l.schema.indexesOf(request.keyColumns.isEmpty() ? QStringList { l.objectIdField } : request.keyColumns);
-    QList<ValueType> types;
-    for (int index : std::as_const(position))
-        types << l.schema.at(index).type;
-    const auto compare = [&](const Row &row, const QList<QVariant> &than) {
-        for (int i = 0; i < position.size() && i < than.size(); ++i) {
-            if (const int c = files::compareValues(row.at(position.at(i)), than.at(i), types.at(i)))
-                return c;
-        }
-        return 0;
-    };
-    const QList<QVariant> checkpoint = after ? QList<QVariant> { after->cursor } + after->key : QList<QVariant> {};
-    QList<Row> changed;
-    const auto collect = [&](const QList<Row> &rows) {
-        for (const Row &row : rows) {
-            const QVariant &cursor = row.at(position.first());
-            if (const UnreadableValue *bad = unreadableOf(cursor))
-                throw badService(QStringLiteral("layer %1, field %2: %3").arg(l.entity, cursorColumn, bad->reason), l.entity);
-            if (!cursor.isNull() && cursor.isValid() && (!after || compare(row, checkpoint) > 0))
-                changed << row;
-        }
-        return true;
-    };
+    gis::SinceCollector since(l.schema, l.entity, cursorColumn,
+                              request.keyColumns.isEmpty() ? QStringList { l.objectIdField } : request.keyColumns, after);
+    const auto collect = [&](const QList<Row> &rows) { return since.add(rows); };
     ReadRequest all = request;
     all.columns.clear();
     if (l.supportsPagination)
         readPaged(l, all, where, collect);
     else
         readAll(all, [&](const RowBatch &batch) { return collect(batch.rows); });
-    std::stable_sort(changed.begin(), changed.end(), [&](const Row &a, const Row &b) {
-        for (int i = 0; i < position.size(); ++i) {
-            if (const int c = files::compareValues(a.at(position.at(i)), b.at(position.at(i)), types.at(i)))
-                return c < 0;
-        }
-        return false;
-    });
-    Emitter emitter(l.schema, request, sink);
-    if (emitter.add(changed))
-        emitter.flush();
+    since.emitSorted(request, sink);
 }
 
 qint64 ArcgisConnector::estimateRows(const ReadRequest &request, const QString &cursorColumn,
