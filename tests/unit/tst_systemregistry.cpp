@@ -181,8 +181,10 @@ void TestSystemRegistry::definitionValidation_data()
                { "settings.path: must be an absolute path" });
     validRow("jsonl ok", R"({"name":"Feed","kind":"jsonl","settings":{"path":"/srv/feed.jsonl"}})");
     invalidRow("unknown kind", R"({"name":"GIS","kind":"wfs","settings":{}})",
-               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql, arcgis" });
+               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql, arcgis, ogcapi" });
     validRow("arcgis ok", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"https://gis.example/arcgis/rest/services/Parcels/FeatureServer","page_size":500,"overlap_seconds":600},"credentials":{"token":"t0ken"}})");
+    validRow("ogcapi ok", R"({"name":"Parcels","kind":"ogcapi","settings":{"url":"http://gis.example/cgi-bin/mapserv/parcels/ogcapi","page_size":1000}})");
+    invalidRow("ogcapi no url", R"({"name":"Parcels","kind":"ogcapi","settings":{"page_size":10}})", { "settings.url: is required" });
     invalidRow("arcgis no url", R"({"name":"Parcels","kind":"arcgis","settings":{}})", { "settings.url: is required" });
     invalidRow("arcgis ftp url", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"ftp://gis.example/x"}})",
                { "settings.url: must be an http:// or https:// URL" });

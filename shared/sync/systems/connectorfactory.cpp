@@ -5,6 +5,7 @@
 #include "sync/connectors/csvconnector.h"
 #include "sync/connectors/jsonlconnector.h"
 #include "sync/connectors/mysqlconnector.h"
+#include "sync/connectors/ogcapiconnector.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/connectors/sqliteconnector.h"
 
@@ -26,13 +27,16 @@ template<typename Role> std::unique_ptr<Role> make(const SystemSettings &setting
         return std::make_unique<JsonlConnector>(settings);
     if (kind == QLatin1String("mysql"))
         return std::make_unique<MysqlConnector>(settings);
-    if (kind == QLatin1String("arcgis")) {
+    if (kind == QLatin1String("arcgis") || kind == QLatin1String("ogcapi")) {
         // GIS services are sources only.
-        if constexpr (std::is_base_of_v<Role, ArcgisConnector>)
-            return std::make_unique<ArcgisConnector>(settings);
-        else
+        if constexpr (std::is_base_of_v<Role, SourceConnector>) {
+            if (kind == QLatin1String("arcgis"))
+                return std::make_unique<ArcgisConnector>(settings);
+            return std::make_unique<OgcapiConnector>(settings);
+        } else {
             throw Error(Error::Kind::Validation, QStringLiteral("a system of kind '%1' can only be a source").arg(kind),
                         QJsonObject { { QStringLiteral("field"), QStringLiteral("target_system") } });
+        }
     }
     throw Error(Error::Kind::Validation, QStringLiteral("unknown system kind '%1'").arg(kind),
                 QJsonObject { { QStringLiteral("field"), QStringLiteral("kind") } });

@@ -140,7 +140,7 @@ void check(const SystemDefinition &definition, DefinitionErrors *errors)
     else if (definition.kind == QLatin1String("mysql")) {
         for (const auto &[field, message] : mysql::settingsProblems(settings))
             errors->add(QStringLiteral("settings.") + field, message);
-    } else if (definition.kind == QLatin1String("arcgis")) {
+    } else if (definition.kind == QLatin1String("arcgis") || definition.kind == QLatin1String("ogcapi")) {
         for (const auto &[field, message] : gis::settingsProblems(settings))
             errors->add(QStringLiteral("settings.") + field, message);
     }
@@ -189,7 +189,8 @@ const QStringList &SystemDefinition::kinds()
 {
     static const QStringList list { QStringLiteral("postgres"), QStringLiteral("sqlite"),
                                     QStringLiteral("csv"), QStringLiteral("jsonl"),
-                                    QStringLiteral("mysql"), QStringLiteral("arcgis") };
+                                    QStringLiteral("mysql"), QStringLiteral("arcgis"),
+                                    QStringLiteral("ogcapi") };
     return list;
 }
 
