@@ -38,7 +38,9 @@ PACKAGES=(
 # libqt6sql6-mysql above is the QMYSQL driver the connector itself loads (kind: mysql).
 # nodejs/npm also run Koop (tests/gis/package-lock.json: @koopjs/koop-core and
 # provider-file-geojson), the real FeatureServer the ArcGIS connector's test syncs from.
-TEST_PACKAGES=(mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl)
+# cgi-mapserver (the mapserv CGI) and mapserver-bin are MapServer 8, the OGC API Features server
+# the ogcapi connector's test runs; gdal-bin's ogr2ogr makes its UTF-8 shapefile and GeoPackage.
+TEST_PACKAGES=(cgi-mapserver mapserver-bin gdal-bin mariadb-server-core mariadb-client-core prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi

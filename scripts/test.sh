@@ -120,6 +120,8 @@ if [[ $EUID -eq 0 ]]; then export TF_REQUIRE_MOUNT=1; fi
 export TF_REQUIRE_MARIADB=1
 # The ArcGIS connector's test starts Koop (tests/gis, npm ci into the build tree): missing, it fails.
 export TF_REQUIRE_KOOP=1
+# The OGC API connector's test runs MapServer 8 as CGI (cgi-mapserver, gdal-bin): missing, it fails.
+export TF_REQUIRE_MAPSERVER=1
 
 # --- tests ----------------------------------------------------------------------------------
 log "running tests"
