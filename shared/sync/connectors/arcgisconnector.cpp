@@ -367,26 +367,10 @@ void ArcgisConnector::readByKeys(const ReadRequest &request, const QList<KeyValu
         readByObjectIds(l, request, ids, [&](const QList<Row> &rows) { return emitter.add(rows); });
     } else {
         // Another key (a parcel number): one scan, keeping the wanted keys.
-        const QList<int> indexes = l.schema.indexesOf(keyColumns);
-        QList<ValueType> types;
-        for (int index : indexes)
-            types << l.schema.at(index).type;
-        QSet<QString> wanted;
-        for (const KeyValues &key : keys)
-            wanted.insert(keyText(key, types));
+        const gis::KeyFilter filter(l.schema, keyColumns, keys);
         ReadRequest all = request;
         all.columns.clear();
-        const auto keep = [&](const QList<Row> &rows) {
-            QList<Row> kept;
-            for (const Row &row : rows) {
-                KeyValues key;
-                for (int index : indexes)
-                    key << row.at(index);
-                if (wanted.contains(keyText(key, types)))
-                    kept << row;
-            }
-            return emitter.add(kept);
-        };
+        const auto keep = [&](const QList<Row> &rows) { return emitter.add(filter.keep(rows)); };
         if (l.supportsPagination)
             readPaged(l, all, QStringLiteral("1=1"), keep);
         else

@@ -50,6 +50,28 @@ bool Emitter::flush()
     return more;
 }
 
+KeyFilter::KeyFilter(const Schema &schema, const QStringList &keyColumns, const QList<KeyValues> &keys)
+    : m_indexes(schema.indexesOf(keyColumns))
+{
+    for (int index : std::as_const(m_indexes))
+        m_types << schema.at(index).type;
+    for (const KeyValues &key : keys)
+        m_wanted.insert(keyText(key, m_types));
+}
+
+QList<Row> KeyFilter::keep(const QList<Row> &rows) const
+{
+    QList<Row> kept;
+    for (const Row &row : rows) {
+        KeyValues key;
+        for (int index : m_indexes)
+            key << row.at(index);
+        if (m_wanted.contains(keyText(key, m_types)))
+            kept << row;
+    }
+    return kept;
+}
+
 SinceCollector::SinceCollector(const Schema &schema, const QString &entity, const QString &cursorColumn,
                                const QStringList &keyColumns, const std::optional<Checkpoint> &after)
     : m_schema(schema)

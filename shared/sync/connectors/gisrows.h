@@ -3,6 +3,7 @@
 #include "sync/connector.h"
 
 #include <QJsonValue>
+#include <QSet>
 
 namespace tf::sync::gis {
 
@@ -22,6 +23,19 @@ private:
     const BatchSink &m_sink;
     QList<int> m_indexes;
     RowBatch m_batch;
+};
+
+// readByKeys for services that cannot look keys up: keeps the rows whose key is wanted.
+class KeyFilter
+{
+public:
+    KeyFilter(const Schema &schema, const QStringList &keyColumns, const QList<KeyValues> &keys);
+    QList<Row> keep(const QList<Row> &rows) const;
+
+private:
+    QList<int> m_indexes;
+    QList<ValueType> m_types;
+    QSet<QString> m_wanted;
 };
 
 // readSince for services that cannot order by cursor: keeps the rows past the checkpoint

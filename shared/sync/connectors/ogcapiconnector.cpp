@@ -261,26 +261,10 @@ void OgcapiConnector::readAll(const ReadRequest &request, const BatchSink &sink)
 void OgcapiConnector::readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink)
 {
     const Collection &c = collection(request.entity);
-    const QList<int> indexes = c.schema.indexesOf(request.keyColumns.isEmpty() ? QStringList { kId } : request.keyColumns);
-    QList<ValueType> types;
-    for (int index : indexes)
-        types << c.schema.at(index).type;
-    QSet<QString> wanted;
-    for (const KeyValues &key : keys)
-        wanted.insert(keyText(key, types));
+    const gis::KeyFilter filter(c.schema, request.keyColumns.isEmpty() ? QStringList { kId } : request.keyColumns, keys);
     Emitter emitter(c.schema, request, sink);
     bool more = true;
-    scan(c, [&](const QList<Row> &rows) {
-        QList<Row> kept;
-        for (const Row &row : rows) {
-            KeyValues key;
-            for (int index : indexes)
-                key << row.at(index);
-            if (wanted.contains(keyText(key, types)))
-                kept << row;
-        }
-        return more = emitter.add(kept);
-    });
+    scan(c, [&](const QList<Row> &rows) { return more = emitter.add(filter.keep(rows)); });
     if (more)
         emitter.flush();
 }
