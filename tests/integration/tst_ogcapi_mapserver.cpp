@@ -90,10 +90,11 @@ private:
 
 QJsonArray ringOf(qint64 i)
 {
-    // Quarter units: exact in binary and in MapServer's decimal output.
+    // Eighths: exact in binary and in MapServer's decimal output; inside EPSG:4326's extent
+    // (MapServer leaves out features beyond it).
     const double x = double(i % 100) + 0.25;
-    const double y = double(i / 100) + 0.5;
-    return QJsonArray { QJsonArray { x, y }, QJsonArray { x, y + 0.75 }, QJsonArray { x + 0.75, y + 0.75 }, QJsonArray { x, y } };
+    const double y = double(i / 100) * 0.5 + 0.25;
+    return QJsonArray { QJsonArray { x, y }, QJsonArray { x, y + 0.375 }, QJsonArray { x + 0.75, y + 0.375 }, QJsonArray { x, y } };
 }
 
 QString parcelId(qint64 i)
@@ -284,7 +285,7 @@ void TestOgcapiMapserver::syncsShapefileExactlyInFullAndHashModes()
 
 void TestOgcapiMapserver::geoPackageOffsetBugFailsLoudly()
 {
-    OgcapiConnector source(SystemSettings { u"ogcapi"_s, { { u"url"_s, m_url }, { u"page_size"_s, 2500 } }, {} });
+    OgcapiConnector source(SystemSettings { u"ogcapi"_s, { { u"url"_s, m_url }, { u"page_size"_s, 1000 } }, {} });
     ReadRequest request { u"parcelsgpkg"_s, {}, {}, 1000, false };
     qint64 rows = 0;
     try {
@@ -296,7 +297,7 @@ void TestOgcapiMapserver::geoPackageOffsetBugFailsLoudly()
     } catch (const tf::Error &error) {
         QVERIFY2(error.message().contains(u"feature id 1 came again on page 2"_s), qPrintable(error.message()));
     }
-    QCOMPARE(rows, 2500); // the first page only; nothing after the repeat was handed on
+    QCOMPARE(rows, 1000); // the first page only; nothing after the repeat was handed on
     // Through the engine, the run fails and writes nothing it cannot stand behind.
     m_world.admin->execDirect(u"CREATE TABLE dst.parcels_gpkg (pid text PRIMARY KEY, parcel_id text, acres text, geometry json)"_s,
                               "test setup");

@@ -543,15 +543,27 @@ void TestSystemRegistry::openSourceAndTarget()
 
 void TestSystemRegistry::factoryRefusesUnknownKind()
 {
-    const tf::sync::SystemSettings settings { u"arcgis"_s, {}, {} };
+    const tf::sync::SystemSettings settings { u"wfs"_s, {}, {} };
     try {
         tf::sync::makeSource(settings);
         QFAIL("an unknown kind made a connector");
     } catch (const tf::Error &error) {
         QCOMPARE(error.kind(), tf::Error::Kind::Validation);
-        QVERIFY(error.message().contains(QLatin1String("arcgis")));
+        QVERIFY(error.message().contains(QLatin1String("wfs")));
     }
     QVERIFY_THROWS_EXCEPTION(tf::Error, tf::sync::makeTarget(settings));
+    // The GIS kinds are sources only.
+    for (const QString &kind : { u"arcgis"_s, u"ogcapi"_s }) {
+        const tf::sync::SystemSettings gis { kind, { { u"url"_s, u"http://127.0.0.1:9/x"_s } }, {} };
+        QVERIFY(tf::sync::makeSource(gis));
+        try {
+            tf::sync::makeTarget(gis);
+            QFAIL("a GIS kind made a target");
+        } catch (const tf::Error &error) {
+            QCOMPARE(error.kind(), tf::Error::Kind::Validation);
+            QCOMPARE(error.message(), u"a system of kind '%1' can only be a source"_s.arg(kind));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSystemRegistry)
