@@ -43,7 +43,11 @@ PACKAGES=(
 # libqt6sql6-odbc and unixodbc above are QODBC and the driver manager the ODBC connector loads
 # (kind: odbc, sqlserver); its tests run it against psqlODBC (odbc-postgresql) on the test
 # PostgreSQL and against SQLite ODBC (libsqliteodbc), and load FreeTDS (tdsodbc, kind: sqlserver).
-TEST_PACKAGES=(mariadb-server-core mariadb-client-core odbc-postgresql libsqliteodbc tdsodbc prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl wrk nginx-light slapd ldap-utils)
+# nodejs/npm also run Koop (tests/gis/package-lock.json: @koopjs/koop-core and
+# provider-file-geojson), the real FeatureServer the ArcGIS connector's test syncs from.
+# cgi-mapserver (the mapserv CGI) and mapserver-bin are MapServer 8, the OGC API Features server
+# the ogcapi connector's test runs; gdal-bin's ogr2ogr makes its UTF-8 shapefile and GeoPackage.
+TEST_PACKAGES=(cgi-mapserver mapserver-bin gdal-bin mariadb-server-core mariadb-client-core odbc-postgresql libsqliteodbc tdsodbc prometheus lintian appstream desktop-file-utils x11-utils systemd man-db jq bash-completion sqlite3 nodejs iproute2 dbus gnome-keyring openssl wrk nginx-light slapd ldap-utils)
 if ! command -v npm >/dev/null 2>&1; then
     TEST_PACKAGES+=(npm)
 fi

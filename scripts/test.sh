@@ -128,6 +128,10 @@ export TF_REQUIRE_MARIADB=1
 export TF_REQUIRE_SLAPD=1
 # The ODBC connector's tests need QODBC, psqlODBC, SQLite ODBC and FreeTDS: missing, they fail.
 export TF_REQUIRE_ODBC=1
+# The ArcGIS connector's test starts Koop (tests/gis, npm ci into the build tree): missing, it fails.
+export TF_REQUIRE_KOOP=1
+# The OGC API connector's test runs MapServer 8 as CGI (cgi-mapserver, gdal-bin): missing, it fails.
+export TF_REQUIRE_MAPSERVER=1
 
 # --- tests ----------------------------------------------------------------------------------
 log "running tests"

@@ -53,7 +53,8 @@ QStringList MappingGrid::transformFunctions()
              QStringLiteral("parse_date(yyyy-MM-dd)"), QStringLiteral("concat(\" \", field)"),
              QStringLiteral("split(\",\", 0)"), QStringLiteral("default(value)"),
              QStringLiteral("coalesce(field)"), QStringLiteral("map({\"a\": \"b\"})"),
-             QStringLiteral("constant(value)"), QStringLiteral("uuid_from") };
+             QStringLiteral("constant(value)"), QStringLiteral("uuid_from"),
+             QStringLiteral("geometry_wkt"), QStringLiteral("centroid_x"), QStringLiteral("centroid_y") };
 }
 
 QString MappingGrid::transformText(const QJsonArray &transform)

@@ -237,6 +237,27 @@ private slots:
         row("uuid_from null", R"(["uuid_from"])", null, ValueType::Uuid, null);
         row("uuid_from into integer", R"(["uuid_from"])", text(uuidText), ValueType::Integer, null,
             "cannot be stored as integer: 'f0d4b2b0-13be-5bab-9e9d-b60439ea39c1' is not an integer");
+
+        // Geometry (GeoJSON text from the arcgis and ogcapi sources).
+        const char *square = R"({"type":"Polygon","coordinates":[[[0,0],[0,4],[4,4],[4,0],[0,0]],[[0,0],[2,0],[2,2],[0,2],[0,0]]]})";
+        row("geometry_wkt polygon", R"(["geometry_wkt"])", text(square), ValueType::Text,
+            text("POLYGON ((0 0, 0 4, 4 4, 4 0, 0 0), (0 0, 2 0, 2 2, 0 2, 0 0))"));
+        row("geometry_wkt exact point", R"(["geometry_wkt"])", text(R"({"type":"Point","coordinates":[-119.50123456789012,46.1]})"),
+            ValueType::Text, text("POINT (-119.50123456789012 46.1)"));
+        row("geometry_wkt multipolygon", R"(["geometry_wkt"])",
+            text(R"({"type":"MultiPolygon","coordinates":[[[[0,0],[0,1],[1,1],[0,0]]],[[[5,5],[5,6],[6,6],[5,5]]]]})"), ValueType::Text,
+            text("MULTIPOLYGON (((0 0, 0 1, 1 1, 0 0)), ((5 5, 5 6, 6 6, 5 5)))"));
+        row("geometry_wkt null", R"(["geometry_wkt"])", null, ValueType::Text, null);
+        row("geometry_wkt not geojson", R"(["geometry_wkt"])", text("R-0001"), ValueType::Text, null,
+            "geometry_wkt: 'R-0001' is not a GeoJSON geometry with coordinates");
+        // A 4x4 square without its lower-left 2x2 quarter: centroid (7/3, 7/3).
+        row("centroid_x with hole", R"(["centroid_x"])", text(square), ValueType::Double, 28.0 / 12.0);
+        row("centroid_y with hole", R"(["centroid_y"])", text(square), ValueType::Double, 28.0 / 12.0);
+        row("centroid_x line", R"(["centroid_x"])", text(R"({"type":"LineString","coordinates":[[0,0],[2,0],[2,6]]})"),
+            ValueType::Double, 1.75);
+        row("centroid_y point", R"(["centroid_y"])", text(R"({"type":"Point","coordinates":[3.5,-7.25]})"), ValueType::Double, -7.25);
+        row("centroid empty polygon", R"(["centroid_x"])", text(R"({"type":"Polygon","coordinates":[[[1,1],[1,1],[1,1]]]})"),
+            ValueType::Double, null, "centroid_x: a Polygon without extent has no centroid");
     }
 
     void functions()

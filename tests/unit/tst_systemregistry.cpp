@@ -180,8 +180,18 @@ void TestSystemRegistry::definitionValidation_data()
                R"({"name":"Feed","kind":"jsonl","settings":{"path":"feed.jsonl"}})",
                { "settings.path: must be an absolute path" });
     validRow("jsonl ok", R"({"name":"Feed","kind":"jsonl","settings":{"path":"/srv/feed.jsonl"}})");
-    invalidRow("unknown kind", R"({"name":"GIS","kind":"arcgis","settings":{}})",
-               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql, odbc, sqlserver" });
+    invalidRow("unknown kind", R"({"name":"GIS","kind":"wfs","settings":{}})",
+               { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql, odbc, sqlserver, arcgis, ogcapi" });
+    validRow("arcgis ok", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"https://gis.example/arcgis/rest/services/Parcels/FeatureServer","page_size":500,"overlap_seconds":600},"credentials":{"token":"t0ken"}})");
+    validRow("ogcapi ok", R"({"name":"Parcels","kind":"ogcapi","settings":{"url":"http://gis.example/cgi-bin/mapserv/parcels/ogcapi","page_size":1000}})");
+    invalidRow("ogcapi no url", R"({"name":"Parcels","kind":"ogcapi","settings":{"page_size":10}})", { "settings.url: is required" });
+    invalidRow("arcgis no url", R"({"name":"Parcels","kind":"arcgis","settings":{}})", { "settings.url: is required" });
+    invalidRow("arcgis ftp url", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"ftp://gis.example/x"}})",
+               { "settings.url: must be an http:// or https:// URL" });
+    invalidRow("arcgis token in url", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"https://gis.example/x?token=abc"}})",
+               { "settings.url: must not hold a user, password or query; put a token in credentials.token" });
+    invalidRow("arcgis bad page size", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"https://gis.example/x","page_size":0}})",
+               { "settings.page_size: must be a whole number from 1 to 1000000" });
     validRow("mysql ok", R"({"name":"LOB","kind":"mysql","settings":{"host":"db.example","port":3306,"database":"lob","zero_date":"null"}})");
     validRow("mysql socket", R"({"name":"LOB","kind":"mysql","settings":{"socket":"/run/mysqld/mysqld.sock","database":"lob","zero_date":"1970-01-01"}})");
     invalidRow("mysql no database", R"({"name":"LOB","kind":"mysql","settings":{"host":"db.example"}})",
@@ -543,15 +553,27 @@ void TestSystemRegistry::openSourceAndTarget()
 
 void TestSystemRegistry::factoryRefusesUnknownKind()
 {
-    const tf::sync::SystemSettings settings { u"arcgis"_s, {}, {} };
+    const tf::sync::SystemSettings settings { u"wfs"_s, {}, {} };
     try {
         tf::sync::makeSource(settings);
         QFAIL("an unknown kind made a connector");
     } catch (const tf::Error &error) {
         QCOMPARE(error.kind(), tf::Error::Kind::Validation);
-        QVERIFY(error.message().contains(QLatin1String("arcgis")));
+        QVERIFY(error.message().contains(QLatin1String("wfs")));
     }
     QVERIFY_THROWS_EXCEPTION(tf::Error, tf::sync::makeTarget(settings));
+    // The GIS kinds are sources only.
+    for (const QString &kind : { u"arcgis"_s, u"ogcapi"_s }) {
+        const tf::sync::SystemSettings gis { kind, { { u"url"_s, u"http://127.0.0.1:9/x"_s } }, {} };
+        QVERIFY(tf::sync::makeSource(gis));
+        try {
+            tf::sync::makeTarget(gis);
+            QFAIL("a GIS kind made a target");
+        } catch (const tf::Error &error) {
+            QCOMPARE(error.kind(), tf::Error::Kind::Validation);
+            QCOMPARE(error.message(), u"a system of kind '%1' can only be a source"_s.arg(kind));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSystemRegistry)

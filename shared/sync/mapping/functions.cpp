@@ -82,6 +82,7 @@ const FunctionRegistry &FunctionRegistry::instance()
         FunctionRegistry r;
         registerTextFunctions(r);
         registerValueFunctions(r);
+        registerGeoFunctions(r);
         return r;
     }();
     return registry;
@@ -107,6 +108,8 @@ std::optional<ValueType> FunctionRegistry::outputType(const QString &name, std::
         { QStringLiteral("to_int"), ValueType::Integer }, { QStringLiteral("to_float"), ValueType::Double },
         { QStringLiteral("to_decimal"), ValueType::Decimal }, { QStringLiteral("to_bool"), ValueType::Boolean },
         { QStringLiteral("invert_bool"), ValueType::Boolean }, { QStringLiteral("uuid_from"), ValueType::Uuid },
+        { QStringLiteral("geometry_wkt"), ValueType::Text }, { QStringLiteral("centroid_x"), ValueType::Double },
+        { QStringLiteral("centroid_y"), ValueType::Double },
     };
     const auto it = fixed.constFind(name);
     if (it != fixed.cend())

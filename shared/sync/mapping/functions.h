@@ -88,5 +88,6 @@ private:
 // Defined in textfunctions.cpp and valuefunctions.cpp.
 void registerTextFunctions(FunctionRegistry &registry);
 void registerValueFunctions(FunctionRegistry &registry);
+void registerGeoFunctions(FunctionRegistry &registry);
 
 } // namespace tf::sync

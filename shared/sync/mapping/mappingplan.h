@@ -46,6 +46,8 @@ class DefinitionErrors;
 //   map({"from": "to", ...}, default?)              lookup by text; unmapped without default fails
 //   constant(value)                                 the value, whatever came before
 //   uuid_from(namespace?)                           name-based UUID v5 of the value's canonical text
+//   geometry_wkt                                    GeoJSON geometry text -> WKT text
+//   centroid_x, centroid_y                          GeoJSON geometry text -> its centroid's x or y
 class MappingPlan final
 {
 public:

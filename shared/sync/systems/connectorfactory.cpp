@@ -1,10 +1,12 @@
 #include "connectorfactory.h"
 
 #include "core/errors.h"
+#include "sync/connectors/arcgisconnector.h"
 #include "sync/connectors/csvconnector.h"
 #include "sync/connectors/jsonlconnector.h"
 #include "sync/connectors/mysqlconnector.h"
 #include "sync/connectors/odbcconnector.h"
+#include "sync/connectors/ogcapiconnector.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/connectors/sqliteconnector.h"
 
@@ -12,7 +14,7 @@ namespace tf::sync {
 
 namespace {
 
-// Every kind is both a source and a target today, so one switch serves both roles.
+// One switch serves both roles; the GIS kinds are sources only.
 template<typename Role> std::unique_ptr<Role> make(const SystemSettings &settings)
 {
     const QString &kind = settings.kind;
@@ -28,6 +30,17 @@ template<typename Role> std::unique_ptr<Role> make(const SystemSettings &setting
         return std::make_unique<MysqlConnector>(settings);
     if (kind == QLatin1String("odbc") || kind == QLatin1String("sqlserver"))
         return std::make_unique<OdbcConnector>(settings);
+    if (kind == QLatin1String("arcgis") || kind == QLatin1String("ogcapi")) {
+        // GIS services are sources only.
+        if constexpr (std::is_base_of_v<Role, SourceConnector>) {
+            if (kind == QLatin1String("arcgis"))
+                return std::make_unique<ArcgisConnector>(settings);
+            return std::make_unique<OgcapiConnector>(settings);
+        } else {
+            throw Error(Error::Kind::Validation, QStringLiteral("a system of kind '%1' can only be a source").arg(kind),
+                        QJsonObject { { QStringLiteral("field"), QStringLiteral("target_system") } });
+        }
+    }
     throw Error(Error::Kind::Validation, QStringLiteral("unknown system kind '%1'").arg(kind),
                 QJsonObject { { QStringLiteral("field"), QStringLiteral("kind") } });
 }

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "db/databaseurl.h"
+#include "sync/connectors/gishttpclient.h"
 #include "sync/connectors/mysqlsession.h"
 #include "sync/connectors/odbcsession.h"
 #include "sync/definition/definitionerrors.h"
@@ -143,6 +144,9 @@ void check(const SystemDefinition &definition, DefinitionErrors *errors)
     } else if (definition.kind == QLatin1String("odbc") || definition.kind == QLatin1String("sqlserver")) {
         for (const auto &[field, message] : odbc::settingsProblems(definition.kind, settings))
             errors->add(QStringLiteral("settings.") + field, message);
+    } else if (definition.kind == QLatin1String("arcgis") || definition.kind == QLatin1String("ogcapi")) {
+        for (const auto &[field, message] : gis::settingsProblems(settings))
+            errors->add(QStringLiteral("settings.") + field, message);
     }
 
     const QJsonObject &credentials = definition.credentials;
@@ -190,7 +194,8 @@ const QStringList &SystemDefinition::kinds()
     static const QStringList list { QStringLiteral("postgres"), QStringLiteral("sqlite"),
                                     QStringLiteral("csv"), QStringLiteral("jsonl"),
                                     QStringLiteral("mysql"), QStringLiteral("odbc"),
-                                    QStringLiteral("sqlserver") };
+                                    QStringLiteral("sqlserver"), QStringLiteral("arcgis"),
+                                    QStringLiteral("ogcapi") };
     return list;
 }
 

@@ -1,0 +1,4 @@
+# The ArcGIS REST source against the recorded responses in tests/unit/data/arcgis, served by an
+# in-test QHttpServer over loopback: paging under maxRecordCount, the returnIdsOnly fallback,
+# {"error"} at HTTP 200, retries on 5xx/429 with Retry-After, the token header, exact values.
+tf_add_test(NAME tst_arcgisconnector SOURCES unit/tst_arcgisconnector.cpp LIBS tfcore Qt6::HttpServer LABELS unit)
