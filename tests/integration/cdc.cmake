@@ -16,3 +16,12 @@ tf_add_test(NAME tst_cdcexecutor SOURCES integration/tst_cdcexecutor.cpp integra
 # while streaming) with a concurrent writer: the target equals the source, nothing applied twice.
 tf_add_test(NAME tst_cdccrash SOURCES integration/tst_cdccrash.cpp integration/cdcpairfixture.h
             LIBS tfcore LABELS integration TIMEOUT 600)
+# cdc mode through the services: a tf-gateway (its tf-syncd answering the API) and two tf-syncd
+# worker nodes on a control database of a wal_level=logical cluster; a cdc pair made through the
+# REST API streams (heartbeat statistics, disable/enable, exactly once); a stream failed for good
+# is not queued again until a person acts; kill -9 of the streaming node: the other takes the
+# lease over and resumes exactly; DELETE drops the slot and publication.
+tf_add_test(NAME tst_cdcservice SOURCES integration/tst_cdcservice.cpp integration/cdcpairfixture.h
+            integration/tst_nodes_cluster.cpp integration/tst_nodes_cluster.h
+            integration/tst_gatewayproxy_fixture.h LIBS tfcore LABELS integration TIMEOUT 400)
+add_dependencies(tst_cdcservice tf-gateway tf-syncd)

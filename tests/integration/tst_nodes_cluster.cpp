@@ -35,6 +35,11 @@ NodeCluster::NodeCluster(QString controlUrl, QHash<QString, QString> syncSetting
     m_control = db::ControlDatabase::open(m_controlUrl, true);
 }
 
+QString NodeCluster::secretKey()
+{
+    return kSecretKey;
+}
+
 NodeCluster::~NodeCluster()
 {
     for (test::ServiceProcess *node : std::as_const(m_nodes)) {

@@ -19,6 +19,8 @@ public:
     ~NodeCluster();
 
     tf::db::Database &control() { return m_control->database(); }
+    // TF_SECRET_KEY of every node: another process on the same control database needs it too.
+    static QString secretKey();
     QString dir() const { return m_dir.path(); }
 
     // A source file with table parcel(id, name, value) of `rows` rows.

@@ -1,12 +1,21 @@
 // tfctl check / restart-sync / restart-api / restart-all against a real tf-gateway that
 // supervises a real tf-syncd (SQLite in a temporary data directory), and the gateway's
 // POST /api/services/<name>/restart.
+#include "cdccluster.h"
+#include "core/secretbox.h"
+#include "db/controldatabase.h"
+#include "db/repositories/syncpairrepository.h"
+#include "sync/definition/pairrecord.h"
+#include "sync/definition/syncpairdefinition.h"
+#include "sync/systems/systemdefinition.h"
+#include "sync/systems/systemregistry.h"
 #include "testsupport.h"
 #include "toolrun.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -346,6 +355,110 @@ private Q_SLOTS:
 
         const Run table = test::runTool(QStringLiteral("tfctl"), QStringList { QStringLiteral("check") } + dataArgs(), options);
         QVERIFY2(QString::fromUtf8(table.out).contains(QRegularExpression(QStringLiteral("(?m)^disk\\s+warning\\s"))), qPrintable(describe(table)));
+    }
+
+    // Orphan tf_ replication slots on the servers of the PostgreSQL systems: one named after a
+    // pair that does not exist, one after a pair that is not in cdc mode, one not named after a
+    // pair; the slot of the cdc pair is not listed. Each is a warning line naming the slot, the
+    // system, the WAL it retains and the statement that drops it; the exit code stays 0.
+    void checkListsOrphanSlots()
+    {
+        std::unique_ptr<test::TemporaryPostgres> cluster;
+        TF_START_LOGICAL_CLUSTER(cluster);
+        db::Database admin(db::DatabaseUrl::parse(cluster->url()));
+        admin.execDirect(QStringLiteral("CREATE DATABASE other"), "setup");
+        admin.execDirect(QStringLiteral("CREATE TABLE parcel (id int PRIMARY KEY, name text)"), "setup");
+
+        auto control = db::ControlDatabase::open(db::DatabaseUrl::parse(QStringLiteral("sqlite://") + m_data
+                                                                        + QStringLiteral("/terrafusion.db")),
+                                                 false);
+        const SecretBox box = SecretBox::fromEnvironmentOrKeyFile(m_data);
+        sync::SystemRegistry systems(control->database(), box);
+        auto system = [&](const QString &name, const QString &url) {
+            sync::SystemDefinition definition;
+            definition.name = name;
+            definition.kind = QStringLiteral("postgres");
+            definition.settings = QJsonObject { { QStringLiteral("url"), url } };
+            return systems.create(definition);
+        };
+        // Both on one server: it is asked once, through the first system by name.
+        const qint64 source = system(QStringLiteral("a-slots source"), cluster->url());
+        const qint64 target = system(QStringLiteral("b-slots target"), cluster->url(QStringLiteral("other")));
+        auto pair = [&](const QString &name, const QString &mode) {
+            const QJsonObject field { { QStringLiteral("target"), QStringLiteral("id") }, { QStringLiteral("source"), QStringLiteral("id") } };
+            const QJsonObject json {
+                { QStringLiteral("name"), name },
+                { QStringLiteral("source_system"), source },
+                { QStringLiteral("target_system"), target },
+                { QStringLiteral("mode"), mode },
+                { QStringLiteral("entities"),
+                  QJsonArray { QJsonObject {
+                      { QStringLiteral("name"), QStringLiteral("parcel") },
+                      { QStringLiteral("source"), QJsonObject { { QStringLiteral("entity"), QStringLiteral("parcel") },
+                                                                { QStringLiteral("key"), QJsonArray { QStringLiteral("id") } } } },
+                      { QStringLiteral("target"), QJsonObject { { QStringLiteral("entity"), QStringLiteral("parcel") },
+                                                                { QStringLiteral("key"), QJsonArray { QStringLiteral("id") } } } },
+                      { QStringLiteral("mapping"), QJsonObject { { QStringLiteral("fields"), QJsonArray { field } } } } } } },
+            };
+            db::SyncPairRecord record = sync::pairRecordFrom(sync::SyncPairDefinition::parse(json));
+            record.enabled = false; // nobody streams it in this test
+            return db::SyncPairRepository(control->database()).insert(record);
+        };
+        const qint64 cdc = pair(QStringLiteral("slots cdc"), QStringLiteral("cdc"));
+        const qint64 hash = pair(QStringLiteral("slots hash"), QStringLiteral("hash"));
+        const QString owned = QStringLiteral("tf_pair_%1").arg(cdc);
+        const QStringList orphans { QStringLiteral("tf_manual"), QStringLiteral("tf_pair_%1").arg(hash),
+                                    QStringLiteral("tf_pair_%1").arg(cdc + 1000) };
+        for (const QString &slot : orphans + QStringList { owned, QStringLiteral("not_ours") })
+            admin.execDirect(QStringLiteral("SELECT pg_create_logical_replication_slot('%1', 'pgoutput')").arg(slot), "setup");
+        // Some WAL for the slots to retain.
+        admin.execDirect(QStringLiteral("INSERT INTO parcel SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g"), "setup");
+
+        const Run table = tfctl(QStringList { QStringLiteral("check") } + dataArgs());
+        QVERIFY2(table.exitCode == 0, qPrintable(describe(table)));
+        const QString text = QString::fromUtf8(table.out);
+        const QStringList warnings = text.split(QLatin1Char('\n')).filter(QStringLiteral("orphan replication slot"));
+        QCOMPARE(warnings.size(), 3);
+        for (const QString &slot : orphans) {
+            const QRegularExpression line(QStringLiteral("(?m)^warning: orphan replication slot %1 on system %2 'a-slots source' "
+                                                         "\\(.+\\) retains [0-9.]+ MB of WAL; drop it there: "
+                                                         "SELECT pg_drop_replication_slot\\('%1'\\);$")
+                                              .arg(slot)
+                                              .arg(source));
+            QVERIFY2(text.contains(line), qPrintable(slot + QStringLiteral("\n") + describe(table)));
+        }
+        QVERIFY2(text.contains(QStringLiteral("tf_pair_%1 on system %2 'a-slots source' (pair %1 does not exist or is not a cdc pair)")
+                                   .arg(hash)
+                                   .arg(source)),
+                 qPrintable(describe(table)));
+        QVERIFY(!text.contains(owned + QLatin1Char(' ')));
+        QVERIFY(!text.contains(QStringLiteral("not_ours")));
+
+        const Run json = tfctl(QStringList { QStringLiteral("check"), QStringLiteral("--json") } + dataArgs());
+        QVERIFY2(json.exitCode == 0, qPrintable(describe(json)));
+        const QJsonObject report = QJsonDocument::fromJson(json.out).object();
+        QStringList listed;
+        for (const QJsonValue &value : report.value(QStringLiteral("orphan_slots")).toArray()) {
+            const QJsonObject slot = value.toObject();
+            listed << slot.value(QStringLiteral("slot")).toString();
+            QCOMPARE(slot.value(QStringLiteral("system_id")).toInteger(), source);
+            QVERIFY(slot.value(QStringLiteral("retained_wal_bytes")).toInteger() > 1000000);
+            QCOMPARE(slot.value(QStringLiteral("drop")).toString(),
+                     QStringLiteral("SELECT pg_drop_replication_slot('%1');").arg(listed.last()));
+        }
+        listed.sort();
+        QStringList expected = orphans;
+        expected.sort();
+        QCOMPARE(listed, expected);
+        QCOMPARE(report.value(QStringLiteral("slot_check_errors")).toArray().size(), 0);
+
+        // Dropped as the lines say: no warning left.
+        for (const QString &slot : orphans)
+            admin.execDirect(QStringLiteral("SELECT pg_drop_replication_slot('%1')").arg(slot), "cleanup");
+        const Run after = tfctl(QStringList { QStringLiteral("check") } + dataArgs());
+        QVERIFY2(after.exitCode == 0, qPrintable(describe(after)));
+        QVERIFY2(!after.out.contains("orphan replication slot"), qPrintable(describe(after)));
+        admin.closeThreadConnection();
     }
 };
 

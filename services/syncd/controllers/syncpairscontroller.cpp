@@ -181,9 +181,10 @@ http::ApiResponse SyncPairsController::remove(const http::ApiRequest &request)
           QStringLiteral("sync_pair"),
           id,
           QStringLiteral("sync pair %1 '%2' deleted with its operations and %3 quarantine entries")
-              .arg(id)
-              .arg(record.name)
-              .arg(quarantined),
+                  .arg(id)
+                  .arg(record.name)
+                  .arg(quarantined)
+              + replication,
           record.toJson(),
           {} });
     return http::ApiResponse::json(

@@ -223,6 +223,10 @@ int PairScheduler::tick(db::Database &control)
 
 // A cdc pair streams in one long-lived operation: an enabled one with nothing queued or running
 // gets one (after its node died and the lease was re-queued, the queued one is claimed instead).
+// A stream that failed for good (a slot problem, a schema change, retries given up) waits for a
+// person: queuing it again would fail the same way and raise its alert again at every tick. A
+// change of the pair after the failure (disable and enable, an edit) or a newer operation (a
+// retry, a repair) is that person's answer.
 int PairScheduler::tickCdc(db::Database &control)
 {
     int enqueued = 0;
@@ -231,15 +235,11 @@ int PairScheduler::tickCdc(db::Database &control)
     for (const db::SyncPairRecord &pair : pairs.list()) {
         if (!pair.enabled || pair.definition.value(QStringLiteral("mode")).toString() != QLatin1String("cdc"))
             continue;
-        bool busy = false;
-        for (const char *status : { "queued", "running" }) {
-            sync::OperationQueue::ListFilter filter;
-            filter.pairId = pair.id;
-            filter.status = QLatin1String(status);
-            filter.limit = 1;
-            busy = busy || !queue.list(filter).isEmpty();
-        }
-        if (busy)
+        sync::OperationQueue::ListFilter filter;
+        filter.pairId = pair.id;
+        filter.limit = 1;
+        const QList<db::OperationRecord> newest = queue.list(filter);
+        if (!newest.isEmpty() && !cdcStreamWanted(pair, newest.first()))
             continue;
         try {
             sync::EnqueueRequest request;
@@ -254,6 +254,15 @@ int PairScheduler::tickCdc(db::Database &control)
         }
     }
     return enqueued;
+}
+
+bool PairScheduler::cdcStreamWanted(const db::SyncPairRecord &pair, const db::OperationRecord &newest)
+{
+    if (!newest.isFinished())
+        return false; // queued or running
+    if (newest.status != QLatin1String("failed"))
+        return true;
+    return pair.updatedAt.isValid() && newest.finishedAt.isValid() && pair.updatedAt > newest.finishedAt;
 }
 
 int PairScheduler::tickVerify(db::Database &control)

@@ -11,6 +11,8 @@ namespace tf {
 class DatabaseState;
 namespace db {
 class Database;
+struct OperationRecord;
+struct SyncPairRecord;
 }
 } // namespace tf
 
@@ -53,6 +55,8 @@ private:
     // finds raises the alert "Sync drift detected on pair N" (OperationExecutor).
     int tickVerify(db::Database &control);
     int tickCdc(db::Database &control);
+    // Whether a cdc pair whose newest operation is `newest` gets a new streaming operation.
+    static bool cdcStreamWanted(const db::SyncPairRecord &pair, const db::OperationRecord &newest);
     void tickIfOpen();
 
     const DatabaseState &m_database;

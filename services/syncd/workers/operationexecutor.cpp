@@ -19,6 +19,8 @@
 #include <QLoggingCategory>
 #include <QSet>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcExecutor, "syncd.workers")
 
 namespace tf::syncd {
@@ -209,6 +211,8 @@ sync::RunResult OperationExecutor::streamCdc(sync::OperationQueue &queue,
     sync::CdcRunOptions options;
     options.operationId = operation.id;
     options.cancel = &cancel;
+    // The heartbeat renews the lease at each check: check at least as often as [sync] heartbeat_ms.
+    options.checkIntervalMs = int(std::clamp<qint64>(m_context.settings.heartbeat.count(), 50, 5000));
     options.alert = m_context.alert;
     options.log = [&](const QString &line) { logLine(queue, operation.id, line); };
     bool disabled = false;
