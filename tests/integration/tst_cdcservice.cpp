@@ -27,7 +27,7 @@ using namespace tf::test::cdcpair;
 
 namespace {
 
-constexpr int kLeaseMs = 3000;
+constexpr int kLeaseMs = 6000;
 constexpr int kWait = 60000;
 
 // One scenario's source and target: a database of the cluster with cdcpairfixture's tables.
@@ -173,6 +173,27 @@ class TestCdcService final : public QObject, public GatewayProxyFixture
         return result.status == 200;
     }
 
+    // `rows` source rows, a cdc pair over them through the API, its snapshot in the target and
+    // its operation running.
+    void startStreaming(const QString &name, const Scenario &s, int rows, qint64 *pair, qint64 *operation)
+    {
+        s.sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, '%1', 'n' || g FROM "
+                             "generate_series(1, %2) g")
+                  .arg(name)
+                  .arg(rows));
+        *pair = cdcPair(name, s);
+        QVERIFY(*pair > 0);
+        QTRY_VERIFY2_WITH_TIMEOUT(runningOperation(*pair) > 0 && s.differences() == 0, qPrintable(describe(*pair)),
+                                  kWait);
+        *operation = runningOperation(*pair);
+    }
+    // Disabled through the API; its operation ends.
+    void disable(qint64 pairId)
+    {
+        QVERIFY(setEnabled(pairId, false));
+        QTRY_VERIFY2_WITH_TIMEOUT(newest(pairId).isFinished(), qPrintable(describe(pairId)), kWait);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -230,7 +251,7 @@ private Q_SLOTS:
         // The scheduler queues the stream, a worker node claims it, the snapshot arrives.
         QTRY_VERIFY2_WITH_TIMEOUT(s.value(QStringLiteral("SELECT count(*) FROM cdc_dst.parcel")) == 40,
                                   qPrintable(describe(m_streamPair)), kWait);
-        QTRY_VERIFY_WITH_TIMEOUT(runningOperation(m_streamPair) > 0, kWait);
+        QTRY_VERIFY2_WITH_TIMEOUT(runningOperation(m_streamPair) > 0, qPrintable(describe(m_streamPair)), kWait);
         const qint64 first = runningOperation(m_streamPair);
         QCOMPARE(s.differences(), 0);
 
@@ -278,8 +299,7 @@ private Q_SLOTS:
         QCOMPARE(running.value(QStringLiteral("status")).toString(), QStringLiteral("running"));
 
         // Disabled: the operation ends, the slot stays (inactive).
-        QVERIFY(setEnabled(m_streamPair, false));
-        QTRY_VERIFY_WITH_TIMEOUT(newest(m_streamPair).isFinished(), kWait);
+        disable(m_streamPair);
         QCOMPARE(newest(m_streamPair).id, first);
         QVERIFY2(newest(m_streamPair).status == QLatin1String("completed"), qPrintable(describe(m_streamPair)));
         QVERIFY2(log(first).contains(QStringLiteral("the pair was disabled: streaming stopped")), qPrintable(log(first)));
@@ -312,15 +332,12 @@ private Q_SLOTS:
     {
         QVERIFY(m_streamPair > 0);
         const Scenario s = scenario(QStringLiteral("broken"));
-        s.sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, 'b', 'n' || g FROM "
-                             "generate_series(1, 10) g"));
-        const qint64 pair = cdcPair(QStringLiteral("broken"), s);
-        QVERIFY(pair > 0);
-        QTRY_VERIFY2_WITH_TIMEOUT(runningOperation(pair) > 0 && s.differences() == 0, qPrintable(describe(pair)),
-                                  kWait);
-        const qint64 first = runningOperation(pair);
-        QVERIFY(setEnabled(pair, false));
-        QTRY_VERIFY_WITH_TIMEOUT(newest(pair).isFinished(), kWait);
+        qint64 pair = 0;
+        qint64 first = 0;
+        startStreaming(QStringLiteral("broken"), s, 10, &pair, &first);
+        if (QTest::currentTestFailed())
+            return;
+        disable(pair);
         const QString slot = QStringLiteral("tf_pair_%1").arg(pair);
         QTRY_COMPARE_WITH_TIMEOUT(slotActive(slot), QStringLiteral("false"), kWait);
         m_clusterAdmin->execDirect(QStringLiteral("SELECT pg_drop_replication_slot('%1')").arg(slot), "test");
@@ -337,8 +354,7 @@ private Q_SLOTS:
         // Proof that schedulers ticked after the failure: the stream pair, disabled and enabled
         // again, gets its next operation from a tick; the failed pair got none.
         const qint64 markerBefore = newest(m_streamPair).id;
-        QVERIFY(setEnabled(m_streamPair, false));
-        QTRY_VERIFY_WITH_TIMEOUT(newest(m_streamPair).isFinished(), kWait);
+        disable(m_streamPair);
         QVERIFY(setEnabled(m_streamPair, true));
         QTRY_VERIFY_WITH_TIMEOUT(runningOperation(m_streamPair, markerBefore) > 0, kWait);
         QCOMPARE(newest(pair).id, failed.id);
@@ -360,8 +376,7 @@ private Q_SLOTS:
         QCOMPARE(alerts(QStringLiteral("sync_failed"), pair), 1);
         s.sql(QStringLiteral("UPDATE cdc_src.parcel SET name = 'streamed', version = version + 1 WHERE id = 50"));
         QTRY_COMPARE_WITH_TIMEOUT(s.differences(), 0, kWait);
-        QVERIFY(setEnabled(pair, false));
-        QTRY_VERIFY_WITH_TIMEOUT(newest(pair).isFinished(), kWait);
+        disable(pair);
     }
 
     // kill -9 of the node streaming a pair while the source is written: the other node takes
@@ -369,13 +384,11 @@ private Q_SLOTS:
     void killedNodeHandsTheStreamOver()
     {
         const Scenario s = scenario(QStringLiteral("takeover"));
-        s.sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, 't', 'n' || g FROM "
-                             "generate_series(1, 100) g"));
-        const qint64 pair = cdcPair(QStringLiteral("takeover"), s);
-        QVERIFY(pair > 0);
-        QTRY_VERIFY2_WITH_TIMEOUT(runningOperation(pair) > 0 && s.differences() == 0, qPrintable(describe(pair)),
-                                  kWait);
-        const qint64 id = runningOperation(pair);
+        qint64 pair = 0;
+        qint64 id = 0;
+        startStreaming(QStringLiteral("takeover"), s, 100, &pair, &id);
+        if (QTest::currentTestFailed())
+            return;
 
         // One source transaction at a time: a new row, an update of an older one (version + 1),
         // every fifth a delete.
@@ -426,8 +439,7 @@ private Q_SLOTS:
         qInfo("%lld source transactions; node %s killed, operation %lld resumed on %s", next - 1000,
               qPrintable(before.leaseOwner), static_cast<long long>(id),
               qPrintable(sync::OperationQueue(control()).get(id).leaseOwner));
-        QVERIFY(setEnabled(pair, false));
-        QTRY_VERIFY_WITH_TIMEOUT(newest(pair).isFinished(), kWait);
+        disable(pair);
     }
 
     // DELETE of a cdc pair (refused while it streams) drops its slot and publication.
@@ -437,8 +449,7 @@ private Q_SLOTS:
         const QString slot = QStringLiteral("tf_pair_%1").arg(m_streamPair);
         const QString path = QStringLiteral("/api/sync-pairs/%1").arg(m_streamPair);
         QCOMPARE(api("DELETE", path).status, 409);
-        QVERIFY(setEnabled(m_streamPair, false));
-        QTRY_VERIFY_WITH_TIMEOUT(newest(m_streamPair).isFinished(), kWait);
+        disable(m_streamPair);
         QCOMPARE(slotCount(slot), 1);
         QCOMPARE(m_stream.value(QStringLiteral("SELECT count(*) FROM pg_publication WHERE pubname = '%1_pub'").arg(slot)),
                  1);

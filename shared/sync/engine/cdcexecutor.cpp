@@ -14,6 +14,7 @@
 #include "sync/connectors/postgresconnector.h"
 #include "syncrunner.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -167,7 +168,21 @@ Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
     SyncRunner runner(m_pair, m_source, m_target, m_quarantine, m_controlState);
     RunOptions load;
     load.operationId = m_options.operationId;
-    load.cancel = m_options.cancel;
+    // The heartbeat goes on during the load (a snapshot longer than the lease would otherwise
+    // lose it to another node): progress every check interval; false or a cancel stops the load.
+    std::atomic_bool stopLoad { m_options.cancel && m_options.cancel->load() };
+    QElapsedTimer sinceProgress;
+    sinceProgress.start();
+    load.cancel = &stopLoad;
+    load.progress = [&](const RunProgress &) {
+        if (m_options.cancel && m_options.cancel->load())
+            stopLoad.store(true);
+        if (!m_options.progress || sinceProgress.elapsed() < m_options.checkIntervalMs)
+            return;
+        sinceProgress.restart();
+        if (!m_options.progress(m_progress))
+            stopLoad.store(true);
+    };
     load.forceFull = true;
     const RunResult loaded = runner.run(load);
     m_source.setReadSnapshot({});
