@@ -209,6 +209,9 @@ private Q_SLOTS:
             { QStringLiteral("lease_ms"), QString::number(kLeaseMs) },
             { QStringLiteral("scheduler_interval_ms"), QStringLiteral("300") },
             { QStringLiteral("retry_base_ms"), QStringLiteral("200") },
+            // A cdc stream holds a worker as long as it runs: room for every pair of the test
+            // on one node, once the other is killed.
+            { QStringLiteral("workers"), QStringLiteral("4") },
         };
         m_nodes = std::make_unique<NodeCluster>(m_cluster->url(QStringLiteral("tfcontrol")), sync);
         m_nodes->setNodeVariable(QStringLiteral("TF_MAINTENANCE__ENABLED"), QStringLiteral("false"));
@@ -371,7 +374,8 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(runningOperation(pair, failed.id) > 0 && s.differences() == 0,
                                   qPrintable(describe(pair)), kWait);
         const qint64 repaired = runningOperation(pair, failed.id);
-        QVERIFY2(log(repaired).contains(QStringLiteral("snapshot loaded")), qPrintable(log(repaired)));
+        QTRY_VERIFY2_WITH_TIMEOUT(log(repaired).contains(QStringLiteral("snapshot loaded")), qPrintable(log(repaired)),
+                                  kWait);
         QCOMPARE(operationsOf(pair).size(), 3);
         QCOMPARE(alerts(QStringLiteral("sync_failed"), pair), 1);
         s.sql(QStringLiteral("UPDATE cdc_src.parcel SET name = 'streamed', version = version + 1 WHERE id = 50"));
