@@ -235,11 +235,15 @@ int PairScheduler::tickCdc(db::Database &control)
     for (const db::SyncPairRecord &pair : pairs.list()) {
         if (!pair.enabled || pair.definition.value(QStringLiteral("mode")).toString() != QLatin1String("cdc"))
             continue;
-        sync::OperationQueue::ListFilter filter;
-        filter.pairId = pair.id;
-        filter.limit = 1;
-        const QList<db::OperationRecord> newest = queue.list(filter);
-        if (!newest.isEmpty() && !cdcStreamWanted(pair, newest.first()))
+        bool busy = false;
+        for (const char *status : { "queued", "running" }) {
+            sync::OperationQueue::ListFilter filter;
+            filter.pairId = pair.id;
+            filter.status = QLatin1String(status);
+            filter.limit = 1;
+            busy = busy || !queue.list(filter).isEmpty();
+        }
+        if (busy || waitsForAPerson(pair, queue))
             continue;
         try {
             sync::EnqueueRequest request;
@@ -256,13 +260,16 @@ int PairScheduler::tickCdc(db::Database &control)
     return enqueued;
 }
 
-bool PairScheduler::cdcStreamWanted(const db::SyncPairRecord &pair, const db::OperationRecord &newest)
+bool PairScheduler::waitsForAPerson(const db::SyncPairRecord &pair, const sync::OperationQueue &queue)
 {
-    if (!newest.isFinished())
-        return false; // queued or running
-    if (newest.status != QLatin1String("failed"))
-        return true;
-    return pair.updatedAt.isValid() && newest.finishedAt.isValid() && pair.updatedAt > newest.finishedAt;
+    sync::OperationQueue::ListFilter filter;
+    filter.pairId = pair.id;
+    filter.limit = 1;
+    const QList<db::OperationRecord> newest = queue.list(filter);
+    if (newest.isEmpty() || newest.first().status != QLatin1String("failed"))
+        return false;
+    const QDateTime failedAt = newest.first().finishedAt;
+    return !(pair.updatedAt.isValid() && failedAt.isValid() && pair.updatedAt > failedAt);
 }
 
 int PairScheduler::tickVerify(db::Database &control)

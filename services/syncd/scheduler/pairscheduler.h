@@ -11,8 +11,10 @@ namespace tf {
 class DatabaseState;
 namespace db {
 class Database;
-struct OperationRecord;
 struct SyncPairRecord;
+}
+namespace sync {
+class OperationQueue;
 }
 } // namespace tf
 
@@ -55,8 +57,8 @@ private:
     // finds raises the alert "Sync drift detected on pair N" (OperationExecutor).
     int tickVerify(db::Database &control);
     int tickCdc(db::Database &control);
-    // Whether a cdc pair whose newest operation is `newest` gets a new streaming operation.
-    static bool cdcStreamWanted(const db::SyncPairRecord &pair, const db::OperationRecord &newest);
+    // A cdc pair whose newest operation failed, and that nobody changed since: not queued again.
+    static bool waitsForAPerson(const db::SyncPairRecord &pair, const sync::OperationQueue &queue);
     void tickIfOpen();
 
     const DatabaseState &m_database;
