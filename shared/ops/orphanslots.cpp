@@ -32,6 +32,10 @@ QString OrphanSlot::dropStatement() const
 
 QList<OrphanSlot> findOrphanSlots(db::Database &control, const SecretBox &secrets, QStringList *unreachable)
 {
+    auto notChecked = [unreachable](const db::SystemRecord &system, const Error &error) {
+        if (unreachable)
+            unreachable->append(QStringLiteral("system %1 '%2': %3").arg(system.id).arg(system.name, error.message()));
+    };
     sync::SystemRegistry registry(control, secrets);
     QHash<qint64, db::DatabaseUrl> urls; // the PostgreSQL systems
     QList<db::SystemRecord> postgres;
@@ -42,8 +46,7 @@ QList<OrphanSlot> findOrphanSlots(db::Database &control, const SecretBox &secret
             urls.insert(system.id, sync::PostgresConnector::urlFromSettings(registry.settings(system.id)));
             postgres.append(system);
         } catch (const Error &error) {
-            if (unreachable)
-                unreachable->append(QStringLiteral("system %1 '%2': %3").arg(system.id).arg(system.name, error.message()));
+            notChecked(system, error);
         }
     }
 
@@ -95,8 +98,7 @@ QList<OrphanSlot> findOrphanSlots(db::Database &control, const SecretBox &secret
             source.closeThreadConnection();
             askedServers.insert(server);
         } catch (const Error &error) {
-            if (unreachable)
-                unreachable->append(QStringLiteral("system %1 '%2': %3").arg(system.id).arg(system.name, error.message()));
+            notChecked(system, error);
         }
     }
     return orphans;
