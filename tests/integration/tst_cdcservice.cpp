@@ -365,19 +365,35 @@ private Q_SLOTS:
         QCOMPARE(alerts(QStringLiteral("sync_failed"), pair), 1);
         QCOMPARE(alerts(QStringLiteral("cdc_slot"), pair), 1);
 
+        // An explicit retry is a person's answer too: one more attempt, which fails the same way
+        // (the slot is still gone) and raises its alert; nothing is queued after it.
+        const HttpResult retried = api("POST", QStringLiteral("/api/sync-operations/%1/retry").arg(failed.id));
+        QVERIFY2(retried.status == 202, retried.body.constData());
+        const qint64 retry = retried.json().value(QStringLiteral("id")).toInteger();
+        QTRY_VERIFY2_WITH_TIMEOUT(sync::OperationQueue(control()).get(retry).status == QLatin1String("failed"),
+                                  qPrintable(describe(pair)), kWait);
+        QTRY_COMPARE_WITH_TIMEOUT(alerts(QStringLiteral("sync_failed"), pair), 2, kWait);
+        const qint64 markerAfterRetry = newest(m_streamPair).id;
+        disable(m_streamPair);
+        QVERIFY(setEnabled(m_streamPair, true));
+        QTRY_VERIFY_WITH_TIMEOUT(runningOperation(m_streamPair, markerAfterRetry) > 0, kWait);
+        QCOMPARE(newest(pair).id, retry);
+        QCOMPARE(operationsOf(pair).size(), 3);
+        QCOMPARE(alerts(QStringLiteral("sync_failed"), pair), 2);
+
         // The person's repair: a new snapshot (the stored position removed), then disable and
         // enable. One new operation; it loads the pair again and streams.
         s.sql(QStringLiteral("DELETE FROM cdc_dst.tf_cdc_position"));
         s.sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) VALUES (50, 'b', 'after')"));
         QVERIFY(setEnabled(pair, false));
         QVERIFY(setEnabled(pair, true));
-        QTRY_VERIFY2_WITH_TIMEOUT(runningOperation(pair, failed.id) > 0 && s.differences() == 0,
+        QTRY_VERIFY2_WITH_TIMEOUT(runningOperation(pair, retry) > 0 && s.differences() == 0,
                                   qPrintable(describe(pair)), kWait);
-        const qint64 repaired = runningOperation(pair, failed.id);
+        const qint64 repaired = runningOperation(pair, retry);
         QTRY_VERIFY2_WITH_TIMEOUT(log(repaired).contains(QStringLiteral("snapshot loaded")), qPrintable(log(repaired)),
                                   kWait);
-        QCOMPARE(operationsOf(pair).size(), 3);
-        QCOMPARE(alerts(QStringLiteral("sync_failed"), pair), 1);
+        QCOMPARE(operationsOf(pair).size(), 4);
+        QCOMPARE(alerts(QStringLiteral("sync_failed"), pair), 2);
         s.sql(QStringLiteral("UPDATE cdc_src.parcel SET name = 'streamed', version = version + 1 WHERE id = 50"));
         QTRY_COMPARE_WITH_TIMEOUT(s.differences(), 0, kWait);
         disable(pair);
