@@ -11,8 +11,17 @@ tf_add_test(NAME tst_cdcapply SOURCES integration/tst_cdcapply.cpp LIBS tfcore
 # streamed inserts, updates (an unchanged TOAST value), key-only deletes, a key change, TRUNCATE,
 # a composite key; stop and resume with nothing applied twice; a dropped slot stops with an alert.
 tf_add_test(NAME tst_cdcexecutor SOURCES integration/tst_cdcexecutor.cpp integration/cdcpairfixture.h
+            integration/cdcrunning.h
             LIBS tfcore LABELS integration TIMEOUT 300)
 # kill -9 of the process running the cdc executor at 20 points (2 in the initial snapshot, 18
 # while streaming) with a concurrent writer: the target equals the source, nothing applied twice.
 tf_add_test(NAME tst_cdccrash SOURCES integration/tst_cdccrash.cpp integration/cdcpairfixture.h
             LIBS tfcore LABELS integration TIMEOUT 600)
+# Schema change approval (issue 17 item 4) on its own wal_level=logical cluster, through the sync
+# API in process (SQLite control database): ALTER TABLE while streaming holds the pair; approve
+# with a mapping of the new column (everything after the ALTER applied exactly once), reject
+# (stays stopped), resnapshot (slot and position dropped, rows deleted meanwhile gone); bad
+# ids and bodies are 4xx naming the problem.
+tf_add_test(NAME tst_cdcschema SOURCES integration/tst_cdcschema.cpp integration/cdcpairfixture.h
+            integration/cdcrunning.h integration/tst_syncapi_fixture.h LIBS tfsyncd
+            LABELS integration TIMEOUT 300)

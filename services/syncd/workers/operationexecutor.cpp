@@ -210,6 +210,7 @@ sync::RunResult OperationExecutor::streamCdc(sync::OperationQueue &queue,
     options.operationId = operation.id;
     options.cancel = &cancel;
     options.alert = m_context.alert;
+    options.control = &m_context.control; // held schema changes (cdc_schema_changes)
     options.log = [&](const QString &line) { logLine(queue, operation.id, line); };
     bool disabled = false;
     options.progress = [&](const sync::CdcProgress &progress) {
