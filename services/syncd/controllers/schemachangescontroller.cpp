@@ -82,6 +82,22 @@ QJsonObject withEntity(const db::SyncPairRecord &record, const db::CdcSchemaChan
     return definition;
 }
 
+// sync_pair.schema_change_<status>: "schema change 3 on public.parcel of sync pair 7 <outcome>".
+void auditDecision(const DatabaseState &database, const http::ApiRequest &request,
+                   const db::CdcSchemaChangeRecord &before, const db::CdcSchemaChangeRecord &after,
+                   const QString &outcome)
+{
+    auditChange(database, request,
+                { QStringLiteral("sync_pair.schema_change_") + after.status, QStringLiteral("sync_pair"),
+                  before.pairId,
+                  QStringLiteral("schema change %1 on %2.%3 of sync pair %4 %5")
+                      .arg(before.id)
+                      .arg(before.tableSchema, before.tableName)
+                      .arg(before.pairId)
+                      .arg(outcome),
+                  before.toJson(), after.toJson() });
+}
+
 } // namespace
 
 SchemaChangesController::SchemaChangesController(SyncApiContext context)
@@ -154,16 +170,10 @@ http::ApiResponse SchemaChangesController::approve(const http::ApiRequest &reque
                         sync::definitionOf(record).toJson()))
         decided(changes.get(id, changeId));
     const db::CdcSchemaChangeRecord approved = changes.get(id, changeId);
-    auditChange(m_context.database, request,
-                { QStringLiteral("sync_pair.schema_change_approved"), QStringLiteral("sync_pair"), id,
-                  QStringLiteral("schema change %1 on %2.%3 of sync pair %4 approved%5; streaming "
-                                 "continues from %6")
-                      .arg(change.id)
-                      .arg(change.tableSchema, change.tableName)
-                      .arg(id)
+    auditDecision(m_context.database, request, change, approved,
+                  QStringLiteral("approved%1; streaming continues from %2")
                       .arg(body.isEmpty() ? QString() : QStringLiteral(" with a new entity definition"),
-                           change.relationLsn),
-                  change.toJson(), approved.toJson() });
+                           change.relationLsn));
     if (m_context.wakeWorkers)
         m_context.wakeWorkers();
     http::ApiResponse response = http::ApiResponse::json(approved.toJson());
@@ -189,15 +199,11 @@ http::ApiResponse SchemaChangesController::reject(const http::ApiRequest &reques
     // Disabled, so that nothing queues the pair again: it waits for a new snapshot.
     const auto disabled = sync::PairStore(control).setEnabled(id, false);
     const db::CdcSchemaChangeRecord rejected = changes.get(id, changeId);
-    auditChange(m_context.database, request,
-                { QStringLiteral("sync_pair.schema_change_rejected"), QStringLiteral("sync_pair"), id,
-                  QStringLiteral("schema change %1 on %2.%3 of sync pair %4 rejected; the pair %5 "
-                                 "and stays stopped until POST /api/sync-pairs/%4/resnapshot")
-                      .arg(change.id)
-                      .arg(change.tableSchema, change.tableName)
-                      .arg(id)
-                      .arg(disabled ? QStringLiteral("was disabled") : QStringLiteral("is disabled")),
-                  change.toJson(), rejected.toJson() });
+    auditDecision(m_context.database, request, change, rejected,
+                  QStringLiteral("rejected; the pair %1 and stays stopped until POST "
+                                 "/api/sync-pairs/%2/resnapshot")
+                      .arg(disabled ? QStringLiteral("was disabled") : QStringLiteral("is disabled"))
+                      .arg(id));
     return http::ApiResponse::json(rejected.toJson());
 }
 

@@ -78,13 +78,19 @@ bool CdcPositionStore::save(const QString &pairId, const StoredPosition &positio
     return query.next();
 }
 
-void CdcPositionStore::remove(const QString &pairId, const QString &slot)
+void CdcPositionStore::removeRow(const QString &table, const QString &pairId, const QString &slot,
+                                 const char *what)
 {
-    QSqlQuery query = m_target.prepare(
-        QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND slot = ?").arg(m_table));
+    QSqlQuery query
+        = m_target.prepare(QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND slot = ?").arg(table));
     query.addBindValue(pairId);
     query.addBindValue(slot);
-    m_target.exec(query, "removing the cdc position");
+    m_target.exec(query, what);
+}
+
+void CdcPositionStore::remove(const QString &pairId, const QString &slot)
+{
+    removeRow(m_table, pairId, slot, "removing the cdc position");
 }
 
 void CdcPositionStore::markSnapshot(const QString &pairId, const QString &slot)
@@ -111,11 +117,7 @@ std::optional<QDateTime> CdcPositionStore::snapshotMark(const QString &pairId, c
 
 void CdcPositionStore::clearSnapshot(const QString &pairId, const QString &slot)
 {
-    QSqlQuery query = m_target.prepare(
-        QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND slot = ?").arg(m_snapshotTable));
-    query.addBindValue(pairId);
-    query.addBindValue(slot);
-    m_target.exec(query, "clearing the cdc snapshot mark");
+    removeRow(m_snapshotTable, pairId, slot, "clearing the cdc snapshot mark");
 }
 
 } // namespace tf::sync::cdc

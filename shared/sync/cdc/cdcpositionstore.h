@@ -43,6 +43,8 @@ public:
     const QString &table() const { return m_table; }
 
 private:
+    void removeRow(const QString &table, const QString &pairId, const QString &slot, const char *what);
+
     const db::Database &m_target;
     QString m_table; // "schema"."tf_cdc_position", quoted
     QString m_snapshotTable; // "schema"."tf_cdc_snapshot", quoted
