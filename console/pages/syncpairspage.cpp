@@ -188,6 +188,8 @@ void SyncPairsPage::createActions(Permissions *permissions)
     m_disable = addPageAction(this, tr("&Disable"), QStringLiteral("disablePairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
     m_run = addPageAction(this, tr("&Run"), QStringLiteral("runPairsAction"), QKeySequence(Qt::CTRL | Qt::Key_R));
     m_dryRun = addPageAction(this, tr("Dr&y Run"), QStringLiteral("dryRunPairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_approveSchema = addPageAction(this, tr("Appro&ve Schema Change"), QStringLiteral("approveSchemaChangeAction"), QKeySequence());
+    m_rejectSchema = addPageAction(this, tr("Re&ject Schema Change"), QStringLiteral("rejectSchemaChangeAction"), QKeySequence());
     QAction *reload = addPageAction(this, tr("Re&load"), QStringLiteral("reloadPairsAction"), QKeySequence(Qt::ALT | Qt::Key_F5));
     QAction *csv = addPageAction(this, tr("Export &CSV…"), QStringLiteral("exportPairsCsvAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     QAction *find = addPageAction(this, tr("Find"), QStringLiteral("findPairsAction"), QKeySequence::Find);
@@ -197,6 +199,8 @@ void SyncPairsPage::createActions(Permissions *permissions)
     m_disable->setToolTip(tr("Disable the selected pairs"));
     m_run->setToolTip(tr("Queue a sync of the selected pairs"));
     m_dryRun->setToolTip(tr("Queue a dry run of the selected pairs: nothing is written"));
+    m_approveSchema->setToolTip(tr("Approve the schema changes held for the selected cdc pairs: streaming continues from the held position"));
+    m_rejectSchema->setToolTip(tr("Reject the schema changes held for the selected cdc pairs: each pair is disabled until re-snapshotted"));
 
     connect(m_new, &QAction::triggered, this, &SyncPairsPage::newPair);
     connect(m_edit, &QAction::triggered, this, &SyncPairsPage::editPair);
@@ -204,6 +208,8 @@ void SyncPairsPage::createActions(Permissions *permissions)
     connect(m_disable, &QAction::triggered, this, [this] { setEnabledOf(false); });
     connect(m_run, &QAction::triggered, this, [this] { run(false); });
     connect(m_dryRun, &QAction::triggered, this, [this] { run(true); });
+    connect(m_approveSchema, &QAction::triggered, this, [this] { decideSchemaChanges(true); });
+    connect(m_rejectSchema, &QAction::triggered, this, [this] { decideSchemaChanges(false); });
     connect(reload, &QAction::triggered, this, [this] {
         loadSystems();
         refresh();
@@ -211,7 +217,7 @@ void SyncPairsPage::createActions(Permissions *permissions)
     connect(csv, &QAction::triggered, this, &SyncPairsPage::exportCsv);
     connect(find, &QAction::triggered, m_filters, &PairFilterBar::focusText);
     if (permissions) {
-        for (QAction *action : { m_new, m_edit, m_enable, m_disable })
+        for (QAction *action : { m_new, m_edit, m_enable, m_disable, m_approveSchema, m_rejectSchema })
             permissions->bind(action, QStringLiteral("pairs:write"));
         for (QAction *action : { m_run, m_dryRun })
             permissions->bind(action, QStringLiteral("sync:run"));
@@ -336,6 +342,12 @@ void SyncPairsPage::run(bool dryRun)
 {
     if (const PairBulkActions::Pairs pairs = selectedForBulk(); !pairs.isEmpty())
         m_bulk->run(pairs, dryRun);
+}
+
+void SyncPairsPage::decideSchemaChanges(bool approve)
+{
+    if (const PairBulkActions::Pairs pairs = selectedForBulk(); !pairs.isEmpty())
+        m_bulk->decideSchemaChanges(pairs, approve);
 }
 
 void SyncPairsPage::showDetail()

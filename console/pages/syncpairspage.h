@@ -68,6 +68,7 @@ private:
     QList<QPair<qint64, QString>> selectedForBulk();
     void setEnabledOf(bool enable);
     void run(bool dryRun);
+    void decideSchemaChanges(bool approve);
     void showDetail();
     void exportCsv();
     void updateActions();
@@ -93,6 +94,8 @@ private:
     QAction *m_disable = nullptr;
     QAction *m_run = nullptr;
     QAction *m_dryRun = nullptr;
+    QAction *m_approveSchema = nullptr;
+    QAction *m_rejectSchema = nullptr;
     QHash<qint64, QString> m_systems;
     bool m_readFailed = false;
     bool m_restoring = false;

@@ -2,6 +2,7 @@
 
 #include "client/gatewayclient.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QStringList>
 
@@ -68,6 +69,39 @@ void PairBulkActions::run(const Pairs &pairs, bool dryRun)
             }
             emit runQueued(id);
             done(QString());
+        });
+    });
+}
+
+void PairBulkActions::decideSchemaChanges(const Pairs &pairs, bool approve)
+{
+    const QString verb = approve ? tr("Approve schema change") : tr("Reject schema change");
+    bulk(verb, pairs, [this, approve](qint64 id, Done done) {
+        const QString base = QStringLiteral("/api/sync-pairs/%1/schema-changes").arg(id);
+        m_client->get(base, this, [this, base, approve, done](const ApiResult &listed) {
+            if (!listed.ok()) {
+                done(listed.error.message());
+                return;
+            }
+            const QJsonArray pending = listed.object().value(QLatin1String("items")).toArray();
+            if (pending.isEmpty()) {
+                done(tr("no schema change is held"));
+                return;
+            }
+            // One decision per pending change; the first failure is the pair's.
+            auto left = std::make_shared<int>(int(pending.size()));
+            auto failure = std::make_shared<QString>();
+            for (const QJsonValue &change : pending) {
+                const qint64 cid = change.toObject().value(QLatin1String("id")).toInteger();
+                const QString path = base + QStringLiteral("/%1/%2").arg(cid).arg(
+                                                approve ? QStringLiteral("approve") : QStringLiteral("reject"));
+                m_client->post(path, {}, this, [left, failure, done](const ApiResult &result) {
+                    if (!result.ok() && failure->isEmpty())
+                        *failure = result.error.message();
+                    if (--*left == 0)
+                        done(*failure);
+                });
+            }
         });
     });
 }

@@ -11,7 +11,7 @@ namespace tf::console {
 
 class GatewayClient;
 
-// Enable, Disable, Run and Dry run on several sync pairs at once: one request per pair, all
+// Enable, Disable, Run, Dry run and the schema-change decisions on several sync pairs at once: one request per pair, all
 // under way together, and one summary when the last has answered, naming each pair that failed.
 class PairBulkActions final : public QObject
 {
@@ -26,6 +26,9 @@ public:
 
     void setEnabledOf(const Pairs &pairs, bool enable);
     void run(const Pairs &pairs, bool dryRun);
+    // The pending schema changes of each (cdc) pair approved (streaming continues with the
+    // pair's current mapping) or rejected (the pair is disabled until re-snapshotted).
+    void decideSchemaChanges(const Pairs &pairs, bool approve);
 
 signals:
     void started(const QString &text);

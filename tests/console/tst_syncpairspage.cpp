@@ -176,6 +176,21 @@ private slots:
         QCOMPARE(m_page->filter()->rowCount(), 2);
     }
 
+    // The schema-change actions ask the API for the pair's held changes: a pair without any
+    // (the demo pairs are not in cdc mode) is reported by name, and nothing changes.
+    void schemaChangeActionsReportAPairWithoutCdc()
+    {
+        m_page->selectId(m_pairA);
+        for (const char *name : { "approveSchemaChangeAction", "rejectSchemaChangeAction" }) {
+            QSignalSpy finished(m_page, &SyncPairsPage::actionFinished);
+            action(QString::fromLatin1(name))->trigger();
+            QVERIFY(finished.wait(10000));
+            const QString failures = finished.first().at(1).toString();
+            QVERIFY2(failures.contains(QStringLiteral("no schema change is held")), qPrintable(failures));
+        }
+        QCOMPARE(api("GET", QStringLiteral("/api/sync-pairs/%1").arg(m_pairA)).status, 200);
+    }
+
     void runQueuesAnOperation()
     {
         QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(m_pairB) >= 0, 10000);
@@ -417,7 +432,8 @@ private slots:
         QVERIFY(signedIn.wait(10000));
         QTRY_COMPARE_WITH_TIMEOUT(m_window->permissions()->role(), QStringLiteral("viewer"), 5000);
         for (const char *name : { "newPairAction", "editPairAction", "enablePairsAction", "disablePairsAction",
-                                  "runPairsAction", "dryRunPairsAction" }) {
+                                  "runPairsAction", "dryRunPairsAction", "approveSchemaChangeAction",
+                                  "rejectSchemaChangeAction" }) {
             QAction *control = action(QString::fromLatin1(name));
             QVERIFY2(!control->isEnabled(), name);
             QVERIFY2(control->toolTip().contains(QStringLiteral("operator")), qPrintable(control->toolTip()));

@@ -11,6 +11,7 @@ tf_add_test(NAME tst_cdcapply SOURCES integration/tst_cdcapply.cpp LIBS tfcore
 # streamed inserts, updates (an unchanged TOAST value), key-only deletes, a key change, TRUNCATE,
 # a composite key; stop and resume with nothing applied twice; a dropped slot stops with an alert.
 tf_add_test(NAME tst_cdcexecutor SOURCES integration/tst_cdcexecutor.cpp integration/cdcpairfixture.h
+            integration/cdcrunning.h
             LIBS tfcore LABELS integration TIMEOUT 300)
 # kill -9 of the process running the cdc executor at 20 points (2 in the initial snapshot, 18
 # while streaming) with a concurrent writer: the target equals the source, nothing applied twice.
@@ -25,3 +26,11 @@ tf_add_test(NAME tst_cdcservice SOURCES integration/tst_cdcservice.cpp integrati
             integration/tst_nodes_cluster.cpp integration/tst_nodes_cluster.h
             integration/tst_gatewayproxy_fixture.h LIBS tfcore LABELS integration TIMEOUT 400)
 add_dependencies(tst_cdcservice tf-gateway tf-syncd)
+# Schema change approval (issue 17 item 4) on its own wal_level=logical cluster, through the sync
+# API in process (SQLite control database): ALTER TABLE while streaming holds the pair; approve
+# with a mapping of the new column (everything after the ALTER applied exactly once), reject
+# (stays stopped), resnapshot (slot and position dropped, rows deleted meanwhile gone); bad
+# ids and bodies are 4xx naming the problem.
+tf_add_test(NAME tst_cdcschema SOURCES integration/tst_cdcschema.cpp integration/cdcpairfixture.h
+            integration/cdcrunning.h integration/tst_syncapi_fixture.h LIBS tfsyncd
+            LABELS integration TIMEOUT 300)

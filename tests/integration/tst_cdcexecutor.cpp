@@ -1,4 +1,5 @@
 #include "cdcpairfixture.h"
+#include "cdcrunning.h"
 #include "core/errors.h"
 #include "sync/cdc/cdcpositionstore.h"
 #include "sync/engine/cdcexecutor.h"
@@ -23,45 +24,12 @@ class TestCdcExecutor : public QObject
     std::unique_ptr<test::TemporaryPostgres> m_cluster;
     test::PgSyncWorld m_world;
 
-    // The executor running on its own thread until stop().
-    struct Running
-    {
-        std::unique_ptr<sync::CdcExecutor> executor;
-        std::unique_ptr<QThread> thread;
-        std::atomic_bool cancel { false };
-        sync::RunResult result;
-        QStringList alerts;
-        QMutex mutex;
-
-        sync::RunResult stop()
-        {
-            cancel.store(true);
-            thread->wait();
-            return result;
-        }
-    };
+    using Running = test::CdcRunning;
 
     std::unique_ptr<Running> start(const QString &pairId)
     {
-        auto running = std::make_unique<Running>();
-        running->executor = std::make_unique<sync::CdcExecutor>(
-            pairSpec(pairId), *m_world.src, *m_world.dst, *m_world.quarantine);
-        Running *r = running.get();
-        running->thread.reset(QThread::create([r] {
-            sync::CdcRunOptions options;
-            options.cancel = &r->cancel;
-            options.checkIntervalMs = 100;
-            options.statusIntervalMs = 500;
-            options.alert = [r](const QString &rule, const QString &message) {
-                QMutexLocker locker(&r->mutex);
-                r->alerts << rule + QStringLiteral(": ") + message;
-            };
-            r->result = r->executor->run(options);
-        }));
-        // The executor is a QObject of the thread that runs it.
-        running->executor->moveToThread(running->thread.get());
-        running->thread->start();
-        return running;
+        return Running::start(std::make_unique<sync::CdcExecutor>(
+            pairSpec(pairId), *m_world.src, *m_world.dst, *m_world.quarantine));
     }
 
     void sql(const QString &statement) { m_world.admin->execDirect(statement, "cdc test"); }

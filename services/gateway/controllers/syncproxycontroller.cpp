@@ -50,6 +50,10 @@ const ProxyRoute kRoutes[] = {
     { "POST", "/api/sync-pairs/<id>/disable", Permission::PairsWrite, false },
     { "POST", "/api/sync-pairs/<id>/test", Permission::PairsWrite, true },
     { "POST", "/api/sync-pairs/preview", Permission::PairsWrite, true },
+    { "GET", "/api/sync-pairs/<id>/schema-changes", Permission::PairsRead, false },
+    { "POST", "/api/sync-pairs/<id>/schema-changes/<cid>/approve", Permission::PairsWrite, false },
+    { "POST", "/api/sync-pairs/<id>/schema-changes/<cid>/reject", Permission::PairsWrite, false },
+    { "POST", "/api/sync-pairs/<id>/resnapshot", Permission::PairsWrite, true },
 
     { "GET", "/api/sync-operations", Permission::OperationsRead, false },
     { "GET", "/api/sync-operations/summary", Permission::OperationsRead, false }, // before <id>

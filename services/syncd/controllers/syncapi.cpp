@@ -5,6 +5,7 @@
 #include "common/listquery.h"
 #include "operationscontroller.h"
 #include "quarantinecontroller.h"
+#include "schemachangescontroller.h"
 #include "sync/queue/operationqueue.h"
 #include "syncapicontext.h"
 #include "syncpairscontroller.h"
@@ -69,6 +70,7 @@ void registerSyncApi(http::Router &router, SyncApiDependencies deps)
     registerOwned(router, std::make_shared<SyncPairsController>(context));
     registerOwned(router, std::make_shared<OperationsController>(context));
     registerOwned(router, std::make_shared<QuarantineController>(context));
+    registerOwned(router, std::make_shared<SchemaChangesController>(context));
 }
 
 } // namespace tf::syncd

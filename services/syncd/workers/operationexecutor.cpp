@@ -214,6 +214,7 @@ sync::RunResult OperationExecutor::streamCdc(sync::OperationQueue &queue,
     // The heartbeat renews the lease at each check: check at least as often as [sync] heartbeat_ms.
     options.checkIntervalMs = int(std::clamp<qint64>(m_context.settings.heartbeat.count(), 50, 5000));
     options.alert = m_context.alert;
+    options.control = &m_context.control; // held schema changes (cdc_schema_changes)
     options.log = [&](const QString &line) { logLine(queue, operation.id, line); };
     bool disabled = false;
     options.progress = [&](const sync::CdcProgress &progress) {

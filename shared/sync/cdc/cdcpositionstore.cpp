@@ -18,6 +18,7 @@ constexpr qint64 kCreateLock = 0x7466636463706f73;
 CdcPositionStore::CdcPositionStore(const db::Database &target, const QString &schema)
     : m_target(target)
     , m_table(pg::quoteIdentifier(schema) + QStringLiteral(".tf_cdc_position"))
+    , m_snapshotTable(pg::quoteIdentifier(schema) + QStringLiteral(".tf_cdc_snapshot"))
 { }
 
 void CdcPositionStore::ensureTable()
@@ -31,6 +32,12 @@ void CdcPositionStore::ensureTable()
                                        "PRIMARY KEY (pair_id, slot))")
                             .arg(m_table),
                         "creating tf_cdc_position");
+    m_target.execDirect(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (pair_id text NOT NULL, "
+                                       "slot text NOT NULL, "
+                                       "started_at timestamptz NOT NULL DEFAULT now(), "
+                                       "PRIMARY KEY (pair_id, slot))")
+                            .arg(m_snapshotTable),
+                        "creating tf_cdc_snapshot");
     transaction.commit();
 }
 
@@ -71,13 +78,46 @@ bool CdcPositionStore::save(const QString &pairId, const StoredPosition &positio
     return query.next();
 }
 
-void CdcPositionStore::remove(const QString &pairId, const QString &slot)
+void CdcPositionStore::removeRow(const QString &table, const QString &pairId, const QString &slot,
+                                 const char *what)
 {
-    QSqlQuery query = m_target.prepare(
-        QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND slot = ?").arg(m_table));
+    QSqlQuery query
+        = m_target.prepare(QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND slot = ?").arg(table));
     query.addBindValue(pairId);
     query.addBindValue(slot);
-    m_target.exec(query, "removing the cdc position");
+    m_target.exec(query, what);
+}
+
+void CdcPositionStore::remove(const QString &pairId, const QString &slot)
+{
+    removeRow(m_table, pairId, slot, "removing the cdc position");
+}
+
+void CdcPositionStore::markSnapshot(const QString &pairId, const QString &slot)
+{
+    QSqlQuery query = m_target.prepare(
+        QStringLiteral("INSERT INTO %1 (pair_id, slot) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .arg(m_snapshotTable));
+    query.addBindValue(pairId);
+    query.addBindValue(slot);
+    m_target.exec(query, "marking a cdc snapshot started");
+}
+
+std::optional<QDateTime> CdcPositionStore::snapshotMark(const QString &pairId, const QString &slot)
+{
+    QSqlQuery query = m_target.prepare(
+        QStringLiteral("SELECT started_at FROM %1 WHERE pair_id = ? AND slot = ?").arg(m_snapshotTable));
+    query.addBindValue(pairId);
+    query.addBindValue(slot);
+    m_target.exec(query, "reading the cdc snapshot mark");
+    if (!query.next())
+        return std::nullopt;
+    return query.value(0).toDateTime();
+}
+
+void CdcPositionStore::clearSnapshot(const QString &pairId, const QString &slot)
+{
+    removeRow(m_snapshotTable, pairId, slot, "clearing the cdc snapshot mark");
 }
 
 } // namespace tf::sync::cdc

@@ -2,6 +2,7 @@
 
 #include "slotsafety.h"
 
+#include <QDateTime>
 #include <QString>
 #include <optional>
 
@@ -30,11 +31,23 @@ public:
     bool save(const QString &pairId, const StoredPosition &position);
     void remove(const QString &pairId, const QString &slot);
 
+    // tf_cdc_snapshot(pair_id, slot, started_at), created by ensureTable(): set (committed) before
+    // a snapshot writes its first row and cleared in the transaction that saves its consistent
+    // point. Found set at the next snapshot, it says the target holds rows of an attempt that
+    // did not finish (or of a pair that is re-snapshotted), which the new load alone would not
+    // remove when their source rows were deleted meanwhile.
+    void markSnapshot(const QString &pairId, const QString &slot);
+    std::optional<QDateTime> snapshotMark(const QString &pairId, const QString &slot);
+    void clearSnapshot(const QString &pairId, const QString &slot);
+
     const QString &table() const { return m_table; }
 
 private:
+    void removeRow(const QString &table, const QString &pairId, const QString &slot, const char *what);
+
     const db::Database &m_target;
     QString m_table; // "schema"."tf_cdc_position", quoted
+    QString m_snapshotTable; // "schema"."tf_cdc_snapshot", quoted
 };
 
 } // namespace tf::sync::cdc

@@ -2,6 +2,7 @@
 
 #include "batchvalidator.h"
 #include "cdcentitywriter.h"
+#include "cdcschemagate.h"
 #include "circuitbreaker.h"
 #include "core/errors.h"
 #include "db/connection.h"
@@ -81,6 +82,11 @@ RunResult CdcExecutor::run(const CdcRunOptions &options)
     RunResult result;
     try {
         prepare();
+        if (m_options.control) {
+            m_gate = std::make_unique<CdcSchemaGate>(*m_options.control, m_pair.pairId.toLongLong());
+            m_gate->load(); // a pending or rejected change: no streaming until a person acts
+        }
+        buildWriters();
         auto identify = std::make_unique<PgReplicationConnection>(m_source.url());
         m_server = identify->identifySystem();
         CdcPositionStore positions(*m_targetDb, m_target.schemaName());
@@ -90,6 +96,7 @@ RunResult CdcExecutor::run(const CdcRunOptions &options)
         std::unique_ptr<PgReplicationConnection> connection;
         if (!stored) {
             connection = std::move(identify);
+            emptyUnfinishedSnapshot(positions);
             start = initialSnapshot(connection.get());
         } else {
             m_applied = stored->appliedEnd;
@@ -164,6 +171,13 @@ Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
     log(QStringLiteral("snapshot: slot %1 created, consistent point %2; loading the tables under "
                        "snapshot %3")
             .arg(m_slot, formatLsn(slot.consistentPoint), slot.snapshotName));
+    {
+        db::Transaction mark(*m_targetDb);
+        CdcPositionStore(*m_targetDb, m_target.schemaName()).markSnapshot(m_pair.pairId, m_slot);
+        mark.commit();
+    }
+    if (m_gate)
+        m_gate->forgetShapes(); // the new snapshot takes the tables as they are
     m_source.setReadSnapshot(slot.snapshotName);
     SyncRunner runner(m_pair, m_source, m_target, m_quarantine, m_controlState);
     RunOptions load;
@@ -204,9 +218,10 @@ Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
                                                   .arg(loaded.error));
     }
     db::Transaction transaction(*m_targetDb);
-    CdcPositionStore(*m_targetDb, m_target.schemaName())
-        .save(m_pair.pairId, StoredPosition { m_slot, m_server.systemId, m_server.timeline,
-                                              slot.consistentPoint });
+    CdcPositionStore positions(*m_targetDb, m_target.schemaName());
+    positions.save(m_pair.pairId, StoredPosition { m_slot, m_server.systemId, m_server.timeline,
+                                                   slot.consistentPoint });
+    positions.clearSnapshot(m_pair.pairId, m_slot);
     transaction.commit();
     m_applied = slot.consistentPoint;
     log(QStringLiteral("snapshot loaded (%1 read, %2 quarantined); streaming from %3")
@@ -216,15 +231,48 @@ Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
     return slot.consistentPoint;
 }
 
-void CdcExecutor::stream(std::unique_ptr<PgReplicationConnection> connection, Lsn start)
+void CdcExecutor::buildWriters()
 {
-    for (const EntitySpec &spec : m_pair.entities) {
+    const auto writerOf = [this](const EntitySpec &spec) {
         EntityPlan plan = planEntity(spec, ChangeMode::Full, m_source, m_target,
                                      defaultValidatorFactory());
-        m_writers << std::make_shared<CdcEntityWriter>(m_pair, std::move(plan), m_target,
-                                                       *m_targetCalls, *m_targetDb,
-                                                       m_target.schemaName(), m_quarantine);
+        return std::make_shared<CdcEntityWriter>(m_pair, std::move(plan), m_target, *m_targetCalls,
+                                                 *m_targetDb, m_target.schemaName(), m_quarantine);
+    };
+    for (const EntitySpec &spec : m_pair.entities)
+        m_writers << writerOf(spec);
+    if (!m_gate)
+        return;
+    for (const db::CdcSchemaChangeRecord &change : m_gate->approved()) {
+        if (const std::optional<EntitySpec> previous
+            = CdcSchemaGate::previousEntity(change, m_pair.pairId))
+            m_previousWriters.insert(change.tableName, writerOf(*previous));
     }
+}
+
+// A snapshot that did not finish (or a pair being re-snapshotted) left rows in the target; the
+// new load rewrites every source row but cannot know the rows whose source rows were deleted
+// meanwhile (its sync state never listed them). They go first, as a TRUNCATE of the source
+// would: deleted, flagged or kept per the entity's delete policy.
+void CdcExecutor::emptyUnfinishedSnapshot(CdcPositionStore &positions)
+{
+    const std::optional<QDateTime> started = positions.snapshotMark(m_pair.pairId, m_slot);
+    if (!started)
+        return;
+    EntityStats removed;
+    db::Transaction transaction(*m_targetDb);
+    for (const auto &writer : std::as_const(m_writers))
+        writer->truncate(removed);
+    transaction.commit();
+    log(QStringLiteral("snapshot: the attempt started at %1 did not finish; %2 target row(s) it may "
+                       "have written removed (or flagged, per the delete policy) before loading "
+                       "again")
+            .arg(started->toUTC().toString(Qt::ISODate))
+            .arg(removed.deleted));
+}
+
+void CdcExecutor::stream(std::unique_ptr<PgReplicationConnection> connection, Lsn start)
+{
     m_applied = qMax(m_applied, start);
     SourceChangeSink &sink = *this; // private bases: converted here, where they are accessible
     PgReplicationHandler &handler = *this;
@@ -305,7 +353,15 @@ void CdcExecutor::onMessage(const PgOutputMessage &message, Lsn walStart)
 {
     if (m_stopped)
         return;
+    // pgoutput sends a Relation message without a position of its own: the transaction's
+    // commit LSN stands for it then.
+    if (const auto *begin = std::get_if<BeginMessage>(&message))
+        m_transactionLsn = begin->finalLsn;
+    m_messageLsn = walStart != 0 ? walStart : m_transactionLsn;
     try {
+        if (const auto *relation = std::get_if<RelationMessage>(&message);
+            relation && m_gate && writerFor(*relation))
+            checkRelation(*relation);
         m_decoder->decode(message, walStart);
     } catch (const Error &error) {
         m_errorCode = error.code(); // the stream fails with the message; the kind is kept here
@@ -346,6 +402,7 @@ void CdcExecutor::openTargetTransaction()
 
 void CdcExecutor::beginTransaction(const BeginMessage &)
 {
+    m_changesInTransaction = false;
     openTargetTransaction();
 }
 
@@ -353,6 +410,9 @@ CdcEntityWriter *CdcExecutor::writerFor(const RelationMessage &relation)
 {
     if (relation.schema != m_sourceSchema)
         return nullptr;
+    if (const auto previous = m_previousWriters.constFind(relation.name);
+        previous != m_previousWriters.cend())
+        return previous->get();
     for (const auto &writer : std::as_const(m_writers)) {
         if (writer->plan().spec.sourceEntity == relation.name)
             return writer.get();
@@ -362,6 +422,7 @@ CdcEntityWriter *CdcExecutor::writerFor(const RelationMessage &relation)
 
 void CdcExecutor::change(const SourceChange &change)
 {
+    m_changesInTransaction = true;
     openTargetTransaction();
     if (change.kind == SourceChange::Kind::Truncate) {
         for (const RelationPtr &relation : change.truncated) {
@@ -422,18 +483,71 @@ void CdcExecutor::commitTarget()
         m_stream->confirmFlushed(m_applied);
     }
     m_pendingTransactions = 0;
+    if (m_gate) {
+        for (const qint64 id : std::as_const(m_passedChanges))
+            m_gate->markApplied(id);
+        m_passedChanges.clear();
+    }
+}
+
+// A streamed table's Relation message, before the decoder sees it. The approved shape of a held
+// change switches the table to the current definition (the change is applied once the target
+// committed past it). The first one of a session is compared with the shape the pair last
+// accepted: a table altered while the pair was stopped is held too. Later ones in the session
+// reach relationChanged() through the decoder.
+void CdcExecutor::checkRelation(const RelationMessage &relation)
+{
+    const bool first = !m_seenRelations.contains(relation.relationId);
+    m_seenRelations.insert(relation.relationId);
+    if (const auto change = m_gate->approvedFor(relation)) {
+        m_previousWriters.remove(relation.name);
+        m_gate->accept(relation);
+        if (!m_passedChanges.contains(change->id)) {
+            m_passedChanges << change->id;
+            log(QStringLiteral("schema change %1 on %2.%3 (approved) streamed past at %4")
+                    .arg(change->id)
+                    .arg(relation.schema, relation.name, formatLsn(m_messageLsn)));
+        }
+        return;
+    }
+    if (!first)
+        return;
+    const std::optional<QJsonObject> accepted = m_gate->acceptedShape(relation);
+    if (!accepted)
+        m_gate->accept(relation);
+    else if (*accepted != CdcSchemaGate::shapeOf(relation))
+        holdChange(*accepted, relation);
 }
 
 void CdcExecutor::relationChanged(const RelationPtr &before, const RelationPtr &after)
 {
-    Q_UNUSED(before)
     if (!writerFor(*after))
         return;
+    if (m_gate && m_gate->approvedFor(*after))
+        return; // approved: checkRelation() switched the table to the current definition
+    holdChange(CdcSchemaGate::shapeOf(*before), *after);
+}
+
+void CdcExecutor::holdChange(const QJsonObject &before, const RelationMessage &after)
+{
+    QString held;
+    if (m_gate) {
+        // The source transactions before this one are kept (the next run starts after them);
+        // this one is rolled back unless it wrote nothing yet, and streamed again after the
+        // decision.
+        if (m_transaction && !m_changesInTransaction && m_pendingTransactions > 0)
+            commitTarget();
+        const db::CdcSchemaChangeRecord change = m_gate->hold(before, after, m_messageLsn);
+        held = QStringLiteral(" (schema change %1; approve or reject it: "
+                              "/api/sync-pairs/%2/schema-changes/%1)")
+                   .arg(change.id)
+                   .arg(m_pair.pairId);
+    }
     const QString message
         = QStringLiteral("Schema change on %1.%2 held for approval: its columns, types or identity "
                          "changed while sync pair %3 streamed; the pair stopped before applying "
-                         "the change")
-              .arg(after->schema, after->name, m_pair.pairId);
+                         "the change%4")
+              .arg(after.schema, after.name, m_pair.pairId, held);
     if (m_options.alert)
         m_options.alert(QStringLiteral("cdc_schema_change"), message);
     throw Error(Error::Kind::Conflict, message);

@@ -7,6 +7,9 @@
 #include "sync/cdc/pgreplicationstream.h"
 #include "sync/cdc/slotsafety.h"
 
+#include <QHash>
+#include <QJsonObject>
+#include <QSet>
 #include <QObject>
 #include <atomic>
 #include <functional>
@@ -22,7 +25,11 @@ struct DatabaseUrl;
 
 namespace tf::sync {
 
+namespace cdc {
+class CdcPositionStore;
+}
 class CdcEntityWriter;
+class CdcSchemaGate;
 class PostgresConnector;
 class QuarantineStore;
 class ResilientCall;
@@ -50,6 +57,9 @@ struct CdcRunOptions
     int statusIntervalMs = 10000; // standby status updates
     int checkIntervalMs = 5000; // cancel, slot check, progress
     int maxTransactionsPerCommit = 500; // small source transactions batched when busy
+    // The control database, for the pair's held schema changes (cdc_schema_changes, CdcSchemaGate).
+    // nullptr: a schema change only stops the run (tests of the stream alone).
+    const db::Database *control = nullptr;
 };
 
 // cdc mode (docs/cdc.md, "Exactly once"): a PostgreSQL source followed through its logical
@@ -107,7 +117,11 @@ private:
     void change(const cdc::SourceChange &change) override;
     void commitTransaction(const cdc::CommitMessage &commit) override;
     void relationChanged(const cdc::RelationPtr &before, const cdc::RelationPtr &after) override;
+    void checkRelation(const cdc::RelationMessage &relation);
+    [[noreturn]] void holdChange(const QJsonObject &before, const cdc::RelationMessage &after);
 
+    void buildWriters();
+    void emptyUnfinishedSnapshot(cdc::CdcPositionStore &positions);
     void openTargetTransaction();
     void commitTarget(); // saves the position, commits, confirms
     void scheduleCommit();
@@ -128,6 +142,15 @@ private:
     std::unique_ptr<db::Database> m_targetDb; // the stream's writes and positions
     std::unique_ptr<ResilientCall> m_targetCalls;
     QList<std::shared_ptr<CdcEntityWriter>> m_writers; // in m_pair.entities order
+    // Approved schema changes not streamed past yet: the table's changes before the new shape
+    // arrives are mapped with the definition the approval replaced (by source table name).
+    QHash<QString, std::shared_ptr<CdcEntityWriter>> m_previousWriters;
+    std::unique_ptr<CdcSchemaGate> m_gate;
+    QList<qint64> m_passedChanges; // approved changes streamed past, applied at the next commit
+    QSet<quint32> m_seenRelations; // relation ids described in this session
+    cdc::Lsn m_messageLsn = 0; // walStart of the message being handled (else m_transactionLsn)
+    cdc::Lsn m_transactionLsn = 0; // the commit LSN of the source transaction being read
+    bool m_changesInTransaction = false; // the current source transaction wrote to the target
     std::unique_ptr<cdc::ChangeDecoder> m_decoder;
     std::unique_ptr<cdc::PgReplicationStream> m_stream;
     std::unique_ptr<db::Transaction> m_transaction; // the open target transaction, if any
