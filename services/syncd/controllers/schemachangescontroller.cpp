@@ -260,12 +260,31 @@ void SchemaChangesController::resnapshot(const http::ApiRequest &request,
         sync::CdcExecutor::dropReplication(sourcePg->url(), pairId);
         const int superseded
             = db::CdcSchemaChangeRepository(control).supersede(record.id, copy.caller.username);
+        // An enabled pair streams again at once: its failed stream waited for this answer.
+        qint64 queuedId = 0;
+        if (record.enabled) {
+            sync::OperationQueue queue(control);
+            sync::OperationQueue::ListFilter filter;
+            filter.pairId = record.id;
+            filter.status = QStringLiteral("queued");
+            filter.limit = 1;
+            if (queue.list(filter).isEmpty()) {
+                sync::EnqueueRequest start;
+                start.pairId = record.id;
+                start.trigger = QStringLiteral("manual");
+                queuedId = queue.enqueue(start).id;
+                queue.appendLog(queuedId, QStringLiteral("cdc pair: new snapshot queued by %1")
+                                              .arg(copy.caller.username));
+            }
+        }
         const QJsonObject result { { QStringLiteral("id"), record.id },
                                    { QStringLiteral("slot"), slot },
                                    { QStringLiteral("slot_dropped"), true },
                                    { QStringLiteral("position_removed"), true },
                                    { QStringLiteral("schema_changes_superseded"), superseded },
-                                   { QStringLiteral("enabled"), record.enabled } };
+                                   { QStringLiteral("enabled"), record.enabled },
+                                   { QStringLiteral("operation_id"),
+                                     queuedId ? QJsonValue(queuedId) : QJsonValue() } };
         auditChange(database, copy,
                     { QStringLiteral("sync_pair.resnapshot"), QStringLiteral("sync_pair"), record.id,
                       QStringLiteral("sync pair %1 '%2' set to start over from a new snapshot: "

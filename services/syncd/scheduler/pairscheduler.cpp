@@ -5,6 +5,7 @@
 #include "db/connection.h"
 #include "ops/maintenancepause.h"
 #include "sync/queue/operationqueue.h"
+#include "db/repositories/cdcschemachangerepository.h"
 #include "db/repositories/rowhelpers.h"
 #include "db/repositories/syncpairrepository.h"
 #include "sync/schedule/cronschedule.h"
@@ -225,8 +226,9 @@ int PairScheduler::tick(db::Database &control)
 // gets one (after its node died and the lease was re-queued, the queued one is claimed instead).
 // A stream that failed for good (a slot problem, a schema change, retries given up) waits for a
 // person: queuing it again would fail the same way and raise its alert again at every tick. A
-// change of the pair after the failure (disable and enable, an edit) or a newer operation (a
-// retry, a repair) is that person's answer.
+// change of the pair after the failure (disable and enable, an edit), a newer operation (a
+// retry, a repair) or a held schema change approved or superseded (a resnapshot) after it is
+// that person's answer.
 int PairScheduler::tickCdc(db::Database &control)
 {
     int enqueued = 0;
@@ -243,7 +245,7 @@ int PairScheduler::tickCdc(db::Database &control)
             filter.limit = 1;
             busy = busy || !queue.list(filter).isEmpty();
         }
-        if (busy || waitsForAPerson(pair, queue))
+        if (busy || waitsForAPerson(control, pair, queue))
             continue;
         try {
             sync::EnqueueRequest request;
@@ -260,7 +262,8 @@ int PairScheduler::tickCdc(db::Database &control)
     return enqueued;
 }
 
-bool PairScheduler::waitsForAPerson(const db::SyncPairRecord &pair, const sync::OperationQueue &queue)
+bool PairScheduler::waitsForAPerson(db::Database &control, const db::SyncPairRecord &pair,
+                                    const sync::OperationQueue &queue)
 {
     sync::OperationQueue::ListFilter filter;
     filter.pairId = pair.id;
@@ -269,7 +272,18 @@ bool PairScheduler::waitsForAPerson(const db::SyncPairRecord &pair, const sync::
     if (newest.isEmpty() || newest.first().status != QLatin1String("failed"))
         return false;
     const QDateTime failedAt = newest.first().finishedAt;
-    return !(pair.updatedAt.isValid() && failedAt.isValid() && pair.updatedAt > failedAt);
+    if (!failedAt.isValid())
+        return true;
+    if (pair.updatedAt.isValid() && pair.updatedAt > failedAt)
+        return false;
+    // An approval (with or without a new mapping) or a resnapshot decides a held change.
+    const QList<db::CdcSchemaChangeRecord> decided = db::CdcSchemaChangeRepository(control).list(
+        pair.id, { QStringLiteral("approved"), QStringLiteral("superseded") });
+    for (const db::CdcSchemaChangeRecord &change : decided) {
+        if (change.decidedAt.isValid() && change.decidedAt > failedAt)
+            return false;
+    }
+    return true;
 }
 
 int PairScheduler::tickVerify(db::Database &control)

@@ -58,7 +58,8 @@ private:
     int tickVerify(db::Database &control);
     int tickCdc(db::Database &control);
     // A cdc pair whose newest operation failed, and that nobody changed since: not queued again.
-    static bool waitsForAPerson(const db::SyncPairRecord &pair, const sync::OperationQueue &queue);
+    static bool waitsForAPerson(db::Database &control, const db::SyncPairRecord &pair,
+                                const sync::OperationQueue &queue);
     void tickIfOpen();
 
     const DatabaseState &m_database;
