@@ -61,11 +61,11 @@ class TestCdcMetrics : public QObject
         std::atomic_bool cancel { false };
         sync::RunResult result;
 
-        sync::RunResult stop()
+        // False when the run did not end within a minute of the cancel.
+        bool stop()
         {
             cancel.store(true);
-            thread->wait();
-            return result;
+            return thread->wait(60000);
         }
     };
     std::unique_ptr<Running> m_running;
@@ -192,8 +192,8 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        if (m_running)
-            m_running->stop();
+        if (m_running && !m_running->stop())
+            qFatal("the cdc executor did not stop");
         m_running.reset();
         m_world.close();
         m_cluster.reset();
@@ -256,7 +256,7 @@ private Q_SLOTS:
         AlertEngine engine(thresholds, QStringLiteral("node-a"));
 
         QVERIFY(rules(evaluate(engine, thresholds).raised).isEmpty()); // streaming, caught up
-        m_running->stop();
+        QVERIFY2(m_running->stop(), "the cdc executor did not stop within a minute of the cancel");
         QTRY_VERIFY_WITH_TIMEOUT(!slotActive(), 10000);
         // Published rows the stopped pair has not applied: about 4 MB of WAL.
         sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, 'lag', "
@@ -376,7 +376,7 @@ private Q_SLOTS:
     // after a checkpoint; the critical alert names the status.
     void walStatusUnreservedOrLost()
     {
-        m_running->stop();
+        QVERIFY2(m_running->stop(), "the cdc executor did not stop within a minute of the cancel");
         QTRY_VERIFY_WITH_TIMEOUT(!slotActive(), 10000);
         sql(QStringLiteral("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'"));
         sql(QStringLiteral("SELECT pg_reload_conf()"));
