@@ -73,7 +73,7 @@ private slots:
     void streamingPairShowsLagAndLatency()
     {
         QCOMPARE(m_model.headerData(SyncPairsModel::StreamColumn, Qt::Horizontal).toString(), QStringLiteral("Stream"));
-        QCOMPARE(cell(0), QStringLiteral("streaming · lag 12.0 KiB · p50 40 ms"));
+        QCOMPARE(cell(0), QStringLiteral("streaming · lag 12.0 kB · p50 40 ms"));
         const QString tip = cell(0, Qt::ToolTipRole);
         QVERIFY2(tip.contains(QStringLiteral("Applied up to 16/B374D848 (1234 source transactions)")), qPrintable(tip));
         QVERIFY2(tip.contains(QStringLiteral("last 35 ms, p50 40 ms, p99 180 ms, max 950 ms")), qPrintable(tip));
@@ -83,7 +83,7 @@ private slots:
 
     void stoppedPairWithWalAtRiskStandsOut()
     {
-        QCOMPARE(cell(1), QStringLiteral("stopped · lag 3.0 GiB · p50 61 ms · WAL unreserved"));
+        QCOMPARE(cell(1), QStringLiteral("stopped · lag 3.0 GB · p50 61 ms · WAL unreserved"));
         QVERIFY(m_model.index(1, SyncPairsModel::StreamColumn).data(Qt::ForegroundRole).isValid());
     }
 
