@@ -56,7 +56,8 @@ SyncPairsTable::SyncPairsTable(const SyncPairsModel *model, QAbstractItemModel *
                                           { SyncPairsModel::ModeColumn, 50 }, { SyncPairsModel::EnabledColumn, 65 },
                                           { SyncPairsModel::ScheduleColumn, 108 }, { SyncPairsModel::NextRunColumn, 165 },
                                           { SyncPairsModel::LastRunColumn, 150 }, { SyncPairsModel::LastDurationColumn, 80 },
-                                          { SyncPairsModel::BacklogColumn, 75 } };
+                                          { SyncPairsModel::BacklogColumn, 75 }, { SyncPairsModel::OpenQuarantineColumn, 80 } };
+    // Stream (cdc pairs) is the last section: it takes what is left, its tooltip has every figure.
     for (const auto &[column, width] : widths)
         setColumnWidth(column, width);
 }
