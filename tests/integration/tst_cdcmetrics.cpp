@@ -157,6 +157,12 @@ private Q_SLOTS:
         TF_START_LOGICAL_CLUSTER(m_cluster);
         QVERIFY(m_world.open(m_cluster->url(), kSrc, kDst));
         createTables(*m_world.admin);
+        // Catching up a 3 MB backlog row by row on a loaded machine can leave a keepalive
+        // unanswered past the cluster's 2 s sender timeout (docs/cdc.md, "Not done yet"): the
+        // default 60 s here, as tst_cdccrash does. A statement that hangs fails instead.
+        sql(QStringLiteral("ALTER SYSTEM SET wal_sender_timeout = '60s'"));
+        sql(QStringLiteral("SELECT pg_reload_conf()"));
+        sql(QStringLiteral("SET statement_timeout = '60s'"));
         sql(QStringLiteral("CREATE TABLE public.ballast (id serial, filler text)")); // not published
         m_box = std::make_unique<SecretBox>(QByteArray(32, '\x07'));
         const qint64 source = addSystem(QStringLiteral("source"));
@@ -285,7 +291,8 @@ private Q_SLOTS:
         QCOMPARE(openCdcRules(), (QStringList { alertrules::kCdcLag, alertrules::kCdcInactive }));
 
         startStreaming();
-        QTRY_COMPARE_WITH_TIMEOUT(differences(*m_world.admin), 0, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(differences(*m_world.admin) == 0 || m_running->thread->isFinished(), 60000);
+        QVERIFY2(!m_running->thread->isFinished(), qPrintable(m_running->result.error));
         QTRY_VERIFY_WITH_TIMEOUT(figures().lagBytes < 2 * 1024 * 1024 && figures().active, 30000);
         changes = evaluate(engine, thresholds);
         QCOMPARE(rules(changes.resolved), (QStringList { alertrules::kCdcLag, alertrules::kCdcInactive }));
