@@ -296,6 +296,6 @@ endif()
 if(TF_BUILD_CONSOLE)
     tf_add_test(NAME tst_cdcstreamcolumn
         SOURCES console/tst_cdcstreamcolumn.cpp
-        LIBS tfconsolemodels Qt6::Widgets
+        LIBS tfconsoleui Qt6::Widgets
         LABELS console)
 endif()

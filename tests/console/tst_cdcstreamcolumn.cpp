@@ -5,6 +5,7 @@
 // <build>/console-screenshots/syncpairs-cdc-stream.png.
 #include "models/resourcetablemodel.h"
 #include "models/syncpairsmodel.h"
+#include "widgets/syncpairstable.h"
 
 #include <QApplication>
 #include <QDir>
@@ -93,12 +94,26 @@ private slots:
         QVERIFY(!m_model.index(2, SyncPairsModel::StreamColumn).data(Qt::ToolTipRole).isValid());
     }
 
+    // The table shows the column only while a cdc pair is listed (at 1280 px the other columns
+    // fill the width).
+    void columnShownOnlyWithCdcPairs()
+    {
+        SyncPairsModel hashOnly;
+        hashOnly.applyItems(QJsonArray { pair(3, QStringLiteral("nightly owners"), QStringLiteral("hash"), QJsonValue()) });
+        const auto name = [](qint64 id) { return QStringLiteral("system %1").arg(id); };
+        tf::console::SyncPairsTable hashTable(&hashOnly, &hashOnly, name);
+        QVERIFY(hashTable.isColumnHidden(SyncPairsModel::StreamColumn));
+        hashOnly.upsert(pair(4, QStringLiteral("parcels live"), QStringLiteral("cdc"), QJsonObject()));
+        QVERIFY(!hashTable.isColumnHidden(SyncPairsModel::StreamColumn));
+
+        tf::console::SyncPairsTable table(&m_model, &m_model, name);
+        QVERIFY(!table.isColumnHidden(SyncPairsModel::StreamColumn));
+    }
+
     void screenshot()
     {
-        QTableView view;
-        view.setModel(&m_model);
+        tf::console::SyncPairsTable view(&m_model, &m_model, [](qint64 id) { return QStringLiteral("system %1").arg(id); });
         view.resize(1280, 200);
-        view.horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         const QString dir = QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../console-screenshots")).absolutePath();
