@@ -1,5 +1,6 @@
 #include "syncpairsmodel.h"
 
+#include "cdcstreamtext.h"
 #include "durationtext.h"
 
 #include <QColor>
@@ -117,6 +118,25 @@ SyncPairsModel::SyncPairsModel(QObject *parent)
 
     columns[OpenQuarantineColumn]
         = numberColumn(tr("Quarantine"), QStringLiteral("open_quarantine")); // open rows
+
+    const auto cdcOf = [](const QJsonObject &pair) { return pair.value(QLatin1String("cdc")).toObject(); };
+    auto &stream = columns[StreamColumn];
+    stream.header = tr("Stream"); // cdc pairs
+    stream.display = [cdcOf](const QJsonObject &pair) -> QVariant {
+        const QString text = cdcStreamText(cdcOf(pair));
+        return text.isEmpty() ? QVariant() : QVariant(text);
+    };
+    stream.sortValue = [cdcOf](const QJsonObject &pair) -> QVariant {
+        const qint64 lag = cdcStreamLagBytes(cdcOf(pair));
+        return lag >= 0 ? QVariant(lag) : QVariant();
+    };
+    stream.toolTip = [cdcOf](const QJsonObject &pair) -> QVariant {
+        const QString text = cdcStreamToolTip(cdcOf(pair));
+        return text.isEmpty() ? QVariant() : QVariant(text);
+    };
+    stream.roles.insert(Qt::ForegroundRole, [cdcOf](const QJsonObject &pair) -> QVariant {
+        return cdcStreamNeedsAttention(cdcOf(pair)) ? QVariant(QColor(0xd3, 0x54, 0x00)) : QVariant();
+    });
     setColumns(std::move(columns));
 }
 

@@ -5,7 +5,7 @@
 namespace tf::console {
 
 // Sync pairs (GET /api/sync-pairs items, or SyncPairDetail objects with last_operation and
-// open_quarantine) and the page's backlog (queued and running operations, and whether the
+// open_quarantine, and cdc for cdc pairs) and the page's backlog (queued and running operations, and whether the
 // next scheduled run is overdue): what an operator scans to see which pair needs attention.
 class SyncPairsModel final : public ResourceTableModel
 {
@@ -24,6 +24,7 @@ public:
         LastDurationColumn,
         BacklogColumn,
         OpenQuarantineColumn,
+        StreamColumn, // cdc pairs: lag and latency
         ColumnCount
     };
 

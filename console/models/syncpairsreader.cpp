@@ -67,7 +67,8 @@ void SyncPairsReader::applyList(const QJsonArray &items)
     for (const QJsonValue &value : items) {
         QJsonObject pair = value.toObject();
         const QJsonObject detail = m_details.value(pair.value(QLatin1String("id")).toInteger());
-        for (const QString &key : { QStringLiteral("last_operation"), QStringLiteral("open_quarantine") }) {
+        for (const QString &key : { QStringLiteral("last_operation"), QStringLiteral("open_quarantine"),
+                                    QStringLiteral("cdc") }) {
             if (!pair.contains(key) && detail.contains(key))
                 pair.insert(key, detail.value(key));
         }

@@ -56,9 +56,22 @@ SyncPairsTable::SyncPairsTable(const SyncPairsModel *model, QAbstractItemModel *
                                           { SyncPairsModel::ModeColumn, 50 }, { SyncPairsModel::EnabledColumn, 65 },
                                           { SyncPairsModel::ScheduleColumn, 108 }, { SyncPairsModel::NextRunColumn, 165 },
                                           { SyncPairsModel::LastRunColumn, 150 }, { SyncPairsModel::LastDurationColumn, 80 },
-                                          { SyncPairsModel::BacklogColumn, 75 } };
+                                          { SyncPairsModel::BacklogColumn, 75 }, { SyncPairsModel::OpenQuarantineColumn, 80 } };
     for (const auto &[column, width] : widths)
         setColumnWidth(column, width);
+    // Stream (lag and latency of cdc pairs) is the last section, shown only while a cdc pair is
+    // listed: it takes what is left; its tooltip has every figure.
+    const auto showStream = [this, model] {
+        bool anyCdc = false;
+        for (int row = 0; row < model->rowCount() && !anyCdc; ++row)
+            anyCdc = model->index(row, SyncPairsModel::ModeColumn).data().toString() == QLatin1String("cdc");
+        setColumnHidden(SyncPairsModel::StreamColumn, !anyCdc);
+    };
+    connect(model, &QAbstractItemModel::rowsInserted, this, showStream);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, showStream);
+    connect(model, &QAbstractItemModel::modelReset, this, showStream);
+    connect(model, &QAbstractItemModel::dataChanged, this, showStream);
+    showStream();
 }
 
 void SyncPairsTable::fitSystemsColumn()

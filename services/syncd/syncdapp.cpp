@@ -48,7 +48,7 @@ SyncdApp::SyncdApp(ServiceContext context, QObject *parent)
                                                            MaintenanceScheduler::Settings::fromConfig(m_context.config));
     m_health->setWorkerState([workers = m_workers.get()] { return workers->state(); });
     m_monitoring
-        = std::make_unique<MonitoringService>(m_context, *m_database, *m_hostMetrics, m_stats);
+        = std::make_unique<MonitoringService>(m_context, *m_database, *m_hostMetrics, m_stats, m_secrets.get());
     m_metrics->setMonitoring(m_monitoring.get());
     // A sync that fails for a reason retries cannot fix raises an alert.
     m_workers->setAlertHook(m_monitoring->alertHook());

@@ -291,3 +291,11 @@ if(TF_BUILD_CONSOLE)
     target_sources(tst_servicespage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_nodes_cluster.cpp
                                             ${CMAKE_CURRENT_SOURCE_DIR}/integration/tst_nodes_cluster.h)
 endif()
+
+# The sync pairs table's Stream column (cdc pairs: lag, latency) and its screenshot.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_cdcstreamcolumn
+        SOURCES console/tst_cdcstreamcolumn.cpp
+        LIBS tfconsoleui Qt6::Widgets
+        LABELS console)
+endif()

@@ -5,6 +5,8 @@
 // cumulative), _sum and _count; no series appears twice; every sample carries the required
 // labels (but the request families shared with the gateway). It runs whether or not promtool is installed.
 #include <QByteArray>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QHash>
 #include <QRegularExpression>
 #include <QSet>
@@ -12,6 +14,7 @@
 #include <QStringList>
 
 #include <cmath>
+#include <optional>
 
 namespace tf::test {
 
@@ -209,7 +212,7 @@ QString checkPrometheusText(const QByteArray &text, const QStringList &requiredL
             if (!sharedRequestFamily && labelValue(sample, required).isEmpty())
                 return where + QStringLiteral("no %1 label").arg(required);
         }
-        if (sample.name.startsWith(QLatin1String("terrafusion_pair_"))
+        if ((sample.name.startsWith(QLatin1String("terrafusion_pair_")) || sample.name.startsWith(QLatin1String("terrafusion_cdc_")))
             && (labelValue(sample, QStringLiteral("pair_id")).isEmpty() || labelValue(sample, QStringLiteral("pair")).isEmpty()))
             return where + QStringLiteral("a pair figure without pair_id and pair labels");
         QStringList identity { sample.name };
@@ -229,6 +232,26 @@ QString checkPrometheusText(const QByteArray &text, const QStringList &requiredL
             return QStringLiteral("family %1 has no TYPE").arg(family);
     }
     return {};
+}
+
+std::optional<QString> promtoolProblem(const QByteArray &text)
+{
+    const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+    if (promtool.isEmpty())
+        return std::nullopt;
+    QProcess check;
+    check.setProcessChannelMode(QProcess::MergedChannels);
+    check.start(promtool, { QStringLiteral("check"), QStringLiteral("metrics") });
+    if (!check.waitForStarted())
+        return QStringLiteral("promtool did not start");
+    check.write(text);
+    check.closeWriteChannel();
+    if (!check.waitForFinished(30000))
+        return QStringLiteral("promtool did not finish in 30 s");
+    const QByteArray output = check.readAll();
+    if (check.exitStatus() != QProcess::NormalExit || check.exitCode() != 0 || !output.trimmed().isEmpty())
+        return QStringLiteral("promtool check metrics: ") + QString::fromUtf8(output);
+    return QString();
 }
 
 } // namespace tf::test

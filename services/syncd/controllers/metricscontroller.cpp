@@ -6,6 +6,7 @@
 #include "sync/engine/circuitbreaker.h"
 #include "syncd/hostmetrics.h"
 #include "syncd/monitoring/alertengine.h"
+#include "syncd/monitoring/cdclatency.h"
 #include "syncd/monitoring/metricsreport.h"
 #include "syncd/monitoring/monitoringservice.h"
 
@@ -47,6 +48,7 @@ http::ApiResponse MetricsController::metrics(const http::ApiRequest &request)
     report.host = m_host.sample();
     report.routes = m_stats.snapshot();
     report.circuitBreakers = sync::CircuitBreakerRegistry::instance().snapshot();
+    report.cdcLatency = CdcLatency::instance().snapshot();
     if (m_monitoring) {
         report.haveSnapshot = true;
         report.snapshot = m_monitoring->snapshot();

@@ -2,6 +2,7 @@
 
 #include "apiparams.h"
 #include "backgroundjobs.h"
+#include "cdcpairview.h"
 #include "changeaudit.h"
 #include "common/databasestate.h"
 #include "common/listquery.h"
@@ -67,6 +68,7 @@ QJsonObject SyncPairsController::detail(const db::SyncPairRecord &record) const
     const sync::QuarantineStore quarantine(m_context.database.database().database());
     json.insert(QStringLiteral("open_quarantine"),
                 quarantine.countOpen(QString::number(record.id)));
+    json.insert(QStringLiteral("cdc"), cdcPairView(m_context.database.database().database(), record));
     return json;
 }
 

@@ -23,13 +23,43 @@ double thresholdFrom(const Config &config, const QString &name, double fallback)
     return value;
 }
 
-QString figure(double value, int decimals = 1)
+} // namespace
+
+AlertThresholds AlertThresholds::fromConfig(const Config &config)
+{
+    AlertThresholds t;
+    t.cpuPercent = thresholdFrom(config, alertrules::kCpu, t.cpuPercent);
+    t.memoryPercent = thresholdFrom(config, alertrules::kMemory, t.memoryPercent);
+    t.diskPercent = thresholdFrom(config, alertrules::kDisk, t.diskPercent);
+    t.responseTimeMs = thresholdFrom(config, alertrules::kResponseTime, t.responseTimeMs);
+    t.failedOperationsPerHour = thresholdFrom(config, alertrules::kFailedOperations, t.failedOperationsPerHour);
+    t.serviceRestartsPer24h = thresholdFrom(config, alertrules::kServiceRestarts, t.serviceRestartsPer24h);
+    t.cdcLagBytes = thresholdFrom(config, alertrules::kCdcLag, t.cdcLagBytes);
+    t.cdcInactiveMinutes = thresholdFrom(config, alertrules::kCdcInactiveMinutesKey, t.cdcInactiveMinutes);
+    return t;
+}
+
+QJsonObject AlertThresholds::toJson() const
+{
+    return { { alertrules::kCpu, cpuPercent },
+             { alertrules::kMemory, memoryPercent },
+             { alertrules::kDisk, diskPercent },
+             { alertrules::kResponseTime, responseTimeMs },
+             { alertrules::kFailedOperations, failedOperationsPerHour },
+             { alertrules::kServiceRestarts, serviceRestartsPer24h },
+             { alertrules::kCdcLag, cdcLagBytes },
+             { alertrules::kCdcInactiveMinutesKey, cdcInactiveMinutes } };
+}
+
+namespace alertrules {
+
+QString figure(double value, int decimals)
 {
     return QString::number(value, 'f', decimals);
 }
 
 RuleVerdict verdict(const QString &rule, const QString &source, const QString &severity, double value,
-                    double threshold, const QString &message, QJsonObject details = {})
+                    double threshold, const QString &message, QJsonObject details)
 {
     RuleVerdict v;
     v.rule = rule;
@@ -45,35 +75,10 @@ RuleVerdict verdict(const QString &rule, const QString &source, const QString &s
     return v;
 }
 
-} // namespace
-
-AlertThresholds AlertThresholds::fromConfig(const Config &config)
-{
-    AlertThresholds t;
-    t.cpuPercent = thresholdFrom(config, alertrules::kCpu, t.cpuPercent);
-    t.memoryPercent = thresholdFrom(config, alertrules::kMemory, t.memoryPercent);
-    t.diskPercent = thresholdFrom(config, alertrules::kDisk, t.diskPercent);
-    t.responseTimeMs = thresholdFrom(config, alertrules::kResponseTime, t.responseTimeMs);
-    t.failedOperationsPerHour = thresholdFrom(config, alertrules::kFailedOperations, t.failedOperationsPerHour);
-    t.serviceRestartsPer24h = thresholdFrom(config, alertrules::kServiceRestarts, t.serviceRestartsPer24h);
-    return t;
-}
-
-QJsonObject AlertThresholds::toJson() const
-{
-    return { { alertrules::kCpu, cpuPercent },
-             { alertrules::kMemory, memoryPercent },
-             { alertrules::kDisk, diskPercent },
-             { alertrules::kResponseTime, responseTimeMs },
-             { alertrules::kFailedOperations, failedOperationsPerHour },
-             { alertrules::kServiceRestarts, serviceRestartsPer24h } };
-}
-
-namespace alertrules {
-
 QStringList names()
 {
-    return { kCpu, kMemory, kDisk, kResponseTime, kFailedOperations, kServiceRestarts };
+    return { kCpu, kMemory, kDisk, kResponseTime, kFailedOperations, kServiceRestarts,
+             kCdcLag, kCdcInactive, kCdcWalStatus };
 }
 
 QList<RuleVerdict> evaluate(const Observation &o, const AlertThresholds &t)
@@ -110,11 +115,15 @@ QList<RuleVerdict> evaluate(const Observation &o, const AlertThresholds &t)
                                     .arg(o.serviceRestarts24h)
                                     .arg(figure(t.serviceRestartsPer24h, 0))));
     }
+    if (o.haveCdcFigures)
+        verdicts.append(evaluateCdc(o.cdcPairs, t));
     return verdicts;
 }
 
 QString resolvedMessage(const RuleVerdict &v)
 {
+    if (isCdcRule(v.rule))
+        return cdcResolvedMessage(v);
     static const QHash<QString, QString> subjects {
         { kCpu, QStringLiteral("CPU usage") },
         { kMemory, QStringLiteral("Memory usage") },

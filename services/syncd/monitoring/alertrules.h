@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cdcpairfigures.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -21,6 +23,8 @@ struct AlertThresholds
     double responseTimeMs = 500;      // p95 over the sample interval
     double failedOperationsPerHour = 5;
     double serviceRestartsPer24h = 3;
+    double cdcLagBytes = 1073741824;  // 1 GiB behind pg_current_wal_lsn() (cdc_lag_bytes)
+    double cdcInactiveMinutes = 5;    // a cdc slot without walsender or feedback (cdc_slot_inactive)
 
     // Throws tf::Error(Validation) naming the key, the value and where it came from.
     static AlertThresholds fromConfig(const Config &config);
@@ -41,6 +45,8 @@ struct Observation
     bool haveOperationFigures = false;
     int failedOperationsLastHour = 0;
     int serviceRestarts24h = 0;
+    bool haveCdcFigures = false;      // the cdc pairs' slots were read (they need the control database)
+    QList<CdcPairFigures> cdcPairs;
 };
 
 // One rule's finding on one observation.
@@ -64,12 +70,27 @@ inline const QString kDisk = QStringLiteral("disk_percent");
 inline const QString kResponseTime = QStringLiteral("response_time_ms");
 inline const QString kFailedOperations = QStringLiteral("failed_operations_per_hour");
 inline const QString kServiceRestarts = QStringLiteral("service_restarts_per_24h");
+// Per cdc pair (source "pair:<id>"); docs/cdc.md, "Metrics and alert rules".
+inline const QString kCdcLag = QStringLiteral("cdc_lag_bytes");
+inline const QString kCdcInactive = QStringLiteral("cdc_slot_inactive");
+inline const QString kCdcWalStatus = QStringLiteral("cdc_wal_status");
+inline const QString kCdcInactiveMinutesKey = QStringLiteral("cdc_inactive_minutes"); // its [alerts] key
 
 QStringList names();
+// A verdict that fires when value > threshold; value and threshold go into the details.
+RuleVerdict verdict(const QString &rule, const QString &source, const QString &severity, double value,
+                    double threshold, const QString &message, QJsonObject details = {});
+QString figure(double value, int decimals = 1); // fixed decimals, for messages
 // Pure: the verdict of every rule the observation has figures for.
 QList<RuleVerdict> evaluate(const Observation &observation, const AlertThresholds &thresholds);
 // "CPU usage back to normal: ..." for a verdict that stopped firing.
 QString resolvedMessage(const RuleVerdict &verdict);
+
+// The cdc rules of each pair whose slot was read (cdcalertrules.cpp). A source that did not
+// answer gives no verdict: its alerts are neither raised nor resolved on a guess.
+QList<RuleVerdict> evaluateCdc(const QList<CdcPairFigures> &pairs, const AlertThresholds &thresholds);
+bool isCdcRule(const QString &rule);
+QString cdcResolvedMessage(const RuleVerdict &verdict);
 
 } // namespace alertrules
 

@@ -28,7 +28,8 @@ db::MetricSample sample(const QString &metric, double value, const QJsonObject &
 
 MetricsCollector::MetricsCollector(const MonitoringSettings &settings, QString nodeId, QString host,
                                    DatabaseState &database, HostMetrics &hostMetrics,
-                                   const http::RequestStats &requests, AlertEngine &alerts, Publish publish)
+                                   const http::RequestStats &requests, AlertEngine &alerts, Publish publish,
+                                   const SecretBox *secrets)
     : m_settings(settings)
     , m_nodeId(std::move(nodeId))
     , m_host(std::move(host))
@@ -37,6 +38,7 @@ MetricsCollector::MetricsCollector(const MonitoringSettings &settings, QString n
     , m_requests(requests)
     , m_alerts(alerts)
     , m_publish(std::move(publish))
+    , m_secrets(secrets)
 {
 }
 
@@ -98,6 +100,11 @@ void MetricsCollector::collect(bool persist)
         observation.haveOperationFigures = true;
         observation.failedOperationsLastHour = m_snapshot.queue.failedLastHour;
         observation.serviceRestarts24h = m_snapshot.serviceRestarts24h;
+        if (m_secrets) {
+            m_snapshot.cdcPairs = m_cdc.collect(database, *m_secrets, now);
+            observation.haveCdcFigures = true;
+            observation.cdcPairs = m_snapshot.cdcPairs;
+        }
         if (persist) {
             QList<db::MetricSample> samples = samplesOf(observation);
             samples.append(sample(QStringLiteral("process_rss_bytes"), double(host.processRssBytes)));
@@ -168,6 +175,14 @@ QList<db::MetricSample> MetricsCollector::samplesOf(const Observation &o) const
         add("pair_last_duration_s", pair.lastDurationSeconds);
         add("pair_seconds_since_success", pair.secondsSinceSuccess(now));
         add("pair_failures_last_hour", pair.failuresLastHour);
+    }
+    for (const CdcPairFigures &pair : s.cdcPairs) {
+        if (!pair.hasSlotFigures())
+            continue;
+        const QJsonObject labels { { QStringLiteral("pair_id"), pair.pairId }, { QStringLiteral("pair"), pair.name } };
+        samples.append(sample(QStringLiteral("cdc_lag_bytes"), double(pair.lagBytes), labels));
+        samples.append(sample(QStringLiteral("cdc_retained_wal_bytes"), double(pair.retainedBytes), labels));
+        samples.append(sample(QStringLiteral("cdc_seconds_since_feedback"), pair.secondsSinceFeedback, labels));
     }
     return samples;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cdcslotmonitor.h"
 #include "monitoringsettings.h"
 #include "monitoringsnapshot.h"
 #include "requestwindow.h"
@@ -14,6 +15,7 @@ class QTimer;
 
 namespace tf {
 class DatabaseState;
+class SecretBox;
 namespace http {
 class RequestStats;
 }
@@ -27,7 +29,8 @@ class HostMetrics;
 // Lives on the monitoring thread (its own database connection). Every tick it refreshes the
 // queue and pair figures; every sample interval it also writes one row set to system_metrics
 // (one transaction) and evaluates the alert rules; every retention interval it folds old
-// samples into hourly averages.
+// samples into hourly averages. With the key to the systems' credentials it also reads the
+// cdc pairs' replication slots from their sources every tick (CdcSlotMonitor).
 class MetricsCollector final : public QObject
 {
     Q_OBJECT
@@ -37,7 +40,7 @@ public:
 
     MetricsCollector(const MonitoringSettings &settings, QString nodeId, QString host, DatabaseState &database,
                      HostMetrics &hostMetrics, const http::RequestStats &requests, AlertEngine &alerts,
-                     Publish publish);
+                     Publish publish, const SecretBox *secrets = nullptr);
     ~MetricsCollector() override;
 
     void start(); // on the monitoring thread
@@ -57,6 +60,8 @@ private:
     const http::RequestStats &m_requests;
     AlertEngine &m_alerts;
     Publish m_publish;
+    const SecretBox *m_secrets; // null: no cdc figures
+    CdcSlotMonitor m_cdc;
 
     QTimer *m_timer = nullptr;
     RequestWindow m_window;

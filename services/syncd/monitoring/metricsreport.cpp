@@ -1,5 +1,6 @@
 #include "metricsreport.h"
 
+#include "cdcprometheus.h"
 #include "prometheustext.h"
 
 #include "tfversion.h"
@@ -88,9 +89,12 @@ QByteArray MetricsReport::prometheus() const
         out.sample("terrafusion_circuit_breaker_consecutive_failures", { { "node", nodeId }, { "system", it.key() } },
                    it.value().toObject().value(QStringLiteral("consecutive_failures")).toDouble());
 
-    if (!haveSnapshot)
+    if (!haveSnapshot) {
+        appendCdcFamilies(out, nodeId, {}, cdcLatency);
         return out.text();
+    }
     const MonitoringSnapshot &s = snapshot;
+    appendCdcFamilies(out, nodeId, s.cdcPairs, cdcLatency);
     out.family("terrafusion_monitoring_database_up", "gauge",
                QStringLiteral("1 when the latest collection reached the control database."));
     out.sample("terrafusion_monitoring_database_up", node, s.databaseAvailable ? 1 : 0);
@@ -162,6 +166,7 @@ QJsonObject MetricsReport::jsonAdditions() const
         open.append(alert.toJson());
     auto iso = [](const QDateTime &t) { return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(); };
     body.insert(QStringLiteral("pairs"), pairs);
+    body.insert(QStringLiteral("cdc"), cdcJson(s.cdcPairs, cdcLatency));
     body.insert(QStringLiteral("queue"), s.queue.toJson());
     body.insert(QStringLiteral("alerts"), QJsonObject { { QStringLiteral("open"), open },
                                                         { QStringLiteral("open_count"), open.size() },

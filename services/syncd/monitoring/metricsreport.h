@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cdclatency.h"
 #include "monitoringsnapshot.h"
 
 #include "common/requeststats.h"
@@ -24,11 +25,12 @@ struct MetricsReport
     QJsonObject circuitBreakers;         // CircuitBreakerRegistry::snapshot()
     qint64 alertsRaised = 0;             // by this process
     qint64 alertsResolved = 0;
+    QList<CdcLatency::Histogram> cdcLatency; // of the cdc pairs this process streams
 
     // The Prometheus text exposition: terrafusion_* families, labels node (and pair_id,
     // pair for pair figures), counters ending in _total, the request histogram.
     QByteArray prometheus() const;
-    // "pairs", "queue", "alerts", "circuit_breakers", "monitoring" for the JSON answer.
+    // "pairs", "cdc", "queue", "alerts", "circuit_breakers", "monitoring" for the JSON answer.
     QJsonObject jsonAdditions() const;
 };
 

@@ -18,7 +18,7 @@ namespace tf::syncd {
 
 MonitoringService::MonitoringService(const ServiceContext &context, DatabaseState &database,
                                      HostMetrics &hostMetrics, const http::RequestStats &requests,
-                                     QObject *parent)
+                                     const SecretBox *secrets, QObject *parent)
     : QObject(parent)
     , m_settings(MonitoringSettings::fromConfig(context.config))
     , m_nodeId(context.nodeId)
@@ -36,7 +36,8 @@ MonitoringService::MonitoringService(const ServiceContext &context, DatabaseStat
     // Host figures belong to the host: the alert source is its name, so a restarted node
     // (a new node id) resolves the alerts its predecessor raised.
     m_collector = new MetricsCollector(m_settings, m_nodeId, QHostInfo::localHostName(), database, hostMetrics,
-                                       requests, *m_engine, [this](const MonitoringSnapshot &s) { publish(s); });
+                                       requests, *m_engine, [this](const MonitoringSnapshot &s) { publish(s); },
+                                       secrets);
     m_collector->moveToThread(&m_thread);
 }
 

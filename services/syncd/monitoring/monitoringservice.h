@@ -14,6 +14,7 @@
 
 namespace tf {
 class DatabaseState;
+class SecretBox;
 struct ServiceContext;
 namespace http {
 class RequestStats;
@@ -39,7 +40,8 @@ class MonitoringService final : public QObject
 public:
     // Throws tf::Error(Validation) for a bad [monitoring] or [alerts] value.
     MonitoringService(const ServiceContext &context, DatabaseState &database, HostMetrics &hostMetrics,
-                      const http::RequestStats &requests, QObject *parent = nullptr);
+                      const http::RequestStats &requests, const SecretBox *secrets = nullptr,
+                      QObject *parent = nullptr); // secrets: to read the cdc pairs' slots
     ~MonitoringService() override;
 
     void start();

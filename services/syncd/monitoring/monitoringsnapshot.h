@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cdcpairfigures.h"
 #include "requestwindow.h"
 
 #include "db/repositories/alertrepository.h"
@@ -19,6 +20,7 @@ struct MonitoringSnapshot
     QString databaseError;
     db::QueueFigures queue;
     QList<db::PairFigures> pairs;
+    QList<CdcPairFigures> cdcPairs;       // every cdc pair's slot, read from its source
     QList<db::AlertRecord> openAlerts;
     int serviceRestarts24h = 0;
     RequestWindow::Figures requests;      // of the latest sample interval

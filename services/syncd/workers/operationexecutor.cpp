@@ -14,6 +14,7 @@
 #include "sync/queue/operationqueue.h"
 #include "sync/runtime/pairruntime.h"
 #include "sync/verify/verifyrunner.h"
+#include "syncd/monitoring/cdclatency.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -216,6 +217,8 @@ sync::RunResult OperationExecutor::streamCdc(sync::OperationQueue &queue,
     options.alert = m_context.alert;
     options.control = &m_context.control; // held schema changes (cdc_schema_changes)
     options.log = [&](const QString &line) { logLine(queue, operation.id, line); };
+    const qint64 pairId = operation.pairId;
+    options.latency = [pairId](double seconds) { CdcLatency::instance().record(pairId, seconds); };
     bool disabled = false;
     options.progress = [&](const sync::CdcProgress &progress) {
         if (m_context.stopping.load())
@@ -225,6 +228,7 @@ sync::RunResult OperationExecutor::streamCdc(sync::OperationQueue &queue,
         totals.insert(QStringLiteral("cdc_transactions"), progress.transactions);
         totals.insert(QStringLiteral("cdc_lag_bytes"), progress.lagBytes);
         totals.insert(QStringLiteral("cdc_wal_status"), progress.walStatus);
+        CdcLatency::addFigures(totals, CdcLatency::instance().of(pairId));
         m_context.active.update(operation.id, -1, QStringLiteral("streaming"), totals);
         try {
             if (!db::SyncPairRepository(m_context.control).get(operation.pairId).enabled) {

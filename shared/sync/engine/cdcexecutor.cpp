@@ -19,6 +19,7 @@
 #include <QEventLoop>
 #include <QLoggingCategory>
 #include <QTimer>
+#include <chrono>
 
 Q_LOGGING_CATEGORY(lcCdc, "sync.cdc")
 
@@ -439,6 +440,8 @@ void CdcExecutor::commitTransaction(const CommitMessage &commit)
 {
     m_pendingEnd = commit.endLsn;
     ++m_pendingTransactions;
+    if (m_options.latency)
+        m_pendingCommitTimes.append(commit.commitTime);
     ++m_progress.transactions;
     if (m_pendingTransactions >= m_options.maxTransactionsPerCommit)
         commitTarget();
@@ -488,6 +491,20 @@ void CdcExecutor::commitTarget()
             m_gate->markApplied(id);
         m_passedChanges.clear();
     }
+    reportLatency();
+}
+
+void CdcExecutor::reportLatency()
+{
+    if (m_pendingCommitTimes.isEmpty())
+        return;
+    const qint64 appliedMicros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+    const qint64 appliedPgMicros = appliedMicros + cdc::toPgEpochMicros(0); // Unix -> 2000 epoch
+    for (const qint64 committed : std::as_const(m_pendingCommitTimes))
+        m_options.latency(double(appliedPgMicros - committed) / 1e6);
+    m_pendingCommitTimes.clear();
 }
 
 // A streamed table's Relation message, before the decoder sees it. The approved shape of a held

@@ -54,6 +54,9 @@ struct CdcRunOptions
     std::function<bool(const CdcProgress &)> progress;
     std::function<void(const QString &rule, const QString &message)> alert;
     std::function<void(const QString &line)> log; // operation log lines
+    // After each target commit, once per source transaction it holds: seconds from the source
+    // commit (pgoutput Commit timestamp) to the end of the target commit (metrics).
+    std::function<void(double seconds)> latency;
     int statusIntervalMs = 10000; // standby status updates
     int checkIntervalMs = 5000; // cancel, slot check, progress
     int maxTransactionsPerCommit = 500; // small source transactions batched when busy
@@ -124,6 +127,7 @@ private:
     void emptyUnfinishedSnapshot(cdc::CdcPositionStore &positions);
     void openTargetTransaction();
     void commitTarget(); // saves the position, commits, confirms
+    void reportLatency(); // of the source transactions the target commit just held
     void scheduleCommit();
     void stopWith(const QString &error, const QString &code = {});
     CdcEntityWriter *writerFor(const cdc::RelationMessage &relation);
@@ -156,6 +160,7 @@ private:
     std::unique_ptr<db::Transaction> m_transaction; // the open target transaction, if any
     cdc::Lsn m_pendingEnd = 0; // end LSN of the last source transaction in m_transaction
     int m_pendingTransactions = 0;
+    QList<qint64> m_pendingCommitTimes; // source commit times (pg epoch µs), when latency is asked
     bool m_commitScheduled = false;
     cdc::Lsn m_applied = 0; // saved and committed
     CdcProgress m_progress;
