@@ -43,6 +43,7 @@ private:
     std::unique_ptr<test::ServiceProcess> m_second;
     quint16 m_secondPort = 0;
     qint64 m_source = 0;
+    int m_worlds = 0;
 };
 
 namespace {
@@ -76,6 +77,8 @@ void TestGatewayCache::cleanup()
     // The next function starts on an empty folder (same path).
     QDir(m_dir.path()).removeRecursively();
     QDir().mkpath(m_dir.path());
+    // A data directory of another name: the test support remembers the admin password per path.
+    m_dataName = QStringLiteral("data-%1").arg(++m_worlds);
 }
 
 bool TestGatewayCache::startWorld(const QString &databaseUrl)
