@@ -5,6 +5,7 @@
 #   nginx    wrk -> nginx -> tf-syncd GET /sync-pairs         (the reference proxy)
 #   gateway  wrk -> tf-gateway GET /api/sync-pairs -> tf-syncd (auth, roles, audit-free read)
 #   status   wrk -> tf-gateway GET /api/status                (gateway, syncd and DB probes)
+#   uncached wrk -> a second tf-gateway with [gateway] read_cache = false (every read asks tf-syncd)
 # Prints requests/s and latency percentiles for each and the ratios the issue asks for:
 # gateway/nginx throughput (goal >= 0.8), gateway/nginx p99 (goal <= 1.5) and the gateway's
 # added p50 over calling tf-syncd directly (goal <= 1 ms).
@@ -77,6 +78,13 @@ CONF
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK"
 wait_up "http://127.0.0.1:$NGINX_PORT/api/health/live"
 
+# The same gateway without its read cache (the proxy path alone), on the same data and tf-syncd.
+UNCACHED_PORT="$(free_port)"
+TF_GATEWAY__READ_CACHE=false "$BIN/tf-gateway" --data-dir "$DATA" --port "$UNCACHED_PORT" --bind 127.0.0.1 \
+    --no-supervise-sync --sync-url "http://127.0.0.1:$SYNC_PORT" >"$WORK/gateway-uncached.log" 2>&1 &
+PIDS+=("$!")
+wait_up "http://127.0.0.1:$UNCACHED_PORT/health/ready"
+
 run_wrk() { # name url [header] [connections]
     local name="$1" url="$2" header="${3:-}" connections="${4:-$CONNECTIONS}"
     local threads="$THREADS"
@@ -104,10 +112,12 @@ RESULTS="$OUT/gateway-summary.txt"
     run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/sync-pairs"
     run_wrk gateway "http://127.0.0.1:$GATEWAY_PORT/api/sync-pairs" "Authorization: Bearer $TOKEN"
     run_wrk status "http://127.0.0.1:$GATEWAY_PORT/api/status" "Authorization: Bearer $TOKEN"
+    run_wrk uncached "http://127.0.0.1:$UNCACHED_PORT/api/sync-pairs" "Authorization: Bearer $TOKEN"
     # One connection: the latency each hop adds when nothing queues.
     run_wrk direct1 "http://127.0.0.1:$SYNC_PORT/sync-pairs" "Authorization: Bearer $SERVICE_TOKEN" 1
     run_wrk nginx1 "http://127.0.0.1:$NGINX_PORT/api/sync-pairs" "" 1
     run_wrk gateway1 "http://127.0.0.1:$GATEWAY_PORT/api/sync-pairs" "Authorization: Bearer $TOKEN" 1
+    run_wrk uncached1 "http://127.0.0.1:$UNCACHED_PORT/api/sync-pairs" "Authorization: Bearer $TOKEN" 1
 } >"$RESULTS"
 
 python3 - "$RESULTS" "$CONNECTIONS" <<'PY'
@@ -117,7 +127,7 @@ for line in open(sys.argv[1]):
     parts = line.split()
     rows[parts[0]] = dict(rps=float(parts[1]), p50=float(parts[2]), p90=float(parts[3]), p99=float(parts[4]), non2xx=int(parts[5]), extra=" ".join(parts[6:]))
 print(f"{'route':<10}{'req/s':>10}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}{'non-2xx':>9}")
-for name in ("direct", "nginx", "gateway", "status", "direct1", "nginx1", "gateway1"):
+for name in ("direct", "nginx", "gateway", "status", "uncached", "direct1", "nginx1", "gateway1", "uncached1"):
     r = rows[name]
     print(f"{name:<10}{r['rps']:>10.0f}{r['p50']:>10.3f}{r['p90']:>10.3f}{r['p99']:>10.3f}{r['non2xx']:>9} {r['extra']}")
 g, n, d = rows["gateway"], rows["nginx"], rows["direct"]
@@ -127,4 +137,7 @@ print(f"gateway/nginx p99:        {g['p99'] / n['p99']:.2f}x  (goal <= 1.50)")
 print(f"gateway added p50 over direct at {sys.argv[2]} connections: {g['p50'] - d['p50']:.3f} ms; nginx added {n['p50'] - d['p50']:.3f} ms")
 g1, n1, d1 = rows["gateway1"], rows["nginx1"], rows["direct1"]
 print(f"gateway added p50 over direct at 1 connection: {g1['p50'] - d1['p50']:.3f} ms  (goal <= 1 ms); nginx added {n1['p50'] - d1['p50']:.3f} ms")
+u, u1 = rows["uncached"], rows["uncached1"]
+print(f"without the read cache: throughput {u['rps'] / n['rps']:.2f}x nginx, p99 {u['p99'] / n['p99']:.2f}x nginx, "
+      f"added p50 {u['p50'] - d['p50']:.3f} ms at {sys.argv[2]} connections, {u1['p50'] - d1['p50']:.3f} ms at 1")
 PY

@@ -7,7 +7,8 @@
 # the warm-up and at the end (goal: growth < 10 %), and "goals met" or "goals NOT met".
 # Usage: bench/soak/run.sh [REQUESTS] [BUILD_DIR]   (default 1000000, build/release)
 # Environment: CONNECTIONS (64), THREADS (2), WARMUP (requests, default REQUESTS/10 capped at
-# 50,000), MAX_SECONDS (upper bound of the main run, default 1,800).
+# 50,000), MAX_SECONDS (upper bound of the main run, default 1,800), SOAK_LOG_DIR (keep both
+# services' logs there, with every request and its time: QT_LOGGING_RULES=http.server.debug=true).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -32,6 +33,10 @@ PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    if [[ -n "${SOAK_LOG_DIR:-}" ]]; then
+        mkdir -p "$SOAK_LOG_DIR"
+        cp "$WORK"/*.log "$WORK"/*.txt "$SOAK_LOG_DIR"/ 2>/dev/null || true
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -40,6 +45,7 @@ source "$HERE/../lib/services.sh"
 
 echo "== $(date -Is) on $(hostname), $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== $REQUESTS requests (warm-up $WARMUP) at $CONNECTIONS connections; build: $BUILD"
+[[ -n "${SOAK_LOG_DIR:-}" ]] && export QT_LOGGING_RULES="http.server.debug=true${QT_LOGGING_RULES:+;$QT_LOGGING_RULES}"
 start_services
 export SOAK_TOKEN="$TOKEN" SOAK_USER=admin SOAK_PASSWORD="$PASSWORD"
 URL="http://127.0.0.1:$GATEWAY_PORT"

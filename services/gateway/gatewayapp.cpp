@@ -24,6 +24,7 @@
 #include "jobs/jobregistry.h"
 #include "syncdclient.h"
 #include "syncsupervisor.h"
+#include "upstream/readcache.h"
 
 #include <QLoggingCategory>
 
@@ -75,7 +76,9 @@ GatewayApp::GatewayApp(ServiceContext context, GatewaySettings settings, QObject
     m_status = std::make_unique<StatusController>(*m_database, *m_syncd, m_supervisor, m_uptime,
                                                   m_settings.statusTimeoutMs);
     m_metrics = std::make_unique<MetricsProxyController>(*m_syncd);
-    m_syncProxy = std::make_unique<SyncProxyController>(*m_syncd, m_settings.proxySlowTimeoutMs);
+    if (m_settings.readCache)
+        m_readCache = std::make_unique<ReadCache>(*m_database);
+    m_syncProxy = std::make_unique<SyncProxyController>(*m_syncd, m_settings.proxySlowTimeoutMs, m_readCache.get());
     m_services = std::make_unique<ServicesController>(
         *m_database, *m_jobs, m_supervisor, m_settings.syncUrl, m_context.nodeId,
         ServicesController::Hooks { [this] { stop(); }, [this] {

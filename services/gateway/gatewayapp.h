@@ -32,6 +32,7 @@ class JobsController;
 class MaintenanceController;
 class MetricsHistoryController;
 class MetricsProxyController;
+class ReadCache;
 class RecoveryPlansController;
 class ServiceInventoryController;
 class ServicesController;
@@ -85,6 +86,7 @@ private:
     std::unique_ptr<TokensController> m_tokens;
     std::unique_ptr<StatusController> m_status;
     std::unique_ptr<MetricsProxyController> m_metrics;
+    std::unique_ptr<ReadCache> m_readCache; // before m_syncProxy, which holds a pointer to it
     std::unique_ptr<SyncProxyController> m_syncProxy;
     std::unique_ptr<ServicesController> m_services;
     std::unique_ptr<ServiceInventoryController> m_serviceInventory;

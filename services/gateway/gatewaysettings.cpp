@@ -14,6 +14,7 @@ QHash<QString, QString> GatewaySettings::defaults()
         { QStringLiteral("gateway/sync_port"), QStringLiteral("8080") },
         { QStringLiteral("gateway/proxy_timeout_ms"), QStringLiteral("5000") },
         { QStringLiteral("gateway/proxy_slow_timeout_ms"), QStringLiteral("60000") },
+        { QStringLiteral("gateway/read_cache"), QStringLiteral("true") },
         { QStringLiteral("gateway/status_timeout_ms"), QStringLiteral("2000") },
         { QStringLiteral("gateway/health_interval_ms"), QStringLiteral("1000") },
         { QStringLiteral("gateway/restart_max_attempts"), QStringLiteral("10") },
@@ -30,6 +31,7 @@ GatewaySettings GatewaySettings::fromContext(const ServiceContext &context)
     settings.syncPort = static_cast<quint16>(config.integer(QStringLiteral("gateway/sync_port"), 1, 65535));
     settings.proxyTimeoutMs = config.integer(QStringLiteral("gateway/proxy_timeout_ms"), 100, 600000);
     settings.proxySlowTimeoutMs = config.integer(QStringLiteral("gateway/proxy_slow_timeout_ms"), 100, 600000);
+    settings.readCache = config.boolean(QStringLiteral("gateway/read_cache"));
     settings.statusTimeoutMs = config.integer(QStringLiteral("gateway/status_timeout_ms"), 100, 600000);
     settings.healthIntervalMs = config.integer(QStringLiteral("gateway/health_interval_ms"), 100, 600000);
     settings.restartMaxAttempts = config.integer(QStringLiteral("gateway/restart_max_attempts"), 1, 1000);

@@ -19,6 +19,8 @@ struct GatewaySettings
     // Proxied routes that make tf-syncd connect to external systems (system and pair tests,
     // entity listing, quarantine replays) take longer than a database read.
     int proxySlowTimeoutMs = 60000;
+    // Answers of the pair and system reads kept until the change feed moves (ReadCache).
+    bool readCache = true;
     int statusTimeoutMs = 2000;
     int healthIntervalMs = 1000;
     int restartMaxAttempts = 10;

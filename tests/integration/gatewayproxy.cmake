@@ -10,3 +10,8 @@ add_dependencies(tst_gatewayproxy_writes tf-gateway tf-syncd)
 # GET /api/sync-operations/summary: finished operations per hour and day, exact counts, 400s.
 tf_add_test(NAME tst_operationsummary SOURCES integration/tst_operationsummary.cpp integration/tst_gatewayproxy_fixture.h LIBS tfcore LABELS integration TIMEOUT 120)
 add_dependencies(tst_operationsummary tf-gateway tf-syncd)
+
+# The gateway's read cache: never stale across two gateways (SQLite and PostgreSQL), and an
+# unchanged read answered without tf-syncd.
+tf_add_test(NAME tst_gatewaycache SOURCES integration/tst_gatewaycache.cpp integration/tst_gatewayproxy_fixture.h LIBS tfcore LABELS integration TIMEOUT 180)
+add_dependencies(tst_gatewaycache tf-gateway tf-syncd)

@@ -542,12 +542,13 @@ void TestGatewayProxy::hungSyncdIs504()
                            .toInteger();
     QVERIFY(pid > 0);
     QCOMPARE(::kill(static_cast<pid_t>(pid), SIGSTOP), 0);
-    const test::HttpResult hung = api("GET", QStringLiteral("/api/sync-pairs"));
+    // A route the gateway's read cache never answers (tst_gatewaycache covers those).
+    const test::HttpResult hung = api("GET", QStringLiteral("/api/sync-operations?limit=5"));
     ::kill(static_cast<pid_t>(pid), SIGCONT);
     QCOMPARE(hung.status, 504);
     QCOMPARE(errorCode(hung), QStringLiteral("timeout"));
     QVERIFY2(hung.elapsedMs < 5000, qPrintable(QString::number(hung.elapsedMs)));
-    QTRY_COMPARE_WITH_TIMEOUT(api("GET", QStringLiteral("/api/sync-pairs")).status, 200, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(api("GET", QStringLiteral("/api/sync-operations?limit=5")).status, 200, 10000);
 }
 
 void TestGatewayProxy::deadSyncdIs503Quickly()
@@ -562,7 +563,7 @@ void TestGatewayProxy::deadSyncdIs503Quickly()
                            .toInteger();
     QVERIFY(pid > 0);
     QCOMPARE(::kill(static_cast<pid_t>(pid), SIGKILL), 0);
-    const test::HttpResult dead = api("GET", QStringLiteral("/api/sync-pairs"));
+    const test::HttpResult dead = api("GET", QStringLiteral("/api/sync-operations?limit=5"));
     QVERIFY2(dead.status == 503, dead.body.constData());
     QCOMPARE(errorCode(dead), QStringLiteral("service_unavailable"));
     QCOMPARE(dead.json()

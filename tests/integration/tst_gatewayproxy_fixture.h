@@ -73,7 +73,8 @@ protected:
 
     QString base() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
     QString syncBase() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_syncPort); }
-    QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
+    QString dataDir() const { return m_dir.filePath(m_dataName); }
+    QString m_dataName = QStringLiteral("data"); // another name for another gateway's data
 
     HttpResult api(const QByteArray &method, const QString &path, const QByteArray &body = {},
                    const QByteArray &requestId = {},

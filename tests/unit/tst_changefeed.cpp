@@ -42,6 +42,8 @@ private slots:
     void fullWhenTooManyPrunedOrFromElsewhere();
     void uncommittedIdHoldsTheCursor_data();
     void uncommittedIdHoldsTheCursor();
+    void versionMovesWithEveryCommit_data() { test::AuditDatabaseFixture::backends(); }
+    void versionMovesWithEveryCommit();
     void metricsDownsample_data() { test::AuditDatabaseFixture::backends(); }
     void metricsDownsample();
 
@@ -223,6 +225,42 @@ void TestChangeFeed::uncommittedIdHoldsTheCursor()
     QCOMPARE(set.changes.size(), 2);
     QCOMPARE(set.changes.first().resourceId, a);
     QCOMPARE(set.cursor, start + 2);
+}
+
+// What the gateway's read cache keys on (ReadCache): the head moves with every commit that
+// changes a followed table, also one that took its id before a newer, already visible one; and
+// on PostgreSQL the version is not settled while such a writer is open.
+void TestChangeFeed::versionMovesWithEveryCommit()
+{
+    ChangeFeedRepository feed(m_fixture.database());
+    const ChangeFeedRepository::Version before = feed.version();
+    QVERIFY(before.settled);
+    insert(QStringLiteral("INSERT INTO systems (name, kind) VALUES ('v1', 'csv')"));
+    const ChangeFeedRepository::Version one = feed.version();
+    QVERIFY(one.head > before.head);
+    QVERIFY(one.settled);
+    QCOMPARE(feed.version().head, one.head); // nothing changed: the same position
+
+    if (!m_fixture.isPostgres())
+        return; // SQLite serialises writers: ids follow commits
+    auto other = ControlDatabase::open(m_fixture.url(), false);
+    ChangeFeedRepository::Version whileOpen;
+    {
+        Transaction open(other->database());
+        QSqlQuery query = other->database().prepare(QStringLiteral("INSERT INTO systems (name, kind) VALUES ('slow', 'csv')"));
+        other->database().exec(query, "test insert");
+        query.finish();
+        insert(QStringLiteral("INSERT INTO systems (name, kind) VALUES ('fast', 'csv')"));
+        whileOpen = feed.version();
+        QVERIFY(whileOpen.head > one.head);
+        QVERIFY(!whileOpen.settled); // the open writer's lower id may still commit
+        open.commit();
+    }
+    // That commit has the lower id; the head is still the newer one's, but an answer read while
+    // it was open was never kept (not settled), and from now on the version is settled again.
+    const ChangeFeedRepository::Version after = feed.version();
+    QCOMPARE(after.head, whileOpen.head);
+    QVERIFY(after.settled);
 }
 
 void TestChangeFeed::metricsDownsample()

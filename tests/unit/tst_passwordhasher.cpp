@@ -35,6 +35,33 @@ private Q_SLOTS:
         QVERIFY(!hasher.needsRehash(stored));
     }
 
+    // Hashes stored before the switch from QPasswordDigestor to libcrypto still verify: the
+    // derivation is PBKDF2-HMAC-SHA256 as RFC 7914 section 11's test vectors give it.
+    void knownAnswers_data()
+    {
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<QByteArray>("salt");
+        QTest::addColumn<int>("iterations");
+        QTest::addColumn<QByteArray>("keyHex");
+        QTest::newRow("1 round") << QStringLiteral("passwd") << QByteArray("salt") << 1
+                                 << QByteArray("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
+        QTest::newRow("80000 rounds") << QStringLiteral("Password") << QByteArray("NaCl") << 80000
+                                      << QByteArray("4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56");
+    }
+    void knownAnswers()
+    {
+        QFETCH(QString, password);
+        QFETCH(QByteArray, salt);
+        QFETCH(int, iterations);
+        QFETCH(QByteArray, keyHex);
+        const QString stored = QStringLiteral("pbkdf2-sha256$%1$%2$%3")
+                                   .arg(iterations)
+                                   .arg(QString::fromLatin1(salt.toBase64()), QString::fromLatin1(QByteArray::fromHex(keyHex).toBase64()));
+        const PasswordHasher hasher(1000);
+        QVERIFY(hasher.verify(password, stored));
+        QVERIFY(!hasher.verify(password + QLatin1Char('x'), stored));
+    }
+
     void saltsDiffer()
     {
         const PasswordHasher hasher(1000);

@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "core/jsonutil.h"
 #include "gateway/syncdclient.h"
+#include "gateway/upstream/readcache.h"
 #include "sync/definition/jsonreader.h"
 #include "sync/queue/operationqueue.h"
 
@@ -26,21 +27,24 @@ struct ProxyRoute
     const char *pattern; // the gateway's; tf-syncd's is the same without "/api"
     Permission permission;
     bool slow; // tf-syncd connects to external systems to answer
+    // The answer is made of control-table rows the change feed follows, every column of them
+    // (ReadCache): kept and served again until the feed moves.
+    bool cached = false;
 };
 
 // Every sync route of tf-syncd (resources/openapi-syncd.yaml) but its start route, which
 // POST /api/sync-operations replaces.
 const ProxyRoute kRoutes[] = {
-    { "GET", "/api/systems", Permission::PairsRead, false },
+    { "GET", "/api/systems", Permission::PairsRead, false, true },
     { "POST", "/api/systems", Permission::PairsWrite, false },
-    { "GET", "/api/systems/<id>", Permission::PairsRead, false },
+    { "GET", "/api/systems/<id>", Permission::PairsRead, false, true },
     { "PUT", "/api/systems/<id>", Permission::PairsWrite, false },
     { "PATCH", "/api/systems/<id>", Permission::PairsWrite, false },
     { "DELETE", "/api/systems/<id>", Permission::PairsWrite, false },
     { "POST", "/api/systems/<id>/test", Permission::PairsWrite, true },
     { "GET", "/api/systems/<id>/entities", Permission::PairsRead, true },
 
-    { "GET", "/api/sync-pairs", Permission::PairsRead, false },
+    { "GET", "/api/sync-pairs", Permission::PairsRead, false, true },
     { "POST", "/api/sync-pairs", Permission::PairsWrite, false },
     { "GET", "/api/sync-pairs/<id>", Permission::PairsRead, false },
     { "PUT", "/api/sync-pairs/<id>", Permission::PairsWrite, false },
@@ -158,9 +162,10 @@ http::ApiResponse relay(const SyncdClient::Result &result, const QString &reques
 
 } // namespace
 
-SyncProxyController::SyncProxyController(SyncdClient &syncd, int slowTimeoutMs)
+SyncProxyController::SyncProxyController(SyncdClient &syncd, int slowTimeoutMs, ReadCache *cache)
     : m_syncd(syncd)
     , m_slowTimeoutMs(slowTimeoutMs)
+    , m_cache(cache)
 { }
 
 void SyncProxyController::registerRoutes(http::Router &router)
@@ -168,10 +173,11 @@ void SyncProxyController::registerRoutes(http::Router &router)
     for (const ProxyRoute &route : kRoutes) {
         const QString upstream = QString::fromLatin1(route.pattern).mid(4);
         const bool slow = route.slow;
+        const bool cached = route.cached && m_cache;
         router.addAsync(route.method, QString::fromLatin1(route.pattern), route.permission,
-                        [this, upstream, slow](const http::ApiRequest &request,
-                                               const http::Router::Reply &reply) {
-                            forward(request, reply, upstream, slow);
+                        [this, upstream, slow, cached](const http::ApiRequest &request,
+                                                       const http::Router::Reply &reply) {
+                            forward(request, reply, upstream, slow, cached);
                         });
     }
     // Reading is enough to verify; writing the differences (repair) needs sync:run.
@@ -186,7 +192,7 @@ void SyncProxyController::registerRoutes(http::Router &router)
 }
 
 void SyncProxyController::forward(const http::ApiRequest &request, const http::Router::Reply &reply,
-                                  const QString &upstreamPattern, bool slow)
+                                  const QString &upstreamPattern, bool slow, bool cached)
 {
     const QString query = request.query.toString(QUrl::FullyEncoded);
     request.queryChecked = true; // tf-syncd refuses the parameters it does not know
@@ -196,8 +202,24 @@ void SyncProxyController::forward(const http::ApiRequest &request, const http::R
     // HEAD goes upstream as GET: the gateway needs the body's length for its own answer's
     // Content-Length (ApiServer leaves the body out of a HEAD answer).
     const QByteArray method = request.method == "HEAD" ? QByteArrayLiteral("GET") : request.method;
-    send(request, reply, method, path, hasBody ? request.body : QByteArray(),
-         slow ? m_slowTimeoutMs : m_syncd.timeoutMs());
+    const int timeoutMs = slow ? m_slowTimeoutMs : m_syncd.timeoutMs();
+    if (cached && method == "GET") {
+        if (const std::optional<ReadCache::Position> at = m_cache->position()) {
+            // The caller's role too: an answer is never shared across roles.
+            const QByteArray key = request.caller.role.toUtf8() + '\n' + path.toUtf8();
+            if (const std::optional<SyncdClient::Result> kept = m_cache->find(key, *at)) {
+                m_cache->countHit();
+                const QString route = QString::fromLatin1(request.method) + QLatin1Char(' ') + request.path;
+                reply(relay(*kept, request.requestId, timeoutMs, route, false));
+                return;
+            }
+            m_cache->countMiss();
+            send(request, reply, method, path, {}, timeoutMs,
+                 [cache = m_cache, key, at = *at](const SyncdClient::Result &result) { cache->store(key, at, result); });
+            return;
+        }
+    }
+    send(request, reply, method, path, hasBody ? request.body : QByteArray(), timeoutMs);
 }
 
 void SyncProxyController::start(const http::ApiRequest &request, const http::Router::Reply &reply)
@@ -248,7 +270,8 @@ void SyncProxyController::verify(const http::ApiRequest &request, const http::Ro
 
 void SyncProxyController::send(const http::ApiRequest &request, const http::Router::Reply &reply,
                                const QByteArray &method, const QString &upstreamPath,
-                               const QByteArray &body, int timeoutMs)
+                               const QByteArray &body, int timeoutMs,
+                               std::function<void(const SyncdClient::Result &)> answered)
 {
     const QString requestId = request.requestId;
     const QString route = QString::fromLatin1(request.method) + QLatin1Char(' ') + request.path;
@@ -262,10 +285,19 @@ void SyncProxyController::send(const http::ApiRequest &request, const http::Rout
     }
     if (method == "PATCH" && !request.header("content-type").isEmpty())
         headers.append({ QByteArrayLiteral("Content-Type"), request.header("content-type") });
+    // A write through this gateway empties the read cache when it is sent and again when it is
+    // answered (a read answered in between may predate it); the change feed catches the rest.
+    ReadCache *cache = changes ? m_cache : nullptr;
+    if (cache)
+        cache->clear();
     m_syncd.request(
         method, upstreamPath, body, headers,
         nullptr,
-        [reply, requestId, timeoutMs, route, changes](const SyncdClient::Result &result) {
+        [reply, requestId, timeoutMs, route, changes, cache, answered = std::move(answered)](const SyncdClient::Result &result) {
+            if (cache)
+                cache->clear();
+            if (answered)
+                answered(result);
             reply(relay(result, requestId, timeoutMs, route, changes));
         },
         timeoutMs);

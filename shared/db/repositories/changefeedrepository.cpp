@@ -138,6 +138,23 @@ ChangeSet ChangeFeedRepository::since(qint64 since, int maxChanges) const
     return set;
 }
 
+ChangeFeedRepository::Version ChangeFeedRepository::version() const
+{
+    if (!m_database.dialect().isPostgres())
+        return { head().head(), true };
+    // One snapshot for both: the newest visible id and whether any writer was still open.
+    QSqlQuery query = m_database.prepare(QStringLiteral(
+        "SELECT (SELECT pruned_through FROM change_feed_state WHERE id = 1), (SELECT MAX(id) FROM change_feed), "
+        "pg_snapshot_xmin(pg_current_snapshot()) = pg_snapshot_xmax(pg_current_snapshot())"));
+    m_database.exec(query, "reading the change feed version");
+    Version version;
+    if (query.next()) {
+        version.head = qMax(query.value(0).toLongLong(), query.value(1).toLongLong());
+        version.settled = query.value(2).toBool();
+    }
+    return version;
+}
+
 ChangeSet ChangeFeedRepository::current() const
 {
     const Head feed = head();

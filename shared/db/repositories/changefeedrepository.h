@@ -63,6 +63,17 @@ public:
     // The current cursor with full set: for a client that has nothing yet.
     ChangeSet current() const;
 
+    // The feed's newest position, for caches of answers built from the control tables: any
+    // commit that changes a resource the feed follows moves `head` past this value. `settled`:
+    // no transaction was open that could still commit an id at or below `head` (always on
+    // SQLite), so an answer read after this call may be kept until `head` moves.
+    struct Version
+    {
+        qint64 head = 0;
+        bool settled = false;
+    };
+    Version version() const;
+
     struct PruneResult
     {
         qint64 removed = 0;
