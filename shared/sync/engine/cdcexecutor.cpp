@@ -349,14 +349,27 @@ void CdcExecutor::change(const SourceChange &change)
 {
     openTargetTransaction();
     if (change.kind == SourceChange::Kind::Truncate) {
+        flushWriters(); // the writes before it land first
         for (const RelationPtr &relation : change.truncated) {
             if (CdcEntityWriter *writer = writerFor(*relation))
                 writer->truncate(m_progress.totals);
         }
         return;
     }
-    if (CdcEntityWriter *writer = writerFor(*change.relation))
-        writer->apply(change, m_options.operationId, m_progress.totals);
+    CdcEntityWriter *writer = writerFor(*change.relation);
+    if (!writer)
+        return;
+    if (m_heldWriter && m_heldWriter != writer)
+        m_heldWriter->flush(m_progress.totals); // tables written in the source's order
+    m_heldWriter = writer;
+    writer->apply(change, m_options.operationId, m_progress.totals);
+}
+
+void CdcExecutor::flushWriters()
+{
+    for (const auto &writer : std::as_const(m_writers))
+        writer->flush(m_progress.totals);
+    m_heldWriter = nullptr;
 }
 
 void CdcExecutor::commitTransaction(const CommitMessage &commit)
@@ -394,6 +407,7 @@ void CdcExecutor::commitTarget()
 {
     if (!m_transaction)
         return;
+    flushWriters();
     if (m_pendingTransactions > 0) {
         CdcPositionStore(*m_targetDb, m_target.schemaName())
             .save(m_pair.pairId,

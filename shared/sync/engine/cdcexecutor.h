@@ -109,7 +109,8 @@ private:
     void relationChanged(const cdc::RelationPtr &before, const cdc::RelationPtr &after) override;
 
     void openTargetTransaction();
-    void commitTarget(); // saves the position, commits, confirms
+    void commitTarget(); // writes the held changes, saves the position, commits, confirms
+    void flushWriters();
     void scheduleCommit();
     void stopWith(const QString &error, const QString &code = {});
     CdcEntityWriter *writerFor(const cdc::RelationMessage &relation);
@@ -128,6 +129,7 @@ private:
     std::unique_ptr<db::Database> m_targetDb; // the stream's writes and positions
     std::unique_ptr<ResilientCall> m_targetCalls;
     QList<std::shared_ptr<CdcEntityWriter>> m_writers; // in m_pair.entities order
+    CdcEntityWriter *m_heldWriter = nullptr; // the writer holding a run of changes, if any
     std::unique_ptr<cdc::ChangeDecoder> m_decoder;
     std::unique_ptr<cdc::PgReplicationStream> m_stream;
     std::unique_ptr<db::Transaction> m_transaction; // the open target transaction, if any
