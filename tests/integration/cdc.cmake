@@ -16,3 +16,7 @@ tf_add_test(NAME tst_cdcexecutor SOURCES integration/tst_cdcexecutor.cpp integra
 # while streaming) with a concurrent writer: the target equals the source, nothing applied twice.
 tf_add_test(NAME tst_cdccrash SOURCES integration/tst_cdccrash.cpp integration/cdcpairfixture.h
             LIBS tfcore LABELS integration TIMEOUT 600)
+# A 1,000,000-row UPDATE in one source transaction, streamed by a child process under a 2 s
+# wal_sender_timeout: one target transaction, peak RSS (VmHWM) <= 150 MB (issue 17).
+tf_add_test(NAME tst_cdcbigtx SOURCES integration/tst_cdcbigtx.cpp integration/cdcpairfixture.h
+            LIBS tfcore LABELS integration TIMEOUT 600)
