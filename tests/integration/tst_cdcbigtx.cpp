@@ -2,6 +2,7 @@
 #include "sync/engine/cdcexecutor.h"
 #include "testsupport.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QtTest>
@@ -90,6 +91,8 @@ private Q_SLOTS:
     void millionRowUpdateIsOneTargetTransaction()
     {
         QCOMPARE(scalar(*m_world.admin, QStringLiteral("SELECT current_setting('wal_sender_timeout')")), QStringLiteral("2s"));
+        QElapsedTimer phase;
+        phase.start();
         QProcess child;
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         child.start(QCoreApplication::applicationFilePath(),
@@ -102,12 +105,15 @@ private Q_SLOTS:
                                      && value(QStringLiteral("SELECT count(*) FROM cdc_dst.tf_cdc_position")) == 1,
                                  240000);
         QCOMPARE(value(QStringLiteral("SELECT count(*) FROM cdc_dst.parcel")), kRows);
+        qInfo("initial snapshot of %lld rows: %lld ms", kRows, phase.restart());
 
         m_world.admin->execDirect(QStringLiteral("UPDATE cdc_src.parcel SET version = version + 1, "
                                                  "name = name || ' updated'"),
                                   "the 1,000,000-row update");
+        qInfo("source UPDATE of %lld rows: %lld ms", kRows, phase.restart());
         QTRY_COMPARE_WITH_TIMEOUT(value(QStringLiteral("SELECT count(*) FROM cdc_dst.parcel WHERE version = 2")),
                                   kRows, 300000);
+        qInfo("streamed and applied (source commit to target commit): %lld ms", phase.restart());
         const qint64 peak = peakRssKb(child.processId());
         QCOMPARE(child.state(), QProcess::Running); // never dropped by the walsender, never failed
         QCOMPARE(differences(*m_world.admin), 0);
