@@ -13,8 +13,9 @@ class Database;
 namespace tf::sync::cdc {
 
 // Writes one table's mapped changes to a PostgreSQL target inside the caller's transaction
-// (the one that also saves the position), one statement per row, every value bound as its
-// PostgreSQL input text (pg::inputText). Unlike a batch apply it opens no transaction of its
+// (the one that also saves the position), one statement per row (one round trip: libpq's
+// PQexecParams on the connection's handle), every value bound as its PostgreSQL input text
+// (pg::inputText). Unlike a batch apply it opens no transaction of its
 // own, and an update can leave columns untouched: the values the source did not send.
 class CdcTargetWriter final
 {
@@ -38,8 +39,12 @@ public:
     qint64 markAllDeleted(const QString &column);
 
 private:
-    QVariant bound(const QVariant &value, int column) const;
-    QString keyCondition() const;
+    QByteArray bound(const QVariant &value, int column) const;
+    QString keyCondition(int firstParameter) const;
+    void appendKey(QList<QByteArray> &params, const KeyValues &key) const;
+    // Rows `statement` returns (a DML statement with RETURNING, or a SELECT).
+    qint64 count(const QString &statement, const char *what,
+                 const QList<QByteArray> &params = {}) const;
 
     const db::Database &m_target;
     QString m_table;

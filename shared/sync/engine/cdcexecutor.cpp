@@ -303,9 +303,17 @@ void CdcExecutor::onKeepalive(Lsn walEnd)
     if (m_stopped || m_decoder->inTransaction())
         return;
     try {
+        // Source transactions waiting for their commit: the scheduled commit writes them (a
+        // keepalive in a busy stream must not cut the batch short).
+        if (m_pendingTransactions > 0)
+            return;
         if (m_transaction)
-            commitTarget();
+            commitTarget(); // a Begin whose transaction the decoder skipped
         if (walEnd <= m_applied)
+            return;
+        // A busy walsender sends keepalives between transactions: the idle position is saved
+        // at most every kIdleSaveMs (confirming it sooner gains nothing).
+        if (m_sinceIdleSave.isValid() && m_sinceIdleSave.elapsed() < kIdleSaveMs)
             return;
         // Idle: everything before walEnd has been received and applied (or was not ours).
         // Saved first, then confirmed, so the slot never holds WAL for nothing and never runs
@@ -315,6 +323,7 @@ void CdcExecutor::onKeepalive(Lsn walEnd)
             .save(m_pair.pairId,
                   StoredPosition { m_slot, m_server.systemId, m_server.timeline, walEnd });
         transaction.commit();
+        m_sinceIdleSave.start();
         m_applied = walEnd;
         m_stream->confirmFlushed(walEnd);
     } catch (const Error &error) {

@@ -7,6 +7,7 @@
 #include "sync/cdc/pgreplicationstream.h"
 #include "sync/cdc/slotsafety.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <atomic>
 #include <functional>
@@ -137,6 +138,8 @@ private:
     int m_pendingTransactions = 0;
     bool m_commitScheduled = false;
     cdc::Lsn m_applied = 0; // saved and committed
+    QElapsedTimer m_sinceIdleSave; // the last idle (keepalive) position saved
+    static constexpr qint64 kIdleSaveMs = 1000;
     CdcProgress m_progress;
     QString m_error;
     QString m_errorCode;
