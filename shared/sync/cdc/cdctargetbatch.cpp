@@ -32,17 +32,9 @@ QString nextTempName()
 
 CdcTargetBatch::CdcTargetBatch(const db::Database &target, const QString &schema,
                                const QString &table, SchemaPtr rowSchema, QStringList keyColumns)
-    : m_target(target)
-    , m_table(pg::quoteIdentifier(schema) + QLatin1Char('.') + pg::quoteIdentifier(table))
+    : CdcTargetTable(target, schema, table, std::move(rowSchema), std::move(keyColumns))
     , m_temp(nextTempName())
-    , m_schema(std::move(rowSchema))
-    , m_keyColumns(std::move(keyColumns))
-    , m_keyIndexes(m_schema->indexesOf(m_keyColumns))
-{
-    if (m_keyColumns.isEmpty())
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("writing changes to %1: no key columns").arg(m_table));
-}
+{ }
 
 QString CdcTargetBatch::keyMatch(const QString &left, const QString &right) const
 {

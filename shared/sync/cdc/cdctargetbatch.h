@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cdctargetwriter.h"
 #include "sync/row.h"
 
 #include <QList>
@@ -20,10 +21,10 @@ namespace tf::sync::cdc {
 // rolled-back batch leaves nothing behind. Values are written as the full load's COPY writes
 // them (pg::appendCopyField). Where a key appears more than once in a run, its last row wins,
 // as it would statement by statement.
-class CdcTargetBatch final
+class CdcTargetBatch final : private CdcTargetTable
 {
 public:
-    // As CdcTargetWriter: rows come in `rowSchema`'s column order.
+    // As CdcTargetTable.
     CdcTargetBatch(const db::Database &target, const QString &schema, const QString &table,
                    SchemaPtr rowSchema, QStringList keyColumns);
 
@@ -41,12 +42,7 @@ private:
     QString keyMatch(const QString &left, const QString &right) const;
     QString lastPerKey(const QString &temp, const QString &columns) const;
 
-    const db::Database &m_target;
-    QString m_table;
     QString m_temp;
-    SchemaPtr m_schema;
-    QStringList m_keyColumns;
-    QList<int> m_keyIndexes;
 };
 
 } // namespace tf::sync::cdc

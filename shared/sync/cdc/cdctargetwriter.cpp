@@ -8,8 +8,8 @@
 
 namespace tf::sync::cdc {
 
-CdcTargetWriter::CdcTargetWriter(const db::Database &target, const QString &schema,
-                                 const QString &table, SchemaPtr rowSchema, QStringList keyColumns)
+CdcTargetTable::CdcTargetTable(const db::Database &target, const QString &schema,
+                               const QString &table, SchemaPtr rowSchema, QStringList keyColumns)
     : m_target(target)
     , m_table(pg::quoteIdentifier(schema) + QLatin1Char('.') + pg::quoteIdentifier(table))
     , m_schema(std::move(rowSchema))
@@ -20,6 +20,11 @@ CdcTargetWriter::CdcTargetWriter(const db::Database &target, const QString &sche
         throw Error(Error::Kind::Validation,
                     QStringLiteral("writing changes to %1: no key columns").arg(m_table));
 }
+
+CdcTargetWriter::CdcTargetWriter(const db::Database &target, const QString &schema,
+                                 const QString &table, SchemaPtr rowSchema, QStringList keyColumns)
+    : CdcTargetTable(target, schema, table, std::move(rowSchema), std::move(keyColumns))
+{ }
 
 QByteArray CdcTargetWriter::bound(const QVariant &value, int column) const
 {
