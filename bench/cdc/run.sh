@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Commit-to-apply latency of change data capture (issue 17): PostgreSQL's own logical
 # replication (a subscription between two clusters) as the floor, and TerraFusion's `cdc`
-# mode (tf-cdcbench: the CdcExecutor engine as tf-syncd runs it) beside it. Two throwaway PostgreSQL 15 clusters on free ports; a pgbench
-# writer commits single-row transactions at a fixed rate into the source; the latency of a
+# mode (tf-cdcbench: the CdcExecutor engine as tf-syncd runs it) beside it. Two throwaway
+# PostgreSQL 15 clusters on free ports; a pgbench writer commits single-row transactions at a fixed rate into the source; the latency of a
 # row is the time a trigger on the target stamps when the row is applied (clock_timestamp(),
 # a trigger ENABLE ALWAYS so it fires under replication too) minus the source's commit
 # timestamp (track_commit_timestamp; same host, same clock). The target's own commit
@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
         --seconds) SECONDS_PER_RATE="$2"; shift 2 ;;
         --systems) SYSTEMS="$2"; shift 2 ;;
         --keep) KEEP=1; shift ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
