@@ -78,9 +78,7 @@ int main(int argc, char **argv)
         std::signal(SIGINT, onSignal);
         tf::sync::CdcExecutor executor(pair, *source, *target, quarantine);
         tf::sync::CdcRunOptions options;
-        options.cancel = &g_cancel;
-        options.checkIntervalMs = 1000;
-        options.statusIntervalMs = 1000;
+        options.cancel = &g_cancel; // the intervals are tf-syncd's: CdcRunOptions' defaults
         options.log = [](const QString &line) {
             std::fprintf(stderr, "%s\n", qPrintable(line));
         };
