@@ -43,8 +43,9 @@ int main(int argc, char **argv)
     QStringList args = app.arguments().mid(1);
     const qsizetype control = args.indexOf(QStringLiteral("--control"));
     if (control < 0 || control + 1 >= args.size() || control < 5) {
-        std::fprintf(stderr, "usage: tf-cdcbench <source-url> <target-url> <table> <key> <column>... "
-                             "--control <control.db>\n");
+        std::fprintf(stderr,
+                     "usage: tf-cdcbench <source-url> <target-url> <table> <key> <column>... "
+                     "--control <control.db>\n");
         return 2;
     }
     const QString controlPath = args.at(control + 1);
@@ -79,9 +80,7 @@ int main(int argc, char **argv)
         tf::sync::CdcExecutor executor(pair, *source, *target, quarantine);
         tf::sync::CdcRunOptions options;
         options.cancel = &g_cancel; // the intervals are tf-syncd's: CdcRunOptions' defaults
-        options.log = [](const QString &line) {
-            std::fprintf(stderr, "%s\n", qPrintable(line));
-        };
+        options.log = [](const QString &line) { std::fprintf(stderr, "%s\n", qPrintable(line)); };
         const tf::sync::RunResult result = executor.run(options);
         if (result.status == tf::sync::RunStatus::Failed) {
             std::fprintf(stderr, "tf-cdcbench: %s\n", qPrintable(result.error));

@@ -90,7 +90,9 @@ private Q_SLOTS:
 
     void millionRowUpdateIsOneTargetTransaction()
     {
-        QCOMPARE(scalar(*m_world.admin, QStringLiteral("SELECT current_setting('wal_sender_timeout')")), QStringLiteral("2s"));
+        QCOMPARE(
+            scalar(*m_world.admin, QStringLiteral("SELECT current_setting('wal_sender_timeout')")),
+            QStringLiteral("2s"));
         QElapsedTimer phase;
         phase.start();
         QProcess child;
@@ -100,10 +102,12 @@ private Q_SLOTS:
                       m_world.dir.filePath(QStringLiteral("control.db")) });
         QVERIFY(child.waitForStarted());
         // The initial snapshot (the full load) is in once the position is stored.
-        QTRY_VERIFY_WITH_TIMEOUT(value(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = "
-                                                      "'cdc_dst' AND tablename = 'tf_cdc_position'")) == 1
-                                     && value(QStringLiteral("SELECT count(*) FROM cdc_dst.tf_cdc_position")) == 1,
-                                 240000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            value(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = "
+                                 "'cdc_dst' AND tablename = 'tf_cdc_position'"))
+                    == 1
+                && value(QStringLiteral("SELECT count(*) FROM cdc_dst.tf_cdc_position")) == 1,
+            240000);
         QCOMPARE(value(QStringLiteral("SELECT count(*) FROM cdc_dst.parcel")), kRows);
         qInfo("initial snapshot of %lld rows: %lld ms", kRows, phase.restart());
 
@@ -111,8 +115,9 @@ private Q_SLOTS:
                                                  "name = name || ' updated'"),
                                   "the 1,000,000-row update");
         qInfo("source UPDATE of %lld rows: %lld ms", kRows, phase.restart());
-        QTRY_COMPARE_WITH_TIMEOUT(value(QStringLiteral("SELECT count(*) FROM cdc_dst.parcel WHERE version = 2")),
-                                  kRows, 300000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            value(QStringLiteral("SELECT count(*) FROM cdc_dst.parcel WHERE version = 2")), kRows,
+            300000);
         qInfo("streamed and applied (source commit to target commit): %lld ms", phase.restart());
         const qint64 peak = peakRssKb(child.processId());
         QCOMPARE(child.state(), QProcess::Running); // never dropped by the walsender, never failed
@@ -121,7 +126,8 @@ private Q_SLOTS:
         QCOMPARE(value(QStringLiteral("SELECT count(DISTINCT xmin::text) FROM cdc_dst.parcel")), 1);
         qInfo("streaming process peak RSS (VmHWM): %lld kB", peak);
         QVERIFY(peak > 0);
-        QVERIFY2(peak <= kMaxHwmKb, qPrintable(QStringLiteral("VmHWM %1 kB > %2 kB").arg(peak).arg(kMaxHwmKb)));
+        QVERIFY2(peak <= kMaxHwmKb,
+                 qPrintable(QStringLiteral("VmHWM %1 kB > %2 kB").arg(peak).arg(kMaxHwmKb)));
         child.kill();
         child.waitForFinished(10000);
     }

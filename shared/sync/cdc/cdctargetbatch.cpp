@@ -77,11 +77,10 @@ QString CdcTargetBatch::stage(const QList<Row> &rows, bool keysOnly)
     QStringList names;
     for (const int index : std::as_const(columns))
         names << m_schema->at(index).name;
-    pg::PgCopyIn copy(session,
-                      QStringLiteral("COPY %1 (tf_seq, %2) FROM STDIN")
-                          .arg(temp, quotedList(names))
-                          .toUtf8(),
-                      what);
+    pg::PgCopyIn copy(
+        session,
+        QStringLiteral("COPY %1 (tf_seq, %2) FROM STDIN").arg(temp, quotedList(names)).toUtf8(),
+        what);
     for (qsizetype i = 0; i < rows.size(); ++i) {
         const Row &row = rows.at(i);
         QByteArray &out = copy.buffer();
@@ -112,11 +111,11 @@ void CdcTargetBatch::upsert(const QList<Row> &rows)
         : QStringLiteral("DO UPDATE SET ") + updates.join(QStringLiteral(", "));
     const QString columns = quotedList(m_schema->names());
     pg::PgSession session(m_target);
-    session.exec(QStringLiteral("INSERT INTO %1 (%2) %3 ON CONFLICT (%4) %5")
-                     .arg(m_table, columns, lastPerKey(temp, columns),
-                          quotedList(m_keyColumns), onConflict)
-                     .toUtf8(),
-                 QStringLiteral("writing streamed changes to %1").arg(m_table));
+    session.exec(
+        QStringLiteral("INSERT INTO %1 (%2) %3 ON CONFLICT (%4) %5")
+            .arg(m_table, columns, lastPerKey(temp, columns), quotedList(m_keyColumns), onConflict)
+            .toUtf8(),
+        QStringLiteral("writing streamed changes to %1").arg(m_table));
 }
 
 QSet<qsizetype> CdcTargetBatch::update(const QList<Row> &rows, const QList<bool> &unchanged)

@@ -51,11 +51,10 @@ qint64 CdcTargetWriter::count(const QString &statement, const char *what,
                               const QList<QByteArray> &params) const
 {
     pg::PgSession session(m_target);
-    return pg::queryIntegers(session,
-                             QStringLiteral("WITH w AS (%1) SELECT count(*) FROM w")
-                                 .arg(statement)
-                                 .toUtf8(),
-                             QString::fromLatin1(what), params)
+    return pg::queryIntegers(
+               session,
+               QStringLiteral("WITH w AS (%1) SELECT count(*) FROM w").arg(statement).toUtf8(),
+               QString::fromLatin1(what), params)
         .value(0);
 }
 
@@ -96,7 +95,8 @@ bool CdcTargetWriter::update(const Row &row, const QList<bool> &unchanged, const
         if (unchanged.value(i))
             continue;
         params << bound(row.value(i), i);
-        sets << QStringLiteral("%1 = $%2").arg(pg::quoteIdentifier(m_schema->at(i).name))
+        sets << QStringLiteral("%1 = $%2")
+                    .arg(pg::quoteIdentifier(m_schema->at(i).name))
                     .arg(params.size());
     }
     const QString condition = keyCondition(int(params.size()) + 1);
@@ -114,8 +114,9 @@ bool CdcTargetWriter::remove(const KeyValues &key)
 {
     QList<QByteArray> params;
     appendKey(params, key);
-    return count(QStringLiteral("DELETE FROM %1 WHERE %2 RETURNING 1").arg(m_table, keyCondition(1)),
-                 "deleting a streamed change", params)
+    return count(
+               QStringLiteral("DELETE FROM %1 WHERE %2 RETURNING 1").arg(m_table, keyCondition(1)),
+               "deleting a streamed change", params)
         > 0;
 }
 
@@ -137,9 +138,10 @@ qint64 CdcTargetWriter::removeAll()
 
 qint64 CdcTargetWriter::markAllDeleted(const QString &column)
 {
-    return count(QStringLiteral("UPDATE %1 SET %2 = true WHERE %2 IS DISTINCT FROM true RETURNING 1")
-                     .arg(m_table, pg::quoteIdentifier(column)),
-                 "applying a streamed truncate");
+    return count(
+        QStringLiteral("UPDATE %1 SET %2 = true WHERE %2 IS DISTINCT FROM true RETURNING 1")
+            .arg(m_table, pg::quoteIdentifier(column)),
+        "applying a streamed truncate");
 }
 
 } // namespace tf::sync::cdc
