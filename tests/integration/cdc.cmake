@@ -34,3 +34,7 @@ add_dependencies(tst_cdcservice tf-gateway tf-syncd)
 tf_add_test(NAME tst_cdcschema SOURCES integration/tst_cdcschema.cpp integration/cdcpairfixture.h
             integration/cdcrunning.h integration/tst_syncapi_fixture.h LIBS tfsyncd
             LABELS integration TIMEOUT 300)
+# A 1,000,000-row UPDATE in one source transaction, streamed by a child process under a 2 s
+# wal_sender_timeout: one target transaction, peak RSS (VmHWM) <= 150 MB (issue 17).
+tf_add_test(NAME tst_cdcbigtx SOURCES integration/tst_cdcbigtx.cpp integration/cdcpairfixture.h
+            LIBS tfcore LABELS integration TIMEOUT 600)

@@ -1,6 +1,8 @@
 #include "cdcpositionstore.h"
 
 #include "db/connection.h"
+#include "sync/connectors/postgressession.h"
+#include "sync/connectors/postgrestemptables.h"
 #include "sync/connectors/postgrestypes.h"
 
 #include <QSqlQuery>
@@ -62,20 +64,23 @@ std::optional<StoredPosition> CdcPositionStore::load(const QString &pairId, cons
 
 bool CdcPositionStore::save(const QString &pairId, const StoredPosition &position)
 {
-    QSqlQuery query = m_target.prepare(
-        QStringLiteral("INSERT INTO %1 AS p (pair_id, slot, system_id, timeline, end_lsn) "
-                       "VALUES (?, ?, ?, ?, CAST(? AS pg_lsn)) "
-                       "ON CONFLICT (pair_id, slot) DO UPDATE SET system_id = EXCLUDED.system_id, "
-                       "timeline = EXCLUDED.timeline, end_lsn = EXCLUDED.end_lsn, "
-                       "updated_at = now() WHERE p.end_lsn <= EXCLUDED.end_lsn RETURNING 1")
-            .arg(m_table));
-    query.addBindValue(pairId);
-    query.addBindValue(position.slot);
-    query.addBindValue(position.systemId);
-    query.addBindValue(position.timeline);
-    query.addBindValue(formatLsn(position.appliedEnd));
-    m_target.exec(query, "saving the cdc position");
-    return query.next();
+    // One round trip (PQexecParams): this runs in every target commit of the stream.
+    pg::PgSession session(m_target);
+    return pg::queryIntegers(
+               session,
+               QStringLiteral("WITH w AS (INSERT INTO %1 AS p (pair_id, slot, system_id, timeline, "
+                              "end_lsn) VALUES ($1, $2, $3, $4, CAST($5 AS pg_lsn)) "
+                              "ON CONFLICT (pair_id, slot) DO UPDATE SET system_id = "
+                              "EXCLUDED.system_id, timeline = EXCLUDED.timeline, end_lsn = "
+                              "EXCLUDED.end_lsn, updated_at = now() WHERE p.end_lsn <= "
+                              "EXCLUDED.end_lsn RETURNING 1) SELECT count(*) FROM w")
+                   .arg(m_table)
+                   .toUtf8(),
+               QStringLiteral("saving the cdc position"),
+               { pairId.toUtf8(), position.slot.toUtf8(), position.systemId.toUtf8(),
+                 QByteArray::number(position.timeline), formatLsn(position.appliedEnd).toUtf8() })
+               .value(0)
+        > 0;
 }
 
 void CdcPositionStore::removeRow(const QString &table, const QString &pairId, const QString &slot,

@@ -2,14 +2,14 @@
 
 #include "core/errors.h"
 #include "db/connection.h"
+#include "sync/connectors/postgressession.h"
+#include "sync/connectors/postgrestemptables.h"
 #include "sync/connectors/postgrestypes.h"
-
-#include <QSqlQuery>
 
 namespace tf::sync::cdc {
 
-CdcTargetWriter::CdcTargetWriter(const db::Database &target, const QString &schema,
-                                 const QString &table, SchemaPtr rowSchema, QStringList keyColumns)
+CdcTargetTable::CdcTargetTable(const db::Database &target, const QString &schema,
+                               const QString &table, SchemaPtr rowSchema, QStringList keyColumns)
     : m_target(target)
     , m_table(pg::quoteIdentifier(schema) + QLatin1Char('.') + pg::quoteIdentifier(table))
     , m_schema(std::move(rowSchema))
@@ -21,20 +21,41 @@ CdcTargetWriter::CdcTargetWriter(const db::Database &target, const QString &sche
                     QStringLiteral("writing changes to %1: no key columns").arg(m_table));
 }
 
-QVariant CdcTargetWriter::bound(const QVariant &value, int column) const
+CdcTargetWriter::CdcTargetWriter(const db::Database &target, const QString &schema,
+                                 const QString &table, SchemaPtr rowSchema, QStringList keyColumns)
+    : CdcTargetTable(target, schema, table, std::move(rowSchema), std::move(keyColumns))
+{ }
+
+QByteArray CdcTargetWriter::bound(const QVariant &value, int column) const
 {
     const Column &described = m_schema->at(column);
-    const QByteArray text = pg::inputText(value, described.type, described.name);
-    return text.isNull() ? QVariant(QMetaType(QMetaType::QString))
-                         : QVariant(QString::fromUtf8(text));
+    return pg::inputText(value, described.type, described.name);
 }
 
-QString CdcTargetWriter::keyCondition() const
+// "k1 = $n AND k2 = $n+1 ...", numbered from `first`.
+QString CdcTargetWriter::keyCondition(int first) const
 {
     QStringList parts;
     for (const QString &column : m_keyColumns)
-        parts << pg::quoteIdentifier(column) + QStringLiteral(" = ?");
+        parts << QStringLiteral("%1 = $%2").arg(pg::quoteIdentifier(column)).arg(first++);
     return parts.join(QStringLiteral(" AND "));
+}
+
+void CdcTargetWriter::appendKey(QList<QByteArray> &params, const KeyValues &key) const
+{
+    for (qsizetype i = 0; i < m_keyIndexes.size(); ++i)
+        params << bound(key.value(i), m_keyIndexes.at(i));
+}
+
+qint64 CdcTargetWriter::count(const QString &statement, const char *what,
+                              const QList<QByteArray> &params) const
+{
+    pg::PgSession session(m_target);
+    return pg::queryIntegers(
+               session,
+               QStringLiteral("WITH w AS (%1) SELECT count(*) FROM w").arg(statement).toUtf8(),
+               QString::fromLatin1(what), params)
+        .value(0);
 }
 
 void CdcTargetWriter::upsert(const Row &row)
@@ -42,12 +63,14 @@ void CdcTargetWriter::upsert(const Row &row)
     QStringList columns;
     QStringList placeholders;
     QStringList updates;
-    for (const Column &column : m_schema->columns()) {
-        const QString quoted = pg::quoteIdentifier(column.name);
+    QList<QByteArray> params;
+    for (int i = 0; i < m_schema->size(); ++i) {
+        const QString quoted = pg::quoteIdentifier(m_schema->at(i).name);
         columns << quoted;
-        placeholders << QStringLiteral("?");
-        if (!m_keyColumns.contains(column.name))
+        placeholders << QStringLiteral("$%1").arg(i + 1);
+        if (!m_keyColumns.contains(m_schema->at(i).name))
             updates << QStringLiteral("%1 = EXCLUDED.%1").arg(quoted);
+        params << bound(row.value(i), i);
     }
     QStringList keys;
     for (const QString &column : m_keyColumns)
@@ -55,77 +78,70 @@ void CdcTargetWriter::upsert(const Row &row)
     const QString onConflict = updates.isEmpty()
         ? QStringLiteral("DO NOTHING")
         : QStringLiteral("DO UPDATE SET ") + updates.join(QStringLiteral(", "));
-    QSqlQuery query
-        = m_target.prepare(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (%4) %5")
-                               .arg(m_table, columns.join(QStringLiteral(", ")),
-                                    placeholders.join(QStringLiteral(", ")),
-                                    keys.join(QStringLiteral(", ")), onConflict));
-    for (int i = 0; i < m_schema->size(); ++i)
-        query.addBindValue(bound(row.value(i), i));
-    m_target.exec(query, "writing a streamed change");
+    pg::PgSession session(m_target);
+    session.exec(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (%4) %5")
+                     .arg(m_table, columns.join(QStringLiteral(", ")),
+                          placeholders.join(QStringLiteral(", ")), keys.join(QStringLiteral(", ")),
+                          onConflict)
+                     .toUtf8(),
+                 QStringLiteral("writing a streamed change"), params);
 }
 
 bool CdcTargetWriter::update(const Row &row, const QList<bool> &unchanged, const KeyValues &where)
 {
     QStringList sets;
-    QList<QVariant> values;
+    QList<QByteArray> params;
     for (int i = 0; i < m_schema->size(); ++i) {
         if (unchanged.value(i))
             continue;
-        sets << pg::quoteIdentifier(m_schema->at(i).name) + QStringLiteral(" = ?");
-        values << bound(row.value(i), i);
+        params << bound(row.value(i), i);
+        sets << QStringLiteral("%1 = $%2")
+                    .arg(pg::quoteIdentifier(m_schema->at(i).name))
+                    .arg(params.size());
     }
+    const QString condition = keyCondition(int(params.size()) + 1);
+    appendKey(params, where);
     // Every value unchanged: nothing to write, but the row must still be there.
-    QSqlQuery query = m_target.prepare(
-        sets.isEmpty() ? QStringLiteral("SELECT 1 FROM %1 WHERE %2").arg(m_table, keyCondition())
-                       : QStringLiteral("UPDATE %1 SET %2 WHERE %3")
-                             .arg(m_table, sets.join(QStringLiteral(", ")), keyCondition()));
-    for (const QVariant &value : std::as_const(values))
-        query.addBindValue(value);
-    for (qsizetype i = 0; i < m_keyIndexes.size(); ++i)
-        query.addBindValue(bound(where.value(i), m_keyIndexes.at(i)));
-    m_target.exec(query, "writing a streamed change");
-    return sets.isEmpty() ? query.next() : query.numRowsAffected() > 0;
+    return count(sets.isEmpty()
+                     ? QStringLiteral("SELECT 1 FROM %1 WHERE %2").arg(m_table, condition)
+                     : QStringLiteral("UPDATE %1 SET %2 WHERE %3 RETURNING 1")
+                           .arg(m_table, sets.join(QStringLiteral(", ")), condition),
+                 "writing a streamed change", params)
+        > 0;
 }
 
 bool CdcTargetWriter::remove(const KeyValues &key)
 {
-    QSqlQuery query
-        = m_target.prepare(QStringLiteral("DELETE FROM %1 WHERE %2").arg(m_table, keyCondition()));
-    for (qsizetype i = 0; i < m_keyIndexes.size(); ++i)
-        query.addBindValue(bound(key.value(i), m_keyIndexes.at(i)));
-    m_target.exec(query, "deleting a streamed change");
-    return query.numRowsAffected() > 0;
+    QList<QByteArray> params;
+    appendKey(params, key);
+    return count(
+               QStringLiteral("DELETE FROM %1 WHERE %2 RETURNING 1").arg(m_table, keyCondition(1)),
+               "deleting a streamed change", params)
+        > 0;
 }
-
-} // namespace tf::sync::cdc
-
-namespace tf::sync::cdc {
 
 bool CdcTargetWriter::markDeleted(const KeyValues &key, const QString &column)
 {
-    QSqlQuery query = m_target.prepare(QStringLiteral("UPDATE %1 SET %2 = true WHERE %3")
-                                           .arg(m_table, pg::quoteIdentifier(column), keyCondition()));
-    for (qsizetype i = 0; i < m_keyIndexes.size(); ++i)
-        query.addBindValue(bound(key.value(i), m_keyIndexes.at(i)));
-    m_target.exec(query, "marking a streamed delete");
-    return query.numRowsAffected() > 0;
+    QList<QByteArray> params;
+    appendKey(params, key);
+    return count(QStringLiteral("UPDATE %1 SET %2 = true WHERE %3 RETURNING 1")
+                     .arg(m_table, pg::quoteIdentifier(column), keyCondition(1)),
+                 "marking a streamed delete", params)
+        > 0;
 }
 
 qint64 CdcTargetWriter::removeAll()
 {
-    QSqlQuery query = m_target.prepare(QStringLiteral("DELETE FROM %1").arg(m_table));
-    m_target.exec(query, "applying a streamed truncate");
-    return qMax(0, query.numRowsAffected());
+    return count(QStringLiteral("DELETE FROM %1 RETURNING 1").arg(m_table),
+                 "applying a streamed truncate");
 }
 
 qint64 CdcTargetWriter::markAllDeleted(const QString &column)
 {
-    QSqlQuery query = m_target.prepare(
-        QStringLiteral("UPDATE %1 SET %2 = true WHERE %2 IS DISTINCT FROM true")
-            .arg(m_table, pg::quoteIdentifier(column)));
-    m_target.exec(query, "applying a streamed truncate");
-    return qMax(0, query.numRowsAffected());
+    return count(
+        QStringLiteral("UPDATE %1 SET %2 = true WHERE %2 IS DISTINCT FROM true RETURNING 1")
+            .arg(m_table, pg::quoteIdentifier(column)),
+        "applying a streamed truncate");
 }
 
 } // namespace tf::sync::cdc

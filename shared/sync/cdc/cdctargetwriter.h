@@ -12,14 +12,31 @@ class Database;
 
 namespace tf::sync::cdc {
 
+// One target table of a cdc pair, as its writers see it: the quoted name, the schema of the
+// mapped rows and the key. Throws tf::Error (Validation) without key columns.
+class CdcTargetTable
+{
+protected:
+    // table: the target table's name in schema; rows come in `rowSchema`'s column order.
+    CdcTargetTable(const db::Database &target, const QString &schema, const QString &table,
+                   SchemaPtr rowSchema, QStringList keyColumns);
+
+    const db::Database &m_target;
+    QString m_table; // "schema"."table"
+    SchemaPtr m_schema;
+    QStringList m_keyColumns;
+    QList<int> m_keyIndexes; // in m_schema
+};
+
 // Writes one table's mapped changes to a PostgreSQL target inside the caller's transaction
-// (the one that also saves the position), one statement per row, every value bound as its
-// PostgreSQL input text (pg::inputText). Unlike a batch apply it opens no transaction of its
-// own, and an update can leave columns untouched: the values the source did not send.
-class CdcTargetWriter final
+// (the one that also saves the position), one statement per row (one round trip: libpq's
+// PQexecParams on the connection's handle), every value bound as its PostgreSQL input text
+// (pg::inputText). Unlike a batch apply it opens no transaction of its own, and an update can
+// leave columns untouched: the values the source did not send.
+class CdcTargetWriter final : private CdcTargetTable
 {
 public:
-    // table: the target table's name in schema; rows come in `schema`'s column order.
+    // As CdcTargetTable.
     CdcTargetWriter(const db::Database &target, const QString &schema, const QString &table,
                     SchemaPtr rowSchema, QStringList keyColumns);
 
@@ -38,14 +55,12 @@ public:
     qint64 markAllDeleted(const QString &column);
 
 private:
-    QVariant bound(const QVariant &value, int column) const;
-    QString keyCondition() const;
-
-    const db::Database &m_target;
-    QString m_table;
-    SchemaPtr m_schema;
-    QStringList m_keyColumns;
-    QList<int> m_keyIndexes;
+    QByteArray bound(const QVariant &value, int column) const;
+    QString keyCondition(int firstParameter) const;
+    void appendKey(QList<QByteArray> &params, const KeyValues &key) const;
+    // Rows `statement` returns (a DML statement with RETURNING, or a SELECT).
+    qint64 count(const QString &statement, const char *what,
+                 const QList<QByteArray> &params = {}) const;
 };
 
 } // namespace tf::sync::cdc

@@ -38,6 +38,7 @@ PgReplicationStream::PgReplicationStream(std::unique_ptr<PgReplicationConnection
     PQsetnonblocking(conn, 1);
     m_notifier = new QSocketNotifier(PQsocket(conn), QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &PgReplicationStream::readAvailable);
+    m_busyStatusMs = qMin(statusIntervalMs, kBusyStatusMs);
     m_statusTimer.setInterval(statusIntervalMs);
     connect(&m_statusTimer, &QTimer::timeout, this, [this] { sendStatus(false); });
     m_statusTimer.start();
@@ -131,6 +132,11 @@ void PgReplicationStream::readAvailable()
         PQfreemem(buffer);
         if (!alive)
             return;
+        // Working through a backlog: the keepalive asking for an answer may sit behind many
+        // frames, and the timer cannot fire meanwhile. An update on this budget keeps the
+        // walsender's wal_sender_timeout from ending the connection.
+        if (!m_sinceStatus.isValid() || m_sinceStatus.elapsed() >= m_busyStatusMs)
+            sendStatus(false);
     }
 }
 

@@ -33,7 +33,9 @@ public:
 // The COPY BOTH loop of START_REPLICATION, driven by the event loop: a QSocketNotifier on
 // the connection's socket wakes it when data arrives (no polling), every complete frame is
 // decoded and handed over, keepalives that ask for an answer are answered at once, and a
-// standby status update (write, flush, apply) goes out every statusInterval.
+// standby status update (write, flush, apply) goes out every statusInterval, and while frames
+// are being handled back to back (a backlog) at least every kBusyStatusMs, so a keepalive
+// waiting behind the backlog never times the connection out.
 //
 // Flush and apply report only what confirmFlushed() was given: the position the target has
 // committed. The server may then recycle the WAL before it, so a restart streams from there.
@@ -48,6 +50,8 @@ public:
                         PgReplicationHandler &handler, Lsn start, int statusIntervalMs = 10000,
                         QObject *parent = nullptr);
     ~PgReplicationStream() override;
+
+    static constexpr int kBusyStatusMs = 500;
 
     // The target has committed everything up to lsn (never moves backwards).
     void confirmFlushed(Lsn lsn);
@@ -78,6 +82,7 @@ private:
     QSocketNotifier *m_notifier = nullptr;
     QTimer m_statusTimer;
     QElapsedTimer m_sinceStatus;
+    int m_busyStatusMs = kBusyStatusMs;
     Lsn m_received = 0;
     Lsn m_flushed = 0;
 };

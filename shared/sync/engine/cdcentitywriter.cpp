@@ -17,6 +17,8 @@ CdcEntityWriter::CdcEntityWriter(const PairSpec &pair, EntityPlan plan, TargetCo
     , m_transformer(m_plan, target, targetCalls)
     , m_writer(targetDb, targetSchema, m_plan.spec.targetEntity, m_plan.targetSchema,
                m_plan.spec.targetKey)
+    , m_batch(targetDb, targetSchema, m_plan.spec.targetEntity, m_plan.targetSchema,
+              m_plan.spec.targetKey)
 {
     // A target column is left untouched when the source column it is mapped from was not sent
     // (an unchanged TOAST value).
@@ -80,11 +82,10 @@ void CdcEntityWriter::removeTarget(const Row &keyOnlyRow, const QString &sourceK
         quarantine(keyOnlyRow, mapped, operationId, stats);
         return;
     }
-    const bool found = m_plan.spec.deleteAction == DeleteAction::SoftDelete
-        ? m_writer.markDeleted(*key, m_plan.spec.softDeleteColumn)
-        : m_writer.remove(*key);
-    if (found)
-        ++stats.deleted;
+    hold(m_plan.spec.deleteAction == DeleteAction::SoftDelete ? RunKind::SoftDelete
+                                                              : RunKind::Delete,
+         {}, stats);
+    m_runRows << keyRow(*key);
 }
 
 void CdcEntityWriter::apply(const SourceChange &change, qint64 operationId, EntityStats &stats)
@@ -102,8 +103,10 @@ void CdcEntityWriter::apply(const SourceChange &change, qint64 operationId, Enti
         for (qsizetype i = 0; i < row.oldKey.size(); ++i)
             old[i] = row.oldKey.at(i);
         if (m_plan.spec.deleteAction != DeleteAction::Ignore) {
-            if (const auto oldTarget = targetKeyOf(old))
-                m_writer.remove(*oldTarget);
+            if (const auto oldTarget = targetKeyOf(old)) {
+                hold(RunKind::DropOldKey, {}, stats);
+                m_runRows << keyRow(*oldTarget);
+            }
         }
     }
     RowTransformer::Mapped mapped = m_transformer.apply({ row.row }).value(0);
@@ -117,22 +120,14 @@ void CdcEntityWriter::apply(const SourceChange &change, qint64 operationId, Enti
         quarantine(row.row, mapped, operationId, stats);
         return;
     }
-    if (!unchanged.contains(true)) {
-        m_writer.upsert(mapped.row);
-    } else if (!m_writer.update(mapped.row, unchanged, m_plan.targetKey(mapped.row))) {
-        QStringList columns;
-        for (int i = 0; i < unchanged.size(); ++i) {
-            if (unchanged.at(i))
-                columns << m_plan.targetSchema->at(i).name;
-        }
-        mapped.errors << FieldError { columns.value(0), QStringLiteral("unchanged_toast"),
-                                      QStringLiteral("an update that did not send %1 (unchanged large "
-                                                     "values) for a row the target does not hold: "
-                                                     "it cannot be written whole")
-                                          .arg(columns.join(QStringLiteral(", "))) };
-        quarantine(row.row, mapped, operationId, stats);
+    if (unchanged.contains(true)) {
+        // Counted when written: a row the target does not hold is quarantined instead.
+        hold(RunKind::Update, unchanged, stats);
+        m_runUpdates << HeldUpdate { row.row, std::move(mapped), operationId };
         return;
     }
+    hold(RunKind::Upsert, {}, stats);
+    m_runRows << mapped.row;
     if (row.kind == SourceChange::Kind::Insert)
         ++stats.inserted;
     else
@@ -141,6 +136,7 @@ void CdcEntityWriter::apply(const SourceChange &change, qint64 operationId, Enti
 
 void CdcEntityWriter::truncate(EntityStats &stats)
 {
+    flush(stats);
     switch (m_plan.spec.deleteAction) {
     case DeleteAction::Propagate:
         stats.deleted += m_writer.removeAll();
@@ -151,6 +147,112 @@ void CdcEntityWriter::truncate(EntityStats &stats)
     case DeleteAction::Ignore:
         return;
     }
+}
+
+Row CdcEntityWriter::keyRow(const KeyValues &key) const
+{
+    Row row(m_plan.targetSchema->size());
+    for (qsizetype i = 0; i < m_plan.targetKeyIndexes.size(); ++i)
+        row[m_plan.targetKeyIndexes.at(i)] = key.value(i);
+    return row;
+}
+
+void CdcEntityWriter::hold(RunKind kind, const QList<bool> &unchanged, EntityStats &stats)
+{
+    const qsizetype held = m_runRows.size() + m_runUpdates.size();
+    if (m_run != kind || (kind == RunKind::Update && m_runUnchanged != unchanged)
+        || held >= kMaxRunRows)
+        flush(stats);
+    m_run = kind;
+    m_runUnchanged = unchanged;
+}
+
+void CdcEntityWriter::flush(EntityStats &stats)
+{
+    switch (m_run) {
+    case RunKind::None:
+        break;
+    case RunKind::Upsert:
+        if (m_runRows.size() < kMinSetRows) {
+            for (const Row &row : std::as_const(m_runRows))
+                m_writer.upsert(row);
+        } else {
+            m_batch.upsert(m_runRows);
+        }
+        break;
+    case RunKind::Update:
+        flushUpdates(stats);
+        break;
+    case RunKind::Delete:
+    case RunKind::SoftDelete:
+    case RunKind::DropOldKey:
+        flushDeletes(stats);
+        break;
+    }
+    m_run = RunKind::None;
+    m_runRows.clear();
+    m_runUpdates.clear();
+    m_runUnchanged.clear();
+}
+
+void CdcEntityWriter::flushDeletes(EntityStats &stats)
+{
+    const QString softColumn
+        = m_run == RunKind::SoftDelete ? m_plan.spec.softDeleteColumn : QString();
+    qint64 found = 0;
+    if (m_runRows.size() < kMinSetRows) {
+        for (const Row &row : std::as_const(m_runRows)) {
+            const KeyValues key = m_plan.targetKey(row);
+            found += (softColumn.isEmpty() ? m_writer.remove(key)
+                                           : m_writer.markDeleted(key, softColumn))
+                ? 1
+                : 0;
+        }
+    } else {
+        found = m_batch.remove(m_runRows, softColumn);
+    }
+    if (m_run != RunKind::DropOldKey) // the old row of a key change is not a delete
+        stats.deleted += found;
+}
+
+void CdcEntityWriter::flushUpdates(EntityStats &stats)
+{
+    QSet<qsizetype> missing;
+    if (m_runUpdates.size() < kMinSetRows) {
+        for (qsizetype i = 0; i < m_runUpdates.size(); ++i) {
+            const Row &row = m_runUpdates.at(i).mapped.row;
+            if (!m_writer.update(row, m_runUnchanged, m_plan.targetKey(row)))
+                missing.insert(i);
+        }
+    } else {
+        QList<Row> rows;
+        rows.reserve(m_runUpdates.size());
+        for (const HeldUpdate &held : std::as_const(m_runUpdates))
+            rows << held.mapped.row;
+        missing = m_batch.update(rows, m_runUnchanged);
+    }
+    for (qsizetype i = 0; i < m_runUpdates.size(); ++i) {
+        if (missing.contains(i))
+            quarantineUnchangedToast(m_runUpdates.at(i), stats);
+        else
+            ++stats.updated;
+    }
+}
+
+void CdcEntityWriter::quarantineUnchangedToast(const HeldUpdate &held, EntityStats &stats)
+{
+    QStringList columns;
+    for (int i = 0; i < m_runUnchanged.size(); ++i) {
+        if (m_runUnchanged.at(i))
+            columns << m_plan.targetSchema->at(i).name;
+    }
+    RowTransformer::Mapped mapped = held.mapped;
+    mapped.errors << FieldError { columns.value(0), QStringLiteral("unchanged_toast"),
+                                  QStringLiteral("an update that did not send %1 (unchanged large "
+                                                 "values) for a row the target does not hold: "
+                                                 "it cannot be written whole")
+                                      .arg(columns.join(QStringLiteral(", "))) };
+    quarantine(held.source, mapped, held.operationId, stats);
 }
 
 } // namespace tf::sync

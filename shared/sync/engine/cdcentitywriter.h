@@ -4,6 +4,7 @@
 #include "resilientcall.h"
 #include "rowtransformer.h"
 #include "runtypes.h"
+#include "sync/cdc/cdctargetbatch.h"
 #include "sync/cdc/cdctargetwriter.h"
 #include "sync/cdc/changerow.h"
 
@@ -23,6 +24,13 @@ class QuarantineStore;
 // under "invalid_rows": "fail"); so does an update with unchanged TOAST values for a row the
 // target does not hold (it cannot be written whole). Deletes and TRUNCATE follow the entity's
 // delete policy.
+//
+// Writes are held in a run of consecutive changes of one kind (upserts; partial updates that
+// leave the same columns untouched; deletes) and written when the run ends: a change of
+// another kind, flush() (before the target commit, a TRUNCATE, or a change to another
+// entity), or kMaxRunRows. A short run goes statement by statement (CdcTargetWriter), a
+// longer one by COPY and one merge (CdcTargetBatch). Either way the writes land in the order
+// the source made them, inside the caller's transaction, and memory holds one run at most.
 class CdcEntityWriter final
 {
     Q_DISABLE_COPY_MOVE(CdcEntityWriter)
@@ -34,8 +42,27 @@ public:
     const EntityPlan &plan() const { return m_plan; }
     void apply(const cdc::SourceChange &change, qint64 operationId, EntityStats &stats);
     void truncate(EntityStats &stats);
+    // Writes the held run (call before committing the target transaction).
+    void flush(EntityStats &stats);
+
+    static constexpr qsizetype kMaxRunRows = 10000;
+    static constexpr qsizetype kMinSetRows = 8; // shorter runs go statement by statement
 
 private:
+    enum class RunKind { None, Upsert, Update, Delete, SoftDelete, DropOldKey };
+    struct HeldUpdate
+    {
+        Row source;
+        RowTransformer::Mapped mapped;
+        qint64 operationId = 0;
+    };
+    // Starts a run of `kind` (writing the held one first when it is of another kind).
+    void hold(RunKind kind, const QList<bool> &unchanged, EntityStats &stats);
+    void flushUpdates(EntityStats &stats);
+    void flushDeletes(EntityStats &stats);
+    Row keyRow(const KeyValues &key) const;
+    void quarantineUnchangedToast(const HeldUpdate &held, EntityStats &stats);
+
     // The target key of a source key alone (deletes under DEFAULT identity carry nothing else).
     std::optional<KeyValues> targetKeyOf(const Row &keyOnlyRow) const;
     QList<bool> targetUnchanged(const QList<bool> &sourceUnchanged) const;
@@ -49,6 +76,11 @@ private:
     QuarantineStore &m_quarantine;
     RowTransformer m_transformer;
     cdc::CdcTargetWriter m_writer;
+    cdc::CdcTargetBatch m_batch;
+    RunKind m_run = RunKind::None;
+    QList<bool> m_runUnchanged; // RunKind::Update: the target columns left untouched
+    QList<Row> m_runRows; // Upsert: mapped rows; deletes: key rows (keyRow)
+    QList<HeldUpdate> m_runUpdates; // Update
     QList<int> m_sourceOfTarget; // per target column: the read column it is mapped from, or -1
 };
 

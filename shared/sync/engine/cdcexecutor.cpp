@@ -375,9 +375,17 @@ void CdcExecutor::onKeepalive(Lsn walEnd)
     if (m_stopped || m_decoder->inTransaction())
         return;
     try {
+        // Source transactions waiting for their commit: the scheduled commit writes them (a
+        // keepalive in a busy stream must not cut the batch short).
+        if (m_pendingTransactions > 0)
+            return;
         if (m_transaction)
-            commitTarget();
+            commitTarget(); // a Begin whose transaction the decoder skipped
         if (walEnd <= m_applied)
+            return;
+        // A busy walsender sends keepalives between transactions: the idle position is saved
+        // at most every kIdleSaveMs (confirming it sooner gains nothing).
+        if (m_sinceIdleSave.isValid() && m_sinceIdleSave.elapsed() < kIdleSaveMs)
             return;
         // Idle: everything before walEnd has been received and applied (or was not ours).
         // Saved first, then confirmed, so the slot never holds WAL for nothing and never runs
@@ -387,6 +395,7 @@ void CdcExecutor::onKeepalive(Lsn walEnd)
             .save(m_pair.pairId,
                   StoredPosition { m_slot, m_server.systemId, m_server.timeline, walEnd });
         transaction.commit();
+        m_sinceIdleSave.start();
         m_applied = walEnd;
         m_stream->confirmFlushed(walEnd);
     } catch (const Error &error) {
@@ -426,14 +435,27 @@ void CdcExecutor::change(const SourceChange &change)
     m_changesInTransaction = true;
     openTargetTransaction();
     if (change.kind == SourceChange::Kind::Truncate) {
+        flushWriters(); // the writes before it land first
         for (const RelationPtr &relation : change.truncated) {
             if (CdcEntityWriter *writer = writerFor(*relation))
                 writer->truncate(m_progress.totals);
         }
         return;
     }
-    if (CdcEntityWriter *writer = writerFor(*change.relation))
-        writer->apply(change, m_options.operationId, m_progress.totals);
+    CdcEntityWriter *writer = writerFor(*change.relation);
+    if (!writer)
+        return;
+    if (m_heldWriter && m_heldWriter != writer)
+        m_heldWriter->flush(m_progress.totals); // tables written in the source's order
+    m_heldWriter = writer;
+    writer->apply(change, m_options.operationId, m_progress.totals);
+}
+
+void CdcExecutor::flushWriters()
+{
+    for (const auto &writer : std::as_const(m_writers))
+        writer->flush(m_progress.totals);
+    m_heldWriter = nullptr;
 }
 
 void CdcExecutor::commitTransaction(const CommitMessage &commit)
@@ -473,6 +495,7 @@ void CdcExecutor::commitTarget()
 {
     if (!m_transaction)
         return;
+    flushWriters();
     if (m_pendingTransactions > 0) {
         CdcPositionStore(*m_targetDb, m_target.schemaName())
             .save(m_pair.pairId,

@@ -7,6 +7,7 @@
 #include "sync/cdc/pgreplicationstream.h"
 #include "sync/cdc/slotsafety.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QSet>
@@ -126,7 +127,8 @@ private:
     void buildWriters();
     void emptyUnfinishedSnapshot(cdc::CdcPositionStore &positions);
     void openTargetTransaction();
-    void commitTarget(); // saves the position, commits, confirms
+    void commitTarget(); // writes the held changes, saves the position, commits, confirms
+    void flushWriters();
     void reportLatency(); // of the source transactions the target commit just held
     void scheduleCommit();
     void stopWith(const QString &error, const QString &code = {});
@@ -155,6 +157,7 @@ private:
     cdc::Lsn m_messageLsn = 0; // walStart of the message being handled (else m_transactionLsn)
     cdc::Lsn m_transactionLsn = 0; // the commit LSN of the source transaction being read
     bool m_changesInTransaction = false; // the current source transaction wrote to the target
+    CdcEntityWriter *m_heldWriter = nullptr; // the writer holding a run of changes, if any
     std::unique_ptr<cdc::ChangeDecoder> m_decoder;
     std::unique_ptr<cdc::PgReplicationStream> m_stream;
     std::unique_ptr<db::Transaction> m_transaction; // the open target transaction, if any
@@ -163,6 +166,8 @@ private:
     QList<qint64> m_pendingCommitTimes; // source commit times (pg epoch µs), when latency is asked
     bool m_commitScheduled = false;
     cdc::Lsn m_applied = 0; // saved and committed
+    QElapsedTimer m_sinceIdleSave; // the last idle (keepalive) position saved
+    static constexpr qint64 kIdleSaveMs = 1000;
     CdcProgress m_progress;
     QString m_error;
     QString m_errorCode;
