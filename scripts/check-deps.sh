@@ -65,11 +65,13 @@ used="$work/used"
 # A library CMake found but nothing links (OPENGL_glu_LIBRARY, say) is not used: library
 # entries count only when a built program links that very file (step 2 lists those).
 mapfile -t built < <(find "$build_dir/bin" "$build_dir/lib" -maxdepth 1 -type f \( -perm -u+x -o -name '*.so*' \) 2>/dev/null | sort)
-declare -A linked=()
+# ldd once per program ("library<TAB>program"): steps 1 and 2 both read it.
+ldd_out="$work/ldd"
 for program in "${built[@]}"; do
-    while read -r lib; do linked["$(readlink -f "$lib")"]=1; done \
-        < <(ldd "$program" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 }')
-done
+    ldd "$program" 2>/dev/null | awk -v p="${program##*/}" '$2 == "=>" && $3 ~ /^\// { print $3 "\t" p }'
+done >"$ldd_out"
+declare -A linked=()
+while read -r lib; do linked["$lib"]=1; done < <(cut -f1 "$ldd_out" | sort -u | xargs -r readlink -f)
 while IFS= read -r entry; do
     key="${entry%%:*}"
     value="${entry#*=}"
@@ -92,9 +94,7 @@ while IFS= read -r entry; do
 done < <(grep -E '^[A-Za-z0-9_.+-]+:(PATH|FILEPATH)=' "$cache") >>"$used"
 
 # 2. link: every executable and shared library the build wrote.
-for program in "${built[@]}"; do
-    ldd "$program" 2>/dev/null | awk -v p="${program##*/}" '$2 == "=>" && $3 ~ /^\// { print $3 "\tlinked by " p }'
-done >>"$used"
+awk -F'\t' '{ print $1 "\tlinked by " $2 }' "$ldd_out" >>"$used"
 
 # 3. run time: start the programs for real and record what the dynamic loader opens.
 if ((runtime)); then
