@@ -114,6 +114,9 @@ if ((runtime)); then
     trace syncd-sqlite 6 "${clean_env[@]}" "$bin/tf-syncd" --port "$(port)" &
     trace gateway 6 "${clean_env[@]}" "$bin/tf-gateway" --port "$(port)" --no-supervise-sync &
     # PostgreSQL control database (QPSQL and libpq); nothing listens on port 1, the load is the point.
+    # tfctl loads the driver, fails to connect and exits by itself, so a loaded machine cannot
+    # cut its trace short (tf-syncd under a 6 s limit once ended before loading QPSQL at load 20).
+    trace tfctl-psql 60 "${clean_env[@]}" "$bin/tfctl" sync list --database "postgresql://depcheck@127.0.0.1:1/none" &
     trace syncd-psql 6 "${clean_env[@]}" "$bin/tf-syncd" --port "$(port)" \
         --database "postgresql://depcheck@127.0.0.1:1/none" &
     trace tfctl 6 "${clean_env[@]}" "$bin/tfctl" sync list &
