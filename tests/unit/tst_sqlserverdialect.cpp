@@ -3,6 +3,7 @@
 // a closed local port.
 #include "core/errors.h"
 #include "sync/connectors/odbcconnector.h"
+#include "sync/connectors/odbccursorread.h"
 #include "sync/connectors/odbcdialect.h"
 #include "sync/connectors/odbcsession.h"
 #include "sync/connectors/sqlserverstatements.h"
@@ -52,6 +53,7 @@ private slots:
     void catalogStatements();
     void readAndPaging();
     void rowversionCursor();
+    void cursorReadStopsBelowMinActiveRowversion();
     void changeTracking();
     void hashStatement();
     void mergeAndDelete();
@@ -109,6 +111,34 @@ void TestSqlServerDialect::rowversionCursor()
              u"SELECT [parcel_id], [assessed] FROM [parcel] WHERE [rv] > CAST(CAST(? AS bigint) AS binary(8)) "
              "AND [rv] < MIN_ACTIVE_ROWVERSION() ORDER BY [rv]"_s);
     QCOMPARE(sqlserver::rowversionHorizon(), u"SELECT CAST(MIN_ACTIVE_ROWVERSION() AS bigint)"_s);
+}
+
+void TestSqlServerDialect::cursorReadStopsBelowMinActiveRowversion()
+{
+    // What OdbcConnector::readSince sends in cursor mode. On a rowversion column every read
+    // stops below MIN_ACTIVE_ROWVERSION(), so the engine can move its checkpoint to the last
+    // row read (cursorHorizon answers None) without passing a transaction still open.
+    const ColumnInfo rv = column(u"rv"_s, u"rowversion"_s, ValueType::Bytes);
+    const CursorRead first = cursorRead(kTsql, rv, kKey, std::nullopt);
+    QCOMPARE(first.order, (QStringList { u"CASE WHEN [rv] IS NULL THEN 0 ELSE 1 END"_s, u"[rv]"_s, u"[parcel_id]"_s }));
+    QCOMPARE(first.where, u"[rv] < MIN_ACTIVE_ROWVERSION()"_s);
+    QVERIFY(first.values.isEmpty());
+
+    const QByteArray version = QByteArray::fromHex("00000000000007d1");
+    const CursorRead next = cursorRead(kTsql, rv, kKey, Checkpoint { version, { qint64(42) } });
+    QCOMPARE(next.where, u"([rv] > ? OR ([rv] = ? AND ([parcel_id] > ?))) AND [rv] < MIN_ACTIVE_ROWVERSION()"_s);
+    QCOMPARE(next.values, (QVariantList { version, version, qint64(42) }));
+    // Bound as binary: SQL Server compares binary(8) with the 8 bytes, most significant first.
+    QCOMPARE(next.values.first().typeId(), QMetaType::QByteArray);
+
+    // The old name of the type, as SQL Server's catalog still reports it for many tables.
+    QVERIFY(isRowversion(kTsql, column(u"ts"_s, u"timestamp"_s, ValueType::Bytes)));
+    // A datetime2 cursor has no such bound: the engine holds its checkpoint (no safe horizon).
+    const CursorRead changed = cursorRead(kTsql, kParcel.at(3), kKey, std::nullopt);
+    QVERIFY(changed.where.isEmpty());
+    QVERIFY(!isRowversion(kTsql, kParcel.at(3)));
+    // Nor on another database, whatever a column is called.
+    QVERIFY(!isRowversion(Dialect(Dbms::PostgreSQL), rv));
 }
 
 void TestSqlServerDialect::changeTracking()

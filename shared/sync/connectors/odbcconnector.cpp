@@ -1,6 +1,7 @@
 #include "odbcconnector.h"
 
 #include "core/errors.h"
+#include "odbccursorread.h"
 #include "odbcsession.h"
 #include "odbcstatestore.h"
 #include "odbcvalues.h"
@@ -14,22 +15,6 @@ using odbc::Dbms;
 namespace {
 
 constexpr int kKeysPerStatement = 200;
-
-// "c1 > ? OR (c1 = ? AND (c2 > ?))": rows past `after` in `order`, values appended in order.
-QString pastPosition(const odbc::Dialect &dialect, const QList<ColumnInfo> &order, const QVariantList &after, int from,
-                     QVariantList *values)
-{
-    const ColumnInfo &c = order.at(from);
-    const QString q = dialect.quote(c.name);
-    const QString p = dialect.parameter(c);
-    const QVariant v = odbc::toParameter(after.at(from), c.type, dialect.dbms());
-    if (from + 1 == order.size()) {
-        *values << v;
-        return QStringLiteral("%1 > %2").arg(q, p);
-    }
-    *values << v << v;
-    return QStringLiteral("%1 > %2 OR (%1 = %2 AND (%3))").arg(q, p, pastPosition(dialect, order, after, from + 1, values));
-}
 
 } // namespace
 
@@ -183,6 +168,8 @@ CursorHorizon OdbcConnector::cursorHorizon(const QString &entity, const QString 
     const Dbms dbms = m_session->dialect().dbms();
     if (dbms == Dbms::SQLite)
         return {}; // one writer at a time: a read sees every committed row
+    if (odbc::isRowversion(m_session->dialect(), cursor))
+        return {}; // readSince stops below MIN_ACTIVE_ROWVERSION(): every row it returns is settled
     if (dbms != Dbms::PostgreSQL)
         return CursorHorizon { CursorHorizon::Kind::Hold, {} };
     // Another session's open transaction may still commit rows stamped from its start on.
@@ -207,29 +194,8 @@ void OdbcConnector::readSince(const ReadRequest &request, const QString &cursorC
                               const BatchSink &sink)
 {
     const odbc::Table &t = table(request.entity);
-    const odbc::Dialect &dialect = m_session->dialect();
-    const ColumnInfo &cursor = t.column(cursorColumn);
-    const QList<ColumnInfo> keys = keyColumns(t, request.keyColumns);
-    const QString q = dialect.quote(cursor.name);
-    // NULL cursors first, in every database (PostgreSQL sorts them last by default).
-    QStringList order { QStringLiteral("CASE WHEN %1 IS NULL THEN 0 ELSE 1 END").arg(q), q };
-    for (const ColumnInfo &key : keys)
-        order << dialect.quote(key.name);
-    QString where;
-    QVariantList values;
-    if (after) {
-        const QString pastKey = keys.isEmpty() || after->key.size() != keys.size()
-            ? QStringLiteral("1 = 0")
-            : pastPosition(dialect, keys, after->key, 0, &values);
-        if (after->cursor.isNull() || !after->cursor.isValid()) {
-            where = QStringLiteral("(%1 IS NULL AND (%2)) OR %1 IS NOT NULL").arg(q, pastKey);
-        } else {
-            const QVariant v = odbc::toParameter(after->cursor, cursor.type, dialect.dbms());
-            where = QStringLiteral("%1 > %2 OR (%1 = %2 AND (%3))").arg(q, dialect.parameter(cursor), pastKey);
-            values = QVariantList { v, v } + values;
-        }
-    }
-    streamRows(request, order, where, values, sink);
+    const odbc::CursorRead read = odbc::cursorRead(m_session->dialect(), t.column(cursorColumn), keyColumns(t, request.keyColumns), after);
+    streamRows(request, read.order, read.where, read.values, sink);
 }
 
 bool OdbcConnector::isEmpty(const QString &entity)

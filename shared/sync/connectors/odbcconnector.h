@@ -45,8 +45,9 @@ public:
     bool hashesAtSource() const override { return m_sqlServer; }
     void readKeyHashes(const ReadRequest &request, const KeyHashSink &sink) override;
     void readByKeys(const ReadRequest &request, const QList<KeyValues> &keys, const BatchSink &sink) override;
-    // Held while the database cannot say which transactions are open (SQL Server's rowversion
-    // horizon, MIN_ACTIVE_ROWVERSION(), is in sqlserverstatements.h); None for SQLite.
+    // None for SQLite and for a SQL Server rowversion cursor (the read itself stops below
+    // MIN_ACTIVE_ROWVERSION(), odbccursorread.h); below the oldest open transaction's start on
+    // PostgreSQL; held where the database cannot say which transactions are open.
     CursorHorizon cursorHorizon(const QString &entity, const QString &cursorColumn) override;
     void readSince(const ReadRequest &request, const QString &cursorColumn, const std::optional<Checkpoint> &after,
                    const BatchSink &sink) override;
