@@ -30,7 +30,8 @@ add_dependencies(tst_cdcservice tf-gateway tf-syncd)
 # API in process (SQLite control database): ALTER TABLE while streaming holds the pair; approve
 # with a mapping of the new column (everything after the ALTER applied exactly once), reject
 # (stays stopped), resnapshot (slot and position dropped, rows deleted meanwhile gone); bad
-# ids and bodies are 4xx naming the problem.
+# ids and bodies are 4xx naming the problem; a table altered between the snapshot's consistent
+# point and its first streamed change (and while stopped before it) is held too.
 tf_add_test(NAME tst_cdcschema SOURCES integration/tst_cdcschema.cpp integration/cdcpairfixture.h
             integration/cdcrunning.h integration/tst_syncapi_fixture.h LIBS tfsyncd
             LABELS integration TIMEOUT 300)

@@ -284,6 +284,79 @@ private Q_SLOTS:
         QCOMPARE(m_api.call("POST", QStringLiteral("/sync-pairs/999999/resnapshot")).status, 404);
         QCOMPARE(m_api.call("POST", QStringLiteral("/sync-pairs/x/resnapshot")).status, 400);
     }
+
+    // A table altered after the slot's consistent point but before its first streamed change:
+    // the first Relation message is compared with the shape the snapshot copied, not taken as
+    // the baseline; the same after a restart (the stored shape is the baseline, not the first
+    // Relation message after the restart).
+    void changeBeforeTheFirstStreamedChangeIsHeld()
+    {
+        const QString columnCount = QStringLiteral(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'cdc_src' "
+            "AND table_name = 'parcel'");
+        const auto resnapshot = [this] {
+            const test::HttpResult again = m_api.call("POST", pairPath(QStringLiteral("/resnapshot")));
+            if (again.status != 200)
+                qWarning().noquote() << test::describe(again);
+            return again.status == 200;
+        };
+        const QString positions = QStringLiteral("SELECT count(*) FROM cdc_dst.tf_cdc_position");
+        // The held change, its shapes, and its rejection (the pair is re-snapshotted next).
+        const auto heldOnce = [&](test::CdcRunning &running, qint64 before, qint64 after,
+                                  const QString &row) {
+            const sync::RunResult held = ended(running);
+            QCOMPARE(held.status, sync::RunStatus::Failed);
+            QVERIFY2(held.error.contains(QStringLiteral("Schema change on cdc_src.parcel held for approval")),
+                     qPrintable(held.error));
+            QCOMPARE(running.alerts.size(), 1);
+            QVERIFY2(running.alerts.first().startsWith(QStringLiteral("cdc_schema_change: Schema change on")),
+                     qPrintable(running.alerts.first()));
+            QCOMPARE(value(QStringLiteral("SELECT count(*) FROM cdc_dst.parcel WHERE id = %1").arg(row)), 0);
+            const QJsonArray changes = pending();
+            QCOMPARE(changes.size(), 1);
+            const QJsonObject change = changes.first().toObject();
+            const auto columnsOf = [&](const char *shape) {
+                return change.value(QLatin1String(shape)).toObject().value(QStringLiteral("columns")).toArray();
+            };
+            QCOMPARE(columnsOf("old_shape").size(), before);
+            QCOMPARE(columnsOf("new_shape").size(), after);
+            const qint64 cid = change.value(QStringLiteral("id")).toInteger();
+            QCOMPARE(m_api.call("POST", pairPath(QStringLiteral("/schema-changes/%1/reject").arg(cid))).status, 200);
+        };
+
+        // Altered after the snapshot's copy, before any change streamed.
+        QVERIFY(resnapshot());
+        auto running = start();
+        QTRY_COMPARE_WITH_TIMEOUT(value(positions), 1, 30000);
+        const qint64 copied = value(columnCount);
+        sql(QStringLiteral("ALTER TABLE cdc_src.parcel ADD COLUMN gap int"));
+        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name, gap) VALUES (300, 'g', 'gap', 1)"));
+        heldOnce(*running, copied, copied + 1, QStringLiteral("300"));
+        QVERIFY(!QTest::currentTestFailed());
+
+        // Snapshotted, stopped before any change streamed, altered while stopped, restarted.
+        QVERIFY(resnapshot());
+        running = start();
+        QTRY_COMPARE_WITH_TIMEOUT(value(positions), 1, 30000);
+        QVERIFY(running->stop().error.isEmpty());
+        sql(QStringLiteral("ALTER TABLE cdc_src.parcel DROP COLUMN gap"));
+        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) VALUES (301, 'g', 'gap')"));
+        running = start();
+        heldOnce(*running, copied + 1, copied, QStringLiteral("301"));
+        QVERIFY(!QTest::currentTestFailed());
+
+        // An unchanged table streams on after the snapshot: its first Relation message matches.
+        QVERIFY(resnapshot());
+        running = start();
+        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) VALUES (302, 'g', 'same')"));
+        const QString all = QStringLiteral("id, region, name, big, version, note");
+        QTRY_COMPARE_WITH_TIMEOUT(differencesOver(all), 0, 30000);
+        QCOMPARE(value(QStringLiteral("SELECT count(*) FROM cdc_dst.parcel WHERE id IN (300, 301, 302)")), 3);
+        const sync::RunResult done = running->stop();
+        QVERIFY2(done.error.isEmpty(), qPrintable(done.error));
+        QCOMPARE(running->alerts.size(), 0);
+        QVERIFY(pending().isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCdcSchema)

@@ -3,7 +3,10 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "pgreplicationconnection.h"
+#include "sync/connectors/pgcopyread.h"
 #include "sync/connectors/postgrestypes.h"
+
+#include <QScopeGuard>
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -77,6 +80,54 @@ std::optional<SlotState> PgSourceCatalog::slot(const QString &slot)
     state.retainedBytes = query.value(7).toLongLong();
     state.lagBytes = query.value(8).toLongLong();
     return state;
+}
+
+QList<RelationMessage> PgSourceCatalog::relationsAt(const QString &snapshot, const QString &schema,
+                                                   const QStringList &tables)
+{
+    const QString label = QStringLiteral("reading the snapshot's table shapes");
+    pg::checkSnapshotName(snapshot, label);
+    m_source.execDirect(QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+                        "reading the snapshot's table shapes");
+    auto rollback = qScopeGuard([this] {
+        try {
+            m_source.execDirect(QStringLiteral("ROLLBACK"), "ending the snapshot read");
+        } catch (const Error &) { // already failing; the connection is dropped or reset
+        }
+    });
+    m_source.execDirect(QStringLiteral("SET TRANSACTION SNAPSHOT '%1'").arg(snapshot),
+                        "importing the exported snapshot");
+    // pgoutput (PostgreSQL 15 logicalrep_write_attrs) sends the columns that are not dropped
+    // or generated, in attnum order, flagged as key when the identity is FULL or the column is
+    // in the replica identity index (the primary key for DEFAULT, unless deferrable).
+    QSqlQuery query = m_source.prepare(QStringLiteral(
+        "SELECT c.relreplident::text, a.attname::text, a.atttypid::bigint, a.atttypmod, "
+        "c.relreplident = 'f' OR EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid "
+        "AND i.indisvalid AND ((c.relreplident = 'd' AND i.indisprimary AND i.indimmediate) "
+        "OR (c.relreplident = 'i' AND i.indisreplident)) AND a.attnum = ANY (i.indkey)) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = c.oid "
+        "WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND a.attgenerated = '' ORDER BY a.attnum"));
+    QList<RelationMessage> relations;
+    for (const QString &table : tables) {
+        query.bindValue(0, schema);
+        query.bindValue(1, table);
+        m_source.exec(query, "reading a table's shape under the snapshot");
+        RelationMessage relation;
+        relation.schema = schema;
+        relation.name = table;
+        while (query.next()) {
+            const QByteArray identity = query.value(0).toString().toLatin1();
+            relation.replicaIdentity = identity.isEmpty() ? 'd' : identity.at(0);
+            relation.columns << RelationColumn { query.value(4).toBool(), query.value(1).toString(),
+                                                 quint32(query.value(2).toLongLong()),
+                                                 query.value(3).toInt() };
+        }
+        if (!relation.columns.isEmpty())
+            relations << relation;
+    }
+    return relations;
 }
 
 QStringList PgSourceCatalog::slotNames(const QString &prefix)

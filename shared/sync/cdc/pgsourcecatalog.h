@@ -1,6 +1,7 @@
 #pragma once
 
 #include "lsn.h"
+#include "pgoutputmessages.h"
 
 #include <QString>
 #include <QStringList>
@@ -40,6 +41,11 @@ public:
                            const QStringList &tables);
     void dropPublication(const QString &publication); // nothing when absent
     std::optional<SlotState> slot(const QString &slot);
+    // The tables as pgoutput's Relation messages would describe them (published columns in
+    // order, types, replica identity and its key columns), read under an exported snapshot:
+    // the shape the initial copy saw. A table the snapshot does not see is left out.
+    QList<RelationMessage> relationsAt(const QString &snapshot, const QString &schema,
+                                       const QStringList &tables);
     // The slots whose names start with prefix (tf_ for ours), for orphan checks.
     QStringList slotNames(const QString &prefix);
 

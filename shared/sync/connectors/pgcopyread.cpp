@@ -17,15 +17,20 @@ namespace {
 // TRANSACTION SNAPSHOT takes a literal, not a bound value.
 void beginUnderSnapshot(PgSession &session, const QString &snapshot, const QString &label)
 {
-    static const QRegularExpression name(QStringLiteral("^[0-9A-F]{1,16}(-[0-9A-F]{1,16}){1,2}$"));
-    if (!name.match(snapshot).hasMatch())
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("%1: \"%2\" is not an exported snapshot name").arg(label, snapshot));
+    checkSnapshotName(snapshot, label);
     session.exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", label);
     session.exec("SET TRANSACTION SNAPSHOT '" + snapshot.toLatin1() + "'", label);
 }
 
 } // namespace
+
+void checkSnapshotName(const QString &snapshot, const QString &label)
+{
+    static const QRegularExpression name(QStringLiteral("^[0-9A-F]{1,16}(-[0-9A-F]{1,16}){1,2}$"));
+    if (!name.match(snapshot).hasMatch())
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("%1: \"%2\" is not an exported snapshot name").arg(label, snapshot));
+}
 
 void copyRows(const db::Database &database, const Selection &selection,
               const QList<QByteArray> &params, const SelectBuilder &buildSelect,

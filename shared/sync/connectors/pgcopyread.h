@@ -17,6 +17,10 @@ namespace tf::sync::pg {
 // Builds the SELECT of a read from the expressions that read its parameters back.
 using SelectBuilder = std::function<QString(const QStringList &params)>;
 
+// Throws Validation unless `snapshot` looks like an exported snapshot's name
+// ("00000003-00000002-1"): SET TRANSACTION SNAPSHOT takes a literal, not a bound value.
+void checkSnapshotName(const QString &snapshot, const QString &label);
+
 // Reads rows through COPY (select) TO STDOUT on the calling thread's connection of `database`:
 // `params` are bound as session settings (bindAsSettings), the SELECT must return
 // textList(selection.columns) (then, with `withHash`, one more column: the row's source hash),

@@ -34,6 +34,14 @@ QString unavailableCode()
     return Error::codeFor(Error::Kind::Unavailable);
 }
 
+QStringList sourceTablesOf(const PairSpec &pair)
+{
+    QStringList tables;
+    for (const EntitySpec &entity : pair.entities)
+        tables << entity.sourceEntity;
+    return tables;
+}
+
 } // namespace
 
 CdcExecutor::CdcExecutor(PairSpec pair, PostgresConnector &source, PostgresConnector &target,
@@ -150,11 +158,8 @@ void CdcExecutor::prepare()
     m_sourceDb = std::make_unique<db::Database>(m_source.url());
     m_targetDb = std::make_unique<db::Database>(m_target.url());
     m_sourceSchema = m_source.schemaName();
-    QStringList tables;
-    for (const EntitySpec &entity : m_pair.entities)
-        tables << entity.sourceEntity;
     PgSourceCatalog(*m_sourceDb).ensurePublication(publicationName(m_pair.pairId), m_sourceSchema,
-                                                   tables);
+                                                   sourceTablesOf(m_pair));
     m_targetCalls = std::make_unique<ResilientCall>(
         RetryPolicy(), CircuitBreakerRegistry::instance().breaker(m_pair.targetSystem),
         threadSleeper());
@@ -177,8 +182,15 @@ Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
         CdcPositionStore(*m_targetDb, m_target.schemaName()).markSnapshot(m_pair.pairId, m_slot);
         mark.commit();
     }
-    if (m_gate)
-        m_gate->forgetShapes(); // the new snapshot takes the tables as they are
+    if (m_gate) {
+        // The baseline of schema changes is the shape the copy reads, not the first Relation
+        // message streamed: a table altered between the consistent point and its first change
+        // is held like any other change.
+        m_gate->forgetShapes();
+        for (const RelationMessage &relation : PgSourceCatalog(*m_sourceDb).relationsAt(
+                 slot.snapshotName, m_sourceSchema, sourceTablesOf(m_pair)))
+            m_gate->accept(relation);
+    }
     m_source.setReadSnapshot(slot.snapshotName);
     SyncRunner runner(m_pair, m_source, m_target, m_quarantine, m_controlState);
     RunOptions load;
