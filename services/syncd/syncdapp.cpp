@@ -78,7 +78,8 @@ quint16 SyncdApp::start()
                       *m_secrets,
                       {},
                       [workers = m_workers.get()] { workers->wake(); },
-                      m_context.nodeId });
+                      m_context.nodeId,
+                      [monitoring = m_monitoring.get()](qint64 pairId) { monitoring->pairDeleted(pairId); } });
 
     m_server = new http::ApiServer(QStringLiteral("tf-syncd"), std::move(router), m_context.limits,
                                    m_stats, this);

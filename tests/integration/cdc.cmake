@@ -13,6 +13,12 @@ tf_add_test(NAME tst_cdcapply SOURCES integration/tst_cdcapply.cpp LIBS tfcore
 tf_add_test(NAME tst_cdcexecutor SOURCES integration/tst_cdcexecutor.cpp integration/cdcpairfixture.h
             integration/cdcrunning.h
             LIBS tfcore LABELS integration TIMEOUT 300)
+# The executor into a real target under REPLICA IDENTITY DEFAULT and FULL: every kind of change
+# on a composite key (TRUNCATE, an unchanged TOAST value) and every row of the type-fidelity
+# matrix, the target compared with the source as text.
+tf_add_test(NAME tst_cdcexecmatrix SOURCES integration/tst_cdcexecmatrix.cpp integration/cdcpairfixture.h
+            integration/cdcrunning.h integration/tst_typefidelity.h
+            LIBS tfcore LABELS integration TIMEOUT 300)
 # kill -9 of the process running the cdc executor at 20 points (2 in the initial snapshot, 18
 # while streaming) with a concurrent writer: the target equals the source, nothing applied twice.
 tf_add_test(NAME tst_cdccrash SOURCES integration/tst_cdccrash.cpp integration/cdcpairfixture.h

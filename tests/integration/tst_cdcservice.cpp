@@ -12,8 +12,11 @@
 //   disable and enable).
 // - kill -9 of the node streaming a pair while the source is written: the other node takes
 //   the lease over and resumes from the stored position; target == source, nothing twice.
-// - DELETE of the pair drops its slot and publication, and the audit entry says so.
+// - DELETE of the pair drops its slot and publication, and the audit entry says so; it closes
+//   the pair's open alerts (cdc rules and event alerts) with a note, and its
+//   terrafusion_cdc_* series leave /metrics.
 #include "cdcpairfixture.h"
+#include "db/repositories/alertrepository.h"
 #include "sync/queue/operationqueue.h"
 #include "tst_gatewayproxy_fixture.h"
 #include "tst_nodes_cluster.h"
@@ -53,6 +56,7 @@ class TestCdcService final : public QObject, public GatewayProxyFixture
     std::unique_ptr<db::Database> m_clusterAdmin;
     Scenario m_stream;
     qint64 m_streamPair = 0;
+    qint64 m_brokenPair = 0; // permanentFailureWaitsForAPerson's, disabled at its end
 
     db::Database &control() { return m_nodes->control(); }
 
@@ -151,6 +155,24 @@ class TestCdcService final : public QObject, public GatewayProxyFixture
         return controlCount(QStringLiteral("SELECT count(*) FROM alerts WHERE rule = ? AND message LIKE ?"),
                             { rule, QStringLiteral("%pair %1%").arg(pairId) });
     }
+    // The rules of the pair's open alerts, sorted.
+    QStringList openAlerts(qint64 pairId)
+    {
+        QStringList rules;
+        for (const db::AlertRecord &alert : db::AlertRepository(control()).open()) {
+            if (db::AlertRepository::pairOf(alert) == pairId)
+                rules << alert.rule;
+        }
+        rules.sort();
+        return rules;
+    }
+    QByteArray prometheus()
+    {
+        const HttpResult metrics = api("GET", QStringLiteral("/api/metrics?format=prometheus"));
+        if (metrics.status != 200)
+            qWarning("metrics: HTTP %d %s", metrics.status, metrics.body.constData());
+        return metrics.body;
+    }
     qint64 slotCount(const QString &name)
     {
         return scalar(*m_clusterAdmin, QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
@@ -214,7 +236,16 @@ private Q_SLOTS:
             { QStringLiteral("workers"), QStringLiteral("4") },
         };
         m_nodes = std::make_unique<NodeCluster>(m_cluster->url(QStringLiteral("tfcontrol")), sync);
-        m_nodes->setNodeVariable(QStringLiteral("TF_MAINTENANCE__ENABLED"), QStringLiteral("false"));
+        // Samples every half second; a disabled pair's slot (inactive, behind the WAL the cluster
+        // writes) fires the cdc rules at once (deleteClosesAlertsAndMetrics).
+        const QHash<QString, QString> monitoring {
+            { QStringLiteral("TF_MAINTENANCE__ENABLED"), QStringLiteral("false") },
+            { QStringLiteral("TF_MONITORING__SAMPLE_INTERVAL_MS"), QStringLiteral("500") },
+            { QStringLiteral("TF_ALERTS__CDC_INACTIVE_MINUTES"), QStringLiteral("0.01") },
+            { QStringLiteral("TF_ALERTS__CDC_LAG_BYTES"), QStringLiteral("1") },
+        };
+        for (auto it = monitoring.cbegin(); it != monitoring.cend(); ++it)
+            m_nodes->setNodeVariable(it.key(), it.value());
         QVERIFY2(m_nodes->startNode(1), qPrintable(m_nodes->logs()));
         QVERIFY2(m_nodes->startNode(2), qPrintable(m_nodes->logs()));
 
@@ -224,7 +255,8 @@ private Q_SLOTS:
         QProcessEnvironment env = ServiceProcess::cleanEnvironment();
         env.insert(QStringLiteral("DATABASE_URL"), m_cluster->url(QStringLiteral("tfcontrol")));
         env.insert(QStringLiteral("TF_SECRET_KEY"), NodeCluster::secretKey());
-        env.insert(QStringLiteral("TF_MAINTENANCE__ENABLED"), QStringLiteral("false"));
+        for (auto it = monitoring.cbegin(); it != monitoring.cend(); ++it)
+            env.insert(it.key(), it.value());
         for (auto it = sync.cbegin(); it != sync.cend(); ++it)
             env.insert(QStringLiteral("TF_SYNC__") + it.key().toUpper(), it.value());
         env.insert(QStringLiteral("TF_SYNC__WORKERS"), QStringLiteral("0"));
@@ -340,6 +372,7 @@ private Q_SLOTS:
         startStreaming(QStringLiteral("broken"), s, 10, &pair, &first);
         if (QTest::currentTestFailed())
             return;
+        m_brokenPair = pair;
         disable(pair);
         const QString slot = QStringLiteral("tf_pair_%1").arg(pair);
         QTRY_COMPARE_WITH_TIMEOUT(slotActive(slot), QStringLiteral("false"), kWait);
@@ -484,6 +517,50 @@ private Q_SLOTS:
                                 QString(QStringLiteral("%replication slot ") + slot
                                         + QStringLiteral(" and its publication dropped%")) }),
                  1);
+    }
+
+    // DELETE of a cdc pair closes its open alerts, the cdc rules' (its slot inactive and behind)
+    // and the events of its operations (a failed stream, the slot dropped), each with a note
+    // saying the pair was deleted; its terrafusion_cdc_* series leave /metrics, and the rules
+    // do not raise its alerts again.
+    void deleteClosesAlertsAndMetrics()
+    {
+        const qint64 pair = m_brokenPair;
+        QVERIFY(pair > 0);
+        const QStringList expected { QStringLiteral("cdc_lag_bytes"), QStringLiteral("cdc_slot"),
+                                     QStringLiteral("cdc_slot_inactive"), QStringLiteral("sync_failed"),
+                                     QStringLiteral("sync_failed") };
+        QTRY_COMPARE_WITH_TIMEOUT(openAlerts(pair), expected, kWait);
+        const QByteArray series = QStringLiteral("pair_id=\"%1\"").arg(pair).toLatin1();
+        QTRY_VERIFY_WITH_TIMEOUT(prometheus().contains("terrafusion_cdc_lag_bytes{node=") && prometheus().contains(series),
+                                 kWait);
+
+        const HttpResult deleted = api("DELETE", QStringLiteral("/api/sync-pairs/%1").arg(pair));
+        QVERIFY2(deleted.status == 200, deleted.body.constData());
+        QCOMPARE(openAlerts(pair), QStringList()); // at once, not at the next sample
+        const QString note = QStringLiteral("sync pair %1 was deleted").arg(pair);
+        int closed = 0;
+        for (const db::AlertRecord &alert : db::AlertRepository(control()).list({ QStringLiteral("resolved"), 200, 0 })) {
+            if (db::AlertRepository::pairOf(alert) != pair)
+                continue;
+            QVERIFY(alert.resolvedAt.isValid());
+            if (alert.details.value(QStringLiteral("resolution")).toString() == note)
+                ++closed;
+        }
+        QCOMPARE(closed, int(expected.size()));
+
+        // The next samples of every node: the pair's series are gone, its alerts stay closed.
+        QTRY_VERIFY_WITH_TIMEOUT(!prometheus().contains(series), kWait);
+        // A sample stored after this by each of the three tf-syncd (the gateway's and two
+        // nodes) means each finished the cycle that read its figures before the DELETE.
+        const qint64 raised = controlCount(QStringLiteral("SELECT count(*) FROM alerts"), {});
+        const QDateTime gone = QDateTime::currentDateTimeUtc();
+        QTRY_COMPARE_WITH_TIMEOUT(controlCount(QStringLiteral("SELECT count(DISTINCT node) FROM system_metrics "
+                                                              "WHERE created_at > ?"),
+                                               { gone }),
+                                  3, kWait);
+        QCOMPARE(openAlerts(pair), QStringList());
+        QCOMPARE(controlCount(QStringLiteral("SELECT count(*) FROM alerts"), {}), raised);
     }
 };
 

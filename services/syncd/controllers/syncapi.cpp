@@ -63,7 +63,8 @@ void registerSyncApi(http::Router &router, SyncApiDependencies deps)
 {
     SyncApiContext context {
         deps.database,    deps.secrets, deps.queue ? deps.queue : queueOver(deps.database),
-        deps.wakeWorkers, deps.nodeId,  std::make_shared<BackgroundJobs>()
+        deps.wakeWorkers, deps.nodeId,  std::make_shared<BackgroundJobs>(),
+        deps.pairDeleted
     };
     registerOwned(router,
                   std::make_shared<SystemsController>(deps.database, deps.secrets, context.jobs));

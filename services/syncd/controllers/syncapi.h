@@ -28,6 +28,9 @@ struct SyncApiDependencies
     // once instead of at their next poll. Optional.
     std::function<void()> wakeWorkers;
     QString nodeId;
+    // Called after a sync pair was deleted: its open alerts are closed and its metrics
+    // dropped (MonitoringService::pairDeleted). Optional.
+    std::function<void(qint64 pairId)> pairDeleted;
 };
 
 // Registers every route of the sync API (systems, sync pairs, operations, quarantine: see

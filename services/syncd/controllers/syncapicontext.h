@@ -27,6 +27,7 @@ struct SyncApiContext
     std::function<void()> wakeWorkers;
     QString nodeId;
     std::shared_ptr<BackgroundJobs> jobs;
+    std::function<void(qint64 pairId)> pairDeleted; // optional: its alerts and metrics go
 };
 
 } // namespace tf::syncd

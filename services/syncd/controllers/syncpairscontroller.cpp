@@ -177,6 +177,8 @@ http::ApiResponse SyncPairsController::remove(const http::ApiRequest &request)
     qint64 quarantined = 0;
     const db::SyncPairRecord record = sync::PairStore(control).remove(id, expected, &quarantined);
     const QString replication = dropCdcReplication(record);
+    if (m_context.pairDeleted)
+        m_context.pairDeleted(id); // its alerts are closed, its metrics go
     auditChange(
         m_context.database, request,
         { QStringLiteral("sync_pair.deleted"),

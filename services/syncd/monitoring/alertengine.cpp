@@ -72,6 +72,23 @@ std::optional<db::AlertRecord> AlertEngine::raiseEvent(const db::Database &datab
     return raised;
 }
 
+QList<db::AlertRecord> AlertEngine::resolveDeletedPair(const db::Database &database, qint64 pairId)
+{
+    const QString note = QStringLiteral("sync pair %1 was deleted").arg(pairId);
+    const QList<db::AlertRecord> resolved = db::AlertRepository(database).resolveForPair(pairId, note);
+    for (const db::AlertRecord &alert : resolved)
+        announceResolved(alert, QStringLiteral("Alert closed: %1").arg(note));
+    return resolved;
+}
+
+QList<db::AlertRecord> AlertEngine::resolveDeletedPairs(const db::Database &database)
+{
+    QList<db::AlertRecord> resolved;
+    for (const qint64 pair : db::AlertRepository(database).deletedPairsWithOpenAlerts())
+        resolved += resolveDeletedPair(database, pair);
+    return resolved;
+}
+
 void AlertEngine::announceRaised(const db::AlertRecord &alert)
 {
     ++m_raised;

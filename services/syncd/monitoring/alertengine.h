@@ -49,6 +49,13 @@ public:
     std::optional<db::AlertRecord> raiseEvent(const db::Database &database, const QString &rule,
                                               const QString &message, const QJsonObject &details = {});
 
+    // Resolves the open alerts of a deleted sync pair (its cdc rules' and its operations'
+    // event alerts), noting the deletion in their details; announced like any resolution.
+    QList<db::AlertRecord> resolveDeletedPair(const db::Database &database, qint64 pairId);
+    // The same for every pair an open alert names that no longer exists: a rule evaluated
+    // from figures read just before a DELETE cannot leave an alert open for good.
+    QList<db::AlertRecord> resolveDeletedPairs(const db::Database &database);
+
     qint64 raisedCount() const { return m_raised.load(); }
     qint64 resolvedCount() const { return m_resolved.load(); }
 

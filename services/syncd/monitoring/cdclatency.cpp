@@ -36,6 +36,12 @@ void CdcLatency::record(qint64 pairId, double seconds)
     h.maxSeconds = qMax(h.maxSeconds, value);
 }
 
+void CdcLatency::forget(qint64 pairId)
+{
+    QMutexLocker lock(&m_mutex);
+    m_pairs.remove(pairId);
+}
+
 QList<CdcLatency::Histogram> CdcLatency::snapshot() const
 {
     QMutexLocker lock(&m_mutex);

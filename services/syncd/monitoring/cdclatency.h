@@ -34,6 +34,7 @@ public:
     // A source clock ahead of ours gives a negative figure: it counts as 0 (docs/cdc.md asks
     // for synchronised clocks).
     void record(qint64 pairId, double seconds);
+    void forget(qint64 pairId); // the pair was deleted
     QList<Histogram> snapshot() const; // by pair id
     Histogram of(qint64 pairId) const; // an empty one when the pair has none
 

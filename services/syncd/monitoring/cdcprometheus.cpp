@@ -88,6 +88,8 @@ void appendCdcFamilies(PrometheusText &out, const QString &nodeId, const QList<C
                               "for the cdc pairs this process streamed."));
     const QList<double> &bounds = CdcLatency::boundsSeconds();
     for (const CdcLatency::Histogram &h : latency) {
+        if (!names.contains(h.pairId))
+            continue; // a pair deleted since (through another node): its series go with it
         const Labels labels = labelsOf(h.pairId, names.value(h.pairId));
         for (int i = 0; i < bounds.size() && i < h.buckets.size(); ++i) {
             Labels withLe = labels;

@@ -114,6 +114,7 @@ void MetricsCollector::collect(bool persist)
             m_snapshot.lastSampleAt = now;
             ++m_snapshot.samplesWritten;
             m_alerts.evaluate(database, observation);
+            m_alerts.resolveDeletedPairs(database);
         }
         m_snapshot.openAlerts = db::AlertRepository(database).open();
         if (!m_sinceRetention.isValid() || m_sinceRetention.elapsed() >= m_settings.retentionIntervalMs)

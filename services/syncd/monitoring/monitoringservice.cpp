@@ -2,6 +2,7 @@
 
 #include "alertengine.h"
 #include "alertscontroller.h"
+#include "cdclatency.h"
 #include "metricscollector.h"
 #include "webhooknotifier.h"
 
@@ -72,16 +73,28 @@ void MonitoringService::stop()
     m_thread.wait();
 }
 
-std::function<void(const QString &, const QString &)> MonitoringService::alertHook()
+std::function<void(const QString &, const QString &, const QJsonObject &)> MonitoringService::alertHook()
 {
-    return [this](const QString &rule, const QString &message) {
+    return [this](const QString &rule, const QString &message, const QJsonObject &details) {
         try {
-            m_engine->raiseEvent(m_database.database().database(), rule, message);
+            m_engine->raiseEvent(m_database.database().database(), rule, message, details);
         } catch (const Error &error) {
             qCWarning(lcMonitoringService).noquote()
                 << "alert" << rule << "not stored:" << error.message() << "-" << message;
         }
     };
+}
+
+void MonitoringService::pairDeleted(qint64 pairId)
+{
+    CdcLatency::instance().forget(pairId);
+    try {
+        m_engine->resolveDeletedPair(m_database.database().database(), pairId);
+    } catch (const Error &error) {
+        qCWarning(lcMonitoringService).noquote()
+            << "the alerts of deleted sync pair" << pairId << "stay open until the next sample:"
+            << error.message();
+    }
 }
 
 void MonitoringService::registerRoutes(http::Router &router)

@@ -49,8 +49,13 @@ public:
 
     // For the workers: raises an event alert (a permanent sync failure) from any thread.
     // Never throws; a failure to store the alert is logged.
-    std::function<void(const QString &rule, const QString &message)> alertHook();
+    std::function<void(const QString &rule, const QString &message, const QJsonObject &details)>
+    alertHook();
     AlertEngine &alerts() { return *m_engine; }
+    // A deleted sync pair: its open alerts are resolved with a note saying so, and its cdc
+    // latency histogram dropped (its other series leave /metrics with the next sample).
+    // Never throws; a failure is logged (the collector's sweep closes the alerts later).
+    void pairDeleted(qint64 pairId);
     void registerRoutes(http::Router &router);
 
     MonitoringSnapshot snapshot() const;

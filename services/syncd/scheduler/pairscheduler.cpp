@@ -251,7 +251,10 @@ int PairScheduler::tickCdc(db::Database &control)
             sync::EnqueueRequest request;
             request.pairId = pair.id;
             request.trigger = QStringLiteral("startup");
-            const db::OperationRecord operation = queue.enqueue(request);
+            bool created = false;
+            const db::OperationRecord operation = queue.enqueue(request, &created);
+            if (!created)
+                continue; // another node's scheduler queued it since the check above
             queue.appendLog(operation.id, QStringLiteral("cdc pair: streaming operation queued"));
             ++enqueued;
         } catch (const Error &error) {

@@ -69,6 +69,13 @@ void logLine(sync::OperationQueue &queue, qint64 id, const QString &line)
     }
 }
 
+// What an alert raised for an operation is about: DELETE of the pair resolves its alerts.
+QJsonObject alertDetails(const db::OperationRecord &operation)
+{
+    return { { QStringLiteral("pair_id"), operation.pairId },
+             { QStringLiteral("operation_id"), operation.id } };
+}
+
 } // namespace
 
 OperationExecutor::OperationExecutor(Context context)
@@ -214,7 +221,10 @@ sync::RunResult OperationExecutor::streamCdc(sync::OperationQueue &queue,
     options.cancel = &cancel;
     // The heartbeat renews the lease at each check: check at least as often as [sync] heartbeat_ms.
     options.checkIntervalMs = int(std::clamp<qint64>(m_context.settings.heartbeat.count(), 50, 5000));
-    options.alert = m_context.alert;
+    if (m_context.alert)
+        options.alert = [this, &operation](const QString &rule, const QString &message) {
+            m_context.alert(rule, message, alertDetails(operation));
+        };
     options.control = &m_context.control; // held schema changes (cdc_schema_changes)
     options.log = [&](const QString &line) { logLine(queue, operation.id, line); };
     const qint64 pairId = operation.pairId;
@@ -352,7 +362,7 @@ void OperationExecutor::concludeVerify(sync::OperationQueue &queue, const db::Op
                              .arg(operation.id);
     qCWarning(lcExecutor, "%s", qPrintable(text));
     if (m_context.alert)
-        m_context.alert(QStringLiteral("sync_drift"), text);
+        m_context.alert(QStringLiteral("sync_drift"), text, alertDetails(operation));
 }
 
 void OperationExecutor::concludeFailure(sync::OperationQueue &queue,
@@ -383,7 +393,8 @@ void OperationExecutor::concludeFailure(sync::OperationQueue &queue,
                                            "retrying: %3")
                                 .arg(operation.pairId)
                                 .arg(id)
-                                .arg(result.error));
+                                .arg(result.error),
+                            alertDetails(operation));
         return;
     }
     QString message = result.error.isEmpty() ? QStringLiteral("the sync failed without a message")
@@ -416,7 +427,7 @@ void OperationExecutor::reportPermanentFailure(const db::OperationRecord &operat
                   static_cast<long long>(operation.id), qPrintable(error.message()));
     }
     if (m_context.alert)
-        m_context.alert(QStringLiteral("sync_failed"), text);
+        m_context.alert(QStringLiteral("sync_failed"), text, alertDetails(operation));
 }
 
 } // namespace tf::syncd

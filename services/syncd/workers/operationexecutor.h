@@ -25,9 +25,11 @@ namespace tf::syncd {
 
 class ActiveOperations;
 
-// A hook the monitoring side installs to raise an alert: rule name and a message a person can
-// act on. Called from worker threads.
-using AlertHook = std::function<void(const QString &rule, const QString &message)>;
+// A hook the monitoring side installs to raise an alert: rule name, a message a person can
+// act on, and details (pair_id: the alert is resolved when the pair is deleted). Called from
+// worker threads.
+using AlertHook
+    = std::function<void(const QString &rule, const QString &message, const QJsonObject &details)>;
 
 // Runs one claimed operation on the calling worker thread: opens the pair (its connectors
 // belong to this thread), runs SyncRunner with progress -> heartbeat after every batch,

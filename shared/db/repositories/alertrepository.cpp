@@ -2,6 +2,8 @@
 
 #include <QSqlError>
 
+#include <algorithm>
+
 #include "rowhelpers.h"
 
 namespace tf::db {
@@ -91,6 +93,56 @@ std::optional<AlertRecord> AlertRepository::resolve(const QString &rule, const Q
     query.addBindValue(rows::nonNull(source));
     m_database.exec(query, "resolving an alert");
     return readOne(query);
+}
+
+qint64 AlertRepository::pairOf(const AlertRecord &alert)
+{
+    static const QString prefix = QStringLiteral("pair:");
+    if (alert.source.startsWith(prefix))
+        return QStringView(alert.source).mid(prefix.size()).toLongLong();
+    return alert.details.value(QStringLiteral("pair_id")).toInteger();
+}
+
+QList<AlertRecord> AlertRepository::resolveForPair(qint64 pairId, const QString &note)
+{
+    QList<AlertRecord> resolved;
+    for (const AlertRecord &alert : open()) {
+        if (pairId <= 0 || pairOf(alert) != pairId)
+            continue;
+        QJsonObject details = alert.details;
+        details.insert(QStringLiteral("resolution"), note);
+        QSqlQuery query = m_database.prepare(
+            QStringLiteral("UPDATE alerts SET status = 'resolved', resolved_at = ?, details = ? "
+                           "WHERE id = ? AND status <> 'resolved' RETURNING ")
+            + kColumns);
+        query.addBindValue(m_database.dialect().toDb(QDateTime::currentDateTimeUtc()));
+        query.addBindValue(rows::jsonText(details));
+        query.addBindValue(alert.id);
+        m_database.exec(query, "resolving a deleted pair's alert");
+        if (std::optional<AlertRecord> done = readOne(query)) // nullopt: resolved meanwhile
+            resolved.append(*done);
+    }
+    return resolved;
+}
+
+QList<qint64> AlertRepository::deletedPairsWithOpenAlerts() const
+{
+    QList<qint64> named;
+    for (const AlertRecord &alert : open()) {
+        if (const qint64 pair = pairOf(alert); pair > 0 && !named.contains(pair))
+            named.append(pair);
+    }
+    std::sort(named.begin(), named.end());
+    QList<qint64> gone;
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT count(*) FROM sync_pairs WHERE id = ?"));
+    for (const qint64 pair : std::as_const(named)) {
+        query.bindValue(0, pair);
+        m_database.exec(query, "looking up the pair of an alert");
+        if (query.next() && query.value(0).toLongLong() == 0)
+            gone.append(pair);
+        query.finish();
+    }
+    return gone;
 }
 
 AlertRecord AlertRepository::acknowledge(qint64 id, const QString &by)

@@ -46,6 +46,14 @@ public:
                                      const QString &message, const QJsonObject &details);
     // Resolves the open alert of the rule and source; nullopt when none was open.
     std::optional<AlertRecord> resolve(const QString &rule, const QString &source);
+    // The sync pair an alert is about: its source "pair:<id>" (the cdc rules) or its
+    // details' pair_id (event alerts of a pair's operations); 0 for none.
+    static qint64 pairOf(const AlertRecord &alert);
+    // Resolves every open alert of the pair, `note` in its details ("resolution"): a deleted
+    // pair's conditions can no longer clear by themselves. Returns the alerts resolved.
+    QList<AlertRecord> resolveForPair(qint64 pairId, const QString &note);
+    // The pairs open alerts name that are no longer in sync_pairs, by id.
+    QList<qint64> deletedPairsWithOpenAlerts() const;
     // Marks an open alert acknowledged (idempotent); Conflict when it is resolved, NotFound.
     AlertRecord acknowledge(qint64 id, const QString &by);
 

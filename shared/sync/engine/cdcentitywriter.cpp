@@ -97,17 +97,13 @@ void CdcEntityWriter::apply(const SourceChange &change, qint64 operationId, Enti
         removeTarget(row.row, sourceKey, operationId, stats);
         return;
     }
-    if (!row.oldKey.isEmpty()) {
-        // The key changed: the row under the old key goes (its target key from the old source key).
+    // The key changed: the row under the old key goes (its target key from the old source key).
+    std::optional<KeyValues> oldTarget;
+    if (!row.oldKey.isEmpty() && m_plan.spec.deleteAction != DeleteAction::Ignore) {
         Row old(m_plan.readSchema->size());
         for (qsizetype i = 0; i < row.oldKey.size(); ++i)
             old[i] = row.oldKey.at(i);
-        if (m_plan.spec.deleteAction != DeleteAction::Ignore) {
-            if (const auto oldTarget = targetKeyOf(old)) {
-                hold(RunKind::DropOldKey, {}, stats);
-                m_runRows << keyRow(*oldTarget);
-            }
-        }
+        oldTarget = targetKeyOf(old);
     }
     RowTransformer::Mapped mapped = m_transformer.apply({ row.row }).value(0);
     const QList<bool> unchanged = targetUnchanged(row.unchanged);
@@ -116,8 +112,26 @@ void CdcEntityWriter::apply(const SourceChange &change, qint64 operationId, Enti
         const int index = m_plan.targetSchema->indexOf(error.field);
         return index >= 0 && unchanged.value(index);
     });
+    // A key change that did not send some values (an unchanged TOAST value: the new tuple has
+    // 'u' under DEFAULT and FULL alike) moves the target row to its new key in place, keeping
+    // them; dropping the old row would lose them.
+    const bool moveInPlace = oldTarget && unchanged.contains(true) && mapped.errors.isEmpty()
+        && m_plan.spec.deleteAction == DeleteAction::Propagate;
+    if (oldTarget && !moveInPlace) {
+        hold(RunKind::DropOldKey, {}, stats);
+        m_runRows << keyRow(*oldTarget);
+    }
     if (!mapped.errors.isEmpty()) {
         quarantine(row.row, mapped, operationId, stats);
+        return;
+    }
+    if (moveInPlace) {
+        flush(stats); // in stream order
+        const HeldUpdate held { row.row, std::move(mapped), operationId };
+        if (m_writer.update(held.mapped.row, unchanged, *oldTarget))
+            ++stats.updated;
+        else
+            quarantineUnchangedToast(held, unchanged, stats);
         return;
     }
     if (unchanged.contains(true)) {
@@ -233,17 +247,18 @@ void CdcEntityWriter::flushUpdates(EntityStats &stats)
     }
     for (qsizetype i = 0; i < m_runUpdates.size(); ++i) {
         if (missing.contains(i))
-            quarantineUnchangedToast(m_runUpdates.at(i), stats);
+            quarantineUnchangedToast(m_runUpdates.at(i), m_runUnchanged, stats);
         else
             ++stats.updated;
     }
 }
 
-void CdcEntityWriter::quarantineUnchangedToast(const HeldUpdate &held, EntityStats &stats)
+void CdcEntityWriter::quarantineUnchangedToast(const HeldUpdate &held, const QList<bool> &unchanged,
+                                               EntityStats &stats)
 {
     QStringList columns;
-    for (int i = 0; i < m_runUnchanged.size(); ++i) {
-        if (m_runUnchanged.at(i))
+    for (int i = 0; i < unchanged.size(); ++i) {
+        if (unchanged.at(i))
             columns << m_plan.targetSchema->at(i).name;
     }
     RowTransformer::Mapped mapped = held.mapped;

@@ -61,7 +61,8 @@ private:
     void flushUpdates(EntityStats &stats);
     void flushDeletes(EntityStats &stats);
     Row keyRow(const KeyValues &key) const;
-    void quarantineUnchangedToast(const HeldUpdate &held, EntityStats &stats);
+    void quarantineUnchangedToast(const HeldUpdate &held, const QList<bool> &unchanged,
+                                  EntityStats &stats);
 
     // The target key of a source key alone (deletes under DEFAULT identity carry nothing else).
     std::optional<KeyValues> targetKeyOf(const Row &keyOnlyRow) const;

@@ -163,13 +163,18 @@ db::OperationRecord OperationQueue::insertQueued(const EnqueueRequest &request, 
                                      .toString(QStringLiteral("hash"));
         pair.finish();
 
-        // A verify joins only a queued verify of its kind; a sync, only a queued sync.
+        // A verify joins only a queued verify of its kind; a sync, only a queued sync. The
+        // schedulers' start of a cdc stream joins a running one too: checked under the lock, so
+        // two nodes' schedulers ticking at once never queue a second stream behind the first.
         const bool verify = isVerifyMode(request.mode);
+        const bool cdcStart = !verify && pairMode == QLatin1String("cdc")
+            && request.trigger == QLatin1String("startup");
         QSqlQuery queued = m_database.prepare(
             QStringLiteral("SELECT %1 FROM sync_operations "
-                           "WHERE pair_id = ? AND status = 'queued' AND %2 ORDER BY id LIMIT 1")
+                           "WHERE pair_id = ? AND status %3 AND %2 ORDER BY id LIMIT 1")
                 .arg(db::OperationRepository::columns(),
-                     verify ? QStringLiteral("mode = ?") : QStringLiteral("mode NOT IN ('verify', 'repair')")));
+                     verify ? QStringLiteral("mode = ?") : QStringLiteral("mode NOT IN ('verify', 'repair')"),
+                     cdcStart ? QStringLiteral("IN ('queued', 'running')") : QStringLiteral("= 'queued'")));
         queued.addBindValue(request.pairId);
         if (verify)
             queued.addBindValue(request.mode);
