@@ -37,6 +37,11 @@ AlertEngine::Changes AlertEngine::apply(const db::Database &database, const QLis
     for (const RuleVerdict &verdict : verdicts) {
         const bool isOpen = open.contains(key(verdict.rule, verdict.source));
         if (verdict.firing && !isOpen) {
+            // Figures read just before the pair's DELETE: its alert would stay open for good.
+            db::AlertRecord subject;
+            subject.source = verdict.source;
+            if (const qint64 pair = db::AlertRepository::pairOf(subject); pair > 0 && !alerts.pairExists(pair))
+                continue;
             QJsonObject details = verdict.details;
             details.insert(QStringLiteral("node"), m_nodeId);
             // nullopt: another node raised it between our read and this insert.

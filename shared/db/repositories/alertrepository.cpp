@@ -134,15 +134,21 @@ QList<qint64> AlertRepository::deletedPairsWithOpenAlerts() const
     }
     std::sort(named.begin(), named.end());
     QList<qint64> gone;
-    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT count(*) FROM sync_pairs WHERE id = ?"));
     for (const qint64 pair : std::as_const(named)) {
-        query.bindValue(0, pair);
-        m_database.exec(query, "looking up the pair of an alert");
-        if (query.next() && query.value(0).toLongLong() == 0)
+        if (!pairExists(pair))
             gone.append(pair);
-        query.finish();
     }
     return gone;
+}
+
+bool AlertRepository::pairExists(qint64 pairId) const
+{
+    QSqlQuery query = m_database.prepare(QStringLiteral("SELECT count(*) FROM sync_pairs WHERE id = ?"));
+    query.addBindValue(pairId);
+    m_database.exec(query, "looking up the pair of an alert");
+    const bool exists = query.next() && query.value(0).toLongLong() > 0;
+    query.finish();
+    return exists;
 }
 
 AlertRecord AlertRepository::acknowledge(qint64 id, const QString &by)

@@ -54,6 +54,7 @@ public:
     QList<AlertRecord> resolveForPair(qint64 pairId, const QString &note);
     // The pairs open alerts name that are no longer in sync_pairs, by id.
     QList<qint64> deletedPairsWithOpenAlerts() const;
+    bool pairExists(qint64 pairId) const;
     // Marks an open alert acknowledged (idempotent); Conflict when it is resolved, NotFound.
     AlertRecord acknowledge(qint64 id, const QString &by);
 
