@@ -23,6 +23,7 @@ private:
     SyncApiFixture m_api;
     qint64 m_pair = 0;
     QStringList m_alerts;
+    QList<qint64> m_alertPairs; // details.pair_id of each alert
 
     qint64 create(const QString &path, const QJsonObject &body) { return m_api.create(path, body); }
 
@@ -38,8 +39,10 @@ private:
         std::atomic_bool stopping { false };
         syncd::OperationExecutor executor({ m_api.control(), m_api.secrets(), QStringLiteral("verify-worker"),
                                             syncd::WorkerSettings {}, active, stopping,
-                                            [this](const QString &rule, const QString &message) {
+                                            [this](const QString &rule, const QString &message,
+                                                   const QJsonObject &details) {
                                                 m_alerts << rule + QStringLiteral(": ") + message;
+                                                m_alertPairs << details.value(QStringLiteral("pair_id")).toInteger();
                                             } });
         executor.run(*claimed);
         return claimed->id;
@@ -134,6 +137,7 @@ private Q_SLOTS:
         QCOMPARE(again.json().value(QStringLiteral("id")).toInteger(), id);
 
         m_alerts.clear();
+        m_alertPairs.clear();
         QCOMPARE(work(), id);
         const QJsonObject done = operation(id);
         QCOMPARE(done.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
@@ -150,6 +154,7 @@ private Q_SLOTS:
         QCOMPARE(m_alerts.size(), 1);
         QVERIFY2(m_alerts.first().startsWith(QStringLiteral("sync_drift: Sync drift detected on pair %1:").arg(m_pair)),
                  qPrintable(m_alerts.first()));
+        QCOMPARE(m_alertPairs, QList<qint64> { m_pair }); // closed when the pair is deleted
         const QStringList log = done.value(QStringLiteral("log")).toVariant().toStringList();
         QVERIFY2(log.filter(QStringLiteral("verify property (merge): 1 missing, 0 extra, 1 different")).size() == 1,
                  qPrintable(log.join(QLatin1Char('\n'))));
@@ -173,6 +178,7 @@ private Q_SLOTS:
         QCOMPARE(start.status, 202);
         QCOMPARE(start.json().value(QStringLiteral("mode")).toString(), QStringLiteral("repair"));
         m_alerts.clear();
+        m_alertPairs.clear();
         const qint64 id = work();
         QCOMPARE(id, start.json().value(QStringLiteral("id")).toInteger());
         const QJsonObject report
