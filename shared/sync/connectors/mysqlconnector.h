@@ -70,9 +70,6 @@ private:
     const mysql::Table &table(const QString &entity);
     mysql::StateStore &ownStateStore();
     QList<mysql::ColumnInfo> selected(const mysql::Table &table, const QStringList &columns) const;
-    // Runs a keyset-paged read (mysqlreader.cpp); `row` gets the query at each row (false: stop).
-    void pagedRead(const mysql::PagedRead &read, const std::function<bool(QSqlQuery &)> &row);
-    void bindZeroDate();
     void writeRows(const mysql::Table &table, const ChangeBatch &batch, WriteCounts *counts);
     void deleteRows(const mysql::Table &table, const ChangeBatch &batch);
 
