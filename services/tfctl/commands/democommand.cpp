@@ -68,6 +68,24 @@ void applySchema(const QString &url, const QString &resourcePath)
     target.closeThreadConnection();
 }
 
+const QStringList kModes { QStringLiteral("hash"), QStringLiteral("full"), QStringLiteral("cdc") };
+
+// The value of a --…-url option: empty when not given; a URL that is not postgresql:// exits 2.
+QString postgresUrlOption(const CommandLine &commandLine, const QString &option)
+{
+    const QString url = commandLine.value(option);
+    if (url.isEmpty())
+        return url;
+    try {
+        if (!db::DatabaseUrl::parse(url).isPostgres())
+            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"),
+                                            QStringLiteral("--%1 must be a postgresql:// URL").arg(option));
+    } catch (const Error &error) {
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--%1: ").arg(option) + error.message());
+    }
+    return url;
+}
+
 void step(const QElapsedTimer &clock, const QString &text)
 {
     std::printf("[%6.1fs] %s\n", double(clock.elapsed()) / 1000.0, qPrintable(text));
@@ -91,6 +109,15 @@ int runDemoCommand(const QStringList &arguments)
     commandLine.addValueOption(QStringLiteral("cama-url"), QStringLiteral("URL"),
                                QStringLiteral("Put the CAMA target in this PostgreSQL database instead of SQLite."),
                                QStringLiteral("demo/cama_url"));
+    commandLine.addValueOption(QStringLiteral("pacs-url"), QStringLiteral("URL"),
+                               QStringLiteral("Put the PACS source in this PostgreSQL database instead of SQLite "
+                                              "(its tables must not exist yet; the system is of kind postgres)."),
+                               QStringLiteral("demo/pacs_url"));
+    commandLine.addValueOption(QStringLiteral("mode"), QStringLiteral("MODE"),
+                               QStringLiteral("Change detection mode of the installed pairs: hash (default), full, or "
+                                              "cdc (needs --pacs-url and --cama-url; the PACS server needs "
+                                              "wal_level=logical; docs/cdc.md)."),
+                               QStringLiteral("demo/mode"));
     commandLine.addSwitch(QStringLiteral("if-missing"), QStringLiteral("Do nothing when the demo is already installed."),
                           QStringLiteral("demo/if_missing"), QStringLiteral("true"));
     commandLine.process(arguments);
@@ -111,15 +138,16 @@ int runDemoCommand(const QStringList &arguments)
         if (!ok)
             CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--seed must be a non-negative number"));
     }
-    const QString camaUrl = commandLine.value(QStringLiteral("cama-url"));
-    if (!camaUrl.isEmpty()) {
-        try {
-            if (!db::DatabaseUrl::parse(camaUrl).isPostgres())
-                CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--cama-url must be a postgresql:// URL"));
-        } catch (const Error &error) {
-            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--cama-url: ") + error.message());
-        }
-    }
+    const QString camaUrl = postgresUrlOption(commandLine, QStringLiteral("cama-url"));
+    const QString pacsUrl = postgresUrlOption(commandLine, QStringLiteral("pacs-url"));
+    const QString mode = commandLine.value(QStringLiteral("mode"));
+    if (!mode.isEmpty() && !kModes.contains(mode))
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"),
+                                        QStringLiteral("--mode must be one of: ") + kModes.join(QStringLiteral(", ")));
+    if (mode == QLatin1String("cdc") && (pacsUrl.isEmpty() || camaUrl.isEmpty()))
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"),
+                                        QStringLiteral("--mode cdc needs --pacs-url and --cama-url (cdc streams from "
+                                                       "PostgreSQL to PostgreSQL)"));
 
     try {
         QElapsedTimer clock;
@@ -138,8 +166,11 @@ int runDemoCommand(const QStringList &arguments)
 
         const QString demoDir = paths::ensureDir(context->service().dataDir + QStringLiteral("/demo"));
         const QString pacsPath = demoDir + QStringLiteral("/pacs.db");
-        step(clock, QStringLiteral("generating PACS demo data: %1 parcels into %2").arg(options.parcels).arg(pacsPath));
-        const sync::DemoSummary summary = sync::PacsDemoGenerator::generate(pacsPath, options);
+        step(clock, QStringLiteral("generating PACS demo data: %1 parcels into %2")
+                        .arg(options.parcels)
+                        .arg(pacsUrl.isEmpty() ? pacsPath : redactUrl(pacsUrl)));
+        const sync::DemoSummary summary = pacsUrl.isEmpty() ? sync::PacsDemoGenerator::generate(pacsPath, options)
+                                                            : sync::PacsDemoGenerator::generateInPostgres(pacsUrl, options);
         for (auto it = summary.rowCounts.cbegin(); it != summary.rowCounts.cend(); ++it)
             step(clock, QStringLiteral("  %1: %2 rows").arg(it.key(), -14).arg(it.value()));
         step(clock, QStringLiteral("  %1 rows broken on purpose (they will be quarantined)").arg(summary.brokenRows.size()));
@@ -167,9 +198,10 @@ int runDemoCommand(const QStringList &arguments)
         sync::SystemRegistry systems(control, context->secrets());
         sync::SystemDefinition pacs;
         pacs.name = kPacsName;
-        pacs.kind = QStringLiteral("sqlite");
+        pacs.kind = pacsUrl.isEmpty() ? QStringLiteral("sqlite") : QStringLiteral("postgres");
         pacs.description = QStringLiteral("Legacy PACS export (generated demo data)");
-        pacs.settings = QJsonObject { { QStringLiteral("path"), pacsPath } };
+        pacs.settings = pacsUrl.isEmpty() ? QJsonObject { { QStringLiteral("path"), pacsPath } }
+                                          : QJsonObject { { QStringLiteral("url"), pacsUrl } };
         const qint64 pacsId = systems.create(pacs);
         sync::SystemDefinition cama;
         cama.name = kCamaName;
@@ -184,6 +216,10 @@ int runDemoCommand(const QStringList &arguments)
             QJsonObject json = QJsonDocument::fromJson(resource(QStringLiteral(":/demo/pairs/%1.json").arg(QLatin1String(name)))).object();
             json.insert(QStringLiteral("source_system"), pacsId);
             json.insert(QStringLiteral("target_system"), camaId);
+            if (!mode.isEmpty())
+                json.insert(QStringLiteral("mode"), mode);
+            if (mode == QLatin1String("cdc"))
+                json.remove(QStringLiteral("schedule")); // a stream runs all the time, not at 02:00
             const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(json);
             const db::SyncPairRecord record = sync::pairRecordFrom(definition);
             const qint64 id = pairs.insert(record);
@@ -194,7 +230,12 @@ int runDemoCommand(const QStringList &arguments)
                               {}, pairs.get(id).toJson() });
             step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(id).arg(record.name));
         }
-        std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others reference it)\n");
+        if (mode == QLatin1String("cdc"))
+            std::printf("demo installed; tf-syncd streams the cdc pairs while they are enabled (give [sync] workers "
+                        "one per pair; docs/cdc.md, \"Try it with the demo\")\n");
+        else
+            std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others "
+                        "reference it)\n");
         return 0;
     } catch (const Error &error) {
         return reportError(QStringLiteral("tfctl demo"), error);
