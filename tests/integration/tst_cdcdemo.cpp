@@ -11,8 +11,8 @@
 //   applied position, transactions, lag, wal_status, latency).
 // - Commit-to-visible latency of 200 single-row updates is measured and printed (qInfo), not
 //   asserted: tests check correctness; the machine running them is loaded.
-// - `tfctl demo install` options: --mode cdc installs cdc pairs over postgres systems; a bad
-//   URL or mode, or cdc without both URLs, exits 2 with one line.
+// - `tfctl demo install` options: --mode cdc installs one cdc pair of the four tables over
+//   postgres systems; a bad URL or mode, or cdc without both URLs, exits 2 with one line.
 #include "cdccluster.h"
 #include "db/sqlscript.h"
 #include "toolrun.h"
@@ -440,7 +440,8 @@ private Q_SLOTS:
         qInfo("cdc demo: load average %s", qPrintable(QString::fromLatin1(resource(QStringLiteral("/proc/loadavg")).trimmed())));
     }
 
-    // --mode cdc installs cdc pairs over postgres systems; bad options exit 2 with one line.
+    // --mode cdc installs one cdc pair of the four tables over postgres systems; bad options
+    // exit 2 with one line.
     void installOptions()
     {
         const ToolOptions options = tfctlOptions(m_cluster->url(QStringLiteral("ctl2")));
@@ -478,16 +479,24 @@ private Q_SLOTS:
         const auto control = open(QStringLiteral("ctl2"));
         QCOMPARE(scalar(*control, QStringLiteral("SELECT string_agg(kind, ',' ORDER BY id) FROM systems")),
                  QStringLiteral("postgres,postgres"));
-        QSqlQuery pairs = control->prepare(QStringLiteral("SELECT name, definition FROM sync_pairs ORDER BY id"));
+        // One pair streaming the four tables: the snapshot loads the properties first.
+        QSqlQuery pairs = control->prepare(QStringLiteral("SELECT name, definition, schedule FROM sync_pairs ORDER BY id"));
         control->exec(pairs, "cdc demo test");
-        int count = 0;
-        while (pairs.next()) {
-            ++count;
-            const QJsonObject definition = QJsonDocument::fromJson(pairs.value(1).toByteArray()).object();
-            QVERIFY2(definition.value(QStringLiteral("mode")).toString() == QLatin1String("cdc"),
-                     pairs.value(1).toByteArray().constData());
+        QVERIFY(pairs.next());
+        const QByteArray stored = pairs.value(1).toByteArray();
+        const QJsonObject definition = QJsonDocument::fromJson(stored).object();
+        QCOMPARE(pairs.value(0).toString(), QStringLiteral("PACS to CAMA: all tables (cdc)"));
+        QVERIFY2(definition.value(QStringLiteral("mode")).toString() == QLatin1String("cdc"), stored.constData());
+        QVERIFY2(pairs.value(2).toString().isEmpty(), stored.constData());
+        QStringList entities;
+        for (const QJsonValue &value : definition.value(QStringLiteral("entities")).toArray()) {
+            const QJsonObject entity = value.toObject();
+            entities << entity.value(QStringLiteral("name")).toString() + QLatin1Char(':')
+                    + entity.value(QStringLiteral("depends_on")).toVariant().toStringList().join(QLatin1Char(','));
         }
-        QCOMPARE(count, 4);
+        QCOMPARE(entities, QStringList({ QStringLiteral("property:"), QStringLiteral("owner:property"),
+                                         QStringLiteral("value:property"), QStringLiteral("structure:property") }));
+        QVERIFY(!pairs.next());
         const auto pacsDb = open(QStringLiteral("pacs2"));
         QCOMPARE(value(*pacsDb, QStringLiteral("SELECT count(*) FROM \"Property\"")), qint64(40));
     }

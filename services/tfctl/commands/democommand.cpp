@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <cstdio>
@@ -66,6 +67,46 @@ void applySchema(const QString &url, const QString &resourcePath)
         target.execDirect(statement, "creating the CAMA demo schema");
     transaction.commit();
     target.closeThreadConnection();
+}
+
+QJsonObject demoPairFile(const char *name)
+{
+    return QJsonDocument::fromJson(resource(QStringLiteral(":/demo/pairs/%1.json").arg(QLatin1String(name)))).object();
+}
+
+// The pairs to install (system ids still to set). In hash or full mode one pair per file. In
+// cdc mode one pair holding the four files' entities: one slot streams every table, so a
+// source transaction touching a property and its owners is applied in one target transaction
+// in its order, and the snapshot loads the properties before the rows that reference them
+// (four cdc pairs would snapshot at once, and the children's references would fail).
+QList<QJsonObject> demoPairs(const QString &mode)
+{
+    QList<QJsonObject> list;
+    if (mode != QLatin1String("cdc")) {
+        for (const char *name : kPairFiles) {
+            QJsonObject json = demoPairFile(name);
+            if (!mode.isEmpty())
+                json.insert(QStringLiteral("mode"), mode);
+            list.append(json);
+        }
+        return list;
+    }
+    QJsonObject pair = demoPairFile(kPairFiles[0]);
+    QJsonArray entities;
+    for (const char *name : kPairFiles) {
+        for (const QJsonValue &value : demoPairFile(name).value(QStringLiteral("entities")).toArray()) {
+            QJsonObject entity = value.toObject();
+            if (!entities.isEmpty()) // after the properties
+                entity.insert(QStringLiteral("depends_on"), QJsonArray { entities.first().toObject().value(QStringLiteral("name")) });
+            entities.append(entity);
+        }
+    }
+    pair.insert(QStringLiteral("name"), QStringLiteral("PACS to CAMA: all tables (cdc)"));
+    pair.insert(QStringLiteral("mode"), mode);
+    pair.insert(QStringLiteral("entities"), entities);
+    pair.remove(QStringLiteral("schedule")); // a stream runs all the time
+    list.append(pair);
+    return list;
 }
 
 const QStringList kModes { QStringLiteral("hash"), QStringLiteral("full"), QStringLiteral("cdc") };
@@ -115,8 +156,8 @@ int runDemoCommand(const QStringList &arguments)
                                QStringLiteral("demo/pacs_url"));
     commandLine.addValueOption(QStringLiteral("mode"), QStringLiteral("MODE"),
                                QStringLiteral("Change detection mode of the installed pairs: hash (default), full, or "
-                                              "cdc (needs --pacs-url and --cama-url; the PACS server needs "
-                                              "wal_level=logical; docs/cdc.md)."),
+                                              "cdc (one pair streaming all four tables; needs --pacs-url and "
+                                              "--cama-url, and wal_level=logical on the PACS server; docs/cdc.md)."),
                                QStringLiteral("demo/mode"));
     commandLine.addSwitch(QStringLiteral("if-missing"), QStringLiteral("Do nothing when the demo is already installed."),
                           QStringLiteral("demo/if_missing"), QStringLiteral("true"));
@@ -212,14 +253,9 @@ int runDemoCommand(const QStringList &arguments)
         step(clock, QStringLiteral("registered systems %1 \"%2\" and %3 \"%4\"").arg(pacsId).arg(kPacsName).arg(camaId).arg(kCamaName));
 
         db::SyncPairRepository pairs(control);
-        for (const char *name : kPairFiles) {
-            QJsonObject json = QJsonDocument::fromJson(resource(QStringLiteral(":/demo/pairs/%1.json").arg(QLatin1String(name)))).object();
+        for (QJsonObject json : demoPairs(mode)) {
             json.insert(QStringLiteral("source_system"), pacsId);
             json.insert(QStringLiteral("target_system"), camaId);
-            if (!mode.isEmpty())
-                json.insert(QStringLiteral("mode"), mode);
-            if (mode == QLatin1String("cdc"))
-                json.remove(QStringLiteral("schedule")); // a stream runs all the time, not at 02:00
             const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(json);
             const db::SyncPairRecord record = sync::pairRecordFrom(definition);
             const qint64 id = pairs.insert(record);
@@ -231,8 +267,8 @@ int runDemoCommand(const QStringList &arguments)
             step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(id).arg(record.name));
         }
         if (mode == QLatin1String("cdc"))
-            std::printf("demo installed; tf-syncd streams the cdc pairs while they are enabled (give [sync] workers "
-                        "one per pair; docs/cdc.md, \"Try it with the demo\")\n");
+            std::printf("demo installed; tf-syncd streams the cdc pair while it is enabled (it holds one [sync] worker; "
+                        "docs/cdc.md, \"Try it with the demo\")\n");
         else
             std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others "
                         "reference it)\n");
