@@ -205,6 +205,9 @@ int runDemoCommand(const QStringList &arguments)
                                                               "use --if-missing, or a new --data-dir").arg(kPacsName));
         }
 
+        // The secret key first: a bad one must stop the install before it writes a database
+        // (PACS tables left in --pacs-url would make the next attempt fail).
+        sync::SystemRegistry systems(control, context->secrets());
         const QString demoDir = paths::ensureDir(context->service().dataDir + QStringLiteral("/demo"));
         const QString pacsPath = demoDir + QStringLiteral("/pacs.db");
         step(clock, QStringLiteral("generating PACS demo data: %1 parcels into %2")
@@ -236,7 +239,6 @@ int runDemoCommand(const QStringList &arguments)
             applySchema(camaUrl, QStringLiteral(":/demo/cama_postgres.sql"));
         }
 
-        sync::SystemRegistry systems(control, context->secrets());
         sync::SystemDefinition pacs;
         pacs.name = kPacsName;
         pacs.kind = pacsUrl.isEmpty() ? QStringLiteral("sqlite") : QStringLiteral("postgres");
