@@ -61,6 +61,15 @@ qint64 floorDiv(qint64 a, qint64 b)
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
 }
 
+// Microseconds since the day's midnight, for any stored value: computed as a remainder, never
+// as value - midnight, whose midnight does not fit in 64 bits near the ends of the range
+// (fuzz_copytext: -9223372036854775808 microseconds overflowed).
+qint64 microsInDay(qint64 micros)
+{
+    const qint64 rest = micros % kMicrosPerDay;
+    return rest < 0 ? rest + kMicrosPerDay : rest;
+}
+
 QString yearText(qint64 year)
 {
     const QString digits = QString::number(year < 0 ? -year : year).rightJustified(4, QLatin1Char('0'));
@@ -271,7 +280,7 @@ QString TimeValue::toString() const
     QString text = yearText(y) + QLatin1Char('-') + twoDigits(mo) + QLatin1Char('-') + twoDigits(d);
     if (m_kind == Kind::Date)
         return text;
-    const qint64 inDay = m_value - (day - kEpochShiftDays) * kMicrosPerDay;
+    const qint64 inDay = microsInDay(m_value);
     const qint64 seconds = inDay / 1000000;
     text += QLatin1Char('T') + twoDigits(seconds / 3600) + QLatin1Char(':')
         + twoDigits(seconds / 60 % 60) + QLatin1Char(':') + twoDigits(seconds % 60)
@@ -299,7 +308,7 @@ QByteArray TimeValue::toPgText() const
     QString text = QString::number(bc ? 1 - y : y).rightJustified(4, QLatin1Char('0'))
         + QLatin1Char('-') + twoDigits(mo) + QLatin1Char('-') + twoDigits(d);
     if (m_kind != Kind::Date) {
-        const qint64 inDay = m_value - (day - kEpochShiftDays) * kMicrosPerDay;
+        const qint64 inDay = microsInDay(m_value);
         const qint64 seconds = inDay / 1000000;
         text += QLatin1Char(' ') + twoDigits(seconds / 3600) + QLatin1Char(':')
             + twoDigits(seconds / 60 % 60) + QLatin1Char(':') + twoDigits(seconds % 60)
@@ -329,7 +338,7 @@ QDateTime TimeValue::toQDateTime() const
         return {};
     if (m_kind == Kind::Date)
         return QDateTime(date, QTime(0, 0), Qt::UTC);
-    const qint64 inDay = m_value - (days() - kEpochShiftDays) * kMicrosPerDay;
+    const qint64 inDay = microsInDay(m_value);
     return QDateTime(date, QTime::fromMSecsSinceStartOfDay(int(inDay / 1000)), Qt::UTC);
 }
 
@@ -381,8 +390,8 @@ int TimeValue::compare(const TimeValue &a, const TimeValue &b)
     const qint64 bd = b.days();
     if (ad != bd)
         return ad < bd ? -1 : 1;
-    const qint64 at = a.m_kind == Kind::Date ? 0 : a.m_value - (ad - kEpochShiftDays) * kMicrosPerDay;
-    const qint64 bt = b.m_kind == Kind::Date ? 0 : b.m_value - (bd - kEpochShiftDays) * kMicrosPerDay;
+    const qint64 at = a.m_kind == Kind::Date ? 0 : microsInDay(a.m_value);
+    const qint64 bt = b.m_kind == Kind::Date ? 0 : microsInDay(b.m_value);
     return at < bt ? -1 : (at > bt ? 1 : 0);
 }
 

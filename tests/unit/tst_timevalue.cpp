@@ -24,6 +24,7 @@ private slots:
     void rejects();
     void ordersInfinityAroundEveryValue();
     void postgresRange();
+    void endsOfTheSixtyFourBitRangePrintAndCompare();
     void millisecondValuesKeepTheirCanonicalText();
     void keysRoundTripExactly();
     void variantAndStreamRoundTrip();
@@ -129,6 +130,27 @@ void TestTimeValue::postgresRange()
     QVERIFY(TimeValue::parse(QStringLiteral("5874897-12-31"), Kind::Date).inPostgresRange());
     QVERIFY(!TimeValue::parse(QStringLiteral("5874898-01-01"), Kind::Date).inPostgresRange());
     QVERIFY(TimeValue::infinity(Kind::Date, true).inPostgresRange());
+}
+
+void TestTimeValue::endsOfTheSixtyFourBitRangePrintAndCompare()
+{
+    // A COPY field read as microseconds may be any int8 (fuzz_copytext found
+    // -9223372036854775808): its day's midnight does not fit in 64 bits, so the time of day is
+    // a remainder, not value - midnight (signed overflow before).
+    const TimeValue lowest = TimeValue::fromMicros(Kind::Timestamp, std::numeric_limits<qint64>::min());
+    const TimeValue highest = TimeValue::fromMicros(Kind::Timestamp, std::numeric_limits<qint64>::max());
+    QVERIFY(lowest.isValid() && highest.isValid());
+    // -9223372036854775808 = -106751992 days + 71945224192 us; 9223372036854775807 = 106751991 days + 14454775807 us.
+    QVERIFY2(lowest.toString().endsWith(QStringLiteral("T19:59:05.224192")), qPrintable(lowest.toString()));
+    QVERIFY2(highest.toString().endsWith(QStringLiteral("T04:00:54.775807")), qPrintable(highest.toString()));
+    QCOMPARE(lowest.days(), qint64(-106751992 + 10957));
+    QCOMPARE(highest.days(), qint64(106751991 + 10957));
+    QCOMPARE(TimeValue::compare(lowest, highest), -1);
+    QCOMPARE(TimeValue::compare(lowest.as(Kind::Date), lowest), -1); // the date is its midnight
+    QCOMPARE(TimeValue::compare(highest, highest.as(Kind::Date)), 1);
+    QVERIFY(!lowest.inPostgresRange());
+    QVERIFY(!highest.inPostgresRange());
+    QCOMPARE(canonicalValue(lowest.toVariant(), ValueType::Timestamp).right(16), QByteArray("T19:59:05.224192"));
 }
 
 void TestTimeValue::millisecondValuesKeepTheirCanonicalText()

@@ -39,7 +39,8 @@ public:
     Histogram of(qint64 pairId) const; // an empty one when the pair has none
 
     // The latency of the quantile q (0..1) estimated from the buckets as Prometheus'
-    // histogram_quantile does (linear inside the bucket); -1 without observations.
+    // histogram_quantile does (linear inside the bucket), but never above the largest latency
+    // seen (the JSON views show both); -1 without observations.
     static double quantile(const Histogram &histogram, double q);
     // cdc_latency_transactions, cdc_latency_last_ms, _p50_ms, _p99_ms, _max_ms (null without
     // observations) into an operation's statistics.

@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <cstdio>
@@ -68,6 +69,64 @@ void applySchema(const QString &url, const QString &resourcePath)
     target.closeThreadConnection();
 }
 
+QJsonObject demoPairFile(const char *name)
+{
+    return QJsonDocument::fromJson(resource(QStringLiteral(":/demo/pairs/%1.json").arg(QLatin1String(name)))).object();
+}
+
+// The pairs to install (system ids still to set). In hash or full mode one pair per file. In
+// cdc mode one pair holding the four files' entities: one slot streams every table, so a
+// source transaction touching a property and its owners is applied in one target transaction
+// in its order, and the snapshot loads the properties before the rows that reference them
+// (four cdc pairs would snapshot at once, and the children's references would fail).
+QList<QJsonObject> demoPairs(const QString &mode)
+{
+    QList<QJsonObject> list;
+    if (mode != QLatin1String("cdc")) {
+        for (const char *name : kPairFiles) {
+            QJsonObject json = demoPairFile(name);
+            if (!mode.isEmpty())
+                json.insert(QStringLiteral("mode"), mode);
+            list.append(json);
+        }
+        return list;
+    }
+    QJsonObject pair = demoPairFile(kPairFiles[0]);
+    QJsonArray entities;
+    for (const char *name : kPairFiles) {
+        for (const QJsonValue &value : demoPairFile(name).value(QStringLiteral("entities")).toArray()) {
+            QJsonObject entity = value.toObject();
+            if (!entities.isEmpty()) // after the properties
+                entity.insert(QStringLiteral("depends_on"), QJsonArray { entities.first().toObject().value(QStringLiteral("name")) });
+            entities.append(entity);
+        }
+    }
+    pair.insert(QStringLiteral("name"), QStringLiteral("PACS to CAMA: all tables (cdc)"));
+    pair.insert(QStringLiteral("mode"), mode);
+    pair.insert(QStringLiteral("entities"), entities);
+    pair.remove(QStringLiteral("schedule")); // a stream runs all the time
+    list.append(pair);
+    return list;
+}
+
+const QStringList kModes { QStringLiteral("hash"), QStringLiteral("full"), QStringLiteral("cdc") };
+
+// The value of a --…-url option: empty when not given; a URL that is not postgresql:// exits 2.
+QString postgresUrlOption(const CommandLine &commandLine, const QString &option)
+{
+    const QString url = commandLine.value(option);
+    if (url.isEmpty())
+        return url;
+    try {
+        if (!db::DatabaseUrl::parse(url).isPostgres())
+            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"),
+                                            QStringLiteral("--%1 must be a postgresql:// URL").arg(option));
+    } catch (const Error &error) {
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--%1: ").arg(option) + error.message());
+    }
+    return url;
+}
+
 void step(const QElapsedTimer &clock, const QString &text)
 {
     std::printf("[%6.1fs] %s\n", double(clock.elapsed()) / 1000.0, qPrintable(text));
@@ -91,6 +150,15 @@ int runDemoCommand(const QStringList &arguments)
     commandLine.addValueOption(QStringLiteral("cama-url"), QStringLiteral("URL"),
                                QStringLiteral("Put the CAMA target in this PostgreSQL database instead of SQLite."),
                                QStringLiteral("demo/cama_url"));
+    commandLine.addValueOption(QStringLiteral("pacs-url"), QStringLiteral("URL"),
+                               QStringLiteral("Put the PACS source in this PostgreSQL database instead of SQLite "
+                                              "(its tables must not exist yet; the system is of kind postgres)."),
+                               QStringLiteral("demo/pacs_url"));
+    commandLine.addValueOption(QStringLiteral("mode"), QStringLiteral("MODE"),
+                               QStringLiteral("Change detection mode of the installed pairs: hash (default), full, or "
+                                              "cdc (one pair streaming all four tables; needs --pacs-url and "
+                                              "--cama-url, and wal_level=logical on the PACS server; docs/cdc.md)."),
+                               QStringLiteral("demo/mode"));
     commandLine.addSwitch(QStringLiteral("if-missing"), QStringLiteral("Do nothing when the demo is already installed."),
                           QStringLiteral("demo/if_missing"), QStringLiteral("true"));
     commandLine.process(arguments);
@@ -111,15 +179,16 @@ int runDemoCommand(const QStringList &arguments)
         if (!ok)
             CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--seed must be a non-negative number"));
     }
-    const QString camaUrl = commandLine.value(QStringLiteral("cama-url"));
-    if (!camaUrl.isEmpty()) {
-        try {
-            if (!db::DatabaseUrl::parse(camaUrl).isPostgres())
-                CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--cama-url must be a postgresql:// URL"));
-        } catch (const Error &error) {
-            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--cama-url: ") + error.message());
-        }
-    }
+    const QString camaUrl = postgresUrlOption(commandLine, QStringLiteral("cama-url"));
+    const QString pacsUrl = postgresUrlOption(commandLine, QStringLiteral("pacs-url"));
+    const QString mode = commandLine.value(QStringLiteral("mode"));
+    if (!mode.isEmpty() && !kModes.contains(mode))
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"),
+                                        QStringLiteral("--mode must be one of: ") + kModes.join(QStringLiteral(", ")));
+    if (mode == QLatin1String("cdc") && (pacsUrl.isEmpty() || camaUrl.isEmpty()))
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"),
+                                        QStringLiteral("--mode cdc needs --pacs-url and --cama-url (cdc streams from "
+                                                       "PostgreSQL to PostgreSQL)"));
 
     try {
         QElapsedTimer clock;
@@ -136,10 +205,16 @@ int runDemoCommand(const QStringList &arguments)
                                                               "use --if-missing, or a new --data-dir").arg(kPacsName));
         }
 
+        // The secret key first: a bad one must stop the install before it writes a database
+        // (PACS tables left in --pacs-url would make the next attempt fail).
+        sync::SystemRegistry systems(control, context->secrets());
         const QString demoDir = paths::ensureDir(context->service().dataDir + QStringLiteral("/demo"));
         const QString pacsPath = demoDir + QStringLiteral("/pacs.db");
-        step(clock, QStringLiteral("generating PACS demo data: %1 parcels into %2").arg(options.parcels).arg(pacsPath));
-        const sync::DemoSummary summary = sync::PacsDemoGenerator::generate(pacsPath, options);
+        step(clock, QStringLiteral("generating PACS demo data: %1 parcels into %2")
+                        .arg(options.parcels)
+                        .arg(pacsUrl.isEmpty() ? pacsPath : redactUrl(pacsUrl)));
+        const sync::DemoSummary summary = pacsUrl.isEmpty() ? sync::PacsDemoGenerator::generate(pacsPath, options)
+                                                            : sync::PacsDemoGenerator::generateInPostgres(pacsUrl, options);
         for (auto it = summary.rowCounts.cbegin(); it != summary.rowCounts.cend(); ++it)
             step(clock, QStringLiteral("  %1: %2 rows").arg(it.key(), -14).arg(it.value()));
         step(clock, QStringLiteral("  %1 rows broken on purpose (they will be quarantined)").arg(summary.brokenRows.size()));
@@ -164,12 +239,12 @@ int runDemoCommand(const QStringList &arguments)
             applySchema(camaUrl, QStringLiteral(":/demo/cama_postgres.sql"));
         }
 
-        sync::SystemRegistry systems(control, context->secrets());
         sync::SystemDefinition pacs;
         pacs.name = kPacsName;
-        pacs.kind = QStringLiteral("sqlite");
+        pacs.kind = pacsUrl.isEmpty() ? QStringLiteral("sqlite") : QStringLiteral("postgres");
         pacs.description = QStringLiteral("Legacy PACS export (generated demo data)");
-        pacs.settings = QJsonObject { { QStringLiteral("path"), pacsPath } };
+        pacs.settings = pacsUrl.isEmpty() ? QJsonObject { { QStringLiteral("path"), pacsPath } }
+                                          : QJsonObject { { QStringLiteral("url"), pacsUrl } };
         const qint64 pacsId = systems.create(pacs);
         sync::SystemDefinition cama;
         cama.name = kCamaName;
@@ -180,8 +255,7 @@ int runDemoCommand(const QStringList &arguments)
         step(clock, QStringLiteral("registered systems %1 \"%2\" and %3 \"%4\"").arg(pacsId).arg(kPacsName).arg(camaId).arg(kCamaName));
 
         db::SyncPairRepository pairs(control);
-        for (const char *name : kPairFiles) {
-            QJsonObject json = QJsonDocument::fromJson(resource(QStringLiteral(":/demo/pairs/%1.json").arg(QLatin1String(name)))).object();
+        for (QJsonObject json : demoPairs(mode)) {
             json.insert(QStringLiteral("source_system"), pacsId);
             json.insert(QStringLiteral("target_system"), camaId);
             const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(json);
@@ -194,7 +268,12 @@ int runDemoCommand(const QStringList &arguments)
                               {}, pairs.get(id).toJson() });
             step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(id).arg(record.name));
         }
-        std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others reference it)\n");
+        if (mode == QLatin1String("cdc"))
+            std::printf("demo installed; tf-syncd streams the cdc pair while it is enabled (it holds one [sync] worker; "
+                        "docs/cdc.md, \"Try it with the demo\")\n");
+        else
+            std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others "
+                        "reference it)\n");
         return 0;
     } catch (const Error &error) {
         return reportError(QStringLiteral("tfctl demo"), error);

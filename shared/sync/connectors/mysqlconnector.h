@@ -21,7 +21,9 @@ struct PagedRead;
 //
 // Reading: QMYSQL buffers every result set whole (mysql_store_result), so a read is paged by
 // key (keyset pagination, batchSize rows a page) inside one consistent-snapshot transaction:
-// memory stays at one batch and every page sees the same rows. Values arrive as text the
+// memory stays at a few batches and every page sees the same rows. readAll, readSince and
+// readKeyHashes read on a thread and connection of their own, a batch or two ahead of the
+// engine (PrefetchingBatchSource). Values arrive as text the
 // server builds (mysqlvalues.h), so DECIMAL keeps every digit and DATETIME(6) its
 // microseconds. Hash mode hashes on the server (MD5 over the same text), so unchanged rows
 // do not travel.
@@ -70,9 +72,6 @@ private:
     const mysql::Table &table(const QString &entity);
     mysql::StateStore &ownStateStore();
     QList<mysql::ColumnInfo> selected(const mysql::Table &table, const QStringList &columns) const;
-    // Runs a keyset-paged read (mysqlreader.cpp); `row` gets the query at each row (false: stop).
-    void pagedRead(const mysql::PagedRead &read, const std::function<bool(QSqlQuery &)> &row);
-    void bindZeroDate();
     void writeRows(const mysql::Table &table, const ChangeBatch &batch, WriteCounts *counts);
     void deleteRows(const mysql::Table &table, const ChangeBatch &batch);
 

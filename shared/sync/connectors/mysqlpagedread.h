@@ -2,9 +2,11 @@
 
 #include "mysqlcatalog.h"
 
+#include <QSqlQuery>
 #include <QString>
 #include <QVariantList>
 
+#include <functional>
 #include <optional>
 
 namespace tf::sync::mysql {
@@ -27,5 +29,13 @@ struct PagedRead
 
 // "c1 > ? OR (c1 = ? AND c2 > ?)...": rows past `after` in `order` (values bound in order).
 QString positionPredicate(const PagedRead &read, const QVariantList &after, QVariantList *values);
+
+class Session;
+
+// Runs `read` on the session's read connection inside one consistent-snapshot transaction;
+// `row` gets the query at each row (false: stop). Binds the zero_date mapping first.
+void pagedRead(Session &session, const PagedRead &read, const std::function<bool(QSqlQuery &)> &row);
+// SET @tf_zero_date for reads when the settings map zero dates (nothing otherwise).
+void bindZeroDate(Session &session);
 
 } // namespace tf::sync::mysql

@@ -1,9 +1,12 @@
-// The reading half of MysqlConnector: keyset-paged reads in one consistent snapshot.
+// The reading half of MysqlConnector: keyset-paged reads in one consistent snapshot, on a
+// thread and connection of their own a batch or two ahead of the engine (readAll, readSince,
+// readKeyHashes: PrefetchingBatchSource, as PgReader does).
 #include "core/errors.h"
 #include "mysqlconnector.h"
 #include "mysqlpagedread.h"
 #include "mysqlsession.h"
 #include "mysqlvalues.h"
+#include "prefetchingreader.h"
 
 namespace tf::sync {
 
@@ -43,22 +46,20 @@ QString positionPredicate(const PagedRead &read, const QVariantList &after, QVar
     return inner;
 }
 
-} // namespace mysql
-
-void MysqlConnector::pagedRead(const mysql::PagedRead &read, const std::function<bool(QSqlQuery &)> &row)
+void pagedRead(Session &session, const PagedRead &read, const std::function<bool(QSqlQuery &)> &row)
 {
     QStringList orderNames;
     QStringList select = read.select;
     for (const ColumnInfo &c : read.order) {
         orderNames << Session::quote(c.name);
-        select << mysql::readExpression(c, m_session->settings().zeroDate);
+        select << mysql::readExpression(c, session.settings().zeroDate);
     }
     const int firstOrder = int(read.select.size());
     const QString head = QStringLiteral("SELECT %1 FROM %2").arg(select.join(QStringLiteral(", ")), Session::quote(read.table));
     const QString tail = (orderNames.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + orderNames.join(QStringLiteral(", ")))
         + (orderNames.isEmpty() ? QString() : QStringLiteral(" LIMIT ?"));
-    mysql::SessionTransaction snapshot(*m_session, Session::Role::Read, true);
-    bindZeroDate();
+    mysql::SessionTransaction snapshot(session, Session::Role::Read, true);
+    bindZeroDate(session);
     std::optional<QVariantList> position = read.after;
     for (;;) {
         QVariantList values;
@@ -71,7 +72,7 @@ void MysqlConnector::pagedRead(const mysql::PagedRead &read, const std::function
         sql += tail;
         if (!orderNames.isEmpty())
             values << read.pageSize;
-        QSqlQuery query = m_session->run(Session::Role::Read, sql, values, "reading rows");
+        QSqlQuery query = session.run(Session::Role::Read, sql, values, "reading rows");
         int rows = 0;
         QVariantList lastPosition;
         while (query.next()) {
@@ -96,16 +97,38 @@ void MysqlConnector::pagedRead(const mysql::PagedRead &read, const std::function
     snapshot.commit();
 }
 
-void MysqlConnector::bindZeroDate()
+void bindZeroDate(Session &session)
 {
-    const mysql::ZeroDate &zero = m_session->settings().zeroDate;
+    const ZeroDate &zero = session.settings().zeroDate;
     if (!zero.mapped)
         return;
-    m_session->run(Session::Role::Read, QStringLiteral("SET %1 = ?").arg(mysql::zeroDateVariable()),
-                   { zero.date.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(zero.date) }, "setting zero_date");
+    session.run(Session::Role::Read, QStringLiteral("SET %1 = ?").arg(zeroDateVariable()),
+                { zero.date.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(zero.date) }, "setting zero_date");
 }
 
+} // namespace mysql
+
 namespace {
+
+// Runs `read` on a thread of its own with a session (connection) of its own, closed when the
+// read ends, at most two batches of `batchSize` ahead of `sink`; `toRow` turns the query's
+// current row into a row and, for key-hash reads, its hash. Errors and early stops behave as
+// a read on the calling thread (PrefetchingBatchSource).
+void prefetchedRead(const mysql::Settings &settings, const mysql::PagedRead &read, const SchemaPtr &schema,
+                    const std::function<Row(QSqlQuery &, QByteArray *)> &toRow, const BatchSink &sink)
+{
+    pg::PrefetchingBatchSource::run(
+        schema, read.pageSize,
+        [&](const pg::RowSink &addRow) {
+            mysql::Session session(settings);
+            mysql::pagedRead(session, read, [&](QSqlQuery &query) {
+                QByteArray hash;
+                Row row = toRow(query, &hash);
+                return addRow(std::move(row), std::move(hash));
+            });
+        },
+        sink);
+}
 
 QList<ColumnInfo> orderOf(const mysql::Table &t, const QStringList &requested)
 {
@@ -114,6 +137,18 @@ QList<ColumnInfo> orderOf(const mysql::Table &t, const QStringList &requested)
     for (const QString &name : names)
         order << t.column(name);
     return order;
+}
+
+// The selected columns of the query's current row (they come first), as a row.
+std::function<Row(QSqlQuery &, QByteArray *)> rowsOf(const QList<ColumnInfo> &columns, const QString &entity)
+{
+    return [columns, entity](QSqlQuery &query, QByteArray *) {
+        Row row;
+        row.reserve(columns.size());
+        for (int i = 0; i < columns.size(); ++i)
+            row << mysql::fromText(query.value(i), columns.at(i), entity);
+        return row;
+    };
 }
 
 } // namespace
@@ -132,22 +167,9 @@ void MysqlConnector::readAll(const ReadRequest &request, const BatchSink &sink)
         read.select << mysql::readExpression(c, m_session->settings().zeroDate);
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
     }
-    RowBatch batch { std::make_shared<const Schema>(schemaColumns), {} };
-    bool more = true;
-    pagedRead(read, [&](QSqlQuery &query) {
-        Row row;
-        row.reserve(columns.size());
-        for (int i = 0; i < columns.size(); ++i)
-            row << mysql::fromText(query.value(i), columns.at(i), request.entity);
-        batch.rows << row;
-        if (batch.rows.size() >= read.pageSize) {
-            more = sink(batch);
-            batch.rows.clear();
-        }
-        return more;
-    });
-    if (more && !batch.rows.isEmpty())
-        sink(batch);
+    prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns),
+                   rowsOf(columns, request.entity),
+                   sink);
 }
 
 void MysqlConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
@@ -159,22 +181,27 @@ void MysqlConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink
     read.pageSize = qMax(1, request.batchSize);
     read.order = orderOf(t, request.keyColumns);
     read.select << mysql::hashExpression(selected(t, request.columns), m_session->settings().zeroDate);
-    QList<KeyHash> batch;
-    bool more = true;
-    pagedRead(read, [&](QSqlQuery &query) {
-        KeyHash entry;
-        for (int i = 0; i < read.order.size(); ++i)
-            entry.key << mysql::fromText(query.value(1 + i), read.order.at(i), request.entity);
-        entry.hash = query.value(0).toString().toLatin1();
-        batch << entry;
-        if (batch.size() >= read.pageSize) {
-            more = sink(batch);
-            batch.clear();
-        }
-        return more;
-    });
-    if (more && !batch.isEmpty())
-        sink(batch);
+    // The keys travel as rows of the key columns, each with its hash (RowBatch::hashes).
+    QList<Column> keySchema;
+    for (const ColumnInfo &c : read.order)
+        keySchema << t.description.schema.at(t.description.schema.indexOf(c.name));
+    prefetchedRead(
+        m_session->settings(), read, std::make_shared<const Schema>(keySchema),
+        [&](QSqlQuery &query, QByteArray *hash) {
+            Row key;
+            key.reserve(read.order.size());
+            for (int i = 0; i < read.order.size(); ++i)
+                key << mysql::fromText(query.value(1 + i), read.order.at(i), request.entity);
+            *hash = query.value(0).toString().toLatin1();
+            return key;
+        },
+        [&](const RowBatch &batch) {
+            QList<KeyHash> entries;
+            entries.reserve(batch.rows.size());
+            for (qsizetype i = 0; i < batch.rows.size(); ++i)
+                entries << KeyHash { batch.rows.at(i), batch.hashes.at(i) };
+            return sink(entries);
+        });
 }
 
 QByteArray MysqlConnector::hashRow(const Row &row, const Schema &schema) const
@@ -203,7 +230,7 @@ void MysqlConnector::readByKeys(const ReadRequest &request, const QList<KeyValue
     }
     const QString tuple = QLatin1Char('(') + params.join(QStringLiteral(", ")) + QLatin1Char(')');
     const SchemaPtr schema = std::make_shared<const Schema>(schemaColumns);
-    bindZeroDate();
+    mysql::bindZeroDate(*m_session);
     constexpr int kKeysPerStatement = 500;
     for (qsizetype start = 0; start < keys.size(); start += kKeysPerStatement) {
         const int count = int(qMin<qsizetype>(kKeysPerStatement, keys.size() - start));
@@ -253,21 +280,9 @@ void MysqlConnector::readSince(const ReadRequest &request, const QString &cursor
         read.select << mysql::readExpression(c, m_session->settings().zeroDate);
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
     }
-    RowBatch batch { std::make_shared<const Schema>(schemaColumns), {} };
-    bool more = true;
-    pagedRead(read, [&](QSqlQuery &query) {
-        Row row;
-        for (int i = 0; i < columns.size(); ++i)
-            row << mysql::fromText(query.value(i), columns.at(i), request.entity);
-        batch.rows << row;
-        if (batch.rows.size() >= read.pageSize) {
-            more = sink(batch);
-            batch.rows.clear();
-        }
-        return more;
-    });
-    if (more && !batch.rows.isEmpty())
-        sink(batch);
+    prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns),
+                   rowsOf(columns, request.entity),
+                   sink);
 }
 
 } // namespace tf::sync

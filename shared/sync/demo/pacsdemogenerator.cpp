@@ -1,8 +1,12 @@
 #include "pacsdemogenerator.h"
 
 #include "core/errors.h"
+#include "core/redact.h"
+#include "db/connection.h"
+#include "db/databaseurl.h"
 #include "demobreakage.h"
 #include "demorandom.h"
+#include "pacsdemopgwriter.h"
 #include "pacsdemowriter.h"
 #include "pacsparcelbuilder.h"
 
@@ -47,6 +51,27 @@ QHash<int, const demo::Breakage *> planBreakages(const PacsDemoGenerator::Option
     return plan;
 }
 
+DemoSummary emptySummary(quint32 seed)
+{
+    DemoSummary summary;
+    summary.seed = seed;
+    for (const demo::PacsTable table :
+         { demo::PacsTable::Property, demo::PacsTable::Owner, demo::PacsTable::PropertyValue,
+           demo::PacsTable::Structure })
+        summary.rowCounts.insert(demo::PacsDemoWriter::tableName(table), 0);
+    return summary;
+}
+
+// The county itself, whichever database it goes to.
+void fill(demo::PacsRowSink &sink, const PacsDemoGenerator::Options &options, DemoSummary &summary)
+{
+    demo::DemoRandom random(options.seed);
+    const QHash<int, const demo::Breakage *> plan = planBreakages(options, random);
+    demo::PacsParcelBuilder builder(sink, random, summary);
+    for (int parcel = 0; parcel < options.parcels; ++parcel)
+        builder.addParcel(parcel, plan.value(parcel, nullptr));
+}
+
 } // namespace
 
 DemoSummary PacsDemoGenerator::generate(const QString &sqlitePath, const Options &options)
@@ -57,26 +82,17 @@ DemoSummary PacsDemoGenerator::generate(const QString &sqlitePath, const Options
         throw Error(Error::Kind::Validation,
                     QStringLiteral("demo database folder %1 does not exist").arg(target.path()));
 
-    DemoSummary summary;
+    DemoSummary summary = emptySummary(options.seed);
     summary.path = target.absoluteFilePath();
-    summary.seed = options.seed;
-    for (const demo::PacsTable table :
-         { demo::PacsTable::Property, demo::PacsTable::Owner, demo::PacsTable::PropertyValue,
-           demo::PacsTable::Structure })
-        summary.rowCounts.insert(demo::PacsDemoWriter::tableName(table), 0);
 
     // Built beside the target and renamed over it when complete: a reader never sees half a
     // county, and a failed run leaves the previous file alone.
     const QString scratch = summary.path + QStringLiteral(".tmp-")
         + QUuid::createUuid().toString(QUuid::WithoutBraces);
     try {
-        demo::DemoRandom random(options.seed);
-        const QHash<int, const demo::Breakage *> plan = planBreakages(options, random);
         {
             demo::PacsDemoWriter writer(scratch);
-            demo::PacsParcelBuilder builder(writer, random, summary);
-            for (int parcel = 0; parcel < options.parcels; ++parcel)
-                builder.addParcel(parcel, plan.value(parcel, nullptr));
+            fill(writer, options, summary);
             writer.commit();
         }
         if (std::rename(QFile::encodeName(scratch).constData(),
@@ -88,6 +104,25 @@ DemoSummary PacsDemoGenerator::generate(const QString &sqlitePath, const Options
         QFile::remove(scratch);
         throw;
     }
+    return summary;
+}
+
+DemoSummary PacsDemoGenerator::generateInPostgres(const QString &url, const Options &options)
+{
+    checkOptions(options);
+    const db::DatabaseUrl parsed = db::DatabaseUrl::parse(url);
+    if (!parsed.isPostgres())
+        throw Error(Error::Kind::Validation, QStringLiteral("the PACS demo URL must be a postgresql:// URL"));
+    DemoSummary summary = emptySummary(options.seed);
+    summary.path = redactUrl(url);
+    db::Database database(parsed);
+    {
+        // One transaction: a reader never sees half a county, a failure leaves nothing behind.
+        demo::PacsDemoPgWriter writer(database);
+        fill(writer, options, summary);
+        writer.commit();
+    }
+    database.closeThreadConnection();
     return summary;
 }
 

@@ -29,6 +29,11 @@ public:
     {
         return generate(sqlitePath, Options {});
     }
+    // The same rows into the PACS tables of a PostgreSQL database (a postgresql:// URL), in
+    // one transaction; the tables must not exist yet (demo::PacsDemoPgWriter). The summary's
+    // path is the URL without its password. Throws tf::Error (Validation for bad options or a
+    // URL of another kind, the database's error otherwise).
+    static DemoSummary generateInPostgres(const QString &url, const Options &options);
 };
 
 } // namespace tf::sync

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "demobreakage.h"
+#include "pacsrowsink.h"
 
 #include <QSqlQuery>
 #include <QString>
@@ -14,20 +14,20 @@ namespace tf::sync::demo {
 // (PascalCase, UNIQUEIDENTIFIER keys printed upper-case in braces, BIT flags, DATETIME text),
 // no foreign keys (legacy systems rarely have them, which is how orphans happen), one
 // transaction, one prepared statement per table.
-class PacsDemoWriter final
+class PacsDemoWriter final : public PacsRowSink
 {
     Q_DISABLE_COPY_MOVE(PacsDemoWriter)
 public:
     // Creates the file (which must not exist) and its tables; throws tf::Error on failure.
     explicit PacsDemoWriter(const QString &path);
-    ~PacsDemoWriter(); // rolls back unless committed, and closes
+    ~PacsDemoWriter() override; // rolls back unless committed, and closes
 
     static QString tableName(PacsTable table);
     static const QStringList &columns(PacsTable table);
     static QString keyColumn(PacsTable table) { return columns(table).first(); }
     static int columnIndex(PacsTable table, const QString &column);
 
-    void insert(PacsTable table, const QVariantList &values);
+    void insert(PacsTable table, const QVariantList &values) override;
     void commit();
 
 private:

@@ -56,7 +56,7 @@ QString parcelNumber(int index)
 
 } // namespace
 
-PacsParcelBuilder::PacsParcelBuilder(PacsDemoWriter &writer, DemoRandom &random,
+PacsParcelBuilder::PacsParcelBuilder(PacsRowSink &writer, DemoRandom &random,
                                      DemoSummary &summary)
     : m_writer(writer)
     , m_random(random)

@@ -8,7 +8,7 @@
 
 namespace tf::sync::demo {
 
-class PacsDemoWriter;
+class PacsRowSink;
 
 // Makes the rows of one parcel at a time: the property, its owners, its value history and
 // its structures, consistent with each other (a vacant lot has no structure and no
@@ -19,7 +19,7 @@ class PacsDemoWriter;
 class PacsParcelBuilder final
 {
 public:
-    PacsParcelBuilder(PacsDemoWriter &writer, DemoRandom &random, DemoSummary &summary);
+    PacsParcelBuilder(PacsRowSink &writer, DemoRandom &random, DemoSummary &summary);
 
     void addParcel(int index, const Breakage *breakage);
 
@@ -46,7 +46,7 @@ private:
                          const Breakage *breakage);
     void write(PacsTable table, QVariantList row, const Breakage *breakage, bool *pending);
 
-    PacsDemoWriter &m_writer;
+    PacsRowSink &m_writer;
     DemoRandom &m_random;
     DemoSummary &m_summary;
     qint64 m_nextOwnerId = 1;
