@@ -171,7 +171,7 @@ void TestOgcapiMapserver::initTestCase()
     const quint16 port = m_server.listen();
     QVERIFY(port != 0);
     m_url = u"http://127.0.0.1:%1/parcels/ogcapi"_s.arg(port);
-    m_wfsUrl = u"http://127.0.0.1:%1/wfs?map=parcels"_s.arg(port);
+    m_wfsUrl = u"http://127.0.0.1:%1/wfs"_s.arg(port);
     const QString layer = uR"(
   LAYER
     NAME "%1"
@@ -197,7 +197,7 @@ void TestOgcapiMapserver::initTestCase()
     FORMATOPTION "FORM=SIMPLE"
   END
   WEB METADATA "oga_enable_request" "*" "oga_onlineresource" "%1" "ows_title" "Parcels"
-    "wfs_enable_request" "*" "wfs_onlineresource" "%4" "wfs_srs" "EPSG:4326" END END
+    "wfs_enable_request" "*" "wfs_onlineresource" "%4?map=parcels" "wfs_srs" "EPSG:4326" END END
   %2
   %3
   %5
@@ -330,6 +330,7 @@ void TestOgcapiMapserver::syncsWfsExactlyInFullAndHashModes()
 {
     const SystemSettings settings { u"ogcapi"_s,
                                     { { u"url"_s, m_wfsUrl }, { u"protocol"_s, u"wfs"_s }, { u"id_property"_s, u"pid"_s },
+                                      { u"wfs_parameters"_s, QJsonObject { { u"map"_s, u"parcels"_s } } },
                                       { u"page_size"_s, 1500 } },
                                     {} };
     OgcapiConnector source(settings);

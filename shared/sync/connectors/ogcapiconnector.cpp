@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QSet>
 
 namespace tf::sync {
@@ -145,8 +146,44 @@ QList<QPair<QString, QString>> OgcapiConnector::settingsProblems(const QJsonObje
         problems.append({ QStringLiteral("id_property"), QStringLiteral("must be a property name") });
     else if (protocol == QJsonValue(QStringLiteral("wfs")) && idProperty.isUndefined())
         problems.append({ QStringLiteral("id_property"), QStringLiteral("is required with protocol \"wfs\" (the property that identifies a feature, its sort key)") });
+    const QJsonValue extra = settings.value(QStringLiteral("wfs_parameters"));
+    if (!extra.isUndefined()) {
+        static const QRegularExpression secretLike(QStringLiteral("token|key|pass|secret|auth|sig"), QRegularExpression::CaseInsensitiveOption);
+        static const QStringList reserved { QStringLiteral("service"), QStringLiteral("version"), QStringLiteral("request"),
+                                            QStringLiteral("typenames"), QStringLiteral("outputformat"), QStringLiteral("startindex"),
+                                            QStringLiteral("count"), QStringLiteral("sortby"), QStringLiteral("resulttype") };
+        const QJsonObject object = extra.toObject();
+        if (!extra.isObject())
+            problems.append({ QStringLiteral("wfs_parameters"), QStringLiteral("must be an object of text values, e.g. {\"map\": \"parcels\"}") });
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const QString field = QStringLiteral("wfs_parameters.") + it.key();
+            if (!it.value().isString())
+                problems.append({ field, QStringLiteral("must be text") });
+            else if (reserved.contains(it.key().toLower()))
+                problems.append({ field, QStringLiteral("is set by the connector itself") });
+            else if (it.key().contains(secretLike))
+                problems.append({ field, QStringLiteral("looks like a secret; put a token in credentials.token (a URL is logged)") });
+        }
+    }
     return problems;
 }
+
+namespace {
+
+// The service URL with the wfs_parameters and these WFS items as its query.
+QUrl wfsUrl(const QUrl &service, const QJsonObject &extra, const QList<QPair<QString, QString>> &items)
+{
+    QUrlQuery query;
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        query.addQueryItem(it.key(), it.value().toString());
+    for (const auto &[name, value] : items)
+        query.addQueryItem(name, value);
+    QUrl url = service;
+    url.setQuery(QString::fromUtf8(QUrl::toPercentEncoding(query.query(QUrl::FullyDecoded), "=&")));
+    return url;
+}
+
+} // namespace
 
 struct OgcapiConnector::Collection
 {
@@ -163,6 +200,7 @@ OgcapiConnector::OgcapiConnector(const SystemSettings &settings, gis::HttpClient
                     QJsonObject { { QStringLiteral("field"), QString(QStringLiteral("settings.") + problems.first().first) } });
     m_wfs = protocolOf(settings.settings) == QLatin1String("wfs");
     m_idProperty = settings.settings.value(QStringLiteral("id_property")).toString();
+    m_wfsParameters = settings.settings.value(QStringLiteral("wfs_parameters")).toObject();
 }
 
 int OgcapiConnector::pageLimit()
@@ -177,12 +215,9 @@ const OgcapiConnector::WfsPlan &OgcapiConnector::wfsPlan()
 {
     if (m_wfsPlan)
         return *m_wfsPlan;
-    QUrl url = m_client.settings().url;
-    QUrlQuery query(url);
-    query.addQueryItem(QStringLiteral("SERVICE"), QStringLiteral("WFS"));
-    query.addQueryItem(QStringLiteral("VERSION"), QStringLiteral("2.0.0"));
-    query.addQueryItem(QStringLiteral("REQUEST"), QStringLiteral("GetCapabilities"));
-    url.setQuery(query);
+    const QUrl url = wfsUrl(m_client.settings().url, m_wfsParameters,
+                            { { QStringLiteral("SERVICE"), QStringLiteral("WFS") }, { QStringLiteral("VERSION"), QStringLiteral("2.0.0") },
+                              { QStringLiteral("REQUEST"), QStringLiteral("GetCapabilities") } });
     auto plan = std::make_shared<WfsPlan>();
     plan->caps = gis::WfsCapabilities::parse(m_client.getBytes(url));
     const QString service = m_client.settings().url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo);
@@ -201,23 +236,20 @@ const OgcapiConnector::WfsPlan &OgcapiConnector::wfsPlan()
 QUrl OgcapiConnector::wfsPageUrl(const QString &typeName, qint64 start, int count)
 {
     const WfsPlan &plan = wfsPlan();
-    QUrl url = m_client.settings().url;
-    QUrlQuery query(url);
-    query.addQueryItem(QStringLiteral("SERVICE"), QStringLiteral("WFS"));
-    query.addQueryItem(QStringLiteral("VERSION"), QStringLiteral("2.0.0"));
-    query.addQueryItem(QStringLiteral("REQUEST"), QStringLiteral("GetFeature"));
-    query.addQueryItem(QStringLiteral("TYPENAMES"), typeName);
+    QList<QPair<QString, QString>> items { { QStringLiteral("SERVICE"), QStringLiteral("WFS") },
+                                           { QStringLiteral("VERSION"), QStringLiteral("2.0.0") },
+                                           { QStringLiteral("REQUEST"), QStringLiteral("GetFeature") },
+                                           { QStringLiteral("TYPENAMES"), typeName } };
     if (count < 0) {
-        query.addQueryItem(QStringLiteral("RESULTTYPE"), QStringLiteral("hits"));
+        items.append({ QStringLiteral("RESULTTYPE"), QStringLiteral("hits") });
     } else {
-        query.addQueryItem(QStringLiteral("OUTPUTFORMAT"), plan.caps.geojsonFormat);
-        query.addQueryItem(QStringLiteral("STARTINDEX"), QString::number(start));
-        query.addQueryItem(QStringLiteral("COUNT"), QString::number(count));
+        items.append({ QStringLiteral("OUTPUTFORMAT"), plan.caps.geojsonFormat });
+        items.append({ QStringLiteral("STARTINDEX"), QString::number(start) });
+        items.append({ QStringLiteral("COUNT"), QString::number(count) });
         if (plan.caps.sorting)
-            query.addQueryItem(QStringLiteral("SORTBY"), m_idProperty + QStringLiteral(" ASC"));
+            items.append({ QStringLiteral("SORTBY"), m_idProperty + QStringLiteral(" ASC") });
     }
-    url.setQuery(QString::fromUtf8(QUrl::toPercentEncoding(query.query(QUrl::FullyDecoded), "=&")));
-    return url;
+    return wfsUrl(m_client.settings().url, m_wfsParameters, items);
 }
 
 QJsonObject OgcapiConnector::firstPage(const QString &entity, int limit)

@@ -28,7 +28,8 @@ namespace tf::sync {
 // scan the collection (cursor mode keeps and sorts only the rows past the checkpoint).
 //
 // "protocol": "wfs" reads a WFS 2.0 service instead ("url" is then the service endpoint, e.g.
-// https://host/cgi-bin/mapserv?map=parcels). GetCapabilities must offer result paging and a
+// https://host/cgi-bin/mapserv, and "wfs_parameters" extra query items such as {"map":
+// "parcels"}: the url itself may not hold a query). GetCapabilities must offer result paging and a
 // GeoJSON GetFeature outputFormat (GML is not read); pages are GetFeature STARTINDEX/COUNT
 // (COUNT: page_size, at most CountDefault), sorted by "id_property" (required: the property
 // that identifies a feature, read as the "id" column) when the server implements sorting, and
@@ -55,7 +56,7 @@ public:
     struct Collection;
     struct WfsPlan;
 
-    // Problems with the ogcapi-only settings ("protocol", "id_property") as (field, message).
+    // Problems with the ogcapi-only settings ("protocol", "id_property", "wfs_parameters") as (field, message).
     static QList<QPair<QString, QString>> settingsProblems(const QJsonObject &settings);
 
 private:
@@ -73,6 +74,7 @@ private:
     gis::HttpClient m_client;
     bool m_wfs = false;
     QString m_idProperty; // wfs: the property that is the feature id
+    QJsonObject m_wfsParameters; // wfs: extra query items (e.g. MapServer's map)
     std::shared_ptr<WfsPlan> m_wfsPlan;
     QHash<QString, std::shared_ptr<Collection>> m_collections;
 };
