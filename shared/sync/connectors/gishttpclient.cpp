@@ -1,6 +1,7 @@
 #include "gishttpclient.h"
 
 #include "gisrows.h"
+#include "wfscapabilities.h"
 
 #include "core/errors.h"
 
@@ -207,7 +208,9 @@ QJsonObject HttpClient::get(const QUrl &base, const QUrlQuery &query, QByteArray
         } else if (answer.status >= 300) {
             throw Error(Error::Kind::Validation, QStringLiteral("GIS service %1 answered HTTP %2: %3")
                                                      .arg(shown(url)).arg(answer.status)
-                                                     .arg(QString::fromUtf8(answer.body.left(300)).simplified()),
+                                                     .arg(owsExceptionText(answer.body).isEmpty()
+                                                              ? QString::fromUtf8(answer.body.left(300)).simplified()
+                                                              : owsExceptionText(answer.body).left(300)),
                         details);
         } else if (raw) {
             *raw = answer.body;

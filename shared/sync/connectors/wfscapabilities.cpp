@@ -8,9 +8,17 @@ namespace tf::sync::gis {
 
 namespace {
 
-// The text of an ows:ExceptionText, when the document is an exception report.
-QString exceptionText(const QByteArray &xml)
+bool isTrue(const QString &text)
 {
+    return text.trimmed().compare(QLatin1String("true"), Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+QString owsExceptionText(const QByteArray &xml)
+{
+    if (!xml.contains("ExceptionReport"))
+        return {};
     QXmlStreamReader reader(xml);
     bool report = false;
     while (!reader.atEnd()) {
@@ -24,16 +32,9 @@ QString exceptionText(const QByteArray &xml)
     return report ? QStringLiteral("an exception report without text") : QString();
 }
 
-bool isTrue(const QString &text)
-{
-    return text.trimmed().compare(QLatin1String("true"), Qt::CaseInsensitive) == 0;
-}
-
-} // namespace
-
 WfsCapabilities WfsCapabilities::parse(const QByteArray &xml)
 {
-    if (const QString problem = exceptionText(xml); !problem.isEmpty())
+    if (const QString problem = owsExceptionText(xml); !problem.isEmpty())
         throw Error(Error::Kind::Validation, QStringLiteral("WFS GetCapabilities failed: %1").arg(problem));
     WfsCapabilities caps;
     QXmlStreamReader reader(xml);
@@ -90,7 +91,7 @@ WfsCapabilities WfsCapabilities::parse(const QByteArray &xml)
 
 std::optional<qint64> wfsNumberMatched(const QByteArray &xml)
 {
-    if (const QString problem = exceptionText(xml); !problem.isEmpty())
+    if (const QString problem = owsExceptionText(xml); !problem.isEmpty())
         throw Error(Error::Kind::Validation, QStringLiteral("WFS GetFeature (hits) failed: %1").arg(problem));
     QXmlStreamReader reader(xml);
     while (!reader.atEnd()) {

@@ -21,6 +21,9 @@ struct WfsCapabilities
     static WfsCapabilities parse(const QByteArray &xml);
 };
 
+// The text of an OGC ows:ExceptionReport (its ExceptionText), or empty for any other document.
+QString owsExceptionText(const QByteArray &xml);
+
 // The numberMatched attribute of a wfs:FeatureCollection (a RESULTTYPE=hits answer);
 // nullopt when it is "unknown" or absent. Throws tf::Error(Validation) on an ows:ExceptionReport.
 std::optional<qint64> wfsNumberMatched(const QByteArray &xml);
