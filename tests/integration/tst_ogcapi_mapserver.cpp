@@ -2,7 +2,9 @@
 // a small HTTP server the test starts: a 10,000-parcel UTF-8 shapefile (made with ogr2ogr -lco
 // ENCODING=UTF-8) synced into PostgreSQL in full and hash modes following the next links; and
 // the same parcels in a GeoPackage, where MapServer 8.0 ignores the offset while its next links
-// advance: the read must fail loudly, naming the repeated id, instead of losing rows.
+// advance: the read must fail loudly, naming the repeated id, instead of losing rows. The same
+// mapfile serves WFS 2.0 (GeoJSON output, an OGR layer so SORTBY works): the connector's "wfs"
+// protocol syncs the 10,000 parcels exactly by STARTINDEX/COUNT pages sorted by pid.
 // TF_REQUIRE_MAPSERVER=1 (scripts/test.sh) fails instead of skipping when MapServer is missing.
 #include "core/errors.h"
 #include "pgsyncworld.h"
@@ -118,6 +120,7 @@ private slots:
     void cleanupTestCase();
     void syncsShapefileExactlyInFullAndHashModes();
     void geoPackageOffsetBugFailsLoudly();
+    void syncsWfsExactlyInFullAndHashModes();
 
 private:
     bool ogr2ogr(const QStringList &arguments);
@@ -129,6 +132,7 @@ private:
     QTemporaryDir m_data;
     CgiServer m_server;
     QString m_url;
+    QString m_wfsUrl;
 };
 
 bool TestOgcapiMapserver::ogr2ogr(const QStringList &arguments)
@@ -167,6 +171,7 @@ void TestOgcapiMapserver::initTestCase()
     const quint16 port = m_server.listen();
     QVERIFY(port != 0);
     m_url = u"http://127.0.0.1:%1/parcels/ogcapi"_s.arg(port);
+    m_wfsUrl = u"http://127.0.0.1:%1/wfs"_s.arg(port);
     const QString layer = uR"(
   LAYER
     NAME "%1"
@@ -176,7 +181,7 @@ void TestOgcapiMapserver::initTestCase()
     EXTENT -180 -90 180 90
     %2
     PROJECTION "init=epsg:4326" END
-    METADATA "gml_include_items" "all" "gml_featureid" "pid" "oga_enable_request" "*" END
+    METADATA "gml_include_items" "all" "gml_featureid" "pid" "oga_enable_request" "*" "wfs_getfeature_formatlist" "geojson" END
   END)"_s;
     QFile map(m_data.filePath(u"parcels.map"_s));
     QVERIFY(map.open(QIODevice::WriteOnly));
@@ -184,12 +189,24 @@ void TestOgcapiMapserver::initTestCase()
   NAME "parcels"
   EXTENT -180 -90 180 90
   PROJECTION "init=epsg:4326" END
-  WEB METADATA "oga_enable_request" "*" "oga_onlineresource" "%1" "ows_title" "Parcels" END END
+  OUTPUTFORMAT
+    NAME "geojson"
+    DRIVER "OGR/GEOJSON"
+    MIMETYPE "application/json; subtype=geojson"
+    FORMATOPTION "STORAGE=stream"
+    FORMATOPTION "FORM=SIMPLE"
+  END
+  WEB METADATA "oga_enable_request" "*" "oga_onlineresource" "%1" "ows_title" "Parcels"
+    "wfs_enable_request" "*" "wfs_onlineresource" "%4?map=parcels" "wfs_srs" "EPSG:4326" END END
   %2
   %3
+  %5
 END
 )"_s.arg(m_url, layer.arg(u"parcels"_s, u"DATA \"%1\""_s.arg(m_data.filePath(u"parcels.shp"_s))),
-         layer.arg(u"parcelsgpkg"_s, u"CONNECTIONTYPE OGR CONNECTION \"%1\" DATA \"parcels\""_s.arg(m_data.filePath(u"parcels.gpkg"_s))))
+         layer.arg(u"parcelsgpkg"_s, u"CONNECTIONTYPE OGR CONNECTION \"%1\" DATA \"parcels\""_s.arg(m_data.filePath(u"parcels.gpkg"_s))),
+         m_wfsUrl,
+         // Through OGR, MapServer sorts (SORTBY); its native shapefile driver does not.
+         layer.arg(u"parcelswfs"_s, u"CONNECTIONTYPE OGR CONNECTION \"%1\" DATA \"parcels\""_s.arg(m_data.filePath(u"parcels.shp"_s))))
                   .toUtf8());
     map.close();
     QFile config(m_data.filePath(u"mapserver.conf"_s));
@@ -201,7 +218,7 @@ END
     m_pgUrl = tf::test::createScratchPostgresDatabase(u"tfogc"_s);
     TF_REQUIRE_POSTGRES(m_pgUrl);
     QVERIFY(m_world.open(m_pgUrl, u"src"_s, u"dst"_s));
-    for (const QString &table : { u"parcels_full"_s, u"parcels_hash"_s }) {
+    for (const QString &table : { u"parcels_full"_s, u"parcels_hash"_s, u"parcels_wfs_full"_s, u"parcels_wfs_hash"_s }) {
         m_world.admin->execDirect(u"CREATE TABLE dst.%1 (pid text PRIMARY KEY, parcel_id text, acres text, geometry json)"_s.arg(table),
                                   "test setup");
     }
@@ -307,6 +324,51 @@ void TestOgcapiMapserver::geoPackageOffsetBugFailsLoudly()
     const RunResult result = runner.run(RunOptions {});
     QVERIFY2(result.status == RunStatus::Failed, qPrintable(describeRun(result)));
     QVERIFY2(result.error.contains(u"came again"_s), qPrintable(describeRun(result)));
+}
+
+void TestOgcapiMapserver::syncsWfsExactlyInFullAndHashModes()
+{
+    const SystemSettings settings { u"ogcapi"_s,
+                                    { { u"url"_s, m_wfsUrl }, { u"protocol"_s, u"wfs"_s }, { u"id_property"_s, u"pid"_s },
+                                      { u"wfs_parameters"_s, QJsonObject { { u"map"_s, u"parcels"_s } } },
+                                      { u"page_size"_s, 1500 } },
+                                    {} };
+    OgcapiConnector source(settings);
+    QVERIFY2(source.entities().contains(u"parcelswfs"_s), qPrintable(source.entities().join(u", "_s)));
+    QCOMPARE(source.estimateRows(ReadRequest { u"parcelswfs"_s, {}, {}, 100, false }, {}, std::nullopt), kParcels);
+    // pid is the id column (it leaves the properties); the rest as OGC API reads them.
+    const EntityDescription description = source.describe(u"parcelswfs"_s);
+    QCOMPARE(description.schema.at(0).name, u"id"_s);
+    QCOMPARE(description.schema.indexOf(u"pid"_s), -1);
+    QMap<qint64, QString> acres;
+    for (qint64 i = 1; i <= kParcels; ++i)
+        acres.insert(i, QString::number(double(i) * 0.125, 'f', 3));
+    for (const auto &[id, table, mode] : { std::tuple { u"wfs-full"_s, u"parcels_wfs_full"_s, ChangeMode::Full },
+                                           std::tuple { u"wfs-hash"_s, u"parcels_wfs_hash"_s, ChangeMode::Hash } }) {
+        PairSpec spec = pair(id, table, mode);
+        spec.entities[0].sourceEntity = u"parcelswfs"_s;
+        SyncRunner runner(spec, source, *m_world.dst, *m_world.quarantine, DetachedStateStore {});
+        const RunResult result = runner.run(RunOptions {});
+        QVERIFY2(result.status == RunStatus::Completed && result.totals.quarantined == 0, qPrintable(describeRun(result)));
+        QCOMPARE(result.totals.inserted, kParcels);
+        compareTarget(table, acres);
+        if (mode == ChangeMode::Hash) {
+            SyncRunner again(spec, source, *m_world.dst, *m_world.quarantine, DetachedStateStore {});
+            const RunResult second = again.run(RunOptions {});
+            QVERIFY2(second.status == RunStatus::Completed, qPrintable(describeRun(second)));
+            QCOMPARE(second.totals.writes(), 0);
+        }
+    }
+    // A feature type the service lacks fails with the server's own reason.
+    OgcapiConnector noSuchType(settings);
+    try {
+        ReadRequest request { u"nosuchlayer"_s, {}, {}, 100, false };
+        noSuchType.readAll(request, [](const RowBatch &) { return true; });
+        QFAIL("reading a feature type the service does not have must fail");
+    } catch (const tf::Error &error) {
+        // MapServer's ows:ExceptionReport, shown by its text rather than its XML head.
+        QVERIFY2(error.message().contains(u"nosuchlayer"_s) && !error.message().contains(u"<?xml"_s), qPrintable(error.message()));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestOgcapiMapserver)

@@ -50,6 +50,7 @@ private slots:
     void givesUpAsUnavailable();
     void readsByKeysAndSinceEditDate();
     void geometryAsGeoJson();
+    void carriesNegativeZeroExactly();
 
 private:
     std::unique_ptr<ArcgisConnector> connector(QList<std::chrono::milliseconds> *waits = nullptr);
@@ -73,6 +74,8 @@ QJsonObject TestArcgisConnector::layerJson(int id) const
         layer.remove(u"supportsPagination"_s);
         layer.remove(u"advancedQueryCapabilities"_s);
     }
+    if (id == 4) // serves negative-zero.json in one page
+        layer[u"maxRecordCount"_s] = 1000;
     if (id == 2) // advertises more than the server then sends per page
         layer[u"maxRecordCount"_s] = 1000;
     return layer;
@@ -86,6 +89,14 @@ QHttpServerResponse TestArcgisConnector::query(int layer, const QHttpServerReque
     m_queries << q;
     if (layer == 9)
         return json(recorded(u"error-invalid-where.json"_s));
+    if (layer == 4) { // the recorded bytes as they are: QJsonDocument would drop -0.0's sign
+        if (q.queryItemValue(u"returnCountOnly"_s) == u"true"_s)
+            return json({ { u"count"_s, 3 } });
+        QFile file(qEnvironmentVariable("TF_SOURCE_DIR") + u"/tests/unit/data/arcgis/negative-zero.json"_s);
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(file.fileName()));
+        return QHttpServerResponse("application/json", file.readAll());
+    }
     QJsonArray all = m_features.value(u"features"_s).toArray();
     QList<QJsonObject> features;
     for (const QJsonValue &f : std::as_const(all))
@@ -351,6 +362,33 @@ void TestArcgisConnector::geometryAsGeoJson()
              uR"({"coordinates":[[[-119.5,46.25],[-119.5,46.5],[-119.25,46.5],[-119.5,46.25]]],"type":"Polygon"})"_s);
     QCOMPARE(rows.at(3).at(6).toString(), uR"({"coordinates":[-119.25,46.125],"type":"Point"})"_s);
     QCOMPARE(rows.at(4).at(6).toString(), uR"({"coordinates":[[1,2,3],[4,5,6]],"type":"LineString"})"_s);
+}
+
+void TestArcgisConnector::carriesNegativeZeroExactly()
+{
+    auto c = connector();
+    const QList<Row> rows = readAll(*c, u"4"_s);
+    QCOMPARE(rows.size(), 3);
+    // A double field keeps the sign of zero, whichever way the number was written.
+    for (int i : { 0, 1 }) {
+        QCOMPARE(rows.at(i).at(2).typeId(), QMetaType::Double);
+        QCOMPARE(rows.at(i).at(2).toDouble(), 0.0);
+        QVERIFY2(std::signbit(rows.at(i).at(2).toDouble()), qPrintable(QString::number(i)));
+    }
+    QVERIFY(!std::signbit(rows.at(2).at(2).toDouble())); // 0.0 stays positive
+    QCOMPARE(rows.at(0).at(1).toString(), u"-0.0 stays text"_s); // inside a string: untouched
+    QCOMPARE(rows.at(0).at(3).toLongLong(), 5);
+    // -0 cannot be held by an integer column: unreadable (quarantined, named), never 0.
+    const auto *unreadable = unreadableOf(rows.at(1).at(3));
+    QVERIFY(unreadable);
+    QCOMPARE(unreadable->text, u"-0"_s);
+    QVERIFY2(unreadable->reason.contains(u"negative zero"_s), qPrintable(unreadable->reason));
+    // An Esri geometry is rebuilt from doubles, which would lose the sign: refused, not changed.
+    QVERIFY(!unreadableOf(rows.at(0).at(6)));
+    const auto *geometry = unreadableOf(rows.at(2).at(6));
+    QVERIFY2(geometry, qPrintable(rows.at(2).at(6).toString()));
+    QVERIFY2(geometry->text.contains(u"-0.0"_s), qPrintable(geometry->text));
+    QVERIFY2(geometry->reason.contains(u"negative zero"_s), qPrintable(geometry->reason));
 }
 
 QTEST_GUILESS_MAIN(TestArcgisConnector)

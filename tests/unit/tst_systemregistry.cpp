@@ -184,6 +184,14 @@ void TestSystemRegistry::definitionValidation_data()
                { "kind: must be one of: postgres, sqlite, csv, jsonl, mysql, odbc, sqlserver, arcgis, ogcapi" });
     validRow("arcgis ok", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"https://gis.example/arcgis/rest/services/Parcels/FeatureServer","page_size":500,"overlap_seconds":600},"credentials":{"token":"t0ken"}})");
     validRow("ogcapi ok", R"({"name":"Parcels","kind":"ogcapi","settings":{"url":"http://gis.example/cgi-bin/mapserv/parcels/ogcapi","page_size":1000}})");
+    validRow("ogcapi wfs ok", R"({"name":"Parcels","kind":"ogcapi","settings":{"url":"http://gis.example/cgi-bin/mapserv","protocol":"wfs","id_property":"pid","wfs_parameters":{"map":"parcels"}}})");
+    invalidRow("ogcapi wfs secret parameter", R"({"name":"Parcels","kind":"ogcapi","settings":{"url":"http://gis.example/wfs","protocol":"wfs","id_property":"pid","wfs_parameters":{"api_key":"x","COUNT":"5"}}})",
+               { "settings.wfs_parameters.COUNT: is set by the connector itself",
+                 "settings.wfs_parameters.api_key: looks like a secret; put a token in credentials.token (a URL is logged)" });
+    invalidRow("ogcapi bad protocol", R"({"name":"Parcels","kind":"ogcapi","settings":{"url":"http://gis.example/wfs","protocol":"wms"}})",
+               { "settings.protocol: must be \"ogcapi\" (OGC API Features, the default) or \"wfs\" (WFS 2.0)" });
+    invalidRow("ogcapi wfs without id_property", R"({"name":"Parcels","kind":"ogcapi","settings":{"url":"http://gis.example/wfs","protocol":"wfs"}})",
+               { "settings.id_property: is required with protocol \"wfs\" (the property that identifies a feature, its sort key)" });
     invalidRow("ogcapi no url", R"({"name":"Parcels","kind":"ogcapi","settings":{"page_size":10}})", { "settings.url: is required" });
     invalidRow("arcgis no url", R"({"name":"Parcels","kind":"arcgis","settings":{}})", { "settings.url: is required" });
     invalidRow("arcgis ftp url", R"({"name":"Parcels","kind":"arcgis","settings":{"url":"ftp://gis.example/x"}})",

@@ -57,6 +57,10 @@ QVariant convert(const QJsonValue &value, FieldKind kind)
 {
     if (value.isNull() || value.isUndefined())
         return {};
+    if (kind != FieldKind::Json) {
+        if (const auto zero = gis::negativeZero(value, kind == FieldKind::Double))
+            return *zero;
+    }
     switch (kind) {
     case FieldKind::Integer:
     case FieldKind::Date: {
@@ -219,7 +223,11 @@ QList<Row> ArcgisConnector::rowsOf(const Layer &l, const QJsonObject &answer, QL
                     const QString text = arcgis::geoJsonText(geometry.toObject());
                     row << (text.isNull() ? QVariant() : QVariant(text));
                 } catch (const Error &error) {
-                    row << unreadableValue(jsonText(geometry), error.message());
+                    const QString text = jsonText(geometry);
+                    const bool negativeZero = text != QString::fromUtf8(QJsonDocument(geometry.toObject()).toJson(QJsonDocument::Compact));
+                    row << unreadableValue(text, negativeZero ? QStringLiteral("a coordinate is a negative zero, which the Esri to GeoJSON "
+                                                                               "conversion cannot keep (%1)").arg(error.message())
+                                                              : error.message());
                 }
             }
         }

@@ -1,5 +1,8 @@
 #include "gishttpclient.h"
 
+#include "gisrows.h"
+#include "wfscapabilities.h"
+
 #include "core/errors.h"
 
 #include <QEventLoop>
@@ -172,7 +175,19 @@ HttpClient::Answer HttpClient::fetchOnce(const QUrl &url)
     return answer;
 }
 
-QJsonObject HttpClient::getJson(const QUrl &base, const QUrlQuery &query)
+QJsonObject HttpClient::getJson(const QUrl &url, const QUrlQuery &query)
+{
+    return get(url, query, nullptr);
+}
+
+QByteArray HttpClient::getBytes(const QUrl &url, const QUrlQuery &query)
+{
+    QByteArray body;
+    get(url, query, &body);
+    return body;
+}
+
+QJsonObject HttpClient::get(const QUrl &base, const QUrlQuery &query, QByteArray *raw)
 {
     QUrl url = base;
     if (!query.isEmpty())
@@ -193,11 +208,16 @@ QJsonObject HttpClient::getJson(const QUrl &base, const QUrlQuery &query)
         } else if (answer.status >= 300) {
             throw Error(Error::Kind::Validation, QStringLiteral("GIS service %1 answered HTTP %2: %3")
                                                      .arg(shown(url)).arg(answer.status)
-                                                     .arg(QString::fromUtf8(answer.body.left(300)).simplified()),
+                                                     .arg(owsExceptionText(answer.body).isEmpty()
+                                                              ? QString::fromUtf8(answer.body.left(300)).simplified()
+                                                              : owsExceptionText(answer.body).left(300)),
                         details);
+        } else if (raw) {
+            *raw = answer.body;
+            return {};
         } else {
             QJsonParseError parseError;
-            const QJsonDocument document = QJsonDocument::fromJson(answer.body, &parseError);
+            const QJsonDocument document = QJsonDocument::fromJson(markNegativeZeros(answer.body), &parseError);
             if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
                 throw Error(Error::Kind::Validation, QStringLiteral("GIS service %1 did not answer a JSON object: %2")
                                                          .arg(shown(url), parseError.error != QJsonParseError::NoError

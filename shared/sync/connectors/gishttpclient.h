@@ -64,6 +64,8 @@ public:
 
     // GET url?query (f=json added by the caller), answered with a JSON object.
     QJsonObject getJson(const QUrl &url, const QUrlQuery &query = {});
+    // GET url?query, the body as sent (e.g. WFS XML), with the same retries and errors.
+    QByteArray getBytes(const QUrl &url, const QUrlQuery &query = {});
     // The service URL with a path appended ("0", "0/query", "collections/x/items").
     QUrl resolve(const QString &path) const;
 
@@ -72,6 +74,8 @@ public:
 private:
     struct Answer;
     Answer fetchOnce(const QUrl &url);
+    // getJson's loop; with raw set, the body is returned there unparsed.
+    QJsonObject get(const QUrl &url, const QUrlQuery &query, QByteArray *raw);
     QNetworkAccessManager &network();
 
     HttpSettings m_settings;

@@ -5,15 +5,96 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 #include <algorithm>
 
 namespace tf::sync::gis {
 
+namespace {
+
+// Outside strings; the marker holds a control character no service sends in a property name.
+const QByteArray kMarker = QByteArrayLiteral("\\u0001tf-negative-zero:");
+const QString kMarkerText = QStringLiteral("\x01tf-negative-zero:");
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+} // namespace
+
+QByteArray markNegativeZeros(const QByteArray &json)
+{
+    if (!json.contains("-0"))
+        return json;
+    QByteArray out;
+    out.reserve(json.size() + 64);
+    bool inString = false;
+    const qsizetype n = json.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = json.at(i);
+        if (inString) {
+            out += c;
+            if (c == '\\' && i + 1 < n)
+                out += json.at(++i);
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '-' && i + 1 < n && json.at(i + 1) == '0') {
+            // A number: -0[.digits][(e|E)[+-]digits]; zero when every fraction digit is 0.
+            qsizetype j = i + 2;
+            bool zero = true;
+            if (j < n && json.at(j) == '.') {
+                ++j;
+                while (j < n && isDigit(json.at(j)))
+                    zero = zero && json.at(j++) == '0';
+            }
+            if (j < n && (json.at(j) == 'e' || json.at(j) == 'E')) {
+                ++j;
+                if (j < n && (json.at(j) == '+' || json.at(j) == '-'))
+                    ++j;
+                while (j < n && isDigit(json.at(j)))
+                    ++j;
+            }
+            if (zero && (j >= n || !isDigit(json.at(j)))) {
+                out += '"' + kMarker + json.mid(i, j - i) + '"';
+                i = j - 1;
+                continue;
+            }
+        }
+        out += c;
+    }
+    return out;
+}
+
+bool isNegativeZero(const QJsonValue &value)
+{
+    return value.isString() && value.toString().startsWith(kMarkerText);
+}
+
+std::optional<QVariant> negativeZero(const QJsonValue &value, bool doubleColumn)
+{
+    if (!isNegativeZero(value))
+        return std::nullopt;
+    if (doubleColumn)
+        return QVariant(-0.0);
+    const QString text = value.toString().mid(kMarkerText.size());
+    return unreadableValue(text, QStringLiteral("%1 is a negative zero, which only a double column holds exactly").arg(text));
+}
+
 QString jsonText(const QJsonValue &value)
 {
     const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+    QString text = QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+    if (text.contains(QLatin1String("tf-negative-zero:"))) {
+        static const QRegularExpression marker(QStringLiteral(R"re("\\u0001tf-negative-zero:(-0[0-9.eE+-]*)")re"));
+        text.replace(marker, QStringLiteral("\\1"));
+    }
+    return text;
 }
 
 Emitter::Emitter(const Schema &full, const ReadRequest &request, const BatchSink &sink)

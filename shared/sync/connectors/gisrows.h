@@ -7,8 +7,19 @@
 
 namespace tf::sync::gis {
 
-// A JSON value's compact text ("1.5", "\"a\"", "{...}").
+// A JSON value's compact text ("1.5", "\"a\"", "{...}"); a negative-zero marker (below), also
+// inside objects and arrays, is written back as the number the service sent ("-0.0").
 QString jsonText(const QJsonValue &value);
+
+// Qt's JSON parser reads a negative zero (-0, -0.0, -0e2) as 0, and a QJsonValue cannot even hold
+// one. So before parsing, markNegativeZeros rewrites every such number outside strings into a
+// marker string carrying its text; the readers turn a marker into the double -0.0 (negativeZero),
+// jsonText writes it back as the number, and anything else refuses it as an unreadable value.
+QByteArray markNegativeZeros(const QByteArray &json);
+bool isNegativeZero(const QJsonValue &value);
+// For a marker: -0.0 for a double column, else an unreadable value naming the problem.
+// For anything else: nullopt.
+std::optional<QVariant> negativeZero(const QJsonValue &value, bool doubleColumn);
 
 // Cuts rows of the full schema into the request's batches of the requested columns.
 class Emitter

@@ -2,9 +2,12 @@
 
 #include "core/errors.h"
 #include "gisrows.h"
+#include "wfscapabilities.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QSet>
 
 namespace tf::sync {
@@ -13,6 +16,8 @@ using gis::Emitter;
 using gis::jsonText;
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcOgc, "tf.sync.ogcapi")
 
 constexpr int kDefaultLimit = 1000;
 const QString kId = QStringLiteral("id");
@@ -31,11 +36,12 @@ ValueType typeOf(const QList<QJsonValue> &values)
         if (v.isNull() || v.isUndefined())
             continue;
         any = true;
+        const bool negativeZero = gis::isNegativeZero(v); // a double, never an integer or a string
         const bool integral = v.isDouble() && v.toInteger(std::numeric_limits<qint64>::min()) != std::numeric_limits<qint64>::min();
         integers = integers && integral;
-        numbers = numbers && v.isDouble();
+        numbers = numbers && (v.isDouble() || negativeZero);
         booleans = booleans && v.isBool();
-        strings = strings && v.isString();
+        strings = strings && v.isString() && !negativeZero;
     }
     if (!any || (strings && !numbers))
         return ValueType::Text;
@@ -52,6 +58,10 @@ QVariant convert(const QJsonValue &value, ValueType type)
 {
     if (value.isNull() || value.isUndefined())
         return {};
+    if (type != ValueType::Json) {
+        if (const auto zero = gis::negativeZero(value, type == ValueType::Double))
+            return *zero;
+    }
     switch (type) {
     case ValueType::Integer: {
         const qint64 number = value.toInteger(std::numeric_limits<qint64>::min());
@@ -98,6 +108,81 @@ QUrl nextLink(const QJsonObject &page, const QUrl &current)
     return bestRank > 0 ? best : QUrl();
 }
 
+QString protocolOf(const QJsonObject &settings)
+{
+    return settings.value(QStringLiteral("protocol")).toString(QStringLiteral("ogcapi"));
+}
+
+// WFS answers have no feature id the client can rely on: the id_property becomes the id.
+void takeIds(QJsonObject &page, const QString &idProperty)
+{
+    QJsonArray features = page.value(QStringLiteral("features")).toArray();
+    for (qsizetype i = 0; i < features.size(); ++i) {
+        QJsonObject feature = features.at(i).toObject();
+        QJsonObject properties = feature.value(QStringLiteral("properties")).toObject();
+        feature.insert(kId, properties.take(idProperty));
+        feature.insert(QStringLiteral("properties"), properties);
+        features[i] = feature;
+    }
+    if (page.value(QStringLiteral("features")).isArray())
+        page.insert(QStringLiteral("features"), features);
+}
+
+} // namespace
+
+struct OgcapiConnector::WfsPlan
+{
+    gis::WfsCapabilities caps;
+};
+
+QList<QPair<QString, QString>> OgcapiConnector::settingsProblems(const QJsonObject &settings)
+{
+    QList<QPair<QString, QString>> problems;
+    const QJsonValue protocol = settings.value(QStringLiteral("protocol"));
+    if (!protocol.isUndefined() && protocol != QJsonValue(QStringLiteral("ogcapi")) && protocol != QJsonValue(QStringLiteral("wfs")))
+        problems.append({ QStringLiteral("protocol"), QStringLiteral("must be \"ogcapi\" (OGC API Features, the default) or \"wfs\" (WFS 2.0)") });
+    const QJsonValue idProperty = settings.value(QStringLiteral("id_property"));
+    if (!idProperty.isUndefined() && (!idProperty.isString() || idProperty.toString().trimmed().isEmpty()))
+        problems.append({ QStringLiteral("id_property"), QStringLiteral("must be a property name") });
+    else if (protocol == QJsonValue(QStringLiteral("wfs")) && idProperty.isUndefined())
+        problems.append({ QStringLiteral("id_property"), QStringLiteral("is required with protocol \"wfs\" (the property that identifies a feature, its sort key)") });
+    const QJsonValue extra = settings.value(QStringLiteral("wfs_parameters"));
+    if (!extra.isUndefined()) {
+        static const QRegularExpression secretLike(QStringLiteral("token|key|pass|secret|auth|sig"), QRegularExpression::CaseInsensitiveOption);
+        static const QStringList reserved { QStringLiteral("service"), QStringLiteral("version"), QStringLiteral("request"),
+                                            QStringLiteral("typenames"), QStringLiteral("outputformat"), QStringLiteral("startindex"),
+                                            QStringLiteral("count"), QStringLiteral("sortby"), QStringLiteral("resulttype") };
+        const QJsonObject object = extra.toObject();
+        if (!extra.isObject())
+            problems.append({ QStringLiteral("wfs_parameters"), QStringLiteral("must be an object of text values, e.g. {\"map\": \"parcels\"}") });
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const QString field = QStringLiteral("wfs_parameters.") + it.key();
+            if (!it.value().isString())
+                problems.append({ field, QStringLiteral("must be text") });
+            else if (reserved.contains(it.key().toLower()))
+                problems.append({ field, QStringLiteral("is set by the connector itself") });
+            else if (it.key().contains(secretLike))
+                problems.append({ field, QStringLiteral("looks like a secret; put a token in credentials.token (a URL is logged)") });
+        }
+    }
+    return problems;
+}
+
+namespace {
+
+// The service URL with the wfs_parameters and these WFS items as its query.
+QUrl wfsUrl(const QUrl &service, const QJsonObject &extra, const QList<QPair<QString, QString>> &items)
+{
+    QUrlQuery query;
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        query.addQueryItem(it.key(), it.value().toString());
+    for (const auto &[name, value] : items)
+        query.addQueryItem(name, value);
+    QUrl url = service;
+    url.setQuery(QString::fromUtf8(QUrl::toPercentEncoding(query.query(QUrl::FullyDecoded), "=&")));
+    return url;
+}
+
 } // namespace
 
 struct OgcapiConnector::Collection
@@ -109,12 +194,83 @@ struct OgcapiConnector::Collection
 OgcapiConnector::OgcapiConnector(const SystemSettings &settings, gis::HttpClient::Sleeper sleeper)
     : m_client(gis::HttpSettings::parse(settings, QByteArrayLiteral("Authorization")), std::move(sleeper))
 {
+    const auto problems = settingsProblems(settings.settings);
+    if (!problems.isEmpty())
+        throw Error(Error::Kind::Validation, QStringLiteral("settings.%1: %2").arg(problems.first().first, problems.first().second),
+                    QJsonObject { { QStringLiteral("field"), QString(QStringLiteral("settings.") + problems.first().first) } });
+    m_wfs = protocolOf(settings.settings) == QLatin1String("wfs");
+    m_idProperty = settings.settings.value(QStringLiteral("id_property")).toString();
+    m_wfsParameters = settings.settings.value(QStringLiteral("wfs_parameters")).toObject();
+}
+
+int OgcapiConnector::pageLimit()
+{
+    const int limit = m_client.settings().pageSize > 0 ? m_client.settings().pageSize : kDefaultLimit;
+    if (m_wfs && wfsPlan().caps.countDefault > 0)
+        return qMin(limit, wfsPlan().caps.countDefault);
+    return limit;
+}
+
+const OgcapiConnector::WfsPlan &OgcapiConnector::wfsPlan()
+{
+    if (m_wfsPlan)
+        return *m_wfsPlan;
+    const QUrl url = wfsUrl(m_client.settings().url, m_wfsParameters,
+                            { { QStringLiteral("SERVICE"), QStringLiteral("WFS") }, { QStringLiteral("VERSION"), QStringLiteral("2.0.0") },
+                              { QStringLiteral("REQUEST"), QStringLiteral("GetCapabilities") } });
+    auto plan = std::make_shared<WfsPlan>();
+    plan->caps = gis::WfsCapabilities::parse(m_client.getBytes(url));
+    const QString service = m_client.settings().url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo);
+    if (!plan->caps.resultPaging)
+        throw Error(Error::Kind::Validation, QStringLiteral("WFS service %1 does not implement result paging (STARTINDEX/COUNT); "
+                                                            "a layer larger than one answer cannot be read exactly").arg(service));
+    if (plan->caps.geojsonFormat.isEmpty())
+        throw Error(Error::Kind::Validation, QStringLiteral("WFS service %1 offers no GeoJSON outputFormat for GetFeature; "
+                                                            "GML is not read (add a GeoJSON output format to the service)").arg(service));
+    if (!plan->caps.sorting)
+        qCWarning(lcOgc).noquote() << "WFS service" << service << "does not implement sorting: pages come in the server's order";
+    m_wfsPlan = plan;
+    return *plan;
+}
+
+QUrl OgcapiConnector::wfsPageUrl(const QString &typeName, qint64 start, int count)
+{
+    const WfsPlan &plan = wfsPlan();
+    QList<QPair<QString, QString>> items { { QStringLiteral("SERVICE"), QStringLiteral("WFS") },
+                                           { QStringLiteral("VERSION"), QStringLiteral("2.0.0") },
+                                           { QStringLiteral("REQUEST"), QStringLiteral("GetFeature") },
+                                           { QStringLiteral("TYPENAMES"), typeName } };
+    if (count < 0) {
+        items.append({ QStringLiteral("RESULTTYPE"), QStringLiteral("hits") });
+    } else {
+        items.append({ QStringLiteral("OUTPUTFORMAT"), plan.caps.geojsonFormat });
+        items.append({ QStringLiteral("STARTINDEX"), QString::number(start) });
+        items.append({ QStringLiteral("COUNT"), QString::number(count) });
+        if (plan.caps.sorting)
+            items.append({ QStringLiteral("SORTBY"), m_idProperty + QStringLiteral(" ASC") });
+    }
+    return wfsUrl(m_client.settings().url, m_wfsParameters, items);
+}
+
+QJsonObject OgcapiConnector::firstPage(const QString &entity, int limit)
+{
+    if (!m_wfs)
+        return m_client.getJson(itemsUrl(entity, limit));
+    QJsonObject page = m_client.getJson(wfsPageUrl(entity, 0, limit));
+    takeIds(page, m_idProperty);
+    return page;
 }
 
 OgcapiConnector::~OgcapiConnector() = default;
 
 QStringList OgcapiConnector::entities()
 {
+    if (m_wfs) {
+        QStringList names;
+        for (const QString &name : wfsPlan().caps.typeNames)
+            names << name.section(QLatin1Char(':'), -1); // ms:parcels -> parcels: servers take both
+        return names;
+    }
     const QJsonObject answer = m_client.getJson(m_client.resolve(QStringLiteral("collections")),
                                                 QUrlQuery { { QStringLiteral("f"), QStringLiteral("json") } });
     QStringList ids;
@@ -136,8 +292,7 @@ const OgcapiConnector::Collection &OgcapiConnector::collection(const QString &en
         return *found;
     if (entity.isEmpty() || entity.contains(QLatin1Char('/')))
         throw Error(Error::Kind::Validation, QStringLiteral("'%1' cannot name a collection").arg(entity));
-    const int limit = m_client.settings().pageSize > 0 ? m_client.settings().pageSize : kDefaultLimit;
-    const QJsonObject page = m_client.getJson(itemsUrl(entity, limit));
+    const QJsonObject page = firstPage(entity, pageLimit());
     QStringList names;
     QHash<QString, QList<QJsonValue>> samples;
     QList<QJsonValue> ids;
@@ -179,19 +334,24 @@ EntityDescription OgcapiConnector::describe(const QString &entity)
 
 void OgcapiConnector::scan(const Collection &c, const std::function<bool(const QList<Row> &)> &pages)
 {
-    const int limit = m_client.settings().pageSize > 0 ? m_client.settings().pageSize : kDefaultLimit;
-    QUrl url = itemsUrl(c.id, limit);
+    const int limit = pageLimit();
     const ValueType idType = c.schema.at(0).type;
     QSet<QString> seen;
     QSet<QString> visited;
     std::optional<qint64> matched;
+    qint64 start = 0; // wfs: STARTINDEX of the page
+    if (m_wfs)
+        matched = gis::wfsNumberMatched(m_client.getBytes(wfsPageUrl(c.id, 0, -1)));
+    QUrl url = m_wfs ? wfsPageUrl(c.id, 0, limit) : itemsUrl(c.id, limit);
     int pageNumber = 0;
     while (url.isValid() && !url.isEmpty()) {
         ++pageNumber;
         if (visited.contains(url.toString()))
             throw badService(QStringLiteral("collection %1: page %2's next link points back to an earlier page").arg(c.id).arg(pageNumber), c.id);
         visited.insert(url.toString());
-        const QJsonObject page = m_client.getJson(url);
+        QJsonObject page = m_client.getJson(url);
+        if (m_wfs)
+            takeIds(page, m_idProperty);
         const QJsonValue features = page.value(QStringLiteral("features"));
         if (!features.isArray())
             throw badService(QStringLiteral("collection %1: page %2 has no \"features\"").arg(c.id).arg(pageNumber), c.id);
@@ -201,6 +361,10 @@ void OgcapiConnector::scan(const Collection &c, const std::function<bool(const Q
         if (returned.isDouble() && returned.toInteger() != features.toArray().size()) {
             throw badService(QStringLiteral("collection %1: page %2 says numberReturned %3 but holds %4 features")
                                  .arg(c.id).arg(pageNumber).arg(returned.toInteger()).arg(features.toArray().size()), c.id);
+        }
+        if (m_wfs && features.toArray().size() > limit) {
+            throw badService(QStringLiteral("collection %1: page %2 holds %3 features for COUNT=%4: the server ignores COUNT")
+                                 .arg(c.id).arg(pageNumber).arg(features.toArray().size()).arg(limit), c.id);
         }
         QList<Row> rows;
         rows.reserve(features.toArray().size());
@@ -238,7 +402,13 @@ void OgcapiConnector::scan(const Collection &c, const std::function<bool(const Q
         }
         if (!rows.isEmpty() && !pages(rows))
             return;
-        url = nextLink(page, url);
+        if (m_wfs) {
+            // A full page may have a next one; a short page is the last.
+            start += rows.size();
+            url = rows.size() == limit ? wfsPageUrl(c.id, start, limit) : QUrl();
+        } else {
+            url = nextLink(page, url);
+        }
         if (rows.isEmpty() && url.isValid() && !url.isEmpty())
             throw badService(QStringLiteral("collection %1: an empty page %2 links to a next one").arg(c.id).arg(pageNumber), c.id);
     }
@@ -285,6 +455,10 @@ qint64 OgcapiConnector::estimateRows(const ReadRequest &request, const QString &
     if (!cursorColumn.isEmpty())
         return kUnknownRows;
     try {
+        if (m_wfs) {
+            const std::optional<qint64> matched = gis::wfsNumberMatched(m_client.getBytes(wfsPageUrl(request.entity, 0, -1)));
+            return matched ? *matched : kUnknownRows;
+        }
         const QJsonObject page = m_client.getJson(itemsUrl(request.entity, 1));
         const QJsonValue matched = page.value(QStringLiteral("numberMatched"));
         return matched.isDouble() ? matched.toInteger() : kUnknownRows;

@@ -4,6 +4,7 @@
 #include "db/databaseurl.h"
 #include "sync/connectors/gishttpclient.h"
 #include "sync/connectors/mysqlsession.h"
+#include "sync/connectors/ogcapiconnector.h"
 #include "sync/connectors/odbcsession.h"
 #include "sync/definition/definitionerrors.h"
 
@@ -147,6 +148,10 @@ void check(const SystemDefinition &definition, DefinitionErrors *errors)
     } else if (definition.kind == QLatin1String("arcgis") || definition.kind == QLatin1String("ogcapi")) {
         for (const auto &[field, message] : gis::settingsProblems(settings))
             errors->add(QStringLiteral("settings.") + field, message);
+        if (definition.kind == QLatin1String("ogcapi")) {
+            for (const auto &[field, message] : OgcapiConnector::settingsProblems(settings))
+                errors->add(QStringLiteral("settings.") + field, message);
+        }
     }
 
     const QJsonObject &credentials = definition.credentials;
