@@ -8,10 +8,13 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutex>
+#include <QMutexLocker>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QStandardPaths>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -72,6 +75,21 @@ QString createScratchPostgresDatabase(const QString &prefix)
 
 quint16 freePort()
 {
+    // Below the ephemeral range: a port the kernel hands out there may become any connection's
+    // local end before the server the test starts binds it (tests run two at a time, each
+    // making many connections). Never one this process returned before.
+    static QMutex mutex;
+    static QSet<quint16> handedOut;
+    const QMutexLocker lock(&mutex);
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        const quint16 port = freeServerPort();
+        if (port == 0)
+            break;
+        if (!handedOut.contains(port)) {
+            handedOut.insert(port);
+            return port;
+        }
+    }
     QTcpServer server;
     server.listen(QHostAddress::LocalHost, 0);
     return server.serverPort();

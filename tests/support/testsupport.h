@@ -35,7 +35,8 @@ QString createScratchPostgresDatabase(const QString &prefix = QStringLiteral("tf
         }                                                                                   \
     } while (false)
 
-// A TCP port that was free a moment ago on 127.0.0.1.
+// A TCP port that was free a moment ago on 127.0.0.1, below the kernel's ephemeral range where
+// it can (freeServerPort), and never the same twice in one process.
 quint16 freePort();
 // The same, below the kernel's ephemeral range (a port inside it may be any connection's local
 // end), for servers the tests start; 0 when none is found. Never `except`.
