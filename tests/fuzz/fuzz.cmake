@@ -24,7 +24,9 @@ if(TF_FUZZ)
         shared/sync/definition/definitionerrors.cpp shared/sync/definition/jsonreader.cpp
         shared/sync/definition/syncpairdefinition.cpp shared/sync/definition/syncpairjson.cpp
         shared/sync/systems/systemdefinition.cpp shared/sync/connectors/odbcsession.cpp
-        shared/sync/connectors/gishttpclient.cpp shared/db/connection.cpp shared/db/dialect.cpp
+        shared/sync/connectors/gishttpclient.cpp shared/sync/connectors/gisrows.cpp
+        shared/sync/connectors/wfscapabilities.cpp shared/sync/connectors/ogcapisettings.cpp
+        shared/db/connection.cpp shared/db/dialect.cpp
         shared/db/storagefailure.cpp shared/core/logging.cpp
         shared/sync/mapping/functions.cpp shared/sync/mapping/mappingplan.cpp
         shared/sync/mapping/geofunctions.cpp shared/sync/mapping/textfunctions.cpp shared/sync/mapping/valuefunctions.cpp
