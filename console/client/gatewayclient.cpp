@@ -114,6 +114,12 @@ void GatewayClient::post(const QString &path, const QJsonObject &body, QObject *
     start("POST", path, {}, &body, {}, context, std::move(callback));
 }
 
+void GatewayClient::post(const QString &path, const QJsonObject &body, const QByteArray &ifMatch, QObject *context,
+                         Callback callback)
+{
+    start("POST", path, {}, &body, ifMatch, context, std::move(callback));
+}
+
 void GatewayClient::put(const QString &path, const QJsonObject &body, const QByteArray &ifMatch, QObject *context,
                         Callback callback)
 {

@@ -83,6 +83,9 @@ public:
     // call with its own timeout instead of the client's.
     void getSlow(const QString &path, const QUrlQuery &query, int timeoutMs, QObject *context, Callback callback);
     void post(const QString &path, const QJsonObject &body, QObject *context, Callback callback);
+    // A POST that changes a versioned resource (approving a schema change with a new entity).
+    void post(const QString &path, const QJsonObject &body, const QByteArray &ifMatch, QObject *context,
+              Callback callback);
     // ifMatch: the ETag of the version being changed (ApiResult::etag() of its read).
     void put(const QString &path, const QJsonObject &body, const QByteArray &ifMatch, QObject *context, Callback callback);
     void patch(const QString &path, const QJsonObject &body, const QByteArray &ifMatch, QObject *context, Callback callback);

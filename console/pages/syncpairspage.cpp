@@ -4,6 +4,7 @@
 #include "client/gatewayclient.h"
 #include "client/permissions.h"
 #include "dialogs/paireditordialog.h"
+#include "dialogs/schemachangedialog.h"
 #include "models/csvexport.h"
 #include "models/resourcefiltermodel.h"
 #include "models/syncpairsmodel.h"
@@ -190,6 +191,7 @@ void SyncPairsPage::createActions(Permissions *permissions)
     m_dryRun = addPageAction(this, tr("Dr&y Run"), QStringLiteral("dryRunPairsAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     m_approveSchema = addPageAction(this, tr("Appro&ve Schema Change"), QStringLiteral("approveSchemaChangeAction"), QKeySequence());
     m_rejectSchema = addPageAction(this, tr("Re&ject Schema Change"), QStringLiteral("rejectSchemaChangeAction"), QKeySequence());
+    m_reviewSchema = addPageAction(this, tr("Revie&w Schema Change…"), QStringLiteral("reviewSchemaChangeAction"), QKeySequence());
     QAction *reload = addPageAction(this, tr("Re&load"), QStringLiteral("reloadPairsAction"), QKeySequence(Qt::ALT | Qt::Key_F5));
     QAction *csv = addPageAction(this, tr("Export &CSV…"), QStringLiteral("exportPairsCsvAction"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     QAction *find = addPageAction(this, tr("Find"), QStringLiteral("findPairsAction"), QKeySequence::Find);
@@ -201,6 +203,7 @@ void SyncPairsPage::createActions(Permissions *permissions)
     m_dryRun->setToolTip(tr("Queue a dry run of the selected pairs: nothing is written"));
     m_approveSchema->setToolTip(tr("Approve the schema changes held for the selected cdc pairs: streaming continues from the held position"));
     m_rejectSchema->setToolTip(tr("Reject the schema changes held for the selected cdc pairs: each pair is disabled until re-snapshotted"));
+    m_reviewSchema->setToolTip(tr("See the columns a held schema change adds, drops or retypes, edit the mapping and approve or reject it"));
 
     connect(m_new, &QAction::triggered, this, &SyncPairsPage::newPair);
     connect(m_edit, &QAction::triggered, this, &SyncPairsPage::editPair);
@@ -210,6 +213,7 @@ void SyncPairsPage::createActions(Permissions *permissions)
     connect(m_dryRun, &QAction::triggered, this, [this] { run(true); });
     connect(m_approveSchema, &QAction::triggered, this, [this] { decideSchemaChanges(true); });
     connect(m_rejectSchema, &QAction::triggered, this, [this] { decideSchemaChanges(false); });
+    connect(m_reviewSchema, &QAction::triggered, this, &SyncPairsPage::reviewSchemaChange);
     connect(reload, &QAction::triggered, this, [this] {
         loadSystems();
         refresh();
@@ -217,7 +221,7 @@ void SyncPairsPage::createActions(Permissions *permissions)
     connect(csv, &QAction::triggered, this, &SyncPairsPage::exportCsv);
     connect(find, &QAction::triggered, m_filters, &PairFilterBar::focusText);
     if (permissions) {
-        for (QAction *action : { m_new, m_edit, m_enable, m_disable, m_approveSchema, m_rejectSchema })
+        for (QAction *action : { m_new, m_edit, m_enable, m_disable, m_approveSchema, m_rejectSchema, m_reviewSchema })
             permissions->bind(action, QStringLiteral("pairs:write"));
         for (QAction *action : { m_run, m_dryRun })
             permissions->bind(action, QStringLiteral("sync:run"));
@@ -230,6 +234,7 @@ void SyncPairsPage::updateActions()
     // and say so when triggered, so only Edit needs exactly one row.
     const int count = int(selectedIds().size());
     m_edit->setProperty("needsOne", count == 1);
+    m_reviewSchema->setProperty("needsOne", count == 1);
 }
 
 QTableView *SyncPairsPage::table() const
@@ -385,6 +390,19 @@ void SyncPairsPage::editPair()
         m_model->upsert(pair);
         m_reader->fetchDetail(pair.value(QLatin1String("id")).toInteger());
     });
+    dialog->open();
+}
+
+void SyncPairsPage::reviewSchemaChange()
+{
+    const QList<qint64> ids = selectedIds();
+    if (ids.size() != 1) {
+        m_message->setText(tr("Select one pair to review its schema change."));
+        return;
+    }
+    auto *dialog = new SchemaChangeDialog(m_client, ids.first(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SchemaChangeDialog::decided, this, [this, id = ids.first()] { m_reader->fetchDetail(id); });
     dialog->open();
 }
 

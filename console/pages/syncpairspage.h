@@ -51,6 +51,7 @@ public slots:
     void refresh();
     void newPair();
     void editPair();
+    void reviewSchemaChange();
 
 signals:
     void refreshed();
@@ -96,6 +97,7 @@ private:
     QAction *m_dryRun = nullptr;
     QAction *m_approveSchema = nullptr;
     QAction *m_rejectSchema = nullptr;
+    QAction *m_reviewSchema = nullptr;
     QHash<qint64, QString> m_systems;
     bool m_readFailed = false;
     bool m_restoring = false;

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -57,6 +58,22 @@ void writeOnce(const QString &path, const QByteArray &data)
     ::close(fd);
 }
 
+// Gives the complete staged file its name (link: never replaces a file that is there), then
+// drops the staged name.
+void publish(const QString &staged, const QString &file)
+{
+    const QByteArray from = QFile::encodeName(staged);
+    const QByteArray to = QFile::encodeName(file);
+    if (::link(from.constData(), to.constData()) != 0) {
+        const int error = errno;
+        throw Error(Error::Kind::Internal,
+                    QStringLiteral("the admin account was created but its password file could not be named %1 (%2); "
+                                   "the password is in %3")
+                        .arg(file, QString::fromLocal8Bit(std::strerror(error)), staged));
+    }
+    ::unlink(from.constData());
+}
+
 } // namespace
 
 QString initialAdminPasswordFile(const QString &dataDir)
@@ -84,13 +101,25 @@ BootstrapResult bootstrapAdmin(const db::Database &database, const QString &data
     users.create(QStringLiteral("admin"), passwordHash, QStringLiteral("admin"), true);
     paths::ensureDir(dataDir);
     const QString file = initialAdminPasswordFile(dataDir);
-    writeOnce(file, password.toUtf8() + '\n');
+    if (QFileInfo::exists(file))
+        throw Error(Error::Kind::Conflict,
+                    QStringLiteral("%1 already exists but the users table is empty; move the old file away "
+                                   "and restart tf-gateway to create a new admin account")
+                        .arg(file));
+    // The file appears whole, and only once the account behind it is committed: whoever waits
+    // for it (an installer, a test) never reads it empty or half written, nor signs in before
+    // the account exists. It is written beside its name first; a staged file left by a process
+    // that died here belongs to an account that was never committed (we hold the lock).
+    const QString staged = file + QStringLiteral(".new");
+    QFile::remove(staged);
+    writeOnce(staged, password.toUtf8() + '\n');
     try {
         transaction.commit();
     } catch (...) {
-        QFile::remove(file); // no account behind it
+        QFile::remove(staged); // no account behind it
         throw;
     }
+    publish(staged, file);
     result.created = true;
     result.passwordFile = file;
     return result;

@@ -117,6 +117,17 @@ if(TF_BUILD_CONSOLE)
     target_include_directories(tst_syncpairspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 endif()
 
+# The review of a held cdc schema change (dialog) against a wal_level=logical cluster the test
+# starts and a real tf-gateway supervising tf-syncd; screenshots into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_schemachangedialog
+        SOURCES console/tst_schemachangedialog.cpp
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    add_dependencies(tst_schemachangedialog tf-gateway tf-syncd)
+    target_include_directories(tst_schemachangedialog PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+endif()
+
 # The pair editor's validation rules, cursor, delete policy, depends_on, cron preview and
 # Test pair against a real tf-gateway supervising tf-syncd; screenshots of the whole editor and
 # of the preview (light and dark) into <build>/console-screenshots/.

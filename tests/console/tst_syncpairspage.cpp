@@ -433,7 +433,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_window->permissions()->role(), QStringLiteral("viewer"), 5000);
         for (const char *name : { "newPairAction", "editPairAction", "enablePairsAction", "disablePairsAction",
                                   "runPairsAction", "dryRunPairsAction", "approveSchemaChangeAction",
-                                  "rejectSchemaChangeAction" }) {
+                                  "rejectSchemaChangeAction", "reviewSchemaChangeAction" }) {
             QAction *control = action(QString::fromLatin1(name));
             QVERIFY2(!control->isEnabled(), name);
             QVERIFY2(control->toolTip().contains(QStringLiteral("operator")), qPrintable(control->toolTip()));

@@ -207,12 +207,57 @@ private Q_SLOTS:
         QCOMPARE(admin->role, QStringLiteral("admin"));
         QVERIFY(admin->mustChangePassword);
         QVERIFY(hasher.verify(password, admin->passwordHash));
+        QVERIFY(!QFile::exists(first.passwordFile + QStringLiteral(".new"))); // the staged name is gone
 
         const auth::BootstrapResult again = auth::bootstrapAdmin(
             m_control->database(), data.path(), QStringLiteral("other-password-x"),
             hasher.hash(QStringLiteral("other-password-x")));
         QVERIFY(!again.created);
         QCOMPARE(UserRepository(m_control->database()).count(), 1);
+    }
+
+    // Whoever waits for the password file (an installer, the tests' sign-in) never reads it
+    // empty or half written, and the account behind it is committed when it appears: a watcher
+    // on its own connection polls for the file while the bootstrap runs. (The tests' sign-in
+    // once read the file between its creation and its content, under load.) A staged file left
+    // by a bootstrap that died before its commit is replaced.
+    void passwordFileAppearsWholeAfterTheCommit_data() { backends(); }
+    void passwordFileAppearsWholeAfterTheCommit()
+    {
+        QTemporaryDir data;
+        const QString path = auth::initialAdminPasswordFile(data.path());
+        {
+            QFile staged(path + QStringLiteral(".new"));
+            QVERIFY(staged.open(QIODevice::WriteOnly));
+            staged.write("password-of-an-account-never-committed\n");
+        }
+        const QString password = auth::generatePassword(24);
+        const QString url = m_url;
+        std::atomic_bool stop { false };
+        QString seen;
+        bool committedWhenSeen = false;
+        QThread *watcher = QThread::create([&] {
+            auto control = ControlDatabase::open(url, false);
+            while (!stop.load()) {
+                QFile file(path);
+                if (file.open(QIODevice::ReadOnly)) {
+                    seen = QString::fromUtf8(file.readAll());
+                    committedWhenSeen = !auth::needsBootstrapAdmin(control->database());
+                    break;
+                }
+            }
+            control->database().closeThreadConnection();
+        });
+        watcher->start();
+        QThread::msleep(20);
+        const auth::BootstrapResult result = auth::bootstrapAdmin(m_control->database(), data.path(), password,
+                                                                  QStringLiteral("hash"));
+        QVERIFY(result.created);
+        QVERIFY(watcher->wait(30000) || (stop = true, watcher->wait(5000)));
+        delete watcher;
+        QCOMPARE(seen, password + QLatin1Char('\n'));
+        QVERIFY(committedWhenSeen);
+        QVERIFY(!QFile::exists(path + QStringLiteral(".new")));
     }
 
     void bootstrapNeverOverwritesTheFile_data() { backends(); }
