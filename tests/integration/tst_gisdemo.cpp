@@ -132,7 +132,7 @@ class TestGisDemo final : public QObject
         const QJsonObject edited { { QStringLiteral("name"), QStringLiteral("GIS parcels (demo)") },
                                    { QStringLiteral("kind"), QStringLiteral("ogcapi") },
                                    { QStringLiteral("settings"),
-                                     QJsonObject { { QStringLiteral("url"), base + QStringLiteral("/demo/ogcapi") },
+                                     QJsonObject { { QStringLiteral("url"), QString(base + QStringLiteral("/demo/ogcapi")) },
                                                    { QStringLiteral("page_size"), kPageSize } } } };
         const Run edit = tfctl(QStringList { QStringLiteral("system"), QStringLiteral("edit"), QStringLiteral("GIS parcels (demo)"),
                                              QStringLiteral("-") } + where,
@@ -196,8 +196,8 @@ class TestGisDemo final : public QObject
             const QJsonArray ring = geometry.value(QStringLiteral("coordinates")).toArray().at(0).toArray();
             const double cx = (ring.at(0).toArray().at(0).toDouble() + ring.at(1).toArray().at(0).toDouble()) / 2;
             const double cy = (ring.at(0).toArray().at(1).toDouble() + ring.at(2).toArray().at(1).toDouble()) / 2;
-            QVERIFY2(qAbs(rows.value(3).toDouble() - cx) < 1e-9, qPrintable(rows.value(3).toString()));
-            QVERIFY2(qAbs(rows.value(4).toDouble() - cy) < 1e-9, qPrintable(rows.value(4).toString()));
+            QVERIFY2(qAbs(rows.value(3).toDouble() - cx) < 1e-9, qPrintable(QStringLiteral("%1 vs %2").arg(rows.value(3).toDouble(), 0, 'g', 17).arg(cx, 0, 'g', 17)));
+            QVERIFY2(qAbs(rows.value(4).toDouble() - cy) < 1e-9, qPrintable(QStringLiteral("%1 vs %2").arg(rows.value(4).toDouble(), 0, 'g', 17).arg(cy, 0, 'g', 17)));
         }
         QCOMPARE(index, features.size());
 

@@ -137,8 +137,12 @@ int runDemoReport(const CommandLine &commandLine)
         }
         std::printf("CAMA database: %s\ngis_parcels: %lld rows; cama_property: %lld rows\n", qPrintable(redactUrl(camaUrl)),
                     static_cast<long long>(gisRows), static_cast<long long>(camaRows));
-        if (gisRows == 0 || camaRows == 0)
-            std::printf("note: run the pairs \"PACS to CAMA: properties\" and \"GIS parcels to CAMA\" first (tfctl sync list)\n");
+        if (gisRows == 0 || camaRows == 0) {
+            // Every parcel of the other side would be listed: not what the report is for.
+            std::printf("nothing to compare yet: run the pairs \"PACS to CAMA: properties\" and \"GIS parcels to CAMA\" "
+                        "first (tfctl sync list)\n");
+            return 0;
+        }
         const qint64 held = gisOnly.value(QStringLiteral("pacs_rows_quarantined")).toInteger();
         printSide("only in GIS", gisOnly,
                   held > 0 ? QStringLiteral(" (%1 of them are PACS properties held in quarantine: tfctl quarantine list)").arg(held) : QString());
