@@ -19,7 +19,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 
 using namespace tf;
@@ -62,7 +61,8 @@ QList<qint64> totals(const QByteArray &out)
 QJsonObject readJson(const QString &path)
 {
     QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+    return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object()
+                                          : QJsonObject();
 }
 
 QSet<QString> stringSet(const QJsonValue &array)
@@ -85,7 +85,8 @@ QString polygonWkt(const QJsonObject &geometry)
     for (const QJsonValue &ring : geometry.value(QStringLiteral("coordinates")).toArray()) {
         QStringList points;
         for (const QJsonValue &point : ring.toArray())
-            points << number(point.toArray().at(0).toDouble()) + QLatin1Char(' ') + number(point.toArray().at(1).toDouble());
+            points << number(point.toArray().at(0).toDouble()) + QLatin1Char(' ')
+                    + number(point.toArray().at(1).toDouble());
         rings << QLatin1Char('(') + points.join(QStringLiteral(", ")) + QLatin1Char(')');
     }
     return QStringLiteral("POLYGON (") + rings.join(QStringLiteral(", ")) + QLatin1Char(')');
@@ -107,68 +108,101 @@ class TestGisDemo final : public QObject
         const quint16 port = test::freePort();
         const QString base = QStringLiteral("http://127.0.0.1:%1").arg(port);
         QCOMPARE(test::initPlatform(where).exitCode, 0);
-        QStringList install { QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--gis"),
-                              QStringLiteral("--parcels"), QString::number(kParcels),
-                              QStringLiteral("--gis-url"), base + QStringLiteral("/demo/ogcapi") };
+        QStringList install { QStringLiteral("demo"),
+                              QStringLiteral("install"),
+                              QStringLiteral("--gis"),
+                              QStringLiteral("--parcels"),
+                              QString::number(kParcels),
+                              QStringLiteral("--gis-url"),
+                              base + QStringLiteral("/demo/ogcapi") };
         if (!pacsUrl.isEmpty())
             install << QStringLiteral("--pacs-url") << pacsUrl;
         if (!camaUrl.isEmpty())
             install << QStringLiteral("--cama-url") << camaUrl;
         const Run installed = tfctl(install + where);
         QVERIFY2(installed.exitCode == 0, qPrintable(describe(installed)));
-        QVERIFY2(installed.out.contains("added sync pair 5 \"GIS parcels to CAMA\""), qPrintable(describe(installed)));
+        QVERIFY2(installed.out.contains("added sync pair 5 \"GIS parcels to CAMA\""),
+                 qPrintable(describe(installed)));
 
-        const QJsonArray features = readJson(data + QStringLiteral("/demo/gis-parcels.geojson")).value(QStringLiteral("features")).toArray();
+        const QJsonArray features = readJson(data + QStringLiteral("/demo/gis-parcels.geojson"))
+                                        .value(QStringLiteral("features"))
+                                        .toArray();
         const QJsonObject summary = readJson(data + QStringLiteral("/demo/gis-summary.json"));
         const QSet<QString> gisOnly = stringSet(summary.value(QStringLiteral("gis_only")));
         const QSet<QString> pacsOnly = stringSet(summary.value(QStringLiteral("pacs_only")));
-        const QSet<QString> quarantined = stringSet(summary.value(QStringLiteral("pacs_quarantined")));
+        const QSet<QString> quarantined
+            = stringSet(summary.value(QStringLiteral("pacs_quarantined")));
         QCOMPARE(gisOnly.size(), kParcels / 50);
         QCOMPARE(pacsOnly.size(), kParcels / 50);
         QVERIFY(!quarantined.isEmpty());
         QCOMPARE(features.size(), kParcels - pacsOnly.size() + gisOnly.size());
 
         // Small pages, so the read crosses many next links (the admin's way: system edit).
-        const QJsonObject edited { { QStringLiteral("name"), QStringLiteral("GIS parcels (demo)") },
-                                   { QStringLiteral("kind"), QStringLiteral("ogcapi") },
-                                   { QStringLiteral("settings"),
-                                     QJsonObject { { QStringLiteral("url"), QString(base + QStringLiteral("/demo/ogcapi")) },
-                                                   { QStringLiteral("page_size"), kPageSize } } } };
-        const Run edit = tfctl(QStringList { QStringLiteral("system"), QStringLiteral("edit"), QStringLiteral("GIS parcels (demo)"),
-                                             QStringLiteral("-") } + where,
-                               QJsonDocument(edited).toJson());
-        QVERIFY2(edit.exitCode == 0 && edit.out.contains("credentials kept"), qPrintable(describe(edit)));
+        const QJsonObject edited {
+            { QStringLiteral("name"), QStringLiteral("GIS parcels (demo)") },
+            { QStringLiteral("kind"), QStringLiteral("ogcapi") },
+            { QStringLiteral("settings"),
+              QJsonObject {
+                  { QStringLiteral("url"), QString(base + QStringLiteral("/demo/ogcapi")) },
+                  { QStringLiteral("page_size"), kPageSize } } }
+        };
+        const Run edit
+            = tfctl(QStringList { QStringLiteral("system"), QStringLiteral("edit"),
+                                  QStringLiteral("GIS parcels (demo)"), QStringLiteral("-") }
+                        + where,
+                    QJsonDocument(edited).toJson());
+        QVERIFY2(edit.exitCode == 0 && edit.out.contains("credentials kept"),
+                 qPrintable(describe(edit)));
 
         test::ServiceProcess gateway(test::binary(QStringLiteral("tf-gateway")),
-                                     QStringList { QStringLiteral("--port"), QString::number(port), QStringLiteral("--sync-port"),
-                                                   QString::number(test::freePort()) } + where);
+                                     QStringList { QStringLiteral("--port"), QString::number(port),
+                                                   QStringLiteral("--sync-port"),
+                                                   QString::number(test::freePort()) }
+                                         + where);
         QVERIFY(gateway.start());
-        QVERIFY2(gateway.waitHealthy(base + QStringLiteral("/health/ready"), 30000), gateway.output().constData());
+        QVERIFY2(gateway.waitHealthy(base + QStringLiteral("/health/ready"), 30000),
+                 gateway.output().constData());
 
         // The route keeps the gateway's authentication; bad paging parameters are 400 problems.
         QCOMPARE(test::http("GET", base + QStringLiteral("/demo/ogcapi/collections")).status, 401);
         const auto admin = test::authorizationHeaders(test::gatewayAdminAuthorization(base, data));
         const QString items = base + QStringLiteral("/demo/ogcapi/collections/parcels/items");
-        for (const QString &bad : { QStringLiteral("limit=abc"), QStringLiteral("offset=-1"), QStringLiteral("limit=0"),
-                                    QStringLiteral("f=html"), QStringLiteral("bbox=1,2,3,4") }) {
-            const test::HttpResult refused = test::http("GET", items + QLatin1Char('?') + bad, {}, admin);
-            QVERIFY2(refused.status == 400, qPrintable(bad + QStringLiteral(": ") + QString::fromUtf8(refused.body)));
-            QVERIFY2(refused.headers.value("content-type").contains("json"), refused.headers.value("content-type").constData());
-            QVERIFY2(refused.body.contains(bad.section(QLatin1Char('='), 0, 0).toUtf8()), refused.body.constData());
+        for (const QString &bad :
+             { QStringLiteral("limit=abc"), QStringLiteral("offset=-1"), QStringLiteral("limit=0"),
+               QStringLiteral("f=html"), QStringLiteral("bbox=1,2,3,4") }) {
+            const test::HttpResult refused
+                = test::http("GET", items + QLatin1Char('?') + bad, {}, admin);
+            QVERIFY2(refused.status == 400,
+                     qPrintable(bad + QStringLiteral(": ") + QString::fromUtf8(refused.body)));
+            QVERIFY2(refused.headers.value("content-type").contains("json"),
+                     refused.headers.value("content-type").constData());
+            QVERIFY2(refused.body.contains(bad.section(QLatin1Char('='), 0, 0).toUtf8()),
+                     refused.body.constData());
         }
-        QCOMPARE(test::http("GET", base + QStringLiteral("/demo/ogcapi/collections/roads/items"), {}, admin).status, 404);
-        const test::HttpResult last = test::http("GET", items + QStringLiteral("?limit=10&offset=%1").arg(features.size() - 4), {}, admin);
+        QCOMPARE(test::http("GET", base + QStringLiteral("/demo/ogcapi/collections/roads/items"),
+                            {}, admin)
+                     .status,
+                 404);
+        const test::HttpResult last = test::http(
+            "GET", items + QStringLiteral("?limit=10&offset=%1").arg(features.size() - 4), {},
+            admin);
         QCOMPARE(last.status, 200);
-        QCOMPARE(last.json().value(QStringLiteral("numberMatched")).toInteger(), qint64(features.size()));
+        QCOMPARE(last.json().value(QStringLiteral("numberMatched")).toInteger(),
+                 qint64(features.size()));
         QCOMPARE(last.json().value(QStringLiteral("numberReturned")).toInteger(), qint64(4));
         QVERIFY(!last.body.contains("\"rel\":\"next\""));
 
-        const Run tested = tfctl(QStringList { QStringLiteral("system"), QStringLiteral("test"), QStringLiteral("GIS parcels (demo)") } + where);
-        QVERIFY2(tested.exitCode == 0 && tested.out.contains("OK, 1 entities"), qPrintable(describe(tested)));
+        const Run tested = tfctl(QStringList { QStringLiteral("system"), QStringLiteral("test"),
+                                               QStringLiteral("GIS parcels (demo)") }
+                                 + where);
+        QVERIFY2(tested.exitCode == 0 && tested.out.contains("OK, 1 entities"),
+                 qPrintable(describe(tested)));
 
-        const Run property = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("run"), kPropertyPair } + where);
+        const Run property = tfctl(
+            QStringList { QStringLiteral("sync"), QStringLiteral("run"), kPropertyPair } + where);
         QVERIFY2(property.exitCode == 0, qPrintable(describe(property)));
-        const Run first = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("run"), kGisPair } + where);
+        const Run first = tfctl(
+            QStringList { QStringLiteral("sync"), QStringLiteral("run"), kGisPair } + where);
         QVERIFY2(first.exitCode == 0, qPrintable(describe(first)));
         const QList<qint64> t = totals(first.out);
         QVERIFY2(t.size() == 6, qPrintable(describe(first)));
@@ -178,9 +212,11 @@ class TestGisDemo final : public QObject
 
         // gis_parcels == the layer, feature for feature.
         const db::Database cama(db::DatabaseUrl::parse(
-            camaUrl.isEmpty() ? QStringLiteral("sqlite://") + data + QStringLiteral("/demo/cama.db") : camaUrl));
-        QSqlQuery rows = cama.prepare(QStringLiteral(
-            "SELECT source_id, parcel_number, area_acres, centroid_x, centroid_y, geometry_wkt FROM gis_parcels ORDER BY source_id"));
+            camaUrl.isEmpty() ? QStringLiteral("sqlite://") + data + QStringLiteral("/demo/cama.db")
+                              : camaUrl));
+        QSqlQuery rows = cama.prepare(
+            QStringLiteral("SELECT source_id, parcel_number, area_acres, centroid_x, centroid_y, "
+                           "geometry_wkt FROM gis_parcels ORDER BY source_id"));
         cama.exec(rows, "reading gis_parcels");
         int index = 0;
         while (rows.next()) {
@@ -189,28 +225,47 @@ class TestGisDemo final : public QObject
             const QJsonObject properties = feature.value(QStringLiteral("properties")).toObject();
             const QJsonObject geometry = feature.value(QStringLiteral("geometry")).toObject();
             QCOMPARE(rows.value(0).toLongLong(), feature.value(QStringLiteral("id")).toInteger());
-            QCOMPARE(rows.value(1).toString(), properties.value(QStringLiteral("parcel_number")).toString());
-            QCOMPARE(rows.value(2).toDouble(), properties.value(QStringLiteral("gis_acres")).toDouble());
+            QCOMPARE(rows.value(1).toString(),
+                     properties.value(QStringLiteral("parcel_number")).toString());
+            QCOMPARE(rows.value(2).toDouble(),
+                     properties.value(QStringLiteral("gis_acres")).toDouble());
             QCOMPARE(rows.value(5).toString(), polygonWkt(geometry));
             // A rectangle's centroid is its centre.
-            const QJsonArray ring = geometry.value(QStringLiteral("coordinates")).toArray().at(0).toArray();
-            const double cx = (ring.at(0).toArray().at(0).toDouble() + ring.at(1).toArray().at(0).toDouble()) / 2;
-            const double cy = (ring.at(0).toArray().at(1).toDouble() + ring.at(2).toArray().at(1).toDouble()) / 2;
-            QVERIFY2(qAbs(rows.value(3).toDouble() - cx) < 1e-9, qPrintable(QStringLiteral("%1 vs %2").arg(rows.value(3).toDouble(), 0, 'g', 17).arg(cx, 0, 'g', 17)));
-            QVERIFY2(qAbs(rows.value(4).toDouble() - cy) < 1e-9, qPrintable(QStringLiteral("%1 vs %2").arg(rows.value(4).toDouble(), 0, 'g', 17).arg(cy, 0, 'g', 17)));
+            const QJsonArray ring
+                = geometry.value(QStringLiteral("coordinates")).toArray().at(0).toArray();
+            const double cx
+                = (ring.at(0).toArray().at(0).toDouble() + ring.at(1).toArray().at(0).toDouble())
+                / 2;
+            const double cy
+                = (ring.at(0).toArray().at(1).toDouble() + ring.at(2).toArray().at(1).toDouble())
+                / 2;
+            QVERIFY2(qAbs(rows.value(3).toDouble() - cx) < 1e-9,
+                     qPrintable(QStringLiteral("%1 vs %2")
+                                    .arg(rows.value(3).toDouble(), 0, 'g', 17)
+                                    .arg(cx, 0, 'g', 17)));
+            QVERIFY2(qAbs(rows.value(4).toDouble() - cy) < 1e-9,
+                     qPrintable(QStringLiteral("%1 vs %2")
+                                    .arg(rows.value(4).toDouble(), 0, 'g', 17)
+                                    .arg(cy, 0, 'g', 17)));
         }
         QCOMPARE(index, features.size());
 
         // The one-sided parcels, from the data itself: CAMA's properties against the layer.
         QSet<QString> layerNumbers;
         for (const QJsonValue &feature : features)
-            layerNumbers.insert(feature.toObject().value(QStringLiteral("properties")).toObject().value(QStringLiteral("parcel_number")).toString());
+            layerNumbers.insert(feature.toObject()
+                                    .value(QStringLiteral("properties"))
+                                    .toObject()
+                                    .value(QStringLiteral("parcel_number"))
+                                    .toString());
         QSet<QString> camaNumbers;
-        QSqlQuery properties = cama.prepare(QStringLiteral("SELECT parcel_number FROM cama_property"));
+        QSqlQuery properties
+            = cama.prepare(QStringLiteral("SELECT parcel_number FROM cama_property"));
         cama.exec(properties, "reading cama_property");
         while (properties.next())
             camaNumbers.insert(properties.value(0).toString());
-        QCOMPARE(QSet<QString>(layerNumbers).subtract(camaNumbers), QSet<QString>(gisOnly).unite(quarantined));
+        QCOMPARE(QSet<QString>(layerNumbers).subtract(camaNumbers),
+                 QSet<QString>(gisOnly).unite(quarantined));
         QCOMPARE(QSet<QString>(camaNumbers).subtract(layerNumbers), pacsOnly);
 
         QHash<QString, QString> expected;
@@ -219,39 +274,54 @@ class TestGisDemo final : public QObject
         for (const QString &n : pacsOnly)
             expected.insert(n, QStringLiteral("PACS"));
         QHash<QString, QString> listed;
-        QSqlQuery mismatch = cama.prepare(QStringLiteral("SELECT parcel_number, only_in FROM parcel_gis_mismatch"));
+        QSqlQuery mismatch = cama.prepare(
+            QStringLiteral("SELECT parcel_number, only_in FROM parcel_gis_mismatch"));
         cama.exec(mismatch, "reading parcel_gis_mismatch");
         while (mismatch.next()) {
-            QVERIFY2(!listed.contains(mismatch.value(0).toString()), qPrintable(mismatch.value(0).toString()));
+            QVERIFY2(!listed.contains(mismatch.value(0).toString()),
+                     qPrintable(mismatch.value(0).toString()));
             listed.insert(mismatch.value(0).toString(), mismatch.value(1).toString());
         }
         QCOMPARE(listed, expected);
         cama.closeThreadConnection();
 
-        const Run report = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("report"), QStringLiteral("--json"),
-                                               QStringLiteral("--limit"), QStringLiteral("1000") } + where);
+        const Run report = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("report"),
+                                               QStringLiteral("--json"), QStringLiteral("--limit"),
+                                               QStringLiteral("1000") }
+                                 + where);
         QVERIFY2(report.exitCode == 0, qPrintable(describe(report)));
         const QJsonObject json = report.json();
         QCOMPARE(json.value(QStringLiteral("gis_parcels")).toInteger(), qint64(features.size()));
         const QJsonObject gisSide = json.value(QStringLiteral("only_in_gis")).toObject();
-        QCOMPARE(gisSide.value(QStringLiteral("count")).toInteger(), qint64(gisOnly.size() + quarantined.size()));
-        QCOMPARE(gisSide.value(QStringLiteral("pacs_rows_quarantined")).toInteger(), qint64(quarantined.size()));
+        QCOMPARE(gisSide.value(QStringLiteral("count")).toInteger(),
+                 qint64(gisOnly.size() + quarantined.size()));
+        QCOMPARE(gisSide.value(QStringLiteral("pacs_rows_quarantined")).toInteger(),
+                 qint64(quarantined.size()));
         QSet<QString> reported;
         for (const QJsonValue &parcel : gisSide.value(QStringLiteral("parcels")).toArray()) {
             const QString n = parcel.toObject().value(QStringLiteral("parcel_number")).toString();
-            QCOMPARE(parcel.toObject().value(QStringLiteral("pacs_row_quarantined")).toBool(), quarantined.contains(n));
+            QCOMPARE(parcel.toObject().value(QStringLiteral("pacs_row_quarantined")).toBool(),
+                     quarantined.contains(n));
             reported.insert(n);
         }
         QCOMPARE(reported, QSet<QString>(gisOnly).unite(quarantined));
         reported.clear();
-        for (const QJsonValue &parcel : json.value(QStringLiteral("only_in_pacs")).toObject().value(QStringLiteral("parcels")).toArray())
+        for (const QJsonValue &parcel : json.value(QStringLiteral("only_in_pacs"))
+                                            .toObject()
+                                            .value(QStringLiteral("parcels"))
+                                            .toArray())
             reported.insert(parcel.toObject().value(QStringLiteral("parcel_number")).toString());
         QCOMPARE(reported, pacsOnly);
-        const Run text = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("report"), QStringLiteral("--limit"), QStringLiteral("3") } + where);
-        QVERIFY2(text.exitCode == 0 && text.out.contains("only in GIS: ") && text.out.contains("more (--limit)"), qPrintable(describe(text)));
+        const Run text = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("report"),
+                                             QStringLiteral("--limit"), QStringLiteral("3") }
+                               + where);
+        QVERIFY2(text.exitCode == 0 && text.out.contains("only in GIS: ")
+                     && text.out.contains("more (--limit)"),
+                 qPrintable(describe(text)));
 
         // Nothing changed: the second hash run writes nothing.
-        const Run second = tfctl(QStringList { QStringLiteral("sync"), QStringLiteral("run"), kGisPair } + where);
+        const Run second = tfctl(
+            QStringList { QStringLiteral("sync"), QStringLiteral("run"), kGisPair } + where);
         QVERIFY2(second.exitCode == 0, qPrintable(describe(second)));
         const QList<qint64> again = totals(second.out);
         QVERIFY2(again.size() == 6, qPrintable(describe(second)));
@@ -278,19 +348,35 @@ private Q_SLOTS:
     void gisAddedToAnInstalledDemo()
     {
         QTemporaryDir dir;
-        const QStringList later { QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("later")) };
-        const QStringList atOnce { QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("once")) };
-        const QStringList options { QStringLiteral("--parcels"), QStringLiteral("150"), QStringLiteral("--seed"), QStringLiteral("7") };
+        const QStringList later { QStringLiteral("--data-dir"),
+                                  dir.filePath(QStringLiteral("later")) };
+        const QStringList atOnce { QStringLiteral("--data-dir"),
+                                   dir.filePath(QStringLiteral("once")) };
+        const QStringList options { QStringLiteral("--parcels"), QStringLiteral("150"),
+                                    QStringLiteral("--seed"), QStringLiteral("7") };
         QCOMPARE(test::initPlatform(later).exitCode, 0);
         QCOMPARE(test::initPlatform(atOnce).exitCode, 0);
-        QCOMPARE(tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install") } + options + later).exitCode, 0);
-        const Run added = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--gis"),
-                                              QStringLiteral("--if-missing") } + later);
-        QVERIFY2(added.exitCode == 0 && added.out.contains("added sync pair 5"), qPrintable(describe(added)));
-        const Run again = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--gis"),
-                                              QStringLiteral("--if-missing") } + later);
-        QVERIFY2(again.exitCode == 0 && again.out.contains("GIS demo already installed"), qPrintable(describe(again)));
-        QCOMPARE(tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--gis") } + options + atOnce).exitCode, 0);
+        QCOMPARE(tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install") } + options
+                       + later)
+                     .exitCode,
+                 0);
+        const Run added
+            = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"),
+                                  QStringLiteral("--gis"), QStringLiteral("--if-missing") }
+                    + later);
+        QVERIFY2(added.exitCode == 0 && added.out.contains("added sync pair 5"),
+                 qPrintable(describe(added)));
+        const Run again
+            = tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"),
+                                  QStringLiteral("--gis"), QStringLiteral("--if-missing") }
+                    + later);
+        QVERIFY2(again.exitCode == 0 && again.out.contains("GIS demo already installed"),
+                 qPrintable(describe(again)));
+        QCOMPARE(tfctl(QStringList { QStringLiteral("demo"), QStringLiteral("install"),
+                                     QStringLiteral("--gis") }
+                       + options + atOnce)
+                     .exitCode,
+                 0);
         QFile a(later.at(1) + QStringLiteral("/demo/gis-parcels.geojson"));
         QFile b(atOnce.at(1) + QStringLiteral("/demo/gis-parcels.geojson"));
         QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
@@ -303,13 +389,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
-        QTest::newRow("gis url") << QStringList { QStringLiteral("install"), QStringLiteral("--gis"), QStringLiteral("--gis-url"),
-                                                  QStringLiteral("ftp://x/y") }
-                                 << QStringLiteral("--gis-url must be an http");
-        QTest::newRow("report limit") << QStringList { QStringLiteral("report"), QStringLiteral("--limit"), QStringLiteral("-3") }
-                                      << QStringLiteral("--limit must be a number");
-        QTest::newRow("json on install") << QStringList { QStringLiteral("install"), QStringLiteral("--json") }
-                                         << QStringLiteral("--json is an option of demo report");
+        QTest::newRow("gis url") << QStringList {
+            QStringLiteral("install"), QStringLiteral("--gis"), QStringLiteral("--gis-url"),
+            QStringLiteral("ftp://x/y")
+        } << QStringLiteral("--gis-url must be an http");
+        QTest::newRow("report limit")
+            << QStringList { QStringLiteral("report"), QStringLiteral("--limit"),
+                             QStringLiteral("-3") }
+            << QStringLiteral("--limit must be a number");
+        QTest::newRow("json on install")
+            << QStringList { QStringLiteral("install"), QStringLiteral("--json") }
+            << QStringLiteral("--json is an option of demo report");
         QTest::newRow("report without gis") << QStringList { QStringLiteral("report") }
                                             << QStringLiteral("the GIS demo is not installed");
     }
@@ -323,7 +413,8 @@ private Q_SLOTS:
         const QStringList where { QStringLiteral("--data-dir"), dir.path() };
         QCOMPARE(test::initPlatform(where).exitCode, 0);
         const Run run = tfctl(QStringList { QStringLiteral("demo") } + arguments + where);
-        QVERIFY2(run.exitCode == 2 && run.err.contains(message.toUtf8()), qPrintable(describe(run)));
+        QVERIFY2(run.exitCode == 2 && run.err.contains(message.toUtf8()),
+                 qPrintable(describe(run)));
         QCOMPARE(run.err.trimmed().count('\n'), 0);
     }
 };

@@ -12,7 +12,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <cmath>
 
 using namespace tf;
@@ -42,7 +41,8 @@ private Q_SLOTS:
 
         // The PACS parcel numbers, and those of the properties broken on purpose.
         const db::Database pacs(db::DatabaseUrl::parse(QStringLiteral("sqlite://") + pacsPath));
-        QSqlQuery query = pacs.prepare(QStringLiteral("SELECT PropertyID, ParcelNumber FROM Property ORDER BY rowid"));
+        QSqlQuery query = pacs.prepare(
+            QStringLiteral("SELECT PropertyID, ParcelNumber FROM Property ORDER BY rowid"));
         pacs.exec(query, "reading the PACS parcels");
         const QStringList brokenIds = summary.brokenKeys(QStringLiteral("Property"));
         QStringList numbers; // in parcel order; the broken parcel number row holds ""
@@ -70,14 +70,24 @@ private Q_SLOTS:
             const QJsonObject properties = feature.value(QStringLiteral("properties")).toObject();
             layerNumbers << properties.value(QStringLiteral("parcel_number")).toString();
             // A closed square ring whose area is gis_acres (the grid's degrees to metres).
-            const QJsonArray ring = feature.value(QStringLiteral("geometry")).toObject().value(QStringLiteral("coordinates")).toArray().at(0).toArray();
+            const QJsonArray ring = feature.value(QStringLiteral("geometry"))
+                                        .toObject()
+                                        .value(QStringLiteral("coordinates"))
+                                        .toArray()
+                                        .at(0)
+                                        .toArray();
             QCOMPARE(ring.size(), 5);
             QCOMPARE(ring.first(), ring.last());
-            const double width = (ring.at(1).toArray().at(0).toDouble() - ring.at(0).toArray().at(0).toDouble())
+            const double width
+                = (ring.at(1).toArray().at(0).toDouble() - ring.at(0).toArray().at(0).toDouble())
                 * 111320.0 * std::cos(46.15 * M_PI / 180.0);
-            const double height = (ring.at(2).toArray().at(1).toDouble() - ring.at(1).toArray().at(1).toDouble()) * 111132.0;
+            const double height
+                = (ring.at(2).toArray().at(1).toDouble() - ring.at(1).toArray().at(1).toDouble())
+                * 111132.0;
             const double acres = width * height / 4046.8564224;
-            QVERIFY2(std::abs(acres / properties.value(QStringLiteral("gis_acres")).toDouble() - 1) < 0.01, qPrintable(QString::number(acres)));
+            QVERIFY2(std::abs(acres / properties.value(QStringLiteral("gis_acres")).toDouble() - 1)
+                         < 0.01,
+                     qPrintable(QString::number(acres)));
         }
         QCOMPARE(toSet(layerNumbers).size(), layerNumbers.size()); // unique
 
@@ -99,7 +109,8 @@ private Q_SLOTS:
         }
 
         // The same options, the same bytes; another seed, another layer.
-        QCOMPARE(QJsonDocument(sync::GisDemoLayer::generate(options).collection).toJson(QJsonDocument::Compact),
+        QCOMPARE(QJsonDocument(sync::GisDemoLayer::generate(options).collection)
+                     .toJson(QJsonDocument::Compact),
                  QJsonDocument(layer.collection).toJson(QJsonDocument::Compact));
         options.seed = 100;
         QVERIFY(sync::GisDemoLayer::generate(options).collection != layer.collection);

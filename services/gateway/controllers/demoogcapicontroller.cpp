@@ -7,7 +7,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <limits>
 
 namespace tf::gateway {
@@ -19,9 +18,12 @@ const QString kCollection = QStringLiteral("parcels");
 const QString kGeoJson = QStringLiteral("application/geo+json");
 const QString kJson = QStringLiteral("application/json");
 
-QJsonObject link(const QString &href, const QString &rel, const QString &type, const QString &title = {})
+QJsonObject link(const QString &href, const QString &rel, const QString &type,
+                 const QString &title = {})
 {
-    QJsonObject out { { QStringLiteral("href"), href }, { QStringLiteral("rel"), rel }, { QStringLiteral("type"), type } };
+    QJsonObject out { { QStringLiteral("href"), href },
+                      { QStringLiteral("rel"), rel },
+                      { QStringLiteral("type"), type } };
     if (!title.isEmpty())
         out.insert(QStringLiteral("title"), title);
     return out;
@@ -53,7 +55,8 @@ bool DemoOgcapiController::layerInstalled(const QString &dataDir)
 void DemoOgcapiController::registerRoutes(http::Router &router)
 {
     using auth::Permission;
-    router.add("GET", kBase, Permission::PairsRead, [this](const http::ApiRequest &r) { return landing(r); });
+    router.add("GET", kBase, Permission::PairsRead,
+               [this](const http::ApiRequest &r) { return landing(r); });
     router.add("GET", kBase + QStringLiteral("/conformance"), Permission::PairsRead,
                [this](const http::ApiRequest &r) { return conformance(r); });
     router.add("GET", kBase + QStringLiteral("/collections"), Permission::PairsRead,
@@ -68,16 +71,20 @@ const QJsonArray &DemoOgcapiController::features()
 {
     const QFileInfo info(m_path);
     if (!info.exists())
-        throw Error(Error::Kind::NotFound, QStringLiteral("the GIS demo layer is not installed (tfctl demo install --gis)"));
+        throw Error(
+            Error::Kind::NotFound,
+            QStringLiteral("the GIS demo layer is not installed (tfctl demo install --gis)"));
     if (info.lastModified() == m_loadedModified && info.size() == m_loadedSize)
         return m_features;
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly))
-        throw Error(Error::Kind::Internal, QStringLiteral("cannot read the GIS demo layer %1").arg(m_path));
+        throw Error(Error::Kind::Internal,
+                    QStringLiteral("cannot read the GIS demo layer %1").arg(m_path));
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (!document.isObject() || !document.object().value(QStringLiteral("features")).isArray())
-        throw Error(Error::Kind::Internal, QStringLiteral("the GIS demo layer %1 is not a FeatureCollection").arg(m_path));
+        throw Error(Error::Kind::Internal,
+                    QStringLiteral("the GIS demo layer %1 is not a FeatureCollection").arg(m_path));
     m_features = document.object().value(QStringLiteral("features")).toArray();
     m_loadedModified = info.lastModified();
     m_loadedSize = info.size();
@@ -91,10 +98,12 @@ QJsonObject DemoOgcapiController::collectionJson()
         { QStringLiteral("id"), kCollection },
         { QStringLiteral("title"), QStringLiteral("Parcels (TerraFusion GIS demo)") },
         { QStringLiteral("itemType"), QStringLiteral("feature") },
-        { QStringLiteral("crs"), QJsonArray { QStringLiteral("http://www.opengis.net/def/crs/OGC/1.3/CRS84") } },
+        { QStringLiteral("crs"),
+          QJsonArray { QStringLiteral("http://www.opengis.net/def/crs/OGC/1.3/CRS84") } },
         { QStringLiteral("links"),
           QJsonArray { link(self, QStringLiteral("self"), kJson),
-                       link(self + QStringLiteral("/items?f=json"), QStringLiteral("items"), kGeoJson, QStringLiteral("the parcels")) } },
+                       link(self + QStringLiteral("/items?f=json"), QStringLiteral("items"),
+                            kGeoJson, QStringLiteral("the parcels")) } },
     };
 }
 
@@ -104,11 +113,13 @@ http::ApiResponse DemoOgcapiController::landing(const http::ApiRequest &request)
     return http::ApiResponse::json(QJsonObject {
         { QStringLiteral("title"), QStringLiteral("TerraFusion GIS demo (OGC API - Features)") },
         { QStringLiteral("description"),
-          QStringLiteral("The demo parcel layer of tfctl demo install --gis; a demo route, not part of the product API") },
+          QStringLiteral("The demo parcel layer of tfctl demo install --gis; a demo route, not "
+                         "part of the product API") },
         { QStringLiteral("links"),
-          QJsonArray { link(kBase, QStringLiteral("self"), kJson),
-                       link(kBase + QStringLiteral("/conformance"), QStringLiteral("conformance"), kJson),
-                       link(kBase + QStringLiteral("/collections"), QStringLiteral("data"), kJson) } },
+          QJsonArray {
+              link(kBase, QStringLiteral("self"), kJson),
+              link(kBase + QStringLiteral("/conformance"), QStringLiteral("conformance"), kJson),
+              link(kBase + QStringLiteral("/collections"), QStringLiteral("data"), kJson) } },
     });
 }
 
@@ -117,8 +128,9 @@ http::ApiResponse DemoOgcapiController::conformance(const http::ApiRequest &requ
     checkFormat(http::QueryParams(request, { QStringLiteral("f") }));
     return http::ApiResponse::json(QJsonObject {
         { QStringLiteral("conformsTo"),
-          QJsonArray { QStringLiteral("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"),
-                       QStringLiteral("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson") } },
+          QJsonArray {
+              QStringLiteral("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"),
+              QStringLiteral("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson") } },
     });
 }
 
@@ -128,7 +140,9 @@ http::ApiResponse DemoOgcapiController::collections(const http::ApiRequest &requ
     features(); // 404 when the layer file went away
     return http::ApiResponse::json(QJsonObject {
         { QStringLiteral("collections"), QJsonArray { collectionJson() } },
-        { QStringLiteral("links"), QJsonArray { link(kBase + QStringLiteral("/collections"), QStringLiteral("self"), kJson) } },
+        { QStringLiteral("links"),
+          QJsonArray {
+              link(kBase + QStringLiteral("/collections"), QStringLiteral("self"), kJson) } },
     });
 }
 
@@ -136,34 +150,41 @@ http::ApiResponse DemoOgcapiController::collection(const http::ApiRequest &reque
 {
     checkFormat(http::QueryParams(request, { QStringLiteral("f") }));
     if (request.pathParams.value(QStringLiteral("id")) != kCollection)
-        throw Error(Error::Kind::NotFound, QStringLiteral("the GIS demo has one collection: %1").arg(kCollection));
+        throw Error(Error::Kind::NotFound,
+                    QStringLiteral("the GIS demo has one collection: %1").arg(kCollection));
     features();
     return http::ApiResponse::json(collectionJson());
 }
 
 http::ApiResponse DemoOgcapiController::items(const http::ApiRequest &request)
 {
-    const http::QueryParams params(request, { QStringLiteral("f"), QStringLiteral("limit"), QStringLiteral("offset") });
+    const http::QueryParams params(
+        request, { QStringLiteral("f"), QStringLiteral("limit"), QStringLiteral("offset") });
     checkFormat(params);
     const qint64 limit = params.integer(QStringLiteral("limit"), 1, kMaxLimit, kDefaultLimit);
-    const qint64 offset = params.integer(QStringLiteral("offset"), 0, std::numeric_limits<int>::max(), 0);
+    const qint64 offset
+        = params.integer(QStringLiteral("offset"), 0, std::numeric_limits<int>::max(), 0);
     if (request.pathParams.value(QStringLiteral("id")) != kCollection)
-        throw Error(Error::Kind::NotFound, QStringLiteral("the GIS demo has one collection: %1").arg(kCollection));
+        throw Error(Error::Kind::NotFound,
+                    QStringLiteral("the GIS demo has one collection: %1").arg(kCollection));
     const QJsonArray &all = features();
     const qint64 matched = all.size();
     QJsonArray page;
     for (qint64 i = offset; i < qMin(matched, offset + limit); ++i)
         page.append(all.at(i));
 
-    const QString items = kBase + QStringLiteral("/collections/") + kCollection + QStringLiteral("/items");
-    const auto pageHref = [&](qint64 at) {
+    const QString items
+        = kBase + QStringLiteral("/collections/") + kCollection + QStringLiteral("/items");
+    const auto pageHref = [&](qint64 at) -> QString { // a QString, not a builder over a temporary
         return items + QStringLiteral("?f=json&limit=%1&offset=%2").arg(limit).arg(at);
     };
     QJsonArray links { link(pageHref(offset), QStringLiteral("self"), kGeoJson) };
     if (offset + limit < matched)
-        links.append(link(pageHref(offset + limit), QStringLiteral("next"), kGeoJson, QStringLiteral("next page")));
+        links.append(link(pageHref(offset + limit), QStringLiteral("next"), kGeoJson,
+                          QStringLiteral("next page")));
     if (offset > 0)
-        links.append(link(pageHref(qMax<qint64>(0, offset - limit)), QStringLiteral("prev"), kGeoJson, QStringLiteral("previous page")));
+        links.append(link(pageHref(qMax<qint64>(0, offset - limit)), QStringLiteral("prev"),
+                          kGeoJson, QStringLiteral("previous page")));
     const QJsonObject answer {
         { QStringLiteral("type"), QStringLiteral("FeatureCollection") },
         { QStringLiteral("numberMatched"), matched },
@@ -172,7 +193,8 @@ http::ApiResponse DemoOgcapiController::items(const http::ApiRequest &request)
         { QStringLiteral("features"), page },
         { QStringLiteral("links"), links },
     };
-    return http::ApiResponse::raw(QJsonDocument(answer).toJson(QJsonDocument::Compact), kGeoJson.toUtf8());
+    return http::ApiResponse::raw(QJsonDocument(answer).toJson(QJsonDocument::Compact),
+                                  kGeoJson.toUtf8());
 }
 
 } // namespace tf::gateway

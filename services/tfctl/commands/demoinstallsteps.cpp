@@ -13,7 +13,6 @@
 #include "tfctl/toolcontext.h"
 
 #include <QFile>
-
 #include <cstdio>
 
 namespace tf::tfctl::demo {
@@ -22,7 +21,8 @@ QByteArray resource(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        throw Error(Error::Kind::Internal, QStringLiteral("demo resource %1 is missing from this build").arg(path));
+        throw Error(Error::Kind::Internal,
+                    QStringLiteral("demo resource %1 is missing from this build").arg(path));
     return file.readAll();
 }
 
@@ -39,7 +39,8 @@ qint64 systemNamed(db::Database &control, const QString &name)
 void applySchema(const QString &url, const QString &resourcePath)
 {
     db::Database target(db::DatabaseUrl::parse(url));
-    const QStringList statements = db::splitSqlStatements(QString::fromUtf8(resource(resourcePath)));
+    const QStringList statements
+        = db::splitSqlStatements(QString::fromUtf8(resource(resourcePath)));
     db::Transaction transaction(target);
     for (const QString &statement : statements)
         target.execDirect(statement, "creating the CAMA demo schema");
@@ -55,11 +56,16 @@ qint64 addPair(ToolContext &context, QJsonObject json, qint64 sourceId, qint64 t
     const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(json);
     const db::SyncPairRecord record = sync::pairRecordFrom(definition);
     const qint64 id = pairs.insert(record);
-    platform::audit(context.database(),
-                    { QStringLiteral("sync_pair.created"), QStringLiteral("info"), QStringLiteral("sync_pair"),
-                      QString::number(id), 0,
-                      QStringLiteral("sync pair %1 '%2' created by the demo install").arg(id).arg(record.name), {},
-                      pairs.get(id).toJson() });
+    platform::audit(
+        context.database(),
+        { QStringLiteral("sync_pair.created"),
+          QStringLiteral("info"),
+          QStringLiteral("sync_pair"),
+          QString::number(id),
+          0,
+          QStringLiteral("sync pair %1 '%2' created by the demo install").arg(id).arg(record.name),
+          {},
+          pairs.get(id).toJson() });
     return id;
 }
 

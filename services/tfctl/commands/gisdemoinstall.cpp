@@ -42,49 +42,78 @@ QString issueDemoToken(ToolContext &context)
     row.role = QStringLiteral("viewer");
     row.createdBy = QStringLiteral("tfctl demo install");
     const db::TokenRecord created = tokens.create(row);
-    platform::audit(context.database(),
-                    { QStringLiteral("token.created"), QStringLiteral("info"), QStringLiteral("token"),
-                      QString::number(created.id), 0,
-                      QStringLiteral("API token %1 '%2' (%3) created with role viewer by the demo install")
-                          .arg(created.id)
-                          .arg(created.name, created.prefix),
-                      {}, created.toJson() });
+    platform::audit(
+        context.database(),
+        { QStringLiteral("token.created"),
+          QStringLiteral("info"),
+          QStringLiteral("token"),
+          QString::number(created.id),
+          0,
+          QStringLiteral("API token %1 '%2' (%3) created with role viewer by the demo install")
+              .arg(created.id)
+              .arg(created.name, created.prefix),
+          {},
+          created.toJson() });
     return token.value;
 }
 
 } // namespace
 
-void GisDemoInstall::run(ToolContext &context, sync::SystemRegistry &systems, const QElapsedTimer &clock) const
+void GisDemoInstall::run(ToolContext &context, sync::SystemRegistry &systems,
+                         const QElapsedTimer &clock) const
 {
     const QString demoDir = paths::ensureDir(context.service().dataDir + QStringLiteral("/demo"));
-    demo::step(clock, QStringLiteral("generating the GIS parcel layer (%1 PACS parcels, seed %2)").arg(options.parcels).arg(options.seed));
+    demo::step(clock,
+               QStringLiteral("generating the GIS parcel layer (%1 PACS parcels, seed %2)")
+                   .arg(options.parcels)
+                   .arg(options.seed));
     const sync::GisDemoLayer layer = sync::GisDemoLayer::generate(options);
-    const QString layerPath = demoDir + QLatin1Char('/') + QLatin1String(sync::GisDemoLayer::kLayerFile);
-    paths::writeFileAtomically(layerPath, QJsonDocument(layer.collection).toJson(QJsonDocument::Compact));
-    paths::writeFileAtomically(demoDir + QLatin1Char('/') + QLatin1String(sync::GisDemoLayer::kSummaryFile),
+    const QString layerPath
+        = demoDir + QLatin1Char('/') + QLatin1String(sync::GisDemoLayer::kLayerFile);
+    paths::writeFileAtomically(layerPath,
+                               QJsonDocument(layer.collection).toJson(QJsonDocument::Compact));
+    paths::writeFileAtomically(demoDir + QLatin1Char('/')
+                                   + QLatin1String(sync::GisDemoLayer::kSummaryFile),
                                QJsonDocument(layer.summaryJson()).toJson(QJsonDocument::Indented));
-    demo::step(clock, QStringLiteral("  %1 features into %2: %3 parcels only in GIS, %4 PACS parcels left out")
-                          .arg(layer.collection.value(QStringLiteral("features")).toArray().size())
-                          .arg(layerPath)
-                          .arg(layer.gisOnly.size())
-                          .arg(layer.pacsOnly.size()));
+    demo::step(
+        clock,
+        QStringLiteral("  %1 features into %2: %3 parcels only in GIS, %4 PACS parcels left out")
+            .arg(layer.collection.value(QStringLiteral("features")).toArray().size())
+            .arg(layerPath)
+            .arg(layer.gisOnly.size())
+            .arg(layer.pacsOnly.size()));
 
     const bool postgres = camaUrl.startsWith(QLatin1String("postgres"));
-    demo::step(clock, QStringLiteral("adding gis_parcels and the parcel_gis_mismatch view to %1").arg(redactUrl(camaUrl)));
-    demo::applySchema(camaUrl, postgres ? QStringLiteral(":/demo/cama_gis_postgres.sql") : QStringLiteral(":/demo/cama_gis_sqlite.sql"));
+    demo::step(clock,
+               QStringLiteral("adding gis_parcels and the parcel_gis_mismatch view to %1")
+                   .arg(redactUrl(camaUrl)));
+    demo::applySchema(camaUrl,
+                      postgres ? QStringLiteral(":/demo/cama_gis_postgres.sql")
+                               : QStringLiteral(":/demo/cama_gis_sqlite.sql"));
 
     sync::SystemDefinition gis;
     gis.name = kSystemName;
     gis.kind = QStringLiteral("ogcapi");
-    gis.description = QStringLiteral("The GIS demo's parcel layer, served by tf-gateway at /demo/ogcapi (demo route)");
-    gis.settings = QJsonObject { { QStringLiteral("url"), gisUrl }, { QStringLiteral("page_size"), 1000 } };
+    gis.description = QStringLiteral(
+        "The GIS demo's parcel layer, served by tf-gateway at /demo/ogcapi (demo route)");
+    gis.settings
+        = QJsonObject { { QStringLiteral("url"), gisUrl }, { QStringLiteral("page_size"), 1000 } };
     gis.credentials = QJsonObject { { QStringLiteral("token"), issueDemoToken(context) } };
     const qint64 gisId = systems.create(gis);
-    demo::step(clock, QStringLiteral("registered system %1 \"%2\" (%3, a viewer API token in its credentials)").arg(gisId).arg(kSystemName, gisUrl));
+    demo::step(
+        clock,
+        QStringLiteral("registered system %1 \"%2\" (%3, a viewer API token in its credentials)")
+            .arg(gisId)
+            .arg(kSystemName, gisUrl));
 
-    const QJsonObject pair = QJsonDocument::fromJson(demo::resource(QStringLiteral(":/demo/pairs/gis_parcels.json"))).object();
+    const QJsonObject pair
+        = QJsonDocument::fromJson(demo::resource(QStringLiteral(":/demo/pairs/gis_parcels.json")))
+              .object();
     const qint64 pairId = demo::addPair(context, pair, gisId, camaSystem);
-    demo::step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(pairId).arg(pair.value(QStringLiteral("name")).toString()));
+    demo::step(clock,
+               QStringLiteral("added sync pair %1 \"%2\"")
+                   .arg(pairId)
+                   .arg(pair.value(QStringLiteral("name")).toString()));
 }
 
 QString camaUrlOf(sync::SystemRegistry &systems, qint64 camaSystem)
@@ -95,7 +124,8 @@ QString camaUrlOf(sync::SystemRegistry &systems, qint64 camaSystem)
     if (cama.kind == QLatin1String("postgres") && cama.settings.contains(QStringLiteral("url")))
         return cama.settings.value(QStringLiteral("url")).toString();
     throw Error(Error::Kind::Validation,
-                QStringLiteral("the demo's CAMA system %1 was changed (kind %2); install the GIS demo with a new --data-dir")
+                QStringLiteral("the demo's CAMA system %1 was changed (kind %2); install the GIS "
+                               "demo with a new --data-dir")
                     .arg(camaSystem)
                     .arg(cama.kind));
 }

@@ -8,7 +8,6 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QSet>
-
 #include <cmath>
 
 namespace tf::sync {
@@ -38,7 +37,8 @@ public:
     {
         if (table != demo::PacsTable::Property)
             return;
-        static const int acreage = demo::PacsDemoWriter::columnIndex(table, QStringLiteral("Acreage"));
+        static const int acreage
+            = demo::PacsDemoWriter::columnIndex(table, QStringLiteral("Acreage"));
         bool ok = false;
         double acres = values.at(acreage).toString().toDouble(&ok);
         if (!ok || acres <= 0)
@@ -67,18 +67,22 @@ QJsonObject feature(qint64 id, int cell, const Parcel &parcel)
     const double centreX = kWest + (column + 0.5) * kCellMetres / metresPerDegreeLon;
     const double centreY = kSouth + (row + 0.5) * kCellMetres / metresPerDegreeLat;
     const double half = std::sqrt(parcel.acres * kSquareMetresPerAcre) / 2.0;
-    const double x0 = rounded(centreX - half / metresPerDegreeLon), x1 = rounded(centreX + half / metresPerDegreeLon);
-    const double y0 = rounded(centreY - half / metresPerDegreeLat), y1 = rounded(centreY + half / metresPerDegreeLat);
+    const double x0 = rounded(centreX - half / metresPerDegreeLon),
+                 x1 = rounded(centreX + half / metresPerDegreeLon);
+    const double y0 = rounded(centreY - half / metresPerDegreeLat),
+                 y1 = rounded(centreY + half / metresPerDegreeLat);
     // Exterior ring counter-clockwise (RFC 7946).
-    const QJsonArray ring { QJsonArray { x0, y0 }, QJsonArray { x1, y0 }, QJsonArray { x1, y1 }, QJsonArray { x0, y1 },
-                            QJsonArray { x0, y0 } };
+    const QJsonArray ring { QJsonArray { x0, y0 }, QJsonArray { x1, y0 }, QJsonArray { x1, y1 },
+                            QJsonArray { x0, y1 }, QJsonArray { x0, y0 } };
     return QJsonObject {
         { QStringLiteral("type"), QStringLiteral("Feature") },
         { QStringLiteral("id"), id },
         { QStringLiteral("properties"),
-          QJsonObject { { QStringLiteral("parcel_number"), parcel.number }, { QStringLiteral("gis_acres"), parcel.acres } } },
+          QJsonObject { { QStringLiteral("parcel_number"), parcel.number },
+                        { QStringLiteral("gis_acres"), parcel.acres } } },
         { QStringLiteral("geometry"),
-          QJsonObject { { QStringLiteral("type"), QStringLiteral("Polygon") }, { QStringLiteral("coordinates"), QJsonArray { ring } } } },
+          QJsonObject { { QStringLiteral("type"), QStringLiteral("Polygon") },
+                        { QStringLiteral("coordinates"), QJsonArray { ring } } } },
     };
 }
 
@@ -124,15 +128,17 @@ GisDemoLayer GisDemoLayer::generate(const PacsDemoGenerator::Options &options)
         layer.gisOnly << parcel.number;
         features.append(feature(++id, parcels + extra, parcel));
     }
-    layer.collection = QJsonObject { { QStringLiteral("type"), QStringLiteral("FeatureCollection") },
-                                     { QStringLiteral("features"), features } };
+    layer.collection
+        = QJsonObject { { QStringLiteral("type"), QStringLiteral("FeatureCollection") },
+                        { QStringLiteral("features"), features } };
     return layer;
 }
 
 QJsonObject GisDemoLayer::summaryJson() const
 {
     return QJsonObject {
-        { QStringLiteral("features"), collection.value(QStringLiteral("features")).toArray().size() },
+        { QStringLiteral("features"),
+          collection.value(QStringLiteral("features")).toArray().size() },
         { QStringLiteral("gis_only"), QJsonArray::fromStringList(gisOnly) },
         { QStringLiteral("pacs_only"), QJsonArray::fromStringList(pacsOnly) },
         { QStringLiteral("pacs_quarantined"), QJsonArray::fromStringList(pacsQuarantined) },
