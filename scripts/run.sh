@@ -64,8 +64,11 @@ log "syncd:    http://127.0.0.1:${sync_port}/health"
 if [[ "${TF_NO_DEMO:-0}" != "1" ]]; then
     log "demo data: tfctl init --if-missing; tfctl demo install --if-missing --gis"
     "$ROOT/build/release/bin/tfctl" init --if-missing "${data_dir_args[@]}"
-    "$ROOT/build/release/bin/tfctl" demo install --if-missing --gis \
-        --gis-url "http://${url_host}:${gateway_port}/demo/ogcapi" "${data_dir_args[@]}"
+    # The layer's URL: this gateway's --port/--bind when given, else tfctl reads the port from
+    # the configuration ([gateway] port, 5000) itself.
+    gis_url_args=()
+    [[ "$*" == *--port* || "$*" == *--bind* ]] && gis_url_args=(--gis-url "http://${url_host}:${gateway_port}/demo/ogcapi")
+    "$ROOT/build/release/bin/tfctl" demo install --if-missing --gis "${gis_url_args[@]}" "${data_dir_args[@]}"
     log "try: $ROOT/build/release/bin/tfctl sync run 1 ${data_dir_args[*]}   (then 2, 3, 4; 5 is the GIS layer)"
     log "     $ROOT/build/release/bin/tfctl demo report ${data_dir_args[*]}   (parcels in only one of GIS and PACS, after 1 and 5)"
 fi
