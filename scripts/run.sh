@@ -47,6 +47,8 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     esac
 done
 [[ "$bind" == "0.0.0.0" || "$bind" == "::" ]] && bind=127.0.0.1
+url_host="$bind"
+[[ "$bind" == *:* ]] && url_host="[$bind]" # an IPv6 address in a URL
 
 if [[ -n "${DATABASE_URL:-}${PGHOST:-}${PGDATABASE:-}" ]]; then
     log "database: from DATABASE_URL / PG* in the environment (TF_USE_ENV_DB=1)"
@@ -56,13 +58,19 @@ fi
 log "data dir: ${TF_DATA_DIR:-the program default (see docs/operations.md)}"
 log "gateway:  http://${bind}:${gateway_port}/api/status"
 log "syncd:    http://127.0.0.1:${sync_port}/health"
-# First start: the PACS to CAMA demo (generated legacy data, CAMA schema, four pairs).
-# Set TF_NO_DEMO=1 to start with an empty platform.
+# First start: the PACS to CAMA demo (generated legacy data, CAMA schema, four pairs) and the
+# GIS demo beside it (a parcel layer this gateway serves at /demo/ogcapi, an ogcapi system and
+# a fifth pair; docs/demo-gis.md). Set TF_NO_DEMO=1 to start with an empty platform.
 if [[ "${TF_NO_DEMO:-0}" != "1" ]]; then
-    log "demo data: tfctl init --if-missing; tfctl demo install --if-missing"
+    log "demo data: tfctl init --if-missing; tfctl demo install --if-missing --gis"
     "$ROOT/build/release/bin/tfctl" init --if-missing "${data_dir_args[@]}"
-    "$ROOT/build/release/bin/tfctl" demo install --if-missing "${data_dir_args[@]}"
-    log "try: $ROOT/build/release/bin/tfctl sync run 1 ${data_dir_args[*]}   (then 2, 3, 4)"
+    # The layer's URL: this gateway's --port/--bind when given, else tfctl reads the port from
+    # the configuration ([gateway] port, 5000) itself.
+    gis_url_args=()
+    [[ "$*" == *--port* || "$*" == *--bind* ]] && gis_url_args=(--gis-url "http://${url_host}:${gateway_port}/demo/ogcapi")
+    "$ROOT/build/release/bin/tfctl" demo install --if-missing --gis "${gis_url_args[@]}" "${data_dir_args[@]}"
+    log "try: $ROOT/build/release/bin/tfctl sync run 1 ${data_dir_args[*]}   (then 2, 3, 4; 5 is the GIS layer)"
+    log "     $ROOT/build/release/bin/tfctl demo report ${data_dir_args[*]}   (parcels in only one of GIS and PACS, after 1 and 5)"
 fi
 log "starting tf-gateway (Ctrl+C stops it and the tf-syncd it supervises)"
 exec "$ROOT/build/release/bin/tf-gateway" "$@"

@@ -9,6 +9,7 @@
 #include "controllers/authcontroller.h"
 #include "controllers/backupscontroller.h"
 #include "controllers/changescontroller.h"
+#include "controllers/demoogcapicontroller.h"
 #include "controllers/jobscontroller.h"
 #include "controllers/maintenancecontroller.h"
 #include "controllers/metricshistorycontroller.h"
@@ -123,6 +124,13 @@ quint16 GatewayApp::start()
     m_audit->registerRoutes(router);
     m_changes->registerRoutes(router);
     m_metricsHistory->registerRoutes(router);
+    // The GIS demo's parcel layer (docs/demo-gis.md): a demo route, only when it is installed.
+    if (DemoOgcapiController::layerInstalled(m_context.dataDir)) {
+        m_demoOgcapi = std::make_unique<DemoOgcapiController>(m_context.dataDir);
+        m_demoOgcapi->registerRoutes(router);
+        qCInfo(lcGateway, "serving the GIS demo layer at /demo/ogcapi (%s)",
+               qPrintable(DemoOgcapiController::layerPath(m_context.dataDir)));
+    }
 
     m_server = new http::ApiServer(QStringLiteral("tf-gateway"), std::move(router), m_context.limits, m_stats, this);
     // Authentication, rate limits, permissions, CORS and TLS (gateway/auth).

@@ -31,6 +31,7 @@ class JobRegistry;
 class JobsController;
 class MaintenanceController;
 class MetricsHistoryController;
+class DemoOgcapiController;
 class MetricsProxyController;
 class ReadCache;
 class RecoveryPlansController;
@@ -97,6 +98,7 @@ private:
     std::unique_ptr<AuditController> m_audit;
     std::unique_ptr<ChangesController> m_changes;
     std::unique_ptr<MetricsHistoryController> m_metricsHistory;
+    std::unique_ptr<DemoOgcapiController> m_demoOgcapi; // only with the GIS demo installed
     http::ApiServer *m_server = nullptr;
     std::unique_ptr<NodeRegistration> m_registration; // this gateway's row in service_nodes
 };

@@ -58,8 +58,10 @@ const QHash<QString, Help> &table()
             "sudo -u terrafusion tfctl config seal < bind-password.txt",
             "docs/admin-guide.md section 10 \"Security settings\"; resources/config/terrafusion.example.ini (every key)" } },
         { QStringLiteral("demo"),
-          { "tfctl demo install --parcels 1000",
-            "README.md \"Two commands\"; docs/admin-guide.md section 5" } },
+          { "tfctl demo install --parcels 1000\n"
+            "tfctl demo install --gis --if-missing\n"
+            "tfctl demo report --limit 50",
+            "README.md \"Two commands\"; docs/admin-guide.md section 5; docs/demo-gis.md (the GIS demo)" } },
         { QStringLiteral("maintenance"),
           { "tfctl maintenance run --type weekly\n"
             "tfctl maintenance next",

@@ -44,7 +44,7 @@ const Group kGroups[] = {
     { "pair", "sync pairs (pair list|add|show|edit|remove|enable|disable|test)", &tf::tfctl::runPairCommand },
     { "user", "manage the gateway's users: the way back in (user list|add|set-role|disable|enable|reset-password)", &tf::tfctl::runUserCommand },
     { "config", "check a configuration file: every key known (config check [FILE])", &tf::tfctl::runConfigCommand },
-    { "demo", "install the PACS to CAMA demo (demo install [--parcels N])", &tf::tfctl::runDemoCommand },
+    { "demo", "install the PACS to CAMA demo, and with --gis the GIS parcel layer beside it (demo install [--parcels N] [--gis]; demo report)", &tf::tfctl::runDemoCommand },
     { "maintenance", "run the maintenance windows (maintenance run --type weekly|monthly|quarterly, maintenance next, maintenance history)", &tf::tfctl::runMaintenanceCommand },
     { "tune", "measure and tune (tune optimize-db|optimize-api|optimize-sync|optimize-all, tune test --endpoint URL)", &tf::tfctl::runTuneCommand },
     { "backup", "back up the control database (backup [--label L] [--keep N] [--max-age-days D])", &tf::tfctl::runBackupCommand },

@@ -16,3 +16,8 @@ add_dependencies(tst_tfctl_quarantine tfctl)
 # Every tfctl command has its own --help with an example and the doc section.
 tf_add_test(NAME tst_tfctl_help SOURCES integration/tst_tfctl_help.cpp LIBS tfcore TIMEOUT 120)
 add_dependencies(tst_tfctl_help tfctl)
+# tfctl demo install --gis: the parcel layer served by a real tf-gateway (/demo/ogcapi), read by
+# the ogcapi connector in small pages, gis_parcels == the layer, the one-sided parcels reported
+# (view and tfctl demo report), a second hash run writes nothing; SQLite and PostgreSQL.
+tf_add_test(NAME tst_gisdemo SOURCES integration/tst_gisdemo.cpp LIBS tfcore LABELS integration TIMEOUT 300)
+add_dependencies(tst_gisdemo tfctl tf-gateway tf-syncd)

@@ -572,10 +572,12 @@ void TestDemo::pairFilesHaveTheDocumentedShape()
 void TestDemo::resourcesHoldEveryDemoFile()
 {
     QCOMPARE(QDir(u":/demo"_s).entryList(QDir::Files),
-             (QStringList { u"cama_postgres.sql"_s, u"cama_sqlite.sql"_s }));
+             (QStringList { u"cama_gis_postgres.sql"_s, u"cama_gis_sqlite.sql"_s,
+                            u"cama_postgres.sql"_s, u"cama_sqlite.sql"_s }));
+    // The PACS pairs, and the GIS demo's (tst_gisdemo installs and runs it).
     QCOMPARE(QDir(u":/demo/pairs"_s).entryList(QDir::Files),
-             (QStringList { u"owner.json"_s, u"property.json"_s, u"structure.json"_s,
-                            u"value.json"_s }));
+             (QStringList { u"gis_parcels.json"_s, u"owner.json"_s, u"property.json"_s,
+                            u"structure.json"_s, u"value.json"_s }));
 }
 
 QTEST_GUILESS_MAIN(TestDemo)

@@ -253,6 +253,12 @@ private slots:
         // A 4x4 square without its lower-left 2x2 quarter: centroid (7/3, 7/3).
         row("centroid_x with hole", R"(["centroid_x"])", text(square), ValueType::Double, 28.0 / 12.0);
         row("centroid_y with hole", R"(["centroid_y"])", text(square), ValueType::Double, 28.0 / 12.0);
+        // A parcel of the GIS demo (at 119 W 46 N): the sums of raw x*y products (about 5,500
+        // each, for an area of 1.4e-7) cancelled and put its centroid 5 m west (-119.04604115).
+        const char *parcel = R"({"type":"Polygon","coordinates":[[[-119.0463374,46.1525416],[-119.0458824,46.1525416],)"
+                             R"([-119.0458824,46.1528574],[-119.0463374,46.1528574],[-119.0463374,46.1525416]]]})";
+        row("centroid_x far parcel", R"(["centroid_x"])", text(parcel), ValueType::Double, -119.0461099);
+        row("centroid_y far parcel", R"(["centroid_y"])", text(parcel), ValueType::Double, 46.1526995);
         row("centroid_x line", R"(["centroid_x"])", text(R"({"type":"LineString","coordinates":[[0,0],[2,0],[2,6]]})"),
             ValueType::Double, 1.75);
         row("centroid_y point", R"(["centroid_y"])", text(R"({"type":"Point","coordinates":[3.5,-7.25]})"), ValueType::Double, -7.25);

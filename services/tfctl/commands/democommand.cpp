@@ -1,19 +1,18 @@
 #include "democommand.h"
 
+#include "demoinstallsteps.h"
+#include "demoreport.h"
+#include "gisdemoinstall.h"
+
 #include "core/errors.h"
 #include "core/paths.h"
 #include "core/redact.h"
 #include "db/connection.h"
 #include "db/controldatabase.h"
 #include "db/databaseurl.h"
-#include "db/repositories/syncpairrepository.h"
-#include "db/repositories/systemrepository.h"
-#include "db/sqlscript.h"
-#include "sync/definition/pairrecord.h"
 #include "sync/demo/pacsdemogenerator.h"
 #include "sync/systems/systemdefinition.h"
 #include "sync/systems/systemregistry.h"
-#include "common/auditlog.h"
 #include "tfctl/platformlocation.h"
 #include "tfctl/toolcontext.h"
 
@@ -22,8 +21,11 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrl>
 
 #include <cstdio>
+
+using tf::tfctl::demo::step;
 
 static void initDemoResources()
 {
@@ -34,44 +36,13 @@ namespace tf::tfctl {
 
 namespace {
 
-const QString kPacsName = QStringLiteral("PACS (demo)");
-const QString kCamaName = QStringLiteral("CAMA (demo)");
+const QString &kPacsName = demo::kPacsSystemName;
+const QString &kCamaName = demo::kCamaSystemName;
 const char *const kPairFiles[] = { "property", "owner", "value", "structure" };
-
-QByteArray resource(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(Error::Kind::Internal, QStringLiteral("demo resource %1 is missing from this build").arg(path));
-    return file.readAll();
-}
-
-bool systemExists(db::Database &control, const QString &name, qint64 *id)
-{
-    db::SystemRepository systems(control);
-    for (const auto &system : systems.list()) {
-        if (system.name == name) {
-            *id = system.id;
-            return true;
-        }
-    }
-    return false;
-}
-
-void applySchema(const QString &url, const QString &resourcePath)
-{
-    db::Database target(db::DatabaseUrl::parse(url));
-    const QStringList statements = db::splitSqlStatements(QString::fromUtf8(resource(resourcePath)));
-    db::Transaction transaction(target);
-    for (const QString &statement : statements)
-        target.execDirect(statement, "creating the CAMA demo schema");
-    transaction.commit();
-    target.closeThreadConnection();
-}
 
 QJsonObject demoPairFile(const char *name)
 {
-    return QJsonDocument::fromJson(resource(QStringLiteral(":/demo/pairs/%1.json").arg(QLatin1String(name)))).object();
+    return QJsonDocument::fromJson(demo::resource(QStringLiteral(":/demo/pairs/%1.json").arg(QLatin1String(name)))).object();
 }
 
 // The pairs to install (system ids still to set). In hash or full mode one pair per file. In
@@ -127,10 +98,27 @@ QString postgresUrlOption(const CommandLine &commandLine, const QString &option)
     return url;
 }
 
-void step(const QElapsedTimer &clock, const QString &text)
+// The options the installed demo was generated with (its demo-summary.json), for adding the
+// GIS part later: the same parcels and seed give the same parcel numbers.
+sync::PacsDemoGenerator::Options installedOptions(const QString &dataDir)
 {
-    std::printf("[%6.1fs] %s\n", double(clock.elapsed()) / 1000.0, qPrintable(text));
-    std::fflush(stdout);
+    QFile file(dataDir + QStringLiteral("/demo/demo-summary.json"));
+    const QJsonObject summary = file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+    const QJsonObject counts = summary.value(QStringLiteral("row_counts")).toObject();
+    if (!summary.value(QStringLiteral("seed")).isDouble() || !counts.value(QStringLiteral("Property")).isDouble())
+        throw Error(Error::Kind::Validation, QStringLiteral("%1 is missing or damaged: the GIS demo needs the PACS demo's parcels and seed; "
+                                                            "install the demo with --gis into a new --data-dir").arg(file.fileName()));
+    sync::PacsDemoGenerator::Options options;
+    options.seed = quint32(summary.value(QStringLiteral("seed")).toInteger());
+    options.parcels = int(counts.value(QStringLiteral("Property")).toInteger());
+    options.brokenRows = qMin(options.brokenRows, options.parcels / 4);
+    return options;
+}
+
+void printGisNext()
+{
+    std::printf("GIS demo installed; tf-gateway serves the layer at /demo/ogcapi once (re)started; run the pair \"GIS parcels "
+                "to CAMA\" after the property pair, then `tfctl demo report` (docs/demo-gis.md)\n");
 }
 
 } // namespace
@@ -138,9 +126,10 @@ void step(const QElapsedTimer &clock, const QString &text)
 int runDemoCommand(const QStringList &arguments)
 {
     initDemoResources();
-    CommandLine commandLine(QStringLiteral("tfctl demo"), QStringLiteral("Install the PACS to CAMA demo."));
+    CommandLine commandLine(QStringLiteral("tfctl demo"), QStringLiteral("Install the PACS to CAMA demo (with --gis the GIS parcel layer beside it), or report the parcels "
+                                                                   "the GIS demo finds on one side only."));
     commandLine.addPositional(QStringLiteral("demo"), QStringLiteral("The command group."), QStringLiteral("demo"));
-    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("install"));
+    commandLine.addPositional(QStringLiteral("command"), QStringLiteral("install or report"));
     addToolOptions(commandLine);
     commandLine.addValueOption(QStringLiteral("parcels"), QStringLiteral("N"),
                                QStringLiteral("Parcels to generate (default 12000, a mid-size county)."),
@@ -159,12 +148,38 @@ int runDemoCommand(const QStringList &arguments)
                                               "cdc (one pair streaming all four tables; needs --pacs-url and "
                                               "--cama-url, and wal_level=logical on the PACS server; docs/cdc.md)."),
                                QStringLiteral("demo/mode"));
-    commandLine.addSwitch(QStringLiteral("if-missing"), QStringLiteral("Do nothing when the demo is already installed."),
+    commandLine.addSwitch(QStringLiteral("if-missing"), QStringLiteral("Do nothing when the demo is already installed "
+                                                                       "(with --gis: add only the GIS part when it is missing)."),
                           QStringLiteral("demo/if_missing"), QStringLiteral("true"));
+    commandLine.addSwitch(QStringLiteral("gis"), QStringLiteral("Also install the GIS demo: a parcel layer tf-gateway serves at "
+                                                                "/demo/ogcapi, an ogcapi system and the pair \"GIS parcels to "
+                                                                "CAMA\" (docs/demo-gis.md)."),
+                          QStringLiteral("demo/gis"), QStringLiteral("true"));
+    commandLine.addValueOption(QStringLiteral("gis-url"), QStringLiteral("URL"),
+                               QStringLiteral("The landing page the GIS demo's system reads (default: "
+                                              "http://127.0.0.1:<[gateway] port, 5000>/demo/ogcapi)."),
+                               QStringLiteral("demo/gis_url"));
+    commandLine.addValueOption(QStringLiteral("limit"), QStringLiteral("N"),
+                               QStringLiteral("demo report: parcels listed per side (default 20)."), QStringLiteral("demo/report_limit"));
+    commandLine.addSwitch(QStringLiteral("json"), QStringLiteral("demo report: print JSON."), QStringLiteral("demo/json"), QStringLiteral("true"));
     commandLine.process(arguments);
     const QStringList positional = commandLine.positionalArguments();
-    if (positional.value(1) != QLatin1String("install") || positional.size() != 2)
-        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("the only command is: install"));
+    const QString command = positional.value(1);
+    if ((command != QLatin1String("install") && command != QLatin1String("report")) || positional.size() != 2)
+        CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("the commands are: install, report"));
+    if (command == QLatin1String("report"))
+        return runDemoReport(commandLine);
+    for (const QString &reportOnly : { QStringLiteral("limit"), QStringLiteral("json") }) {
+        if (commandLine.isSet(reportOnly))
+            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--%1 is an option of demo report").arg(reportOnly));
+    }
+    const bool withGis = commandLine.isSet(QStringLiteral("gis"));
+    const QString gisUrlOption = commandLine.value(QStringLiteral("gis-url"));
+    if (!gisUrlOption.isEmpty()) {
+        const QUrl url(gisUrlOption, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.host().isEmpty())
+            CommandLine::exitWithUsageError(QStringLiteral("tfctl demo"), QStringLiteral("--gis-url must be an http:// or https:// URL"));
+    }
 
     sync::PacsDemoGenerator::Options options;
     bool ok = true;
@@ -195,10 +210,28 @@ int runDemoCommand(const QStringList &arguments)
         clock.start();
         auto context = ToolContext::open(commandLine);
         db::Database &control = context->database().database();
-        qint64 existing = 0;
-        if (systemExists(control, kPacsName, &existing)) {
+        const qint64 existing = demo::systemNamed(control, kPacsName);
+        if (existing != 0) {
             if (commandLine.isSet(QStringLiteral("if-missing"))) {
                 std::printf("demo already installed (system %lld \"%s\")\n", static_cast<long long>(existing), qPrintable(kPacsName));
+                if (!withGis)
+                    return 0;
+                if (const qint64 gis = demo::systemNamed(control, GisDemoInstall::kSystemName)) {
+                    std::printf("GIS demo already installed (system %lld \"%s\")\n", static_cast<long long>(gis),
+                                qPrintable(GisDemoInstall::kSystemName));
+                    return 0;
+                }
+                // The GIS part beside the installed demo: its parcels, seed and CAMA database.
+                sync::SystemRegistry systems(control, context->secrets());
+                GisDemoInstall gis;
+                gis.options = installedOptions(context->service().dataDir);
+                gis.camaSystem = demo::systemNamed(control, kCamaName);
+                if (gis.camaSystem == 0)
+                    throw Error(Error::Kind::Conflict, QStringLiteral("the demo's system \"%1\" is gone; install the demo with a new --data-dir").arg(kCamaName));
+                gis.camaUrl = camaUrlOf(systems, gis.camaSystem);
+                gis.gisUrl = gisUrlOption.isEmpty() ? defaultGisUrl(*context) : gisUrlOption;
+                gis.run(*context, systems, clock);
+                printGisNext();
                 return 0;
             }
             throw Error(Error::Kind::Conflict, QStringLiteral("the demo is already installed (system \"%1\"); "
@@ -231,12 +264,12 @@ int runDemoCommand(const QStringList &arguments)
             camaKind = QStringLiteral("sqlite");
             camaSettings.insert(QStringLiteral("path"), camaPath);
             step(clock, QStringLiteral("creating the CAMA schema in %1").arg(camaPath));
-            applySchema(targetUrl, QStringLiteral(":/demo/cama_sqlite.sql"));
+            demo::applySchema(targetUrl, QStringLiteral(":/demo/cama_sqlite.sql"));
         } else {
             camaKind = QStringLiteral("postgres");
             camaSettings.insert(QStringLiteral("url"), camaUrl);
             step(clock, QStringLiteral("creating the CAMA schema in %1").arg(redactUrl(camaUrl)));
-            applySchema(camaUrl, QStringLiteral(":/demo/cama_postgres.sql"));
+            demo::applySchema(camaUrl, QStringLiteral(":/demo/cama_postgres.sql"));
         }
 
         sync::SystemDefinition pacs;
@@ -254,19 +287,17 @@ int runDemoCommand(const QStringList &arguments)
         const qint64 camaId = systems.create(cama);
         step(clock, QStringLiteral("registered systems %1 \"%2\" and %3 \"%4\"").arg(pacsId).arg(kPacsName).arg(camaId).arg(kCamaName));
 
-        db::SyncPairRepository pairs(control);
-        for (QJsonObject json : demoPairs(mode)) {
-            json.insert(QStringLiteral("source_system"), pacsId);
-            json.insert(QStringLiteral("target_system"), camaId);
-            const sync::SyncPairDefinition definition = sync::SyncPairDefinition::parse(json);
-            const db::SyncPairRecord record = sync::pairRecordFrom(definition);
-            const qint64 id = pairs.insert(record);
-            platform::audit(context->database(),
-                            { QStringLiteral("sync_pair.created"), QStringLiteral("info"), QStringLiteral("sync_pair"),
-                              QString::number(id), 0,
-                              QStringLiteral("sync pair %1 '%2' created by the demo install").arg(id).arg(record.name),
-                              {}, pairs.get(id).toJson() });
-            step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(id).arg(record.name));
+        for (const QJsonObject &json : demoPairs(mode)) {
+            const qint64 id = demo::addPair(*context, json, pacsId, camaId);
+            step(clock, QStringLiteral("added sync pair %1 \"%2\"").arg(id).arg(json.value(QStringLiteral("name")).toString()));
+        }
+        if (withGis) {
+            GisDemoInstall gis;
+            gis.options = options;
+            gis.camaSystem = camaId;
+            gis.camaUrl = targetUrl;
+            gis.gisUrl = gisUrlOption.isEmpty() ? defaultGisUrl(*context) : gisUrlOption;
+            gis.run(*context, systems, clock);
         }
         if (mode == QLatin1String("cdc"))
             std::printf("demo installed; tf-syncd streams the cdc pair while it is enabled (it holds one [sync] worker; "
@@ -274,6 +305,8 @@ int runDemoCommand(const QStringList &arguments)
         else
             std::printf("demo installed; run `tfctl sync list` and `tfctl sync run <pair>` (property first: the others "
                         "reference it)\n");
+        if (withGis)
+            printGisNext();
         return 0;
     } catch (const Error &error) {
         return reportError(QStringLiteral("tfctl demo"), error);

@@ -107,6 +107,14 @@ DemoSummary PacsDemoGenerator::generate(const QString &sqlitePath, const Options
     return summary;
 }
 
+DemoSummary PacsDemoGenerator::generateInto(demo::PacsRowSink &sink, const Options &options)
+{
+    checkOptions(options);
+    DemoSummary summary = emptySummary(options.seed);
+    fill(sink, options, summary);
+    return summary;
+}
+
 DemoSummary PacsDemoGenerator::generateInPostgres(const QString &url, const Options &options)
 {
     checkOptions(options);

@@ -6,6 +6,10 @@
 
 namespace tf::sync {
 
+namespace demo {
+class PacsRowSink;
+}
+
 // A PACS-style legacy SQLite database of a made-up Washington county, for demos, tests and
 // benchmarks: Property, Owner, PropertyValue and Structure in county proportions (per 12k
 // parcels about 19k owners, 62k values, 15k structures), realistic values, and exactly
@@ -34,6 +38,9 @@ public:
     // path is the URL without its password. Throws tf::Error (Validation for bad options or a
     // URL of another kind, the database's error otherwise).
     static DemoSummary generateInPostgres(const QString &url, const Options &options);
+    // The same rows into any sink (the GIS demo layer reads the parcels this way, so its
+    // parcel numbers and areas are those of the PACS demo of the same options).
+    static DemoSummary generateInto(demo::PacsRowSink &sink, const Options &options);
 };
 
 } // namespace tf::sync

@@ -41,9 +41,11 @@ QString dateText(const QDate &date)
     return date.toString(Qt::ISODate);
 }
 
-// Parcel numbers in the county's 1-2345-678-9012-000 shape, unique by construction for up to
-// 9,000 blocks of 250 lots (2.25M parcels): 37 is coprime to 9,000.
-QString parcelNumber(int index)
+} // namespace
+
+// Unique by construction for up to 9,000 blocks of 250 lots (2.25M parcels): 37 is coprime
+// to 9,000.
+QString PacsParcelBuilder::parcelNumber(int index)
 {
     const int block = index / 250;
     const int lot = index % 250 + 1;
@@ -53,8 +55,6 @@ QString parcelNumber(int index)
         .arg(100 * (1 + block % 4))
         .arg(lot, 4, 10, QLatin1Char('0'));
 }
-
-} // namespace
 
 PacsParcelBuilder::PacsParcelBuilder(PacsRowSink &writer, DemoRandom &random,
                                      DemoSummary &summary)

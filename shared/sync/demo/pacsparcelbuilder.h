@@ -23,6 +23,10 @@ public:
 
     void addParcel(int index, const Breakage *breakage);
 
+    // The parcel number of the index-th parcel, in the county's 1-2345-678-9012-000 shape
+    // (also what the GIS demo layer numbers its parcels by, gisdemolayer.h).
+    static QString parcelNumber(int index);
+
 private:
     enum class LandUse { Residential, Rural, Commercial, Vacant };
     struct StructurePlan

@@ -87,23 +87,31 @@ struct Moments
     double w = 0, x = 0, y = 0;
 };
 
+// The shoelace sums taken about the ring's first point: with raw coordinates each cross
+// product is of the order x*y (about 5,000 for a parcel at 119 W 46 N) while a parcel's area
+// is about 1e-7 square degrees, and the cancellation moved centroids by metres.
 void ringMoments(const QJsonArray &ring, double sign, Moments *m)
 {
+    if (ring.isEmpty())
+        return;
+    const double ox = ring.at(0).toArray().at(0).toDouble(), oy = ring.at(0).toArray().at(1).toDouble();
     double area = 0, cx = 0, cy = 0;
     for (qsizetype i = 0; i + 1 < ring.size(); ++i) {
         const QJsonArray a = ring.at(i).toArray(), b = ring.at(i + 1).toArray();
-        const double cross = a.at(0).toDouble() * b.at(1).toDouble() - b.at(0).toDouble() * a.at(1).toDouble();
+        const double ax = a.at(0).toDouble() - ox, ay = a.at(1).toDouble() - oy;
+        const double bx = b.at(0).toDouble() - ox, by = b.at(1).toDouble() - oy;
+        const double cross = ax * by - bx * ay;
         area += cross;
-        cx += (a.at(0).toDouble() + b.at(0).toDouble()) * cross;
-        cy += (a.at(1).toDouble() + b.at(1).toDouble()) * cross;
+        cx += (ax + bx) * cross;
+        cy += (ay + by) * cross;
     }
     if (area == 0)
         return;
     // |A| weights, whatever the winding; holes subtract.
     const double weight = std::abs(area) / 2 * sign;
     m->w += weight;
-    m->x += weight * cx / (3 * area);
-    m->y += weight * cy / (3 * area);
+    m->x += weight * (ox + cx / (3 * area));
+    m->y += weight * (oy + cy / (3 * area));
 }
 
 void lineMoments(const QJsonArray &line, Moments *m)
