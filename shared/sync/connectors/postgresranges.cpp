@@ -359,20 +359,38 @@ QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const Q
 
 std::optional<QHash<qint64, RangeSum>> PgRanges::blockSums(const ReadRequest &request, qint64 width)
 {
+    return blockSumsIn(request, width, { KeyRange {} });
+}
+
+std::optional<QHash<qint64, RangeSum>> PgRanges::blockSumsWithin(const ReadRequest &request, qint64 width,
+                                                                 const QList<KeyRange> &ranges)
+{
+    if (ranges.isEmpty())
+        return QHash<qint64, RangeSum> {};
+    return blockSumsIn(request, width, ranges);
+}
+
+std::optional<QHash<qint64, RangeSum>> PgRanges::blockSumsIn(const ReadRequest &request, qint64 width,
+                                                             const QList<KeyRange> &ranges)
+{
     const Selection selection = selectionFor(m_catalog, request);
     if (width < 1 || selection.keys.size() != 1 || selection.keys.constFirst().type != ValueType::Integer
         || !typedRangeHash())
         return std::nullopt;
-    const RangeQuery query = rangeQuery(m_catalog, request, KeyRange {});
-    const QString sql = QStringLiteral("SELECT b, %1 FROM (SELECT %2 AS b, %3 AS h FROM %4 AS t) AS s GROUP BY b")
-                            .arg(QLatin1String(kHashSums),
-                                 blockExpression(QStringLiteral("CAST(%1 AS int8)").arg(query.order.expression)),
-                                 rowHashExpression(query.selection.columns, RangeHash::Typed),
-                                 query.selection.table.qualifiedName());
+    // A few ranges (the blocks of a coarser level that differ): one index range scan each.
+    const RangeQuery query = rangesQuery(m_catalog, request, ranges);
+    const QString sql
+        = QStringLiteral("SELECT b, %1 FROM (SELECT %2 AS b, %3 AS h FROM %4 AS t%5) AS s GROUP BY b")
+              .arg(QLatin1String(kHashSums),
+                   blockExpression(QStringLiteral("CAST(%1 AS int8)").arg(query.order.expression)),
+                   rowHashExpression(query.selection.columns, RangeHash::Typed), query.selection.table.qualifiedName(),
+                   query.where);
     QHash<qint64, RangeSum> sums;
     const ChecksumSettings settings(m_lookups);
     const QString bound = QString::number(width);
-    stream(m_lookups, sql, { bound, bound },
+    QVariantList binds { bound, bound };
+    binds << query.binds;
+    stream(m_lookups, sql, binds,
            QStringLiteral("checksumming blocks of %1").arg(query.selection.table.qualifiedName()),
            [&](const QSqlQuery &row) {
                sums.insert(row.value(0).toLongLong(), RangeSum { row.value(1).toLongLong(), row.value(2).toLongLong(),

@@ -330,6 +330,15 @@ std::optional<QHash<qint64, RangeSum>> PostgresStateStore::blockSums(const QStri
     return pg::stateBlockSums(m_writes, m_catalog, pairId, entity, width);
 }
 
+std::optional<QHash<qint64, RangeSum>> PostgresStateStore::blockSumsOf(const QString &pairId, const QString &entity,
+                                                                       qint64 width, const QList<qint64> &blocks)
+{
+    if (width != pg::kStateBlockWidth)
+        return std::nullopt;
+    ensureTables();
+    return pg::storedBlockSums(m_writes, m_catalog, pairId, entity, blocks);
+}
+
 QList<StateEntry> PostgresStateStore::blockEntries(const QString &pairId, const QString &entity, qint64 width,
                                                    const QList<qint64> &blocks)
 {

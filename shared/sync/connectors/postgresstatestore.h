@@ -55,6 +55,8 @@ public:
     // Hash mode by blocks (postgresblockstate.h), on `writes`.
     std::optional<QHash<qint64, RangeSum>> blockSums(const QString &pairId, const QString &entity,
                                                      qint64 width) override;
+    std::optional<QHash<qint64, RangeSum>> blockSumsOf(const QString &pairId, const QString &entity, qint64 width,
+                                                       const QList<qint64> &blocks) override;
     QList<StateEntry> blockEntries(const QString &pairId, const QString &entity, qint64 width,
                                    const QList<qint64> &blocks) override;
 
