@@ -64,6 +64,7 @@ private:
     void requireStaging(const char *what) const;
     void analyseStaged();
     void insertStaged(); // the plain INSERT of a first load
+    void analyseState(pg::PgSession &session, const QString &what); // statistics after a first load
 
     const db::Database &m_writes;
     const db::Database &m_staging;

@@ -107,8 +107,8 @@ QList<qint64> differingBlocks(const QHash<qint64, RangeSum> &source, const QHash
     return differing;
 }
 
-// Source queries over key ranges carry at most this many ranges (OR'ed index range scans).
-constexpr qsizetype kRangesPerQuery = 100;
+// Source queries over key ranges carry at most this many ranges (an index range scan each).
+constexpr qsizetype kRangesPerQuery = 1000;
 
 } // namespace
 
