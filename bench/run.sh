@@ -6,7 +6,7 @@
 # Not part of ctest. See docs/performance.md for what it measures and the last results.
 #
 #   bench/run.sh [--rows N] [--big-rows N | --skip-big] [--pipe-runs N] [--batch-size N]
-#                [--skip-pgloader] [--only-verify] [--pg-stats] [--perf] [--out DIR] [--keep]
+#                [--skip-pgloader] [--only-verify | --only-hash] [--pg-stats] [--perf] [--out DIR] [--keep]
 #
 # Binaries: $TF_BIN_DIR/tfctl, else build/release/bin/tfctl (the release preset is configured
 # and built first; ninja makes that a no-op when it is up to date).
@@ -20,6 +20,7 @@ BATCH=5000
 SKIP_PGLOADER=0
 PGLOADER_HEAP_MB=4096
 ONLY_VERIFY=0
+ONLY_HASH=0
 PG_STATS=0
 PERF=0
 KEEP=0
@@ -39,6 +40,9 @@ Options:
   --pgloader-heap N pgloader's SBCL heap in MB (--dynamic-space-size; default 4096)
   --only-verify     only the COPY pipe baseline and the verify/repair steps (no pgloader,
                     no sync steps of bench-hash and bench-cursor, no big run)
+  --only-hash       only the COPY pipe baseline and bench-hash's steps (full sync, the two
+                    no-change hash runs, the 0.1% change and its hash run): no pgloader,
+                    tf-syncd, cursor, chunked, verify or big steps
   --pg-stats        load pg_stat_statements and save the top statements of each tfctl step
   --perf            run each tfctl step under `perf record` and save a flat profile
                     (for profiling only: it perturbs the timings and the peak RSS)
@@ -57,6 +61,7 @@ while (($#)); do
     --skip-pgloader) SKIP_PGLOADER=1; shift ;;
     --pgloader-heap) PGLOADER_HEAP_MB=$2; shift 2 ;;
     --only-verify) ONLY_VERIFY=1; shift ;;
+    --only-hash) ONLY_HASH=1; shift ;;
     --pg-stats) PG_STATS=1; shift ;;
     --perf) PERF=1; shift ;;
     --out) OUT=$2; shift 2 ;;
@@ -66,6 +71,8 @@ while (($#)); do
     esac
 done
 ((ONLY_VERIFY)) && SKIP_PGLOADER=1 SKIP_BIG=1
+((ONLY_HASH)) && SKIP_PGLOADER=1 SKIP_BIG=1
+((ONLY_VERIFY && ONLY_HASH)) && { echo "run.sh: --only-verify and --only-hash exclude each other" >&2; exit 2; }
 for n in "$ROWS" "$BIG_ROWS" "$PIPE_RUNS" "$BATCH" "$PGLOADER_HEAP_MB"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
@@ -207,7 +214,7 @@ log "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 104857
     "load $(loadavg); PostgreSQL $("$PGBIN/postgres" --version | awk '{ print $3 }'); rows $ROWS, batch_size $BATCH"
 {
     echo "date: $(date -Is)"
-    echo "command: bench/run.sh --rows $ROWS --big-rows $BIG_ROWS$( ((SKIP_BIG)) && echo ' --skip-big')$( ((SKIP_PGLOADER)) && echo ' --skip-pgloader')$( ((ONLY_VERIFY)) && echo ' --only-verify') --pipe-runs $PIPE_RUNS --batch-size $BATCH"
+    echo "command: bench/run.sh --rows $ROWS --big-rows $BIG_ROWS$( ((SKIP_BIG)) && echo ' --skip-big')$( ((SKIP_PGLOADER)) && echo ' --skip-pgloader')$( ((ONLY_VERIFY)) && echo ' --only-verify')$( ((ONLY_HASH)) && echo ' --only-hash') --pipe-runs $PIPE_RUNS --batch-size $BATCH"
     echo "tfctl: $TFCTL"
     echo "git: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet 2>/dev/null || echo ' (dirty)')"
     echo "cpu: $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -455,7 +462,7 @@ if ((!ONLY_VERIFY)); then
     # its own empty target (dsts), so both runs start alike (empty table, no state). Timed from
     # POST /sync/<id>/start to the operation's end as seen by polling every 100 ms (the
     # operation's own created_at -> finished_at is in the note); tfctl's time includes its start.
-    syncd_full
+    ((ONLY_HASH)) || syncd_full
     # --- hash mode, no changes --------------------------------------------------------------------
     tf_sync hash-nochange-1 bench-hash
     H1=$WALL H1_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
@@ -468,6 +475,7 @@ if ((!ONLY_VERIFY)); then
         "$(verdict "$(ratio "$H2" "$PIPE")" '<=' 0.2)" "$H2_STATS"
 
     # --- cursor pair: initial load and a no-change run (informational) ---------------------------
+    if ((!ONLY_HASH)); then
     TARGET_DB=dstc tf_sync cursor-initial bench-cursor
     CI=$WALL CI_RSS=$RSS_MB CI_CPU=$CPU
     [[ $(checksum dstc) == "$SRC_SUM" ]] || die "after the cursor pair's first run dstc differs from src"
@@ -475,6 +483,7 @@ if ((!ONLY_VERIFY)); then
     TARGET_DB=dstc tf_sync cursor-nochange bench-cursor
     CN=$WALL
     record "(info) cursor run, no changes" "$CN" "$(ratio "$CN" "$PIPE")" "-" "-" "$(jq -c .totals <<<"$STATS" | tr -d '"{}')"
+    fi
 
     # --- 0.1% changed -----------------------------------------------------------------------------
     CHANGES=$((ROWS / 1000))
@@ -505,6 +514,7 @@ SQL
     record "hash run, 0.1% changed" "$HC" "$(ratio "$HC" "$PIPE")" "<= 0.3x" \
         "$(verdict "$(ratio "$HC" "$PIPE")" '<=' 0.3)" "$HC_STATS"
 
+    if ((!ONLY_HASH)); then
     TARGET_DB=dstc tf_sync cursor-changed bench-cursor
     CC=$WALL CC_STATS="$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
     # Cursor mode finds deletes only when it reconciles keys (every reconcile_every runs).
@@ -512,16 +522,18 @@ SQL
     record "cursor run, 0.1% changed" "$CC" "$(ratio "$CC" "$PIPE")" "<= 0.05x" \
         "$(verdict "$(ratio "$CC" "$PIPE")" '<=' 0.05)" "$CC_STATS; deletes wait for reconciliation"
     log "  dstc has $missing rows, src $(pqv src -c 'SELECT count(*) FROM t') (the $N_DEL deletes wait for reconciliation)"
+    fi
 
     record "peak RSS, full sync of $ROWS rows" "-" "$FULL_RSS MB" "<= 150 MB" "$(verdict "$FULL_RSS" '<=' 150)" ""
 fi
 
 # --- chunked full load through tf-syncd, 1 and 2 workers (bench/chunkstep.sh) ---------------
-if ((!ONLY_VERIFY)); then
+if ((!ONLY_VERIFY && !ONLY_HASH)); then
     source "$REPO/bench/chunkstep.sh"
     chunk_steps
 fi
 
+if ((!ONLY_HASH)); then
 # --- verify and repair (pair bench-verify: src -> dstv, plain mapping) -----------------------
 # Runs tfctl verify under /usr/bin/time; sets WALL (s), CPU and REPORT (the run's "verify" report).
 # Exit codes: 0 no differences, 3 differences found, 1 failed, 2 bad input.
@@ -640,6 +652,8 @@ VR=$WALL
 record "repair, 1000 rows changed (verify, repair, verify)" "$VR" "$(ratio "$VR" "$PIPE")" \
     "<= 0.6x" "$(verdict "$(ratio "$VR" "$PIPE")" '<=' 0.6)" \
     "$CPU; $(verify_note); repaired $(jq -r .repaired <<<"$REPORT"), 0 after repair"
+
+fi
 
 # --- big run: peak RSS ----------------------------------------------------------------------------
 if ((!SKIP_BIG)); then

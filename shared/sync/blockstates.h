@@ -21,6 +21,11 @@ public:
     // source block. Empty optional: this store cannot.
     virtual std::optional<QHash<qint64, RangeSum>> blockSums(const QString &pairId, const QString &entity,
                                                              qint64 width) = 0;
+    // Sums of just these blocks of `width` keys (blocks without rows absent), for the second
+    // level: the sub-blocks of the coarse blocks that differ. Empty optional: this store cannot
+    // at this width (the caller then compares the coarse blocks row by row).
+    virtual std::optional<QHash<qint64, RangeSum>> blockSumsOf(const QString &pairId, const QString &entity,
+                                                               qint64 width, const QList<qint64> &blocks) = 0;
     // The stored entries (source key, hash, target key) of the keys in these blocks.
     virtual QList<StateEntry> blockEntries(const QString &pairId, const QString &entity, qint64 width,
                                            const QList<qint64> &blocks) = 0;

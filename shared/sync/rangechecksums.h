@@ -72,6 +72,16 @@ public:
         Q_UNUSED(width);
         return std::nullopt;
     }
+    // The same for the rows in these key ranges only (the differing blocks of a coarser level,
+    // narrowed down to their sub-blocks): no scan of the whole table. Empty optional: cannot.
+    virtual std::optional<QHash<qint64, RangeSum>> blockSumsWithin(const ReadRequest &request, qint64 width,
+                                                                   const QList<KeyRange> &ranges)
+    {
+        Q_UNUSED(request);
+        Q_UNUSED(width);
+        Q_UNUSED(ranges);
+        return std::nullopt;
+    }
 };
 
 } // namespace tf::sync

@@ -26,6 +26,7 @@ namespace {
 const QString kSrc = u"bh src"_s;
 const QString kDst = u"bh dst"_s;
 constexpr qint64 kWidth = 100; // HashExecutor::Options::blockWidth's default
+constexpr qint64 kSub = 10; // HashExecutor::Options::subBlockWidth's default, the stored width
 constexpr qint64 kRows = 20000;
 
 QString q(const QString &name)
@@ -55,6 +56,10 @@ private slots:
     void firstLoadSumsItsOwnBlocksExactly();
     void firstLoadOfKeysThatOnlyLookLikeIntegers();
     void firstLoadUnderTheTriggerFunctionBefore();
+    void oneChangedRowReadsOnlyItsSubBlock();
+    void deleteAndInsertAtBlockBoundaries();
+    void blocksOfTheHundredKeyLayoutAreReplaced();
+    void textAndCompositeKeysCompareRows();
 
 private:
     void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
@@ -71,6 +76,12 @@ private:
     // integer texts); 0 when they are exact.
     qint64 blockMismatches(const QString &pairId);
     void replaceWithTriggerFunctionBefore();
+    // Drops this layout's block table, its triggers and functions (state of a layout before).
+    void dropStateBlocks();
+    // A new target connector: the next run opens the state tables as a new process would.
+    void reopenTarget();
+    // A run that finds nothing to compare and writes nothing.
+    bool nothingToDo(const PairSpec &spec);
     QString src(const QString &name) const { return q(kSrc) + u"."_s + q(name); }
     QString dst(const QString &name) const { return q(kDst) + u"."_s + q(name); }
 
@@ -93,8 +104,7 @@ void TestBlockHash::initTestCase()
     sql(u"CREATE SCHEMA %1"_s.arg(q(kDst)));
     m_source = std::make_unique<PostgresConnector>(
         SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kSrc } }, {} });
-    m_target = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
+    reopenTarget();
     m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
     m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
 }
@@ -187,26 +197,47 @@ qint64 TestBlockHash::blockMismatches(const QString &pairId)
 {
     const QString integer = u"(%1 ~ '^-?[0-9]+$' AND length(%1) <= 20)"_s;
     return scalar(
-        u"WITH s AS (SELECT CASE WHEN k >= 0 THEN k / 100 ELSE (k + 1) / 100 - 1 END AS block,"
+        u"WITH s AS (SELECT CASE WHEN k >= 0 THEN k / 10 ELSE (k + 1) / 10 - 1 END AS block,"
         " count(*) AS rows, count(h) AS hashed, COALESCE(sum(CAST(h >> 32 AS int4)), 0) AS a,"
         " COALESCE(sum(CAST((h & 4294967295) - 2147483648 AS int4)), 0) AS b"
         " FROM (SELECT CAST(source_key AS int8) AS k, CASE WHEN %3 THEN CAST(hash AS int8) END AS h"
         " FROM %1.tf_sync_state WHERE pair_id = '%2' AND %4) AS x GROUP BY 1),"
         " t AS (SELECT block, sum(rows) AS rows, sum(hashed) AS hashed, sum(a) AS a, sum(b) AS b"
-        " FROM %1.tf_sync_state_blocks WHERE pair_id = '%2' GROUP BY block"
+        " FROM %1.tf_sync_state_blocks_w10 WHERE pair_id = '%2' GROUP BY block"
         " HAVING sum(rows) <> 0 OR sum(hashed) <> 0 OR sum(a) <> 0 OR sum(b) <> 0)"
         " SELECT count(*) FROM s FULL JOIN t USING (block)"
         " WHERE (s.rows, s.hashed, s.a, s.b) IS DISTINCT FROM (t.rows, t.hashed, t.a, t.b)"_s.arg(
             q(kDst), pairId, integer.arg(u"hash"_s), integer.arg(u"source_key"_s)));
 }
 
+void TestBlockHash::dropStateBlocks()
+{
+    const QString state = q(kDst) + u".tf_sync_state"_s;
+    for (const char *trigger : { "insert", "update", "delete", "truncate" })
+        sql(u"DROP TRIGGER tf_sync_state_blocks_w10_%1 ON %2"_s.arg(QLatin1String(trigger), state));
+    sql(u"DROP TABLE %1.tf_sync_state_blocks_w10"_s.arg(q(kDst)));
+    sql(u"DROP FUNCTION %1.tf_sync_state_blocks_w10_delta(), %1.tf_sync_state_blocks_w10_truncate()"_s.arg(q(kDst)));
+}
+
+void TestBlockHash::reopenTarget()
+{
+    m_target = std::make_unique<PostgresConnector>(
+        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
+}
+
+bool TestBlockHash::nothingToDo(const PairSpec &spec)
+{
+    const RunResult result = run(spec);
+    return result.status == RunStatus::Completed && result.totals.read == 0 && result.totals.writes() == 0;
+}
+
 void TestBlockHash::replaceWithTriggerFunctionBefore()
 {
     // The function as the layout before wrote it: no writer sums its own rows.
     sql(u"DO $d$ DECLARE body text; BEGIN"
-        " SELECT prosrc INTO body FROM pg_proc WHERE oid = to_regproc('%1.tf_sync_state_blocks_delta');"
+        " SELECT prosrc INTO body FROM pg_proc WHERE oid = to_regproc('%1.tf_sync_state_blocks_w10_delta');"
         " body := regexp_replace(body, 'IF current_setting[^;]*; END IF;', '');"
-        " EXECUTE format('CREATE OR REPLACE FUNCTION %1.tf_sync_state_blocks_delta() RETURNS trigger"
+        " EXECUTE format('CREATE OR REPLACE FUNCTION %1.tf_sync_state_blocks_w10_delta() RETURNS trigger"
         " LANGUAGE plpgsql AS %L', body); END $d$"_s.arg(q(kDst)));
 }
 
@@ -243,7 +274,7 @@ void TestBlockHash::changedRowsAreFoundInTheirBlocks()
     RUN_OK(result);
     QCOMPARE(result.totals.updated, 4);
     QCOMPARE(result.totals.inserted + result.totals.deleted, 0);
-    QCOMPARE(result.totals.read, 4 * kWidth); // the rows of the four blocks, no more
+    QCOMPARE(result.totals.read, 4 * kSub); // the rows of the four sub-blocks, no more
     QCOMPARE(result.totals.unchanged, kRows - 4);
     QCOMPARE(differences(name), 0);
     const RunResult again = run(spec);
@@ -257,14 +288,14 @@ void TestBlockHash::insertAndDeleteInDifferentBlocks()
     const QString name = u"gaps"_s;
     const PairSpec spec = makePair(name, 2); // even keys only (-250 is even)
     RUN_OK(run(spec));
-    sql(u"DELETE FROM %1 WHERE id = 500"_s.arg(src(name))); // block 5
-    sql(u"INSERT INTO %1 VALUES (7001, 'new', 1, now(), true, now())"_s.arg(src(name))); // block 70
+    sql(u"DELETE FROM %1 WHERE id = 500"_s.arg(src(name))); // block 5, sub-block 50
+    sql(u"INSERT INTO %1 VALUES (7001, 'new', 1, now(), true, now())"_s.arg(src(name))); // block 70, sub-block 700
     const RunResult result = run(spec);
     RUN_OK(result);
     QCOMPARE(result.totals.inserted, 1);
     QCOMPARE(result.totals.deleted, 1);
     QCOMPARE(result.totals.updated, 0);
-    QCOMPARE(result.totals.read, kWidth / 2 - 1 + kWidth / 2 + 1); // both blocks' source rows
+    QCOMPARE(result.totals.read, kSub / 2 - 1 + kSub / 2 + 1); // both sub-blocks' source rows
     QCOMPARE(differences(name), 0);
     QCOMPARE(scalar(u"SELECT count(*) FROM %1 WHERE id IN (500, 7001)"_s.arg(dst(name))), 1);
     // A whole block gone at the source: known only from the state's sums.
@@ -327,7 +358,7 @@ void TestBlockHash::stateOutOfStepWithTheDataIsRepaired()
     sql(u"UPDATE %1 SET flag = NOT flag WHERE id = 9000"_s.arg(src(name)));
     const RunResult repaired = run(spec);
     RUN_OK(repaired);
-    QCOMPARE(repaired.totals.read, 3 * kWidth);
+    QCOMPARE(repaired.totals.read, 3 * kSub);
     QCOMPARE(repaired.totals.inserted + repaired.totals.updated, 3);
     QCOMPARE(differences(name), 0);
     // The source changed back after a run wrote its state: the block's sum is the one of an
@@ -335,7 +366,7 @@ void TestBlockHash::stateOutOfStepWithTheDataIsRepaired()
     sql(u"UPDATE %1 SET flag = NOT flag WHERE id = 9000"_s.arg(src(name)));
     const RunResult back = run(spec);
     RUN_OK(back);
-    QCOMPARE(back.totals.read, kWidth);
+    QCOMPARE(back.totals.read, kSub);
     QCOMPARE(back.totals.updated, 1);
     QCOMPARE(differences(name), 0);
     const RunResult again = run(spec);
@@ -372,26 +403,21 @@ void TestBlockHash::stateOfTheLayoutBeforeIsUpgradedInPlace()
     const QString name = u"upgraded"_s;
     const PairSpec spec = makePair(name);
     RUN_OK(run(spec, true));
-    const QString state = q(kDst) + u".tf_sync_state"_s;
-    for (const char *trigger : { "insert", "update", "delete", "truncate" })
-        sql(u"DROP TRIGGER tf_sync_state_blocks_%1 ON %2"_s.arg(QLatin1String(trigger), state));
-    sql(u"DROP TABLE %1.tf_sync_state_blocks"_s.arg(q(kDst)));
-    sql(u"DROP FUNCTION %1.tf_sync_state_blocks_delta(), %1.tf_sync_state_blocks_truncate()"_s.arg(q(kDst)));
-    m_target = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
+    dropStateBlocks();
+    reopenTarget();
     const RunResult hash = run(spec);
     RUN_OK(hash);
     QCOMPARE(hash.totals.read, 0);
     QCOMPARE(hash.totals.writes(), 0);
     QCOMPARE(hash.totals.unchanged, kRows);
-    const QString blocks = u"SELECT %2 FROM %1.tf_sync_state_blocks WHERE pair_id = '%3'"_s.arg(q(kDst));
+    const QString blocks = u"SELECT %2 FROM %1.tf_sync_state_blocks_w10 WHERE pair_id = '%3'"_s.arg(q(kDst));
     QCOMPARE(scalar(blocks.arg(u"sum(rows)"_s, spec.pairId)), kRows);
-    QCOMPARE(scalar(blocks.arg(u"count(DISTINCT block)"_s, spec.pairId)), kRows / kWidth + 1); // -3 .. 197
+    QCOMPARE(scalar(blocks.arg(u"count(DISTINCT block)"_s, spec.pairId)), kRows / kSub); // -25 .. 1974
     // The triggers keep the upgraded sums: a change is found in its block, then nothing.
     sql(u"UPDATE %1 SET name = 'after the upgrade' WHERE id = 1234"_s.arg(src(name)));
     const RunResult changed = run(spec);
     RUN_OK(changed);
-    QCOMPARE(changed.totals.read, kWidth);
+    QCOMPARE(changed.totals.read, kSub);
     QCOMPARE(changed.totals.updated, 1);
     QCOMPARE(differences(name), 0);
     const RunResult again = run(spec);
@@ -419,7 +445,7 @@ void TestBlockHash::valuesAreComparedExactly()
     const RunResult changed = run(spec);
     RUN_OK(changed);
     QCOMPARE(changed.totals.updated, 3); // 110, 410 and 610; not 210
-    QCOMPARE(changed.totals.read, 3 * kWidth);
+    QCOMPARE(changed.totals.read, 3 * kSub);
     // (How the target holds -0 and 1.00 is the write path's: this is about finding them.)
     const RunResult again = run(spec);
     RUN_OK(again);
@@ -436,7 +462,7 @@ void TestBlockHash::firstLoadSumsItsOwnBlocksExactly()
     const PairSpec spec = makePair(name, 3);
     const RunResult full = run(spec, true);
     RUN_OK(full);
-    const QString blocks = u"SELECT %2 FROM %1.tf_sync_state_blocks WHERE pair_id = '%3'"_s.arg(q(kDst));
+    const QString blocks = u"SELECT %2 FROM %1.tf_sync_state_blocks_w10 WHERE pair_id = '%3'"_s.arg(q(kDst));
     QCOMPARE(scalar(blocks.arg(u"sum(rows)"_s, spec.pairId)), full.totals.read);
     QCOMPARE(scalar(blocks.arg(u"count(*)"_s, spec.pairId)), scalar(blocks.arg(u"count(DISTINCT block)"_s, spec.pairId)));
     QCOMPARE(blockMismatches(spec.pairId), 0);
@@ -479,7 +505,7 @@ void TestBlockHash::firstLoadOfKeysThatOnlyLookLikeIntegers()
     RUN_OK(full);
     QCOMPARE(full.totals.read, 1651 + 10);
     QCOMPARE(blockMismatches(spec.pairId), 0);
-    const QString blocks = u"SELECT sum(rows) FROM %1.tf_sync_state_blocks WHERE pair_id = '%2'"_s.arg(q(kDst));
+    const QString blocks = u"SELECT sum(rows) FROM %1.tf_sync_state_blocks_w10 WHERE pair_id = '%2'"_s.arg(q(kDst));
     // '007', '-0', '00000000000000000042' and both ends of int8; not '-', '1e5', ' 5', 'abc', '--1'
     QCOMPARE(scalar(blocks.arg(spec.pairId)), 1651 + 5);
     sql(u"DELETE FROM %1 WHERE id IN ('007', '00000000000000000042', 'abc', '-9223372036854775808')"_s.arg(src(name)));
@@ -501,14 +527,13 @@ void TestBlockHash::firstLoadUnderTheTriggerFunctionBefore()
     RUN_OK(run(makePair(u"state tables"_s, 1000))); // the state tables exist
     replaceWithTriggerFunctionBefore();
     const QString skips = u"SELECT strpos(prosrc, 'current_setting') FROM pg_proc"
-                          " WHERE oid = to_regproc('%1.tf_sync_state_blocks_delta')"_s.arg(q(kDst));
+                          " WHERE oid = to_regproc('%1.tf_sync_state_blocks_w10_delta')"_s.arg(q(kDst));
     QCOMPARE(scalar(skips), 0);
     RUN_OK(run(older, true));
     QCOMPARE(blockMismatches(older.pairId), 0);
-    QVERIFY(scalar(u"SELECT sum(rows) FROM %1.tf_sync_state_blocks WHERE pair_id = '%2'"_s.arg(q(kDst), older.pairId)) > 0);
+    QVERIFY(scalar(u"SELECT sum(rows) FROM %1.tf_sync_state_blocks_w10 WHERE pair_id = '%2'"_s.arg(q(kDst), older.pairId)) > 0);
 
-    m_target = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
+    reopenTarget();
     const PairSpec newer = makePair(u"newer function"_s, 5);
     RUN_OK(run(newer, true));
     QVERIFY(scalar(skips) > 0);
@@ -518,6 +543,170 @@ void TestBlockHash::firstLoadUnderTheTriggerFunctionBefore()
     RUN_OK(hash);
     QCOMPARE(hash.totals.read, 0);
     QCOMPARE(hash.totals.writes(), 0);
+}
+
+void TestBlockHash::oneChangedRowReadsOnlyItsSubBlock()
+{
+    // A change in one row of a block of kWidth keys: both servers sum that block's sub-blocks,
+    // and only the sub-block holding the row is compared row by row (read counts its rows).
+    const QString name = u"one row"_s;
+    const PairSpec spec = makePair(name);
+    RUN_OK(run(spec));
+    sql(u"UPDATE %1 SET name = 'one' WHERE id = 4567"_s.arg(src(name)));
+    const RunResult one = run(spec);
+    RUN_OK(one);
+    QCOMPARE(one.totals.updated, 1);
+    QCOMPARE(one.totals.read, kSub);
+    QCOMPARE(one.totals.unchanged, kRows - 1);
+    QCOMPARE(differences(name), 0);
+    // Two sub-blocks of one block (its first and its last): both, and nothing between.
+    sql(u"UPDATE %1 SET flag = NOT flag WHERE id IN (4500, 4599)"_s.arg(src(name)));
+    const RunResult ends = run(spec);
+    RUN_OK(ends);
+    QCOMPARE(ends.totals.updated, 2);
+    QCOMPARE(ends.totals.read, 2 * kSub);
+    // Two rows of one sub-block: its rows once.
+    sql(u"UPDATE %1 SET amount = -amount WHERE id IN (4511, 4519)"_s.arg(src(name)));
+    const RunResult same = run(spec);
+    RUN_OK(same);
+    QCOMPARE(same.totals.updated, 2);
+    QCOMPARE(same.totals.read, kSub);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+    QVERIFY(nothingToDo(spec));
+}
+
+void TestBlockHash::deleteAndInsertAtBlockBoundaries()
+{
+    // Even keys only: a sub-block of kSub keys holds kSub / 2 rows. Each step deletes the last
+    // row before a boundary and inserts a key just after it.
+    const QString name = u"boundaries"_s;
+    const PairSpec spec = makePair(name, 2);
+    RUN_OK(run(spec));
+    struct Step
+    {
+        int deleted;
+        int inserted;
+        const char *where;
+    };
+    const Step steps[] = {
+        { 98, 101, "between two blocks (sub-blocks 9 and 10)" },
+        { 48, 51, "between two sub-blocks of one block (4 and 5)" },
+        { -2, 1, "between negative and positive keys (sub-blocks -1 and 0)" },
+        { -102, -99, "between two negative blocks (sub-blocks -11 and -10)" },
+    };
+    for (const Step &step : steps) {
+        sql(u"DELETE FROM %1 WHERE id = %2"_s.arg(src(name)).arg(step.deleted));
+        sql(u"INSERT INTO %1 VALUES (%2, 'new', 1, now(), true, now())"_s.arg(src(name)).arg(step.inserted));
+        const RunResult result = run(spec);
+        RUN_OK(result);
+        QVERIFY2(result.totals.deleted == 1 && result.totals.inserted == 1 && result.totals.updated == 0, step.where);
+        // The sub-block before the boundary has one row less, the one after one more.
+        QVERIFY2(result.totals.read == kSub / 2 - 1 + kSub / 2 + 1, step.where);
+        QVERIFY2(differences(name) == 0, step.where);
+        QVERIFY2(blockMismatches(spec.pairId) == 0, step.where);
+    }
+    QVERIFY(nothingToDo(spec));
+}
+
+void TestBlockHash::blocksOfTheHundredKeyLayoutAreReplaced()
+{
+    // A state table of the layout before (blocks of 100 keys in tf_sync_state_blocks, with its
+    // triggers and functions): a connector of this version drops them, sums the stored rows
+    // into its own blocks of kSub keys, and the next hash run finds nothing to compare.
+    const QString name = u"hundred"_s;
+    const PairSpec spec = makePair(name);
+    RUN_OK(run(spec, true));
+    const QString schema = q(kDst);
+    const QString state = schema + u".tf_sync_state"_s;
+    dropStateBlocks();
+    sql(u"CREATE TABLE %1.tf_sync_state_blocks (pair_id text, entity text, block int8, rows int8, hashed int8,"
+        " a int8, b int8)"_s.arg(schema));
+    sql(u"INSERT INTO %1.tf_sync_state_blocks VALUES ('%2', '%3', 0, 100, 100, 1, 2)"_s.arg(schema, spec.pairId, name));
+    sql(u"CREATE FUNCTION %1.tf_sync_state_blocks_delta() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+        " INSERT INTO %1.tf_sync_state_blocks VALUES ('x', 'x', 0, 1, 1, 0, 0); RETURN NULL; END $f$"_s.arg(schema));
+    sql(u"CREATE FUNCTION %1.tf_sync_state_blocks_truncate() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+        " RETURN NULL; END $f$"_s.arg(schema));
+    for (const char *event : { "INSERT", "UPDATE", "DELETE" }) {
+        sql(u"CREATE TRIGGER tf_sync_state_blocks_%1 AFTER %2 ON %3 FOR EACH STATEMENT EXECUTE FUNCTION"
+            " %4.tf_sync_state_blocks_delta()"_s.arg(QString::fromLatin1(event).toLower(), QLatin1String(event),
+                                                      state, schema));
+    }
+    sql(u"CREATE TRIGGER tf_sync_state_blocks_truncate AFTER TRUNCATE ON %1 FOR EACH STATEMENT EXECUTE FUNCTION"
+        " %2.tf_sync_state_blocks_truncate()"_s.arg(state, schema));
+
+    reopenTarget();
+    const RunResult hash = run(spec);
+    RUN_OK(hash);
+    QCOMPARE(hash.totals.read, 0);
+    QCOMPARE(hash.totals.writes(), 0);
+    QCOMPARE(hash.totals.unchanged, kRows);
+    QCOMPARE(scalar(u"SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('%1') AND tgname IN"
+                    " ('tf_sync_state_blocks_insert', 'tf_sync_state_blocks_update', 'tf_sync_state_blocks_delete',"
+                    " 'tf_sync_state_blocks_truncate')"_s.arg(state)),
+             0);
+    QCOMPARE(scalar(u"SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('%1')"
+                    " AND tgname LIKE 'tf_sync_state_blocks_w10_%'"_s.arg(state)),
+             4);
+    QCOMPARE(scalar(u"SELECT count(*) FROM pg_class WHERE oid = to_regclass('%1.tf_sync_state_blocks')"_s.arg(schema)), 0);
+    QCOMPARE(scalar(u"SELECT count(*) FROM pg_proc WHERE oid IN (to_regproc('%1.tf_sync_state_blocks_delta'),"
+                    " to_regproc('%1.tf_sync_state_blocks_truncate'))"_s.arg(schema)),
+             0);
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+    sql(u"UPDATE %1 SET name = 'after the upgrade' WHERE id = 1234"_s.arg(src(name)));
+    const RunResult changed = run(spec);
+    RUN_OK(changed);
+    QCOMPARE(changed.totals.read, kSub);
+    QCOMPARE(changed.totals.updated, 1);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+}
+
+void TestBlockHash::textAndCompositeKeysCompareRows()
+{
+    // Blocks need one integer key; a text key and a composite key (integer and text) compare
+    // every row's hash instead, and find each change exactly.
+    struct Case
+    {
+        QString name;
+        QStringList key;
+        QStringList columns;
+        QString rows;
+    };
+    const QList<Case> cases {
+        { u"text key"_s, { u"k"_s }, { u"k text"_s, u"v text"_s },
+          u"SELECT 'key ' || i, 'value ' || i FROM generate_series(1, 300) AS i"_s },
+        { u"composite key"_s, { u"a"_s, u"k"_s }, { u"a integer"_s, u"k text"_s, u"v text"_s },
+          u"SELECT i % 7, 'key ' || i, 'value ' || i FROM generate_series(1, 300) AS i"_s },
+    };
+    for (const Case &c : cases) {
+        PairSpec spec = makeTablePair(c.name, c.name + u" pair"_s, c.columns);
+        spec.entities[0].sourceKey = c.key;
+        spec.entities[0].targetKey = c.key;
+        const QString keyList = c.key.join(u", "_s);
+        sql(u"ALTER TABLE %1 ADD PRIMARY KEY (%2)"_s.arg(src(c.name), keyList));
+        sql(u"ALTER TABLE %1 ADD PRIMARY KEY (%2)"_s.arg(dst(c.name), keyList));
+        sql(u"INSERT INTO %1 %2"_s.arg(src(c.name), c.rows));
+        RUN_OK(run(spec));
+        sql(u"UPDATE %1 SET v = 'changed' WHERE k = 'key 5'"_s.arg(src(c.name)));
+        sql(u"DELETE FROM %1 WHERE k = 'key 7'"_s.arg(src(c.name)));
+        sql(u"INSERT INTO %1 %2"_s.arg(src(c.name), QString(c.rows).replace(u"(1, 300)"_s, u"(1000, 1000)"_s)));
+        const RunResult result = run(spec);
+        RUN_OK(result);
+        QCOMPARE(result.totals.updated, 1);
+        QCOMPARE(result.totals.inserted, 1);
+        QCOMPARE(result.totals.deleted, 1);
+        QCOMPARE(result.totals.read, 300); // every row's (key, hash)
+        QStringList same;
+        for (const QString &key : c.key)
+            same << u"s.%1 = d.%1"_s.arg(key);
+        QCOMPARE(scalar(u"SELECT count(*) FROM %1 AS s FULL JOIN %2 AS d ON %3 WHERE s.k IS NULL OR d.k IS NULL"
+                        " OR s.v IS DISTINCT FROM d.v"_s.arg(src(c.name), dst(c.name), same.join(u" AND "_s))),
+                 0);
+        const RunResult again = run(spec);
+        RUN_OK(again);
+        QCOMPARE(again.totals.writes(), 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestBlockHash)

@@ -44,7 +44,8 @@ const QString kTablesSql
     = QStringLiteral("SELECT c.relname FROM pg_catalog.pg_class c"
                      " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                      " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
-                     " AND c.relname NOT IN ('tf_sync_state', 'tf_sync_checkpoint', 'tf_sync_state_blocks')"
+                     " AND c.relname NOT IN ('tf_sync_state', 'tf_sync_checkpoint', 'tf_sync_state_blocks',"
+                     " 'tf_sync_state_blocks_w10')"
                      " ORDER BY c.relname");
 
 } // namespace
@@ -147,7 +148,7 @@ QString PgCatalog::checkpointTable() const
 
 QString PgCatalog::stateBlocksTable() const
 {
-    return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_state_blocks");
+    return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_state_blocks_w10");
 }
 
 QString PgCatalog::schemaObject(const QString &name) const

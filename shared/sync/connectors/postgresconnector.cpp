@@ -279,4 +279,10 @@ std::optional<QHash<qint64, RangeSum>> PostgresConnector::blockSums(const ReadRe
     return m_ranges->blockSums(request, width);
 }
 
+std::optional<QHash<qint64, RangeSum>> PostgresConnector::blockSumsWithin(const ReadRequest &request, qint64 width,
+                                                                          const QList<KeyRange> &ranges)
+{
+    return m_ranges->blockSumsWithin(request, width, ranges);
+}
+
 } // namespace tf::sync

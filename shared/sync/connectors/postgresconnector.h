@@ -86,6 +86,8 @@ public:
     QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
     QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges, RangeHash hash) override;
     std::optional<QHash<qint64, RangeSum>> blockSums(const ReadRequest &request, qint64 width) override;
+    std::optional<QHash<qint64, RangeSum>> blockSumsWithin(const ReadRequest &request, qint64 width,
+                                                           const QList<KeyRange> &ranges) override;
 
     qint64 estimateRows(const QString &entity) override;
     bool chunksBy(const ReadRequest &request) override;

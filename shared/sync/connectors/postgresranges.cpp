@@ -8,6 +8,7 @@
 
 #include "postgresrowhashes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -110,6 +111,7 @@ struct RangeQuery
 {
     Selection selection;
     KeyOrder order;
+    QString from; // the table AS t, or joined to the ranges (rangesQuery); with binds first
     QString where; // " WHERE ..." or empty
     QVariantList binds;
 };
@@ -132,6 +134,26 @@ RangeQuery rangesQuery(PgCatalog &catalog, const ReadRequest &request, const QLi
     if (query.order.expression.isEmpty())
         throw Error(Error::Kind::Internal,
                     QStringLiteral("column %1 cannot key ranges").arg(query.selection.keys.constFirst().name));
+    query.from = query.selection.table.qualifiedName() + QStringLiteral(" AS t");
+    // Several closed ranges of an integer key that leads the primary key: joined to the array
+    // of their ends, one index range scan each (a third of the time of the OR'ed ranges'
+    // bitmap scan, whose every row is checked against every range). The ranges are disjoint.
+    const PgColumn &key = query.selection.keys.constFirst();
+    const bool closed = std::all_of(ranges.cbegin(), ranges.cend(),
+                                    [](const KeyRange &range) { return range.from && range.to; });
+    if (ranges.size() > 1 && closed && key.type == ValueType::Integer
+        && query.selection.table.primaryKey.value(0) == key.name) {
+        QList<QByteArray> lows, highs;
+        for (const KeyRange &range : ranges) {
+            lows << range.from->toUtf8();
+            highs << range.to->toUtf8();
+        }
+        query.from = QStringLiteral("unnest(CAST(? AS int8[]), CAST(? AS int8[])) AS r(lo, hi) JOIN %1"
+                                    " ON %2 >= r.lo AND %2 < r.hi")
+                         .arg(query.from, query.order.expression);
+        query.binds << arrayLiteral(lows) << arrayLiteral(highs);
+        return query;
+    }
     QStringList any;
     for (const KeyRange &range : ranges) {
         QStringList conditions;
@@ -345,9 +367,8 @@ QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const Q
     const QString keyText = key.type == ValueType::Decimal
         ? QStringLiteral("CAST(trim_scale(%1) AS text)").arg(columnRef(key))
         : QStringLiteral("CAST(%1 AS text)").arg(columnRef(key));
-    const QString sql = QStringLiteral("SELECT %1, %2 FROM %3 AS t%4")
-                            .arg(keyText, rowHashExpression(query.selection.columns, hash),
-                                 query.selection.table.qualifiedName(), query.where);
+    const QString sql = QStringLiteral("SELECT %1, %2 FROM %3%4")
+                            .arg(keyText, rowHashExpression(query.selection.columns, hash), query.from, query.where);
     QHash<QString, qint64> hashes;
     stream(m_lookups, sql, query.binds, QStringLiteral("hashing rows of %1").arg(query.selection.table.qualifiedName()),
            [&](const QSqlQuery &row) {
@@ -359,20 +380,37 @@ QHash<QString, qint64> PgRanges::rangeHashes(const ReadRequest &request, const Q
 
 std::optional<QHash<qint64, RangeSum>> PgRanges::blockSums(const ReadRequest &request, qint64 width)
 {
+    return blockSumsIn(request, width, { KeyRange {} });
+}
+
+std::optional<QHash<qint64, RangeSum>> PgRanges::blockSumsWithin(const ReadRequest &request, qint64 width,
+                                                                 const QList<KeyRange> &ranges)
+{
+    if (ranges.isEmpty())
+        return QHash<qint64, RangeSum> {};
+    return blockSumsIn(request, width, ranges);
+}
+
+std::optional<QHash<qint64, RangeSum>> PgRanges::blockSumsIn(const ReadRequest &request, qint64 width,
+                                                             const QList<KeyRange> &ranges)
+{
     const Selection selection = selectionFor(m_catalog, request);
     if (width < 1 || selection.keys.size() != 1 || selection.keys.constFirst().type != ValueType::Integer
         || !typedRangeHash())
         return std::nullopt;
-    const RangeQuery query = rangeQuery(m_catalog, request, KeyRange {});
-    const QString sql = QStringLiteral("SELECT b, %1 FROM (SELECT %2 AS b, %3 AS h FROM %4 AS t) AS s GROUP BY b")
-                            .arg(QLatin1String(kHashSums),
-                                 blockExpression(QStringLiteral("CAST(%1 AS int8)").arg(query.order.expression)),
-                                 rowHashExpression(query.selection.columns, RangeHash::Typed),
-                                 query.selection.table.qualifiedName());
+    // A few ranges (the blocks of a coarser level that differ): one index range scan each.
+    const RangeQuery query = rangesQuery(m_catalog, request, ranges);
+    const QString sql
+        = QStringLiteral("SELECT b, %1 FROM (SELECT %2 AS b, %3 AS h FROM %4%5) AS s GROUP BY b")
+              .arg(QLatin1String(kHashSums),
+                   blockExpression(QStringLiteral("CAST(%1 AS int8)").arg(query.order.expression)),
+                   rowHashExpression(query.selection.columns, RangeHash::Typed), query.from, query.where);
     QHash<qint64, RangeSum> sums;
     const ChecksumSettings settings(m_lookups);
     const QString bound = QString::number(width);
-    stream(m_lookups, sql, { bound, bound },
+    QVariantList binds { bound, bound };
+    binds << query.binds;
+    stream(m_lookups, sql, binds,
            QStringLiteral("checksumming blocks of %1").arg(query.selection.table.qualifiedName()),
            [&](const QSqlQuery &row) {
                sums.insert(row.value(0).toLongLong(), RangeSum { row.value(1).toLongLong(), row.value(2).toLongLong(),

@@ -59,12 +59,19 @@ public:
     // scan (block -> sum; empty blocks absent). Empty optional: not possible here (no typed
     // hashes, or a key that is not a single integer column).
     std::optional<QHash<qint64, RangeSum>> blockSums(const ReadRequest &request, qint64 width);
+    // The same for the rows in these key ranges only (the blocks of a coarser level that
+    // differ): an index range scan per range instead of a scan of the table.
+    std::optional<QHash<qint64, RangeSum>> blockSumsWithin(const ReadRequest &request, qint64 width,
+                                                           const QList<KeyRange> &ranges);
     // sourceHashExpression() of rows the engine holds (request.columns order), computed by the
     // server from their exact input texts in one query: the state hash of a row written
     // without one (a quarantine replay, a repair). Empty without typed hashes.
     QList<QByteArray> hashRows(const ReadRequest &request, const QList<Row> &rows);
 
 private:
+    std::optional<QHash<qint64, RangeSum>> blockSumsIn(const ReadRequest &request, qint64 width,
+                                                       const QList<KeyRange> &ranges);
+
     const db::Database &m_streaming;
     const db::Database &m_lookups;
     PgCatalog &m_catalog;

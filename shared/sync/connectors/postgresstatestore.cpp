@@ -170,6 +170,7 @@ void PostgresStateStore::insertStaged()
                                   .toUtf8();
     if (!m_blocksStaged) {
         session.exec(insert, what, params); // the triggers sum the rows
+        analyseState(session, what);
         return;
     }
     // The rows and their block sums in one transaction: the triggers skip this one INSERT
@@ -185,6 +186,18 @@ void PostgresStateStore::insertStaged()
     if (pg::deltaFunctionSkipsStaged(session, m_catalog, what))
         pg::insertStagedBlocks(session, m_catalog, QStringLiteral("pg_temp.tf_staged"), what, params);
     transaction.commit();
+    analyseState(session, what);
+}
+
+void PostgresStateStore::analyseState(pg::PgSession &session, const QString &what)
+{
+    // A first load's rows have no statistics until autovacuum comes by: the planner then takes
+    // `pair_id = $1 AND entity = $2` for a few rows and, for every key-array lookup of the next
+    // runs (a hash run's entries and state deletes), scans the entity's whole state through
+    // that prefix: 1.2 s instead of 20 ms for 333 keys of 1M. (Not the table's owner: PostgreSQL
+    // skips it with a warning.)
+    session.exec(QStringLiteral("ANALYZE %1, %2").arg(m_catalog.stateTable(), m_catalog.stateBlocksTable()).toUtf8(),
+                 what);
 }
 
 void PostgresStateStore::applyStagedNew()
@@ -328,6 +341,15 @@ std::optional<QHash<qint64, RangeSum>> PostgresStateStore::blockSums(const QStri
 {
     ensureTables();
     return pg::stateBlockSums(m_writes, m_catalog, pairId, entity, width);
+}
+
+std::optional<QHash<qint64, RangeSum>> PostgresStateStore::blockSumsOf(const QString &pairId, const QString &entity,
+                                                                       qint64 width, const QList<qint64> &blocks)
+{
+    if (width != pg::kStateBlockWidth)
+        return std::nullopt;
+    ensureTables();
+    return pg::storedBlockSums(m_writes, m_catalog, pairId, entity, blocks);
 }
 
 QList<StateEntry> PostgresStateStore::blockEntries(const QString &pairId, const QString &entity, qint64 width,

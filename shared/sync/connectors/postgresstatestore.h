@@ -55,6 +55,8 @@ public:
     // Hash mode by blocks (postgresblockstate.h), on `writes`.
     std::optional<QHash<qint64, RangeSum>> blockSums(const QString &pairId, const QString &entity,
                                                      qint64 width) override;
+    std::optional<QHash<qint64, RangeSum>> blockSumsOf(const QString &pairId, const QString &entity, qint64 width,
+                                                       const QList<qint64> &blocks) override;
     QList<StateEntry> blockEntries(const QString &pairId, const QString &entity, qint64 width,
                                    const QList<qint64> &blocks) override;
 
@@ -62,6 +64,7 @@ private:
     void requireStaging(const char *what) const;
     void analyseStaged();
     void insertStaged(); // the plain INSERT of a first load
+    void analyseState(pg::PgSession &session, const QString &what); // statistics after a first load
 
     const db::Database &m_writes;
     const db::Database &m_staging;

@@ -10,6 +10,7 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <optional>
 
 namespace tf::sync {
 
@@ -68,6 +69,49 @@ void HashExecutor::applyChanges(const QList<StateStore::KeyChange> &changes, con
         upsertChanged(upserts, sourceHashes);
 }
 
+namespace {
+
+// [block * width, (block + 1) * width) of each block (ascending), adjacent blocks merged; an
+// end past int8 is open (block + 1 cannot overflow: block <= max / width).
+QList<KeyRange> keyRangesOf(qint64 width, const QList<qint64> &blocks)
+{
+    const auto firstKey = [width](qint64 of) -> std::optional<QString> {
+        qint64 key = 0;
+        if (__builtin_mul_overflow(of, width, &key))
+            return std::nullopt;
+        return QString::number(key);
+    };
+    QList<KeyRange> ranges;
+    for (const qint64 block : blocks) {
+        if (!ranges.isEmpty() && ranges.constLast().to && ranges.constLast().to == firstKey(block))
+            ranges.last().to = firstKey(block + 1);
+        else
+            ranges << KeyRange { firstKey(block), firstKey(block + 1) };
+    }
+    return ranges;
+}
+
+// Keys of blocks whose sums differ between the two sides (a block on one side only included).
+QList<qint64> differingBlocks(const QHash<qint64, RangeSum> &source, const QHash<qint64, RangeSum> &state)
+{
+    QList<qint64> differing;
+    for (auto it = source.cbegin(); it != source.cend(); ++it) {
+        if (state.value(it.key()) != it.value())
+            differing << it.key();
+    }
+    for (auto it = state.cbegin(); it != state.cend(); ++it) {
+        if (!source.contains(it.key()))
+            differing << it.key(); // every row of it gone at the source
+    }
+    std::sort(differing.begin(), differing.end());
+    return differing;
+}
+
+// Source queries over key ranges carry at most this many ranges (an index range scan each).
+constexpr qsizetype kRangesPerQuery = 1000;
+
+} // namespace
+
 bool HashExecutor::runByBlocks(const Options &options)
 {
     auto *ranges = dynamic_cast<RangeChecksums *>(&m_source);
@@ -92,53 +136,101 @@ bool HashExecutor::runByBlocks(const Options &options)
         return false;
     m_context.throwIfCancelled();
 
-    QList<qint64> differing;
+    const QList<qint64> differing = differingBlocks(*sourceSums, *stateSums);
     qint64 total = 0;
-    for (auto it = sourceSums->cbegin(); it != sourceSums->cend(); ++it) {
-        total += it->rows;
-        if (stateSums->value(it.key()) != it.value())
-            differing << it.key();
-    }
-    for (auto it = stateSums->cbegin(); it != stateSums->cend(); ++it) {
-        if (!sourceSums->contains(it.key()))
-            differing << it.key(); // every row of it gone at the source
-    }
-    std::sort(differing.begin(), differing.end());
+    for (const RangeSum &sum : *sourceSums)
+        total += sum.rows;
+    const auto coarseRows = [&](qint64 block) {
+        return qMax(sourceSums->value(block).rows, stateSums->value(block).rows);
+    };
     qint64 differingRows = 0;
-    for (const qint64 block : std::as_const(differing))
-        differingRows += qMax(sourceSums->value(block).rows, stateSums->value(block).rows);
+    for (const qint64 block : differing)
+        differingRows += coarseRows(block);
     // Most of the table differs (a first run over old state, a mass update): one row-hash
     // pass over everything costs less than expanding block after block.
     if (differingRows > total / 4 + 1000)
         return false;
 
+    BlockRun done;
+    const qint64 sub = options.subBlockWidth;
+    if (sub < 1 || sub >= width || width % sub != 0) {
+        expandBlocks(side, request, width, differing, coarseRows, options, done);
+    } else {
+        // Two levels: the sub-blocks of the coarse blocks that differ, summed by both servers
+        // (the source over those key ranges only), and only the sub-blocks that differ compared
+        // row by row. With changes spread thinly, nearly every coarse block holds one, and
+        // its other rows need not travel.
+        const qint64 ratio = width / sub;
+        constexpr qsizetype kCoarsePerChunk = 1000; // sums held: at most 1000 * ratio per side
+        for (qsizetype start = 0; start < differing.size(); start += kCoarsePerChunk) {
+            const QList<qint64> chunk = differing.mid(start, kCoarsePerChunk);
+            QList<qint64> subBlocks;
+            subBlocks.reserve(chunk.size() * ratio);
+            for (const qint64 block : chunk) {
+                for (qint64 i = 0; i < ratio; ++i)
+                    subBlocks << block * ratio + i; // |block| <= max / width: no overflow
+            }
+            std::future<std::optional<QHash<qint64, RangeSum>>> storedFuture
+                = side.run([&, subBlocks] { return blocks->blockSumsOf(pairId, entity, sub, subBlocks); });
+            const QList<KeyRange> coarseRanges = keyRangesOf(width, chunk);
+            std::optional<QHash<qint64, RangeSum>> sourceSub = QHash<qint64, RangeSum> {};
+            for (qsizetype from = 0; sourceSub && from < coarseRanges.size(); from += kRangesPerQuery) {
+                m_context.source().call(QStringLiteral("checksumming blocks of %1").arg(m_plan.spec.sourceEntity), [&] {
+                    const std::optional<QHash<qint64, RangeSum>> part
+                        = ranges->blockSumsWithin(request, sub, coarseRanges.mid(from, kRangesPerQuery));
+                    if (part)
+                        sourceSub->insert(*part);
+                    else
+                        sourceSub.reset();
+                });
+            }
+            const std::optional<QHash<qint64, RangeSum>> storedSub = storedFuture.get();
+            m_context.throwIfCancelled();
+            if (!sourceSub || !storedSub) {
+                // This source or store cannot sum sub-blocks: the coarse blocks row by row.
+                expandBlocks(side, request, width, chunk, coarseRows, options, done);
+            } else {
+                m_context.holding(sourceSub->size() + storedSub->size());
+                const QList<qint64> differingSub = differingBlocks(*sourceSub, *storedSub);
+                done.subBlocks += differingSub.size();
+                expandBlocks(side, request, sub, differingSub,
+                             [&](qint64 block) {
+                                 return qMax(sourceSub->value(block).rows, storedSub->value(block).rows);
+                             },
+                             options, done);
+            }
+            m_context.reportProgress(m_stats, qMin(0.99, double(start + chunk.size()) / double(differing.size())));
+        }
+    }
+    qCDebug(lcHashExecutor, "%s: %lld blocks of %lld keys, %lld differ (%lld sub-blocks of %lld), %lld rows compared,"
+            " %lld changed",
+            qPrintable(entity), qint64(sourceSums->size()), width, qint64(differing.size()), done.subBlocks, sub,
+            done.looked, done.changed);
+    if (options.countRows) {
+        // Rows looked at: those of the (sub-)blocks that differ; every other row is unchanged.
+        m_stats.read += done.looked;
+        m_stats.unchanged += qMax<qint64>(0, total - done.changed);
+    }
+    return true;
+}
+
+void HashExecutor::expandBlocks(SideThread &side, const ReadRequest &request, qint64 width,
+                                const QList<qint64> &differing, const std::function<qint64(qint64)> &rowsOf,
+                                const Options &options, BlockRun &done)
+{
+    auto *ranges = dynamic_cast<RangeChecksums *>(&m_source);
+    auto *blocks = dynamic_cast<BlockStates *>(&m_state.store());
+    const QString &pairId = m_context.pair().pairId;
+    const QString &entity = m_plan.spec.name;
     // Blocks expanded a chunk at a time (memory bounded by the chunk, not the table): the
-    // source's (key, hash) of their rows and the stored entries, compared in memory. Each
-    // chunk costs one scan of the entity's state, so chunks are as large as memory allows.
+    // source's (key, hash) of their rows and the stored entries, compared in memory.
     constexpr qint64 kRowsPerChunk = 100000;
-    constexpr qsizetype kRangesPerQuery = 100;
-    qint64 looked = 0;
-    qint64 changed = 0;
     for (qsizetype start = 0, end = 0; start < differing.size(); start = end) {
         qint64 chunkRows = 0;
         for (end = start; end < differing.size() && (end == start || chunkRows < kRowsPerChunk); ++end)
-            chunkRows += qMax(sourceSums->value(differing.at(end)).rows, stateSums->value(differing.at(end)).rows);
+            chunkRows += rowsOf(differing.at(end));
         const QList<qint64> chunk = differing.mid(start, end - start);
-        QList<KeyRange> keyRanges;
-        for (const qint64 block : chunk) {
-            // [block * width, (block + 1) * width), adjacent blocks merged; an end past int8 is
-            // open (block + 1 cannot overflow: block <= max / width).
-            const auto firstKey = [width](qint64 of) -> std::optional<QString> {
-                qint64 key = 0;
-                if (__builtin_mul_overflow(of, width, &key))
-                    return std::nullopt;
-                return QString::number(key);
-            };
-            if (!keyRanges.isEmpty() && keyRanges.constLast().to && keyRanges.constLast().to == firstKey(block))
-                keyRanges.last().to = firstKey(block + 1);
-            else
-                keyRanges << KeyRange { firstKey(block), firstKey(block + 1) };
-        }
+        const QList<KeyRange> keyRanges = keyRangesOf(width, chunk);
         // The stored entries on the side thread while the source hashes the same blocks' rows.
         std::future<QList<StateEntry>> storedFuture
             = side.run([&, chunk] { return blocks->blockEntries(pairId, entity, width, chunk); });
@@ -150,7 +242,7 @@ bool HashExecutor::runByBlocks(const Options &options)
         }
         const QList<StateEntry> stored = storedFuture.get();
         m_context.holding(sourceHashes.size() + stored.size());
-        looked += sourceHashes.size();
+        done.looked += sourceHashes.size();
         QList<StateStore::KeyChange> changes;
         for (const StateEntry &entry : stored) {
             const auto found = sourceHashes.constFind(entry.sourceKey);
@@ -172,19 +264,10 @@ bool HashExecutor::runByBlocks(const Options &options)
             const QList<StateStore::KeyChange> batch = changes.mid(from, m_context.pair().batchSize);
             applyChanges(batch, options, true);
             for (const StateStore::KeyChange &change : batch)
-                changed += change.kind != StateStore::ChangeKind::Delete && !options.deletesOnly;
+                done.changed += change.kind != StateStore::ChangeKind::Delete && !options.deletesOnly;
         }
-        m_context.reportProgress(m_stats, qMin(0.99, double(end) / double(differing.size())));
         m_context.throwIfCancelled();
     }
-    qCDebug(lcHashExecutor, "%s: %lld blocks of %lld keys, %lld differ, %lld rows compared, %lld changed",
-            qPrintable(entity), qint64(sourceSums->size()), width, qint64(differing.size()), looked, changed);
-    if (options.countRows) {
-        // Rows looked at: those of the blocks that differ; every other row is unchanged.
-        m_stats.read += looked;
-        m_stats.unchanged += qMax<qint64>(0, total - changed);
-    }
-    return true;
 }
 
 qint64 HashExecutor::stage(bool sourceHashes)

@@ -2,8 +2,11 @@
 
 #include "batchpipeline.h"
 
+#include <functional>
+
 namespace tf::sync {
 
+class SideThread;
 class StagingSession;
 class StateRoute;
 
@@ -12,8 +15,9 @@ class StateRoute;
 //
 // By blocks (a PostgreSQL source with typed hashes, one integer key, state in PostgreSQL):
 // the source sums its row hashes per block of keys in one aggregate scan, the state store
-// sums the stored hashes the same way, and only blocks whose sums differ are compared row by
-// row (key hashes), then read. A run with no change moves no row.
+// sums the stored hashes the same way, and only blocks whose sums differ are looked into: both
+// sides sum those blocks' sub-blocks, and only sub-blocks whose sums differ are compared row
+// by row (key hashes), then read. A run with no change moves no row.
 //
 // Sources that hash at the source (hashesAtSource()) stream just keys and hashes, and the
 // changed rows are fetched with readByKeys, one diff batch at a time. Other sources are
@@ -32,6 +36,9 @@ public:
         bool countRows = true; // add staged rows to read/unchanged (not when reconciling)
         // Hash mode by blocks: keys per block (block = floor(key / blockWidth)); 0 = rows only.
         qint64 blockWidth = 100;
+        // Keys per sub-block (a divisor of blockWidth; 0 = one level): the blocks that differ
+        // are narrowed down to their sub-blocks that differ before rows are compared.
+        qint64 subBlockWidth = 10;
     };
 
     HashExecutor(RunContext &context, const EntityPlan &plan, SourceConnector &source,
@@ -44,6 +51,17 @@ private:
     // blocks that differ. False (nothing done) when the source, the state store or the key
     // cannot, or when no state is stored yet (the row comparison then costs no more).
     bool runByBlocks(const Options &options);
+    struct BlockRun
+    {
+        qint64 looked = 0; // source rows compared row by row
+        qint64 changed = 0; // rows upserted
+        qint64 subBlocks = 0; // sub-blocks that differed
+    };
+    // Compares the rows of these blocks of `width` keys (ascending): the source's key hashes
+    // against the stored entries, a chunk of blocks at a time (rowsOf: a block's rows at most),
+    // and applies what differs.
+    void expandBlocks(SideThread &side, const ReadRequest &request, qint64 width, const QList<qint64> &blocks,
+                      const std::function<qint64(qint64)> &rowsOf, const Options &options, BlockRun &done);
     void applyChanges(const QList<StateStore::KeyChange> &changes, const Options &options, bool sourceHashes);
     qint64 stage(bool sourceHashes);
     void upsertChanged(const QList<StateStore::KeyChange> &changes, bool sourceHashes);
