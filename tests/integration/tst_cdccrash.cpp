@@ -1,4 +1,5 @@
 #include "cdcpairfixture.h"
+#include "cdcrunning.h"
 #include "cdcsourcewriter.h"
 #include "core/errors.h"
 #include "sync/engine/cdcexecutor.h"
@@ -30,16 +31,7 @@ int streamChild(const QString &url, const QString &controlPath)
     auto target = test::PgSyncWorld::connector(url, kDst);
     auto control = db::ControlDatabase::open(controlPath);
     sync::QuarantineStore quarantine(control->database());
-    for (;;) {
-        sync::CdcExecutor executor(pairSpec(kPair), *source, *target, quarantine);
-        sync::CdcRunOptions options;
-        options.checkIntervalMs = 200;
-        options.statusIntervalMs = 300;
-        options.maxTransactionsPerCommit = 20;
-        const sync::RunResult result = executor.run(options);
-        std::fprintf(stderr, "run ended: %s\n", qPrintable(result.error));
-        QThread::msleep(200);
-    }
+    test::streamUntilKilled(pairSpec(kPair), *source, *target, quarantine);
 }
 
 } // namespace

@@ -154,7 +154,7 @@ private Q_SLOTS:
         QCOMPARE(errors.size(), 1);
         QCOMPARE(errors.first()[QStringLiteral("field")].toString(), QStringLiteral("target_system_id"));
         const QString message = errors.first()[QStringLiteral("message")].toString();
-        QVERIFY2(message.contains(QStringLiteral("of kind csv")) && message.contains(QStringLiteral("postgres or sqlite")),
+        QVERIFY2(message.contains(QStringLiteral("of kind csv")) && message.contains(QStringLiteral("postgres, sqlite, mysql system")),
                  qPrintable(message));
         QVERIFY(m_api.create(QStringLiteral("/sync-pairs"), pairInto(lite, "cdc into sqlite")) > 0);
     }

@@ -1,11 +1,8 @@
 // cdc mode into an SQLite file target (cdc::SqliteCdcTarget) from a wal_level=logical cluster
 // the test starts: the executor on a thread of its own (or, for the kills, in a child process),
 // the test writing to the source and reading the SQLite file beside it.
-#include "cdcpairfixture.h"
-#include "cdcrunning.h"
-#include "cdcsourcewriter.h"
+#include "cdctargetscenario.h"
 #include "sync/connectors/sqliteconnector.h"
-#include "sync/engine/cdcexecutor.h"
 #include "sync/engine/syncrunner.h"
 #include "testsupport.h"
 #include "tst_typefidelity.h"
@@ -61,25 +58,8 @@ qint64 number(const db::Database &database, const QString &sql)
     return scalar(database, sql).toLongLong();
 }
 
-// The rows of a parcel table as text (NULL apart from ''), sorted: PostgreSQL and SQLite alike.
-QStringList parcelRows(const db::Database &database, const QString &table)
-{
-    QSqlQuery query = database.prepare(
-        QStringLiteral("SELECT id, region, name, big, version FROM %1").arg(table));
-    database.exec(query, "reading parcels");
-    QStringList rows;
-    while (query.next()) {
-        QStringList values;
-        for (int i = 0; i < 5; ++i)
-            values << (query.value(i).isNull() ? QStringLiteral("<NULL>") : query.value(i).toString());
-        rows << values.join(QLatin1Char('|'));
-    }
-    std::sort(rows.begin(), rows.end());
-    return rows;
-}
-
 // The SQLite target's stored end LSN of the pair, -1 before the table exists or without a row.
-qint64 storedEnd(const db::Database &target, const QString &pairId)
+qint64 storedEndIn(const db::Database &target, const QString &pairId)
 {
     if (number(target, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'tf_cdc_position'")) == 0)
         return -1;
@@ -88,32 +68,42 @@ qint64 storedEnd(const db::Database &target, const QString &pairId)
     return end.isEmpty() ? -1 : end.toLongLong();
 }
 
-// (kind, table, key, version) written more than once.
-qint64 duplicateWrites(const db::Database &target)
-{
-    return number(target, QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM written GROUP BY kind, "
-                                         "tbl, id, region, version HAVING count(*) > 1)"));
-}
-
-// The streaming process the crash test kills: the pair's executor into the SQLite file, started
-// again after a failure (as tf-syncd's retry does) until it is killed.
+// The streaming process the crash test kills: the pair's executor into the SQLite file.
 int streamChild(const QString &url, const QString &targetPath, const QString &controlPath)
 {
     auto source = test::PgSyncWorld::connector(url, kSrc);
     auto target = sqliteConnector(targetPath);
     auto control = db::ControlDatabase::open(controlPath);
     sync::QuarantineStore quarantine(control->database());
-    for (;;) {
-        sync::CdcExecutor executor(pairSpec(kCrashPair), *source, *target, quarantine);
-        sync::CdcRunOptions options;
-        options.checkIntervalMs = 200;
-        options.statusIntervalMs = 300;
-        options.maxTransactionsPerCommit = 20;
-        const sync::RunResult result = executor.run(options);
-        std::fprintf(stderr, "run ended: %s\n", qPrintable(result.error));
-        QThread::msleep(200);
-    }
+    test::streamUntilKilled(pairSpec(kCrashPair), *source, *target, quarantine);
 }
+
+// The SQLite file as the scenarios see it, through a connection of the test's own.
+class SqliteSide final : public CdcTargetSide
+{
+public:
+    explicit SqliteSide(QString path)
+        : m_path(std::move(path))
+        , m_database(db::DatabaseUrl::parse(m_path))
+    { }
+    ~SqliteSide() override { m_database.closeThreadConnection(); }
+
+    const db::Database &database() const { return m_database; }
+    std::unique_ptr<sync::TargetConnector> connector() override { return sqliteConnector(m_path); }
+    QString text(const QString &sql) override { return scalar(m_database, sql); }
+    void exec(const QString &sql) override { m_database.execDirect(sql, "cdc sqlite test"); }
+    QStringList parcelRows() override
+    {
+        QSqlQuery query = m_database.prepare(QStringLiteral("SELECT id, region, name, big, version FROM parcel"));
+        m_database.exec(query, "reading parcels");
+        return test::cdcpair::parcelRows(query);
+    }
+    qint64 storedEnd(const QString &pairId) override { return storedEndIn(m_database, pairId); }
+
+private:
+    QString m_path;
+    db::Database m_database;
+};
 
 } // namespace
 
@@ -123,22 +113,16 @@ class TestCdcSqlite : public QObject
 
     std::unique_ptr<test::TemporaryPostgres> m_cluster;
     test::PgSyncWorld m_world;
-    std::unique_ptr<db::Database> m_target; // the test's own connection to the target file
-    std::unique_ptr<sync::SqliteConnector> m_sqlite;
+    std::unique_ptr<SqliteSide> m_side; // target.db
+    std::unique_ptr<sync::SqliteConnector> m_fullTarget; // the full runs', on the test's thread
 
     void sql(const QString &statement) { m_world.admin->execDirect(statement, "cdc sqlite test"); }
-    void lite(const QString &statement) { m_target->execDirect(statement, "cdc sqlite test"); }
     qint64 pgValue(const QString &query) { return number(*m_world.admin, query); }
-    qint64 liteValue(const QString &query) { return number(*m_target, query); }
+    qint64 liteValue(const QString &query) { return m_side->value(query); }
 
-    std::unique_ptr<test::CdcRunning> start(const sync::PairSpec &spec)
+    std::unique_ptr<TargetRun> start(const sync::PairSpec &spec)
     {
-        return test::CdcRunning::start(
-            std::make_unique<sync::CdcExecutor>(spec, *m_world.src, *m_sqlite, *m_world.quarantine));
-    }
-    bool sameParcels(const db::Database &target, const QString &table = QStringLiteral("parcel"))
-    {
-        return parcelRows(*m_world.admin, QStringLiteral("cdc_src.parcel")) == parcelRows(target, table);
+        return TargetRun::start(m_world, *m_side, spec);
     }
     void waitForSlot(const QString &pairId)
     {
@@ -147,30 +131,7 @@ class TestCdcSqlite : public QObject
                                              .arg(pairId))
                                      == 1,
                                  30000);
-    }
-    static sync::RunResult stopCleanly(test::CdcRunning &running)
-    {
-        const sync::RunResult result = running.stop();
-        if (!result.error.isEmpty() || !running.alerts.isEmpty())
-            qWarning().noquote() << "run ended with" << result.error << running.alerts;
-        return result;
-    }
-
-    // The fidelity matrix table: a cdc pair (or a full one) from cdc_src.fidelity to `target`.
-    static sync::PairSpec fidelitySpec(const QString &pairId, const QString &target)
-    {
-        sync::PairSpec spec = pairSpec(pairId);
-        sync::EntitySpec &entity = spec.entities.first();
-        entity.name = entity.sourceEntity = QStringLiteral("fidelity");
-        entity.targetEntity = target;
-        entity.sourceKey = entity.targetKey = fidelity::kKey;
-        QJsonArray fields;
-        for (const QString &column : fidelity::kColumnNames)
-            fields.append(QJsonObject { { QStringLiteral("target"), column }, { QStringLiteral("source"), column } });
-        entity.mapping = QJsonObject { { QStringLiteral("fields"), fields } };
-        return spec;
-    }
-    // Each stored value with its storage class (a REAL with 17 digits), one line per row, sorted.
+    }    // Each stored value with its storage class (a REAL with 17 digits), one line per row, sorted.
     QStringList storedRows(const QString &table)
     {
         QStringList values;
@@ -180,9 +141,10 @@ class TestCdcSqlite : public QObject
                                      "ELSE typeof(%1) || ':' || quote(%1) END")
                           .arg(q);
         }
-        QSqlQuery query = m_target->prepare(
+        const db::Database &target = m_side->database();
+        QSqlQuery query = target.prepare(
             QStringLiteral("SELECT %1 FROM \"%2\"").arg(values.join(QStringLiteral(" || '|' || ")), table));
-        m_target->exec(query, "reading stored values");
+        target.exec(query, "reading stored values");
         QStringList rows;
         while (query.next())
             rows << query.value(0).toString();
@@ -194,7 +156,7 @@ class TestCdcSqlite : public QObject
     {
         sync::PairSpec spec = fidelitySpec(QStringLiteral("fidfull"), QStringLiteral("fid_full"));
         spec.cdc = false;
-        sync::SyncRunner runner(spec, *m_world.src, *m_sqlite, *m_world.quarantine);
+        sync::SyncRunner runner(spec, *m_world.src, *m_fullTarget, *m_world.quarantine);
         sync::RunOptions options;
         options.forceFull = true;
         const sync::RunResult result = runner.run(options);
@@ -210,102 +172,34 @@ private Q_SLOTS:
         createTables(*m_world.admin);
         sql(QStringLiteral("CREATE TABLE cdc_src.fidelity %1").arg(QString::fromUtf8(fidelity::kColumns)));
         const QString path = m_world.dir.filePath(QStringLiteral("target.db"));
-        m_target = std::make_unique<db::Database>(db::DatabaseUrl::parse(path));
-        createSqliteParcel(*m_target);
-        createSqliteParcel(*m_target, QStringLiteral("parcel_soft"), QStringLiteral("deleted BOOLEAN"));
+        m_side = std::make_unique<SqliteSide>(path);
+        createSqliteParcel(m_side->database());
+        createSqliteParcel(m_side->database(), QStringLiteral("parcel_soft"), QStringLiteral("deleted BOOLEAN"));
         for (const char *table : { "fid_full", "fid_stream", "fid_snap" })
-            lite(QStringLiteral("CREATE TABLE %1 %2").arg(QLatin1String(table), QString::fromUtf8(fidelity::kSqliteColumns)));
-        m_sqlite = sqliteConnector(path);
+            m_side->exec(QStringLiteral("CREATE TABLE %1 %2").arg(QLatin1String(table), QString::fromUtf8(fidelity::kSqliteColumns)));
+        m_fullTarget = sqliteConnector(path);
     }
 
     void cleanupTestCase()
     {
-        m_sqlite.reset();
-        m_target.reset();
+        m_fullTarget.reset();
+        m_side.reset();
         m_world.close();
         m_cluster.reset();
     }
 
-    // Snapshot, then inserts, updates (one leaving a TOAST value unsent), key-only deletes under
-    // REPLICA IDENTITY DEFAULT, a key change and a mixed transaction on the composite key; the
-    // position lives in the SQLite file; stopped, changed, resumed: exactly the changes made
-    // while stopped are applied, once; TRUNCATE empties the target (delete policy propagate).
+    // cdctargetscenario.h: snapshot, every kind of change on the composite key (an unsent TOAST
+    // value left untouched, key-only deletes, a key change), stop and resume with exactly the
+    // changes made meanwhile applied once, TRUNCATE; the position in the SQLite file.
     void snapshotStreamAndResume()
     {
-        const QString big = QStringLiteral("(SELECT string_agg(md5(g::text), '') FROM generate_series(1, 1000) g)");
-        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, 'r' || (g % 3), 'n' || g "
-                           "FROM generate_series(1, 40) g"));
-        sql(QStringLiteral("UPDATE cdc_src.parcel SET big = %1, version = version + 1 WHERE id IN (7, 8)").arg(big));
-        auto running = start(pairSpec(QStringLiteral("lite")));
-        auto stop = qScopeGuard([&] { running->stop(); }); // on a failure too (twice is harmless)
-        QTRY_COMPARE_WITH_TIMEOUT(liteValue(QStringLiteral("SELECT count(*) FROM parcel")), 40, 30000);
-        QVERIFY(sameParcels(*m_target));
-        QCOMPARE(liteValue(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = 'lite' "
-                                          "AND slot = 'tf_pair_lite' AND end_lsn > 0")),
-                 1);
-        QCOMPARE(liteValue(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot")), 0);
-        // Values stored as the full load stores them: INTEGER for the int8 and int columns.
+        tf::test::cdcpair::snapshotStreamAndResume(m_world, *m_side, QStringLiteral("lite"));
+        if (QTest::currentTestFailed())
+            return;
+        // Stored as the full load stores them: INTEGER for the int8 and int columns.
         QCOMPARE(liteValue(QStringLiteral("SELECT count(*) FROM parcel WHERE typeof(id) = 'integer' "
                                           "AND typeof(version) = 'integer'")),
-                 40);
-
-        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) VALUES (100, 'x', 'new')"));
-        sql(QStringLiteral("UPDATE cdc_src.parcel SET name = 'renamed', version = version + 1 WHERE id = 7"));
-        sql(QStringLiteral("DELETE FROM cdc_src.parcel WHERE id = 3"));
-        sql(QStringLiteral("UPDATE cdc_src.parcel SET region = 'moved', version = version + 1 WHERE id = 5"));
-        sql(QStringLiteral("BEGIN; INSERT INTO cdc_src.parcel (id, region, name) VALUES (101, 'x', 'a'); "
-                           "UPDATE cdc_src.parcel SET name = NULL, version = version + 1 WHERE id = 9; "
-                           "UPDATE cdc_src.parcel SET name = 'twice', version = version + 1 WHERE id = 101; "
-                           "DELETE FROM cdc_src.parcel WHERE id = 10; COMMIT"));
-        QTRY_VERIFY_WITH_TIMEOUT(sameParcels(*m_target), 30000);
-        QCOMPARE(liteValue(QStringLiteral("SELECT length(big) FROM parcel WHERE id = 7")), 32000);
-        QCOMPARE(liteValue(QStringLiteral("SELECT count(*) FROM parcel WHERE id IN (3, 10)")), 0);
-
-        // The unsent TOAST value is left untouched: a value only the target holds stays.
-        lite(QStringLiteral("UPDATE parcel SET big = 'kept by the target', version = -1 WHERE id = 8"));
-        sql(QStringLiteral("UPDATE cdc_src.parcel SET name = 'toast unsent', version = version + 1 WHERE id = 8"));
-        QTRY_COMPARE_WITH_TIMEOUT(scalar(*m_target, QStringLiteral("SELECT name FROM parcel WHERE id = 8")),
-                                  QStringLiteral("toast unsent"), 30000);
-        QCOMPARE(scalar(*m_target, QStringLiteral("SELECT big FROM parcel WHERE id = 8")),
-                 QStringLiteral("kept by the target"));
-        sql(QStringLiteral("UPDATE cdc_src.parcel SET big = 'small again', version = version + 1 WHERE id = 8"));
-        QTRY_VERIFY_WITH_TIMEOUT(sameParcels(*m_target), 30000);
-
-        sync::RunResult stopped = stopCleanly(*running);
-        QCOMPARE(stopped.status, sync::RunStatus::Cancelled);
-        QVERIFY(stopped.error.isEmpty());
-        QVERIFY(running->alerts.isEmpty());
-        // The slot was never told more than the target stored.
-        const qint64 stored = storedEnd(*m_target, QStringLiteral("lite"));
-        QVERIFY(stored > 0);
-        QVERIFY(pgValue(QStringLiteral("SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots "
-                                       "WHERE slot_name = 'tf_pair_lite'"))
-                <= stored);
-
-        // Changed while nobody streams; resumed from the stored LSN: exactly these 51 changes.
-        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, 'later', 'x' FROM "
-                           "generate_series(200, 249) g"));
-        sql(QStringLiteral("UPDATE cdc_src.parcel SET name = 'again', version = version + 1 WHERE id = 12"));
-        running = start(pairSpec(QStringLiteral("lite")));
-        QTRY_VERIFY_WITH_TIMEOUT(sameParcels(*m_target), 30000);
-        stopped = stopCleanly(*running);
-        QVERIFY(stopped.error.isEmpty());
-        QCOMPARE(stopped.totals.inserted, 50);
-        QCOMPARE(stopped.totals.updated, 1);
-        QCOMPARE(stopped.totals.deleted, 0);
-        QVERIFY(storedEnd(*m_target, QStringLiteral("lite")) > stored);
-
-        // TRUNCATE under the delete policy (propagate): the target is emptied, then fills again.
-        running = start(pairSpec(QStringLiteral("lite")));
-        sql(QStringLiteral("TRUNCATE cdc_src.parcel"));
-        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) VALUES (300, 'after', 'x')"));
-        QTRY_VERIFY_WITH_TIMEOUT(sameParcels(*m_target), 30000);
-        QCOMPARE(liteValue(QStringLiteral("SELECT count(*) FROM parcel")), 1);
-        stopped = stopCleanly(*running);
-        QVERIFY(stopped.error.isEmpty());
-        QCOMPARE(stopped.totals.deleted, 90);
-        QCOMPARE(duplicateWrites(*m_target), 0);
-        sync::CdcExecutor::dropReplication(m_world.src->url(), QStringLiteral("lite"));
+                 1);
     }
 
     // soft_delete: a key-only delete and a TRUNCATE flag the rows (stored as the full load's
@@ -316,8 +210,7 @@ private Q_SLOTS:
         spec.entities.first().targetEntity = QStringLiteral("parcel_soft");
         spec.entities.first().deleteAction = sync::DeleteAction::SoftDelete;
         spec.entities.first().softDeleteColumn = QStringLiteral("deleted");
-        auto running = start(spec);
-        auto stop = qScopeGuard([&] { running->stop(); });
+        auto run = start(spec);
         QTRY_COMPARE_WITH_TIMEOUT(liteValue(QStringLiteral("SELECT count(*) FROM parcel_soft")), 1, 30000);
         waitForSlot(QStringLiteral("soft"));
         sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, 's', 'n' FROM "
@@ -333,11 +226,10 @@ private Q_SLOTS:
                                   30000);
         QCOMPARE(liteValue(QStringLiteral("SELECT count(*) FROM parcel_soft WHERE deleted = 1")), 6);
         QCOMPARE(liteValue(QStringLiteral("SELECT count(*) FROM parcel_soft WHERE id = 306 AND deleted IS NULL")), 1);
-        stop.dismiss();
-        const sync::RunResult stopped = stopCleanly(*running);
+        const sync::RunResult stopped = run->stop();
         QVERIFY(stopped.error.isEmpty());
         QCOMPARE(stopped.totals.deleted, 6); // 301, then 300 and 302..305 by the TRUNCATE
-        QCOMPARE(duplicateWrites(*m_target), 0);
+        QCOMPARE(m_side->duplicateWrites(), 0);
         sync::CdcExecutor::dropReplication(m_world.src->url(), QStringLiteral("soft"));
     }
 
@@ -348,7 +240,6 @@ private Q_SLOTS:
     void typeFidelityMatchesFullLoad()
     {
         auto streamed = start(fidelitySpec(QStringLiteral("fidstream"), QStringLiteral("fid_stream")));
-        auto stopStreamed = qScopeGuard([&] { streamed->stop(); });
         waitForSlot(QStringLiteral("fidstream"));
         sql(QStringLiteral("INSERT INTO cdc_src.fidelity VALUES %1").arg(QString::fromUtf8(fidelity::kRows)));
         const qint64 rows = pgValue(QStringLiteral("SELECT count(*) FROM cdc_src.fidelity"));
@@ -360,7 +251,6 @@ private Q_SLOTS:
         QCOMPARE(storedRows(QStringLiteral("fid_stream")), full);
 
         auto snapshot = start(fidelitySpec(QStringLiteral("fidsnap"), QStringLiteral("fid_snap")));
-        auto stopSnapshot = qScopeGuard([&] { snapshot->stop(); });
         QTRY_COMPARE_WITH_TIMEOUT(liteValue(QStringLiteral("SELECT count(*) FROM fid_snap")), rows, 30000);
         waitForSlot(QStringLiteral("fidsnap"));
         QCOMPARE(storedRows(QStringLiteral("fid_snap")), full);
@@ -390,10 +280,8 @@ private Q_SLOTS:
         QCOMPARE(storedRows(QStringLiteral("fid_stream")), remaining);
         QCOMPARE(storedRows(QStringLiteral("fid_snap")), remaining);
 
-        stopStreamed.dismiss();
-        stopSnapshot.dismiss();
-        for (test::CdcRunning *running : { streamed.get(), snapshot.get() }) {
-            const sync::RunResult stopped = stopCleanly(*running);
+        for (TargetRun *run : { streamed.get(), snapshot.get() }) {
+            const sync::RunResult stopped = run->stop();
             QVERIFY(stopped.error.isEmpty());
             QCOMPARE(stopped.totals.quarantined, 0);
         }
@@ -401,79 +289,22 @@ private Q_SLOTS:
         sync::CdcExecutor::dropReplication(m_world.src->url(), QStringLiteral("fidsnap"));
     }
 
-    // kill -9 of the streaming process at 20 points (2 in the initial snapshot, 18 while
-    // streaming) with a concurrent writer: afterwards the SQLite target equals the source and no
-    // change was applied twice.
+    // cdctargetscenario.h: kill -9 of the streaming process (`tst_cdcsqlite --stream`) twice in
+    // the initial snapshot and 18 times while streaming, a concurrent writer: the SQLite target
+    // (crash.db) equals the source afterwards and no change was applied twice.
     void killedAnywhereConvergesExactly()
     {
         const QString path = m_world.dir.filePath(QStringLiteral("crash.db"));
-        db::Database target(db::DatabaseUrl::parse(path));
-        createSqliteParcel(target);
-        sql(QStringLiteral("TRUNCATE cdc_src.parcel"));
-        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, 'r' || (g % 3), 'n' || g "
-                           "FROM generate_series(0, 19999) g"));
-        const auto startChild = [&] {
+        SqliteSide crash(path);
+        createSqliteParcel(crash.database());
+        tf::test::cdcpair::killedAnywhereConvergesExactly(m_world, m_cluster->url(), crash, kCrashPair, 20000, 18, [&] {
             auto child = std::make_unique<QProcess>();
             child->setProcessChannelMode(QProcess::ForwardedErrorChannel);
             child->start(QCoreApplication::applicationFilePath(),
                          { QStringLiteral("--stream"), m_cluster->url(), path,
                            m_world.dir.filePath(QStringLiteral("control.db")) });
             return child;
-        };
-        const auto kill9 = [](QProcess &child) {
-            if (child.processId() > 0) // never kill(0): that is the whole process group
-                ::kill(pid_t(child.processId()), SIGKILL);
-            child.waitForFinished(10000);
-        };
-        QRandomGenerator random(17);
-        SourceWriter writer(m_cluster->url(), true);
-        writer.start(20000);
-        for (int kill = 0; kill < 2; ++kill) {
-            auto child = startChild();
-            QTRY_VERIFY_WITH_TIMEOUT(pgValue(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
-                                                            "slot_name = 'tf_pair_%1'").arg(kCrashPair)) > 0
-                                         && number(target, QStringLiteral("SELECT count(*) FROM parcel")) > 0,
-                                     60000);
-            kill9(*child);
-        }
-        writer.stop();
-        QVERIFY2(writer.error().isEmpty(), qPrintable(writer.error()));
-
-        // The third attempt loads the snapshot. The reloads wrote rows twice by design: the log
-        // of writes starts again once the target equals the quiet source.
-        auto running = startChild();
-        QTRY_VERIFY_WITH_TIMEOUT(storedEnd(target, kCrashPair) > 0, 120000);
-        QTRY_VERIFY_WITH_TIMEOUT(sameParcels(target), 120000);
-        target.execDirect(QStringLiteral("DELETE FROM written"), "cdc sqlite test");
-
-        SourceWriter streaming(m_cluster->url(), true);
-        streaming.start(writer.nextId());
-        int killsBeforeFeedback = 0;
-        for (int kill = 0; kill < 18; ++kill) {
-            if (!running)
-                running = startChild();
-            const qint64 before = storedEnd(target, kCrashPair);
-            QTRY_VERIFY_WITH_TIMEOUT(storedEnd(target, kCrashPair) > before, 60000);
-            QTest::qWait(int(random.bounded(50, 800)));
-            kill9(*running);
-            running.reset();
-            killsBeforeFeedback += pgValue(QStringLiteral("SELECT confirmed_flush_lsn - '0/0'::pg_lsn FROM "
-                                                          "pg_replication_slots WHERE slot_name = 'tf_pair_%1'")
-                                               .arg(kCrashPair))
-                    < storedEnd(target, kCrashPair)
-                ? 1
-                : 0;
-        }
-        qInfo("%d of 18 streaming kills came between a target commit and its feedback", killsBeforeFeedback);
-        streaming.stop();
-        QVERIFY2(streaming.error().isEmpty(), qPrintable(streaming.error()));
-
-        running = startChild();
-        QTRY_VERIFY_WITH_TIMEOUT(sameParcels(target), 120000);
-        kill9(*running);
-        QCOMPARE(duplicateWrites(target), 0);
-        QVERIFY(number(target, QStringLiteral("SELECT count(*) FROM parcel")) > 15000);
-        target.closeThreadConnection();
+        });
     }
 };
 

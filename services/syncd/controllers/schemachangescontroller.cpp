@@ -251,7 +251,7 @@ void SchemaChangesController::resnapshot(const http::ApiRequest &request,
                 = sync::cdc::openCdcTarget(*target);
             sync::cdc::CdcPositions &positions = cdcTarget->positions();
             positions.ensureTable();
-            const std::unique_ptr<db::Transaction> transaction = cdcTarget->begin();
+            const std::unique_ptr<sync::cdc::CdcTransaction> transaction = cdcTarget->begin();
             positions.remove(pairId, slot);
             positions.markSnapshot(pairId, slot);
             transaction->commit();

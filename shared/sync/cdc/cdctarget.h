@@ -12,7 +12,7 @@
 #include <optional>
 
 namespace tf::db {
-class Transaction;
+class Database;
 }
 
 namespace tf::sync {
@@ -47,6 +47,12 @@ public:
     virtual qint64 markAllDeleted(const QString &column) = 0;
 };
 
+// The key of a row whose key columns are at `keyIndexes`.
+KeyValues keyOfRow(const Row &row, const QList<int> &keyIndexes);
+// CdcTableWriter::update() row by row: updateAt() under each row's own key; the rows not found.
+QSet<qsizetype> updateEach(CdcTableWriter &writer, const QList<Row> &rows,
+                           const QList<bool> &unchanged, const QList<int> &keyIndexes);
+
 // Where a cdc pair's target stands, stored in the target itself (tf_cdc_position) and saved in
 // the same target transaction as the changes it covers; and the mark of a snapshot under way
 // (tf_cdc_snapshot). Calls run inside whatever transaction is open on the target.
@@ -68,6 +74,18 @@ public:
     virtual void clearSnapshot(const QString &pairId, const QString &slot) = 0;
 };
 
+// An open target transaction: commit() makes its writes durable; destroyed uncommitted, it
+// rolls them back.
+class CdcTransaction
+{
+public:
+    virtual ~CdcTransaction() = default;
+    virtual void commit() = 0;
+};
+
+// A QtSql target's transaction (db::Transaction: BEGIN, or BEGIN IMMEDIATE on SQLite).
+std::unique_ptr<CdcTransaction> beginDbTransaction(const db::Database &database);
+
 // The target side of a cdc pair: one transactional target database, its table writers and its
 // position store. openCdcTarget() picks the implementation by the target connector's kind.
 // Used from one thread (the stream's).
@@ -76,9 +94,8 @@ class CdcTarget
 public:
     virtual ~CdcTarget() = default;
 
-    // Opens the target transaction: committed by commit(), rolled back by rollback() or when
-    // destroyed uncommitted.
-    virtual std::unique_ptr<db::Transaction> begin() = 0;
+    // Opens the target transaction.
+    virtual std::unique_ptr<CdcTransaction> begin() = 0;
     // `table` in the target (a PostgreSQL target: in its schema); rows in `rowSchema` order.
     // Throws tf::Error(Validation) without key columns.
     virtual std::unique_ptr<CdcTableWriter> tableWriter(const QString &table, SchemaPtr rowSchema,

@@ -12,14 +12,6 @@ PgCdcTableWriter::PgCdcTableWriter(const db::Database &target, const QString &sc
     , m_batch(target, schema, table, rowSchema, keyColumns)
 { }
 
-KeyValues PgCdcTableWriter::keyOf(const Row &row) const
-{
-    KeyValues key;
-    for (const int index : m_keyIndexes)
-        key << row.value(index);
-    return key;
-}
-
 void PgCdcTableWriter::upsert(const QList<Row> &rows)
 {
     if (rows.size() >= kMinSetRows) {
@@ -34,12 +26,7 @@ QSet<qsizetype> PgCdcTableWriter::update(const QList<Row> &rows, const QList<boo
 {
     if (rows.size() >= kMinSetRows)
         return m_batch.update(rows, unchanged);
-    QSet<qsizetype> missing;
-    for (qsizetype i = 0; i < rows.size(); ++i) {
-        if (!m_writer.update(rows.at(i), unchanged, keyOf(rows.at(i))))
-            missing.insert(i);
-    }
-    return missing;
+    return updateEach(*this, rows, unchanged, m_keyIndexes); // updateAt(): m_writer
 }
 
 bool PgCdcTableWriter::updateAt(const Row &row, const QList<bool> &unchanged,
@@ -54,7 +41,7 @@ qint64 PgCdcTableWriter::remove(const QList<Row> &keyRows, const QString &softDe
         return m_batch.remove(keyRows, softDeleteColumn);
     qint64 found = 0;
     for (const Row &row : keyRows) {
-        const KeyValues key = keyOf(row);
+        const KeyValues key = keyOfRow(row, m_keyIndexes);
         found += (softDeleteColumn.isEmpty() ? m_writer.remove(key)
                                              : m_writer.markDeleted(key, softDeleteColumn))
             ? 1
@@ -81,9 +68,9 @@ PgCdcTarget::PgCdcTarget(const db::DatabaseUrl &url, const QString &schema)
 
 PgCdcTarget::~PgCdcTarget() = default;
 
-std::unique_ptr<db::Transaction> PgCdcTarget::begin()
+std::unique_ptr<CdcTransaction> PgCdcTarget::begin()
 {
-    return std::make_unique<db::Transaction>(*m_database);
+    return beginDbTransaction(*m_database);
 }
 
 std::unique_ptr<CdcTableWriter> PgCdcTarget::tableWriter(const QString &table, SchemaPtr rowSchema,

@@ -30,7 +30,6 @@ public:
     static constexpr qsizetype kMinSetRows = 8; // shorter runs go statement by statement
 
 private:
-    KeyValues keyOf(const Row &row) const;
 
     QList<int> m_keyIndexes;
     CdcTargetWriter m_writer;
@@ -45,7 +44,7 @@ public:
     PgCdcTarget(const db::DatabaseUrl &url, const QString &schema);
     ~PgCdcTarget() override;
 
-    std::unique_ptr<db::Transaction> begin() override;
+    std::unique_ptr<CdcTransaction> begin() override;
     std::unique_ptr<CdcTableWriter> tableWriter(const QString &table, SchemaPtr rowSchema,
                                                 const QStringList &keyColumns) override;
     CdcPositions &positions() override { return *m_positions; }

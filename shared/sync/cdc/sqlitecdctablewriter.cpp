@@ -35,14 +35,6 @@ QString SqliteCdcTableWriter::keyCondition() const
     return parts.join(QStringLiteral(" AND "));
 }
 
-KeyValues SqliteCdcTableWriter::keyOf(const Row &row) const
-{
-    KeyValues key;
-    for (const int index : m_keyIndexes)
-        key << row.value(index);
-    return key;
-}
-
 QVariant SqliteCdcTableWriter::bound(int column, const QVariant &value) const
 {
     return sqlite::boundValue(m_table, m_schema->at(column), value);
@@ -86,12 +78,7 @@ void SqliteCdcTableWriter::upsert(const QList<Row> &rows)
 
 QSet<qsizetype> SqliteCdcTableWriter::update(const QList<Row> &rows, const QList<bool> &unchanged)
 {
-    QSet<qsizetype> missing;
-    for (qsizetype i = 0; i < rows.size(); ++i) {
-        if (!updateAt(rows.at(i), unchanged, keyOf(rows.at(i))))
-            missing.insert(i);
-    }
-    return missing;
+    return updateEach(*this, rows, unchanged, m_keyIndexes);
 }
 
 bool SqliteCdcTableWriter::updateAt(const Row &row, const QList<bool> &unchanged,
@@ -126,7 +113,7 @@ qint64 SqliteCdcTableWriter::remove(const QList<Row> &keyRows, const QString &so
         batch.keyColumns = m_keyColumns;
         batch.schema = m_schema;
         for (const Row &row : keyRows)
-            batch.deletes << keyOf(row);
+            batch.deletes << keyOfRow(row, m_keyIndexes);
         return sqlite::writeBatch(m_target, m_table, batch);
     }
     QSqlQuery query = m_target.prepare(QStringLiteral("UPDATE %1 SET %2 = ? WHERE %3")
@@ -136,7 +123,7 @@ qint64 SqliteCdcTableWriter::remove(const QList<Row> &keyRows, const QString &so
     qint64 found = 0;
     for (const Row &row : keyRows) {
         query.bindValue(0, flag);
-        bindKey(query, 1, keyOf(row));
+        bindKey(query, 1, keyOfRow(row, m_keyIndexes));
         m_target.exec(query, "marking a streamed delete");
         found += query.numRowsAffected();
     }

@@ -33,7 +33,6 @@ public:
 private:
     QString quoted(const QString &name) const;
     QString keyCondition() const;
-    KeyValues keyOf(const Row &row) const;
     // Binds `key` from position `first` on (typed as the row schema's key columns).
     void bindKey(QSqlQuery &query, int first, const KeyValues &key) const;
     QVariant bound(int column, const QVariant &value) const;

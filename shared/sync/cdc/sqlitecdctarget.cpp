@@ -121,9 +121,9 @@ SqliteCdcTarget::SqliteCdcTarget(const db::Database &target)
     , m_positions(target)
 { }
 
-std::unique_ptr<db::Transaction> SqliteCdcTarget::begin()
+std::unique_ptr<CdcTransaction> SqliteCdcTarget::begin()
 {
-    return std::make_unique<db::Transaction>(m_target); // BEGIN IMMEDIATE: the write lock
+    return beginDbTransaction(m_target); // BEGIN IMMEDIATE: the write lock
 }
 
 std::unique_ptr<CdcTableWriter> SqliteCdcTarget::tableWriter(const QString &table,

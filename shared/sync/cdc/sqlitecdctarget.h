@@ -40,7 +40,7 @@ class SqliteCdcTarget final : public CdcTarget
 public:
     explicit SqliteCdcTarget(const db::Database &target);
 
-    std::unique_ptr<db::Transaction> begin() override;
+    std::unique_ptr<CdcTransaction> begin() override;
     std::unique_ptr<CdcTableWriter> tableWriter(const QString &table, SchemaPtr rowSchema,
                                                 const QStringList &keyColumns) override;
     CdcPositions &positions() override { return m_positions; }

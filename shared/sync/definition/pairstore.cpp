@@ -26,7 +26,7 @@ void requireSystem(db::SystemRepository &systems, qint64 id, const QString &fiel
             errors->add(field, QStringLiteral("system %1 is of kind %2; mode cdc needs a %3 system "
                                               "here (%4)")
                                    .arg(id)
-                                   .arg(system.kind, kinds.join(QStringLiteral(" or ")), why));
+                                   .arg(system.kind, kinds.join(QStringLiteral(", ")), why));
     } catch (const Error &error) {
         if (error.kind() != Error::Kind::NotFound)
             throw;

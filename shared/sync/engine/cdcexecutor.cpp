@@ -302,7 +302,7 @@ void CdcExecutor::onKeepalive(Lsn walEnd)
         // Idle: everything before walEnd has been received and applied (or was not ours).
         // Saved first, then confirmed, so the slot never holds WAL for nothing and never runs
         // ahead of what the target stored.
-        const std::unique_ptr<db::Transaction> transaction = m_cdcTarget->begin();
+        const std::unique_ptr<CdcTransaction> transaction = m_cdcTarget->begin();
         m_cdcTarget->positions().save(
             m_pair.pairId, StoredPosition { m_slot, m_server.systemId, m_server.timeline, walEnd });
         transaction->commit();

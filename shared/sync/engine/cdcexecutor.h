@@ -29,6 +29,7 @@ namespace tf::sync {
 namespace cdc {
 class CdcPositions;
 class CdcTarget;
+class CdcTransaction;
 } // namespace cdc
 class CdcEntityWriter;
 class CdcSchemaGate;
@@ -167,7 +168,7 @@ private:
     CdcEntityWriter *m_heldWriter = nullptr; // the writer holding a run of changes, if any
     std::unique_ptr<cdc::ChangeDecoder> m_decoder;
     std::unique_ptr<cdc::PgReplicationStream> m_stream;
-    std::unique_ptr<db::Transaction> m_transaction; // the open target transaction, if any
+    std::unique_ptr<cdc::CdcTransaction> m_transaction; // the open target transaction, if any
     cdc::Lsn m_pendingEnd = 0; // end LSN of the last source transaction in m_transaction
     int m_pendingTransactions = 0;
     QList<qint64> m_pendingCommitTimes; // source commit times (pg epoch µs), when latency is asked

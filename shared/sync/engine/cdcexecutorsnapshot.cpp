@@ -30,7 +30,7 @@ Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
                        "snapshot %3")
             .arg(m_slot, formatLsn(slot.consistentPoint), slot.snapshotName));
     {
-        const std::unique_ptr<db::Transaction> mark = m_cdcTarget->begin();
+        const std::unique_ptr<CdcTransaction> mark = m_cdcTarget->begin();
         m_cdcTarget->positions().markSnapshot(m_pair.pairId, m_slot);
         mark->commit();
     }
@@ -82,7 +82,7 @@ Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
         throw Error(Error::Kind::Unavailable, QStringLiteral("initial snapshot failed, slot dropped: %1")
                                                   .arg(loaded.error));
     }
-    const std::unique_ptr<db::Transaction> transaction = m_cdcTarget->begin();
+    const std::unique_ptr<CdcTransaction> transaction = m_cdcTarget->begin();
     CdcPositions &positions = m_cdcTarget->positions();
     positions.save(m_pair.pairId, StoredPosition { m_slot, m_server.systemId, m_server.timeline,
                                                    slot.consistentPoint });
@@ -106,7 +106,7 @@ void CdcExecutor::emptyUnfinishedSnapshot(CdcPositions &positions)
     if (!started)
         return;
     EntityStats removed;
-    const std::unique_ptr<db::Transaction> transaction = m_cdcTarget->begin();
+    const std::unique_ptr<CdcTransaction> transaction = m_cdcTarget->begin();
     for (const auto &writer : std::as_const(m_writers))
         writer->truncate(removed);
     transaction->commit();
