@@ -1,5 +1,6 @@
 #include "cdctarget.h"
 
+#include "cdctablekeys.h"
 #include "core/errors.h"
 #include "db/connection.h"
 #include "mysqlcdctarget.h"
@@ -26,6 +27,16 @@ private:
 };
 
 } // namespace
+
+QList<int> keyIndexesOf(const Schema &rowSchema, const QStringList &keyColumns, const QString &table)
+{
+    const QList<int> indexes = rowSchema.indexesOf(keyColumns);
+    if (keyColumns.isEmpty() || indexes.size() != keyColumns.size())
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("writing changes to '%1': the rows lack key columns (%2)")
+                        .arg(table, keyColumns.join(QStringLiteral(", "))));
+    return indexes;
+}
 
 KeyValues keyOfRow(const Row &row, const QList<int> &keyIndexes)
 {

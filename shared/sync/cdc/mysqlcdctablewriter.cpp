@@ -1,6 +1,6 @@
 #include "mysqlcdctablewriter.h"
 
-#include "core/errors.h"
+#include "cdctablekeys.h"
 #include "sync/connectors/mysqlconnector.h"
 #include "sync/connectors/mysqlsession.h"
 #include "sync/connectors/mysqlvalues.h"
@@ -23,13 +23,8 @@ MysqlCdcTableWriter::MysqlCdcTableWriter(MysqlConnector &target, const QString &
     , m_table(target.table(table))
     , m_schema(std::move(rowSchema))
     , m_keyColumns(std::move(keyColumns))
-    , m_keyIndexes(m_schema->indexesOf(m_keyColumns))
-{
-    if (m_keyColumns.isEmpty() || m_keyIndexes.size() != m_keyColumns.size())
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("writing changes to '%1': the rows lack key columns (%2)")
-                        .arg(table, m_keyColumns.join(QStringLiteral(", "))));
-}
+    , m_keyIndexes(keyIndexesOf(*m_schema, m_keyColumns, table))
+{ }
 
 QString MysqlCdcTableWriter::keyCondition() const
 {

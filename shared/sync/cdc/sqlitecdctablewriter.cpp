@@ -1,5 +1,6 @@
 #include "sqlitecdctablewriter.h"
 
+#include "cdctablekeys.h"
 #include "core/errors.h"
 #include "db/connection.h"
 #include "sync/connectors/sqlitebatchwriter.h"
@@ -14,13 +15,8 @@ SqliteCdcTableWriter::SqliteCdcTableWriter(const db::Database &target, const QSt
     , m_table(sqlite::readTable(target, table))
     , m_schema(std::move(rowSchema))
     , m_keyColumns(std::move(keyColumns))
-    , m_keyIndexes(m_schema->indexesOf(m_keyColumns))
-{
-    if (m_keyColumns.isEmpty() || m_keyIndexes.size() != m_keyColumns.size())
-        throw Error(Error::Kind::Validation,
-                    QStringLiteral("writing changes to '%1': the rows lack key columns (%2)")
-                        .arg(table, m_keyColumns.join(QStringLiteral(", "))));
-}
+    , m_keyIndexes(keyIndexesOf(*m_schema, m_keyColumns, table))
+{ }
 
 QString SqliteCdcTableWriter::quoted(const QString &name) const
 {
