@@ -22,7 +22,7 @@ tf_add_test(NAME tst_cdcexecmatrix SOURCES integration/tst_cdcexecmatrix.cpp int
 # kill -9 of the process running the cdc executor at 20 points (2 in the initial snapshot, 18
 # while streaming) with a concurrent writer: the target equals the source, nothing applied twice.
 tf_add_test(NAME tst_cdccrash SOURCES integration/tst_cdccrash.cpp integration/cdcpairfixture.h
-            LIBS tfcore LABELS integration TIMEOUT 600)
+            integration/cdcrunning.h integration/cdcsourcewriter.h LIBS tfcore LABELS integration TIMEOUT 600)
 # cdc mode through the services: a tf-gateway (its tf-syncd answering the API) and two tf-syncd
 # worker nodes on a control database of a wal_level=logical cluster; a cdc pair made through the
 # REST API streams (heartbeat statistics, disable/enable, exactly once); a stream failed for good
@@ -54,3 +54,19 @@ tf_add_test(NAME tst_cdcbigtx SOURCES integration/tst_cdcbigtx.cpp integration/c
 tf_add_test(NAME tst_cdcdemo SOURCES integration/tst_cdcdemo.cpp integration/tst_gatewayproxy_fixture.h
             LIBS tfcore LABELS integration TIMEOUT 300)
 add_dependencies(tst_cdcdemo tf-gateway tf-syncd tfctl)
+# cdc mode into an SQLite file target (cdc::SqliteCdcTarget) from a wal_level=logical cluster:
+# snapshot then streamed inserts, updates (an unchanged TOAST value left untouched), key-only
+# deletes, a key change and TRUNCATE on a composite key, under propagate and soft_delete; stop and
+# resume with nothing applied twice; the type-fidelity matrix as the full load stores it; kill -9
+# of the streaming process at 20 points with a concurrent writer: the target equals the source.
+tf_add_test(NAME tst_cdcsqlite SOURCES integration/tst_cdcsqlite.cpp integration/cdcpairfixture.h
+            integration/cdcrunning.h integration/cdcsourcewriter.h integration/cdctargetscenario.h
+            integration/tst_typefidelity.h
+            LIBS tfcore LABELS integration TIMEOUT 400)
+# cdc mode into a MariaDB target (cdc::MysqlCdcTarget) against a throwaway MariaDB the test
+# starts (TF_REQUIRE_MARIADB=1: a missing server fails): the scenarios of cdctargetscenario.h
+# (snapshot, every kind of change on a composite key, an unsent TOAST value left untouched, stop
+# and resume exactly, TRUNCATE) and kill -9 of the streaming process at 10 points.
+tf_add_test(NAME tst_cdcmariadb SOURCES integration/tst_cdcmariadb.cpp integration/cdcpairfixture.h
+            integration/cdcrunning.h integration/cdcsourcewriter.h integration/cdctargetscenario.h
+            LIBS tfcore LABELS integration TIMEOUT 400)

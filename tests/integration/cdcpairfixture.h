@@ -8,6 +8,7 @@
 #include "cdccluster.h"
 #include "pgsyncworld.h"
 #include "sync/engine/pairspec.h"
+#include "tst_typefidelity.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -56,6 +57,22 @@ inline sync::PairSpec pairSpec(const QString &pairId)
     spec.targetSystem = pairId + QStringLiteral("-target");
     spec.batchSize = 500;
     spec.entities = { entity };
+    return spec;
+}
+
+// The type-fidelity matrix (tst_typefidelity.h) from cdc_src.fidelity to `target`, every
+// column mapped to its namesake.
+inline sync::PairSpec fidelitySpec(const QString &pairId, const QString &target = QStringLiteral("fidelity"))
+{
+    sync::PairSpec spec = pairSpec(pairId);
+    sync::EntitySpec &entity = spec.entities.first();
+    entity.name = entity.sourceEntity = QStringLiteral("fidelity");
+    entity.targetEntity = target;
+    entity.sourceKey = entity.targetKey = fidelity::kKey;
+    QJsonArray fields;
+    for (const QString &column : fidelity::kColumnNames)
+        fields.append(QJsonObject { { QStringLiteral("target"), column }, { QStringLiteral("source"), column } });
+    entity.mapping = QJsonObject { { QStringLiteral("fields"), fields } };
     return spec;
 }
 

@@ -5,9 +5,12 @@
 #include "sync/engine/cdcexecutor.h"
 
 #include <QMutex>
+#include <QThread>
+#include <cstdio>
 #include <QStringList>
 #include <QThread>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace tf::test {
@@ -29,13 +32,16 @@ struct CdcRunning
     }
 
     // options.cancel and options.alert are set here; control: held schema changes, or nullptr.
+    // afterRun, if any, runs on the executor's thread once run() returned (a connector whose
+    // connections belong to that thread is closed there).
     static std::unique_ptr<CdcRunning> start(std::unique_ptr<sync::CdcExecutor> executor,
-                                             const db::Database *control = nullptr)
+                                             const db::Database *control = nullptr,
+                                             std::function<void()> afterRun = {})
     {
         auto running = std::make_unique<CdcRunning>();
         running->executor = std::move(executor);
         CdcRunning *r = running.get();
-        running->thread.reset(QThread::create([r, control] {
+        running->thread.reset(QThread::create([r, control, afterRun] {
             sync::CdcRunOptions options;
             options.cancel = &r->cancel;
             options.checkIntervalMs = 100;
@@ -46,6 +52,8 @@ struct CdcRunning
                 r->alerts << rule + QStringLiteral(": ") + message;
             };
             r->result = r->executor->run(options);
+            if (afterRun)
+                afterRun();
         }));
         // The executor is a QObject of the thread that runs it.
         running->executor->moveToThread(running->thread.get());
@@ -53,5 +61,23 @@ struct CdcRunning
         return running;
     }
 };
+
+// The body of the child process a crash test kills: the pair's executor, run again after every
+// failure (a slot still held by the walsender of a killed predecessor, say) as tf-syncd's retry
+// does, until the process is killed.
+[[noreturn]] inline void streamUntilKilled(const sync::PairSpec &spec, sync::PostgresConnector &source,
+                                           sync::TargetConnector &target, sync::QuarantineStore &quarantine)
+{
+    for (;;) {
+        sync::CdcExecutor executor(spec, source, target, quarantine);
+        sync::CdcRunOptions options;
+        options.checkIntervalMs = 200;
+        options.statusIntervalMs = 300;
+        options.maxTransactionsPerCommit = 20;
+        const sync::RunResult result = executor.run(options);
+        std::fprintf(stderr, "run ended: %s\n", qPrintable(result.error));
+        QThread::msleep(200);
+    }
+}
 
 } // namespace tf::test

@@ -66,19 +66,6 @@ class TestCdcExecMatrix : public QObject
         return result.error.isEmpty() && running.alerts.isEmpty() && result.totals.quarantined == 0;
     }
 
-    static sync::PairSpec fidelitySpec(const QString &pairId)
-    {
-        sync::PairSpec spec = pairSpec(pairId);
-        sync::EntitySpec &entity = spec.entities.first();
-        entity.name = entity.sourceEntity = entity.targetEntity = QStringLiteral("fidelity");
-        entity.sourceKey = entity.targetKey = fidelity::kKey;
-        QJsonArray fields;
-        for (const QString &column : fidelity::kColumnNames)
-            fields.append(QJsonObject { { QStringLiteral("target"), column }, { QStringLiteral("source"), column } });
-        entity.mapping = QJsonObject { { QStringLiteral("fields"), fields } };
-        return spec;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {

@@ -103,7 +103,7 @@ private Q_SLOTS:
     }
 
     // Source transactions large enough for the set-based apply (runs of more than
-    // CdcEntityWriter::kMinSetRows changes: COPY into a temporary table, one merge): inserts,
+    // cdc::PgCdcTableWriter::kMinSetRows changes: COPY into a temporary table, one merge): inserts,
     // a key written twice in one run, partial updates leaving a TOAST value untouched, partial
     // updates of rows the target lacks (quarantined, the others written), deletes.
     void setBasedRunsAreExact()

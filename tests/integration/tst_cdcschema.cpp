@@ -115,6 +115,50 @@ private Q_SLOTS:
         QVERIFY(m_pair > 0);
     }
 
+    // The target kinds cdc streams into, decided when the pair is defined: an SQLite target is
+    // accepted; a CSV one (not transactional) is a 422 whose errors[] names target_system_id and
+    // the refused kind, and nothing is created.
+    void targetKindsAtDefinition()
+    {
+        const QString sqlitePath = m_world.dir.filePath(QStringLiteral("kinds.db"));
+        {
+            db::Database file(db::DatabaseUrl::parse(sqlitePath));
+            file.execDirect(QStringLiteral("CREATE TABLE parcel (id INTEGER, region TEXT, name TEXT, "
+                                           "big TEXT, version INTEGER, PRIMARY KEY (id, region))"),
+                            "test setup");
+            file.closeThreadConnection();
+        }
+        const auto system = [this](const char *name, const char *kind, const QJsonObject &settings) {
+            return m_api.create(QStringLiteral("/systems"),
+                                { { QStringLiteral("name"), QLatin1String(name) },
+                                  { QStringLiteral("kind"), QLatin1String(kind) },
+                                  { QStringLiteral("settings"), settings } });
+        };
+        const qint64 source = system("kinds source", "postgres",
+                                     { { QStringLiteral("url"), m_cluster->url() },
+                                       { QStringLiteral("schema"), kSrc } });
+        const qint64 lite = system("kinds sqlite", "sqlite", { { QStringLiteral("path"), sqlitePath } });
+        const qint64 csv = system("kinds csv", "csv", { { QStringLiteral("path"), m_world.dir.path() } });
+        QVERIFY(source > 0 && lite > 0 && csv > 0);
+        const auto pairInto = [&](qint64 target, const char *name) {
+            return QJsonObject { { QStringLiteral("name"), QLatin1String(name) },
+                                 { QStringLiteral("source_system_id"), source },
+                                 { QStringLiteral("target_system_id"), target },
+                                 { QStringLiteral("mode"), QStringLiteral("cdc") },
+                                 { QStringLiteral("enabled"), false },
+                                 { QStringLiteral("entities"), QJsonArray { entity(baseColumns()) } } };
+        };
+        const test::HttpResult refused = m_api.call("POST", QStringLiteral("/sync-pairs"), pairInto(csv, "cdc into csv"));
+        QCOMPARE(refused.status, 422);
+        const QJsonArray errors = refused.json().value(QStringLiteral("errors")).toArray();
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.first()[QStringLiteral("field")].toString(), QStringLiteral("target_system_id"));
+        const QString message = errors.first()[QStringLiteral("message")].toString();
+        QVERIFY2(message.contains(QStringLiteral("of kind csv")) && message.contains(QStringLiteral("postgres, sqlite, mysql system")),
+                 qPrintable(message));
+        QVERIFY(m_api.create(QStringLiteral("/sync-pairs"), pairInto(lite, "cdc into sqlite")) > 0);
+    }
+
     void cleanupTestCase()
     {
         m_api.stop();

@@ -9,7 +9,7 @@
 #include "core/errors.h"
 #include "db/repositories/cdcschemachangerepository.h"
 #include "db/repositories/syncpairrepository.h"
-#include "sync/cdc/cdcpositionstore.h"
+#include "sync/cdc/cdctarget.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/definition/pairrecord.h"
 #include "sync/definition/pairstore.h"
@@ -239,23 +239,23 @@ void SchemaChangesController::resnapshot(const http::ApiRequest &request,
         const auto source = systems.openSource(record.sourceSystemId);
         const auto target = systems.openTarget(record.targetSystemId);
         const auto *sourcePg = dynamic_cast<const sync::PostgresConnector *>(source.get());
-        const auto *targetPg = dynamic_cast<const sync::PostgresConnector *>(target.get());
-        if (!sourcePg || !targetPg)
+        if (!sourcePg)
             throw Error(Error::Kind::Conflict,
-                        QStringLiteral("sync pair %1 is in cdc mode, which needs PostgreSQL on both "
-                                       "sides").arg(record.id));
+                        QStringLiteral("sync pair %1 is in cdc mode, which needs a PostgreSQL "
+                                       "source").arg(record.id));
         // The position first: with it gone (and the snapshot marked), the next run can only
         // start over, even if dropping the slot below fails.
         const QString slot = sync::CdcExecutor::slotName(pairId);
         {
-            db::Database targetDb(targetPg->url());
-            sync::cdc::CdcPositionStore positions(targetDb, targetPg->schemaName());
+            const std::unique_ptr<sync::cdc::CdcTarget> cdcTarget
+                = sync::cdc::openCdcTarget(*target);
+            sync::cdc::CdcPositions &positions = cdcTarget->positions();
             positions.ensureTable();
-            db::Transaction transaction(targetDb);
+            const std::unique_ptr<sync::cdc::CdcTransaction> transaction = cdcTarget->begin();
             positions.remove(pairId, slot);
             positions.markSnapshot(pairId, slot);
-            transaction.commit();
-            targetDb.closeThreadConnection();
+            transaction->commit();
+            cdcTarget->close();
         }
         sync::CdcExecutor::dropReplication(sourcePg->url(), pairId);
         const int superseded

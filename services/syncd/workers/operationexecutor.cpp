@@ -208,13 +208,13 @@ sync::RunResult OperationExecutor::streamCdc(sync::OperationQueue &queue,
                                              const db::OperationRecord &operation,
                                              sync::PairRuntime &runtime, std::atomic_bool &cancel)
 {
+    // The target: any kind with a cdc::CdcTarget (the executor refuses another, naming them).
     auto *source = dynamic_cast<sync::PostgresConnector *>(runtime.source.get());
-    auto *target = dynamic_cast<sync::PostgresConnector *>(runtime.target.get());
-    if (!source || !target)
+    if (!source)
         throw Error(Error::Kind::Validation,
-                    QStringLiteral("sync pair %1 is in cdc mode, which needs PostgreSQL on both "
-                                   "sides").arg(operation.pairId));
-    sync::CdcExecutor executor(runtime.spec, *source, *target, *runtime.quarantine,
+                    QStringLiteral("sync pair %1 is in cdc mode, which needs a PostgreSQL source "
+                                   "(logical replication)").arg(operation.pairId));
+    sync::CdcExecutor executor(runtime.spec, *source, *runtime.target, *runtime.quarantine,
                                runtime.detachedState());
     sync::CdcRunOptions options;
     options.operationId = operation.id;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cdctarget.h"
 #include "slotsafety.h"
 
 #include <QDateTime>
@@ -18,27 +19,27 @@ namespace tf::sync::cdc {
 // transactions up to end_lsn: a restart streams from there and skips what is not past it.
 // Queries run on the calling thread's connection of `target`, inside whatever transaction is
 // open on it.
-class CdcPositionStore final
+class CdcPositionStore final : public CdcPositions
 {
 public:
     CdcPositionStore(const db::Database &target, const QString &schema);
 
     // CREATE TABLE IF NOT EXISTS, serialised by an advisory lock (two pairs starting at once).
-    void ensureTable();
-    std::optional<StoredPosition> load(const QString &pairId, const QString &slot);
+    void ensureTable() override;
+    std::optional<StoredPosition> load(const QString &pairId, const QString &slot) override;
     // Upserts the position. It never moves backwards: an end LSN below the stored one is not
     // saved (false), since that would apply transactions twice after a restart.
-    bool save(const QString &pairId, const StoredPosition &position);
-    void remove(const QString &pairId, const QString &slot);
+    bool save(const QString &pairId, const StoredPosition &position) override;
+    void remove(const QString &pairId, const QString &slot) override;
 
     // tf_cdc_snapshot(pair_id, slot, started_at), created by ensureTable(): set (committed) before
     // a snapshot writes its first row and cleared in the transaction that saves its consistent
     // point. Found set at the next snapshot, it says the target holds rows of an attempt that
     // did not finish (or of a pair that is re-snapshotted), which the new load alone would not
     // remove when their source rows were deleted meanwhile.
-    void markSnapshot(const QString &pairId, const QString &slot);
-    std::optional<QDateTime> snapshotMark(const QString &pairId, const QString &slot);
-    void clearSnapshot(const QString &pairId, const QString &slot);
+    void markSnapshot(const QString &pairId, const QString &slot) override;
+    std::optional<QDateTime> snapshotMark(const QString &pairId, const QString &slot) override;
+    void clearSnapshot(const QString &pairId, const QString &slot) override;
 
     const QString &table() const { return m_table; }
 

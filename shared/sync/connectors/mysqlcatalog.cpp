@@ -59,7 +59,8 @@ QStringList tableNames(Session &session)
     QSqlQuery query = session.run(Session::Role::Write,
                                   QStringLiteral("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
                                                  "AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME NOT IN ('tf_sync_state', "
-                                                 "'tf_sync_checkpoint') ORDER BY TABLE_NAME"),
+                                                 "'tf_sync_checkpoint', 'tf_cdc_position', 'tf_cdc_snapshot') "
+                                                 "ORDER BY TABLE_NAME"),
                                   {}, "listing tables");
     QStringList names;
     while (query.next())

@@ -68,8 +68,15 @@ public:
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;
 
-private:
+    // For cdc (cdc::MysqlCdcTarget), on the same write connection and with the same encoding as
+    // apply(): the session, a table as described, and apply()'s upsert half (INSERT ... ON
+    // DUPLICATE KEY UPDATE) inside the caller's open write transaction.
+    mysql::Session &session() { return *m_session; }
     const mysql::Table &table(const QString &entity);
+    void writeUpserts(const ChangeBatch &batch);
+
+private:
+    void readMaxPacket();
     mysql::StateStore &ownStateStore();
     QList<mysql::ColumnInfo> selected(const mysql::Table &table, const QStringList &columns) const;
     void writeRows(const mysql::Table &table, const ChangeBatch &batch, WriteCounts *counts);

@@ -57,10 +57,7 @@ void MysqlConnector::apply(const ChangeBatch &batch)
     const mysql::Table *t = hasRows ? &table(batch.entity) : nullptr; // a state-only batch needs no table
     const bool hasState = !batch.stateUpserts.isEmpty() || !batch.stateDeletes.isEmpty() || batch.checkpoint;
     mysql::StateStore *state = hasState ? &ownStateStore() : nullptr; // its DDL commits: before the transaction
-    if (m_maxPacket == 0) {
-        QSqlQuery packet = m_session->run(kWrite, QStringLiteral("SELECT @@max_allowed_packet"), {}, "reading max_allowed_packet");
-        m_maxPacket = packet.next() ? packet.value(0).toLongLong() : 4 << 20;
-    }
+    readMaxPacket();
     QString stage;
     if (!batch.deletes.isEmpty()) {
         // A staging table with the key columns' own types (so DECIMAL keys compare exactly).
@@ -85,6 +82,23 @@ void MysqlConnector::apply(const ChangeBatch &batch)
     transaction.commit();
     if (batch.counts)
         *batch.counts = counts;
+}
+
+void MysqlConnector::readMaxPacket()
+{
+    if (m_maxPacket != 0)
+        return;
+    QSqlQuery packet = m_session->run(kWrite, QStringLiteral("SELECT @@max_allowed_packet"), {}, "reading max_allowed_packet");
+    m_maxPacket = packet.next() ? packet.value(0).toLongLong() : 4 << 20;
+}
+
+void MysqlConnector::writeUpserts(const ChangeBatch &batch)
+{
+    if (batch.upserts.isEmpty())
+        return;
+    readMaxPacket();
+    WriteCounts counts;
+    writeRows(table(batch.entity), batch, &counts);
 }
 
 void MysqlConnector::deleteRows(const mysql::Table &t, const ChangeBatch &batch)

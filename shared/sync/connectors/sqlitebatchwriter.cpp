@@ -128,7 +128,7 @@ void writeUpserts(const db::Database &database, const Table &table, const Change
     }
 }
 
-void writeDeletes(const db::Database &database, const Table &table, const ChangeBatch &batch)
+qint64 writeDeletes(const db::Database &database, const Table &table, const ChangeBatch &batch)
 {
     QStringList conditions;
     QList<ValueType> keyTypes;
@@ -141,6 +141,7 @@ void writeDeletes(const db::Database &database, const Table &table, const Change
     QSqlQuery query = database.prepare(QStringLiteral("DELETE FROM %1 WHERE %2")
                                            .arg(quote(database, table.description.name),
                                                 conditions.join(QStringLiteral(" AND "))));
+    qint64 deleted = 0;
     for (const KeyValues &key : batch.deletes) {
         if (key.size() != keyTypes.size()) {
             throw invalid(table, QStringLiteral("a key deleted from '%1' has %2 values for %3 key columns")
@@ -150,23 +151,30 @@ void writeDeletes(const db::Database &database, const Table &table, const Change
             query.bindValue(i, toStored(key.at(i), keyTypes.at(i)));
         if (!query.exec())
             fail(database, table, query, key, keyTypes, "deleting a row");
+        deleted += query.numRowsAffected();
     }
+    return deleted;
 }
 
 } // namespace
 
-void writeBatch(const db::Database &database, const Table &table, const ChangeBatch &batch)
+QVariant boundValue(const Table &table, const Column &column, const QVariant &value)
+{
+    checkDecimal(table, column, value);
+    return toStored(value, column.type);
+}
+
+qint64 writeBatch(const db::Database &database, const Table &table, const ChangeBatch &batch)
 {
     if (batch.upserts.isEmpty() && batch.deletes.isEmpty())
-        return;
+        return 0;
     checkBatch(table, batch);
     if (!batch.upserts.isEmpty()) {
         if (!batch.schema)
             throw invalid(table, QStringLiteral("rows written to '%1' come without a schema").arg(table.description.name));
         writeUpserts(database, table, batch);
     }
-    if (!batch.deletes.isEmpty())
-        writeDeletes(database, table, batch);
+    return batch.deletes.isEmpty() ? 0 : writeDeletes(database, table, batch);
 }
 
 } // namespace tf::sync::sqlite

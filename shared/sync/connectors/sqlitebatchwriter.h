@@ -16,7 +16,12 @@ namespace tf::sync::sqlite {
 // each prepared once per batch and re-used for every row. Throws tf::Error(Validation) when
 // the key is not a PRIMARY KEY or UNIQUE constraint of the table, a column is unknown, a
 // decimal would be rounded by the column's affinity, or a constraint is violated (the
-// message names the constraint and the row's key).
-void writeBatch(const db::Database &database, const Table &table, const ChangeBatch &batch);
+// message names the constraint and the row's key). Returns the rows the deletes found.
+qint64 writeBatch(const db::Database &database, const Table &table, const ChangeBatch &batch);
+
+// A model value of `column` (the written rows' schema) as writeBatch binds it: toStored(), after
+// refusing (tf::Error Validation) a decimal the column's affinity would round. cdc's streamed
+// writes (SqliteCdcTableWriter) bind through it, so they store what the full load stores.
+QVariant boundValue(const Table &table, const Column &column, const QVariant &value);
 
 } // namespace tf::sync::sqlite

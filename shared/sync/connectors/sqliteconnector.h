@@ -67,8 +67,11 @@ public:
                                  const QList<QVariant> &values) override;
     bool hasUniqueKey(const QString &entity, const QStringList &columns) override;
 
-private:
+    // The file's database (one connection per thread); throws tf::Error(Unavailable) when the
+    // file is gone. cdc's SqliteCdcTarget writes through it, beside the full load.
     const db::Database &database();
+
+private:
     const sqlite::Table &table(const QString &entity);
     ControlDbStateStore &ownStateStore();
     // Runs a prepared forward-only SELECT of `schema`'s columns and feeds the sink; false

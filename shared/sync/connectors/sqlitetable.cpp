@@ -77,7 +77,8 @@ QStringList tableNames(const db::Database &database)
 {
     QSqlQuery query = database.prepare(
         QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-                       "AND name NOT IN ('tf_sync_state', 'tf_sync_checkpoint') ORDER BY name"));
+                       "AND name NOT IN ('tf_sync_state', 'tf_sync_checkpoint', 'tf_cdc_position', "
+                       "'tf_cdc_snapshot') ORDER BY name"));
     database.exec(query, "listing tables");
     QStringList names;
     while (query.next())

@@ -6,6 +6,7 @@
 #include "db/repositories/systemrepository.h"
 #include "definitionerrors.h"
 #include "pairrecord.h"
+#include "sync/cdc/cdctarget.h"
 #include "sync/queue/operationqueue.h"
 #include "sync/schedule/cronschedule.h"
 #include "syncpairdefinition.h"
@@ -14,18 +15,18 @@ namespace tf::sync {
 
 namespace {
 
-// kinds: the kinds the pair's mode can use there (empty: any).
+// kinds: the kinds the pair's mode can use there (empty: any); why: what the mode needs of
+// that side, for the message naming the refused kind.
 void requireSystem(db::SystemRepository &systems, qint64 id, const QString &field,
-                   const QStringList &kinds, DefinitionErrors *errors)
+                   const QStringList &kinds, const QString &why, DefinitionErrors *errors)
 {
     try {
         const db::SystemRecord system = systems.get(id);
         if (!kinds.isEmpty() && !kinds.contains(system.kind))
             errors->add(field, QStringLiteral("system %1 is of kind %2; mode cdc needs a %3 system "
-                                              "(logical replication from the source, changes and "
-                                              "their position in one transaction on the target)")
+                                              "here (%4)")
                                    .arg(id)
-                                   .arg(system.kind, kinds.join(QStringLiteral(" or "))));
+                                   .arg(system.kind, kinds.join(QStringLiteral(", ")), why));
     } catch (const Error &error) {
         if (error.kind() != Error::Kind::NotFound)
             throw;
@@ -65,14 +66,21 @@ db::SyncPairRecord PairStore::validated(const QJsonObject &body, qint64 exceptId
     db::SystemRepository systems(m_control);
     DefinitionErrors errors;
     // cdc: the source streams through logical replication (PostgreSQL); the target applies each
-    // source transaction with its position in one transaction (CdcTargetWriter: PostgreSQL).
-    const QStringList cdcKinds = definition.mode == SyncMode::Cdc
-        ? QStringList { QStringLiteral("postgres") }
-        : QStringList();
+    // source transaction with its position in one transaction (cdc::CdcTarget: PostgreSQL,
+    // SQLite). A file target (csv, jsonl) is not transactional; other kinds have no CdcTarget.
+    const bool cdc = definition.mode == SyncMode::Cdc;
     requireSystem(systems, definition.sourceSystem,
-                  SyncPairDefinition::systemKey(body, QStringLiteral("source_system_id")), cdcKinds, &errors);
+                  SyncPairDefinition::systemKey(body, QStringLiteral("source_system_id")),
+                  cdc ? QStringList { QStringLiteral("postgres") } : QStringList(),
+                  QStringLiteral("it streams the source's changes through logical replication"),
+                  &errors);
     requireSystem(systems, definition.targetSystem,
-                  SyncPairDefinition::systemKey(body, QStringLiteral("target_system_id")), cdcKinds, &errors);
+                  SyncPairDefinition::systemKey(body, QStringLiteral("target_system_id")),
+                  cdc ? cdc::cdcTargetKinds() : QStringList(),
+                  QStringLiteral("each source transaction is written with its position in one "
+                                 "target transaction, which needs a transactional target cdc "
+                                 "supports"),
+                  &errors);
     errors.throwIfAny(QStringLiteral("sync pair definition is invalid"));
     db::SyncPairRepository pairs(m_control);
     requireFreeName(pairs, definition.name, exceptId);

@@ -9,16 +9,14 @@ using cdc::ChangeRow;
 using cdc::SourceChange;
 
 CdcEntityWriter::CdcEntityWriter(const PairSpec &pair, EntityPlan plan, TargetConnector &target,
-                                 ResilientCall &targetCalls, const db::Database &targetDb,
-                                 const QString &targetSchema, QuarantineStore &quarantine)
+                                 ResilientCall &targetCalls, cdc::CdcTarget &cdcTarget,
+                                 QuarantineStore &quarantine)
     : m_pair(pair)
     , m_plan(std::move(plan))
     , m_quarantine(quarantine)
     , m_transformer(m_plan, target, targetCalls)
-    , m_writer(targetDb, targetSchema, m_plan.spec.targetEntity, m_plan.targetSchema,
-               m_plan.spec.targetKey)
-    , m_batch(targetDb, targetSchema, m_plan.spec.targetEntity, m_plan.targetSchema,
-              m_plan.spec.targetKey)
+    , m_table(cdcTarget.tableWriter(m_plan.spec.targetEntity, m_plan.targetSchema,
+                                    m_plan.spec.targetKey))
 {
     // A target column is left untouched when the source column it is mapped from was not sent
     // (an unchanged TOAST value).
@@ -128,7 +126,7 @@ void CdcEntityWriter::apply(const SourceChange &change, qint64 operationId, Enti
     if (moveInPlace) {
         flush(stats); // in stream order
         const HeldUpdate held { row.row, std::move(mapped), operationId };
-        if (m_writer.update(held.mapped.row, unchanged, *oldTarget))
+        if (m_table->updateAt(held.mapped.row, unchanged, *oldTarget))
             ++stats.updated;
         else
             quarantineUnchangedToast(held, unchanged, stats);
@@ -153,10 +151,10 @@ void CdcEntityWriter::truncate(EntityStats &stats)
     flush(stats);
     switch (m_plan.spec.deleteAction) {
     case DeleteAction::Propagate:
-        stats.deleted += m_writer.removeAll();
+        stats.deleted += m_table->removeAll();
         return;
     case DeleteAction::SoftDelete:
-        stats.deleted += m_writer.markAllDeleted(m_plan.spec.softDeleteColumn);
+        stats.deleted += m_table->markAllDeleted(m_plan.spec.softDeleteColumn);
         return;
     case DeleteAction::Ignore:
         return;
@@ -187,12 +185,7 @@ void CdcEntityWriter::flush(EntityStats &stats)
     case RunKind::None:
         break;
     case RunKind::Upsert:
-        if (m_runRows.size() < kMinSetRows) {
-            for (const Row &row : std::as_const(m_runRows))
-                m_writer.upsert(row);
-        } else {
-            m_batch.upsert(m_runRows);
-        }
+        m_table->upsert(m_runRows);
         break;
     case RunKind::Update:
         flushUpdates(stats);
@@ -213,38 +206,18 @@ void CdcEntityWriter::flushDeletes(EntityStats &stats)
 {
     const QString softColumn
         = m_run == RunKind::SoftDelete ? m_plan.spec.softDeleteColumn : QString();
-    qint64 found = 0;
-    if (m_runRows.size() < kMinSetRows) {
-        for (const Row &row : std::as_const(m_runRows)) {
-            const KeyValues key = m_plan.targetKey(row);
-            found += (softColumn.isEmpty() ? m_writer.remove(key)
-                                           : m_writer.markDeleted(key, softColumn))
-                ? 1
-                : 0;
-        }
-    } else {
-        found = m_batch.remove(m_runRows, softColumn);
-    }
+    const qint64 found = m_table->remove(m_runRows, softColumn);
     if (m_run != RunKind::DropOldKey) // the old row of a key change is not a delete
         stats.deleted += found;
 }
 
 void CdcEntityWriter::flushUpdates(EntityStats &stats)
 {
-    QSet<qsizetype> missing;
-    if (m_runUpdates.size() < kMinSetRows) {
-        for (qsizetype i = 0; i < m_runUpdates.size(); ++i) {
-            const Row &row = m_runUpdates.at(i).mapped.row;
-            if (!m_writer.update(row, m_runUnchanged, m_plan.targetKey(row)))
-                missing.insert(i);
-        }
-    } else {
-        QList<Row> rows;
-        rows.reserve(m_runUpdates.size());
-        for (const HeldUpdate &held : std::as_const(m_runUpdates))
-            rows << held.mapped.row;
-        missing = m_batch.update(rows, m_runUnchanged);
-    }
+    QList<Row> rows;
+    rows.reserve(m_runUpdates.size());
+    for (const HeldUpdate &held : std::as_const(m_runUpdates))
+        rows << held.mapped.row;
+    const QSet<qsizetype> missing = m_table->update(rows, m_runUnchanged);
     for (qsizetype i = 0; i < m_runUpdates.size(); ++i) {
         if (missing.contains(i))
             quarantineUnchangedToast(m_runUpdates.at(i), m_runUnchanged, stats);

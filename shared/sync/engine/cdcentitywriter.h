@@ -4,22 +4,17 @@
 #include "resilientcall.h"
 #include "rowtransformer.h"
 #include "runtypes.h"
-#include "sync/cdc/cdctargetbatch.h"
-#include "sync/cdc/cdctargetwriter.h"
+#include "sync/cdc/cdctarget.h"
 #include "sync/cdc/changerow.h"
 
 #include <memory>
-
-namespace tf::db {
-class Database;
-}
 
 namespace tf::sync {
 
 class QuarantineStore;
 
 // One entity of a cdc pair: a streamed change, mapped and validated as the other modes do,
-// written by CdcTargetWriter inside the caller's target transaction (the one that also saves
+// written by the target's cdc::CdcTableWriter inside the caller's target transaction (the one that also saves
 // the position). A row that fails mapping or validation goes to quarantine (or fails the run
 // under "invalid_rows": "fail"); so does an update with unchanged TOAST values for a row the
 // target does not hold (it cannot be written whole). Deletes and TRUNCATE follow the entity's
@@ -28,16 +23,16 @@ class QuarantineStore;
 // Writes are held in a run of consecutive changes of one kind (upserts; partial updates that
 // leave the same columns untouched; deletes) and written when the run ends: a change of
 // another kind, flush() (before the target commit, a TRUNCATE, or a change to another
-// entity), or kMaxRunRows. A short run goes statement by statement (CdcTargetWriter), a
-// longer one by COPY and one merge (CdcTargetBatch). Either way the writes land in the order
-// the source made them, inside the caller's transaction, and memory holds one run at most.
+// entity), or kMaxRunRows. The table writer decides how a run goes (PostgreSQL: a short run
+// statement by statement, a longer one by COPY and one merge). Either way the writes land in the
+// order the source made them, inside the caller's transaction, and memory holds one run at most.
 class CdcEntityWriter final
 {
     Q_DISABLE_COPY_MOVE(CdcEntityWriter)
 public:
     CdcEntityWriter(const PairSpec &pair, EntityPlan plan, TargetConnector &target,
-                    ResilientCall &targetCalls, const db::Database &targetDb,
-                    const QString &targetSchema, QuarantineStore &quarantine);
+                    ResilientCall &targetCalls, cdc::CdcTarget &cdcTarget,
+                    QuarantineStore &quarantine);
 
     const EntityPlan &plan() const { return m_plan; }
     void apply(const cdc::SourceChange &change, qint64 operationId, EntityStats &stats);
@@ -46,7 +41,6 @@ public:
     void flush(EntityStats &stats);
 
     static constexpr qsizetype kMaxRunRows = 10000;
-    static constexpr qsizetype kMinSetRows = 8; // shorter runs go statement by statement
 
 private:
     enum class RunKind { None, Upsert, Update, Delete, SoftDelete, DropOldKey };
@@ -76,8 +70,7 @@ private:
     EntityPlan m_plan;
     QuarantineStore &m_quarantine;
     RowTransformer m_transformer;
-    cdc::CdcTargetWriter m_writer;
-    cdc::CdcTargetBatch m_batch;
+    std::unique_ptr<cdc::CdcTableWriter> m_table;
     RunKind m_run = RunKind::None;
     QList<bool> m_runUnchanged; // RunKind::Update: the target columns left untouched
     QList<Row> m_runRows; // Upsert: mapped rows; deletes: key rows (keyRow)

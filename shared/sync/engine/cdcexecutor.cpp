@@ -9,7 +9,7 @@
 #include "entityplan.h"
 #include "resilientcall.h"
 #include "retrypolicy.h"
-#include "sync/cdc/cdcpositionstore.h"
+#include "sync/cdc/cdctarget.h"
 #include "sync/cdc/pgreplicationconnection.h"
 #include "sync/cdc/pgsourcecatalog.h"
 #include "sync/connectors/postgresconnector.h"
@@ -34,17 +34,9 @@ QString unavailableCode()
     return Error::codeFor(Error::Kind::Unavailable);
 }
 
-QStringList sourceTablesOf(const PairSpec &pair)
-{
-    QStringList tables;
-    for (const EntitySpec &entity : pair.entities)
-        tables << entity.sourceEntity;
-    return tables;
-}
-
 } // namespace
 
-CdcExecutor::CdcExecutor(PairSpec pair, PostgresConnector &source, PostgresConnector &target,
+CdcExecutor::CdcExecutor(PairSpec pair, PostgresConnector &source, TargetConnector &target,
                          QuarantineStore &quarantine, DetachedStateStore controlState)
     : m_pair(std::move(pair))
     , m_source(source)
@@ -78,6 +70,14 @@ void CdcExecutor::dropReplication(const db::DatabaseUrl &source, const QString &
     database.closeThreadConnection();
 }
 
+QStringList CdcExecutor::sourceTables() const
+{
+    QStringList tables;
+    for (const EntitySpec &entity : m_pair.entities)
+        tables << entity.sourceEntity;
+    return tables;
+}
+
 void CdcExecutor::log(const QString &line) const
 {
     qCInfo(lcCdc).noquote() << "pair" << m_pair.pairId << line;
@@ -98,7 +98,7 @@ RunResult CdcExecutor::run(const CdcRunOptions &options)
         buildWriters();
         auto identify = std::make_unique<PgReplicationConnection>(m_source.url());
         m_server = identify->identifySystem();
-        CdcPositionStore positions(*m_targetDb, m_target.schemaName());
+        CdcPositions &positions = m_cdcTarget->positions();
         positions.ensureTable();
         const std::optional<StoredPosition> stored = positions.load(m_pair.pairId, m_slot);
         Lsn start = 0;
@@ -156,92 +156,13 @@ RunResult CdcExecutor::run(const CdcRunOptions &options)
 void CdcExecutor::prepare()
 {
     m_sourceDb = std::make_unique<db::Database>(m_source.url());
-    m_targetDb = std::make_unique<db::Database>(m_target.url());
+    m_cdcTarget = openCdcTarget(m_target); // first: a target cdc cannot write to fails here
     m_sourceSchema = m_source.schemaName();
     PgSourceCatalog(*m_sourceDb).ensurePublication(publicationName(m_pair.pairId), m_sourceSchema,
-                                                   sourceTablesOf(m_pair));
+                                                   sourceTables());
     m_targetCalls = std::make_unique<ResilientCall>(
         RetryPolicy(), CircuitBreakerRegistry::instance().breaker(m_pair.targetSystem),
         threadSleeper());
-}
-
-Lsn CdcExecutor::initialSnapshot(PgReplicationConnection *connection)
-{
-    PgSourceCatalog catalog(*m_sourceDb);
-    if (catalog.slot(m_slot)) {
-        // Left by a snapshot that did not finish: its changes are in no target.
-        log(QStringLiteral("dropping slot %1 left by an unfinished snapshot").arg(m_slot));
-        connection->dropSlot(m_slot);
-    }
-    const CreatedSlot slot = connection->createSlot(m_slot);
-    log(QStringLiteral("snapshot: slot %1 created, consistent point %2; loading the tables under "
-                       "snapshot %3")
-            .arg(m_slot, formatLsn(slot.consistentPoint), slot.snapshotName));
-    {
-        db::Transaction mark(*m_targetDb);
-        CdcPositionStore(*m_targetDb, m_target.schemaName()).markSnapshot(m_pair.pairId, m_slot);
-        mark.commit();
-    }
-    if (m_gate) {
-        // The baseline of schema changes is the shape the copy reads, not the first Relation
-        // message streamed: a table altered between the consistent point and its first change
-        // is held like any other change.
-        m_gate->forgetShapes();
-        for (const RelationMessage &relation : PgSourceCatalog(*m_sourceDb).relationsAt(
-                 slot.snapshotName, m_sourceSchema, sourceTablesOf(m_pair)))
-            m_gate->accept(relation);
-    }
-    m_source.setReadSnapshot(slot.snapshotName);
-    SyncRunner runner(m_pair, m_source, m_target, m_quarantine, m_controlState);
-    RunOptions load;
-    load.operationId = m_options.operationId;
-    // The heartbeat goes on during the load (a snapshot longer than the lease would otherwise
-    // lose it to another node): progress every check interval; false or a cancel stops the load.
-    std::atomic_bool stopLoad { m_options.cancel && m_options.cancel->load() };
-    QElapsedTimer sinceProgress;
-    sinceProgress.start();
-    load.cancel = &stopLoad;
-    load.progress = [&](const RunProgress &) {
-        if (m_options.cancel && m_options.cancel->load())
-            stopLoad.store(true);
-        if (!m_options.progress || sinceProgress.elapsed() < m_options.checkIntervalMs)
-            return;
-        sinceProgress.restart();
-        if (!m_options.progress(m_progress))
-            stopLoad.store(true);
-    };
-    load.forceFull = true;
-    const RunResult loaded = runner.run(load);
-    m_source.setReadSnapshot({});
-    m_progress.totals += loaded.totals;
-    if (loaded.status == RunStatus::Failed || loaded.status == RunStatus::Cancelled) {
-        // Never "snapshot now, stream from now": the next attempt starts over with a new slot.
-        try {
-            connection->dropSlot(m_slot);
-        } catch (const Error &error) {
-            log(QStringLiteral("could not drop slot %1 after the failed snapshot (the next attempt "
-                               "drops it): %2")
-                    .arg(m_slot, error.message()));
-        }
-        if (loaded.status == RunStatus::Cancelled) {
-            m_stopped = true;
-            return 0;
-        }
-        throw Error(Error::Kind::Unavailable, QStringLiteral("initial snapshot failed, slot dropped: %1")
-                                                  .arg(loaded.error));
-    }
-    db::Transaction transaction(*m_targetDb);
-    CdcPositionStore positions(*m_targetDb, m_target.schemaName());
-    positions.save(m_pair.pairId, StoredPosition { m_slot, m_server.systemId, m_server.timeline,
-                                                   slot.consistentPoint });
-    positions.clearSnapshot(m_pair.pairId, m_slot);
-    transaction.commit();
-    m_applied = slot.consistentPoint;
-    log(QStringLiteral("snapshot loaded (%1 read, %2 quarantined); streaming from %3")
-            .arg(loaded.totals.read)
-            .arg(loaded.totals.quarantined)
-            .arg(formatLsn(slot.consistentPoint)));
-    return slot.consistentPoint;
 }
 
 void CdcExecutor::buildWriters()
@@ -250,7 +171,7 @@ void CdcExecutor::buildWriters()
         EntityPlan plan = planEntity(spec, ChangeMode::Full, m_source, m_target,
                                      defaultValidatorFactory());
         return std::make_shared<CdcEntityWriter>(m_pair, std::move(plan), m_target, *m_targetCalls,
-                                                 *m_targetDb, m_target.schemaName(), m_quarantine);
+                                                 *m_cdcTarget, m_quarantine);
     };
     for (const EntitySpec &spec : m_pair.entities)
         m_writers << writerOf(spec);
@@ -261,27 +182,6 @@ void CdcExecutor::buildWriters()
             = CdcSchemaGate::previousEntity(change, m_pair.pairId))
             m_previousWriters.insert(change.tableName, writerOf(*previous));
     }
-}
-
-// A snapshot that did not finish (or a pair being re-snapshotted) left rows in the target; the
-// new load rewrites every source row but cannot know the rows whose source rows were deleted
-// meanwhile (its sync state never listed them). They go first, as a TRUNCATE of the source
-// would: deleted, flagged or kept per the entity's delete policy.
-void CdcExecutor::emptyUnfinishedSnapshot(CdcPositionStore &positions)
-{
-    const std::optional<QDateTime> started = positions.snapshotMark(m_pair.pairId, m_slot);
-    if (!started)
-        return;
-    EntityStats removed;
-    db::Transaction transaction(*m_targetDb);
-    for (const auto &writer : std::as_const(m_writers))
-        writer->truncate(removed);
-    transaction.commit();
-    log(QStringLiteral("snapshot: the attempt started at %1 did not finish; %2 target row(s) it may "
-                       "have written removed (or flagged, per the delete policy) before loading "
-                       "again")
-            .arg(started->toUTC().toString(Qt::ISODate))
-            .arg(removed.deleted));
 }
 
 void CdcExecutor::stream(std::unique_ptr<PgReplicationConnection> connection, Lsn start)
@@ -402,11 +302,10 @@ void CdcExecutor::onKeepalive(Lsn walEnd)
         // Idle: everything before walEnd has been received and applied (or was not ours).
         // Saved first, then confirmed, so the slot never holds WAL for nothing and never runs
         // ahead of what the target stored.
-        db::Transaction transaction(*m_targetDb);
-        CdcPositionStore(*m_targetDb, m_target.schemaName())
-            .save(m_pair.pairId,
-                  StoredPosition { m_slot, m_server.systemId, m_server.timeline, walEnd });
-        transaction.commit();
+        const std::unique_ptr<CdcTransaction> transaction = m_cdcTarget->begin();
+        m_cdcTarget->positions().save(
+            m_pair.pairId, StoredPosition { m_slot, m_server.systemId, m_server.timeline, walEnd });
+        transaction->commit();
         m_sinceIdleSave.start();
         m_applied = walEnd;
         m_stream->confirmFlushed(walEnd);
@@ -419,7 +318,7 @@ void CdcExecutor::onKeepalive(Lsn walEnd)
 void CdcExecutor::openTargetTransaction()
 {
     if (!m_transaction)
-        m_transaction = std::make_unique<db::Transaction>(*m_targetDb);
+        m_transaction = m_cdcTarget->begin();
 }
 
 void CdcExecutor::beginTransaction(const BeginMessage &)
@@ -509,9 +408,9 @@ void CdcExecutor::commitTarget()
         return;
     flushWriters();
     if (m_pendingTransactions > 0) {
-        CdcPositionStore(*m_targetDb, m_target.schemaName())
-            .save(m_pair.pairId,
-                  StoredPosition { m_slot, m_server.systemId, m_server.timeline, m_pendingEnd });
+        m_cdcTarget->positions().save(
+            m_pair.pairId,
+            StoredPosition { m_slot, m_server.systemId, m_server.timeline, m_pendingEnd });
     }
     m_transaction->commit();
     m_transaction.reset();
@@ -540,69 +439,6 @@ void CdcExecutor::reportLatency()
     for (const qint64 committed : std::as_const(m_pendingCommitTimes))
         m_options.latency(double(appliedPgMicros - committed) / 1e6);
     m_pendingCommitTimes.clear();
-}
-
-// A streamed table's Relation message, before the decoder sees it. The approved shape of a held
-// change switches the table to the current definition (the change is applied once the target
-// committed past it). The first one of a session is compared with the shape the pair last
-// accepted: a table altered while the pair was stopped is held too. Later ones in the session
-// reach relationChanged() through the decoder.
-void CdcExecutor::checkRelation(const RelationMessage &relation)
-{
-    const bool first = !m_seenRelations.contains(relation.relationId);
-    m_seenRelations.insert(relation.relationId);
-    if (const auto change = m_gate->approvedFor(relation)) {
-        m_previousWriters.remove(relation.name);
-        m_gate->accept(relation);
-        if (!m_passedChanges.contains(change->id)) {
-            m_passedChanges << change->id;
-            log(QStringLiteral("schema change %1 on %2.%3 (approved) streamed past at %4")
-                    .arg(change->id)
-                    .arg(relation.schema, relation.name, formatLsn(m_messageLsn)));
-        }
-        return;
-    }
-    if (!first)
-        return;
-    const std::optional<QJsonObject> accepted = m_gate->acceptedShape(relation);
-    if (!accepted)
-        m_gate->accept(relation);
-    else if (*accepted != CdcSchemaGate::shapeOf(relation))
-        holdChange(*accepted, relation);
-}
-
-void CdcExecutor::relationChanged(const RelationPtr &before, const RelationPtr &after)
-{
-    if (!writerFor(*after))
-        return;
-    if (m_gate && m_gate->approvedFor(*after))
-        return; // approved: checkRelation() switched the table to the current definition
-    holdChange(CdcSchemaGate::shapeOf(*before), *after);
-}
-
-void CdcExecutor::holdChange(const QJsonObject &before, const RelationMessage &after)
-{
-    QString held;
-    if (m_gate) {
-        // The source transactions before this one are kept (the next run starts after them);
-        // this one is rolled back unless it wrote nothing yet, and streamed again after the
-        // decision.
-        if (m_transaction && !m_changesInTransaction && m_pendingTransactions > 0)
-            commitTarget();
-        const db::CdcSchemaChangeRecord change = m_gate->hold(before, after, m_messageLsn);
-        held = QStringLiteral(" (schema change %1; approve or reject it: "
-                              "/api/sync-pairs/%2/schema-changes/%1)")
-                   .arg(change.id)
-                   .arg(m_pair.pairId);
-    }
-    const QString message
-        = QStringLiteral("Schema change on %1.%2 held for approval: its columns, types or identity "
-                         "changed while sync pair %3 streamed; the pair stopped before applying "
-                         "the change%4")
-              .arg(after.schema, after.name, m_pair.pairId, held);
-    if (m_options.alert)
-        m_options.alert(QStringLiteral("cdc_schema_change"), message);
-    throw Error(Error::Kind::Conflict, message);
 }
 
 } // namespace tf::sync

@@ -27,11 +27,14 @@ struct DatabaseUrl;
 namespace tf::sync {
 
 namespace cdc {
-class CdcPositionStore;
-}
+class CdcPositions;
+class CdcTarget;
+class CdcTransaction;
+} // namespace cdc
 class CdcEntityWriter;
 class CdcSchemaGate;
 class PostgresConnector;
+class TargetConnector;
 class QuarantineStore;
 class ResilientCall;
 
@@ -67,12 +70,12 @@ struct CdcRunOptions
 };
 
 // cdc mode (docs/cdc.md, "Exactly once"): a PostgreSQL source followed through its logical
-// replication slot into a PostgreSQL target.
+// replication slot into a transactional target: PostgreSQL or SQLite (cdc::CdcTarget).
 //
 // First run (no stored position): the pair's publication, then a slot with an exported
 // snapshot; the tables are loaded whole by SyncRunner (the full-load path, mapping, validation,
 // quarantine) with the source's reads under that snapshot; the slot's consistent point is then
-// saved in tf_cdc_position and streaming starts there. A failure during the load drops the slot:
+// saved in the target's tf_cdc_position and streaming starts there. A failure during the load drops the slot:
 // the next attempt starts over, never from "now".
 //
 // Streaming: every source transaction is applied inside one target transaction that also
@@ -93,7 +96,9 @@ class CdcExecutor final : public QObject,
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CdcExecutor)
 public:
-    CdcExecutor(PairSpec pair, PostgresConnector &source, PostgresConnector &target,
+    // target: any kind cdc::openCdcTarget() accepts (PostgreSQL, SQLite); run() fails with
+    // Validation for another.
+    CdcExecutor(PairSpec pair, PostgresConnector &source, TargetConnector &target,
                 QuarantineStore &quarantine, DetachedStateStore controlState = {});
     ~CdcExecutor() override;
 
@@ -106,12 +111,15 @@ public:
     static void dropReplication(const db::DatabaseUrl &source, const QString &pairId);
 
 private:
+    // cdcexecutor.cpp: the stream; cdcexecutorsnapshot.cpp: the initial snapshot;
+    // cdcexecutorschema.cpp: held schema changes.
     void prepare();
     cdc::Lsn initialSnapshot(cdc::PgReplicationConnection *connection);
     void stream(std::unique_ptr<cdc::PgReplicationConnection> connection, cdc::Lsn start);
     void check();
     void report();
     void log(const QString &line) const;
+    QStringList sourceTables() const; // the pair's source tables (its publication)
 
     // PgReplicationHandler
     void onMessage(const cdc::PgOutputMessage &message, cdc::Lsn walStart) override;
@@ -125,7 +133,7 @@ private:
     [[noreturn]] void holdChange(const QJsonObject &before, const cdc::RelationMessage &after);
 
     void buildWriters();
-    void emptyUnfinishedSnapshot(cdc::CdcPositionStore &positions);
+    void emptyUnfinishedSnapshot(cdc::CdcPositions &positions);
     void openTargetTransaction();
     void commitTarget(); // writes the held changes, saves the position, commits, confirms
     void flushWriters();
@@ -136,7 +144,7 @@ private:
 
     PairSpec m_pair;
     PostgresConnector &m_source;
-    PostgresConnector &m_target;
+    TargetConnector &m_target;
     QuarantineStore &m_quarantine;
     DetachedStateStore m_controlState;
     CdcRunOptions m_options;
@@ -145,7 +153,7 @@ private:
     cdc::SystemIdentity m_server;
 
     std::unique_ptr<db::Database> m_sourceDb; // catalog: publication, slot state
-    std::unique_ptr<db::Database> m_targetDb; // the stream's writes and positions
+    std::unique_ptr<cdc::CdcTarget> m_cdcTarget; // the stream's writes and positions
     std::unique_ptr<ResilientCall> m_targetCalls;
     QList<std::shared_ptr<CdcEntityWriter>> m_writers; // in m_pair.entities order
     // Approved schema changes not streamed past yet: the table's changes before the new shape
@@ -160,7 +168,7 @@ private:
     CdcEntityWriter *m_heldWriter = nullptr; // the writer holding a run of changes, if any
     std::unique_ptr<cdc::ChangeDecoder> m_decoder;
     std::unique_ptr<cdc::PgReplicationStream> m_stream;
-    std::unique_ptr<db::Transaction> m_transaction; // the open target transaction, if any
+    std::unique_ptr<cdc::CdcTransaction> m_transaction; // the open target transaction, if any
     cdc::Lsn m_pendingEnd = 0; // end LSN of the last source transaction in m_transaction
     int m_pendingTransactions = 0;
     QList<qint64> m_pendingCommitTimes; // source commit times (pg epoch µs), when latency is asked

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "sync/row.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace tf::sync::cdc {
+
+// Where a cdc table writer's key columns are in `rowSchema` (cdctargetfactory.cpp); throws
+// tf::Error(Validation) naming `table` when there are none or the rows lack one.
+QList<int> keyIndexesOf(const Schema &rowSchema, const QStringList &keyColumns, const QString &table);
+
+} // namespace tf::sync::cdc
