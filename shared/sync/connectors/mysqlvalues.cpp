@@ -141,7 +141,7 @@ QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDat
         else
             parts << QStringLiteral("COALESCE(CONCAT(LENGTH(%1), ':', %1), '-')").arg(text);
     }
-    return QStringLiteral("MD5(CONCAT_WS(',', %1))").arg(parts.join(QStringLiteral(", ")));
+    return QStringLiteral("CONV(LEFT(MD5(CONCAT_WS(',', %1)), 15), 16, 10)").arg(parts.join(QStringLiteral(", ")));
 }
 
 QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity)
@@ -178,7 +178,9 @@ QByteArray hashRow(const Row &row, const Schema &schema)
         const QByteArray bytes = valueText(value, schema.at(i).type).toUtf8();
         text += QByteArray::number(bytes.size()) + ':' + bytes;
     }
-    return QCryptographicHash::hash(text, QCryptographicHash::Md5).toHex();
+    // The first 15 hex digits (60 bits) of the MD5, in decimal: CONV(LEFT(md5, 15), 16, 10).
+    const QByteArray md5 = QCryptographicHash::hash(text, QCryptographicHash::Md5).toHex();
+    return QByteArray::number(md5.left(15).toULongLong(nullptr, 16));
 }
 
 QVariant toParameter(const QVariant &value, ValueType type)

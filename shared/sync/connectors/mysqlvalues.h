@@ -21,7 +21,11 @@ namespace tf::sync::mysql {
 // (hashExpression), and hashText() rebuilds it from a row-model value, so a row read by any
 // mode hashes the same.
 QString readExpression(const ColumnInfo &column, const ZeroDate &zeroDate);
-// MD5(CONCAT_WS(',', part...)) over the columns, each part "<bytes>:<text>" or "-" for NULL.
+// The row hash as text: the first 60 bits of MD5(CONCAT_WS(',', part...)) over the columns
+// (each part "<bytes>:<text>" or "-" for NULL) in decimal, CONV(LEFT(md5, 15), 16, 10). A
+// decimal int8 is what the PostgreSQL sync state sums per block of keys (hash mode by
+// blocks, postgresblockstate.h), so a MariaDB source's state needs no format of its own;
+// 60 bits keep it non-negative, so the server sums its halves with plain integer SQL.
 QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDate);
 // The session variable readExpression() maps zero dates to (set before reading).
 QString zeroDateVariable();
@@ -30,7 +34,7 @@ QString zeroDateVariable();
 // the settings do not map becomes an unreadable value naming the column (quarantined).
 QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity);
 
-// MD5 hex of the row as hashExpression() computes it on the server.
+// The row's hash as hashExpression() computes it on the server (decimal text).
 QByteArray hashRow(const Row &row, const Schema &schema);
 
 // The value to bind for `value` (of row-model `type`) written to or compared with `column`.
