@@ -46,12 +46,17 @@ std::optional<QHash<qint64, RangeSum>> MysqlConnector::blockSums(const ReadReque
         return std::nullopt;
     const mysql::Table &t = table(request.entity);
     const QString hash = mysql::hashExpression(selected(t, request.columns), m_session->settings().zeroDate);
-    // The row hash is computed once per row in the derived table; its halves as the state sums
-    // them: CAST(h >> 32 AS int4) (h < 2^60: no sign) and CAST((h & 2^32-1) - 2^31 AS int4).
+    // The halves as the state sums them: CAST(h >> 32 AS int4) (h < 2^60: no sign) and
+    // CAST((h & 2^32-1) - 2^31 AS int4). A derived table that is merged into the outer query
+    // evaluates h once per reference, and the row's text is most of a scan's cost (9.6 s
+    // against 5.4 s for one reference, 300,000 rows): the LIMIT keeps it materialised, so h is
+    // computed once per row (MySQL and MariaDB never merge a derived table with a LIMIT), and
+    // ORDER BY NULL spares the sort GROUP BY would otherwise do.
     const QString sql = QStringLiteral(
                             "SELECT b, COUNT(*), CAST(SUM(h >> 32) AS SIGNED),"
                             " CAST(SUM(CAST(h & 4294967295 AS SIGNED) - 2147483648) AS SIGNED)"
-                            " FROM (SELECT %1 AS b, CAST(%2 AS UNSIGNED) AS h FROM %3) AS s GROUP BY b")
+                            " FROM (SELECT %1 AS b, CAST(%2 AS UNSIGNED) AS h FROM %3 LIMIT 18446744073709551615) AS s"
+                            " GROUP BY b ORDER BY NULL")
                             .arg(blockOf(Session::quote(key->name)), hash, Session::quote(request.entity));
     mysql::bindZeroDate(*m_session);
     QSqlQuery query = m_session->run(Session::Role::Read, sql, { width, width }, "checksumming blocks");

@@ -17,12 +17,13 @@ namespace tf::sync::mysql {
 //   DOUBLE, FLOAT      the shortest text that reads back as the same double
 //   DATE, DATETIME(p)  "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS.ffffff"; TIMESTAMP in UTC
 //   binary, BLOB       HEX(c)
-// The same text, length-prefixed with a marker for NULL, is what the server hashes
-// (hashExpression), and hashText() rebuilds it from a row-model value, so a row read by any
-// mode hashes the same.
+// The same text, with "-" for NULL and a length prefix on the types whose text may hold a ','
+// (strings, JSON, TIME, geometry...), is what the server hashes (hashExpression), and
+// hashRow() rebuilds it from row-model values, so a row read by any mode hashes the same.
 QString readExpression(const ColumnInfo &column, const ZeroDate &zeroDate);
 // The row hash as text: the first 60 bits of MD5(CONCAT_WS(',', part...)) over the columns
-// (each part "<bytes>:<text>" or "-" for NULL) in decimal, CONV(LEFT(md5, 15), 16, 10). A
+// (each part the text, "<bytes>:<text>" for the types that need it, or "-" for NULL) in
+// decimal, CONV(LEFT(md5, 15), 16, 10). A
 // decimal int8 is what the PostgreSQL sync state sums per block of keys (hash mode by
 // blocks, postgresblockstate.h), so a MariaDB source's state needs no format of its own;
 // 60 bits keep it non-negative, so the server sums its halves with plain integer SQL.
