@@ -11,7 +11,6 @@
 #include "db/connection.h"
 #include "db/controldatabase.h"
 #include "mariadbserver.h"
-#include "sync/connectors/mysqlblocks.h"
 #include "sync/connectors/mysqlconnector.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/engine/quarantinestore.h"
@@ -55,7 +54,6 @@ private slots:
     void fullThenHashIsANoChangeRun();
     void compositeAndTextKeysFindExactlyTheirChanges();
     void stateOfTheFormatBeforeIsRewritten();
-    void blockQueriesCutAtBlockEdges();
 
 private:
     void my(const QString &statement) { QVERIFY2(m_server.exec(kDatabase, statement), qPrintable(m_server.error())); }
@@ -334,32 +332,6 @@ void TestMysqlBlockHash::stateOfTheFormatBeforeIsRewritten()
     RUN_OK(again);
     QCOMPARE(again.totals.read, 0);
     QCOMPARE(again.totals.writes(), 0);
-}
-
-void TestMysqlBlockHash::blockQueriesCutAtBlockEdges()
-{
-    // A large table is summed in key ranges of about 250,000 rows (the server's materialised
-    // rows stay in memory): the ranges cover every key once, cut only at block edges.
-    using tf::sync::mysql::KeyCut;
-    const auto check = [](qint64 least, qint64 greatest, qint64 rows, qint64 perQuery, int expected) {
-        const QList<KeyCut> cuts = tf::sync::mysql::blockQueryRanges(least, greatest, rows, kWidth, perQuery);
-        QCOMPARE(cuts.size(), expected);
-        QVERIFY(!cuts.constFirst().from);
-        QVERIFY(!cuts.constLast().to);
-        for (int i = 0; i + 1 < cuts.size(); ++i) {
-            QVERIFY(cuts.at(i).to && cuts.at(i + 1).from);
-            QCOMPARE(*cuts.at(i).to, *cuts.at(i + 1).from); // contiguous
-            QCOMPARE(*cuts.at(i).to % kWidth, 0); // on a block edge
-            QVERIFY(*cuts.at(i).to > least && *cuts.at(i).to <= greatest);
-        }
-    };
-    check(-250, 19749, 20000, 250000, 1);
-    check(-250, 19749, 20000, 5000, 4);
-    check(0, 999999, 1000000, 250000, 4);
-    check(std::numeric_limits<qint64>::min(), std::numeric_limits<qint64>::max(), 1000000, 250000, 4);
-    check(std::numeric_limits<qint64>::max() - 7, std::numeric_limits<qint64>::max(), 8, 1, 1); // one block: ...800 - ...807
-    check(std::numeric_limits<qint64>::max() - 10, std::numeric_limits<qint64>::max(), 11, 1, 2); // two blocks
-    check(-5, -5, 1, 1, 1);
 }
 
 QTEST_GUILESS_MAIN(TestMysqlBlockHash)

@@ -144,7 +144,9 @@ QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDat
         else
             parts << QStringLiteral("COALESCE(CONCAT(LENGTH(%1), ':', %1), '-')").arg(text);
     }
-    return QStringLiteral("CONV(LEFT(MD5(CONCAT_WS(',', %1)), 15), 16, 10)").arg(parts.join(QStringLiteral(", ")));
+    // hashRow()'s 52 bits: hex digits 1-7 of the MD5, two zeros, digits 8-13.
+    return QStringLiteral("CONV(INSERT(LEFT(MD5(CONCAT_WS(',', %1)), 13), 8, 0, '00'), 16, 10)")
+        .arg(parts.join(QStringLiteral(", ")));
 }
 
 QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity)
@@ -183,9 +185,14 @@ QByteArray hashRow(const Row &row, const Schema &schema)
             text += QByteArray::number(bytes.size()) + ':';
         text += bytes;
     }
-    // The first 15 hex digits (60 bits) of the MD5, in decimal: CONV(LEFT(md5, 15), 16, 10).
+    // 52 bits of the MD5: its first 28 bits as the high 32-bit half (below 2^28) and the next
+    // 24 as the low half (below 2^24), in decimal. The low halves of a block's rows (at most
+    // 256) then sum below 2^32, so one SUM per block tells both halves' sums apart
+    // (MysqlConnector::blockSums).
     const QByteArray md5 = QCryptographicHash::hash(text, QCryptographicHash::Md5).toHex();
-    return QByteArray::number(md5.left(15).toULongLong(nullptr, 16));
+    const quint64 high = md5.left(7).toULongLong(nullptr, 16);
+    const quint64 low = md5.mid(7, 6).toULongLong(nullptr, 16);
+    return QByteArray::number((high << 32) | low);
 }
 
 QVariant toParameter(const QVariant &value, ValueType type)

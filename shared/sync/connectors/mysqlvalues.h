@@ -21,12 +21,13 @@ namespace tf::sync::mysql {
 // (strings, JSON, TIME, geometry...), is what the server hashes (hashExpression), and
 // hashRow() rebuilds it from row-model values, so a row read by any mode hashes the same.
 QString readExpression(const ColumnInfo &column, const ZeroDate &zeroDate);
-// The row hash as text: the first 60 bits of MD5(CONCAT_WS(',', part...)) over the columns
-// (each part the text, "<bytes>:<text>" for the types that need it, or "-" for NULL) in
-// decimal, CONV(LEFT(md5, 15), 16, 10). A
-// decimal int8 is what the PostgreSQL sync state sums per block of keys (hash mode by
-// blocks, postgresblockstate.h), so a MariaDB source's state needs no format of its own;
-// 60 bits keep it non-negative, so the server sums its halves with plain integer SQL.
+// The row hash as text: 52 bits of MD5(CONCAT_WS(',', part...)) over the columns (each part
+// the text, "<bytes>:<text>" for the types that need it, or "-" for NULL) as a decimal int8:
+// hex digits 1-7 of the MD5 as the high 32-bit half, digits 8-13 as the low half,
+// CONV(INSERT(LEFT(md5, 13), 8, 0, '00'), 16, 10). A decimal int8 is what the PostgreSQL sync
+// state sums per block of keys (hash mode by blocks, postgresblockstate.h), so a MariaDB
+// source's state needs no format of its own; the halves' ranges let one SUM per block give
+// both halves' sums (MysqlConnector::blockSums).
 QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDate);
 // The session variable readExpression() maps zero dates to (set before reading).
 QString zeroDateVariable();
