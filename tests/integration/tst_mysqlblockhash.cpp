@@ -183,21 +183,15 @@ qint64 TestMysqlBlockHash::differences(const QString &name, const QString &key)
     return count + source.size();
 }
 
-#define RUN_OK(expression)                                                                             \
-    do {                                                                                               \
-        const RunResult checked_ = (expression);                                                       \
-        QVERIFY2(checked_.status == RunStatus::Completed, qPrintable(checked_.error));                 \
-    } while (false)
-
 void TestMysqlBlockHash::noChangeRunReadsNoRows()
 {
     const PairSpec spec = makePair(u"nochange"_s);
     const RunResult first = run(spec); // no state yet: every key staged, every row inserted
-    RUN_OK(first);
+    TF_VERIFY_RUN_COMPLETED(first);
     QCOMPARE(first.totals.inserted, kRows);
     QCOMPARE(differences(u"nochange"_s), 0);
     const RunResult second = run(spec);
-    RUN_OK(second);
+    TF_VERIFY_RUN_COMPLETED(second);
     QCOMPARE(second.totals.read, 0);
     QCOMPARE(second.totals.writes(), 0);
     QCOMPARE(second.totals.unchanged, kRows);
@@ -208,10 +202,10 @@ void TestMysqlBlockHash::oneChangedRowIsFoundExactly()
 {
     const QString name = u"one"_s;
     const PairSpec spec = makePair(name);
-    RUN_OK(run(spec));
+    TF_VERIFY_RUN_COMPLETED(run(spec));
     my(u"UPDATE `%1` SET at = at + INTERVAL 1 MICROSECOND WHERE id = 12345"_s.arg(name)); // block 123
     const RunResult result = run(spec);
-    RUN_OK(result);
+    TF_VERIFY_RUN_COMPLETED(result);
     QCOMPARE(result.totals.updated, 1);
     QCOMPARE(result.totals.inserted + result.totals.deleted, 0);
     QCOMPARE(result.totals.read, kWidth); // the rows of its block, no more
@@ -222,12 +216,12 @@ void TestMysqlBlockHash::oneChangedRowIsFoundExactly()
     my(u"UPDATE `%1` SET note = '' WHERE id = 4001"_s.arg(name)); // NULL before; block 40
     my(u"UPDATE `%1` SET score = score + score * 2.3e-16 WHERE id = 9000"_s.arg(name)); // block 90
     const RunResult three = run(spec);
-    RUN_OK(three);
+    TF_VERIFY_RUN_COMPLETED(three);
     QCOMPARE(three.totals.updated, 3);
     QCOMPARE(three.totals.read, 3 * kWidth);
     QCOMPARE(differences(name), 0);
     const RunResult again = run(spec);
-    RUN_OK(again);
+    TF_VERIFY_RUN_COMPLETED(again);
     QCOMPARE(again.totals.read, 0);
     QCOMPARE(again.totals.writes(), 0);
 }
@@ -236,7 +230,7 @@ void TestMysqlBlockHash::insertsAndDeletesAtBlockBoundaries()
 {
     const QString name = u"edges"_s;
     const PairSpec spec = makePair(name);
-    RUN_OK(run(spec));
+    TF_VERIFY_RUN_COMPLETED(run(spec));
     // -101: the last key of block -2; 0: the first of block 0; 19750: a new key in the last
     // block (19700..19749 held); 19800 and -9223372036854775808: blocks the state never had;
     // 5000..5099: block 50 emptied, known from the state's sums only.
@@ -244,7 +238,7 @@ void TestMysqlBlockHash::insertsAndDeletesAtBlockBoundaries()
     my(u"INSERT INTO `%1` (id, name) VALUES (19750, 'after the last'), (19800, 'a new block'), "
        "(-9223372036854775808, 'the least key')"_s.arg(name));
     const RunResult result = run(spec);
-    RUN_OK(result);
+    TF_VERIFY_RUN_COMPLETED(result);
     QCOMPARE(result.totals.deleted, 2 + kWidth);
     QCOMPARE(result.totals.inserted, 3);
     QCOMPARE(result.totals.updated, 0);
@@ -253,7 +247,7 @@ void TestMysqlBlockHash::insertsAndDeletesAtBlockBoundaries()
     QCOMPARE(result.totals.read, (kWidth - 1) * 2 + 51 + 1 + 1);
     QCOMPARE(differences(name), 0);
     const RunResult again = run(spec);
-    RUN_OK(again);
+    TF_VERIFY_RUN_COMPLETED(again);
     QCOMPARE(again.totals.read, 0);
     QCOMPARE(again.totals.unchanged, kRows - 2 - kWidth + 3);
 }
@@ -265,10 +259,10 @@ void TestMysqlBlockHash::fullThenHashIsANoChangeRun()
     const QString name = u"full first"_s;
     const PairSpec spec = makePair(name);
     const RunResult full = run(spec, true);
-    RUN_OK(full);
+    TF_VERIFY_RUN_COMPLETED(full);
     QCOMPARE(full.totals.read, kRows);
     const RunResult hash = run(spec);
-    RUN_OK(hash);
+    TF_VERIFY_RUN_COMPLETED(hash);
     QCOMPARE(hash.totals.read, 0);
     QCOMPARE(hash.totals.writes(), 0);
     QCOMPARE(hash.totals.unchanged, kRows);
@@ -284,12 +278,12 @@ void TestMysqlBlockHash::compositeAndTextKeysFindExactlyTheirChanges()
        "FROM seq_1_to_3000"_s);
     pg(u"CREATE TABLE %1.composite (region text, id integer, name text, PRIMARY KEY (region, id))"_s.arg(q(kDst)));
     const PairSpec composite = pairFor(u"composite"_s, { u"region"_s, u"id"_s }, { u"region"_s, u"id"_s, u"name"_s });
-    RUN_OK(run(composite));
+    TF_VERIFY_RUN_COMPLETED(run(composite));
     my(u"UPDATE composite SET name = 'changed' WHERE region = 'north' AND id = 300"_s);
     my(u"DELETE FROM composite WHERE region = 'south' AND id = 1"_s);
     my(u"INSERT INTO composite VALUES ('west', 1, 'new')"_s);
     const RunResult byRows = run(composite);
-    RUN_OK(byRows);
+    TF_VERIFY_RUN_COMPLETED(byRows);
     QCOMPARE(byRows.totals.updated, 1);
     QCOMPARE(byRows.totals.deleted, 1);
     QCOMPARE(byRows.totals.inserted, 1);
@@ -302,11 +296,11 @@ void TestMysqlBlockHash::compositeAndTextKeysFindExactlyTheirChanges()
     pg(u"CREATE TABLE %1.texts (id text PRIMARY KEY, name text, amount numeric(12,2), at timestamp, "
        "score double precision, note text)"_s.arg(q(kDst)));
     const PairSpec texts = pairFor(u"texts"_s, { u"id"_s }, { u"id"_s, u"name"_s, u"amount"_s, u"at"_s, u"score"_s, u"note"_s });
-    RUN_OK(run(texts));
+    TF_VERIFY_RUN_COMPLETED(run(texts));
     my(u"UPDATE texts SET amount = amount + 0.01 WHERE id = 'k1500'"_s);
     my(u"DELETE FROM texts WHERE id = 'k2'"_s);
     const RunResult textRun = run(texts);
-    RUN_OK(textRun);
+    TF_VERIFY_RUN_COMPLETED(textRun);
     QCOMPARE(textRun.totals.updated, 1);
     QCOMPARE(textRun.totals.deleted, 1);
     QCOMPARE(textRun.totals.inserted, 0);
@@ -320,16 +314,16 @@ void TestMysqlBlockHash::stateOfTheFormatBeforeIsRewritten()
     // the next run reads nothing.
     const QString name = u"older"_s;
     const PairSpec spec = makePair(name);
-    RUN_OK(run(spec));
+    TF_VERIFY_RUN_COMPLETED(run(spec));
     pg(u"UPDATE %1.tf_sync_state SET hash = md5(hash) WHERE pair_id = '%2' AND source_key IN ('7', '8', '777')"_s.arg(
         q(kDst), spec.pairId));
     const RunResult result = run(spec);
-    RUN_OK(result);
+    TF_VERIFY_RUN_COMPLETED(result);
     QCOMPARE(result.totals.read, 2 * kWidth); // blocks 0 and 7
     QCOMPARE(result.totals.inserted + result.totals.deleted, 0);
     QCOMPARE(differences(name), 0);
     const RunResult again = run(spec);
-    RUN_OK(again);
+    TF_VERIFY_RUN_COMPLETED(again);
     QCOMPARE(again.totals.read, 0);
     QCOMPARE(again.totals.writes(), 0);
 }
