@@ -2,11 +2,13 @@
 # TerraFusion SyncService benchmark: tfctl sync PostgreSQL -> PostgreSQL against the COPY pipe
 # (psql \copy to stdout | psql \copy from stdin) and pgloader, on a throwaway PostgreSQL 15,
 # the same full sync through tf-syncd (when it sits next to tfctl), then tfctl verify
-# (checksum bisection) and verify --repair on a pair with a plain mapping.
+# (checksum bisection) and verify --repair on a pair with a plain mapping, and MariaDB ->
+# PostgreSQL full and hash runs against the `mariadb --batch | psql \copy` pipe (bench/mariadbstep.sh).
 # Not part of ctest. See docs/performance.md for what it measures and the last results.
 #
 #   bench/run.sh [--rows N] [--big-rows N | --skip-big] [--pipe-runs N] [--batch-size N]
-#                [--skip-pgloader] [--only-verify | --only-hash] [--pg-stats] [--perf] [--out DIR] [--keep]
+#                [--skip-pgloader] [--only-verify | --only-hash] [--skip-mariadb | --only-mariadb]
+#                [--mariadb-rows N] [--pg-stats] [--perf] [--out DIR] [--keep]
 #
 # Binaries: $TF_BIN_DIR/tfctl, else build/release/bin/tfctl (the release preset is configured
 # and built first; ninja makes that a no-op when it is up to date).
@@ -21,6 +23,10 @@ SKIP_PGLOADER=0
 PGLOADER_HEAP_MB=4096
 ONLY_VERIFY=0
 ONLY_HASH=0
+SKIP_MARIADB=0
+ONLY_MARIADB=0
+MARIADB_ROWS=""
+MARIADB_PID=""
 PG_STATS=0
 PERF=0
 KEEP=0
@@ -28,7 +34,7 @@ OUT=""
 
 usage()
 {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     cat <<'EOF'
 Options:
   --rows N          rows of the main table (default 1000000)
@@ -39,10 +45,13 @@ Options:
   --skip-pgloader   do not run pgloader
   --pgloader-heap N pgloader's SBCL heap in MB (--dynamic-space-size; default 4096)
   --only-verify     only the COPY pipe baseline and the verify/repair steps (no pgloader,
-                    no sync steps of bench-hash and bench-cursor, no big run)
+                    no sync steps of bench-hash and bench-cursor, no big run, no MariaDB)
   --only-hash       only the COPY pipe baseline and bench-hash's steps (full sync, the two
                     no-change hash runs, the 0.1% change and its hash run): no pgloader,
-                    tf-syncd, cursor, chunked, verify or big steps
+                    tf-syncd, cursor, chunked, verify, big or MariaDB steps
+  --skip-mariadb    skip the MariaDB -> PostgreSQL steps (bench/mariadbstep.sh)
+  --only-mariadb    only the MariaDB -> PostgreSQL steps (its own pipe, full and hash runs)
+  --mariadb-rows N  rows of the MariaDB table (default: --rows)
   --pg-stats        load pg_stat_statements and save the top statements of each tfctl step
   --perf            run each tfctl step under `perf record` and save a flat profile
                     (for profiling only: it perturbs the timings and the peak RSS)
@@ -62,6 +71,9 @@ while (($#)); do
     --pgloader-heap) PGLOADER_HEAP_MB=$2; shift 2 ;;
     --only-verify) ONLY_VERIFY=1; shift ;;
     --only-hash) ONLY_HASH=1; shift ;;
+    --skip-mariadb) SKIP_MARIADB=1; shift ;;
+    --only-mariadb) ONLY_MARIADB=1; shift ;;
+    --mariadb-rows) MARIADB_ROWS=$2; shift 2 ;;
     --pg-stats) PG_STATS=1; shift ;;
     --perf) PERF=1; shift ;;
     --out) OUT=$2; shift 2 ;;
@@ -70,10 +82,13 @@ while (($#)); do
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
-((ONLY_VERIFY)) && SKIP_PGLOADER=1 SKIP_BIG=1
-((ONLY_HASH)) && SKIP_PGLOADER=1 SKIP_BIG=1
+((ONLY_VERIFY)) && SKIP_PGLOADER=1 SKIP_BIG=1 SKIP_MARIADB=1
+((ONLY_HASH)) && SKIP_PGLOADER=1 SKIP_BIG=1 SKIP_MARIADB=1
+((ONLY_MARIADB)) && SKIP_PGLOADER=1 SKIP_BIG=1
 ((ONLY_VERIFY && ONLY_HASH)) && { echo "run.sh: --only-verify and --only-hash exclude each other" >&2; exit 2; }
-for n in "$ROWS" "$BIG_ROWS" "$PIPE_RUNS" "$BATCH" "$PGLOADER_HEAP_MB"; do
+((ONLY_MARIADB && (SKIP_MARIADB || ONLY_HASH))) && { echo "run.sh: --only-mariadb with --skip-mariadb, --only-verify or --only-hash" >&2; exit 2; }
+MARIADB_ROWS=${MARIADB_ROWS:-$ROWS}
+for n in "$ROWS" "$BIG_ROWS" "$PIPE_RUNS" "$BATCH" "$PGLOADER_HEAP_MB" "$MARIADB_ROWS"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
 
@@ -128,6 +143,7 @@ cleanup()
 {
     local rc=$?
     [[ -n ${SYNCD_PID:-} ]] && kill "$SYNCD_PID" 2>/dev/null
+    [[ -n ${MARIADB_PID:-} ]] && kill "$MARIADB_PID" 2>/dev/null && wait "$MARIADB_PID" 2>/dev/null
     if ((PG_STARTED)) && ((!KEEP)); then
         as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate stop >/dev/null 2>&1 || true
     fi
@@ -208,13 +224,30 @@ verdict() # value op goal
     awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {
         ok = (op == "<=") ? (v <= g) : (v >= g); print ok ? "met" : "NOT met" }'
 }
+# The summary of every recorded figure (also written to $OUT/summary.txt).
+print_report()
+{
+    echo "load at end: $(loadavg)" >>"$OUT/machine.txt"
+    {
+        echo
+        echo "TerraFusion sync benchmark: $ROWS rows x 10 columns, PostgreSQL -> PostgreSQL, batch_size $BATCH"
+        echo "$(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM;" \
+            "load $(sed -n 's/^load at start: //p' "$OUT/machine.txt") at start, $(loadavg) at end"
+        echo "ratio = seconds / COPY pipe seconds ($PIPE s); the MariaDB lines: / the MariaDB pipe's seconds"
+        echo
+        awk -F'|' 'BEGIN { printf "%-58s %9s %14s %14s %-8s %s\n", "figure", "seconds", "ratio", "goal", "verdict", "note" }
+            { printf "%-58s %9s %14s %14s %-8s %s\n", $1, $2, ($3 ~ /MB|faster|x$/) ? $3 : $3 "x", $4, $5, $6 }' "$RESULTS"
+        echo
+        echo "logs: $OUT"
+    } | tee "$OUT/summary.txt"
+}
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 log "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
     "load $(loadavg); PostgreSQL $("$PGBIN/postgres" --version | awk '{ print $3 }'); rows $ROWS, batch_size $BATCH"
 {
     echo "date: $(date -Is)"
-    echo "command: bench/run.sh --rows $ROWS --big-rows $BIG_ROWS$( ((SKIP_BIG)) && echo ' --skip-big')$( ((SKIP_PGLOADER)) && echo ' --skip-pgloader')$( ((ONLY_VERIFY)) && echo ' --only-verify')$( ((ONLY_HASH)) && echo ' --only-hash') --pipe-runs $PIPE_RUNS --batch-size $BATCH"
+    echo "command: bench/run.sh --rows $ROWS --big-rows $BIG_ROWS$( ((SKIP_BIG)) && echo ' --skip-big')$( ((SKIP_PGLOADER)) && echo ' --skip-pgloader')$( ((ONLY_VERIFY)) && echo ' --only-verify')$( ((ONLY_HASH)) && echo ' --only-hash')$( ((SKIP_MARIADB)) && echo ' --skip-mariadb')$( ((ONLY_MARIADB)) && echo ' --only-mariadb') --mariadb-rows $MARIADB_ROWS --pipe-runs $PIPE_RUNS --batch-size $BATCH"
     echo "tfctl: $TFCTL"
     echo "git: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet 2>/dev/null || echo ' (dirty)')"
     echo "cpu: $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -225,34 +258,38 @@ log "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 104857
 } >"$OUT/machine.txt"
 
 # --- data -------------------------------------------------------------------------------------
+# (--only-mariadb: no PostgreSQL source; the MariaDB step measures its own pipe)
+PIPE=-
 for db in src dst dstc dstv pipe pgl; do pq postgres -c "CREATE DATABASE $db"; done
-log "generating $ROWS rows in src"
-t0=$(now)
-fill_source src "$ROWS"
-log "  generated in $(since "$t0") s; src.t is $(pqv src -c "SELECT pg_size_pretty(pg_total_relation_size('t'))")"
-SRC_SUM=$(checksum src)
-for db in dst dstc dstv; do empty_table "$db"; done
-
-# --- baseline: the COPY pipe ------------------------------------------------------------------
-copy_pipe() # src-db dst-db -> prints seconds
-{
-    empty_table "$2"
-    pq "$2" -c "CHECKPOINT" >/dev/null
-    local t0
+if ((!ONLY_MARIADB)); then
+    log "generating $ROWS rows in src"
     t0=$(now)
-    pq "$1" -c '\copy t to stdout' | pq "$2" -c '\copy t from stdin'
-    since "$t0"
-}
-PIPES=()
-for i in $(seq "$PIPE_RUNS"); do
-    s=$(copy_pipe src pipe)
-    PIPES+=("$s")
-    log "COPY pipe run $i: $s s (load $(loadavg))"
-done
-[[ $(checksum pipe) == "$SRC_SUM" ]] || die "the COPY pipe copy differs from the source"
-PIPE=$(printf '%s\n' "${PIPES[@]}" | median)
-record "COPY pipe (baseline, median of $PIPE_RUNS: ${PIPES[*]})" "$PIPE" "1.000" "-" "-" "load $(loadavg)"
-pq postgres -c "DROP DATABASE pipe"
+    fill_source src "$ROWS"
+    log "  generated in $(since "$t0") s; src.t is $(pqv src -c "SELECT pg_size_pretty(pg_total_relation_size('t'))")"
+    SRC_SUM=$(checksum src)
+    for db in dst dstc dstv; do empty_table "$db"; done
+
+    # --- baseline: the COPY pipe ------------------------------------------------------------------
+    copy_pipe() # src-db dst-db -> prints seconds
+    {
+        empty_table "$2"
+        pq "$2" -c "CHECKPOINT" >/dev/null
+        local t0
+        t0=$(now)
+        pq "$1" -c '\copy t to stdout' | pq "$2" -c '\copy t from stdin'
+        since "$t0"
+    }
+    PIPES=()
+    for i in $(seq "$PIPE_RUNS"); do
+        s=$(copy_pipe src pipe)
+        PIPES+=("$s")
+        log "COPY pipe run $i: $s s (load $(loadavg))"
+    done
+    [[ $(checksum pipe) == "$SRC_SUM" ]] || die "the COPY pipe copy differs from the source"
+    PIPE=$(printf '%s\n' "${PIPES[@]}" | median)
+    record "COPY pipe (baseline, median of $PIPE_RUNS: ${PIPES[*]})" "$PIPE" "1.000" "-" "-" "load $(loadavg)"
+    pq postgres -c "DROP DATABASE pipe"
+fi
 
 # --- pgloader ---------------------------------------------------------------------------------
 PGLOADER=""
@@ -444,7 +481,7 @@ syncd_full()
 }
 
 # The sync steps of bench-hash and bench-cursor (--only-verify skips them).
-if ((!ONLY_VERIFY)); then
+if ((!ONLY_VERIFY && !ONLY_MARIADB)); then
     # --- full sync ------------------------------------------------------------------------------
     tf_sync full-1 bench-hash --full
     FULL=$WALL FULL_RSS=$RSS_MB FULL_CPU=$CPU
@@ -525,6 +562,16 @@ SQL
     fi
 
     record "peak RSS, full sync of $ROWS rows" "-" "$FULL_RSS MB" "<= 150 MB" "$(verdict "$FULL_RSS" '<=' 150)" ""
+fi
+
+# --- MariaDB -> PostgreSQL: its own pipe, full and hash runs (bench/mariadbstep.sh) ----------
+if ((!SKIP_MARIADB)); then
+    source "$REPO/bench/mariadbstep.sh"
+    mariadb_steps
+fi
+if ((ONLY_MARIADB)); then
+    print_report
+    exit 0
 fi
 
 # --- chunked full load through tf-syncd, 1 and 2 workers (bench/chunkstep.sh) ---------------
@@ -677,16 +724,4 @@ if ((!SKIP_BIG)); then
 fi
 
 # --- report -----------------------------------------------------------------------------------------
-echo "load at end: $(loadavg)" >>"$OUT/machine.txt"
-{
-    echo
-    echo "TerraFusion sync benchmark: $ROWS rows x 10 columns, PostgreSQL -> PostgreSQL, batch_size $BATCH"
-    echo "$(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM;" \
-        "load $(sed -n 's/^load at start: //p' "$OUT/machine.txt") at start, $(loadavg) at end"
-    echo "ratio = seconds / COPY pipe seconds ($PIPE s)"
-    echo
-    awk -F'|' 'BEGIN { printf "%-58s %9s %14s %14s %-8s %s\n", "figure", "seconds", "ratio", "goal", "verdict", "note" }
-        { printf "%-58s %9s %14s %14s %-8s %s\n", $1, $2, ($3 ~ /MB|faster|x$/) ? $3 : $3 "x", $4, $5, $6 }' "$RESULTS"
-    echo
-    echo "logs: $OUT"
-} | tee "$OUT/summary.txt"
+print_report

@@ -34,7 +34,7 @@ PACKAGES=(
 # openssl makes the TLS tests' certificates and checks the services' TLS suites from outside
 # (openssl s_client in tst_tlsprofile). mariadb-server-core gives the MySQL connector's
 # tests a throwaway MariaDB (tests/support/mariadbserver.h) and mariadb-client-core the
-# `mariadb --batch` pipe bench/mariadb.sh compares MariaDB -> PostgreSQL runs with;
+# `mariadb --batch` pipe bench/run.sh (bench/mariadbstep.sh) compares MariaDB -> PostgreSQL runs with;
 # libqt6sql6-mysql above is the QMYSQL driver the connector itself loads (kind: mysql).
 # wrk and nginx-light: the gateway benchmarks (bench/gateway/run.sh puts nginx beside the
 # gateway as the reference proxy; bench/soak/run.sh drives its mix of routes with wrk's Lua).

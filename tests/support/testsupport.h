@@ -35,6 +35,13 @@ QString createScratchPostgresDatabase(const QString &prefix = QStringLiteral("tf
         }                                                                                   \
     } while (false)
 
+// Fails the test with the run's error unless a SyncRunner::run() result completed.
+#define TF_VERIFY_RUN_COMPLETED(expression)                                                 \
+    do {                                                                                    \
+        const auto checkedRun_ = (expression);                                              \
+        QVERIFY2(checkedRun_.status == tf::sync::RunStatus::Completed, qPrintable(checkedRun_.error)); \
+    } while (false)
+
 // A TCP port that was free a moment ago on 127.0.0.1, below the kernel's ephemeral range where
 // it can (freeServerPort), and never the same twice in one process.
 quint16 freePort();

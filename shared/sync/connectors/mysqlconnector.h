@@ -2,6 +2,7 @@
 
 #include "mysqlcatalog.h"
 #include "sync/connector.h"
+#include "sync/rangechecksums.h"
 
 #include <QHash>
 #include <QSqlQuery>
@@ -26,13 +27,15 @@ struct PagedRead;
 // engine (PrefetchingBatchSource). Values arrive as text the
 // server builds (mysqlvalues.h), so DECIMAL keeps every digit and DATETIME(6) its
 // microseconds. Hash mode hashes on the server (MD5 over the same text), so unchanged rows
-// do not travel.
+// do not travel; with a single integer key and the state in PostgreSQL it goes by blocks
+// (RangeChecksums::blockSums, mysqlblocks.cpp): one aggregate scan of the table, and only
+// blocks whose sums differ from the stored ones are hashed row by row and read.
 //
 // Writing: one InnoDB transaction per batch: multi-row INSERT ... ON DUPLICATE KEY UPDATE,
 // deletes by DELETE ... JOIN a staging table, the sync state (tf_sync_state,
 // tf_sync_checkpoint) and the checkpoint. Affected rows (1 insert, 2 update, 0 unchanged)
 // give the write counts.
-class MysqlConnector final : public SourceConnector, public TargetConnector
+class MysqlConnector final : public SourceConnector, public TargetConnector, public RangeChecksums
 {
     Q_DISABLE_COPY_MOVE(MysqlConnector)
 public:
@@ -58,6 +61,18 @@ public:
     qint64 estimateRows(const ReadRequest &request, const QString &cursorColumn,
                         const std::optional<Checkpoint> &after) override;
 
+    // Hash mode by blocks (mysqlblocks.cpp). Only blockSums and rangeHashes are offered:
+    // canRangeBy is false, so verify never compares these MD5-based sums with another system's.
+    bool canRangeBy(const QString &, const QString &) override { return false; }
+    bool typedRangeHash() override { return true; }
+    QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range, const QStringList &splits,
+                              RangeHash hash) override;
+    bool splitsCheaply(const ReadRequest &) override { return false; }
+    QStringList splitPoints(const ReadRequest &request, const KeyRange &range, int parts) override;
+    QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges,
+                                       RangeHash hash) override;
+    std::optional<QHash<qint64, RangeSum>> blockSums(const ReadRequest &request, qint64 width) override;
+
     bool isTransactional() const override { return true; }
     void apply(const ChangeBatch &batch) override;
     bool countsWrites() const override { return true; }
@@ -79,6 +94,8 @@ private:
     void readMaxPacket();
     mysql::StateStore &ownStateStore();
     QList<mysql::ColumnInfo> selected(const mysql::Table &table, const QStringList &columns) const;
+    // The single signed integer key column of a read, or nullptr (blocks need one).
+    const mysql::ColumnInfo *blockKey(const ReadRequest &request);
     void writeRows(const mysql::Table &table, const ChangeBatch &batch, WriteCounts *counts);
     void deleteRows(const mysql::Table &table, const ChangeBatch &batch);
 

@@ -67,16 +67,23 @@ QString valueText(const QVariant &value, ValueType type)
     }
 }
 
-// The byte length of readExpression()'s text when every non-NULL value has the same one.
-int fixedTextLength(const ColumnInfo &c, const ZeroDate &zeroDate)
+// True when readExpression()'s text of every value of this row-model type is digits, signs,
+// points, dashes, colons, spaces or hex (numbers, dates, timestamps, HEX of bytes, UUIDs), never
+// a ',' nor a lone '-': such a part of the row's hash text needs no length prefix, and the
+// server builds the text once per row instead of twice (LENGTH(text) and text).
+bool plainHashText(ValueType type)
 {
-    if (zeroDate.mapped || c.dataType == QLatin1String("bit") || isGeometry(c.dataType))
-        return 0;
-    switch (c.type) {
-    case ValueType::Date: return 10;
+    switch (type) {
+    case ValueType::Integer:
+    case ValueType::Decimal:
+    case ValueType::Double:
+    case ValueType::Boolean:
+    case ValueType::Date:
     case ValueType::Timestamp:
-    case ValueType::TimestampTz: return 26;
-    default: return 0;
+    case ValueType::TimestampTz:
+    case ValueType::Bytes:
+    case ValueType::Uuid: return true;
+    default: return false;
     }
 }
 
@@ -130,18 +137,16 @@ QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDat
     QStringList parts;
     for (const ColumnInfo &column : columns) {
         const QString text = QStringLiteral("CONVERT(%1 USING utf8mb4)").arg(readExpression(column, zeroDate));
-        // A date's text is always 'YYYY-MM-DD' and a timestamp's 'YYYY-MM-DD HH:MM:SS.ffffff'
-        // (four-digit years, zero dates included): their length is known, and the server
-        // then builds the text once per row instead of twice (LENGTH(text) and text), which
-        // was most of a hash scan's cost. The same bytes either way (tst_mysqlconnector pins
-        // the hash against hashRow for every type). A mapped zero date keeps LENGTH.
-        const int knownLength = fixedTextLength(column, zeroDate);
-        if (knownLength > 0)
-            parts << QStringLiteral("COALESCE(CONCAT('%1:', %2), '-')").arg(knownLength).arg(text);
+        // Geometry is Text (ST_AsText has commas) and BIT an Integer (its number): the type
+        // decides, as in hashRow(), which only knows the row model's types.
+        if (plainHashText(column.type))
+            parts << QStringLiteral("COALESCE(%1, '-')").arg(text);
         else
             parts << QStringLiteral("COALESCE(CONCAT(LENGTH(%1), ':', %1), '-')").arg(text);
     }
-    return QStringLiteral("MD5(CONCAT_WS(',', %1))").arg(parts.join(QStringLiteral(", ")));
+    // hashRow()'s 52 bits: hex digits 1-7 of the MD5, two zeros, digits 8-13.
+    return QStringLiteral("CONV(INSERT(LEFT(MD5(CONCAT_WS(',', %1)), 13), 8, 0, '00'), 16, 10)")
+        .arg(parts.join(QStringLiteral(", ")));
 }
 
 QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity)
@@ -176,9 +181,18 @@ QByteArray hashRow(const Row &row, const Schema &schema)
             continue;
         }
         const QByteArray bytes = valueText(value, schema.at(i).type).toUtf8();
-        text += QByteArray::number(bytes.size()) + ':' + bytes;
+        if (!plainHashText(schema.at(i).type))
+            text += QByteArray::number(bytes.size()) + ':';
+        text += bytes;
     }
-    return QCryptographicHash::hash(text, QCryptographicHash::Md5).toHex();
+    // 52 bits of the MD5: its first 28 bits as the high 32-bit half (below 2^28) and the next
+    // 24 as the low half (below 2^24), in decimal. The low halves of a block's rows (at most
+    // 256) then sum below 2^32, so one SUM per block tells both halves' sums apart
+    // (MysqlConnector::blockSums).
+    const QByteArray md5 = QCryptographicHash::hash(text, QCryptographicHash::Md5).toHex();
+    const quint64 high = md5.left(7).toULongLong(nullptr, 16);
+    const quint64 low = md5.mid(7, 6).toULongLong(nullptr, 16);
+    return QByteArray::number((high << 32) | low);
 }
 
 QVariant toParameter(const QVariant &value, ValueType type)

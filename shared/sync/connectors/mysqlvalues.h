@@ -17,11 +17,17 @@ namespace tf::sync::mysql {
 //   DOUBLE, FLOAT      the shortest text that reads back as the same double
 //   DATE, DATETIME(p)  "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS.ffffff"; TIMESTAMP in UTC
 //   binary, BLOB       HEX(c)
-// The same text, length-prefixed with a marker for NULL, is what the server hashes
-// (hashExpression), and hashText() rebuilds it from a row-model value, so a row read by any
-// mode hashes the same.
+// The same text, with "-" for NULL and a length prefix on the types whose text may hold a ','
+// (strings, JSON, TIME, geometry...), is what the server hashes (hashExpression), and
+// hashRow() rebuilds it from row-model values, so a row read by any mode hashes the same.
 QString readExpression(const ColumnInfo &column, const ZeroDate &zeroDate);
-// MD5(CONCAT_WS(',', part...)) over the columns, each part "<bytes>:<text>" or "-" for NULL.
+// The row hash as text: 52 bits of MD5(CONCAT_WS(',', part...)) over the columns (each part
+// the text, "<bytes>:<text>" for the types that need it, or "-" for NULL) as a decimal int8:
+// hex digits 1-7 of the MD5 as the high 32-bit half, digits 8-13 as the low half,
+// CONV(INSERT(LEFT(md5, 13), 8, 0, '00'), 16, 10). A decimal int8 is what the PostgreSQL sync
+// state sums per block of keys (hash mode by blocks, postgresblockstate.h), so a MariaDB
+// source's state needs no format of its own; the halves' ranges let one SUM per block give
+// both halves' sums (MysqlConnector::blockSums).
 QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDate);
 // The session variable readExpression() maps zero dates to (set before reading).
 QString zeroDateVariable();
@@ -30,7 +36,7 @@ QString zeroDateVariable();
 // the settings do not map becomes an unreadable value naming the column (quarantined).
 QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity);
 
-// MD5 hex of the row as hashExpression() computes it on the server.
+// The row's hash as hashExpression() computes it on the server (decimal text).
 QByteArray hashRow(const Row &row, const Schema &schema);
 
 // The value to bind for `value` (of row-model `type`) written to or compared with `column`.
