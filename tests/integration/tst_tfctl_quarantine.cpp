@@ -51,7 +51,7 @@ private Q_SLOTS:
         QCOMPARE(test::initPlatform(m_where).exitCode, 0);
         const Run demo = tfctl({ QStringLiteral("demo"), QStringLiteral("install"), QStringLiteral("--parcels"), QStringLiteral("400") });
         QVERIFY2(demo.exitCode == 0, qPrintable(demo.describe()));
-        for (const QString pair : { QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("4") }) {
+        for (const QString &pair : { QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("4") }) {
             const Run run = tfctl({ QStringLiteral("sync"), QStringLiteral("run"), pair });
             QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
         }

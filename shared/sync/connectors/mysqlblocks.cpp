@@ -62,7 +62,7 @@ std::optional<QHash<qint64, RangeSum>> MysqlConnector::blockSums(const ReadReque
     QHash<qint64, RangeSum> sums;
     while (query.next()) {
         const qint64 rows = query.value(1).toLongLong();
-        unsigned __int128 total = 0; // below 256 * 2^60
+        __extension__ unsigned __int128 total = 0; // below 256 * 2^60
         for (const QChar c : query.value(2).toString())
             total = total * 10 + unsigned(c.unicode() - u'0');
         const qint64 low = qint64(total & 0xffffffffu);

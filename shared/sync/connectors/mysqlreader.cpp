@@ -247,7 +247,7 @@ void MysqlConnector::readByKeys(const ReadRequest &request, const QList<KeyValue
                                 .arg(select.join(QStringLiteral(", ")), Session::quote(request.entity),
                                      names.join(QStringLiteral(", ")), QStringList(count, tuple).join(QStringLiteral(", ")));
         QSqlQuery query = m_session->run(Session::Role::Read, sql, values, "reading rows by key");
-        RowBatch batch { schema, {} };
+        RowBatch batch { schema, {}, {} };
         while (query.next()) {
             Row row;
             for (int i = 0; i < columns.size(); ++i)
