@@ -14,6 +14,7 @@
 #include <QRegularExpression>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace tf::console {
 
@@ -137,6 +138,7 @@ QJsonObject SchemaChangeDialog::entityOfTable(const QString &table) const
 void SchemaChangeDialog::showChange()
 {
     m_status->clear();
+    const QString carried = std::exchange(m_carriedMessage, QString());
     m_columns->setRowCount(0);
     m_added.clear();
     m_dropped.clear();
@@ -197,6 +199,8 @@ void SchemaChangeDialog::showChange()
     setBusy(false);
     if (m_entity.isEmpty())
         fail(tr("Sync pair %1 has no entity reading %2: approve without a mapping, or reject.").arg(m_pairId).arg(table));
+    else if (!carried.isEmpty())
+        showError(carried); // already reported by failed()
     emit loaded();
 }
 
@@ -266,8 +270,10 @@ void SchemaChangeDialog::decide(const QString &verb)
                 message = tr("The pair was changed meanwhile (%1). It is read again: check the mapping and decide again.")
                               .arg(message);
             fail(message);
-            if (result.status == 412 || result.status == 409)
+            if (result.status == 412 || result.status == 409) {
+                m_carriedMessage = message; // shown again once the pair is read anew
                 reload();
+            }
             return;
         }
         const QString status = result.object().value(QLatin1String("status")).toString();
@@ -286,9 +292,14 @@ void SchemaChangeDialog::decide(const QString &verb)
 void SchemaChangeDialog::fail(const QString &message)
 {
     setBusy(false);
+    showError(message);
+    emit failed(message);
+}
+
+void SchemaChangeDialog::showError(const QString &message)
+{
     m_status->setText(QStringLiteral("<span style=\"color:#d32f2f\">%1</span>")
                           .arg(message.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"))));
-    emit failed(message);
 }
 
 void SchemaChangeDialog::setBusy(bool busy)

@@ -53,7 +53,8 @@ signals:
 private:
     void showChange();
     void decide(const QString &verb);
-    void fail(const QString &message);
+    void fail(const QString &message); // shown, and failed() emitted
+    void showError(const QString &message);
     void setBusy(bool busy);
     QJsonObject entityOfTable(const QString &table) const;
     QString path(const QString &tail = {}) const;
@@ -68,6 +69,7 @@ private:
     QStringList m_added;
     QStringList m_dropped;
     int m_reads = 0;
+    QString m_carriedMessage; // a 412/409 refusal, shown again after the reload it causes
 
     QLabel *m_heading;
     QTableWidget *m_columns;
