@@ -49,6 +49,19 @@ inline bool startLogicalCluster(TemporaryPostgres &cluster)
         QVERIFY2(tf::test::startLogicalCluster(*cluster), qPrintable(cluster->error()));         \
     } while (false)
 
+// The query that counts `slot` while its walsender streams it (START_REPLICATION under way:
+// walsender state catchup or streaming). "active" alone is no such sign: a slot is active while
+// CREATE_REPLICATION_SLOT makes it, inactive during the snapshot copy, then active again, so a
+// QTRY wait on it could stop at the first moment and fail on QTest's re-check in the gap (the
+// tst_cdcexecmatrix flake of sessions 12-13: "30350 ms would have been sufficient", one second in).
+inline QString streamingSlotQuery(const QString &slot)
+{
+    return QStringLiteral("SELECT count(*) FROM pg_replication_slots s JOIN pg_stat_replication r "
+                          "ON r.pid = s.active_pid WHERE s.slot_name = '%1' "
+                          "AND r.state IN ('catchup', 'streaming')")
+        .arg(slot);
+}
+
 // Collects what the stream hands over; can be told to confirm keepalives when idle.
 class Recorder : public PgReplicationHandler
 {

@@ -162,8 +162,7 @@ private Q_SLOTS:
         auto running = start(fidelitySpec(pairId));
         auto stop = qScopeGuard([&] { running->stop(); }); // on a failure too
         QTRY_VERIFY_WITH_TIMEOUT(
-            value(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'tf_pair_%1' AND active")
-                      .arg(pairId))
+            value(test::streamingSlotQuery(QStringLiteral("tf_pair_") + pairId))
                 == 1,
             30000);
         sql(QStringLiteral("INSERT INTO cdc_src.fidelity VALUES %1").arg(QString::fromUtf8(fidelity::kRows)));

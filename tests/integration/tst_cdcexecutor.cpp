@@ -113,9 +113,7 @@ private Q_SLOTS:
         sql(QStringLiteral("TRUNCATE cdc_src.parcel, cdc_dst.parcel"));
         auto running = start(QStringLiteral("runs"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            count(QStringLiteral("pg_replication_slots WHERE slot_name = 'tf_pair_runs' "
-                                 "AND active"))
-                == 1,
+            scalar(*m_world.admin, test::streamingSlotQuery(QStringLiteral("tf_pair_runs"))).toInt() == 1,
             30000);
         sql(QStringLiteral(
                 "INSERT INTO cdc_src.parcel (id, region, name, big) SELECT g, 'b', 'n' || g, "
@@ -172,9 +170,7 @@ private Q_SLOTS:
     {
         auto running = start(QStringLiteral("gone"));
         QTRY_COMPARE_WITH_TIMEOUT(
-            scalar(*m_world.admin, QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
-                                                  "slot_name = 'tf_pair_gone' AND active")).toInt(),
-            1, 30000);
+            scalar(*m_world.admin, test::streamingSlotQuery(QStringLiteral("tf_pair_gone"))).toInt(), 1, 30000);
         running->stop();
         QTRY_COMPARE_WITH_TIMEOUT(
             scalar(*m_world.admin, QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "

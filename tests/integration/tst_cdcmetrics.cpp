@@ -111,8 +111,7 @@ class TestCdcMetrics : public QObject
 
     bool slotActive()
     {
-        return scalar(*m_world.admin, QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
-                                                     "slot_name = 'tf_pair_%1' AND active").arg(m_pairId))
+        return scalar(*m_world.admin, test::streamingSlotQuery(QStringLiteral("tf_pair_%1").arg(m_pairId)))
                    .toInt() == 1;
     }
 

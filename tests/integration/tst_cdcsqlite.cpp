@@ -126,9 +126,7 @@ class TestCdcSqlite : public QObject
     }
     void waitForSlot(const QString &pairId)
     {
-        QTRY_VERIFY_WITH_TIMEOUT(pgValue(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
-                                                        "slot_name = 'tf_pair_%1' AND active")
-                                             .arg(pairId))
+        QTRY_VERIFY_WITH_TIMEOUT(pgValue(test::streamingSlotQuery(QStringLiteral("tf_pair_") + pairId))
                                      == 1,
                                  30000);
     }    // Each stored value with its storage class (a REAL with 17 digits), one line per row, sorted.
