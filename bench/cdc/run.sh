@@ -140,9 +140,11 @@ measure_native() { # rate
     target_table
     dst -c "CREATE SUBSCRIPTION bench_sub CONNECTION 'host=127.0.0.1 port=$SRC_PORT user=postgres dbname=postgres'
             PUBLICATION bench_pub WITH (copy_data = false);"
-    # Wait until the subscription streams (its slot is active on the source).
+    # Wait until the subscription streams: its slot's walsender in catchup or streaming ("active"
+    # alone is also true while CREATE SUBSCRIPTION creates the slot, before the apply worker starts).
     for _ in $(seq 1 100); do
-        [ "$(src -Atc "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'bench_sub' AND active")" = 1 ] && break
+        [ "$(src -Atc "SELECT count(*) FROM pg_replication_slots s JOIN pg_stat_replication r ON r.pid = s.active_pid
+                       WHERE s.slot_name = 'bench_sub' AND r.state IN ('catchup', 'streaming')")" = 1 ] && break
         sleep 0.1
     done
     write_and_measure native "$rate"
