@@ -35,6 +35,13 @@ void StateStore::applyStaged()
     throw Error(Error::Kind::Internal, QStringLiteral("this state store does not stage state"));
 }
 
+QStringList StateStore::unaccountedPending(const QString &, const QString &)
+{
+    return {};
+}
+
+void StateStore::clearPending(const QString &, const QString &) { }
+
 bool TargetConnector::isEmpty(const QString &)
 {
     return false;

@@ -156,6 +156,12 @@ struct ChangeBatch
     bool intoEmpty = false;
     // Where a target that countsWrites() puts the counts of the upserts, once committed.
     WriteCounts *counts = nullptr;
+    // Full mode with staged state (StateStore::stagesState()): the target keys of the upserts,
+    // recorded in the same transaction under the run's id (StateStore::unaccountedPending),
+    // until the run's state is written. A run killed before that leaves the list of the rows
+    // it wrote that no state names yet.
+    QString pendingRun;
+    QStringList pendingTargetKeys;
 };
 
 // Where a pair's sync state lives: inside the target database when it is transactional
@@ -195,6 +201,14 @@ public:
     // first attempt): a plain INSERT where the store has one, without looking for stored state;
     // a key that has state after all fails it. The default is applyStaged().
     virtual void applyStagedNew() { applyStaged(); }
+    // The target keys runs of (pair, entity) wrote without state (ChangeBatch::
+    // pendingTargetKeys) that no state row names now: rows of a run killed between its data
+    // and its state (or of an attempt whose read restarted) whose source rows are gone since,
+    // or invalid now. Asked once the current run's state is complete. The default (no staged
+    // state): none.
+    virtual QStringList unaccountedPending(const QString &pairId, const QString &entity);
+    // Forgets the pending target keys of (pair, entity): every run's.
+    virtual void clearPending(const QString &pairId, const QString &entity);
 
     virtual qint64 count(const QString &pairId, const QString &entity) = 0;
     virtual void clear(const QString &pairId, const QString &entity) = 0; // full resync

@@ -6,6 +6,7 @@
 // from the same final source. The source changes are also checked key by key on their own.
 #include "core/errors.h"
 #include "crashharness.h"
+#include "crashledger.h"
 #include "db/connection.h"
 #include "db/sqlscript.h"
 #include "mariadbserver.h"
@@ -28,29 +29,6 @@ using namespace tf;
 using namespace tf::test::crash;
 
 namespace {
-
-// The source rows a scenario changes, as the test wrote them.
-struct Ledger
-{
-    QSet<qint64> live;        // every row in the source now
-    QList<qint64> candidates; // live rows that are valid: these get updated or deleted
-    QSet<qint64> invalid;     // live rows the pair's validation rejects (quarantined)
-    QHash<qint64, double> updated; // key -> the value last written
-    QSet<qint64> deleted;
-    QSet<qint64> inserted;
-    qint64 nextId = 1;
-    int stamp = 0;            // makes every change's LastModified later than the one before
-};
-
-// Statements of one source table, in the order the ledger binds them.
-struct SourceSql
-{
-    QString url;
-    QString keys;   // SELECT key
-    QString update; // value, stamp, key
-    QString remove; // key
-    QString insert; // key, value, stamp, key of a row to copy the other columns from
-};
 
 const char kParcelSource[] = R"sql(
 CREATE TABLE parcel (id bigint PRIMARY KEY, code text, owner text, amount numeric(12,2),
@@ -100,122 +78,6 @@ const char kParcelPair[] = R"json({
     "depends_on": []
   }]
 })json";
-
-QString stampText(int stamp)
-{
-    return QDateTime(QDate(2031, 1, 1), QTime(0, 0), Qt::UTC).addSecs(stamp).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-}
-
-void loadLedger(const SourceSql &sql, const QSet<qint64> &invalid, Ledger *ledger)
-{
-    db::Database source(db::DatabaseUrl::parse(sql.url));
-    QSqlQuery query = source.prepare(sql.keys);
-    source.exec(query, "reading source keys");
-    while (query.next()) {
-        const qint64 id = query.value(0).toLongLong();
-        ledger->live.insert(id);
-        ledger->nextId = qMax(ledger->nextId, id + 1);
-        if (!invalid.contains(id))
-            ledger->candidates << id;
-    }
-    ledger->invalid = invalid;
-    query.finish();
-    source.closeThreadConnection();
-}
-
-// Updates, deletes and inserts in the source, recorded in the ledger; one in four rounds
-// also inserts a row the validation rule rejects.
-Mutation mutation(SourceSql sql, Ledger *ledger, int updates, int deletes, int inserts)
-{
-    return [=](int iteration, QRandomGenerator &random) {
-        db::Database source(db::DatabaseUrl::parse(sql.url));
-        {
-            db::Transaction transaction(source);
-            for (int i = 0; i < updates; ++i) {
-                const qint64 id = ledger->candidates.at(random.bounded(int(ledger->candidates.size())));
-                const double value = 1000 + random.bounded(900000) + random.bounded(10) / 10.0;
-                QSqlQuery query = source.prepare(sql.update);
-                query.addBindValue(value);
-                query.addBindValue(stampText(++ledger->stamp));
-                query.addBindValue(id);
-                source.exec(query, "updating a source row");
-                ledger->updated.insert(id, value);
-            }
-            for (int i = 0; i < deletes; ++i) {
-                const int index = random.bounded(int(ledger->candidates.size()));
-                const qint64 id = ledger->candidates.takeAt(index);
-                QSqlQuery query = source.prepare(sql.remove);
-                query.addBindValue(id);
-                source.exec(query, "deleting a source row");
-                ledger->live.remove(id);
-                ledger->updated.remove(id);
-                ledger->deleted.insert(id);
-            }
-            const int invalidRows = iteration % 4 == 0 ? 1 : 0;
-            for (int i = 0; i < inserts + invalidRows; ++i) {
-                const qint64 id = ledger->nextId++;
-                const bool valid = i < inserts;
-                const double value = valid ? 500 + random.bounded(100000) : -7.5;
-                QSqlQuery query = source.prepare(sql.insert);
-                query.addBindValue(id);
-                query.addBindValue(value);
-                query.addBindValue(stampText(++ledger->stamp));
-                query.addBindValue(ledger->candidates.at(random.bounded(int(ledger->candidates.size()))));
-                source.exec(query, "inserting a source row");
-                ledger->live.insert(id);
-                ledger->inserted.insert(id);
-                if (valid) {
-                    ledger->candidates << id;
-                    ledger->updated.insert(id, value);
-                } else {
-                    ledger->invalid.insert(id);
-                }
-            }
-            transaction.commit();
-        }
-        source.closeThreadConnection();
-        return QStringLiteral("~%1 -%2 +%3%4").arg(updates).arg(deletes).arg(inserts)
-            .arg(iteration % 4 == 0 ? QStringLiteral(" +1 bad") : QString());
-    };
-}
-
-// The tortured target against the ledger alone: exactly the live valid keys, no deleted key,
-// every recorded value.
-QString checkLedger(const TableSnapshot &target, const Ledger &ledger, const std::function<QString(qint64)> &targetKey,
-                    const QString &valueColumn, bool deletesFound = true)
-{
-    QStringList problems;
-    const int valueIndex = int(target.columns.indexOf(valueColumn));
-    QHash<QString, double> values;
-    for (const QStringList &row : target.rows)
-        values.insert(row.at(target.keyIndex), row.value(valueIndex).toDouble());
-    QSet<QString> expected;
-    for (const qint64 id : ledger.live) {
-        if (!ledger.invalid.contains(id))
-            expected.insert(targetKey(id));
-    }
-    for (const QString &key : expected) {
-        if (!values.contains(key) && problems.size() < 10)
-            problems << QStringLiteral("missing row with key %1").arg(key);
-    }
-    for (auto it = values.cbegin(); it != values.cend() && deletesFound; ++it) {
-        if (!expected.contains(it.key()) && problems.size() < 10)
-            problems << QStringLiteral("row with key %1 should not be there").arg(it.key());
-    }
-    for (const qint64 id : ledger.deleted) {
-        if (deletesFound && values.contains(targetKey(id)))
-            problems << QStringLiteral("source row %1 was deleted but its target row is still there").arg(id);
-    }
-    for (auto it = ledger.updated.cbegin(); it != ledger.updated.cend(); ++it) {
-        const double found = values.value(targetKey(it.key()), NAN);
-        if (!(std::fabs(found - it.value()) < 0.001) && problems.size() < 20)
-            problems << QStringLiteral("source row %1: %2 is %3, the source says %4")
-                            .arg(it.key()).arg(valueColumn).arg(found).arg(it.value());
-    }
-    if (deletesFound && target.rows.size() != expected.size())
-        problems << QStringLiteral("%1 target rows, %2 live valid source rows").arg(target.rows.size()).arg(expected.size());
-    return problems.join(u'\n');
-}
 
 bool applySqlFile(const QString &url, const QString &path, QString *error)
 {
@@ -282,6 +144,35 @@ const char kParcelMysqlTarget[] = R"sql(
 CREATE TABLE parcel_copy (parcel_id BIGINT PRIMARY KEY, code VARCHAR(40) NOT NULL, owner TEXT,
     amount DECIMAL(14,2), ratio DOUBLE, born DATE, seen TIMESTAMP(6) NULL, active TINYINT(1), uid CHAR(36),
     note TEXT) ENGINE=InnoDB)sql";
+
+// The parcel source in MariaDB: kParcelSource's columns in MySQL's types, 20,000 rows of the
+// same kinds of values (NULLs, quotes, tabs, newlines, backslashes, non-ASCII text; every id
+// 7 mod 1000 with a negative amount), made by a recursive query.
+const char kParcelMysqlSource[] = R"sql(
+CREATE TABLE parcel (id BIGINT PRIMARY KEY, code VARCHAR(40), owner TEXT, amount DECIMAL(12,2),
+    ratio DOUBLE, born DATE, seen DATETIME(6), active TINYINT(1), uid CHAR(36), note TEXT) ENGINE=InnoDB)sql";
+
+const char kParcelMysqlRows[] = R"sql(
+INSERT INTO parcel
+WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 20000)
+SELECT i, CONCAT('  p-', LPAD(i, 6, '0'), ' '),
+       CASE WHEN i % 11 = 0 THEN NULL
+            WHEN i % 5 = 0 THEN CONCAT(' Owner ', i % 977, ' élève "q"\t\\x')
+            ELSE CONCAT('Owner ', i % 977) END,
+       CASE WHEN i % 1000 = 7 THEN -1 - (i % 100) ELSE ROUND((i * 37 % 100000) / 100, 2) END,
+       CASE WHEN i % 9 = 0 THEN NULL ELSE (i % 1000) / 7e0 END,
+       DATE_ADD(DATE '1900-01-01', INTERVAL (i * 13 % 45000) DAY),
+       TIMESTAMP '2020-01-01 00:00:00' + INTERVAL (i * 63500000) MICROSECOND,
+       i % 3 <> 0,
+       CONCAT_WS('-', SUBSTR(MD5(i), 1, 8), SUBSTR(MD5(i), 9, 4), SUBSTR(MD5(i), 13, 4), SUBSTR(MD5(i), 17, 4), SUBSTR(MD5(i), 21, 12)),
+       CASE WHEN i % 13 = 0 THEN 'multi\nline \\ back' WHEN i % 17 = 0 THEN '' ELSE NULL END
+FROM s)sql";
+
+// The PostgreSQL target of the MariaDB source: DATETIME(6) has no zone, so `seen` is a timestamp.
+const char kParcelTargetOfMysql[] = R"sql(
+CREATE TABLE parcel_copy (parcel_id bigint PRIMARY KEY, code text NOT NULL, owner text,
+    amount numeric(14,2), ratio float8, born date, seen timestamp, active boolean, uid uuid,
+    note text))sql";
 
 QJsonObject mysqlSystem(const QString &name, quint16 port, const QString &database)
 {
@@ -655,6 +546,83 @@ private Q_SLOTS:
         QVERIFY2(differences.isEmpty(), qPrintable(QStringLiteral("parcel_copy differs from the oracle:\n%1").arg(differences)));
         qInfo().noquote() << QStringLiteral("  parcel_copy: %1 rows x %2 columns equal to the oracle's")
                                  .arg(tortured.rows.size()).arg(tortured.columns.size());
+        const QString problems = checkLedger(tortured, ledger, [](qint64 id) { return QString::number(id); }, QStringLiteral("amount"));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+        reportLedger(ledger);
+    }
+
+    // 20,000 parcels from MariaDB into PostgreSQL (keyset pages, block hashes computed by
+    // MariaDB, COPY into the target), the MariaDB source changing between 22 SIGKILLs of tfctl.
+    void parcelsMariaDbToPostgres()
+    {
+        const QString torturedUrl = test::createScratchPostgresDatabase(QStringLiteral("crash_target"));
+        TF_REQUIRE_POSTGRES(torturedUrl);
+        const QString measureUrl = test::createScratchPostgresDatabase(QStringLiteral("crash_measure"));
+        const QString oracleUrl = test::createScratchPostgresDatabase(QStringLiteral("crash_oracle"));
+        test::MariaDbServer server;
+        TF_START_MARIADB(server);
+        QString error;
+        QVERIFY2(server.createDatabase(QStringLiteral("pacs")) && server.exec(QStringLiteral("pacs"), QString::fromLatin1(kParcelMysqlSource))
+                     && server.exec(QStringLiteral("pacs"), QStringLiteral("SET SESSION max_recursive_iterations = 20000"))
+                     && server.exec(QStringLiteral("pacs"), QString::fromUtf8(kParcelMysqlRows)),
+                 qPrintable(server.error()));
+        for (const QString &url : { torturedUrl, measureUrl, oracleUrl })
+            QVERIFY2(execAll(url, { QString::fromLatin1(kParcelTargetOfMysql) }, &error), qPrintable(error));
+
+        QTemporaryDir dir;
+        const Tfctl tfctl(dir.path());
+        const qint64 source = tfctl.addSystem(mysqlSystem(QStringLiteral("parcels (MariaDB source)"), server.port(), QStringLiteral("pacs")), &error);
+        const qint64 target = tfctl.addSystem(system(QStringLiteral("parcels (tortured)"), torturedUrl), &error);
+        const qint64 measure = tfctl.addSystem(system(QStringLiteral("parcels (measure)"), measureUrl), &error);
+        QVERIFY2(source > 0 && target > 0 && measure > 0, qPrintable(error));
+        // TINYINT(1) is an integer in MariaDB: the pair makes it a boolean.
+        const QByteArray pairText = QByteArray(kParcelPair).replace(R"({"target": "active", "source": "active"})",
+                                                                     R"({"target": "active", "source": "active", "transform": ["to_bool"]})");
+        const QJsonObject definition = QJsonDocument::fromJson(pairText).object();
+        QVERIFY(pairText.contains("to_bool") && !definition.isEmpty());
+        const qint64 pair = tfctl.addPair(pairFor(definition, QStringLiteral("parcels (tortured)"), source, target, 500), &error);
+        const qint64 measurePair = tfctl.addPair(pairFor(definition, QStringLiteral("parcels (measure)"), source, measure, 500), &error);
+        QVERIFY2(pair > 0 && measurePair > 0, qPrintable(error));
+        const ToolRun measured = runClean(tfctl, { measurePair });
+        QVERIFY(!QTest::currentTestFailed());
+        QCOMPARE(measured.totals().value(5), qint64(20)); // the rows with a negative amount
+
+        const SourceSql sql {
+            QString(), QStringLiteral("SELECT id FROM parcel"),
+            QStringLiteral("UPDATE parcel SET amount = ?, seen = ?, owner = UPPER(owner) WHERE id = ?"),
+            QStringLiteral("DELETE FROM parcel WHERE id = ?"),
+            QStringLiteral("INSERT INTO parcel (id, amount, seen, code, owner, ratio, born, active, uid, note) "
+                           "SELECT ?, ?, ?, CONCAT(code, '-new'), owner, ratio, born, NOT active, uid, 'inserted' "
+                           "FROM parcel WHERE id = ?"),
+            server.rootConnection(QStringLiteral("pacs")),
+        };
+        QSet<qint64> negative;
+        for (qint64 id = 7; id <= 20000; id += 1000)
+            negative.insert(id);
+        Ledger ledger;
+        loadLedger(sql, negative, &ledger);
+        QCOMPARE(ledger.live.size(), 20000);
+
+        KillPlan plan;
+        plan.pairId = pair;
+        plan.seed = seedFor("mariadb-source-parcels");
+        plan.fullRunMs = measured.elapsedMs;
+        plan.firstProgressMs = measured.firstProgressMs;
+        plan.mutate = mutation(sql, &ledger, 1500, 20, 20);
+        tortureThenConverge(tfctl, plan, 1, QStringLiteral("MariaDB -> PostgreSQL, parcels (hash mode, batches of 500)"));
+        if (QTest::currentTestFailed())
+            return;
+
+        const qint64 oracle = tfctl.addSystem(system(QStringLiteral("parcels (oracle)"), oracleUrl), &error);
+        const qint64 oraclePair = tfctl.addPair(pairFor(definition, QStringLiteral("parcels (oracle)"), source, oracle, 500), &error);
+        QVERIFY2(oraclePair > 0, qPrintable(error));
+        runClean(tfctl, { oraclePair });
+        QVERIFY(!QTest::currentTestFailed());
+
+        TableSnapshot tortured;
+        compareWithOracle(torturedUrl, oracleUrl, QStringLiteral("parcel_copy"), QStringLiteral("parcel_id"), {}, &tortured);
+        if (QTest::currentTestFailed())
+            return;
         const QString problems = checkLedger(tortured, ledger, [](qint64 id) { return QString::number(id); }, QStringLiteral("amount"));
         QVERIFY2(problems.isEmpty(), qPrintable(problems));
         reportLedger(ledger);

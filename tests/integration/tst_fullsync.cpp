@@ -50,6 +50,8 @@ private slots:
     void duplicateKeyIntoEmptyTargetFailsItsBatch();
     void quarantinedRowsKeepTheirState();
     void emptiedTargetWithStoredStateStillDeletes();
+    void runStoppedBeforeItsStateLeavesNoRowBehind_data();
+    void runStoppedBeforeItsStateLeavesNoRowBehind();
 
 private:
     void sql(const QString &statement) { m_world.admin->execDirect(statement, "test setup"); }
@@ -307,6 +309,61 @@ void TestFullSync::emptiedTargetWithStoredStateStillDeletes()
     QCOMPARE(result.totals.deleted, 2);
     QCOMPARE(stateRows(name), 10);
     QCOMPARE(differences(name), 0);
+}
+
+void TestFullSync::runStoppedBeforeItsStateLeavesNoRowBehind_data()
+{
+    QTest::addColumn<int>("next");
+    QTest::addColumn<int>("deleteAction");
+    QTest::newRow("then full") << int(ChangeMode::Full) << int(DeleteAction::Propagate);
+    QTest::newRow("then hash") << int(ChangeMode::Hash) << int(DeleteAction::Propagate);
+    QTest::newRow("then hash, deletes ignored") << int(ChangeMode::Hash) << int(DeleteAction::Ignore);
+}
+
+// A full run stopped after some batches committed and before its state was written (a cancel
+// here; a kill in tst_crashsafety): its rows are in the target, no state names them. Source
+// rows among them deleted before the next run are gone from the target after it (the crash
+// harness found them left behind for good: no state, so no run ever looked for them), per the
+// delete policy; the rows still in the source are accounted for, and the pending list is empty.
+void TestFullSync::runStoppedBeforeItsStateLeavesNoRowBehind()
+{
+    QFETCH(int, next);
+    QFETCH(int, deleteAction);
+    const QString name = u"stopped %1 %2"_s.arg(next).arg(deleteAction);
+    createTables(name);
+    sql(u"INSERT INTO %1.%2 SELECT i, i, 'n' || i FROM generate_series(1, 40) i"_s.arg(q(kSrc), q(name)));
+    PairSpec spec = pair(name);
+    spec.entities[0].deleteAction = DeleteAction(deleteAction);
+    std::atomic_bool stop { false };
+    RunOptions stopping;
+    stopping.cancel = &stop;
+    stopping.progress = [&](const RunProgress &progress) { stop = progress.totals.read >= 14; };
+    SyncRunner runner(spec, *m_world.src, *m_world.dst, *m_world.quarantine, DetachedStateStore {});
+    const RunResult stopped = runner.run(stopping);
+    QVERIFY2(stopped.status == RunStatus::Cancelled, qPrintable(describe(stopped)));
+    const qint64 written = scalar(u"SELECT count(*) FROM %1.%2"_s.arg(q(kDst), q(name)));
+    QVERIFY2(written >= 14 && written < 40, qPrintable(QString::number(written)));
+    QCOMPARE(stateRows(name), 0);
+    const QString pending = u"SELECT count(*) FROM %1.tf_sync_pending AS p, unnest(p.target_keys) AS k WHERE pair_id = ?"_s.arg(q(kDst));
+    QCOMPARE(scalar(pending, { name }), written);
+
+    // Three of the rows written go from the source, one changes; then a run of another mode.
+    sql(u"DELETE FROM %1.%2 WHERE id IN (2, 5, 11)"_s.arg(q(kSrc), q(name)));
+    sql(u"UPDATE %1.%2 SET note = 'changed' WHERE id = 3"_s.arg(q(kSrc), q(name)));
+    spec.entities[0].mode = ChangeMode(next);
+    const RunResult after = run(spec);
+    QVERIFY2(after.status == RunStatus::Completed, qPrintable(describe(after)));
+    QCOMPARE(scalar(pending, { name }), 0);
+    QCOMPARE(stateRows(name), 37);
+    if (DeleteAction(deleteAction) == DeleteAction::Ignore) {
+        QCOMPARE(after.totals.deleted, 0);
+        QCOMPARE(differences(name), 3); // kept, as the policy says
+        return;
+    }
+    QCOMPARE(after.totals.deleted, 3);
+    QCOMPARE(differences(name), 0);
+    const RunResult again = run(spec);
+    QVERIFY2(again.status == RunStatus::Completed && again.totals.writes() == 0, qPrintable(describe(again)));
 }
 
 QTEST_GUILESS_MAIN(TestFullSync)

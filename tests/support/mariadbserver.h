@@ -40,8 +40,11 @@ public:
     // TF_REQUIRE_MARIADB=1 (scripts/test.sh): a missing server fails instead of skipping.
     static bool required();
 
-private:
+    // The name of a QSqlDatabase (QMYSQL) connection as root to `database` on this thread,
+    // added on first use, closed with the server.
     QString rootConnection(const QString &database);
+
+private:
 
     QTemporaryDir m_dir;
     std::unique_ptr<QProcess> m_server;

@@ -146,6 +146,11 @@ QString PgCatalog::checkpointTable() const
     return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_checkpoint");
 }
 
+QString PgCatalog::pendingTable() const
+{
+    return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_pending");
+}
+
 QString PgCatalog::stateBlocksTable() const
 {
     return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_state_blocks_w10");

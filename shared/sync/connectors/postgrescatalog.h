@@ -33,6 +33,7 @@ public:
 
     QString stateTable() const; // "schema"."tf_sync_state"
     QString checkpointTable() const; // "schema"."tf_sync_checkpoint"
+    QString pendingTable() const; // "schema"."tf_sync_pending"
     QString stateBlocksTable() const; // "schema"."tf_sync_state_blocks_w10"
     QString schemaObject(const QString &name) const; // "schema"."name"
 

@@ -306,6 +306,46 @@ void PostgresStateStore::endStaging()
     session.exec(kDropStaged, QStringLiteral("dropping staged hashes"));
 }
 
+QStringList PostgresStateStore::unaccountedPending(const QString &pairId, const QString &entity)
+{
+    ensureTables();
+    QSqlQuery any = m_writes.prepare(
+        QStringLiteral("SELECT 1 FROM %1 WHERE pair_id = ? AND entity = ? LIMIT 1")
+            .arg(m_catalog.pendingTable()));
+    any.addBindValue(pairId);
+    any.addBindValue(entity);
+    m_writes.exec(any, "looking for rows of unfinished runs");
+    if (!any.next())
+        return {};
+    any.finish();
+    // Keys the state names are accounted for: their rows have state now (this run's own
+    // rows among them).
+    QSqlQuery query = m_writes.prepare(
+        QStringLiteral("SELECT DISTINCT k FROM %1 AS p CROSS JOIN LATERAL unnest(p.target_keys) AS k"
+                       " WHERE p.pair_id = ? AND p.entity = ?"
+                       " AND NOT EXISTS (SELECT 1 FROM %2 AS s WHERE s.pair_id = p.pair_id"
+                       " AND s.entity = p.entity AND s.target_key = k) ORDER BY k")
+            .arg(m_catalog.pendingTable(), m_catalog.stateTable()));
+    query.setForwardOnly(true);
+    query.addBindValue(pairId);
+    query.addBindValue(entity);
+    m_writes.exec(query, "looking for rows of unfinished runs");
+    QStringList keys;
+    while (query.next())
+        keys << query.value(0).toString();
+    return keys;
+}
+
+void PostgresStateStore::clearPending(const QString &pairId, const QString &entity)
+{
+    ensureTables();
+    QSqlQuery query = m_writes.prepare(
+        QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND entity = ?").arg(m_catalog.pendingTable()));
+    query.addBindValue(pairId);
+    query.addBindValue(entity);
+    m_writes.exec(query, "forgetting pending rows");
+}
+
 qint64 PostgresStateStore::count(const QString &pairId, const QString &entity)
 {
     ensureTables();

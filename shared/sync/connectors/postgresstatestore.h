@@ -48,6 +48,10 @@ public:
     void applyStaged() override;
     void applyStagedNew() override;
 
+    // tf_sync_pending (ChangeBatch::pendingTargetKeys).
+    QStringList unaccountedPending(const QString &pairId, const QString &entity) override;
+    void clearPending(const QString &pairId, const QString &entity) override;
+
     qint64 count(const QString &pairId, const QString &entity) override;
     // Forgets the state and the checkpoint of (pair, entity), in one transaction.
     void clear(const QString &pairId, const QString &entity) override;

@@ -103,6 +103,18 @@ void createStateTables(PgSession &session, const PgCatalog &catalog)
             .arg(catalog.checkpointTable())
             .toUtf8(),
         what);
+    // Target keys written without state by a full run (ChangeBatch::pendingTargetKeys), one
+    // row per batch, until the run's state is written.
+    session.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (pair_id text COLLATE \"C\" NOT NULL,"
+                                " entity text COLLATE \"C\" NOT NULL, run_id text NOT NULL,"
+                                " target_keys text[] NOT NULL, written_at timestamptz NOT NULL DEFAULT now())")
+                     .arg(catalog.pendingTable())
+                     .toUtf8(),
+                 what);
+    session.exec(QStringLiteral("CREATE INDEX IF NOT EXISTS tf_sync_pending_pair ON %1 (pair_id, entity)")
+                     .arg(catalog.pendingTable())
+                     .toUtf8(),
+                 what);
     createStateBlocks(session, catalog);
     transaction.commit();
 }
@@ -181,6 +193,18 @@ void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeB
                          .arg(catalog.stateTable())
                          .toUtf8(),
                      what, { pair, stateEntity, arrayLiteral(keys).toUtf8() });
+    }
+
+    if (!batch.pendingTargetKeys.isEmpty()) {
+        QList<QByteArray> keys;
+        keys.reserve(batch.pendingTargetKeys.size());
+        for (const QString &key : batch.pendingTargetKeys)
+            keys << utf8(key);
+        session.exec(QStringLiteral("INSERT INTO %1 (pair_id, entity, run_id, target_keys)"
+                                    " VALUES ($1, $2, $3, CAST($4 AS text[]))")
+                         .arg(catalog.pendingTable())
+                         .toUtf8(),
+                     what, { pair, stateEntity, utf8(batch.pendingRun), arrayLiteral(keys).toUtf8() });
     }
 
     if (batch.checkpoint)

@@ -303,8 +303,8 @@ bool PgWriter::isEmpty(const QString &entity)
 void PgWriter::apply(const ChangeBatch &batch)
 {
     const bool hasData = !batch.upserts.isEmpty() || !batch.deletes.isEmpty();
-    const bool hasState
-        = !batch.stateUpserts.isEmpty() || !batch.stateDeletes.isEmpty() || batch.checkpoint;
+    const bool hasState = !batch.stateUpserts.isEmpty() || !batch.stateDeletes.isEmpty()
+        || batch.checkpoint || !batch.pendingTargetKeys.isEmpty();
     if (!hasData && !hasState)
         return;
     if (hasData && batch.keyColumns.isEmpty()) {

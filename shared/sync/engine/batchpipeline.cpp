@@ -8,7 +8,11 @@
 #include "updatediff.h"
 #include "writerthread.h"
 
+#include <QLoggingCategory>
+
 namespace tf::sync {
+
+Q_LOGGING_CATEGORY(lcPipeline, "sync.engine")
 
 BatchPipeline::BatchPipeline(RunContext &context, const EntityPlan &plan, TargetConnector &target,
                              StateRoute &state, EntityStats &stats)
@@ -118,8 +122,14 @@ BatchPipeline::Prepared BatchPipeline::prepare(const QList<Row> &rows, const QLi
                                          m_plan.targetKeyText(item.row) };
         prepared.kinds << (kinds.isEmpty() ? all : kinds.at(i));
     }
-    if (!m_stateStaged || m_context.dryRun())
+    if (!m_stateStaged || m_context.dryRun()) {
         batch.stateUpserts = prepared.written;
+    } else if (!m_pendingRun.isEmpty()) {
+        batch.pendingRun = m_pendingRun;
+        batch.pendingTargetKeys.reserve(prepared.written.size());
+        for (const StateEntry &entry : std::as_const(prepared.written))
+            batch.pendingTargetKeys << entry.targetKey;
+    }
     return prepared;
 }
 
@@ -225,6 +235,38 @@ void BatchPipeline::count(const QList<Known> &kinds, const WriteCounts *counts)
 
 void BatchPipeline::remove(const QList<StateStore::KeyChange> &gone)
 {
+    removeByPolicy(gone, true);
+}
+
+void BatchPipeline::settlePending()
+{
+    if (m_context.dryRun())
+        return;
+    StateStore &store = m_state.store();
+    const QString &pairId = m_context.pair().pairId;
+    QStringList orphans;
+    m_context.target().call(QStringLiteral("looking for rows of unfinished runs of %1").arg(m_plan.spec.name),
+                            [&] { orphans = store.unaccountedPending(pairId, m_plan.spec.name); });
+    if (!orphans.isEmpty()) {
+        qCInfo(lcPipeline).noquote()
+            << QStringLiteral("pair %1 entity %2: %3 target row(s) written by a run that stopped before its "
+                              "state, whose source rows are gone, removed per the delete policy")
+                   .arg(pairId, m_plan.spec.name)
+                   .arg(orphans.size());
+    }
+    const int batchSize = qMax(1, m_context.pair().batchSize);
+    for (qsizetype from = 0; from < orphans.size(); from += batchSize) {
+        QList<StateStore::KeyChange> gone;
+        for (const QString &key : orphans.mid(from, batchSize))
+            gone << StateStore::KeyChange { StateStore::ChangeKind::Delete, QString(), {}, key };
+        removeByPolicy(gone, false);
+    }
+    m_context.target().call(QStringLiteral("forgetting the pending rows of %1").arg(m_plan.spec.name),
+                            [&] { store.clearPending(pairId, m_plan.spec.name); });
+}
+
+void BatchPipeline::removeByPolicy(const QList<StateStore::KeyChange> &gone, bool withState)
+{
     if (gone.isEmpty())
         return;
     m_context.holding(gone.size());
@@ -237,7 +279,8 @@ void BatchPipeline::remove(const QList<StateStore::KeyChange> &gone)
     }
     QStringList targetKeys;
     for (const StateStore::KeyChange &change : gone) {
-        batch.stateDeletes << change.sourceKey;
+        if (withState)
+            batch.stateDeletes << change.sourceKey;
         if (action == DeleteAction::Ignore || change.targetKey.isEmpty())
             continue;
         const KeyValues key = keyFromText(change.targetKey, m_plan.targetKeyTypes);

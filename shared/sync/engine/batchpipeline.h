@@ -46,6 +46,15 @@ public:
     // the run began (ChangeBatch::intoEmpty).
     void setStateStaged(bool staged) { m_stateStaged = staged; }
     void setIntoEmpty(bool intoEmpty) { m_intoEmpty = intoEmpty; }
+    // With staged state: each batch also records its target keys under this run id
+    // (ChangeBatch::pendingTargetKeys), in its own transaction, until settlePending().
+    // (The id tells the runs' lists apart when the table is read by hand.)
+    void setPendingRun(const QString &run) { m_pendingRun = run; }
+    // Once this run's state is complete (full or hash mode): target rows that runs killed
+    // between their data and their state wrote, and that no state names now (their source rows
+    // went meanwhile), are deleted or flagged per the delete policy; then the pending lists of
+    // the entity are forgotten (this run's too: its state is written).
+    void settlePending();
     TargetConnector &target() const { return m_target; }
     // A key the source listed (hash mode) but returned no row for when read by key: the row
     // is quarantined with the reason, never skipped in silence. `key` is the source key.
@@ -60,6 +69,8 @@ public:
 
 private:
     using Mapped = RowTransformer::Mapped;
+    // remove(), and settlePending()'s rows without state (withState false: no state deleted).
+    void removeByPolicy(const QList<StateStore::KeyChange> &gone, bool withState);
     // One batch of upserts, transformed and validated, invalid rows quarantined.
     struct Prepared
     {
@@ -84,6 +95,7 @@ private:
     EntityStats &m_stats;
     bool m_stateStaged = false;
     bool m_intoEmpty = false;
+    QString m_pendingRun;
 };
 
 } // namespace tf::sync

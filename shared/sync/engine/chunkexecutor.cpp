@@ -6,6 +6,8 @@
 #include "stagingsession.h"
 #include "stateroute.h"
 
+#include <QUuid>
+
 namespace tf::sync {
 
 ChunkExecutor::ChunkExecutor(RunContext &context, const EntityPlan &plan, ChunkSource &source,
@@ -32,6 +34,8 @@ void ChunkExecutor::run(const KeyRange &range, std::optional<qint64> after, cons
     if (staged)
         staging.emplace(store, m_context.pair().pairId, m_plan.spec.name);
     m_pipeline.setStateStaged(staged);
+    if (staged) // rows written before a kill and gone from the source by the resume: settled later
+        m_pipeline.setPendingRun(QUuid::createUuid().toString(QUuid::WithoutBraces));
     m_pipeline.setIntoEmpty(options.intoEmpty && !m_context.dryRun());
 
     std::optional<qint64> written = after; // the last key whose batch committed

@@ -5,6 +5,7 @@
 #include "writerthread.h"
 
 #include <QScopeGuard>
+#include <QUuid>
 #include <optional>
 
 namespace tf::sync {
@@ -92,6 +93,8 @@ void FullExecutor::run()
     m_stagedState
         = m_state.stateTravelsWithData() && m_state.store().stagesState() && !m_context.dryRun();
     m_pipeline.setStateStaged(m_stagedState);
+    if (m_stagedState)
+        m_pipeline.setPendingRun(QUuid::createUuid().toString(QUuid::WithoutBraces));
     const bool intoEmpty = targetEmpty();
     m_pipeline.setIntoEmpty(intoEmpty);
     // A first load (empty target, no stored state) can have no deletes: the diff that looks

@@ -19,8 +19,10 @@ class WriterThread;
 // with no rows at the start is filled by plain inserts (ChangeBatch::intoEmpty) until a read
 // restarts. The stored state is never cleared up front: every surviving row's state is overwritten
 // anyway, and a crash after a clear would lose the knowledge of which target rows to delete.
-// (Target rows the state never knew of are not deleted: that needs a key listing of the target,
-// which TargetConnector does not offer.)
+// The batches written ahead of their state list their target keys in the target
+// (BatchPipeline::setPendingRun, tf_sync_pending): a run killed before its state leaves that
+// list, and the next full or hash run settles it (BatchPipeline::settlePending). Target rows
+// no run of the pair ever wrote are never deleted.
 class FullExecutor final
 {
 public:

@@ -128,6 +128,11 @@ void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int inde
                 FullExecutor(context, plan, m_source, *state, pipeline, stats).run();
                 break;
             }
+            // Full and hash runs leave state for every source row written: rows that a run
+            // stopped between data and state wrote and that no state names now are settled.
+            // (A cursor run reads only changes: such rows may be unchanged, so it waits.)
+            if (mode != ChangeMode::Cursor)
+                pipeline.settlePending();
         }
         if (begun) {
             begun = false;
