@@ -6,6 +6,7 @@
 // QODBC, psqlODBC or SQLite ODBC a failure.
 #include "cdctargetscenario.h"
 #include "db/databaseurl.h"
+#include "sync/cdc/odbccdctarget.h"
 #include "sync/connectors/odbcconnector.h"
 #include "testsupport.h"
 
@@ -232,13 +233,66 @@ private Q_SLOTS:
         QVERIFY2(entities.contains(QStringLiteral("parcel")) && !entities.contains(QStringLiteral("tf_cdc_position"))
                      && !entities.contains(QStringLiteral("tf_cdc_snapshot")),
                  qPrintable(entities.join(QLatin1Char(','))));
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position")), 1);
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot")), 0);
+        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = '%1'").arg(pairId)), 1);
+        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot WHERE pair_id = '%1'").arg(pairId)), 0);
         // Stored as the full load stores them: the SQLite file holds INTEGER keys.
         if (!target.isPostgres())
             QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM parcel WHERE typeof(id) <> 'integer' "
                                                  "OR typeof(version) <> 'integer'")),
                      0);
+    }
+
+    // The position store on its own: created once (a second ensureTable() is harmless), rolled
+    // back with an uncommitted transaction, kept with a commit, never moved backwards, one row a
+    // pair and slot; the snapshot mark set once, read back as the time it was set, cleared.
+    void positionStore_data() { backends(); }
+    void positionStore()
+    {
+        QFETCH(QString, backend);
+        OdbcSide &target = side(backend);
+        sync::OdbcConnector connector(odbcSettings(backend, target.where()));
+        sync::cdc::OdbcCdcTarget cdc(connector);
+        sync::cdc::CdcPositions &positions = cdc.positions();
+        positions.ensureTable();
+        positions.ensureTable();
+        const QString pair = QStringLiteral("store") + backend;
+        const QString slot = QStringLiteral("tf_pair_") + pair;
+        const auto at = [&](qint64 end) {
+            return sync::cdc::StoredPosition { slot, QStringLiteral("7301"), 1, sync::cdc::Lsn(end) };
+        };
+        {
+            auto open = cdc.begin();
+            QVERIFY(positions.save(pair, at(1000)));
+        } // rolled back
+        QVERIFY(!positions.load(pair, slot));
+        {
+            auto open = cdc.begin();
+            QVERIFY(positions.save(pair, at(1000)));
+            open->commit();
+        }
+        QVERIFY(!positions.save(pair, at(999)));
+        QCOMPARE(qint64(positions.load(pair, slot)->appliedEnd), 1000);
+        QVERIFY(positions.save(pair, at(1000))); // the same position again: kept, not an error
+        QVERIFY(positions.save(pair, at(Q_INT64_C(0x7FFFFFFF00000000))));
+        const std::optional<sync::cdc::StoredPosition> loaded = positions.load(pair, slot);
+        QVERIFY(loaded);
+        QCOMPARE(qint64(loaded->appliedEnd), Q_INT64_C(0x7FFFFFFF00000000));
+        QCOMPARE(loaded->systemId, QStringLiteral("7301"));
+        QCOMPARE(loaded->timeline, 1);
+        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = '%1'").arg(pair)), 1);
+
+        QVERIFY(!positions.snapshotMark(pair, slot));
+        const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
+        positions.markSnapshot(pair, slot);
+        positions.markSnapshot(pair, slot); // the first mark stays
+        const std::optional<QDateTime> mark = positions.snapshotMark(pair, slot);
+        QVERIFY(mark && mark->isValid());
+        QVERIFY2(*mark >= before && *mark <= QDateTime::currentDateTimeUtc(), qPrintable(mark->toString(Qt::ISODateWithMs)));
+        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot WHERE pair_id = '%1'").arg(pair)), 1);
+        positions.clearSnapshot(pair, slot);
+        QVERIFY(!positions.snapshotMark(pair, slot));
+        positions.remove(pair, slot);
+        QVERIFY(!positions.load(pair, slot));
     }
 
     // soft_delete: a key-only delete and a TRUNCATE flag the rows (true as the full load binds
