@@ -40,6 +40,17 @@ QList<int> keyIndexesOf(const Schema &rowSchema, const QStringList &keyColumns, 
     return indexes;
 }
 
+ChangeBatch upsertBatch(const QString &entity, const QStringList &keyColumns, SchemaPtr rowSchema,
+                        const QList<Row> &rows)
+{
+    ChangeBatch batch;
+    batch.entity = entity;
+    batch.keyColumns = keyColumns;
+    batch.schema = std::move(rowSchema);
+    batch.upserts = rows;
+    return batch;
+}
+
 KeyValues keyOfRow(const Row &row, const QList<int> &keyIndexes)
 {
     KeyValues key;
