@@ -236,8 +236,8 @@ void TestSqlServerDialect::cdcPositionStatements()
              "WHERE NOT EXISTS (SELECT 1 FROM tf_cdc_snapshot WHERE pair_id = ? AND slot = ?)"_s);
     QCOMPARE(sql::snapshotMark(), u"SELECT started_at FROM tf_cdc_snapshot WHERE pair_id = ? AND slot = ?"_s);
     QCOMPARE(sql::removeRow(u"tf_cdc_snapshot"_s), u"DELETE FROM tf_cdc_snapshot WHERE pair_id = ? AND slot = ?"_s);
-    QCOMPARE(sql::isolation(kTsql), u"SET TRANSACTION ISOLATION LEVEL READ COMMITTED"_s);
-    QVERIFY(sql::isolation(Dialect(Dbms::PostgreSQL)).isEmpty());
+    QCOMPARE(sql::sessionSettings(kTsql), u"SET NOCOUNT OFF; SET TRANSACTION ISOLATION LEVEL READ COMMITTED"_s);
+    QVERIFY(sql::sessionSettings(Dialect(Dbms::PostgreSQL)).isEmpty());
 }
 
 // The cdc table writer's statements on a composite key: the upsert is the connector's MERGE,

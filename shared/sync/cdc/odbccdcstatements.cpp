@@ -87,9 +87,10 @@ QString snapshotMark()
     return QStringLiteral("SELECT started_at FROM tf_cdc_snapshot WHERE pair_id = ? AND slot = ?");
 }
 
-QString isolation(const Dialect &d)
+QString sessionSettings(const Dialect &d)
 {
-    return d.dbms() == odbc::Dbms::SqlServer ? QStringLiteral("SET TRANSACTION ISOLATION LEVEL READ COMMITTED") : QString();
+    return d.dbms() == odbc::Dbms::SqlServer ? QStringLiteral("SET NOCOUNT OFF; SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                                             : QString();
 }
 
 QString updateColumns(const Dialect &d, const QString &table, const QList<ColumnInfo> &columns,

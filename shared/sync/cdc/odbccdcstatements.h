@@ -38,10 +38,11 @@ QString removeRow(const QString &table);
 // Inserts (pair_id, slot, started_at) unless the pair and slot have a mark already.
 QString markSnapshot(const Dialect &dialect);
 QString snapshotMark();
-// The target transaction's isolation, sent before each: SQL Server's
-// SET TRANSACTION ISOLATION LEVEL READ COMMITTED (a login's default may be another); empty
-// elsewhere (PostgreSQL's and SQLite's default is what the writer assumes).
-QString isolation(const Dialect &dialect);
+// The session settings the writer relies on, sent before each target transaction: SQL Server's
+// SET NOCOUNT OFF (affected-row counts say whether a row was found; a login's user options may
+// turn them off) and SET TRANSACTION ISOLATION LEVEL READ COMMITTED (a login's default may be
+// another); empty elsewhere (PostgreSQL's and SQLite's defaults are what the writer assumes).
+QString sessionSettings(const Dialect &dialect);
 
 // UPDATE <table> SET <c> = <parameter>, ... WHERE <one key>: a streamed partial update.
 QString updateColumns(const Dialect &dialect, const QString &table, const QList<ColumnInfo> &columns,

@@ -115,9 +115,9 @@ std::unique_ptr<CdcTransaction> OdbcCdcTarget::begin()
 {
     odbc::Session &session = m_target.session();
     // Every time: a connection the session opened again after a failure starts at the default.
-    const QString isolation = odbcsql::isolation(session.dialect());
-    if (!isolation.isEmpty())
-        session.execDirect(isolation, "setting the cdc transaction isolation");
+    const QString settings = odbcsql::sessionSettings(session.dialect());
+    if (!settings.isEmpty())
+        session.execDirect(settings, "setting the cdc session's row counts and isolation");
     return std::make_unique<OdbcTransaction>(session);
 }
 

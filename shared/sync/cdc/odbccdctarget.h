@@ -38,7 +38,8 @@ private:
 
 // An ODBC target: the connector's connection, one ODBC transaction (autocommit off) per target
 // commit (odbc::SessionTransaction), the position in the database itself. On SQL Server the
-// connection's isolation is set to READ COMMITTED before each transaction.
+// connection's row counts are turned on and its isolation set to READ COMMITTED before each
+// transaction.
 class OdbcCdcTarget final : public CdcTarget
 {
 public:
