@@ -74,7 +74,8 @@ tf_add_test(NAME tst_cdcmariadb SOURCES integration/tst_cdcmariadb.cpp integrati
 # an SQLite file through SQLite ODBC (TF_REQUIRE_ODBC=1: a missing driver fails): the scenarios
 # of cdctargetscenario.h (snapshot, every kind of change on a composite key, an unsent TOAST
 # value left untouched, stop and resume exactly, TRUNCATE), TRUNCATE under soft_delete and
-# ignore, and kill -9 of the streaming process at 10 points, for each driver.
+# ignore, the position store, streamed values equal to the full load's, and kill -9 of the
+# streaming process at 10 points, for each driver.
 tf_add_test(NAME tst_cdcodbc SOURCES integration/tst_cdcodbc.cpp integration/cdcpairfixture.h
             integration/cdcrunning.h integration/cdcsourcewriter.h integration/cdctargetscenario.h
             LIBS tfcore LABELS integration TIMEOUT 400)

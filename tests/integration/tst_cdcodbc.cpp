@@ -8,6 +8,7 @@
 #include "db/databaseurl.h"
 #include "sync/cdc/odbccdctarget.h"
 #include "sync/connectors/odbcconnector.h"
+#include "sync/engine/syncrunner.h"
 #include "testsupport.h"
 
 #include <QFileInfo>
@@ -74,6 +75,52 @@ QStringList parcelTables(const QString &backend, const QString &table, const QSt
         QStringLiteral("CREATE TRIGGER %1_update AFTER UPDATE ON %1 BEGIN INSERT INTO written "
                        "VALUES ('u', '%1', NEW.id, NEW.region, NEW.version); END").arg(table),
     };
+}
+
+// Values of many kinds in cdc_src.odbcvalues (the ODBC connector's own test matrix,
+// tst_odbcconnector): PostgreSQL targets take every column, SQLite targets those SQLite ODBC
+// stores without loss (kSqliteValueColumns).
+const QString kValueSource = QStringLiteral(
+    "CREATE TABLE IF NOT EXISTS cdc_src.odbcvalues (name text, at timestamp(6), amount numeric(40,20), big bigint, "
+    "d date, x float8, flag boolean, u uuid, b bytea, tz timestamptz, txt text, PRIMARY KEY (name, at))");
+const QString kValueRows = QStringLiteral(
+    "('max digits', '2024-03-10 08:30:00.123456', 12345678901234567890.12345678901234567890, 9223372036854775807, "
+    "'2024-03-10', 0.30000000000000004, true, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '\\x000102feff', "
+    "'2024-03-10 08:30:00.654321+02', 'x'), "
+    "('extremes', '1900-01-01 00:00:00.000001', -0.00000000000000000001, -9223372036854775808, '0001-01-01', 1e300, "
+    "false, NULL, '', '1970-01-01 00:00:00+00', E'tab\\t nl\\n cr\\r \"q\" ''s'' \u00e9'), "
+    "('tiny', '2000-01-01 00:00:00', 3, NULL, NULL, 4.9e-324, NULL, NULL, NULL, NULL, ''), "
+    "('NULLs', '2000-01-01 00:00:00.5', NULL, NULL, NULL, -2.5e-5, NULL, NULL, NULL, NULL, NULL)");
+const QStringList kPgValueColumns { QStringLiteral("name"), QStringLiteral("at"), QStringLiteral("amount"), QStringLiteral("big"),
+                                    QStringLiteral("d"), QStringLiteral("x"), QStringLiteral("flag"), QStringLiteral("u"),
+                                    QStringLiteral("b"), QStringLiteral("tz"), QStringLiteral("txt") };
+const QStringList kSqliteValueColumns { QStringLiteral("name"), QStringLiteral("at"), QStringLiteral("big"), QStringLiteral("d"),
+                                        QStringLiteral("x"), QStringLiteral("flag"), QStringLiteral("b"), QStringLiteral("txt") };
+
+QString valueTable(bool postgres, const QString &name)
+{
+    if (postgres)
+        return QStringLiteral("CREATE TABLE %1 (name text, at timestamp(6), amount numeric(40,20), big bigint, d date, "
+                              "x float8, flag boolean, u uuid, b bytea, tz timestamptz, txt text, PRIMARY KEY (name, at))")
+            .arg(name);
+    return QStringLiteral("CREATE TABLE %1 (name TEXT, at TIMESTAMP, big INTEGER, d DATE, x DOUBLE, flag BOOLEAN, b BLOB, "
+                          "txt TEXT, PRIMARY KEY (name, at))")
+        .arg(name);
+}
+
+// odbcvalues into `target`, the columns mapped to their namesakes.
+sync::PairSpec valueSpec(const QString &pairId, const QString &target, const QStringList &columns)
+{
+    sync::PairSpec spec = pairSpec(pairId);
+    sync::EntitySpec &entity = spec.entities.first();
+    entity.name = entity.sourceEntity = QStringLiteral("odbcvalues");
+    entity.targetEntity = target;
+    entity.sourceKey = entity.targetKey = { QStringLiteral("name"), QStringLiteral("at") };
+    QJsonArray fields;
+    for (const QString &column : columns)
+        fields.append(QJsonObject { { QStringLiteral("target"), column }, { QStringLiteral("source"), column } });
+    entity.mapping = QJsonObject { { QStringLiteral("fields"), fields } };
+    return spec;
 }
 
 // The streaming process the crash test kills: the pair's executor into the ODBC target.
@@ -343,6 +390,71 @@ private Q_SLOTS:
         QCOMPARE(target.duplicateWrites(), 0);
         sync::CdcExecutor::dropReplication(m_world.src->url(), soft.pairId);
         sync::CdcExecutor::dropReplication(m_world.src->url(), kept.pairId);
+    }
+
+    // The values of the ODBC connector's test matrix (40-digit numerics, microsecond and
+    // time-zoned timestamps, extreme bigints and doubles, bytes, UUIDs, control characters,
+    // NULLs) streamed in (inserts, then an update sending every value) are stored exactly as a
+    // full run of the same rows through the same driver stores them: compared natively, as
+    // PostgreSQL's row text, or as SQLite's storage class and value of every column.
+    void valuesMatchFullLoad_data() { backends(); }
+    void valuesMatchFullLoad()
+    {
+        QFETCH(QString, backend);
+        OdbcSide &target = side(backend);
+        const bool postgres = target.isPostgres();
+        const QStringList columns = postgres ? kPgValueColumns : kSqliteValueColumns;
+        const QString suffix = postgres ? QStringLiteral("pg") : QStringLiteral("lite");
+        sql(kValueSource);
+        sql(QStringLiteral("TRUNCATE cdc_src.odbcvalues"));
+        target.exec(valueTable(postgres, QStringLiteral("val_stream")));
+        target.exec(valueTable(postgres, QStringLiteral("val_full")));
+        // Each row as text, in key order (rows apart by chr(30): the values hold line breaks).
+        const auto stored = [&](const QString &table) {
+            QStringList values;
+            for (const QString &column : columns)
+                values << (postgres ? QStringLiteral("COALESCE(%1::text, '<NULL>')").arg(column)
+                                    : QStringLiteral("CASE typeof(%1) WHEN 'real' THEN 'real:' || printf('%!.17g', %1) "
+                                                     "ELSE typeof(%1) || ':' || quote(%1) END").arg(column));
+            const QString row = values.join(QStringLiteral(" || '|' || "));
+            return target.text(postgres ? QStringLiteral("SELECT string_agg(%1, chr(30) ORDER BY name, at) FROM %2").arg(row, table)
+                                        : QStringLiteral("SELECT group_concat(r, char(30)) FROM (SELECT %1 AS r FROM %2 "
+                                                         "ORDER BY name, at)").arg(row, table))
+                .split(QChar(30), Qt::SkipEmptyParts);
+        };
+        const auto fullRun = [&] {
+            sync::PairSpec spec = valueSpec(QStringLiteral("valfull") + suffix, QStringLiteral("val_full"), columns);
+            spec.cdc = false;
+            auto connector = target.connector();
+            sync::SyncRunner runner(spec, *m_world.src, *connector, *m_world.quarantine);
+            sync::RunOptions options;
+            options.forceFull = true;
+            const sync::RunResult result = runner.run(options);
+            QVERIFY2(result.status == sync::RunStatus::Completed, qPrintable(result.error));
+            QCOMPARE(result.totals.quarantined, 0);
+        };
+        const QString pairId = QStringLiteral("values") + suffix;
+        auto run = TargetRun::start(m_world, target, valueSpec(pairId, QStringLiteral("val_stream"), columns));
+        waitForSlot(pairId);
+        sql(QStringLiteral("INSERT INTO cdc_src.odbcvalues VALUES %1").arg(kValueRows));
+        QTRY_COMPARE_WITH_TIMEOUT(target.value(QStringLiteral("SELECT count(*) FROM val_stream")), 4, 30000);
+        fullRun();
+        const QStringList full = stored(QStringLiteral("val_full"));
+        QCOMPARE(full.size(), 4);
+        QCOMPARE(stored(QStringLiteral("val_stream")), full);
+
+        sql(QStringLiteral("UPDATE cdc_src.odbcvalues SET txt = 'updated ' || name"));
+        QTRY_COMPARE_WITH_TIMEOUT(target.value(QStringLiteral("SELECT count(*) FROM val_stream WHERE txt LIKE 'updated %'")), 4,
+                                  30000);
+        fullRun();
+        const QStringList updated = stored(QStringLiteral("val_full"));
+        QVERIFY(updated != full);
+        QCOMPARE(stored(QStringLiteral("val_stream")), updated);
+        const sync::RunResult stopped = run->stop();
+        QVERIFY(stopped.error.isEmpty());
+        QCOMPARE(stopped.totals.quarantined, 0);
+        QCOMPARE(stopped.totals.updated, 4);
+        sync::CdcExecutor::dropReplication(m_world.src->url(), pairId);
     }
 
     // cdctargetscenario.h: kill -9 of the streaming process twice in the initial snapshot and 8
