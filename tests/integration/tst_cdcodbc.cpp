@@ -32,10 +32,12 @@ const QString kTargetDatabase = QStringLiteral("cdc_odbc");
 sync::SystemSettings odbcSettings(const QString &backend, const QString &where)
 {
     if (backend != kPgBackend)
-        return sync::SystemSettings { QStringLiteral("odbc"),
-                                      { { QStringLiteral("connection_string"),
-                                          QStringLiteral("Driver=%1;Database=%2;Timeout=30000").arg(kSqliteOdbc, where) } },
-                                      {} };
+        return sync::SystemSettings {
+            QStringLiteral("odbc"),
+            { { QStringLiteral("connection_string"),
+                QStringLiteral("Driver=%1;Database=%2;Timeout=30000").arg(kSqliteOdbc, where) } },
+            {}
+        };
     const db::DatabaseUrl url = db::DatabaseUrl::parse(where);
     return sync::SystemSettings { QStringLiteral("odbc"),
                                   { { QStringLiteral("connection_string"),
@@ -43,7 +45,8 @@ sync::SystemSettings odbcSettings(const QString &backend, const QString &where)
                                           .arg(kPsqlOdbc, url.host)
                                           .arg(url.port > 0 ? url.port : 5432)
                                           .arg(url.database) } },
-                                  { { QStringLiteral("user"), url.user }, { QStringLiteral("password"), url.password } } };
+                                  { { QStringLiteral("user"), url.user },
+                                    { QStringLiteral("password"), url.password } } };
 }
 
 // The parcel table of cdcpairfixture.h (and `table` beside it with an extra column) and the log
@@ -54,56 +57,84 @@ QStringList parcelTables(const QString &backend, const QString &table, const QSt
     const QString extra = extraColumn.isEmpty() ? QString() : QStringLiteral(", ") + extraColumn;
     if (backend == kPgBackend)
         return {
-            QStringLiteral("CREATE TABLE %1 (id bigint, region text, name text, big text, version int%2, "
-                           "PRIMARY KEY (id, region))").arg(table, extra),
-            QStringLiteral("CREATE TABLE IF NOT EXISTS written (kind text, tbl text, id bigint, region text, version int)"),
-            QStringLiteral("CREATE OR REPLACE FUNCTION log_insert() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
-                           "INSERT INTO written VALUES ('i', TG_TABLE_NAME, NEW.id, NEW.region, NEW.version); "
-                           "RETURN NEW; END$$"),
-            QStringLiteral("CREATE OR REPLACE FUNCTION log_update() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN "
-                           "INSERT INTO written VALUES ('u', TG_TABLE_NAME, NEW.id, NEW.region, NEW.version); "
-                           "RETURN NULL; END$$"),
-            QStringLiteral("CREATE TRIGGER %1_upsert BEFORE INSERT ON %1 FOR EACH ROW EXECUTE FUNCTION log_insert()").arg(table),
-            QStringLiteral("CREATE TRIGGER %1_update AFTER UPDATE ON %1 FOR EACH ROW EXECUTE FUNCTION log_update()").arg(table),
+            QStringLiteral(
+                "CREATE TABLE %1 (id bigint, region text, name text, big text, version int%2, "
+                "PRIMARY KEY (id, region))")
+                .arg(table, extra),
+            QStringLiteral("CREATE TABLE IF NOT EXISTS written (kind text, tbl text, id bigint, "
+                           "region text, version int)"),
+            QStringLiteral(
+                "CREATE OR REPLACE FUNCTION log_insert() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$BEGIN "
+                "INSERT INTO written VALUES ('i', TG_TABLE_NAME, NEW.id, NEW.region, NEW.version); "
+                "RETURN NEW; END$$"),
+            QStringLiteral(
+                "CREATE OR REPLACE FUNCTION log_update() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$BEGIN "
+                "INSERT INTO written VALUES ('u', TG_TABLE_NAME, NEW.id, NEW.region, NEW.version); "
+                "RETURN NULL; END$$"),
+            QStringLiteral("CREATE TRIGGER %1_upsert BEFORE INSERT ON %1 FOR EACH ROW EXECUTE "
+                           "FUNCTION log_insert()")
+                .arg(table),
+            QStringLiteral("CREATE TRIGGER %1_update AFTER UPDATE ON %1 FOR EACH ROW EXECUTE "
+                           "FUNCTION log_update()")
+                .arg(table),
         };
     return {
-        QStringLiteral("CREATE TABLE %1 (id INTEGER, region TEXT, name TEXT, big TEXT, version INTEGER%2, "
-                       "PRIMARY KEY (id, region))").arg(table, extra),
-        QStringLiteral("CREATE TABLE IF NOT EXISTS written (kind TEXT, tbl TEXT, id INTEGER, region TEXT, version INTEGER)"),
+        QStringLiteral(
+            "CREATE TABLE %1 (id INTEGER, region TEXT, name TEXT, big TEXT, version INTEGER%2, "
+            "PRIMARY KEY (id, region))")
+            .arg(table, extra),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS written (kind TEXT, tbl TEXT, id INTEGER, "
+                       "region TEXT, version INTEGER)"),
         QStringLiteral("CREATE TRIGGER %1_upsert BEFORE INSERT ON %1 BEGIN INSERT INTO written "
-                       "VALUES ('i', '%1', NEW.id, NEW.region, NEW.version); END").arg(table),
+                       "VALUES ('i', '%1', NEW.id, NEW.region, NEW.version); END")
+            .arg(table),
         QStringLiteral("CREATE TRIGGER %1_update AFTER UPDATE ON %1 BEGIN INSERT INTO written "
-                       "VALUES ('u', '%1', NEW.id, NEW.region, NEW.version); END").arg(table),
+                       "VALUES ('u', '%1', NEW.id, NEW.region, NEW.version); END")
+            .arg(table),
     };
 }
 
 // Values of many kinds in cdc_src.odbcvalues (the ODBC connector's own test matrix,
 // tst_odbcconnector): PostgreSQL targets take every column, SQLite targets those SQLite ODBC
 // stores without loss (kSqliteValueColumns).
-const QString kValueSource = QStringLiteral(
-    "CREATE TABLE IF NOT EXISTS cdc_src.odbcvalues (name text, at timestamp(6), amount numeric(40,20), big bigint, "
-    "d date, x float8, flag boolean, u uuid, b bytea, tz timestamptz, txt text, PRIMARY KEY (name, at))");
+const QString kValueSource
+    = QStringLiteral("CREATE TABLE IF NOT EXISTS cdc_src.odbcvalues (name text, at timestamp(6), "
+                     "amount numeric(40,20), big bigint, "
+                     "d date, x float8, flag boolean, u uuid, b bytea, tz timestamptz, txt text, "
+                     "PRIMARY KEY (name, at))");
 const QString kValueRows = QStringLiteral(
-    "('max digits', '2024-03-10 08:30:00.123456', 12345678901234567890.12345678901234567890, 9223372036854775807, "
-    "'2024-03-10', 0.30000000000000004, true, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '\\x000102feff', "
+    "('max digits', '2024-03-10 08:30:00.123456', 12345678901234567890.12345678901234567890, "
+    "9223372036854775807, "
+    "'2024-03-10', 0.30000000000000004, true, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', "
+    "'\\x000102feff', "
     "'2024-03-10 08:30:00.654321+02', 'x'), "
-    "('extremes', '1900-01-01 00:00:00.000001', -0.00000000000000000001, -9223372036854775808, '0001-01-01', 1e300, "
+    "('extremes', '1900-01-01 00:00:00.000001', -0.00000000000000000001, -9223372036854775808, "
+    "'0001-01-01', 1e300, "
     "false, NULL, '', '1970-01-01 00:00:00+00', E'tab\\t nl\\n cr\\r \"q\" ''s'' \u00e9'), "
     "('tiny', '2000-01-01 00:00:00', 3, NULL, NULL, 4.9e-324, NULL, NULL, NULL, NULL, ''), "
     "('NULLs', '2000-01-01 00:00:00.5', NULL, NULL, NULL, -2.5e-5, NULL, NULL, NULL, NULL, NULL)");
-const QStringList kPgValueColumns { QStringLiteral("name"), QStringLiteral("at"), QStringLiteral("amount"), QStringLiteral("big"),
-                                    QStringLiteral("d"), QStringLiteral("x"), QStringLiteral("flag"), QStringLiteral("u"),
-                                    QStringLiteral("b"), QStringLiteral("tz"), QStringLiteral("txt") };
-const QStringList kSqliteValueColumns { QStringLiteral("name"), QStringLiteral("at"), QStringLiteral("big"), QStringLiteral("d"),
-                                        QStringLiteral("x"), QStringLiteral("flag"), QStringLiteral("b"), QStringLiteral("txt") };
+const QStringList kPgValueColumns {
+    QStringLiteral("name"), QStringLiteral("at"), QStringLiteral("amount"), QStringLiteral("big"),
+    QStringLiteral("d"),    QStringLiteral("x"),  QStringLiteral("flag"),   QStringLiteral("u"),
+    QStringLiteral("b"),    QStringLiteral("tz"), QStringLiteral("txt")
+};
+const QStringList kSqliteValueColumns { QStringLiteral("name"), QStringLiteral("at"),
+                                        QStringLiteral("big"),  QStringLiteral("d"),
+                                        QStringLiteral("x"),    QStringLiteral("flag"),
+                                        QStringLiteral("b"),    QStringLiteral("txt") };
 
 QString valueTable(bool postgres, const QString &name)
 {
     if (postgres)
-        return QStringLiteral("CREATE TABLE %1 (name text, at timestamp(6), amount numeric(40,20), big bigint, d date, "
-                              "x float8, flag boolean, u uuid, b bytea, tz timestamptz, txt text, PRIMARY KEY (name, at))")
+        return QStringLiteral("CREATE TABLE %1 (name text, at timestamp(6), amount numeric(40,20), "
+                              "big bigint, d date, "
+                              "x float8, flag boolean, u uuid, b bytea, tz timestamptz, txt text, "
+                              "PRIMARY KEY (name, at))")
             .arg(name);
-    return QStringLiteral("CREATE TABLE %1 (name TEXT, at TIMESTAMP, big INTEGER, d DATE, x DOUBLE, flag BOOLEAN, b BLOB, "
+    return QStringLiteral("CREATE TABLE %1 (name TEXT, at TIMESTAMP, big INTEGER, d DATE, x "
+                          "DOUBLE, flag BOOLEAN, b BLOB, "
                           "txt TEXT, PRIMARY KEY (name, at))")
         .arg(name);
 }
@@ -118,14 +149,15 @@ sync::PairSpec valueSpec(const QString &pairId, const QString &target, const QSt
     entity.sourceKey = entity.targetKey = { QStringLiteral("name"), QStringLiteral("at") };
     QJsonArray fields;
     for (const QString &column : columns)
-        fields.append(QJsonObject { { QStringLiteral("target"), column }, { QStringLiteral("source"), column } });
+        fields.append(QJsonObject { { QStringLiteral("target"), column },
+                                    { QStringLiteral("source"), column } });
     entity.mapping = QJsonObject { { QStringLiteral("fields"), fields } };
     return spec;
 }
 
 // The streaming process the crash test kills: the pair's executor into the ODBC target.
-int streamChild(const QString &url, const QString &backend, const QString &where, const QString &pairId,
-                const QString &controlPath)
+int streamChild(const QString &url, const QString &backend, const QString &where,
+                const QString &pairId, const QString &controlPath)
 {
     auto source = test::PgSyncWorld::connector(url, kSrc);
     sync::OdbcConnector target(odbcSettings(backend, where));
@@ -149,7 +181,8 @@ public:
     bool isPostgres() const { return m_backend == kPgBackend; }
     const QString &backend() const { return m_backend; }
     const QString &where() const { return m_where; }
-    void createTables(const QString &table = QStringLiteral("parcel"), const QString &extraColumn = {})
+    void createTables(const QString &table = QStringLiteral("parcel"),
+                      const QString &extraColumn = {})
     {
         for (const QString &statement : parcelTables(m_backend, table, extraColumn))
             exec(statement);
@@ -163,7 +196,8 @@ public:
     void exec(const QString &sql) override { m_native.execDirect(sql, "cdc odbc test"); }
     QStringList parcelRows() override
     {
-        QSqlQuery query = m_native.prepare(QStringLiteral("SELECT id, region, name, big, version FROM parcel"));
+        QSqlQuery query
+            = m_native.prepare(QStringLiteral("SELECT id, region, name, big, version FROM parcel"));
         m_native.exec(query, "reading parcels");
         return test::cdcpair::parcelRows(query);
     }
@@ -174,7 +208,8 @@ public:
             : QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'tf_cdc_position'");
         if (value(exists) == 0)
             return -1;
-        const QString end = text(QStringLiteral("SELECT end_lsn FROM tf_cdc_position WHERE pair_id = '%1'").arg(pairId));
+        const QString end = text(
+            QStringLiteral("SELECT end_lsn FROM tf_cdc_position WHERE pair_id = '%1'").arg(pairId));
         return end.isEmpty() ? -1 : end.toLongLong();
     }
 
@@ -192,7 +227,7 @@ class TestCdcOdbc : public QObject
 
     std::unique_ptr<test::TemporaryPostgres> m_cluster;
     test::PgSyncWorld m_world;
-    std::unique_ptr<OdbcSide> m_pg;     // database cdc_odbc through psqlODBC
+    std::unique_ptr<OdbcSide> m_pg; // database cdc_odbc through psqlODBC
     std::unique_ptr<OdbcSide> m_sqlite; // target.db through SQLite ODBC
 
     void sql(const QString &statement) { m_world.admin->execDirect(statement, "cdc odbc test"); }
@@ -201,11 +236,12 @@ class TestCdcOdbc : public QObject
 
     void waitForSlot(const QString &pairId)
     {
-        QTRY_VERIFY_WITH_TIMEOUT(pgValue(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
-                                                        "slot_name = 'tf_pair_%1' AND active")
-                                             .arg(pairId))
-                                     == 1,
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            pgValue(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
+                                   "slot_name = 'tf_pair_%1' AND active")
+                        .arg(pairId))
+                == 1,
+            30000);
     }
     // A new target database of the cluster (psqlodbc) or a new SQLite file in WAL mode (a
     // native reader beside the ODBC writer) with the parcel table.
@@ -235,10 +271,11 @@ private Q_SLOTS:
     void initTestCase()
     {
         const bool require = qEnvironmentVariableIntValue("TF_REQUIRE_ODBC") == 1;
-        if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QODBC")) || !QFileInfo::exists(kPsqlOdbc)
-            || !QFileInfo::exists(kSqliteOdbc)) {
+        if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QODBC"))
+            || !QFileInfo::exists(kPsqlOdbc) || !QFileInfo::exists(kSqliteOdbc)) {
             if (require)
-                QFAIL("TF_REQUIRE_ODBC=1 but QODBC (libqt6sql6-odbc), psqlODBC (odbc-postgresql) or SQLite ODBC "
+                QFAIL("TF_REQUIRE_ODBC=1 but QODBC (libqt6sql6-odbc), psqlODBC (odbc-postgresql) "
+                      "or SQLite ODBC "
                       "(libsqliteodbc) is missing");
             QSKIP("QODBC, psqlODBC or SQLite ODBC is not installed");
         }
@@ -270,22 +307,31 @@ private Q_SLOTS:
     {
         QFETCH(QString, backend);
         OdbcSide &target = side(backend);
-        const QString pairId = QStringLiteral("odbc") + (target.isPostgres() ? QStringLiteral("pg") : QStringLiteral("lite"));
+        const QString pairId = QStringLiteral("odbc")
+            + (target.isPostgres() ? QStringLiteral("pg") : QStringLiteral("lite"));
         tf::test::cdcpair::snapshotStreamAndResume(m_world, target, pairId);
         if (QTest::currentTestFailed())
             return;
         // The position tables hold one row for the pair, the snapshot mark none; they are not
         // among the connector's entities.
         const QStringList entities = target.connector()->entities();
-        QVERIFY2(entities.contains(QStringLiteral("parcel")) && !entities.contains(QStringLiteral("tf_cdc_position"))
+        QVERIFY2(entities.contains(QStringLiteral("parcel"))
+                     && !entities.contains(QStringLiteral("tf_cdc_position"))
                      && !entities.contains(QStringLiteral("tf_cdc_snapshot")),
                  qPrintable(entities.join(QLatin1Char(','))));
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = '%1'").arg(pairId)), 1);
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot WHERE pair_id = '%1'").arg(pairId)), 0);
+        QCOMPARE(
+            target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = '%1'")
+                             .arg(pairId)),
+            1);
+        QCOMPARE(
+            target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot WHERE pair_id = '%1'")
+                             .arg(pairId)),
+            0);
         // Stored as the full load stores them: the SQLite file holds INTEGER keys.
         if (!target.isPostgres())
-            QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM parcel WHERE typeof(id) <> 'integer' "
-                                                 "OR typeof(version) <> 'integer'")),
+            QCOMPARE(target.value(
+                         QStringLiteral("SELECT count(*) FROM parcel WHERE typeof(id) <> 'integer' "
+                                        "OR typeof(version) <> 'integer'")),
                      0);
     }
 
@@ -305,7 +351,8 @@ private Q_SLOTS:
         const QString pair = QStringLiteral("store") + backend;
         const QString slot = QStringLiteral("tf_pair_") + pair;
         const auto at = [&](qint64 end) {
-            return sync::cdc::StoredPosition { slot, QStringLiteral("7301"), 1, sync::cdc::Lsn(end) };
+            return sync::cdc::StoredPosition { slot, QStringLiteral("7301"), 1,
+                                               sync::cdc::Lsn(end) };
         };
         {
             auto open = cdc.begin();
@@ -326,7 +373,10 @@ private Q_SLOTS:
         QCOMPARE(qint64(loaded->appliedEnd), Q_INT64_C(0x7FFFFFFF00000000));
         QCOMPARE(loaded->systemId, QStringLiteral("7301"));
         QCOMPARE(loaded->timeline, 1);
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = '%1'").arg(pair)), 1);
+        QCOMPARE(
+            target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = '%1'")
+                             .arg(pair)),
+            1);
 
         QVERIFY(!positions.snapshotMark(pair, slot));
         const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
@@ -334,8 +384,12 @@ private Q_SLOTS:
         positions.markSnapshot(pair, slot); // the first mark stays
         const std::optional<QDateTime> mark = positions.snapshotMark(pair, slot);
         QVERIFY(mark && mark->isValid());
-        QVERIFY2(*mark >= before && *mark <= QDateTime::currentDateTimeUtc(), qPrintable(mark->toString(Qt::ISODateWithMs)));
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot WHERE pair_id = '%1'").arg(pair)), 1);
+        QVERIFY2(*mark >= before && *mark <= QDateTime::currentDateTimeUtc(),
+                 qPrintable(mark->toString(Qt::ISODateWithMs)));
+        QCOMPARE(
+            target.value(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot WHERE pair_id = '%1'")
+                             .arg(pair)),
+            1);
         positions.clearSnapshot(pair, slot);
         QVERIFY(!positions.snapshotMark(pair, slot));
         positions.remove(pair, slot);
@@ -352,7 +406,8 @@ private Q_SLOTS:
         OdbcSide &target = side(backend);
         const QString suffix = target.isPostgres() ? QStringLiteral("pg") : QStringLiteral("lite");
         sql(QStringLiteral("TRUNCATE cdc_src.parcel"));
-        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) VALUES (300, 's', 'before')"));
+        sql(QStringLiteral(
+            "INSERT INTO cdc_src.parcel (id, region, name) VALUES (300, 's', 'before')"));
         sync::PairSpec soft = pairSpec(QStringLiteral("soft") + suffix);
         soft.entities.first().targetEntity = QStringLiteral("parcel_soft");
         soft.entities.first().deleteAction = sync::DeleteAction::SoftDelete;
@@ -362,25 +417,41 @@ private Q_SLOTS:
         kept.entities.first().deleteAction = sync::DeleteAction::Ignore;
         auto softRun = TargetRun::start(m_world, target, soft);
         auto keptRun = TargetRun::start(m_world, target, kept);
-        for (const QString &table : { QStringLiteral("parcel_soft"), QStringLiteral("parcel_kept") })
-            QTRY_COMPARE_WITH_TIMEOUT(target.value(QStringLiteral("SELECT count(*) FROM %1").arg(table)), 1, 30000);
+        for (const QString &table :
+             { QStringLiteral("parcel_soft"), QStringLiteral("parcel_kept") })
+            QTRY_COMPARE_WITH_TIMEOUT(
+                target.value(QStringLiteral("SELECT count(*) FROM %1").arg(table)), 1, 30000);
         waitForSlot(soft.pairId);
         waitForSlot(kept.pairId);
         sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) SELECT g, 's', 'n' FROM "
                            "generate_series(301, 305) g"));
         sql(QStringLiteral("DELETE FROM cdc_src.parcel WHERE id = 301"));
-        const QString flagged = target.isPostgres() ? QStringLiteral("deleted") : QStringLiteral("deleted = 1 AND typeof(deleted) = 'integer'");
-        QTRY_COMPARE_WITH_TIMEOUT(target.value(QStringLiteral("SELECT count(*) FROM parcel_soft WHERE id = 301 AND %1").arg(flagged)),
-                                  1, 30000);
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM parcel_soft WHERE deleted IS NOT NULL")), 1);
+        const QString flagged = target.isPostgres()
+            ? QStringLiteral("deleted")
+            : QStringLiteral("deleted = 1 AND typeof(deleted) = 'integer'");
+        QTRY_COMPARE_WITH_TIMEOUT(
+            target.value(QStringLiteral("SELECT count(*) FROM parcel_soft WHERE id = 301 AND %1")
+                             .arg(flagged)),
+            1, 30000);
+        QCOMPARE(target.value(
+                     QStringLiteral("SELECT count(*) FROM parcel_soft WHERE deleted IS NOT NULL")),
+                 1);
         sql(QStringLiteral("TRUNCATE cdc_src.parcel"));
-        sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) VALUES (306, 's', 'after')"));
-        for (const QString &table : { QStringLiteral("parcel_soft"), QStringLiteral("parcel_kept") })
-            QTRY_COMPARE_WITH_TIMEOUT(target.value(QStringLiteral("SELECT count(*) FROM %1 WHERE id = 306").arg(table)), 1,
-                                      30000);
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM parcel_soft WHERE %1").arg(flagged)), 6);
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM parcel_soft WHERE id = 306 AND deleted IS NULL")), 1);
-        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM parcel_kept")), 7); // 300..306: nothing deleted
+        sql(QStringLiteral(
+            "INSERT INTO cdc_src.parcel (id, region, name) VALUES (306, 's', 'after')"));
+        for (const QString &table :
+             { QStringLiteral("parcel_soft"), QStringLiteral("parcel_kept") })
+            QTRY_COMPARE_WITH_TIMEOUT(
+                target.value(QStringLiteral("SELECT count(*) FROM %1 WHERE id = 306").arg(table)),
+                1, 30000);
+        QCOMPARE(
+            target.value(QStringLiteral("SELECT count(*) FROM parcel_soft WHERE %1").arg(flagged)),
+            6);
+        QCOMPARE(target.value(QStringLiteral(
+                     "SELECT count(*) FROM parcel_soft WHERE id = 306 AND deleted IS NULL")),
+                 1);
+        QCOMPARE(target.value(QStringLiteral("SELECT count(*) FROM parcel_kept")),
+                 7); // 300..306: nothing deleted
         const sync::RunResult softStopped = softRun->stop();
         QVERIFY(softStopped.error.isEmpty());
         QCOMPARE(softStopped.totals.deleted, 6); // 301, then 300 and 302..305 by the TRUNCATE
@@ -414,16 +485,25 @@ private Q_SLOTS:
             QStringList values;
             for (const QString &column : columns)
                 values << (postgres ? QStringLiteral("COALESCE(%1::text, '<NULL>')").arg(column)
-                                    : QStringLiteral("CASE typeof(%1) WHEN 'real' THEN 'real:' || printf('%!.17g', %1) "
-                                                     "ELSE typeof(%1) || ':' || quote(%1) END").arg(column));
+                                    : QStringLiteral("CASE typeof(%1) WHEN 'real' THEN 'real:' || "
+                                                     "printf('%!.17g', %1) "
+                                                     "ELSE typeof(%1) || ':' || quote(%1) END")
+                                          .arg(column));
             const QString row = values.join(QStringLiteral(" || '|' || "));
-            return target.text(postgres ? QStringLiteral("SELECT string_agg(%1, chr(30) ORDER BY name, at) FROM %2").arg(row, table)
-                                        : QStringLiteral("SELECT group_concat(r, char(30)) FROM (SELECT %1 AS r FROM %2 "
-                                                         "ORDER BY name, at)").arg(row, table))
+            return target
+                .text(
+                    postgres
+                        ? QStringLiteral("SELECT string_agg(%1, chr(30) ORDER BY name, at) FROM %2")
+                              .arg(row, table)
+                        : QStringLiteral(
+                              "SELECT group_concat(r, char(30)) FROM (SELECT %1 AS r FROM %2 "
+                              "ORDER BY name, at)")
+                              .arg(row, table))
                 .split(QChar(30), Qt::SkipEmptyParts);
         };
         const auto fullRun = [&] {
-            sync::PairSpec spec = valueSpec(QStringLiteral("valfull") + suffix, QStringLiteral("val_full"), columns);
+            sync::PairSpec spec = valueSpec(QStringLiteral("valfull") + suffix,
+                                            QStringLiteral("val_full"), columns);
             spec.cdc = false;
             auto connector = target.connector();
             sync::SyncRunner runner(spec, *m_world.src, *connector, *m_world.quarantine);
@@ -434,18 +514,22 @@ private Q_SLOTS:
             QCOMPARE(result.totals.quarantined, 0);
         };
         const QString pairId = QStringLiteral("values") + suffix;
-        auto run = TargetRun::start(m_world, target, valueSpec(pairId, QStringLiteral("val_stream"), columns));
+        auto run = TargetRun::start(m_world, target,
+                                    valueSpec(pairId, QStringLiteral("val_stream"), columns));
         waitForSlot(pairId);
         sql(QStringLiteral("INSERT INTO cdc_src.odbcvalues VALUES %1").arg(kValueRows));
-        QTRY_COMPARE_WITH_TIMEOUT(target.value(QStringLiteral("SELECT count(*) FROM val_stream")), 4, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(target.value(QStringLiteral("SELECT count(*) FROM val_stream")),
+                                  4, 30000);
         fullRun();
         const QStringList full = stored(QStringLiteral("val_full"));
         QCOMPARE(full.size(), 4);
         QCOMPARE(stored(QStringLiteral("val_stream")), full);
 
         sql(QStringLiteral("UPDATE cdc_src.odbcvalues SET txt = 'updated ' || name"));
-        QTRY_COMPARE_WITH_TIMEOUT(target.value(QStringLiteral("SELECT count(*) FROM val_stream WHERE txt LIKE 'updated %'")), 4,
-                                  30000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            target.value(
+                QStringLiteral("SELECT count(*) FROM val_stream WHERE txt LIKE 'updated %'")),
+            4, 30000);
         fullRun();
         const QStringList updated = stored(QStringLiteral("val_full"));
         QVERIFY(updated != full);
@@ -465,16 +549,20 @@ private Q_SLOTS:
     {
         QFETCH(QString, backend);
         const bool postgres = backend == kPgBackend;
-        const QString pairId = postgres ? QStringLiteral("odbccrashpg") : QStringLiteral("odbccrashlite");
-        std::unique_ptr<OdbcSide> crash = newSide(backend, postgres ? QStringLiteral("cdc_crash") : QStringLiteral("crash"));
-        tf::test::cdcpair::killedAnywhereConvergesExactly(m_world, m_cluster->url(), *crash, pairId, 5000, 8, [&] {
-            auto child = std::make_unique<QProcess>();
-            child->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-            child->start(QCoreApplication::applicationFilePath(),
-                         { QStringLiteral("--stream"), m_cluster->url(), backend, crash->where(), pairId,
-                           m_world.dir.filePath(QStringLiteral("control.db")) });
-            return child;
-        });
+        const QString pairId
+            = postgres ? QStringLiteral("odbccrashpg") : QStringLiteral("odbccrashlite");
+        std::unique_ptr<OdbcSide> crash
+            = newSide(backend, postgres ? QStringLiteral("cdc_crash") : QStringLiteral("crash"));
+        tf::test::cdcpair::killedAnywhereConvergesExactly(
+            m_world, m_cluster->url(), *crash, pairId, 5000, 8, [&] {
+                auto child = std::make_unique<QProcess>();
+                child->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+                child->start(QCoreApplication::applicationFilePath(),
+                             { QStringLiteral("--stream"), m_cluster->url(), backend,
+                               crash->where(), pairId,
+                               m_world.dir.filePath(QStringLiteral("control.db")) });
+                return child;
+            });
         sync::CdcExecutor::dropReplication(m_world.src->url(), pairId);
     }
 };
@@ -483,8 +571,9 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     if (argc == 7 && qstrcmp(argv[1], "--stream") == 0)
-        return streamChild(QString::fromLocal8Bit(argv[2]), QString::fromLocal8Bit(argv[3]), QString::fromLocal8Bit(argv[4]),
-                           QString::fromLocal8Bit(argv[5]), QString::fromLocal8Bit(argv[6]));
+        return streamChild(QString::fromLocal8Bit(argv[2]), QString::fromLocal8Bit(argv[3]),
+                           QString::fromLocal8Bit(argv[4]), QString::fromLocal8Bit(argv[5]),
+                           QString::fromLocal8Bit(argv[6]));
     qputenv("QTEST_FUNCTION_TIMEOUT", "280000");
     TestCdcOdbc test;
     QTEST_SET_MAIN_SOURCE_PATH

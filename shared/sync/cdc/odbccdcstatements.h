@@ -45,8 +45,8 @@ QString snapshotMark();
 QString sessionSettings(const Dialect &dialect);
 
 // UPDATE <table> SET <c> = <parameter>, ... WHERE <one key>: a streamed partial update.
-QString updateColumns(const Dialect &dialect, const QString &table, const QList<ColumnInfo> &columns,
-                      const QList<ColumnInfo> &keys);
+QString updateColumns(const Dialect &dialect, const QString &table,
+                      const QList<ColumnInfo> &columns, const QList<ColumnInfo> &keys);
 // SELECT 1 FROM <table> WHERE <one key>: a row's presence (an update sending no value).
 QString rowExists(const Dialect &dialect, const QString &table, const QList<ColumnInfo> &keys);
 // UPDATE <table> SET <flag> = <parameter> WHERE <key> OR <key> ... (`rows` keys): soft deletes.

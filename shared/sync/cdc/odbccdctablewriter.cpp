@@ -12,8 +12,8 @@ namespace tf::sync::cdc {
 
 using odbc::ColumnInfo;
 
-OdbcCdcTableWriter::OdbcCdcTableWriter(OdbcConnector &target, const QString &table, SchemaPtr rowSchema,
-                                       QStringList keyColumns)
+OdbcCdcTableWriter::OdbcCdcTableWriter(OdbcConnector &target, const QString &table,
+                                       SchemaPtr rowSchema, QStringList keyColumns)
     : m_target(target)
     , m_table(target.table(table))
     , m_schema(std::move(rowSchema))
@@ -24,7 +24,8 @@ OdbcCdcTableWriter::OdbcCdcTableWriter(OdbcConnector &target, const QString &tab
 
 QVariant OdbcCdcTableWriter::parameter(int schemaIndex, const QVariant &value) const
 {
-    return odbc::toParameter(value, m_schema->at(schemaIndex).type, m_target.session().dialect().dbms());
+    return odbc::toParameter(value, m_schema->at(schemaIndex).type,
+                             m_target.session().dialect().dbms());
 }
 
 void OdbcCdcTableWriter::appendKey(QVariantList &values, const KeyValues &key) const
@@ -48,7 +49,8 @@ QSet<qsizetype> OdbcCdcTableWriter::update(const QList<Row> &rows, const QList<b
     return updateEach(*this, rows, unchanged, m_keyIndexes);
 }
 
-bool OdbcCdcTableWriter::updateAt(const Row &row, const QList<bool> &unchanged, const KeyValues &where)
+bool OdbcCdcTableWriter::updateAt(const Row &row, const QList<bool> &unchanged,
+                                  const KeyValues &where)
 {
     odbc::Session &session = m_target.session();
     const odbc::Dialect &dialect = session.dialect();
@@ -63,8 +65,12 @@ bool OdbcCdcTableWriter::updateAt(const Row &row, const QList<bool> &unchanged, 
     appendKey(values, where);
     const QString table = m_table.description.name;
     if (columns.isEmpty()) // every value unchanged: nothing to write, but the row must be there
-        return session.run(odbcsql::rowExists(dialect, table, m_keys), values, "looking up a streamed row").next();
-    return session.run(odbcsql::updateColumns(dialect, table, columns, m_keys), values, "writing a streamed change")
+        return session
+            .run(odbcsql::rowExists(dialect, table, m_keys), values, "looking up a streamed row")
+            .next();
+    return session
+               .run(odbcsql::updateColumns(dialect, table, columns, m_keys), values,
+                    "writing a streamed change")
                .numRowsAffected()
         > 0;
 }
@@ -86,8 +92,9 @@ qint64 OdbcCdcTableWriter::remove(const QList<Row> &keyRows, const QString &soft
         QVariantList values { flagTrue(flag) };
         for (int k = 0; k < count; ++k)
             appendKey(values, keys.at(start + k));
-        found += session.run(odbcsql::flagRows(dialect, m_table.description.name, flag, m_keys, count), values,
-                             "marking streamed deletes")
+        found += session
+                     .run(odbcsql::flagRows(dialect, m_table.description.name, flag, m_keys, count),
+                          values, "marking streamed deletes")
                      .numRowsAffected();
     }
     return found;
@@ -96,7 +103,9 @@ qint64 OdbcCdcTableWriter::remove(const QList<Row> &keyRows, const QString &soft
 qint64 OdbcCdcTableWriter::removeAll()
 {
     odbc::Session &session = m_target.session();
-    return session.run(odbcsql::deleteAll(session.dialect(), m_table.description.name), {}, "applying a streamed truncate")
+    return session
+        .run(odbcsql::deleteAll(session.dialect(), m_table.description.name), {},
+             "applying a streamed truncate")
         .numRowsAffected();
 }
 
@@ -105,8 +114,9 @@ qint64 OdbcCdcTableWriter::markAllDeleted(const QString &column)
     odbc::Session &session = m_target.session();
     const ColumnInfo &flag = m_table.column(column);
     const QVariant value = flagTrue(flag);
-    return session.run(odbcsql::flagAll(session.dialect(), m_table.description.name, flag), { value, value },
-                       "applying a streamed truncate")
+    return session
+        .run(odbcsql::flagAll(session.dialect(), m_table.description.name, flag), { value, value },
+             "applying a streamed truncate")
         .numRowsAffected();
 }
 

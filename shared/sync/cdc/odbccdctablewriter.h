@@ -22,7 +22,8 @@ class OdbcCdcTableWriter final : public CdcTableWriter
 {
 public:
     // Throws tf::Error(NotFound) without such a table, (Validation) without key columns.
-    OdbcCdcTableWriter(OdbcConnector &target, const QString &table, SchemaPtr rowSchema, QStringList keyColumns);
+    OdbcCdcTableWriter(OdbcConnector &target, const QString &table, SchemaPtr rowSchema,
+                       QStringList keyColumns);
 
     void upsert(const QList<Row> &rows) override;
     QSet<qsizetype> update(const QList<Row> &rows, const QList<bool> &unchanged) override;
@@ -34,14 +35,15 @@ public:
 private:
     QVariant parameter(int schemaIndex, const QVariant &value) const;
     void appendKey(QVariantList &values, const KeyValues &key) const;
-    QVariant flagTrue(const odbc::ColumnInfo &flag) const; // soft_delete's true, as apply() binds it
+    QVariant
+    flagTrue(const odbc::ColumnInfo &flag) const; // soft_delete's true, as apply() binds it
 
     OdbcConnector &m_target;
     odbc::Table m_table;
     SchemaPtr m_schema;
     QStringList m_keyColumns;
-    QList<int> m_keyIndexes;           // in m_schema
-    QList<odbc::ColumnInfo> m_keys;    // the key columns as the table describes them
+    QList<int> m_keyIndexes; // in m_schema
+    QList<odbc::ColumnInfo> m_keys; // the key columns as the table describes them
 };
 
 } // namespace tf::sync::cdc

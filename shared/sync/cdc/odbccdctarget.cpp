@@ -49,7 +49,8 @@ void OdbcCdcPositionStore::ensureTable()
 
 std::optional<StoredPosition> OdbcCdcPositionStore::load(const QString &pairId, const QString &slot)
 {
-    QSqlQuery query = m_session.run(odbcsql::loadPosition(), { pairId, slot }, "reading the cdc position");
+    QSqlQuery query
+        = m_session.run(odbcsql::loadPosition(), { pairId, slot }, "reading the cdc position");
     if (!query.next())
         return std::nullopt;
     StoredPosition position;
@@ -66,36 +67,46 @@ bool OdbcCdcPositionStore::save(const QString &pairId, const StoredPosition &pos
     const QString now = utcNow();
     const QString merge = odbcsql::savePosition(m_session.dialect());
     if (!merge.isEmpty())
-        return m_session.run(merge, { pairId, position.slot, position.systemId, position.timeline, end, now },
-                             "saving the cdc position")
+        return m_session
+                   .run(merge,
+                        { pairId, position.slot, position.systemId, position.timeline, end, now },
+                        "saving the cdc position")
                    .numRowsAffected()
             > 0;
-    if (m_session.run(odbcsql::advancePosition(), { position.systemId, position.timeline, end, now, pairId, position.slot, end },
-                      "saving the cdc position")
+    if (m_session
+            .run(odbcsql::advancePosition(),
+                 { position.systemId, position.timeline, end, now, pairId, position.slot, end },
+                 "saving the cdc position")
             .numRowsAffected()
         > 0)
         return true;
-    if (m_session.run(odbcsql::positionExists(), { pairId, position.slot }, "saving the cdc position").next())
+    if (m_session
+            .run(odbcsql::positionExists(), { pairId, position.slot }, "saving the cdc position")
+            .next())
         return false; // a newer position is stored
-    m_session.run(odbcsql::insertPosition(), { pairId, position.slot, position.systemId, position.timeline, end, now },
+    m_session.run(odbcsql::insertPosition(),
+                  { pairId, position.slot, position.systemId, position.timeline, end, now },
                   "saving the cdc position");
     return true;
 }
 
 void OdbcCdcPositionStore::remove(const QString &pairId, const QString &slot)
 {
-    m_session.run(odbcsql::removeRow(kPositionTable), { pairId, slot }, "removing the cdc position");
+    m_session.run(odbcsql::removeRow(kPositionTable), { pairId, slot },
+                  "removing the cdc position");
 }
 
 void OdbcCdcPositionStore::markSnapshot(const QString &pairId, const QString &slot)
 {
-    m_session.run(odbcsql::markSnapshot(m_session.dialect()), { pairId, slot, utcNow(), pairId, slot },
-                  "marking a cdc snapshot started");
+    m_session.run(odbcsql::markSnapshot(m_session.dialect()),
+                  { pairId, slot, utcNow(), pairId, slot }, "marking a cdc snapshot started");
 }
 
-std::optional<QDateTime> OdbcCdcPositionStore::snapshotMark(const QString &pairId, const QString &slot)
+std::optional<QDateTime> OdbcCdcPositionStore::snapshotMark(const QString &pairId,
+                                                            const QString &slot)
 {
-    QSqlQuery query = m_session.run(odbcsql::snapshotMark(), { pairId, slot }, "reading the cdc snapshot mark");
+    QSqlQuery query
+        = m_session.run(odbcsql::snapshotMark(), { pairId, slot }, "reading the cdc snapshot mark");
     if (!query.next())
         return std::nullopt;
     return QDateTime::fromString(query.value(0).toString(), Qt::ISODateWithMs);
@@ -103,7 +114,8 @@ std::optional<QDateTime> OdbcCdcPositionStore::snapshotMark(const QString &pairI
 
 void OdbcCdcPositionStore::clearSnapshot(const QString &pairId, const QString &slot)
 {
-    m_session.run(odbcsql::removeRow(kSnapshotTable), { pairId, slot }, "clearing the cdc snapshot mark");
+    m_session.run(odbcsql::removeRow(kSnapshotTable), { pairId, slot },
+                  "clearing the cdc snapshot mark");
 }
 
 OdbcCdcTarget::OdbcCdcTarget(OdbcConnector &target)
@@ -121,8 +133,8 @@ std::unique_ptr<CdcTransaction> OdbcCdcTarget::begin()
     return std::make_unique<OdbcTransaction>(session);
 }
 
-std::unique_ptr<CdcTableWriter> OdbcCdcTarget::tableWriter(const QString &table, SchemaPtr rowSchema,
-                                                           const QStringList &keyColumns)
+std::unique_ptr<CdcTableWriter>
+OdbcCdcTarget::tableWriter(const QString &table, SchemaPtr rowSchema, const QStringList &keyColumns)
 {
     return std::make_unique<OdbcCdcTableWriter>(m_target, table, std::move(rowSchema), keyColumns);
 }
