@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates the SQL Server connector (kind: sqlserver) against a real SQL Server, for the first
-# installation at a county: connect, read, hash, cursor, write and Change Tracking against a
-# scratch table, printing PASS, FAIL or SKIP per step. docs/connectors/sqlserver.md.
+# installation at a county: connect, read, hash, cursor, write, Change Tracking and the cdc
+# target's statements against a scratch table, printing PASS, FAIL or SKIP per step. docs/connectors/sqlserver.md.
 #
 #   scripts/validate-sqlserver.sh 'Server=host;Port=1433;Database=SCRATCH;UID=user;PWD=secret' [--keep]
 #
@@ -137,6 +137,37 @@ change_tracking() {
           SELECT ct.SYS_CHANGE_OPERATION, ct.SYS_CHANGE_VERSION, ct.[parcel_id], t.[parcel_id] FROM CHANGETABLE(CHANGES [tf_validate_parcel], 0) AS ct
           LEFT JOIN [tf_validate_parcel] AS t ON t.[parcel_id] = ct.[parcel_id] ORDER BY ct.SYS_CHANGE_VERSION, ct.[parcel_id]"
 }
+# The cdc target's T-SQL (shared/sync/cdc/odbccdcstatements.cpp and odbcdialect.cpp, word for word
+# as tst_sqlserverdialect checks it), literals in place of the bound values, in one transaction
+# that is rolled back: the position table created, saved, not moved backwards; a table MERGE and
+# a partial UPDATE on tf_validate_back. Skipped where tf_cdc_position exists already.
+bind() { # bind SQL VALUE...: each ? replaced by the next value
+    local sql=$1 v; shift
+    for v in "$@"; do sql=${sql/\?/$v}; done
+    printf '%s' "$sql"
+}
+cdc_target() {
+    local exists create position merge update out
+    exists=$(tsql "SELECT CASE WHEN OBJECT_ID('tf_cdc_position') IS NULL THEN 'no' ELSE 'yes' END") || return 1
+    if [[ $(tail -1 <<< "$exists") == yes ]]; then
+        echo "SKIP: tf_cdc_position exists in this database already"
+        return 0
+    fi
+    create="CREATE TABLE tf_cdc_position (pair_id nvarchar(191) NOT NULL, slot nvarchar(191) NOT NULL, system_id nvarchar(64) NOT NULL, timeline INTEGER NOT NULL, end_lsn BIGINT NOT NULL, updated_at nvarchar(40) NOT NULL, PRIMARY KEY (pair_id, slot))"
+    position="MERGE INTO tf_cdc_position WITH (HOLDLOCK) AS t USING (VALUES (?, ?, ?, ?, CAST(? AS bigint), ?)) AS s (pair_id, slot, system_id, timeline, end_lsn, updated_at) ON t.pair_id = s.pair_id AND t.slot = s.slot WHEN MATCHED AND t.end_lsn <= s.end_lsn THEN UPDATE SET t.system_id = s.system_id, t.timeline = s.timeline, t.end_lsn = s.end_lsn, t.updated_at = s.updated_at WHEN NOT MATCHED THEN INSERT (pair_id, slot, system_id, timeline, end_lsn, updated_at) VALUES (s.pair_id, s.slot, s.system_id, s.timeline, s.end_lsn, s.updated_at);"
+    merge="MERGE INTO [tf_validate_back] WITH (HOLDLOCK) AS t USING (VALUES (?, ?)) AS s ([parcel_id], [notes]) ON t.[parcel_id] = s.[parcel_id] WHEN MATCHED THEN UPDATE SET t.[notes] = s.[notes] WHEN NOT MATCHED THEN INSERT ([parcel_id], [notes]) VALUES (s.[parcel_id], s.[notes]);"
+    update="UPDATE [tf_validate_back] SET [notes] = ? WHERE ([parcel_id] = ?)"
+    out=$(tsql "SET NOCOUNT ON; SET XACT_ABORT ON; SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+BEGIN TRANSACTION; DECLARE @saved int, @older int, @merged int, @updated int;
+$create;
+$(bind "$position" "N'validate'" "N'tf_pair_validate'" "N'7301'" 1 "'1000'" "N'2026-01-01T00:00:00.000Z'"); SET @saved = @@ROWCOUNT;
+$(bind "$position" "N'validate'" "N'tf_pair_validate'" "N'7301'" 1 "'999'" "N'2026-01-01T00:00:01.000Z'"); SET @older = @@ROWCOUNT;
+$(bind "$merge" 4 "N'cdc Zoë'") SET @merged = @@ROWCOUNT;
+$(bind "$update" "N'cdc updated'" 4); SET @updated = @@ROWCOUNT;
+SELECT CONCAT(@saved, ',', @older, ',', (SELECT end_lsn FROM tf_cdc_position), ',', @merged, ',', @updated);
+ROLLBACK") || return 1
+    [[ $(tail -1 <<< "$out") == "1,0,1000,1,1" ]] || { echo "expected 1,0,1000,1,1 (saved, older not saved, end_lsn, merged, updated), got: $out"; return 1; }
+}
 cleanup() { tsql "DROP TABLE IF EXISTS tf_validate_parcel; DROP TABLE IF EXISTS tf_validate_back" > /dev/null; }
 
 echo "validating SQL Server at $host:$port, database $database, as $user (TDS 7.4)"
@@ -152,6 +183,7 @@ step "hash: HASHBYTES on the server, an unchanged run writes nothing" hash_mode
 step "cursor: rowversion cursor run" cursor_mode
 step "write: MERGE back into SQL Server, compared with EXCEPT" write_back
 step "Change Tracking: CHANGETABLE statements" change_tracking
+step "cdc target: position table, never-backwards MERGE, table MERGE and UPDATE (rolled back)" cdc_target
 if ((keep == 0)); then step "cleanup" cleanup; fi
 if ((failures)); then
     echo "$failures step(s) failed"

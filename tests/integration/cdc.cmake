@@ -70,3 +70,12 @@ tf_add_test(NAME tst_cdcsqlite SOURCES integration/tst_cdcsqlite.cpp integration
 tf_add_test(NAME tst_cdcmariadb SOURCES integration/tst_cdcmariadb.cpp integration/cdcpairfixture.h
             integration/cdcrunning.h integration/cdcsourcewriter.h integration/cdctargetscenario.h
             LIBS tfcore LABELS integration TIMEOUT 400)
+# cdc mode into ODBC targets (cdc::OdbcCdcTarget, `kind: odbc`): PostgreSQL through psqlODBC and
+# an SQLite file through SQLite ODBC (TF_REQUIRE_ODBC=1: a missing driver fails): the scenarios
+# of cdctargetscenario.h (snapshot, every kind of change on a composite key, an unsent TOAST
+# value left untouched, stop and resume exactly, TRUNCATE), TRUNCATE under soft_delete and
+# ignore, the position store, streamed values equal to the full load's, and kill -9 of the
+# streaming process at 10 points, for each driver.
+tf_add_test(NAME tst_cdcodbc SOURCES integration/tst_cdcodbc.cpp integration/cdcpairfixture.h
+            integration/cdcrunning.h integration/cdcsourcewriter.h integration/cdctargetscenario.h
+            LIBS tfcore LABELS integration TIMEOUT 400)

@@ -115,9 +115,11 @@ inline void snapshotStreamAndResume(PgSyncWorld &world, CdcTargetSide &side, con
     auto run = TargetRun::start(world, side, spec);
     QTRY_COMPARE_WITH_TIMEOUT(side.value(QStringLiteral("SELECT count(*) FROM parcel")), 40, 30000);
     QVERIFY(same());
-    QCOMPARE(side.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = '%1' AND slot = "
-                                       "'tf_pair_%1' AND end_lsn > 0").arg(pairId)),
-             1);
+    // The loaded rows commit before the transaction that saves the consistent point and clears
+    // the snapshot mark: wait for that one.
+    QTRY_COMPARE_WITH_TIMEOUT(side.value(QStringLiteral("SELECT count(*) FROM tf_cdc_position WHERE pair_id = '%1' AND "
+                                                        "slot = 'tf_pair_%1' AND end_lsn > 0").arg(pairId)),
+                              1, 30000);
     QCOMPARE(side.value(QStringLiteral("SELECT count(*) FROM tf_cdc_snapshot")), 0);
 
     sql(QStringLiteral("INSERT INTO cdc_src.parcel (id, region, name) VALUES (100, 'x', 'new')"));

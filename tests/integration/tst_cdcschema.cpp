@@ -115,8 +115,8 @@ private Q_SLOTS:
         QVERIFY(m_pair > 0);
     }
 
-    // The target kinds cdc streams into, decided when the pair is defined: an SQLite target is
-    // accepted; a CSV one (not transactional) is a 422 whose errors[] names target_system_id and
+    // The target kinds cdc streams into, decided when the pair is defined: an SQLite and an ODBC
+    // target are accepted; a CSV one (not transactional) is a 422 whose errors[] names target_system_id and
     // the refused kind, and nothing is created.
     void targetKindsAtDefinition()
     {
@@ -154,9 +154,16 @@ private Q_SLOTS:
         QCOMPARE(errors.size(), 1);
         QCOMPARE(errors.first()[QStringLiteral("field")].toString(), QStringLiteral("target_system_id"));
         const QString message = errors.first()[QStringLiteral("message")].toString();
-        QVERIFY2(message.contains(QStringLiteral("of kind csv")) && message.contains(QStringLiteral("postgres, sqlite, mysql system")),
+        QVERIFY2(message.contains(QStringLiteral("of kind csv")) && message.contains(QStringLiteral("postgres, sqlite, mysql, odbc, sqlserver system")),
                  qPrintable(message));
         QVERIFY(m_api.create(QStringLiteral("/sync-pairs"), pairInto(lite, "cdc into sqlite")) > 0);
+        // An ODBC target (here SQLite ODBC on the same file) is accepted too.
+        const qint64 odbc = system("kinds odbc", "odbc",
+                                   { { QStringLiteral("connection_string"),
+                                       QStringLiteral("Driver=/usr/lib/x86_64-linux-gnu/odbc/libsqlite3odbc.so;Database=%1")
+                                           .arg(sqlitePath) } });
+        QVERIFY(odbc > 0);
+        QVERIFY(m_api.create(QStringLiteral("/sync-pairs"), pairInto(odbc, "cdc into odbc")) > 0);
     }
 
     void cleanupTestCase()

@@ -7,6 +7,7 @@
 #include "sync/connectors/odbcdialect.h"
 #include "sync/connectors/odbcsession.h"
 #include "sync/connectors/sqlserverstatements.h"
+#include "sync/cdc/odbccdcstatements.h"
 
 #include <QFileInfo>
 #include <QSqlDatabase>
@@ -58,6 +59,9 @@ private slots:
     void hashStatement();
     void mergeAndDelete();
     void batchesStayUnderTheParameterLimit();
+    void cdcPositionStatements();
+    void cdcTableStatements();
+    void cdcBatchesStayUnderTheParameterLimit();
     void settingsBuildTheFreeTdsString();
     void refusedConnectionIsNamed();
 };
@@ -79,7 +83,8 @@ void TestSqlServerDialect::catalogStatements()
 {
     QCOMPARE(sqlserver::tablesStatement(),
              u"SELECT t.name FROM sys.tables AS t WHERE t.schema_id = SCHEMA_ID() AND t.is_ms_shipped = 0 "
-             "AND t.name NOT IN (N'tf_odbc_sync_state', N'tf_odbc_sync_checkpoint') ORDER BY t.name"_s);
+             "AND t.name NOT IN (N'tf_odbc_sync_state', N'tf_odbc_sync_checkpoint', N'tf_cdc_position', N'tf_cdc_snapshot') "
+             "ORDER BY t.name"_s);
     QCOMPARE(sqlserver::columnsStatement(),
              u"SELECT c.name, LOWER(ty.name), c.max_length, c.precision, c.scale, c.is_nullable "
              "FROM sys.columns AS c JOIN sys.types AS ty ON ty.user_type_id = c.user_type_id "
@@ -198,6 +203,92 @@ void TestSqlServerDialect::batchesStayUnderTheParameterLimit()
         const int rows = sqlserver::rowsPerStatement(kTsql, width);
         QVERIFY2(rows * width <= 2100 || rows == 1, qPrintable(u"%1 columns: %2 rows"_s.arg(width).arg(rows)));
     }
+}
+
+// The cdc target (cdc::OdbcCdcTarget, odbccdcstatements.h) on SQL Server: its position and
+// snapshot mark, saved in the target transaction, never backwards.
+void TestSqlServerDialect::cdcPositionStatements()
+{
+    namespace sql = tf::sync::cdc::odbcsql;
+    QCOMPARE(sql::createPositionTable(kTsql),
+             u"CREATE TABLE tf_cdc_position (pair_id nvarchar(191) NOT NULL, slot nvarchar(191) NOT NULL, "
+             "system_id nvarchar(64) NOT NULL, timeline INTEGER NOT NULL, end_lsn BIGINT NOT NULL, "
+             "updated_at nvarchar(40) NOT NULL, PRIMARY KEY (pair_id, slot))"_s);
+    QCOMPARE(sql::createSnapshotTable(kTsql),
+             u"CREATE TABLE tf_cdc_snapshot (pair_id nvarchar(191) NOT NULL, slot nvarchar(191) NOT NULL, "
+             "started_at nvarchar(40) NOT NULL, PRIMARY KEY (pair_id, slot))"_s);
+    QCOMPARE(sql::loadPosition(), u"SELECT system_id, timeline, end_lsn FROM tf_cdc_position WHERE pair_id = ? AND slot = ?"_s);
+    // One MERGE: an older end LSN matches no clause, 0 rows affected, nothing saved.
+    QCOMPARE(sql::savePosition(kTsql),
+             u"MERGE INTO tf_cdc_position WITH (HOLDLOCK) AS t USING (VALUES (?, ?, ?, ?, CAST(? AS bigint), ?)) "
+             "AS s (pair_id, slot, system_id, timeline, end_lsn, updated_at) ON t.pair_id = s.pair_id AND t.slot = s.slot "
+             "WHEN MATCHED AND t.end_lsn <= s.end_lsn THEN UPDATE SET t.system_id = s.system_id, t.timeline = s.timeline, "
+             "t.end_lsn = s.end_lsn, t.updated_at = s.updated_at "
+             "WHEN NOT MATCHED THEN INSERT (pair_id, slot, system_id, timeline, end_lsn, updated_at) "
+             "VALUES (s.pair_id, s.slot, s.system_id, s.timeline, s.end_lsn, s.updated_at);"_s);
+    // Elsewhere UPDATE, then INSERT when no row is there (run for real by tst_cdcodbc).
+    QVERIFY(sql::savePosition(Dialect(Dbms::PostgreSQL)).isEmpty());
+    QVERIFY(sql::savePosition(Dialect(Dbms::SQLite)).isEmpty());
+    QCOMPARE(sql::removeRow(u"tf_cdc_position"_s), u"DELETE FROM tf_cdc_position WHERE pair_id = ? AND slot = ?"_s);
+    QCOMPARE(sql::markSnapshot(kTsql),
+             u"INSERT INTO tf_cdc_snapshot (pair_id, slot, started_at) SELECT CAST(? AS nvarchar(191)), "
+             "CAST(? AS nvarchar(191)), CAST(? AS nvarchar(40)) "
+             "WHERE NOT EXISTS (SELECT 1 FROM tf_cdc_snapshot WHERE pair_id = ? AND slot = ?)"_s);
+    QCOMPARE(sql::snapshotMark(), u"SELECT started_at FROM tf_cdc_snapshot WHERE pair_id = ? AND slot = ?"_s);
+    QCOMPARE(sql::removeRow(u"tf_cdc_snapshot"_s), u"DELETE FROM tf_cdc_snapshot WHERE pair_id = ? AND slot = ?"_s);
+    QCOMPARE(sql::sessionSettings(kTsql), u"SET NOCOUNT OFF; SET TRANSACTION ISOLATION LEVEL READ COMMITTED"_s);
+    QVERIFY(sql::sessionSettings(Dialect(Dbms::PostgreSQL)).isEmpty());
+}
+
+// The cdc table writer's statements on a composite key: the upsert is the connector's MERGE,
+// partial updates, soft deletes and TRUNCATE its own; deletes are the connector's.
+void TestSqlServerDialect::cdcTableStatements()
+{
+    namespace sql = tf::sync::cdc::odbcsql;
+    const QList<ColumnInfo> keys { kParcel.at(0), kParcel.at(3) };
+    const ColumnInfo deleted = column(u"deleted"_s, u"bit"_s, ValueType::Boolean);
+    QCOMPARE(kTsql.upsert(u"parcel"_s, { kParcel.at(0), kParcel.at(3), kParcel.at(1) }, { u"parcel_id"_s, u"changed"_s }, 1),
+             u"MERGE INTO [parcel] WITH (HOLDLOCK) AS t USING (VALUES (?, CONVERT(datetime2, ?, 126), ?)) "
+             "AS s ([parcel_id], [changed], [notes]) ON t.[parcel_id] = s.[parcel_id] AND t.[changed] = s.[changed] "
+             "WHEN MATCHED THEN UPDATE SET t.[notes] = s.[notes] "
+             "WHEN NOT MATCHED THEN INSERT ([parcel_id], [changed], [notes]) VALUES (s.[parcel_id], s.[changed], s.[notes]);"_s);
+    // An update that did not send [notes] (an unchanged TOAST value) leaves it out.
+    QCOMPARE(sql::updateColumns(kTsql, u"parcel"_s, { kParcel.at(2), kParcel.at(4) }, keys),
+             u"UPDATE [parcel] SET [assessed] = CAST(? AS decimal(19, 4)), [owner]]id] = ? "
+             "WHERE ([parcel_id] = ? AND [changed] = CONVERT(datetime2, ?, 126))"_s);
+    QCOMPARE(sql::rowExists(kTsql, u"parcel"_s, keys),
+             u"SELECT 1 FROM [parcel] WHERE ([parcel_id] = ? AND [changed] = CONVERT(datetime2, ?, 126))"_s);
+    QCOMPARE(sqlserver::deleteKeys(kTsql, u"parcel"_s, keys, 1),
+             u"DELETE t FROM [parcel] AS t WHERE (t.[parcel_id] = ? AND t.[changed] = CONVERT(datetime2, ?, 126))"_s);
+    QCOMPARE(sql::flagRows(kTsql, u"parcel"_s, deleted, keys, 2),
+             u"UPDATE [parcel] SET [deleted] = ? WHERE ([parcel_id] = ? AND [changed] = CONVERT(datetime2, ?, 126)) "
+             "OR ([parcel_id] = ? AND [changed] = CONVERT(datetime2, ?, 126))"_s);
+    QCOMPARE(sql::deleteAll(kTsql, u"parcel"_s), u"DELETE FROM [parcel]"_s);
+    QCOMPARE(sql::flagAll(kTsql, u"parcel"_s, deleted), u"UPDATE [parcel] SET [deleted] = ? WHERE [deleted] IS NULL OR [deleted] <> ?"_s);
+}
+
+void TestSqlServerDialect::cdcBatchesStayUnderTheParameterLimit()
+{
+    namespace sql = tf::sync::cdc::odbcsql;
+    QCOMPARE(sql::keysPerStatement(kTsql, 1, 1), 200);
+    QCOMPARE(sql::keysPerStatement(kTsql, 20, 1), 104);
+    QCOMPARE(sql::keysPerStatement(kTsql, 2100, 1), 1); // one key, whatever its width
+    const ColumnInfo deleted = column(u"deleted"_s, u"bit"_s, ValueType::Boolean);
+    for (int width = 1; width <= 2100; ++width) {
+        const int keys = sql::keysPerStatement(kTsql, width, 1);
+        QVERIFY2(keys * width + 1 <= 2100 || keys == 1, qPrintable(u"%1 key columns: %2 keys"_s.arg(width).arg(keys)));
+    }
+    // The statements as sent: parameters counted in the text.
+    const QList<ColumnInfo> keys { kParcel.at(0), kParcel.at(3) };
+    const QString flags = sql::flagRows(kTsql, u"parcel"_s, deleted, keys, sql::keysPerStatement(kTsql, 2, 1));
+    QVERIFY(flags.count(u'?') <= 2100);
+    QCOMPARE(flags.count(u'?'), 1 + 2 * 200);
+    const QList<ColumnInfo> wide { kParcel.at(0), kParcel.at(1), kParcel.at(2), kParcel.at(3), kParcel.at(4) };
+    const int rows = sqlserver::rowsPerStatement(kTsql, int(wide.size()));
+    const QString merge = kTsql.upsert(u"parcel"_s, wide, { u"parcel_id"_s }, rows);
+    QCOMPARE(merge.count(u'?'), rows * 5);
+    QVERIFY(merge.count(u'?') <= 2100);
+    QCOMPARE(sql::savePosition(kTsql).count(u'?'), 6);
 }
 
 void TestSqlServerDialect::settingsBuildTheFreeTdsString()

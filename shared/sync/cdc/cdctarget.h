@@ -105,7 +105,8 @@ public:
     virtual void close() = 0;
 };
 
-// The target kinds cdc streams into ("postgres", "sqlite"): transactional, with a CdcTarget.
+// The target kinds cdc streams into ("postgres", "sqlite", "mysql", "odbc", "sqlserver"):
+// transactional, with a CdcTarget.
 QStringList cdcTargetKinds();
 
 // The CdcTarget of a target connector. Throws tf::Error(Validation) naming what is needed when

@@ -4,9 +4,11 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "mysqlcdctarget.h"
+#include "odbccdctarget.h"
 #include "pgcdctarget.h"
 #include "sqlitecdctarget.h"
 #include "sync/connectors/mysqlconnector.h"
+#include "sync/connectors/odbcconnector.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/connectors/sqliteconnector.h"
 
@@ -38,6 +40,17 @@ QList<int> keyIndexesOf(const Schema &rowSchema, const QStringList &keyColumns, 
     return indexes;
 }
 
+ChangeBatch upsertBatch(const QString &entity, const QStringList &keyColumns, SchemaPtr rowSchema,
+                        const QList<Row> &rows)
+{
+    ChangeBatch batch;
+    batch.entity = entity;
+    batch.keyColumns = keyColumns;
+    batch.schema = std::move(rowSchema);
+    batch.upserts = rows;
+    return batch;
+}
+
 KeyValues keyOfRow(const Row &row, const QList<int> &keyIndexes)
 {
     KeyValues key;
@@ -64,7 +77,8 @@ std::unique_ptr<CdcTransaction> beginDbTransaction(const db::Database &database)
 
 QStringList cdcTargetKinds()
 {
-    return { QStringLiteral("postgres"), QStringLiteral("sqlite"), QStringLiteral("mysql") };
+    return { QStringLiteral("postgres"), QStringLiteral("sqlite"), QStringLiteral("mysql"), QStringLiteral("odbc"),
+             QStringLiteral("sqlserver") };
 }
 
 // The one place that maps a target connector to its CdcTarget.
@@ -76,6 +90,8 @@ std::unique_ptr<CdcTarget> openCdcTarget(TargetConnector &target)
         return std::make_unique<SqliteCdcTarget>(sqlite->database());
     if (auto *mysql = dynamic_cast<MysqlConnector *>(&target))
         return std::make_unique<MysqlCdcTarget>(*mysql);
+    if (auto *odbc = dynamic_cast<OdbcConnector *>(&target)) // kind odbc and kind sqlserver
+        return std::make_unique<OdbcCdcTarget>(*odbc);
     throw Error(Error::Kind::Validation,
                 QStringLiteral("mode cdc writes only to a transactional target of kind %1 (each "
                                "source transaction and its position in one target transaction)")

@@ -65,12 +65,7 @@ qint64 MysqlCdcTableWriter::changed(const QString &sql, const QVariantList &valu
 
 void MysqlCdcTableWriter::upsert(const QList<Row> &rows)
 {
-    ChangeBatch batch;
-    batch.entity = m_table.description.name;
-    batch.keyColumns = m_keyColumns;
-    batch.schema = m_schema;
-    batch.upserts = rows;
-    m_target.writeUpserts(batch);
+    m_target.writeUpserts(upsertBatch(m_table.description.name, m_keyColumns, m_schema, rows));
 }
 
 QSet<qsizetype> MysqlCdcTableWriter::update(const QList<Row> &rows, const QList<bool> &unchanged)

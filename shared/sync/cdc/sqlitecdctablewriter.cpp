@@ -64,12 +64,7 @@ qint64 SqliteCdcTableWriter::changeCount(const QString &sql, const char *what,
 
 void SqliteCdcTableWriter::upsert(const QList<Row> &rows)
 {
-    ChangeBatch batch;
-    batch.entity = m_table.description.name;
-    batch.keyColumns = m_keyColumns;
-    batch.schema = m_schema;
-    batch.upserts = rows;
-    sqlite::writeBatch(m_target, m_table, batch);
+    sqlite::writeBatch(m_target, m_table, upsertBatch(m_table.description.name, m_keyColumns, m_schema, rows));
 }
 
 QSet<qsizetype> SqliteCdcTableWriter::update(const QList<Row> &rows, const QList<bool> &unchanged)

@@ -37,7 +37,8 @@ QStringList tableNames(Session &session)
         return names;
     }
     for (const QString &name : session.connection().tables(QSql::Tables)) {
-        if (!name.startsWith(QLatin1String("tf_odbc_sync_")) && !name.startsWith(QLatin1String("sqlite_")))
+        if (!name.startsWith(QLatin1String("tf_odbc_sync_")) && !name.startsWith(QLatin1String("sqlite_"))
+            && name != QLatin1String("tf_cdc_position") && name != QLatin1String("tf_cdc_snapshot"))
             names << name;
     }
     names.sort();

@@ -17,7 +17,7 @@ struct Table
 };
 
 // Base tables the driver lists (SQLTables; SQL Server: sys.tables of the default schema),
-// without the sync state tables, by name.
+// without the sync state and cdc position tables, by name.
 QStringList tableNames(Session &session);
 // The columns (SQLColumns, with information_schema's type names on PostgreSQL and sys.columns
 // on SQL Server) and the primary key (SQLPrimaryKeys). Throws tf::Error(NotFound) naming it.

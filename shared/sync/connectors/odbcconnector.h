@@ -60,8 +60,16 @@ public:
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;
 
-private:
+    // For cdc (cdc::OdbcCdcTarget), on the same connection and with the same binding as
+    // apply(), inside the caller's open transaction: the session, a table as described,
+    // apply()'s upsert half (MERGE, INSERT ... ON CONFLICT, or DELETE then INSERT) and its
+    // batched delete by key (rows deleted).
+    odbc::Session &session() { return *m_session; }
     const odbc::Table &table(const QString &entity);
+    void writeUpserts(const ChangeBatch &batch);
+    qint64 deleteKeys(const odbc::Table &table, const QList<odbc::ColumnInfo> &keys, const QList<KeyValues> &deletes);
+
+private:
     odbc::StateStore &ownStateStore();
     QList<odbc::ColumnInfo> keyColumns(const odbc::Table &table, const QStringList &requested) const;
     // Runs the select of `columns` (Dialect::select, with the server's row hash last when the
@@ -69,7 +77,6 @@ private:
     bool streamRows(const ReadRequest &request, const QStringList &order, const QString &where, const QVariantList &values,
                     const BatchSink &sink);
     void writeRows(const odbc::Table &table, const ChangeBatch &batch);
-    void deleteKeys(const odbc::Table &table, const QList<odbc::ColumnInfo> &keys, const QList<KeyValues> &deletes);
 
     std::unique_ptr<odbc::Session> m_session;
     std::unique_ptr<odbc::StateStore> m_stateStore;

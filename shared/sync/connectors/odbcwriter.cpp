@@ -27,8 +27,14 @@ void OdbcConnector::apply(const ChangeBatch &batch)
     transaction.commit();
 }
 
-void OdbcConnector::deleteKeys(const odbc::Table &t, const QList<ColumnInfo> &keys, const QList<KeyValues> &deletes)
+void OdbcConnector::writeUpserts(const ChangeBatch &batch)
 {
+    writeRows(table(batch.entity), batch);
+}
+
+qint64 OdbcConnector::deleteKeys(const odbc::Table &t, const QList<ColumnInfo> &keys, const QList<KeyValues> &deletes)
+{
+    qint64 deleted = 0;
     const odbc::Dialect &dialect = m_session->dialect();
     const int width = int(keys.size());
     const int perStatement = qMin(200, sqlserver::rowsPerStatement(dialect, width));
@@ -42,8 +48,9 @@ void OdbcConnector::deleteKeys(const odbc::Table &t, const QList<ColumnInfo> &ke
         const QString sql = dialect.dbms() == odbc::Dbms::SqlServer
             ? sqlserver::deleteKeys(dialect, t.description.name, keys, count)
             : QStringLiteral("DELETE FROM %1 WHERE %2").arg(dialect.quote(t.description.name), dialect.keyMatch(keys, count));
-        m_session->run(sql, values, "deleting rows");
+        deleted += m_session->run(sql, values, "deleting rows").numRowsAffected();
     }
+    return deleted;
 }
 
 void OdbcConnector::writeRows(const odbc::Table &t, const ChangeBatch &batch)

@@ -19,7 +19,8 @@ const QString kPage = QStringLiteral(" OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
 QString tablesStatement()
 {
     return QStringLiteral("SELECT t.name FROM sys.tables AS t WHERE t.schema_id = SCHEMA_ID() AND t.is_ms_shipped = 0 "
-                          "AND t.name NOT IN (N'tf_odbc_sync_state', N'tf_odbc_sync_checkpoint') ORDER BY t.name");
+                          "AND t.name NOT IN (N'tf_odbc_sync_state', N'tf_odbc_sync_checkpoint', N'tf_cdc_position', N'tf_cdc_snapshot') "
+                          "ORDER BY t.name");
 }
 
 QString columnsStatement()

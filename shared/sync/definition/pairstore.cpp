@@ -67,7 +67,8 @@ db::SyncPairRecord PairStore::validated(const QJsonObject &body, qint64 exceptId
     DefinitionErrors errors;
     // cdc: the source streams through logical replication (PostgreSQL); the target applies each
     // source transaction with its position in one transaction (cdc::CdcTarget: PostgreSQL,
-    // SQLite). A file target (csv, jsonl) is not transactional; other kinds have no CdcTarget.
+    // SQLite, MySQL/MariaDB, ODBC and SQL Server). A file target (csv, jsonl) is not
+    // transactional; other kinds have no CdcTarget.
     const bool cdc = definition.mode == SyncMode::Cdc;
     requireSystem(systems, definition.sourceSystem,
                   SyncPairDefinition::systemKey(body, QStringLiteral("source_system_id")),

@@ -70,7 +70,7 @@ struct CdcRunOptions
 };
 
 // cdc mode (docs/cdc.md, "Exactly once"): a PostgreSQL source followed through its logical
-// replication slot into a transactional target: PostgreSQL or SQLite (cdc::CdcTarget).
+// replication slot into a transactional target: PostgreSQL, SQLite, MySQL/MariaDB or ODBC (cdc::CdcTarget).
 //
 // First run (no stored position): the pair's publication, then a slot with an exported
 // snapshot; the tables are loaded whole by SyncRunner (the full-load path, mapping, validation,
