@@ -1,0 +1,270 @@
+// The type-fidelity matrix (tst_typefidelity.h) in cdc mode into a MariaDB target: from a
+// wal_level=logical cluster into a throwaway MariaDB (both started by the test), every row
+// streamed (fid_stream) and copied by a cdc snapshot (fid_snap), then updated, repaired and
+// partly deleted, under REPLICA IDENTITY DEFAULT and FULL: stored exactly as a full-mode run of
+// the same rows stores them (fid_full), compared by MariaDB itself (null-safe, BINARY), and each
+// row MariaDB cannot hold quarantined with the same reason in both modes.
+#include "cdcmariaside.h"
+#include "mariadbserver.h"
+#include "sync/engine/quarantinestore.h"
+#include "sync/engine/syncrunner.h"
+#include "testsupport.h"
+#include "tst_typefidelity.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+#include <QtTest>
+
+using namespace tf;
+using namespace tf::test::cdcpair;
+
+namespace {
+
+const QString kDatabase = QStringLiteral("cdc_matrix");
+const QStringList kTables { QStringLiteral("fid_full"), QStringLiteral("fid_stream"), QStringLiteral("fid_snap") };
+
+// The matrix rows MariaDB cannot hold, by column in column order, with the value the reason
+// names (as PostgreSQL spells it): infinities, BC and years past 9999, NaN, -0 and digits beyond
+// DECIMAL(65,30).
+const QStringList kRefused {
+    QStringLiteral("infinity|plain ts|-infinity"),
+    QStringLiteral("infinity|tstz|infinity"),
+    QStringLiteral("infinity|d|infinity"),
+    QStringLiteral("minus infinity date|plain ts|infinity"),
+    QStringLiteral("minus infinity date|tstz|-infinity"),
+    QStringLiteral("minus infinity date|d|-infinity"),
+    QStringLiteral("year 1 and BC|tstz|4713-01-01 00:00:00.000001 BC"),
+    QStringLiteral("year 1 and BC|d|4714-11-24 BC"),
+    QStringLiteral("year 294276|At|294276-12-31 23:59:59.999999"),
+    QStringLiteral("year 294276|plain ts|294276-12-31 23:59:59.999999"),
+    QStringLiteral("year 294276|tstz|294276-12-31 23:59:59.999999"),
+    QStringLiteral("year 294276|d|5874897-12-31"),
+    QStringLiteral("NaN|f8|NaN"),
+    QStringLiteral("NaN|f4|NaN"),
+    QStringLiteral("NaN|num|NaN"),
+    QStringLiteral("infinities|f8|Infinity"),
+    QStringLiteral("infinities|f4|-Infinity"),
+    QStringLiteral("infinities|num|Infinity"),
+    QStringLiteral("minus zero and tiny|f8|-0"),
+    QStringLiteral("minus zero and tiny|num|-Infinity"),
+    QStringLiteral("numeric 40 digits|Amount|1234567890123456789012345678901234567890.0000000001"),
+    QStringLiteral("numeric 40 digits|num|-0.0000000000000000000000000000000000000001"),
+};
+
+} // namespace
+
+class TestCdcMariaDbMatrix : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<test::TemporaryPostgres> m_cluster;
+    test::PgSyncWorld m_world;
+    test::MariaDbServer m_server;
+    std::unique_ptr<MariaSide> m_side;
+    // The full runs' connectors, on the test's thread (a cdc run reads its snapshot through
+    // m_world.src).
+    std::unique_ptr<sync::PostgresConnector> m_fullSource;
+    std::unique_ptr<sync::MysqlConnector> m_fullTarget;
+
+    void sql(const QString &statement) { m_world.admin->execDirect(statement, "cdc mariadb matrix test"); }
+    qint64 pgValue(const QString &query) { return test::scalar(*m_world.admin, query).toLongLong(); }
+    qint64 count(const QString &table, const QString &where = QStringLiteral("TRUE"))
+    {
+        return m_side->value(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2").arg(table, where));
+    }
+
+    // Rows of `a` with no equal row in `b` and the other way round, MariaDB comparing every
+    // column null-safely and byte for byte.
+    qint64 differences(const QString &a, const QString &b)
+    {
+        QStringList equal;
+        for (const QString &column : fidelity::kColumnNames)
+            equal << QStringLiteral("s.`%1` <=> t.`%1` AND BINARY s.`%1` <=> BINARY t.`%1`").arg(column);
+        const QString same = equal.join(QStringLiteral(" AND "));
+        return m_side->value(QStringLiteral("SELECT (SELECT COUNT(*) FROM %1 s WHERE NOT EXISTS (SELECT 1 FROM %2 t "
+                                            "WHERE %3)) + (SELECT COUNT(*) FROM %2 t WHERE NOT EXISTS (SELECT 1 "
+                                            "FROM %1 s WHERE %3))")
+                                 .arg(a, b, same));
+    }
+
+    // The pair's open quarantine entries as "source key|field|rule|message", sorted.
+    QStringList quarantined(const QString &pairId)
+    {
+        QStringList entries;
+        for (const sync::QuarantineEntry &entry : m_world.quarantine->list(pairId, QStringLiteral("open"), 1000).entries)
+            entries << QStringList { entry.sourceKey, entry.field, entry.rule, entry.message }.join(QLatin1Char('|'));
+        std::sort(entries.begin(), entries.end());
+        return entries;
+    }
+
+    // A full-mode run of the matrix into fid_full: what the MariaDB connector's full load
+    // stores and quarantines.
+    void fullRun(const QString &pairId, qint64 expectQuarantined)
+    {
+        sync::PairSpec spec = fidelitySpec(pairId, QStringLiteral("fid_full"));
+        spec.cdc = false;
+        sync::SyncRunner runner(spec, *m_fullSource, *m_fullTarget, *m_world.quarantine);
+        sync::RunOptions options;
+        options.forceFull = true;
+        const sync::RunResult result = runner.run(options);
+        QVERIFY2(result.status == (expectQuarantined > 0 ? sync::RunStatus::CompletedWithErrors : sync::RunStatus::Completed),
+                 QJsonDocument(result.toJson()).toJson(QJsonDocument::Compact).constData());
+        QCOMPARE(result.totals.quarantined, expectQuarantined);
+    }
+
+    // `entries` (quarantined()) are the rows kRefused lists, one entry per row: its field the
+    // first refused column, its message every refused column by name with its value, in order.
+    void verifyRefusals(const QStringList &entries)
+    {
+        QMap<QString, QStringList> expected; // case name -> "column|value"
+        for (const QString &refusal : kRefused)
+            expected[refusal.section(QLatin1Char('|'), 0, 0)] << refusal.section(QLatin1Char('|'), 1);
+        QCOMPARE(entries.size(), expected.size());
+        for (const QString &entry : entries) {
+            const QStringList parts = entry.split(QLatin1Char('|'));
+            QCOMPARE(parts.size(), 4);
+            const QString caseName = QJsonDocument::fromJson(parts.at(0).toUtf8()).array().at(0).toString();
+            QVERIFY2(expected.contains(caseName), qPrintable(entry));
+            const QStringList want = expected.value(caseName);
+            QCOMPARE(parts.at(1), want.first().section(QLatin1Char('|'), 0, 0));
+            QCOMPARE(parts.at(2), QStringLiteral("target_type"));
+            const QStringList reasons = parts.at(3).split(QStringLiteral("; "));
+            QCOMPARE(reasons.size(), want.size());
+            for (qsizetype i = 0; i < want.size(); ++i) {
+                const QString column = want.at(i).section(QLatin1Char('|'), 0, 0);
+                const QString value = want.at(i).section(QLatin1Char('|'), 1);
+                QVERIFY2(reasons.at(i).startsWith(QStringLiteral("column '%1': ").arg(column)) && reasons.at(i).contains(value),
+                         qPrintable(QStringLiteral("%1: no reason naming %2 and %3").arg(entry, column, value)));
+            }
+        }
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        TF_START_LOGICAL_CLUSTER(m_cluster);
+        TF_START_MARIADB(m_server);
+        QVERIFY(m_world.open(m_cluster->url(), kSrc, kDst));
+        sql(QStringLiteral("CREATE TABLE cdc_src.fidelity %1").arg(QString::fromUtf8(fidelity::kColumns)));
+        QVERIFY2(m_server.createDatabase(kDatabase), qPrintable(m_server.error()));
+        m_side = std::make_unique<MariaSide>(m_server.port(), kDatabase);
+        for (const QString &table : kTables)
+            m_side->exec(QStringLiteral("CREATE TABLE %1 %2").arg(table, QString::fromUtf8(fidelity::kMysqlColumns)));
+        m_fullSource = test::PgSyncWorld::connector(m_cluster->url(), kSrc);
+        m_fullTarget = std::make_unique<sync::MysqlConnector>(mariaSettings(m_server.port(), kDatabase));
+    }
+
+    void cleanupTestCase()
+    {
+        m_fullTarget.reset();
+        m_fullSource.reset();
+        m_side.reset();
+        m_world.close();
+        m_cluster.reset();
+        m_server.stop();
+    }
+
+    void typeFidelityMatchesFullLoad_data()
+    {
+        QTest::addColumn<QString>("identity");
+        QTest::newRow("default") << QStringLiteral("DEFAULT");
+        QTest::newRow("full") << QStringLiteral("FULL");
+    }
+
+    void typeFidelityMatchesFullLoad()
+    {
+        QFETCH(QString, identity);
+        const QString suffix = identity.toLower();
+        const QString fullPair = QStringLiteral("fidfull") + suffix;
+        const QString streamPair = QStringLiteral("fidstream") + suffix;
+        const QString snapPair = QStringLiteral("fidsnap") + suffix;
+        sql(QStringLiteral("TRUNCATE cdc_src.fidelity"));
+        sql(QStringLiteral("ALTER TABLE cdc_src.fidelity REPLICA IDENTITY ") + identity);
+        for (const QString &table : kTables)
+            m_side->exec(QStringLiteral("DELETE FROM ") + table);
+
+        auto streamed = TargetRun::start(m_world, *m_side, fidelitySpec(streamPair, QStringLiteral("fid_stream")));
+        QTRY_COMPARE_WITH_TIMEOUT(pgValue(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
+                                                         "slot_name = 'tf_pair_%1' AND active").arg(streamPair)),
+                                  1, 30000);
+        sql(QStringLiteral("INSERT INTO cdc_src.fidelity VALUES %1").arg(QString::fromUtf8(fidelity::kRows)));
+        const qint64 rows = pgValue(QStringLiteral("SELECT count(*) FROM cdc_src.fidelity"));
+        QVERIFY(rows >= 19);
+        const qint64 refused = 8;
+        fullRun(fullPair, refused);
+        if (QTest::currentTestFailed())
+            return;
+        const qint64 landed = count(QStringLiteral("fid_full"));
+        QCOMPARE(landed, rows - refused);
+        const QStringList refusals = quarantined(fullPair);
+        verifyRefusals(refusals);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("fid_stream")), landed, 30000);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(quarantined(streamPair), refusals, 30000);
+
+        // The snapshot of a cdc pair (then streaming beside the first).
+        auto snapshot = TargetRun::start(m_world, *m_side, fidelitySpec(snapPair, QStringLiteral("fid_snap")));
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("fid_snap")), landed, 30000);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(quarantined(snapPair), refusals, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(pgValue(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
+                                                         "slot_name = 'tf_pair_%1' AND active").arg(snapPair)),
+                                  1, 30000);
+
+        // Every value sent again beside a changed column: the refused rows refused again.
+        sql(QStringLiteral("UPDATE cdc_src.fidelity SET \"Note\" = 'updated ' || \"Case Name\", "
+                           "updated_at = updated_at + interval '1 microsecond'"));
+        for (const char *table : { "fid_stream", "fid_snap" })
+            QTRY_COMPARE_WITH_TIMEOUT(count(QLatin1String(table), QStringLiteral("`Note` LIKE 'updated %'")), landed,
+                                      30000);
+        fullRun(fullPair, refused);
+        QCOMPARE(count(QStringLiteral("fid_full"), QStringLiteral("`Note` LIKE 'updated %'")), landed);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
+        const QStringList updatedRefusals = quarantined(fullPair);
+        verifyRefusals(updatedRefusals);
+        QCOMPARE(quarantined(streamPair), updatedRefusals);
+        QCOMPARE(quarantined(snapPair), updatedRefusals);
+
+        // A refused row repaired at the source lands.
+        sql(QStringLiteral("UPDATE cdc_src.fidelity SET f8 = 1, f4 = 2, num = 3 WHERE \"Case Name\" = 'NaN'"));
+        for (const char *table : { "fid_stream", "fid_snap" })
+            QTRY_COMPARE_WITH_TIMEOUT(count(QLatin1String(table)), landed + 1, 30000);
+        fullRun(fullPair, refused - 1);
+        QCOMPARE(count(QStringLiteral("fid_full")), landed + 1);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
+
+        // Deletes (under DEFAULT the key only: text, a microsecond timestamptz at odd offsets,
+        // 40-digit numerics), of rows held and of rows refused.
+        sql(QStringLiteral("DELETE FROM cdc_src.fidelity WHERE \"Amount\" > 8 OR \"Case Name\" IN ('odd offsets', '')"));
+        const qint64 left = pgValue(QStringLiteral("SELECT count(*) FROM cdc_src.fidelity"));
+        QVERIFY(left > 0 && left < rows);
+        fullRun(fullPair, 4); // infinity, minus infinity date, year 1 and BC, year 294276 left
+        const qint64 remaining = count(QStringLiteral("fid_full"));
+        for (const char *table : { "fid_stream", "fid_snap" })
+            QTRY_COMPARE_WITH_TIMEOUT(count(QLatin1String(table)), remaining, 30000);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
+
+        for (TargetRun *run : { streamed.get(), snapshot.get() }) {
+            const sync::RunResult stopped = run->stop();
+            QVERIFY2(stopped.error.isEmpty(), qPrintable(stopped.error));
+        }
+        sql(QStringLiteral("ALTER TABLE cdc_src.fidelity REPLICA IDENTITY DEFAULT"));
+        for (const QString &pair : { streamPair, snapPair })
+            sync::CdcExecutor::dropReplication(m_world.src->url(), pair);
+    }
+};
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    qputenv("QTEST_FUNCTION_TIMEOUT", "280000");
+    TestCdcMariaDbMatrix test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_cdcmariadbmatrix.moc"
