@@ -236,6 +236,25 @@ private Q_SLOTS:
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
 
+        // A refused key's delete, changed key and update touch no row: not the row MariaDB
+        // would clamp the 40-digit key to (DECIMAL(65,30)'s largest), nor the one a year
+        // 294276 key would be compared with, both held beside them.
+        sql(QStringLiteral("INSERT INTO cdc_src.fidelity (\"Case Name\", \"At\", \"Amount\", \"Label\", updated_at) VALUES "
+                           "('numeric 40 digits', '2000-01-01 00:00:00.000012+00', %1, 'clamp neighbour', "
+                           "'2024-01-02 00:00:00+00'), ('year 294276', '9999-12-31 23:59:59.999999+00', 7, "
+                           "'year neighbour', '2024-01-02 00:00:00+00')")
+                .arg(QStringLiteral("99999999999999999999999999999999999.999999999999999999999999999999")));
+        sql(QStringLiteral("BEGIN; UPDATE cdc_src.fidelity SET \"Note\" = 'refused key updated' WHERE \"Amount\" > 1e39 "
+                           "OR \"At\" > '10000-01-01'; UPDATE cdc_src.fidelity SET \"At\" = \"At\" - interval '1 year' "
+                           "WHERE \"At\" > '10000-01-01'; DELETE FROM cdc_src.fidelity WHERE \"Amount\" > 1e39; "
+                           "UPDATE cdc_src.fidelity SET \"Note\" = 'marker' WHERE \"Case Name\" = 'microseconds'; COMMIT"));
+        for (const char *table : { "fid_stream", "fid_snap" })
+            QTRY_COMPARE_WITH_TIMEOUT(count(QLatin1String(table), QStringLiteral("`Note` = 'marker'")), 1, 30000);
+        fullRun(fullPair, refused - 2); // the 40-digit row gone, NaN repaired
+        QCOMPARE(count(QStringLiteral("fid_full"), QStringLiteral("`Label` LIKE '%neighbour'")), 2);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
+        QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
+
         // Deletes (under DEFAULT the key only: text, a microsecond timestamptz at odd offsets,
         // 40-digit numerics), of rows held and of rows refused.
         sql(QStringLiteral("DELETE FROM cdc_src.fidelity WHERE \"Amount\" > 8 OR \"Case Name\" IN ('odd offsets', '')"));
