@@ -235,6 +235,8 @@ private Q_SLOTS:
         QCOMPARE(count(QStringLiteral("fid_full")), landed + 1);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
+        QCOMPARE(quarantined(streamPair), quarantined(fullPair));
+        QCOMPARE(quarantined(snapPair), quarantined(fullPair));
 
         // A refused key's delete, changed key and update touch no row: not the row MariaDB
         // would clamp the 40-digit key to (DECIMAL(65,30)'s largest), nor the one a year
@@ -254,6 +256,8 @@ private Q_SLOTS:
         QCOMPARE(count(QStringLiteral("fid_full"), QStringLiteral("`Label` LIKE '%neighbour'")), 2);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
+        QCOMPARE(quarantined(streamPair), quarantined(fullPair));
+        QCOMPARE(quarantined(snapPair), quarantined(fullPair));
 
         // Deletes (under DEFAULT the key only: text, a microsecond timestamptz at odd offsets,
         // 40-digit numerics), of rows held and of rows refused.
@@ -266,6 +270,8 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(count(QLatin1String(table)), remaining, 30000);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
+        QCOMPARE(quarantined(streamPair), quarantined(fullPair));
+        QCOMPARE(quarantined(snapPair), quarantined(fullPair));
 
         for (TargetRun *run : { streamed.get(), snapshot.get() }) {
             const sync::RunResult stopped = run->stop();
