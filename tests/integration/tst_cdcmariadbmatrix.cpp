@@ -227,12 +227,22 @@ private Q_SLOTS:
         QCOMPARE(quarantined(streamPair), updatedRefusals);
         QCOMPARE(quarantined(snapPair), updatedRefusals);
 
-        // A refused row repaired at the source lands.
-        sql(QStringLiteral("UPDATE cdc_src.fidelity SET f8 = 1, f4 = 2, num = 3 WHERE \"Case Name\" = 'NaN'"));
+        // Refused rows repaired at the source land: -0 made 0 leaves the float4 1e-45 beside it,
+        // held by FLOAT as the float it is (as the float extremes by DOUBLE and FLOAT).
+        sql(QStringLiteral("BEGIN; UPDATE cdc_src.fidelity SET f8 = 1, f4 = 2, num = 3 WHERE \"Case Name\" = 'NaN'; "
+                           "UPDATE cdc_src.fidelity SET f8 = 0, num = 0 WHERE \"Case Name\" = 'minus zero and tiny'; COMMIT"));
         for (const char *table : { "fid_stream", "fid_snap" })
-            QTRY_COMPARE_WITH_TIMEOUT(count(QLatin1String(table)), landed + 1, 30000);
-        fullRun(fullPair, refused - 1);
-        QCOMPARE(count(QStringLiteral("fid_full")), landed + 1);
+            QTRY_COMPARE_WITH_TIMEOUT(count(QLatin1String(table)), landed + 2, 30000);
+        fullRun(fullPair, refused - 2);
+        for (const QString &table : kTables) {
+            QCOMPARE(m_side->text(QStringLiteral("SELECT CONCAT_WS('|', CAST(CAST(f4 AS DOUBLE) AS CHAR), CAST(f8 AS CHAR)) "
+                                                 "FROM %1 WHERE `Case Name` = 'minus zero and tiny'").arg(table)),
+                     QStringLiteral("1.401298464324817e-45|0"));
+            QCOMPARE(m_side->text(QStringLiteral("SELECT CONCAT_WS('|', CAST(f8 AS CHAR), CAST(CAST(f4 AS DOUBLE) AS CHAR), "
+                                                 "CAST(num AS CHAR)) FROM %1 WHERE `Case Name` = 'float extremes'").arg(table)),
+                     QStringLiteral("5e-324|3.4028234663852886e38|0.100000000000000000000000000000"));
+        }
+        QCOMPARE(count(QStringLiteral("fid_full")), landed + 2);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
         QCOMPARE(quarantined(streamPair), quarantined(fullPair));
@@ -252,7 +262,7 @@ private Q_SLOTS:
                            "UPDATE cdc_src.fidelity SET \"Note\" = 'marker' WHERE \"Case Name\" = 'microseconds'; COMMIT"));
         for (const char *table : { "fid_stream", "fid_snap" })
             QTRY_COMPARE_WITH_TIMEOUT(count(QLatin1String(table), QStringLiteral("`Note` = 'marker'")), 1, 30000);
-        fullRun(fullPair, refused - 2); // the 40-digit row gone, NaN repaired
+        fullRun(fullPair, refused - 3); // the 40-digit row gone, two repaired
         QCOMPARE(count(QStringLiteral("fid_full"), QStringLiteral("`Label` LIKE '%neighbour'")), 2);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_stream")), 0);
         QCOMPARE(differences(QStringLiteral("fid_full"), QStringLiteral("fid_snap")), 0);
