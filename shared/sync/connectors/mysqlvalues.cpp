@@ -341,6 +341,19 @@ QString unrepresentableReason(const QVariant &value, ValueType type, const Colum
         const qsizetype length = bytesLimit ? text.toUtf8().size() : text.toUcs4().size();
         if (c.precision > 0 && (c.type == ValueType::Text || c.type == ValueType::Json) && length > c.precision)
             return QStringLiteral("%1 %2 do not fit %3").arg(length).arg(bytesLimit ? QStringLiteral("bytes") : QStringLiteral("characters"), c.columnType);
+        if (text.endsWith(QLatin1Char(' ')) && c.type == ValueType::Text) {
+            QString stripped = text;
+            while (stripped.endsWith(QLatin1Char(' ')))
+                stripped.chop(1);
+            // CHAR(n) drops trailing spaces when it stores a value; a unique key's PAD SPACE
+            // collation makes 'a ' the key of 'a' (an upsert would overwrite that row).
+            if (c.dataType == QLatin1String("char"))
+                return QStringLiteral("'%1' ends in spaces, which %2 drops").arg(text, c.columnType);
+            if (c.padSpace && c.inUniqueKey)
+                return QStringLiteral("'%1' ends in spaces, which the collation %2 (PAD SPACE) of a unique key ignores: it "
+                                      "is the key of '%3'; declare the column with a NO PAD collation (utf8mb4_nopad_bin)")
+                    .arg(text, c.collation, stripped);
+        }
         return {};
     }
     }
