@@ -3,7 +3,8 @@
 // streamed (fid_stream) and copied by a cdc snapshot (fid_snap), then updated, repaired and
 // partly deleted, under REPLICA IDENTITY DEFAULT and FULL: stored exactly as a full-mode run of
 // the same rows stores them (fid_full), compared by MariaDB itself (null-safe, BINARY), and each
-// row MariaDB cannot hold quarantined with the same reason in both modes.
+// row MariaDB cannot hold quarantined with the same reason in both modes. Beside it, trailing
+// spaces MariaDB would not keep apart (a PAD SPACE key, a CHAR column), refused alike.
 #include "cdcmariaside.h"
 #include "mariadbserver.h"
 #include "sync/engine/quarantinestore.h"
