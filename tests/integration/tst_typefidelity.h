@@ -25,6 +25,28 @@ const char kSqliteColumns[] = R"sql(("Case Name" TEXT, "At" TIMESTAMPTZ TEXT, "A
     jb JSONB TEXT, b BLOB, u UUID TEXT, iv TEXT, updated_at TIMESTAMPTZ TEXT NOT NULL,
     PRIMARY KEY ("Case Name", "At", "Amount")))sql";
 
+// The same columns in MariaDB (utf8mb4, binary collation: text compares byte for byte), each
+// the widest type that holds the PostgreSQL value exactly, so that what it cannot hold is the
+// value itself, never the declaration:
+//   "Case Name"  VARCHAR(191) utf8mb4_nopad_bin: a key part (191 characters keep the key under
+//                InnoDB's 3072 bytes) where 'a' and 'a ' stay two keys (a PAD SPACE collation
+//                would make them one)
+//   timestamptz  DATETIME(6), in UTC (TIMESTAMP ends in 2038); timestamp DATETIME(6); date DATE.
+//                Years 0000 to 9999 only: infinity, BC and year 294276 are refused
+//   numeric      DECIMAL(65,30), the widest exact type (65 digits, 35 before the point): NaN,
+//                infinities, 40 integer or 40 fractional digits are refused
+//   float8       DOUBLE; float4 FLOAT (every float4 is a FLOAT exactly); neither holds NaN,
+//                the infinities or -0 (stored as 0), refused
+//   arrays, interval  LONGTEXT: PostgreSQL's text of them
+//   json, jsonb  JSON (LONGTEXT checked by JSON_VALID): the text as PostgreSQL sends it
+//   bytea        LONGBLOB; uuid CHAR(36) (MariaDB's UUID type refuses some valid uuids)
+const char kMysqlColumns[] = R"sql((`Case Name` VARCHAR(191) COLLATE utf8mb4_nopad_bin,
+    `At` DATETIME(6), `Amount` DECIMAL(65,30), `Label` LONGTEXT, `Note` LONGTEXT,
+    `plain ts` DATETIME(6), tstz DATETIME(6), d DATE, f8 DOUBLE, f4 FLOAT, num DECIMAL(65,30),
+    `int list` LONGTEXT, `text list` LONGTEXT, j JSON, jb JSON, b LONGBLOB, u CHAR(36),
+    iv LONGTEXT, updated_at DATETIME(6) NOT NULL, PRIMARY KEY (`Case Name`, `At`, `Amount`))
+    ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql";
+
 // The same columns declared to the CSV and JSON Lines connectors (files carry no types).
 const char kFileColumns[] = R"json([{"name": "Case Name", "type": "text"},
     {"name": "At", "type": "timestamptz"}, {"name": "Amount", "type": "decimal"},

@@ -41,8 +41,21 @@ void MysqlCdcTableWriter::appendKey(QVariantList &values, const KeyValues &key) 
         values << mysql::toParameter(key.value(i), m_schema->at(m_keyIndexes.at(i)).type);
 }
 
+bool MysqlCdcTableWriter::holdable(const KeyValues &key) const
+{
+    for (qsizetype i = 0; i < m_keyIndexes.size(); ++i) {
+        if (!mysql::unrepresentableReason(key.value(i), m_schema->at(m_keyIndexes.at(i)).type,
+                                          m_table.column(m_keyColumns.at(i)))
+                 .isEmpty())
+            return false;
+    }
+    return true;
+}
+
 bool MysqlCdcTableWriter::exists(const KeyValues &key)
 {
+    if (!holdable(key))
+        return false;
     QVariantList values;
     appendKey(values, key);
     QSqlQuery query = m_target.session().run(
@@ -102,6 +115,8 @@ qint64 MysqlCdcTableWriter::remove(const QList<Row> &keyRows, const QString &sof
     qint64 found = 0;
     for (const Row &row : keyRows) {
         const KeyValues key = keyOfRow(row, m_keyIndexes);
+        if (!holdable(key))
+            continue;
         QVariantList values;
         if (softDeleteColumn.isEmpty()) {
             appendKey(values, key);

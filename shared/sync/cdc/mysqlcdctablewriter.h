@@ -15,7 +15,8 @@ namespace tf::sync::cdc {
 // updates, deletes and soft deletes bind every value through mysql::toParameter and compare keys
 // through mysql::parameterExpression, as apply() does: a streamed row is stored exactly as the
 // full load (the snapshot) stores it. Affected rows count only rows an UPDATE changed
-// (CLIENT_FOUND_ROWS is off), so a row's presence is read first (SELECT ... FOR UPDATE).
+// (CLIENT_FOUND_ROWS is off), so a row's presence is read first (SELECT ... FOR UPDATE). A key
+// MariaDB cannot hold (its row was quarantined) matches no row: never bound, never clamped.
 class MysqlCdcTableWriter final : public CdcTableWriter
 {
 public:
@@ -33,7 +34,11 @@ public:
 private:
     QString keyCondition() const;
     void appendKey(QVariantList &values, const KeyValues &key) const;
-    bool exists(const KeyValues &key);
+    // False when MariaDB cannot hold a part of `key` (a year past 9999, 40 integer digits):
+    // no row has it, and bound it would be compared as what MariaDB makes of it (40 digits as
+    // DECIMAL(65,30)'s largest value, with a warning), which may be another row's key.
+    bool holdable(const KeyValues &key) const;
+    bool exists(const KeyValues &key); // false for a key not holdable()
     QVariant flagTrue(const QString &column) const; // soft_delete's true, as apply() binds it
     qint64 changed(const QString &sql, const QVariantList &values, const char *what);
 

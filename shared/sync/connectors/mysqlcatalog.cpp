@@ -73,7 +73,8 @@ Table readTable(Session &session, const QString &name)
     QSqlQuery columns = session.run(
         Session::Role::Write,
         QStringLiteral("SELECT COLUMN_NAME, LOWER(DATA_TYPE), LOWER(COLUMN_TYPE), IS_NULLABLE, NUMERIC_PRECISION, "
-                       "NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS "
+                       "NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH, LOWER(COLLATION_NAME) "
+                       "FROM information_schema.COLUMNS "
                        "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION"),
         { name }, "reading the columns of a table");
     Table table;
@@ -94,6 +95,10 @@ Table readTable(Session &session, const QString &name)
         } else if (!columns.value(7).isNull()) {
             info.precision = int(qMin<qint64>(columns.value(7).toLongLong(), std::numeric_limits<int>::max()));
         }
+        info.collation = columns.value(8).toString();
+        // PAD SPACE: every MariaDB collation but the *_nopad_* ones, MySQL's but utf8mb4_0900_*.
+        info.padSpace = !info.collation.isEmpty() && !info.collation.contains(QLatin1String("nopad"))
+            && !info.collation.contains(QLatin1String("_0900_"));
         info.type = valueTypeOf(info);
         schema << Column { info.name, info.type, columns.value(3).toString() == QLatin1String("YES") };
         table.columns << info;
@@ -120,6 +125,10 @@ Table readTable(Session &session, const QString &name)
         table.uniqueKeys.last() << keys.value(1).toString();
         if (index == QLatin1String("PRIMARY"))
             table.description.keyColumns << keys.value(1).toString();
+        for (ColumnInfo &info : table.columns) {
+            if (info.name == keys.value(1).toString())
+                info.inUniqueKey = true;
+        }
     }
     return table;
 }

@@ -21,6 +21,9 @@ struct ColumnInfo
     bool isUnsigned = false;
     int precision = 0;  // decimal digits, bit width, character or byte length
     int scale = 0;      // decimal scale, fractional second digits
+    QString collation;  // COLLATION_NAME, lower case; empty for non-strings
+    bool padSpace = false;    // the collation ignores trailing spaces: 'a' = 'a '
+    bool inUniqueKey = false; // part of the primary key or a unique index
 };
 
 struct Table

@@ -121,8 +121,10 @@ QList<FieldError> MysqlConnector::unrepresentable(const QString &entity, const S
         if (index < 0)
             continue;
         const QString reason = mysql::unrepresentableReason(row.at(c), schema.at(c).type, t.columns.at(index));
+        // Named by column: an entry shows only the first error's field, and joins every message.
         if (!reason.isEmpty())
-            errors << FieldError { schema.at(c).name, QStringLiteral("target_type"), reason };
+            errors << FieldError { schema.at(c).name, QStringLiteral("target_type"),
+                                   QStringLiteral("column '%1': %2").arg(schema.at(c).name, reason) };
     }
     return errors;
 }

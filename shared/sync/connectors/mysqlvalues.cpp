@@ -271,24 +271,25 @@ QString timeFits(const TimeValue &time, const ColumnInfo &c)
 {
     if (!time.isValid())
         return {};
+    const QString text = QString::fromLatin1(time.toPgText()); // as PostgreSQL spells it: "4713-01-01 BC"
     if (!time.isFinite())
-        return QStringLiteral("MySQL has no infinite dates (%1)").arg(time.toString());
+        return QStringLiteral("MySQL has no infinite dates (%1)").arg(text);
     if (time.year() < 0 || time.year() > 9999)
-        return QStringLiteral("%1 is outside MySQL's years 0000 to 9999").arg(time.toString());
+        return QStringLiteral("%1 is outside MySQL's years 0000 to 9999").arg(text);
     if (time.kind() == TimeValue::Kind::Date)
         return {};
     if (c.dataType == QLatin1String("timestamp")) {
         const qint64 ofDay = time.micros() - (time.days() - kDaysTo2000) * kMicrosPerDay;
         const qint64 seconds = time.days() * 86400 + ofDay / 1000000; // since 1970-01-01 UTC
         if (seconds < 1 || seconds > Q_INT64_C(2147483647))
-            return QStringLiteral("%1 is outside TIMESTAMP's range (1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC)").arg(time.toString());
+            return QStringLiteral("%1 is outside TIMESTAMP's range (1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC)").arg(text);
     }
     qint64 step = 1;
     for (int i = c.scale; i < 6; ++i)
         step *= 10;
     const qint64 micro = ((time.micros() % 1000000) + 1000000) % 1000000;
     if (micro % step != 0)
-        return QStringLiteral("%1 would be rounded to %2 fractional digits (%3)").arg(time.toString()).arg(c.scale).arg(c.columnType);
+        return QStringLiteral("%1 would be rounded to %2 fractional digits (%3)").arg(text).arg(c.scale).arg(c.columnType);
     return {};
 }
 
@@ -340,6 +341,19 @@ QString unrepresentableReason(const QVariant &value, ValueType type, const Colum
         const qsizetype length = bytesLimit ? text.toUtf8().size() : text.toUcs4().size();
         if (c.precision > 0 && (c.type == ValueType::Text || c.type == ValueType::Json) && length > c.precision)
             return QStringLiteral("%1 %2 do not fit %3").arg(length).arg(bytesLimit ? QStringLiteral("bytes") : QStringLiteral("characters"), c.columnType);
+        if (text.endsWith(QLatin1Char(' ')) && c.type == ValueType::Text) {
+            QString stripped = text;
+            while (stripped.endsWith(QLatin1Char(' ')))
+                stripped.chop(1);
+            // CHAR(n) drops trailing spaces when it stores a value; a unique key's PAD SPACE
+            // collation makes 'a ' the key of 'a' (an upsert would overwrite that row).
+            if (c.dataType == QLatin1String("char"))
+                return QStringLiteral("'%1' ends in spaces, which %2 drops").arg(text, c.columnType);
+            if (c.padSpace && c.inUniqueKey)
+                return QStringLiteral("'%1' ends in spaces, which the collation %2 (PAD SPACE) of a unique key ignores: it "
+                                      "is the key of '%3'; declare the column with a NO PAD collation (utf8mb4_nopad_bin)")
+                    .arg(text, c.collation, stripped);
+        }
         return {};
     }
     }
