@@ -70,10 +70,13 @@ public:
     {
         m_calls << u"changes %1 %2"_s.arg(table).arg(since);
         const odbc::Dialect &d = m_session.dialect();
-        QStringList select { u"l.op"_s, u"l.version"_s, u"l.id"_s };
+        Q_ASSERT(keys.size() == 1 && keys.first().name == u"id"_s); // the test tables' key
+        const auto aliased = [&](const odbc::ColumnInfo &c, const QString &alias) {
+            return d.readExpression(c).replace(d.quote(c.name), alias + d.quote(c.name));
+        };
+        QStringList select { u"l.op"_s, u"l.version"_s, aliased(keys.first(), u"l."_s) };
         for (int index : d.readOrder(columns))
-            select << d.readExpression(columns.at(index)).replace(d.quote(columns.at(index).name), u"t."_s + d.quote(columns.at(index).name));
-        Q_ASSERT(keys.size() == 1); // the test tables' key is one column, id
+            select << aliased(columns.at(index), u"t."_s);
         return m_session.run(u"SELECT %1 FROM (SELECT DISTINCT ON (id) id, op, version FROM ct_log WHERE tbl = ? AND version > ? "
                              "ORDER BY id, version DESC) AS l LEFT JOIN %2 AS t ON t.%3 = l.id ORDER BY l.version, l.id"_s
                                  .arg(select.join(u", "_s), d.quote(table), d.quote(keys.first().name)),
