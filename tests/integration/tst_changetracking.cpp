@@ -26,6 +26,7 @@
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -224,8 +225,8 @@ PairSpec TestChangeTracking::spec(const QString &name, const QString &deleteActi
         { u"delete_policy"_s, deletes },
         { u"entities"_s, QJsonArray { QJsonObject {
                              { u"name"_s, u"parcel"_s },
-                             { u"source"_s, QJsonObject { { u"entity"_s, u"src_"_s + name }, { u"key"_s, QJsonArray { u"id"_s } } } },
-                             { u"target"_s, QJsonObject { { u"entity"_s, u"dst_"_s + name }, { u"key"_s, QJsonArray { u"id"_s } } } },
+                             { u"source"_s, QJsonObject { { u"entity"_s, QString(u"src_"_s + name) }, { u"key"_s, QJsonArray { u"id"_s } } } },
+                             { u"target"_s, QJsonObject { { u"entity"_s, QString(u"dst_"_s + name) }, { u"key"_s, QJsonArray { u"id"_s } } } },
                              { u"mapping"_s, QJsonObject { { u"fields"_s, fields } } } } } },
     };
     PairSpec pair = pairSpecFrom(SyncPairDefinition::parse(json), u"ct-"_s + name);
@@ -388,7 +389,7 @@ void TestChangeTracking::firstRunStoresTheVersionReadBeforeTheLoad()
     QCOMPARE(m_log->takeCalls(), (QStringList { u"current"_s, u"min_valid src_first"_s })); // no changes read
     QCOMPARE(storedVersion(pair), before);
     QVERIFY(logVersion() > before);
-    const QString compare = u"SELECT id, name, value FROM %1 ORDER BY id"_s;
+    const QString compare = u"SELECT id, name, value::text FROM %1 ORDER BY id"_s;
     QCOMPARE(rows(compare.arg(u"dst_first"_s)), rows(compare.arg(u"src_first"_s)));
 
     const RunResult second = run(pair);
@@ -452,7 +453,7 @@ void TestChangeTracking::changesFollowTheDeletePolicy()
     QCOMPARE(changes.totals.inserted, 2);
     QCOMPARE(changes.totals.updated, 1);
     QCOMPARE(changes.totals.deleted, action == u"ignore"_s ? 0 : 2);
-    QCOMPARE(rows(u"SELECT id, name, value, is_deleted FROM dst_%1 ORDER BY id"_s.arg(name)), expected);
+    QCOMPARE(rows(u"SELECT id, name, value::text, is_deleted FROM dst_%1 ORDER BY id"_s.arg(name)), expected);
     QCOMPARE(storedVersion(pair), logVersion());
     // The state no longer knows the deleted keys: the next run has nothing to do.
     QCOMPARE(m_target->stateStore().count(pair.pairId, u"parcel"_s), 4);
@@ -487,7 +488,7 @@ void TestChangeTracking::cleanedUpLogResyncs()
     QVERIFY(!m_log->takeCalls().join(u' ').contains(u"changes"_s)); // nothing read from the log
     QCOMPARE(resync.totals.deleted, 2);
     QCOMPARE(storedVersion(pair), current);
-    const QString compare = u"SELECT id, name, value FROM %1 ORDER BY id"_s;
+    const QString compare = u"SELECT id, name, value::text FROM %1 ORDER BY id"_s;
     QCOMPARE(rows(compare.arg(u"dst_resync"_s)), rows(compare.arg(u"src_resync"_s)));
     QCOMPARE(rows(compare.arg(u"dst_resync"_s)).size(), 5);
 }
@@ -524,7 +525,7 @@ void TestChangeTracking::cleanUpDuringTheReadResyncs()
     VERIFY_RUN(result, RunStatus::Completed);
     QCOMPARE(checks, 2);
     QCOMPARE(storedVersion(pair), current);
-    const QString compare = u"SELECT id, name, value FROM %1 ORDER BY id"_s;
+    const QString compare = u"SELECT id, name, value::text FROM %1 ORDER BY id"_s;
     QCOMPARE(rows(compare.arg(u"dst_during"_s)), rows(compare.arg(u"src_during"_s)));
 }
 
@@ -549,7 +550,7 @@ void TestChangeTracking::failedWriteKeepsTheVersion()
     const RunResult retried = run(pair);
     VERIFY_RUN(retried, RunStatus::Completed);
     QCOMPARE(storedVersion(pair), logVersion());
-    const QString compare = u"SELECT id, name, value FROM %1 ORDER BY id"_s;
+    const QString compare = u"SELECT id, name, value::text FROM %1 ORDER BY id"_s;
     QCOMPARE(rows(compare.arg(u"dst_refused"_s)), rows(compare.arg(u"src_refused"_s)));
     QCOMPARE(rows(u"SELECT id FROM dst_refused ORDER BY id"_s), (QStringList { u"2"_s, u"3"_s, u"4"_s, u"5"_s }));
 }
