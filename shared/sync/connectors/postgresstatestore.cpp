@@ -8,6 +8,7 @@
 #include "postgresstatetables.h"
 #include "postgrestemptables.h"
 #include "postgrestypes.h"
+#include "statelookup.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -322,24 +323,7 @@ QList<StateEntry> PostgresStateStore::stateOf(const QString &pairId, const QStri
                                               const QStringList &sourceKeys)
 {
     ensureTables();
-    QList<StateEntry> found;
-    constexpr qsizetype kChunk = 500;
-    for (qsizetype start = 0; start < sourceKeys.size(); start += kChunk) {
-        const qsizetype rows = qMin(kChunk, sourceKeys.size() - start);
-        QSqlQuery query = m_writes.prepare(
-            QStringLiteral("SELECT source_key, hash, target_key FROM %1 WHERE pair_id = ? AND "
-                           "entity = ? AND source_key IN (%2)")
-                .arg(m_catalog.stateTable(), QStringList(rows, QStringLiteral("?")).join(u',')));
-        query.addBindValue(pairId);
-        query.addBindValue(entity);
-        for (qsizetype i = 0; i < rows; ++i)
-            query.addBindValue(sourceKeys.at(start + i));
-        m_writes.exec(query, "looking up sync state");
-        while (query.next())
-            found << StateEntry { query.value(0).toString(), query.value(1).toString().toLatin1(),
-                                  query.value(2).toString() };
-    }
-    return found;
+    return lookUpState(m_writes, m_catalog.stateTable(), pairId, entity, sourceKeys);
 }
 
 void PostgresStateStore::clear(const QString &pairId, const QString &entity)
