@@ -96,14 +96,15 @@ platform() {
     jq -n --arg path "$work/copy.db" '{name: "validate-sqlite", kind: "sqlite", settings: {path: $path}}' | "$tfctl" system add - > /dev/null || return 1
     "$tfctl" system test validate-sqlserver
 }
-pair() { # pair NAME MODE FROM TO FROM_ENTITY TO_ENTITY [CURSOR]
+pair() { # pair NAME MODE FROM TO FROM_ENTITY TO_ENTITY [CURSOR_COLUMN | CURSOR_JSON]
     local from to
     from=$("$tfctl" system show "$3" --json | jq .id) && to=$("$tfctl" system show "$4" --json | jq .id) || return 1
     jq -n --arg name "$1" --arg mode "$2" --argjson from "$from" --argjson to "$to" --arg se "$5" --arg te "$6" --arg cursor "${7:-}" '
         {name: $name, mode: $mode, source_system_id: $from, target_system_id: $to,
          entities: [{name: "parcel", source: {entity: $se, key: ["parcel_id"]}, target: {entity: $te, key: ["parcel_id"]},
                      mapping: {fields: [ "parcel_id", "owner_id", "assessed", "changed", "notes" ] | map({target: ., source: .})}}]}
-        + (if $cursor == "" then {} else {cursor: {column: $cursor}} end)' | "$tfctl" pair add - > /dev/null
+        + (if $cursor == "" then {} elif ($cursor | startswith("{")) then {cursor: ($cursor | fromjson)}
+           else {cursor: {column: $cursor}} end)' | "$tfctl" pair add - > /dev/null
 }
 read_full() {
     pair validate-read full validate-sqlserver validate-sqlite tf_validate_parcel parcel && run_pair validate-read || return 1
@@ -125,17 +126,30 @@ write_back() {
                  EXCEPT SELECT parcel_id, owner_id, assessed, changed, notes FROM tf_validate_back) AS d") || return 1
     [[ $(tail -1 <<< "$diff") == 0 ]] || { echo "rows differ after the round trip: $diff"; return 1; }
 }
-change_tracking() {
+change_tracking() { # the connector's own Change Tracking runs (cursor kind change_tracking)
     local version
     version=$(tsql "SELECT COALESCE(CAST(CHANGE_TRACKING_CURRENT_VERSION() AS varchar(20)), 'off')") || return 1
     if [[ $(tail -1 <<< "$version") == off ]]; then
         echo "SKIP: Change Tracking is off in this database (ALTER DATABASE ... SET CHANGE_TRACKING = ON)"
         return 0
     fi
-    tsql "ALTER TABLE tf_validate_parcel ENABLE CHANGE_TRACKING; UPDATE tf_validate_parcel SET assessed = 1 WHERE parcel_id = 3;
-          SELECT CHANGE_TRACKING_MIN_VALID_VERSION(OBJECT_ID('tf_validate_parcel'));
-          SELECT ct.SYS_CHANGE_OPERATION, ct.SYS_CHANGE_VERSION, ct.[parcel_id], t.[parcel_id] FROM CHANGETABLE(CHANGES [tf_validate_parcel], 0) AS ct
-          LEFT JOIN [tf_validate_parcel] AS t ON t.[parcel_id] = ct.[parcel_id] ORDER BY ct.SYS_CHANGE_VERSION, ct.[parcel_id]"
+    tsql "ALTER TABLE tf_validate_parcel ENABLE CHANGE_TRACKING" || return 1
+    sqlite3 "$work/copy.db" "CREATE TABLE parcel_ct (parcel_id INTEGER PRIMARY KEY, owner_id TEXT, assessed TEXT, changed TIMESTAMP, notes TEXT)" || return 1
+    pair validate-ct cursor validate-sqlserver validate-sqlite tf_validate_parcel parcel_ct '{"kind": "change_tracking"}' || return 1
+    # First run: a full load, storing the version read before it.
+    run_pair validate-ct || return 1
+    [[ $(writes) -eq 3 ]] || { echo "first run: expected 3 rows written, got $(writes)"; return 1; }
+    # One insert, one update, one delete: read from CHANGETABLE, the delete by the key it names.
+    tsql "UPDATE tf_validate_parcel SET assessed = 1 WHERE parcel_id = 3; DELETE FROM tf_validate_parcel WHERE parcel_id = 2;
+          INSERT INTO tf_validate_parcel (parcel_id, notes) VALUES (4, N'added')" || return 1
+    run_pair validate-ct || return 1
+    [[ $(writes) -eq 3 ]] || { echo "changes run: expected 3 changes written, got $(writes)"; cat "$work/run.json"; return 1; }
+    [[ $(sqlite3 "$work/copy.db" "SELECT group_concat(parcel_id) FROM (SELECT parcel_id FROM parcel_ct ORDER BY parcel_id)") == "1,3,4" ]] \
+        || { echo "rows after the changes: $(sqlite3 "$work/copy.db" "SELECT group_concat(parcel_id) FROM parcel_ct")"; return 1; }
+    [[ $(sqlite3 "$work/copy.db" "SELECT assessed FROM parcel_ct WHERE parcel_id = 3") == 1* ]] || { echo "the update was not applied"; return 1; }
+    # Nothing changed since: nothing written.
+    run_pair validate-ct || return 1
+    [[ $(writes) -eq 0 ]] || { echo "an unchanged run wrote $(writes) rows"; return 1; }
 }
 # The cdc target's T-SQL (shared/sync/cdc/odbccdcstatements.cpp and odbcdialect.cpp, word for word
 # as tst_sqlserverdialect checks it), literals in place of the bound values, in one transaction
@@ -182,7 +196,7 @@ step "read: full run into SQLite, values exact" read_full
 step "hash: HASHBYTES on the server, an unchanged run writes nothing" hash_mode
 step "cursor: rowversion cursor run" cursor_mode
 step "write: MERGE back into SQL Server, compared with EXCEPT" write_back
-step "Change Tracking: CHANGETABLE statements" change_tracking
+step "Change Tracking: first load, then inserts, updates and deletes from CHANGETABLE" change_tracking
 step "cdc target: position table, never-backwards MERGE, table MERGE and UPDATE (rolled back)" cdc_target
 if ((keep == 0)); then step "cleanup" cleanup; fi
 if ((failures)); then

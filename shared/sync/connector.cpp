@@ -20,6 +20,19 @@ qint64 SourceConnector::estimateRows(const ReadRequest &, const QString &,
     return kUnknownRows;
 }
 
+ChangeLogStart SourceConnector::startChangeLog(const QString &entity, const std::optional<qint64> &)
+{
+    throw Error(Error::Kind::Validation,
+                QStringLiteral("'%1': this source keeps no change log (cursor kind change_tracking needs a "
+                               "sqlserver source with Change Tracking enabled)")
+                    .arg(entity));
+}
+
+void SourceConnector::readChangeLog(const ReadRequest &request, qint64, const ChangeLogSink &)
+{
+    startChangeLog(request.entity, std::nullopt);
+}
+
 QByteArray SourceConnector::hashRow(const Row &row, const Schema &schema) const
 {
     return rowHash(row, schema);
@@ -41,6 +54,11 @@ QStringList StateStore::unaccountedPending(const QString &, const QString &)
 }
 
 void StateStore::clearPending(const QString &, const QString &) { }
+
+QList<StateEntry> StateStore::stateOf(const QString &, const QString &, const QStringList &)
+{
+    throw Error(Error::Kind::Internal, QStringLiteral("this state store cannot look up state by key"));
+}
 
 bool TargetConnector::isEmpty(const QString &)
 {

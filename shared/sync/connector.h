@@ -51,6 +51,26 @@ struct KeyHash
     QByteArray hash;
 };
 
+// The start of a run over a source's own change log (SQL Server Change Tracking, cursor kind
+// "change_tracking"). `current` is read first: the version the run's checkpoint advances to,
+// so a change committed while the run reads is read again next run, never missed.
+struct ChangeLogStart
+{
+    qint64 current = 0;
+    // The run must load the entity whole (deletes found by the state diff): there is no stored
+    // version, or the log no longer holds every change since it (cleaned up).
+    bool resync = false;
+    QString reason; // why a resync, for the log; empty on a first run
+};
+
+// One batch of a change log read (in change-version order): the changed rows as they are now
+// (inserts and updates) and the keys of the rows deleted.
+struct ChangeLogBatch
+{
+    RowBatch rows;
+    QList<KeyValues> deletes; // source keys, in ReadRequest::keyColumns order
+};
+
 // Options every read takes.
 struct ReadRequest
 {
@@ -66,6 +86,7 @@ struct ReadRequest
 // Callbacks return false to stop early (cancellation).
 using BatchSink = std::function<bool(const RowBatch &)>;
 using KeyHashSink = std::function<bool(const QList<KeyHash> &)>;
+using ChangeLogSink = std::function<bool(const ChangeLogBatch &)>;
 
 class SourceConnector
 {
@@ -109,6 +130,13 @@ public:
     // Rows whose (cursor, key) is past the checkpoint, ordered by (cursor, key).
     virtual void readSince(const ReadRequest &request, const QString &cursorColumn,
                            const std::optional<Checkpoint> &after, const BatchSink &sink) = 0;
+
+    // Change log sources (SQL Server Change Tracking). startChangeLog compares `stored` (the
+    // version of the last run, if any) with the oldest version the log still holds; readChangeLog
+    // streams every change after `since`. The defaults throw tf::Error(Validation): this source
+    // keeps no change log.
+    virtual ChangeLogStart startChangeLog(const QString &entity, const std::optional<qint64> &stored);
+    virtual void readChangeLog(const ReadRequest &request, qint64 since, const ChangeLogSink &sink);
 
     // About how many rows the coming read returns, for progress only: readAll's when
     // cursorColumn is empty, else readSince's past `after`. kUnknownRows (the default) when
@@ -209,6 +237,11 @@ public:
     virtual QStringList unaccountedPending(const QString &pairId, const QString &entity);
     // Forgets the pending target keys of (pair, entity): every run's.
     virtual void clearPending(const QString &pairId, const QString &entity);
+
+    // The stored state of these source keys (keys with no state are absent), for deletes a
+    // source names by key (a change log). The default throws tf::Error(Internal).
+    virtual QList<StateEntry> stateOf(const QString &pairId, const QString &entity,
+                                      const QStringList &sourceKeys);
 
     virtual qint64 count(const QString &pairId, const QString &entity) = 0;
     virtual void clear(const QString &pairId, const QString &entity) = 0; // full resync

@@ -74,6 +74,18 @@ qint64 MemoryStateStore::count(const QString &pairId, const QString &entity)
     return m_state.value({ pairId, entity }).size();
 }
 
+QList<sync::StateEntry> MemoryStateStore::stateOf(const QString &pairId, const QString &entity,
+                                                  const QStringList &sourceKeys)
+{
+    QList<sync::StateEntry> found;
+    const QMap<QString, sync::StateEntry> state = m_state.value({ pairId, entity });
+    for (const QString &key : sourceKeys) {
+        if (state.contains(key))
+            found << state.value(key);
+    }
+    return found;
+}
+
 void MemoryStateStore::clear(const QString &pairId, const QString &entity)
 {
     m_state.remove({ pairId, entity });

@@ -155,6 +155,25 @@ void TestSqlServerDialect::changeTracking()
              u"SELECT ct.SYS_CHANGE_OPERATION, ct.SYS_CHANGE_VERSION, ct.[parcel_id], t.[parcel_id], "
              "CONVERT(varchar(33), t.[changed], 126), t.[notes] FROM CHANGETABLE(CHANGES [parcel], ?) AS ct "
              "LEFT JOIN [parcel] AS t ON t.[parcel_id] = ct.[parcel_id] ORDER BY ct.SYS_CHANGE_VERSION, ct.[parcel_id]"_s);
+    // A composite key, and every column: the (MAX) one last, each column read as the reader
+    // expects it (a uniqueidentifier as char(36)) through its alias (a deleted row's t. columns
+    // are NULL, its key comes from ct.).
+    const QList<ColumnInfo> twoKeys { kParcel.at(0), kParcel.at(4) };
+    QCOMPARE(sqlserver::changeTrackingChanges(kTsql, u"parcel"_s, kParcel, twoKeys),
+             u"SELECT ct.SYS_CHANGE_OPERATION, ct.SYS_CHANGE_VERSION, ct.[parcel_id], CONVERT(char(36), ct.[owner]]id]), "
+             "t.[parcel_id], t.[assessed], "
+             "CONVERT(varchar(33), t.[changed], 126), CONVERT(char(36), t.[owner]]id]), t.[notes] "
+             "FROM CHANGETABLE(CHANGES [parcel], ?) AS ct LEFT JOIN [parcel] AS t "
+             "ON t.[parcel_id] = ct.[parcel_id] AND t.[owner]]id] = ct.[owner]]id] "
+             "ORDER BY ct.SYS_CHANGE_VERSION, ct.[parcel_id], ct.[owner]]id]"_s);
+    // A first run or a resync loads the table whole, as readAll() reads it: every row with the
+    // server's hash last (the (MAX) column just before it), ordered by key.
+    const QList<ColumnInfo> keyAndNotes { kParcel.at(0), kParcel.at(1) };
+    QCOMPARE(kTsql.select(u"parcel"_s, keyAndNotes, { u"[parcel_id]"_s }, {}, sqlserver::hashExpression(kTsql, keyAndNotes)),
+             u"SELECT [parcel_id], [notes], LOWER(CONVERT(char(32), HASHBYTES('MD5', CONCAT_WS(N',', "
+             "COALESCE(CONCAT(DATALENGTH(CONVERT(nvarchar(max), [parcel_id])), N':', CONVERT(nvarchar(max), [parcel_id])), N'-'), "
+             "COALESCE(CONCAT(DATALENGTH(CONVERT(nvarchar(max), [notes])), N':', CONVERT(nvarchar(max), [notes])), N'-'))), 2)) "
+             "FROM [parcel] ORDER BY [parcel_id]"_s);
     QCOMPARE(sqlserver::changeTrackingResyncMessage(u"parcel"_s, 12, 40),
              u"SQL Server table 'parcel': stored Change Tracking version 12 is below CHANGE_TRACKING_MIN_VALID_VERSION() 40; "
              "changes were cleaned up, running a full resync"_s);

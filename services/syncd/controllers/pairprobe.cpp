@@ -120,7 +120,8 @@ QJsonObject testEntity(const sync::SyncPairDefinition &pair, int index,
     QJsonArray columns;
     if (sourceDescription && targetDescription) {
         if (const auto cursor = pair.cursorOf(index);
-            cursor && pair.modeOf(index) == sync::SyncMode::Cursor) {
+            cursor && pair.modeOf(index) == sync::SyncMode::Cursor
+            && cursor->kind == sync::CursorSettings::Kind::Column) {
             if (sourceDescription->schema.indexOf(cursor->column) < 0)
                 report.add(QStringLiteral("cursor.column"),
                            QStringLiteral("'%1' is not a column of %2")

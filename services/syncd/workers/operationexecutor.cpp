@@ -53,7 +53,8 @@ void applyMode(sync::PairRuntime &runtime, const db::OperationRecord &operation,
     for (sync::EntitySpec &entity : runtime.spec.entities) {
         if (operation.mode == QLatin1String("hash"))
             entity.mode = sync::ChangeMode::Hash;
-        else if (operation.mode == QLatin1String("cursor") && !entity.cursorColumn.isEmpty())
+        else if (operation.mode == QLatin1String("cursor")
+                 && (!entity.cursorColumn.isEmpty() || entity.changeTracking))
             entity.mode = sync::ChangeMode::Cursor;
     }
 }

@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "lastperkey.h"
+#include "statelookup.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -257,6 +258,11 @@ qint64 ControlDbStateStore::count(const QString &pairId, const QString &entity)
     query.addBindValue(entity);
     m_database.exec(query, "counting sync state");
     return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+QList<StateEntry> ControlDbStateStore::stateOf(const QString &pairId, const QString &entity, const QStringList &sourceKeys)
+{
+    return lookUpState(m_database, quoted(m_tables.state), pairId, entity, sourceKeys);
 }
 
 void ControlDbStateStore::clear(const QString &pairId, const QString &entity)

@@ -51,6 +51,7 @@ public:
     void endStaging() override;
 
     qint64 count(const QString &pairId, const QString &entity) override;
+    QList<StateEntry> stateOf(const QString &pairId, const QString &entity, const QStringList &sourceKeys) override;
     void clear(const QString &pairId, const QString &entity) override;
 
     // The batch's state changes and checkpoint in one transaction of their own. The engine

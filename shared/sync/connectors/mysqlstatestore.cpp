@@ -190,6 +190,26 @@ qint64 StateStore::count(const QString &pairId, const QString &entity)
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 
+QList<sync::StateEntry> StateStore::stateOf(const QString &pairId, const QString &entity, const QStringList &sourceKeys)
+{
+    QList<sync::StateEntry> found;
+    constexpr qsizetype kChunk = 500;
+    for (qsizetype start = 0; start < sourceKeys.size(); start += kChunk) {
+        const int rows = int(qMin(kChunk, sourceKeys.size() - start));
+        QVariantList values { pairId, entity };
+        for (int i = 0; i < rows; ++i)
+            values << sourceKeys.at(start + i);
+        QSqlQuery query = m_session.run(kWrite,
+                                        QStringLiteral("SELECT source_key, hash, target_key FROM tf_sync_state "
+                                                       "WHERE pair_id = ? AND entity = ? AND key_md5 IN (%1)")
+                                            .arg(tuples(rows, QStringLiteral("UNHEX(MD5(?))"))),
+                                        values, "looking up sync state");
+        while (query.next())
+            found << sync::StateEntry { query.value(0).toString(), query.value(1).toString().toLatin1(), query.value(2).toString() };
+    }
+    return found;
+}
+
 void StateStore::clear(const QString &pairId, const QString &entity)
 {
     SessionTransaction transaction(m_session, kWrite);

@@ -26,6 +26,7 @@ public:
     void diff(int batchSize, const std::function<bool(const QList<KeyChange> &)> &sink) override;
     void endStaging() override;
     qint64 count(const QString &pairId, const QString &entity) override;
+    QList<sync::StateEntry> stateOf(const QString &pairId, const QString &entity, const QStringList &sourceKeys) override;
     void clear(const QString &pairId, const QString &entity) override;
 
     // The batch's state and checkpoint inside the caller's open transaction.

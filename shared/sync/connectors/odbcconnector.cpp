@@ -1,6 +1,7 @@
 #include "odbcconnector.h"
 
 #include "core/errors.h"
+#include "odbcchangetracking.h"
 #include "odbccursorread.h"
 #include "odbcsession.h"
 #include "odbcstatestore.h"
@@ -26,6 +27,7 @@ OdbcConnector::OdbcConnector(const SystemSettings &settings)
 OdbcConnector::~OdbcConnector()
 {
     m_stateStore.reset(); // before the session it uses
+    m_changeTracking.reset();
 }
 
 const odbc::Table &OdbcConnector::table(const QString &entity)
@@ -196,6 +198,37 @@ void OdbcConnector::readSince(const ReadRequest &request, const QString &cursorC
     const odbc::Table &t = table(request.entity);
     const odbc::CursorRead read = odbc::cursorRead(m_session->dialect(), t.column(cursorColumn), keyColumns(t, request.keyColumns), after);
     streamRows(request, read.order, read.where, read.values, sink);
+}
+
+void OdbcConnector::setChangeTrackingQueries(std::unique_ptr<odbc::ChangeTrackingQueries> queries)
+{
+    m_changeTracking = std::move(queries);
+}
+
+odbc::ChangeTrackingQueries &OdbcConnector::changeTracking(const QString &entity)
+{
+    if (!m_changeTracking) {
+        if (!m_sqlServer)
+            throw Error(Error::Kind::Validation,
+                        QStringLiteral("'%1': cursor kind change_tracking needs a sqlserver system (SQL Server Change "
+                                       "Tracking); this one is kind odbc")
+                            .arg(entity));
+        m_changeTracking = std::make_unique<odbc::SqlServerChangeTracking>(*m_session);
+    }
+    return *m_changeTracking;
+}
+
+ChangeLogStart OdbcConnector::startChangeLog(const QString &entity, const std::optional<qint64> &stored)
+{
+    table(entity); // NotFound naming it first
+    return odbc::startChangeLog(changeTracking(entity), entity, stored);
+}
+
+void OdbcConnector::readChangeLog(const ReadRequest &request, qint64 since, const ChangeLogSink &sink)
+{
+    const odbc::Table &t = table(request.entity);
+    odbc::readChangeLog(changeTracking(request.entity), m_session->dialect(), t, request,
+                        keyColumns(t, request.keyColumns), since, sink);
 }
 
 bool OdbcConnector::isEmpty(const QString &entity)

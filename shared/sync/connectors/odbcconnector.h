@@ -11,6 +11,7 @@
 namespace tf::sync {
 
 namespace odbc {
+class ChangeTrackingQueries;
 class Session;
 class StateStore;
 } // namespace odbc
@@ -52,6 +53,14 @@ public:
     void readSince(const ReadRequest &request, const QString &cursorColumn, const std::optional<Checkpoint> &after,
                    const BatchSink &sink) override;
 
+    // Cursor kind change_tracking (SQL Server Change Tracking, odbcchangetracking.h): sqlserver
+    // systems only, unless a test put its own queries in (setChangeTrackingQueries).
+    ChangeLogStart startChangeLog(const QString &entity, const std::optional<qint64> &stored) override;
+    void readChangeLog(const ReadRequest &request, qint64 since, const ChangeLogSink &sink) override;
+    // The seam for tests: the Change Tracking statements answered by `queries` instead of SQL
+    // Server (which cannot run here); everything else stays this connector's own.
+    void setChangeTrackingQueries(std::unique_ptr<odbc::ChangeTrackingQueries> queries);
+
     bool isTransactional() const override { return true; }
     void apply(const ChangeBatch &batch) override;
     bool isEmpty(const QString &entity) override;
@@ -71,6 +80,7 @@ public:
 
 private:
     odbc::StateStore &ownStateStore();
+    odbc::ChangeTrackingQueries &changeTracking(const QString &entity);
     QList<odbc::ColumnInfo> keyColumns(const odbc::Table &table, const QStringList &requested) const;
     // Runs the select of `columns` (Dialect::select, with the server's row hash last when the
     // request wants source hashes) and streams its rows as batches.
@@ -80,6 +90,7 @@ private:
 
     std::unique_ptr<odbc::Session> m_session;
     std::unique_ptr<odbc::StateStore> m_stateStore;
+    std::unique_ptr<odbc::ChangeTrackingQueries> m_changeTracking;
     QHash<QString, odbc::Table> m_tables;
     bool m_sqlServer = false;
 };

@@ -199,6 +199,25 @@ qint64 StateStore::count(const QString &pairId, const QString &entity)
     return query.next() ? query.value(0).toLongLong() : 0;
 }
 
+QList<sync::StateEntry> StateStore::stateOf(const QString &pairId, const QString &entity, const QStringList &sourceKeys)
+{
+    QList<sync::StateEntry> found;
+    const int chunk = qMax(1, qMin(500, m_session.dialect().maxParameters() - 2));
+    for (qsizetype start = 0; start < sourceKeys.size(); start += chunk) {
+        const int rows = int(qMin<qsizetype>(chunk, sourceKeys.size() - start));
+        QVariantList values { pairId, entity };
+        for (int i = 0; i < rows; ++i)
+            values << md5(sourceKeys.at(start + i));
+        QSqlQuery query = m_session.run(QStringLiteral("SELECT source_key, hash, target_key FROM tf_odbc_sync_state "
+                                                       "WHERE pair_id = ? AND entity = ? AND key_md5 IN (%1)")
+                                            .arg(list(rows, QStringLiteral("?"))),
+                                        values, "looking up sync state");
+        while (query.next())
+            found << sync::StateEntry { query.value(0).toString(), query.value(1).toString().toLatin1(), query.value(2).toString() };
+    }
+    return found;
+}
+
 void StateStore::clear(const QString &pairId, const QString &entity)
 {
     SessionTransaction transaction(m_session);

@@ -8,6 +8,7 @@
 #include "postgresstatetables.h"
 #include "postgrestemptables.h"
 #include "postgrestypes.h"
+#include "statelookup.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -356,6 +357,13 @@ qint64 PostgresStateStore::count(const QString &pairId, const QString &entity)
     query.addBindValue(entity);
     m_writes.exec(query, "counting sync state");
     return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+QList<StateEntry> PostgresStateStore::stateOf(const QString &pairId, const QString &entity,
+                                              const QStringList &sourceKeys)
+{
+    ensureTables();
+    return lookUpState(m_writes, m_catalog.stateTable(), pairId, entity, sourceKeys);
 }
 
 void PostgresStateStore::clear(const QString &pairId, const QString &entity)

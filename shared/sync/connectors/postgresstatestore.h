@@ -53,6 +53,8 @@ public:
     void clearPending(const QString &pairId, const QString &entity) override;
 
     qint64 count(const QString &pairId, const QString &entity) override;
+    QList<StateEntry> stateOf(const QString &pairId, const QString &entity,
+                              const QStringList &sourceKeys) override;
     // Forgets the state and the checkpoint of (pair, entity), in one transaction.
     void clear(const QString &pairId, const QString &entity) override;
 

@@ -94,15 +94,19 @@ QString changeTrackingMinValidVersion()
 QString changeTrackingChanges(const odbc::Dialect &dialect, const QString &table, const QList<ColumnInfo> &columns,
                               const QList<ColumnInfo> &keys)
 {
+    // Every column read as readExpression() reads it (a uniqueidentifier key as char(36), a
+    // datetime2 one as ISO text), under its alias.
+    const auto aliased = [&](const ColumnInfo &c, const QString &alias) {
+        return dialect.readExpression(c).replace(dialect.quote(c.name), alias + dialect.quote(c.name));
+    };
     QStringList select { QStringLiteral("ct.SYS_CHANGE_OPERATION"), QStringLiteral("ct.SYS_CHANGE_VERSION") };
     QStringList on;
     for (const ColumnInfo &key : keys) {
-        select << QStringLiteral("ct.") + dialect.quote(key.name);
+        select << aliased(key, QStringLiteral("ct."));
         on << QStringLiteral("t.%1 = ct.%1").arg(dialect.quote(key.name));
     }
     for (int index : dialect.readOrder(columns))
-        select << dialect.readExpression(columns.at(index)).replace(dialect.quote(columns.at(index).name),
-                                                                    QStringLiteral("t.") + dialect.quote(columns.at(index).name));
+        select << aliased(columns.at(index), QStringLiteral("t."));
     return QStringLiteral("SELECT %1 FROM CHANGETABLE(CHANGES %2, ?) AS ct LEFT JOIN %2 AS t ON %3 "
                           "ORDER BY ct.SYS_CHANGE_VERSION, %4")
         .arg(select.join(QStringLiteral(", ")), dialect.quote(table), on.join(QStringLiteral(" AND ")), keyOrder(dialect, keys, QStringLiteral("ct")));

@@ -34,6 +34,39 @@ void requireSystem(db::SystemRepository &systems, qint64 id, const QString &fiel
     }
 }
 
+// Cursor kind change_tracking reads SQL Server's CHANGETABLE: only a sqlserver source has it.
+void requireChangeTrackingSource(db::SystemRepository &systems, const SyncPairDefinition &definition,
+                                 DefinitionErrors *errors)
+{
+    QString kind;
+    try {
+        kind = systems.get(definition.sourceSystem).kind;
+    } catch (const Error &error) {
+        if (error.kind() != Error::Kind::NotFound)
+            throw;
+        return; // reported by requireSystem
+    }
+    if (kind == QLatin1String("sqlserver"))
+        return;
+    bool pairCursorUsed = false;
+    for (int i = 0; i < definition.entities.size(); ++i) {
+        const auto cursor = definition.cursorOf(i);
+        if (definition.modeOf(i) != SyncMode::Cursor || !cursor || cursor->kind != CursorSettings::Kind::ChangeTracking)
+            continue;
+        if (definition.entities.at(i).cursor)
+            errors->add(QStringLiteral("entities[%1].cursor.kind").arg(i),
+                        QStringLiteral("change_tracking needs a sqlserver source; system %1 is of kind %2")
+                            .arg(definition.sourceSystem)
+                            .arg(kind));
+        else
+            pairCursorUsed = true;
+    }
+    if (pairCursorUsed)
+        errors->add(QStringLiteral("cursor.kind"), QStringLiteral("change_tracking needs a sqlserver source; system %1 is of kind %2")
+                                                       .arg(definition.sourceSystem)
+                                                       .arg(kind));
+}
+
 // A friendlier Conflict than the unique index's, raised before the write; the index still
 // decides a race between two writers.
 void requireFreeName(db::SyncPairRepository &pairs, const QString &name, qint64 exceptId)
@@ -82,6 +115,7 @@ db::SyncPairRecord PairStore::validated(const QJsonObject &body, qint64 exceptId
                                  "target transaction, which needs a transactional target cdc "
                                  "supports"),
                   &errors);
+    requireChangeTrackingSource(systems, definition, &errors);
     errors.throwIfAny(QStringLiteral("sync pair definition is invalid"));
     db::SyncPairRepository pairs(m_control);
     requireFreeName(pairs, definition.name, exceptId);

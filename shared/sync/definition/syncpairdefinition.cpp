@@ -23,6 +23,12 @@ const QStringList &modeNames()
     return names;
 }
 
+const QStringList &cursorKindNames()
+{
+    static const QStringList names { QStringLiteral("column"), QStringLiteral("change_tracking") };
+    return names;
+}
+
 const QStringList &deleteActionNames()
 {
     static const QStringList names { QStringLiteral("propagate"), QStringLiteral("soft_delete"), QStringLiteral("ignore") };
@@ -55,8 +61,18 @@ std::optional<CursorSettings> readCursor(JsonReader &parent, DefinitionErrors *e
     if (!json)
         return std::nullopt;
     JsonReader reader(*json, parent.path(QStringLiteral("cursor")), errors,
-                      { QStringLiteral("column"), QStringLiteral("reconcile_every") });
+                      { QStringLiteral("kind"), QStringLiteral("column"), QStringLiteral("reconcile_every") });
     CursorSettings cursor;
+    cursor.kind = CursorSettings::Kind(reader.choice(QStringLiteral("kind"), cursorKindNames(), false, 0));
+    if (cursor.kind == CursorSettings::Kind::ChangeTracking) {
+        // The source's change log is the cursor and names deletes itself: no column, no
+        // reconciliation (docs/connectors/sqlserver.md).
+        for (const QString &key : { QStringLiteral("column"), QStringLiteral("reconcile_every") }) {
+            if (reader.has(key))
+                reader.fail(key, QStringLiteral("must be absent when kind is change_tracking"));
+        }
+        return cursor;
+    }
     cursor.column = reader.text(QStringLiteral("column"), true);
     cursor.reconcileEvery = reader.integer(QStringLiteral("reconcile_every"), 1, 10000, 10);
     return cursor;

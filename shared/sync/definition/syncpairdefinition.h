@@ -36,6 +36,10 @@ namespace tf::sync {
 //                     "column": "is_deleted"},              required for soft_delete  [propagate]
 //   "cursor": {"column": "LastModified",                    required when mode is cursor
 //              "reconcile_every": 10},                      runs between key reconciliations [10]
+//             or {"kind": "change_tracking"}               "column" | "change_tracking" ["column"]:
+//                                                           SQL Server Change Tracking, sqlserver
+//                                                           sources only, no column
+//                                                           (docs/connectors/sqlserver.md)
 //   "enabled": true,                                        [true]
 //   "entities": [
 //     {"name": "property",
@@ -76,6 +80,10 @@ QString deleteActionName(DeletePolicy::Action action);
 
 struct CursorSettings
 {
+    // Column: an indexed column (LastModified, rowversion); ChangeTracking: the source's own
+    // change log (SQL Server CHANGETABLE), no column.
+    enum class Kind { Column, ChangeTracking };
+    Kind kind = Kind::Column;
     QString column;
     int reconcileEvery = 10; // every Nth cursor run also reconciles keys, to find deletes
 };

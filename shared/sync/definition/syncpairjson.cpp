@@ -16,6 +16,8 @@ QJsonObject toJson(const DeletePolicy &policy)
 
 QJsonObject toJson(const CursorSettings &cursor)
 {
+    if (cursor.kind == CursorSettings::Kind::ChangeTracking)
+        return { { QStringLiteral("kind"), QStringLiteral("change_tracking") } };
     return { { QStringLiteral("column"), cursor.column }, { QStringLiteral("reconcile_every"), cursor.reconcileEvery } };
 }
 

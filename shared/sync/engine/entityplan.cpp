@@ -158,7 +158,9 @@ EntityPlan planEntity(const EntitySpec &spec, ChangeMode mode, SourceConnector &
         appendColumn(&columns, sourceDescription.schema, name, spec);
     for (const QString &name : probe.sourceColumnsUsed())
         appendColumn(&columns, sourceDescription.schema, name, spec);
-    if (mode == ChangeMode::Cursor) {
+    // Change Tracking needs no cursor column: the source's change log is the cursor.
+    const bool cursorColumn = mode == ChangeMode::Cursor && !spec.changeTracking;
+    if (cursorColumn) {
         if (spec.cursorColumn.isEmpty())
             invalid(spec, QStringLiteral("cursor mode needs a cursor column"));
         appendColumn(&columns, sourceDescription.schema, spec.cursorColumn, spec);
@@ -172,7 +174,7 @@ EntityPlan planEntity(const EntitySpec &spec, ChangeMode mode, SourceConnector &
     for (int i = 0; i < spec.sourceKey.size(); ++i)
         plan.sourceKeyTypes << columns.at(i).type;
     plan.cursorIndex
-        = mode == ChangeMode::Cursor ? plan.readSchema->indexOf(spec.cursorColumn) : -1;
+        = cursorColumn ? plan.readSchema->indexOf(spec.cursorColumn) : -1;
     plan.mapping = std::make_shared<const MappingPlan>(
         MappingPlan::compile(spec.mapping, *plan.readSchema, targetDescription.schema));
     plan.targetSchema = plan.mapping->targetSchema();

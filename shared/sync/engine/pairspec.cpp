@@ -59,6 +59,7 @@ PairSpec pairSpecFrom(const SyncPairDefinition &definition, const QString &pairI
         spec.mode = changeModeOf(definition.modeOf(index));
         if (const auto cursor = definition.cursorOf(index)) {
             spec.cursorColumn = cursor->column;
+            spec.changeTracking = cursor->kind == CursorSettings::Kind::ChangeTracking;
             spec.reconcileEvery = cursor->reconcileEvery;
         }
         const DeletePolicy deletes = definition.deletePolicyOf(index);

@@ -29,6 +29,9 @@ struct EntitySpec
     QJsonArray validation; // validation rules (compiled by the ValidatorFactory)
     ChangeMode mode = ChangeMode::Hash;
     QString cursorColumn; // source column, cursor mode
+    // Cursor mode over the source's change log (SQL Server Change Tracking) instead of a
+    // column: ChangeTrackingExecutor.
+    bool changeTracking = false;
     int reconcileEvery = 0; // cursor mode: key reconciliation every N runs (0: never)
     DeleteAction deleteAction = DeleteAction::Propagate;
     QString softDeleteColumn; // target boolean column, soft_delete

@@ -1,6 +1,7 @@
 #include "syncrunner.h"
 
 #include "batchpipeline.h"
+#include "changetrackingexecutor.h"
 #include "chunkedload.h"
 #include "core/errors.h"
 #include "core/jsonutil.h"
@@ -105,6 +106,9 @@ void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int inde
                               [&] { m_source.describe(spec.sourceEntity); });
         context.target().call(QStringLiteral("describing %1").arg(spec.targetEntity),
                               [&] { m_target.describe(spec.targetEntity); });
+        // Change Tracking's first load and resyncs store the version they started from, so
+        // they are never split into chunks.
+        const bool changeTracking = mode == ChangeMode::Cursor && spec.changeTracking;
         const EntityPlan plan = planEntity(spec, mode, m_source, m_target, m_validators);
         state = std::make_unique<StateRoute>(m_target, m_controlState);
         if (!context.dryRun()) {
@@ -113,7 +117,7 @@ void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int inde
             });
             begun = true;
         }
-        const bool chunked = m_chunked && begun && state->stateTravelsWithData()
+        const bool chunked = !changeTracking && m_chunked && begun && state->stateTravelsWithData()
             && m_chunked->load(context, plan, mode, m_source, m_target, *state, stats);
         if (!chunked) {
             BatchPipeline pipeline(context, plan, m_target, *state, stats);
@@ -122,7 +126,10 @@ void SyncRunner::runEntity(RunContext &context, const EntitySpec &spec, int inde
                 HashExecutor(context, plan, m_source, *state, pipeline, stats).run({});
                 break;
             case ChangeMode::Cursor:
-                CursorExecutor(context, plan, m_source, *state, pipeline, stats).run();
+                if (changeTracking)
+                    ChangeTrackingExecutor(context, plan, m_source, *state, pipeline, stats).run();
+                else
+                    CursorExecutor(context, plan, m_source, *state, pipeline, stats).run();
                 break;
             case ChangeMode::Full:
                 FullExecutor(context, plan, m_source, *state, pipeline, stats).run();
