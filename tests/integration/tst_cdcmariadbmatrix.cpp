@@ -76,13 +76,11 @@ class TestCdcMariaDbMatrix : public QObject
         return m_side->value(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2").arg(table, where));
     }
 
-    // The pair's slot exists and has been in use: changes committed from now on reach it. (It is
-    // in use while being created and again once streaming: seen once is enough.)
+    // The pair's slot streams: changes committed from now on reach it (streamingSlotQuery: the
+    // slot is also "active" while being created, and QTest checks its condition twice).
     void waitForSlot(const QString &pairId)
     {
-        QTRY_VERIFY_WITH_TIMEOUT(pgValue(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
-                                                        "slot_name = 'tf_pair_%1' AND active").arg(pairId))
-                                     == 1,
+        QTRY_VERIFY_WITH_TIMEOUT(pgValue(test::streamingSlotQuery(QStringLiteral("tf_pair_") + pairId)) == 1,
                                  30000);
     }
 

@@ -237,10 +237,7 @@ class TestCdcOdbc : public QObject
     void waitForSlot(const QString &pairId)
     {
         QTRY_VERIFY_WITH_TIMEOUT(
-            pgValue(QStringLiteral("SELECT count(*) FROM pg_replication_slots WHERE "
-                                   "slot_name = 'tf_pair_%1' AND active")
-                        .arg(pairId))
-                == 1,
+            pgValue(test::streamingSlotQuery(QStringLiteral("tf_pair_") + pairId)) == 1,
             30000);
     }
     // A new target database of the cluster (psqlodbc) or a new SQLite file in WAL mode (a
