@@ -194,6 +194,13 @@ as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGROOT/server.log" -w -o "$PGOPTS" s
 PG_STARTED=1
 BASE_URL=postgresql://postgres@127.0.0.1:$PORT
 
+# CPU seconds of the cluster's processes so far: the postmaster's own and its exited children's
+# (each connection's backend is counted once it has ended).
+server_cpu()
+{
+    awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13 + $14 + $15) / tck }' \
+        "/proc/$(head -1 "$PGDATA_DIR/postmaster.pid")/stat"
+}
 pq() { local db=$1; shift; PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d "$db" "$@"; }
 pqv() { local db=$1; shift; pq "$db" -At "$@"; }
 
@@ -288,20 +295,24 @@ if ((!ONLY_MARIADB)); then
     for db in dst dstc dstv; do empty_table "$db"; done
 
     # --- baseline: the COPY pipe ------------------------------------------------------------------
-    copy_pipe() # src-db dst-db -> prints seconds
+    copy_pipe() # src-db dst-db -> prints seconds; the CPU of both ends in $WORK/pipe.cpu
     {
         empty_table "$2"
         pq "$2" -c "CHECKPOINT" >/dev/null
-        local t0
+        local t0 s0 s
+        s0=$(server_cpu)
         t0=$(now)
-        pq "$1" -c '\copy t to stdout' | pq "$2" -c '\copy t from stdin'
-        since "$t0"
+        /usr/bin/time -f '%U %S' -o "$WORK/pipe.time" bash -c "$(declare -f pq); PORT=$PORT;"' pq "$1" -c "\\copy t to stdout" | pq "$2" -c "\\copy t from stdin"' _ "$1" "$2"
+        s=$(since "$t0")
+        awk -v s0="$s0" -v s1="$(server_cpu)" '{ printf "psql cpu %.1f s, server cpu %.1f s\n", $1 + $2, s1 - s0 }' \
+            "$WORK/pipe.time" >"$WORK/pipe.cpu"
+        echo "$s"
     }
     PIPES=()
     for i in $(seq "$PIPE_RUNS"); do
         s=$(copy_pipe src pipe)
         PIPES+=("$s")
-        log "COPY pipe run $i: $s s (load $(loadavg))"
+        log "COPY pipe run $i: $s s, $(cat "$WORK/pipe.cpu") (load $(loadavg))"
     done
     [[ $(checksum pipe) == "$SRC_SUM" ]] || die "the COPY pipe copy differs from the source"
     PIPE=$(printf '%s\n' "${PIPES[@]}" | median)
@@ -399,9 +410,9 @@ perf_save() # step
     perf report -i "$OUT/$1.perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
         | grep -v '^$' | head -70 >"$OUT/$1.perf.txt" || true
     # Samples per thread (tid), then each thread's top functions.
-    perf report -i "$OUT/$1.perf.data" --no-children --sort tid --stdio -g none 2>/dev/null \
+    perf report -i "$OUT/$1.perf.data" --no-children --sort comm --stdio -g none 2>/dev/null \
         | grep -v '^$' | head -20 >"$OUT/$1.perf-threads.txt" || true
-    perf report -i "$OUT/$1.perf.data" --no-children --sort tid,symbol --stdio -g none 2>/dev/null \
+    perf report -i "$OUT/$1.perf.data" --no-children --sort comm,symbol --stdio -g none 2>/dev/null \
         | grep -v '^$' | head -120 >"$OUT/$1.perf-thread-symbols.txt" || true
 }
 
@@ -411,7 +422,8 @@ tf_sync() # step-name tfctl-args...
     local step=$1; shift
     local target_db=${TARGET_DB:-dst}
     pgstat_reset "$target_db"
-    local t0 rc=0
+    local t0 rc=0 s0
+    s0=$(server_cpu)
     t0=$(now)
     local wrap=()
     ((PERF)) && wrap=(perf record -q -g -F 499 -o "$OUT/$step.perf.data" --)
@@ -423,6 +435,7 @@ tf_sync() # step-name tfctl-args...
     # CPU over wall: above 1 when tfctl's threads (the prefetching read) work at once.
     CPU=$(awk -F': ' -v wall="$WALL" '/User time/ { u = $2 } /System time/ { s = $2 }
         END { printf "tfctl cpu %.1f s = %.2f x wall", u + s, (u + s) / (wall > 0 ? wall : 1) }' "$OUT/$step.time")
+    CPU+=", $(awk -v a="$s0" -v b="$(server_cpu)" 'BEGIN { printf "server cpu %.1f s", b - a }')"
     perf_save "$step"
     STATS=$(sed -n '/^{/,$p' "$OUT/$step.out" | jq -c '{status, totals}')
     [[ $(jq -r .status <<<"$STATS") == completed ]] || die "$step: $STATS"
@@ -513,7 +526,7 @@ full_rounds()
     for r in $(seq "$FULL_ROUNDS"); do
         s=$(copy_pipe src pipe)
         pipes+=("$s")
-        log "round $r: COPY pipe $s s (load $(loadavg))"
+        log "round $r: COPY pipe $s s, $(cat "$WORK/pipe.cpu") (load $(loadavg))"
         bins=("$tfctl_saved") tags=(a)
         if [[ -n $COMPARE_BIN ]]; then
             if ((r % 2)); then bins=("$tfctl_saved" "$COMPARE_BIN/tfctl") tags=(a b)
