@@ -100,6 +100,30 @@ private slots:
         QCOMPARE(QCryptographicHash::hash(copy, QCryptographicHash::Md5).toHex(),
                  QByteArray("63c715f562da21ca5c4a9b9087e0baed"));
     }
+
+    // appendCopyString (the state's keys, text-like COPY fields) writes the bytes that
+    // appendCopyText writes for the text's UTF-8, ASCII or not, after what the buffer holds.
+    void copyStringIsCopyTextOfUtf8()
+    {
+        const QList<QString> texts { QString(), QString(QLatin1String("")), QStringLiteral("12345"),
+                                     QStringLiteral("tab\there\nnew\rcr\\back \\N"), QStringLiteral("\u00e9t\u00e9"),
+                                     QStringLiteral("a\t\u00e9\\\U0001F600\n"), QStringLiteral("-9223372036854775808"),
+                                     QString(300, QLatin1Char('\\')) };
+        for (const QString &text : texts) {
+            QByteArray fromString("prefix\t");
+            QByteArray fromUtf8("prefix\t");
+            pg::appendCopyString(fromString, text);
+            pg::appendCopyText(fromUtf8, text.toUtf8());
+            QCOMPARE(fromString, fromUtf8);
+        }
+        QByteArray out;
+        pg::appendCopyString(out, QStringLiteral("a\tb\\c\r\n\u00e9"));
+        QCOMPARE(out, QByteArray("a\\tb\\\\c\\r\\n\xc3\xa9"));
+        QByteArray none;
+        pg::appendCopyString(none, QString()); // NULL is the caller's \N; a null text is ''
+        pg::appendCopyString(none, QString(QLatin1String("")));
+        QCOMPARE(none, QByteArray(""));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRowHash)
