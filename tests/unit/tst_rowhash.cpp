@@ -124,6 +124,38 @@ private slots:
         pg::appendCopyString(none, QString(QLatin1String("")));
         QCOMPARE(none, QByteArray(""));
     }
+
+    // cannotHold's numeric(p,s) check (per value on the full sync's path, checked without
+    // copies): what fits passes, rounding and overflow are refused with their message.
+    void cannotHoldNumeric()
+    {
+        const auto column = [](int precision, int scale) {
+            pg::PgColumn c;
+            c.name = QStringLiteral("amount");
+            c.type = ValueType::Decimal;
+            c.sqlType = c.baseName = QStringLiteral("numeric");
+            c.typmod = ((precision << 16) | (scale & 0x7ff)) + 4;
+            return c;
+        };
+        const pg::PgColumn n142 = column(14, 2);
+        const auto check = [](const QString &text, const pg::PgColumn &c) { return pg::cannotHold(text, c); };
+        QCOMPARE(check(QStringLiteral("123456789012.34"), n142), QString());
+        QCOMPARE(check(QStringLiteral("-123456789012.34"), n142), QString());
+        QCOMPARE(check(QStringLiteral("-0.5"), n142), QString());
+        QCOMPARE(check(QStringLiteral("0"), n142), QString());
+        QCOMPARE(check(QStringLiteral("NaN"), n142), QString());
+        QCOMPARE(pg::cannotHold(QVariant(), n142), QString());
+        QCOMPARE(check(QStringLiteral("1234567890123.4"), n142),
+                 QStringLiteral("1234567890123.4 does not fit in numeric(14,2)"));
+        QCOMPARE(check(QStringLiteral("-0.125"), n142),
+                 QStringLiteral("-0.125 would be rounded to 2 decimal places by numeric(14,2)"));
+        QCOMPARE(check(QStringLiteral("-Infinity"), n142), QStringLiteral("-Infinity does not fit in numeric(14,2)"));
+        const pg::PgColumn n5m2 = column(5, -2); // PostgreSQL 15: a negative scale rounds to hundreds
+        QCOMPARE(check(QStringLiteral("-1200"), n5m2), QString());
+        QCOMPARE(check(QStringLiteral("1250"), n5m2),
+                 QStringLiteral("1250 would be rounded to -2 decimal places by numeric(5,-2)"));
+        QCOMPARE(check(QStringLiteral("123456700"), n5m2), QStringLiteral("123456700 does not fit in numeric(5,-2)"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRowHash)
