@@ -7,7 +7,8 @@
 # Not part of ctest. See docs/performance.md for what it measures and the last results.
 #
 #   bench/run.sh [--rows N] [--big-rows N | --skip-big] [--pipe-runs N] [--batch-size N]
-#                [--skip-pgloader] [--only-verify | --only-hash] [--skip-mariadb | --only-mariadb]
+#                [--skip-pgloader] [--only-verify | --only-hash | --only-full] [--skip-mariadb | --only-mariadb]
+#                [--full-rounds N] [--compare-bin DIR]
 #                [--mariadb-rows N] [--pg-stats] [--perf] [--out DIR] [--keep]
 #
 # Binaries: $TF_BIN_DIR/tfctl, else build/release/bin/tfctl (the release preset is configured
@@ -23,6 +24,9 @@ SKIP_PGLOADER=0
 PGLOADER_HEAP_MB=4096
 ONLY_VERIFY=0
 ONLY_HASH=0
+ONLY_FULL=0
+FULL_ROUNDS=0
+COMPARE_BIN=""
 SKIP_MARIADB=0
 ONLY_MARIADB=0
 MARIADB_ROWS=""
@@ -34,7 +38,7 @@ OUT=""
 
 usage()
 {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     cat <<'EOF'
 Options:
   --rows N          rows of the main table (default 1000000)
@@ -49,6 +53,13 @@ Options:
   --only-hash       only the COPY pipe baseline and bench-hash's steps (full sync, the two
                     no-change hash runs, the 0.1% change and its hash run): no pgloader,
                     tf-syncd, cursor, chunked, verify, big or MariaDB steps
+  --only-full       only the COPY pipe baseline and bench-hash's full sync (mapping + 3 rules),
+                    then --full-rounds rounds (default 3 with --only-full)
+  --full-rounds N   after the full sync, N rounds of: the COPY pipe, then the same full sync
+                    on a new pair into an emptied target (and with --compare-bin, once with
+                    each binary, their order alternating per round); medians and ratios recorded
+  --compare-bin DIR a second build's bin directory (DIR/tfctl) to time against in the rounds
+                    (same invocation, same data: before/after comparisons on a noisy machine)
   --skip-mariadb    skip the MariaDB -> PostgreSQL steps (bench/mariadbstep.sh)
   --only-mariadb    only the MariaDB -> PostgreSQL steps (its own pipe, full and hash runs)
   --mariadb-rows N  rows of the MariaDB table (default: --rows)
@@ -71,6 +82,9 @@ while (($#)); do
     --pgloader-heap) PGLOADER_HEAP_MB=$2; shift 2 ;;
     --only-verify) ONLY_VERIFY=1; shift ;;
     --only-hash) ONLY_HASH=1; shift ;;
+    --only-full) ONLY_FULL=1; shift ;;
+    --full-rounds) FULL_ROUNDS=$2; shift 2 ;;
+    --compare-bin) COMPARE_BIN=$2; shift 2 ;;
     --skip-mariadb) SKIP_MARIADB=1; shift ;;
     --only-mariadb) ONLY_MARIADB=1; shift ;;
     --mariadb-rows) MARIADB_ROWS=$2; shift 2 ;;
@@ -84,9 +98,13 @@ while (($#)); do
 done
 ((ONLY_VERIFY)) && SKIP_PGLOADER=1 SKIP_BIG=1 SKIP_MARIADB=1
 ((ONLY_HASH)) && SKIP_PGLOADER=1 SKIP_BIG=1 SKIP_MARIADB=1
+((ONLY_FULL)) && SKIP_PGLOADER=1 SKIP_BIG=1 SKIP_MARIADB=1
+((ONLY_FULL && FULL_ROUNDS == 0)) && FULL_ROUNDS=3
+((ONLY_FULL + ONLY_HASH + ONLY_VERIFY > 1)) && { echo "run.sh: --only-verify, --only-hash and --only-full exclude each other" >&2; exit 2; }
+[[ -z $COMPARE_BIN || -x $COMPARE_BIN/tfctl ]] || { echo "run.sh: no tfctl in --compare-bin $COMPARE_BIN" >&2; exit 2; }
+[[ $FULL_ROUNDS =~ ^[0-9]+$ ]] || { echo "run.sh: --full-rounds '$FULL_ROUNDS' is not a number" >&2; exit 2; }
 ((ONLY_MARIADB)) && SKIP_PGLOADER=1 SKIP_BIG=1
-((ONLY_VERIFY && ONLY_HASH)) && { echo "run.sh: --only-verify and --only-hash exclude each other" >&2; exit 2; }
-((ONLY_MARIADB && (SKIP_MARIADB || ONLY_HASH))) && { echo "run.sh: --only-mariadb with --skip-mariadb, --only-verify or --only-hash" >&2; exit 2; }
+((ONLY_MARIADB && (SKIP_MARIADB || ONLY_HASH || ONLY_FULL))) && { echo "run.sh: --only-mariadb with --skip-mariadb, --only-verify, --only-hash or --only-full" >&2; exit 2; }
 MARIADB_ROWS=${MARIADB_ROWS:-$ROWS}
 for n in "$ROWS" "$BIG_ROWS" "$PIPE_RUNS" "$BATCH" "$PGLOADER_HEAP_MB" "$MARIADB_ROWS"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
@@ -176,6 +194,13 @@ as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGROOT/server.log" -w -o "$PGOPTS" s
 PG_STARTED=1
 BASE_URL=postgresql://postgres@127.0.0.1:$PORT
 
+# CPU seconds of the cluster's processes so far: the postmaster's own and its exited children's
+# (each connection's backend is counted once it has ended).
+server_cpu()
+{
+    awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13 + $14 + $15) / tck }' \
+        "/proc/$(head -1 "$PGDATA_DIR/postmaster.pid")/stat"
+}
 pq() { local db=$1; shift; PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d "$db" "$@"; }
 pqv() { local db=$1; shift; pq "$db" -At "$@"; }
 
@@ -247,7 +272,7 @@ log "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 104857
     "load $(loadavg); PostgreSQL $("$PGBIN/postgres" --version | awk '{ print $3 }'); rows $ROWS, batch_size $BATCH"
 {
     echo "date: $(date -Is)"
-    echo "command: bench/run.sh --rows $ROWS --big-rows $BIG_ROWS$( ((SKIP_BIG)) && echo ' --skip-big')$( ((SKIP_PGLOADER)) && echo ' --skip-pgloader')$( ((ONLY_VERIFY)) && echo ' --only-verify')$( ((ONLY_HASH)) && echo ' --only-hash')$( ((SKIP_MARIADB)) && echo ' --skip-mariadb')$( ((ONLY_MARIADB)) && echo ' --only-mariadb') --mariadb-rows $MARIADB_ROWS --pipe-runs $PIPE_RUNS --batch-size $BATCH"
+    echo "command: bench/run.sh --rows $ROWS --big-rows $BIG_ROWS$( ((SKIP_BIG)) && echo ' --skip-big')$( ((SKIP_PGLOADER)) && echo ' --skip-pgloader')$( ((ONLY_VERIFY)) && echo ' --only-verify')$( ((ONLY_HASH)) && echo ' --only-hash')$( ((ONLY_FULL)) && echo ' --only-full') --full-rounds $FULL_ROUNDS$([[ -n $COMPARE_BIN ]] && echo " --compare-bin $COMPARE_BIN")$( ((SKIP_MARIADB)) && echo ' --skip-mariadb')$( ((ONLY_MARIADB)) && echo ' --only-mariadb') --mariadb-rows $MARIADB_ROWS --pipe-runs $PIPE_RUNS --batch-size $BATCH"
     echo "tfctl: $TFCTL"
     echo "git: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null)$(cd "$REPO" && git diff --quiet 2>/dev/null || echo ' (dirty)')"
     echo "cpu: $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -270,25 +295,29 @@ if ((!ONLY_MARIADB)); then
     for db in dst dstc dstv; do empty_table "$db"; done
 
     # --- baseline: the COPY pipe ------------------------------------------------------------------
-    copy_pipe() # src-db dst-db -> prints seconds
+    copy_pipe() # src-db dst-db -> prints seconds; the CPU of both ends in $WORK/pipe.cpu
     {
         empty_table "$2"
         pq "$2" -c "CHECKPOINT" >/dev/null
-        local t0
+        local t0 s0 s
+        s0=$(server_cpu)
         t0=$(now)
-        pq "$1" -c '\copy t to stdout' | pq "$2" -c '\copy t from stdin'
-        since "$t0"
+        /usr/bin/time -f '%U %S' -o "$WORK/pipe.time" bash -c "$(declare -f pq); PORT=$PORT;"' pq "$1" -c "\\copy t to stdout" | pq "$2" -c "\\copy t from stdin"' _ "$1" "$2"
+        s=$(since "$t0")
+        awk -v s0="$s0" -v s1="$(server_cpu)" '{ printf "psql cpu %.1f s, server cpu %.1f s\n", $1 + $2, s1 - s0 }' \
+            "$WORK/pipe.time" >"$WORK/pipe.cpu"
+        echo "$s"
     }
     PIPES=()
     for i in $(seq "$PIPE_RUNS"); do
         s=$(copy_pipe src pipe)
         PIPES+=("$s")
-        log "COPY pipe run $i: $s s (load $(loadavg))"
+        log "COPY pipe run $i: $s s, $(cat "$WORK/pipe.cpu") (load $(loadavg))"
     done
     [[ $(checksum pipe) == "$SRC_SUM" ]] || die "the COPY pipe copy differs from the source"
     PIPE=$(printf '%s\n' "${PIPES[@]}" | median)
     record "COPY pipe (baseline, median of $PIPE_RUNS: ${PIPES[*]})" "$PIPE" "1.000" "-" "-" "load $(loadavg)"
-    pq postgres -c "DROP DATABASE pipe"
+    ((FULL_ROUNDS)) || pq postgres -c "DROP DATABASE pipe"
 fi
 
 # --- pgloader ---------------------------------------------------------------------------------
@@ -378,8 +407,13 @@ pgstat_save() # db step
 perf_save() # step
 {
     ((PERF)) || return 0
-    perf report -i "$OUT/$1.perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null \
+    perf report -i "$OUT/$1.perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null \
         | grep -v '^$' | head -70 >"$OUT/$1.perf.txt" || true
+    # Samples per thread (tid), then each thread's top functions.
+    perf report -i "$OUT/$1.perf.data" --no-children --sort comm --stdio -g none 2>/dev/null \
+        | grep -v '^$' | head -20 >"$OUT/$1.perf-threads.txt" || true
+    perf report -i "$OUT/$1.perf.data" --no-children --sort comm,symbol --stdio -g none 2>/dev/null \
+        | grep -v '^$' | head -120 >"$OUT/$1.perf-thread-symbols.txt" || true
 }
 
 # Runs tfctl sync under /usr/bin/time; sets WALL (s), RSS_MB (peak), STATS (totals JSON).
@@ -388,10 +422,11 @@ tf_sync() # step-name tfctl-args...
     local step=$1; shift
     local target_db=${TARGET_DB:-dst}
     pgstat_reset "$target_db"
-    local t0 rc=0
+    local t0 rc=0 s0
+    s0=$(server_cpu)
     t0=$(now)
     local wrap=()
-    ((PERF)) && wrap=(perf record -q -F 499 -o "$OUT/$step.perf.data" --)
+    ((PERF)) && wrap=(perf record -q -g -F 499 -o "$OUT/$step.perf.data" --)
     /usr/bin/time -v -o "$OUT/$step.time" "${wrap[@]}" "$TFCTL" sync run "$@" --json --data-dir "$TFDATA" \
         >"$OUT/$step.out" 2>"$OUT/$step.err" || rc=$?
     WALL=$(since "$t0")
@@ -400,6 +435,7 @@ tf_sync() # step-name tfctl-args...
     # CPU over wall: above 1 when tfctl's threads (the prefetching read) work at once.
     CPU=$(awk -F': ' -v wall="$WALL" '/User time/ { u = $2 } /System time/ { s = $2 }
         END { printf "tfctl cpu %.1f s = %.2f x wall", u + s, (u + s) / (wall > 0 ? wall : 1) }' "$OUT/$step.time")
+    CPU+=", $(awk -v a="$s0" -v b="$(server_cpu)" 'BEGIN { printf "server cpu %.1f s", b - a }')"
     perf_save "$step"
     STATS=$(sed -n '/^{/,$p' "$OUT/$step.out" | jq -c '{status, totals}')
     [[ $(jq -r .status <<<"$STATS") == completed ]] || die "$step: $STATS"
@@ -480,6 +516,47 @@ syncd_full()
     pq postgres -c "DROP DATABASE dsts" >/dev/null 2>&1 || true
 }
 
+# --full-rounds: the COPY pipe and the full sync (mapping + 3 rules, a new pair each time, so no
+# state, into an emptied dst) in turn, with tfctl and, with --compare-bin, the other binary; the
+# order of the two binaries alternates per round. Each ratio is to the median of the rounds' pipes.
+full_rounds()
+{
+    local r bins tags i s tfctl_saved=$TFCTL
+    local -a pipes=() times_a=() times_b=()
+    for r in $(seq "$FULL_ROUNDS"); do
+        s=$(copy_pipe src pipe)
+        pipes+=("$s")
+        log "round $r: COPY pipe $s s, $(cat "$WORK/pipe.cpu") (load $(loadavg))"
+        bins=("$tfctl_saved") tags=(a)
+        if [[ -n $COMPARE_BIN ]]; then
+            if ((r % 2)); then bins=("$tfctl_saved" "$COMPARE_BIN/tfctl") tags=(a b)
+            else bins=("$COMPARE_BIN/tfctl" "$tfctl_saved") tags=(b a); fi
+        fi
+        for i in "${!bins[@]}"; do
+            TFCTL=${bins[$i]}
+            empty_table dst
+            add_pair "bench-full-$r-${tags[$i]}" "$SYS_SRC" "$SYS_DST" hash ""
+            tf_sync "full-r$r-${tags[$i]}" "bench-full-$r-${tags[$i]}" --full
+            [[ $(checksum dst) == "$SRC_SUM" ]] || die "round $r (${tags[$i]}): dst differs from src"
+            if [[ ${tags[$i]} == a ]]; then times_a+=("$WALL"); else times_b+=("$WALL"); fi
+            log "round $r: full sync (${tags[$i]}: $TFCTL) $WALL s = $(ratio "$WALL" "$s")x this round's pipe"
+        done
+    done
+    TFCTL=$tfctl_saved
+    local p a b
+    p=$(printf '%s\n' "${pipes[@]}" | median)
+    a=$(printf '%s\n' "${times_a[@]}" | median)
+    record "(rounds) COPY pipe, median of $FULL_ROUNDS: ${pipes[*]}" "$p" "1.000" "-" "-" "load $(loadavg)"
+    record "(rounds) full sync, $TFCTL, median: ${times_a[*]}" "$a" "$(ratio "$a" "$p")" "<= 1.3x" \
+        "$(verdict "$(ratio "$a" "$p")" '<=' 1.3)" "ratio to the rounds' pipe"
+    if [[ -n $COMPARE_BIN ]]; then
+        b=$(printf '%s\n' "${times_b[@]}" | median)
+        record "(rounds) full sync, $COMPARE_BIN/tfctl, median: ${times_b[*]}" "$b" "$(ratio "$b" "$p")" "<= 1.3x" \
+            "$(verdict "$(ratio "$b" "$p")" '<=' 1.3)" "ratio to the rounds' pipe"
+    fi
+    pq postgres -c "DROP DATABASE pipe" >/dev/null
+}
+
 # The sync steps of bench-hash and bench-cursor (--only-verify skips them).
 if ((!ONLY_VERIFY && !ONLY_MARIADB)); then
     # --- full sync ------------------------------------------------------------------------------
@@ -499,6 +576,8 @@ if ((!ONLY_VERIFY && !ONLY_MARIADB)); then
     # its own empty target (dsts), so both runs start alike (empty table, no state). Timed from
     # POST /sync/<id>/start to the operation's end as seen by polling every 100 ms (the
     # operation's own created_at -> finished_at is in the note); tfctl's time includes its start.
+    ((FULL_ROUNDS)) && full_rounds
+    if ((!ONLY_FULL)); then
     ((ONLY_HASH)) || syncd_full
     # --- hash mode, no changes --------------------------------------------------------------------
     tf_sync hash-nochange-1 bench-hash
@@ -561,6 +640,7 @@ SQL
     log "  dstc has $missing rows, src $(pqv src -c 'SELECT count(*) FROM t') (the $N_DEL deletes wait for reconciliation)"
     fi
 
+    fi # !ONLY_FULL
     record "peak RSS, full sync of $ROWS rows" "-" "$FULL_RSS MB" "<= 150 MB" "$(verdict "$FULL_RSS" '<=' 150)" ""
 fi
 
@@ -575,12 +655,12 @@ if ((ONLY_MARIADB)); then
 fi
 
 # --- chunked full load through tf-syncd, 1 and 2 workers (bench/chunkstep.sh) ---------------
-if ((!ONLY_VERIFY && !ONLY_HASH)); then
+if ((!ONLY_VERIFY && !ONLY_HASH && !ONLY_FULL)); then
     source "$REPO/bench/chunkstep.sh"
     chunk_steps
 fi
 
-if ((!ONLY_HASH)); then
+if ((!ONLY_HASH && !ONLY_FULL)); then
 # --- verify and repair (pair bench-verify: src -> dstv, plain mapping) -----------------------
 # Runs tfctl verify under /usr/bin/time; sets WALL (s), CPU and REPORT (the run's "verify" report).
 # Exit codes: 0 no differences, 3 differences found, 1 failed, 2 bad input.
@@ -590,7 +670,7 @@ tf_verify() # step-name expected-exit tfctl-verify-args...
     pgstat_reset dstv
     pq dstv -c "CHECKPOINT" >/dev/null
     local t0 rc=0 wrap=()
-    ((PERF)) && wrap=(perf record -q -F 499 -o "$OUT/$step.perf.data" --)
+    ((PERF)) && wrap=(perf record -q -g -F 499 -o "$OUT/$step.perf.data" --)
     t0=$(now)
     /usr/bin/time -v -o "$OUT/$step.time" "${wrap[@]}" "$TFCTL" verify "$@" --json --data-dir "$TFDATA" \
         >"$OUT/$step.out" 2>"$OUT/$step.err" || rc=$?

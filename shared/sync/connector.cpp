@@ -70,6 +70,17 @@ QList<FieldError> TargetConnector::unrepresentable(const QString &, const Schema
     return {};
 }
 
+QList<QList<FieldError>> TargetConnector::unrepresentableRows(const QString &entity,
+                                                              const Schema &schema,
+                                                              const QList<const Row *> &rows)
+{
+    QList<QList<FieldError>> errors;
+    errors.reserve(rows.size());
+    for (const Row *row : rows)
+        errors << unrepresentable(entity, schema, *row);
+    return errors;
+}
+
 bool TargetConnector::hasUniqueKey(const QString &, const QStringList &)
 {
     return true;

@@ -284,6 +284,10 @@ public:
     // PostgreSQL date column cannot hold a date past 5874897. The default accepts everything.
     virtual QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
                                               const Row &row);
+    // unrepresentable() of each row, in order. The default asks row by row; a connector whose
+    // check looks something up per call (a catalog) overrides it to look up once per batch.
+    virtual QList<QList<FieldError>> unrepresentableRows(const QString &entity, const Schema &schema,
+                                                         const QList<const Row *> &rows);
 
     // True when `entity` has a primary key or a unique constraint on exactly these columns,
     // which upserts by key need. A target without constraints (a file) answers true.

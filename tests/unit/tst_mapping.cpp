@@ -144,6 +144,15 @@ private slots:
         row("trim bytes", R"(["trim"])", QByteArray("x"), ValueType::Text, null, "trim: binary data is not text");
         row("upper", R"(["upper"])", text("abc"), ValueType::Text, text("ABC"));
         row("upper bytes", R"(["upper"])", QByteArray("x"), ValueType::Text, null, "upper: binary data is not text");
+        // Text that the step leaves as it is comes back equal (the step keeps the value); empty
+        // text stays empty, never NULL; non-ASCII text is changed by character.
+        row("trim unchanged", R"(["trim"])", text("a b"), ValueType::Text, text("a b"));
+        row("trim empty", R"(["trim"])", text(""), ValueType::Text, text(""));
+        row("trim to empty", R"(["trim"])", text(" \t "), ValueType::Text, text(""));
+        row("trim non-ascii", R"(["trim"])", text("\u00a0 \u00e9t\u00e9 "), ValueType::Text, text("\u00e9t\u00e9"));
+        row("upper unchanged", R"(["trim", "upper"])", text("0A1B2C3D"), ValueType::Text, text("0A1B2C3D"));
+        row("upper non-ascii", R"(["upper"])", text("stra\u00dfe \u00e9"), ValueType::Text, text("STRASSE \u00c9"));
+        row("upper empty", R"(["upper"])", text(""), ValueType::Text, text(""));
         row("lower", R"(["lower"])", text("AbC"), ValueType::Text, text("abc"));
         row("lower bytes", R"(["lower"])", QByteArray("x"), ValueType::Text, null, "lower: binary data is not text");
         row("capitalize", R"(["capitalize"])", text("JOHN o'brien-SMITH"), ValueType::Text, text("John O'Brien-Smith"));
@@ -170,6 +179,13 @@ private slots:
         row("round decimal huge", R"([{"fn": "round", "args": [1]}])", text("123456789012345678.45"), ValueType::Decimal,
             text("123456789012345678.5"));
         row("round zero places", R"(["round"])", text("2.5"), ValueType::Decimal, text("3"));
+        // Nothing to round (the fast path that skips splitting the digits): the same text back.
+        row("round nothing to round", R"([{"fn": "round", "args": [2]}])", text("-12.5"), ValueType::Decimal, text("-12.5"));
+        row("round exact places", R"([{"fn": "round", "args": [2]}])", text("0.05"), ValueType::Decimal, text("0.05"));
+        row("round whole", R"([{"fn": "round", "args": [2]}])", text("-9007199254740993"), ValueType::Decimal,
+            text("-9007199254740993"));
+        row("round one place past", R"([{"fn": "round", "args": [2]}])", text("-0.005"), ValueType::Decimal, text("-0.01"));
+        row("round to zero", R"([{"fn": "round", "args": [2]}])", text("-0.004"), ValueType::Decimal, text("0"));
         row("round zero places negative", R"(["round"])", text("-2.5"), ValueType::Decimal, text("-3"));
         row("round double", R"([{"fn": "round", "args": [2]}])", 2.675, ValueType::Double, 2.68);
         row("round double 1.005", R"([{"fn": "round", "args": [2]}])", 1.005, ValueType::Double, 1.01);

@@ -100,6 +100,62 @@ private slots:
         QCOMPARE(QCryptographicHash::hash(copy, QCryptographicHash::Md5).toHex(),
                  QByteArray("63c715f562da21ca5c4a9b9087e0baed"));
     }
+
+    // appendCopyString (the state's keys, text-like COPY fields) writes the bytes that
+    // appendCopyText writes for the text's UTF-8, ASCII or not, after what the buffer holds.
+    void copyStringIsCopyTextOfUtf8()
+    {
+        const QList<QString> texts { QString(), QString(QLatin1String("")), QStringLiteral("12345"),
+                                     QStringLiteral("tab\there\nnew\rcr\\back \\N"), QStringLiteral("\u00e9t\u00e9"),
+                                     QStringLiteral("a\t\u00e9\\\U0001F600\n"), QStringLiteral("-9223372036854775808"),
+                                     QString(300, QLatin1Char('\\')) };
+        for (const QString &text : texts) {
+            QByteArray fromString("prefix\t");
+            QByteArray fromUtf8("prefix\t");
+            pg::appendCopyString(fromString, text);
+            pg::appendCopyText(fromUtf8, text.toUtf8());
+            QCOMPARE(fromString, fromUtf8);
+        }
+        QByteArray out;
+        pg::appendCopyString(out, QStringLiteral("a\tb\\c\r\n\u00e9"));
+        QCOMPARE(out, QByteArray("a\\tb\\\\c\\r\\n\xc3\xa9"));
+        QByteArray none;
+        pg::appendCopyString(none, QString()); // NULL is the caller's \N; a null text is ''
+        pg::appendCopyString(none, QString(QLatin1String("")));
+        QCOMPARE(none, QByteArray(""));
+    }
+
+    // cannotHold's numeric(p,s) check (per value on the full sync's path, checked without
+    // copies): what fits passes, rounding and overflow are refused with their message.
+    void cannotHoldNumeric()
+    {
+        const auto column = [](int precision, int scale) {
+            pg::PgColumn c;
+            c.name = QStringLiteral("amount");
+            c.type = ValueType::Decimal;
+            c.sqlType = c.baseName = QStringLiteral("numeric");
+            c.typmod = ((precision << 16) | (scale & 0x7ff)) + 4;
+            return c;
+        };
+        const pg::PgColumn n142 = column(14, 2);
+        const auto check = [](const QString &text, const pg::PgColumn &c) { return pg::cannotHold(text, c); };
+        QCOMPARE(check(QStringLiteral("123456789012.34"), n142), QString());
+        QCOMPARE(check(QStringLiteral("-123456789012.34"), n142), QString());
+        QCOMPARE(check(QStringLiteral("-0.5"), n142), QString());
+        QCOMPARE(check(QStringLiteral("0"), n142), QString());
+        QCOMPARE(check(QStringLiteral("NaN"), n142), QString());
+        QCOMPARE(pg::cannotHold(QVariant(), n142), QString());
+        QCOMPARE(check(QStringLiteral("1234567890123.4"), n142),
+                 QStringLiteral("1234567890123.4 does not fit in numeric(14,2)"));
+        QCOMPARE(check(QStringLiteral("-0.125"), n142),
+                 QStringLiteral("-0.125 would be rounded to 2 decimal places by numeric(14,2)"));
+        QCOMPARE(check(QStringLiteral("-Infinity"), n142), QStringLiteral("-Infinity does not fit in numeric(14,2)"));
+        const pg::PgColumn n5m2 = column(5, -2); // PostgreSQL 15: a negative scale rounds to hundreds
+        QCOMPARE(check(QStringLiteral("-1200"), n5m2), QString());
+        QCOMPARE(check(QStringLiteral("1250"), n5m2),
+                 QStringLiteral("1250 would be rounded to -2 decimal places by numeric(5,-2)"));
+        QCOMPARE(check(QStringLiteral("123456700"), n5m2), QStringLiteral("123456700 does not fit in numeric(5,-2)"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRowHash)

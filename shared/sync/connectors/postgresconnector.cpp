@@ -198,17 +198,34 @@ StateStore &PostgresConnector::stateStore()
 QList<FieldError> PostgresConnector::unrepresentable(const QString &entity, const Schema &schema,
                                                      const Row &row)
 {
+    return unrepresentableRows(entity, schema, { &row }).constFirst();
+}
+
+QList<QList<FieldError>> PostgresConnector::unrepresentableRows(const QString &entity,
+                                                                const Schema &schema,
+                                                                const QList<const Row *> &rows)
+{
+    // The table and each column's place in it, once per batch (not per row and column).
     const pg::PgTable table = m_catalog->table(entity);
-    QList<FieldError> errors;
-    for (int c = 0; c < schema.size() && c < row.size(); ++c) {
-        const int index = table.indexOf(schema.at(c).name);
-        if (index < 0)
-            continue; // the write names the missing column
-        const QString reason = pg::cannotHold(row.at(c), table.columns.at(index));
-        if (!reason.isEmpty())
-            errors << FieldError { schema.at(c).name, QStringLiteral("target_type"), reason };
+    QList<int> indexes;
+    indexes.reserve(schema.size());
+    for (int c = 0; c < schema.size(); ++c)
+        indexes << table.indexOf(schema.at(c).name);
+    QList<QList<FieldError>> result;
+    result.reserve(rows.size());
+    for (const Row *row : rows) {
+        QList<FieldError> errors;
+        for (int c = 0; c < schema.size() && c < row->size(); ++c) {
+            const int index = indexes.at(c);
+            if (index < 0)
+                continue; // the write names the missing column
+            const QString reason = pg::cannotHold(row->at(c), table.columns.at(index));
+            if (!reason.isEmpty())
+                errors << FieldError { schema.at(c).name, QStringLiteral("target_type"), reason };
+        }
+        result << std::move(errors);
     }
-    return errors;
+    return result;
 }
 
 bool PostgresConnector::hasUniqueKey(const QString &entity, const QStringList &columns)

@@ -74,6 +74,8 @@ public:
     StateStore &stateStore() override;
     QList<FieldError> unrepresentable(const QString &entity, const Schema &schema,
                                       const Row &row) override;
+    QList<QList<FieldError>> unrepresentableRows(const QString &entity, const Schema &schema,
+                                                 const QList<const Row *> &rows) override;
     bool hasUniqueKey(const QString &entity, const QStringList &columns) override;
     QSet<QString> existingValues(const QString &entity, const QString &column, ValueType type,
                                  const QList<QVariant> &values) override;

@@ -300,15 +300,24 @@ QString cannotHold(const QVariant &value, const PgColumn &column)
         const int precision = ((column.typmod - 4) >> 16) & 0xffff;
         const int scale = (((column.typmod - 4) & 0x7ff) ^ 1024) - 1024; // may be negative
         const QString text = value.toString();
-        const QString shape = QStringLiteral("numeric(%1,%2)").arg(precision).arg(scale);
+        // Built only for a message: the check itself allocates nothing (it runs per value).
+        const auto shape = [&] { return QStringLiteral("numeric(%1,%2)").arg(precision).arg(scale); };
         if (text == QLatin1String("NaN"))
             return {};
         if (text.endsWith(QLatin1String("Infinity")))
-            return QStringLiteral("%1 does not fit in %2").arg(text, shape);
-        QString digits = text;
-        digits.remove(QLatin1Char('-'));
+            return QStringLiteral("%1 does not fit in %2").arg(text, shape());
+        // The digits without the sign(s): a view when the only '-' leads, a copy otherwise.
+        QString unsigned_;
+        QStringView digits(text);
+        if (digits.startsWith(QLatin1Char('-')))
+            digits = digits.mid(1);
+        if (digits.contains(QLatin1Char('-'))) {
+            unsigned_ = text;
+            unsigned_.remove(QLatin1Char('-'));
+            digits = unsigned_;
+        }
         const qsizetype point = digits.indexOf(QLatin1Char('.'));
-        const QString integer = point < 0 ? digits : digits.left(point);
+        const QStringView integer = point < 0 ? digits : digits.left(point);
         const qsizetype fraction = point < 0 ? 0 : digits.size() - point - 1;
         qsizetype trailingZeros = 0;
         while (trailingZeros < integer.size() && integer.at(integer.size() - 1 - trailingZeros) == QLatin1Char('0'))
@@ -319,10 +328,10 @@ QString cannotHold(const QVariant &value, const PgColumn &column)
             return QStringLiteral("%1 would be rounded to %2 decimal places by %3")
                 .arg(text)
                 .arg(scale)
-                .arg(shape);
+                .arg(shape());
         const qsizetype integerDigits = integer == QLatin1String("0") ? 0 : integer.size();
         if (integerDigits > precision - scale)
-            return QStringLiteral("%1 does not fit in %2").arg(text, shape);
+            return QStringLiteral("%1 does not fit in %2").arg(text, shape());
         return {};
     }
     case ValueType::Text: {
@@ -375,6 +384,46 @@ void appendCopyText(QByteArray &out, const QByteArray &text)
         run = p + 1;
     }
     out.append(run, end - run);
+}
+
+void appendCopyString(QByteArray &out, const QString &text)
+{
+    const ushort *chars = text.utf16();
+    const qsizetype size = text.size();
+    bool ascii = true;
+    for (qsizetype i = 0; i < size && ascii; ++i)
+        ascii = chars[i] < 0x80;
+    if (!ascii) {
+        appendCopyText(out, text.toUtf8());
+        return;
+    }
+    const qsizetype start = out.size();
+    out.resize(start + 2 * size); // every character escaped, at most
+    char *write = out.data() + start;
+    for (qsizetype i = 0; i < size; ++i) {
+        const char c = char(chars[i]);
+        switch (c) {
+        case '\\':
+            *write++ = '\\';
+            *write++ = '\\';
+            break;
+        case '\n':
+            *write++ = '\\';
+            *write++ = 'n';
+            break;
+        case '\r':
+            *write++ = '\\';
+            *write++ = 'r';
+            break;
+        case '\t':
+            *write++ = '\\';
+            *write++ = 't';
+            break;
+        default:
+            *write++ = c;
+        }
+    }
+    out.resize(write - out.constData());
 }
 
 void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,

@@ -78,6 +78,9 @@ QByteArray inputText(const QVariant &value, ValueType type, const QString &colum
 void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,
                      const QString &columnName);
 void appendCopyText(QByteArray &out, const QByteArray &text);
+// appendCopyText(out, text.toUtf8()) without the UTF-8 copy when the text is ASCII (escaped
+// straight from the QString); a null QString appends nothing, as an empty one.
+void appendCopyString(QByteArray &out, const QString &text);
 
 // Why `value` cannot be stored exactly in `column` ("date 5874898-01-01 is outside PostgreSQL's
 // range"), or empty. Checks what the server would refuse or round: dates and timestamps

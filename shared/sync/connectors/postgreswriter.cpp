@@ -97,43 +97,7 @@ void appendField(QByteArray &out, const QVariant &value, const Column &column)
     const bool textLike = column.type == ValueType::Text || column.type == ValueType::Decimal
         || column.type == ValueType::Uuid || column.type == ValueType::Json;
     if (id == QMetaType::QString && textLike && !value.isNull()) {
-        const QString &text = *static_cast<const QString *>(value.constData());
-        const ushort *chars = text.utf16();
-        const qsizetype size = text.size();
-        bool ascii = true;
-        for (qsizetype i = 0; i < size && ascii; ++i)
-            ascii = chars[i] < 0x80;
-        if (!ascii) {
-            appendCopyText(out, text.toUtf8());
-            return;
-        }
-        const qsizetype start = out.size();
-        out.resize(start + 2 * size); // every character escaped, at most
-        char *write = out.data() + start;
-        for (qsizetype i = 0; i < size; ++i) {
-            const char c = char(chars[i]);
-            switch (c) {
-            case '\\':
-                *write++ = '\\';
-                *write++ = '\\';
-                break;
-            case '\n':
-                *write++ = '\\';
-                *write++ = 'n';
-                break;
-            case '\r':
-                *write++ = '\\';
-                *write++ = 'r';
-                break;
-            case '\t':
-                *write++ = '\\';
-                *write++ = 't';
-                break;
-            default:
-                *write++ = c;
-            }
-        }
-        out.resize(write - out.constData());
+        appendCopyString(out, *static_cast<const QString *>(value.constData()));
         return;
     }
     if ((id == QMetaType::LongLong || id == QMetaType::Int) && column.type == ValueType::Integer) {

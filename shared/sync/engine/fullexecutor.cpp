@@ -32,34 +32,39 @@ bool FullExecutor::targetEmpty()
 
 void FullExecutor::stageBatch(const QList<Row> &rows, const QList<QByteArray> &sourceHashes)
 {
-    QList<QPair<QString, QByteArray>> keyHashes = m_plan.keyHashes(rows, sourceHashes);
     if (!m_stagedState) {
+        QList<QPair<QString, QByteArray>> keyHashes = m_plan.keyHashes(rows, sourceHashes);
         // Staged before the write: a key the source yields twice fails here, before any row.
         m_state.store().stage(keyHashes);
         m_pipeline.upsert(rows, hashesOf(keyHashes), {}, BatchPipeline::Known::Upsert);
         return;
     }
+    // The rows' hashes (the source's, else computed here). Their key texts are made once, by
+    // the write's transform (StateEntry::sourceKey); only a batch with rows not written
+    // (quarantined) makes them again, for those rows' staging.
+    const QList<QByteArray> hashes = sourceHashes.size() == rows.size()
+        ? sourceHashes
+        : hashesOf(m_plan.keyHashes(rows, sourceHashes));
     if (m_writer) {
-        const QList<QByteArray> hashes = hashesOf(keyHashes);
-        m_pipeline.upsertPipelined(
-            *m_writer, rows, hashes,
-            [this, keyHashes = std::move(keyHashes)](const QList<StateEntry> &written) mutable {
-                stageWritten(written, std::move(keyHashes));
-            });
+        m_pipeline.upsertPipelined(*m_writer, rows, hashes,
+                                   [this, rows, hashes](const QList<StateEntry> &written) {
+                                       stageWritten(written, rows, hashes);
+                                   });
         return;
     }
     const QList<StateEntry> written
-        = m_pipeline.upsert(rows, hashesOf(keyHashes), {}, BatchPipeline::Known::Upsert);
-    stageWritten(written, std::move(keyHashes));
+        = m_pipeline.upsert(rows, hashes, {}, BatchPipeline::Known::Upsert);
+    stageWritten(written, rows, hashes);
 }
 
 // Staged after the write committed, with the target keys of the rows written; the rows not
 // written (quarantined) are staged without, so they are no deletes and keep their stored state.
-void FullExecutor::stageWritten(const QList<StateEntry> &written,
-                                QList<QPair<QString, QByteArray>> keyHashes)
+void FullExecutor::stageWritten(const QList<StateEntry> &written, const QList<Row> &rows,
+                                const QList<QByteArray> &hashes)
 {
     QList<QPair<QString, QByteArray>> notWritten;
-    if (written.size() != keyHashes.size()) {
+    if (written.size() != rows.size()) {
+        QList<QPair<QString, QByteArray>> keyHashes = m_plan.keyHashes(rows, hashes);
         QSet<QString> writtenKeys;
         writtenKeys.reserve(written.size());
         for (const StateEntry &entry : written)

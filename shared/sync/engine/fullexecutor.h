@@ -34,8 +34,8 @@ public:
 private:
     bool targetEmpty();
     void stageBatch(const QList<Row> &rows, const QList<QByteArray> &sourceHashes);
-    void stageWritten(const QList<StateEntry> &written,
-                      QList<QPair<QString, QByteArray>> keyHashes);
+    void stageWritten(const QList<StateEntry> &written, const QList<Row> &rows,
+                      const QList<QByteArray> &hashes);
     static QList<QByteArray> hashesOf(const QList<QPair<QString, QByteArray>> &keyHashes);
 
     RunContext &m_context;

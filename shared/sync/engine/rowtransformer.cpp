@@ -37,15 +37,30 @@ QList<RowTransformer::Mapped> RowTransformer::apply(const QList<Row> &rows,
                       hashes.isEmpty() ? m_plan.hash(rows.at(i)) : hashes.at(i),
                       m_plan.sourceKeyText(rows.at(i)),
                       unreadable.isEmpty() ? std::move(result.errors) : unreadable };
-        // What the target cannot hold exactly is quarantined like a rule failure, never altered.
-        if (item.errors.isEmpty())
-            item.errors = m_target.unrepresentable(m_plan.spec.targetEntity, *m_plan.targetSchema,
-                                                   item.row);
-        if (item.errors.isEmpty() && m_plan.validator) {
-            toValidate << item.row;
+        mapped << std::move(item);
+    }
+    // What the target cannot hold exactly is quarantined like a rule failure, never altered
+    // (asked once for the batch's rows that mapped without an error).
+    QList<int> checkedIndexes;
+    QList<const Row *> checked;
+    for (int i = 0; i < mapped.size(); ++i) {
+        if (mapped.at(i).errors.isEmpty()) {
+            checkedIndexes << i;
+            checked << &mapped.at(i).row;
+        }
+    }
+    if (!checked.isEmpty()) {
+        QList<QList<FieldError>> errors
+            = m_target.unrepresentableRows(m_plan.spec.targetEntity, *m_plan.targetSchema, checked);
+        checked.clear(); // the pointers are not used past here (mapped is written below)
+        for (int j = 0; j < checkedIndexes.size() && j < errors.size(); ++j)
+            mapped[checkedIndexes.at(j)].errors = std::move(errors[j]);
+    }
+    for (int i = 0; i < mapped.size() && m_plan.validator; ++i) {
+        if (mapped.at(i).errors.isEmpty()) {
+            toValidate << mapped.at(i).row;
             validatedIndexes << i;
         }
-        mapped << std::move(item);
     }
     if (!toValidate.isEmpty()) {
         const ReferenceLookup lookup = [this](const QString &entity, const QString &column,

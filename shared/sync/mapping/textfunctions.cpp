@@ -32,6 +32,15 @@ TransformStep textStep(QString (*transform)(const QString &))
     return [transform](QVariant &value, const Row &, QString *error) {
         if (isNull(value))
             return true;
+        if (value.typeId() == QMetaType::QString) {
+            // The common case, without a copy of the text: trim and upper give back the same
+            // string (shared) when they change nothing, and the value then stays as it is.
+            const QString &text = *static_cast<const QString *>(value.constData());
+            QString result = transform(text);
+            if (!result.isSharedWith(text))
+                value = std::move(result);
+            return true;
+        }
         QString text;
         if (!textOf(value, &text, error))
             return false;

@@ -126,6 +126,10 @@ int compareDecimals(const QString &a, const QString &b)
 
 QString roundDecimal(const QString &canonical, int places)
 {
+    // Nothing to round (the common case, per value): no split into parts.
+    const qsizetype point = canonical.indexOf(QLatin1Char('.'));
+    if ((point < 0 ? 0 : canonical.size() - point - 1) <= places)
+        return canonical;
     DecimalParts parts = split(canonical);
     if (parts.fraction.size() <= places)
         return canonical;

@@ -138,7 +138,11 @@ public:
 protected:
     bool check(const QVariant &value, QString *message) const override
     {
-        if (m_pattern.match(valuetext::plainText(value)).hasMatch())
+        // Text (the common case) is matched as it is held, without a copy through plainText.
+        const bool matched = value.typeId() == QMetaType::QString
+            ? m_pattern.match(*static_cast<const QString *>(value.constData())).hasMatch()
+            : m_pattern.match(valuetext::plainText(value)).hasMatch();
+        if (matched)
             return true;
         *message = QStringLiteral("%1 must match %2, got %3").arg(m_field.name, m_pattern.pattern(), shown(value));
         return false;
