@@ -53,7 +53,7 @@ QStringList StateStore::unaccountedPending(const QString &, const QString &)
     return {};
 }
 
-void StateStore::clearPending(const QString &, const QString &) { }
+void StateStore::clearPending(const QString &, const QString &, const QString &) { }
 
 QList<StateEntry> StateStore::stateOf(const QString &, const QString &, const QStringList &)
 {

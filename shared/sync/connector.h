@@ -235,8 +235,9 @@ public:
     // or invalid now. Asked once the current run's state is complete. The default (no staged
     // state): none.
     virtual QStringList unaccountedPending(const QString &pairId, const QString &entity);
-    // Forgets the pending target keys of (pair, entity): every run's.
-    virtual void clearPending(const QString &pairId, const QString &entity);
+    // Forgets the pending target keys of (pair, entity): every run's, or only `run`'s (a run
+    // whose state is written: its own keys are all accounted for).
+    virtual void clearPending(const QString &pairId, const QString &entity, const QString &run = {});
 
     // The stored state of these source keys (keys with no state are absent), for deletes a
     // source names by key (a change log). The default throws tf::Error(Internal).

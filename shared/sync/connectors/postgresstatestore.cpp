@@ -348,13 +348,16 @@ QStringList PostgresStateStore::unaccountedPending(const QString &pairId, const 
     return keys;
 }
 
-void PostgresStateStore::clearPending(const QString &pairId, const QString &entity)
+void PostgresStateStore::clearPending(const QString &pairId, const QString &entity, const QString &run)
 {
     ensureTables();
     QSqlQuery query = m_writes.prepare(
-        QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND entity = ?").arg(m_catalog.pendingTable()));
+        QStringLiteral("DELETE FROM %1 WHERE pair_id = ? AND entity = ?%2")
+            .arg(m_catalog.pendingTable(), run.isEmpty() ? QString() : QStringLiteral(" AND run_id = ?")));
     query.addBindValue(pairId);
     query.addBindValue(entity);
+    if (!run.isEmpty())
+        query.addBindValue(run);
     m_writes.exec(query, "forgetting pending rows");
 }
 

@@ -50,7 +50,7 @@ public:
 
     // tf_sync_pending (ChangeBatch::pendingTargetKeys).
     QStringList unaccountedPending(const QString &pairId, const QString &entity) override;
-    void clearPending(const QString &pairId, const QString &entity) override;
+    void clearPending(const QString &pairId, const QString &entity, const QString &run = {}) override;
 
     qint64 count(const QString &pairId, const QString &entity) override;
     QList<StateEntry> stateOf(const QString &pairId, const QString &entity,

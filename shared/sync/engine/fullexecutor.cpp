@@ -98,8 +98,17 @@ void FullExecutor::run()
     m_stagedState
         = m_state.stateTravelsWithData() && m_state.store().stagesState() && !m_context.dryRun();
     m_pipeline.setStateStaged(m_stagedState);
-    if (m_stagedState)
-        m_pipeline.setPendingRun(QUuid::createUuid().toString(QUuid::WithoutBraces));
+    // Each attempt of the read lists its rows under its own id: an attempt's list is forgotten
+    // once its state is written; a failed attempt's stays for settlePending (a row it wrote
+    // may be gone from the source by the next attempt).
+    QString attempt;
+    const auto newAttempt = [&] {
+        if (!m_stagedState)
+            return;
+        attempt = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        m_pipeline.setPendingRun(attempt);
+    };
+    newAttempt();
     const bool intoEmpty = targetEmpty();
     m_pipeline.setIntoEmpty(intoEmpty);
     // A first load (empty target, no stored state) can have no deletes: the diff that looks
@@ -129,6 +138,7 @@ void FullExecutor::run()
         m_stats = before;
         m_pipeline.setIntoEmpty(false);
         staging.restart();
+        newAttempt();
     };
     m_context.source().call(
         QStringLiteral("reading %1").arg(m_plan.spec.sourceEntity),
@@ -155,6 +165,11 @@ void FullExecutor::run()
         m_context.target().call(
             QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
             [&] { m_state.store().applyStaged(); });
+        // Every row of this attempt has its state now: its list goes (a kill before this
+        // leaves a list whose keys the state names, which settling finds accounted for).
+        m_context.target().call(QStringLiteral("forgetting the pending rows of %1").arg(m_plan.spec.name), [&] {
+            m_state.store().clearPending(m_context.pair().pairId, m_plan.spec.name, attempt);
+        });
         if (!stateBefore)
             return;
     }
