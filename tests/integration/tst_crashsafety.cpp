@@ -289,6 +289,27 @@ private:
                                  .arg(table).arg(tortured->rows.size()).arg(tortured->columns.size());
     }
 
+    // The parcels' PostgreSQL oracle: a fresh pair from the same source into `oracleUrl`, run
+    // clean; the tortured parcel_copy equals it row for row and holds what the ledger says.
+    void oracleAgreesWithTortured(const Tfctl &tfctl, const QJsonObject &definition, qint64 source,
+                                  const QString &oracleUrl, const QString &torturedUrl, const Ledger &ledger)
+    {
+        QString error;
+        const qint64 oracle = tfctl.addSystem(system(QStringLiteral("parcels (oracle)"), oracleUrl), &error);
+        const qint64 oraclePair = tfctl.addPair(pairFor(definition, QStringLiteral("parcels (oracle)"), source, oracle, 500), &error);
+        QVERIFY2(oraclePair > 0, qPrintable(error));
+        runClean(tfctl, { oraclePair });
+        QVERIFY(!QTest::currentTestFailed());
+
+        TableSnapshot tortured;
+        compareWithOracle(torturedUrl, oracleUrl, QStringLiteral("parcel_copy"), QStringLiteral("parcel_id"), {}, &tortured);
+        if (QTest::currentTestFailed())
+            return;
+        const QString problems = checkLedger(tortured, ledger, [](qint64 id) { return QString::number(id); }, QStringLiteral("amount"));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+        reportLedger(ledger);
+    }
+
     // The PACS demo's values from SQLite into SQLite, batches of 200. `cursor`: the value
     // pair in cursor mode on LastModified, reconciling keys every second run.
     void demoValues(int parcels, bool cursor)
@@ -463,19 +484,7 @@ private Q_SLOTS:
 
         const QString oracleUrl = test::createScratchPostgresDatabase(QStringLiteral("crash_oracle"));
         QVERIFY2(execAll(oracleUrl, { QString::fromLatin1(kParcelTarget) }, &error), qPrintable(error));
-        const qint64 oracle = tfctl.addSystem(system(QStringLiteral("parcels (oracle)"), oracleUrl), &error);
-        const qint64 oraclePair = tfctl.addPair(pairFor(definition, QStringLiteral("parcels (oracle)"), source, oracle, 500), &error);
-        QVERIFY2(oraclePair > 0, qPrintable(error));
-        runClean(tfctl, { oraclePair });
-        QVERIFY(!QTest::currentTestFailed());
-
-        TableSnapshot tortured;
-        compareWithOracle(torturedUrl, oracleUrl, QStringLiteral("parcel_copy"), QStringLiteral("parcel_id"), {}, &tortured);
-        if (QTest::currentTestFailed())
-            return;
-        const QString problems = checkLedger(tortured, ledger, [](qint64 id) { return QString::number(id); }, QStringLiteral("amount"));
-        QVERIFY2(problems.isEmpty(), qPrintable(problems));
-        reportLedger(ledger);
+        oracleAgreesWithTortured(tfctl, definition, source, oracleUrl, torturedUrl, ledger);
     }
     // The same 20,000 parcels from PostgreSQL into MariaDB (multi-row ON DUPLICATE KEY UPDATE,
     // DELETE ... JOIN, state in the same InnoDB transaction), killed at 22 points.
@@ -613,19 +622,7 @@ private Q_SLOTS:
         if (QTest::currentTestFailed())
             return;
 
-        const qint64 oracle = tfctl.addSystem(system(QStringLiteral("parcels (oracle)"), oracleUrl), &error);
-        const qint64 oraclePair = tfctl.addPair(pairFor(definition, QStringLiteral("parcels (oracle)"), source, oracle, 500), &error);
-        QVERIFY2(oraclePair > 0, qPrintable(error));
-        runClean(tfctl, { oraclePair });
-        QVERIFY(!QTest::currentTestFailed());
-
-        TableSnapshot tortured;
-        compareWithOracle(torturedUrl, oracleUrl, QStringLiteral("parcel_copy"), QStringLiteral("parcel_id"), {}, &tortured);
-        if (QTest::currentTestFailed())
-            return;
-        const QString problems = checkLedger(tortured, ledger, [](qint64 id) { return QString::number(id); }, QStringLiteral("amount"));
-        QVERIFY2(problems.isEmpty(), qPrintable(problems));
-        reportLedger(ledger);
+        oracleAgreesWithTortured(tfctl, definition, source, oracleUrl, torturedUrl, ledger);
     }
 };
 
