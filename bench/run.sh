@@ -121,6 +121,11 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
+# --- packages -------------------------------------------------------------------------------
+# The test packages (MariaDB, jq, ...) and the benchmark's own (pgloader, time, linux-perf):
+# idempotent, a no-op when all are present; TF_SKIP_DEPS=1 skips it.
+"$REPO/scripts/install-deps.sh" --test --bench >"$OUT/deps.log" 2>&1 || die "installing packages failed, see $OUT/deps.log"
+
 # --- binaries ---------------------------------------------------------------------------------
 if [[ -n ${TF_BIN_DIR:-} ]]; then
     TFCTL=$TF_BIN_DIR/tfctl
@@ -132,19 +137,11 @@ else
     TFCTL=$REPO/build/release/bin/tfctl
 fi
 [[ -x $TFCTL ]] || die "no tfctl at $TFCTL"
-((PERF)) && ! command -v perf >/dev/null && die "perf is missing (apt-get install linux-perf)"
+((PERF)) && ! command -v perf >/dev/null && die "perf is missing (scripts/install-deps.sh --bench: linux-perf)"
 for tool in psql jq /usr/bin/time; do
     command -v "$tool" >/dev/null || die "$tool is required"
 done
-if ((!SKIP_PGLOADER)) && ! command -v pgloader >/dev/null; then
-    if ((EUID == 0)); then
-        log "installing pgloader"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y pgloader >"$OUT/apt.log" 2>&1 \
-            || die "apt-get install pgloader failed, see $OUT/apt.log"
-    else
-        die "pgloader is missing (apt-get install pgloader, or --skip-pgloader)"
-    fi
-fi
+((SKIP_PGLOADER)) || command -v pgloader >/dev/null || die "pgloader is missing (scripts/install-deps.sh --bench, or --skip-pgloader)"
 PGBIN=$(pg_config --bindir 2>/dev/null || true)
 [[ -x $PGBIN/initdb ]] || PGBIN=/usr/lib/postgresql/15/bin
 [[ -x $PGBIN/initdb ]] || die "no PostgreSQL server binaries (initdb) found"

@@ -58,15 +58,21 @@ fi
 # build stays on GCC and replays the fuzz corpora without libFuzzer.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 
-# --list [--test] [--fuzz]: print the package names, one per line, and install nothing. The dependency
+# Only the benchmarks need these (bench/run.sh installs them with --test --bench): pgloader is the
+# comparison tool of the full-load step, time (/usr/bin/time -v) measures each step's peak RSS and
+# CPU, and linux-perf gives `perf record` for bench/run.sh --perf and bench/profile scripts.
+BENCH_PACKAGES=(pgloader time linux-perf)
+
+# --list [--test] [--fuzz] [--bench]: print the package names, one per line, and install nothing. The dependency
 # check (scripts/check-deps.sh) reads this list, so the two cannot drift apart.
 list_only=0
 for arg in "$@"; do
     case "$arg" in
         --test) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
         --fuzz) PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
+        --bench) PACKAGES+=("${BENCH_PACKAGES[@]}") ;;
         --list) list_only=1 ;;
-        *) printf 'install-deps.sh: unknown argument "%s" (expected --test, --fuzz and/or --list)\n' "$arg" >&2; exit 2 ;;
+        *) printf 'install-deps.sh: unknown argument "%s" (expected --test, --fuzz, --bench and/or --list)\n' "$arg" >&2; exit 2 ;;
     esac
 done
 if ((list_only)); then

@@ -28,9 +28,10 @@ mkdir -p "$OUT"
 for program in tf-syncd tf-gateway tfctl; do
     [[ -x "$BIN/$program" ]] || { echo "missing $BIN/$program: build it first" >&2; exit 1; }
 done
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+"$HERE/../../scripts/install-deps.sh" --test >/dev/null || { echo "installing the packages failed (scripts/install-deps.sh --test)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is not installed (scripts/install-deps.sh --test)" >&2; exit 1; }
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
-[[ -x "$NGINX" ]] || { echo "nginx is not installed (apt-get install nginx-light)" >&2; exit 1; }
+[[ -x "$NGINX" ]] || { echo "nginx is not installed (scripts/install-deps.sh --test)" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 PIDS=()

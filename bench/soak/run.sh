@@ -26,7 +26,8 @@ WARMUP="${WARMUP:-$(( REQUESTS / 10 < 50000 ? REQUESTS / 10 : 50000 ))}"
 for program in tf-syncd tf-gateway tfctl; do
     [[ -x "$BIN/$program" ]] || { echo "missing $BIN/$program: build it first" >&2; exit 1; }
 done
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+"$HERE/../../scripts/install-deps.sh" --test >/dev/null || { echo "installing the packages failed (scripts/install-deps.sh --test)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is not installed (scripts/install-deps.sh --test)" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 PIDS=()
