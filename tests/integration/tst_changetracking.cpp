@@ -21,6 +21,7 @@
 #include "sync/engine/pairspec.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
+#include "pgchangelog.h"
 #include "testsupport.h"
 
 #include <QFileInfo>
@@ -34,69 +35,11 @@
 
 using namespace tf::sync;
 using namespace Qt::StringLiterals;
+using tf::test::PgChangeLog;
 
 namespace {
 
 const QString kPsqlOdbc = u"/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so"_s;
-
-// The fake at the seam: CHANGE_TRACKING_CURRENT_VERSION() is the newest logged version,
-// CHANGE_TRACKING_MIN_VALID_VERSION() what the test sets (its clean-up), and the changes are
-// the last logged change of each key after `since`, LEFT JOINed to the table as it is now.
-class PgChangeLog final : public odbc::ChangeTrackingQueries
-{
-public:
-    explicit PgChangeLog(const SystemSettings &settings)
-        : m_session(odbc::Settings::parse(settings))
-    { }
-
-    QVariant currentVersion() override
-    {
-        m_calls << u"current"_s;
-        if (!databaseEnabled)
-            return {};
-        QSqlQuery query = m_session.run(u"SELECT COALESCE(MAX(version), 0) FROM ct_log"_s, {}, "reading the fake log");
-        query.next();
-        const QVariant version = query.value(0);
-        if (afterCurrentVersion)
-            std::exchange(afterCurrentVersion, {})();
-        return version;
-    }
-    QVariant minValidVersion(const QString &table) override
-    {
-        m_calls << u"min_valid %1"_s.arg(table);
-        if (!tableEnabled)
-            return {};
-        return QVariant(minValid);
-    }
-    QSqlQuery changes(const QString &table, const QList<odbc::ColumnInfo> &columns,
-                      const QList<odbc::ColumnInfo> &keys, qint64 since) override
-    {
-        m_calls << u"changes %1 %2"_s.arg(table).arg(since);
-        const odbc::Dialect &d = m_session.dialect();
-        Q_ASSERT(keys.size() == 1 && keys.first().name == u"id"_s); // the test tables' key
-        const auto aliased = [&](const odbc::ColumnInfo &c, const QString &alias) {
-            return d.readExpression(c).replace(d.quote(c.name), alias + d.quote(c.name));
-        };
-        QStringList select { u"l.op"_s, u"l.version"_s, aliased(keys.first(), u"l."_s) };
-        for (int index : d.readOrder(columns))
-            select << aliased(columns.at(index), u"t."_s);
-        return m_session.run(u"SELECT %1 FROM (SELECT DISTINCT ON (id) id, op, version FROM ct_log WHERE tbl = ? AND version > ? "
-                             "ORDER BY id, version DESC) AS l LEFT JOIN %2 AS t ON t.%3 = l.id ORDER BY l.version, l.id"_s
-                                 .arg(select.join(u", "_s), d.quote(table), d.quote(keys.first().name)),
-                             { table, since }, "reading the fake log");
-    }
-
-    QStringList takeCalls() { return std::exchange(m_calls, {}); }
-
-    bool databaseEnabled = true;
-    bool tableEnabled = true;
-    qint64 minValid = 0;
-    std::function<void()> afterCurrentVersion; // once, right after the version is read
-
-private:
-    odbc::Session m_session;
-    QStringList m_calls;
-};
 
 } // namespace
 
