@@ -152,6 +152,7 @@ QWidget *SystemEditorDialog::makeEditor(const SystemField &field)
     const QString typed = m_typed.value(field.key);
     if (field.type == Type::Choice) {
         auto *combo = new QComboBox(m_settingsBox);
+        combo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
         combo->setEditable(field.editable);
         for (const QString &choice : field.choices)
             combo->addItem(choice.isEmpty() && !field.editable ? tr("(default)") : choice, choice);
@@ -231,7 +232,9 @@ void SystemEditorDialog::buildFields(const QString &kind, bool rememberTyped)
         anyCredential = anyCredential || field.isCredential();
     }
     m_secretNote->setVisible(anyCredential && m_id > 0 && m_hasCredentials && kind == m_loadedKind);
-    adjustSize();
+    // As tall as the kind's fields need: a kind with fewer fields leaves no gap.
+    layout()->activate();
+    resize(qMax(width(), sizeHint().width()), sizeHint().height());
 }
 
 QWidget *SystemEditorDialog::editor(const QString &key) const

@@ -91,7 +91,7 @@ void SystemsModel::applySystems(const QJsonArray &systems, const QJsonArray &pai
     m_pairs.clear();
     for (const QJsonValue &value : pairs) {
         const QJsonObject pair = value.toObject();
-        const QString name = QStringLiteral("%1 '%2'").arg(pair.value(QLatin1String("id")).toInteger()).arg(pair.value(QLatin1String("name")).toString());
+        const QString name = tr("%1 (#%2)").arg(pair.value(QLatin1String("name")).toString()).arg(pair.value(QLatin1String("id")).toInteger());
         const qint64 source = readId(pair.value(QLatin1String("source_system_id")));
         const qint64 target = readId(pair.value(QLatin1String("target_system_id")));
         m_pairs[source] << name;

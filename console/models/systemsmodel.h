@@ -26,7 +26,7 @@ public:
     // The answer of POST /api/systems/<id>/test, or "testing" while it runs (empty result).
     void setTesting(qint64 id);
     void setTestResult(qint64 id, const QJsonObject &result, const QString &failure = {});
-    // "12 'parcels'", one per pair using the system.
+    // "parcels (#12)", one per pair using the system.
     QStringList pairNamesOf(qint64 id) const;
     QString nameOf(qint64 id) const;
 

@@ -4,6 +4,7 @@
 #include "client/permissions.h"
 #include "dialogs/systemeditordialog.h"
 #include "dialogs/systementitiesdialog.h"
+#include "models/systemkinds.h"
 #include "models/systemsmodel.h"
 #include "widgets/confirmation.h"
 #include "widgets/problemtext.h"
@@ -39,7 +40,12 @@ SystemsPage::SystemsPage(GatewayClient *client, Permissions *permissions, QWidge
     m_sorted->setSortRole(SystemsModel::SortRole);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(SystemsModel::NameColumn, Qt::AscendingOrder);
-    m_table->horizontalHeader()->setSectionResizeMode(SystemsModel::WhereColumn, QHeaderView::Stretch);
+    m_table->setWordWrap(false); // one line a system; the tooltips hold the long texts
+    // Wide enough for the longest kind, whichever systems the first list holds.
+    int kindWidth = 0;
+    for (const QString &kind : systemkinds::kinds())
+        kindWidth = qMax(kindWidth, m_table->fontMetrics().horizontalAdvance(systemkinds::label(kind)));
+    m_table->setColumnWidth(SystemsModel::KindColumn, kindWidth + 24);
     m_status->setObjectName(QStringLiteral("systemsStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -154,11 +160,13 @@ void SystemsPage::refresh()
                                return;
                            }
                            m_model->applySystems(systems, pairs);
-                           if (!m_sized && !systems.isEmpty()) {
-                               m_sized = true;
-                               for (int column : { int(SystemsModel::NameColumn), int(SystemsModel::KindColumn),
-                                                   int(SystemsModel::PairsColumn) })
-                                   m_table->resizeColumnToContents(column);
+                           // Columns grow to a longer name, path or pair, never shrink: a
+                           // width the user chose stays unless new content needs more.
+                           for (int column : { int(SystemsModel::NameColumn), int(SystemsModel::WhereColumn),
+                                               int(SystemsModel::PairsColumn) }) {
+                               const int before = m_table->columnWidth(column);
+                               m_table->resizeColumnToContents(column);
+                               m_table->setColumnWidth(column, qMax(before, qMin(m_table->columnWidth(column), 420)));
                            }
                            showStatus(pairsOk ? tr("%n system(s).", nullptr, int(systems.size()))
                                               : tr("%n system(s); the pairs using them could not be read.", nullptr,

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "dialogs/systemeditordialog.h"
+#include "dialogs/systementitiesdialog.h"
+
 #include <QJsonArray>
 #include <QPointer>
 #include <QWidget>
@@ -13,8 +16,6 @@ namespace tf::console {
 
 class GatewayClient;
 class Permissions;
-class SystemEditorDialog;
-class SystemEntitiesDialog;
 class SystemsModel;
 
 // The systems sync pairs read from and write to (GET /api/systems): name, kind, where it
@@ -77,7 +78,6 @@ private:
     QPointer<SystemEntitiesDialog> m_entities;
     bool m_refreshing = false;
     bool m_refreshAgain = false; // asked for while one was under way: run once more after it
-    bool m_sized = false;
 };
 
 } // namespace tf::console

@@ -391,8 +391,6 @@ void TestSystemsPage::testConnectionShowsTheAnswer()
     // The result survives a refresh.
     QVERIFY(refreshPage());
     QCOMPARE(cell(m_sqlserver, SystemsModel::TestColumn), QStringLiteral("✗ ") + error);
-    QVERIFY(m_page->selectId(m_sqlserver));
-    QVERIFY(test::saveScreenshots(m_page.get(), QStringLiteral("systems-page")));
 }
 
 void TestSystemsPage::browseListsTheEntities()
@@ -421,7 +419,7 @@ void TestSystemsPage::deleteNamesThePairsAndShowsTheRefusal()
     const qint64 pair = create(QStringLiteral("/api/sync-pairs"), pairBody(QStringLiteral("parcels"), m_sqlite, target, QStringLiteral("parcel")));
     QVERIFY(target > 0 && pair > 0);
     QVERIFY(refreshPage());
-    const QString pairName = QStringLiteral("%1 'parcels'").arg(pair);
+    const QString pairName = QStringLiteral("parcels (#%1)").arg(pair);
     QCOMPARE(cell(m_sqlite, SystemsModel::PairsColumn), pairName);
 
     QVERIFY(m_page->selectId(m_sqlite));
@@ -434,7 +432,7 @@ void TestSystemsPage::deleteNamesThePairsAndShowsTheRefusal()
     QVERIFY(deleted.wait(10000));
     QCOMPARE(deleted.first().at(1).toBool(), false);
     QVERIFY2(m_page->statusText().contains(QLatin1String("is used by sync pair")), qPrintable(m_page->statusText()));
-    QVERIFY(m_page->statusText().contains(pairName));
+    QVERIFY(m_page->statusText().contains(QStringLiteral("%1 'parcels'").arg(pair))); // the gateway's own words
     QCOMPARE(system(m_sqlite).value(QStringLiteral("id")).toInteger(), m_sqlite);
 
     // Cancelled: nothing is sent.
@@ -551,6 +549,12 @@ void TestSystemsPage::editorScreenshots()
         QVERIFY(test::saveScreenshots(editor, QStringLiteral("system-editor-%1").arg(QLatin1String(shot.kind))));
         editor->reject();
     }
+    // The page with pairs using the systems and the test results.
+    QVERIFY(refreshPage());
+    QVERIFY(m_page->selectId(m_sqlserver));
+    QVERIFY(m_page->model()->pairNamesOf(m_sqlserver).size() == 1);
+    QVERIFY(test::saveScreenshots(m_page.get(), QStringLiteral("systems-page")));
+
     // An existing system: the credentials say "(unchanged)".
     SystemEditorDialog *editor = openEditorOf(m_mysql);
     QVERIFY(editor);
