@@ -112,6 +112,13 @@ SystemsPage::SystemsPage(GatewayClient *client, Permissions *permissions, QWidge
     layout->addWidget(m_status);
 }
 
+void SystemsPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_client->hasBearerToken())
+        refresh();
+}
+
 QString SystemsPage::statusText() const
 {
     return m_status->text();

@@ -58,6 +58,10 @@ signals:
     void deleted(qint64 id, bool ok);
     void tested(qint64 id, bool ok);
 
+protected:
+    // Shown again: read again (a pair made meanwhile uses a system), in place.
+    void showEvent(QShowEvent *event) override;
+
 private:
     void openEditor(qint64 id);
     void showStatus(const QString &text, bool problem = false);

@@ -64,6 +64,7 @@ private slots:
     void deleteNamesThePairsAndShowsTheRefusal();
     void pairEditorOffersChangeTrackingOnlyForSqlServer();
     void editorScreenshots();
+    void viewerReadsButCannotWrite();
     void cleanupTestCase();
 
 private:
@@ -560,6 +561,20 @@ void TestSystemsPage::editorScreenshots()
     QVERIFY(editor);
     QVERIFY(test::saveScreenshots(editor, QStringLiteral("system-editor-existing")));
     editor->reject();
+}
+
+void TestSystemsPage::viewerReadsButCannotWrite()
+{
+    const QJsonObject me = meOfNewUser(QStringLiteral("systems-viewer"), QStringLiteral("viewer"));
+    QCOMPARE(me.value(QStringLiteral("role")).toString(), QStringLiteral("viewer"));
+    m_permissions->setFromMe(me);
+    for (QAction *action : { m_page->newAction(), m_page->editAction(), m_page->deleteAction(), m_page->testAction() }) {
+        QVERIFY2(!action->isEnabled(), qPrintable(action->objectName()));
+        QVERIFY2(action->toolTip().contains(QLatin1String("pairs:write")), qPrintable(action->toolTip()));
+    }
+    QVERIFY(m_page->browseAction()->isEnabled()); // pairs:read
+    m_permissions->setFromMe(m_adminMe);
+    QVERIFY(m_page->newAction()->isEnabled());
 }
 
 void TestSystemsPage::cleanupTestCase()
