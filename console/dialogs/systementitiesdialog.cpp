@@ -58,7 +58,7 @@ SystemEntitiesDialog::SystemEntitiesDialog(GatewayClient *client, qint64 systemI
                      }
                      if (m_tree->topLevelItemCount() == 1)
                          m_tree->expandAll();
-                     showMessage(m_status, tr("%n entities.", nullptr, int(items.size())), false);
+                     showMessage(m_status, tr("%n entity(ies).", nullptr, int(items.size())), false);
                      emit loaded(true);
                  });
 }

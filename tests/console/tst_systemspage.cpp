@@ -411,6 +411,8 @@ void TestSystemsPage::browseListsTheEntities()
     for (int i = 0; i < tree->topLevelItem(0)->childCount(); ++i)
         columns << tree->topLevelItem(0)->child(i)->text(0);
     QCOMPARE(columns, (QStringList { QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("value") }));
+    QCOMPARE(tree->topLevelItem(0)->child(1)->text(2), QStringLiteral("no")); // name TEXT NOT NULL
+    QVERIFY(test::saveScreenshots(dialog, QStringLiteral("system-entities")));
     dialog->reject();
 }
 
@@ -482,6 +484,9 @@ void TestSystemsPage::pairEditorOffersChangeTrackingOnlyForSqlServer()
     QCOMPARE(stored.definition().value(QStringLiteral("cursor")).toObject(),
              (QJsonObject { { QStringLiteral("kind"), QStringLiteral("change_tracking") } }));
     QVERIFY(!stored.isDirty());
+    stored.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&stored));
+    QVERIFY(test::saveScreenshots(&stored, QStringLiteral("paireditor-change-tracking")));
     QSignalSpy saved(&stored, &PairEditorDialog::saved);
     stored.save();
     QVERIFY(saved.wait(10000));
