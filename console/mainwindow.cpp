@@ -19,6 +19,7 @@
 #include "pages/servicespage.h"
 #include "pages/statuspage.h"
 #include "pages/syncpairspage.h"
+#include "pages/systemspage.h"
 #include "pages/userspage.h"
 #include "settings/displaysettings.h"
 #include "widgets/connectionstatus.h"
@@ -126,6 +127,13 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
     connect(this, &MainWindow::refreshRequested, pairsPage, [pairsPage] {
         if (pairsPage->isVisible())
             pairsPage->refresh();
+    });
+    auto *systems = new SystemsPage(m_client, m_permissions, this);
+    addPage(QStringLiteral("systems"), tr("Systems"), consoleIcon("systems"), systems);
+    connect(m_session, &Session::signedIn, systems, &SystemsPage::refresh);
+    connect(this, &MainWindow::refreshRequested, systems, [systems] {
+        if (systems->isVisible())
+            systems->refresh();
     });
     auto *operations = new OperationsPage(m_client, m_poller, m_permissions, this);
     addPage(QStringLiteral("operations"), tr("Operations"), consoleIcon("operations"), operations);

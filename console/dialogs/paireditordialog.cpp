@@ -133,6 +133,7 @@ void PairEditorDialog::buildForm()
     layout->addWidget(m_buttons);
 
     connect(m_systems, &PairSystemsSection::sourceColumnsChanged, m_run, &PairRunSection::setColumns);
+    connect(m_systems, &PairSystemsSection::sourceKindChanged, m_run, &PairRunSection::setSourceKind);
 }
 
 QWidget *PairEditorDialog::buildRunForm()
@@ -307,7 +308,7 @@ QWidget *PairEditorDialog::widgetForField(const QString &field) const
     if (field.startsWith(QLatin1String("entities[0].depends_on")))
         return m_run->dependsOnEditor()->list();
     if (field.startsWith(QLatin1String("entities[0].cursor")) || field.startsWith(QLatin1String("cursor")))
-        return m_run->cursor()->columnCombo();
+        return field.endsWith(QLatin1String("cursor.kind")) ? m_run->cursor()->kindCombo() : m_run->cursor()->columnCombo();
     if (field == QLatin1String("delete_policy.column") || field == QLatin1String("entities[0].delete_policy.column"))
         return m_run->deletePolicy()->columnEdit();
     if (field.startsWith(QLatin1String("delete_policy")) || field.startsWith(QLatin1String("entities[0].delete_policy")))

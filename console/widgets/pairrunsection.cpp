@@ -98,4 +98,9 @@ void PairRunSection::setColumns(const QStringList &columns)
     m_cursor->setColumns(columns);
 }
 
+void PairRunSection::setSourceKind(const QString &kind)
+{
+    m_cursor->setSourceKind(kind);
+}
+
 } // namespace tf::console

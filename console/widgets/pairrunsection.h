@@ -32,6 +32,8 @@ public:
     QStringList dependsOn() const;
     // The source entity's columns, for the cursor.
     void setColumns(const QStringList &columns);
+    // The source system's kind, for the cursor kinds it offers.
+    void setSourceKind(const QString &kind);
 
     CursorEditor *cursor() const { return m_cursor; }
     DeletePolicyEditor *deletePolicy() const { return m_deletePolicy; }

@@ -14,6 +14,8 @@ namespace tf::console {
 
 namespace {
 
+constexpr int KindRole = Qt::UserRole + 1;
+
 QJsonArray splitKey(const QString &text)
 {
     QJsonArray keys;
@@ -78,7 +80,10 @@ PairSystemsSection::PairSystemsSection(GatewayClient *client, QWidget *dialog)
     m_sourceTest->setMinimumWidth(160);
     m_targetTest->setMinimumWidth(160);
 
-    connect(m_sourceSystem, &QComboBox::currentIndexChanged, this, [this] { loadEntities(true); });
+    connect(m_sourceSystem, &QComboBox::currentIndexChanged, this, [this] {
+        loadEntities(true);
+        emit sourceKindChanged(sourceKind());
+    });
     connect(m_targetSystem, &QComboBox::currentIndexChanged, this, [this] { loadEntities(false); });
     connect(m_testSource, &QPushButton::clicked, this, [this] { testConnection(true); });
     connect(m_testTarget, &QPushButton::clicked, this, [this] { testConnection(false); });
@@ -120,8 +125,15 @@ void PairSystemsSection::setSystems(const QJsonArray &systems)
             combo->addItem(QStringLiteral("%1 (%2)").arg(system.value(QLatin1String("name")).toString(),
                                                         system.value(QLatin1String("kind")).toString()),
                            system.value(QLatin1String("id")).toInteger());
+            combo->setItemData(combo->count() - 1, system.value(QLatin1String("kind")).toString(), KindRole);
         }
     }
+    emit sourceKindChanged(sourceKind());
+}
+
+QString PairSystemsSection::sourceKind() const
+{
+    return m_sourceSystem->currentData(KindRole).toString();
 }
 
 void PairSystemsSection::chooseDistinctTarget()
@@ -149,6 +161,7 @@ void PairSystemsSection::setDefinition(const QJsonObject &definition, const QJso
     }
     m_sourceKey->setText(keyText(source.value(QLatin1String("key"))));
     m_targetKey->setText(keyText(target.value(QLatin1String("key"))));
+    emit sourceKindChanged(sourceKind());
 }
 
 void PairSystemsSection::writeSystems(QJsonObject &definition) const

@@ -41,11 +41,15 @@ public:
     void writeSystems(QJsonObject &definition) const;
     // Writes source, target and, when it has none, a name (the source entity's).
     void writeEntity(QJsonObject &entity) const;
+    // The kind of the chosen source system ("sqlserver"), or empty.
+    QString sourceKind() const;
     // The widget answering entities[0].source/target[.entity|.key].
     QWidget *entityWidget(bool source, bool key) const;
 
 signals:
     void sourceColumnsChanged(const QStringList &columns);
+    // The source system changed (or was set): its kind.
+    void sourceKindChanged(const QString &kind);
 
 private:
     void loadEntities(bool source);

@@ -310,3 +310,15 @@ if(TF_BUILD_CONSOLE)
         LIBS tfconsoleui Qt6::Widgets
         LABELS console)
 endif()
+
+# The Systems page, the system editor (every kind, write-only secrets, 422 on the field) and the
+# pair editor's change_tracking cursor against a real tf-gateway supervising tf-syncd (SQLite);
+# screenshots (light and dark) into <build>/console-screenshots/.
+if(TF_BUILD_CONSOLE)
+    tf_add_test(NAME tst_systemspage
+        SOURCES console/tst_systemspage.cpp console/adminpagefixture.h integration/tst_gatewayproxy_fixture.h
+        LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
+        LABELS console TIMEOUT 240)
+    target_include_directories(tst_systemspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    add_dependencies(tst_systemspage tf-gateway tf-syncd)
+endif()

@@ -236,13 +236,13 @@ private slots:
             }
             QVERIFY2(opaque > 50, qPrintable(id));
         }
-        QCOMPARE(icons.size(), 12);
+        QCOMPARE(icons.size(), 13);
         const QStringList ids = icons.keys();
         for (int i = 0; i < ids.size(); ++i) {
             for (int j = i + 1; j < ids.size(); ++j)
                 QVERIFY2(icons.value(ids.at(i)) != icons.value(ids.at(j)), qPrintable(ids.at(i) + QStringLiteral(" = ") + ids.at(j)));
         }
-        for (const char *name : { "overview", "dashboard", "syncpairs", "operations", "quarantine", "alerts", "audit", "users",
+        for (const char *name : { "overview", "dashboard", "syncpairs", "systems", "operations", "quarantine", "alerts", "audit", "users",
                                   "backups", "services", "maintenance", "recovery", "refresh", "signin", "signout", "page" })
             QVERIFY2(QFile::exists(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name))), name);
     }
@@ -277,7 +277,7 @@ private slots:
         QCOMPARE(list->item(0)->text(), QStringLiteral("Operations"));
         QCOMPARE(sections.value(QStringLiteral("Operations")),
                  (QStringList { QStringLiteral("overview"), QStringLiteral("dashboard"), QStringLiteral("syncPairs"),
-                                QStringLiteral("operations"), QStringLiteral("quarantine"), QStringLiteral("alerts") }));
+                                QStringLiteral("systems"), QStringLiteral("operations"), QStringLiteral("quarantine"), QStringLiteral("alerts") }));
         QCOMPARE(sections.value(QStringLiteral("Administration")),
                  (QStringList { QStringLiteral("audit"), QStringLiteral("users"), QStringLiteral("backups"), QStringLiteral("services"),
                                 QStringLiteral("maintenance"), QStringLiteral("recoveryPlans"), QStringLiteral("second") }));
@@ -293,7 +293,7 @@ private slots:
             QCOMPARE(list->currentItem()->data(Qt::UserRole).toString(), pages.at(n - 1));
             QVERIFY(list->currentItem()->isSelected());
         }
-        QCOMPARE(m_window->currentPageId(), QStringLiteral("backups"));
+        QCOMPARE(m_window->currentPageId(), QStringLiteral("users"));
 
         // The arrow keys, Home and End skip the headers.
         m_window->showPage(QStringLiteral("alerts"));
