@@ -129,6 +129,7 @@ MainWindow::MainWindow(const QUrl &gatewayUrl, QWidget *parent)
             pairsPage->refresh();
     });
     auto *systems = new SystemsPage(m_client, m_permissions, this);
+    systems->followChanges(m_poller);
     addPage(QStringLiteral("systems"), tr("Systems"), consoleIcon("systems"), systems);
     connect(m_session, &Session::signedIn, systems, &SystemsPage::refresh);
     connect(this, &MainWindow::refreshRequested, systems, [systems] {

@@ -368,6 +368,11 @@ void SystemEditorDialog::answered(const ApiResult &result)
         message = tr("The system was not saved: %1").arg(result.error.message());
     }
     showError(message);
+    // The messages under the fields and the one at the bottom need room: grow to fit at once, or
+    // the layout squeezes the fields' editors into the dialog's old height until the next resize.
+    layout()->activate();
+    if (height() < sizeHint().height())
+        resize(width(), sizeHint().height());
     emit saveFailed(result.status, message);
 }
 

@@ -1,5 +1,6 @@
 #include "systemspage.h"
 
+#include "client/changepoller.h"
 #include "client/gatewayclient.h"
 #include "client/permissions.h"
 #include "dialogs/systemeditordialog.h"
@@ -142,6 +143,15 @@ bool SystemsPage::selectId(qint64 id)
         return false;
     m_table->selectRow(m_sorted->mapFromSource(m_model->index(row, 0)).row());
     return selectedId() == id;
+}
+
+void SystemsPage::followChanges(ChangePoller *poller)
+{
+    connect(poller, &ChangePoller::reloadAll, this, &SystemsPage::refresh);
+    connect(poller, &ChangePoller::changed, this, [this](const QString &type) {
+        if (type == QLatin1String("system") || type == QLatin1String("sync_pair"))
+            refresh();
+    });
 }
 
 void SystemsPage::refresh()

@@ -14,6 +14,7 @@ class QTableView;
 
 namespace tf::console {
 
+class ChangePoller;
 class GatewayClient;
 class Permissions;
 class SystemsModel;
@@ -22,7 +23,8 @@ class SystemsModel;
 // points (never a secret), the pairs using it and the last connection test. New…, Edit… and
 // Delete… (asking first, naming the pairs that use it) need pairs:write, and so does Test
 // Connection (POST /api/systems/<id>/test, shown in the row while it runs); Browse Entities
-// lists GET /api/systems/<id>/entities. A refresh updates the rows in place.
+// lists GET /api/systems/<id>/entities. A refresh updates the rows in place; with
+// followChanges() the change feed triggers it.
 class SystemsPage final : public QWidget
 {
     Q_OBJECT
@@ -30,6 +32,10 @@ class SystemsPage final : public QWidget
 
 public:
     SystemsPage(GatewayClient *client, Permissions *permissions, QWidget *parent = nullptr);
+
+    // Reads again when the change feed names a system or a pair (the "used by" column), or
+    // asks for a reload: another administrator's edit shows without F5.
+    void followChanges(ChangePoller *poller);
 
     SystemsModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }

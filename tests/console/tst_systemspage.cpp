@@ -8,6 +8,7 @@
 // change_tracking only for a sqlserver source and round-trips it. Screenshots (light and dark)
 // go to <build>/console-screenshots/.
 #include "adminpagefixture.h"
+#include "client/changepoller.h"
 #include "dialogs/paireditordialog.h"
 #include "dialogs/systemeditordialog.h"
 #include "dialogs/systementitiesdialog.h"
@@ -59,6 +60,7 @@ private slots:
     void editingKeepsTheStoredSecret();
     void showsA422OnTheField();
     void refreshKeepsTheSelection();
+    void followsTheChangeFeed();
     void testConnectionShowsTheAnswer();
     void browseListsTheEntities();
     void deleteNamesThePairsAndShowsTheRefusal();
@@ -329,6 +331,12 @@ void TestSystemsPage::showsA422OnTheField()
     QVERIFY(editor->editor(QStringLiteral("settings.port"))->property("invalid").toBool());
     QVERIFY(editor->fieldError(QStringLiteral("settings.database")).isEmpty());
     QVERIFY(editor->isVisible()); // kept open to correct
+    // The dialog grew for the messages: no editor squeezed below its own height.
+    for (const QString &key : { QStringLiteral("settings.port"), QStringLiteral("settings.host"), QStringLiteral("settings.database") }) {
+        const QWidget *field = editor->editor(key);
+        QVERIFY2(field->height() >= field->sizeHint().height(),
+                 qPrintable(QStringLiteral("%1 is %2 px high, needs %3").arg(key).arg(field->height()).arg(field->sizeHint().height())));
+    }
     QVERIFY(test::saveScreenshots(editor, QStringLiteral("system-editor-422")));
 
     // Corrected, it saves; the mark is gone.
@@ -361,6 +369,27 @@ void TestSystemsPage::refreshKeepsTheSelection()
     QCOMPARE(api("DELETE", QStringLiteral("/api/systems/%1").arg(added)).status, 200);
     QVERIFY(refreshPage());
     QCOMPARE(m_page->selectedId(), m_postgres);
+}
+
+// Another administrator's new system, and its deletion, show without a refresh: the change
+// feed names the system and the page reads again.
+void TestSystemsPage::followsTheChangeFeed()
+{
+    console::ChangePoller poller(m_client.get());
+    poller.setInterval(200);
+    m_page->followChanges(&poller);
+    poller.start();
+    QTRY_COMPARE_WITH_TIMEOUT(poller.state(), console::ChangePoller::ConnectionState::Connected, 10000);
+    QVERIFY(m_page->selectId(m_postgres));
+    const qint64 added = createSqliteSystem(QStringLiteral("Fed export"), QStringLiteral("fed.db"));
+    QVERIFY(added > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(added) >= 0, 10000);
+    QCOMPARE(m_page->selectedId(), m_postgres);
+    QCOMPARE(api("DELETE", QStringLiteral("/api/systems/%1").arg(added)).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->model()->rowOf(added) < 0, 10000);
+    QCOMPARE(m_page->selectedId(), m_postgres);
+    QCOMPARE(m_page->model()->resetCount(), 0);
+    poller.stop();
 }
 
 void TestSystemsPage::testConnectionShowsTheAnswer()
