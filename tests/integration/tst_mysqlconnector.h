@@ -22,6 +22,11 @@
 using namespace tf::sync;
 using namespace Qt::StringLiterals;
 
+// The type matrix table (tst_mysqlconnector_writes.cpp): its columns, their names and its rows.
+extern const QString kMatrixColumns;
+extern const QStringList kMatrixNames;
+extern const QString kMatrixRows;
+
 class TestMysqlConnector final : public QObject
 {
     Q_OBJECT
@@ -47,6 +52,11 @@ private slots:
     void stateStoreDiffsAndCheckpoints();
     void typeMatrix_data();
     void typeMatrix();
+    // The streamed read (tst_mysqlconnector_stream.cpp)
+    void streamedReadEqualsPagedRead();
+    void streamedReadHoldsOneSnapshot();
+    void killedStreamFailsTheRead();
+    void killedStreamFailsTheRunAndDeletesNothing();
 
 private:
     void my(const QString &sql); // as root in the test database
