@@ -150,19 +150,27 @@ using ToRow = std::function<Row(const RowText &, QByteArray *)>;
 void streamedRead(const mysql::Settings &settings, const mysql::PagedRead &read, const ToRow &toRow,
                   const pg::RowSink &addRow)
 {
+    // The order columns' text is checked (a key that cannot be read stops the read, as in
+    // pagedRead); one already selected with the same expression is not selected twice.
     QStringList select = read.select;
     QStringList orderNames;
+    QList<int> orderFields;
     for (const ColumnInfo &c : read.order) {
         orderNames << Session::quote(c.name);
-        select << mysql::readExpression(c, settings.zeroDate);
+        const QString expression = mysql::readExpression(c, settings.zeroDate);
+        qsizetype field = select.indexOf(expression);
+        if (field < 0) {
+            field = select.size();
+            select << expression;
+        }
+        orderFields << int(field);
     }
-    const int firstOrder = int(read.select.size());
     const QString sql = QStringLiteral("SELECT %1 FROM %2").arg(select.join(QStringLiteral(", ")), Session::quote(read.table))
         + (orderNames.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + orderNames.join(QStringLiteral(", ")));
     mysql::StreamedRead stream(settings);
     const bool complete = stream.run(sql, [&](const char *const *fields, const unsigned long *lengths) {
         for (int i = 0; i < read.order.size(); ++i) {
-            const int field = firstOrder + i;
+            const int field = orderFields.at(i);
             const QVariant value = mysql::fromText(fields[field], qsizetype(lengths[field]), read.order.at(i), read.entity);
             if (unreadableOf(value)) {
                 throw Error(Error::Kind::Validation,
