@@ -122,7 +122,8 @@ mariadb_steps()
 mariadb_rounds()
 {
     local r i s bins tags tfctl_saved=$TFCTL rounds=${MARIADB_ROUNDS:-3}
-    local -a pipes=() full_a=() full_b=() hash_a=() hash_b=()
+    local -a pipes=() full_a=() full_b=() hash_a=() hash_b=() mcpu_a=() mcpu_b=()
+    local m0
     for r in $(seq "$rounds"); do
         s=$(mariadb_pipe)
         pipes+=("$s")
@@ -133,10 +134,13 @@ mariadb_rounds()
             TFCTL=${bins[$i]}
             pq dstm -c "TRUNCATE t" >/dev/null
             add_pair "bench-mariadb-$r-${tags[$i]}" "$sys_my" "$sys_pg" hash "" "$fields" '[]'
+            m0=$(mariadb_cpu)
             TARGET_DB=dstm tf_sync "mariadb-full-r$r-${tags[$i]}" "bench-mariadb-$r-${tags[$i]}" --full
+            m0=$(awk -v a="$m0" -v b="$(mariadb_cpu)" 'BEGIN { printf "%.2f", b - a }')
+            if [[ ${tags[$i]} == a ]]; then mcpu_a+=("$m0"); else mcpu_b+=("$m0"); fi
             [[ $(pqv dstm -c "$sum_sql") == "$pipe_sum" ]] || die "MariaDB round $r (${tags[$i]}): dstm differs from the pipe's copy"
             if [[ ${tags[$i]} == a ]]; then full_a+=("$WALL"); else full_b+=("$WALL"); fi
-            log "MariaDB round $r: full (${tags[$i]}: $TFCTL) $WALL s = $(ratio "$WALL" "$s")x this round's pipe; $CPU"
+            log "MariaDB round $r: full (${tags[$i]}: $TFCTL) $WALL s = $(ratio "$WALL" "$s")x this round's pipe; $CPU, mariadbd cpu $m0 s"
             TARGET_DB=dstm tf_sync "mariadb-hash-r$r-${tags[$i]}" "bench-mariadb-$r-${tags[$i]}"
             if [[ ${tags[$i]} == a ]]; then hash_a+=("$WALL"); else hash_b+=("$WALL"); fi
             log "MariaDB round $r: hash, no changes (${tags[$i]}) $WALL s = $(ratio "$WALL" "$s")x this round's pipe; $CPU"
@@ -147,17 +151,23 @@ mariadb_rounds()
     p=$(printf '%s\n' "${pipes[@]}" | median)
     record "(MariaDB rounds) pipe, median of $rounds: ${pipes[*]}" "$p" "1.000" "-" "-" "load $(loadavg)"
     for tag in a b; do
-        local -n full_t=full_$tag hash_t=hash_$tag
+        local -n full_t=full_$tag hash_t=hash_$tag mcpu_t=mcpu_$tag
         local bin=$tfctl_saved
         [[ $tag == b ]] && bin=$COMPARE_BIN/tfctl
         m=$(printf '%s\n' "${full_t[@]}" | median)
         record "(MariaDB rounds) full, $bin, median: ${full_t[*]}" "$m" "$(ratio "$m" "$p")" "<= 1.5x" \
-            "$(verdict "$(ratio "$m" "$p")" '<=' 1.5)" "ratio to the rounds' pipe"
+            "$(verdict "$(ratio "$m" "$p")" '<=' 1.5)" "ratio to the rounds' pipe; mariadbd cpu ${mcpu_t[*]} s"
         m=$(printf '%s\n' "${hash_t[@]}" | median)
         record "(MariaDB rounds) hash, no changes, $bin, median: ${hash_t[*]}" "$m" "$(ratio "$m" "$p")" "<= 0.3x" \
             "$(verdict "$(ratio "$m" "$p")" '<=' 0.3)" "ratio to the rounds' pipe"
-        unset -n full_t hash_t
+        unset -n full_t hash_t mcpu_t
     done
+}
+
+# CPU seconds mariadbd has used so far (user + system, all its threads).
+mariadb_cpu()
+{
+    awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / tck }' "/proc/$MARIADB_PID/stat"
 }
 
 mariadb_free_port()
