@@ -4,7 +4,9 @@
 // starts (tests/support/mariadbserver.h): tst_mysqlconnector.cpp covers reading (catalog,
 // exact values, key pages, zero dates, server hashes, cursor horizon), and
 // tst_mysqlconnector_writes.cpp writing (counts, deletes, state in one transaction, values
-// MySQL cannot hold) and the type matrix through the engine, MariaDB as source and target.
+// MySQL cannot hold) and the type matrix through the engine, MariaDB as source and target, and
+// tst_mysqlconnector_stream.cpp the streamed read (libmariadb) against the paged one, its
+// snapshot, and a read the server kills mid-stream.
 
 #include "db/connection.h"
 #include "db/controldatabase.h"
