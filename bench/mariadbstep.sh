@@ -8,6 +8,10 @@
 # hash runs with nothing changed (the first right after the full run, then the steady state),
 # and one hash run after 0.1% of the rows changed. Goals, those of the PostgreSQL source: full
 # <= 1.5x the pipe, hash with no changes <= 0.3x. Sets MARIADB_PID (run.sh's cleanup stops it).
+# With --compare-bin DIR, rounds follow ($MARIADB_ROUNDS, default 3): each round runs the pipe,
+# then tfctl and DIR/tfctl in turn (the order alternating per round), each a --full on a new pair
+# into the emptied table and a hash run with nothing changed on bench-mariadb; each ratio is to
+# that round's pipe, and the medians are recorded for both binaries.
 
 mariadb_steps()
 {
@@ -50,12 +54,17 @@ mariadb_steps()
 
     # --- the pipe ---------------------------------------------------------------------------------
     pq postgres -c "DROP DATABASE IF EXISTS pipem" -c "CREATE DATABASE pipem" -c "DROP DATABASE IF EXISTS dstm" -c "CREATE DATABASE dstm"
-    for i in $(seq "$PIPE_RUNS"); do
-        pq pipem -c "DROP TABLE IF EXISTS t" -c "$pg_ddl"
+    mariadb_pipe() # runs the pipe into pipem.t once; prints its seconds
+    {
+        local t0
+        pq pipem -c "DROP TABLE IF EXISTS t" -c "$pg_ddl" >/dev/null
         pq pipem -c "CHECKPOINT" >/dev/null
         t0=$(now)
-        my src --batch --skip-column-names -e "SELECT $columns FROM t" | pq pipem -c "\\copy t from stdin with (null 'NULL')"
-        my_pipes+=("$(since "$t0")")
+        my src --batch --skip-column-names -e "SELECT $columns FROM t" | pq pipem -c "\\copy t from stdin with (null 'NULL')" >/dev/null
+        since "$t0"
+    }
+    for i in $(seq "$PIPE_RUNS"); do
+        my_pipes+=("$(mariadb_pipe)")
         log "MariaDB pipe run $i: ${my_pipes[-1]} s (load $(loadavg))"
     done
     pipe=$(printf '%s\n' "${my_pipes[@]}" | median)
@@ -63,7 +72,6 @@ mariadb_steps()
     local pipe_sum
     pipe_sum=$(pqv pipem -c "$sum_sql")
     record "MariaDB pipe (baseline, median of $PIPE_RUNS: ${my_pipes[*]})" "$pipe" "1.000" "-" "-" "$rows rows; load $(loadavg)"
-    pq postgres -c "DROP DATABASE pipem"
 
     # --- tfctl ------------------------------------------------------------------------------------
     local sys_my sys_pg fields
@@ -88,6 +96,8 @@ mariadb_steps()
         "$(verdict "$(ratio "$h1" "$pipe")" '<=' 0.3)" "$h1_stats"
     record "MariaDB: hash, no changes (steady state)" "$h2" "$(ratio "$h2" "$pipe")" "<= 0.3x" \
         "$(verdict "$(ratio "$h2" "$pipe")" '<=' 0.3)" "$h2_stats"
+    [[ -n $COMPARE_BIN ]] && mariadb_rounds
+    pq postgres -c "DROP DATABASE pipem"
 
     # 0.1% changed: a third each updated, deleted and inserted, keys spread over the table.
     local changes=$((rows / 1000))
@@ -105,6 +115,59 @@ mariadb_steps()
         "$CPU; $(jq -c .totals <<<"$STATS" | tr -d '"{}')"
     kill "$MARIADB_PID" && wait "$MARIADB_PID" 2>/dev/null || true
     MARIADB_PID=""
+}
+
+# --compare-bin: this tfctl (a) and $COMPARE_BIN/tfctl (b) in turn, with the pipe in each round
+# (uses mariadb_steps' locals: pg_ddl, pipe_sum, sys_my, sys_pg, fields).
+mariadb_rounds()
+{
+    local r i s bins tags tfctl_saved=$TFCTL rounds=${MARIADB_ROUNDS:-3}
+    local -a pipes=() full_a=() full_b=() hash_a=() hash_b=() mcpu_a=() mcpu_b=()
+    local m0
+    for r in $(seq "$rounds"); do
+        s=$(mariadb_pipe)
+        pipes+=("$s")
+        log "MariaDB round $r: pipe $s s (load $(loadavg))"
+        if ((r % 2)); then bins=("$tfctl_saved" "$COMPARE_BIN/tfctl") tags=(a b)
+        else bins=("$COMPARE_BIN/tfctl" "$tfctl_saved") tags=(b a); fi
+        for i in "${!bins[@]}"; do
+            TFCTL=${bins[$i]}
+            pq dstm -c "TRUNCATE t" >/dev/null
+            add_pair "bench-mariadb-$r-${tags[$i]}" "$sys_my" "$sys_pg" hash "" "$fields" '[]'
+            m0=$(mariadb_cpu)
+            TARGET_DB=dstm tf_sync "mariadb-full-r$r-${tags[$i]}" "bench-mariadb-$r-${tags[$i]}" --full
+            m0=$(awk -v a="$m0" -v b="$(mariadb_cpu)" 'BEGIN { printf "%.2f", b - a }')
+            if [[ ${tags[$i]} == a ]]; then mcpu_a+=("$m0"); else mcpu_b+=("$m0"); fi
+            [[ $(pqv dstm -c "$sum_sql") == "$pipe_sum" ]] || die "MariaDB round $r (${tags[$i]}): dstm differs from the pipe's copy"
+            if [[ ${tags[$i]} == a ]]; then full_a+=("$WALL"); else full_b+=("$WALL"); fi
+            log "MariaDB round $r: full (${tags[$i]}: $TFCTL) $WALL s = $(ratio "$WALL" "$s")x this round's pipe; $CPU, mariadbd cpu $m0 s"
+            TARGET_DB=dstm tf_sync "mariadb-hash-r$r-${tags[$i]}" "bench-mariadb-$r-${tags[$i]}"
+            if [[ ${tags[$i]} == a ]]; then hash_a+=("$WALL"); else hash_b+=("$WALL"); fi
+            log "MariaDB round $r: hash, no changes (${tags[$i]}) $WALL s = $(ratio "$WALL" "$s")x this round's pipe; $CPU"
+        done
+    done
+    TFCTL=$tfctl_saved
+    local p m tag
+    p=$(printf '%s\n' "${pipes[@]}" | median)
+    record "(MariaDB rounds) pipe, median of $rounds: ${pipes[*]}" "$p" "1.000" "-" "-" "load $(loadavg)"
+    for tag in a b; do
+        local -n full_t=full_$tag hash_t=hash_$tag mcpu_t=mcpu_$tag
+        local bin=$tfctl_saved
+        [[ $tag == b ]] && bin=$COMPARE_BIN/tfctl
+        m=$(printf '%s\n' "${full_t[@]}" | median)
+        record "(MariaDB rounds) full, $bin, median: ${full_t[*]}" "$m" "$(ratio "$m" "$p")" "<= 1.5x" \
+            "$(verdict "$(ratio "$m" "$p")" '<=' 1.5)" "ratio to the rounds' pipe; mariadbd cpu ${mcpu_t[*]} s"
+        m=$(printf '%s\n' "${hash_t[@]}" | median)
+        record "(MariaDB rounds) hash, no changes, $bin, median: ${hash_t[*]}" "$m" "$(ratio "$m" "$p")" "<= 0.3x" \
+            "$(verdict "$(ratio "$m" "$p")" '<=' 0.3)" "ratio to the rounds' pipe"
+        unset -n full_t hash_t mcpu_t
+    done
+}
+
+# CPU seconds mariadbd has used so far (user + system, all its threads).
+mariadb_cpu()
+{
+    awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / tck }' "/proc/$MARIADB_PID/stat"
 }
 
 mariadb_free_port()

@@ -59,7 +59,9 @@ Options:
                     on a new pair into an emptied target (and with --compare-bin, once with
                     each binary, their order alternating per round); medians and ratios recorded
   --compare-bin DIR a second build's bin directory (DIR/tfctl) to time against in the rounds
-                    (same invocation, same data: before/after comparisons on a noisy machine)
+                    (same invocation, same data: before/after comparisons on a noisy machine);
+                    with the MariaDB steps, MARIADB_ROUNDS (default 3) rounds of the pipe, then
+                    --full and a no-change hash run with each binary (bench/mariadbstep.sh)
   --skip-mariadb    skip the MariaDB -> PostgreSQL steps (bench/mariadbstep.sh)
   --only-mariadb    only the MariaDB -> PostgreSQL steps (its own pipe, full and hash runs)
   --mariadb-rows N  rows of the MariaDB table (default: --rows)

@@ -4,7 +4,9 @@
 // starts (tests/support/mariadbserver.h): tst_mysqlconnector.cpp covers reading (catalog,
 // exact values, key pages, zero dates, server hashes, cursor horizon), and
 // tst_mysqlconnector_writes.cpp writing (counts, deletes, state in one transaction, values
-// MySQL cannot hold) and the type matrix through the engine, MariaDB as source and target.
+// MySQL cannot hold) and the type matrix through the engine, MariaDB as source and target, and
+// tst_mysqlconnector_stream.cpp the streamed read (libmariadb) against the paged one, its
+// snapshot, and a read the server kills mid-stream.
 
 #include "db/connection.h"
 #include "db/controldatabase.h"
@@ -21,6 +23,11 @@
 
 using namespace tf::sync;
 using namespace Qt::StringLiterals;
+
+// The type matrix table (tst_mysqlconnector_writes.cpp): its columns, their names and its rows.
+extern const QString kMatrixColumns;
+extern const QStringList kMatrixNames;
+extern const QString kMatrixRows;
 
 class TestMysqlConnector final : public QObject
 {
@@ -47,6 +54,11 @@ private slots:
     void stateStoreDiffsAndCheckpoints();
     void typeMatrix_data();
     void typeMatrix();
+    // The streamed read (tst_mysqlconnector_stream.cpp)
+    void streamedReadEqualsPagedRead();
+    void streamedReadHoldsOneSnapshot();
+    void killedStreamFailsTheRead();
+    void killedStreamFailsTheRunAndDeletesNothing();
 
 private:
     void my(const QString &sql); // as root in the test database

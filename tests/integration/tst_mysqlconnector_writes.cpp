@@ -189,15 +189,18 @@ void TestMysqlConnector::stateStoreDiffsAndCheckpoints()
     QVERIFY(!state.checkpoint(u"diff"_s, u"e"_s));
 }
 
-namespace {
-
 const QString kMatrixColumns = u"(name VARCHAR(60) COLLATE utf8mb4_bin, at DATETIME(6), amount DECIMAL(65,30), "
                                 "big DECIMAL(65,0), dt DATETIME(6), ts TIMESTAMP(6) NULL, d DATE, x DOUBLE, f FLOAT, n BIGINT, "
                                 "small TINYINT, flag TINYINT(1), u BIGINT UNSIGNED, b BIT(8), txt TEXT, bin BLOB, j LONGTEXT, "
                                 "e ENUM('a','b'), y YEAR, updated_at DATETIME(6) NOT NULL, PRIMARY KEY (name, at, amount))"_s;
+
+namespace {
+
 const QString kPgColumns = u"(name text, \"at\" timestamp, amount numeric, big numeric, dt timestamp, ts timestamptz, d date, "
                             "x float8, f float8, n int8, small int2, flag int2, u numeric, b int8, txt text, bin bytea, j text, "
                             "e text, y int4, updated_at timestamp NOT NULL, PRIMARY KEY (name, \"at\", amount))"_s;
+} // namespace
+
 const QStringList kMatrixNames { u"name"_s, u"at"_s, u"amount"_s, u"big"_s, u"dt"_s, u"ts"_s, u"d"_s, u"x"_s, u"f"_s, u"n"_s,
                                  u"small"_s, u"flag"_s, u"u"_s, u"b"_s, u"txt"_s, u"bin"_s, u"j"_s, u"e"_s, u"y"_s,
                                  u"updated_at"_s };
@@ -222,6 +225,8 @@ const QString kMatrixRows = u"('max digits', '2024-03-10 08:30:00.123456', 0.000
                              "NULL, 'lower', NULL, NULL, NULL, NULL, '2024-01-01 00:00:00.000007'), "
                              "('', '2000-01-01 00:00:00.000008', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
                              "'empty key', NULL, NULL, NULL, NULL, '2024-01-01 00:00:00.000008')"_s;
+
+namespace {
 
 QJsonObject matrixMapping()
 {

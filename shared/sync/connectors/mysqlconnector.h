@@ -20,9 +20,11 @@ struct PagedRead;
 // A MySQL or MariaDB database (`kind: mysql`) as source and target, through QMYSQL.
 // docs/connectors/mysql.md describes settings, modes, the type mapping and the limits.
 //
-// Reading: QMYSQL buffers every result set whole (mysql_store_result), so a read is paged by
-// key (keyset pagination, batchSize rows a page) inside one consistent-snapshot transaction:
-// memory stays at a few batches and every page sees the same rows. readAll, readSince and
+// Reading: a read from the start is one SELECT ordered by key, streamed on libmariadb's C API
+// (mysql_use_result, mysqlstream.h) inside one consistent-snapshot transaction. QMYSQL buffers
+// every result set whole (mysql_store_result), so a read past a checkpoint is paged by key
+// (keyset pagination, batchSize rows a page) in one such transaction: memory stays at a few
+// batches either way and every row comes from the same snapshot. readAll, readSince and
 // readKeyHashes read on a thread and connection of their own, a batch or two ahead of the
 // engine (PrefetchingBatchSource). Values arrive as text the
 // server builds (mysqlvalues.h), so DECIMAL keeps every digit and DATETIME(6) its
@@ -87,6 +89,10 @@ public:
     // apply(): the session, a table as described, and apply()'s upsert half (INSERT ... ON
     // DUPLICATE KEY UPDATE) inside the caller's open write transaction.
     mysql::Session &session() { return *m_session; }
+    // Reads from the start (readAll, readKeyHashes, a readSince without checkpoint) stream one
+    // SELECT on libmariadb (mysqlstream.h); off, they go by keyset pages through QMYSQL as reads
+    // past a checkpoint do. On by default; tests and the benchmark compare the two.
+    void setStreamedReads(bool on) { m_streamedReads = on; }
     const mysql::Table &table(const QString &entity);
     void writeUpserts(const ChangeBatch &batch);
 
@@ -103,6 +109,7 @@ private:
     std::unique_ptr<mysql::StateStore> m_stateStore;
     QHash<QString, mysql::Table> m_tables;
     qint64 m_maxPacket = 0;
+    bool m_streamedReads = true;
 };
 
 } // namespace tf::sync

@@ -1,10 +1,13 @@
-// The reading half of MysqlConnector: keyset-paged reads in one consistent snapshot, on a
-// thread and connection of their own a batch or two ahead of the engine (readAll, readSince,
-// readKeyHashes: PrefetchingBatchSource, as PgReader does).
+// The reading half of MysqlConnector: reads in one consistent snapshot, on a thread and
+// connection of their own a batch or two ahead of the engine (readAll, readSince,
+// readKeyHashes: PrefetchingBatchSource, as PgReader does). A read from the start is one
+// streamed SELECT on libmariadb (mysqlstream.h); a read past a position (a checkpoint) goes by
+// keyset pages through QMYSQL (pagedRead), whose bound values the position needs.
 #include "core/errors.h"
 #include "mysqlconnector.h"
 #include "mysqlpagedread.h"
 #include "mysqlsession.h"
+#include "mysqlstream.h"
 #include "mysqlvalues.h"
 #include "prefetchingreader.h"
 
@@ -110,20 +113,98 @@ void bindZeroDate(Session &session)
 
 namespace {
 
-// Runs `read` on a thread of its own with a session (connection) of its own, closed when the
-// read ends, at most two batches of `batchSize` ahead of `sink`; `toRow` turns the query's
-// current row into a row and, for key-hash reads, its hash. Errors and early stops behave as
-// a read on the calling thread (PrefetchingBatchSource).
+// The text fields of a read's current row, from a paged read (QMYSQL) or a streamed one
+// (libmariadb), converted by the same rules (mysql::fromText).
+class RowText final
+{
+public:
+    explicit RowText(QSqlQuery &query)
+        : m_query(&query)
+    { }
+    RowText(const char *const *fields, const unsigned long *lengths)
+        : m_fields(fields)
+        , m_lengths(lengths)
+    { }
+
+    QVariant value(int i, const ColumnInfo &column, const QString &entity) const
+    {
+        return m_query ? mysql::fromText(m_query->value(i), column, entity)
+                       : mysql::fromText(m_fields[i], qsizetype(m_lengths[i]), column, entity);
+    }
+    // An ASCII field (a row hash) as bytes.
+    QByteArray ascii(int i) const
+    {
+        return m_query ? m_query->value(i).toString().toLatin1() : QByteArray(m_fields[i], qsizetype(m_lengths[i]));
+    }
+
+private:
+    QSqlQuery *m_query = nullptr;
+    const char *const *m_fields = nullptr;
+    const unsigned long *m_lengths = nullptr;
+};
+
+using ToRow = std::function<Row(const RowText &, QByteArray *)>;
+
+// `read` from its start as one SELECT ordered by the order columns, streamed (StreamedRead):
+// the same select list, snapshot, zero-date binding and key checks as pagedRead.
+void streamedRead(const mysql::Settings &settings, const mysql::PagedRead &read, const ToRow &toRow,
+                  const pg::RowSink &addRow)
+{
+    // The order columns' text is checked (a key that cannot be read stops the read, as in
+    // pagedRead); one already selected with the same expression is not selected twice.
+    QStringList select = read.select;
+    QStringList orderNames;
+    QList<int> orderFields;
+    for (const ColumnInfo &c : read.order) {
+        orderNames << Session::quote(c.name);
+        const QString expression = mysql::readExpression(c, settings.zeroDate);
+        qsizetype field = select.indexOf(expression);
+        if (field < 0) {
+            field = select.size();
+            select << expression;
+        }
+        orderFields << int(field);
+    }
+    const QString sql = QStringLiteral("SELECT %1 FROM %2").arg(select.join(QStringLiteral(", ")), Session::quote(read.table))
+        + (orderNames.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + orderNames.join(QStringLiteral(", ")));
+    mysql::StreamedRead stream(settings);
+    const bool complete = stream.run(sql, [&](const char *const *fields, const unsigned long *lengths) {
+        for (int i = 0; i < read.order.size(); ++i) {
+            const int field = orderFields.at(i);
+            const QVariant value = mysql::fromText(fields[field], qsizetype(lengths[field]), read.order.at(i), read.entity);
+            if (unreadableOf(value)) {
+                throw Error(Error::Kind::Validation,
+                            QStringLiteral("table '%1': key column '%2' holds '%3', which cannot be read: %4")
+                                .arg(read.entity, read.order.at(i).name, unreadableOf(value)->text, unreadableOf(value)->reason));
+            }
+        }
+        QByteArray hash;
+        Row row = toRow(RowText(fields, lengths), &hash);
+        return addRow(std::move(row), std::move(hash));
+    });
+    if (complete)
+        stream.commit();
+}
+
+// Runs `read` on a thread of its own with a connection of its own, closed when the read ends,
+// at most two batches of `batchSize` ahead of `sink`: streamed when it starts at the beginning
+// and `streamed` is on, else by keyset pages. `toRow` turns the current row into a row and,
+// for key-hash reads, its hash. Errors and early stops behave as a read on the calling thread
+// (PrefetchingBatchSource).
 void prefetchedRead(const mysql::Settings &settings, const mysql::PagedRead &read, const SchemaPtr &schema,
-                    const std::function<Row(QSqlQuery &, QByteArray *)> &toRow, const BatchSink &sink)
+                    bool streamed, const ToRow &toRow, const BatchSink &sink)
 {
     pg::PrefetchingBatchSource::run(
         schema, read.pageSize,
         [&](const pg::RowSink &addRow) {
+            if (streamed && !read.after) {
+                streamedRead(settings, read, toRow, addRow);
+                return;
+            }
             mysql::Session session(settings);
             mysql::pagedRead(session, read, [&](QSqlQuery &query) {
                 QByteArray hash;
-                Row row = toRow(query, &hash);
+                Row row = toRow(RowText(query), &hash);
                 return addRow(std::move(row), std::move(hash));
             });
         },
@@ -139,14 +220,14 @@ QList<ColumnInfo> orderOf(const mysql::Table &t, const QStringList &requested)
     return order;
 }
 
-// The selected columns of the query's current row (they come first), as a row.
-std::function<Row(QSqlQuery &, QByteArray *)> rowsOf(const QList<ColumnInfo> &columns, const QString &entity)
+// The selected columns of the current row (they come first), as a row.
+ToRow rowsOf(const QList<ColumnInfo> &columns, const QString &entity)
 {
-    return [columns, entity](QSqlQuery &query, QByteArray *) {
+    return [columns, entity](const RowText &text, QByteArray *) {
         Row row;
         row.reserve(columns.size());
         for (int i = 0; i < columns.size(); ++i)
-            row << mysql::fromText(query.value(i), columns.at(i), entity);
+            row << text.value(i, columns.at(i), entity);
         return row;
     };
 }
@@ -167,9 +248,8 @@ void MysqlConnector::readAll(const ReadRequest &request, const BatchSink &sink)
         read.select << mysql::readExpression(c, m_session->settings().zeroDate);
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
     }
-    prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns),
-                   rowsOf(columns, request.entity),
-                   sink);
+    prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns), m_streamedReads,
+                   rowsOf(columns, request.entity), sink);
 }
 
 void MysqlConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
@@ -186,13 +266,13 @@ void MysqlConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink
     for (const ColumnInfo &c : read.order)
         keySchema << t.description.schema.at(t.description.schema.indexOf(c.name));
     prefetchedRead(
-        m_session->settings(), read, std::make_shared<const Schema>(keySchema),
-        [&](QSqlQuery &query, QByteArray *hash) {
+        m_session->settings(), read, std::make_shared<const Schema>(keySchema), m_streamedReads,
+        [&](const RowText &text, QByteArray *hash) {
             Row key;
             key.reserve(read.order.size());
             for (int i = 0; i < read.order.size(); ++i)
-                key << mysql::fromText(query.value(1 + i), read.order.at(i), request.entity);
-            *hash = query.value(0).toString().toLatin1();
+                key << text.value(1 + i, read.order.at(i), request.entity);
+            *hash = text.ascii(0);
             return key;
         },
         [&](const RowBatch &batch) {
@@ -280,9 +360,8 @@ void MysqlConnector::readSince(const ReadRequest &request, const QString &cursor
         read.select << mysql::readExpression(c, m_session->settings().zeroDate);
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
     }
-    prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns),
-                   rowsOf(columns, request.entity),
-                   sink);
+    prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns), m_streamedReads,
+                   rowsOf(columns, request.entity), sink);
 }
 
 } // namespace tf::sync

@@ -15,12 +15,16 @@ namespace {
 
 std::atomic<quint64> g_nextSessionId { 1 };
 
+} // namespace
+
 const QString kSessionSetup = QStringLiteral(
     "SET SESSION sql_mode = 'ANSI_QUOTES,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO', "
     "time_zone = '+00:00'");
 // tx_isolation until MariaDB 11.1 and MySQL 8.0, transaction_isolation after: this spelling
 // works everywhere.
 const QString kIsolation = QStringLiteral("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+
+namespace {
 
 bool validDate(const QString &text)
 {
@@ -196,16 +200,21 @@ void Session::raise(Role role, const QSqlQuery &query, const char *what)
 {
     const QSqlError error = query.lastError();
     const int code = error.nativeErrorCode().toInt();
-    const QString message = QStringLiteral("MySQL %1: %2").arg(QString::fromLatin1(what), tf::db::sqlError(error));
-    const QJsonObject details { { QStringLiteral("system"), m_settings.describe() },
-                                { QStringLiteral("mysql_error"), code } };
-    if (isTransient(code) || error.type() == QSqlError::ConnectionError) {
-        if (code != 1205 && code != 1213) { // the connection itself is gone: reopen next time
-            const QString connectionName = name(role);
-            QSqlDatabase::database(connectionName, false).close();
-        }
-        throw Error(Error::Kind::Unavailable, message, details);
+    const bool connectionError = error.type() == QSqlError::ConnectionError;
+    if ((isTransient(code) || connectionError) && code != 1205 && code != 1213) {
+        // The connection itself is gone: reopen next time.
+        QSqlDatabase::database(name(role), false).close();
     }
+    raiseError(m_settings, code, tf::db::sqlError(error), connectionError, what);
+}
+
+void raiseError(const Settings &settings, int code, const QString &text, bool connectionError, const char *what)
+{
+    const QString message = QStringLiteral("MySQL %1: %2").arg(QString::fromLatin1(what), text);
+    const QJsonObject details { { QStringLiteral("system"), settings.describe() },
+                                { QStringLiteral("mysql_error"), code } };
+    if (isTransient(code) || connectionError)
+        throw Error(Error::Kind::Unavailable, message, details);
     if (code == 1062 || code == 1451 || code == 1452)
         throw Error(Error::Kind::Conflict, message, details);
     if (code == 1146 || code == 1054 || code == 1264 || code == 1406 || code == 1292 || code == 1366)

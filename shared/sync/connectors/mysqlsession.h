@@ -40,6 +40,16 @@ struct Settings
 // Problems of a definition's settings, for SystemDefinition's checks: (field, message) pairs.
 QList<QPair<QString, QString>> settingsProblems(const QJsonObject &settings);
 
+// Every connection's setup (Session and the streamed read, mysqlstream.h): the session's
+// sql_mode and time_zone, then the isolation level.
+extern const QString kSessionSetup;
+extern const QString kIsolation;
+
+// Throws the tf::Error for MySQL error `code` (Unavailable when a retry can cure it or the
+// connection is gone, Conflict, Validation, else Internal), "MySQL <what>: <text>".
+[[noreturn]] void raiseError(const Settings &settings, int code, const QString &text, bool connectionError,
+                             const char *what);
+
 // Two connections to one server: one for reads (a consistent-snapshot transaction per read,
 // paged by key) and one for writes (the InnoDB transaction that writes rows and sync state).
 // A QSqlDatabase belongs to its thread: one session is used from one thread at a time.

@@ -149,13 +149,11 @@ QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDat
         .arg(parts.join(QStringLiteral(", ")));
 }
 
-QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity)
+namespace {
+
+// fromText() of a non-NULL value that is not Bytes (those are HEX text).
+QVariant fromString(const QString &raw, const ColumnInfo &column, const QString &entity)
 {
-    if (text.isNull() || !text.isValid())
-        return {};
-    const QString raw = text.toString();
-    if (column.type == ValueType::Bytes)
-        return QByteArray::fromHex(raw.toLatin1());
     QVariant value;
     QString error;
     if (coerceValue(raw, column.type, &value, &error))
@@ -167,6 +165,26 @@ QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString 
                     .arg(raw);
     }
     return unreadableValue(raw, QStringLiteral("table '%1': %2").arg(entity, error));
+}
+
+} // namespace
+
+QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity)
+{
+    if (text.isNull() || !text.isValid())
+        return {};
+    if (column.type == ValueType::Bytes)
+        return QByteArray::fromHex(text.toString().toLatin1());
+    return fromString(text.toString(), column, entity);
+}
+
+QVariant fromText(const char *data, qsizetype size, const ColumnInfo &column, const QString &entity)
+{
+    if (!data)
+        return {};
+    if (column.type == ValueType::Bytes)
+        return QByteArray::fromHex(QByteArray::fromRawData(data, size));
+    return fromString(QString::fromUtf8(data, size), column, entity);
 }
 
 QByteArray hashRow(const Row &row, const Schema &schema)

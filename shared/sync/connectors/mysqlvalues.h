@@ -35,6 +35,9 @@ QString zeroDateVariable();
 // The row-model value of what readExpression() returned. A zero date (month or day 0) that
 // the settings do not map becomes an unreadable value naming the column (quarantined).
 QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity);
+// The same from the text protocol's bytes of one field (UTF-8; nullptr for NULL), as
+// libmariadb's mysql_fetch_row gives them (the streamed read, mysqlstream.h).
+QVariant fromText(const char *data, qsizetype size, const ColumnInfo &column, const QString &entity);
 
 // The row's hash as hashExpression() computes it on the server (decimal text).
 QByteArray hashRow(const Row &row, const Schema &schema);
