@@ -18,9 +18,9 @@ public:
     // writes every batch's ChangeBatch::stateUpserts of (pair, entity) plainly (a key that has
     // state after all fails its batch). False: nothing changes.
     virtual bool beginFirstLoad(const QString &pairId, const QString &entity) = 0;
-    // Back to the usual writes. complete: every batch of the load has committed (the store may
-    // then gather statistics on the new state).
-    virtual void endFirstLoad(bool complete) = 0;
+    // Back to the usual writes for (pair, entity). complete: every batch of the load has
+    // committed (the store may then gather statistics on the new state).
+    virtual void endFirstLoad(const QString &pairId, const QString &entity, bool complete) = 0;
 };
 
 } // namespace tf::sync

@@ -478,7 +478,7 @@ void TestFullSync::firstLoadStateAndBlocksEqualTheStagedPath()
     QVERIFY(store.beginFirstLoad(u"fl new"_s, entity));
     m_world.dst->apply(batchOf(u"fl new"_s, entries.mid(0, 150)));
     m_world.dst->apply(batchOf(u"fl new"_s, entries.mid(150)));
-    store.endFirstLoad(true);
+    store.endFirstLoad(u"fl new"_s, entity, true);
     // The staged way.
     store.beginStaging(u"fl staged"_s, entity);
     store.stageWritten(entries.mid(0, 150));
@@ -503,7 +503,7 @@ void TestFullSync::firstLoadStateAndBlocksEqualTheStagedPath()
     // Integer text past int8 fails as the triggers fail on it, and leaves nothing.
     const QList<StateEntry> tooLarge { StateEntry { u"99999999999999999999"_s, "1", u"t"_s } };
     QVERIFY_THROWS_EXCEPTION(tf::Error, m_world.dst->apply(batchOf(u"fl again"_s, tooLarge)));
-    store.endFirstLoad(false);
+    store.endFirstLoad(u"fl again"_s, entity, false);
     QVERIFY_THROWS_EXCEPTION(tf::Error, m_world.dst->apply(batchOf(u"fl triggers 2"_s, tooLarge)));
     QCOMPARE(stateRows(u"fl again"_s), 5);
     QCOMPARE(storedBlocks(u"fl again"_s).isEmpty(), false);

@@ -376,21 +376,16 @@ bool PostgresStateStore::beginFirstLoad(const QString &pairId, const QString &en
     if (!none)
         return false;
     const QMutexLocker lock(&m_firstLoadMutex);
-    m_firstLoadOn = true;
-    m_firstLoadPair = pairId;
-    m_firstLoadEntity = entity;
+    m_firstLoads.insert({ pairId, entity });
     return true;
 }
 
-void PostgresStateStore::endFirstLoad(bool complete)
+void PostgresStateStore::endFirstLoad(const QString &pairId, const QString &entity, bool complete)
 {
-    QString pairId;
     {
         const QMutexLocker lock(&m_firstLoadMutex);
-        if (!m_firstLoadOn)
+        if (!m_firstLoads.remove({ pairId, entity }))
             return;
-        m_firstLoadOn = false;
-        pairId = m_firstLoadPair;
     }
     if (!complete)
         return;
@@ -401,7 +396,7 @@ void PostgresStateStore::endFirstLoad(bool complete)
 bool PostgresStateStore::firstLoad(const QString &pairId, const QString &entity) const
 {
     const QMutexLocker lock(&m_firstLoadMutex);
-    return m_firstLoadOn && m_firstLoadPair == pairId && m_firstLoadEntity == entity;
+    return !m_firstLoads.isEmpty() && m_firstLoads.contains({ pairId, entity });
 }
 
 qint64 PostgresStateStore::count(const QString &pairId, const QString &entity)

@@ -5,6 +5,7 @@
 #include "sync/firstloads.h"
 
 #include <QMutex>
+#include <QSet>
 
 #include <atomic>
 
@@ -59,7 +60,7 @@ public:
     // writes the batch's state with it (postgresfirstload.h); endFirstLoad(true) analyses the
     // state tables, as insertStaged() does after the plain INSERT of the staged path.
     bool beginFirstLoad(const QString &pairId, const QString &entity) override;
-    void endFirstLoad(bool complete) override;
+    void endFirstLoad(const QString &pairId, const QString &entity, bool complete) override;
     bool firstLoad(const QString &pairId, const QString &entity) const;
 
     qint64 count(const QString &pairId, const QString &entity) override;
@@ -92,9 +93,7 @@ private:
     bool m_stagedAnalysed = false;
     bool m_blocksStaged = true; // every staged key and hash is one stateInteger() reads
     mutable QMutex m_firstLoadMutex;
-    bool m_firstLoadOn = false;
-    QString m_firstLoadPair;
-    QString m_firstLoadEntity;
+    QSet<QPair<QString, QString>> m_firstLoads; // (pair, entity) of the first loads running
 };
 
 } // namespace tf::sync

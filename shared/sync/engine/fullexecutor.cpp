@@ -136,14 +136,14 @@ void FullExecutor::run()
     // Ended on every way out (a cancel, an error); endFirstLoad(true) below when complete.
     const auto endFirstLoad = qScopeGuard([&] {
         if (m_firstLoad)
-            firstLoads->endFirstLoad(false);
+            firstLoads->endFirstLoad(m_context.pair().pairId, m_plan.spec.name, false);
         m_firstLoad = false;
     });
     const auto leaveFirstLoad = [&] {
         // Back to staged state: the rows written so far have state, so the diff runs at the end.
         if (!m_firstLoad)
             return;
-        firstLoads->endFirstLoad(false);
+        firstLoads->endFirstLoad(m_context.pair().pairId, m_plan.spec.name, false);
         m_firstLoad = false;
         m_pipeline.setStateStaged(true);
         stateBefore = true;
@@ -203,7 +203,7 @@ void FullExecutor::run()
         // Every batch committed its state with its rows: nothing is left to write.
         m_firstLoad = false;
         m_context.target().call(QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
-                                [&] { firstLoads->endFirstLoad(true); });
+                                [&] { firstLoads->endFirstLoad(m_context.pair().pairId, m_plan.spec.name, true); });
         return;
     }
     // Every batch staged here has committed: the state follows the data it describes.
