@@ -1,7 +1,9 @@
 // Full sync PostgreSQL -> PostgreSQL (issue 16, "set-based state"): inserted, updated and
 // unchanged come from the write itself and are exact over a partly filled target; the state
-// is written once at the end and never ahead of the data; an empty target is filled by plain
-// inserts, where a duplicate key fails its batch; quarantined rows keep their stored state.
+// is written once at the end and never ahead of the data, except on a first load, whose batches
+// commit their state with them (equal to the staged path's, block sums included); an empty target
+// is filled by plain inserts, where a duplicate key fails its batch; quarantined rows keep their
+// stored state.
 #include "core/errors.h"
 #include "db/connection.h"
 #include "db/controldatabase.h"
