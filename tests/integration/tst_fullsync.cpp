@@ -1,12 +1,15 @@
 // Full sync PostgreSQL -> PostgreSQL (issue 16, "set-based state"): inserted, updated and
 // unchanged come from the write itself and are exact over a partly filled target; the state
-// is written once at the end and never ahead of the data; an empty target is filled by plain
-// inserts, where a duplicate key fails its batch; quarantined rows keep their stored state.
+// is written once at the end and never ahead of the data, except on a first load, whose batches
+// commit their state with them (equal to the staged path's, block sums included); an empty target
+// is filled by plain inserts, where a duplicate key fails its batch; quarantined rows keep their
+// stored state.
 #include "core/errors.h"
 #include "db/connection.h"
 #include "db/controldatabase.h"
 #include "pgsyncworld.h"
 #include "sync/connectors/postgresconnector.h"
+#include "sync/connectors/postgresstatestore.h"
 #include "sync/engine/quarantinestore.h"
 #include "sync/engine/syncrunner.h"
 #include "testsupport.h"
@@ -52,6 +55,10 @@ private slots:
     void emptiedTargetWithStoredStateStillDeletes();
     void runStoppedBeforeItsStateLeavesNoRowBehind_data();
     void runStoppedBeforeItsStateLeavesNoRowBehind();
+    void firstLoadWritesEachBatchsStateWithIt();
+    void firstLoadStateAndBlocksEqualTheStagedPath();
+    void firstLoadStoppedHasStateOfExactlyItsRows_data();
+    void firstLoadStoppedHasStateOfExactlyItsRows();
 
 private:
     void sql(const QString &statement) { m_world.admin->execDirect(statement, "test setup"); }
@@ -66,6 +73,12 @@ private:
     }
     // Rows of source and target that differ (either side without an identical row).
     qint64 differences(const QString &name);
+    // Target rows no state row names plus state rows naming no target row.
+    qint64 stateMismatches(const QString &name);
+    qint64 pendingKeys(const QString &pairId);
+    // The pair's block sums as stored (deltas folded), as text "block:rows,hashed,a,b;...".
+    QString storedBlocks(const QString &pairId);
+    QString stateText(const QString &pairId);
 
     QString m_url;
     tf::test::PgSyncWorld m_world;
@@ -136,6 +149,44 @@ qint64 TestFullSync::differences(const QString &name)
         + scalar(
                u"SELECT count(*) FROM (SELECT * FROM %2.%3 EXCEPT SELECT * FROM %1.%3) AS a"_s.arg(
                    q(kSrc), q(kDst), q(name)));
+}
+
+qint64 TestFullSync::stateMismatches(const QString &name)
+{
+    return scalar(u"SELECT count(*) FROM %1.%2 AS t WHERE NOT EXISTS (SELECT 1 FROM %1.tf_sync_state AS s"
+                  " WHERE s.pair_id = ? AND s.target_key = t.id::text)"_s.arg(q(kDst), q(name)),
+                  { name })
+        + scalar(u"SELECT count(*) FROM %1.tf_sync_state AS s WHERE s.pair_id = ? AND NOT EXISTS"
+                 " (SELECT 1 FROM %1.%2 AS t WHERE s.target_key = t.id::text)"_s.arg(q(kDst), q(name)),
+                 { name });
+}
+
+qint64 TestFullSync::pendingKeys(const QString &pairId)
+{
+    return scalar(u"SELECT count(*) FROM %1.tf_sync_pending AS p, unnest(p.target_keys) AS k WHERE pair_id = ?"_s.arg(
+                      q(kDst)),
+                  { pairId });
+}
+
+QString TestFullSync::storedBlocks(const QString &pairId)
+{
+    QSqlQuery query = m_world.admin->prepare(
+        u"SELECT string_agg(concat(block, ':', r, ',', h, ',', a, ',', b), ';' ORDER BY block) FROM"
+        " (SELECT block, sum(rows) AS r, sum(hashed) AS h, sum(a) AS a, sum(b) AS b FROM"
+        " %1.tf_sync_state_blocks_w10 WHERE pair_id = ? GROUP BY block HAVING sum(rows) <> 0) AS s"_s.arg(q(kDst)));
+    query.addBindValue(pairId);
+    m_world.admin->exec(query, "test query");
+    return query.next() ? query.value(0).toString() : QString();
+}
+
+QString TestFullSync::stateText(const QString &pairId)
+{
+    QSqlQuery query = m_world.admin->prepare(
+        u"SELECT string_agg(concat(source_key, '|', hash, '|', target_key), ';' ORDER BY source_key)"
+        " FROM %1.tf_sync_state WHERE pair_id = ?"_s.arg(q(kDst)));
+    query.addBindValue(pairId);
+    m_world.admin->exec(query, "test query");
+    return query.next() ? query.value(0).toString() : QString();
 }
 
 void TestFullSync::partlyFilledTargetCountsEachKind()
@@ -233,10 +284,12 @@ void TestFullSync::duplicateKeyIntoEmptyTargetFailsItsBatch()
     QCOMPARE(result.totals.failed, 7);
     QVERIFY2(result.error.contains(u"duplicate"_s) || result.error.contains(u"unique"_s),
              qPrintable(result.error));
-    // The first batch committed; the failing one left nothing; the state is not ahead.
+    // The first batch committed, with its state (a first load); the failing one left nothing.
     QCOMPARE(scalar(u"SELECT count(*) FROM %1.%2"_s.arg(q(kDst), q(name))), 7);
     QCOMPARE(scalar(u"SELECT max(id) FROM %1.%2"_s.arg(q(kDst), q(name))), 7);
-    QCOMPARE(stateRows(name), 0);
+    QCOMPARE(stateRows(name), 7);
+    QCOMPARE(stateMismatches(name), 0);
+    QCOMPARE(pendingKeys(name), 0);
 
     // The source fixed, the next run (target no longer empty) completes exactly.
     sql(u"DELETE FROM %1.%2 WHERE note = 'again'"_s.arg(q(kSrc), q(name)));
@@ -331,9 +384,13 @@ void TestFullSync::runStoppedBeforeItsStateLeavesNoRowBehind()
     QFETCH(int, deleteAction);
     const QString name = u"stopped %1 %2"_s.arg(next).arg(deleteAction);
     createTables(name);
-    sql(u"INSERT INTO %1.%2 SELECT i, i, 'n' || i FROM generate_series(1, 40) i"_s.arg(q(kSrc), q(name)));
     PairSpec spec = pair(name);
     spec.entities[0].deleteAction = DeleteAction(deleteAction);
+    // Not a first load (whose batches carry their state): one row synced before, read last.
+    sql(u"INSERT INTO %1.%2 VALUES (1000, 1, 'before')"_s.arg(q(kSrc), q(name)));
+    QCOMPARE(run(spec).status, RunStatus::Completed);
+    QCOMPARE(stateRows(name), 1);
+    sql(u"INSERT INTO %1.%2 SELECT i, i, 'n' || i FROM generate_series(1, 40) i"_s.arg(q(kSrc), q(name)));
     std::atomic_bool stop { false };
     RunOptions stopping;
     stopping.cancel = &stop;
@@ -341,9 +398,9 @@ void TestFullSync::runStoppedBeforeItsStateLeavesNoRowBehind()
     SyncRunner runner(spec, *m_world.src, *m_world.dst, *m_world.quarantine, DetachedStateStore {});
     const RunResult stopped = runner.run(stopping);
     QVERIFY2(stopped.status == RunStatus::Cancelled, qPrintable(describe(stopped)));
-    const qint64 written = scalar(u"SELECT count(*) FROM %1.%2"_s.arg(q(kDst), q(name)));
+    const qint64 written = scalar(u"SELECT count(*) FROM %1.%2 WHERE id < 1000"_s.arg(q(kDst), q(name)));
     QVERIFY2(written >= 14 && written < 40, qPrintable(QString::number(written)));
-    QCOMPARE(stateRows(name), 0);
+    QCOMPARE(stateRows(name), 1);
     const QString pending = u"SELECT count(*) FROM %1.tf_sync_pending AS p, unnest(p.target_keys) AS k WHERE pair_id = ?"_s.arg(q(kDst));
     QCOMPARE(scalar(pending, { name }), written);
 
@@ -354,7 +411,7 @@ void TestFullSync::runStoppedBeforeItsStateLeavesNoRowBehind()
     const RunResult after = run(spec);
     QVERIFY2(after.status == RunStatus::Completed, qPrintable(describe(after)));
     QCOMPARE(scalar(pending, { name }), 0);
-    QCOMPARE(stateRows(name), 37);
+    QCOMPARE(stateRows(name), 38);
     if (DeleteAction(deleteAction) == DeleteAction::Ignore) {
         QCOMPARE(after.totals.deleted, 0);
         QCOMPARE(differences(name), 3); // kept, as the policy says
@@ -362,6 +419,138 @@ void TestFullSync::runStoppedBeforeItsStateLeavesNoRowBehind()
     }
     QCOMPARE(after.totals.deleted, 3);
     QCOMPARE(differences(name), 0);
+    const RunResult again = run(spec);
+    QVERIFY2(again.status == RunStatus::Completed && again.totals.writes() == 0, qPrintable(describe(again)));
+}
+
+// A first load (no state yet) writes each batch's state in the batch's own transaction: nothing
+// is ahead of its state, so no pending list; the block sums are those of the state's rows.
+void TestFullSync::firstLoadWritesEachBatchsStateWithIt()
+{
+    const QString name = u"first load"_s;
+    createTables(name);
+    sql(u"INSERT INTO %1.%2 SELECT i, i * 0.5, 'n' || i FROM generate_series(-30, 30) i"_s.arg(q(kSrc), q(name)));
+    const RunResult result = run(pair(name));
+    QVERIFY2(result.status == RunStatus::Completed, qPrintable(describe(result)));
+    QCOMPARE(result.totals.inserted, 61);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(stateRows(name), 61);
+    QCOMPARE(stateMismatches(name), 0);
+    QCOMPARE(pendingKeys(name), 0);
+    // The sums the triggers give the same rows, written again by plain SQL.
+    sql(u"CREATE TABLE %1.fl_copy AS SELECT * FROM %1.tf_sync_state WHERE pair_id = 'first load'"_s.arg(q(kDst)));
+    sql(u"UPDATE %1.fl_copy SET pair_id = 'first load, by triggers'"_s.arg(q(kDst)));
+    sql(u"INSERT INTO %1.tf_sync_state SELECT * FROM %1.fl_copy"_s.arg(q(kDst)));
+    QVERIFY(!storedBlocks(name).isEmpty());
+    QCOMPARE(storedBlocks(name), storedBlocks(u"first load, by triggers"_s));
+    // The next run changes nothing.
+    const RunResult again = run(pair(name));
+    QVERIFY2(again.status == RunStatus::Completed && again.totals.writes() == 0, qPrintable(describe(again)));
+    QCOMPARE(again.totals.unchanged, 61);
+}
+
+// The state and block sums of a first load's batches are those of the staged path (stageWritten,
+// then applyStaged's plain INSERT with its own sums) and of the triggers (a batch's usual state
+// write), for every kind of key and hash text the sums tell apart.
+void TestFullSync::firstLoadStateAndBlocksEqualTheStagedPath()
+{
+    auto &store = dynamic_cast<PostgresStateStore &>(m_world.dst->stateStore());
+    const QString entity = u"blocks"_s;
+    QList<StateEntry> entries;
+    const QList<QByteArray> hashes { "0", "-1", "9223372036854775807", "-9223372036854775808", "4294967295",
+                                     "-4294967296", "0012", "d41d8cd98f00b204e9800998ecf8427e", "", "-", "12a" };
+    const QStringList keys { u"0"_s, u"9"_s, u"10"_s, u"-1"_s, u"-10"_s, u"-11"_s, u"007"_s, u"-0"_s,
+                             u"9223372036854775807"_s, u"-9223372036854775808"_s, u"abc"_s, u""_s, u"-"_s,
+                             u"12a"_s, u"x\\ty"_s, u"ä1"_s };
+    for (int i = 0; i < 300; ++i) {
+        const QString key = i < keys.size() ? keys.at(i) : QString::number(i * 7 - 1000);
+        const QByteArray hash = i < hashes.size() ? hashes.at(i)
+                                                  : QByteArray::number(qint64((quint64(i) * 0x9E3779B97F4A7C15ULL) ^ quint64(i << 3)));
+        entries << StateEntry { key, hash, u"t"_s + key };
+    }
+    const auto batchOf = [&](const QString &pairId, const QList<StateEntry> &state) {
+        ChangeBatch batch;
+        batch.pairId = pairId;
+        batch.entity = entity;
+        batch.stateEntity = entity;
+        batch.stateUpserts = state;
+        return batch;
+    };
+    // The first load's way, in two batches.
+    QVERIFY(store.beginFirstLoad(u"fl new"_s, entity));
+    m_world.dst->apply(batchOf(u"fl new"_s, entries.mid(0, 150)));
+    m_world.dst->apply(batchOf(u"fl new"_s, entries.mid(150)));
+    store.endFirstLoad(u"fl new"_s, entity, true);
+    // The staged way.
+    store.beginStaging(u"fl staged"_s, entity);
+    store.stageWritten(entries.mid(0, 150));
+    store.stageWritten(entries.mid(150));
+    store.applyStaged();
+    store.endStaging();
+    // The triggers' way.
+    m_world.dst->apply(batchOf(u"fl triggers"_s, entries));
+
+    QCOMPARE(stateRows(u"fl new"_s), entries.size());
+    QCOMPARE(stateText(u"fl new"_s), stateText(u"fl staged"_s));
+    QCOMPARE(stateText(u"fl new"_s), stateText(u"fl triggers"_s));
+    QVERIFY(!storedBlocks(u"fl new"_s).isEmpty());
+    QCOMPARE(storedBlocks(u"fl new"_s), storedBlocks(u"fl staged"_s));
+    QCOMPARE(storedBlocks(u"fl new"_s), storedBlocks(u"fl triggers"_s));
+
+    // The state is not empty now: no first load; a key with state fails a first load's batch.
+    QVERIFY(!store.beginFirstLoad(u"fl new"_s, entity));
+    QVERIFY(store.beginFirstLoad(u"fl again"_s, entity));
+    m_world.dst->apply(batchOf(u"fl again"_s, entries.mid(0, 5)));
+    QVERIFY_THROWS_EXCEPTION(tf::Error, m_world.dst->apply(batchOf(u"fl again"_s, entries.mid(4, 5))));
+    // Integer text past int8 fails as the triggers fail on it, and leaves nothing.
+    const QList<StateEntry> tooLarge { StateEntry { u"99999999999999999999"_s, "1", u"t"_s } };
+    QVERIFY_THROWS_EXCEPTION(tf::Error, m_world.dst->apply(batchOf(u"fl again"_s, tooLarge)));
+    store.endFirstLoad(u"fl again"_s, entity, false);
+    QVERIFY_THROWS_EXCEPTION(tf::Error, m_world.dst->apply(batchOf(u"fl triggers 2"_s, tooLarge)));
+    QCOMPARE(stateRows(u"fl again"_s), 5);
+    QCOMPARE(storedBlocks(u"fl again"_s).isEmpty(), false);
+}
+
+void TestFullSync::firstLoadStoppedHasStateOfExactlyItsRows_data()
+{
+    QTest::addColumn<int>("next");
+    QTest::newRow("then full") << int(ChangeMode::Full);
+    QTest::newRow("then hash") << int(ChangeMode::Hash);
+}
+
+// A first load stopped after some batches (a cancel here; kills in tst_crashsafety): the state
+// names exactly the rows committed, nothing is pending, and the next run makes target and state
+// exact.
+void TestFullSync::firstLoadStoppedHasStateOfExactlyItsRows()
+{
+    QFETCH(int, next);
+    const QString name = u"first load stopped %1"_s.arg(next);
+    createTables(name);
+    sql(u"INSERT INTO %1.%2 SELECT i, i, 'n' || i FROM generate_series(1, 40) i"_s.arg(q(kSrc), q(name)));
+    PairSpec spec = pair(name);
+    std::atomic_bool stop { false };
+    RunOptions stopping;
+    stopping.cancel = &stop;
+    stopping.progress = [&](const RunProgress &progress) { stop = progress.totals.read >= 14; };
+    SyncRunner runner(spec, *m_world.src, *m_world.dst, *m_world.quarantine, DetachedStateStore {});
+    const RunResult stopped = runner.run(stopping);
+    QVERIFY2(stopped.status == RunStatus::Cancelled, qPrintable(describe(stopped)));
+    const qint64 written = scalar(u"SELECT count(*) FROM %1.%2"_s.arg(q(kDst), q(name)));
+    QVERIFY2(written >= 14 && written < 40, qPrintable(QString::number(written)));
+    QCOMPARE(stateRows(name), written);
+    QCOMPARE(stateMismatches(name), 0);
+    QCOMPARE(pendingKeys(name), 0);
+
+    sql(u"DELETE FROM %1.%2 WHERE id IN (2, 5, 11)"_s.arg(q(kSrc), q(name)));
+    sql(u"UPDATE %1.%2 SET note = 'changed' WHERE id = 3"_s.arg(q(kSrc), q(name)));
+    spec.entities[0].mode = ChangeMode(next);
+    const RunResult after = run(spec);
+    QVERIFY2(after.status == RunStatus::Completed, qPrintable(describe(after)));
+    QCOMPARE(after.totals.deleted, 3);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(stateRows(name), 37);
+    QCOMPARE(stateMismatches(name), 0);
+    QCOMPARE(pendingKeys(name), 0);
     const RunResult again = run(spec);
     QVERIFY2(again.status == RunStatus::Completed && again.totals.writes() == 0, qPrintable(describe(again)));
 }

@@ -361,6 +361,44 @@ void PostgresStateStore::clearPending(const QString &pairId, const QString &enti
     m_writes.exec(query, "forgetting pending rows");
 }
 
+bool PostgresStateStore::beginFirstLoad(const QString &pairId, const QString &entity)
+{
+    ensureTables();
+    pg::PgSession session(m_writes);
+    const bool none = pg::queryIntegers(session,
+                                        QStringLiteral("SELECT 1 FROM %1 WHERE pair_id = $1 AND "
+                                                       "entity = $2 LIMIT 1")
+                                            .arg(m_catalog.stateTable())
+                                            .toUtf8(),
+                                        QStringLiteral("looking into the sync state of pair %1").arg(pairId),
+                                        { utf8(pairId), utf8(entity) })
+                          .isEmpty();
+    if (!none)
+        return false;
+    const QMutexLocker lock(&m_firstLoadMutex);
+    m_firstLoads.insert({ pairId, entity });
+    return true;
+}
+
+void PostgresStateStore::endFirstLoad(const QString &pairId, const QString &entity, bool complete)
+{
+    {
+        const QMutexLocker lock(&m_firstLoadMutex);
+        if (!m_firstLoads.remove({ pairId, entity }))
+            return;
+    }
+    if (!complete)
+        return;
+    pg::PgSession session(m_writes);
+    analyseState(session, QStringLiteral("writing sync state of pair %1").arg(pairId));
+}
+
+bool PostgresStateStore::firstLoad(const QString &pairId, const QString &entity) const
+{
+    const QMutexLocker lock(&m_firstLoadMutex);
+    return !m_firstLoads.isEmpty() && m_firstLoads.contains({ pairId, entity });
+}
+
 qint64 PostgresStateStore::count(const QString &pairId, const QString &entity)
 {
     ensureTables();

@@ -2,6 +2,10 @@
 
 #include "sync/blockstates.h"
 #include "sync/connector.h"
+#include "sync/firstloads.h"
+
+#include <QMutex>
+#include <QSet>
 
 #include <atomic>
 
@@ -22,7 +26,7 @@ namespace tf::sync {
 // Staging (beginStaging .. endStaging) uses a temporary table on the `staging` connection of
 // the calling thread: one diff at a time per store and thread. diff() streams from that
 // connection, so its sink may apply batches (which use `writes`) while it runs.
-class PostgresStateStore final : public StateStore, public BlockStates
+class PostgresStateStore final : public StateStore, public BlockStates, public FirstLoads
 {
     Q_DISABLE_COPY_MOVE(PostgresStateStore)
 public:
@@ -51,6 +55,13 @@ public:
     // tf_sync_pending (ChangeBatch::pendingTargetKeys).
     QStringList unaccountedPending(const QString &pairId, const QString &entity) override;
     void clearPending(const QString &pairId, const QString &entity, const QString &run = {}) override;
+
+    // A first load (FirstLoads): PgWriter asks firstLoad() per batch (on any thread) and then
+    // writes the batch's state with it (postgresfirstload.h); endFirstLoad(true) analyses the
+    // state tables, as insertStaged() does after the plain INSERT of the staged path.
+    bool beginFirstLoad(const QString &pairId, const QString &entity) override;
+    void endFirstLoad(const QString &pairId, const QString &entity, bool complete) override;
+    bool firstLoad(const QString &pairId, const QString &entity) const;
 
     qint64 count(const QString &pairId, const QString &entity) override;
     QList<StateEntry> stateOf(const QString &pairId, const QString &entity,
@@ -81,6 +92,8 @@ private:
     bool m_stagingOpen = false;
     bool m_stagedAnalysed = false;
     bool m_blocksStaged = true; // every staged key and hash is one stateInteger() reads
+    mutable QMutex m_firstLoadMutex;
+    QSet<QPair<QString, QString>> m_firstLoads; // (pair, entity) of the first loads running
 };
 
 } // namespace tf::sync

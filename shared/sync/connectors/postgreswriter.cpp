@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "postgrescatalog.h"
+#include "postgresfirstload.h"
 #include "postgressession.h"
 #include "postgresstatestore.h"
 #include "postgresstatetables.h"
@@ -295,8 +296,23 @@ void PgWriter::apply(const ChangeBatch &batch)
     const QString deleteTemp = batch.deletes.isEmpty()
         ? QString()
         : tempLike(session, m_temps, QStringLiteral("tf_deletes"), table, batch.keyColumns, what);
+    // A first load's state goes straight into the state table (writeFirstLoadState); the rest
+    // of the batch's state (none, in a full run) the usual way.
+    const bool firstLoadState = !batch.stateUpserts.isEmpty()
+        && m_state.firstLoad(batch.pairId, batch.stateEntity.isEmpty() ? batch.entity : batch.stateEntity);
+    ChangeBatch otherState;
+    if (firstLoadState) {
+        otherState.pairId = batch.pairId;
+        otherState.entity = batch.entity;
+        otherState.stateEntity = batch.stateEntity;
+        otherState.stateDeletes = batch.stateDeletes;
+        otherState.checkpoint = batch.checkpoint;
+        otherState.pendingRun = batch.pendingRun;
+        otherState.pendingTargetKeys = batch.pendingTargetKeys;
+    }
+    const ChangeBatch &stateBatch = firstLoadState ? otherState : batch;
     const StateTempTables stateTemps
-        = hasState ? stateTempTables(session, m_temps, batch) : StateTempTables();
+        = hasState ? stateTempTables(session, m_temps, stateBatch) : StateTempTables();
 
     PgTransaction transaction(session);
     WriteCounts counts;
@@ -308,8 +324,10 @@ void PgWriter::apply(const ChangeBatch &batch)
     }
     if (!batch.deletes.isEmpty())
         writeDeletes(session, table, deleteTemp, batch);
+    if (firstLoadState)
+        writeFirstLoadState(session, m_catalog, batch, QStringLiteral("writing sync state of pair %1").arg(batch.pairId));
     if (hasState)
-        writeBatchState(session, m_catalog, batch, stateTemps);
+        writeBatchState(session, m_catalog, stateBatch, stateTemps);
     transaction.commit();
     if (batch.counts)
         *batch.counts = counts;

@@ -1,5 +1,7 @@
 #include "fullexecutor.h"
 
+#include "sync/firstloads.h"
+
 #include "stagingsession.h"
 #include "stateroute.h"
 #include "writerthread.h"
@@ -45,6 +47,15 @@ void FullExecutor::stageBatch(const QList<Row> &rows, const QList<QByteArray> &s
     const QList<QByteArray> hashes = sourceHashes.size() == rows.size()
         ? sourceHashes
         : hashesOf(m_plan.keyHashes(rows, sourceHashes));
+    if (m_firstLoad) {
+        // The state goes with the batch (FirstLoads): nothing to stage, also for rows not
+        // written (no diff follows a first load).
+        if (m_writer)
+            m_pipeline.upsertPipelined(*m_writer, rows, hashes, [](const QList<StateEntry> &) { });
+        else
+            m_pipeline.upsert(rows, hashes, {}, BatchPipeline::Known::Upsert);
+        return;
+    }
     if (m_writer) {
         m_pipeline.upsertPipelined(*m_writer, rows, hashes,
                                    [this, rows, hashes](const QList<StateEntry> &written) {
@@ -114,7 +125,34 @@ void FullExecutor::run()
     // A first load (empty target, no stored state) can have no deletes: the diff that looks
     // for them is skipped. Counted only when the target is empty, so re-runs pay nothing.
     bool stateBefore = true;
-    if (intoEmpty && m_stagedState) {
+    // A first load whose store can write each batch's state with it.
+    auto *firstLoads = m_stagedState ? dynamic_cast<FirstLoads *>(&m_state.store()) : nullptr;
+    m_firstLoad = false;
+    if (firstLoads) {
+        m_context.target().call(QStringLiteral("looking into the sync state of %1").arg(m_plan.spec.name), [&] {
+            m_firstLoad = firstLoads->beginFirstLoad(m_context.pair().pairId, m_plan.spec.name);
+        });
+    }
+    // Ended on every way out (a cancel, an error); endFirstLoad(true) below when complete.
+    const auto endFirstLoad = qScopeGuard([&] {
+        if (m_firstLoad)
+            firstLoads->endFirstLoad(m_context.pair().pairId, m_plan.spec.name, false);
+        m_firstLoad = false;
+    });
+    const auto leaveFirstLoad = [&] {
+        // Back to staged state: the rows written so far have state, so the diff runs at the end.
+        if (!m_firstLoad)
+            return;
+        firstLoads->endFirstLoad(m_context.pair().pairId, m_plan.spec.name, false);
+        m_firstLoad = false;
+        m_pipeline.setStateStaged(true);
+        stateBefore = true;
+    };
+    if (m_firstLoad) {
+        m_pipeline.setStateStaged(false); // the batches carry their state
+        m_pipeline.setPendingRun({});
+        stateBefore = false;
+    } else if (intoEmpty && m_stagedState) {
         m_context.target().call(
             QStringLiteral("counting the sync state of %1").arg(m_plan.spec.name), [&] {
                 stateBefore = m_state.store().count(m_context.pair().pairId, m_plan.spec.name) > 0;
@@ -138,6 +176,7 @@ void FullExecutor::run()
         m_stats = before;
         m_pipeline.setIntoEmpty(false);
         staging.restart();
+        leaveFirstLoad();
         newAttempt();
     };
     m_context.source().call(
@@ -160,6 +199,13 @@ void FullExecutor::run()
     m_pipeline.setIntoEmpty(false);
     m_context.throwIfCancelled();
 
+    if (m_firstLoad) {
+        // Every batch committed its state with its rows: nothing is left to write.
+        m_firstLoad = false;
+        m_context.target().call(QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
+                                [&] { firstLoads->endFirstLoad(m_context.pair().pairId, m_plan.spec.name, true); });
+        return;
+    }
     // Every batch staged here has committed: the state follows the data it describes.
     if (m_stagedState) {
         m_context.target().call(

@@ -23,6 +23,11 @@ class WriterThread;
 // (BatchPipeline::setPendingRun, tf_sync_pending): a run killed before its state leaves that
 // list, and the next full or hash run settles it (BatchPipeline::settlePending). Target rows
 // no run of the pair ever wrote are never deleted.
+// A first load (no state for the pair's entity when the run begins, and a store that can:
+// FirstLoads) stages nothing: each batch carries its rows' state and commits it with them, so
+// nothing is written ahead of its state (no pending list) and nothing is left to write after
+// the last batch. A read that restarts goes on the usual way from there (with the diff at the
+// end, since the first attempt's rows have state).
 class FullExecutor final
 {
 public:
@@ -45,6 +50,7 @@ private:
     BatchPipeline &m_pipeline;
     EntityStats &m_stats;
     bool m_stagedState = false;
+    bool m_firstLoad = false; // batches carry their state (FirstLoads)
     WriterThread *m_writer
         = nullptr; // during the read, where batches are written on their own thread
     static constexpr int kWriteQueueDepth = 2; // batches waiting for the writer, as for the reader
