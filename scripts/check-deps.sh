@@ -5,7 +5,8 @@
 #
 # What the build used, gathered three ways:
 #   1. configure: every absolute path CMake found (the *_DIR package configs, libraries,
-#      include folders and programs in CMakeCache.txt);
+#      include folders and programs in CMakeCache.txt), and every header a compile read
+#      (ninja -t deps);
 #   2. link: every shared library the built programs need (ldd);
 #   3. run time: every library and Qt plugin (SQL drivers, platform plugins, their own
 #      libraries) that our programs load when started for real (LD_DEBUG=files).
@@ -92,6 +93,14 @@ while IFS= read -r entry; do
         printf '%s\tCMake %s\n' "$value" "$key"
     fi
 done < <(grep -E '^[A-Za-z0-9_.+-]+:(PATH|FILEPATH)=' "$cache") >>"$used"
+
+# 1b. compile: every header outside the checkout and the build folder that a compile read
+# (ninja's dependency log). A -dev package whose headers the build includes but whose library
+# something else pulls in (libmariadb-dev beside libmariadb3) shows only here.
+if [[ -f "$build_dir/.ninja_deps" ]] && command -v ninja >/dev/null 2>&1; then
+    ninja -C "$build_dir" -t deps 2>/dev/null | sed -n 's/^[[:space:]]\{1,\}\(\/.*\)$/\1/p' \
+        | grep -v -e "^$ROOT/" -e "^$build_dir/" | sort -u | awk '{ print $0 "\tincluded by a compile" }' >>"$used"
+fi
 
 # 2. link: every executable and shared library the build wrote.
 awk -F'\t' '{ print $1 "\tlinked by " $2 }' "$ldd_out" >>"$used"
