@@ -316,7 +316,7 @@ endif()
 # screenshots (light and dark) into <build>/console-screenshots/.
 if(TF_BUILD_CONSOLE)
     tf_add_test(NAME tst_systemspage
-        SOURCES console/tst_systemspage.cpp console/adminpagefixture.h integration/tst_gatewayproxy_fixture.h
+        SOURCES console/tst_systemspage.cpp console/systemspagefixture.h console/adminpagefixture.h integration/tst_gatewayproxy_fixture.h
         LIBS tfconsoleui tftestsupport tfcore Qt6::Widgets
         LABELS console TIMEOUT 240)
     target_include_directories(tst_systemspage PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
