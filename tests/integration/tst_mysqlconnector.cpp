@@ -278,10 +278,15 @@ void TestMysqlConnector::serverHashesEqualRowHashes()
         });
         int compared = 0;
         QStringList mismatches;
+        // The hashes a read gives with its rows (streamed: built from the fields' bytes) too.
+        request.withSourceHashes = true;
         connector.readAll(request, [&](const RowBatch &batch) {
-            for (const Row &row : batch.rows) {
+            if (batch.hashes.size() != batch.rows.size())
+                mismatches << u"a batch of %1 rows with %2 hashes"_s.arg(batch.rows.size()).arg(batch.hashes.size());
+            for (qsizetype i = 0; i < batch.rows.size(); ++i) {
+                const Row &row = batch.rows.at(i);
                 const qint64 id = row.at(1).toLongLong();
-                if (server.value(id) != connector.hashRow(row, *batch.schema))
+                if (server.value(id) != connector.hashRow(row, *batch.schema) || server.value(id) != batch.hashes.value(i))
                     mismatches << u"row %1 (x = %2)"_s.arg(id).arg(QString::number(row.at(5).toDouble(), 'g', 17));
                 ++compared;
             }

@@ -41,6 +41,7 @@ struct ReadRows
 {
     QList<Row> rows;
     SchemaPtr schema;
+    QList<QByteArray> hashes; // RowBatch::hashes (ReadRequest::withSourceHashes)
 };
 
 ReadRows readRows(MysqlConnector &connector, const ReadRequest &request)
@@ -49,6 +50,7 @@ ReadRows readRows(MysqlConnector &connector, const ReadRequest &request)
     connector.readAll(request, [&](const RowBatch &batch) {
         read.schema = batch.schema;
         read.rows << batch.rows;
+        read.hashes << batch.hashes;
         return true;
     });
     return read;
@@ -126,7 +128,8 @@ private:
 // Every value class of the type matrix, zero dates (quarantined, mapped to NULL, mapped to a
 // date), TIME, INET6, UUID, geometry, BIT(64), trailing spaces, emoji, NULL against empty and a
 // table without a key: the streamed read gives what the paged read gives, value by value, the
-// same row hashes and the same server hashes.
+// same row hashes and the same server hashes; the hashes both reads give with the rows
+// (withSourceHashes; the streamed one built from the fields' bytes) are hashRow()'s.
 void TestMysqlConnector::streamedReadEqualsPagedRead()
 {
     my(u"CREATE TABLE stream_matrix %1"_s.arg(kMatrixColumns));
@@ -155,10 +158,13 @@ void TestMysqlConnector::streamedReadEqualsPagedRead()
             ReadRequest request;
             request.entity = table;
             request.batchSize = 2; // several pages and batches
+            request.withSourceHashes = true;
             const ReadRows a = readRows(streamed, request);
             const ReadRows b = readRows(paged, request);
             QVERIFY2(!a.rows.isEmpty(), qPrintable(where));
             QCOMPARE(a.rows.size(), b.rows.size());
+            QCOMPARE(a.hashes.size(), a.rows.size());
+            QCOMPARE(b.hashes.size(), b.rows.size());
             QCOMPARE(*a.schema, *b.schema);
             int unreadable = 0;
             for (int r = 0; r < a.rows.size(); ++r) {
@@ -170,6 +176,8 @@ void TestMysqlConnector::streamedReadEqualsPagedRead()
                         ++unreadable;
                 }
                 QCOMPARE(streamed.hashRow(a.rows.at(r), *a.schema), paged.hashRow(b.rows.at(r), *b.schema));
+                QCOMPARE(a.hashes.at(r), streamed.hashRow(a.rows.at(r), *a.schema));
+                QCOMPARE(b.hashes.at(r), paged.hashRow(b.rows.at(r), *b.schema));
             }
             if (table == u"stream_extra"_s) // the zero dates are there: quarantined only when unmapped
                 QCOMPARE(unreadable > 0, extra.isEmpty());
@@ -177,16 +185,21 @@ void TestMysqlConnector::streamedReadEqualsPagedRead()
                 const auto streamedHashes = keyHashes(streamed, request);
                 QCOMPARE(streamedHashes.size(), a.rows.size());
                 QCOMPARE(streamedHashes, keyHashes(paged, request));
+                for (int r = 0; r < a.rows.size(); ++r)
+                    QCOMPARE(a.hashes.at(r), streamedHashes.at(r).second);
             }
         }
         // A read since no checkpoint streams too, in cursor order.
         ReadRequest since;
         since.entity = u"stream_matrix"_s;
         since.batchSize = 3;
+        since.withSourceHashes = true;
         QList<Row> sinceA;
         QList<Row> sinceB;
+        QList<QByteArray> sinceHashes;
         streamed.readSince(since, u"updated_at"_s, std::nullopt, [&](const RowBatch &batch) {
             sinceA << batch.rows;
+            sinceHashes << batch.hashes;
             return true;
         });
         paged.readSince(since, u"updated_at"_s, std::nullopt, [&](const RowBatch &batch) {
@@ -195,8 +208,11 @@ void TestMysqlConnector::streamedReadEqualsPagedRead()
         });
         QCOMPARE(sinceA.size(), sinceB.size());
         const Schema &schema = m_connector->describe(u"stream_matrix"_s).schema;
-        for (int r = 0; r < sinceA.size(); ++r)
+        QCOMPARE(sinceHashes.size(), sinceA.size());
+        for (int r = 0; r < sinceA.size(); ++r) {
             QCOMPARE(streamed.hashRow(sinceA.at(r), schema), paged.hashRow(sinceB.at(r), schema));
+            QCOMPARE(sinceHashes.at(r), streamed.hashRow(sinceA.at(r), schema));
+        }
     }
 }
 

@@ -126,10 +126,25 @@ public:
         , m_lengths(lengths)
     { }
 
-    QVariant value(int i, const ColumnInfo &column, const QString &entity) const
+    // Field i as a value of `column`; with a hasher, also added to the row's hash (from the
+    // field's bytes where they are the value's hash text).
+    QVariant value(int i, const ColumnInfo &column, const QString &entity, mysql::RowHasher *hasher = nullptr) const
     {
-        return m_query ? mysql::fromText(m_query->value(i), column, entity)
-                       : mysql::fromText(m_fields[i], qsizetype(m_lengths[i]), column, entity);
+        if (m_query) {
+            QVariant value = mysql::fromText(m_query->value(i), column, entity);
+            if (hasher)
+                hasher->add(value, column.type);
+            return value;
+        }
+        bool bytesAreHashText = false;
+        QVariant value = mysql::fromText(m_fields[i], qsizetype(m_lengths[i]), column, entity, &bytesAreHashText);
+        if (hasher) {
+            if (bytesAreHashText)
+                hasher->addText(m_fields[i], qsizetype(m_lengths[i]), column.type);
+            else
+                hasher->add(value, column.type);
+        }
+        return value;
     }
     // An ASCII field (a row hash) as bytes.
     QByteArray ascii(int i) const
@@ -220,14 +235,22 @@ QList<ColumnInfo> orderOf(const mysql::Table &t, const QStringList &requested)
     return order;
 }
 
-// The selected columns of the current row (they come first), as a row.
-ToRow rowsOf(const QList<ColumnInfo> &columns, const QString &entity)
+// The selected columns of the current row (they come first), as a row; `withHashes`: with its
+// hash as hashRow() computes it (ReadRequest::withSourceHashes), built on the reading thread
+// from the fields' bytes where they are the values' hash text.
+ToRow rowsOf(const QList<ColumnInfo> &columns, const QString &entity, bool withHashes)
 {
-    return [columns, entity](const RowText &text, QByteArray *) {
+    // One hasher for the read, whose rows come one at a time on its thread.
+    const std::shared_ptr<mysql::RowHasher> hasher = withHashes ? std::make_shared<mysql::RowHasher>() : nullptr;
+    return [columns, entity, hasher](const RowText &text, QByteArray *hash) {
         Row row;
         row.reserve(columns.size());
+        if (hasher)
+            hasher->clear();
         for (int i = 0; i < columns.size(); ++i)
-            row << text.value(i, columns.at(i), entity);
+            row << text.value(i, columns.at(i), entity, hasher.get());
+        if (hasher)
+            *hash = hasher->take();
         return row;
     };
 }
@@ -249,7 +272,7 @@ void MysqlConnector::readAll(const ReadRequest &request, const BatchSink &sink)
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
     }
     prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns), m_streamedReads,
-                   rowsOf(columns, request.entity), sink);
+                   rowsOf(columns, request.entity, request.withSourceHashes), sink);
 }
 
 void MysqlConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)
@@ -361,7 +384,7 @@ void MysqlConnector::readSince(const ReadRequest &request, const QString &cursor
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
     }
     prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns), m_streamedReads,
-                   rowsOf(columns, request.entity), sink);
+                   rowsOf(columns, request.entity, request.withSourceHashes), sink);
 }
 
 } // namespace tf::sync

@@ -1,9 +1,10 @@
 #include "mysqlvalues.h"
 
-#include <QCryptographicHash>
-#include <QLocale>
+#include "mysqlfieldvalues.h"
+
 #include <QSet>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -178,8 +179,15 @@ QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString 
     return fromString(text.toString(), column, entity);
 }
 
-QVariant fromText(const char *data, qsizetype size, const ColumnInfo &column, const QString &entity)
+QVariant fromText(const char *data, qsizetype size, const ColumnInfo &column, const QString &entity,
+                  bool *bytesAreHashText)
 {
+    QVariant value;
+    const bool fromBytes = valueFromBytes(data, size, column.type, &value);
+    if (bytesAreHashText)
+        *bytesAreHashText = fromBytes;
+    if (fromBytes)
+        return value;
     if (!data)
         return {};
     if (column.type == ValueType::Bytes)
@@ -189,28 +197,125 @@ QVariant fromText(const char *data, qsizetype size, const ColumnInfo &column, co
 
 QByteArray hashRow(const Row &row, const Schema &schema)
 {
-    QByteArray text;
-    for (int i = 0; i < schema.size(); ++i) {
-        if (i > 0)
-            text += ',';
-        const QVariant &value = i < row.size() ? row.at(i) : QVariant();
-        if ((value.isNull() || !value.isValid()) && !unreadableOf(value)) {
-            text += '-';
-            continue;
-        }
-        const QByteArray bytes = valueText(value, schema.at(i).type).toUtf8();
-        if (!plainHashText(schema.at(i).type))
-            text += QByteArray::number(bytes.size()) + ':';
-        text += bytes;
+    thread_local RowHasher hasher;
+    for (int i = 0; i < schema.size(); ++i)
+        hasher.add(i < row.size() ? row.at(i) : QVariant(), schema.at(i).type);
+    return hasher.take();
+}
+
+namespace {
+
+// `value` in decimal, at least `width` digits (pad()'s text of a value >= 0).
+void appendPadded(QByteArray &out, qint64 value, int width)
+{
+    char digits[24];
+    const qsizetype length = std::to_chars(digits, digits + sizeof digits, value).ptr - digits;
+    if (length < width)
+        out.append(qsizetype(width - length), '0');
+    out.append(digits, length);
+}
+
+// dateText() and timestampText() of a finite value, as bytes.
+void appendTime(QByteArray &out, const TimeValue &time, ValueType type)
+{
+    const qint64 year = time.year();
+    if (year < 0)
+        out += '-';
+    appendPadded(out, year < 0 ? -year : year, 4);
+    out += '-';
+    appendPadded(out, time.month(), 2);
+    out += '-';
+    appendPadded(out, time.day(), 2);
+    if (type == ValueType::Date)
+        return;
+    qint64 ofDay = time.micros() - (time.days() - kDaysTo2000) * kMicrosPerDay;
+    const qint64 micro = ofDay % 1000000;
+    ofDay /= 1000000;
+    out += ' ';
+    appendPadded(out, ofDay / 3600, 2);
+    out += ':';
+    appendPadded(out, ofDay / 60 % 60, 2);
+    out += ':';
+    appendPadded(out, ofDay % 60, 2);
+    out += '.';
+    appendPadded(out, micro, 6);
+}
+
+} // namespace
+
+void RowHasher::add(const QVariant &value, ValueType type)
+{
+    if ((value.isNull() || !value.isValid()) && !unreadableOf(value)) {
+        addText(nullptr, 0, type);
+        return;
     }
-    // 52 bits of the MD5: its first 28 bits as the high 32-bit half (below 2^28) and the next
-    // 24 as the low half (below 2^24), in decimal. The low halves of a block's rows (at most
-    // 256) then sum below 2^32, so one SUM per block tells both halves' sums apart
-    // (MysqlConnector::blockSums).
-    const QByteArray md5 = QCryptographicHash::hash(text, QCryptographicHash::Md5).toHex();
-    const quint64 high = md5.left(7).toULongLong(nullptr, 16);
-    const quint64 low = md5.mid(7, 6).toULongLong(nullptr, 16);
+    // valueText()'s bytes, formatted straight into a buffer for the types that are numbers and
+    // times; the others (text, unreadable values...) through valueText() itself.
+    m_scratch.resize(0);
+    if (unreadableOf(value)) {
+        m_scratch = valueText(value, type).toUtf8();
+    } else if (type == ValueType::Integer) {
+        char digits[24];
+        m_scratch.append(digits, std::to_chars(digits, digits + sizeof digits, value.toLongLong()).ptr - digits);
+    } else if (type == ValueType::Double) {
+        appendDoubleText(m_scratch, value.toDouble());
+    } else if (type == ValueType::Boolean) {
+        m_scratch += value.toBool() ? '1' : '0';
+    } else if (type == ValueType::Date || type == ValueType::Timestamp || type == ValueType::TimestampTz) {
+        const TimeValue time = timeValueOf(value, type);
+        if (time.isFinite())
+            appendTime(m_scratch, time, type);
+        else
+            m_scratch = valueText(value, type).toUtf8();
+    } else {
+        m_scratch = valueText(value, type).toUtf8();
+    }
+    appendPart(m_scratch.constData(), m_scratch.size(), type);
+}
+
+void RowHasher::addText(const char *data, qsizetype size, ValueType type)
+{
+    if (!data) {
+        if (m_parts++ > 0)
+            m_text += ',';
+        m_text += '-';
+        return;
+    }
+    appendPart(data, size, type);
+}
+
+void RowHasher::appendPart(const char *data, qsizetype size, ValueType type)
+{
+    if (m_parts++ > 0)
+        m_text += ',';
+    if (!plainHashText(type)) {
+        char digits[24];
+        m_text.append(digits, std::to_chars(digits, digits + sizeof digits, size).ptr - digits);
+        m_text += ':';
+    }
+    m_text.append(data, size);
+}
+
+QByteArray RowHasher::take()
+{
+    m_md5.addData(m_text);
+    const QByteArrayView md5 = m_md5.resultView();
+    const auto byte = [&md5](int i) { return quint64(static_cast<unsigned char>(md5.at(i))); };
+    // 52 bits of the MD5: its first 28 bits (hex digits 1-7) as the high 32-bit half (below
+    // 2^28) and the next 24 (digits 8-13) as the low half (below 2^24), in decimal. The low
+    // halves of a block's rows (at most 256) then sum below 2^32, so one SUM per block tells
+    // both halves' sums apart (MysqlConnector::blockSums).
+    const quint64 high = (byte(0) << 20) | (byte(1) << 12) | (byte(2) << 4) | (byte(3) >> 4);
+    const quint64 low = ((byte(3) & 0xF) << 20) | (byte(4) << 12) | (byte(5) << 4) | (byte(6) >> 4);
+    m_md5.reset();
+    clear();
     return QByteArray::number((high << 32) | low);
+}
+
+void RowHasher::clear()
+{
+    m_text.resize(0);
+    m_parts = 0;
 }
 
 QVariant toParameter(const QVariant &value, ValueType type)
@@ -379,33 +484,9 @@ QString unrepresentableReason(const QVariant &value, ValueType type, const Colum
 
 QString doubleText(double value)
 {
-    if (std::isnan(value))
-        return QStringLiteral("NaN");
-    if (std::isinf(value))
-        return value > 0 ? QStringLiteral("Infinity") : QStringLiteral("-Infinity");
-    if (value == 0)
-        return QStringLiteral("0"); // MySQL keeps no -0: it reads back as 0
-    // "d.ddde±x": the shortest digits that read back as the same double, and the exponent.
-    const QString e = QLocale::c().toString(value, 'e', QLocale::FloatingPointShortest);
-    const bool negative = e.startsWith(QLatin1Char('-'));
-    const qsizetype ePos = e.indexOf(QLatin1Char('e'));
-    QString digits = e.mid(negative ? 1 : 0, ePos - (negative ? 1 : 0));
-    digits.remove(QLatin1Char('.'));
-    const int exponent = e.mid(ePos + 1).toInt();
-    const qsizetype length = digits.size();
-    const qsizetype point = exponent + 1; // digits before the decimal point
-    QString text;
-    if (point < -14 || (point > 15 && point >= length)) {
-        text = digits.left(1) + (length > 1 ? QLatin1Char('.') + digits.mid(1) : QString()) + QLatin1Char('e')
-            + QString::number(exponent);
-    } else if (point <= 0) {
-        text = QStringLiteral("0.") + QString(-point, QLatin1Char('0')) + digits;
-    } else if (point >= length) {
-        text = digits + QString(point - length, QLatin1Char('0'));
-    } else {
-        text = digits.left(point) + QLatin1Char('.') + digits.mid(point);
-    }
-    return negative ? QLatin1Char('-') + text : text;
+    QByteArray text;
+    appendDoubleText(text, value);
+    return QString::fromLatin1(text);
 }
 
 } // namespace tf::sync::mysql

@@ -4,6 +4,7 @@
 #include "mysqlsession.h"
 
 #include <QByteArray>
+#include <QCryptographicHash>
 #include <QString>
 #include <QVariant>
 
@@ -36,11 +37,37 @@ QString zeroDateVariable();
 // the settings do not map becomes an unreadable value naming the column (quarantined).
 QVariant fromText(const QVariant &text, const ColumnInfo &column, const QString &entity);
 // The same from the text protocol's bytes of one field (UTF-8; nullptr for NULL), as
-// libmariadb's mysql_fetch_row gives them (the streamed read, mysqlstream.h).
-QVariant fromText(const char *data, qsizetype size, const ColumnInfo &column, const QString &entity);
+// libmariadb's mysql_fetch_row gives them (the streamed read, mysqlstream.h). The common
+// types are read straight from the bytes (valueFromBytes, mysqlfieldvalues.h); then, when
+// `bytesAreHashText` is given, it is set: the bytes are the value's hashRow() text.
+QVariant fromText(const char *data, qsizetype size, const ColumnInfo &column, const QString &entity,
+                  bool *bytesAreHashText = nullptr);
 
 // The row's hash as hashExpression() computes it on the server (decimal text).
 QByteArray hashRow(const Row &row, const Schema &schema);
+
+// hashRow() built a column at a time, reusing its buffers from row to row: add() each value
+// (or addText() the bytes fromText() said are its text), in the schema's order, then take().
+class RowHasher final
+{
+    Q_DISABLE_COPY_MOVE(RowHasher)
+public:
+    RowHasher() = default;
+    void add(const QVariant &value, ValueType type);
+    void addText(const char *data, qsizetype size, ValueType type);
+    // The hash of the values added since the last take() or clear().
+    QByteArray take();
+    // Forgets the values added since the last take() (a row left half-hashed).
+    void clear();
+
+private:
+    void appendPart(const char *data, qsizetype size, ValueType type);
+
+    QByteArray m_text;
+    QByteArray m_scratch;
+    int m_parts = 0;
+    QCryptographicHash m_md5 { QCryptographicHash::Md5 };
+};
 
 // The value to bind for `value` (of row-model `type`) written to or compared with `column`.
 QVariant toParameter(const QVariant &value, ValueType type);
