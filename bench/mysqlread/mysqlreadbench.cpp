@@ -1,9 +1,10 @@
 // The MySQL/MariaDB read path alone, on one table: MysqlConnector::readAll streamed (one
 // SELECT on libmariadb, mysqlstream.h) and by keyset pages (QMYSQL), alternating for `rounds`
 // rounds, each with an empty sink. Prints each read's wall time, this process's CPU time and
-// the rows read, and with TF_SERVER_PID=<mariadbd's pid> the server's CPU time.
+// the rows read, and with TF_SERVER_PID=<mariadbd's pid> the server's CPU time. With "hashes",
+// the read also gives each row's hash (ReadRequest::withSourceHashes), as tfctl's full run asks.
 //
-//   tf-mysqlreadbench <host> <port> <database> <table> [batch-size] [rounds]   (user root, no password)
+//   tf-mysqlreadbench <host> <port> <database> <table> [batch-size] [rounds] [hashes]   (user root, no password)
 #include "sync/connectors/mysqlconnector.h"
 
 #include <QCoreApplication>
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     if (args.size() < 5) {
-        std::fprintf(stderr, "usage: tf-mysqlreadbench <host> <port> <database> <table> [batch-size] [rounds]\n");
+        std::fprintf(stderr, "usage: tf-mysqlreadbench <host> <port> <database> <table> [batch-size] [rounds] [hashes]\n");
         return 2;
     }
     const SystemSettings settings { QStringLiteral("mysql"),
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
     ReadRequest request;
     request.entity = args.at(4);
     request.batchSize = batchSize;
+    request.withSourceHashes = args.size() > 7 && args.at(7) == QLatin1String("hashes");
     connector.describe(request.entity);
     for (int round = 1; round <= rounds; ++round) {
         for (const bool streamed : { round % 2 == 1, round % 2 == 0 }) {

@@ -298,7 +298,7 @@ void RowHasher::appendPart(const char *data, qsizetype size, ValueType type)
 
 QByteArray RowHasher::take()
 {
-    m_md5.addData(m_text);
+    m_md5.addData(QByteArrayView(m_text.data(), qsizetype(m_text.size())));
     const QByteArrayView md5 = m_md5.resultView();
     const auto byte = [&md5](int i) { return quint64(static_cast<unsigned char>(md5.at(i))); };
     // 52 bits of the MD5: its first 28 bits (hex digits 1-7) as the high 32-bit half (below
@@ -309,12 +309,13 @@ QByteArray RowHasher::take()
     const quint64 low = ((byte(3) & 0xF) << 20) | (byte(4) << 12) | (byte(5) << 4) | (byte(6) >> 4);
     m_md5.reset();
     clear();
-    return QByteArray::number((high << 32) | low);
+    char digits[24];
+    return QByteArray(digits, std::to_chars(digits, digits + sizeof digits, (high << 32) | low).ptr - digits);
 }
 
 void RowHasher::clear()
 {
-    m_text.resize(0);
+    m_text.clear(); // keeps its capacity
     m_parts = 0;
 }
 

@@ -8,6 +8,8 @@
 #include <QString>
 #include <QVariant>
 
+#include <string>
+
 namespace tf::sync::mysql {
 
 // Every column is read as text built by the server, so what arrives does not depend on the
@@ -63,7 +65,7 @@ public:
 private:
     void appendPart(const char *data, qsizetype size, ValueType type);
 
-    QByteArray m_text;
+    std::string m_text; // the row's hash text (std::string: its appends are inline copies)
     QByteArray m_scratch;
     int m_parts = 0;
     QCryptographicHash m_md5 { QCryptographicHash::Md5 };
