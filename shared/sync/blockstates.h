@@ -3,9 +3,23 @@
 #include "rangechecksums.h"
 #include "tablechecksums.h"
 
+#include <QHash>
+
 #include <optional>
 
 namespace tf::sync {
+
+// Block sums added up (what tells that a side's blocks are unchanged as a whole).
+inline RangeSum totalOf(const QHash<qint64, RangeSum> &sums)
+{
+    RangeSum total;
+    for (const RangeSum &sum : sums) {
+        total.rows += sum.rows;
+        total.a += sum.a;
+        total.b += sum.b;
+    }
+    return total;
+}
 
 // Optional capability of a StateStore, for hash mode by blocks: the stored state read per
 // block of `width` integer keys (block = floor(key / width)). Block sums always describe

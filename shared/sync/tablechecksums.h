@@ -34,6 +34,14 @@ public:
     // Opens the snapshot and returns the checksum in it. nullopt: this table has none (another
     // storage engine, a view, a server not known to keep it in the snapshot); no snapshot is open.
     virtual std::optional<TableChecksum> openChecksumSnapshot(const ReadRequest &request) = 0;
+    // The same for a full run: the next readAll of request.entity checksums the table in its own
+    // snapshot before its first row, and readChecksum() then returns that checksum, once, if
+    // that read went to its end in that snapshot (else nullopt).
+    virtual void checksumNextRead(const ReadRequest &request)
+    {
+        Q_UNUSED(request);
+    }
+    virtual std::optional<TableChecksum> readChecksum() { return std::nullopt; }
     // Ends the snapshot, whether or not blockSums ran in it. True when every read since
     // openChecksumSnapshot was in it (false when it was lost, e.g. to a reconnect after an
     // error, or none was open). Never throws.

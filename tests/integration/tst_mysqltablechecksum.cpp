@@ -69,13 +69,15 @@ private slots:
     void unmappedColumnAndMappingChanges();
     void lostSnapshotIsNotTrusted();
     void otherEnginesHaveNoChecksum();
+    void fullRunRecordsItsReadsChecksum();
+    void fullRunWithQuarantinedRowsRecordsNothing();
 
 private:
     void my(const QString &statement) { QVERIFY2(m_server.exec(kDatabase, statement), qPrintable(m_server.error())); }
     void pg(const QString &statement) { m_admin->execDirect(statement, "test setup"); }
     PairSpec makePair(const QString &name, const QString &engine = u"InnoDB"_s);
     PairSpec pairFor(const QString &name, const QStringList &columns);
-    RunResult run(const PairSpec &spec);
+    RunResult run(const PairSpec &spec, bool full = false);
     QString recorded(const PairSpec &spec);
     qint64 differences(const QString &name);
     ReadRequest request(const QString &name);
@@ -152,10 +154,12 @@ PairSpec TestMysqlTableChecksum::pairFor(const QString &name, const QStringList 
     return spec;
 }
 
-RunResult TestMysqlTableChecksum::run(const PairSpec &spec)
+RunResult TestMysqlTableChecksum::run(const PairSpec &spec, bool full)
 {
     SyncRunner runner(spec, *m_source, *m_target, *m_quarantine);
-    return runner.run(RunOptions {});
+    RunOptions options;
+    options.forceFull = full;
+    return runner.run(options);
 }
 
 QString TestMysqlTableChecksum::recorded(const PairSpec &spec)
@@ -368,6 +372,60 @@ void TestMysqlTableChecksum::otherEnginesHaveNoChecksum()
     QVERIFY(g_skips.isEmpty());
     QCOMPARE(result.totals.updated, 1);
     QCOMPARE(differences(name), 0);
+}
+
+void TestMysqlTableChecksum::fullRunRecordsItsReadsChecksum()
+{
+    const QString name = u"full"_s;
+    const PairSpec spec = makePair(name);
+    const RunResult first = run(spec, true); // a first load: each batch's state with it
+    TF_VERIFY_RUN_COMPLETED(first);
+    QCOMPARE(first.totals.inserted, kRows);
+    const QString loaded = recorded(spec);
+    QVERIFY(!loaded.isEmpty());
+    const RunResult hash = run(spec);
+    TF_VERIFY_RUN_COMPLETED(hash);
+    QCOMPARE(g_skips.size(), 1);
+    QCOMPARE(hash.totals.writes(), 0);
+    QCOMPARE(differences(name), 0);
+    // A full run over existing state (staged state, then the diff): recorded anew.
+    my(u"UPDATE `%1` SET name = 'again' WHERE id = 3"_s.arg(name));
+    const RunResult again = run(spec, true);
+    TF_VERIFY_RUN_COMPLETED(again);
+    QVERIFY(recorded(spec) != loaded);
+    QCOMPARE(differences(name), 0);
+    // A row deleted before a full run: the diff finds it, so that run records nothing.
+    const QString beforeDelete = recorded(spec);
+    my(u"DELETE FROM `%1` WHERE id = 4"_s.arg(name));
+    const RunResult withDelete = run(spec, true);
+    TF_VERIFY_RUN_COMPLETED(withDelete);
+    QCOMPARE(withDelete.totals.deleted, 1);
+    QCOMPARE(recorded(spec), beforeDelete);
+    g_skips.clear();
+    TF_VERIFY_RUN_COMPLETED(run(spec)); // scans, finds every block equal, records
+    QVERIFY(g_skips.isEmpty());
+    QVERIFY(recorded(spec) != beforeDelete);
+    QCOMPARE(differences(name), 0);
+}
+
+void TestMysqlTableChecksum::fullRunWithQuarantinedRowsRecordsNothing()
+{
+    const QString name = u"quarantine"_s;
+    makePair(name);
+    // The target's name holds 8 characters: a longer one is quarantined, not cut.
+    pg(u"ALTER TABLE %1.%2 ALTER COLUMN name TYPE varchar(8)"_s.arg(q(kDst), q(name)));
+    my(u"UPDATE `%1` SET name = 'longer than eight' WHERE id = 99"_s.arg(name));
+    const PairSpec spec = pairFor(name, kColumns.mid(0, 4));
+    const RunResult full = run(spec, true);
+    QCOMPARE(full.status, RunStatus::CompletedWithErrors);
+    QCOMPARE(full.totals.quarantined, 1);
+    QCOMPARE(full.totals.inserted, kRows - 1);
+    QVERIFY(recorded(spec).isEmpty());
+    const RunResult hash = run(spec);
+    QCOMPARE(hash.status, RunStatus::CompletedWithErrors);
+    QVERIFY(g_skips.isEmpty()); // the row without state makes its block differ
+    QCOMPARE(hash.totals.quarantined, 1);
+    QVERIFY(recorded(spec).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestMysqlTableChecksum)

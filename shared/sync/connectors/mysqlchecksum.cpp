@@ -6,6 +6,8 @@
 // checks this against the real server). The checksum covers every column of every row (NULLs,
 // text stored off the page, and columns the pair does not map); the fingerprint covers what the
 // row hashes cover (hashExpression over the read's columns, the zero-date mapping, the key).
+// A full run asks for the same checksum in its streamed read's snapshot (checksumNextRead:
+// CHECKSUM TABLE before the SELECT, mysqlreader.cpp), so the hash run after it need not scan.
 #include "core/errors.h"
 #include "mysqlconnector.h"
 #include "mysqlsession.h"
@@ -17,9 +19,8 @@ namespace tf::sync {
 
 using mysql::Session;
 
-std::optional<TableChecksum> MysqlConnector::openChecksumSnapshot(const ReadRequest &request)
+std::optional<QString> MysqlConnector::checksumFingerprint(const ReadRequest &request)
 {
-    closeChecksumSnapshot();
     const mysql::ColumnInfo *key = blockKey(request);
     if (!key)
         return std::nullopt;
@@ -40,7 +41,23 @@ std::optional<TableChecksum> MysqlConnector::openChecksumSnapshot(const ReadRequ
     const QByteArray covered = (mysql::hashExpression(selected(t, request.columns), m_session->settings().zeroDate)
                                 + QLatin1Char('|') + key->name)
                                    .toUtf8();
+    return QString::fromLatin1(QCryptographicHash::hash(covered, QCryptographicHash::Sha256).toHex());
+}
 
+void MysqlConnector::checksumNextRead(const ReadRequest &request)
+{
+    m_nextReadChecksum.reset();
+    m_readChecksum.reset();
+    if (const std::optional<QString> fingerprint = checksumFingerprint(request))
+        m_nextReadChecksum = TableChecksum { request.entity, *fingerprint };
+}
+
+std::optional<TableChecksum> MysqlConnector::openChecksumSnapshot(const ReadRequest &request)
+{
+    closeChecksumSnapshot();
+    const std::optional<QString> fingerprint = checksumFingerprint(request);
+    if (!fingerprint)
+        return std::nullopt;
     m_session->execDirect(Session::Role::Read, QStringLiteral("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"),
                           "starting a snapshot");
     m_snapshotConnection = m_session->connectionId(Session::Role::Read);
@@ -57,8 +74,7 @@ std::optional<TableChecksum> MysqlConnector::openChecksumSnapshot(const ReadRequ
         closeChecksumSnapshot();
         return std::nullopt;
     }
-    return TableChecksum { query.value(1).toString(),
-                           QString::fromLatin1(QCryptographicHash::hash(covered, QCryptographicHash::Sha256).toHex()) };
+    return TableChecksum { query.value(1).toString(), *fingerprint };
 }
 
 bool MysqlConnector::closeChecksumSnapshot() noexcept

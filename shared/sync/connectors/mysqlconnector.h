@@ -81,6 +81,8 @@ public:
     // checksums the snapshot's rows; MySQL's was not verified, so it gets none).
     std::optional<TableChecksum> openChecksumSnapshot(const ReadRequest &request) override;
     bool closeChecksumSnapshot() noexcept override;
+    void checksumNextRead(const ReadRequest &request) override;
+    std::optional<TableChecksum> readChecksum() override { return std::exchange(m_readChecksum, std::nullopt); }
 
     bool isTransactional() const override { return true; }
     void apply(const ChangeBatch &batch) override;
@@ -109,6 +111,9 @@ private:
     QList<mysql::ColumnInfo> selected(const mysql::Table &table, const QStringList &columns) const;
     // The single signed integer key column of a read, or nullptr (blocks need one).
     const mysql::ColumnInfo *blockKey(const ReadRequest &request);
+    // The fingerprint of what the row hashes of `request` cover, when its table has a checksum
+    // (MariaDB, InnoDB, a block key); nullopt otherwise (mysqlchecksum.cpp).
+    std::optional<QString> checksumFingerprint(const ReadRequest &request);
     void writeRows(const mysql::Table &table, const ChangeBatch &batch, WriteCounts *counts);
     void deleteRows(const mysql::Table &table, const ChangeBatch &batch);
 
@@ -119,6 +124,10 @@ private:
     bool m_streamedReads = true;
     std::optional<bool> m_mariaDb;
     qint64 m_snapshotConnection = 0; // the read connection's id while a checksum snapshot is open
+    // checksumNextRead's request (entity in `checksum`, and the fingerprint), and the checksum of
+    // the last read that took one.
+    std::optional<TableChecksum> m_nextReadChecksum;
+    std::optional<TableChecksum> m_readChecksum;
 };
 
 } // namespace tf::sync

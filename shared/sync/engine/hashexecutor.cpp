@@ -108,18 +108,6 @@ QList<qint64> differingBlocks(const QHash<qint64, RangeSum> &source, const QHash
     return differing;
 }
 
-// The block sums of a side added up (the state's: what tells that it is unchanged).
-RangeSum totalOf(const QHash<qint64, RangeSum> &sums)
-{
-    RangeSum total;
-    for (const RangeSum &sum : sums) {
-        total.rows += sum.rows;
-        total.a += sum.a;
-        total.b += sum.b;
-    }
-    return total;
-}
-
 bool sameChecksum(const BlockStates::SourceChecksum &recorded, const BlockStates::SourceChecksum &now)
 {
     return !recorded.table.checksum.isEmpty() && recorded.table == now.table && recorded.blocks == now.blocks
