@@ -193,9 +193,11 @@ void FullExecutor::run()
     // Where the state is staged after each commit and the write counts its rows, the batches
     // are written on a thread of their own (its own target connection) while this thread
     // reads and transforms the next ones.
+    // A first load writes on two threads (two connections, each batch its own transaction with
+    // its state): a batch's data and state COPYs then overlap the next batch's.
     std::optional<WriterThread> writer;
     if (m_stagedState && m_pipeline.target().countsWrites())
-        writer.emplace(kWriteQueueDepth);
+        writer.emplace(kWriteQueueDepth, m_firstLoad ? kFirstLoadWriters : 1);
     m_writer = writer ? &*writer : nullptr;
     const auto forgetWriter = qScopeGuard([this] { m_writer = nullptr; });
     const auto restart = [&] {
