@@ -10,6 +10,7 @@
 #include "db/connection.h"
 #include "db/controldatabase.h"
 #include "mariadbserver.h"
+#include "mysqltopostgres.h"
 #include "sync/connectors/mysqlconnector.h"
 #include "sync/connectors/mysqlsession.h"
 #include "sync/connectors/postgresconnector.h"
@@ -103,12 +104,8 @@ void TestMysqlTableChecksum::initTestCase()
     g_previous = qInstallMessageHandler(catchSkips);
     m_admin = std::make_unique<tf::db::Database>(tf::db::DatabaseUrl::parse(m_url));
     pg(u"CREATE SCHEMA %1"_s.arg(q(kDst)));
-    m_source = std::make_unique<MysqlConnector>(SystemSettings {
-        u"mysql"_s,
-        { { u"host"_s, u"127.0.0.1"_s }, { u"port"_s, int(m_server.port()) }, { u"database"_s, kDatabase } },
-        { { u"user"_s, u"root"_s } } });
-    m_target = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
+    m_source = tf::test::mysqlSource(m_server.port(), kDatabase);
+    m_target = tf::test::postgresTarget(m_url, kDst);
     m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
     m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
 }
@@ -137,21 +134,7 @@ PairSpec TestMysqlTableChecksum::makePair(const QString &name, const QString &en
 
 PairSpec TestMysqlTableChecksum::pairFor(const QString &name, const QStringList &columns)
 {
-    EntitySpec entity;
-    entity.name = entity.sourceEntity = entity.targetEntity = name;
-    entity.sourceKey = entity.targetKey = { u"id"_s };
-    QJsonArray fields;
-    for (const QString &column : columns)
-        fields.append(QJsonObject { { u"target"_s, column }, { u"source"_s, column } });
-    entity.mapping = QJsonObject { { u"fields"_s, fields } };
-    entity.mode = ChangeMode::Hash;
-    PairSpec spec;
-    spec.pairId = u"mytck-"_s + name;
-    spec.sourceSystem = u"mtc-source"_s;
-    spec.targetSystem = u"mtc-target"_s;
-    spec.batchSize = 1000;
-    spec.entities = { entity };
-    return spec;
+    return tf::test::hashPair(u"mytck-"_s + name, name, { u"id"_s }, columns);
 }
 
 RunResult TestMysqlTableChecksum::run(const PairSpec &spec, bool full)
