@@ -11,6 +11,7 @@
 #include "db/connection.h"
 #include "db/controldatabase.h"
 #include "mariadbserver.h"
+#include "mysqltopostgres.h"
 #include "sync/connectors/mysqlconnector.h"
 #include "sync/connectors/postgresconnector.h"
 #include "sync/engine/quarantinestore.h"
@@ -86,12 +87,8 @@ void TestMysqlBlockHash::initTestCase()
     QVERIFY(m_dir.isValid());
     m_admin = std::make_unique<tf::db::Database>(tf::db::DatabaseUrl::parse(m_url));
     pg(u"CREATE SCHEMA %1"_s.arg(q(kDst)));
-    m_source = std::make_unique<MysqlConnector>(SystemSettings {
-        u"mysql"_s,
-        { { u"host"_s, u"127.0.0.1"_s }, { u"port"_s, int(m_server.port()) }, { u"database"_s, kDatabase } },
-        { { u"user"_s, u"root"_s } } });
-    m_target = std::make_unique<PostgresConnector>(
-        SystemSettings { u"postgres"_s, { { u"url"_s, m_url }, { u"schema"_s, kDst } }, {} });
+    m_source = tf::test::mysqlSource(m_server.port(), kDatabase);
+    m_target = tf::test::postgresTarget(m_url, kDst);
     m_control = tf::db::ControlDatabase::open(m_dir.filePath(u"control.db"_s));
     m_quarantine = std::make_unique<QuarantineStore>(m_control->database());
 }
@@ -120,21 +117,7 @@ PairSpec TestMysqlBlockHash::makePair(const QString &name)
 
 PairSpec TestMysqlBlockHash::pairFor(const QString &name, const QStringList &key, const QStringList &columns)
 {
-    EntitySpec entity;
-    entity.name = entity.sourceEntity = entity.targetEntity = name;
-    entity.sourceKey = entity.targetKey = key;
-    QJsonArray fields;
-    for (const QString &column : columns)
-        fields.append(QJsonObject { { u"target"_s, column }, { u"source"_s, column } });
-    entity.mapping = QJsonObject { { u"fields"_s, fields } };
-    entity.mode = ChangeMode::Hash;
-    PairSpec spec;
-    spec.pairId = u"myblocks-"_s + name;
-    spec.sourceSystem = u"mbh-source"_s;
-    spec.targetSystem = u"mbh-target"_s;
-    spec.batchSize = 1000;
-    spec.entities = { entity };
-    return spec;
+    return tf::test::hashPair(u"myblocks-"_s + name, name, key, columns);
 }
 
 RunResult TestMysqlBlockHash::run(const PairSpec &spec, bool full)

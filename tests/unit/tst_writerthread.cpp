@@ -1,7 +1,9 @@
 // WriterThread: jobs are written on one thread of its own, in order, at most `depth` waiting;
 // their `done` runs on the caller's thread in the same order; a failed job stops the writer,
 // drops what was queued behind it and reaches the caller unchanged after the `done` of every
-// job before it.
+// job before it. With two threads, two jobs are written at once and a later one may end first,
+// yet `done` keeps the submission order, and a failure reports every job before it, never one
+// after it.
 #include "core/errors.h"
 #include "sync/engine/writerthread.h"
 
@@ -25,6 +27,8 @@ private slots:
     void errorDropsTheQueueAndReachesTheCallerUnchanged();
     void waitIdleWaitsForTheJobBeingWritten();
     void destructorWritesWhatWasQueued();
+    void twoThreadsWriteAtOnceAndReportInOrder();
+    void twoThreadsFailureReportsOnlyTheJobsBeforeIt();
 };
 
 void TestWriterThread::writesInOrderOnItsOwnThreadAndReportsOnTheCallers()
@@ -167,6 +171,90 @@ void TestWriterThread::destructorWritesWhatWasQueued()
     }
     QCOMPARE(written.load(), 3);
     QVERIFY(!doneRan);
+}
+
+void TestWriterThread::twoThreadsWriteAtOnceAndReportInOrder()
+{
+    QSemaphore secondWritten;
+    std::atomic<bool> overlapped { false };
+    QList<int> done;
+    QMutex threadsMutex;
+    QSet<Qt::HANDLE> threads;
+    {
+        WriterThread writer(2, 2);
+        // Job 0 ends only after job 1 has been written: one thread could never do both.
+        writer.submit({ [&] {
+                           overlapped = secondWritten.tryAcquire(1, 10000);
+                           QMutexLocker lock(&threadsMutex);
+                           threads << QThread::currentThreadId();
+                       },
+                        [&] { done << 0; }, {} });
+        writer.submit({ [&] {
+                           {
+                               QMutexLocker lock(&threadsMutex);
+                               threads << QThread::currentThreadId();
+                           }
+                           secondWritten.release();
+                       },
+                        [&] { done << 1; }, {} });
+        for (int i = 2; i < 40; ++i)
+            writer.submit({ [] {}, [&, i] { done << i; }, {} });
+        writer.drain();
+    }
+    QVERIFY(overlapped.load());
+    QCOMPARE(threads.size(), 2);
+    QList<int> expected;
+    for (int i = 0; i < 40; ++i)
+        expected << i;
+    QCOMPARE(done, expected);
+}
+
+void TestWriterThread::twoThreadsFailureReportsOnlyTheJobsBeforeIt()
+{
+    // Job 1 fails while job 0 is still being written: job 0's `done` runs, then job 1's `failed`.
+    {
+        QSemaphore releaseFirst;
+        QList<int> done;
+        QList<int> failed;
+        std::atomic<int> written { 0 };
+        WriterThread writer(4, 2);
+        writer.submit({ [&] {
+                           releaseFirst.acquire();
+                           ++written;
+                       },
+                        [&] { done << 0; }, [&] { failed << 0; } });
+        writer.submit({ [&] { throw Error(Error::Kind::Unavailable, u"gone at 1"_s); }, [&] { done << 1; },
+                        [&] { failed << 1; } });
+        QTest::qWait(50); // job 1 has failed by now; job 0 still waits
+        releaseFirst.release();
+        try {
+            writer.drain();
+            QFAIL("the writer's error was not rethrown");
+        } catch (const Error &error) {
+            QCOMPARE(error.message(), u"gone at 1"_s);
+        }
+        QCOMPARE(done, QList<int> { 0 });
+        QCOMPARE(failed, QList<int> { 1 });
+        QCOMPARE(written.load(), 1);
+    }
+    // Job 0 fails after job 1 was written: job 1 is never reported, job 0's `failed` runs.
+    {
+        QSemaphore secondWritten;
+        QList<int> done;
+        QList<int> failed;
+        WriterThread writer(4, 2);
+        writer.submit({ [&] {
+                           secondWritten.tryAcquire(1, 10000);
+                           throw Error(Error::Kind::Unavailable, u"gone at 0"_s);
+                       },
+                        [&] { done << 0; }, [&] { failed << 0; } });
+        writer.submit({ [&] { secondWritten.release(); }, [&] { done << 1; }, [&] { failed << 1; } });
+        QVERIFY_THROWS_EXCEPTION(Error, writer.drain());
+        QVERIFY(done.isEmpty());
+        QCOMPARE(failed, QList<int> { 0 });
+        QVERIFY_THROWS_EXCEPTION(Error, writer.submit({ [] {}, [] {}, [] {} }));
+        QCOMPARE(failed, QList<int> { 0 });
+    }
 }
 
 QTEST_GUILESS_MAIN(TestWriterThread)

@@ -3,6 +3,7 @@
 #include "mysqlcatalog.h"
 #include "sync/connector.h"
 #include "sync/rangechecksums.h"
+#include "sync/tablechecksums.h"
 
 #include <QHash>
 #include <QSqlQuery>
@@ -37,7 +38,8 @@ struct PagedRead;
 // deletes by DELETE ... JOIN a staging table, the sync state (tf_sync_state,
 // tf_sync_checkpoint) and the checkpoint. Affected rows (1 insert, 2 update, 0 unchanged)
 // give the write counts.
-class MysqlConnector final : public SourceConnector, public TargetConnector, public RangeChecksums
+class MysqlConnector final : public SourceConnector, public TargetConnector, public RangeChecksums,
+                             public TableChecksums
 {
     Q_DISABLE_COPY_MOVE(MysqlConnector)
 public:
@@ -74,6 +76,13 @@ public:
     QHash<QString, qint64> rangeHashes(const ReadRequest &request, const QList<KeyRange> &ranges,
                                        RangeHash hash) override;
     std::optional<QHash<qint64, RangeSum>> blockSums(const ReadRequest &request, qint64 width) override;
+    // CHECKSUM TABLE in a consistent snapshot on the read connection, which blockSums then reads
+    // in (mysqlchecksum.cpp): MariaDB and InnoDB tables with a block key only (MariaDB's InnoDB
+    // checksums the snapshot's rows; MySQL's was not verified, so it gets none).
+    std::optional<TableChecksum> openChecksumSnapshot(const ReadRequest &request) override;
+    bool closeChecksumSnapshot() noexcept override;
+    void checksumNextRead(const ReadRequest &request) override;
+    std::optional<TableChecksum> readChecksum() override { return std::exchange(m_readChecksum, std::nullopt); }
 
     bool isTransactional() const override { return true; }
     void apply(const ChangeBatch &batch) override;
@@ -102,6 +111,9 @@ private:
     QList<mysql::ColumnInfo> selected(const mysql::Table &table, const QStringList &columns) const;
     // The single signed integer key column of a read, or nullptr (blocks need one).
     const mysql::ColumnInfo *blockKey(const ReadRequest &request);
+    // The fingerprint of what the row hashes of `request` cover, when its table has a checksum
+    // (MariaDB, InnoDB, a block key); nullopt otherwise (mysqlchecksum.cpp).
+    std::optional<QString> checksumFingerprint(const ReadRequest &request);
     void writeRows(const mysql::Table &table, const ChangeBatch &batch, WriteCounts *counts);
     void deleteRows(const mysql::Table &table, const ChangeBatch &batch);
 
@@ -110,6 +122,12 @@ private:
     QHash<QString, mysql::Table> m_tables;
     qint64 m_maxPacket = 0;
     bool m_streamedReads = true;
+    std::optional<bool> m_mariaDb;
+    qint64 m_snapshotConnection = 0; // the read connection's id while a checksum snapshot is open
+    // checksumNextRead's request (entity in `checksum`, and the fingerprint), and the checksum of
+    // the last read that took one.
+    std::optional<TableChecksum> m_nextReadChecksum;
+    std::optional<TableChecksum> m_readChecksum;
 };
 
 } // namespace tf::sync

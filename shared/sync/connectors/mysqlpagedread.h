@@ -7,6 +7,7 @@
 #include <QVariantList>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace tf::sync::mysql {
@@ -25,6 +26,15 @@ struct PagedRead
     std::optional<QVariantList> after; // row-model values of the position to start past
     int pageSize = 5000;
     QString entity;                   // for messages
+    // Set: a streamed read from the start first reads CHECKSUM TABLE in its snapshot into it,
+    // and marks it complete once every row was read in that snapshot (TableChecksums).
+    std::shared_ptr<struct ReadChecksum> checksum;
+};
+
+struct ReadChecksum
+{
+    QString value;
+    bool complete = false;
 };
 
 // "c1 > ? OR (c1 = ? AND c2 > ?)...": rows past `after` in `order` (values bound in order).

@@ -183,6 +183,14 @@ void streamedRead(const mysql::Settings &settings, const mysql::PagedRead &read,
     const QString sql = QStringLiteral("SELECT %1 FROM %2").arg(select.join(QStringLiteral(", ")), Session::quote(read.table))
         + (orderNames.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") + orderNames.join(QStringLiteral(", ")));
     mysql::StreamedRead stream(settings);
+    if (read.checksum) {
+        stream.run(QStringLiteral("CHECKSUM TABLE %1").arg(Session::quote(read.table)),
+                   [&](const char *const *fields, const unsigned long *lengths) {
+                       if (fields[1])
+                           read.checksum->value = QString::fromLatin1(fields[1], qsizetype(lengths[1]));
+                       return true;
+                   });
+    }
     const bool complete = stream.run(sql, [&](const char *const *fields, const unsigned long *lengths) {
         for (int i = 0; i < read.order.size(); ++i) {
             const int field = orderFields.at(i);
@@ -197,8 +205,11 @@ void streamedRead(const mysql::Settings &settings, const mysql::PagedRead &read,
         Row row = toRow(RowText(fields, lengths), &hash);
         return addRow(std::move(row), std::move(hash));
     });
-    if (complete)
+    if (complete) {
         stream.commit();
+        if (read.checksum)
+            read.checksum->complete = true;
+    }
 }
 
 // Runs `read` on a thread of its own with a connection of its own, closed when the read ends,
@@ -271,8 +282,14 @@ void MysqlConnector::readAll(const ReadRequest &request, const BatchSink &sink)
         read.select << mysql::readExpression(c, m_session->settings().zeroDate);
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
     }
+    // A checksum asked for this read (checksumNextRead): taken in the streamed read's snapshot.
+    std::optional<TableChecksum> checksumAsked = std::exchange(m_nextReadChecksum, std::nullopt);
+    if (checksumAsked && checksumAsked->checksum == request.entity && m_streamedReads)
+        read.checksum = std::make_shared<mysql::ReadChecksum>();
     prefetchedRead(m_session->settings(), read, std::make_shared<const Schema>(schemaColumns), m_streamedReads,
                    rowsOf(columns, request.entity, request.withSourceHashes), sink);
+    if (read.checksum && read.checksum->complete && !read.checksum->value.isEmpty())
+        m_readChecksum = TableChecksum { read.checksum->value, checksumAsked->fingerprint };
 }
 
 void MysqlConnector::readKeyHashes(const ReadRequest &request, const KeyHashSink &sink)

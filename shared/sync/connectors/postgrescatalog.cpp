@@ -45,7 +45,7 @@ const QString kTablesSql
                      " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                      " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
                      " AND c.relname NOT IN ('tf_sync_state', 'tf_sync_checkpoint', 'tf_sync_state_blocks',"
-                     " 'tf_sync_state_blocks_w10')"
+                     " 'tf_sync_state_blocks_w10', 'tf_sync_pending', 'tf_sync_source_checksum')"
                      " ORDER BY c.relname");
 
 } // namespace
@@ -154,6 +154,11 @@ QString PgCatalog::pendingTable() const
 QString PgCatalog::stateBlocksTable() const
 {
     return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_state_blocks_w10");
+}
+
+QString PgCatalog::sourceChecksumTable() const
+{
+    return quoteIdentifier(m_schema) + QStringLiteral(".tf_sync_source_checksum");
 }
 
 QString PgCatalog::schemaObject(const QString &name) const

@@ -35,6 +35,7 @@ public:
     QString checkpointTable() const; // "schema"."tf_sync_checkpoint"
     QString pendingTable() const; // "schema"."tf_sync_pending"
     QString stateBlocksTable() const; // "schema"."tf_sync_state_blocks_w10"
+    QString sourceChecksumTable() const; // "schema"."tf_sync_source_checksum"
     QString schemaObject(const QString &name) const; // "schema"."name"
 
 private:

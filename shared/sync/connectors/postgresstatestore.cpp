@@ -433,6 +433,10 @@ void PostgresStateStore::clear(const QString &pairId, const QString &entity)
                      .arg(m_catalog.checkpointTable())
                      .toUtf8(),
                  what, params);
+    session.exec(QStringLiteral("DELETE FROM %1 WHERE pair_id = $1 AND entity = $2")
+                     .arg(m_catalog.sourceChecksumTable())
+                     .toUtf8(),
+                 what, params);
     transaction.commit();
 }
 

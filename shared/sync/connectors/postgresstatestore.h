@@ -76,6 +76,9 @@ public:
                                                        const QList<qint64> &blocks) override;
     QList<StateEntry> blockEntries(const QString &pairId, const QString &entity, qint64 width,
                                    const QList<qint64> &blocks) override;
+    // tf_sync_source_checksum (postgressourcechecksum.cpp), on `writes`.
+    std::optional<SourceChecksum> sourceChecksum(const QString &pairId, const QString &entity) override;
+    void recordSourceChecksum(const QString &pairId, const QString &entity, const SourceChecksum &recorded) override;
 
 private:
     void requireStaging(const char *what) const;

@@ -115,6 +115,16 @@ void createStateTables(PgSession &session, const PgCatalog &catalog)
                      .arg(catalog.pendingTable())
                      .toUtf8(),
                  what);
+    // The source's table checksum recorded by a hash run by blocks with the state's block totals
+    // then (BlockStates::SourceChecksum, postgressourcechecksum.cpp).
+    session.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (pair_id text COLLATE \"C\" NOT NULL,"
+                                " entity text COLLATE \"C\" NOT NULL, checksum text NOT NULL, fingerprint text NOT NULL,"
+                                " state_blocks bigint NOT NULL, state_rows bigint NOT NULL, state_a bigint NOT NULL,"
+                                " state_b bigint NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(),"
+                                " PRIMARY KEY (pair_id, entity))")
+                     .arg(catalog.sourceChecksumTable())
+                     .toUtf8(),
+                 what);
     createStateBlocks(session, catalog);
     transaction.commit();
 }

@@ -1,7 +1,10 @@
 #include "fullexecutor.h"
 
+#include "sync/blockstates.h"
 #include "sync/firstloads.h"
+#include "sync/tablechecksums.h"
 
+#include "hashexecutor.h"
 #include "stagingsession.h"
 #include "stateroute.h"
 #include "writerthread.h"
@@ -158,13 +161,43 @@ void FullExecutor::run()
                 stateBefore = m_state.store().count(m_context.pair().pairId, m_plan.spec.name) > 0;
             });
     }
+    // A source that keeps a table checksum takes it in the read's snapshot; recorded with the
+    // state's block totals when the state then equals the rows read (recordChecksum), so the
+    // first hash run after this one need not scan (HashExecutor::runByBlocks).
+    auto *tableChecksums = dynamic_cast<TableChecksums *>(&m_source);
+    auto *blocks = dynamic_cast<BlockStates *>(&m_state.store());
+    const bool checksumRead = tableChecksums && blocks && m_stagedState && m_plan.sourceKeyTypes.size() == 1
+        && m_plan.sourceKeyTypes.constFirst() == ValueType::Integer;
+    if (checksumRead) {
+        m_context.source().call(QStringLiteral("checksumming %1").arg(m_plan.spec.sourceEntity),
+                                [&] { tableChecksums->checksumNextRead(request); });
+    }
+    bool restarted = false;
+    bool diffFound = false; // the diff after the read found a change: recorded by the next hash run
+    const auto recordChecksum = [&] {
+        if (!checksumRead || restarted || diffFound || m_stats.quarantined != before.quarantined
+            || m_stats.failed != before.failed)
+            return;
+        const std::optional<TableChecksum> checksum = tableChecksums->readChecksum();
+        if (!checksum)
+            return;
+        m_context.target().call(QStringLiteral("recording the source checksum of %1").arg(m_plan.spec.name), [&] {
+            const QString &pairId = m_context.pair().pairId;
+            const std::optional<QHash<qint64, RangeSum>> sums
+                = blocks->blockSums(pairId, m_plan.spec.name, HashExecutor::Options {}.blockWidth);
+            if (sums && !sums->isEmpty())
+                blocks->recordSourceChecksum(pairId, m_plan.spec.name, { *checksum, sums->size(), totalOf(*sums) });
+        });
+    };
     m_context.expectRows(m_source, request);
     // Where the state is staged after each commit and the write counts its rows, the batches
     // are written on a thread of their own (its own target connection) while this thread
     // reads and transforms the next ones.
+    // A first load writes on two threads (two connections, each batch its own transaction with
+    // its state): a batch's data and state COPYs then overlap the next batch's.
     std::optional<WriterThread> writer;
     if (m_stagedState && m_pipeline.target().countsWrites())
-        writer.emplace(kWriteQueueDepth);
+        writer.emplace(kWriteQueueDepth, m_firstLoad ? kFirstLoadWriters : 1);
     m_writer = writer ? &*writer : nullptr;
     const auto forgetWriter = qScopeGuard([this] { m_writer = nullptr; });
     const auto restart = [&] {
@@ -178,6 +211,7 @@ void FullExecutor::run()
         staging.restart();
         leaveFirstLoad();
         newAttempt();
+        restarted = true;
     };
     m_context.source().call(
         QStringLiteral("reading %1").arg(m_plan.spec.sourceEntity),
@@ -204,6 +238,7 @@ void FullExecutor::run()
         m_firstLoad = false;
         m_context.target().call(QStringLiteral("writing the sync state of %1").arg(m_plan.spec.name),
                                 [&] { firstLoads->endFirstLoad(m_context.pair().pairId, m_plan.spec.name, true); });
+        recordChecksum();
         return;
     }
     // Every batch staged here has committed: the state follows the data it describes.
@@ -216,14 +251,17 @@ void FullExecutor::run()
         m_context.target().call(QStringLiteral("forgetting the pending rows of %1").arg(m_plan.spec.name), [&] {
             m_state.store().clearPending(m_context.pair().pairId, m_plan.spec.name, attempt);
         });
-        if (!stateBefore)
+        if (!stateBefore) {
+            recordChecksum();
             return;
+        }
     }
 
     m_state.store().diff(m_context.pair().batchSize,
                          [&](const QList<StateStore::KeyChange> &changes) {
                              m_context.holding(changes.size());
                              QList<StateStore::KeyChange> gone;
+                             diffFound = diffFound || !changes.isEmpty();
                              for (const StateStore::KeyChange &change : changes) {
                                  // Inserts/updates here are quarantined rows, whose state stays as
                                  // it was.
@@ -234,6 +272,7 @@ void FullExecutor::run()
                              return !m_context.cancelRequested();
                          });
     m_context.throwIfCancelled();
+    recordChecksum();
 }
 
 } // namespace tf::sync

@@ -26,7 +26,9 @@ class WriterThread;
 // A first load (no state for the pair's entity when the run begins, and a store that can:
 // FirstLoads) stages nothing: each batch carries its rows' state and commits it with them, so
 // nothing is written ahead of its state (no pending list) and nothing is left to write after
-// the last batch. A read that restarts goes on the usual way from there (with the diff at the
+// the last batch. Its batches are written by two writer threads at once (kFirstLoadWriters),
+// each batch its own transaction: one may commit before the batch ahead of it, and a run
+// stopped or killed leaves batches that each have all their rows and state. A read that restarts goes on the usual way from there (with the diff at the
 // end, since the first attempt's rows have state).
 class FullExecutor final
 {
@@ -54,6 +56,7 @@ private:
     WriterThread *m_writer
         = nullptr; // during the read, where batches are written on their own thread
     static constexpr int kWriteQueueDepth = 2; // batches waiting for the writer, as for the reader
+    static constexpr int kFirstLoadWriters = 2; // threads (connections) writing a first load's batches
 };
 
 } // namespace tf::sync

@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QLoggingCategory>
+#include <QScopeGuard>
 
 #include <algorithm>
 #include <optional>
@@ -107,6 +108,12 @@ QList<qint64> differingBlocks(const QHash<qint64, RangeSum> &source, const QHash
     return differing;
 }
 
+bool sameChecksum(const BlockStates::SourceChecksum &recorded, const BlockStates::SourceChecksum &now)
+{
+    return !recorded.table.checksum.isEmpty() && recorded.table == now.table && recorded.blocks == now.blocks
+        && recorded.totals == now.totals;
+}
+
 // Source queries over key ranges carry at most this many ranges (an index range scan each).
 constexpr qsizetype kRangesPerQuery = 1000;
 
@@ -123,20 +130,65 @@ bool HashExecutor::runByBlocks(const Options &options)
     const QString &entity = m_plan.spec.name;
     const qint64 width = options.blockWidth;
     const ReadRequest request = m_plan.readRequest(m_context.pair().batchSize);
-    // The state's sums on a thread (and connection) of their own while the source scans: the
-    // two servers work at once.
+    auto *tableChecksums = dynamic_cast<TableChecksums *>(&m_source);
+    // The state's sums (and the source checksum recorded with them) on a thread and connection
+    // of their own while the source scans: the two servers work at once.
+    struct Stored
+    {
+        std::optional<QHash<qint64, RangeSum>> sums;
+        std::optional<BlockStates::SourceChecksum> recorded;
+    };
     SideThread side;
-    std::future<std::optional<QHash<qint64, RangeSum>>> stateFuture
-        = side.run([&] { return blocks->blockSums(pairId, entity, width); });
+    std::future<Stored> stateFuture = side.run([&] {
+        Stored stored { blocks->blockSums(pairId, entity, width), std::nullopt };
+        if (tableChecksums)
+            stored.recorded = blocks->sourceChecksum(pairId, entity);
+        return stored;
+    });
+    // The source's table checksum in the snapshot its block sums are then read in (closed at
+    // the latest when this function returns).
+    std::optional<TableChecksum> checksum;
+    const auto closeSnapshot = qScopeGuard([&] {
+        if (checksum)
+            tableChecksums->closeChecksumSnapshot();
+    });
+    if (tableChecksums) {
+        m_context.source().call(QStringLiteral("checksumming %1").arg(m_plan.spec.sourceEntity), [&] {
+            if (checksum)
+                tableChecksums->closeChecksumSnapshot();
+            checksum = tableChecksums->openChecksumSnapshot(request);
+        });
+    }
+    const Stored stored = stateFuture.get();
+    const std::optional<QHash<qint64, RangeSum>> &stateSums = stored.sums;
+    if (!stateSums || stateSums->isEmpty())
+        return false;
+    const BlockStates::SourceChecksum now { checksum.value_or(TableChecksum {}), stateSums->size(),
+                                            totalOf(*stateSums) };
+    if (checksum && stored.recorded && sameChecksum(*stored.recorded, now)) {
+        // Neither the table nor the state has changed since the state last equalled the table.
+        qCInfo(lcHashExecutor, "%s: the source's table checksum and the sync state are unchanged since they last"
+               " matched (%s): nothing to compare", qPrintable(entity), qPrintable(now.table.checksum));
+        if (options.countRows)
+            m_stats.unchanged += now.totals.rows;
+        return true;
+    }
     std::optional<QHash<qint64, RangeSum>> sourceSums;
     m_context.source().call(QStringLiteral("checksumming blocks of %1").arg(m_plan.spec.sourceEntity),
                             [&] { sourceSums = ranges->blockSums(request, width); });
-    const std::optional<QHash<qint64, RangeSum>> stateSums = stateFuture.get();
-    if (!sourceSums || !stateSums || stateSums->isEmpty())
+    // Every read of the snapshot is done; the checksum describes the rows just summed only when
+    // the snapshot held throughout.
+    const bool sameSnapshot = checksum && tableChecksums->closeChecksumSnapshot();
+    checksum.reset();
+    if (!sourceSums)
         return false;
     m_context.throwIfCancelled();
 
     const QList<qint64> differing = differingBlocks(*sourceSums, *stateSums);
+    if (differing.isEmpty() && sameSnapshot) {
+        // The state equals the table as checksummed: what the next run compares with.
+        blocks->recordSourceChecksum(pairId, entity, now);
+    }
     qint64 total = 0;
     for (const RangeSum &sum : *sourceSums)
         total += sum.rows;
