@@ -254,12 +254,13 @@ ToRow rowsOf(const QList<ColumnInfo> &columns, const QString &entity, bool withH
     // One hasher for the read, whose rows come one at a time on its thread.
     const std::shared_ptr<mysql::RowHasher> hasher = withHashes ? std::make_shared<mysql::RowHasher>() : nullptr;
     return [columns, entity, hasher](const RowText &text, QByteArray *hash) {
-        Row row;
-        row.reserve(columns.size());
+        // Sized once and filled in place: appending took a QList growth check per value.
+        Row row(columns.size());
+        QVariant *values = row.data();
         if (hasher)
             hasher->clear();
         for (int i = 0; i < columns.size(); ++i)
-            row << text.value(i, columns.at(i), entity, hasher.get());
+            values[i] = text.value(i, columns.at(i), entity, hasher.get());
         if (hasher)
             *hash = hasher->take();
         return row;
