@@ -110,6 +110,16 @@ void appendField(QByteArray &out, const QVariant &value, const Column &column)
         out.append(digits, end - digits);
         return;
     }
+    if (id == TimeValue::metaTypeId()
+        && (column.type == ValueType::Date || column.type == ValueType::Timestamp
+            || column.type == ValueType::TimestampTz)) {
+        // As inputText writes it (toPgText), straight into the COPY text.
+        const TimeValue &time = *static_cast<const TimeValue *>(value.constData());
+        if (time.isValid() && time.kind() == timeKind(column.type)) {
+            time.appendPgText(out);
+            return;
+        }
+    }
     appendCopyField(out, value, column.type, column.name);
 }
 
