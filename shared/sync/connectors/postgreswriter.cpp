@@ -11,6 +11,7 @@
 
 #include <QHash>
 #include <charconv>
+#include <cmath>
 
 namespace tf::sync::pg {
 
@@ -109,6 +110,17 @@ void appendField(QByteArray &out, const QVariant &value, const Column &column)
         const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
         out.append(digits, end - digits);
         return;
+    }
+    if (id == QMetaType::Double && column.type == ValueType::Double) {
+        // The shortest text that reads back as the same double (as inputText's, by to_chars);
+        // NaN, the infinities and -0 as inputText spells them.
+        const double d = *static_cast<const double *>(value.constData());
+        if (std::isfinite(d) && !(d == 0 && std::signbit(d))) {
+            char digits[32];
+            const auto end = std::to_chars(digits, digits + sizeof digits, d).ptr;
+            out.append(digits, end - digits);
+            return;
+        }
     }
     if (id == TimeValue::metaTypeId()
         && (column.type == ValueType::Date || column.type == ValueType::Timestamp
