@@ -1,5 +1,8 @@
 #include "timevalue.h"
 
+#include <algorithm>
+#include <charconv>
+
 #include <QRegularExpression>
 
 namespace tf::sync {
@@ -298,27 +301,63 @@ QByteArray TimeValue::toPgText() const
 {
     if (!m_valid)
         return {};
-    if (m_infinity != 0)
-        return m_infinity > 0 ? QByteArrayLiteral("infinity") : QByteArrayLiteral("-infinity");
+    QByteArray text;
+    text.reserve(40);
+    appendPgText(text);
+    return text;
+}
+
+void TimeValue::appendPgText(QByteArray &out) const
+{
+    if (!m_valid)
+        return;
+    if (m_infinity != 0) {
+        out.append(m_infinity > 0 ? "infinity" : "-infinity");
+        return;
+    }
     qint64 y = 0;
     int mo = 0, d = 0;
-    const qint64 day = days();
-    civilFromDays(day, &y, &mo, &d);
+    civilFromDays(days(), &y, &mo, &d);
     const bool bc = y <= 0;
-    QString text = QString::number(bc ? 1 - y : y).rightJustified(4, QLatin1Char('0'))
-        + QLatin1Char('-') + twoDigits(mo) + QLatin1Char('-') + twoDigits(d);
+    char text[64];
+    char *p = text;
+    const auto two = [&p](qint64 v) {
+        *p++ = char('0' + v / 10);
+        *p++ = char('0' + v % 10);
+    };
+    char year[24];
+    const char *const yearEnd = std::to_chars(year, year + sizeof year, bc ? 1 - y : y).ptr;
+    for (qsizetype pad = 4 - (yearEnd - year); pad > 0; --pad)
+        *p++ = '0';
+    p = std::copy(static_cast<const char *>(year), yearEnd, p);
+    *p++ = '-';
+    two(mo);
+    *p++ = '-';
+    two(d);
     if (m_kind != Kind::Date) {
         const qint64 inDay = microsInDay(m_value);
         const qint64 seconds = inDay / 1000000;
-        text += QLatin1Char(' ') + twoDigits(seconds / 3600) + QLatin1Char(':')
-            + twoDigits(seconds / 60 % 60) + QLatin1Char(':') + twoDigits(seconds % 60)
-            + QLatin1Char('.') + QString::number(inDay % 1000000).rightJustified(6, QLatin1Char('0'));
-        if (m_kind == Kind::TimestampTz)
-            text += QLatin1String("+00");
+        *p++ = ' ';
+        two(seconds / 3600);
+        *p++ = ':';
+        two(seconds / 60 % 60);
+        *p++ = ':';
+        two(seconds % 60);
+        *p++ = '.';
+        for (qint64 micro = inDay % 1000000, unit = 100000; unit > 0; unit /= 10)
+            *p++ = char('0' + micro / unit % 10);
+        if (m_kind == Kind::TimestampTz) {
+            *p++ = '+';
+            *p++ = '0';
+            *p++ = '0';
+        }
     }
-    if (bc)
-        text += QLatin1String(" BC");
-    return text.toLatin1();
+    if (bc) {
+        *p++ = ' ';
+        *p++ = 'B';
+        *p++ = 'C';
+    }
+    out.append(text, p - text);
 }
 
 QDate TimeValue::toQDate() const

@@ -58,7 +58,9 @@ public:
 
     QString toString() const; // canonical text, see above
     QString toIsoString() const; // canonical text, with "Z" for TimestampTz
-    QByteArray toPgText() const; // PostgreSQL input: "0044-03-15 12:00:00.5+00 BC", "infinity"
+    QByteArray toPgText() const; // PostgreSQL input: "0044-03-15 12:00:00.500000+00 BC", "infinity"
+    // The same appended to `out`, without an allocation of its own (nothing when invalid).
+    void appendPgText(QByteArray &out) const;
 
     // Civil fields (astronomical year) of a finite value.
     qint64 year() const;

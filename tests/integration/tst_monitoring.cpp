@@ -332,12 +332,13 @@ void TestMonitoring::alertRaisedListedAndResolved()
     QVERIFY(syncd->waitFinished(10000));
     QCOMPARE(syncd->exitCode(), 0);
 
-    // Back to normal: the CPU rule cannot fire at 101%. (The default 80% could, on a busy
-    // machine; the point here is that a cleared condition resolves the alert.)
+    // Back to normal: at a threshold of 1000% the CPU rule can neither fire nor stay short of
+    // clearing (it clears at 900%, 10% below). (The default 80% could fire on a busy machine;
+    // the point here is that a cleared condition resolves the alert.)
     const int postsBefore = int(webhook.requests.size());
     auto normal = startSyncd(dir.path(), port, url, {
         { QStringLiteral("TF_MONITORING__SAMPLE_INTERVAL_MS"), QStringLiteral("200") },
-        { QStringLiteral("TF_ALERTS__CPU_PERCENT"), QStringLiteral("101") },
+        { QStringLiteral("TF_ALERTS__CPU_PERCENT"), QStringLiteral("1000") },
         { QStringLiteral("TF_ALERTS__WEBHOOK_URL"), hookUrl },
     });
     QVERIFY(normal);

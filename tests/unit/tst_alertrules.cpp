@@ -40,6 +40,8 @@ private Q_SLOTS:
     void raisesOnceWhileTheConditionHolds();
     void resolvesWhenTheConditionClears_data() { backends(); }
     void resolvesWhenTheConditionClears();
+    void hostFiguresResolveWellBelowTheThreshold_data() { backends(); }
+    void hostFiguresResolveWellBelowTheThreshold();
     void acknowledgedAlertStaysOpenUntilResolved_data() { backends(); }
     void acknowledgedAlertStaysOpenUntilResolved();
     void secondNodeDoesNotDuplicate_data() { backends(); }
@@ -311,6 +313,40 @@ void TestAlertRules::resolvesWhenTheConditionClears()
     const AlertEngine::Changes again = engine.evaluate(database(), hot);
     QCOMPARE(again.raised.size(), 2);
     QVERIFY(again.raised.first().id != diskId && again.raised.last().id != diskId);
+}
+
+void TestAlertRules::hostFiguresResolveWellBelowTheThreshold()
+{
+    AlertEngine engine(AlertThresholds {}, QStringLiteral("node-1"));
+    Observation o = calm();
+    o.cpuPercent = 85;
+    o.failedOperationsLastHour = 9;
+    QCOMPARE(engine.evaluate(database(), o).raised.size(), 2);
+    // Below the thresholds (80 and 5), but CPU not yet 10% below its own (72): only the count
+    // rule resolves; CPU above it again is the same alert.
+    o.cpuPercent = 79;
+    o.failedOperationsLastHour = 5;
+    AlertEngine::Changes changes = engine.evaluate(database(), o);
+    QCOMPARE(changes.resolved.size(), 1);
+    QCOMPARE(changes.resolved.first().rule, alertrules::kFailedOperations);
+    o.cpuPercent = 72.5;
+    QVERIFY(engine.evaluate(database(), o).resolved.isEmpty());
+    o.cpuPercent = 81;
+    changes = engine.evaluate(database(), o);
+    QVERIFY(changes.raised.isEmpty());
+    QCOMPARE(db::AlertRepository(database()).open().size(), 1);
+    o.cpuPercent = 72;
+    changes = engine.evaluate(database(), o);
+    QCOMPARE(changes.resolved.size(), 1);
+    QCOMPARE(changes.resolved.first().rule, alertrules::kCpu);
+    QVERIFY(db::AlertRepository(database()).open().isEmpty());
+    // The same for response time (500 ms: clears at 450 ms).
+    o.responseP95Ms = 600;
+    QCOMPARE(engine.evaluate(database(), o).raised.size(), 1);
+    o.responseP95Ms = 451;
+    QVERIFY(engine.evaluate(database(), o).resolved.isEmpty());
+    o.responseP95Ms = 450;
+    QCOMPARE(engine.evaluate(database(), o).resolved.size(), 1);
 }
 
 void TestAlertRules::acknowledgedAlertStaysOpenUntilResolved()

@@ -5,6 +5,7 @@
 #include "sync/timevalue.h"
 
 #include <QDataStream>
+#include <QRandomGenerator>
 #include <QtTest>
 
 #include <cmath>
@@ -30,6 +31,7 @@ private slots:
     void variantAndStreamRoundTrip();
     void doublesKeepNaNInfinityAndNegativeZero();
     void decimalAndJsonAreNotRespelled();
+    void pgTextIsTheTextOfItsFields();
 };
 
 void TestTimeValue::parsesAndWrites_data()
@@ -236,6 +238,56 @@ void TestTimeValue::decimalAndJsonAreNotRespelled()
     QCOMPARE(oneLineJson(QStringLiteral("{ \"a\":\n [1, \"x\\ny\"]\r\n}")),
              QStringLiteral("{ \"a\": [1, \"x\\ny\"]}"));
     QVERIFY(!coerceValue(QStringLiteral("{oops"), ValueType::Json, &out, &error));
+}
+
+// toPgText/appendPgText (written into a char buffer) against the text built from the value's
+// civil fields the way it was built before (QString pieces): random days and microseconds over
+// PostgreSQL's whole range, AD and BC, every kind, five-digit and larger years included.
+void TestTimeValue::pgTextIsTheTextOfItsFields()
+{
+    const auto reference = [](const TimeValue &t) {
+        const qint64 y = t.year();
+        const bool bc = y <= 0;
+        const auto two = [](qint64 v) { return QString::number(v).rightJustified(2, QLatin1Char('0')); };
+        QString text = QString::number(bc ? 1 - y : y).rightJustified(4, QLatin1Char('0')) + QLatin1Char('-')
+            + two(t.month()) + QLatin1Char('-') + two(t.day());
+        if (t.kind() != Kind::Date) {
+            constexpr qint64 kDay = Q_INT64_C(86400000000);
+            const qint64 inDay = ((t.micros() % kDay) + kDay) % kDay;
+            const qint64 seconds = inDay / 1000000;
+            text += QLatin1Char(' ') + two(seconds / 3600) + QLatin1Char(':') + two(seconds / 60 % 60)
+                + QLatin1Char(':') + two(seconds % 60) + QLatin1Char('.')
+                + QString::number(inDay % 1000000).rightJustified(6, QLatin1Char('0'));
+            if (t.kind() == Kind::TimestampTz)
+                text += QLatin1String("+00");
+        }
+        if (bc)
+            text += QLatin1String(" BC");
+        return text.toLatin1();
+    };
+    QRandomGenerator random(20261205);
+    QByteArray appended = "x";
+    QByteArray expected = "x";
+    for (int i = 0; i < 20000; ++i) {
+        // Days from 4714-11-24 BC to 5874897 AD (dates), microseconds within 294276 AD.
+        const qint64 day = -2451545 + qint64(random.bounded(2147483647.0 - 2451545.0 + 1.0));
+        const qint64 micros = Q_INT64_C(-211813488000000000) + qint64(random.bounded(9.2e18 - 2.2e17));
+        for (const TimeValue &t : { TimeValue::fromDays(i % 3 == 0 ? day % 4000000 : day),
+                                    TimeValue::fromMicros(Kind::Timestamp, i % 3 == 0 ? micros % Q_INT64_C(100000000000000) : micros),
+                                    TimeValue::fromMicros(Kind::TimestampTz, micros / 7) }) {
+            const QByteArray text = t.toPgText();
+            QCOMPARE(text, reference(t));
+            t.appendPgText(appended);
+            expected += text;
+        }
+    }
+    QCOMPARE(appended, expected);
+    QCOMPARE(TimeValue::infinity(Kind::Date, true).toPgText(), QByteArrayLiteral("infinity"));
+    QCOMPARE(TimeValue::infinity(Kind::TimestampTz, false).toPgText(), QByteArrayLiteral("-infinity"));
+    QVERIFY(TimeValue().toPgText().isNull());
+    QByteArray untouched = "x";
+    TimeValue().appendPgText(untouched);
+    QCOMPARE(untouched, QByteArrayLiteral("x"));
 }
 
 QTEST_GUILESS_MAIN(TestTimeValue)

@@ -50,7 +50,7 @@ AlertEngine::Changes AlertEngine::apply(const db::Database &database, const QLis
                 announceRaised(*raised);
                 changes.raised.append(*raised);
             }
-        } else if (!verdict.firing && isOpen) {
+        } else if (!verdict.firing && verdict.cleared && isOpen) {
             if (std::optional<db::AlertRecord> resolved = alerts.resolve(verdict.rule, verdict.source)) {
                 announceResolved(*resolved, alertrules::resolvedMessage(verdict));
                 changes.resolved.append(*resolved);

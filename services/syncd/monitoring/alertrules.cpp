@@ -68,6 +68,7 @@ RuleVerdict verdict(const QString &rule, const QString &source, const QString &s
     v.value = value;
     v.threshold = threshold;
     v.firing = value > threshold;
+    v.cleared = !v.firing;
     v.message = message;
     details.insert(QStringLiteral("value"), value);
     details.insert(QStringLiteral("threshold"), threshold);
@@ -101,6 +102,10 @@ QList<RuleVerdict> evaluate(const Observation &o, const AlertThresholds &t)
                     .arg(figure(o.intervalSeconds, 0)),
                 { { QStringLiteral("requests"), o.requests }, { QStringLiteral("interval_s"), o.intervalSeconds } }),
     };
+    // The sampled host figures resolve only well below their threshold (the counts of the
+    // cluster-wide rules and the cdc figures as soon as they are at or below it).
+    for (RuleVerdict &v : verdicts)
+        v.cleared = v.value <= v.threshold - qAbs(v.threshold) * kGaugeHysteresis;
     if (o.haveOperationFigures) {
         verdicts.append(verdict(kFailedOperations, QString(), QStringLiteral("critical"), o.failedOperationsLastHour,
                                 t.failedOperationsPerHour,
@@ -132,8 +137,10 @@ QString resolvedMessage(const RuleVerdict &v)
         { kFailedOperations, QStringLiteral("Failed sync operations") },
         { kServiceRestarts, QStringLiteral("Service restarts") },
     };
+    const bool gauge = v.rule == kCpu || v.rule == kMemory || v.rule == kDisk || v.rule == kResponseTime;
     return QStringLiteral("%1 back to normal: %2 <= %3%4")
-        .arg(subjects.value(v.rule, v.rule), figure(v.value), figure(v.threshold),
+        .arg(subjects.value(v.rule, v.rule), figure(v.value),
+             figure(gauge ? v.threshold - qAbs(v.threshold) * kGaugeHysteresis : v.threshold),
              v.source.isEmpty() ? QString() : QStringLiteral(" on ") + v.source);
 }
 

@@ -56,6 +56,10 @@ struct RuleVerdict
     QString source;                   // the host, or "" for cluster-wide rules
     QString severity;
     bool firing = false;
+    // Clear enough to resolve an open alert: not firing, and for the sampled host figures (CPU,
+    // memory, disk, response time) also below the threshold by kGaugeHysteresis of it, so a
+    // figure hovering at its threshold does not raise and resolve an alert by turns.
+    bool cleared = true;
     double value = 0;
     double threshold = 0;
     QString message;                  // for the alert row and the log line
@@ -63,6 +67,9 @@ struct RuleVerdict
 };
 
 namespace alertrules {
+
+// The share of its threshold a sampled host figure must fall below it to resolve its alert.
+inline constexpr double kGaugeHysteresis = 0.1;
 
 inline const QString kCpu = QStringLiteral("cpu_percent");
 inline const QString kMemory = QStringLiteral("memory_percent");

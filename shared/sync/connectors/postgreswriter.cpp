@@ -11,6 +11,7 @@
 
 #include <QHash>
 #include <charconv>
+#include <cmath>
 
 namespace tf::sync::pg {
 
@@ -109,6 +110,27 @@ void appendField(QByteArray &out, const QVariant &value, const Column &column)
         const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
         out.append(digits, end - digits);
         return;
+    }
+    if (id == QMetaType::Double && column.type == ValueType::Double) {
+        // The shortest text that reads back as the same double (as inputText's, by to_chars);
+        // NaN, the infinities and -0 as inputText spells them.
+        const double d = *static_cast<const double *>(value.constData());
+        if (std::isfinite(d) && !(d == 0 && std::signbit(d))) {
+            char digits[32];
+            const auto end = std::to_chars(digits, digits + sizeof digits, d).ptr;
+            out.append(digits, end - digits);
+            return;
+        }
+    }
+    if (id == TimeValue::metaTypeId()
+        && (column.type == ValueType::Date || column.type == ValueType::Timestamp
+            || column.type == ValueType::TimestampTz)) {
+        // As inputText writes it (toPgText), straight into the COPY text.
+        const TimeValue &time = *static_cast<const TimeValue *>(value.constData());
+        if (time.isValid() && time.kind() == timeKind(column.type)) {
+            time.appendPgText(out);
+            return;
+        }
     }
     appendCopyField(out, value, column.type, column.name);
 }
