@@ -4,8 +4,10 @@
 #include "core/errors.h"
 #include "db/connection.h"
 #include "sync/connectors/pgcopyread.h"
+#include "sync/connectors/pgtypedhash.h"
 #include "sync/connectors/postgrescatalog.h"
 #include "sync/connectors/postgresconnector.h"
+#include "sync/connectors/postgresranges.h"
 #include "sync/connectors/postgrestypes.h"
 #include "testsupport.h"
 #include "tst_pgcopyread.h"
@@ -74,6 +76,7 @@ private slots:
     void copyGivesTheQueryPathsValues();
     void connectorReadsMatchTheQueryPath();
     void readSinceAndByKeysMatch();
+    void hashComputedHereIsTheServers();
     void earlyStopCancelsAndConnectionStaysUsable();
     void errorsKeepTheirKind();
     void lostConnectionMidReadIsUnavailableThenRecovers();
@@ -105,6 +108,7 @@ void TestPgCopyRead::initTestCase()
     exec(*m_admin, u"CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')"_s);
     exec(*m_admin, QString::fromUtf8(kTable));
     exec(*m_admin, QString::fromUtf8(kRows));
+    exec(*m_admin, QString::fromUtf8(kEdges));
     exec(*m_admin, u"CREATE TABLE many (id int8 PRIMARY KEY, at timestamptz, note text)"_s);
     exec(*m_admin, u"INSERT INTO many SELECT i, TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * "
                    "INTERVAL '1.000001 second', 'row ' || i FROM generate_series(1, 200000) i"_s);
@@ -249,6 +253,49 @@ void TestPgCopyRead::readSinceAndByKeysMatch()
         return a.at(0).toLongLong() < b.at(0).toLongLong();
     });
     compareRows(byKeys, keyed, *selection.schema);
+}
+
+// The typed source hash tfctl computes from the COPY fields (SourceHash::Computed) is the
+// server's sourceHashExpression(), byte for byte, for every type and edge value: stored state
+// stays valid, and a hash run after a full sync finds nothing changed.
+void TestPgCopyRead::hashComputedHereIsTheServers()
+{
+    QCOMPARE(scalar(*m_admin, QString::fromLatin1(tf::sync::pg::typedHashProbeSql())).toString().toLatin1(),
+             tf::sync::pg::typedHashProbeExpected());
+    for (const QString &table : { u"every"_s, u"edges"_s, u"many"_s }) {
+        const auto selection = tf::sync::pg::selectionFor(*m_catalog, ReadRequest { table, {}, {}, 100 });
+        const QString from = u" FROM %1 AS t%2"_s.arg(selection.table.qualifiedName(),
+                                                      tf::sync::pg::orderBy(selection.keys));
+        const auto hashes = [&](const QString &sql, tf::sync::pg::SourceHash hash) {
+            QList<QByteArray> out;
+            tf::sync::pg::copyRows(*m_reads, selection, {}, [&](const QStringList &) { return sql; },
+                                   u"reading"_s, [&](Row &&, QByteArray &&rowHash) {
+                                       out << rowHash;
+                                       return true;
+                                   }, hash);
+            return out;
+        };
+        const QList<QByteArray> server = hashes(
+            u"SELECT %1, %2"_s.arg(tf::sync::pg::textList(selection.columns),
+                                   tf::sync::pg::sourceHashExpression(selection.columns, true)) + from,
+            tf::sync::pg::SourceHash::Selected);
+        const QList<QByteArray> here = hashes(u"SELECT %1"_s.arg(tf::sync::pg::textList(selection.columns)) + from,
+                                              tf::sync::pg::SourceHash::Computed);
+        QVERIFY(server.size() >= 6);
+        QCOMPARE(here.size(), server.size());
+        for (qsizetype i = 0; i < server.size(); ++i)
+            QVERIFY2(here.at(i) == server.at(i), qPrintable(u"%1 row %2: %3 vs the server's %4"_s.arg(table).arg(i).arg(
+                                                     QString::fromLatin1(here.at(i)), QString::fromLatin1(server.at(i)))));
+        // The connector's read with source hashes computes them here and gives the same.
+        QList<QByteArray> read;
+        ReadRequest request { table, {}, {}, 777 };
+        request.withSourceHashes = true;
+        m_pg->readAll(request, [&](const RowBatch &batch) {
+            read << batch.hashes;
+            return true;
+        });
+        QCOMPARE(read, server);
+    }
 }
 
 void TestPgCopyRead::earlyStopCancelsAndConnectionStaysUsable()

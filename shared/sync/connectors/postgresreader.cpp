@@ -33,9 +33,16 @@ bool PgReader::typedHashes()
     return m_ranges && m_ranges->typedRangeHash();
 }
 
-QString PgReader::rowColumns(const Selection &selection, const ReadRequest &request)
+SourceHash PgReader::sourceHash(const ReadRequest &request)
 {
     if (!request.withSourceHashes)
+        return SourceHash::None;
+    return typedHashes() && m_ranges->typedHashHere() ? SourceHash::Computed : SourceHash::Selected;
+}
+
+QString PgReader::rowColumns(const Selection &selection, const ReadRequest &request)
+{
+    if (sourceHash(request) != SourceHash::Selected)
         return textList(selection.columns);
     return textList(selection.columns) + QStringLiteral(", ")
         + sourceHashExpression(selection.columns, typedHashes());
@@ -56,11 +63,11 @@ void PgReader::prefetch(const Selection &selection, const QList<QByteArray> &par
 {
     // The read runs on its own thread and connection, a batch or two ahead of the sink.
     const QString label = labelFor(selection.table);
+    const SourceHash hash = sourceHash(request); // as rowColumns() chose
     PrefetchingBatchSource::run(
         selection.schema, request.batchSize,
         [&](const RowSink &addRow) {
-            copyRows(m_streaming, selection, params, buildSelect, label, addRow,
-                     request.withSourceHashes, m_snapshot);
+            copyRows(m_streaming, selection, params, buildSelect, label, addRow, hash, m_snapshot);
         },
         sink);
 }
@@ -143,7 +150,7 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
         copyRows(m_streaming, selection, { json }, select, label, [&](Row &&row, QByteArray &&hash) {
             more = batcher.add(std::move(row), hash);
             return more;
-        }, request.withSourceHashes, m_snapshot);
+        }, sourceHash(request), m_snapshot);
     }
     if (more)
         batcher.flush();
