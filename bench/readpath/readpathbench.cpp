@@ -6,6 +6,7 @@
 //
 //   tf-readbench <postgresql://url> [table] [batch-size]
 #include "db/connection.h"
+#include "sync/connectors/pgcopyforms.h"
 #include "sync/connectors/pgcopyread.h"
 #include "sync/connectors/postgrescatalog.h"
 #include "sync/connectors/postgresconnector.h"
@@ -94,9 +95,12 @@ int main(int argc, char **argv)
         batcher.flush();
         return qint64(0);
     };
+    const QString copySql = QStringLiteral("SELECT %1 FROM %2 AS t%3")
+                                .arg(pg::copyList(selection.columns), selection.table.qualifiedName(),
+                                     pg::orderBy(selection.keys));
     const auto copyPath = [&](const BatchSink &sink) {
         pg::Batcher batcher(selection.schema, batchSize, sink);
-        pg::copyRows(database, selection, {}, [&](const QStringList &) { return sql; },
+        pg::copyRows(database, selection, {}, [&](const QStringList &) { return copySql; },
                      QStringLiteral("reading"), [&](Row &&row, QByteArray &&) { return batcher.add(std::move(row)); });
         batcher.flush();
         return qint64(0);

@@ -1,6 +1,7 @@
 #include "pgcopyread.h"
 
 #include "copytextparser.h"
+#include "pgcopyforms.h"
 #include "pgcopyout.h"
 #include "pgtypedhash.h"
 #include "postgressession.h"
@@ -63,8 +64,7 @@ void copyRows(const db::Database &database, const Selection &selection,
                 row.append(QVariant());
                 continue;
             }
-            const PgColumn &column = selection.columns.at(i);
-            row.append(valueFromCopyText(parser.field(i), column.type, column.name));
+            row.append(valueFromCopyField(parser.field(i), selection.columns.at(i)));
         }
         QByteArray rowHash;
         if (hash == SourceHash::Selected) // a decimal int8 or an md5 hex text: never escaped, never NULL

@@ -28,8 +28,8 @@ void checkSnapshotName(const QString &snapshot, const QString &label);
 
 // Reads rows through COPY (select) TO STDOUT on the calling thread's connection of `database`:
 // `params` are bound as session settings (bindAsSettings), the SELECT must return
-// textList(selection.columns) (then, with SourceHash::Selected, one more column: the row's source
-// hash), and each row, parsed by valueFromCopyText into exactly what the query path's cell() gives,
+// copyList(selection.columns) (then, with SourceHash::Selected, one more column: the row's source
+// hash), and each row, parsed by valueFromCopyField into exactly what the query path's cell() gives,
 // goes to onRow with its hash (null with SourceHash::None) until onRow returns false. Errors are the query
 // path's kinds, their messages starting with `label`. With `snapshot` (an exported snapshot's
 // name) the read runs in a REPEATABLE READ transaction under that snapshot.

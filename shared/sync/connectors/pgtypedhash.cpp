@@ -1,6 +1,7 @@
 #include "pgtypedhash.h"
 
 #include "copytextparser.h"
+#include "pgcopyforms.h"
 #include "core/errors.h"
 
 #include <cstring>
@@ -173,8 +174,7 @@ PgTypedRowHasher::PgTypedRowHasher(const QList<PgColumn> &columns)
         case ValueType::TimestampTz: m_forms << Form::Timestamp; break;
         case ValueType::Uuid: m_forms << Form::Uuid; break;
         case ValueType::Bytes: m_forms << Form::Hex; break;
-        // Text of trim_scale: the same text both ways.
-        case ValueType::Decimal:
+        case ValueType::Decimal: m_forms << Form::Numeric; break; // hashed as trim_scale's text
         case ValueType::Json: m_forms << Form::Bytes; break;
         case ValueType::Text:
             // character(n) is read as itself (its padding kept) but hashed as CAST(... AS
@@ -198,6 +198,7 @@ QByteArray PgTypedRowHasher::hash(const CopyTextParser &fields, const QString &w
             char buffer4[4];
             switch (m_forms.at(i)) {
             case Form::Bytes: element = pgHashBytesExtended(text); break;
+            case Form::Numeric: element = pgHashBytesExtended(trimmedNumeric(text)); break;
             case Form::BpChar: {
                 qsizetype size = text.size();
                 while (size > 0 && text.at(size - 1) == ' ')
@@ -231,14 +232,9 @@ QByteArray PgTypedRowHasher::hash(const CopyTextParser &fields, const QString &w
                 element = pgHashBytesExtended(bigEndian(qint32(days), buffer4));
                 break;
             }
-            case Form::Timestamp: { // microseconds since 2000: timestamp_send's int8
+            case Form::Timestamp: { // timestamp_send's bytes, hex: hashed as they are
                 qint64 micros = 0;
-                if (text == "infinity")
-                    micros = std::numeric_limits<qint64>::max();
-                else if (text == "-infinity")
-                    micros = std::numeric_limits<qint64>::min();
-                else
-                    ok = parseInteger(text, &micros);
+                ok = microsFromSendHex(text, &micros);
                 element = pgHashBytesExtended(bigEndian(micros, buffer8));
                 break;
             }

@@ -21,7 +21,7 @@ quint64 pgHashUint32Extended(quint32 value, quint64 seed = 0);
 
 // The typed state hash of a row (sourceHashExpression(columns, true): hash_record_extended
 // over typedExpression() of each column, as a decimal int8 text) computed in tfctl from the
-// row's COPY fields, textList(columns)'s texts, instead of by the source server: the same
+// row's COPY fields, copyList(columns)'s texts, instead of by the source server: the same
 // value, byte for byte. The server then sends the values only (on a 1M-row full sync the
 // hash was a third of the source's COPY statement).
 class PgTypedRowHasher final
@@ -30,11 +30,11 @@ public:
     explicit PgTypedRowHasher(const QList<PgColumn> &columns);
 
     // The hash of the parsed line (fields 0 .. columns - 1). Throws tf::Error(Internal)
-    // naming `what` when a field is not the text textExpression() writes.
+    // naming `what` when a field is not the text copyExpression() writes.
     QByteArray hash(const CopyTextParser &fields, const QString &what) const;
 
 private:
-    enum class Form { Bytes, BpChar, Integer, Double, Boolean, Date, Timestamp, Uuid, Hex };
+    enum class Form { Bytes, Numeric, BpChar, Integer, Double, Boolean, Date, Timestamp, Uuid, Hex };
     QList<Form> m_forms;
 };
 

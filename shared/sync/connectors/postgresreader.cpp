@@ -1,5 +1,7 @@
 #include "postgresreader.h"
 
+#include "pgcopyforms.h"
+
 #include "postgresquery.h"
 #include "postgressince.h"
 
@@ -43,8 +45,8 @@ SourceHash PgReader::sourceHash(const ReadRequest &request)
 QString PgReader::rowColumns(const Selection &selection, const ReadRequest &request)
 {
     if (sourceHash(request) != SourceHash::Selected)
-        return textList(selection.columns);
-    return textList(selection.columns) + QStringLiteral(", ")
+        return copyList(selection.columns);
+    return copyList(selection.columns) + QStringLiteral(", ")
         + sourceHashExpression(selection.columns, typedHashes());
 }
 
