@@ -4,6 +4,8 @@
 #include "pgcopyforms.h"
 #include "core/errors.h"
 
+#include <QtEndian>
+#include <charconv>
 #include <cstring>
 #include <limits>
 
@@ -38,6 +40,8 @@ void finish(quint32 &a, quint32 &b, quint32 &c)
 // Up to 4 bytes from p as a little-endian word.
 quint32 littleEndian(const unsigned char *p, int count)
 {
+    if (count == 4)
+        return qFromLittleEndian<quint32>(p);
     quint32 word = 0;
     for (int i = 0; i < count; ++i)
         word |= quint32(p[i]) << (8 * i);
@@ -67,36 +71,42 @@ QByteArrayView bigEndian(T value, char (&buffer)[sizeof(T)])
     return QByteArrayView(buffer, sizeof(T));
 }
 
-int hexValue(char c)
+// The value of each byte as a hex digit, -1 for the others.
+struct HexDigits
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+    signed char value[256];
+    constexpr HexDigits()
+        : value {}
+    {
+        for (int c = 0; c < 256; ++c)
+            value[c] = c >= '0' && c <= '9' ? c - '0'
+                : c >= 'a' && c <= 'f'      ? c - 'a' + 10
+                : c >= 'A' && c <= 'F'      ? c - 'A' + 10
+                                            : -1;
+    }
+};
+constexpr HexDigits kHex;
 
-// Hex digits (dashes skipped when `dashes`) into out; false on any other byte or an odd count.
-bool fromHex(QByteArrayView text, QByteArray &out, bool dashes)
+// Hex digits (dashes skipped when `dashes`) into out, which holds text.size() / 2 bytes;
+// the number of bytes written, or -1 on any other byte or an odd count.
+qsizetype fromHex(QByteArrayView text, char *out, bool dashes)
 {
-    out.resize(0);
+    char *const start = out;
     int high = -1;
     for (const char c : text) {
         if (dashes && c == '-')
             continue;
-        const int digit = hexValue(c);
+        const int digit = kHex.value[static_cast<unsigned char>(c)];
         if (digit < 0)
-            return false;
+            return -1;
         if (high < 0) {
             high = digit;
         } else {
-            out.append(char(high << 4 | digit));
+            *out++ = char(high << 4 | digit);
             high = -1;
         }
     }
-    return high < 0;
+    return high < 0 ? out - start : -1;
 }
 
 // int8's output: an optional '-' and decimal digits.
@@ -188,7 +198,7 @@ PgTypedRowHasher::PgTypedRowHasher(const QList<PgColumn> &columns)
 QByteArray PgTypedRowHasher::hash(const CopyTextParser &fields, const QString &what) const
 {
     quint64 result = 0;
-    QByteArray decoded;
+    QByteArray decoded; // bytea only
     for (int i = 0; i < m_forms.size(); ++i) {
         quint64 element = 0; // NULL
         if (!fields.isNull(i)) {
@@ -196,6 +206,7 @@ QByteArray PgTypedRowHasher::hash(const CopyTextParser &fields, const QString &w
             bool ok = true;
             char buffer8[8];
             char buffer4[4];
+            char buffer16[16];
             switch (m_forms.at(i)) {
             case Form::Bytes: element = pgHashBytesExtended(text); break;
             case Form::Numeric: element = pgHashBytesExtended(trimmedNumeric(text)); break;
@@ -213,8 +224,9 @@ QByteArray PgTypedRowHasher::hash(const CopyTextParser &fields, const QString &w
                 break;
             }
             case Form::Double: // float8send's bytes, hex
-                ok = text.size() == 16 && fromHex(text, decoded, false);
-                element = pgHashBytesExtended(decoded);
+            case Form::Timestamp: // timestamp_send's bytes, hex
+                ok = text.size() == 16 && fromHex(text, buffer8, false) == 8;
+                element = pgHashBytesExtended(QByteArrayView(buffer8, 8));
                 break;
             case Form::Boolean:
                 ok = text == "true" || text == "false";
@@ -232,20 +244,17 @@ QByteArray PgTypedRowHasher::hash(const CopyTextParser &fields, const QString &w
                 element = pgHashBytesExtended(bigEndian(qint32(days), buffer4));
                 break;
             }
-            case Form::Timestamp: { // timestamp_send's bytes, hex: hashed as they are
-                qint64 micros = 0;
-                ok = microsFromSendHex(text, &micros);
-                element = pgHashBytesExtended(bigEndian(micros, buffer8));
+            case Form::Uuid:
+                ok = text.size() == 36 && fromHex(text, buffer16, true) == 16;
+                element = pgHashBytesExtended(QByteArrayView(buffer16, 16));
+                break;
+            case Form::Hex: {
+                decoded.resize(text.size() / 2);
+                const qsizetype size = fromHex(text, decoded.data(), false);
+                ok = size >= 0;
+                element = pgHashBytesExtended(QByteArrayView(decoded.constData(), qMax<qsizetype>(size, 0)));
                 break;
             }
-            case Form::Uuid:
-                ok = text.size() == 36 && fromHex(text, decoded, true) && decoded.size() == 16;
-                element = pgHashBytesExtended(decoded);
-                break;
-            case Form::Hex:
-                ok = fromHex(text, decoded, false);
-                element = pgHashBytesExtended(decoded);
-                break;
             }
             if (!ok)
                 throw Error(Error::Kind::Internal,
@@ -255,7 +264,9 @@ QByteArray PgTypedRowHasher::hash(const CopyTextParser &fields, const QString &w
         }
         result = (result << 5) - result + element; // hash_record_extended's combination
     }
-    return QByteArray::number(qint64(result));
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, qint64(result)).ptr;
+    return QByteArray(digits, end - digits);
 }
 
 QByteArray typedHashProbeSql()
