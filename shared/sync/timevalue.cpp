@@ -1,5 +1,8 @@
 #include "timevalue.h"
 
+#include <charconv>
+#include <cstring>
+
 #include <QRegularExpression>
 
 namespace tf::sync {
@@ -305,20 +308,49 @@ QByteArray TimeValue::toPgText() const
     const qint64 day = days();
     civilFromDays(day, &y, &mo, &d);
     const bool bc = y <= 0;
-    QString text = QString::number(bc ? 1 - y : y).rightJustified(4, QLatin1Char('0'))
-        + QLatin1Char('-') + twoDigits(mo) + QLatin1Char('-') + twoDigits(d);
+    // Written into a buffer (once per timestamp of every row a full load writes): the year,
+    // at least 4 digits, "-MM-DD[ HH:MM:SS.ffffff[+00]][ BC]".
+    char text[64];
+    char *p = text;
+    const qint64 year = bc ? 1 - y : y;
+    for (qint64 width = 1000; width > 1 && year < width; width /= 10)
+        *p++ = '0';
+    p = std::to_chars(p, text + 24, year).ptr;
+    const auto two = [&p](qint64 v) {
+        *p++ = char('0' + v / 10);
+        *p++ = char('0' + v % 10);
+    };
+    *p++ = '-';
+    two(mo);
+    *p++ = '-';
+    two(d);
     if (m_kind != Kind::Date) {
         const qint64 inDay = microsInDay(m_value);
         const qint64 seconds = inDay / 1000000;
-        text += QLatin1Char(' ') + twoDigits(seconds / 3600) + QLatin1Char(':')
-            + twoDigits(seconds / 60 % 60) + QLatin1Char(':') + twoDigits(seconds % 60)
-            + QLatin1Char('.') + QString::number(inDay % 1000000).rightJustified(6, QLatin1Char('0'));
-        if (m_kind == Kind::TimestampTz)
-            text += QLatin1String("+00");
+        *p++ = ' ';
+        two(seconds / 3600);
+        *p++ = ':';
+        two(seconds / 60 % 60);
+        *p++ = ':';
+        two(seconds % 60);
+        *p++ = '.';
+        qint64 fraction = inDay % 1000000;
+        for (int i = 5; i >= 0; --i) {
+            p[i] = char('0' + fraction % 10);
+            fraction /= 10;
+        }
+        p += 6;
+        if (m_kind == Kind::TimestampTz) {
+            *p++ = '+';
+            *p++ = '0';
+            *p++ = '0';
+        }
     }
-    if (bc)
-        text += QLatin1String(" BC");
-    return text.toLatin1();
+    if (bc) {
+        std::memcpy(p, " BC", 3);
+        p += 3;
+    }
+    return QByteArray(text, p - text);
 }
 
 QDate TimeValue::toQDate() const
