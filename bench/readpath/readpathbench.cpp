@@ -6,9 +6,11 @@
 //
 //   tf-readbench <postgresql://url> [table] [batch-size]
 #include "db/connection.h"
+#include "sync/connectors/pgcopyforms.h"
 #include "sync/connectors/pgcopyread.h"
 #include "sync/connectors/postgrescatalog.h"
 #include "sync/connectors/postgresconnector.h"
+#include "sync/connectors/postgresranges.h"
 #include "sync/connectors/postgrestypes.h"
 
 #include <QCoreApplication>
@@ -94,9 +96,12 @@ int main(int argc, char **argv)
         batcher.flush();
         return qint64(0);
     };
+    const QString copySql = QStringLiteral("SELECT %1 FROM %2 AS t%3")
+                                .arg(pg::copyList(selection.columns), selection.table.qualifiedName(),
+                                     pg::orderBy(selection.keys));
     const auto copyPath = [&](const BatchSink &sink) {
         pg::Batcher batcher(selection.schema, batchSize, sink);
-        pg::copyRows(database, selection, {}, [&](const QStringList &) { return sql; },
+        pg::copyRows(database, selection, {}, [&](const QStringList &) { return copySql; },
                      QStringLiteral("reading"), [&](Row &&row, QByteArray &&) { return batcher.add(std::move(row)); });
         batcher.flush();
         return qint64(0);
@@ -105,6 +110,26 @@ int main(int argc, char **argv)
         connector.readAll(ReadRequest { table, {}, {}, batchSize }, sink);
         return qint64(0);
     };
+    // The source hash with the rows: sent by the server (sourceHashExpression), or computed
+    // here from the fields (PgTypedRowHasher). Client CPU only; the server's shows in its own.
+    const auto hashedPath = [&](pg::SourceHash hash) {
+        return [&, hash](const BatchSink &sink) {
+            pg::Batcher batcher(selection.schema, batchSize, sink);
+            const QString sql = hash == pg::SourceHash::Selected
+                ? QStringLiteral("SELECT %1, %2 FROM %3 AS t%4")
+                      .arg(pg::copyList(selection.columns), pg::sourceHashExpression(selection.columns, true),
+                           selection.table.qualifiedName(), pg::orderBy(selection.keys))
+                : copySql;
+            pg::copyRows(database, selection, {}, [&](const QStringList &) { return sql; },
+                         QStringLiteral("reading"),
+                         [&](Row &&row, QByteArray &&rowHash) { return batcher.add(std::move(row), rowHash); },
+                         hash);
+            batcher.flush();
+            return qint64(0);
+        };
+    };
+    measure("COPY + hash sent by the server", hashedPath(pg::SourceHash::Selected), false);
+    measure("COPY + hash computed here", hashedPath(pg::SourceHash::Computed), false);
     for (const bool withWork : { false, true }) {
         measure("query path (before)", queryPath, withWork);
         measure("COPY, same thread", copyPath, withWork);

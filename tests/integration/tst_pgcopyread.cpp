@@ -3,9 +3,15 @@
 // awkward value; cancellation, errors and a lost connection behave as before.
 #include "core/errors.h"
 #include "db/connection.h"
+#include "sync/connectors/copytextparser.h"
+#include "sync/connectors/pgcopyforms.h"
+#include "sync/connectors/pgcopyout.h"
 #include "sync/connectors/pgcopyread.h"
+#include "sync/connectors/pgtypedhash.h"
 #include "sync/connectors/postgrescatalog.h"
 #include "sync/connectors/postgresconnector.h"
+#include "sync/connectors/postgresranges.h"
+#include "sync/connectors/postgressession.h"
 #include "sync/connectors/postgrestypes.h"
 #include "testsupport.h"
 #include "tst_pgcopyread.h"
@@ -74,6 +80,8 @@ private slots:
     void copyGivesTheQueryPathsValues();
     void connectorReadsMatchTheQueryPath();
     void readSinceAndByKeysMatch();
+    void hashComputedHereIsTheServers();
+    void copyFormsAreTheTextFormsByteForByte();
     void earlyStopCancelsAndConnectionStaysUsable();
     void errorsKeepTheirKind();
     void lostConnectionMidReadIsUnavailableThenRecovers();
@@ -105,6 +113,7 @@ void TestPgCopyRead::initTestCase()
     exec(*m_admin, u"CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')"_s);
     exec(*m_admin, QString::fromUtf8(kTable));
     exec(*m_admin, QString::fromUtf8(kRows));
+    exec(*m_admin, QString::fromUtf8(kEdges));
     exec(*m_admin, u"CREATE TABLE many (id int8 PRIMARY KEY, at timestamptz, note text)"_s);
     exec(*m_admin, u"INSERT INTO many SELECT i, TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * "
                    "INTERVAL '1.000001 second', 'row ' || i FROM generate_series(1, 200000) i"_s);
@@ -138,7 +147,10 @@ QList<Row> TestPgCopyRead::readByQuery(const tf::sync::pg::Selection &selection,
 QList<Row> TestPgCopyRead::readByCopy(const tf::sync::pg::Selection &selection, const QString &sql)
 {
     QList<Row> rows;
-    tf::sync::pg::copyRows(*m_reads, selection, {}, [&](const QStringList &) { return sql; },
+    // The caller's SELECT of textList(), read as copyRows reads: with copyList().
+    QString copySql = sql;
+    copySql.replace(tf::sync::pg::textList(selection.columns), tf::sync::pg::copyList(selection.columns));
+    tf::sync::pg::copyRows(*m_reads, selection, {}, [&](const QStringList &) { return copySql; },
                            u"reading"_s, [&](Row &&row, QByteArray &&) {
                                rows << std::move(row);
                                return true;
@@ -249,6 +261,106 @@ void TestPgCopyRead::readSinceAndByKeysMatch()
         return a.at(0).toLongLong() < b.at(0).toLongLong();
     });
     compareRows(byKeys, keyed, *selection.schema);
+}
+
+// The typed source hash tfctl computes from the COPY fields (SourceHash::Computed) is the
+// server's sourceHashExpression(), byte for byte, for every type and edge value: stored state
+// stays valid, and a hash run after a full sync finds nothing changed.
+void TestPgCopyRead::hashComputedHereIsTheServers()
+{
+    QCOMPARE(scalar(*m_admin, QString::fromLatin1(tf::sync::pg::typedHashProbeSql())).toString().toLatin1(),
+             tf::sync::pg::typedHashProbeExpected());
+    for (const QString &table : { u"every"_s, u"edges"_s, u"many"_s }) {
+        const auto selection = tf::sync::pg::selectionFor(*m_catalog, ReadRequest { table, {}, {}, 100 });
+        const QString from = u" FROM %1 AS t%2"_s.arg(selection.table.qualifiedName(),
+                                                      tf::sync::pg::orderBy(selection.keys));
+        const auto hashes = [&](const QString &sql, tf::sync::pg::SourceHash hash) {
+            QList<QByteArray> out;
+            tf::sync::pg::copyRows(*m_reads, selection, {}, [&](const QStringList &) { return sql; },
+                                   u"reading"_s, [&](Row &&, QByteArray &&rowHash) {
+                                       out << rowHash;
+                                       return true;
+                                   }, hash);
+            return out;
+        };
+        const QList<QByteArray> server = hashes(
+            u"SELECT %1, %2"_s.arg(tf::sync::pg::copyList(selection.columns),
+                                   tf::sync::pg::sourceHashExpression(selection.columns, true)) + from,
+            tf::sync::pg::SourceHash::Selected);
+        const QList<QByteArray> here = hashes(u"SELECT %1"_s.arg(tf::sync::pg::copyList(selection.columns)) + from,
+                                              tf::sync::pg::SourceHash::Computed);
+        QVERIFY(server.size() >= 6);
+        QCOMPARE(here.size(), server.size());
+        for (qsizetype i = 0; i < server.size(); ++i)
+            QVERIFY2(here.at(i) == server.at(i), qPrintable(u"%1 row %2: %3 vs the server's %4"_s.arg(table).arg(i).arg(
+                                                     QString::fromLatin1(here.at(i)), QString::fromLatin1(server.at(i)))));
+        // The connector's read with source hashes computes them here and gives the same.
+        QList<QByteArray> read;
+        ReadRequest request { table, {}, {}, 777 };
+        request.withSourceHashes = true;
+        m_pg->readAll(request, [&](const RowBatch &batch) {
+            read << batch.hashes;
+            return true;
+        });
+        QCOMPARE(read, server);
+    }
+}
+
+// The COPY read's select (copyList) against textList, field by field on the raw COPY text:
+// where a column is selected plain, its bytes are the text cast's; numeric trimmed here is
+// trim_scale's text; a timestamp's send-hex read back gives textExpression()'s microseconds
+// exactly. One byte of difference fails.
+void TestPgCopyRead::copyFormsAreTheTextFormsByteForByte()
+{
+    const auto fields = [&](const QString &sql, int columns) {
+        QList<QList<QByteArray>> rows; // a null QByteArray for NULL
+        tf::sync::pg::PgSession session(*m_reads);
+        tf::sync::pg::PgCopyOut copy(session, u"COPY (%1) TO STDOUT"_s.arg(sql).toUtf8(), u"reading"_s);
+        tf::sync::pg::CopyTextParser parser;
+        QByteArrayView line;
+        while (copy.next(&line)) {
+            parser.parse(line, columns, u"reading"_s);
+            QList<QByteArray> row;
+            for (int i = 0; i < columns; ++i)
+                row << (parser.isNull(i) ? QByteArray() : QByteArray(parser.field(i).data(), parser.field(i).size()));
+            rows << row;
+        }
+        return rows;
+    };
+    int plain = 0, trimmed = 0, timestamps = 0;
+    for (const QString &table : { u"every"_s, u"edges"_s, u"many"_s }) {
+        const auto selection = tf::sync::pg::selectionFor(*m_catalog, ReadRequest { table, {}, {}, 100 });
+        const QString from = u" FROM %1 AS t%2"_s.arg(selection.table.qualifiedName(),
+                                                      tf::sync::pg::orderBy(selection.keys));
+        const int columns = int(selection.columns.size());
+        const auto before = fields(u"SELECT %1"_s.arg(tf::sync::pg::textList(selection.columns)) + from, columns);
+        const auto after = fields(u"SELECT %1"_s.arg(tf::sync::pg::copyList(selection.columns)) + from, columns);
+        QCOMPARE(after.size(), before.size());
+        for (qsizetype r = 0; r < before.size(); ++r) {
+            for (int c = 0; c < columns; ++c) {
+                const tf::sync::pg::PgColumn &column = selection.columns.at(c);
+                const QByteArray &old = before.at(r).at(c);
+                const QByteArray &now = after.at(r).at(c);
+                const QString where = u"%1 row %2 column %3: '%4' vs '%5'"_s.arg(table).arg(r).arg(
+                    column.name, QString::fromUtf8(now), QString::fromUtf8(old));
+                QVERIFY2(old.isNull() == now.isNull(), qPrintable(where));
+                if (old.isNull())
+                    continue;
+                QByteArray read = now;
+                if (column.type == ValueType::Decimal) {
+                    read = tf::sync::pg::trimmedNumeric(now).toByteArray();
+                    ++trimmed;
+                } else if (column.type == ValueType::Timestamp || column.type == ValueType::TimestampTz) {
+                    read = tf::sync::pg::hashText(tf::sync::pg::valueFromCopyField(now, column), column.type);
+                    ++timestamps;
+                } else {
+                    ++plain;
+                }
+                QVERIFY2(read == old, qPrintable(where));
+            }
+        }
+    }
+    QVERIFY(plain > 0 && trimmed > 0 && timestamps > 0);
 }
 
 void TestPgCopyRead::earlyStopCancelsAndConnectionStaysUsable()

@@ -32,3 +32,24 @@ const char kRows[] = R"sql(INSERT INTO every VALUES
  (6, repeat(E'\\x', 5000) || repeat('é', 3000), 'z', 'z', 2, 2, '1e-6', 1, 0.1, -2.2250738585072014e-308,
   true, '1970-01-01', '1970-01-01 00:00:00', '1970-01-01 00:00:00+00', '\x', NULL, '1', '1',
   NULL, NULL, NULL, NULL, 4, 'sad', 1))sql";
+
+// Edge values of the typed row hash: text of every length around the hash's 12-byte words,
+// character(n) padding, bool, uuid, bytea, dates and timestamps across DST, BC, infinity,
+// numeric scale and NaN, float -0, NaN, infinities and subnormals.
+const char kEdges[] = R"sql(CREATE TABLE edges AS SELECT i AS id,
+    CASE WHEN i % 11 = 0 THEN NULL ELSE substr(repeat(md5(i::text) || 'é€😀', 3), 1, i % 40) END AS t,
+    CAST(substr('abcdefgh', 1, i % 9) AS char(6)) AS ch, CAST(substr('xyz  ', 1, i % 6) AS varchar(9)) AS vc,
+    i % 3 = 0 AS b, CAST(md5(i::text) AS uuid) AS u, decode(substr(md5(i::text), 1, 2 * (i % 17)), 'hex') AS by,
+    (ARRAY[0, -1, 1, 32767, -2147483648, 2147483647])[1 + i % 6] AS i4,
+    (ARRAY[-9223372036854775808, 9223372036854775807, 0, -5, 4294967291])[1 + i % 5] AS i8,
+    (ARRAY[1.10, -1.00, 0, 0.000001, 'NaN', 'Infinity', '-Infinity', 1e30, -123.4500])[1 + i % 9]::numeric AS n,
+    (ARRAY['-0', 'NaN', 'Infinity', '-Infinity', '1e-310', '4.9e-324', '0.1', '1.7976931348623157e308'])[1 + i % 8]::float8 AS f8,
+    CAST((ARRAY['1.5', '-0', 'NaN', '1e-40'])[1 + i % 4] AS float4) AS f4,
+    (ARRAY[DATE '2000-01-01', '1999-12-31', '1970-01-01', '4713-01-01 BC', 'infinity', '-infinity', '5874897-12-31'])[1 + i % 7] AS d,
+    (ARRAY[TIMESTAMP '2000-01-01', '1999-12-31 23:59:59.999999', '4713-01-01 00:00:00 BC', 'infinity', '-infinity', '294276-12-31 23:59:59.999999'])[1 + i % 6] AS ts,
+    (ARRAY[TIMESTAMPTZ '2024-03-10 01:59:59.999999-08', '2024-03-10 03:00:00-07', '2024-11-03 01:30:00-07', '2024-11-03 01:30:00-08',
+           '2000-01-01 00:00:00+14', '1900-01-01 00:00:00+00', 'infinity', '-infinity'])[1 + i % 8] AS tz,
+    CAST('{"k": ' || i || '}' AS json) AS j, CAST('{"k": [' || i || ', 2.50]}' AS jsonb) AS jb,
+    CAST(i * INTERVAL '1 day 1 second' AS interval) AS iv, ARRAY[i, NULL] AS arr
+  FROM generate_series(1, 400) AS i;
+ALTER TABLE edges ADD PRIMARY KEY (id))sql";

@@ -14,6 +14,39 @@
 using namespace tf::sync;
 using Kind = TimeValue::Kind;
 
+namespace {
+
+// toPgText() as it was written before it formatted into a buffer (QString pieces): the
+// reference its bytes must equal.
+QByteArray referencePgText(const TimeValue &value)
+{
+    if (!value.isValid())
+        return {};
+    if (!value.isFinite())
+        return value.toPgText(); // "infinity" / "-infinity", literals both ways
+    const auto two = [](qint64 v) { return QString::number(v).rightJustified(2, QLatin1Char('0')); };
+    const QDate date = value.toQDate(); // year -1 for 1 BC
+    const qint64 y = date.year() < 0 ? date.year() + 1 : date.year();
+    const bool bc = y <= 0;
+    QString text = QString::number(bc ? 1 - y : y).rightJustified(4, QLatin1Char('0'))
+        + QLatin1Char('-') + two(date.month()) + QLatin1Char('-') + two(date.day());
+    if (value.kind() != Kind::Date) {
+        const qint64 micros = value.micros();
+        const qint64 inDay = ((micros % 86400000000LL) + 86400000000LL) % 86400000000LL;
+        const qint64 seconds = inDay / 1000000;
+        text += QLatin1Char(' ') + two(seconds / 3600) + QLatin1Char(':') + two(seconds / 60 % 60)
+            + QLatin1Char(':') + two(seconds % 60) + QLatin1Char('.')
+            + QString::number(inDay % 1000000).rightJustified(6, QLatin1Char('0'));
+        if (value.kind() == Kind::TimestampTz)
+            text += QLatin1String("+00");
+    }
+    if (bc)
+        text += QLatin1String(" BC");
+    return text.toLatin1();
+}
+
+} // namespace
+
 class TestTimeValue final : public QObject
 {
     Q_OBJECT
@@ -32,6 +65,7 @@ private slots:
     void doublesKeepNaNInfinityAndNegativeZero();
     void decimalAndJsonAreNotRespelled();
     void pgTextIsTheTextOfItsFields();
+    void pgTextIsTheReferenceFormattersByteForByte();
 };
 
 void TestTimeValue::parsesAndWrites_data()
@@ -291,4 +325,44 @@ void TestTimeValue::pgTextIsTheTextOfItsFields()
 }
 
 QTEST_GUILESS_MAIN(TestTimeValue)
+// toPgText() writes every date and timestamp PostgreSQL holds exactly as its QString-based
+// formatter did: both ends of the range, BC, years of 1 - 7 digits, every kind.
+void TestTimeValue::pgTextIsTheReferenceFormattersByteForByte()
+{
+    QRandomGenerator random(16);
+    QList<TimeValue> values;
+    for (const QString &text : { u"4713-01-01 BC"_qs, u"0001-01-01"_qs, u"0001-12-31 BC"_qs, u"0099-03-04"_qs,
+                                 u"0999-12-31"_qs, u"1000-01-01"_qs, u"1969-12-31"_qs, u"1970-01-01"_qs,
+                                 u"2000-01-01"_qs, u"9999-12-31"_qs, u"10000-01-01"_qs, u"294276-12-31"_qs,
+                                 u"5874897-12-31"_qs, u"0044-03-15 BC"_qs, u"infinity"_qs, u"-infinity"_qs }) {
+        const TimeValue date = TimeValue::parse(text, Kind::Date);
+        QVERIFY2(date.isValid(), qPrintable(text));
+        values << date;
+    }
+    const qint64 firstDay = values.at(0).days();
+    const qint64 lastTimestampDay = TimeValue::parse(u"294276-12-31"_qs, Kind::Date).days();
+    for (int i = 0; i < 20000; ++i) {
+        const qint64 day = firstDay + qint64(random.bounded(quint64(lastTimestampDay - firstDay + 1)));
+        const qint64 inDay = qint64(random.bounded(quint64(86400000000LL)));
+        values << TimeValue::fromDays(day);
+        for (const Kind kind : { Kind::Timestamp, Kind::TimestampTz }) {
+            const qint64 micros = (day - 10957) * 86400000000LL + (i % 3 == 0 ? 0 : inDay);
+            values << TimeValue::fromMicros(kind, i % 5 == 0 ? micros - micros % 1000000 : micros);
+        }
+    }
+    for (const Kind kind : { Kind::Timestamp, Kind::TimestampTz }) {
+        values << TimeValue::fromMicros(kind, -211813488000000000LL) // 4713-01-01 00:00:00 BC
+               << TimeValue::fromMicros(kind, 9223371331199999999LL) // 294276-12-31 23:59:59.999999
+               << TimeValue::fromMicros(kind, -1) << TimeValue::fromMicros(kind, 0);
+    }
+    int checked = 0;
+    for (const TimeValue &value : std::as_const(values)) {
+        QVERIFY(value.isValid());
+        QCOMPARE(value.toPgText(), referencePgText(value));
+        ++checked;
+    }
+    QCOMPARE(QString::fromLatin1(values.at(0).toPgText()), u"4713-01-01 BC"_qs);
+    QVERIFY(checked > 60000);
+}
+
 #include "tst_timevalue.moc"

@@ -1,12 +1,15 @@
 #include "pgcopyread.h"
 
 #include "copytextparser.h"
+#include "pgcopyforms.h"
 #include "pgcopyout.h"
+#include "pgtypedhash.h"
 #include "postgressession.h"
 #include "core/errors.h"
 
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <optional>
 
 namespace tf::sync::pg {
 
@@ -34,7 +37,7 @@ void checkSnapshotName(const QString &snapshot, const QString &label)
 
 void copyRows(const db::Database &database, const Selection &selection,
               const QList<QByteArray> &params, const SelectBuilder &buildSelect,
-              const QString &label, const RowSink &onRow, bool withHash, const QString &snapshot)
+              const QString &label, const RowSink &onRow, SourceHash hash, const QString &snapshot)
 {
     PgSession session(database);
     if (!snapshot.isEmpty())
@@ -48,9 +51,12 @@ void copyRows(const db::Database &database, const Selection &selection,
     PgCopyOut copy(session, sql, label);
     CopyTextParser parser;
     const int columns = int(selection.columns.size());
+    std::optional<PgTypedRowHasher> hasher;
+    if (hash == SourceHash::Computed)
+        hasher.emplace(selection.columns);
     QByteArrayView line;
     while (copy.next(&line)) {
-        parser.parse(line, withHash ? columns + 1 : columns, label);
+        parser.parse(line, hash == SourceHash::Selected ? columns + 1 : columns, label);
         Row row;
         row.reserve(columns);
         for (int i = 0; i < columns; ++i) {
@@ -58,13 +64,14 @@ void copyRows(const db::Database &database, const Selection &selection,
                 row.append(QVariant());
                 continue;
             }
-            const PgColumn &column = selection.columns.at(i);
-            row.append(valueFromCopyText(parser.field(i), column.type, column.name));
+            row.append(valueFromCopyField(parser.field(i), selection.columns.at(i)));
         }
-        QByteArray hash;
-        if (withHash) // a decimal int8 or an md5 hex text: never escaped, never NULL
-            hash = parser.field(columns).toByteArray();
-        if (!onRow(std::move(row), std::move(hash)))
+        QByteArray rowHash;
+        if (hash == SourceHash::Selected) // a decimal int8 or an md5 hex text: never escaped, never NULL
+            rowHash = parser.field(columns).toByteArray();
+        else if (hasher)
+            rowHash = hasher->hash(parser, label);
+        if (!onRow(std::move(row), std::move(rowHash)))
             return; // the COPY's destructor cancels what the server still sends
     }
     if (!snapshot.isEmpty()) {

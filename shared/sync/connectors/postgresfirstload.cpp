@@ -111,7 +111,7 @@ void writeFirstLoadState(PgSession &session, const PgCatalog &catalog, const Cha
             out += prefix;
             appendCopyString(out, entry.sourceKey);
             out += '\t';
-            appendCopyText(out, entry.hash.isNull() ? QByteArrayLiteral("") : entry.hash);
+            appendCopyText(out, entry.hash); // a null hash as '' (nothing appended), as before
             out += '\t';
             appendCopyString(out, entry.targetKey);
             copy.endRow();

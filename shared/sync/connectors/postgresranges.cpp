@@ -6,6 +6,7 @@
 #include "postgresquery.h"
 #include "postgrestypes.h"
 
+#include "pgtypedhash.h"
 #include "postgresrowhashes.h"
 
 #include <algorithm>
@@ -239,6 +240,22 @@ bool PgRanges::typedRangeHash()
         m_serverVersion = version;
     }
     return m_serverVersion >= 140000; // hash_record_extended
+}
+
+bool PgRanges::typedHashHere()
+{
+    if (m_typedHashHere < 0) {
+        bool equal = false;
+        if (typedRangeHash()) {
+            stream(m_lookups, QString::fromLatin1(typedHashProbeSql()), {},
+                   QStringLiteral("comparing the row hash"), [&](const QSqlQuery &row) {
+                       equal = row.value(0).toString().toLatin1() == typedHashProbeExpected();
+                       return false;
+                   });
+        }
+        m_typedHashHere = equal ? 1 : 0;
+    }
+    return m_typedHashHere == 1;
 }
 
 QList<RangeSum> PgRanges::rangeSums(const ReadRequest &request, const KeyRange &range,

@@ -49,6 +49,10 @@ public:
     PgRanges(const db::Database &streaming, const db::Database &lookups, PgCatalog &catalog);
 
     bool typedRangeHash();
+    // Whether tfctl computes the typed source hash of a read itself (PgTypedRowHasher) rather
+    // than the server: when this server's hash_record_extended of a probe row equals ours
+    // (a little-endian server of PostgreSQL 14+). Asked once.
+    bool typedHashHere();
     bool canRangeBy(const QString &entity, const QString &column);
     QList<RangeSum> rangeSums(const ReadRequest &request, const KeyRange &range,
                               const QStringList &splits, RangeHash hash);
@@ -76,6 +80,7 @@ private:
     const db::Database &m_lookups;
     PgCatalog &m_catalog;
     int m_serverVersion = -1; // server_version_num, read once
+    int m_typedHashHere = -1; // typedHashHere(), asked once
 };
 
 } // namespace tf::sync::pg

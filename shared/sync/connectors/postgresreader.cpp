@@ -1,5 +1,7 @@
 #include "postgresreader.h"
 
+#include "pgcopyforms.h"
+
 #include "postgresquery.h"
 #include "postgressince.h"
 
@@ -33,11 +35,18 @@ bool PgReader::typedHashes()
     return m_ranges && m_ranges->typedRangeHash();
 }
 
-QString PgReader::rowColumns(const Selection &selection, const ReadRequest &request)
+SourceHash PgReader::sourceHash(const ReadRequest &request)
 {
     if (!request.withSourceHashes)
-        return textList(selection.columns);
-    return textList(selection.columns) + QStringLiteral(", ")
+        return SourceHash::None;
+    return typedHashes() && m_ranges->typedHashHere() ? SourceHash::Computed : SourceHash::Selected;
+}
+
+QString PgReader::rowColumns(const Selection &selection, const ReadRequest &request)
+{
+    if (sourceHash(request) != SourceHash::Selected)
+        return copyList(selection.columns);
+    return copyList(selection.columns) + QStringLiteral(", ")
         + sourceHashExpression(selection.columns, typedHashes());
 }
 
@@ -56,11 +65,11 @@ void PgReader::prefetch(const Selection &selection, const QList<QByteArray> &par
 {
     // The read runs on its own thread and connection, a batch or two ahead of the sink.
     const QString label = labelFor(selection.table);
+    const SourceHash hash = sourceHash(request); // as rowColumns() chose
     PrefetchingBatchSource::run(
         selection.schema, request.batchSize,
         [&](const RowSink &addRow) {
-            copyRows(m_streaming, selection, params, buildSelect, label, addRow,
-                     request.withSourceHashes, m_snapshot);
+            copyRows(m_streaming, selection, params, buildSelect, label, addRow, hash, m_snapshot);
         },
         sink);
 }
@@ -143,7 +152,7 @@ void PgReader::readByKeys(const ReadRequest &request, const QList<KeyValues> &ke
         copyRows(m_streaming, selection, { json }, select, label, [&](Row &&row, QByteArray &&hash) {
             more = batcher.add(std::move(row), hash);
             return more;
-        }, request.withSourceHashes, m_snapshot);
+        }, sourceHash(request), m_snapshot);
     }
     if (more)
         batcher.flush();

@@ -59,6 +59,7 @@ private:
     bool typedHashes();
     // The SELECT list of a row read: the columns, then the row's source hash when the request
     // asks for it (RowBatch::hashes).
+    SourceHash sourceHash(const ReadRequest &request);
     QString rowColumns(const Selection &selection, const ReadRequest &request);
 
     PgRanges *m_ranges = nullptr;

@@ -155,7 +155,8 @@ void PgCopyIn::flush()
         const Result result(PQgetResult(m_session.handle()));
         m_session.raise(result.get(), m_what);
     }
-    m_buffer.clear();
+    m_buffer.resize(0); // keeps the chunk's memory (clear() would free it, and every chunk
+                        // would grow again from nothing: reallocations and fresh pages)
 }
 
 void PgCopyIn::finish()
