@@ -17,7 +17,8 @@ struct ApiResult;
 // of pages around the rows the view last asked for stays in memory, the rest are evicted and
 // shown as placeholders until they are asked for again (each page keeps the cursor that reads
 // it, so a page comes back in one request; the page whose rows were asked for longest ago goes
-// first, so the pages on screen, which the view asks for at every paint, stay). Every request
+// first, so the pages on screen, which the view asks for at every paint, stay; the first page
+// never goes: it has no cursor of its own, and read again it would show newer entries). Every request
 // carries the generation it was made in; a new filter starts a new generation and answers of
 // an older one are dropped (sqlitebrowser's row cache). The true total of the filter comes
 // from /api/audit/summary, asked for after the first page (the rows never wait for it).
@@ -30,7 +31,8 @@ struct ApiResult;
 // top by refresh() shift neither them nor the ids they show. A gap row asked for reads the
 // next page from the nearer end; when the two ends meet (an id seen from both sides, or a
 // list that ends) the overlap is dropped and what is left of the gap removed, so a total that
-// was off by the entries written meanwhile corrects itself.
+// was off by the entries written meanwhile corrects itself. An end that uses the gap up with
+// full pages reads once more by itself, so that the ends always meet.
 class AuditModel final : public QAbstractTableModel
 {
     Q_OBJECT

@@ -239,6 +239,12 @@ void AuditModel::evictLeastUsed(bool keepTail, int keep)
             for (int i = 0; i < pages.size(); ++i) {
                 if (!pages.at(i).loaded)
                     continue;
+                // The newest end's first page stays: it has no cursor of its own, and read
+                // again it would show the entries written since instead of its own rows.
+                if (!tail && i == 0) {
+                    ++loaded;
+                    continue;
+                }
                 ++loaded;
                 if ((tail != keepTail || i != keep) && (!oldest || pages.at(i).lastUse < oldest->lastUse)) {
                     oldest = &pages.at(i);

@@ -116,6 +116,10 @@ void AuditModel::resizeGap()
         m_gap = target;
         endRemoveRows();
     }
+    // Every counted row is read: the one placeholder left is kept only until the ends meet,
+    // which the nearer end's next read settles without waiting for a view to ask for it.
+    if (total() - fetchedRows() <= 0)
+        fillGapNear(headEnd());
 }
 
 void AuditModel::fillGap(bool tail, const Page &arrived, bool meets)
@@ -149,6 +153,12 @@ void AuditModel::fillGap(bool tail, const Page &arrived, bool meets)
         m_gap = 0;
         endRemoveRows();
     }
+    // The gap is used up but the ends have not met: the total was counted before entries
+    // written since, or this end read its last full page. The same end reads on until the
+    // ends meet (its next rows are the other end's, or more rows are inserted), so that no
+    // entry hides behind a gap of none and no placeholder stays for a view to ask for.
+    if (!meets && m_gap == 0)
+        tail ? requestTail() : fetchHead();
 }
 
 void AuditModel::fillGapNear(int row)

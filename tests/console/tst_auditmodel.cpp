@@ -306,6 +306,78 @@ private slots:
         QCOMPARE(model.rowCount(), total);
     }
 
+    void theGapUsedUpAtAPageBoundaryStillMeets()
+    {
+        // Forty entries, pages of ten: the oldest page and the first page leave a gap of two
+        // pages exactly. The newest end fills it with full pages, so nothing it reads overlaps
+        // the oldest end; it reads once more by itself for the ends to meet. Otherwise the
+        // list would never end, and the next total (refresh) would put a placeholder back.
+        AuditModel model(&m_client); // no tester: it would read the gap by itself
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        QUrlQuery window;
+        window.addQueryItem(QStringLiteral("created_after"),
+                            m_seeded.at(100).createdAt.addMSecs(-500).toString(Qt::ISODateWithMs));
+        window.addQueryItem(QStringLiteral("created_before"),
+                            m_seeded.at(139).createdAt.addMSecs(500).toString(Qt::ISODateWithMs));
+        model.setPageSize(10);
+        model.setFilter(window);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 10, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.total(), 40, 10000);
+        QSignalSpy end(&model, &AuditModel::endReached);
+        model.fetchToEnd();
+        QTRY_COMPARE_WITH_TIMEOUT(end.size(), 1, 10000);
+        QCOMPARE(model.gapRows(), 20);
+        for (int row = 10; row < 30; row += 10) { // from the top: the newest end reads
+            model.data(model.index(row, AuditModel::IdColumn));
+            QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(row), 10000);
+        }
+        QCOMPARE(model.gapRows(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(model.atEnd(), 10000);
+        const int requests = model.requestsSent();
+        model.refresh(); // nothing new in the window: the rows and the total stay
+        QTRY_VERIFY_WITH_TIMEOUT(model.requestsSent() > requests, 10000);
+        QTest::qWait(300);
+        QTRY_COMPARE_WITH_TIMEOUT(model.total(), 40, 10000);
+        QCOMPARE(model.rowCount(), 40);
+        QCOMPARE(model.gapRows(), 0);
+        for (int row = 0; row < 40; ++row) {
+            model.data(model.index(row, AuditModel::IdColumn));
+            QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(row), 10000);
+            QCOMPARE(model.entryAt(row).value(QStringLiteral("id")).toInteger(), m_seeded.at(139 - row).id);
+        }
+    }
+
+    void theFirstPageIsNeverReadAgain()
+    {
+        // The first page has no cursor of its own: read again after entries were written it
+        // would show those instead of its rows. It stays loaded however small the window.
+        AuditModel model(&m_client); // no tester: it reads row 0 at every change
+        connect(&model, &AuditModel::loadFailed, this, [](const QString &message) { qWarning("load failed: %s", qPrintable(message)); });
+        model.setPageSize(20);
+        model.setWindowPages(2);
+        model.setFilter(bob());
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 20, 10000);
+        QList<qint64> firstPage;
+        for (int row = 0; row < 20; ++row)
+            firstPage.append(model.entryAt(row).value(QStringLiteral("id")).toInteger());
+        QVERIFY(firstPage.constFirst() > 0);
+        for (int pages = 2; pages <= 4; ++pages) { // three more pages through a window of two
+            model.fetchMore({});
+            QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 20 * pages, 10000);
+            model.data(model.index(20 * pages - 1, 0));
+        }
+        QVERIFY(model.loadedPages() <= 2);
+        QVERIFY(model.isLoaded(0));
+        QVERIFY(!model.isLoaded(20)); // the second page went
+        test::seedAuditTrail(dataDir(), 2, QDateTime::currentDateTimeUtc()); // one of them bob's
+        model.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 81, 10000);
+        model.data(model.index(1, 0));
+        QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(1), 10000);
+        for (int row = 1; row <= 20; ++row) // the same entries, one row down
+            QCOMPARE(model.entryAt(row).value(QStringLiteral("id")).toInteger(), firstPage.at(row - 1));
+    }
+
 private:
     static QUrlQuery bob()
     {
