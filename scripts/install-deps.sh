@@ -9,7 +9,7 @@ PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config file dpkg-dev help2man librsvg2-bin
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-charts-dev qt6-websockets-dev qtkeychain-qt6-dev libsecret-1-0
     libqt6opengl6-dev libqt6sql6-psql libqt6sql6-sqlite libqt6sql6-mysql libqt6sql6-odbc unixodbc libqt6svg6 qt6-qpa-plugins libxcursor1
-    libgl-dev libssl-dev libpq-dev libsqlite3-dev libldap-dev libmariadb-dev
+    libgl-dev libssl-dev libpq-dev libsqlite3-dev libldap-dev libmariadb-dev libjemalloc-dev
     postgresql postgresql-client
     xvfb xauth curl
 )
@@ -17,6 +17,8 @@ PACKAGES=(
 # console behaves the same on every machine (scripts/check-deps.sh saw it loaded).
 # libmariadb-dev: the MySQL connector's full read streams one SELECT through libmariadb's C API
 # (mysql_use_result, shared/sync/connectors/mysqlstream.cpp); the packages then depend on libmariadb3.
+# libjemalloc-dev: tf-syncd, tf-gateway and tfctl allocate through jemalloc (TF_JEMALLOC); the
+# server package then depends on libjemalloc2.
 # qtkeychain-qt6-dev: the console's "Remember me" keeps its token in the system keychain
 # (TF_CONSOLE_KEYCHAIN); QtKeychain loads libsecret-1-0 at run time to reach the Secret Service.
 

@@ -1,5 +1,7 @@
 #include "timevalue.h"
 
+#include "byteappend.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -357,7 +359,7 @@ void TimeValue::appendPgText(QByteArray &out) const
         *p++ = 'B';
         *p++ = 'C';
     }
-    out.append(text, p - text);
+    appendBytes(out, text, p - text);
 }
 
 QDate TimeValue::toQDate() const

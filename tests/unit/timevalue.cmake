@@ -2,3 +2,4 @@
 # decimal specials and JSON text kept as written.
 tf_add_test(NAME tst_timevalue SOURCES unit/tst_timevalue.cpp LIBS tfcore LABELS unit)
 tf_add_test(NAME tst_rowhash SOURCES unit/tst_rowhash.cpp LIBS tfcore LABELS unit)
+tf_add_test(NAME tst_byteappend SOURCES unit/tst_byteappend.cpp LIBS tfcore LABELS unit)

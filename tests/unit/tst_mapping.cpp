@@ -365,6 +365,54 @@ private slots:
         QVERIFY(plan.apply(propertyRow(8)).row.at(1) != result.row.at(1));
     }
 
+    void copiesEveryColumnInPlaceWithoutCopyingValues()
+    {
+        // Every column to the same column of the same type: the mapped row is the source row
+        // itself (shared, no per-value copy). Reordered, retyped, transformed or a subset: the
+        // values are copied or converted as before, with the same result.
+        const Schema source({ { QStringLiteral("id"), ValueType::Integer },
+                              { QStringLiteral("name"), ValueType::Text },
+                              { QStringLiteral("note"), ValueType::Text } });
+        const Row row { qint64(7), QStringLiteral("Parcel 7"), QVariant() };
+        const MappingPlan same = MappingPlan::compile(
+            object(R"({"fields": [{"target": "id", "source": "id"}, {"target": "name", "source": "name"},
+                                  {"target": "note", "source": "note"}]})"),
+            source, source);
+        const MappingPlan::Result copied = same.apply(row);
+        QVERIFY(copied.errors.isEmpty());
+        QCOMPARE(copied.row, row);
+        QVERIFY(copied.row.isSharedWith(row));
+
+        const Schema swapped({ { QStringLiteral("name"), ValueType::Text },
+                               { QStringLiteral("id"), ValueType::Integer },
+                               { QStringLiteral("note"), ValueType::Text } });
+        const MappingPlan reordered = MappingPlan::compile(
+            object(R"({"fields": [{"target": "name", "source": "name"}, {"target": "id", "source": "id"},
+                                  {"target": "note", "source": "note"}]})"),
+            source, swapped);
+        QCOMPARE(reordered.apply(row).row, Row({ QStringLiteral("Parcel 7"), qint64(7), QVariant() }));
+        QVERIFY(!reordered.apply(row).row.isSharedWith(row));
+
+        const Schema asText({ { QStringLiteral("id"), ValueType::Text },
+                              { QStringLiteral("name"), ValueType::Text },
+                              { QStringLiteral("note"), ValueType::Text } });
+        const MappingPlan retyped = MappingPlan::compile(
+            object(R"({"fields": [{"target": "id", "source": "id"}, {"target": "name", "source": "name"},
+                                  {"target": "note", "source": "note"}]})"),
+            source, asText);
+        QCOMPARE(retyped.apply(row).row, Row({ QStringLiteral("7"), QStringLiteral("Parcel 7"), QVariant() }));
+
+        const MappingPlan transformed = MappingPlan::compile(
+            object(R"({"fields": [{"target": "id", "source": "id"}, {"target": "name", "source": "name", "transform": ["upper"]},
+                                  {"target": "note", "source": "note"}]})"),
+            source, source);
+        QCOMPARE(transformed.apply(row).row, Row({ qint64(7), QStringLiteral("PARCEL 7"), QVariant() }));
+
+        const MappingPlan subset = MappingPlan::compile(
+            object(R"({"fields": [{"target": "id", "source": "id"}, {"target": "name", "source": "name"}]})"), source, source);
+        QCOMPARE(subset.apply(row).row, Row({ qint64(7), QStringLiteral("Parcel 7") }));
+    }
+
     void sourceMayBeOmittedForFieldFunctions()
     {
         const MappingPlan plan = MappingPlan::compile(

@@ -4,6 +4,7 @@
 #include "postgrescatalog.h"
 #include "postgressession.h"
 #include "postgrestypes.h"
+#include "sync/byteappend.h"
 
 #include <QHash>
 #include <QMap>
@@ -55,7 +56,7 @@ void appendInteger(QByteArray &out, qint64 value)
 {
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(digits, end - digits);
+    appendBytes(out, digits, end - digits);
 }
 
 } // namespace
@@ -108,11 +109,11 @@ void writeFirstLoadState(PgSession &session, const PgCatalog &catalog, const Cha
                       what);
         for (const StateEntry &entry : batch.stateUpserts) {
             QByteArray &out = copy.buffer();
-            out += prefix;
+            appendBytes(out, prefix);
             appendCopyString(out, entry.sourceKey);
-            out += '\t';
+            appendByte(out, '\t');
             appendCopyText(out, entry.hash); // a null hash as '' (nothing appended), as before
-            out += '\t';
+            appendByte(out, '\t');
             appendCopyString(out, entry.targetKey);
             copy.endRow();
         }
@@ -132,10 +133,10 @@ void writeFirstLoadState(PgSession &session, const PgCatalog &catalog, const Cha
                   what);
     for (auto it = blocks.cbegin(); it != blocks.cend(); ++it) {
         QByteArray &out = copy.buffer();
-        out += prefix;
+        appendBytes(out, prefix);
         appendInteger(out, it.key());
         for (const qint64 value : { it->rows, it->hashed, it->a, it->b }) {
-            out += '\t';
+            appendByte(out, '\t');
             appendInteger(out, value);
         }
         copy.endRow();

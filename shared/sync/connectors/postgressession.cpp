@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/redact.h"
 #include "db/connection.h"
+#include "sync/byteappend.h"
 
 #include <QJsonObject>
 #include <QSqlDriver>
@@ -140,7 +141,7 @@ PgCopyIn::~PgCopyIn()
 
 void PgCopyIn::endRow()
 {
-    m_buffer += '\n';
+    appendByte(m_buffer, '\n');
     ++m_rows;
     if (m_buffer.size() >= kCopyChunkBytes)
         flush();

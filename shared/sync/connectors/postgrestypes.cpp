@@ -1,6 +1,7 @@
 #include "postgrestypes.h"
 
 #include "core/errors.h"
+#include "sync/byteappend.h"
 
 #include <QHash>
 #include <QLocale>
@@ -379,11 +380,12 @@ void appendCopyText(QByteArray &out, const QByteArray &text)
         const char c = *p;
         if (c != '\\' && c != '\n' && c != '\r' && c != '\t')
             continue;
-        out.append(run, p - run);
-        out.append('\\').append(c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        appendBytes(out, run, p - run);
+        const char escaped[2] = { '\\', c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't' };
+        appendBytes(out, escaped, 2);
         run = p + 1;
     }
-    out.append(run, end - run);
+    appendBytes(out, run, end - run);
 }
 
 void appendCopyString(QByteArray &out, const QString &text)
@@ -397,9 +399,8 @@ void appendCopyString(QByteArray &out, const QString &text)
         appendCopyText(out, text.toUtf8());
         return;
     }
-    const qsizetype start = out.size();
-    out.resize(start + 2 * size); // every character escaped, at most
-    char *write = out.data() + start;
+    char *const start = appendSpace(out, 2 * size); // every character escaped, at most
+    char *write = start;
     for (qsizetype i = 0; i < size; ++i) {
         const char c = char(chars[i]);
         switch (c) {
@@ -423,7 +424,7 @@ void appendCopyString(QByteArray &out, const QString &text)
             *write++ = c;
         }
     }
-    out.resize(write - out.constData());
+    commitSpace(out, write - start);
 }
 
 void appendCopyField(QByteArray &out, const QVariant &value, ValueType type,

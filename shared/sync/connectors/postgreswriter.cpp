@@ -8,6 +8,7 @@
 #include "postgresstatetables.h"
 #include "postgrestemptables.h"
 #include "postgrestypes.h"
+#include "sync/byteappend.h"
 
 #include <QHash>
 #include <charconv>
@@ -108,7 +109,7 @@ void appendField(QByteArray &out, const QVariant &value, const Column &column)
             ? *static_cast<const qint64 *>(value.constData())
             : *static_cast<const int *>(value.constData());
         const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-        out.append(digits, end - digits);
+        appendBytes(out, digits, end - digits);
         return;
     }
     if (id == QMetaType::Double && column.type == ValueType::Double) {
@@ -118,7 +119,7 @@ void appendField(QByteArray &out, const QVariant &value, const Column &column)
         if (std::isfinite(d) && !(d == 0 && std::signbit(d))) {
             char digits[32];
             const auto end = std::to_chars(digits, digits + sizeof digits, d).ptr;
-            out.append(digits, end - digits);
+            appendBytes(out, digits, end - digits);
             return;
         }
     }
@@ -163,7 +164,7 @@ qint64 copyUpserts(PgSession &session, const QString &into, const ChangeBatch &b
         QByteArray &out = copy.buffer();
         for (int c = 0; c < schema.size(); ++c) {
             if (c > 0)
-                out += '\t';
+                appendByte(out, '\t');
             appendField(out, row.at(c), schema.at(c));
         }
         copy.endRow();

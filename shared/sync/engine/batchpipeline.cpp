@@ -119,7 +119,7 @@ BatchPipeline::Prepared BatchPipeline::prepare(const QList<Row> &rows, const QLi
         }
         batch.upserts << item.row;
         prepared.written << StateEntry { item.sourceKey, item.hash,
-                                         m_plan.targetKeyText(item.row) };
+                                         m_plan.targetKeyIsSourceKey ? item.sourceKey : m_plan.targetKeyText(item.row) };
         prepared.kinds << (kinds.isEmpty() ? all : kinds.at(i));
     }
     if (!m_stateStaged || m_context.dryRun()) {

@@ -187,6 +187,12 @@ EntityPlan planEntity(const EntitySpec &spec, ChangeMode mode, SourceConnector &
         plan.targetKeyIndexes << index;
     }
     plan.targetKeyTypes = typesOf(*plan.targetSchema, plan.targetKeyIndexes);
+    // The target key copies the source key unchanged (column k of it from read column k, same
+    // type): its text is the source key's.
+    const QList<int> direct = plan.mapping->directSourceIndexes();
+    plan.targetKeyIsSourceKey = plan.targetKeyTypes == plan.sourceKeyTypes;
+    for (qsizetype k = 0; k < plan.targetKeyIndexes.size() && plan.targetKeyIsSourceKey; ++k)
+        plan.targetKeyIsSourceKey = direct.value(plan.targetKeyIndexes.at(k), -1) == k;
 
     if (spec.deleteAction == DeleteAction::SoftDelete) {
         const int flag = targetDescription.schema.indexOf(spec.softDeleteColumn);

@@ -27,6 +27,9 @@ struct EntityPlan
     SchemaPtr targetSchema; // the mapped columns
     QList<int> targetKeyIndexes; // in targetSchema
     QList<ValueType> targetKeyTypes;
+    // Each target key column is the source key column at its position, copied unchanged:
+    // targetKeyText(mapped) == sourceKeyText(read) for every row.
+    bool targetKeyIsSourceKey = false;
     SchemaPtr softDeleteSchema; // target key columns + the soft-delete column
     std::shared_ptr<BatchValidator> validator; // null: no rules
 

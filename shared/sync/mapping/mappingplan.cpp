@@ -118,6 +118,9 @@ MappingPlan MappingPlan::build(const QJsonObject &mapping, const Schema *sourceS
         plan.m_fields << field;
     }
     plan.m_targetSchema = std::make_shared<const Schema>(columns);
+    plan.m_identity = sourceSchema && plan.m_fields.size() == sourceSchema->size();
+    for (qsizetype i = 0; i < plan.m_fields.size() && plan.m_identity; ++i)
+        plan.m_identity = plan.m_fields.at(i).directCopy && plan.m_fields.at(i).sourceIndex == i;
     return plan;
 }
 
@@ -155,6 +158,10 @@ QStringList MappingPlan::targetNames(const QJsonObject &mapping)
 MappingPlan::Result MappingPlan::apply(const Row &sourceRow) const
 {
     Result result;
+    if (m_identity && sourceRow.size() == m_fields.size()) {
+        result.row = sourceRow;
+        return result;
+    }
     result.row.reserve(m_fields.size());
     for (const Field &field : m_fields) {
         if (field.directCopy) {

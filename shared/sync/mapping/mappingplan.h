@@ -111,6 +111,9 @@ private:
     QList<Field> m_fields;
     SchemaPtr m_targetSchema;
     QStringList m_sourceColumnsUsed;
+    // Every column of the source schema copied unchanged to the same position: the mapped row
+    // is the source row itself (shared), not a copy of each of its values.
+    bool m_identity = false;
 };
 
 } // namespace tf::sync
