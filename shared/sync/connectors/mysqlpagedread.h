@@ -21,6 +21,9 @@ struct PagedRead
 {
     QString table;
     QStringList select;               // SQL expressions, read as text
+    // The columns behind `select`, when it is readExpression() of each: a streamed read then
+    // selects streamExpression() of each instead (the same text, cheaper for the server).
+    QList<ColumnInfo> columns;
     QList<ColumnInfo> order;          // position columns
     bool nullsFirst = false;
     std::optional<QVariantList> after; // row-model values of the position to start past

@@ -167,12 +167,20 @@ void streamedRead(const mysql::Settings &settings, const mysql::PagedRead &read,
 {
     // The order columns' text is checked (a key that cannot be read stops the read, as in
     // pagedRead); one already selected with the same expression is not selected twice.
-    QStringList select = read.select;
+    const bool byColumns = !read.columns.isEmpty() && read.columns.size() == read.select.size();
+    QStringList select;
+    if (byColumns) {
+        for (const ColumnInfo &c : read.columns)
+            select << mysql::streamExpression(c, settings.zeroDate);
+    } else {
+        select = read.select;
+    }
     QStringList orderNames;
     QList<int> orderFields;
     for (const ColumnInfo &c : read.order) {
         orderNames << Session::quote(c.name);
-        const QString expression = mysql::readExpression(c, settings.zeroDate);
+        const QString expression = byColumns ? mysql::streamExpression(c, settings.zeroDate)
+                                             : mysql::readExpression(c, settings.zeroDate);
         qsizetype field = select.indexOf(expression);
         if (field < 0) {
             field = select.size();
@@ -283,6 +291,7 @@ void MysqlConnector::readAll(const ReadRequest &request, const BatchSink &sink)
         read.select << mysql::readExpression(c, m_session->settings().zeroDate);
         schemaColumns << t.description.schema.at(t.description.schema.indexOf(c.name));
     }
+    read.columns = columns;
     // A checksum asked for this read (checksumNextRead): taken in the streamed read's snapshot.
     std::optional<TableChecksum> checksumAsked = std::exchange(m_nextReadChecksum, std::nullopt);
     if (checksumAsked && checksumAsked->checksum == request.entity && m_streamedReads)

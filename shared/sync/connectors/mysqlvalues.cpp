@@ -133,6 +133,16 @@ QString readExpression(const ColumnInfo &c, const ZeroDate &zeroDate)
     }
 }
 
+QString streamExpression(const ColumnInfo &c, const ZeroDate &zeroDate)
+{
+    const QString &t = c.dataType;
+    if (t == QLatin1String("bit") || isGeometry(t))
+        return readExpression(c, zeroDate);
+    const bool exactTime = (c.type == ValueType::Timestamp || c.type == ValueType::TimestampTz) && c.scale == 6
+        && !zeroDate.mapped;
+    return c.type == ValueType::Integer || exactTime ? Session::quote(c.name) : readExpression(c, zeroDate);
+}
+
 QString hashExpression(const QList<ColumnInfo> &columns, const ZeroDate &zeroDate)
 {
     QStringList parts;
