@@ -54,7 +54,46 @@ private slots:
     void producerErrorArrivesAfterEarlierBatches();
     void sinkErrorStopsTheProducerAndIsRethrown();
     void emptyReadDeliversNothing();
+    void emptyRowHandsOnTheRowsSoFar();
 };
+
+void TestPrefetchingReader::emptyRowHandsOnTheRowsSoFar()
+{
+    // 7 rows in batches of 5: the empty row after the last one hands rows 5 and 6 on while the
+    // producer still works (it waits until the consumer has them), then nothing is left over.
+    std::atomic<bool> tailSeen { false };
+    std::atomic<bool> producerDone { false };
+    std::atomic<bool> accepted { true };
+    bool tailBeforeDone = false;
+    QList<qsizetype> sizes;
+    QList<qint64> ids;
+    PrefetchingBatchSource::run(
+        schema(), 5,
+        [&](const tf::sync::pg::RowSink &addRow) {
+            for (qint64 i = 0; i < 7; ++i)
+                accepted = accepted && addRow(Row { i }, {});
+            accepted = accepted && addRow(Row(), {});
+            accepted = accepted && addRow(Row(), {}); // nothing gathered: no empty batch
+            for (int waited = 0; !tailSeen && waited < 5000; waited += 10)
+                QThread::msleep(10);
+            producerDone = true;
+        },
+        [&](const RowBatch &batch) {
+            sizes << batch.rows.size();
+            for (const Row &row : batch.rows)
+                ids << row.at(0).toLongLong();
+            if (batch.rows.size() == 2) {
+                tailBeforeDone = !producerDone; // handed on while the producer still works
+                tailSeen = true;
+            }
+            return true;
+        });
+    QVERIFY(accepted.load());
+    QVERIFY(tailBeforeDone);
+    QCOMPARE(sizes, (QList<qsizetype> { 5, 2 }));
+    QCOMPARE(ids, (QList<qint64> { 0, 1, 2, 3, 4, 5, 6 }));
+    QVERIFY(producerDone.load());
+}
 
 void TestPrefetchingReader::deliversEveryRowInOrderOnTheCallersThread()
 {

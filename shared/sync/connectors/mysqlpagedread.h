@@ -29,7 +29,7 @@ struct PagedRead
     std::optional<QVariantList> after; // row-model values of the position to start past
     int pageSize = 5000;
     QString entity;                   // for messages
-    // Set: a streamed read from the start first reads CHECKSUM TABLE in its snapshot into it,
+    // Set: a streamed read from the start reads CHECKSUM TABLE in its snapshot into it (after its rows),
     // and marks it complete once every row was read in that snapshot (TableChecksums).
     std::shared_ptr<struct ReadChecksum> checksum;
 };

@@ -44,18 +44,25 @@ void PrefetchingBatchSource::run(SchemaPtr schema, int batchSize, const RowProdu
 
     std::unique_ptr<QThread> thread(QThread::create([&] {
         try {
-            RowBatch batch { schema, {} };
+            RowBatch batch { schema, {}, {} };
             batch.rows.reserve(rowsPerBatch);
             bool more = true;
             produce([&](Row &&row, QByteArray &&hash) {
                 if (!more)
                     return false;
+                if (row.isEmpty()) { // (the rows so far, now)
+                    if (!batch.rows.isEmpty()) {
+                        more = push(std::exchange(batch, RowBatch { schema, {}, {} }));
+                        batch.rows.reserve(rowsPerBatch);
+                    }
+                    return more;
+                }
                 batch.rows.append(std::move(row));
                 if (!hash.isNull())
                     batch.hashes.append(std::move(hash));
                 if (batch.rows.size() < rowsPerBatch)
                     return true;
-                more = push(std::exchange(batch, RowBatch { schema, {} }));
+                more = push(std::exchange(batch, RowBatch { schema, {}, {} }));
                 batch.rows.reserve(rowsPerBatch);
                 return more;
             });

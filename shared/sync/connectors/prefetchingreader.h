@@ -20,7 +20,9 @@ namespace tf::sync::pg {
 class PrefetchingBatchSource final
 {
 public:
-    // addRow's hash (null for none) goes to RowBatch::hashes.
+    // addRow's hash (null for none) goes to RowBatch::hashes. An empty row is no row: it hands
+    // on the rows gathered so far as a batch at once (a producer with more to do after its last
+    // row, which the consumer need not wait for).
     using RowProducer = std::function<void(const RowSink &addRow)>;
 
     static void run(SchemaPtr schema, int batchSize, const RowProducer &produce,
