@@ -96,6 +96,10 @@ QString tempLike(PgSession &session, PgTempTables &temps, const QString &prefix,
 // every other value.
 void appendField(QByteArray &out, const QVariant &value, const Column &column)
 {
+    if (!value.isValid() || value.isNull()) { // NULL, as inputText() gives it
+        appendBytes(out, "\\N", 2);
+        return;
+    }
     const int id = value.typeId();
     const bool textLike = column.type == ValueType::Text || column.type == ValueType::Decimal
         || column.type == ValueType::Uuid || column.type == ValueType::Json;
