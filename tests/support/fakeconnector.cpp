@@ -204,6 +204,7 @@ void inBatches(const QList<Item> &items, int batchSize, const std::function<void
 
 void FakeSystem::readAll(const ReadRequest &request, const BatchSink &sink)
 {
+    ++m_counters.readAllCalls;
     const Entity &e = entity(request.entity);
     QList<int> indexes;
     const SchemaPtr schema = projection(e, request.columns, &indexes);

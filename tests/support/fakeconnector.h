@@ -40,6 +40,8 @@ public:
     std::optional<sync::Row> row(const QString &entity, const sync::KeyValues &key) const;
 
     void setHashesAtSource(bool on) { m_hashesAtSource = on; }
+    // What cursorHorizon() answers (none by default: nothing can appear below a read).
+    void setCursorHorizon(sync::CursorHorizon horizon) { m_horizon = std::move(horizon); }
     // What estimateRows answers for every read (default: unknown), right or wrong on purpose.
     void setEstimatedRows(qint64 rows) { m_estimatedRows = rows; }
     void setTransactional(bool on) { m_transactional = on; }
@@ -57,6 +59,7 @@ public:
         int applies = 0; // apply() calls, failed ones included
         int reads = 0; // read steps
         int readByKeysCalls = 0;
+        int readAllCalls = 0;
         int existingValuesCalls = 0;
         qint64 rowWrites = 0; // rows inserted, changed or deleted by apply()
         int largestApply = 0; // most upserts + deletes in one apply()
@@ -71,6 +74,7 @@ public:
     QStringList entities() override;
     void readAll(const sync::ReadRequest &request, const sync::BatchSink &sink) override;
     bool hashesAtSource() const override { return m_hashesAtSource; }
+    sync::CursorHorizon cursorHorizon(const QString &, const QString &) override { return m_horizon; }
     qint64 estimateRows(const sync::ReadRequest &, const QString &,
                         const std::optional<sync::Checkpoint> &) override
     {
@@ -92,6 +96,7 @@ public:
                                  const QList<QVariant> &values) override;
 
 private:
+    sync::CursorHorizon m_horizon;
     using RowMap = std::map<sync::KeyValues, sync::Row, KeyLess>;
     struct Entity
     {

@@ -1,15 +1,70 @@
 #include "cursorexecutor.h"
 
+#include "fullexecutor.h"
 #include "hashexecutor.h"
 #include "stateroute.h"
+
+#include <QLoggingCategory>
+#include <algorithm>
 
 namespace tf::sync {
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcCursor, "sync.cursor")
+
 QString runsEntity(const QString &entity)
 {
     return entity + QStringLiteral("#runs");
 }
+
+// The cursor types whose order the engine knows as the source does: integers and times. (A
+// text or decimal cursor's order is the source's collation or number rules.)
+bool orderedHere(ValueType type)
+{
+    switch (type) {
+    case ValueType::Integer:
+    case ValueType::Date:
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// a < b for two cursor values of `type` (orderedHere); nullopt where either is not a value
+// of the type.
+std::optional<bool> cursorLess(const QVariant &a, const QVariant &b, ValueType type)
+{
+    if (type == ValueType::Integer) {
+        bool okA = false;
+        bool okB = false;
+        const qint64 x = a.toLongLong(&okA);
+        const qint64 y = b.toLongLong(&okB);
+        if (!okA || !okB)
+            return std::nullopt;
+        return x < y;
+    }
+    const TimeValue x = timeValueOf(a, type);
+    const TimeValue y = timeValueOf(b, type);
+    if (!x.isValid() || !y.isValid())
+        return std::nullopt;
+    return TimeValue::compare(x, y) < 0;
+}
+
+// a < b for two keys of integers (the same number of columns).
+bool keyLess(const KeyValues &a, const KeyValues &b)
+{
+    for (qsizetype i = 0; i < a.size() && i < b.size(); ++i) {
+        const qint64 x = a.at(i).toLongLong();
+        const qint64 y = b.at(i).toLongLong();
+        if (x != y)
+            return x < y;
+    }
+    return a.size() < b.size();
+}
+
 } // namespace
 
 CursorExecutor::CursorExecutor(RunContext &context, const EntityPlan &plan, SourceConnector &source,
@@ -36,6 +91,10 @@ void CursorExecutor::run()
     m_context.source().call(
         QStringLiteral("finding the safe horizon of %1").arg(m_plan.spec.sourceEntity),
         [&] { horizon = m_source.cursorHorizon(request.entity, m_plan.spec.cursorColumn); });
+    if (!position && loadsInFull(horizon)) {
+        loadInFull(horizon);
+        return;
+    }
     m_context.expectRows(m_source, request, m_plan.spec.cursorColumn, position);
     // A retried read resumes after the last batch applied: `position` moves with each one.
     m_context.source().call(
@@ -74,6 +133,71 @@ void CursorExecutor::run()
     if (!m_context.dryRun())
         m_state.store().saveCheckpoint(pairId, runsEntity(m_plan.spec.name),
                                        Checkpoint { runsAfterThis, {} });
+}
+
+bool CursorExecutor::loadsInFull(const CursorHorizon &horizon) const
+{
+    return !m_context.dryRun() && horizon.kind != CursorHorizon::Kind::Hold
+        && orderedHere(m_plan.readSchema->at(m_plan.cursorIndex).type);
+}
+
+void CursorExecutor::loadInFull(const CursorHorizon &horizon)
+{
+    const QString &pairId = m_context.pair().pairId;
+    const ValueType type = m_plan.readSchema->at(m_plan.cursorIndex).type;
+    const TimeValue limit = horizon.kind == CursorHorizon::Kind::Below ? timeValueOf(horizon.value, type)
+                                                                       : TimeValue {};
+    const bool horizonUnreadable = horizon.kind == CursorHorizon::Kind::Below && !limit.isValid();
+    // Integer keys are ordered here as at the source: the checkpoint then names the last key
+    // at its cursor value, as a cursor read's would. Other keys: the next run reads from the
+    // cursor value on (>=), so the rows sharing it are read once more.
+    const bool keyOrderedHere = std::all_of(m_plan.sourceKeyTypes.cbegin(), m_plan.sourceKeyTypes.cend(),
+                                            [](ValueType t) { return t == ValueType::Integer; });
+    // The newest cursor value read below the horizon: every row at or below it was committed
+    // before the horizon was asked, so the full read's snapshot (taken after) holds it.
+    std::optional<Checkpoint> newest;
+    FullExecutor load(m_context, m_plan, m_source, m_state, m_pipeline, m_stats);
+    load.observeRows([&](const QList<Row> &rows) {
+        if (horizonUnreadable)
+            return;
+        for (const Row &row : rows) {
+            const QVariant &cursor = row.value(m_plan.cursorIndex);
+            if (cursor.isNull() || !cursor.isValid())
+                continue; // never a checkpoint on a NULL cursor
+            if (limit.isValid()) {
+                const TimeValue value = timeValueOf(cursor, type);
+                if (!value.isValid() || TimeValue::compare(value, limit) >= 0)
+                    continue;
+            }
+            // A value the engine cannot order is left out: a checkpoint lower than the newest
+            // only means more rows read again next run.
+            const QVariant &current = newest ? newest->cursor : cursor;
+            const std::optional<bool> older = cursorLess(current, cursor, type);
+            if (!older)
+                continue;
+            const bool same = !*older && !cursorLess(cursor, current, type).value_or(true);
+            if (newest && !*older && !same)
+                continue;
+            KeyValues key = keyOrderedHere ? m_plan.sourceKey(row) : KeyValues {};
+            if (newest && same && !newest->key.isEmpty() && !keyLess(newest->key, key))
+                continue;
+            newest = Checkpoint { cursor, std::move(key) };
+        }
+    });
+    load.run();
+    // The state is complete, as after a full run: rows an earlier attempt wrote ahead of its
+    // state and whose source rows went meanwhile are settled now (a cursor run never does).
+    m_pipeline.settlePending();
+    // A full load compared every key, as a reconciliation does: one that falls due now is done.
+    qint64 runsAfterThis = 0;
+    reconciliationDue(&runsAfterThis);
+    if (newest)
+        m_state.store().saveCheckpoint(pairId, m_plan.spec.name, *newest);
+    m_state.store().saveCheckpoint(pairId, runsEntity(m_plan.spec.name), Checkpoint { runsAfterThis, {} });
+    qCInfo(lcCursor).noquote() << "pair" << pairId << "entity" << m_plan.spec.name
+                               << "first cursor run loaded in full;"
+                               << (newest ? QStringLiteral("checkpoint at %1").arg(newest->cursor.toString())
+                                          : QStringLiteral("no row below the horizon, no checkpoint yet"));
 }
 
 std::optional<Checkpoint> CursorExecutor::coveredCheckpoint(const QList<Row> &rows,

@@ -20,6 +20,9 @@ class StateRoute;
 // stored keys the source no longer has are deleted, and rows the cursor missed (a cursor
 // that went backwards) are written. The run count lives in a checkpoint of its own,
 // "<entity>#runs", so it needs no table beyond what every StateStore has.
+//
+// The first run (no checkpoint) is a full load (loadInFull): read in key order and written by
+// FullExecutor, then checkpointed at the newest cursor value read below the horizon.
 class CursorExecutor final
 {
 public:
@@ -29,6 +32,12 @@ public:
     void run();
 
 private:
+    // The first run (no checkpoint) loads as a full run does (FullExecutor: a first load's
+    // plain COPYs and state with its batches, in key order) and then stores the newest cursor
+    // value it read below the horizon; only for cursor types whose order the engine knows, and
+    // not where the horizon holds the checkpoint back.
+    bool loadsInFull(const CursorHorizon &horizon) const;
+    void loadInFull(const CursorHorizon &horizon);
     bool reconciliationDue(qint64 *runsAfterThis);
     // The checkpoint of the last row of `rows` below the horizon, if any.
     std::optional<Checkpoint> coveredCheckpoint(const QList<Row> &rows,

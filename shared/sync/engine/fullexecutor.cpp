@@ -218,6 +218,8 @@ void FullExecutor::run()
         [&] {
             m_source.readAll(request, downstream([&](const RowBatch &batch) {
                                  const QList<Row> rows = m_plan.conform(batch);
+                                 if (m_observer)
+                                     m_observer(rows);
                                  stageBatch(rows, batch.hashes);
                                  m_stats.read += rows.size();
                                  m_context.reportProgress(

@@ -2,6 +2,8 @@
 
 #include "batchpipeline.h"
 
+#include <functional>
+
 namespace tf::sync {
 
 class StateRoute;
@@ -37,6 +39,9 @@ public:
                  StateRoute &state, BatchPipeline &pipeline, EntityStats &stats);
 
     void run();
+    // Called with each batch of rows as read (conformed), before it is written: a cursor
+    // pair's first run loads in full and takes its checkpoint from the rows (CursorExecutor).
+    void observeRows(std::function<void(const QList<Row> &)> observer) { m_observer = std::move(observer); }
 
 private:
     bool targetEmpty();
@@ -51,6 +56,7 @@ private:
     StateRoute &m_state;
     BatchPipeline &m_pipeline;
     EntityStats &m_stats;
+    std::function<void(const QList<Row> &)> m_observer;
     bool m_stagedState = false;
     bool m_firstLoad = false; // batches carry their state (FirstLoads)
     WriterThread *m_writer
