@@ -33,6 +33,7 @@ MARIADB_ROWS=""
 MARIADB_PID=""
 PG_STATS=0
 PERF=0
+PERF_ALL=0
 KEEP=0
 OUT=""
 
@@ -68,6 +69,10 @@ Options:
   --pg-stats        load pg_stat_statements and save the top statements of each tfctl step
   --perf            run each tfctl step under `perf record` and save a flat profile
                     (for profiling only: it perturbs the timings and the peak RSS)
+  --perf-all        as --perf, but record every process on the machine while the step runs
+                    (the servers' share too; the .perf-threads.txt file then sorts by process)
+                    PERF_CALL_GRAPH=dwarf records call graphs through code built without frame
+                    pointers (tfctl, libmariadb), at the cost of much larger perf.data files
   --out DIR         where logs and results go (default bench/out/<timestamp>)
   --keep            keep the PostgreSQL cluster and tfctl data directory (printed at the end)
 EOF
@@ -92,6 +97,7 @@ while (($#)); do
     --mariadb-rows) MARIADB_ROWS=$2; shift 2 ;;
     --pg-stats) PG_STATS=1; shift ;;
     --perf) PERF=1; shift ;;
+    --perf-all) PERF=1; PERF_ALL=1; shift ;;
     --out) OUT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -139,6 +145,8 @@ else
     TFCTL=$REPO/build/release/bin/tfctl
 fi
 [[ -x $TFCTL ]] || die "no tfctl at $TFCTL"
+PERF_SCOPE=()
+((PERF_ALL)) && PERF_SCOPE=(-a)
 ((PERF)) && ! command -v perf >/dev/null && die "perf is missing (scripts/install-deps.sh --bench: linux-perf)"
 for tool in psql jq /usr/bin/time; do
     command -v "$tool" >/dev/null || die "$tool is required"
@@ -425,7 +433,7 @@ tf_sync() # step-name tfctl-args...
     s0=$(server_cpu)
     t0=$(now)
     local wrap=()
-    ((PERF)) && wrap=(perf record -q -g -F 499 -o "$OUT/$step.perf.data" --)
+    ((PERF)) && wrap=(perf record -q --call-graph "${PERF_CALL_GRAPH:-fp}" -F 499 "${PERF_SCOPE[@]}" -o "$OUT/$step.perf.data" --)
     /usr/bin/time -v -o "$OUT/$step.time" "${wrap[@]}" "$TFCTL" sync run "$@" --json --data-dir "$TFDATA" \
         >"$OUT/$step.out" 2>"$OUT/$step.err" || rc=$?
     WALL=$(since "$t0")
@@ -594,7 +602,7 @@ if ((!ONLY_VERIFY && !ONLY_MARIADB)); then
     TARGET_DB=dstc tf_sync cursor-initial bench-cursor
     CI=$WALL CI_RSS=$RSS_MB CI_CPU=$CPU
     [[ $(checksum dstc) == "$SRC_SUM" ]] || die "after the cursor pair's first run dstc differs from src"
-    record "(info) cursor pair, first run (no checkpoint: reads all)" "$CI" "$(ratio "$CI" "$PIPE")" "-" "-" "$CI_CPU; peak RSS $CI_RSS MB"
+    record "(info) cursor pair, first run (no checkpoint: loads in full)" "$CI" "$(ratio "$CI" "$PIPE")" "-" "-" "$CI_CPU; peak RSS $CI_RSS MB"
     TARGET_DB=dstc tf_sync cursor-nochange bench-cursor
     CN=$WALL
     record "(info) cursor run, no changes" "$CN" "$(ratio "$CN" "$PIPE")" "-" "-" "$(jq -c .totals <<<"$STATS" | tr -d '"{}')"
@@ -669,7 +677,7 @@ tf_verify() # step-name expected-exit tfctl-verify-args...
     pgstat_reset dstv
     pq dstv -c "CHECKPOINT" >/dev/null
     local t0 rc=0 wrap=()
-    ((PERF)) && wrap=(perf record -q -g -F 499 -o "$OUT/$step.perf.data" --)
+    ((PERF)) && wrap=(perf record -q --call-graph "${PERF_CALL_GRAPH:-fp}" -F 499 "${PERF_SCOPE[@]}" -o "$OUT/$step.perf.data" --)
     t0=$(now)
     /usr/bin/time -v -o "$OUT/$step.time" "${wrap[@]}" "$TFCTL" verify "$@" --json --data-dir "$TFDATA" \
         >"$OUT/$step.out" 2>"$OUT/$step.err" || rc=$?
