@@ -345,19 +345,8 @@ private:
         }
     }
 
-private Q_SLOTS:
-    // ~20,700 rows in hash mode.
-    void demoValuesSqliteToSqlite()
-    {
-        const int parcels = qEnvironmentVariableIntValue("TF_CRASH_PARCELS");
-        demoValues(parcels > 0 ? parcels : 4000, false);
-    }
-
-    // ~10,000 rows in cursor mode: the checkpoint must never run ahead of the data.
-    void demoValuesCursorMode() { demoValues(2000, true); }
-
-    // 20,000 rows of varied types from PostgreSQL into PostgreSQL (COPY + ON CONFLICT).
-    void parcelsPostgresToPostgres()
+    // 20,000 parcels from PostgreSQL into PostgreSQL, batches of 500, hash or cursor mode.
+    void parcelsPostgres(bool cursor)
     {
         const QString sourceUrl = test::createScratchPostgresDatabase(QStringLiteral("crash_source"));
         TF_REQUIRE_POSTGRES(sourceUrl);
@@ -373,8 +362,13 @@ private Q_SLOTS:
         const qint64 source = tfctl.addSystem(system(QStringLiteral("parcels (source)"), sourceUrl), &error);
         const qint64 target = tfctl.addSystem(system(QStringLiteral("parcels (tortured)"), torturedUrl), &error);
         const qint64 measure = tfctl.addSystem(system(QStringLiteral("parcels (measure)"), measureUrl), &error);
-        const QJsonObject definition = QJsonDocument::fromJson(kParcelPair).object();
+        QJsonObject definition = QJsonDocument::fromJson(kParcelPair).object();
         QVERIFY(!definition.isEmpty());
+        if (cursor) {
+            definition.insert(QStringLiteral("mode"), QStringLiteral("cursor"));
+            definition.insert(QStringLiteral("cursor"), QJsonObject { { QStringLiteral("column"), QStringLiteral("seen") },
+                                                                      { QStringLiteral("reconcile_every"), 2 } });
+        }
         const qint64 pair = tfctl.addPair(pairFor(definition, QStringLiteral("parcels (tortured)"), source, target, 500), &error);
         const qint64 measurePair = tfctl.addPair(pairFor(definition, QStringLiteral("parcels (measure)"), source, measure, 500), &error);
         QVERIFY2(pair > 0 && measurePair > 0, qPrintable(error));
@@ -398,11 +392,14 @@ private Q_SLOTS:
 
         KillPlan plan;
         plan.pairId = pair;
-        plan.seed = seedFor("postgres-parcels");
+        plan.seed = seedFor(cursor ? "postgres-parcels-cursor" : "postgres-parcels");
         plan.fullRunMs = measured.elapsedMs;
         plan.firstProgressMs = measured.firstProgressMs;
         plan.mutate = mutation(sql, &ledger, 1500, 20, 20);
-        tortureThenConverge(tfctl, plan, 1, QStringLiteral("PostgreSQL -> PostgreSQL, parcels (hash mode, batches of 500)"));
+        // Cursor mode finds deletes when it reconciles: two runs make sure one of them does.
+        tortureThenConverge(tfctl, plan, cursor ? 2 : 1,
+                            QStringLiteral("PostgreSQL -> PostgreSQL, parcels (%1 mode, batches of 500)")
+                                .arg(cursor ? QStringLiteral("cursor") : QStringLiteral("hash")));
         if (QTest::currentTestFailed())
             return;
 
@@ -410,6 +407,23 @@ private Q_SLOTS:
         QVERIFY2(execAll(oracleUrl, { QString::fromLatin1(kParcelTarget) }, &error), qPrintable(error));
         oracleAgreesWithTortured(tfctl, definition, source, oracleUrl, torturedUrl, ledger);
     }
+
+private Q_SLOTS:
+    // ~20,700 rows in hash mode.
+    void demoValuesSqliteToSqlite()
+    {
+        const int parcels = qEnvironmentVariableIntValue("TF_CRASH_PARCELS");
+        demoValues(parcels > 0 ? parcels : 4000, false);
+    }
+
+    // ~10,000 rows in cursor mode: the checkpoint must never run ahead of the data.
+    void demoValuesCursorMode() { demoValues(2000, true); }
+
+    // 20,000 rows of varied types from PostgreSQL into PostgreSQL (COPY + ON CONFLICT).
+    void parcelsPostgresToPostgres() { parcelsPostgres(false); }
+    // The same in cursor mode on `seen`, reconciling keys every second run: the first run is a
+    // first load (a full one, then a checkpoint), and kills land in it as in the cursor runs.
+    void parcelsPostgresToPostgresCursorMode() { parcelsPostgres(true); }
     // The same 20,000 parcels from PostgreSQL into MariaDB (multi-row ON DUPLICATE KEY UPDATE,
     // DELETE ... JOIN, state in the same InnoDB transaction), killed at 22 points.
     void parcelsPostgresToMariaDb()
