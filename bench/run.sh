@@ -104,6 +104,10 @@ while (($#)); do
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
+case ${PERF_CALL_GRAPH:-fp} in
+fp | dwarf | lbr) ;;
+*) echo "run.sh: PERF_CALL_GRAPH must be fp, dwarf or lbr, not '$PERF_CALL_GRAPH'" >&2; exit 2 ;;
+esac
 ((ONLY_VERIFY)) && SKIP_PGLOADER=1 SKIP_BIG=1 SKIP_MARIADB=1
 ((ONLY_HASH)) && SKIP_PGLOADER=1 SKIP_BIG=1 SKIP_MARIADB=1
 ((ONLY_FULL)) && SKIP_PGLOADER=1 SKIP_BIG=1 SKIP_MARIADB=1

@@ -3,6 +3,7 @@
 #include "fullexecutor.h"
 #include "hashexecutor.h"
 #include "stateroute.h"
+#include "sync/connectors/filevalues.h"
 
 #include <QLoggingCategory>
 #include <algorithm>
@@ -33,36 +34,15 @@ bool orderedHere(ValueType type)
     }
 }
 
-// a < b for two cursor values of `type` (orderedHere); nullopt where either is not a value
-// of the type.
-std::optional<bool> cursorLess(const QVariant &a, const QVariant &b, ValueType type)
+// Whether the engine can place `value` among cursor values of `type` (orderedHere): a number,
+// a readable time.
+bool orderable(const QVariant &value, ValueType type)
 {
-    if (type == ValueType::Integer) {
-        bool okA = false;
-        bool okB = false;
-        const qint64 x = a.toLongLong(&okA);
-        const qint64 y = b.toLongLong(&okB);
-        if (!okA || !okB)
-            return std::nullopt;
-        return x < y;
-    }
-    const TimeValue x = timeValueOf(a, type);
-    const TimeValue y = timeValueOf(b, type);
-    if (!x.isValid() || !y.isValid())
-        return std::nullopt;
-    return TimeValue::compare(x, y) < 0;
-}
-
-// a < b for two keys of integers (the same number of columns).
-bool keyLess(const KeyValues &a, const KeyValues &b)
-{
-    for (qsizetype i = 0; i < a.size() && i < b.size(); ++i) {
-        const qint64 x = a.at(i).toLongLong();
-        const qint64 y = b.at(i).toLongLong();
-        if (x != y)
-            return x < y;
-    }
-    return a.size() < b.size();
+    if (type != ValueType::Integer)
+        return timeValueOf(value, type).isValid();
+    bool ok = false;
+    value.toLongLong(&ok);
+    return ok;
 }
 
 } // namespace
@@ -156,32 +136,29 @@ void CursorExecutor::loadInFull(const CursorHorizon &horizon)
     // The newest cursor value read below the horizon: every row at or below it was committed
     // before the horizon was asked, so the full read's snapshot (taken after) holds it.
     std::optional<Checkpoint> newest;
+    const auto keyBefore = [](const KeyValues &a, const KeyValues &b) {
+        for (qsizetype i = 0; i < a.size() && i < b.size(); ++i) {
+            if (const int c = files::compareValues(a.at(i), b.at(i), ValueType::Integer))
+                return c < 0;
+        }
+        return false;
+    };
     FullExecutor load(m_context, m_plan, m_source, m_state, m_pipeline, m_stats);
     load.observeRows([&](const QList<Row> &rows) {
         if (horizonUnreadable)
             return;
         for (const Row &row : rows) {
             const QVariant &cursor = row.value(m_plan.cursorIndex);
-            if (cursor.isNull() || !cursor.isValid())
-                continue; // never a checkpoint on a NULL cursor
-            if (limit.isValid()) {
-                const TimeValue value = timeValueOf(cursor, type);
-                if (!value.isValid() || TimeValue::compare(value, limit) >= 0)
-                    continue;
-            }
-            // A value the engine cannot order is left out: a checkpoint lower than the newest
-            // only means more rows read again next run.
-            const QVariant &current = newest ? newest->cursor : cursor;
-            const std::optional<bool> older = cursorLess(current, cursor, type);
-            if (!older)
+            // No checkpoint on a NULL cursor; a value the engine cannot place is left out (a
+            // checkpoint lower than the newest only means more rows read again next run).
+            if (cursor.isNull() || !cursor.isValid() || !orderable(cursor, type))
                 continue;
-            const bool same = !*older && !cursorLess(cursor, current, type).value_or(true);
-            if (newest && !*older && !same)
+            if (limit.isValid() && TimeValue::compare(timeValueOf(cursor, type), limit) >= 0)
                 continue;
             KeyValues key = keyOrderedHere ? m_plan.sourceKey(row) : KeyValues {};
-            if (newest && same && !newest->key.isEmpty() && !keyLess(newest->key, key))
-                continue;
-            newest = Checkpoint { cursor, std::move(key) };
+            const int c = newest ? files::compareValues(cursor, newest->cursor, type) : 1;
+            if (c > 0 || (c == 0 && !key.isEmpty() && keyBefore(newest->key, key)))
+                newest = Checkpoint { cursor, std::move(key) };
         }
     });
     load.run();
