@@ -71,6 +71,7 @@ SyncPairsPage::SyncPairsPage(GatewayClient *client, Permissions *permissions, Ch
     });
     connect(m_reader, &SyncPairsReader::detailRead, this, [this](qint64 id) {
         applySystemFilter();
+        m_table->fitSystemsColumn(); // a pair the change feed brought may have longer names
         if (id == m_detail->shownPair())
             showDetail();
     });

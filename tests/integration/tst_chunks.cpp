@@ -16,6 +16,7 @@
 #include "tst_chunks_support.h"
 #include "tst_nodes_cluster.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,7 +24,10 @@
 #include <QSet>
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
+#include <csignal>
 #include <limits>
+#include <sys/types.h>
 
 using namespace tf;
 using namespace chunktest;
@@ -31,6 +35,54 @@ using namespace chunktest;
 namespace {
 
 constexpr int kRows = 60000;
+
+// Whether /proc says process pid is stopped (state T).
+bool isStopped(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return true; // gone: it does nothing either
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    return close > 0 && text.size() > close + 2 && text.at(close + 2) == 'T';
+}
+
+// Every running node SIGSTOPped while a test looks at the chunks and, if it finds the one it
+// wants, kills that node: nothing moves between the look and the kill, however loaded the
+// machine. The others go on (SIGCONT) when this ends.
+class FrozenNodes final
+{
+public:
+    explicit FrozenNodes(NodeCluster &cluster) : m_cluster(cluster)
+    {
+        for (int i = 0; i < cluster.nodeCount(); ++i) {
+            if (cluster.node(i).process().state() == QProcess::Running && ::kill(pid_t(cluster.node(i).pid()), SIGSTOP) == 0)
+                m_stopped << i;
+        }
+        for (int tries = 0; tries < 200; ++tries) {
+            bool all = true;
+            for (int i : std::as_const(m_stopped))
+                all = all && isStopped(cluster.node(i).pid());
+            if (all)
+                break;
+            QThread::msleep(5);
+        }
+    }
+    ~FrozenNodes()
+    {
+        for (int i : std::as_const(m_stopped))
+            ::kill(pid_t(m_cluster.node(i).pid()), SIGCONT);
+    }
+    void kill(int index)
+    {
+        m_cluster.node(index).kill();
+        m_stopped.removeAll(index);
+    }
+
+private:
+    NodeCluster &m_cluster;
+    QList<int> m_stopped;
+};
 
 } // namespace
 
@@ -232,6 +284,7 @@ private Q_SLOTS:
         ChunkRow caught;
         double progress = 0;
         auto midChunk = [&] {
+            FrozenNodes frozen(*m_cluster);
             const db::OperationRecord operation = queue.get(id);
             if (operation.status != QLatin1String("running"))
                 return false;
@@ -242,6 +295,7 @@ private Q_SLOTS:
                     && progress > 0) {
                     caught = chunk;
                     victim = chunk.nodeId == m_cluster->nodeId(0) ? 0 : 1;
+                    frozen.kill(victim);
                     return true;
                 }
             }
@@ -250,7 +304,6 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(victim >= 0 || midChunk(), qPrintable(describe(id)), 60000);
         // Progress (rows done over the estimate) moved during the load, not only at its end.
         QVERIFY2(progress > 0 && progress < 100, qPrintable(describe(id)));
-        m_cluster->node(victim).kill();
         QVERIFY(m_cluster->node(victim).waitFinished(5000));
 
         // The other node claims the chunk after its lease (3 s) and resumes it.
@@ -297,6 +350,7 @@ private Q_SLOTS:
         // 13 batches (2000 rows) still to read: the kill lands long before its next apply.
         const qint64 perChunk = sourceRows() / 8;
         auto betweenDataAndState = [&] {
+            FrozenNodes frozen(*m_cluster);
             const db::OperationRecord operation = queue.get(id);
             if (operation.status != QLatin1String("running"))
                 return false;
@@ -319,13 +373,13 @@ private Q_SLOTS:
                     victim = node == m_cluster->nodeId(0) ? 0 : 1;
                     from = query.value(4).toString();
                     to = query.value(5).toString();
+                    frozen.kill(victim);
                     return true;
                 }
             }
             return false;
         };
         QTRY_VERIFY2_WITH_TIMEOUT(victim >= 0 || betweenDataAndState(), qPrintable(describe(id)), 60000);
-        m_cluster->node(victim).kill();
         QVERIFY(m_cluster->node(victim).waitFinished(5000));
 
         // Nobody holds the chunk now (its lease runs 3 s): the target has rows of its range
