@@ -62,6 +62,7 @@ private slots:
     void deleteAndInsertAtBlockBoundaries();
     void blocksOfTheHundredKeyLayoutAreReplaced();
     void textAndCompositeKeysCompareRows();
+    void stateKeyOfTheLayoutBeforeIsReplaced();
 
 private:
     void sql(const QString &statement) { m_admin->execDirect(statement, "test setup"); }

@@ -315,3 +315,49 @@ void TestBlockHash::textAndCompositeKeysCompareRows()
         QCOMPARE(again.totals.writes(), 0);
     }
 }
+
+void TestBlockHash::stateKeyOfTheLayoutBeforeIsReplaced()
+{
+    // A state table of the layout before: PRIMARY KEY (pair_id, entity, source_key). The next
+    // connector adds the key ordered by length (tf_sync_state_key) and drops the primary key;
+    // the stored rows stay, runs find changes, deletes and inserts through the new key, and
+    // a key is still stored once.
+    const QString name = u"pkeylayout"_s;
+    const PairSpec spec = makePair(name);
+    TF_VERIFY_RUN_COMPLETED(run(spec, true));
+    const QString schema = q(kDst);
+    const QString state = schema + u".tf_sync_state"_s;
+    QCOMPARE(scalar(u"SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass('%1') AND contype = 'p'"_s.arg(state)), 0);
+    sql(u"DROP INDEX %1.tf_sync_state_key"_s.arg(schema));
+    sql(u"ALTER TABLE %1 ADD PRIMARY KEY (pair_id, entity, source_key)"_s.arg(state));
+
+    reopenTarget();
+    const RunResult hash = run(spec);
+    TF_VERIFY_RUN_COMPLETED(hash);
+    QCOMPARE(hash.totals.writes(), 0);
+    QCOMPARE(hash.totals.unchanged, kRows);
+    QCOMPARE(scalar(u"SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass('%1') AND contype = 'p'"_s.arg(state)), 0);
+    QCOMPARE(scalar(u"SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('%1.tf_sync_state_key')"
+                    " AND indisunique AND indrelid = to_regclass('%2')"_s.arg(schema, state)),
+             1);
+    QCOMPARE(scalar(u"SELECT count(*) FROM %1 WHERE pair_id = '%2'"_s.arg(state, spec.pairId)), kRows);
+
+    sql(u"UPDATE %1 SET name = 'under the new key' WHERE id = 1234"_s.arg(src(name)));
+    sql(u"DELETE FROM %1 WHERE id IN (9, 10, 99, 100, 101)"_s.arg(src(name)));
+    sql(u"INSERT INTO %1 (id, name, modified) VALUES (100000, 'past every key', now())"_s.arg(src(name)));
+    const RunResult changed = run(spec);
+    TF_VERIFY_RUN_COMPLETED(changed);
+    QCOMPARE(changed.totals.updated, 1);
+    QCOMPARE(changed.totals.deleted, 5);
+    QCOMPARE(changed.totals.inserted, 1);
+    QCOMPARE(differences(name), 0);
+    QCOMPARE(blockMismatches(spec.pairId), 0);
+    QCOMPARE(scalar(u"SELECT count(*) FROM %1 WHERE pair_id = '%2' AND source_key IN ('9', '10', '99', '100', '101')"_s
+                        .arg(state, spec.pairId)),
+             0);
+    QVERIFY_THROWS_EXCEPTION(tf::Error, sql(u"INSERT INTO %1 SELECT * FROM %1 WHERE pair_id = '%2' AND source_key = '1234'"_s
+                                                .arg(state, spec.pairId)));
+    const RunResult again = run(spec);
+    TF_VERIFY_RUN_COMPLETED(again);
+    QCOMPARE(again.totals.writes(), 0);
+}

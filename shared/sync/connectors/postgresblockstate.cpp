@@ -4,6 +4,7 @@
 #include "postgresquery.h"
 #include "postgresranges.h"
 #include "postgressession.h"
+#include "postgresstatetables.h"
 #include "postgrestemptables.h"
 
 namespace tf::sync::pg {
@@ -342,11 +343,11 @@ QList<StateEntry> stateBlockEntries(const db::Database &database, const PgCatalo
             keys << QByteArray::number(key);
         }
     }
-    const QString sql = QStringLiteral("SELECT source_key, hash, target_key FROM %1 WHERE pair_id = ?"
-                                       " AND entity = ? AND source_key = ANY(CAST(? AS text[]))")
-                            .arg(catalog.stateTable());
+    const QString sql = QStringLiteral("SELECT s.source_key, s.hash, s.target_key FROM %2 JOIN %1 AS s"
+                                       " ON s.pair_id = ? AND s.entity = ? AND %3")
+                            .arg(catalog.stateTable(), stateKeysFrom(QStringLiteral("?")), stateKeyMatches());
     QList<StateEntry> entries;
-    stream(database, sql, { pairId, entity, arrayLiteral(keys) },
+    stream(database, sql, { arrayLiteral(keys), pairId, entity },
            QStringLiteral("reading the sync state of %1").arg(entity), [&](const QSqlQuery &row) {
                entries << StateEntry { row.value(0).toString(), row.value(1).toString().toLatin1(),
                                        row.value(2).toString() };

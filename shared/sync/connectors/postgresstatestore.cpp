@@ -4,12 +4,13 @@
 #include "db/connection.h"
 #include "postgresblockstate.h"
 #include "postgrescatalog.h"
+#include "postgresquery.h"
 #include "postgressession.h"
 #include "postgresstatetables.h"
 #include "postgrestemptables.h"
 #include "postgrestypes.h"
-#include "statelookup.h"
 
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <charconv>
@@ -174,7 +175,7 @@ void PostgresStateStore::insertStaged()
     const QList<QByteArray> params { utf8(m_pairId), utf8(m_entity) };
     const QByteArray insert = QStringLiteral("INSERT INTO %1 (pair_id, entity, source_key, hash, target_key)"
                                              " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.tf_staged"
-                                             " WHERE target_key IS NOT NULL ORDER BY source_key")
+                                             " WHERE target_key IS NOT NULL ORDER BY length(source_key), source_key")
                                   .arg(m_catalog.stateTable())
                                   .toUtf8();
     if (!m_blocksStaged) {
@@ -223,7 +224,7 @@ void PostgresStateStore::applyStaged()
     const QList<QByteArray> params { utf8(m_pairId), utf8(m_entity) };
     // No state yet (a first load): a plain INSERT, about twice as fast as the merge. Should
     // a row appear meanwhile, its key fails the statement: the state stays behind, never
-    // wrong. In key order, so the index is filled from left to right.
+    // wrong. In the state key's order (pg::kStateKeyIndex), so the index is filled from left to right.
     const bool none = pg::queryIntegers(session,
                                         QStringLiteral("SELECT 1 FROM %1 WHERE pair_id = $1 AND "
                                                        "entity = $2 LIMIT 1")
@@ -249,8 +250,8 @@ void PostgresStateStore::applyStaged()
             " LEFT JOIN (SELECT source_key, hash, target_key FROM %1 WHERE pair_id = $1 AND"
             " entity = $2) AS o ON o.source_key = n.source_key"
             " WHERE n.target_key IS NOT NULL AND (o.source_key IS NULL OR (o.hash, o.target_key)"
-            " IS DISTINCT FROM (n.hash, n.target_key)) ORDER BY n.source_key"
-            " ON CONFLICT (pair_id, entity, source_key) DO UPDATE"
+            " IS DISTINCT FROM (n.hash, n.target_key)) ORDER BY length(n.source_key), n.source_key"
+            " ON CONFLICT (pair_id, entity, length(source_key), source_key) DO UPDATE"
             " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
             " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, EXCLUDED.target_key)")
             .arg(m_catalog.stateTable())
@@ -415,7 +416,30 @@ QList<StateEntry> PostgresStateStore::stateOf(const QString &pairId, const QStri
                                               const QStringList &sourceKeys)
 {
     ensureTables();
-    return lookUpState(m_writes, m_catalog.stateTable(), pairId, entity, sourceKeys);
+    // Each key once, probed through the state's key (pg::kStateKeyIndex).
+    QList<QByteArray> keys;
+    keys.reserve(sourceKeys.size());
+    QSet<QString> seen;
+    for (const QString &key : sourceKeys) {
+        if (!seen.contains(key)) {
+            seen.insert(key);
+            keys << utf8(key);
+        }
+    }
+    QList<StateEntry> found;
+    if (keys.isEmpty())
+        return found;
+    pg::stream(m_writes,
+               QStringLiteral("SELECT s.source_key, s.hash, s.target_key FROM %2 JOIN %1 AS s"
+                              " ON s.pair_id = ? AND s.entity = ? AND %3")
+                   .arg(m_catalog.stateTable(), pg::stateKeysFrom(QStringLiteral("?")), pg::stateKeyMatches()),
+               { pg::arrayLiteral(keys), pairId, entity }, QStringLiteral("looking up sync state"),
+               [&](const QSqlQuery &row) {
+                   found << StateEntry { row.value(0).toString(), row.value(1).toString().toLatin1(),
+                                         row.value(2).toString() };
+                   return true;
+               });
+    return found;
 }
 
 void PostgresStateStore::clear(const QString &pairId, const QString &entity)

@@ -13,12 +13,20 @@ class PgTempTables;
 
 // The sync-state tables in the target's schema, next to the data they describe:
 //   tf_sync_state(pair_id, entity, source_key, hash, target_key)
-//       key (pair_id, entity, source_key)
+//       unique key kStateKeyIndex: (pair_id, entity, length(source_key), source_key)
 //   tf_sync_checkpoint(pair_id, entity, cursor_value, cursor_type, key_text, updated_at)
 //   tf_sync_state_blocks: block sums of tf_sync_state, kept by its triggers
 //       (postgresblockstate.h)
 // A checkpoint stores its cursor as canonicalValue() text with the value's type name, and its
 // key as a JSON array of [type, canonical text] pairs, so both come back with their types.
+
+inline constexpr char kStateKeyIndex[] = "tf_sync_state_key";
+
+// The state rows of an array of key texts (parameter `keysParameter`, "$3" or "?"), probed
+// through kStateKeyIndex: "FROM <state> AS s JOIN stateKeysFrom(p) ON s.pair_id = ... AND
+// s.entity = ... AND stateKeyMatches()" (or DELETE ... USING). A key given twice matches twice.
+QString stateKeysFrom(const QString &keysParameter);
+QString stateKeyMatches();
 
 // CREATE TABLE IF NOT EXISTS for all three (createStateBlocks), in a transaction of its own,
 // serialised by an advisory lock so two connectors starting at once do not collide.
