@@ -7,6 +7,8 @@
 #include "postgresstatetables.h"
 #include "postgrestemptables.h"
 
+#include <algorithm>
+
 namespace tf::sync::pg {
 
 static_assert(kStateBlockWidth == 10, "the names of the block table, its triggers and functions say its width");
@@ -328,11 +330,14 @@ QList<StateEntry> stateBlockEntries(const db::Database &database, const PgCatalo
                                     const QString &pairId, const QString &entity, qint64 width,
                                     const QList<qint64> &blocks)
 {
-    // Every key text a block can hold, looked up through the state's primary key: a few
-    // index probes per key instead of a scan of the entity's whole state.
+    // Every key text a block can hold (each block once), looked up through the state's key: a
+    // few index probes per key instead of a scan of the entity's whole state.
+    QList<qint64> distinct = blocks;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     QList<QByteArray> keys;
-    keys.reserve(blocks.size() * width);
-    for (const qint64 block : blocks) {
+    keys.reserve(distinct.size() * width);
+    for (const qint64 block : std::as_const(distinct)) {
         qint64 first = 0;
         if (__builtin_mul_overflow(block, width, &first))
             continue;
@@ -343,17 +348,8 @@ QList<StateEntry> stateBlockEntries(const db::Database &database, const PgCatalo
             keys << QByteArray::number(key);
         }
     }
-    const QString sql = QStringLiteral("SELECT s.source_key, s.hash, s.target_key FROM %2 JOIN %1 AS s"
-                                       " ON s.pair_id = ? AND s.entity = ? AND %3")
-                            .arg(catalog.stateTable(), stateKeysFrom(QStringLiteral("?")), stateKeyMatches());
-    QList<StateEntry> entries;
-    stream(database, sql, { arrayLiteral(keys), pairId, entity },
-           QStringLiteral("reading the sync state of %1").arg(entity), [&](const QSqlQuery &row) {
-               entries << StateEntry { row.value(0).toString(), row.value(1).toString().toLatin1(),
-                                       row.value(2).toString() };
-               return true;
-           });
-    return entries;
+    return stateEntriesOf(database, catalog, pairId, entity, keys,
+                          QStringLiteral("reading the sync state of %1").arg(entity));
 }
 
 } // namespace tf::sync::pg

@@ -4,7 +4,6 @@
 #include "db/connection.h"
 #include "postgresblockstate.h"
 #include "postgrescatalog.h"
-#include "postgresquery.h"
 #include "postgressession.h"
 #include "postgresstatetables.h"
 #include "postgrestemptables.h"
@@ -426,20 +425,7 @@ QList<StateEntry> PostgresStateStore::stateOf(const QString &pairId, const QStri
             keys << utf8(key);
         }
     }
-    QList<StateEntry> found;
-    if (keys.isEmpty())
-        return found;
-    pg::stream(m_writes,
-               QStringLiteral("SELECT s.source_key, s.hash, s.target_key FROM %2 JOIN %1 AS s"
-                              " ON s.pair_id = ? AND s.entity = ? AND %3")
-                   .arg(m_catalog.stateTable(), pg::stateKeysFrom(QStringLiteral("?")), pg::stateKeyMatches()),
-               { pg::arrayLiteral(keys), pairId, entity }, QStringLiteral("looking up sync state"),
-               [&](const QSqlQuery &row) {
-                   found << StateEntry { row.value(0).toString(), row.value(1).toString().toLatin1(),
-                                         row.value(2).toString() };
-                   return true;
-               });
-    return found;
+    return pg::stateEntriesOf(m_writes, m_catalog, pairId, entity, keys, QStringLiteral("looking up sync state"));
 }
 
 void PostgresStateStore::clear(const QString &pairId, const QString &entity)

@@ -267,6 +267,24 @@ QString stateKeyMatches()
     return QStringLiteral("length(s.source_key) = length(k.key) AND s.source_key = k.key");
 }
 
+QList<StateEntry> stateEntriesOf(const db::Database &database, const PgCatalog &catalog, const QString &pairId,
+                                 const QString &entity, const QList<QByteArray> &keys, const QString &what)
+{
+    QList<StateEntry> entries;
+    if (keys.isEmpty())
+        return entries;
+    stream(database,
+           QStringLiteral("SELECT s.source_key, s.hash, s.target_key FROM %2 JOIN %1 AS s"
+                          " ON s.pair_id = ? AND s.entity = ? AND %3")
+               .arg(catalog.stateTable(), stateKeysFrom(QStringLiteral("?")), stateKeyMatches()),
+           { arrayLiteral(keys), pairId, entity }, what, [&](const QSqlQuery &row) {
+               entries << StateEntry { row.value(0).toString(), row.value(1).toString().toLatin1(),
+                                       row.value(2).toString() };
+               return true;
+           });
+    return entries;
+}
+
 CheckpointText encodeCheckpoint(const Checkpoint &checkpoint)
 {
     CheckpointText text;

@@ -5,6 +5,10 @@
 #include <QByteArray>
 #include <QList>
 
+namespace tf::db {
+class Database;
+}
+
 namespace tf::sync::pg {
 
 class PgCatalog;
@@ -27,6 +31,10 @@ inline constexpr char kStateKeyIndex[] = "tf_sync_state_key";
 // s.entity = ... AND stateKeyMatches()" (or DELETE ... USING). A key given twice matches twice.
 QString stateKeysFrom(const QString &keysParameter);
 QString stateKeyMatches();
+
+// The stored state of `keys` (key texts, each at most once) of one pair's entity, in no order.
+QList<StateEntry> stateEntriesOf(const db::Database &database, const PgCatalog &catalog, const QString &pairId,
+                                 const QString &entity, const QList<QByteArray> &keys, const QString &what);
 
 // CREATE TABLE IF NOT EXISTS for all three (createStateBlocks), in a transaction of its own,
 // serialised by an advisory lock so two connectors starting at once do not collide.
