@@ -1,6 +1,7 @@
 #include "mysqlvalues.h"
 
 #include "mysqlfieldvalues.h"
+#include "sync/textlength.h"
 
 #include <QSet>
 
@@ -472,7 +473,7 @@ QString unrepresentableReason(const QVariant &value, ValueType type, const Colum
     default: {
         const QString text = value.toString();
         const bool bytesLimit = c.dataType.endsWith(QLatin1String("text"));
-        const qsizetype length = bytesLimit ? text.toUtf8().size() : text.toUcs4().size();
+        const qsizetype length = bytesLimit ? utf8Length(text) : codePoints(text);
         if (c.precision > 0 && (c.type == ValueType::Text || c.type == ValueType::Json) && length > c.precision)
             return QStringLiteral("%1 %2 do not fit %3").arg(length).arg(bytesLimit ? QStringLiteral("bytes") : QStringLiteral("characters"), c.columnType);
         if (text.endsWith(QLatin1Char(' ')) && c.type == ValueType::Text) {

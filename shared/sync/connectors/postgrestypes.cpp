@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "sync/byteappend.h"
+#include "sync/textlength.h"
 
 #include <QHash>
 #include <QLocale>
@@ -336,10 +337,10 @@ QString cannotHold(const QVariant &value, const PgColumn &column)
         return {};
     }
     case ValueType::Text: {
-        static const QStringList bounded { QStringLiteral("varchar"), QStringLiteral("bpchar") };
-        if (column.typmod < 4 || !bounded.contains(column.baseName))
+        if (column.typmod < 4
+            || (column.baseName != QLatin1String("varchar") && column.baseName != QLatin1String("bpchar")))
             return {};
-        const qsizetype length = value.toString().toUcs4().size();
+        const qsizetype length = codePoints(value.toString());
         if (length > column.typmod - 4)
             return QStringLiteral("%1 characters do not fit in %2(%3)")
                 .arg(length)
