@@ -147,6 +147,20 @@ void PgCopyIn::endRow()
         flush();
 }
 
+void PgCopyIn::send(const QByteArray &data, qint64 rows)
+{
+    flush();
+    for (qsizetype at = 0; at < data.size(); at += kCopyChunkBytes) {
+        const qsizetype size = qMin(kCopyChunkBytes, data.size() - at);
+        if (PQputCopyData(m_session.handle(), data.constData() + at, int(size)) != 1) {
+            m_open = false;
+            const Result result(PQgetResult(m_session.handle()));
+            m_session.raise(result.get(), m_what);
+        }
+    }
+    m_rows += rows;
+}
+
 void PgCopyIn::flush()
 {
     if (m_buffer.isEmpty())

@@ -55,6 +55,9 @@ public:
 
     QByteArray &buffer() { return m_buffer; }
     void endRow();
+    // `rows` rows of data already in the COPY's format (a binary COPY's, built whole), sent
+    // after what the buffer holds.
+    void send(const QByteArray &data, qint64 rows);
     qint64 rows() const { return m_rows; }
     void finish();
 

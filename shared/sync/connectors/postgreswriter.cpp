@@ -1,6 +1,7 @@
 #include "postgreswriter.h"
 
 #include "core/errors.h"
+#include "pgbinarycopy.h"
 #include "postgrescatalog.h"
 #include "postgresfirstload.h"
 #include "postgressession.h"
@@ -17,6 +18,9 @@
 namespace tf::sync::pg {
 
 namespace {
+
+// A writer thread's binary COPY buffer is kept for the next batch up to this size.
+constexpr qsizetype kKeptBinaryBytes = 16 << 20;
 
 QString refs(const QStringList &names, const QString &prefix = {})
 {
@@ -140,14 +144,44 @@ void appendField(QByteArray &out, const QVariant &value, const Column &column)
     appendCopyField(out, value, column.type, column.name);
 }
 
-// COPY of the upsert rows (each key once, unless `all`) into `into`; returns the rows sent.
-qint64 copyUpserts(PgSession &session, const QString &into, const ChangeBatch &batch, bool all,
-                   const QString &what)
+void checkRowSize(const Row &row, const Schema &schema, const QString &what)
+{
+    if (row.size() != schema.size()) {
+        throw Error(Error::Kind::Validation,
+                    QStringLiteral("%1: an upsert row has %2 values for %3 columns")
+                        .arg(what)
+                        .arg(row.size())
+                        .arg(schema.size()));
+    }
+}
+
+// The rows of `order` in COPY's binary form (pgbinarycopy.h), whole, into `data`; false when
+// a value has none (the batch then goes as text).
+bool binaryRows(QByteArray &data, const ChangeBatch &batch, const QList<qsizetype> &order,
+                const QList<BinaryForm> &forms, const QString &what)
 {
     const Schema &schema = *batch.schema;
-    PgCopyIn copy(
-        session, QStringLiteral("COPY %1 (%2) FROM STDIN").arg(into, refs(schema.names())).toUtf8(),
-        what);
+    appendBinaryHeader(data);
+    for (const qsizetype index : order) {
+        const Row &row = batch.upserts.at(index);
+        checkRowSize(row, schema, what);
+        appendBinaryRowStart(data, int(forms.size()));
+        for (int c = 0; c < schema.size(); ++c) {
+            if (!appendBinaryField(data, row.at(c), forms.at(c)))
+                return false;
+        }
+    }
+    appendBinaryTrailer(data);
+    return true;
+}
+
+// COPY of the upsert rows (each key once, unless `all`) into `into`, whose columns have the
+// types of `table`'s; returns the rows sent. In COPY's binary form when every column and value
+// has one (pgbinarycopy.h: the server parses nothing), else as text.
+qint64 copyUpserts(PgSession &session, const QString &into, const PgTable &table, const ChangeBatch &batch,
+                   bool all, const QString &what)
+{
+    const Schema &schema = *batch.schema;
     QList<qsizetype> order;
     if (all) {
         order.reserve(batch.upserts.size());
@@ -156,15 +190,28 @@ qint64 copyUpserts(PgSession &session, const QString &into, const ChangeBatch &b
     } else {
         order = lastPerKey(batch.upserts, schema.indexesOf(batch.keyColumns), schema);
     }
+    const QByteArray columns = QStringLiteral("COPY %1 (%2) FROM STDIN").arg(into, refs(schema.names())).toUtf8();
+    const QList<BinaryForm> forms = binaryForms(table, schema.names());
+    if (!forms.isEmpty()) {
+        // Built whole before the COPY starts, so a value without a binary form can still send
+        // the batch as text. One buffer per writer thread, kept between batches unless large.
+        thread_local QByteArray data;
+        data.resize(0);
+        const bool binary = binaryRows(data, batch, order, forms, what);
+        if (binary) {
+            PgCopyIn copy(session, columns + " WITH (FORMAT binary)", what);
+            copy.send(data, order.size());
+            copy.finish();
+        }
+        if (data.capacity() > kKeptBinaryBytes)
+            data = QByteArray();
+        if (binary)
+            return order.size();
+    }
+    PgCopyIn copy(session, columns, what);
     for (const qsizetype index : std::as_const(order)) {
         const Row &row = batch.upserts.at(index);
-        if (row.size() != schema.size()) {
-            throw Error(Error::Kind::Validation,
-                        QStringLiteral("%1: an upsert row has %2 values for %3 columns")
-                            .arg(what)
-                            .arg(row.size())
-                            .arg(schema.size()));
-        }
+        checkRowSize(row, schema, what);
         QByteArray &out = copy.buffer();
         for (int c = 0; c < schema.size(); ++c) {
             if (c > 0)
@@ -185,7 +232,7 @@ WriteCounts mergeUpserts(PgSession &session, const PgTable &table, const QString
                          const ChangeBatch &batch, const QString &what)
 {
     const QStringList columns = batch.schema->names();
-    copyUpserts(session, QStringLiteral("pg_temp.") + temp, batch, false, what);
+    copyUpserts(session, QStringLiteral("pg_temp.") + temp, table, batch, false, what);
 
     QStringList sets;
     QStringList current;
@@ -347,7 +394,7 @@ void PgWriter::apply(const ChangeBatch &batch)
         counts = mergeUpserts(session, table, upsertTemp, batch, what);
     } else if (!batch.upserts.isEmpty()) {
         // Into an empty table: no merge; a key present twice fails on the target's key.
-        counts.inserted = copyUpserts(session, table.qualifiedName(), batch, true, what);
+        counts.inserted = copyUpserts(session, table.qualifiedName(), table, batch, true, what);
     }
     if (!batch.deletes.isEmpty())
         writeDeletes(session, table, deleteTemp, batch);
