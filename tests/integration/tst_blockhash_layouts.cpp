@@ -1,7 +1,11 @@
 // Hash mode by blocks against real PostgreSQL (tst_blockhash.h): exact value comparison, first
 // loads summing their own blocks, the layouts before upgraded or replaced in place, sub-blocks,
 // block boundaries, text and composite keys.
+#include "sync/connectors/postgresstatetables.h"
 #include "tst_blockhash.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
 
 void TestBlockHash::stateOfTheLayoutBeforeIsUpgradedInPlace()
 {
@@ -318,46 +322,82 @@ void TestBlockHash::textAndCompositeKeysCompareRows()
 
 void TestBlockHash::stateKeyOfTheLayoutBeforeIsReplaced()
 {
-    // A state table of the layout before: PRIMARY KEY (pair_id, entity, source_key). The next
-    // connector adds the key ordered by length (tf_sync_state_key) and drops the primary key;
-    // the stored rows stay, runs find changes, deletes and inserts through the new key, and
-    // a key is still stored once.
-    const QString name = u"pkeylayout"_s;
-    const PairSpec spec = makePair(name);
-    TF_VERIFY_RUN_COMPLETED(run(spec, true));
+    // State tables of the layouts before: PRIMARY KEY (pair_id, entity, source_key), then the
+    // unique key ordered by length (tf_sync_state_key). The next connector adds the scoped key
+    // (tf_sync_state_scoped_key) and drops the one before; the stored rows stay, runs find
+    // changes, deletes and inserts through the new key, and a key is still stored once.
     const QString schema = q(kDst);
     const QString state = schema + u".tf_sync_state"_s;
-    QCOMPARE(scalar(u"SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass('%1') AND contype = 'p'"_s.arg(state)), 0);
-    sql(u"DROP INDEX %1.tf_sync_state_key"_s.arg(schema));
-    sql(u"ALTER TABLE %1 ADD PRIMARY KEY (pair_id, entity, source_key)"_s.arg(state));
+    const struct
+    {
+        QString name;
+        QString before;
+    } layouts[] = {
+        { u"pkeylayout"_s, u"ALTER TABLE %1 ADD PRIMARY KEY (pair_id, entity, source_key)"_s },
+        { u"lengthlayout"_s,
+          u"CREATE UNIQUE INDEX tf_sync_state_key ON %1 (pair_id, entity, length(source_key), source_key)"_s },
+    };
+    const auto count = [&](const QString &index) {
+        return scalar(u"SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('%1.%2')"
+                      " AND indisunique AND indrelid = to_regclass('%3')"_s.arg(schema, index, state));
+    };
+    for (const auto &layout : layouts) {
+        const QString &name = layout.name;
+        const PairSpec spec = makePair(name);
+        TF_VERIFY_RUN_COMPLETED(run(spec, true));
+        QCOMPARE(scalar(u"SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass('%1') AND contype = 'p'"_s.arg(state)), 0);
+        QCOMPARE(count(u"tf_sync_state_scoped_key"_s), 1);
+        sql(u"DROP INDEX %1.tf_sync_state_scoped_key"_s.arg(schema));
+        sql(layout.before.arg(state));
 
-    reopenTarget();
-    const RunResult hash = run(spec);
-    TF_VERIFY_RUN_COMPLETED(hash);
-    QCOMPARE(hash.totals.writes(), 0);
-    QCOMPARE(hash.totals.unchanged, kRows);
-    QCOMPARE(scalar(u"SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass('%1') AND contype = 'p'"_s.arg(state)), 0);
-    QCOMPARE(scalar(u"SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('%1.tf_sync_state_key')"
-                    " AND indisunique AND indrelid = to_regclass('%2')"_s.arg(schema, state)),
-             1);
-    QCOMPARE(scalar(u"SELECT count(*) FROM %1 WHERE pair_id = '%2'"_s.arg(state, spec.pairId)), kRows);
+        reopenTarget();
+        const RunResult hash = run(spec);
+        TF_VERIFY_RUN_COMPLETED(hash);
+        QCOMPARE(hash.totals.writes(), 0);
+        QCOMPARE(hash.totals.unchanged, kRows);
+        QCOMPARE(scalar(u"SELECT count(*) FROM pg_constraint WHERE conrelid = to_regclass('%1') AND contype = 'p'"_s.arg(state)), 0);
+        QCOMPARE(count(u"tf_sync_state_scoped_key"_s), 1);
+        QCOMPARE(count(u"tf_sync_state_key"_s), 0);
+        QCOMPARE(scalar(u"SELECT count(*) FROM %1 WHERE pair_id = '%2'"_s.arg(state, spec.pairId)), kRows);
 
-    sql(u"UPDATE %1 SET name = 'under the new key' WHERE id = 1234"_s.arg(src(name)));
-    sql(u"DELETE FROM %1 WHERE id IN (9, 10, 99, 100, 101)"_s.arg(src(name)));
-    sql(u"INSERT INTO %1 (id, name, modified) VALUES (100000, 'past every key', now())"_s.arg(src(name)));
-    const RunResult changed = run(spec);
-    TF_VERIFY_RUN_COMPLETED(changed);
-    QCOMPARE(changed.totals.updated, 1);
-    QCOMPARE(changed.totals.deleted, 5);
-    QCOMPARE(changed.totals.inserted, 1);
-    QCOMPARE(differences(name), 0);
-    QCOMPARE(blockMismatches(spec.pairId), 0);
-    QCOMPARE(scalar(u"SELECT count(*) FROM %1 WHERE pair_id = '%2' AND source_key IN ('9', '10', '99', '100', '101')"_s
-                        .arg(state, spec.pairId)),
-             0);
-    QVERIFY_THROWS_EXCEPTION(tf::Error, sql(u"INSERT INTO %1 SELECT * FROM %1 WHERE pair_id = '%2' AND source_key = '1234'"_s
-                                                .arg(state, spec.pairId)));
-    const RunResult again = run(spec);
-    TF_VERIFY_RUN_COMPLETED(again);
-    QCOMPARE(again.totals.writes(), 0);
+        sql(u"UPDATE %1 SET name = 'under the new key' WHERE id = 1234"_s.arg(src(name)));
+        sql(u"DELETE FROM %1 WHERE id IN (9, 10, 99, 100, 101)"_s.arg(src(name)));
+        sql(u"INSERT INTO %1 (id, name, modified) VALUES (100000, 'past every key', now())"_s.arg(src(name)));
+        const RunResult changed = run(spec);
+        TF_VERIFY_RUN_COMPLETED(changed);
+        QCOMPARE(changed.totals.updated, 1);
+        QCOMPARE(changed.totals.deleted, 5);
+        QCOMPARE(changed.totals.inserted, 1);
+        QCOMPARE(differences(name), 0);
+        QCOMPARE(blockMismatches(spec.pairId), 0);
+        QCOMPARE(scalar(u"SELECT count(*) FROM %1 WHERE pair_id = '%2' AND source_key IN ('9', '10', '99', '100', '101')"_s
+                            .arg(state, spec.pairId)),
+                 0);
+        QVERIFY_THROWS_EXCEPTION(tf::Error, sql(u"INSERT INTO %1 SELECT * FROM %1 WHERE pair_id = '%2' AND source_key = '1234'"_s
+                                                    .arg(state, spec.pairId)));
+        const RunResult again = run(spec);
+        TF_VERIFY_RUN_COMPLETED(again);
+        QCOMPARE(again.totals.writes(), 0);
+    }
+
+    // Lookups by key and by pair go through the scoped key: the statements' scope expression
+    // is the index's own (a different collation or spelling would leave it unused).
+    sql(u"ANALYZE %1"_s.arg(state));
+    const auto plan = [&](const QString &statement) {
+        QString text;
+        QSqlQuery query(m_admin->connection());
+        if (!query.exec(u"EXPLAIN "_s + statement))
+            return query.lastError().text();
+        while (query.next())
+            text += query.value(0).toString() + u"\n"_s;
+        return text;
+    };
+    const QString scope = tf::sync::pg::stateScopeIs(u"s"_s, u"'blocks-pkeylayout'"_s, u"'t'"_s);
+    const QString byKeys = plan(u"SELECT s.hash FROM %1 JOIN %2 AS s ON %3 AND %4"_s.arg(
+        tf::sync::pg::stateKeysFrom(u"'{1,22,333}'"_s), state, scope, tf::sync::pg::stateKeyMatches()));
+    QVERIFY2(byKeys.contains(u"tf_sync_state_scoped_key"_s), qPrintable(byKeys));
+    sql(u"SET enable_seqscan = off"_s);
+    const QString byPair = plan(u"SELECT 1 FROM %1 AS s WHERE %2 LIMIT 1"_s.arg(state, scope));
+    sql(u"SET enable_seqscan = on"_s);
+    QVERIFY2(byPair.contains(u"tf_sync_state_scoped_key"_s), qPrintable(byPair));
 }

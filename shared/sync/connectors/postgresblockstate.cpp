@@ -112,14 +112,15 @@ QHash<qint64, RangeSum> computedBlockSums(const db::Database &database, const Pg
     const QString sql = QStringLiteral(
                             "SELECT b, count(*), count(h), sum(CAST(h >> 32 AS int4)),"
                             " sum(CAST((h & 4294967295) - 2147483648 AS int4)) FROM (SELECT %1 AS b,"
-                            " CASE WHEN %3 THEN CAST(hash AS int8) END AS h FROM %2 WHERE pair_id = ?"
-                            " AND entity = ? AND %4) AS s GROUP BY b")
+                            " CASE WHEN %3 THEN CAST(hash AS int8) END AS h FROM %2 WHERE %5"
+                            " AND %4) AS s GROUP BY b")
                             .arg(blockExpression(QStringLiteral("CAST(source_key AS int8)")), catalog.stateTable(),
-                                 integerText(QStringLiteral("hash")), integerText(QStringLiteral("source_key")));
+                                 integerText(QStringLiteral("hash")), integerText(QStringLiteral("source_key")),
+                                 stateScopeIs(QString(), QStringLiteral("?"), QStringLiteral("?")));
     const QString bound = QString::number(width);
     QHash<qint64, RangeSum> sums;
     const ChecksumSettings settings(database);
-    stream(database, sql, { bound, bound, pairId, entity },
+    stream(database, sql, { bound, bound, pairId, entity, pairId, entity }, // stateScopeIs() binds both twice
            QStringLiteral("checksumming the sync state of %1").arg(entity), [&](const QSqlQuery &row) {
                const qint64 rows = row.value(1).toLongLong();
                sums.insert(row.value(0).toLongLong(),

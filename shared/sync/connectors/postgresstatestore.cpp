@@ -18,6 +18,12 @@ namespace tf::sync {
 
 namespace {
 
+// One pair's entity in the state table, through its key's scope (pg::stateScopeIs).
+QString scopeIs(const QString &pairParameter, const QString &entityParameter)
+{
+    return pg::stateScopeIs(QString(), pairParameter, entityParameter);
+}
+
 // DROP TABLE IF EXISTS pg_temp.x makes the server send a NOTICE (printed on stderr by libpq)
 // while the session has no temporary schema yet; this does not.
 constexpr char kDropStaged[] = "DO $$BEGIN IF to_regclass('pg_temp.tf_staged') IS NOT NULL THEN"
@@ -225,9 +231,8 @@ void PostgresStateStore::applyStaged()
     // a row appear meanwhile, its key fails the statement: the state stays behind, never
     // wrong. In the state key's order (pg::kStateKeyIndex), so the index is filled from left to right.
     const bool none = pg::queryIntegers(session,
-                                        QStringLiteral("SELECT 1 FROM %1 WHERE pair_id = $1 AND "
-                                                       "entity = $2 LIMIT 1")
-                                            .arg(m_catalog.stateTable())
+                                        QStringLiteral("SELECT 1 FROM %1 WHERE %2 LIMIT 1")
+                                            .arg(m_catalog.stateTable(), scopeIs(QStringLiteral("$1"), QStringLiteral("$2")))
                                             .toUtf8(),
                                         what, params)
                           .isEmpty();
@@ -246,14 +251,13 @@ void PostgresStateStore::applyStaged()
         QStringLiteral(
             "INSERT INTO %1 AS s (pair_id, entity, source_key, hash, target_key)"
             " SELECT $1, $2, n.source_key, n.hash, n.target_key FROM pg_temp.tf_staged AS n"
-            " LEFT JOIN (SELECT source_key, hash, target_key FROM %1 WHERE pair_id = $1 AND"
-            " entity = $2) AS o ON o.source_key = n.source_key"
+            " LEFT JOIN (SELECT source_key, hash, target_key FROM %1 WHERE %2) AS o ON o.source_key = n.source_key"
             " WHERE n.target_key IS NOT NULL AND (o.source_key IS NULL OR (o.hash, o.target_key)"
             " IS DISTINCT FROM (n.hash, n.target_key)) ORDER BY length(n.source_key), n.source_key"
-            " ON CONFLICT (pair_id, entity, length(source_key), source_key) DO UPDATE"
+            " ON CONFLICT (%3) DO UPDATE"
             " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
             " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, EXCLUDED.target_key)")
-            .arg(m_catalog.stateTable())
+            .arg(m_catalog.stateTable(), scopeIs(QStringLiteral("$1"), QStringLiteral("$2")), pg::stateKeyColumns())
             .toUtf8(),
         what, params);
 }
@@ -268,17 +272,19 @@ void PostgresStateStore::diff(int batchSize,
                                        " COALESCE(n.source_key, s.source_key), n.hash, s.target_key"
                                        " FROM pg_temp.tf_staged AS n"
                                        " FULL JOIN (SELECT source_key, hash, target_key FROM %1 "
-                                       "WHERE pair_id = ? AND entity = ?) AS s"
+                                       "WHERE %2) AS s"
                                        " ON s.source_key = n.source_key"
                                        " WHERE n.source_key IS NULL OR s.source_key IS NULL OR "
                                        "n.hash IS DISTINCT FROM s.hash")
-                            .arg(m_catalog.stateTable());
+                            .arg(m_catalog.stateTable(), scopeIs(QStringLiteral("?"), QStringLiteral("?")));
     QSqlQuery query(m_staging.connection());
     query.setForwardOnly(true);
     if (!query.prepare(sql))
         m_staging.raise(query, "comparing staged hashes with the sync state");
-    query.addBindValue(m_pairId);
-    query.addBindValue(m_entity);
+    for (int twice = 0; twice < 2; ++twice) { // scopeIs(): pair, entity, pair, entity
+        query.addBindValue(m_pairId);
+        query.addBindValue(m_entity);
+    }
     if (!query.exec())
         m_staging.raise(query, "comparing staged hashes with the sync state");
 
@@ -366,9 +372,8 @@ bool PostgresStateStore::beginFirstLoad(const QString &pairId, const QString &en
     ensureTables();
     pg::PgSession session(m_writes);
     const bool none = pg::queryIntegers(session,
-                                        QStringLiteral("SELECT 1 FROM %1 WHERE pair_id = $1 AND "
-                                                       "entity = $2 LIMIT 1")
-                                            .arg(m_catalog.stateTable())
+                                        QStringLiteral("SELECT 1 FROM %1 WHERE %2 LIMIT 1")
+                                            .arg(m_catalog.stateTable(), scopeIs(QStringLiteral("$1"), QStringLiteral("$2")))
                                             .toUtf8(),
                                         QStringLiteral("looking into the sync state of pair %1").arg(pairId),
                                         { utf8(pairId), utf8(entity) })
@@ -403,10 +408,12 @@ qint64 PostgresStateStore::count(const QString &pairId, const QString &entity)
 {
     ensureTables();
     QSqlQuery query = m_writes.prepare(
-        QStringLiteral("SELECT count(*) FROM %1 WHERE pair_id = ? AND entity = ?")
-            .arg(m_catalog.stateTable()));
-    query.addBindValue(pairId);
-    query.addBindValue(entity);
+        QStringLiteral("SELECT count(*) FROM %1 WHERE %2")
+            .arg(m_catalog.stateTable(), scopeIs(QStringLiteral("?"), QStringLiteral("?"))));
+    for (int twice = 0; twice < 2; ++twice) { // scopeIs(): pair, entity, pair, entity
+        query.addBindValue(pairId);
+        query.addBindValue(entity);
+    }
     m_writes.exec(query, "counting sync state");
     return query.next() ? query.value(0).toLongLong() : 0;
 }
@@ -435,8 +442,8 @@ void PostgresStateStore::clear(const QString &pairId, const QString &entity)
     pg::PgTransaction transaction(session);
     const QString what = QStringLiteral("clearing sync state of pair %1").arg(pairId);
     const QList<QByteArray> params { utf8(pairId), utf8(entity) };
-    session.exec(QStringLiteral("DELETE FROM %1 WHERE pair_id = $1 AND entity = $2")
-                     .arg(m_catalog.stateTable())
+    session.exec(QStringLiteral("DELETE FROM %1 WHERE %2")
+                     .arg(m_catalog.stateTable(), scopeIs(QStringLiteral("$1"), QStringLiteral("$2")))
                      .toUtf8(),
                  what, params);
     session.exec(QStringLiteral("DELETE FROM %1 WHERE pair_id = $1 AND entity = $2")

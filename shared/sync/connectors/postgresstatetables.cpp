@@ -88,11 +88,13 @@ void createStateKeyIndex(PgSession &session, const PgCatalog &catalog, const QSt
     const QByteArray index = catalog.schemaObject(QLatin1String(kStateKeyIndex)).toUtf8();
     if (queryIntegers(session, "SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass($1)", what, { index })
             .isEmpty()) {
-        session.exec(QStringLiteral("CREATE UNIQUE INDEX %1 ON %2 (pair_id, entity, length(source_key), source_key)")
-                         .arg(quoteIdentifier(QLatin1String(kStateKeyIndex)), catalog.stateTable())
+        session.exec(QStringLiteral("CREATE UNIQUE INDEX %1 ON %2 (%3)")
+                         .arg(quoteIdentifier(QLatin1String(kStateKeyIndex)), catalog.stateTable(), stateKeyColumns())
                          .toUtf8(),
                      what);
     }
+    session.exec(QStringLiteral("DROP INDEX IF EXISTS %1").arg(catalog.schemaObject(QLatin1String(kStateKeyIndexBefore))).toUtf8(),
+                 what);
     session.exec(QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT IF EXISTS tf_sync_state_pkey").arg(catalog.stateTable()).toUtf8(),
                  what);
 }
@@ -202,11 +204,11 @@ void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeB
             QStringLiteral(
                 "INSERT INTO %1 AS s (pair_id, entity, source_key, hash, target_key)"
                 " SELECT $1, $2, source_key, hash, target_key FROM pg_temp.%2"
-                " ON CONFLICT (pair_id, entity, length(source_key), source_key) DO UPDATE"
+                " ON CONFLICT (%3) DO UPDATE"
                 " SET hash = EXCLUDED.hash, target_key = EXCLUDED.target_key"
                 " WHERE (s.hash, s.target_key) IS DISTINCT FROM (EXCLUDED.hash, "
                 "EXCLUDED.target_key)")
-                .arg(catalog.stateTable(), temps.upserts)
+                .arg(catalog.stateTable(), temps.upserts, stateKeyColumns())
                 .toUtf8(),
             what, { pair, stateEntity });
     }
@@ -219,8 +221,10 @@ void writeBatchState(PgSession &session, const PgCatalog &catalog, const ChangeB
         keys.reserve(batch.stateDeletes.size());
         for (const QString &key : batch.stateDeletes)
             keys << utf8(key);
-        session.exec(QStringLiteral("DELETE FROM %1 AS s USING %2 WHERE s.pair_id = $1 AND s.entity = $2 AND %3")
-                         .arg(catalog.stateTable(), stateKeysFrom(QStringLiteral("$3")), stateKeyMatches())
+        session.exec(QStringLiteral("DELETE FROM %1 AS s USING %2 WHERE %3 AND %4")
+                         .arg(catalog.stateTable(), stateKeysFrom(QStringLiteral("$3")),
+                              stateScopeIs(QStringLiteral("s"), QStringLiteral("$1"), QStringLiteral("$2")),
+                              stateKeyMatches())
                          .toUtf8(),
                      what, { pair, stateEntity, arrayLiteral(keys).toUtf8() });
     }
@@ -257,6 +261,19 @@ void writeCheckpoint(PgSession &session, const PgCatalog &catalog, const QString
         { utf8(pairId), utf8(entity), text.cursorValue, text.cursorType, text.keyText });
 }
 
+QString stateKeyColumns()
+{
+    return QStringLiteral("hashtextextended(pair_id || '/' || entity, 0), length(source_key), source_key, pair_id, entity");
+}
+
+QString stateScopeIs(const QString &alias, const QString &pairParameter, const QString &entityParameter)
+{
+    const QString a = alias.isEmpty() ? QString() : alias + QLatin1Char('.');
+    return QStringLiteral("hashtextextended(%1pair_id || '/' || %1entity, 0) = hashtextextended(CAST(%2 AS text)"
+                          " || '/' || CAST(%3 AS text), 0) AND %1pair_id = %2 AND %1entity = %3")
+        .arg(a, pairParameter, entityParameter);
+}
+
 QString stateKeysFrom(const QString &keysParameter)
 {
     return QStringLiteral("unnest(CAST(%1 AS text[])) AS k(key)").arg(keysParameter);
@@ -274,10 +291,10 @@ QList<StateEntry> stateEntriesOf(const db::Database &database, const PgCatalog &
     if (keys.isEmpty())
         return entries;
     stream(database,
-           QStringLiteral("SELECT s.source_key, s.hash, s.target_key FROM %2 JOIN %1 AS s"
-                          " ON s.pair_id = ? AND s.entity = ? AND %3")
-               .arg(catalog.stateTable(), stateKeysFrom(QStringLiteral("?")), stateKeyMatches()),
-           { arrayLiteral(keys), pairId, entity }, what, [&](const QSqlQuery &row) {
+           QStringLiteral("SELECT s.source_key, s.hash, s.target_key FROM %2 JOIN %1 AS s ON %3 AND %4")
+               .arg(catalog.stateTable(), stateKeysFrom(QStringLiteral("?")),
+                    stateScopeIs(QStringLiteral("s"), QStringLiteral("?"), QStringLiteral("?")), stateKeyMatches()),
+           { arrayLiteral(keys), pairId, entity, pairId, entity }, what, [&](const QSqlQuery &row) {
                entries << StateEntry { row.value(0).toString(), row.value(1).toString().toLatin1(),
                                        row.value(2).toString() };
                return true;

@@ -17,18 +17,33 @@ class PgTempTables;
 
 // The sync-state tables in the target's schema, next to the data they describe:
 //   tf_sync_state(pair_id, entity, source_key, hash, target_key)
-//       unique key kStateKeyIndex: (pair_id, entity, length(source_key), source_key)
+//       unique key kStateKeyIndex: stateKeyColumns(), a fixed-width scope of (pair_id, entity),
+//       length(source_key), source_key, then pair_id and entity
 //   tf_sync_checkpoint(pair_id, entity, cursor_value, cursor_type, key_text, updated_at)
 //   tf_sync_state_blocks: block sums of tf_sync_state, kept by its triggers
 //       (postgresblockstate.h)
 // A checkpoint stores its cursor as canonicalValue() text with the value's type name, and its
 // key as a JSON array of [type, canonical text] pairs, so both come back with their types.
 
-inline constexpr char kStateKeyIndex[] = "tf_sync_state_key";
+inline constexpr char kStateKeyIndex[] = "tf_sync_state_scoped_key";
+// The key of the layout before ((pair_id, entity, length(source_key), source_key)), dropped
+// once kStateKeyIndex is made.
+inline constexpr char kStateKeyIndexBefore[] = "tf_sync_state_key";
+
+// kStateKeyIndex's columns and expressions, for CREATE INDEX and ON CONFLICT. Its first is
+// the scope hashtextextended(pair_id || '/' || entity, 0): a fixed-width int8 in front lets
+// the server compare the next columns without walking the two texts before them, and keeps
+// one pair's entity together. pair_id and entity last make the key exact, whatever the hash.
+QString stateKeyColumns();
+
+// The rows of `alias` (empty: the table's own columns) of one pair's entity, through the key's
+// scope: the scope's expression (so kStateKeyIndex serves), then pair_id and entity
+// themselves. With "?" parameters bind the pair, the entity, the pair, the entity.
+QString stateScopeIs(const QString &alias, const QString &pairParameter, const QString &entityParameter);
 
 // The state rows of an array of key texts (parameter `keysParameter`, "$3" or "?"), probed
-// through kStateKeyIndex: "FROM <state> AS s JOIN stateKeysFrom(p) ON s.pair_id = ... AND
-// s.entity = ... AND stateKeyMatches()" (or DELETE ... USING). A key given twice matches twice.
+// through kStateKeyIndex: "FROM <state> AS s JOIN stateKeysFrom(p) ON stateScopeIs(s, ...)
+// AND stateKeyMatches()" (or DELETE ... USING). A key given twice matches twice.
 QString stateKeysFrom(const QString &keysParameter);
 QString stateKeyMatches();
 
