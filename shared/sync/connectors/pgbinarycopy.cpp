@@ -289,53 +289,31 @@ bool appendValue(QByteArray &out, const QVariant &value, BinaryForm form)
 
 BinaryForm binaryFormOf(const PgColumn &column)
 {
-    const QString &base = column.baseName;
-    switch (column.type) {
-    case ValueType::Integer:
-        if (base == QLatin1String("int8"))
-            return BinaryForm::Int8;
-        if (base == QLatin1String("int4"))
-            return BinaryForm::Int4;
-        if (base == QLatin1String("int2"))
-            return BinaryForm::Int2;
-        break;
-    case ValueType::Double:
-        if (base == QLatin1String("float8"))
-            return BinaryForm::Float8;
-        if (base == QLatin1String("float4"))
-            return BinaryForm::Float4;
-        break;
-    case ValueType::Decimal:
-        if (base == QLatin1String("numeric"))
-            return BinaryForm::Numeric;
-        break;
-    case ValueType::Text:
-        if (base == QLatin1String("text") || base == QLatin1String("varchar") || base == QLatin1String("bpchar"))
-            return BinaryForm::Text;
-        break;
-    case ValueType::Boolean:
-        if (base == QLatin1String("bool"))
-            return BinaryForm::Bool;
-        break;
-    case ValueType::Bytes:
-        if (base == QLatin1String("bytea"))
-            return BinaryForm::Bytea;
-        break;
-    case ValueType::Date:
-        if (base == QLatin1String("date"))
-            return BinaryForm::Date;
-        break;
-    case ValueType::Timestamp:
-        if (base == QLatin1String("timestamp"))
-            return BinaryForm::Timestamp;
-        break;
-    case ValueType::TimestampTz:
-        if (base == QLatin1String("timestamptz"))
-            return BinaryForm::TimestampTz;
-        break;
-    case ValueType::Uuid:
-    case ValueType::Json:
-        break;
+    // The row-model type a value of each form arrives as, and the server's type name.
+    static const struct
+    {
+        ValueType type;
+        QLatin1String base;
+        BinaryForm form;
+    } forms[] = {
+        { ValueType::Integer, QLatin1String("int8"), BinaryForm::Int8 },
+        { ValueType::Integer, QLatin1String("int4"), BinaryForm::Int4 },
+        { ValueType::Integer, QLatin1String("int2"), BinaryForm::Int2 },
+        { ValueType::Double, QLatin1String("float8"), BinaryForm::Float8 },
+        { ValueType::Double, QLatin1String("float4"), BinaryForm::Float4 },
+        { ValueType::Decimal, QLatin1String("numeric"), BinaryForm::Numeric },
+        { ValueType::Text, QLatin1String("text"), BinaryForm::Text },
+        { ValueType::Text, QLatin1String("varchar"), BinaryForm::Text },
+        { ValueType::Text, QLatin1String("bpchar"), BinaryForm::Text },
+        { ValueType::Boolean, QLatin1String("bool"), BinaryForm::Bool },
+        { ValueType::Bytes, QLatin1String("bytea"), BinaryForm::Bytea },
+        { ValueType::Date, QLatin1String("date"), BinaryForm::Date },
+        { ValueType::Timestamp, QLatin1String("timestamp"), BinaryForm::Timestamp },
+        { ValueType::TimestampTz, QLatin1String("timestamptz"), BinaryForm::TimestampTz },
+    };
+    for (const auto &f : forms) {
+        if (f.type == column.type && column.baseName == f.base)
+            return f.form;
     }
     return BinaryForm::None;
 }
