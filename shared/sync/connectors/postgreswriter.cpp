@@ -12,6 +12,7 @@
 #include "sync/byteappend.h"
 
 #include <QHash>
+#include <QScopeGuard>
 #include <charconv>
 #include <cmath>
 
@@ -197,16 +198,16 @@ qint64 copyUpserts(PgSession &session, const QString &into, const PgTable &table
         // the batch as text. One buffer per writer thread, kept between batches unless large.
         thread_local QByteArray data;
         data.resize(0);
-        const bool binary = binaryRows(data, batch, order, forms, what);
-        if (binary) {
+        const auto release = qScopeGuard([] {
+            if (data.capacity() > kKeptBinaryBytes)
+                data = QByteArray();
+        });
+        if (binaryRows(data, batch, order, forms, what)) {
             PgCopyIn copy(session, columns + " WITH (FORMAT binary)", what);
             copy.send(data, order.size());
             copy.finish();
-        }
-        if (data.capacity() > kKeptBinaryBytes)
-            data = QByteArray();
-        if (binary)
             return order.size();
+        }
     }
     PgCopyIn copy(session, columns, what);
     for (const qsizetype index : std::as_const(order)) {
